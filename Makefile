@@ -1,0 +1,132 @@
+# tidings — build, test, install.  See README.md.
+#
+#   make            build build/tidingsd and build/tidings
+#   make deps       install the missing Debian packages listed in DEB_PKGS
+#   make run        deps + build + run the daemon on config/dev.conf
+#   make test       deps + build + every test (unit, unit under ASan+UBSan,
+#                   integration, conformance, fuzz smoke, service checks)
+#   make bench      benchmarks (never pass/fail)
+#   make install    PREFIX, DESTDIR, SYSCONFDIR, SYSTEMDUNITDIR honoured
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+LOCALSTATEDIR ?= /var/lib
+
+# Every Debian package the build, the tests and `make run` need.  `make deps`
+# installs the ones that are missing and nothing else.
+DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
+            libcurl4-openssl-dev libxml2-dev libev-dev libsqlite3-dev \
+            libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev \
+            sqlite3 python3 perl systemd mandoc libxml2-utils
+# Only `make bench` needs these (peers and plots).
+BENCH_PKGS := nginx-light newsboat python3-feedparser gnuplot-nox time
+
+PKGS    := libcurl libxml-2.0 sqlite3 inih libsystemd libutf8proc
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-parameter
+CPPFLAGS_ALL = -D_GNU_SOURCE -DTIDINGS_VERSION='"$(VERSION)"' \
+           -DTIDINGS_SYSCONFDIR='"$(SYSCONFDIR)"' \
+           -DTIDINGS_STATEDIR='"$(LOCALSTATEDIR)/tidings"' \
+           -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lstemmer -lm
+
+B := build
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+
+# Modules: every .c under feeds/, config/ and daemon/ is part of the library
+# except the programs' main files.  Adding a module is adding a file.
+PROG_SRC := daemon/tidingsd.c daemon/tidings.c
+LIB_SRC  := $(sort $(wildcard feeds/*.c) $(wildcard config/*.c) \
+            $(filter-out $(PROG_SRC), $(wildcard daemon/*.c)))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ     := $(LIB_SRC:%.c=$(B)/obj/%.o)
+LIB_OBJ_SAN := $(LIB_SRC:%.c=$(B)/san/%.o)
+UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
+
+.PHONY: all deps bench-deps run test unit unit-san integration conformance \
+        fuzz fuzz-smoke service-check bench install uninstall clean
+.DELETE_ON_ERROR:
+
+all: $(B)/tidingsd $(B)/tidings
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) -O1 -g $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libtidings.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/libtidings-san.a: $(LIB_OBJ_SAN)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/tidingsd: $(B)/obj/daemon/tidingsd.o $(B)/libtidings.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/tidings: $(B)/obj/daemon/tidings.o $(B)/libtidings.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libtidings.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/tests-san/%: $(B)/san/tests/unit/%.o $(B)/libtidings-san.a
+	@mkdir -p $(@D)
+	$(CC) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	  done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "make deps: installing missing Debian packages:" $$missing; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "make deps: not root; run: sudo apt-get install" $$missing >&2; exit 1; fi; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends $$missing
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
+
+run: deps all
+	$(B)/tidingsd -c config/dev.conf
+
+# Each unit test is a program printing TAP; integration tests are
+# executables (Python 3, shell) printing TAP.  prove runs them all.
+unit: $(UNIT_BIN)
+	prove -f --exec '' $(UNIT_BIN)
+
+unit-san: $(UNIT_BIN_SAN)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  prove -f --exec '' $(UNIT_BIN_SAN)
+
+integration: all
+	TIDINGS_BUILD=$(CURDIR)/$(B) prove -f --exec '' $(sort $(wildcard tests/integration/t_*))
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-san
+	@$(MAKE) --no-print-directory integration
+
+clean:
+	rm -rf $(B)

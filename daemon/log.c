@@ -1,0 +1,63 @@
+/* daemon/log.c — stderr logging with journald priority prefixes. */
+#include "daemon/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static int cur_level = LOG_LVL_INFO;
+static int to_journal;
+
+/* $JOURNAL_STREAM is "DEV:INODE" of the stream systemd connected; stderr is
+ * the journal only if it is still that very file (not redirected since). */
+static int stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2)
+		return 0;
+	if (fstat(2, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
+
+void log_init(int level)
+{
+	cur_level = level;
+	to_journal = stderr_is_journal();
+}
+
+void log_set_level(int level) { cur_level = level; }
+int log_get_level(void) { return cur_level; }
+
+static const char *level_name(int level)
+{
+	switch (level) {
+	case LOG_LVL_ERR: return "error";
+	case LOG_LVL_WARNING: return "warning";
+	case LOG_LVL_NOTICE: return "notice";
+	case LOG_LVL_INFO: return "info";
+	default: return "debug";
+	}
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	if (level > cur_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	/* One fprintf per line so concurrent writers never interleave mid-line. */
+	if (to_journal)
+		fprintf(stderr, "<%d>%s\n", level, line);
+	else
+		fprintf(stderr, "%s: %s\n", level_name(level), line);
+}

@@ -1,0 +1,22 @@
+/* daemon/log.h — one line per event on stderr.  Under journald (stderr is
+ * the journal, per $JOURNAL_STREAM) lines carry "<N>" syslog priority
+ * prefixes; otherwise "LEVEL: message". */
+#ifndef TIDINGS_LOG_H
+#define TIDINGS_LOG_H
+
+#include "config/config.h"
+
+void log_init(int level);          /* enum log_level; detects the journal */
+void log_set_level(int level);
+int log_get_level(void);
+
+void log_msg(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_err(...)     log_msg(LOG_LVL_ERR, __VA_ARGS__)
+#define log_warning(...) log_msg(LOG_LVL_WARNING, __VA_ARGS__)
+#define log_notice(...)  log_msg(LOG_LVL_NOTICE, __VA_ARGS__)
+#define log_info(...)    log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_debug(...)   log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+#endif

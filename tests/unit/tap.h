@@ -1,0 +1,46 @@
+/* tests/unit/tap.h — the smallest TAP producer: ok(), is_str(), is_int(),
+ * then done_testing() prints the plan and returns the exit status. */
+#ifndef TIDINGS_TAP_H
+#define TIDINGS_TAP_H
+
+#include <stdio.h>
+#include <string.h>
+#include <stdint.h>
+
+static int tap_n, tap_failed;
+
+static inline int tap_ok(int cond, const char *file, int line, const char *fmt_name)
+{
+	tap_n++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", tap_n, fmt_name);
+	if (!cond)
+		printf("#   failed at %s:%d\n", file, line);
+	fflush(stdout);
+	return cond;
+}
+
+#define ok(cond, name) tap_ok(!!(cond), __FILE__, __LINE__, (name))
+
+#define is_str(got, want, name) do { \
+	const char *g_ = (got), *w_ = (want); \
+	int c_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0); \
+	if (!tap_ok(c_, __FILE__, __LINE__, (name))) \
+		printf("#   got:  %s%s%s\n#   want: %s%s%s\n", g_ ? "'" : "", g_ ? g_ : "NULL", g_ ? "'" : "", \
+		       w_ ? "'" : "", w_ ? w_ : "NULL", w_ ? "'" : ""); \
+} while (0)
+
+#define is_int(got, want, name) do { \
+	long long g_ = (long long)(got), w_ = (long long)(want); \
+	if (!tap_ok(g_ == w_, __FILE__, __LINE__, (name))) \
+		printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
+} while (0)
+
+static inline int done_testing(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
