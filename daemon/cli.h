@@ -13,5 +13,6 @@ struct cli {
 int cmd_feeds(struct cli *cli, int argc, char **argv);
 int cmd_stories(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
 
 #endif

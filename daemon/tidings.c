@@ -1,9 +1,60 @@
-/* daemon/tidings.c — the reader tool's entry point. */
+/* daemon/tidings.c — the reader tool: dispatches to the subcommands in
+ * daemon/cmd_*.c.  It only reads the database (and files it is given). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(struct cli *, int, char **);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "feeds",   cmd_feeds,   "feeds and their health" },
+	{ "stories", cmd_stories, "latest stories" },
+	{ "check",   cmd_check,   "validate the configuration and feed list" },
+	{ "parse",   cmd_parse,   "parse one feed file and print what the parser sees" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: tidings [-d DB] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'tidings COMMAND --help' describes one command.\n");
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "tidings: not yet\n");
+	struct cli cli = { .prog = "tidings", .db_path = getenv("TIDINGS_DB") };
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
+			cli.db_path = argv[++i];
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("tidings %s\n", TIDINGS_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "tidings: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(argv[i], commands[k].name) == 0)
+			return commands[k].fn(&cli, argc - i, argv + i);
+	fprintf(stderr, "tidings: unknown command '%s'\n", argv[i]);
+	usage(stderr);
 	return 1;
 }
