@@ -1,9 +1,41 @@
-/* daemon/tidingsd.c — the daemon's entry point. */
+/* daemon/tidingsd.c — the daemon's command line. */
 #include <stdio.h>
+#include <string.h>
+
+#include "daemon/daemon.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: tidingsd [-c FILE] [--once] [-v]\n"
+	        "  -c FILE   configuration file (default: built-in defaults)\n"
+	        "  --once    poll every feed once, then exit\n"
+	        "  -v        more log output (repeatable)\n"
+	        "  --version print the version\n");
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "tidingsd: not yet\n");
-	return 1;
+	struct daemon_args a = { 0 };
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			a.config_path = argv[++i];
+		} else if (strcmp(argv[i], "--once") == 0) {
+			a.once = 1;
+		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+			a.verbose++;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("tidingsd %s\n", TIDINGS_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "tidingsd: unknown argument '%s'\n", argv[i]);
+			usage(stderr);
+			return 1;
+		}
+	}
+	return daemon_run(&a);
 }

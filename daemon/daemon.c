@@ -1,0 +1,630 @@
+/* daemon/daemon.c — the loop: feeds due -> fetcher -> parser -> ingest ->
+ * store, one transaction per response, and the signals (SIGHUP reloads,
+ * SIGTERM/SIGINT finish in-flight work and exit 0). */
+#include "daemon/daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "config/config.h"
+#include "daemon/fetch.h"
+#include "daemon/ingest.h"
+#include "daemon/log.h"
+#include "daemon/sched.h"
+#include "daemon/store.h"
+#include "feeds/feed.h"
+
+/* How long in-flight transfers may run on after SIGTERM. */
+#define SHUTDOWN_GRACE 5.0
+/* After a database error the feed is retried this soon. */
+#define DB_RETRY 60
+
+struct dfeed {               /* owns its strings */
+	int64_t id;
+	char *url;
+	char *etag, *last_modified;
+	int64_t next_poll, interval, failing_since;
+	int errors;
+	int in_flight;
+	int retired;             /* gone (410) or dropped from the list */
+};
+
+struct daemon {
+	struct daemon_args args;
+	struct config cfg;
+	struct store *st;
+	struct ingest *in;
+	struct fetcher *fx;
+	struct ev_loop *loop;
+	ev_signal sig_term, sig_int, sig_hup;
+	ev_timer wake, grace;
+	struct dfeed *feeds;     /* sorted by id */
+	size_t n_feeds;
+	struct sched_heap due;
+	int stopping;
+	int exit_code;
+	unsigned rnd;
+	/* this cycle, for the summary line */
+	int c_polled, c_new, c_errors;
+	double c_started;
+};
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static uint32_t rnd32(struct daemon *d)
+{
+	/* xorshift: jitter needs spread, not secrecy. */
+	d->rnd ^= d->rnd << 13;
+	d->rnd ^= d->rnd >> 17;
+	d->rnd ^= d->rnd << 5;
+	return d->rnd;
+}
+
+static struct dfeed *feed_by_id(struct daemon *d, int64_t id)
+{
+	size_t lo = 0, hi = d->n_feeds;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->feeds[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n_feeds && d->feeds[lo].id == id ? &d->feeds[lo] : NULL;
+}
+
+static void free_feeds(struct dfeed *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].url);
+		free(f[i].etag);
+		free(f[i].last_modified);
+	}
+	free(f);
+}
+
+static void replace_str(char **slot, const char *v)
+{
+	char *n = v ? strdup(v) : NULL;
+	if (v && !n)
+		return;       /* keep the old value rather than lose it */
+	free(*slot);
+	*slot = n;
+}
+
+static struct sched_policy policy(const struct daemon *d)
+{
+	struct sched_policy p = {
+		.interval = d->cfg.interval, .min_interval = d->cfg.min_interval,
+		.max_interval = d->cfg.max_interval,
+		.give_up_after = d->cfg.give_up_after,
+	};
+	return p;
+}
+
+static struct fetch_options fetch_opts(const struct config *c)
+{
+	struct fetch_options o = {
+		.concurrency = c->concurrency, .per_host = c->per_host,
+		.timeout = c->timeout, .connect_timeout = c->connect_timeout,
+		.max_size = c->max_size, .user_agent = c->user_agent,
+		.low_speed_limit = 10, .low_speed_time = c->timeout < 20 ? c->timeout : 20,
+	};
+	return o;
+}
+
+/* ---- the schedule -------------------------------------------------- */
+
+static void schedule_wake(struct daemon *d);
+
+static void start_poll(struct daemon *d, struct dfeed *f)
+{
+	struct fetch_request rq = {
+		.feed_id = f->id, .url = f->url,
+		.etag = f->etag, .last_modified = f->last_modified,
+	};
+
+	if (f->in_flight || f->retired)
+		return;
+	if (fetcher_add(d->fx, &rq) < 0) {
+		log_err("%s: out of memory queueing the request", f->url);
+		return;
+	}
+	f->in_flight = 1;
+	if (d->c_polled == 0 && fetcher_pending(d->fx) == 1)
+		d->c_started = ev_now(d->loop);
+}
+
+static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	struct sched_heap_item it;
+	int64_t now = now_s();
+
+	while (!d->stopping && sched_heap_peek(&d->due, &it) == 0 && it.due <= now) {
+		struct dfeed *f;
+
+		sched_heap_pop(&d->due, &it);
+		if (it.key >= d->n_feeds)
+			continue;
+		f = &d->feeds[it.key];
+		/* Entries go stale when a feed is rescheduled; skip those. */
+		if (f->next_poll != it.due)
+			continue;
+		start_poll(d, f);
+	}
+	schedule_wake(d);
+}
+
+static void schedule_wake(struct daemon *d)
+{
+	struct sched_heap_item it;
+	double in;
+
+	ev_timer_stop(d->loop, &d->wake);
+	if (d->stopping || d->args.once || sched_heap_peek(&d->due, &it) < 0)
+		return;
+	in = (double)(it.due - now_s());
+	ev_timer_set(&d->wake, in > 0 ? in : 0., 0.);
+	ev_timer_start(d->loop, &d->wake);
+}
+
+static void set_next(struct daemon *d, struct dfeed *f, int64_t next)
+{
+	f->next_poll = next;
+	if (!d->args.once && sched_heap_push(&d->due, next, (size_t)(f - d->feeds)) < 0)
+		log_err("out of memory scheduling %s", f->url);
+}
+
+/* Loads the feeds from the database into the schedule, keeping the state
+ * of feeds already known (in flight, validators). */
+static int load_schedule(struct daemon *d)
+{
+	struct store_feed *sf;
+	struct dfeed *nf;
+	size_t n, overdue = 0;
+	int64_t now = now_s(), spread;
+
+	if (store_load_feeds(d->st, &sf, &n) < 0) {
+		log_err("%s: loading feeds: %s", d->cfg.database, store_errmsg(d->st));
+		return -1;
+	}
+	if (!(nf = calloc(n ? n : 1, sizeof *nf))) {
+		store_feeds_free(sf, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct dfeed *old = feed_by_id(d, sf[i].id);
+
+		nf[i].id = sf[i].id;
+		nf[i].url = sf[i].url;
+		nf[i].etag = sf[i].etag;
+		nf[i].last_modified = sf[i].last_modified;
+		sf[i].url = sf[i].etag = sf[i].last_modified = NULL;
+		nf[i].next_poll = sf[i].next_poll;
+		nf[i].interval = sf[i].interval;
+		nf[i].failing_since = sf[i].failing_since;
+		nf[i].errors = sf[i].consecutive_errors;
+		if (old) {
+			nf[i].in_flight = old->in_flight;
+			nf[i].next_poll = old->next_poll;
+		}
+		if (nf[i].next_poll <= now)
+			overdue++;
+	}
+	store_feeds_free(sf, n);
+	free_feeds(d->feeds, d->n_feeds);
+	d->feeds = nf;
+	d->n_feeds = n;
+
+	sched_heap_free(&d->due);
+	if (d->args.once)
+		return 0;
+	/* Overdue and new feeds are spread over a window that grows with
+	 * their number (about 50 starts a second), never more than the
+	 * interval: a restart is no thundering herd. */
+	spread = (int64_t)(overdue / 50) + 1;
+	if (spread > d->cfg.interval)
+		spread = d->cfg.interval;
+	for (size_t i = 0; i < n; i++) {
+		int64_t next = d->feeds[i].next_poll;
+		if (next <= now)
+			next = now + (int64_t)(rnd32(d) % (uint32_t)spread);
+		set_next(d, &d->feeds[i], next);
+	}
+	return 0;
+}
+
+/* ---- responses ------------------------------------------------------ */
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 408: return "Request Timeout";
+	case 410: return "Gone";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return NULL;
+	}
+}
+
+static void maybe_finish(struct daemon *d);
+
+/* Takes the media type out of a Content-Type ("text/html; charset=x"). */
+static void media_type(const char *ct, char *buf, size_t n)
+{
+	size_t i = 0;
+
+	if (!ct) {
+		snprintf(buf, n, "no content type");
+		return;
+	}
+	for (; ct[i] && ct[i] != ';' && ct[i] != ' ' && i + 1 < n; i++)
+		buf[i] = ct[i];
+	buf[i] = '\0';
+}
+
+static void on_done(const struct fetch_result *r, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct dfeed *f = feed_by_id(d, r->feed_id);
+	struct store_poll poll;
+	struct sched_outcome so;
+	struct sched_policy pol = policy(d);
+	struct ingest_stats stats = { 0 };
+	struct feed *parsed = NULL;
+	char err[600] = "", perr[256] = "";
+	int64_t now = now_s();
+	int rc;
+
+	if (!f)
+		return;           /* dropped from the list while in flight */
+	f->in_flight = 0;
+	d->c_polled++;
+
+	memset(&poll, 0, sizeof poll);
+	memset(&so, 0, sizeof so);
+	poll.feed_id = f->id;
+	poll.fetched_at = now;
+	poll.status = r->status;
+	poll.duration_ms = (int64_t)(r->duration * 1000.0);
+	poll.bytes = r->bytes;
+	so.now = now;
+	so.feed_interval = f->interval;
+	so.max_age = r->max_age;
+	so.expires = r->expires;
+
+	if (r->error) {
+		snprintf(err, sizeof err, "%s", r->error);
+	} else if (r->status == 304) {
+		poll.ok = 1;
+	} else if (r->status >= 200 && r->status < 300) {
+		struct feed_context fc = {
+			.uri = r->effective_url, .content_type = r->content_type,
+			.content_location = r->content_location,
+			.content_language = r->content_language,
+		};
+		char mt[64];
+
+		if (r->len == 0) {
+			snprintf(err, sizeof err, "empty response (HTTP %d with no body)", r->status);
+		} else if (feed_parse(r->body, r->len, &fc, &parsed, perr, sizeof perr) < 0) {
+			media_type(r->content_type, mt, sizeof mt);
+			if (strcasestr(mt, "html"))
+				snprintf(err, sizeof err, "not a feed: %s", mt);
+			else
+				snprintf(err, sizeof err, "not a feed: %s", perr[0] ? perr : mt);
+		} else {
+			poll.ok = 1;
+			poll.etag = r->etag;
+			poll.last_modified = r->last_modified;
+			poll.title = parsed->title.value;
+			poll.site_url = parsed->link;
+			poll.new_url = r->permanent_url;
+			so.ttl_minutes = parsed->ttl;
+			so.update_period = parsed->update_period;
+		}
+	} else {
+		const char *why = reason(r->status);
+		int64_t ra = r->retry_after;
+
+		if (ra > now && (r->status == 429 || r->status == 503))
+			snprintf(err, sizeof err, "HTTP %d, retry after %lld s", r->status,
+			         (long long)(ra - now));
+		else
+			snprintf(err, sizeof err, "HTTP %d%s%s", r->status, why ? " " : "",
+			         why ? why : "");
+		if (r->status == 429 || r->status == 503)
+			so.retry_after = ra;
+		if (r->status == 410)
+			poll.gone = 1;
+	}
+
+	if (!poll.ok) {
+		poll.error = err;
+		so.consecutive_errors = f->errors + 1;
+		so.failing_since = f->failing_since ? f->failing_since : now;
+	}
+	so.ok = poll.ok;
+	poll.next_poll = poll.gone ? 0 : sched_next_poll(&pol, &so, rnd32(d));
+
+	rc = store_begin(d->st);
+	if (rc == 0 && parsed)
+		rc = ingest_feed(d->in, f->id, f->url, parsed, now, &stats);
+	if (rc == 0)
+		rc = store_record_poll(d->st, &poll);
+	if (rc == 0)
+		rc = store_commit(d->st);
+	if (rc < 0) {
+		/* Nothing of this response is kept: the next poll refetches it
+		 * in full (the old validators stay), so nothing is lost. */
+		log_err("%s: database error, will retry in %d s: %s%s", f->url, DB_RETRY,
+		        store_errmsg(d->st),
+		        store_last_was_full(d->st) ? " (disk full)" : "");
+		store_rollback(d->st);
+		d->c_errors++;
+		set_next(d, f, now + DB_RETRY);
+		goto out;
+	}
+
+	if (poll.ok) {
+		f->errors = 0;
+		f->failing_since = 0;
+		if (parsed) {
+			replace_str(&f->etag, r->etag);
+			replace_str(&f->last_modified, r->last_modified);
+		}
+		if (poll.new_url) {
+			log_notice("%s: moved permanently to %s", f->url, poll.new_url);
+			replace_str(&f->url, poll.new_url);
+		}
+		d->c_new += stats.new_stories;
+		if (parsed)
+			log_info("%s: %d entries, %d new, %d updated%s", f->url, stats.entries,
+			         stats.new_stories, stats.updated,
+			         parsed->bozo ? " (malformed, recovered)" : "");
+		else
+			log_debug("%s: not modified", f->url);
+	} else {
+		f->errors++;
+		if (!f->failing_since)
+			f->failing_since = now;
+		d->c_errors++;
+		log_warning("%s: %s", f->url, err);
+	}
+	if (poll.gone) {
+		f->retired = 1;
+		log_notice("%s: gone (HTTP 410), no longer polled", f->url);
+	} else {
+		set_next(d, f, poll.next_poll);
+	}
+out:
+	feed_free(parsed);
+	schedule_wake(d);
+	maybe_finish(d);
+}
+
+/* ---- start, reload, stop -------------------------------------------- */
+
+static void cycle_summary(struct daemon *d)
+{
+	if (!d->c_polled)
+		return;
+	log_notice("cycle: %d feeds polled, %d new stories, %d errors, %.1f s",
+	           d->c_polled, d->c_new, d->c_errors, ev_now(d->loop) - d->c_started);
+	d->c_polled = d->c_new = d->c_errors = 0;
+}
+
+static void maybe_finish(struct daemon *d)
+{
+	if (fetcher_pending(d->fx) > 0)
+		return;
+	cycle_summary(d);
+	if (d->args.once || d->stopping)
+		ev_break(d->loop, EVBREAK_ALL);
+}
+
+static int load_config(const char *path, struct config *c)
+{
+	char err[1024];
+
+	config_defaults(c);
+	if (path && config_load(path, c, err, sizeof err) < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int sync_list(struct daemon *d, const struct config *c)
+{
+	struct feedlist fl = { 0 };
+	char err[1024];
+	int rc;
+
+	if (feedlist_load(c->feeds, &fl, err, sizeof err) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	rc = store_sync_feeds(d->st, &fl, now_s());
+	if (rc < 0)
+		log_err("%s: syncing the feed list: %s", c->database, store_errmsg(d->st));
+	else
+		log_info("%zu feeds in %s", fl.n, c->feeds);
+	feedlist_free(&fl);
+	return rc < 0 ? 2 : 0;
+}
+
+static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	struct config nc;
+
+	log_notice("SIGHUP: reloading %s", d->args.config_path ? d->args.config_path
+	                                                          : "built-in defaults");
+	if (load_config(d->args.config_path, &nc) < 0) {
+		log_err("reload refused; the running configuration is kept");
+		config_free(&nc);
+		return;
+	}
+	if (strcmp(nc.database, d->cfg.database) != 0)
+		log_warning("database path changes take effect at restart only");
+	if (sync_list(d, &nc) != 0) {
+		log_err("reload refused; the running configuration is kept");
+		config_free(&nc);
+		return;
+	}
+	/* The database path in use stays the one opened. */
+	free(nc.database);
+	nc.database = d->cfg.database;
+	d->cfg.database = NULL;
+	config_free(&d->cfg);
+	d->cfg = nc;
+	log_set_level(d->cfg.log_level + d->args.verbose);
+	{
+		struct fetch_options o = fetch_opts(&d->cfg);
+		fetcher_set_options(d->fx, &o);
+	}
+	if (load_schedule(d) < 0)
+		log_err("reload: could not load the feeds; keeping the old schedule");
+	schedule_wake(d);
+	log_notice("reloaded: %zu feeds", d->n_feeds);
+}
+
+static void grace_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	log_warning("shutdown: %zu transfers still running after %.0f s; abandoned",
+	            fetcher_pending(d->fx), SHUTDOWN_GRACE);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	log_notice("%s: finishing in-flight work, then exiting",
+	           w->signum == SIGINT ? "SIGINT" : "SIGTERM");
+	fetcher_drop_queued(d->fx);
+	ev_timer_stop(loop, &d->wake);
+	if (fetcher_pending(d->fx) == 0) {
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	ev_timer_start(loop, &d->grace);
+}
+
+int daemon_run(const struct daemon_args *a)
+{
+	struct daemon d;
+	struct fetch_options fo;
+	char err[1024];
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	d.args = *a;
+	d.rnd = (unsigned)time(NULL) ^ (unsigned)getpid() << 16;
+	if (!d.rnd)
+		d.rnd = 1;
+	log_init(LOG_LVL_INFO + a->verbose);
+	if (load_config(a->config_path, &d.cfg) < 0) {
+		config_free(&d.cfg);
+		return 1;
+	}
+	log_set_level(d.cfg.log_level + a->verbose);
+	{
+		/* The feed list is validated before the database is touched:
+		 * a bad configuration writes nothing. */
+		struct feedlist fl = { 0 };
+		if (feedlist_load(d.cfg.feeds, &fl, err, sizeof err) < 0) {
+			log_err("%s", err);
+			config_free(&d.cfg);
+			return 1;
+		}
+		feedlist_free(&fl);
+	}
+	if (store_open(d.cfg.database, STORE_WRITE, &d.st, err, sizeof err) < 0) {
+		log_err("%s", err);
+		config_free(&d.cfg);
+		return 2;
+	}
+	if ((rc = sync_list(&d, &d.cfg)) != 0)
+		goto out;
+	rc = 2;
+	if (ingest_new(d.st, &d.cfg, &d.in) < 0) {
+		log_err("out of memory");
+		goto out;
+	}
+	d.loop = ev_default_loop(EVFLAG_AUTO);
+	fo = fetch_opts(&d.cfg);
+	if (fetcher_new(d.loop, &fo, on_done, &d, &d.fx) < 0) {
+		log_err("cannot initialise libcurl");
+		goto out;
+	}
+	if (load_schedule(&d) < 0)
+		goto out;
+
+	ev_signal_init(&d.sig_term, on_term, SIGTERM);
+	ev_signal_init(&d.sig_int, on_term, SIGINT);
+	ev_signal_init(&d.sig_hup, on_hup, SIGHUP);
+	d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
+	ev_signal_start(d.loop, &d.sig_term);
+	ev_signal_start(d.loop, &d.sig_int);
+	if (!a->once)
+		ev_signal_start(d.loop, &d.sig_hup);
+	ev_timer_init(&d.wake, wake_cb, 0., 0.);
+	d.wake.data = &d;
+	ev_timer_init(&d.grace, grace_cb, SHUTDOWN_GRACE, 0.);
+	d.grace.data = &d;
+
+	if (a->once) {
+		for (size_t i = 0; i < d.n_feeds; i++)
+			start_poll(&d, &d.feeds[i]);
+		if (d.n_feeds == 0) {
+			log_notice("no feeds to poll");
+			rc = 0;
+			goto out;
+		}
+	} else {
+		log_notice("tidingsd %s: %zu feeds, database %s", TIDINGS_VERSION,
+		           d.n_feeds, d.cfg.database);
+		schedule_wake(&d);
+	}
+	ev_run(d.loop, 0);
+	rc = 0;
+out:
+	fetcher_free(d.fx);
+	ingest_free(d.in);
+	store_close(d.st);
+	free_feeds(d.feeds, d.n_feeds);
+	sched_heap_free(&d.due);
+	config_free(&d.cfg);
+	if (d.loop)
+		ev_loop_destroy(d.loop);
+	return rc;
+}

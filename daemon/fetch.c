@@ -1,0 +1,788 @@
+/* daemon/fetch.c — libcurl multi socket interface on libev.
+ *
+ * curl tells us which sockets to watch (socket_cb) and when to call it
+ * back (timer_cb); libev tells us when a socket is ready or the timer
+ * fires, and we hand that to curl_multi_socket_action().  Finished
+ * transfers are drained with curl_multi_info_read() after every action.
+ *
+ * Requests wait in per-host queues; a round-robin list of hosts that have
+ * work and a free slot decides what starts next, so thousands of feeds on
+ * one host never starve the others and no host sees more than per_host
+ * connections from us. */
+#include "daemon/fetch.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <ev.h>
+
+#include "daemon/log.h"
+
+struct host {                  /* owned by fetcher->hosts */
+	char *name;
+	int active;                /* transfers in flight */
+	struct transfer *q_head, *q_tail;
+	int in_ready;              /* on the ready ring */
+	struct host *next_ready;
+	struct host *next_hash;
+};
+
+struct transfer {              /* owned by its host queue, then by curl */
+	struct fetcher *f;
+	struct host *host;
+	struct transfer *next;     /* host queue link */
+	struct transfer *run_prev, *run_next; /* in-flight list */
+	CURL *easy;
+	struct curl_slist *headers;
+	int64_t feed_id;
+	char *url, *req_etag, *req_lm;
+	char *body;
+	size_t len, cap;
+	int too_big;
+	int statuses[16];
+	int n_status;
+	/* Headers of the last response in the redirect chain. */
+	char *etag, *last_modified, *content_type, *content_location,
+	     *content_language, *retry_after, *cache_control, *expires;
+	double started;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct sock {                  /* one per socket curl asks us to watch */
+	ev_io io;
+	struct fetcher *f;
+	curl_socket_t fd;
+};
+
+#define HOST_BUCKETS 1024
+
+struct fetcher {
+	struct ev_loop *loop;
+	CURLM *multi;
+	CURLSH *share;
+	ev_timer timer;            /* curl's timeout */
+	ev_timer kicker;           /* starts queued transfers from the loop */
+	struct fetch_options opt;
+	char *user_agent;
+	fetch_done_fn *done;
+	void *ctx;
+	struct host *hosts[HOST_BUCKETS];
+	struct host *ready_head, *ready_tail;
+	struct transfer *running_list;
+	size_t queued, running;
+};
+
+static void start_transfers(struct fetcher *f);
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The host part of a URL, lower-cased; "" when it has none.  Caller frees. */
+static char *url_host(const char *url)
+{
+	CURLU *u = curl_url();
+	char *h = NULL, *r;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK)
+		curl_url_get(u, CURLUPART_HOST, &h, 0);
+	curl_url_cleanup(u);
+	r = strdup(h ? h : "");
+	curl_free(h);
+	for (char *p = r; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+static struct host *host_get(struct fetcher *f, const char *url)
+{
+	char *name = url_host(url);
+	unsigned b;
+	struct host *h;
+
+	if (!name)
+		return NULL;
+	b = hash_str(name) % HOST_BUCKETS;
+	for (h = f->hosts[b]; h; h = h->next_hash)
+		if (strcmp(h->name, name) == 0) {
+			free(name);
+			return h;
+		}
+	h = calloc(1, sizeof *h);
+	if (!h) {
+		free(name);
+		return NULL;
+	}
+	h->name = name;
+	h->next_hash = f->hosts[b];
+	f->hosts[b] = h;
+	return h;
+}
+
+static void ready_push(struct fetcher *f, struct host *h)
+{
+	if (h->in_ready || !h->q_head || h->active >= f->opt.per_host)
+		return;
+	h->in_ready = 1;
+	h->next_ready = NULL;
+	if (f->ready_tail)
+		f->ready_tail->next_ready = h;
+	else
+		f->ready_head = h;
+	f->ready_tail = h;
+}
+
+static struct host *ready_pop(struct fetcher *f)
+{
+	struct host *h = f->ready_head;
+
+	if (!h)
+		return NULL;
+	f->ready_head = h->next_ready;
+	if (!f->ready_head)
+		f->ready_tail = NULL;
+	h->in_ready = 0;
+	return h;
+}
+
+static void transfer_free(struct transfer *t)
+{
+	if (!t)
+		return;
+	if (t->easy)
+		curl_easy_cleanup(t->easy);
+	curl_slist_free_all(t->headers);
+	free(t->url); free(t->req_etag); free(t->req_lm);
+	free(t->body);
+	free(t->etag); free(t->last_modified); free(t->content_type);
+	free(t->content_location); free(t->content_language);
+	free(t->retry_after); free(t->cache_control); free(t->expires);
+	free(t);
+}
+
+/* ---- curl callbacks ---------------------------------------------------- */
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *p)
+{
+	struct transfer *t = p;
+	size_t n = size * nmemb;
+
+	/* Enforced on decoded bytes as they arrive, so neither a missing
+	 * Content-Length nor a compression bomb can make us buffer more. */
+	if ((int64_t)(t->len + n) > t->f->opt.max_size) {
+		t->too_big = 1;
+		return 0;
+	}
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 16384;
+		char *nb;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		if (!(nb = realloc(t->body, cap)))
+			return 0;
+		t->body = nb;
+		t->cap = cap;
+	}
+	memcpy(t->body + t->len, data, n);
+	t->len += n;
+	t->body[t->len] = '\0';
+	return n;
+}
+
+static void set_hdr(char **slot, const char *v, size_t n)
+{
+	free(*slot);
+	*slot = strndup(v, n);
+}
+
+static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
+{
+	struct transfer *t = p;
+	size_t n = size * nmemb, klen;
+	const char *colon, *v, *end = data + n;
+	int code;
+
+	/* A status line starts each response of a redirect chain: forget the
+	 * previous response's headers and remember its status. */
+	if (n > 5 && strncmp(data, "HTTP/", 5) == 0) {
+		const char *sp = memchr(data, ' ', n);
+		if (sp && sscanf(sp + 1, "%3d", &code) == 1 && code >= 200) {
+			if (t->n_status < (int)(sizeof t->statuses / sizeof t->statuses[0]))
+				t->statuses[t->n_status++] = code;
+			char **all[] = { &t->etag, &t->last_modified, &t->content_type,
+			                 &t->content_location, &t->content_language,
+			                 &t->retry_after, &t->cache_control, &t->expires };
+			for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+				free(*all[i]);
+				*all[i] = NULL;
+			}
+		}
+		return n;
+	}
+	if (!(colon = memchr(data, ':', n)))
+		return n;
+	klen = (size_t)(colon - data);
+	for (v = colon + 1; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+#define HDR(name, slot) \
+	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
+		set_hdr(&t->slot, v, (size_t)(end - v))
+	HDR("ETag", etag);
+	else HDR("Last-Modified", last_modified);
+	else HDR("Content-Type", content_type);
+	else HDR("Content-Location", content_location);
+	else HDR("Content-Language", content_language);
+	else HDR("Retry-After", retry_after);
+	else HDR("Cache-Control", cache_control);
+	else HDR("Expires", expires);
+#undef HDR
+	return n;
+}
+
+static void check_multi_info(struct fetcher *f);
+
+static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct sock *s = (struct sock *)w;
+	struct fetcher *f = s->f;
+	int action = (revents & EV_READ ? CURL_CSELECT_IN : 0) |
+	             (revents & EV_WRITE ? CURL_CSELECT_OUT : 0);
+	int running;
+
+	curl_multi_socket_action(f->multi, s->fd, action, &running);
+	check_multi_info(f);
+}
+
+static void timer_fired(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fetcher *f = w->data;
+	int running;
+
+	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_multi_info(f);
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *p)
+{
+	struct fetcher *f = p;
+
+	ev_timer_stop(f->loop, &f->timer);
+	if (timeout_ms >= 0) {
+		/* Milliseconds to seconds as a double: integer division here
+		 * would turn every sub-second timeout into a busy zero. */
+		ev_timer_set(&f->timer, (double)timeout_ms / 1000.0, 0.);
+		ev_timer_start(f->loop, &f->timer);
+	}
+	return 0;
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *p, void *sockp)
+{
+	struct fetcher *f = p;
+	struct sock *s = sockp;
+	int events = 0;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (s) {
+			ev_io_stop(f->loop, &s->io);
+			curl_multi_assign(f->multi, fd, NULL);
+			free(s);
+		}
+		return 0;
+	}
+	if (!s) {
+		if (!(s = calloc(1, sizeof *s)))
+			return -1;
+		s->f = f;
+		s->fd = fd;
+		ev_init(&s->io, io_cb);
+		curl_multi_assign(f->multi, fd, s);
+	}
+	if (what & CURL_POLL_IN)
+		events |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		events |= EV_WRITE;
+	ev_io_stop(f->loop, &s->io);
+	ev_io_set(&s->io, fd, events);
+	ev_io_start(f->loop, &s->io);
+	return 0;
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+static void fmt_size(char *buf, size_t n, int64_t bytes)
+{
+	if (bytes >= 1 << 30 && bytes % (1 << 30) == 0)
+		snprintf(buf, n, "%lld GiB", (long long)(bytes >> 30));
+	else if (bytes >= 1 << 20 && bytes % (1 << 20) == 0)
+		snprintf(buf, n, "%lld MiB", (long long)(bytes >> 20));
+	else if (bytes >= 1 << 10 && bytes % (1 << 10) == 0)
+		snprintf(buf, n, "%lld KiB", (long long)(bytes >> 10));
+	else
+		snprintf(buf, n, "%lld bytes", (long long)bytes);
+}
+
+/* A failure a person can act on, from curl's code and its message. */
+static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
+                           char *buf, size_t n)
+{
+	struct fetcher *f = t->f;
+	char size[32];
+
+	switch (rc) {
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+			fmt_size(size, sizeof size, f->opt.max_size);
+			snprintf(buf, n, "body over %s", size);
+			return;
+		}
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		if (strstr(t->errbuf, "too slow")) {
+			snprintf(buf, n, "too slow: under %ld bytes/s for %ld s",
+			         f->opt.low_speed_limit, f->opt.low_speed_time);
+			return;
+		}
+		if (strstr(t->errbuf, "onnect")) {
+			snprintf(buf, n, "connect timeout after %lld s",
+			         (long long)f->opt.connect_timeout);
+			return;
+		}
+		snprintf(buf, n, "timeout after %.0f s", elapsed);
+		return;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		snprintf(buf, n, "cannot resolve host %s", t->host->name);
+		return;
+	case CURLE_COULDNT_CONNECT:
+		snprintf(buf, n, "cannot connect to %s: %s", t->host->name,
+		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		return;
+	case CURLE_TOO_MANY_REDIRECTS:
+		snprintf(buf, n, "too many redirects (more than 5)");
+		return;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		snprintf(buf, n, "refused a non-HTTP(S) URL: %s",
+		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		return;
+	case CURLE_BAD_CONTENT_ENCODING:
+		snprintf(buf, n, "bad content encoding: %s",
+		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		return;
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		snprintf(buf, n, "connection broken: %s",
+		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		return;
+	default:
+		break;
+	}
+	if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
+	    rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM) {
+		snprintf(buf, n, "TLS error: %s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		return;
+	}
+	snprintf(buf, n, "%s%s%s", curl_easy_strerror(rc),
+	         t->errbuf[0] ? ": " : "", t->errbuf);
+}
+
+static double now_mono(struct fetcher *f)
+{
+	return ev_now(f->loop);
+}
+
+static int64_t parse_http_date(const char *s)
+{
+	time_t t = s ? curl_getdate(s, NULL) : -1;
+	return t > 0 ? (int64_t)t : 0;
+}
+
+static int64_t parse_max_age(const char *cc)
+{
+	const char *p;
+	long long v;
+
+	if (!cc)
+		return -1;
+	for (p = cc; (p = strcasestr(p, "max-age")); p += 7) {
+		const char *q = p + 7;
+		while (*q == ' ')
+			q++;
+		if (*q == '=' && sscanf(q + 1, " %lld", &v) == 1 && v >= 0)
+			return v;
+	}
+	if (strcasestr(cc, "no-cache") || strcasestr(cc, "no-store"))
+		return 0;
+	return -1;
+}
+
+static void run_link(struct fetcher *f, struct transfer *t)
+{
+	t->run_prev = NULL;
+	t->run_next = f->running_list;
+	if (f->running_list)
+		f->running_list->run_prev = t;
+	f->running_list = t;
+	f->running++;
+}
+
+static void run_unlink(struct fetcher *f, struct transfer *t)
+{
+	if (t->run_prev)
+		t->run_prev->run_next = t->run_next;
+	else
+		f->running_list = t->run_next;
+	if (t->run_next)
+		t->run_next->run_prev = t->run_prev;
+	f->running--;
+}
+
+static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
+{
+	struct transfer *t = NULL;
+	struct fetch_result r;
+	char err[512];
+	long status = 0, redirects = 0;
+	char *eff = NULL;
+	double elapsed;
+	int permanent = 1;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+	curl_multi_remove_handle(f->multi, easy);
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
+	curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &eff);
+	elapsed = now_mono(f) - t->started;
+
+	memset(&r, 0, sizeof r);
+	r.feed_id = t->feed_id;
+	r.url = t->url;
+	r.ok = rc == CURLE_OK;
+	r.status = (int)status;
+	r.body = t->body ? t->body : "";
+	r.len = t->len;
+	r.effective_url = eff ? eff : t->url;
+	r.redirects = (int)redirects;
+	for (int i = 0; i + 1 < t->n_status; i++)
+		if (t->statuses[i] != 301 && t->statuses[i] != 308)
+			permanent = 0;
+	if (redirects > 0 && permanent && t->n_status == redirects + 1 && eff &&
+	    strcmp(eff, t->url) != 0)
+		r.permanent_url = eff;
+	r.etag = t->etag;
+	r.last_modified = t->last_modified;
+	r.content_type = t->content_type;
+	r.content_location = t->content_location;
+	r.content_language = t->content_language;
+	if (t->retry_after) {
+		char *end;
+		long long secs = strtoll(t->retry_after, &end, 10);
+		if (end != t->retry_after && *end == '\0' && secs >= 0)
+			r.retry_after = (int64_t)time(NULL) + secs;
+		else
+			r.retry_after = parse_http_date(t->retry_after);
+	}
+	r.max_age = parse_max_age(t->cache_control);
+	r.expires = parse_http_date(t->expires);
+	r.duration = elapsed;
+	r.bytes = (int64_t)t->len;
+	if (rc != CURLE_OK) {
+		describe_error(t, rc, elapsed, err, sizeof err);
+		r.error = err;
+	}
+
+	run_unlink(f, t);
+	t->host->active--;
+	ready_push(f, t->host);
+	f->done(&r, f->ctx);
+	transfer_free(t);
+}
+
+static void check_multi_info(struct fetcher *f)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(f->multi, &left)))
+		if (m->msg == CURLMSG_DONE)
+			finish(f, m->easy_handle, m->data.result);
+	start_transfers(f);
+}
+
+/* ---- starting ---------------------------------------------------------- */
+
+static char *header_line(const char *name, const char *value)
+{
+	size_t n = strlen(name) + strlen(value) + 3;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s: %s", name, value);
+	return s;
+}
+
+static int add_header(struct transfer *t, const char *name, const char *value)
+{
+	char *line = header_line(name, value);
+	struct curl_slist *l;
+
+	if (!line)
+		return -1;
+	l = curl_slist_append(t->headers, line);
+	free(line);
+	if (!l)
+		return -1;
+	t->headers = l;
+	return 0;
+}
+
+static int setup_easy(struct fetcher *f, struct transfer *t)
+{
+	CURL *e = curl_easy_init();
+
+	if (!e)
+		return -1;
+	t->easy = e;
+	curl_easy_setopt(e, CURLOPT_URL, t->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(e, CURLOPT_SHARE, f->share);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* http and https only, also after redirects: no file://, ftp://. */
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* all we have */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)f->opt.connect_timeout);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)f->opt.timeout);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, f->opt.low_speed_limit);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, f->opt.low_speed_time);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->opt.max_size);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (add_header(t, "Accept", "application/rss+xml, application/atom+xml, "
+	               "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, "
+	               "*/*;q=0.5") < 0)
+		return -1;
+	if (t->req_etag && add_header(t, "If-None-Match", t->req_etag) < 0)
+		return -1;
+	if (t->req_lm && add_header(t, "If-Modified-Since", t->req_lm) < 0)
+		return -1;
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+	return 0;
+}
+
+/* Reports a request that could not even start, from the loop. */
+static void fail_now(struct fetcher *f, struct transfer *t, const char *why)
+{
+	struct fetch_result r;
+
+	memset(&r, 0, sizeof r);
+	r.feed_id = t->feed_id;
+	r.url = t->url;
+	r.effective_url = t->url;
+	r.error = why;
+	r.body = "";
+	r.max_age = -1;
+	f->done(&r, f->ctx);
+}
+
+static void start_transfers(struct fetcher *f)
+{
+	struct host *h;
+
+	while (f->running < (size_t)f->opt.concurrency && (h = ready_pop(f))) {
+		struct transfer *t = h->q_head;
+
+		h->q_head = t->next;
+		if (!h->q_head)
+			h->q_tail = NULL;
+		f->queued--;
+		t->started = now_mono(f);
+		if (setup_easy(f, t) < 0 || curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
+			fail_now(f, t, "out of memory starting the transfer");
+			transfer_free(t);
+			ready_push(f, h);
+			continue;
+		}
+		run_link(f, t);
+		h->active++;
+		ready_push(f, h);
+	}
+}
+
+int fetcher_add(struct fetcher *f, const struct fetch_request *req)
+{
+	struct transfer *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return -1;
+	t->f = f;
+	t->feed_id = req->feed_id;
+	t->url = strdup(req->url);
+	t->req_etag = xstrdup(req->etag);
+	t->req_lm = xstrdup(req->last_modified);
+	if (!t->url || (req->etag && !t->req_etag) ||
+	    (req->last_modified && !t->req_lm) || !(t->host = host_get(f, req->url))) {
+		transfer_free(t);
+		return -1;
+	}
+	if (t->host->q_tail)
+		t->host->q_tail->next = t;
+	else
+		t->host->q_head = t;
+	t->host->q_tail = t;
+	f->queued++;
+	ready_push(f, t->host);
+	/* Started from a zero timer so that the callback never runs inside
+	 * fetcher_add() and many adds in a row batch into one start. */
+	if (!ev_is_active(&f->kicker))
+		ev_timer_start(f->loop, &f->kicker);
+	return 0;
+}
+
+static void kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	start_transfers(w->data);
+}
+
+size_t fetcher_pending(const struct fetcher *f)
+{
+	return f->queued + f->running;
+}
+
+void fetcher_drop_queued(struct fetcher *f)
+{
+	for (int b = 0; b < HOST_BUCKETS; b++)
+		for (struct host *h = f->hosts[b]; h; h = h->next_hash) {
+			struct transfer *t, *next;
+			for (t = h->q_head; t; t = next) {
+				next = t->next;
+				transfer_free(t);
+				f->queued--;
+			}
+			h->q_head = h->q_tail = NULL;
+		}
+	f->ready_head = f->ready_tail = NULL;
+	for (int b = 0; b < HOST_BUCKETS; b++)
+		for (struct host *h = f->hosts[b]; h; h = h->next_hash)
+			h->in_ready = 0;
+}
+
+static void apply_options(struct fetcher *f, const struct fetch_options *o)
+{
+	f->opt = *o;
+	if (f->opt.concurrency < 1)
+		f->opt.concurrency = 1;
+	if (f->opt.per_host < 1)
+		f->opt.per_host = 1;
+	if (f->opt.low_speed_limit <= 0)
+		f->opt.low_speed_limit = 1;
+	if (f->opt.low_speed_time <= 0)
+		f->opt.low_speed_time = f->opt.timeout < 30 ? f->opt.timeout : 30;
+	free(f->user_agent);
+	f->user_agent = strdup(o->user_agent ? o->user_agent : "tidings/" TIDINGS_VERSION);
+	f->opt.user_agent = f->user_agent;
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opt.concurrency);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->opt.per_host);
+}
+
+void fetcher_set_options(struct fetcher *f, const struct fetch_options *o)
+{
+	apply_options(f, o);
+	start_transfers(f);
+}
+
+int fetcher_new(struct ev_loop *loop, const struct fetch_options *o,
+                fetch_done_fn *done, void *ctx, struct fetcher **out)
+{
+	struct fetcher *f;
+	static int global_done;
+
+	*out = NULL;
+	if (!global_done) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return -1;
+		global_done = 1;
+	}
+	if (!(f = calloc(1, sizeof *f)))
+		return -1;
+	f->loop = loop;
+	f->done = done;
+	f->ctx = ctx;
+	if (!(f->multi = curl_multi_init()) || !(f->share = curl_share_init()))
+		goto fail;
+	/* One DNS cache and TLS session cache for every transfer; the multi
+	 * handle already shares its connection pool. */
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	ev_timer_init(&f->timer, timer_fired, 0., 0.);
+	f->timer.data = f;
+	ev_timer_init(&f->kicker, kick_cb, 0., 0.);
+	f->kicker.data = f;
+	apply_options(f, o);
+	if (!f->user_agent)
+		goto fail;
+	*out = f;
+	return 0;
+fail:
+	fetcher_free(f);
+	return -1;
+}
+
+void fetcher_free(struct fetcher *f)
+{
+	if (!f)
+		return;
+	fetcher_drop_queued(f);
+	while (f->running_list) {
+		struct transfer *t = f->running_list;
+		run_unlink(f, t);
+		curl_multi_remove_handle(f->multi, t->easy);
+		transfer_free(t);
+	}
+	ev_timer_stop(f->loop, &f->timer);
+	ev_timer_stop(f->loop, &f->kicker);
+	curl_multi_cleanup(f->multi);
+	curl_share_cleanup(f->share);
+	for (int b = 0; b < HOST_BUCKETS; b++) {
+		struct host *h, *next;
+		for (h = f->hosts[b]; h; h = next) {
+			next = h->next_hash;
+			free(h->name);
+			free(h);
+		}
+	}
+	free(f->user_agent);
+	free(f);
+}

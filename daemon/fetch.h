@@ -1,0 +1,75 @@
+/* daemon/fetch.h — HTTP(S) fetching on the libev loop with libcurl's multi
+ * socket interface.  The caller queues requests; the fetcher runs at most
+ * `concurrency` transfers at once and at most `per_host` per host, and
+ * calls back once per request with everything the scheduler and the
+ * ingest pipeline need.  Nothing here blocks the loop. */
+#ifndef TIDINGS_FETCH_H
+#define TIDINGS_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ev_loop;
+struct fetcher;   /* opaque; owns the multi and share handles, watchers,
+                     the queue and every transfer in flight */
+
+struct fetch_options {
+	int concurrency;           /* transfers in flight at most */
+	int per_host;              /* transfers per host at most */
+	int64_t timeout;           /* whole transfer, seconds */
+	int64_t connect_timeout;   /* seconds */
+	int64_t max_size;          /* body bytes (after decoding) at most */
+	const char *user_agent;
+	/* Below this many bytes/s for low_speed_time seconds is a trickle. */
+	long low_speed_limit, low_speed_time;
+};
+
+struct fetch_request {
+	int64_t feed_id;
+	const char *url;             /* copied */
+	const char *etag;            /* validators, NULL if none; copied */
+	const char *last_modified;
+};
+
+/* Everything learnt from one request.  Owned by the fetcher and valid only
+ * during the callback. */
+struct fetch_result {
+	int64_t feed_id;
+	const char *url;             /* as requested */
+	int ok;                      /* transfer completed (any HTTP status) */
+	int status;                  /* final HTTP status, 0 if none */
+	const char *error;           /* human-readable failure, or NULL */
+	const char *body;            /* NUL-terminated; len bytes */
+	size_t len;
+	const char *effective_url;   /* after redirects */
+	const char *permanent_url;   /* set when every redirect was 301/308 */
+	int redirects;
+	const char *etag, *last_modified;
+	const char *content_type, *content_location, *content_language;
+	int64_t retry_after;         /* absolute Unix time, 0 if none */
+	int64_t max_age;             /* Cache-Control max-age seconds, -1 */
+	int64_t expires;             /* Expires as Unix time, 0 if none */
+	double duration;             /* seconds */
+	int64_t bytes;               /* body bytes received (decoded) */
+};
+
+typedef void fetch_done_fn(const struct fetch_result *r, void *ctx);
+
+int fetcher_new(struct ev_loop *loop, const struct fetch_options *o,
+                fetch_done_fn *done, void *ctx, struct fetcher **out);
+void fetcher_free(struct fetcher *f);
+
+/* Changes limits for the transfers started from now on (SIGHUP). */
+void fetcher_set_options(struct fetcher *f, const struct fetch_options *o);
+
+/* Queues a request.  The callback runs later, from the loop, never from
+ * inside this call.  Returns -1 only when out of memory. */
+int fetcher_add(struct fetcher *f, const struct fetch_request *req);
+
+/* Transfers queued or in flight. */
+size_t fetcher_pending(const struct fetcher *f);
+
+/* Drops queued requests that have not started (shutdown). */
+void fetcher_drop_queued(struct fetcher *f);
+
+#endif

@@ -1,0 +1,32 @@
+/* daemon/ingest.h — the ingest pipeline: one parsed feed in, rows out.
+ * For every entry: same-item identity in its feed, canonical URL across
+ * feeds, then a new story, an updated story or one more story_feeds row.
+ * Runs inside the caller's transaction (one per feed response). */
+#ifndef TIDINGS_INGEST_H
+#define TIDINGS_INGEST_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+#include "daemon/store.h"
+#include "feeds/feed.h"
+
+struct ingest;   /* opaque; borrows the store, owns the in-memory indexes */
+
+struct ingest_stats {
+	int entries;       /* entries in the document */
+	int new_stories;
+	int updated;       /* changed items rewritten */
+	int cross_feed;    /* already stored from another feed */
+	int duplicates;    /* near-duplicate copies (duplicate_of set) */
+};
+
+int ingest_new(struct store *st, const struct config *c, struct ingest **out);
+void ingest_free(struct ingest *in);
+
+/* Stores every entry of `f`, read from feed `feed_id` at time `now`.
+ * Returns 0, or -1 on a database error (the caller rolls back). */
+int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
+                const struct feed *f, int64_t now, struct ingest_stats *stats);
+
+#endif

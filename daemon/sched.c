@@ -1,0 +1,126 @@
+/* daemon/sched.c — polling policy and the due-time heap. */
+#include "daemon/sched.h"
+
+#include <stdlib.h>
+
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+int64_t sched_next_poll(const struct sched_policy *p,
+                        const struct sched_outcome *o, uint32_t rnd)
+{
+	int64_t iv = o->feed_interval > 0 ? o->feed_interval : p->interval;
+	int64_t next;
+
+	if (!o->ok) {
+		/* Exponential backoff with +-25% jitter so that feeds failing
+		 * together (one host down) do not retry together.  Past
+		 * give_up_after only the maximum interval remains. */
+		int n = o->consecutive_errors > 0 ? o->consecutive_errors - 1 : 0;
+		int64_t back = iv;
+
+		if (o->failing_since && o->now - o->failing_since >= p->give_up_after) {
+			back = p->max_interval;
+		} else {
+			/* First error: retry after a fraction of the interval,
+			 * then double up to max_interval. */
+			back = p->min_interval;
+			while (n-- > 0 && back < p->max_interval)
+				back *= 2;
+			back = clamp(back, p->min_interval, p->max_interval);
+			back += (int64_t)(back * ((int64_t)(rnd % 501) - 250) / 1000);
+		}
+		next = o->now + back;
+		/* A server that says when to come back (429/503 Retry-After)
+		 * is taken at its word, within max_interval. */
+		if (o->retry_after > o->now)
+			next = o->now + clamp(o->retry_after - o->now, 1, p->max_interval);
+		return next;
+	}
+
+	/* The feed's own hints may lengthen the interval (never below what
+	 * they ask) within bounds. */
+	if (o->ttl_minutes > 0 && (int64_t)o->ttl_minutes * 60 > iv)
+		iv = (int64_t)o->ttl_minutes * 60;
+	if (o->update_period > iv)
+		iv = o->update_period;
+	if (o->max_age > iv)
+		iv = o->max_age;
+	if (o->expires > o->now && o->expires - o->now > iv)
+		iv = o->expires - o->now;
+	iv = clamp(iv, p->min_interval, p->max_interval);
+	/* +-10% jitter keeps a restart's feeds from polling in lockstep. */
+	iv += (int64_t)(iv * ((int64_t)(rnd % 201) - 100) / 1000);
+	next = o->now + iv;
+	if (o->retry_after > next)
+		next = o->retry_after;
+	return next;
+}
+
+static void swap(struct sched_heap_item *a, struct sched_heap_item *b)
+{
+	struct sched_heap_item t = *a;
+	*a = *b;
+	*b = t;
+}
+
+int sched_heap_push(struct sched_heap *h, int64_t due, size_t key)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 256;
+		struct sched_heap_item *n = realloc(h->items, cap * sizeof *n);
+		if (!n)
+			return -1;
+		h->items = n;
+		h->cap = cap;
+	}
+	i = h->n++;
+	h->items[i].due = due;
+	h->items[i].key = key;
+	while (i > 0 && h->items[(i - 1) / 2].due > h->items[i].due) {
+		swap(&h->items[(i - 1) / 2], &h->items[i]);
+		i = (i - 1) / 2;
+	}
+	return 0;
+}
+
+int sched_heap_peek(const struct sched_heap *h, struct sched_heap_item *out)
+{
+	if (!h->n)
+		return -1;
+	*out = h->items[0];
+	return 0;
+}
+
+int sched_heap_pop(struct sched_heap *h, struct sched_heap_item *out)
+{
+	size_t i = 0;
+
+	if (!h->n)
+		return -1;
+	*out = h->items[0];
+	h->items[0] = h->items[--h->n];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < h->n && h->items[l].due < h->items[m].due)
+			m = l;
+		if (r < h->n && h->items[r].due < h->items[m].due)
+			m = r;
+		if (m == i)
+			break;
+		swap(&h->items[i], &h->items[m]);
+		i = m;
+	}
+	return 0;
+}
+
+void sched_heap_free(struct sched_heap *h)
+{
+	free(h->items);
+	h->items = NULL;
+	h->n = h->cap = 0;
+}

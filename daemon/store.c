@@ -1,0 +1,665 @@
+/* daemon/store.c — the only file that speaks SQL.  Owns the schema and its
+ * forward-only migrations (MIGRATIONS[], applied in order, each in its own
+ * transaction, `PRAGMA user_version` = number applied), and one prepared
+ * statement per query, prepared once and reused. */
+#include "daemon/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+/* Schema versions.  Index i holds the SQL that takes a database from
+ * version i to i + 1.  Never edit a released entry: append a new one. */
+static const char *const MIGRATIONS[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE feeds (\n"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  url TEXT NOT NULL UNIQUE,\n"
+	"  list_url TEXT NOT NULL UNIQUE,\n"   /* as written in the feed list */
+	"  previous_url TEXT,\n"               /* before a permanent redirect */
+	"  title TEXT, site_url TEXT, category TEXT,\n"
+	"  list_title TEXT,\n"
+	"  interval INTEGER,\n"                /* per-feed override, seconds */
+	"  active INTEGER NOT NULL DEFAULT 1,\n"
+	"  gone INTEGER NOT NULL DEFAULT 0,\n"
+	"  added INTEGER NOT NULL,\n"
+	"  etag TEXT, last_modified TEXT,\n"
+	"  last_fetch INTEGER, last_success INTEGER,\n"
+	"  last_status INTEGER, last_error TEXT,\n"
+	"  consecutive_errors INTEGER NOT NULL DEFAULT 0,\n"
+	"  failing_since INTEGER,\n"
+	"  next_poll INTEGER,\n"
+	"  duration_ms INTEGER, bytes INTEGER\n"
+	");\n"
+	"CREATE TABLE threads (\n"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  title TEXT,\n"
+	"  title_story_id INTEGER,\n"
+	"  keywords TEXT,\n"
+	"  first_seen INTEGER NOT NULL,\n"
+	"  last_updated INTEGER NOT NULL,\n"
+	"  story_count INTEGER NOT NULL DEFAULT 0,\n"
+	"  source_count INTEGER NOT NULL DEFAULT 0,\n"
+	"  merged_into INTEGER REFERENCES threads(id),\n"
+	"  seq INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE stories (\n"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"  feed_id INTEGER NOT NULL REFERENCES feeds(id),\n"
+	"  ident TEXT NOT NULL,\n"
+	"  guid TEXT, link TEXT, canonical_url TEXT,\n"
+	"  title TEXT, author TEXT,\n"
+	"  published INTEGER, updated INTEGER,\n"
+	"  first_seen INTEGER NOT NULL,\n"
+	"  summary TEXT, content TEXT, lang TEXT, host TEXT,\n"
+	"  simhash INTEGER,\n"
+	"  content_hash INTEGER,\n"
+	"  duplicate_of INTEGER REFERENCES stories(id),\n"
+	"  thread_id INTEGER REFERENCES threads(id),\n"
+	"  seq INTEGER NOT NULL DEFAULT 0,\n"
+	"  UNIQUE (feed_id, ident)\n"
+	");\n"
+	"CREATE INDEX stories_canonical ON stories(canonical_url);\n"
+	"CREATE INDEX stories_thread ON stories(thread_id);\n"
+	"CREATE INDEX stories_seq ON stories(seq);\n"
+	"CREATE INDEX stories_first_seen ON stories(first_seen);\n"
+	"CREATE INDEX threads_seq ON threads(seq);\n"
+	"CREATE INDEX threads_last_updated ON threads(last_updated);\n"
+	"CREATE TABLE story_feeds (\n"
+	"  story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,\n"
+	"  feed_id INTEGER NOT NULL REFERENCES feeds(id),\n"
+	"  ident TEXT NOT NULL,\n"
+	"  first_seen INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (feed_id, ident)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX story_feeds_story ON story_feeds(story_id);\n"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
+	"INSERT INTO meta VALUES ('seq', 0);\n",
+};
+
+#define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_FEED_UPSERT, S_FEED_DEACTIVATE_ALL, S_FEED_LOAD,
+	S_POLL, S_POLL_URL,
+	S_FIND_ITEM, S_FIND_CANON,
+	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED,
+	S_SEQ_LOAD, S_SEQ_SAVE,
+	N_STMT
+};
+
+static const char *const SQL[N_STMT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_FEED_UPSERT] =
+		"INSERT INTO feeds (url, list_url, list_title, category, interval, added)"
+		" VALUES (?1, ?1, ?2, ?3, ?4, ?5)"
+		/* list_url: a feed that moved (301/308) is still its list entry. */
+		" ON CONFLICT(list_url) DO UPDATE SET active = 1, list_title = ?2,"
+		" category = ?3, interval = ?4"
+		" ON CONFLICT(url) DO UPDATE SET active = 1",
+	[S_FEED_DEACTIVATE_ALL] = "UPDATE feeds SET active = 0",
+	[S_FEED_LOAD] =
+		"SELECT id, url, etag, last_modified, next_poll, interval,"
+		" last_success, failing_since, consecutive_errors, gone"
+		" FROM feeds WHERE active AND NOT gone ORDER BY id",
+	[S_POLL] =
+		"UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4,"
+		" etag = coalesce(?5, etag), last_modified = coalesce(?6, last_modified),"
+		" title = coalesce(?7, title), site_url = coalesce(?8, site_url),"
+		" next_poll = ?9, duration_ms = ?10, bytes = ?11, gone = ?12,"
+		" consecutive_errors = CASE WHEN ?13 THEN 0 ELSE consecutive_errors + 1 END,"
+		" last_success = CASE WHEN ?13 THEN ?2 ELSE last_success END,"
+		" failing_since = CASE WHEN ?13 THEN NULL ELSE coalesce(failing_since, ?2) END"
+		" WHERE id = ?1",
+	[S_POLL_URL] =
+		"UPDATE feeds SET previous_url = url, url = ?2 WHERE id = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?2)",
+	[S_FIND_ITEM] =
+		"SELECT sf.story_id, s.content_hash FROM story_feeds sf"
+		" JOIN stories s ON s.id = sf.story_id"
+		" WHERE sf.feed_id = ?1 AND sf.ident = ?2",
+	[S_FIND_CANON] =
+		"SELECT id FROM stories WHERE canonical_url = ?1 ORDER BY id LIMIT 1",
+	[S_INSERT_STORY] =
+		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
+		" author, published, updated, first_seen, summary, content, lang, host,"
+		" simhash, content_hash, duplicate_of, thread_id, seq)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?17, ?18, ?19)",
+	[S_UPDATE_STORY] =
+		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
+		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
+		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13"
+		" WHERE id = ?1",
+	[S_INSERT_STORY_FEED] =
+		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen)"
+		" VALUES (?1, ?2, ?3, ?4)",
+	[S_SEQ_LOAD] = "SELECT value FROM meta WHERE key = 'seq'",
+	[S_SEQ_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[N_STMT];
+	enum store_mode mode;
+	int64_t seq;       /* last change sequence number handed out */
+	int seq_dirty;
+	int last_rc;
+};
+
+const char *store_errmsg(struct store *st)
+{
+	return st && st->db ? sqlite3_errmsg(st->db) : "no database";
+}
+
+int store_last_was_full(struct store *st)
+{
+	return st->last_rc == SQLITE_FULL;
+}
+
+static int fail_rc(struct store *st, int rc)
+{
+	st->last_rc = rc;
+	return -1;
+}
+
+/* Returns the statement, reset and with its bindings cleared. */
+static sqlite3_stmt *stmt(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt *s = st->stmt[id];
+
+	if (!s && sqlite3_prepare_v3(st->db, SQL[id], -1,
+	                             SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+		return NULL;
+	st->stmt[id] = s;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Runs a statement that returns no rows. */
+static int step_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return fail_rc(st, rc);
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	/* NULL means unknown; never store an empty string in its place. */
+	if (v && *v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void bind_time(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static int exec(struct store *st, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return fail_rc(st, rc);
+	}
+	return 0;
+}
+
+static int user_version(struct store *st, int *v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Applies every migration the file lacks, each atomically with the
+ * user_version bump so a crash leaves a consistent version. */
+static int migrate(struct store *st, const char *path, char *err, size_t errlen)
+{
+	char sql[64], msg[512];
+	int v;
+
+	if (user_version(st, &v) < 0) {
+		snprintf(err, errlen, "%s: cannot read schema version: %s", path,
+		         sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (v > (int)N_MIGRATIONS) {
+		snprintf(err, errlen, "%s: database schema version %d is newer than"
+		         " this tidings understands (%d); refusing to touch it",
+		         path, v, (int)N_MIGRATIONS);
+		return -1;
+	}
+	for (; v < (int)N_MIGRATIONS; v++) {
+		if (exec(st, "BEGIN IMMEDIATE", msg, sizeof msg) < 0)
+			goto fail;
+		if (exec(st, MIGRATIONS[v], msg, sizeof msg) < 0) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (exec(st, sql, msg, sizeof msg) < 0 ||
+		    exec(st, "COMMIT", msg, sizeof msg) < 0) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: migrating the schema to version %d: %s",
+	         path, v + 1, msg);
+	return -1;
+}
+
+static int load_seq(struct store *st)
+{
+	sqlite3_stmt *s = stmt(st, S_SEQ_LOAD);
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = sqlite3_step(s);
+	st->seq = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_open(const char *path, enum store_mode mode, struct store **out,
+               char *err, size_t errlen)
+{
+	struct store *st;
+	int flags = mode == STORE_WRITE
+	            ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+	            : SQLITE_OPEN_READONLY;
+	char msg[512];
+	int v;
+
+	*out = NULL;
+	st = calloc(1, sizeof *st);
+	if (!st) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	st->mode = mode;
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open database: %s", path,
+		         st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	/* Readers and the writer wait for each other's short locks rather
+	 * than failing; WAL makes these waits rare and brief. */
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 0);
+	if (mode == STORE_WRITE) {
+		/* WAL: readers never block the writer nor see half a feed.
+		 * synchronous=NORMAL: in WAL mode a commit survives a process
+		 * crash (kill -9) and the database never corrupts; only a power
+		 * loss can roll back the last transactions, which the next poll
+		 * fetches again.  FULL would fsync every feed response. */
+		if (exec(st, "PRAGMA journal_mode = WAL", msg, sizeof msg) < 0 ||
+		    exec(st, "PRAGMA synchronous = NORMAL", msg, sizeof msg) < 0 ||
+		    exec(st, "PRAGMA foreign_keys = ON", msg, sizeof msg) < 0) {
+			snprintf(err, errlen, "%s: %s", path, msg);
+			goto fail;
+		}
+		/* Checkpoint at ~4 MiB of WAL so it does not grow without bound
+		 * while long-lived readers come and go. */
+		sqlite3_wal_autocheckpoint(st->db, 1000);
+		if (migrate(st, path, err, errlen) < 0)
+			goto fail;
+	} else {
+		if (user_version(st, &v) < 0) {
+			snprintf(err, errlen, "%s: not a tidings database: %s", path,
+			         sqlite3_errmsg(st->db));
+			goto fail;
+		}
+		if (v == 0) {
+			snprintf(err, errlen, "%s: not a tidings database (empty schema)", path);
+			goto fail;
+		}
+		if (v > (int)N_MIGRATIONS) {
+			snprintf(err, errlen, "%s: database schema version %d is newer than"
+			         " this tidings understands (%d)", path, v, (int)N_MIGRATIONS);
+			goto fail;
+		}
+	}
+	if (mode == STORE_WRITE && load_seq(st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < N_STMT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db && st->mode == STORE_WRITE)
+		sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);
+	sqlite3_close_v2(st->db);
+	free(st);
+}
+
+static int simple(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt *s = stmt(st, id);
+	return s ? step_done(st, s) : fail_rc(st, sqlite3_errcode(st->db));
+}
+
+int store_begin(struct store *st)
+{
+	st->seq_dirty = 0;
+	return simple(st, S_BEGIN);
+}
+
+int store_commit(struct store *st)
+{
+	if (st->seq_dirty) {
+		sqlite3_stmt *s = stmt(st, S_SEQ_SAVE);
+		if (!s)
+			return fail_rc(st, sqlite3_errcode(st->db));
+		sqlite3_bind_int64(s, 1, st->seq);
+		if (step_done(st, s) < 0)
+			return -1;
+		st->seq_dirty = 0;
+	}
+	return simple(st, S_COMMIT);
+}
+
+void store_rollback(struct store *st)
+{
+	int64_t seq = st->seq;
+
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	simple(st, S_ROLLBACK);
+	/* The sequence numbers handed out in the rolled-back transaction are
+	 * reloaded from the file so the next commit continues without gaps. */
+	if (load_seq(st) < 0)
+		st->seq = seq;
+	st->seq_dirty = 0;
+}
+
+static int64_t next_seq(struct store *st)
+{
+	st->seq_dirty = 1;
+	return ++st->seq;
+}
+
+/* ---- feeds ---------------------------------------------------------- */
+
+int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now)
+{
+	sqlite3_stmt *s;
+
+	if (store_begin(st) < 0)
+		return -1;
+	if (simple(st, S_FEED_DEACTIVATE_ALL) < 0)
+		goto fail;
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct feedlist_item *it = &fl->items[i];
+
+		if (!(s = stmt(st, S_FEED_UPSERT)))
+			goto fail;
+		sqlite3_bind_text(s, 1, it->url, -1, SQLITE_STATIC);
+		bind_text(s, 2, it->title);
+		bind_text(s, 3, it->category);
+		bind_time(s, 4, it->interval);
+		sqlite3_bind_int64(s, 5, now);
+		if (step_done(st, s) < 0)
+			goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int store_load_feeds(struct store *st, struct store_feed **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_LOAD);
+	struct store_feed *v = NULL, *nv;
+	size_t cap = 0, len = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_feed *f;
+
+		if (len == cap) {
+			cap = cap ? cap * 2 : 64;
+			if (!(nv = realloc(v, cap * sizeof *v)))
+				goto fail;
+			v = nv;
+		}
+		f = &v[len++];
+		memset(f, 0, sizeof *f);
+		f->id = sqlite3_column_int64(s, 0);
+		f->url = col_dup(s, 1);
+		f->etag = col_dup(s, 2);
+		f->last_modified = col_dup(s, 3);
+		f->next_poll = sqlite3_column_int64(s, 4);
+		f->interval = sqlite3_column_int64(s, 5);
+		f->last_success = sqlite3_column_int64(s, 6);
+		f->failing_since = sqlite3_column_int64(s, 7);
+		f->consecutive_errors = sqlite3_column_int(s, 8);
+		f->gone = sqlite3_column_int(s, 9);
+		if (!f->url)
+			goto fail;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		fail_rc(st, rc);
+		goto fail_noreset;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+fail:
+	sqlite3_reset(s);
+fail_noreset:
+	store_feeds_free(v, len);
+	return -1;
+}
+
+void store_feeds_free(struct store_feed *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].url);
+		free(f[i].etag);
+		free(f[i].last_modified);
+	}
+	free(f);
+}
+
+int store_record_poll(struct store *st, const struct store_poll *p)
+{
+	sqlite3_stmt *s = stmt(st, S_POLL);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, p->feed_id);
+	sqlite3_bind_int64(s, 2, p->fetched_at);
+	if (p->status)
+		sqlite3_bind_int(s, 3, p->status);
+	bind_text(s, 4, p->error);
+	bind_text(s, 5, p->etag);
+	bind_text(s, 6, p->last_modified);
+	bind_text(s, 7, p->title);
+	bind_text(s, 8, p->site_url);
+	bind_time(s, 9, p->next_poll);
+	sqlite3_bind_int64(s, 10, p->duration_ms);
+	sqlite3_bind_int64(s, 11, p->bytes);
+	sqlite3_bind_int(s, 12, p->gone);
+	sqlite3_bind_int(s, 13, p->ok);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (p->new_url) {
+		if (!(s = stmt(st, S_POLL_URL)))
+			return fail_rc(st, sqlite3_errcode(st->db));
+		sqlite3_bind_int64(s, 1, p->feed_id);
+		sqlite3_bind_text(s, 2, p->new_url, -1, SQLITE_STATIC);
+		if (step_done(st, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- stories -------------------------------------------------------- */
+
+int store_find_item(struct store *st, int64_t feed_id, const char *ident,
+                    int64_t *story_id, uint64_t *hash)
+{
+	sqlite3_stmt *s = stmt(st, S_FIND_ITEM);
+	int rc;
+
+	*story_id = 0;
+	*hash = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*story_id = sqlite3_column_int64(s, 0);
+		*hash = (uint64_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_find_canonical(struct store *st, const char *canonical_url,
+                         int64_t *story_id)
+{
+	sqlite3_stmt *s = stmt(st, S_FIND_CANON);
+	int rc;
+
+	*story_id = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_text(s, 1, canonical_url, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*story_id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+static void bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v > 0)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_insert_story(struct store *st, const struct store_story *x,
+                       int64_t *id)
+{
+	sqlite3_stmt *s = stmt(st, S_INSERT_STORY);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, x->feed_id);
+	sqlite3_bind_text(s, 2, x->ident, -1, SQLITE_STATIC);
+	bind_text(s, 3, x->guid);
+	bind_text(s, 4, x->link);
+	bind_text(s, 5, x->canonical_url);
+	bind_text(s, 6, x->title);
+	bind_text(s, 7, x->author);
+	bind_time(s, 8, x->published);
+	bind_time(s, 9, x->updated);
+	sqlite3_bind_int64(s, 10, x->first_seen);
+	bind_text(s, 11, x->summary);
+	bind_text(s, 12, x->content);
+	bind_text(s, 13, x->lang);
+	bind_text(s, 14, x->host);
+	if (x->simhash)
+		sqlite3_bind_int64(s, 15, (int64_t)x->simhash);
+	sqlite3_bind_int64(s, 16, (int64_t)x->content_hash);
+	bind_id(s, 17, x->duplicate_of);
+	bind_id(s, 18, x->thread_id);
+	sqlite3_bind_int64(s, 19, next_seq(st));
+	if (step_done(st, s) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen);
+}
+
+int store_update_story(struct store *st, int64_t id,
+                       const struct store_story *x)
+{
+	sqlite3_stmt *s = stmt(st, S_UPDATE_STORY);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, x->guid);
+	bind_text(s, 3, x->link);
+	bind_text(s, 4, x->title);
+	bind_text(s, 5, x->author);
+	bind_time(s, 6, x->published);
+	bind_time(s, 7, x->updated);
+	bind_text(s, 8, x->summary);
+	bind_text(s, 9, x->content);
+	bind_text(s, 10, x->lang);
+	if (x->simhash)
+		sqlite3_bind_int64(s, 11, (int64_t)x->simhash);
+	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
+	sqlite3_bind_int64(s, 13, next_seq(st));
+	return step_done(st, s);
+}
+
+int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
+                         const char *ident, int64_t first_seen)
+{
+	sqlite3_stmt *s = stmt(st, S_INSERT_STORY_FEED);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, feed_id);
+	sqlite3_bind_text(s, 3, ident, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, first_seen);
+	return step_done(st, s);
+}

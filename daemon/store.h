@@ -1,0 +1,113 @@
+/* daemon/store.h — the SQLite database: schema, migrations and every SQL
+ * statement tidings runs.  No other file speaks SQL.  docs/schema.md is the
+ * public contract for what is stored.
+ *
+ * One writer (the daemon) and any number of readers (the tidings tool,
+ * other programs).  The writer groups everything one feed response
+ * produces into one transaction: store_begin() ... store_commit(). */
+#ifndef TIDINGS_STORE_H
+#define TIDINGS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;   /* opaque; owns the sqlite3 handle and prepared statements */
+
+enum store_mode { STORE_WRITE, STORE_READ };
+
+/* Opens (creating and migrating in write mode) the database at `path`.
+ * A database from a newer tidings is refused, not modified.  On error
+ * returns -1 with a message in err. */
+int store_open(const char *path, enum store_mode mode, struct store **out,
+               char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* The last SQLite error, for log lines. */
+const char *store_errmsg(struct store *st);
+/* 1 if the last failure was the disk (or its quota) being full. */
+int store_last_was_full(struct store *st);
+
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* ---- feeds ---------------------------------------------------------- */
+
+/* What the scheduler and fetcher need of one feed.  Strings owned by the
+ * array returned from store_load_feeds(); store_feeds_free() frees it. */
+struct store_feed {
+	int64_t id;
+	char *url;
+	char *etag, *last_modified;
+	int64_t next_poll;          /* 0: never polled */
+	int64_t interval;           /* per-feed interval from the list, 0 */
+	int64_t last_success;
+	int64_t failing_since;      /* 0 when healthy */
+	int consecutive_errors;
+	int gone;
+};
+
+/* Makes the feeds table follow the list: adds new URLs, reactivates listed
+ * ones, marks unlisted ones inactive (their stories stay). */
+int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now);
+
+/* Active, not-gone feeds. */
+int store_load_feeds(struct store *st, struct store_feed **out, size_t *n);
+void store_feeds_free(struct store_feed *f, size_t n);
+
+/* The outcome of one poll, written into the feed's row. */
+struct store_poll {
+	int64_t feed_id;
+	int64_t fetched_at;
+	int status;                 /* HTTP status, 0 if no response */
+	const char *error;          /* NULL on success */
+	const char *etag, *last_modified; /* new validators, NULL keeps old */
+	const char *new_url;        /* permanent redirect target, or NULL */
+	const char *title, *site_url; /* from the parsed feed, NULL keeps */
+	int64_t next_poll;
+	int64_t duration_ms, bytes;
+	int gone;                   /* 410: retire */
+	int ok;                     /* 1: counts as success (200, 304) */
+};
+int store_record_poll(struct store *st, const struct store_poll *p);
+
+/* ---- stories -------------------------------------------------------- */
+
+struct store_story {
+	int64_t feed_id;
+	const char *ident;          /* identity in its feed (see ident.h) */
+	const char *guid, *link, *canonical_url, *title, *author;
+	int64_t published, updated; /* 0: unknown (stored NULL) */
+	int64_t first_seen;
+	const char *summary, *content, *lang, *host;
+	uint64_t simhash;           /* 0: none */
+	int64_t duplicate_of;       /* 0: original */
+	int64_t thread_id;          /* 0: none yet */
+	uint64_t content_hash;      /* detects changed items */
+};
+
+enum store_seen { STORE_NEW, STORE_SAME, STORE_CHANGED, STORE_OTHER_FEED };
+
+/* Looks the item up by (feed, ident).  *story_id and *hash are set when
+ * found. */
+int store_find_item(struct store *st, int64_t feed_id, const char *ident,
+                    int64_t *story_id, uint64_t *hash);
+/* Looks a story up by canonical URL; 0 in *story_id when absent. */
+int store_find_canonical(struct store *st, const char *canonical_url,
+                         int64_t *story_id);
+
+/* Inserts a new story and its story_feeds row; *id gets its id. */
+int store_insert_story(struct store *st, const struct store_story *s,
+                       int64_t *id);
+/* Rewrites a changed item's fields (title, content, updated, ...). */
+int store_update_story(struct store *st, int64_t id,
+                       const struct store_story *s);
+/* Records that feed `feed_id` carries story `story_id` too. */
+int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
+                         const char *ident, int64_t first_seen);
+
+#endif
