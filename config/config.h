@@ -42,11 +42,15 @@ struct config {
 };
 
 /* Built-in defaults: a database in $STATE_DIRECTORY or the current
- * directory, the feed list beside the default configuration. */
+ * directory, the feed list beside the default configuration.  *c is
+ * overwritten, not freed. */
 void config_defaults(struct config *c);
 
-/* Loads `path` over the defaults.  Returns 0, or -1 with "FILE:LINE: msg"
- * in err; on error *c is left holding defaults only (still free it). */
+/* Loads `path` over the defaults (it calls config_defaults() itself, so
+ * pass a struct that holds nothing to free).  Relative `database` and
+ * `feeds` paths are taken relative to the directory of `path`.  Returns 0,
+ * or -1 with "FILE:LINE: msg" in err; on error *c is left holding defaults
+ * only (still free it). */
 int config_load(const char *path, struct config *c, char *err, size_t errlen);
 
 void config_free(struct config *c);
@@ -58,6 +62,41 @@ int64_t config_parse_size(const char *s);
 
 /* The default configuration file path (SYSCONFDIR/tidings/tidings.conf). */
 const char *config_default_path(void);
+
+/* The key table: one row per key, in file order.  Documentation and tests
+ * walk it so that no key goes undocumented. */
+enum config_type {
+	CONF_PATH,      /* string; relative = relative to the config file */
+	CONF_STRING,    /* non-empty string */
+	CONF_DURATION,  /* int64_t seconds, bounds in seconds */
+	CONF_SIZE,      /* int64_t bytes, bounds in bytes */
+	CONF_INT,       /* int */
+	CONF_DOUBLE,    /* double, bounds in dmin/dmax */
+	CONF_LOGLEVEL,  /* int, enum log_level */
+};
+
+struct config_key {
+	const char *section;
+	const char *name;
+	enum config_type type;
+	size_t offset;          /* into struct config */
+	int64_t min, max;       /* CONF_INT, CONF_DURATION, CONF_SIZE */
+	double dmin, dmax;      /* CONF_DOUBLE */
+	const char *doc;        /* one line, for tidings.conf and the man page */
+};
+
+const struct config_key *config_keys(size_t *n);
+
+/* Writes c's value of key k as it would be written in the file ("15m",
+ * "8M", "info", ...).  Returns 0, or -1 if it did not fit. */
+int config_format_value(const struct config *c, const struct config_key *k,
+                        char *buf, size_t len);
+/* 900 -> "15m": the largest unit that divides it exactly. */
+void config_format_duration(int64_t secs, char *buf, size_t len);
+/* 8388608 -> "8M". */
+void config_format_size(int64_t bytes, char *buf, size_t len);
+/* LOG_LVL_INFO -> "info"; NULL for anything else. */
+const char *config_log_level_name(int level);
 
 struct feedlist_item {
 	char *url;
@@ -72,8 +111,15 @@ struct feedlist {
 	size_t n;
 };
 
-/* Loads an OPML or plain-text feed list (chosen by content).  Duplicate
- * URLs are one feed.  Returns 0, or -1 with "FILE:LINE: msg" in err. */
+/* Loads an OPML or plain-text feed list (chosen by content: OPML when the
+ * first non-blank character is '<').  Duplicate URLs are one feed (the
+ * first one listed; scheme and host compare case-insensitively).  Only
+ * http and https URLs are accepted.  OPML: every <outline> with an xmlUrl
+ * is a feed; its category is its `category` attribute, else the text of
+ * its enclosing folder outlines joined with '/'; an `interval` attribute
+ * ("30m") sets its poll interval.  Plain text: one URL a line, blank lines
+ * and '#' comments ignored.  Returns 0, or -1 with "FILE:LINE: msg" in err
+ * (on error *fl is empty; still free it). */
 int feedlist_load(const char *path, struct feedlist *fl, char *err,
                   size_t errlen);
 

@@ -1,0 +1,731 @@
+/* config/config.c — the configuration file: built-in defaults, the key
+ * table (one row per key: adding a key is adding a row), the INI loader on
+ * top of inih and the value parsers for durations, sizes and levels. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "config/config.h"
+#include "config/internal.h"
+
+#ifndef TIDINGS_SYSCONFDIR
+#define TIDINGS_SYSCONFDIR "/usr/local/etc"
+#endif
+#ifndef TIDINGS_VERSION
+#define TIDINGS_VERSION "0"
+#endif
+
+#define USER_AGENT "tidings/" TIDINGS_VERSION " (+https://github.com/tidings/tidings)"
+
+/* A configuration file larger than this is a mistake (wrong file given). */
+#define CONFIG_MAX_BYTES (1 << 20)
+
+#define MIN_ 60
+#define HOUR_ 3600
+#define DAY_ 86400
+#define WEEK_ (7 * DAY_)
+#define KIB_ ((int64_t)1024)
+#define MIB_ (KIB_ * 1024)
+#define GIB_ (MIB_ * 1024)
+
+#define OFF(f) offsetof(struct config, f)
+
+/* Bounds are what the daemon can sensibly run with; cross-key rules
+ * (min_interval <= interval <= max_interval, connect_timeout <= timeout)
+ * are checked after the whole file is read. */
+static const struct config_key keys[] = {
+	{ "daemon", "database", CONF_PATH, OFF(database), 0, 0, 0, 0,
+	  "SQLite database file" },
+	{ "daemon", "feeds", CONF_PATH, OFF(feeds), 0, 0, 0, 0,
+	  "feed list: OPML or one URL a line" },
+	{ "daemon", "interval", CONF_DURATION, OFF(interval), MIN_, WEEK_, 0, 0,
+	  "how often a feed is polled unless it says otherwise" },
+	{ "daemon", "min_interval", CONF_DURATION, OFF(min_interval), MIN_, WEEK_, 0, 0,
+	  "shortest poll interval a feed can ask for" },
+	{ "daemon", "max_interval", CONF_DURATION, OFF(max_interval), MIN_, 30 * DAY_, 0, 0,
+	  "longest poll interval, also the cap of error backoff" },
+	{ "daemon", "give_up_after", CONF_DURATION, OFF(give_up_after), 0, 365 * DAY_, 0, 0,
+	  "a feed failing for this long is retired; 0 never gives up" },
+	{ "daemon", "concurrency", CONF_INT, OFF(concurrency), 1, 1024, 0, 0,
+	  "transfers in flight at once" },
+	{ "daemon", "per_host", CONF_INT, OFF(per_host), 1, 64, 0, 0,
+	  "transfers in flight to one host at once" },
+	{ "daemon", "timeout", CONF_DURATION, OFF(timeout), 1, HOUR_, 0, 0,
+	  "time limit of one whole transfer" },
+	{ "daemon", "connect_timeout", CONF_DURATION, OFF(connect_timeout), 1, HOUR_, 0, 0,
+	  "time limit of connecting, TLS included" },
+	{ "daemon", "max_size", CONF_SIZE, OFF(max_size), KIB_, GIB_, 0, 0,
+	  "largest feed document accepted" },
+	{ "daemon", "user_agent", CONF_STRING, OFF(user_agent), 0, 0, 0, 0,
+	  "User-Agent header sent with every request" },
+	{ "daemon", "log_level", CONF_LOGLEVEL, OFF(log_level), 0, 0, 0, 0,
+	  "least important messages logged: err, warning, notice, info or debug" },
+	{ "daemon", "retention", CONF_DURATION, OFF(retention), 0, (int64_t)100 * 365 * DAY_, 0, 0,
+	  "stories older than this are deleted; 0 keeps everything" },
+
+	{ "threads", "cluster_window", CONF_DURATION, OFF(cluster_window), HOUR_, 30 * DAY_, 0, 0,
+	  "how far back a new story looks for a thread to join" },
+	{ "threads", "join_threshold", CONF_DOUBLE, OFF(join_threshold), 0, 0, 0.0, 1.0,
+	  "similarity (0 to 1) a story needs to join a thread" },
+	{ "threads", "merge_threshold", CONF_DOUBLE, OFF(merge_threshold), 0, 0, 0.0, 1.0,
+	  "similarity (0 to 1) of two threads that merges them" },
+	{ "threads", "title_weight", CONF_DOUBLE, OFF(title_weight), 0, 0, 0.0, 100.0,
+	  "weight of title words over words of the lead text" },
+	{ "threads", "entity_weight", CONF_DOUBLE, OFF(entity_weight), 0, 0, 0.0, 100.0,
+	  "extra weight of names and acronyms" },
+	{ "threads", "time_decay", CONF_DOUBLE, OFF(time_decay), 0, 0, 0.1, 10000.0,
+	  "hours over which similarity to an older story halves" },
+	{ "threads", "simhash_distance", CONF_INT, OFF(simhash_distance), 0, 64, 0, 0,
+	  "bits two stories may differ by and still be near-duplicates" },
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static const char *const sections[] = { "daemon", "threads" };
+
+static const char *const level_names[] = {
+	[LOG_LVL_ERR] = "err", [LOG_LVL_WARNING] = "warning",
+	[LOG_LVL_NOTICE] = "notice", [LOG_LVL_INFO] = "info",
+	[LOG_LVL_DEBUG] = "debug",
+};
+
+const struct config_key *config_keys(size_t *n)
+{
+	*n = NKEYS;
+	return keys;
+}
+
+const char *config_default_path(void)
+{
+	return TIDINGS_SYSCONFDIR "/tidings/tidings.conf";
+}
+
+const char *config_log_level_name(int level)
+{
+	if (level < LOG_LVL_ERR || level > LOG_LVL_DEBUG)
+		return NULL;
+	return level_names[level];
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		abort();   /* configuration is loaded at start-up: no way on */
+	return p;
+}
+
+/* $STATE_DIRECTORY may list several directories separated by ':' when a
+ * unit has several StateDirectory= entries; ours is the first. */
+static char *default_database(void)
+{
+	const char *sd = getenv("STATE_DIRECTORY");
+	size_t len;
+	char *p;
+
+	if (!sd || !*sd)
+		return xstrdup("./tidings.db");
+	len = strcspn(sd, ":");
+	if (len == 0)
+		return xstrdup("./tidings.db");
+	p = malloc(len + sizeof "/tidings.db");
+	if (!p)
+		abort();
+	memcpy(p, sd, len);
+	strcpy(p + len, "/tidings.db");
+	return p;
+}
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->database = default_database();
+	c->feeds = xstrdup(TIDINGS_SYSCONFDIR "/tidings/feeds.opml");
+	c->interval = 15 * MIN_;
+	c->min_interval = 5 * MIN_;
+	c->max_interval = 24 * HOUR_;
+	c->give_up_after = 7 * DAY_;
+	c->concurrency = 32;
+	c->per_host = 2;
+	c->timeout = 30;
+	c->connect_timeout = 10;
+	c->max_size = 8 * MIB_;
+	c->user_agent = xstrdup(USER_AGENT);
+	c->log_level = LOG_LVL_INFO;
+	c->retention = 90 * DAY_;
+
+	/* Placeholders until the clustering is tuned on real news. */
+	c->cluster_window = 72 * HOUR_;
+	c->join_threshold = 0.3;
+	c->merge_threshold = 0.5;
+	c->title_weight = 2.0;
+	c->entity_weight = 1.5;
+	c->time_decay = 24.0;
+	c->simhash_distance = 3;
+}
+
+void config_free(struct config *c)
+{
+	free(c->path);
+	free(c->database);
+	free(c->feeds);
+	free(c->user_agent);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- value parsers ---------------------------------------------------- */
+
+/* Reads a run of decimal digits into *v; returns the end or NULL (no digit
+ * or overflow). */
+static const char *parse_digits(const char *s, int64_t *v)
+{
+	int64_t n = 0;
+
+	if (*s < '0' || *s > '9')
+		return NULL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (INT64_MAX - (*s - '0')) / 10)
+			return NULL;
+		n = n * 10 + (*s - '0');
+	}
+	*v = n;
+	return s;
+}
+
+/* "90", "15m", "1h30m", "2w".  Each number takes a unit except that a lone
+ * number is seconds. */
+int64_t config_parse_duration(const char *s)
+{
+	int64_t total = 0, n, mul;
+
+	if (!s || !*s)
+		return -1;
+	while (*s) {
+		s = parse_digits(s, &n);
+		if (!s)
+			return -1;
+		switch (*s) {
+		case 's': mul = 1; break;
+		case 'm': mul = MIN_; break;
+		case 'h': mul = HOUR_; break;
+		case 'd': mul = DAY_; break;
+		case 'w': mul = WEEK_; break;
+		case '\0':
+			/* a bare number only when it is the whole value */
+			if (total != 0)
+				return -1;
+			mul = 1;
+			s--;
+			break;
+		default:
+			return -1;
+		}
+		s++;
+		if (n > INT64_MAX / mul || total > INT64_MAX - n * mul)
+			return -1;
+		total += n * mul;
+	}
+	return total;
+}
+
+int64_t config_parse_size(const char *s)
+{
+	int64_t n, mul = 1;
+
+	if (!s)
+		return -1;
+	s = parse_digits(s, &n);
+	if (!s)
+		return -1;
+	switch (*s) {
+	case 'k': case 'K': mul = KIB_; s++; break;
+	case 'm': case 'M': mul = MIB_; s++; break;
+	case 'g': case 'G': mul = GIB_; s++; break;
+	default: break;
+	}
+	if (*s == 'b' || *s == 'B')
+		s++;
+	if (*s != '\0' || n > INT64_MAX / mul)
+		return -1;
+	return n * mul;
+}
+
+static int parse_level(const char *s)
+{
+	for (int l = LOG_LVL_ERR; l <= LOG_LVL_DEBUG; l++)
+		if (strcmp(s, level_names[l]) == 0)
+			return l;
+	return -1;
+}
+
+/* A whole-string integer, optional leading '-'. */
+static int parse_int64(const char *s, int64_t *v)
+{
+	int neg = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	s = parse_digits(s, v);
+	if (!s || *s)
+		return -1;
+	if (neg)
+		*v = -*v;
+	return 0;
+}
+
+static int parse_double(const char *s, double *v)
+{
+	char *end;
+
+	if (!*s || strchr(" \t", *s))
+		return -1;
+	errno = 0;
+	*v = strtod(s, &end);
+	if (*end || errno || !isfinite(*v))
+		return -1;
+	return 0;
+}
+
+void config_format_duration(int64_t secs, char *buf, size_t len)
+{
+	static const struct { int64_t mul; char unit; } units[] = {
+		{ WEEK_, 'w' }, { DAY_, 'd' }, { HOUR_, 'h' }, { MIN_, 'm' },
+	};
+
+	if (secs > 0)
+		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+			if (secs % units[i].mul == 0) {
+				snprintf(buf, len, "%" PRId64 "%c", secs / units[i].mul,
+				         units[i].unit);
+				return;
+			}
+	snprintf(buf, len, "%" PRId64 "s", secs);
+}
+
+void config_format_size(int64_t bytes, char *buf, size_t len)
+{
+	if (bytes > 0 && bytes % GIB_ == 0)
+		snprintf(buf, len, "%" PRId64 "G", bytes / GIB_);
+	else if (bytes > 0 && bytes % MIB_ == 0)
+		snprintf(buf, len, "%" PRId64 "M", bytes / MIB_);
+	else if (bytes > 0 && bytes % KIB_ == 0)
+		snprintf(buf, len, "%" PRId64 "K", bytes / KIB_);
+	else
+		snprintf(buf, len, "%" PRId64, bytes);
+}
+
+int config_format_value(const struct config *c, const struct config_key *k,
+                        char *buf, size_t len)
+{
+	const char *base = (const char *)c + k->offset;
+	int n = 0;
+
+	switch (k->type) {
+	case CONF_PATH:
+	case CONF_STRING:
+		n = snprintf(buf, len, "%s", *(char *const *)base);
+		break;
+	case CONF_DURATION:
+		config_format_duration(*(const int64_t *)base, buf, len);
+		n = (int)strlen(buf);
+		break;
+	case CONF_SIZE:
+		config_format_size(*(const int64_t *)base, buf, len);
+		n = (int)strlen(buf);
+		break;
+	case CONF_INT:
+		n = snprintf(buf, len, "%d", *(const int *)base);
+		break;
+	case CONF_DOUBLE:
+		n = snprintf(buf, len, "%g", *(const double *)base);
+		break;
+	case CONF_LOGLEVEL: {
+		const char *name = config_log_level_name(*(const int *)base);
+		n = snprintf(buf, len, "%s", name ? name : "?");
+		break;
+	}
+	}
+	return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+static void format_bound(const struct config_key *k, int64_t v, char *buf, size_t len)
+{
+	if (k->type == CONF_DURATION)
+		config_format_duration(v, buf, len);
+	else if (k->type == CONF_SIZE)
+		config_format_size(v, buf, len);
+	else
+		snprintf(buf, len, "%" PRId64, v);
+}
+
+/* ---- the loader -------------------------------------------------------- */
+
+/* State of one config_load(): the text being fed to inih line by line and
+ * the first error found, by line number. */
+struct loader {
+	const char *file;       /* as given, for messages */
+	const char *dir;        /* directory of file, for relative paths; owned */
+	const char *text;       /* whole file, NUL-terminated; owned by caller */
+	const char *pos;
+	const char *end;        /* text + its length: a NUL byte is not the end */
+	int line;               /* line last handed to inih */
+	int err_line;           /* first error we found, 0 = none */
+	char err[512];
+	int set_line[sizeof keys / sizeof keys[0]];  /* line each key was set on */
+	struct config *c;
+};
+
+static void fail(struct loader *L, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(struct loader *L, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (L->err_line)
+		return;     /* the first error is the one worth reading */
+	L->err_line = L->line;
+	va_start(ap, fmt);
+	vsnprintf(L->err, sizeof L->err, fmt, ap);
+	va_end(ap);
+}
+
+static int known_section(const char *name)
+{
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+		if (strcmp(name, sections[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Section headers never reach the handler (inih only reports keys), so an
+ * unknown empty section is caught here, on its own line. */
+static void check_section_line(struct loader *L, const char *s, size_t len)
+{
+	char name[128];
+	const char *close;
+	size_t n;
+
+	if (len == 0 || s[0] != '[')
+		return;
+	close = memchr(s, ']', len);
+	if (!close)
+		return;     /* inih reports the syntax error */
+	n = (size_t)(close - s - 1);
+	if (n >= sizeof name)
+		n = sizeof name - 1;
+	memcpy(name, s + 1, n);
+	name[n] = '\0';
+	if (!known_section(name))
+		fail(L, "unknown section [%s]", name);
+}
+
+/* inih's reader: hands over one line at a time so that L->line is always
+ * the line the handler is called for.  Leading blanks are dropped, which
+ * turns off inih's indented continuation lines: an indented line is an
+ * ordinary line. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct loader *L = stream;
+	const char *s = L->pos, *eol;
+	size_t len;
+
+	if (s >= L->end)
+		return NULL;
+	eol = memchr(s, '\n', (size_t)(L->end - s));
+	len = eol ? (size_t)(eol - s) : (size_t)(L->end - s);
+	L->pos = eol ? eol + 1 : s + len;
+	L->line++;
+	if (L->line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3;
+		len -= 3;
+	}
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	if (len && s[len - 1] == '\r')
+		len--;
+	if (memchr(s, '\0', len)) {
+		fail(L, "NUL byte in line");
+		len = 0;
+	}
+	if (len >= (size_t)num) {
+		fail(L, "line too long (more than %d characters)", num - 1);
+		len = 0;
+	}
+	check_section_line(L, s, len);
+	memcpy(str, s, len);
+	str[len] = '\0';
+	return str;
+}
+
+/* "dir/" + value unless value is absolute or the file has no directory. */
+static char *resolve_path(const struct loader *L, const char *value)
+{
+	char *p;
+
+	if (value[0] == '/' || !L->dir)
+		return xstrdup(value);
+	if (asprintf(&p, "%s/%s", L->dir, value) < 0)
+		abort();
+	return p;
+}
+
+static int set_value(struct loader *L, const struct config_key *k, const char *v)
+{
+	char *base = (char *)L->c + k->offset;
+	char lo[32], hi[32];
+	int64_t n;
+	double d;
+
+	switch (k->type) {
+	case CONF_PATH:
+	case CONF_STRING:
+		if (!*v) {
+			fail(L, "%s: empty value", k->name);
+			return -1;
+		}
+		free(*(char **)base);
+		*(char **)base = k->type == CONF_PATH ? resolve_path(L, v) : xstrdup(v);
+		return 0;
+	case CONF_LOGLEVEL:
+		n = parse_level(v);
+		if (n < 0) {
+			fail(L, "%s: unknown level '%s' (use err, warning, notice, info or debug)",
+			     k->name, v);
+			return -1;
+		}
+		*(int *)base = (int)n;
+		return 0;
+	case CONF_DOUBLE:
+		if (parse_double(v, &d) < 0) {
+			fail(L, "%s: bad number '%s'", k->name, v);
+			return -1;
+		}
+		if (d < k->dmin || d > k->dmax) {
+			fail(L, "%s: %s is out of range (%g to %g)", k->name, v, k->dmin, k->dmax);
+			return -1;
+		}
+		*(double *)base = d;
+		return 0;
+	case CONF_DURATION:
+		n = config_parse_duration(v);
+		if (n < 0) {
+			fail(L, "%s: bad duration '%s' (use a number with s, m, h, d or w)",
+			     k->name, v);
+			return -1;
+		}
+		break;
+	case CONF_SIZE:
+		n = config_parse_size(v);
+		if (n < 0) {
+			fail(L, "%s: bad size '%s' (use a number with K, M or G)", k->name, v);
+			return -1;
+		}
+		break;
+	case CONF_INT:
+		if (parse_int64(v, &n) < 0) {
+			fail(L, "%s: bad integer '%s'", k->name, v);
+			return -1;
+		}
+		break;
+	default:
+		return -1;
+	}
+	if (n < k->min || n > k->max) {
+		format_bound(k, k->min, lo, sizeof lo);
+		format_bound(k, k->max, hi, sizeof hi);
+		fail(L, "%s: %s is out of range (%s to %s)", k->name, v, lo, hi);
+		return -1;
+	}
+	if (k->type == CONF_INT)
+		*(int *)base = (int)n;
+	else
+		*(int64_t *)base = n;
+	return 0;
+}
+
+static int handler(void *user, const char *section, const char *name,
+                   const char *value)
+{
+	struct loader *L = user;
+
+	if (!*section) {
+		fail(L, "key '%s' outside of any section", name);
+		return 0;
+	}
+	if (!known_section(section))
+		return 1;   /* already reported on the section's line */
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, section) || strcmp(keys[i].name, name))
+			continue;
+		if (L->set_line[i]) {
+			fail(L, "duplicate key '%s' (first set on line %d)", name,
+			     L->set_line[i]);
+			return 0;
+		}
+		L->set_line[i] = L->line;
+		return set_value(L, &keys[i], value) == 0;
+	}
+	fail(L, "unknown key '%s' in [%s]", name, section);
+	return 0;
+}
+
+static size_t key_index(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return i;
+	abort();
+}
+
+/* lo <= hi for two keys of the table; reported on the later of the two
+ * lines that set them (one of them was set, or the defaults are wrong). */
+static void check_order(struct loader *L, const char *lo_name, const char *hi_name)
+{
+	size_t a = key_index(lo_name), b = key_index(hi_name);
+	int64_t lo = *(const int64_t *)((const char *)L->c + keys[a].offset);
+	int64_t hi = *(const int64_t *)((const char *)L->c + keys[b].offset);
+	char ls[32], hs[32];
+
+	if (lo <= hi)
+		return;
+	L->line = L->set_line[a] > L->set_line[b] ? L->set_line[a] : L->set_line[b];
+	config_format_duration(lo, ls, sizeof ls);
+	config_format_duration(hi, hs, sizeof hs);
+	fail(L, "%s (%s) is greater than %s (%s)", lo_name, ls, hi_name, hs);
+}
+
+/* Reads a whole regular file, NUL-terminated.  On error returns NULL with
+ * the reason in err ("cannot open: ..."). */
+static char *slurp(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "cannot open: %s", strerror(EISDIR));
+		goto fail;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
+		goto fail;
+	}
+	for (;;) {
+		r = read(fd, buf + len, max + 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "cannot read: %s", strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len > max) {
+			snprintf(err, errlen, "file too large (more than %zu bytes)", max);
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+char *config_slurp(const char *path, size_t max, size_t *lenp, char *err,
+                   size_t errlen)
+{
+	return slurp(path, max, lenp, err, errlen);
+}
+
+int config_load(const char *path, struct config *c, char *err, size_t errlen)
+{
+	struct loader L = { .file = path, .c = c };
+	char why[256], *text = NULL, *dir = NULL;
+	const char *slash;
+	size_t len = 0;
+	int r;
+
+	config_defaults(c);
+	text = slurp(path, CONFIG_MAX_BYTES, &len, why, sizeof why);
+	if (!text) {
+		snprintf(err, errlen, "%s:0: %s", path, why);
+		goto fail;
+	}
+	slash = strrchr(path, '/');
+	if (slash) {
+		dir = slash == path ? xstrdup("/") : strndup(path, (size_t)(slash - path));
+		if (!dir)
+			abort();
+		/* "/x.conf" gives "/", and "/" + "/" + value reads oddly */
+		if (strcmp(dir, "/") == 0)
+			dir[0] = '\0';
+	}
+	L.dir = dir;
+	L.text = L.pos = text;
+	L.end = text + len;
+	r = ini_parse_stream(reader, &L, handler, &L);
+	if (r < 0) {
+		snprintf(err, errlen, "%s:0: cannot read: %s", path, strerror(ENOMEM));
+		goto fail;
+	}
+	/* inih returns the first line it failed on: a handler refusal (ours,
+	 * already described) or a line it could not parse at all. */
+	if (r > 0 && (L.err_line == 0 || r < L.err_line)) {
+		snprintf(err, errlen, "%s:%d: syntax error (expected [section] or key = value)",
+		         path, r);
+		goto fail;
+	}
+	if (!L.err_line) {
+		check_order(&L, "min_interval", "interval");
+		check_order(&L, "interval", "max_interval");
+		check_order(&L, "connect_timeout", "timeout");
+	}
+	if (L.err_line) {
+		snprintf(err, errlen, "%s:%d: %s", path, L.err_line, L.err);
+		goto fail;
+	}
+	c->path = xstrdup(path);
+	free(text);
+	free(dir);
+	return 0;
+fail:
+	free(text);
+	free(dir);
+	config_free(c);
+	config_defaults(c);
+	return -1;
+}

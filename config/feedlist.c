@@ -1,0 +1,473 @@
+/* config/feedlist.c — the feed list: OPML 1.0/2.0 (libxml2, no network, no
+ * entity substitution) or plain text with one URL a line, chosen by
+ * content; URL checks and duplicate removal. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "config/config.h"
+#include "config/internal.h"
+
+/* Big enough for any real subscription list, small enough to refuse a
+ * wrong file (a database, a video) quickly. */
+#define FEEDLIST_MAX_BYTES (64u << 20)
+
+/* Bounds of a per-feed interval attribute, as for [daemon] interval but
+ * allowing rarely updated feeds a month. */
+#define ITEM_MIN_INTERVAL 60
+#define ITEM_MAX_INTERVAL (30 * 86400)
+
+/* State of one feedlist_load(): the list being built and a hash set of
+ * the URLs seen so far (keys are owned here, values are item indexes). */
+struct builder {
+	const char *file;
+	struct feedlist *fl;
+	size_t cap;
+	char **seen;            /* open addressing, NULL = empty; owned */
+	size_t nseen, seencap;  /* seencap is a power of two */
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static void fail(struct builder *b, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct builder *b, long line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(b->err, b->errlen, "%s:%ld: %s", b->file, line, msg);
+	b->failed = 1;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = s ? strdup(s) : NULL;
+
+	if (s && !p)
+		abort();
+	return p;
+}
+
+/* The identity of a URL for duplicate detection: scheme and host are
+ * case-insensitive, the rest is not. */
+static char *url_key(const char *url)
+{
+	char *k = xstrdup(url);
+	char *p = strstr(k, "://");
+
+	if (!p)
+		return k;
+	for (char *q = k; q < p; q++)
+		*q = (char)tolower((unsigned char)*q);
+	for (p += 3; *p && !strchr("/?#", *p); p++)
+		*p = (char)tolower((unsigned char)*p);
+	return k;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Adds key to the set unless present; returns 1 if it was new. */
+static int seen_add(struct builder *b, char *key)
+{
+	size_t i;
+
+	if ((b->nseen + 1) * 2 > b->seencap) {
+		size_t ncap = b->seencap ? b->seencap * 2 : 64;
+		char **n = calloc(ncap, sizeof *n);
+
+		if (!n)
+			abort();
+		for (size_t j = 0; j < b->seencap; j++) {
+			if (!b->seen[j])
+				continue;
+			for (i = hash_str(b->seen[j]) & (ncap - 1); n[i]; i = (i + 1) & (ncap - 1))
+				;
+			n[i] = b->seen[j];
+		}
+		free(b->seen);
+		b->seen = n;
+		b->seencap = ncap;
+	}
+	for (i = hash_str(key) & (b->seencap - 1); b->seen[i];
+	     i = (i + 1) & (b->seencap - 1))
+		if (strcmp(b->seen[i], key) == 0)
+			return 0;
+	b->seen[i] = key;
+	b->nseen++;
+	return 1;
+}
+
+static void builder_free(struct builder *b)
+{
+	for (size_t i = 0; i < b->seencap; i++)
+		free(b->seen[i]);
+	free(b->seen);
+}
+
+/* 0 if url is an http or https URL with a host and no blanks, else -1
+ * with the error set. */
+static int check_url(struct builder *b, long line, const char *url)
+{
+	const char *rest;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		rest = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		rest = url + 8;
+	else {
+		fail(b, line, "unsupported URL '%s' (only http and https)", url);
+		return -1;
+	}
+	if (!*rest || strchr("/?#", *rest)) {
+		fail(b, line, "bad URL '%s' (no host)", url);
+		return -1;
+	}
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			fail(b, line, "bad URL '%s' (blank or control character)", url);
+			return -1;
+		}
+	return 0;
+}
+
+/* Takes ownership of title and category.  Duplicates are dropped. */
+static int add_item(struct builder *b, long line, const char *url, char *title,
+                    char *category, int64_t interval)
+{
+	struct feedlist *fl = b->fl;
+	struct feedlist_item *it;
+	char *key;
+
+	if (check_url(b, line, url) < 0)
+		goto drop;
+	key = url_key(url);
+	if (!seen_add(b, key)) {
+		free(key);
+		goto drop;
+	}
+	if (fl->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 32;
+		struct feedlist_item *n = realloc(fl->items, ncap * sizeof *n);
+
+		if (!n)
+			abort();
+		fl->items = n;
+		b->cap = ncap;
+	}
+	it = &fl->items[fl->n++];
+	it->url = xstrdup(url);
+	it->title = title;
+	it->category = category;
+	it->interval = interval;
+	return 0;
+drop:
+	free(title);
+	free(category);
+	return b->failed ? -1 : 0;
+}
+
+/* ---- plain text --------------------------------------------------------- */
+
+static int load_text(struct builder *b, char *text)
+{
+	long line = 0;
+	char *next;
+
+	for (char *s = text; s; s = next) {
+		char *end, *tok_end;
+
+		line++;
+		next = strchr(s, '\n');
+		if (next)
+			*next++ = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		/* a comment is '#' at the start or after a blank: a URL may
+		 * carry a #fragment */
+		for (end = s; *end; end++)
+			if (*end == '#' && (end == s || end[-1] == ' ' || end[-1] == '\t'))
+				break;
+		while (end > s && isspace((unsigned char)end[-1]))
+			end--;
+		*end = '\0';
+		if (!*s)
+			continue;
+		tok_end = s + strcspn(s, " \t");
+		if (*tok_end) {
+			fail(b, line, "expected one URL a line, got '%s'", s);
+			return -1;
+		}
+		if (add_item(b, line, s, NULL, NULL, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- OPML ---------------------------------------------------------------- */
+
+/* An attribute as a malloc'd string with blanks trimmed, NULL when absent
+ * or empty. */
+static char *attr(xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	char *s, *e, *r;
+
+	if (!v)
+		return NULL;
+	for (s = (char *)v; isspace((unsigned char)*s); s++)
+		;
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
+		;
+	r = e > s ? strndup(s, (size_t)(e - s)) : NULL;
+	if (e > s && !r)
+		abort();
+	xmlFree(v);
+	return r;
+}
+
+static int is_elem(xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static char *join_path(const char *folder, const char *name)
+{
+	char *p;
+
+	if (!folder)
+		return xstrdup(name);
+	if (asprintf(&p, "%s/%s", folder, name) < 0)
+		abort();
+	return p;
+}
+
+/* Walks the outlines under parent; folder is the '/'-joined text of the
+ * enclosing folder outlines (NULL at the top). */
+static int walk(struct builder *b, xmlNode *parent, const char *folder)
+{
+	for (xmlNode *n = parent->children; n; n = n->next) {
+		long line;
+		char *url, *title, *cat, *iv;
+		int64_t interval = 0;
+		int r;
+
+		if (!is_elem(n, "outline"))
+			continue;
+		line = xmlGetLineNo(n);
+		url = attr(n, "xmlUrl");
+		title = attr(n, "text");
+		if (!title)
+			title = attr(n, "title");
+		if (!url) {
+			xmlChar *raw = xmlGetNoNsProp(n, (const xmlChar *)"xmlUrl");
+
+			if (raw) {
+				xmlFree(raw);
+				free(title);
+				fail(b, line, "outline with an empty xmlUrl");
+				return -1;
+			}
+			/* a folder: its children are filed under its name */
+			cat = title ? join_path(folder, title) : xstrdup(folder);
+			free(title);
+			r = walk(b, n, cat);
+			free(cat);
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		iv = attr(n, "interval");
+		if (iv) {
+			char lo[16], hi[16];
+
+			interval = config_parse_duration(iv);
+			if (interval < 0) {
+				fail(b, line, "interval: bad duration '%s' (use a number with s, m, h, d or w)", iv);
+			} else if (interval < ITEM_MIN_INTERVAL || interval > ITEM_MAX_INTERVAL) {
+				config_format_duration(ITEM_MIN_INTERVAL, lo, sizeof lo);
+				config_format_duration(ITEM_MAX_INTERVAL, hi, sizeof hi);
+				fail(b, line, "interval: %s is out of range (%s to %s)", iv, lo, hi);
+			}
+			free(iv);
+			if (b->failed) {
+				free(url);
+				free(title);
+				return -1;
+			}
+		}
+		cat = attr(n, "category");
+		if (!cat)
+			cat = xstrdup(folder);
+		r = add_item(b, line, url, title, cat, interval);
+		free(url);
+		if (r < 0)
+			return -1;
+		/* outlines nested in a feed's outline are still feeds */
+		if (n->children && walk(b, n, folder) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The line of the first "<!ENTITY" in text, counting from 1. */
+static long entity_line(const char *text)
+{
+	const char *e = strstr(text, "<!ENTITY");
+	long line = 1;
+
+	if (!e)
+		return 0;
+	for (const char *p = text; p < e; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* libxml2 goes on after the first error and lastError holds the last
+ * one; the first is the one that explains the others.  userData is the
+ * parser context, whose _private points at our copy. */
+static void first_error(void *data, xmlError *e)
+{
+	xmlParserCtxt *ctxt = data;
+	xmlError *first = ctxt->_private;
+
+	if (!first->message && e->level >= XML_ERR_ERROR)
+		xmlCopyError(e, first);
+}
+
+static int load_opml(struct builder *b, const char *text, size_t len)
+{
+	/* NONET: never fetch anything; no NOENT/DTDLOAD: entities are not
+	 * substituted and no external DTD is read. */
+	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                 XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+	xmlParserCtxt *ctxt = NULL;
+	xmlError first = { 0 };
+	xmlDoc *doc = NULL;
+	xmlNode *root, *body = NULL;
+	int rc = -1;
+
+	if (len > INT32_MAX) {
+		fail(b, 0, "file too large");
+		return -1;
+	}
+	/* Refused before parsing: an OPML file has no use for entities, and
+	 * this keeps both external entities and expansion bombs out. */
+	if (strstr(text, "<!ENTITY")) {
+		fail(b, entity_line(text), "entity declarations are not accepted");
+		return -1;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		abort();
+	ctxt->sax->serror = first_error;
+	ctxt->_private = &first;
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, NULL, NULL, opts);
+	if (!doc || !ctxt->wellFormed) {
+		const xmlError *e = first.message ? &first : &ctxt->lastError;
+		char msg[256];
+		size_t n;
+
+		snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not well-formed");
+		n = strlen(msg);
+		while (n && isspace((unsigned char)msg[n - 1]))
+			msg[--n] = '\0';
+		fail(b, e->line, "malformed OPML: %s", msg);
+		goto out;
+	}
+	root = xmlDocGetRootElement(doc);
+	if (!root || !is_elem(root, "opml")) {
+		fail(b, root ? xmlGetLineNo(root) : 0, "not OPML (root element is <%s>)",
+		     root ? (const char *)root->name : "");
+		goto out;
+	}
+	for (xmlNode *n = root->children; n; n = n->next)
+		if (is_elem(n, "body")) {
+			body = n;
+			break;
+		}
+	if (!body) {
+		fail(b, xmlGetLineNo(root), "OPML without <body>");
+		goto out;
+	}
+	rc = walk(b, body, NULL);
+out:
+	xmlResetError(&first);
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
+}
+
+/* ---- entry points ----------------------------------------------------------- */
+
+void feedlist_free(struct feedlist *fl)
+{
+	for (size_t i = 0; i < fl->n; i++) {
+		free(fl->items[i].url);
+		free(fl->items[i].title);
+		free(fl->items[i].category);
+	}
+	free(fl->items);
+	fl->items = NULL;
+	fl->n = 0;
+}
+
+int feedlist_load(const char *path, struct feedlist *fl, char *err, size_t errlen)
+{
+	struct builder b = { .file = path, .fl = fl, .err = err, .errlen = errlen };
+	char why[256], *text;
+	const char *p;
+	size_t len, bom = 0;
+	int rc;
+
+	fl->items = NULL;
+	fl->n = 0;
+	if (errlen)
+		err[0] = '\0';
+	text = config_slurp(path, FEEDLIST_MAX_BYTES, &len, why, sizeof why);
+	if (!text) {
+		fail(&b, 0, "%s", why);
+		return -1;
+	}
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		bom = 3;
+	p = text + bom;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '<') {
+		rc = load_opml(&b, text, len);
+	} else if (memchr(text, '\0', len)) {
+		fail(&b, 0, "not a feed list (binary file)");
+		rc = -1;
+	} else {
+		rc = load_text(&b, text + bom);
+	}
+	if (rc == 0 && fl->n == 0) {
+		fail(&b, 0, "empty feed list");
+		rc = -1;
+	}
+	builder_free(&b);
+	free(text);
+	if (rc < 0)
+		feedlist_free(fl);
+	return rc;
+}

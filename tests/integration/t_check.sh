@@ -1,0 +1,50 @@
+#!/bin/sh
+# tests/integration/t_check.sh — `tidings check` through the real binary:
+# exit status, the "FILE: ok, N feeds" line on stdout, the first error on
+# stderr.  Run from the top of the tree; TIDINGS_BUILD is build/.
+B=${TIDINGS_BUILD:-$(pwd)/build}
+T=$B/tidings
+D=tests/data/config
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0 fail=0
+
+check() { # name, then a shell condition
+	n=$((n + 1)); name=$1; shift
+	if eval "$*"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fail=1; fi
+}
+
+"$T" check -c config/dev.conf >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "dev.conf: exit 0" '[ $rc -eq 0 ]'
+check "dev.conf: ok line" '[ "$(cat "$tmp/out")" = "config/dev.conf: ok, 30 feeds" ]'
+check "dev.conf: nothing on stderr" '[ ! -s "$tmp/err" ]'
+
+"$T" check -c $D/unknown_key.conf >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "unknown key: exit 1" '[ $rc -eq 1 ]'
+check "unknown key: message on stderr" \
+	'[ "$(cat "$tmp/err")" = "$D/unknown_key.conf:3: unknown key '"'frobnicate'"' in [daemon]" ]'
+check "unknown key: nothing on stdout" '[ ! -s "$tmp/out" ]'
+
+"$T" check -c $D/bad_feeds.conf >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "bad feed list: exit 1" '[ $rc -eq 1 ]'
+check "bad feed list: names the list and line" 'grep -q "^$D/lists/ftp.txt:3: unsupported URL" "$tmp/err"'
+
+"$T" check -c "$tmp/missing.conf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "missing file: exit 1" '[ $rc -eq 1 ]'
+check "missing file: message" \
+	'[ "$(cat "$tmp/err")" = "$tmp/missing.conf:0: cannot open: No such file or directory" ]'
+
+# A config file elsewhere with a relative plain-text list beside it.
+printf 'https://a.example/rss\nhttps://b.example/atom\n' >"$tmp/list.txt"
+printf '[daemon]\nfeeds = list.txt\n' >"$tmp/t.conf"
+(cd / && "$T" check -c "$tmp/t.conf") >"$tmp/out" 2>&1; rc=$?
+check "relative feeds resolved beside the config" \
+	'[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "$tmp/t.conf: ok, 2 feeds" ]'
+
+"$T" check --help >"$tmp/out" 2>&1; rc=$?
+check "--help: exit 0 and usage" '[ $rc -eq 0 ] && grep -q "^usage: tidings check" "$tmp/out"'
+"$T" check --bogus >"$tmp/out" 2>&1; rc=$?
+check "unknown option: exit 1" '[ $rc -eq 1 ]'
+
+echo "1..$n"
+exit $fail

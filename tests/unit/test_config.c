@@ -1,0 +1,427 @@
+/* tests/unit/test_config.c — the configuration loader and the feed list:
+ * every accepted and refused input under tests/data/config/ with the exact
+ * message, the value parsers, the defaults, and the shipped files
+ * (config/tidings.conf documents the real defaults, config/dev.conf and
+ * config/feeds.opml load).  Run from the top of the tree. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "tap.h"
+
+#define D "tests/data/config/"
+#define L D "lists/"
+
+static char err[1024];
+
+/* Loads a file that must be refused and checks the whole message. */
+static void conf_bad(const char *file, const char *want)
+{
+	struct config c;
+	char name[256];
+	int r;
+
+	err[0] = '\0';
+	r = config_load(file, &c, err, sizeof err);
+	snprintf(name, sizeof name, "%s refused", file);
+	is_int(r, -1, name);
+	snprintf(name, sizeof name, "%s message", file);
+	is_str(err, want, name);
+	/* the contract: on error the struct holds the defaults */
+	snprintf(name, sizeof name, "%s leaves defaults", file);
+	ok(c.interval == 900 && c.concurrency == 32 && c.path == NULL, name);
+	config_free(&c);
+}
+
+static void list_bad(const char *file, const char *want)
+{
+	struct feedlist fl;
+	char name[256];
+	int r;
+
+	err[0] = '\0';
+	r = feedlist_load(file, &fl, err, sizeof err);
+	snprintf(name, sizeof name, "%s refused", file);
+	is_int(r, -1, name);
+	snprintf(name, sizeof name, "%s message", file);
+	is_str(err, want, name);
+	snprintf(name, sizeof name, "%s leaves an empty list", file);
+	ok(fl.n == 0 && fl.items == NULL, name);
+	feedlist_free(&fl);
+}
+
+static void test_parsers(void)
+{
+	char buf[32];
+
+	is_int(config_parse_duration("15m"), 900, "15m");
+	is_int(config_parse_duration("90"), 90, "bare number is seconds");
+	is_int(config_parse_duration("0"), 0, "0");
+	is_int(config_parse_duration("30s"), 30, "30s");
+	is_int(config_parse_duration("24h"), 86400, "24h");
+	is_int(config_parse_duration("7d"), 604800, "7d");
+	is_int(config_parse_duration("2w"), 1209600, "2w");
+	is_int(config_parse_duration("1h30m"), 5400, "1h30m");
+	is_int(config_parse_duration(""), -1, "empty duration");
+	is_int(config_parse_duration("15x"), -1, "unknown unit");
+	is_int(config_parse_duration("m"), -1, "unit without number");
+	is_int(config_parse_duration("-5m"), -1, "negative");
+	is_int(config_parse_duration("1.5h"), -1, "fraction");
+	is_int(config_parse_duration("15 m"), -1, "blank inside");
+	is_int(config_parse_duration("1m30"), -1, "bare number after a unit");
+	is_int(config_parse_duration("15M"), -1, "units are lower case");
+	is_int(config_parse_duration("99999999999999999999s"), -1, "overflow");
+	is_int(config_parse_duration("9999999999999999w"), -1, "overflow by unit");
+
+	is_int(config_parse_size("8M"), 8388608, "8M");
+	is_int(config_parse_size("8MB"), 8388608, "8MB");
+	is_int(config_parse_size("512"), 512, "bare bytes");
+	is_int(config_parse_size("512B"), 512, "512B");
+	is_int(config_parse_size("1k"), 1024, "1k");
+	is_int(config_parse_size("1G"), 1073741824, "1G");
+	is_int(config_parse_size(""), -1, "empty size");
+	is_int(config_parse_size("8Q"), -1, "unknown unit");
+	is_int(config_parse_size("M"), -1, "unit alone");
+	is_int(config_parse_size("1.5M"), -1, "fraction");
+	is_int(config_parse_size("8MBB"), -1, "trailing junk");
+	is_int(config_parse_size("99999999999G"), -1, "overflow");
+
+	config_format_duration(900, buf, sizeof buf);
+	is_str(buf, "15m", "format 900");
+	config_format_duration(259200, buf, sizeof buf);
+	is_str(buf, "3d", "format 3 days");
+	config_format_duration(90, buf, sizeof buf);
+	is_str(buf, "90s", "format 90");
+	config_format_duration(0, buf, sizeof buf);
+	is_str(buf, "0s", "format 0");
+	config_format_size(8388608, buf, sizeof buf);
+	is_str(buf, "8M", "format 8M");
+	config_format_size(1000, buf, sizeof buf);
+	is_str(buf, "1000", "format 1000");
+	is_str(config_log_level_name(LOG_LVL_WARNING), "warning", "level name");
+	ok(config_log_level_name(2) == NULL, "no name for level 2");
+}
+
+static void test_defaults(void)
+{
+	struct config c;
+
+	unsetenv("STATE_DIRECTORY");
+	config_defaults(&c);
+	is_str(c.database, "./tidings.db", "database default without STATE_DIRECTORY");
+	is_str(c.feeds, TIDINGS_SYSCONFDIR "/tidings/feeds.opml", "feeds default");
+	ok(c.path == NULL, "defaults have no path");
+	is_int(c.interval, 900, "interval 15m");
+	is_int(c.min_interval, 300, "min_interval 5m");
+	is_int(c.max_interval, 86400, "max_interval 24h");
+	is_int(c.give_up_after, 7 * 86400, "give_up_after 7d");
+	is_int(c.concurrency, 32, "concurrency 32");
+	is_int(c.per_host, 2, "per_host 2");
+	is_int(c.timeout, 30, "timeout 30s");
+	is_int(c.connect_timeout, 10, "connect_timeout 10s");
+	is_int(c.max_size, 8 << 20, "max_size 8M");
+	is_str(c.user_agent, "tidings/" TIDINGS_VERSION " (+https://github.com/tidings/tidings)",
+	       "user_agent");
+	is_int(c.log_level, LOG_LVL_INFO, "log_level info");
+	is_int(c.retention, 90 * 86400, "retention 90d");
+	is_int(c.cluster_window, 72 * 3600, "cluster_window 72h");
+	ok(c.join_threshold == 0.3 && c.merge_threshold == 0.5, "thresholds");
+	ok(c.title_weight == 2.0 && c.entity_weight == 1.5, "weights");
+	ok(c.time_decay == 24.0, "time_decay");
+	is_int(c.simhash_distance, 3, "simhash_distance");
+	config_free(&c);
+
+	setenv("STATE_DIRECTORY", "/var/lib/tidings", 1);
+	config_defaults(&c);
+	is_str(c.database, "/var/lib/tidings/tidings.db", "database in STATE_DIRECTORY");
+	config_free(&c);
+	setenv("STATE_DIRECTORY", "/var/lib/tidings:/var/lib/other", 1);
+	config_defaults(&c);
+	is_str(c.database, "/var/lib/tidings/tidings.db", "first of several STATE_DIRECTORY");
+	config_free(&c);
+	setenv("STATE_DIRECTORY", "", 1);
+	config_defaults(&c);
+	is_str(c.database, "./tidings.db", "empty STATE_DIRECTORY is unset");
+	config_free(&c);
+	unsetenv("STATE_DIRECTORY");
+
+	is_str(config_default_path(), TIDINGS_SYSCONFDIR "/tidings/tidings.conf", "default path");
+}
+
+static void test_good_configs(void)
+{
+	struct config c;
+
+	is_int(config_load(D "full.conf", &c, err, sizeof err), 0, "full.conf loads");
+	is_str(c.path, D "full.conf", "path recorded");
+	is_str(c.database, "/var/tmp/t.db", "absolute database kept");
+	is_str(c.feeds, D "lists/feeds.txt", "relative feeds beside the file");
+	is_int(c.interval, 5400, "interval 1h30m");
+	is_int(c.min_interval, 600, "min_interval");
+	is_int(c.max_interval, 2 * 86400, "max_interval");
+	is_int(c.give_up_after, 0, "give_up_after 0");
+	is_int(c.concurrency, 8, "concurrency");
+	is_int(c.per_host, 1, "per_host");
+	is_int(c.timeout, 60, "timeout");
+	is_int(c.connect_timeout, 5, "connect_timeout");
+	is_int(c.max_size, 512 * 1024, "max_size");
+	is_str(c.user_agent, "test agent/1.0 (+http://example.org/)", "user_agent with blanks");
+	is_int(c.log_level, LOG_LVL_DEBUG, "log_level");
+	is_int(c.retention, 0, "retention 0");
+	is_int(c.cluster_window, 2 * 86400, "cluster_window");
+	ok(c.join_threshold == 0.25, "join_threshold");
+	ok(c.merge_threshold == 0.75, "merge_threshold");
+	ok(c.title_weight == 3.0, "title_weight");
+	ok(c.entity_weight == 0.5, "entity_weight");
+	ok(c.time_decay == 12.5, "time_decay");
+	is_int(c.simhash_distance, 0, "simhash_distance");
+	config_free(&c);
+
+	is_int(config_load(D "empty.conf", &c, err, sizeof err), 0, "empty file is all defaults");
+	is_int(c.interval, 900, "empty: interval default");
+	config_free(&c);
+
+	is_int(config_load(D "layout.conf", &c, err, sizeof err), 0,
+	       "BOM, CRLF, comments, indentation");
+	is_int(c.interval, 1200, "layout: indented key with inline comment");
+	is_int(c.concurrency, 4, "layout: key=value without blanks");
+	is_int(c.simhash_distance, 5, "layout: second section");
+	config_free(&c);
+
+	is_int(config_load(D "reopen.conf", &c, err, sizeof err), 0, "a section may be reopened");
+	is_int(c.per_host, 3, "reopen: key of the reopened section");
+	config_free(&c);
+
+	is_int(config_load(D "relative.conf", &c, err, sizeof err), 0, "relative.conf loads");
+	is_str(c.database, D "state/t.db", "relative database beside the file");
+	config_free(&c);
+}
+
+static void test_bad_configs(void)
+{
+	conf_bad(D "nope.conf", D "nope.conf:0: cannot open: No such file or directory");
+	conf_bad(D "lists", D "lists:0: cannot open: Is a directory");
+	conf_bad(D "unknown_section.conf", D "unknown_section.conf:4: unknown section [deamon]");
+	conf_bad(D "unknown_key.conf", D "unknown_key.conf:3: unknown key 'frobnicate' in [daemon]");
+	conf_bad(D "wrong_section_key.conf",
+	         D "wrong_section_key.conf:2: unknown key 'interval' in [threads]");
+	conf_bad(D "outside.conf", D "outside.conf:2: key 'interval' outside of any section");
+	conf_bad(D "bad_duration.conf", D "bad_duration.conf:2: interval: bad duration '15x' "
+	         "(use a number with s, m, h, d or w)");
+	conf_bad(D "bad_duration_bare.conf", D "bad_duration_bare.conf:3: interval: 15 is out "
+	         "of range (1m to 1w)");
+	conf_bad(D "empty_duration.conf", D "empty_duration.conf:2: timeout: bad duration '' "
+	         "(use a number with s, m, h, d or w)");
+	conf_bad(D "bad_size.conf", D "bad_size.conf:2: max_size: bad size '8Q' "
+	         "(use a number with K, M or G)");
+	conf_bad(D "bad_int.conf", D "bad_int.conf:2: concurrency: bad integer 'many'");
+	conf_bad(D "range_int.conf", D "range_int.conf:2: concurrency: 0 is out of range (1 to 1024)");
+	conf_bad(D "range_duration.conf",
+	         D "range_duration.conf:2: interval: 10s is out of range (1m to 1w)");
+	conf_bad(D "range_size.conf", D "range_size.conf:2: max_size: 2G is out of range (1K to 1G)");
+	conf_bad(D "bad_double.conf", D "bad_double.conf:2: join_threshold: bad number 'high'");
+	conf_bad(D "range_double.conf",
+	         D "range_double.conf:2: join_threshold: 1.5 is out of range (0 to 1)");
+	conf_bad(D "bad_level.conf", D "bad_level.conf:2: log_level: unknown level 'verbose' "
+	         "(use err, warning, notice, info or debug)");
+	conf_bad(D "duplicate.conf",
+	         D "duplicate.conf:4: duplicate key 'interval' (first set on line 2)");
+	conf_bad(D "syntax.conf",
+	         D "syntax.conf:3: syntax error (expected [section] or key = value)");
+	conf_bad(D "unclosed.conf",
+	         D "unclosed.conf:1: syntax error (expected [section] or key = value)");
+	conf_bad(D "order_interval.conf",
+	         D "order_interval.conf:2: min_interval (1h) is greater than interval (15m)");
+	conf_bad(D "order_timeout.conf",
+	         D "order_timeout.conf:3: connect_timeout (1m) is greater than timeout (30s)");
+	conf_bad(D "empty_path.conf", D "empty_path.conf:2: database: empty value");
+	conf_bad(D "long_line.conf", D "long_line.conf:2: line too long (more than 199 characters)");
+}
+
+static void test_good_lists(void)
+{
+	struct feedlist fl;
+	const struct feedlist_item *it;
+
+	is_int(feedlist_load(L "nested.opml", &fl, err, sizeof err), 0, "nested.opml loads");
+	is_int(fl.n, 6, "nested: 6 feeds (one duplicate dropped)");
+	if (fl.n == 6) {
+		it = &fl.items[0];
+		is_str(it->url, "https://alpha.example/world.xml", "nested: first url");
+		is_str(it->title, "Alpha World", "nested: text");
+		is_str(it->category, "News/World", "nested: folders joined");
+		is_int(it->interval, 0, "nested: no interval");
+		it = &fl.items[1];
+		is_str(it->url, "http://beta.example/rss?x=1&y=2", "nested: entity in URL decoded");
+		is_str(it->title, "Beta only title", "nested: title when no text");
+		is_int(it->interval, 1800, "nested: interval attribute");
+		it = &fl.items[2];
+		is_str(it->category, "/Science,/Tech", "nested: category attribute wins");
+		it = &fl.items[3];
+		is_str(it->url, "https://top.example/atom", "nested: top-level feed");
+		ok(it->category == NULL, "nested: top-level feed has no category");
+		is_str(fl.items[4].url, "https://child.example/rss", "nested: outline inside a feed");
+		is_str(fl.items[5].url, "https://alpha.example/World.xml",
+		       "nested: path case matters, host case does not");
+	}
+	feedlist_free(&fl);
+
+	is_int(feedlist_load(L "v1.opml", &fl, err, sizeof err), 0, "OPML 1.0 in Latin-1 loads");
+	is_int(fl.n, 2, "v1: 2 feeds");
+	if (fl.n == 2)
+		is_str(fl.items[0].title, "Caf\xc3\xa9 news", "v1: title as UTF-8");
+	feedlist_free(&fl);
+
+	is_int(feedlist_load(L "plain.txt", &fl, err, sizeof err), 0, "plain.txt loads");
+	is_int(fl.n, 3, "plain: 3 feeds");
+	if (fl.n == 3) {
+		is_str(fl.items[0].url, "https://one.example/feed.xml", "plain: first");
+		is_str(fl.items[1].url, "http://two.example/rss", "plain: trailing comment cut");
+		is_str(fl.items[2].url, "https://three.example/page#fragment",
+		       "plain: #fragment kept, CR dropped");
+		ok(fl.items[0].title == NULL && fl.items[0].category == NULL,
+		   "plain: no title or category");
+	}
+	feedlist_free(&fl);
+}
+
+static void test_bad_lists(void)
+{
+	list_bad(L "missing.opml", L "missing.opml:0: cannot open: No such file or directory");
+	list_bad(L "empty.txt", L "empty.txt:0: empty feed list");
+	list_bad(L "blank.txt", L "blank.txt:0: empty feed list");
+	list_bad(L "empty.opml", L "empty.opml:0: empty feed list");
+	list_bad(L "ftp.txt",
+	         L "ftp.txt:3: unsupported URL 'ftp://files.example/feed.xml' (only http and https)");
+	list_bad(L "two_urls.txt", L "two_urls.txt:2: expected one URL a line, got "
+	         "'https://a.example/rss https://b.example/rss'");
+	list_bad(L "no_host.txt", L "no_host.txt:2: bad URL 'http:///no-host' (no host)");
+	list_bad(L "malformed.opml", L "malformed.opml:6: malformed OPML: "
+	         "Opening and ending tag mismatch: outline line 5 and body");
+	list_bad(L "not_opml.xml", L "not_opml.xml:2: not OPML (root element is <rss>)");
+	list_bad(L "no_body.opml", L "no_body.opml:2: OPML without <body>");
+	list_bad(L "entity.opml", L "entity.opml:3: entity declarations are not accepted");
+	list_bad(L "bad_interval.opml", L "bad_interval.opml:4: interval: bad duration 'often' "
+	         "(use a number with s, m, h, d or w)");
+	list_bad(L "range_interval.opml",
+	         L "range_interval.opml:3: interval: 10s is out of range (1m to 30d)");
+	list_bad(L "file_url.opml",
+	         L "file_url.opml:4: unsupported URL 'file:///etc/passwd' (only http and https)");
+	list_bad(L "empty_xmlurl.opml", L "empty_xmlurl.opml:3: outline with an empty xmlUrl");
+}
+
+/* Every key of the table is documented in the shipped tidings.conf as
+ * "#key = DEFAULT"; uncommenting all of them must give the defaults. */
+static void test_shipped_conf(void)
+{
+	const char *src = "config/tidings.conf", *tmp = "build/test_config.uncommented.conf";
+	FILE *in = fopen(src, "r"), *out = fopen(tmp, "w");
+	struct config def, c;
+	char line[512], a[256], b[256];
+	const struct config_key *k;
+	size_t nk;
+
+	ok(in && out, "shipped tidings.conf readable");
+	if (!in || !out) {
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+		return;
+	}
+	k = config_keys(&nk);
+	while (fgets(line, sizeof line, in)) {
+		int is_key = 0;
+
+		for (size_t i = 0; i < nk; i++) {
+			size_t n = strlen(k[i].name);
+
+			if (line[0] == '#' && strncmp(line + 1, k[i].name, n) == 0 &&
+			    strncmp(line + 1 + n, " = ", 3) == 0)
+				is_key = 1;
+		}
+		/* user_agent carries the version; checked apart below */
+		if (is_key && strncmp(line, "#user_agent", 11) != 0)
+			fputs(line + 1, out);
+		else
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+
+	in = fopen(src, "r");
+	for (size_t i = 0; i < nk; i++) {
+		char want[128];
+		int found = 0;
+
+		snprintf(want, sizeof want, "#%s = ", k[i].name);
+		rewind(in);
+		while (fgets(line, sizeof line, in))
+			if (strncmp(line, want, strlen(want)) == 0)
+				found = 1;
+		snprintf(line, sizeof line, "tidings.conf documents %s", k[i].name);
+		ok(found, line);
+	}
+	fclose(in);
+
+	config_defaults(&def);
+	is_int(config_load(tmp, &c, err, sizeof err), 0, "uncommented tidings.conf loads");
+	for (size_t i = 0; i < nk; i++) {
+		if (k[i].type == CONF_PATH || strcmp(k[i].name, "user_agent") == 0)
+			continue;
+		config_format_value(&def, &k[i], a, sizeof a);
+		config_format_value(&c, &k[i], b, sizeof b);
+		snprintf(line, sizeof line, "tidings.conf default of %s", k[i].name);
+		is_str(b, a, line);
+	}
+	is_str(c.feeds, "build/feeds.opml", "feeds = feeds.opml is beside the file");
+	is_str(c.database, "/var/lib/tidings/tidings.db", "documented database");
+	config_free(&c);
+	config_free(&def);
+	remove(tmp);
+}
+
+static void test_shipped_dev(void)
+{
+	struct config c;
+	struct feedlist fl;
+	size_t with_cat = 0;
+
+	is_int(config_load("config/dev.conf", &c, err, sizeof err), 0, "config/dev.conf loads");
+	is_str(c.database, "config/../tidings.db", "dev: database is ./tidings.db");
+	is_str(c.feeds, "config/feeds.opml", "dev: feeds is config/feeds.opml");
+	is_int(feedlist_load(c.feeds, &fl, err, sizeof err), 0, "config/feeds.opml loads");
+	ok(fl.n >= 20 && fl.n <= 30, "starter list has 20 to 30 feeds");
+	for (size_t i = 0; i < fl.n; i++)
+		with_cat += fl.items[i].category != NULL && fl.items[i].title != NULL;
+	is_int(with_cat, fl.n, "every starter feed has a title and a folder");
+	feedlist_free(&fl);
+	config_free(&c);
+}
+
+int main(void)
+{
+	size_t nk;
+	const struct config_key *k = config_keys(&nk);
+	char buf[64], name[96];
+	struct config def;
+
+	test_parsers();
+	test_defaults();
+	test_good_configs();
+	test_bad_configs();
+	test_good_lists();
+	test_bad_lists();
+	test_shipped_conf();
+	test_shipped_dev();
+
+	/* the table and the formatter agree for every key */
+	config_defaults(&def);
+	for (size_t i = 0; i < nk; i++) {
+		snprintf(name, sizeof name, "format %s", k[i].name);
+		ok(config_format_value(&def, &k[i], buf, sizeof buf) == 0 && buf[0], name);
+	}
+	config_free(&def);
+	return done_testing();
+}
