@@ -15,4 +15,27 @@ int cmd_stories(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+
+/* Opens the database read-only: cli->db_path, else the database named by
+ * the default configuration (or the built-in default).  A missing file is
+ * an error on stderr, never an empty result.  Returns 0 or -1. */
+int cli_open_db(struct cli *cli, struct store **out);
+
+/* "12 min ago", "3 h ago", "in 5 min", "never" (t == 0). */
+void cli_reltime(char *buf, size_t n, int64_t t, int64_t now);
+
+/* Terminal width for human output (80 when not a terminal). */
+int cli_width(void);
+
+/* Prints s cut to at most `width` columns (UTF-8 aware), padded when pad. */
+void cli_cell(FILE *out, const char *s, int width, int pad);
+
+/* Recognises --json and --help style flags shared by every listing. */
+int cli_flag(const char *arg, const char *name);
+
 #endif

@@ -1,10 +1,103 @@
-/* daemon/cmd_feeds.c — `tidings feeds`. */
+/* daemon/cmd_feeds.c — `tidings feeds`: every feed with its health. */
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "daemon/cli.h"
+#include "daemon/json.h"
+#include "daemon/store.h"
+
+struct out {
+	struct json j;
+	int json;
+	int width;
+	int64_t now;
+};
+
+static int print_feed(const struct store_feed_row *r, void *p)
+{
+	struct out *o = p;
+	char when[32], status[16];
+	int w_title;
+
+	if (o->json) {
+		struct json *j = &o->j;
+		json_obj_begin(j);
+		json_kv_int(j, "id", r->id);
+		json_kv_str(j, "url", r->url);
+		json_kv_str(j, "title", r->title);
+		json_kv_str(j, "site_url", r->site_url);
+		json_kv_str(j, "category", r->category);
+		json_kv_bool(j, "active", r->active);
+		json_kv_bool(j, "gone", r->gone);
+		json_key(j, "last_fetch");
+		r->last_fetch ? json_int(j, r->last_fetch) : json_null(j);
+		json_key(j, "last_status");
+		r->last_status ? json_int(j, r->last_status) : json_null(j);
+		json_kv_str(j, "last_error", r->last_error);
+		json_kv_int(j, "consecutive_errors", r->consecutive_errors);
+		json_key(j, "next_poll");
+		r->next_poll ? json_int(j, r->next_poll) : json_null(j);
+		json_kv_int(j, "stories", r->stories);
+		json_kv_int(j, "duration_ms", r->duration_ms);
+		json_kv_int(j, "bytes", r->bytes);
+		json_obj_end(j);
+		return 0;
+	}
+	cli_reltime(when, sizeof when, r->last_fetch, o->now);
+	if (r->gone)
+		snprintf(status, sizeof status, "gone");
+	else if (!r->active)
+		snprintf(status, sizeof status, "inactive");
+	else if (r->last_status)
+		snprintf(status, sizeof status, "%d", r->last_status);
+	else
+		snprintf(status, sizeof status, "-");
+	w_title = (o->width - 4 - 9 - 8 - 13 - 4) / 2;
+	printf("%4lld ", (long long)r->id);
+	cli_cell(stdout, r->title ? r->title : r->url, w_title, 1);
+	printf(" %-8s %7lld %-12s ", status, (long long)r->stories, when);
+	cli_cell(stdout, r->last_error ? r->last_error : r->url, o->width - w_title - 4 - 9 - 8 - 13 - 4, 0);
+	putchar('\n');
+	return 0;
+}
 
 int cmd_feeds(struct cli *cli, int argc, char **argv)
 {
-	fprintf(stderr, "%s: feeds: not implemented yet\n", cli->prog);
-	return 1;
+	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
+	struct store *st;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (cli_flag(argv[i], "--json")) {
+			o.json = 1;
+		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
+			printf("usage: %s [-d DB] feeds [--json]\n"
+			       "Lists every feed: title, last HTTP status, stories, last fetch,\n"
+			       "and the last error (or the URL when healthy).\n", cli->prog);
+			return 0;
+		} else {
+			fprintf(stderr, "%s: feeds: unknown argument '%s'\n", cli->prog, argv[i]);
+			return 1;
+		}
+	}
+	if (cli_open_db(cli, &st) < 0)
+		return 1;
+	if (o.json) {
+		json_init(&o.j, stdout, 1);
+		json_arr_begin(&o.j);
+	} else {
+		printf("%4s ", "ID");
+		cli_cell(stdout, "FEED", (o.width - 38) / 2, 1);
+		printf(" %-8s %7s %-12s %s\n", "STATUS", "STORIES", "FETCHED", "ERROR / URL");
+	}
+	rc = store_list_feeds(st, print_feed, &o);
+	if (o.json) {
+		json_arr_end(&o.j);
+		json_end(&o.j);
+	}
+	if (rc < 0)
+		fprintf(stderr, "%s: feeds: %s\n", cli->prog, store_errmsg(st));
+	store_close(st);
+	return rc < 0 ? 1 : 0;
 }

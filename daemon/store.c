@@ -663,3 +663,99 @@ int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
 	sqlite3_bind_int64(s, 4, first_seen);
 	return step_done(st, s);
 }
+
+/* ---- reading --------------------------------------------------------- */
+
+static int64_t col_i64(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, i);
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/* Runs a one-off reader query; readers prepare per call (they run once). */
+static int query(struct store *st, const char *sql, int64_t arg,
+                 int (*row)(sqlite3_stmt *, void *), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL)) != SQLITE_OK)
+		return fail_rc(st, rc);
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, arg);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (row(s, ctx) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+struct cb_ctx {
+	void *cb;
+	void *ctx;
+};
+
+static int feed_row(sqlite3_stmt *s, void *p)
+{
+	struct cb_ctx *c = p;
+	struct store_feed_row r = {
+		.id = col_i64(s, 0), .url = col_text(s, 1), .title = col_text(s, 2),
+		.site_url = col_text(s, 3), .category = col_text(s, 4),
+		.last_error = col_text(s, 5), .active = (int)col_i64(s, 6),
+		.gone = (int)col_i64(s, 7), .last_fetch = col_i64(s, 8),
+		.last_success = col_i64(s, 9), .next_poll = col_i64(s, 10),
+		.last_status = (int)col_i64(s, 11),
+		.consecutive_errors = (int)col_i64(s, 12), .stories = col_i64(s, 13),
+		.duration_ms = col_i64(s, 14), .bytes = col_i64(s, 15),
+	};
+	return ((store_feed_cb *)c->cb)(&r, c->ctx);
+}
+
+int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+
+	return query(st,
+		"SELECT f.id, f.url, coalesce(f.title, f.list_title), f.site_url,"
+		" f.category, f.last_error, f.active, f.gone, f.last_fetch,"
+		" f.last_success, f.next_poll, f.last_status, f.consecutive_errors,"
+		" (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id),"
+		" f.duration_ms, f.bytes"
+		" FROM feeds f ORDER BY f.active DESC, f.id", 0, feed_row, &c);
+}
+
+static int story_row(sqlite3_stmt *s, void *p)
+{
+	struct cb_ctx *c = p;
+	struct store_story_row r = {
+		.id = col_i64(s, 0), .feed_id = col_i64(s, 1),
+		.thread_id = col_i64(s, 2), .duplicate_of = col_i64(s, 3),
+		.title = col_text(s, 4), .link = col_text(s, 5),
+		.author = col_text(s, 6), .feed_title = col_text(s, 7),
+		.host = col_text(s, 8), .summary = col_text(s, 9),
+		.published = col_i64(s, 10), .first_seen = col_i64(s, 11),
+		.feeds = (int)col_i64(s, 12),
+	};
+	return ((store_story_cb *)c->cb)(&r, c->ctx);
+}
+
+int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
+                       void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+
+	return query(st,
+		"SELECT s.id, s.feed_id, s.thread_id, s.duplicate_of, s.title, s.link,"
+		" s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary,"
+		" s.published, s.first_seen,"
+		" (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id)"
+		" FROM stories s JOIN feeds f ON f.id = s.feed_id"
+		" ORDER BY coalesce(s.published, s.first_seen) DESC, s.id DESC"
+		" LIMIT ?1", limit > 0 ? limit : -1, story_row, &c);
+}

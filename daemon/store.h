@@ -110,4 +110,32 @@ int store_update_story(struct store *st, int64_t id,
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
                          const char *ident, int64_t first_seen);
 
+
+/* ---- reading (the tidings tool) ------------------------------------- */
+
+struct store_feed_row {        /* valid during the callback only */
+	int64_t id;
+	const char *url, *title, *site_url, *category, *last_error;
+	int active, gone;
+	int64_t last_fetch, last_success, next_poll; /* 0: never / none */
+	int last_status;           /* 0: none */
+	int consecutive_errors;
+	int64_t stories, duration_ms, bytes;
+};
+
+struct store_story_row {       /* valid during the callback only */
+	int64_t id, feed_id, thread_id, duplicate_of;
+	const char *title, *link, *author, *feed_title, *host, *summary;
+	int64_t published, first_seen;
+	int feeds;                 /* how many feeds carry it */
+};
+
+typedef int store_feed_cb(const struct store_feed_row *r, void *ctx);
+typedef int store_story_cb(const struct store_story_row *r, void *ctx);
+
+int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx);
+/* Newest first (by published, else first seen); limit <= 0: all. */
+int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
+                       void *ctx);
+
 #endif

@@ -1,0 +1,104 @@
+/* daemon/cli.c — what the tidings subcommands share: finding and opening
+ * the database, relative times, column output sized to the terminal. */
+#include "daemon/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "daemon/store.h"
+
+int cli_open_db(struct cli *cli, struct store **out)
+{
+	struct config c;
+	char err[1024];
+	const char *path = cli->db_path;
+	int rc;
+
+	config_defaults(&c);
+	if (!path) {
+		/* The default configuration names the database, if it exists
+		 * and is readable; otherwise the built-in default applies. */
+		if (access(config_default_path(), R_OK) == 0 &&
+		    config_load(config_default_path(), &c, err, sizeof err) < 0) {
+			fprintf(stderr, "%s: %s\n", cli->prog, err);
+			config_free(&c);
+			return -1;
+		}
+		path = c.database;
+	}
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr, "%s: %s: no such database (use -d DB or TIDINGS_DB)\n",
+		        cli->prog, path);
+		config_free(&c);
+		return -1;
+	}
+	rc = store_open(path, STORE_READ, out, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "%s: %s\n", cli->prog, err);
+	config_free(&c);
+	return rc;
+}
+
+void cli_reltime(char *buf, size_t n, int64_t t, int64_t now)
+{
+	int64_t d = now - t;
+	const char *fmt = d >= 0 ? "%lld %s ago" : "in %lld %s";
+
+	if (t == 0) {
+		snprintf(buf, n, "never");
+		return;
+	}
+	if (d < 0)
+		d = -d;
+	if (d < 60)
+		snprintf(buf, n, fmt, (long long)d, "s");
+	else if (d < 3600)
+		snprintf(buf, n, fmt, (long long)(d / 60), "min");
+	else if (d < 86400 * 2)
+		snprintf(buf, n, fmt, (long long)(d / 3600), "h");
+	else
+		snprintf(buf, n, fmt, (long long)(d / 86400), "d");
+}
+
+int cli_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 100;
+}
+
+void cli_cell(FILE *out, const char *s, int width, int pad)
+{
+	int cols = 0;
+	const unsigned char *p = (const unsigned char *)(s ? s : "-");
+
+	while (*p && cols < width) {
+		size_t len = 1;
+		if (*p >= 0xf0) len = 4;
+		else if (*p >= 0xe0) len = 3;
+		else if (*p >= 0xc0) len = 2;
+		/* Cut one column early so an ellipsis marks a cut string. */
+		if (cols == width - 1 && p[len] && strlen((const char *)p) > len) {
+			fputs("\xe2\x80\xa6", out);
+			cols++;
+			break;
+		}
+		for (size_t i = 0; i < len && p[i]; i++)
+			fputc(p[i] == '\n' || p[i] == '\t' ? ' ' : p[i], out);
+		p += len;
+		cols++;
+	}
+	if (pad)
+		for (; cols < width; cols++)
+			fputc(' ', out);
+}
+
+int cli_flag(const char *arg, const char *name)
+{
+	return strcmp(arg, name) == 0;
+}
