@@ -114,13 +114,21 @@ static struct sched_policy policy(const struct daemon *d)
 	return p;
 }
 
+/* A trickle is under 10 bytes/s for half the timeout (at most 20 s), so
+ * that it is told apart from a server that never answers at all. */
+static long low_speed_time(int64_t timeout)
+{
+	int64_t t = timeout / 2;
+	return (long)(t < 1 ? 1 : t > 20 ? 20 : t);
+}
+
 static struct fetch_options fetch_opts(const struct config *c)
 {
 	struct fetch_options o = {
 		.concurrency = c->concurrency, .per_host = c->per_host,
 		.timeout = c->timeout, .connect_timeout = c->connect_timeout,
 		.max_size = c->max_size, .user_agent = c->user_agent,
-		.low_speed_limit = 10, .low_speed_time = c->timeout < 20 ? c->timeout : 20,
+		.low_speed_limit = 10, .low_speed_time = low_speed_time(c->timeout),
 	};
 	return o;
 }
