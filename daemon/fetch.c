@@ -114,6 +114,11 @@ static char *url_host(const char *url)
 	return r;
 }
 
+char *fetch_url_host(const char *url)
+{
+	return url_host(url);
+}
+
 static struct host *host_get(struct fetcher *f, const char *url)
 {
 	char *name = url_host(url);

@@ -70,6 +70,10 @@ int fetcher_add(struct fetcher *f, const struct fetch_request *req);
 /* Transfers queued or in flight. */
 size_t fetcher_pending(const struct fetcher *f);
 
+/* The lower-cased host of a URL ("" when it has none), as the per-host
+ * limit sees it.  Caller frees; NULL when out of memory. */
+char *fetch_url_host(const char *url);
+
 /* Drops queued requests that have not started (shutdown). */
 void fetcher_drop_queued(struct fetcher *f);
 

@@ -157,6 +157,7 @@ def install(srv):
         "/fault/301-hop2": redirect(301, "/moved/target.xml"),
         "/fault/308": redirect(308, b + "/moved/final308.xml"),
         "/fault/302": redirect(302, b + "/moved/final302.xml"),
+        "/fault/301-to-html": redirect(301, b + "/fault/html"),
         "/fault/loop-a": redirect(302, b + "/fault/loop-b"),
         "/fault/loop-b": redirect(302, b + "/fault/loop-a"),
         "/fault/to-file": redirect(302, "file:///etc/passwd"),
@@ -183,7 +184,7 @@ def install(srv):
 
 class Sentinel(http.server.ThreadingHTTPServer):
     """A proxy on 127.0.0.1 that the daemon is pointed at through
-    http_proxy/https_proxy/all_proxy with no_proxy=127.0.0.1: any request
+    http_proxy/https_proxy/all_proxy with no_proxy=127.0.0.1,localhost: any request
     for another host lands here and is recorded instead of leaving."""
     daemon_threads = True
 
@@ -210,7 +211,7 @@ class Sentinel(http.server.ThreadingHTTPServer):
         e = dict(base)
         for k in ("http_proxy", "https_proxy", "all_proxy", "HTTPS_PROXY", "ALL_PROXY"):
             e[k] = p
-        e["no_proxy"] = e["NO_PROXY"] = "127.0.0.1"
+        e["no_proxy"] = e["NO_PROXY"] = "127.0.0.1,localhost"
         return e
 
     def stop(self):

@@ -39,6 +39,9 @@ for i in range(6):
 FAULTS = [p for p in routes if p.startswith("/fault/") and p not in
           ("/fault/301-hop2", "/fault/loop-b")]
 U = {p: srv.url(p) for p in FAULTS}
+# Retry-After holds the whole host, so the one fault with a different wait
+# from the others lives on the other loopback name.
+U["/fault/429-date"] = U["/fault/429-date"].replace("127.0.0.1", "localhost")
 # Not on this server at all: a name that can never resolve (RFC 6761), and
 # https spoken to the plain-HTTP port.
 U["unresolvable"] = "http://feeds.tidings.invalid/rss.xml"
@@ -142,6 +145,10 @@ check("empty 200", U["/fault/empty"], 200, "empty response (HTTP 200 with no bod
 
 t.eq(sentinel.seen, [], "no request left 127.0.0.1 (the sentinel proxy saw nothing)")
 t.eq(srv.hits.get("/fault/410"), 1, "the 410 feed was asked once")
+check("301 to HTML", U["/fault/301-to-html"], 200, "not a feed: text/html", "backoff")
+st = feed(U["/fault/301-to-html"])
+t.eq((st[7], st[6]), (U["/fault/301-to-html"], None),
+     "a 301 that ends in something not a feed does not move the feed")
 
 # ---- Second poll: one feed changed, the others did not. ----------------
 changed = "/ok/0.xml"
