@@ -54,6 +54,7 @@ static const char *const MIGRATIONS[] = {
 	"  title TEXT, author TEXT,\n"
 	"  published INTEGER, updated INTEGER,\n"
 	"  first_seen INTEGER NOT NULL,\n"
+	"  event_time INTEGER NOT NULL,\n"     /* the time clustering used */
 	"  summary TEXT, content TEXT, lang TEXT, host TEXT,\n"
 	"  simhash INTEGER,\n"
 	"  content_hash INTEGER,\n"
@@ -65,7 +66,7 @@ static const char *const MIGRATIONS[] = {
 	"CREATE INDEX stories_canonical ON stories(canonical_url);\n"
 	"CREATE INDEX stories_thread ON stories(thread_id);\n"
 	"CREATE INDEX stories_seq ON stories(seq);\n"
-	"CREATE INDEX stories_first_seen ON stories(first_seen);\n"
+	"CREATE INDEX stories_event_time ON stories(event_time);\n"
 	"CREATE INDEX threads_seq ON threads(seq);\n"
 	"CREATE INDEX threads_last_updated ON threads(last_updated);\n"
 	"CREATE TABLE story_feeds (\n"
@@ -77,6 +78,7 @@ static const char *const MIGRATIONS[] = {
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX story_feeds_story ON story_feeds(story_id);\n"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
+	"CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;\n"
 	"INSERT INTO meta VALUES ('seq', 0);\n",
 };
 
@@ -89,6 +91,9 @@ enum stmt_id {
 	S_FIND_ITEM, S_FIND_CANON,
 	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED,
 	S_SEQ_LOAD, S_SEQ_SAVE,
+	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
+	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
+	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	N_STMT
 };
 
@@ -129,9 +134,9 @@ static const char *const SQL[N_STMT] = {
 	[S_INSERT_STORY] =
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
-		" simhash, content_hash, duplicate_of, thread_id, seq)"
+		" simhash, content_hash, duplicate_of, thread_id, seq, event_time)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19)",
+		" ?15, ?16, ?17, ?18, ?19, ?20)",
 	[S_UPDATE_STORY] =
 		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
@@ -142,6 +147,26 @@ static const char *const SQL[N_STMT] = {
 		" VALUES (?1, ?2, ?3, ?4)",
 	[S_SEQ_LOAD] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SEQ_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+	[S_PUT_THREAD] =
+		"INSERT INTO threads (id, title, title_story_id, keywords, first_seen,"
+		" last_updated, story_count, source_count, seq)"
+		" VALUES (?1, (SELECT title FROM stories WHERE id = ?2), ?2, ?3, ?4, ?5,"
+		" ?6, ?7, ?8)"
+		" ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+		" title_story_id = excluded.title_story_id, keywords = excluded.keywords,"
+		" first_seen = excluded.first_seen, last_updated = excluded.last_updated,"
+		" story_count = excluded.story_count, source_count = excluded.source_count,"
+		" merged_into = NULL, seq = excluded.seq",
+	[S_MERGE_STORIES] = "UPDATE stories SET thread_id = ?2, seq = ?3 WHERE thread_id = ?1",
+	[S_MERGE_THREAD] = "UPDATE threads SET merged_into = ?2, seq = ?3 WHERE id = ?1",
+	[S_MERGE_CHAIN] = "UPDATE threads SET merged_into = ?2, seq = ?3 WHERE merged_into = ?1",
+	[S_SET_STORY_THREAD] = "UPDATE stories SET thread_id = ?2, seq = ?3 WHERE id = ?1",
+	[S_STORY_THREAD] = "SELECT thread_id FROM stories WHERE id = ?1",
+	[S_MAX_THREAD] = "SELECT max(coalesce((SELECT max(id) FROM threads), 0),"
+		" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'threads'), 0))",
+	[S_DF_CLEAR] = "DELETE FROM term_df",
+	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
+	[S_DF_TOTAL] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_total', ?1)",
 };
 
 struct store {
@@ -620,6 +645,7 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	bind_id(s, 17, x->duplicate_of);
 	bind_id(s, 18, x->thread_id);
 	sqlite3_bind_int64(s, 19, next_seq(st));
+	sqlite3_bind_int64(s, 20, x->event_time ? x->event_time : x->first_seen);
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -758,4 +784,156 @@ int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
 		" FROM stories s JOIN feeds f ON f.id = s.feed_id"
 		" ORDER BY coalesce(s.published, s.first_seen) DESC, s.id DESC"
 		" LIMIT ?1", limit > 0 ? limit : -1, story_row, &c);
+}
+
+/* ---- threads --------------------------------------------------------- */
+
+int store_put_thread(struct store *st, const struct store_thread *t)
+{
+	sqlite3_stmt *s = stmt(st, S_PUT_THREAD);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, t->id);
+	bind_id(s, 2, t->title_story_id);
+	bind_text(s, 3, t->keywords);
+	sqlite3_bind_int64(s, 4, t->first_seen);
+	sqlite3_bind_int64(s, 5, t->last_updated);
+	sqlite3_bind_int64(s, 6, t->story_count);
+	sqlite3_bind_int64(s, 7, t->source_count);
+	sqlite3_bind_int64(s, 8, next_seq(st));
+	return step_done(st, s);
+}
+
+static int exec_ids(struct store *st, enum stmt_id id, int64_t a, int64_t b)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int64(s, 3, next_seq(st));
+	return step_done(st, s);
+}
+
+int store_merge_thread(struct store *st, int64_t loser, int64_t survivor)
+{
+	if (loser == survivor)
+		return 0;
+	if (exec_ids(st, S_MERGE_STORIES, loser, survivor) < 0 ||
+	    exec_ids(st, S_MERGE_CHAIN, loser, survivor) < 0 ||
+	    exec_ids(st, S_MERGE_THREAD, loser, survivor) < 0)
+		return -1;
+	return 0;
+}
+
+int store_set_story_thread(struct store *st, int64_t story_id, int64_t thread_id)
+{
+	return exec_ids(st, S_SET_STORY_THREAD, story_id, thread_id);
+}
+
+static int one_int(struct store *st, enum stmt_id id, int64_t arg, int64_t *out)
+{
+	sqlite3_stmt *s = stmt(st, id);
+	int rc;
+
+	*out = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, arg);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = col_i64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_story_thread(struct store *st, int64_t story_id, int64_t *thread_id)
+{
+	return one_int(st, S_STORY_THREAD, story_id, thread_id);
+}
+
+int store_max_thread_id(struct store *st, int64_t *out)
+{
+	return one_int(st, S_MAX_THREAD, 0, out);
+}
+
+struct window_ctx {
+	store_window_cb *cb;
+	void *ctx;
+};
+
+static int window_row(sqlite3_stmt *s, void *p)
+{
+	struct window_ctx *c = p;
+	struct store_window_row r = {
+		.id = col_i64(s, 0), .event_time = col_i64(s, 1),
+		.thread_id = col_i64(s, 2), .duplicate_of = col_i64(s, 3),
+		.title = col_text(s, 4), .summary = col_text(s, 5),
+		.lang = col_text(s, 6), .host = col_text(s, 7),
+		.simhash = (uint64_t)col_i64(s, 8),
+	};
+	return c->cb(&r, c->ctx);
+}
+
+int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx)
+{
+	struct window_ctx c = { cb, ctx };
+
+	return query(st,
+		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
+		" host, simhash FROM stories WHERE event_time >= ?1"
+		" ORDER BY event_time, id", since, window_row, &c);
+}
+
+int store_df_begin_save(struct store *st, int64_t total)
+{
+	sqlite3_stmt *s;
+
+	if (simple(st, S_DF_CLEAR) < 0 || !(s = stmt(st, S_DF_TOTAL)))
+		return -1;
+	sqlite3_bind_int64(s, 1, total);
+	return step_done(st, s);
+}
+
+int store_df_put(struct store *st, const char *term, int64_t df)
+{
+	sqlite3_stmt *s = stmt(st, S_DF_PUT);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_text(s, 1, term, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, df);
+	return step_done(st, s);
+}
+
+struct df_ctx {
+	store_df_cb *cb;
+	void *ctx;
+};
+
+static int df_row(sqlite3_stmt *s, void *p)
+{
+	struct df_ctx *c = p;
+	return c->cb(col_text(s, 0), col_i64(s, 1), c->ctx);
+}
+
+static int total_row(sqlite3_stmt *s, void *p)
+{
+	*(int64_t *)p = col_i64(s, 0);
+	return 0;
+}
+
+int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx)
+{
+	struct df_ctx c = { cb, ctx };
+
+	*total = 0;
+	if (query(st, "SELECT value FROM meta WHERE key = 'df_total'", 0,
+	          total_row, total) < 0)
+		return -1;
+	return query(st, "SELECT term, df FROM term_df", 0, df_row, &c);
 }

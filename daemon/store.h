@@ -83,6 +83,7 @@ struct store_story {
 	const char *guid, *link, *canonical_url, *title, *author;
 	int64_t published, updated; /* 0: unknown (stored NULL) */
 	int64_t first_seen;
+	int64_t event_time;         /* published, else first seen; 0: first_seen */
 	const char *summary, *content, *lang, *host;
 	uint64_t simhash;           /* 0: none */
 	int64_t duplicate_of;       /* 0: original */
@@ -110,6 +111,41 @@ int store_update_story(struct store *st, int64_t id,
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
                          const char *ident, int64_t first_seen);
 
+
+/* ---- threads -------------------------------------------------------- */
+
+struct store_thread {
+	int64_t id;
+	int64_t title_story_id;     /* its headline becomes the thread title */
+	const char *keywords;
+	int64_t first_seen, last_updated, story_count, source_count;
+};
+
+/* Inserts or rewrites a thread row (ids come from the clusterer). */
+int store_put_thread(struct store *st, const struct store_thread *t);
+/* Merges `loser` into `survivor`: its stories move, it points at the
+ * survivor, and so does every thread that pointed at it. */
+int store_merge_thread(struct store *st, int64_t loser, int64_t survivor);
+int store_set_story_thread(struct store *st, int64_t story_id, int64_t thread_id);
+/* The thread of a story, 0 when none. */
+int store_story_thread(struct store *st, int64_t story_id, int64_t *thread_id);
+int store_max_thread_id(struct store *st, int64_t *out);
+
+/* Stories with event_time >= since, oldest first, for rebuilding the
+ * in-memory indexes at start-up. */
+struct store_window_row {   /* valid during the callback only */
+	int64_t id, event_time, thread_id, duplicate_of;
+	const char *title, *summary, *lang, *host;
+	uint64_t simhash;
+};
+typedef int store_window_cb(const struct store_window_row *r, void *ctx);
+int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx);
+
+/* Document frequencies of the clustering, saved and reloaded whole. */
+int store_df_begin_save(struct store *st, int64_t total);
+int store_df_put(struct store *st, const char *term, int64_t df);
+typedef int store_df_cb(const char *term, int64_t df, void *ctx);
+int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx);
 
 /* ---- reading (the tidings tool) ------------------------------------- */
 
