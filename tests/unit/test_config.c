@@ -180,6 +180,7 @@ static void test_good_configs(void)
 
 	is_int(config_load(D "empty.conf", &c, err, sizeof err), 0, "empty file is all defaults");
 	is_int(c.interval, 900, "empty: interval default");
+	is_str(c.feeds, D "feeds.opml", "empty: feeds default is beside the file");
 	config_free(&c);
 
 	is_int(config_load(D "layout.conf", &c, err, sizeof err), 0,
