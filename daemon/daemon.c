@@ -53,7 +53,7 @@ struct daemon {
 	int exit_code;
 	unsigned rnd;
 	/* this cycle, for the summary line */
-	int c_polled, c_new, c_errors;
+	int c_polled, c_new, c_threads, c_errors;
 	double c_started;
 };
 
@@ -400,9 +400,11 @@ static void on_done(const struct fetch_result *r, void *ctx)
 			replace_str(&f->url, poll.new_url);
 		}
 		d->c_new += stats.new_stories;
+		d->c_threads += stats.new_threads;
 		if (parsed)
-			log_info("%s: %d entries, %d new, %d updated%s", f->url, stats.entries,
-			         stats.new_stories, stats.updated,
+			log_info("%s: %d entries, %d new (%d copies), %d updated, %d seen in other feeds%s",
+			         f->url, stats.entries, stats.new_stories, stats.duplicates,
+			         stats.updated, stats.cross_feed,
 			         parsed->bozo ? " (malformed, recovered)" : "");
 		else
 			log_debug("%s: not modified", f->url);
@@ -431,15 +433,19 @@ static void cycle_summary(struct daemon *d)
 {
 	if (!d->c_polled)
 		return;
-	log_notice("cycle: %d feeds polled, %d new stories, %d errors, %.1f s",
-	           d->c_polled, d->c_new, d->c_errors, ev_now(d->loop) - d->c_started);
-	d->c_polled = d->c_new = d->c_errors = 0;
+	log_notice("cycle: %d feeds polled, %d new stories, %d new threads, %d errors, %.1f s",
+	           d->c_polled, d->c_new, d->c_threads, d->c_errors,
+	           ev_now(d->loop) - d->c_started);
+	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
 }
 
 static void maybe_finish(struct daemon *d)
 {
 	if (fetcher_pending(d->fx) > 0)
 		return;
+	if (ingest_sync(d->in) < 0)
+		log_err("%s: saving clustering state: %s", d->cfg.database,
+		        store_errmsg(d->st));
 	cycle_summary(d);
 	if (d->args.once || d->stopping)
 		ev_break(d->loop, EVBREAK_ALL);
@@ -449,8 +455,12 @@ static int load_config(const char *path, struct config *c)
 {
 	char err[1024];
 
-	config_defaults(c);
-	if (path && config_load(path, c, err, sizeof err) < 0) {
+	/* config_load() starts from the defaults itself. */
+	if (!path) {
+		config_defaults(c);
+		return 0;
+	}
+	if (config_load(path, c, err, sizeof err) < 0) {
 		log_err("%s", err);
 		return -1;
 	}
@@ -617,6 +627,9 @@ int daemon_run(const struct daemon_args *a)
 	}
 	ev_run(d.loop, 0);
 	rc = 0;
+	if (ingest_sync(d.in) < 0)
+		log_err("%s: saving clustering state: %s", d.cfg.database,
+		        store_errmsg(d.st));
 out:
 	fetcher_free(d.fx);
 	ingest_free(d.in);

@@ -32,7 +32,8 @@ static const char *const MIGRATIONS[] = {
 	"  consecutive_errors INTEGER NOT NULL DEFAULT 0,\n"
 	"  failing_since INTEGER,\n"
 	"  next_poll INTEGER,\n"
-	"  duration_ms INTEGER, bytes INTEGER\n"
+	"  duration_ms INTEGER, bytes INTEGER,\n"
+	"  guids_rotate INTEGER NOT NULL DEFAULT 0\n" /* items known by link */
 	");\n"
 	"CREATE TABLE threads (\n"
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -56,7 +57,7 @@ static const char *const MIGRATIONS[] = {
 	"  first_seen INTEGER NOT NULL,\n"
 	"  event_time INTEGER NOT NULL,\n"     /* the time clustering used */
 	"  summary TEXT, content TEXT, lang TEXT, host TEXT,\n"
-	"  simhash INTEGER,\n"
+	"  simhash INTEGER, simhash_seq INTEGER,\n"
 	"  content_hash INTEGER,\n"
 	"  duplicate_of INTEGER REFERENCES stories(id),\n"
 	"  thread_id INTEGER REFERENCES threads(id),\n"
@@ -94,6 +95,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
+	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	N_STMT
 };
 
@@ -134,14 +136,15 @@ static const char *const SQL[N_STMT] = {
 	[S_INSERT_STORY] =
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
-		" simhash, content_hash, duplicate_of, thread_id, seq, event_time)"
+		" simhash, content_hash, duplicate_of, thread_id, seq, event_time,"
+		" simhash_seq)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20)",
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
 	[S_UPDATE_STORY] =
 		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
-		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13"
-		" WHERE id = ?1",
+		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
+		" simhash_seq = ?14 WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
 		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen)"
 		" VALUES (?1, ?2, ?3, ?4)",
@@ -165,6 +168,12 @@ static const char *const SQL[N_STMT] = {
 	[S_MAX_THREAD] = "SELECT max(coalesce((SELECT max(id) FROM threads), 0),"
 		" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'threads'), 0))",
 	[S_DF_CLEAR] = "DELETE FROM term_df",
+	[S_FEED_HAS_CANON] =
+		"SELECT 1 FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
+		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 LIMIT 1",
+	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
+	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
+	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
 	[S_DF_TOTAL] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_total', ?1)",
 };
@@ -646,6 +655,8 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	bind_id(s, 18, x->thread_id);
 	sqlite3_bind_int64(s, 19, next_seq(st));
 	sqlite3_bind_int64(s, 20, x->event_time ? x->event_time : x->first_seen);
+	if (x->simhash)
+		sqlite3_bind_int64(s, 21, (int64_t)x->simhash_seq);
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -673,6 +684,8 @@ int store_update_story(struct store *st, int64_t id,
 		sqlite3_bind_int64(s, 11, (int64_t)x->simhash);
 	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
 	sqlite3_bind_int64(s, 13, next_seq(st));
+	if (x->simhash)
+		sqlite3_bind_int64(s, 14, (int64_t)x->simhash_seq);
 	return step_done(st, s);
 }
 
@@ -875,6 +888,7 @@ static int window_row(sqlite3_stmt *s, void *p)
 		.title = col_text(s, 4), .summary = col_text(s, 5),
 		.lang = col_text(s, 6), .host = col_text(s, 7),
 		.simhash = (uint64_t)col_i64(s, 8),
+		.simhash_seq = (uint64_t)col_i64(s, 9),
 	};
 	return c->cb(&r, c->ctx);
 }
@@ -885,7 +899,7 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 
 	return query(st,
 		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
-		" host, simhash FROM stories WHERE event_time >= ?1"
+		" host, simhash, simhash_seq FROM stories WHERE event_time >= ?1"
 		" ORDER BY event_time, id", since, window_row, &c);
 }
 
@@ -936,4 +950,46 @@ int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx)
 	          total_row, total) < 0)
 		return -1;
 	return query(st, "SELECT term, df FROM term_df", 0, df_row, &c);
+}
+
+int store_feed_has_canonical(struct store *st, int64_t feed_id,
+                             const char *canonical_url, int *has)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_HAS_CANON);
+	int rc;
+
+	*has = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, canonical_url, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	*has = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_max_event_time(struct store *st, int64_t *out)
+{
+	return one_int(st, S_MAX_EVENT_TIME, 0, out);
+}
+
+int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate)
+{
+	int64_t v;
+	int rc = one_int(st, S_GUIDS_ROTATE_GET, feed_id, &v);
+
+	*rotate = (int)v;
+	return rc;
+}
+
+int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate)
+{
+	sqlite3_stmt *s = stmt(st, S_GUIDS_ROTATE_SET);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_int(s, 2, rotate);
+	return step_done(st, s);
 }
