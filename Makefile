@@ -130,3 +130,14 @@ test: deps
 
 clean:
 	rm -rf $(B)
+
+# Offline replay of the labelled sets in ../shared/data through the clusterer
+# (skips when the data is absent): B-cubed and pairwise F1 per set.
+$(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+.PRECIOUS: $(B)/obj/bench/%.o
+.PHONY: cluster-offline
+cluster-offline: $(B)/bench/cluster_offline
+	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
