@@ -188,3 +188,14 @@ uninstall:
 # also part of `make integration`.
 service-check: all
 	TIDINGS_BUILD=$(CURDIR)/$(B) prove -f --exec '' tests/integration/t_service.sh
+
+# Offline replay of the labelled sets in ../shared/data through the clusterer
+# (skips when the data is absent): B-cubed and pairwise F1 per set.
+$(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+.PRECIOUS: $(B)/obj/bench/%.o
+.PHONY: cluster-offline
+cluster-offline: $(B)/bench/cluster_offline
+	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
