@@ -184,4 +184,24 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx);
 int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
                        void *ctx);
 
+struct store_thread_row {      /* valid during the callback only */
+	int64_t id, title_story_id, merged_into;
+	const char *title, *keywords, *sources;
+	int64_t first_seen, last_updated, story_count, source_count;
+};
+typedef int store_thread_cb(const struct store_thread_row *r, void *ctx);
+
+/* Live threads updated at or after `since` with at least `min_sources`
+ * sources, most recently updated first; limit <= 0: all. */
+int store_list_threads(struct store *st, int64_t since, int min_sources,
+                       int64_t limit, store_thread_cb *cb, void *ctx);
+/* One thread (following merged_into to the survivor); 0 rows if none. */
+int store_get_thread(struct store *st, int64_t id, store_thread_cb *cb, void *ctx);
+/* Its stories, oldest first. */
+int store_thread_stories(struct store *st, int64_t thread_id,
+                         store_story_cb *cb, void *ctx);
+/* Full-text search (FTS5 query syntax), best match first. */
+int store_search(struct store *st, const char *q, int64_t limit,
+                 store_story_cb *cb, void *ctx);
+
 #endif
