@@ -383,6 +383,8 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		        store_errmsg(d->st),
 		        store_last_was_full(d->st) ? " (disk full)" : "");
 		store_rollback(d->st);
+		if (parsed && ingest_rollback(d->in) < 0)
+			log_err("rebuilding the thread index: %s", store_errmsg(d->st));
 		d->c_errors++;
 		set_next(d, f, now + DB_RETRY);
 		goto out;

@@ -70,10 +70,35 @@ static void params_from_config(struct cluster_params *p, const struct config *c)
 	p->simhash_distance = c->simhash_distance;
 }
 
+/* (Re)builds the clusterer and the near-duplicate index from the
+ * database: the window's stories, their threads and the saved document
+ * frequencies. */
+static int rebuild(struct ingest *in)
+{
+	int64_t next_thread = 0, newest = 0, total = 0;
+
+	cluster_free(in->cl);
+	ndindex_free(in->nd);
+	in->cl = NULL;
+	in->nd = NULL;
+	in->newest = 0;
+	in->dirty = 0;
+	if (store_max_thread_id(in->st, &next_thread) < 0 ||
+	    store_max_event_time(in->st, &newest) < 0)
+		return -1;
+	if (!(in->cl = cluster_new(&in->params, next_thread + 1)))
+		return -1;
+	if (ndindex_new(in->params.simhash_distance, in->window, &in->nd) < 0)
+		return -1;
+	if (store_df_load(in->st, &total, df_cb, in->cl) < 0)
+		return -1;
+	cluster_df_set_total(in->cl, total);
+	return store_window(in->st, newest - in->window, window_cb, in);
+}
+
 int ingest_new(struct store *st, const struct config *c, struct ingest **out)
 {
 	struct ingest *in = calloc(1, sizeof *in);
-	int64_t next_thread = 0, newest = 0, total = 0;
 
 	*out = NULL;
 	if (!in)
@@ -81,23 +106,20 @@ int ingest_new(struct store *st, const struct config *c, struct ingest **out)
 	in->st = st;
 	params_from_config(&in->params, c);
 	in->window = c->cluster_window;
-	if (store_max_thread_id(st, &next_thread) < 0 ||
-	    store_max_event_time(st, &newest) < 0)
-		goto fail;
-	if (!(in->cl = cluster_new(&in->params, next_thread + 1)))
-		goto fail;
-	if (ndindex_new(c->simhash_distance, in->window, &in->nd) < 0)
-		goto fail;
-	if (store_df_load(st, &total, df_cb, in->cl) < 0)
-		goto fail;
-	cluster_df_set_total(in->cl, total);
-	if (store_window(st, newest - in->window, window_cb, in) < 0)
-		goto fail;
+	if (rebuild(in) < 0) {
+		ingest_free(in);
+		return -1;
+	}
 	*out = in;
 	return 0;
-fail:
-	ingest_free(in);
-	return -1;
+}
+
+int ingest_rollback(struct ingest *in)
+{
+	/* The clusterer and the index learnt stories that the rolled-back
+	 * transaction took away again (and whose ids SQLite will hand out
+	 * anew): forget them by rebuilding from what is committed. */
+	return rebuild(in);
 }
 
 void ingest_free(struct ingest *in)
@@ -370,6 +392,9 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	stats->entries = (int)f->n_entries;
 	if (f->n_entries == 0)
 		return 0;
+	/* A failed rebuild (database error) is retried before any use. */
+	if ((!in->cl || !in->nd) && rebuild(in) < 0)
+		return -1;
 	if (store_feed_guids_rotate(in->st, feed_id, &x.use_link) < 0)
 		return -1;
 	if (canon_host(f->link ? f->link : feed_url, &feed_host) < 0)

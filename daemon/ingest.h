@@ -33,6 +33,11 @@ void ingest_free(struct ingest *in);
 int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
                 const struct feed *f, int64_t now, struct ingest_stats *stats);
 
+/* After the caller rolled back a transaction that ingest_feed() wrote
+ * into: brings the in-memory state back in line with the database.
+ * Returns -1 on a database error (the state is then empty but valid). */
+int ingest_rollback(struct ingest *in);
+
 /* Persists what the clusterer learnt that is not in the story rows (the
  * document frequencies), in its own transaction.  Cheap when nothing
  * changed; call it at the end of a cycle and at shutdown. */
