@@ -585,8 +585,10 @@ int daemon_run(const struct daemon_args *a)
 		config_free(&d.cfg);
 		return 2;
 	}
-	if ((rc = sync_list(&d, &d.cfg)) != 0)
-		goto out;
+	/* The list was validated above, so a failure here is the database's
+	 * (a full disk, say): carry on with the feeds it already holds. */
+	if (sync_list(&d, &d.cfg) != 0)
+		log_warning("continuing with the feeds already in the database");
 	rc = 2;
 	if (ingest_new(d.st, &d.cfg, &d.in) < 0) {
 		log_err("out of memory");
