@@ -199,3 +199,10 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
 .PHONY: cluster-offline
 cluster-offline: $(B)/bench/cluster_offline
 	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
+
+# Ingest rate as the database grows (parse + dedup + cluster + insert).
+.PHONY: bench-ingest
+INGEST_STAGES ?= 10000 100000 1000000
+bench-ingest: $(B)/bench/ingest_bench
+	@mkdir -p /tmp/tidings-bench && rm -f /tmp/tidings-bench/ingest.db*
+	$(B)/bench/ingest_bench /tmp/tidings-bench/ingest.db $(INGEST_STAGES)
