@@ -62,6 +62,7 @@ UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 .PHONY: all deps bench-deps run test unit unit-san integration conformance \
         fuzz fuzz-smoke service-check bench install uninstall clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(B)/tidingsd $(B)/tidings
 
