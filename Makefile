@@ -62,6 +62,7 @@ UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 .PHONY: all deps bench-deps run test unit unit-san integration conformance \
         fuzz fuzz-smoke service-check bench install uninstall clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(B)/tidingsd $(B)/tidings
 
@@ -134,3 +135,75 @@ test: deps
 
 clean:
 	rm -rf $(B)
+
+# ---- install ---------------------------------------------------------------
+# Files under systemd/ carry @SBINDIR@-style placeholders, replaced here.
+# The configuration and the feed list are never overwritten: an installed
+# file that differs from the shipped one is kept and the shipped one put
+# beside it as FILE.dist; uninstall removes them only when unedited.
+CONFDIR := $(DESTDIR)$(SYSCONFDIR)/tidings
+CONF_FILES := tidings.conf feeds.opml
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
+            -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+            -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(CONFDIR) \
+	  $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/tidingsd $(DESTDIR)$(SBINDIR)/tidingsd
+	install -m 0755 $(B)/tidings $(DESTDIR)$(BINDIR)/tidings
+	@for f in $(CONF_FILES); do \
+	  if [ ! -e $(CONFDIR)/$$f ]; then \
+	    echo "install -m 0644 config/$$f $(CONFDIR)/$$f"; \
+	    install -m 0644 config/$$f $(CONFDIR)/$$f || exit 1; \
+	  elif cmp -s config/$$f $(CONFDIR)/$$f; then :; \
+	  else \
+	    echo "make install: keeping edited $(CONFDIR)/$$f; shipped version in $$f.dist"; \
+	    install -m 0644 config/$$f $(CONFDIR)/$$f.dist || exit 1; \
+	  fi; \
+	done
+	$(SUBST) systemd/tidingsd.service > $(DESTDIR)$(SYSTEMDUNITDIR)/tidingsd.service
+	$(SUBST) systemd/tidings.sysusers > $(DESTDIR)$(SYSUSERSDIR)/tidings.conf
+	$(SUBST) systemd/tidings.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/tidings.conf
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tidingsd.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/tidings.conf $(DESTDIR)$(TMPFILESDIR)/tidings.conf
+	install -m 0644 docs/tidings.1 $(DESTDIR)$(MANDIR)/man1/tidings.1
+	install -m 0644 docs/tidings.conf.5 $(DESTDIR)$(MANDIR)/man5/tidings.conf.5
+	install -m 0644 docs/tidingsd.8 $(DESTDIR)$(MANDIR)/man8/tidingsd.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/tidingsd $(DESTDIR)$(BINDIR)/tidings \
+	  $(DESTDIR)$(SYSTEMDUNITDIR)/tidingsd.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/tidings.conf $(DESTDIR)$(TMPFILESDIR)/tidings.conf \
+	  $(DESTDIR)$(MANDIR)/man1/tidings.1 $(DESTDIR)$(MANDIR)/man5/tidings.conf.5 \
+	  $(DESTDIR)$(MANDIR)/man8/tidingsd.8
+	@for f in $(CONF_FILES); do \
+	  rm -f $(CONFDIR)/$$f.dist; \
+	  if cmp -s config/$$f $(CONFDIR)/$$f; then rm -f $(CONFDIR)/$$f; \
+	  elif [ -e $(CONFDIR)/$$f ]; then echo "make uninstall: keeping edited $(CONFDIR)/$$f"; fi; \
+	done
+	-@rmdir $(CONFDIR) 2>/dev/null || true
+
+# The unit's sandbox score, systemd-analyze verify and the man pages' lint;
+# also part of `make integration`.
+service-check: all
+	TIDINGS_BUILD=$(CURDIR)/$(B) prove -f --exec '' tests/integration/t_service.sh
+
+# Offline replay of the labelled sets in ../shared/data through the clusterer
+# (skips when the data is absent): B-cubed and pairwise F1 per set.
+$(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+.PRECIOUS: $(B)/obj/bench/%.o
+.PHONY: cluster-offline
+cluster-offline: $(B)/bench/cluster_offline
+	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
+
+# Ingest rate as the database grows (parse + dedup + cluster + insert).
+.PHONY: bench-ingest
+INGEST_STAGES ?= 10000 100000 1000000
+bench-ingest: $(B)/bench/ingest_bench
+	@mkdir -p /tmp/tidings-bench && rm -f /tmp/tidings-bench/ingest.db*
+	$(B)/bench/ingest_bench /tmp/tidings-bench/ingest.db $(INGEST_STAGES)

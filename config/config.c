@@ -709,6 +709,13 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 		         path, r);
 		goto fail;
 	}
+	/* The feed list of a configuration file that names none is the one
+	 * beside it, so an installed tree is consistent whatever SYSCONFDIR
+	 * the binary was built with. */
+	if (!L.err_line && !L.set_line[key_index("feeds")]) {
+		free(c->feeds);
+		c->feeds = resolve_path(&L, "feeds.opml");
+	}
 	if (!L.err_line) {
 		check_order(&L, "min_interval", "interval");
 		check_order(&L, "interval", "max_interval");

@@ -48,7 +48,8 @@ void config_defaults(struct config *c);
 
 /* Loads `path` over the defaults (it calls config_defaults() itself, so
  * pass a struct that holds nothing to free).  Relative `database` and
- * `feeds` paths are taken relative to the directory of `path`.  Returns 0,
+ * `feeds` paths are taken relative to the directory of `path`; when the
+ * file sets no `feeds`, it is feeds.opml in that directory.  Returns 0,
  * or -1 with "FILE:LINE: msg" in err; on error *c is left holding defaults
  * only (still free it). */
 int config_load(const char *path, struct config *c, char *err, size_t errlen);

@@ -17,12 +17,13 @@ int cli_open_db(struct cli *cli, struct store **out)
 	const char *path = cli->db_path;
 	int rc;
 
-	config_defaults(&c);
+	memset(&c, 0, sizeof c);
 	if (!path) {
 		/* The default configuration names the database, if it exists
 		 * and is readable; otherwise the built-in default applies. */
-		if (access(config_default_path(), R_OK) == 0 &&
-		    config_load(config_default_path(), &c, err, sizeof err) < 0) {
+		if (access(config_default_path(), R_OK) != 0) {
+			config_defaults(&c);
+		} else if (config_load(config_default_path(), &c, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: %s\n", cli->prog, err);
 			config_free(&c);
 			return -1;

@@ -180,6 +180,7 @@ static void test_good_configs(void)
 
 	is_int(config_load(D "empty.conf", &c, err, sizeof err), 0, "empty file is all defaults");
 	is_int(c.interval, 900, "empty: interval default");
+	is_str(c.feeds, D "feeds.opml", "empty: feeds default is beside the file");
 	config_free(&c);
 
 	is_int(config_load(D "layout.conf", &c, err, sizeof err), 0,
@@ -400,6 +401,69 @@ static void test_shipped_dev(void)
 	config_free(&c);
 }
 
+/* Every key of the table is described in docs/tidings.conf.5 as
+ * ".It Cm NAME Ns = Ns Ar TYPE" followed, before the next ".It", by
+ * ".Ql DEFAULT ." (paths and user_agent are described in words). */
+static void test_man_page(void)
+{
+	static const char *const type_names[] = {
+		[CONF_PATH] = "path", [CONF_STRING] = "string",
+		[CONF_DURATION] = "duration", [CONF_SIZE] = "size",
+		[CONF_INT] = "integer", [CONF_DOUBLE] = "number",
+		[CONF_LOGLEVEL] = "level",
+	};
+	FILE *f = fopen("docs/tidings.conf.5", "r");
+	const struct config_key *k;
+	struct config def;
+	size_t nk;
+	char line[512], head[128], want[160], val[128], name[320];
+
+	ok(f != NULL, "docs/tidings.conf.5 readable");
+	if (!f)
+		return;
+	k = config_keys(&nk);
+	config_defaults(&def);
+	for (size_t i = 0; i < nk; i++) {
+		int found = 0, has_default = 0;
+
+		snprintf(head, sizeof head, ".It Cm %s Ns = Ns Ar %s\n", k[i].name,
+		         type_names[k[i].type]);
+		config_format_value(&def, &k[i], val, sizeof val);
+		snprintf(want, sizeof want, ".Ql %s .\n", val);
+		rewind(f);
+		while (fgets(line, sizeof line, f)) {
+			if (strcmp(line, head) == 0) {
+				found = 1;
+				continue;
+			}
+			if (found && strncmp(line, ".It ", 4) == 0)
+				break;
+			if (found && strcmp(line, want) == 0)
+				has_default = 1;
+			/* "24h" and "1d" are the same default */
+			if (found && k[i].type == CONF_DURATION && strncmp(line, ".Ql ", 4) == 0) {
+				char *sp = strchr(line + 4, ' ');
+
+				if (sp)
+					*sp = '\0';
+				if (config_parse_duration(line + 4) ==
+				    *(const int64_t *)((const char *)&def + k[i].offset))
+					has_default = 1;
+			}
+		}
+		snprintf(name, sizeof name, "man page describes %s as %s", k[i].name,
+		         type_names[k[i].type]);
+		ok(found, name);
+		if (k[i].type == CONF_PATH || strcmp(k[i].name, "user_agent") == 0)
+			continue;
+		snprintf(name, sizeof name, "man page gives the default of %s (%s)",
+		         k[i].name, val);
+		ok(has_default, name);
+	}
+	config_free(&def);
+	fclose(f);
+}
+
 int main(void)
 {
 	size_t nk;
@@ -415,6 +479,7 @@ int main(void)
 	test_bad_lists();
 	test_shipped_conf();
 	test_shipped_dev();
+	test_man_page();
 
 	/* the table and the formatter agree for every key */
 	config_defaults(&def);

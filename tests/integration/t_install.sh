@@ -1,0 +1,77 @@
+#!/bin/sh
+# tests/integration/t_install.sh — `make install` into a scratch DESTDIR:
+# the exact file list, substituted paths, an edited configuration kept on
+# reinstall and on uninstall, and nothing else left after uninstall.
+# Prints TAP.  Run from the top of the tree (it calls make there).
+top=$(pwd)
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+D=$tmp/root
+n=0 fail=0
+
+check() { # name, then a shell condition
+	n=$((n + 1)); name=$1; shift
+	if eval "$*"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fail=1; fi
+}
+files() { (cd "$D" && find . \( -type f -o -type l \) | sort); }
+mk() { make -C "$top" --no-print-directory "$@" >>"$tmp/make.log" 2>&1; }
+
+cat >"$tmp/want" <<'LIST'
+./etc/tidings/feeds.opml
+./etc/tidings/tidings.conf
+./usr/bin/tidings
+./usr/bin/tidingsd
+./usr/lib/systemd/system/tidingsd.service
+./usr/lib/sysusers.d/tidings.conf
+./usr/lib/tmpfiles.d/tidings.conf
+./usr/share/man/man1/tidings.1
+./usr/share/man/man5/tidings.conf.5
+./usr/share/man/man8/tidingsd.8
+LIST
+
+mk install PREFIX=/usr DESTDIR="$D"; rc=$?
+check "make install PREFIX=/usr exits 0" '[ $rc -eq 0 ]'
+files >"$tmp/got"
+check "installed file list" 'cmp -s "$tmp/want" "$tmp/got"'
+[ $fail -eq 0 ] || diff "$tmp/want" "$tmp/got" | sed 's/^/# /'
+check "binaries executable" '[ -x "$D/usr/bin/tidingsd" ] && [ -x "$D/usr/bin/tidings" ]'
+check "unit runs /usr/bin/tidingsd on /etc/tidings/tidings.conf" \
+	'grep -qx "ExecStart=/usr/bin/tidingsd -c /etc/tidings/tidings.conf" \
+		"$D/usr/lib/systemd/system/tidingsd.service"'
+check "no placeholder left" '! grep -q "@[A-Z]*@" "$D/usr/lib/systemd/system/tidingsd.service" \
+	"$D/usr/lib/sysusers.d/tidings.conf" "$D/usr/lib/tmpfiles.d/tidings.conf"'
+check "shipped configuration installed unchanged" \
+	'cmp -s config/tidings.conf "$D/etc/tidings/tidings.conf"'
+check "installed tidings check accepts the installed configuration" \
+	'[ "$("$D/usr/bin/tidings" check -c "$D/etc/tidings/tidings.conf")" = \
+	   "$D/etc/tidings/tidings.conf: ok, $(grep -c xmlUrl config/feeds.opml) feeds" ]'
+
+# An administrator edits the configuration; a reinstall must keep it.
+printf '\n[daemon]\ninterval = 30m\n' >>"$D/etc/tidings/tidings.conf"
+cp "$D/etc/tidings/tidings.conf" "$tmp/edited"
+mk install PREFIX=/usr DESTDIR="$D"; rc=$?
+check "reinstall exits 0" '[ $rc -eq 0 ]'
+check "reinstall keeps the edited tidings.conf" 'cmp -s "$tmp/edited" "$D/etc/tidings/tidings.conf"'
+check "reinstall puts the shipped one beside it" \
+	'cmp -s config/tidings.conf "$D/etc/tidings/tidings.conf.dist"'
+check "reinstall leaves the unedited feeds.opml alone" \
+	'[ ! -e "$D/etc/tidings/feeds.opml.dist" ]'
+
+mk uninstall PREFIX=/usr DESTDIR="$D"; rc=$?
+check "make uninstall exits 0" '[ $rc -eq 0 ]'
+check "uninstall leaves only the edited configuration" \
+	'[ "$(files)" = "./etc/tidings/tidings.conf" ]'
+check "edited configuration intact" 'cmp -s "$tmp/edited" "$D/etc/tidings/tidings.conf"'
+
+# PREFIX=/usr/local: configuration under /usr/local/etc, unit follows.
+rm -rf "$D"
+mk install PREFIX=/usr/local DESTDIR="$D"; rc=$?
+check "install PREFIX=/usr/local" '[ $rc -eq 0 ] && [ -f "$D/usr/local/etc/tidings/tidings.conf" ] &&
+	grep -qx "ExecStart=/usr/local/bin/tidingsd -c /usr/local/etc/tidings/tidings.conf" \
+		"$D/usr/local/lib/systemd/system/tidingsd.service"'
+mk uninstall PREFIX=/usr/local DESTDIR="$D"; rc=$?
+check "uninstall PREFIX=/usr/local leaves no file" '[ $rc -eq 0 ] && [ -z "$(files)" ]'
+
+[ $fail -eq 0 ] || sed 's/^/# /' "$tmp/make.log"
+echo "1..$n"
+exit $fail
