@@ -207,3 +207,11 @@ INGEST_STAGES ?= 10000 100000 1000000
 bench-ingest: $(B)/bench/ingest_bench
 	@mkdir -p /tmp/tidings-bench && rm -f /tmp/tidings-bench/ingest.db*
 	$(B)/bench/ingest_bench /tmp/tidings-bench/ingest.db $(INGEST_STAGES)
+
+# The poller against a private nginx on 127.0.0.1: tidingsd --once cold,
+# changed and all-304 on 1,000 and 10,000 generated feeds, newsboat beside
+# it at 1,000 (skips when ../shared/bench is absent).  Table and plot:
+# docs/benchmarks.md, docs/poller-vs-newsboat.png.
+.PHONY: bench-poll
+bench-poll: all
+	bench/poll_bench.sh
