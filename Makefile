@@ -130,3 +130,12 @@ test: deps
 
 clean:
 	rm -rf $(B)
+
+# Dedup building blocks: fingerprint + near-duplicate index throughput.
+.PHONY: bench-dedup
+bench-dedup: $(B)/bench/dedup_bench
+	$(B)/bench/dedup_bench
+
+$(B)/bench/dedup_bench: $(B)/obj/bench/dedup_bench.o $(B)/libtidings.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
