@@ -109,7 +109,7 @@ static char *copy_of(const char *orig, int rewrite)
 	return s;
 }
 
-static void run(size_t prefill)
+static void run(size_t prefill, int minw, int maxw)
 {
 	enum { N = 20000 };
 	struct ndindex *ix;
@@ -135,7 +135,7 @@ static void run(size_t prefill)
 			kind[i] = i % 20 == 0 ? 1 : 2;
 			texts[i] = copy_of(texts[j], kind[i] == 2);
 		} else {
-			texts[i] = story(150 + (int)(rnd() % 350));
+			texts[i] = story(minw + (int)(rnd() % (unsigned)(maxw - minw + 1)));
 		}
 	}
 	size_t bytes = 0;
@@ -168,8 +168,8 @@ static void run(size_t prefill)
 	}
 	double tm = now() - t0;
 
-	printf("%8zu | %6.2f us (%3.0f MB/s) | %6.2f us | %6.2f us | %9.0f | %5.1f%% %5.1f%% %5.2f%%\n",
-	       prefill, th / N * 1e6, bytes / th / 1e6, tl / N * 1e6, tm / N * 1e6, N / (th + tm),
+	printf("%3d-%3d %7zu | %6.2f us (%3.0f MB/s) | %6.2f us | %6.2f us | %9.0f | %5.1f%% %5.1f%% %5.2f%%\n",
+	       minw, maxw, prefill, th / N * 1e6, bytes / th / 1e6, tl / N * 1e6, tm / N * 1e6, N / (th + tm),
 	       100.0 * found[1] / total[1], 100.0 * found[2] / total[2], 100.0 * found[0] / total[0]);
 	if (stray)
 		printf("         (%d lookups met a random prefilled story)\n", stray);
@@ -185,13 +185,15 @@ int main(void)
 {
 	make_vocab();
 	printf("dedup level 3: simhash_story, then ndindex lookup + insert + expire (k=%d, seq<=%d);\n"
-	       "20000 synthetic stories of 150-500 words; one in 20 a copy with a dateline added,\n"
-	       "one in 20 a copy with a dateline and one sentence (18 words) rewritten.\n\n",
+	       "20000 synthetic stories per row; one in 20 a copy with a dateline added, one in 20\n"
+	       "a copy with a dateline and one sentence (18 words) rewritten.  window: stories\n"
+	       "already in the index; lookup: a lookup alone; +insert: lookup, insert and expire.\n\n",
 	       SIMHASH_DEFAULT_K, SIMHASH_SEQ_MAX);
-	printf("  window | simhash/story      | lookup    | +insert   | stories/s | copies found: dateline, edited; false\n");
-	run(10000);
-	run(50000);
-	run(500000);
+	printf("  words  window | simhash/story      | lookup    | +insert   | stories/s | copies found: dateline, edited; false\n");
+	run(10000, 150, 500);
+	run(50000, 150, 500);
+	run(500000, 150, 500);
+	run(50000, 40, 100);
 	for (int i = 0; i < VOCAB; i++)
 		free(vocab[i]);
 	return 0;
