@@ -62,7 +62,7 @@ static void wh_reset(struct wordhash *w)
 	w->len = 0;
 }
 
-static void wh_byte(struct wordhash *w, unsigned char c)
+static inline __attribute__((always_inline)) void wh_byte(struct wordhash *w, unsigned char c)
 {
 	w->acc |= (uint64_t)c << (8 * w->nacc);
 	w->len++;
@@ -250,7 +250,7 @@ static void votes_flush(struct votes *v)
 	v->pending = 0;
 }
 
-static void vote(struct votes *v, uint64_t f)
+static inline __attribute__((always_inline)) void vote(struct votes *v, uint64_t f)
 {
 	for (int j = 0; j < 8; j++)
 		v->lane[j] += spread[(f >> (8 * j)) & 0xff];
@@ -271,7 +271,7 @@ static uint64_t votes_fold(struct votes *v)
 }
 
 struct scan {
-	struct votes bag, seq, part[2];
+	struct votes seq, part[2];   /* bag = the two parts' votes together */
 	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes */
 	size_t words, content, shingles, part_content[2];
 	struct wordhash w;   /* the word being read */
@@ -292,7 +292,6 @@ static void end_word(struct scan *s)
 		s->in_tail = 1;
 	if (!is_stop_hash(h)) {
 		s->content++;
-		vote(&s->bag, h);
 		vote(&s->part[s->in_tail], h);
 		s->part_content[s->in_tail]++;
 	}
@@ -308,7 +307,7 @@ static void end_word(struct scan *s)
 	wh_reset(&s->w);
 }
 
-static void add_byte(struct scan *s, unsigned char c)
+static inline __attribute__((always_inline)) void add_byte(struct scan *s, unsigned char c)
 {
 	if (s->w.len == 0)
 		s->wstart = s->pos;
@@ -431,7 +430,12 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 	 * feature, so even a two-word headline has a stable fingerprint. */
 	if (s.shingles == 0 && s.words > 0)
 		vote(&s.seq, shingle_hash(s.ring, (int)s.words));
-	out->fp.bag = votes_fold(&s.bag);
+	votes_flush(&s.part[0]);
+	votes_flush(&s.part[1]);
+	struct votes bag = { .n = s.part[0].n + s.part[1].n };
+	for (int b = 0; b < 64; b++)
+		bag.ones[b] = s.part[0].ones[b] + s.part[1].ones[b];
+	out->fp.bag = votes_fold(&bag);
 	out->fp.seq = votes_fold(&s.seq);
 	/* A part too short to stand for the text is left out (0). */
 	out->fp.head = s.part_content[0] >= SIMHASH_MIN_PART_WORDS ? votes_fold(&s.part[0]) : 0;
