@@ -25,7 +25,9 @@
  *         candidate with a looser bound, SIMHASH_SEQ_MAX.
  * b is a copy of a when bag, head or tail is within k of the same one of
  * a (head and tail only when both are present) and seq within
- * SIMHASH_SEQ_MAX. */
+ * SIMHASH_SEQ_MAX.  The four values are a pure function of the text, so
+ * the store can keep them with the story (as signed 64-bit integers) and
+ * refill the index at start-up from the stories of the last window. */
 struct simhash_fp {
 	uint64_t bag, seq, head, tail;
 };
@@ -46,7 +48,7 @@ struct simhash_fp {
 
 /* What one pass over a text found. */
 struct simhash_info {
-	struct simhash_fp fp;   /* 0, 0 for a text without words */
+	struct simhash_fp fp;   /* all 0 for a text without words */
 	size_t words;           /* words after normalisation */
 	size_t content_words;   /* of those, not stop words */
 	int distinctive;        /* content_words >= SIMHASH_MIN_CONTENT_WORDS */
@@ -122,6 +124,7 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp,
  * Returns how many stories were forgotten. */
 size_t ndindex_expire(struct ndindex *ix, int64_t now);
 
+/* Stories remembered. */
 size_t ndindex_count(const struct ndindex *ix);
 
 #endif
