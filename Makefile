@@ -207,3 +207,12 @@ INGEST_STAGES ?= 10000 100000 1000000
 bench-ingest: $(B)/bench/ingest_bench
 	@mkdir -p /tmp/tidings-bench && rm -f /tmp/tidings-bench/ingest.db*
 	$(B)/bench/ingest_bench /tmp/tidings-bench/ingest.db $(INGEST_STAGES)
+
+# Dedup building blocks: fingerprint + near-duplicate index throughput.
+.PHONY: bench-dedup
+bench-dedup: $(B)/bench/dedup_bench
+	$(B)/bench/dedup_bench
+
+$(B)/bench/dedup_bench: $(B)/obj/bench/dedup_bench.o $(B)/libtidings.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
