@@ -48,8 +48,9 @@ static int window_cb(const struct store_window_row *r, void *p)
 
 	if (r->thread_id && cluster_restore(in->cl, &d, r->thread_id) < 0)
 		return 1;
-	if (r->simhash) {
-		struct simhash_fp fp = { r->simhash, r->simhash_seq };
+	if (r->simhash[0] | r->simhash[1] | r->simhash[2] | r->simhash[3]) {
+		struct simhash_fp fp = { .bag = r->simhash[0], .seq = r->simhash[1],
+		                         .head = r->simhash[2], .tail = r->simhash[3] };
 		if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
 			return 1;
 	}
@@ -257,7 +258,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 {
 	struct ingest *in = x->in;
 	struct store_story s;
-	struct simhash_fp fp = { 0, 0 };
+	struct simhash_fp fp = { 0, 0, 0, 0 };
+	int has_fp = 0;
 	struct cluster_doc doc;
 	struct cluster_result cr;
 	struct nd_match m;
@@ -296,8 +298,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	s.host = host ? host : x->feed_host;
 	s.content_hash = entry_hash(e);
 	if (simhash_story(e->title_text, e->text, &fp) == 1) {
-		s.simhash = fp.bag ? fp.bag : 1;
-		s.simhash_seq = fp.seq;
+		has_fp = 1;
+		s.simhash[0] = fp.bag;
+		s.simhash[1] = fp.seq;
+		s.simhash[2] = fp.head;
+		s.simhash[3] = fp.tail;
 	}
 
 	memset(&doc, 0, sizeof doc);
@@ -333,10 +338,12 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		if (cluster_update(in->cl, &doc, &cr) < 0)
 			goto out;
 		in->dirty = 1;
+		if (persist_thread(in, &cr) < 0)
+			goto out;
 		if (cr.thread_id != old_thread &&
 		    store_set_story_thread(in->st, id, cr.thread_id) < 0)
 			goto out;
-		rc = persist_thread(in, &cr);
+		rc = 0;
 		goto out;
 	}
 	if (canon) {                         /* level 2: the same article */
@@ -349,7 +356,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		}
 	}
 	/* A new story.  Level 3: a copy of a recent story's text. */
-	if (s.simhash && ndindex_lookup(in->nd, &fp, s.event_time, &m) == 1) {
+	if (has_fp && ndindex_lookup(in->nd, &fp, s.event_time, &m) == 1) {
 		s.duplicate_of = m.story_id;
 		doc.copy_of_thread = m.thread_id;
 		x->stats->duplicates++;
@@ -362,10 +369,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		goto out;
 	in->dirty = 1;
 	x->stats->new_threads += cr.is_new;
-	if (store_set_story_thread(in->st, id, cr.thread_id) < 0 ||
-	    persist_thread(in, &cr) < 0)
+	/* The thread row first: stories.thread_id references it. */
+	if (persist_thread(in, &cr) < 0 ||
+	    store_set_story_thread(in->st, id, cr.thread_id) < 0)
 		goto out;
-	if (s.simhash && ndindex_insert(in->nd, &fp, id, s.event_time, cr.thread_id) < 0)
+	if (has_fp && ndindex_insert(in->nd, &fp, id, s.event_time, cr.thread_id) < 0)
 		goto out;
 	if (s.event_time > in->newest) {
 		in->newest = s.event_time;

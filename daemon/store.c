@@ -58,6 +58,7 @@ static const char *const MIGRATIONS[] = {
 	"  event_time INTEGER NOT NULL,\n"     /* the time clustering used */
 	"  summary TEXT, content TEXT, lang TEXT, host TEXT,\n"
 	"  simhash INTEGER, simhash_seq INTEGER,\n"
+	"  simhash_head INTEGER, simhash_tail INTEGER,\n"
 	"  content_hash INTEGER,\n"
 	"  duplicate_of INTEGER REFERENCES stories(id),\n"
 	"  thread_id INTEGER REFERENCES threads(id),\n"
@@ -170,14 +171,14 @@ static const char *const SQL[N_STMT] = {
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
 		" simhash, content_hash, duplicate_of, thread_id, seq, event_time,"
-		" simhash_seq)"
+		" simhash_seq, simhash_head, simhash_tail)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
 	[S_UPDATE_STORY] =
 		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
 		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
-		" simhash_seq = ?14 WHERE id = ?1",
+		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16 WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
 		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen)"
 		" VALUES (?1, ?2, ?3, ?4)",
@@ -652,6 +653,17 @@ int store_find_canonical(struct store *st, const char *canonical_url,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }
 
+/* The fingerprint: bag at `i`, seq/head/tail at `rest`, rest+1, rest+2;
+ * NULL when the story has none. */
+static void bind_fp(sqlite3_stmt *s, int i, int rest, const uint64_t fp[4])
+{
+	if (!(fp[0] | fp[1] | fp[2] | fp[3]))
+		return;
+	sqlite3_bind_int64(s, i, (int64_t)fp[0]);
+	for (int k = 1; k < 4; k++)
+		sqlite3_bind_int64(s, rest + k - 1, (int64_t)fp[k]);
+}
+
 static void bind_id(sqlite3_stmt *s, int i, int64_t v)
 {
 	if (v > 0)
@@ -681,15 +693,12 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	bind_text(s, 12, x->content);
 	bind_text(s, 13, x->lang);
 	bind_text(s, 14, x->host);
-	if (x->simhash)
-		sqlite3_bind_int64(s, 15, (int64_t)x->simhash);
+	bind_fp(s, 15, 21, x->simhash);
 	sqlite3_bind_int64(s, 16, (int64_t)x->content_hash);
 	bind_id(s, 17, x->duplicate_of);
 	bind_id(s, 18, x->thread_id);
 	sqlite3_bind_int64(s, 19, next_seq(st));
 	sqlite3_bind_int64(s, 20, x->event_time ? x->event_time : x->first_seen);
-	if (x->simhash)
-		sqlite3_bind_int64(s, 21, (int64_t)x->simhash_seq);
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -713,12 +722,9 @@ int store_update_story(struct store *st, int64_t id,
 	bind_text(s, 8, x->summary);
 	bind_text(s, 9, x->content);
 	bind_text(s, 10, x->lang);
-	if (x->simhash)
-		sqlite3_bind_int64(s, 11, (int64_t)x->simhash);
+	bind_fp(s, 11, 14, x->simhash);
 	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
 	sqlite3_bind_int64(s, 13, next_seq(st));
-	if (x->simhash)
-		sqlite3_bind_int64(s, 14, (int64_t)x->simhash_seq);
 	return step_done(st, s);
 }
 
@@ -934,8 +940,8 @@ static int window_row(sqlite3_stmt *s, void *p)
 		.thread_id = col_i64(s, 2), .duplicate_of = col_i64(s, 3),
 		.title = col_text(s, 4), .summary = col_text(s, 5),
 		.lang = col_text(s, 6), .host = col_text(s, 7),
-		.simhash = (uint64_t)col_i64(s, 8),
-		.simhash_seq = (uint64_t)col_i64(s, 9),
+		.simhash = { (uint64_t)col_i64(s, 8), (uint64_t)col_i64(s, 9),
+		             (uint64_t)col_i64(s, 10), (uint64_t)col_i64(s, 11) },
 	};
 	return c->cb(&r, c->ctx);
 }
@@ -946,7 +952,8 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 
 	return query(st,
 		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
-		" host, simhash, simhash_seq FROM stories WHERE event_time >= ?1"
+		" host, simhash, simhash_seq, simhash_head, simhash_tail"
+		" FROM stories WHERE event_time >= ?1"
 		" ORDER BY event_time, id", since, window_row, &c);
 }
 

@@ -85,7 +85,8 @@ struct store_story {
 	int64_t first_seen;
 	int64_t event_time;         /* published, else first seen; 0: first_seen */
 	const char *summary, *content, *lang, *host;
-	uint64_t simhash, simhash_seq; /* near-duplicate fingerprints; 0: none */
+	uint64_t simhash[4];        /* near-duplicate fingerprint: bag, seq,
+	                               head, tail (simhash.h); all 0: none */
 	int64_t duplicate_of;       /* 0: original */
 	int64_t thread_id;          /* 0: none yet */
 	uint64_t content_hash;      /* detects changed items */
@@ -146,7 +147,7 @@ int store_max_thread_id(struct store *st, int64_t *out);
 struct store_window_row {   /* valid during the callback only */
 	int64_t id, event_time, thread_id, duplicate_of;
 	const char *title, *summary, *lang, *host;
-	uint64_t simhash, simhash_seq;
+	uint64_t simhash[4];       /* bag, seq, head, tail; all 0: none */
 };
 typedef int store_window_cb(const struct store_window_row *r, void *ctx);
 int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx);
