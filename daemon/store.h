@@ -157,6 +157,7 @@ struct store_feed_row {        /* valid during the callback only */
 	int last_status;           /* 0: none */
 	int consecutive_errors;
 	int64_t stories, duration_ms, bytes;
+	int64_t interval;          /* per-feed interval from the list, 0 */
 };
 
 struct store_story_row {       /* valid during the callback only */
@@ -173,5 +174,16 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx);
 /* Newest first (by published, else first seen); limit <= 0: all. */
 int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
                        void *ctx);
+
+/* The daemon's one-line status (sd_notify STATUS=): a handful of counts,
+ * each answered from an index or a small table, cheap enough to run after
+ * every poll cycle. */
+struct store_counts {
+	int64_t feeds;             /* active, not gone */
+	int64_t failing;           /* of those, with consecutive errors */
+	int64_t stories;
+	int64_t threads_since;     /* unmerged threads updated at or after `since` */
+};
+int store_counts(struct store *st, int64_t since, struct store_counts *out);
 
 #endif
