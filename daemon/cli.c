@@ -102,3 +102,25 @@ int cli_flag(const char *arg, const char *name)
 {
 	return strcmp(arg, name) == 0;
 }
+
+int cli_use_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc && *nc)
+		return 0;
+	if (term && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fd);
+}
+
+const char *cli_sgr(int on, enum cli_style style)
+{
+	static const char *const sgr[] = {
+		[CLI_RESET] = "\033[0m", [CLI_BOLD] = "\033[1m", [CLI_DIM] = "\033[2m",
+		[CLI_RED] = "\033[31m", [CLI_GREEN] = "\033[32m",
+		[CLI_YELLOW] = "\033[33m",
+	};
+
+	return on && (unsigned)style < sizeof sgr / sizeof sgr[0] ? sgr[style] : "";
+}
