@@ -12,17 +12,26 @@
 
 int cli_open_db(struct cli *cli, struct store **out)
 {
-	struct config c;
+	struct config c = { 0 };   /* holds the default config's strings */
 	char err[1024];
 	const char *path = cli->db_path;
 	int rc;
 
-	config_defaults(&c);
 	if (!path) {
+		int installed = access(config_default_path(), R_OK) == 0;
+
+		/* On an installed system the default configuration usually
+		 * names no database, and the daemon then uses the unit's
+		 * $STATE_DIRECTORY: resolve it as the service does, not to
+		 * ./tidings.db. */
+		if (installed && !getenv("STATE_DIRECTORY"))
+			setenv("STATE_DIRECTORY", TIDINGS_STATEDIR, 0);
 		/* The default configuration names the database, if it exists
-		 * and is readable; otherwise the built-in default applies. */
-		if (access(config_default_path(), R_OK) == 0 &&
-		    config_load(config_default_path(), &c, err, sizeof err) < 0) {
+		 * and is readable; otherwise the built-in default applies.
+		 * (config_load() starts from the defaults itself.) */
+		if (!installed) {
+			config_defaults(&c);
+		} else if (config_load(config_default_path(), &c, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: %s\n", cli->prog, err);
 			config_free(&c);
 			return -1;
