@@ -62,6 +62,7 @@ UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 .PHONY: all deps bench-deps run test unit unit-san integration conformance \
         fuzz fuzz-smoke service-check bench install uninstall clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(B)/tidingsd $(B)/tidings
 
@@ -188,3 +189,21 @@ uninstall:
 # also part of `make integration`.
 service-check: all
 	TIDINGS_BUILD=$(CURDIR)/$(B) prove -f --exec '' tests/integration/t_service.sh
+
+# Offline replay of the labelled sets in ../shared/data through the clusterer
+# (skips when the data is absent): B-cubed and pairwise F1 per set.
+$(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+.PRECIOUS: $(B)/obj/bench/%.o
+.PHONY: cluster-offline
+cluster-offline: $(B)/bench/cluster_offline
+	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
+
+# Ingest rate as the database grows (parse + dedup + cluster + insert).
+.PHONY: bench-ingest
+INGEST_STAGES ?= 10000 100000 1000000
+bench-ingest: $(B)/bench/ingest_bench
+	@mkdir -p /tmp/tidings-bench && rm -f /tmp/tidings-bench/ingest.db*
+	$(B)/bench/ingest_bench /tmp/tidings-bench/ingest.db $(INGEST_STAGES)

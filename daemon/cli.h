@@ -15,6 +15,9 @@ int cmd_stories(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_export_opml(struct cli *cli, int argc, char **argv);
+int cmd_threads(struct cli *cli, int argc, char **argv);
+int cmd_thread(struct cli *cli, int argc, char **argv);
+int cmd_search(struct cli *cli, int argc, char **argv);
 
 
 #include <stdint.h>

@@ -56,7 +56,7 @@ struct daemon {
 	int exit_code;
 	unsigned rnd;
 	/* this cycle, for the summary line */
-	int c_polled, c_new, c_errors;
+	int c_polled, c_new, c_threads, c_errors;
 	double c_started;
 };
 
@@ -386,6 +386,8 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		        store_errmsg(d->st),
 		        store_last_was_full(d->st) ? " (disk full)" : "");
 		store_rollback(d->st);
+		if (parsed && ingest_rollback(d->in) < 0)
+			log_err("rebuilding the thread index: %s", store_errmsg(d->st));
 		d->c_errors++;
 		set_next(d, f, now + DB_RETRY);
 		goto out;
@@ -403,9 +405,11 @@ static void on_done(const struct fetch_result *r, void *ctx)
 			replace_str(&f->url, poll.new_url);
 		}
 		d->c_new += stats.new_stories;
+		d->c_threads += stats.new_threads;
 		if (parsed)
-			log_info("%s: %d entries, %d new, %d updated%s", f->url, stats.entries,
-			         stats.new_stories, stats.updated,
+			log_info("%s: %d entries, %d new (%d copies), %d updated, %d seen in other feeds%s",
+			         f->url, stats.entries, stats.new_stories, stats.duplicates,
+			         stats.updated, stats.cross_feed,
 			         parsed->bozo ? " (malformed, recovered)" : "");
 		else
 			log_debug("%s: not modified", f->url);
@@ -435,16 +439,20 @@ static void cycle_summary(struct daemon *d)
 {
 	if (!d->c_polled)
 		return;
-	log_notice("cycle: %d feeds polled, %d new stories, %d errors, %.1f s",
-	           d->c_polled, d->c_new, d->c_errors, ev_now(d->loop) - d->c_started);
+	log_notice("cycle: %d feeds polled, %d new stories, %d new threads, %d errors, %.1f s",
+	           d->c_polled, d->c_new, d->c_threads, d->c_errors,
+	           ev_now(d->loop) - d->c_started);
 	notify_status(d->nt);
-	d->c_polled = d->c_new = d->c_errors = 0;
+	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
 }
 
 static void maybe_finish(struct daemon *d)
 {
 	if (fetcher_pending(d->fx) > 0)
 		return;
+	if (ingest_sync(d->in) < 0)
+		log_err("%s: saving clustering state: %s", d->cfg.database,
+		        store_errmsg(d->st));
 	cycle_summary(d);
 	if (d->args.once || d->stopping)
 		ev_break(d->loop, EVBREAK_ALL);
@@ -454,8 +462,12 @@ static int load_config(const char *path, struct config *c)
 {
 	char err[1024];
 
-	config_defaults(c);
-	if (path && config_load(path, c, err, sizeof err) < 0) {
+	/* config_load() starts from the defaults itself. */
+	if (!path) {
+		config_defaults(c);
+		return 0;
+	}
+	if (config_load(path, c, err, sizeof err) < 0) {
 		log_err("%s", err);
 		return -1;
 	}
@@ -580,8 +592,10 @@ int daemon_run(const struct daemon_args *a)
 		config_free(&d.cfg);
 		return 2;
 	}
-	if ((rc = sync_list(&d, &d.cfg)) != 0)
-		goto out;
+	/* The list was validated above, so a failure here is the database's
+	 * (a full disk, say): carry on with the feeds it already holds. */
+	if (sync_list(&d, &d.cfg) != 0)
+		log_warning("continuing with the feeds already in the database");
 	rc = 2;
 	if (ingest_new(d.st, &d.cfg, &d.in) < 0) {
 		log_err("out of memory");
@@ -626,6 +640,9 @@ int daemon_run(const struct daemon_args *a)
 	}
 	ev_run(d.loop, 0);
 	rc = 0;
+	if (ingest_sync(d.in) < 0)
+		log_err("%s: saving clustering state: %s", d.cfg.database,
+		        store_errmsg(d.st));
 out:
 	progress_end();
 	notify_free(d.nt);

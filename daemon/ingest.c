@@ -1,16 +1,100 @@
-/* daemon/ingest.c — entries to stories: identity, canonical URL, insert
- * or update.  Pure bookkeeping over the store; the parser has already
- * produced plain text and sanitised HTML. */
+/* daemon/ingest.c — entries to stories, and stories to threads.
+ *
+ * For each entry, oldest first: its identity in the feed (ident.h) finds
+ * the same item again (level 1: unchanged -> nothing, changed -> update);
+ * its canonical URL (canon.h) finds the same article from another feed
+ * (level 2: one more story_feeds row); otherwise it is a new story, whose
+ * SimHash (simhash.h) may make it a copy of a recent one from another
+ * publisher (level 3: duplicate_of, same thread), and the clusterer
+ * (cluster.h) assigns it a thread.  Everything runs inside the caller's
+ * transaction; the in-memory indexes are rebuilt from the database at
+ * start-up, so a rolled-back transaction only costs a rebuild. */
 #include "daemon/ingest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/canon.h"
+#include "daemon/cluster.h"
+#include "daemon/ident.h"
+#include "daemon/log.h"
+#include "daemon/simhash.h"
+
 struct ingest {
-	struct store *st;
-	const struct config *cfg;
+	struct store *st;          /* borrowed */
+	struct cluster_params params;
+	struct clusterer *cl;      /* owned */
+	struct ndindex *nd;        /* owned */
+	int64_t window;
+	int64_t newest;            /* newest event time seen */
+	int dirty;                 /* clusterer changed since the last sync */
 };
+
+/* ---- start-up ------------------------------------------------------- */
+
+static int df_cb(const char *term, int64_t df, void *p)
+{
+	return cluster_df_set(p, term, df) < 0;
+}
+
+static int window_cb(const struct store_window_row *r, void *p)
+{
+	struct ingest *in = p;
+	struct cluster_doc d = {
+		.story_id = r->id, .time = r->event_time, .title = r->title,
+		.text = r->summary, .lang = r->lang, .source = r->host,
+	};
+
+	if (r->thread_id && cluster_restore(in->cl, &d, r->thread_id) < 0)
+		return 1;
+	if (r->simhash) {
+		struct simhash_fp fp = { r->simhash, r->simhash_seq };
+		if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
+			return 1;
+	}
+	if (r->event_time > in->newest)
+		in->newest = r->event_time;
+	return 0;
+}
+
+static void params_from_config(struct cluster_params *p, const struct config *c)
+{
+	cluster_params_default(p);
+	p->window = c->cluster_window;
+	p->join_threshold = c->join_threshold;
+	p->merge_threshold = c->merge_threshold;
+	p->title_weight = c->title_weight;
+	p->entity_weight = c->entity_weight;
+	p->time_decay = c->time_decay;
+	p->simhash_distance = c->simhash_distance;
+}
+
+/* (Re)builds the clusterer and the near-duplicate index from the
+ * database: the window's stories, their threads and the saved document
+ * frequencies. */
+static int rebuild(struct ingest *in)
+{
+	int64_t next_thread = 0, newest = 0, total = 0;
+
+	cluster_free(in->cl);
+	ndindex_free(in->nd);
+	in->cl = NULL;
+	in->nd = NULL;
+	in->newest = 0;
+	in->dirty = 0;
+	if (store_max_thread_id(in->st, &next_thread) < 0 ||
+	    store_max_event_time(in->st, &newest) < 0)
+		return -1;
+	if (!(in->cl = cluster_new(&in->params, next_thread + 1)))
+		return -1;
+	if (ndindex_new(in->params.simhash_distance, in->window, &in->nd) < 0)
+		return -1;
+	if (store_df_load(in->st, &total, df_cb, in->cl) < 0)
+		return -1;
+	cluster_df_set_total(in->cl, total);
+	return store_window(in->st, newest - in->window, window_cb, in);
+}
 
 int ingest_new(struct store *st, const struct config *c, struct ingest **out)
 {
@@ -20,43 +104,82 @@ int ingest_new(struct store *st, const struct config *c, struct ingest **out)
 	if (!in)
 		return -1;
 	in->st = st;
-	in->cfg = c;
+	params_from_config(&in->params, c);
+	in->window = c->cluster_window;
+	if (rebuild(in) < 0) {
+		ingest_free(in);
+		return -1;
+	}
 	*out = in;
 	return 0;
 }
 
+int ingest_rollback(struct ingest *in)
+{
+	/* The clusterer and the index learnt stories that the rolled-back
+	 * transaction took away again (and whose ids SQLite will hand out
+	 * anew): forget them by rebuilding from what is committed. */
+	return rebuild(in);
+}
+
 void ingest_free(struct ingest *in)
 {
+	if (!in)
+		return;
+	cluster_free(in->cl);
+	ndindex_free(in->nd);
 	free(in);
 }
 
+struct df_save {
+	struct store *st;
+	int failed;
+};
+
+static int df_put(void *p, const char *term, int64_t df)
+{
+	struct df_save *s = p;
+
+	if (store_df_put(s->st, term, df) < 0) {
+		s->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int ingest_sync(struct ingest *in)
+{
+	struct df_save s = { in->st, 0 };
+
+	if (!in->dirty)
+		return 0;
+	if (store_begin(in->st) < 0)
+		return -1;
+	/* Terms seen once are most of the vocabulary and carry no IDF signal
+	 * worth a restart; keeping them would make this table grow forever. */
+	if (store_df_begin_save(in->st, cluster_df_total(in->cl)) < 0)
+		goto fail;
+	cluster_df_foreach(in->cl, 2, df_put, &s);
+	if (s.failed || store_commit(in->st) < 0)
+		goto fail;
+	in->dirty = 0;
+	return 0;
+fail:
+	store_rollback(in->st);
+	return -1;
+}
+
+/* ---- one feed ------------------------------------------------------- */
+
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-	if (!s)
-		return h ^ 0xff;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	if (s)
+		for (; *s; s++)
+			h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
 	return (h ^ 0xff) * 0x100000001b3ull;
 }
 
-/* Identity of an entry inside its feed: guid, else link, else a hash of
- * title and date.  Written into buf. */
-static const char *entry_ident(const struct feed_entry *e, char *buf, size_t n)
-{
-	if (e->id && *e->id) {
-		snprintf(buf, n, "g:%s", e->id);
-	} else if (e->link && *e->link) {
-		snprintf(buf, n, "l:%s", e->link);
-	} else {
-		char date[32];
-		snprintf(date, sizeof date, "%lld", (long long)
-		         (e->published != FEED_NO_TIME ? e->published : e->updated));
-		snprintf(buf, n, "h:%016llx", (unsigned long long)
-		         fnv1a(fnv1a(0xcbf29ce484222325ull, e->title_text), date));
-	}
-	return buf;
-}
-
+/* Changes when anything stored of the item changes. */
 static uint64_t entry_hash(const struct feed_entry *e)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -74,58 +197,231 @@ static int64_t t_or_0(int64_t t)
 	return t == FEED_NO_TIME ? 0 : t;
 }
 
+/* The time clustering uses: published, else first seen; a date in the
+ * future (a feed's clock or time zone wrong) is not believed. */
+static int64_t event_time(const struct feed_entry *e, int64_t now)
+{
+	int64_t t = e->published != FEED_NO_TIME ? e->published : e->updated;
+
+	if (t == FEED_NO_TIME || t > now + 600 || t <= 0)
+		return now;
+	return t;
+}
+
+struct order {
+	int64_t time;
+	size_t idx;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	/* Feeds list newest first: among equal times, later in the document
+	 * is older. */
+	return x->idx > y->idx ? -1 : 1;
+}
+
+/* Writes the thread row of a clustering result and applies its merges. */
+static int persist_thread(struct ingest *in, const struct cluster_result *r)
+{
+	struct store_thread t = {
+		.id = r->thread_id, .title_story_id = r->title_story_id,
+		.keywords = r->keywords[0] ? r->keywords : NULL,
+		.first_seen = r->first_seen, .last_updated = r->last_updated,
+		.story_count = r->story_count, .source_count = r->source_count,
+	};
+
+	if (store_put_thread(in->st, &t) < 0)
+		return -1;
+	for (int i = 0; i < r->nmerged; i++)
+		if (store_merge_thread(in->st, r->merged[i], r->thread_id) < 0)
+			return -1;
+	return 0;
+}
+
+struct entry_ctx {
+	struct ingest *in;
+	int64_t feed_id;
+	const struct feed *f;
+	const char *feed_host;
+	int64_t now;
+	int use_link;
+	struct ident_poll poll;
+	struct ingest_stats *stats;
+};
+
+static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
+{
+	struct ingest *in = x->in;
+	struct store_story s;
+	struct simhash_fp fp = { 0, 0 };
+	struct cluster_doc doc;
+	struct cluster_result cr;
+	struct nd_match m;
+	const char *link = e->origlink ? e->origlink : e->link;
+	char *ident = NULL, *canon = NULL, *host = NULL;
+	struct ident_entry ie = {
+		.guid = e->id, .link = link, .title = e->title_text, .text = e->text,
+		.published = e->published,
+	};
+	int64_t id = 0;
+	uint64_t old_hash = 0;
+	int rc = -1, has;
+
+	if (ident_key(&ie, x->use_link, &ident) < 0)
+		return 0;            /* nothing to know it by: skip, not fail */
+	if (link && canon_url(link, &canon) < 0)
+		canon = NULL;
+	if (link && canon_host(link, &host) < 0)
+		host = NULL;
+
+	memset(&s, 0, sizeof s);
+	s.feed_id = x->feed_id;
+	s.ident = ident;
+	s.guid = e->id;
+	s.link = e->link;
+	s.canonical_url = canon;
+	s.title = e->title_text;
+	s.author = e->author.name;
+	s.published = t_or_0(e->published);
+	s.updated = t_or_0(e->updated);
+	s.first_seen = x->now;
+	s.event_time = event_time(e, x->now);
+	s.summary = e->text;
+	s.content = e->html;
+	s.lang = e->language ? e->language : x->f->language;
+	s.host = host ? host : x->feed_host;
+	s.content_hash = entry_hash(e);
+	if (simhash_story(e->title_text, e->text, &fp) == 1) {
+		s.simhash = fp.bag ? fp.bag : 1;
+		s.simhash_seq = fp.seq;
+	}
+
+	memset(&doc, 0, sizeof doc);
+	doc.time = s.event_time;
+	doc.title = s.title;
+	doc.text = s.summary;
+	doc.lang = s.lang;
+	doc.source = s.host;
+
+	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash) < 0)
+		goto out;
+	if (e->id && canon) {
+		x->poll.items++;
+		if (!id) {
+			x->poll.new_guids++;
+			if (store_feed_has_canonical(in->st, x->feed_id, canon, &has) < 0)
+				goto out;
+			x->poll.new_known_link += has;
+		}
+	}
+	if (id) {                            /* level 1: the same item */
+		int64_t old_thread;
+
+		if (old_hash == s.content_hash) {
+			rc = 0;
+			goto out;
+		}
+		if (store_update_story(in->st, id, &s) < 0 ||
+		    store_story_thread(in->st, id, &old_thread) < 0)
+			goto out;
+		x->stats->updated++;
+		doc.story_id = id;
+		if (cluster_update(in->cl, &doc, &cr) < 0)
+			goto out;
+		in->dirty = 1;
+		if (cr.thread_id != old_thread &&
+		    store_set_story_thread(in->st, id, cr.thread_id) < 0)
+			goto out;
+		rc = persist_thread(in, &cr);
+		goto out;
+	}
+	if (canon) {                         /* level 2: the same article */
+		if (store_find_canonical(in->st, canon, &id) < 0)
+			goto out;
+		if (id) {
+			rc = store_add_story_feed(in->st, id, x->feed_id, ident, x->now);
+			x->stats->cross_feed++;
+			goto out;
+		}
+	}
+	/* A new story.  Level 3: a copy of a recent story's text. */
+	if (s.simhash && ndindex_lookup(in->nd, &fp, s.event_time, &m) == 1) {
+		s.duplicate_of = m.story_id;
+		doc.copy_of_thread = m.thread_id;
+		x->stats->duplicates++;
+	}
+	if (store_insert_story(in->st, &s, &id) < 0)
+		goto out;
+	x->stats->new_stories++;
+	doc.story_id = id;
+	if (cluster_add(in->cl, &doc, &cr) < 0)
+		goto out;
+	in->dirty = 1;
+	x->stats->new_threads += cr.is_new;
+	if (store_set_story_thread(in->st, id, cr.thread_id) < 0 ||
+	    persist_thread(in, &cr) < 0)
+		goto out;
+	if (s.simhash && ndindex_insert(in->nd, &fp, id, s.event_time, cr.thread_id) < 0)
+		goto out;
+	if (s.event_time > in->newest) {
+		in->newest = s.event_time;
+		ndindex_expire(in->nd, in->newest);
+	}
+	rc = 0;
+out:
+	free(ident);
+	free(canon);
+	free(host);
+	return rc;
+}
+
 int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
                 const struct feed *f, int64_t now, struct ingest_stats *stats)
 {
-	char ident[4096];
+	struct entry_ctx x = { .in = in, .feed_id = feed_id, .f = f, .now = now,
+	                       .stats = stats };
+	char *feed_host = NULL;
+	struct order *order = NULL;
+	int rc = -1, rotate;
 
 	memset(stats, 0, sizeof *stats);
 	stats->entries = (int)f->n_entries;
+	if (f->n_entries == 0)
+		return 0;
+	/* A failed rebuild (database error) is retried before any use. */
+	if ((!in->cl || !in->nd) && rebuild(in) < 0)
+		return -1;
+	if (store_feed_guids_rotate(in->st, feed_id, &x.use_link) < 0)
+		return -1;
+	if (canon_host(f->link ? f->link : feed_url, &feed_host) < 0)
+		feed_host = NULL;
+	x.feed_host = feed_host;
+	/* Oldest first: the clusterer sees time move forward. */
+	if (!(order = malloc(f->n_entries * sizeof *order)))
+		goto out;
 	for (size_t i = 0; i < f->n_entries; i++) {
-		const struct feed_entry *e = &f->entries[i];
-		struct store_story s;
-		int64_t id = 0;
-		uint64_t old_hash = 0;
-		const char *link = e->origlink ? e->origlink : e->link;
-
-		memset(&s, 0, sizeof s);
-		s.feed_id = feed_id;
-		s.ident = entry_ident(e, ident, sizeof ident);
-		s.guid = e->id;
-		s.link = e->link;
-		s.canonical_url = link;
-		s.title = e->title_text;
-		s.author = e->author.name;
-		s.published = t_or_0(e->published);
-		s.updated = t_or_0(e->updated);
-		s.first_seen = now;
-		s.summary = e->text;
-		s.content = e->html;
-		s.lang = e->language ? e->language : f->language;
-		s.content_hash = entry_hash(e);
-
-		if (store_find_item(in->st, feed_id, s.ident, &id, &old_hash) < 0)
-			return -1;
-		if (id) {
-			if (old_hash == s.content_hash)
-				continue;
-			if (store_update_story(in->st, id, &s) < 0)
-				return -1;
-			stats->updated++;
-			continue;
-		}
-		if (s.canonical_url && store_find_canonical(in->st, s.canonical_url, &id) < 0)
-			return -1;
-		if (id) {
-			if (store_add_story_feed(in->st, id, feed_id, s.ident, now) < 0)
-				return -1;
-			stats->cross_feed++;
-			continue;
-		}
-		if (store_insert_story(in->st, &s, &id) < 0)
-			return -1;
-		stats->new_stories++;
+		order[i].time = event_time(&f->entries[i], now);
+		order[i].idx = i;
 	}
-	(void)feed_url;
-	return 0;
+	qsort(order, f->n_entries, sizeof *order, cmp_order);
+	for (size_t i = 0; i < f->n_entries; i++)
+		if (ingest_entry(&x, &f->entries[order[i].idx]) < 0)
+			goto out;
+	rotate = ident_guids_rotate(&x.poll, x.use_link);
+	if (rotate != x.use_link) {
+		log_notice("%s: %s", feed_url, rotate
+		           ? "guids change on every fetch; items are now known by link"
+		           : "guids are stable again; items are known by guid");
+		if (store_set_feed_guids_rotate(in->st, feed_id, rotate) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(order);
+	free(feed_host);
+	return rc;
 }

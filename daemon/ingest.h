@@ -19,8 +19,12 @@ struct ingest_stats {
 	int updated;       /* changed items rewritten */
 	int cross_feed;    /* already stored from another feed */
 	int duplicates;    /* near-duplicate copies (duplicate_of set) */
+	int new_threads;
 };
 
+/* Creates the pipeline and rebuilds its in-memory indexes (threads and
+ * near-duplicates of the last cluster_window, document frequencies) from
+ * the database. */
 int ingest_new(struct store *st, const struct config *c, struct ingest **out);
 void ingest_free(struct ingest *in);
 
@@ -28,5 +32,15 @@ void ingest_free(struct ingest *in);
  * Returns 0, or -1 on a database error (the caller rolls back). */
 int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
                 const struct feed *f, int64_t now, struct ingest_stats *stats);
+
+/* After the caller rolled back a transaction that ingest_feed() wrote
+ * into: brings the in-memory state back in line with the database.
+ * Returns -1 on a database error (the state is then empty but valid). */
+int ingest_rollback(struct ingest *in);
+
+/* Persists what the clusterer learnt that is not in the story rows (the
+ * document frequencies), in its own transaction.  Cheap when nothing
+ * changed; call it at the end of a cycle and at shutdown. */
+int ingest_sync(struct ingest *in);
 
 #endif

@@ -32,7 +32,8 @@ static const char *const MIGRATIONS[] = {
 	"  consecutive_errors INTEGER NOT NULL DEFAULT 0,\n"
 	"  failing_since INTEGER,\n"
 	"  next_poll INTEGER,\n"
-	"  duration_ms INTEGER, bytes INTEGER\n"
+	"  duration_ms INTEGER, bytes INTEGER,\n"
+	"  guids_rotate INTEGER NOT NULL DEFAULT 0\n" /* items known by link */
 	");\n"
 	"CREATE TABLE threads (\n"
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -56,7 +57,7 @@ static const char *const MIGRATIONS[] = {
 	"  first_seen INTEGER NOT NULL,\n"
 	"  event_time INTEGER NOT NULL,\n"     /* the time clustering used */
 	"  summary TEXT, content TEXT, lang TEXT, host TEXT,\n"
-	"  simhash INTEGER,\n"
+	"  simhash INTEGER, simhash_seq INTEGER,\n"
 	"  content_hash INTEGER,\n"
 	"  duplicate_of INTEGER REFERENCES stories(id),\n"
 	"  thread_id INTEGER REFERENCES threads(id),\n"
@@ -79,6 +80,39 @@ static const char *const MIGRATIONS[] = {
 	"CREATE INDEX story_feeds_story ON story_feeds(story_id);\n"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
 	"CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;\n"
+	/* Full-text search over title and summary, kept in step by triggers. */
+	"CREATE VIRTUAL TABLE stories_fts USING fts5(title, summary,"
+	" content='stories', content_rowid='id',"
+	" tokenize='unicode61 remove_diacritics 2');\n"
+	"CREATE TRIGGER stories_fts_ai AFTER INSERT ON stories BEGIN\n"
+	"  INSERT INTO stories_fts(rowid, title, summary)"
+	"  VALUES (new.id, new.title, new.summary);\n"
+	"END;\n"
+	"CREATE TRIGGER stories_fts_ad AFTER DELETE ON stories BEGIN\n"
+	"  INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
+	"  VALUES ('delete', old.id, old.title, old.summary);\n"
+	"END;\n"
+	"CREATE TRIGGER stories_fts_au AFTER UPDATE OF title, summary ON stories BEGIN\n"
+	"  INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
+	"  VALUES ('delete', old.id, old.title, old.summary);\n"
+	"  INSERT INTO stories_fts(rowid, title, summary)"
+	"  VALUES (new.id, new.title, new.summary);\n"
+	"END;\n"
+	/* Ready-made reads (docs/schema.md). */
+	"CREATE VIEW live_threads AS\n"
+	"  SELECT * FROM threads WHERE merged_into IS NULL;\n"
+	"CREATE VIEW thread_stories AS\n"
+	"  SELECT s.thread_id, s.id AS story_id, s.title, s.link, s.host AS source,\n"
+	"         s.published, s.event_time, s.first_seen, s.duplicate_of, s.feed_id\n"
+	"  FROM stories s WHERE s.thread_id IS NOT NULL;\n"
+	"CREATE VIEW thread_overview AS\n"
+	"  SELECT t.id, t.title, t.keywords, t.first_seen, t.last_updated,\n"
+	"         t.story_count, t.source_count,\n"
+	"         (SELECT group_concat(host, ' ') FROM (SELECT DISTINCT s.host FROM stories s\n"
+	"           WHERE s.thread_id = t.id AND s.host IS NOT NULL ORDER BY s.host)) AS sources,\n"
+	"         (SELECT s.id FROM stories s WHERE s.thread_id = t.id\n"
+	"           ORDER BY s.event_time DESC, s.id DESC LIMIT 1) AS latest_story_id\n"
+	"  FROM threads t WHERE t.merged_into IS NULL;\n"
 	"INSERT INTO meta VALUES ('seq', 0);\n",
 };
 
@@ -94,6 +128,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
+	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	N_STMT
 };
 
@@ -134,14 +169,15 @@ static const char *const SQL[N_STMT] = {
 	[S_INSERT_STORY] =
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
-		" simhash, content_hash, duplicate_of, thread_id, seq, event_time)"
+		" simhash, content_hash, duplicate_of, thread_id, seq, event_time,"
+		" simhash_seq)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20)",
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
 	[S_UPDATE_STORY] =
 		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
-		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13"
-		" WHERE id = ?1",
+		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
+		" simhash_seq = ?14 WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
 		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen)"
 		" VALUES (?1, ?2, ?3, ?4)",
@@ -165,6 +201,12 @@ static const char *const SQL[N_STMT] = {
 	[S_MAX_THREAD] = "SELECT max(coalesce((SELECT max(id) FROM threads), 0),"
 		" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'threads'), 0))",
 	[S_DF_CLEAR] = "DELETE FROM term_df",
+	[S_FEED_HAS_CANON] =
+		"SELECT 1 FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
+		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 LIMIT 1",
+	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
+	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
+	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
 	[S_DF_TOTAL] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_total', ?1)",
 };
@@ -646,6 +688,8 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	bind_id(s, 18, x->thread_id);
 	sqlite3_bind_int64(s, 19, next_seq(st));
 	sqlite3_bind_int64(s, 20, x->event_time ? x->event_time : x->first_seen);
+	if (x->simhash)
+		sqlite3_bind_int64(s, 21, (int64_t)x->simhash_seq);
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -673,6 +717,8 @@ int store_update_story(struct store *st, int64_t id,
 		sqlite3_bind_int64(s, 11, (int64_t)x->simhash);
 	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
 	sqlite3_bind_int64(s, 13, next_seq(st));
+	if (x->simhash)
+		sqlite3_bind_int64(s, 14, (int64_t)x->simhash_seq);
 	return step_done(st, s);
 }
 
@@ -702,17 +748,22 @@ static const char *col_text(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-/* Runs a one-off reader query; readers prepare per call (they run once). */
-static int query(struct store *st, const char *sql, int64_t arg,
-                 int (*row)(sqlite3_stmt *, void *), void *ctx)
+/* Runs a one-off reader query; readers prepare per call (they run once).
+ * Parameters ?1.. are bound from args (integers) in order. */
+static int query_n(struct store *st, const char *sql, const int64_t *args,
+                   int nargs, const char *text, int (*row)(sqlite3_stmt *, void *),
+                   void *ctx)
 {
 	sqlite3_stmt *s;
 	int rc;
 
 	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL)) != SQLITE_OK)
 		return fail_rc(st, rc);
-	if (sqlite3_bind_parameter_count(s) > 0)
-		sqlite3_bind_int64(s, 1, arg);
+	for (int i = 0; i < nargs && i < sqlite3_bind_parameter_count(s); i++)
+		sqlite3_bind_int64(s, i + 1, args[i]);
+	if (text)
+		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":q"), text, -1,
+		                  SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (row(s, ctx) != 0) {
 			rc = SQLITE_DONE;
@@ -720,6 +771,12 @@ static int query(struct store *st, const char *sql, int64_t arg,
 		}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+static int query(struct store *st, const char *sql, int64_t arg,
+                 int (*row)(sqlite3_stmt *, void *), void *ctx)
+{
+	return query_n(st, sql, &arg, 1, NULL, row, ctx);
 }
 
 struct cb_ctx {
@@ -757,6 +814,12 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
 		" FROM feeds f ORDER BY f.active DESC, f.id", 0, feed_row, &c);
 }
 
+#define STORY_COLS \
+	"s.id, s.feed_id, s.thread_id, s.duplicate_of, s.title, s.link," \
+	" s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary," \
+	" s.published, s.first_seen," \
+	" (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id)"
+
 static int story_row(sqlite3_stmt *s, void *p)
 {
 	struct cb_ctx *c = p;
@@ -778,10 +841,7 @@ int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
 	struct cb_ctx c = { (void *)cb, ctx };
 
 	return query(st,
-		"SELECT s.id, s.feed_id, s.thread_id, s.duplicate_of, s.title, s.link,"
-		" s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary,"
-		" s.published, s.first_seen,"
-		" (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id)"
+		"SELECT " STORY_COLS
 		" FROM stories s JOIN feeds f ON f.id = s.feed_id"
 		" ORDER BY coalesce(s.published, s.first_seen) DESC, s.id DESC"
 		" LIMIT ?1", limit > 0 ? limit : -1, story_row, &c);
@@ -876,6 +936,7 @@ static int window_row(sqlite3_stmt *s, void *p)
 		.title = col_text(s, 4), .summary = col_text(s, 5),
 		.lang = col_text(s, 6), .host = col_text(s, 7),
 		.simhash = (uint64_t)col_i64(s, 8),
+		.simhash_seq = (uint64_t)col_i64(s, 9),
 	};
 	return c->cb(&r, c->ctx);
 }
@@ -886,7 +947,7 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 
 	return query(st,
 		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
-		" host, simhash FROM stories WHERE event_time >= ?1"
+		" host, simhash, simhash_seq FROM stories WHERE event_time >= ?1"
 		" ORDER BY event_time, id", since, window_row, &c);
 }
 
@@ -937,6 +998,122 @@ int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx)
 	          total_row, total) < 0)
 		return -1;
 	return query(st, "SELECT term, df FROM term_df", 0, df_row, &c);
+}
+
+int store_feed_has_canonical(struct store *st, int64_t feed_id,
+                             const char *canonical_url, int *has)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_HAS_CANON);
+	int rc;
+
+	*has = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, canonical_url, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	*has = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_max_event_time(struct store *st, int64_t *out)
+{
+	return one_int(st, S_MAX_EVENT_TIME, 0, out);
+}
+
+int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate)
+{
+	int64_t v;
+	int rc = one_int(st, S_GUIDS_ROTATE_GET, feed_id, &v);
+
+	*rotate = (int)v;
+	return rc;
+}
+
+int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate)
+{
+	sqlite3_stmt *s = stmt(st, S_GUIDS_ROTATE_SET);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_int(s, 2, rotate);
+	return step_done(st, s);
+}
+
+/* ---- reading threads -------------------------------------------------- */
+
+#define THREAD_COLS \
+	"t.id, t.title_story_id, t.merged_into, t.title, t.keywords," \
+	" (SELECT group_concat(host, ' ') FROM (SELECT DISTINCT s.host FROM stories s" \
+	"   WHERE s.thread_id = t.id AND s.host IS NOT NULL ORDER BY s.host))," \
+	" t.first_seen, t.last_updated, t.story_count, t.source_count"
+
+static int thread_row(sqlite3_stmt *s, void *p)
+{
+	struct cb_ctx *c = p;
+	struct store_thread_row r = {
+		.id = col_i64(s, 0), .title_story_id = col_i64(s, 1),
+		.merged_into = col_i64(s, 2), .title = col_text(s, 3),
+		.keywords = col_text(s, 4), .sources = col_text(s, 5),
+		.first_seen = col_i64(s, 6), .last_updated = col_i64(s, 7),
+		.story_count = col_i64(s, 8), .source_count = col_i64(s, 9),
+	};
+	return ((store_thread_cb *)c->cb)(&r, c->ctx);
+}
+
+int store_list_threads(struct store *st, int64_t since, int min_sources,
+                       int64_t limit, store_thread_cb *cb, void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+	int64_t args[3] = { since, min_sources, limit > 0 ? limit : -1 };
+
+	return query_n(st,
+		"SELECT " THREAD_COLS " FROM threads t"
+		" WHERE t.merged_into IS NULL AND t.last_updated >= ?1"
+		" AND t.source_count >= ?2"
+		" ORDER BY t.last_updated DESC, t.id DESC LIMIT ?3",
+		args, 3, NULL, thread_row, &c);
+}
+
+int store_get_thread(struct store *st, int64_t id, store_thread_cb *cb, void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+
+	/* Merges chain (a survivor can be merged later): follow to the end. */
+	return query(st,
+		"WITH RECURSIVE chain(id, n) AS (SELECT ?1, 0 UNION ALL"
+		"  SELECT t.merged_into, n + 1 FROM threads t JOIN chain ON t.id = chain.id"
+		"  WHERE t.merged_into IS NOT NULL AND n < 100)"
+		" SELECT " THREAD_COLS " FROM threads t"
+		" WHERE t.id = (SELECT id FROM chain ORDER BY n DESC LIMIT 1)",
+		id, thread_row, &c);
+}
+
+int store_thread_stories(struct store *st, int64_t thread_id,
+                         store_story_cb *cb, void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+
+	return query(st,
+		"SELECT " STORY_COLS " FROM stories s JOIN feeds f ON f.id = s.feed_id"
+		" WHERE s.thread_id = ?1 ORDER BY s.event_time, s.id",
+		thread_id, story_row, &c);
+}
+
+int store_search(struct store *st, const char *q, int64_t limit,
+                 store_story_cb *cb, void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+	int64_t args[1] = { limit > 0 ? limit : -1 };
+
+	return query_n(st,
+		"SELECT " STORY_COLS " FROM stories_fts"
+		" JOIN stories s ON s.id = stories_fts.rowid"
+		" JOIN feeds f ON f.id = s.feed_id"
+		" WHERE stories_fts MATCH :q ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
+		" LIMIT ?1", args, 1, q, story_row, &c);
 }
 
 /* ---- status ---------------------------------------------------------- */

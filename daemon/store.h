@@ -85,7 +85,7 @@ struct store_story {
 	int64_t first_seen;
 	int64_t event_time;         /* published, else first seen; 0: first_seen */
 	const char *summary, *content, *lang, *host;
-	uint64_t simhash;           /* 0: none */
+	uint64_t simhash, simhash_seq; /* near-duplicate fingerprints; 0: none */
 	int64_t duplicate_of;       /* 0: original */
 	int64_t thread_id;          /* 0: none yet */
 	uint64_t content_hash;      /* detects changed items */
@@ -107,6 +107,16 @@ int store_insert_story(struct store *st, const struct store_story *s,
 /* Rewrites a changed item's fields (title, content, updated, ...). */
 int store_update_story(struct store *st, int64_t id,
                        const struct store_story *s);
+/* Whether feed `feed_id` already carries a story with this canonical URL
+ * (evidence for a feed that rotates its guids). */
+int store_feed_has_canonical(struct store *st, int64_t feed_id,
+                             const char *canonical_url, int *has);
+/* Whether the feed's items are known by link because its guids rotate. */
+int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate);
+int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate);
+/* The newest event_time stored, 0 when there are no stories. */
+int store_max_event_time(struct store *st, int64_t *out);
+
 /* Records that feed `feed_id` carries story `story_id` too. */
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
                          const char *ident, int64_t first_seen);
@@ -136,7 +146,7 @@ int store_max_thread_id(struct store *st, int64_t *out);
 struct store_window_row {   /* valid during the callback only */
 	int64_t id, event_time, thread_id, duplicate_of;
 	const char *title, *summary, *lang, *host;
-	uint64_t simhash;
+	uint64_t simhash, simhash_seq;
 };
 typedef int store_window_cb(const struct store_window_row *r, void *ctx);
 int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx);
@@ -174,6 +184,26 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx);
 /* Newest first (by published, else first seen); limit <= 0: all. */
 int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
                        void *ctx);
+
+struct store_thread_row {      /* valid during the callback only */
+	int64_t id, title_story_id, merged_into;
+	const char *title, *keywords, *sources;
+	int64_t first_seen, last_updated, story_count, source_count;
+};
+typedef int store_thread_cb(const struct store_thread_row *r, void *ctx);
+
+/* Live threads updated at or after `since` with at least `min_sources`
+ * sources, most recently updated first; limit <= 0: all. */
+int store_list_threads(struct store *st, int64_t since, int min_sources,
+                       int64_t limit, store_thread_cb *cb, void *ctx);
+/* One thread (following merged_into to the survivor); 0 rows if none. */
+int store_get_thread(struct store *st, int64_t id, store_thread_cb *cb, void *ctx);
+/* Its stories, oldest first. */
+int store_thread_stories(struct store *st, int64_t thread_id,
+                         store_story_cb *cb, void *ctx);
+/* Full-text search (FTS5 query syntax), best match first. */
+int store_search(struct store *st, const char *q, int64_t limit,
+                 store_story_cb *cb, void *ctx);
 
 /* The daemon's one-line status (sd_notify STATUS=): a handful of counts,
  * each answered from an index or a small table, cheap enough to run after

@@ -13,8 +13,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "threads", cmd_threads, "threads (events) by latest activity" },
+	{ "thread",  cmd_thread,  "one thread and its stories" },
 	{ "feeds",   cmd_feeds,   "feeds and their health" },
 	{ "stories", cmd_stories, "latest stories" },
+	{ "search",  cmd_search,  "full-text search in stories" },
 	{ "export-opml", cmd_export_opml, "the feed list as OPML 2.0" },
 	{ "check",   cmd_check,   "validate the configuration and feed list" },
 	{ "parse",   cmd_parse,   "parse one feed file and print what the parser sees" },

@@ -165,3 +165,35 @@ class Workdir:
 def read(path):
     with open(os.path.join(DATA, path), "rb") as f:
         return f.read()
+
+
+def generated_rss(feed_no, n_items, words=60, day=1794000000):
+    """A deterministic RSS 2.0 feed of n_items distinct articles: each with
+    a guid, a link on the feed's own host, a date and a text unlike any
+    other (so no level of deduplication applies)."""
+    import random
+    rnd = random.Random(feed_no)
+    vocab = ("harbour council river budget tunnel election market festival "
+             "ministry court storm railway museum vaccine league bridge school "
+             "factory airport reservoir orchestra glacier senate treaty").split()
+    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+           '<title>Generated feed %d</title><link>http://feed%d.example/</link>' % (feed_no, feed_no)]
+    for i in range(n_items):
+        text = " ".join("%s%d" % (rnd.choice(vocab), rnd.randrange(100000)) for _ in range(words))
+        t = day - (feed_no * 97 + i * 3600) % (30 * 86400)
+        out.append("<item><title>Item %d of feed %d: %s</title>"
+                   "<link>http://feed%d.example/a/%d</link><guid>f%d-i%d</guid>"
+                   "<pubDate>%s</pubDate><description>%s</description></item>" % (
+                       i, feed_no, text[:40], feed_no, i, feed_no, i,
+                       email.utils.formatdate(t, usegmt=True), text))
+    out.append("</channel></rss>")
+    return "".join(out)
+
+
+def serve_generated(srv, n_feeds, n_items):
+    """Puts n_feeds generated feeds on the server; returns their URLs."""
+    urls = []
+    for k in range(n_feeds):
+        srv.put("/gen/%d.xml" % k, generated_rss(k, n_items))
+        urls.append(srv.url("/gen/%d.xml" % k))
+    return urls

@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import shutil
+import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -50,6 +51,17 @@ with open(w.conf, "w") as f:
     f.write("[daemon]\ndatabase = %s\nfeeds = %s\n" % (w.db, w.feeds))
 r = w.run_once()
 t.eq(r.returncode, 0, "tidingsd --once builds the database")
+# One story written here too, so the listings below never depend on what
+# the ingest path stored (the tool only reads).
+con = sqlite3.connect(w.db)
+with con:
+    fid = con.execute("SELECT min(id) FROM feeds").fetchone()[0]
+    con.execute("INSERT INTO stories (feed_id, ident, title, link, first_seen, event_time)"
+                " VALUES (?, 'g:t_cli', 'A story written by t_cli', 'https://t-cli.example/1',"
+                " strftime('%s','now'), strftime('%s','now'))", (fid,))
+    con.execute("INSERT INTO story_feeds (story_id, feed_id, ident, first_seen)"
+                " SELECT id, feed_id, ident, first_seen FROM stories WHERE ident = 'g:t_cli'")
+con.close()
 
 base_env = {k: v for k, v in os.environ.items() if k not in ("TIDINGS_DB", "NO_COLOR")}
 

@@ -1,0 +1,152 @@
+/* bench/cluster_offline.c — streams a TSV of stories through the clusterer
+ * and prints "story_id<TAB>thread_id" (thread after all merges).  Input lines:
+ * id, time, source, lang, title, text (\t \n \\ escaped), as written by
+ * bench/cluster_replay.py.  Options override cluster_params; --dedup marks
+ * stories whose folded title repeats an earlier one as copies of its thread,
+ * as the store's near-duplicate detection would. */
+#include "daemon/cluster.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct item {
+	int64_t id, thread;
+	uint64_t title_hash;
+};
+
+static void unescape(char *s)
+{
+	char *d = s;
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*d++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = '\0';
+}
+
+static uint64_t title_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int any = 0;
+	for (; *s; s++)
+		if (isalnum((unsigned char)*s)) {
+			h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211ULL;
+			any = 1;
+		}
+	return any ? h : 0;
+}
+
+/* Merged thread ids: loser -> survivor, followed at the end. */
+static int64_t *par_k, *par_v;
+static size_t npar, cappar;
+
+static int64_t find(int64_t id)
+{
+	for (int again = 1; again;) {
+		again = 0;
+		for (size_t i = 0; i < npar; i++)
+			if (par_k[i] == id) {
+				id = par_v[i];
+				again = 1;
+				break;
+			}
+	}
+	return id;
+}
+
+int main(int argc, char **argv)
+{
+	struct cluster_params p;
+	int dedup = 0, quiet = 0;
+	cluster_params_default(&p);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
+		if (!strcmp(a, "--dedup")) { dedup = 1; continue; }
+		if (!strcmp(a, "--quiet")) { quiet = 1; continue; }
+		if (!strcmp(a, "--join")) p.join_threshold = atof(v);
+		else if (!strcmp(a, "--merge")) p.merge_threshold = atof(v);
+		else if (!strcmp(a, "--title-weight")) p.title_weight = atof(v);
+		else if (!strcmp(a, "--entity-weight")) p.entity_weight = atof(v);
+		else if (!strcmp(a, "--decay")) p.time_decay = atof(v);
+		else if (!strcmp(a, "--member")) p.member_weight = atof(v);
+		else if (!strcmp(a, "--max-terms")) p.max_terms = atoi(v);
+		else if (!strcmp(a, "--max-members")) p.max_members = atoi(v);
+		else if (!strcmp(a, "--window")) p.window = atoll(v);
+		else {
+			fprintf(stderr, "cluster_offline: unknown option %s\n", a);
+			return 2;
+		}
+		i++;
+	}
+	struct clusterer *c = cluster_new(&p, 1);
+	struct item *items = NULL;
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t lcap = 0;
+	if (!c)
+		return 1;
+	while (getline(&line, &lcap, stdin) > 0) {
+		char *f[6] = { 0 }, *s = line;
+		line[strcspn(line, "\n")] = '\0';
+		for (int k = 0; k < 6; k++) {
+			f[k] = s;
+			s = s ? strchr(s, '\t') : NULL;
+			if (s)
+				*s++ = '\0';
+		}
+		if (!f[5])
+			continue;
+		for (int k = 2; k < 6; k++)
+			unescape(f[k]);
+		struct cluster_doc d = { .story_id = atoll(f[0]), .time = atoll(f[1]),
+			.source = f[2], .lang = *f[3] ? f[3] : NULL, .title = f[4],
+			.text = *f[5] ? f[5] : NULL };
+		uint64_t th = title_hash(f[4]);
+		if (dedup && th)
+			for (size_t k = 0; k < n; k++)
+				if (items[k].title_hash == th) {
+					d.copy_of_thread = find(items[k].thread);
+					break;
+				}
+		struct cluster_result r;
+		if (cluster_add(c, &d, &r) < 0) {
+			fprintf(stderr, "cluster_offline: cluster_add failed on %s\n", f[0]);
+			return 1;
+		}
+		for (int k = 0; k < r.nmerged; k++) {
+			if (npar == cappar) {
+				cappar = cappar ? cappar * 2 : 64;
+				par_k = realloc(par_k, cappar * sizeof *par_k);
+				par_v = realloc(par_v, cappar * sizeof *par_v);
+			}
+			par_k[npar] = r.merged[k];
+			par_v[npar++] = r.thread_id;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			items = realloc(items, cap * sizeof *items);
+		}
+		items[n++] = (struct item){ d.story_id, r.thread_id, th };
+	}
+	for (size_t k = 0; k < n; k++)
+		printf("%lld\t%lld\n", (long long)items[k].id, (long long)find(items[k].thread));
+	if (!quiet) {
+		struct cluster_stats st;
+		cluster_stats(c, &st);
+		printf("# threads %zu stories %zu terms %zu merges %zu memory %zu KiB\n",
+		       st.active_threads, st.window_stories, st.terms, npar, st.memory_bytes / 1024);
+	}
+	free(items);
+	free(line);
+	free(par_k);
+	free(par_v);
+	cluster_free(c);
+	return 0;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""bench/cluster_replay.py — offline replay of the labelled news sets through
+the clusterer (build/bench/cluster_offline) and their scores.
+
+Turns ../shared/data into the stream the daemon would see (UCI headlines:
+~3-hour rounds by TIMESTAMP, ties and round order shuffled with a fixed seed;
+ECB+: one round, shuffled, undated), pipes it as TSV through the C program,
+prints B-cubed precision/recall/F1 and pairwise F1 per set.  Skips cleanly
+when the data folder is absent.  Extra arguments go to the C program.
+
+usage: cluster_replay.py [--data DIR] [--bin PATH] [--set uci|ecb] [--seed N]
+                         [--tsv-only] [-- clusterer options]
+"""
+import argparse, collections, csv, json, os, random, subprocess, sys
+
+ROUND = 3 * 3600
+
+
+def esc(s):
+    return (s or "").replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "")
+
+
+def uci_stream(path, seed):
+    rows = list(csv.DictReader(open(path, newline="", encoding="utf-8")))
+    rng = random.Random(seed)
+    t0 = min(int(r["TIMESTAMP"]) // 1000 for r in rows)
+    rounds = collections.defaultdict(list)
+    for r in rows:
+        t = int(r["TIMESTAMP"]) // 1000
+        rounds[(t - t0) // ROUND].append(r)
+    out = []
+    for k in sorted(rounds):
+        items = rounds[k]
+        rng.shuffle(items)  # a round reveals its items in no useful order
+        for r in items:
+            out.append(dict(id=int(r["ID"]), time=int(r["TIMESTAMP"]) // 1000, gold=r["STORY"],
+                            source=r["HOSTNAME"], lang="en", title=r["TITLE"], text=""))
+    return out
+
+
+def ecb_stream(path, seed):
+    docs = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    rng = random.Random(seed)
+    rng.shuffle(docs)
+    out = []
+    for i, d in enumerate(docs, 1):
+        # Undated: every item gets the round's time.  The lead is the text
+        # after the first sentence (the title), as a feed summary would be.
+        lines = d["text"].split("\n")
+        body = "\n".join(lines[1:]) if lines and lines[0] == d["title"] else d["text"]
+        host = ""
+        if d.get("url"):
+            host = d["url"].split("/")[2] if "//" in d["url"] else d["url"]
+        out.append(dict(id=i, time=1700000000, gold=d["subtopic"], source=host or "src%d" % i,
+                        lang="en", title=d["title"], text=body))
+    return out
+
+
+def bcubed(pred, gold):
+    """B-cubed P/R/F1 and pairwise F1, from the contingency table."""
+    ids = list(gold)
+    cp = collections.Counter(pred[i] for i in ids)
+    cg = collections.Counter(gold[i] for i in ids)
+    both = collections.Counter((pred[i], gold[i]) for i in ids)
+    n = len(ids)
+    P = sum(both[(pred[i], gold[i])] / cp[pred[i]] for i in ids) / n
+    R = sum(both[(pred[i], gold[i])] / cg[gold[i]] for i in ids) / n
+    F = 2 * P * R / (P + R) if P + R else 0
+    tp = sum(v * (v - 1) / 2 for v in both.values())
+    pp = sum(v * (v - 1) / 2 for v in cp.values())
+    gp = sum(v * (v - 1) / 2 for v in cg.values())
+    pw_p = tp / pp if pp else 0
+    pw_r = tp / gp if gp else 0
+    pw = 2 * pw_p * pw_r / (pw_p + pw_r) if pw_p + pw_r else 0
+    return P, R, F, pw, len(cp)
+
+
+def run(stream, binary, extra):
+    tsv = "".join("%d\t%d\t%s\t%s\t%s\t%s\n" % (x["id"], x["time"], esc(x["source"]), x["lang"],
+                                              esc(x["title"]), esc(x["text"])) for x in stream)
+    res = subprocess.run([binary] + extra, input=tsv.encode(), stdout=subprocess.PIPE, check=True)
+    pred = {}
+    for line in res.stdout.decode().splitlines():
+        if line.startswith("#"):
+            print(line, file=sys.stderr)
+            continue
+        a, b = line.split("\t")
+        pred[int(a)] = int(b)
+    return pred
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser()
+    data = os.environ.get("TIDINGS_DATA")
+    if not data:
+        # ../shared beside the repository (a worktree may sit one level deeper).
+        cands = [os.path.join(here, "..", "..", "shared", "data"),
+                 os.path.join(here, "..", "..", "..", "shared", "data")]
+        data = next((d for d in cands if os.path.isdir(d)), cands[0])
+    ap.add_argument("--data", default=data)
+    ap.add_argument("--bin", default=os.path.join(here, "..", "build", "bench", "cluster_offline"))
+    ap.add_argument("--set", choices=["uci", "ecb"], action="append")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--tsv-only", action="store_true")
+    ap.add_argument("extra", nargs="*")
+    a = ap.parse_args()
+    if not os.path.isdir(a.data):
+        print("# skip: no labelled data at %s" % a.data)
+        return 0
+    sets = a.set or ["uci", "ecb"]
+    for name in sets:
+        if name == "uci":
+            p = os.path.join(a.data, "uci", "uci_headlines.csv")
+            stream = uci_stream(p, a.seed) if os.path.exists(p) else None
+        else:
+            p = os.path.join(a.data, "ecbplus", "ecbplus_docs.jsonl")
+            stream = ecb_stream(p, a.seed) if os.path.exists(p) else None
+        if stream is None:
+            print("# skip %s: %s absent" % (name, p))
+            continue
+        if a.tsv_only:
+            for x in stream:
+                sys.stdout.write("%d\t%d\t%s\t%s\t%s\t%s\t%s\n" % (x["id"], x["time"], esc(x["source"]),
+                                 x["lang"], esc(x["title"]), esc(x["text"]), x["gold"]))
+            continue
+        pred = run(stream, a.bin, a.extra)
+        gold = {x["id"]: x["gold"] for x in stream}
+        P, R, F, pw, k = bcubed(pred, gold)
+        print("%-4s items %4d gold %3d threads %4d  B3 P %.3f R %.3f F1 %.3f  pairwise F1 %.3f"
+              % (name, len(gold), len(set(gold.values())), k, P, R, F, pw))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+/* bench/ingest_bench.c — ingest rate (parse + dedup + cluster + insert) as
+ * the database grows: fills a database through the real pipeline with
+ * generated feeds, and reports stories/s and µs/story for each stage.
+ *
+ *   ingest_bench DB [STAGES...]     e.g. ingest_bench /tmp/b.db 10000 100000 1000000
+ *
+ * For each stage N it ingests until N stories are stored, then times the
+ * next 10,000 (parse + ingest, one transaction per feed of 50 items). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+
+#include "config/config.h"
+#include "daemon/ingest.h"
+#include "daemon/store.h"
+#include "feeds/feed.h"
+
+#define ITEMS 50
+
+static const char *vocab[] = {
+	"harbour", "council", "river", "budget", "tunnel", "election", "market",
+	"festival", "ministry", "court", "storm", "railway", "museum", "vaccine",
+	"league", "bridge", "school", "factory", "airport", "reservoir",
+	"orchestra", "glacier", "senate", "treaty", "minister", "strike",
+	"summit", "inflation", "drought", "verdict",
+};
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* One RSS document of ITEMS new articles; returns its length. */
+static size_t make_feed(char *buf, size_t cap, long feed_no, long *item_no, int64_t t)
+{
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf + n, cap - n,
+		"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed %ld</title>"
+		"<link>http://feed%ld.example/</link>", feed_no, feed_no);
+	for (int i = 0; i < ITEMS; i++) {
+		long id = (*item_no)++;
+		char text[1200];
+		size_t tn = 0;
+
+		for (int w = 0; w < 40; w++)
+			tn += (size_t)snprintf(text + tn, sizeof text - tn, "%s%u ",
+			                       vocab[next() % 30], (unsigned)(next() % 50000));
+		n += (size_t)snprintf(buf + n, cap - n,
+			"<item><title>Story %ld %.60s</title><link>http://feed%ld.example/a/%ld</link>"
+			"<guid>s%ld</guid><pubDate>%s</pubDate><description>%s</description></item>",
+			id, text, feed_no, id, id, "Tue, 10 Nov 2026 08:00:00 GMT", text);
+	}
+	(void)t;
+	n += (size_t)snprintf(buf + n, cap - n, "</channel></rss>");
+	return n;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	struct store *st;
+	struct ingest *in;
+	struct config cfg;
+	char err[512];
+	static char buf[1 << 20];
+	long feed_no = 0, item_no = 0, stored = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: ingest_bench DB STAGE...\n");
+		return 1;
+	}
+	config_defaults(&cfg);
+	if (store_open(argv[1], STORE_WRITE, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	{
+		/* 64 feeds, stories spread over them round-robin. */
+		struct feedlist_item items[64];
+		char urls[64][64];
+		struct feedlist fl = { items, 64 };
+		memset(items, 0, sizeof items);
+		for (int i = 0; i < 64; i++) {
+			snprintf(urls[i], sizeof urls[i], "http://feed%d.example/rss", i);
+			items[i].url = urls[i];
+		}
+		store_sync_feeds(st, &fl, 1794000000);
+	}
+	if (ingest_new(st, &cfg, &in) < 0) {
+		fprintf(stderr, "ingest_new failed\n");
+		return 1;
+	}
+	printf("%-10s %12s %12s %10s\n", "stored", "stories/s", "us/story", "db MB");
+	for (int a = 2; a < argc; a++) {
+		long stage = atol(argv[a]), measured = 0;
+		double t0 = 0;
+
+		while (stored < stage + 10000) {
+			struct feed *f;
+			struct ingest_stats s;
+			size_t len = make_feed(buf, sizeof buf, feed_no % 64, &item_no, 0);
+
+			if (stored >= stage && t0 == 0)
+				t0 = now();
+			if (feed_parse(buf, len, NULL, &f, err, sizeof err) < 0) {
+				fprintf(stderr, "parse: %s\n", err);
+				return 1;
+			}
+			if (store_begin(st) < 0 ||
+			    ingest_feed(in, feed_no % 64 + 1, "http://x/", f, 1794000000 + item_no, &s) < 0 ||
+			    store_commit(st) < 0) {
+				fprintf(stderr, "ingest: %s\n", store_errmsg(st));
+				return 1;
+			}
+			feed_free(f);
+			feed_no++;
+			stored += s.new_stories;
+			if (t0 != 0)
+				measured += s.new_stories;
+		}
+		{
+			double dt = now() - t0;
+			FILE *fp = fopen(argv[1], "rb");
+			long size = 0;
+			if (fp) { fseek(fp, 0, SEEK_END); size = ftell(fp); fclose(fp); }
+			printf("%-10ld %12.0f %12.1f %10.1f\n", stage, measured / dt,
+			       dt * 1e6 / measured, size / 1048576.0);
+			fflush(stdout);
+		}
+	}
+	{
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		printf("peak RSS %.1f MiB\n", ru.ru_maxrss / 1024.0);
+	}
+	ingest_sync(in);
+	ingest_free(in);
+	store_close(st);
+	config_free(&cfg);
+	return 0;
+}

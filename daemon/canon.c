@@ -1,0 +1,311 @@
+/* daemon/canon.c — canonical article URLs and publisher hosts.  libcurl
+ * parses (and resolves dot segments, checks the syntax); this file
+ * rebuilds the URL from its parts so every normalisation is ours and
+ * visible here. */
+#include "daemon/canon.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Query parameters that only say how a reader arrived (campaign, click and
+ * mail-list identifiers, analytics cookies passed by URL).  Removing them
+ * never changes which article a URL names.  Generic names that sites also
+ * use for content ("ref", "source", "id", "page") are deliberately absent:
+ * merging two different articles is worse than missing one duplicate.
+ * Matched case-insensitively on the name before '='. */
+static const char *const tracking_exact[] = {
+	/* click identifiers of ad networks and social sites */
+	"fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid",
+	"yclid", "twclid", "ttclid", "li_fat_id", "igshid", "s_kwcid",
+	/* Mailchimp, HubSpot, Marketo, Vero, Olytics, Wicked Reports */
+	"mc_cid", "mc_eid", "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp",
+	"hsctatracking", "mkt_tok", "vero_id", "vero_conv", "oly_anon_id",
+	"oly_enc_id", "wickedid",
+	/* Google Analytics linker, Matomo/Piwik campaigns, Webtrends */
+	"_ga", "_gl", "pk_campaign", "pk_kwd", "pk_keyword", "pk_source",
+	"pk_medium", "pk_content", "pk_cid", "wt.mc_id", "wt.mc_ev",
+	/* share and referral markers of publishers and platforms */
+	"ref_src", "ref_url", "spm", "cmpid", "ncid", "sr_share", "smid",
+	"smtyp", "ocid", "at_medium", "at_campaign", "at_custom1", "ito",
+};
+/* Whole families: every parameter starting with one of these. */
+static const char *const tracking_prefix[] = {
+	"utm_",     /* Urchin/Google Analytics campaign tags */
+	"mtm_",     /* Matomo campaign tags */
+};
+
+int canon_is_tracking_param(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof tracking_exact / sizeof *tracking_exact; i++)
+		if (strlen(tracking_exact[i]) == len &&
+		    strncasecmp(name, tracking_exact[i], len) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof tracking_prefix / sizeof *tracking_prefix; i++) {
+		size_t pl = strlen(tracking_prefix[i]);
+		if (len > pl && strncasecmp(name, tracking_prefix[i], pl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A growing string; owns `s`. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void sb_putn(struct sbuf *b, const char *p, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *s = realloc(b->s, cap);
+		if (!s) {
+			b->oom = 1;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+static void sb_putc(struct sbuf *b, char c) { sb_putn(b, &c, 1); }
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+static int is_unreserved(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* Characters a path or query may hold as they are: unreserved, the
+ * sub-delimiters and ":@/?" (RFC 3986 pchar plus the query's extras). */
+static int is_raw_ok(int c)
+{
+	return is_unreserved(c) || (c && strchr("!$&'()*+,;=:@/?", c) != NULL);
+}
+
+static void put_pct(struct sbuf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+	sb_putn(b, e, 3);
+}
+
+/* Percent-encoding made uniform (RFC 3986 6.2.2.1 and 6.2.2.2): the only
+ * decoding done is of unreserved characters, which never changes meaning;
+ * a reserved character written encoded stays encoded. */
+static void put_normalised(struct sbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
+		    hexval((unsigned char)s[i + 2]) >= 0) {
+			unsigned char d = (unsigned char)(hexval((unsigned char)s[i + 1]) * 16 +
+			                                  hexval((unsigned char)s[i + 2]));
+			if (is_unreserved(d))
+				sb_putc(b, (char)d);
+			else
+				put_pct(b, d);
+			i += 2;
+		} else if (is_raw_ok(c)) {
+			sb_putc(b, (char)c);
+		} else {
+			put_pct(b, c); /* also a '%' that starts no escape */
+		}
+	}
+}
+
+/* The query without tracking parameters and empty ones, normalised; the
+ * others in their order.  Leaves nothing in `b` when nothing remains. */
+static void put_query(struct sbuf *b, const char *q)
+{
+	struct sbuf n = { 0 };
+	put_normalised(&n, q, strlen(q));
+	if (n.oom) {
+		b->oom = 1;
+		goto done;
+	}
+	const char *p = n.s ? n.s : "";
+	int first = 1;
+	while (*p) {
+		size_t len = strcspn(p, "&");
+		size_t name = strcspn(p, "=&");
+		if (len > 0 && !canon_is_tracking_param(p, name)) {
+			sb_putc(b, first ? '?' : '&');
+			sb_putn(b, p, len);
+			first = 0;
+		}
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+done:
+	free(n.s);
+}
+
+static void lower_ascii(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/* Parses `url` with libcurl and checks it is absolute http(s).  On success
+ * *hp owns the handle and *scheme is "http" or "https" (static). */
+static int parse(const char *url, CURLU **hp, const char **scheme)
+{
+	CURLU *h = curl_url();
+	char *sch = NULL;
+	*hp = NULL;
+	if (!h || !url)
+		goto fail;
+	/* Spaces are common in feed links; they are encoded below. */
+	if (curl_url_set(h, CURLUPART_URL, url, CURLU_ALLOW_SPACE) != CURLUE_OK)
+		goto fail;
+	if (curl_url_get(h, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK)
+		goto fail;
+	lower_ascii(sch);
+	if (strcmp(sch, "http") == 0)
+		*scheme = "http";
+	else if (strcmp(sch, "https") == 0)
+		*scheme = "https";
+	else
+		goto fail;
+	curl_free(sch);
+	*hp = h;
+	return 0;
+fail:
+	curl_free(sch);
+	curl_url_cleanup(h);
+	return -1;
+}
+
+/* The host lower-cased (ASCII only: an IDN host keeps its bytes) without
+ * a trailing root dot; a malloc'd copy the caller frees. */
+static char *get_host(CURLU *h)
+{
+	char *host = NULL, *r = NULL;
+	if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
+		goto done;
+	lower_ascii(host);
+	size_t n = strlen(host);
+	if (n > 1 && host[n - 1] == '.')
+		host[n - 1] = '\0';
+	r = strdup(host);
+done:
+	curl_free(host);
+	return r;
+}
+
+int canon_url(const char *url, char **out)
+{
+	CURLU *h = NULL;
+	const char *scheme;
+	char *host = NULL, *port = NULL, *user = NULL, *pass = NULL;
+	char *path = NULL, *query = NULL, *frag = NULL;
+	struct sbuf b = { 0 };
+
+	*out = NULL;
+	if (parse(url, &h, &scheme) < 0)
+		goto fail;
+	if (!(host = get_host(h)))
+		goto fail;
+
+	sb_puts(&b, scheme);
+	sb_puts(&b, "://");
+	/* Credentials are kept: they can select what the server returns. */
+	if (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+		sb_puts(&b, user);
+		if (curl_url_get(h, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
+			sb_putc(&b, ':');
+			sb_puts(&b, pass);
+		}
+		sb_putc(&b, '@');
+	}
+	sb_puts(&b, host);
+	if (curl_url_get(h, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
+		long pn = strtol(port, NULL, 10);
+		int dflt = (pn == 80 && scheme[4] == '\0') || (pn == 443 && scheme[4] == 's');
+		if (!dflt) {
+			char num[16];
+			snprintf(num, sizeof num, ":%ld", pn);
+			sb_puts(&b, num);
+		}
+	}
+
+	if (curl_url_get(h, CURLUPART_PATH, &path, 0) != CURLUE_OK || !*path)
+		sb_putc(&b, '/');
+	else {
+		if (path[0] != '/')
+			sb_putc(&b, '/');
+		put_normalised(&b, path, strlen(path));
+	}
+
+	if (curl_url_get(h, CURLUPART_QUERY, &query, 0) == CURLUE_OK)
+		put_query(&b, query);
+
+	/* "#!/story/123" is how some single-page sites name an article. */
+	if (curl_url_get(h, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK && frag[0] == '!') {
+		sb_putc(&b, '#');
+		put_normalised(&b, frag, strlen(frag));
+	}
+
+	if (b.oom || !b.s)
+		goto fail;
+	*out = b.s;
+	b.s = NULL;
+fail:
+	free(b.s);
+	free(host);
+	curl_free(port);
+	curl_free(user);
+	curl_free(pass);
+	curl_free(path);
+	curl_free(query);
+	curl_free(frag);
+	curl_url_cleanup(h);
+	return *out ? 0 : -1;
+}
+
+int canon_host(const char *url, char **out)
+{
+	CURLU *h = NULL;
+	const char *scheme;
+	char *host = NULL;
+
+	*out = NULL;
+	if (parse(url, &h, &scheme) < 0)
+		goto fail;
+	if (!(host = get_host(h)))
+		goto fail;
+	/* "www." names the same publisher as the bare domain.  Other labels
+	 * stay: on hosting sites (x.blogspot.com, x.substack.com) each
+	 * subdomain is a different publisher. */
+	if (strncmp(host, "www.", 4) == 0 && host[4])
+		memmove(host, host + 4, strlen(host + 4) + 1);
+	*out = host;
+	host = NULL;
+fail:
+	free(host);
+	curl_url_cleanup(h);
+	return *out ? 0 : -1;
+}

@@ -1,0 +1,38 @@
+/* daemon/canon.h — canonical article URLs (dedup level 2: the same article
+ * in two feeds) and the publisher host used to count distinct sources.
+ * Pure functions over strings; parsing is libcurl's URL API. */
+#ifndef TIDINGS_CANON_H
+#define TIDINGS_CANON_H
+
+#include <stddef.h>
+
+/* The canonical form of an http(s) URL, so that two links to one article
+ * compare equal with strcmp():
+ *   - scheme and host lower-cased, a trailing dot on the host dropped,
+ *     the default port (80/443) dropped, an empty path made "/",
+ *     "." and ".." path segments resolved;
+ *   - the fragment dropped, except a "#!" hash-bang route, which some
+ *     sites use as the article's identity;
+ *   - tracking query parameters removed (see the table in canon.c),
+ *     the remaining parameters kept in their order with their exact bytes,
+ *     empty parameters and a bare trailing "?" removed;
+ *   - percent-encoding made uniform: hex digits upper-case, unreserved
+ *     characters (A-Z a-z 0-9 - . _ ~) decoded, spaces, control bytes,
+ *     non-ASCII bytes and characters a URL cannot hold encoded.  Reserved
+ *     characters are never decoded (%2F stays %2F).
+ * Returns 0 and a malloc'd string in *out (the caller frees it), or -1
+ * with *out = NULL for a URL that is not a valid absolute http(s) URL. */
+int canon_url(const char *url, char **out);
+
+/* The publisher of a URL: its host lower-cased, without a trailing dot,
+ * without a leading "www.", without port.  "https://WWW.Example.com:8080/x"
+ * -> "example.com".  Returns 0 and a malloc'd string in *out, or -1 for
+ * anything canon_url() refuses. */
+int canon_host(const char *url, char **out);
+
+/* Nonzero when `name` (a query parameter name, as written, not decoded) is
+ * a tracking parameter canon_url() removes.  Exposed for the tests and for
+ * `tidings` to explain itself. */
+int canon_is_tracking_param(const char *name, size_t len);
+
+#endif

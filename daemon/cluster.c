@@ -1,0 +1,1196 @@
+/* daemon/cluster.c — the online clusterer behind threads (see cluster.h for
+ * the model).  Owns the vocabulary with document frequencies, the active
+ * threads with their centroids, the inverted index term -> active threads,
+ * and the vectors of the stories in the window. */
+#include "daemon/cluster.h"
+#include "daemon/text.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A term's weight in a story vector or a centroid. */
+struct tw {
+	uint32_t term;
+	float w;
+};
+
+/* Inverted index entry: thread slot and its centroid weight for the term.
+ * The weight lives only here; the thread's centroid table points at it. */
+struct posting {
+	uint32_t slot;
+	float w;
+};
+
+struct vterm {
+	uint32_t name;       /* offset of the stem in vocab arena */
+	uint32_t surf;       /* offset of a surface form, for keywords */
+	uint32_t df;
+	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
+	float cap_yes, cap_no; /* casing evidence: written as a name or not */
+	struct posting *post;  /* owned: active threads holding the term */
+	uint32_t npost, cappost;
+};
+
+/* A story in the window.  Owned by the clusterer (stories map); the thread
+ * lists it among its members. */
+struct story {
+	int64_t id, time;
+	uint32_t slot;   /* thread slot */
+	uint32_t src;    /* source hash, 0 = none */
+	uint32_t n;
+	struct tw v[];   /* sorted by term, L2-normalised */
+};
+
+/* Centroid table entry: key term+1 (0 empty), pos in vocab[term].post. */
+struct cent {
+	uint32_t key, pos;
+};
+
+struct thread {
+	int64_t id;          /* 0: free slot */
+	int64_t first_seen, last_updated, story_count;
+	int64_t title_story;
+	double title_score;
+	double norm2;        /* squared norm of the centroid */
+	struct cent *ct;     /* owned, open addressing */
+	uint32_t ct_n, ct_cap;
+	struct story **mem;  /* owned array (stories owned by the map) */
+	uint32_t nmem, capmem;
+	uint32_t *src;       /* owned set of source hashes, open addressing */
+	uint32_t nsrc, capsrc;
+	int kw_stale;
+	char kw[160];
+};
+
+/* int64 -> pointer/uint map, linear probing with backward-shift delete. */
+struct imap {
+	int64_t *k;
+	void **v;
+	size_t n, mask;
+};
+
+struct clusterer {
+	struct cluster_params p;
+	int64_t next_id, now, next_expiry;
+	int64_t ndocs;                 /* documents counted in df */
+	struct text *text;             /* owned */
+	struct text_tokens toks;       /* owned scratch */
+
+	char *arena;                   /* owned: NUL-terminated strings of terms */
+	size_t arena_len, arena_cap;
+	struct vterm *vocab;           /* owned */
+	uint32_t nvocab, capvocab;
+	uint32_t *vhash;               /* owned: term id + 1, open addressing */
+	size_t vmask;
+
+	struct thread *th;             /* owned: slots */
+	uint32_t nth, thcap, capth;    /* capth: size of the scratch arrays */
+	uint32_t *freeslots;           /* owned */
+	uint32_t nfree, capfree;
+	size_t live_threads;
+
+	struct imap stories;           /* story id -> struct story * (owned) */
+	struct imap threads;           /* thread id -> slot + 1 */
+	struct imap merged;            /* merged thread id -> survivor id */
+
+	/* Scratch for scoring, sized by capth. */
+	float *acc;
+	uint32_t *stamp, cur_stamp;
+	uint32_t *touched;
+	uint32_t ntouched;
+	struct tw *q;                  /* story vector under construction */
+	uint32_t nq, capq;
+};
+
+#define POST_CAP 512   /* longer postings are probed on candidates only */
+#define NCAND 6        /* candidates that get the member cosine */
+
+void cluster_params_default(struct cluster_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->window = 72 * 3600;
+	p->join_threshold = 0.30;
+	p->merge_threshold = 0.60;
+	p->title_weight = 2.0;
+	p->entity_weight = 1.0;
+	p->time_decay = 24.0;
+	p->simhash_distance = 3;
+	p->member_weight = 0.5;
+	p->max_terms = 48;
+	p->max_members = 64;
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static uint32_t fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
+{
+	if (need <= *cap)
+		return 0;
+	uint32_t nc = *cap ? *cap : 4;
+	while (nc < need)
+		nc *= 2;
+	void *np = realloc(*p, (size_t)nc * elem);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+static int imap_init(struct imap *m)
+{
+	m->mask = 63;
+	m->n = 0;
+	m->k = calloc(64, sizeof *m->k);
+	m->v = calloc(64, sizeof *m->v);
+	return m->k && m->v ? 0 : -1;
+}
+
+static void imap_free(struct imap *m)
+{
+	free(m->k);
+	free(m->v);
+}
+
+static size_t imap_find(const struct imap *m, int64_t k)
+{
+	size_t i = mix64((uint64_t)k) & m->mask;
+	while (m->k[i] && m->k[i] != k)
+		i = (i + 1) & m->mask;
+	return i;
+}
+
+static void *imap_get(const struct imap *m, int64_t k)
+{
+	size_t i = imap_find(m, k);
+	return m->k[i] ? m->v[i] : NULL;
+}
+
+static int imap_put(struct imap *m, int64_t k, void *v)
+{
+	if ((m->n + 1) * 2 > m->mask + 1) {
+		struct imap n2 = { calloc((m->mask + 1) * 2, sizeof(int64_t)),
+				   calloc((m->mask + 1) * 2, sizeof(void *)), 0, m->mask * 2 + 1 };
+		if (!n2.k || !n2.v) {
+			imap_free(&n2);
+			return -1;
+		}
+		for (size_t i = 0; i <= m->mask; i++)
+			if (m->k[i]) {
+				size_t j = imap_find(&n2, m->k[i]);
+				n2.k[j] = m->k[i];
+				n2.v[j] = m->v[i];
+				n2.n++;
+			}
+		imap_free(m);
+		*m = n2;
+	}
+	size_t i = imap_find(m, k);
+	if (!m->k[i])
+		m->n++;
+	m->k[i] = k;
+	m->v[i] = v;
+	return 0;
+}
+
+static void imap_del(struct imap *m, int64_t k)
+{
+	size_t i = imap_find(m, k);
+	if (!m->k[i])
+		return;
+	m->n--;
+	/* Backward shift: pull later entries of the run into the hole. */
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & m->mask;
+		if (!m->k[j])
+			break;
+		size_t home = mix64((uint64_t)m->k[j]) & m->mask;
+		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
+			m->k[i] = m->k[j];
+			m->v[i] = m->v[j];
+			i = j;
+		}
+	}
+	m->k[i] = 0;
+	m->v[i] = NULL;
+}
+
+/* ---- vocabulary ------------------------------------------------------- */
+
+static int arena_put(struct clusterer *c, const char *s, size_t n, uint32_t *off)
+{
+	if (c->arena_len + n + 1 > c->arena_cap) {
+		size_t cap = c->arena_cap ? c->arena_cap * 2 : 65536;
+		while (cap < c->arena_len + n + 1)
+			cap *= 2;
+		char *a = realloc(c->arena, cap);
+		if (!a)
+			return -1;
+		c->arena = a;
+		c->arena_cap = cap;
+	}
+	memcpy(c->arena + c->arena_len, s, n);
+	c->arena[c->arena_len + n] = '\0';
+	*off = (uint32_t)c->arena_len;
+	c->arena_len += n + 1;
+	return 0;
+}
+
+/* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
+static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
+{
+	size_t i = fnv(s, n) & c->vmask;
+	while (c->vhash[i]) {
+		const char *t = c->arena + c->vocab[c->vhash[i] - 1].name;
+		if (strncmp(t, s, n) == 0 && t[n] == '\0')
+			return c->vhash[i] - 1;
+		i = (i + 1) & c->vmask;
+	}
+	if (!create)
+		return UINT32_MAX;
+	if ((size_t)(c->nvocab + 1) * 2 > c->vmask + 1) {
+		size_t cap = (c->vmask + 1) * 2;
+		uint32_t *h = calloc(cap, sizeof *h);
+		if (!h)
+			return UINT32_MAX;
+		for (uint32_t t = 0; t < c->nvocab; t++) {
+			const char *nm = c->arena + c->vocab[t].name;
+			size_t j = fnv(nm, strlen(nm)) & (cap - 1);
+			while (h[j])
+				j = (j + 1) & (cap - 1);
+			h[j] = t + 1;
+		}
+		free(c->vhash);
+		c->vhash = h;
+		c->vmask = cap - 1;
+		i = fnv(s, n) & c->vmask;
+		while (c->vhash[i])
+			i = (i + 1) & c->vmask;
+	}
+	if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
+		return UINT32_MAX;
+	struct vterm *v = &c->vocab[c->nvocab];
+	memset(v, 0, sizeof *v);
+	if (arena_put(c, s, n, &v->name) < 0)
+		return UINT32_MAX;
+	v->surf = v->name;
+	c->vhash[i] = ++c->nvocab;
+	return c->nvocab - 1;
+}
+
+static double idf(const struct clusterer *c, uint32_t term)
+{
+	double df = c->vocab[term].df;
+	return log((c->ndocs + 1.0) / (df + 0.5));
+}
+
+/* ---- story vectors ---------------------------------------------------- */
+
+static int cmp_w_desc(const void *a, const void *b)
+{
+	float x = ((const struct tw *)a)->w, y = ((const struct tw *)b)->w;
+	return (x < y) - (x > y);
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tw *)a)->term, y = ((const struct tw *)b)->term;
+	return (x > y) - (x < y);
+}
+
+/* Tokenizes doc into c->q: counts title and text occurrences per term,
+ * records casing evidence and surfaces, and when count_df bumps document
+ * frequencies.  Weights are computed by weigh() after. */
+static int collect(struct clusterer *c, const struct cluster_doc *doc, int count_df)
+{
+	c->nq = 0;
+	for (int field = 0; field < 2; field++) {
+		const char *s = field == 0 ? doc->title : doc->text;
+		if (!s)
+			continue;
+		text_tokens_reset(&c->toks);
+		if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks) < 0)
+			return -1;
+		for (size_t i = 0; i < c->toks.n; i++) {
+			const struct text_token *tk = &c->toks.v[i];
+			uint32_t t = vocab_id(c, c->toks.buf + tk->off, tk->len, 1);
+			if (t == UINT32_MAX)
+				return -1;
+			struct vterm *v = &c->vocab[t];
+			/* Casing evidence only from sentence-cased text, where a capital
+			 * mid-sentence means a name; acronyms and numbers anywhere. */
+			if (tk->flags & (TEXT_ACRONYM | TEXT_NUMBER))
+				v->cap_yes += 1;
+			else if ((tk->flags & TEXT_CASE_OK) && !(tk->flags & TEXT_SENT_START)) {
+				if (tk->flags & TEXT_CAP)
+					v->cap_yes += 1;
+				else
+					v->cap_no += 1;
+			}
+			if (!v->surf_good && tk->src_len < 48) {
+				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
+				if (good || v->surf == v->name) {
+					uint32_t off;
+					if (arena_put(c, s + tk->src_off, tk->src_len, &off) < 0)
+						return -1;
+					c->vocab[t].surf = off;
+					c->vocab[t].surf_good = (uint8_t)good;
+				}
+			}
+			/* Linear scan: stories have tens of distinct terms. */
+			uint32_t j;
+			for (j = 0; j < c->nq && c->q[j].term != t; j++)
+				;
+			if (j == c->nq) {
+				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
+					return -1;
+				c->q[c->nq++] = (struct tw){ t, 0 };
+			}
+			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
+		}
+	}
+	if (count_df) {
+		c->ndocs++;
+		for (uint32_t j = 0; j < c->nq; j++)
+			c->vocab[c->q[j].term].df++;
+	}
+	return 0;
+}
+
+/* Turns counts in c->q into TF-IDF weights with name boost, keeps the
+ * max_terms heaviest, normalises, sorts by term. */
+static void weigh(struct clusterer *c)
+{
+	double norm = 0;
+	for (uint32_t j = 0; j < c->nq; j++) {
+		const struct vterm *v = &c->vocab[c->q[j].term];
+		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
+		double w = log1p(c->q[j].w) * idf(c, c->q[j].term) *
+			   (1.0 + c->p.entity_weight * ent);
+		if (w < 0)
+			w = 0;
+		c->q[j].w = (float)w;
+	}
+	if (c->nq > (uint32_t)c->p.max_terms) {
+		qsort(c->q, c->nq, sizeof *c->q, cmp_w_desc);
+		c->nq = (uint32_t)c->p.max_terms;
+	}
+	for (uint32_t j = 0; j < c->nq; j++)
+		norm += (double)c->q[j].w * c->q[j].w;
+	norm = sqrt(norm);
+	for (uint32_t j = 0; j < c->nq; j++)
+		c->q[j].w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+	qsort(c->q, c->nq, sizeof *c->q, cmp_term);
+}
+
+/* ---- threads ---------------------------------------------------------- */
+
+static struct cent *cent_find(const struct thread *t, uint32_t term)
+{
+	if (!t->ct_cap)
+		return NULL;
+	uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
+	while (t->ct[i].key) {
+		if (t->ct[i].key == term + 1)
+			return &t->ct[i];
+		i = (i + 1) & m;
+	}
+	return NULL;
+}
+
+static double cent_w(const struct clusterer *c, const struct thread *t, uint32_t term)
+{
+	const struct cent *e = cent_find(t, term);
+	return e ? c->vocab[term].post[e->pos].w : 0.0;
+}
+
+static int cent_grow(struct thread *t)
+{
+	uint32_t cap = t->ct_cap ? t->ct_cap * 2 : 32;
+	struct cent *n = calloc(cap, sizeof *n);
+	if (!n)
+		return -1;
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key) {
+			uint32_t j = ((t->ct[i].key - 1) * 2654435761u) & (cap - 1);
+			while (n[j].key)
+				j = (j + 1) & (cap - 1);
+			n[j] = t->ct[i];
+		}
+	free(t->ct);
+	t->ct = n;
+	t->ct_cap = cap;
+	return 0;
+}
+
+/* Adds w to thread slot's centroid weight of term. */
+static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
+{
+	struct thread *t = &c->th[slot];
+	struct cent *e = cent_find(t, term);
+	struct vterm *v = &c->vocab[term];
+	if (!e) {
+		if ((t->ct_n + 1) * 2 > t->ct_cap && cent_grow(t) < 0)
+			return -1;
+		if (grow((void **)&v->post, &v->cappost, sizeof *v->post, v->npost + 1) < 0)
+			return -1;
+		uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
+		while (t->ct[i].key)
+			i = (i + 1) & m;
+		t->ct[i] = (struct cent){ term + 1, v->npost };
+		v->post[v->npost++] = (struct posting){ slot, 0 };
+		t->ct_n++;
+		e = &t->ct[i];
+	}
+	double old = v->post[e->pos].w, nw = old + w;
+	v->post[e->pos].w = (float)nw;
+	t->norm2 += nw * nw - old * old;
+	if (t->norm2 < 0)
+		t->norm2 = 0;
+	return 0;
+}
+
+static double dot_sparse(const struct tw *a, uint32_t na, const struct tw *b, uint32_t nb)
+{
+	double s = 0;
+	uint32_t i = 0, j = 0;
+	while (i < na && j < nb) {
+		if (a[i].term < b[j].term)
+			i++;
+		else if (a[i].term > b[j].term)
+			j++;
+		else
+			s += (double)a[i++].w * b[j++].w;
+	}
+	return s;
+}
+
+static double cos_centroid(const struct clusterer *c, const struct thread *t,
+			   const struct tw *v, uint32_t n)
+{
+	if (t->norm2 <= 0)
+		return 0;
+	double s = 0;
+	for (uint32_t i = 0; i < n; i++)
+		s += v[i].w * cent_w(c, t, v[i].term);
+	return s / sqrt(t->norm2);
+}
+
+static int src_add(struct thread *t, uint32_t h)
+{
+	if (!h)
+		return 0;
+	if ((t->nsrc + 1) * 2 > t->capsrc) {
+		uint32_t cap = t->capsrc ? t->capsrc * 2 : 8;
+		uint32_t *n = calloc(cap, sizeof *n);
+		if (!n)
+			return -1;
+		for (uint32_t i = 0; i < t->capsrc; i++)
+			if (t->src[i]) {
+				uint32_t j = t->src[i] & (cap - 1);
+				while (n[j])
+					j = (j + 1) & (cap - 1);
+				n[j] = t->src[i];
+			}
+		free(t->src);
+		t->src = n;
+		t->capsrc = cap;
+	}
+	uint32_t j = h & (t->capsrc - 1);
+	while (t->src[j] && t->src[j] != h)
+		j = (j + 1) & (t->capsrc - 1);
+	if (!t->src[j]) {
+		t->src[j] = h;
+		t->nsrc++;
+	}
+	return 0;
+}
+
+static int ensure_scratch(struct clusterer *c)
+{
+	if (c->nth <= c->capth)
+		return 0;
+	uint32_t cap = c->capth ? c->capth : 64;
+	while (cap < c->nth)
+		cap *= 2;
+	float *a = realloc(c->acc, cap * sizeof *a);
+	if (!a)
+		return -1;
+	c->acc = a;
+	uint32_t *s = realloc(c->stamp, cap * sizeof *s);
+	if (!s)
+		return -1;
+	c->stamp = s;
+	memset(c->stamp + c->capth, 0, (cap - c->capth) * sizeof *s);
+	uint32_t *t = realloc(c->touched, cap * sizeof *t);
+	if (!t)
+		return -1;
+	c->touched = t;
+	c->capth = cap;
+	return 0;
+}
+
+static uint32_t thread_new(struct clusterer *c, int64_t id)
+{
+	uint32_t slot;
+	if (c->nfree) {
+		slot = c->freeslots[--c->nfree];
+	} else {
+		if (grow((void **)&c->th, &c->thcap, sizeof *c->th, c->nth + 1) < 0)
+			return UINT32_MAX;
+		slot = c->nth++;
+		if (ensure_scratch(c) < 0) {
+			c->nth--;
+			return UINT32_MAX;
+		}
+	}
+	struct thread *t = &c->th[slot];
+	memset(t, 0, sizeof *t);
+	t->id = id;
+	t->kw_stale = 1;
+	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
+		t->id = 0;
+		if (slot == c->nth - 1)
+			c->nth--;
+		else
+			c->freeslots[c->nfree++] = slot; /* room: it was just popped */
+		return UINT32_MAX;
+	}
+	c->live_threads++;
+	return slot;
+}
+
+/* Removes slot's entries from the postings (swap-remove, fixing the moved
+ * entry's back pointer in its own thread). */
+static void thread_unindex(struct clusterer *c, uint32_t slot)
+{
+	struct thread *t = &c->th[slot];
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		uint32_t term = t->ct[i].key - 1, pos = t->ct[i].pos;
+		struct vterm *v = &c->vocab[term];
+		uint32_t last = --v->npost;
+		if (pos != last) {
+			v->post[pos] = v->post[last];
+			struct cent *e = cent_find(&c->th[v->post[pos].slot], term);
+			e->pos = pos;
+		}
+	}
+}
+
+/* Frees a thread slot; its stories too when drop_stories. */
+static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
+{
+	struct thread *t = &c->th[slot];
+	thread_unindex(c, slot);
+	if (drop_stories)
+		for (uint32_t i = 0; i < t->nmem; i++) {
+			imap_del(&c->stories, t->mem[i]->id);
+			free(t->mem[i]);
+		}
+	imap_del(&c->threads, t->id);
+	free(t->ct);
+	free(t->mem);
+	free(t->src);
+	memset(t, 0, sizeof *t);
+	uint32_t cap = c->capfree;
+	if (grow((void **)&c->freeslots, &cap, sizeof *c->freeslots, c->nfree + 1) == 0) {
+		c->capfree = cap;
+		c->freeslots[c->nfree++] = slot;
+	}
+	c->live_threads--;
+}
+
+static void expire(struct clusterer *c)
+{
+	int64_t horizon = c->now - c->p.window;
+	for (uint32_t s = 0; s < c->nth; s++)
+		if (c->th[s].id && c->th[s].last_updated < horizon)
+			thread_drop(c, s, 1);
+	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
+}
+
+static void advance(struct clusterer *c, int64_t time)
+{
+	if (time > c->now)
+		c->now = time;
+	if (c->now >= c->next_expiry)
+		expire(c);
+}
+
+static void keywords(struct clusterer *c, struct thread *t)
+{
+	struct tw best[5];
+	int nb = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		uint32_t term = t->ct[i].key - 1;
+		float w = c->vocab[term].post[t->ct[i].pos].w;
+		if (nb < 5 || w > best[nb - 1].w) {
+			int j = nb < 5 ? nb++ : 4;
+			while (j > 0 && best[j - 1].w < w) {
+				best[j] = best[j - 1];
+				j--;
+			}
+			best[j] = (struct tw){ term, w };
+		}
+	}
+	size_t len = 0;
+	t->kw[0] = '\0';
+	for (int i = 0; i < nb; i++) {
+		const char *s = c->arena + c->vocab[best[i].term].surf;
+		size_t n = strlen(s);
+		if (len + n + 3 >= sizeof t->kw)
+			break;
+		if (i) {
+			memcpy(t->kw + len, ", ", 2);
+			len += 2;
+		}
+		memcpy(t->kw + len, s, n);
+		len += n;
+		t->kw[len] = '\0';
+	}
+	t->kw_stale = 0;
+}
+
+static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
+{
+	struct thread *t = &c->th[slot];
+	/* Keywords settle quickly; refresh while small, then now and then. */
+	if (t->kw_stale || t->story_count <= 16 || (t->story_count & 15) == 0)
+		keywords(c, t);
+	out->thread_id = t->id;
+	out->story_count = t->story_count;
+	out->source_count = t->nsrc;
+	out->title_story_id = t->title_story;
+	out->first_seen = t->first_seen;
+	out->last_updated = t->last_updated;
+	memcpy(out->keywords, t->kw, sizeof out->keywords);
+}
+
+/* Adds story s (vector in s->v) to thread slot. */
+static int thread_join(struct clusterer *c, uint32_t slot, struct story *s)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0)
+			return -1;
+	struct thread *t = &c->th[slot];
+	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
+		return -1;
+	t->mem[t->nmem++] = s;
+	s->slot = slot;
+	if (src_add(t, s->src) < 0)
+		return -1;
+	if (!t->story_count || s->time < t->first_seen)
+		t->first_seen = s->time;
+	if (!t->story_count || s->time > t->last_updated)
+		t->last_updated = s->time;
+	t->story_count++;
+	/* Title: the member closest to the centroid; compare the newcomer with
+	 * the current title under the updated centroid. */
+	double sc = cos_centroid(c, t, s->v, s->n);
+	struct story *cur = t->title_story ? imap_get(&c->stories, t->title_story) : NULL;
+	if (cur && cur->slot == slot)
+		t->title_score = cos_centroid(c, t, cur->v, cur->n);
+	if (!cur || cur->slot != slot || sc > t->title_score) {
+		t->title_story = s->id;
+		t->title_score = sc;
+	}
+	return 0;
+}
+
+static struct story *story_make(struct clusterer *c, const struct cluster_doc *doc)
+{
+	struct story *s = malloc(sizeof *s + c->nq * sizeof s->v[0]);
+	if (!s)
+		return NULL;
+	s->id = doc->story_id;
+	s->time = doc->time;
+	s->slot = UINT32_MAX;
+	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
+	s->n = c->nq;
+	memcpy(s->v, c->q, c->nq * sizeof s->v[0]);
+	return s;
+}
+
+/* Time damping factor between a story and a thread. */
+static double damp(const struct clusterer *c, const struct thread *t, int64_t time)
+{
+	if (c->p.time_decay <= 0)
+		return 1;
+	int64_t dt = 0;
+	if (time > t->last_updated)
+		dt = time - t->last_updated;
+	else if (time < t->first_seen)
+		dt = t->first_seen - time;
+	return exp2(-(double)dt / (c->p.time_decay * 3600.0));
+}
+
+static double member_cos(const struct clusterer *c, const struct thread *t,
+			 const struct tw *v, uint32_t n)
+{
+	double best = 0;
+	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		double d = dot_sparse(v, n, t->mem[i]->v, t->mem[i]->n);
+		if (d > best)
+			best = d;
+	}
+	return best;
+}
+
+struct cand {
+	uint32_t slot;
+	double cen, score;
+};
+
+/* Scores c->q against the active threads sharing terms; fills the best
+ * NCAND candidates by final score, returns how many.  skip: a slot to leave
+ * out (UINT32_MAX for none). */
+static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *cands)
+{
+	uint32_t deferred[256], nd = 0;
+	if (++c->cur_stamp == 0) {
+		memset(c->stamp, 0, c->capth * sizeof *c->stamp);
+		c->cur_stamp = 1;
+	}
+	c->ntouched = 0;
+	for (uint32_t i = 0; i < c->nq; i++) {
+		const struct vterm *v = &c->vocab[c->q[i].term];
+		if (v->npost > POST_CAP) {
+			if (nd < 256)
+				deferred[nd++] = i;
+			continue;
+		}
+		float qw = c->q[i].w;
+		for (uint32_t j = 0; j < v->npost; j++) {
+			uint32_t s = v->post[j].slot;
+			if (c->stamp[s] != c->cur_stamp) {
+				c->stamp[s] = c->cur_stamp;
+				c->acc[s] = 0;
+				c->touched[c->ntouched++] = s;
+			}
+			c->acc[s] += qw * v->post[j].w;
+		}
+	}
+	/* Centroid cosine (with deferred common terms) and damping; keep the
+	 * top by that, then refine with the best member. */
+	int nc = 0;
+	struct cand pre[NCAND * 2];
+	int npre = 0;
+	for (uint32_t k = 0; k < c->ntouched; k++) {
+		uint32_t s = c->touched[k];
+		if (s == skip)
+			continue;
+		const struct thread *t = &c->th[s];
+		double d = c->acc[s];
+		for (uint32_t i = 0; i < nd; i++)
+			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
+		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
+		double sc = cen * damp(c, t, time);
+		if (npre < NCAND * 2 || sc > pre[npre - 1].score) {
+			int j = npre < NCAND * 2 ? npre++ : NCAND * 2 - 1;
+			while (j > 0 && pre[j - 1].score < sc) {
+				pre[j] = pre[j - 1];
+				j--;
+			}
+			pre[j] = (struct cand){ s, cen, sc };
+		}
+	}
+	for (int i = 0; i < npre; i++) {
+		const struct thread *t = &c->th[pre[i].slot];
+		double m = member_cos(c, t, c->q, c->nq);
+		double sc = pre[i].cen;
+		if (m > sc)
+			sc += c->p.member_weight * (m - sc);
+		sc *= damp(c, t, time);
+		struct cand cd = { pre[i].slot, pre[i].cen, sc };
+		if (nc < NCAND || sc > cands[nc - 1].score) {
+			int j = nc < NCAND ? nc++ : NCAND - 1;
+			while (j > 0 && cands[j - 1].score < sc) {
+				cands[j] = cands[j - 1];
+				j--;
+			}
+			cands[j] = cd;
+		}
+	}
+	return nc;
+}
+
+static double cent_cos(const struct clusterer *c, const struct thread *a, const struct thread *b)
+{
+	if (a->ct_n > b->ct_n) {
+		const struct thread *x = a;
+		a = b;
+		b = x;
+	}
+	if (a->norm2 <= 0 || b->norm2 <= 0)
+		return 0;
+	double s = 0;
+	for (uint32_t i = 0; i < a->ct_cap; i++) {
+		if (!a->ct[i].key)
+			continue;
+		uint32_t term = a->ct[i].key - 1;
+		s += c->vocab[term].post[a->ct[i].pos].w * cent_w(c, b, term);
+	}
+	return s / sqrt(a->norm2 * b->norm2);
+}
+
+/* Moves everything of slot `from` into slot `to`, frees `from`. */
+static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
+{
+	struct thread *f = &c->th[from];
+	for (uint32_t i = 0; i < f->ct_cap; i++) {
+		if (!f->ct[i].key)
+			continue;
+		uint32_t term = f->ct[i].key - 1;
+		if (cent_add(c, to, term, c->vocab[term].post[f->ct[i].pos].w) < 0)
+			return -1;
+	}
+	f = &c->th[from];
+	struct thread *t = &c->th[to];
+	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + f->nmem) < 0)
+		return -1;
+	/* Keep members in time order so "recent members" stays meaningful. */
+	for (uint32_t i = 0; i < f->nmem; i++) {
+		struct story *s = f->mem[i];
+		uint32_t j = t->nmem++;
+		while (j > 0 && t->mem[j - 1]->time > s->time) {
+			t->mem[j] = t->mem[j - 1];
+			j--;
+		}
+		t->mem[j] = s;
+		s->slot = to;
+	}
+	for (uint32_t i = 0; i < f->capsrc; i++)
+		if (f->src[i] && src_add(t, f->src[i]) < 0)
+			return -1;
+	if (f->first_seen < t->first_seen)
+		t->first_seen = f->first_seen;
+	if (f->last_updated > t->last_updated)
+		t->last_updated = f->last_updated;
+	t->story_count += f->story_count;
+	struct story *a = imap_get(&c->stories, t->title_story);
+	struct story *b = imap_get(&c->stories, f->title_story);
+	double sa = a ? cos_centroid(c, t, a->v, a->n) : -1;
+	double sb = b ? cos_centroid(c, t, b->v, b->n) : -1;
+	if (sb > sa) {
+		t->title_story = f->title_story;
+		t->title_score = sb;
+	} else {
+		t->title_score = sa;
+	}
+	t->kw_stale = 1;
+	int64_t fid = f->id;
+	f->nmem = 0;
+	thread_drop(c, from, 0);
+	return imap_put(&c->merged, fid, (void *)(intptr_t)t->id);
+}
+
+static uint32_t slot_of(const struct clusterer *c, int64_t id)
+{
+	void *v = imap_get(&c->threads, id);
+	return v ? (uint32_t)((uintptr_t)v - 1) : UINT32_MAX;
+}
+
+int64_t cluster_resolve(const struct clusterer *c, int64_t id)
+{
+	for (int hops = 0; id && hops < 64; hops++) {
+		if (slot_of(c, id) != UINT32_MAX)
+			return id;
+		id = (int64_t)(intptr_t)imap_get(&c->merged, id);
+	}
+	return 0;
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_thread_id)
+{
+	struct clusterer *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	if (p)
+		c->p = *p;
+	else
+		cluster_params_default(&c->p);
+	if (c->p.max_terms < 1)
+		c->p.max_terms = 48;
+	if (c->p.max_members < 1)
+		c->p.max_members = 1;
+	if (c->p.window <= 0)
+		c->p.window = 72 * 3600;
+	c->next_id = next_thread_id > 0 ? next_thread_id : 1;
+	c->now = INT64_MIN / 2;
+	c->next_expiry = INT64_MIN / 2;
+	c->text = text_new();
+	c->vmask = 1023;
+	c->vhash = calloc(1024, sizeof *c->vhash);
+	if (!c->text || !c->vhash || imap_init(&c->stories) < 0 ||
+	    imap_init(&c->threads) < 0 || imap_init(&c->merged) < 0)
+		goto fail;
+	return c;
+fail:
+	cluster_free(c);
+	return NULL;
+}
+
+void cluster_free(struct clusterer *c)
+{
+	if (!c)
+		return;
+	for (uint32_t s = 0; s < c->nth; s++) {
+		struct thread *t = &c->th[s];
+		if (!t->id)
+			continue;
+		for (uint32_t i = 0; i < t->nmem; i++)
+			free(t->mem[i]);
+		free(t->ct);
+		free(t->mem);
+		free(t->src);
+	}
+	for (uint32_t i = 0; i < c->nvocab; i++)
+		free(c->vocab[i].post);
+	free(c->th);
+	free(c->freeslots);
+	free(c->vocab);
+	free(c->vhash);
+	free(c->arena);
+	imap_free(&c->stories);
+	imap_free(&c->threads);
+	imap_free(&c->merged);
+	free(c->acc);
+	free(c->stamp);
+	free(c->touched);
+	free(c->q);
+	text_tokens_free(&c->toks);
+	text_free(c->text);
+	free(c);
+}
+
+/* Assigns the story in c->q (already weighed) to a thread. */
+static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t skip,
+		  struct cluster_result *out)
+{
+	struct cand cands[NCAND];
+	int nc = 0;
+	uint32_t slot = UINT32_MAX;
+	if (doc->copy_of_thread) {
+		int64_t id = cluster_resolve(c, doc->copy_of_thread);
+		if (id)
+			slot = slot_of(c, id);
+		else if ((slot = thread_new(c, doc->copy_of_thread)) == UINT32_MAX)
+			return -1; /* revive a thread gone from memory */
+		else
+			out->is_new = 0;
+		if (doc->copy_of_thread >= c->next_id)
+			c->next_id = doc->copy_of_thread + 1;
+	} else {
+		nc = score(c, doc->time, skip, cands);
+		if (nc > 0 && cands[0].score >= c->p.join_threshold) {
+			slot = cands[0].slot;
+		} else {
+			slot = thread_new(c, c->next_id);
+			if (slot == UINT32_MAX)
+				return -1;
+			c->next_id++;
+			out->is_new = 1;
+		}
+	}
+	struct story *s = story_make(c, doc);
+	if (!s)
+		return -1;
+	if (imap_put(&c->stories, s->id, s) < 0) {
+		free(s);
+		return -1;
+	}
+	if (thread_join(c, slot, s) < 0)
+		return -1;
+	/* Merge: a candidate whose centroid now sits close to ours. */
+	for (int i = 0; i < nc && out->nmerged < CLUSTER_MAX_MERGES; i++) {
+		uint32_t o = cands[i].slot;
+		if (o == slot || !c->th[o].id)
+			continue;
+		if (cent_cos(c, &c->th[slot], &c->th[o]) * damp(c, &c->th[o], doc->time) <
+		    c->p.merge_threshold)
+			continue;
+		/* Survivor: the bigger thread, on a tie the older id. */
+		uint32_t win = slot, lose = o;
+		if (c->th[o].story_count > c->th[slot].story_count ||
+		    (c->th[o].story_count == c->th[slot].story_count && c->th[o].id < c->th[slot].id)) {
+			win = o;
+			lose = slot;
+		}
+		int64_t lose_id = c->th[lose].id;
+		if (thread_merge(c, win, lose) < 0)
+			return -1;
+		out->merged[out->nmerged++] = lose_id;
+		slot = win;
+		out->is_new = 0;
+	}
+	fill(c, slot, out);
+	return 0;
+}
+
+int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
+{
+	memset(out, 0, sizeof *out);
+	if (doc->story_id <= 0)
+		return -1;
+	if (imap_get(&c->stories, doc->story_id))
+		return -2;
+	advance(c, doc->time);
+	if (collect(c, doc, 1) < 0)
+		return -1;
+	weigh(c);
+	return assign(c, doc, UINT32_MAX, out);
+}
+
+/* Takes story s out of its thread (centroid and members). */
+static void story_detach(struct clusterer *c, struct story *s)
+{
+	struct thread *t = &c->th[s->slot];
+	for (uint32_t i = 0; i < s->n; i++)
+		cent_add(c, s->slot, s->v[i].term, -s->v[i].w); /* entry exists: no alloc */
+	for (uint32_t i = 0; i < t->nmem; i++)
+		if (t->mem[i] == s) {
+			memmove(&t->mem[i], &t->mem[i + 1], (t->nmem - i - 1) * sizeof *t->mem);
+			t->nmem--;
+			break;
+		}
+	t->story_count--;
+	if (t->title_story == s->id)
+		t->title_story = t->nmem ? t->mem[t->nmem - 1]->id : 0;
+	t->kw_stale = 1;
+}
+
+int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
+{
+	struct story *s = imap_get(&c->stories, doc->story_id);
+	if (!s)
+		return cluster_add(c, doc, out);
+	memset(out, 0, sizeof *out);
+	advance(c, doc->time);
+	if (collect(c, doc, 0) < 0)
+		return -1;
+	weigh(c);
+	uint32_t slot = s->slot;
+	story_detach(c, s);
+	imap_del(&c->stories, s->id);
+	struct thread *t = &c->th[slot];
+	/* Stays if the new text still belongs with the rest of the thread (an
+	 * only story always does: nothing to compare with). */
+	double keep = 1;
+	if (t->nmem > 0) {
+		double cen = cos_centroid(c, t, c->q, c->nq);
+		double m = member_cos(c, t, c->q, c->nq);
+		keep = cen > m ? cen : cen + c->p.member_weight * (m - cen);
+	}
+	free(s);
+	int64_t old_id = t->id;
+	int rc;
+	if (keep >= c->p.join_threshold || doc->copy_of_thread) {
+		struct cluster_doc d = *doc;
+		if (!d.copy_of_thread)
+			d.copy_of_thread = old_id;
+		rc = assign(c, &d, UINT32_MAX, out);
+	} else {
+		rc = assign(c, doc, slot, out);
+	}
+	if (rc == 0 && out->thread_id != old_id)
+		out->left_thread = cluster_resolve(c, old_id);
+	return rc;
+}
+
+int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id)
+{
+	if (doc->story_id <= 0 || thread_id <= 0)
+		return -1;
+	if (imap_get(&c->stories, doc->story_id))
+		return 0;
+	advance(c, doc->time);
+	if (collect(c, doc, 0) < 0)
+		return -1;
+	weigh(c);
+	uint32_t slot = slot_of(c, thread_id);
+	if (slot == UINT32_MAX && (slot = thread_new(c, thread_id)) == UINT32_MAX)
+		return -1;
+	if (thread_id >= c->next_id)
+		c->next_id = thread_id + 1;
+	struct story *s = story_make(c, doc);
+	if (!s)
+		return -1;
+	if (imap_put(&c->stories, s->id, s) < 0) {
+		free(s);
+		return -1;
+	}
+	return thread_join(c, slot, s);
+}
+
+int64_t cluster_df_total(const struct clusterer *c)
+{
+	return c->ndocs;
+}
+
+void cluster_df_set_total(struct clusterer *c, int64_t ndocs)
+{
+	c->ndocs = ndocs > 0 ? ndocs : 0;
+}
+
+int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
+{
+	uint32_t t = vocab_id(c, term, strlen(term), 1);
+	if (t == UINT32_MAX)
+		return -1;
+	c->vocab[t].df = df > 0 ? (uint32_t)(df > UINT32_MAX ? UINT32_MAX : df) : 0;
+	return 0;
+}
+
+void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
+			int (*fn)(void *arg, const char *term, int64_t df), void *arg)
+{
+	for (uint32_t t = 0; t < c->nvocab; t++)
+		if (c->vocab[t].df >= min_df && fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
+			return;
+}
+
+void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->active_threads = c->live_threads;
+	st->window_stories = c->stories.n;
+	st->terms = c->nvocab;
+	size_t m = sizeof *c + c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
+		   (c->vmask + 1) * sizeof *c->vhash + (size_t)c->thcap * sizeof *c->th + (size_t)c->capth * 12 +
+		   (c->stories.mask + 1) * 16 + (c->threads.mask + 1) * 16 +
+		   (c->merged.mask + 1) * 16;
+	for (uint32_t i = 0; i < c->nvocab; i++)
+		m += c->vocab[i].cappost * sizeof(struct posting);
+	for (uint32_t s = 0; s < c->nth; s++) {
+		const struct thread *t = &c->th[s];
+		m += t->ct_cap * sizeof *t->ct + t->capmem * sizeof *t->mem + t->capsrc * 4;
+		for (uint32_t i = 0; i < t->nmem; i++)
+			m += sizeof(struct story) + t->mem[i]->n * sizeof(struct tw);
+	}
+	st->memory_bytes = m;
+}

@@ -1,0 +1,126 @@
+/* daemon/cluster.h — online clustering of stories into threads (events).
+ * Pure and in-memory: the ingest pipeline feeds stories in the order it
+ * stores them and persists what comes back; no SQL, no I/O, no globals.
+ *
+ * Model.  A story is a TF-IDF vector of stemmed title and lead terms
+ * (daemon/text.h), title terms and likely names (acronyms, numbers, words
+ * seen capitalised mid-sentence) weighted up, document frequencies learned
+ * as stories arrive.  A thread keeps the sum of its stories' vectors
+ * (centroid) and its recent members.  A new story is scored against the
+ * threads that share a term with it and were active in the window (an
+ * inverted index term -> active threads): a blend of the cosine to the
+ * centroid and the best cosine to one member, damped by the time since the
+ * thread was last updated.  It joins the best thread above join_threshold,
+ * else opens a thread.  After a join, a thread whose centroid has come close
+ * to another's (merge_threshold) absorbs it; the loser's id is reported so the
+ * store can set threads.merged_into.  Time is the story's own time, never the
+ * wall clock, so replays cluster as they would have live.
+ *
+ * Cost of cluster_add: proportional to the active threads sharing terms with
+ * the story (very common terms are only probed on candidates), never to the
+ * number of stories stored.  Threads idle for longer than the window are
+ * dropped from memory as time advances.
+ */
+#ifndef TIDINGS_CLUSTER_H
+#define TIDINGS_CLUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Tunables; 1:1 with the [threads] keys of config/config.h. */
+struct cluster_params {
+	int64_t window;          /* cluster_window, s: threads idle longer leave memory */
+	double join_threshold;   /* join_threshold: min score to join a thread */
+	double merge_threshold;  /* merge_threshold: centroid cosine to merge two threads */
+	double title_weight;     /* title_weight: title term counts this many lead terms */
+	double entity_weight;    /* entity_weight: extra weight of a certain name/acronym/number */
+	double time_decay;       /* time_decay, hours: score halves per this idle time; 0 = off */
+	int simhash_distance;    /* simhash_distance: not used here (dedup owns it) */
+	/* Internal knobs, not config keys (defaults are what was measured). */
+	double member_weight;    /* share of the best-member cosine in the score */
+	int max_terms;           /* terms kept per story vector (highest weights) */
+	int max_members;         /* recent members kept per thread for member cosine */
+};
+
+void cluster_params_default(struct cluster_params *p);
+
+/* One story as the pipeline knows it.  Strings are borrowed for the call. */
+struct cluster_doc {
+	int64_t story_id;
+	int64_t time;            /* Unix s: published, or first seen if missing/future */
+	const char *title;       /* may be NULL */
+	const char *text;        /* plain-text lead or summary; may be NULL */
+	const char *lang;        /* BCP 47 or NULL (then: no stemming) */
+	const char *source;      /* publisher host, for source_count; may be NULL */
+	int64_t copy_of_thread;  /* thread of the story this near-duplicates, or 0 */
+};
+
+#define CLUSTER_MAX_MERGES 4
+
+/* What changed; owned by the caller, filled by cluster_add/_update. */
+struct cluster_result {
+	int64_t thread_id;       /* the story's thread (after any merge) */
+	int is_new;              /* thread created by this story */
+	int nmerged;             /* threads absorbed into thread_id by this call */
+	int64_t merged[CLUSTER_MAX_MERGES]; /* their ids: set merged_into = thread_id,
+	                                      move their stories */
+	/* Display data of thread_id, to write to the threads row. */
+	int64_t story_count;     /* stories seen in this thread (window + restore) */
+	int64_t source_count;    /* distinct sources among them */
+	int64_t title_story_id;  /* story whose headline is most central */
+	int64_t first_seen;      /* min story time */
+	int64_t last_updated;    /* max story time */
+	char keywords[160];      /* top terms, ", "-separated, as written */
+	int64_t left_thread;     /* cluster_update only: the thread the story
+	                            left (recount its row), else 0 */
+};
+
+struct clusterer; /* opaque; owned by the caller (cluster_new/cluster_free) */
+
+/* next_thread_id: the first id to hand out (store: max(threads.id) + 1). */
+struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_thread_id);
+void cluster_free(struct clusterer *c);
+
+/* Assigns a new story to a thread.  Updates document frequencies first (the
+ * story counts in its own IDF).  A doc with copy_of_thread joins that thread
+ * (or the thread it was merged into) without scoring.  Returns 0, -1 on
+ * allocation failure, -2 on a story id already known (use cluster_update). */
+int cluster_add(struct clusterer *c, const struct cluster_doc *doc,
+		struct cluster_result *out);
+
+/* A known story's title or text changed.  It keeps its thread unless its new
+ * vector no longer scores join_threshold against that thread (without it),
+ * in which case it is reassigned like a new story (out->thread_id differs
+ * from the old one; the old thread may then hold 0 stories).  An unknown
+ * story (outside the window) is added.  Same returns as cluster_add. */
+int cluster_update(struct clusterer *c, const struct cluster_doc *doc,
+		   struct cluster_result *out);
+
+/* Start-up: replays a stored story (oldest first, the window's stories)
+ * into thread_id without scoring or merging and without touching document
+ * frequencies (reload them first with cluster_df_set).  Also raises the
+ * next thread id above thread_id.  Returns 0 or -1. */
+int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id);
+
+/* Document frequencies, to persist (e.g. table term_df(term TEXT PRIMARY KEY,
+ * df INTEGER) plus the total in a meta row) and reload at start-up before
+ * cluster_restore.  Terms are stems as produced by text.h. */
+int64_t cluster_df_total(const struct clusterer *c);
+void cluster_df_set_total(struct clusterer *c, int64_t ndocs);
+int cluster_df_set(struct clusterer *c, const char *term, int64_t df);
+/* Calls fn for every term with df >= min_df; stops early when fn returns nonzero. */
+void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
+			int (*fn)(void *arg, const char *term, int64_t df), void *arg);
+
+/* Statistics for benchmarks and logs. */
+struct cluster_stats {
+	size_t active_threads, window_stories, terms;
+	size_t memory_bytes; /* heap held by the clusterer, approximately */
+};
+void cluster_stats(const struct clusterer *c, struct cluster_stats *st);
+
+/* The live thread a (possibly merged) thread id resolves to; 0 when it is
+ * not in memory. */
+int64_t cluster_resolve(const struct clusterer *c, int64_t thread_id);
+
+#endif

@@ -1,0 +1,248 @@
+/* daemon/cmd_threads.c — `tidings threads` (threads by activity) and
+ * `tidings thread ID` (one thread's stories). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "daemon/cli.h"
+#include "daemon/json.h"
+#include "daemon/store.h"
+
+struct out {
+	struct json j;
+	int json;
+	int width;
+	int64_t now;
+	int found;
+	int64_t resolved;      /* thread: the live thread the id leads to */
+};
+
+static void kv_opt(struct json *j, const char *k, int64_t v)
+{
+	json_key(j, k);
+	v ? json_int(j, v) : json_null(j);
+}
+
+static void thread_json(struct json *j, const struct store_thread_row *r)
+{
+	json_kv_int(j, "id", r->id);
+	json_kv_str(j, "title", r->title);
+	json_kv_str(j, "keywords", r->keywords);
+	json_kv_int(j, "first_seen", r->first_seen);
+	json_kv_int(j, "last_updated", r->last_updated);
+	json_kv_int(j, "story_count", r->story_count);
+	json_kv_int(j, "source_count", r->source_count);
+	json_key(j, "sources");
+	json_arr_begin(j);
+	if (r->sources) {
+		const char *p = r->sources;
+		while (*p) {
+			size_t n = strcspn(p, " ");
+			json_strn(j, p, n);
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	json_arr_end(j);
+}
+
+static int print_thread(const struct store_thread_row *r, void *p)
+{
+	struct out *o = p;
+	char when[32];
+
+	o->found++;
+	if (o->json) {
+		json_obj_begin(&o->j);
+		thread_json(&o->j, r);
+		json_obj_end(&o->j);
+		return 0;
+	}
+	cli_reltime(when, sizeof when, r->last_updated, o->now);
+	printf("%6lld %-12s %4lld %4lld  ", (long long)r->id, when,
+	       (long long)r->source_count, (long long)r->story_count);
+	cli_cell(stdout, r->title, o->width - 33, 0);
+	putchar('\n');
+	return 0;
+}
+
+static int parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (!*s || *end || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cmd_threads(struct cli *cli, int argc, char **argv)
+{
+	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
+	struct store *st;
+	int64_t since = 0, limit = 50, min_sources = 1;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (cli_flag(argv[i], "--json")) {
+			o.json = 1;
+		} else if (cli_flag(argv[i], "--since") && i + 1 < argc) {
+			int64_t d = config_parse_duration(argv[++i]);
+			if (d < 0) {
+				fprintf(stderr, "%s: threads: --since takes a duration like 24h, not '%s'\n",
+				        cli->prog, argv[i]);
+				return 1;
+			}
+			since = o.now - d;
+		} else if (cli_flag(argv[i], "--min-sources") && i + 1 < argc) {
+			if (parse_i64(argv[++i], &min_sources) < 0) {
+				fprintf(stderr, "%s: threads: --min-sources takes a number, not '%s'\n",
+				        cli->prog, argv[i]);
+				return 1;
+			}
+		} else if (cli_flag(argv[i], "--limit") && i + 1 < argc) {
+			if (parse_i64(argv[++i], &limit) < 0) {
+				fprintf(stderr, "%s: threads: --limit takes a number, not '%s'\n",
+				        cli->prog, argv[i]);
+				return 1;
+			}
+		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
+			printf("usage: %s [-d DB] threads [--since DURATION] [--min-sources N]\n"
+			       "                [--limit N] [--json]\n"
+			       "Lists threads (one real-world event each) by latest activity, with\n"
+			       "their number of sources (publishers) and stories.  --since 24h shows\n"
+			       "those updated in the last 24 hours (by story time); --limit 0: all.\n",
+			       cli->prog);
+			return 0;
+		} else {
+			fprintf(stderr, "%s: threads: unknown argument '%s'\n", cli->prog, argv[i]);
+			return 1;
+		}
+	}
+	if (cli_open_db(cli, &st) < 0)
+		return 1;
+	if (o.json) {
+		json_init(&o.j, stdout, 1);
+		json_arr_begin(&o.j);
+	} else {
+		printf("%6s %-12s %4s %4s  %s\n", "ID", "UPDATED", "SRC", "STO", "TITLE");
+	}
+	rc = store_list_threads(st, since, (int)min_sources, limit, print_thread, &o);
+	if (o.json) {
+		json_arr_end(&o.j);
+		json_end(&o.j);
+	}
+	if (rc < 0)
+		fprintf(stderr, "%s: threads: %s\n", cli->prog, store_errmsg(st));
+	store_close(st);
+	return rc < 0 ? 1 : 0;
+}
+
+static int print_thread_head(const struct store_thread_row *r, void *p)
+{
+	struct out *o = p;
+
+	o->found = 1;
+	o->resolved = r->id;
+	if (o->json) {
+		thread_json(&o->j, r);
+		return 0;
+	}
+	printf("Thread %lld: %s\n", (long long)r->id, r->title ? r->title : "(untitled)");
+	printf("%lld stories from %lld sources", (long long)r->story_count,
+	       (long long)r->source_count);
+	if (r->keywords)
+		printf("; %s", r->keywords);
+	printf("\n\n");
+	return 0;
+}
+
+static int print_member(const struct store_story_row *r, void *p)
+{
+	struct out *o = p;
+	char when[32];
+
+	if (o->json) {
+		struct json *j = &o->j;
+		json_obj_begin(j);
+		json_kv_int(j, "id", r->id);
+		json_kv_str(j, "title", r->title);
+		json_kv_str(j, "link", r->link);
+		json_kv_str(j, "source", r->host);
+		json_kv_str(j, "feed", r->feed_title);
+		kv_opt(j, "published", r->published);
+		json_kv_int(j, "first_seen", r->first_seen);
+		kv_opt(j, "duplicate_of", r->duplicate_of);
+		json_obj_end(j);
+		return 0;
+	}
+	cli_reltime(when, sizeof when, r->published ? r->published : r->first_seen, o->now);
+	printf("%6lld %-12s ", (long long)r->id, when);
+	cli_cell(stdout, r->host ? r->host : r->feed_title, 22, 1);
+	printf(" %s ", r->duplicate_of ? "=" : " ");
+	cli_cell(stdout, r->title, o->width - 6 - 14 - 22 - 4, 0);
+	putchar('\n');
+	return 0;
+}
+
+int cmd_thread(struct cli *cli, int argc, char **argv)
+{
+	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
+	struct store *st;
+	int64_t id = -1;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (cli_flag(argv[i], "--json")) {
+			o.json = 1;
+		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
+			printf("usage: %s [-d DB] thread ID [--json]\n"
+			       "Shows one thread and its stories, oldest first, with their\n"
+			       "publisher and time; '=' marks a copy of an earlier story\n"
+			       "(syndicated text).  A merged thread's id shows its survivor.\n",
+			       cli->prog);
+			return 0;
+		} else if (id < 0 && parse_i64(argv[i], &id) == 0) {
+			;
+		} else {
+			fprintf(stderr, "%s: thread: unknown argument '%s'\n", cli->prog, argv[i]);
+			return 1;
+		}
+	}
+	if (id < 0) {
+		fprintf(stderr, "%s: thread: which thread? usage: %s thread ID\n", cli->prog, cli->prog);
+		return 1;
+	}
+	if (cli_open_db(cli, &st) < 0)
+		return 1;
+	if (o.json) {
+		json_init(&o.j, stdout, 1);
+		json_obj_begin(&o.j);
+	}
+	rc = store_get_thread(st, id, print_thread_head, &o);
+	if (rc == 0 && !o.found) {
+		fprintf(stderr, "%s: thread: no thread %lld\n", cli->prog, (long long)id);
+		store_close(st);
+		return 1;
+	}
+	if (o.json) {
+		json_key(&o.j, "stories");
+		json_arr_begin(&o.j);
+	}
+	/* The head row followed any merge; list the survivor's stories. */
+	if (rc == 0)
+		rc = store_thread_stories(st, o.resolved, print_member, &o);
+	if (o.json) {
+		json_arr_end(&o.j);
+		json_obj_end(&o.j);
+		json_end(&o.j);
+	}
+	if (rc < 0)
+		fprintf(stderr, "%s: thread: %s\n", cli->prog, store_errmsg(st));
+	store_close(st);
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,117 @@
+/* daemon/simhash.h — dedup level 3 (the same text from different
+ * publishers): 64-bit SimHash fingerprints of normalised text (Charikar
+ * 2002; Manku, Jain, Das Sarma 2007), the rule for which texts are
+ * distinctive enough to count, and a near-duplicate index over a time
+ * window whose lookup cost does not grow with the database. */
+#ifndef TIDINGS_SIMHASH_H
+#define TIDINGS_SIMHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A story's fingerprint is a pair of 64-bit SimHashes of its normalised
+ * text (see docs/dedup.md for the measurements behind this):
+ *   bag: over its content words (stop words left out), each occurrence a
+ *        vote.  Robust: a light edit (a dateline, a byline, one sentence
+ *        changed) moves it by a few bits, so it is the one indexed and
+ *        looked up within Hamming distance k <= 3.
+ *   seq: over its shingles of SIMHASH_SHINGLE consecutive words (all
+ *        words), which keeps word order.  Two different articles on the
+ *        same event share vocabulary, not sentences; this confirms a
+ *        candidate with a looser bound, SIMHASH_SEQ_MAX.
+ * A copy is within k on bag and within SIMHASH_SEQ_MAX on seq. */
+struct simhash_fp {
+	uint64_t bag, seq;
+};
+
+/* Words per shingle for the seq fingerprint. */
+#define SIMHASH_SHINGLE 3
+/* A text is distinctive with at least this many content words (words not
+ * in the stop list in simhash.c).  Five keeps "Business Highlights",
+ * "Today in History" and "What you need to know" out and a real headline
+ * like "Fed raises rates by a quarter point" in. */
+#define SIMHASH_MIN_CONTENT_WORDS 5
+/* Hamming distances at or under which two fingerprints are copies. */
+#define SIMHASH_DEFAULT_K 3
+#define SIMHASH_MAX_K 3
+#define SIMHASH_SEQ_MAX 14
+
+/* What one pass over a text found. */
+struct simhash_info {
+	struct simhash_fp fp;   /* 0, 0 for a text without words */
+	size_t words;           /* words after normalisation */
+	size_t content_words;   /* of those, not stop words */
+	int distinctive;        /* content_words >= SIMHASH_MIN_CONTENT_WORDS */
+};
+
+/* Fingerprints of UTF-8 text.  Normalisation: a leading dateline
+ * ("WASHINGTON (AP) — ") and byline line ("By Jane Doe\n") are skipped,
+ * since outlets add or drop them on the same wire copy; then Unicode case
+ * folding, compatibility decomposition, marks stripped (é -> e); words are
+ * runs of letters and digits (apostrophes inside a word dropped, so
+ * "Biden's" -> "bidens"); each Han, kana or Thai character is a word of
+ * its own, since those scripts do not separate words with spaces.
+ * Invalid UTF-8 bytes separate words.  Returns 0, or -1 for NULL text. */
+int simhash_text(const char *text, size_t len, struct simhash_info *out);
+
+/* Where the text starts after a leading dateline and byline: an offset
+ * into `text` (0 when there is neither). */
+size_t simhash_skip_preamble(const char *text, size_t len);
+
+/* Nonzero when `text` (NUL-terminated) is long enough to be distinctive:
+ * only then may it make a story a copy of another.  A headline-only item
+ * counts when its headline passes this rule. */
+int simhash_distinctive(const char *text);
+
+/* The fingerprints a story is compared by: its text's when the text is
+ * distinctive, else its title's when that is.  Returns 1 with *fp set,
+ * 0 when neither is distinctive (the story is never a copy), -1 on bad
+ * arguments.  title and text may be NULL. */
+int simhash_story(const char *title, const char *text, struct simhash_fp *fp);
+
+/* Number of differing bits. */
+int simhash_distance(uint64_t a, uint64_t b);
+
+/* Nonzero when b is a copy of a: bag within k, seq within SIMHASH_SEQ_MAX. */
+int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int k);
+
+/* The near-duplicate index: fingerprints of the stories seen in the last
+ * `window` seconds of story time.  Opaque; owns every entry. */
+struct ndindex;
+
+struct nd_match {
+	int64_t story_id, time, thread_id;
+	struct simhash_fp fp;
+	int distance;       /* on bag */
+	int seq_distance;   /* on seq */
+};
+
+/* k: the largest Hamming distance that matches (0..SIMHASH_MAX_K).
+ * window: seconds; entries older than the newest time given to
+ * ndindex_expire() minus this go.  Returns 0 or -1 (bad k or window,
+ * out of memory). */
+int ndindex_new(int k, int64_t window, struct ndindex **out);
+void ndindex_free(struct ndindex *ix);
+
+/* Remembers one story.  Returns 0, or -1 when out of memory. */
+int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp,
+                   int64_t story_id, int64_t time, int64_t thread_id);
+
+/* The earliest remembered story (ties: the closer, then the lower id)
+ * that `fp` is a copy of (simhash_is_copy with the index's k) and whose
+ * time is within the window of `time`.  Returns 1 with *out filled, 0
+ * when there is none.  Cost: the stories sharing one of k+1 bands of bag
+ * bits with `fp`, which depends on how many stories the window holds, not
+ * on the database. */
+int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp,
+                   int64_t time, struct nd_match *out);
+
+/* Forgets the stories older than now - window, in the order they were
+ * inserted (a story inserted late with an old time waits for the ones
+ * before it; lookups never return it once it is out of the window).
+ * Returns how many were forgotten. */
+size_t ndindex_expire(struct ndindex *ix, int64_t now);
+
+size_t ndindex_count(const struct ndindex *ix);
+
+#endif

@@ -1,0 +1,540 @@
+/* daemon/text.c — tokenizer behind clustering: word splitting on Unicode
+ * categories, NFKC case folding, stop words, Snowball stems, casing cues.
+ * Owns the per-language stemmer/stop-word cache (struct text). */
+#include "daemon/text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+/* Stop words, folded, space-separated.  Short lists on purpose: IDF does the
+ * rest once enough stories were seen; these only keep early, small-N IDF from
+ * promoting function words.  "said/says" are in English because every news
+ * story has them. */
+static const char STOP_EN[] =
+	"a about above after again against all also am an and any are aren as at "
+	"be because been before being below between both but by can cannot could "
+	"couldn did didn do does doesn doing don down during each few for from "
+	"further had hadn has hasn have haven having he her here hers herself him "
+	"himself his how i if in into is isn it its itself just let me more most "
+	"mustn my myself no nor not now of off on once only or other ought our "
+	"ours ourselves out over own same shan she should shouldn so some such "
+	"than that the their theirs them themselves then there these they this "
+	"those through to too under until up upon very was wasn we were weren "
+	"what when where which while who whom why will with won would wouldn you "
+	"your yours yourself yourselves said says say saying told tells via amid "
+	"per since s t ll re ve d m";
+static const char STOP_FR[] =
+	"au aux avec ce ces cet cette dans de des du elle elles en et eux il ils "
+	"je la le les leur leurs lui ma mais me meme mes moi mon ne nos notre nous "
+	"on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un "
+	"une vos votre vous est sont ete etre avoir ont a été être été était "
+	"comme plus selon après apres sans sous entre aussi tout tous dont ou où "
+	"l d c j n s qu y";
+static const char STOP_DE[] =
+	"aber alle als also am an auch auf aus bei bin bis da dass das dem den der "
+	"des die doch dort du durch ein eine einem einen einer eines er es fur für "
+	"hat hatte hier ich ihr ihre im in ist ja kein keine mit nach nicht noch "
+	"nur oder ohne sein seine sich sie sind so uber über um und uns unter vom "
+	"von vor war waren was wenn werden wie wir wird wurde zu zum zur sei soll "
+	"haben habe mehr nun schon";
+static const char STOP_ES[] =
+	"a al algo como con de del desde donde el ella ellas ellos en entre era es "
+	"esa ese esta este esto fue ha han hay la las le les lo los mas más me mi "
+	"muy ni no nos o para pero por que qué se sea ser si sí sin sobre su sus "
+	"tambien también te tiene un una uno unos y ya está están según tras";
+static const char STOP_IT[] =
+	"a ad al alla alle agli ai anche che chi ci come con da dal dalla dei del "
+	"della delle di e è ed era gli ha hanno i il in la le lo ma mi ne nel "
+	"nella non o per più piu se si sono su sua suo sul sulla tra un una uno "
+	"questo questa quello quella dopo ancora l d c";
+static const char STOP_PT[] =
+	"a ao aos as com como da das de do dos e é ela ele eles em entre era foi "
+	"há isso mais mas na nas não nem no nos o os ou para pela pelo por que se "
+	"sem ser seu sua são também tem um uma à após sobre segundo";
+static const char STOP_NL[] =
+	"aan al als bij dan dat de der des die dit door een en er had heb heeft "
+	"het hij hoe hun ik in is je kan maar met na naar niet nog nu of om ons "
+	"ook op over te tot uit van voor was wat we wel werd wordt zal ze zich zij "
+	"zijn zo";
+static const char STOP_SV[] =
+	"att av de den denna det detta dig du en ett efter för från har hon hur "
+	"i inte jag kan man med men mot när och om på sig sin som till under upp "
+	"ut var vi vid är över";
+static const char STOP_DA_NO[] =
+	"af at de den der det dette du efter en et for fra han har hun hvad i ikke "
+	"jeg kan med men mod og om på seg sig som til ud var vi være er ble blir "
+	"av ei etter fra hva ikkje ingen og til var ved";
+
+/* A set of folded words: open addressing over pointers into words (owned). */
+struct strset {
+	char *words;      /* owns the copied list, NUL-separated */
+	const char **tab; /* owns the table; entries point into words */
+	size_t mask;
+};
+
+struct lang_slot {
+	char code[8];             /* primary subtag, lower case */
+	struct sb_stemmer *stem;  /* owned; NULL when Snowball lacks it */
+	const struct strset *stop;
+};
+
+#define MAX_LANGS 32
+
+struct text {
+	struct strset stops[9];   /* en fr de es it pt nl sv da/no */
+	struct lang_slot langs[MAX_LANGS];
+	int nlangs;
+	utf8proc_int32_t u32[512];
+};
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static int strset_init(struct strset *set, const char *list)
+{
+	size_t n = 1;
+	for (const char *p = list; *p; p++)
+		n += *p == ' ';
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap <<= 1;
+	set->words = strdup(list);
+	set->tab = calloc(cap, sizeof *set->tab);
+	set->mask = cap - 1;
+	if (!set->words || !set->tab)
+		return -1;
+	for (char *w = strtok(set->words, " "); w; w = strtok(NULL, " ")) {
+		size_t i = hash_bytes(w, strlen(w)) & set->mask;
+		while (set->tab[i] && strcmp(set->tab[i], w) != 0)
+			i = (i + 1) & set->mask;
+		set->tab[i] = w;
+	}
+	return 0;
+}
+
+static void strset_free(struct strset *set)
+{
+	free(set->words);
+	free(set->tab);
+}
+
+static int strset_has(const struct strset *set, const char *w, size_t n)
+{
+	size_t i = hash_bytes(w, n) & set->mask;
+	while (set->tab[i]) {
+		if (strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
+			return 1;
+		i = (i + 1) & set->mask;
+	}
+	return 0;
+}
+
+struct text *text_new(void)
+{
+	static const char *const lists[9] = { STOP_EN, STOP_FR, STOP_DE, STOP_ES,
+		STOP_IT, STOP_PT, STOP_NL, STOP_SV, STOP_DA_NO };
+	struct text *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	for (int i = 0; i < 9; i++)
+		if (strset_init(&t->stops[i], lists[i]) < 0)
+			goto fail;
+	return t;
+fail:
+	text_free(t);
+	return NULL;
+}
+
+void text_free(struct text *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < 9; i++)
+		strset_free(&t->stops[i]);
+	for (int i = 0; i < t->nlangs; i++)
+		if (t->langs[i].stem)
+			sb_stemmer_delete(t->langs[i].stem);
+	free(t);
+}
+
+/* The slot for lang's primary subtag; NULL lang or a malformed one gives
+ * NULL (English stop words, no stemming). */
+static const struct lang_slot *lang_get(struct text *t, const char *lang)
+{
+	char code[8];
+	size_t n = 0;
+	if (!lang)
+		return NULL;
+	while (lang[n] && lang[n] != '-' && lang[n] != '_' && n < sizeof code - 1) {
+		if (!isalpha((unsigned char)lang[n]))
+			return NULL;
+		code[n] = (char)tolower((unsigned char)lang[n]);
+		n++;
+	}
+	code[n] = '\0';
+	if (n < 2 || n > 3)
+		return NULL;
+	if (!strcmp(code, "nb") || !strcmp(code, "nn"))
+		strcpy(code, "no");
+	for (int i = 0; i < t->nlangs; i++)
+		if (!strcmp(t->langs[i].code, code))
+			return &t->langs[i];
+	if (t->nlangs == MAX_LANGS)
+		return NULL;
+	struct lang_slot *s = &t->langs[t->nlangs++];
+	memcpy(s->code, code, n + 1);
+	s->stem = sb_stemmer_new(code, "UTF_8");
+	static const char *const codes[9] = { "en", "fr", "de", "es", "it", "pt",
+		"nl", "sv", "da" };
+	s->stop = &t->stops[0];
+	for (int i = 0; i < 9; i++)
+		if (!strcmp(code, codes[i]))
+			s->stop = &t->stops[i];
+	if (!strcmp(code, "no"))
+		s->stop = &t->stops[8];
+	return s;
+}
+
+int text_has_stemmer(struct text *t, const char *lang)
+{
+	const struct lang_slot *s = lang_get(t, lang);
+	return s && s->stem;
+}
+
+void text_tokens_reset(struct text_tokens *out)
+{
+	out->buf_len = 0;
+	out->n = 0;
+}
+
+void text_tokens_free(struct text_tokens *out)
+{
+	free(out->buf);
+	free(out->v);
+	memset(out, 0, sizeof *out);
+}
+
+/* A word as found in the original text, before folding. */
+struct raw {
+	uint32_t off, len;
+	uint16_t seg;
+	uint8_t letters, upper_first, all_upper, number, sent_start, cjk;
+	uint8_t stop;
+};
+
+static int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags,
+		const struct raw *w)
+{
+	if (out->buf_len + n + 1 > out->buf_cap) {
+		size_t cap = out->buf_cap ? out->buf_cap * 2 : 1024;
+		while (cap < out->buf_len + n + 1)
+			cap *= 2;
+		char *b = realloc(out->buf, cap);
+		if (!b)
+			return -1;
+		out->buf = b;
+		out->buf_cap = cap;
+	}
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+		struct text_token *v = realloc(out->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		out->v = v;
+		out->cap = cap;
+	}
+	out->v[out->n++] = (struct text_token){ (uint32_t)out->buf_len, (uint32_t)n, flags,
+						 w->off, w->len };
+	memcpy(out->buf + out->buf_len, s, n);
+	out->buf[out->buf_len + n] = '\0';
+	out->buf_len += n + 1;
+	return 0;
+}
+
+static int is_cjk(utf8proc_int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0x20000 && c <= 0x2ffff);
+}
+
+static int is_wordchar(utf8proc_category_t c)
+{
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	       (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
+	       c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_NL;
+}
+
+/* Ends a sentence or headline segment ("Foo: bar", "Foo | Site", "foo - bar"). */
+static int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
+{
+	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' ||
+	       c == '|' || c == '\n' || c == 0x2013 || c == 0x2014 ||
+	       c == 0x3002 || c == 0xff01 || c == 0xff1f || c == 0x2026 ||
+	       (c == '-' && (prev == ' ' || prev == 0));
+}
+
+/* Folds s[0..n) (NFKC + case fold) into dst (cap bytes); returns its length,
+ * or -1 when it does not fit (the word is then dropped). */
+static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
+{
+	size_t i;
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n) {
+		if (n >= cap)
+			return -1;
+		for (i = 0; i < n; i++)
+			dst[i] = (char)tolower((unsigned char)s[i]);
+		return (long)n;
+	}
+	utf8proc_option_t o = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+			      UTF8PROC_COMPOSE;
+	size_t u32cap = sizeof t->u32 / sizeof t->u32[0];
+	utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+						t->u32, (utf8proc_ssize_t)u32cap, o);
+	if (k < 0 || (size_t)k > u32cap)
+		return -1;
+	k = utf8proc_reencode(t->u32, k, o);
+	if (k < 0 || (size_t)k >= cap)
+		return -1;
+	memcpy(dst, t->u32, (size_t)k);
+	return (long)k;
+}
+
+int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
+		  struct text_tokens *out)
+{
+	const struct lang_slot *ls = lang_get(t, lang);
+	struct sb_stemmer *stem = ls ? ls->stem : NULL;
+	const struct strset *stop = ls ? ls->stop : &t->stops[0];
+	struct raw stackraw[256], *raw = stackraw;
+	size_t nraw = 0, capraw = 256;
+	int rc = -1, any_lower = 0;
+	uint16_t seg = 0;
+	int sent_start = 1;
+	utf8proc_int32_t prev = 0;
+
+	/* Pass 1: word spans and their original casing. */
+	size_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &c);
+		if (k <= 0) { /* invalid byte: skip it, it separates words */
+			i++;
+			prev = ' ';
+			continue;
+		}
+		utf8proc_category_t cat = utf8proc_category(c);
+		if (!is_cjk(c) && !is_wordchar(cat)) {
+			if (is_break(c, prev)) {
+				seg++;
+				sent_start = 1;
+			}
+			prev = c;
+			i += (size_t)k;
+			continue;
+		}
+		if (nraw == capraw) {
+			struct raw *r = malloc(capraw * 2 * sizeof *r);
+			if (!r)
+				goto fail;
+			memcpy(r, raw, nraw * sizeof *r);
+			if (raw != stackraw)
+				free(raw);
+			raw = r;
+			capraw *= 2;
+		}
+		struct raw *w = &raw[nraw];
+		memset(w, 0, sizeof *w);
+		w->off = (uint32_t)i;
+		w->seg = seg;
+		w->sent_start = (uint8_t)sent_start;
+		/* "UPDATE 7-Oil sinks": a leading number does not use up the
+		 * sentence start, so "Oil" is not taken for a name. */
+		if (!(cat == UTF8PROC_CATEGORY_ND))
+			sent_start = 0;
+		if (is_cjk(c)) {
+			/* A run of Han/kana: one raw entry, split into bigrams below. */
+			w->cjk = 1;
+			while (i < len) {
+				k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						     (utf8proc_ssize_t)(len - i), &c);
+				if (k <= 0 || !is_cjk(c))
+					break;
+				i += (size_t)k;
+			}
+			w->len = (uint32_t)(i - w->off);
+			nraw++;
+			prev = 0x4e00;
+			continue;
+		}
+		int first = 1, upper_letters = 0;
+		w->number = cat == UTF8PROC_CATEGORY_ND;
+		w->all_upper = 1;
+		while (i < len) {
+			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					     (utf8proc_ssize_t)(len - i), &c);
+			if (k <= 0)
+				break;
+			cat = utf8proc_category(c);
+			if (is_cjk(c))
+				break;
+			if (!is_wordchar(cat)) {
+				/* 13.8 and 14,000 stay one number. */
+				if (w->number && (c == '.' || c == ',') && i + 1 < len &&
+				    isdigit((unsigned char)s[i + 1])) {
+					i += (size_t)k;
+					continue;
+				}
+				break;
+			}
+			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
+				if (first)
+					w->upper_first = 1;
+				upper_letters++;
+				w->letters++;
+			} else if (cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LO ||
+				   cat == UTF8PROC_CATEGORY_LM) {
+				if (cat == UTF8PROC_CATEGORY_LL) {
+					w->all_upper = 0;
+					any_lower = 1;
+				}
+				w->letters++;
+			}
+			first = 0;
+			i += (size_t)k;
+		}
+		if (upper_letters < 2)
+			w->all_upper = 0;
+		w->len = (uint32_t)(i - w->off);
+		nraw++;
+		prev = 'a';
+	}
+
+	/* Pass 2: fold, mark stop words; pass 3 needs them for the casing test. */
+	char folded[256];
+	for (size_t j = 0; j < nraw; j++) {
+		struct raw *w = &raw[j];
+		if (w->cjk || w->number)
+			continue;
+		long fl = fold(t, s + w->off, w->len, folded, sizeof folded);
+		w->stop = fl < 0 || strset_has(stop, folded, (size_t)fl);
+	}
+
+	/* A segment is sentence-cased when some content word after its first
+	 * starts lower case: then a capital letter there marks a name.  In Title
+	 * Case or ALL CAPS headlines capitals say nothing. */
+	for (size_t j = 0; j < nraw;) {
+		size_t e = j;
+		int lower_content = 0;
+		while (e < nraw && raw[e].seg == raw[j].seg) {
+			if (!raw[e].stop && !raw[e].sent_start && raw[e].letters >= 3 &&
+			    !raw[e].upper_first && !raw[e].number && !raw[e].cjk)
+				lower_content = 1;
+			e++;
+		}
+		for (size_t q = j; q < e; q++)
+			raw[q].seg = (uint16_t)lower_content; /* reuse: case ok */
+		j = e;
+	}
+
+	/* Pass 4: emit terms. */
+	for (size_t j = 0; j < nraw; j++) {
+		struct raw *w = &raw[j];
+		const char *ws = s + w->off;
+		if (w->cjk) {
+			/* Overlapping bigrams of the folded run; a lone char alone. */
+			long fl = fold(t, ws, w->len, folded, sizeof folded);
+			if (fl < 0)
+				continue;
+			size_t cs[128], nc = 0;
+			for (long p = 0; p < fl && nc < 128;) {
+				utf8proc_int32_t c;
+				utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)folded + p,
+								      fl - p, &c);
+				if (k <= 0)
+					break;
+				cs[nc++] = (size_t)p;
+				p += k;
+			}
+			if (nc == 1 && emit(out, folded, (size_t)fl, 0, w) < 0)
+				goto fail;
+			for (size_t q = 0; q + 1 < nc; q++) {
+				size_t end = q + 2 < nc ? cs[q + 2] : (size_t)fl;
+				if (emit(out, folded + cs[q], end - cs[q], 0, w) < 0)
+					goto fail;
+			}
+			continue;
+		}
+		uint32_t flags = 0;
+		int case_ok = w->seg;
+		if (w->upper_first)
+			flags |= TEXT_CAP;
+		if (w->sent_start)
+			flags |= TEXT_SENT_START;
+		if (case_ok)
+			flags |= TEXT_CASE_OK;
+		if (w->all_upper && any_lower)
+			flags |= TEXT_ACRONYM;
+		if (case_ok && w->upper_first && !w->sent_start)
+			flags |= TEXT_PROPER;
+		if (w->number) {
+			/* Digits only, separators dropped except a decimal point. */
+			char num[64];
+			size_t nn = 0, digits = 0;
+			for (size_t p = 0; p < w->len && nn < sizeof num - 1; p++) {
+				char c = ws[p];
+				if (c == ',')
+					continue;
+				if (isdigit((unsigned char)c))
+					digits++;
+				num[nn++] = c;
+			}
+			if (digits < 2 && w->letters == 0)
+				continue;
+			if (w->letters == 0)
+				flags |= TEXT_NUMBER;
+			long fl = fold(t, num, nn, folded, sizeof folded);
+			if (fl > 0 && emit(out, folded, (size_t)fl, flags, w) < 0)
+				goto fail;
+			continue;
+		}
+		/* Acronyms are kept even when they spell a stop word (US, IT). */
+		if (w->stop && !(flags & TEXT_ACRONYM))
+			continue;
+		if (w->letters < 2)
+			continue;
+		long fl = fold(t, ws, w->len, folded, sizeof folded);
+		if (fl <= 0 || fl > 64)
+			continue;
+		const char *term = folded;
+		size_t tl = (size_t)fl;
+		if (stem) {
+			const sb_symbol *st = sb_stemmer_stem(stem, (const sb_symbol *)folded, (int)fl);
+			if (st) {
+				term = (const char *)st;
+				tl = (size_t)sb_stemmer_length(stem);
+			}
+		}
+		if (tl == 0)
+			continue;
+		if (emit(out, term, tl, flags, w) < 0)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	if (raw != stackraw)
+		free(raw);
+	return rc;
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Deduplication through the real daemon: the same item again (changed or
+not), the same article in two feeds, a wire copy from another publisher,
+and the negative cases (same headline, different articles; a meaningful
+query parameter), read back with SQL."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir  # noqa: E402
+
+WIRE = ("Negotiators from the two countries agreed on Tuesday to extend the "
+        "grain corridor through the strait for another 120 days, officials said, "
+        "after three days of talks hosted by the port authority. Shipping "
+        "companies welcomed the deal, which keeps insurance premiums capped and "
+        "allows inspections at sea rather than in harbour. Farmers' groups said "
+        "the extension would let the autumn harvest reach buyers before winter.")
+WIRE_COPY = ("ISTANBUL (Wire) — " + WIRE.replace("officials said", "officials told reporters"))
+OTHER = ("The city council approved a new budget for road repairs on Tuesday, "
+         "with most of the money going to bridges damaged in last spring's "
+         "floods. Work on the river crossing starts in March and should take "
+         "eighteen months, the council's engineer said at the meeting.")
+
+
+def rss(title, items):
+    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
+           "<title>%s</title><link>http://%s.example/</link>" % (title, title.lower())]
+    for it in items:
+        out.append("<item><title>%s</title><link>%s</link>%s<pubDate>%s</pubDate>"
+                   "<description>%s</description></item>" % (
+                       it["title"], it["link"].replace("&", "&amp;"),
+                       "<guid isPermaLink=\"false\">%s</guid>" % it["guid"] if it.get("guid") else "",
+                       it.get("date", "Tue, 10 Nov 2026 08:00:00 GMT"), it["text"]))
+    out.append("</channel></rss>")
+    return "".join(out)
+
+
+t = Tap()
+srv = Server()
+alpha = [
+    {"guid": "a-1", "title": "Grain corridor extended for 120 days",
+     "link": "https://alpha.example/news/grain-corridor", "text": WIRE},
+    {"guid": "a-2", "title": "Business Highlights",
+     "link": "https://alpha.example/news/highlights?id=2", "text": "Markets."},
+    {"guid": "a-3", "title": "Council approves road budget",
+     "link": "https://alpha.example/news/roads", "text": OTHER},
+]
+# Beta carries alpha's grain story (tracking parameters, other scheme case)
+# and its own items.
+beta = [
+    {"guid": "b-1", "title": "Grain corridor extended",
+     "link": "HTTPS://Alpha.Example/news/grain-corridor?utm_source=beta&utm_medium=rss#top",
+     "text": WIRE},
+    {"guid": "b-2", "title": "Business Highlights",
+     "link": "https://alpha.example/news/highlights?id=3", "text": "Bonds."},
+]
+# Gamma, another publisher, prints the wire copy under its own URL.
+gamma = [
+    {"guid": "g-1", "title": "Strait grain deal extended by four months",
+     "link": "https://gamma.example/world/grain", "text": WIRE_COPY,
+     "date": "Tue, 10 Nov 2026 09:30:00 GMT"},
+    {"guid": "g-2", "title": "Business Highlights",
+     "link": "https://gamma.example/biz/highlights", "text": "Stocks."},
+]
+srv.put("/alpha.xml", rss("Alpha", alpha))
+srv.put("/beta.xml", rss("Beta", beta))
+srv.put("/gamma.xml", rss("Gamma", gamma))
+w = Workdir()
+w.write_config([srv.url("/alpha.xml"), srv.url("/beta.xml"), srv.url("/gamma.xml")])
+
+r = w.run_once()
+t.eq(r.returncode, 0, "first run exits 0")
+if r.returncode:
+    print("# " + r.stderr.replace("\n", "\n# "))
+count = lambda q, p=(): w.sql(q, p)[0][0]  # noqa: E731
+t.eq(count("SELECT count(*) FROM stories"), 6,
+     "seven items, one of them the same article in two feeds: six stories")
+sid = w.sql("SELECT id FROM stories WHERE canonical_url = 'https://alpha.example/news/grain-corridor'")
+t.eq(len(sid), 1, "the canonical URL drops tracking parameters, fragment and case")
+feeds_of = count("SELECT count(*) FROM story_feeds WHERE story_id = ?", (sid[0][0] if sid else 0,))
+t.eq(feeds_of, 2, "that story is listed in both feeds (story_feeds)")
+t.eq(count("SELECT count(*) FROM stories WHERE link LIKE '%highlights?id=%'"), 2,
+     "the same URL with a meaningful query parameter stays two stories")
+
+copy = w.sql("SELECT duplicate_of, thread_id FROM stories WHERE link = 'https://gamma.example/world/grain'")
+orig = w.sql("SELECT id, thread_id FROM stories WHERE link = 'https://alpha.example/news/grain-corridor'")
+t.ok(copy and orig and copy[0][0] == orig[0][0],
+     "the wire copy from another publisher is duplicate_of the original", (copy, orig))
+t.ok(copy and orig and copy[0][1] is not None and copy[0][1] == orig[0][1],
+     "and lands in the original's thread", (copy, orig))
+t.eq(count("SELECT count(*) FROM stories WHERE title = 'Business Highlights' AND duplicate_of IS NOT NULL"), 0,
+     "generic headlines are never copies")
+t.eq(count("SELECT count(*) FROM stories WHERE link = 'https://alpha.example/news/roads' AND duplicate_of IS NOT NULL"), 0,
+     "a different article is not a copy")
+
+# Level 1: the same items again; one changed.
+seq_before = count("SELECT max(seq) FROM stories")
+alpha[2]["text"] = OTHER + " The vote was 21 to 4."
+srv.put("/alpha.xml", rss("Alpha", alpha))
+r = w.run_once()
+t.eq(r.returncode, 0, "second run exits 0")
+t.eq(count("SELECT count(*) FROM stories"), 6, "the same items again are not new stories")
+t.ok("21 to 4" in (w.sql("SELECT summary FROM stories WHERE link = 'https://alpha.example/news/roads'")[0][0] or ""),
+     "a changed item updates its row")
+t.ok(count("SELECT seq FROM stories WHERE link = 'https://alpha.example/news/roads'") > seq_before,
+     "and its seq moves past every earlier change")
+t.eq(count("SELECT count(*) FROM stories WHERE seq > ?", (seq_before,)), 1,
+     "only the changed story has a new seq")
+
+# A feed that gives every item a new guid on every fetch.
+rot = [{"guid": "r-%d-1" % i, "title": "Rotating item %d about the harbour tunnel" % i,
+        "link": "https://rot.example/item/%d" % i, "text": "Item %d." % i} for i in range(5)]
+srv.put("/rot.xml", rss("Rot", rot))
+w.write_config([srv.url("/alpha.xml"), srv.url("/beta.xml"), srv.url("/gamma.xml"), srv.url("/rot.xml")])
+w.run_once()
+before = count("SELECT count(*) FROM stories")
+for n in (2, 3):
+    for i, it in enumerate(rot):
+        it["guid"] = "r-%d-%d" % (i, n)
+    srv.put("/rot.xml", rss("Rot", rot))
+    r = w.run_once()
+t.eq(count("SELECT count(*) FROM stories"), before, "rotating guids never make new stories")
+t.eq(w.sql("SELECT guids_rotate FROM feeds WHERE url = ?", (srv.url("/rot.xml"),)), [(1,)],
+     "the feed is detected as rotating its guids and known by link")
+t.eq(count("PRAGMA integrity_check"), "ok", "integrity_check is ok")
+
+srv.stop()
+w.cleanup()
+t.done()

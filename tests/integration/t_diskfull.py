@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""A full disk: the database lives on a small tmpfs.  The daemon logs it,
+keeps running, loses nothing already committed, and stores everything once
+space is back."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE, serve_generated  # noqa: E402
+
+t = Tap()
+w = Workdir()
+mnt = os.path.join(w.dir, "small")
+os.mkdir(mnt)
+if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", mnt],
+                                       capture_output=True).returncode != 0:
+    w.cleanup()
+    t.skip_all("cannot mount a small tmpfs here (needs root)")
+try:
+    w.db = os.path.join(mnt, "tidings.db")
+    srv = Server()
+    urls = serve_generated(srv, 60, 40)
+    w.write_config(urls[:2])
+    r = w.run_once()
+    t.eq(r.returncode, 0, "a first small run fits")
+    first = w.sql("SELECT id, title FROM stories ORDER BY id")
+    t.eq(len(first), 80, "its 80 stories are stored")
+
+    w.write_config(urls)
+    r = w.run_once()
+    t.eq(r.returncode, 0, "a run that fills the disk still exits 0")
+    t.ok("disk full" in r.stderr, "and says the disk is full", r.stderr[-600:])
+    t.eq(w.sql("PRAGMA integrity_check"), [("ok",)], "the database is intact")
+    t.eq(w.sql("SELECT id, title FROM stories WHERE id <= ? ORDER BY id", (first[-1][0],)), first,
+         "nothing committed before is lost")
+    partial = w.sql("SELECT count(*) FROM (SELECT feed_id, count(*) c FROM stories GROUP BY feed_id)"
+                    " WHERE c != 40")[0][0]
+    t.eq(partial, 0, "no feed is half stored")
+
+    # The long-running daemon meets the full disk and keeps running.
+    p = subprocess.Popen([TIDINGSD, "-c", w.conf] + ROOT_OVERRIDE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    alive = p.poll() is None
+    p.send_signal(signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    t.ok(alive, "the daemon keeps running on a full disk", err[-600:])
+    t.eq(p.returncode, 0, "and exits 0 on SIGTERM")
+
+    subprocess.run(["mount", "-o", "remount,size=64m", mnt], check=True)
+    r = w.run_once()
+    t.eq(r.returncode, 0, "with space back, a run exits 0")
+    t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 60 * 40, "every item is stored")
+    t.eq(w.sql("SELECT id, title FROM stories WHERE id <= ? ORDER BY id", (first[-1][0],)), first,
+         "the first stories are unchanged")
+    srv.stop()
+finally:
+    subprocess.run(["umount", "-l", mnt])
+    w.cleanup()
+t.done()

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Readers are never blocked: a separate reader process queries in a loop
+while the daemon ingests thousands of stories; it sees no error and never
+a story without its story_feeds row, nor a half-ingested feed."""
+import os
+import subprocess
+import sys
+import textwrap
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, serve_generated  # noqa: E402
+
+N_FEEDS, N_ITEMS = 100, 50
+t = Tap()
+srv = Server()
+urls = serve_generated(srv, N_FEEDS, N_ITEMS)
+w = Workdir()
+w.write_config(urls, extra="concurrency = 8\nper_host = 8\n")
+# Create the database first so the reader has something to open.
+w.write_config(urls[:1], extra="concurrency = 8\nper_host = 8\n")
+w.run_once()
+w.write_config(urls, extra="concurrency = 8\nper_host = 8\n")
+
+reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+    import sqlite3, sys, time
+    db, stop = sys.argv[1], sys.argv[2]
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+    n = errors = orphans = partial = 0
+    max_seen = 0
+    import os
+    while not os.path.exists(stop):
+        try:
+            orphans += con.execute(
+                "SELECT count(*) FROM stories s WHERE NOT EXISTS"
+                " (SELECT 1 FROM story_feeds f WHERE f.story_id = s.id)").fetchone()[0]
+            # A feed's stories arrive in one transaction: all of them or none.
+            partial += con.execute(
+                "SELECT count(*) FROM (SELECT feed_id, count(*) c FROM stories"
+                " GROUP BY feed_id) WHERE c NOT IN (0, %d)").fetchone()[0]
+            max_seen = max(max_seen, con.execute("SELECT count(*) FROM stories").fetchone()[0])
+            n += 1
+        except Exception as e:
+            errors += 1
+            print("reader error:", e, file=sys.stderr)
+    print(n, errors, orphans, partial, max_seen)
+""" % N_ITEMS), w.db, os.path.join(w.dir, "stop")], stdout=subprocess.PIPE, text=True)
+r = w.run_once()
+open(os.path.join(w.dir, "stop"), "w").close()
+out, _ = reader.communicate(timeout=60)
+n, errors, orphans, partial, max_seen = (int(x) for x in out.split())
+t.eq(r.returncode, 0, "the daemon ingested while the reader read")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], N_FEEDS * N_ITEMS, "all stories ingested")
+t.ok(n >= 10, "the reader ran %d queries meanwhile" % n)
+t.eq(errors, 0, "the reader saw no error (never blocked, never busy)")
+t.eq(orphans, 0, "never a story without its story_feeds row")
+t.eq(partial, 0, "never half of a feed")
+srv.stop()
+w.cleanup()
+t.done()

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Threads through the real daemon: four outlets telling one event in
+different words form one thread; a same-day event sharing its names is
+another; a story update keeps its thread; the reader tool shows them."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, TIDINGS  # noqa: E402
+
+CALL = [
+    ("wire", "Xi and Trump discuss Taiwan, soybean purchases in phone call",
+     "Chinese President Xi Jinping and U.S. President Donald Trump spoke by phone on "
+     "Monday, discussing Taiwan and China's purchases of American soybeans, state media said.",
+     "Mon, 24 Nov 2026 09:10:00 GMT"),
+    ("bbc", "Trump and Xi hold call on trade, Taiwan",
+     "Donald Trump said he had a very good phone call with Xi Jinping in which the two "
+     "leaders covered soybeans, fentanyl and Taiwan, weeks after their meeting in Busan.",
+     "Mon, 24 Nov 2026 10:02:00 GMT"),
+    ("xinhua", "Xi Jinping speaks with U.S. President Trump on the phone",
+     "Xi Jinping on Monday held a phone conversation with U.S. President Donald Trump. "
+     "Xi stressed that Taiwan's return to China is an integral part of the post-war order.",
+     "Mon, 24 Nov 2026 09:40:00 GMT"),
+    ("post", "China's Xi tells Trump Taiwan is a red line in call; soybean deal on track",
+     "In a phone call with Donald Trump, Xi Jinping said the Taiwan question was central "
+     "while Beijing kept buying soybeans from U.S. farmers under the trade truce.",
+     "Mon, 24 Nov 2026 11:30:00 GMT"),
+]
+PUTIN = [
+    ("wire", "Xi and Putin hold video meeting, pledge closer ties",
+     "Chinese President Xi Jinping and Russian President Vladimir Putin held a video "
+     "meeting on Monday, pledging to deepen energy cooperation and coordination.",
+     "Mon, 24 Nov 2026 08:00:00 GMT"),
+    ("bbc", "Putin and Xi talk by video link about energy and Ukraine",
+     "Vladimir Putin told Xi Jinping by video link that Russia was ready to expand gas "
+     "supplies to China through the Power of Siberia pipeline.",
+     "Mon, 24 Nov 2026 08:45:00 GMT"),
+    ("xinhua", "Xi holds virtual talks with Russian President Putin",
+     "Xi Jinping held virtual talks with Russian President Vladimir Putin on Monday, "
+     "calling for stronger strategic coordination between China and Russia.",
+     "Mon, 24 Nov 2026 08:30:00 GMT"),
+]
+
+
+def rss(name, items):
+    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
+           "<title>%s</title><link>https://%s.example/</link><language>en</language>" % (name, name)]
+    for i, (title, text, date, slug) in enumerate(items):
+        out.append("<item><title>%s</title><link>https://%s.example/%s</link>"
+                   "<guid>https://%s.example/%s</guid><pubDate>%s</pubDate>"
+                   "<description>%s</description></item>" % (
+                       title, name, slug, name, slug, date, text))
+    out.append("</channel></rss>")
+    return "".join(out)
+
+
+t = Tap()
+srv = Server()
+outlets = {}
+for i, (o, title, text, date) in enumerate(CALL):
+    outlets.setdefault(o, []).append((title, text, date, "call-%d" % i))
+for i, (o, title, text, date) in enumerate(PUTIN):
+    outlets.setdefault(o, []).append((title, text, date, "putin-%d" % i))
+for o, items in outlets.items():
+    srv.put("/%s.xml" % o, rss(o, items))
+w = Workdir()
+w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets)])
+r = w.run_once()
+t.eq(r.returncode, 0, "tidingsd --once exits 0")
+if r.returncode:
+    print("# " + r.stderr.replace("\n", "\n# "))
+
+rows = w.sql("SELECT link, thread_id FROM stories")
+t.eq(len(rows), 7, "seven stories stored")
+t.ok(all(tid is not None for _, tid in rows), "every story has a thread")
+call = {tid for link, tid in rows if "/call-" in link}
+putin = {tid for link, tid in rows if "/putin-" in link}
+t.eq(len(call), 1, "the Xi-Trump call from four outlets is one thread")
+t.eq(len(putin), 1, "the Xi-Putin meeting is one thread")
+t.ok(not (call & putin), "and the two events, sharing names on one day, are apart", (call, putin))
+live = w.sql("SELECT count(*) FROM stories s JOIN threads t ON t.id = s.thread_id WHERE t.merged_into IS NULL")
+t.eq(live[0][0], 7, "every story points at a live thread")
+if call:
+    tc = w.sql("SELECT story_count, source_count, title FROM threads WHERE id = ?", (list(call)[0],))
+    t.eq(tc[0][:2] if tc else None, (4, 4), "the call's thread counts 4 stories from 4 sources")
+    t.ok(tc and tc[0][2] in [c[1] for c in CALL], "its title is one of its headlines", tc)
+
+# An update of a story keeps its thread.
+before = dict(rows)
+items = outlets["bbc"]
+items[0] = (items[0][0], items[0][1] + " The White House confirmed the call.", items[0][2], items[0][3])
+srv.put("/bbc.xml", rss("bbc", items))
+r = w.run_once()
+after = dict(w.sql("SELECT link, thread_id FROM stories"))
+t.eq(after, before, "an updated story keeps its thread")
+
+r = subprocess.run([TIDINGS, "-d", w.db, "threads", "--json"], capture_output=True, text=True)
+try:
+    doc = json.loads(r.stdout)
+except ValueError:
+    doc = None
+t.ok(isinstance(doc, list) and len(doc) >= 2, "tidings threads --json lists the threads", r.stdout[:300])
+big = [th for th in (doc or []) if th.get("source_count") == 4]
+t.ok(len(big) == 1 and sorted(big[0]["sources"]) == ["bbc.example", "post.example", "wire.example", "xinhua.example"],
+     "with their sources", big)
+r = subprocess.run([TIDINGS, "-d", w.db, "threads", "--min-sources", "4", "--json"], capture_output=True, text=True)
+t.eq(len(json.loads(r.stdout or "[]")), 1, "--min-sources 4 keeps only the call")
+if call:
+    r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(list(call)[0]), "--json"],
+                       capture_output=True, text=True)
+    try:
+        th = json.loads(r.stdout)
+    except ValueError:
+        th = {}
+    t.eq(len(th.get("stories", [])), 4, "tidings thread ID --json lists its four stories")
+r = subprocess.run([TIDINGS, "-d", w.db, "search", "soybeans"], capture_output=True, text=True)
+t.ok(r.returncode == 0 and "soybean" in r.stdout.lower(), "tidings search finds stories by text", r.stdout + r.stderr)
+
+srv.stop()
+w.cleanup()
+t.done()

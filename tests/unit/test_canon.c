@@ -1,0 +1,130 @@
+/* tests/unit/test_canon.c — canonical URLs (dedup level 2) and publisher
+ * hosts: the table in tests/data/dedup/canon_urls.tsv, then the pairs that
+ * must meet or stay apart, idempotence, and canon_host(). */
+#include "daemon/canon.h"
+#include "tests/unit/tap.h"
+
+#include <stdlib.h>
+
+static int same(const char *a, const char *b)
+{
+	char *ca = NULL, *cb = NULL;
+	int r = canon_url(a, &ca) == 0 && canon_url(b, &cb) == 0 && strcmp(ca, cb) == 0;
+	free(ca);
+	free(cb);
+	return r;
+}
+
+static void table(void)
+{
+	FILE *f = fopen("tests/data/dedup/canon_urls.tsv", "r");
+	char line[2048];
+	int n = 0;
+	if (!ok(f != NULL, "fixture tests/data/dedup/canon_urls.tsv opens"))
+		return;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		char *tab = strchr(line, '\t');
+		if (!tab) {
+			ok(0, "fixture line has a tab");
+			continue;
+		}
+		*tab = '\0';
+		const char *in = line, *want = tab + 1;
+		char *got = NULL, name[2100];
+		int rc = canon_url(in, &got);
+		snprintf(name, sizeof name, "canon_url(\"%s\")", in);
+		if (strcmp(want, "-") == 0) {
+			ok(rc == -1 && got == NULL, name);
+		} else {
+			is_str(rc == 0 ? got : "(refused)", want, name);
+			/* A canonical URL is a fixed point. */
+			char *again = NULL;
+			snprintf(name, sizeof name, "canonical form of \"%s\" is stable", in);
+			ok(got && canon_url(got, &again) == 0 && strcmp(again, got) == 0, name);
+			free(again);
+		}
+		free(got);
+		n++;
+	}
+	fclose(f);
+	ok(n >= 40, "fixture has at least 40 cases");
+}
+
+static void pairs(void)
+{
+	ok(same("HTTP://Example.COM:80/a?utm_source=x#frag", "http://example.com/a"),
+	   "the issue's example meets its canonical form");
+	ok(!same("http://example.com/article?id=2", "http://example.com/article?id=3"),
+	   "a meaningful query parameter keeps two articles apart");
+	ok(!same("http://example.com/a?id=2&utm_source=x", "http://example.com/a?id=3&utm_source=y"),
+	   "... also when both carry tracking parameters");
+	ok(!same("http://example.com/a?x=1&y=2", "http://example.com/a?y=2&x=1"),
+	   "parameter order is kept (servers may read it)");
+	ok(!same("http://example.com/a", "https://example.com/a"),
+	   "http and https stay distinct");
+	ok(!same("http://example.com/a", "http://example.com/a/"),
+	   "a trailing slash is part of the path");
+	ok(!same("http://example.com/a%2Fb", "http://example.com/a/b"),
+	   "an encoded slash is not a path separator");
+	ok(!same("http://example.com/A", "http://example.com/a"),
+	   "path case is kept");
+	ok(!same("http://example.com/#!/story/1", "http://example.com/#!/story/2"),
+	   "hash-bang routes stay distinct");
+	ok(same("http://example.com/%7Euser", "http://example.com/~user"),
+	   "encoded and plain unreserved characters meet");
+	ok(same("https://example.com/a?utm_source=feedburner&utm_medium=feed&fbclid=1",
+	        "https://EXAMPLE.com:443/a#comments"),
+	   "a FeedBurner-tagged link meets the plain one");
+	ok(!same("https://example.com/a", "https://example.org/a"), "different hosts differ");
+	ok(!same("https://www.example.com/a", "https://example.com/a"),
+	   "www is kept in the canonical URL (it can be a different server)");
+}
+
+static void tracking(void)
+{
+	ok(canon_is_tracking_param("utm_source", 10), "utm_source is tracking");
+	ok(canon_is_tracking_param("utm_whatever", 12), "every utm_* is tracking");
+	ok(canon_is_tracking_param("GCLID", 5), "names match case-insensitively");
+	ok(canon_is_tracking_param("fbclid=1", 6), "the name is the given length");
+	ok(!canon_is_tracking_param("utm_", 4), "a bare prefix is not a name of the family");
+	ok(!canon_is_tracking_param("id", 2), "id is not tracking");
+	ok(!canon_is_tracking_param("ref", 3), "ref is not tracking (too generic)");
+	ok(!canon_is_tracking_param("fbclidx", 7), "exact names do not match longer ones");
+}
+
+static void host(const char *url, const char *want)
+{
+	char *got = NULL, name[512];
+	int rc = canon_host(url, &got);
+	snprintf(name, sizeof name, "canon_host(\"%s\")", url);
+	if (!want)
+		ok(rc == -1 && got == NULL, name);
+	else
+		is_str(rc == 0 ? got : "(refused)", want, name);
+	free(got);
+}
+
+static void hosts(void)
+{
+	host("https://WWW.Example.com:8080/x", "example.com");
+	host("http://www.example.com./", "example.com");
+	host("http://news.example.com/a", "news.example.com");
+	host("http://wwwexample.com/a", "wwwexample.com");
+	host("http://www./a", "www");
+	host("https://alice.substack.com/p/x", "alice.substack.com");
+	host("http://[2001:DB8::1]/x", "[2001:db8::1]");
+	host("ftp://www.example.com/", NULL);
+	host("not a url", NULL);
+}
+
+int main(void)
+{
+	table();
+	pairs();
+	tracking();
+	hosts();
+	return done_testing();
+}

@@ -1,0 +1,342 @@
+/* tests/unit/test_simhash.c — dedup level 3: fingerprints of the wire
+ * story fixtures in tests/data/dedup/ (copies meet, different articles on
+ * the same event do not), normalisation, the distinctiveness rule, the
+ * dateline/byline skipper, and the banded index against brute force. */
+#include "daemon/simhash.h"
+#include "tests/unit/tap.h"
+
+#include <stdlib.h>
+
+#define DATA "tests/data/dedup/"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
+		size_t got = fread(buf, 1, (size_t)n, f);
+		buf[got] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+static struct simhash_info info_of(const char *s)
+{
+	struct simhash_info si;
+	memset(&si, 0, sizeof si);
+	simhash_text(s, strlen(s), &si);
+	return si;
+}
+
+static struct simhash_fp fp_of(const char *s)
+{
+	return info_of(s).fp;
+}
+
+static void fixtures(void)
+{
+	char *orig = slurp(DATA "wire_original.txt"), *edit = slurp(DATA "wire_edited.txt");
+	char *event = slurp(DATA "same_event.txt"), *topic = slurp(DATA "same_topic.txt");
+	char *other = slurp(DATA "unrelated.txt");
+	if (!ok(orig && edit && event && topic && other, "wire story fixtures load"))
+		goto done;
+
+	struct simhash_info o = info_of(orig), e = info_of(edit);
+	ok(o.distinctive && e.distinctive, "a wire story is distinctive");
+	ok(o.words > 350 && o.content_words > 200, "the wire story has its ~380 words");
+	ok(simhash_distance(o.fp.bag, e.fp.bag) <= 3,
+	   "lightly edited copy (dateline, byline, one sentence): bag distance <= 3");
+	ok(simhash_distance(o.fp.seq, e.fp.seq) <= SIMHASH_SEQ_MAX,
+	   "lightly edited copy: seq distance within SIMHASH_SEQ_MAX");
+	ok(simhash_is_copy(&o.fp, &e.fp, 3), "the edited wire story is a copy");
+	ok(simhash_is_copy(&e.fp, &o.fp, 3), "... in both directions");
+
+	/* Only the dateline and byline added: the skipper removes them. */
+	size_t n = strlen(orig) + 200;
+	char *dated = malloc(n);
+	snprintf(dated, n, "SPRINGFIELD (Wire) \xe2\x80\x94 By Maria Okafor, Wire Service\n\n%s", orig);
+	struct simhash_fp d = fp_of(dated);
+	ok(d.bag == o.fp.bag && d.seq == o.fp.seq,
+	   "the same copy with a dateline and byline has identical fingerprints");
+	free(dated);
+
+	struct simhash_fp ev = fp_of(event), tp = fp_of(topic), ot = fp_of(other);
+	ok(!simhash_is_copy(&o.fp, &ev, 3), "a different report of the same event is not a copy");
+	ok(simhash_distance(o.fp.bag, ev.bag) > 8 && simhash_distance(o.fp.seq, ev.seq) > 20,
+	   "... and is far on both fingerprints");
+	ok(!simhash_is_copy(&o.fp, &tp, 3), "a different article on the same topic is not a copy");
+	ok(!simhash_is_copy(&o.fp, &ot, 3), "an unrelated article is not a copy");
+	ok(simhash_distance(o.fp.seq, ot.seq) > 20, "unrelated texts are far apart on seq");
+done:
+	free(orig);
+	free(edit);
+	free(event);
+	free(topic);
+	free(other);
+}
+
+static void same_fp(const char *a, const char *b, const char *name)
+{
+	struct simhash_fp x = fp_of(a), y = fp_of(b);
+	ok(x.bag == y.bag && x.seq == y.seq, name);
+}
+
+static void normalisation(void)
+{
+	const char *base = "Prime minister promises inquiry into collapsed bridge contract";
+	same_fp(base, "PRIME MINISTER PROMISES INQUIRY INTO COLLAPSED BRIDGE CONTRACT",
+	        "case is folded");
+	same_fp(base, "  Prime minister -- promises: inquiry, into \"collapsed\" bridge contract!  ",
+	        "punctuation and spacing only separate words");
+	same_fp("Café owners défendent l'été", "CAFE OWNERS DEFENDENT L'ETE",
+	        "accents are stripped and case folded beyond ASCII");
+	same_fp("Biden\xe2\x80\x99s plan faces Senate test", "Biden's plan faces Senate test",
+	        "typographic and straight apostrophes are the same");
+	same_fp("Straße gesperrt nach Unfall auf der Brücke", "STRASSE gesperrt nach Unfall auf der Brucke",
+	        "ß folds to ss, ü to u");
+	same_fp("\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3 reports record profit this quarter",
+	        "abc reports record profit this quarter", "full-width letters are compatibility-folded");
+
+	struct simhash_fp a = fp_of("police shot man near the central station on friday");
+	struct simhash_fp b = fp_of("man shot police near the central station on friday");
+	ok(a.bag == b.bag, "bag ignores word order");
+	ok(a.seq != b.seq, "seq keeps word order");
+
+	struct simhash_info si = info_of("東京都知事選");
+	is_int(si.words, 6, "each Han character is a word");
+	si = info_of("abc\xff" "def \xc3 ghi");
+	is_int(si.words, 3, "invalid UTF-8 bytes separate words and do not crash");
+	si = info_of("");
+	ok(si.words == 0 && si.fp.bag == 0 && si.fp.seq == 0 && !si.distinctive, "empty text");
+	struct simhash_info s1 = info_of("Business Highlights"), s2 = info_of("business highlights");
+	ok(s1.fp.seq != 0 && s1.fp.seq == s2.fp.seq, "a two-word text still has a stable seq fingerprint");
+	ok(simhash_text(NULL, 0, &si) == -1, "NULL text is refused");
+}
+
+static void distinctive(void)
+{
+	FILE *f = fopen(DATA "headlines.tsv", "r");
+	char line[1024], name[1100];
+	int pos = 0, neg = 0;
+	if (!ok(f != NULL, "fixture headlines.tsv opens"))
+		return;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0' || line[1] != '\t')
+			continue;
+		int want = line[0] == '1';
+		snprintf(name, sizeof name, "%s distinctive: \"%s\"", want ? "is" : "not", line + 2);
+		is_int(simhash_distinctive(line + 2), want, name);
+		want ? pos++ : neg++;
+	}
+	fclose(f);
+	ok(pos >= 5 && neg >= 10, "headline fixture has positive and negative cases");
+	ok(!simhash_distinctive(NULL), "NULL is not distinctive");
+
+	struct simhash_fp fp, t;
+	const char *title = "Regional water authority approves first rationing in two decades";
+	is_int(simhash_story(title, "Read more.", &fp), 1, "a story with a short text falls back to its title");
+	t = fp_of(title);
+	ok(fp.bag == t.bag && fp.seq == t.seq, "... and takes the title's fingerprints");
+	is_int(simhash_story("Business Highlights", "Read more at example.com", &fp), 0,
+	       "a generic headline with no text is never a copy");
+	is_int(simhash_story(NULL, NULL, &fp), 0, "no title, no text: not distinctive");
+	is_int(simhash_story("x", "y", NULL), -1, "NULL out-parameter is refused");
+}
+
+static void preamble(const char *text, const char *rest, const char *name)
+{
+	size_t off = simhash_skip_preamble(text, strlen(text));
+	is_str(text + off, rest, name);
+}
+
+static void preambles(void)
+{
+	preamble("WASHINGTON (AP) \xe2\x80\x94 The Senate voted", "The Senate voted", "AP dateline");
+	preamble("LONDON, Nov 28 (Reuters) - Britain's economy", "Britain's economy", "Reuters dateline");
+	preamble("PARIS \xe2\x80\x93 Les gr\xc3\xa8ves", "Les gr\xc3\xa8ves", "en dash dateline");
+	preamble("By Jane Doe, Staff Writer\nThe council met", "The council met", "byline line");
+	preamble("By Jane Doe\n\nBERLIN (dpa) -- Die Regierung", "Die Regierung", "byline then dateline");
+	preamble("  SPRINGFIELD (Wire) \xe2\x80\x94 By Maria Okafor\n\nThe board", "The board",
+	         "dateline then byline");
+	preamble("The WHO said - in a statement", "The WHO said - in a statement",
+	         "a sentence starting in lower case is no dateline");
+	preamble("NASA launched a rocket. It was - late", "NASA launched a rocket. It was - late",
+	         "a sentence end before the dash: no dateline");
+	preamble("By 2030 the city will need twice as much water, engineers say, and more storage than the valley has ever built",
+	         "By 2030 the city will need twice as much water, engineers say, and more storage than the valley has ever built",
+	         "'By' without a line break is a sentence, not a byline");
+	preamble("", "", "empty text");
+}
+
+/* ---- the index ---------------------------------------------------------- */
+
+static uint64_t rng_state = 0x243f6a8885a308d3ull;
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* h with exactly d distinct bits flipped */
+static uint64_t flip(uint64_t h, int d)
+{
+	uint64_t done = 0;
+	while (d > 0) {
+		uint64_t bit = 1ull << (rnd() % 64);
+		if (done & bit)
+			continue;
+		done |= bit;
+		h ^= bit;
+		d--;
+	}
+	return h;
+}
+
+static void index_basics(void)
+{
+	struct ndindex *ix = NULL;
+	struct nd_match m;
+	ok(ndindex_new(4, 3600, &ix) == -1 && ix == NULL, "k > 3 is refused");
+	ok(ndindex_new(-1, 3600, &ix) == -1, "k < 0 is refused");
+	ok(ndindex_new(3, 0, &ix) == -1, "an empty window is refused");
+	if (!ok(ndindex_new(3, 72 * 3600, &ix) == 0 && ix, "an index for k=3 and 72 h"))
+		return;
+
+	char *orig = slurp(DATA "wire_original.txt"), *edit = slurp(DATA "wire_edited.txt");
+	char *event = slurp(DATA "same_event.txt");
+	if (orig && edit && event) {
+		struct simhash_fp o = fp_of(orig), e = fp_of(edit), ev = fp_of(event);
+		ndindex_insert(ix, &o, 1, 1000, 77);
+		ok(ndindex_lookup(ix, &e, 5000, &m) == 1 && m.story_id == 1 && m.thread_id == 77 &&
+		   m.time == 1000 && m.distance <= 3, "the edited copy finds the wire original");
+		ok(ndindex_lookup(ix, &ev, 5000, &m) == 0, "the other report of the event finds nothing");
+	}
+	free(orig);
+	free(edit);
+	free(event);
+
+	/* bag equal, seq far: no copy */
+	struct simhash_fp a = { 0x0123456789abcdefull, 0x1111111111111111ull };
+	struct simhash_fp b = { a.bag, ~a.seq };
+	ndindex_insert(ix, &a, 2, 2000, 0);
+	ok(ndindex_lookup(ix, &b, 2000, &m) == 0, "same bag with a far seq is not a copy");
+	b.seq = flip(a.seq, SIMHASH_SEQ_MAX);
+	ok(ndindex_lookup(ix, &b, 2000, &m) == 1 && m.seq_distance == SIMHASH_SEQ_MAX,
+	   "seq at exactly SIMHASH_SEQ_MAX is a copy");
+	b.seq = flip(a.seq, SIMHASH_SEQ_MAX + 1);
+	ok(ndindex_lookup(ix, &b, 2000, &m) == 0, "seq one past SIMHASH_SEQ_MAX is not");
+
+	/* the earliest wins, then the closer, then the lower id */
+	struct simhash_fp c = { 0xfedcba9876543210ull, 0x2222222222222222ull };
+	struct simhash_fp c1 = { flip(c.bag, 1), c.seq };
+	ndindex_insert(ix, &c1, 10, 3000, 0);
+	ndindex_insert(ix, &c, 11, 3500, 0);
+	ndindex_insert(ix, &c, 9, 2900, 0);
+	ok(ndindex_lookup(ix, &c, 3600, &m) == 1 && m.story_id == 9, "the earliest story wins");
+	ndindex_insert(ix, &c, 8, 2900, 0);
+	ok(ndindex_lookup(ix, &c, 3600, &m) == 1 && m.story_id == 8, "same time: the lower id");
+	ndindex_insert(ix, &c1, 7, 2800, 0);
+	ndindex_insert(ix, &c, 12, 2800, 0);
+	ok(ndindex_lookup(ix, &c, 3600, &m) == 1 && m.story_id == 12 && m.distance == 0,
+	   "same time: the closer before the lower id");
+	is_int(ndindex_count(ix), 8, "count of entries");
+
+	/* the window, both ways, and expiry */
+	ok(ndindex_lookup(ix, &a, 2000 + 72 * 3600 + 1, &m) == 0,
+	   "a story further than the window in time is not matched");
+	ok(ndindex_lookup(ix, &a, 2000 - 72 * 3600, &m) == 1, "... exactly the window is");
+	is_int(ndindex_expire(ix, 2500 + 72 * 3600), 2, "expire forgets the stories older than the window");
+	ok(ndindex_lookup(ix, &a, 2500 + 72 * 3600, &m) == 0, "an expired story is gone");
+	is_int(ndindex_count(ix), 6, "count after expiry");
+	is_int(ndindex_expire(ix, 0), 0, "time going back forgets nothing");
+	is_int(ndindex_expire(ix, INT64_MAX / 2), 6, "far ahead: everything goes");
+	is_int(ndindex_count(ix), 0, "empty");
+	ok(ndindex_lookup(ix, &c, 3600, &m) == 0, "an empty index finds nothing");
+	ndindex_free(ix);
+	ndindex_free(NULL);
+}
+
+/* The banded lookup finds exactly what a scan of every entry finds. */
+static void index_vs_brute_force(int k)
+{
+	enum { N = 6000, Q = 3000 };
+	struct ndindex *ix = NULL;
+	struct simhash_fp *fps = malloc(N * sizeof *fps);
+	int64_t *times = malloc(N * sizeof *times);
+	int errors = 0, hits = 0, misses_near = 0;
+	char name[128];
+
+	if (ndindex_new(k, 1000, &ix) < 0 || !fps || !times) {
+		ok(0, "setup");
+		goto done;
+	}
+	for (int i = 0; i < N; i++) {
+		fps[i].bag = rnd();
+		fps[i].seq = rnd();
+		/* some clustered entries so several candidates compete */
+		if (i > 0 && i % 7 == 0) {
+			fps[i].bag = flip(fps[i - 1].bag, (int)(rnd() % 5));
+			fps[i].seq = flip(fps[i - 1].seq, (int)(rnd() % 16));
+		}
+		times[i] = i / 3;  /* 2000 seconds of stories; window 1000 */
+		if (ndindex_insert(ix, &fps[i], i + 1, times[i], 0) < 0)
+			errors++;
+	}
+	/* the second half of the time span: expire the first */
+	size_t gone = ndindex_expire(ix, times[N - 1]);
+	for (int q = 0; q < Q; q++) {
+		int src = (int)(rnd() % N);
+		struct simhash_fp qf = { flip(fps[src].bag, (int)(rnd() % (k + 3))),
+		                         flip(fps[src].seq, (int)(rnd() % 18)) };
+		int64_t qt = times[N - 1] - (int64_t)(rnd() % 500);
+		struct nd_match m;
+		int got = ndindex_lookup(ix, &qf, qt, &m);
+		/* brute force over what should remain */
+		int best = -1;
+		for (int i = 0; i < N; i++) {
+			if (times[i] < times[N - 1] - 1000)
+				continue;
+			int64_t dt = times[i] > qt ? times[i] - qt : qt - times[i];
+			if (dt > 1000 || !simhash_is_copy(&fps[i], &qf, k))
+				continue;
+			if (best < 0 || times[i] < times[best])
+				best = i;  /* ids ascend with i: ties go to the first */
+			else if (times[i] == times[best] &&
+			         simhash_distance(fps[i].bag, qf.bag) < simhash_distance(fps[best].bag, qf.bag))
+				best = i;
+		}
+		if (got != (best >= 0) || (got && m.story_id != best + 1))
+			errors++;
+		hits += got;
+		misses_near += !got && simhash_distance(fps[src].bag, qf.bag) <= k;
+	}
+	snprintf(name, sizeof name, "k=%d: banded lookup agrees with brute force (%d hits of %d)", k, hits, Q);
+	is_int(errors, 0, name);
+	snprintf(name, sizeof name, "k=%d: expiry removed the old half", k);
+	ok(gone > N / 3 && ndindex_count(ix) == N - gone, name);
+	(void)misses_near;
+done:
+	ndindex_free(ix);
+	free(fps);
+	free(times);
+}
+
+int main(void)
+{
+	fixtures();
+	normalisation();
+	distinctive();
+	preambles();
+	index_basics();
+	for (int k = 0; k <= SIMHASH_MAX_K; k++)
+		index_vs_brute_force(k);
+	return done_testing();
+}
