@@ -14,6 +14,7 @@ int cmd_feeds(struct cli *cli, int argc, char **argv);
 int cmd_stories(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_export_opml(struct cli *cli, int argc, char **argv);
 int cmd_threads(struct cli *cli, int argc, char **argv);
 int cmd_thread(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
@@ -37,6 +38,15 @@ int cli_width(void);
 
 /* Prints s cut to at most `width` columns (UTF-8 aware), padded when pad. */
 void cli_cell(FILE *out, const char *s, int width, int pad);
+
+/* 1 when output on fd may be coloured: fd is a terminal, $NO_COLOR is
+ * unset or empty (no-color.org) and $TERM is not "dumb". */
+int cli_use_color(int fd);
+
+/* ANSI SGR sequences for the few styles the listings use; "" when `on`
+ * is 0, so callers print them unconditionally. */
+enum cli_style { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW };
+const char *cli_sgr(int on, enum cli_style style);
 
 /* Recognises --json and --help style flags shared by every listing. */
 int cli_flag(const char *arg, const char *name);

@@ -10,6 +10,7 @@
 struct out {
 	struct json j;
 	int json;
+	int color;
 	int width;
 	int64_t now;
 };
@@ -19,6 +20,7 @@ static int print_feed(const struct store_feed_row *r, void *p)
 	struct out *o = p;
 	char when[32], status[16];
 	int w_title;
+	enum cli_style style;
 
 	if (o->json) {
 		struct json *j = &o->j;
@@ -53,18 +55,32 @@ static int print_feed(const struct store_feed_row *r, void *p)
 		snprintf(status, sizeof status, "%d", r->last_status);
 	else
 		snprintf(status, sizeof status, "-");
+	/* Red: failing now; yellow: retired; green: last poll fine. */
+	if (r->gone || !r->active)
+		style = CLI_YELLOW;
+	else if (r->consecutive_errors > 0)
+		style = CLI_RED;
+	else if (r->last_status)
+		style = CLI_GREEN;
+	else
+		style = CLI_RESET;
 	w_title = (o->width - 4 - 9 - 8 - 13 - 4) / 2;
 	printf("%4lld ", (long long)r->id);
 	cli_cell(stdout, r->title ? r->title : r->url, w_title, 1);
-	printf(" %-8s %7lld %-12s ", status, (long long)r->stories, when);
+	printf(" %s%-8s%s %7lld %s%-12s%s ", cli_sgr(o->color, style), status,
+	       cli_sgr(o->color, CLI_RESET), (long long)r->stories,
+	       cli_sgr(o->color, CLI_DIM), when, cli_sgr(o->color, CLI_RESET));
+	if (r->last_error)
+		fputs(cli_sgr(o->color, CLI_RED), stdout);
 	cli_cell(stdout, r->last_error ? r->last_error : r->url, o->width - w_title - 4 - 9 - 8 - 13 - 4, 0);
-	putchar('\n');
+	printf("%s\n", r->last_error ? cli_sgr(o->color, CLI_RESET) : "");
 	return 0;
 }
 
 int cmd_feeds(struct cli *cli, int argc, char **argv)
 {
-	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
+	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL),
+	                 .color = cli_use_color(1) };
 	struct store *st;
 	int rc;
 
@@ -87,9 +103,10 @@ int cmd_feeds(struct cli *cli, int argc, char **argv)
 		json_init(&o.j, stdout, 1);
 		json_arr_begin(&o.j);
 	} else {
-		printf("%4s ", "ID");
+		printf("%s%4s ", cli_sgr(o.color, CLI_BOLD), "ID");
 		cli_cell(stdout, "FEED", (o.width - 38) / 2, 1);
-		printf(" %-8s %7s %-12s %s\n", "STATUS", "STORIES", "FETCHED", "ERROR / URL");
+		printf(" %-8s %7s %-12s %s%s\n", "STATUS", "STORIES", "FETCHED", "ERROR / URL",
+		       cli_sgr(o.color, CLI_RESET));
 	}
 	rc = store_list_feeds(st, print_feed, &o);
 	if (o.json) {

@@ -11,6 +11,7 @@
 struct out {
 	struct json j;
 	int json;
+	int color;
 	int width;
 	int64_t now;
 };
@@ -48,17 +49,20 @@ static int print_story(const struct store_story_row *r, void *p)
 		return 0;
 	}
 	cli_reltime(when, sizeof when, r->published ? r->published : r->first_seen, o->now);
-	printf("%6lld %-12s ", (long long)r->id, when);
+	printf("%6lld %s%-12s%s ", (long long)r->id, cli_sgr(o->color, CLI_DIM), when,
+	       cli_sgr(o->color, CLI_RESET));
+	fputs(cli_sgr(o->color, CLI_YELLOW), stdout);
 	cli_cell(stdout, r->feed_title, w_src, 1);
-	putchar(' ');
+	printf("%s %s", cli_sgr(o->color, CLI_RESET), cli_sgr(o->color, CLI_BOLD));
 	cli_cell(stdout, r->title, o->width - 6 - 14 - w_src - 2, 0);
-	putchar('\n');
+	printf("%s\n", cli_sgr(o->color, CLI_RESET));
 	return 0;
 }
 
 int cmd_stories(struct cli *cli, int argc, char **argv)
 {
-	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
+	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL),
+	                 .color = cli_use_color(1) };
 	struct store *st;
 	long long limit = 50;
 	int rc;

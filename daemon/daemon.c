@@ -18,6 +18,8 @@
 #include "daemon/fetch.h"
 #include "daemon/ingest.h"
 #include "daemon/log.h"
+#include "daemon/notify.h"
+#include "daemon/progress.h"
 #include "daemon/sched.h"
 #include "daemon/store.h"
 #include "feeds/feed.h"
@@ -43,6 +45,7 @@ struct daemon {
 	struct store *st;
 	struct ingest *in;
 	struct fetcher *fx;
+	struct notify *nt;
 	struct ev_loop *loop;
 	ev_signal sig_term, sig_int, sig_hup;
 	ev_timer wake, grace;
@@ -425,6 +428,7 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	}
 out:
 	feed_free(parsed);
+	progress_update(d->c_polled, d->c_new, d->c_errors);
 	schedule_wake(d);
 	maybe_finish(d);
 }
@@ -438,6 +442,7 @@ static void cycle_summary(struct daemon *d)
 	log_notice("cycle: %d feeds polled, %d new stories, %d new threads, %d errors, %.1f s",
 	           d->c_polled, d->c_new, d->c_threads, d->c_errors,
 	           ev_now(d->loop) - d->c_started);
+	notify_status(d->nt);
 	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
 }
 
@@ -493,6 +498,7 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	struct daemon *d = w->data;
 	struct config nc;
 
+	notify_reloading(d->nt);
 	log_notice("SIGHUP: reloading %s", d->args.config_path ? d->args.config_path
 	                                                          : "built-in defaults");
 	if (load_config(d->args.config_path, &nc) < 0) {
@@ -540,6 +546,7 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 	if (d->stopping)
 		return;
 	d->stopping = 1;
+	notify_stopping(d->nt);
 	log_notice("%s: finishing in-flight work, then exiting",
 	           w->signum == SIGINT ? "SIGINT" : "SIGTERM");
 	fetcher_drop_queued(d->fx);
@@ -615,8 +622,10 @@ int daemon_run(const struct daemon_args *a)
 	d.wake.data = &d;
 	ev_timer_init(&d.grace, grace_cb, SHUTDOWN_GRACE, 0.);
 	d.grace.data = &d;
+	notify_start(d.loop, d.st, &d.nt);
 
 	if (a->once) {
+		progress_start(d.n_feeds);
 		for (size_t i = 0; i < d.n_feeds; i++)
 			start_poll(&d, &d.feeds[i]);
 		if (d.n_feeds == 0) {
@@ -635,6 +644,8 @@ int daemon_run(const struct daemon_args *a)
 		log_err("%s: saving clustering state: %s", d.cfg.database,
 		        store_errmsg(d.st));
 out:
+	progress_end();
+	notify_free(d.nt);
 	fetcher_free(d.fx);
 	ingest_free(d.in);
 	store_close(d.st);

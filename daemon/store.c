@@ -802,6 +802,7 @@ static int feed_row(sqlite3_stmt *s, void *p)
 		.last_status = (int)col_i64(s, 11),
 		.consecutive_errors = (int)col_i64(s, 12), .stories = col_i64(s, 13),
 		.duration_ms = col_i64(s, 14), .bytes = col_i64(s, 15),
+		.interval = col_i64(s, 16),
 	};
 	return ((store_feed_cb *)c->cb)(&r, c->ctx);
 }
@@ -815,7 +816,7 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
 		" f.category, f.last_error, f.active, f.gone, f.last_fetch,"
 		" f.last_success, f.next_poll, f.last_status, f.consecutive_errors,"
 		" (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id),"
-		" f.duration_ms, f.bytes"
+		" f.duration_ms, f.bytes, f.interval"
 		" FROM feeds f ORDER BY f.active DESC, f.id", 0, feed_row, &c);
 }
 
@@ -1120,4 +1121,32 @@ int store_search(struct store *st, const char *q, int64_t limit,
 		" JOIN feeds f ON f.id = s.feed_id"
 		" WHERE stories_fts MATCH :q ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
 		" LIMIT ?1", args, 1, q, story_row, &c);
+}
+
+/* ---- status ---------------------------------------------------------- */
+
+static int counts_row(sqlite3_stmt *s, void *p)
+{
+	struct store_counts *c = p;
+
+	c->feeds = col_i64(s, 0);
+	c->failing = col_i64(s, 1);
+	c->stories = col_i64(s, 2);
+	c->threads_since = col_i64(s, 3);
+	return 0;
+}
+
+int store_counts(struct store *st, int64_t since, struct store_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	/* count(*) on stories walks its smallest index; the threads count
+	 * is a range of threads_last_updated. */
+	return query(st,
+		"SELECT"
+		" (SELECT count(*) FROM feeds WHERE active AND NOT gone),"
+		" (SELECT count(*) FROM feeds WHERE active AND NOT gone"
+		"   AND consecutive_errors > 0),"
+		" (SELECT count(*) FROM stories),"
+		" (SELECT count(*) FROM threads WHERE last_updated >= ?1"
+		"   AND merged_into IS NULL)", since, counts_row, out);
 }

@@ -168,6 +168,7 @@ struct store_feed_row {        /* valid during the callback only */
 	int last_status;           /* 0: none */
 	int consecutive_errors;
 	int64_t stories, duration_ms, bytes;
+	int64_t interval;          /* per-feed interval from the list, 0 */
 };
 
 struct store_story_row {       /* valid during the callback only */
@@ -204,5 +205,16 @@ int store_thread_stories(struct store *st, int64_t thread_id,
 /* Full-text search (FTS5 query syntax), best match first. */
 int store_search(struct store *st, const char *q, int64_t limit,
                  store_story_cb *cb, void *ctx);
+
+/* The daemon's one-line status (sd_notify STATUS=): a handful of counts,
+ * each answered from an index or a small table, cheap enough to run after
+ * every poll cycle. */
+struct store_counts {
+	int64_t feeds;             /* active, not gone */
+	int64_t failing;           /* of those, with consecutive errors */
+	int64_t stories;
+	int64_t threads_since;     /* unmerged threads updated at or after `since` */
+};
+int store_counts(struct store *st, int64_t since, struct store_counts *out);
 
 #endif

@@ -19,6 +19,10 @@ BUILD = os.environ.get("TIDINGS_BUILD", os.path.join(ROOT, "build"))
 TIDINGSD = os.path.join(BUILD, "tidingsd")
 TIDINGS = os.path.join(BUILD, "tidings")
 DATA = os.path.join(ROOT, "tests", "data")
+# tidingsd refuses to run as root outside systemd; tests run as root in
+# containers, so they pass the documented override (t_root.py tests the
+# refusal itself).
+ROOT_OVERRIDE = ["--allow-root"] if os.geteuid() == 0 else []
 
 
 class Tap:
@@ -137,9 +141,15 @@ class Workdir:
             if threads:
                 f.write("[threads]\n%s\n" % threads)
 
-    def run_once(self, *args, timeout=120):
-        return subprocess.run([TIDINGSD, "-c", self.conf, "--once"] + list(args),
-                              capture_output=True, text=True, timeout=timeout)
+    def run_once(self, *args, timeout=120, env=None):
+        return subprocess.run([TIDINGSD, "-c", self.conf, "--once"] + ROOT_OVERRIDE
+                              + list(args), capture_output=True, text=True,
+                              timeout=timeout, env=env)
+
+    def start(self, *args, env=None, **kw):
+        """The long-running daemon, as a Popen; the caller stops it."""
+        return subprocess.Popen([TIDINGSD, "-c", self.conf] + ROOT_OVERRIDE + list(args),
+                                env=env, **kw)
 
     def sql(self, query, params=()):
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True)

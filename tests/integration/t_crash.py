@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, TIDINGSD, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE, serve_generated  # noqa: E402
 
 N_FEEDS, N_ITEMS, KILLS = 120, 40, 20
 t = Tap()
@@ -21,7 +21,7 @@ w.write_config(urls, extra="concurrency = 8\nper_host = 8\n")
 rnd = random.Random(7)
 killed = 0
 for k in range(KILLS):
-    p = subprocess.Popen([TIDINGSD, "-c", w.conf, "--once"],
+    p = subprocess.Popen([TIDINGSD, "-c", w.conf, "--once"] + ROOT_OVERRIDE,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(rnd.uniform(0.02, 0.6))
     if p.poll() is None:
