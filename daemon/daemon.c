@@ -462,11 +462,14 @@ static int load_config(const char *path, struct config *c)
 {
 	char err[1024];
 
-	/* config_load() starts from the defaults itself. */
-	if (!path) {
+	/* Without -c: the installed configuration when there is one, else
+	 * the built-in defaults.  config_load() starts from the defaults. */
+	if (!path && access(config_default_path(), F_OK) != 0) {
 		config_defaults(c);
 		return 0;
 	}
+	if (!path)
+		path = config_default_path();
 	if (config_load(path, c, err, sizeof err) < 0) {
 		log_err("%s", err);
 		return -1;
