@@ -94,7 +94,7 @@ fail:
 int cmd_parse(struct cli *cli, int argc, char **argv)
 {
 	struct feed_context ctx = { 0 };
-	const char *hname[MAX_HEADERS], *file = NULL, *etag = NULL, *lastmod = NULL;
+	const char *hname[MAX_HEADERS], *file = NULL, *etag = NULL, *lastmod = NULL, *href;
 	char *hval[MAX_HEADERS];
 	int nh = 0, json = 0, rc = 1;
 	struct fv *res = NULL;
@@ -154,10 +154,17 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
 		else if (!strcasecmp(hname[i], "Last-Modified"))
 			lastmod = hval[i];
 	}
-	if (ctx.content_type && !*ctx.content_type)
-		ctx.content_type = NULL;
 	if (ctx.uri && !*ctx.uri)
 		ctx.uri = NULL;
+	href = ctx.uri;
+	/* An explicitly empty Content-Type says the bytes did not come from
+	 * an HTTP response: like feedparser reading a local file, the
+	 * document then has no URI of its own to resolve against (xml:base
+	 * still applies).  This is how feedparser's own suite is run. */
+	if (ctx.content_type && !*ctx.content_type) {
+		ctx.content_type = NULL;
+		ctx.uri = NULL;
+	}
 	buf = read_file(strcmp(file, "-") ? file : "/dev/stdin", &len);
 	if (!buf) {
 		fprintf(stderr, "%s: parse: cannot read '%s'\n", cli->prog, file);
@@ -181,11 +188,11 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
 			fv_set_str(h, key, hval[i]);
 		}
 	}
-	if (ctx.uri)
-		fv_set_str(res, "href", ctx.uri);
+	if (href)
+		fv_set_str(res, "href", href);
 	if (etag)
 		fv_set_str(res, "etag", etag);
-	if (lastmod) {
+	if (lastmod && *lastmod) {
 		int64_t t = feed_date_parse(lastmod);
 
 		fv_set_str(res, "modified", lastmod);

@@ -34,44 +34,29 @@ static int is_tag_char(int c) { return isalnum(c) || c == '-' || c == '_' || c =
 static int is_attr_start(int c) { return isalpha(c) || c == '_'; }
 static int is_attr_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
 
-/* Decodes the references sgmllib decodes inside attribute values. */
+/* Decodes the named references sgmllib decodes inside attribute values
+ * (character references stay as written). */
 static char *attr_decode(const char *s, size_t n)
 {
+	static const struct { const char *n; char c; } ent[] = {
+		{ "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "quot", '"' }, { "apos", '\'' },
+	};
 	struct sbuf b;
 	size_t i = 0;
 
 	sbuf_init(&b);
 	while (i < n) {
-		if (s[i] == '&') {
-			size_t j = i + 1;
+		if (s[i] == '&' && i + 1 < n && isalpha((unsigned char)s[i + 1])) {
+			size_t j = i + 1, k = j;
 
-			if (j < n && s[j] == '#') {
-				unsigned long v = 0;
-				size_t k = j + 1;
-
-				while (k < n && isdigit((unsigned char)s[k]) && v < 1000000)
-					v = v * 10 + (unsigned long)(s[k++] - '0');
-				if (k > j + 1 && v <= 127) {
-					sbuf_addc(&b, (char)v);
+			while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '.'))
+				k++;
+			for (size_t e = 0; e < 5; e++)
+				if (strlen(ent[e].n) == k - j && memcmp(ent[e].n, s + j, k - j) == 0) {
+					sbuf_addc(&b, ent[e].c);
 					i = k + (k < n && s[k] == ';');
-					continue;
+					goto next;
 				}
-			} else if (j < n && isalpha((unsigned char)s[j])) {
-				static const struct { const char *n; char c; } ent[] = {
-					{ "lt", '<' }, { "gt", '>' }, { "amp", '&' },
-					{ "quot", '"' }, { "apos", '\'' },
-				};
-				size_t k = j;
-
-				while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '.'))
-					k++;
-				for (size_t e = 0; e < 5; e++)
-					if (strlen(ent[e].n) == k - j && memcmp(ent[e].n, s + j, k - j) == 0) {
-						sbuf_addc(&b, ent[e].c);
-						i = k + (k < n && s[k] == ';');
-						goto next;
-					}
-			}
 		}
 		sbuf_addc(&b, s[i++]);
 next:
@@ -235,15 +220,27 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				}
 				continue;
 			}
+			if (d == '!' && strncasecmp(s + i + 2, "DOCTYPE", n - i - 2 < 7 ? n - i - 2 : 7) != 0 &&
+			    s[i + 2] != '[') {
+				/* "<!" that starts no declaration is text */
+				FLUSH();
+				if (cb->data)
+					cb->data(ud, "&lt;!", 5);
+				i = run = i + 2;
+				continue;
+			}
 			if (d == '!' || d == '?') {
-				/* declarations and processing instructions: dropped */
+				/* declarations and processing instructions are dropped;
+				 * unterminated, they are text */
 				size_t k = i + 2;
 
-				FLUSH();
 				while (k < n && s[k] != '>')
 					k++;
-				i = run = k < n ? k + 1 : n;
-				continue;
+				if (k < n) {
+					FLUSH();
+					i = run = k + 1;
+					continue;
+				}
 			}
 		} else if (c == '&' && i + 1 < n) {
 			size_t k = i + 1;

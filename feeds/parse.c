@@ -71,6 +71,8 @@ struct fp {
 	struct frame *st; size_t nst, capst;
 	struct level *lv; size_t nlv, caplv;
 	char *baseuri, *lang;   /* owned */
+	char *doc_base;         /* owned: the document URI */
+	int netscape;           /* DOCTYPE names Netscape's RSS 0.91 */
 	struct cparams cp;
 	struct pdepth *pd; size_t npd, cappd;
 	struct decl *decls; size_t ndecls, capdecls;
@@ -413,29 +415,6 @@ static char *strip_div(char *s)
 	}
 }
 
-static char *decode_entities(struct fp *p, char *s)
-{
-	static const char *const num[][2] = {
-		{ "&#60;", "&lt;" }, { "&#x3c;", "&lt;" }, { "&#x3C;", "&lt;" },
-		{ "&#62;", "&gt;" }, { "&#x3e;", "&gt;" }, { "&#x3E;", "&gt;" },
-		{ "&#38;", "&amp;" }, { "&#x26;", "&amp;" }, { "&#34;", "&quot;" },
-		{ "&#x22;", "&quot;" }, { "&#39;", "&apos;" }, { "&#x27;", "&apos;" },
-	};
-	static const char *const named[][2] = {
-		{ "&lt;", "<" }, { "&gt;", ">" }, { "&amp;", "&" }, { "&quot;", "\"" },
-		{ "&apos;", "'" }, { "&#x2f;", "/" }, { "&#x2F;", "/" },
-	};
-
-	if (!s || !strchr(s, '&'))
-		return s;
-	for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
-		s = replace_all(s, num[i][0], num[i][1]);
-	if (!ends_with(cp_type(p, "xml"), "xml"))
-		for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-			s = replace_all(s, named[i][0], named[i][1]);
-	return s;
-}
-
 static int b64val(int c)
 {
 	if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -476,6 +455,26 @@ static char *b64decode(const char *s)
 		}
 	}
 	return sbuf_take(&b);
+}
+
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+		        (*p & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (n < 0 || (n == 1 && *p < 0xc2))
+			return 0;
+		p++;
+		while (n--) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			p++;
+		}
+	}
+	return 1;
 }
 
 static int pd_get(struct fp *p, const char *key)
@@ -553,6 +552,32 @@ static const char *const can_contain_markup[] = {
 	"summary", "tagline", "title", NULL,
 };
 
+/* "?a=1&b;=2" (a query taken for references) back to "?a=1&b=2" */
+static char *unref_query(char *s)
+{
+	char *r = s, *w = s;
+
+	if (!s)
+		return NULL;
+	while (*r) {
+		if (*r == '&') {
+			char *q = r + 1;
+
+			while (isalnum((unsigned char)*q) || *q == '_')
+				q++;
+			if (q > r + 1 && *q == ';') {
+				memmove(w, r, (size_t)(q - r));
+				w += q - r;
+				r = q + 1;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return s;
+}
+
 /* feedparser's pop(): ends the collection for `element`, post-processes
  * the text and stores it where it belongs.  Returns the text (owned by the
  * caller) or NULL when the stack top is not `element`. */
@@ -589,6 +614,10 @@ static char *pop(struct fp *p, const char *element, int strip)
 	if (p->cp.active && p->cp.base64) {
 		char *d = b64decode(out);
 
+		if (d && !utf8_ok(d)) {
+			free(d);
+			d = NULL;
+		}
 		if (d) {
 			free(out);
 			out = d;
@@ -603,12 +632,8 @@ static char *pop(struct fp *p, const char *element, int strip)
 			out = r;
 		}
 	}
-	if (!(p->cp.active && p->cp.base64))
-		out = decode_entities(p, out);
-	if (!out) {
-		p->oom = 1;
-		return NULL;
-	}
+	/* (feedparser's loose parser re-decodes entities here; its strict
+	 * parser, which this one mirrors, does not) */
 	if (p->cp.active && strncmp(p->version, "atom", 4) != 0 &&
 	    str_eq(p->cp.type, "text/plain") && html_looks_like(out)) {
 		free(p->cp.type);
@@ -652,11 +677,18 @@ static char *pop(struct fp *p, const char *element, int strip)
 
 				if (!v)
 					return out;
-				fv_set(e, "link", fv_str_own(v));
+				v = unref_query(v);
+				if (!v)
+					return out;
 				links = fv_get(e, "links");
 				last = fv_last(links);
-				if (*out && last && last->type == FV_DICT)
-					fv_set_str(last, "href", fv_get_str(e, "link"));
+				/* an alternate link wins over the others */
+				if (!fv_get_str(e, "link") || !*fv_get_str(e, "link") ||
+				    (last && str_eq(fv_get_str(last, "rel"), "alternate")))
+					fv_set_str(e, "link", v);
+				if (*v && last && last->type == FV_DICT)
+					fv_set_str(last, "href", v);
+				free(v);
 			}
 		} else {
 			const char *key = !strcmp(element, "description") ? "summary" : element;
@@ -676,17 +708,24 @@ static char *pop(struct fp *p, const char *element, int strip)
 		struct fv *c = context(p);
 		const char *key = !strcmp(element, "description") ? "subtitle" : element;
 
-		fv_set_str(c, key, out);
 		if (!strcmp(key, "link")) {
 			struct fv *last = fv_last(fv_get(c, "links"));
+			char *v = unref_query(xstrdup(p, out));
 
+			if (!v)
+				return out;
+			fv_set_str(c, key, v);
 			if (last && last->type == FV_DICT)
-				fv_set_str(last, "href", out);
-		} else if (p->incontent) {
+				fv_set_str(last, "href", v);
+			free(v);
+		} else {
+			fv_set_str(c, key, out);
+			if (p->incontent) {
 			char dkey[128];
 
-			snprintf(dkey, sizeof dkey, "%s_detail", key);
-			fv_set(c, dkey, detail_from_cp(p, out));
+				snprintf(dkey, sizeof dkey, "%s_detail", key);
+				fv_set(c, dkey, detail_from_cp(p, out));
+			}
 		}
 	}
 	return out;
@@ -806,14 +845,24 @@ next:
 	return 0;
 }
 
+/* feedparser's _sync_author_detail: the detail is the last of the
+ * context's "<key>s" list (a fresh dict when there is none).  A filled
+ * detail gives the flat "<key>" string; an empty one is filled by splitting
+ * the flat string into name and e-mail. */
 static void sync_author_detail(struct fp *p, const char *key)
 {
-	struct fv *c = context(p), *detail;
-	char dkey[64];
+	struct fv *c = context(p), *list, *detail, *fresh = NULL;
+	char dkey[64], lkey[64];
 
 	snprintf(dkey, sizeof dkey, "%s_detail", key);
-	detail = fv_get(c, dkey);
-	if (detail && detail->type == FV_DICT && detail->n) {
+	snprintf(lkey, sizeof lkey, "%ss", key);
+	list = fv_get(c, lkey);
+	detail = list && list->type == FV_LIST ? fv_last(list) : NULL;
+	if (!detail || detail->type != FV_DICT)
+		detail = fresh = fv_new(FV_DICT);
+	if (!detail)
+		return;
+	if (detail->n) {
 		const char *name = fv_get_str(detail, "name"), *email = fv_get_str(detail, "email");
 
 		if (name && *name && email && *email) {
@@ -833,10 +882,10 @@ static void sync_author_detail(struct fp *p, const char *key)
 		size_t st, ln;
 
 		if (!author || !*author)
-			return;
+			goto out;
 		name = xstrdup(p, author);
 		if (!name)
-			return;
+			goto out;
 		if (find_email(author, &st, &ln)) {
 			email = strndup(author + st, ln);
 			if (email) {
@@ -858,16 +907,17 @@ static void sync_author_detail(struct fp *p, const char *key)
 				name = t;
 			}
 		}
-		if ((name && *name) || email) {
-			detail = fv_dict(c, dkey);
-			if (name && *name)
-				fv_set_str(detail, "name", name);
-			if (email)
-				fv_set_str(detail, "email", email);
-		}
+		if (name && *name)
+			fv_set_str(detail, "name", name);
+		if (email)
+			fv_set_str(detail, "email", email);
+		if (((name && *name) || email) && !fv_get(c, dkey))
+			fv_set(c, dkey, fv_copy(detail));
 		free(name);
 		free(email);
 	}
+out:
+	fv_free(fresh);
 }
 
 static void save_author(struct fp *p, const char *key, const char *value, const char *prefix)
@@ -877,17 +927,15 @@ static void save_author(struct fp *p, const char *key, const char *value, const 
 
 	snprintf(dkey, sizeof dkey, "%s_detail", prefix);
 	fv_set_str(fv_dict(c, dkey), key, value);
-	sync_author_detail(p, prefix);
-	if (!strcmp(prefix, "author")) {
-		authors = fv_get(c, "authors");
-		if (!authors || authors->type != FV_LIST) {
-			authors = fv_list(c, "authors");
-			fv_push(authors, fv_new(FV_DICT));
-		}
-		if (!authors->n)
-			fv_push(authors, fv_new(FV_DICT));
-		fv_set_str(fv_last(authors), key, value);
+	sync_author_detail(p, "author");
+	authors = fv_get(c, "authors");
+	if (!authors || authors->type != FV_LIST) {
+		authors = fv_list(c, "authors");
+		fv_push(authors, fv_new(FV_DICT));
 	}
+	if (!authors->n)
+		fv_push(authors, fv_new(FV_DICT));
+	fv_set_str(fv_last(authors), key, value);
 }
 
 static void save_contributor(struct fp *p, const char *key, const char *value)
@@ -941,7 +989,7 @@ static void s_rss(struct fp *p, struct attrs *a)
 	if (!v)
 		v = "";
 	if (!strcmp(v, "0.91"))
-		snprintf(p->version, sizeof p->version, "rss091u");
+		snprintf(p->version, sizeof p->version, p->netscape ? "rss091n" : "rss091u");
 	else if (!strcmp(v, "0.92"))
 		snprintf(p->version, sizeof p->version, "rss092");
 	else if (!strcmp(v, "0.93"))
@@ -1758,10 +1806,11 @@ static void e_itunes_explicit(struct fp *p)
 
 	if (!v)
 		return;
-	if (!strcmp(v, "yes") || !strcmp(v, "clean")) {
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "clean") ||
+	    !strcmp(v, "no") || !strcmp(v, "false")) {
 		b = fv_new(FV_BOOL);
 		if (b)
-			b->i = !strcmp(v, "yes");
+			b->i = !strcmp(v, "yes") || !strcmp(v, "true");
 		fv_set(context(p), "itunes_explicit", b);
 	} else {
 		fv_set(context(p), "itunes_explicit", fv_new(FV_NULL));
@@ -2364,13 +2413,17 @@ static xmlEntityPtr on_get_entity(void *ud, const xmlChar *name)
 	} else {
 		int cp = entity_lookup((const char *)name, 0);
 
-		if (cp < 0)
-			return NULL;
 		/* an HTML entity XML does not know: resolve it, but the
-		 * document is not well-formed */
+		 * document is not well-formed; an unknown one stays text */
 		set_bozo(p, "SAXParseException: undefined entity &%s;", (const char *)name);
 		sbuf_reset(&p->tmp_text);
-		sbuf_add_utf8(&p->tmp_text, (unsigned)cp);
+		if (cp >= 0) {
+			sbuf_add_utf8(&p->tmp_text, (unsigned)cp);
+		} else {
+			if (in_attr)
+				return NULL;
+			sbuf_printf(&p->tmp_text, "&%s;", (const char *)name);
+		}
 		content = sbuf_str(&p->tmp_text);
 		e = &p->tmp_ent;
 	}
@@ -2386,6 +2439,17 @@ static xmlEntityPtr on_get_entity(void *ud, const xmlChar *name)
 	 * stays a reference that attribute decoding resolves */
 	e->etype = in_attr ? XML_INTERNAL_GENERAL_ENTITY : XML_INTERNAL_PREDEFINED_ENTITY;
 	return e;
+}
+
+static void on_internal_subset(void *ud, const xmlChar *name, const xmlChar *ext,
+                               const xmlChar *sys)
+{
+	struct fp *p = ud;
+
+	if (ext && strcasestr((const char *)ext, "netscape"))
+		p->netscape = 1;
+	if (sys && strcasestr((const char *)sys, "netscape"))
+		p->netscape = 1;
 }
 
 static xmlParserInputPtr on_resolve_entity(void *ud, const xmlChar *pub, const xmlChar *sys)
@@ -2687,7 +2751,7 @@ static void on_error(void *ud, xmlErrorPtr e)
 	struct fp *p = ud;
 
 	if (!e || e->level == XML_ERR_WARNING)
-		return;
+		goto keep_going;
 	/* an external parameter entity we deliberately do not read */
 	if ((e->code == XML_ERR_UNDECLARED_ENTITY || e->code == XML_WAR_UNDECLARED_ENTITY) &&
 	    e->message && strstr(e->message, "PEReference"))
@@ -2699,6 +2763,141 @@ keep_going:
 	 * loose parser does */
 	if (p->ctxt && p->ctxt->instate != XML_PARSER_EOF)
 		p->ctxt->wellFormed = 1;
+}
+
+/* ------------------------------------------------------------ pre-pass */
+
+static int name_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '-' || c == '.' || c == ':' || c >= 0x80;
+}
+
+/* Length of a well-formed reference at s ("&name;", "&#123;", "&#x1f;"),
+ * 0 when s starts none.  *upper_x: a "&#X" reference (not XML). */
+static size_t ref_len(const char *s, const char *end, int *upper_x)
+{
+	const char *q = s + 1;
+
+	*upper_x = 0;
+	if (q < end && *q == '#') {
+		q++;
+		if (q < end && (*q == 'x' || *q == 'X')) {
+			*upper_x = *q == 'X';
+			q++;
+			const char *d = q;
+
+			while (q < end && isxdigit((unsigned char)*q))
+				q++;
+			if (q == d)
+				return 0;
+		} else {
+			const char *d = q;
+
+			while (q < end && isdigit((unsigned char)*q))
+				q++;
+			if (q == d)
+				return 0;
+		}
+	} else {
+		const char *d = q;
+
+		if (q >= end || !(isalpha((unsigned char)*q) || *q == '_' || (unsigned char)*q >= 0x80))
+			return 0;
+		while (q < end && name_char((unsigned char)*q))
+			q++;
+		if (q == d)
+			return 0;
+	}
+	return q < end && *q == ';' ? (size_t)(q - s + 1) : 0;
+}
+
+/* Bare ampersands ("?a=1&b=2") and "&#X41;" make XML parsers give up on
+ * the rest of a text node; feedparser's loose parser keeps them as text.
+ * Outside CDATA sections, comments, processing instructions and the
+ * DOCTYPE, we escape them before parsing.  Returns a new buffer (owned)
+ * or NULL when nothing needed fixing (or on OOM, with p->oom set). */
+static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *outlen)
+{
+	const char *s = buf, *end = buf + len, *run = buf;
+	struct sbuf b;
+	int changed = 0;
+
+	sbuf_init(&b);
+	while (s < end) {
+		const char *q = memchr(s, '&', (size_t)(end - s)), *lt;
+		int upper;
+		size_t n;
+
+		lt = memchr(s, '<', (size_t)((q ? q : end) - s));
+		if (lt) {
+			/* skip constructs where '&' is not markup */
+			static const struct { const char *open, *close; } skip[] = {
+				{ "<![CDATA[", "]]>" }, { "<!--", "-->" }, { "<?", "?>" },
+			};
+			size_t k;
+
+			for (k = 0; k < 3; k++) {
+				size_t ol = strlen(skip[k].open);
+
+				if ((size_t)(end - lt) >= ol && !memcmp(lt, skip[k].open, ol)) {
+					const char *c = memmem(lt + ol, (size_t)(end - lt - ol), skip[k].close,
+					                       strlen(skip[k].close));
+
+					s = c ? c + strlen(skip[k].close) : end;
+					break;
+				}
+			}
+			if (k < 3)
+				continue;
+			if ((size_t)(end - lt) >= 9 && !memcmp(lt, "<!DOCTYPE", 9)) {
+				/* to the end of the internal subset, if any */
+				const char *c = lt + 9;
+				int in_subset = 0;
+
+				while (c < end && (in_subset || *c != '>')) {
+					if (*c == '[')
+						in_subset = 1;
+					else if (*c == ']')
+						in_subset = 0;
+					c++;
+				}
+				s = c < end ? c + 1 : end;
+				continue;
+			}
+			s = lt + 1;
+			continue;
+		}
+		if (!q)
+			break;
+		n = ref_len(q, end, &upper);
+		if (n && !upper) {
+			s = q + n;
+			continue;
+		}
+		changed = 1;
+		sbuf_add(&b, run, (size_t)(q - run));
+		if (n) {
+			sbuf_add(&b, "&#x", 3);
+			sbuf_add(&b, q + 3, n - 3);
+			s = run = q + n;
+		} else {
+			sbuf_add(&b, "&amp;", 5);
+			s = run = q + 1;
+		}
+	}
+	if (!changed) {
+		sbuf_free(&b);
+		return NULL;
+	}
+	sbuf_add(&b, run, (size_t)(end - run));
+	if (b.oom) {
+		p->oom = 1;
+		sbuf_free(&b);
+		return NULL;
+	}
+	set_bozo(p, "SAXParseException: not well-formed (invalid token): bare '&' or bad reference");
+	*outlen = b.len;
+	return sbuf_take(&b);
 }
 
 /* ------------------------------------------------------------ driver */
@@ -2725,6 +2924,7 @@ static void fp_free(struct fp *p)
 	free(p->pd);
 	cp_clear(&p->cp);
 	free(p->baseuri);
+	free(p->doc_base);
 	free(p->lang);
 	free(p->bozo_reason);
 	sbuf_free(&p->tmp_text);
@@ -2736,6 +2936,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	struct fp p;
 	xmlSAXHandler sax;
 	int rc = -1;
+	char *fixed_buf = NULL;
 
 	*out = NULL;
 	memset(&p, 0, sizeof p);
@@ -2751,8 +2952,10 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	p.source = fv_new(FV_DICT);
 	if (!p.feed || !p.entries || !p.namespaces || !p.source)
 		goto fail;
-	if (o->base)
+	if (o->base) {
 		p.baseuri = xstrdup(&p, o->base);
+		p.doc_base = xstrdup(&p, o->base);
+	}
 	if (o->lang) {
 		p.lang = xstrdup(&p, o->lang);
 		char *l = xstrdup(&p, o->lang);
@@ -2773,8 +2976,21 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	sax.entityDecl = on_entity_decl;
 	sax.getEntity = on_get_entity;
 	sax.resolveEntity = on_resolve_entity;
+	sax.internalSubset = on_internal_subset;
 	sax.serror = on_error;
 
+	{
+		size_t flen = 0;
+		char *fixed = fix_ampersands(&p, buf, len, &flen);
+
+		if (p.oom)
+			goto fail;
+		if (fixed) {
+			fixed_buf = fixed;
+			buf = fixed;
+			len = flen;
+		}
+	}
 	if (len > INT32_MAX) {
 		set_bozo(&p, "SAXParseException: document too large");
 	} else {
@@ -2784,8 +3000,6 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 		xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOWARNING |
 		                               XML_PARSE_NOERROR);
 		xmlParseChunk(p.ctxt, buf, (int)len, 1);
-		if (!p.bozo && !p.ctxt->wellFormed)
-			set_bozo(&p, "SAXParseException: document is not well-formed");
 		if (p.ctxt->myDoc)
 			xmlFreeDoc(p.ctxt->myDoc);
 		xmlFreeParserCtxt(p.ctxt);
@@ -2804,6 +3018,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	p.res = NULL;
 	rc = 0;
 fail:
+	free(fixed_buf);
 	fv_free(p.res);
 	fp_free(&p);
 	return rc;
