@@ -41,10 +41,11 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 	if (enc.bozo) {
 		struct fv *b = fv_get(res, "bozo");
 
-		if (b)
+		/* a parse error, when there is one, is what feedparser reports */
+		if (b && !b->i) {
 			b->i = 1;
-		/* the encoding problem is the first thing that went wrong */
-		fv_set_str(res, "bozo_exception", enc.bozo_reason);
+			fv_set_str(res, "bozo_exception", enc.bozo_reason);
+		}
 	}
 	if (!fv_get_str(res, "version") || !*fv_get_str(res, "version")) {
 		/* not a feed; feedparser also says so when nothing parsed */

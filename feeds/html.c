@@ -171,6 +171,7 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *ud)
 {
 	size_t i = 0, run = 0;
+	char last[64] = "???";
 
 #define FLUSH() do { if (i > run && cb->data) cb->data(ud, s + run, i - run); } while (0)
 	while (i < n) {
@@ -179,8 +180,24 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 		if (c == '<' && i + 1 < n) {
 			char d = s[i + 1];
 
-			if (is_name_start((unsigned char)d)) {
+			/* SGML shorthand "<>" / "</>": the last tag again */
+			if (d == '>' || (d == '/' && i + 2 < n && s[i + 2] == '>')) {
 				FLUSH();
+				if (d == '>' && cb->start)
+					cb->start(ud, last, NULL, 0, 0);
+				else if (d == '/' && cb->end)
+					cb->end(ud, last);
+				i = run = i + (d == '>' ? 2 : 3);
+				continue;
+			}
+
+			if (is_name_start((unsigned char)d)) {
+				size_t t = 0;
+
+				FLUSH();
+				for (size_t k = i + 1; k < n && t < sizeof last - 1 && is_tag_char((unsigned char)s[k]); k++)
+					last[t++] = (char)tolower((unsigned char)s[k]);
+				last[t] = '\0';
 				i = parse_starttag(s, n, i, cb, ud);
 				run = i;
 				continue;

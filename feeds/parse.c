@@ -73,6 +73,7 @@ struct fp {
 	char *baseuri, *lang;   /* owned */
 	char *doc_base;         /* owned: the document URI */
 	int netscape;           /* DOCTYPE names Netscape's RSS 0.91 */
+	const char *encoding;   /* what the document was read as */
 	struct cparams cp;
 	struct pdepth *pd; size_t npd, cappd;
 	struct decl *decls; size_t ndecls, capdecls;
@@ -552,6 +553,71 @@ static const char *const can_contain_markup[] = {
 	"summary", "tagline", "title", NULL,
 };
 
+/* Text that is UTF-8 read as ISO-8859-1 and encoded again ("\u00e2\u0080\u00a6"
+ * for "\u2026") is repaired in documents read as UTF-8, and the C1 controls
+ * U+0080..U+009F, which are always windows-1252 in disguise, become the
+ * characters windows-1252 meant (feedparser does both). */
+static char *fix_c1(struct fp *p, char *s)
+{
+	static const unsigned short cp1252[32] = {
+		0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+	};
+	const unsigned char *u = (const unsigned char *)s;
+	int high = 0, latin1 = 1, c1 = 0;
+	struct sbuf b;
+
+	for (size_t i = 0; u[i]; i++) {
+		if (u[i] < 0x80 || (u[i] & 0xc0) == 0x80)
+			continue;
+		high = 1;
+		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0)
+			c1 = 1;
+		if (u[i] != 0xc2 && u[i] != 0xc3)
+			latin1 = 0;
+	}
+	if (!high || (!c1 && !latin1))
+		return s;
+	if (latin1 && str_eq(p->encoding, "utf-8")) {
+		/* the code points as bytes: valid UTF-8? */
+		struct sbuf raw;
+
+		sbuf_init(&raw);
+		for (size_t i = 0; u[i]; i++) {
+			if (u[i] < 0x80) {
+				sbuf_addc(&raw, (char)u[i]);
+			} else {
+				sbuf_addc(&raw, (char)(((u[i] & 0x1f) << 6) | (u[i + 1] & 0x3f)));
+				i++;
+			}
+		}
+		if (!raw.oom && utf8_ok(sbuf_str(&raw))) {
+			free(s);
+			return sbuf_take(&raw);
+		}
+		sbuf_free(&raw);
+	}
+	if (!c1)
+		return s;
+	sbuf_init(&b);
+	for (size_t i = 0; u[i]; i++) {
+		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0 && cp1252[u[i + 1] - 0x80]) {
+			sbuf_add_utf8(&b, cp1252[u[i + 1] - 0x80]);
+			i++;
+		} else {
+			sbuf_addc(&b, (char)u[i]);
+		}
+	}
+	if (b.oom) {
+		sbuf_free(&b);
+		return s;
+	}
+	free(s);
+	return sbuf_take(&b);
+}
+
 /* "?a=1&b;=2" (a query taken for references) back to "?a=1&b=2" */
 static char *unref_query(char *s)
 {
@@ -656,6 +722,10 @@ static char *pop(struct fp *p, const char *element, int strip)
 			}
 		}
 	}
+
+	out = fix_c1(p, out);
+	if (!out)
+		return NULL;
 
 	if (!strcmp(element, "category") || !strcmp(element, "tags") ||
 	    !strcmp(element, "itunes_keywords") || !strcmp(element, "media_keywords"))
@@ -2942,6 +3012,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	memset(&p, 0, sizeof p);
 	p.title_depth = -1;
 	p.entity_budget = ENTITY_BUDGET;
+	p.encoding = o->encoding;
 	sbuf_init(&p.tmp_text);
 	p.res = fv_new(FV_DICT);
 	if (!p.res)
