@@ -1,0 +1,238 @@
+/* feeds/fv.c — the value tree.  Dicts are small (tens of keys), so lookup
+ * is a linear scan in insertion order, which also keeps output order. */
+#include "feeds/fv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct fv *fv_new(enum fv_type t)
+{
+	struct fv *v = calloc(1, sizeof *v);
+
+	if (v)
+		v->type = t;
+	return v;
+}
+
+struct fv *fv_strn(const char *s, size_t n)
+{
+	struct fv *v = fv_new(FV_STR);
+
+	if (!v)
+		return NULL;
+	v->s = malloc(n + 1);
+	if (!v->s) {
+		free(v);
+		return NULL;
+	}
+	memcpy(v->s, s, n);
+	v->s[n] = '\0';
+	return v;
+}
+
+struct fv *fv_str(const char *s)
+{
+	if (!s)
+		s = "";
+	return fv_strn(s, strlen(s));
+}
+
+struct fv *fv_str_own(char *s)
+{
+	struct fv *v;
+
+	if (!s)
+		return NULL;
+	v = fv_new(FV_STR);
+	if (!v) {
+		free(s);
+		return NULL;
+	}
+	v->s = s;
+	return v;
+}
+
+struct fv *fv_int(int64_t i)
+{
+	struct fv *v = fv_new(FV_INT);
+
+	if (v)
+		v->i = i;
+	return v;
+}
+
+struct fv *fv_time(int64_t t)
+{
+	struct fv *v = fv_new(FV_TIME);
+
+	if (v)
+		v->i = t;
+	return v;
+}
+
+void fv_free(struct fv *v)
+{
+	if (!v)
+		return;
+	for (size_t k = 0; k < v->n; k++) {
+		free(v->items[k].key);
+		fv_free(v->items[k].val);
+	}
+	free(v->items);
+	free(v->s);
+	free(v);
+}
+
+static struct fv_item *find(const struct fv *d, const char *key)
+{
+	if (!d || d->type != FV_DICT)
+		return NULL;
+	for (size_t k = 0; k < d->n; k++)
+		if (strcmp(d->items[k].key, key) == 0)
+			return &d->items[k];
+	return NULL;
+}
+
+struct fv *fv_get(const struct fv *d, const char *key)
+{
+	struct fv_item *it = find(d, key);
+
+	return it ? it->val : NULL;
+}
+
+const char *fv_get_str(const struct fv *d, const char *key)
+{
+	struct fv *v = fv_get(d, key);
+
+	return v && v->type == FV_STR ? v->s : NULL;
+}
+
+static int append(struct fv *c, char *key, struct fv *val)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct fv_item *it = realloc(c->items, cap * sizeof *it);
+
+		if (!it)
+			return -1;
+		c->items = it;
+		c->cap = cap;
+	}
+	c->items[c->n].key = key;
+	c->items[c->n].val = val;
+	c->n++;
+	return 0;
+}
+
+struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
+{
+	struct fv_item *it;
+	char *k;
+
+	if (!val)
+		return NULL;
+	if (!d || d->type != FV_DICT) {
+		fv_free(val);
+		return NULL;
+	}
+	it = find(d, key);
+	if (it) {
+		fv_free(it->val);
+		it->val = val;
+		return val;
+	}
+	k = strdup(key);
+	if (!k || append(d, k, val) < 0) {
+		free(k);
+		fv_free(val);
+		return NULL;
+	}
+	return val;
+}
+
+void fv_set_str(struct fv *d, const char *key, const char *s)
+{
+	fv_set(d, key, fv_str(s));
+}
+
+void fv_del(struct fv *d, const char *key)
+{
+	struct fv_item *it = find(d, key);
+	size_t k;
+
+	if (!it)
+		return;
+	k = (size_t)(it - d->items);
+	free(it->key);
+	fv_free(it->val);
+	memmove(d->items + k, d->items + k + 1, (d->n - k - 1) * sizeof *it);
+	d->n--;
+}
+
+struct fv *fv_dict(struct fv *d, const char *key)
+{
+	struct fv *v = fv_get(d, key);
+
+	if (v && v->type == FV_DICT)
+		return v;
+	return fv_set(d, key, fv_new(FV_DICT));
+}
+
+struct fv *fv_list(struct fv *d, const char *key)
+{
+	struct fv *v = fv_get(d, key);
+
+	if (v && v->type == FV_LIST)
+		return v;
+	return fv_set(d, key, fv_new(FV_LIST));
+}
+
+struct fv *fv_push(struct fv *l, struct fv *val)
+{
+	if (!val)
+		return NULL;
+	if (!l || l->type != FV_LIST || append(l, NULL, val) < 0) {
+		fv_free(val);
+		return NULL;
+	}
+	return val;
+}
+
+struct fv *fv_last(const struct fv *l)
+{
+	return l && l->n ? l->items[l->n - 1].val : NULL;
+}
+
+struct fv *fv_copy(const struct fv *v)
+{
+	struct fv *c;
+
+	if (!v)
+		return NULL;
+	c = fv_new(v->type);
+	if (!c)
+		return NULL;
+	c->i = v->i;
+	if (v->s && !(c->s = strdup(v->s)))
+		goto fail;
+	for (size_t k = 0; k < v->n; k++) {
+		char *key = NULL;
+		struct fv *val = fv_copy(v->items[k].val);
+
+		if (!val)
+			goto fail;
+		if (v->items[k].key && !(key = strdup(v->items[k].key))) {
+			fv_free(val);
+			goto fail;
+		}
+		if (append(c, key, val) < 0) {
+			free(key);
+			fv_free(val);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	fv_free(c);
+	return NULL;
+}

@@ -1,0 +1,1098 @@
+/* feeds/html.c — HTML found in feeds.  The tokenizer is deliberately the
+ * forgiving sgmllib model (tags, entity and character references, data,
+ * comments) rather than an HTML5 tree builder: feed HTML is fragments, and
+ * sanitising must re-serialise them predictably, the way the Universal
+ * Feed Parser does (sorted attributes, "<br />", references kept). */
+#include "feeds/html.h"
+#include "feeds/entities.h"
+#include "feeds/sbuf.h"
+#include "feeds/uri.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ tokenizer */
+
+struct hattr {
+	char *name;   /* lower case */
+	char *value;  /* references to &lt; &gt; &amp; &quot; &apos; and ASCII
+	                 character references decoded, like sgmllib */
+};
+
+struct htok {
+	void (*start)(void *ud, const char *tag, struct hattr *a, size_t n, int empty_close);
+	void (*end)(void *ud, const char *tag);
+	void (*data)(void *ud, const char *s, size_t n);
+	void (*charref)(void *ud, const char *ref, size_t n);
+	void (*entityref)(void *ud, const char *name, size_t n);
+	void (*comment)(void *ud, const char *s, size_t n);
+};
+
+static int is_name_start(int c) { return isalpha(c); }
+static int is_tag_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
+static int is_attr_start(int c) { return isalpha(c) || c == '_'; }
+static int is_attr_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
+
+/* Decodes the named references sgmllib decodes inside attribute values
+ * (character references stay as written). */
+static char *attr_decode(const char *s, size_t n)
+{
+	static const struct { const char *n; char c; } ent[] = {
+		{ "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "quot", '"' }, { "apos", '\'' },
+	};
+	struct sbuf b;
+	size_t i = 0;
+
+	sbuf_init(&b);
+	while (i < n) {
+		if (s[i] == '&' && i + 1 < n && isalpha((unsigned char)s[i + 1])) {
+			size_t j = i + 1, k = j;
+
+			while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '.'))
+				k++;
+			for (size_t e = 0; e < 5; e++)
+				if (strlen(ent[e].n) == k - j && memcmp(ent[e].n, s + j, k - j) == 0) {
+					sbuf_addc(&b, ent[e].c);
+					i = k + (k < n && s[k] == ';');
+					goto next;
+				}
+		}
+		sbuf_addc(&b, s[i++]);
+next:
+		;
+	}
+	return sbuf_take(&b);
+}
+
+static void free_attrs(struct hattr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].name);
+		free(a[i].value);
+	}
+	free(a);
+}
+
+/* Parses "<tag attrs...>" at s[i] (s[i] == '<', s[i+1] alpha).  Returns
+ * the index after the tag. */
+static size_t parse_starttag(const char *s, size_t n, size_t i, const struct htok *cb, void *ud)
+{
+	char tag[64];
+	size_t k = i + 1, tn = 0, na = 0, cap = 0;
+	struct hattr *a = NULL;
+	int empty_close = 0;
+
+	while (k < n && is_tag_char((unsigned char)s[k])) {
+		if (tn < sizeof tag - 1)
+			tag[tn++] = (char)tolower((unsigned char)s[k]);
+		k++;
+	}
+	tag[tn] = '\0';
+	for (;;) {
+		size_t ns, ne, vs = 0, ve = 0;
+		int has_val = 0;
+
+		while (k < n && isspace((unsigned char)s[k]))
+			k++;
+		if (k >= n)
+			break;
+		if (s[k] == '>') {
+			k++;
+			break;
+		}
+		if (s[k] == '/' && k + 1 < n && s[k + 1] == '>') {
+			empty_close = 1;
+			k += 2;
+			break;
+		}
+		if (s[k] == '<')
+			break; /* sgmllib: a new tag starts, this one ends */
+		if (!is_attr_start((unsigned char)s[k])) {
+			k++;
+			continue;
+		}
+		ns = k;
+		while (k < n && is_attr_char((unsigned char)s[k]))
+			k++;
+		ne = k;
+		{
+			size_t m = k;
+
+			while (m < n && isspace((unsigned char)s[m]))
+				m++;
+			if (m < n && s[m] == '=') {
+				m++;
+				while (m < n && isspace((unsigned char)s[m]))
+					m++;
+				has_val = 1;
+				if (m < n && (s[m] == '"' || s[m] == '\'')) {
+					char q = s[m];
+					size_t e = m + 1;
+
+					while (e < n && s[e] != q)
+						e++;
+					vs = m + 1;
+					ve = e;
+					k = e < n ? e + 1 : e;
+				} else {
+					vs = m;
+					while (m < n && !isspace((unsigned char)s[m]) && s[m] != '>')
+						m++;
+					ve = m;
+					k = m;
+				}
+			}
+		}
+		if (na == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct hattr *t = realloc(a, nc * sizeof *t);
+
+			if (!t)
+				break;
+			a = t;
+			cap = nc;
+		}
+		a[na].name = malloc(ne - ns + 1);
+		if (!a[na].name)
+			break;
+		for (size_t c = 0; c < ne - ns; c++)
+			a[na].name[c] = (char)tolower((unsigned char)s[ns + c]);
+		a[na].name[ne - ns] = '\0';
+		a[na].value = has_val ? attr_decode(s + vs, ve - vs) : strdup(a[na].name);
+		na++;
+	}
+	if (cb->start)
+		cb->start(ud, tag, a, na, empty_close && na == 0);
+	free_attrs(a, na);
+	return k;
+}
+
+static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *ud)
+{
+	size_t i = 0, run = 0;
+	char last[64] = "???";
+
+#define FLUSH() do { if (i > run && cb->data) cb->data(ud, s + run, i - run); } while (0)
+	while (i < n) {
+		char c = s[i];
+
+		if (c == '<' && i + 1 < n) {
+			char d = s[i + 1];
+
+			/* SGML shorthand "<>" / "</>": the last tag again */
+			if (d == '>' || (d == '/' && i + 2 < n && s[i + 2] == '>')) {
+				FLUSH();
+				if (d == '>' && cb->start)
+					cb->start(ud, last, NULL, 0, 0);
+				else if (d == '/' && cb->end)
+					cb->end(ud, last);
+				i = run = i + (d == '>' ? 2 : 3);
+				continue;
+			}
+
+			if (is_name_start((unsigned char)d)) {
+				size_t t = 0;
+
+				FLUSH();
+				for (size_t k = i + 1; k < n && t < sizeof last - 1 && is_tag_char((unsigned char)s[k]); k++)
+					last[t++] = (char)tolower((unsigned char)s[k]);
+				last[t] = '\0';
+				i = parse_starttag(s, n, i, cb, ud);
+				run = i;
+				continue;
+			}
+			if (d == '/' && i + 2 < n && is_name_start((unsigned char)s[i + 2])) {
+				char tag[64];
+				size_t k = i + 2, tn = 0;
+
+				FLUSH();
+				while (k < n && is_tag_char((unsigned char)s[k])) {
+					if (tn < sizeof tag - 1)
+						tag[tn++] = (char)tolower((unsigned char)s[k]);
+					k++;
+				}
+				tag[tn] = '\0';
+				while (k < n && s[k] != '>' && s[k] != '<')
+					k++;
+				if (k < n && s[k] == '>')
+					k++;
+				if (cb->end)
+					cb->end(ud, tag);
+				i = run = k;
+				continue;
+			}
+			if (d == '!' && i + 3 < n && s[i + 2] == '-' && s[i + 3] == '-') {
+				const char *e;
+
+				FLUSH();
+				e = memmem(s + i + 4, n - i - 4, "-->", 3);
+				if (e) {
+					if (cb->comment)
+						cb->comment(ud, s + i + 4, (size_t)(e - (s + i + 4)));
+					i = run = (size_t)(e - s) + 3;
+				} else {
+					/* unclosed comment: swallow the rest, never emit it */
+					i = run = n;
+				}
+				continue;
+			}
+			if (d == '!' && strncasecmp(s + i + 2, "DOCTYPE", n - i - 2 < 7 ? n - i - 2 : 7) != 0 &&
+			    s[i + 2] != '[') {
+				/* "<!" that starts no declaration is text */
+				FLUSH();
+				if (cb->data)
+					cb->data(ud, "&lt;!", 5);
+				i = run = i + 2;
+				continue;
+			}
+			if (d == '!' || d == '?') {
+				/* declarations and processing instructions are dropped;
+				 * unterminated, they are text */
+				size_t k = i + 2;
+
+				while (k < n && s[k] != '>')
+					k++;
+				if (k < n) {
+					FLUSH();
+					i = run = k + 1;
+					continue;
+				}
+			}
+		} else if (c == '&' && i + 1 < n) {
+			size_t k = i + 1;
+
+			if (s[k] == '#') {
+				size_t st = ++k;
+
+				if (k < n && (s[k] == 'x' || s[k] == 'X')) {
+					k++;
+					while (k < n && isxdigit((unsigned char)s[k]))
+						k++;
+					if (k == st + 1)
+						k = st; /* "&#x" alone */
+				} else {
+					while (k < n && isdigit((unsigned char)s[k]))
+						k++;
+				}
+				if (k > st && k < n && s[k] == ';') {
+					FLUSH();
+					if (cb->charref)
+						cb->charref(ud, s + st, k - st);
+					i = run = k + 1;
+					continue;
+				}
+			} else if (isalpha((unsigned char)s[k])) {
+				size_t st = k;
+
+				while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '.'))
+					k++;
+				if (k < n) {
+					FLUSH();
+					if (cb->entityref)
+						cb->entityref(ud, s + st, k - st);
+					i = run = k + (s[k] == ';');
+					continue;
+				}
+			}
+		}
+		i++;
+	}
+	FLUSH();
+#undef FLUSH
+}
+
+/* ------------------------------------------------------------ sanitizer */
+
+static int in_list(const char *const *list, size_t n, const char *s)
+{
+	/* lists are sorted */
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s, list[mid]);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+#define IN(list, s) in_list(list, sizeof list / sizeof list[0], s)
+
+/* Allowed elements: feedparser's list without the form controls and
+ * frames (the daemon renders this HTML; forms have no place in it). */
+static const char *const ok_elements[] = {
+	"a", "abbr", "acronym", "address", "area", "article", "aside", "audio",
+	"b", "big", "blockquote", "br", "canvas", "caption", "center",
+	"cite", "code", "col", "colgroup", "command", "datagrid",
+	"dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em",
+	"event-source", "figcaption", "figure", "font", "footer",
+	"h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img",
+	"ins", "kbd", "label", "legend", "li", "m", "map",
+	"menu", "meter", "multicol", "nav", "nextid", "noscript", "ol",
+	"p", "pre", "progress", "q", "s", "samp",
+	"section", "small", "sound", "source", "spacer", "span",
+	"strike", "strong", "sub", "sup", "table", "tbody", "td",
+	"tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
+};
+
+/* feedparser's list, for html_looks_like() */
+static const char *const fp_elements[] = {
+	"a", "abbr", "acronym", "address", "area", "article", "aside", "audio",
+	"b", "big", "blockquote", "br", "button", "canvas", "caption", "center",
+	"cite", "code", "col", "colgroup", "command", "datagrid", "datalist",
+	"dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em",
+	"event-source", "fieldset", "figcaption", "figure", "font", "footer",
+	"form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img",
+	"input", "ins", "kbd", "keygen", "label", "legend", "li", "m", "map",
+	"menu", "meter", "multicol", "nav", "nextid", "noscript", "ol",
+	"optgroup", "option", "output", "p", "pre", "progress", "q", "s", "samp",
+	"section", "select", "small", "sound", "source", "spacer", "span",
+	"strike", "strong", "sub", "sup", "table", "tbody", "td", "textarea",
+	"tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
+};
+
+static const char *const ok_attributes[] = {
+	"abbr", "accept", "accept-charset", "accesskey", "action", "align",
+	"alt", "autocomplete", "autofocus", "axis", "background", "balance",
+	"bgcolor", "bgproperties", "border", "bordercolor", "bordercolordark",
+	"bordercolorlight", "bottompadding", "cellpadding", "cellspacing",
+	"ch", "challenge", "char", "charoff", "charset", "checked", "choff",
+	"cite", "class", "clear", "color", "cols", "colspan", "compact",
+	"contenteditable", "controls", "coords", "data", "datafld",
+	"datapagesize", "datasrc", "datetime", "default", "delay", "dir",
+	"disabled", "draggable", "dynsrc", "enctype", "end", "face", "for",
+	"form", "frame", "galleryimg", "gutter", "headers", "height", "hidden",
+	"hidefocus", "high", "href", "hreflang", "hspace", "icon", "id", "inputmode",
+	"ismap", "keytype", "label", "lang", "leftspacing", "list", "longdesc",
+	"loop", "loopcount", "loopend", "loopstart", "low", "lowsrc", "max",
+	"maxlength", "media", "method", "min", "multiple", "name", "nohref",
+	"noshade", "nowrap", "open", "optimum", "pattern", "ping", "point-size",
+	"poster", "pqg", "preload", "prompt", "radiogroup", "readonly", "rel",
+	"repeat-max", "repeat-min", "replace", "required", "rev", "rightspacing",
+	"rows", "rowspan", "rules", "scope", "selected", "shape", "size", "span",
+	"src", "start", "step", "style", "summary", "suppress", "tabindex",
+	"target", "template", "title", "toppadding", "type", "unselectable",
+	"urn", "usemap", "valign", "value", "variable", "volume", "vrml", "vspace",
+	"width", "wrap", "xml:lang",
+};
+
+static const char *const void_elements[] = {
+	"area", "base", "basefont", "br", "col", "command", "embed", "frame",
+	"hr", "img", "input", "isindex", "keygen", "link", "meta", "param",
+	"source", "track", "wbr",
+};
+
+static const char *const dropped_with_content[] = {
+	"applet", "script", "style",
+};
+
+static const char *const css_properties[] = {
+	"azimuth", "background-color", "border-bottom-color", "border-collapse",
+	"border-color", "border-left-color", "border-right-color",
+	"border-top-color", "clear", "color", "cursor", "direction", "display",
+	"elevation", "float", "font", "font-family", "font-size", "font-style",
+	"font-variant", "font-weight", "height", "letter-spacing", "line-height",
+	"overflow", "pause", "pause-after", "pause-before", "pitch",
+	"pitch-range", "richness", "speak", "speak-header", "speak-numeral",
+	"speak-punctuation", "speech-rate", "stress", "text-align",
+	"text-decoration", "text-indent", "unicode-bidi", "vertical-align",
+	"voice-family", "volume", "white-space", "width",
+};
+
+static const char *const css_keywords[] = {
+	"!important", "aqua", "auto", "black", "block", "blue", "bold", "both",
+	"bottom", "brown", "center", "collapse", "dashed", "dotted", "fuchsia",
+	"gray", "green", "italic", "left", "lime", "maroon", "medium", "navy",
+	"none", "normal", "nowrap", "olive", "pointer", "purple", "red", "right",
+	"silver", "solid", "teal", "top", "transparent", "underline", "white",
+	"yellow",
+};
+
+/* (tag, attribute) pairs that hold a URL, sorted as "tag attr". */
+static const char *const uri_attrs[] = {
+	"a href", "applet codebase", "area href", "audio src", "blockquote cite",
+	"body background", "del cite", "form action", "frame longdesc",
+	"frame src", "head profile", "iframe longdesc", "iframe src",
+	"img longdesc", "img src", "img usemap", "input src", "input usemap",
+	"ins cite", "link href", "object classid", "object codebase",
+	"object data", "object usemap", "q cite", "script src", "source src",
+	"video poster", "video src",
+};
+
+static int is_uri_attr(const char *tag, const char *attr)
+{
+	char key[160];
+	size_t t = strlen(tag), a = strlen(attr);
+
+	if (t + a + 2 > sizeof key)
+		return 0;
+	memcpy(key, tag, t);
+	key[t] = ' ';
+	memcpy(key + t + 1, attr, a + 1);
+	return IN(uri_attrs, key);
+}
+
+/* valid_css_values: #hex, rgb(...), or a short number with a unit */
+static int css_value_ok(const char *w)
+{
+	const char *p = w;
+	int n;
+
+	if (*p == '#') {
+		p++;
+		if (!*p)
+			return 0;
+		for (; *p; p++)
+			if (!isdigit((unsigned char)*p) && !(*p >= 'a' && *p <= 'f'))
+				return 0;
+		return 1;
+	}
+	if (strncmp(p, "rgb(", 4) == 0) {
+		p += 4;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p)) p++;
+		if (*p == '%') p++;
+		if (*p++ != ',') return 0;
+		while (isdigit((unsigned char)*p)) p++;
+		if (*p == '%') p++;
+		if (*p == ',') p++;
+		while (isdigit((unsigned char)*p)) p++;
+		if (*p == '%') p++;
+		if (*p == ')') p++;
+		return *p == '\0';
+	}
+	for (n = 0; n < 2 && isdigit((unsigned char)*p); n++)
+		p++;
+	if (*p == '.')
+		p++;
+	for (n = 0; n < 2 && isdigit((unsigned char)*p); n++)
+		p++;
+	if (!*p)
+		return 1;
+	static const char *const units[] = { "cm", "em", "ex", "in", "mm", "pc", "pt", "px", "%", ",", ")" };
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(p, units[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_word(int c) { return isalnum(c) || c == '_' || c >= 0x80; }
+
+/* feedparser's sanitize_style: returns a new string, "" when refused. */
+static char *sanitize_style(const char *style)
+{
+	struct sbuf s, out;
+	const char *p;
+
+	sbuf_init(&s);
+	sbuf_init(&out);
+	/* drop url(...) */
+	for (p = style; *p;) {
+		if (strncasecmp(p, "url", 3) == 0) {
+			const char *q = p + 3;
+
+			while (isspace((unsigned char)*q)) q++;
+			if (*q == '(') {
+				const char *r = q + 1, *st;
+
+				while (isspace((unsigned char)*r)) r++;
+				st = r;
+				while (*r && !isspace((unsigned char)*r) && *r != ')') r++;
+				if (r > st) {
+					while (isspace((unsigned char)*r)) r++;
+					if (*r == ')') {
+						r++;
+						while (isspace((unsigned char)*r)) r++;
+						sbuf_addc(&s, ' ');
+						p = r;
+						continue;
+					}
+				}
+			}
+		}
+		sbuf_addc(&s, *p++);
+	}
+	/* the gauntlet: only harmless characters and constructs */
+	for (p = sbuf_str(&s); *p;) {
+		unsigned char c = (unsigned char)*p;
+
+		if (strchr(":,;#%.!", c) || isspace(c) || isalnum(c)) {
+			p++;
+		} else if (c == '-' && p > sbuf_str(&s) && is_word((unsigned char)p[-1]) &&
+		           is_word((unsigned char)p[1])) {
+			p++;
+		} else if (c == '\'' || c == '"') {
+			const char *q = p + 1;
+
+			while (*q && (isspace((unsigned char)*q) || is_word((unsigned char)*q)))
+				q++;
+			if (*q != (char)c || q == p + 1)
+				goto refuse;
+			p = q + 1;
+		} else if (c == '(') {
+			const char *q = p + 1;
+
+			while (*q && (isdigit((unsigned char)*q) || *q == ',' || isspace((unsigned char)*q)))
+				q++;
+			if (*q != ')' || q == p + 1)
+				goto refuse;
+			p = q + 1;
+		} else {
+			goto refuse;
+		}
+	}
+	/* declarations: prop ':' value (no ':' or ';' inside) ';'? ... */
+	for (p = sbuf_str(&s);;) {
+		const char *ps, *pe, *vs, *ve;
+		char prop[64];
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		ps = p;
+		while (*p == '-' || is_word((unsigned char)*p))
+			p++;
+		pe = p;
+		if (pe == ps)
+			goto refuse;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p != ':')
+			goto refuse;
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+		vs = p;
+		while (*p && *p != ':' && *p != ';')
+			p++;
+		ve = p;
+		if (*p == ';')
+			p++;
+		else if (*p == ':')
+			goto refuse;
+		if (ve == vs || (size_t)(pe - ps) >= sizeof prop)
+			continue;
+		for (size_t i = 0; i < (size_t)(pe - ps); i++)
+			prop[i] = (char)tolower((unsigned char)ps[i]);
+		prop[pe - ps] = '\0';
+		int keep = IN(css_properties, prop);
+		if (!keep) {
+			char head[64];
+			const char *dash = strchr(prop, '-');
+			size_t hn = dash ? (size_t)(dash - prop) : strlen(prop);
+
+			memcpy(head, prop, hn);
+			head[hn] = '\0';
+			if (!strcmp(head, "background") || !strcmp(head, "border") ||
+			    !strcmp(head, "margin") || !strcmp(head, "padding")) {
+				const char *w = vs;
+
+				keep = 1;
+				while (w < ve) {
+					char word[64];
+					size_t wn = 0;
+
+					while (w < ve && isspace((unsigned char)*w)) w++;
+					if (w >= ve) break;
+					while (w < ve && !isspace((unsigned char)*w)) {
+						if (wn < sizeof word - 1) word[wn++] = *w;
+						w++;
+					}
+					word[wn] = '\0';
+					if (!IN(css_keywords, word) && !css_value_ok(word)) {
+						keep = 0;
+						break;
+					}
+				}
+			}
+		}
+		if (keep) {
+			if (out.len)
+				sbuf_addc(&out, ' ');
+			sbuf_add(&out, ps, (size_t)(pe - ps));
+			sbuf_adds(&out, ": ");
+			sbuf_add(&out, vs, (size_t)(ve - vs));
+			sbuf_addc(&out, ';');
+		}
+	}
+	sbuf_free(&s);
+	return sbuf_take(&out);
+refuse:
+	sbuf_free(&s);
+	sbuf_free(&out);
+	return strdup("");
+}
+
+struct san {
+	struct sbuf out;
+	const char *base;
+	int sanitize;
+	int unacceptable;   /* depth inside script/style/applet */
+};
+
+/* Writes an attribute value the way feedparser's serializer does. */
+static void put_attr_value(struct sbuf *b, const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		switch (*p) {
+		case '>': sbuf_adds(b, "&gt;"); break;
+		case '<': sbuf_adds(b, "&lt;"); break;
+		case '"': sbuf_adds(b, "&quot;"); break;
+		case '&': {
+			/* a bare ampersand, not starting a reference */
+			const char *q = p + 1;
+
+			if (*q == '#') {
+				q++;
+				if (*q == 'x' || *q == 'X') {
+					const char *h = ++q;
+
+					while (isxdigit((unsigned char)*q)) q++;
+					if (q > h && *q == ';') { sbuf_addc(b, '&'); break; }
+					/* fall through to the decimal test of "#x"? no */
+				} else {
+					const char *d = q;
+
+					while (isdigit((unsigned char)*q)) q++;
+					if (q > d && *q == ';') { sbuf_addc(b, '&'); break; }
+				}
+			} else {
+				const char *w = q;
+
+				while (is_word((unsigned char)*q)) q++;
+				if (q > w && *q == ';') { sbuf_addc(b, '&'); break; }
+			}
+			sbuf_adds(b, "&amp;");
+			break;
+		}
+		default: sbuf_addc(b, *p); break;
+		}
+	}
+}
+
+static int attr_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hattr *)a)->name, ((const struct hattr *)b)->name);
+}
+
+static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int empty_close)
+{
+	struct san *s = ud;
+	struct hattr *at;
+	size_t na = 0;
+
+	if (s->sanitize && !IN(ok_elements, tag)) {
+		if (IN(dropped_with_content, tag))
+			s->unacceptable++;
+		return;
+	}
+	/* collapse duplicates (last wins), sort by name */
+	at = calloc(n ? n : 1, sizeof *at);
+	if (!at)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < na; j++)
+			if (strcmp(at[j].name, a[i].name) == 0)
+				break;
+		at[j].name = a[i].name;
+		at[j].value = a[i].value;
+		if (j == na)
+			na++;
+	}
+	qsort(at, na, sizeof *at, attr_cmp);
+	sbuf_addc(&s->out, '<');
+	sbuf_adds(&s->out, tag);
+	for (size_t i = 0; i < na; i++) {
+		char *val = NULL, *tmp;
+		const char *v = at[i].value;
+
+		if (!strcmp(at[i].name, "rel") || !strcmp(at[i].name, "type")) {
+			val = strdup(v);
+			if (!val)
+				continue;
+			for (char *p = val; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			v = val;
+		}
+		if (s->base && is_uri_attr(tag, at[i].name)) {
+			const char *st = v, *en;
+
+			while (isspace((unsigned char)*st)) st++;
+			en = st + strlen(st);
+			while (en > st && isspace((unsigned char)en[-1])) en--;
+			char *trim = strndup(st, (size_t)(en - st));
+
+			tmp = trim ? uri_safe_join(s->base, trim) : NULL;
+			free(trim);
+			free(val);
+			val = tmp;
+			if (!val)
+				continue;
+			v = val;
+		}
+		if (s->sanitize) {
+			if (!IN(ok_attributes, at[i].name)) {
+				free(val);
+				continue;
+			}
+			if (!strcmp(at[i].name, "style")) {
+				tmp = sanitize_style(v);
+				free(val);
+				val = tmp;
+				if (!val || !*val) {
+					free(val);
+					continue;
+				}
+				v = val;
+			} else if (!strcmp(at[i].name, "href") && !uri_scheme_ok(v)) {
+				v = "";
+			}
+		}
+		sbuf_addc(&s->out, ' ');
+		sbuf_adds(&s->out, at[i].name);
+		sbuf_adds(&s->out, "=\"");
+		put_attr_value(&s->out, v);
+		sbuf_addc(&s->out, '"');
+		free(val);
+	}
+	free(at);
+	if (IN(void_elements, tag)) {
+		sbuf_adds(&s->out, " />");
+		return;
+	}
+	sbuf_addc(&s->out, '>');
+	if (empty_close) {
+		sbuf_adds(&s->out, "</");
+		sbuf_adds(&s->out, tag);
+		sbuf_addc(&s->out, '>');
+	}
+}
+
+static void san_end(void *ud, const char *tag)
+{
+	struct san *s = ud;
+
+	if (s->sanitize && !IN(ok_elements, tag)) {
+		if (IN(dropped_with_content, tag) && s->unacceptable)
+			s->unacceptable--;
+		return;
+	}
+	if (IN(void_elements, tag))
+		return;
+	sbuf_adds(&s->out, "</");
+	sbuf_adds(&s->out, tag);
+	sbuf_addc(&s->out, '>');
+}
+
+static void san_data(void *ud, const char *t, size_t n)
+{
+	struct san *s = ud;
+
+	if (!s->unacceptable)
+		sbuf_add(&s->out, t, n);
+}
+
+/* windows-1252 code points for the C1 range, as feedparser remaps them */
+static const unsigned short cp1252_c1[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+static void san_charref(void *ud, const char *ref, size_t n)
+{
+	struct san *s = ud;
+	unsigned long v;
+	char buf[32];
+
+	if (s->unacceptable)
+		return;
+	if (n >= sizeof buf - 1)
+		n = sizeof buf - 2;
+	memcpy(buf, ref, n);
+	buf[n] = '\0';
+	for (char *p = buf; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	v = buf[0] == 'x' ? strtoul(buf + 1, NULL, 16) : strtoul(buf, NULL, 10);
+	if (v >= 0x80 && v < 0xa0 && cp1252_c1[v - 0x80])
+		sbuf_printf(&s->out, "&#x%x;", cp1252_c1[v - 0x80]);
+	else
+		sbuf_printf(&s->out, "&#%s;", buf);
+}
+
+static void san_entityref(void *ud, const char *name, size_t n)
+{
+	struct san *s = ud;
+
+	if (s->unacceptable)
+		return;
+	if (entity_lookup_n(name, n, 1) >= 0 || (n == 4 && !memcmp(name, "apos", 4))) {
+		sbuf_addc(&s->out, '&');
+		sbuf_add(&s->out, name, n);
+		sbuf_addc(&s->out, ';');
+	} else {
+		sbuf_adds(&s->out, "&amp;");
+		sbuf_add(&s->out, name, n);
+	}
+}
+
+static void san_comment(void *ud, const char *t, size_t n)
+{
+	/* comments are dropped: they can hide conditional markup */
+	(void)ud; (void)t; (void)n;
+}
+
+static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize)
+{
+	static const struct htok cb = {
+		san_start, san_end, san_data, san_charref, san_entityref, san_comment,
+	};
+	struct san s;
+	char *r;
+	size_t a, b;
+
+	memset(&s, 0, sizeof s);
+	sbuf_init(&s.out);
+	s.base = base && *base ? base : NULL;
+	s.sanitize = sanitize;
+	html_tokenize(html, n, &cb, &s);
+	if (s.out.oom) {
+		sbuf_free(&s.out);
+		return NULL;
+	}
+	if (!sanitize)
+		return sbuf_take(&s.out);
+	/* strip and normalise CRLF, like feedparser's _sanitize_html */
+	r = sbuf_take(&s.out);
+	a = 0;
+	b = strlen(r);
+	while (a < b && isspace((unsigned char)r[a])) a++;
+	while (b > a && isspace((unsigned char)r[b - 1])) b--;
+	size_t o = 0;
+	for (size_t i = a; i < b; i++) {
+		if (r[i] == '\r' && i + 1 < b && r[i + 1] == '\n')
+			continue;
+		r[o++] = r[i];
+	}
+	r[o] = '\0';
+	return r;
+}
+
+char *html_sanitize(const char *html, size_t n, const char *base, int xhtml)
+{
+	(void)xhtml;
+	return run_sanitizer(html, n, base, 1);
+}
+
+char *html_resolve(const char *html, size_t n, const char *base)
+{
+	return run_sanitizer(html, n, base, 0);
+}
+
+/* ------------------------------------------------------------ plain text */
+
+static const char *const block_elements[] = {
+	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
+	"dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hr", "li", "nav", "ol", "p", "pre", "section", "table",
+	"td", "th", "tr", "ul",
+};
+
+struct txt {
+	struct sbuf out;
+	int skip;        /* inside script/style */
+	int pending_sp;  /* a blank is due before the next word */
+	int pending_nl;  /* a line break is due */
+};
+
+static void txt_word_break(struct txt *t)
+{
+	if (t->pending_nl && t->out.len) {
+		sbuf_addc(&t->out, '\n');
+	} else if (t->pending_sp && t->out.len) {
+		sbuf_addc(&t->out, ' ');
+	}
+	t->pending_nl = t->pending_sp = 0;
+}
+
+static void txt_add(struct txt *t, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isspace(c)) {
+			t->pending_sp = 1;
+			continue;
+		}
+		/* U+00A0 no-break space folds like a blank */
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0) {
+			t->pending_sp = 1;
+			i++;
+			continue;
+		}
+		txt_word_break(t);
+		sbuf_addc(&t->out, (char)c);
+	}
+}
+
+static void txt_start(void *ud, const char *tag, struct hattr *a, size_t n, int e)
+{
+	struct txt *t = ud;
+
+	(void)a; (void)n; (void)e;
+	if (IN(dropped_with_content, tag))
+		t->skip++;
+	else if (IN(block_elements, tag))
+		t->pending_nl = 1;
+}
+
+static void txt_end(void *ud, const char *tag)
+{
+	struct txt *t = ud;
+
+	if (IN(dropped_with_content, tag)) {
+		if (t->skip)
+			t->skip--;
+	} else if (IN(block_elements, tag)) {
+		t->pending_nl = 1;
+	}
+}
+
+static void txt_data(void *ud, const char *s, size_t n)
+{
+	struct txt *t = ud;
+
+	if (!t->skip)
+		txt_add(t, s, n);
+}
+
+static void txt_cp(struct txt *t, unsigned long cp)
+{
+	struct sbuf u;
+
+	if (t->skip)
+		return;
+	if (cp >= 0x80 && cp < 0xa0 && cp1252_c1[cp - 0x80])
+		cp = cp1252_c1[cp - 0x80];
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	sbuf_init(&u);
+	sbuf_add_utf8(&u, (unsigned)cp);
+	txt_add(t, sbuf_str(&u), u.len);
+	sbuf_free(&u);
+}
+
+static void txt_charref(void *ud, const char *ref, size_t n)
+{
+	char buf[16];
+
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, ref, n);
+	buf[n] = '\0';
+	txt_cp(ud, buf[0] == 'x' || buf[0] == 'X' ? strtoul(buf + 1, NULL, 16)
+	                                          : strtoul(buf, NULL, 10));
+}
+
+static void txt_entityref(void *ud, const char *name, size_t n)
+{
+	struct txt *t = ud;
+	int cp = entity_lookup_n(name, n, 0);
+
+	if (cp < 0) {
+		if (n == 4 && !memcmp(name, "apos", 4)) {
+			txt_cp(t, '\'');
+			return;
+		}
+		txt_add(t, "&", 1);
+		txt_add(t, name, n);
+		return;
+	}
+	txt_cp(t, (unsigned long)cp);
+}
+
+char *html_to_text(const char *html, size_t n)
+{
+	static const struct htok cb = {
+		txt_start, txt_end, txt_data, txt_charref, txt_entityref, NULL,
+	};
+	struct txt t;
+
+	memset(&t, 0, sizeof t);
+	sbuf_init(&t.out);
+	html_tokenize(html, n, &cb, &t);
+	if (t.out.oom) {
+		sbuf_free(&t.out);
+		return NULL;
+	}
+	return sbuf_take(&t.out);
+}
+
+/* ------------------------------------------------------------ guessing */
+
+int html_looks_like(const char *s)
+{
+	int has_close = 0, has_ent = 0;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (p[0] == '<' && p[1] == '/') {
+			const char *q = p + 2;
+
+			while (is_word((unsigned char)*q))
+				q++;
+			if (q > p + 2 && *q == '>')
+				has_close = 1;
+		} else if (p[0] == '&') {
+			const char *q = p + 1;
+
+			if (*q == '#')
+				q++;
+			const char *w = q;
+			while (is_word((unsigned char)*q))
+				q++;
+			if (q > w && *q == ';')
+				has_ent = 1;
+		}
+	}
+	if (!has_close && !has_ent)
+		return 0;
+	for (p = s; *p; p++) {
+		if (*p == '<') {
+			const char *q = p + 1, *w;
+			char tag[64];
+			size_t n = 0;
+
+			if (*q == '/')
+				q++;
+			w = q;
+			while (is_word((unsigned char)*q)) {
+				if (n < sizeof tag - 1)
+					tag[n++] = (char)tolower((unsigned char)*q);
+				q++;
+			}
+			tag[n] = '\0';
+			if (q > w && !IN(fp_elements, tag))
+				return 0;
+		} else if (*p == '&') {
+			const char *q = p + 1, *w = q;
+
+			while (is_word((unsigned char)*q))
+				q++;
+			if (q > w && *q == ';' && entity_lookup_n(w, (size_t)(q - w), 1) < 0)
+				return 0;
+		}
+	}
+	return 1;
+}

@@ -1,0 +1,29 @@
+/* feeds/sbuf.h — a growable byte string, always NUL-terminated.  Used by
+ * every stage of the parser that builds text.  The sbuf owns `s`;
+ * sbuf_take() hands it over to the caller. */
+#ifndef TIDINGS_SBUF_H
+#define TIDINGS_SBUF_H
+
+#include <stddef.h>
+
+struct sbuf {
+	char *s;        /* NULL until the first append */
+	size_t len, cap;
+	int oom;        /* an allocation failed; contents are truncated */
+};
+
+void sbuf_init(struct sbuf *b);
+void sbuf_free(struct sbuf *b);
+void sbuf_reset(struct sbuf *b);          /* empty, keeps the memory */
+void sbuf_add(struct sbuf *b, const char *s, size_t n);
+void sbuf_adds(struct sbuf *b, const char *s);
+void sbuf_addc(struct sbuf *b, char c);
+void sbuf_add_utf8(struct sbuf *b, unsigned cp);
+void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Appends s with &, <, > (and " when attr) escaped as XML entities. */
+void sbuf_add_escaped(struct sbuf *b, const char *s, size_t n, int attr);
+char *sbuf_take(struct sbuf *b);          /* owned string ("" if empty) */
+const char *sbuf_str(const struct sbuf *b); /* "" if empty */
+
+#endif
