@@ -13,6 +13,13 @@
 struct tw {
 	uint32_t term;
 	float w;
+	uint32_t ent;  /* a name (acronym, number, capitalised mid-sentence) */
+};
+
+/* Entity centroid entry: key term+1 (0 empty). */
+struct fw {
+	uint32_t key;
+	float w;
 };
 
 /* Inverted index entry: thread slot and its centroid weight for the term.
@@ -52,6 +59,10 @@ struct thread {
 	int64_t first_seen, last_updated, story_count;
 	int64_t title_story;
 	double title_score;
+	double terms_sum;    /* sum of member vector lengths (for the bar) */
+	struct fw *em;       /* owned: centroid of the name terms only */
+	uint32_t em_n, em_cap;
+	double em_norm2;
 	double norm2;        /* squared norm of the centroid */
 	struct cent *ct;     /* owned, open addressing */
 	uint32_t ct_n, ct_cap;
@@ -108,17 +119,24 @@ struct clusterer {
 
 void cluster_params_default(struct cluster_params *p)
 {
+	/* Chosen on the labelled development sets (bench/cluster_replay.py):
+	 * one configuration for headlines-only and full-article streams. */
 	memset(p, 0, sizeof *p);
 	p->window = 72 * 3600;
-	p->join_threshold = 0.30;
-	p->merge_threshold = 0.60;
-	p->title_weight = 2.0;
+	p->join_threshold = 0.20;
+	p->merge_threshold = 0.40;
+	p->title_weight = 3.0;
 	p->entity_weight = 1.0;
 	p->time_decay = 24.0;
 	p->simhash_distance = 3;
-	p->member_weight = 0.5;
+	p->member_weight = 0.25;
 	p->max_terms = 48;
 	p->max_members = 64;
+	p->length_exponent = 0.3;
+	p->entity_share = 0;
+	p->clash_factor = 0.7;
+	p->idf_power = 1.0;
+	p->size_penalty = 0;
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -362,7 +380,7 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 			if (j == c->nq) {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
-				c->q[c->nq++] = (struct tw){ t, 0 };
+				c->q[c->nq++] = (struct tw){ t, 0, 0 };
 			}
 			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
 		}
@@ -383,11 +401,12 @@ static void weigh(struct clusterer *c)
 	for (uint32_t j = 0; j < c->nq; j++) {
 		const struct vterm *v = &c->vocab[c->q[j].term];
 		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
-		double w = log1p(c->q[j].w) * idf(c, c->q[j].term) *
+		double w = log1p(c->q[j].w) * pow(idf(c, c->q[j].term), c->p.idf_power) *
 			   (1.0 + c->p.entity_weight * ent);
 		if (w < 0)
 			w = 0;
 		c->q[j].w = (float)w;
+		c->q[j].ent = ent >= 0.5;
 	}
 	if (c->nq > (uint32_t)c->p.max_terms) {
 		qsort(c->q, c->nq, sizeof *c->q, cmp_w_desc);
@@ -466,6 +485,113 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	if (t->norm2 < 0)
 		t->norm2 = 0;
 	return 0;
+}
+
+static int em_add(struct thread *t, uint32_t term, double w)
+{
+	if ((t->em_n + 1) * 2 > t->em_cap) {
+		uint32_t cap = t->em_cap ? t->em_cap * 2 : 16;
+		struct fw *n = calloc(cap, sizeof *n);
+		if (!n)
+			return -1;
+		for (uint32_t i = 0; i < t->em_cap; i++)
+			if (t->em[i].key) {
+				uint32_t j = ((t->em[i].key - 1) * 2654435761u) & (cap - 1);
+				while (n[j].key)
+					j = (j + 1) & (cap - 1);
+				n[j] = t->em[i];
+			}
+		free(t->em);
+		t->em = n;
+		t->em_cap = cap;
+	}
+	uint32_t m = t->em_cap - 1, i = (term * 2654435761u) & m;
+	while (t->em[i].key && t->em[i].key != term + 1)
+		i = (i + 1) & m;
+	if (!t->em[i].key) {
+		t->em[i].key = term + 1;
+		t->em_n++;
+	}
+	double old = t->em[i].w, nw = old + w;
+	t->em[i].w = (float)nw;
+	t->em_norm2 += nw * nw - old * old;
+	if (t->em_norm2 < 0)
+		t->em_norm2 = 0;
+	return 0;
+}
+
+static double em_w(const struct thread *t, uint32_t term)
+{
+	if (!t->em_cap)
+		return 0;
+	uint32_t m = t->em_cap - 1, i = (term * 2654435761u) & m;
+	while (t->em[i].key) {
+		if (t->em[i].key == term + 1)
+			return t->em[i].w;
+		i = (i + 1) & m;
+	}
+	return 0;
+}
+
+/* Cosine of the story's names with the thread's names; -1 when either has
+ * none (then names say nothing either way). */
+static double em_cos(const struct thread *t, const struct tw *v, uint32_t n)
+{
+	double s = 0, qn = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].ent) {
+			qn += (double)v[i].w * v[i].w;
+			s += v[i].w * em_w(t, v[i].term);
+		}
+	if (qn <= 0 || t->em_norm2 <= 0)
+		return -1;
+	return s / sqrt(qn * t->em_norm2);
+}
+
+/* Two stories of the same kind of event (two DUI arrests of one team's
+ * players, two injured-reserve moves) share everything but who: the name
+ * that weighs most in the story is absent from the thread, and the thread's
+ * heaviest name is absent from the story.  Then it is another event. */
+static int names_clash(const struct thread *t, const struct tw *v, uint32_t n)
+{
+	uint32_t top = UINT32_MAX;
+	float best = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].ent && v[i].w > best) {
+			best = v[i].w;
+			top = v[i].term;
+		}
+	if (top == UINT32_MAX || t->em_norm2 <= 0)
+		return 0;
+	if (em_w(t, top) > 0.1 * sqrt(t->em_norm2))
+		return 0;
+	uint32_t ttop = UINT32_MAX;
+	float tb = 0;
+	for (uint32_t i = 0; i < t->em_cap; i++)
+		if (t->em[i].key && t->em[i].w > tb) {
+			tb = t->em[i].w;
+			ttop = t->em[i].key - 1;
+		}
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].term == ttop)
+			return 0;
+	return 1;
+}
+
+static double em_cos2(const struct thread *a, const struct thread *b)
+{
+	if (a->em_n > b->em_n) {
+		const struct thread *x = a;
+		a = b;
+		b = x;
+	}
+	if (a->em_norm2 <= 0 || b->em_norm2 <= 0)
+		return -1;
+	double s = 0;
+	for (uint32_t i = 0; i < a->em_cap; i++)
+		if (a->em[i].key)
+			s += a->em[i].w * em_w(b, a->em[i].key - 1);
+	return s / sqrt(a->em_norm2 * b->em_norm2);
 }
 
 static double dot_sparse(const struct tw *a, uint32_t na, const struct tw *b, uint32_t nb)
@@ -611,6 +737,7 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	free(t->ct);
 	free(t->mem);
 	free(t->src);
+	free(t->em);
 	memset(t, 0, sizeof *t);
 	uint32_t cap = c->capfree;
 	if (grow((void **)&c->freeslots, &cap, sizeof *c->freeslots, c->nfree + 1) == 0) {
@@ -652,7 +779,7 @@ static void keywords(struct clusterer *c, struct thread *t)
 				best[j] = best[j - 1];
 				j--;
 			}
-			best[j] = (struct tw){ term, w };
+			best[j] = (struct tw){ term, w, 0 };
 		}
 	}
 	size_t len = 0;
@@ -691,13 +818,17 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 /* Adds story s (vector in s->v) to thread slot. */
 static int thread_join(struct clusterer *c, uint32_t slot, struct story *s)
 {
-	for (uint32_t i = 0; i < s->n; i++)
+	struct thread *t = &c->th[slot];
+	for (uint32_t i = 0; i < s->n; i++) {
 		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0)
 			return -1;
-	struct thread *t = &c->th[slot];
+		if (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)
+			return -1;
+	}
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
 		return -1;
 	t->mem[t->nmem++] = s;
+	t->terms_sum += s->n;
 	s->slot = slot;
 	if (src_add(t, s->src) < 0)
 		return -1;
@@ -757,6 +888,16 @@ static double member_cos(const struct clusterer *c, const struct thread *t,
 			best = d;
 	}
 	return best;
+}
+
+/* The bar scales with the length of what is compared: two long texts share
+ * background words by chance (and same-kind events share their vocabulary),
+ * two headlines share little unless they tell the same story. */
+static double bar(const struct clusterer *c, double base, double nterms)
+{
+	if (nterms < 4)
+		nterms = 4;
+	return base * pow(nterms / 8.0, c->p.length_exponent);
 }
 
 struct cand {
@@ -823,6 +964,14 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		double sc = pre[i].cen;
 		if (m > sc)
 			sc += c->p.member_weight * (m - sc);
+		double e = em_cos(t, c->q, c->nq);
+		if (e >= 0)
+			sc = (1 - c->p.entity_share) * sc + c->p.entity_share * e;
+		if (names_clash(t, c->q, c->nq))
+			sc *= c->p.clash_factor;
+		/* A big thread's centroid is smooth and matches its own event well,
+		 * so it must clear a higher bar than a fresh one. */
+		sc /= 1 + c->p.size_penalty * log2((double)t->story_count);
 		sc *= damp(c, t, time);
 		struct cand cd = { pre[i].slot, pre[i].cen, sc };
 		if (nc < NCAND || sc > cands[nc - 1].score) {
@@ -869,6 +1018,9 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 	}
 	f = &c->th[from];
 	struct thread *t = &c->th[to];
+	for (uint32_t i = 0; i < f->em_cap; i++)
+		if (f->em[i].key && em_add(t, f->em[i].key - 1, f->em[i].w) < 0)
+			return -1;
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + f->nmem) < 0)
 		return -1;
 	/* Keep members in time order so "recent members" stays meaningful. */
@@ -890,6 +1042,7 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 	if (f->last_updated > t->last_updated)
 		t->last_updated = f->last_updated;
 	t->story_count += f->story_count;
+	t->terms_sum += f->terms_sum;
 	struct story *a = imap_get(&c->stories, t->title_story);
 	struct story *b = imap_get(&c->stories, f->title_story);
 	double sa = a ? cos_centroid(c, t, a->v, a->n) : -1;
@@ -968,6 +1121,7 @@ void cluster_free(struct clusterer *c)
 		free(t->ct);
 		free(t->mem);
 		free(t->src);
+		free(t->em);
 	}
 	for (uint32_t i = 0; i < c->nvocab; i++)
 		free(c->vocab[i].post);
@@ -1007,7 +1161,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			c->next_id = doc->copy_of_thread + 1;
 	} else {
 		nc = score(c, doc->time, skip, cands);
-		if (nc > 0 && cands[0].score >= c->p.join_threshold) {
+		if (nc > 0 && cands[0].score >= bar(c, c->p.join_threshold, c->nq)) {
 			slot = cands[0].slot;
 		} else {
 			slot = thread_new(c, c->next_id);
@@ -1031,8 +1185,15 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		uint32_t o = cands[i].slot;
 		if (o == slot || !c->th[o].id)
 			continue;
-		if (cent_cos(c, &c->th[slot], &c->th[o]) * damp(c, &c->th[o], doc->time) <
-		    c->p.merge_threshold)
+		const struct thread *x = &c->th[slot], *y = &c->th[o];
+		double len = x->terms_sum / (x->nmem ? x->nmem : 1);
+		double leny = y->terms_sum / (y->nmem ? y->nmem : 1);
+		if (leny < len)
+			len = leny;
+		double sim = cent_cos(c, x, y), e = em_cos2(x, y);
+		if (e >= 0)
+			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
+		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
 			continue;
 		/* Survivor: the bigger thread, on a tie the older id. */
 		uint32_t win = slot, lose = o;
@@ -1070,8 +1231,12 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct clust
 static void story_detach(struct clusterer *c, struct story *s)
 {
 	struct thread *t = &c->th[s->slot];
-	for (uint32_t i = 0; i < s->n; i++)
-		cent_add(c, s->slot, s->v[i].term, -s->v[i].w); /* entry exists: no alloc */
+	for (uint32_t i = 0; i < s->n; i++) {
+		/* Entries exist: no allocation, cannot fail. */
+		cent_add(c, s->slot, s->v[i].term, -s->v[i].w);
+		if (s->v[i].ent)
+			em_add(t, s->v[i].term, -s->v[i].w);
+	}
 	for (uint32_t i = 0; i < t->nmem; i++)
 		if (t->mem[i] == s) {
 			memmove(&t->mem[i], &t->mem[i + 1], (t->nmem - i - 1) * sizeof *t->mem);
@@ -1079,6 +1244,7 @@ static void story_detach(struct clusterer *c, struct story *s)
 			break;
 		}
 	t->story_count--;
+	t->terms_sum -= s->n;
 	if (t->title_story == s->id)
 		t->title_story = t->nmem ? t->mem[t->nmem - 1]->id : 0;
 	t->kw_stale = 1;
@@ -1109,7 +1275,7 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	free(s);
 	int64_t old_id = t->id;
 	int rc;
-	if (keep >= c->p.join_threshold || doc->copy_of_thread) {
+	if (keep >= bar(c, c->p.join_threshold, c->nq) || doc->copy_of_thread) {
 		struct cluster_doc d = *doc;
 		if (!d.copy_of_thread)
 			d.copy_of_thread = old_id;

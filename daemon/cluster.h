@@ -40,6 +40,12 @@ struct cluster_params {
 	double member_weight;    /* share of the best-member cosine in the score */
 	int max_terms;           /* terms kept per story vector (highest weights) */
 	int max_members;         /* recent members kept per thread for member cosine */
+	double length_exponent;  /* thresholds are for ~8-term stories (headlines) and
+	                            scale by (terms/8)^this for longer ones */
+	double entity_share;     /* share of the names-only cosine in the score */
+	double clash_factor;     /* score factor when the main names differ */
+	double idf_power;        /* weight = log(1+tf) * idf^this * name boost */
+	double size_penalty;     /* bar x (1 + this * log2(thread stories)) */
 };
 
 void cluster_params_default(struct cluster_params *p);
