@@ -32,11 +32,20 @@
 struct dfeed {               /* owns its strings */
 	int64_t id;
 	char *url;
+	char *host;              /* of url, for per-host Retry-After */
 	char *etag, *last_modified;
 	int64_t next_poll, interval, failing_since;
 	int errors;
+	int shift, streak;       /* sched_adapt() state */
 	int in_flight;
 	int retired;             /* gone (410) or dropped from the list */
+};
+
+/* A host that answered 429/503 with Retry-After: none of its feeds is
+ * polled before `until`.  Few at a time, so a short array. */
+struct hold {                /* owns host */
+	char *host;
+	int64_t until;
 };
 
 struct daemon {
@@ -52,6 +61,8 @@ struct daemon {
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
 	struct sched_heap due;
+	struct hold *holds;      /* owns the array and its entries */
+	size_t n_holds;
 	int stopping;
 	int exit_code;
 	unsigned rnd;
@@ -92,6 +103,7 @@ static void free_feeds(struct dfeed *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(f[i].url);
+		free(f[i].host);
 		free(f[i].etag);
 		free(f[i].last_modified);
 	}
@@ -117,20 +129,81 @@ static struct sched_policy policy(const struct daemon *d)
 	return p;
 }
 
+/* A trickle is under 10 bytes/s for half the timeout (at most 20 s), so
+ * that it is told apart from a server that never answers at all. */
+static long low_speed_time(int64_t timeout)
+{
+	int64_t t = timeout / 2;
+	return (long)(t < 1 ? 1 : t > 20 ? 20 : t);
+}
+
 static struct fetch_options fetch_opts(const struct config *c)
 {
 	struct fetch_options o = {
 		.concurrency = c->concurrency, .per_host = c->per_host,
 		.timeout = c->timeout, .connect_timeout = c->connect_timeout,
 		.max_size = c->max_size, .user_agent = c->user_agent,
-		.low_speed_limit = 10, .low_speed_time = c->timeout < 20 ? c->timeout : 20,
+		.low_speed_limit = 10, .low_speed_time = low_speed_time(c->timeout),
 	};
 	return o;
+}
+
+/* ---- per-host holds (Retry-After) ------------------------------------ */
+
+static int64_t hold_until(struct daemon *d, const char *host, int64_t now)
+{
+	for (size_t i = 0; i < d->n_holds; i++)
+		if (d->holds[i].until > now && strcmp(d->holds[i].host, host) == 0)
+			return d->holds[i].until;
+	return 0;
+}
+
+/* Records that `host` asked us to wait until `until`.  Returns 1 when that
+ * is later than what was known (the host's other feeds must move). */
+static int hold_host(struct daemon *d, const char *host, int64_t until, int64_t now)
+{
+	struct hold *nh;
+	size_t i, j = 0;
+
+	/* Expired holds go first, so the array stays as small as the
+	 * number of hosts currently asking for patience. */
+	for (i = 0; i < d->n_holds; i++) {
+		if (d->holds[i].until <= now) {
+			free(d->holds[i].host);
+			continue;
+		}
+		d->holds[j++] = d->holds[i];
+	}
+	d->n_holds = j;
+	for (i = 0; i < d->n_holds; i++)
+		if (strcmp(d->holds[i].host, host) == 0) {
+			if (d->holds[i].until >= until)
+				return 0;
+			d->holds[i].until = until;
+			return 1;
+		}
+	if (!(nh = realloc(d->holds, (d->n_holds + 1) * sizeof *nh)))
+		return 0;
+	d->holds = nh;
+	if (!(nh[d->n_holds].host = strdup(host)))
+		return 0;
+	nh[d->n_holds++].until = until;
+	return 1;
+}
+
+static void free_holds(struct daemon *d)
+{
+	for (size_t i = 0; i < d->n_holds; i++)
+		free(d->holds[i].host);
+	free(d->holds);
+	d->holds = NULL;
+	d->n_holds = 0;
 }
 
 /* ---- the schedule -------------------------------------------------- */
 
 static void schedule_wake(struct daemon *d);
+static void set_next(struct daemon *d, struct dfeed *f, int64_t next);
 
 static void start_poll(struct daemon *d, struct dfeed *f)
 {
@@ -166,6 +239,15 @@ static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		/* Entries go stale when a feed is rescheduled; skip those. */
 		if (f->next_poll != it.due)
 			continue;
+		/* A feed that became due while its host asked for patience
+		 * (one added by SIGHUP, say) waits with the others. */
+		{
+			int64_t held = hold_until(d, f->host, now);
+			if (held) {
+				set_next(d, f, held + (int64_t)(rnd32(d) % 30));
+				continue;
+			}
+		}
 		start_poll(d, f);
 	}
 	schedule_wake(d);
@@ -220,6 +302,13 @@ static int load_schedule(struct daemon *d)
 		nf[i].interval = sf[i].interval;
 		nf[i].failing_since = sf[i].failing_since;
 		nf[i].errors = sf[i].consecutive_errors;
+		nf[i].shift = sf[i].adapt_shift;
+		nf[i].streak = sf[i].new_streak;
+		if (!(nf[i].host = fetch_url_host(nf[i].url))) {
+			store_feeds_free(sf, n);
+			free_feeds(nf, i + 1);
+			return -1;
+		}
 		if (old) {
 			nf[i].in_flight = old->in_flight;
 			nf[i].next_poll = old->next_poll;
@@ -274,6 +363,41 @@ static const char *reason(int status)
 
 static void maybe_finish(struct daemon *d);
 
+/* Moves every other feed of `f`'s host to `until` or later, in memory and
+ * in the database (so a restart keeps waiting too).  Feeds in flight get
+ * the same treatment when their answer arrives. */
+static void defer_host(struct daemon *d, struct dfeed *f, int64_t until)
+{
+	size_t moved = 0;
+
+	if (store_begin(d->st) < 0)
+		return;
+	for (size_t i = 0; i < d->n_feeds; i++) {
+		struct dfeed *g = &d->feeds[i];
+		int64_t next;
+
+		if (g == f || g->in_flight || g->retired || g->next_poll >= until ||
+		    strcmp(g->host, f->host) != 0)
+			continue;
+		/* Spread over half a minute: the host gets no burst when the
+		 * wait ends. */
+		next = until + (int64_t)(rnd32(d) % 30);
+		if (store_defer_poll(d->st, g->id, next) < 0) {
+			store_rollback(d->st);
+			return;
+		}
+		set_next(d, g, next);
+		moved++;
+	}
+	if (store_commit(d->st) < 0) {
+		store_rollback(d->st);
+		return;
+	}
+	if (moved)
+		log_info("%s: %zu more feeds on %s wait until the server's Retry-After",
+		         f->url, moved, f->host);
+}
+
 /* Takes the media type out of a Content-Type ("text/html; charset=x"). */
 static void media_type(const char *ct, char *buf, size_t n)
 {
@@ -298,11 +422,13 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	struct ingest_stats stats = { 0 };
 	struct feed *parsed = NULL;
 	char err[600] = "", perr[256] = "";
-	int64_t now = now_s();
-	int rc;
+	int64_t now = now_s(), held = 0;
+	int rc, shift, streak, new_hold = 0;
 
-	if (!f)
-		return;           /* dropped from the list while in flight */
+	if (!f) {
+		maybe_finish(d);  /* dropped from the list while in flight */
+		return;
+	}
 	f->in_flight = 0;
 	d->c_polled++;
 
@@ -322,6 +448,7 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		snprintf(err, sizeof err, "%s", r->error);
 	} else if (r->status == 304) {
 		poll.ok = 1;
+		poll.new_url = r->permanent_url;
 	} else if (r->status >= 200 && r->status < 300) {
 		struct feed_context fc = {
 			.uri = r->effective_url, .content_type = r->content_type,
@@ -358,8 +485,12 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		else
 			snprintf(err, sizeof err, "HTTP %d%s%s", r->status, why ? " " : "",
 			         why ? why : "");
-		if (r->status == 429 || r->status == 503)
+		if (r->status == 429 || r->status == 503) {
 			so.retry_after = ra;
+			/* The whole host asked for patience, not just this feed. */
+			if (ra > now)
+				new_hold = hold_host(d, f->host, ra, now);
+		}
 		if (r->status == 410)
 			poll.gone = 1;
 	}
@@ -370,13 +501,27 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		so.failing_since = f->failing_since ? f->failing_since : now;
 	}
 	so.ok = poll.ok;
-	poll.next_poll = poll.gone ? 0 : sched_next_poll(&pol, &so, rnd32(d));
 
 	rc = store_begin(d->st);
 	if (rc == 0 && parsed)
 		rc = ingest_feed(d->in, f->id, f->url, parsed, now, &stats);
+	/* The next poll depends on whether this one brought anything new. */
+	shift = f->shift;
+	streak = f->streak;
+	if (poll.ok)
+		sched_adapt(&pol, f->interval, stats.new_stories > 0, &shift, &streak);
+	so.adapt_shift = shift;
+	if (!poll.gone) {
+		poll.next_poll = sched_next_poll(&pol, &so, rnd32(d));
+		/* Another feed on this host may have been told to wait. */
+		held = hold_until(d, f->host, now);
+		if (held > poll.next_poll)
+			poll.next_poll = held + (int64_t)(rnd32(d) % 30);
+	}
 	if (rc == 0)
 		rc = store_record_poll(d->st, &poll);
+	if (rc == 0 && poll.ok && (shift != f->shift || streak != f->streak))
+		rc = store_record_adapt(d->st, f->id, shift, streak);
 	if (rc == 0)
 		rc = store_commit(d->st);
 	if (rc < 0) {
@@ -396,6 +541,8 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	if (poll.ok) {
 		f->errors = 0;
 		f->failing_since = 0;
+		f->shift = shift;
+		f->streak = streak;
 		if (parsed) {
 			replace_str(&f->etag, r->etag);
 			replace_str(&f->last_modified, r->last_modified);
@@ -426,6 +573,8 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	} else {
 		set_next(d, f, poll.next_poll);
 	}
+	if (new_hold)
+		defer_host(d, f, held ? held : r->retry_after);
 out:
 	feed_free(parsed);
 	progress_update(d->c_polled, d->c_new, d->c_errors);
@@ -653,6 +802,7 @@ out:
 	ingest_free(d.in);
 	store_close(d.st);
 	free_feeds(d.feeds, d.n_feeds);
+	free_holds(&d);
 	sched_heap_free(&d.due);
 	config_free(&d.cfg);
 	if (d.loop)

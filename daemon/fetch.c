@@ -44,11 +44,17 @@ struct transfer {              /* owned by its host queue, then by curl */
 	char *body;
 	size_t len, cap;
 	int too_big;
+	int too_slow;
+	/* Trickle check: bytes and time at the start of the current window,
+	 * which opens when the first response header arrives. */
+	double slow_t;
+	curl_off_t slow_bytes;
 	int statuses[16];
 	int n_status;
 	/* Headers of the last response in the redirect chain. */
 	char *etag, *last_modified, *content_type, *content_location,
-	     *content_language, *retry_after, *cache_control, *expires;
+	     *content_language, *retry_after, *cache_control, *expires,
+	     *location;
 	double started;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -106,6 +112,11 @@ static char *url_host(const char *url)
 	for (char *p = r; p && *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return r;
+}
+
+char *fetch_url_host(const char *url)
+{
+	return url_host(url);
 }
 
 static struct host *host_get(struct fetcher *f, const char *url)
@@ -171,6 +182,7 @@ static void transfer_free(struct transfer *t)
 	free(t->etag); free(t->last_modified); free(t->content_type);
 	free(t->content_location); free(t->content_language);
 	free(t->retry_after); free(t->cache_control); free(t->expires);
+	free(t->location);
 	free(t);
 }
 
@@ -226,7 +238,8 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 				t->statuses[t->n_status++] = code;
 			char **all[] = { &t->etag, &t->last_modified, &t->content_type,
 			                 &t->content_location, &t->content_language,
-			                 &t->retry_after, &t->cache_control, &t->expires };
+			                 &t->retry_after, &t->cache_control, &t->expires,
+			                 &t->location };
 			for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 				free(*all[i]);
 				*all[i] = NULL;
@@ -252,8 +265,40 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 	else HDR("Retry-After", retry_after);
 	else HDR("Cache-Control", cache_control);
 	else HDR("Expires", expires);
+	else HDR("Location", location);
 #undef HDR
 	return n;
+}
+
+/* curl's own low-speed check also counts the wait for the response, so a
+ * server that never answers would look like a trickle.  This one starts
+ * with the response: before it, only the total timeout applies. */
+static int xferinfo_cb(void *p, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct transfer *t = p;
+	const struct fetch_options *o = &t->f->opt;
+	struct timespec ts;
+	double now;
+
+	if (t->n_status == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (t->slow_t == 0) {
+		t->slow_t = now;
+		t->slow_bytes = dlnow;
+		return 0;
+	}
+	if (now - t->slow_t < (double)o->low_speed_time)
+		return 0;
+	if ((double)(dlnow - t->slow_bytes) < (double)o->low_speed_limit * (now - t->slow_t)) {
+		t->too_slow = 1;
+		return 1;
+	}
+	t->slow_t = now;
+	t->slow_bytes = dlnow;
+	return 0;
 }
 
 static void check_multi_info(struct fetcher *f);
@@ -355,12 +400,14 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 			return;
 		}
 		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		if (strstr(t->errbuf, "too slow")) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		if (t->too_slow) {
 			snprintf(buf, n, "too slow: under %ld bytes/s for %ld s",
 			         f->opt.low_speed_limit, f->opt.low_speed_time);
 			return;
 		}
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
 		if (strstr(t->errbuf, "onnect")) {
 			snprintf(buf, n, "connect timeout after %lld s",
 			         (long long)f->opt.connect_timeout);
@@ -379,6 +426,13 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 		snprintf(buf, n, "too many redirects (more than 5)");
 		return;
 	case CURLE_UNSUPPORTED_PROTOCOL:
+		/* Only a redirect can get here: the feed list holds http(s)
+		 * URLs only.  Name where it pointed, not curl's wording. */
+		if (t->location) {
+			snprintf(buf, n, "refused a redirect to a non-HTTP(S) URL: %s",
+			         t->location);
+			return;
+		}
 		snprintf(buf, n, "refused a non-HTTP(S) URL: %s",
 		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 		return;
@@ -579,8 +633,9 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)f->opt.connect_timeout);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)f->opt.timeout);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, f->opt.low_speed_limit);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, f->opt.low_speed_time);
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->opt.max_size);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -612,6 +667,17 @@ static void fail_now(struct fetcher *f, struct transfer *t, const char *why)
 	f->done(&r, f->ctx);
 }
 
+/* RFC 6761: names under .invalid never resolve, so no DNS query is sent
+ * (it could only leave the machine to fail). */
+static int host_is_invalid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n && name[n - 1] == '.')
+		n--;
+	return n >= 8 && strncmp(name + n - 8, ".invalid", 8) == 0;
+}
+
 static void start_transfers(struct fetcher *f)
 {
 	struct host *h;
@@ -624,6 +690,14 @@ static void start_transfers(struct fetcher *f)
 			h->q_tail = NULL;
 		f->queued--;
 		t->started = now_mono(f);
+		if (host_is_invalid(h->name)) {
+			char why[300];
+			snprintf(why, sizeof why, "cannot resolve host %s", h->name);
+			fail_now(f, t, why);
+			transfer_free(t);
+			ready_push(f, h);
+			continue;
+		}
 		if (setup_easy(f, t) < 0 || curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
 			fail_now(f, t, "out of memory starting the transfer");
 			transfer_free(t);

@@ -20,7 +20,8 @@ struct fetch_options {
 	int64_t connect_timeout;   /* seconds */
 	int64_t max_size;          /* body bytes (after decoding) at most */
 	const char *user_agent;
-	/* Below this many bytes/s for low_speed_time seconds is a trickle. */
+	/* Below this many bytes/s for low_speed_time seconds, once the
+	 * response has begun, is a trickle (waiting for it is the timeout). */
 	long low_speed_limit, low_speed_time;
 };
 
@@ -68,6 +69,10 @@ int fetcher_add(struct fetcher *f, const struct fetch_request *req);
 
 /* Transfers queued or in flight. */
 size_t fetcher_pending(const struct fetcher *f);
+
+/* The lower-cased host of a URL ("" when it has none), as the per-host
+ * limit sees it.  Caller frees; NULL when out of memory. */
+char *fetch_url_host(const char *url);
 
 /* Drops queued requests that have not started (shutdown). */
 void fetcher_drop_queued(struct fetcher *f);

@@ -8,6 +8,50 @@ static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+#define SHIFT_MAX 16           /* 2^16 x 1 s is past any max_interval */
+#define HALVE_AFTER 2           /* polls in a row with new items */
+#define DOUBLE_AFTER 4          /* polls in a row with nothing new */
+
+static int64_t scaled(int64_t base, int shift)
+{
+	if (shift > SHIFT_MAX)
+		shift = SHIFT_MAX;
+	if (shift < -SHIFT_MAX)
+		shift = -SHIFT_MAX;
+	return shift >= 0 ? base << shift : base >> -shift;
+}
+
+int64_t sched_interval(const struct sched_policy *p, int64_t feed_interval,
+                       int shift)
+{
+	int64_t base = feed_interval > 0 ? feed_interval : p->interval;
+	return clamp(scaled(base, shift), p->min_interval, p->max_interval);
+}
+
+void sched_adapt(const struct sched_policy *p, int64_t feed_interval,
+                 int got_new, int *shift, int *streak)
+{
+	int64_t base = feed_interval > 0 ? feed_interval : p->interval;
+
+	if (got_new) {
+		*streak = *streak > 0 ? *streak + 1 : 1;
+		/* Halving stops once it would change nothing, so the shift
+		 * never runs away past the bounds and back costs one step. */
+		if (*streak >= HALVE_AFTER && scaled(base, *shift) > p->min_interval &&
+		    *shift > -SHIFT_MAX) {
+			(*shift)--;
+			*streak = 0;
+		}
+	} else {
+		*streak = *streak < 0 ? *streak - 1 : -1;
+		if (*streak <= -DOUBLE_AFTER && scaled(base, *shift) < p->max_interval &&
+		    *shift < SHIFT_MAX) {
+			(*shift)++;
+			*streak = 0;
+		}
+	}
+}
+
 int64_t sched_next_poll(const struct sched_policy *p,
                         const struct sched_outcome *o, uint32_t rnd)
 {
@@ -40,8 +84,10 @@ int64_t sched_next_poll(const struct sched_policy *p,
 		return next;
 	}
 
-	/* The feed's own hints may lengthen the interval (never below what
-	 * they ask) within bounds. */
+	/* What the feed's history taught, then the feed's own hints, which
+	 * may lengthen the interval (never below what they ask), within
+	 * bounds. */
+	iv = sched_interval(p, o->feed_interval, o->adapt_shift);
 	if (o->ttl_minutes > 0 && (int64_t)o->ttl_minutes * 60 > iv)
 		iv = (int64_t)o->ttl_minutes * 60;
 	if (o->update_period > iv)

@@ -22,12 +22,26 @@ struct sched_outcome {
 	int64_t expires;         /* absolute, 0 */
 	int ttl_minutes;         /* <ttl>, 0 */
 	int64_t update_period;   /* sy:updatePeriod/Frequency seconds, 0 */
+	int adapt_shift;         /* learnt: interval x 2^shift (sched_adapt) */
 };
 
 /* The absolute time of the next poll.  `rnd` is a random 32-bit value
  * for the jitter (the caller owns the randomness, so this is testable). */
 int64_t sched_next_poll(const struct sched_policy *p,
                         const struct sched_outcome *o, uint32_t rnd);
+
+/* Learning how often a feed really brings something new, after each
+ * successful poll (200 or 304).  Two polls in a row with new items halve
+ * the feed's interval, four in a row with nothing new double it, never
+ * past min_interval/max_interval; the interval is then the base one
+ * (per-feed or configured) times 2^shift.  *streak counts polls in a row
+ * with new items (> 0) or without (< 0).  Both live in the feeds table. */
+void sched_adapt(const struct sched_policy *p, int64_t feed_interval,
+                 int got_new, int *shift, int *streak);
+
+/* The base interval scaled by 2^shift, within the policy's bounds. */
+int64_t sched_interval(const struct sched_policy *p, int64_t feed_interval,
+                       int shift);
 
 /* A min-heap of (due time, key).  Stale entries are the caller's to skip:
  * pushing a feed again is cheaper than finding its old entry. */

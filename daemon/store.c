@@ -33,7 +33,10 @@ static const char *const MIGRATIONS[] = {
 	"  failing_since INTEGER,\n"
 	"  next_poll INTEGER,\n"
 	"  duration_ms INTEGER, bytes INTEGER,\n"
-	"  guids_rotate INTEGER NOT NULL DEFAULT 0\n" /* items known by link */
+	"  guids_rotate INTEGER NOT NULL DEFAULT 0,\n" /* items known by link */
+	/* How often the feed really brings new items (sched_adapt()). */
+	"  adapt_shift INTEGER NOT NULL DEFAULT 0,\n"
+	"  new_streak INTEGER NOT NULL DEFAULT 0\n"
 	");\n"
 	"CREATE TABLE threads (\n"
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -126,6 +129,7 @@ enum stmt_id {
 	S_FIND_ITEM, S_FIND_CANON,
 	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED,
 	S_SEQ_LOAD, S_SEQ_SAVE,
+	S_ADAPT, S_DEFER,
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
@@ -147,7 +151,8 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_DEACTIVATE_ALL] = "UPDATE feeds SET active = 0",
 	[S_FEED_LOAD] =
 		"SELECT id, url, etag, last_modified, next_poll, interval,"
-		" last_success, failing_since, consecutive_errors, gone"
+		" last_success, failing_since, consecutive_errors, gone,"
+		" adapt_shift, new_streak"
 		" FROM feeds WHERE active AND NOT gone ORDER BY id",
 	[S_POLL] =
 		"UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4,"
@@ -184,6 +189,10 @@ static const char *const SQL[N_STMT] = {
 		" VALUES (?1, ?2, ?3, ?4)",
 	[S_SEQ_LOAD] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SEQ_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
+	[S_ADAPT] = "UPDATE feeds SET adapt_shift = ?2, new_streak = ?3 WHERE id = ?1",
+	[S_DEFER] =
+		"UPDATE feeds SET next_poll = ?2 WHERE id = ?1"
+		" AND (next_poll IS NULL OR next_poll < ?2)",
 	[S_PUT_THREAD] =
 		"INSERT INTO threads (id, title, title_story_id, keywords, first_seen,"
 		" last_updated, story_count, source_count, seq)"
@@ -552,6 +561,8 @@ int store_load_feeds(struct store *st, struct store_feed **out, size_t *n)
 		f->failing_since = sqlite3_column_int64(s, 7);
 		f->consecutive_errors = sqlite3_column_int(s, 8);
 		f->gone = sqlite3_column_int(s, 9);
+		f->adapt_shift = sqlite3_column_int(s, 10);
+		f->new_streak = sqlite3_column_int(s, 11);
 		if (!f->url)
 			goto fail;
 	}
@@ -611,6 +622,29 @@ int store_record_poll(struct store *st, const struct store_poll *p)
 			return -1;
 	}
 	return 0;
+}
+
+int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak)
+{
+	sqlite3_stmt *s = stmt(st, S_ADAPT);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_int(s, 2, shift);
+	sqlite3_bind_int(s, 3, streak);
+	return step_done(st, s);
+}
+
+int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before)
+{
+	sqlite3_stmt *s = stmt(st, S_DEFER);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_int64(s, 2, not_before);
+	return step_done(st, s);
 }
 
 /* ---- stories -------------------------------------------------------- */

@@ -49,6 +49,7 @@ struct store_feed {
 	int64_t failing_since;      /* 0 when healthy */
 	int consecutive_errors;
 	int gone;
+	int adapt_shift, new_streak; /* sched_adapt() state */
 };
 
 /* Makes the feeds table follow the list: adds new URLs, reactivates listed
@@ -74,6 +75,13 @@ struct store_poll {
 	int ok;                     /* 1: counts as success (200, 304) */
 };
 int store_record_poll(struct store *st, const struct store_poll *p);
+
+/* Saves the learnt interval state (sched_adapt()) of a feed. */
+int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak);
+
+/* Moves a feed's next poll to not_before unless it is already later
+ * (another feed on its host was told to come back later). */
+int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before);
 
 /* ---- stories -------------------------------------------------------- */
 

@@ -56,6 +56,65 @@ int main(void)
 	o.consecutive_errors = 2;
 	is_int(sched_next_poll(&P, &o, 250), now + 86400, "failing past give_up_after: max_interval only");
 
+	/* Learning from how often new items appear. */
+	{
+		int shift = 0, streak = 0, i;
+
+		sched_adapt(&P, 0, 1, &shift, &streak);
+		ok(shift == 0 && streak == 1, "one poll with new items changes nothing yet");
+		sched_adapt(&P, 0, 1, &shift, &streak);
+		ok(shift == -1 && streak == 0, "two in a row halve the interval");
+		is_int(sched_interval(&P, 0, shift), 450, "900 s halved is 450 s");
+		sched_adapt(&P, 0, 1, &shift, &streak);
+		sched_adapt(&P, 0, 1, &shift, &streak);
+		is_int(sched_interval(&P, 0, shift), 300, "halving stops at min_interval");
+		for (i = 0; i < 10; i++)
+			sched_adapt(&P, 0, 1, &shift, &streak);
+		is_int(shift, -2, "a busy feed at min_interval does not run the shift away");
+		sched_adapt(&P, 0, 0, &shift, &streak);
+		is_int(streak, -1, "a poll without new items starts an empty streak");
+		sched_adapt(&P, 0, 1, &shift, &streak);
+		is_int(streak, 1, "new items end the empty streak");
+		shift = 0;
+		streak = 0;
+		for (i = 0; i < 3; i++)
+			sched_adapt(&P, 0, 0, &shift, &streak);
+		is_int(shift, 0, "three empty polls change nothing");
+		sched_adapt(&P, 0, 0, &shift, &streak);
+		ok(shift == 1 && streak == 0, "the fourth empty poll in a row doubles the interval");
+		for (i = 0; i < 200; i++)
+			sched_adapt(&P, 0, 0, &shift, &streak);
+		is_int(sched_interval(&P, 0, shift), 86400, "doubling stops at max_interval");
+		is_int(shift, 7, "and the shift stops one step past it (900 x 2^7 > 86400)");
+		shift = 0;
+		streak = 0;
+		for (i = 0; i < 8; i++)
+			sched_adapt(&P, 3600, 0, &shift, &streak);
+		is_int(sched_interval(&P, 3600, shift), 14400, "a per-feed interval adapts from its own base");
+		o = ok_at(now);
+		o.adapt_shift = 2;
+		is_int(sched_next_poll(&P, &o, 100), now + 3600, "the learnt interval is used for the next poll");
+		o.ttl_minutes = 120;
+		is_int(sched_next_poll(&P, &o, 100), now + 7200, "a longer <ttl> still wins over it");
+		o = ok_at(now);
+		o.adapt_shift = -5;
+		is_int(sched_next_poll(&P, &o, 100), now + 300, "a learnt interval never goes below min_interval");
+		o = (struct sched_outcome){ .now = now, .consecutive_errors = 1, .failing_since = now,
+		                            .max_age = -1, .adapt_shift = 3 };
+		is_int(sched_next_poll(&P, &o, 250), now + 300, "errors back off from min_interval, whatever was learnt");
+		o = ok_at(now);
+		o.retry_after = now + 5000;
+		is_int(sched_next_poll(&P, &o, 100), now + 5000, "a success with a later Retry-After waits for it");
+		o = (struct sched_outcome){ .now = now, .consecutive_errors = 1, .failing_since = now,
+		                            .max_age = -1, .retry_after = now + 10 * 86400 };
+		is_int(sched_next_poll(&P, &o, 250), now + 86400, "Retry-After is capped at max_interval");
+		o = ok_at(now);
+		o.expires = now + 7200;
+		is_int(sched_next_poll(&P, &o, 100), now + 7200, "Expires lengthens the interval");
+		o.expires = now - 10;
+		is_int(sched_next_poll(&P, &o, 100), now + 900, "an Expires in the past is ignored");
+	}
+
 	{
 		struct sched_heap h = { 0 };
 		struct sched_heap_item it;

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Fault injection: one `tidingsd --once` run meets every way a feed server
+can misbehave, each on its own feed, beside healthy feeds on the same
+server.  For each fault: the daemon exits 0, the healthy feeds are stored
+completely, and the faulty feed's status, error text and next poll are
+what issue 4 says.  A sentinel proxy proves no request leaves 127.0.0.1.
+Then: a second run costs one 304 per unchanged feed and adds only new
+items, and a long-running daemon meeting faults stops cleanly on SIGTERM."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, TIDINGSD  # noqa: E402
+import faults  # noqa: E402
+
+T0 = time.time()
+t = Tap()
+srv = Server()
+srv.handle_error = lambda *a: None     # resets and hang-ups are the point
+routes = faults.install(srv)
+sentinel = faults.Sentinel()
+ENV = sentinel.env(os.environ)
+
+# Healthy feeds: 6 feeds of 12 items each, served with ETag + Last-Modified.
+HEALTHY = []
+for i in range(6):
+    path = "/ok/%d.xml" % i
+    srv.put(path, faults.feed_xml("Healthy %d" % i,
+                                  [("h%d-%d" % (i, j), "Healthy %d item %d" % (i, j))
+                                   for j in range(12)],
+                                  link="https://ok%d.example/" % i),
+            "application/rss+xml")
+    HEALTHY.append(srv.url(path))
+
+FAULTS = [p for p in routes if p.startswith("/fault/") and p not in
+          ("/fault/301-hop2", "/fault/loop-b")]
+U = {p: srv.url(p) for p in FAULTS}
+# Retry-After holds the whole host, so the one fault with a different wait
+# from the others lives on the other loopback name.
+U["/fault/429-date"] = U["/fault/429-date"].replace("127.0.0.1", "localhost")
+# Not on this server at all: a name that can never resolve (RFC 6761), and
+# https spoken to the plain-HTTP port.
+U["unresolvable"] = "http://feeds.tidings.invalid/rss.xml"
+U["https-to-http"] = "https://127.0.0.1:%d/ok/0.xml" % srv.server_address[1]
+
+w = Workdir(prefix="tidings-faults-")
+CONF = "timeout = 4s\nconnect_timeout = 2s\nmax_size = 1M\nper_host = 16\nconcurrency = 64\n"
+w.write_config(HEALTHY + list(U.values()), CONF)
+
+
+def run_once(*extra):
+    return subprocess.run([TIDINGSD, "-c", w.conf, "--once", "-v"] + list(extra),
+                          capture_output=True, text=True, timeout=60, env=ENV)
+
+
+def feed(url):
+    rows = w.sql("SELECT last_status, last_error, next_poll, last_fetch, gone,"
+                 " consecutive_errors, previous_url, url FROM feeds"
+                 " WHERE url = ? OR list_url = ?", (url, url))
+    return rows[0] if rows else (None,) * 8
+
+
+started = int(time.time())
+r = run_once()
+ended = int(time.time()) + 1
+t.eq(r.returncode, 0, "tidingsd --once exits 0 after meeting every fault")
+if r.returncode != 0:
+    print("# " + r.stderr[-3000:].replace("\n", "\n# "))
+
+# Healthy feeds stored completely.
+for i, u in enumerate(HEALTHY):
+    n = w.sql("SELECT count(*) FROM stories s JOIN feeds f ON f.id = s.feed_id"
+              " WHERE f.url = ?", (u,))[0][0]
+    st = feed(u)
+    t.ok(n == 12 and st[0] == 200 and st[1] is None,
+         "healthy feed %d: 12 stories, status 200, no error" % i, (n, st))
+
+MIN, MAXI, IV = 300, 86400, 900
+
+
+def check(name, url, status, error, next_kind, gone=0):
+    st = feed(url)
+    got_status, got_err, nxt, fetched, got_gone = st[0], st[1], st[2], st[3], st[4]
+    t.eq(got_status, status, "%s: last_status %r" % (name, status))
+    if isinstance(error, re.Pattern):
+        t.ok(got_err is not None and error.fullmatch(got_err),
+             "%s: last_error matches /%s/" % (name, error.pattern), got_err)
+    else:
+        t.eq(got_err, error, "%s: last_error %r" % (name, error))
+    t.ok(fetched is not None and started <= fetched <= ended, "%s: last_fetch recorded" % name, fetched)
+    if next_kind == "gone":
+        t.ok(nxt is None and got_gone == 1, "%s: retired (gone, no next poll)" % name, (nxt, got_gone))
+        return
+    lo, hi = {
+        "ok": (IV * 0.9, IV * 1.1),          # interval +-10% jitter
+        "backoff": (MIN * 0.75, MIN * 1.25),  # first error: min_interval +-25%
+    }.get(next_kind, next_kind)
+    ok = nxt is not None and fetched is not None and lo - 2 <= nxt - fetched <= hi + 2
+    t.ok(ok, "%s: next poll in %d..%d s" % (name, lo, hi), None if nxt is None else nxt - fetched)
+
+
+R = re.compile
+check("301 chain", U["/fault/301-chain"], 200, None, "ok")
+st = feed(U["/fault/301-chain"])
+t.eq((st[7], st[6]), (srv.url("/moved/target.xml"), U["/fault/301-chain"]),
+     "301 chain: stored URL updated, old one kept as previous_url")
+check("308", U["/fault/308"], 200, None, "ok")
+st = feed(U["/fault/308"])
+t.eq((st[7], st[6]), (srv.url("/moved/final308.xml"), U["/fault/308"]),
+     "308: stored URL updated, old one kept")
+check("302", U["/fault/302"], 200, None, "ok")
+st = feed(U["/fault/302"])
+t.eq((st[7], st[6]), (U["/fault/302"], None), "302: stored URL unchanged")
+n = w.sql("SELECT count(*) FROM stories WHERE link LIKE 'https://fault.example/r%'")[0][0]
+t.ok(n >= 2, "redirected feeds stored their items", n)
+check("Last-Modified only", U["/fault/last-modified"], 200, None, "ok")
+check("redirect loop", U["/fault/loop-a"], 302, "too many redirects (more than 5)", "backoff")
+check("redirect to file://", U["/fault/to-file"], 302,
+      R(r"refused a redirect to a non-HTTP\(S\) URL: file:///etc/passwd"), "backoff")
+check("redirect to ftp://", U["/fault/to-ftp"], 301,
+      R(r"refused a redirect to a non-HTTP\(S\) URL: ftp://127\.0\.0\.1/feed\.xml"), "backoff")
+check("404", U["/fault/404"], 404, "HTTP 404 Not Found", "backoff")
+check("410", U["/fault/410"], 410, "HTTP 410 Gone", "gone")
+check("429 Retry-After seconds", U["/fault/429-secs"], 429, "HTTP 429, retry after 120 s", (118, 121))
+check("429 Retry-After date", U["/fault/429-date"], 429, R(r"HTTP 429, retry after (29[5-9]|30[01]) s"),
+      (290, 301))
+check("500", U["/fault/500"], 500, "HTTP 500 Internal Server Error", "backoff")
+check("503 Retry-After", U["/fault/503"], 503, "HTTP 503, retry after 120 s", (118, 121))
+check("headers never come", U["/fault/no-headers"], None, "timeout after 4 s", "backoff")
+check("trickling body", U["/fault/trickle"], 200, R(r"too slow: under 10 bytes/s for 2 s"), "backoff")
+check("reset mid-body", U["/fault/reset"], 200, R(r"connection broken: .*reset.*"), "backoff")
+check("body over max_size, no Content-Length", U["/fault/endless"], 200, "body over 1 MiB", "backoff")
+check("gzip bomb", U["/fault/gzip-bomb"], 200, "body over 1 MiB", "backoff")
+check("invalid gzip", U["/fault/bad-gzip"], 200, R(r"bad content encoding: .+"), "backoff")
+check("wrong Content-Length", U["/fault/wrong-length"], 200,
+      R(r"connection broken: transfer closed with 5000 bytes remaining to read"), "backoff")
+check("unresolvable host", U["unresolvable"], None, "cannot resolve host feeds.tidings.invalid", "backoff")
+check("https to a plain-HTTP port", U["https-to-http"], None, R(r"TLS error: .+"), "backoff")
+check("HTML instead of a feed", U["/fault/html"], 200, "not a feed: text/html", "backoff")
+check("empty 200", U["/fault/empty"], 200, "empty response (HTTP 200 with no body)", "backoff")
+
+t.eq(sentinel.seen, [], "no request left 127.0.0.1 (the sentinel proxy saw nothing)")
+t.eq(srv.hits.get("/fault/410"), 1, "the 410 feed was asked once")
+check("301 to HTML", U["/fault/301-to-html"], 200, "not a feed: text/html", "backoff")
+st = feed(U["/fault/301-to-html"])
+t.eq((st[7], st[6]), (U["/fault/301-to-html"], None),
+     "a 301 that ends in something not a feed does not move the feed")
+
+# ---- Second poll: one feed changed, the others did not. ----------------
+changed = "/ok/0.xml"
+srv.put(changed, faults.feed_xml("Healthy 0", [("h0-%d" % j, "Healthy 0 item %d" % j) for j in range(14)],
+                                 link="https://ok0.example/"), "application/rss+xml")
+before = w.sql("SELECT count(*) FROM stories")[0][0]
+ids_before = set(x for (x,) in w.sql("SELECT id FROM stories"))
+srv.log.clear()
+srv.hits.clear()
+r = run_once()
+t.eq(r.returncode, 0, "second run exits 0")
+new = w.sql("SELECT title FROM stories WHERE id NOT IN (%s) ORDER BY id" %
+            ",".join(str(i) for i in ids_before))
+t.eq(sorted(x for (x,) in new), ["Healthy 0 item 12", "Healthy 0 item 13"],
+     "the changed feed adds exactly its two new items")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], before + 2, "nothing else is added")
+for path in ("/ok/1.xml", "/ok/2.xml"):
+    reqs = [x for x in srv.log if x[0] == path]
+    t.ok(len(reqs) == 1 and reqs[0][1], "unchanged %s: one conditional request" % path, reqs)
+url1 = srv.url("/ok/1.xml")
+lines = [ln for ln in r.stderr.splitlines() if url1 in ln]
+t.ok(any("not modified" in ln for ln in lines) and not any("entries" in ln for ln in lines),
+     "unchanged feed: 304, not parsed", lines)
+lm = [x for x in srv.log if x[0] == "/fault/last-modified"]
+t.ok(len(lm) == 1 and lm[0][2] and not lm[0][1], "Last-Modified-only feed: If-Modified-Since sent", lm)
+t.eq(feed(U["/fault/last-modified"])[0], 304, "Last-Modified-only feed answered 304")
+t.ok(not srv.hits.get("/fault/410"), "the 410 feed is not polled again", srv.hits.get("/fault/410"))
+t.eq(srv.hits.get("/fault/301-chain"), None, "the moved feed is asked at its new URL only")
+t.eq(feed(U["/fault/404"])[5], 2, "the 404 feed counts two consecutive errors")
+t.eq(sentinel.seen, [], "still no request left 127.0.0.1")
+
+# ---- A long-running daemon meets faults and stops on SIGTERM. -----------
+w2 = Workdir(prefix="tidings-faults-d-")
+w2.write_config(HEALTHY[:2] + [U["/fault/no-headers"], U["/fault/503"], U["/fault/reset"],
+                               U["/fault/gzip-bomb"]], CONF)
+p = subprocess.Popen([TIDINGSD, "-c", w2.conf], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True, env=ENV)
+deadline = time.time() + 10
+while time.time() < deadline:
+    time.sleep(0.2)
+    try:
+        done = w2.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0]
+    except Exception:
+        done = 0
+    if done >= 5 or p.poll() is not None:
+        break
+t.ok(p.poll() is None, "the daemon keeps running after meeting faults")
+p.send_signal(signal.SIGTERM)
+try:
+    out, err = p.communicate(timeout=15)
+except subprocess.TimeoutExpired:
+    p.kill()
+    out, err = p.communicate()
+t.eq(p.returncode, 0, "SIGTERM: exit 0")
+t.ok("finishing in-flight work" in err, "SIGTERM is logged", err[-2000:])
+n = w2.sql("SELECT count(*) FROM stories")[0][0]
+t.eq(n, 26, "the healthy feeds of the long-running daemon are stored")
+t.eq(sentinel.seen, [], "no request left 127.0.0.1 from the long-running daemon")
+
+elapsed = time.time() - T0
+t.ok(elapsed < 60, "the whole fault test takes under 60 s (%.1f s)" % elapsed)
+srv.stop()
+sentinel.stop()
+w.cleanup()
+w2.cleanup()
+t.done()

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""The schedule, end to end: Retry-After holds the whole host, a per-feed
+interval from the OPML list, the interval learnt from polls that bring
+nothing new, a restart that resumes the stored schedule instead of
+re-polling, start-up spread, SIGHUP (new feeds soon, removed ones stop, a
+bad file refused with FILE:LINE and the old configuration kept) and the
+SIGTERM grace period."""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, TIDINGSD  # noqa: E402
+import faults  # noqa: E402
+
+T0 = time.time()
+t = Tap()
+srv = Server()
+srv.handle_error = lambda *a: None
+sentinel = faults.Sentinel()
+ENV = sentinel.env(os.environ)
+hit_times = {}
+
+
+def stamp(path):
+    hit_times.setdefault(path, []).append(time.time())
+
+
+def feed_route(title, n):
+    body = faults.feed_xml(title, [("%s-%d" % (title, j), "%s %d" % (title, j)) for j in range(n)])
+
+    def route(h):
+        stamp(h.path)
+        if h.headers.get("If-None-Match") == '"v1"':
+            return h.reply(304, b"", None, {"ETag": '"v1"'})
+        h.reply(200, body, "application/rss+xml", {"ETag": '"v1"'})
+    return route
+
+
+for name in ("a", "b", "c", "d", "e"):
+    srv.routes["/f/%s.xml" % name] = feed_route(name, 3)
+srv.routes["/hold/429.xml"] = faults.status(429, {"Retry-After": "3600"})
+
+
+def slow(delay, title):
+    body = faults.feed_xml(title, [(title + "-1", title + " item")])
+
+    def route(h):
+        stamp(h.path)
+        time.sleep(delay)
+        try:
+            h.reply(200, body, "application/rss+xml")
+        except OSError:
+            pass
+    return route
+
+
+srv.routes["/slow/1s.xml"] = slow(1.5, "slowfeed")
+srv.routes["/slow/never.xml"] = faults.never_answers
+for i in range(150):
+    srv.routes["/many/%d.xml" % i] = feed_route("m%d" % i, 1)
+
+U = lambda p: srv.url(p)                                  # noqa: E731
+L = lambda p: srv.url(p).replace("127.0.0.1", "localhost")  # noqa: E731
+
+
+def sql1(w, q, args=()):
+    r = w.sql(q, args)
+    return r[0] if r else None
+
+
+def next_in(w, url):
+    r = sql1(w, "SELECT next_poll - last_fetch FROM feeds WHERE url = ?", (url,))
+    return r[0] if r else None
+
+
+def once(w, *extra):
+    return subprocess.run([TIDINGSD, "-c", w.conf, "--once", "-v"] + list(extra),
+                          capture_output=True, text=True, timeout=60, env=ENV)
+
+
+def start(w):
+    return subprocess.Popen([TIDINGSD, "-c", w.conf, "-v"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=ENV)
+
+
+def wait_for(cond, secs):
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            if cond():
+                return True
+        except Exception:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def stop(p, secs=15):
+    p.send_signal(signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=secs)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    return p.returncode, err
+
+
+def write_opml(w, entries, extra=""):
+    with open(w.feeds, "w") as f:
+        f.write('<?xml version="1.0"?>\n<opml version="2.0"><head/><body>\n')
+        for url, iv in entries:
+            f.write('<outline text="x" xmlUrl="%s"%s/>\n' % (url, ' interval="%s"' % iv if iv else ""))
+        f.write("</body></opml>\n")
+    with open(w.conf, "w") as f:
+        f.write("[daemon]\ndatabase = %s\nfeeds = %s\ntimeout = 4s\nconnect_timeout = 2s\nper_host = 16\n%s\n"
+                % (w.db, w.feeds, extra))
+
+
+# ---- Retry-After holds the host; per-feed interval; learnt interval. ----
+w = Workdir(prefix="tidings-sched-")
+write_opml(w, [(L("/hold/429.xml"), None), (L("/f/a.xml"), None), (U("/f/b.xml"), None),
+               (U("/f/c.xml"), "2h")])
+r = once(w)
+t.eq(r.returncode, 0, "--once exits 0")
+if r.returncode:
+    print("# " + r.stderr[-2000:].replace("\n", "\n# "))
+n429 = next_in(w, L("/hold/429.xml"))
+t.ok(n429 is not None and 3598 <= n429 <= 3601, "429 feed: next poll after its Retry-After (3600 s)", n429)
+t.eq(sql1(w, "SELECT last_error FROM feeds WHERE url = ?", (L("/hold/429.xml"),)),
+     ("HTTP 429, retry after 3600 s",), "429 feed: error text")
+na = next_in(w, L("/f/a.xml"))
+t.ok(na is not None and 3598 <= na <= 3632,
+     "another feed on the same host waits for the Retry-After too (not 900 s)", na)
+nb = next_in(w, U("/f/b.xml"))
+t.ok(nb is not None and 810 <= nb <= 990, "a feed on another host keeps its interval", nb)
+nc = next_in(w, U("/f/c.xml"))
+t.ok(nc is not None and 7200 * 0.9 <= nc <= 7200 * 1.1, "per-feed interval from the OPML list (2h)", nc)
+t.eq(sql1(w, "SELECT adapt_shift, new_streak FROM feeds WHERE url = ?", (U("/f/b.xml"),)), (0, 1),
+     "a poll with new items starts a streak")
+
+# Four polls in a row with nothing new double the interval.
+for i in range(4):
+    r = once(w)
+st = sql1(w, "SELECT adapt_shift, new_streak, last_status FROM feeds WHERE url = ?", (U("/f/b.xml"),))
+t.eq(st, (1, 0, 304), "four empty polls in a row: interval doubled, streak restarts")
+nb = next_in(w, U("/f/b.xml"))
+t.ok(nb is not None and 1620 <= nb <= 1980, "the learnt interval (1800 s) is the next poll", nb)
+nc = next_in(w, U("/f/c.xml"))
+t.ok(nc is not None and 14400 * 0.9 <= nc <= 14400 * 1.1, "the per-feed interval adapts from its own base",
+     nc)
+
+# ---- Restart resumes the schedule; new feeds polled soon. --------------
+w2 = Workdir(prefix="tidings-sched2-")
+w2.write_config([U("/f/d.xml"), U("/f/e.xml")], "per_host = 16\n")
+p = start(w2)
+got = wait_for(lambda: sql1(w2, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 2, 8)
+t.ok(got, "a fresh daemon polls its new feeds at once")
+rc, err = stop(p)
+t.eq(rc, 0, "SIGTERM on an idle daemon: exit 0")
+before = dict(w2.sql("SELECT url, next_poll FROM feeds"))
+hits_before = {k: len(v) for k, v in hit_times.items()}
+w2.write_config([U("/f/d.xml"), U("/f/e.xml"), U("/f/a.xml")], "per_host = 16\n")
+p = start(w2)
+t.ok(wait_for(lambda: sql1(w2, "SELECT last_fetch FROM feeds WHERE url = ?", (U("/f/a.xml"),))[0], 5),
+     "after a restart a feed new in the list is polled soon")
+time.sleep(1.0)
+t.eq({k: len(hit_times.get(k, [])) for k in ("/f/d.xml", "/f/e.xml")},
+     {k: hits_before.get(k, 0) for k in ("/f/d.xml", "/f/e.xml")},
+     "after a restart, feeds not due are not polled again")
+after = dict(w2.sql("SELECT url, next_poll FROM feeds WHERE url != ?", (U("/f/a.xml"),)))
+t.eq(after, before, "their stored next poll is kept")
+
+# ---- SIGHUP: new feeds soon, removed ones stop, bad files refused. ------
+w2.write_config([U("/f/d.xml"), U("/f/b.xml")], "per_host = 16\n")
+p.send_signal(signal.SIGHUP)
+t.ok(wait_for(lambda: sql1(w2, "SELECT last_fetch FROM feeds WHERE url = ?", (U("/f/b.xml"),))[0], 5),
+     "SIGHUP: a feed added to the list is polled soon")
+t.eq(w2.sql("SELECT url, active FROM feeds ORDER BY url"),
+     sorted([(U("/f/a.xml"), 0), (U("/f/b.xml"), 1), (U("/f/d.xml"), 1), (U("/f/e.xml"), 0)]),
+     "SIGHUP: removed feeds are inactive, listed ones active")
+with open(w2.conf) as f:
+    bad_line = len(f.read().splitlines()) + 1
+with open(w2.conf, "a") as f:
+    f.write("interval = soon\n")
+p.send_signal(signal.SIGHUP)
+time.sleep(0.5)
+with open(w2.feeds, "w") as f:
+    f.write(U("/f/d.xml") + "\nftp://127.0.0.1/feed.xml\n")
+w2_feeds_only = "[daemon]\ndatabase = %s\nfeeds = %s\nper_host = 16\n" % (w2.db, w2.feeds)
+with open(w2.conf, "w") as f:
+    f.write(w2_feeds_only)
+p.send_signal(signal.SIGHUP)
+time.sleep(0.5)
+t.ok(p.poll() is None, "the daemon keeps running after two bad reloads")
+t.eq(w2.sql("SELECT url FROM feeds WHERE active ORDER BY url"), sorted([(U("/f/b.xml"),), (U("/f/d.xml"),)]),
+     "a refused reload keeps the running feed list")
+rc, err = stop(p)
+t.eq(rc, 0, "SIGTERM after reloads: exit 0")
+lines = err.splitlines()
+t.ok(any("%s:%d:" % (w2.conf, bad_line) in ln for ln in lines), "a bad config is refused with FILE:LINE", err[-1500:])
+t.ok(any(w2.feeds + ":2:" in ln for ln in lines), "a bad feed list is refused with FILE:LINE", err[-1500:])
+t.eq(sum("reload refused" in ln for ln in lines), 2, "both bad reloads say the running configuration is kept")
+
+# ---- SIGTERM grace: in-flight work finishes, a hung one is abandoned. --
+w3 = Workdir(prefix="tidings-sched3-")
+w3.write_config([U("/slow/1s.xml")], "per_host = 16\n")
+p = start(w3)
+wait_for(lambda: "/slow/1s.xml" in hit_times, 5)
+time.sleep(0.2)
+t0 = time.time()
+rc, err = stop(p)
+t.eq(rc, 0, "SIGTERM with a transfer in flight: exit 0")
+t.eq(sql1(w3, "SELECT count(*) FROM stories")[0], 1, "the in-flight response was stored before exit")
+t.ok(time.time() - t0 < 4, "and the daemon did not wait longer than needed (%.1f s)" % (time.time() - t0))
+w3.write_config([U("/slow/never.xml")], "per_host = 16\ntimeout = 30s\n")
+p = start(w3)
+time.sleep(0.8)
+t0 = time.time()
+rc, err = stop(p)
+el = time.time() - t0
+t.eq(rc, 0, "SIGTERM with a hung transfer: exit 0")
+t.ok(4.5 <= el <= 8, "the hung transfer is abandoned after the grace period (%.1f s)" % el)
+t.ok("abandoned" in err, "the abandonment is logged", err[-800:])
+
+# ---- Start-up spread: 150 new feeds are not fired at once. --------------
+w4 = Workdir(prefix="tidings-sched4-")
+w4.write_config([U("/many/%d.xml" % i) for i in range(150)], "per_host = 32\nconcurrency = 64\n")
+t0 = time.time()
+p = start(w4)
+done = wait_for(lambda: sql1(w4, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 150, 12)
+stop(p)
+t.ok(done, "all 150 feeds polled within a few seconds")
+firsts = sorted(hit_times["/many/%d.xml" % i][0] - t0 for i in range(150) if "/many/%d.xml" % i in hit_times)
+early = sum(1 for x in firsts if x < firsts[0] + 1.0) if firsts else 0
+t.ok(firsts and early < 100 and firsts[-1] - firsts[0] >= 1.5,
+     "first polls are spread over seconds (%d in the first second, %.1f s span)"
+     % (early, firsts[-1] - firsts[0] if firsts else 0))
+
+t.eq(sentinel.seen, [], "no request left 127.0.0.1")
+t.ok(time.time() - T0 < 60, "under 60 s (%.1f s)" % (time.time() - T0))
+srv.stop()
+sentinel.stop()
+for x in (w, w2, w3, w4):
+    x.cleanup()
+t.done()
