@@ -209,6 +209,23 @@ static int64_t event_time(const struct feed_entry *e, int64_t now)
 	return t;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static unsigned count_distinct(uint64_t *v, unsigned n)
+{
+	unsigned d = 0;
+
+	qsort(v, n, sizeof *v, cmp_u64);
+	for (unsigned i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			d++;
+	return d;
+}
+
 struct order {
 	int64_t time;
 	size_t idx;
@@ -251,6 +268,7 @@ struct entry_ctx {
 	int64_t now;
 	int use_link;
 	struct ident_poll poll;
+	uint64_t *link_hash;       /* canonical links of guid items, counted */
 	struct ingest_stats *stats;
 };
 
@@ -271,7 +289,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	};
 	int64_t id = 0;
 	uint64_t old_hash = 0;
-	int rc = -1, has;
+	int rc = -1, has, owner;
 
 	if (ident_key(&ie, x->use_link, &ident) < 0)
 		return 0;            /* nothing to know it by: skip, not fail */
@@ -288,7 +306,9 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	s.canonical_url = canon;
 	s.title = e->title_text;
 	s.author = e->author.name;
-	s.published = t_or_0(e->published);
+	/* Many feeds give one date only (RSS 1.0's dc:date, Atom's updated):
+	 * that is the publication time as far as anyone can tell. */
+	s.published = t_or_0(e->published != FEED_NO_TIME ? e->published : e->updated);
 	s.updated = t_or_0(e->updated);
 	s.first_seen = x->now;
 	s.event_time = event_time(e, x->now);
@@ -312,9 +332,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	doc.lang = s.lang;
 	doc.source = s.host;
 
-	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash) < 0)
+	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash, &owner) < 0)
 		goto out;
 	if (e->id && canon) {
+		x->link_hash[x->poll.items] = fnv1a(0xcbf29ce484222325ull, canon);
 		x->poll.items++;
 		if (!id) {
 			x->poll.new_guids++;
@@ -330,7 +351,14 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 			rc = 0;
 			goto out;
 		}
-		if (store_update_story(in->st, id, &s) < 0 ||
+		/* The story's text is its own feed's; another feed's version
+		 * of the article changing is noted, not copied over it. */
+		if (!owner) {
+			rc = store_set_item_hash(in->st, x->feed_id, ident, s.content_hash);
+			goto out;
+		}
+		if (store_set_item_hash(in->st, x->feed_id, ident, s.content_hash) < 0 ||
+		    store_update_story(in->st, id, &s) < 0 ||
 		    store_story_thread(in->st, id, &old_thread) < 0)
 			goto out;
 		x->stats->updated++;
@@ -350,7 +378,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		if (store_find_canonical(in->st, canon, &id) < 0)
 			goto out;
 		if (id) {
-			rc = store_add_story_feed(in->st, id, x->feed_id, ident, x->now);
+			rc = store_add_story_feed(in->st, id, x->feed_id, ident, x->now,
+			                          s.content_hash);
 			x->stats->cross_feed++;
 			goto out;
 		}
@@ -409,7 +438,8 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		feed_host = NULL;
 	x.feed_host = feed_host;
 	/* Oldest first: the clusterer sees time move forward. */
-	if (!(order = malloc(f->n_entries * sizeof *order)))
+	if (!(order = malloc(f->n_entries * sizeof *order)) ||
+	    !(x.link_hash = malloc(f->n_entries * sizeof *x.link_hash)))
 		goto out;
 	for (size_t i = 0; i < f->n_entries; i++) {
 		order[i].time = event_time(&f->entries[i], now);
@@ -419,6 +449,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	for (size_t i = 0; i < f->n_entries; i++)
 		if (ingest_entry(&x, &f->entries[order[i].idx]) < 0)
 			goto out;
+	x.poll.distinct_links = count_distinct(x.link_hash, x.poll.items);
 	rotate = ident_guids_rotate(&x.poll, x.use_link);
 	if (rotate != x.use_link) {
 		log_notice("%s: %s", feed_url, rotate
@@ -430,6 +461,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	rc = 0;
 out:
 	free(order);
+	free(x.link_hash);
 	free(feed_host);
 	return rc;
 }

@@ -79,6 +79,7 @@ static const char *const MIGRATIONS[] = {
 	"  feed_id INTEGER NOT NULL REFERENCES feeds(id),\n"
 	"  ident TEXT NOT NULL,\n"
 	"  first_seen INTEGER NOT NULL,\n"
+	"  content_hash INTEGER,\n"            /* the item as this feed has it */
 	"  PRIMARY KEY (feed_id, ident)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX story_feeds_story ON story_feeds(story_id);\n"
@@ -127,7 +128,7 @@ enum stmt_id {
 	S_FEED_UPSERT, S_FEED_DEACTIVATE_ALL, S_FEED_LOAD,
 	S_POLL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
-	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED,
+	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED, S_ITEM_HASH,
 	S_SEQ_LOAD, S_SEQ_SAVE,
 	S_ADAPT, S_DEFER,
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
@@ -167,8 +168,8 @@ static const char *const SQL[N_STMT] = {
 		"UPDATE feeds SET previous_url = url, url = ?2 WHERE id = ?1"
 		" AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?2)",
 	[S_FIND_ITEM] =
-		"SELECT sf.story_id, s.content_hash FROM story_feeds sf"
-		" JOIN stories s ON s.id = sf.story_id"
+		"SELECT sf.story_id, sf.content_hash, s.feed_id = sf.feed_id"
+		" FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
 		" WHERE sf.feed_id = ?1 AND sf.ident = ?2",
 	[S_FIND_CANON] =
 		"SELECT id FROM stories WHERE canonical_url = ?1 ORDER BY id LIMIT 1",
@@ -185,8 +186,10 @@ static const char *const SQL[N_STMT] = {
 		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
 		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16 WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
-		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen)"
-		" VALUES (?1, ?2, ?3, ?4)",
+		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen,"
+		" content_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_ITEM_HASH] =
+		"UPDATE story_feeds SET content_hash = ?3 WHERE feed_id = ?1 AND ident = ?2",
 	[S_SEQ_LOAD] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SEQ_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
 	[S_ADAPT] = "UPDATE feeds SET adapt_shift = ?2, new_streak = ?3 WHERE id = ?1",
@@ -650,13 +653,14 @@ int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before)
 /* ---- stories -------------------------------------------------------- */
 
 int store_find_item(struct store *st, int64_t feed_id, const char *ident,
-                    int64_t *story_id, uint64_t *hash)
+                    int64_t *story_id, uint64_t *hash, int *owner)
 {
 	sqlite3_stmt *s = stmt(st, S_FIND_ITEM);
 	int rc;
 
 	*story_id = 0;
 	*hash = 0;
+	*owner = 0;
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, feed_id);
@@ -665,6 +669,7 @@ int store_find_item(struct store *st, int64_t feed_id, const char *ident,
 	if (rc == SQLITE_ROW) {
 		*story_id = sqlite3_column_int64(s, 0);
 		*hash = (uint64_t)sqlite3_column_int64(s, 1);
+		*owner = sqlite3_column_int(s, 2);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
@@ -736,7 +741,8 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
-	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen);
+	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen,
+	                            x->content_hash);
 }
 
 int store_update_story(struct store *st, int64_t id,
@@ -763,7 +769,7 @@ int store_update_story(struct store *st, int64_t id,
 }
 
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
-                         const char *ident, int64_t first_seen)
+                         const char *ident, int64_t first_seen, uint64_t hash)
 {
 	sqlite3_stmt *s = stmt(st, S_INSERT_STORY_FEED);
 
@@ -773,6 +779,20 @@ int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
 	sqlite3_bind_int64(s, 2, feed_id);
 	sqlite3_bind_text(s, 3, ident, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, first_seen);
+	sqlite3_bind_int64(s, 5, (int64_t)hash);
+	return step_done(st, s);
+}
+
+int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
+                        uint64_t hash)
+{
+	sqlite3_stmt *s = stmt(st, S_ITEM_HASH);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)hash);
 	return step_done(st, s);
 }
 

@@ -102,10 +102,14 @@ struct store_story {
 
 enum store_seen { STORE_NEW, STORE_SAME, STORE_CHANGED, STORE_OTHER_FEED };
 
-/* Looks the item up by (feed, ident).  *story_id and *hash are set when
- * found. */
+/* Looks the item up by (feed, ident).  When found, *story_id is its story,
+ * *hash the item's content hash as this feed last had it, and *owner 1 if
+ * this feed is the story's own (first) feed. */
 int store_find_item(struct store *st, int64_t feed_id, const char *ident,
-                    int64_t *story_id, uint64_t *hash);
+                    int64_t *story_id, uint64_t *hash, int *owner);
+/* Remembers a changed item's hash in a feed that is not the story's own. */
+int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
+                        uint64_t hash);
 /* Looks a story up by canonical URL; 0 in *story_id when absent. */
 int store_find_canonical(struct store *st, const char *canonical_url,
                          int64_t *story_id);
@@ -128,7 +132,7 @@ int store_max_event_time(struct store *st, int64_t *out);
 
 /* Records that feed `feed_id` carries story `story_id` too. */
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
-                         const char *ident, int64_t first_seen);
+                         const char *ident, int64_t first_seen, uint64_t hash);
 
 
 /* ---- threads -------------------------------------------------------- */

@@ -14,7 +14,22 @@ WIRE = ("Negotiators from the two countries agreed on Tuesday to extend the "
         "after three days of talks hosted by the port authority. Shipping "
         "companies welcomed the deal, which keeps insurance premiums capped and "
         "allows inspections at sea rather than in harbour. Farmers' groups said "
-        "the extension would let the autumn harvest reach buyers before winter.")
+        "the extension would let the autumn harvest reach buyers before winter. "
+        "Under the agreement, vessels carrying wheat, maize and sunflower oil will "
+        "continue to sail in convoys escorted by coast guard patrols, and a joint "
+        "coordination centre will keep publishing daily schedules of departures. "
+        "The centre's staff of forty inspectors will be expanded to sixty by the "
+        "end of the month, according to a statement released after the signing. "
+        "Exporters had warned that a lapse would strand more than two million "
+        "tonnes of grain in silos along the coast and push up bread prices in "
+        "importing countries across North Africa and the Middle East. Futures for "
+        "wheat fell almost three percent in early trading after the announcement, "
+        "their steepest one-day drop since the spring. The United Nations food "
+        "agency said the deal was an important step for global food security and "
+        "urged both sides to make the arrangement permanent. Diplomats said a "
+        "further round of talks on mine clearance and compensation for damaged "
+        "ships would begin next month in Geneva, with insurers and shipowners "
+        "invited to attend as observers for the first time.")
 WIRE_COPY = ("ISTANBUL (Wire) — " + WIRE.replace("officials said", "officials told reporters"))
 OTHER = ("The city council approved a new budget for road repairs on Tuesday, "
          "with most of the money going to bridges damaged in last spring's "
@@ -83,7 +98,7 @@ t.eq(count("SELECT count(*) FROM stories WHERE link LIKE '%highlights?id=%'"), 2
      "the same URL with a meaningful query parameter stays two stories")
 
 copy = w.sql("SELECT duplicate_of, thread_id FROM stories WHERE link = 'https://gamma.example/world/grain'")
-orig = w.sql("SELECT id, thread_id FROM stories WHERE link = 'https://alpha.example/news/grain-corridor'")
+orig = w.sql("SELECT id, thread_id FROM stories WHERE canonical_url = 'https://alpha.example/news/grain-corridor'")
 t.ok(copy and orig and copy[0][0] == orig[0][0],
      "the wire copy from another publisher is duplicate_of the original", (copy, orig))
 t.ok(copy and orig and copy[0][1] is not None and copy[0][1] == orig[0][1],
