@@ -272,6 +272,56 @@ struct entry_ctx {
 	struct ingest_stats *stats;
 };
 
+/* An item seen before whose content changed.  The story's text is its own
+ * feed's: another feed's version changing is only noted.  It has changed
+ * materially only when its headline changed and its text is no near copy
+ * of the old one: a correction, a line added, a reworded paragraph under
+ * the same headline keep the thread without asking the clusterer. */
+static int update_item(struct entry_ctx *x, int64_t id, int owner,
+                       const struct store_story *s, struct cluster_doc *doc,
+                       const struct simhash_fp *fp)
+{
+	struct ingest *in = x->in;
+	struct cluster_result cr;
+	int64_t old_thread;
+	uint64_t o[4];
+	char *old_title = NULL;
+	int same;
+
+	if (store_set_item_hash(in->st, x->feed_id, s->ident, s->content_hash) < 0)
+		return -1;
+	if (!owner)
+		return 0;
+	if (store_story_fingerprint(in->st, id, o, &old_title) < 0 ||
+	    store_story_thread(in->st, id, &old_thread) < 0 ||
+	    store_update_story(in->st, id, s) < 0) {
+		free(old_title);
+		return -1;
+	}
+	x->stats->updated++;
+	same = (!old_title && !s->title) ||
+	       (old_title && s->title && strcmp(old_title, s->title) == 0);
+	free(old_title);
+	if (fp && !same) {
+		struct simhash_fp ofp = { .bag = o[0], .seq = o[1], .head = o[2], .tail = o[3] };
+		same = simhash_is_copy(&ofp, fp, in->params.simhash_distance);
+	}
+	if (same && old_thread)
+		return 0;
+	doc->story_id = id;
+	if (cluster_update(in->cl, doc, &cr) < 0)
+		return -1;
+	in->dirty = 1;
+	if (persist_thread(in, &cr) < 0)
+		return -1;
+	if (cr.thread_id != old_thread && store_set_story_thread(in->st, id, cr.thread_id) < 0)
+		return -1;
+	if (cr.left_thread && cr.left_thread != cr.thread_id &&
+	    store_recount_thread(in->st, cr.left_thread) < 0)
+		return -1;
+	return 0;
+}
+
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 {
 	struct ingest *in = x->in;
@@ -345,33 +395,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		}
 	}
 	if (id) {                            /* level 1: the same item */
-		int64_t old_thread;
-
-		if (old_hash == s.content_hash) {
-			rc = 0;
-			goto out;
-		}
-		/* The story's text is its own feed's; another feed's version
-		 * of the article changing is noted, not copied over it. */
-		if (!owner) {
-			rc = store_set_item_hash(in->st, x->feed_id, ident, s.content_hash);
-			goto out;
-		}
-		if (store_set_item_hash(in->st, x->feed_id, ident, s.content_hash) < 0 ||
-		    store_update_story(in->st, id, &s) < 0 ||
-		    store_story_thread(in->st, id, &old_thread) < 0)
-			goto out;
-		x->stats->updated++;
-		doc.story_id = id;
-		if (cluster_update(in->cl, &doc, &cr) < 0)
-			goto out;
-		in->dirty = 1;
-		if (persist_thread(in, &cr) < 0)
-			goto out;
-		if (cr.thread_id != old_thread &&
-		    store_set_story_thread(in->st, id, cr.thread_id) < 0)
-			goto out;
-		rc = 0;
+		rc = old_hash == s.content_hash ? 0
+		     : update_item(x, id, owner, &s, &doc, has_fp ? &fp : NULL);
 		goto out;
 	}
 	if (canon) {                         /* level 2: the same article */

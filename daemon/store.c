@@ -134,6 +134,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
+	S_STORY_FP, S_RECOUNT_THREAD,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	N_STMT
 };
@@ -218,6 +219,14 @@ static const char *const SQL[N_STMT] = {
 		"SELECT 1 FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
 		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 LIMIT 1",
 	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
+	[S_STORY_FP] =
+		"SELECT simhash, simhash_seq, simhash_head, simhash_tail, title FROM stories"
+		" WHERE id = ?1",
+	[S_RECOUNT_THREAD] =
+		"UPDATE threads SET"
+		" story_count = (SELECT count(*) FROM stories WHERE thread_id = ?1),"
+		" source_count = (SELECT count(DISTINCT host) FROM stories WHERE thread_id = ?1),"
+		" seq = ?2 WHERE id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
@@ -809,7 +818,8 @@ static const char *col_text(sqlite3_stmt *s, int i)
 }
 
 /* Runs a one-off reader query; readers prepare per call (they run once).
- * Parameters ?1.. are bound from args (integers) in order. */
+ * Parameters ?1..?nargs are bound from args (integers) in order, and
+ * ?nargs+1 from text when given. */
 static int query_n(struct store *st, const char *sql, const int64_t *args,
                    int nargs, const char *text, int (*row)(sqlite3_stmt *, void *),
                    void *ctx)
@@ -821,9 +831,8 @@ static int query_n(struct store *st, const char *sql, const int64_t *args,
 		return fail_rc(st, rc);
 	for (int i = 0; i < nargs && i < sqlite3_bind_parameter_count(s); i++)
 		sqlite3_bind_int64(s, i + 1, args[i]);
-	if (text)
-		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":q"), text, -1,
-		                  SQLITE_STATIC);
+	if (text)      /* the text parameter comes after the integers */
+		sqlite3_bind_text(s, nargs + 1, text, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (row(s, ctx) != 0) {
 			rc = SQLITE_DONE;
@@ -1173,7 +1182,7 @@ int store_search(struct store *st, const char *q, int64_t limit,
 		"SELECT " STORY_COLS " FROM stories_fts"
 		" JOIN stories s ON s.id = stories_fts.rowid"
 		" JOIN feeds f ON f.id = s.feed_id"
-		" WHERE stories_fts MATCH :q ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
+		" WHERE stories_fts MATCH ?2 ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
 		" LIMIT ?1", args, 1, q, story_row, &c);
 }
 
@@ -1203,4 +1212,36 @@ int store_counts(struct store *st, int64_t since, struct store_counts *out)
 		" (SELECT count(*) FROM stories),"
 		" (SELECT count(*) FROM threads WHERE last_updated >= ?1"
 		"   AND merged_into IS NULL)", since, counts_row, out);
+}
+
+int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
+                            char **title)
+{
+	sqlite3_stmt *s = stmt(st, S_STORY_FP);
+	int rc;
+
+	memset(fp, 0, 4 * sizeof *fp);
+	*title = NULL;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		for (int i = 0; i < 4; i++)
+			fp[i] = (uint64_t)col_i64(s, i);
+		*title = col_dup(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_recount_thread(struct store *st, int64_t thread_id)
+{
+	sqlite3_stmt *s = stmt(st, S_RECOUNT_THREAD);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, thread_id);
+	sqlite3_bind_int64(s, 2, next_seq(st));
+	return step_done(st, s);
 }

@@ -153,6 +153,13 @@ int store_set_story_thread(struct store *st, int64_t story_id, int64_t thread_id
 /* The thread of a story, 0 when none. */
 int store_story_thread(struct store *st, int64_t story_id, int64_t *thread_id);
 int store_max_thread_id(struct store *st, int64_t *out);
+/* Recounts a thread's stories and sources from the stories table (after
+ * a story left it). */
+int store_recount_thread(struct store *st, int64_t thread_id);
+/* The stored near-duplicate fingerprint of a story (all 0: none) and its
+ * title (malloc'd, the caller frees it; NULL when none). */
+int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
+                            char **title);
 
 /* Stories with event_time >= since, oldest first, for rebuilding the
  * in-memory indexes at start-up. */
