@@ -112,8 +112,10 @@ deps:
 bench-deps:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
 
+# `make run` is often run as root (make deps needs it); the daemon refuses
+# root unless told, so say so for this development run only.
 run: deps all
-	$(B)/tidingsd -c config/dev.conf
+	$(B)/tidingsd -c config/dev.conf $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Each unit test is a program printing TAP; integration tests are
 # executables (Python 3, shell) printing TAP.  prove runs them all.

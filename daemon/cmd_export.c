@@ -54,7 +54,8 @@ static int collect(const struct store_feed_row *r, void *p)
 	f->id = r->id;
 	f->interval = r->interval;
 	f->url = dup_or_null(r->url, &l->oom);
-	f->title = dup_or_null(r->title, &l->oom);
+	/* The name the user gave in the list wins over the feed's own. */
+	f->title = dup_or_null(r->list_title ? r->list_title : r->title, &l->oom);
 	f->site_url = dup_or_null(r->site_url, &l->oom);
 	f->category = dup_or_null(r->category && *r->category ? r->category : NULL, &l->oom);
 	return l->oom;

@@ -866,6 +866,7 @@ static int feed_row(sqlite3_stmt *s, void *p)
 		.consecutive_errors = (int)col_i64(s, 12), .stories = col_i64(s, 13),
 		.duration_ms = col_i64(s, 14), .bytes = col_i64(s, 15),
 		.interval = col_i64(s, 16),
+		.list_title = col_text(s, 17),
 	};
 	return ((store_feed_cb *)c->cb)(&r, c->ctx);
 }
@@ -879,7 +880,7 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
 		" f.category, f.last_error, f.active, f.gone, f.last_fetch,"
 		" f.last_success, f.next_poll, f.last_status, f.consecutive_errors,"
 		" (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id),"
-		" f.duration_ms, f.bytes, f.interval"
+		" f.duration_ms, f.bytes, f.interval, f.list_title"
 		" FROM feeds f ORDER BY f.active DESC, f.id", 0, feed_row, &c);
 }
 

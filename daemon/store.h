@@ -182,6 +182,7 @@ int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx);
 struct store_feed_row {        /* valid during the callback only */
 	int64_t id;
 	const char *url, *title, *site_url, *category, *last_error;
+	const char *list_title;    /* the title given in the feed list */
 	int active, gone;
 	int64_t last_fetch, last_success, next_poll; /* 0: never / none */
 	int last_status;           /* 0: none */

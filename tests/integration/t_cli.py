@@ -212,8 +212,8 @@ t.eq(r2.returncode, 0, "tidingsd runs on the exported list")
 q = ("SELECT list_url, category, interval FROM feeds ORDER BY list_url")
 t.eq(w2.sql(q), w.sql(q), "round trip: same URLs, categories and intervals")
 t.eq(w2.sql("SELECT list_url, list_title FROM feeds ORDER BY list_url"),
-     w.sql("SELECT list_url, coalesce(title, list_title) FROM feeds ORDER BY list_url"),
-     "round trip: titles")
+     w.sql("SELECT list_url, coalesce(list_title, title) FROM feeds ORDER BY list_url"),
+     "round trip: titles (the list's own, else the feed's)")
 
 # Feeds dropped from the list are left out unless --all.
 with open(w.feeds) as f:
