@@ -54,6 +54,7 @@ struct cparams {
 struct decl {
 	char *name, *content;   /* content NULL: external, never read */
 	char *expanded;         /* after expansion, once computed */
+	int external;           /* SYSTEM/PUBLIC: never read, expands to "" */
 	xmlEntity ent;          /* what we hand back to libxml2 */
 };
 
@@ -78,6 +79,7 @@ struct fp {
 	struct pdepth *pd; size_t npd, cappd;
 	struct decl *decls; size_t ndecls, capdecls;
 	size_t entity_budget;
+	int entity_exhausted;   /* expansion refused from now on */
 	xmlEntity tmp_ent;      /* for undeclared (HTML) entities */
 	struct sbuf tmp_text;
 	int bozo;
@@ -2389,6 +2391,7 @@ static void on_entity_decl(void *ud, const xmlChar *name, int type, const xmlCha
 	d->name = xstrdup(p, (const char *)name);
 	/* external entities are never read: they expand to nothing */
 	d->content = xstrdup(p, type == XML_INTERNAL_GENERAL_ENTITY && content ? (const char *)content : "");
+	d->external = type != XML_INTERNAL_GENERAL_ENTITY;
 	if (!d->name || !d->content) {
 		free(d->name);
 		free(d->content);
@@ -2411,9 +2414,11 @@ static int expand_ref(struct fp *p, const char *name, struct sbuf *out, int dept
 	if (!strcmp(name, "quot")) { sbuf_addc(out, '"'); return 0; }
 	if (!strcmp(name, "apos")) { sbuf_addc(out, '\''); return 0; }
 	if (d) {
+		if (p->entity_exhausted)
+			return 0;
 		if (depth >= ENTITY_DEPTH) {
 			set_bozo(p, "SAXParseException: entity nesting too deep (%s)", name);
-			p->entity_budget = 0;
+			p->entity_exhausted = 1;
 			return 0;
 		}
 		return expand(p, d->content, out, depth + 1);
@@ -2431,11 +2436,12 @@ static int expand(struct fp *p, const char *s, struct sbuf *out, int depth)
 	while (*s) {
 		const char *semi;
 
+		if (p->entity_exhausted)
+			return 0;
 		if (out->len > p->entity_budget) {
-			if (!p->bozo_reason || p->entity_budget)
-				set_bozo(p, "SAXParseException: entity expansion exceeds %u bytes",
-				         ENTITY_BUDGET);
-			p->entity_budget = 0;
+			set_bozo(p, "SAXParseException: entity expansion exceeds %u bytes",
+			         ENTITY_BUDGET);
+			p->entity_exhausted = 1;
 			return 0;
 		}
 		if (*s == '&' && s[1] != '#' && (semi = strchr(s, ';')) && semi - s < 64) {
@@ -2461,13 +2467,17 @@ static xmlEntityPtr on_get_entity(void *ud, const xmlChar *name)
 	const char *content;
 	xmlEntity *e;
 
+	/* libxml2 looks entities up while reading their declarations; they
+	 * are expanded when used, not then */
+	if (p->ctxt && p->ctxt->inSubset)
+		return NULL;
 	if (d) {
 		if (!d->expanded) {
 			struct sbuf b;
 
 			sbuf_init(&b);
 			expand(p, d->content, &b, 1);
-			if (b.len > p->entity_budget)
+			if (p->entity_exhausted)
 				b.len = 0;
 			p->entity_budget -= b.len < p->entity_budget ? b.len : p->entity_budget;
 			if (b.s)
@@ -2480,6 +2490,8 @@ static xmlEntityPtr on_get_entity(void *ud, const xmlChar *name)
 		}
 		content = d->expanded;
 		e = &d->ent;
+		if (d->external)
+			set_bozo(p, "SAXParseException: external entity &%s; not loaded", d->name);
 	} else {
 		int cp = entity_lookup((const char *)name, 0);
 
