@@ -85,23 +85,19 @@ static const char *const MIGRATIONS[] = {
 	"CREATE INDEX story_feeds_story ON story_feeds(story_id);\n"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
 	"CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;\n"
-	/* Full-text search over title and summary, kept in step by triggers. */
+	/* Full-text search over title and summary.  The store keeps it in
+	 * step itself rather than with row triggers: FTS5 flushes its
+	 * pending terms at every statement savepoint, so a trigger per
+	 * inserted story made each insert a flush and fragmented the index.
+	 * New stories are indexed in one statement at commit (see
+	 * store_commit); deletes and updates of older rows go through the
+	 * trigger below and store_update_story. */
 	"CREATE VIRTUAL TABLE stories_fts USING fts5(title, summary,"
 	" content='stories', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');\n"
-	"CREATE TRIGGER stories_fts_ai AFTER INSERT ON stories BEGIN\n"
-	"  INSERT INTO stories_fts(rowid, title, summary)"
-	"  VALUES (new.id, new.title, new.summary);\n"
-	"END;\n"
 	"CREATE TRIGGER stories_fts_ad AFTER DELETE ON stories BEGIN\n"
 	"  INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
 	"  VALUES ('delete', old.id, old.title, old.summary);\n"
-	"END;\n"
-	"CREATE TRIGGER stories_fts_au AFTER UPDATE OF title, summary ON stories BEGIN\n"
-	"  INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
-	"  VALUES ('delete', old.id, old.title, old.summary);\n"
-	"  INSERT INTO stories_fts(rowid, title, summary)"
-	"  VALUES (new.id, new.title, new.summary);\n"
 	"END;\n"
 	/* Ready-made reads (docs/schema.md). */
 	"CREATE VIEW live_threads AS\n"
@@ -134,7 +130,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
-	S_STORY_FP, S_RECOUNT_THREAD,
+	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	N_STMT
 };
@@ -219,6 +215,15 @@ static const char *const SQL[N_STMT] = {
 		"SELECT 1 FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
 		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 LIMIT 1",
 	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
+	[S_FTS_BATCH] =
+		"INSERT INTO stories_fts(rowid, title, summary)"
+		" SELECT id, title, summary FROM stories WHERE id >= ?1",
+	[S_FTS_DELETE] =
+		"INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
+		" SELECT 'delete', id, title, summary FROM stories WHERE id = ?1",
+	[S_FTS_INSERT] =
+		"INSERT INTO stories_fts(rowid, title, summary)"
+		" SELECT id, title, summary FROM stories WHERE id = ?1",
 	[S_STORY_FP] =
 		"SELECT simhash, simhash_seq, simhash_head, simhash_tail, title FROM stories"
 		" WHERE id = ?1",
@@ -238,6 +243,7 @@ struct store {
 	sqlite3_stmt *stmt[N_STMT];
 	enum store_mode mode;
 	int64_t seq;       /* last change sequence number handed out */
+	int64_t fts_from;  /* first story id inserted in this transaction, 0 */
 	int seq_dirty;
 	int last_rc;
 };
@@ -475,11 +481,29 @@ static int simple(struct store *st, enum stmt_id id)
 int store_begin(struct store *st)
 {
 	st->seq_dirty = 0;
+	st->fts_from = 0;
 	return simple(st, S_BEGIN);
+}
+
+static int fts_by_id(struct store *st, enum stmt_id id, int64_t story_id)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	return step_done(st, s);
 }
 
 int store_commit(struct store *st)
 {
+	/* Ids only grow, so the stories this transaction inserted are
+	 * exactly those from the first one on. */
+	if (st->fts_from) {
+		if (fts_by_id(st, S_FTS_BATCH, st->fts_from) < 0)
+			return -1;
+		st->fts_from = 0;
+	}
 	if (st->seq_dirty) {
 		sqlite3_stmt *s = stmt(st, S_SEQ_SAVE);
 		if (!s)
@@ -499,6 +523,7 @@ void store_rollback(struct store *st)
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	simple(st, S_ROLLBACK);
+	st->fts_from = 0;
 	/* The sequence numbers handed out in the rolled-back transaction are
 	 * reloaded from the file so the next commit continues without gaps. */
 	if (load_seq(st) < 0)
@@ -750,6 +775,8 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
+	if (!st->fts_from)
+		st->fts_from = *id;
 	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen,
 	                            x->content_hash);
 }
@@ -757,9 +784,15 @@ int store_insert_story(struct store *st, const struct store_story *x,
 int store_update_story(struct store *st, int64_t id,
                        const struct store_story *x)
 {
-	sqlite3_stmt *s = stmt(st, S_UPDATE_STORY);
+	sqlite3_stmt *s;
+	/* A story indexed by an earlier transaction leaves the index with
+	 * its old words and comes back with the new; one inserted in this
+	 * transaction is indexed at commit, as it is then. */
+	int indexed = !st->fts_from || id < st->fts_from;
 
-	if (!s)
+	if (indexed && fts_by_id(st, S_FTS_DELETE, id) < 0)
+		return -1;
+	if (!(s = stmt(st, S_UPDATE_STORY)))
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, x->guid);
@@ -774,7 +807,9 @@ int store_update_story(struct store *st, int64_t id,
 	bind_fp(s, 11, 14, x->simhash);
 	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
 	sqlite3_bind_int64(s, 13, next_seq(st));
-	return step_done(st, s);
+	if (step_done(st, s) < 0)
+		return -1;
+	return indexed ? fts_by_id(st, S_FTS_INSERT, id) : 0;
 }
 
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
