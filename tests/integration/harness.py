@@ -165,6 +165,17 @@ class Workdir:
         finally:
             con.close()
 
+    def fts_ok(self):
+        """FTS5's own check that the search index matches the stories."""
+        con = sqlite3.connect(self.db)
+        try:
+            con.execute("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)")
+            return True
+        except sqlite3.DatabaseError as e:
+            return str(e)
+        finally:
+            con.close()
+
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -42,6 +42,7 @@ t.eq(w.sql("SELECT count(*) FROM (SELECT feed_id, guid FROM stories GROUP BY 1, 
 t.eq(w.sql("SELECT count(*) FROM stories s WHERE NOT EXISTS"
            " (SELECT 1 FROM story_feeds f WHERE f.story_id = s.id)")[0][0], 0,
      "every story has its story_feeds row")
+t.eq(w.fts_ok(), True, "the search index matches the stories")
 t.eq(w.sql("SELECT count(*) FROM stories WHERE thread_id IS NULL")[0][0], 0,
      "every story has a thread")
 t.eq(w.sql("SELECT count(*) FROM feeds WHERE last_status IN (200, 304)"

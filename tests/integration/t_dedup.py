@@ -121,6 +121,10 @@ t.ok(count("SELECT seq FROM stories WHERE link = 'https://alpha.example/news/roa
      "and its seq moves past every earlier change")
 t.eq(count("SELECT count(*) FROM stories WHERE seq > ?", (seq_before,)), 1,
      "only the changed story has a new seq")
+t.eq(w.sql("SELECT s.link FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid"
+           " WHERE stories_fts MATCH '\"21 to 4\"'"), [("https://alpha.example/news/roads",)],
+     "the search index has the updated text")
+t.eq(w.fts_ok(), True, "the search index matches the stories (FTS5 integrity-check)")
 
 # A feed that gives every item a new guid on every fetch.
 rot = [{"guid": "r-%d-1" % i, "title": "Rotating item %d about the harbour tunnel" % i,
