@@ -8,7 +8,10 @@
 #include "feeds/sbuf.h"
 #include "feeds/uri.h"
 
+#include "feeds/strtab.h"
+
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +180,14 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 	while (i < n) {
 		char c = s[i];
 
+		if (c != '<' && c != '&') {
+			/* plain text: jump to the next '<' or '&' */
+			const char *lt = memchr(s + i, '<', n - i), *amp = memchr(s + i, '&', n - i);
+			const char *nx = !lt ? amp : !amp ? lt : lt < amp ? lt : amp;
+
+			i = nx ? (size_t)(nx - s) : n;
+			continue;
+		}
 		if (c == '<' && i + 1 < n) {
 			char d = s[i + 1];
 
@@ -425,17 +436,71 @@ static const char *const uri_attrs[] = {
 	"video poster", "video src",
 };
 
+enum {
+	T_OK = 1, T_VOID = 2, T_DROP = 4, T_BLOCK = 8, T_FP = 16, /* elements */
+	A_OK = 32, A_URI = 64,                                     /* attributes */
+};
+
+static const char *const block_elements[] = {
+	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
+	"dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hr", "li", "nav", "ol", "p", "pre", "section", "table",
+	"td", "th", "tr", "ul",
+};
+static const size_t n_block_elements = sizeof block_elements / sizeof block_elements[0];
+static struct strtab tags, attrs, uris;
+static pthread_once_t tabs_once = PTHREAD_ONCE_INIT;
+
+static void add_all(struct strtab *t, const char *const *l, size_t n, unsigned f)
+{
+	for (size_t i = 0; i < n; i++)
+		strtab_add(t, l[i], NULL, f);
+}
+#define ADD(t, l, f) add_all(t, l, sizeof l / sizeof l[0], f)
+
+static void tabs_init(void)
+{
+	ADD(&tags, ok_elements, T_OK);
+	ADD(&tags, void_elements, T_VOID);
+	ADD(&tags, dropped_with_content, T_DROP);
+	add_all(&tags, block_elements, n_block_elements, T_BLOCK);
+	ADD(&tags, fp_elements, T_FP);
+	ADD(&attrs, ok_attributes, A_OK);
+	ADD(&uris, uri_attrs, A_URI);
+	/* attribute names that can hold a URL somewhere */
+	for (size_t i = 0; i < sizeof uri_attrs / sizeof uri_attrs[0]; i++)
+		strtab_add(&attrs, strchr(uri_attrs[i], ' ') + 1, NULL, A_URI);
+}
+
+static unsigned tag_flags(const char *tag)
+{
+	const struct strtab_slot *s;
+
+	pthread_once(&tabs_once, tabs_init);
+	s = strtab_get(&tags, tag, strlen(tag));
+	return s ? s->flags : 0;
+}
+
+static unsigned attr_flags(const char *a)
+{
+	const struct strtab_slot *s;
+
+	pthread_once(&tabs_once, tabs_init);
+	s = strtab_get(&attrs, a, strlen(a));
+	return s ? s->flags : 0;
+}
+
 static int is_uri_attr(const char *tag, const char *attr)
 {
 	char key[160];
 	size_t t = strlen(tag), a = strlen(attr);
 
-	if (t + a + 2 > sizeof key)
+	if (!(attr_flags(attr) & A_URI) || t + a + 2 > sizeof key)
 		return 0;
 	memcpy(key, tag, t);
 	key[t] = ' ';
 	memcpy(key + t + 1, attr, a + 1);
-	return IN(uri_attrs, key);
+	return strtab_get(&uris, key, t + a + 1) != NULL;
 }
 
 /* valid_css_values: #hex, rgb(...), or a short number with a unit */
@@ -689,8 +754,10 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 	struct hattr *at;
 	size_t na = 0;
 
-	if (s->sanitize && !IN(ok_elements, tag)) {
-		if (IN(dropped_with_content, tag))
+	unsigned tf = tag_flags(tag);
+
+	if (s->sanitize && !(tf & T_OK)) {
+		if (tf & T_DROP)
 			s->unacceptable++;
 		return;
 	}
@@ -741,7 +808,7 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			v = val;
 		}
 		if (s->sanitize) {
-			if (!IN(ok_attributes, at[i].name)) {
+			if (!(attr_flags(at[i].name) & A_OK)) {
 				free(val);
 				continue;
 			}
@@ -766,7 +833,7 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		free(val);
 	}
 	free(at);
-	if (IN(void_elements, tag)) {
+	if (tf & T_VOID) {
 		sbuf_adds(&s->out, " />");
 		return;
 	}
@@ -782,12 +849,14 @@ static void san_end(void *ud, const char *tag)
 {
 	struct san *s = ud;
 
-	if (s->sanitize && !IN(ok_elements, tag)) {
-		if (IN(dropped_with_content, tag) && s->unacceptable)
+	unsigned tf = tag_flags(tag);
+
+	if (s->sanitize && !(tf & T_OK)) {
+		if ((tf & T_DROP) && s->unacceptable)
 			s->unacceptable--;
 		return;
 	}
-	if (IN(void_elements, tag))
+	if (tf & T_VOID)
 		return;
 	sbuf_adds(&s->out, "</");
 	sbuf_adds(&s->out, tag);
@@ -874,11 +943,17 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 	if (!sanitize)
 		return sbuf_take(&s.out);
 	/* strip and normalise CRLF, like feedparser's _sanitize_html */
+	b = s.out.len;
 	r = sbuf_take(&s.out);
 	a = 0;
-	b = strlen(r);
 	while (a < b && isspace((unsigned char)r[a])) a++;
 	while (b > a && isspace((unsigned char)r[b - 1])) b--;
+	if (!memchr(r + a, '\r', b - a)) {
+		if (a)
+			memmove(r, r + a, b - a);
+		r[b - a] = '\0';
+		return r;
+	}
 	size_t o = 0;
 	for (size_t i = a; i < b; i++) {
 		if (r[i] == '\r' && i + 1 < b && r[i + 1] == '\n')
@@ -902,12 +977,7 @@ char *html_resolve(const char *html, size_t n, const char *base)
 
 /* ------------------------------------------------------------ plain text */
 
-static const char *const block_elements[] = {
-	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
-	"dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
-	"h6", "header", "hr", "li", "nav", "ol", "p", "pre", "section", "table",
-	"td", "th", "tr", "ul",
-};
+
 
 struct txt {
 	struct sbuf out;
@@ -926,23 +996,40 @@ static void txt_word_break(struct txt *t)
 	t->pending_nl = t->pending_sp = 0;
 }
 
+/* 1 for the ASCII blanks, 2 for 0xc2 (maybe U+00A0) */
+static const unsigned char blank_class[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, [0xc2] = 2,
+};
+
+static inline int blank_at(const char *s, size_t i, size_t n)
+{
+	unsigned char k = blank_class[(unsigned char)s[i]];
+
+	if (k == 1)
+		return 1;
+	/* U+00A0 no-break space folds like a blank */
+	if (k == 2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)
+		return 2;
+	return 0;
+}
+
 static void txt_add(struct txt *t, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t i = 0;
 
-		if (isspace(c)) {
+	while (i < n) {
+		size_t st, b;
+
+		if ((b = blank_at(s, i, n))) {
 			t->pending_sp = 1;
+			i += b;
 			continue;
 		}
-		/* U+00A0 no-break space folds like a blank */
-		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0) {
-			t->pending_sp = 1;
+		st = i;
+		while (i < n && !blank_at(s, i, n))
 			i++;
-			continue;
-		}
 		txt_word_break(t);
-		sbuf_addc(&t->out, (char)c);
+		sbuf_add(&t->out, s + st, i - st);
 	}
 }
 
@@ -950,10 +1037,12 @@ static void txt_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 {
 	struct txt *t = ud;
 
+	unsigned tf = tag_flags(tag);
+
 	(void)a; (void)n; (void)e;
-	if (IN(dropped_with_content, tag))
+	if (tf & T_DROP)
 		t->skip++;
-	else if (IN(block_elements, tag))
+	else if (tf & T_BLOCK)
 		t->pending_nl = 1;
 }
 
@@ -961,10 +1050,12 @@ static void txt_end(void *ud, const char *tag)
 {
 	struct txt *t = ud;
 
-	if (IN(dropped_with_content, tag)) {
+	unsigned tf = tag_flags(tag);
+
+	if (tf & T_DROP) {
 		if (t->skip)
 			t->skip--;
-	} else if (IN(block_elements, tag)) {
+	} else if (tf & T_BLOCK) {
 		t->pending_nl = 1;
 	}
 }
@@ -1083,7 +1174,7 @@ int html_looks_like(const char *s)
 				q++;
 			}
 			tag[n] = '\0';
-			if (q > w && !IN(fp_elements, tag))
+			if (q > w && !(tag_flags(tag) & T_FP))
 				return 0;
 		} else if (*p == '&') {
 			const char *q = p + 1, *w = q;
