@@ -237,14 +237,76 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				const char *e;
 
 				FLUSH();
-				e = memmem(s + i + 4, n - i - 4, "-->", 3);
+				/* a comment ends at "--" blanks ">" */
+				e = s + i + 4;
+				for (;;) {
+					const char *dd = memmem(e, (size_t)(s + n - e), "--", 2), *q;
+
+					if (!dd) {
+						e = NULL;
+						break;
+					}
+					q = dd + 2;
+					while (q < s + n && isspace((unsigned char)*q))
+						q++;
+					if (q < s + n && *q == '>') {
+						if (cb->comment)
+							cb->comment(ud, s + i + 4, (size_t)(dd - (s + i + 4)));
+						e = q + 1;
+						break;
+					}
+					e = dd + 1;
+				}
 				if (e) {
-					if (cb->comment)
-						cb->comment(ud, s + i + 4, (size_t)(e - (s + i + 4)));
-					i = run = (size_t)(e - s) + 3;
+					i = run = (size_t)(e - s);
 				} else {
-					/* unclosed comment: swallow the rest, never emit it */
-					i = run = n;
+					/* malformed: skip to the first "--...>", never emit
+					 * it; unclosed: swallow the rest */
+					const char *dd = memmem(s + i + 4, n - i - 4, "--", 2);
+					const char *gt = dd ? memchr(dd, '>', (size_t)(s + n - dd)) : NULL;
+
+					i = run = gt ? (size_t)(gt - s) + 1 : n;
+				}
+				continue;
+			}
+			if (d == '!' && i + 8 < n && !memcmp(s + i + 2, "[CDATA[", 7)) {
+				/* CDATA is not HTML: its opening is text */
+				FLUSH();
+				if (cb->data)
+					cb->data(ud, "&lt;![CDATA[", 12);
+				i = run = i + 9;
+				continue;
+			}
+			if (d == '!' && n - i >= 9 && !strncasecmp(s + i + 2, "DOCTYPE", 7)) {
+				/* a DOCTYPE is dropped; one with characters no
+				 * declaration has is text, its '<' escaped */
+				size_t k = i + 9;
+				int bad = 0;
+				char q = 0;
+
+				while (k < n && (q || s[k] != '>')) {
+					unsigned char ch = (unsigned char)s[k];
+
+					if (q) {
+						if (ch == (unsigned char)q)
+							q = 0;
+					} else if (ch == '"' || ch == '\'') {
+						q = (char)ch;
+					} else if (!(isalnum(ch) || isspace(ch) || strchr("-._:/[]%;#=", ch))) {
+						bad = 1;
+						break;
+					}
+					k++;
+				}
+				FLUSH();
+				if (bad) {
+					if (cb->data)
+						cb->data(ud, "&lt;", 4);
+					i = run = i + 1;
+				} else if (k < n) {
+					i = run = k + 1;
+				} else {
+					i++;  /* unterminated: text as it is */
 				}
 				continue;
 			}
@@ -852,7 +914,10 @@ static void san_end(void *ud, const char *tag)
 	unsigned tf = tag_flags(tag);
 
 	if (s->sanitize && !(tf & T_OK)) {
-		if ((tf & T_DROP) && s->unacceptable)
+		/* like feedparser, a stray end tag may take the count below
+		 * zero; text shows only at exactly zero, and only ever as
+		 * text, never as markup */
+		if (tf & T_DROP)
 			s->unacceptable--;
 		return;
 	}
@@ -867,7 +932,7 @@ static void san_data(void *ud, const char *t, size_t n)
 {
 	struct san *s = ud;
 
-	if (!s->unacceptable)
+	if (s->unacceptable == 0)
 		sbuf_add(&s->out, t, n);
 }
 
@@ -885,7 +950,7 @@ static void san_charref(void *ud, const char *ref, size_t n)
 	unsigned long v;
 	char buf[32];
 
-	if (s->unacceptable)
+	if (s->unacceptable != 0)
 		return;
 	if (n >= sizeof buf - 1)
 		n = sizeof buf - 2;
@@ -904,7 +969,7 @@ static void san_entityref(void *ud, const char *name, size_t n)
 {
 	struct san *s = ud;
 
-	if (s->unacceptable)
+	if (s->unacceptable != 0)
 		return;
 	if (entity_lookup_n(name, n, 1) >= 0 || (n == 4 && !memcmp(name, "apos", 4))) {
 		sbuf_addc(&s->out, '&');
@@ -918,8 +983,15 @@ static void san_entityref(void *ud, const char *name, size_t n)
 
 static void san_comment(void *ud, const char *t, size_t n)
 {
-	/* comments are dropped: they can hide conditional markup */
-	(void)ud; (void)t; (void)n;
+	struct san *s = ud;
+
+	/* comments are inert and kept (as feedparser does), except Internet
+	 * Explorer's conditional comments, which are markup in disguise */
+	if (s->unacceptable != 0 || memmem(t, n, "[if", 3) || memmem(t, n, "endif]", 6))
+		return;
+	sbuf_adds(&s->out, "<!--");
+	sbuf_add(&s->out, t, n);
+	sbuf_adds(&s->out, "-->");
 }
 
 static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize)
