@@ -498,10 +498,89 @@ static const char *const uri_attrs[] = {
 	"video poster", "video src",
 };
 
+/* MathML and SVG Tiny, allowed inside <math> and <svg> as feedparser
+ * allows them (SVG names keep their camelCase on output). */
+static const char *const mathml_elements[] = {
+	"annotation", "annotation-xml", "maction", "maligngroup", "malignmark",
+	"math", "menclose", "merror", "mfenced", "mfrac", "mglyph", "mi",
+	"mlabeledtr", "mlongdiv", "mmultiscripts", "mn", "mo", "mover", "mpadded",
+	"mphantom", "mprescripts", "mroot", "mrow", "ms", "mscarries",
+	"mscarry", "msgroup", "msline", "mspace", "msqrt", "msrow", "mstack",
+	"mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr",
+	"munder", "munderover", "none", "semantics",
+};
+
+static const char *const mathml_attributes[] = {
+	"accent", "accentunder", "actiontype", "align", "alignmentscope",
+	"altimg", "altimg-height", "altimg-valign", "altimg-width", "alttext",
+	"bevelled", "charalign", "close", "columnalign", "columnlines",
+	"columnspacing", "columnspan", "columnwidth", "crossout", "decimalpoint",
+	"denomalign", "depth", "dir", "display", "displaystyle", "edge",
+	"encoding", "equalcolumns", "equalrows", "fence", "fontstyle",
+	"fontweight", "form", "frame", "framespacing", "groupalign", "height",
+	"href", "id", "indentalign", "indentalignfirst", "indentalignlast",
+	"indentshift", "indentshiftfirst", "indentshiftlast", "indenttarget",
+	"infixlinebreakstyle", "largeop", "length", "linebreak",
+	"linebreakmultchar", "linebreakstyle", "lineleading", "linethickness",
+	"location", "longdivstyle", "lquote", "lspace", "mathbackground",
+	"mathcolor", "mathsize", "mathvariant", "maxsize", "minlabelspacing",
+	"minsize", "movablelimits", "notation", "numalign", "open", "other",
+	"overflow", "position", "rowalign", "rowlines", "rowspacing", "rowspan",
+	"rquote", "rspace", "scriptlevel", "scriptminsize",
+	"scriptsizemultiplier", "selection", "separator", "separators", "shift",
+	"side", "src", "stackalign", "stretchy", "subscriptshift",
+	"superscriptshift", "symmetric", "voffset", "width", "xlink:href",
+	"xlink:show", "xlink:type", "xmlns", "xmlns:xlink",
+};
+
+static const char *const svg_elements[] = {
+	"a", "animate", "animateColor", "animateMotion", "animateTransform",
+	"circle", "defs", "desc", "ellipse", "font-face", "font-face-name",
+	"font-face-src", "foreignObject", "g", "glyph", "hkern",
+	"linearGradient", "line", "marker", "metadata", "missing-glyph", "mpath",
+	"path", "polygon", "polyline", "radialGradient", "rect", "set", "stop",
+	"svg", "switch", "text", "title", "tspan", "use",
+};
+
+static const char *const svg_attributes[] = {
+	"accent-height", "accumulate", "additive", "alphabetic",
+	"arabic-form", "ascent", "attributeName", "attributeType",
+	"baseProfile", "bbox", "begin", "by", "calcMode", "cap-height",
+	"class", "color", "color-rendering", "content", "cx", "cy", "d", "dx",
+	"dy", "descent", "display", "dur", "end", "fill", "fill-opacity",
+	"fill-rule", "font-family", "font-size", "font-stretch", "font-style",
+	"font-variant", "font-weight", "from", "fx", "fy", "g1", "g2",
+	"glyph-name", "gradientUnits", "hanging", "height", "horiz-adv-x",
+	"horiz-origin-x", "id", "ideographic", "k", "keyPoints", "keySplines",
+	"keyTimes", "lang", "mathematical", "marker-end", "marker-mid",
+	"marker-start", "markerHeight", "markerUnits", "markerWidth", "max",
+	"min", "name", "offset", "opacity", "orient", "origin",
+	"overline-position", "overline-thickness", "panose-1", "path",
+	"pathLength", "points", "preserveAspectRatio", "r", "refX", "refY",
+	"repeatCount", "repeatDur", "requiredExtensions", "requiredFeatures",
+	"restart", "rotate", "rx", "ry", "slope", "stemh", "stemv",
+	"stop-color", "stop-opacity", "strikethrough-position",
+	"strikethrough-thickness", "stroke", "stroke-dasharray",
+	"stroke-dashoffset", "stroke-linecap", "stroke-linejoin",
+	"stroke-miterlimit", "stroke-opacity", "stroke-width", "systemLanguage",
+	"target", "text-anchor", "to", "transform", "type", "u1", "u2",
+	"underline-position", "underline-thickness", "unicode", "unicode-range",
+	"units-per-em", "values", "version", "viewBox", "visibility", "width",
+	"widths", "x", "x-height", "x1", "x2", "xlink:actuate", "xlink:arcrole",
+	"xlink:href", "xlink:role", "xlink:show", "xlink:title", "xlink:type",
+	"xml:base", "xml:lang", "xml:space", "xmlns", "xmlns:xlink", "y", "y1",
+	"y2", "zoomAndPan",
+};
+
 enum {
 	T_OK = 1, T_VOID = 2, T_DROP = 4, T_BLOCK = 8, T_FP = 16, /* elements */
-	A_OK = 32, A_URI = 64,                                     /* attributes */
+	T_MATHML = 128, T_SVG = 256,
+	A_OK = 32, A_URI = 64, A_MATHML = 512, A_SVG = 1024,      /* attributes */
 };
+
+#define MATHML_NS "http://www.w3.org/1998/Math/MathML"
+#define SVG_NS "http://www.w3.org/2000/svg"
+#define XLINK_NS "http://www.w3.org/1999/xlink"
 
 static const char *const block_elements[] = {
 	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
@@ -513,10 +592,27 @@ static const size_t n_block_elements = sizeof block_elements / sizeof block_elem
 static struct strtab tags, attrs, uris;
 static pthread_once_t tabs_once = PTHREAD_ONCE_INIT;
 
+static char lowered[512][32];   /* lower-case copies of the SVG names */
+static size_t n_lowered;
+
+/* Adds each name; a camelCase name goes in lower case (the tokenizer
+ * folds case), pointing back at its real spelling. */
 static void add_all(struct strtab *t, const char *const *l, size_t n, unsigned f)
 {
-	for (size_t i = 0; i < n; i++)
-		strtab_add(t, l[i], NULL, f);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(l[i]);
+		int upper = 0;
+
+		for (size_t k = 0; k < len; k++)
+			upper |= isupper((unsigned char)l[i][k]);
+		if (!upper || len >= sizeof lowered[0] || n_lowered == 512) {
+			strtab_add(t, l[i], NULL, f);
+			continue;
+		}
+		for (size_t k = 0; k <= len; k++)
+			lowered[n_lowered][k] = (char)tolower((unsigned char)l[i][k]);
+		strtab_add(t, lowered[n_lowered++], l[i], f);
+	}
 }
 #define ADD(t, l, f) add_all(t, l, sizeof l / sizeof l[0], f)
 
@@ -527,7 +623,11 @@ static void tabs_init(void)
 	ADD(&tags, dropped_with_content, T_DROP);
 	add_all(&tags, block_elements, n_block_elements, T_BLOCK);
 	ADD(&tags, fp_elements, T_FP);
+	ADD(&tags, mathml_elements, T_MATHML);
+	ADD(&tags, svg_elements, T_SVG);
 	ADD(&attrs, ok_attributes, A_OK);
+	ADD(&attrs, mathml_attributes, A_MATHML);
+	ADD(&attrs, svg_attributes, A_SVG);
 	ADD(&uris, uri_attrs, A_URI);
 	/* attribute names that can hold a URL somewhere */
 	for (size_t i = 0; i < sizeof uri_attrs / sizeof uri_attrs[0]; i++)
@@ -550,6 +650,14 @@ static unsigned attr_flags(const char *a)
 	pthread_once(&tabs_once, tabs_init);
 	s = strtab_get(&attrs, a, strlen(a));
 	return s ? s->flags : 0;
+}
+
+/* The camelCase spelling of an SVG element or attribute name. */
+static const char *svg_name(struct strtab *t, const char *name)
+{
+	const struct strtab_slot *s = strtab_get(t, name, strlen(name));
+
+	return s && s->ptr ? s->ptr : name;
 }
 
 static int is_uri_attr(const char *tag, const char *attr)
@@ -762,6 +870,8 @@ struct san {
 	struct sbuf out;
 	const char *base;
 	int sanitize;
+	int html;           /* escaped HTML (not XHTML): svg/math get xmlns */
+	int svg_ok, mathml_ok;
 	int unacceptable;   /* depth inside script/style/applet */
 };
 
@@ -816,31 +926,70 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 	struct hattr *at;
 	size_t na = 0;
 
-	unsigned tf = tag_flags(tag);
+	unsigned tf = tag_flags(tag), aok = A_OK;
+	int foreign = 0;    /* 1 MathML, 2 SVG attribute rules */
+	const char *xmlns = NULL, *out_tag = tag;
+	struct hattr extra[2];
+	size_t nextra = 0;
 
-	if (s->sanitize && !(tf & T_OK)) {
+	if (s->sanitize && (!(tf & T_OK) || s->svg_ok)) {
 		if (tf & T_DROP)
 			s->unacceptable++;
-		return;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(a[i].name, "xmlns"))
+				xmlns = a[i].value;
+		/* HTML5 inline svg/math have implicit namespaces */
+		if (s->html && !xmlns && (!strcmp(tag, "svg") || !strcmp(tag, "math"))) {
+			xmlns = !strcmp(tag, "svg") ? SVG_NS : MATHML_NS;
+			extra[nextra].name = "xmlns";
+			extra[nextra++].value = (char *)xmlns;
+		}
+		if (!strcmp(tag, "math") && xmlns && !strcmp(xmlns, MATHML_NS))
+			s->mathml_ok++;
+		if (!strcmp(tag, "svg") && xmlns && !strcmp(xmlns, SVG_NS))
+			s->svg_ok++;
+		if (s->mathml_ok && (tf & T_MATHML)) {
+			aok = A_MATHML;
+			foreign = 1;
+		} else if (s->svg_ok && (tf & T_SVG)) {
+			aok = A_SVG;
+			foreign = 2;
+			out_tag = svg_name(&tags, tag);
+		} else if (!(tf & T_OK)) {
+			return;
+		}
+	}
+	if (s->mathml_ok || s->svg_ok) {
+		int has_xlink = 0, has_decl = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			has_xlink |= !strncmp(a[i].name, "xlink:", 6);
+			has_decl |= !strcmp(a[i].name, "xmlns:xlink");
+		}
+		if (has_xlink && !has_decl) {
+			extra[nextra].name = "xmlns:xlink";
+			extra[nextra++].value = XLINK_NS;
+		}
 	}
 	/* collapse duplicates (last wins), sort by name */
-	at = calloc(n ? n : 1, sizeof *at);
+	at = calloc(n + nextra + 1, sizeof *at);
 	if (!at)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n + nextra; i++) {
+		const struct hattr *src = i < n ? &a[i] : &extra[i - n];
 		size_t j;
 
 		for (j = 0; j < na; j++)
-			if (strcmp(at[j].name, a[i].name) == 0)
+			if (strcmp(at[j].name, src->name) == 0)
 				break;
-		at[j].name = a[i].name;
-		at[j].value = a[i].value;
+		at[j].name = src->name;
+		at[j].value = src->value;
 		if (j == na)
 			na++;
 	}
 	qsort(at, na, sizeof *at, attr_cmp);
 	sbuf_addc(&s->out, '<');
-	sbuf_adds(&s->out, tag);
+	sbuf_adds(&s->out, out_tag);
 	for (size_t i = 0; i < na; i++) {
 		char *val = NULL, *tmp;
 		const char *v = at[i].value;
@@ -869,11 +1018,15 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 				continue;
 			v = val;
 		}
+		const char *aname = at[i].name;
+
 		if (s->sanitize) {
-			if (!(attr_flags(at[i].name) & A_OK)) {
+			if (!(attr_flags(at[i].name) & aok)) {
 				free(val);
 				continue;
 			}
+			if (foreign == 2)
+				aname = svg_name(&attrs, at[i].name);
 			if (!strcmp(at[i].name, "style")) {
 				tmp = sanitize_style(v);
 				free(val);
@@ -888,7 +1041,7 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			}
 		}
 		sbuf_addc(&s->out, ' ');
-		sbuf_adds(&s->out, at[i].name);
+		sbuf_adds(&s->out, aname);
 		sbuf_adds(&s->out, "=\"");
 		put_attr_value(&s->out, v);
 		sbuf_addc(&s->out, '"');
@@ -902,7 +1055,7 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 	sbuf_addc(&s->out, '>');
 	if (empty_close) {
 		sbuf_adds(&s->out, "</");
-		sbuf_adds(&s->out, tag);
+		sbuf_adds(&s->out, out_tag);
 		sbuf_addc(&s->out, '>');
 	}
 }
@@ -912,6 +1065,7 @@ static void san_end(void *ud, const char *tag)
 	struct san *s = ud;
 
 	unsigned tf = tag_flags(tag);
+	const char *out_tag = tag;
 
 	if (s->sanitize && !(tf & T_OK)) {
 		/* like feedparser, a stray end tag may take the count below
@@ -919,12 +1073,21 @@ static void san_end(void *ud, const char *tag)
 		 * text, never as markup */
 		if (tf & T_DROP)
 			s->unacceptable--;
-		return;
+		if (s->mathml_ok && (tf & T_MATHML)) {
+			if (!strcmp(tag, "math"))
+				s->mathml_ok--;
+		} else if (s->svg_ok && (tf & T_SVG)) {
+			out_tag = svg_name(&tags, tag);
+			if (!strcmp(tag, "svg"))
+				s->svg_ok--;
+		} else {
+			return;
+		}
 	}
 	if (tf & T_VOID)
 		return;
 	sbuf_adds(&s->out, "</");
-	sbuf_adds(&s->out, tag);
+	sbuf_adds(&s->out, out_tag);
 	sbuf_addc(&s->out, '>');
 }
 
@@ -994,7 +1157,7 @@ static void san_comment(void *ud, const char *t, size_t n)
 	sbuf_adds(&s->out, "-->");
 }
 
-static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize)
+static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize, int xhtml)
 {
 	static const struct htok cb = {
 		san_start, san_end, san_data, san_charref, san_entityref, san_comment,
@@ -1007,6 +1170,7 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 	sbuf_init(&s.out);
 	s.base = base && *base ? base : NULL;
 	s.sanitize = sanitize;
+	s.html = !xhtml;
 	html_tokenize(html, n, &cb, &s);
 	if (s.out.oom) {
 		sbuf_free(&s.out);
@@ -1038,13 +1202,12 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 
 char *html_sanitize(const char *html, size_t n, const char *base, int xhtml)
 {
-	(void)xhtml;
-	return run_sanitizer(html, n, base, 1);
+	return run_sanitizer(html, n, base, 1, xhtml);
 }
 
 char *html_resolve(const char *html, size_t n, const char *base)
 {
-	return run_sanitizer(html, n, base, 0);
+	return run_sanitizer(html, n, base, 0, 0);
 }
 
 /* ------------------------------------------------------------ plain text */

@@ -2687,9 +2687,10 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		track_namespace(p, (const char *)ns[2 * i], ns[2 * i + 1] ? (const char *)ns[2 * i + 1] : "");
 
 	qualified(p, tag, sizeof tag, local, prefix, uri);
-	if (!strcmp(tag, "math") && str_eq((const char *)uri, "http://www.w3.org/1998/Math/MathML"))
+	if (!strcasecmp((const char *)local, "math") &&
+	    str_eq((const char *)uri, "http://www.w3.org/1998/Math/MathML"))
 		attr_set(p, &a, "xmlns", (const char *)uri);
-	if (!strcmp(tag, "svg") && str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
+	if (!strcasecmp((const char *)local, "svg") && str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
 		attr_set(p, &a, "xmlns", (const char *)uri);
 	for (int i = 0; i < nns; i++)
 		if (ns[2 * i] && str_eq((const char *)ns[2 * i + 1], "http://www.w3.org/1999/xlink")) {
