@@ -59,7 +59,7 @@ LIB_OBJ_SAN := $(LIB_SRC:%.c=$(B)/san/%.o)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 
-.PHONY: all deps bench-deps run test unit unit-san integration conformance \
+.PHONY: all deps bench-deps run test unit unit-san integration conformance bench-parse \
         fuzz fuzz-smoke service-check bench install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -258,3 +258,14 @@ fuzz: $(B)/fuzz_feed
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
+
+# Parser throughput beside raw libxml2 (see docs/benchmarks.md).
+BENCH_CORPUS ?= /tmp/parser-corpus
+$(B)/parse_bench: bench/parse_bench.c $(B)/libtidings.a
+	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -o $@ $< $(B)/libtidings.a $(LDLIBS_ALL)
+
+bench-parse: $(B)/parse_bench
+	@[ -d $(BENCH_CORPUS)/feeds ] || python3 $(SHARED_DIR)/bench/gen_feeds.py -n 300 -o $(BENCH_CORPUS) >/dev/null
+	$(B)/parse_bench $(BENCH_CORPUS)/feeds 5
+	$(B)/parse_bench $(BENCH_CORPUS)/feeds 5 --sax
+	@cd $(BENCH_CORPUS)/feeds && /usr/bin/time -f "xmllint --stream: %e s" sh -c 'ls | xargs xmllint --noout --stream' 

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,16 @@ static int utf8_valid(const unsigned char *s, size_t n)
 		unsigned c = s[i];
 
 		if (c < 0x80) {
+			/* ASCII runs, eight bytes at a time */
 			i++;
+			while (i + 8 <= n) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
 			continue;
 		}
 		size_t len;
@@ -301,6 +311,18 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 				continue;
 			sbuf_reset(&out);
 			out.oom = 0;
+			/* room for the text and the new XML declaration up front */
+			if (!out.s) {
+				sbuf_add(&out, "", 0);
+				if (out.cap < dlen + 64) {
+					char *t = realloc(out.s, dlen + 64);
+
+					if (t) {
+						out.s = t;
+						out.cap = dlen + 64;
+					}
+				}
+			}
 			if (decode(cand[i], data, dlen, &out) == 0) {
 				used = cand[i];
 				break;
@@ -331,31 +353,40 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 		return -1;
 	}
 
-	/* the text is UTF-8 now: say so in (or before) the XML declaration */
+	/* the text is UTF-8 now: say so in (or before) the XML declaration,
+	 * in place (the buffer has room) */
 	{
-		const char *t = sbuf_str(&out);
-		size_t tn = out.len, skip = 0;
-		struct sbuf fin;
-		static const char decl[] = "<?xml version='1.0' encoding='utf-8'?>";
+		char *t = out.s;
+		size_t tn = out.len, skip = 0, need;
+		static const char decl[] = "<?xml version='1.0' encoding='utf-8'?>\n";
+		size_t dl = sizeof decl - 1;
 
+		if (!t) {
+			sbuf_add(&out, "", 0);
+			t = out.s;
+		}
 		if (tn >= 5 && !strncmp(t, "<?xml", 5)) {
 			const char *gt = memchr(t, '>', tn);
 
 			if (gt)
 				skip = (size_t)(gt - t) + 1;
 		}
-		sbuf_init(&fin);
-		sbuf_add(&fin, decl, sizeof decl - 1);
-		if (!skip)
-			sbuf_addc(&fin, '\n');
-		sbuf_add(&fin, t + skip, tn - skip);
-		sbuf_free(&out);
-		if (fin.oom) {
-			sbuf_free(&fin);
-			return -1;
+		need = dl + tn - skip + 1;
+		if (!t || need > out.cap) {
+			char *nt = t ? realloc(t, need) : NULL;
+
+			if (!nt) {
+				sbuf_free(&out);
+				return -1;
+			}
+			out.s = t = nt;
+			out.cap = need;
 		}
-		r->len = fin.len;
-		r->utf8 = sbuf_take(&fin);
+		memmove(t + dl, t + skip, tn - skip);
+		memcpy(t, decl, dl);
+		t[dl + tn - skip] = '\0';
+		r->len = dl + tn - skip;
+		r->utf8 = t;
 	}
 	(void)ok;
 	if (err) {

@@ -1,9 +1,10 @@
 /* feeds/entities.c — the HTML named character references: the HTML 4
  * set (which the Universal Feed Parser resolves) flagged `html4`, plus the
  * single-code-point HTML5 names.  Generated once from Python's
- * html.entities tables; sorted by name for bsearch. */
+ * html.entities tables; looked up through a hash built on first use. */
 #include "feeds/entities.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -2048,30 +2049,51 @@ static const struct entity table[] = {
 	{ "zwnj", 0x200c, 1 },
 };
 
-static int cmp(const void *k, const void *e)
-{
-	const struct entity *en = e;
+/* open addressing over the table, built once */
+#define NSLOT 8192
+static unsigned short slot[NSLOT];  /* index + 1, 0 = empty */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	return strcmp(k, en->name);
+static unsigned hash(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h & (NSLOT - 1);
 }
 
-int entity_lookup(const char *name, int html4_only)
+static void build(void)
 {
-	const struct entity *e = bsearch(name, table, sizeof table / sizeof table[0],
-	                                 sizeof table[0], cmp);
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		unsigned h = hash(table[i].name, strlen(table[i].name));
 
-	if (!e || (html4_only && !e->html4))
-		return -1;
-	return (int)e->cp;
+		while (slot[h])
+			h = (h + 1) & (NSLOT - 1);
+		slot[h] = (unsigned short)(i + 1);
+	}
 }
 
 int entity_lookup_n(const char *name, size_t n, int html4_only)
 {
-	char buf[40];
+	unsigned h;
 
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0 || n > 40)
 		return -1;
-	memcpy(buf, name, n);
-	buf[n] = '\0';
-	return entity_lookup(buf, html4_only);
+	pthread_once(&once, build);
+	for (h = hash(name, n); slot[h]; h = (h + 1) & (NSLOT - 1)) {
+		const struct entity *e = &table[slot[h] - 1];
+
+		if (!strncmp(e->name, name, n) && !e->name[n]) {
+			if (html4_only && !e->html4)
+				return -1;
+			return (int)e->cp;
+		}
+	}
+	return -1;
+}
+
+int entity_lookup(const char *name, int html4_only)
+{
+	return entity_lookup_n(name, strlen(name), html4_only);
 }

@@ -74,6 +74,21 @@ static const char *gs(const struct fv *d, const char *k)
 	return fv_get_str(d, k);
 }
 
+/* Moves a string out of the tree (the tree is discarded afterwards):
+ * saves a copy per field on the daemon's path. */
+static char *take(const struct fv *d, const char *k)
+{
+	struct fv *v = fv_get(d, k);
+	char *s;
+
+	if (!v || v->type != FV_STR)
+		return NULL;
+	s = v->s;
+	v->s = NULL;
+	v->type = FV_NULL;
+	return s;
+}
+
 static void fill_text(struct feed_text *t, const struct fv *d, const char *key)
 {
 	char dkey[64];
@@ -82,10 +97,10 @@ static void fill_text(struct feed_text *t, const struct fv *d, const char *key)
 	snprintf(dkey, sizeof dkey, "%s_detail", key);
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
-		t->value = dup_or_null(gs(det, "value"));
-		t->type = dup_or_null(gs(det, "type"));
-		t->language = dup_or_null(gs(det, "language"));
-		t->base = dup_or_null(gs(det, "base"));
+		t->value = take(det, "value");
+		t->type = take(det, "type");
+		t->language = take(det, "language");
+		t->base = take(det, "base");
 	} else if (gs(d, key)) {
 		t->value = dup_or_null(gs(d, key));
 		t->type = strdup("text/plain");
@@ -125,10 +140,10 @@ static void fill_links(struct feed_link **out, size_t *n, const struct fv *d)
 
 		if (!x || x->type != FV_DICT || !gs(x, "href"))
 			continue;
-		k->href = dup_or_null(gs(x, "href"));
-		k->rel = dup_or_null(gs(x, "rel"));
-		k->type = dup_or_null(gs(x, "type"));
-		k->title = dup_or_null(gs(x, "title"));
+		k->href = take(x, "href");
+		k->rel = take(x, "rel");
+		k->type = take(x, "type");
+		k->title = take(x, "title");
 		len = gs(x, "length");
 		k->length = len && isdigit((unsigned char)*len) ? strtoll(len, NULL, 10) : -1;
 		(*n)++;
@@ -172,21 +187,23 @@ static void free_person(struct feed_person *p)
 /* whitespace folded, trimmed */
 static char *fold(const char *s)
 {
-	struct sbuf b;
+	char *out = malloc(strlen(s ? s : "") + 1), *w = out;
 	int sp = 0;
 
-	sbuf_init(&b);
+	if (!out)
+		return NULL;
 	for (; s && *s; s++) {
 		if (isspace((unsigned char)*s)) {
 			sp = 1;
 			continue;
 		}
-		if (sp && b.len)
-			sbuf_addc(&b, ' ');
+		if (sp && w > out)
+			*w++ = ' ';
 		sp = 0;
-		sbuf_addc(&b, *s);
+		*w++ = *s;
 	}
-	return sbuf_take(&b);
+	*w = '\0';
+	return out;
 }
 
 static int is_markup(const struct feed_text *t)
@@ -228,10 +245,10 @@ static void fill_entry(struct feed_entry *e, const struct fv *d, const char *fee
 	const struct fv *c = fv_get(d, "content"), *tags, *contrib;
 	const struct feed_text *body;
 
-	e->id = dup_or_null(gs(d, "id"));
-	e->link = dup_or_null(gs(d, "link"));
-	e->origlink = dup_or_null(gs(d, "feedburner_origlink"));
-	e->comments = dup_or_null(gs(d, "comments"));
+	e->id = take(d, "id");
+	e->link = take(d, "link");
+	e->origlink = take(d, "feedburner_origlink");
+	e->comments = take(d, "comments");
 	fill_text(&e->title, d, "title");
 	fill_text(&e->summary, d, "summary");
 	if (c && c->type == FV_LIST && c->n) {
@@ -239,10 +256,10 @@ static void fill_entry(struct feed_entry *e, const struct fv *d, const char *fee
 		for (size_t i = 0; e->content && i < c->n; i++) {
 			const struct fv *x = c->items[i].val;
 
-			e->content[i].value = dup_or_null(gs(x, "value"));
-			e->content[i].type = dup_or_null(gs(x, "type"));
-			e->content[i].language = dup_or_null(gs(x, "language"));
-			e->content[i].base = dup_or_null(gs(x, "base"));
+			e->content[i].value = take(x, "value");
+			e->content[i].type = take(x, "type");
+			e->content[i].language = take(x, "language");
+			e->content[i].base = take(x, "base");
 			e->n_content++;
 		}
 	}
@@ -274,8 +291,8 @@ static void fill_entry(struct feed_entry *e, const struct fv *d, const char *fee
 	}
 	e->published = get_time(d, "published_parsed");
 	e->updated = get_time(d, "updated_parsed");
-	e->published_raw = dup_or_null(gs(d, "published"));
-	e->updated_raw = dup_or_null(gs(d, "updated"));
+	e->published_raw = take(d, "published");
+	e->updated_raw = take(d, "updated");
 	if (e->title.language)
 		e->language = strdup(e->title.language);
 	else if (e->summary.language)

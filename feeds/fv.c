@@ -2,8 +2,36 @@
  * is a linear scan in insertion order, which also keeps output order. */
 #include "feeds/fv.h"
 
+#include "feeds/strtab.h"
+
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The keys every feed repeats are interned: no copy per dict item. */
+static const char *const common_keys[] = {
+	"title", "title_detail", "summary", "summary_detail", "subtitle",
+	"subtitle_detail", "rights", "rights_detail", "content", "links", "link",
+	"id", "guidislink", "published", "published_parsed", "updated",
+	"updated_parsed", "created", "created_parsed", "expired", "expired_parsed",
+	"author", "author_detail", "authors", "contributors", "publisher",
+	"publisher_detail", "tags", "term", "scheme", "label", "type", "language",
+	"base", "value", "src", "href", "rel", "length", "name", "email",
+	"generator", "generator_detail", "image", "textinput", "comments", "source",
+	"info", "info_detail", "ttl", "docs", "feedburner_origlink", "width",
+	"height", "url", "description", "version", "bozo", "bozo_exception",
+	"encoding", "namespaces", "feed", "entries", "headers", "media_content",
+	"media_thumbnail", "wfw_commentrss", "slash_comments", "dc", "content",
+	"", "atom", "media", "itunes",
+};
+static struct strtab interned;
+static pthread_once_t intern_once = PTHREAD_ONCE_INIT;
+
+static void intern_init(void)
+{
+	for (size_t i = 0; i < sizeof common_keys / sizeof common_keys[0]; i++)
+		strtab_add(&interned, common_keys[i], common_keys[i], 0);
+}
 
 struct fv *fv_new(enum fv_type t)
 {
@@ -75,7 +103,8 @@ void fv_free(struct fv *v)
 	if (!v)
 		return;
 	for (size_t k = 0; k < v->n; k++) {
-		free(v->items[k].key);
+		if (!v->items[k].key_static)
+			free(v->items[k].key);
 		fv_free(v->items[k].val);
 	}
 	free(v->items);
@@ -83,14 +112,37 @@ void fv_free(struct fv *v)
 	free(v);
 }
 
-static struct fv_item *find(const struct fv *d, const char *key)
+static unsigned key_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char *intern(const char *key)
+{
+	const struct strtab_slot *sl;
+
+	pthread_once(&intern_once, intern_init);
+	sl = strtab_get(&interned, key, strlen(key));
+	return sl ? sl->ptr : NULL;
+}
+
+static struct fv_item *find_h(const struct fv *d, const char *key, unsigned h)
 {
 	if (!d || d->type != FV_DICT)
 		return NULL;
 	for (size_t k = 0; k < d->n; k++)
-		if (strcmp(d->items[k].key, key) == 0)
+		if (d->items[k].hash == h && strcmp(d->items[k].key, key) == 0)
 			return &d->items[k];
 	return NULL;
+}
+
+static struct fv_item *find(const struct fv *d, const char *key)
+{
+	return find_h(d, key, key_hash(key));
 }
 
 struct fv *fv_get(const struct fv *d, const char *key)
@@ -107,7 +159,7 @@ const char *fv_get_str(const struct fv *d, const char *key)
 	return v && v->type == FV_STR ? v->s : NULL;
 }
 
-static int append(struct fv *c, char *key, struct fv *val)
+static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv *val)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
@@ -119,6 +171,8 @@ static int append(struct fv *c, char *key, struct fv *val)
 		c->cap = cap;
 	}
 	c->items[c->n].key = key;
+	c->items[c->n].hash = h;
+	c->items[c->n].key_static = key_static;
 	c->items[c->n].val = val;
 	c->n++;
 	return 0;
@@ -128,6 +182,7 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 {
 	struct fv_item *it;
 	char *k;
+	unsigned h;
 
 	if (!val)
 		return NULL;
@@ -135,17 +190,23 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 		fv_free(val);
 		return NULL;
 	}
-	it = find(d, key);
+	h = key_hash(key);
+	it = find_h(d, key, h);
 	if (it) {
 		fv_free(it->val);
 		it->val = val;
 		return val;
 	}
-	k = strdup(key);
-	if (!k || append(d, k, val) < 0) {
-		free(k);
-		fv_free(val);
-		return NULL;
+	{
+		const char *ik = intern(key);
+
+		k = ik ? (char *)ik : strdup(key);
+		if (!k || append(d, k, h, ik != NULL, val) < 0) {
+			if (!ik)
+				free(k);
+			fv_free(val);
+			return NULL;
+		}
 	}
 	return val;
 }
@@ -163,7 +224,8 @@ void fv_del(struct fv *d, const char *key)
 	if (!it)
 		return;
 	k = (size_t)(it - d->items);
-	free(it->key);
+	if (!it->key_static)
+		free(it->key);
 	fv_free(it->val);
 	memmove(d->items + k, d->items + k + 1, (d->n - k - 1) * sizeof *it);
 	d->n--;
@@ -191,7 +253,7 @@ struct fv *fv_push(struct fv *l, struct fv *val)
 {
 	if (!val)
 		return NULL;
-	if (!l || l->type != FV_LIST || append(l, NULL, val) < 0) {
+	if (!l || l->type != FV_LIST || append(l, NULL, 0, 0, val) < 0) {
 		fv_free(val);
 		return NULL;
 	}
@@ -218,15 +280,19 @@ struct fv *fv_copy(const struct fv *v)
 	for (size_t k = 0; k < v->n; k++) {
 		char *key = NULL;
 		struct fv *val = fv_copy(v->items[k].val);
+		int st = v->items[k].key_static;
 
 		if (!val)
 			goto fail;
-		if (v->items[k].key && !(key = strdup(v->items[k].key))) {
+		if (v->items[k].key && !st && !(key = strdup(v->items[k].key))) {
 			fv_free(val);
 			goto fail;
 		}
-		if (append(c, key, val) < 0) {
-			free(key);
+		if (st)
+			key = v->items[k].key;
+		if (append(c, key, v->items[k].hash, st, val) < 0) {
+			if (!st)
+				free(key);
 			fv_free(val);
 			goto fail;
 		}

@@ -15,6 +15,8 @@ struct fv;
 
 struct fv_item {
 	char *key;      /* NULL in lists */
+	unsigned hash;  /* of key: lookups compare this before the string */
+	int key_static; /* key is a string literal (interned), not owned */
 	struct fv *val;
 };
 

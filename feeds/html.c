@@ -8,7 +8,10 @@
 #include "feeds/sbuf.h"
 #include "feeds/uri.h"
 
+#include "feeds/strtab.h"
+
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +180,14 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 	while (i < n) {
 		char c = s[i];
 
+		if (c != '<' && c != '&') {
+			/* plain text: jump to the next '<' or '&' */
+			const char *lt = memchr(s + i, '<', n - i), *amp = memchr(s + i, '&', n - i);
+			const char *nx = !lt ? amp : !amp ? lt : lt < amp ? lt : amp;
+
+			i = nx ? (size_t)(nx - s) : n;
+			continue;
+		}
 		if (c == '<' && i + 1 < n) {
 			char d = s[i + 1];
 
@@ -226,14 +237,76 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				const char *e;
 
 				FLUSH();
-				e = memmem(s + i + 4, n - i - 4, "-->", 3);
+				/* a comment ends at "--" blanks ">" */
+				e = s + i + 4;
+				for (;;) {
+					const char *dd = memmem(e, (size_t)(s + n - e), "--", 2), *q;
+
+					if (!dd) {
+						e = NULL;
+						break;
+					}
+					q = dd + 2;
+					while (q < s + n && isspace((unsigned char)*q))
+						q++;
+					if (q < s + n && *q == '>') {
+						if (cb->comment)
+							cb->comment(ud, s + i + 4, (size_t)(dd - (s + i + 4)));
+						e = q + 1;
+						break;
+					}
+					e = dd + 1;
+				}
 				if (e) {
-					if (cb->comment)
-						cb->comment(ud, s + i + 4, (size_t)(e - (s + i + 4)));
-					i = run = (size_t)(e - s) + 3;
+					i = run = (size_t)(e - s);
 				} else {
-					/* unclosed comment: swallow the rest, never emit it */
-					i = run = n;
+					/* malformed: skip to the first "--...>", never emit
+					 * it; unclosed: swallow the rest */
+					const char *dd = memmem(s + i + 4, n - i - 4, "--", 2);
+					const char *gt = dd ? memchr(dd, '>', (size_t)(s + n - dd)) : NULL;
+
+					i = run = gt ? (size_t)(gt - s) + 1 : n;
+				}
+				continue;
+			}
+			if (d == '!' && i + 8 < n && !memcmp(s + i + 2, "[CDATA[", 7)) {
+				/* CDATA is not HTML: its opening is text */
+				FLUSH();
+				if (cb->data)
+					cb->data(ud, "&lt;![CDATA[", 12);
+				i = run = i + 9;
+				continue;
+			}
+			if (d == '!' && n - i >= 9 && !strncasecmp(s + i + 2, "DOCTYPE", 7)) {
+				/* a DOCTYPE is dropped; one with characters no
+				 * declaration has is text, its '<' escaped */
+				size_t k = i + 9;
+				int bad = 0;
+				char q = 0;
+
+				while (k < n && (q || s[k] != '>')) {
+					unsigned char ch = (unsigned char)s[k];
+
+					if (q) {
+						if (ch == (unsigned char)q)
+							q = 0;
+					} else if (ch == '"' || ch == '\'') {
+						q = (char)ch;
+					} else if (!(isalnum(ch) || isspace(ch) || strchr("-._:/[]%;#=", ch))) {
+						bad = 1;
+						break;
+					}
+					k++;
+				}
+				FLUSH();
+				if (bad) {
+					if (cb->data)
+						cb->data(ud, "&lt;", 4);
+					i = run = i + 1;
+				} else if (k < n) {
+					i = run = k + 1;
+				} else {
+					i++;  /* unterminated: text as it is */
 				}
 				continue;
 			}
@@ -425,17 +498,179 @@ static const char *const uri_attrs[] = {
 	"video poster", "video src",
 };
 
+/* MathML and SVG Tiny, allowed inside <math> and <svg> as feedparser
+ * allows them (SVG names keep their camelCase on output). */
+static const char *const mathml_elements[] = {
+	"annotation", "annotation-xml", "maction", "maligngroup", "malignmark",
+	"math", "menclose", "merror", "mfenced", "mfrac", "mglyph", "mi",
+	"mlabeledtr", "mlongdiv", "mmultiscripts", "mn", "mo", "mover", "mpadded",
+	"mphantom", "mprescripts", "mroot", "mrow", "ms", "mscarries",
+	"mscarry", "msgroup", "msline", "mspace", "msqrt", "msrow", "mstack",
+	"mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr",
+	"munder", "munderover", "none", "semantics",
+};
+
+static const char *const mathml_attributes[] = {
+	"accent", "accentunder", "actiontype", "align", "alignmentscope",
+	"altimg", "altimg-height", "altimg-valign", "altimg-width", "alttext",
+	"bevelled", "charalign", "close", "columnalign", "columnlines",
+	"columnspacing", "columnspan", "columnwidth", "crossout", "decimalpoint",
+	"denomalign", "depth", "dir", "display", "displaystyle", "edge",
+	"encoding", "equalcolumns", "equalrows", "fence", "fontstyle",
+	"fontweight", "form", "frame", "framespacing", "groupalign", "height",
+	"href", "id", "indentalign", "indentalignfirst", "indentalignlast",
+	"indentshift", "indentshiftfirst", "indentshiftlast", "indenttarget",
+	"infixlinebreakstyle", "largeop", "length", "linebreak",
+	"linebreakmultchar", "linebreakstyle", "lineleading", "linethickness",
+	"location", "longdivstyle", "lquote", "lspace", "mathbackground",
+	"mathcolor", "mathsize", "mathvariant", "maxsize", "minlabelspacing",
+	"minsize", "movablelimits", "notation", "numalign", "open", "other",
+	"overflow", "position", "rowalign", "rowlines", "rowspacing", "rowspan",
+	"rquote", "rspace", "scriptlevel", "scriptminsize",
+	"scriptsizemultiplier", "selection", "separator", "separators", "shift",
+	"side", "src", "stackalign", "stretchy", "subscriptshift",
+	"superscriptshift", "symmetric", "voffset", "width", "xlink:href",
+	"xlink:show", "xlink:type", "xmlns", "xmlns:xlink",
+};
+
+static const char *const svg_elements[] = {
+	"a", "animate", "animateColor", "animateMotion", "animateTransform",
+	"circle", "defs", "desc", "ellipse", "font-face", "font-face-name",
+	"font-face-src", "foreignObject", "g", "glyph", "hkern",
+	"linearGradient", "line", "marker", "metadata", "missing-glyph", "mpath",
+	"path", "polygon", "polyline", "radialGradient", "rect", "set", "stop",
+	"svg", "switch", "text", "title", "tspan", "use",
+};
+
+static const char *const svg_attributes[] = {
+	"accent-height", "accumulate", "additive", "alphabetic",
+	"arabic-form", "ascent", "attributeName", "attributeType",
+	"baseProfile", "bbox", "begin", "by", "calcMode", "cap-height",
+	"class", "color", "color-rendering", "content", "cx", "cy", "d", "dx",
+	"dy", "descent", "display", "dur", "end", "fill", "fill-opacity",
+	"fill-rule", "font-family", "font-size", "font-stretch", "font-style",
+	"font-variant", "font-weight", "from", "fx", "fy", "g1", "g2",
+	"glyph-name", "gradientUnits", "hanging", "height", "horiz-adv-x",
+	"horiz-origin-x", "id", "ideographic", "k", "keyPoints", "keySplines",
+	"keyTimes", "lang", "mathematical", "marker-end", "marker-mid",
+	"marker-start", "markerHeight", "markerUnits", "markerWidth", "max",
+	"min", "name", "offset", "opacity", "orient", "origin",
+	"overline-position", "overline-thickness", "panose-1", "path",
+	"pathLength", "points", "preserveAspectRatio", "r", "refX", "refY",
+	"repeatCount", "repeatDur", "requiredExtensions", "requiredFeatures",
+	"restart", "rotate", "rx", "ry", "slope", "stemh", "stemv",
+	"stop-color", "stop-opacity", "strikethrough-position",
+	"strikethrough-thickness", "stroke", "stroke-dasharray",
+	"stroke-dashoffset", "stroke-linecap", "stroke-linejoin",
+	"stroke-miterlimit", "stroke-opacity", "stroke-width", "systemLanguage",
+	"target", "text-anchor", "to", "transform", "type", "u1", "u2",
+	"underline-position", "underline-thickness", "unicode", "unicode-range",
+	"units-per-em", "values", "version", "viewBox", "visibility", "width",
+	"widths", "x", "x-height", "x1", "x2", "xlink:actuate", "xlink:arcrole",
+	"xlink:href", "xlink:role", "xlink:show", "xlink:title", "xlink:type",
+	"xml:base", "xml:lang", "xml:space", "xmlns", "xmlns:xlink", "y", "y1",
+	"y2", "zoomAndPan",
+};
+
+enum {
+	T_OK = 1, T_VOID = 2, T_DROP = 4, T_BLOCK = 8, T_FP = 16, /* elements */
+	T_MATHML = 128, T_SVG = 256,
+	A_OK = 32, A_URI = 64, A_MATHML = 512, A_SVG = 1024,      /* attributes */
+};
+
+#define MATHML_NS "http://www.w3.org/1998/Math/MathML"
+#define SVG_NS "http://www.w3.org/2000/svg"
+#define XLINK_NS "http://www.w3.org/1999/xlink"
+
+static const char *const block_elements[] = {
+	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
+	"dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hr", "li", "nav", "ol", "p", "pre", "section", "table",
+	"td", "th", "tr", "ul",
+};
+static const size_t n_block_elements = sizeof block_elements / sizeof block_elements[0];
+static struct strtab tags, attrs, uris;
+static pthread_once_t tabs_once = PTHREAD_ONCE_INIT;
+
+static char lowered[512][32];   /* lower-case copies of the SVG names */
+static size_t n_lowered;
+
+/* Adds each name; a camelCase name goes in lower case (the tokenizer
+ * folds case), pointing back at its real spelling. */
+static void add_all(struct strtab *t, const char *const *l, size_t n, unsigned f)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(l[i]);
+		int upper = 0;
+
+		for (size_t k = 0; k < len; k++)
+			upper |= isupper((unsigned char)l[i][k]);
+		if (!upper || len >= sizeof lowered[0] || n_lowered == 512) {
+			strtab_add(t, l[i], NULL, f);
+			continue;
+		}
+		for (size_t k = 0; k <= len; k++)
+			lowered[n_lowered][k] = (char)tolower((unsigned char)l[i][k]);
+		strtab_add(t, lowered[n_lowered++], l[i], f);
+	}
+}
+#define ADD(t, l, f) add_all(t, l, sizeof l / sizeof l[0], f)
+
+static void tabs_init(void)
+{
+	ADD(&tags, ok_elements, T_OK);
+	ADD(&tags, void_elements, T_VOID);
+	ADD(&tags, dropped_with_content, T_DROP);
+	add_all(&tags, block_elements, n_block_elements, T_BLOCK);
+	ADD(&tags, fp_elements, T_FP);
+	ADD(&tags, mathml_elements, T_MATHML);
+	ADD(&tags, svg_elements, T_SVG);
+	ADD(&attrs, ok_attributes, A_OK);
+	ADD(&attrs, mathml_attributes, A_MATHML);
+	ADD(&attrs, svg_attributes, A_SVG);
+	ADD(&uris, uri_attrs, A_URI);
+	/* attribute names that can hold a URL somewhere */
+	for (size_t i = 0; i < sizeof uri_attrs / sizeof uri_attrs[0]; i++)
+		strtab_add(&attrs, strchr(uri_attrs[i], ' ') + 1, NULL, A_URI);
+}
+
+static unsigned tag_flags(const char *tag)
+{
+	const struct strtab_slot *s;
+
+	pthread_once(&tabs_once, tabs_init);
+	s = strtab_get(&tags, tag, strlen(tag));
+	return s ? s->flags : 0;
+}
+
+static unsigned attr_flags(const char *a)
+{
+	const struct strtab_slot *s;
+
+	pthread_once(&tabs_once, tabs_init);
+	s = strtab_get(&attrs, a, strlen(a));
+	return s ? s->flags : 0;
+}
+
+/* The camelCase spelling of an SVG element or attribute name. */
+static const char *svg_name(struct strtab *t, const char *name)
+{
+	const struct strtab_slot *s = strtab_get(t, name, strlen(name));
+
+	return s && s->ptr ? s->ptr : name;
+}
+
 static int is_uri_attr(const char *tag, const char *attr)
 {
 	char key[160];
 	size_t t = strlen(tag), a = strlen(attr);
 
-	if (t + a + 2 > sizeof key)
+	if (!(attr_flags(attr) & A_URI) || t + a + 2 > sizeof key)
 		return 0;
 	memcpy(key, tag, t);
 	key[t] = ' ';
 	memcpy(key + t + 1, attr, a + 1);
-	return IN(uri_attrs, key);
+	return strtab_get(&uris, key, t + a + 1) != NULL;
 }
 
 /* valid_css_values: #hex, rgb(...), or a short number with a unit */
@@ -635,6 +870,8 @@ struct san {
 	struct sbuf out;
 	const char *base;
 	int sanitize;
+	int html;           /* escaped HTML (not XHTML): svg/math get xmlns */
+	int svg_ok, mathml_ok;
 	int unacceptable;   /* depth inside script/style/applet */
 };
 
@@ -689,29 +926,70 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 	struct hattr *at;
 	size_t na = 0;
 
-	if (s->sanitize && !IN(ok_elements, tag)) {
-		if (IN(dropped_with_content, tag))
+	unsigned tf = tag_flags(tag), aok = A_OK;
+	int foreign = 0;    /* 1 MathML, 2 SVG attribute rules */
+	const char *xmlns = NULL, *out_tag = tag;
+	struct hattr extra[2];
+	size_t nextra = 0;
+
+	if (s->sanitize && (!(tf & T_OK) || s->svg_ok)) {
+		if (tf & T_DROP)
 			s->unacceptable++;
-		return;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(a[i].name, "xmlns"))
+				xmlns = a[i].value;
+		/* HTML5 inline svg/math have implicit namespaces */
+		if (s->html && !xmlns && (!strcmp(tag, "svg") || !strcmp(tag, "math"))) {
+			xmlns = !strcmp(tag, "svg") ? SVG_NS : MATHML_NS;
+			extra[nextra].name = "xmlns";
+			extra[nextra++].value = (char *)xmlns;
+		}
+		if (!strcmp(tag, "math") && xmlns && !strcmp(xmlns, MATHML_NS))
+			s->mathml_ok++;
+		if (!strcmp(tag, "svg") && xmlns && !strcmp(xmlns, SVG_NS))
+			s->svg_ok++;
+		if (s->mathml_ok && (tf & T_MATHML)) {
+			aok = A_MATHML;
+			foreign = 1;
+		} else if (s->svg_ok && (tf & T_SVG)) {
+			aok = A_SVG;
+			foreign = 2;
+			out_tag = svg_name(&tags, tag);
+		} else if (!(tf & T_OK)) {
+			return;
+		}
+	}
+	if (s->mathml_ok || s->svg_ok) {
+		int has_xlink = 0, has_decl = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			has_xlink |= !strncmp(a[i].name, "xlink:", 6);
+			has_decl |= !strcmp(a[i].name, "xmlns:xlink");
+		}
+		if (has_xlink && !has_decl) {
+			extra[nextra].name = "xmlns:xlink";
+			extra[nextra++].value = XLINK_NS;
+		}
 	}
 	/* collapse duplicates (last wins), sort by name */
-	at = calloc(n ? n : 1, sizeof *at);
+	at = calloc(n + nextra + 1, sizeof *at);
 	if (!at)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n + nextra; i++) {
+		const struct hattr *src = i < n ? &a[i] : &extra[i - n];
 		size_t j;
 
 		for (j = 0; j < na; j++)
-			if (strcmp(at[j].name, a[i].name) == 0)
+			if (strcmp(at[j].name, src->name) == 0)
 				break;
-		at[j].name = a[i].name;
-		at[j].value = a[i].value;
+		at[j].name = src->name;
+		at[j].value = src->value;
 		if (j == na)
 			na++;
 	}
 	qsort(at, na, sizeof *at, attr_cmp);
 	sbuf_addc(&s->out, '<');
-	sbuf_adds(&s->out, tag);
+	sbuf_adds(&s->out, out_tag);
 	for (size_t i = 0; i < na; i++) {
 		char *val = NULL, *tmp;
 		const char *v = at[i].value;
@@ -740,11 +1018,15 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 				continue;
 			v = val;
 		}
+		const char *aname = at[i].name;
+
 		if (s->sanitize) {
-			if (!IN(ok_attributes, at[i].name)) {
+			if (!(attr_flags(at[i].name) & aok)) {
 				free(val);
 				continue;
 			}
+			if (foreign == 2)
+				aname = svg_name(&attrs, at[i].name);
 			if (!strcmp(at[i].name, "style")) {
 				tmp = sanitize_style(v);
 				free(val);
@@ -759,21 +1041,21 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			}
 		}
 		sbuf_addc(&s->out, ' ');
-		sbuf_adds(&s->out, at[i].name);
+		sbuf_adds(&s->out, aname);
 		sbuf_adds(&s->out, "=\"");
 		put_attr_value(&s->out, v);
 		sbuf_addc(&s->out, '"');
 		free(val);
 	}
 	free(at);
-	if (IN(void_elements, tag)) {
+	if (tf & T_VOID) {
 		sbuf_adds(&s->out, " />");
 		return;
 	}
 	sbuf_addc(&s->out, '>');
 	if (empty_close) {
 		sbuf_adds(&s->out, "</");
-		sbuf_adds(&s->out, tag);
+		sbuf_adds(&s->out, out_tag);
 		sbuf_addc(&s->out, '>');
 	}
 }
@@ -782,15 +1064,30 @@ static void san_end(void *ud, const char *tag)
 {
 	struct san *s = ud;
 
-	if (s->sanitize && !IN(ok_elements, tag)) {
-		if (IN(dropped_with_content, tag) && s->unacceptable)
+	unsigned tf = tag_flags(tag);
+	const char *out_tag = tag;
+
+	if (s->sanitize && !(tf & T_OK)) {
+		/* like feedparser, a stray end tag may take the count below
+		 * zero; text shows only at exactly zero, and only ever as
+		 * text, never as markup */
+		if (tf & T_DROP)
 			s->unacceptable--;
-		return;
+		if (s->mathml_ok && (tf & T_MATHML)) {
+			if (!strcmp(tag, "math"))
+				s->mathml_ok--;
+		} else if (s->svg_ok && (tf & T_SVG)) {
+			out_tag = svg_name(&tags, tag);
+			if (!strcmp(tag, "svg"))
+				s->svg_ok--;
+		} else {
+			return;
+		}
 	}
-	if (IN(void_elements, tag))
+	if (tf & T_VOID)
 		return;
 	sbuf_adds(&s->out, "</");
-	sbuf_adds(&s->out, tag);
+	sbuf_adds(&s->out, out_tag);
 	sbuf_addc(&s->out, '>');
 }
 
@@ -798,7 +1095,7 @@ static void san_data(void *ud, const char *t, size_t n)
 {
 	struct san *s = ud;
 
-	if (!s->unacceptable)
+	if (s->unacceptable == 0)
 		sbuf_add(&s->out, t, n);
 }
 
@@ -816,7 +1113,7 @@ static void san_charref(void *ud, const char *ref, size_t n)
 	unsigned long v;
 	char buf[32];
 
-	if (s->unacceptable)
+	if (s->unacceptable != 0)
 		return;
 	if (n >= sizeof buf - 1)
 		n = sizeof buf - 2;
@@ -835,7 +1132,7 @@ static void san_entityref(void *ud, const char *name, size_t n)
 {
 	struct san *s = ud;
 
-	if (s->unacceptable)
+	if (s->unacceptable != 0)
 		return;
 	if (entity_lookup_n(name, n, 1) >= 0 || (n == 4 && !memcmp(name, "apos", 4))) {
 		sbuf_addc(&s->out, '&');
@@ -849,11 +1146,18 @@ static void san_entityref(void *ud, const char *name, size_t n)
 
 static void san_comment(void *ud, const char *t, size_t n)
 {
-	/* comments are dropped: they can hide conditional markup */
-	(void)ud; (void)t; (void)n;
+	struct san *s = ud;
+
+	/* comments are inert and kept (as feedparser does), except Internet
+	 * Explorer's conditional comments, which are markup in disguise */
+	if (s->unacceptable != 0 || memmem(t, n, "[if", 3) || memmem(t, n, "endif]", 6))
+		return;
+	sbuf_adds(&s->out, "<!--");
+	sbuf_add(&s->out, t, n);
+	sbuf_adds(&s->out, "-->");
 }
 
-static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize)
+static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize, int xhtml)
 {
 	static const struct htok cb = {
 		san_start, san_end, san_data, san_charref, san_entityref, san_comment,
@@ -866,6 +1170,7 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 	sbuf_init(&s.out);
 	s.base = base && *base ? base : NULL;
 	s.sanitize = sanitize;
+	s.html = !xhtml;
 	html_tokenize(html, n, &cb, &s);
 	if (s.out.oom) {
 		sbuf_free(&s.out);
@@ -874,11 +1179,17 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 	if (!sanitize)
 		return sbuf_take(&s.out);
 	/* strip and normalise CRLF, like feedparser's _sanitize_html */
+	b = s.out.len;
 	r = sbuf_take(&s.out);
 	a = 0;
-	b = strlen(r);
 	while (a < b && isspace((unsigned char)r[a])) a++;
 	while (b > a && isspace((unsigned char)r[b - 1])) b--;
+	if (!memchr(r + a, '\r', b - a)) {
+		if (a)
+			memmove(r, r + a, b - a);
+		r[b - a] = '\0';
+		return r;
+	}
 	size_t o = 0;
 	for (size_t i = a; i < b; i++) {
 		if (r[i] == '\r' && i + 1 < b && r[i + 1] == '\n')
@@ -891,23 +1202,17 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 
 char *html_sanitize(const char *html, size_t n, const char *base, int xhtml)
 {
-	(void)xhtml;
-	return run_sanitizer(html, n, base, 1);
+	return run_sanitizer(html, n, base, 1, xhtml);
 }
 
 char *html_resolve(const char *html, size_t n, const char *base)
 {
-	return run_sanitizer(html, n, base, 0);
+	return run_sanitizer(html, n, base, 0, 0);
 }
 
 /* ------------------------------------------------------------ plain text */
 
-static const char *const block_elements[] = {
-	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
-	"dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
-	"h6", "header", "hr", "li", "nav", "ol", "p", "pre", "section", "table",
-	"td", "th", "tr", "ul",
-};
+
 
 struct txt {
 	struct sbuf out;
@@ -926,23 +1231,40 @@ static void txt_word_break(struct txt *t)
 	t->pending_nl = t->pending_sp = 0;
 }
 
+/* 1 for the ASCII blanks, 2 for 0xc2 (maybe U+00A0) */
+static const unsigned char blank_class[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, [0xc2] = 2,
+};
+
+static inline int blank_at(const char *s, size_t i, size_t n)
+{
+	unsigned char k = blank_class[(unsigned char)s[i]];
+
+	if (k == 1)
+		return 1;
+	/* U+00A0 no-break space folds like a blank */
+	if (k == 2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)
+		return 2;
+	return 0;
+}
+
 static void txt_add(struct txt *t, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t i = 0;
 
-		if (isspace(c)) {
+	while (i < n) {
+		size_t st, b;
+
+		if ((b = blank_at(s, i, n))) {
 			t->pending_sp = 1;
+			i += b;
 			continue;
 		}
-		/* U+00A0 no-break space folds like a blank */
-		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0) {
-			t->pending_sp = 1;
+		st = i;
+		while (i < n && !blank_at(s, i, n))
 			i++;
-			continue;
-		}
 		txt_word_break(t);
-		sbuf_addc(&t->out, (char)c);
+		sbuf_add(&t->out, s + st, i - st);
 	}
 }
 
@@ -950,10 +1272,12 @@ static void txt_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 {
 	struct txt *t = ud;
 
+	unsigned tf = tag_flags(tag);
+
 	(void)a; (void)n; (void)e;
-	if (IN(dropped_with_content, tag))
+	if (tf & T_DROP)
 		t->skip++;
-	else if (IN(block_elements, tag))
+	else if (tf & T_BLOCK)
 		t->pending_nl = 1;
 }
 
@@ -961,10 +1285,12 @@ static void txt_end(void *ud, const char *tag)
 {
 	struct txt *t = ud;
 
-	if (IN(dropped_with_content, tag)) {
+	unsigned tf = tag_flags(tag);
+
+	if (tf & T_DROP) {
 		if (t->skip)
 			t->skip--;
-	} else if (IN(block_elements, tag)) {
+	} else if (tf & T_BLOCK) {
 		t->pending_nl = 1;
 	}
 }
@@ -1083,7 +1409,7 @@ int html_looks_like(const char *s)
 				q++;
 			}
 			tag[n] = '\0';
-			if (q > w && !IN(fp_elements, tag))
+			if (q > w && !(tag_flags(tag) & T_FP))
 				return 0;
 		} else if (*p == '&') {
 			const char *q = p + 1, *w = q;

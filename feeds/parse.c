@@ -13,9 +13,14 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "feeds/strtab.h"
+
+#include <pthread.h>
 
 #include <libxml/entities.h>
 #include <libxml/parser.h>
@@ -60,6 +65,8 @@ struct decl {
 
 struct pdepth { char *key; int depth; };
 
+#define NS_CACHE 8
+
 struct fp {
 	xmlParserCtxtPtr ctxt;
 	struct fv *res, *feed, *entries, *source, *namespaces;
@@ -85,9 +92,23 @@ struct fp {
 	int bozo;
 	char *bozo_reason;
 	int oom, too_deep;
+	struct { const xmlChar *uri; const char *prefix; } nsc[NS_CACHE];
+	unsigned nsc_next;
 };
 
 /* ------------------------------------------------------------ helpers */
+
+/* out = a + b (+ c), truncated to cap; the hot-path replacement for
+ * snprintf("%s%s") */
+static void cat3(char *out, size_t cap, const char *a, const char *b, const char *c)
+{
+	size_t n = 0;
+
+	for (const char *parts[3] = { a, b, c }, **pp = parts; pp < parts + 3; pp++)
+		for (const char *q = *pp; q && *q && n + 1 < cap; q++)
+			out[n++] = *q;
+	out[n] = '\0';
+}
 
 static char *xstrdup(struct fp *p, const char *s)
 {
@@ -320,7 +341,8 @@ static void handle_data(struct fp *p, const char *s, size_t n, int escape)
 	if (!p->nst)
 		return;
 	f = &p->st[p->nst - 1];
-	if (escape && p->cp.active && str_eq(p->cp.type, "application/xhtml+xml"))
+	if (escape && p->cp.active && p->cp.type && p->cp.type[0] == 'a' &&
+	    !strcmp(p->cp.type, "application/xhtml+xml"))
 		sbuf_add_escaped(&f->text, s, n, 0);
 	else
 		sbuf_add(&f->text, s, n);
@@ -570,8 +592,22 @@ static char *fix_c1(struct fp *p, char *s)
 	const unsigned char *u = (const unsigned char *)s;
 	int high = 0, latin1 = 1, c1 = 0;
 	struct sbuf b;
+	size_t start = 0;
 
-	for (size_t i = 0; u[i]; i++) {
+	/* most text is ASCII: skip it eight bytes at a time */
+	{
+		size_t n = strlen(s);
+
+		while (start + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, u + start, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			start += 8;
+		}
+	}
+	for (size_t i = start; u[i]; i++) {
 		if (u[i] < 0x80 || (u[i] & 0xc0) == 0x80)
 			continue;
 		high = 1;
@@ -772,7 +808,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 				fv_set_str(e, key, out);
 			}
 			if (p->incontent) {
-				snprintf(dkey, sizeof dkey, "%s_detail", key);
+				cat3(dkey, sizeof dkey, key, "_detail", NULL);
 				fv_set(e, dkey, detail_from_cp(p, out));
 			}
 		}
@@ -795,7 +831,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 			if (p->incontent) {
 			char dkey[128];
 
-				snprintf(dkey, sizeof dkey, "%s_detail", key);
+				cat3(dkey, sizeof dkey, key, "_detail", NULL);
 				fv_set(c, dkey, detail_from_cp(p, out));
 			}
 		}
@@ -926,8 +962,8 @@ static void sync_author_detail(struct fp *p, const char *key)
 	struct fv *c = context(p), *list, *detail, *fresh = NULL;
 	char dkey[64], lkey[64];
 
-	snprintf(dkey, sizeof dkey, "%s_detail", key);
-	snprintf(lkey, sizeof lkey, "%ss", key);
+	cat3(dkey, sizeof dkey, key, "_detail", NULL);
+	cat3(lkey, sizeof lkey, key, "s", NULL);
 	list = fv_get(c, lkey);
 	detail = list && list->type == FV_LIST ? fv_last(list) : NULL;
 	if (!detail || detail->type != FV_DICT)
@@ -997,7 +1033,7 @@ static void save_author(struct fp *p, const char *key, const char *value, const 
 	struct fv *c = context(p), *authors;
 	char dkey[64];
 
-	snprintf(dkey, sizeof dkey, "%s_detail", prefix);
+	cat3(dkey, sizeof dkey, prefix, "_detail", NULL);
 	fv_set_str(fv_dict(c, dkey), key, value);
 	sync_author_detail(p, "author");
 	authors = fv_get(c, "authors");
@@ -2195,15 +2231,17 @@ static const struct handler handlers[] = {
 	{ "xhtml_body", s_body, e_content },
 };
 
-static int handler_cmp(const void *k, const void *h)
-{
-	return strcmp(k, ((const struct handler *)h)->name);
-}
+static struct strtab handler_tab, ns_tab;
+static pthread_once_t tabs_once = PTHREAD_ONCE_INIT;
+static void tabs_init(void);
 
 static const struct handler *find_handler(const char *name)
 {
-	return bsearch(name, handlers, sizeof handlers / sizeof handlers[0],
-	               sizeof handlers[0], handler_cmp);
+	const struct strtab_slot *s;
+
+	pthread_once(&tabs_once, tabs_init);
+	s = strtab_get(&handler_tab, name, strlen(name));
+	return s ? s->ptr : NULL;
 }
 
 /* ------------------------------------------------------------ namespaces */
@@ -2293,10 +2331,21 @@ static const char *ns_prefix(const char *uri)
 		low[i] = (char)tolower((unsigned char)uri[i]);
 	if (strstr(low, "backend.userland.com/rss"))
 		return "";
+	{
+		const struct strtab_slot *sl;
+
+		pthread_once(&tabs_once, tabs_init);
+		sl = strtab_get(&ns_tab, low, n);
+		return sl ? sl->ptr : NULL;
+	}
+}
+
+static void tabs_init(void)
+{
+	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+		strtab_add(&handler_tab, handlers[i].name, &handlers[i], 0);
 	for (size_t i = 0; i < sizeof known_ns / sizeof known_ns[0]; i++)
-		if (!strcmp(low, known_ns[i].uri))
-			return known_ns[i].prefix;
-	return NULL;
+		strtab_add(&ns_tab, known_ns[i].uri, known_ns[i].prefix, 0);
 }
 
 static void track_namespace(struct fp *p, const char *prefix, const char *uri)
@@ -2329,27 +2378,45 @@ static void track_namespace(struct fp *p, const char *prefix, const char *uri)
 	}
 }
 
-/* "prefix:local" (lower case) for an element or attribute, feedparser's
- * way: known namespaces get their canonical prefix, unknown ones the
- * prefix the document used. */
-static void qualified(char *out, size_t cap, const xmlChar *local, const xmlChar *prefix,
-                      const xmlChar *uri, int lower_prefix)
+/* The canonical prefix for a namespace URI pointer.  libxml2 interns
+ * namespace names in its dictionary, so the same URI is the same pointer
+ * for the whole document: a few cached pointers save the lookups. */
+static const char *ns_prefix_cached(struct fp *p, const xmlChar *uri)
 {
-	const char *pf = ns_prefix((const char *)uri);
-	size_t n;
+	size_t i;
+	const char *pf;
 
-	if (!pf || (!*pf && !uri))
+	if (!uri)
+		return NULL;
+	for (i = 0; i < NS_CACHE; i++)
+		if (p->nsc[i].uri == uri)
+			return p->nsc[i].prefix;
+	pf = ns_prefix((const char *)uri);
+	i = p->nsc_next++ % NS_CACHE;
+	p->nsc[i].uri = uri;
+	p->nsc[i].prefix = pf;
+	return pf;
+}
+
+/* "prefix:local" (lower case) for an element, feedparser's way: known
+ * namespaces get their canonical prefix ("" for the feed vocabularies),
+ * unknown ones the prefix the document used. */
+static void qualified(struct fp *p, char *out, size_t cap, const xmlChar *local,
+                      const xmlChar *prefix, const xmlChar *uri)
+{
+	const char *pf = ns_prefix_cached(p, uri);
+	size_t n = 0;
+
+	if (!pf)
 		pf = prefix ? (const char *)prefix : "";
-	if (uri && ns_prefix((const char *)uri) && !*ns_prefix((const char *)uri))
-		pf = "";
-	if (*pf)
-		snprintf(out, cap, "%s:%s", pf, (const char *)local);
-	else
-		snprintf(out, cap, "%s", (const char *)local);
-	n = strlen(out);
-	for (size_t i = 0; i < n; i++)
-		if (lower_prefix || i >= strlen(pf))
-			out[i] = (char)tolower((unsigned char)out[i]);
+	if (*pf) {
+		for (const char *q = pf; *q && n + 2 < cap; q++)
+			out[n++] = (char)tolower((unsigned char)*q);
+		out[n++] = ':';
+	}
+	for (const char *q = (const char *)local; *q && n + 1 < cap; q++)
+		out[n++] = (char)tolower((unsigned char)*q);
+	out[n] = '\0';
 }
 
 /* ------------------------------------------------------------ entities */
@@ -2619,10 +2686,11 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	for (int i = 0; i < nns; i++)
 		track_namespace(p, (const char *)ns[2 * i], ns[2 * i + 1] ? (const char *)ns[2 * i + 1] : "");
 
-	qualified(tag, sizeof tag, local, prefix, uri, 1);
-	if (!strcmp(tag, "math") && str_eq((const char *)uri, "http://www.w3.org/1998/Math/MathML"))
+	qualified(p, tag, sizeof tag, local, prefix, uri);
+	if (!strcasecmp((const char *)local, "math") &&
+	    str_eq((const char *)uri, "http://www.w3.org/1998/Math/MathML"))
 		attr_set(p, &a, "xmlns", (const char *)uri);
-	if (!strcmp(tag, "svg") && str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
+	if (!strcasecmp((const char *)local, "svg") && str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
 		attr_set(p, &a, "xmlns", (const char *)uri);
 	for (int i = 0; i < nns; i++)
 		if (ns[2 * i] && str_eq((const char *)ns[2 * i + 1], "http://www.w3.org/1999/xlink")) {
@@ -2632,7 +2700,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	for (int i = 0; i < nattr; i++) {
 		const xmlChar *al = at[5 * i], *ap = at[5 * i + 1], *au = at[5 * i + 2];
 		char *v = attr_value(p, at[5 * i + 3], at[5 * i + 4]);
-		const char *canon = ns_prefix((const char *)au);
+		const char *canon = ns_prefix_cached(p, au);
 
 		if (!v)
 			continue;
@@ -2645,14 +2713,14 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 			for (char *c = v; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
 		if (canon && *canon)
-			snprintf(key, sizeof key, "%s:%s", canon, (const char *)al);
+			cat3(key, sizeof key, canon, ":", (const char *)al);
 		else
-			snprintf(key, sizeof key, "%s", (const char *)al);
+			cat3(key, sizeof key, (const char *)al, NULL, NULL);
 		for (char *c = key; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
 		attr_set(p, &a, key, v);
 		if (ap) {
-			snprintf(key, sizeof key, "%s:%s", (const char *)ap, (const char *)al);
+			cat3(key, sizeof key, (const char *)ap, ":", (const char *)al);
 			for (char *c = key; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
 			attr_set(p, &a, key, v);
@@ -2731,7 +2799,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	}
 
 	/* dispatch: "prefix_local" */
-	snprintf(name, sizeof name, "%s", tag);
+	cat3(name, sizeof name, tag, NULL, NULL);
 	if ((colon = strchr(name, ':')))
 		*(char *)colon = '_';
 	if (!colon || !strncmp(name, "", 0)) {
@@ -2773,8 +2841,8 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 
 	if (p->too_deep || p->oom)
 		return;
-	qualified(tag, sizeof tag, local, prefix, uri, 1);
-	snprintf(name, sizeof name, "%s", tag);
+	qualified(p, tag, sizeof tag, local, prefix, uri);
+	cat3(name, sizeof name, tag, NULL, NULL);
 	if ((colon = strchr(name, ':')))
 		*(char *)colon = '_';
 	t = (colon = strchr(tag, ':')) ? colon + 1 : tag;

@@ -48,7 +48,7 @@ static int grow(struct sbuf *b, size_t need)
 	return 0;
 }
 
-void sbuf_add(struct sbuf *b, const char *s, size_t n)
+void sbuf_add_slow(struct sbuf *b, const char *s, size_t n)
 {
 	if (grow(b, n) < 0)
 		return;
@@ -62,7 +62,7 @@ void sbuf_adds(struct sbuf *b, const char *s)
 	sbuf_add(b, s, strlen(s));
 }
 
-void sbuf_addc(struct sbuf *b, char c)
+void sbuf_addc_slow(struct sbuf *b, char c)
 {
 	if (grow(b, 1) < 0)
 		return;

@@ -15,9 +15,9 @@ struct sbuf {
 void sbuf_init(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
 void sbuf_reset(struct sbuf *b);          /* empty, keeps the memory */
-void sbuf_add(struct sbuf *b, const char *s, size_t n);
+void sbuf_add_slow(struct sbuf *b, const char *s, size_t n);
 void sbuf_adds(struct sbuf *b, const char *s);
-void sbuf_addc(struct sbuf *b, char c);
+void sbuf_addc_slow(struct sbuf *b, char c);
 void sbuf_add_utf8(struct sbuf *b, unsigned cp);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -25,5 +25,27 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 void sbuf_add_escaped(struct sbuf *b, const char *s, size_t n, int attr);
 char *sbuf_take(struct sbuf *b);          /* owned string ("" if empty) */
 const char *sbuf_str(const struct sbuf *b); /* "" if empty */
+
+/* The common case (room left) inline; growth out of line. */
+static inline void sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 <= b->cap) {
+		__builtin_memcpy(b->s + b->len, s, n);
+		b->len += n;
+		b->s[b->len] = '\0';
+		return;
+	}
+	sbuf_add_slow(b, s, n);
+}
+
+static inline void sbuf_addc(struct sbuf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->s[b->len++] = c;
+		b->s[b->len] = '\0';
+		return;
+	}
+	sbuf_addc_slow(b, c);
+}
 
 #endif
