@@ -2,7 +2,7 @@
  * (Zipf background vocabulary, events with their own words and names, ~50k
  * stories in the window), after 10k, 100k and 1M stories, plus the time to
  * restore 100k stories and the memory of the window index.
- * usage: cluster_bench [total_stories] [window_stories] */
+ * usage: cluster_bench [total_stories] [window_stories] [restore_stories] */
 #include "daemon/cluster.h"
 
 #include <math.h>
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 
 	/* Restore: 100k stories into a fresh clusterer, as at start-up. */
 	struct clusterer *c2 = cluster_new(&p, 1);
-	long nres = 100000;
+	long nres = argc > 3 ? atol(argv[3]) : 100000;
 	double rbusy = 0;
 	for (long b = 0; b < nres; b += BATCH) {
 		for (long i = 0; i < BATCH; i++) {

@@ -114,6 +114,8 @@ struct clusterer {
 	struct imap threads;           /* thread id -> slot + 1 */
 	struct imap merged;            /* merged thread id -> survivor id */
 
+	/* Per slot, sized by capth: 1/|centroid| kept dense for the scan. */
+	float *invn;
 	/* Scratch for scoring, sized by capth. */
 	float *acc;
 	uint32_t *stamp, cur_stamp;
@@ -124,9 +126,10 @@ struct clusterer {
 	uint32_t nq, capq;
 };
 
-#define POST_CAP 512   /* longer postings are probed on candidates only */
-#define NCAND 6        /* candidates that get the member cosine */
-#define SHORTLIST 64   /* threads completed with the common terms */
+#define POST_CAP 256   /* longer postings are probed on candidates only */
+#define NCAND 6        /* best candidates kept for the join and merge checks */
+#define NPRE 8         /* candidates by centroid that get the member cosine */
+#define SHORTLIST 32   /* threads completed with the common terms */
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -134,20 +137,19 @@ void cluster_params_default(struct cluster_params *p)
 	 * one configuration for headlines-only and full-article streams. */
 	memset(p, 0, sizeof *p);
 	p->window = 72 * 3600;
-	p->join_threshold = 0.20;
-	p->merge_threshold = 0.40;
+	p->join_threshold = 0.19;
+	p->merge_threshold = 0.35;
 	p->title_weight = 3.0;
 	p->entity_weight = 1.0;
 	p->time_decay = 24.0;
 	p->simhash_distance = 3;
 	p->member_weight = 0.25;
 	p->max_terms = 48;
-	p->max_members = 64;
+	p->max_members = 32;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
-	p->idf_power = 1.0;
-	p->size_penalty = 0;
+	p->merge_gate = 0.75;
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -418,6 +420,8 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 				c->vocab[t].mark = c->qstamp;
 				c->vocab[t].qidx = j;
 			}
+			/* The lead tells the event; later paragraphs drift into
+			 * background (often an earlier event of the same kind). */
 			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
 		}
 	}
@@ -438,8 +442,6 @@ static void weigh(struct clusterer *c)
 		const struct vterm *v = &c->vocab[c->q[j].term];
 		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
 		double i = idf(c, c->q[j].term);
-		if (c->p.idf_power != 1.0)
-			i = pow(i, c->p.idf_power);
 		double w = log1p(c->q[j].w) * i *
 			   (1.0 + c->p.entity_weight * ent);
 		if (w < 0)
@@ -521,8 +523,9 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	double old = v->post[e->pos].w, nw = old + w;
 	v->post[e->pos].w = (float)nw;
 	t->norm2 += nw * nw - old * old;
-	if (t->norm2 < 0)
+	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
+	c->invn[slot] = t->norm2 > 0 ? (float)(1.0 / sqrt(t->norm2)) : 0;
 	return 0;
 }
 
@@ -700,6 +703,10 @@ static int ensure_scratch(struct clusterer *c)
 	if (!a)
 		return -1;
 	c->acc = a;
+	a = realloc(c->invn, cap * sizeof *a);
+	if (!a)
+		return -1;
+	c->invn = a;
 	uint32_t *s = realloc(c->stamp, cap * sizeof *s);
 	if (!s)
 		return -1;
@@ -729,6 +736,7 @@ static uint32_t thread_new(struct clusterer *c, int64_t id)
 	}
 	struct thread *t = &c->th[slot];
 	memset(t, 0, sizeof *t);
+	c->invn[slot] = 0;
 	t->id = id;
 	t->kw_stale = 1;
 	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
@@ -1055,8 +1063,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		uint32_t s = c->touched[k];
 		if (s == skip)
 			continue;
-		const struct thread *t = &c->th[s];
-		double part = t->norm2 > 0 ? c->acc[s] / sqrt(t->norm2) : 0;
+		double part = c->acc[s] * c->invn[s];
 		struct cand cd = { s, part, part };
 		if (nh < SHORTLIST) {
 			/* sift up (min-heap on score) */
@@ -1086,7 +1093,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		}
 	}
 	int nc = 0;
-	struct cand pre[NCAND * 2];
+	struct cand pre[NPRE];
 	int npre = 0;
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
@@ -1096,8 +1103,8 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
-		if (npre < NCAND * 2 || sc > pre[npre - 1].score) {
-			int j = npre < NCAND * 2 ? npre++ : NCAND * 2 - 1;
+		if (npre < NPRE || sc > pre[npre - 1].score) {
+			int j = npre < NPRE ? npre++ : NPRE - 1;
 			while (j > 0 && pre[j - 1].score < sc) {
 				pre[j] = pre[j - 1];
 				j--;
@@ -1116,9 +1123,6 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			sc = (1 - c->p.entity_share) * sc + c->p.entity_share * e;
 		if (names_clash(t, c->q, c->nq))
 			sc *= c->p.clash_factor;
-		/* A big thread's centroid is smooth and matches its own event well,
-		 * so it must clear a higher bar than a fresh one. */
-		sc /= 1 + c->p.size_penalty * log2((double)t->story_count);
 		sc *= damp(c, t, time);
 		struct cand cd = { pre[i].slot, pre[i].cen, sc };
 		if (nc < NCAND || sc > cands[nc - 1].score) {
@@ -1282,6 +1286,7 @@ void cluster_free(struct clusterer *c)
 	imap_free(&c->threads);
 	imap_free(&c->merged);
 	free(c->acc);
+	free(c->invn);
 	free(c->stamp);
 	free(c->touched);
 	free(c->q);
@@ -1333,6 +1338,10 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		uint32_t o = cands[i].slot;
 		if (o == slot || !c->th[o].id)
 			continue;
+		/* A story that bridges two threads scores well with both; the
+		 * centroid comparison (the costly part) only for those. */
+		if (cands[i].score < c->p.merge_gate * bar(c, c->p.join_threshold, c->nq))
+			break;
 		const struct thread *x = &c->th[slot], *y = &c->th[o];
 		double len = x->terms_sum / (x->nmem ? x->nmem : 1);
 		double leny = y->terms_sum / (y->nmem ? y->nmem : 1);
