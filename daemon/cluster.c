@@ -128,8 +128,9 @@ struct clusterer {
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
-#define NPRE 8         /* candidates by centroid that get the member cosine */
-#define SHORTLIST 32   /* threads completed with the common terms */
+#define NPRE 4         /* candidates by centroid that get the member cosine */
+#define GEN_TERMS 24   /* heaviest story terms that generate candidates */
+#define SHORTLIST 12   /* threads completed with the common terms */
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -356,6 +357,12 @@ static double idf(const struct clusterer *c, uint32_t term)
 static int cmp_w_desc(const void *a, const void *b)
 {
 	float x = ((const struct tw *)a)->w, y = ((const struct tw *)b)->w;
+	return (x < y) - (x > y);
+}
+
+static int cmp_float_desc(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
 	return (x < y) - (x > y);
 }
 
@@ -1020,9 +1027,20 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		c->cur_stamp = 1;
 	}
 	c->ntouched = 0;
+	/* Candidates come from the story's heaviest terms; the light ones only
+	 * complete the scores of the shortlist. */
+	float wmin = 0;
+	if (c->nq > GEN_TERMS) {
+		float ws[256];
+		uint32_t n = c->nq < 256 ? c->nq : 256;
+		for (uint32_t i = 0; i < n; i++)
+			ws[i] = c->q[i].w;
+		qsort(ws, n, sizeof ws[0], cmp_float_desc);
+		wmin = ws[GEN_TERMS - 1];
+	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];
-		if (v->npost > POST_CAP) {
+		if (v->npost > POST_CAP || c->q[i].w < wmin) {
 			if (nd < 256)
 				deferred[nd++] = i;
 			continue;
