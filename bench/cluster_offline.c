@@ -88,8 +88,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--length-exp")) p.length_exponent = atof(v);
 		else if (!strcmp(a, "--entity-share")) p.entity_share = atof(v);
 		else if (!strcmp(a, "--clash")) p.clash_factor = atof(v);
-		else if (!strcmp(a, "--idf-power")) p.idf_power = atof(v);
-		else if (!strcmp(a, "--size-penalty")) p.size_penalty = atof(v);
+		else if (!strcmp(a, "--merge-gate")) p.merge_gate = atof(v);
 		else {
 			fprintf(stderr, "cluster_offline: unknown option %s\n", a);
 			return 2;

@@ -35,6 +35,7 @@ struct vterm {
 	uint32_t df;
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	float cap_yes, cap_no; /* casing evidence: written as a name or not */
+	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
 	struct posting *post;  /* owned: active threads holding the term */
 	uint32_t npost, cappost;
 };
@@ -70,8 +71,16 @@ struct thread {
 	uint32_t nmem, capmem;
 	uint32_t *src;       /* owned set of source hashes, open addressing */
 	uint32_t nsrc, capsrc;
-	int kw_stale;
+	int kw_stale, title_stale;
 	char kw[160];
+};
+
+/* Vocabulary hash slot: short terms inline so that a lookup touches one
+ * cache line. */
+struct vslot {
+	uint32_t id1;   /* term id + 1, 0 = empty */
+	uint32_t hash;
+	char name[24];  /* the term if shorter than 24 bytes (NUL-padded) */
 };
 
 /* int64 -> pointer/uint map, linear probing with backward-shift delete. */
@@ -92,7 +101,7 @@ struct clusterer {
 	size_t arena_len, arena_cap;
 	struct vterm *vocab;           /* owned */
 	uint32_t nvocab, capvocab;
-	uint32_t *vhash;               /* owned: term id + 1, open addressing */
+	struct vslot *vhash;           /* owned: open addressing over terms */
 	size_t vmask;
 
 	struct thread *th;             /* owned: slots */
@@ -105,17 +114,23 @@ struct clusterer {
 	struct imap threads;           /* thread id -> slot + 1 */
 	struct imap merged;            /* merged thread id -> survivor id */
 
+	/* Per slot, sized by capth: 1/|centroid| kept dense for the scan. */
+	float *invn;
 	/* Scratch for scoring, sized by capth. */
 	float *acc;
 	uint32_t *stamp, cur_stamp;
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
+	uint32_t qstamp;
 	uint32_t nq, capq;
 };
 
-#define POST_CAP 512   /* longer postings are probed on candidates only */
-#define NCAND 6        /* candidates that get the member cosine */
+#define POST_CAP 256   /* longer postings are probed on candidates only */
+#define NCAND 6        /* best candidates kept for the join and merge checks */
+#define NPRE 4         /* candidates by centroid that get the member cosine */
+#define GEN_TERMS 24   /* heaviest story terms that generate candidates */
+#define SHORTLIST 12   /* threads completed with the common terms */
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -123,20 +138,19 @@ void cluster_params_default(struct cluster_params *p)
 	 * one configuration for headlines-only and full-article streams. */
 	memset(p, 0, sizeof *p);
 	p->window = 72 * 3600;
-	p->join_threshold = 0.20;
-	p->merge_threshold = 0.40;
+	p->join_threshold = 0.19;
+	p->merge_threshold = 0.35;
 	p->title_weight = 3.0;
 	p->entity_weight = 1.0;
 	p->time_decay = 24.0;
 	p->simhash_distance = 3;
 	p->member_weight = 0.25;
 	p->max_terms = 48;
-	p->max_members = 64;
+	p->max_members = 32;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
-	p->idf_power = 1.0;
-	p->size_penalty = 0;
+	p->merge_gate = 0.75;
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -273,34 +287,47 @@ static int arena_put(struct clusterer *c, const char *s, size_t n, uint32_t *off
 }
 
 /* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
+static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h,
+		    const char *s, size_t n)
+{
+	if (e->hash != h)
+		return 0;
+	if (n < sizeof e->name)
+		return memcmp(e->name, s, n) == 0 && e->name[n] == '\0';
+	const char *t = c->arena + c->vocab[e->id1 - 1].name;
+	return memcmp(t, s, n) == 0 && t[n] == '\0';
+}
+
+/* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
 static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
 {
-	size_t i = fnv(s, n) & c->vmask;
-	while (c->vhash[i]) {
-		const char *t = c->arena + c->vocab[c->vhash[i] - 1].name;
-		if (strncmp(t, s, n) == 0 && t[n] == '\0')
-			return c->vhash[i] - 1;
+	uint32_t h = fnv(s, n);
+	size_t i = h & c->vmask;
+	while (c->vhash[i].id1) {
+		if (vslot_is(c, &c->vhash[i], h, s, n))
+			return c->vhash[i].id1 - 1;
 		i = (i + 1) & c->vmask;
 	}
 	if (!create)
 		return UINT32_MAX;
 	if ((size_t)(c->nvocab + 1) * 2 > c->vmask + 1) {
 		size_t cap = (c->vmask + 1) * 2;
-		uint32_t *h = calloc(cap, sizeof *h);
-		if (!h)
+		struct vslot *nh = calloc(cap, sizeof *nh);
+		if (!nh)
 			return UINT32_MAX;
-		for (uint32_t t = 0; t < c->nvocab; t++) {
-			const char *nm = c->arena + c->vocab[t].name;
-			size_t j = fnv(nm, strlen(nm)) & (cap - 1);
-			while (h[j])
+		for (size_t k = 0; k <= c->vmask; k++) {
+			if (!c->vhash[k].id1)
+				continue;
+			size_t j = c->vhash[k].hash & (cap - 1);
+			while (nh[j].id1)
 				j = (j + 1) & (cap - 1);
-			h[j] = t + 1;
+			nh[j] = c->vhash[k];
 		}
 		free(c->vhash);
-		c->vhash = h;
+		c->vhash = nh;
 		c->vmask = cap - 1;
-		i = fnv(s, n) & c->vmask;
-		while (c->vhash[i])
+		i = h & c->vmask;
+		while (c->vhash[i].id1)
 			i = (i + 1) & c->vmask;
 	}
 	if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
@@ -310,7 +337,12 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 	if (arena_put(c, s, n, &v->name) < 0)
 		return UINT32_MAX;
 	v->surf = v->name;
-	c->vhash[i] = ++c->nvocab;
+	struct vslot *e = &c->vhash[i];
+	memset(e, 0, sizeof *e);
+	e->id1 = ++c->nvocab;
+	e->hash = h;
+	if (n < sizeof e->name)
+		memcpy(e->name, s, n);
 	return c->nvocab - 1;
 }
 
@@ -328,6 +360,12 @@ static int cmp_w_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+static int cmp_float_desc(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x < y) - (x > y);
+}
+
 static int cmp_term(const void *a, const void *b)
 {
 	uint32_t x = ((const struct tw *)a)->term, y = ((const struct tw *)b)->term;
@@ -340,6 +378,11 @@ static int cmp_term(const void *a, const void *b)
 static int collect(struct clusterer *c, const struct cluster_doc *doc, int count_df)
 {
 	c->nq = 0;
+	if (++c->qstamp == 0) {
+		for (uint32_t t = 0; t < c->nvocab; t++)
+			c->vocab[t].mark = 0;
+		c->qstamp = 1;
+	}
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
 		if (!s)
@@ -373,15 +416,19 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 					c->vocab[t].surf_good = (uint8_t)good;
 				}
 			}
-			/* Linear scan: stories have tens of distinct terms. */
 			uint32_t j;
-			for (j = 0; j < c->nq && c->q[j].term != t; j++)
-				;
-			if (j == c->nq) {
+			if (c->vocab[t].mark == c->qstamp) {
+				j = c->vocab[t].qidx;
+			} else {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
-				c->q[c->nq++] = (struct tw){ t, 0, 0 };
+				j = c->nq++;
+				c->q[j] = (struct tw){ t, 0, 0 };
+				c->vocab[t].mark = c->qstamp;
+				c->vocab[t].qidx = j;
 			}
+			/* The lead tells the event; later paragraphs drift into
+			 * background (often an earlier event of the same kind). */
 			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
 		}
 	}
@@ -401,7 +448,8 @@ static void weigh(struct clusterer *c)
 	for (uint32_t j = 0; j < c->nq; j++) {
 		const struct vterm *v = &c->vocab[c->q[j].term];
 		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
-		double w = log1p(c->q[j].w) * pow(idf(c, c->q[j].term), c->p.idf_power) *
+		double i = idf(c, c->q[j].term);
+		double w = log1p(c->q[j].w) * i *
 			   (1.0 + c->p.entity_weight * ent);
 		if (w < 0)
 			w = 0;
@@ -482,8 +530,9 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	double old = v->post[e->pos].w, nw = old + w;
 	v->post[e->pos].w = (float)nw;
 	t->norm2 += nw * nw - old * old;
-	if (t->norm2 < 0)
+	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
+	c->invn[slot] = t->norm2 > 0 ? (float)(1.0 / sqrt(t->norm2)) : 0;
 	return 0;
 }
 
@@ -661,6 +710,10 @@ static int ensure_scratch(struct clusterer *c)
 	if (!a)
 		return -1;
 	c->acc = a;
+	a = realloc(c->invn, cap * sizeof *a);
+	if (!a)
+		return -1;
+	c->invn = a;
 	uint32_t *s = realloc(c->stamp, cap * sizeof *s);
 	if (!s)
 		return -1;
@@ -690,6 +743,7 @@ static uint32_t thread_new(struct clusterer *c, int64_t id)
 	}
 	struct thread *t = &c->th[slot];
 	memset(t, 0, sizeof *t);
+	c->invn[slot] = 0;
 	t->id = id;
 	t->kw_stale = 1;
 	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
@@ -747,12 +801,46 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	c->live_threads--;
 }
 
+/* A long-running thread forgets its stories older than the window: their
+ * weight leaves the centroid (which then follows the recent coverage) and
+ * their vectors leave memory.  The thread's counts stay. */
+static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
+{
+	struct thread *t = &c->th[slot];
+	uint32_t k = 0;
+	while (k < t->nmem && t->mem[k]->time < horizon)
+		k++;
+	if (k == 0)
+		return;
+	for (uint32_t i = 0; i < k; i++) {
+		struct story *s = t->mem[i];
+		for (uint32_t j = 0; j < s->n; j++) {
+			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
+			if (s->v[j].ent)
+				em_add(t, s->v[j].term, -s->v[j].w);
+		}
+		t->terms_sum -= s->n;
+		if (t->title_story == s->id)
+			t->title_stale = 1;
+		imap_del(&c->stories, s->id);
+		free(s);
+	}
+	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
+	t->nmem -= k;
+	t->kw_stale = 1;
+}
+
 static void expire(struct clusterer *c)
 {
 	int64_t horizon = c->now - c->p.window;
-	for (uint32_t s = 0; s < c->nth; s++)
-		if (c->th[s].id && c->th[s].last_updated < horizon)
+	for (uint32_t s = 0; s < c->nth; s++) {
+		if (!c->th[s].id)
+			continue;
+		if (c->th[s].last_updated < horizon)
 			thread_drop(c, s, 1);
+		else
+			forget_old(c, s, horizon);
+	}
 	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
 }
 
@@ -800,9 +888,26 @@ static void keywords(struct clusterer *c, struct thread *t)
 	t->kw_stale = 0;
 }
 
+static void title_scan(struct clusterer *c, struct thread *t)
+{
+	/* Restored threads pick their title once, from the recent members. */
+	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+	t->title_score = -1;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		double sc = cos_centroid(c, t, t->mem[i]->v, t->mem[i]->n);
+		if (sc > t->title_score) {
+			t->title_score = sc;
+			t->title_story = t->mem[i]->id;
+		}
+	}
+	t->title_stale = 0;
+}
+
 static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 {
 	struct thread *t = &c->th[slot];
+	if (t->title_stale)
+		title_scan(c, t);
 	/* Keywords settle quickly; refresh while small, then now and then. */
 	if (t->kw_stale || t->story_count <= 16 || (t->story_count & 15) == 0)
 		keywords(c, t);
@@ -816,7 +921,7 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 }
 
 /* Adds story s (vector in s->v) to thread slot. */
-static int thread_join(struct clusterer *c, uint32_t slot, struct story *s)
+static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int restoring)
 {
 	struct thread *t = &c->th[slot];
 	for (uint32_t i = 0; i < s->n; i++) {
@@ -837,6 +942,12 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s)
 	if (!t->story_count || s->time > t->last_updated)
 		t->last_updated = s->time;
 	t->story_count++;
+	if (restoring) {
+		t->title_stale = 1;
+		return 0;
+	}
+	if (t->title_stale)
+		title_scan(c, t);
 	/* Title: the member closest to the centroid; compare the newcomer with
 	 * the current title under the updated centroid. */
 	double sc = cos_centroid(c, t, s->v, s->n);
@@ -916,9 +1027,20 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		c->cur_stamp = 1;
 	}
 	c->ntouched = 0;
+	/* Candidates come from the story's heaviest terms; the light ones only
+	 * complete the scores of the shortlist. */
+	float wmin = 0;
+	if (c->nq > GEN_TERMS) {
+		float ws[256];
+		uint32_t n = c->nq < 256 ? c->nq : 256;
+		for (uint32_t i = 0; i < n; i++)
+			ws[i] = c->q[i].w;
+		qsort(ws, n, sizeof ws[0], cmp_float_desc);
+		wmin = ws[GEN_TERMS - 1];
+	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];
-		if (v->npost > POST_CAP) {
+		if (v->npost > POST_CAP || c->q[i].w < wmin) {
 			if (nd < 256)
 				deferred[nd++] = i;
 			continue;
@@ -934,23 +1056,73 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			c->acc[s] += qw * v->post[j].w;
 		}
 	}
-	/* Centroid cosine (with deferred common terms) and damping; keep the
-	 * top by that, then refine with the best member. */
-	int nc = 0;
-	struct cand pre[NCAND * 2];
-	int npre = 0;
+	/* Threads that share only very common terms with the story: look at
+	 * the newest few holding its rarest common term, so that a story made of
+	 * common words still finds its thread. */
+	if (c->ntouched == 0 && nd > 0) {
+		uint32_t best = deferred[0];
+		for (uint32_t i = 1; i < nd; i++)
+			if (c->vocab[c->q[deferred[i]].term].npost < c->vocab[c->q[best].term].npost)
+				best = deferred[i];
+		const struct vterm *v = &c->vocab[c->q[best].term];
+		for (uint32_t j = v->npost > POST_CAP ? v->npost - POST_CAP : 0; j < v->npost; j++) {
+			uint32_t s = v->post[j].slot;
+			c->stamp[s] = c->cur_stamp;
+			c->acc[s] = 0;
+			c->touched[c->ntouched++] = s;
+		}
+	}
+	/* Shortlist by the partial cosine (rare terms only), then complete it
+	 * with the common terms for the shortlist alone: probing every touched
+	 * thread for every common term is what would cost. */
+	struct cand heap[SHORTLIST];
+	int nh = 0;
 	for (uint32_t k = 0; k < c->ntouched; k++) {
 		uint32_t s = c->touched[k];
 		if (s == skip)
 			continue;
+		double part = c->acc[s] * c->invn[s];
+		struct cand cd = { s, part, part };
+		if (nh < SHORTLIST) {
+			/* sift up (min-heap on score) */
+			int j = nh++;
+			while (j > 0 && heap[(j - 1) / 2].score > cd.score) {
+				heap[j] = heap[(j - 1) / 2];
+				j = (j - 1) / 2;
+			}
+			heap[j] = cd;
+		} else if (part > heap[0].score) {
+			int j = 0;
+			for (;;) {
+				int l = 2 * j + 1, r = l + 1, m = j;
+				double ms = cd.score;
+				if (l < nh && heap[l].score < ms) {
+					m = l;
+					ms = heap[l].score;
+				}
+				if (r < nh && heap[r].score < ms)
+					m = r;
+				if (m == j)
+					break;
+				heap[j] = heap[m];
+				j = m;
+			}
+			heap[j] = cd;
+		}
+	}
+	int nc = 0;
+	struct cand pre[NPRE];
+	int npre = 0;
+	for (int k = 0; k < nh; k++) {
+		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
 		double d = c->acc[s];
 		for (uint32_t i = 0; i < nd; i++)
 			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
-		if (npre < NCAND * 2 || sc > pre[npre - 1].score) {
-			int j = npre < NCAND * 2 ? npre++ : NCAND * 2 - 1;
+		if (npre < NPRE || sc > pre[npre - 1].score) {
+			int j = npre < NPRE ? npre++ : NPRE - 1;
 			while (j > 0 && pre[j - 1].score < sc) {
 				pre[j] = pre[j - 1];
 				j--;
@@ -969,9 +1141,6 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			sc = (1 - c->p.entity_share) * sc + c->p.entity_share * e;
 		if (names_clash(t, c->q, c->nq))
 			sc *= c->p.clash_factor;
-		/* A big thread's centroid is smooth and matches its own event well,
-		 * so it must clear a higher bar than a fresh one. */
-		sc /= 1 + c->p.size_penalty * log2((double)t->story_count);
 		sc *= damp(c, t, time);
 		struct cand cd = { pre[i].slot, pre[i].cen, sc };
 		if (nc < NCAND || sc > cands[nc - 1].score) {
@@ -1054,6 +1223,7 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 		t->title_score = sa;
 	}
 	t->kw_stale = 1;
+	t->title_stale |= f->title_stale;
 	int64_t fid = f->id;
 	f->nmem = 0;
 	thread_drop(c, from, 0);
@@ -1134,6 +1304,7 @@ void cluster_free(struct clusterer *c)
 	imap_free(&c->threads);
 	imap_free(&c->merged);
 	free(c->acc);
+	free(c->invn);
 	free(c->stamp);
 	free(c->touched);
 	free(c->q);
@@ -1178,13 +1349,17 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		free(s);
 		return -1;
 	}
-	if (thread_join(c, slot, s) < 0)
+	if (thread_join(c, slot, s, 0) < 0)
 		return -1;
 	/* Merge: a candidate whose centroid now sits close to ours. */
 	for (int i = 0; i < nc && out->nmerged < CLUSTER_MAX_MERGES; i++) {
 		uint32_t o = cands[i].slot;
 		if (o == slot || !c->th[o].id)
 			continue;
+		/* A story that bridges two threads scores well with both; the
+		 * centroid comparison (the costly part) only for those. */
+		if (cands[i].score < c->p.merge_gate * bar(c, c->p.join_threshold, c->nq))
+			break;
 		const struct thread *x = &c->th[slot], *y = &c->th[o];
 		double len = x->terms_sum / (x->nmem ? x->nmem : 1);
 		double leny = y->terms_sum / (y->nmem ? y->nmem : 1);
@@ -1310,7 +1485,7 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 		free(s);
 		return -1;
 	}
-	return thread_join(c, slot, s);
+	return thread_join(c, slot, s, 1);
 }
 
 int64_t cluster_df_total(const struct clusterer *c)

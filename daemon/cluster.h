@@ -44,8 +44,8 @@ struct cluster_params {
 	                            scale by (terms/8)^this for longer ones */
 	double entity_share;     /* share of the names-only cosine in the score */
 	double clash_factor;     /* score factor when the main names differ */
-	double idf_power;        /* weight = log(1+tf) * idf^this * name boost */
-	double size_penalty;     /* bar x (1 + this * log2(thread stories)) */
+	double merge_gate;       /* merge check only for candidates scoring this x
+	                            the join bar */
 };
 
 void cluster_params_default(struct cluster_params *p);
