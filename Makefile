@@ -269,3 +269,11 @@ bench-parse: $(B)/parse_bench
 	$(B)/parse_bench $(BENCH_CORPUS)/feeds 5
 	$(B)/parse_bench $(BENCH_CORPUS)/feeds 5 --sax
 	@cd $(BENCH_CORPUS)/feeds && /usr/bin/time -f "xmllint --stream: %e s" sh -c 'ls | xargs xmllint --noout --stream' 
+
+# The poller against a private nginx on 127.0.0.1: tidingsd --once cold,
+# changed and all-304 on 1,000 and 10,000 generated feeds, newsboat beside
+# it at 1,000 (skips when ../shared/bench is absent).  Table and plot:
+# docs/benchmarks.md, docs/poller-vs-newsboat.png.
+.PHONY: bench-poll
+bench-poll: all
+	bench/poll_bench.sh

@@ -502,6 +502,16 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	}
 	so.ok = poll.ok;
 
+	/* The clustering state is read from the database on the first
+	 * response that has entries to ingest: a cycle of 304s (the common
+	 * --once run from cron) never pays for it. */
+	if (parsed && !d->in && ingest_new(d->st, &d->cfg, &d->in) < 0) {
+		log_err("%s: loading the clustering state, will retry in %d s: %s",
+		        f->url, DB_RETRY, store_errmsg(d->st));
+		d->c_errors++;
+		set_next(d, f, now + DB_RETRY);
+		goto out;
+	}
 	rc = store_begin(d->st);
 	if (rc == 0 && parsed)
 		rc = ingest_feed(d->in, f->id, f->url, parsed, now, &stats);
@@ -599,7 +609,7 @@ static void maybe_finish(struct daemon *d)
 {
 	if (fetcher_pending(d->fx) > 0)
 		return;
-	if (ingest_sync(d->in) < 0)
+	if (d->in && ingest_sync(d->in) < 0)
 		log_err("%s: saving clustering state: %s", d->cfg.database,
 		        store_errmsg(d->st));
 	cycle_summary(d);
@@ -749,10 +759,6 @@ int daemon_run(const struct daemon_args *a)
 	if (sync_list(&d, &d.cfg) != 0)
 		log_warning("continuing with the feeds already in the database");
 	rc = 2;
-	if (ingest_new(d.st, &d.cfg, &d.in) < 0) {
-		log_err("out of memory");
-		goto out;
-	}
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	fo = fetch_opts(&d.cfg);
 	if (fetcher_new(d.loop, &fo, on_done, &d, &d.fx) < 0) {
@@ -792,7 +798,7 @@ int daemon_run(const struct daemon_args *a)
 	}
 	ev_run(d.loop, 0);
 	rc = 0;
-	if (ingest_sync(d.in) < 0)
+	if (d.in && ingest_sync(d.in) < 0)
 		log_err("%s: saving clustering state: %s", d.cfg.database,
 		        store_errmsg(d.st));
 out:
