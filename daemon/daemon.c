@@ -58,6 +58,7 @@ struct daemon {
 	struct ev_loop *loop;
 	ev_signal sig_term, sig_int, sig_hup;
 	ev_timer wake, grace;
+	ev_timer prune;          /* retention */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
 	struct sched_heap due;
@@ -605,6 +606,45 @@ static void cycle_summary(struct daemon *d)
 	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
 }
 
+/* ---- retention ------------------------------------------------------ */
+
+#define PRUNE_BATCH 500          /* stories per transaction */
+#define PRUNE_BATCHES_PER_TICK 20
+
+/* Deletes up to PRUNE_BATCHES_PER_TICK batches; 1 when more remain. */
+static int prune_some(struct daemon *d)
+{
+	int64_t cut = now_s() - d->cfg.retention;
+	int deleted = 0, total = 0;
+
+	if (d->cfg.retention <= 0)
+		return 0;
+	for (int i = 0; i < PRUNE_BATCHES_PER_TICK; i++) {
+		if (store_prune(d->st, cut, PRUNE_BATCH, &deleted) < 0) {
+			log_err("retention: %s%s", store_errmsg(d->st),
+			        store_last_was_full(d->st) ? " (disk full)" : "");
+			return 0;
+		}
+		total += deleted;
+		if (deleted < PRUNE_BATCH)
+			break;
+	}
+	if (total)
+		log_info("retention: %d stories first seen over %lld days ago deleted",
+		         total, (long long)(d->cfg.retention / 86400));
+	return deleted == PRUNE_BATCH;
+}
+
+static void prune_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	/* More to do: come back in a moment, letting responses in between;
+	 * else look again in an hour. */
+	w->repeat = prune_some(d) ? 1. : 3600.;
+	ev_timer_again(loop, w);
+}
+
 static void maybe_finish(struct daemon *d)
 {
 	if (fetcher_pending(d->fx) > 0)
@@ -713,6 +753,7 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 	           w->signum == SIGINT ? "SIGINT" : "SIGTERM");
 	fetcher_drop_queued(d->fx);
 	ev_timer_stop(loop, &d->wake);
+	ev_timer_stop(loop, &d->prune);
 	if (fetcher_pending(d->fx) == 0) {
 		ev_break(loop, EVBREAK_ALL);
 		return;
@@ -780,6 +821,10 @@ int daemon_run(const struct daemon_args *a)
 	d.wake.data = &d;
 	ev_timer_init(&d.grace, grace_cb, SHUTDOWN_GRACE, 0.);
 	d.grace.data = &d;
+	ev_timer_init(&d.prune, prune_cb, 60., 0.);
+	d.prune.data = &d;
+	if (!a->once)
+		ev_timer_start(d.loop, &d.prune);
 	notify_start(d.loop, d.st, &d.nt);
 
 	if (a->once) {
@@ -801,6 +846,10 @@ int daemon_run(const struct daemon_args *a)
 	if (d.in && ingest_sync(d.in) < 0)
 		log_err("%s: saving clustering state: %s", d.cfg.database,
 		        store_errmsg(d.st));
+	/* A cron-driven --once install gets its retention here. */
+	if (a->once)
+		while (prune_some(&d))
+			;
 out:
 	progress_end();
 	notify_free(d.nt);

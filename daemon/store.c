@@ -63,7 +63,7 @@ static const char *const MIGRATIONS[] = {
 	"  simhash INTEGER, simhash_seq INTEGER,\n"
 	"  simhash_head INTEGER, simhash_tail INTEGER,\n"
 	"  content_hash INTEGER,\n"
-	"  duplicate_of INTEGER REFERENCES stories(id),\n"
+	"  duplicate_of INTEGER REFERENCES stories(id) ON DELETE SET NULL,\n"
 	"  thread_id INTEGER REFERENCES threads(id),\n"
 	"  seq INTEGER NOT NULL DEFAULT 0,\n"
 	"  UNIQUE (feed_id, ident)\n"
@@ -130,6 +130,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
+	S_PRUNE_STORIES, S_PRUNE_THREADS,
 	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	N_STMT
@@ -215,6 +216,20 @@ static const char *const SQL[N_STMT] = {
 		"SELECT 1 FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
 		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 LIMIT 1",
 	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
+	/* Oldest first, a bounded batch per transaction: readers and the
+	 * poller wait for no long delete.  story_feeds rows cascade, the
+	 * search index follows by trigger, copies of a pruned story lose
+	 * their duplicate_of (ON DELETE SET NULL). */
+	[S_PRUNE_STORIES] =
+		"DELETE FROM stories WHERE id IN (SELECT id FROM stories"
+		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2)",
+	/* Threads left without stories (all pruned, or merged away) once
+	 * they are older than the cut. */
+	[S_PRUNE_THREADS] =
+		"DELETE FROM threads WHERE last_updated < ?1 AND NOT EXISTS"
+		" (SELECT 1 FROM stories s WHERE s.thread_id = threads.id)"
+		" AND NOT EXISTS (SELECT 1 FROM threads t2 WHERE t2.merged_into = threads.id"
+		"  AND t2.last_updated >= ?1)",
 	[S_FTS_BATCH] =
 		"INSERT INTO stories_fts(rowid, title, summary)"
 		" SELECT id, title, summary FROM stories WHERE id >= ?1",
@@ -1280,4 +1295,32 @@ int store_recount_thread(struct store *st, int64_t thread_id)
 	sqlite3_bind_int64(s, 1, thread_id);
 	sqlite3_bind_int64(s, 2, next_seq(st));
 	return step_done(st, s);
+}
+
+int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
+{
+	sqlite3_stmt *s;
+
+	*deleted = 0;
+	if (store_begin(st) < 0)
+		return -1;
+	if (!(s = stmt(st, S_PRUNE_STORIES)))
+		goto fail;
+	sqlite3_bind_int64(s, 1, cut);
+	sqlite3_bind_int(s, 2, batch);
+	if (step_done(st, s) < 0)
+		goto fail;
+	*deleted = sqlite3_changes(st->db);
+	if (*deleted < batch) {
+		/* The last batch: now the threads that emptied. */
+		if (!(s = stmt(st, S_PRUNE_THREADS)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, cut);
+		if (step_done(st, s) < 0)
+			goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return -1;
 }

@@ -135,6 +135,12 @@ int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
                          const char *ident, int64_t first_seen, uint64_t hash);
 
 
+/* Retention: deletes up to `batch` stories first seen before `cut` (and
+ * what hangs off them), in one transaction; when fewer remained, also the
+ * threads left empty.  *deleted counts the stories; call again while it
+ * equals batch. */
+int store_prune(struct store *st, int64_t cut, int batch, int *deleted);
+
 /* ---- threads -------------------------------------------------------- */
 
 struct store_thread {
