@@ -3,6 +3,7 @@
 #include "daemon/cli.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -132,4 +133,50 @@ const char *cli_sgr(int on, enum cli_style style)
 	};
 
 	return on && (unsigned)style < sizeof sgr / sizeof sgr[0] ? sgr[style] : "";
+}
+
+void cli_out_init(struct cli_out *o)
+{
+	memset(o, 0, sizeof *o);
+	o->width = cli_width();
+	o->color = cli_use_color(1);
+	o->now = (int64_t)time(NULL);
+}
+
+int cli_number(const struct cli *cli, const char *cmd, const char *opt,
+               const char *val, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(val, &end, 10);
+
+	if (!*val || *end || v < 0) {
+		fprintf(stderr, "%s: %s: %s takes a number, not '%s'\n", cli->prog, cmd,
+		        opt, val);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
+             int (*list)(struct store *st, void *ctx), void *ctx)
+{
+	struct store *st;
+	int rc;
+
+	if (cli_open_db(cli, &st) < 0)
+		return 1;
+	if (o->json) {
+		json_init(&o->j, stdout, 1);
+		json_arr_begin(&o->j);
+	}
+	rc = list(st, ctx);
+	if (o->json) {
+		json_arr_end(&o->j);
+		json_end(&o->j);
+	}
+	if (rc < 0)
+		fprintf(stderr, "%s: %s: %s\n", cli->prog, cmd, store_errmsg(st));
+	store_close(st);
+	return rc < 0 ? 1 : 0;
 }

@@ -51,4 +51,28 @@ const char *cli_sgr(int on, enum cli_style style);
 /* Recognises --json and --help style flags shared by every listing. */
 int cli_flag(const char *arg, const char *name);
 
+#include "daemon/json.h"
+
+/* Where a command's rows go: one JSON document, or aligned columns. */
+struct cli_out {
+	struct json j;
+	int json;          /* --json */
+	int color;         /* colour allowed (a terminal, no NO_COLOR) */
+	int width;         /* columns for human output */
+	int64_t now;
+};
+
+void cli_out_init(struct cli_out *o);
+
+/* Parses the non-negative number `val` given to option `opt` of command
+ * `cmd`; on error says so on stderr and returns -1. */
+int cli_number(const struct cli *cli, const char *cmd, const char *opt,
+               const char *val, int64_t *out);
+
+/* The body of every listing: opens the database, runs list(st, ctx)
+ * inside a JSON array in --json mode, reports a database error on
+ * stderr.  Returns the exit status. */
+int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
+             int (*list)(struct store *st, void *ctx), void *ctx);
+
 #endif
