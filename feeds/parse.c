@@ -2815,7 +2815,9 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 				p->inimage = 0;
 		}
 	}
-	h = find_handler(name);
+	/* a prefix bound to a namespace we do not know never selects the
+	 * handler of a vocabulary that happens to use the same prefix */
+	h = uri && prefix && !ns_prefix_cached(p, uri) ? NULL : find_handler(name);
 	if (h && h->start) {
 		h->start(p, &a);
 	} else if (a.n == 0) {
@@ -2848,7 +2850,7 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 	t = (colon = strchr(tag, ':')) ? colon + 1 : tag;
 	if (!strcmp(t, "svg") && p->svg_ok)
 		p->svg_ok--;
-	h = find_handler(name);
+	h = uri && prefix && !ns_prefix_cached(p, uri) ? NULL : find_handler(name);
 	if (p->svg_ok)
 		pop_free(p, name);
 	else if (h && h->end)
