@@ -35,6 +35,7 @@ static void write_value(struct json *j, const struct fv *v)
 	case FV_INT: json_int(j, v->i); break;
 	case FV_BOOL: json_bool(j, (int)v->i); break;
 	case FV_MSEC: json_double(j, (double)v->i / 1000.0); break;
+	case FV_NUM: json_double(j, v->d); break;
 	case FV_TIME:
 		feed_date_civil(v->i, civ);
 		json_arr_begin(j);

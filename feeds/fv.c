@@ -89,6 +89,15 @@ struct fv *fv_int(int64_t i)
 	return v;
 }
 
+struct fv *fv_num(double d)
+{
+	struct fv *v = fv_new(FV_NUM);
+
+	if (v)
+		v->d = d;
+	return v;
+}
+
 struct fv *fv_time(int64_t t)
 {
 	struct fv *v = fv_new(FV_TIME);
@@ -275,6 +284,7 @@ struct fv *fv_copy(const struct fv *v)
 	if (!c)
 		return NULL;
 	c->i = v->i;
+	c->d = v->d;
 	if (v->s && !(c->s = strdup(v->s)))
 		goto fail;
 	for (size_t k = 0; k < v->n; k++) {

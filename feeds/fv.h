@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum fv_type { FV_NULL, FV_STR, FV_INT, FV_BOOL, FV_TIME, FV_MSEC, FV_DICT, FV_LIST };
+enum fv_type { FV_NULL, FV_STR, FV_INT, FV_BOOL, FV_TIME, FV_MSEC, FV_NUM, FV_DICT, FV_LIST };
 
 struct fv;
 
@@ -25,6 +25,7 @@ struct fv {
 	char *s;        /* FV_STR */
 	int64_t i;      /* FV_INT, FV_BOOL, FV_TIME (Unix seconds UTC),
 	                   FV_MSEC (a duration in milliseconds) */
+	double d;       /* FV_NUM */
 	struct fv_item *items; size_t n, cap; /* FV_DICT, FV_LIST */
 };
 
@@ -34,6 +35,7 @@ struct fv *fv_strn(const char *s, size_t n);
 struct fv *fv_str_own(char *s);             /* takes s */
 struct fv *fv_int(int64_t i);
 struct fv *fv_time(int64_t t);
+struct fv *fv_num(double d);
 void fv_free(struct fv *v);
 
 /* Dicts: fv_set replaces an existing key (freeing the old value) and takes

@@ -74,6 +74,7 @@ struct fp {
 	int infeed, inentry, insource, inimage, intextinput, inauthor;
 	int incontributor, inpublisher, incontent, has_content, guidislink;
 	int svg_ok, psc_chapters;
+	int ingeometry;         /* GML: 1 point, 2 line string, 3 ring */
 	int depth, title_depth;
 	const char *summary_key;
 	struct frame *st; size_t nst, capst;
@@ -2124,6 +2125,199 @@ static void s_psc_chapter(struct fp *p, struct attrs *a)
 	fv_push(fv_list(c, "chapters"), d);
 }
 
+
+/* ---- GeoRSS (simple and GML): entries[i]["where"] = {type, coordinates} */
+
+/* Parses "lat lon lat lon ..." (commas allowed) into a list of
+ * coordinate lists, swapped to (lon, lat) unless !swap; dims 2 or 3.
+ * Returns NULL on a malformed number or an incomplete tuple. */
+static struct fv *geo_coords(const char *s, int swap, int dims)
+{
+	struct fv *list = fv_new(FV_LIST);
+	double v[3];
+	int k = 0;
+
+	if (!list)
+		return NULL;
+	for (;;) {
+		char *end;
+
+		while (*s && (isspace((unsigned char)*s) || *s == ','))
+			s++;
+		if (!*s)
+			break;
+		v[k] = strtod(s, &end);
+		if (end == s || (*end && !isspace((unsigned char)*end) && *end != ',')) {
+			fv_free(list);
+			return NULL;
+		}
+		s = end;
+		if (++k == dims) {
+			struct fv *t = fv_new(FV_LIST);
+
+			fv_push(t, fv_num(swap ? v[1] : v[0]));
+			fv_push(t, fv_num(swap ? v[0] : v[1]));
+			if (dims == 3)
+				fv_push(t, fv_num(v[2]));
+			fv_push(list, t);
+			k = 0;
+		}
+	}
+	return list;
+}
+
+static void save_where(struct fp *p, const char *type, struct fv *coords)
+{
+	struct fv *w = fv_dict(context(p), "where");
+
+	fv_set_str(w, "type", type);
+	fv_set(w, "coordinates", coords);
+}
+
+static void s_georss_geom(struct fp *p, struct attrs *a)
+{
+	push(p, "geometry", 0);
+	fv_set(context(p), "where", fv_new(FV_DICT));
+}
+
+static void georss_end(struct fp *p, const char *kind)
+{
+	char *v = pop(p, "geometry", 1);
+	struct fv *c;
+
+	if (!v)
+		return;
+	c = geo_coords(v, 1, 2);
+	free(v);
+	if (!c)
+		return;
+	if (!strcmp(kind, "Point")) {
+		struct fv *first = c->n ? c->items[0].val : NULL;
+
+		if (first) {
+			c->items[0].val = NULL;
+			c->n = 0;
+			save_where(p, "Point", first);
+		}
+		fv_free(c);
+	} else if (!strcmp(kind, "Polygon")) {
+		struct fv *outer;
+
+		if (c->n < 4) {
+			fv_free(c);
+			return;
+		}
+		outer = fv_new(FV_LIST);
+		fv_push(outer, c);
+		save_where(p, "Polygon", outer);
+	} else {
+		save_where(p, kind, c);
+	}
+}
+
+static void e_georss_point(struct fp *p) { georss_end(p, "Point"); }
+static void e_georss_line(struct fp *p) { georss_end(p, "LineString"); }
+static void e_georss_polygon(struct fp *p) { georss_end(p, "Polygon"); }
+static void e_georss_box(struct fp *p) { georss_end(p, "Box"); }
+
+static void s_where(struct fp *p, struct attrs *a)
+{
+	push(p, "where", 0);
+	fv_set(context(p), "where", fv_new(FV_DICT));
+}
+
+static void e_where(struct fp *p) { pop_free(p, "where"); }
+
+static void gml_srs(struct fp *p, struct attrs *a)
+{
+	const char *name = attr_get(a, "srsname"), *dim = attr_get(a, "srsdimension");
+	struct fv *w = fv_dict(context(p), "where");
+	int64_t d = dim ? strtoll(dim, NULL, 10) : 2;
+
+	if (name)
+		fv_set_str(w, "srsName", name);
+	else
+		fv_set(w, "srsName", fv_new(FV_NULL));
+	fv_set(w, "srsDimension", fv_int(d == 3 ? 3 : d > 0 ? d : 2));
+}
+
+static void s_gml_point(struct fp *p, struct attrs *a) { gml_srs(p, a); p->ingeometry = 1; push(p, "geometry", 0); }
+static void s_gml_linestring(struct fp *p, struct attrs *a) { gml_srs(p, a); p->ingeometry = 2; push(p, "geometry", 0); }
+static void s_gml_polygon(struct fp *p, struct attrs *a) { gml_srs(p, a); push(p, "geometry", 0); }
+static void s_gml_exterior(struct fp *p, struct attrs *a) { push(p, "geometry", 0); }
+static void s_gml_linearring(struct fp *p, struct attrs *a) { p->ingeometry = 3; push(p, "geometry", 0); }
+static void s_gml_pos(struct fp *p, struct attrs *a) { push(p, "pos", 0); }
+
+static void e_gml_geom(struct fp *p)
+{
+	p->ingeometry = 0;
+	pop_free(p, "geometry");
+}
+
+/* latitude first (to be swapped) unless the CRS is a projected one */
+static void gml_axes(struct fp *p, int *swap, int *dims)
+{
+	struct fv *w = fv_get(context(p), "where");
+	const char *srs = fv_get_str(w, "srsName");
+	struct fv *d = fv_get(w, "srsDimension");
+
+	*swap = 1;
+	*dims = d && d->type == FV_INT && d->i == 3 ? 3 : 2;
+	if (srs && strstr(srs, "EPSG")) {
+		const char *c = strrchr(srs, ':');
+		long code = c ? strtol(c + 1, NULL, 10) : 0;
+
+		/* EPSG 4000-4999 (and 38xx/39xx) are geographic lat/lon */
+		*swap = (code >= 4000 && code < 5000) || (code >= 3819 && code <= 3906);
+	}
+}
+
+static void e_gml_pos(struct fp *p)
+{
+	char *v = pop(p, "pos", 1);
+	int swap, dims;
+	struct fv *c;
+
+	if (!v)
+		return;
+	gml_axes(p, &swap, &dims);
+	c = geo_coords(v, swap, dims);
+	free(v);
+	if (c && c->n) {
+		struct fv *first = c->items[0].val;
+
+		c->items[0].val = NULL;
+		c->n = 0;
+		save_where(p, "Point", first);
+	}
+	fv_free(c);
+}
+
+static void e_gml_poslist(struct fp *p)
+{
+	char *v = pop(p, "pos", 1);
+	int swap, dims;
+	struct fv *c;
+
+	if (!v)
+		return;
+	gml_axes(p, &swap, &dims);
+	c = geo_coords(v, swap, dims);
+	free(v);
+	if (!c)
+		return;
+	if (p->ingeometry == 2) {
+		save_where(p, "LineString", c);
+	} else if (p->ingeometry == 3) {
+		struct fv *outer = fv_new(FV_LIST);
+
+		fv_push(outer, c);
+		save_where(p, "Polygon", outer);
+	} else {
+		fv_free(c);
+	}
+}
+
 struct handler {
 	const char *name;
 	start_fn start;
@@ -2170,6 +2364,18 @@ static const struct handler handlers[] = {
 	{ "feedburner_browserfriendly", s_info, e_info },
 	{ "fullitem", s_content_encoded, e_content },
 	{ "generator", s_generator, e_generator },
+	{ "georss_box", s_georss_geom, e_georss_box },
+	{ "georss_line", s_georss_geom, e_georss_line },
+	{ "georss_point", s_georss_geom, e_georss_point },
+	{ "georss_polygon", s_georss_geom, e_georss_polygon },
+	{ "georss_where", s_where, e_where },
+	{ "gml_exterior", s_gml_exterior, e_gml_geom },
+	{ "gml_linearring", s_gml_linearring, e_gml_geom },
+	{ "gml_linestring", s_gml_linestring, e_gml_geom },
+	{ "gml_point", s_gml_point, e_gml_geom },
+	{ "gml_polygon", s_gml_polygon, e_gml_geom },
+	{ "gml_pos", s_gml_pos, e_gml_pos },
+	{ "gml_poslist", s_gml_pos, e_gml_poslist },
 	{ "guid", s_guid, e_guid },
 	{ "height", s_height, e_height },
 	{ "homepage", s_url, e_url },
@@ -2227,6 +2433,7 @@ static const struct handler handlers[] = {
 	{ "uri", s_url, e_url },
 	{ "url", s_url, e_url },
 	{ "webmaster", s_webmaster, e_webmaster },
+	{ "where", s_where, e_where },
 	{ "width", s_width, e_width },
 	{ "xhtml_body", s_body, e_content },
 };
@@ -2815,7 +3022,9 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 				p->inimage = 0;
 		}
 	}
-	h = find_handler(name);
+	/* a prefix bound to a namespace we do not know never selects the
+	 * handler of a vocabulary that happens to use the same prefix */
+	h = uri && prefix && !ns_prefix_cached(p, uri) ? NULL : find_handler(name);
 	if (h && h->start) {
 		h->start(p, &a);
 	} else if (a.n == 0) {
@@ -2848,7 +3057,7 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 	t = (colon = strchr(tag, ':')) ? colon + 1 : tag;
 	if (!strcmp(t, "svg") && p->svg_ok)
 		p->svg_ok--;
-	h = find_handler(name);
+	h = uri && prefix && !ns_prefix_cached(p, uri) ? NULL : find_handler(name);
 	if (p->svg_ok)
 		pop_free(p, name);
 	else if (h && h->end)
