@@ -37,7 +37,8 @@ struct cluster_params {
 	double time_decay;       /* time_decay, hours: score halves per this idle time; 0 = off */
 	int simhash_distance;    /* simhash_distance: not used here (dedup owns it) */
 	/* Internal knobs, not config keys (defaults are what was measured). */
-	double member_weight;    /* share of the best-member cosine in the score */
+	double member_weight;    /* how far the score moves from the centroid cosine
+	                            towards the mean cosine of the two nearest members */
 	int max_terms;           /* terms kept per story vector (highest weights) */
 	int max_members;         /* recent members kept per thread for member cosine */
 	double length_exponent;  /* thresholds are for ~8-term stories (headlines) and
