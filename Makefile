@@ -138,6 +138,11 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 .PRECIOUS: $(B)/obj/bench/%.o
-.PHONY: cluster-offline
+.PHONY: cluster-offline cluster-bench
 cluster-offline: $(B)/bench/cluster_offline
 	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
+
+# Clustering throughput (synthetic stream, ~50k stories in the window) and
+# start-up restore of 100k stories.
+cluster-bench: $(B)/bench/cluster_bench
+	$(B)/bench/cluster_bench 1000000 50000 100000
