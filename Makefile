@@ -201,7 +201,7 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 .PRECIOUS: $(B)/obj/bench/%.o
-.PHONY: cluster-offline
+.PHONY: cluster-offline cluster-bench
 cluster-offline: $(B)/bench/cluster_offline
 	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
 
@@ -277,3 +277,8 @@ bench-parse: $(B)/parse_bench
 .PHONY: bench-poll
 bench-poll: all
 	bench/poll_bench.sh
+
+# Clustering throughput (synthetic stream, ~50k stories in the window) and
+# start-up restore of 100k stories.
+cluster-bench: $(B)/bench/cluster_bench
+	$(B)/bench/cluster_bench 1000000 50000 100000

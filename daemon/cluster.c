@@ -144,7 +144,7 @@ void cluster_params_default(struct cluster_params *p)
 	p->entity_weight = 1.0;
 	p->time_decay = 24.0;
 	p->simhash_distance = 3;
-	p->member_weight = 0.25;
+	p->member_weight = 1.0;
 	p->max_terms = 48;
 	p->max_members = 32;
 	p->length_exponent = 0.3;
@@ -991,14 +991,19 @@ static double damp(const struct clusterer *c, const struct thread *t, int64_t ti
 static double member_cos(const struct clusterer *c, const struct thread *t,
 			 const struct tw *v, uint32_t n)
 {
-	double best = 0;
+	double top[2] = { 0, 0 };
 	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
 		double d = dot_sparse(v, n, t->mem[i]->v, t->mem[i]->n);
-		if (d > best)
-			best = d;
+		if (d > top[0]) {
+			top[1] = top[0];
+			top[0] = d;
+		} else if (d > top[1]) {
+			top[1] = d;
+		}
 	}
-	return best;
+	uint32_t k = t->nmem - from;
+	return k >= 2 ? (top[0] + top[1]) / 2 : top[0];
 }
 
 /* The bar scales with the length of what is compared: two long texts share
