@@ -42,20 +42,38 @@ struct fv *fv_new(enum fv_type t)
 	return v;
 }
 
+/* A string node and its text are one allocation: the text lives right
+ * after the node (v->s == (char *)(v + 1)). */
 struct fv *fv_strn(const char *s, size_t n)
 {
-	struct fv *v = fv_new(FV_STR);
+	struct fv *v = malloc(sizeof *v + n + 1);
 
 	if (!v)
 		return NULL;
-	v->s = malloc(n + 1);
-	if (!v->s) {
-		free(v);
-		return NULL;
-	}
+	memset(v, 0, sizeof *v);
+	v->type = FV_STR;
+	v->s = (char *)(v + 1);
 	memcpy(v->s, s, n);
 	v->s[n] = '\0';
 	return v;
+}
+
+static int embedded(const struct fv *v)
+{
+	return v->s == (const char *)(v + 1);
+}
+
+char *fv_take_str(struct fv *v)
+{
+	char *s;
+
+	if (!v || v->type != FV_STR || !v->s)
+		return NULL;
+	s = embedded(v) ? strdup(v->s) : v->s;
+	if (!embedded(v))
+		v->s = NULL;
+	v->type = FV_NULL;
+	return s;
 }
 
 struct fv *fv_str(const char *s)
@@ -117,7 +135,8 @@ void fv_free(struct fv *v)
 		fv_free(v->items[k].val);
 	}
 	free(v->items);
-	free(v->s);
+	if (!embedded(v))
+		free(v->s);
 	free(v);
 }
 
@@ -171,7 +190,7 @@ const char *fv_get_str(const struct fv *d, const char *key)
 static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv *val)
 {
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
+		size_t cap = c->cap ? c->cap * 2 : c->type == FV_DICT ? 16 : 4;
 		struct fv_item *it = realloc(c->items, cap * sizeof *it);
 
 		if (!it)
@@ -285,8 +304,10 @@ struct fv *fv_copy(const struct fv *v)
 		return NULL;
 	c->i = v->i;
 	c->d = v->d;
-	if (v->s && !(c->s = strdup(v->s)))
-		goto fail;
+	if (v->type == FV_STR) {
+		fv_free(c);
+		return fv_str(v->s);
+	}
 	for (size_t k = 0; k < v->n; k++) {
 		char *key = NULL;
 		struct fv *val = fv_copy(v->items[k].val);

@@ -53,4 +53,8 @@ struct fv *fv_push(struct fv *l, struct fv *val);
 struct fv *fv_last(const struct fv *l);     /* or NULL */
 struct fv *fv_copy(const struct fv *v);
 
+/* Moves the text out of a string node (which becomes FV_NULL); the
+ * caller owns the result.  NULL when v is not a string. */
+char *fv_take_str(struct fv *v);
+
 #endif

@@ -704,14 +704,16 @@ static char *pop(struct fp *p, const char *element, int strip)
 	    f.first_is_div)
 		out = strip_div(out);
 	if (strip) {
-		char *s = strip_dup(out);
+		/* trim in place */
+		size_t a = 0, b = strlen(out);
 
-		free(out);
-		out = s;
-		if (!out) {
-			p->oom = 1;
-			return NULL;
-		}
+		while (a < b && isspace((unsigned char)out[a]))
+			a++;
+		while (b > a && isspace((unsigned char)out[b - 1]))
+			b--;
+		if (a)
+			memmove(out, out + a, b - a);
+		out[b - a] = '\0';
 	}
 	if (!f.expecting)
 		return out;
