@@ -45,8 +45,15 @@ struct frame {
 };
 
 /* xml:base and xml:lang in scope, per open XML element */
+/* A reference-counted string: the xml:base and xml:lang in scope are
+ * shared by every element that does not change them. */
+struct rstr {
+	unsigned refs;
+	char s[];
+};
+
 struct level {
-	char *base, *lang;  /* owned copies */
+	struct rstr *base, *lang;  /* one reference each */
 };
 
 struct cparams {
@@ -79,7 +86,7 @@ struct fp {
 	const char *summary_key;
 	struct frame *st; size_t nst, capst;
 	struct level *lv; size_t nlv, caplv;
-	char *baseuri, *lang;   /* owned */
+	struct rstr *base, *lang_r; /* xml:base / xml:lang in scope (shared) */
 	char *doc_base;         /* owned: the document URI */
 	int netscape;           /* DOCTYPE names Netscape's RSS 0.91 */
 	const char *encoding;   /* what the document was read as */
@@ -266,6 +273,52 @@ static char *strip_dup(const char *s)
 		e--;
 	return strndup(s, (size_t)(e - s));
 }
+
+static struct rstr *rs_new(struct fp *p, const char *s)
+{
+	size_t n;
+	struct rstr *r;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	r = malloc(sizeof *r + n + 1);
+	if (!r) {
+		p->oom = 1;
+		return NULL;
+	}
+	r->refs = 1;
+	memcpy(r->s, s, n + 1);
+	return r;
+}
+
+static struct rstr *rs_ref(struct rstr *r)
+{
+	if (r)
+		r->refs++;
+	return r;
+}
+
+static void rs_unref(struct rstr *r)
+{
+	if (r && !--r->refs)
+		free(r);
+}
+
+/* replaces *slot by r (taking r's reference) */
+static void rs_set(struct rstr **slot, struct rstr *r)
+{
+	rs_unref(*slot);
+	*slot = r;
+}
+
+static const char *rs_str(const struct rstr *r)
+{
+	return r ? r->s : NULL;
+}
+
+#define BASE(p) rs_str((p)->base)
+#define LANG(p) rs_str((p)->lang_r)
 
 /* ------------------------------------------------------------ context */
 
@@ -732,7 +785,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 	}
 	if (in_set(can_be_relative_uri, element) && *out &&
 	    (strcmp(element, "id") != 0 || p->guidislink)) {
-		char *r = uri_join(p->baseuri ? p->baseuri : "", out);
+		char *r = uri_join(BASE(p) ? BASE(p) : "", out);
 
 		if (r) {
 			free(out);
@@ -754,7 +807,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 
 		free(t);
 		if (htmlish && in_set(can_contain_markup, element)) {
-			char *s = html_sanitize(out, strlen(out), p->baseuri,
+			char *s = html_sanitize(out, strlen(out), BASE(p),
 			                        str_eq(cp_type(p, ""), "application/xhtml+xml"));
 
 			if (s) {
@@ -867,13 +920,13 @@ static void push_content(struct fp *p, const char *tag, const struct attrs *a,
 	cp_clear(&p->cp);
 	p->cp.active = 1;
 	p->cp.type = map_content_type(p, t ? t : dflt);
-	if (p->lang) {
-		p->cp.language = xstrdup(p, p->lang);
+	if (LANG(p)) {
+		p->cp.language = xstrdup(p, LANG(p));
 		for (char *c = p->cp.language; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
 	}
-	p->cp.base = xstrdup(p, p->baseuri ? p->baseuri : "");
+	p->cp.base = xstrdup(p, BASE(p) ? BASE(p) : "");
 	p->cp.base64 = is_base64(p, a);
 	push(p, tag, expecting);
 }
@@ -1363,12 +1416,9 @@ static void s_language(struct fp *p, struct attrs *a) { push(p, "language", 1); 
 
 static void e_language(struct fp *p)
 {
-	char *v = pop(p, "language", 1);
-
-	if (v) {
-		free(p->lang);
-		p->lang = v;
-	}
+	/* feedparser sets the language in scope here, and the end of this
+	 * very element restores the parent's: no lasting effect */
+	free(pop(p, "language", 1));
 }
 
 static void s_webmaster(struct fp *p, struct attrs *a) { push(p, "publisher", 1); }
@@ -1613,7 +1663,7 @@ static void s_link(struct fp *p, struct attrs *a)
 		attr_set(p, a, "type", str_eq(attr_get(a, "rel"), "self") ? "application/atom+xml" : "text/html");
 	enforce_href(p, a);
 	if ((href = attr_get(a, "href"))) {
-		char *r = uri_join(p->baseuri ? p->baseuri : "", href);
+		char *r = uri_join(BASE(p) ? BASE(p) : "", href);
 
 		if (r) {
 			attr_set(p, a, "href", r);
@@ -1716,7 +1766,7 @@ static void s_generator(struct fp *p, struct attrs *a)
 	if (a->n) {
 		enforce_href(p, a);
 		if ((h = attr_get(a, "href"))) {
-			char *r = uri_join(p->baseuri ? p->baseuri : "", h);
+			char *r = uri_join(BASE(p) ? BASE(p) : "", h);
 
 			if (r) {
 				attr_set(p, a, "href", r);
@@ -1875,7 +1925,7 @@ static void e_newlocation(struct fp *p)
 		return;
 	if (context(p) == p->feed) {
 		s = strip_dup(v);
-		u = s ? uri_safe_join(p->baseuri, s) : NULL;
+		u = s ? uri_safe_join(BASE(p), s) : NULL;
 		if (u)
 			fv_set(p->feed, "newlocation", fv_str_own(u));
 		free(s);
@@ -2871,8 +2921,8 @@ static void add_level(struct fp *p)
 		p->caplv = cap;
 	}
 	l = &p->lv[p->nlv++];
-	l->base = xstrdup(p, p->baseuri);
-	l->lang = xstrdup(p, p->lang);
+	l->base = rs_ref(p->base);
+	l->lang = rs_ref(p->lang_r);
 }
 
 static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -2944,32 +2994,25 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	if (xb) {
 		char *nb;
 
-		if (p->baseuri && *p->baseuri) {
-			nb = uri_safe_join(p->baseuri, xb);
-			if (nb && !*nb) {
-				free(nb);
-				nb = NULL;
-			} else if (nb) {
-				free(p->baseuri);
-				p->baseuri = nb;
-			}
+		if (BASE(p) && *BASE(p)) {
+			nb = uri_safe_join(BASE(p), xb);
+			if (nb && *nb)
+				rs_set(&p->base, rs_new(p, nb));
 		} else {
-			nb = uri_join(p->baseuri, xb);
-			if (nb) {
-				free(p->baseuri);
-				p->baseuri = nb;
-			}
+			nb = uri_join(BASE(p), xb);
+			if (nb)
+				rs_set(&p->base, rs_new(p, nb));
 		}
+		free(nb);
 	}
 	xl = attr_get(&a, "xml:lang");
 	if (!xl)
 		xl = attr_get(&a, "lang");
 	if (xl) {
-		free(p->lang);
-		p->lang = *xl ? xstrdup(p, xl) : NULL;
+		rs_set(&p->lang_r, *xl ? rs_new(p, xl) : NULL);
 	}
-	if (p->lang && (!strcmp(tag, "feed") || !strcmp(tag, "rss"))) {
-		char *l = xstrdup(p, p->lang);
+	if (LANG(p) && (!strcmp(tag, "feed") || !strcmp(tag, "rss"))) {
+		char *l = xstrdup(p, LANG(p));
 
 		for (char *c = l; c && *c; c++)
 			if (*c == '_')
@@ -3084,16 +3127,15 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 levels:
 	if (p->nlv) {
 		l = &p->lv[--p->nlv];
-		free(l->base);
-		free(l->lang);
+		rs_unref(l->base);
+		rs_unref(l->lang);
 		if (p->nlv) {
 			l = &p->lv[p->nlv - 1];
-			if (l->base && *l->base) {
-				free(p->baseuri);
-				p->baseuri = xstrdup(p, l->base);
-			}
-			free(p->lang);
-			p->lang = xstrdup(p, l->lang);
+			/* feedparser keeps the current base when the parent's is
+			 * empty */
+			if (l->base && *l->base->s)
+				rs_set(&p->base, rs_ref(l->base));
+			rs_set(&p->lang_r, rs_ref(l->lang));
 		}
 	}
 	p->depth--;
@@ -3117,7 +3159,16 @@ static void on_error(void *ud, xmlErrorPtr e)
 	if ((e->code == XML_ERR_UNDECLARED_ENTITY || e->code == XML_WAR_UNDECLARED_ENTITY) &&
 	    e->message && strstr(e->message, "PEReference"))
 		goto keep_going;
-	set_bozo(p, "SAXParseException: %s (line %d)", e->message ? e->message : "error", e->line);
+	{
+		char msg[256];
+		size_t n;
+
+		snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+		n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		set_bozo(p, "SAXParseException: %s (line %d)", msg, e->line);
+	}
 keep_going:
 	/* libxml2 stops resolving entity references once a document is
 	 * known to be malformed; we keep recovering like feedparser's
@@ -3271,8 +3322,8 @@ static void fp_free(struct fp *p)
 	}
 	free(p->st);
 	for (size_t i = 0; i < p->nlv; i++) {
-		free(p->lv[i].base);
-		free(p->lv[i].lang);
+		rs_unref(p->lv[i].base);
+		rs_unref(p->lv[i].lang);
 	}
 	free(p->lv);
 	for (size_t i = 0; i < p->ndecls; i++) {
@@ -3284,9 +3335,9 @@ static void fp_free(struct fp *p)
 	pd_clear(p);
 	free(p->pd);
 	cp_clear(&p->cp);
-	free(p->baseuri);
+	rs_unref(p->base);
 	free(p->doc_base);
-	free(p->lang);
+	rs_unref(p->lang_r);
 	free(p->bozo_reason);
 	sbuf_free(&p->tmp_text);
 	fv_free(p->source);
@@ -3315,11 +3366,11 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	if (!p.feed || !p.entries || !p.namespaces || !p.source)
 		goto fail;
 	if (o->base) {
-		p.baseuri = xstrdup(&p, o->base);
+		p.base = rs_new(&p, o->base);
 		p.doc_base = xstrdup(&p, o->base);
 	}
 	if (o->lang) {
-		p.lang = xstrdup(&p, o->lang);
+		p.lang_r = rs_new(&p, o->lang);
 		char *l = xstrdup(&p, o->lang);
 
 		for (char *c = l; c && *c; c++)
