@@ -24,6 +24,7 @@ struct hattr {
 };
 
 struct htok {
+	int want_attrs;     /* 0: start() gets no attributes (cheaper) */
 	void (*start)(void *ud, const char *tag, struct hattr *a, size_t n, int empty_close);
 	void (*end)(void *ud, const char *tag);
 	void (*data)(void *ud, const char *s, size_t n);
@@ -147,6 +148,8 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 				}
 			}
 		}
+		if (!cb->want_attrs)
+			continue;
 		if (na == cap) {
 			size_t nc = cap ? cap * 2 : 8;
 			struct hattr *t = realloc(a, nc * sizeof *t);
@@ -879,6 +882,13 @@ struct san {
 static void put_attr_value(struct sbuf *b, const char *v)
 {
 	for (const char *p = v; *p; p++) {
+		size_t run = strcspn(p, "<>\"&");
+
+		if (run) {
+			sbuf_add(b, p, run);
+			p += run - 1;
+			continue;
+		}
 		switch (*p) {
 		case '>': sbuf_adds(b, "&gt;"); break;
 		case '<': sbuf_adds(b, "&lt;"); break;
@@ -972,7 +982,9 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		}
 	}
 	/* collapse duplicates (last wins), sort by name */
-	at = calloc(n + nextra + 1, sizeof *at);
+	struct hattr at_stack[16];
+
+	at = n + nextra <= 16 ? at_stack : calloc(n + nextra + 1, sizeof *at);
 	if (!at)
 		return;
 	for (size_t i = 0; i < n + nextra; i++) {
@@ -1051,7 +1063,8 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		sbuf_addc(&s->out, '"');
 		free(val);
 	}
-	free(at);
+	if (at != at_stack)
+		free(at);
 	if (tf & T_VOID) {
 		sbuf_adds(&s->out, " />");
 		return;
@@ -1164,7 +1177,7 @@ static void san_comment(void *ud, const char *t, size_t n)
 static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize, int xhtml)
 {
 	static const struct htok cb = {
-		san_start, san_end, san_data, san_charref, san_entityref, san_comment,
+		1, san_start, san_end, san_data, san_charref, san_entityref, san_comment,
 	};
 	struct san s;
 	char *r;
@@ -1225,16 +1238,6 @@ struct txt {
 	int pending_nl;  /* a line break is due */
 };
 
-static void txt_word_break(struct txt *t)
-{
-	if (t->pending_nl && t->out.len) {
-		sbuf_addc(&t->out, '\n');
-	} else if (t->pending_sp && t->out.len) {
-		sbuf_addc(&t->out, ' ');
-	}
-	t->pending_nl = t->pending_sp = 0;
-}
-
 /* 1 for the ASCII blanks, 2 for 0xc2 (maybe U+00A0) */
 static const unsigned char blank_class[256] = {
 	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, [0xc2] = 2,
@@ -1254,22 +1257,30 @@ static inline int blank_at(const char *s, size_t i, size_t n)
 
 static void txt_add(struct txt *t, const char *s, size_t n)
 {
+	char *w;
 	size_t i = 0;
 
+	/* room for the text and one separator, then a tight loop */
+	if (sbuf_reserve(&t->out, n + 1) < 0)
+		return;
+	w = t->out.s + t->out.len;
 	while (i < n) {
-		size_t st, b;
+		unsigned char k = blank_class[(unsigned char)s[i]];
 
-		if ((b = blank_at(s, i, n))) {
+		if (k == 1 || (k == 2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)) {
 			t->pending_sp = 1;
-			i += b;
+			i += k;
 			continue;
 		}
-		st = i;
-		while (i < n && !blank_at(s, i, n))
-			i++;
-		txt_word_break(t);
-		sbuf_add(&t->out, s + st, i - st);
+		if (t->pending_nl || t->pending_sp) {
+			if (w > t->out.s)
+				*w++ = t->pending_nl ? '\n' : ' ';
+			t->pending_nl = t->pending_sp = 0;
+		}
+		*w++ = s[i++];
 	}
+	*w = '\0';
+	t->out.len = (size_t)(w - t->out.s);
 }
 
 static void txt_start(void *ud, const char *tag, struct hattr *a, size_t n, int e)
@@ -1355,7 +1366,7 @@ static void txt_entityref(void *ud, const char *name, size_t n)
 char *html_to_text(const char *html, size_t n)
 {
 	static const struct htok cb = {
-		txt_start, txt_end, txt_data, txt_charref, txt_entityref, NULL,
+		0, txt_start, txt_end, txt_data, txt_charref, txt_entityref, NULL,
 	};
 	struct txt t;
 

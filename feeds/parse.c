@@ -643,36 +643,33 @@ static char *fix_c1(struct fp *p, char *s)
 		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
 		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 	};
-	const unsigned char *u = (const unsigned char *)s;
-	int high = 0, latin1 = 1, c1 = 0;
+	const unsigned char *u = (const unsigned char *)s, *end, *q;
+	int latin1 = 1, c1 = 0, dbl = 0;
 	struct sbuf b;
-	size_t start = 0;
+	size_t n = strlen(s);
 
-	/* most text is ASCII: skip it eight bytes at a time */
-	{
-		size_t n = strlen(s);
-
-		while (start + 8 <= n) {
-			uint64_t w;
-
-			memcpy(&w, u + start, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			start += 8;
-		}
-	}
-	for (size_t i = start; u[i]; i++) {
-		if (u[i] < 0x80 || (u[i] & 0xc0) == 0x80)
-			continue;
-		high = 1;
-		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0)
-			c1 = 1;
-		if (u[i] != 0xc2 && u[i] != 0xc3)
-			latin1 = 0;
-	}
-	if (!high || (!c1 && !latin1))
+	/* both patterns need a 0xc2 byte: most text has none */
+	end = u + n;
+	q = memchr(u, 0xc2, n);
+	if (!q)
 		return s;
-	if (latin1 && str_eq(p->encoding, "utf-8")) {
+	for (; q; q = q + 1 < end ? memchr(q + 1, 0xc2, (size_t)(end - q - 1)) : NULL) {
+		if (q + 1 < end && q[1] >= 0x80 && q[1] < 0xa0)
+			c1 = 1;
+		/* "\u00c2".."\u00f4" then a continuation: a UTF-8 lead byte
+		 * that was read as ISO-8859-1 */
+		if (q >= u + 2 && q[-2] == 0xc3 && q[-1] >= 0x82 && q[-1] <= 0xb4 &&
+		    q + 1 < end && q[1] >= 0x80 && q[1] <= 0xbf)
+			dbl = 1;
+	}
+	if (dbl) {
+		for (const unsigned char *r = u; r < end && latin1; r++)
+			if (*r >= 0x80 && (*r & 0xc0) != 0x80 && *r != 0xc2 && *r != 0xc3)
+				latin1 = 0;
+	}
+	if (!c1 && !(dbl && latin1))
+		return s;
+	if (dbl && latin1 && str_eq(p->encoding, "utf-8")) {
 		/* the code points as bytes: valid UTF-8? */
 		struct sbuf raw;
 
@@ -3359,6 +3356,11 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	p.res = fv_new(FV_DICT);
 	if (!p.res)
 		goto fail;
+	/* the whole tree lives in one arena owned by its root */
+	p.res->owns = fv_arena_new();
+	if (!p.res->owns)
+		goto fail;
+	fv_arena_use(p.res->owns);
 	p.feed = fv_set(p.res, "feed", fv_new(FV_DICT));
 	p.entries = fv_set(p.res, "entries", fv_new(FV_LIST));
 	p.namespaces = fv_set(p.res, "namespaces", fv_new(FV_DICT));
@@ -3432,7 +3434,8 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	rc = 0;
 fail:
 	free(fixed_buf);
+	fp_free(&p);    /* before the tree: p.source lives in its arena */
+	fv_arena_use(NULL);
 	fv_free(p.res);
-	fp_free(&p);
 	return rc;
 }
