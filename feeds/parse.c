@@ -3051,18 +3051,18 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	cat3(name, sizeof name, tag, NULL, NULL);
 	if ((colon = strchr(name, ':')))
 		*(char *)colon = '_';
-	if (!colon || !strncmp(name, "", 0)) {
-		/* feedparser's textinput/image tracking for unprefixed tags */
+	if (!colon) {
+		/* feedparser's textinput/image tracking: an unprefixed element
+		 * that cannot belong to them ends them (for broken feeds that
+		 * never close <image> or <textinput>) */
 		static const char *const ti_ok[] = { "title", "link", "description", "name", NULL };
 		static const char *const im_ok[] = { "title", "link", "description", "url", "href",
 		                                     "width", "height", NULL };
 
-		if (!colon) {
-			if (!in_set(ti_ok, tag))
-				p->intextinput = 0;
-			if (!in_set(im_ok, tag))
-				p->inimage = 0;
-		}
+		if (!in_set(ti_ok, tag))
+			p->intextinput = 0;
+		if (!in_set(im_ok, tag))
+			p->inimage = 0;
 	}
 	/* a prefix bound to a namespace we do not know never selects the
 	 * handler of a vocabulary that happens to use the same prefix */
