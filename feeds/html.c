@@ -25,6 +25,7 @@ struct hattr {
 
 struct htok {
 	int want_attrs;     /* 0: start() gets no attributes (cheaper) */
+	const char *lt;     /* how data() gets a '<' that starts no tag */
 	void (*start)(void *ud, const char *tag, struct hattr *a, size_t n, int empty_close);
 	void (*end)(void *ud, const char *tag);
 	void (*data)(void *ud, const char *s, size_t n);
@@ -85,7 +86,7 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 	char tag[64];
 	size_t k = i + 1, tn = 0, na = 0, cap = 0;
 	struct hattr *a = NULL;
-	int empty_close = 0;
+	int empty_close = 0, terminated = 1;
 
 	while (k < n && is_tag_char((unsigned char)s[k])) {
 		if (tn < sizeof tag - 1)
@@ -99,8 +100,10 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 
 		while (k < n && isspace((unsigned char)s[k]))
 			k++;
-		if (k >= n)
+		if (k >= n) {
+			terminated = 0;
 			break;
+		}
 		if (s[k] == '>') {
 			k++;
 			break;
@@ -168,6 +171,12 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 		a[na].value = has_val ? attr_decode(s + vs, ve - vs) : strdup(a[na].name);
 		na++;
 	}
+	/* a tag cut off by the end of the text is text (escaped: it must not
+	 * merge with whatever markup is put after it) */
+	if (!terminated || k > n) {
+		free_attrs(a, na);
+		return 0;
+	}
 	if (cb->start)
 		cb->start(ud, tag, a, na, empty_close && na == 0);
 	free_attrs(a, na);
@@ -212,8 +221,15 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				for (size_t k = i + 1; k < n && t < sizeof last - 1 && is_tag_char((unsigned char)s[k]); k++)
 					last[t++] = (char)tolower((unsigned char)s[k]);
 				last[t] = '\0';
-				i = parse_starttag(s, n, i, cb, ud);
-				run = i;
+				size_t end = parse_starttag(s, n, i, cb, ud);
+
+				if (!end) {
+					if (cb->data)
+						cb->data(ud, cb->lt, strlen(cb->lt));
+					i = run = i + 1;
+					continue;
+				}
+				i = run = end;
 				continue;
 			}
 			if (d == '/' && i + 2 < n && is_name_start((unsigned char)s[i + 2])) {
@@ -229,7 +245,14 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				tag[tn] = '\0';
 				while (k < n && s[k] != '>' && s[k] != '<')
 					k++;
-				if (k < n && s[k] == '>')
+				if (k >= n) {
+					/* cut off by the end of the text */
+					if (cb->data)
+						cb->data(ud, cb->lt, strlen(cb->lt));
+					i = run = i + 1;
+					continue;
+				}
+				if (s[k] == '>')
 					k++;
 				if (cb->end)
 					cb->end(ud, tag);
@@ -1177,7 +1200,7 @@ static void san_comment(void *ud, const char *t, size_t n)
 static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize, int xhtml)
 {
 	static const struct htok cb = {
-		1, san_start, san_end, san_data, san_charref, san_entityref, san_comment,
+		1, "&lt;", san_start, san_end, san_data, san_charref, san_entityref, san_comment,
 	};
 	struct san s;
 	char *r;
@@ -1366,7 +1389,7 @@ static void txt_entityref(void *ud, const char *name, size_t n)
 char *html_to_text(const char *html, size_t n)
 {
 	static const struct htok cb = {
-		0, txt_start, txt_end, txt_data, txt_charref, txt_entityref, NULL,
+		0, "<", txt_start, txt_end, txt_data, txt_charref, txt_entityref, NULL,
 	};
 	struct txt t;
 
