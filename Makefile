@@ -59,7 +59,7 @@ LIB_OBJ_SAN := $(LIB_SRC:%.c=$(B)/san/%.o)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 
-.PHONY: all deps bench-deps run test unit unit-san integration conformance bench-parse \
+.PHONY: all deps bench-deps run test unit unit-san integration conformance \
         fuzz fuzz-smoke service-check bench install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -252,7 +252,7 @@ $(B)/fuzz_feed: tests/fuzz/fuzz_feed.c $(FEEDS_SRC) $(wildcard feeds/*.h)
 # The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds.
 fuzz: $(B)/fuzz_feed
 	@mkdir -p $(B)/fuzz-corpus
-	cp -n tests/data/feeds/* $(B)/fuzz-corpus/ 2>/dev/null || true
+	cp -n $(shell find tests/data/feeds -type f) $(B)/fuzz-corpus/ 2>/dev/null || true
 	$(B)/fuzz_feed -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-corpus
 
@@ -260,6 +260,7 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
+.PHONY: bench-parse
 BENCH_CORPUS ?= /tmp/parser-corpus
 $(B)/parse_bench: bench/parse_bench.c $(B)/libtidings.a
 	$(CC) $(CPPFLAGS_ALL) $(WARN) $(CFLAGS) -o $@ $< $(B)/libtidings.a $(LDLIBS_ALL)
@@ -268,7 +269,8 @@ bench-parse: $(B)/parse_bench
 	@[ -d $(BENCH_CORPUS)/feeds ] || python3 $(SHARED_DIR)/bench/gen_feeds.py -n 300 -o $(BENCH_CORPUS) >/dev/null
 	$(B)/parse_bench $(BENCH_CORPUS)/feeds 5
 	$(B)/parse_bench $(BENCH_CORPUS)/feeds 5 --sax
-	@cd $(BENCH_CORPUS)/feeds && /usr/bin/time -f "xmllint --stream: %e s" sh -c 'ls | xargs xmllint --noout --stream' 
+	@cd $(BENCH_CORPUS)/feeds && /usr/bin/time -f "xmllint --stream: %e s wall, %U s CPU" \
+	  sh -c 'ls | xargs xmllint --noout --stream' 
 
 # The poller against a private nginx on 127.0.0.1: tidingsd --once cold,
 # changed and all-304 on 1,000 and 10,000 generated feeds, newsboat beside

@@ -78,15 +78,7 @@ static const char *gs(const struct fv *d, const char *k)
  * saves a copy per field on the daemon's path. */
 static char *take(const struct fv *d, const char *k)
 {
-	struct fv *v = fv_get(d, k);
-	char *s;
-
-	if (!v || v->type != FV_STR)
-		return NULL;
-	s = v->s;
-	v->s = NULL;
-	v->type = FV_NULL;
-	return s;
+	return fv_take_str(fv_get(d, k));
 }
 
 static void fill_text(struct feed_text *t, const struct fv *d, const char *key)

@@ -5,6 +5,7 @@
 #include "feeds/strtab.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,29 +34,118 @@ static void intern_init(void)
 		strtab_add(&interned, common_keys[i], common_keys[i], 0);
 }
 
+/* ------------------------------------------------------------ arenas */
+
+struct block {
+	struct block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+struct fv_arena {
+	struct block *head;
+};
+
+/* The arena in use on this thread, set only for the duration of a
+ * parse: it keeps fv_* calls free of an allocator argument. */
+static __thread struct fv_arena *cur;
+
+struct fv_arena *fv_arena_new(void)
+{
+	return calloc(1, sizeof(struct fv_arena));
+}
+
+void fv_arena_use(struct fv_arena *a)
+{
+	cur = a;
+}
+
+void fv_arena_free(struct fv_arena *a)
+{
+	struct block *b, *n;
+
+	if (!a)
+		return;
+	for (b = a->head; b; b = n) {
+		n = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+static void *arena_alloc(size_t size)
+{
+	struct block *b = cur->head;
+	size_t align = sizeof(max_align_t);
+
+	size = (size + align - 1) / align * align;
+	if (!b || b->used + size > b->cap) {
+		size_t cap = size > 60000 ? size : 60000;
+
+		b = malloc(sizeof *b + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+		b->used = 0;
+		b->next = cur->head;
+		cur->head = b;
+	}
+	b->used += size;
+	return (char *)b->data + b->used - size;
+}
+
+/* a node (plus `extra` bytes after it) from the arena or the heap */
+static struct fv *node_alloc(size_t extra)
+{
+	struct fv *v = cur ? arena_alloc(sizeof *v + extra) : malloc(sizeof *v + extra);
+
+	if (v) {
+		memset(v, 0, sizeof *v);
+		v->in_arena = cur != NULL;
+	}
+	return v;
+}
+
 struct fv *fv_new(enum fv_type t)
 {
-	struct fv *v = calloc(1, sizeof *v);
+	struct fv *v = node_alloc(0);
 
 	if (v)
 		v->type = t;
 	return v;
 }
 
+/* A string node and its text are one allocation: the text lives right
+ * after the node (v->s == (char *)(v + 1)). */
 struct fv *fv_strn(const char *s, size_t n)
 {
-	struct fv *v = fv_new(FV_STR);
+	struct fv *v = node_alloc(n + 1);
 
 	if (!v)
 		return NULL;
-	v->s = malloc(n + 1);
-	if (!v->s) {
-		free(v);
-		return NULL;
-	}
+	v->type = FV_STR;
+	v->s = (char *)(v + 1);
 	memcpy(v->s, s, n);
 	v->s[n] = '\0';
 	return v;
+}
+
+static int embedded(const struct fv *v)
+{
+	return v->s == (const char *)(v + 1);
+}
+
+char *fv_take_str(struct fv *v)
+{
+	char *s;
+
+	if (!v || v->type != FV_STR || !v->s)
+		return NULL;
+	s = embedded(v) ? strdup(v->s) : v->s;
+	if (!embedded(v))
+		v->s = NULL;
+	v->type = FV_NULL;
+	return s;
 }
 
 struct fv *fv_str(const char *s)
@@ -116,9 +206,14 @@ void fv_free(struct fv *v)
 			free(v->items[k].key);
 		fv_free(v->items[k].val);
 	}
-	free(v->items);
-	free(v->s);
-	free(v);
+	if (!v->items_in_arena)
+		free(v->items);
+	if (!embedded(v))
+		free(v->s);
+	if (v->owns)
+		fv_arena_free(v->owns);
+	if (!v->in_arena)
+		free(v);
 }
 
 static unsigned key_hash(const char *s)
@@ -171,11 +266,28 @@ const char *fv_get_str(const struct fv *d, const char *key)
 static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv *val)
 {
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct fv_item *it = realloc(c->items, cap * sizeof *it);
+		size_t cap = c->cap ? c->cap * 2 : c->type == FV_DICT ? 16 : 4;
+		struct fv_item *it;
 
-		if (!it)
-			return -1;
+		if (cur && (c->items_in_arena || !c->items)) {
+			it = arena_alloc(cap * sizeof *it);
+			if (!it)
+				return -1;
+			if (c->n)
+				memcpy(it, c->items, c->n * sizeof *it);
+			c->items_in_arena = 1;
+		} else if (c->items_in_arena) {
+			/* an arena array growing after the arena went out of use */
+			it = malloc(cap * sizeof *it);
+			if (!it)
+				return -1;
+			memcpy(it, c->items, c->n * sizeof *it);
+			c->items_in_arena = 0;
+		} else {
+			it = realloc(c->items, cap * sizeof *it);
+			if (!it)
+				return -1;
+		}
 		c->items = it;
 		c->cap = cap;
 	}
@@ -209,9 +321,22 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 	{
 		const char *ik = intern(key);
 
-		k = ik ? (char *)ik : strdup(key);
-		if (!k || append(d, k, h, ik != NULL, val) < 0) {
-			if (!ik)
+		int st = ik != NULL;
+
+		if (ik) {
+			k = (char *)ik;
+		} else if (cur) {
+			size_t kl = strlen(key) + 1;
+
+			k = arena_alloc(kl);
+			if (k)
+				memcpy(k, key, kl);
+			st = 1;     /* the arena owns it */
+		} else {
+			k = strdup(key);
+		}
+		if (!k || append(d, k, h, st, val) < 0) {
+			if (!st)
 				free(k);
 			fv_free(val);
 			return NULL;
@@ -285,8 +410,10 @@ struct fv *fv_copy(const struct fv *v)
 		return NULL;
 	c->i = v->i;
 	c->d = v->d;
-	if (v->s && !(c->s = strdup(v->s)))
-		goto fail;
+	if (v->type == FV_STR) {
+		fv_free(c);
+		return fv_str(v->s);
+	}
 	for (size_t k = 0; k < v->n; k++) {
 		char *key = NULL;
 		struct fv *val = fv_copy(v->items[k].val);

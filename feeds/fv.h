@@ -12,6 +12,7 @@
 enum fv_type { FV_NULL, FV_STR, FV_INT, FV_BOOL, FV_TIME, FV_MSEC, FV_NUM, FV_DICT, FV_LIST };
 
 struct fv;
+struct fv_arena;
 
 struct fv_item {
 	char *key;      /* NULL in lists */
@@ -27,7 +28,18 @@ struct fv {
 	                   FV_MSEC (a duration in milliseconds) */
 	double d;       /* FV_NUM */
 	struct fv_item *items; size_t n, cap; /* FV_DICT, FV_LIST */
+	unsigned char in_arena, items_in_arena; /* freed with their arena */
+	struct fv_arena *owns;  /* a root: the arena its subtree lives in */
 };
+
+/* Arenas: while an arena is in use on the calling thread, every node,
+ * text and item array the fv_* functions create comes from it, and
+ * fv_free() leaves them alone; freeing the root that owns the arena
+ * releases it in one go.  The parser builds each document's tree this
+ * way (a tree is tens of thousands of small allocations). */
+struct fv_arena *fv_arena_new(void);
+void fv_arena_use(struct fv_arena *a);     /* NULL: back to malloc */
+void fv_arena_free(struct fv_arena *a);
 
 struct fv *fv_new(enum fv_type t);
 struct fv *fv_str(const char *s);           /* copies s; NULL -> "" */
@@ -52,5 +64,9 @@ struct fv *fv_list(struct fv *d, const char *key);  /* get or add a list */
 struct fv *fv_push(struct fv *l, struct fv *val);
 struct fv *fv_last(const struct fv *l);     /* or NULL */
 struct fv *fv_copy(const struct fv *v);
+
+/* Moves the text out of a string node (which becomes FV_NULL); the
+ * caller owns the result.  NULL when v is not a string. */
+char *fv_take_str(struct fv *v);
 
 #endif

@@ -24,6 +24,8 @@ struct hattr {
 };
 
 struct htok {
+	int want_attrs;     /* 0: start() gets no attributes (cheaper) */
+	const char *lt;     /* how data() gets a '<' that starts no tag */
 	void (*start)(void *ud, const char *tag, struct hattr *a, size_t n, int empty_close);
 	void (*end)(void *ud, const char *tag);
 	void (*data)(void *ud, const char *s, size_t n);
@@ -84,7 +86,7 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 	char tag[64];
 	size_t k = i + 1, tn = 0, na = 0, cap = 0;
 	struct hattr *a = NULL;
-	int empty_close = 0;
+	int empty_close = 0, terminated = 1;
 
 	while (k < n && is_tag_char((unsigned char)s[k])) {
 		if (tn < sizeof tag - 1)
@@ -98,8 +100,10 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 
 		while (k < n && isspace((unsigned char)s[k]))
 			k++;
-		if (k >= n)
+		if (k >= n) {
+			terminated = 0;
 			break;
+		}
 		if (s[k] == '>') {
 			k++;
 			break;
@@ -147,6 +151,8 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 				}
 			}
 		}
+		if (!cb->want_attrs)
+			continue;
 		if (na == cap) {
 			size_t nc = cap ? cap * 2 : 8;
 			struct hattr *t = realloc(a, nc * sizeof *t);
@@ -164,6 +170,12 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 		a[na].name[ne - ns] = '\0';
 		a[na].value = has_val ? attr_decode(s + vs, ve - vs) : strdup(a[na].name);
 		na++;
+	}
+	/* a tag cut off by the end of the text is text (escaped: it must not
+	 * merge with whatever markup is put after it) */
+	if (!terminated || k > n) {
+		free_attrs(a, na);
+		return 0;
 	}
 	if (cb->start)
 		cb->start(ud, tag, a, na, empty_close && na == 0);
@@ -209,8 +221,15 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				for (size_t k = i + 1; k < n && t < sizeof last - 1 && is_tag_char((unsigned char)s[k]); k++)
 					last[t++] = (char)tolower((unsigned char)s[k]);
 				last[t] = '\0';
-				i = parse_starttag(s, n, i, cb, ud);
-				run = i;
+				size_t end = parse_starttag(s, n, i, cb, ud);
+
+				if (!end) {
+					if (cb->data)
+						cb->data(ud, cb->lt, strlen(cb->lt));
+					i = run = i + 1;
+					continue;
+				}
+				i = run = end;
 				continue;
 			}
 			if (d == '/' && i + 2 < n && is_name_start((unsigned char)s[i + 2])) {
@@ -226,7 +245,14 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				tag[tn] = '\0';
 				while (k < n && s[k] != '>' && s[k] != '<')
 					k++;
-				if (k < n && s[k] == '>')
+				if (k >= n) {
+					/* cut off by the end of the text */
+					if (cb->data)
+						cb->data(ud, cb->lt, strlen(cb->lt));
+					i = run = i + 1;
+					continue;
+				}
+				if (s[k] == '>')
 					k++;
 				if (cb->end)
 					cb->end(ud, tag);
@@ -879,6 +905,13 @@ struct san {
 static void put_attr_value(struct sbuf *b, const char *v)
 {
 	for (const char *p = v; *p; p++) {
+		size_t run = strcspn(p, "<>\"&");
+
+		if (run) {
+			sbuf_add(b, p, run);
+			p += run - 1;
+			continue;
+		}
 		switch (*p) {
 		case '>': sbuf_adds(b, "&gt;"); break;
 		case '<': sbuf_adds(b, "&lt;"); break;
@@ -972,7 +1005,9 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		}
 	}
 	/* collapse duplicates (last wins), sort by name */
-	at = calloc(n + nextra + 1, sizeof *at);
+	struct hattr at_stack[16];
+
+	at = n + nextra <= 16 ? at_stack : calloc(n + nextra + 1, sizeof *at);
 	if (!at)
 		return;
 	for (size_t i = 0; i < n + nextra; i++) {
@@ -1051,7 +1086,8 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		sbuf_addc(&s->out, '"');
 		free(val);
 	}
-	free(at);
+	if (at != at_stack)
+		free(at);
 	if (tf & T_VOID) {
 		sbuf_adds(&s->out, " />");
 		return;
@@ -1164,7 +1200,7 @@ static void san_comment(void *ud, const char *t, size_t n)
 static char *run_sanitizer(const char *html, size_t n, const char *base, int sanitize, int xhtml)
 {
 	static const struct htok cb = {
-		san_start, san_end, san_data, san_charref, san_entityref, san_comment,
+		1, "&lt;", san_start, san_end, san_data, san_charref, san_entityref, san_comment,
 	};
 	struct san s;
 	char *r;
@@ -1225,16 +1261,6 @@ struct txt {
 	int pending_nl;  /* a line break is due */
 };
 
-static void txt_word_break(struct txt *t)
-{
-	if (t->pending_nl && t->out.len) {
-		sbuf_addc(&t->out, '\n');
-	} else if (t->pending_sp && t->out.len) {
-		sbuf_addc(&t->out, ' ');
-	}
-	t->pending_nl = t->pending_sp = 0;
-}
-
 /* 1 for the ASCII blanks, 2 for 0xc2 (maybe U+00A0) */
 static const unsigned char blank_class[256] = {
 	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, [0xc2] = 2,
@@ -1254,22 +1280,30 @@ static inline int blank_at(const char *s, size_t i, size_t n)
 
 static void txt_add(struct txt *t, const char *s, size_t n)
 {
+	char *w;
 	size_t i = 0;
 
+	/* room for the text and one separator, then a tight loop */
+	if (sbuf_reserve(&t->out, n + 1) < 0)
+		return;
+	w = t->out.s + t->out.len;
 	while (i < n) {
-		size_t st, b;
+		unsigned char k = blank_class[(unsigned char)s[i]];
 
-		if ((b = blank_at(s, i, n))) {
+		if (k == 1 || (k == 2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)) {
 			t->pending_sp = 1;
-			i += b;
+			i += k;
 			continue;
 		}
-		st = i;
-		while (i < n && !blank_at(s, i, n))
-			i++;
-		txt_word_break(t);
-		sbuf_add(&t->out, s + st, i - st);
+		if (t->pending_nl || t->pending_sp) {
+			if (w > t->out.s)
+				*w++ = t->pending_nl ? '\n' : ' ';
+			t->pending_nl = t->pending_sp = 0;
+		}
+		*w++ = s[i++];
 	}
+	*w = '\0';
+	t->out.len = (size_t)(w - t->out.s);
 }
 
 static void txt_start(void *ud, const char *tag, struct hattr *a, size_t n, int e)
@@ -1355,7 +1389,7 @@ static void txt_entityref(void *ud, const char *name, size_t n)
 char *html_to_text(const char *html, size_t n)
 {
 	static const struct htok cb = {
-		txt_start, txt_end, txt_data, txt_charref, txt_entityref, NULL,
+		0, "<", txt_start, txt_end, txt_data, txt_charref, txt_entityref, NULL,
 	};
 	struct txt t;
 

@@ -45,8 +45,15 @@ struct frame {
 };
 
 /* xml:base and xml:lang in scope, per open XML element */
+/* A reference-counted string: the xml:base and xml:lang in scope are
+ * shared by every element that does not change them. */
+struct rstr {
+	unsigned refs;
+	char s[];
+};
+
 struct level {
-	char *base, *lang;  /* owned copies */
+	struct rstr *base, *lang;  /* one reference each */
 };
 
 struct cparams {
@@ -79,7 +86,7 @@ struct fp {
 	const char *summary_key;
 	struct frame *st; size_t nst, capst;
 	struct level *lv; size_t nlv, caplv;
-	char *baseuri, *lang;   /* owned */
+	struct rstr *base, *lang_r; /* xml:base / xml:lang in scope (shared) */
 	char *doc_base;         /* owned: the document URI */
 	int netscape;           /* DOCTYPE names Netscape's RSS 0.91 */
 	const char *encoding;   /* what the document was read as */
@@ -266,6 +273,52 @@ static char *strip_dup(const char *s)
 		e--;
 	return strndup(s, (size_t)(e - s));
 }
+
+static struct rstr *rs_new(struct fp *p, const char *s)
+{
+	size_t n;
+	struct rstr *r;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	r = malloc(sizeof *r + n + 1);
+	if (!r) {
+		p->oom = 1;
+		return NULL;
+	}
+	r->refs = 1;
+	memcpy(r->s, s, n + 1);
+	return r;
+}
+
+static struct rstr *rs_ref(struct rstr *r)
+{
+	if (r)
+		r->refs++;
+	return r;
+}
+
+static void rs_unref(struct rstr *r)
+{
+	if (r && !--r->refs)
+		free(r);
+}
+
+/* replaces *slot by r (taking r's reference) */
+static void rs_set(struct rstr **slot, struct rstr *r)
+{
+	rs_unref(*slot);
+	*slot = r;
+}
+
+static const char *rs_str(const struct rstr *r)
+{
+	return r ? r->s : NULL;
+}
+
+#define BASE(p) rs_str((p)->base)
+#define LANG(p) rs_str((p)->lang_r)
 
 /* ------------------------------------------------------------ context */
 
@@ -590,36 +643,33 @@ static char *fix_c1(struct fp *p, char *s)
 		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
 		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 	};
-	const unsigned char *u = (const unsigned char *)s;
-	int high = 0, latin1 = 1, c1 = 0;
+	const unsigned char *u = (const unsigned char *)s, *end, *q;
+	int latin1 = 1, c1 = 0, dbl = 0;
 	struct sbuf b;
-	size_t start = 0;
+	size_t n = strlen(s);
 
-	/* most text is ASCII: skip it eight bytes at a time */
-	{
-		size_t n = strlen(s);
-
-		while (start + 8 <= n) {
-			uint64_t w;
-
-			memcpy(&w, u + start, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			start += 8;
-		}
-	}
-	for (size_t i = start; u[i]; i++) {
-		if (u[i] < 0x80 || (u[i] & 0xc0) == 0x80)
-			continue;
-		high = 1;
-		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0)
-			c1 = 1;
-		if (u[i] != 0xc2 && u[i] != 0xc3)
-			latin1 = 0;
-	}
-	if (!high || (!c1 && !latin1))
+	/* both patterns need a 0xc2 byte: most text has none */
+	end = u + n;
+	q = memchr(u, 0xc2, n);
+	if (!q)
 		return s;
-	if (latin1 && str_eq(p->encoding, "utf-8")) {
+	for (; q; q = q + 1 < end ? memchr(q + 1, 0xc2, (size_t)(end - q - 1)) : NULL) {
+		if (q + 1 < end && q[1] >= 0x80 && q[1] < 0xa0)
+			c1 = 1;
+		/* "\u00c2".."\u00f4" then a continuation: a UTF-8 lead byte
+		 * that was read as ISO-8859-1 */
+		if (q >= u + 2 && q[-2] == 0xc3 && q[-1] >= 0x82 && q[-1] <= 0xb4 &&
+		    q + 1 < end && q[1] >= 0x80 && q[1] <= 0xbf)
+			dbl = 1;
+	}
+	if (dbl) {
+		for (const unsigned char *r = u; r < end && latin1; r++)
+			if (*r >= 0x80 && (*r & 0xc0) != 0x80 && *r != 0xc2 && *r != 0xc3)
+				latin1 = 0;
+	}
+	if (!c1 && !(dbl && latin1))
+		return s;
+	if (dbl && latin1 && str_eq(p->encoding, "utf-8")) {
 		/* the code points as bytes: valid UTF-8? */
 		struct sbuf raw;
 
@@ -704,14 +754,16 @@ static char *pop(struct fp *p, const char *element, int strip)
 	    f.first_is_div)
 		out = strip_div(out);
 	if (strip) {
-		char *s = strip_dup(out);
+		/* trim in place */
+		size_t a = 0, b = strlen(out);
 
-		free(out);
-		out = s;
-		if (!out) {
-			p->oom = 1;
-			return NULL;
-		}
+		while (a < b && isspace((unsigned char)out[a]))
+			a++;
+		while (b > a && isspace((unsigned char)out[b - 1]))
+			b--;
+		if (a)
+			memmove(out, out + a, b - a);
+		out[b - a] = '\0';
 	}
 	if (!f.expecting)
 		return out;
@@ -730,7 +782,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 	}
 	if (in_set(can_be_relative_uri, element) && *out &&
 	    (strcmp(element, "id") != 0 || p->guidislink)) {
-		char *r = uri_join(p->baseuri ? p->baseuri : "", out);
+		char *r = uri_join(BASE(p) ? BASE(p) : "", out);
 
 		if (r) {
 			free(out);
@@ -752,7 +804,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 
 		free(t);
 		if (htmlish && in_set(can_contain_markup, element)) {
-			char *s = html_sanitize(out, strlen(out), p->baseuri,
+			char *s = html_sanitize(out, strlen(out), BASE(p),
 			                        str_eq(cp_type(p, ""), "application/xhtml+xml"));
 
 			if (s) {
@@ -865,13 +917,13 @@ static void push_content(struct fp *p, const char *tag, const struct attrs *a,
 	cp_clear(&p->cp);
 	p->cp.active = 1;
 	p->cp.type = map_content_type(p, t ? t : dflt);
-	if (p->lang) {
-		p->cp.language = xstrdup(p, p->lang);
+	if (LANG(p)) {
+		p->cp.language = xstrdup(p, LANG(p));
 		for (char *c = p->cp.language; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
 	}
-	p->cp.base = xstrdup(p, p->baseuri ? p->baseuri : "");
+	p->cp.base = xstrdup(p, BASE(p) ? BASE(p) : "");
 	p->cp.base64 = is_base64(p, a);
 	push(p, tag, expecting);
 }
@@ -1361,12 +1413,9 @@ static void s_language(struct fp *p, struct attrs *a) { push(p, "language", 1); 
 
 static void e_language(struct fp *p)
 {
-	char *v = pop(p, "language", 1);
-
-	if (v) {
-		free(p->lang);
-		p->lang = v;
-	}
+	/* feedparser sets the language in scope here, and the end of this
+	 * very element restores the parent's: no lasting effect */
+	free(pop(p, "language", 1));
 }
 
 static void s_webmaster(struct fp *p, struct attrs *a) { push(p, "publisher", 1); }
@@ -1611,7 +1660,7 @@ static void s_link(struct fp *p, struct attrs *a)
 		attr_set(p, a, "type", str_eq(attr_get(a, "rel"), "self") ? "application/atom+xml" : "text/html");
 	enforce_href(p, a);
 	if ((href = attr_get(a, "href"))) {
-		char *r = uri_join(p->baseuri ? p->baseuri : "", href);
+		char *r = uri_join(BASE(p) ? BASE(p) : "", href);
 
 		if (r) {
 			attr_set(p, a, "href", r);
@@ -1714,7 +1763,7 @@ static void s_generator(struct fp *p, struct attrs *a)
 	if (a->n) {
 		enforce_href(p, a);
 		if ((h = attr_get(a, "href"))) {
-			char *r = uri_join(p->baseuri ? p->baseuri : "", h);
+			char *r = uri_join(BASE(p) ? BASE(p) : "", h);
 
 			if (r) {
 				attr_set(p, a, "href", r);
@@ -1873,7 +1922,7 @@ static void e_newlocation(struct fp *p)
 		return;
 	if (context(p) == p->feed) {
 		s = strip_dup(v);
-		u = s ? uri_safe_join(p->baseuri, s) : NULL;
+		u = s ? uri_safe_join(BASE(p), s) : NULL;
 		if (u)
 			fv_set(p->feed, "newlocation", fv_str_own(u));
 		free(s);
@@ -2869,8 +2918,8 @@ static void add_level(struct fp *p)
 		p->caplv = cap;
 	}
 	l = &p->lv[p->nlv++];
-	l->base = xstrdup(p, p->baseuri);
-	l->lang = xstrdup(p, p->lang);
+	l->base = rs_ref(p->base);
+	l->lang = rs_ref(p->lang_r);
 }
 
 static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -2942,32 +2991,25 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	if (xb) {
 		char *nb;
 
-		if (p->baseuri && *p->baseuri) {
-			nb = uri_safe_join(p->baseuri, xb);
-			if (nb && !*nb) {
-				free(nb);
-				nb = NULL;
-			} else if (nb) {
-				free(p->baseuri);
-				p->baseuri = nb;
-			}
+		if (BASE(p) && *BASE(p)) {
+			nb = uri_safe_join(BASE(p), xb);
+			if (nb && *nb)
+				rs_set(&p->base, rs_new(p, nb));
 		} else {
-			nb = uri_join(p->baseuri, xb);
-			if (nb) {
-				free(p->baseuri);
-				p->baseuri = nb;
-			}
+			nb = uri_join(BASE(p), xb);
+			if (nb)
+				rs_set(&p->base, rs_new(p, nb));
 		}
+		free(nb);
 	}
 	xl = attr_get(&a, "xml:lang");
 	if (!xl)
 		xl = attr_get(&a, "lang");
 	if (xl) {
-		free(p->lang);
-		p->lang = *xl ? xstrdup(p, xl) : NULL;
+		rs_set(&p->lang_r, *xl ? rs_new(p, xl) : NULL);
 	}
-	if (p->lang && (!strcmp(tag, "feed") || !strcmp(tag, "rss"))) {
-		char *l = xstrdup(p, p->lang);
+	if (LANG(p) && (!strcmp(tag, "feed") || !strcmp(tag, "rss"))) {
+		char *l = xstrdup(p, LANG(p));
 
 		for (char *c = l; c && *c; c++)
 			if (*c == '_')
@@ -3009,18 +3051,18 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	cat3(name, sizeof name, tag, NULL, NULL);
 	if ((colon = strchr(name, ':')))
 		*(char *)colon = '_';
-	if (!colon || !strncmp(name, "", 0)) {
-		/* feedparser's textinput/image tracking for unprefixed tags */
+	if (!colon) {
+		/* feedparser's textinput/image tracking: an unprefixed element
+		 * that cannot belong to them ends them (for broken feeds that
+		 * never close <image> or <textinput>) */
 		static const char *const ti_ok[] = { "title", "link", "description", "name", NULL };
 		static const char *const im_ok[] = { "title", "link", "description", "url", "href",
 		                                     "width", "height", NULL };
 
-		if (!colon) {
-			if (!in_set(ti_ok, tag))
-				p->intextinput = 0;
-			if (!in_set(im_ok, tag))
-				p->inimage = 0;
-		}
+		if (!in_set(ti_ok, tag))
+			p->intextinput = 0;
+		if (!in_set(im_ok, tag))
+			p->inimage = 0;
 	}
 	/* a prefix bound to a namespace we do not know never selects the
 	 * handler of a vocabulary that happens to use the same prefix */
@@ -3082,16 +3124,15 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 levels:
 	if (p->nlv) {
 		l = &p->lv[--p->nlv];
-		free(l->base);
-		free(l->lang);
+		rs_unref(l->base);
+		rs_unref(l->lang);
 		if (p->nlv) {
 			l = &p->lv[p->nlv - 1];
-			if (l->base && *l->base) {
-				free(p->baseuri);
-				p->baseuri = xstrdup(p, l->base);
-			}
-			free(p->lang);
-			p->lang = xstrdup(p, l->lang);
+			/* feedparser keeps the current base when the parent's is
+			 * empty */
+			if (l->base && *l->base->s)
+				rs_set(&p->base, rs_ref(l->base));
+			rs_set(&p->lang_r, rs_ref(l->lang));
 		}
 	}
 	p->depth--;
@@ -3115,7 +3156,16 @@ static void on_error(void *ud, xmlErrorPtr e)
 	if ((e->code == XML_ERR_UNDECLARED_ENTITY || e->code == XML_WAR_UNDECLARED_ENTITY) &&
 	    e->message && strstr(e->message, "PEReference"))
 		goto keep_going;
-	set_bozo(p, "SAXParseException: %s (line %d)", e->message ? e->message : "error", e->line);
+	{
+		char msg[256];
+		size_t n;
+
+		snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+		n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		set_bozo(p, "SAXParseException: %s (line %d)", msg, e->line);
+	}
 keep_going:
 	/* libxml2 stops resolving entity references once a document is
 	 * known to be malformed; we keep recovering like feedparser's
@@ -3269,8 +3319,8 @@ static void fp_free(struct fp *p)
 	}
 	free(p->st);
 	for (size_t i = 0; i < p->nlv; i++) {
-		free(p->lv[i].base);
-		free(p->lv[i].lang);
+		rs_unref(p->lv[i].base);
+		rs_unref(p->lv[i].lang);
 	}
 	free(p->lv);
 	for (size_t i = 0; i < p->ndecls; i++) {
@@ -3282,9 +3332,9 @@ static void fp_free(struct fp *p)
 	pd_clear(p);
 	free(p->pd);
 	cp_clear(&p->cp);
-	free(p->baseuri);
+	rs_unref(p->base);
 	free(p->doc_base);
-	free(p->lang);
+	rs_unref(p->lang_r);
 	free(p->bozo_reason);
 	sbuf_free(&p->tmp_text);
 	fv_free(p->source);
@@ -3306,6 +3356,11 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	p.res = fv_new(FV_DICT);
 	if (!p.res)
 		goto fail;
+	/* the whole tree lives in one arena owned by its root */
+	p.res->owns = fv_arena_new();
+	if (!p.res->owns)
+		goto fail;
+	fv_arena_use(p.res->owns);
 	p.feed = fv_set(p.res, "feed", fv_new(FV_DICT));
 	p.entries = fv_set(p.res, "entries", fv_new(FV_LIST));
 	p.namespaces = fv_set(p.res, "namespaces", fv_new(FV_DICT));
@@ -3313,11 +3368,11 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	if (!p.feed || !p.entries || !p.namespaces || !p.source)
 		goto fail;
 	if (o->base) {
-		p.baseuri = xstrdup(&p, o->base);
+		p.base = rs_new(&p, o->base);
 		p.doc_base = xstrdup(&p, o->base);
 	}
 	if (o->lang) {
-		p.lang = xstrdup(&p, o->lang);
+		p.lang_r = rs_new(&p, o->lang);
 		char *l = xstrdup(&p, o->lang);
 
 		for (char *c = l; c && *c; c++)
@@ -3379,7 +3434,8 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	rc = 0;
 fail:
 	free(fixed_buf);
+	fp_free(&p);    /* before the tree: p.source lives in its arena */
+	fv_arena_use(NULL);
 	fv_free(p.res);
-	fp_free(&p);
 	return rc;
 }

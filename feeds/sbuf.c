@@ -48,6 +48,11 @@ static int grow(struct sbuf *b, size_t need)
 	return 0;
 }
 
+int sbuf_reserve(struct sbuf *b, size_t extra)
+{
+	return grow(b, extra);
+}
+
 void sbuf_add_slow(struct sbuf *b, const char *s, size_t n)
 {
 	if (grow(b, n) < 0)

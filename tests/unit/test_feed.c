@@ -1,5 +1,6 @@
 /* tests/unit/test_feed.c — feed_parse() on one fixture per format (RSS 2.0,
  * Atom 1.0, RSS 1.0): every field the daemon relies on. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,11 +160,54 @@ static void test_not_a_feed(void)
 	ok(strstr(err, "not a feed") != NULL, "HTML page: reason given");
 }
 
+/* feed_parse() from several threads at once gives every thread the same
+ * result (shared tables are built once, each parse has its own arena) */
+struct job { char *buf; size_t len; int same; };
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+
+	j->same = 1;
+	for (int i = 0; i < 50; i++) {
+		struct feed *f = NULL;
+		char err[64];
+
+		if (feed_parse(j->buf, j->len, NULL, &f, err, sizeof err) < 0 || f->n_entries != 2 ||
+		    strcmp(f->entries[0].title_text, "Harbour bridge reopens") != 0)
+			j->same = 0;
+		feed_free(f);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct job jobs[4];
+	pthread_t t[4];
+	size_t len;
+	char *buf = slurp("tests/data/feeds/rss20.xml", &len);
+	int same = 1;
+
+	for (int i = 0; i < 4; i++) {
+		jobs[i].buf = buf;
+		jobs[i].len = len;
+		pthread_create(&t[i], NULL, worker, &jobs[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		same &= jobs[i].same;
+	}
+	ok(buf && same, "four threads parsing at once agree");
+	free(buf);
+}
+
 int main(void)
 {
 	test_rss20();
 	test_atom10();
 	test_rss10();
 	test_not_a_feed();
+	test_threads();
 	return done_testing();
 }

@@ -64,12 +64,16 @@ int main(void)
 	san("<img src=\"data:image/png;base64,xx\"><a href=\"data:text/html,x\">d</a>", "http://b/",
 	    "<img src=\"data:image/png;base64,xx\" /><a href=\"\">d</a>",
 	    "data: kept for images only");
+	san("text <a href=\"http://x/?a=1&amp;b=", NULL, "text &lt;a href=\"http://x/?a=1&amp;b=",
+	    "a tag cut off at the end stays text, escaped");
+	san("<p>end</p", NULL, "<p>end&lt;/p", "an end tag cut off at the end stays text");
 	/* URL resolution */
 	san("<a href=\"../x?a=1&amp;b=2\">l</a><img src=\"/i.png\">", "http://h.example/d/e/f.html",
 	    "<a href=\"http://h.example/d/x?a=1&amp;b=2\">l</a><img src=\"http://h.example/i.png\" />",
 	    "relative URLs resolved against the base");
 	{
-		char *r = html_resolve("<a href=\"y\" onclick=\"z\">", 22, "http://b.example/a/");
+		const char *in = "<a href=\"y\" onclick=\"z\">";
+		char *r = html_resolve(in, strlen(in), "http://b.example/a/");
 
 		is_str(r, "<a href=\"http://b.example/a/y\" onclick=\"z\">", "resolve only, no sanitising");
 		free(r);
@@ -80,6 +84,7 @@ int main(void)
 	     "Hello big world\nSecond\xe2\x80\xa6", "text: blocks become lines, entities decoded");
 	text("a<script>var x;</script>  b\n\t c", "a b c", "text: script skipped, blanks folded");
 	text("caf&#xe9; &amp; &lt;tag&gt;", "caf\xc3\xa9 & <tag>", "text: references decoded");
+	text("cut <b", "cut <b", "text: a cut-off tag is text");
 
 	/* does it look like HTML (feedparser's test for RSS text) */
 	ok(html_looks_like("a <b>bold</b> move"), "looks like HTML: close tag");
