@@ -11,9 +11,9 @@
 
 /* A term's weight in a story vector or a centroid. */
 struct tw {
-	uint32_t term;
+	uint32_t term : 31;
+	uint32_t ent : 1; /* a name (acronym, number, capitalised mid-sentence) */
 	float w;
-	uint32_t ent;  /* a name (acronym, number, capitalised mid-sentence) */
 };
 
 /* Entity centroid entry: key term+1 (0 empty). */
@@ -423,7 +423,7 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
 				j = c->nq++;
-				c->q[j] = (struct tw){ t, 0, 0 };
+				c->q[j] = (struct tw){ .term = t, .w = 0 };
 				c->vocab[t].mark = c->qstamp;
 				c->vocab[t].qidx = j;
 			}
@@ -867,7 +867,7 @@ static void keywords(struct clusterer *c, struct thread *t)
 				best[j] = best[j - 1];
 				j--;
 			}
-			best[j] = (struct tw){ term, w, 0 };
+			best[j] = (struct tw){ .term = term, .w = w };
 		}
 	}
 	size_t len = 0;
