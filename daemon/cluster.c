@@ -801,6 +801,41 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	c->live_threads--;
 }
 
+/* Rebuilds a centroid without the terms whose weight went to zero as its
+ * old stories were forgotten, so that long-running threads do not carry
+ * (and index) every word they ever had. */
+static void cent_compact(struct clusterer *c, uint32_t slot)
+{
+	struct thread *t = &c->th[slot];
+	uint32_t live = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key && fabsf(c->vocab[t->ct[i].key - 1].post[t->ct[i].pos].w) > 1e-6f)
+			live++;
+	if (live * 2 > t->ct_n)
+		return;
+	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
+	if (!keep)
+		return; /* compaction is an optimisation; skip it */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		uint32_t term = t->ct[i].key - 1;
+		float w = c->vocab[term].post[t->ct[i].pos].w;
+		if (fabsf(w) > 1e-6f)
+			keep[n++] = (struct tw){ .term = term, .w = w };
+	}
+	thread_unindex(c, slot);
+	memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	t->ct_n = 0;
+	t->norm2 = 0;
+	c->invn[slot] = 0;
+	/* Re-adding fits: the table is as large as before and holds fewer. */
+	for (uint32_t i = 0; i < n; i++)
+		cent_add(c, slot, keep[i].term, keep[i].w);
+	free(keep);
+}
+
 /* A long-running thread forgets its stories older than the window: their
  * weight leaves the centroid (which then follows the recent coverage) and
  * their vectors leave memory.  The thread's counts stay. */
@@ -828,6 +863,7 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
 	t->nmem -= k;
 	t->kw_stale = 1;
+	cent_compact(c, slot);
 }
 
 static void expire(struct clusterer *c)
