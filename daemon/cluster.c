@@ -72,6 +72,7 @@ struct thread {
 	uint32_t *src;       /* owned set of source hashes, open addressing */
 	uint32_t nsrc, capsrc;
 	int kw_stale, title_stale;
+	uint32_t forgotten;  /* stories forgotten since the last compaction */
 	char kw[160];
 };
 
@@ -146,7 +147,7 @@ void cluster_params_default(struct cluster_params *p)
 	p->simhash_distance = 3;
 	p->member_weight = 1.0;
 	p->max_terms = 48;
-	p->max_members = 32;
+	p->max_members = 16;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
@@ -863,7 +864,12 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
 	t->nmem -= k;
 	t->kw_stale = 1;
-	cent_compact(c, slot);
+	/* Compact once half of the stories behind the table are gone. */
+	t->forgotten += k;
+	if (t->forgotten >= t->nmem) {
+		cent_compact(c, slot);
+		t->forgotten = 0;
+	}
 }
 
 static void expire(struct clusterer *c)
@@ -944,8 +950,10 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 	struct thread *t = &c->th[slot];
 	if (t->title_stale)
 		title_scan(c, t);
-	/* Keywords settle quickly; refresh while small, then now and then. */
-	if (t->kw_stale || t->story_count <= 16 || (t->story_count & 15) == 0)
+	/* Keywords settle quickly and cost a pass over the centroid: refresh
+	 * while tiny, at powers of two, then every 64 stories. */
+	int64_t n = t->story_count;
+	if (t->kw_stale || n <= 4 || (n & (n - 1)) == 0 || (n & 63) == 0)
 		keywords(c, t);
 	out->thread_id = t->id;
 	out->story_count = t->story_count;
