@@ -123,6 +123,8 @@ struct clusterer {
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
+	float *qdense;                 /* owned: q scattered by term, else zero */
+	uint32_t qdense_cap;
 	uint32_t qstamp;
 	uint32_t nq, capq;
 };
@@ -644,21 +646,6 @@ static double em_cos2(const struct thread *a, const struct thread *b)
 	return s / sqrt(a->em_norm2 * b->em_norm2);
 }
 
-static double dot_sparse(const struct tw *a, uint32_t na, const struct tw *b, uint32_t nb)
-{
-	double s = 0;
-	uint32_t i = 0, j = 0;
-	while (i < na && j < nb) {
-		if (a[i].term < b[j].term)
-			i++;
-		else if (a[i].term > b[j].term)
-			j++;
-		else
-			s += (double)a[i++].w * b[j++].w;
-	}
-	return s;
-}
-
 static double cos_centroid(const struct clusterer *c, const struct thread *t,
 			   const struct tw *v, uint32_t n)
 {
@@ -1032,13 +1019,41 @@ static double damp(const struct clusterer *c, const struct thread *t, int64_t ti
 	return exp2(-(double)dt / (c->p.time_decay * 3600.0));
 }
 
-static double member_cos(const struct clusterer *c, const struct thread *t,
-			 const struct tw *v, uint32_t n)
+/* Scatters the story vector into a dense array indexed by term, so that a
+ * member's dot product is one lookup per member term. */
+static int q_scatter(struct clusterer *c)
+{
+	if (c->qdense_cap < c->nvocab) {
+		uint32_t cap = c->capvocab;
+		float *d = realloc(c->qdense, cap * sizeof *d);
+		if (!d)
+			return -1;
+		memset(d + c->qdense_cap, 0, (cap - c->qdense_cap) * sizeof *d);
+		c->qdense = d;
+		c->qdense_cap = cap;
+	}
+	for (uint32_t i = 0; i < c->nq; i++)
+		c->qdense[c->q[i].term] = c->q[i].w;
+	return 0;
+}
+
+static void q_clear(struct clusterer *c)
+{
+	for (uint32_t i = 0; i < c->nq; i++)
+		c->qdense[c->q[i].term] = 0;
+}
+
+/* Mean cosine of the scattered story to the thread's two nearest recent
+ * members (one member: its cosine). */
+static double member_cos(const struct clusterer *c, const struct thread *t)
 {
 	double top[2] = { 0, 0 };
 	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
-		double d = dot_sparse(v, n, t->mem[i]->v, t->mem[i]->n);
+		const struct story *m = t->mem[i];
+		double d = 0;
+		for (uint32_t j = 0; j < m->n; j++)
+			d += c->qdense[m->v[j].term] * m->v[j].w;
 		if (d > top[0]) {
 			top[1] = top[0];
 			top[0] = d;
@@ -1179,9 +1194,11 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			pre[j] = (struct cand){ s, cen, sc };
 		}
 	}
+	if (npre > 0 && q_scatter(c) < 0)
+		npre = 0; /* no memory: no candidates, the story opens a thread */
 	for (int i = 0; i < npre; i++) {
 		const struct thread *t = &c->th[pre[i].slot];
-		double m = member_cos(c, t, c->q, c->nq);
+		double m = member_cos(c, t);
 		double sc = pre[i].cen;
 		if (m > sc)
 			sc += c->p.member_weight * (m - sc);
@@ -1201,6 +1218,8 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			cands[j] = cd;
 		}
 	}
+	if (npre > 0)
+		q_clear(c);
 	return nc;
 }
 
@@ -1357,6 +1376,7 @@ void cluster_free(struct clusterer *c)
 	free(c->stamp);
 	free(c->touched);
 	free(c->q);
+	free(c->qdense);
 	text_tokens_free(&c->toks);
 	text_free(c->text);
 	free(c);
@@ -1493,7 +1513,11 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	double keep = 1;
 	if (t->nmem > 0) {
 		double cen = cos_centroid(c, t, c->q, c->nq);
-		double m = member_cos(c, t, c->q, c->nq);
+		double m = 0;
+		if (q_scatter(c) == 0) {
+			m = member_cos(c, t);
+			q_clear(c);
+		}
 		keep = cen > m ? cen : cen + c->p.member_weight * (m - cen);
 	}
 	free(s);
