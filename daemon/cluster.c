@@ -1391,14 +1391,20 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 	uint32_t slot = UINT32_MAX;
 	if (doc->copy_of_thread) {
 		int64_t id = cluster_resolve(c, doc->copy_of_thread);
-		if (id)
+		if (id) {
 			slot = slot_of(c, id);
-		else if ((slot = thread_new(c, doc->copy_of_thread)) == UINT32_MAX)
-			return -1; /* revive a thread gone from memory */
-		else
+		} else {
+			/* The thread left memory: revive it under its final id (a
+			 * merged id must not take stories again). */
+			id = doc->copy_of_thread;
+			for (int hops = 0; hops < 64 && imap_get(&c->merged, id); hops++)
+				id = (int64_t)(intptr_t)imap_get(&c->merged, id);
+			if ((slot = thread_new(c, id)) == UINT32_MAX)
+				return -1;
 			out->is_new = 0;
-		if (doc->copy_of_thread >= c->next_id)
-			c->next_id = doc->copy_of_thread + 1;
+			if (id >= c->next_id)
+				c->next_id = id + 1;
+		}
 	} else {
 		nc = score(c, doc->time, skip, cands);
 		if (nc > 0 && cands[0].score >= bar(c, c->p.join_threshold, c->nq)) {

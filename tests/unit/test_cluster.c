@@ -208,6 +208,16 @@ static void test_merge(void)
 		.copy_of_thread = loser };
 	cluster_add(c, &d4, &r4);
 	is_int(r4.thread_id, r3.thread_id, "a copy of a merged thread lands in the survivor");
+	/* A week later both have left memory; a late copy of the merged id
+	 * revives the survivor's id, never the merged one. */
+	struct cluster_doc d5 = { .story_id = 5, .time = T0 + 7 * 86400, .title = "yankee", .source = "e" };
+	struct cluster_doc d6 = { .story_id = 6, .time = T0 + 7 * 86400, .title = "xray", .source = "f",
+		.copy_of_thread = loser };
+	struct cluster_result r5, r6;
+	cluster_add(c, &d5, &r5);
+	ok(cluster_add(c, &d6, &r6) == 0 && r6.thread_id == r3.thread_id && !r6.is_new,
+	   "a copy of a thread gone from memory revives its survivor id");
+	is_int(r6.story_count, 1, "the revived thread counts what is in memory");
 	cluster_free(c);
 }
 
