@@ -1440,7 +1440,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		double leny = y->terms_sum / (y->nmem ? y->nmem : 1);
 		if (leny < len)
 			len = leny;
-		double sim = cent_cos(c, x, y), e = em_cos2(x, y);
+		double sim = cent_cos(c, x, y), e = c->p.entity_share > 0 ? em_cos2(x, y) : -1;
 		if (e >= 0)
 			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
 		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
@@ -1455,7 +1455,10 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		int64_t lose_id = c->th[lose].id;
 		if (thread_merge(c, win, lose) < 0)
 			return -1;
-		out->merged[out->nmerged++] = lose_id;
+		/* A thread opened by this very story and absorbed at once never
+		 * reached the store: its id is just skipped. */
+		if (!(out->is_new && lose == slot))
+			out->merged[out->nmerged++] = lose_id;
 		slot = win;
 		out->is_new = 0;
 	}
