@@ -34,6 +34,7 @@ struct vterm {
 	uint32_t surf;       /* offset of a surface form, for keywords */
 	uint32_t df;
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
+	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	float cap_yes, cap_no; /* casing evidence: written as a name or not */
 	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
 	struct posting *post;  /* owned: active threads holding the term */
@@ -101,7 +102,10 @@ struct clusterer {
 	char *arena;                   /* owned: NUL-terminated strings of terms */
 	size_t arena_len, arena_cap;
 	struct vterm *vocab;           /* owned */
-	uint32_t nvocab, capvocab;
+	uint32_t nvocab, capvocab;     /* ids handed out (some dead), allocated */
+	uint32_t live_terms, prune_at;
+	uint32_t *freeterms;           /* owned: ids of pruned terms */
+	uint32_t nfreeterms, capfreeterms;
 	struct vslot *vhash;           /* owned: open addressing over terms */
 	size_t vmask;
 
@@ -313,7 +317,7 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 	}
 	if (!create)
 		return UINT32_MAX;
-	if ((size_t)(c->nvocab + 1) * 2 > c->vmask + 1) {
+	if ((size_t)(c->live_terms + 1) * 2 > c->vmask + 1) {
 		size_t cap = (c->vmask + 1) * 2;
 		struct vslot *nh = calloc(cap, sizeof *nh);
 		if (!nh)
@@ -333,20 +337,76 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 		while (c->vhash[i].id1)
 			i = (i + 1) & c->vmask;
 	}
-	if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
-		return UINT32_MAX;
-	struct vterm *v = &c->vocab[c->nvocab];
+	uint32_t id;
+	if (c->nfreeterms) {
+		id = c->freeterms[c->nfreeterms - 1];
+	} else {
+		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
+			return UINT32_MAX;
+		id = c->nvocab;
+	}
+	struct vterm *v = &c->vocab[id];
 	memset(v, 0, sizeof *v);
-	if (arena_put(c, s, n, &v->name) < 0)
+	if (arena_put(c, s, n, &v->name) < 0) {
+		v->dead = 1;
 		return UINT32_MAX;
+	}
+	if (c->nfreeterms)
+		c->nfreeterms--;
+	else
+		c->nvocab++;
+	c->live_terms++;
 	v->surf = v->name;
 	struct vslot *e = &c->vhash[i];
 	memset(e, 0, sizeof *e);
-	e->id1 = ++c->nvocab;
+	e->id1 = id + 1;
 	e->hash = h;
 	if (n < sizeof e->name)
 		memcpy(e->name, s, n);
-	return c->nvocab - 1;
+	return id;
+}
+
+/* Forgets terms seen in one story only that no thread in memory holds: the
+ * vocabulary would otherwise grow with every typo and name ever seen.  Their
+ * document frequency (1) is what an unseen term gets anyway. */
+static void vocab_prune(struct clusterer *c)
+{
+	for (uint32_t t = 0; t < c->nvocab; t++) {
+		struct vterm *v = &c->vocab[t];
+		if (v->dead || v->npost || v->df > 1)
+			continue;
+		uint32_t cap = c->capfreeterms;
+		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
+			break;
+		c->capfreeterms = cap;
+		const char *nm = c->arena + v->name;
+		uint32_t h = fnv(nm, strlen(nm));
+		size_t i = h & c->vmask;
+		while (c->vhash[i].id1 && c->vhash[i].id1 != t + 1)
+			i = (i + 1) & c->vmask;
+		if (!c->vhash[i].id1)
+			continue; /* cannot happen: every live term is in the table */
+		/* Backward-shift delete keeps probe runs unbroken. */
+		size_t j = i;
+		for (;;) {
+			j = (j + 1) & c->vmask;
+			if (!c->vhash[j].id1)
+				break;
+			size_t home = c->vhash[j].hash & c->vmask;
+			if (((j - home) & c->vmask) >= ((j - i) & c->vmask)) {
+				c->vhash[i] = c->vhash[j];
+				i = j;
+			}
+		}
+		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
+		free(v->post);
+		v->post = NULL;
+		v->cappost = 0;
+		v->dead = 1;
+		c->freeterms[c->nfreeterms++] = t;
+		c->live_terms--;
+	}
+	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
 }
 
 static double idf(const struct clusterer *c, uint32_t term)
@@ -466,8 +526,18 @@ static void weigh(struct clusterer *c)
 	for (uint32_t j = 0; j < c->nq; j++)
 		norm += (double)c->q[j].w * c->q[j].w;
 	norm = sqrt(norm);
-	for (uint32_t j = 0; j < c->nq; j++)
-		c->q[j].w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+	/* Negligible terms leave the vector: a story then only names terms
+	 * whose centroid weight stays clear of rounding residue, which the
+	 * compaction and the vocabulary pruning rely on. */
+	uint32_t k = 0;
+	for (uint32_t j = 0; j < c->nq; j++) {
+		float w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+		if (w >= 1e-4f) {
+			c->q[k] = c->q[j];
+			c->q[k++].w = w;
+		}
+	}
+	c->nq = k;
 	qsort(c->q, c->nq, sizeof *c->q, cmp_term);
 }
 
@@ -871,6 +941,8 @@ static void expire(struct clusterer *c)
 			forget_old(c, s, horizon);
 	}
 	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
+	if (c->live_terms > c->prune_at)
+		vocab_prune(c);
 }
 
 static void advance(struct clusterer *c, int64_t time)
@@ -1336,6 +1408,7 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 	c->next_expiry = INT64_MIN / 2;
 	c->text = text_new();
 	c->vmask = 1023;
+	c->prune_at = 65536;
 	c->vhash = calloc(1024, sizeof *c->vhash);
 	if (!c->text || !c->vhash || imap_init(&c->stories) < 0 ||
 	    imap_init(&c->threads) < 0 || imap_init(&c->merged) < 0)
@@ -1366,6 +1439,7 @@ void cluster_free(struct clusterer *c)
 	free(c->th);
 	free(c->freeslots);
 	free(c->vocab);
+	free(c->freeterms);
 	free(c->vhash);
 	free(c->arena);
 	imap_free(&c->stories);
@@ -1593,7 +1667,8 @@ void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 			int (*fn)(void *arg, const char *term, int64_t df), void *arg)
 {
 	for (uint32_t t = 0; t < c->nvocab; t++)
-		if (c->vocab[t].df >= min_df && fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
+		if (!c->vocab[t].dead && c->vocab[t].df >= min_df &&
+		    fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
 			return;
 }
 
@@ -1602,7 +1677,7 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	memset(st, 0, sizeof *st);
 	st->active_threads = c->live_threads;
 	st->window_stories = c->stories.n;
-	st->terms = c->nvocab;
+	st->terms = c->live_terms;
 	size_t m = sizeof *c + c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
 		   (c->vmask + 1) * sizeof *c->vhash + (size_t)c->thcap * sizeof *c->th + (size_t)c->capth * 12 +
 		   (c->stories.mask + 1) * 16 + (c->threads.mask + 1) * 16 +
