@@ -953,22 +953,41 @@ static void advance(struct clusterer *c, int64_t time)
 		expire(c);
 }
 
+#define KW_MEMBERS 16
+#define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
+
+/* Top terms of the thread's recent coverage: the sum of its last stories'
+ * vectors (cheap, in cache) rather than a pass over the whole centroid. */
 static void keywords(struct clusterer *c, struct thread *t)
 {
+	struct fw acc[KW_SLOTS];
 	struct tw best[5];
 	int nb = 0;
-	for (uint32_t i = 0; i < t->ct_cap; i++) {
-		if (!t->ct[i].key)
+	memset(acc, 0, sizeof acc);
+	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		const struct story *m = t->mem[i];
+		for (uint32_t j = 0; j < m->n; j++) {
+			uint32_t term = m->v[j].term, k = (term * 2654435761u) & (KW_SLOTS - 1), probes = 0;
+			while (acc[k].key && acc[k].key != term + 1 && probes++ < KW_SLOTS)
+				k = (k + 1) & (KW_SLOTS - 1);
+			if (probes >= KW_SLOTS)
+				break; /* full: enough terms for five keywords */
+			acc[k].key = term + 1;
+			acc[k].w += m->v[j].w;
+		}
+	}
+	for (uint32_t k = 0; k < KW_SLOTS; k++) {
+		if (!acc[k].key)
 			continue;
-		uint32_t term = t->ct[i].key - 1;
-		float w = c->vocab[term].post[t->ct[i].pos].w;
+		float w = acc[k].w;
 		if (nb < 5 || w > best[nb - 1].w) {
 			int j = nb < 5 ? nb++ : 4;
 			while (j > 0 && best[j - 1].w < w) {
 				best[j] = best[j - 1];
 				j--;
 			}
-			best[j] = (struct tw){ .term = term, .w = w };
+			best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
 		}
 	}
 	size_t len = 0;
