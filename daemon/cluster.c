@@ -136,8 +136,8 @@ struct clusterer {
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
 #define NPRE 4         /* candidates by centroid that get the member cosine */
-#define GEN_TERMS 24   /* heaviest story terms that generate candidates */
-#define SHORTLIST 12   /* threads completed with the common terms */
+#define GEN_TERMS 16   /* heaviest story terms that generate candidates */
+#define SHORTLIST 8   /* threads completed with the common terms */
 
 void cluster_params_default(struct cluster_params *p)
 {
