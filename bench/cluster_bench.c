@@ -1,7 +1,8 @@
 /* bench/cluster_bench.c — throughput of cluster_add on a synthetic stream
  * (Zipf background vocabulary, events with their own words and names, ~50k
  * stories in the window), after 10k, 100k and 1M stories, plus the time to
- * restore 100k stories and the memory of the window index.
+ * restore 100k stories and the memory of the window index.  Times are
+ * process CPU time (the machine may be shared) of cluster_add / restore only.
  * usage: cluster_bench [total_stories] [window_stories] [restore_stories] */
 #include "daemon/cluster.h"
 

@@ -11,9 +11,9 @@
 
 /* A term's weight in a story vector or a centroid. */
 struct tw {
-	uint32_t term;
+	uint32_t term : 31;
+	uint32_t ent : 1; /* a name (acronym, number, capitalised mid-sentence) */
 	float w;
-	uint32_t ent;  /* a name (acronym, number, capitalised mid-sentence) */
 };
 
 /* Entity centroid entry: key term+1 (0 empty). */
@@ -34,6 +34,7 @@ struct vterm {
 	uint32_t surf;       /* offset of a surface form, for keywords */
 	uint32_t df;
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
+	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	float cap_yes, cap_no; /* casing evidence: written as a name or not */
 	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
 	struct posting *post;  /* owned: active threads holding the term */
@@ -72,6 +73,7 @@ struct thread {
 	uint32_t *src;       /* owned set of source hashes, open addressing */
 	uint32_t nsrc, capsrc;
 	int kw_stale, title_stale;
+	uint32_t forgotten;  /* stories forgotten since the last compaction */
 	char kw[160];
 };
 
@@ -100,7 +102,10 @@ struct clusterer {
 	char *arena;                   /* owned: NUL-terminated strings of terms */
 	size_t arena_len, arena_cap;
 	struct vterm *vocab;           /* owned */
-	uint32_t nvocab, capvocab;
+	uint32_t nvocab, capvocab;     /* ids handed out (some dead), allocated */
+	uint32_t live_terms, prune_at;
+	uint32_t *freeterms;           /* owned: ids of pruned terms */
+	uint32_t nfreeterms, capfreeterms;
 	struct vslot *vhash;           /* owned: open addressing over terms */
 	size_t vmask;
 
@@ -122,6 +127,8 @@ struct clusterer {
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
+	float *qdense;                 /* owned: q scattered by term, else zero */
+	uint32_t qdense_cap;
 	uint32_t qstamp;
 	uint32_t nq, capq;
 };
@@ -129,8 +136,8 @@ struct clusterer {
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
 #define NPRE 4         /* candidates by centroid that get the member cosine */
-#define GEN_TERMS 24   /* heaviest story terms that generate candidates */
-#define SHORTLIST 12   /* threads completed with the common terms */
+#define GEN_TERMS 16   /* heaviest story terms that generate candidates */
+#define SHORTLIST 8   /* threads completed with the common terms */
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -146,7 +153,7 @@ void cluster_params_default(struct cluster_params *p)
 	p->simhash_distance = 3;
 	p->member_weight = 1.0;
 	p->max_terms = 48;
-	p->max_members = 32;
+	p->max_members = 16;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
@@ -310,7 +317,7 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 	}
 	if (!create)
 		return UINT32_MAX;
-	if ((size_t)(c->nvocab + 1) * 2 > c->vmask + 1) {
+	if ((size_t)(c->live_terms + 1) * 2 > c->vmask + 1) {
 		size_t cap = (c->vmask + 1) * 2;
 		struct vslot *nh = calloc(cap, sizeof *nh);
 		if (!nh)
@@ -330,20 +337,76 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 		while (c->vhash[i].id1)
 			i = (i + 1) & c->vmask;
 	}
-	if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
-		return UINT32_MAX;
-	struct vterm *v = &c->vocab[c->nvocab];
+	uint32_t id;
+	if (c->nfreeterms) {
+		id = c->freeterms[c->nfreeterms - 1];
+	} else {
+		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
+			return UINT32_MAX;
+		id = c->nvocab;
+	}
+	struct vterm *v = &c->vocab[id];
 	memset(v, 0, sizeof *v);
-	if (arena_put(c, s, n, &v->name) < 0)
+	if (arena_put(c, s, n, &v->name) < 0) {
+		v->dead = 1;
 		return UINT32_MAX;
+	}
+	if (c->nfreeterms)
+		c->nfreeterms--;
+	else
+		c->nvocab++;
+	c->live_terms++;
 	v->surf = v->name;
 	struct vslot *e = &c->vhash[i];
 	memset(e, 0, sizeof *e);
-	e->id1 = ++c->nvocab;
+	e->id1 = id + 1;
 	e->hash = h;
 	if (n < sizeof e->name)
 		memcpy(e->name, s, n);
-	return c->nvocab - 1;
+	return id;
+}
+
+/* Forgets terms seen in one story only that no thread in memory holds: the
+ * vocabulary would otherwise grow with every typo and name ever seen.  Their
+ * document frequency (1) is what an unseen term gets anyway. */
+static void vocab_prune(struct clusterer *c)
+{
+	for (uint32_t t = 0; t < c->nvocab; t++) {
+		struct vterm *v = &c->vocab[t];
+		if (v->dead || v->npost || v->df > 1)
+			continue;
+		uint32_t cap = c->capfreeterms;
+		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
+			break;
+		c->capfreeterms = cap;
+		const char *nm = c->arena + v->name;
+		uint32_t h = fnv(nm, strlen(nm));
+		size_t i = h & c->vmask;
+		while (c->vhash[i].id1 && c->vhash[i].id1 != t + 1)
+			i = (i + 1) & c->vmask;
+		if (!c->vhash[i].id1)
+			continue; /* cannot happen: every live term is in the table */
+		/* Backward-shift delete keeps probe runs unbroken. */
+		size_t j = i;
+		for (;;) {
+			j = (j + 1) & c->vmask;
+			if (!c->vhash[j].id1)
+				break;
+			size_t home = c->vhash[j].hash & c->vmask;
+			if (((j - home) & c->vmask) >= ((j - i) & c->vmask)) {
+				c->vhash[i] = c->vhash[j];
+				i = j;
+			}
+		}
+		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
+		free(v->post);
+		v->post = NULL;
+		v->cappost = 0;
+		v->dead = 1;
+		c->freeterms[c->nfreeterms++] = t;
+		c->live_terms--;
+	}
+	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
 }
 
 static double idf(const struct clusterer *c, uint32_t term)
@@ -423,7 +486,7 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
 				j = c->nq++;
-				c->q[j] = (struct tw){ t, 0, 0 };
+				c->q[j] = (struct tw){ .term = t, .w = 0 };
 				c->vocab[t].mark = c->qstamp;
 				c->vocab[t].qidx = j;
 			}
@@ -463,8 +526,18 @@ static void weigh(struct clusterer *c)
 	for (uint32_t j = 0; j < c->nq; j++)
 		norm += (double)c->q[j].w * c->q[j].w;
 	norm = sqrt(norm);
-	for (uint32_t j = 0; j < c->nq; j++)
-		c->q[j].w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+	/* Negligible terms leave the vector: a story then only names terms
+	 * whose centroid weight stays clear of rounding residue, which the
+	 * compaction and the vocabulary pruning rely on. */
+	uint32_t k = 0;
+	for (uint32_t j = 0; j < c->nq; j++) {
+		float w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+		if (w >= 1e-4f) {
+			c->q[k] = c->q[j];
+			c->q[k++].w = w;
+		}
+	}
+	c->nq = k;
 	qsort(c->q, c->nq, sizeof *c->q, cmp_term);
 }
 
@@ -643,21 +716,6 @@ static double em_cos2(const struct thread *a, const struct thread *b)
 	return s / sqrt(a->em_norm2 * b->em_norm2);
 }
 
-static double dot_sparse(const struct tw *a, uint32_t na, const struct tw *b, uint32_t nb)
-{
-	double s = 0;
-	uint32_t i = 0, j = 0;
-	while (i < na && j < nb) {
-		if (a[i].term < b[j].term)
-			i++;
-		else if (a[i].term > b[j].term)
-			j++;
-		else
-			s += (double)a[i++].w * b[j++].w;
-	}
-	return s;
-}
-
 static double cos_centroid(const struct clusterer *c, const struct thread *t,
 			   const struct tw *v, uint32_t n)
 {
@@ -801,6 +859,41 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	c->live_threads--;
 }
 
+/* Rebuilds a centroid without the terms whose weight went to zero as its
+ * old stories were forgotten, so that long-running threads do not carry
+ * (and index) every word they ever had. */
+static void cent_compact(struct clusterer *c, uint32_t slot)
+{
+	struct thread *t = &c->th[slot];
+	uint32_t live = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key && fabsf(c->vocab[t->ct[i].key - 1].post[t->ct[i].pos].w) > 1e-6f)
+			live++;
+	if (live * 2 > t->ct_n)
+		return;
+	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
+	if (!keep)
+		return; /* compaction is an optimisation; skip it */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		uint32_t term = t->ct[i].key - 1;
+		float w = c->vocab[term].post[t->ct[i].pos].w;
+		if (fabsf(w) > 1e-6f)
+			keep[n++] = (struct tw){ .term = term, .w = w };
+	}
+	thread_unindex(c, slot);
+	memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	t->ct_n = 0;
+	t->norm2 = 0;
+	c->invn[slot] = 0;
+	/* Re-adding fits: the table is as large as before and holds fewer. */
+	for (uint32_t i = 0; i < n; i++)
+		cent_add(c, slot, keep[i].term, keep[i].w);
+	free(keep);
+}
+
 /* A long-running thread forgets its stories older than the window: their
  * weight leaves the centroid (which then follows the recent coverage) and
  * their vectors leave memory.  The thread's counts stay. */
@@ -828,6 +921,12 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
 	t->nmem -= k;
 	t->kw_stale = 1;
+	/* Compact once half of the stories behind the table are gone. */
+	t->forgotten += k;
+	if (t->forgotten >= t->nmem) {
+		cent_compact(c, slot);
+		t->forgotten = 0;
+	}
 }
 
 static void expire(struct clusterer *c)
@@ -842,6 +941,8 @@ static void expire(struct clusterer *c)
 			forget_old(c, s, horizon);
 	}
 	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
+	if (c->live_terms > c->prune_at)
+		vocab_prune(c);
 }
 
 static void advance(struct clusterer *c, int64_t time)
@@ -852,22 +953,41 @@ static void advance(struct clusterer *c, int64_t time)
 		expire(c);
 }
 
+#define KW_MEMBERS 16
+#define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
+
+/* Top terms of the thread's recent coverage: the sum of its last stories'
+ * vectors (cheap, in cache) rather than a pass over the whole centroid. */
 static void keywords(struct clusterer *c, struct thread *t)
 {
+	struct fw acc[KW_SLOTS];
 	struct tw best[5];
 	int nb = 0;
-	for (uint32_t i = 0; i < t->ct_cap; i++) {
-		if (!t->ct[i].key)
+	memset(acc, 0, sizeof acc);
+	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		const struct story *m = t->mem[i];
+		for (uint32_t j = 0; j < m->n; j++) {
+			uint32_t term = m->v[j].term, k = (term * 2654435761u) & (KW_SLOTS - 1), probes = 0;
+			while (acc[k].key && acc[k].key != term + 1 && probes++ < KW_SLOTS)
+				k = (k + 1) & (KW_SLOTS - 1);
+			if (probes >= KW_SLOTS)
+				break; /* full: enough terms for five keywords */
+			acc[k].key = term + 1;
+			acc[k].w += m->v[j].w;
+		}
+	}
+	for (uint32_t k = 0; k < KW_SLOTS; k++) {
+		if (!acc[k].key)
 			continue;
-		uint32_t term = t->ct[i].key - 1;
-		float w = c->vocab[term].post[t->ct[i].pos].w;
+		float w = acc[k].w;
 		if (nb < 5 || w > best[nb - 1].w) {
 			int j = nb < 5 ? nb++ : 4;
 			while (j > 0 && best[j - 1].w < w) {
 				best[j] = best[j - 1];
 				j--;
 			}
-			best[j] = (struct tw){ term, w, 0 };
+			best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
 		}
 	}
 	size_t len = 0;
@@ -908,8 +1028,10 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 	struct thread *t = &c->th[slot];
 	if (t->title_stale)
 		title_scan(c, t);
-	/* Keywords settle quickly; refresh while small, then now and then. */
-	if (t->kw_stale || t->story_count <= 16 || (t->story_count & 15) == 0)
+	/* Keywords settle quickly and cost a pass over the centroid: refresh
+	 * while tiny, at powers of two, then every 64 stories. */
+	int64_t n = t->story_count;
+	if (t->kw_stale || n <= 4 || (n & (n - 1)) == 0 || (n & 63) == 0)
 		keywords(c, t);
 	out->thread_id = t->id;
 	out->story_count = t->story_count;
@@ -988,13 +1110,41 @@ static double damp(const struct clusterer *c, const struct thread *t, int64_t ti
 	return exp2(-(double)dt / (c->p.time_decay * 3600.0));
 }
 
-static double member_cos(const struct clusterer *c, const struct thread *t,
-			 const struct tw *v, uint32_t n)
+/* Scatters the story vector into a dense array indexed by term, so that a
+ * member's dot product is one lookup per member term. */
+static int q_scatter(struct clusterer *c)
+{
+	if (c->qdense_cap < c->nvocab) {
+		uint32_t cap = c->capvocab;
+		float *d = realloc(c->qdense, cap * sizeof *d);
+		if (!d)
+			return -1;
+		memset(d + c->qdense_cap, 0, (cap - c->qdense_cap) * sizeof *d);
+		c->qdense = d;
+		c->qdense_cap = cap;
+	}
+	for (uint32_t i = 0; i < c->nq; i++)
+		c->qdense[c->q[i].term] = c->q[i].w;
+	return 0;
+}
+
+static void q_clear(struct clusterer *c)
+{
+	for (uint32_t i = 0; i < c->nq; i++)
+		c->qdense[c->q[i].term] = 0;
+}
+
+/* Mean cosine of the scattered story to the thread's two nearest recent
+ * members (one member: its cosine). */
+static double member_cos(const struct clusterer *c, const struct thread *t)
 {
 	double top[2] = { 0, 0 };
 	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
-		double d = dot_sparse(v, n, t->mem[i]->v, t->mem[i]->n);
+		const struct story *m = t->mem[i];
+		double d = 0;
+		for (uint32_t j = 0; j < m->n; j++)
+			d += c->qdense[m->v[j].term] * m->v[j].w;
 		if (d > top[0]) {
 			top[1] = top[0];
 			top[0] = d;
@@ -1135,9 +1285,11 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			pre[j] = (struct cand){ s, cen, sc };
 		}
 	}
+	if (npre > 0 && q_scatter(c) < 0)
+		npre = 0; /* no memory: no candidates, the story opens a thread */
 	for (int i = 0; i < npre; i++) {
 		const struct thread *t = &c->th[pre[i].slot];
-		double m = member_cos(c, t, c->q, c->nq);
+		double m = member_cos(c, t);
 		double sc = pre[i].cen;
 		if (m > sc)
 			sc += c->p.member_weight * (m - sc);
@@ -1157,6 +1309,8 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			cands[j] = cd;
 		}
 	}
+	if (npre > 0)
+		q_clear(c);
 	return nc;
 }
 
@@ -1273,6 +1427,7 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 	c->next_expiry = INT64_MIN / 2;
 	c->text = text_new();
 	c->vmask = 1023;
+	c->prune_at = 65536;
 	c->vhash = calloc(1024, sizeof *c->vhash);
 	if (!c->text || !c->vhash || imap_init(&c->stories) < 0 ||
 	    imap_init(&c->threads) < 0 || imap_init(&c->merged) < 0)
@@ -1303,6 +1458,7 @@ void cluster_free(struct clusterer *c)
 	free(c->th);
 	free(c->freeslots);
 	free(c->vocab);
+	free(c->freeterms);
 	free(c->vhash);
 	free(c->arena);
 	imap_free(&c->stories);
@@ -1313,6 +1469,7 @@ void cluster_free(struct clusterer *c)
 	free(c->stamp);
 	free(c->touched);
 	free(c->q);
+	free(c->qdense);
 	text_tokens_free(&c->toks);
 	text_free(c->text);
 	free(c);
@@ -1327,14 +1484,20 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 	uint32_t slot = UINT32_MAX;
 	if (doc->copy_of_thread) {
 		int64_t id = cluster_resolve(c, doc->copy_of_thread);
-		if (id)
+		if (id) {
 			slot = slot_of(c, id);
-		else if ((slot = thread_new(c, doc->copy_of_thread)) == UINT32_MAX)
-			return -1; /* revive a thread gone from memory */
-		else
+		} else {
+			/* The thread left memory: revive it under its final id (a
+			 * merged id must not take stories again). */
+			id = doc->copy_of_thread;
+			for (int hops = 0; hops < 64 && imap_get(&c->merged, id); hops++)
+				id = (int64_t)(intptr_t)imap_get(&c->merged, id);
+			if ((slot = thread_new(c, id)) == UINT32_MAX)
+				return -1;
 			out->is_new = 0;
-		if (doc->copy_of_thread >= c->next_id)
-			c->next_id = doc->copy_of_thread + 1;
+			if (id >= c->next_id)
+				c->next_id = id + 1;
+		}
 	} else {
 		nc = score(c, doc->time, skip, cands);
 		if (nc > 0 && cands[0].score >= bar(c, c->p.join_threshold, c->nq)) {
@@ -1370,7 +1533,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		double leny = y->terms_sum / (y->nmem ? y->nmem : 1);
 		if (leny < len)
 			len = leny;
-		double sim = cent_cos(c, x, y), e = em_cos2(x, y);
+		double sim = cent_cos(c, x, y), e = c->p.entity_share > 0 ? em_cos2(x, y) : -1;
 		if (e >= 0)
 			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
 		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
@@ -1385,7 +1548,10 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		int64_t lose_id = c->th[lose].id;
 		if (thread_merge(c, win, lose) < 0)
 			return -1;
-		out->merged[out->nmerged++] = lose_id;
+		/* A thread opened by this very story and absorbed at once never
+		 * reached the store: its id is just skipped. */
+		if (!(out->is_new && lose == slot))
+			out->merged[out->nmerged++] = lose_id;
 		slot = win;
 		out->is_new = 0;
 	}
@@ -1449,7 +1615,11 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	double keep = 1;
 	if (t->nmem > 0) {
 		double cen = cos_centroid(c, t, c->q, c->nq);
-		double m = member_cos(c, t, c->q, c->nq);
+		double m = 0;
+		if (q_scatter(c) == 0) {
+			m = member_cos(c, t);
+			q_clear(c);
+		}
 		keep = cen > m ? cen : cen + c->p.member_weight * (m - cen);
 	}
 	free(s);
@@ -1516,7 +1686,8 @@ void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 			int (*fn)(void *arg, const char *term, int64_t df), void *arg)
 {
 	for (uint32_t t = 0; t < c->nvocab; t++)
-		if (c->vocab[t].df >= min_df && fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
+		if (!c->vocab[t].dead && c->vocab[t].df >= min_df &&
+		    fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
 			return;
 }
 
@@ -1525,7 +1696,7 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	memset(st, 0, sizeof *st);
 	st->active_threads = c->live_threads;
 	st->window_stories = c->stories.n;
-	st->terms = c->nvocab;
+	st->terms = c->live_terms;
 	size_t m = sizeof *c + c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
 		   (c->vmask + 1) * sizeof *c->vhash + (size_t)c->thcap * sizeof *c->th + (size_t)c->capth * 12 +
 		   (c->stories.mask + 1) * 16 + (c->threads.mask + 1) * 16 +

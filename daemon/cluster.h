@@ -88,9 +88,14 @@ struct cluster_result {
 	int is_new;              /* thread created by this story */
 	int nmerged;             /* threads absorbed into thread_id by this call */
 	int64_t merged[CLUSTER_MAX_MERGES]; /* their ids: set merged_into = thread_id,
-	                                      move their stories */
+	                                      move their stories (ids are not
+	                                      always contiguous: a thread opened
+	                                      and absorbed in one call is skipped) */
 	/* Display data of thread_id, to write to the threads row. */
-	int64_t story_count;     /* stories seen in this thread (window + restore) */
+	int64_t story_count;     /* stories this clusterer saw in the thread (restored
+	                            + added); a thread revived by a late copy after
+	                            leaving memory restarts from 1, so the store
+	                            should recount such a thread (or keep the max) */
 	int64_t source_count;    /* distinct sources among them */
 	int64_t title_story_id;  /* story whose headline is most central */
 	int64_t first_seen;      /* min story time */

@@ -208,6 +208,52 @@ static void test_merge(void)
 		.copy_of_thread = loser };
 	cluster_add(c, &d4, &r4);
 	is_int(r4.thread_id, r3.thread_id, "a copy of a merged thread lands in the survivor");
+	/* A week later both have left memory; a late copy of the merged id
+	 * revives the survivor's id, never the merged one. */
+	struct cluster_doc d5 = { .story_id = 5, .time = T0 + 7 * 86400, .title = "yankee", .source = "e" };
+	struct cluster_doc d6 = { .story_id = 6, .time = T0 + 7 * 86400, .title = "xray", .source = "f",
+		.copy_of_thread = loser };
+	struct cluster_result r5, r6;
+	cluster_add(c, &d5, &r5);
+	ok(cluster_add(c, &d6, &r6) == 0 && r6.thread_id == r3.thread_id && !r6.is_new,
+	   "a copy of a thread gone from memory revives its survivor id");
+	is_int(r6.story_count, 1, "the revived thread counts what is in memory");
+	cluster_free(c);
+}
+
+/* The vocabulary forgets one-off terms once no thread holds them. */
+static void test_prune(void)
+{
+	struct cluster_params p;
+	struct cluster_result r;
+	struct cluster_stats st;
+	char title[512];
+	cluster_params_default(&p);
+	struct clusterer *c = cluster_new(&p, 1);
+	unsigned word = 0;
+	for (int i = 0; i < 3000; i++) {
+		size_t n = 0;
+		for (int k = 0; k < 25; k++) {
+			unsigned w = word++;
+			for (int l = 0; l < 5; l++, w /= 26)
+				title[n++] = (char)('a' + w % 26);
+			title[n++] = 'q'; /* no stem takes a trailing q */
+			title[n++] = ' ';
+		}
+		title[n] = '\0';
+		struct cluster_doc d = { .story_id = i + 1, .time = T0 + i, .title = title, .lang = "en" };
+		cluster_add(c, &d, &r);
+	}
+	cluster_stats(c, &st);
+	ok(st.terms >= 70000, "every word is a term while its stories are in memory");
+	struct cluster_doc late = { .story_id = 9999, .time = T0 + 8 * 86400, .title = "fresh news", .lang = "en" };
+	cluster_add(c, &late, &r);
+	cluster_stats(c, &st);
+	ok(st.terms < 100, "one-off terms are forgotten with their threads");
+	struct cluster_doc again = { .story_id = 10000, .time = T0 + 8 * 86400, .title = title, .lang = "en" };
+	ok(cluster_add(c, &again, &r) == 0 && r.is_new, "forgotten terms come back as new ones");
+	cluster_stats(c, &st);
+	ok(st.terms >= 25, "and are counted again");
 	cluster_free(c);
 }
 
@@ -222,5 +268,6 @@ int main(void)
 	}
 	test_events();
 	test_merge();
+	test_prune();
 	return done_testing();
 }
