@@ -131,7 +131,9 @@ def load_ecb(path, seed):
 
 def subset(items, limit, seed):
     """Whole stories (UCI) or whole topics (ECB+, both events of each),
-    drawn in a seeded order until at least `limit` items are in."""
+    drawn in a seeded order, each taken when it still fits in `limit`
+    items.  Groups over a quarter of the limit are left out, so that the
+    subset has several events to tell apart rather than one big one."""
     groups = collections.OrderedDict()
     for it in items:
         groups.setdefault(it.group, []).append(it)
@@ -139,10 +141,9 @@ def subset(items, limit, seed):
     random.Random(seed).shuffle(names)
     keep, n = set(), 0
     for g in names:
-        if n >= limit:
-            break
-        keep.add(g)
-        n += len(groups[g])
+        if len(groups[g]) <= max(limit // 4, 1) and n + len(groups[g]) <= limit:
+            keep.add(g)
+            n += len(groups[g])
     return [it for it in items if it.group in keep]
 
 
@@ -332,7 +333,7 @@ def main():
     ap.add_argument("--set", choices=["uci", "ecb", "both"], default="both")
     ap.add_argument("--data", default=default_data())
     ap.add_argument("--limit", type=int, default=0,
-                    help="a deterministic subset of whole stories/topics, at least N items")
+                    help="a deterministic subset of whole stories/topics, at most N items")
     ap.add_argument("--build", default=os.environ.get("TIDINGS_BUILD", os.path.join(ROOT, "build")))
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--seed", type=int, default=1)
