@@ -12,7 +12,7 @@ when the data folder is absent.  tests/integration/t_cluster_eval.py imports
 this file for the small CI version.
 
 usage: cluster_eval.py [--set uci|ecb|both] [--data DIR] [--limit N]
-                       [--build DIR] [--keep] [--seed N] [--explain]
+                       [--build DIR] [--keep] [--seed N] [--repeat N] [--explain]
                        [--threads-conf 'key = value' ...]
 """
 import argparse
@@ -337,6 +337,8 @@ def main():
     ap.add_argument("--build", default=os.environ.get("TIDINGS_BUILD", os.path.join(ROOT, "build")))
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="replay N times (seeds SEED..SEED+N-1) and print the mean")
     ap.add_argument("--explain", action="store_true", help="show what splits and merges wrongly")
     ap.add_argument("--verbose", action="store_true", help="one line per round")
     ap.add_argument("--threads-conf", nargs="+", action="extend", default=[], metavar="'KEY = VALUE'",
@@ -352,25 +354,37 @@ def main():
     if a.threads_conf:
         print("# [threads] %s" % "; ".join(a.threads_conf))
     for name in names:
-        path, items = load(name, a.data, a.seed)
-        if items is None:
-            print("%-4s skipped: %s absent" % (name, path))
-            continue
-        if a.limit:
-            items = subset(items, a.limit, a.seed)
-        log = (lambda m: print("# " + m, flush=True)) if a.verbose else None
-        s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed, a.keep, log)
-        print("%-4s items %4d gold %3d stories %4d threads %4d  B3 P %.3f R %.3f F1 %.3f  "
-              "pairwise F1 %.3f  rounds %d  %.1f s" % (
-                  name, s["items"], s["gold"], s["stories"], s["threads"], s["P"], s["R"],
-                  s["F1"], s["pair_F1"], s["rounds"], s["wall_s"]), flush=True)
-        if s["missing"]:
-            print("#    %d items not found in the database (scored as singletons)" % s["missing"])
-        print("#    near-duplicates %d, merged threads %d" % (s["near_dups"], s["merged_threads"]))
-        if a.keep:
-            print("#    work dir kept: %s" % s["work"])
-        if a.explain:
-            explain(items, pred)
+        runs = []
+        for k in range(a.repeat):
+            # Replay orders vary with the seed; the subset stays the same.
+            path, items = load(name, a.data, a.seed + k)
+            if items is None:
+                print("%-4s skipped: %s absent" % (name, path))
+                break
+            if a.limit:
+                items = subset(items, a.limit, a.seed)
+            log = (lambda m: print("# " + m, flush=True)) if a.verbose else None
+            s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed + k, a.keep, log)
+            runs.append(s)
+            print("%-4s items %4d gold %3d stories %4d threads %4d  B3 P %.3f R %.3f F1 %.3f  "
+                  "pairwise F1 %.3f  rounds %d  %.1f s%s" % (
+                      name, s["items"], s["gold"], s["stories"], s["threads"], s["P"], s["R"],
+                      s["F1"], s["pair_F1"], s["rounds"], s["wall_s"],
+                      "  seed %d" % (a.seed + k) if a.repeat > 1 else ""), flush=True)
+            if s["missing"]:
+                print("#    %d items not found in the database (scored as singletons)" % s["missing"])
+            print("#    near-duplicates %d, merged threads %d" % (s["near_dups"], s["merged_threads"]))
+            if a.keep:
+                print("#    work dir kept: %s" % s["work"])
+            if a.explain:
+                explain(items, pred)
+        if len(runs) > 1:
+            def mean(key):
+                return sum(r[key] for r in runs) / len(runs)
+            f1 = [r["F1"] for r in runs]
+            print("%-4s mean of %d orders: threads %.0f  B3 P %.3f R %.3f F1 %.3f (%.3f..%.3f)  "
+                  "pairwise F1 %.3f" % (name, len(runs), mean("threads"), mean("P"), mean("R"),
+                                        mean("F1"), min(f1), max(f1), mean("pair_F1")))
     return 0
 
 

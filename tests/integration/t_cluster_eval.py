@@ -25,6 +25,26 @@ data = cluster_eval.default_data()
 if not os.path.isdir(data):
     t.skip_all("no labelled data at %s" % data)
 
+# The read-back itself: two feeds carrying one article (level 2: the same
+# canonical URL, so one story) give both items that story's thread; an
+# item with a date is revealed only in its round.
+It = cluster_eval.Item
+probe = [
+    It(key="p-1", gold="a", group="a", feed="one", link="https://one.example/quake?utm_source=rss",
+       title="Strong earthquake shakes northern Chile, tsunami warning lifted",
+       desc="", time=1394470000, round=0, order=0),
+    It(key="p-2", gold="a", group="a", feed="two", link="https://one.example/quake",
+       title="Earthquake in Chile: warning lifted", desc="", time=1394480000, round=1, order=1),
+    It(key="p-3", gold="b", group="b", feed="two", link="https://two.example/budget",
+       title="Parliament passes the harbour budget after a long night", desc="",
+       time=1394490000, round=1, order=2),
+]
+s, pred = cluster_eval.evaluate("probe", probe, BUILD)
+t.eq((s["rounds"], s["stories"], s["missing"]), (2, 2, 0),
+     "probe: two rounds, two stories for three items, every item found")
+t.ok(pred["p-1"] == pred["p-2"] != pred["p-3"], "probe: the merged item has its story's thread",
+     pred)
+
 ran = 0
 for name in ("uci", "ecb"):
     path, items = cluster_eval.load(name, data, SEED)
