@@ -133,9 +133,9 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-san
-	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory conformance
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory integration
 
 clean:
 	rm -rf $(B)
