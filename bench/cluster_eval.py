@@ -364,7 +364,11 @@ def main():
             if a.limit:
                 items = subset(items, a.limit, a.seed)
             log = (lambda m: print("# " + m, flush=True)) if a.verbose else None
-            s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed + k, a.keep, log)
+            try:
+                s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed + k, a.keep, log)
+            except RuntimeError as e:
+                print("cluster_eval: %s: %s" % (name, e), file=sys.stderr)
+                return 1
             runs.append(s)
             print("%-4s items %4d gold %3d stories %4d threads %4d  B3 P %.3f R %.3f F1 %.3f  "
                   "pairwise F1 %.3f  rounds %d  %.1f s%s" % (
