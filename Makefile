@@ -284,3 +284,11 @@ bench-poll: all
 # start-up restore of 100k stories.
 cluster-bench: $(B)/bench/cluster_bench
 	$(B)/bench/cluster_bench 1000000 50000 100000
+
+# The labelled sets of ../shared/data replayed through the real daemon
+# (feeds per publisher on a local server, tidingsd --once per round):
+# B-cubed and pairwise F1 per set (skips when the data is absent).
+# See docs/threads.md.
+.PHONY: cluster-eval
+cluster-eval: all
+	python3 bench/cluster_eval.py --set both --build $(CURDIR)/$(B)
