@@ -61,15 +61,21 @@ static int64_t find(int64_t id)
 	return id;
 }
 
+static int copy_df(void *arg, const char *term, int64_t df)
+{
+	return cluster_df_set(arg, term, df) < 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cluster_params p;
-	int dedup = 0, quiet = 0;
+	int dedup = 0, quiet = 0, prime = 0;
 	cluster_params_default(&p);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
 		if (!strcmp(a, "--dedup")) { dedup = 1; continue; }
 		if (!strcmp(a, "--quiet")) { quiet = 1; continue; }
+		if (!strcmp(a, "--prime")) { prime = 1; continue; }
 		if (!strcmp(a, "--join")) p.join_threshold = atof(v);
 		else if (!strcmp(a, "--merge")) p.merge_threshold = atof(v);
 		else if (!strcmp(a, "--title-weight")) p.title_weight = atof(v);
@@ -79,6 +85,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--max-terms")) p.max_terms = atoi(v);
 		else if (!strcmp(a, "--max-members")) p.max_members = atoi(v);
 		else if (!strcmp(a, "--window")) p.window = atoll(v);
+		else if (!strcmp(a, "--length-exp")) p.length_exponent = atof(v);
+		else if (!strcmp(a, "--entity-share")) p.entity_share = atof(v);
+		else if (!strcmp(a, "--clash")) p.clash_factor = atof(v);
+		else if (!strcmp(a, "--merge-gate")) p.merge_gate = atof(v);
 		else {
 			fprintf(stderr, "cluster_offline: unknown option %s\n", a);
 			return 2;
@@ -92,7 +102,45 @@ int main(int argc, char **argv)
 	size_t lcap = 0;
 	if (!c)
 		return 1;
+	/* --prime (diagnostic only): learn document frequencies from the whole
+	 * input first, to measure what cold-start IDF costs. */
+	char **lines = NULL;
+	size_t nl = 0, capl = 0;
 	while (getline(&line, &lcap, stdin) > 0) {
+		if (nl == capl) {
+			capl = capl ? capl * 2 : 1024;
+			lines = realloc(lines, capl * sizeof *lines);
+		}
+		lines[nl++] = strdup(line);
+	}
+	if (prime) {
+		struct clusterer *pc = cluster_new(&p, 1);
+		for (size_t li = 0; li < nl; li++) {
+			char *cp = strdup(lines[li]), *f[6] = { 0 }, *s = cp;
+			cp[strcspn(cp, "\n")] = '\0';
+			for (int k = 0; k < 6; k++) {
+				f[k] = s;
+				s = s ? strchr(s, '\t') : NULL;
+				if (s)
+					*s++ = '\0';
+			}
+			if (f[5]) {
+				for (int k = 2; k < 6; k++)
+					unescape(f[k]);
+				struct cluster_doc d = { .story_id = atoll(f[0]), .time = atoll(f[1]),
+					.lang = *f[3] ? f[3] : NULL, .title = f[4], .text = *f[5] ? f[5] : NULL };
+				struct cluster_result r;
+				cluster_add(pc, &d, &r);
+			}
+			free(cp);
+		}
+		cluster_df_foreach(pc, 1, copy_df, c);
+		cluster_df_set_total(c, cluster_df_total(pc));
+		cluster_free(pc);
+	}
+	for (size_t li = 0; li < nl; li++) {
+		free(line);
+		line = lines[li];
 		char *f[6] = { 0 }, *s = line;
 		line[strcspn(line, "\n")] = '\0';
 		for (int k = 0; k < 6; k++) {
@@ -135,6 +183,7 @@ int main(int argc, char **argv)
 		}
 		items[n++] = (struct item){ d.story_id, r.thread_id, th };
 	}
+	free(lines);
 	for (size_t k = 0; k < n; k++)
 		printf("%lld\t%lld\n", (long long)items[k].id, (long long)find(items[k].thread));
 	if (!quiet) {

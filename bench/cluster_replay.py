@@ -103,6 +103,7 @@ def main():
     ap.add_argument("--set", choices=["uci", "ecb"], action="append")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--tsv-only", action="store_true")
+    ap.add_argument("--lang", default="en", help="language given to the clusterer ('' = unknown)")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     if not os.path.isdir(a.data):
@@ -124,6 +125,8 @@ def main():
                 sys.stdout.write("%d\t%d\t%s\t%s\t%s\t%s\t%s\n" % (x["id"], x["time"], esc(x["source"]),
                                  x["lang"], esc(x["title"]), esc(x["text"]), x["gold"]))
             continue
+        for x in stream:
+            x["lang"] = a.lang
         pred = run(stream, a.bin, a.extra)
         gold = {x["id"]: x["gold"] for x in stream}
         P, R, F, pw, k = bcubed(pred, gold)

@@ -85,7 +85,7 @@ static const struct config_key keys[] = {
 	  "extra weight of names and acronyms" },
 	{ "threads", "time_decay", CONF_DOUBLE, OFF(time_decay), 0, 0, 0.1, 10000.0,
 	  "hours over which similarity to an older story halves" },
-	{ "threads", "simhash_distance", CONF_INT, OFF(simhash_distance), 0, 64, 0, 0,
+	{ "threads", "simhash_distance", CONF_INT, OFF(simhash_distance), 0, 3, 0, 0,
 	  "bits two stories may differ by and still be near-duplicates" },
 };
 
@@ -167,10 +167,12 @@ void config_defaults(struct config *c)
 
 	/* Placeholders until the clustering is tuned on real news. */
 	c->cluster_window = 72 * HOUR_;
-	c->join_threshold = 0.3;
-	c->merge_threshold = 0.5;
-	c->title_weight = 2.0;
-	c->entity_weight = 1.5;
+	/* The clusterer's tuned values (cluster_params_default(); a unit
+	 * test keeps the two in step). */
+	c->join_threshold = 0.19;
+	c->merge_threshold = 0.35;
+	c->title_weight = 3.0;
+	c->entity_weight = 1.0;
 	c->time_decay = 24.0;
 	c->simhash_distance = 3;
 }

@@ -174,13 +174,23 @@ static void lower_ascii(char *s)
 static int parse(const char *url, CURLU **hp, const char **scheme)
 {
 	CURLU *h = curl_url();
-	char *sch = NULL;
+	char *sch = NULL, *trimmed = NULL;
 	*hp = NULL;
 	if (!h || !url)
 		goto fail;
-	/* Spaces are common in feed links; they are encoded below. */
-	if (curl_url_set(h, CURLUPART_URL, url, CURLU_ALLOW_SPACE) != CURLUE_OK)
+	/* Feed links often come with white space around them. */
+	while (*url && (unsigned char)*url <= ' ')
+		url++;
+	size_t n = strlen(url);
+	while (n > 0 && (unsigned char)url[n - 1] <= ' ')
+		n--;
+	if (!(trimmed = strndup(url, n)))
 		goto fail;
+	/* Spaces inside are common too; they are encoded below. */
+	if (curl_url_set(h, CURLUPART_URL, trimmed, CURLU_ALLOW_SPACE) != CURLUE_OK)
+		goto fail;
+	free(trimmed);
+	trimmed = NULL;
 	if (curl_url_get(h, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK)
 		goto fail;
 	lower_ascii(sch);
@@ -194,6 +204,7 @@ static int parse(const char *url, CURLU **hp, const char **scheme)
 	*hp = h;
 	return 0;
 fail:
+	free(trimmed);
 	curl_free(sch);
 	curl_url_cleanup(h);
 	return -1;
@@ -216,7 +227,7 @@ done:
 	return r;
 }
 
-int canon_url(const char *url, char **out)
+static int canon_once(const char *url, char **out)
 {
 	CURLU *h = NULL;
 	const char *scheme;
@@ -284,6 +295,23 @@ fail:
 	curl_free(frag);
 	curl_url_cleanup(h);
 	return *out ? 0 : -1;
+}
+
+int canon_url(const char *url, char **out)
+{
+	if (canon_once(url, out) < 0)
+		return -1;
+	/* An encoded dot ("%2E%2E") is decoded after libcurl resolved the dot
+	 * segments, so the result may hold new ones: one more pass resolves
+	 * them, and then the form is a fixed point. */
+	if (strstr(*out, "/.")) {
+		char *again = NULL;
+		if (canon_once(*out, &again) == 0) {
+			free(*out);
+			*out = again;
+		}
+	}
+	return 0;
 }
 
 int canon_host(const char *url, char **out)

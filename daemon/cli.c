@@ -3,6 +3,7 @@
 #include "daemon/cli.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -12,16 +13,24 @@
 
 int cli_open_db(struct cli *cli, struct store **out)
 {
-	struct config c;
+	struct config c = { 0 };   /* holds the default config's strings */
 	char err[1024];
 	const char *path = cli->db_path;
 	int rc;
 
-	memset(&c, 0, sizeof c);
 	if (!path) {
+		int installed = access(config_default_path(), R_OK) == 0;
+
+		/* On an installed system the default configuration usually
+		 * names no database, and the daemon then uses the unit's
+		 * $STATE_DIRECTORY: resolve it as the service does, not to
+		 * ./tidings.db. */
+		if (installed && !getenv("STATE_DIRECTORY"))
+			setenv("STATE_DIRECTORY", TIDINGS_STATEDIR, 0);
 		/* The default configuration names the database, if it exists
-		 * and is readable; otherwise the built-in default applies. */
-		if (access(config_default_path(), R_OK) != 0) {
+		 * and is readable; otherwise the built-in default applies.
+		 * (config_load() starts from the defaults itself.) */
+		if (!installed) {
 			config_defaults(&c);
 		} else if (config_load(config_default_path(), &c, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: %s\n", cli->prog, err);
@@ -102,4 +111,72 @@ void cli_cell(FILE *out, const char *s, int width, int pad)
 int cli_flag(const char *arg, const char *name)
 {
 	return strcmp(arg, name) == 0;
+}
+
+int cli_use_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc && *nc)
+		return 0;
+	if (term && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fd);
+}
+
+const char *cli_sgr(int on, enum cli_style style)
+{
+	static const char *const sgr[] = {
+		[CLI_RESET] = "\033[0m", [CLI_BOLD] = "\033[1m", [CLI_DIM] = "\033[2m",
+		[CLI_RED] = "\033[31m", [CLI_GREEN] = "\033[32m",
+		[CLI_YELLOW] = "\033[33m",
+	};
+
+	return on && (unsigned)style < sizeof sgr / sizeof sgr[0] ? sgr[style] : "";
+}
+
+void cli_out_init(struct cli_out *o)
+{
+	memset(o, 0, sizeof *o);
+	o->width = cli_width();
+	o->color = cli_use_color(1);
+	o->now = (int64_t)time(NULL);
+}
+
+int cli_number(const struct cli *cli, const char *cmd, const char *opt,
+               const char *val, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(val, &end, 10);
+
+	if (!*val || *end || v < 0) {
+		fprintf(stderr, "%s: %s: %s takes a number, not '%s'\n", cli->prog, cmd,
+		        opt, val);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
+             int (*list)(struct store *st, void *ctx), void *ctx)
+{
+	struct store *st;
+	int rc;
+
+	if (cli_open_db(cli, &st) < 0)
+		return 1;
+	if (o->json) {
+		json_init(&o->j, stdout, 1);
+		json_arr_begin(&o->j);
+	}
+	rc = list(st, ctx);
+	if (o->json) {
+		json_arr_end(&o->j);
+		json_end(&o->j);
+	}
+	if (rc < 0)
+		fprintf(stderr, "%s: %s: %s\n", cli->prog, cmd, store_errmsg(st));
+	store_close(st);
+	return rc < 0 ? 1 : 0;
 }

@@ -14,6 +14,7 @@ int cmd_feeds(struct cli *cli, int argc, char **argv);
 int cmd_stories(struct cli *cli, int argc, char **argv);
 int cmd_parse(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_export_opml(struct cli *cli, int argc, char **argv);
 int cmd_threads(struct cli *cli, int argc, char **argv);
 int cmd_thread(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
@@ -38,7 +39,40 @@ int cli_width(void);
 /* Prints s cut to at most `width` columns (UTF-8 aware), padded when pad. */
 void cli_cell(FILE *out, const char *s, int width, int pad);
 
+/* 1 when output on fd may be coloured: fd is a terminal, $NO_COLOR is
+ * unset or empty (no-color.org) and $TERM is not "dumb". */
+int cli_use_color(int fd);
+
+/* ANSI SGR sequences for the few styles the listings use; "" when `on`
+ * is 0, so callers print them unconditionally. */
+enum cli_style { CLI_RESET, CLI_BOLD, CLI_DIM, CLI_RED, CLI_GREEN, CLI_YELLOW };
+const char *cli_sgr(int on, enum cli_style style);
+
 /* Recognises --json and --help style flags shared by every listing. */
 int cli_flag(const char *arg, const char *name);
+
+#include "daemon/json.h"
+
+/* Where a command's rows go: one JSON document, or aligned columns. */
+struct cli_out {
+	struct json j;
+	int json;          /* --json */
+	int color;         /* colour allowed (a terminal, no NO_COLOR) */
+	int width;         /* columns for human output */
+	int64_t now;
+};
+
+void cli_out_init(struct cli_out *o);
+
+/* Parses the non-negative number `val` given to option `opt` of command
+ * `cmd`; on error says so on stderr and returns -1. */
+int cli_number(const struct cli *cli, const char *cmd, const char *opt,
+               const char *val, int64_t *out);
+
+/* The body of every listing: opens the database, runs list(st, ctx)
+ * inside a JSON array in --json mode, reports a database error on
+ * stderr.  Returns the exit status. */
+int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
+             int (*list)(struct store *st, void *ctx), void *ctx);
 
 #endif

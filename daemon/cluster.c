@@ -11,7 +11,14 @@
 
 /* A term's weight in a story vector or a centroid. */
 struct tw {
-	uint32_t term;
+	uint32_t term : 31;
+	uint32_t ent : 1; /* a name (acronym, number, capitalised mid-sentence) */
+	float w;
+};
+
+/* Entity centroid entry: key term+1 (0 empty). */
+struct fw {
+	uint32_t key;
 	float w;
 };
 
@@ -27,7 +34,9 @@ struct vterm {
 	uint32_t surf;       /* offset of a surface form, for keywords */
 	uint32_t df;
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
+	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	float cap_yes, cap_no; /* casing evidence: written as a name or not */
+	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
 	struct posting *post;  /* owned: active threads holding the term */
 	uint32_t npost, cappost;
 };
@@ -52,6 +61,10 @@ struct thread {
 	int64_t first_seen, last_updated, story_count;
 	int64_t title_story;
 	double title_score;
+	double terms_sum;    /* sum of member vector lengths (for the bar) */
+	struct fw *em;       /* owned: centroid of the name terms only */
+	uint32_t em_n, em_cap;
+	double em_norm2;
 	double norm2;        /* squared norm of the centroid */
 	struct cent *ct;     /* owned, open addressing */
 	uint32_t ct_n, ct_cap;
@@ -59,8 +72,17 @@ struct thread {
 	uint32_t nmem, capmem;
 	uint32_t *src;       /* owned set of source hashes, open addressing */
 	uint32_t nsrc, capsrc;
-	int kw_stale;
+	int kw_stale, title_stale;
+	uint32_t forgotten;  /* stories forgotten since the last compaction */
 	char kw[160];
+};
+
+/* Vocabulary hash slot: short terms inline so that a lookup touches one
+ * cache line. */
+struct vslot {
+	uint32_t id1;   /* term id + 1, 0 = empty */
+	uint32_t hash;
+	char name[24];  /* the term if shorter than 24 bytes (NUL-padded) */
 };
 
 /* int64 -> pointer/uint map, linear probing with backward-shift delete. */
@@ -80,8 +102,11 @@ struct clusterer {
 	char *arena;                   /* owned: NUL-terminated strings of terms */
 	size_t arena_len, arena_cap;
 	struct vterm *vocab;           /* owned */
-	uint32_t nvocab, capvocab;
-	uint32_t *vhash;               /* owned: term id + 1, open addressing */
+	uint32_t nvocab, capvocab;     /* ids handed out (some dead), allocated */
+	uint32_t live_terms, prune_at;
+	uint32_t *freeterms;           /* owned: ids of pruned terms */
+	uint32_t nfreeterms, capfreeterms;
+	struct vslot *vhash;           /* owned: open addressing over terms */
 	size_t vmask;
 
 	struct thread *th;             /* owned: slots */
@@ -94,31 +119,45 @@ struct clusterer {
 	struct imap threads;           /* thread id -> slot + 1 */
 	struct imap merged;            /* merged thread id -> survivor id */
 
+	/* Per slot, sized by capth: 1/|centroid| kept dense for the scan. */
+	float *invn;
 	/* Scratch for scoring, sized by capth. */
 	float *acc;
 	uint32_t *stamp, cur_stamp;
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
+	float *qdense;                 /* owned: q scattered by term, else zero */
+	uint32_t qdense_cap;
+	uint32_t qstamp;
 	uint32_t nq, capq;
 };
 
-#define POST_CAP 512   /* longer postings are probed on candidates only */
-#define NCAND 6        /* candidates that get the member cosine */
+#define POST_CAP 256   /* longer postings are probed on candidates only */
+#define NCAND 6        /* best candidates kept for the join and merge checks */
+#define NPRE 4         /* candidates by centroid that get the member cosine */
+#define GEN_TERMS 16   /* heaviest story terms that generate candidates */
+#define SHORTLIST 8   /* threads completed with the common terms */
 
 void cluster_params_default(struct cluster_params *p)
 {
+	/* Chosen on the labelled development sets (bench/cluster_replay.py):
+	 * one configuration for headlines-only and full-article streams. */
 	memset(p, 0, sizeof *p);
 	p->window = 72 * 3600;
-	p->join_threshold = 0.30;
-	p->merge_threshold = 0.60;
-	p->title_weight = 2.0;
+	p->join_threshold = 0.19;
+	p->merge_threshold = 0.35;
+	p->title_weight = 3.0;
 	p->entity_weight = 1.0;
 	p->time_decay = 24.0;
 	p->simhash_distance = 3;
-	p->member_weight = 0.5;
+	p->member_weight = 1.0;
 	p->max_terms = 48;
-	p->max_members = 64;
+	p->max_members = 16;
+	p->length_exponent = 0.3;
+	p->entity_share = 0;
+	p->clash_factor = 0.7;
+	p->merge_gate = 0.75;
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -255,45 +294,119 @@ static int arena_put(struct clusterer *c, const char *s, size_t n, uint32_t *off
 }
 
 /* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
+static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h,
+		    const char *s, size_t n)
+{
+	if (e->hash != h)
+		return 0;
+	if (n < sizeof e->name)
+		return memcmp(e->name, s, n) == 0 && e->name[n] == '\0';
+	const char *t = c->arena + c->vocab[e->id1 - 1].name;
+	return memcmp(t, s, n) == 0 && t[n] == '\0';
+}
+
+/* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
 static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
 {
-	size_t i = fnv(s, n) & c->vmask;
-	while (c->vhash[i]) {
-		const char *t = c->arena + c->vocab[c->vhash[i] - 1].name;
-		if (strncmp(t, s, n) == 0 && t[n] == '\0')
-			return c->vhash[i] - 1;
+	uint32_t h = fnv(s, n);
+	size_t i = h & c->vmask;
+	while (c->vhash[i].id1) {
+		if (vslot_is(c, &c->vhash[i], h, s, n))
+			return c->vhash[i].id1 - 1;
 		i = (i + 1) & c->vmask;
 	}
 	if (!create)
 		return UINT32_MAX;
-	if ((size_t)(c->nvocab + 1) * 2 > c->vmask + 1) {
+	if ((size_t)(c->live_terms + 1) * 2 > c->vmask + 1) {
 		size_t cap = (c->vmask + 1) * 2;
-		uint32_t *h = calloc(cap, sizeof *h);
-		if (!h)
+		struct vslot *nh = calloc(cap, sizeof *nh);
+		if (!nh)
 			return UINT32_MAX;
-		for (uint32_t t = 0; t < c->nvocab; t++) {
-			const char *nm = c->arena + c->vocab[t].name;
-			size_t j = fnv(nm, strlen(nm)) & (cap - 1);
-			while (h[j])
+		for (size_t k = 0; k <= c->vmask; k++) {
+			if (!c->vhash[k].id1)
+				continue;
+			size_t j = c->vhash[k].hash & (cap - 1);
+			while (nh[j].id1)
 				j = (j + 1) & (cap - 1);
-			h[j] = t + 1;
+			nh[j] = c->vhash[k];
 		}
 		free(c->vhash);
-		c->vhash = h;
+		c->vhash = nh;
 		c->vmask = cap - 1;
-		i = fnv(s, n) & c->vmask;
-		while (c->vhash[i])
+		i = h & c->vmask;
+		while (c->vhash[i].id1)
 			i = (i + 1) & c->vmask;
 	}
-	if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
-		return UINT32_MAX;
-	struct vterm *v = &c->vocab[c->nvocab];
+	uint32_t id;
+	if (c->nfreeterms) {
+		id = c->freeterms[c->nfreeterms - 1];
+	} else {
+		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
+			return UINT32_MAX;
+		id = c->nvocab;
+	}
+	struct vterm *v = &c->vocab[id];
 	memset(v, 0, sizeof *v);
-	if (arena_put(c, s, n, &v->name) < 0)
+	if (arena_put(c, s, n, &v->name) < 0) {
+		v->dead = 1;
 		return UINT32_MAX;
+	}
+	if (c->nfreeterms)
+		c->nfreeterms--;
+	else
+		c->nvocab++;
+	c->live_terms++;
 	v->surf = v->name;
-	c->vhash[i] = ++c->nvocab;
-	return c->nvocab - 1;
+	struct vslot *e = &c->vhash[i];
+	memset(e, 0, sizeof *e);
+	e->id1 = id + 1;
+	e->hash = h;
+	if (n < sizeof e->name)
+		memcpy(e->name, s, n);
+	return id;
+}
+
+/* Forgets terms seen in one story only that no thread in memory holds: the
+ * vocabulary would otherwise grow with every typo and name ever seen.  Their
+ * document frequency (1) is what an unseen term gets anyway. */
+static void vocab_prune(struct clusterer *c)
+{
+	for (uint32_t t = 0; t < c->nvocab; t++) {
+		struct vterm *v = &c->vocab[t];
+		if (v->dead || v->npost || v->df > 1)
+			continue;
+		uint32_t cap = c->capfreeterms;
+		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
+			break;
+		c->capfreeterms = cap;
+		const char *nm = c->arena + v->name;
+		uint32_t h = fnv(nm, strlen(nm));
+		size_t i = h & c->vmask;
+		while (c->vhash[i].id1 && c->vhash[i].id1 != t + 1)
+			i = (i + 1) & c->vmask;
+		if (!c->vhash[i].id1)
+			continue; /* cannot happen: every live term is in the table */
+		/* Backward-shift delete keeps probe runs unbroken. */
+		size_t j = i;
+		for (;;) {
+			j = (j + 1) & c->vmask;
+			if (!c->vhash[j].id1)
+				break;
+			size_t home = c->vhash[j].hash & c->vmask;
+			if (((j - home) & c->vmask) >= ((j - i) & c->vmask)) {
+				c->vhash[i] = c->vhash[j];
+				i = j;
+			}
+		}
+		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
+		free(v->post);
+		v->post = NULL;
+		v->cappost = 0;
+		v->dead = 1;
+		c->freeterms[c->nfreeterms++] = t;
+		c->live_terms--;
+	}
+	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
 }
 
 static double idf(const struct clusterer *c, uint32_t term)
@@ -310,6 +423,12 @@ static int cmp_w_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+static int cmp_float_desc(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x < y) - (x > y);
+}
+
 static int cmp_term(const void *a, const void *b)
 {
 	uint32_t x = ((const struct tw *)a)->term, y = ((const struct tw *)b)->term;
@@ -322,6 +441,11 @@ static int cmp_term(const void *a, const void *b)
 static int collect(struct clusterer *c, const struct cluster_doc *doc, int count_df)
 {
 	c->nq = 0;
+	if (++c->qstamp == 0) {
+		for (uint32_t t = 0; t < c->nvocab; t++)
+			c->vocab[t].mark = 0;
+		c->qstamp = 1;
+	}
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
 		if (!s)
@@ -355,15 +479,19 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 					c->vocab[t].surf_good = (uint8_t)good;
 				}
 			}
-			/* Linear scan: stories have tens of distinct terms. */
 			uint32_t j;
-			for (j = 0; j < c->nq && c->q[j].term != t; j++)
-				;
-			if (j == c->nq) {
+			if (c->vocab[t].mark == c->qstamp) {
+				j = c->vocab[t].qidx;
+			} else {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
-				c->q[c->nq++] = (struct tw){ t, 0 };
+				j = c->nq++;
+				c->q[j] = (struct tw){ .term = t, .w = 0 };
+				c->vocab[t].mark = c->qstamp;
+				c->vocab[t].qidx = j;
 			}
+			/* The lead tells the event; later paragraphs drift into
+			 * background (often an earlier event of the same kind). */
 			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
 		}
 	}
@@ -383,11 +511,13 @@ static void weigh(struct clusterer *c)
 	for (uint32_t j = 0; j < c->nq; j++) {
 		const struct vterm *v = &c->vocab[c->q[j].term];
 		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
-		double w = log1p(c->q[j].w) * idf(c, c->q[j].term) *
+		double i = idf(c, c->q[j].term);
+		double w = log1p(c->q[j].w) * i *
 			   (1.0 + c->p.entity_weight * ent);
 		if (w < 0)
 			w = 0;
 		c->q[j].w = (float)w;
+		c->q[j].ent = ent >= 0.5;
 	}
 	if (c->nq > (uint32_t)c->p.max_terms) {
 		qsort(c->q, c->nq, sizeof *c->q, cmp_w_desc);
@@ -396,8 +526,18 @@ static void weigh(struct clusterer *c)
 	for (uint32_t j = 0; j < c->nq; j++)
 		norm += (double)c->q[j].w * c->q[j].w;
 	norm = sqrt(norm);
-	for (uint32_t j = 0; j < c->nq; j++)
-		c->q[j].w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+	/* Negligible terms leave the vector: a story then only names terms
+	 * whose centroid weight stays clear of rounding residue, which the
+	 * compaction and the vocabulary pruning rely on. */
+	uint32_t k = 0;
+	for (uint32_t j = 0; j < c->nq; j++) {
+		float w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+		if (w >= 1e-4f) {
+			c->q[k] = c->q[j];
+			c->q[k++].w = w;
+		}
+	}
+	c->nq = k;
 	qsort(c->q, c->nq, sizeof *c->q, cmp_term);
 }
 
@@ -463,24 +603,117 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	double old = v->post[e->pos].w, nw = old + w;
 	v->post[e->pos].w = (float)nw;
 	t->norm2 += nw * nw - old * old;
-	if (t->norm2 < 0)
+	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
+	c->invn[slot] = t->norm2 > 0 ? (float)(1.0 / sqrt(t->norm2)) : 0;
 	return 0;
 }
 
-static double dot_sparse(const struct tw *a, uint32_t na, const struct tw *b, uint32_t nb)
+static int em_add(struct thread *t, uint32_t term, double w)
 {
-	double s = 0;
-	uint32_t i = 0, j = 0;
-	while (i < na && j < nb) {
-		if (a[i].term < b[j].term)
-			i++;
-		else if (a[i].term > b[j].term)
-			j++;
-		else
-			s += (double)a[i++].w * b[j++].w;
+	if ((t->em_n + 1) * 2 > t->em_cap) {
+		uint32_t cap = t->em_cap ? t->em_cap * 2 : 16;
+		struct fw *n = calloc(cap, sizeof *n);
+		if (!n)
+			return -1;
+		for (uint32_t i = 0; i < t->em_cap; i++)
+			if (t->em[i].key) {
+				uint32_t j = ((t->em[i].key - 1) * 2654435761u) & (cap - 1);
+				while (n[j].key)
+					j = (j + 1) & (cap - 1);
+				n[j] = t->em[i];
+			}
+		free(t->em);
+		t->em = n;
+		t->em_cap = cap;
 	}
-	return s;
+	uint32_t m = t->em_cap - 1, i = (term * 2654435761u) & m;
+	while (t->em[i].key && t->em[i].key != term + 1)
+		i = (i + 1) & m;
+	if (!t->em[i].key) {
+		t->em[i].key = term + 1;
+		t->em_n++;
+	}
+	double old = t->em[i].w, nw = old + w;
+	t->em[i].w = (float)nw;
+	t->em_norm2 += nw * nw - old * old;
+	if (t->em_norm2 < 0)
+		t->em_norm2 = 0;
+	return 0;
+}
+
+static double em_w(const struct thread *t, uint32_t term)
+{
+	if (!t->em_cap)
+		return 0;
+	uint32_t m = t->em_cap - 1, i = (term * 2654435761u) & m;
+	while (t->em[i].key) {
+		if (t->em[i].key == term + 1)
+			return t->em[i].w;
+		i = (i + 1) & m;
+	}
+	return 0;
+}
+
+/* Cosine of the story's names with the thread's names; -1 when either has
+ * none (then names say nothing either way). */
+static double em_cos(const struct thread *t, const struct tw *v, uint32_t n)
+{
+	double s = 0, qn = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].ent) {
+			qn += (double)v[i].w * v[i].w;
+			s += v[i].w * em_w(t, v[i].term);
+		}
+	if (qn <= 0 || t->em_norm2 <= 0)
+		return -1;
+	return s / sqrt(qn * t->em_norm2);
+}
+
+/* Two stories of the same kind of event (two DUI arrests of one team's
+ * players, two injured-reserve moves) share everything but who: the name
+ * that weighs most in the story is absent from the thread, and the thread's
+ * heaviest name is absent from the story.  Then it is another event. */
+static int names_clash(const struct thread *t, const struct tw *v, uint32_t n)
+{
+	uint32_t top = UINT32_MAX;
+	float best = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].ent && v[i].w > best) {
+			best = v[i].w;
+			top = v[i].term;
+		}
+	if (top == UINT32_MAX || t->em_norm2 <= 0)
+		return 0;
+	if (em_w(t, top) > 0.1 * sqrt(t->em_norm2))
+		return 0;
+	uint32_t ttop = UINT32_MAX;
+	float tb = 0;
+	for (uint32_t i = 0; i < t->em_cap; i++)
+		if (t->em[i].key && t->em[i].w > tb) {
+			tb = t->em[i].w;
+			ttop = t->em[i].key - 1;
+		}
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].term == ttop)
+			return 0;
+	return 1;
+}
+
+static double em_cos2(const struct thread *a, const struct thread *b)
+{
+	if (a->em_n > b->em_n) {
+		const struct thread *x = a;
+		a = b;
+		b = x;
+	}
+	if (a->em_norm2 <= 0 || b->em_norm2 <= 0)
+		return -1;
+	double s = 0;
+	for (uint32_t i = 0; i < a->em_cap; i++)
+		if (a->em[i].key)
+			s += a->em[i].w * em_w(b, a->em[i].key - 1);
+	return s / sqrt(a->em_norm2 * b->em_norm2);
 }
 
 static double cos_centroid(const struct clusterer *c, const struct thread *t,
@@ -535,6 +768,10 @@ static int ensure_scratch(struct clusterer *c)
 	if (!a)
 		return -1;
 	c->acc = a;
+	a = realloc(c->invn, cap * sizeof *a);
+	if (!a)
+		return -1;
+	c->invn = a;
 	uint32_t *s = realloc(c->stamp, cap * sizeof *s);
 	if (!s)
 		return -1;
@@ -564,6 +801,7 @@ static uint32_t thread_new(struct clusterer *c, int64_t id)
 	}
 	struct thread *t = &c->th[slot];
 	memset(t, 0, sizeof *t);
+	c->invn[slot] = 0;
 	t->id = id;
 	t->kw_stale = 1;
 	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
@@ -611,6 +849,7 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	free(t->ct);
 	free(t->mem);
 	free(t->src);
+	free(t->em);
 	memset(t, 0, sizeof *t);
 	uint32_t cap = c->capfree;
 	if (grow((void **)&c->freeslots, &cap, sizeof *c->freeslots, c->nfree + 1) == 0) {
@@ -620,13 +859,90 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	c->live_threads--;
 }
 
+/* Rebuilds a centroid without the terms whose weight went to zero as its
+ * old stories were forgotten, so that long-running threads do not carry
+ * (and index) every word they ever had. */
+static void cent_compact(struct clusterer *c, uint32_t slot)
+{
+	struct thread *t = &c->th[slot];
+	uint32_t live = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key && fabsf(c->vocab[t->ct[i].key - 1].post[t->ct[i].pos].w) > 1e-6f)
+			live++;
+	if (live * 2 > t->ct_n)
+		return;
+	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
+	if (!keep)
+		return; /* compaction is an optimisation; skip it */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		uint32_t term = t->ct[i].key - 1;
+		float w = c->vocab[term].post[t->ct[i].pos].w;
+		if (fabsf(w) > 1e-6f)
+			keep[n++] = (struct tw){ .term = term, .w = w };
+	}
+	thread_unindex(c, slot);
+	memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	t->ct_n = 0;
+	t->norm2 = 0;
+	c->invn[slot] = 0;
+	/* Re-adding fits: the table is as large as before and holds fewer. */
+	for (uint32_t i = 0; i < n; i++)
+		cent_add(c, slot, keep[i].term, keep[i].w);
+	free(keep);
+}
+
+/* A long-running thread forgets its stories older than the window: their
+ * weight leaves the centroid (which then follows the recent coverage) and
+ * their vectors leave memory.  The thread's counts stay. */
+static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
+{
+	struct thread *t = &c->th[slot];
+	uint32_t k = 0;
+	while (k < t->nmem && t->mem[k]->time < horizon)
+		k++;
+	if (k == 0)
+		return;
+	for (uint32_t i = 0; i < k; i++) {
+		struct story *s = t->mem[i];
+		for (uint32_t j = 0; j < s->n; j++) {
+			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
+			if (s->v[j].ent)
+				em_add(t, s->v[j].term, -s->v[j].w);
+		}
+		t->terms_sum -= s->n;
+		if (t->title_story == s->id)
+			t->title_stale = 1;
+		imap_del(&c->stories, s->id);
+		free(s);
+	}
+	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
+	t->nmem -= k;
+	t->kw_stale = 1;
+	/* Compact once half of the stories behind the table are gone. */
+	t->forgotten += k;
+	if (t->forgotten >= t->nmem) {
+		cent_compact(c, slot);
+		t->forgotten = 0;
+	}
+}
+
 static void expire(struct clusterer *c)
 {
 	int64_t horizon = c->now - c->p.window;
-	for (uint32_t s = 0; s < c->nth; s++)
-		if (c->th[s].id && c->th[s].last_updated < horizon)
+	for (uint32_t s = 0; s < c->nth; s++) {
+		if (!c->th[s].id)
+			continue;
+		if (c->th[s].last_updated < horizon)
 			thread_drop(c, s, 1);
+		else
+			forget_old(c, s, horizon);
+	}
 	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
+	if (c->live_terms > c->prune_at)
+		vocab_prune(c);
 }
 
 static void advance(struct clusterer *c, int64_t time)
@@ -637,22 +953,41 @@ static void advance(struct clusterer *c, int64_t time)
 		expire(c);
 }
 
+#define KW_MEMBERS 16
+#define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
+
+/* Top terms of the thread's recent coverage: the sum of its last stories'
+ * vectors (cheap, in cache) rather than a pass over the whole centroid. */
 static void keywords(struct clusterer *c, struct thread *t)
 {
+	struct fw acc[KW_SLOTS];
 	struct tw best[5];
 	int nb = 0;
-	for (uint32_t i = 0; i < t->ct_cap; i++) {
-		if (!t->ct[i].key)
+	memset(acc, 0, sizeof acc);
+	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		const struct story *m = t->mem[i];
+		for (uint32_t j = 0; j < m->n; j++) {
+			uint32_t term = m->v[j].term, k = (term * 2654435761u) & (KW_SLOTS - 1), probes = 0;
+			while (acc[k].key && acc[k].key != term + 1 && probes++ < KW_SLOTS)
+				k = (k + 1) & (KW_SLOTS - 1);
+			if (probes >= KW_SLOTS)
+				break; /* full: enough terms for five keywords */
+			acc[k].key = term + 1;
+			acc[k].w += m->v[j].w;
+		}
+	}
+	for (uint32_t k = 0; k < KW_SLOTS; k++) {
+		if (!acc[k].key)
 			continue;
-		uint32_t term = t->ct[i].key - 1;
-		float w = c->vocab[term].post[t->ct[i].pos].w;
+		float w = acc[k].w;
 		if (nb < 5 || w > best[nb - 1].w) {
 			int j = nb < 5 ? nb++ : 4;
 			while (j > 0 && best[j - 1].w < w) {
 				best[j] = best[j - 1];
 				j--;
 			}
-			best[j] = (struct tw){ term, w };
+			best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
 		}
 	}
 	size_t len = 0;
@@ -673,11 +1008,30 @@ static void keywords(struct clusterer *c, struct thread *t)
 	t->kw_stale = 0;
 }
 
+static void title_scan(struct clusterer *c, struct thread *t)
+{
+	/* Restored threads pick their title once, from the recent members. */
+	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+	t->title_score = -1;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		double sc = cos_centroid(c, t, t->mem[i]->v, t->mem[i]->n);
+		if (sc > t->title_score) {
+			t->title_score = sc;
+			t->title_story = t->mem[i]->id;
+		}
+	}
+	t->title_stale = 0;
+}
+
 static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 {
 	struct thread *t = &c->th[slot];
-	/* Keywords settle quickly; refresh while small, then now and then. */
-	if (t->kw_stale || t->story_count <= 16 || (t->story_count & 15) == 0)
+	if (t->title_stale)
+		title_scan(c, t);
+	/* Keywords settle quickly and cost a pass over the centroid: refresh
+	 * while tiny, at powers of two, then every 64 stories. */
+	int64_t n = t->story_count;
+	if (t->kw_stale || n <= 4 || (n & (n - 1)) == 0 || (n & 63) == 0)
 		keywords(c, t);
 	out->thread_id = t->id;
 	out->story_count = t->story_count;
@@ -689,15 +1043,19 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 }
 
 /* Adds story s (vector in s->v) to thread slot. */
-static int thread_join(struct clusterer *c, uint32_t slot, struct story *s)
+static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int restoring)
 {
-	for (uint32_t i = 0; i < s->n; i++)
+	struct thread *t = &c->th[slot];
+	for (uint32_t i = 0; i < s->n; i++) {
 		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0)
 			return -1;
-	struct thread *t = &c->th[slot];
+		if (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)
+			return -1;
+	}
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
 		return -1;
 	t->mem[t->nmem++] = s;
+	t->terms_sum += s->n;
 	s->slot = slot;
 	if (src_add(t, s->src) < 0)
 		return -1;
@@ -706,6 +1064,12 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s)
 	if (!t->story_count || s->time > t->last_updated)
 		t->last_updated = s->time;
 	t->story_count++;
+	if (restoring) {
+		t->title_stale = 1;
+		return 0;
+	}
+	if (t->title_stale)
+		title_scan(c, t);
 	/* Title: the member closest to the centroid; compare the newcomer with
 	 * the current title under the updated centroid. */
 	double sc = cos_centroid(c, t, s->v, s->n);
@@ -746,17 +1110,60 @@ static double damp(const struct clusterer *c, const struct thread *t, int64_t ti
 	return exp2(-(double)dt / (c->p.time_decay * 3600.0));
 }
 
-static double member_cos(const struct clusterer *c, const struct thread *t,
-			 const struct tw *v, uint32_t n)
+/* Scatters the story vector into a dense array indexed by term, so that a
+ * member's dot product is one lookup per member term. */
+static int q_scatter(struct clusterer *c)
 {
-	double best = 0;
+	if (c->qdense_cap < c->nvocab) {
+		uint32_t cap = c->capvocab;
+		float *d = realloc(c->qdense, cap * sizeof *d);
+		if (!d)
+			return -1;
+		memset(d + c->qdense_cap, 0, (cap - c->qdense_cap) * sizeof *d);
+		c->qdense = d;
+		c->qdense_cap = cap;
+	}
+	for (uint32_t i = 0; i < c->nq; i++)
+		c->qdense[c->q[i].term] = c->q[i].w;
+	return 0;
+}
+
+static void q_clear(struct clusterer *c)
+{
+	for (uint32_t i = 0; i < c->nq; i++)
+		c->qdense[c->q[i].term] = 0;
+}
+
+/* Mean cosine of the scattered story to the thread's two nearest recent
+ * members (one member: its cosine). */
+static double member_cos(const struct clusterer *c, const struct thread *t)
+{
+	double top[2] = { 0, 0 };
 	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
-		double d = dot_sparse(v, n, t->mem[i]->v, t->mem[i]->n);
-		if (d > best)
-			best = d;
+		const struct story *m = t->mem[i];
+		double d = 0;
+		for (uint32_t j = 0; j < m->n; j++)
+			d += c->qdense[m->v[j].term] * m->v[j].w;
+		if (d > top[0]) {
+			top[1] = top[0];
+			top[0] = d;
+		} else if (d > top[1]) {
+			top[1] = d;
+		}
 	}
-	return best;
+	uint32_t k = t->nmem - from;
+	return k >= 2 ? (top[0] + top[1]) / 2 : top[0];
+}
+
+/* The bar scales with the length of what is compared: two long texts share
+ * background words by chance (and same-kind events share their vocabulary),
+ * two headlines share little unless they tell the same story. */
+static double bar(const struct clusterer *c, double base, double nterms)
+{
+	if (nterms < 4)
+		nterms = 4;
+	return base * pow(nterms / 8.0, c->p.length_exponent);
 }
 
 struct cand {
@@ -775,9 +1182,20 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		c->cur_stamp = 1;
 	}
 	c->ntouched = 0;
+	/* Candidates come from the story's heaviest terms; the light ones only
+	 * complete the scores of the shortlist. */
+	float wmin = 0;
+	if (c->nq > GEN_TERMS) {
+		float ws[256];
+		uint32_t n = c->nq < 256 ? c->nq : 256;
+		for (uint32_t i = 0; i < n; i++)
+			ws[i] = c->q[i].w;
+		qsort(ws, n, sizeof ws[0], cmp_float_desc);
+		wmin = ws[GEN_TERMS - 1];
+	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];
-		if (v->npost > POST_CAP) {
+		if (v->npost > POST_CAP || c->q[i].w < wmin) {
 			if (nd < 256)
 				deferred[nd++] = i;
 			continue;
@@ -793,23 +1211,73 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			c->acc[s] += qw * v->post[j].w;
 		}
 	}
-	/* Centroid cosine (with deferred common terms) and damping; keep the
-	 * top by that, then refine with the best member. */
-	int nc = 0;
-	struct cand pre[NCAND * 2];
-	int npre = 0;
+	/* Threads that share only very common terms with the story: look at
+	 * the newest few holding its rarest common term, so that a story made of
+	 * common words still finds its thread. */
+	if (c->ntouched == 0 && nd > 0) {
+		uint32_t best = deferred[0];
+		for (uint32_t i = 1; i < nd; i++)
+			if (c->vocab[c->q[deferred[i]].term].npost < c->vocab[c->q[best].term].npost)
+				best = deferred[i];
+		const struct vterm *v = &c->vocab[c->q[best].term];
+		for (uint32_t j = v->npost > POST_CAP ? v->npost - POST_CAP : 0; j < v->npost; j++) {
+			uint32_t s = v->post[j].slot;
+			c->stamp[s] = c->cur_stamp;
+			c->acc[s] = 0;
+			c->touched[c->ntouched++] = s;
+		}
+	}
+	/* Shortlist by the partial cosine (rare terms only), then complete it
+	 * with the common terms for the shortlist alone: probing every touched
+	 * thread for every common term is what would cost. */
+	struct cand heap[SHORTLIST];
+	int nh = 0;
 	for (uint32_t k = 0; k < c->ntouched; k++) {
 		uint32_t s = c->touched[k];
 		if (s == skip)
 			continue;
+		double part = c->acc[s] * c->invn[s];
+		struct cand cd = { s, part, part };
+		if (nh < SHORTLIST) {
+			/* sift up (min-heap on score) */
+			int j = nh++;
+			while (j > 0 && heap[(j - 1) / 2].score > cd.score) {
+				heap[j] = heap[(j - 1) / 2];
+				j = (j - 1) / 2;
+			}
+			heap[j] = cd;
+		} else if (part > heap[0].score) {
+			int j = 0;
+			for (;;) {
+				int l = 2 * j + 1, r = l + 1, m = j;
+				double ms = cd.score;
+				if (l < nh && heap[l].score < ms) {
+					m = l;
+					ms = heap[l].score;
+				}
+				if (r < nh && heap[r].score < ms)
+					m = r;
+				if (m == j)
+					break;
+				heap[j] = heap[m];
+				j = m;
+			}
+			heap[j] = cd;
+		}
+	}
+	int nc = 0;
+	struct cand pre[NPRE];
+	int npre = 0;
+	for (int k = 0; k < nh; k++) {
+		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
 		double d = c->acc[s];
 		for (uint32_t i = 0; i < nd; i++)
 			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
-		if (npre < NCAND * 2 || sc > pre[npre - 1].score) {
-			int j = npre < NCAND * 2 ? npre++ : NCAND * 2 - 1;
+		if (npre < NPRE || sc > pre[npre - 1].score) {
+			int j = npre < NPRE ? npre++ : NPRE - 1;
 			while (j > 0 && pre[j - 1].score < sc) {
 				pre[j] = pre[j - 1];
 				j--;
@@ -817,12 +1285,19 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			pre[j] = (struct cand){ s, cen, sc };
 		}
 	}
+	if (npre > 0 && q_scatter(c) < 0)
+		npre = 0; /* no memory: no candidates, the story opens a thread */
 	for (int i = 0; i < npre; i++) {
 		const struct thread *t = &c->th[pre[i].slot];
-		double m = member_cos(c, t, c->q, c->nq);
+		double m = member_cos(c, t);
 		double sc = pre[i].cen;
 		if (m > sc)
 			sc += c->p.member_weight * (m - sc);
+		double e = em_cos(t, c->q, c->nq);
+		if (e >= 0)
+			sc = (1 - c->p.entity_share) * sc + c->p.entity_share * e;
+		if (names_clash(t, c->q, c->nq))
+			sc *= c->p.clash_factor;
 		sc *= damp(c, t, time);
 		struct cand cd = { pre[i].slot, pre[i].cen, sc };
 		if (nc < NCAND || sc > cands[nc - 1].score) {
@@ -834,6 +1309,8 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			cands[j] = cd;
 		}
 	}
+	if (npre > 0)
+		q_clear(c);
 	return nc;
 }
 
@@ -869,6 +1346,9 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 	}
 	f = &c->th[from];
 	struct thread *t = &c->th[to];
+	for (uint32_t i = 0; i < f->em_cap; i++)
+		if (f->em[i].key && em_add(t, f->em[i].key - 1, f->em[i].w) < 0)
+			return -1;
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + f->nmem) < 0)
 		return -1;
 	/* Keep members in time order so "recent members" stays meaningful. */
@@ -890,6 +1370,7 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 	if (f->last_updated > t->last_updated)
 		t->last_updated = f->last_updated;
 	t->story_count += f->story_count;
+	t->terms_sum += f->terms_sum;
 	struct story *a = imap_get(&c->stories, t->title_story);
 	struct story *b = imap_get(&c->stories, f->title_story);
 	double sa = a ? cos_centroid(c, t, a->v, a->n) : -1;
@@ -901,6 +1382,7 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 		t->title_score = sa;
 	}
 	t->kw_stale = 1;
+	t->title_stale |= f->title_stale;
 	int64_t fid = f->id;
 	f->nmem = 0;
 	thread_drop(c, from, 0);
@@ -945,6 +1427,7 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 	c->next_expiry = INT64_MIN / 2;
 	c->text = text_new();
 	c->vmask = 1023;
+	c->prune_at = 65536;
 	c->vhash = calloc(1024, sizeof *c->vhash);
 	if (!c->text || !c->vhash || imap_init(&c->stories) < 0 ||
 	    imap_init(&c->threads) < 0 || imap_init(&c->merged) < 0)
@@ -968,21 +1451,25 @@ void cluster_free(struct clusterer *c)
 		free(t->ct);
 		free(t->mem);
 		free(t->src);
+		free(t->em);
 	}
 	for (uint32_t i = 0; i < c->nvocab; i++)
 		free(c->vocab[i].post);
 	free(c->th);
 	free(c->freeslots);
 	free(c->vocab);
+	free(c->freeterms);
 	free(c->vhash);
 	free(c->arena);
 	imap_free(&c->stories);
 	imap_free(&c->threads);
 	imap_free(&c->merged);
 	free(c->acc);
+	free(c->invn);
 	free(c->stamp);
 	free(c->touched);
 	free(c->q);
+	free(c->qdense);
 	text_tokens_free(&c->toks);
 	text_free(c->text);
 	free(c);
@@ -997,17 +1484,23 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 	uint32_t slot = UINT32_MAX;
 	if (doc->copy_of_thread) {
 		int64_t id = cluster_resolve(c, doc->copy_of_thread);
-		if (id)
+		if (id) {
 			slot = slot_of(c, id);
-		else if ((slot = thread_new(c, doc->copy_of_thread)) == UINT32_MAX)
-			return -1; /* revive a thread gone from memory */
-		else
+		} else {
+			/* The thread left memory: revive it under its final id (a
+			 * merged id must not take stories again). */
+			id = doc->copy_of_thread;
+			for (int hops = 0; hops < 64 && imap_get(&c->merged, id); hops++)
+				id = (int64_t)(intptr_t)imap_get(&c->merged, id);
+			if ((slot = thread_new(c, id)) == UINT32_MAX)
+				return -1;
 			out->is_new = 0;
-		if (doc->copy_of_thread >= c->next_id)
-			c->next_id = doc->copy_of_thread + 1;
+			if (id >= c->next_id)
+				c->next_id = id + 1;
+		}
 	} else {
 		nc = score(c, doc->time, skip, cands);
-		if (nc > 0 && cands[0].score >= c->p.join_threshold) {
+		if (nc > 0 && cands[0].score >= bar(c, c->p.join_threshold, c->nq)) {
 			slot = cands[0].slot;
 		} else {
 			slot = thread_new(c, c->next_id);
@@ -1024,15 +1517,26 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		free(s);
 		return -1;
 	}
-	if (thread_join(c, slot, s) < 0)
+	if (thread_join(c, slot, s, 0) < 0)
 		return -1;
 	/* Merge: a candidate whose centroid now sits close to ours. */
 	for (int i = 0; i < nc && out->nmerged < CLUSTER_MAX_MERGES; i++) {
 		uint32_t o = cands[i].slot;
 		if (o == slot || !c->th[o].id)
 			continue;
-		if (cent_cos(c, &c->th[slot], &c->th[o]) * damp(c, &c->th[o], doc->time) <
-		    c->p.merge_threshold)
+		/* A story that bridges two threads scores well with both; the
+		 * centroid comparison (the costly part) only for those. */
+		if (cands[i].score < c->p.merge_gate * bar(c, c->p.join_threshold, c->nq))
+			break;
+		const struct thread *x = &c->th[slot], *y = &c->th[o];
+		double len = x->terms_sum / (x->nmem ? x->nmem : 1);
+		double leny = y->terms_sum / (y->nmem ? y->nmem : 1);
+		if (leny < len)
+			len = leny;
+		double sim = cent_cos(c, x, y), e = c->p.entity_share > 0 ? em_cos2(x, y) : -1;
+		if (e >= 0)
+			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
+		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
 			continue;
 		/* Survivor: the bigger thread, on a tie the older id. */
 		uint32_t win = slot, lose = o;
@@ -1044,7 +1548,10 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		int64_t lose_id = c->th[lose].id;
 		if (thread_merge(c, win, lose) < 0)
 			return -1;
-		out->merged[out->nmerged++] = lose_id;
+		/* A thread opened by this very story and absorbed at once never
+		 * reached the store: its id is just skipped. */
+		if (!(out->is_new && lose == slot))
+			out->merged[out->nmerged++] = lose_id;
 		slot = win;
 		out->is_new = 0;
 	}
@@ -1070,8 +1577,12 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct clust
 static void story_detach(struct clusterer *c, struct story *s)
 {
 	struct thread *t = &c->th[s->slot];
-	for (uint32_t i = 0; i < s->n; i++)
-		cent_add(c, s->slot, s->v[i].term, -s->v[i].w); /* entry exists: no alloc */
+	for (uint32_t i = 0; i < s->n; i++) {
+		/* Entries exist: no allocation, cannot fail. */
+		cent_add(c, s->slot, s->v[i].term, -s->v[i].w);
+		if (s->v[i].ent)
+			em_add(t, s->v[i].term, -s->v[i].w);
+	}
 	for (uint32_t i = 0; i < t->nmem; i++)
 		if (t->mem[i] == s) {
 			memmove(&t->mem[i], &t->mem[i + 1], (t->nmem - i - 1) * sizeof *t->mem);
@@ -1079,6 +1590,7 @@ static void story_detach(struct clusterer *c, struct story *s)
 			break;
 		}
 	t->story_count--;
+	t->terms_sum -= s->n;
 	if (t->title_story == s->id)
 		t->title_story = t->nmem ? t->mem[t->nmem - 1]->id : 0;
 	t->kw_stale = 1;
@@ -1103,13 +1615,17 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	double keep = 1;
 	if (t->nmem > 0) {
 		double cen = cos_centroid(c, t, c->q, c->nq);
-		double m = member_cos(c, t, c->q, c->nq);
+		double m = 0;
+		if (q_scatter(c) == 0) {
+			m = member_cos(c, t);
+			q_clear(c);
+		}
 		keep = cen > m ? cen : cen + c->p.member_weight * (m - cen);
 	}
 	free(s);
 	int64_t old_id = t->id;
 	int rc;
-	if (keep >= c->p.join_threshold || doc->copy_of_thread) {
+	if (keep >= bar(c, c->p.join_threshold, c->nq) || doc->copy_of_thread) {
 		struct cluster_doc d = *doc;
 		if (!d.copy_of_thread)
 			d.copy_of_thread = old_id;
@@ -1144,7 +1660,7 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 		free(s);
 		return -1;
 	}
-	return thread_join(c, slot, s);
+	return thread_join(c, slot, s, 1);
 }
 
 int64_t cluster_df_total(const struct clusterer *c)
@@ -1170,7 +1686,8 @@ void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 			int (*fn)(void *arg, const char *term, int64_t df), void *arg)
 {
 	for (uint32_t t = 0; t < c->nvocab; t++)
-		if (c->vocab[t].df >= min_df && fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
+		if (!c->vocab[t].dead && c->vocab[t].df >= min_df &&
+		    fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
 			return;
 }
 
@@ -1179,7 +1696,7 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	memset(st, 0, sizeof *st);
 	st->active_threads = c->live_threads;
 	st->window_stories = c->stories.n;
-	st->terms = c->nvocab;
+	st->terms = c->live_terms;
 	size_t m = sizeof *c + c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
 		   (c->vmask + 1) * sizeof *c->vhash + (size_t)c->thcap * sizeof *c->th + (size_t)c->capth * 12 +
 		   (c->stories.mask + 1) * 16 + (c->threads.mask + 1) * 16 +

@@ -2,24 +2,42 @@
  * Pure and in-memory: the ingest pipeline feeds stories in the order it
  * stores them and persists what comes back; no SQL, no I/O, no globals.
  *
- * Model.  A story is a TF-IDF vector of stemmed title and lead terms
- * (daemon/text.h), title terms and likely names (acronyms, numbers, words
- * seen capitalised mid-sentence) weighted up, document frequencies learned
- * as stories arrive.  A thread keeps the sum of its stories' vectors
- * (centroid) and its recent members.  A new story is scored against the
- * threads that share a term with it and were active in the window (an
- * inverted index term -> active threads): a blend of the cosine to the
- * centroid and the best cosine to one member, damped by the time since the
- * thread was last updated.  It joins the best thread above join_threshold,
- * else opens a thread.  After a join, a thread whose centroid has come close
- * to another's (merge_threshold) absorbs it; the loser's id is reported so the
- * store can set threads.merged_into.  Time is the story's own time, never the
- * wall clock, so replays cluster as they would have live.
+ * Model.  A story is a TF-IDF vector (log(1+tf) x idf, its 48 heaviest
+ * terms, L2-normalised) of stemmed title and lead terms (daemon/text.h);
+ * title terms count title_weight times, and terms written like names
+ * (acronyms, numbers, words capitalised mid-sentence in sentence-cased text,
+ * learned per term across stories) weigh up to 1 + entity_weight times.
+ * Document frequencies are learned as stories arrive.  A thread keeps the
+ * sum of its stories' vectors (centroid), a centroid of its name terms, and
+ * its recent members.  A new story is scored against the active threads
+ * that share its heaviest terms (inverted index term -> active threads):
+ * the cosine to the centroid, raised towards the mean cosine of its two
+ * nearest members (member_weight), multiplied by clash_factor when the
+ * story's heaviest name is missing from the thread and the thread's heaviest
+ * name is missing from the story (same kind of event, other people), and
+ * damped by the time since the thread was last updated (time_decay).  It
+ * joins the best thread whose score clears the bar, else opens a thread.
+ * The bar is join_threshold for a headline (~8 terms) and grows as
+ * (terms/8)^length_exponent for longer texts, which share background words
+ * by chance.  After a join, a candidate thread whose centroid now sits within
+ * the merge bar (merge_threshold, scaled the same way) of the joined one is
+ * merged into the bigger of the two; the loser's id is reported so the store
+ * can set threads.merged_into and move its stories.  Time is the story's own
+ * time, never the wall clock, so replays cluster as they would have live.
  *
  * Cost of cluster_add: proportional to the active threads sharing terms with
- * the story (very common terms are only probed on candidates), never to the
- * number of stories stored.  Threads idle for longer than the window are
- * dropped from memory as time advances.
+ * the story (very common terms are only probed on a short list of
+ * candidates), never to the number of stories stored.  Threads idle for
+ * longer than the window leave memory as time advances, and long-running
+ * threads forget their stories older than the window.
+ *
+ * What the pipeline stores: threads.id (ids come from here, from
+ * next_thread_id on), stories.thread_id, threads.merged_into for merged ids,
+ * the display fields of cluster_result, and the document-frequency table
+ * (cluster_df_foreach / cluster_df_total) at shutdown or now and then.  At
+ * start-up: cluster_new(params, max(threads.id) + 1), cluster_df_set for each
+ * stored term and cluster_df_set_total, then cluster_restore for every story
+ * of the window, oldest first, with its stored thread_id.
  */
 #ifndef TIDINGS_CLUSTER_H
 #define TIDINGS_CLUSTER_H
@@ -37,9 +55,16 @@ struct cluster_params {
 	double time_decay;       /* time_decay, hours: score halves per this idle time; 0 = off */
 	int simhash_distance;    /* simhash_distance: not used here (dedup owns it) */
 	/* Internal knobs, not config keys (defaults are what was measured). */
-	double member_weight;    /* share of the best-member cosine in the score */
+	double member_weight;    /* how far the score moves from the centroid cosine
+	                            towards the mean cosine of the two nearest members */
 	int max_terms;           /* terms kept per story vector (highest weights) */
 	int max_members;         /* recent members kept per thread for member cosine */
+	double length_exponent;  /* thresholds are for ~8-term stories (headlines) and
+	                            scale by (terms/8)^this for longer ones */
+	double entity_share;     /* share of the names-only cosine in the score */
+	double clash_factor;     /* score factor when the main names differ */
+	double merge_gate;       /* merge check only for candidates scoring this x
+	                            the join bar */
 };
 
 void cluster_params_default(struct cluster_params *p);
@@ -63,9 +88,14 @@ struct cluster_result {
 	int is_new;              /* thread created by this story */
 	int nmerged;             /* threads absorbed into thread_id by this call */
 	int64_t merged[CLUSTER_MAX_MERGES]; /* their ids: set merged_into = thread_id,
-	                                      move their stories */
+	                                      move their stories (ids are not
+	                                      always contiguous: a thread opened
+	                                      and absorbed in one call is skipped) */
 	/* Display data of thread_id, to write to the threads row. */
-	int64_t story_count;     /* stories seen in this thread (window + restore) */
+	int64_t story_count;     /* stories this clusterer saw in the thread (restored
+	                            + added); a thread revived by a late copy after
+	                            leaving memory restarts from 1, so the store
+	                            should recount such a thread (or keep the max) */
 	int64_t source_count;    /* distinct sources among them */
 	int64_t title_story_id;  /* story whose headline is most central */
 	int64_t first_seen;      /* min story time */

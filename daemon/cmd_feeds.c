@@ -7,18 +7,12 @@
 #include "daemon/json.h"
 #include "daemon/store.h"
 
-struct out {
-	struct json j;
-	int json;
-	int width;
-	int64_t now;
-};
-
 static int print_feed(const struct store_feed_row *r, void *p)
 {
-	struct out *o = p;
+	struct cli_out *o = p;
 	char when[32], status[16];
 	int w_title;
+	enum cli_style style;
 
 	if (o->json) {
 		struct json *j = &o->j;
@@ -30,14 +24,11 @@ static int print_feed(const struct store_feed_row *r, void *p)
 		json_kv_str(j, "category", r->category);
 		json_kv_bool(j, "active", r->active);
 		json_kv_bool(j, "gone", r->gone);
-		json_key(j, "last_fetch");
-		r->last_fetch ? json_int(j, r->last_fetch) : json_null(j);
-		json_key(j, "last_status");
-		r->last_status ? json_int(j, r->last_status) : json_null(j);
+		json_kv_opt(j, "last_fetch", r->last_fetch);
+		json_kv_opt(j, "last_status", r->last_status);
 		json_kv_str(j, "last_error", r->last_error);
 		json_kv_int(j, "consecutive_errors", r->consecutive_errors);
-		json_key(j, "next_poll");
-		r->next_poll ? json_int(j, r->next_poll) : json_null(j);
+		json_kv_opt(j, "next_poll", r->next_poll);
 		json_kv_int(j, "stories", r->stories);
 		json_kv_int(j, "duration_ms", r->duration_ms);
 		json_kv_int(j, "bytes", r->bytes);
@@ -53,21 +44,46 @@ static int print_feed(const struct store_feed_row *r, void *p)
 		snprintf(status, sizeof status, "%d", r->last_status);
 	else
 		snprintf(status, sizeof status, "-");
+	/* Red: failing now; yellow: retired; green: last poll fine. */
+	if (r->gone || !r->active)
+		style = CLI_YELLOW;
+	else if (r->consecutive_errors > 0)
+		style = CLI_RED;
+	else if (r->last_status)
+		style = CLI_GREEN;
+	else
+		style = CLI_RESET;
 	w_title = (o->width - 4 - 9 - 8 - 13 - 4) / 2;
 	printf("%4lld ", (long long)r->id);
 	cli_cell(stdout, r->title ? r->title : r->url, w_title, 1);
-	printf(" %-8s %7lld %-12s ", status, (long long)r->stories, when);
+	printf(" %s%-8s%s %7lld %s%-12s%s ", cli_sgr(o->color, style), status,
+	       cli_sgr(o->color, CLI_RESET), (long long)r->stories,
+	       cli_sgr(o->color, CLI_DIM), when, cli_sgr(o->color, CLI_RESET));
+	if (r->last_error)
+		fputs(cli_sgr(o->color, CLI_RED), stdout);
 	cli_cell(stdout, r->last_error ? r->last_error : r->url, o->width - w_title - 4 - 9 - 8 - 13 - 4, 0);
-	putchar('\n');
+	printf("%s\n", r->last_error ? cli_sgr(o->color, CLI_RESET) : "");
 	return 0;
+}
+
+static int list(struct store *st, void *p)
+{
+	struct cli_out *o = p;
+
+	if (!o->json) {
+		printf("%s%4s ", cli_sgr(o->color, CLI_BOLD), "ID");
+		cli_cell(stdout, "FEED", (o->width - 38) / 2, 1);
+		printf(" %-8s %7s %-12s %s%s\n", "STATUS", "STORIES", "FETCHED", "ERROR / URL",
+		       cli_sgr(o->color, CLI_RESET));
+	}
+	return store_list_feeds(st, print_feed, o);
 }
 
 int cmd_feeds(struct cli *cli, int argc, char **argv)
 {
-	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
-	struct store *st;
-	int rc;
+	struct cli_out o;
 
+	cli_out_init(&o);
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			o.json = 1;
@@ -81,23 +97,5 @@ int cmd_feeds(struct cli *cli, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (cli_open_db(cli, &st) < 0)
-		return 1;
-	if (o.json) {
-		json_init(&o.j, stdout, 1);
-		json_arr_begin(&o.j);
-	} else {
-		printf("%4s ", "ID");
-		cli_cell(stdout, "FEED", (o.width - 38) / 2, 1);
-		printf(" %-8s %7s %-12s %s\n", "STATUS", "STORIES", "FETCHED", "ERROR / URL");
-	}
-	rc = store_list_feeds(st, print_feed, &o);
-	if (o.json) {
-		json_arr_end(&o.j);
-		json_end(&o.j);
-	}
-	if (rc < 0)
-		fprintf(stderr, "%s: feeds: %s\n", cli->prog, store_errmsg(st));
-	store_close(st);
-	return rc < 0 ? 1 : 0;
+	return cli_list(cli, "feeds", &o, list, &o);
 }

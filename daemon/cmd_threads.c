@@ -10,20 +10,12 @@
 #include "daemon/json.h"
 #include "daemon/store.h"
 
-struct out {
-	struct json j;
-	int json;
-	int width;
-	int64_t now;
+/* `thread ID` prints one object, not an array: its own state. */
+struct one {
+	struct cli_out o;
 	int found;
-	int64_t resolved;      /* thread: the live thread the id leads to */
+	int64_t resolved;      /* the live thread the id leads to */
 };
-
-static void kv_opt(struct json *j, const char *k, int64_t v)
-{
-	json_key(j, k);
-	v ? json_int(j, v) : json_null(j);
-}
 
 static void thread_json(struct json *j, const struct store_thread_row *r)
 {
@@ -51,10 +43,9 @@ static void thread_json(struct json *j, const struct store_thread_row *r)
 
 static int print_thread(const struct store_thread_row *r, void *p)
 {
-	struct out *o = p;
+	struct cli_out *o = p;
 	char when[32];
 
-	o->found++;
 	if (o->json) {
 		json_obj_begin(&o->j);
 		thread_json(&o->j, r);
@@ -69,27 +60,29 @@ static int print_thread(const struct store_thread_row *r, void *p)
 	return 0;
 }
 
-static int parse_i64(const char *s, int64_t *out)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
+struct query {
+	struct cli_out o;
+	int64_t since, min_sources, limit;
+};
 
-	if (!*s || *end || v < 0)
-		return -1;
-	*out = v;
-	return 0;
+static int list(struct store *st, void *p)
+{
+	struct query *q = p;
+
+	if (!q->o.json)
+		printf("%6s %-12s %4s %4s  %s\n", "ID", "UPDATED", "SRC", "STO", "TITLE");
+	return store_list_threads(st, q->since, (int)q->min_sources, q->limit,
+	                          print_thread, &q->o);
 }
 
 int cmd_threads(struct cli *cli, int argc, char **argv)
 {
-	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
-	struct store *st;
-	int64_t since = 0, limit = 50, min_sources = 1;
-	int rc;
+	struct query q = { .min_sources = 1, .limit = 50 };
 
+	cli_out_init(&q.o);
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
-			o.json = 1;
+			q.o.json = 1;
 		} else if (cli_flag(argv[i], "--since") && i + 1 < argc) {
 			int64_t d = config_parse_duration(argv[++i]);
 			if (d < 0) {
@@ -97,19 +90,13 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 				        cli->prog, argv[i]);
 				return 1;
 			}
-			since = o.now - d;
+			q.since = q.o.now - d;
 		} else if (cli_flag(argv[i], "--min-sources") && i + 1 < argc) {
-			if (parse_i64(argv[++i], &min_sources) < 0) {
-				fprintf(stderr, "%s: threads: --min-sources takes a number, not '%s'\n",
-				        cli->prog, argv[i]);
+			if (cli_number(cli, "threads", "--min-sources", argv[++i], &q.min_sources) < 0)
 				return 1;
-			}
 		} else if (cli_flag(argv[i], "--limit") && i + 1 < argc) {
-			if (parse_i64(argv[++i], &limit) < 0) {
-				fprintf(stderr, "%s: threads: --limit takes a number, not '%s'\n",
-				        cli->prog, argv[i]);
+			if (cli_number(cli, "threads", "--limit", argv[++i], &q.limit) < 0)
 				return 1;
-			}
 		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
 			printf("usage: %s [-d DB] threads [--since DURATION] [--min-sources N]\n"
 			       "                [--limit N] [--json]\n"
@@ -123,31 +110,23 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (cli_open_db(cli, &st) < 0)
-		return 1;
-	if (o.json) {
-		json_init(&o.j, stdout, 1);
-		json_arr_begin(&o.j);
-	} else {
-		printf("%6s %-12s %4s %4s  %s\n", "ID", "UPDATED", "SRC", "STO", "TITLE");
-	}
-	rc = store_list_threads(st, since, (int)min_sources, limit, print_thread, &o);
-	if (o.json) {
-		json_arr_end(&o.j);
-		json_end(&o.j);
-	}
-	if (rc < 0)
-		fprintf(stderr, "%s: threads: %s\n", cli->prog, store_errmsg(st));
-	store_close(st);
-	return rc < 0 ? 1 : 0;
+	return cli_list(cli, "threads", &q.o, list, &q);
+}
+
+static int find_thread(const struct store_thread_row *r, void *p)
+{
+	struct one *t = p;
+
+	t->found = 1;
+	t->resolved = r->id;
+	return 0;
 }
 
 static int print_thread_head(const struct store_thread_row *r, void *p)
 {
-	struct out *o = p;
+	struct one *t = p;
+	struct cli_out *o = &t->o;
 
-	o->found = 1;
-	o->resolved = r->id;
 	if (o->json) {
 		thread_json(&o->j, r);
 		return 0;
@@ -163,7 +142,7 @@ static int print_thread_head(const struct store_thread_row *r, void *p)
 
 static int print_member(const struct store_story_row *r, void *p)
 {
-	struct out *o = p;
+	struct cli_out *o = p;
 	char when[32];
 
 	if (o->json) {
@@ -174,9 +153,9 @@ static int print_member(const struct store_story_row *r, void *p)
 		json_kv_str(j, "link", r->link);
 		json_kv_str(j, "source", r->host);
 		json_kv_str(j, "feed", r->feed_title);
-		kv_opt(j, "published", r->published);
+		json_kv_opt(j, "published", r->published);
 		json_kv_int(j, "first_seen", r->first_seen);
-		kv_opt(j, "duplicate_of", r->duplicate_of);
+		json_kv_opt(j, "duplicate_of", r->duplicate_of);
 		json_obj_end(j);
 		return 0;
 	}
@@ -191,14 +170,15 @@ static int print_member(const struct store_story_row *r, void *p)
 
 int cmd_thread(struct cli *cli, int argc, char **argv)
 {
-	struct out o = { .width = cli_width(), .now = (int64_t)time(NULL) };
+	struct one t = { .found = 0 };
 	struct store *st;
 	int64_t id = -1;
 	int rc;
 
+	cli_out_init(&t.o);
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
-			o.json = 1;
+			t.o.json = 1;
 		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
 			printf("usage: %s [-d DB] thread ID [--json]\n"
 			       "Shows one thread and its stories, oldest first, with their\n"
@@ -206,8 +186,9 @@ int cmd_thread(struct cli *cli, int argc, char **argv)
 			       "(syndicated text).  A merged thread's id shows its survivor.\n",
 			       cli->prog);
 			return 0;
-		} else if (id < 0 && parse_i64(argv[i], &id) == 0) {
-			;
+		} else if (id < 0 && argv[i][0] != '-') {
+			if (cli_number(cli, "thread", "ID", argv[i], &id) < 0)
+				return 1;
 		} else {
 			fprintf(stderr, "%s: thread: unknown argument '%s'\n", cli->prog, argv[i]);
 			return 1;
@@ -219,27 +200,29 @@ int cmd_thread(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open_db(cli, &st) < 0)
 		return 1;
-	if (o.json) {
-		json_init(&o.j, stdout, 1);
-		json_obj_begin(&o.j);
-	}
-	rc = store_get_thread(st, id, print_thread_head, &o);
-	if (rc == 0 && !o.found) {
+	rc = store_get_thread(st, id, find_thread, &t);
+	if (rc == 0 && !t.found) {
 		fprintf(stderr, "%s: thread: no thread %lld\n", cli->prog, (long long)id);
 		store_close(st);
 		return 1;
 	}
-	if (o.json) {
-		json_key(&o.j, "stories");
-		json_arr_begin(&o.j);
+	if (t.o.json) {
+		json_init(&t.o.j, stdout, 1);
+		json_obj_begin(&t.o.j);
 	}
-	/* The head row followed any merge; list the survivor's stories. */
+	/* The head followed any merge; print it, then the survivor's stories. */
 	if (rc == 0)
-		rc = store_thread_stories(st, o.resolved, print_member, &o);
-	if (o.json) {
-		json_arr_end(&o.j);
-		json_obj_end(&o.j);
-		json_end(&o.j);
+		rc = store_get_thread(st, t.resolved, print_thread_head, &t);
+	if (t.o.json) {
+		json_key(&t.o.j, "stories");
+		json_arr_begin(&t.o.j);
+	}
+	if (rc == 0)
+		rc = store_thread_stories(st, t.resolved, print_member, &t.o);
+	if (t.o.json) {
+		json_arr_end(&t.o.j);
+		json_obj_end(&t.o.j);
+		json_end(&t.o.j);
 	}
 	if (rc < 0)
 		fprintf(stderr, "%s: thread: %s\n", cli->prog, store_errmsg(st));

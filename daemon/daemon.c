@@ -18,6 +18,8 @@
 #include "daemon/fetch.h"
 #include "daemon/ingest.h"
 #include "daemon/log.h"
+#include "daemon/notify.h"
+#include "daemon/progress.h"
 #include "daemon/sched.h"
 #include "daemon/store.h"
 #include "feeds/feed.h"
@@ -52,9 +54,11 @@ struct daemon {
 	struct store *st;
 	struct ingest *in;
 	struct fetcher *fx;
+	struct notify *nt;
 	struct ev_loop *loop;
 	ev_signal sig_term, sig_int, sig_hup;
 	ev_timer wake, grace;
+	ev_timer prune;          /* retention */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
 	struct sched_heap due;
@@ -584,6 +588,7 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		defer_host(d, f, held ? held : r->retry_after);
 out:
 	feed_free(parsed);
+	progress_update(d->c_polled, d->c_new, d->c_errors);
 	schedule_wake(d);
 	maybe_finish(d);
 }
@@ -597,7 +602,47 @@ static void cycle_summary(struct daemon *d)
 	log_notice("cycle: %d feeds polled, %d new stories, %d new threads, %d errors, %.1f s",
 	           d->c_polled, d->c_new, d->c_threads, d->c_errors,
 	           ev_now(d->loop) - d->c_started);
+	notify_status(d->nt);
 	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
+}
+
+/* ---- retention ------------------------------------------------------ */
+
+#define PRUNE_BATCH 500          /* stories per transaction */
+#define PRUNE_BATCHES_PER_TICK 20
+
+/* Deletes up to PRUNE_BATCHES_PER_TICK batches; 1 when more remain. */
+static int prune_some(struct daemon *d)
+{
+	int64_t cut = now_s() - d->cfg.retention;
+	int deleted = 0, total = 0;
+
+	if (d->cfg.retention <= 0)
+		return 0;
+	for (int i = 0; i < PRUNE_BATCHES_PER_TICK; i++) {
+		if (store_prune(d->st, cut, PRUNE_BATCH, &deleted) < 0) {
+			log_err("retention: %s%s", store_errmsg(d->st),
+			        store_last_was_full(d->st) ? " (disk full)" : "");
+			return 0;
+		}
+		total += deleted;
+		if (deleted < PRUNE_BATCH)
+			break;
+	}
+	if (total)
+		log_info("retention: %d stories first seen over %lld days ago deleted",
+		         total, (long long)(d->cfg.retention / 86400));
+	return deleted == PRUNE_BATCH;
+}
+
+static void prune_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	/* More to do: come back in a moment, letting responses in between;
+	 * else look again in an hour. */
+	w->repeat = prune_some(d) ? 1. : 3600.;
+	ev_timer_again(loop, w);
 }
 
 static void maybe_finish(struct daemon *d)
@@ -616,11 +661,14 @@ static int load_config(const char *path, struct config *c)
 {
 	char err[1024];
 
-	/* config_load() starts from the defaults itself. */
-	if (!path) {
+	/* Without -c: the installed configuration when there is one, else
+	 * the built-in defaults.  config_load() starts from the defaults. */
+	if (!path && access(config_default_path(), F_OK) != 0) {
 		config_defaults(c);
 		return 0;
 	}
+	if (!path)
+		path = config_default_path();
 	if (config_load(path, c, err, sizeof err) < 0) {
 		log_err("%s", err);
 		return -1;
@@ -652,6 +700,7 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	struct daemon *d = w->data;
 	struct config nc;
 
+	notify_reloading(d->nt);
 	log_notice("SIGHUP: reloading %s", d->args.config_path ? d->args.config_path
 	                                                          : "built-in defaults");
 	if (load_config(d->args.config_path, &nc) < 0) {
@@ -699,10 +748,12 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 	if (d->stopping)
 		return;
 	d->stopping = 1;
+	notify_stopping(d->nt);
 	log_notice("%s: finishing in-flight work, then exiting",
 	           w->signum == SIGINT ? "SIGINT" : "SIGTERM");
 	fetcher_drop_queued(d->fx);
 	ev_timer_stop(loop, &d->wake);
+	ev_timer_stop(loop, &d->prune);
 	if (fetcher_pending(d->fx) == 0) {
 		ev_break(loop, EVBREAK_ALL);
 		return;
@@ -770,8 +821,14 @@ int daemon_run(const struct daemon_args *a)
 	d.wake.data = &d;
 	ev_timer_init(&d.grace, grace_cb, SHUTDOWN_GRACE, 0.);
 	d.grace.data = &d;
+	ev_timer_init(&d.prune, prune_cb, 60., 0.);
+	d.prune.data = &d;
+	if (!a->once)
+		ev_timer_start(d.loop, &d.prune);
+	notify_start(d.loop, d.st, &d.nt);
 
 	if (a->once) {
+		progress_start(d.n_feeds);
 		for (size_t i = 0; i < d.n_feeds; i++)
 			start_poll(&d, &d.feeds[i]);
 		if (d.n_feeds == 0) {
@@ -789,7 +846,13 @@ int daemon_run(const struct daemon_args *a)
 	if (d.in && ingest_sync(d.in) < 0)
 		log_err("%s: saving clustering state: %s", d.cfg.database,
 		        store_errmsg(d.st));
+	/* A cron-driven --once install gets its retention here. */
+	if (a->once)
+		while (prune_some(&d))
+			;
 out:
+	progress_end();
+	notify_free(d.nt);
 	fetcher_free(d.fx);
 	ingest_free(d.in);
 	store_close(d.st);

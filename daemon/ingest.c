@@ -48,8 +48,9 @@ static int window_cb(const struct store_window_row *r, void *p)
 
 	if (r->thread_id && cluster_restore(in->cl, &d, r->thread_id) < 0)
 		return 1;
-	if (r->simhash) {
-		struct simhash_fp fp = { r->simhash, r->simhash_seq };
+	if (r->simhash[0] | r->simhash[1] | r->simhash[2] | r->simhash[3]) {
+		struct simhash_fp fp = { .bag = r->simhash[0], .seq = r->simhash[1],
+		                         .head = r->simhash[2], .tail = r->simhash[3] };
 		if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
 			return 1;
 	}
@@ -208,6 +209,23 @@ static int64_t event_time(const struct feed_entry *e, int64_t now)
 	return t;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static unsigned count_distinct(uint64_t *v, unsigned n)
+{
+	unsigned d = 0;
+
+	qsort(v, n, sizeof *v, cmp_u64);
+	for (unsigned i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			d++;
+	return d;
+}
+
 struct order {
 	int64_t time;
 	size_t idx;
@@ -250,14 +268,66 @@ struct entry_ctx {
 	int64_t now;
 	int use_link;
 	struct ident_poll poll;
+	uint64_t *link_hash;       /* canonical links of guid items, counted */
 	struct ingest_stats *stats;
 };
+
+/* An item seen before whose content changed.  The story's text is its own
+ * feed's: another feed's version changing is only noted.  It has changed
+ * materially only when its headline changed and its text is no near copy
+ * of the old one: a correction, a line added, a reworded paragraph under
+ * the same headline keep the thread without asking the clusterer. */
+static int update_item(struct entry_ctx *x, int64_t id, int owner,
+                       const struct store_story *s, struct cluster_doc *doc,
+                       const struct simhash_fp *fp)
+{
+	struct ingest *in = x->in;
+	struct cluster_result cr;
+	int64_t old_thread;
+	uint64_t o[4];
+	char *old_title = NULL;
+	int same;
+
+	if (store_set_item_hash(in->st, x->feed_id, s->ident, s->content_hash) < 0)
+		return -1;
+	if (!owner)
+		return 0;
+	if (store_story_fingerprint(in->st, id, o, &old_title) < 0 ||
+	    store_story_thread(in->st, id, &old_thread) < 0 ||
+	    store_update_story(in->st, id, s) < 0) {
+		free(old_title);
+		return -1;
+	}
+	x->stats->updated++;
+	same = (!old_title && !s->title) ||
+	       (old_title && s->title && strcmp(old_title, s->title) == 0);
+	free(old_title);
+	if (fp && !same) {
+		struct simhash_fp ofp = { .bag = o[0], .seq = o[1], .head = o[2], .tail = o[3] };
+		same = simhash_is_copy(&ofp, fp, in->params.simhash_distance);
+	}
+	if (same && old_thread)
+		return 0;
+	doc->story_id = id;
+	if (cluster_update(in->cl, doc, &cr) < 0)
+		return -1;
+	in->dirty = 1;
+	if (persist_thread(in, &cr) < 0)
+		return -1;
+	if (cr.thread_id != old_thread && store_set_story_thread(in->st, id, cr.thread_id) < 0)
+		return -1;
+	if (cr.left_thread && cr.left_thread != cr.thread_id &&
+	    store_recount_thread(in->st, cr.left_thread) < 0)
+		return -1;
+	return 0;
+}
 
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 {
 	struct ingest *in = x->in;
 	struct store_story s;
-	struct simhash_fp fp = { 0, 0 };
+	struct simhash_fp fp = { 0, 0, 0, 0 };
+	int has_fp = 0;
 	struct cluster_doc doc;
 	struct cluster_result cr;
 	struct nd_match m;
@@ -269,7 +339,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	};
 	int64_t id = 0;
 	uint64_t old_hash = 0;
-	int rc = -1, has;
+	int rc = -1, has, owner;
 
 	if (ident_key(&ie, x->use_link, &ident) < 0)
 		return 0;            /* nothing to know it by: skip, not fail */
@@ -286,7 +356,9 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	s.canonical_url = canon;
 	s.title = e->title_text;
 	s.author = e->author.name;
-	s.published = t_or_0(e->published);
+	/* Many feeds give one date only (RSS 1.0's dc:date, Atom's updated):
+	 * that is the publication time as far as anyone can tell. */
+	s.published = t_or_0(e->published != FEED_NO_TIME ? e->published : e->updated);
 	s.updated = t_or_0(e->updated);
 	s.first_seen = x->now;
 	s.event_time = event_time(e, x->now);
@@ -296,8 +368,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	s.host = host ? host : x->feed_host;
 	s.content_hash = entry_hash(e);
 	if (simhash_story(e->title_text, e->text, &fp) == 1) {
-		s.simhash = fp.bag ? fp.bag : 1;
-		s.simhash_seq = fp.seq;
+		has_fp = 1;
+		s.simhash[0] = fp.bag;
+		s.simhash[1] = fp.seq;
+		s.simhash[2] = fp.head;
+		s.simhash[3] = fp.tail;
 	}
 
 	memset(&doc, 0, sizeof doc);
@@ -307,9 +382,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	doc.lang = s.lang;
 	doc.source = s.host;
 
-	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash) < 0)
+	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash, &owner) < 0)
 		goto out;
 	if (e->id && canon) {
+		x->link_hash[x->poll.items] = fnv1a(0xcbf29ce484222325ull, canon);
 		x->poll.items++;
 		if (!id) {
 			x->poll.new_guids++;
@@ -319,37 +395,22 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		}
 	}
 	if (id) {                            /* level 1: the same item */
-		int64_t old_thread;
-
-		if (old_hash == s.content_hash) {
-			rc = 0;
-			goto out;
-		}
-		if (store_update_story(in->st, id, &s) < 0 ||
-		    store_story_thread(in->st, id, &old_thread) < 0)
-			goto out;
-		x->stats->updated++;
-		doc.story_id = id;
-		if (cluster_update(in->cl, &doc, &cr) < 0)
-			goto out;
-		in->dirty = 1;
-		if (cr.thread_id != old_thread &&
-		    store_set_story_thread(in->st, id, cr.thread_id) < 0)
-			goto out;
-		rc = persist_thread(in, &cr);
+		rc = old_hash == s.content_hash ? 0
+		     : update_item(x, id, owner, &s, &doc, has_fp ? &fp : NULL);
 		goto out;
 	}
 	if (canon) {                         /* level 2: the same article */
 		if (store_find_canonical(in->st, canon, &id) < 0)
 			goto out;
 		if (id) {
-			rc = store_add_story_feed(in->st, id, x->feed_id, ident, x->now);
+			rc = store_add_story_feed(in->st, id, x->feed_id, ident, x->now,
+			                          s.content_hash);
 			x->stats->cross_feed++;
 			goto out;
 		}
 	}
 	/* A new story.  Level 3: a copy of a recent story's text. */
-	if (s.simhash && ndindex_lookup(in->nd, &fp, s.event_time, &m) == 1) {
+	if (has_fp && ndindex_lookup(in->nd, &fp, s.event_time, &m) == 1) {
 		s.duplicate_of = m.story_id;
 		doc.copy_of_thread = m.thread_id;
 		x->stats->duplicates++;
@@ -362,10 +423,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		goto out;
 	in->dirty = 1;
 	x->stats->new_threads += cr.is_new;
-	if (store_set_story_thread(in->st, id, cr.thread_id) < 0 ||
-	    persist_thread(in, &cr) < 0)
+	/* The thread row first: stories.thread_id references it. */
+	if (persist_thread(in, &cr) < 0 ||
+	    store_set_story_thread(in->st, id, cr.thread_id) < 0)
 		goto out;
-	if (s.simhash && ndindex_insert(in->nd, &fp, id, s.event_time, cr.thread_id) < 0)
+	if (has_fp && ndindex_insert(in->nd, &fp, id, s.event_time, cr.thread_id) < 0)
 		goto out;
 	if (s.event_time > in->newest) {
 		in->newest = s.event_time;
@@ -401,7 +463,8 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		feed_host = NULL;
 	x.feed_host = feed_host;
 	/* Oldest first: the clusterer sees time move forward. */
-	if (!(order = malloc(f->n_entries * sizeof *order)))
+	if (!(order = malloc(f->n_entries * sizeof *order)) ||
+	    !(x.link_hash = malloc(f->n_entries * sizeof *x.link_hash)))
 		goto out;
 	for (size_t i = 0; i < f->n_entries; i++) {
 		order[i].time = event_time(&f->entries[i], now);
@@ -411,6 +474,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	for (size_t i = 0; i < f->n_entries; i++)
 		if (ingest_entry(&x, &f->entries[order[i].idx]) < 0)
 			goto out;
+	x.poll.distinct_links = count_distinct(x.link_hash, x.poll.items);
 	rotate = ident_guids_rotate(&x.poll, x.use_link);
 	if (rotate != x.use_link) {
 		log_notice("%s: %s", feed_url, rotate
@@ -422,6 +486,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	rc = 0;
 out:
 	free(order);
+	free(x.link_hash);
 	free(feed_host);
 	return rc;
 }

@@ -195,3 +195,12 @@ void json_kv_bool(struct json *j, const char *key, int v)
 	json_key(j, key);
 	json_bool(j, v);
 }
+
+void json_kv_opt(struct json *j, const char *key, int64_t v)
+{
+	json_key(j, key);
+	if (v)
+		json_int(j, v);
+	else
+		json_null(j);
+}

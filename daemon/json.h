@@ -35,5 +35,7 @@ void json_end(struct json *j);                       /* final newline */
 void json_kv_str(struct json *j, const char *key, const char *s);
 void json_kv_int(struct json *j, const char *key, int64_t v);
 void json_kv_bool(struct json *j, const char *key, int v);
+/* "key": v, or null when v is 0 (an unknown time or id). */
+void json_kv_opt(struct json *j, const char *key, int64_t v);
 
 #endif

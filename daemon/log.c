@@ -8,6 +8,7 @@
 
 static int cur_level = LOG_LVL_INFO;
 static int to_journal;
+static void (*hook_clear)(void), (*hook_redraw)(void);
 
 /* $JOURNAL_STREAM is "DEV:INODE" of the stream systemd connected; stderr is
  * the journal only if it is still that very file (not redirected since). */
@@ -32,6 +33,12 @@ void log_init(int level)
 }
 
 void log_set_level(int level) { cur_level = level; }
+
+void log_set_line_hooks(void (*clear)(void), void (*redraw)(void))
+{
+	hook_clear = clear;
+	hook_redraw = redraw;
+}
 int log_get_level(void) { return cur_level; }
 
 static const char *level_name(int level)
@@ -55,9 +62,13 @@ void log_msg(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	if (hook_clear)
+		hook_clear();
 	/* One fprintf per line so concurrent writers never interleave mid-line. */
 	if (to_journal)
 		fprintf(stderr, "<%d>%s\n", level, line);
 	else
 		fprintf(stderr, "%s: %s\n", level_name(level), line);
+	if (hook_redraw)
+		hook_redraw();
 }

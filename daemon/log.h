@@ -10,6 +10,10 @@ void log_init(int level);          /* enum log_level; detects the journal */
 void log_set_level(int level);
 int log_get_level(void);
 
+/* A transient line on the terminal (progress.c): `clear` erases it before
+ * each log line, `redraw` puts it back after.  NULL, NULL: none. */
+void log_set_line_hooks(void (*clear)(void), void (*redraw)(void));
+
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

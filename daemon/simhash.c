@@ -1,5 +1,5 @@
 /* daemon/simhash.c — SimHash fingerprints of story text, the
- * distinctiveness rule, and the banded near-duplicate index.  The text
+ * distinctiveness rule, and the near-duplicate index.  The text
  * pass is one streaming scan with no allocation: words are hashed as they
  * are read and only a short prefix of each is kept. */
 #include "daemon/simhash.h"
@@ -11,11 +11,11 @@
 
 /* ---- hashing ---------------------------------------------------------- */
 
-/* FNV-1a over the folded word's bytes, from a basis of our own.  Any
- * fixed value works, but it must never change: stored fingerprints would
- * stop matching new ones. */
-#define WORD_SEED  0x6c62272e07bb0142ull
-#define FNV_PRIME  0x100000001b3ull
+/* Words are hashed eight bytes at a time (multiply-rotate per chunk, one
+ * finaliser per word); the seed is ours.  Any fixed value works, but none
+ * of this may change: stored fingerprints would stop matching new ones. */
+#define WORD_SEED   0x6c62272e07bb0142ull
+#define CHUNK_MUL   0x9fb21c651e98df25ull
 
 /* A bijective 64-bit finaliser (splitmix64's): every input bit reaches
  * every output bit, which SimHash needs, since each output bit is a vote. */
@@ -29,13 +29,53 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-/* Order matters: "police shot man" and "man shot police" differ. */
+static uint64_t rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* The word hashes are already well mixed, so rotating each by its place
+ * and adding is enough to make order matter ("police shot man" and "man
+ * shot police" differ); one multiply-xorshift breaks the linearity. */
 static uint64_t shingle_hash(const uint64_t *w, int n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull;
+	uint64_t h = (uint64_t)n;
 	for (int i = 0; i < n; i++)
-		h = mix64(h ^ w[i]) + (uint64_t)i;
-	return mix64(h);
+		h += rotl(w[i], 21 * i + 1);
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	return h ^ (h >> 29);
+}
+
+/* The running state of one word's hash. */
+struct wordhash {
+	uint64_t h, acc;
+	unsigned nacc;
+	size_t len;
+};
+
+static void wh_reset(struct wordhash *w)
+{
+	w->h = WORD_SEED;
+	w->acc = 0;
+	w->nacc = 0;
+	w->len = 0;
+}
+
+static inline __attribute__((always_inline)) void wh_byte(struct wordhash *w, unsigned char c)
+{
+	w->acc |= (uint64_t)c << (8 * w->nacc);
+	w->len++;
+	if (++w->nacc == 8) {
+		w->h = rotl((w->h ^ w->acc) * CHUNK_MUL, 29);
+		w->acc = 0;
+		w->nacc = 0;
+	}
+}
+
+static uint64_t wh_final(const struct wordhash *w)
+{
+	return mix64(w->h ^ w->acc ^ ((uint64_t)w->len << 56));
 }
 
 /* ---- the stop list ---------------------------------------------------- */
@@ -71,34 +111,43 @@ static const char *const stop_words[] = {
 };
 
 /* The stop words as a set of their word hashes (open addressing; a
- * 64-bit hash collision with a real word is not a practical concern). */
+ * 64-bit hash collision with a real word is not a practical concern;
+ * 0 marks an empty slot, and no word hashes to 0 in practice). */
 #define STOP_SLOTS 1024
 static uint64_t stop_set[STOP_SLOTS];
-static once_flag stop_once = ONCE_FLAG_INIT;
+static uint64_t spread[256];
+/* Both tables are filled once, before the first text, then only read. */
+static once_flag tables_once = ONCE_FLAG_INIT;
 
-static uint64_t word_hash(const char *w)
+static uint64_t word_hash(const char *s)
 {
-	uint64_t h = WORD_SEED;
-	for (; *w; w++)
-		h = (h ^ (unsigned char)*w) * FNV_PRIME;
-	return h;
+	struct wordhash w;
+	wh_reset(&w);
+	for (; *s; s++)
+		wh_byte(&w, (unsigned char)*s);
+	return wh_final(&w);
 }
 
-static void stop_init(void)
+static void tables_init(void)
 {
+	for (int b = 0; b < 256; b++) {
+		spread[b] = 0;
+		for (int i = 0; i < 8; i++)
+			spread[b] |= (uint64_t)((b >> i) & 1) << (8 * i);
+	}
 	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++) {
 		uint64_t h = word_hash(stop_words[i]);
-		uint32_t j = (uint32_t)mix64(h) & (STOP_SLOTS - 1);
+		uint32_t j = (uint32_t)h & (STOP_SLOTS - 1);
 		while (stop_set[j] && stop_set[j] != h)
 			j = (j + 1) & (STOP_SLOTS - 1);
 		stop_set[j] = h;
 	}
 }
 
-/* `h` is the word's FNV-1a hash as word_hash() computes it. */
+/* `h` is the word's hash as word_hash() computes it. */
 static int is_stop_hash(uint64_t h)
 {
-	uint32_t j = (uint32_t)mix64(h) & (STOP_SLOTS - 1);
+	uint32_t j = (uint32_t)h & (STOP_SLOTS - 1);
 	while (stop_set[j]) {
 		if (stop_set[j] == h)
 			return 1;
@@ -180,28 +229,71 @@ size_t simhash_skip_preamble(const char *text, size_t len)
 
 /* ---- the scanner ------------------------------------------------------ */
 
-struct scan {
-	int32_t bag[64], seq[64];        /* votes per bit */
-	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes */
-	size_t words, content, shingles;
-	uint64_t wh;   /* FNV-1a of the word being read */
-	size_t wlen;
+/* Votes of features on the 64 bits.  Counting the set bits of each
+ * feature eight at a time: spread[b] (see tables_init) has byte i = bit i
+ * of b, so adding it to a lane counts eight bits at once; lanes are
+ * emptied into the totals before a byte could overflow. */
+
+struct votes {
+	uint64_t lane[8];
+	uint32_t pending, n;
+	uint32_t ones[64];
 };
 
-static void vote(int32_t *v, uint64_t f)
+static void votes_flush(struct votes *v)
 {
-	for (int b = 0; b < 64; b++)
-		v[b] += (int32_t)((f >> b) & 1) * 2 - 1;
+	for (int j = 0; j < 8; j++) {
+		for (int i = 0; i < 8; i++)
+			v->ones[j * 8 + i] += (uint32_t)(v->lane[j] >> (8 * i)) & 0xff;
+		v->lane[j] = 0;
+	}
+	v->pending = 0;
 }
+
+static inline __attribute__((always_inline)) void vote(struct votes *v, uint64_t f)
+{
+	for (int j = 0; j < 8; j++)
+		v->lane[j] += spread[(f >> (8 * j)) & 0xff];
+	v->n++;
+	if (++v->pending == 255)
+		votes_flush(v);
+}
+
+/* Bit b is set when more features had it set than clear. */
+static uint64_t votes_fold(struct votes *v)
+{
+	uint64_t h = 0;
+	votes_flush(v);
+	for (int b = 0; b < 64; b++)
+		if (2 * (uint64_t)v->ones[b] > v->n)
+			h |= 1ull << b;
+	return h;
+}
+
+struct scan {
+	struct votes seq, part[2];   /* bag = the two parts' votes together */
+	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes */
+	size_t words, content, shingles, part_content[2];
+	struct wordhash w;   /* the word being read */
+	size_t pos, wstart;  /* byte offsets: the input, the word's start */
+	size_t mid;          /* the tail starts at an anchor word from here */
+	int in_tail;
+};
 
 static void end_word(struct scan *s)
 {
-	if (s->wlen == 0)
+	if (s->w.len == 0)
 		return;
-	uint64_t h = mix64(s->wh);
-	if (!is_stop_hash(s->wh)) {
+	uint64_t h = wh_final(&s->w);
+	/* The tail starts at the first anchor word (1 in 8 words, by hash)
+	 * past the middle: an edit in one part moves the middle a little,
+	 * but rarely past an anchor, so the other part stays identical. */
+	if (!s->in_tail && s->wstart >= s->mid && (h >> 61) == 0)
+		s->in_tail = 1;
+	if (!is_stop_hash(h)) {
 		s->content++;
-		vote(s->bag, h);
+		vote(&s->part[s->in_tail], h);
+		s->part_content[s->in_tail]++;
 	}
 	s->ring[s->words % SIMHASH_SHINGLE] = h;
 	s->words++;
@@ -209,17 +301,17 @@ static void end_word(struct scan *s)
 		uint64_t w[SIMHASH_SHINGLE];
 		for (int i = 0; i < SIMHASH_SHINGLE; i++)
 			w[i] = s->ring[(s->words + (size_t)i) % SIMHASH_SHINGLE];
-		vote(s->seq, shingle_hash(w, SIMHASH_SHINGLE));
+		vote(&s->seq, shingle_hash(w, SIMHASH_SHINGLE));
 		s->shingles++;
 	}
-	s->wlen = 0;
-	s->wh = WORD_SEED;
+	wh_reset(&s->w);
 }
 
-static void add_byte(struct scan *s, unsigned char c)
+static inline __attribute__((always_inline)) void add_byte(struct scan *s, unsigned char c)
 {
-	s->wh = (s->wh ^ c) * FNV_PRIME;
-	s->wlen++;
+	if (s->w.len == 0)
+		s->wstart = s->pos;
+	wh_byte(&s->w, c);
 }
 
 static void add_cp(struct scan *s, int32_t cp)
@@ -293,28 +385,33 @@ static void feed_cp(struct scan *s, int32_t cp)
 	}
 }
 
-static uint64_t fold_votes(const int32_t *v)
-{
-	uint64_t h = 0;
-	for (int b = 0; b < 64; b++)
-		if (v[b] > 0)
-			h |= 1ull << b;
-	return h;
-}
-
 int simhash_text(const char *text, size_t len, struct simhash_info *out)
 {
 	struct scan s;
 
 	if (!text || !out)
 		return -1;
-	call_once(&stop_once, stop_init);
+	call_once(&tables_once, tables_init);
 	memset(&s, 0, sizeof s);
-	s.wh = WORD_SEED;
+	wh_reset(&s.w);
 	size_t i = simhash_skip_preamble(text, len);
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text + i;
 	len -= i;
+	s.mid = len / 2;
 	while (len > 0) {
+		unsigned char c = *p;
+		s.pos = (size_t)(p - (const utf8proc_uint8_t *)text) - i;
+		if (c < 0x80) {  /* ASCII inline: most news text is */
+			if (c >= 'a' && c <= 'z')
+				add_byte(&s, c);
+			else if (c >= 'A' && c <= 'Z')
+				add_byte(&s, (unsigned char)(c - 'A' + 'a'));
+			else
+				feed_cp(&s, c);
+			p++;
+			len--;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &cp);
 		if (n <= 0) {  /* an invalid byte: a separator */
@@ -332,9 +429,17 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 	/* Too few words for one full shingle: the words together are one
 	 * feature, so even a two-word headline has a stable fingerprint. */
 	if (s.shingles == 0 && s.words > 0)
-		vote(s.seq, shingle_hash(s.ring, (int)s.words));
-	out->fp.bag = fold_votes(s.bag);
-	out->fp.seq = fold_votes(s.seq);
+		vote(&s.seq, shingle_hash(s.ring, (int)s.words));
+	votes_flush(&s.part[0]);
+	votes_flush(&s.part[1]);
+	struct votes bag = { .n = s.part[0].n + s.part[1].n };
+	for (int b = 0; b < 64; b++)
+		bag.ones[b] = s.part[0].ones[b] + s.part[1].ones[b];
+	out->fp.bag = votes_fold(&bag);
+	out->fp.seq = votes_fold(&s.seq);
+	/* A part too short to stand for the text is left out (0). */
+	out->fp.head = s.part_content[0] >= SIMHASH_MIN_PART_WORDS ? votes_fold(&s.part[0]) : 0;
+	out->fp.tail = s.part_content[1] >= SIMHASH_MIN_PART_WORDS ? votes_fold(&s.part[1]) : 0;
 	out->words = s.words;
 	out->content_words = s.content;
 	out->distinctive = s.content >= SIMHASH_MIN_CONTENT_WORDS;
@@ -368,98 +473,114 @@ int simhash_distance(uint64_t a, uint64_t b)
 	return __builtin_popcountll(a ^ b);
 }
 
+static int part_close(uint64_t a, uint64_t b, int k)
+{
+	return a && b && simhash_distance(a, b) <= k;
+}
+
 int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int k)
 {
-	return simhash_distance(a->bag, b->bag) <= k &&
+	return (simhash_distance(a->bag, b->bag) <= k || part_close(a->head, b->head, k) ||
+	        part_close(a->tail, b->tail, k)) &&
 	       simhash_distance(a->seq, b->seq) <= SIMHASH_SEQ_MAX;
 }
 
 /* ---- the near-duplicate index ----------------------------------------- */
 
-/* Pigeonhole (Manku et al. 2007): split the 64 bits of the bag
- * fingerprint into k+1 bands; two fingerprints within distance k agree
- * exactly on at least one band.  One hash table per band maps a band's
- * value to the entries holding it, so a lookup visits only the entries
- * sharing a band, then checks both distances.
- * Entries live in one slab, linked into a chain per band (doubly, so
- * expiry unlinks in O(1)) and into one FIFO in insertion order. */
+/* Pigeonhole (Manku et al. 2007), in its two-block form: cut the 64 bits
+ * into k+2 blocks; two keys within distance k differ in at most k blocks,
+ * so at least two blocks agree exactly.  One hash table per pair of
+ * blocks (10 tables for k = 3, keyed on ~26 bits) maps the pair's bits to
+ * the entries holding them; a lookup probes every table and checks the
+ * distances of what it finds there.  With 26-bit keys the entries that
+ * share one by chance stay few even with millions in the window, which is
+ * what keeps a lookup's cost flat (the plain k+1 band split keys on 16
+ * bits, and its candidates grow with the window past 65,536 stories).
+ *
+ * A story is up to three entries, one per key (bag, head, tail); keys only
+ * meet keys of the same kind.  Entries live in one slab, each linked into
+ * one singly-linked chain per table (chains hold about one entry, so
+ * unlinking walks them) and into one FIFO in insertion order. */
 
 #define NIL UINT32_MAX
+#define SLOTS 3                                   /* bag, head, tail */
+#define MAX_BLOCKS (SIMHASH_MAX_K + 2)
+#define MAX_TABLES (MAX_BLOCKS * (MAX_BLOCKS - 1) / 2)
 
-struct nd_entry {
+/* An entry in two parts: what a chain walk reads, one cache line each,
+ * and what only a candidate that passed the key check reads. */
+struct nd_hot {
+	_Alignas(64) uint64_t key;
+	uint32_t next[MAX_TABLES];
+	uint32_t age_next;  /* FIFO by insertion; also the free list */
+	uint8_t slot;
+};
+
+struct nd_cold {
 	struct simhash_fp fp;
 	int64_t story_id, time, thread_id;
-	uint32_t next[SIMHASH_MAX_K + 1], prev[SIMHASH_MAX_K + 1];
-	uint32_t age_next;  /* FIFO by insertion; also the free list */
 };
 
 struct ndindex {
-	int k, bands;
+	int k, tables;
 	int64_t window;
-	int shift[SIMHASH_MAX_K + 1], width[SIMHASH_MAX_K + 1];
-	struct nd_entry *e;   /* the slab; owned */
-	uint32_t cap, count, free_head;
+	uint64_t mask[MAX_TABLES];            /* the bits of each table's pair */
+	struct nd_hot *e;                     /* the slab, in two arrays */
+	struct nd_cold *c;                    /* (both owned) */
+	uint32_t cap, count, free_head, high;
 	uint32_t age_head, age_tail;
-	uint32_t *heads[SIMHASH_MAX_K + 1];  /* bucket heads per band; owned */
-	uint32_t nbuckets, max_buckets;      /* a power of two each */
+	size_t stories;
+	uint32_t *heads[MAX_TABLES];          /* bucket heads per table; owned */
+	uint32_t nbuckets;                    /* a power of two */
 };
 
-static uint64_t band_value(const struct ndindex *ix, uint64_t h, int b)
+static uint64_t slot_key(const struct simhash_fp *fp, int slot)
 {
-	uint64_t mask = ix->width[b] == 64 ? UINT64_MAX : (1ull << ix->width[b]) - 1;
-	return (h >> ix->shift[b]) & mask;
+	return slot == 0 ? fp->bag : slot == 1 ? fp->head : fp->tail;
 }
 
-static uint32_t bucket_of(const struct ndindex *ix, uint64_t h, int b)
+static uint32_t bucket_of(const struct ndindex *ix, uint64_t key, int t, int slot)
 {
-	uint64_t v = band_value(ix, h, b);
-	/* Narrow bands index directly; wider ones are mixed first. */
-	if (ix->width[b] > 20)
-		v = mix64(v);
-	return (uint32_t)(v & (ix->nbuckets - 1));
+	uint64_t v = (key & ix->mask[t]) ^ ((uint64_t)(t * SLOTS + slot) << 58);
+	return (uint32_t)(mix64(v) & (ix->nbuckets - 1));
 }
 
 static void link_entry(struct ndindex *ix, uint32_t i)
 {
-	struct nd_entry *e = &ix->e[i];
-	for (int b = 0; b < ix->bands; b++) {
-		uint32_t *head = &ix->heads[b][bucket_of(ix, e->fp.bag, b)];
-		e->prev[b] = NIL;
-		e->next[b] = *head;
-		if (*head != NIL)
-			ix->e[*head].prev[b] = i;
+	struct nd_hot *e = &ix->e[i];
+	for (int t = 0; t < ix->tables; t++) {
+		uint32_t *head = &ix->heads[t][bucket_of(ix, e->key, t, e->slot)];
+		e->next[t] = *head;
 		*head = i;
 	}
 }
 
 static void unlink_entry(struct ndindex *ix, uint32_t i)
 {
-	struct nd_entry *e = &ix->e[i];
-	for (int b = 0; b < ix->bands; b++) {
-		if (e->prev[b] != NIL)
-			ix->e[e->prev[b]].next[b] = e->next[b];
-		else
-			ix->heads[b][bucket_of(ix, e->fp.bag, b)] = e->next[b];
-		if (e->next[b] != NIL)
-			ix->e[e->next[b]].prev[b] = e->prev[b];
+	struct nd_hot *e = &ix->e[i];
+	for (int t = 0; t < ix->tables; t++) {
+		uint32_t *p = &ix->heads[t][bucket_of(ix, e->key, t, e->slot)];
+		while (*p != i)
+			p = &ix->e[*p].next[t];
+		*p = e->next[t];
 	}
 }
 
-/* New bucket arrays of `n` heads per band, with every live entry relinked. */
+/* New bucket arrays of `n` heads per table, every live entry relinked. */
 static int rehash(struct ndindex *ix, uint32_t n)
 {
-	uint32_t *nh[SIMHASH_MAX_K + 1] = { 0 };
-	for (int b = 0; b < ix->bands; b++) {
-		if (!(nh[b] = malloc((size_t)n * sizeof **nh))) {
-			for (int c = 0; c < b; c++)
-				free(nh[c]);
+	uint32_t *nh[MAX_TABLES] = { 0 };
+	for (int t = 0; t < ix->tables; t++) {
+		if (!(nh[t] = malloc((size_t)n * sizeof **nh))) {
+			for (int u = 0; u < t; u++)
+				free(nh[u]);
 			return -1;
 		}
-		memset(nh[b], 0xff, (size_t)n * sizeof **nh);  /* NIL */
+		memset(nh[t], 0xff, (size_t)n * sizeof **nh);  /* NIL */
 	}
-	for (int b = 0; b < ix->bands; b++) {
-		free(ix->heads[b]);
-		ix->heads[b] = nh[b];
+	for (int t = 0; t < ix->tables; t++) {
+		free(ix->heads[t]);
+		ix->heads[t] = nh[t];
 	}
 	ix->nbuckets = n;
 	for (uint32_t i = ix->age_head; i != NIL; i = ix->e[i].age_next)
@@ -470,25 +591,24 @@ static int rehash(struct ndindex *ix, uint32_t n)
 int ndindex_new(int k, int64_t window, struct ndindex **out)
 {
 	struct ndindex *ix = NULL;
+	uint64_t block[MAX_BLOCKS];
 	*out = NULL;
 	if (k < 0 || k > SIMHASH_MAX_K || window <= 0)
 		goto fail;
 	if (!(ix = calloc(1, sizeof *ix)))
 		goto fail;
 	ix->k = k;
-	ix->bands = k + 1;
 	ix->window = window;
-	int minw = 64;
-	for (int b = 0; b < ix->bands; b++) {
-		ix->shift[b] = b * 64 / ix->bands;
-		ix->width[b] = (b + 1) * 64 / ix->bands - ix->shift[b];
-		if (ix->width[b] < minw)
-			minw = ix->width[b];
+	int nb = k + 2;
+	for (int b = 0; b < nb; b++) {
+		int lo = b * 64 / nb, hi = (b + 1) * 64 / nb;
+		block[b] = (hi == 64 ? UINT64_MAX : (1ull << hi) - 1) & ~((1ull << lo) - 1);
 	}
-	/* More buckets than a band has values would stay empty. */
-	ix->max_buckets = 1u << (minw < 24 ? minw : 24);
+	for (int i = 0; i < nb; i++)
+		for (int j = i + 1; j < nb; j++)
+			ix->mask[ix->tables++] = block[i] | block[j];
 	ix->free_head = ix->age_head = ix->age_tail = NIL;
-	if (rehash(ix, 1024 < ix->max_buckets ? 1024 : ix->max_buckets) < 0)
+	if (rehash(ix, 1024) < 0)
 		goto fail;
 	*out = ix;
 	return 0;
@@ -501,43 +621,55 @@ void ndindex_free(struct ndindex *ix)
 {
 	if (!ix)
 		return;
-	for (int b = 0; b < ix->bands; b++)
-		free(ix->heads[b]);
+	for (int t = 0; t < ix->tables; t++)
+		free(ix->heads[t]);
 	free(ix->e);
+	free(ix->c);
 	free(ix);
 }
 
-int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp, int64_t story_id,
-                   int64_t time, int64_t thread_id)
+static int insert_entry(struct ndindex *ix, const struct simhash_fp *fp, int slot,
+                        int64_t story_id, int64_t time, int64_t thread_id)
 {
 	uint32_t i;
-	/* Keep chains short: about one entry per bucket while a band's
-	 * width allows it. */
-	if (ix->count >= ix->nbuckets && ix->nbuckets < ix->max_buckets &&
+	/* Keep chains short: at most two entries per bucket on average. */
+	if (ix->count >= 2 * ix->nbuckets && ix->nbuckets < (1u << 30) &&
 	    rehash(ix, ix->nbuckets * 2) < 0)
 		return -1;
 	if (ix->free_head != NIL) {
 		i = ix->free_head;
 		ix->free_head = ix->e[i].age_next;
 	} else {
-		if (ix->count == ix->cap) {
+		if (ix->high == ix->cap) {
 			if (ix->cap == NIL - 1)
 				return -1;  /* indices are 32-bit, NIL excluded */
 			uint32_t cap = ix->cap ? (ix->cap > (NIL - 1) / 2 ? NIL - 1 : ix->cap * 2) : 256;
-			struct nd_entry *ne = realloc(ix->e, (size_t)cap * sizeof *ne);
-			if (!ne)
+			/* realloc does not keep the cache-line alignment */
+			struct nd_hot *ne = aligned_alloc(64, (size_t)cap * sizeof *ne);
+			struct nd_cold *nc = realloc(ix->c, (size_t)cap * sizeof *nc);
+			if (nc)
+				ix->c = nc;
+			if (!ne || !nc) {
+				free(ne);
 				return -1;
+			}
+			if (ix->high)
+				memcpy(ne, ix->e, (size_t)ix->high * sizeof *ne);
+			free(ix->e);
 			ix->e = ne;
 			ix->cap = cap;
 		}
-		i = ix->count;  /* no free slot: the slab is dense up to count */
+		i = ix->high++;
 	}
-	struct nd_entry *e = &ix->e[i];
-	e->fp = *fp;
-	e->story_id = story_id;
-	e->time = time;
-	e->thread_id = thread_id;
+	struct nd_hot *e = &ix->e[i];
+	struct nd_cold *c = &ix->c[i];
+	e->key = slot_key(fp, slot);
+	e->slot = (uint8_t)slot;
 	e->age_next = NIL;
+	c->fp = *fp;
+	c->story_id = story_id;
+	c->time = time;
+	c->thread_id = thread_id;
 	if (ix->age_tail != NIL)
 		ix->e[ix->age_tail].age_next = i;
 	else
@@ -548,8 +680,23 @@ int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp, int64_t stor
 	return 0;
 }
 
+int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp, int64_t story_id,
+                   int64_t time, int64_t thread_id)
+{
+	/* The bag entry first: expiry, in insertion order, then always
+	 * meets a story's bag entry first. */
+	if (insert_entry(ix, fp, 0, story_id, time, thread_id) < 0)
+		return -1;
+	ix->stories++;
+	for (int slot = 1; slot < SLOTS; slot++)
+		if (slot_key(fp, slot) &&
+		    insert_entry(ix, fp, slot, story_id, time, thread_id) < 0)
+			return -1;  /* the story stays findable by what was added */
+	return 0;
+}
+
 /* Is a better (earlier, then closer, then lower id) than b? */
-static int better(const struct nd_entry *a, int da, const struct nd_match *b)
+static int better(const struct nd_cold *a, int da, const struct nd_match *b)
 {
 	if (a->time != b->time)
 		return a->time < b->time;
@@ -562,30 +709,37 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
                    struct nd_match *out)
 {
 	int found = 0;
-	for (int b = 0; b < ix->bands; b++) {
-		uint64_t want = band_value(ix, fp->bag, b);
-		for (uint32_t i = ix->heads[b][bucket_of(ix, fp->bag, b)]; i != NIL;
-		     i = ix->e[i].next[b]) {
-			const struct nd_entry *e = &ix->e[i];
-			if (band_value(ix, e->fp.bag, b) != want)
-				continue;  /* shares the bucket, not the band */
-			int d = simhash_distance(e->fp.bag, fp->bag);
-			if (d > ix->k)
-				continue;
-			int ds = simhash_distance(e->fp.seq, fp->seq);
-			if (ds > SIMHASH_SEQ_MAX)
-				continue;
-			int64_t dt = e->time > time ? e->time - time : time - e->time;
-			if (dt > ix->window)
-				continue;
-			if (!found || better(e, d, out)) {
-				out->story_id = e->story_id;
-				out->time = e->time;
-				out->thread_id = e->thread_id;
-				out->fp = e->fp;
-				out->distance = d;
-				out->seq_distance = ds;
-				found = 1;
+	for (int slot = 0; slot < SLOTS; slot++) {
+		uint64_t q = slot_key(fp, slot);
+		if (slot && !q)
+			continue;
+		for (int t = 0; t < ix->tables; t++) {
+			uint64_t want = q & ix->mask[t];
+			for (uint32_t i = ix->heads[t][bucket_of(ix, q, t, slot)]; i != NIL;
+			     i = ix->e[i].next[t]) {
+				const struct nd_hot *e = &ix->e[i];
+				if (e->slot != slot || (e->key & ix->mask[t]) != want)
+					continue;  /* shares the bucket, not the blocks */
+				if (simhash_distance(e->key, q) > ix->k)
+					continue;
+				const struct nd_cold *c = &ix->c[i];
+				int ds = simhash_distance(c->fp.seq, fp->seq);
+				if (ds > SIMHASH_SEQ_MAX)
+					continue;
+				int64_t dt = c->time > time ? c->time - time : time - c->time;
+				if (dt > ix->window)
+					continue;
+				int d = simhash_distance(c->fp.bag, fp->bag);
+				if (!found || better(c, d, out)) {
+					out->story_id = c->story_id;
+					out->time = c->time;
+					out->thread_id = c->thread_id;
+					out->fp = c->fp;
+					out->distance = d;
+					out->seq_distance = ds;
+					out->part = slot;
+					found = 1;
+				}
 			}
 		}
 	}
@@ -595,21 +749,24 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 size_t ndindex_expire(struct ndindex *ix, int64_t now)
 {
 	size_t n = 0;
-	while (ix->age_head != NIL && ix->e[ix->age_head].time < now - ix->window) {
+	while (ix->age_head != NIL && ix->c[ix->age_head].time < now - ix->window) {
 		uint32_t i = ix->age_head;
 		ix->age_head = ix->e[i].age_next;
 		if (ix->age_head == NIL)
 			ix->age_tail = NIL;
 		unlink_entry(ix, i);
+		if (ix->e[i].slot == 0) {
+			ix->stories--;
+			n++;
+		}
 		ix->e[i].age_next = ix->free_head;
 		ix->free_head = i;
 		ix->count--;
-		n++;
 	}
 	return n;
 }
 
 size_t ndindex_count(const struct ndindex *ix)
 {
-	return ix->count;
+	return ix->stories;
 }

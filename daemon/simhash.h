@@ -9,19 +9,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A story's fingerprint is a pair of 64-bit SimHashes of its normalised
- * text (see docs/dedup.md for the measurements behind this):
- *   bag: over its content words (stop words left out), each occurrence a
- *        vote.  Robust: a light edit (a dateline, a byline, one sentence
- *        changed) moves it by a few bits, so it is the one indexed and
- *        looked up within Hamming distance k <= 3.
- *   seq: over its shingles of SIMHASH_SHINGLE consecutive words (all
- *        words), which keeps word order.  Two different articles on the
- *        same event share vocabulary, not sentences; this confirms a
- *        candidate with a looser bound, SIMHASH_SEQ_MAX.
- * A copy is within k on bag and within SIMHASH_SEQ_MAX on seq. */
+/* A story's fingerprint is four 64-bit SimHashes of its normalised text
+ * (docs/dedup.md has the measurements behind this design):
+ *   bag:  over its content words (stop words left out), each occurrence a
+ *         vote.  Robust: a light edit moves it by a few bits, so it is
+ *         indexed and looked up within Hamming distance k <= 3.
+ *   head, tail: the same over the first and second half of the text (the
+ *         tail starts at an anchor word past the middle).  An edit in one
+ *         half leaves the other as it was, so a copy with one sentence
+ *         rewritten is still found.  0 when the half has fewer than
+ *         SIMHASH_MIN_PART_WORDS content words.
+ *   seq:  over its shingles of SIMHASH_SHINGLE consecutive words (all
+ *         words), which keeps word order.  Two different articles on the
+ *         same event share vocabulary, not sentences; seq confirms a
+ *         candidate with a looser bound, SIMHASH_SEQ_MAX.
+ * b is a copy of a when bag, head or tail is within k of the same one of
+ * a (head and tail only when both are present) and seq within
+ * SIMHASH_SEQ_MAX.  The four values are a pure function of the text, so
+ * the store can keep them with the story (as signed 64-bit integers) and
+ * refill the index at start-up from the stories of the last window. */
 struct simhash_fp {
-	uint64_t bag, seq;
+	uint64_t bag, seq, head, tail;
 };
 
 /* Words per shingle for the seq fingerprint. */
@@ -31,6 +39,8 @@ struct simhash_fp {
  * "Today in History" and "What you need to know" out and a real headline
  * like "Fed raises rates by a quarter point" in. */
 #define SIMHASH_MIN_CONTENT_WORDS 5
+/* Content words a half needs to get its own fingerprint. */
+#define SIMHASH_MIN_PART_WORDS 20
 /* Hamming distances at or under which two fingerprints are copies. */
 #define SIMHASH_DEFAULT_K 3
 #define SIMHASH_MAX_K 3
@@ -38,7 +48,7 @@ struct simhash_fp {
 
 /* What one pass over a text found. */
 struct simhash_info {
-	struct simhash_fp fp;   /* 0, 0 for a text without words */
+	struct simhash_fp fp;   /* all 0 for a text without words */
 	size_t words;           /* words after normalisation */
 	size_t content_words;   /* of those, not stop words */
 	int distinctive;        /* content_words >= SIMHASH_MIN_CONTENT_WORDS */
@@ -72,7 +82,7 @@ int simhash_story(const char *title, const char *text, struct simhash_fp *fp);
 /* Number of differing bits. */
 int simhash_distance(uint64_t a, uint64_t b);
 
-/* Nonzero when b is a copy of a: bag within k, seq within SIMHASH_SEQ_MAX. */
+/* Nonzero when b is a copy of a (see struct simhash_fp); symmetric. */
 int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int k);
 
 /* The near-duplicate index: fingerprints of the stories seen in the last
@@ -84,6 +94,7 @@ struct nd_match {
 	struct simhash_fp fp;
 	int distance;       /* on bag */
 	int seq_distance;   /* on seq */
+	int part;           /* what met: 0 bag, 1 head, 2 tail */
 };
 
 /* k: the largest Hamming distance that matches (0..SIMHASH_MAX_K).
@@ -93,25 +104,27 @@ struct nd_match {
 int ndindex_new(int k, int64_t window, struct ndindex **out);
 void ndindex_free(struct ndindex *ix);
 
-/* Remembers one story.  Returns 0, or -1 when out of memory. */
+/* Remembers one story (up to three entries: bag, head, tail).  Returns 0,
+ * or -1 when out of memory. */
 int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp,
                    int64_t story_id, int64_t time, int64_t thread_id);
 
 /* The earliest remembered story (ties: the closer, then the lower id)
  * that `fp` is a copy of (simhash_is_copy with the index's k) and whose
  * time is within the window of `time`.  Returns 1 with *out filled, 0
- * when there is none.  Cost: the stories sharing one of k+1 bands of bag
- * bits with `fp`, which depends on how many stories the window holds, not
- * on the database. */
+ * when there is none.  Cost: a fixed number of probes (3 keys times 10
+ * tables for k = 3) and the few entries sharing ~26 key bits by chance;
+ * it depends neither on the database nor, in practice, on the window. */
 int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp,
                    int64_t time, struct nd_match *out);
 
 /* Forgets the stories older than now - window, in the order they were
  * inserted (a story inserted late with an old time waits for the ones
  * before it; lookups never return it once it is out of the window).
- * Returns how many were forgotten. */
+ * Returns how many stories were forgotten. */
 size_t ndindex_expire(struct ndindex *ix, int64_t now);
 
+/* Stories remembered. */
 size_t ndindex_count(const struct ndindex *ix);
 
 #endif

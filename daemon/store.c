@@ -61,8 +61,9 @@ static const char *const MIGRATIONS[] = {
 	"  event_time INTEGER NOT NULL,\n"     /* the time clustering used */
 	"  summary TEXT, content TEXT, lang TEXT, host TEXT,\n"
 	"  simhash INTEGER, simhash_seq INTEGER,\n"
+	"  simhash_head INTEGER, simhash_tail INTEGER,\n"
 	"  content_hash INTEGER,\n"
-	"  duplicate_of INTEGER REFERENCES stories(id),\n"
+	"  duplicate_of INTEGER REFERENCES stories(id) ON DELETE SET NULL,\n"
 	"  thread_id INTEGER REFERENCES threads(id),\n"
 	"  seq INTEGER NOT NULL DEFAULT 0,\n"
 	"  UNIQUE (feed_id, ident)\n"
@@ -78,28 +79,25 @@ static const char *const MIGRATIONS[] = {
 	"  feed_id INTEGER NOT NULL REFERENCES feeds(id),\n"
 	"  ident TEXT NOT NULL,\n"
 	"  first_seen INTEGER NOT NULL,\n"
+	"  content_hash INTEGER,\n"            /* the item as this feed has it */
 	"  PRIMARY KEY (feed_id, ident)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX story_feeds_story ON story_feeds(story_id);\n"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
 	"CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;\n"
-	/* Full-text search over title and summary, kept in step by triggers. */
+	/* Full-text search over title and summary.  The store keeps it in
+	 * step itself rather than with row triggers: FTS5 flushes its
+	 * pending terms at every statement savepoint, so a trigger per
+	 * inserted story made each insert a flush and fragmented the index.
+	 * New stories are indexed in one statement at commit (see
+	 * store_commit); deletes and updates of older rows go through the
+	 * trigger below and store_update_story. */
 	"CREATE VIRTUAL TABLE stories_fts USING fts5(title, summary,"
 	" content='stories', content_rowid='id',"
 	" tokenize='unicode61 remove_diacritics 2');\n"
-	"CREATE TRIGGER stories_fts_ai AFTER INSERT ON stories BEGIN\n"
-	"  INSERT INTO stories_fts(rowid, title, summary)"
-	"  VALUES (new.id, new.title, new.summary);\n"
-	"END;\n"
 	"CREATE TRIGGER stories_fts_ad AFTER DELETE ON stories BEGIN\n"
 	"  INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
 	"  VALUES ('delete', old.id, old.title, old.summary);\n"
-	"END;\n"
-	"CREATE TRIGGER stories_fts_au AFTER UPDATE OF title, summary ON stories BEGIN\n"
-	"  INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
-	"  VALUES ('delete', old.id, old.title, old.summary);\n"
-	"  INSERT INTO stories_fts(rowid, title, summary)"
-	"  VALUES (new.id, new.title, new.summary);\n"
 	"END;\n"
 	/* Ready-made reads (docs/schema.md). */
 	"CREATE VIEW live_threads AS\n"
@@ -126,12 +124,14 @@ enum stmt_id {
 	S_FEED_UPSERT, S_FEED_DEACTIVATE_ALL, S_FEED_LOAD,
 	S_POLL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
-	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED,
+	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED, S_ITEM_HASH,
 	S_SEQ_LOAD, S_SEQ_SAVE,
 	S_ADAPT, S_DEFER,
 	S_PUT_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
+	S_PRUNE_STORIES, S_PRUNE_THREADS,
+	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	N_STMT
 };
@@ -166,8 +166,8 @@ static const char *const SQL[N_STMT] = {
 		"UPDATE feeds SET previous_url = url, url = ?2 WHERE id = ?1"
 		" AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?2)",
 	[S_FIND_ITEM] =
-		"SELECT sf.story_id, s.content_hash FROM story_feeds sf"
-		" JOIN stories s ON s.id = sf.story_id"
+		"SELECT sf.story_id, sf.content_hash, s.feed_id = sf.feed_id"
+		" FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
 		" WHERE sf.feed_id = ?1 AND sf.ident = ?2",
 	[S_FIND_CANON] =
 		"SELECT id FROM stories WHERE canonical_url = ?1 ORDER BY id LIMIT 1",
@@ -175,17 +175,19 @@ static const char *const SQL[N_STMT] = {
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
 		" simhash, content_hash, duplicate_of, thread_id, seq, event_time,"
-		" simhash_seq)"
+		" simhash_seq, simhash_head, simhash_tail)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
 	[S_UPDATE_STORY] =
 		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
 		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
-		" simhash_seq = ?14 WHERE id = ?1",
+		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16 WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
-		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen)"
-		" VALUES (?1, ?2, ?3, ?4)",
+		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen,"
+		" content_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_ITEM_HASH] =
+		"UPDATE story_feeds SET content_hash = ?3 WHERE feed_id = ?1 AND ident = ?2",
 	[S_SEQ_LOAD] = "SELECT value FROM meta WHERE key = 'seq'",
 	[S_SEQ_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'seq'",
 	[S_ADAPT] = "UPDATE feeds SET adapt_shift = ?2, new_streak = ?3 WHERE id = ?1",
@@ -214,6 +216,37 @@ static const char *const SQL[N_STMT] = {
 		"SELECT 1 FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
 		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 LIMIT 1",
 	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
+	/* Oldest first, a bounded batch per transaction: readers and the
+	 * poller wait for no long delete.  story_feeds rows cascade, the
+	 * search index follows by trigger, copies of a pruned story lose
+	 * their duplicate_of (ON DELETE SET NULL). */
+	[S_PRUNE_STORIES] =
+		"DELETE FROM stories WHERE id IN (SELECT id FROM stories"
+		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2)",
+	/* Threads left without stories (all pruned, or merged away) once
+	 * they are older than the cut. */
+	[S_PRUNE_THREADS] =
+		"DELETE FROM threads WHERE last_updated < ?1 AND NOT EXISTS"
+		" (SELECT 1 FROM stories s WHERE s.thread_id = threads.id)"
+		" AND NOT EXISTS (SELECT 1 FROM threads t2 WHERE t2.merged_into = threads.id"
+		"  AND t2.last_updated >= ?1)",
+	[S_FTS_BATCH] =
+		"INSERT INTO stories_fts(rowid, title, summary)"
+		" SELECT id, title, summary FROM stories WHERE id >= ?1",
+	[S_FTS_DELETE] =
+		"INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
+		" SELECT 'delete', id, title, summary FROM stories WHERE id = ?1",
+	[S_FTS_INSERT] =
+		"INSERT INTO stories_fts(rowid, title, summary)"
+		" SELECT id, title, summary FROM stories WHERE id = ?1",
+	[S_STORY_FP] =
+		"SELECT simhash, simhash_seq, simhash_head, simhash_tail, title FROM stories"
+		" WHERE id = ?1",
+	[S_RECOUNT_THREAD] =
+		"UPDATE threads SET"
+		" story_count = (SELECT count(*) FROM stories WHERE thread_id = ?1),"
+		" source_count = (SELECT count(DISTINCT host) FROM stories WHERE thread_id = ?1),"
+		" seq = ?2 WHERE id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
@@ -225,6 +258,7 @@ struct store {
 	sqlite3_stmt *stmt[N_STMT];
 	enum store_mode mode;
 	int64_t seq;       /* last change sequence number handed out */
+	int64_t fts_from;  /* first story id inserted in this transaction, 0 */
 	int seq_dirty;
 	int last_rc;
 };
@@ -462,11 +496,29 @@ static int simple(struct store *st, enum stmt_id id)
 int store_begin(struct store *st)
 {
 	st->seq_dirty = 0;
+	st->fts_from = 0;
 	return simple(st, S_BEGIN);
+}
+
+static int fts_by_id(struct store *st, enum stmt_id id, int64_t story_id)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	return step_done(st, s);
 }
 
 int store_commit(struct store *st)
 {
+	/* Ids only grow, so the stories this transaction inserted are
+	 * exactly those from the first one on. */
+	if (st->fts_from) {
+		if (fts_by_id(st, S_FTS_BATCH, st->fts_from) < 0)
+			return -1;
+		st->fts_from = 0;
+	}
 	if (st->seq_dirty) {
 		sqlite3_stmt *s = stmt(st, S_SEQ_SAVE);
 		if (!s)
@@ -486,6 +538,7 @@ void store_rollback(struct store *st)
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	simple(st, S_ROLLBACK);
+	st->fts_from = 0;
 	/* The sequence numbers handed out in the rolled-back transaction are
 	 * reloaded from the file so the next commit continues without gaps. */
 	if (load_seq(st) < 0)
@@ -649,13 +702,14 @@ int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before)
 /* ---- stories -------------------------------------------------------- */
 
 int store_find_item(struct store *st, int64_t feed_id, const char *ident,
-                    int64_t *story_id, uint64_t *hash)
+                    int64_t *story_id, uint64_t *hash, int *owner)
 {
 	sqlite3_stmt *s = stmt(st, S_FIND_ITEM);
 	int rc;
 
 	*story_id = 0;
 	*hash = 0;
+	*owner = 0;
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, feed_id);
@@ -664,6 +718,7 @@ int store_find_item(struct store *st, int64_t feed_id, const char *ident,
 	if (rc == SQLITE_ROW) {
 		*story_id = sqlite3_column_int64(s, 0);
 		*hash = (uint64_t)sqlite3_column_int64(s, 1);
+		*owner = sqlite3_column_int(s, 2);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
@@ -684,6 +739,17 @@ int store_find_canonical(struct store *st, const char *canonical_url,
 		*story_id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+/* The fingerprint: bag at `i`, seq/head/tail at `rest`, rest+1, rest+2;
+ * NULL when the story has none. */
+static void bind_fp(sqlite3_stmt *s, int i, int rest, const uint64_t fp[4])
+{
+	if (!(fp[0] | fp[1] | fp[2] | fp[3]))
+		return;
+	sqlite3_bind_int64(s, i, (int64_t)fp[0]);
+	for (int k = 1; k < 4; k++)
+		sqlite3_bind_int64(s, rest + k - 1, (int64_t)fp[k]);
 }
 
 static void bind_id(sqlite3_stmt *s, int i, int64_t v)
@@ -715,27 +781,33 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	bind_text(s, 12, x->content);
 	bind_text(s, 13, x->lang);
 	bind_text(s, 14, x->host);
-	if (x->simhash)
-		sqlite3_bind_int64(s, 15, (int64_t)x->simhash);
+	bind_fp(s, 15, 21, x->simhash);
 	sqlite3_bind_int64(s, 16, (int64_t)x->content_hash);
 	bind_id(s, 17, x->duplicate_of);
 	bind_id(s, 18, x->thread_id);
 	sqlite3_bind_int64(s, 19, next_seq(st));
 	sqlite3_bind_int64(s, 20, x->event_time ? x->event_time : x->first_seen);
-	if (x->simhash)
-		sqlite3_bind_int64(s, 21, (int64_t)x->simhash_seq);
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
-	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen);
+	if (!st->fts_from)
+		st->fts_from = *id;
+	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen,
+	                            x->content_hash);
 }
 
 int store_update_story(struct store *st, int64_t id,
                        const struct store_story *x)
 {
-	sqlite3_stmt *s = stmt(st, S_UPDATE_STORY);
+	sqlite3_stmt *s;
+	/* A story indexed by an earlier transaction leaves the index with
+	 * its old words and comes back with the new; one inserted in this
+	 * transaction is indexed at commit, as it is then. */
+	int indexed = !st->fts_from || id < st->fts_from;
 
-	if (!s)
+	if (indexed && fts_by_id(st, S_FTS_DELETE, id) < 0)
+		return -1;
+	if (!(s = stmt(st, S_UPDATE_STORY)))
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, x->guid);
@@ -747,17 +819,16 @@ int store_update_story(struct store *st, int64_t id,
 	bind_text(s, 8, x->summary);
 	bind_text(s, 9, x->content);
 	bind_text(s, 10, x->lang);
-	if (x->simhash)
-		sqlite3_bind_int64(s, 11, (int64_t)x->simhash);
+	bind_fp(s, 11, 14, x->simhash);
 	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
 	sqlite3_bind_int64(s, 13, next_seq(st));
-	if (x->simhash)
-		sqlite3_bind_int64(s, 14, (int64_t)x->simhash_seq);
-	return step_done(st, s);
+	if (step_done(st, s) < 0)
+		return -1;
+	return indexed ? fts_by_id(st, S_FTS_INSERT, id) : 0;
 }
 
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
-                         const char *ident, int64_t first_seen)
+                         const char *ident, int64_t first_seen, uint64_t hash)
 {
 	sqlite3_stmt *s = stmt(st, S_INSERT_STORY_FEED);
 
@@ -767,6 +838,20 @@ int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
 	sqlite3_bind_int64(s, 2, feed_id);
 	sqlite3_bind_text(s, 3, ident, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, first_seen);
+	sqlite3_bind_int64(s, 5, (int64_t)hash);
+	return step_done(st, s);
+}
+
+int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
+                        uint64_t hash)
+{
+	sqlite3_stmt *s = stmt(st, S_ITEM_HASH);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)hash);
 	return step_done(st, s);
 }
 
@@ -783,7 +868,8 @@ static const char *col_text(sqlite3_stmt *s, int i)
 }
 
 /* Runs a one-off reader query; readers prepare per call (they run once).
- * Parameters ?1.. are bound from args (integers) in order. */
+ * Parameters ?1..?nargs are bound from args (integers) in order, and
+ * ?nargs+1 from text when given. */
 static int query_n(struct store *st, const char *sql, const int64_t *args,
                    int nargs, const char *text, int (*row)(sqlite3_stmt *, void *),
                    void *ctx)
@@ -795,9 +881,8 @@ static int query_n(struct store *st, const char *sql, const int64_t *args,
 		return fail_rc(st, rc);
 	for (int i = 0; i < nargs && i < sqlite3_bind_parameter_count(s); i++)
 		sqlite3_bind_int64(s, i + 1, args[i]);
-	if (text)
-		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":q"), text, -1,
-		                  SQLITE_STATIC);
+	if (text)      /* the text parameter comes after the integers */
+		sqlite3_bind_text(s, nargs + 1, text, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (row(s, ctx) != 0) {
 			rc = SQLITE_DONE;
@@ -830,6 +915,8 @@ static int feed_row(sqlite3_stmt *s, void *p)
 		.last_status = (int)col_i64(s, 11),
 		.consecutive_errors = (int)col_i64(s, 12), .stories = col_i64(s, 13),
 		.duration_ms = col_i64(s, 14), .bytes = col_i64(s, 15),
+		.interval = col_i64(s, 16),
+		.list_title = col_text(s, 17),
 	};
 	return ((store_feed_cb *)c->cb)(&r, c->ctx);
 }
@@ -843,7 +930,7 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
 		" f.category, f.last_error, f.active, f.gone, f.last_fetch,"
 		" f.last_success, f.next_poll, f.last_status, f.consecutive_errors,"
 		" (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id),"
-		" f.duration_ms, f.bytes"
+		" f.duration_ms, f.bytes, f.interval, f.list_title"
 		" FROM feeds f ORDER BY f.active DESC, f.id", 0, feed_row, &c);
 }
 
@@ -968,8 +1055,8 @@ static int window_row(sqlite3_stmt *s, void *p)
 		.thread_id = col_i64(s, 2), .duplicate_of = col_i64(s, 3),
 		.title = col_text(s, 4), .summary = col_text(s, 5),
 		.lang = col_text(s, 6), .host = col_text(s, 7),
-		.simhash = (uint64_t)col_i64(s, 8),
-		.simhash_seq = (uint64_t)col_i64(s, 9),
+		.simhash = { (uint64_t)col_i64(s, 8), (uint64_t)col_i64(s, 9),
+		             (uint64_t)col_i64(s, 10), (uint64_t)col_i64(s, 11) },
 	};
 	return c->cb(&r, c->ctx);
 }
@@ -980,7 +1067,8 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 
 	return query(st,
 		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
-		" host, simhash, simhash_seq FROM stories WHERE event_time >= ?1"
+		" host, simhash, simhash_seq, simhash_head, simhash_tail"
+		" FROM stories WHERE event_time >= ?1"
 		" ORDER BY event_time, id", since, window_row, &c);
 }
 
@@ -1145,6 +1233,94 @@ int store_search(struct store *st, const char *q, int64_t limit,
 		"SELECT " STORY_COLS " FROM stories_fts"
 		" JOIN stories s ON s.id = stories_fts.rowid"
 		" JOIN feeds f ON f.id = s.feed_id"
-		" WHERE stories_fts MATCH :q ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
+		" WHERE stories_fts MATCH ?2 ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
 		" LIMIT ?1", args, 1, q, story_row, &c);
+}
+
+/* ---- status ---------------------------------------------------------- */
+
+static int counts_row(sqlite3_stmt *s, void *p)
+{
+	struct store_counts *c = p;
+
+	c->feeds = col_i64(s, 0);
+	c->failing = col_i64(s, 1);
+	c->stories = col_i64(s, 2);
+	c->threads_since = col_i64(s, 3);
+	return 0;
+}
+
+int store_counts(struct store *st, int64_t since, struct store_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	/* count(*) on stories walks its smallest index; the threads count
+	 * is a range of threads_last_updated. */
+	return query(st,
+		"SELECT"
+		" (SELECT count(*) FROM feeds WHERE active AND NOT gone),"
+		" (SELECT count(*) FROM feeds WHERE active AND NOT gone"
+		"   AND consecutive_errors > 0),"
+		" (SELECT count(*) FROM stories),"
+		" (SELECT count(*) FROM threads WHERE last_updated >= ?1"
+		"   AND merged_into IS NULL)", since, counts_row, out);
+}
+
+int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
+                            char **title)
+{
+	sqlite3_stmt *s = stmt(st, S_STORY_FP);
+	int rc;
+
+	memset(fp, 0, 4 * sizeof *fp);
+	*title = NULL;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		for (int i = 0; i < 4; i++)
+			fp[i] = (uint64_t)col_i64(s, i);
+		*title = col_dup(s, 4);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_recount_thread(struct store *st, int64_t thread_id)
+{
+	sqlite3_stmt *s = stmt(st, S_RECOUNT_THREAD);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, thread_id);
+	sqlite3_bind_int64(s, 2, next_seq(st));
+	return step_done(st, s);
+}
+
+int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
+{
+	sqlite3_stmt *s;
+
+	*deleted = 0;
+	if (store_begin(st) < 0)
+		return -1;
+	if (!(s = stmt(st, S_PRUNE_STORIES)))
+		goto fail;
+	sqlite3_bind_int64(s, 1, cut);
+	sqlite3_bind_int(s, 2, batch);
+	if (step_done(st, s) < 0)
+		goto fail;
+	*deleted = sqlite3_changes(st->db);
+	if (*deleted < batch) {
+		/* The last batch: now the threads that emptied. */
+		if (!(s = stmt(st, S_PRUNE_THREADS)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, cut);
+		if (step_done(st, s) < 0)
+			goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return -1;
 }

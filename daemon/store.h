@@ -93,7 +93,8 @@ struct store_story {
 	int64_t first_seen;
 	int64_t event_time;         /* published, else first seen; 0: first_seen */
 	const char *summary, *content, *lang, *host;
-	uint64_t simhash, simhash_seq; /* near-duplicate fingerprints; 0: none */
+	uint64_t simhash[4];        /* near-duplicate fingerprint: bag, seq,
+	                               head, tail (simhash.h); all 0: none */
 	int64_t duplicate_of;       /* 0: original */
 	int64_t thread_id;          /* 0: none yet */
 	uint64_t content_hash;      /* detects changed items */
@@ -101,10 +102,14 @@ struct store_story {
 
 enum store_seen { STORE_NEW, STORE_SAME, STORE_CHANGED, STORE_OTHER_FEED };
 
-/* Looks the item up by (feed, ident).  *story_id and *hash are set when
- * found. */
+/* Looks the item up by (feed, ident).  When found, *story_id is its story,
+ * *hash the item's content hash as this feed last had it, and *owner 1 if
+ * this feed is the story's own (first) feed. */
 int store_find_item(struct store *st, int64_t feed_id, const char *ident,
-                    int64_t *story_id, uint64_t *hash);
+                    int64_t *story_id, uint64_t *hash, int *owner);
+/* Remembers a changed item's hash in a feed that is not the story's own. */
+int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
+                        uint64_t hash);
 /* Looks a story up by canonical URL; 0 in *story_id when absent. */
 int store_find_canonical(struct store *st, const char *canonical_url,
                          int64_t *story_id);
@@ -127,8 +132,14 @@ int store_max_event_time(struct store *st, int64_t *out);
 
 /* Records that feed `feed_id` carries story `story_id` too. */
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
-                         const char *ident, int64_t first_seen);
+                         const char *ident, int64_t first_seen, uint64_t hash);
 
+
+/* Retention: deletes up to `batch` stories first seen before `cut` (and
+ * what hangs off them), in one transaction; when fewer remained, also the
+ * threads left empty.  *deleted counts the stories; call again while it
+ * equals batch. */
+int store_prune(struct store *st, int64_t cut, int batch, int *deleted);
 
 /* ---- threads -------------------------------------------------------- */
 
@@ -148,13 +159,20 @@ int store_set_story_thread(struct store *st, int64_t story_id, int64_t thread_id
 /* The thread of a story, 0 when none. */
 int store_story_thread(struct store *st, int64_t story_id, int64_t *thread_id);
 int store_max_thread_id(struct store *st, int64_t *out);
+/* Recounts a thread's stories and sources from the stories table (after
+ * a story left it). */
+int store_recount_thread(struct store *st, int64_t thread_id);
+/* The stored near-duplicate fingerprint of a story (all 0: none) and its
+ * title (malloc'd, the caller frees it; NULL when none). */
+int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
+                            char **title);
 
 /* Stories with event_time >= since, oldest first, for rebuilding the
  * in-memory indexes at start-up. */
 struct store_window_row {   /* valid during the callback only */
 	int64_t id, event_time, thread_id, duplicate_of;
 	const char *title, *summary, *lang, *host;
-	uint64_t simhash, simhash_seq;
+	uint64_t simhash[4];       /* bag, seq, head, tail; all 0: none */
 };
 typedef int store_window_cb(const struct store_window_row *r, void *ctx);
 int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx);
@@ -170,11 +188,13 @@ int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx);
 struct store_feed_row {        /* valid during the callback only */
 	int64_t id;
 	const char *url, *title, *site_url, *category, *last_error;
+	const char *list_title;    /* the title given in the feed list */
 	int active, gone;
 	int64_t last_fetch, last_success, next_poll; /* 0: never / none */
 	int last_status;           /* 0: none */
 	int consecutive_errors;
 	int64_t stories, duration_ms, bytes;
+	int64_t interval;          /* per-feed interval from the list, 0 */
 };
 
 struct store_story_row {       /* valid during the callback only */
@@ -211,5 +231,16 @@ int store_thread_stories(struct store *st, int64_t thread_id,
 /* Full-text search (FTS5 query syntax), best match first. */
 int store_search(struct store *st, const char *q, int64_t limit,
                  store_story_cb *cb, void *ctx);
+
+/* The daemon's one-line status (sd_notify STATUS=): a handful of counts,
+ * each answered from an index or a small table, cheap enough to run after
+ * every poll cycle. */
+struct store_counts {
+	int64_t feeds;             /* active, not gone */
+	int64_t failing;           /* of those, with consecutive errors */
+	int64_t stories;
+	int64_t threads_since;     /* unmerged threads updated at or after `since` */
+};
+int store_counts(struct store *st, int64_t since, struct store_counts *out);
 
 #endif

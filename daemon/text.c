@@ -83,12 +83,22 @@ struct lang_slot {
 };
 
 #define MAX_LANGS 32
+#define STEM_SLOTS 65536 /* power of two */
+
+/* Stem cache: stemming costs more than everything else in tokenizing, and
+ * news repeats its words.  Keys and stems live in sc_arena. */
+struct stem_entry {
+	uint32_t hash;
+	uint8_t klen, slen, lang, used;
+	char key[24], stem[32]; /* one cache line; longer words skip the cache */
+};
 
 struct text {
 	struct strset stops[9];   /* en fr de es it pt nl sv da/no */
 	struct lang_slot langs[MAX_LANGS];
 	int nlangs;
 	utf8proc_int32_t u32[512];
+	struct stem_entry *sc;    /* owned, STEM_SLOTS entries */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -148,6 +158,9 @@ struct text *text_new(void)
 	for (int i = 0; i < 9; i++)
 		if (strset_init(&t->stops[i], lists[i]) < 0)
 			goto fail;
+	t->sc = calloc(STEM_SLOTS, sizeof *t->sc);
+	if (!t->sc)
+		goto fail;
 	return t;
 fail:
 	text_free(t);
@@ -163,6 +176,7 @@ void text_free(struct text *t)
 	for (int i = 0; i < t->nlangs; i++)
 		if (t->langs[i].stem)
 			sb_stemmer_delete(t->langs[i].stem);
+	free(t->sc);
 	free(t);
 }
 
@@ -202,6 +216,41 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	if (!strcmp(code, "no"))
 		s->stop = &t->stops[8];
 	return s;
+}
+
+/* Stem of w[0..n) in language slot ls, through the cache; *len gets its
+ * length.  Returns NULL when Snowball fails. */
+static const char *stem_word(struct text *t, const struct lang_slot *ls, const char *w,
+			     size_t n, size_t *len)
+{
+	uint8_t lang = (uint8_t)(ls - t->langs);
+	uint32_t h = hash_bytes(w, n) ^ (lang * 0x9e3779b1u);
+	/* Direct-mapped: a new word takes the slot; frequent words win it back. */
+	size_t i = h & (STEM_SLOTS - 1);
+	int cacheable = n < sizeof t->sc[0].key;
+	if (cacheable && t->sc[i].used) {
+		struct stem_entry *e = &t->sc[i];
+		if (e->hash == h && e->lang == lang && e->klen == n && !memcmp(e->key, w, n)) {
+			*len = e->slen;
+			return e->stem;
+		}
+	}
+	const sb_symbol *st = sb_stemmer_stem(ls->stem, (const sb_symbol *)w, (int)n);
+	if (!st)
+		return NULL;
+	size_t sl = (size_t)sb_stemmer_length(ls->stem);
+	*len = sl;
+	if (!cacheable || sl >= sizeof t->sc[0].stem)
+		return (const char *)st;
+	struct stem_entry *e = &t->sc[i];
+	e->hash = h;
+	e->lang = lang;
+	e->used = 1;
+	e->klen = (uint8_t)n;
+	e->slen = (uint8_t)sl;
+	memcpy(e->key, w, n);
+	memcpy(e->stem, st, sl);
+	return e->stem;
 }
 
 int text_has_stemmer(struct text *t, const char *lang)
@@ -274,6 +323,30 @@ static int is_wordchar(utf8proc_category_t c)
 	       c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_NL;
 }
 
+/* The next code point and its category; ASCII without a library call,
+ * since it is most of the text. */
+static inline utf8proc_ssize_t next_cp(const char *s, size_t len, utf8proc_int32_t *c,
+				       utf8proc_category_t *cat)
+{
+	unsigned char b = (unsigned char)s[0];
+	if (b < 0x80) {
+		*c = b;
+		if (b >= 'a' && b <= 'z')
+			*cat = UTF8PROC_CATEGORY_LL;
+		else if (b >= 'A' && b <= 'Z')
+			*cat = UTF8PROC_CATEGORY_LU;
+		else if (b >= '0' && b <= '9')
+			*cat = UTF8PROC_CATEGORY_ND;
+		else
+			*cat = UTF8PROC_CATEGORY_PO;
+		return 1;
+	}
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, c);
+	if (k > 0)
+		*cat = utf8proc_category(*c);
+	return k;
+}
+
 /* Ends a sentence or headline segment ("Foo: bar", "Foo | Site", "foo - bar"). */
 static int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
 {
@@ -328,14 +401,13 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	size_t i = 0;
 	while (i < len) {
 		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-						      (utf8proc_ssize_t)(len - i), &c);
+		utf8proc_category_t cat;
+		utf8proc_ssize_t k = next_cp(s + i, len - i, &c, &cat);
 		if (k <= 0) { /* invalid byte: skip it, it separates words */
 			i++;
 			prev = ' ';
 			continue;
 		}
-		utf8proc_category_t cat = utf8proc_category(c);
 		if (!is_cjk(c) && !is_wordchar(cat)) {
 			if (is_break(c, prev)) {
 				seg++;
@@ -383,11 +455,9 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		w->number = cat == UTF8PROC_CATEGORY_ND;
 		w->all_upper = 1;
 		while (i < len) {
-			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-					     (utf8proc_ssize_t)(len - i), &c);
+			k = next_cp(s + i, len - i, &c, &cat);
 			if (k <= 0)
 				break;
-			cat = utf8proc_category(c);
 			if (is_cjk(c))
 				break;
 			if (!is_wordchar(cat)) {
@@ -521,10 +591,11 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		const char *term = folded;
 		size_t tl = (size_t)fl;
 		if (stem) {
-			const sb_symbol *st = sb_stemmer_stem(stem, (const sb_symbol *)folded, (int)fl);
+			size_t sl;
+			const char *st = stem_word(t, ls, folded, (size_t)fl, &sl);
 			if (st) {
-				term = (const char *)st;
-				tl = (size_t)sb_stemmer_length(stem);
+				term = st;
+				tl = sl;
 			}
 		}
 		if (tl == 0)

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "feeds",   cmd_feeds,   "feeds and their health" },
 	{ "stories", cmd_stories, "latest stories" },
 	{ "search",  cmd_search,  "full-text search in stories" },
+	{ "export-opml", cmd_export_opml, "the feed list as OPML 2.0" },
 	{ "check",   cmd_check,   "validate the configuration and feed list" },
 	{ "parse",   cmd_parse,   "parse one feed file and print what the parser sees" },
 };
@@ -26,7 +27,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: tidings [-d DB] COMMAND [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'tidings COMMAND --help' describes one command.\n");
 }
 

@@ -1,28 +1,35 @@
 /* daemon/tidingsd.c — the daemon's command line. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/rootcheck.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: tidingsd [-c FILE] [--once] [-v]\n"
-	        "  -c FILE   configuration file (default: built-in defaults)\n"
-	        "  --once    poll every feed once, then exit\n"
-	        "  -v        more log output (repeatable)\n"
-	        "  --version print the version\n");
+	        "usage: tidingsd [-c FILE] [--once] [-v] [--allow-root]\n"
+	        "  -c FILE       configuration file (default: built-in defaults)\n"
+	        "  --once        poll every feed once, then exit\n"
+	        "  -v            more log output (repeatable)\n"
+	        "  --allow-root  run as root outside systemd (refused otherwise)\n"
+	        "  --version     print the version\n");
 }
 
 int main(int argc, char **argv)
 {
 	struct daemon_args a = { 0 };
+	int allow_root = 0;
+	char msg[256];
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			a.config_path = argv[++i];
 		} else if (strcmp(argv[i], "--once") == 0) {
 			a.once = 1;
+		} else if (strcmp(argv[i], "--allow-root") == 0) {
+			allow_root = 1;
 		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			a.verbose++;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -36,6 +43,11 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 1;
 		}
+	}
+	if (rootcheck(geteuid(), rootcheck_under_systemd(), allow_root, msg,
+	              sizeof msg) < 0) {
+		fprintf(stderr, "tidingsd: %s\n", msg);
+		return 1;
 	}
 	return daemon_run(&a);
 }

@@ -14,7 +14,22 @@ WIRE = ("Negotiators from the two countries agreed on Tuesday to extend the "
         "after three days of talks hosted by the port authority. Shipping "
         "companies welcomed the deal, which keeps insurance premiums capped and "
         "allows inspections at sea rather than in harbour. Farmers' groups said "
-        "the extension would let the autumn harvest reach buyers before winter.")
+        "the extension would let the autumn harvest reach buyers before winter. "
+        "Under the agreement, vessels carrying wheat, maize and sunflower oil will "
+        "continue to sail in convoys escorted by coast guard patrols, and a joint "
+        "coordination centre will keep publishing daily schedules of departures. "
+        "The centre's staff of forty inspectors will be expanded to sixty by the "
+        "end of the month, according to a statement released after the signing. "
+        "Exporters had warned that a lapse would strand more than two million "
+        "tonnes of grain in silos along the coast and push up bread prices in "
+        "importing countries across North Africa and the Middle East. Futures for "
+        "wheat fell almost three percent in early trading after the announcement, "
+        "their steepest one-day drop since the spring. The United Nations food "
+        "agency said the deal was an important step for global food security and "
+        "urged both sides to make the arrangement permanent. Diplomats said a "
+        "further round of talks on mine clearance and compensation for damaged "
+        "ships would begin next month in Geneva, with insurers and shipowners "
+        "invited to attend as observers for the first time.")
 WIRE_COPY = ("ISTANBUL (Wire) — " + WIRE.replace("officials said", "officials told reporters"))
 OTHER = ("The city council approved a new budget for road repairs on Tuesday, "
          "with most of the money going to bridges damaged in last spring's "
@@ -83,7 +98,7 @@ t.eq(count("SELECT count(*) FROM stories WHERE link LIKE '%highlights?id=%'"), 2
      "the same URL with a meaningful query parameter stays two stories")
 
 copy = w.sql("SELECT duplicate_of, thread_id FROM stories WHERE link = 'https://gamma.example/world/grain'")
-orig = w.sql("SELECT id, thread_id FROM stories WHERE link = 'https://alpha.example/news/grain-corridor'")
+orig = w.sql("SELECT id, thread_id FROM stories WHERE canonical_url = 'https://alpha.example/news/grain-corridor'")
 t.ok(copy and orig and copy[0][0] == orig[0][0],
      "the wire copy from another publisher is duplicate_of the original", (copy, orig))
 t.ok(copy and orig and copy[0][1] is not None and copy[0][1] == orig[0][1],
@@ -106,6 +121,10 @@ t.ok(count("SELECT seq FROM stories WHERE link = 'https://alpha.example/news/roa
      "and its seq moves past every earlier change")
 t.eq(count("SELECT count(*) FROM stories WHERE seq > ?", (seq_before,)), 1,
      "only the changed story has a new seq")
+t.eq(w.sql("SELECT s.link FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid"
+           " WHERE stories_fts MATCH '\"21 to 4\"'"), [("https://alpha.example/news/roads",)],
+     "the search index has the updated text")
+t.eq(w.fts_ok(), True, "the search index matches the stories (FTS5 integrity-check)")
 
 # A feed that gives every item a new guid on every fetch.
 rot = [{"guid": "r-%d-1" % i, "title": "Rotating item %d about the harbour tunnel" % i,

@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, TIDINGSD, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE, serve_generated  # noqa: E402
 
 t = Tap()
 w = Workdir()
@@ -41,7 +41,7 @@ try:
     t.eq(partial, 0, "no feed is half stored")
 
     # The long-running daemon meets the full disk and keeps running.
-    p = subprocess.Popen([TIDINGSD, "-c", w.conf], stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen([TIDINGSD, "-c", w.conf] + ROOT_OVERRIDE, stderr=subprocess.PIPE, text=True)
     time.sleep(3)
     alive = p.poll() is None
     p.send_signal(signal.SIGTERM)

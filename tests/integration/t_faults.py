@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, TIDINGSD  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
 import faults  # noqa: E402
 
 T0 = time.time()
@@ -53,7 +53,7 @@ w.write_config(HEALTHY + list(U.values()), CONF)
 
 
 def run_once(*extra):
-    return subprocess.run([TIDINGSD, "-c", w.conf, "--once", "-v"] + list(extra),
+    return subprocess.run([TIDINGSD, "-c", w.conf, "--once", "-v"] + ROOT_OVERRIDE + list(extra),
                           capture_output=True, text=True, timeout=60, env=ENV)
 
 
@@ -184,7 +184,7 @@ t.eq(sentinel.seen, [], "still no request left 127.0.0.1")
 w2 = Workdir(prefix="tidings-faults-d-")
 w2.write_config(HEALTHY[:2] + [U["/fault/no-headers"], U["/fault/503"], U["/fault/reset"],
                                U["/fault/gzip-bomb"]], CONF)
-p = subprocess.Popen([TIDINGSD, "-c", w2.conf], stdout=subprocess.PIPE,
+p = subprocess.Popen([TIDINGSD, "-c", w2.conf] + ROOT_OVERRIDE, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE, text=True, env=ENV)
 deadline = time.time() + 10
 while time.time() < deadline:

@@ -36,14 +36,14 @@ reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
             # A feed's stories arrive in one transaction: all of them or none.
             partial += con.execute(
                 "SELECT count(*) FROM (SELECT feed_id, count(*) c FROM stories"
-                " GROUP BY feed_id) WHERE c NOT IN (0, %d)").fetchone()[0]
+                " GROUP BY feed_id) WHERE c NOT IN (0, N_ITEMS)").fetchone()[0]
             max_seen = max(max_seen, con.execute("SELECT count(*) FROM stories").fetchone()[0])
             n += 1
         except Exception as e:
             errors += 1
             print("reader error:", e, file=sys.stderr)
     print(n, errors, orphans, partial, max_seen)
-""" % N_ITEMS), w.db, os.path.join(w.dir, "stop")], stdout=subprocess.PIPE, text=True)
+""").replace("N_ITEMS", str(N_ITEMS)), w.db, os.path.join(w.dir, "stop")], stdout=subprocess.PIPE, text=True)
 r = w.run_once()
 open(os.path.join(w.dir, "stop"), "w").close()
 out, _ = reader.communicate(timeout=60)

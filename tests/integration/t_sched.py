@@ -13,7 +13,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, TIDINGSD  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
 import faults  # noqa: E402
 
 T0 = time.time()
@@ -78,12 +78,12 @@ def next_in(w, url):
 
 
 def once(w, *extra):
-    return subprocess.run([TIDINGSD, "-c", w.conf, "--once", "-v"] + list(extra),
+    return subprocess.run([TIDINGSD, "-c", w.conf, "--once", "-v"] + ROOT_OVERRIDE + list(extra),
                           capture_output=True, text=True, timeout=60, env=ENV)
 
 
 def start(w):
-    return subprocess.Popen([TIDINGSD, "-c", w.conf, "-v"], stdout=subprocess.DEVNULL,
+    return subprocess.Popen([TIDINGSD, "-c", w.conf, "-v"] + ROOT_OVERRIDE, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=ENV)
 
 

@@ -120,11 +120,65 @@ static void hosts(void)
 	host("not a url", NULL);
 }
 
+static size_t pick(uint64_t *r, size_t n)
+{
+	*r = *r * 6364136223846793005ull + 1442695040888963407ull;
+	return (size_t)(*r >> 33) % n;
+}
+
+/* Random links assembled from awkward pieces: every accepted one has a
+ * canonical form that is a fixed point, is plain ASCII without spaces,
+ * and has lost its tracking parameters. */
+static void properties(void)
+{
+	static const char *const scheme[] = { "http://", "HTTPS://", "ftp://", "http:/", "" };
+	static const char *const host[] = { "Example.COM", "www.x.org.", "[::1]", "h", "EXAMPLE.com" };
+	static const char *const port[] = { "", ":80", ":443", ":8080", ":" };
+	static const char *const seg[] = { "a", "%7e", "%2e%2e", "..", ".", "caf\xc3\xa9", "%2F", "A b",
+	                                   "%zz", "%", "x%41y", "{}", "" };
+	static const char *const param[] = { "utm_source=x", "id=2", "", "fbclid=1", "q=a+b", "x=%41",
+	                                     "UTM_MEDIUM=rss", "k", "a=%2f" };
+	static const char *const frag[] = { "", "#f", "#!/r", "#" };
+	uint64_t r = 0x853c49e6748fea9bull;
+#define PICK(a) (a[pick(&r, sizeof a / sizeof *a)])
+	int accepted = 0, bad = 0;
+	for (int i = 0; i < 3000; i++) {
+		char url[512];
+		size_t n = (size_t)snprintf(url, sizeof url, "%s%s%s", PICK(scheme), PICK(host), PICK(port));
+		for (int j = (int)((r >> 40) % 4); j > 0; j--)
+			n += (size_t)snprintf(url + n, sizeof url - n, "/%s", PICK(seg));
+		int np = (int)((r >> 45) % 4);
+		for (int j = 0; j < np; j++)
+			n += (size_t)snprintf(url + n, sizeof url - n, "%c%s", j == 0 ? '?' : '&', PICK(param));
+		snprintf(url + n, sizeof url - n, "%s", PICK(frag));
+
+		char *c1 = NULL, *c2 = NULL;
+		if (canon_url(url, &c1) < 0)
+			continue;
+		accepted++;
+		int fixed = canon_url(c1, &c2) == 0 && strcmp(c1, c2) == 0;
+		int clean = 1;
+		for (const unsigned char *p = (const unsigned char *)c1; *p; p++)
+			clean &= *p > ' ' && *p < 0x7f;
+		const char *q = strchr(c1, '?');
+		if (!fixed || !clean || (q && (strcasestr(q, "utm_") || strstr(q, "fbclid")))) {
+			if (bad++ < 5)
+				printf("#   %s -> %s -> %s\n", url, c1, c2 ? c2 : "(refused)");
+		}
+		free(c1);
+		free(c2);
+	}
+	ok(accepted > 1000, "most assembled links are accepted");
+	is_int(bad, 0, "canonical forms are fixed points, plain ASCII, without tracking");
+#undef PICK
+}
+
 int main(void)
 {
 	table();
 	pairs();
 	tracking();
 	hosts();
+	properties();
 	return done_testing();
 }

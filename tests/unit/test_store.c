@@ -49,6 +49,7 @@ int main(void)
 	size_t n;
 	int64_t id = 0, id2 = 0;
 	uint64_t h;
+	int owner;
 
 	if (!mkdtemp(dir))
 		return 1;
@@ -85,9 +86,9 @@ int main(void)
 		ok(store_begin(st) == 0, "begin");
 		ok(store_insert_story(st, &s, &id) == 0 && id > 0, "story inserted");
 		ok(store_commit(st) == 0, "commit");
-		ok(store_find_item(st, 1, "g:one", &id2, &h) == 0 && id2 == id && h == 42,
-		   "same item found by (feed, ident) with its hash");
-		ok(store_find_item(st, 2, "g:one", &id2, &h) == 0 && id2 == 0,
+		ok(store_find_item(st, 1, "g:one", &id2, &h, &owner) == 0 && id2 == id && h == 42 && owner,
+		   "same item found by (feed, ident) with its hash, in its own feed");
+		ok(store_find_item(st, 2, "g:one", &id2, &h, &owner) == 0 && id2 == 0,
 		   "the same ident in another feed is another item");
 		ok(store_find_canonical(st, "http://a.example/1", &id2) == 0 && id2 == id,
 		   "found by canonical URL");

@@ -1,0 +1,215 @@
+/* bench/cluster_bench.c — throughput of cluster_add on a synthetic stream
+ * (Zipf background vocabulary, events with their own words and names, ~50k
+ * stories in the window), after 10k, 100k and 1M stories, plus the time to
+ * restore 100k stories and the memory of the window index.  Times are
+ * process CPU time (the machine may be shared) of cluster_add / restore only.
+ * usage: cluster_bench [total_stories] [window_stories] [restore_stories] */
+#include "daemon/cluster.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define VOCAB 100000
+#define BATCH 10000
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t xr(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double *zcdf;
+
+static int zipf(void)
+{
+	double u = (double)(xr() >> 11) / 9007199254740992.0;
+	int lo = 0, hi = VOCAB - 1;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (zcdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A pronounceable letter word for an index. */
+static int word(char *dst, unsigned idx, int cap)
+{
+	static const char *syl[] = { "ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "bri", "dan",
+		"fel", "gor", "hum", "jat", "kol", "pri" };
+	int n = 0;
+	do {
+		const char *s = syl[idx % 16];
+		while (*s)
+			dst[n++] = *s++;
+		idx /= 16;
+	} while (idx);
+	if (cap)
+		dst[0] = (char)(dst[0] - 'a' + 'A');
+	dst[n] = '\0';
+	return n;
+}
+
+struct ev {
+	unsigned words[6], names[3];
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: the machine is shared */
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Writes story i's title and lead. */
+static void gen(const struct ev *e, char *title, char *lead)
+{
+	char w[64];
+	int n = 0;
+	for (int k = 0; k < 7; k++) {
+		int pick = (int)(xr() % 10);
+		if (pick < 3)
+			word(w, e->names[xr() % 3] + 2000000, 1);
+		else if (pick < 7)
+			word(w, e->words[xr() % 6] + 1000000, 0);
+		else
+			word(w, (unsigned)zipf(), 0);
+		n += sprintf(title + n, "%s%s", k ? " " : "", w);
+	}
+	n = 0;
+	for (int k = 0; k < 35; k++) {
+		int pick = (int)(xr() % 10);
+		if (pick < 2)
+			word(w, e->names[xr() % 3] + 2000000, 1);
+		else if (pick < 4)
+			word(w, e->words[xr() % 6] + 1000000, 0);
+		else
+			word(w, (unsigned)zipf(), 0);
+		n += sprintf(lead + n, "%s%s", k ? " " : "", w);
+		if (k % 12 == 11)
+			n += sprintf(lead + n, ".");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long total = argc > 1 ? atol(argv[1]) : 1000000;
+	long inwin = argc > 2 ? atol(argv[2]) : 50000;
+	zcdf = malloc(VOCAB * sizeof *zcdf);
+	double s = 0;
+	for (int i = 0; i < VOCAB; i++)
+		zcdf[i] = (s += 1.0 / (i + 1));
+	for (int i = 0; i < VOCAB; i++)
+		zcdf[i] /= s;
+
+	struct cluster_params p;
+	cluster_params_default(&p);
+	/* Story rate such that the window holds ~inwin stories. */
+	double dt = (double)p.window / (double)inwin;
+	struct clusterer *c = cluster_new(&p, 1);
+	int nev = 4000; /* live events; one is replaced every 25 stories */
+	struct ev *ev = malloc(nev * sizeof *ev);
+	unsigned next_word = 0;
+	for (int i = 0; i < nev; i++) {
+		for (int k = 0; k < 6; k++)
+			ev[i].words[k] = next_word++;
+		for (int k = 0; k < 3; k++)
+			ev[i].names[k] = next_word++;
+	}
+	char (*titles)[256] = malloc(BATCH * sizeof *titles);
+	char (*leads)[1024] = malloc(BATCH * sizeof *leads);
+	int *evs = malloc(BATCH * sizeof *evs);
+	long done = 0;
+	double busy = 0, seg_busy = 0;
+	long seg_n = 0;
+	long marks[] = { 10000, 100000, 1000000, 0 };
+	int mi = 0;
+	printf("# cluster_bench: %ld stories, ~%ld in the %lld h window\n", total, inwin,
+	       (long long)p.window / 3600);
+	while (done < total) {
+		long n = total - done < BATCH ? total - done : BATCH;
+		for (long i = 0; i < n; i++) {
+			if ((done + i) % 25 == 0) {
+				int r = (int)(xr() % nev);
+				for (int k = 0; k < 6; k++)
+					ev[r].words[k] = next_word++;
+				for (int k = 0; k < 3; k++)
+					ev[r].names[k] = next_word++;
+			}
+			/* Popular events get more stories. */
+			double u = (double)(xr() >> 11) / 9007199254740992.0;
+			evs[i] = (int)(nev * u * u);
+			gen(&ev[evs[i]], titles[i], leads[i]);
+		}
+		double t0 = now_s();
+		for (long i = 0; i < n; i++) {
+			long id = done + i + 1;
+			struct cluster_doc d = { .story_id = id, .time = 1700000000 + (int64_t)(id * dt),
+				.title = titles[i], .text = leads[i], .lang = "en",
+				.source = i % 3 ? "a.example" : "b.example" };
+			struct cluster_result r;
+			if (cluster_add(c, &d, &r) < 0) {
+				fprintf(stderr, "cluster_add failed\n");
+				return 1;
+			}
+		}
+		double el = now_s() - t0;
+		busy += el;
+		seg_busy += el;
+		seg_n += n;
+		done += n;
+		if (marks[mi] && done >= marks[mi]) {
+			struct cluster_stats st;
+			cluster_stats(c, &st);
+			printf("after %7ld stories: %8.0f stories/s (last %ld), window %zu stories, "
+			       "%zu threads, %zu terms, memory %.1f MiB\n",
+			       done, seg_n / seg_busy, seg_n, st.window_stories, st.active_threads,
+			       st.terms, st.memory_bytes / 1048576.0);
+			seg_busy = 0;
+			seg_n = 0;
+			mi++;
+		}
+	}
+	printf("overall: %.0f stories/s\n", done / busy);
+
+	/* Restore: 100k stories into a fresh clusterer, as at start-up. */
+	struct clusterer *c2 = cluster_new(&p, 1);
+	long nres = argc > 3 ? atol(argv[3]) : 100000;
+	double rbusy = 0;
+	for (long b = 0; b < nres; b += BATCH) {
+		for (long i = 0; i < BATCH; i++) {
+			evs[i] = (int)(xr() % nev);
+			gen(&ev[evs[i]], titles[i], leads[i]);
+		}
+		double t0 = now_s();
+		for (long i = 0; i < BATCH; i++) {
+			long id = b + i + 1;
+			struct cluster_doc d = { .story_id = id, .time = 1800000000 + id, .title = titles[i],
+				.text = leads[i], .lang = "en", .source = "a.example" };
+			cluster_restore(c2, &d, 1 + evs[i]);
+		}
+		rbusy += now_s() - t0;
+	}
+	struct cluster_stats st;
+	cluster_stats(c2, &st);
+
+	printf("restore: %ld stories in %.2f s (%zu threads, memory %.1f MiB)\n", nres, rbusy,
+	       st.active_threads, st.memory_bytes / 1048576.0);
+	cluster_free(c2);
+	cluster_free(c);
+	free(titles);
+	free(leads);
+	free(evs);
+	free(ev);
+	free(zcdf);
+	return 0;
+}

@@ -1,0 +1,817 @@
+/* feeds/date.c — date parsing.  Each form is a small hand-written matcher
+ * modelled on the Universal Feed Parser's handler of the same name, tried
+ * in feedparser's order, so that the same string gives the same instant. */
+#include "feeds/date.h"
+#include "feeds/feed.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAXTOK 16
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (any month/day
+ * values are normalised the way mktime does). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t era, yoe, doy, doe;
+
+	/* bring month into 1..12 */
+	y += (m - 1) >= 0 ? (m - 1) / 12 : -((12 - m) / 12);
+	m = ((m - 1) % 12 + 12) % 12 + 1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468 + (d - 1);
+}
+
+void feed_date_civil(int64_t t, int out[8])
+{
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t secs = t - days * 86400;
+	int64_t z = days + 719468, era, doe, yoe, y, doy, mp, d, m;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	out[0] = (int)y;
+	out[1] = (int)m;
+	out[2] = (int)d;
+	out[3] = (int)(secs / 3600);
+	out[4] = (int)(secs / 60 % 60);
+	out[5] = (int)(secs % 60);
+	/* 1970-01-01 was a Thursday: Monday-based weekday 3 */
+	out[6] = (int)(((days % 7) + 7 + 3) % 7);
+	out[7] = (int)(days - days_from_civil(y, 1, 1) + 1);
+}
+
+static int is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int mdays(int64_t y, int64_t m)
+{
+	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : n[m - 1];
+}
+
+/* A checked datetime(y, m, d, h, mi, s) - offset, like feedparser's. */
+static int64_t make_time(int64_t y, int64_t m, int64_t d, int64_t h,
+                         int64_t mi, int64_t s, int64_t offset)
+{
+	int64_t t;
+	int civ[8];
+
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays(y, m) ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59)
+		return FEED_NO_TIME;
+	t = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+	feed_date_civil(t, civ);
+	if (civ[0] < 1 || civ[0] > 9999)
+		return FEED_NO_TIME;
+	return t;
+}
+
+/* Python's int(): optional blanks, optional sign, decimal digits. */
+static int py_int(const char *s, size_t n, int64_t *out)
+{
+	size_t i = 0, digits = 0;
+	int neg = 0;
+	int64_t v = 0;
+
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	while (n > i && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	for (; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		if (v > 100000000000LL)
+			return -1;
+		v = v * 10 + (s[i] - '0');
+		digits++;
+	}
+	if (!digits)
+		return -1;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int py_intz(const char *s, int64_t *out)
+{
+	return py_int(s, strlen(s), out);
+}
+
+/* Python's int(float(s)) for seconds such as "55" or "55.1234". */
+static int py_float_int(const char *s, int64_t *out)
+{
+	char *end;
+	double d;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!*s)
+		return -1;
+	d = strtod(s, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end || d != d || d > 1e12 || d < -1e12)
+		return -1;
+	*out = (int64_t)d;
+	return 0;
+}
+
+/* Splits a lowercase copy of s at whitespace (and at `extra` chars). */
+static int split(const char *s, char *copy, size_t cap, char **tok,
+                 const char *extra)
+{
+	size_t n = strlen(s);
+	int nt = 0;
+	char *p;
+
+	if (n >= cap)
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		copy[i] = (char)tolower((unsigned char)s[i]);
+	p = copy;
+	for (;;) {
+		while (*p && (isspace((unsigned char)*p) || (extra && strchr(extra, *p))))
+			p++;
+		if (!*p)
+			break;
+		if (nt == MAXTOK)
+			return -1;
+		tok[nt++] = p;
+		while (*p && !isspace((unsigned char)*p) && !(extra && strchr(extra, *p)))
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return nt;
+}
+
+static const struct { const char *name; int hours; } zones[] = {
+	{ "ut", 0 }, { "gmt", 0 }, { "z", 0 }, { "utc", 0 },
+	{ "adt", -3 }, { "ast", -4 }, { "at", -4 },
+	{ "edt", -4 }, { "est", -5 }, { "et", -5 },
+	{ "cdt", -5 }, { "cst", -6 }, { "ct", -6 },
+	{ "mdt", -6 }, { "mst", -7 }, { "mt", -7 },
+	{ "pdt", -7 }, { "pst", -8 }, { "pt", -8 },
+	{ "a", -1 }, { "n", 1 }, { "m", -12 }, { "y", 12 },
+	{ "met", 1 }, { "mest", 2 },
+};
+
+static int zone_hours(const char *name, int rfc822)
+{
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		/* met/mest are only known to the RFC 822 reader */
+		if (!rfc822 && zones[i].name[0] == 'm' && zones[i].name[1])
+			continue;
+		if (strcmp(zones[i].name, name) == 0)
+			return zones[i].hours;
+	}
+	return 0;
+}
+
+static int month_of(const char *s)
+{
+	static const char *m[] = { "jan", "feb", "mar", "apr", "may", "jun",
+	                           "jul", "aug", "sep", "oct", "nov", "dec" };
+
+	for (int i = 0; i < 12; i++)
+		if (strncmp(s, m[i], 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+static int is_dayname(const char *s)
+{
+	static const char *d[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+	for (int i = 0; i < 7; i++)
+		if (strncmp(s, d[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
+int64_t feed_date_rfc822(const char *s)
+{
+	char copy[256], tzbuf[64], *tok[MAXTOK + 2], *tz;
+	int nt = split(s, copy, sizeof copy, tok, ",");
+	int64_t day, month, year, hms[3] = { 0, 0, 0 }, tzh = 0, tzm = 0;
+	int first = 0, nparts;
+	size_t ylen;
+	char *t, *colon;
+
+	if (nt <= 0)
+		return FEED_NO_TIME;
+	if (nt < 5) {
+		tok[nt++] = "00:00:00";
+		tok[nt++] = "0000";
+	}
+	if (is_dayname(tok[0]))
+		first = 1;
+	if (nt - first < 5)
+		return FEED_NO_TIME;
+	char **p = tok + first;
+
+	month = month_of(p[1]);
+	if (py_intz(p[0], &day) < 0) {
+		if (!month_of(p[0]) || py_intz(p[1], &day) < 0)
+			return FEED_NO_TIME;
+		month = month_of(p[0]);
+	}
+	if (!month)
+		return FEED_NO_TIME;
+	if (py_intz(p[2], &year) < 0)
+		return FEED_NO_TIME;
+	ylen = strlen(p[2]);
+	if (ylen <= 2)
+		year += year < 90 ? 2000 : 1900;
+
+	/* time: at most three colon-separated integers */
+	t = p[3];
+	nparts = 0;
+	for (;;) {
+		colon = strchr(t, ':');
+		if (nparts == 3)
+			return FEED_NO_TIME;
+		if (py_int(t, colon ? (size_t)(colon - t) : strlen(t), &hms[nparts]) < 0)
+			return FEED_NO_TIME;
+		nparts++;
+		if (!colon)
+			break;
+		t = colon + 1;
+	}
+
+	tz = p[4];
+	if (strncmp(tz, "etc/", 4) == 0)
+		tz += 4;
+	if (strncmp(tz, "gmt", 3) == 0) {
+		size_t k = 0;
+
+		for (const char *q = tz + 3; *q && k < sizeof tzbuf - 1; q++)
+			if (*q != ':')
+				tzbuf[k++] = *q;
+		tzbuf[k] = '\0';
+		tz = k ? tzbuf : "gmt";
+	}
+	if (tz[0] == '-' || tz[0] == '+') {
+		size_t n = strlen(tz);
+
+		if (py_int(tz + 1, n >= 3 ? 2 : n - 1, &tzh) < 0)
+			return FEED_NO_TIME;
+		if (strchr(tz, ':')) {
+			if (py_int(tz + (n >= 4 ? 4 : n), n >= 4 ? n - 4 : 0, &tzm) < 0)
+				return FEED_NO_TIME;
+		} else {
+			if (py_int(tz + (n >= 3 ? 3 : n), n >= 3 ? n - 3 : 0, &tzm) < 0)
+				return FEED_NO_TIME;
+		}
+		if (tz[0] == '-') {
+			tzh = -tzh;
+			tzm = -tzm;
+		}
+	} else {
+		tzh = zone_hours(tz, 1);
+	}
+	return make_time(year, month, day, hms[0], hms[1], hms[2],
+	                 tzh * 3600 + tzm * 60);
+}
+
+int64_t feed_date_w3dtf(const char *s)
+{
+	char copy[256], date[256], timebuf[256], tzs[256];
+	char *tok[MAXTOK + 2], *part1;
+	int64_t ymd[3] = { 0, 1, 1 }, hour, minute, second, tzh = 0, tzm = 0;
+	size_t n = strlen(s), ntp;
+	const char *tp;
+	char *p, *tpos;
+	int nt;
+
+	if (n >= sizeof copy)
+		return FEED_NO_TIME;
+	for (size_t i = 0; i <= n; i++)
+		copy[i] = (char)tolower((unsigned char)s[i]);
+	p = copy;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return FEED_NO_TIME;
+
+	/* parts = s.split('t') */
+	tpos = strchr(copy, 't');
+	if (tpos) {
+		if (strchr(tpos + 1, 't'))
+			return FEED_NO_TIME;
+		*tpos = '\0';
+		snprintf(date, sizeof date, "%s", copy);
+		part1 = tpos + 1;
+		tzs[0] = '\0';
+	} else {
+		nt = split(copy, copy, sizeof copy, tok, NULL);
+		if (nt <= 0)
+			return FEED_NO_TIME;
+		snprintf(date, sizeof date, "%s", tok[0]);
+		part1 = nt >= 2 ? tok[1] : "00:00:00z";
+		snprintf(tzs, sizeof tzs, "%s", nt >= 3 ? tok[2] : "");
+	}
+
+	/* date.split('-', 2): first part exactly four characters */
+	{
+		char *d = date, *dash;
+		int k = 0;
+
+		for (;;) {
+			dash = k < 2 ? strchr(d, '-') : NULL;
+			if (k == 0 && (dash ? (size_t)(dash - d) : strlen(d)) != 4)
+				return FEED_NO_TIME;
+			if (py_int(d, dash ? (size_t)(dash - d) : strlen(d), &ymd[k]) < 0)
+				return FEED_NO_TIME;
+			k++;
+			if (!dash)
+				break;
+			d = dash + 1;
+		}
+	}
+
+	snprintf(timebuf, sizeof timebuf, "%s", part1);
+	ntp = strlen(timebuf);
+	int have_z = 0;
+	char off[64] = "";
+	if (ntp && timebuf[ntp - 1] == 'z') {
+		timebuf[--ntp] = '\0';
+		have_z = 1;
+	}
+	/* the numeric offset, if any, starts at the first '-' (else '+') */
+	tp = strchr(timebuf, '-');
+	if (!tp)
+		tp = strchr(timebuf, '+');
+	if (tp) {
+		snprintf(off, sizeof off, "%s", tp);
+		timebuf[tp - timebuf] = '\0';
+	}
+	/* the zone is the third word (MSSQL style), else Z, else the offset */
+	if (!tzs[0])
+		snprintf(tzs, sizeof tzs, "%s", have_z ? "z" : off);
+
+	if (tzs[0] == '-' || tzs[0] == '+') {
+		size_t m = strlen(tzs);
+
+		if (py_int(tzs + 1, m >= 3 ? 2 : m - 1, &tzh) < 0 ||
+		    py_int(tzs + (m >= 4 ? 4 : m), m >= 4 ? m - 4 : 0, &tzm) < 0)
+			return FEED_NO_TIME;
+		if (tzs[0] == '-') {
+			tzh = -tzh;
+			tzm = -tzm;
+		}
+	} else {
+		tzh = zone_hours(tzs, 0);
+	}
+
+	/* time.split(':', 2) padded with "0" */
+	{
+		char *f[3] = { "0", "0", "0" }, *q = timebuf, *c;
+		int k = 0;
+
+		for (;;) {
+			c = k < 2 ? strchr(q, ':') : NULL;
+			f[k++] = q;
+			if (!c)
+				break;
+			*c = '\0';
+			q = c + 1;
+		}
+		if (py_intz(f[0], &hour) < 0 || py_intz(f[1], &minute) < 0 ||
+		    py_float_int(f[2], &second) < 0)
+			return FEED_NO_TIME;
+	}
+	return make_time(ymd[0], ymd[1], ymd[2], hour, minute, second,
+	                 tzh * 3600 + tzm * 60);
+}
+
+/* ---- ISO 8601: feedparser's template list, each a prefix match ---- */
+
+struct iso {
+	int year, year_len, month, day, ordinal, century;
+	int hour, minute, second, have_time;
+	int tzsign, tzhour, tzmin;
+};
+
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return 0;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 1;
+}
+
+static int opt(const char **p, char c)
+{
+	if (**p == c) {
+		(*p)++;
+		return 1;
+	}
+	return 0;
+}
+
+static int two_in(const char **p, char lo, char hi, int *out)
+{
+	if ((*p)[0] < lo || (*p)[0] > hi)
+		return 0;
+	return digits(p, 2, out);
+}
+
+static int three_ord(const char **p, int *out)
+{
+	if ((*p)[0] < '0' || (*p)[0] > '3')
+		return 0;
+	return digits(p, 3, out);
+}
+
+/* One template; returns the end of the match or NULL. */
+static const char *iso_template(int k, const char *s, struct iso *r)
+{
+	const char *p = s;
+
+	memset(r, 0, sizeof *r);
+	switch (k) {
+	case 0: /* YYYY-?MM-?DD */
+		if (!digits(&p, 4, &r->year)) return NULL;
+		r->year_len = 4; opt(&p, '-');
+		if (!two_in(&p, '0', '1', &r->month)) return NULL;
+		opt(&p, '-');
+		if (!two_in(&p, '0', '3', &r->day)) return NULL;
+		break;
+	case 1: /* YYYY-0MM?-?DD */
+		if (!digits(&p, 4, &r->year)) return NULL;
+		r->year_len = 4;
+		if (!opt(&p, '-') || !opt(&p, '0')) return NULL;
+		if (!two_in(&p, '0', '1', &r->month)) return NULL;
+		opt(&p, '-');
+		if (!two_in(&p, '0', '3', &r->day)) return NULL;
+		break;
+	case 2: /* YYYY-MM */
+		if (!digits(&p, 4, &r->year)) return NULL;
+		r->year_len = 4;
+		if (!opt(&p, '-') || !two_in(&p, '0', '1', &r->month)) return NULL;
+		break;
+	case 3: /* YYYY-?OOO */
+		if (!digits(&p, 4, &r->year)) return NULL;
+		r->year_len = 4; opt(&p, '-');
+		if (!three_ord(&p, &r->ordinal)) return NULL;
+		break;
+	case 4: /* YY-?MM-?DD */
+		if (!digits(&p, 2, &r->year)) return NULL;
+		r->year_len = 2; opt(&p, '-');
+		if (!two_in(&p, '0', '1', &r->month)) return NULL;
+		opt(&p, '-');
+		if (!two_in(&p, '0', '3', &r->day)) return NULL;
+		break;
+	case 5: /* YY-?OOO */
+		if (!digits(&p, 2, &r->year)) return NULL;
+		r->year_len = 2; opt(&p, '-');
+		if (!three_ord(&p, &r->ordinal)) return NULL;
+		break;
+	case 6: /* YYYY */
+		if (!digits(&p, 4, &r->year)) return NULL;
+		r->year_len = 4;
+		break;
+	case 7: /* -YY-?MM */
+		if (!opt(&p, '-') || !digits(&p, 2, &r->year)) return NULL;
+		r->year_len = 2; opt(&p, '-');
+		if (!two_in(&p, '0', '1', &r->month)) return NULL;
+		break;
+	case 8: /* -OOO */
+		if (!opt(&p, '-') || !three_ord(&p, &r->ordinal)) return NULL;
+		break;
+	case 9: /* -YY */
+		if (!opt(&p, '-') || !digits(&p, 2, &r->year)) return NULL;
+		r->year_len = 2;
+		break;
+	case 10: /* --MM-?DD */
+		if (!opt(&p, '-') || !opt(&p, '-') || !two_in(&p, '0', '1', &r->month)) return NULL;
+		opt(&p, '-');
+		if (!two_in(&p, '0', '3', &r->day)) return NULL;
+		break;
+	case 11: /* --MM */
+		if (!opt(&p, '-') || !opt(&p, '-') || !two_in(&p, '0', '1', &r->month)) return NULL;
+		break;
+	case 12: /* ---DD */
+		if (!opt(&p, '-') || !opt(&p, '-') || !opt(&p, '-') ||
+		    !two_in(&p, '0', '3', &r->day)) return NULL;
+		break;
+	case 13: /* CC, the whole string */
+		if (!digits(&p, 2, &r->century) || *p) return NULL;
+		r->century += 100; /* mark present */
+		break;
+	default: /* the empty template */
+		break;
+	}
+	/* (T?hh:mm(:ss)?(.frac)?(tz)?)? */
+	{
+		const char *q = p;
+		int h, mi, sec = 0;
+
+		opt(&q, 't');
+		if (!digits(&q, 2, &h) || !opt(&q, ':') || !digits(&q, 2, &mi))
+			return p;
+		r->hour = h;
+		r->minute = mi;
+		r->have_time = 1;
+		if (q[0] == ':' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2])) {
+			q++;
+			digits(&q, 2, &sec);
+			r->second = sec;
+		}
+		if (q[0] == '.' && isdigit((unsigned char)q[1])) {
+			q++;
+			while (isdigit((unsigned char)*q))
+				q++;
+		}
+		if ((q[0] == '+' || q[0] == '-') && isdigit((unsigned char)q[1]) &&
+		    isdigit((unsigned char)q[2])) {
+			r->tzsign = q[0] == '-' ? -1 : 1;
+			q++;
+			digits(&q, 2, &r->tzhour);
+			if (q[0] == ':' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2])) {
+				q++;
+				digits(&q, 2, &r->tzmin);
+			}
+		} else if (q[0] == 'z') {
+			q++;
+		}
+		return q;
+	}
+}
+
+int64_t feed_date_iso8601(const char *s)
+{
+	char copy[256];
+	struct iso r;
+	const char *end = NULL;
+	int64_t year, month, day, t;
+	time_t now = time(NULL);
+	struct tm gm;
+	size_t n = strlen(s);
+	int civ[8];
+
+	if (n >= sizeof copy || !n)
+		return FEED_NO_TIME;
+	/* the templates are case-sensitive: T and Z upper case only */
+	for (size_t i = 0; i <= n; i++)
+		copy[i] = s[i] == 'T' ? 't' : s[i] == 'Z' ? 'z' : s[i] == 't' || s[i] == 'z' ? '\x01' : s[i];
+	for (int k = 0; k <= 14; k++) {
+		end = iso_template(k, copy, &r);
+		if (end)
+			break;
+	}
+	if (!end || end == copy)
+		return FEED_NO_TIME;
+	gmtime_r(&now, &gm);
+	if (r.year_len == 0)
+		year = gm.tm_year + 1900;
+	else if (r.year_len == 2)
+		year = 100 * ((gm.tm_year + 1900) / 100) + r.year;
+	else
+		year = r.year;
+	if (r.month)
+		month = r.month;
+	else
+		month = r.ordinal ? 1 : gm.tm_mon + 1;
+	if (r.day)
+		day = r.day;
+	else if (r.ordinal)
+		day = r.ordinal;
+	else if (r.century || r.year_len || r.month)
+		day = 1;
+	else
+		day = gm.tm_mday;
+	if (r.century)
+		year = (int64_t)(r.century - 100 - 1) * 100 + 1;
+	/* mktime would normalise these; a wall clock does not have them */
+	if (month > 12 || (r.day && day > 31) || r.hour > 23 || r.minute > 59 || r.second > 60)
+		return FEED_NO_TIME;
+	t = days_from_civil(year, month, day) * 86400 + (int64_t)r.hour * 3600 +
+	    (int64_t)r.minute * 60 + r.second;
+	/* a negative offset adds to the wall time, as feedparser does */
+	if (r.tzsign)
+		t -= r.tzsign * ((int64_t)r.tzhour * 3600 + (int64_t)r.tzmin * 60);
+	feed_date_civil(t, civ);
+	if (civ[0] < 1 || civ[0] > 9999)
+		return FEED_NO_TIME;
+	return t;
+}
+
+static int64_t date_asctime(const char *s)
+{
+	char copy[256], buf[300], *tok[MAXTOK + 2];
+	int nt = split(s, copy, sizeof copy, tok, NULL);
+
+	if (nt == 5) {
+		tok[5] = tok[4];
+		tok[4] = "+0000";
+		nt = 6;
+	}
+	if (nt != 6)
+		return FEED_NO_TIME;
+	snprintf(buf, sizeof buf, "%s %s %s %s %s %s", tok[0], tok[2], tok[1],
+	         tok[5], tok[3], tok[4]);
+	return feed_date_rfc822(buf);
+}
+
+/* "Fri, 2006/09/15 08:19:53 EDT" */
+static int64_t date_perforce(const char *s)
+{
+	static const char *mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char dow[8], tz[8], buf[128];
+	int y, m, d, h, mi, sec, used = 0;
+
+	if (sscanf(s, "%3[A-Za-z0-9_], %4d/%2d/%2d %2d:%2d:%2d %3[A-Za-z0-9_]%n",
+	           dow, &y, &m, &d, &h, &mi, &sec, tz, &used) != 8 || m < 1 || m > 12)
+		return FEED_NO_TIME;
+	snprintf(buf, sizeof buf, "%s, %d %s %d %02d:%02d:%02d %s", dow, d,
+	         mon[m - 1], y, h, mi, sec, tz);
+	return feed_date_rfc822(buf);
+}
+
+/* Replaces the first of `n` UTF-8 names found at s with its ASCII peer. */
+static const char *lookup(const char *s, size_t len, const char *const (*tab)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(tab[i][0]) == len && memcmp(tab[i][0], s, len) == 0)
+			return tab[i][1];
+	return NULL;
+}
+
+static const char *const greek_months[][2] = {
+	{ "\u0399\u03b1\u03bd", "Jan" }, { "\u03a6\u03b5\u03b2", "Feb" },
+	{ "\u039c\u03ac\u03ce", "Mar" }, { "\u039c\u03b1\u03ce", "Mar" },
+	{ "\u0391\u03c0\u03c1", "Apr" }, { "\u039c\u03ac\u03b9", "May" },
+	{ "\u039c\u03b1\u03ca", "May" }, { "\u039c\u03b1\u03b9", "May" },
+	{ "\u0399\u03bf\u03cd\u03bd", "Jun" }, { "\u0399\u03bf\u03c5\u03bd", "Jun" },
+	{ "\u0399\u03bf\u03cd\u03bb", "Jul" }, { "\u0399\u03bf\u03c5\u03bb", "Jul" },
+	{ "\u0391\u03cd\u03b3", "Aug" }, { "\u0391\u03c5\u03b3", "Aug" },
+	{ "\u03a3\u03b5\u03c0", "Sep" }, { "\u039f\u03ba\u03c4", "Oct" },
+	{ "\u039d\u03bf\u03ad", "Nov" }, { "\u039d\u03bf\u03b5", "Nov" },
+	{ "\u0394\u03b5\u03ba", "Dec" },
+};
+
+static const char *const greek_days[][2] = {
+	{ "\u039a\u03c5\u03c1", "Sun" }, { "\u0394\u03b5\u03c5", "Mon" },
+	{ "\u03a4\u03c1\u03b9", "Tue" }, { "\u03a4\u03b5\u03c4", "Wed" },
+	{ "\u03a0\u03b5\u03bc", "Thu" }, { "\u03a0\u03b1\u03c1", "Fri" },
+	{ "\u03a3\u03b1\u03b2", "Sat" },
+};
+
+/* "Κυρ, 11 Ιούλ 2004 12:00:00 EST" */
+static int64_t date_greek(const char *s)
+{
+	const char *comma = strchr(s, ','), *p, *mon_s, *wd, *mo;
+	char rest[64], buf[160];
+	size_t mon_n;
+
+	if (!comma || comma == s)
+		return FEED_NO_TIME;
+	wd = lookup(s, (size_t)(comma - s), greek_days, sizeof greek_days / sizeof greek_days[0]);
+	p = comma + 1;
+	if (!wd || !isspace((unsigned char)*p))
+		return FEED_NO_TIME;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
+	    !isspace((unsigned char)p[2]))
+		return FEED_NO_TIME;
+	mon_s = p + 2;
+	while (isspace((unsigned char)*mon_s))
+		mon_s++;
+	mon_n = 0;
+	while (mon_s[mon_n] && !isspace((unsigned char)mon_s[mon_n]))
+		mon_n++;
+	mo = lookup(mon_s, mon_n, greek_months, sizeof greek_months / sizeof greek_months[0]);
+	if (!mo)
+		return FEED_NO_TIME;
+	snprintf(rest, sizeof rest, "%s", mon_s + mon_n);
+	snprintf(buf, sizeof buf, "%s, %.2s %s%s", wd, p, mo, rest);
+	return feed_date_rfc822(buf);
+}
+
+static const char *const hu_months[][2] = {
+	{ "janu\u00e1r", "01" }, { "febru\u00e1ri", "02" }, { "m\u00e1rcius", "03" },
+	{ "\u00e1prilis", "04" }, { "m\u00e1ujus", "05" }, { "j\u00fanius", "06" },
+	{ "j\u00falius", "07" }, { "augusztus", "08" }, { "szeptember", "09" },
+	{ "okt\u00f3ber", "10" }, { "november", "11" }, { "december", "12" },
+};
+
+/* "2004-július-13T9:15-05:00" */
+static int64_t date_hungarian(const char *s)
+{
+	const char *p = s, *m0, *mon;
+	int day = 0, hour = 0, nd = 0;
+	char buf[96];
+
+	for (int i = 0; i < 4; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return FEED_NO_TIME;
+	if (p[4] != '-')
+		return FEED_NO_TIME;
+	m0 = p + 5;
+	p = strchr(m0, '-');
+	if (!p || p == m0)
+		return FEED_NO_TIME;
+	mon = lookup(m0, (size_t)(p - m0), hu_months, sizeof hu_months / sizeof hu_months[0]);
+	if (!mon)
+		return FEED_NO_TIME;
+	p++;
+	for (nd = 0; nd < 2 && isdigit((unsigned char)*p); nd++)
+		day = day * 10 + (*p++ - '0');
+	if (*p++ != 'T')
+		return FEED_NO_TIME;
+	for (nd = 0; nd < 2 && isdigit((unsigned char)*p); nd++)
+		hour = hour * 10 + (*p++ - '0');
+	if (*p++ != ':' || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+		return FEED_NO_TIME;
+	snprintf(buf, sizeof buf, "%.4s-%s-%02dT%02d:%.2s%s", s, mon, day, hour, p, p + 2);
+	if (p[2] != '+' && p[2] != '-')
+		return FEED_NO_TIME;
+	return feed_date_w3dtf(buf);
+}
+
+/* "2004년 05월 28일  01:31:15" (OnBlog, KST) */
+static int64_t date_onblog(const char *s)
+{
+	int y, mo, d, h, mi, sec;
+	char buf[64];
+
+	if (sscanf(s, "%4d\xeb\x85\x84 %2d\xec\x9b\x94 %2d\xec\x9d\xbc %2d:%2d:%2d",
+	           &y, &mo, &d, &h, &mi, &sec) != 6)
+		return FEED_NO_TIME;
+	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+09:00", y, mo, d, h, mi, sec);
+	return feed_date_w3dtf(buf);
+}
+
+/* "2004-05-25 오후 11:23:17" (Nate, KST; 오후 = PM) */
+static int64_t date_nate(const char *s)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	char buf[64];
+	const char *p;
+
+	if (sscanf(s, "%4d-%2d-%2d %n", &y, &mo, &d, &n) != 3 || !n)
+		return FEED_NO_TIME;
+	p = s + n;
+	if (strncmp(p, "\xec\x98\xa4\xec\xa0\x84", 6) == 0)
+		;
+	else if (strncmp(p, "\xec\x98\xa4\xed\x9b\x84", 6) == 0)
+		n = -1;
+	else
+		return FEED_NO_TIME;
+	if (sscanf(p + 6, " %2d:%2d:%2d", &h, &mi, &sec) != 3)
+		return FEED_NO_TIME;
+	if (n == -1)
+		h += 12;
+	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+09:00", y, mo, d, h, mi, sec);
+	return feed_date_w3dtf(buf);
+}
+
+int64_t feed_date_parse(const char *s)
+{
+	int64_t (*const handlers[])(const char *) = {
+		/* feedparser's order, except that its ISO 8601 reader (which
+		 * takes any string starting with four digits as a year) goes
+		 * last, after the forms that are more specific */
+		feed_date_w3dtf, feed_date_rfc822, date_asctime, date_perforce,
+		date_hungarian, date_greek, date_nate, date_onblog, feed_date_iso8601,
+	};
+
+	if (!s || !*s)
+		return FEED_NO_TIME;
+	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
+		int64_t t = handlers[i](s);
+
+		if (t != FEED_NO_TIME)
+			return t;
+	}
+	return FEED_NO_TIME;
+}

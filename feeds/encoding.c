@@ -1,0 +1,425 @@
+/* feeds/encoding.c — character encoding detection and conversion, in the
+ * order RFC 3023 and the Universal Feed Parser use: a BOM or the first
+ * bytes tell how to read the XML declaration; the HTTP media type decides
+ * whether its charset or the declaration wins; then the candidates are
+ * tried in turn (declared, BOM, UTF-8, windows-1252, ISO-8859-2) and a
+ * fallback is reported as bozo.  Conversion is iconv; UTF-8 and ASCII are
+ * only validated. */
+#include "feeds/encoding.h"
+#include "feeds/sbuf.h"
+#include "feeds/uri.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c < 0x80) {
+			/* ASCII runs, eight bytes at a time */
+			i++;
+			while (i + 8 <= n) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			continue;
+		}
+		size_t len;
+		unsigned cp;
+
+		if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
+		else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
+		else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+		else return 0;
+		if (i + len > n)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+/* Python codec names that iconv spells differently. */
+static const char *iconv_name(const char *enc, char *buf, size_t cap)
+{
+	static const char *const alias[][2] = {
+		{ "u8", "UTF-8" }, { "utf8", "UTF-8" }, { "utf_8", "UTF-8" },
+		{ "u16", "UTF-16" }, { "utf16", "UTF-16" }, { "utf_16", "UTF-16" },
+		{ "u32", "UTF-32" }, { "utf32", "UTF-32" }, { "utf_32", "UTF-32" },
+		{ "utf_16_be", "UTF-16BE" }, { "utf_16_le", "UTF-16LE" },
+		{ "utf_32_be", "UTF-32BE" }, { "utf_32_le", "UTF-32LE" },
+		{ "cp037", "IBM037" }, { "latin1", "ISO-8859-1" }, { "l1", "ISO-8859-1" },
+		{ "ascii", "ASCII" }, { "us-ascii", "ASCII" }, { "646", "ASCII" },
+		{ "sjis", "SHIFT_JIS" }, { "s_jis", "SHIFT_JIS" },
+	};
+	size_t n = strlen(enc);
+
+	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+		if (!strcasecmp(enc, alias[i][0]))
+			return alias[i][1];
+	if (n >= cap)
+		return NULL;
+	/* "iso_8859_1" -> "iso-8859-1" */
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = enc[i] == '_' ? '-' : enc[i];
+	return buf;
+}
+
+/* Decodes n bytes from `enc` into out (UTF-8).  0 ok, -1 cannot. */
+static int decode(const char *enc, const char *s, size_t n, struct sbuf *out)
+{
+	char nb[64], tmp[4096];
+	const char *name = iconv_name(enc, nb, sizeof nb);
+	iconv_t cd;
+	char *in = (char *)s;
+	size_t inleft = n;
+	int rc = 0;
+
+	if (!name)
+		return -1;
+	if (!strcasecmp(name, "UTF-8")) {
+		if (!utf8_valid((const unsigned char *)s, n))
+			return -1;
+		sbuf_add(out, s, n);
+		return out->oom ? -1 : 0;
+	}
+	if (!strcasecmp(name, "ASCII")) {
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)s[i] >= 0x80)
+				return -1;
+		sbuf_add(out, s, n);
+		return out->oom ? -1 : 0;
+	}
+	cd = iconv_open("UTF-8", name);
+	if (cd == (iconv_t)-1)
+		return -1;
+	while (inleft) {
+		char *o = tmp;
+		size_t oleft = sizeof tmp;
+		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+
+		sbuf_add(out, tmp, sizeof tmp - oleft);
+		if (r == (size_t)-1 && errno != E2BIG) {
+			rc = -1;
+			break;
+		}
+	}
+	iconv_close(cd);
+	if (rc == 0 && out->oom)
+		rc = -1;
+	return rc;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* encoding="..." in an XML declaration at the very start of s (one line) */
+static void xml_decl_encoding(const char *s, size_t n, char *out, size_t cap)
+{
+	const char *end, *e;
+
+	out[0] = '\0';
+	if (n < 2 || s[0] != '<' || s[1] != '?')
+		return;
+	end = memchr(s, '\n', n);
+	if (!end)
+		end = s + n;
+	/* the declaration ends at the last "?>" on the line */
+	for (e = end - 1; e > s + 1 && !(e[-1] == '?' && e[0] == '>'); e--)
+		;
+	if (e <= s + 1)
+		return;
+	for (const char *p = s + 2; p + 9 < e; p++) {
+		if (!strncmp(p, "encoding=", 9) && (p[9] == '"' || p[9] == '\'')) {
+			const char *v = p + 10, *q = v;
+
+			while (q < e && *q != '"' && *q != '\'')
+				q++;
+			if (q >= e)
+				return;
+			snprintf(out, cap, "%.*s", (int)(q - v), v);
+			lower(out);
+			return;
+		}
+	}
+}
+
+static void set(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src);
+}
+
+int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct enc_result *r)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	char bom[16] = "", xml[48] = "", http[48] = "", rfc[48] = "", mime[128] = "";
+	const char *data = buf, *err = NULL;
+	size_t dlen = len;
+	int acceptable = 0, ok = 0;
+	char errbuf[256];
+	struct sbuf out;
+
+	memset(r, 0, sizeof *r);
+	sbuf_init(&out);
+
+	/* byte order marks, then "<?" in the encodings that do not look like
+	 * ASCII */
+	if (len >= 4 && !memcmp(u, "\x00\x00\xfe\xff", 4)) { set(bom, sizeof bom, "utf-32be"); data += 4; dlen -= 4; }
+	else if (len >= 4 && !memcmp(u, "\xff\xfe\x00\x00", 4)) { set(bom, sizeof bom, "utf-32le"); data += 4; dlen -= 4; }
+	else if (len >= 2 && !memcmp(u, "\xfe\xff", 2) && !(len >= 4 && !u[2] && !u[3])) { set(bom, sizeof bom, "utf-16be"); data += 2; dlen -= 2; }
+	else if (len >= 2 && !memcmp(u, "\xff\xfe", 2) && !(len >= 4 && !u[2] && !u[3])) { set(bom, sizeof bom, "utf-16le"); data += 2; dlen -= 2; }
+	else if (len >= 3 && !memcmp(u, "\xef\xbb\xbf", 3)) { set(bom, sizeof bom, "utf-8"); data += 3; dlen -= 3; }
+	else if (len >= 4 && !memcmp(u, "\x4c\x6f\xa7\x94", 4)) set(bom, sizeof bom, "cp037");
+	else if (len >= 4 && !memcmp(u, "\x00\x3c\x00\x3f", 4)) set(bom, sizeof bom, "utf-16be");
+	else if (len >= 4 && !memcmp(u, "\x3c\x00\x3f\x00", 4)) set(bom, sizeof bom, "utf-16le");
+	else if (len >= 4 && !memcmp(u, "\x00\x00\x00\x3c", 4)) set(bom, sizeof bom, "utf-32be");
+	else if (len >= 4 && !memcmp(u, "\x3c\x00\x00\x00", 4)) set(bom, sizeof bom, "utf-32le");
+
+	/* the XML declaration, read through the BOM's encoding */
+	if (bom[0]) {
+		struct sbuf head;
+		size_t hn = dlen < 1024 ? dlen : 1024;
+
+		/* a truncated head may end mid-character: trim to whole units */
+		if (!strncmp(bom, "utf-32", 6))
+			hn -= hn % 4;
+		else if (!strncmp(bom, "utf-16", 6))
+			hn -= hn % 2;
+		sbuf_init(&head);
+		if (decode(bom, data, hn, &head) == 0 || head.len)
+			xml_decl_encoding(sbuf_str(&head), head.len, xml, sizeof xml);
+		sbuf_free(&head);
+		static const char *const unicode[] = {
+			"u16", "utf-16", "utf16", "utf_16", "u32", "utf-32", "utf32", "utf_32",
+			"iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4", "csunicode", "ucs-2", "ucs-4",
+		};
+		for (size_t i = 0; xml[0] && i < sizeof unicode / sizeof unicode[0]; i++)
+			if (!strcmp(xml, unicode[i])) {
+				set(xml, sizeof xml, bom);
+				break;
+			}
+	} else {
+		xml_decl_encoding(data, dlen, xml, sizeof xml);
+	}
+
+	/* the HTTP media type and charset */
+	if (content_type) {
+		const char *semi = strchr(content_type, ';'), *p;
+		size_t mn = semi ? (size_t)(semi - content_type) : strlen(content_type);
+
+		while (mn && isspace((unsigned char)content_type[mn - 1]))
+			mn--;
+		p = content_type;
+		while (mn && isspace((unsigned char)*p)) {
+			p++;
+			mn--;
+		}
+		snprintf(mime, sizeof mime, "%.*s", (int)mn, p);
+		lower(mime);
+		for (p = semi; p; p = strchr(p + 1, ';')) {
+			const char *k = p + 1, *eq;
+
+			while (isspace((unsigned char)*k))
+				k++;
+			eq = strchr(k, '=');
+			if (!eq || (strchr(k, ';') && strchr(k, ';') < eq))
+				continue;
+			if ((size_t)(eq - k) >= 7 && !strncasecmp(k, "charset", 7)) {
+				const char *ks = k + 7;
+
+				while (ks < eq && isspace((unsigned char)*ks))
+					ks++;
+				if (ks != eq)
+					continue;
+				const char *v = eq + 1, *ve = strchr(v, ';');
+
+				if (!ve)
+					ve = v + strlen(v);
+				while (v < ve && (isspace((unsigned char)*v) || *v == '"' || *v == '\''))
+					v++;
+				while (ve > v && (isspace((unsigned char)ve[-1]) || ve[-1] == '"' || ve[-1] == '\''))
+					ve--;
+				snprintf(http, sizeof http, "%.*s", (int)(ve - v), v);
+			}
+		}
+	}
+
+	if (content_type && (!strcmp(mime, "application/xml") || !strcmp(mime, "application/xml-dtd") ||
+	                     !strcmp(mime, "application/xml-external-parsed-entity") ||
+	                     (!strncmp(mime, "application/", 12) && strlen(mime) > 16 &&
+	                      !strcmp(mime + strlen(mime) - 4, "+xml")))) {
+		acceptable = 1;
+		set(rfc, sizeof rfc, http[0] ? http : xml[0] ? xml : "utf-8");
+	} else if (content_type && (!strcmp(mime, "text/xml") ||
+	                            !strcmp(mime, "text/xml-external-parsed-entity") ||
+	                            (!strncmp(mime, "text/", 5) && strlen(mime) > 9 &&
+	                             !strcmp(mime + strlen(mime) - 4, "+xml")))) {
+		acceptable = 1;
+		set(rfc, sizeof rfc, http[0] ? http : "us-ascii");
+	} else if (content_type && !strncmp(mime, "text/", 5)) {
+		set(rfc, sizeof rfc, http[0] ? http : "us-ascii");
+	} else {
+		set(rfc, sizeof rfc, xml[0] ? xml : "utf-8");
+	}
+	if (!strcasecmp(rfc, "gb2312"))
+		set(rfc, sizeof rfc, "gb18030");
+	if (!strcasecmp(xml, "gb2312"))
+		set(xml, sizeof xml, "gb18030");
+	if (content_type && !acceptable) {
+		snprintf(errbuf, sizeof errbuf, "NonXMLContentType: %s is not an accepted media type",
+		         content_type);
+		err = errbuf;
+	}
+
+	/* try the candidates in turn */
+	{
+		const char *cand[] = { rfc, xml, bom, "utf-8", "windows-1252", "iso-8859-2" };
+		const char *used = NULL;
+
+		for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
+			size_t k;
+
+			if (!cand[i][0])
+				continue;
+			for (k = 0; k < i; k++)
+				if (!strcmp(cand[k], cand[i]))
+					break;
+			if (k < i)
+				continue;
+			sbuf_reset(&out);
+			out.oom = 0;
+			/* room for the text and the new XML declaration up front */
+			if (!out.s) {
+				sbuf_add(&out, "", 0);
+				if (out.cap < dlen + 64) {
+					char *t = realloc(out.s, dlen + 64);
+
+					if (t) {
+						out.s = t;
+						out.cap = dlen + 64;
+					}
+				}
+			}
+			if (decode(cand[i], data, dlen, &out) == 0) {
+				used = cand[i];
+				break;
+			}
+		}
+		if (!used) {
+			snprintf(errbuf, sizeof errbuf,
+			         "CharacterEncodingUnknown: document encoding unknown, I tried %s, %s, "
+			         "utf-8, windows-1252, and iso-8859-2 but nothing worked", rfc, xml);
+			err = errbuf;
+			r->encoding[0] = '\0';
+			/* keep the bytes, dropping what is not UTF-8 */
+			sbuf_reset(&out);
+			sbuf_add(&out, data, dlen);
+		} else {
+			ok = 1;
+			if (strcmp(used, rfc) != 0) {
+				snprintf(errbuf, sizeof errbuf,
+				         "CharacterEncodingOverride: document declared as %s, but parsed as %s",
+				         rfc, used);
+				err = errbuf;
+			}
+			set(r->encoding, sizeof r->encoding, used);
+		}
+	}
+	if (out.oom) {
+		sbuf_free(&out);
+		return -1;
+	}
+
+	/* the text is UTF-8 now: say so in (or before) the XML declaration,
+	 * in place (the buffer has room) */
+	{
+		char *t = out.s;
+		size_t tn = out.len, skip = 0, need;
+		static const char decl[] = "<?xml version='1.0' encoding='utf-8'?>\n";
+		size_t dl = sizeof decl - 1;
+
+		if (!t) {
+			sbuf_add(&out, "", 0);
+			t = out.s;
+		}
+		if (tn >= 5 && !strncmp(t, "<?xml", 5)) {
+			const char *gt = memchr(t, '>', tn);
+
+			if (gt)
+				skip = (size_t)(gt - t) + 1;
+		}
+		need = dl + tn - skip + 1;
+		if (!t || need > out.cap) {
+			char *nt = t ? realloc(t, need) : NULL;
+
+			if (!nt) {
+				sbuf_free(&out);
+				return -1;
+			}
+			out.s = t = nt;
+			out.cap = need;
+		}
+		memmove(t + dl, t + skip, tn - skip);
+		memcpy(t, decl, dl);
+		t[dl + tn - skip] = '\0';
+		r->len = dl + tn - skip;
+		r->utf8 = t;
+	}
+	(void)ok;
+	if (err) {
+		r->bozo = 1;
+		r->bozo_reason = strdup(err);
+		if (!r->bozo_reason) {
+			enc_free(r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void enc_free(struct enc_result *r)
+{
+	free(r->utf8);
+	free(r->bozo_reason);
+	memset(r, 0, sizeof *r);
+}
+
+char *enc_base_uri(const char *uri, const char *content_location)
+{
+	char *b;
+
+	if (content_location && *content_location) {
+		b = uri_safe_join(uri, content_location);
+		if (b && *b)
+			return b;
+		free(b);
+		b = uri_safe_join(content_location, NULL);
+		if (b && *b)
+			return b;
+		free(b);
+	}
+	return uri ? strdup(uri) : NULL;
+}

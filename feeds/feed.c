@@ -1,0 +1,494 @@
+/* feeds/feed.c — the public entry points: bytes + context to the
+ * normalized tree (feed_parse_normalized), and from that tree to the
+ * daemon's struct feed (feed_parse), plus feed_free. */
+#include "feeds/feed.h"
+#include "feeds/encoding.h"
+#include "feeds/html.h"
+#include "feeds/normalized.h"
+#include "feeds/parse.h"
+#include "feeds/sbuf.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int feed_parse_normalized(const char *buf, size_t len, const struct feed_context *ctx,
+                          struct fv **out)
+{
+	struct feed_context none = { 0 };
+	struct enc_result enc;
+	struct parse_opts o = { 0 };
+	struct fv *res = NULL;
+	char *base = NULL;
+
+	*out = NULL;
+	if (!ctx)
+		ctx = &none;
+	if (enc_to_utf8(buf, len, ctx->content_type, &enc) < 0)
+		return -1;
+	base = enc_base_uri(ctx->uri, ctx->content_location);
+	o.base = base;
+	o.lang = ctx->content_language;
+	o.encoding = enc.encoding;
+	if (parse_feed_xml(enc.utf8, enc.len, &o, &res) < 0) {
+		free(base);
+		enc_free(&enc);
+		return -1;
+	}
+	free(base);
+	fv_set_str(res, "encoding", enc.encoding);
+	if (enc.bozo) {
+		struct fv *b = fv_get(res, "bozo");
+
+		/* a parse error, when there is one, is what feedparser reports */
+		if (b && !b->i) {
+			b->i = 1;
+			fv_set_str(res, "bozo_exception", enc.bozo_reason);
+		}
+	}
+	if (!fv_get_str(res, "version") || !*fv_get_str(res, "version")) {
+		/* not a feed; feedparser also says so when nothing parsed */
+		struct fv *f = fv_get(res, "feed"), *e = fv_get(res, "entries");
+
+		if ((!f || !f->n) && (!e || !e->n) && !fv_get(res, "bozo_exception")) {
+			fv_get(res, "bozo")->i = 1;
+			fv_set_str(res, "bozo_exception",
+			           "NonXMLContentType: document is not a feed");
+		}
+	}
+	enc_free(&enc);
+	*out = res;
+	return 0;
+}
+
+/* ------------------------------------------------------------ struct feed */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static const char *gs(const struct fv *d, const char *k)
+{
+	return fv_get_str(d, k);
+}
+
+/* Moves a string out of the tree (the tree is discarded afterwards):
+ * saves a copy per field on the daemon's path. */
+static char *take(const struct fv *d, const char *k)
+{
+	return fv_take_str(fv_get(d, k));
+}
+
+static void fill_text(struct feed_text *t, const struct fv *d, const char *key)
+{
+	char dkey[64];
+	const struct fv *det;
+
+	snprintf(dkey, sizeof dkey, "%s_detail", key);
+	det = fv_get(d, dkey);
+	if (det && det->type == FV_DICT) {
+		t->value = take(det, "value");
+		t->type = take(det, "type");
+		t->language = take(det, "language");
+		t->base = take(det, "base");
+	} else if (gs(d, key)) {
+		t->value = dup_or_null(gs(d, key));
+		t->type = strdup("text/plain");
+	}
+}
+
+static void free_text(struct feed_text *t)
+{
+	free(t->value);
+	free(t->type);
+	free(t->language);
+	free(t->base);
+}
+
+static int64_t get_time(const struct fv *d, const char *key)
+{
+	const struct fv *v = fv_get(d, key);
+
+	return v && v->type == FV_TIME ? v->i : FEED_NO_TIME;
+}
+
+static void fill_links(struct feed_link **out, size_t *n, const struct fv *d)
+{
+	const struct fv *l = fv_get(d, "links");
+
+	*out = NULL;
+	*n = 0;
+	if (!l || l->type != FV_LIST || !l->n)
+		return;
+	*out = calloc(l->n, sizeof **out);
+	if (!*out)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct fv *x = l->items[i].val;
+		struct feed_link *k = &(*out)[*n];
+		const char *len;
+
+		if (!x || x->type != FV_DICT || !gs(x, "href"))
+			continue;
+		k->href = take(x, "href");
+		k->rel = take(x, "rel");
+		k->type = take(x, "type");
+		k->title = take(x, "title");
+		len = gs(x, "length");
+		k->length = len && isdigit((unsigned char)*len) ? strtoll(len, NULL, 10) : -1;
+		(*n)++;
+	}
+}
+
+static void free_links(struct feed_link *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].href);
+		free(l[i].rel);
+		free(l[i].type);
+		free(l[i].title);
+	}
+	free(l);
+}
+
+static void fill_person(struct feed_person *p, const struct fv *d, const char *key)
+{
+	char dkey[64];
+	const struct fv *det;
+
+	snprintf(dkey, sizeof dkey, "%s_detail", key);
+	det = fv_get(d, dkey);
+	if (det && det->type == FV_DICT) {
+		p->name = dup_or_null(gs(det, "name"));
+		p->email = dup_or_null(gs(det, "email"));
+		p->uri = dup_or_null(gs(det, "href"));
+	}
+	if (!p->name && !p->email && gs(d, key) && *gs(d, key))
+		p->name = strdup(gs(d, key));
+}
+
+static void free_person(struct feed_person *p)
+{
+	free(p->name);
+	free(p->email);
+	free(p->uri);
+}
+
+/* whitespace folded, trimmed */
+static char *fold(const char *s)
+{
+	char *out = malloc(strlen(s ? s : "") + 1), *w = out;
+	int sp = 0;
+
+	if (!out)
+		return NULL;
+	for (; s && *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			sp = 1;
+			continue;
+		}
+		if (sp && w > out)
+			*w++ = ' ';
+		sp = 0;
+		*w++ = *s;
+	}
+	*w = '\0';
+	return out;
+}
+
+static int is_markup(const struct feed_text *t)
+{
+	return t->type && (!strcmp(t->type, "text/html") || !strcmp(t->type, "application/xhtml+xml"));
+}
+
+static char *as_text(const struct feed_text *t)
+{
+	char *r, *f;
+
+	if (!t->value)
+		return NULL;
+	if (!is_markup(t))
+		return fold(t->value);
+	r = html_to_text(t->value, strlen(t->value));
+	if (!r)
+		return NULL;
+	/* keep line breaks from block elements, fold everything else */
+	f = r;
+	return f;
+}
+
+static char *as_html(const struct feed_text *t)
+{
+	struct sbuf b;
+
+	if (!t->value)
+		return NULL;
+	if (is_markup(t))
+		return strdup(t->value);
+	sbuf_init(&b);
+	sbuf_add_escaped(&b, t->value, strlen(t->value), 0);
+	return sbuf_take(&b);
+}
+
+static void fill_entry(struct feed_entry *e, const struct fv *d, const char *feed_lang)
+{
+	const struct fv *c = fv_get(d, "content"), *tags, *contrib;
+	const struct feed_text *body;
+
+	e->id = take(d, "id");
+	e->link = take(d, "link");
+	e->origlink = take(d, "feedburner_origlink");
+	e->comments = take(d, "comments");
+	fill_text(&e->title, d, "title");
+	fill_text(&e->summary, d, "summary");
+	if (c && c->type == FV_LIST && c->n) {
+		e->content = calloc(c->n, sizeof *e->content);
+		for (size_t i = 0; e->content && i < c->n; i++) {
+			const struct fv *x = c->items[i].val;
+
+			e->content[i].value = take(x, "value");
+			e->content[i].type = take(x, "type");
+			e->content[i].language = take(x, "language");
+			e->content[i].base = take(x, "base");
+			e->n_content++;
+		}
+	}
+	fill_links(&e->links, &e->n_links, d);
+	fill_person(&e->author, d, "author");
+	contrib = fv_get(d, "contributors");
+	if (contrib && contrib->type == FV_LIST && contrib->n) {
+		e->contributors = calloc(contrib->n, sizeof *e->contributors);
+		for (size_t i = 0; e->contributors && i < contrib->n; i++) {
+			const struct fv *x = contrib->items[i].val;
+
+			e->contributors[i].name = dup_or_null(gs(x, "name"));
+			e->contributors[i].email = dup_or_null(gs(x, "email"));
+			e->contributors[i].uri = dup_or_null(gs(x, "href"));
+			e->n_contributors++;
+		}
+	}
+	tags = fv_get(d, "tags");
+	if (tags && tags->type == FV_LIST && tags->n) {
+		e->tags = calloc(tags->n, sizeof *e->tags);
+		for (size_t i = 0; e->tags && i < tags->n; i++) {
+			const struct fv *x = tags->items[i].val;
+
+			e->tags[i].term = dup_or_null(gs(x, "term"));
+			e->tags[i].scheme = dup_or_null(gs(x, "scheme"));
+			e->tags[i].label = dup_or_null(gs(x, "label"));
+			e->n_tags++;
+		}
+	}
+	e->published = get_time(d, "published_parsed");
+	e->updated = get_time(d, "updated_parsed");
+	e->published_raw = take(d, "published");
+	e->updated_raw = take(d, "updated");
+	if (e->title.language)
+		e->language = strdup(e->title.language);
+	else if (e->summary.language)
+		e->language = strdup(e->summary.language);
+	else if (gs(d, "language"))
+		e->language = strdup(gs(d, "language"));
+	else if (feed_lang)
+		e->language = strdup(feed_lang);
+
+	e->title_text = e->title.value ? (is_markup(&e->title)
+	                                  ? html_to_text(e->title.value, strlen(e->title.value))
+	                                  : fold(e->title.value))
+	                               : NULL;
+	if (e->title_text) {
+		char *f = fold(e->title_text);
+
+		free(e->title_text);
+		e->title_text = f;
+	}
+	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
+	e->text = body ? as_text(body) : NULL;
+	body = e->n_content ? &e->content[0] : e->summary.value ? &e->summary : NULL;
+	e->html = body ? as_html(body) : NULL;
+}
+
+static void free_entry(struct feed_entry *e)
+{
+	free(e->id);
+	free(e->link);
+	free(e->origlink);
+	free(e->comments);
+	free_text(&e->title);
+	free_text(&e->summary);
+	for (size_t i = 0; i < e->n_content; i++)
+		free_text(&e->content[i]);
+	free(e->content);
+	free_links(e->links, e->n_links);
+	free_person(&e->author);
+	for (size_t i = 0; i < e->n_contributors; i++)
+		free_person(&e->contributors[i]);
+	free(e->contributors);
+	for (size_t i = 0; i < e->n_tags; i++) {
+		free(e->tags[i].term);
+		free(e->tags[i].scheme);
+		free(e->tags[i].label);
+	}
+	free(e->tags);
+	free(e->published_raw);
+	free(e->updated_raw);
+	free(e->language);
+	free(e->title_text);
+	free(e->text);
+	free(e->html);
+}
+
+static const struct { const char *name; enum feed_version v; } versions[] = {
+	{ "rss090", FEED_RSS090 }, { "rss091n", FEED_RSS091N }, { "rss091u", FEED_RSS091U },
+	{ "rss092", FEED_RSS092 }, { "rss093", FEED_RSS093 }, { "rss094", FEED_RSS094 },
+	{ "rss20", FEED_RSS20 }, { "rss10", FEED_RSS10 }, { "rss", FEED_RSS },
+	{ "atom01", FEED_ATOM01 }, { "atom02", FEED_ATOM02 }, { "atom03", FEED_ATOM03 },
+	{ "atom10", FEED_ATOM10 }, { "atom", FEED_ATOM }, { "cdf", FEED_CDF },
+};
+
+const char *feed_version_name(enum feed_version v)
+{
+	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+		if (versions[i].v == v)
+			return versions[i].name;
+	return "";
+}
+
+static int64_t update_period(const struct fv *f)
+{
+	const char *per = gs(f, "sy_updateperiod"), *freq = gs(f, "sy_updatefrequency");
+	int64_t secs = 0, n = 1;
+
+	if (!per && !freq)
+		return 0;
+	if (!per || !strcasecmp(per, "daily"))
+		secs = 86400;
+	else if (!strcasecmp(per, "hourly"))
+		secs = 3600;
+	else if (!strcasecmp(per, "weekly"))
+		secs = 7 * 86400;
+	else if (!strcasecmp(per, "monthly"))
+		secs = 30 * 86400;
+	else if (!strcasecmp(per, "yearly"))
+		secs = 365 * 86400;
+	else
+		return 0;
+	if (freq) {
+		n = strtoll(freq, NULL, 10);
+		if (n < 1)
+			n = 1;
+	}
+	return secs / n;
+}
+
+int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
+               struct feed **out, char *err, size_t errlen)
+{
+	struct fv *res, *fd, *entries, *img;
+	struct feed *f;
+	const char *v, *ttl;
+
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (!buf || !len) {
+		if (errlen)
+			snprintf(err, errlen, "empty document");
+		return -1;
+	}
+	if (feed_parse_normalized(buf, len, ctx, &res) < 0) {
+		if (errlen)
+			snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	fd = fv_get(res, "feed");
+	entries = fv_get(res, "entries");
+	v = gs(res, "version");
+	if ((!v || !*v) && (!entries || !entries->n)) {
+		if (errlen)
+			snprintf(err, errlen, "not a feed: %s",
+			         gs(res, "bozo_exception") ? gs(res, "bozo_exception") : "no feed element");
+		fv_free(res);
+		return -1;
+	}
+	f = calloc(1, sizeof *f);
+	if (!f) {
+		fv_free(res);
+		if (errlen)
+			snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; v && i < sizeof versions / sizeof versions[0]; i++)
+		if (!strcmp(versions[i].name, v))
+			f->version = versions[i].v;
+	f->encoding = dup_or_null(gs(res, "encoding"));
+	f->bozo = fv_get(res, "bozo") ? (int)fv_get(res, "bozo")->i : 0;
+	f->bozo_reason = dup_or_null(gs(res, "bozo_exception"));
+	fill_text(&f->title, fd, "title");
+	fill_text(&f->subtitle, fd, "subtitle");
+	fill_text(&f->rights, fd, "rights");
+	f->link = dup_or_null(gs(fd, "link"));
+	fill_links(&f->links, &f->n_links, fd);
+	f->id = dup_or_null(gs(fd, "id"));
+	f->language = dup_or_null(gs(fd, "language"));
+	f->generator = dup_or_null(gs(fd, "generator"));
+	f->icon = dup_or_null(gs(fd, "icon"));
+	f->logo = dup_or_null(gs(fd, "logo"));
+	img = fv_get(fd, "image");
+	f->image.length = -1;
+	if (img && img->type == FV_DICT) {
+		f->image.href = dup_or_null(gs(img, "href") ? gs(img, "href") : gs(img, "url"));
+		f->image.title = dup_or_null(gs(img, "title"));
+		f->image.rel = dup_or_null(gs(img, "link"));
+	}
+	fill_person(&f->author, fd, "author");
+	f->updated = get_time(fd, "updated_parsed");
+	if (f->updated == FEED_NO_TIME)
+		f->updated = get_time(fd, "published_parsed");
+	f->updated_raw = dup_or_null(gs(fd, "updated") ? gs(fd, "updated") : gs(fd, "published"));
+	ttl = gs(fd, "ttl");
+	f->ttl = ttl ? atoi(ttl) : 0;
+	if (f->ttl < 0)
+		f->ttl = 0;
+	f->update_period = update_period(fd);
+	if (entries && entries->n) {
+		f->entries = calloc(entries->n, sizeof *f->entries);
+		for (size_t i = 0; f->entries && i < entries->n; i++) {
+			fill_entry(&f->entries[i], entries->items[i].val, f->language);
+			f->n_entries++;
+		}
+	}
+	fv_free(res);
+	*out = f;
+	return 0;
+}
+
+void feed_free(struct feed *f)
+{
+	if (!f)
+		return;
+	free(f->encoding);
+	free(f->bozo_reason);
+	free_text(&f->title);
+	free_text(&f->subtitle);
+	free_text(&f->rights);
+	free(f->link);
+	free_links(f->links, f->n_links);
+	free(f->id);
+	free(f->language);
+	free(f->generator);
+	free(f->icon);
+	free(f->logo);
+	free(f->image.href);
+	free(f->image.rel);
+	free(f->image.type);
+	free(f->image.title);
+	free_person(&f->author);
+	free(f->updated_raw);
+	for (size_t i = 0; i < f->n_entries; i++)
+		free_entry(&f->entries[i]);
+	free(f->entries);
+	free(f);
+}

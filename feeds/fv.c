@@ -1,0 +1,441 @@
+/* feeds/fv.c — the value tree.  Dicts are small (tens of keys), so lookup
+ * is a linear scan in insertion order, which also keeps output order. */
+#include "feeds/fv.h"
+
+#include "feeds/strtab.h"
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The keys every feed repeats are interned: no copy per dict item. */
+static const char *const common_keys[] = {
+	"title", "title_detail", "summary", "summary_detail", "subtitle",
+	"subtitle_detail", "rights", "rights_detail", "content", "links", "link",
+	"id", "guidislink", "published", "published_parsed", "updated",
+	"updated_parsed", "created", "created_parsed", "expired", "expired_parsed",
+	"author", "author_detail", "authors", "contributors", "publisher",
+	"publisher_detail", "tags", "term", "scheme", "label", "type", "language",
+	"base", "value", "src", "href", "rel", "length", "name", "email",
+	"generator", "generator_detail", "image", "textinput", "comments", "source",
+	"info", "info_detail", "ttl", "docs", "feedburner_origlink", "width",
+	"height", "url", "description", "version", "bozo", "bozo_exception",
+	"encoding", "namespaces", "feed", "entries", "headers", "media_content",
+	"media_thumbnail", "wfw_commentrss", "slash_comments", "dc", "content",
+	"", "atom", "media", "itunes",
+};
+static struct strtab interned;
+static pthread_once_t intern_once = PTHREAD_ONCE_INIT;
+
+static void intern_init(void)
+{
+	for (size_t i = 0; i < sizeof common_keys / sizeof common_keys[0]; i++)
+		strtab_add(&interned, common_keys[i], common_keys[i], 0);
+}
+
+/* ------------------------------------------------------------ arenas */
+
+struct block {
+	struct block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+struct fv_arena {
+	struct block *head;
+};
+
+/* The arena in use on this thread, set only for the duration of a
+ * parse: it keeps fv_* calls free of an allocator argument. */
+static __thread struct fv_arena *cur;
+
+struct fv_arena *fv_arena_new(void)
+{
+	return calloc(1, sizeof(struct fv_arena));
+}
+
+void fv_arena_use(struct fv_arena *a)
+{
+	cur = a;
+}
+
+void fv_arena_free(struct fv_arena *a)
+{
+	struct block *b, *n;
+
+	if (!a)
+		return;
+	for (b = a->head; b; b = n) {
+		n = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+static void *arena_alloc(size_t size)
+{
+	struct block *b = cur->head;
+	size_t align = sizeof(max_align_t);
+
+	size = (size + align - 1) / align * align;
+	if (!b || b->used + size > b->cap) {
+		size_t cap = size > 60000 ? size : 60000;
+
+		b = malloc(sizeof *b + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+		b->used = 0;
+		b->next = cur->head;
+		cur->head = b;
+	}
+	b->used += size;
+	return (char *)b->data + b->used - size;
+}
+
+/* a node (plus `extra` bytes after it) from the arena or the heap */
+static struct fv *node_alloc(size_t extra)
+{
+	struct fv *v = cur ? arena_alloc(sizeof *v + extra) : malloc(sizeof *v + extra);
+
+	if (v) {
+		memset(v, 0, sizeof *v);
+		v->in_arena = cur != NULL;
+	}
+	return v;
+}
+
+struct fv *fv_new(enum fv_type t)
+{
+	struct fv *v = node_alloc(0);
+
+	if (v)
+		v->type = t;
+	return v;
+}
+
+/* A string node and its text are one allocation: the text lives right
+ * after the node (v->s == (char *)(v + 1)). */
+struct fv *fv_strn(const char *s, size_t n)
+{
+	struct fv *v = node_alloc(n + 1);
+
+	if (!v)
+		return NULL;
+	v->type = FV_STR;
+	v->s = (char *)(v + 1);
+	memcpy(v->s, s, n);
+	v->s[n] = '\0';
+	return v;
+}
+
+static int embedded(const struct fv *v)
+{
+	return v->s == (const char *)(v + 1);
+}
+
+char *fv_take_str(struct fv *v)
+{
+	char *s;
+
+	if (!v || v->type != FV_STR || !v->s)
+		return NULL;
+	s = embedded(v) ? strdup(v->s) : v->s;
+	if (!embedded(v))
+		v->s = NULL;
+	v->type = FV_NULL;
+	return s;
+}
+
+struct fv *fv_str(const char *s)
+{
+	if (!s)
+		s = "";
+	return fv_strn(s, strlen(s));
+}
+
+struct fv *fv_str_own(char *s)
+{
+	struct fv *v;
+
+	if (!s)
+		return NULL;
+	v = fv_new(FV_STR);
+	if (!v) {
+		free(s);
+		return NULL;
+	}
+	v->s = s;
+	return v;
+}
+
+struct fv *fv_int(int64_t i)
+{
+	struct fv *v = fv_new(FV_INT);
+
+	if (v)
+		v->i = i;
+	return v;
+}
+
+struct fv *fv_num(double d)
+{
+	struct fv *v = fv_new(FV_NUM);
+
+	if (v)
+		v->d = d;
+	return v;
+}
+
+struct fv *fv_time(int64_t t)
+{
+	struct fv *v = fv_new(FV_TIME);
+
+	if (v)
+		v->i = t;
+	return v;
+}
+
+void fv_free(struct fv *v)
+{
+	if (!v)
+		return;
+	for (size_t k = 0; k < v->n; k++) {
+		if (!v->items[k].key_static)
+			free(v->items[k].key);
+		fv_free(v->items[k].val);
+	}
+	if (!v->items_in_arena)
+		free(v->items);
+	if (!embedded(v))
+		free(v->s);
+	if (v->owns)
+		fv_arena_free(v->owns);
+	if (!v->in_arena)
+		free(v);
+}
+
+static unsigned key_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char *intern(const char *key)
+{
+	const struct strtab_slot *sl;
+
+	pthread_once(&intern_once, intern_init);
+	sl = strtab_get(&interned, key, strlen(key));
+	return sl ? sl->ptr : NULL;
+}
+
+static struct fv_item *find_h(const struct fv *d, const char *key, unsigned h)
+{
+	if (!d || d->type != FV_DICT)
+		return NULL;
+	for (size_t k = 0; k < d->n; k++)
+		if (d->items[k].hash == h && strcmp(d->items[k].key, key) == 0)
+			return &d->items[k];
+	return NULL;
+}
+
+static struct fv_item *find(const struct fv *d, const char *key)
+{
+	return find_h(d, key, key_hash(key));
+}
+
+struct fv *fv_get(const struct fv *d, const char *key)
+{
+	struct fv_item *it = find(d, key);
+
+	return it ? it->val : NULL;
+}
+
+const char *fv_get_str(const struct fv *d, const char *key)
+{
+	struct fv *v = fv_get(d, key);
+
+	return v && v->type == FV_STR ? v->s : NULL;
+}
+
+static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv *val)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : c->type == FV_DICT ? 16 : 4;
+		struct fv_item *it;
+
+		if (cur && (c->items_in_arena || !c->items)) {
+			it = arena_alloc(cap * sizeof *it);
+			if (!it)
+				return -1;
+			if (c->n)
+				memcpy(it, c->items, c->n * sizeof *it);
+			c->items_in_arena = 1;
+		} else if (c->items_in_arena) {
+			/* an arena array growing after the arena went out of use */
+			it = malloc(cap * sizeof *it);
+			if (!it)
+				return -1;
+			memcpy(it, c->items, c->n * sizeof *it);
+			c->items_in_arena = 0;
+		} else {
+			it = realloc(c->items, cap * sizeof *it);
+			if (!it)
+				return -1;
+		}
+		c->items = it;
+		c->cap = cap;
+	}
+	c->items[c->n].key = key;
+	c->items[c->n].hash = h;
+	c->items[c->n].key_static = key_static;
+	c->items[c->n].val = val;
+	c->n++;
+	return 0;
+}
+
+struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
+{
+	struct fv_item *it;
+	char *k;
+	unsigned h;
+
+	if (!val)
+		return NULL;
+	if (!d || d->type != FV_DICT) {
+		fv_free(val);
+		return NULL;
+	}
+	h = key_hash(key);
+	it = find_h(d, key, h);
+	if (it) {
+		fv_free(it->val);
+		it->val = val;
+		return val;
+	}
+	{
+		const char *ik = intern(key);
+
+		int st = ik != NULL;
+
+		if (ik) {
+			k = (char *)ik;
+		} else if (cur) {
+			size_t kl = strlen(key) + 1;
+
+			k = arena_alloc(kl);
+			if (k)
+				memcpy(k, key, kl);
+			st = 1;     /* the arena owns it */
+		} else {
+			k = strdup(key);
+		}
+		if (!k || append(d, k, h, st, val) < 0) {
+			if (!st)
+				free(k);
+			fv_free(val);
+			return NULL;
+		}
+	}
+	return val;
+}
+
+void fv_set_str(struct fv *d, const char *key, const char *s)
+{
+	fv_set(d, key, fv_str(s));
+}
+
+void fv_del(struct fv *d, const char *key)
+{
+	struct fv_item *it = find(d, key);
+	size_t k;
+
+	if (!it)
+		return;
+	k = (size_t)(it - d->items);
+	if (!it->key_static)
+		free(it->key);
+	fv_free(it->val);
+	memmove(d->items + k, d->items + k + 1, (d->n - k - 1) * sizeof *it);
+	d->n--;
+}
+
+struct fv *fv_dict(struct fv *d, const char *key)
+{
+	struct fv *v = fv_get(d, key);
+
+	if (v && v->type == FV_DICT)
+		return v;
+	return fv_set(d, key, fv_new(FV_DICT));
+}
+
+struct fv *fv_list(struct fv *d, const char *key)
+{
+	struct fv *v = fv_get(d, key);
+
+	if (v && v->type == FV_LIST)
+		return v;
+	return fv_set(d, key, fv_new(FV_LIST));
+}
+
+struct fv *fv_push(struct fv *l, struct fv *val)
+{
+	if (!val)
+		return NULL;
+	if (!l || l->type != FV_LIST || append(l, NULL, 0, 0, val) < 0) {
+		fv_free(val);
+		return NULL;
+	}
+	return val;
+}
+
+struct fv *fv_last(const struct fv *l)
+{
+	return l && l->n ? l->items[l->n - 1].val : NULL;
+}
+
+struct fv *fv_copy(const struct fv *v)
+{
+	struct fv *c;
+
+	if (!v)
+		return NULL;
+	c = fv_new(v->type);
+	if (!c)
+		return NULL;
+	c->i = v->i;
+	c->d = v->d;
+	if (v->type == FV_STR) {
+		fv_free(c);
+		return fv_str(v->s);
+	}
+	for (size_t k = 0; k < v->n; k++) {
+		char *key = NULL;
+		struct fv *val = fv_copy(v->items[k].val);
+		int st = v->items[k].key_static;
+
+		if (!val)
+			goto fail;
+		if (v->items[k].key && !st && !(key = strdup(v->items[k].key))) {
+			fv_free(val);
+			goto fail;
+		}
+		if (st)
+			key = v->items[k].key;
+		if (append(c, key, v->items[k].hash, st, val) < 0) {
+			if (!st)
+				free(key);
+			fv_free(val);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	fv_free(c);
+	return NULL;
+}

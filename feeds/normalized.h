@@ -1,0 +1,20 @@
+/* feeds/normalized.h — the parser's full view of a document in the
+ * Universal Feed Parser's normalized shape (bozo, encoding, version,
+ * namespaces, feed, entries), for `tidings parse --json` and tests.  The
+ * daemon uses feed_parse() (feeds/feed.h), which is derived from this. */
+#ifndef TIDINGS_NORMALIZED_H
+#define TIDINGS_NORMALIZED_H
+
+#include <stddef.h>
+
+#include "feeds/feed.h"
+#include "feeds/fv.h"
+
+/* Parses len bytes with their HTTP context into *out (owned by the
+ * caller, fv_free()).  Never fails on bad input (that is bozo); returns
+ * -1 only on OOM.  headers: optional "Name: value" strings (n of them),
+ * used for ETag / Last-Modified / Content-Location / Content-Language. */
+int feed_parse_normalized(const char *buf, size_t len, const struct feed_context *ctx,
+                          struct fv **out);
+
+#endif

@@ -1,0 +1,22 @@
+/* feeds/parse.h — the XML stage: UTF-8 bytes of a feed document in, the
+ * feedparser-shaped value tree out (see feeds/fv.h).  Internal to feeds/. */
+#ifndef TIDINGS_PARSE_H
+#define TIDINGS_PARSE_H
+
+#include <stddef.h>
+
+#include "feeds/fv.h"
+
+struct parse_opts {
+	const char *base;        /* document base URI, or NULL */
+	const char *lang;        /* Content-Language, or NULL */
+	const char *encoding;    /* what the bytes are (after detection) */
+};
+
+/* Parses buf (UTF-8, no BOM, XML declaration already neutralised) into
+ * *out: a dict with bozo, bozo_exception, version, namespaces, feed,
+ * entries.  Returns 0, or -1 on OOM (*out NULL). */
+int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o,
+                   struct fv **out);
+
+#endif

@@ -1,0 +1,156 @@
+/* feeds/sbuf.c — growable string buffer.  On allocation failure the
+ * buffer stops growing and sets `oom`; callers check it once at the end
+ * instead of after every append. */
+#include "feeds/sbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sbuf_init(struct sbuf *b)
+{
+	memset(b, 0, sizeof *b);
+}
+
+void sbuf_free(struct sbuf *b)
+{
+	free(b->s);
+	sbuf_init(b);
+}
+
+void sbuf_reset(struct sbuf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+static int grow(struct sbuf *b, size_t need)
+{
+	size_t cap;
+	char *s;
+
+	if (b->oom)
+		return -1;
+	if (b->len + need + 1 <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < b->len + need + 1)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (!s) {
+		b->oom = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+int sbuf_reserve(struct sbuf *b, size_t extra)
+{
+	return grow(b, extra);
+}
+
+void sbuf_add_slow(struct sbuf *b, const char *s, size_t n)
+{
+	if (grow(b, n) < 0)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void sbuf_adds(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, s, strlen(s));
+}
+
+void sbuf_addc_slow(struct sbuf *b, char c)
+{
+	if (grow(b, 1) < 0)
+		return;
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
+void sbuf_add_utf8(struct sbuf *b, unsigned cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		sbuf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		sbuf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		sbuf_add(b, u, 3);
+	} else if (cp < 0x110000) {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		sbuf_add(b, u, 4);
+	}
+}
+
+void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || grow(b, (size_t)n) < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void sbuf_add_escaped(struct sbuf *b, const char *s, size_t n, int attr)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = attr ? "&quot;" : NULL; break;
+		default: rep = NULL; break;
+		}
+		if (!rep)
+			continue;
+		sbuf_add(b, s + run, i - run);
+		sbuf_adds(b, rep);
+		run = i + 1;
+	}
+	sbuf_add(b, s + run, n - run);
+}
+
+char *sbuf_take(struct sbuf *b)
+{
+	char *s = b->s;
+
+	if (!s || b->oom) {
+		free(s);
+		s = strdup("");
+	}
+	sbuf_init(b);
+	return s;
+}
+
+const char *sbuf_str(const struct sbuf *b)
+{
+	return b->s && !b->oom ? b->s : "";
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""The small version of `make cluster-eval`: a few hundred labelled items of
+each set (whole UCI stories, whole ECB+ topics, chosen with a fixed seed)
+replayed through the real daemon exactly as bench/cluster_eval.py does, and
+the B-cubed F1 held above a floor 0.05 under the figure measured with the
+default [threads] settings, so that a clustering regression fails CI.
+Skips when ../shared/data is absent."""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench"))
+from harness import Tap, BUILD  # noqa: E402
+import cluster_eval  # noqa: E402
+
+LIMIT = 400   # items per set, at most
+SEED = 1
+# Measured on this subset with the defaults (docs/threads.md, "Measured"):
+# UCI B-cubed F1 0.890, ECB+ 0.883.  Floors are 0.05 under.
+FLOOR = {"uci": 0.84, "ecb": 0.83}
+
+t = Tap()
+data = cluster_eval.default_data()
+if not os.path.isdir(data):
+    t.skip_all("no labelled data at %s" % data)
+
+# The read-back itself: two feeds carrying one article (level 2: the same
+# canonical URL, so one story) give both items that story's thread; an
+# item with a date is revealed only in its round.
+It = cluster_eval.Item
+probe = [
+    It(key="p-1", gold="a", group="a", feed="one", link="https://one.example/quake?utm_source=rss",
+       title="Strong earthquake shakes northern Chile, tsunami warning lifted",
+       desc="", time=1394470000, round=0, order=0),
+    It(key="p-2", gold="a", group="a", feed="two", link="https://one.example/quake",
+       title="Earthquake in Chile: warning lifted", desc="", time=1394480000, round=1, order=1),
+    It(key="p-3", gold="b", group="b", feed="two", link="https://two.example/budget",
+       title="Parliament passes the harbour budget after a long night", desc="",
+       time=1394490000, round=1, order=2),
+]
+s, pred = cluster_eval.evaluate("probe", probe, BUILD)
+t.eq((s["rounds"], s["stories"], s["missing"]), (2, 2, 0),
+     "probe: two rounds, two stories for three items, every item found")
+t.ok(pred["p-1"] == pred["p-2"] != pred["p-3"], "probe: the merged item has its story's thread",
+     pred)
+
+ran = 0
+for name in ("uci", "ecb"):
+    path, items = cluster_eval.load(name, data, SEED)
+    if items is None:
+        print("# %s absent" % path)
+        continue
+    ran += 1
+    items = cluster_eval.subset(items, LIMIT, SEED)
+    gold = {it.gold for it in items}
+    t.ok(100 <= len(items) <= LIMIT and len(gold) >= 5,
+         "%s: subset of %d items in %d events" % (name, len(items), len(gold)))
+    try:
+        s, _ = cluster_eval.evaluate(name, items, BUILD, seed=SEED)
+    except Exception as e:  # a daemon failure is this test's failure
+        t.ok(False, "%s: replay through tidingsd" % name, e)
+        continue
+    print("# %s: items %d stories %d threads %d  B3 P %.3f R %.3f F1 %.3f  pairwise F1 %.3f  %.1f s"
+          % (name, s["items"], s["stories"], s["threads"], s["P"], s["R"], s["F1"],
+             s["pair_F1"], s["wall_s"]))
+    t.eq(s["missing"], 0, "%s: every item is stored with a thread" % name)
+    # Neither everything in a few threads nor every item alone.
+    t.ok(len(gold) / 2 <= s["threads"] < len(items) / 2,
+         "%s: %d threads for %d events" % (name, s["threads"], len(gold)))
+    t.ok(s["F1"] >= FLOOR[name], "%s: B-cubed F1 %.3f >= floor %.2f" % (name, s["F1"], FLOOR[name]),
+         "precision %.3f recall %.3f" % (s["P"], s["R"]))
+if not ran:
+    t.skip_all("no labelled set in %s" % data)
+t.done()

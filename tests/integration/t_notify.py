@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""sd_notify through the real protocol: the test binds an AF_UNIX datagram
+socket, runs the long-running tidingsd with NOTIFY_SOCKET and WATCHDOG_USEC
+pointing at it, and reads what the daemon sends: READY=1 with a STATUS=
+matching the database, WATCHDOG=1 at half the interval, RELOADING=1 then
+READY=1 around SIGHUP (also when the reload is refused), STOPPING=1 on
+SIGTERM."""
+import os
+import re
+import signal
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, read, TIDINGSD  # noqa: E402
+
+t = Tap()
+if not os.access(TIDINGSD, os.X_OK):
+    t.skip_all("no %s (run make first)" % TIDINGSD)
+
+srv = Server()
+srv.put("/rss20.xml", read("spine/rss20.xml"), "application/rss+xml")
+srv.put("/atom.xml", read("spine/atom10.xml"), "application/atom+xml")
+w = Workdir()
+w.write_config([srv.url("/rss20.xml"), srv.url("/missing.xml")])
+
+sock_path = os.path.join(w.dir, "notify.sock")
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sock.bind(sock_path)
+
+msgs = []   # (monotonic time, {key: value}) in arrival order
+
+
+def parse(data):
+    kv = {}
+    for line in data.decode("utf-8", "replace").split("\n"):
+        if "=" in line:
+            k, v = line.split("=", 1)
+            kv[k] = v
+    return kv
+
+
+def wait_for(pred, timeout=10.0):
+    """Reads datagrams until one satisfies pred; returns it or None."""
+    end = time.monotonic() + timeout
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return None
+        sock.settimeout(left)
+        try:
+            data = sock.recv(4096)
+        except socket.timeout:
+            return None
+        m = parse(data)
+        msgs.append((time.monotonic(), m))
+        if pred(m):
+            return m
+
+
+STATUS_RE = re.compile(r"^([\d,]+) feeds?, ([\d,]+) failing, ([\d,]+) stor(?:y|ies), "
+                       r"([\d,]+) threads? today$")
+
+
+def counts(m):
+    g = STATUS_RE.match(m.get("STATUS", ""))
+    return tuple(int(x.replace(",", "")) for x in g.groups()) if g else None
+
+
+WATCHDOG_USEC = 400000
+env = dict(os.environ, NOTIFY_SOCKET=sock_path, WATCHDOG_USEC=str(WATCHDOG_USEC))
+env.pop("WATCHDOG_PID", None)
+env.pop("JOURNAL_STREAM", None)
+p = w.start(env=env, stdout=open(os.devnull, "w"), stderr=open(w.dir + "/stderr", "w"))
+try:
+    first = wait_for(lambda m: True)
+    t.ok(first is not None and first.get("READY") == "1",
+         "the first datagram is READY=1", msgs)
+    t.ok(first is not None and counts(first) is not None and counts(first)[0] == 2,
+         "READY=1 carries STATUS= with the feed count: %r" % (first or {}).get("STATUS"))
+
+    # After the first poll cycle STATUS= reflects the database.
+    def settled(m):
+        c = counts(m)
+        return c is not None and c[1] == 1
+    m = wait_for(settled, 15)
+    t.ok(m is not None, "STATUS= is updated after the poll cycle (1 failing)",
+         [x for _, x in msgs if "STATUS" in x])
+    if m:
+        n_stories = w.sql("SELECT count(*) FROM stories")[0][0]
+        t.eq(counts(m)[2], n_stories, "STATUS= story count equals the stories table")
+        t.ok(re.match(r"^\d[\d,]* feeds, 1 failing, ", m["STATUS"]), "STATUS= wording: " + m["STATUS"])
+
+    # Keep-alives at half the interval: about 0.2 s apart.
+    start = len(msgs)
+    wait_for(lambda m: False, 1.3)
+    dogs = [ts for ts, x in msgs[start:] if x.get("WATCHDOG") == "1"]
+    t.ok(4 <= len(dogs) <= 9, "WATCHDOG=1 about every %.1f s (%d in 1.3 s)"
+         % (WATCHDOG_USEC / 2e6, len(dogs)))
+    gaps = [b - a for a, b in zip(dogs, dogs[1:])]
+    t.ok(gaps and all(0.1 < g < 0.35 for g in gaps), "keep-alive gaps near 0.2 s", gaps)
+
+    # SIGHUP with one more feed: RELOADING=1, then READY=1 with 3 feeds.
+    w.write_config([srv.url("/rss20.xml"), srv.url("/missing.xml"), srv.url("/atom.xml")])
+    start = len(msgs)
+    p.send_signal(signal.SIGHUP)
+    rl = wait_for(lambda m: m.get("RELOADING") == "1", 5)
+    t.ok(rl is not None, "SIGHUP: RELOADING=1 sent")
+    t.ok(rl is not None and re.match(r"^\d+$", rl.get("MONOTONIC_USEC", "")),
+         "RELOADING=1 carries MONOTONIC_USEC")
+    rd = wait_for(lambda m: m.get("READY") == "1", 5)
+    t.ok(rd is not None, "READY=1 after the reload")
+    t.ok(rd is not None and counts(rd) and counts(rd)[0] == 3,
+         "READY=1 after the reload reports the new feed count: %r" % (rd or {}).get("STATUS"))
+    kinds = [("RELOADING" if "RELOADING" in x else "READY") for _, x in msgs[start:]
+             if "RELOADING" in x or "READY" in x]
+    t.eq(kinds, ["RELOADING", "READY"], "exactly RELOADING then READY around SIGHUP")
+
+    # A refused reload (bad config) still ends with READY=1: the old
+    # configuration keeps running.
+    with open(w.conf, "a") as f:
+        f.write("no_such_key = 1\n")
+    start = len(msgs)
+    p.send_signal(signal.SIGHUP)
+    rl = wait_for(lambda m: m.get("RELOADING") == "1", 5)
+    rd = wait_for(lambda m: m.get("READY") == "1", 5)
+    t.ok(rl is not None and rd is not None, "refused reload: RELOADING=1 then READY=1")
+    t.ok(p.poll() is None, "the daemon runs on after a refused reload")
+
+    # SIGTERM: STOPPING=1, exit 0.
+    p.send_signal(signal.SIGTERM)
+    st = wait_for(lambda m: m.get("STOPPING") == "1", 10)
+    t.ok(st is not None, "SIGTERM: STOPPING=1 sent")
+    try:
+        rc = p.wait(15)
+    except Exception:
+        rc = None
+    t.eq(rc, 0, "exits 0 after SIGTERM")
+    after = wait_for(lambda m: True, 0.3)
+    t.ok(after is None or "READY" not in after, "nothing claims readiness after STOPPING=1")
+finally:
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+
+# Without WATCHDOG_USEC there are no keep-alives; with WATCHDOG_PID naming
+# another process neither.
+for name, extra in (("no WATCHDOG_USEC", {}),
+                    ("WATCHDOG_PID of another process", {"WATCHDOG_USEC": "200000",
+                                                         "WATCHDOG_PID": "1"})):
+    msgs.clear()
+    env = dict(os.environ, NOTIFY_SOCKET=sock_path, **extra)
+    if not extra:
+        env.pop("WATCHDOG_USEC", None)
+    p = w.start(env=env, stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
+    try:
+        wait_for(lambda m: False, 1.0)
+    finally:
+        p.terminate()
+        p.wait(15)
+    t.ok(not any("WATCHDOG" in x for _, x in msgs), "no WATCHDOG=1 with " + name)
+
+sock.close()
+srv.stop()
+w.cleanup()
+t.done()

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Retention: stories first seen longer ago than `retention` are deleted
+with what hangs off them (story_feeds rows, search index entries, emptied
+threads); copies of them lose duplicate_of; everything newer stays."""
+import os
+import sqlite3
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, serve_generated  # noqa: E402
+
+t = Tap()
+srv = Server()
+urls = serve_generated(srv, 4, 30)
+w = Workdir()
+w.write_config(urls, extra="retention = 10d")
+r = w.run_once()
+t.eq(r.returncode, 0, "first run exits 0")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 120, "120 stories stored")
+
+# Age the first two feeds' stories by 11 days, and make one young story a
+# copy of an old one.
+con = sqlite3.connect(w.db)
+con.execute("UPDATE stories SET first_seen = first_seen - 11 * 86400 WHERE feed_id IN (1, 2)")
+old_ids = [i for (i,) in con.execute("SELECT id FROM stories WHERE feed_id IN (1, 2)")]
+young = con.execute("SELECT id FROM stories WHERE feed_id = 3 LIMIT 1").fetchone()[0]
+con.execute("UPDATE stories SET duplicate_of = ? WHERE id = ?", (old_ids[0], young))
+old_threads = [i for (i,) in con.execute(
+    "SELECT DISTINCT thread_id FROM stories WHERE feed_id IN (1, 2)"
+    " EXCEPT SELECT thread_id FROM stories WHERE feed_id IN (3, 4)")]
+con.execute("UPDATE threads SET last_updated = last_updated - 11 * 86400"
+            " WHERE id IN (%s)" % ",".join(map(str, old_threads or [0])))
+con.commit()
+con.close()
+
+r = w.run_once()
+t.eq(r.returncode, 0, "a run with retention due exits 0")
+t.ok("retention: 60 stories first seen over 10 days ago deleted" in r.stderr, "retention is logged", r.stderr[-400:])
+t.eq(w.sql("SELECT count(*) FROM stories WHERE feed_id IN (1, 2)")[0][0], 0, "old stories are deleted")
+t.eq(w.sql("SELECT count(*) FROM stories WHERE feed_id IN (3, 4)")[0][0], 60, "young ones stay")
+t.eq(w.sql("SELECT count(*) FROM story_feeds WHERE feed_id IN (1, 2)")[0][0], 0,
+     "their story_feeds rows are gone")
+t.eq(w.sql("SELECT duplicate_of FROM stories WHERE id = ?", (young,)), [(None,)],
+     "a copy of a deleted story keeps its row, without duplicate_of")
+t.eq(w.sql("SELECT count(*) FROM threads WHERE id IN (%s)" % ",".join(map(str, old_threads or [0])))[0][0], 0,
+     "threads left empty are deleted")
+t.eq(w.sql("SELECT count(*) FROM stories s LEFT JOIN threads th ON th.id = s.thread_id"
+           " WHERE th.id IS NULL")[0][0], 0, "every remaining story's thread exists")
+t.eq(w.fts_ok(), True, "the search index matches the stories")
+t.eq(w.sql("PRAGMA foreign_key_check"), [], "no dangling reference")
+srv.stop()
+w.cleanup()
+t.done()

@@ -1,0 +1,273 @@
+/* tests/unit/test_cluster.c — the online clusterer on invented events
+ * (tests/data/cluster/events.tsv): outlets telling one event in different
+ * words, two same-day events sharing names, updates, merges, near-duplicate
+ * copies, restore with persisted document frequencies, window expiry. */
+#include "daemon/cluster.h"
+#include "tests/unit/tap.h"
+
+#include <stdlib.h>
+
+#define T0 1700000000LL
+#define MAXS 64
+
+struct fx {
+	char label[8];
+	int64_t time;
+	char source[64], title[256], text[512];
+	int64_t thread;
+};
+
+static struct fx fx[MAXS];
+static int nfx;
+
+static int load(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	if (!f)
+		return -1;
+	while (nfx < MAXS && fgets(line, sizeof line, f)) {
+		char *col[5] = { 0 }, *s = line;
+		line[strcspn(line, "\n")] = '\0';
+		for (int k = 0; k < 5 && s; k++) {
+			col[k] = s;
+			s = strchr(s, '\t');
+			if (s)
+				*s++ = '\0';
+		}
+		if (!col[3])
+			continue;
+		struct fx *x = &fx[nfx++];
+		snprintf(x->label, sizeof x->label, "%s", col[0]);
+		x->time = T0 + (int64_t)(atof(col[1]) * 3600);
+		snprintf(x->source, sizeof x->source, "%s", col[2]);
+		snprintf(x->title, sizeof x->title, "%s", col[3]);
+		snprintf(x->text, sizeof x->text, "%s", col[4] ? col[4] : "");
+	}
+	fclose(f);
+	return nfx ? 0 : -1;
+}
+
+static struct cluster_doc doc_of(int i)
+{
+	return (struct cluster_doc){ .story_id = i + 1, .time = fx[i].time, .title = fx[i].title,
+		.text = fx[i].text[0] ? fx[i].text : NULL, .lang = "en", .source = fx[i].source };
+}
+
+static int64_t thread_of_label(struct clusterer *c, const char *label, int *consistent)
+{
+	int64_t t = 0;
+	*consistent = 1;
+	for (int i = 0; i < nfx; i++) {
+		if (strcmp(fx[i].label, label))
+			continue;
+		int64_t r = cluster_resolve(c, fx[i].thread);
+		if (!t)
+			t = r;
+		else if (r != t)
+			*consistent = 0;
+	}
+	return t;
+}
+
+static int df_copy(void *arg, const char *term, int64_t df)
+{
+	return cluster_df_set(arg, term, df) < 0;
+}
+
+static void test_events(void)
+{
+	struct cluster_params p;
+	struct cluster_result r;
+	cluster_params_default(&p);
+	struct clusterer *c = cluster_new(&p, 100);
+	ok(c != NULL, "cluster_new");
+	int fail = 0, created = 0;
+	for (int i = 0; i < nfx; i++) {
+		struct cluster_doc d = doc_of(i);
+		if (cluster_add(c, &d, &r) < 0)
+			fail++;
+		fx[i].thread = r.thread_id;
+		created += r.is_new;
+		ok(r.thread_id >= 100, "thread ids start at next_thread_id");
+	}
+	is_int(fail, 0, "every story added");
+	int okA, okB, okC, okD, okE;
+	int64_t a = thread_of_label(c, "A", &okA), b = thread_of_label(c, "B", &okB),
+		cc = thread_of_label(c, "C", &okC), d = thread_of_label(c, "D", &okD),
+		e = thread_of_label(c, "E", &okE);
+	ok(okA, "six outlets telling the bridge collapse in different words: one thread");
+	ok(okB, "Xi-Trump call: one thread");
+	ok(okC, "Xi-Putin video meeting: one thread");
+	ok(okD && okE, "background stories keep their own threads");
+	ok(b != cc, "two same-day events sharing names (Xi, China, Tuesday) stay apart");
+	ok(a != b && a != cc && a != d && a != e && b != d && cc != d && d != e,
+	   "different events, different threads");
+	is_int(created, 5, "five threads created");
+
+	struct cluster_doc dup = { .story_id = 1000, .time = T0 + 4 * 3600, .title = "Veridian shares jump",
+		.source = "copycat.example.com", .lang = "en", .copy_of_thread = b };
+	ok(cluster_add(c, &dup, &r) == 0 && r.thread_id == b && !r.is_new,
+	   "a near-duplicate copy joins the thread of the story it copies, whatever its words");
+	ok(cluster_add(c, &dup, &r) == -2, "adding a known story id again is refused");
+
+	/* Display data of the bridge thread. */
+	int first = -1;
+	for (int i = 0; i < nfx; i++)
+		if (!strcmp(fx[i].label, "A") && first < 0)
+			first = i;
+	struct cluster_doc up = doc_of(first);
+	up.title = "Cargo ship hits Kessler Bridge in Port Aldous, central span collapses, six missing";
+	up.time = fx[first].time;
+	ok(cluster_update(c, &up, &r) == 0 && r.thread_id == a && !r.is_new && r.left_thread == 0,
+	   "an updated story keeps its thread");
+	is_int(r.story_count, 6, "story_count");
+	is_int(r.source_count, 6, "source_count: distinct hosts");
+	is_int(r.first_seen, T0, "first_seen");
+	is_int(r.last_updated, T0 + 35 * 360, "last_updated");
+	int title_ok = 0;
+	for (int i = 0; i < nfx; i++)
+		if (r.title_story_id == i + 1 && !strcmp(fx[i].label, "A"))
+			title_ok = 1;
+	ok(title_ok, "title story is one of the thread's");
+	ok(strstr(r.keywords, "Kessler") != NULL, "keywords name the bridge as written");
+	printf("# keywords: %s\n", r.keywords);
+
+	/* A rewrite into another story entirely leaves the thread. */
+	up.title = "Rovers striker Okafor signs new contract with the club";
+	up.text = "Okafor agreed a four-year deal with Rovers after his double against Albion.";
+	ok(cluster_update(c, &up, &r) == 0 && r.thread_id != a && r.left_thread == a,
+	   "a story whose text changed materially moves, left_thread names the old one");
+
+	/* Restore into a fresh clusterer, with the persisted document frequencies. */
+	struct clusterer *c2 = cluster_new(&p, 1);
+	cluster_df_foreach(c, 1, df_copy, c2);
+	cluster_df_set_total(c2, cluster_df_total(c));
+	is_int(cluster_df_total(c2), cluster_df_total(c), "df total persisted");
+	int rfail = 0;
+	int64_t maxid = 0;
+	for (int i = 0; i < nfx; i++) {
+		struct cluster_doc dd = doc_of(i);
+		int64_t t = cluster_resolve(c, fx[i].thread);
+		if (t > maxid)
+			maxid = t;
+		if (cluster_restore(c2, &dd, t) < 0)
+			rfail++;
+	}
+	is_int(rfail, 0, "restore replays stored stories into their threads");
+	struct cluster_doc more = { .story_id = 500, .time = T0 + 5 * 3600, .lang = "en",
+		.title = "Divers recover victims from river under collapsed Kessler Bridge",
+		.text = "Divers recovered the bodies of two road workers near the fallen span of the Kessler Bridge in Port Aldous.",
+		.source = "late.example.com" };
+	ok(cluster_add(c2, &more, &r) == 0 && r.thread_id == a, "after restore, a new story joins its restored thread");
+	struct cluster_doc other = { .story_id = 501, .time = T0 + 5 * 3600, .lang = "en",
+		.title = "Heavy snow closes mountain passes in the north",
+		.source = "weather.example.com" };
+	ok(cluster_add(c2, &other, &r) == 0 && r.is_new && r.thread_id > maxid,
+	   "after restore, new thread ids are above the restored ones");
+
+	/* Window: a week later the bridge thread has left memory. */
+	struct cluster_doc late = more;
+	late.story_id = 502;
+	late.time = T0 + 7 * 24 * 3600;
+	ok(cluster_add(c2, &late, &r) == 0 && r.is_new && r.thread_id != a,
+	   "a story past the window opens a new thread");
+	struct cluster_stats st;
+	cluster_stats(c2, &st);
+	is_int(st.active_threads, 1, "expired threads left memory");
+	is_int(st.window_stories, 1, "expired stories left memory");
+	ok(st.memory_bytes > 0, "memory reported");
+	cluster_free(c2);
+	cluster_free(c);
+}
+
+static void test_merge(void)
+{
+	struct cluster_params p;
+	struct cluster_result r1, r2, r3, r4;
+	cluster_params_default(&p);
+	p.merge_threshold = 0.2;
+	p.length_exponent = 0;
+	struct clusterer *c = cluster_new(&p, 1);
+	struct cluster_doc d1 = { .story_id = 1, .time = T0, .title = "alpha bravo charlie delta", .source = "a" };
+	struct cluster_doc d2 = { .story_id = 2, .time = T0, .title = "echo foxtrot golf hotel", .source = "b" };
+	struct cluster_doc d3 = { .story_id = 3, .time = T0,
+		.title = "alpha bravo charlie delta echo foxtrot golf hotel", .source = "c" };
+	cluster_add(c, &d1, &r1);
+	cluster_add(c, &d2, &r2);
+	ok(r1.thread_id != r2.thread_id, "unrelated stories: two threads");
+	cluster_add(c, &d3, &r3);
+	ok(r3.nmerged == 1, "a bridging story merges the two threads");
+	int64_t loser = r3.merged[0];
+	ok((loser == r1.thread_id || loser == r2.thread_id) && loser != r3.thread_id,
+	   "the loser is one of the two, the story is in the survivor");
+	is_int(cluster_resolve(c, loser), r3.thread_id, "the merged id resolves to the survivor");
+	is_int(r3.story_count, 3, "survivor holds all stories");
+	is_int(r3.source_count, 3, "and their sources");
+	struct cluster_doc d4 = { .story_id = 4, .time = T0, .title = "zulu", .source = "d",
+		.copy_of_thread = loser };
+	cluster_add(c, &d4, &r4);
+	is_int(r4.thread_id, r3.thread_id, "a copy of a merged thread lands in the survivor");
+	/* A week later both have left memory; a late copy of the merged id
+	 * revives the survivor's id, never the merged one. */
+	struct cluster_doc d5 = { .story_id = 5, .time = T0 + 7 * 86400, .title = "yankee", .source = "e" };
+	struct cluster_doc d6 = { .story_id = 6, .time = T0 + 7 * 86400, .title = "xray", .source = "f",
+		.copy_of_thread = loser };
+	struct cluster_result r5, r6;
+	cluster_add(c, &d5, &r5);
+	ok(cluster_add(c, &d6, &r6) == 0 && r6.thread_id == r3.thread_id && !r6.is_new,
+	   "a copy of a thread gone from memory revives its survivor id");
+	is_int(r6.story_count, 1, "the revived thread counts what is in memory");
+	cluster_free(c);
+}
+
+/* The vocabulary forgets one-off terms once no thread holds them. */
+static void test_prune(void)
+{
+	struct cluster_params p;
+	struct cluster_result r;
+	struct cluster_stats st;
+	char title[512];
+	cluster_params_default(&p);
+	struct clusterer *c = cluster_new(&p, 1);
+	unsigned word = 0;
+	for (int i = 0; i < 3000; i++) {
+		size_t n = 0;
+		for (int k = 0; k < 25; k++) {
+			unsigned w = word++;
+			for (int l = 0; l < 5; l++, w /= 26)
+				title[n++] = (char)('a' + w % 26);
+			title[n++] = 'q'; /* no stem takes a trailing q */
+			title[n++] = ' ';
+		}
+		title[n] = '\0';
+		struct cluster_doc d = { .story_id = i + 1, .time = T0 + i, .title = title, .lang = "en" };
+		cluster_add(c, &d, &r);
+	}
+	cluster_stats(c, &st);
+	ok(st.terms >= 70000, "every word is a term while its stories are in memory");
+	struct cluster_doc late = { .story_id = 9999, .time = T0 + 8 * 86400, .title = "fresh news", .lang = "en" };
+	cluster_add(c, &late, &r);
+	cluster_stats(c, &st);
+	ok(st.terms < 100, "one-off terms are forgotten with their threads");
+	struct cluster_doc again = { .story_id = 10000, .time = T0 + 8 * 86400, .title = title, .lang = "en" };
+	ok(cluster_add(c, &again, &r) == 0 && r.is_new, "forgotten terms come back as new ones");
+	cluster_stats(c, &st);
+	ok(st.terms >= 25, "and are counted again");
+	cluster_free(c);
+}
+
+int main(void)
+{
+	const char *dir = getenv("TIDINGS_SRCDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/data/cluster/events.tsv", dir ? dir : ".");
+	if (load(path) < 0) {
+		ok(0, "fixture tests/data/cluster/events.tsv readable");
+		return done_testing();
+	}
+	test_events();
+	test_merge();
+	test_prune();
+	return done_testing();
+}

@@ -1,0 +1,213 @@
+/* tests/unit/test_feed.c — feed_parse() on one fixture per format (RSS 2.0,
+ * Atom 1.0, RSS 1.0): every field the daemon relies on. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feeds/feed.h"
+#include "tests/unit/tap.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static struct feed *parse_file(const char *path, const char *uri)
+{
+	struct feed_context ctx = { .uri = uri };
+	struct feed *f = NULL;
+	char err[256];
+	size_t len;
+	char *buf = slurp(path, &len);
+
+	if (!buf)
+		return NULL;
+	if (feed_parse(buf, len, &ctx, &f, err, sizeof err) < 0)
+		printf("# %s: %s\n", path, err);
+	free(buf);
+	return f;
+}
+
+static void test_rss20(void)
+{
+	struct feed *f = parse_file("tests/data/feeds/rss20.xml", "http://news.example.org/rss.xml");
+	struct feed_entry *e;
+
+	ok(f != NULL, "rss20: parsed");
+	if (!f)
+		return;
+	is_str(feed_version_name(f->version), "rss20", "rss20: version");
+	is_int(f->bozo, 0, "rss20: not bozo");
+	is_str(f->title.value, "Tidings test channel", "rss20: feed title");
+	is_str(f->link, "http://news.example.org/", "rss20: feed link");
+	is_str(f->language, "en-gb", "rss20: feed language");
+	is_int(f->ttl, 45, "rss20: ttl");
+	is_int(f->update_period, 1800, "rss20: sy:updatePeriod / updateFrequency");
+	is_int(f->n_entries, 2, "rss20: two entries");
+	if (f->n_entries < 2)
+		goto out;
+	e = &f->entries[0];
+	is_str(e->id, "urn:tidings:test:1", "rss20: guid");
+	is_str(e->link, "http://news.example.org/stories/bridge", "rss20: relative link resolved");
+	is_str(e->origlink, "http://origin.example.org/bridge", "rss20: feedburner origLink");
+	is_str(e->title_text, "Harbour bridge reopens", "rss20: title_text");
+	is_int(e->published, 1055217600, "rss20: pubDate RFC 822");
+	is_str(e->author.name, "Ada Byron", "rss20: dc:creator");
+	is_str(e->text, "The bridge reopened today.", "rss20: text from description");
+	ok(e->html && strstr(e->html, "<em>reopened</em>"), "rss20: html from content:encoded");
+	ok(e->html && !strstr(e->html, "script") && !strstr(e->html, "steal"), "rss20: script removed");
+	ok(e->html && !strstr(e->html, "onerror"), "rss20: event handler removed");
+	ok(e->html && strstr(e->html, "src=\"http://news.example.org/img/b.jpg\""),
+	   "rss20: relative URL in HTML resolved");
+	is_str(e->language, "en-gb", "rss20: entry language from the feed");
+	e = &f->entries[1];
+	is_str(e->id, "http://news.example.org/s/2", "rss20: permalink guid");
+	is_str(e->link, "http://news.example.org/s/2", "rss20: guid acts as link");
+	is_int(e->published, 1055341800, "rss20: two-digit year, no seconds, EST");
+	is_int(e->updated, FEED_NO_TIME, "rss20: no updated date is FEED_NO_TIME");
+out:
+	feed_free(f);
+}
+
+static void test_atom10(void)
+{
+	struct feed *f = parse_file("tests/data/feeds/atom10.xml", "http://atom.example.net/feed");
+	struct feed_entry *e;
+
+	ok(f != NULL, "atom10: parsed");
+	if (!f)
+		return;
+	is_str(feed_version_name(f->version), "atom10", "atom10: version");
+	is_int(f->bozo, 0, "atom10: not bozo");
+	is_str(f->title.value, "Journal de test", "atom10: title");
+	is_str(f->link, "http://atom.example.net/blog/", "atom10: link via xml:base");
+	is_str(f->language, "fr", "atom10: xml:lang");
+	is_int(f->updated, 1122812969, "atom10: feed updated RFC 3339");
+	is_int(f->n_entries, 1, "atom10: one entry");
+	if (f->n_entries < 1)
+		goto out;
+	e = &f->entries[0];
+	is_str(e->id, "tag:atom.example.net,2005:1", "atom10: id");
+	is_str(e->link, "http://atom.example.net/blog/posts/1", "atom10: alternate link");
+	is_str(e->title_text, "Premier billet", "atom10: html title as text");
+	is_int(e->published, 1122706800, "atom10: published with offset");
+	is_int(e->updated, 1122812969, "atom10: updated");
+	is_str(e->author.name, "Marie Curie", "atom10: author name");
+	is_str(e->author.email, "marie@example.net", "atom10: author email");
+	is_str(e->text, "Un r\xc3\xa9sum\xc3\xa9.", "atom10: text from summary");
+	is_str(e->html, "<p>Le <a href=\"http://atom.example.net/about\">contenu</a>.</p>",
+	       "atom10: xhtml content unwrapped, URL resolved");
+	is_str(e->language, "fr", "atom10: entry language");
+	ok(e->n_links == 2 && e->links[1].length == 1337 &&
+	   e->links[1].rel && !strcmp(e->links[1].rel, "enclosure"), "atom10: enclosure link");
+out:
+	feed_free(f);
+}
+
+static void test_rss10(void)
+{
+	struct feed *f = parse_file("tests/data/feeds/rss10.xml", NULL);
+	struct feed_entry *e;
+
+	ok(f != NULL, "rss10: parsed");
+	if (!f)
+		return;
+	is_str(feed_version_name(f->version), "rss10", "rss10: version");
+	is_int(f->bozo, 0, "rss10: not bozo");
+	is_str(f->title.value, "RDF site summary", "rss10: title");
+	is_str(f->link, "http://rdf.example.com/", "rss10: link");
+	is_str(f->language, "de", "rss10: dc:language");
+	is_int(f->n_entries, 1, "rss10: item outside channel");
+	if (f->n_entries < 1)
+		goto out;
+	e = &f->entries[0];
+	is_str(e->id, "http://rdf.example.com/1", "rss10: rdf:about as id");
+	is_str(e->link, "http://rdf.example.com/1", "rss10: link");
+	is_int(e->updated, 1031228100, "rss10: dc:date");
+	is_str(e->author.name, "Hans", "rss10: author name split from e-mail");
+	is_str(e->author.email, "hans@example.com", "rss10: author e-mail");
+	is_str(e->text, "Kurz und b\xc3\xbc" "ndig.", "rss10: text");
+out:
+	feed_free(f);
+}
+
+static void test_not_a_feed(void)
+{
+	struct feed *f = (struct feed *)1;
+	char err[128];
+	const char *html = "<html><body><p>hello</p></body></html>";
+
+	is_int(feed_parse("", 0, NULL, &f, err, sizeof err), -1, "empty input refused");
+	ok(f == NULL, "empty input: no feed");
+	is_int(feed_parse(html, strlen(html), NULL, &f, err, sizeof err), -1, "HTML page refused");
+	ok(strstr(err, "not a feed") != NULL, "HTML page: reason given");
+}
+
+/* feed_parse() from several threads at once gives every thread the same
+ * result (shared tables are built once, each parse has its own arena) */
+struct job { char *buf; size_t len; int same; };
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+
+	j->same = 1;
+	for (int i = 0; i < 50; i++) {
+		struct feed *f = NULL;
+		char err[64];
+
+		if (feed_parse(j->buf, j->len, NULL, &f, err, sizeof err) < 0 || f->n_entries != 2 ||
+		    strcmp(f->entries[0].title_text, "Harbour bridge reopens") != 0)
+			j->same = 0;
+		feed_free(f);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct job jobs[4];
+	pthread_t t[4];
+	size_t len;
+	char *buf = slurp("tests/data/feeds/rss20.xml", &len);
+	int same = 1;
+
+	for (int i = 0; i < 4; i++) {
+		jobs[i].buf = buf;
+		jobs[i].len = len;
+		pthread_create(&t[i], NULL, worker, &jobs[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		same &= jobs[i].same;
+	}
+	ok(buf && same, "four threads parsing at once agree");
+	free(buf);
+}
+
+int main(void)
+{
+	test_rss20();
+	test_atom10();
+	test_rss10();
+	test_not_a_feed();
+	test_threads();
+	return done_testing();
+}

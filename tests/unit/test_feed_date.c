@@ -1,0 +1,69 @@
+/* tests/unit/test_feed_date.c — every date form feed_date_parse() reads,
+ * and the ones it must refuse (unknown, never 1970). */
+#include <stdio.h>
+
+#include "feeds/date.h"
+#include "feeds/feed.h"
+#include "tests/unit/tap.h"
+
+struct dcase { const char *in; long long want; const char *what; };
+
+static const struct dcase cases[] = {
+	/* W3C-DTF / RFC 3339 */
+	{ "2003-12-31T10:14:55Z", 1072865695, "RFC 3339 UTC" },
+	{ "2003-12-31T10:14:55-08:00", 1072894495, "RFC 3339 negative offset" },
+	{ "2003-12-31T18:14:55+08:00", 1072865695, "RFC 3339 positive offset" },
+	{ "2007-04-23T23:25:47.538+10:00", 1177334747, "fractional seconds" },
+	{ "2003-12-31", 1072828800, "date only" },
+	{ "2003-12", 1070236800, "year and month" },
+	{ "2003", 1041379200, "year only" },
+	{ "2004-02-28T18:14:55-08:00", 1078020895, "offset crosses a leap day" },
+	{ "2004-07-08 23:56:58 -00:20", 1089332218, "MSSQL style with zone" },
+	{ "2004-07-08 23:56:58", 1089331018, "MSSQL style without zone" },
+	{ "2003-012-31T10:14:55+00:00", 1072865695, "three-digit month" },
+	/* RFC 822 and corruptions */
+	{ "Thu, 01 Jan 2004 19:48:21 GMT", 1072986501, "RFC 822" },
+	{ "Thu, 01 Jan 04 19:48:21 GMT", 1072986501, "two-digit year" },
+	{ "Thu,  5 Apr 2012 10:00:00 GMT", 1333620000, "one-digit day, double blank" },
+	{ "Thu, 01 Jan 2004 00:00 GMT", 1072915200, "no seconds" },
+	{ "Thu, 01 Jan 2004", 1072915200, "no time" },
+	{ "Mon, 26 January 2004 16:31:00 ET", 1075152660, "long month, US zone" },
+	{ "Mon, 26 January 2004 16:31:00 PT", 1075163460, "Pacific" },
+	{ "Wed, 19 Aug 2009 18:28:00 Etc/GMT", 1250706480, "Etc/GMT" },
+	{ "Wed, 19 Feb 2012 22:40:00 GMT-01:01", 1329694860, "GMT-hh:mm" },
+	{ "Mon, 13 Feb, 2012 06:28:00 UTC", 1329114480, "extra comma" },
+	{ "Fri,24 Nov 2023 18:28:36 -0000", 1700850516, "no blank after comma" },
+	{ "Thu Aug 30 2012 17:26:16 +0200", 1346340376, "month before day" },
+	{ "Thu, 30 Apr 2015 08:57:00 MEST", 1430377020, "MEST" },
+	/* asctime, ISO 8601 reduced forms, Perforce, localised forms */
+	{ "Sun Jan  4 16:29:06 2004", 1073233746, "asctime" },
+	{ "Sun Jul 15 01:16:00 +0000 2012", 1342314960, "asctime with zone" },
+	{ "031231", 1072828800, "ISO 8601 YYMMDD" },
+	{ "03335", 1070236800, "ISO 8601 ordinal" },
+	{ "Fri, 2006/09/15 08:19:53 EDT", 1158322793, "Perforce" },
+	{ "2004-j\xc3\xba" "lius-13T9:15-05:00", 1089728100, "Hungarian" },
+	{ "\xce\x9a\xcf\x85\xcf\x81, 11 \xce\x99\xce\xbf\xcf\x8d\xce\xbb 2004 12:00:00 EST", 1089565200, "Greek" },
+	{ "2004\xeb\x85\x84 05\xec\x9b\x94 28\xec\x9d\xbc  01:31:15", 1085675475, "Korean OnBlog" },
+	{ "2004-05-25 \xec\x98\xa4\xed\x9b\x84 11:23:17", 1085494997, "Korean Nate" },
+	/* refused */
+	{ "", FEED_NO_TIME, "empty" },
+	{ "Sun, 16 Dec 2012 1:2:3:4 GMT", FEED_NO_TIME, "four time fields" },
+	{ "Sun, 99 Jun 2009 12:00:00 GMT", FEED_NO_TIME, "day out of range" },
+	{ "2003-12-31T25:14:55Z", FEED_NO_TIME, "hour 25" },
+	{ "Sun, 31 Dec 9999 23:59:59 -9999", FEED_NO_TIME, "year 10000 after zone" },
+	{ "yesterday", FEED_NO_TIME, "words" },
+};
+
+int main(void)
+{
+	int civ[8];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		is_int(feed_date_parse(cases[i].in), cases[i].want, cases[i].what);
+	feed_date_civil(1072865695, civ);
+	ok(civ[0] == 2003 && civ[1] == 12 && civ[2] == 31 && civ[3] == 10 && civ[6] == 2 &&
+	   civ[7] == 365, "civil time with weekday and day of year");
+	feed_date_civil(-62135596800LL + 86400 * 364, civ);
+	ok(civ[0] == 1 && civ[1] == 12 && civ[2] == 31, "year 1");
+	return done_testing();
+}

@@ -1,0 +1,115 @@
+/* tests/unit/test_feed_html.c — the HTML stage: the allowlist sanitizer
+ * (elements, attributes, URL schemes, CSS, comments, script content), URL
+ * resolution inside HTML, the plain-text rendering, and URL joining. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "feeds/html.h"
+#include "feeds/uri.h"
+#include "tests/unit/tap.h"
+
+static void san(const char *in, const char *base, const char *want, const char *what)
+{
+	char *out = html_sanitize(in, strlen(in), base, 0);
+
+	is_str(out, want, what);
+	free(out);
+}
+
+static void text(const char *in, const char *want, const char *what)
+{
+	char *out = html_to_text(in, strlen(in));
+
+	is_str(out, want, what);
+	free(out);
+}
+
+static void join(const char *base, const char *ref, const char *want)
+{
+	char *out = uri_join(base, ref);
+	char what[256];
+
+	snprintf(what, sizeof what, "join %s + %s", base, ref);
+	is_str(out, want, what);
+	free(out);
+}
+
+int main(void)
+{
+	/* sanitizer: what goes */
+	san("<p onclick=\"x()\">hi</p>", NULL, "<p>hi</p>", "event handler attribute dropped");
+	san("a<script>alert(1)</script>b", NULL, "ab", "script and its content dropped");
+	san("<style>p{}</style>ok", NULL, "ok", "style and its content dropped");
+	san("<a href=\"javascript:alert(1)\">x</a>", NULL, "<a href=\"\">x</a>", "javascript: URL emptied");
+	san("<iframe src=\"http://evil/\"></iframe>x", NULL, "x", "iframe dropped");
+	san("<form action=\"/x\"><input name=\"q\"></form>t", NULL, "t", "forms and inputs dropped");
+	san("<object data=\"x.swf\"></object><embed src=\"x\">z", NULL, "z", "object and embed dropped");
+	san("<p style=\"color: red; background: url(http://x/)\">c</p>", NULL,
+	    "<p style=\"color: red;\">c</p>", "CSS: allowed property kept, url() dropped");
+	san("<p style=\"behavior: expression(alert(1))\">c</p>", NULL, "<p>c</p>", "CSS expression refused");
+	san("<img src=\"data:image/png;base64,xx\">", NULL, "<img src=\"data:image/png;base64,xx\" />",
+	    "img src kept as written without a base");
+	san("<!--[if IE]><script>x()</script><![endif]-->y", NULL, "y", "conditional comment dropped");
+	san("a<!-- note -->b", NULL, "a<!-- note -->b", "plain comment kept");
+	san("sa<!-- -- x >fe", NULL, "safe", "malformed comment skipped");
+	/* sanitizer: how it serialises */
+	san("<IMG SRC=\"a.png\" ALT=x>", NULL, "<img alt=\"x\" src=\"a.png\" />",
+	    "names folded, attributes sorted, void element closed");
+	san("<br/><p/>", NULL, "<br /><p></p>", "empty-element forms");
+	san("AT&T &eacute; &#233; &bogus;", NULL, "AT&amp;T &eacute; &#233; &amp;bogus",
+	    "references kept, bare ampersands escaped");
+	san("<a title='x \"q\" &amp; y'>t</a>", NULL, "<a title=\"x &quot;q&quot; &amp; y\">t</a>",
+	    "attribute values re-escaped");
+	san("&#150;", NULL, "&#x2013;", "C1 character reference mapped through windows-1252");
+	san("<img src=\"data:image/png;base64,xx\"><a href=\"data:text/html,x\">d</a>", "http://b/",
+	    "<img src=\"data:image/png;base64,xx\" /><a href=\"\">d</a>",
+	    "data: kept for images only");
+	san("text <a href=\"http://x/?a=1&amp;b=", NULL, "text &lt;a href=\"http://x/?a=1&amp;b=",
+	    "a tag cut off at the end stays text, escaped");
+	san("<p>end</p", NULL, "<p>end&lt;/p", "an end tag cut off at the end stays text");
+	/* URL resolution */
+	san("<a href=\"../x?a=1&amp;b=2\">l</a><img src=\"/i.png\">", "http://h.example/d/e/f.html",
+	    "<a href=\"http://h.example/d/x?a=1&amp;b=2\">l</a><img src=\"http://h.example/i.png\" />",
+	    "relative URLs resolved against the base");
+	{
+		const char *in = "<a href=\"y\" onclick=\"z\">";
+		char *r = html_resolve(in, strlen(in), "http://b.example/a/");
+
+		is_str(r, "<a href=\"http://b.example/a/y\" onclick=\"z\">", "resolve only, no sanitising");
+		free(r);
+	}
+
+	/* plain text */
+	text("<p>Hello <b>big</b>&nbsp;world</p><p>Second&hellip;</p>",
+	     "Hello big world\nSecond\xe2\x80\xa6", "text: blocks become lines, entities decoded");
+	text("a<script>var x;</script>  b\n\t c", "a b c", "text: script skipped, blanks folded");
+	text("caf&#xe9; &amp; &lt;tag&gt;", "caf\xc3\xa9 & <tag>", "text: references decoded");
+	text("cut <b", "cut <b", "text: a cut-off tag is text");
+
+	/* does it look like HTML (feedparser's test for RSS text) */
+	ok(html_looks_like("a <b>bold</b> move"), "looks like HTML: close tag");
+	ok(html_looks_like("fish &amp; chips"), "looks like HTML: entity");
+	ok(!html_looks_like("x < y and y > z"), "not HTML: comparisons");
+	ok(!html_looks_like("<foo>bar</foo>"), "not HTML: unknown element");
+
+	/* URL joining (RFC 3986 5.4 examples and feed corruptions) */
+	join("http://a/b/c/d;p?q", "g", "http://a/b/c/g");
+	join("http://a/b/c/d;p?q", "./g", "http://a/b/c/g");
+	join("http://a/b/c/d;p?q", "g/", "http://a/b/c/g/");
+	join("http://a/b/c/d;p?q", "/g", "http://a/g");
+	join("http://a/b/c/d;p?q", "//g", "http://g");
+	join("http://a/b/c/d;p?q", "?y", "http://a/b/c/d;p?y");
+	join("http://a/b/c/d;p?q", "#s", "http://a/b/c/d;p?q#s");
+	join("http://a/b/c/d;p?q", "../..", "http://a/");
+	join("http://a/b/c/d;p?q", "../../../g", "http://a/g");
+	join("http://a/b/c/d;p?q", "https://x/y", "https://x/y");
+	join("http://a/b/", "http:////c/d", "http://c/d");
+	join("", "rel/x", "rel/x");
+	{
+		char *u = uri_safe_join("http://a/b/", "javascript:alert(1)");
+
+		is_str(u, "", "unsafe scheme refused");
+		free(u);
+	}
+	return done_testing();
+}

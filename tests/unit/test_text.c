@@ -1,0 +1,109 @@
+/* tests/unit/test_text.c — the clustering tokenizer: folding, stop words,
+ * stems per language, casing cues, numbers, CJK bigrams, bad input. */
+#include "daemon/text.h"
+#include "tests/unit/tap.h"
+
+#include <stdlib.h>
+
+static struct text *T;
+static struct text_tokens toks;
+
+/* Terms of s joined by spaces (static buffer). */
+static const char *terms(const char *s, const char *lang)
+{
+	static char out[1024];
+	size_t n = 0;
+	text_tokens_reset(&toks);
+	if (text_tokenize(T, s, strlen(s), lang, &toks) < 0)
+		return "ERROR";
+	out[0] = '\0';
+	for (size_t i = 0; i < toks.n && n + toks.v[i].len + 2 < sizeof out; i++) {
+		if (i)
+			out[n++] = ' ';
+		memcpy(out + n, toks.buf + toks.v[i].off, toks.v[i].len);
+		n += toks.v[i].len;
+		out[n] = '\0';
+	}
+	return out;
+}
+
+/* Flags of the token whose term is t in the last call, or -1. */
+static int flags_of(const char *t)
+{
+	for (size_t i = 0; i < toks.n; i++)
+		if (!strcmp(toks.buf + toks.v[i].off, t))
+			return (int)toks.v[i].flags;
+	return -1;
+}
+
+int main(void)
+{
+	T = text_new();
+	ok(T != NULL, "text_new");
+
+	is_str(terms("The runners were running and jumping", "en"), "runner run jump",
+	       "English: stop words dropped, Snowball stems");
+	is_str(terms("The runners were running", NULL), "runners running",
+	       "unknown language: English stop words, no stemming");
+	is_str(terms("Die Straße und die STRASSE", "de-DE"), "strass strass",
+	       "German: ß folds to ss, stems agree, German stop words");
+	is_str(terms("Ｆｕｌｌｗｉｄｔｈ text", "en"), "fullwidth text", "NFKC folds fullwidth letters");
+	is_str(terms("Éric Zemmour à Paris, manifestations", "fr"), "éric zemmour paris manifest",
+	       "French: accents kept, case folded, stop word à dropped");
+	is_str(terms("American dropped 14,000 flights, 13.8 million, 7 days", "en"),
+	       "american drop 14000 flight 13.8 million day",
+	       "numbers keep inner separators, lone digits dropped");
+	is_str(terms("東京の天気", NULL), "東京 京の の天 天気", "Han/kana runs become bigrams");
+	is_str(terms("McDonald's sales slip", "en"), "mcdonald sale slip",
+	       "possessive 's is not a term");
+
+	terms("Officials said Putin met Xi in Beijing on Tuesday.", "en");
+	ok(flags_of("putin") >= 0 && (flags_of("putin") & TEXT_PROPER), "mid-sentence capital is a name");
+	ok(flags_of("offici") >= 0 && (flags_of("offici") & TEXT_SENT_START) &&
+	   !(flags_of("offici") & TEXT_PROPER), "sentence start is not a name");
+	ok(flags_of("met") >= 0 && !(flags_of("met") & TEXT_CAP), "lower-case word has no CAP");
+
+	terms("Metro-North Worker Killed After Being Struck By Train", "en");
+	ok(flags_of("worker") >= 0 && !(flags_of("worker") & (TEXT_CASE_OK | TEXT_PROPER)),
+	   "Title Case headline: capitals are no evidence");
+
+	terms("NTSB opens probe into crash of US airliner", "en");
+	ok(flags_of("ntsb") >= 0 && (flags_of("ntsb") & TEXT_ACRONYM), "acronym flagged");
+	ok(flags_of("us") >= 0 && (flags_of("us") & TEXT_ACRONYM), "acronym US kept though 'us' is a stop word");
+	terms("BREAKING NEWS FROM THE COAST", "en");
+	ok(flags_of("coast") >= 0 && !(flags_of("coast") & TEXT_ACRONYM), "all-caps text has no acronyms");
+	terms("Flights fell 14,000", "en");
+	ok(flags_of("14000") >= 0 && (flags_of("14000") & TEXT_NUMBER), "number flagged");
+
+	/* Surface form points back into the input as written. */
+	const char *in = "Shares of Veridian rose";
+	terms(in, "en");
+	int found = 0;
+	for (size_t i = 0; i < toks.n; i++)
+		if (!strcmp(toks.buf + toks.v[i].off, "veridian"))
+			found = toks.v[i].src_len == 8 && !memcmp(in + toks.v[i].src_off, "Veridian", 8);
+	ok(found, "token carries its original spelling");
+
+	ok(text_has_stemmer(T, "en-GB"), "en-GB has a stemmer");
+	ok(text_has_stemmer(T, "nb"), "nb maps to Norwegian");
+	ok(!text_has_stemmer(T, "xx"), "no stemmer for xx");
+	ok(!text_has_stemmer(T, NULL), "no stemmer without a language");
+
+	const char bad[] = "caf\xc3 \xff\xfe ok\xe2\x82 words";
+	ok(strcmp(terms(bad, "en"), "ERROR") != 0, "invalid UTF-8 does not fail");
+	is_str(terms("", "en"), "", "empty input, no terms");
+
+	/* Long input grows the internal arrays. */
+	size_t big = 200000;
+	char *s = malloc(big + 1);
+	for (size_t i = 0; i < big; i++)
+		s[i] = "alpha bravo "[i % 12];
+	s[big] = '\0';
+	text_tokens_reset(&toks);
+	ok(text_tokenize(T, s, big, "en", &toks) == 0 && toks.n > 30000, "long input tokenized");
+	free(s);
+
+	text_tokens_free(&toks);
+	text_free(T);
+	return done_testing();
+}
