@@ -46,7 +46,7 @@ struct transfer {              /* owned by its host queue, then by curl */
 	int too_big;
 	int too_slow;
 	/* Trickle check: bytes and time at the start of the current window,
-	 * which opens when the first response header arrives. */
+	 * which opens with the first body byte. */
 	double slow_t;
 	curl_off_t slow_bytes;
 	int statuses[16];
@@ -272,7 +272,8 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 
 /* curl's own low-speed check also counts the wait for the response, so a
  * server that never answers would look like a trickle.  This one starts
- * with the response: before it, only the total timeout applies. */
+ * with the first byte of the body (of the final response: redirect bodies
+ * never reach write_cb); before it, only the total timeout applies. */
 static int xferinfo_cb(void *p, curl_off_t dltotal, curl_off_t dlnow,
                        curl_off_t ultotal, curl_off_t ulnow)
 {
@@ -281,7 +282,7 @@ static int xferinfo_cb(void *p, curl_off_t dltotal, curl_off_t dlnow,
 	struct timespec ts;
 	double now;
 
-	if (t->n_status == 0)
+	if (t->len == 0)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;

@@ -21,7 +21,7 @@ struct fetch_options {
 	int64_t max_size;          /* body bytes (after decoding) at most */
 	const char *user_agent;
 	/* Below this many bytes/s for low_speed_time seconds, once the
-	 * response has begun, is a trickle (waiting for it is the timeout). */
+	 * body has begun, is a trickle (waiting for it is the timeout). */
 	long low_speed_limit, low_speed_time;
 };
 
