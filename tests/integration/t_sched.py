@@ -43,6 +43,7 @@ def feed_route(title, n):
 for name in ("a", "b", "c", "d", "e"):
     srv.routes["/f/%s.xml" % name] = feed_route(name, 3)
 srv.routes["/hold/429.xml"] = faults.status(429, {"Retry-After": "3600"})
+srv.routes["/f/fail.xml"] = faults.status(500)
 
 
 def slow(delay, title):
@@ -123,7 +124,7 @@ def write_opml(w, entries, extra=""):
 # ---- Retry-After holds the host; per-feed interval; learnt interval. ----
 w = Workdir(prefix="tidings-sched-")
 write_opml(w, [(L("/hold/429.xml"), None), (L("/f/a.xml"), None), (U("/f/b.xml"), None),
-               (U("/f/c.xml"), "2h")])
+               (U("/f/c.xml"), "2h"), (U("/f/fail.xml"), None)])
 r = once(w)
 t.eq(r.returncode, 0, "--once exits 0")
 if r.returncode:
@@ -152,6 +153,18 @@ t.ok(nb is not None and 1620 <= nb <= 1980, "the learnt interval (1800 s) is the
 nc = next_in(w, U("/f/c.xml"))
 t.ok(nc is not None and 14400 * 0.9 <= nc <= 14400 * 1.1, "the per-feed interval adapts from its own base",
      nc)
+
+nf = next_in(w, U("/f/fail.xml"))
+t.ok(nf is not None and nf <= 86400 * 0.75, "a failing feed backs off below max_interval", nf)
+# Failing for longer than give_up_after (7 days): polled at max_interval only.
+import sqlite3  # noqa: E402
+con = sqlite3.connect(w.db)
+con.execute("UPDATE feeds SET failing_since = ? WHERE url = ?", (int(time.time()) - 8 * 86400, U("/f/fail.xml")))
+con.commit()
+con.close()
+r = once(w)
+nf = next_in(w, U("/f/fail.xml"))
+t.eq(nf, 86400, "failing for longer than give_up_after: next poll at max_interval")
 
 # ---- Restart resumes the schedule; new feeds polled soon. --------------
 w2 = Workdir(prefix="tidings-sched2-")
