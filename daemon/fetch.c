@@ -686,6 +686,9 @@ static void start_transfers(struct fetcher *f)
 	while (f->running < (size_t)f->opt.concurrency && (h = ready_pop(f))) {
 		struct transfer *t = h->q_head;
 
+		if (!t)
+			continue;   /* its queue was taken back since it was pushed */
+
 		h->q_head = t->next;
 		if (!h->q_head)
 			h->q_tail = NULL;
@@ -749,6 +752,34 @@ static void kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 size_t fetcher_pending(const struct fetcher *f)
 {
 	return f->queued + f->running;
+}
+
+int fetcher_unqueue_host(struct fetcher *f, const char *host, int64_t **ids,
+                         size_t *n)
+{
+	struct host *h;
+	struct transfer *t, *next;
+	size_t k = 0;
+
+	*ids = NULL;
+	*n = 0;
+	for (h = f->hosts[hash_str(host) % HOST_BUCKETS]; h; h = h->next_hash)
+		if (strcmp(h->name, host) == 0)
+			break;
+	if (!h || !h->q_head)
+		return 0;
+	for (t = h->q_head; t; t = t->next)
+		k++;
+	if (!(*ids = malloc(k * sizeof **ids)))
+		return -1;
+	for (t = h->q_head; t; t = next) {
+		next = t->next;
+		(*ids)[(*n)++] = t->feed_id;
+		transfer_free(t);
+		f->queued--;
+	}
+	h->q_head = h->q_tail = NULL;
+	return 0;
 }
 
 void fetcher_drop_queued(struct fetcher *f)

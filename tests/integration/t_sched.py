@@ -61,6 +61,8 @@ def slow(delay, title):
 
 srv.routes["/slow/1s.xml"] = slow(1.5, "slowfeed")
 srv.routes["/slow/never.xml"] = faults.never_answers
+for i in range(1, 4):
+    srv.routes["/q/%d.xml" % i] = feed_route("q%d" % i, 2)
 for i in range(150):
     srv.routes["/many/%d.xml" % i] = feed_route("m%d" % i, 1)
 
@@ -165,6 +167,21 @@ con.close()
 r = once(w)
 nf = next_in(w, U("/f/fail.xml"))
 t.eq(nf, 86400, "failing for longer than give_up_after: next poll at max_interval")
+
+# Requests already queued for a host that answers 429 are taken back.
+w5 = Workdir(prefix="tidings-sched5-")
+w5.write_config([L("/hold/429.xml"), L("/q/1.xml"), L("/q/2.xml"), U("/q/3.xml")],
+                "per_host = 1\n")
+t0 = int(time.time())
+r = once(w5)
+t.eq(r.returncode, 0, "--once with per_host = 1 exits 0")
+t.ok("/q/1.xml" not in hit_times and "/q/2.xml" not in hit_times and "/q/3.xml" in hit_times,
+     "requests queued behind the 429 on the same host are never sent; other hosts go on",
+     sorted(k for k in hit_times if k.startswith("/q/")))
+q = w5.sql("SELECT last_fetch, next_poll FROM feeds WHERE url IN (?, ?)", (L("/q/1.xml"), L("/q/2.xml")))
+t.ok(len(q) == 2 and all(lf is None and nx and t0 + 3599 <= nx <= t0 + 3640 for lf, nx in q),
+     "they wait for the Retry-After (next poll stored, no fetch recorded)", q)
+w5.cleanup()
 
 # ---- Restart resumes the schedule; new feeds polled soon. --------------
 w2 = Workdir(prefix="tidings-sched2-")
