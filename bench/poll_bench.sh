@@ -46,6 +46,9 @@ CONCURRENCY=${CONCURRENCY:-64}
 CHURN=${CHURN:-0.05}
 TIDINGSD=${TIDINGSD:-$ROOT/build/tidingsd}
 LIMIT=${LIMIT:-2400}
+# tidingsd refuses to run as root unless told; a bench box may be root-only.
+ROOTFLAG=
+[ "$(id -u)" = 0 ] && ROOTFLAG=--allow-root
 SEED=42
 CORPUS=$BASE/corpus
 export RESULTS=$BASE/results/results.tsv NGX_RUNDIR=$BASE/nginx-$PORT CORPUS
@@ -95,7 +98,8 @@ EOF
 		fi
 		NOTE="per_host=$PER_HOST concurrency=$CONCURRENCY" \
 			"$KIT/measure.sh" tidings "$N" "$PHASE" -- \
-			timeout "$LIMIT" "$BASE/bin/tidingsd" -c "$W/tidings.conf" --once 2>"$W/$PHASE.log" |
+			timeout "$LIMIT" "$BASE/bin/tidingsd" -c "$W/tidings.conf" --once $ROOTFLAG \
+				2>"$W/$PHASE.log" |
 			sed 's/^/tidings: /' || true
 		printf 'tidings\t%s\t%s\t%s\t%s\n' "$N" "$PHASE" \
 			"$(sqlite3 "$W/tidings.db" 'SELECT count(*) FROM feeds WHERE last_status IN (200, 304)')" \

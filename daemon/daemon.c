@@ -584,8 +584,25 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	} else {
 		set_next(d, f, poll.next_poll);
 	}
-	if (new_hold)
+	if (new_hold) {
+		/* Requests to this host still waiting in the fetcher's queue
+		 * must not go out now either: take them back and reschedule. */
+		int64_t *ids = NULL;
+		size_t n_ids = 0;
+
+		if (fetcher_unqueue_host(d->fx, f->host, &ids, &n_ids) == 0) {
+			for (size_t i = 0; i < n_ids; i++) {
+				struct dfeed *g = feed_by_id(d, ids[i]);
+				if (g)
+					g->in_flight = 0;
+			}
+			if (n_ids)
+				log_info("%s: %zu queued requests to %s taken back", f->url,
+				         n_ids, f->host);
+		}
+		free(ids);
 		defer_host(d, f, held ? held : r->retry_after);
+	}
 out:
 	feed_free(parsed);
 	progress_update(d->c_polled, d->c_new, d->c_errors);

@@ -46,7 +46,7 @@ struct transfer {              /* owned by its host queue, then by curl */
 	int too_big;
 	int too_slow;
 	/* Trickle check: bytes and time at the start of the current window,
-	 * which opens when the first response header arrives. */
+	 * which opens with the first body byte. */
 	double slow_t;
 	curl_off_t slow_bytes;
 	int statuses[16];
@@ -272,7 +272,8 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 
 /* curl's own low-speed check also counts the wait for the response, so a
  * server that never answers would look like a trickle.  This one starts
- * with the response: before it, only the total timeout applies. */
+ * with the first byte of the body (of the final response: redirect bodies
+ * never reach write_cb); before it, only the total timeout applies. */
 static int xferinfo_cb(void *p, curl_off_t dltotal, curl_off_t dlnow,
                        curl_off_t ultotal, curl_off_t ulnow)
 {
@@ -281,7 +282,7 @@ static int xferinfo_cb(void *p, curl_off_t dltotal, curl_off_t dlnow,
 	struct timespec ts;
 	double now;
 
-	if (t->n_status == 0)
+	if (t->len == 0)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -685,6 +686,9 @@ static void start_transfers(struct fetcher *f)
 	while (f->running < (size_t)f->opt.concurrency && (h = ready_pop(f))) {
 		struct transfer *t = h->q_head;
 
+		if (!t)
+			continue;   /* its queue was taken back since it was pushed */
+
 		h->q_head = t->next;
 		if (!h->q_head)
 			h->q_tail = NULL;
@@ -748,6 +752,34 @@ static void kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 size_t fetcher_pending(const struct fetcher *f)
 {
 	return f->queued + f->running;
+}
+
+int fetcher_unqueue_host(struct fetcher *f, const char *host, int64_t **ids,
+                         size_t *n)
+{
+	struct host *h;
+	struct transfer *t, *next;
+	size_t k = 0;
+
+	*ids = NULL;
+	*n = 0;
+	for (h = f->hosts[hash_str(host) % HOST_BUCKETS]; h; h = h->next_hash)
+		if (strcmp(h->name, host) == 0)
+			break;
+	if (!h || !h->q_head)
+		return 0;
+	for (t = h->q_head; t; t = t->next)
+		k++;
+	if (!(*ids = malloc(k * sizeof **ids)))
+		return -1;
+	for (t = h->q_head; t; t = next) {
+		next = t->next;
+		(*ids)[(*n)++] = t->feed_id;
+		transfer_free(t);
+		f->queued--;
+	}
+	h->q_head = h->q_tail = NULL;
+	return 0;
 }
 
 void fetcher_drop_queued(struct fetcher *f)

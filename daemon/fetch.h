@@ -21,7 +21,7 @@ struct fetch_options {
 	int64_t max_size;          /* body bytes (after decoding) at most */
 	const char *user_agent;
 	/* Below this many bytes/s for low_speed_time seconds, once the
-	 * response has begun, is a trickle (waiting for it is the timeout). */
+	 * body has begun, is a trickle (waiting for it is the timeout). */
 	long low_speed_limit, low_speed_time;
 };
 
@@ -73,6 +73,13 @@ size_t fetcher_pending(const struct fetcher *f);
 /* The lower-cased host of a URL ("" when it has none), as the per-host
  * limit sees it.  Caller frees; NULL when out of memory. */
 char *fetch_url_host(const char *url);
+
+/* Takes back the requests for `host` that are queued and not started (the
+ * host asked us to wait: they must not go out now).  *ids gets a malloc'ed
+ * array of their feed ids, owned by the caller, and *n its length; no
+ * callback runs for them.  Returns 0, or -1 when out of memory. */
+int fetcher_unqueue_host(struct fetcher *f, const char *host, int64_t **ids,
+                         size_t *n);
 
 /* Drops queued requests that have not started (shutdown). */
 void fetcher_drop_queued(struct fetcher *f);

@@ -43,6 +43,7 @@ def feed_route(title, n):
 for name in ("a", "b", "c", "d", "e"):
     srv.routes["/f/%s.xml" % name] = feed_route(name, 3)
 srv.routes["/hold/429.xml"] = faults.status(429, {"Retry-After": "3600"})
+srv.routes["/f/fail.xml"] = faults.status(500)
 
 
 def slow(delay, title):
@@ -60,6 +61,8 @@ def slow(delay, title):
 
 srv.routes["/slow/1s.xml"] = slow(1.5, "slowfeed")
 srv.routes["/slow/never.xml"] = faults.never_answers
+for i in range(1, 4):
+    srv.routes["/q/%d.xml" % i] = feed_route("q%d" % i, 2)
 for i in range(150):
     srv.routes["/many/%d.xml" % i] = feed_route("m%d" % i, 1)
 
@@ -123,7 +126,7 @@ def write_opml(w, entries, extra=""):
 # ---- Retry-After holds the host; per-feed interval; learnt interval. ----
 w = Workdir(prefix="tidings-sched-")
 write_opml(w, [(L("/hold/429.xml"), None), (L("/f/a.xml"), None), (U("/f/b.xml"), None),
-               (U("/f/c.xml"), "2h")])
+               (U("/f/c.xml"), "2h"), (U("/f/fail.xml"), None)])
 r = once(w)
 t.eq(r.returncode, 0, "--once exits 0")
 if r.returncode:
@@ -152,6 +155,33 @@ t.ok(nb is not None and 1620 <= nb <= 1980, "the learnt interval (1800 s) is the
 nc = next_in(w, U("/f/c.xml"))
 t.ok(nc is not None and 14400 * 0.9 <= nc <= 14400 * 1.1, "the per-feed interval adapts from its own base",
      nc)
+
+nf = next_in(w, U("/f/fail.xml"))
+t.ok(nf is not None and nf <= 86400 * 0.75, "a failing feed backs off below max_interval", nf)
+# Failing for longer than give_up_after (7 days): polled at max_interval only.
+import sqlite3  # noqa: E402
+con = sqlite3.connect(w.db)
+con.execute("UPDATE feeds SET failing_since = ? WHERE url = ?", (int(time.time()) - 8 * 86400, U("/f/fail.xml")))
+con.commit()
+con.close()
+r = once(w)
+nf = next_in(w, U("/f/fail.xml"))
+t.eq(nf, 86400, "failing for longer than give_up_after: next poll at max_interval")
+
+# Requests already queued for a host that answers 429 are taken back.
+w5 = Workdir(prefix="tidings-sched5-")
+w5.write_config([L("/hold/429.xml"), L("/q/1.xml"), L("/q/2.xml"), U("/q/3.xml")],
+                "per_host = 1\n")
+t0 = int(time.time())
+r = once(w5)
+t.eq(r.returncode, 0, "--once with per_host = 1 exits 0")
+t.ok("/q/1.xml" not in hit_times and "/q/2.xml" not in hit_times and "/q/3.xml" in hit_times,
+     "requests queued behind the 429 on the same host are never sent; other hosts go on",
+     sorted(k for k in hit_times if k.startswith("/q/")))
+q = w5.sql("SELECT last_fetch, next_poll FROM feeds WHERE url IN (?, ?)", (L("/q/1.xml"), L("/q/2.xml")))
+t.ok(len(q) == 2 and all(lf is None and nx and t0 + 3599 <= nx <= t0 + 3640 for lf, nx in q),
+     "they wait for the Retry-After (next poll stored, no fetch recorded)", q)
+w5.cleanup()
 
 # ---- Restart resumes the schedule; new feeds polled soon. --------------
 w2 = Workdir(prefix="tidings-sched2-")
