@@ -292,3 +292,13 @@ cluster-bench: $(B)/bench/cluster_bench
 .PHONY: cluster-eval
 cluster-eval: all
 	python3 bench/cluster_eval.py --set both --build $(CURDIR)/$(B)
+
+# Every benchmark, in one run (long: the 10,000-feed poller cycles take a
+# good while).  Figures, never pass/fail: docs/benchmarks.md.
+bench: bench-deps all
+	@$(MAKE) --no-print-directory bench-parse
+	@$(MAKE) --no-print-directory bench-dedup
+	@$(MAKE) --no-print-directory cluster-bench
+	@$(MAKE) --no-print-directory bench-ingest
+	@$(MAKE) --no-print-directory cluster-eval
+	@$(MAKE) --no-print-directory bench-poll
