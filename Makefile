@@ -59,7 +59,7 @@ LIB_OBJ_SAN := $(LIB_SRC:%.c=$(B)/san/%.o)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 
-.PHONY: all deps bench-deps run test unit unit-san integration conformance \
+.PHONY: all deps bench-deps run test unit unit-san integration integration-san conformance \
         fuzz fuzz-smoke service-check bench install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -91,6 +91,11 @@ $(B)/tidings: $(B)/obj/daemon/tidings.o $(B)/libtidings.a
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libtidings.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# The programs themselves under ASan+UBSan, for integration-san.
+$(B)/sanbin/%: $(B)/san/daemon/%.o $(B)/libtidings-san.a
+	@mkdir -p $(@D)
+	$(call say,LD-SAN,$@)$(CC) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(B)/tests-san/%: $(B)/san/tests/unit/%.o $(B)/libtidings-san.a
 	@mkdir -p $(@D)
@@ -126,6 +131,14 @@ unit-san: $(UNIT_BIN_SAN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  prove -f --exec '' $(UNIT_BIN_SAN)
 
+# The end-to-end tests that drive the whole pipeline (fetch, parse, dedup,
+# threads, store, retention, faults) again with sanitized binaries: any
+# memory error or leak makes the daemon exit non-zero and the test fail.
+SAN_INTEGRATION := t_spine t_dedup t_threads t_retention t_faults t_cli
+integration-san: $(B)/sanbin/tidingsd $(B)/sanbin/tidings
+	ASAN_OPTIONS=detect_leaks=1 TIDINGS_BUILD=$(CURDIR)/$(B)/sanbin \
+	  prove -f --exec '' $(SAN_INTEGRATION:%=tests/integration/%.py)
+
 integration: all
 	TIDINGS_BUILD=$(CURDIR)/$(B) prove -f --exec '' $(sort $(wildcard tests/integration/t_*))
 
@@ -135,6 +148,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit-san
 	@$(MAKE) --no-print-directory conformance
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory integration-san
 	@$(MAKE) --no-print-directory integration
 
 clean:
@@ -292,3 +306,13 @@ cluster-bench: $(B)/bench/cluster_bench
 .PHONY: cluster-eval
 cluster-eval: all
 	python3 bench/cluster_eval.py --set both --build $(CURDIR)/$(B)
+
+# Every benchmark, in one run (long: the 10,000-feed poller cycles take a
+# good while).  Figures, never pass/fail: docs/benchmarks.md.
+bench: bench-deps all
+	@$(MAKE) --no-print-directory bench-parse
+	@$(MAKE) --no-print-directory bench-dedup
+	@$(MAKE) --no-print-directory cluster-bench
+	@$(MAKE) --no-print-directory bench-ingest
+	@$(MAKE) --no-print-directory cluster-eval
+	@$(MAKE) --no-print-directory bench-poll

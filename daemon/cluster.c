@@ -366,14 +366,17 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 	return id;
 }
 
-/* Forgets terms seen in one story only that no thread in memory holds: the
- * vocabulary would otherwise grow with every typo and name ever seen.  Their
- * document frequency (1) is what an unseen term gets anyway. */
+/* Forgets rare terms that no thread in memory holds: the vocabulary would
+ * otherwise grow with every name and typo ever seen.  When such a term comes
+ * back its frequency starts over, so a word that was rare and is suddenly
+ * everywhere again counts as news, which is what it is. */
 static void vocab_prune(struct clusterer *c)
 {
 	for (uint32_t t = 0; t < c->nvocab; t++) {
 		struct vterm *v = &c->vocab[t];
-		if (v->dead || v->npost || v->df > 1)
+		/* Kept: terms a thread in memory holds, and the common vocabulary
+		 * (df of at least 1 in 1000 stories), whose frequency matters. */
+		if (v->dead || v->npost || (v->df > 1 && (int64_t)v->df * 1000 >= c->ndocs))
 			continue;
 		uint32_t cap = c->capfreeterms;
 		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
