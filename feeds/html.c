@@ -187,6 +187,9 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 {
 	size_t i = 0, run = 0;
 	char last[64] = "???";
+	/* the next '<' and '&' at or after i (NULL: none left), found once
+	 * each rather than at every text run */
+	const char *next_lt = memchr(s, '<', n), *next_amp = memchr(s, '&', n);
 
 #define FLUSH() do { if (i > run && cb->data) cb->data(ud, s + run, i - run); } while (0)
 	while (i < n) {
@@ -194,7 +197,11 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 
 		if (c != '<' && c != '&') {
 			/* plain text: jump to the next '<' or '&' */
-			const char *lt = memchr(s + i, '<', n - i), *amp = memchr(s + i, '&', n - i);
+			if (next_lt && next_lt < s + i)
+				next_lt = memchr(s + i, '<', n - i);
+			if (next_amp && next_amp < s + i)
+				next_amp = memchr(s + i, '&', n - i);
+			const char *lt = next_lt, *amp = next_amp;
 			const char *nx = !lt ? amp : !amp ? lt : lt < amp ? lt : amp;
 
 			i = nx ? (size_t)(nx - s) : n;
@@ -1300,7 +1307,11 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 				*w++ = t->pending_nl ? '\n' : ' ';
 			t->pending_nl = t->pending_sp = 0;
 		}
+		/* the rest of the word: copy until the next possible blank (a
+		 * lone 0xc2 is copied by the loop above, one byte at a time) */
 		*w++ = s[i++];
+		while (i < n && !blank_class[(unsigned char)s[i]])
+			*w++ = s[i++];
 	}
 	*w = '\0';
 	t->out.len = (size_t)(w - t->out.s);

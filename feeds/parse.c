@@ -617,7 +617,7 @@ static struct fv *detail_from_cp(struct fp *p, const char *value)
 static int in_set(const char *const *set, const char *s)
 {
 	for (; *set; set++)
-		if (!strcmp(*set, s))
+		if (**set == *s && !strcmp(*set, s))   /* first byte: skips most calls */
 			return 1;
 	return 0;
 }
@@ -798,12 +798,13 @@ static char *pop(struct fp *p, const char *element, int strip)
 	}
 	p->cp.base64 = 0;
 
-	{
+	/* the type is looked at only for elements that may hold markup */
+	if (in_set(can_contain_markup, element)) {
 		char *t = map_content_type(p, cp_type(p, "text/html"));
 		int htmlish = is_html_type(t);
 
 		free(t);
-		if (htmlish && in_set(can_contain_markup, element)) {
+		if (htmlish) {
 			char *s = html_sanitize(out, strlen(out), BASE(p),
 			                        str_eq(cp_type(p, ""), "application/xhtml+xml"));
 
@@ -3231,13 +3232,20 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 	struct sbuf b;
 	int changed = 0;
 
+	const char *q = NULL;   /* the next '&' at or after s, once found */
+
 	sbuf_init(&b);
 	while (s < end) {
-		const char *q = memchr(s, '&', (size_t)(end - s)), *lt;
+		const char *lt;
 		int upper;
 		size_t n;
 
-		lt = memchr(s, '<', (size_t)((q ? q : end) - s));
+		/* one scan per '&', not one per tag */
+		if (!q || q < s)
+			q = memchr(s, '&', (size_t)(end - s));
+		if (!q)
+			break;  /* nothing left to fix */
+		lt = memchr(s, '<', (size_t)(q - s));
 		if (lt) {
 			/* skip constructs where '&' is not markup */
 			static const struct { const char *open, *close; } skip[] = {
@@ -3276,8 +3284,6 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 			s = lt + 1;
 			continue;
 		}
-		if (!q)
-			break;
 		n = ref_len(q, end, &upper);
 		if (n && !upper) {
 			s = q + n;
