@@ -81,12 +81,25 @@ static char *take(const struct fv *d, const char *k)
 	return fv_take_str(fv_get(d, k));
 }
 
+/* key + "_detail" (as snprintf would, truncated to cap) */
+static void detail_key(char *dkey, size_t cap, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dkey, key, n);
+	for (const char *x = "_detail"; *x && n < cap - 1; x++)
+		dkey[n++] = *x;
+	dkey[n] = '\0';
+}
+
 static void fill_text(struct feed_text *t, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
 
-	snprintf(dkey, sizeof dkey, "%s_detail", key);
+	detail_key(dkey, sizeof dkey, key);
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
 		t->value = take(det, "value");
@@ -158,7 +171,7 @@ static void fill_person(struct feed_person *p, const struct fv *d, const char *k
 	char dkey[64];
 	const struct fv *det;
 
-	snprintf(dkey, sizeof dkey, "%s_detail", key);
+	detail_key(dkey, sizeof dkey, key);
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
 		p->name = dup_or_null(gs(det, "name"));

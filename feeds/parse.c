@@ -3221,6 +3221,24 @@ static size_t ref_len(const char *s, const char *end, int *upper_x)
 	return q < end && *q == ';' ? (size_t)(q - s + 1) : 0;
 }
 
+/* The first `close` (2 or 3 bytes) in [s, end), or NULL: memchr on its
+ * first byte, which is rare in the text these constructs hold. */
+static const char *find_close(const char *s, const char *end, const char *close)
+{
+	size_t cl = strlen(close);
+
+	while ((size_t)(end - s) >= cl) {
+		const char *c = memchr(s, close[0], (size_t)(end - s) - (cl - 1));
+
+		if (!c)
+			return NULL;
+		if (!memcmp(c, close, cl))
+			return c;
+		s = c + 1;
+	}
+	return NULL;
+}
+
 /* Bare ampersands ("?a=1&b=2") and "&#X41;" make XML parsers give up on
  * the rest of a text node; feedparser's loose parser keeps them as text.
  * Outside CDATA sections, comments, processing instructions and the
@@ -3257,8 +3275,7 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 				size_t ol = strlen(skip[k].open);
 
 				if ((size_t)(end - lt) >= ol && !memcmp(lt, skip[k].open, ol)) {
-					const char *c = memmem(lt + ol, (size_t)(end - lt - ol), skip[k].close,
-					                       strlen(skip[k].close));
+					const char *c = find_close(lt + ol, end, skip[k].close);
 
 					s = c ? c + strlen(skip[k].close) : end;
 					break;
