@@ -239,7 +239,8 @@ static struct fv_item *find_h(const struct fv *d, const char *key, unsigned h)
 	if (!d || d->type != FV_DICT)
 		return NULL;
 	for (size_t k = 0; k < d->n; k++)
-		if (d->items[k].hash == h && strcmp(d->items[k].key, key) == 0)
+		if (d->items[k].hash == h &&
+		    (d->items[k].key == key || strcmp(d->items[k].key, key) == 0))
 			return &d->items[k];
 	return NULL;
 }

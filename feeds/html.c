@@ -1218,6 +1218,8 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 	s.base = base && *base ? base : NULL;
 	s.sanitize = sanitize;
 	s.html = !xhtml;
+	/* the output is close to the input's size: allocate once, mostly */
+	sbuf_reserve(&s.out, n + n / 8 + 64);
 	html_tokenize(html, n, &cb, &s);
 	if (s.out.oom) {
 		sbuf_free(&s.out);
@@ -1406,6 +1408,8 @@ char *html_to_text(const char *html, size_t n)
 
 	memset(&t, 0, sizeof t);
 	sbuf_init(&t.out);
+	/* the text is about as long as the markup at most: one allocation */
+	sbuf_reserve(&t.out, n + 16);
 	html_tokenize(html, n, &cb, &t);
 	if (t.out.oom) {
 		sbuf_free(&t.out);
