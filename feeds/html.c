@@ -34,10 +34,15 @@ struct htok {
 	void (*comment)(void *ud, const char *s, size_t n);
 };
 
-static int is_name_start(int c) { return isalpha(c); }
-static int is_tag_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
-static int is_attr_start(int c) { return isalpha(c) || c == '_'; }
-static int is_attr_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
+/* Character classes as the C locale's ctype has them (the process never
+ * calls setlocale), without a libc call: these run for every tag byte. */
+static int is_alpha_c(int c) { return (unsigned)((c | 0x20) - 'a') < 26u; }
+static int is_alnum_c(int c) { return is_alpha_c(c) || (unsigned)(c - '0') < 10u; }
+static int is_name_start(int c) { return is_alpha_c(c); }
+static int is_tag_char(int c) { return is_alnum_c(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
+static int is_attr_start(int c) { return is_alpha_c(c) || c == '_'; }
+static int is_attr_char(int c) { return is_tag_char(c); }
+static char lower_c(char c) { return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c; }
 
 /* Decodes the named references sgmllib decodes inside attribute values
  * (character references stay as written). */
@@ -90,7 +95,7 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 
 	while (k < n && is_tag_char((unsigned char)s[k])) {
 		if (tn < sizeof tag - 1)
-			tag[tn++] = (char)tolower((unsigned char)s[k]);
+			tag[tn++] = lower_c(s[k]);
 		k++;
 	}
 	tag[tn] = '\0';
@@ -166,7 +171,7 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 		if (!a[na].name)
 			break;
 		for (size_t c = 0; c < ne - ns; c++)
-			a[na].name[c] = (char)tolower((unsigned char)s[ns + c]);
+			a[na].name[c] = lower_c(s[ns + c]);
 		a[na].name[ne - ns] = '\0';
 		a[na].value = has_val ? attr_decode(s + vs, ve - vs) : strdup(a[na].name);
 		na++;
@@ -226,7 +231,7 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 
 				FLUSH();
 				for (size_t k = i + 1; k < n && t < sizeof last - 1 && is_tag_char((unsigned char)s[k]); k++)
-					last[t++] = (char)tolower((unsigned char)s[k]);
+					last[t++] = lower_c(s[k]);
 				last[t] = '\0';
 				size_t end = parse_starttag(s, n, i, cb, ud);
 
@@ -246,7 +251,7 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				FLUSH();
 				while (k < n && is_tag_char((unsigned char)s[k])) {
 					if (tn < sizeof tag - 1)
-						tag[tn++] = (char)tolower((unsigned char)s[k]);
+						tag[tn++] = lower_c(s[k]);
 					k++;
 				}
 				tag[tn] = '\0';
