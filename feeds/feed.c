@@ -307,15 +307,15 @@ static void fill_entry(struct feed_entry *e, const struct fv *d, const char *fee
 	else if (feed_lang)
 		e->language = strdup(feed_lang);
 
-	e->title_text = e->title.value ? (is_markup(&e->title)
-	                                  ? html_to_text(e->title.value, strlen(e->title.value))
-	                                  : fold(e->title.value))
-	                               : NULL;
-	if (e->title_text) {
-		char *f = fold(e->title_text);
-
-		free(e->title_text);
-		e->title_text = f;
+	if (e->title.value && is_markup(&e->title)) {
+		/* html_to_text's only blanks are single separators between
+		 * words, ' ' or '\n': folding it is turning '\n' into ' ' */
+		e->title_text = html_to_text(e->title.value, strlen(e->title.value));
+		for (char *q = e->title_text; q && *q; q++)
+			if (*q == '\n')
+				*q = ' ';
+	} else if (e->title.value) {
+		e->title_text = fold(e->title.value);
 	}
 	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
 	e->text = body ? as_text(body) : NULL;

@@ -225,12 +225,13 @@ static unsigned key_hash(const char *s)
 	return h;
 }
 
-static const char *intern(const char *key)
+/* h: key_hash(key), the same FNV-1a the table uses */
+static const char *intern(const char *key, unsigned h)
 {
 	const struct strtab_slot *sl;
 
 	pthread_once(&intern_once, intern_init);
-	sl = strtab_get(&interned, key, strlen(key));
+	sl = strtab_get_h(&interned, key, strlen(key), h);
 	return sl ? sl->ptr : NULL;
 }
 
@@ -320,7 +321,7 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 		return val;
 	}
 	{
-		const char *ik = intern(key);
+		const char *ik = intern(key, h);
 
 		int st = ik != NULL;
 
