@@ -3363,6 +3363,11 @@ static void fp_free(struct fp *p)
 	fv_free(p->source);
 }
 
+/* libxml2 sets up its globals (mutexes, dictionaries) in xmlInitParser();
+ * run lazily from several threads at once it races and leaks.  Once per
+ * process, whichever thread parses first. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
 int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, struct fv **out)
 {
 	struct fp p;
@@ -3370,6 +3375,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	int rc = -1;
 	char *fixed_buf = NULL;
 
+	pthread_once(&xml_once, xmlInitParser);
 	*out = NULL;
 	memset(&p, 0, sizeof p);
 	p.title_depth = -1;
