@@ -1427,49 +1427,25 @@ static void e_webmaster(struct fp *p)
 	sync_author_detail(p, "publisher");
 }
 
+/* A date element: its text is kept as written under `key` and parsed
+ * into `key`_parsed. */
+static void end_date(struct fp *p, const char *key, const char *parsed_key)
+{
+	char *v = pop(p, key, 1);
+
+	if (v)
+		save_date(p, parsed_key, v);
+	free(v);
+}
+
 static void s_published(struct fp *p, struct attrs *a) { push(p, "published", 1); }
-
-static void e_published(struct fp *p)
-{
-	char *v = pop(p, "published", 1);
-
-	if (v)
-		save_date(p, "published_parsed", v);
-	free(v);
-}
-
+static void e_published(struct fp *p) { end_date(p, "published", "published_parsed"); }
 static void s_updated(struct fp *p, struct attrs *a) { push(p, "updated", 1); }
-
-static void e_updated(struct fp *p)
-{
-	char *v = pop(p, "updated", 1);
-
-	if (v)
-		save_date(p, "updated_parsed", v);
-	free(v);
-}
-
+static void e_updated(struct fp *p) { end_date(p, "updated", "updated_parsed"); }
 static void s_created(struct fp *p, struct attrs *a) { push(p, "created", 1); }
-
-static void e_created(struct fp *p)
-{
-	char *v = pop(p, "created", 1);
-
-	if (v)
-		save_date(p, "created_parsed", v);
-	free(v);
-}
-
+static void e_created(struct fp *p) { end_date(p, "created", "created_parsed"); }
 static void s_expirationdate(struct fp *p, struct attrs *a) { push(p, "expired", 1); }
-
-static void e_expirationdate(struct fp *p)
-{
-	char *v = pop(p, "expired", 1);
-
-	if (v)
-		save_date(p, "expired_parsed", v);
-	free(v);
-}
+static void e_expirationdate(struct fp *p) { end_date(p, "expired", "expired_parsed"); }
 
 static void s_dcterms_valid(struct fp *p, struct attrs *a) { push(p, "validity", 1); }
 
