@@ -431,6 +431,14 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	 * than failing; WAL makes these waits rare and brief. */
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 0);
+	/* A database from a newer tidings is refused before anything, even
+	 * the journal mode, is written to it. */
+	if (user_version(st, &v) == 0 && v > (int)N_MIGRATIONS) {
+		snprintf(err, errlen, "%s: database schema version %d is newer than"
+		         " this tidings understands (%d); refusing to touch it",
+		         path, v, (int)N_MIGRATIONS);
+		goto fail;
+	}
 	if (mode == STORE_WRITE) {
 		/* WAL: readers never block the writer nor see half a feed.
 		 * synchronous=NORMAL: in WAL mode a commit survives a process
@@ -456,11 +464,6 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		}
 		if (v == 0) {
 			snprintf(err, errlen, "%s: not a tidings database (empty schema)", path);
-			goto fail;
-		}
-		if (v > (int)N_MIGRATIONS) {
-			snprintf(err, errlen, "%s: database schema version %d is newer than"
-			         " this tidings understands (%d)", path, v, (int)N_MIGRATIONS);
 			goto fail;
 		}
 	}
