@@ -426,16 +426,48 @@ static int cmp_w_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-static int cmp_float_desc(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x < y) - (x > y);
-}
-
 static int cmp_term(const void *a, const void *b)
 {
 	uint32_t x = ((const struct tw *)a)->term, y = ((const struct tw *)b)->term;
 	return (x > y) - (x < y);
+}
+
+/* Sorts v by weight, heaviest first, equal weights in their order in v
+ * (which terms survive the cut at max_terms, and the order the norm is
+ * summed in, depend on it).  glibc's qsort is a merge sort here, stable
+ * too, so both branches give the same order; insertion is cheaper for a
+ * story's usual hundred terms or fewer. */
+static void sort_by_weight(struct tw *v, uint32_t n)
+{
+	if (n > 128) {
+		qsort(v, n, sizeof *v, cmp_w_desc);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		struct tw x = v[i];
+		uint32_t j = i;
+		for (; j > 0 && v[j - 1].w < x.w; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Sorts v by term.  Terms are distinct, so every sort gives the same
+ * order: a story's few dozen terms by insertion, which costs less than
+ * qsort's calls through a comparison pointer; a larger max_terms by qsort. */
+static void sort_by_term(struct tw *v, uint32_t n)
+{
+	if (n > 64) {
+		qsort(v, n, sizeof *v, cmp_term);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		struct tw x = v[i];
+		uint32_t j = i;
+		for (; j > 0 && v[j - 1].term > x.term; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
@@ -523,7 +555,7 @@ static void weigh(struct clusterer *c)
 		c->q[j].ent = ent >= 0.5;
 	}
 	if (c->nq > (uint32_t)c->p.max_terms) {
-		qsort(c->q, c->nq, sizeof *c->q, cmp_w_desc);
+		sort_by_weight(c->q, c->nq);
 		c->nq = (uint32_t)c->p.max_terms;
 	}
 	for (uint32_t j = 0; j < c->nq; j++)
@@ -541,7 +573,7 @@ static void weigh(struct clusterer *c)
 		}
 	}
 	c->nq = k;
-	qsort(c->q, c->nq, sizeof *c->q, cmp_term);
+	sort_by_term(c->q, c->nq);
 }
 
 /* ---- threads ---------------------------------------------------------- */
@@ -1189,12 +1221,22 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	 * complete the scores of the shortlist. */
 	float wmin = 0;
 	if (c->nq > GEN_TERMS) {
-		float ws[256];
-		uint32_t n = c->nq < 256 ? c->nq : 256;
-		for (uint32_t i = 0; i < n; i++)
-			ws[i] = c->q[i].w;
-		qsort(ws, n, sizeof ws[0], cmp_float_desc);
-		wmin = ws[GEN_TERMS - 1];
+		/* The GEN_TERMS-th largest of the first 256 weights (counting
+		 * equal ones), kept in a short descending list: the value a
+		 * full sort would put at that place, without sorting them all. */
+		float top[GEN_TERMS];
+		uint32_t n = c->nq < 256 ? c->nq : 256, nt = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			float w = c->q[i].w;
+			uint32_t p;
+			if (nt == GEN_TERMS && !(w > top[GEN_TERMS - 1]))
+				continue;
+			p = nt < GEN_TERMS ? nt++ : GEN_TERMS - 1;
+			for (; p > 0 && top[p - 1] < w; p--)
+				top[p] = top[p - 1];
+			top[p] = w;
+		}
+		wmin = top[GEN_TERMS - 1];
 	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];

@@ -242,11 +242,16 @@ static int cmp_order(const void *a, const void *b)
 	return x->idx > y->idx ? -1 : 1;
 }
 
-/* Writes the thread row of a clustering result and applies its merges. */
-static int persist_thread(struct ingest *in, const struct cluster_result *r)
+/* Writes the thread row of a clustering result and applies its merges.
+ * `pending`, when not NULL, is a story about to be inserted (its id and
+ * title set): the row comes first, as the story will reference it. */
+static int persist_thread(struct ingest *in, const struct cluster_result *r,
+                          const struct cluster_doc *pending)
 {
 	struct store_thread t = {
 		.id = r->thread_id, .title_story_id = r->title_story_id,
+		.title = pending && pending->story_id == r->title_story_id
+		         ? pending->title : NULL,
 		.keywords = r->keywords[0] ? r->keywords : NULL,
 		.first_seen = r->first_seen, .last_updated = r->last_updated,
 		.story_count = r->story_count, .source_count = r->source_count,
@@ -312,7 +317,7 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	if (cluster_update(in->cl, doc, &cr) < 0)
 		return -1;
 	in->dirty = 1;
-	if (persist_thread(in, &cr) < 0)
+	if (persist_thread(in, &cr, NULL) < 0)
 		return -1;
 	if (cr.thread_id != old_thread && store_set_story_thread(in->st, id, cr.thread_id) < 0)
 		return -1;
@@ -415,18 +420,24 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		doc.copy_of_thread = m.thread_id;
 		x->stats->duplicates++;
 	}
-	if (store_insert_story(in->st, &s, &id) < 0)
+	/* Clustered before it is inserted, so that the row is written once,
+	 * with its thread (an UPDATE afterwards rewrote the whole row and
+	 * two indexes).  Should anything below fail, the caller rolls back
+	 * and ingest_rollback forgets what the clusterer learnt. */
+	if (store_next_story_id(in->st, &id) < 0)
 		goto out;
-	x->stats->new_stories++;
 	doc.story_id = id;
 	if (cluster_add(in->cl, &doc, &cr) < 0)
 		goto out;
 	in->dirty = 1;
 	x->stats->new_threads += cr.is_new;
 	/* The thread row first: stories.thread_id references it. */
-	if (persist_thread(in, &cr) < 0 ||
-	    store_set_story_thread(in->st, id, cr.thread_id) < 0)
+	if (persist_thread(in, &cr, &doc) < 0)
 		goto out;
+	s.thread_id = cr.thread_id;
+	if (store_insert_story(in->st, &s, &id) < 0)
+		goto out;
+	x->stats->new_stories++;
 	if (has_fp && ndindex_insert(in->nd, &fp, id, s.event_time, cr.thread_id) < 0)
 		goto out;
 	if (s.event_time > in->newest) {

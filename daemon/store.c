@@ -133,6 +133,7 @@ enum stmt_id {
 	S_PRUNE_STORIES, S_PRUNE_THREADS,
 	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
+	S_NEXT_STORY_ID,
 	N_STMT
 };
 
@@ -197,8 +198,8 @@ static const char *const SQL[N_STMT] = {
 	[S_PUT_THREAD] =
 		"INSERT INTO threads (id, title, title_story_id, keywords, first_seen,"
 		" last_updated, story_count, source_count, seq)"
-		" VALUES (?1, (SELECT title FROM stories WHERE id = ?2), ?2, ?3, ?4, ?5,"
-		" ?6, ?7, ?8)"
+		" VALUES (?1, coalesce(?9, (SELECT title FROM stories WHERE id = ?2)),"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 		" ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
 		" title_story_id = excluded.title_story_id, keywords = excluded.keywords,"
 		" first_seen = excluded.first_seen, last_updated = excluded.last_updated,"
@@ -251,6 +252,11 @@ static const char *const SQL[N_STMT] = {
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
 	[S_DF_TOTAL] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_total', ?1)",
+	/* AUTOINCREMENT hands out one more than the largest id ever used:
+	 * sqlite_sequence's, or the table's when that row is missing. */
+	[S_NEXT_STORY_ID] =
+		"SELECT max(coalesce((SELECT max(id) FROM stories), 0),"
+		" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0)) + 1",
 };
 
 struct store {
@@ -259,6 +265,8 @@ struct store {
 	enum store_mode mode;
 	int64_t seq;       /* last change sequence number handed out */
 	int64_t fts_from;  /* first story id inserted in this transaction, 0 */
+	int64_t next_story_id; /* id the next inserted story gets; 0: not
+	                          asked for in this transaction */
 	int seq_dirty;
 	int last_rc;
 };
@@ -500,6 +508,7 @@ int store_begin(struct store *st)
 {
 	st->seq_dirty = 0;
 	st->fts_from = 0;
+	st->next_story_id = 0;
 	return simple(st, S_BEGIN);
 }
 
@@ -542,6 +551,7 @@ void store_rollback(struct store *st)
 		return;
 	simple(st, S_ROLLBACK);
 	st->fts_from = 0;
+	st->next_story_id = 0;
 	/* The sequence numbers handed out in the rolled-back transaction are
 	 * reloaded from the file so the next commit continues without gaps. */
 	if (load_seq(st) < 0)
@@ -793,10 +803,28 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
+	if (st->next_story_id) {
+		/* The caller already gave this id to the clusterer. */
+		if (*id != st->next_story_id)
+			return fail_rc(st, SQLITE_INTERNAL);
+		st->next_story_id = *id + 1;
+	}
 	if (!st->fts_from)
 		st->fts_from = *id;
 	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen,
 	                            x->content_hash);
+}
+
+static int one_int(struct store *st, enum stmt_id id, int64_t arg, int64_t *out);
+
+int store_next_story_id(struct store *st, int64_t *id)
+{
+	int rc = 0;
+
+	if (!st->next_story_id)
+		rc = one_int(st, S_NEXT_STORY_ID, 0, &st->next_story_id);
+	*id = st->next_story_id;
+	return rc;
 }
 
 int store_update_story(struct store *st, int64_t id,
@@ -986,6 +1014,7 @@ int store_put_thread(struct store *st, const struct store_thread *t)
 	sqlite3_bind_int64(s, 6, t->story_count);
 	sqlite3_bind_int64(s, 7, t->source_count);
 	sqlite3_bind_int64(s, 8, next_seq(st));
+	bind_text(s, 9, t->title);
 	return step_done(st, s);
 }
 

@@ -114,6 +114,10 @@ int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
 int store_find_canonical(struct store *st, const char *canonical_url,
                          int64_t *story_id);
 
+/* The id the next store_insert_story of this transaction will give (the
+ * daemon is the only writer; ids only grow).  A story inserted after this
+ * was asked must get exactly that id, else the insert fails. */
+int store_next_story_id(struct store *st, int64_t *id);
 /* Inserts a new story and its story_feeds row; *id gets its id. */
 int store_insert_story(struct store *st, const struct store_story *s,
                        int64_t *id);
@@ -146,6 +150,8 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted);
 struct store_thread {
 	int64_t id;
 	int64_t title_story_id;     /* its headline becomes the thread title */
+	const char *title;          /* that headline when the title story is
+	                               not inserted yet; NULL: read it */
 	const char *keywords;
 	int64_t first_seen, last_updated, story_count, source_count;
 };

@@ -292,6 +292,17 @@ int64_t feed_date_rfc822(const char *s)
 	return make_time(year, month, day, hms[0], hms[1], hms[2],
 	                 tzh * 3600 + tzm * 60);
 }
+/* snprintf(dst, cap, "%s", src) without the printf machinery (a hot path) */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 
 int64_t feed_date_w3dtf(const char *s)
 {
@@ -319,16 +330,16 @@ int64_t feed_date_w3dtf(const char *s)
 		if (strchr(tpos + 1, 't'))
 			return FEED_NO_TIME;
 		*tpos = '\0';
-		snprintf(date, sizeof date, "%s", copy);
+		copy_str(date, sizeof date, copy);
 		part1 = tpos + 1;
 		tzs[0] = '\0';
 	} else {
 		nt = split(copy, copy, sizeof copy, tok, NULL);
 		if (nt <= 0)
 			return FEED_NO_TIME;
-		snprintf(date, sizeof date, "%s", tok[0]);
+		copy_str(date, sizeof date, tok[0]);
 		part1 = nt >= 2 ? tok[1] : "00:00:00z";
-		snprintf(tzs, sizeof tzs, "%s", nt >= 3 ? tok[2] : "");
+		copy_str(tzs, sizeof tzs, nt >= 3 ? tok[2] : "");
 	}
 
 	/* date.split('-', 2): first part exactly four characters */
@@ -349,7 +360,7 @@ int64_t feed_date_w3dtf(const char *s)
 		}
 	}
 
-	snprintf(timebuf, sizeof timebuf, "%s", part1);
+	copy_str(timebuf, sizeof timebuf, part1);
 	ntp = strlen(timebuf);
 	int have_z = 0;
 	char off[64] = "";
@@ -362,12 +373,12 @@ int64_t feed_date_w3dtf(const char *s)
 	if (!tp)
 		tp = strchr(timebuf, '+');
 	if (tp) {
-		snprintf(off, sizeof off, "%s", tp);
+		copy_str(off, sizeof off, tp);
 		timebuf[tp - timebuf] = '\0';
 	}
 	/* the zone is the third word (MSSQL style), else Z, else the offset */
 	if (!tzs[0])
-		snprintf(tzs, sizeof tzs, "%s", have_z ? "z" : off);
+		copy_str(tzs, sizeof tzs, have_z ? "z" : off);
 
 	if (tzs[0] == '-' || tzs[0] == '+') {
 		size_t m = strlen(tzs);
@@ -712,7 +723,7 @@ static int64_t date_greek(const char *s)
 	mo = lookup(mon_s, mon_n, greek_months, sizeof greek_months / sizeof greek_months[0]);
 	if (!mo)
 		return FEED_NO_TIME;
-	snprintf(rest, sizeof rest, "%s", mon_s + mon_n);
+	copy_str(rest, sizeof rest, mon_s + mon_n);
 	snprintf(buf, sizeof buf, "%s, %.2s %s%s", wd, p, mo, rest);
 	return feed_date_rfc822(buf);
 }

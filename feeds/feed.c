@@ -81,12 +81,25 @@ static char *take(const struct fv *d, const char *k)
 	return fv_take_str(fv_get(d, k));
 }
 
+/* key + "_detail" (as snprintf would, truncated to cap) */
+static void detail_key(char *dkey, size_t cap, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dkey, key, n);
+	for (const char *x = "_detail"; *x && n < cap - 1; x++)
+		dkey[n++] = *x;
+	dkey[n] = '\0';
+}
+
 static void fill_text(struct feed_text *t, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
 
-	snprintf(dkey, sizeof dkey, "%s_detail", key);
+	detail_key(dkey, sizeof dkey, key);
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
 		t->value = take(det, "value");
@@ -158,7 +171,7 @@ static void fill_person(struct feed_person *p, const struct fv *d, const char *k
 	char dkey[64];
 	const struct fv *det;
 
-	snprintf(dkey, sizeof dkey, "%s_detail", key);
+	detail_key(dkey, sizeof dkey, key);
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
 		p->name = dup_or_null(gs(det, "name"));
@@ -294,15 +307,15 @@ static void fill_entry(struct feed_entry *e, const struct fv *d, const char *fee
 	else if (feed_lang)
 		e->language = strdup(feed_lang);
 
-	e->title_text = e->title.value ? (is_markup(&e->title)
-	                                  ? html_to_text(e->title.value, strlen(e->title.value))
-	                                  : fold(e->title.value))
-	                               : NULL;
-	if (e->title_text) {
-		char *f = fold(e->title_text);
-
-		free(e->title_text);
-		e->title_text = f;
+	if (e->title.value && is_markup(&e->title)) {
+		/* html_to_text's only blanks are single separators between
+		 * words, ' ' or '\n': folding it is turning '\n' into ' ' */
+		e->title_text = html_to_text(e->title.value, strlen(e->title.value));
+		for (char *q = e->title_text; q && *q; q++)
+			if (*q == '\n')
+				*q = ' ';
+	} else if (e->title.value) {
+		e->title_text = fold(e->title.value);
 	}
 	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
 	e->text = body ? as_text(body) : NULL;

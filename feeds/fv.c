@@ -225,12 +225,13 @@ static unsigned key_hash(const char *s)
 	return h;
 }
 
-static const char *intern(const char *key)
+/* h: key_hash(key), the same FNV-1a the table uses */
+static const char *intern(const char *key, unsigned h)
 {
 	const struct strtab_slot *sl;
 
 	pthread_once(&intern_once, intern_init);
-	sl = strtab_get(&interned, key, strlen(key));
+	sl = strtab_get_h(&interned, key, strlen(key), h);
 	return sl ? sl->ptr : NULL;
 }
 
@@ -239,7 +240,8 @@ static struct fv_item *find_h(const struct fv *d, const char *key, unsigned h)
 	if (!d || d->type != FV_DICT)
 		return NULL;
 	for (size_t k = 0; k < d->n; k++)
-		if (d->items[k].hash == h && strcmp(d->items[k].key, key) == 0)
+		if (d->items[k].hash == h &&
+		    (d->items[k].key == key || strcmp(d->items[k].key, key) == 0))
 			return &d->items[k];
 	return NULL;
 }
@@ -319,7 +321,7 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 		return val;
 	}
 	{
-		const char *ik = intern(key);
+		const char *ik = intern(key, h);
 
 		int st = ik != NULL;
 

@@ -34,10 +34,15 @@ struct htok {
 	void (*comment)(void *ud, const char *s, size_t n);
 };
 
-static int is_name_start(int c) { return isalpha(c); }
-static int is_tag_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
-static int is_attr_start(int c) { return isalpha(c) || c == '_'; }
-static int is_attr_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
+/* Character classes as the C locale's ctype has them (the process never
+ * calls setlocale), without a libc call: these run for every tag byte. */
+static int is_alpha_c(int c) { return (unsigned)((c | 0x20) - 'a') < 26u; }
+static int is_alnum_c(int c) { return is_alpha_c(c) || (unsigned)(c - '0') < 10u; }
+static int is_name_start(int c) { return is_alpha_c(c); }
+static int is_tag_char(int c) { return is_alnum_c(c) || c == '-' || c == '_' || c == '.' || c == ':'; }
+static int is_attr_start(int c) { return is_alpha_c(c) || c == '_'; }
+static int is_attr_char(int c) { return is_tag_char(c); }
+static char lower_c(char c) { return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c; }
 
 /* Decodes the named references sgmllib decodes inside attribute values
  * (character references stay as written). */
@@ -90,7 +95,7 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 
 	while (k < n && is_tag_char((unsigned char)s[k])) {
 		if (tn < sizeof tag - 1)
-			tag[tn++] = (char)tolower((unsigned char)s[k]);
+			tag[tn++] = lower_c(s[k]);
 		k++;
 	}
 	tag[tn] = '\0';
@@ -166,7 +171,7 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 		if (!a[na].name)
 			break;
 		for (size_t c = 0; c < ne - ns; c++)
-			a[na].name[c] = (char)tolower((unsigned char)s[ns + c]);
+			a[na].name[c] = lower_c(s[ns + c]);
 		a[na].name[ne - ns] = '\0';
 		a[na].value = has_val ? attr_decode(s + vs, ve - vs) : strdup(a[na].name);
 		na++;
@@ -187,6 +192,9 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 {
 	size_t i = 0, run = 0;
 	char last[64] = "???";
+	/* the next '<' and '&' at or after i (NULL: none left), found once
+	 * each rather than at every text run */
+	const char *next_lt = memchr(s, '<', n), *next_amp = memchr(s, '&', n);
 
 #define FLUSH() do { if (i > run && cb->data) cb->data(ud, s + run, i - run); } while (0)
 	while (i < n) {
@@ -194,7 +202,11 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 
 		if (c != '<' && c != '&') {
 			/* plain text: jump to the next '<' or '&' */
-			const char *lt = memchr(s + i, '<', n - i), *amp = memchr(s + i, '&', n - i);
+			if (next_lt && next_lt < s + i)
+				next_lt = memchr(s + i, '<', n - i);
+			if (next_amp && next_amp < s + i)
+				next_amp = memchr(s + i, '&', n - i);
+			const char *lt = next_lt, *amp = next_amp;
 			const char *nx = !lt ? amp : !amp ? lt : lt < amp ? lt : amp;
 
 			i = nx ? (size_t)(nx - s) : n;
@@ -219,7 +231,7 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 
 				FLUSH();
 				for (size_t k = i + 1; k < n && t < sizeof last - 1 && is_tag_char((unsigned char)s[k]); k++)
-					last[t++] = (char)tolower((unsigned char)s[k]);
+					last[t++] = lower_c(s[k]);
 				last[t] = '\0';
 				size_t end = parse_starttag(s, n, i, cb, ud);
 
@@ -239,7 +251,7 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 				FLUSH();
 				while (k < n && is_tag_char((unsigned char)s[k])) {
 					if (tn < sizeof tag - 1)
-						tag[tn++] = (char)tolower((unsigned char)s[k]);
+						tag[tn++] = lower_c(s[k]);
 					k++;
 				}
 				tag[tn] = '\0';
@@ -1211,6 +1223,8 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 	s.base = base && *base ? base : NULL;
 	s.sanitize = sanitize;
 	s.html = !xhtml;
+	/* the output is close to the input's size: allocate once, mostly */
+	sbuf_reserve(&s.out, n + n / 8 + 64);
 	html_tokenize(html, n, &cb, &s);
 	if (s.out.oom) {
 		sbuf_free(&s.out);
@@ -1300,7 +1314,11 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 				*w++ = t->pending_nl ? '\n' : ' ';
 			t->pending_nl = t->pending_sp = 0;
 		}
+		/* the rest of the word: copy until the next possible blank (a
+		 * lone 0xc2 is copied by the loop above, one byte at a time) */
 		*w++ = s[i++];
+		while (i < n && !blank_class[(unsigned char)s[i]])
+			*w++ = s[i++];
 	}
 	*w = '\0';
 	t->out.len = (size_t)(w - t->out.s);
@@ -1395,6 +1413,8 @@ char *html_to_text(const char *html, size_t n)
 
 	memset(&t, 0, sizeof t);
 	sbuf_init(&t.out);
+	/* the text is about as long as the markup at most: one allocation */
+	sbuf_reserve(&t.out, n + 16);
 	html_tokenize(html, n, &cb, &t);
 	if (t.out.oom) {
 		sbuf_free(&t.out);

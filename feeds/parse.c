@@ -617,7 +617,7 @@ static struct fv *detail_from_cp(struct fp *p, const char *value)
 static int in_set(const char *const *set, const char *s)
 {
 	for (; *set; set++)
-		if (!strcmp(*set, s))
+		if (**set == *s && !strcmp(*set, s))   /* first byte: skips most calls */
 			return 1;
 	return 0;
 }
@@ -798,12 +798,13 @@ static char *pop(struct fp *p, const char *element, int strip)
 	}
 	p->cp.base64 = 0;
 
-	{
+	/* the type is looked at only for elements that may hold markup */
+	if (in_set(can_contain_markup, element)) {
 		char *t = map_content_type(p, cp_type(p, "text/html"));
 		int htmlish = is_html_type(t);
 
 		free(t);
-		if (htmlish && in_set(can_contain_markup, element)) {
+		if (htmlish) {
 			char *s = html_sanitize(out, strlen(out), BASE(p),
 			                        str_eq(cp_type(p, ""), "application/xhtml+xml"));
 
@@ -3220,6 +3221,24 @@ static size_t ref_len(const char *s, const char *end, int *upper_x)
 	return q < end && *q == ';' ? (size_t)(q - s + 1) : 0;
 }
 
+/* The first `close` (2 or 3 bytes) in [s, end), or NULL: memchr on its
+ * first byte, which is rare in the text these constructs hold. */
+static const char *find_close(const char *s, const char *end, const char *close)
+{
+	size_t cl = strlen(close);
+
+	while ((size_t)(end - s) >= cl) {
+		const char *c = memchr(s, close[0], (size_t)(end - s) - (cl - 1));
+
+		if (!c)
+			return NULL;
+		if (!memcmp(c, close, cl))
+			return c;
+		s = c + 1;
+	}
+	return NULL;
+}
+
 /* Bare ampersands ("?a=1&b=2") and "&#X41;" make XML parsers give up on
  * the rest of a text node; feedparser's loose parser keeps them as text.
  * Outside CDATA sections, comments, processing instructions and the
@@ -3231,13 +3250,20 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 	struct sbuf b;
 	int changed = 0;
 
+	const char *q = NULL;   /* the next '&' at or after s, once found */
+
 	sbuf_init(&b);
 	while (s < end) {
-		const char *q = memchr(s, '&', (size_t)(end - s)), *lt;
+		const char *lt;
 		int upper;
 		size_t n;
 
-		lt = memchr(s, '<', (size_t)((q ? q : end) - s));
+		/* one scan per '&', not one per tag */
+		if (!q || q < s)
+			q = memchr(s, '&', (size_t)(end - s));
+		if (!q)
+			break;  /* nothing left to fix */
+		lt = memchr(s, '<', (size_t)(q - s));
 		if (lt) {
 			/* skip constructs where '&' is not markup */
 			static const struct { const char *open, *close; } skip[] = {
@@ -3249,8 +3275,7 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 				size_t ol = strlen(skip[k].open);
 
 				if ((size_t)(end - lt) >= ol && !memcmp(lt, skip[k].open, ol)) {
-					const char *c = memmem(lt + ol, (size_t)(end - lt - ol), skip[k].close,
-					                       strlen(skip[k].close));
+					const char *c = find_close(lt + ol, end, skip[k].close);
 
 					s = c ? c + strlen(skip[k].close) : end;
 					break;
@@ -3276,8 +3301,6 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 			s = lt + 1;
 			continue;
 		}
-		if (!q)
-			break;
 		n = ref_len(q, end, &upper);
 		if (n && !upper) {
 			s = q + n;
@@ -3340,6 +3363,11 @@ static void fp_free(struct fp *p)
 	fv_free(p->source);
 }
 
+/* libxml2 sets up its globals (mutexes, dictionaries) in xmlInitParser();
+ * run lazily from several threads at once it races and leaks.  Once per
+ * process, whichever thread parses first. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
 int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, struct fv **out)
 {
 	struct fp p;
@@ -3347,6 +3375,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	int rc = -1;
 	char *fixed_buf = NULL;
 
+	pthread_once(&xml_once, xmlInitParser);
 	*out = NULL;
 	memset(&p, 0, sizeof p);
 	p.title_depth = -1;

@@ -43,6 +43,7 @@ static int grow(struct sbuf *b, size_t need)
 		b->oom = 1;
 		return -1;
 	}
+	s[b->len] = '\0';   /* stays a string even before the first append */
 	b->s = s;
 	b->cap = cap;
 	return 0;

@@ -3,13 +3,18 @@
 
 #include <string.h>
 
-static size_t hash(const char *s, size_t n)
+static unsigned fnv1a(const char *s, size_t n)
 {
 	unsigned h = 2166136261u;
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h & (STRTAB_SIZE - 1);
+	return h;
+}
+
+static size_t hash(const char *s, size_t n)
+{
+	return fnv1a(s, n) & (STRTAB_SIZE - 1);
 }
 
 void strtab_add(struct strtab *t, const char *key, const void *ptr, unsigned flags)
@@ -37,7 +42,13 @@ void strtab_add(struct strtab *t, const char *key, const void *ptr, unsigned fla
 
 const struct strtab_slot *strtab_get(const struct strtab *t, const char *key, size_t len)
 {
-	size_t i = hash(key, len);
+	return strtab_get_h(t, key, len, fnv1a(key, len));
+}
+
+const struct strtab_slot *strtab_get_h(const struct strtab *t, const char *key, size_t len,
+                                       unsigned h)
+{
+	size_t i = h & (STRTAB_SIZE - 1);
 
 	for (size_t probe = 0; probe < STRTAB_SIZE; probe++, i = (i + 1) & (STRTAB_SIZE - 1)) {
 		const struct strtab_slot *s = &t->slot[i];

@@ -24,5 +24,9 @@ struct strtab {
 /* Adds key (or ORs flags into an existing key); ptr replaces when set. */
 void strtab_add(struct strtab *t, const char *key, const void *ptr, unsigned flags);
 const struct strtab_slot *strtab_get(const struct strtab *t, const char *key, size_t len);
+/* The same with the key's 32-bit FNV-1a hash already computed (callers
+ * that hash the key for their own use anyway). */
+const struct strtab_slot *strtab_get_h(const struct strtab *t, const char *key, size_t len,
+                                       unsigned fnv1a);
 
 #endif
