@@ -180,3 +180,50 @@ int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
 	store_close(st);
 	return rc < 0 ? 1 : 0;
 }
+
+void cli_story_json(struct json *j, const struct store_story_row *r)
+{
+	json_obj_begin(j);
+	json_kv_int(j, "id", r->id);
+	json_kv_int(j, "feed_id", r->feed_id);
+	json_kv_str(j, "feed", r->feed_title);
+	json_kv_str(j, "source", r->host);
+	json_kv_str(j, "title", r->title);
+	json_kv_str(j, "link", r->link);
+	json_kv_str(j, "author", r->author);
+	json_kv_opt(j, "published", r->published);
+	json_kv_int(j, "first_seen", r->first_seen);
+	json_kv_opt(j, "thread_id", r->thread_id);
+	json_kv_opt(j, "duplicate_of", r->duplicate_of);
+	json_kv_int(j, "feeds", r->feeds);
+	json_kv_str(j, "summary", r->summary);
+	json_obj_end(j);
+}
+
+void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
+                    const char *mark)
+{
+	char when[32];
+	const int w_src = 20;
+
+	cli_reltime(when, sizeof when, r->published ? r->published : r->first_seen, o->now);
+	printf("%6lld %s%-12s%s ", (long long)r->id, cli_sgr(o->color, CLI_DIM), when,
+	       cli_sgr(o->color, CLI_RESET));
+	fputs(cli_sgr(o->color, CLI_YELLOW), stdout);
+	cli_cell(stdout, r->host ? r->host : r->feed_title, w_src, 1);
+	printf("%s %s %s", cli_sgr(o->color, CLI_RESET), mark ? mark : " ",
+	       cli_sgr(o->color, CLI_BOLD));
+	cli_cell(stdout, r->title, o->width - 6 - 14 - w_src - 4, 0);
+	printf("%s\n", cli_sgr(o->color, CLI_RESET));
+}
+
+int cli_story_row(const struct store_story_row *r, void *p)
+{
+	struct cli_out *o = p;
+
+	if (o->json)
+		cli_story_json(&o->j, r);
+	else
+		cli_story_line(o, r, NULL);
+	return 0;
+}

@@ -69,6 +69,18 @@ void cli_out_init(struct cli_out *o);
 int cli_number(const struct cli *cli, const char *cmd, const char *opt,
                const char *val, int64_t *out);
 
+struct store_story_row;
+
+/* One story, the same way in every command: a JSON object with every
+ * field of struct store_story_row, or one line (id, relative time,
+ * publisher, `mark` — one character, e.g. "=" for a copy — and title). */
+void cli_story_json(struct json *j, const struct store_story_row *r);
+void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
+                    const char *mark);
+/* Either of the two, as the listing asks: a store_story_cb over a
+ * struct cli_out. */
+int cli_story_row(const struct store_story_row *r, void *cli_out);
+
 /* The body of every listing: opens the database, runs list(st, ctx)
  * inside a JSON array in --json mode, reports a database error on
  * stderr.  Returns the exit status. */

@@ -9,32 +9,6 @@
 #include "daemon/json.h"
 #include "daemon/store.h"
 
-static int print_hit(const struct store_story_row *r, void *p)
-{
-	struct cli_out *o = p;
-	char when[32];
-
-	if (o->json) {
-		struct json *j = &o->j;
-		json_obj_begin(j);
-		json_kv_int(j, "id", r->id);
-		json_kv_str(j, "title", r->title);
-		json_kv_str(j, "link", r->link);
-		json_kv_str(j, "source", r->host);
-		json_kv_opt(j, "published", r->published);
-		json_kv_opt(j, "thread_id", r->thread_id);
-		json_obj_end(j);
-		return 0;
-	}
-	cli_reltime(when, sizeof when, r->published ? r->published : r->first_seen, o->now);
-	printf("%6lld %-12s ", (long long)r->id, when);
-	cli_cell(stdout, r->host ? r->host : r->feed_title, 20, 1);
-	putchar(' ');
-	cli_cell(stdout, r->title, o->width - 6 - 14 - 20 - 2, 0);
-	putchar('\n');
-	return 0;
-}
-
 struct query {
 	struct cli_out o;
 	const char *text;
@@ -44,7 +18,7 @@ struct query {
 static int list(struct store *st, void *p)
 {
 	struct query *q = p;
-	return store_search(st, q->text, q->limit, print_hit, &q->o);
+	return store_search(st, q->text, q->limit, cli_story_row, &q->o);
 }
 
 int cmd_search(struct cli *cli, int argc, char **argv)

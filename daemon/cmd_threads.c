@@ -143,28 +143,11 @@ static int print_thread_head(const struct store_thread_row *r, void *p)
 static int print_member(const struct store_story_row *r, void *p)
 {
 	struct cli_out *o = p;
-	char when[32];
 
-	if (o->json) {
-		struct json *j = &o->j;
-		json_obj_begin(j);
-		json_kv_int(j, "id", r->id);
-		json_kv_str(j, "title", r->title);
-		json_kv_str(j, "link", r->link);
-		json_kv_str(j, "source", r->host);
-		json_kv_str(j, "feed", r->feed_title);
-		json_kv_opt(j, "published", r->published);
-		json_kv_int(j, "first_seen", r->first_seen);
-		json_kv_opt(j, "duplicate_of", r->duplicate_of);
-		json_obj_end(j);
-		return 0;
-	}
-	cli_reltime(when, sizeof when, r->published ? r->published : r->first_seen, o->now);
-	printf("%6lld %-12s ", (long long)r->id, when);
-	cli_cell(stdout, r->host ? r->host : r->feed_title, 22, 1);
-	printf(" %s ", r->duplicate_of ? "=" : " ");
-	cli_cell(stdout, r->title, o->width - 6 - 14 - 22 - 4, 0);
-	putchar('\n');
+	if (o->json)
+		cli_story_json(&o->j, r);
+	else
+		cli_story_line(o, r, r->duplicate_of ? "=" : NULL);
 	return 0;
 }
 
