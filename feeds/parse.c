@@ -1963,24 +1963,35 @@ static void e_media_title(struct fp *p)
 
 static void s_nothing(struct fp *p, struct attrs *a) { }
 
-static void s_media_rating(struct fp *p, struct attrs *a)
+/* media:rating, media:restriction, media:license: the first one's
+ * attributes become the dict `key`, its text is collected under `text`. */
+static void start_media_dict(struct fp *p, struct attrs *a, const char *key,
+                             const char *text)
 {
 	struct fv *c = context(p);
 
-	if (!fv_get(c, "media_rating"))
-		fv_set(c, "media_rating", attrs_dict(a));
-	push(p, "rating", 1);
+	if (!fv_get(c, key))
+		fv_set(c, key, attrs_dict(a));
+	push(p, text, 1);
 }
 
-static void e_media_rating(struct fp *p)
+/* ...and the text becomes that dict's "content". */
+static void end_media_dict(struct fp *p, const char *key, const char *text)
 {
-	char *v = pop(p, "rating", 1);
+	char *v = pop(p, text, 1);
 	struct fv *d;
 
-	if (v && *v && (d = fv_get(context(p), "media_rating")) && d->type == FV_DICT)
+	if (v && *v && (d = fv_get(context(p), key)) && d->type == FV_DICT)
 		fv_set_str(d, "content", v);
 	free(v);
 }
+
+static void s_media_rating(struct fp *p, struct attrs *a)
+{
+	start_media_dict(p, a, "media_rating", "rating");
+}
+
+static void e_media_rating(struct fp *p) { end_media_dict(p, "media_rating", "rating"); }
 
 static void s_media_credit(struct fp *p, struct attrs *a)
 {
@@ -2000,11 +2011,7 @@ static void e_media_credit(struct fp *p)
 
 static void s_media_restriction(struct fp *p, struct attrs *a)
 {
-	struct fv *c = context(p);
-
-	if (!fv_get(c, "media_restriction"))
-		fv_set(c, "media_restriction", attrs_dict(a));
-	push(p, "restriction", 1);
+	start_media_dict(p, a, "media_restriction", "restriction");
 }
 
 static void e_media_restriction(struct fp *p)
@@ -2025,22 +2032,10 @@ static void e_media_restriction(struct fp *p)
 
 static void s_media_license(struct fp *p, struct attrs *a)
 {
-	struct fv *c = context(p);
-
-	if (!fv_get(c, "media_license"))
-		fv_set(c, "media_license", attrs_dict(a));
-	push(p, "license", 1);
+	start_media_dict(p, a, "media_license", "license");
 }
 
-static void e_media_license(struct fp *p)
-{
-	char *v = pop(p, "license", 1);
-	struct fv *d;
-
-	if (v && *v && (d = fv_get(context(p), "media_license")) && d->type == FV_DICT)
-		fv_set_str(d, "content", v);
-	free(v);
-}
+static void e_media_license(struct fp *p) { end_media_dict(p, "media_license", "license"); }
 
 static void s_media_content(struct fp *p, struct attrs *a)
 {
