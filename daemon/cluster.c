@@ -597,23 +597,40 @@ static double cent_w(const struct clusterer *c, const struct thread *t, uint32_t
 	return e ? c->vocab[term].post[e->pos].w : 0.0;
 }
 
-static int cent_grow(struct thread *t)
+/* Doubles an open-addressing table of `elem`-byte entries whose first
+ * member is a uint32_t key (term + 1; 0 marks a free slot), rehashing
+ * every entry.  Both per-thread tables (centroid positions, entity
+ * weights) are of this shape. */
+static int table_grow(void **tab, uint32_t *cap, size_t elem, uint32_t first)
 {
-	uint32_t cap = t->ct_cap ? t->ct_cap * 2 : 32;
-	struct cent *n = calloc(cap, sizeof *n);
+	uint32_t nc = *cap ? *cap * 2 : first;
+	char *n = calloc(nc, elem), *old = *tab;
 	if (!n)
 		return -1;
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key) {
-			uint32_t j = ((t->ct[i].key - 1) * 2654435761u) & (cap - 1);
-			while (n[j].key)
-				j = (j + 1) & (cap - 1);
-			n[j] = t->ct[i];
+	for (uint32_t i = 0; i < *cap; i++) {
+		uint32_t key;
+		memcpy(&key, old + (size_t)i * elem, sizeof key);
+		if (!key)
+			continue;
+		uint32_t j = ((key - 1) * 2654435761u) & (nc - 1);
+		for (;;) {
+			uint32_t k;
+			memcpy(&k, n + (size_t)j * elem, sizeof k);
+			if (!k)
+				break;
+			j = (j + 1) & (nc - 1);
 		}
-	free(t->ct);
-	t->ct = n;
-	t->ct_cap = cap;
+		memcpy(n + (size_t)j * elem, old + (size_t)i * elem, elem);
+	}
+	free(old);
+	*tab = n;
+	*cap = nc;
 	return 0;
+}
+
+static int cent_grow(struct thread *t)
+{
+	return table_grow((void **)&t->ct, &t->ct_cap, sizeof *t->ct, 32);
 }
 
 /* Adds w to thread slot's centroid weight of term. */
@@ -646,22 +663,9 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 
 static int em_add(struct thread *t, uint32_t term, double w)
 {
-	if ((t->em_n + 1) * 2 > t->em_cap) {
-		uint32_t cap = t->em_cap ? t->em_cap * 2 : 16;
-		struct fw *n = calloc(cap, sizeof *n);
-		if (!n)
-			return -1;
-		for (uint32_t i = 0; i < t->em_cap; i++)
-			if (t->em[i].key) {
-				uint32_t j = ((t->em[i].key - 1) * 2654435761u) & (cap - 1);
-				while (n[j].key)
-					j = (j + 1) & (cap - 1);
-				n[j] = t->em[i];
-			}
-		free(t->em);
-		t->em = n;
-		t->em_cap = cap;
-	}
+	if ((t->em_n + 1) * 2 > t->em_cap &&
+	    table_grow((void **)&t->em, &t->em_cap, sizeof *t->em, 16) < 0)
+		return -1;
 	uint32_t m = t->em_cap - 1, i = (term * 2654435761u) & m;
 	while (t->em[i].key && t->em[i].key != term + 1)
 		i = (i + 1) & m;
