@@ -156,6 +156,27 @@ static const char *attr_get(const struct attrs *a, const char *k)
 	return NULL;
 }
 
+/* Makes room for one more element in a growable array (doubling from
+ * `first`).  Returns 0, or -1 with p->oom set: the parse then fails as
+ * out of memory rather than losing data silently. */
+static int room(struct fp *p, void **arr, size_t *cap, size_t n, size_t elem,
+                size_t first)
+{
+	size_t nc;
+	void *t;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : first;
+	if (!(t = realloc(*arr, nc * elem))) {
+		p->oom = 1;
+		return -1;
+	}
+	*arr = t;
+	*cap = nc;
+	return 0;
+}
+
 static void attr_set(struct fp *p, struct attrs *a, const char *k, const char *v)
 {
 	char *nv;
@@ -169,17 +190,8 @@ static void attr_set(struct fp *p, struct attrs *a, const char *k, const char *v
 			a->a[i].v = nv;
 			return;
 		}
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 8;
-		struct attr *t = realloc(a->a, cap * sizeof *t);
-
-		if (!t) {
-			p->oom = 1;
-			return;
-		}
-		a->a = t;
-		a->cap = cap;
-	}
+	if (room(p, (void **)&a->a, &a->cap, a->n, sizeof *a->a, 8) < 0)
+		return;
 	a->a[a->n].k = xstrdup(p, k);
 	a->a[a->n].v = xstrdup(p, v);
 	if (!a->a[a->n].k || !a->a[a->n].v) {
@@ -367,17 +379,8 @@ static void push(struct fp *p, const char *name, int expecting)
 {
 	struct frame *f;
 
-	if (p->nst == p->capst) {
-		size_t cap = p->capst ? p->capst * 2 : 16;
-		struct frame *t = realloc(p->st, cap * sizeof *t);
-
-		if (!t) {
-			p->oom = 1;
-			return;
-		}
-		p->st = t;
-		p->capst = cap;
-	}
+	if (room(p, (void **)&p->st, &p->capst, p->nst, sizeof *p->st, 16) < 0)
+		return;
 	f = &p->st[p->nst];
 	memset(f, 0, sizeof *f);
 	f->name = xstrdup(p, name);
@@ -571,17 +574,8 @@ static void pd_set(struct fp *p, const char *key, int depth)
 			p->pd[i].depth = depth;
 			return;
 		}
-	if (p->npd == p->cappd) {
-		size_t cap = p->cappd ? p->cappd * 2 : 8;
-		struct pdepth *t = realloc(p->pd, cap * sizeof *t);
-
-		if (!t) {
-			p->oom = 1;
-			return;
-		}
-		p->pd = t;
-		p->cappd = cap;
-	}
+	if (room(p, (void **)&p->pd, &p->cappd, p->npd, sizeof *p->pd, 8) < 0)
+		return;
 	p->pd[p->npd].key = xstrdup(p, key);
 	if (!p->pd[p->npd].key)
 		return;
@@ -2667,20 +2661,10 @@ static void on_entity_decl(void *ud, const xmlChar *name, int type, const xmlCha
 		return;
 	if (find_decl(p, (const char *)name))
 		return; /* the first declaration binds */
-	if (p->ndecls == p->capdecls) {
-		size_t cap = p->capdecls ? p->capdecls * 2 : 8;
-		struct decl *t;
-
-		if (cap > 4096)
-			return;
-		t = realloc(p->decls, cap * sizeof *t);
-		if (!t) {
-			p->oom = 1;
-			return;
-		}
-		p->decls = t;
-		p->capdecls = cap;
-	}
+	if (p->ndecls == p->capdecls && p->capdecls * 2 > 4096)
+		return;
+	if (room(p, (void **)&p->decls, &p->capdecls, p->ndecls, sizeof *p->decls, 8) < 0)
+		return;
 	d = &p->decls[p->ndecls];
 	memset(d, 0, sizeof *d);
 	d->name = xstrdup(p, (const char *)name);
@@ -2878,17 +2862,8 @@ static void add_level(struct fp *p)
 {
 	struct level *l;
 
-	if (p->nlv == p->caplv) {
-		size_t cap = p->caplv ? p->caplv * 2 : 16;
-		struct level *t = realloc(p->lv, cap * sizeof *t);
-
-		if (!t) {
-			p->oom = 1;
-			return;
-		}
-		p->lv = t;
-		p->caplv = cap;
-	}
+	if (room(p, (void **)&p->lv, &p->caplv, p->nlv, sizeof *p->lv, 16) < 0)
+		return;
 	l = &p->lv[p->nlv++];
 	l->base = rs_ref(p->base);
 	l->lang = rs_ref(p->lang_r);
