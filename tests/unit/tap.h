@@ -4,6 +4,7 @@
 #define TIDINGS_TAP_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
 
@@ -36,6 +37,32 @@ static inline int tap_ok(int cond, const char *file, int line, const char *fmt_n
 	if (!tap_ok(g_ == w_, __FILE__, __LINE__, (name))) \
 		printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
 } while (0)
+
+/* A fixture file's bytes, NUL-terminated (malloc'd; the caller frees
+ * them); *len gets its length when len is not NULL.  NULL when the file
+ * cannot be read. */
+static inline char *tap_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+			if (len)
+				*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
 
 static inline int done_testing(void)
 {

@@ -8,34 +8,13 @@
 #include "feeds/feed.h"
 #include "tests/unit/tap.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static struct feed *parse_file(const char *path, const char *uri)
 {
 	struct feed_context ctx = { .uri = uri };
 	struct feed *f = NULL;
 	char err[256];
 	size_t len;
-	char *buf = slurp(path, &len);
+	char *buf = tap_slurp(path, &len);
 
 	if (!buf)
 		return NULL;
@@ -186,7 +165,7 @@ static void test_threads(void)
 	struct job jobs[4];
 	pthread_t t[4];
 	size_t len;
-	char *buf = slurp("tests/data/feeds/rss20.xml", &len);
+	char *buf = tap_slurp("tests/data/feeds/rss20.xml", &len);
 	int same = 1;
 
 	for (int i = 0; i < 4; i++) {

@@ -12,27 +12,6 @@
 #define TITLE "Caf\xc3\xa9 \xe2\x80\x9cZ\xc3\xbcrich\xe2\x80\x9d"
 #define TITLE_LATIN "Caf\xc3\xa9 \"Z\xc3\xbcrich\""
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static struct feed *load(const char *name, const char *ctype)
 {
 	char path[256], err[256];
@@ -42,7 +21,7 @@ static struct feed *load(const char *name, const char *ctype)
 	char *buf;
 
 	snprintf(path, sizeof path, "tests/data/feeds/enc/%s", name);
-	buf = slurp(path, &len);
+	buf = tap_slurp(path, &len);
 	if (!buf)
 		return NULL;
 	if (feed_parse(buf, len, &ctx, &f, err, sizeof err) < 0)

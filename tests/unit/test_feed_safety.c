@@ -10,27 +10,6 @@
 #include "feeds/feed.h"
 #include "tests/unit/tap.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -52,7 +31,7 @@ static struct feed *parse(const char *path, double *secs)
 	struct feed *f = NULL;
 	char err[256];
 	size_t len;
-	char *buf = slurp(path, &len);
+	char *buf = tap_slurp(path, &len);
 	double t0;
 
 	if (!buf)

@@ -9,22 +9,6 @@
 
 #define DATA "tests/data/dedup/"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		size_t got = fread(buf, 1, (size_t)n, f);
-		buf[got] = '\0';
-	}
-	fclose(f);
-	return buf;
-}
-
 static struct simhash_info info_of(const char *s)
 {
 	struct simhash_info si;
@@ -40,9 +24,9 @@ static struct simhash_fp fp_of(const char *s)
 
 static void fixtures(void)
 {
-	char *orig = slurp(DATA "wire_original.txt"), *edit = slurp(DATA "wire_edited.txt");
-	char *event = slurp(DATA "same_event.txt"), *topic = slurp(DATA "same_topic.txt");
-	char *other = slurp(DATA "unrelated.txt");
+	char *orig = tap_slurp(DATA "wire_original.txt", NULL), *edit = tap_slurp(DATA "wire_edited.txt", NULL);
+	char *event = tap_slurp(DATA "same_event.txt", NULL), *topic = tap_slurp(DATA "same_topic.txt", NULL);
+	char *other = tap_slurp(DATA "unrelated.txt", NULL);
 	if (!ok(orig && edit && event && topic && other, "wire story fixtures load"))
 		goto done;
 
@@ -210,8 +194,8 @@ static void index_basics(void)
 	if (!ok(ndindex_new(3, 72 * 3600, &ix) == 0 && ix, "an index for k=3 and 72 h"))
 		return;
 
-	char *orig = slurp(DATA "wire_original.txt"), *edit = slurp(DATA "wire_edited.txt");
-	char *event = slurp(DATA "same_event.txt");
+	char *orig = tap_slurp(DATA "wire_original.txt", NULL), *edit = tap_slurp(DATA "wire_edited.txt", NULL);
+	char *event = tap_slurp(DATA "same_event.txt", NULL);
 	if (orig && edit && event) {
 		struct simhash_fp o = fp_of(orig), e = fp_of(edit), ev = fp_of(event);
 		ndindex_insert(ix, &o, 1, 1000, 77);
