@@ -100,8 +100,6 @@ struct store_story {
 	uint64_t content_hash;      /* detects changed items */
 };
 
-enum store_seen { STORE_NEW, STORE_SAME, STORE_CHANGED, STORE_OTHER_FEED };
-
 /* Looks the item up by (feed, ident).  When found, *story_id is its story,
  * *hash the item's content hash as this feed last had it, and *owner 1 if
  * this feed is the story's own (first) feed. */
