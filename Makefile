@@ -33,11 +33,11 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter
-CPPFLAGS_ALL = -D_GNU_SOURCE -DTIDINGS_VERSION='"$(VERSION)"' \
+CPPFLAGS_ALL = -pthread -D_GNU_SOURCE -DTIDINGS_VERSION='"$(VERSION)"' \
            -DTIDINGS_SYSCONFDIR='"$(SYSCONFDIR)"' \
            -DTIDINGS_STATEDIR='"$(LOCALSTATEDIR)/tidings"' \
            -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lstemmer -lm
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lstemmer -lm -pthread
 
 B := build
 # `make V=1` shows the full commands.

@@ -22,6 +22,7 @@
 #include "daemon/progress.h"
 #include "daemon/sched.h"
 #include "daemon/store.h"
+#include "daemon/workq.h"
 #include "feeds/feed.h"
 
 /* How long in-flight transfers may run on after SIGTERM. */
@@ -54,6 +55,7 @@ struct daemon {
 	struct store *st;
 	struct ingest *in;
 	struct fetcher *fx;
+	struct workq *wq;          /* parses responses off the loop thread */
 	struct notify *nt;
 	struct ev_loop *loop;
 	ev_signal sig_term, sig_int, sig_hup;
@@ -413,20 +415,24 @@ static void media_type(const char *ct, char *buf, size_t n)
 	buf[i] = '\0';
 }
 
-static void on_done(const struct fetch_result *r, void *ctx)
+/* Stores one response: the feed's new state, and its entries when it was
+ * a feed (`parsed`, owned and freed here; `parse_rc` and `perr` say why
+ * not when a 2xx body was no feed).  Runs on the loop thread, responses in
+ * the order they completed. */
+static void on_response(struct daemon *d, const struct fetch_result *r,
+                        struct feed *parsed, int parse_rc, const char *perr)
 {
-	struct daemon *d = ctx;
 	struct dfeed *f = feed_by_id(d, r->feed_id);
 	struct store_poll poll;
 	struct sched_outcome so;
 	struct sched_policy pol = policy(d);
 	struct ingest_stats stats = { 0 };
-	struct feed *parsed = NULL;
-	char err[600] = "", perr[256] = "";
+	char err[600] = "";
 	int64_t now = now_s(), held = 0;
 	int rc, shift, streak, new_hold = 0;
 
 	if (!f) {
+		feed_free(parsed);
 		maybe_finish(d);  /* dropped from the list while in flight */
 		return;
 	}
@@ -451,16 +457,11 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		poll.ok = 1;
 		poll.new_url = r->permanent_url;
 	} else if (r->status >= 200 && r->status < 300) {
-		struct feed_context fc = {
-			.uri = r->effective_url, .content_type = r->content_type,
-			.content_location = r->content_location,
-			.content_language = r->content_language,
-		};
 		char mt[64];
 
 		if (r->len == 0) {
 			snprintf(err, sizeof err, "empty response (HTTP %d with no body)", r->status);
-		} else if (feed_parse(r->body, r->len, &fc, &parsed, perr, sizeof perr) < 0) {
+		} else if (parse_rc < 0) {
 			media_type(r->content_type, mt, sizeof mt);
 			if (strcasestr(mt, "html"))
 				snprintf(err, sizeof err, "not a feed: %s", mt);
@@ -610,6 +611,131 @@ out:
 	maybe_finish(d);
 }
 
+/* ---- responses through the parse workers ---------------------------- */
+
+/* A response on its way through a parse worker: a copy of the fetch result
+ * (the fetcher frees its own when the callback returns) and the parse. */
+struct pjob {
+	struct fetch_result r;   /* its strings point into `strs` and `body` */
+	char *body;
+	char *strs[9];
+	struct feed *parsed;
+	int parse_rc;
+	char perr[256];
+};
+
+static void pjob_free(struct pjob *j)
+{
+	if (!j)
+		return;
+	for (size_t i = 0; i < sizeof j->strs / sizeof j->strs[0]; i++)
+		free(j->strs[i]);
+	free(j->body);
+	feed_free(j->parsed);
+	free(j);
+}
+
+/* Whether a response carries a body to parse. */
+static int wants_parse(const struct fetch_result *r)
+{
+	return !r->error && r->status >= 200 && r->status < 300 && r->len > 0;
+}
+
+static struct pjob *pjob_new(const struct fetch_result *r)
+{
+	struct pjob *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return NULL;
+	j->r = *r;
+	const char **slot[] = {
+		&j->r.url, &j->r.error, &j->r.effective_url, &j->r.permanent_url,
+		&j->r.etag, &j->r.last_modified, &j->r.content_type,
+		&j->r.content_location, &j->r.content_language,
+	};
+	for (size_t i = 0; i < sizeof slot / sizeof slot[0]; i++) {
+		if (!*slot[i])
+			continue;
+		if (!(j->strs[i] = strdup(*slot[i])))
+			goto fail;
+		*slot[i] = j->strs[i];
+	}
+	/* The fetcher NUL-terminates bodies; so does the copy. */
+	if (!(j->body = malloc(r->len + 1)))
+		goto fail;
+	memcpy(j->body, r->body, r->len);
+	j->body[r->len] = '\0';
+	j->r.body = j->body;
+	return j;
+fail:
+	pjob_free(j);
+	return NULL;
+}
+
+/* On a worker thread: touches the job only (feed_parse is pure). */
+static void pjob_work(void *job, void *ctx)
+{
+	struct pjob *j = job;
+	const struct fetch_result *r = &j->r;
+	struct feed_context fc = {
+		.uri = r->effective_url, .content_type = r->content_type,
+		.content_location = r->content_location,
+		.content_language = r->content_language,
+	};
+
+	(void)ctx;
+	j->parse_rc = feed_parse(r->body, r->len, &fc, &j->parsed, j->perr,
+	                         sizeof j->perr);
+}
+
+/* Back on the loop thread, in the order the responses completed. */
+static void pjob_done(void *job, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct pjob *j = job;
+	struct feed *parsed = j->parsed;
+
+	j->parsed = NULL;          /* on_response owns it now */
+	fetcher_set_held(d->fx, workq_pending(d->wq));
+	on_response(d, &j->r, parsed, j->parse_rc, j->perr);
+	pjob_free(j);
+}
+
+static void on_done(const struct fetch_result *r, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct pjob *j;
+
+	/* Only bodies to parse go through the workers.  The rest (304s,
+	 * errors, a 429 that holds its host) are stored at once, as the
+	 * fetcher must hear about a host's Retry-After before it starts the
+	 * next request queued for that host. */
+	if (!wants_parse(r)) {
+		on_response(d, r, NULL, 0, "");
+		return;
+	}
+	j = pjob_new(r);
+	if (j && workq_submit(d->wq, j) == 0) {
+		fetcher_set_held(d->fx, workq_pending(d->wq));
+		return;
+	}
+	/* Out of memory: do it all here, now (the order still holds: the
+	 * queue cannot be delivering while the fetcher calls back). */
+	log_err("%s: out of memory queueing the response; storing it now", r->url);
+	pjob_free(j);
+	{
+		struct feed_context fc = {
+			.uri = r->effective_url, .content_type = r->content_type,
+			.content_location = r->content_location,
+			.content_language = r->content_language,
+		};
+		struct feed *parsed = NULL;
+		char perr[256] = "";
+		int rc = feed_parse(r->body, r->len, &fc, &parsed, perr, sizeof perr);
+		on_response(d, r, parsed, rc, perr);
+	}
+}
+
 /* ---- start, reload, stop -------------------------------------------- */
 
 static void cycle_summary(struct daemon *d)
@@ -664,7 +790,7 @@ static void prune_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void maybe_finish(struct daemon *d)
 {
-	if (fetcher_pending(d->fx) > 0)
+	if (fetcher_pending(d->fx) > 0 || workq_pending(d->wq) > 0)
 		return;
 	if (d->in && ingest_sync(d->in) < 0)
 		log_err("%s: saving clustering state: %s", d->cfg.database,
@@ -771,7 +897,7 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 	fetcher_drop_queued(d->fx);
 	ev_timer_stop(loop, &d->wake);
 	ev_timer_stop(loop, &d->prune);
-	if (fetcher_pending(d->fx) == 0) {
+	if (fetcher_pending(d->fx) == 0 && workq_pending(d->wq) == 0) {
 		ev_break(loop, EVBREAK_ALL);
 		return;
 	}
@@ -823,6 +949,10 @@ int daemon_run(const struct daemon_args *a)
 		log_err("cannot initialise libcurl");
 		goto out;
 	}
+	if (workq_new(d.loop, workq_default_threads(), pjob_work, pjob_done, &d, &d.wq) < 0) {
+		log_err("cannot start the parse threads");
+		goto out;
+	}
 	if (load_schedule(&d) < 0)
 		goto out;
 
@@ -860,6 +990,8 @@ int daemon_run(const struct daemon_args *a)
 	}
 	ev_run(d.loop, 0);
 	rc = 0;
+	/* Responses received and parsed but not stored yet are stored now. */
+	workq_drain(d.wq);
 	if (d.in && ingest_sync(d.in) < 0)
 		log_err("%s: saving clustering state: %s", d.cfg.database,
 		        store_errmsg(d.st));
@@ -870,6 +1002,7 @@ int daemon_run(const struct daemon_args *a)
 out:
 	progress_end();
 	notify_free(d.nt);
+	workq_free(d.wq);
 	fetcher_free(d.fx);
 	ingest_free(d.in);
 	store_close(d.st);

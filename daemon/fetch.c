@@ -81,6 +81,7 @@ struct fetcher {
 	struct host *ready_head, *ready_tail;
 	struct transfer *running_list;
 	size_t queued, running;
+	size_t held;           /* responses the caller still holds (fetcher_set_held) */
 };
 
 static void start_transfers(struct fetcher *f);
@@ -683,7 +684,7 @@ static void start_transfers(struct fetcher *f)
 {
 	struct host *h;
 
-	while (f->running < (size_t)f->opt.concurrency && (h = ready_pop(f))) {
+	while (f->running + f->held < (size_t)f->opt.concurrency && (h = ready_pop(f))) {
 		struct transfer *t = h->q_head;
 
 		if (!t)
@@ -747,6 +748,15 @@ int fetcher_add(struct fetcher *f, const struct fetch_request *req)
 static void kick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	start_transfers(w->data);
+}
+
+void fetcher_set_held(struct fetcher *f, size_t n)
+{
+	size_t was = f->held;
+
+	f->held = n;
+	if (n < was && f->queued && !ev_is_active(&f->kicker))
+		ev_timer_start(f->loop, &f->kicker);
 }
 
 size_t fetcher_pending(const struct fetcher *f)

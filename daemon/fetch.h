@@ -67,6 +67,12 @@ void fetcher_set_options(struct fetcher *f, const struct fetch_options *o);
  * inside this call.  Returns -1 only when out of memory. */
 int fetcher_add(struct fetcher *f, const struct fetch_request *req);
 
+/* n responses already handed to the callback are still being processed
+ * (parsed on another thread, waiting to be stored): they count against
+ * the concurrency limit, so that a fast network cannot pile up bodies
+ * and parsed feeds in memory faster than the store takes them. */
+void fetcher_set_held(struct fetcher *f, size_t n);
+
 /* Transfers queued or in flight. */
 size_t fetcher_pending(const struct fetcher *f);
 
