@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			if (store_begin(st) < 0 ||
-			    ingest_feed(in, feed_no % 64 + 1, "http://x/", f,
+			    ingest_feed(in, feed_no % 64 + 1, "http://x/", f, NULL,
 			                T0 + (long)(item_no * SPACING) + 60, &s) < 0 ||
 			    store_commit(st) < 0) {
 				fprintf(stderr, "ingest: %s\n", store_errmsg(st));

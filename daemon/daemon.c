@@ -416,11 +416,12 @@ static void media_type(const char *ct, char *buf, size_t n)
 }
 
 /* Stores one response: the feed's new state, and its entries when it was
- * a feed (`parsed`, owned and freed here; `parse_rc` and `perr` say why
- * not when a 2xx body was no feed).  Runs on the loop thread, responses in
+ * a feed (`parsed`, owned and freed here, with `prep` its ingest_prepare()
+ * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed).  Runs on the loop thread, responses in
  * the order they completed. */
 static void on_response(struct daemon *d, const struct fetch_result *r,
-                        struct feed *parsed, int parse_rc, const char *perr)
+                        struct feed *parsed, const struct ingest_prep *prep,
+                        int parse_rc, const char *perr)
 {
 	struct dfeed *f = feed_by_id(d, r->feed_id);
 	struct store_poll poll;
@@ -516,7 +517,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	}
 	rc = store_begin(d->st);
 	if (rc == 0 && parsed)
-		rc = ingest_feed(d->in, f->id, f->url, parsed, now, &stats);
+		rc = ingest_feed(d->in, f->id, f->url, parsed, prep, now, &stats);
 	/* The next poll depends on whether this one brought anything new. */
 	shift = f->shift;
 	streak = f->streak;
@@ -620,6 +621,7 @@ struct pjob {
 	char *body;
 	char *strs[9];
 	struct feed *parsed;
+	struct ingest_prep prep;  /* ingest's per-entry work, done here too */
 	int parse_rc;
 	char perr[256];
 };
@@ -632,6 +634,7 @@ static void pjob_free(struct pjob *j)
 		free(j->strs[i]);
 	free(j->body);
 	feed_free(j->parsed);
+	ingest_prep_free(&j->prep);
 	free(j);
 }
 
@@ -672,7 +675,8 @@ fail:
 	return NULL;
 }
 
-/* On a worker thread: touches the job only (feed_parse is pure). */
+/* On a worker thread: touches the job only (feed_parse and ingest_prepare
+ * are pure). */
 static void pjob_work(void *job, void *ctx)
 {
 	struct pjob *j = job;
@@ -686,6 +690,9 @@ static void pjob_work(void *job, void *ctx)
 	(void)ctx;
 	j->parse_rc = feed_parse(r->body, r->len, &fc, &j->parsed, j->perr,
 	                         sizeof j->perr);
+	/* Out of memory here only means the loop thread does it instead. */
+	if (j->parse_rc == 0 && ingest_prepare(j->parsed, &j->prep) < 0)
+		ingest_prep_free(&j->prep);
 }
 
 /* Back on the loop thread, in the order the responses completed. */
@@ -697,7 +704,7 @@ static void pjob_done(void *job, void *ctx)
 
 	j->parsed = NULL;          /* on_response owns it now */
 	fetcher_set_held(d->fx, workq_pending(d->wq));
-	on_response(d, &j->r, parsed, j->parse_rc, j->perr);
+	on_response(d, &j->r, parsed, &j->prep, j->parse_rc, j->perr);
 	pjob_free(j);
 }
 
@@ -711,7 +718,7 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	 * fetcher must hear about a host's Retry-After before it starts the
 	 * next request queued for that host. */
 	if (!wants_parse(r)) {
-		on_response(d, r, NULL, 0, "");
+		on_response(d, r, NULL, NULL, 0, "");
 		return;
 	}
 	j = pjob_new(r);
@@ -732,7 +739,7 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		struct feed *parsed = NULL;
 		char perr[256] = "";
 		int rc = feed_parse(r->body, r->len, &fc, &parsed, perr, sizeof perr);
-		on_response(d, r, parsed, rc, perr);
+		on_response(d, r, parsed, NULL, rc, perr);
 	}
 }
 

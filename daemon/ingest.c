@@ -327,17 +327,18 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	return 0;
 }
 
-static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
+static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
+                        const struct ingest_entry_prep *pe)
 {
 	struct ingest *in = x->in;
 	struct store_story s;
-	struct simhash_fp fp = { 0, 0, 0, 0 };
-	int has_fp = 0;
+	const struct simhash_fp *fp = pe->has_fp ? &pe->fp : NULL;
 	struct cluster_doc doc;
 	struct cluster_result cr;
 	struct nd_match m;
 	const char *link = e->origlink ? e->origlink : e->link;
-	char *ident = NULL, *canon = NULL, *host = NULL;
+	const char *canon = pe->canon;
+	char *ident = NULL;
 	struct ident_entry ie = {
 		.guid = e->id, .link = link, .title = e->title_text, .text = e->text,
 		.published = e->published,
@@ -348,10 +349,6 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 
 	if (ident_key(&ie, x->use_link, &ident) < 0)
 		return 0;            /* nothing to know it by: skip, not fail */
-	if (link && canon_url(link, &canon) < 0)
-		canon = NULL;
-	if (link && canon_host(link, &host) < 0)
-		host = NULL;
 
 	memset(&s, 0, sizeof s);
 	s.feed_id = x->feed_id;
@@ -370,14 +367,13 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	s.summary = e->text;
 	s.content = e->html;
 	s.lang = e->language ? e->language : x->f->language;
-	s.host = host ? host : x->feed_host;
-	s.content_hash = entry_hash(e);
-	if (simhash_story(e->title_text, e->text, &fp) == 1) {
-		has_fp = 1;
-		s.simhash[0] = fp.bag;
-		s.simhash[1] = fp.seq;
-		s.simhash[2] = fp.head;
-		s.simhash[3] = fp.tail;
+	s.host = pe->host ? pe->host : x->feed_host;
+	s.content_hash = pe->content_hash;
+	if (fp) {
+		s.simhash[0] = fp->bag;
+		s.simhash[1] = fp->seq;
+		s.simhash[2] = fp->head;
+		s.simhash[3] = fp->tail;
 	}
 
 	memset(&doc, 0, sizeof doc);
@@ -401,7 +397,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	}
 	if (id) {                            /* level 1: the same item */
 		rc = old_hash == s.content_hash ? 0
-		     : update_item(x, id, owner, &s, &doc, has_fp ? &fp : NULL);
+		     : update_item(x, id, owner, &s, &doc, fp);
 		goto out;
 	}
 	if (canon) {                         /* level 2: the same article */
@@ -415,7 +411,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 		}
 	}
 	/* A new story.  Level 3: a copy of a recent story's text. */
-	if (has_fp && ndindex_lookup(in->nd, &fp, s.event_time, &m) == 1) {
+	if (fp && ndindex_lookup(in->nd, fp, s.event_time, &m) == 1) {
 		s.duplicate_of = m.story_id;
 		doc.copy_of_thread = m.thread_id;
 		x->stats->duplicates++;
@@ -438,7 +434,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	if (store_insert_story(in->st, &s, &id) < 0)
 		goto out;
 	x->stats->new_stories++;
-	if (has_fp && ndindex_insert(in->nd, &fp, id, s.event_time, cr.thread_id) < 0)
+	if (fp && ndindex_insert(in->nd, fp, id, s.event_time, cr.thread_id) < 0)
 		goto out;
 	if (s.event_time > in->newest) {
 		in->newest = s.event_time;
@@ -447,16 +443,55 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e)
 	rc = 0;
 out:
 	free(ident);
-	free(canon);
-	free(host);
 	return rc;
 }
 
+int ingest_prepare(const struct feed *f, struct ingest_prep *out)
+{
+	out->n = 0;
+	out->e = NULL;
+	if (f->n_entries == 0)
+		return 0;
+	if (!(out->e = calloc(f->n_entries, sizeof *out->e)))
+		return -1;
+	out->n = f->n_entries;
+	for (size_t i = 0; i < f->n_entries; i++) {
+		const struct feed_entry *e = &f->entries[i];
+		struct ingest_entry_prep *pe = &out->e[i];
+		const char *link = e->origlink ? e->origlink : e->link;
+
+		/* A link curl cannot parse has no canonical form: the item is
+		 * then known in its own feed only. */
+		if (link && canon_url(link, &pe->canon) < 0)
+			pe->canon = NULL;
+		if (link && canon_host(link, &pe->host) < 0)
+			pe->host = NULL;
+		pe->content_hash = entry_hash(e);
+		pe->has_fp = simhash_story(e->title_text, e->text, &pe->fp) == 1;
+	}
+	return 0;
+}
+
+void ingest_prep_free(struct ingest_prep *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->e[i].canon);
+		free(p->e[i].host);
+	}
+	free(p->e);
+	p->e = NULL;
+	p->n = 0;
+}
+
 int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
-                const struct feed *f, int64_t now, struct ingest_stats *stats)
+                const struct feed *f, const struct ingest_prep *prep,
+                int64_t now, struct ingest_stats *stats)
 {
 	struct entry_ctx x = { .in = in, .feed_id = feed_id, .f = f, .now = now,
 	                       .stats = stats };
+	struct ingest_prep own = { NULL, 0 };
 	char *feed_host = NULL;
 	struct order *order = NULL;
 	int rc = -1, rotate;
@@ -468,8 +503,13 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	/* A failed rebuild (database error) is retried before any use. */
 	if ((!in->cl || !in->nd) && rebuild(in) < 0)
 		return -1;
+	if (!prep || prep->n != f->n_entries) {
+		if (ingest_prepare(f, &own) < 0)
+			return -1;
+		prep = &own;
+	}
 	if (store_feed_guids_rotate(in->st, feed_id, &x.use_link) < 0)
-		return -1;
+		goto out;
 	if (canon_host(f->link ? f->link : feed_url, &feed_host) < 0)
 		feed_host = NULL;
 	x.feed_host = feed_host;
@@ -483,7 +523,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	}
 	qsort(order, f->n_entries, sizeof *order, cmp_order);
 	for (size_t i = 0; i < f->n_entries; i++)
-		if (ingest_entry(&x, &f->entries[order[i].idx]) < 0)
+		if (ingest_entry(&x, &f->entries[order[i].idx], &prep->e[order[i].idx]) < 0)
 			goto out;
 	x.poll.distinct_links = count_distinct(x.link_hash, x.poll.items);
 	rotate = ident_guids_rotate(&x.poll, x.use_link);
@@ -499,5 +539,6 @@ out:
 	free(order);
 	free(x.link_hash);
 	free(feed_host);
+	ingest_prep_free(&own);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "daemon/simhash.h"
 #include "daemon/store.h"
 #include "feeds/feed.h"
 
@@ -28,10 +29,35 @@ struct ingest_stats {
 int ingest_new(struct store *st, const struct config *c, struct ingest **out);
 void ingest_free(struct ingest *in);
 
+/* What the pipeline works out for each entry without the database: its
+ * canonical URL and publisher host, a hash of what is stored of it, and
+ * its near-duplicate fingerprint.  Pure and thread-safe, so the daemon's
+ * parse workers compute it beside the parse and the loop thread, which
+ * stores, does not. */
+struct ingest_entry_prep {
+	char *canon;              /* canonical URL of the link, or NULL */
+	char *host;               /* publisher host of the link, or NULL */
+	uint64_t content_hash;    /* changes when anything stored changes */
+	struct simhash_fp fp;
+	int has_fp;               /* enough text for a fingerprint */
+};
+
+struct ingest_prep {
+	struct ingest_entry_prep *e;   /* one per entry of the feed, owned */
+	size_t n;
+};
+
+/* Fills *out for every entry of f.  Returns 0, or -1 when out of memory
+ * (*out is then empty).  Free with ingest_prep_free. */
+int ingest_prepare(const struct feed *f, struct ingest_prep *out);
+void ingest_prep_free(struct ingest_prep *p);
+
 /* Stores every entry of `f`, read from feed `feed_id` at time `now`.
+ * `prep` is ingest_prepare(f), or NULL to have it worked out here.
  * Returns 0, or -1 on a database error (the caller rolls back). */
 int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
-                const struct feed *f, int64_t now, struct ingest_stats *stats);
+                const struct feed *f, const struct ingest_prep *prep,
+                int64_t now, struct ingest_stats *stats);
 
 /* After the caller rolled back a transaction that ingest_feed() wrote
  * into: brings the in-memory state back in line with the database.
