@@ -1,0 +1,72 @@
+/* tests/unit/test_cluster_backfill.c — memory stays bounded by the window
+ * when stories far older than it keep arriving while the clock (the newest
+ * story time) stands still: the first poll of new feeds brings weeks of
+ * back items.  Old items still group among themselves between passes. */
+#include "daemon/cluster.h"
+#include "tests/unit/tap.h"
+
+#define T0 1700000000LL
+#define DAY 86400LL
+#define OLD 30000
+
+int main(void)
+{
+	struct cluster_params p;
+	struct cluster_stats st;
+	struct cluster_result r;
+	struct clusterer *c;
+	char title[160], text[320];
+	int64_t first_old = 0;
+	int rc = 0;
+
+	cluster_params_default(&p);
+	c = cluster_new(&p, 1);
+	ok(c != NULL, "cluster_new");
+
+	/* Today's story sets the clock. */
+	struct cluster_doc now = { .story_id = 1, .time = T0, .lang = "en",
+		.title = "Parliament passes the harbour bridge budget",
+		.text = "The harbour bridge budget passed parliament on Tuesday." };
+	ok(cluster_add(c, &now, &r) == 0, "a story of today");
+
+	/* Then 30,000 back items of the last two months, each its own event
+	 * (unique words), none of which can reach today's window. */
+	for (int i = 0; i < OLD && rc == 0; i++) {
+		snprintf(title, sizeof title, "Item w%dq about x%dz and k%dv", i, i, i);
+		snprintf(text, sizeof text, "Report on w%dq: x%dz met k%dv in m%dr.", i, i, i, i);
+		struct cluster_doc d = { .story_id = 2 + i, .title = title, .text = text,
+			.lang = "en", .time = T0 - 4 * DAY - (int64_t)(i % 60) * DAY };
+		rc = cluster_add(c, &d, &r);
+		if (i == 0)
+			first_old = r.thread_id;
+	}
+	ok(rc == 0, "30,000 back items added");
+	cluster_stats(c, &st);
+	ok(st.window_stories < 10000,
+	   "threads below the window are swept while the clock stands still");
+	printf("#   window stories %zu, threads %zu, memory %.1f MiB\n", st.window_stories,
+	       st.active_threads, st.memory_bytes / 1048576.0);
+
+	/* Two tellings of one old event arriving together still meet. */
+	struct cluster_doc a = { .story_id = 100001, .time = T0 - 10 * DAY, .lang = "en",
+		.title = "Volcano Ketrapuna erupts near Lamberville",
+		.text = "The Ketrapuna volcano erupted near Lamberville, ash fell on the town." };
+	struct cluster_doc b = { .story_id = 100002, .time = T0 - 10 * DAY + 600, .lang = "en",
+		.title = "Ketrapuna volcano eruption covers Lamberville in ash",
+		.text = "Ash from the Ketrapuna eruption covered Lamberville." };
+	struct cluster_result ra, rb;
+	ok(cluster_add(c, &a, &ra) == 0 && cluster_add(c, &b, &rb) == 0, "an old event told twice");
+	ok(ra.thread_id == rb.thread_id, "old items still cluster among themselves");
+	ok(first_old != 0, "old items get threads");
+
+	/* Today's thread is untouched by the passes. */
+	struct cluster_doc again = { .story_id = 100003, .time = T0 + 60, .lang = "en",
+		.title = "Harbour bridge budget passes parliament",
+		.text = "Parliament passed the budget for the harbour bridge." };
+	struct cluster_result rn;
+	ok(cluster_add(c, &again, &rn) == 0, "another story of today");
+	ok(rn.thread_id == 1 || cluster_resolve(c, 1) == rn.thread_id,
+	   "today's story joins today's thread");
+	cluster_free(c);
+	return done_testing();
+}
