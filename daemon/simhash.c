@@ -530,6 +530,9 @@ struct ndindex {
 	uint32_t cap, count, free_head, high;
 	uint32_t age_head, age_tail;
 	size_t stories;
+	int64_t newest;                       /* the newest time inserted */
+	uint32_t stale;                       /* inserts older than the window
+	                                         since the last sweep */
 	uint32_t *heads[MAX_TABLES];          /* bucket heads per table; owned */
 	uint32_t nbuckets;                    /* a power of two */
 };
@@ -680,9 +683,57 @@ static int insert_entry(struct ndindex *ix, const struct simhash_fp *fp, int slo
 	return 0;
 }
 
+/* Forgets the entry at i, whose predecessor in the age list is prev. */
+static void forget(struct ndindex *ix, uint32_t prev, uint32_t i)
+{
+	uint32_t next = ix->e[i].age_next;
+
+	if (prev == NIL)
+		ix->age_head = next;
+	else
+		ix->e[prev].age_next = next;
+	if (ix->age_tail == i)
+		ix->age_tail = prev;
+	unlink_entry(ix, i);
+	if (ix->e[i].slot == 0)
+		ix->stories--;
+	ix->e[i].age_next = ix->free_head;
+	ix->free_head = i;
+	ix->count--;
+}
+
+/* Every entry older than the window, wherever it sits in the age list. */
+static void sweep(struct ndindex *ix)
+{
+	uint32_t prev = NIL, i = ix->age_head;
+
+	while (i != NIL) {
+		uint32_t next = ix->e[i].age_next;
+		if (ix->c[i].time < ix->newest - ix->window)
+			forget(ix, prev, i);
+		else
+			prev = i;
+		i = next;
+	}
+}
+
+/* Inserts older than the window between two sweeps.  The age list is in
+ * insertion order, so expiry stops at the first entry still in the window;
+ * a first poll of new feeds inserts weeks of back items behind today's,
+ * which would stay until today's expire.  A sweep every so many of them
+ * bounds the index by the window (the cost, a pass over the index, is
+ * spread over the inserts). */
+#define STALE_SWEEP 4096
+
 int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp, int64_t story_id,
                    int64_t time, int64_t thread_id)
 {
+	if (time > ix->newest)
+		ix->newest = time;
+	else if (time < ix->newest - ix->window && ++ix->stale >= STALE_SWEEP) {
+		ix->stale = 0;
+		sweep(ix);
+	}
 	/* The bag entry first: expiry, in insertion order, then always
 	 * meets a story's bag entry first. */
 	if (insert_entry(ix, fp, 0, story_id, time, thread_id) < 0)
@@ -749,19 +800,11 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 size_t ndindex_expire(struct ndindex *ix, int64_t now)
 {
 	size_t n = 0;
+	if (now > ix->newest)
+		ix->newest = now;
 	while (ix->age_head != NIL && ix->c[ix->age_head].time < now - ix->window) {
-		uint32_t i = ix->age_head;
-		ix->age_head = ix->e[i].age_next;
-		if (ix->age_head == NIL)
-			ix->age_tail = NIL;
-		unlink_entry(ix, i);
-		if (ix->e[i].slot == 0) {
-			ix->stories--;
-			n++;
-		}
-		ix->e[i].age_next = ix->free_head;
-		ix->free_head = i;
-		ix->count--;
+		n += ix->e[ix->age_head].slot == 0;
+		forget(ix, NIL, ix->age_head);
 	}
 	return n;
 }

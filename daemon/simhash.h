@@ -120,8 +120,9 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp,
 
 /* Forgets the stories older than now - window, in the order they were
  * inserted (a story inserted late with an old time waits for the ones
- * before it; lookups never return it once it is out of the window).
- * Returns how many stories were forgotten. */
+ * before it, or for the sweep that ndindex_insert runs after every few
+ * thousand such stories; lookups never return it once it is out of the
+ * window).  Returns how many stories were forgotten here. */
 size_t ndindex_expire(struct ndindex *ix, int64_t now);
 
 /* Stories remembered. */

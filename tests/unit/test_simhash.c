@@ -267,6 +267,36 @@ static void index_basics(void)
 	ndindex_free(NULL);
 }
 
+/* Back items older than the window, inserted behind a story of today (the
+ * first poll of new feeds), do not pile up: the index sweeps them. */
+static void index_backfill(void)
+{
+	struct ndindex *ix = NULL;
+	struct nd_match m;
+	const int64_t day = 86400, now = 100 * day;
+	int errors = 0;
+
+	if (!ok(ndindex_new(3, 3 * day, &ix) == 0, "an index for the backfill"))
+		return;
+	struct simhash_fp today = { .bag = rnd(), .seq = rnd(), .head = rnd(), .tail = rnd() };
+	ndindex_insert(ix, &today, 1, now, 0);
+	struct simhash_fp last = today;
+	for (int i = 0; i < 20000; i++) {
+		struct simhash_fp fp = { .bag = rnd(), .seq = rnd(), .head = rnd(), .tail = rnd() };
+		if (ndindex_insert(ix, &fp, 2 + i, now - 4 * day - (i % 50) * day, 0) < 0)
+			errors++;
+		last = fp;
+	}
+	is_int(errors, 0, "20,000 back items inserted");
+	ok(ndindex_count(ix) < 5000, "back items older than the window are swept");
+	ok(ndindex_lookup(ix, &today, now, &m) == 1 && m.story_id == 1,
+	   "today's story is kept and found");
+	/* The one inserted last may still sit unswept; either way a lookup
+	 * at today's time never returns it. */
+	ok(ndindex_lookup(ix, &last, now, &m) == 0, "a back item is never matched from today");
+	ndindex_free(ix);
+}
+
 /* The banded lookup finds exactly what a scan of every entry finds. */
 static void index_vs_brute_force(int k)
 {
@@ -386,5 +416,6 @@ int main(void)
 	index_basics();
 	for (int k = 0; k <= SIMHASH_MAX_K; k++)
 		index_vs_brute_force(k);
+	index_backfill();
 	return done_testing();
 }
