@@ -159,6 +159,7 @@ struct bench {
 	long feed_no, item_no, stored, stage, target, measured;
 	double t0, c0, m0;
 	int failed;
+	int threads;             /* parse workers (0: all on this thread) */
 };
 
 #define IN_FLIGHT 4
@@ -166,9 +167,11 @@ struct bench {
 static void bwork(void *p, void *ctx)
 {
 	struct bjob *j = p;
+	struct bench *b = ctx;
 
 	j->rc = feed_parse(j->xml, j->len, NULL, &j->f, j->err, sizeof j->err);
-	if (j->rc == 0 && ingest_prepare(j->f, &j->prep) < 0)
+	if (j->rc == 0 && ingest_prepare(j->f, b->threads ? ingest_thread_tokenizer() : NULL,
+	                                 &j->prep) < 0)
 		ingest_prep_free(&j->prep);
 }
 
@@ -254,6 +257,7 @@ int main(int argc, char **argv)
 		store_sync_feeds(b.st, &fl, 1794000000);
 	}
 	b.loop = ev_default_loop(0);
+	b.threads = threads;
 	if (ingest_new(b.st, &cfg, &b.in) < 0 ||
 	    workq_new(b.loop, threads, bwork, bdone, &b, &b.q) < 0) {
 		fprintf(stderr, "ingest_new or workq_new failed\n");
@@ -274,7 +278,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < IN_FLIGHT && b.stored + i * ITEMS < b.target; i++)
 			submit_one(&b);
 		ev_run(b.loop, 0);
-		if (b.failed)
+		/* The last stories of the stage into the search index, as the
+		 * daemon does within a second. */
+		if (b.failed || store_fts_flush(b.st) < 0)
 			return 1;
 		{
 			double dt = now() - b.t0, dc = cpu() - b.c0, dm = thread_cpu() - b.m0;

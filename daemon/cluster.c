@@ -485,14 +485,18 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 	}
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
+		const struct text_tokens *tt = field == 0 ? doc->title_tokens : doc->text_tokens;
 		if (!s)
 			continue;
-		text_tokens_reset(&c->toks);
-		if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks) < 0)
-			return -1;
-		for (size_t i = 0; i < c->toks.n; i++) {
-			const struct text_token *tk = &c->toks.v[i];
-			uint32_t t = vocab_id(c, c->toks.buf + tk->off, tk->len, 1);
+		if (!tt) {
+			text_tokens_reset(&c->toks);
+			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks) < 0)
+				return -1;
+			tt = &c->toks;
+		}
+		for (size_t i = 0; i < tt->n; i++) {
+			const struct text_token *tk = &tt->v[i];
+			uint32_t t = vocab_id(c, tt->buf + tk->off, tk->len, 1);
 			if (t == UINT32_MAX)
 				return -1;
 			struct vterm *v = &c->vocab[t];

@@ -45,6 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct text_tokens;
+
 /* Tunables; 1:1 with the [threads] keys of config/config.h. */
 struct cluster_params {
 	int64_t window;          /* cluster_window, s: threads idle longer leave memory */
@@ -78,6 +80,9 @@ struct cluster_doc {
 	const char *lang;        /* BCP 47 or NULL (then: no stemming) */
 	const char *source;      /* publisher host, for source_count; may be NULL */
 	int64_t copy_of_thread;  /* thread of the story this near-duplicates, or 0 */
+	/* Optional: title and text already through text_tokenize() with this
+	 * lang (a parse worker does it beside the parse); NULL: done here. */
+	const struct text_tokens *title_tokens, *text_tokens;
 };
 
 #define CLUSTER_MAX_MERGES 4

@@ -4,6 +4,7 @@
 #include "daemon/daemon.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,11 +57,13 @@ struct daemon {
 	struct ingest *in;
 	struct fetcher *fx;
 	struct workq *wq;          /* parses responses off the loop thread */
+	pthread_t loop_thread;
 	struct notify *nt;
 	struct ev_loop *loop;
 	ev_signal sig_term, sig_int, sig_hup;
 	ev_timer wake, grace;
 	ev_timer prune;          /* retention */
+	ev_timer fts;            /* indexes new stories for search */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
 	struct sched_heap due;
@@ -415,6 +418,37 @@ static void media_type(const char *ct, char *buf, size_t n)
 	buf[i] = '\0';
 }
 
+/* Stories stored but not yet in the search index are indexed within
+ * FTS_LAG seconds of the commit that stored them (store_fts_flush): one
+ * statement for every story of that second, rather than one per response. */
+#define FTS_LAG 1.0
+
+static void fts_flush(struct daemon *d)
+{
+	if (store_fts_flush(d->st) < 0)
+		log_err("%s: indexing new stories for search, will retry: %s",
+		        d->cfg.database, store_errmsg(d->st));
+}
+
+static void fts_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	fts_flush(d);
+	if (store_fts_pending(d->st)) {
+		w->repeat = DB_RETRY;
+		ev_timer_again(loop, w);
+	}
+}
+
+static void fts_soon(struct daemon *d)
+{
+	if (store_fts_pending(d->st) && !ev_is_active(&d->fts)) {
+		ev_timer_set(&d->fts, FTS_LAG, 0.);
+		ev_timer_start(d->loop, &d->fts);
+	}
+}
+
 /* Stores one response: the feed's new state, and its entries when it was
  * a feed (`parsed`, owned and freed here, with `prep` its ingest_prepare()
  * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed).  Runs on the loop thread, responses in
@@ -551,6 +585,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		goto out;
 	}
 
+	fts_soon(d);
 	if (poll.ok) {
 		f->errors = 0;
 		f->failing_since = 0;
@@ -679,6 +714,7 @@ fail:
  * are pure). */
 static void pjob_work(void *job, void *ctx)
 {
+	struct daemon *d = ctx;
 	struct pjob *j = job;
 	const struct fetch_result *r = &j->r;
 	struct feed_context fc = {
@@ -687,11 +723,15 @@ static void pjob_work(void *job, void *ctx)
 		.content_language = r->content_language,
 	};
 
-	(void)ctx;
 	j->parse_rc = feed_parse(r->body, r->len, &fc, &j->parsed, j->perr,
 	                         sizeof j->perr);
-	/* Out of memory here only means the loop thread does it instead. */
-	if (j->parse_rc == 0 && ingest_prepare(j->parsed, &j->prep) < 0)
+	/* Out of memory here only means the loop thread does it instead.
+	 * The clusterer's tokens too, on a worker (whose tokenizer goes with
+	 * it); with no workers this runs on the loop, which tokenizes later. */
+	if (j->parse_rc == 0 &&
+	    ingest_prepare(j->parsed,
+	                   pthread_equal(pthread_self(), d->loop_thread) ? NULL
+	                   : ingest_thread_tokenizer(), &j->prep) < 0)
 		ingest_prep_free(&j->prep);
 }
 
@@ -802,6 +842,8 @@ static void maybe_finish(struct daemon *d)
 	if (d->in && ingest_sync(d->in) < 0)
 		log_err("%s: saving clustering state: %s", d->cfg.database,
 		        store_errmsg(d->st));
+	fts_flush(d);
+	ev_timer_stop(d->loop, &d->fts);
 	cycle_summary(d);
 	if (d->args.once || d->stopping)
 		ev_break(d->loop, EVBREAK_ALL);
@@ -956,6 +998,7 @@ int daemon_run(const struct daemon_args *a)
 		log_err("cannot initialise libcurl");
 		goto out;
 	}
+	d.loop_thread = pthread_self();
 	if (workq_new(d.loop, workq_default_threads(), pjob_work, pjob_done, &d, &d.wq) < 0) {
 		log_err("cannot start the parse threads");
 		goto out;
@@ -977,6 +1020,8 @@ int daemon_run(const struct daemon_args *a)
 	d.grace.data = &d;
 	ev_timer_init(&d.prune, prune_cb, 60., 0.);
 	d.prune.data = &d;
+	ev_timer_init(&d.fts, fts_cb, FTS_LAG, 0.);
+	d.fts.data = &d;
 	if (!a->once)
 		ev_timer_start(d.loop, &d.prune);
 	notify_start(d.loop, d.st, &d.nt);
@@ -999,6 +1044,7 @@ int daemon_run(const struct daemon_args *a)
 	rc = 0;
 	/* Responses received and parsed but not stored yet are stored now. */
 	workq_drain(d.wq);
+	fts_flush(&d);
 	if (d.in && ingest_sync(d.in) < 0)
 		log_err("%s: saving clustering state: %s", d.cfg.database,
 		        store_errmsg(d.st));

@@ -11,6 +11,7 @@
  * start-up, so a rolled-back transaction only costs a rebuild. */
 #include "daemon/ingest.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +383,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	doc.text = s.summary;
 	doc.lang = s.lang;
 	doc.source = s.host;
+	if (pe->has_tokens) {
+		doc.title_tokens = &pe->title_tokens;
+		doc.text_tokens = &pe->text_tokens;
+	}
 
 	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash, &owner) < 0)
 		goto out;
@@ -446,7 +451,22 @@ out:
 	return rc;
 }
 
-int ingest_prepare(const struct feed *f, struct ingest_prep *out)
+/* The clusterer's tokens of an entry, as cluster_add would make them. */
+static int tokenize_entry(struct text *t, const struct feed *f, const struct feed_entry *e,
+                          struct ingest_entry_prep *pe)
+{
+	const char *lang = e->language ? e->language : f->language;
+
+	if (e->title_text && text_tokenize(t, e->title_text, strlen(e->title_text), lang,
+	                                   &pe->title_tokens) < 0)
+		return -1;
+	if (e->text && text_tokenize(t, e->text, strlen(e->text), lang, &pe->text_tokens) < 0)
+		return -1;
+	pe->has_tokens = 1;
+	return 0;
+}
+
+int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out)
 {
 	out->n = 0;
 	out->e = NULL;
@@ -468,8 +488,41 @@ int ingest_prepare(const struct feed *f, struct ingest_prep *out)
 			pe->host = NULL;
 		pe->content_hash = entry_hash(e);
 		pe->has_fp = simhash_story(e->title_text, e->text, &pe->fp) == 1;
+		if (t && tokenize_entry(t, f, e, pe) < 0) {
+			ingest_prep_free(out);
+			return -1;
+		}
 	}
 	return 0;
+}
+
+static pthread_key_t tokenizer_key;
+static int tokenizer_key_ok;
+static pthread_once_t tokenizer_once = PTHREAD_ONCE_INIT;
+
+static void tokenizer_destroy(void *t)
+{
+	text_free(t);
+}
+
+static void tokenizer_key_init(void)
+{
+	tokenizer_key_ok = pthread_key_create(&tokenizer_key, tokenizer_destroy) == 0;
+}
+
+struct text *ingest_thread_tokenizer(void)
+{
+	struct text *t;
+
+	pthread_once(&tokenizer_once, tokenizer_key_init);
+	if (!tokenizer_key_ok)
+		return NULL;
+	if (!(t = pthread_getspecific(tokenizer_key)) && (t = text_new()) &&
+	    pthread_setspecific(tokenizer_key, t) != 0) {
+		text_free(t);
+		t = NULL;
+	}
+	return t;
 }
 
 void ingest_prep_free(struct ingest_prep *p)
@@ -479,6 +532,8 @@ void ingest_prep_free(struct ingest_prep *p)
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->e[i].canon);
 		free(p->e[i].host);
+		text_tokens_free(&p->e[i].title_tokens);
+		text_tokens_free(&p->e[i].text_tokens);
 	}
 	free(p->e);
 	p->e = NULL;
@@ -504,7 +559,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	if ((!in->cl || !in->nd) && rebuild(in) < 0)
 		return -1;
 	if (!prep || prep->n != f->n_entries) {
-		if (ingest_prepare(f, &own) < 0)
+		if (ingest_prepare(f, NULL, &own) < 0)
 			return -1;
 		prep = &own;
 	}

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "daemon/simhash.h"
 #include "daemon/store.h"
+#include "daemon/text.h"
 #include "feeds/feed.h"
 
 struct ingest;   /* opaque; borrows the store, owns the in-memory indexes */
@@ -40,6 +41,8 @@ struct ingest_entry_prep {
 	uint64_t content_hash;    /* changes when anything stored changes */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */
+	int has_tokens;           /* the two below were filled */
+	struct text_tokens title_tokens, text_tokens; /* for the clusterer */
 };
 
 struct ingest_prep {
@@ -47,10 +50,18 @@ struct ingest_prep {
 	size_t n;
 };
 
-/* Fills *out for every entry of f.  Returns 0, or -1 when out of memory
- * (*out is then empty).  Free with ingest_prep_free. */
-int ingest_prepare(const struct feed *f, struct ingest_prep *out);
+/* Fills *out for every entry of f; with a tokenizer `t` (owned by the
+ * calling thread, see text.h) also the clusterer's tokens of each title
+ * and text.  Returns 0, or -1 when out of memory (*out is then empty).
+ * Free with ingest_prep_free. */
+int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out);
 void ingest_prep_free(struct ingest_prep *p);
+
+/* The calling thread's own tokenizer for ingest_prepare(), made on first
+ * use and freed when the thread exits: for worker threads (one that never
+ * exits, like the main thread, would keep it until the process ends).
+ * NULL when out of memory. */
+struct text *ingest_thread_tokenizer(void);
 
 /* Stores every entry of `f`, read from feed `feed_id` at time `now`.
  * `prep` is ingest_prepare(f), or NULL to have it worked out here.

@@ -115,6 +115,16 @@ static const char *const MIGRATIONS[] = {
 	"           ORDER BY s.event_time DESC, s.id DESC LIMIT 1) AS latest_story_id\n"
 	"  FROM threads t WHERE t.merged_into IS NULL;\n"
 	"INSERT INTO meta VALUES ('seq', 0);\n",
+	/* 1 -> 2: the search index follows the stories in batches (see
+	 * store_fts_flush): meta 'fts_upto' is the largest story id indexed,
+	 * and a deleted story leaves the index only if it was in it. */
+	"DROP TRIGGER stories_fts_ad;\n"
+	"CREATE TRIGGER stories_fts_ad AFTER DELETE ON stories\n"
+	"  WHEN old.id <= (SELECT value FROM meta WHERE key = 'fts_upto') BEGIN\n"
+	"  INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
+	"  VALUES ('delete', old.id, old.title, old.summary);\n"
+	"END;\n"
+	"INSERT INTO meta VALUES ('fts_upto', (SELECT coalesce(max(id), 0) FROM stories));\n",
 };
 
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
@@ -132,6 +142,7 @@ enum stmt_id {
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS,
 	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
+	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
 	N_STMT
@@ -233,7 +244,10 @@ static const char *const SQL[N_STMT] = {
 		"  AND t2.last_updated >= ?1)",
 	[S_FTS_BATCH] =
 		"INSERT INTO stories_fts(rowid, title, summary)"
-		" SELECT id, title, summary FROM stories WHERE id >= ?1",
+		" SELECT id, title, summary FROM stories WHERE id > ?1 AND id <= ?2",
+	[S_FTS_UPTO_LOAD] = "SELECT value FROM meta WHERE key = 'fts_upto'",
+	[S_FTS_UPTO_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'fts_upto'",
+	[S_MAX_STORY_ID] = "SELECT coalesce(max(id), 0) FROM stories",
 	[S_FTS_DELETE] =
 		"INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
 		" SELECT 'delete', id, title, summary FROM stories WHERE id = ?1",
@@ -259,12 +273,22 @@ static const char *const SQL[N_STMT] = {
 		" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0)) + 1",
 };
 
+/* Stories indexed for search in one statement (see struct store). */
+#define FTS_BATCH 1024
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[N_STMT];
 	enum store_mode mode;
 	int64_t seq;       /* last change sequence number handed out */
-	int64_t fts_from;  /* first story id inserted in this transaction, 0 */
+	/* The search index holds the stories with id <= fts_upto (as of this
+	 * transaction) and none above; max_id is the largest story id.  The
+	 * ones between are indexed in one statement per FTS_BATCH stories or
+	 * by store_fts_flush(): FTS5 writes a new segment at every statement,
+	 * so indexing each feed response's few stories on its own costs about
+	 * twice as much per story as indexing hundreds at once, and leaves
+	 * many small segments to merge. */
+	int64_t fts_upto, max_id;
 	int64_t next_story_id; /* id the next inserted story gets; 0: not
 	                          asked for in this transaction */
 	int seq_dirty;
@@ -400,6 +424,8 @@ fail:
 	return -1;
 }
 
+static int load_fts(struct store *st);
+
 static int load_seq(struct store *st)
 {
 	sqlite3_stmt *s = stmt(st, S_SEQ_LOAD);
@@ -475,7 +501,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 			goto fail;
 		}
 	}
-	if (mode == STORE_WRITE && load_seq(st) < 0) {
+	if (mode == STORE_WRITE && (load_seq(st) < 0 || load_fts(st) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
@@ -507,7 +533,6 @@ static int simple(struct store *st, enum stmt_id id)
 int store_begin(struct store *st)
 {
 	st->seq_dirty = 0;
-	st->fts_from = 0;
 	st->next_story_id = 0;
 	return simple(st, S_BEGIN);
 }
@@ -522,15 +547,60 @@ static int fts_by_id(struct store *st, enum stmt_id id, int64_t story_id)
 	return step_done(st, s);
 }
 
+/* Indexes the stories above fts_upto, inside the open transaction.  Ids
+ * only grow, so they are exactly those not indexed yet. */
+static int fts_catch_up(struct store *st)
+{
+	sqlite3_stmt *s;
+
+	if (st->max_id <= st->fts_upto)
+		return 0;
+	if (!(s = stmt(st, S_FTS_BATCH)))
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, st->fts_upto);
+	sqlite3_bind_int64(s, 2, st->max_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (!(s = stmt(st, S_FTS_UPTO_SAVE)))
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, st->max_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	st->fts_upto = st->max_id;
+	return 0;
+}
+
+static int one_int(struct store *st, enum stmt_id id, int64_t arg, int64_t *out);
+
+/* The watermarks as committed (after a rollback, or at open). */
+static int load_fts(struct store *st)
+{
+	return one_int(st, S_FTS_UPTO_LOAD, 0, &st->fts_upto) < 0 ||
+	       one_int(st, S_MAX_STORY_ID, 0, &st->max_id) < 0 ? -1 : 0;
+}
+
+int store_fts_pending(const struct store *st)
+{
+	return st->max_id > st->fts_upto;
+}
+
+int store_fts_flush(struct store *st)
+{
+	if (!store_fts_pending(st))
+		return 0;
+	if (store_begin(st) < 0)
+		return -1;
+	if (fts_catch_up(st) < 0 || store_commit(st) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
 int store_commit(struct store *st)
 {
-	/* Ids only grow, so the stories this transaction inserted are
-	 * exactly those from the first one on. */
-	if (st->fts_from) {
-		if (fts_by_id(st, S_FTS_BATCH, st->fts_from) < 0)
-			return -1;
-		st->fts_from = 0;
-	}
+	if (st->max_id - st->fts_upto >= FTS_BATCH && fts_catch_up(st) < 0)
+		return -1;
 	if (st->seq_dirty) {
 		sqlite3_stmt *s = stmt(st, S_SEQ_SAVE);
 		if (!s)
@@ -550,8 +620,9 @@ void store_rollback(struct store *st)
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	simple(st, S_ROLLBACK);
-	st->fts_from = 0;
 	st->next_story_id = 0;
+	if (load_fts(st) < 0)
+		st->fts_upto = st->max_id = 0;
 	/* The sequence numbers handed out in the rolled-back transaction are
 	 * reloaded from the file so the next commit continues without gaps. */
 	if (load_seq(st) < 0)
@@ -809,13 +880,12 @@ int store_insert_story(struct store *st, const struct store_story *x,
 			return fail_rc(st, SQLITE_INTERNAL);
 		st->next_story_id = *id + 1;
 	}
-	if (!st->fts_from)
-		st->fts_from = *id;
+	if (*id > st->max_id)
+		st->max_id = *id;
 	return store_add_story_feed(st, *id, x->feed_id, x->ident, x->first_seen,
 	                            x->content_hash);
 }
 
-static int one_int(struct store *st, enum stmt_id id, int64_t arg, int64_t *out);
 
 int store_next_story_id(struct store *st, int64_t *id)
 {
@@ -831,10 +901,9 @@ int store_update_story(struct store *st, int64_t id,
                        const struct store_story *x)
 {
 	sqlite3_stmt *s;
-	/* A story indexed by an earlier transaction leaves the index with
-	 * its old words and comes back with the new; one inserted in this
-	 * transaction is indexed at commit, as it is then. */
-	int indexed = !st->fts_from || id < st->fts_from;
+	/* A story in the index leaves it with its old words and comes back
+	 * with the new; one not indexed yet is indexed later as it is then. */
+	int indexed = id <= st->fts_upto;
 
 	if (indexed && fts_by_id(st, S_FTS_DELETE, id) < 0)
 		return -1;

@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;   /* opaque; owns the sqlite3 handle and prepared statements */
 
@@ -34,6 +34,17 @@ int store_last_was_full(struct store *st);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+
+/* The search index (stories_fts) follows the stories in batches: a commit
+ * indexes the stories not yet indexed once there are FTS_BATCH (1,024) of
+ * them, and store_fts_flush() indexes the rest in a transaction of its
+ * own.  The daemon flushes within a second of the last commit and before
+ * it exits; a story is always searchable by then.  Nothing is lost in a
+ * crash: the next flush indexes every story above the stored watermark.
+ * Returns 0, or -1 on a database error (the stories stay pending). */
+int store_fts_flush(struct store *st);
+/* Stories not in the search index yet. */
+int store_fts_pending(const struct store *st);
 
 /* ---- feeds ---------------------------------------------------------- */
 

@@ -28,12 +28,19 @@ static int scalar(const char *sql)
 	return v;
 }
 
-static void run(const char *sql)
+static int run_rc(const char *sql)
 {
 	sqlite3 *db;
+	int rc;
 	sqlite3_open(path, &db);
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 	sqlite3_close(db);
+	return rc;
+}
+
+static void run(const char *sql)
+{
+	run_rc(sql);
 }
 
 int main(void)
@@ -105,6 +112,65 @@ int main(void)
 		ok(store_begin(st) == 0 && store_update_story(st, id, &s) == 0 && store_commit(st) == 0,
 		   "update committed");
 		is_int(scalar("SELECT seq FROM stories"), 2, "seq continues after a rollback without a gap");
+	}
+	{
+		/* The search index follows in batches: store_fts_flush, or a
+		 * commit once FTS_BATCH (1,024) stories wait. */
+		const char *q = "SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'walrus'";
+		struct store_story s = {
+			.feed_id = 1, .ident = "g:w1", .link = "http://a.example/w1",
+			.title = "Walrus seen in the harbour", .first_seen = 1000, .content_hash = 7,
+		};
+		ok(store_fts_flush(st) == 0 && !store_fts_pending(st), "flushed: nothing pending");
+		ok(store_begin(st) == 0 && store_insert_story(st, &s, &id) == 0 && store_commit(st) == 0,
+		   "a story committed");
+		ok(store_fts_pending(st), "it waits for the search index");
+		is_int(scalar(q), 0, "not searchable yet");
+		ok(store_begin(st) == 0, "begin");
+		s.title = "Walrus seen in the harbour again";
+		ok(store_update_story(st, id, &s) == 0 && store_commit(st) == 0,
+		   "an update of a story not indexed yet");
+		ok(store_fts_flush(st) == 0 && !store_fts_pending(st), "store_fts_flush indexes it");
+		is_int(scalar(q), 1, "searchable once flushed");
+		is_int(scalar("SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'again'"), 1,
+		       "with its words as they are now");
+		is_int(scalar("SELECT value FROM meta WHERE key = 'fts_upto'"), id,
+		       "the watermark is the last story indexed");
+		/* An indexed story updated: old words out, new in, at once. */
+		s.title = "Seal seen in the harbour";
+		ok(store_begin(st) == 0 && store_update_story(st, id, &s) == 0 && store_commit(st) == 0,
+		   "an indexed story updated");
+		is_int(scalar(q), 0, "its old words are gone from the index");
+		is_int(scalar("SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'seal'"), 1,
+		       "its new words are in");
+		/* A rollback takes back what it indexed. */
+		ok(store_begin(st) == 0, "begin");
+		s.ident = "g:w2";
+		s.title = "Walrus again";
+		ok(store_insert_story(st, &s, &id2) == 0, "insert");
+		store_rollback(st);
+		ok(!store_fts_pending(st), "a rolled-back story is not pending");
+		/* A big transaction indexes at commit. */
+		ok(store_begin(st) == 0, "begin");
+		int bad = 0;
+		for (int i = 0; i < 1100; i++) {
+			char ident[32], link[64];
+			snprintf(ident, sizeof ident, "g:b%d", i);
+			snprintf(link, sizeof link, "http://a.example/b%d", i);
+			struct store_story b = { .feed_id = 1, .ident = ident, .link = link,
+				.title = "Walrus colony count", .first_seen = 1000, .content_hash = 9 };
+			bad += store_insert_story(st, &b, &id2) < 0;
+		}
+		ok(bad == 0 && store_commit(st) == 0, "1,100 stories in one transaction");
+		ok(!store_fts_pending(st), "indexed at commit (over the batch size)");
+		is_int(scalar(q), 1100, "all searchable");
+		/* Deleting a story not indexed yet leaves the index intact. */
+		ok(store_begin(st) == 0 && store_insert_story(st, &s, &id2) == 0 && store_commit(st) == 0,
+		   "one more, pending");
+		is_int(run_rc("DELETE FROM stories WHERE id = (SELECT max(id) FROM stories)"), SQLITE_OK,
+		       "a story not indexed yet deleted");
+		is_int(run_rc("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)"),
+		       SQLITE_OK, "the index still matches the stories (FTS5 integrity-check)");
 	}
 	store_close(st);
 
