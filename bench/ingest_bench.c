@@ -25,7 +25,10 @@
 
 #define ITEMS 50
 
-static uint64_t rng = 88172645463325252ull;
+/* Per thread: documents are generated on the parse workers (in the daemon
+ * the bytes come from the network, not from the storing thread), each from
+ * a seed of its own so that the stream does not depend on the threads. */
+static _Thread_local uint64_t rng = 88172645463325252ull;
 
 static uint64_t next(void)
 {
@@ -143,7 +146,7 @@ static double now(void)
 struct bjob {
 	char *xml;
 	size_t len;
-	long feed_no;
+	long feed_no, item_no;
 	int64_t now;
 	struct feed *f;
 	struct ingest_prep prep;
@@ -168,6 +171,11 @@ static void bwork(void *p, void *ctx)
 {
 	struct bjob *j = p;
 	struct bench *b = ctx;
+	long item_no = j->item_no;
+
+	rng = 0x9e3779b97f4a7c15ull * (uint64_t)(j->feed_no + 1) | 1;
+	j->xml = malloc(1 << 20);
+	j->len = make_feed(j->xml, 1 << 20, j->feed_no % 64, &item_no);
 
 	j->rc = feed_parse(j->xml, j->len, NULL, &j->f, j->err, sizeof j->err);
 	if (j->rc == 0 && ingest_prepare(j->f, b->threads ? ingest_thread_tokenizer() : NULL,
@@ -177,13 +185,11 @@ static void bwork(void *p, void *ctx)
 
 static void submit_one(struct bench *b)
 {
-	static char buf[1 << 20];
 	struct bjob *j = calloc(1, sizeof *j);
 
-	j->len = make_feed(buf, sizeof buf, b->feed_no % 64, &b->item_no);
-	j->xml = malloc(j->len + 1);
-	memcpy(j->xml, buf, j->len + 1);
 	j->feed_no = b->feed_no++;
+	j->item_no = b->item_no;
+	b->item_no += ITEMS;
 	j->now = T0 + (long)(b->item_no * SPACING) + 60;
 	if (workq_submit(b->q, j) < 0) {
 		fprintf(stderr, "out of memory\n");
