@@ -41,25 +41,31 @@ int workq_default_threads(void)
 	return n - 1 > 4 ? 4 : (int)(n - 1);
 }
 
+/* Runs the first job no one has taken, with mu held on entry and exit
+ * (released while the job runs). */
+static void run_next(struct workq *q)
+{
+	struct node *n = q->todo;
+
+	q->todo = n->next;
+	n->state = RUNNING;
+	pthread_mutex_unlock(&q->mu);
+	q->work(n->job, q->ctx);
+	pthread_mutex_lock(&q->mu);
+	n->state = DONE;
+}
+
 static void *worker(void *p)
 {
 	struct workq *q = p;
 
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
-		struct node *n;
-
 		while (!q->stop && !q->todo)
 			pthread_cond_wait(&q->more, &q->mu);
 		if (!q->todo)
 			break;           /* stopping, nothing left */
-		n = q->todo;
-		q->todo = n->next;
-		n->state = RUNNING;
-		pthread_mutex_unlock(&q->mu);
-		q->work(n->job, q->ctx);
-		pthread_mutex_lock(&q->mu);
-		n->state = DONE;
+		run_next(q);
 		pthread_cond_broadcast(&q->finished);
 		ev_async_send(q->loop, &q->wake);
 	}
@@ -75,14 +81,8 @@ static struct node *take_head(struct workq *q, int wait)
 
 	pthread_mutex_lock(&q->mu);
 	n = q->head;
-	if (n && q->nthreads == 0 && n->state == QUEUED) {
-		q->todo = n->next;
-		n->state = RUNNING;
-		pthread_mutex_unlock(&q->mu);
-		q->work(n->job, q->ctx);
-		pthread_mutex_lock(&q->mu);
-		n->state = DONE;
-	}
+	if (n && q->nthreads == 0 && n->state == QUEUED)
+		run_next(q);             /* n is q->todo: jobs run in order */
 	while (wait && n && n->state != DONE)
 		pthread_cond_wait(&q->finished, &q->mu);
 	if (n && n->state == DONE) {
