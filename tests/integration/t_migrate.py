@@ -50,6 +50,10 @@ for path in olds:
              sorted(set(before[k]) - set(after[k])))
     t.ok(len(after["stories"]) > len(before["stories"]), name + ": new stories stored after it",
          len(after["stories"]))
+    t.eq(w.sql("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN"
+               " ('stories_duplicate_of', 'threads_merged_into') ORDER BY name"),
+         [("stories_duplicate_of",), ("threads_merged_into",)],
+         name + ": the indexes of version 2 exist")
     t.eq(w.sql("PRAGMA integrity_check"), [("ok",)], name + ": integrity_check ok")
     t.eq(w.fts_ok(), True, name + ": the search index matches the stories")
     t.eq(w.sql("SELECT value FROM meta WHERE key = 'fts_upto'"),
