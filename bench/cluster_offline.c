@@ -1,9 +1,12 @@
 /* bench/cluster_offline.c — streams a TSV of stories through the clusterer
  * and prints "story_id<TAB>thread_id" (thread after all merges).  Input lines:
  * id, time, source, lang, title, text (\t \n \\ escaped), as written by
- * bench/cluster_replay.py.  Options override cluster_params; --dedup marks
- * stories whose folded title repeats an earlier one as copies of its thread,
- * as the store's near-duplicate detection would. */
+ * bench/cluster_replay.py, and optionally the id of the story this one
+ * copies (the store's near-duplicate verdict, to replay a kept eval
+ * database's stories in the daemon's exact order).  Options override
+ * cluster_params; --dedup marks stories whose folded title repeats an
+ * earlier one as copies of its thread, as the store's near-duplicate
+ * detection would. */
 #include "daemon/cluster.h"
 
 #include <ctype.h>
@@ -141,9 +144,9 @@ int main(int argc, char **argv)
 	for (size_t li = 0; li < nl; li++) {
 		free(line);
 		line = lines[li];
-		char *f[6] = { 0 }, *s = line;
+		char *f[7] = { 0 }, *s = line;
 		line[strcspn(line, "\n")] = '\0';
-		for (int k = 0; k < 6; k++) {
+		for (int k = 0; k < 7; k++) {
 			f[k] = s;
 			s = s ? strchr(s, '\t') : NULL;
 			if (s)
@@ -157,7 +160,15 @@ int main(int argc, char **argv)
 			.source = f[2], .lang = *f[3] ? f[3] : NULL, .title = f[4],
 			.text = *f[5] ? f[5] : NULL };
 		uint64_t th = title_hash(f[4]);
-		if (dedup && th)
+		/* An optional 7th column names the story this one copies (the
+		 * store's near-duplicate verdict, from a kept eval database). */
+		int64_t dup = f[6] ? atoll(f[6]) : 0;
+		for (size_t k = 0; dup && k < n; k++)
+			if (items[k].id == dup) {
+				d.copy_of_thread = find(items[k].thread);
+				break;
+			}
+		if (dedup && th && !d.copy_of_thread)
 			for (size_t k = 0; k < n; k++)
 				if (items[k].title_hash == th) {
 					d.copy_of_thread = find(items[k].thread);
