@@ -99,6 +99,8 @@ struct text {
 	int nlangs;
 	utf8proc_int32_t u32[512];
 	struct stem_entry *sc;    /* owned, STEM_SLOTS entries */
+	char *fb;                 /* owned: one call's folded words */
+	size_t fb_cap;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -137,9 +139,10 @@ static void strset_free(struct strset *set)
 	free(set->tab);
 }
 
-static int strset_has(const struct strset *set, const char *w, size_t n)
+/* Whether w[0..n), whose hash_bytes() is h, is in set. */
+static int strset_has(const struct strset *set, const char *w, size_t n, uint32_t h)
 {
-	size_t i = hash_bytes(w, n) & set->mask;
+	size_t i = h & set->mask;
 	while (set->tab[i]) {
 		if (strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
 			return 1;
@@ -177,6 +180,7 @@ void text_free(struct text *t)
 		if (t->langs[i].stem)
 			sb_stemmer_delete(t->langs[i].stem);
 	free(t->sc);
+	free(t->fb);
 	free(t);
 }
 
@@ -218,13 +222,19 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	return s;
 }
 
-/* Stem of w[0..n) in language slot ls, through the cache; *len gets its
- * length.  Returns NULL when Snowball fails. */
+/* The stem cache key of a word whose hash_bytes() is wh. */
+static inline uint32_t stem_key(const struct text *t, const struct lang_slot *ls, uint32_t wh)
+{
+	return wh ^ ((uint32_t)(ls - t->langs) * 0x9e3779b1u);
+}
+
+/* Stem of w[0..n) (hash_bytes() wh) in language slot ls, through the
+ * cache; *len gets its length.  Returns NULL when Snowball fails. */
 static const char *stem_word(struct text *t, const struct lang_slot *ls, const char *w,
-			     size_t n, size_t *len)
+			     size_t n, uint32_t wh, size_t *len)
 {
 	uint8_t lang = (uint8_t)(ls - t->langs);
-	uint32_t h = hash_bytes(w, n) ^ (lang * 0x9e3779b1u);
+	uint32_t h = stem_key(t, ls, wh);
 	/* Direct-mapped: a new word takes the slot; frequent words win it back. */
 	size_t i = h & (STEM_SLOTS - 1);
 	int cacheable = n < sizeof t->sc[0].key;
@@ -277,11 +287,13 @@ struct raw {
 	uint32_t off, len;
 	uint16_t seg;
 	uint8_t letters, upper_first, all_upper, number, sent_start, cjk;
-	uint8_t stop;
+	uint8_t stop, ascii;
+	int32_t flen;  /* folded length in text.fb (from foff), -1: unfoldable */
+	uint32_t foff, hash; /* hash_bytes() of the folded word */
 };
 
-static int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags,
-		const struct raw *w)
+/* Makes room in out for one more term of n bytes. */
+static int emit_grow(struct text_tokens *out, size_t n)
 {
 	if (out->buf_len + n + 1 > out->buf_cap) {
 		size_t cap = out->buf_cap ? out->buf_cap * 2 : 1024;
@@ -301,6 +313,14 @@ static int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags
 		out->v = v;
 		out->cap = cap;
 	}
+	return 0;
+}
+
+static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags,
+		       const struct raw *w)
+{
+	if ((out->buf_len + n + 1 > out->buf_cap || out->n == out->cap) && emit_grow(out, n) < 0)
+		return -1;
 	out->v[out->n++] = (struct text_token){ (uint32_t)out->buf_len, (uint32_t)n, flags,
 						 w->off, w->len };
 	memcpy(out->buf + out->buf_len, s, n);
@@ -384,6 +404,47 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
 	return (long)k;
 }
 
+static inline int ascii_lower(unsigned b) { return b - 'a' < 26u; }
+static inline int ascii_upper(unsigned b) { return b - 'A' < 26u; }
+static inline int ascii_digit(unsigned b) { return b - '0' < 10u; }
+static inline int ascii_alnum(unsigned b)
+{
+	return ascii_lower(b) || ascii_upper(b) || ascii_digit(b);
+}
+
+/* Folds a word that pass 1 found all ASCII: lower case, and its hash in
+ * the same loop.  Same result as fold() + hash_bytes(). */
+static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t *hash)
+{
+	uint32_t h = 2166136261u;
+	if (n >= cap)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		b = (unsigned char)(ascii_upper(b) ? b + ('a' - 'A') : b);
+		dst[i] = (char)b;
+		h = (h ^ b) * 16777619u;
+	}
+	*hash = h;
+	return (long)n;
+}
+
+/* Makes room for one more folded word (at most 256 bytes) in t->fb. */
+static int fb_reserve(struct text *t, size_t used)
+{
+	if (used + 256 <= t->fb_cap)
+		return 0;
+	size_t cap = t->fb_cap ? t->fb_cap * 2 : 4096;
+	while (cap < used + 256)
+		cap *= 2;
+	char *b = realloc(t->fb, cap);
+	if (!b)
+		return -1;
+	t->fb = b;
+	t->fb_cap = cap;
+	return 0;
+}
+
 int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		  struct text_tokens *out)
 {
@@ -397,11 +458,23 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	int sent_start = 1;
 	utf8proc_int32_t prev = 0;
 
-	/* Pass 1: word spans and their original casing. */
+	/* Pass 1: word spans and their original casing.  ASCII bytes are
+	 * classified inline: they are most of the text, and utf8proc's
+	 * per-code-point calls cost more than the rest of the pass. */
 	size_t i = 0;
 	while (i < len) {
 		utf8proc_int32_t c;
 		utf8proc_category_t cat;
+		unsigned char b0 = (unsigned char)s[i];
+		if (b0 < 0x80 && !ascii_alnum(b0)) {
+			if (is_break(b0, prev)) {
+				seg++;
+				sent_start = 1;
+			}
+			prev = b0;
+			i++;
+			continue;
+		}
 		utf8proc_ssize_t k = next_cp(s + i, len - i, &c, &cat);
 		if (k <= 0) { /* invalid byte: skip it, it separates words */
 			i++;
@@ -454,21 +527,39 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		int first = 1, upper_letters = 0;
 		w->number = cat == UTF8PROC_CATEGORY_ND;
 		w->all_upper = 1;
+		w->ascii = 1;
 		while (i < len) {
-			k = next_cp(s + i, len - i, &c, &cat);
-			if (k <= 0)
-				break;
-			if (is_cjk(c))
-				break;
-			if (!is_wordchar(cat)) {
-				/* 13.8 and 14,000 stay one number. */
-				if (w->number && (c == '.' || c == ',') && i + 1 < len &&
-				    isdigit((unsigned char)s[i + 1])) {
-					i += (size_t)k;
-					continue;
+			unsigned char b = (unsigned char)s[i];
+			if (b < 0x80) {
+				if (ascii_lower(b)) {
+					w->all_upper = 0;
+					any_lower = 1;
+					w->letters++;
+				} else if (ascii_upper(b)) {
+					if (first)
+						w->upper_first = 1;
+					upper_letters++;
+					w->letters++;
+				} else if (!ascii_digit(b)) {
+					/* 13.8 and 14,000 stay one number. */
+					if (w->number && (b == '.' || b == ',') && i + 1 < len &&
+					    isdigit((unsigned char)s[i + 1])) {
+						i++;
+						continue;
+					}
+					break;
 				}
-				break;
+				first = 0;
+				i++;
+				continue;
 			}
+			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					     (utf8proc_ssize_t)(len - i), &c);
+			if (k <= 0 || is_cjk(c))
+				break;
+			cat = utf8proc_category(c);
+			if (!is_wordchar(cat))
+				break;
 			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
 				if (first)
 					w->upper_first = 1;
@@ -482,6 +573,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 				}
 				w->letters++;
 			}
+			w->ascii = 0;
 			first = 0;
 			i += (size_t)k;
 		}
@@ -492,14 +584,36 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		prev = 'a';
 	}
 
-	/* Pass 2: fold, mark stop words; pass 3 needs them for the casing test. */
-	char folded[256];
+	/* Pass 2: fold (kept for pass 4), mark stop words; pass 3 needs them
+	 * for the casing test.  The stem cache slot of a word that will be
+	 * stemmed is prefetched here: the table is larger than the caches, and
+	 * by pass 4 the lines of the whole text have arrived together. */
+	size_t fb_len = 0;
 	for (size_t j = 0; j < nraw; j++) {
 		struct raw *w = &raw[j];
 		if (w->cjk || w->number)
 			continue;
-		long fl = fold(t, s + w->off, w->len, folded, sizeof folded);
-		w->stop = fl < 0 || strset_has(stop, folded, (size_t)fl);
+		if (fb_reserve(t, fb_len) < 0)
+			goto fail;
+		char *f = t->fb + fb_len;
+		long fl;
+		if (w->ascii) {
+			fl = fold_ascii(s + w->off, w->len, f, 256, &w->hash);
+		} else {
+			fl = fold(t, s + w->off, w->len, f, 256);
+			if (fl >= 0)
+				w->hash = hash_bytes(f, (size_t)fl);
+		}
+		w->flen = (int32_t)fl;
+		w->foff = (uint32_t)fb_len;
+		if (fl < 0) {
+			w->stop = 1;
+			continue;
+		}
+		fb_len += (size_t)fl;
+		w->stop = (uint8_t)strset_has(stop, f, (size_t)fl, w->hash);
+		if (stem && !w->stop && w->letters >= 2)
+			__builtin_prefetch(&t->sc[stem_key(t, ls, w->hash) & (STEM_SLOTS - 1)]);
 	}
 
 	/* A segment is sentence-cased when some content word after its first
@@ -520,6 +634,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	}
 
 	/* Pass 4: emit terms. */
+	char folded[256];
 	for (size_t j = 0; j < nraw; j++) {
 		struct raw *w = &raw[j];
 		const char *ws = s + w->off;
@@ -585,14 +700,13 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			continue;
 		if (w->letters < 2)
 			continue;
-		long fl = fold(t, ws, w->len, folded, sizeof folded);
-		if (fl <= 0 || fl > 64)
+		if (w->flen <= 0 || w->flen > 64)
 			continue;
-		const char *term = folded;
-		size_t tl = (size_t)fl;
+		const char *term = t->fb + w->foff;
+		size_t tl = (size_t)w->flen;
 		if (stem) {
 			size_t sl;
-			const char *st = stem_word(t, ls, folded, (size_t)fl, &sl);
+			const char *st = stem_word(t, ls, term, tl, w->hash, &sl);
 			if (st) {
 				term = st;
 				tl = sl;
