@@ -524,22 +524,21 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			prev = 0x4e00;
 			continue;
 		}
-		int first = 1, upper_letters = 0;
+		/* Counted in locals, stored after: read-modify-writes of *w per
+		 * byte would chain through memory. */
+		int first = 1, upper_letters = 0, upper_first = 0, all_upper = 1, ascii = 1;
+		unsigned letters = 0;
 		w->number = cat == UTF8PROC_CATEGORY_ND;
-		w->all_upper = 1;
-		w->ascii = 1;
 		while (i < len) {
 			unsigned char b = (unsigned char)s[i];
 			if (b < 0x80) {
 				if (ascii_lower(b)) {
-					w->all_upper = 0;
-					any_lower = 1;
-					w->letters++;
+					all_upper = 0;
+					letters++;
 				} else if (ascii_upper(b)) {
-					if (first)
-						w->upper_first = 1;
+					upper_first |= first;
 					upper_letters++;
-					w->letters++;
+					letters++;
 				} else if (!ascii_digit(b)) {
 					/* 13.8 and 14,000 stay one number. */
 					if (w->number && (b == '.' || b == ',') && i + 1 < len &&
@@ -561,24 +560,26 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			if (!is_wordchar(cat))
 				break;
 			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
-				if (first)
-					w->upper_first = 1;
+				upper_first |= first;
 				upper_letters++;
-				w->letters++;
+				letters++;
 			} else if (cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LO ||
 				   cat == UTF8PROC_CATEGORY_LM) {
-				if (cat == UTF8PROC_CATEGORY_LL) {
-					w->all_upper = 0;
-					any_lower = 1;
-				}
-				w->letters++;
+				if (cat == UTF8PROC_CATEGORY_LL)
+					all_upper = 0;
+				letters++;
 			}
-			w->ascii = 0;
+			ascii = 0;
 			first = 0;
 			i += (size_t)k;
 		}
-		if (upper_letters < 2)
-			w->all_upper = 0;
+		/* A lower-case letter clears all_upper, so it also tells any_lower. */
+		if (!all_upper)
+			any_lower = 1;
+		w->letters = (uint8_t)letters; /* wraps past 255 as it always did */
+		w->upper_first = (uint8_t)upper_first;
+		w->ascii = (uint8_t)ascii;
+		w->all_upper = (uint8_t)(all_upper && upper_letters >= 2);
 		w->len = (uint32_t)(i - w->off);
 		nraw++;
 		prev = 'a';
