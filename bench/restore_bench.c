@@ -328,18 +328,23 @@ int main(int argc, char **argv)
 	if (store_max_thread_id(st, &next_thread) < 0 ||
 	    !(x.cl = cluster_new(&p, next_thread + 1)))
 		goto out;
+	double c0 = cpu_s();
 	if (store_df_load(st, &total, df_row, x.cl) < 0)
 		goto out;
 	cluster_df_set_total(x.cl, total);
+	double df_cpu = cpu_s() - c0;
+	c0 = cpu_s();
 	if (store_window(st, newest - cfg.cluster_window, restore_row, &x) < 0)
 		goto out;
+	double cl_cpu = cpu_s() - c0;
 	struct cluster_stats cs;
 	cluster_stats(x.cl, &cs);
 	cluster_free(x.cl);
 
 	printf("window: %ld stories (%ld with a thread), %zu threads, %zu terms\n",
 	       x.rows, x.threaded, cs.active_threads, cs.terms);
-	printf("sql read alone: %.3f s CPU\n", sql_cpu);
+	printf("parts (one run each): df load %.3f s, sql read alone %.3f s (best of 3), "
+	       "sql read + cluster_restore %.3f s CPU\n", df_cpu, sql_cpu, cl_cpu);
 	printf("clusterer memory: %.1f MiB\n", cs.memory_bytes / 1048576.0);
 	{
 		struct rusage ru;
