@@ -83,14 +83,18 @@ struct lang_slot {
 };
 
 #define MAX_LANGS 32
-#define STEM_SLOTS 65536 /* power of two */
+#define STEM_MAX (1u << 18) /* distinct words memoised; then it starts over */
 
-/* Stem cache: stemming costs more than everything else in tokenizing, and
- * news repeats its words.  Keys and stems live in sc_arena. */
-struct stem_entry {
-	uint32_t hash;
-	uint8_t klen, slen, lang, used;
-	char key[24], stem[32]; /* one cache line; longer words skip the cache */
+/* Stem memo: Snowball costs more than everything else in tokenizing, and
+ * news repeats its words (Zipf), so each distinct word is stemmed once.
+ * Every distinct word of a start-up restore (100k stories: ~100k words)
+ * fits: a smaller direct-mapped cache thrashed and stemmed five times as
+ * often.  Open addressing over (hash, offset); the records live in
+ * sm_arena as klen, slen, lang, key bytes, stem bytes.  Bounded: past
+ * STEM_MAX words it is emptied and refills with the words in use (about
+ * 12 MiB at most). */
+struct stem_slot {
+	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
 };
 
 struct text {
@@ -98,7 +102,10 @@ struct text {
 	struct lang_slot langs[MAX_LANGS];
 	int nlangs;
 	utf8proc_int32_t u32[512];
-	struct stem_entry *sc;    /* owned, STEM_SLOTS entries */
+	struct stem_slot *sm;     /* owned, sm_mask + 1 slots */
+	uint32_t sm_mask, sm_n;
+	unsigned char *sm_arena;  /* owned */
+	size_t sm_len, sm_cap;
 	char *fb;                 /* owned: one call's folded words */
 	size_t fb_cap;
 };
@@ -161,9 +168,13 @@ struct text *text_new(void)
 	for (int i = 0; i < 9; i++)
 		if (strset_init(&t->stops[i], lists[i]) < 0)
 			goto fail;
-	t->sc = calloc(STEM_SLOTS, sizeof *t->sc);
-	if (!t->sc)
+	t->sm_mask = 4095;
+	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
+	t->sm_cap = 65536;
+	t->sm_arena = malloc(t->sm_cap);
+	if (!t->sm || !t->sm_arena)
 		goto fail;
+	t->sm_len = 1;
 	return t;
 fail:
 	text_free(t);
@@ -179,7 +190,8 @@ void text_free(struct text *t)
 	for (int i = 0; i < t->nlangs; i++)
 		if (t->langs[i].stem)
 			sb_stemmer_delete(t->langs[i].stem);
-	free(t->sc);
+	free(t->sm);
+	free(t->sm_arena);
 	free(t->fb);
 	free(t);
 }
@@ -222,27 +234,83 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	return s;
 }
 
-/* The stem cache key of a word whose hash_bytes() is wh. */
+/* The stem memo key of a word whose hash_bytes() is wh. */
 static inline uint32_t stem_key(const struct text *t, const struct lang_slot *ls, uint32_t wh)
 {
 	return wh ^ ((uint32_t)(ls - t->langs) * 0x9e3779b1u);
 }
 
+/* Doubles the memo's table; or empties the memo when it holds STEM_MAX
+ * words (or the table cannot grow). */
+static void stem_memo_grow(struct text *t)
+{
+	uint32_t cap = (t->sm_mask + 1) * 2;
+	struct stem_slot *n = t->sm_n < STEM_MAX ? calloc(cap, sizeof *n) : NULL;
+	if (!n) {
+		memset(t->sm, 0, (t->sm_mask + 1) * sizeof *t->sm);
+		t->sm_n = 0;
+		t->sm_len = 1;
+		return;
+	}
+	for (uint32_t k = 0; k <= t->sm_mask; k++) {
+		if (!t->sm[k].off)
+			continue;
+		uint32_t j = t->sm[k].hash & (cap - 1);
+		while (n[j].off)
+			j = (j + 1) & (cap - 1);
+		n[j] = t->sm[k];
+	}
+	free(t->sm);
+	t->sm = n;
+	t->sm_mask = cap - 1;
+}
+
+/* Remembers stem st[0..sl) of w[0..n) under key h; a failure to grow only
+ * leaves the word out. */
+static void stem_memo_put(struct text *t, uint8_t lang, uint32_t h, const char *w, size_t n,
+			  const char *st, size_t sl)
+{
+	if (n > 255 || sl > 255)
+		return;
+	if ((t->sm_n + 1) * 2 > t->sm_mask + 1)
+		stem_memo_grow(t);
+	if (t->sm_len + 3 + n + sl > t->sm_cap) {
+		size_t cap = t->sm_cap * 2;
+		unsigned char *a = realloc(t->sm_arena, cap);
+		if (!a)
+			return;
+		t->sm_arena = a;
+		t->sm_cap = cap;
+	}
+	uint32_t i = h & t->sm_mask;
+	while (t->sm[i].off)
+		i = (i + 1) & t->sm_mask;
+	unsigned char *e = t->sm_arena + t->sm_len;
+	e[0] = (unsigned char)n;
+	e[1] = (unsigned char)sl;
+	e[2] = lang;
+	memcpy(e + 3, w, n);
+	memcpy(e + 3 + n, st, sl);
+	t->sm[i] = (struct stem_slot){ h, (uint32_t)t->sm_len };
+	t->sm_len += 3 + n + sl;
+	t->sm_n++;
+}
+
 /* Stem of w[0..n) (hash_bytes() wh) in language slot ls, through the
- * cache; *len gets its length.  Returns NULL when Snowball fails. */
+ * memo; *len gets its length.  The result is valid until the next call.
+ * Returns NULL when Snowball fails. */
 static const char *stem_word(struct text *t, const struct lang_slot *ls, const char *w,
 			     size_t n, uint32_t wh, size_t *len)
 {
 	uint8_t lang = (uint8_t)(ls - t->langs);
 	uint32_t h = stem_key(t, ls, wh);
-	/* Direct-mapped: a new word takes the slot; frequent words win it back. */
-	size_t i = h & (STEM_SLOTS - 1);
-	int cacheable = n < sizeof t->sc[0].key;
-	if (cacheable && t->sc[i].used) {
-		struct stem_entry *e = &t->sc[i];
-		if (e->hash == h && e->lang == lang && e->klen == n && !memcmp(e->key, w, n)) {
-			*len = e->slen;
-			return e->stem;
+	for (uint32_t i = h & t->sm_mask; t->sm[i].off; i = (i + 1) & t->sm_mask) {
+		if (t->sm[i].hash != h)
+			continue;
+		const unsigned char *e = t->sm_arena + t->sm[i].off;
+		if (e[0] == n && e[2] == lang && !memcmp(e + 3, w, n)) {
+			*len = e[1];
+			return (const char *)e + 3 + n;
 		}
 	}
 	const sb_symbol *st = sb_stemmer_stem(ls->stem, (const sb_symbol *)w, (int)n);
@@ -250,17 +318,8 @@ static const char *stem_word(struct text *t, const struct lang_slot *ls, const c
 		return NULL;
 	size_t sl = (size_t)sb_stemmer_length(ls->stem);
 	*len = sl;
-	if (!cacheable || sl >= sizeof t->sc[0].stem)
-		return (const char *)st;
-	struct stem_entry *e = &t->sc[i];
-	e->hash = h;
-	e->lang = lang;
-	e->used = 1;
-	e->klen = (uint8_t)n;
-	e->slen = (uint8_t)sl;
-	memcpy(e->key, w, n);
-	memcpy(e->stem, st, sl);
-	return e->stem;
+	stem_memo_put(t, lang, h, w, n, (const char *)st, sl);
+	return (const char *)st;
 }
 
 int text_has_stemmer(struct text *t, const char *lang)
@@ -586,7 +645,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	}
 
 	/* Pass 2: fold (kept for pass 4), mark stop words; pass 3 needs them
-	 * for the casing test.  The stem cache slot of a word that will be
+	 * for the casing test.  The stem memo slot of a word that will be
 	 * stemmed is prefetched here: the table is larger than the caches, and
 	 * by pass 4 the lines of the whole text have arrived together. */
 	size_t fb_len = 0;
@@ -614,7 +673,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		fb_len += (size_t)fl;
 		w->stop = (uint8_t)strset_has(stop, f, (size_t)fl, w->hash);
 		if (stem && !w->stop && w->letters >= 2)
-			__builtin_prefetch(&t->sc[stem_key(t, ls, w->hash) & (STEM_SLOTS - 1)]);
+			__builtin_prefetch(&t->sm[stem_key(t, ls, w->hash) & t->sm_mask]);
 	}
 
 	/* A segment is sentence-cased when some content word after its first
