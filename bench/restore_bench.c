@@ -6,6 +6,10 @@
  *
  *   restore_bench DB [N]        e.g. restore_bench /tmp/r.db 100000
  *
+ * $RESTORE_CONTENT=BYTES gives every item a content:encoded of about that
+ * size besides its description (full-text feeds): the stories.content
+ * column then precedes, in each row, columns the restore reads.
+ *
  * An existing DB that already holds stories is reused as it is (so a second
  * run only times the restore).  Also printed, to tell the parts apart: the
  * SQL read alone (store_window with a callback that does nothing) and the
@@ -139,10 +143,12 @@ static size_t words(char *dst, const struct ev *e, int n, int names, int own)
  * BASE + i * step; returns its length. */
 static size_t make_feed(char *buf, size_t cap, long feed_no, long *item_no, double step)
 {
-	size_t n = 0;
+	static char body[1 << 16];
+	size_t n = 0, content = getenv("RESTORE_CONTENT") ? (size_t)atol(getenv("RESTORE_CONTENT")) : 0;
 
 	n += (size_t)snprintf(buf + n, cap - n,
-		"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed %ld</title>"
+		"<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content="
+		"\"http://purl.org/rss/1.0/modules/content/\"><channel><title>Feed %ld</title>"
 		"<link>http://feed%ld.example/</link><language>en</language>", feed_no, feed_no);
 	for (int i = 0; i < ITEMS; i++) {
 		long id = (*item_no)++;
@@ -156,10 +162,19 @@ static size_t make_feed(char *buf, size_t cap, long feed_no, long *item_no, doub
 		words(title, e, 8, 3, 4);
 		words(text, e, 40, 2, 2);
 		strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime(&pub));
+		size_t bl = 0;
+		while (bl + 2048 < sizeof body && bl < content) {
+			bl += (size_t)sprintf(body + bl, "<p>");
+			bl += words(body + bl, e, 40, 2, 2);
+			bl += (size_t)sprintf(body + bl, "</p>");
+		}
+		body[bl] = '\0';
 		n += (size_t)snprintf(buf + n, cap - n,
 			"<item><title>%s</title><link>http://feed%ld.example/a/%ld</link>"
-			"<guid>s%ld</guid><pubDate>%s</pubDate><description>%s</description></item>",
-			title, feed_no, id, id, date, text);
+			"<guid>s%ld</guid><pubDate>%s</pubDate><description>%s</description>"
+			"%s%s%s</item>",
+			title, feed_no, id, id, date, text, bl ? "<content:encoded><![CDATA[" : "",
+			body, bl ? "]]></content:encoded>" : "");
 	}
 	n += (size_t)snprintf(buf + n, cap - n, "</channel></rss>");
 	return n;
@@ -167,7 +182,7 @@ static size_t make_feed(char *buf, size_t cap, long feed_no, long *item_no, doub
 
 static int fill(struct store *st, const struct config *cfg, long want)
 {
-	static char buf[1 << 20];
+	static char buf[1 << 22]; /* 50 items of up to 64 KiB */
 	struct ingest *in;
 	char err[512];
 	long feed_no = 0, item_no = 0, stored = 0;
