@@ -83,7 +83,8 @@ struct lang_slot {
 };
 
 #define MAX_LANGS 32
-#define STEM_MAX (1u << 18) /* distinct words memoised; then it starts over */
+#define STEM_MAX (1u << 18)        /* distinct words memoised; then it starts over */
+#define STEM_ARENA_MAX (16u << 20) /* bytes of records; likewise */
 
 /* Stem memo: Snowball costs more than everything else in tokenizing, and
  * news repeats its words (Zipf), so each distinct word is stemmed once.
@@ -91,8 +92,9 @@ struct lang_slot {
  * fits: a smaller direct-mapped cache thrashed and stemmed five times as
  * often.  Open addressing over (hash, offset); the records live in
  * sm_arena as klen, slen, lang, key bytes, stem bytes.  Bounded: past
- * STEM_MAX words it is emptied and refills with the words in use (about
- * 12 MiB at most). */
+ * STEM_MAX words or STEM_ARENA_MAX bytes it is emptied and refills with the
+ * words in use (4 MiB of table and 16 MiB of records at most; about 8 MiB
+ * for 100k English words). */
 struct stem_slot {
 	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
 };
@@ -240,6 +242,13 @@ static inline uint32_t stem_key(const struct text *t, const struct lang_slot *ls
 	return wh ^ ((uint32_t)(ls - t->langs) * 0x9e3779b1u);
 }
 
+static void stem_memo_clear(struct text *t)
+{
+	memset(t->sm, 0, (t->sm_mask + 1) * sizeof *t->sm);
+	t->sm_n = 0;
+	t->sm_len = 1;
+}
+
 /* Doubles the memo's table; or empties the memo when it holds STEM_MAX
  * words (or the table cannot grow). */
 static void stem_memo_grow(struct text *t)
@@ -247,9 +256,7 @@ static void stem_memo_grow(struct text *t)
 	uint32_t cap = (t->sm_mask + 1) * 2;
 	struct stem_slot *n = t->sm_n < STEM_MAX ? calloc(cap, sizeof *n) : NULL;
 	if (!n) {
-		memset(t->sm, 0, (t->sm_mask + 1) * sizeof *t->sm);
-		t->sm_n = 0;
-		t->sm_len = 1;
+		stem_memo_clear(t);
 		return;
 	}
 	for (uint32_t k = 0; k <= t->sm_mask; k++) {
@@ -276,6 +283,10 @@ static void stem_memo_put(struct text *t, uint8_t lang, uint32_t h, const char *
 		stem_memo_grow(t);
 	if (t->sm_len + 3 + n + sl > t->sm_cap) {
 		size_t cap = t->sm_cap * 2;
+		if (cap > STEM_ARENA_MAX) {
+			stem_memo_clear(t);
+			cap = t->sm_cap;
+		}
 		unsigned char *a = realloc(t->sm_arena, cap);
 		if (!a)
 			return;

@@ -144,6 +144,27 @@ int main(void)
 	is_str(terms("The runners were running and jumping", "en"), "runner run jump",
 	       "stems right after the memo started over");
 
+	/* Long words fill the memo's 16 MiB of records before its word count:
+	 * it starts over on bytes too. */
+	nw = 150000;
+	many = malloc(nw * 64);
+	p = many;
+	for (size_t k = 0; k < nw; k++) {
+		size_t v = k;
+		for (int d = 0; d < 55; d++) {
+			*p++ = (char)('a' + v % 26);
+			v /= 26;
+		}
+		memcpy(p, "ing ", 4);
+		p += 4;
+	}
+	text_tokens_reset(&toks);
+	ok(text_tokenize(T, many, (size_t)(p - many), "en", &toks) == 0 && toks.n == nw,
+	   "150,000 long distinct words tokenized");
+	free(many);
+	is_str(terms("The runners were running and jumping", "en"), "runner run jump",
+	       "stems right after the memo started over on bytes");
+
 	text_tokens_free(&toks);
 	text_free(T);
 	return done_testing();
