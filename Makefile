@@ -327,6 +327,13 @@ bench-poll: all
 cluster-bench: $(B)/bench/cluster_bench
 	$(B)/bench/cluster_bench 1000000 50000 100000
 
+# Start-up restore for real: ingest_new() on a database whose window holds
+# 100k stories (filled once through the pipeline), best of 3.
+.PHONY: bench-restore
+bench-restore: $(B)/bench/restore_bench
+	@mkdir -p /tmp/tidings-bench && rm -f /tmp/tidings-bench/restore.db*
+	$(B)/bench/restore_bench /tmp/tidings-bench/restore.db 100000
+
 # The labelled sets of ../shared/data replayed through the real daemon
 # (feeds per publisher on a local server, tidingsd --once per round):
 # B-cubed and pairwise F1 per set (skips when the data is absent).
@@ -341,6 +348,7 @@ bench: bench-deps all
 	@$(MAKE) --no-print-directory bench-parse
 	@$(MAKE) --no-print-directory bench-dedup
 	@$(MAKE) --no-print-directory cluster-bench
+	@$(MAKE) --no-print-directory bench-restore
 	@$(MAKE) --no-print-directory bench-ingest
 	@$(MAKE) --no-print-directory cluster-eval
 	@$(MAKE) --no-print-directory bench-poll

@@ -1719,12 +1719,28 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 		return -1;
 	if (thread_id >= c->next_id)
 		c->next_id = thread_id + 1;
+	/* A restore touches every window term's postings and every thread's
+	 * centroid table in turn: cache misses, one after the other in
+	 * thread_join.  Ask for them all first (the centroid slots, then
+	 * through them the postings), so that they arrive together. */
+	const struct thread *th = &c->th[slot];
+	if (th->ct_cap)
+		for (uint32_t j = 0; j < c->nq; j++)
+			__builtin_prefetch(&th->ct[(c->q[j].term * 2654435761u) & (th->ct_cap - 1)]);
 	struct story *s = story_make(c, doc);
 	if (!s)
 		return -1;
 	if (imap_put(&c->stories, s->id, s) < 0) {
 		free(s);
 		return -1;
+	}
+	for (uint32_t j = 0; j < c->nq; j++) {
+		const struct vterm *v = &c->vocab[c->q[j].term];
+		const struct cent *e = cent_find(th, c->q[j].term);
+		if (e)
+			__builtin_prefetch(&v->post[e->pos], 1);
+		else if (v->npost < v->cappost)
+			__builtin_prefetch(&v->post[v->npost], 1);
 	}
 	return thread_join(c, slot, s, 1);
 }

@@ -83,14 +83,20 @@ struct lang_slot {
 };
 
 #define MAX_LANGS 32
-#define STEM_SLOTS 65536 /* power of two */
+#define STEM_MAX (1u << 18)        /* distinct words memoised; then it starts over */
+#define STEM_ARENA_MAX (16u << 20) /* bytes of records; likewise */
 
-/* Stem cache: stemming costs more than everything else in tokenizing, and
- * news repeats its words.  Keys and stems live in sc_arena. */
-struct stem_entry {
-	uint32_t hash;
-	uint8_t klen, slen, lang, used;
-	char key[24], stem[32]; /* one cache line; longer words skip the cache */
+/* Stem memo: Snowball costs more than everything else in tokenizing, and
+ * news repeats its words (Zipf), so each distinct word is stemmed once.
+ * Every distinct word of a start-up restore (100k stories: ~100k words)
+ * fits: a smaller direct-mapped cache thrashed and stemmed five times as
+ * often.  Open addressing over (hash, offset); the records live in
+ * sm_arena as klen, slen, lang, key bytes, stem bytes.  Bounded: past
+ * STEM_MAX words or STEM_ARENA_MAX bytes it is emptied and refills with the
+ * words in use (4 MiB of table and 16 MiB of records at most; about 8 MiB
+ * for 100k English words). */
+struct stem_slot {
+	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
 };
 
 struct text {
@@ -98,7 +104,12 @@ struct text {
 	struct lang_slot langs[MAX_LANGS];
 	int nlangs;
 	utf8proc_int32_t u32[512];
-	struct stem_entry *sc;    /* owned, STEM_SLOTS entries */
+	struct stem_slot *sm;     /* owned, sm_mask + 1 slots */
+	uint32_t sm_mask, sm_n;
+	unsigned char *sm_arena;  /* owned */
+	size_t sm_len, sm_cap;
+	char *fb;                 /* owned: one call's folded words */
+	size_t fb_cap;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -137,9 +148,10 @@ static void strset_free(struct strset *set)
 	free(set->tab);
 }
 
-static int strset_has(const struct strset *set, const char *w, size_t n)
+/* Whether w[0..n), whose hash_bytes() is h, is in set. */
+static int strset_has(const struct strset *set, const char *w, size_t n, uint32_t h)
 {
-	size_t i = hash_bytes(w, n) & set->mask;
+	size_t i = h & set->mask;
 	while (set->tab[i]) {
 		if (strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
 			return 1;
@@ -158,9 +170,13 @@ struct text *text_new(void)
 	for (int i = 0; i < 9; i++)
 		if (strset_init(&t->stops[i], lists[i]) < 0)
 			goto fail;
-	t->sc = calloc(STEM_SLOTS, sizeof *t->sc);
-	if (!t->sc)
+	t->sm_mask = 4095;
+	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
+	t->sm_cap = 65536;
+	t->sm_arena = malloc(t->sm_cap);
+	if (!t->sm || !t->sm_arena)
 		goto fail;
+	t->sm_len = 1;
 	return t;
 fail:
 	text_free(t);
@@ -176,7 +192,9 @@ void text_free(struct text *t)
 	for (int i = 0; i < t->nlangs; i++)
 		if (t->langs[i].stem)
 			sb_stemmer_delete(t->langs[i].stem);
-	free(t->sc);
+	free(t->sm);
+	free(t->sm_arena);
+	free(t->fb);
 	free(t);
 }
 
@@ -218,21 +236,92 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	return s;
 }
 
-/* Stem of w[0..n) in language slot ls, through the cache; *len gets its
- * length.  Returns NULL when Snowball fails. */
+/* The stem memo key of a word whose hash_bytes() is wh. */
+static inline uint32_t stem_key(const struct text *t, const struct lang_slot *ls, uint32_t wh)
+{
+	return wh ^ ((uint32_t)(ls - t->langs) * 0x9e3779b1u);
+}
+
+static void stem_memo_clear(struct text *t)
+{
+	memset(t->sm, 0, (t->sm_mask + 1) * sizeof *t->sm);
+	t->sm_n = 0;
+	t->sm_len = 1;
+}
+
+/* Doubles the memo's table; or empties the memo when it holds STEM_MAX
+ * words (or the table cannot grow). */
+static void stem_memo_grow(struct text *t)
+{
+	uint32_t cap = (t->sm_mask + 1) * 2;
+	struct stem_slot *n = t->sm_n < STEM_MAX ? calloc(cap, sizeof *n) : NULL;
+	if (!n) {
+		stem_memo_clear(t);
+		return;
+	}
+	for (uint32_t k = 0; k <= t->sm_mask; k++) {
+		if (!t->sm[k].off)
+			continue;
+		uint32_t j = t->sm[k].hash & (cap - 1);
+		while (n[j].off)
+			j = (j + 1) & (cap - 1);
+		n[j] = t->sm[k];
+	}
+	free(t->sm);
+	t->sm = n;
+	t->sm_mask = cap - 1;
+}
+
+/* Remembers stem st[0..sl) of w[0..n) under key h; a failure to grow only
+ * leaves the word out. */
+static void stem_memo_put(struct text *t, uint8_t lang, uint32_t h, const char *w, size_t n,
+			  const char *st, size_t sl)
+{
+	if (n > 255 || sl > 255)
+		return;
+	if ((t->sm_n + 1) * 2 > t->sm_mask + 1)
+		stem_memo_grow(t);
+	if (t->sm_len + 3 + n + sl > t->sm_cap) {
+		size_t cap = t->sm_cap * 2;
+		if (cap > STEM_ARENA_MAX) {
+			stem_memo_clear(t);
+			cap = t->sm_cap;
+		}
+		unsigned char *a = realloc(t->sm_arena, cap);
+		if (!a)
+			return;
+		t->sm_arena = a;
+		t->sm_cap = cap;
+	}
+	uint32_t i = h & t->sm_mask;
+	while (t->sm[i].off)
+		i = (i + 1) & t->sm_mask;
+	unsigned char *e = t->sm_arena + t->sm_len;
+	e[0] = (unsigned char)n;
+	e[1] = (unsigned char)sl;
+	e[2] = lang;
+	memcpy(e + 3, w, n);
+	memcpy(e + 3 + n, st, sl);
+	t->sm[i] = (struct stem_slot){ h, (uint32_t)t->sm_len };
+	t->sm_len += 3 + n + sl;
+	t->sm_n++;
+}
+
+/* Stem of w[0..n) (hash_bytes() wh) in language slot ls, through the
+ * memo; *len gets its length.  The result is valid until the next call.
+ * Returns NULL when Snowball fails. */
 static const char *stem_word(struct text *t, const struct lang_slot *ls, const char *w,
-			     size_t n, size_t *len)
+			     size_t n, uint32_t wh, size_t *len)
 {
 	uint8_t lang = (uint8_t)(ls - t->langs);
-	uint32_t h = hash_bytes(w, n) ^ (lang * 0x9e3779b1u);
-	/* Direct-mapped: a new word takes the slot; frequent words win it back. */
-	size_t i = h & (STEM_SLOTS - 1);
-	int cacheable = n < sizeof t->sc[0].key;
-	if (cacheable && t->sc[i].used) {
-		struct stem_entry *e = &t->sc[i];
-		if (e->hash == h && e->lang == lang && e->klen == n && !memcmp(e->key, w, n)) {
-			*len = e->slen;
-			return e->stem;
+	uint32_t h = stem_key(t, ls, wh);
+	for (uint32_t i = h & t->sm_mask; t->sm[i].off; i = (i + 1) & t->sm_mask) {
+		if (t->sm[i].hash != h)
+			continue;
+		const unsigned char *e = t->sm_arena + t->sm[i].off;
+		if (e[0] == n && e[2] == lang && !memcmp(e + 3, w, n)) {
+			*len = e[1];
+			return (const char *)e + 3 + n;
 		}
 	}
 	const sb_symbol *st = sb_stemmer_stem(ls->stem, (const sb_symbol *)w, (int)n);
@@ -240,17 +329,8 @@ static const char *stem_word(struct text *t, const struct lang_slot *ls, const c
 		return NULL;
 	size_t sl = (size_t)sb_stemmer_length(ls->stem);
 	*len = sl;
-	if (!cacheable || sl >= sizeof t->sc[0].stem)
-		return (const char *)st;
-	struct stem_entry *e = &t->sc[i];
-	e->hash = h;
-	e->lang = lang;
-	e->used = 1;
-	e->klen = (uint8_t)n;
-	e->slen = (uint8_t)sl;
-	memcpy(e->key, w, n);
-	memcpy(e->stem, st, sl);
-	return e->stem;
+	stem_memo_put(t, lang, h, w, n, (const char *)st, sl);
+	return (const char *)st;
 }
 
 int text_has_stemmer(struct text *t, const char *lang)
@@ -277,11 +357,13 @@ struct raw {
 	uint32_t off, len;
 	uint16_t seg;
 	uint8_t letters, upper_first, all_upper, number, sent_start, cjk;
-	uint8_t stop;
+	uint8_t stop, ascii;
+	int32_t flen;  /* folded length in text.fb (from foff), -1: unfoldable */
+	uint32_t foff, hash; /* hash_bytes() of the folded word */
 };
 
-static int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags,
-		const struct raw *w)
+/* Makes room in out for one more term of n bytes. */
+static int emit_grow(struct text_tokens *out, size_t n)
 {
 	if (out->buf_len + n + 1 > out->buf_cap) {
 		size_t cap = out->buf_cap ? out->buf_cap * 2 : 1024;
@@ -301,6 +383,14 @@ static int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags
 		out->v = v;
 		out->cap = cap;
 	}
+	return 0;
+}
+
+static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags,
+		       const struct raw *w)
+{
+	if ((out->buf_len + n + 1 > out->buf_cap || out->n == out->cap) && emit_grow(out, n) < 0)
+		return -1;
 	out->v[out->n++] = (struct text_token){ (uint32_t)out->buf_len, (uint32_t)n, flags,
 						 w->off, w->len };
 	memcpy(out->buf + out->buf_len, s, n);
@@ -384,6 +474,47 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
 	return (long)k;
 }
 
+static inline int ascii_lower(unsigned b) { return b - 'a' < 26u; }
+static inline int ascii_upper(unsigned b) { return b - 'A' < 26u; }
+static inline int ascii_digit(unsigned b) { return b - '0' < 10u; }
+static inline int ascii_alnum(unsigned b)
+{
+	return ascii_lower(b) || ascii_upper(b) || ascii_digit(b);
+}
+
+/* Folds a word that pass 1 found all ASCII: lower case, and its hash in
+ * the same loop.  Same result as fold() + hash_bytes(). */
+static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t *hash)
+{
+	uint32_t h = 2166136261u;
+	if (n >= cap)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		b = (unsigned char)(ascii_upper(b) ? b + ('a' - 'A') : b);
+		dst[i] = (char)b;
+		h = (h ^ b) * 16777619u;
+	}
+	*hash = h;
+	return (long)n;
+}
+
+/* Makes room for one more folded word (at most 256 bytes) in t->fb. */
+static int fb_reserve(struct text *t, size_t used)
+{
+	if (used + 256 <= t->fb_cap)
+		return 0;
+	size_t cap = t->fb_cap ? t->fb_cap * 2 : 4096;
+	while (cap < used + 256)
+		cap *= 2;
+	char *b = realloc(t->fb, cap);
+	if (!b)
+		return -1;
+	t->fb = b;
+	t->fb_cap = cap;
+	return 0;
+}
+
 int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		  struct text_tokens *out)
 {
@@ -397,11 +528,23 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	int sent_start = 1;
 	utf8proc_int32_t prev = 0;
 
-	/* Pass 1: word spans and their original casing. */
+	/* Pass 1: word spans and their original casing.  ASCII bytes are
+	 * classified inline: they are most of the text, and utf8proc's
+	 * per-code-point calls cost more than the rest of the pass. */
 	size_t i = 0;
 	while (i < len) {
 		utf8proc_int32_t c;
 		utf8proc_category_t cat;
+		unsigned char b0 = (unsigned char)s[i];
+		if (b0 < 0x80 && !ascii_alnum(b0)) {
+			if (is_break(b0, prev)) {
+				seg++;
+				sent_start = 1;
+			}
+			prev = b0;
+			i++;
+			continue;
+		}
 		utf8proc_ssize_t k = next_cp(s + i, len - i, &c, &cat);
 		if (k <= 0) { /* invalid byte: skip it, it separates words */
 			i++;
@@ -451,55 +594,97 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			prev = 0x4e00;
 			continue;
 		}
-		int first = 1, upper_letters = 0;
+		/* Counted in locals, stored after: read-modify-writes of *w per
+		 * byte would chain through memory. */
+		int first = 1, upper_letters = 0, upper_first = 0, all_upper = 1, ascii = 1;
+		unsigned letters = 0;
 		w->number = cat == UTF8PROC_CATEGORY_ND;
-		w->all_upper = 1;
 		while (i < len) {
-			k = next_cp(s + i, len - i, &c, &cat);
-			if (k <= 0)
-				break;
-			if (is_cjk(c))
-				break;
-			if (!is_wordchar(cat)) {
-				/* 13.8 and 14,000 stay one number. */
-				if (w->number && (c == '.' || c == ',') && i + 1 < len &&
-				    isdigit((unsigned char)s[i + 1])) {
-					i += (size_t)k;
-					continue;
+			unsigned char b = (unsigned char)s[i];
+			if (b < 0x80) {
+				if (ascii_lower(b)) {
+					all_upper = 0;
+					letters++;
+				} else if (ascii_upper(b)) {
+					upper_first |= first;
+					upper_letters++;
+					letters++;
+				} else if (!ascii_digit(b)) {
+					/* 13.8 and 14,000 stay one number. */
+					if (w->number && (b == '.' || b == ',') && i + 1 < len &&
+					    isdigit((unsigned char)s[i + 1])) {
+						i++;
+						continue;
+					}
+					break;
 				}
-				break;
+				first = 0;
+				i++;
+				continue;
 			}
+			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					     (utf8proc_ssize_t)(len - i), &c);
+			if (k <= 0 || is_cjk(c))
+				break;
+			cat = utf8proc_category(c);
+			if (!is_wordchar(cat))
+				break;
 			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
-				if (first)
-					w->upper_first = 1;
+				upper_first |= first;
 				upper_letters++;
-				w->letters++;
+				letters++;
 			} else if (cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LO ||
 				   cat == UTF8PROC_CATEGORY_LM) {
-				if (cat == UTF8PROC_CATEGORY_LL) {
-					w->all_upper = 0;
-					any_lower = 1;
-				}
-				w->letters++;
+				if (cat == UTF8PROC_CATEGORY_LL)
+					all_upper = 0;
+				letters++;
 			}
+			ascii = 0;
 			first = 0;
 			i += (size_t)k;
 		}
-		if (upper_letters < 2)
-			w->all_upper = 0;
+		/* A lower-case letter clears all_upper, so it also tells any_lower. */
+		if (!all_upper)
+			any_lower = 1;
+		w->letters = (uint8_t)letters; /* wraps past 255 as it always did */
+		w->upper_first = (uint8_t)upper_first;
+		w->ascii = (uint8_t)ascii;
+		w->all_upper = (uint8_t)(all_upper && upper_letters >= 2);
 		w->len = (uint32_t)(i - w->off);
 		nraw++;
 		prev = 'a';
 	}
 
-	/* Pass 2: fold, mark stop words; pass 3 needs them for the casing test. */
-	char folded[256];
+	/* Pass 2: fold (kept for pass 4), mark stop words; pass 3 needs them
+	 * for the casing test.  The stem memo slot of a word that will be
+	 * stemmed is prefetched here: the table is larger than the caches, and
+	 * by pass 4 the lines of the whole text have arrived together. */
+	size_t fb_len = 0;
 	for (size_t j = 0; j < nraw; j++) {
 		struct raw *w = &raw[j];
 		if (w->cjk || w->number)
 			continue;
-		long fl = fold(t, s + w->off, w->len, folded, sizeof folded);
-		w->stop = fl < 0 || strset_has(stop, folded, (size_t)fl);
+		if (fb_reserve(t, fb_len) < 0)
+			goto fail;
+		char *f = t->fb + fb_len;
+		long fl;
+		if (w->ascii) {
+			fl = fold_ascii(s + w->off, w->len, f, 256, &w->hash);
+		} else {
+			fl = fold(t, s + w->off, w->len, f, 256);
+			if (fl >= 0)
+				w->hash = hash_bytes(f, (size_t)fl);
+		}
+		w->flen = (int32_t)fl;
+		w->foff = (uint32_t)fb_len;
+		if (fl < 0) {
+			w->stop = 1;
+			continue;
+		}
+		fb_len += (size_t)fl;
+		w->stop = (uint8_t)strset_has(stop, f, (size_t)fl, w->hash);
+		if (stem && !w->stop && w->letters >= 2)
+			__builtin_prefetch(&t->sm[stem_key(t, ls, w->hash) & t->sm_mask]);
 	}
 
 	/* A segment is sentence-cased when some content word after its first
@@ -520,6 +705,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	}
 
 	/* Pass 4: emit terms. */
+	char folded[256];
 	for (size_t j = 0; j < nraw; j++) {
 		struct raw *w = &raw[j];
 		const char *ws = s + w->off;
@@ -585,14 +771,13 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			continue;
 		if (w->letters < 2)
 			continue;
-		long fl = fold(t, ws, w->len, folded, sizeof folded);
-		if (fl <= 0 || fl > 64)
+		if (w->flen <= 0 || w->flen > 64)
 			continue;
-		const char *term = folded;
-		size_t tl = (size_t)fl;
+		const char *term = t->fb + w->foff;
+		size_t tl = (size_t)w->flen;
 		if (stem) {
 			size_t sl;
-			const char *st = stem_word(t, ls, folded, (size_t)fl, &sl);
+			const char *st = stem_word(t, ls, term, tl, w->hash, &sl);
 			if (st) {
 				term = st;
 				tl = sl;

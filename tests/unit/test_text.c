@@ -103,6 +103,68 @@ int main(void)
 	ok(text_tokenize(T, s, big, "en", &toks) == 0 && toks.n > 30000, "long input tokenized");
 	free(s);
 
+	/* The stem memo keys on the language: one word, two stemmers. */
+	char en1[64], de1[64];
+	snprintf(en1, sizeof en1, "%s", terms("Stationen und Aktionen", "en"));
+	snprintf(de1, sizeof de1, "%s", terms("Stationen und Aktionen", "de"));
+	ok(strcmp(en1, de1) != 0, "English and German stems differ");
+	is_str(terms("Stationen und Aktionen", "en"), en1, "memoised English stem again");
+	is_str(terms("Stationen und Aktionen", "de"), de1, "memoised German stem again");
+
+	/* More distinct words than the memo keeps (262,144): it starts over
+	 * and stems stay right. */
+	size_t nw = 300000, cap = nw * 8;
+	char *many = malloc(cap), *p = many;
+	for (size_t k = 0; k < nw; k++) {
+		size_t v = k;
+		*p++ = 'q';
+		do {
+			*p++ = (char)('a' + v % 26);
+			v /= 26;
+		} while (v);
+		*p++ = 's';
+		*p++ = ' ';
+	}
+	text_tokens_reset(&toks);
+	ok(text_tokenize(T, many, (size_t)(p - many), "en", &toks) == 0 && toks.n == nw,
+	   "300,000 distinct words tokenized");
+	{
+		/* The last word's stem, from the memo, is the one a fresh
+		 * tokenizer gives. */
+		struct text *fresh = text_new();
+		struct text_tokens one = { 0 };
+		const struct text_token *last = &toks.v[toks.n - 1];
+		ok(fresh && text_tokenize(fresh, many + last->src_off, last->src_len, "en", &one) == 0 &&
+		   one.n == 1 && !strcmp(one.buf, toks.buf + last->off) && last->len + 1 == last->src_len,
+		   "last of them stemmed as by a fresh tokenizer");
+		text_tokens_free(&one);
+		text_free(fresh);
+	}
+	free(many);
+	is_str(terms("The runners were running and jumping", "en"), "runner run jump",
+	       "stems right after the memo started over");
+
+	/* Long words fill the memo's 16 MiB of records before its word count:
+	 * it starts over on bytes too. */
+	nw = 150000;
+	many = malloc(nw * 64);
+	p = many;
+	for (size_t k = 0; k < nw; k++) {
+		size_t v = k;
+		for (int d = 0; d < 55; d++) {
+			*p++ = (char)('a' + v % 26);
+			v /= 26;
+		}
+		memcpy(p, "ing ", 4);
+		p += 4;
+	}
+	text_tokens_reset(&toks);
+	ok(text_tokenize(T, many, (size_t)(p - many), "en", &toks) == 0 && toks.n == nw,
+	   "150,000 long distinct words tokenized");
+	free(many);
+	is_str(terms("The runners were running and jumping", "en"), "runner run jump",
+	       "stems right after the memo started over on bytes");
+
 	text_tokens_free(&toks);
 	text_free(T);
 	return done_testing();
