@@ -50,6 +50,34 @@ struct fv_arena {
  * parse: it keeps fv_* calls free of an allocator argument. */
 static __thread struct fv_arena *cur;
 
+/* Blocks of freed arenas are kept for the thread's next parse (up to
+ * SPARE_MAX of them, about 1 MB): a parse then writes into memory that is
+ * already mapped, where fresh blocks cost a page fault per 4 KB and
+ * malloc trims and regrows the heap top around every document. */
+#define BLOCK_CAP 60000
+#define SPARE_MAX 16
+static __thread struct block *spare;
+static __thread unsigned nspare;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+/* at thread exit: the key's value is the thread's list of spare blocks */
+static void spare_drop(void *head)
+{
+	struct block *b, *n;
+
+	for (b = head; b; b = n) {
+		n = b->next;
+		free(b);
+	}
+}
+
+static void spare_init(void)
+{
+	if (pthread_key_create(&spare_key, spare_drop) != 0)
+		spare_key = (pthread_key_t)-1;
+}
+
 struct fv_arena *fv_arena_new(void)
 {
 	return calloc(1, sizeof(struct fv_arena));
@@ -63,12 +91,28 @@ void fv_arena_use(struct fv_arena *a)
 void fv_arena_free(struct fv_arena *a)
 {
 	struct block *b, *n;
+	int kept = 0;
 
 	if (!a)
 		return;
+	pthread_once(&spare_once, spare_init);
 	for (b = a->head; b; b = n) {
 		n = b->next;
-		free(b);
+		if (b->cap == BLOCK_CAP && nspare < SPARE_MAX &&
+		    spare_key != (pthread_key_t)-1) {
+			b->next = spare;
+			spare = b;
+			nspare++;
+			kept = 1;
+		} else {
+			free(b);
+		}
+	}
+	/* the key's value follows the list, so spare_drop sees it all */
+	if (kept && pthread_setspecific(spare_key, spare) != 0) {
+		spare_drop(spare);
+		spare = NULL;
+		nspare = 0;
 	}
 	free(a);
 }
@@ -80,11 +124,17 @@ static void *arena_alloc(size_t size)
 
 	size = (size + align - 1) / align * align;
 	if (!b || b->used + size > b->cap) {
-		size_t cap = size > 60000 ? size : 60000;
+		size_t cap = size > BLOCK_CAP ? size : BLOCK_CAP;
 
-		b = malloc(sizeof *b + cap);
-		if (!b)
-			return NULL;
+		if (cap == BLOCK_CAP && spare) {
+			b = spare;
+			spare = b->next;
+			nspare--;
+		} else {
+			b = malloc(sizeof *b + cap);
+			if (!b)
+				return NULL;
+		}
 		b->cap = cap;
 		b->used = 0;
 		b->next = cur->head;
@@ -141,8 +191,8 @@ char *fv_take_str(struct fv *v)
 
 	if (!v || v->type != FV_STR || !v->s)
 		return NULL;
-	s = embedded(v) ? strdup(v->s) : v->s;
-	if (!embedded(v))
+	s = embedded(v) || v->s_borrowed ? strdup(v->s) : v->s;
+	if (!embedded(v) && !v->s_borrowed)
 		v->s = NULL;
 	v->type = FV_NULL;
 	return s;
@@ -167,6 +217,17 @@ struct fv *fv_str_own(char *s)
 		return NULL;
 	}
 	v->s = s;
+	return v;
+}
+
+struct fv *fv_str_ref(const char *s)
+{
+	struct fv *v = fv_new(FV_STR);
+
+	if (v) {
+		v->s = (char *)s;
+		v->s_borrowed = 1;
+	}
 	return v;
 }
 
@@ -208,7 +269,7 @@ void fv_free(struct fv *v)
 	}
 	if (!v->items_in_arena)
 		free(v->items);
-	if (!embedded(v))
+	if (!embedded(v) && !v->s_borrowed)
 		free(v->s);
 	if (v->owns)
 		fv_arena_free(v->owns);

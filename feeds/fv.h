@@ -29,6 +29,7 @@ struct fv {
 	double d;       /* FV_NUM */
 	struct fv_item *items; size_t n, cap; /* FV_DICT, FV_LIST */
 	unsigned char in_arena, items_in_arena; /* freed with their arena */
+	unsigned char s_borrowed; /* s belongs to another node (fv_str_ref) */
 	struct fv_arena *owns;  /* a root: the arena its subtree lives in */
 };
 
@@ -45,6 +46,10 @@ struct fv *fv_new(enum fv_type t);
 struct fv *fv_str(const char *s);           /* copies s; NULL -> "" */
 struct fv *fv_strn(const char *s, size_t n);
 struct fv *fv_str_own(char *s);             /* takes s */
+/* A string node that points at s without owning or copying it: one copy
+ * of a text shared by two nodes of one tree (s must outlive the node,
+ * e.g. the text of another node in the same arena). */
+struct fv *fv_str_ref(const char *s);
 struct fv *fv_int(int64_t i);
 struct fv *fv_time(int64_t t);
 struct fv *fv_num(double d);

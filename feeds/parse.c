@@ -77,6 +77,9 @@ struct pdepth { char *key; int depth; };
 struct fp {
 	xmlParserCtxtPtr ctxt;
 	struct fv *res, *feed, *entries, *source, *namespaces;
+	/* the tree's copy of the text the last pop() stored, or NULL: the
+	 * other keys that take the same text point at it (fv_str_ref) */
+	struct fv *popped;
 	char version[16];
 	int infeed, inentry, insource, inimage, intextinput, inauthor;
 	int incontributor, inpublisher, incontent, has_content, guidislink;
@@ -590,6 +593,18 @@ static void pd_clear(struct fp *p)
 	p->npd = 0;
 }
 
+/* A node for the text pop() stores: the first one copies it into the
+ * tree, the others (summary and summary_detail, content and summary)
+ * share that copy; the tree is one arena, so the copy lives as long as
+ * every node that points at it. */
+static struct fv *popped_str(struct fp *p, const char *s)
+{
+	if (p->popped && p->popped->in_arena)
+		return fv_str_ref(p->popped->s);
+	p->popped = fv_str(s);
+	return p->popped;
+}
+
 static struct fv *detail_from_cp(struct fp *p, const char *value)
 {
 	struct fv *d = fv_new(FV_DICT);
@@ -604,7 +619,7 @@ static struct fv *detail_from_cp(struct fp *p, const char *value)
 	fv_set_str(d, "base", p->cp.base ? p->cp.base : "");
 	if (p->cp.src)
 		fv_set_str(d, "src", p->cp.src);
-	fv_set_str(d, "value", value);
+	fv_set(d, "value", popped_str(p, value));
 	return d;
 }
 
@@ -735,6 +750,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 	struct frame f;
 	char *out;
 
+	p->popped = NULL;
 	if (!p->nst || strcmp(p->st[p->nst - 1].name, element) != 0)
 		return NULL;
 	f = p->st[--p->nst];
@@ -853,7 +869,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 
 			if (old < 0 || p->depth <= old) {
 				pd_set(p, key, p->depth);
-				fv_set_str(e, key, out);
+				fv_set(e, key, popped_str(p, out));
 			}
 			if (p->incontent) {
 				cat3(dkey, sizeof dkey, key, "_detail", NULL);
@@ -875,7 +891,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 				fv_set_str(last, "href", v);
 			free(v);
 		} else {
-			fv_set_str(c, key, out);
+			fv_set(c, key, popped_str(p, out));
 			if (p->incontent) {
 			char dkey[128];
 
@@ -1878,8 +1894,9 @@ static void e_content(struct fp *p)
 
 	free(t);
 	v = pop_content(p, "content");
-	if (v && copy)
-		save(p, "summary", fv_str(v), 0);
+	/* (the summary is only added when there is none yet: no copy else) */
+	if (v && copy && !fv_get(context(p), "summary"))
+		save(p, "summary", p->popped ? popped_str(p, v) : fv_str(v), 0);
 	free(v);
 }
 
