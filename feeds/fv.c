@@ -44,6 +44,11 @@ struct block {
 
 struct fv_arena {
 	struct block *head;
+	/* Heap memory hangs off the arena's nodes (a string given with
+	 * fv_str_own, a key or item array from malloc, a node from the heap
+	 * put into an arena dict): freeing the tree must then visit every
+	 * node.  While it is 0, the arena's nodes are freed in one go. */
+	size_t heap;
 };
 
 /* The arena in use on this thread, set only for the duration of a
@@ -152,6 +157,7 @@ static struct fv *node_alloc(size_t extra)
 	if (v) {
 		memset(v, 0, sizeof *v);
 		v->in_arena = cur != NULL;
+		v->owns = cur;
 	}
 	return v;
 }
@@ -217,6 +223,8 @@ struct fv *fv_str_own(char *s)
 		return NULL;
 	}
 	v->s = s;
+	if (v->in_arena)
+		v->owns->heap++;
 	return v;
 }
 
@@ -260,21 +268,36 @@ struct fv *fv_time(int64_t t)
 
 void fv_free(struct fv *v)
 {
+	/* the root of an arena with no heap memory on its nodes: only what
+	 * is not in the arena needs a visit */
+	int shallow = v && !v->in_arena && v->owns && !v->owns->heap;
+
 	if (!v)
 		return;
 	for (size_t k = 0; k < v->n; k++) {
+		struct fv *c = v->items[k].val;
+
 		if (!v->items[k].key_static)
 			free(v->items[k].key);
-		fv_free(v->items[k].val);
+		if (shallow && c && c->in_arena && c->owns == v->owns)
+			continue;
+		fv_free(c);
 	}
-	if (!v->items_in_arena)
+	if (v->items && !v->items_in_arena)
 		free(v->items);
-	if (!embedded(v) && !v->s_borrowed)
+	if (v->s && !embedded(v) && !v->s_borrowed)
 		free(v->s);
-	if (v->owns)
+	if (v->owns && !v->in_arena)
 		fv_arena_free(v->owns);
 	if (!v->in_arena)
 		free(v);
+}
+
+/* c (a node in an arena) gets something that is not from its arena */
+static void note_heap(struct fv *c)
+{
+	if (c->in_arena)
+		c->owns->heap++;
 }
 
 static unsigned key_hash(const char *s)
@@ -346,7 +369,10 @@ static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv
 				return -1;
 			memcpy(it, c->items, c->n * sizeof *it);
 			c->items_in_arena = 0;
+			note_heap(c);
 		} else {
+			if (!c->items)
+				note_heap(c);
 			it = realloc(c->items, cap * sizeof *it);
 			if (!it)
 				return -1;
@@ -359,6 +385,8 @@ static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv
 	c->items[c->n].key_static = key_static;
 	c->items[c->n].val = val;
 	c->n++;
+	if ((key && !key_static) || !val->in_arena || val->owns != c->owns)
+		note_heap(c);
 	return 0;
 }
 
@@ -379,6 +407,8 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 	if (it) {
 		fv_free(it->val);
 		it->val = val;
+		if (!val->in_arena || val->owns != d->owns)
+			note_heap(d);
 		return val;
 	}
 	{

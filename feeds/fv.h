@@ -30,7 +30,9 @@ struct fv {
 	struct fv_item *items; size_t n, cap; /* FV_DICT, FV_LIST */
 	unsigned char in_arena, items_in_arena; /* freed with their arena */
 	unsigned char s_borrowed; /* s belongs to another node (fv_str_ref) */
-	struct fv_arena *owns;  /* a root: the arena its subtree lives in */
+	struct fv_arena *owns;  /* a root (not in_arena): the arena it owns and
+	                           its subtree lives in; a node in an arena:
+	                           that arena (not owned) */
 };
 
 /* Arenas: while an arena is in use on the calling thread, every node,

@@ -335,6 +335,19 @@ static const char *rs_str(const struct rstr *r)
 #define BASE(p) rs_str((p)->base)
 #define LANG(p) rs_str((p)->lang_r)
 
+/* A string the tree keeps, copied into its arena and s freed: a tree
+ * with no heap strings on its nodes is freed in one go (fv.c). */
+static struct fv *tree_str(char *s)
+{
+	struct fv *v;
+
+	if (!s)
+		return NULL;
+	v = fv_str(s);
+	free(s);
+	return v;
+}
+
 /* ------------------------------------------------------------ context */
 
 static struct fv *context(struct fp *p)
@@ -1042,7 +1055,7 @@ static void sync_author_detail(struct fp *p, const char *key)
 
 			sbuf_init(&b);
 			sbuf_printf(&b, "%s (%s)", name, email);
-			fv_set(c, key, fv_str_own(sbuf_take(&b)));
+			fv_set(c, key, tree_str(sbuf_take(&b)));
 		} else if (name && *name) {
 			fv_set_str(c, key, name);
 		} else if (email && *email) {
@@ -1912,7 +1925,7 @@ static void e_newlocation(struct fp *p)
 		s = strip_dup(v);
 		u = s ? uri_safe_join(BASE(p), s) : NULL;
 		if (u)
-			fv_set(p->feed, "newlocation", fv_str_own(u));
+			fv_set(p->feed, "newlocation", tree_str(u));
 		free(s);
 	}
 	free(v);
@@ -2978,7 +2991,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		for (char *c = l; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
-		fv_set(p->feed, "language", fv_str_own(l));
+		fv_set(p->feed, "language", tree_str(l));
 	}
 	add_level(p);
 
@@ -3370,7 +3383,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 		for (char *c = l; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
-		fv_set(p.feed, "language", fv_str_own(l));
+		fv_set(p.feed, "language", tree_str(l));
 	}
 
 	memset(&sax, 0, sizeof sax);
