@@ -11,6 +11,7 @@
 #include "feeds/strtab.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1292,13 +1293,44 @@ static inline int blank_at(const char *s, size_t i, size_t n)
 	return 0;
 }
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The length of s up to its first byte with a blank_class (n if none),
+ * copied to w (which has room for that and 8 bytes more).  Eight bytes
+ * at a time: a byte below 0x21 or equal to 0xc2 stops the run (the
+ * lowest byte flagged by these tests is exact), then blank_class
+ * decides; a control byte that is no blank just ends the run early. */
+static size_t word_len(const char *s, size_t n, char *w)
+{
+	size_t i = 0;
+
+	while (i + 8 <= n) {
+		uint64_t x, y, m;
+
+		memcpy(&x, s + i, 8);
+		memcpy(w + i, &x, 8);
+		y = x ^ (ONES * 0xc2);
+		m = ((x - ONES * 0x21) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS);
+		if (m)
+			return i + (size_t)__builtin_ctzll(m) / 8;
+		i += 8;
+	}
+	while (i < n && !blank_class[(unsigned char)s[i]]) {
+		w[i] = s[i];
+		i++;
+	}
+	return i;
+}
+
 static void txt_add(struct txt *t, const char *s, size_t n)
 {
 	char *w;
 	size_t i = 0;
 
-	/* room for the text and one separator, then a tight loop */
-	if (sbuf_reserve(&t->out, n + 1) < 0)
+	/* room for the text, one separator and word_len's 8 bytes of
+	 * overshoot, then a tight loop */
+	if (sbuf_reserve(&t->out, n + 9) < 0)
 		return;
 	w = t->out.s + t->out.len;
 	while (i < n) {
@@ -1317,8 +1349,12 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 		/* the rest of the word: copy until the next possible blank (a
 		 * lone 0xc2 is copied by the loop above, one byte at a time) */
 		*w++ = s[i++];
-		while (i < n && !blank_class[(unsigned char)s[i]])
-			*w++ = s[i++];
+		{
+			size_t wl = word_len(s + i, n - i, w);
+
+			w += wl;
+			i += wl;
+		}
 	}
 	*w = '\0';
 	t->out.len = (size_t)(w - t->out.s);
