@@ -1035,7 +1035,8 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		if (j == na)
 			na++;
 	}
-	qsort(at, na, sizeof *at, attr_cmp);
+	if (na > 1)
+		qsort(at, na, sizeof *at, attr_cmp);
 	sbuf_addc(&s->out, '<');
 	sbuf_adds(&s->out, out_tag);
 	for (size_t i = 0; i < na; i++) {

@@ -464,6 +464,28 @@ static int is_html_type(const char *t)
 	return str_eq(t, "text/html") || str_eq(t, "application/xhtml+xml");
 }
 
+/* ASCII case-insensitive equality (what lower_dup + strcmp say) */
+static int type_eq(const char *t, const char *want)
+{
+	for (; *t && *want; t++, want++)
+		if ((*t >= 'A' && *t <= 'Z' ? *t | 0x20 : *t) != *want)
+			return 0;
+	return *t == *want;
+}
+
+/* is_html_type(map_content_type(t)) and the same for text/plain,
+ * without building the mapped string */
+static int maps_to_html(const char *t)
+{
+	return t && (type_eq(t, "html") || type_eq(t, "xhtml") || type_eq(t, "text/html") ||
+	             type_eq(t, "application/xhtml+xml"));
+}
+
+static int maps_to_plain(const char *t)
+{
+	return t && (type_eq(t, "text") || type_eq(t, "plain") || type_eq(t, "text/plain"));
+}
+
 /* xhtml content wrapped in one <div>: drop the wrapper, as feedparser
  * does when all the content is nested under it */
 static char *strip_div(char *s)
@@ -823,11 +845,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 
 	/* the type is looked at only for elements that may hold markup */
 	if (in_set(can_contain_markup, element)) {
-		char *t = map_content_type(p, cp_type(p, "text/html"));
-		int htmlish = is_html_type(t);
-
-		free(t);
-		if (htmlish) {
+		if (maps_to_html(cp_type(p, "text/html"))) {
 			char *s = html_sanitize(out, strlen(out), BASE(p),
 			                        str_eq(cp_type(p, ""), "application/xhtml+xml"));
 
@@ -1901,11 +1919,10 @@ static void s_content_encoded(struct fp *p, struct attrs *a)
 
 static void e_content(struct fp *p)
 {
-	char *t = map_content_type(p, cp_type(p, ""));
-	int copy = str_eq(t, "text/plain") || is_html_type(t);
+	const char *t = cp_type(p, "");
+	int copy = maps_to_plain(t) || maps_to_html(t);
 	char *v;
 
-	free(t);
 	v = pop_content(p, "content");
 	/* (the summary is only added when there is none yet: no copy else) */
 	if (v && copy && !fv_get(context(p), "summary"))
@@ -3239,7 +3256,13 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 			q = memchr(s, '&', (size_t)(end - s));
 		if (!q)
 			break;  /* nothing left to fix */
-		lt = memchr(s, '<', (size_t)(q - s));
+		/* only "<!" and "<?" can open a construct to skip */
+		lt = NULL;
+		for (const char *x = s; x < q && (x = memchr(x, '<', (size_t)(q - x))); x++)
+			if (x + 1 < end && (x[1] == '!' || x[1] == '?')) {
+				lt = x;
+				break;
+			}
 		if (lt) {
 			/* skip constructs where '&' is not markup */
 			static const struct { const char *open, *close; } skip[] = {
