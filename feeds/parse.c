@@ -33,12 +33,23 @@
 #define MAX_DEPTH 256   /* deeper documents are refused as malformed */
 
 struct attr { char *k, *v; };
-struct attrs { struct attr *a; size_t n, cap; };
+/* An element's attributes: the first ones and their text live in the
+ * struct itself (on on_start's stack), the rest on the heap. */
+struct attrs {
+	struct attr *a; size_t n, cap;
+	struct attr inl[8];
+	size_t used;
+	char pool[480];
+};
 
 /* feedparser's element stack entry: text collected for one element */
 struct frame {
-	char *name;
+	char *name;         /* heap copy when it does not fit in nbuf, else NULL */
+	char nbuf[40];
 	int expecting;
+	/* a slot's buffer stays with it from one element to the next: pop()
+	 * copies the text out at its size instead of growing a new buffer
+	 * for every element */
 	struct sbuf text;
 	int pieces;         /* how many data/markup pieces were appended */
 	int first_is_div;   /* xhtml: the first piece opened a <div> */
@@ -87,7 +98,7 @@ struct fp {
 	int ingeometry;         /* GML: 1 point, 2 line string, 3 ring */
 	int depth, title_depth;
 	const char *summary_key;
-	struct frame *st; size_t nst, capst;
+	struct frame *st; size_t nst, capst, stinit; /* stinit: slots set up */
 	struct level *lv; size_t nlv, caplv;
 	struct rstr *base, *lang_r; /* xml:base / xml:lang in scope (shared) */
 	char *doc_base;         /* owned: the document URI */
@@ -180,26 +191,66 @@ static int room(struct fp *p, void **arr, size_t *cap, size_t n, size_t elem,
 	return 0;
 }
 
+static void attrs_init(struct attrs *a)
+{
+	a->a = a->inl;
+	a->n = 0;
+	a->cap = sizeof a->inl / sizeof a->inl[0];
+	a->used = 0;
+}
+
+/* a copy of s in the pool while it fits, else on the heap */
+static char *attr_dup(struct fp *p, struct attrs *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if (n <= sizeof a->pool - a->used) {
+		d = a->pool + a->used;
+		a->used += n;
+		memcpy(d, s, n);
+		return d;
+	}
+	return xstrdup(p, s);
+}
+
+static void attr_str_free(struct attrs *a, char *s)
+{
+	if (s && (s < a->pool || s >= a->pool + sizeof a->pool))
+		free(s);
+}
+
 static void attr_set(struct fp *p, struct attrs *a, const char *k, const char *v)
 {
 	char *nv;
 
 	for (size_t i = 0; i < a->n; i++)
 		if (strcmp(a->a[i].k, k) == 0) {
-			nv = xstrdup(p, v);
+			nv = attr_dup(p, a, v);
 			if (!nv)
 				return;
-			free(a->a[i].v);
+			attr_str_free(a, a->a[i].v);
 			a->a[i].v = nv;
 			return;
 		}
-	if (room(p, (void **)&a->a, &a->cap, a->n, sizeof *a->a, 8) < 0)
-		return;
-	a->a[a->n].k = xstrdup(p, k);
-	a->a[a->n].v = xstrdup(p, v);
+	if (a->n == a->cap) {
+		struct attr *t = a->a == a->inl ? malloc(a->cap * 2 * sizeof *t)
+		                                : realloc(a->a, a->cap * 2 * sizeof *t);
+
+		if (!t) {
+			p->oom = 1;
+			return;
+		}
+		if (a->a == a->inl)
+			memcpy(t, a->inl, a->n * sizeof *t);
+		a->a = t;
+		a->cap *= 2;
+	}
+	a->a[a->n].k = attr_dup(p, a, k);
+	a->a[a->n].v = attr_dup(p, a, v);
 	if (!a->a[a->n].k || !a->a[a->n].v) {
-		free(a->a[a->n].k);
-		free(a->a[a->n].v);
+		attr_str_free(a, a->a[a->n].k);
+		attr_str_free(a, a->a[a->n].v);
 		return;
 	}
 	a->n++;
@@ -209,8 +260,8 @@ static void attr_del(struct attrs *a, const char *k)
 {
 	for (size_t i = 0; i < a->n; i++)
 		if (strcmp(a->a[i].k, k) == 0) {
-			free(a->a[i].k);
-			free(a->a[i].v);
+			attr_str_free(a, a->a[i].k);
+			attr_str_free(a, a->a[i].v);
 			memmove(a->a + i, a->a + i + 1, (a->n - i - 1) * sizeof *a->a);
 			a->n--;
 			return;
@@ -220,11 +271,12 @@ static void attr_del(struct attrs *a, const char *k)
 static void attrs_free(struct attrs *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		free(a->a[i].k);
-		free(a->a[i].v);
+		attr_str_free(a, a->a[i].k);
+		attr_str_free(a, a->a[i].v);
 	}
-	free(a->a);
-	memset(a, 0, sizeof *a);
+	if (a->a != a->inl)
+		free(a->a);
+	attrs_init(a);
 }
 
 static struct fv *attrs_dict(const struct attrs *a)
@@ -391,20 +443,52 @@ static void save_date(struct fp *p, const char *key, const char *value)
 
 /* ------------------------------------------------------------ stack */
 
+static const char *frame_name(const struct frame *f)
+{
+	return f->name ? f->name : f->nbuf;
+}
+
 static void push(struct fp *p, const char *name, int expecting)
 {
 	struct frame *f;
+	size_t nl = strlen(name);
 
 	if (room(p, (void **)&p->st, &p->capst, p->nst, sizeof *p->st, 16) < 0)
 		return;
 	f = &p->st[p->nst];
-	memset(f, 0, sizeof *f);
-	f->name = xstrdup(p, name);
-	if (!f->name)
+	if (p->nst == p->stinit) {
+		sbuf_init(&f->text);
+		p->stinit++;
+	}
+	f->name = NULL;
+	if (nl < sizeof f->nbuf) {
+		memcpy(f->nbuf, name, nl + 1);
+	} else if (!(f->name = xstrdup(p, name))) {
 		return;
+	}
 	f->expecting = expecting;
-	sbuf_init(&f->text);
+	f->pieces = f->first_is_div = 0;
+	sbuf_reset(&f->text);
 	p->nst++;
+}
+
+/* the text collected in frame f, as a new string; the frame keeps its
+ * buffer (NULL on OOM) */
+static char *frame_take(struct frame *f)
+{
+	char *out;
+
+	if (f->text.oom || !f->text.s) {
+		sbuf_free(&f->text);
+		return strdup("");
+	}
+	out = malloc(f->text.len + 1);
+	if (out)
+		memcpy(out, f->text.s, f->text.len + 1);
+	sbuf_reset(&f->text);
+	if (f->text.cap > 65536)    /* a huge element: do not keep that */
+		sbuf_free(&f->text);
+	return out;
 }
 
 static void handle_data(struct fp *p, const char *s, size_t n, int escape)
@@ -786,10 +870,10 @@ static char *pop(struct fp *p, const char *element, int strip)
 	char *out;
 
 	p->popped = NULL;
-	if (!p->nst || strcmp(p->st[p->nst - 1].name, element) != 0)
+	if (!p->nst || strcmp(frame_name(&p->st[p->nst - 1]), element) != 0)
 		return NULL;
 	f = p->st[--p->nst];
-	out = sbuf_take(&f.text);
+	out = frame_take(&p->st[p->nst]);
 	free(f.name);
 	if (!out) {
 		p->oom = 1;
@@ -1213,8 +1297,9 @@ static void e_link(struct fp *p);
 static void cdf_common(struct fp *p, struct attrs *a)
 {
 	const char *v;
-	struct attrs none = { 0 };
+	struct attrs none;
 
+	attrs_init(&none);
 	if ((v = attr_get(a, "lastmod"))) {
 		s_updated(p, &none);
 		if (p->nst) {
@@ -2920,11 +3005,12 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
                      int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **at)
 {
 	struct fp *p = ud;
-	struct attrs a = { 0 };
+	struct attrs a;
 	char tag[256], name[256], key[256];
 	const char *xb, *xl, *colon;
 	const struct handler *h;
 
+	attrs_init(&a);
 	if (p->too_deep || p->oom)
 		goto halt;
 	p->depth++;
@@ -3335,8 +3421,9 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 
 static void fp_free(struct fp *p)
 {
-	for (size_t i = 0; i < p->nst; i++) {
-		free(p->st[i].name);
+	for (size_t i = 0; i < p->stinit; i++) {
+		if (i < p->nst)
+			free(p->st[i].name);
 		sbuf_free(&p->st[i].text);
 	}
 	free(p->st);
