@@ -122,12 +122,13 @@ void fv_arena_free(struct fv_arena *a)
 	free(a);
 }
 
-static void *arena_alloc(size_t size)
+static void *arena_alloc_in(struct fv_arena *a, size_t size, size_t align)
 {
-	struct block *b = cur->head;
-	size_t align = sizeof(max_align_t);
+	struct block *b = a->head;
 
 	size = (size + align - 1) / align * align;
+	if (b && align > 1 && b->used % align)
+		b->used += align - b->used % align;
 	if (!b || b->used + size > b->cap) {
 		size_t cap = size > BLOCK_CAP ? size : BLOCK_CAP;
 
@@ -142,11 +143,21 @@ static void *arena_alloc(size_t size)
 		}
 		b->cap = cap;
 		b->used = 0;
-		b->next = cur->head;
-		cur->head = b;
+		b->next = a->head;
+		a->head = b;
 	}
 	b->used += size;
 	return (char *)b->data + b->used - size;
+}
+
+static void *arena_alloc(size_t size)
+{
+	return arena_alloc_in(cur, size, sizeof(max_align_t));
+}
+
+void *fv_arena_alloc(struct fv_arena *a, size_t size, size_t align)
+{
+	return arena_alloc_in(a, size ? size : 1, align ? align : 1);
 }
 
 /* a node (plus `extra` bytes after it) from the arena or the heap */

@@ -43,6 +43,9 @@ struct fv {
 struct fv_arena *fv_arena_new(void);
 void fv_arena_use(struct fv_arena *a);     /* NULL: back to malloc */
 void fv_arena_free(struct fv_arena *a);
+/* size bytes from arena a (align: a power of two up to max_align_t),
+ * whether or not it is in use; NULL on OOM */
+void *fv_arena_alloc(struct fv_arena *a, size_t size, size_t align);
 
 struct fv *fv_new(enum fv_type t);
 struct fv *fv_str(const char *s);           /* copies s; NULL -> "" */
