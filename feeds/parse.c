@@ -81,7 +81,9 @@ struct decl {
 	xmlEntity ent;          /* what we hand back to libxml2 */
 };
 
-struct pdepth { char *key; int depth; };
+/* the depth at which an entry key was last stored (feedparser's
+ * property_depth_map); short keys live in kbuf (key NULL) */
+struct pdepth { char *key; int depth; unsigned h; char kbuf[24]; };
 
 #define NS_CACHE 8
 
@@ -681,27 +683,53 @@ static int utf8_ok(const char *s)
 	return 1;
 }
 
+static unsigned pd_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct pdepth *pd_find(struct fp *p, const char *key, unsigned h)
+{
+	for (size_t i = 0; i < p->npd; i++) {
+		struct pdepth *d = &p->pd[i];
+
+		if (d->h == h && !strcmp(d->key ? d->key : d->kbuf, key))
+			return d;
+	}
+	return NULL;
+}
+
 static int pd_get(struct fp *p, const char *key)
 {
-	for (size_t i = 0; i < p->npd; i++)
-		if (!strcmp(p->pd[i].key, key))
-			return p->pd[i].depth;
-	return -1;
+	struct pdepth *d = pd_find(p, key, pd_hash(key));
+
+	return d ? d->depth : -1;
 }
 
 static void pd_set(struct fp *p, const char *key, int depth)
 {
-	for (size_t i = 0; i < p->npd; i++)
-		if (!strcmp(p->pd[i].key, key)) {
-			p->pd[i].depth = depth;
-			return;
-		}
+	unsigned h = pd_hash(key);
+	struct pdepth *d = pd_find(p, key, h);
+	size_t kl = strlen(key);
+
+	if (d) {
+		d->depth = depth;
+		return;
+	}
 	if (room(p, (void **)&p->pd, &p->cappd, p->npd, sizeof *p->pd, 8) < 0)
 		return;
-	p->pd[p->npd].key = xstrdup(p, key);
-	if (!p->pd[p->npd].key)
+	d = &p->pd[p->npd];
+	d->key = NULL;
+	if (kl < sizeof d->kbuf)
+		memcpy(d->kbuf, key, kl + 1);
+	else if (!(d->key = xstrdup(p, key)))
 		return;
-	p->pd[p->npd].depth = depth;
+	d->h = h;
+	d->depth = depth;
 	p->npd++;
 }
 
