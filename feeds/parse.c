@@ -71,6 +71,8 @@ struct cparams {
 	int active;
 	char *type, *language, *base, *src;
 	int base64;
+	/* type, language and base point here when they fit (src: heap) */
+	char tbuf[32], lbuf[32], bbuf[160];
 };
 
 /* an entity declared in the internal subset */
@@ -510,13 +512,41 @@ static void handle_data(struct fp *p, const char *s, size_t n, int escape)
 	f->pieces++;
 }
 
+/* s copied into buf when it fits, else to the heap (NULL stays NULL) */
+static char *cp_store(struct fp *p, char *buf, size_t cap, const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (n < cap) {
+		memcpy(buf, s, n + 1);
+		return buf;
+	}
+	return xstrdup(p, s);
+}
+
+static void cp_drop(char *s, const char *buf)
+{
+	if (s != buf)
+		free(s);
+}
+
+static void cp_set_type(struct fp *p, const char *s)
+{
+	cp_drop(p->cp.type, p->cp.tbuf);
+	p->cp.type = cp_store(p, p->cp.tbuf, sizeof p->cp.tbuf, s);
+}
+
 static void cp_clear(struct cparams *c)
 {
-	free(c->type);
-	free(c->language);
-	free(c->base);
+	cp_drop(c->type, c->tbuf);
+	cp_drop(c->language, c->lbuf);
+	cp_drop(c->base, c->bbuf);
 	free(c->src);
-	memset(c, 0, sizeof *c);
+	c->active = c->base64 = 0;
+	c->type = c->language = c->base = c->src = NULL;
 }
 
 static const char *cp_type(struct fp *p, const char *dflt)
@@ -950,8 +980,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 	 * parser, which this one mirrors, does not) */
 	if (p->cp.active && strncmp(p->version, "atom", 4) != 0 &&
 	    str_eq(p->cp.type, "text/plain") && html_looks_like(out)) {
-		free(p->cp.type);
-		p->cp.type = xstrdup(p, "text/html");
+		cp_set_type(p, "text/html");
 	}
 	p->cp.base64 = 0;
 
@@ -1070,14 +1099,34 @@ static void push_content(struct fp *p, const char *tag, const struct attrs *a,
 	p->incontent++;
 	cp_clear(&p->cp);
 	p->cp.active = 1;
-	p->cp.type = map_content_type(p, t ? t : dflt);
+	{
+		/* map_content_type, into the slot when it fits */
+		const char *mt = t ? t : dflt;
+		size_t n = strlen(mt);
+
+		if (n < sizeof p->cp.tbuf) {
+			char *l = p->cp.tbuf;
+
+			for (size_t i = 0; i <= n; i++)
+				l[i] = (char)tolower((unsigned char)mt[i]);
+			if (!strcmp(l, "text") || !strcmp(l, "plain"))
+				strcpy(l, "text/plain");
+			else if (!strcmp(l, "html"))
+				strcpy(l, "text/html");
+			else if (!strcmp(l, "xhtml"))
+				strcpy(l, "application/xhtml+xml");
+			p->cp.type = l;
+		} else {
+			p->cp.type = map_content_type(p, mt);
+		}
+	}
 	if (LANG(p)) {
-		p->cp.language = xstrdup(p, LANG(p));
+		p->cp.language = cp_store(p, p->cp.lbuf, sizeof p->cp.lbuf, LANG(p));
 		for (char *c = p->cp.language; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
 	}
-	p->cp.base = xstrdup(p, BASE(p) ? BASE(p) : "");
+	p->cp.base = cp_store(p, p->cp.bbuf, sizeof p->cp.bbuf, BASE(p) ? BASE(p) : "");
 	p->cp.base64 = is_base64(p, a);
 	push(p, tag, expecting);
 }
@@ -3130,8 +3179,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	if (p->incontent && p->cp.active && !ends_with(cp_type(p, "xml"), "xml")) {
 		if (!strcmp(tag, "xhtml:div") || !strcmp(tag, "div"))
 			goto out;
-		free(p->cp.type);
-		p->cp.type = xstrdup(p, "application/xhtml+xml");
+		cp_set_type(p, "application/xhtml+xml");
 	}
 	if (p->incontent && p->cp.active && str_eq(p->cp.type, "application/xhtml+xml")) {
 		struct sbuf m;
@@ -3218,8 +3266,7 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 	if (p->incontent && p->cp.active && !ends_with(cp_type(p, "xml"), "xml")) {
 		if (!strcmp(tag, "xhtml:div") || !strcmp(tag, "div"))
 			goto levels;
-		free(p->cp.type);
-		p->cp.type = xstrdup(p, "application/xhtml+xml");
+		cp_set_type(p, "application/xhtml+xml");
 	}
 	if (p->incontent && p->cp.active && str_eq(p->cp.type, "application/xhtml+xml")) {
 		struct sbuf m;
