@@ -22,14 +22,18 @@ struct fv_item {
 };
 
 struct fv {
-	enum fv_type type;
-	char *s;        /* FV_STR */
-	int64_t i;      /* FV_INT, FV_BOOL, FV_TIME (Unix seconds UTC),
-	                   FV_MSEC (a duration in milliseconds) */
-	double d;       /* FV_NUM */
-	struct fv_item *items; size_t n, cap; /* FV_DICT, FV_LIST */
+	/* laid out small (48 bytes): a tree has tens of thousands of them */
+	unsigned char type;       /* enum fv_type */
 	unsigned char in_arena, items_in_arena; /* freed with their arena */
 	unsigned char s_borrowed; /* s belongs to another node (fv_str_ref) */
+	uint32_t n, cap;          /* FV_DICT, FV_LIST: items used, allocated */
+	char *s;        /* FV_STR */
+	union {
+		int64_t i;  /* FV_INT, FV_BOOL, FV_TIME (Unix seconds UTC),
+		               FV_MSEC (a duration in milliseconds) */
+		double d;   /* FV_NUM */
+	};
+	struct fv_item *items;    /* FV_DICT, FV_LIST */
 	struct fv_arena *owns;  /* a root (not in_arena): the arena it owns and
 	                           its subtree lives in; a node in an arena:
 	                           that arena (not owned) */
