@@ -126,9 +126,11 @@ static void *arena_alloc_in(struct fv_arena *a, size_t size, size_t align)
 {
 	struct block *b = a->head;
 
-	size = (size + align - 1) / align * align;
-	if (b && align > 1 && b->used % align)
-		b->used += align - b->used % align;
+	/* align is a power of two: masks, not divisions (this runs for
+	 * every node and string) */
+	size = (size + align - 1) & ~(align - 1);
+	if (b)
+		b->used = (b->used + align - 1) & ~(align - 1);
 	if (!b || b->used + size > b->cap) {
 		size_t cap = size > BLOCK_CAP ? size : BLOCK_CAP;
 
