@@ -313,22 +313,32 @@ static void note_heap(struct fv *c)
 		c->owns->heap++;
 }
 
-static unsigned key_hash(const char *s)
+/* FNV-1a, the table's hash; *len gets strlen(s) on the way */
+static unsigned key_hash_len(const char *s, size_t *len)
 {
 	unsigned h = 2166136261u;
+	const char *p;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - s);
 	return h;
 }
 
-/* h: key_hash(key), the same FNV-1a the table uses */
-static const char *intern(const char *key, unsigned h)
+static unsigned key_hash(const char *s)
+{
+	size_t n;
+
+	return key_hash_len(s, &n);
+}
+
+/* h: key_hash(key), n: its length */
+static const char *intern(const char *key, size_t n, unsigned h)
 {
 	const struct strtab_slot *sl;
 
 	pthread_once(&intern_once, intern_init);
-	sl = strtab_get_h(&interned, key, strlen(key), h);
+	sl = strtab_get_h(&interned, key, n, h);
 	return sl ? sl->ptr : NULL;
 }
 
@@ -408,6 +418,7 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 	struct fv_item *it;
 	char *k;
 	unsigned h;
+	size_t kn;
 
 	if (!val)
 		return NULL;
@@ -415,7 +426,7 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 		fv_free(val);
 		return NULL;
 	}
-	h = key_hash(key);
+	h = key_hash_len(key, &kn);
 	it = find_h(d, key, h);
 	if (it) {
 		fv_free(it->val);
@@ -425,14 +436,14 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 		return val;
 	}
 	{
-		const char *ik = intern(key, h);
+		const char *ik = intern(key, kn, h);
 
 		int st = ik != NULL;
 
 		if (ik) {
 			k = (char *)ik;
 		} else if (cur) {
-			size_t kl = strlen(key) + 1;
+			size_t kl = kn + 1;
 
 			k = arena_alloc(kl);
 			if (k)
