@@ -1395,11 +1395,20 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 		/* the rest of the word: copy until the next possible blank (a
 		 * lone 0xc2 is copied by the loop above, one byte at a time) */
 		*w++ = s[i++];
-		{
+		for (;;) {
 			size_t wl = word_len(s + i, n - i, w);
 
 			w += wl;
 			i += wl;
+			/* one space, then a word: what the loop above would do
+			 * (a pending blank, then the separator), directly */
+			if (i + 1 < n && s[i] == ' ' && !blank_class[(unsigned char)s[i + 1]]) {
+				*w++ = ' ';
+				*w++ = s[i + 1];
+				i += 2;
+				continue;
+			}
+			break;
 		}
 	}
 	*w = '\0';
