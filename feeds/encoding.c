@@ -40,6 +40,18 @@ static int utf8_valid(const unsigned char *s, size_t n)
 		size_t len;
 		unsigned cp;
 
+		/* the common sequences that need no range check: any two-byte
+		 * one (U+0080..U+07FF), and three-byte ones whose lead byte
+		 * rules out overlong forms and surrogates (not E0, not ED) */
+		if (c >= 0xc2 && c <= 0xdf && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (c >= 0xe1 && c <= 0xef && c != 0xed && i + 2 < n &&
+		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
 		else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
 		else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
