@@ -66,7 +66,8 @@ static __thread unsigned nspare;
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 
-/* at thread exit: the key's value is the thread's list of spare blocks */
+/* at thread exit: the key's value is the thread's list of spare blocks
+ * (kept equal to `spare` whenever that changes) */
 static void spare_drop(void *head)
 {
 	struct block *b, *n;
@@ -138,6 +139,10 @@ static void *arena_alloc_in(struct fv_arena *a, size_t size, size_t align)
 			b = spare;
 			spare = b->next;
 			nspare--;
+			/* b is the arena's now: the exit hook must not see it
+			 * (cannot fail: the key's slot exists since the
+			 * blocks were kept) */
+			(void)pthread_setspecific(spare_key, spare);
 		} else {
 			b = malloc(sizeof *b + cap);
 			if (!b)
