@@ -40,6 +40,18 @@ static int utf8_valid(const unsigned char *s, size_t n)
 		size_t len;
 		unsigned cp;
 
+		/* the common sequences that need no range check: any two-byte
+		 * one (U+0080..U+07FF), and three-byte ones whose lead byte
+		 * rules out overlong forms and surrogates (not E0, not ED) */
+		if (c >= 0xc2 && c <= 0xdf && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (c >= 0xe1 && c <= 0xef && c != 0xed && i + 2 < n &&
+		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
 		else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
 		else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
@@ -171,6 +183,8 @@ static void set(char *dst, size_t cap, const char *src)
 {
 	snprintf(dst, cap, "%s", src);
 }
+
+#define UTF8_DECL "<?xml version='1.0' encoding='utf-8'?>\n"
 
 int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct enc_result *r)
 {
@@ -323,6 +337,8 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 					}
 				}
 			}
+			/* the text goes after the declaration that will lead it */
+			sbuf_add(&out, UTF8_DECL, sizeof UTF8_DECL - 1);
 			if (decode(cand[i], data, dlen, &out) == 0) {
 				used = cand[i];
 				break;
@@ -336,6 +352,7 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 			r->encoding[0] = '\0';
 			/* keep the bytes, dropping what is not UTF-8 */
 			sbuf_reset(&out);
+			sbuf_add(&out, UTF8_DECL, sizeof UTF8_DECL - 1);
 			sbuf_add(&out, data, dlen);
 		} else {
 			ok = 1;
@@ -353,40 +370,30 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 		return -1;
 	}
 
-	/* the text is UTF-8 now: say so in (or before) the XML declaration,
-	 * in place (the buffer has room) */
+	/* the text is UTF-8 now and the buffer starts with a declaration
+	 * that says so: it replaces the text's own declaration, if any, by
+	 * moving up to just before what follows that (no copy of the text) */
 	{
-		char *t = out.s;
-		size_t tn = out.len, skip = 0, need;
-		static const char decl[] = "<?xml version='1.0' encoding='utf-8'?>\n";
-		size_t dl = sizeof decl - 1;
+		size_t dl = sizeof UTF8_DECL - 1, tn, skip = 0;
+		char *t;
 
-		if (!t) {
-			sbuf_add(&out, "", 0);
-			t = out.s;
+		if (!out.s || out.len < dl) {
+			sbuf_free(&out);
+			return -1;
 		}
+		t = out.s + dl;
+		tn = out.len - dl;
 		if (tn >= 5 && !strncmp(t, "<?xml", 5)) {
 			const char *gt = memchr(t, '>', tn);
 
 			if (gt)
 				skip = (size_t)(gt - t) + 1;
 		}
-		need = dl + tn - skip + 1;
-		if (!t || need > out.cap) {
-			char *nt = t ? realloc(t, need) : NULL;
-
-			if (!nt) {
-				sbuf_free(&out);
-				return -1;
-			}
-			out.s = t = nt;
-			out.cap = need;
-		}
-		memmove(t + dl, t + skip, tn - skip);
-		memcpy(t, decl, dl);
-		t[dl + tn - skip] = '\0';
+		if (skip)
+			memmove(out.s + skip, out.s, dl);
+		r->mem = out.s;
+		r->utf8 = out.s + skip;
 		r->len = dl + tn - skip;
-		r->utf8 = t;
 	}
 	(void)ok;
 	if (err) {
@@ -402,7 +409,7 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 
 void enc_free(struct enc_result *r)
 {
-	free(r->utf8);
+	free(r->mem);
 	free(r->bozo_reason);
 	memset(r, 0, sizeof *r);
 }

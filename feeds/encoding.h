@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 struct enc_result {
-	char *utf8;          /* owned; the document as UTF-8 */
+	char *utf8;          /* the document as UTF-8, inside mem */
+	char *mem;           /* owned */
 	size_t len;
 	char encoding[48];   /* what it was read as, feedparser's spelling */
 	int bozo;

@@ -64,9 +64,43 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 
 /* ------------------------------------------------------------ struct feed */
 
-static char *dup_or_null(const char *s)
+/* The feed's strings and arrays all come from its arena (f->mem): one
+ * free for the whole feed instead of one per field. */
+static char *mdupn(struct fv_arena *m, const char *s, size_t n)
 {
-	return s ? strdup(s) : NULL;
+	char *d = fv_arena_alloc(m, n + 1, 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static char *mdup(struct fv_arena *m, const char *s)
+{
+	return s ? mdupn(m, s, strlen(s)) : NULL;
+}
+
+/* a malloc'd string moved into the arena (freed) */
+static char *mown(struct fv_arena *m, char *s)
+{
+	char *d = mdup(m, s);
+
+	free(s);
+	return d;
+}
+
+static void *mzalloc(struct fv_arena *m, size_t n, size_t size)
+{
+	void *p;
+
+	if (n && size > SIZE_MAX / n)
+		return NULL;
+	p = fv_arena_alloc(m, n * size, sizeof(max_align_t));
+	if (p)
+		memset(p, 0, n * size);
+	return p;
 }
 
 static const char *gs(const struct fv *d, const char *k)
@@ -74,11 +108,9 @@ static const char *gs(const struct fv *d, const char *k)
 	return fv_get_str(d, k);
 }
 
-/* Moves a string out of the tree (the tree is discarded afterwards):
- * saves a copy per field on the daemon's path. */
-static char *take(const struct fv *d, const char *k)
+static char *take(struct fv_arena *m, const struct fv *d, const char *k)
 {
-	return fv_take_str(fv_get(d, k));
+	return mdup(m, gs(d, k));
 }
 
 /* key + "_detail" (as snprintf would, truncated to cap) */
@@ -94,7 +126,7 @@ static void detail_key(char *dkey, size_t cap, const char *key)
 	dkey[n] = '\0';
 }
 
-static void fill_text(struct feed_text *t, const struct fv *d, const char *key)
+static void fill_text(struct fv_arena *m, struct feed_text *t, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
@@ -102,13 +134,13 @@ static void fill_text(struct feed_text *t, const struct fv *d, const char *key)
 	detail_key(dkey, sizeof dkey, key);
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
-		t->value = take(det, "value");
-		t->type = take(det, "type");
-		t->language = take(det, "language");
-		t->base = take(det, "base");
+		t->value = take(m, det, "value");
+		t->type = take(m, det, "type");
+		t->language = take(m, det, "language");
+		t->base = take(m, det, "base");
 	} else if (gs(d, key)) {
-		t->value = dup_or_null(gs(d, key));
-		t->type = strdup("text/plain");
+		t->value = mdup(m, gs(d, key));
+		t->type = mdup(m, "text/plain");
 	}
 }
 
@@ -127,7 +159,7 @@ static int64_t get_time(const struct fv *d, const char *key)
 	return v && v->type == FV_TIME ? v->i : FEED_NO_TIME;
 }
 
-static void fill_links(struct feed_link **out, size_t *n, const struct fv *d)
+static void fill_links(struct fv_arena *m, struct feed_link **out, size_t *n, const struct fv *d)
 {
 	const struct fv *l = fv_get(d, "links");
 
@@ -135,7 +167,7 @@ static void fill_links(struct feed_link **out, size_t *n, const struct fv *d)
 	*n = 0;
 	if (!l || l->type != FV_LIST || !l->n)
 		return;
-	*out = calloc(l->n, sizeof **out);
+	*out = mzalloc(m, l->n, sizeof **out);
 	if (!*out)
 		return;
 	for (size_t i = 0; i < l->n; i++) {
@@ -145,10 +177,10 @@ static void fill_links(struct feed_link **out, size_t *n, const struct fv *d)
 
 		if (!x || x->type != FV_DICT || !gs(x, "href"))
 			continue;
-		k->href = take(x, "href");
-		k->rel = take(x, "rel");
-		k->type = take(x, "type");
-		k->title = take(x, "title");
+		k->href = take(m, x, "href");
+		k->rel = take(m, x, "rel");
+		k->type = take(m, x, "type");
+		k->title = take(m, x, "title");
 		len = gs(x, "length");
 		k->length = len && isdigit((unsigned char)*len) ? strtoll(len, NULL, 10) : -1;
 		(*n)++;
@@ -166,7 +198,7 @@ static void free_links(struct feed_link *l, size_t n)
 	free(l);
 }
 
-static void fill_person(struct feed_person *p, const struct fv *d, const char *key)
+static void fill_person(struct fv_arena *m, struct feed_person *p, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
@@ -174,12 +206,12 @@ static void fill_person(struct feed_person *p, const struct fv *d, const char *k
 	detail_key(dkey, sizeof dkey, key);
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
-		p->name = dup_or_null(gs(det, "name"));
-		p->email = dup_or_null(gs(det, "email"));
-		p->uri = dup_or_null(gs(det, "href"));
+		p->name = mdup(m, gs(det, "name"));
+		p->email = mdup(m, gs(det, "email"));
+		p->uri = mdup(m, gs(det, "href"));
 	}
 	if (!p->name && !p->email && gs(d, key) && *gs(d, key))
-		p->name = strdup(gs(d, key));
+		p->name = mdup(m, gs(d, key));
 }
 
 static void free_person(struct feed_person *p)
@@ -190,9 +222,9 @@ static void free_person(struct feed_person *p)
 }
 
 /* whitespace folded, trimmed */
-static char *fold(const char *s)
+static char *fold(struct fv_arena *m, const char *s)
 {
-	char *out = malloc(strlen(s ? s : "") + 1), *w = out;
+	char *out = fv_arena_alloc(m, strlen(s ? s : "") + 1, 1), *w = out;
 	int sp = 0;
 
 	if (!out)
@@ -216,111 +248,115 @@ static int is_markup(const struct feed_text *t)
 	return t->type && (!strcmp(t->type, "text/html") || !strcmp(t->type, "application/xhtml+xml"));
 }
 
-static char *as_text(const struct feed_text *t)
+static char *as_text(struct fv_arena *m, const struct feed_text *t)
 {
 	char *r, *f;
 
 	if (!t->value)
 		return NULL;
 	if (!is_markup(t))
-		return fold(t->value);
+		return fold(m, t->value);
 	r = html_to_text(t->value, strlen(t->value));
 	if (!r)
 		return NULL;
 	/* keep line breaks from block elements, fold everything else */
 	f = r;
-	return f;
+	return mown(m, f);
 }
 
-static char *as_html(const struct feed_text *t)
+static char *as_html(struct fv_arena *m, const struct feed_text *t)
 {
 	struct sbuf b;
+	char *r;
 
 	if (!t->value)
 		return NULL;
 	if (is_markup(t))
-		return strdup(t->value);
+		return t->value;    /* the same arena: one copy for both fields */
 	sbuf_init(&b);
 	sbuf_add_escaped(&b, t->value, strlen(t->value), 0);
-	return sbuf_take(&b);
+	r = b.oom ? NULL : mdupn(m, sbuf_str(&b), b.len);
+	sbuf_free(&b);
+	return r;
 }
 
-static void fill_entry(struct feed_entry *e, const struct fv *d, const char *feed_lang)
+static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv *d,
+                       const char *feed_lang)
 {
 	const struct fv *c = fv_get(d, "content"), *tags, *contrib;
 	const struct feed_text *body;
 
-	e->id = take(d, "id");
-	e->link = take(d, "link");
-	e->origlink = take(d, "feedburner_origlink");
-	e->comments = take(d, "comments");
-	fill_text(&e->title, d, "title");
-	fill_text(&e->summary, d, "summary");
+	e->id = take(m, d, "id");
+	e->link = take(m, d, "link");
+	e->origlink = take(m, d, "feedburner_origlink");
+	e->comments = take(m, d, "comments");
+	fill_text(m, &e->title, d, "title");
+	fill_text(m, &e->summary, d, "summary");
 	if (c && c->type == FV_LIST && c->n) {
-		e->content = calloc(c->n, sizeof *e->content);
+		e->content = mzalloc(m, c->n, sizeof *e->content);
 		for (size_t i = 0; e->content && i < c->n; i++) {
 			const struct fv *x = c->items[i].val;
 
-			e->content[i].value = take(x, "value");
-			e->content[i].type = take(x, "type");
-			e->content[i].language = take(x, "language");
-			e->content[i].base = take(x, "base");
+			e->content[i].value = take(m, x, "value");
+			e->content[i].type = take(m, x, "type");
+			e->content[i].language = take(m, x, "language");
+			e->content[i].base = take(m, x, "base");
 			e->n_content++;
 		}
 	}
-	fill_links(&e->links, &e->n_links, d);
-	fill_person(&e->author, d, "author");
+	fill_links(m, &e->links, &e->n_links, d);
+	fill_person(m, &e->author, d, "author");
 	contrib = fv_get(d, "contributors");
 	if (contrib && contrib->type == FV_LIST && contrib->n) {
-		e->contributors = calloc(contrib->n, sizeof *e->contributors);
+		e->contributors = mzalloc(m, contrib->n, sizeof *e->contributors);
 		for (size_t i = 0; e->contributors && i < contrib->n; i++) {
 			const struct fv *x = contrib->items[i].val;
 
-			e->contributors[i].name = dup_or_null(gs(x, "name"));
-			e->contributors[i].email = dup_or_null(gs(x, "email"));
-			e->contributors[i].uri = dup_or_null(gs(x, "href"));
+			e->contributors[i].name = mdup(m, gs(x, "name"));
+			e->contributors[i].email = mdup(m, gs(x, "email"));
+			e->contributors[i].uri = mdup(m, gs(x, "href"));
 			e->n_contributors++;
 		}
 	}
 	tags = fv_get(d, "tags");
 	if (tags && tags->type == FV_LIST && tags->n) {
-		e->tags = calloc(tags->n, sizeof *e->tags);
+		e->tags = mzalloc(m, tags->n, sizeof *e->tags);
 		for (size_t i = 0; e->tags && i < tags->n; i++) {
 			const struct fv *x = tags->items[i].val;
 
-			e->tags[i].term = dup_or_null(gs(x, "term"));
-			e->tags[i].scheme = dup_or_null(gs(x, "scheme"));
-			e->tags[i].label = dup_or_null(gs(x, "label"));
+			e->tags[i].term = mdup(m, gs(x, "term"));
+			e->tags[i].scheme = mdup(m, gs(x, "scheme"));
+			e->tags[i].label = mdup(m, gs(x, "label"));
 			e->n_tags++;
 		}
 	}
 	e->published = get_time(d, "published_parsed");
 	e->updated = get_time(d, "updated_parsed");
-	e->published_raw = take(d, "published");
-	e->updated_raw = take(d, "updated");
+	e->published_raw = take(m, d, "published");
+	e->updated_raw = take(m, d, "updated");
 	if (e->title.language)
-		e->language = strdup(e->title.language);
+		e->language = mdup(m, e->title.language);
 	else if (e->summary.language)
-		e->language = strdup(e->summary.language);
+		e->language = mdup(m, e->summary.language);
 	else if (gs(d, "language"))
-		e->language = strdup(gs(d, "language"));
+		e->language = mdup(m, gs(d, "language"));
 	else if (feed_lang)
-		e->language = strdup(feed_lang);
+		e->language = mdup(m, feed_lang);
 
 	if (e->title.value && is_markup(&e->title)) {
 		/* html_to_text's only blanks are single separators between
 		 * words, ' ' or '\n': folding it is turning '\n' into ' ' */
-		e->title_text = html_to_text(e->title.value, strlen(e->title.value));
+		e->title_text = mown(m, html_to_text(e->title.value, strlen(e->title.value)));
 		for (char *q = e->title_text; q && *q; q++)
 			if (*q == '\n')
 				*q = ' ';
 	} else if (e->title.value) {
-		e->title_text = fold(e->title.value);
+		e->title_text = fold(m, e->title.value);
 	}
 	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
-	e->text = body ? as_text(body) : NULL;
+	e->text = body ? as_text(m, body) : NULL;
 	body = e->n_content ? &e->content[0] : e->summary.value ? &e->summary : NULL;
-	e->html = body ? as_html(body) : NULL;
+	e->html = body ? as_html(m, body) : NULL;
 }
 
 static void free_entry(struct feed_entry *e)
@@ -427,7 +463,8 @@ int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
 		return -1;
 	}
 	f = calloc(1, sizeof *f);
-	if (!f) {
+	if (!f || !(f->mem = fv_arena_new())) {
+		free(f);
 		fv_free(res);
 		if (errlen)
 			snprintf(err, errlen, "out of memory");
@@ -436,40 +473,40 @@ int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
 	for (size_t i = 0; v && i < sizeof versions / sizeof versions[0]; i++)
 		if (!strcmp(versions[i].name, v))
 			f->version = versions[i].v;
-	f->encoding = dup_or_null(gs(res, "encoding"));
+	f->encoding = mdup(f->mem, gs(res, "encoding"));
 	f->bozo = fv_get(res, "bozo") ? (int)fv_get(res, "bozo")->i : 0;
-	f->bozo_reason = dup_or_null(gs(res, "bozo_exception"));
-	fill_text(&f->title, fd, "title");
-	fill_text(&f->subtitle, fd, "subtitle");
-	fill_text(&f->rights, fd, "rights");
-	f->link = dup_or_null(gs(fd, "link"));
-	fill_links(&f->links, &f->n_links, fd);
-	f->id = dup_or_null(gs(fd, "id"));
-	f->language = dup_or_null(gs(fd, "language"));
-	f->generator = dup_or_null(gs(fd, "generator"));
-	f->icon = dup_or_null(gs(fd, "icon"));
-	f->logo = dup_or_null(gs(fd, "logo"));
+	f->bozo_reason = mdup(f->mem, gs(res, "bozo_exception"));
+	fill_text(f->mem, &f->title, fd, "title");
+	fill_text(f->mem, &f->subtitle, fd, "subtitle");
+	fill_text(f->mem, &f->rights, fd, "rights");
+	f->link = mdup(f->mem, gs(fd, "link"));
+	fill_links(f->mem, &f->links, &f->n_links, fd);
+	f->id = mdup(f->mem, gs(fd, "id"));
+	f->language = mdup(f->mem, gs(fd, "language"));
+	f->generator = mdup(f->mem, gs(fd, "generator"));
+	f->icon = mdup(f->mem, gs(fd, "icon"));
+	f->logo = mdup(f->mem, gs(fd, "logo"));
 	img = fv_get(fd, "image");
 	f->image.length = -1;
 	if (img && img->type == FV_DICT) {
-		f->image.href = dup_or_null(gs(img, "href") ? gs(img, "href") : gs(img, "url"));
-		f->image.title = dup_or_null(gs(img, "title"));
-		f->image.rel = dup_or_null(gs(img, "link"));
+		f->image.href = mdup(f->mem, gs(img, "href") ? gs(img, "href") : gs(img, "url"));
+		f->image.title = mdup(f->mem, gs(img, "title"));
+		f->image.rel = mdup(f->mem, gs(img, "link"));
 	}
-	fill_person(&f->author, fd, "author");
+	fill_person(f->mem, &f->author, fd, "author");
 	f->updated = get_time(fd, "updated_parsed");
 	if (f->updated == FEED_NO_TIME)
 		f->updated = get_time(fd, "published_parsed");
-	f->updated_raw = dup_or_null(gs(fd, "updated") ? gs(fd, "updated") : gs(fd, "published"));
+	f->updated_raw = mdup(f->mem, gs(fd, "updated") ? gs(fd, "updated") : gs(fd, "published"));
 	ttl = gs(fd, "ttl");
 	f->ttl = ttl ? atoi(ttl) : 0;
 	if (f->ttl < 0)
 		f->ttl = 0;
 	f->update_period = update_period(fd);
 	if (entries && entries->n) {
-		f->entries = calloc(entries->n, sizeof *f->entries);
+		f->entries = mzalloc(f->mem, entries->n, sizeof *f->entries);
 		for (size_t i = 0; f->entries && i < entries->n; i++) {
-			fill_entry(&f->entries[i], entries->items[i].val, f->language);
+			fill_entry(f->mem, &f->entries[i], entries->items[i].val, f->language);
 			f->n_entries++;
 		}
 	}
@@ -482,6 +519,11 @@ void feed_free(struct feed *f)
 {
 	if (!f)
 		return;
+	if (f->mem) {
+		fv_arena_free(f->mem);
+		free(f);
+		return;
+	}
 	free(f->encoding);
 	free(f->bozo_reason);
 	free_text(&f->title);

@@ -4,12 +4,15 @@
  * thread on distinct inputs.
  *
  * Ownership: feed_parse() returns one struct feed that owns every string
- * and array reachable from it; feed_free() releases all of it. */
+ * and array reachable from it; feed_free() releases all of it.  They are
+ * not separate heap blocks: never free or realloc one on its own. */
 #ifndef TIDINGS_FEED_H
 #define TIDINGS_FEED_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct fv_arena;
 
 /* A time that the document did not give, or gave in a form we could not
  * read.  Never 0 (that would be 1970). */
@@ -96,6 +99,11 @@ struct feed {
 	int64_t update_period;  /* seconds from sy:updatePeriod/Frequency, 0 */
 
 	struct feed_entry *entries; size_t n_entries;
+
+	/* private: feed_parse() puts every string and array of the feed in
+	 * this one arena, which feed_free() releases in one go (NULL: a feed
+	 * built by hand, whose parts feed_free() frees one by one) */
+	struct fv_arena *mem;
 };
 
 /* Parses `len` bytes.  On success returns 0 and *out owns a new feed (even

@@ -44,11 +44,45 @@ struct block {
 
 struct fv_arena {
 	struct block *head;
+	/* Heap memory hangs off the arena's nodes (a string given with
+	 * fv_str_own, a key or item array from malloc, a node from the heap
+	 * put into an arena dict): freeing the tree must then visit every
+	 * node.  While it is 0, the arena's nodes are freed in one go. */
+	size_t heap;
 };
 
 /* The arena in use on this thread, set only for the duration of a
  * parse: it keeps fv_* calls free of an allocator argument. */
 static __thread struct fv_arena *cur;
+
+/* Blocks of freed arenas are kept for the thread's next parse (up to
+ * SPARE_MAX of them, about 1 MB): a parse then writes into memory that is
+ * already mapped, where fresh blocks cost a page fault per 4 KB and
+ * malloc trims and regrows the heap top around every document. */
+#define BLOCK_CAP 60000
+#define SPARE_MAX 16
+static __thread struct block *spare;
+static __thread unsigned nspare;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+/* at thread exit: the key's value is the thread's list of spare blocks
+ * (kept equal to `spare` whenever that changes) */
+static void spare_drop(void *head)
+{
+	struct block *b, *n;
+
+	for (b = head; b; b = n) {
+		n = b->next;
+		free(b);
+	}
+}
+
+static void spare_init(void)
+{
+	if (pthread_key_create(&spare_key, spare_drop) != 0)
+		spare_key = (pthread_key_t)-1;
+}
 
 struct fv_arena *fv_arena_new(void)
 {
@@ -63,35 +97,74 @@ void fv_arena_use(struct fv_arena *a)
 void fv_arena_free(struct fv_arena *a)
 {
 	struct block *b, *n;
+	int kept = 0;
 
 	if (!a)
 		return;
+	pthread_once(&spare_once, spare_init);
 	for (b = a->head; b; b = n) {
 		n = b->next;
-		free(b);
+		if (b->cap == BLOCK_CAP && nspare < SPARE_MAX &&
+		    spare_key != (pthread_key_t)-1) {
+			b->next = spare;
+			spare = b;
+			nspare++;
+			kept = 1;
+		} else {
+			free(b);
+		}
+	}
+	/* the key's value follows the list, so spare_drop sees it all */
+	if (kept && pthread_setspecific(spare_key, spare) != 0) {
+		spare_drop(spare);
+		spare = NULL;
+		nspare = 0;
 	}
 	free(a);
 }
 
-static void *arena_alloc(size_t size)
+static void *arena_alloc_in(struct fv_arena *a, size_t size, size_t align)
 {
-	struct block *b = cur->head;
-	size_t align = sizeof(max_align_t);
+	struct block *b = a->head;
 
-	size = (size + align - 1) / align * align;
+	/* align is a power of two: masks, not divisions (this runs for
+	 * every node and string) */
+	size = (size + align - 1) & ~(align - 1);
+	if (b)
+		b->used = (b->used + align - 1) & ~(align - 1);
 	if (!b || b->used + size > b->cap) {
-		size_t cap = size > 60000 ? size : 60000;
+		size_t cap = size > BLOCK_CAP ? size : BLOCK_CAP;
 
-		b = malloc(sizeof *b + cap);
-		if (!b)
-			return NULL;
+		if (cap == BLOCK_CAP && spare) {
+			b = spare;
+			spare = b->next;
+			nspare--;
+			/* b is the arena's now: the exit hook must not see it
+			 * (cannot fail: the key's slot exists since the
+			 * blocks were kept) */
+			(void)pthread_setspecific(spare_key, spare);
+		} else {
+			b = malloc(sizeof *b + cap);
+			if (!b)
+				return NULL;
+		}
 		b->cap = cap;
 		b->used = 0;
-		b->next = cur->head;
-		cur->head = b;
+		b->next = a->head;
+		a->head = b;
 	}
 	b->used += size;
 	return (char *)b->data + b->used - size;
+}
+
+static void *arena_alloc(size_t size)
+{
+	return arena_alloc_in(cur, size, sizeof(max_align_t));
+}
+
+void *fv_arena_alloc(struct fv_arena *a, size_t size, size_t align)
+{
+	return arena_alloc_in(a, size ? size : 1, align ? align : 1);
 }
 
 /* a node (plus `extra` bytes after it) from the arena or the heap */
@@ -102,6 +175,7 @@ static struct fv *node_alloc(size_t extra)
 	if (v) {
 		memset(v, 0, sizeof *v);
 		v->in_arena = cur != NULL;
+		v->owns = cur;
 	}
 	return v;
 }
@@ -141,8 +215,8 @@ char *fv_take_str(struct fv *v)
 
 	if (!v || v->type != FV_STR || !v->s)
 		return NULL;
-	s = embedded(v) ? strdup(v->s) : v->s;
-	if (!embedded(v))
+	s = embedded(v) || v->s_borrowed ? strdup(v->s) : v->s;
+	if (!embedded(v) && !v->s_borrowed)
 		v->s = NULL;
 	v->type = FV_NULL;
 	return s;
@@ -167,6 +241,19 @@ struct fv *fv_str_own(char *s)
 		return NULL;
 	}
 	v->s = s;
+	if (v->in_arena)
+		v->owns->heap++;
+	return v;
+}
+
+struct fv *fv_str_ref(const char *s)
+{
+	struct fv *v = fv_new(FV_STR);
+
+	if (v) {
+		v->s = (char *)s;
+		v->s_borrowed = 1;
+	}
 	return v;
 }
 
@@ -199,39 +286,64 @@ struct fv *fv_time(int64_t t)
 
 void fv_free(struct fv *v)
 {
+	/* the root of an arena with no heap memory on its nodes: only what
+	 * is not in the arena needs a visit */
+	int shallow = v && !v->in_arena && v->owns && !v->owns->heap;
+
 	if (!v)
 		return;
 	for (size_t k = 0; k < v->n; k++) {
+		struct fv *c = v->items[k].val;
+
 		if (!v->items[k].key_static)
 			free(v->items[k].key);
-		fv_free(v->items[k].val);
+		if (shallow && c && c->in_arena && c->owns == v->owns)
+			continue;
+		fv_free(c);
 	}
-	if (!v->items_in_arena)
+	if (v->items && !v->items_in_arena)
 		free(v->items);
-	if (!embedded(v))
+	if (v->s && !embedded(v) && !v->s_borrowed)
 		free(v->s);
-	if (v->owns)
+	if (v->owns && !v->in_arena)
 		fv_arena_free(v->owns);
 	if (!v->in_arena)
 		free(v);
 }
 
-static unsigned key_hash(const char *s)
+/* c (a node in an arena) gets something that is not from its arena */
+static void note_heap(struct fv *c)
+{
+	if (c->in_arena)
+		c->owns->heap++;
+}
+
+/* FNV-1a, the table's hash; *len gets strlen(s) on the way */
+static unsigned key_hash_len(const char *s, size_t *len)
 {
 	unsigned h = 2166136261u;
+	const char *p;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - s);
 	return h;
 }
 
-/* h: key_hash(key), the same FNV-1a the table uses */
-static const char *intern(const char *key, unsigned h)
+static unsigned key_hash(const char *s)
+{
+	size_t n;
+
+	return key_hash_len(s, &n);
+}
+
+/* h: key_hash(key), n: its length */
+static const char *intern(const char *key, size_t n, unsigned h)
 {
 	const struct strtab_slot *sl;
 
 	pthread_once(&intern_once, intern_init);
-	sl = strtab_get_h(&interned, key, strlen(key), h);
+	sl = strtab_get_h(&interned, key, n, h);
 	return sl ? sl->ptr : NULL;
 }
 
@@ -285,7 +397,10 @@ static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv
 				return -1;
 			memcpy(it, c->items, c->n * sizeof *it);
 			c->items_in_arena = 0;
+			note_heap(c);
 		} else {
+			if (!c->items)
+				note_heap(c);
 			it = realloc(c->items, cap * sizeof *it);
 			if (!it)
 				return -1;
@@ -298,6 +413,8 @@ static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv
 	c->items[c->n].key_static = key_static;
 	c->items[c->n].val = val;
 	c->n++;
+	if ((key && !key_static) || !val->in_arena || val->owns != c->owns)
+		note_heap(c);
 	return 0;
 }
 
@@ -306,6 +423,7 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 	struct fv_item *it;
 	char *k;
 	unsigned h;
+	size_t kn;
 
 	if (!val)
 		return NULL;
@@ -313,22 +431,24 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 		fv_free(val);
 		return NULL;
 	}
-	h = key_hash(key);
+	h = key_hash_len(key, &kn);
 	it = find_h(d, key, h);
 	if (it) {
 		fv_free(it->val);
 		it->val = val;
+		if (!val->in_arena || val->owns != d->owns)
+			note_heap(d);
 		return val;
 	}
 	{
-		const char *ik = intern(key, h);
+		const char *ik = intern(key, kn, h);
 
 		int st = ik != NULL;
 
 		if (ik) {
 			k = (char *)ik;
 		} else if (cur) {
-			size_t kl = strlen(key) + 1;
+			size_t kl = kn + 1;
 
 			k = arena_alloc(kl);
 			if (k)

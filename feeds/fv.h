@@ -22,14 +22,21 @@ struct fv_item {
 };
 
 struct fv {
-	enum fv_type type;
-	char *s;        /* FV_STR */
-	int64_t i;      /* FV_INT, FV_BOOL, FV_TIME (Unix seconds UTC),
-	                   FV_MSEC (a duration in milliseconds) */
-	double d;       /* FV_NUM */
-	struct fv_item *items; size_t n, cap; /* FV_DICT, FV_LIST */
+	/* laid out small (48 bytes): a tree has tens of thousands of them */
+	unsigned char type;       /* enum fv_type */
 	unsigned char in_arena, items_in_arena; /* freed with their arena */
-	struct fv_arena *owns;  /* a root: the arena its subtree lives in */
+	unsigned char s_borrowed; /* s belongs to another node (fv_str_ref) */
+	uint32_t n, cap;          /* FV_DICT, FV_LIST: items used, allocated */
+	char *s;        /* FV_STR */
+	union {
+		int64_t i;  /* FV_INT, FV_BOOL, FV_TIME (Unix seconds UTC),
+		               FV_MSEC (a duration in milliseconds) */
+		double d;   /* FV_NUM */
+	};
+	struct fv_item *items;    /* FV_DICT, FV_LIST */
+	struct fv_arena *owns;  /* a root (not in_arena): the arena it owns and
+	                           its subtree lives in; a node in an arena:
+	                           that arena (not owned) */
 };
 
 /* Arenas: while an arena is in use on the calling thread, every node,
@@ -40,11 +47,18 @@ struct fv {
 struct fv_arena *fv_arena_new(void);
 void fv_arena_use(struct fv_arena *a);     /* NULL: back to malloc */
 void fv_arena_free(struct fv_arena *a);
+/* size bytes from arena a (align: a power of two up to max_align_t),
+ * whether or not it is in use; NULL on OOM */
+void *fv_arena_alloc(struct fv_arena *a, size_t size, size_t align);
 
 struct fv *fv_new(enum fv_type t);
 struct fv *fv_str(const char *s);           /* copies s; NULL -> "" */
 struct fv *fv_strn(const char *s, size_t n);
 struct fv *fv_str_own(char *s);             /* takes s */
+/* A string node that points at s without owning or copying it: one copy
+ * of a text shared by two nodes of one tree (s must outlive the node,
+ * e.g. the text of another node in the same arena). */
+struct fv *fv_str_ref(const char *s);
 struct fv *fv_int(int64_t i);
 struct fv *fv_time(int64_t t);
 struct fv *fv_num(double d);

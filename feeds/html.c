@@ -11,6 +11,7 @@
 #include "feeds/strtab.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,15 +47,14 @@ static char lower_c(char c) { return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : c
 
 /* Decodes the named references sgmllib decodes inside attribute values
  * (character references stay as written). */
-static char *attr_decode(const char *s, size_t n)
+/* into d, which has room for n + 1 bytes (decoding only shortens) */
+static char *attr_decode(char *d, const char *s, size_t n)
 {
 	static const struct { const char *n; char c; } ent[] = {
 		{ "lt", '<' }, { "gt", '>' }, { "amp", '&' }, { "quot", '"' }, { "apos", '\'' },
 	};
-	struct sbuf b;
-	size_t i = 0;
+	size_t i = 0, o = 0;
 
-	sbuf_init(&b);
 	while (i < n) {
 		if (s[i] == '&' && i + 1 < n && isalpha((unsigned char)s[i + 1])) {
 			size_t j = i + 1, k = j;
@@ -63,25 +63,51 @@ static char *attr_decode(const char *s, size_t n)
 				k++;
 			for (size_t e = 0; e < 5; e++)
 				if (strlen(ent[e].n) == k - j && memcmp(ent[e].n, s + j, k - j) == 0) {
-					sbuf_addc(&b, ent[e].c);
+					d[o++] = ent[e].c;
 					i = k + (k < n && s[k] == ';');
 					goto next;
 				}
 		}
-		sbuf_addc(&b, s[i++]);
+		d[o++] = s[i++];
 next:
 		;
 	}
-	return sbuf_take(&b);
+	d[o] = '\0';
+	return d;
 }
 
-static void free_attrs(struct hattr *a, size_t n)
+/* A tag's attributes: the first eight and their text (HPOOL bytes) on
+ * parse_starttag's stack, the rest on the heap. */
+#define HPOOL 512
+struct hattrs {
+	struct hattr *a, inl[8];
+	size_t n, cap, used;
+	char pool[HPOOL];
+};
+
+static char *hattr_mem(struct hattrs *h, size_t need)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(a[i].name);
-		free(a[i].value);
+	if (need <= HPOOL - h->used) {
+		h->used += need;
+		return h->pool + h->used - need;
 	}
-	free(a);
+	return malloc(need);
+}
+
+static void hattr_str_free(struct hattrs *h, char *s)
+{
+	if (s && (s < h->pool || s >= h->pool + HPOOL))
+		free(s);
+}
+
+static void free_attrs(struct hattrs *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		hattr_str_free(h, h->a[i].name);
+		hattr_str_free(h, h->a[i].value);
+	}
+	if (h->a != h->inl)
+		free(h->a);
 }
 
 /* Parses "<tag attrs...>" at s[i] (s[i] == '<', s[i+1] alpha).  Returns
@@ -89,9 +115,13 @@ static void free_attrs(struct hattr *a, size_t n)
 static size_t parse_starttag(const char *s, size_t n, size_t i, const struct htok *cb, void *ud)
 {
 	char tag[64];
-	size_t k = i + 1, tn = 0, na = 0, cap = 0;
-	struct hattr *a = NULL;
+	size_t k = i + 1, tn = 0;
+	struct hattrs h;
 	int empty_close = 0, terminated = 1;
+
+	h.a = h.inl;
+	h.n = h.used = 0;
+	h.cap = sizeof h.inl / sizeof h.inl[0];
 
 	while (k < n && is_tag_char((unsigned char)s[k])) {
 		if (tn < sizeof tag - 1)
@@ -158,33 +188,49 @@ static size_t parse_starttag(const char *s, size_t n, size_t i, const struct hto
 		}
 		if (!cb->want_attrs)
 			continue;
-		if (na == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct hattr *t = realloc(a, nc * sizeof *t);
+		if (h.n == h.cap) {
+			size_t nc = h.cap * 2;
+			struct hattr *t = h.a == h.inl ? malloc(nc * sizeof *t)
+			                               : realloc(h.a, nc * sizeof *t);
 
 			if (!t)
 				break;
-			a = t;
-			cap = nc;
+			if (h.a == h.inl)
+				memcpy(t, h.inl, h.n * sizeof *t);
+			h.a = t;
+			h.cap = nc;
 		}
-		a[na].name = malloc(ne - ns + 1);
-		if (!a[na].name)
-			break;
-		for (size_t c = 0; c < ne - ns; c++)
-			a[na].name[c] = lower_c(s[ns + c]);
-		a[na].name[ne - ns] = '\0';
-		a[na].value = has_val ? attr_decode(s + vs, ve - vs) : strdup(a[na].name);
-		na++;
+		{
+			struct hattr *at = &h.a[h.n];
+			size_t vn = has_val ? ve - vs : ne - ns;
+
+			at->name = hattr_mem(&h, ne - ns + 1);
+			if (!at->name)
+				break;
+			for (size_t c = 0; c < ne - ns; c++)
+				at->name[c] = lower_c(s[ns + c]);
+			at->name[ne - ns] = '\0';
+			at->value = hattr_mem(&h, vn + 1);
+			if (!at->value) {
+				hattr_str_free(&h, at->name);
+				break;
+			}
+			if (has_val)
+				attr_decode(at->value, s + vs, vn);
+			else
+				memcpy(at->value, at->name, vn + 1);
+			h.n++;
+		}
 	}
 	/* a tag cut off by the end of the text is text (escaped: it must not
 	 * merge with whatever markup is put after it) */
 	if (!terminated || k > n) {
-		free_attrs(a, na);
+		free_attrs(&h);
 		return 0;
 	}
 	if (cb->start)
-		cb->start(ud, tag, a, na, empty_close && na == 0);
-	free_attrs(a, na);
+		cb->start(ud, tag, h.a, h.n, empty_close && h.n == 0);
+	free_attrs(&h);
 	return k;
 }
 
@@ -1034,7 +1080,8 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		if (j == na)
 			na++;
 	}
-	qsort(at, na, sizeof *at, attr_cmp);
+	if (na > 1)
+		qsort(at, na, sizeof *at, attr_cmp);
 	sbuf_addc(&s->out, '<');
 	sbuf_adds(&s->out, out_tag);
 	for (size_t i = 0; i < na; i++) {
@@ -1292,13 +1339,44 @@ static inline int blank_at(const char *s, size_t i, size_t n)
 	return 0;
 }
 
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The length of s up to its first byte with a blank_class (n if none),
+ * copied to w (which has room for that and 8 bytes more).  Eight bytes
+ * at a time: a byte below 0x21 or equal to 0xc2 stops the run (the
+ * lowest byte flagged by these tests is exact), then blank_class
+ * decides; a control byte that is no blank just ends the run early. */
+static size_t word_len(const char *s, size_t n, char *w)
+{
+	size_t i = 0;
+
+	while (i + 8 <= n) {
+		uint64_t x, y, m;
+
+		memcpy(&x, s + i, 8);
+		memcpy(w + i, &x, 8);
+		y = x ^ (ONES * 0xc2);
+		m = ((x - ONES * 0x21) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS);
+		if (m)
+			return i + (size_t)__builtin_ctzll(m) / 8;
+		i += 8;
+	}
+	while (i < n && !blank_class[(unsigned char)s[i]]) {
+		w[i] = s[i];
+		i++;
+	}
+	return i;
+}
+
 static void txt_add(struct txt *t, const char *s, size_t n)
 {
 	char *w;
 	size_t i = 0;
 
-	/* room for the text and one separator, then a tight loop */
-	if (sbuf_reserve(&t->out, n + 1) < 0)
+	/* room for the text, one separator and word_len's 8 bytes of
+	 * overshoot, then a tight loop */
+	if (sbuf_reserve(&t->out, n + 9) < 0)
 		return;
 	w = t->out.s + t->out.len;
 	while (i < n) {
@@ -1317,8 +1395,21 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 		/* the rest of the word: copy until the next possible blank (a
 		 * lone 0xc2 is copied by the loop above, one byte at a time) */
 		*w++ = s[i++];
-		while (i < n && !blank_class[(unsigned char)s[i]])
-			*w++ = s[i++];
+		for (;;) {
+			size_t wl = word_len(s + i, n - i, w);
+
+			w += wl;
+			i += wl;
+			/* one space, then a word: what the loop above would do
+			 * (a pending blank, then the separator), directly */
+			if (i + 1 < n && s[i] == ' ' && !blank_class[(unsigned char)s[i + 1]]) {
+				*w++ = ' ';
+				*w++ = s[i + 1];
+				i += 2;
+				continue;
+			}
+			break;
+		}
 	}
 	*w = '\0';
 	t->out.len = (size_t)(w - t->out.s);

@@ -33,12 +33,23 @@
 #define MAX_DEPTH 256   /* deeper documents are refused as malformed */
 
 struct attr { char *k, *v; };
-struct attrs { struct attr *a; size_t n, cap; };
+/* An element's attributes: the first ones and their text live in the
+ * struct itself (on on_start's stack), the rest on the heap. */
+struct attrs {
+	struct attr *a; size_t n, cap;
+	struct attr inl[8];
+	size_t used;
+	char pool[480];
+};
 
 /* feedparser's element stack entry: text collected for one element */
 struct frame {
-	char *name;
+	char *name;         /* heap copy when it does not fit in nbuf, else NULL */
+	char nbuf[40];
 	int expecting;
+	/* a slot's buffer stays with it from one element to the next: pop()
+	 * copies the text out at its size instead of growing a new buffer
+	 * for every element */
 	struct sbuf text;
 	int pieces;         /* how many data/markup pieces were appended */
 	int first_is_div;   /* xhtml: the first piece opened a <div> */
@@ -60,6 +71,8 @@ struct cparams {
 	int active;
 	char *type, *language, *base, *src;
 	int base64;
+	/* type, language and base point here when they fit (src: heap) */
+	char tbuf[32], lbuf[32], bbuf[160];
 };
 
 /* an entity declared in the internal subset */
@@ -70,13 +83,18 @@ struct decl {
 	xmlEntity ent;          /* what we hand back to libxml2 */
 };
 
-struct pdepth { char *key; int depth; };
+/* the depth at which an entry key was last stored (feedparser's
+ * property_depth_map); short keys live in kbuf (key NULL) */
+struct pdepth { char *key; int depth; unsigned h; char kbuf[24]; };
 
 #define NS_CACHE 8
 
 struct fp {
 	xmlParserCtxtPtr ctxt;
 	struct fv *res, *feed, *entries, *source, *namespaces;
+	/* the tree's copy of the text the last pop() stored, or NULL: the
+	 * other keys that take the same text point at it (fv_str_ref) */
+	struct fv *popped;
 	char version[16];
 	int infeed, inentry, insource, inimage, intextinput, inauthor;
 	int incontributor, inpublisher, incontent, has_content, guidislink;
@@ -84,7 +102,7 @@ struct fp {
 	int ingeometry;         /* GML: 1 point, 2 line string, 3 ring */
 	int depth, title_depth;
 	const char *summary_key;
-	struct frame *st; size_t nst, capst;
+	struct frame *st; size_t nst, capst, stinit; /* stinit: slots set up */
 	struct level *lv; size_t nlv, caplv;
 	struct rstr *base, *lang_r; /* xml:base / xml:lang in scope (shared) */
 	char *doc_base;         /* owned: the document URI */
@@ -177,26 +195,66 @@ static int room(struct fp *p, void **arr, size_t *cap, size_t n, size_t elem,
 	return 0;
 }
 
+static void attrs_init(struct attrs *a)
+{
+	a->a = a->inl;
+	a->n = 0;
+	a->cap = sizeof a->inl / sizeof a->inl[0];
+	a->used = 0;
+}
+
+/* a copy of s in the pool while it fits, else on the heap */
+static char *attr_dup(struct fp *p, struct attrs *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if (n <= sizeof a->pool - a->used) {
+		d = a->pool + a->used;
+		a->used += n;
+		memcpy(d, s, n);
+		return d;
+	}
+	return xstrdup(p, s);
+}
+
+static void attr_str_free(struct attrs *a, char *s)
+{
+	if (s && (s < a->pool || s >= a->pool + sizeof a->pool))
+		free(s);
+}
+
 static void attr_set(struct fp *p, struct attrs *a, const char *k, const char *v)
 {
 	char *nv;
 
 	for (size_t i = 0; i < a->n; i++)
 		if (strcmp(a->a[i].k, k) == 0) {
-			nv = xstrdup(p, v);
+			nv = attr_dup(p, a, v);
 			if (!nv)
 				return;
-			free(a->a[i].v);
+			attr_str_free(a, a->a[i].v);
 			a->a[i].v = nv;
 			return;
 		}
-	if (room(p, (void **)&a->a, &a->cap, a->n, sizeof *a->a, 8) < 0)
-		return;
-	a->a[a->n].k = xstrdup(p, k);
-	a->a[a->n].v = xstrdup(p, v);
+	if (a->n == a->cap) {
+		struct attr *t = a->a == a->inl ? malloc(a->cap * 2 * sizeof *t)
+		                                : realloc(a->a, a->cap * 2 * sizeof *t);
+
+		if (!t) {
+			p->oom = 1;
+			return;
+		}
+		if (a->a == a->inl)
+			memcpy(t, a->inl, a->n * sizeof *t);
+		a->a = t;
+		a->cap *= 2;
+	}
+	a->a[a->n].k = attr_dup(p, a, k);
+	a->a[a->n].v = attr_dup(p, a, v);
 	if (!a->a[a->n].k || !a->a[a->n].v) {
-		free(a->a[a->n].k);
-		free(a->a[a->n].v);
+		attr_str_free(a, a->a[a->n].k);
+		attr_str_free(a, a->a[a->n].v);
 		return;
 	}
 	a->n++;
@@ -206,8 +264,8 @@ static void attr_del(struct attrs *a, const char *k)
 {
 	for (size_t i = 0; i < a->n; i++)
 		if (strcmp(a->a[i].k, k) == 0) {
-			free(a->a[i].k);
-			free(a->a[i].v);
+			attr_str_free(a, a->a[i].k);
+			attr_str_free(a, a->a[i].v);
 			memmove(a->a + i, a->a + i + 1, (a->n - i - 1) * sizeof *a->a);
 			a->n--;
 			return;
@@ -217,11 +275,12 @@ static void attr_del(struct attrs *a, const char *k)
 static void attrs_free(struct attrs *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		free(a->a[i].k);
-		free(a->a[i].v);
+		attr_str_free(a, a->a[i].k);
+		attr_str_free(a, a->a[i].v);
 	}
-	free(a->a);
-	memset(a, 0, sizeof *a);
+	if (a->a != a->inl)
+		free(a->a);
+	attrs_init(a);
 }
 
 static struct fv *attrs_dict(const struct attrs *a)
@@ -332,6 +391,19 @@ static const char *rs_str(const struct rstr *r)
 #define BASE(p) rs_str((p)->base)
 #define LANG(p) rs_str((p)->lang_r)
 
+/* A string the tree keeps, copied into its arena and s freed: a tree
+ * with no heap strings on its nodes is freed in one go (fv.c). */
+static struct fv *tree_str(char *s)
+{
+	struct fv *v;
+
+	if (!s)
+		return NULL;
+	v = fv_str(s);
+	free(s);
+	return v;
+}
+
 /* ------------------------------------------------------------ context */
 
 static struct fv *context(struct fp *p)
@@ -375,20 +447,52 @@ static void save_date(struct fp *p, const char *key, const char *value)
 
 /* ------------------------------------------------------------ stack */
 
+static const char *frame_name(const struct frame *f)
+{
+	return f->name ? f->name : f->nbuf;
+}
+
 static void push(struct fp *p, const char *name, int expecting)
 {
 	struct frame *f;
+	size_t nl = strlen(name);
 
 	if (room(p, (void **)&p->st, &p->capst, p->nst, sizeof *p->st, 16) < 0)
 		return;
 	f = &p->st[p->nst];
-	memset(f, 0, sizeof *f);
-	f->name = xstrdup(p, name);
-	if (!f->name)
+	if (p->nst == p->stinit) {
+		sbuf_init(&f->text);
+		p->stinit++;
+	}
+	f->name = NULL;
+	if (nl < sizeof f->nbuf) {
+		memcpy(f->nbuf, name, nl + 1);
+	} else if (!(f->name = xstrdup(p, name))) {
 		return;
+	}
 	f->expecting = expecting;
-	sbuf_init(&f->text);
+	f->pieces = f->first_is_div = 0;
+	sbuf_reset(&f->text);
 	p->nst++;
+}
+
+/* the text collected in frame f, as a new string; the frame keeps its
+ * buffer (NULL on OOM) */
+static char *frame_take(struct frame *f)
+{
+	char *out;
+
+	if (f->text.oom || !f->text.s) {
+		sbuf_free(&f->text);
+		return strdup("");
+	}
+	out = malloc(f->text.len + 1);
+	if (out)
+		memcpy(out, f->text.s, f->text.len + 1);
+	sbuf_reset(&f->text);
+	if (f->text.cap > 65536)    /* a huge element: do not keep that */
+		sbuf_free(&f->text);
+	return out;
 }
 
 static void handle_data(struct fp *p, const char *s, size_t n, int escape)
@@ -408,13 +512,41 @@ static void handle_data(struct fp *p, const char *s, size_t n, int escape)
 	f->pieces++;
 }
 
+/* s copied into buf when it fits, else to the heap (NULL stays NULL) */
+static char *cp_store(struct fp *p, char *buf, size_t cap, const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (n < cap) {
+		memcpy(buf, s, n + 1);
+		return buf;
+	}
+	return xstrdup(p, s);
+}
+
+static void cp_drop(char *s, const char *buf)
+{
+	if (s != buf)
+		free(s);
+}
+
+static void cp_set_type(struct fp *p, const char *s)
+{
+	cp_drop(p->cp.type, p->cp.tbuf);
+	p->cp.type = cp_store(p, p->cp.tbuf, sizeof p->cp.tbuf, s);
+}
+
 static void cp_clear(struct cparams *c)
 {
-	free(c->type);
-	free(c->language);
-	free(c->base);
+	cp_drop(c->type, c->tbuf);
+	cp_drop(c->language, c->lbuf);
+	cp_drop(c->base, c->bbuf);
 	free(c->src);
-	memset(c, 0, sizeof *c);
+	c->active = c->base64 = 0;
+	c->type = c->language = c->base = c->src = NULL;
 }
 
 static const char *cp_type(struct fp *p, const char *dflt)
@@ -446,6 +578,28 @@ static char *map_content_type(struct fp *p, const char *t)
 static int is_html_type(const char *t)
 {
 	return str_eq(t, "text/html") || str_eq(t, "application/xhtml+xml");
+}
+
+/* ASCII case-insensitive equality (what lower_dup + strcmp say) */
+static int type_eq(const char *t, const char *want)
+{
+	for (; *t && *want; t++, want++)
+		if ((*t >= 'A' && *t <= 'Z' ? *t | 0x20 : *t) != *want)
+			return 0;
+	return *t == *want;
+}
+
+/* is_html_type(map_content_type(t)) and the same for text/plain,
+ * without building the mapped string */
+static int maps_to_html(const char *t)
+{
+	return t && (type_eq(t, "html") || type_eq(t, "xhtml") || type_eq(t, "text/html") ||
+	             type_eq(t, "application/xhtml+xml"));
+}
+
+static int maps_to_plain(const char *t)
+{
+	return t && (type_eq(t, "text") || type_eq(t, "plain") || type_eq(t, "text/plain"));
 }
 
 /* xhtml content wrapped in one <div>: drop the wrapper, as feedparser
@@ -559,27 +713,53 @@ static int utf8_ok(const char *s)
 	return 1;
 }
 
+static unsigned pd_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct pdepth *pd_find(struct fp *p, const char *key, unsigned h)
+{
+	for (size_t i = 0; i < p->npd; i++) {
+		struct pdepth *d = &p->pd[i];
+
+		if (d->h == h && !strcmp(d->key ? d->key : d->kbuf, key))
+			return d;
+	}
+	return NULL;
+}
+
 static int pd_get(struct fp *p, const char *key)
 {
-	for (size_t i = 0; i < p->npd; i++)
-		if (!strcmp(p->pd[i].key, key))
-			return p->pd[i].depth;
-	return -1;
+	struct pdepth *d = pd_find(p, key, pd_hash(key));
+
+	return d ? d->depth : -1;
 }
 
 static void pd_set(struct fp *p, const char *key, int depth)
 {
-	for (size_t i = 0; i < p->npd; i++)
-		if (!strcmp(p->pd[i].key, key)) {
-			p->pd[i].depth = depth;
-			return;
-		}
+	unsigned h = pd_hash(key);
+	struct pdepth *d = pd_find(p, key, h);
+	size_t kl = strlen(key);
+
+	if (d) {
+		d->depth = depth;
+		return;
+	}
 	if (room(p, (void **)&p->pd, &p->cappd, p->npd, sizeof *p->pd, 8) < 0)
 		return;
-	p->pd[p->npd].key = xstrdup(p, key);
-	if (!p->pd[p->npd].key)
+	d = &p->pd[p->npd];
+	d->key = NULL;
+	if (kl < sizeof d->kbuf)
+		memcpy(d->kbuf, key, kl + 1);
+	else if (!(d->key = xstrdup(p, key)))
 		return;
-	p->pd[p->npd].depth = depth;
+	d->h = h;
+	d->depth = depth;
 	p->npd++;
 }
 
@@ -588,6 +768,18 @@ static void pd_clear(struct fp *p)
 	for (size_t i = 0; i < p->npd; i++)
 		free(p->pd[i].key);
 	p->npd = 0;
+}
+
+/* A node for the text pop() stores: the first one copies it into the
+ * tree, the others (summary and summary_detail, content and summary)
+ * share that copy; the tree is one arena, so the copy lives as long as
+ * every node that points at it. */
+static struct fv *popped_str(struct fp *p, const char *s)
+{
+	if (p->popped && p->popped->in_arena)
+		return fv_str_ref(p->popped->s);
+	p->popped = fv_str(s);
+	return p->popped;
 }
 
 static struct fv *detail_from_cp(struct fp *p, const char *value)
@@ -604,7 +796,7 @@ static struct fv *detail_from_cp(struct fp *p, const char *value)
 	fv_set_str(d, "base", p->cp.base ? p->cp.base : "");
 	if (p->cp.src)
 		fv_set_str(d, "src", p->cp.src);
-	fv_set_str(d, "value", value);
+	fv_set(d, "value", popped_str(p, value));
 	return d;
 }
 
@@ -735,10 +927,11 @@ static char *pop(struct fp *p, const char *element, int strip)
 	struct frame f;
 	char *out;
 
-	if (!p->nst || strcmp(p->st[p->nst - 1].name, element) != 0)
+	p->popped = NULL;
+	if (!p->nst || strcmp(frame_name(&p->st[p->nst - 1]), element) != 0)
 		return NULL;
 	f = p->st[--p->nst];
-	out = sbuf_take(&f.text);
+	out = frame_take(&p->st[p->nst]);
 	free(f.name);
 	if (!out) {
 		p->oom = 1;
@@ -787,18 +980,13 @@ static char *pop(struct fp *p, const char *element, int strip)
 	 * parser, which this one mirrors, does not) */
 	if (p->cp.active && strncmp(p->version, "atom", 4) != 0 &&
 	    str_eq(p->cp.type, "text/plain") && html_looks_like(out)) {
-		free(p->cp.type);
-		p->cp.type = xstrdup(p, "text/html");
+		cp_set_type(p, "text/html");
 	}
 	p->cp.base64 = 0;
 
 	/* the type is looked at only for elements that may hold markup */
 	if (in_set(can_contain_markup, element)) {
-		char *t = map_content_type(p, cp_type(p, "text/html"));
-		int htmlish = is_html_type(t);
-
-		free(t);
-		if (htmlish) {
+		if (maps_to_html(cp_type(p, "text/html"))) {
 			char *s = html_sanitize(out, strlen(out), BASE(p),
 			                        str_eq(cp_type(p, ""), "application/xhtml+xml"));
 
@@ -853,7 +1041,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 
 			if (old < 0 || p->depth <= old) {
 				pd_set(p, key, p->depth);
-				fv_set_str(e, key, out);
+				fv_set(e, key, popped_str(p, out));
 			}
 			if (p->incontent) {
 				cat3(dkey, sizeof dkey, key, "_detail", NULL);
@@ -875,7 +1063,7 @@ static char *pop(struct fp *p, const char *element, int strip)
 				fv_set_str(last, "href", v);
 			free(v);
 		} else {
-			fv_set_str(c, key, out);
+			fv_set(c, key, popped_str(p, out));
 			if (p->incontent) {
 			char dkey[128];
 
@@ -911,14 +1099,34 @@ static void push_content(struct fp *p, const char *tag, const struct attrs *a,
 	p->incontent++;
 	cp_clear(&p->cp);
 	p->cp.active = 1;
-	p->cp.type = map_content_type(p, t ? t : dflt);
+	{
+		/* map_content_type, into the slot when it fits */
+		const char *mt = t ? t : dflt;
+		size_t n = strlen(mt);
+
+		if (n < sizeof p->cp.tbuf) {
+			char *l = p->cp.tbuf;
+
+			for (size_t i = 0; i <= n; i++)
+				l[i] = (char)tolower((unsigned char)mt[i]);
+			if (!strcmp(l, "text") || !strcmp(l, "plain"))
+				strcpy(l, "text/plain");
+			else if (!strcmp(l, "html"))
+				strcpy(l, "text/html");
+			else if (!strcmp(l, "xhtml"))
+				strcpy(l, "application/xhtml+xml");
+			p->cp.type = l;
+		} else {
+			p->cp.type = map_content_type(p, mt);
+		}
+	}
 	if (LANG(p)) {
-		p->cp.language = xstrdup(p, LANG(p));
+		p->cp.language = cp_store(p, p->cp.lbuf, sizeof p->cp.lbuf, LANG(p));
 		for (char *c = p->cp.language; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
 	}
-	p->cp.base = xstrdup(p, BASE(p) ? BASE(p) : "");
+	p->cp.base = cp_store(p, p->cp.bbuf, sizeof p->cp.bbuf, BASE(p) ? BASE(p) : "");
 	p->cp.base64 = is_base64(p, a);
 	push(p, tag, expecting);
 }
@@ -1026,7 +1234,7 @@ static void sync_author_detail(struct fp *p, const char *key)
 
 			sbuf_init(&b);
 			sbuf_printf(&b, "%s (%s)", name, email);
-			fv_set(c, key, fv_str_own(sbuf_take(&b)));
+			fv_set(c, key, tree_str(sbuf_take(&b)));
 		} else if (name && *name) {
 			fv_set_str(c, key, name);
 		} else if (email && *email) {
@@ -1166,8 +1374,9 @@ static void e_link(struct fp *p);
 static void cdf_common(struct fp *p, struct attrs *a)
 {
 	const char *v;
-	struct attrs none = { 0 };
+	struct attrs none;
 
+	attrs_init(&none);
 	if ((v = attr_get(a, "lastmod"))) {
 		s_updated(p, &none);
 		if (p->nst) {
@@ -1872,14 +2081,14 @@ static void s_content_encoded(struct fp *p, struct attrs *a)
 
 static void e_content(struct fp *p)
 {
-	char *t = map_content_type(p, cp_type(p, ""));
-	int copy = str_eq(t, "text/plain") || is_html_type(t);
+	const char *t = cp_type(p, "");
+	int copy = maps_to_plain(t) || maps_to_html(t);
 	char *v;
 
-	free(t);
 	v = pop_content(p, "content");
-	if (v && copy)
-		save(p, "summary", fv_str(v), 0);
+	/* (the summary is only added when there is none yet: no copy else) */
+	if (v && copy && !fv_get(context(p), "summary"))
+		save(p, "summary", p->popped ? popped_str(p, v) : fv_str(v), 0);
 	free(v);
 }
 
@@ -1895,7 +2104,7 @@ static void e_newlocation(struct fp *p)
 		s = strip_dup(v);
 		u = s ? uri_safe_join(BASE(p), s) : NULL;
 		if (u)
-			fv_set(p->feed, "newlocation", fv_str_own(u));
+			fv_set(p->feed, "newlocation", tree_str(u));
 		free(s);
 	}
 	free(v);
@@ -2873,11 +3082,12 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
                      int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **at)
 {
 	struct fp *p = ud;
-	struct attrs a = { 0 };
+	struct attrs a;
 	char tag[256], name[256], key[256];
 	const char *xb, *xl, *colon;
 	const struct handler *h;
 
+	attrs_init(&a);
 	if (p->too_deep || p->oom)
 		goto halt;
 	p->depth++;
@@ -2961,7 +3171,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		for (char *c = l; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
-		fv_set(p->feed, "language", fv_str_own(l));
+		fv_set(p->feed, "language", tree_str(l));
 	}
 	add_level(p);
 
@@ -2969,8 +3179,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	if (p->incontent && p->cp.active && !ends_with(cp_type(p, "xml"), "xml")) {
 		if (!strcmp(tag, "xhtml:div") || !strcmp(tag, "div"))
 			goto out;
-		free(p->cp.type);
-		p->cp.type = xstrdup(p, "application/xhtml+xml");
+		cp_set_type(p, "application/xhtml+xml");
 	}
 	if (p->incontent && p->cp.active && str_eq(p->cp.type, "application/xhtml+xml")) {
 		struct sbuf m;
@@ -3057,8 +3266,7 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 	if (p->incontent && p->cp.active && !ends_with(cp_type(p, "xml"), "xml")) {
 		if (!strcmp(tag, "xhtml:div") || !strcmp(tag, "div"))
 			goto levels;
-		free(p->cp.type);
-		p->cp.type = xstrdup(p, "application/xhtml+xml");
+		cp_set_type(p, "application/xhtml+xml");
 	}
 	if (p->incontent && p->cp.active && str_eq(p->cp.type, "application/xhtml+xml")) {
 		struct sbuf m;
@@ -3209,7 +3417,13 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 			q = memchr(s, '&', (size_t)(end - s));
 		if (!q)
 			break;  /* nothing left to fix */
-		lt = memchr(s, '<', (size_t)(q - s));
+		/* only "<!" and "<?" can open a construct to skip */
+		lt = NULL;
+		for (const char *x = s; x < q && (x = memchr(x, '<', (size_t)(q - x))); x++)
+			if (x + 1 < end && (x[1] == '!' || x[1] == '?')) {
+				lt = x;
+				break;
+			}
 		if (lt) {
 			/* skip constructs where '&' is not markup */
 			static const struct { const char *open, *close; } skip[] = {
@@ -3282,8 +3496,9 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 
 static void fp_free(struct fp *p)
 {
-	for (size_t i = 0; i < p->nst; i++) {
-		free(p->st[i].name);
+	for (size_t i = 0; i < p->stinit; i++) {
+		if (i < p->nst)
+			free(p->st[i].name);
 		sbuf_free(&p->st[i].text);
 	}
 	free(p->st);
@@ -3353,7 +3568,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 		for (char *c = l; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
-		fv_set(p.feed, "language", fv_str_own(l));
+		fv_set(p.feed, "language", tree_str(l));
 	}
 
 	memset(&sax, 0, sizeof sax);

@@ -181,6 +181,48 @@ static void test_threads(void)
 	free(buf);
 }
 
+/* A feed outlives the thread that parsed it (the daemon parses on a
+ * worker and stores elsewhere): the thread's spare arena blocks, freed at
+ * its exit, must not include any the feed still uses (ASan in unit-san). */
+struct handoff { char *buf; size_t len; struct feed *f[3]; };
+
+static void *parse_and_keep(void *arg)
+{
+	struct handoff *h = arg;
+	char err[64];
+
+	for (int i = 0; i < 3; i++) {
+		struct feed *tmp = NULL;
+
+		/* a parse and free first, so that the thread has spare blocks
+		 * that the next parse takes */
+		if (feed_parse(h->buf, h->len, NULL, &tmp, err, sizeof err) == 0)
+			feed_free(tmp);
+		if (feed_parse(h->buf, h->len, NULL, &h->f[i], err, sizeof err) < 0)
+			h->f[i] = NULL;
+	}
+	return NULL;
+}
+
+static void test_feed_outlives_thread(void)
+{
+	struct handoff h = { 0 };
+	pthread_t t;
+	int good = 1;
+
+	h.buf = tap_slurp("tests/data/feeds/rss20.xml", &h.len);
+	pthread_create(&t, NULL, parse_and_keep, &h);
+	pthread_join(t, NULL);
+	for (int i = 0; i < 3; i++) {
+		good &= h.f[i] && h.f[i]->n_entries == 2 &&
+		        !strcmp(h.f[i]->entries[1].title_text, h.f[0]->entries[1].title_text);
+	}
+	ok(h.buf && good, "feeds parsed on an ended thread are intact");
+	for (int i = 0; i < 3; i++)
+		feed_free(h.f[i]);
+	free(h.buf);
+}
+
 int main(void)
 {
 	test_rss20();
@@ -188,5 +230,6 @@ int main(void)
 	test_rss10();
 	test_not_a_feed();
 	test_threads();
+	test_feed_outlives_thread();
 	return done_testing();
 }
