@@ -151,7 +151,7 @@ enum stmt_id {
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS,
 	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
-	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID,
+	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
 	N_STMT
@@ -255,6 +255,7 @@ static const char *const SQL[N_STMT] = {
 		"INSERT INTO stories_fts(rowid, title, summary)"
 		" SELECT id, title, summary FROM stories WHERE id > ?1 AND id <= ?2",
 	[S_FTS_UPTO_LOAD] = "SELECT value FROM meta WHERE key = 'fts_upto'",
+	[S_OLDEST_FIRST_SEEN] = "SELECT first_seen FROM stories ORDER BY id LIMIT 1",
 	[S_FTS_UPTO_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'fts_upto'",
 	[S_MAX_STORY_ID] = "SELECT coalesce(max(id), 0) FROM stories",
 	[S_FTS_DELETE] =
@@ -298,6 +299,7 @@ struct store {
 	 * twice as much per story as indexing hundreds at once, and leaves
 	 * many small segments to merge. */
 	int64_t fts_upto, max_id;
+	int prune_threads;  /* stories were pruned since the threads were */
 	int64_t next_story_id; /* id the next inserted story gets; 0: not
 	                          asked for in this transaction */
 	int seq_dirty;
@@ -510,6 +512,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 			goto fail;
 		}
 	}
+	/* The first retention pass of a run also looks for threads left
+	 * empty (merged away) since the last. */
+	st->prune_threads = 1;
 	if (mode == STORE_WRITE && (load_seq(st) < 0 || load_fts(st) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
@@ -1410,26 +1415,45 @@ int store_recount_thread(struct store *st, int64_t thread_id)
 int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 {
 	sqlite3_stmt *s;
+	int64_t oldest = 0;
+	int threads_done = 0;
 
 	*deleted = 0;
 	if (store_begin(st) < 0)
 		return -1;
-	if (!(s = stmt(st, S_PRUNE_STORIES)))
+	/* Stories are stored in id order, so the lowest id is (but for a
+	 * clock set back) the first seen: when it is inside the retention
+	 * period there is nothing to prune, and the DELETE below, which has
+	 * no index on first_seen to use, would read the whole table to find
+	 * that out (seconds, hourly, on a large database). */
+	if (one_int(st, S_OLDEST_FIRST_SEEN, 0, &oldest) < 0)
 		goto fail;
-	sqlite3_bind_int64(s, 1, cut);
-	sqlite3_bind_int(s, 2, batch);
-	if (step_done(st, s) < 0)
-		goto fail;
-	*deleted = sqlite3_changes(st->db);
-	if (*deleted < batch) {
+	if (oldest && oldest < cut) {
+		if (!(s = stmt(st, S_PRUNE_STORIES)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, cut);
+		sqlite3_bind_int(s, 2, batch);
+		if (step_done(st, s) < 0)
+			goto fail;
+		*deleted = sqlite3_changes(st->db);
+		st->prune_threads |= *deleted > 0;
+	}
+	/* Threads only empty when their stories go (or when merged away,
+	 * and those wait for the next pass that prunes stories). */
+	if (*deleted < batch && st->prune_threads) {
 		/* The last batch: now the threads that emptied. */
 		if (!(s = stmt(st, S_PRUNE_THREADS)))
 			goto fail;
 		sqlite3_bind_int64(s, 1, cut);
 		if (step_done(st, s) < 0)
 			goto fail;
+		threads_done = 1;
 	}
-	return store_commit(st);
+	if (store_commit(st) < 0)
+		goto fail;
+	if (threads_done)
+		st->prune_threads = 0;
+	return 0;
 fail:
 	store_rollback(st);
 	return -1;
