@@ -47,6 +47,8 @@ struct vterm {
 	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
 	struct posting *post;  /* owned: active threads holding the term */
 	uint32_t npost, cappost;
+	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
+	double idf_val;
 };
 
 /* A story in the window.  Owned by the clusterer (stories map); the thread
@@ -100,14 +102,22 @@ struct imap {
 	size_t n, mask;
 };
 
+#define TF_LOGS 64
+
 struct clusterer {
 	struct cluster_params p;
 	int64_t next_id, now, next_expiry;
 	uint32_t stale_adds;           /* stories older than the window since the
 	                                  last expiry pass (see advance) */
 	int64_t ndocs;                 /* documents counted in df */
+	uint32_t df_epoch;             /* bumped whenever ndocs or a df changes:
+	                                  stamps the idf cached per term */
 	struct text *text;             /* owned */
-	struct text_tokens toks;       /* owned scratch */
+	struct text_tokens toks[2];    /* owned scratch: title, text */
+	uint32_t *th_hash;             /* owned scratch: a story's token hashes */
+	uint32_t *tk_id;               /* owned scratch: and their term ids */
+	uint32_t capth_hash, cap_tk_id;
+	double tf_logs[TF_LOGS];       /* log1p(k), see tf_log() */
 
 	char *arena;                   /* owned: NUL-terminated strings of terms */
 	size_t arena_len, arena_cap;
@@ -314,10 +324,10 @@ static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h
 	return memcmp(t, s, n) == 0 && t[n] == '\0';
 }
 
-/* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
-static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
+/* Term id of s[0..n), whose fnv() is h, created when create; UINT32_MAX
+ * when absent/no memory. */
+static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_t h, int create)
 {
-	uint32_t h = fnv(s, n);
 	size_t i = h & c->vmask;
 	while (c->vhash[i].id1) {
 		if (vslot_is(c, &c->vhash[i], h, s, n))
@@ -375,6 +385,11 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 	return id;
 }
 
+static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
+{
+	return vocab_id_h(c, s, n, fnv(s, n), create);
+}
+
 /* Forgets rare terms that no thread in memory holds: the vocabulary would
  * otherwise grow with every name and typo ever seen.  When such a term comes
  * back its frequency starts over, so a word that was rare and is suddenly
@@ -421,10 +436,28 @@ static void vocab_prune(struct clusterer *c)
 	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
 }
 
-static double idf(const struct clusterer *c, uint32_t term)
+/* The log is the dearest part of weighing a story; while no frequency
+ * changes (a whole start-up restore) each term's is computed once. */
+static double idf(struct clusterer *c, uint32_t term)
 {
-	double df = c->vocab[term].df;
-	return log((c->ndocs + 1.0) / (df + 0.5));
+	struct vterm *v = &c->vocab[term];
+	if (v->idf_epoch != c->df_epoch) {
+		double df = v->df;
+		v->idf_val = log((c->ndocs + 1.0) / (df + 0.5));
+		v->idf_epoch = c->df_epoch;
+	}
+	return v->idf_val;
+}
+
+static void df_changed(struct clusterer *c)
+{
+	if (++c->df_epoch == 0) {
+		for (uint32_t t = 0; t < c->nvocab; t++)
+			c->vocab[t].idf_epoch = 0;
+		c->df_epoch = 1;
+	for (int k = 0; k < TF_LOGS; k++)
+		c->tf_logs[k] = log1p((double)(float)k);
+	}
 }
 
 /* ---- story vectors ---------------------------------------------------- */
@@ -484,28 +517,64 @@ static void sort_by_term(struct tw *v, uint32_t n)
  * frequencies.  Weights are computed by weigh() after. */
 static int collect(struct clusterer *c, const struct cluster_doc *doc, int count_df)
 {
+	const struct text_tokens *tts[2] = { NULL, NULL };
 	c->nq = 0;
 	if (++c->qstamp == 0) {
 		for (uint32_t t = 0; t < c->nvocab; t++)
 			c->vocab[t].mark = 0;
 		c->qstamp = 1;
 	}
+	/* Tokens of both fields first, then the vocabulary in three passes:
+	 * hash every token and ask for its hash slot, look the terms up and ask
+	 * for their entries, then count.  The lookups of 100k-term tables are
+	 * cache misses; asked for together they overlap instead of queueing. */
+	size_t ntok = 0;
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
 		const struct text_tokens *tt = field == 0 ? doc->title_tokens : doc->text_tokens;
 		if (!s)
 			continue;
 		if (!tt) {
-			text_tokens_reset(&c->toks);
-			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks) < 0)
+			text_tokens_reset(&c->toks[field]);
+			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks[field]) < 0)
 				return -1;
-			tt = &c->toks;
+			tt = &c->toks[field];
 		}
-		for (size_t i = 0; i < tt->n; i++) {
-			const struct text_token *tk = &tt->v[i];
-			uint32_t t = vocab_id(c, tt->buf + tk->off, tk->len, 1);
+		tts[field] = tt;
+		ntok += tt->n;
+	}
+	if (ntok > UINT32_MAX / 2)
+		return -1;
+	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0 ||
+	    grow((void **)&c->th_hash, &c->capth_hash, sizeof *c->th_hash, (uint32_t)ntok) < 0)
+		return -1;
+	size_t k = 0;
+	for (int field = 0; field < 2; field++) {
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++, k++) {
+			uint32_t h = fnv(tt->buf + tt->v[i].off, tt->v[i].len);
+			c->th_hash[k] = h;
+			__builtin_prefetch(&c->vhash[h & c->vmask]);
+		}
+	}
+	k = 0;
+	for (int field = 0; field < 2; field++) {
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++, k++) {
+			uint32_t t = vocab_id_h(c, tt->buf + tt->v[i].off, tt->v[i].len, c->th_hash[k], 1);
 			if (t == UINT32_MAX)
 				return -1;
+			c->tk_id[k] = t;
+			__builtin_prefetch(&c->vocab[t], 1);
+		}
+	}
+	k = 0;
+	for (int field = 0; field < 2; field++) {
+		const char *s = field == 0 ? doc->title : doc->text;
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++, k++) {
+			const struct text_token *tk = &tt->v[i];
+			uint32_t t = c->tk_id[k];
 			struct vterm *v = &c->vocab[t];
 			/* Casing evidence only from sentence-cased text, where a capital
 			 * mid-sentence means a name; acronyms and numbers anywhere. */
@@ -523,20 +592,20 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 					uint32_t off;
 					if (arena_put(c, s + tk->src_off, tk->src_len, &off) < 0)
 						return -1;
-					c->vocab[t].surf = off;
-					c->vocab[t].surf_good = (uint8_t)good;
+					v->surf = off;
+					v->surf_good = (uint8_t)good;
 				}
 			}
 			uint32_t j;
-			if (c->vocab[t].mark == c->qstamp) {
-				j = c->vocab[t].qidx;
+			if (v->mark == c->qstamp) {
+				j = v->qidx;
 			} else {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
 				j = c->nq++;
 				c->q[j] = (struct tw){ .term = t, .w = 0 };
-				c->vocab[t].mark = c->qstamp;
-				c->vocab[t].qidx = j;
+				v->mark = c->qstamp;
+				v->qidx = j;
 			}
 			/* The lead tells the event; later paragraphs drift into
 			 * background (often an earlier event of the same kind). */
@@ -547,8 +616,19 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 		c->ndocs++;
 		for (uint32_t j = 0; j < c->nq; j++)
 			c->vocab[c->q[j].term].df++;
+		df_changed(c);
 	}
 	return 0;
+}
+
+/* log1p of a term count: counts are sums of title_weight and 1, small
+ * whole numbers as a rule, whose log1p comes from a table (the same
+ * doubles log1p gives). */
+static double tf_log(const struct clusterer *c, float n)
+{
+	if (n >= 0 && n < TF_LOGS && n == (float)(int)n)
+		return c->tf_logs[(int)n];
+	return log1p(n);
 }
 
 /* Turns counts in c->q into TF-IDF weights with name boost, keeps the
@@ -560,7 +640,7 @@ static void weigh(struct clusterer *c)
 		const struct vterm *v = &c->vocab[c->q[j].term];
 		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
 		double i = idf(c, c->q[j].term);
-		double w = log1p(c->q[j].w) * i *
+		double w = tf_log(c, c->q[j].w) * i *
 			   (1.0 + c->p.entity_weight * ent);
 		if (w < 0)
 			w = 0;
@@ -1494,6 +1574,9 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 	c->now = INT64_MIN / 2;
 	c->next_expiry = INT64_MIN / 2;
 	c->text = text_new();
+	c->df_epoch = 1;
+	for (int k = 0; k < TF_LOGS; k++)
+		c->tf_logs[k] = log1p((double)(float)k);
 	c->vmask = 1023;
 	c->prune_at = 65536;
 	c->vhash = calloc(1024, sizeof *c->vhash);
@@ -1536,7 +1619,10 @@ void cluster_free(struct clusterer *c)
 	free(c->touched);
 	free(c->q);
 	free(c->qdense);
-	text_tokens_free(&c->toks);
+	text_tokens_free(&c->toks[0]);
+	text_tokens_free(&c->toks[1]);
+	free(c->th_hash);
+	free(c->tk_id);
 	text_free(c->text);
 	free(c);
 }
@@ -1753,6 +1839,7 @@ int64_t cluster_df_total(const struct clusterer *c)
 void cluster_df_set_total(struct clusterer *c, int64_t ndocs)
 {
 	c->ndocs = ndocs > 0 ? ndocs : 0;
+	df_changed(c);
 }
 
 int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
@@ -1761,6 +1848,7 @@ int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
 	if (t == UINT32_MAX)
 		return -1;
 	c->vocab[t].df = df > 0 ? (uint32_t)(df > UINT32_MAX ? UINT32_MAX : df) : 0;
+	df_changed(c);
 	return 0;
 }
 
