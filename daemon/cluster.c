@@ -726,7 +726,7 @@ static int cent_grow(struct thread *t)
 	return table_grow((void **)&t->ct, &t->ct_cap, sizeof *t->ct, 32);
 }
 
-/* Adds w to thread slot's centroid weight of term. */
+/* Adds w to thread slot's centroid weight of term; call cent_norm() after. */
 static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 {
 	struct thread *t = &c->th[slot];
@@ -750,8 +750,15 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	t->norm2 += nw * nw - old * old;
 	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
-	c->sc[slot].invn = t->norm2 > 0 ? (float)(1.0 / sqrt(t->norm2)) : 0;
 	return 0;
+}
+
+/* Refreshes the 1/|centroid| the posting scan reads, after a run of
+ * cent_add() calls on slot (its callers do it once, not per term). */
+static void cent_norm(struct clusterer *c, uint32_t slot)
+{
+	double n2 = c->th[slot].norm2;
+	c->sc[slot].invn = n2 > 0 ? (float)(1.0 / sqrt(n2)) : 0;
 }
 
 static int em_add(struct thread *t, uint32_t term, double w)
@@ -1015,6 +1022,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 	/* Re-adding fits: the table is as large as before and holds fewer. */
 	for (uint32_t i = 0; i < n; i++)
 		cent_add(c, slot, keep[i].term, keep[i].w);
+	cent_norm(c, slot);
 	free(keep);
 }
 
@@ -1042,6 +1050,7 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 		imap_del(&c->stories, s->id);
 		free(s);
 	}
+	cent_norm(c, slot);
 	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
 	t->nmem -= k;
 	t->kw_stale = 1;
@@ -1096,34 +1105,43 @@ static void advance(struct clusterer *c, int64_t time)
  * vectors (cheap, in cache) rather than a pass over the whole centroid. */
 static void keywords(struct clusterer *c, struct thread *t)
 {
+	/* A bitmap of the used slots stands for zeroing the whole table and
+	 * scanning it: the scan visits the used slots in slot order, which
+	 * decides the order of equal weights, as a full scan would. */
 	struct fw acc[KW_SLOTS];
+	uint64_t used[KW_SLOTS / 64];
 	struct tw best[5];
 	int nb = 0;
-	memset(acc, 0, sizeof acc);
+	memset(used, 0, sizeof used);
 	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
 		const struct story *m = t->mem[i];
 		for (uint32_t j = 0; j < m->n; j++) {
 			uint32_t term = m->v[j].term, k = (term * 2654435761u) & (KW_SLOTS - 1), probes = 0;
-			while (acc[k].key && acc[k].key != term + 1 && probes++ < KW_SLOTS)
+			while ((used[k / 64] >> (k % 64) & 1) && acc[k].key != term + 1 && probes++ < KW_SLOTS)
 				k = (k + 1) & (KW_SLOTS - 1);
 			if (probes >= KW_SLOTS)
 				break; /* full: enough terms for five keywords */
-			acc[k].key = term + 1;
+			if (!(used[k / 64] >> (k % 64) & 1)) {
+				used[k / 64] |= 1ULL << (k % 64);
+				acc[k].key = term + 1;
+				acc[k].w = 0;
+			}
 			acc[k].w += m->v[j].w;
 		}
 	}
-	for (uint32_t k = 0; k < KW_SLOTS; k++) {
-		if (!acc[k].key)
-			continue;
-		float w = acc[k].w;
-		if (nb < 5 || w > best[nb - 1].w) {
-			int j = nb < 5 ? nb++ : 4;
-			while (j > 0 && best[j - 1].w < w) {
-				best[j] = best[j - 1];
-				j--;
+	for (uint32_t wi = 0; wi < KW_SLOTS / 64; wi++) {
+		for (uint64_t bits = used[wi]; bits; bits &= bits - 1) {
+			uint32_t k = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+			float w = acc[k].w;
+			if (nb < 5 || w > best[nb - 1].w) {
+				int j = nb < 5 ? nb++ : 4;
+				while (j > 0 && best[j - 1].w < w) {
+					best[j] = best[j - 1];
+					j--;
+				}
+				best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
 			}
-			best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
 		}
 	}
 	size_t len = 0;
@@ -1183,11 +1201,13 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 {
 	struct thread *t = &c->th[slot];
 	for (uint32_t i = 0; i < s->n; i++) {
-		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0)
+		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0 ||
+		    (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)) {
+			cent_norm(c, slot);
 			return -1;
-		if (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)
-			return -1;
+		}
 	}
+	cent_norm(c, slot);
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
 		return -1;
 	t->mem[t->nmem++] = s;
@@ -1489,9 +1509,12 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 		if (!f->ct[i].key)
 			continue;
 		uint32_t term = f->ct[i].key - 1;
-		if (cent_add(c, to, term, c->vocab[term].post[f->ct[i].pos].w) < 0)
+		if (cent_add(c, to, term, c->vocab[term].post[f->ct[i].pos].w) < 0) {
+			cent_norm(c, to);
 			return -1;
+		}
 	}
+	cent_norm(c, to);
 	f = &c->th[from];
 	struct thread *t = &c->th[to];
 	for (uint32_t i = 0; i < f->em_cap; i++)
@@ -1735,6 +1758,7 @@ static void story_detach(struct clusterer *c, struct story *s)
 		if (s->v[i].ent)
 			em_add(t, s->v[i].term, -s->v[i].w);
 	}
+	cent_norm(c, s->slot);
 	for (uint32_t i = 0; i < t->nmem; i++)
 		if (t->mem[i] == s) {
 			memmove(&t->mem[i], &t->mem[i + 1], (t->nmem - i - 1) * sizeof *t->mem);
