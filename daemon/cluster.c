@@ -1322,6 +1322,36 @@ static double bar(const struct clusterer *c, double base, double nterms)
 	return base * pow(nterms / 8.0, c->p.length_exponent);
 }
 
+/* The value at index k (0-based) of a[0..n) sorted in descending order;
+ * reorders a.  Quickselect (weights are finite, never NaN). */
+static float kth_largest(float *a, uint32_t n, uint32_t k)
+{
+	int lo = 0, hi = (int)n - 1, kk = (int)k;
+	while (lo < hi) {
+		float pv = a[lo + (hi - lo) / 2];
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] > pv)
+				i++;
+			while (a[j] < pv)
+				j--;
+			if (i <= j) {
+				float x = a[i];
+				a[i++] = a[j];
+				a[j--] = x;
+			}
+		}
+		/* Now a[lo..j] >= pv >= a[i..hi] and a[j+1..i-1] == pv. */
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			return pv;
+	}
+	return a[kk];
+}
+
 struct cand {
 	uint32_t slot;
 	double cen, score;
@@ -1344,21 +1374,13 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	float wmin = 0;
 	if (c->nq > GEN_TERMS) {
 		/* The GEN_TERMS-th largest of the first 256 weights (counting
-		 * equal ones), kept in a short descending list: the value a
-		 * full sort would put at that place, without sorting them all. */
-		float top[GEN_TERMS];
-		uint32_t n = c->nq < 256 ? c->nq : 256, nt = 0;
-		for (uint32_t i = 0; i < n; i++) {
-			float w = c->q[i].w;
-			uint32_t p;
-			if (nt == GEN_TERMS && !(w > top[GEN_TERMS - 1]))
-				continue;
-			p = nt < GEN_TERMS ? nt++ : GEN_TERMS - 1;
-			for (; p > 0 && top[p - 1] < w; p--)
-				top[p] = top[p - 1];
-			top[p] = w;
-		}
-		wmin = top[GEN_TERMS - 1];
+		 * equal ones): the value a full sort would put at that place,
+		 * found by selection without sorting them all. */
+		float ws[256];
+		uint32_t n = c->nq < 256 ? c->nq : 256;
+		for (uint32_t i = 0; i < n; i++)
+			ws[i] = c->q[i].w;
+		wmin = kth_largest(ws, n, GEN_TERMS - 1);
 	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];
