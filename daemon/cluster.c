@@ -114,9 +114,8 @@ struct clusterer {
 	                                  stamps the idf cached per term */
 	struct text *text;             /* owned */
 	struct text_tokens toks[2];    /* owned scratch: title, text */
-	uint32_t *th_hash;             /* owned scratch: a story's token hashes */
-	uint32_t *tk_id;               /* owned scratch: and their term ids */
-	uint32_t capth_hash, cap_tk_id;
+	uint32_t *tk_id;               /* owned scratch: a story's token term ids */
+	uint32_t cap_tk_id;
 	double tf_logs[TF_LOGS];       /* log1p(k), see tf_log() */
 
 	char *arena;                   /* owned: NUL-terminated strings of terms */
@@ -525,7 +524,7 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 		c->qstamp = 1;
 	}
 	/* Tokens of both fields first, then the vocabulary in three passes:
-	 * hash every token and ask for its hash slot, look the terms up and ask
+	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
 	 * for their entries, then count.  The lookups of 100k-term tables are
 	 * cache misses; asked for together they overlap instead of queueing. */
 	size_t ntok = 0;
@@ -545,23 +544,19 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 	}
 	if (ntok > UINT32_MAX / 2)
 		return -1;
-	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0 ||
-	    grow((void **)&c->th_hash, &c->capth_hash, sizeof *c->th_hash, (uint32_t)ntok) < 0)
+	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
 		return -1;
+	/* The tokenizer's hash is fnv() of the term (FNV-1a). */
+	for (int field = 0; field < 2; field++) {
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++)
+			__builtin_prefetch(&c->vhash[tt->v[i].hash & c->vmask]);
+	}
 	size_t k = 0;
 	for (int field = 0; field < 2; field++) {
 		const struct text_tokens *tt = tts[field];
 		for (size_t i = 0; tt && i < tt->n; i++, k++) {
-			uint32_t h = fnv(tt->buf + tt->v[i].off, tt->v[i].len);
-			c->th_hash[k] = h;
-			__builtin_prefetch(&c->vhash[h & c->vmask]);
-		}
-	}
-	k = 0;
-	for (int field = 0; field < 2; field++) {
-		const struct text_tokens *tt = tts[field];
-		for (size_t i = 0; tt && i < tt->n; i++, k++) {
-			uint32_t t = vocab_id_h(c, tt->buf + tt->v[i].off, tt->v[i].len, c->th_hash[k], 1);
+			uint32_t t = vocab_id_h(c, tt->buf + tt->v[i].off, tt->v[i].len, tt->v[i].hash, 1);
 			if (t == UINT32_MAX)
 				return -1;
 			c->tk_id[k] = t;
@@ -1666,7 +1661,6 @@ void cluster_free(struct clusterer *c)
 	free(c->qdense);
 	text_tokens_free(&c->toks[0]);
 	text_tokens_free(&c->toks[1]);
-	free(c->th_hash);
 	free(c->tk_id);
 	text_free(c->text);
 	free(c);
