@@ -328,6 +328,20 @@ static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h
 static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_t h, int create)
 {
 	size_t i = h & c->vmask;
+	if (n < sizeof c->vhash[0].name) {
+		/* Short terms: the slot holds the term NUL-padded, so equality
+		 * is three word compares against the term padded alike. */
+		uint64_t key[3] = { 0, 0, 0 };
+		memcpy(key, s, n);
+		while (c->vhash[i].id1) {
+			const struct vslot *e = &c->vhash[i];
+			uint64_t nm[3];
+			memcpy(nm, e->name, sizeof nm);
+			if (e->hash == h && !((nm[0] ^ key[0]) | (nm[1] ^ key[1]) | (nm[2] ^ key[2])))
+				return e->id1 - 1;
+			i = (i + 1) & c->vmask;
+		}
+	}
 	while (c->vhash[i].id1) {
 		if (vslot_is(c, &c->vhash[i], h, s, n))
 			return c->vhash[i].id1 - 1;
@@ -494,21 +508,44 @@ static void sort_by_weight(struct tw *v, uint32_t n)
 }
 
 /* Sorts v by term.  Terms are distinct, so every sort gives the same
- * order: a story's few dozen terms by insertion, which costs less than
- * qsort's calls through a comparison pointer; a larger max_terms by qsort. */
+ * order: a story's few dozen terms by a small merge sort, which costs less
+ * than qsort's calls through a comparison pointer (and than insertion
+ * alone); a larger max_terms by qsort. */
 static void sort_by_term(struct tw *v, uint32_t n)
 {
 	if (n > 64) {
 		qsort(v, n, sizeof *v, cmp_term);
 		return;
 	}
-	for (uint32_t i = 1; i < n; i++) {
-		struct tw x = v[i];
-		uint32_t j = i;
-		for (; j > 0 && v[j - 1].term > x.term; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
+	/* Runs of 8 by insertion, then merged pairwise through tmp. */
+	for (uint32_t r = 0; r < n; r += 8) {
+		uint32_t e = r + 8 < n ? r + 8 : n;
+		for (uint32_t i = r + 1; i < e; i++) {
+			struct tw x = v[i];
+			uint32_t j = i;
+			for (; j > r && v[j - 1].term > x.term; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
 	}
+	struct tw tmp[64], *a = v, *b = tmp;
+	for (uint32_t w = 8; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				b[k++] = a[j].term < a[i].term ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
+		}
+		struct tw *x = a;
+		a = b;
+		b = x;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof *v);
 }
 
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
