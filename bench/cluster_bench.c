@@ -59,6 +59,24 @@ static int word(char *dst, unsigned idx, int cap)
 	return n;
 }
 
+/* Checksum of everything cluster_add reports, so that a speed change can
+ * be shown not to change any result (compare the printed sums). */
+static uint64_t sum = 1469598103934665603ULL;
+static void sum_bytes(const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sum = (sum ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
+}
+static void sum_result(const struct cluster_result *r)
+{
+	sum_bytes(&r->thread_id, sizeof r->thread_id);
+	sum_bytes(&r->is_new, sizeof r->is_new);
+	sum_bytes(&r->nmerged, sizeof r->nmerged);
+	sum_bytes(r->merged, r->nmerged * sizeof r->merged[0]);
+	sum_bytes(&r->story_count, 5 * sizeof(int64_t));
+	sum_bytes(r->keywords, strlen(r->keywords));
+}
+
 struct ev {
 	unsigned words[6], names[3];
 };
@@ -161,6 +179,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "cluster_add failed\n");
 				return 1;
 			}
+			sum_result(&r);
 		}
 		double el = now_s() - t0;
 		busy += el;
@@ -180,6 +199,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("overall: %.0f stories/s\n", done / busy);
+	printf("# results checksum %016llx\n", (unsigned long long)sum);
 
 	/* Restore: 100k stories into a fresh clusterer, as at start-up. */
 	struct clusterer *c2 = cluster_new(&p, 1);
@@ -204,6 +224,23 @@ int main(int argc, char **argv)
 
 	printf("restore: %ld stories in %.2f s (%zu threads, memory %.1f MiB)\n", nres, rbusy,
 	       st.active_threads, st.memory_bytes / 1048576.0);
+	/* What the restored state decides: a batch of new stories on top of it
+	 * (not timed), checksummed like the adds above. */
+	sum = 1469598103934665603ULL;
+	for (long i = 0; i < BATCH / 5; i++) {
+		evs[i] = (int)(xr() % nev);
+		gen(&ev[evs[i]], titles[i], leads[i]);
+		struct cluster_doc d = { .story_id = nres + i + 1, .time = 1800000000 + nres + i + 1,
+			.title = titles[i], .text = leads[i], .lang = "en", .source = "c.example" };
+		struct cluster_result r;
+		if (cluster_add(c2, &d, &r) < 0) {
+			fprintf(stderr, "cluster_add failed\n");
+			return 1;
+		}
+		sum_result(&r);
+	}
+	printf("# after restore: %d adds, results checksum %016llx\n", BATCH / 5,
+	       (unsigned long long)sum);
 	cluster_free(c2);
 	cluster_free(c);
 	free(titles);

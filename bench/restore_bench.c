@@ -217,7 +217,7 @@ static int fill(struct store *st, const struct config *cfg, long want)
 			return -1;
 		}
 		if (store_begin(st) < 0 ||
-		    ingest_feed(in, feed_no % FEEDS + 1, "http://x/", f, now, &s) < 0 ||
+		    ingest_feed(in, feed_no % FEEDS + 1, "http://x/", f, NULL, now, &s) < 0 ||
 		    store_commit(st) < 0) {
 			fprintf(stderr, "ingest: %s\n", store_errmsg(st));
 			return -1;

@@ -47,6 +47,8 @@ struct vterm {
 	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
 	struct posting *post;  /* owned: active threads holding the term */
 	uint32_t npost, cappost;
+	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
+	double idf_val;
 };
 
 /* A story in the window.  Owned by the clusterer (stories map); the thread
@@ -100,14 +102,21 @@ struct imap {
 	size_t n, mask;
 };
 
+#define TF_LOGS 64
+
 struct clusterer {
 	struct cluster_params p;
 	int64_t next_id, now, next_expiry;
 	uint32_t stale_adds;           /* stories older than the window since the
 	                                  last expiry pass (see advance) */
 	int64_t ndocs;                 /* documents counted in df */
+	uint32_t df_epoch;             /* bumped whenever ndocs or a df changes:
+	                                  stamps the idf cached per term */
 	struct text *text;             /* owned */
-	struct text_tokens toks;       /* owned scratch */
+	struct text_tokens toks[2];    /* owned scratch: title, text */
+	uint32_t *tk_id;               /* owned scratch: a story's token term ids */
+	uint32_t cap_tk_id;
+	double tf_logs[TF_LOGS];       /* log1p(k), see tf_log() */
 
 	char *arena;                   /* owned: NUL-terminated strings of terms */
 	size_t arena_len, arena_cap;
@@ -314,11 +323,25 @@ static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h
 	return memcmp(t, s, n) == 0 && t[n] == '\0';
 }
 
-/* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
-static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
+/* Term id of s[0..n), whose fnv() is h, created when create; UINT32_MAX
+ * when absent/no memory. */
+static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_t h, int create)
 {
-	uint32_t h = fnv(s, n);
 	size_t i = h & c->vmask;
+	if (n < sizeof c->vhash[0].name) {
+		/* Short terms: the slot holds the term NUL-padded, so equality
+		 * is three word compares against the term padded alike. */
+		uint64_t key[3] = { 0, 0, 0 };
+		memcpy(key, s, n);
+		while (c->vhash[i].id1) {
+			const struct vslot *e = &c->vhash[i];
+			uint64_t nm[3];
+			memcpy(nm, e->name, sizeof nm);
+			if (e->hash == h && !((nm[0] ^ key[0]) | (nm[1] ^ key[1]) | (nm[2] ^ key[2])))
+				return e->id1 - 1;
+			i = (i + 1) & c->vmask;
+		}
+	}
 	while (c->vhash[i].id1) {
 		if (vslot_is(c, &c->vhash[i], h, s, n))
 			return c->vhash[i].id1 - 1;
@@ -375,6 +398,11 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
 	return id;
 }
 
+static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
+{
+	return vocab_id_h(c, s, n, fnv(s, n), create);
+}
+
 /* Forgets rare terms that no thread in memory holds: the vocabulary would
  * otherwise grow with every name and typo ever seen.  When such a term comes
  * back its frequency starts over, so a word that was rare and is suddenly
@@ -421,10 +449,28 @@ static void vocab_prune(struct clusterer *c)
 	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
 }
 
-static double idf(const struct clusterer *c, uint32_t term)
+/* The log is the dearest part of weighing a story; while no frequency
+ * changes (a whole start-up restore) each term's is computed once. */
+static double idf(struct clusterer *c, uint32_t term)
 {
-	double df = c->vocab[term].df;
-	return log((c->ndocs + 1.0) / (df + 0.5));
+	struct vterm *v = &c->vocab[term];
+	if (v->idf_epoch != c->df_epoch) {
+		double df = v->df;
+		v->idf_val = log((c->ndocs + 1.0) / (df + 0.5));
+		v->idf_epoch = c->df_epoch;
+	}
+	return v->idf_val;
+}
+
+static void df_changed(struct clusterer *c)
+{
+	if (++c->df_epoch == 0) {
+		for (uint32_t t = 0; t < c->nvocab; t++)
+			c->vocab[t].idf_epoch = 0;
+		c->df_epoch = 1;
+	for (int k = 0; k < TF_LOGS; k++)
+		c->tf_logs[k] = log1p((double)(float)k);
+	}
 }
 
 /* ---- story vectors ---------------------------------------------------- */
@@ -444,39 +490,86 @@ static int cmp_term(const void *a, const void *b)
 /* Sorts v by weight, heaviest first, equal weights in their order in v
  * (which terms survive the cut at max_terms, and the order the norm is
  * summed in, depend on it).  glibc's qsort is a merge sort here, stable
- * too, so both branches give the same order; insertion is cheaper for a
- * story's usual hundred terms or fewer. */
+ * too, so both branches give the same order; a small merge sort without
+ * calls through a pointer is cheaper for a story's usual hundred terms or
+ * fewer. */
 static void sort_by_weight(struct tw *v, uint32_t n)
 {
 	if (n > 128) {
 		qsort(v, n, sizeof *v, cmp_w_desc);
 		return;
 	}
-	for (uint32_t i = 1; i < n; i++) {
-		struct tw x = v[i];
-		uint32_t j = i;
-		for (; j > 0 && v[j - 1].w < x.w; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
+	/* Runs of 8 by insertion, then merged pairwise through tmp, the left
+	 * run first on equal weights: stable, like insertion alone. */
+	for (uint32_t r = 0; r < n; r += 8) {
+		uint32_t e = r + 8 < n ? r + 8 : n;
+		for (uint32_t i = r + 1; i < e; i++) {
+			struct tw x = v[i];
+			uint32_t j = i;
+			for (; j > r && v[j - 1].w < x.w; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
 	}
+	struct tw tmp[128], *a = v, *b = tmp;
+	for (uint32_t w = 8; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				b[k++] = a[j].w > a[i].w ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
+		}
+		struct tw *x = a;
+		a = b;
+		b = x;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof *v);
 }
 
 /* Sorts v by term.  Terms are distinct, so every sort gives the same
- * order: a story's few dozen terms by insertion, which costs less than
- * qsort's calls through a comparison pointer; a larger max_terms by qsort. */
+ * order: a story's few dozen terms by a small merge sort, which costs less
+ * than qsort's calls through a comparison pointer (and than insertion
+ * alone); a larger max_terms by qsort. */
 static void sort_by_term(struct tw *v, uint32_t n)
 {
 	if (n > 64) {
 		qsort(v, n, sizeof *v, cmp_term);
 		return;
 	}
-	for (uint32_t i = 1; i < n; i++) {
-		struct tw x = v[i];
-		uint32_t j = i;
-		for (; j > 0 && v[j - 1].term > x.term; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
+	/* Runs of 8 by insertion, then merged pairwise through tmp. */
+	for (uint32_t r = 0; r < n; r += 8) {
+		uint32_t e = r + 8 < n ? r + 8 : n;
+		for (uint32_t i = r + 1; i < e; i++) {
+			struct tw x = v[i];
+			uint32_t j = i;
+			for (; j > r && v[j - 1].term > x.term; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
 	}
+	struct tw tmp[64], *a = v, *b = tmp;
+	for (uint32_t w = 8; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				b[k++] = a[j].term < a[i].term ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
+		}
+		struct tw *x = a;
+		a = b;
+		b = x;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof *v);
 }
 
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
@@ -484,28 +577,60 @@ static void sort_by_term(struct tw *v, uint32_t n)
  * frequencies.  Weights are computed by weigh() after. */
 static int collect(struct clusterer *c, const struct cluster_doc *doc, int count_df)
 {
+	const struct text_tokens *tts[2] = { NULL, NULL };
 	c->nq = 0;
 	if (++c->qstamp == 0) {
 		for (uint32_t t = 0; t < c->nvocab; t++)
 			c->vocab[t].mark = 0;
 		c->qstamp = 1;
 	}
+	/* Tokens of both fields first, then the vocabulary in three passes:
+	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
+	 * for their entries, then count.  The lookups of 100k-term tables are
+	 * cache misses; asked for together they overlap instead of queueing. */
+	size_t ntok = 0;
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
 		const struct text_tokens *tt = field == 0 ? doc->title_tokens : doc->text_tokens;
 		if (!s)
 			continue;
 		if (!tt) {
-			text_tokens_reset(&c->toks);
-			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks) < 0)
+			text_tokens_reset(&c->toks[field]);
+			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks[field]) < 0)
 				return -1;
-			tt = &c->toks;
+			tt = &c->toks[field];
 		}
-		for (size_t i = 0; i < tt->n; i++) {
-			const struct text_token *tk = &tt->v[i];
-			uint32_t t = vocab_id(c, tt->buf + tk->off, tk->len, 1);
+		tts[field] = tt;
+		ntok += tt->n;
+	}
+	if (ntok > UINT32_MAX / 2)
+		return -1;
+	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
+		return -1;
+	/* The tokenizer's hash is fnv() of the term (FNV-1a). */
+	for (int field = 0; field < 2; field++) {
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++)
+			__builtin_prefetch(&c->vhash[tt->v[i].hash & c->vmask]);
+	}
+	size_t k = 0;
+	for (int field = 0; field < 2; field++) {
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++, k++) {
+			uint32_t t = vocab_id_h(c, tt->buf + tt->v[i].off, tt->v[i].len, tt->v[i].hash, 1);
 			if (t == UINT32_MAX)
 				return -1;
+			c->tk_id[k] = t;
+			__builtin_prefetch(&c->vocab[t], 1);
+		}
+	}
+	k = 0;
+	for (int field = 0; field < 2; field++) {
+		const char *s = field == 0 ? doc->title : doc->text;
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++, k++) {
+			const struct text_token *tk = &tt->v[i];
+			uint32_t t = c->tk_id[k];
 			struct vterm *v = &c->vocab[t];
 			/* Casing evidence only from sentence-cased text, where a capital
 			 * mid-sentence means a name; acronyms and numbers anywhere. */
@@ -523,20 +648,20 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 					uint32_t off;
 					if (arena_put(c, s + tk->src_off, tk->src_len, &off) < 0)
 						return -1;
-					c->vocab[t].surf = off;
-					c->vocab[t].surf_good = (uint8_t)good;
+					v->surf = off;
+					v->surf_good = (uint8_t)good;
 				}
 			}
 			uint32_t j;
-			if (c->vocab[t].mark == c->qstamp) {
-				j = c->vocab[t].qidx;
+			if (v->mark == c->qstamp) {
+				j = v->qidx;
 			} else {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
 				j = c->nq++;
 				c->q[j] = (struct tw){ .term = t, .w = 0 };
-				c->vocab[t].mark = c->qstamp;
-				c->vocab[t].qidx = j;
+				v->mark = c->qstamp;
+				v->qidx = j;
 			}
 			/* The lead tells the event; later paragraphs drift into
 			 * background (often an earlier event of the same kind). */
@@ -547,8 +672,19 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 		c->ndocs++;
 		for (uint32_t j = 0; j < c->nq; j++)
 			c->vocab[c->q[j].term].df++;
+		df_changed(c);
 	}
 	return 0;
+}
+
+/* log1p of a term count: counts are sums of title_weight and 1, small
+ * whole numbers as a rule, whose log1p comes from a table (the same
+ * doubles log1p gives). */
+static double tf_log(const struct clusterer *c, float n)
+{
+	if (n >= 0 && n < TF_LOGS && n == (float)(int)n)
+		return c->tf_logs[(int)n];
+	return log1p(n);
 }
 
 /* Turns counts in c->q into TF-IDF weights with name boost, keeps the
@@ -560,7 +696,7 @@ static void weigh(struct clusterer *c)
 		const struct vterm *v = &c->vocab[c->q[j].term];
 		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
 		double i = idf(c, c->q[j].term);
-		double w = log1p(c->q[j].w) * i *
+		double w = tf_log(c, c->q[j].w) * i *
 			   (1.0 + c->p.entity_weight * ent);
 		if (w < 0)
 			w = 0;
@@ -646,7 +782,7 @@ static int cent_grow(struct thread *t)
 	return table_grow((void **)&t->ct, &t->ct_cap, sizeof *t->ct, 32);
 }
 
-/* Adds w to thread slot's centroid weight of term. */
+/* Adds w to thread slot's centroid weight of term; call cent_norm() after. */
 static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 {
 	struct thread *t = &c->th[slot];
@@ -670,8 +806,15 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	t->norm2 += nw * nw - old * old;
 	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
-	c->sc[slot].invn = t->norm2 > 0 ? (float)(1.0 / sqrt(t->norm2)) : 0;
 	return 0;
+}
+
+/* Refreshes the 1/|centroid| the posting scan reads, after a run of
+ * cent_add() calls on slot (its callers do it once, not per term). */
+static void cent_norm(struct clusterer *c, uint32_t slot)
+{
+	double n2 = c->th[slot].norm2;
+	c->sc[slot].invn = n2 > 0 ? (float)(1.0 / sqrt(n2)) : 0;
 }
 
 static int em_add(struct thread *t, uint32_t term, double w)
@@ -935,6 +1078,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 	/* Re-adding fits: the table is as large as before and holds fewer. */
 	for (uint32_t i = 0; i < n; i++)
 		cent_add(c, slot, keep[i].term, keep[i].w);
+	cent_norm(c, slot);
 	free(keep);
 }
 
@@ -962,6 +1106,7 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 		imap_del(&c->stories, s->id);
 		free(s);
 	}
+	cent_norm(c, slot);
 	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
 	t->nmem -= k;
 	t->kw_stale = 1;
@@ -1016,34 +1161,43 @@ static void advance(struct clusterer *c, int64_t time)
  * vectors (cheap, in cache) rather than a pass over the whole centroid. */
 static void keywords(struct clusterer *c, struct thread *t)
 {
+	/* A bitmap of the used slots stands for zeroing the whole table and
+	 * scanning it: the scan visits the used slots in slot order, which
+	 * decides the order of equal weights, as a full scan would. */
 	struct fw acc[KW_SLOTS];
+	uint64_t used[KW_SLOTS / 64];
 	struct tw best[5];
 	int nb = 0;
-	memset(acc, 0, sizeof acc);
+	memset(used, 0, sizeof used);
 	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
 		const struct story *m = t->mem[i];
 		for (uint32_t j = 0; j < m->n; j++) {
 			uint32_t term = m->v[j].term, k = (term * 2654435761u) & (KW_SLOTS - 1), probes = 0;
-			while (acc[k].key && acc[k].key != term + 1 && probes++ < KW_SLOTS)
+			while ((used[k / 64] >> (k % 64) & 1) && acc[k].key != term + 1 && probes++ < KW_SLOTS)
 				k = (k + 1) & (KW_SLOTS - 1);
 			if (probes >= KW_SLOTS)
 				break; /* full: enough terms for five keywords */
-			acc[k].key = term + 1;
+			if (!(used[k / 64] >> (k % 64) & 1)) {
+				used[k / 64] |= 1ULL << (k % 64);
+				acc[k].key = term + 1;
+				acc[k].w = 0;
+			}
 			acc[k].w += m->v[j].w;
 		}
 	}
-	for (uint32_t k = 0; k < KW_SLOTS; k++) {
-		if (!acc[k].key)
-			continue;
-		float w = acc[k].w;
-		if (nb < 5 || w > best[nb - 1].w) {
-			int j = nb < 5 ? nb++ : 4;
-			while (j > 0 && best[j - 1].w < w) {
-				best[j] = best[j - 1];
-				j--;
+	for (uint32_t wi = 0; wi < KW_SLOTS / 64; wi++) {
+		for (uint64_t bits = used[wi]; bits; bits &= bits - 1) {
+			uint32_t k = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+			float w = acc[k].w;
+			if (nb < 5 || w > best[nb - 1].w) {
+				int j = nb < 5 ? nb++ : 4;
+				while (j > 0 && best[j - 1].w < w) {
+					best[j] = best[j - 1];
+					j--;
+				}
+				best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
 			}
-			best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
 		}
 	}
 	size_t len = 0;
@@ -1103,11 +1257,13 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 {
 	struct thread *t = &c->th[slot];
 	for (uint32_t i = 0; i < s->n; i++) {
-		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0)
+		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0 ||
+		    (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)) {
+			cent_norm(c, slot);
 			return -1;
-		if (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)
-			return -1;
+		}
 	}
+	cent_norm(c, slot);
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
 		return -1;
 	t->mem[t->nmem++] = s;
@@ -1222,6 +1378,36 @@ static double bar(const struct clusterer *c, double base, double nterms)
 	return base * pow(nterms / 8.0, c->p.length_exponent);
 }
 
+/* The value at index k (0-based) of a[0..n) sorted in descending order;
+ * reorders a.  Quickselect (weights are finite, never NaN). */
+static float kth_largest(float *a, uint32_t n, uint32_t k)
+{
+	int lo = 0, hi = (int)n - 1, kk = (int)k;
+	while (lo < hi) {
+		float pv = a[lo + (hi - lo) / 2];
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] > pv)
+				i++;
+			while (a[j] < pv)
+				j--;
+			if (i <= j) {
+				float x = a[i];
+				a[i++] = a[j];
+				a[j--] = x;
+			}
+		}
+		/* Now a[lo..j] >= pv >= a[i..hi] and a[j+1..i-1] == pv. */
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			return pv;
+	}
+	return a[kk];
+}
+
 struct cand {
 	uint32_t slot;
 	double cen, score;
@@ -1244,21 +1430,13 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	float wmin = 0;
 	if (c->nq > GEN_TERMS) {
 		/* The GEN_TERMS-th largest of the first 256 weights (counting
-		 * equal ones), kept in a short descending list: the value a
-		 * full sort would put at that place, without sorting them all. */
-		float top[GEN_TERMS];
-		uint32_t n = c->nq < 256 ? c->nq : 256, nt = 0;
-		for (uint32_t i = 0; i < n; i++) {
-			float w = c->q[i].w;
-			uint32_t p;
-			if (nt == GEN_TERMS && !(w > top[GEN_TERMS - 1]))
-				continue;
-			p = nt < GEN_TERMS ? nt++ : GEN_TERMS - 1;
-			for (; p > 0 && top[p - 1] < w; p--)
-				top[p] = top[p - 1];
-			top[p] = w;
-		}
-		wmin = top[GEN_TERMS - 1];
+		 * equal ones): the value a full sort would put at that place,
+		 * found by selection without sorting them all. */
+		float ws[256];
+		uint32_t n = c->nq < 256 ? c->nq : 256;
+		for (uint32_t i = 0; i < n; i++)
+			ws[i] = c->q[i].w;
+		wmin = kth_largest(ws, n, GEN_TERMS - 1);
 	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];
@@ -1409,9 +1587,12 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 		if (!f->ct[i].key)
 			continue;
 		uint32_t term = f->ct[i].key - 1;
-		if (cent_add(c, to, term, c->vocab[term].post[f->ct[i].pos].w) < 0)
+		if (cent_add(c, to, term, c->vocab[term].post[f->ct[i].pos].w) < 0) {
+			cent_norm(c, to);
 			return -1;
+		}
 	}
+	cent_norm(c, to);
 	f = &c->th[from];
 	struct thread *t = &c->th[to];
 	for (uint32_t i = 0; i < f->em_cap; i++)
@@ -1494,6 +1675,9 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 	c->now = INT64_MIN / 2;
 	c->next_expiry = INT64_MIN / 2;
 	c->text = text_new();
+	c->df_epoch = 1;
+	for (int k = 0; k < TF_LOGS; k++)
+		c->tf_logs[k] = log1p((double)(float)k);
 	c->vmask = 1023;
 	c->prune_at = 65536;
 	c->vhash = calloc(1024, sizeof *c->vhash);
@@ -1536,7 +1720,9 @@ void cluster_free(struct clusterer *c)
 	free(c->touched);
 	free(c->q);
 	free(c->qdense);
-	text_tokens_free(&c->toks);
+	text_tokens_free(&c->toks[0]);
+	text_tokens_free(&c->toks[1]);
+	free(c->tk_id);
 	text_free(c->text);
 	free(c);
 }
@@ -1649,6 +1835,7 @@ static void story_detach(struct clusterer *c, struct story *s)
 		if (s->v[i].ent)
 			em_add(t, s->v[i].term, -s->v[i].w);
 	}
+	cent_norm(c, s->slot);
 	for (uint32_t i = 0; i < t->nmem; i++)
 		if (t->mem[i] == s) {
 			memmove(&t->mem[i], &t->mem[i + 1], (t->nmem - i - 1) * sizeof *t->mem);
@@ -1753,6 +1940,7 @@ int64_t cluster_df_total(const struct clusterer *c)
 void cluster_df_set_total(struct clusterer *c, int64_t ndocs)
 {
 	c->ndocs = ndocs > 0 ? ndocs : 0;
+	df_changed(c);
 }
 
 int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
@@ -1761,6 +1949,7 @@ int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
 	if (t == UINT32_MAX)
 		return -1;
 	c->vocab[t].df = df > 0 ? (uint32_t)(df > UINT32_MAX ? UINT32_MAX : df) : 0;
+	df_changed(c);
 	return 0;
 }
 

@@ -91,10 +91,13 @@ struct lang_slot {
  * Every distinct word of a start-up restore (100k stories: ~100k words)
  * fits: a smaller direct-mapped cache thrashed and stemmed five times as
  * often.  Open addressing over (hash, offset); the records live in
- * sm_arena as klen, slen, lang, key bytes, stem bytes.  Bounded: past
+ * sm_arena as klen, slen, lang, the stem's hash_bytes() (4 bytes, for the
+ * token), key bytes, stem bytes.  Bounded: past
  * STEM_MAX words or STEM_ARENA_MAX bytes it is emptied and refills with the
  * words in use (4 MiB of table and 16 MiB of records at most; about 8 MiB
  * for 100k English words). */
+#define SM_HEAD 7 /* record head: klen, slen, lang, stem hash */
+
 struct stem_slot {
 	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
 };
@@ -275,13 +278,13 @@ static void stem_memo_grow(struct text *t)
 /* Remembers stem st[0..sl) of w[0..n) under key h; a failure to grow only
  * leaves the word out. */
 static void stem_memo_put(struct text *t, uint8_t lang, uint32_t h, const char *w, size_t n,
-			  const char *st, size_t sl)
+			  const char *st, size_t sl, uint32_t sh)
 {
 	if (n > 255 || sl > 255)
 		return;
 	if ((t->sm_n + 1) * 2 > t->sm_mask + 1)
 		stem_memo_grow(t);
-	if (t->sm_len + 3 + n + sl > t->sm_cap) {
+	if (t->sm_len + SM_HEAD + n + sl > t->sm_cap) {
 		size_t cap = t->sm_cap * 2;
 		if (cap > STEM_ARENA_MAX) {
 			stem_memo_clear(t);
@@ -300,18 +303,19 @@ static void stem_memo_put(struct text *t, uint8_t lang, uint32_t h, const char *
 	e[0] = (unsigned char)n;
 	e[1] = (unsigned char)sl;
 	e[2] = lang;
-	memcpy(e + 3, w, n);
-	memcpy(e + 3 + n, st, sl);
+	memcpy(e + 3, &sh, sizeof sh);
+	memcpy(e + SM_HEAD, w, n);
+	memcpy(e + SM_HEAD + n, st, sl);
 	t->sm[i] = (struct stem_slot){ h, (uint32_t)t->sm_len };
-	t->sm_len += 3 + n + sl;
+	t->sm_len += SM_HEAD + n + sl;
 	t->sm_n++;
 }
 
 /* Stem of w[0..n) (hash_bytes() wh) in language slot ls, through the
- * memo; *len gets its length.  The result is valid until the next call.
- * Returns NULL when Snowball fails. */
+ * memo; *len gets its length, *sh its hash_bytes().  The result is valid
+ * until the next call.  Returns NULL when Snowball fails. */
 static const char *stem_word(struct text *t, const struct lang_slot *ls, const char *w,
-			     size_t n, uint32_t wh, size_t *len)
+			     size_t n, uint32_t wh, size_t *len, uint32_t *sh)
 {
 	uint8_t lang = (uint8_t)(ls - t->langs);
 	uint32_t h = stem_key(t, ls, wh);
@@ -319,9 +323,10 @@ static const char *stem_word(struct text *t, const struct lang_slot *ls, const c
 		if (t->sm[i].hash != h)
 			continue;
 		const unsigned char *e = t->sm_arena + t->sm[i].off;
-		if (e[0] == n && e[2] == lang && !memcmp(e + 3, w, n)) {
+		if (e[0] == n && e[2] == lang && !memcmp(e + SM_HEAD, w, n)) {
 			*len = e[1];
-			return (const char *)e + 3 + n;
+			memcpy(sh, e + 3, sizeof *sh);
+			return (const char *)e + SM_HEAD + n;
 		}
 	}
 	const sb_symbol *st = sb_stemmer_stem(ls->stem, (const sb_symbol *)w, (int)n);
@@ -329,7 +334,8 @@ static const char *stem_word(struct text *t, const struct lang_slot *ls, const c
 		return NULL;
 	size_t sl = (size_t)sb_stemmer_length(ls->stem);
 	*len = sl;
-	stem_memo_put(t, lang, h, w, n, (const char *)st, sl);
+	*sh = hash_bytes((const char *)st, sl);
+	stem_memo_put(t, lang, h, w, n, (const char *)st, sl, *sh);
 	return (const char *)st;
 }
 
@@ -386,13 +392,14 @@ static int emit_grow(struct text_tokens *out, size_t n)
 	return 0;
 }
 
-static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_t flags,
-		       const struct raw *w)
+/* h: hash_bytes(s, n), carried in the token for its consumer's tables. */
+static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_t h,
+		       uint32_t flags, const struct raw *w)
 {
 	if ((out->buf_len + n + 1 > out->buf_cap || out->n == out->cap) && emit_grow(out, n) < 0)
 		return -1;
 	out->v[out->n++] = (struct text_token){ (uint32_t)out->buf_len, (uint32_t)n, flags,
-						 w->off, w->len };
+						 w->off, w->len, h };
 	memcpy(out->buf + out->buf_len, s, n);
 	out->buf[out->buf_len + n] = '\0';
 	out->buf_len += n + 1;
@@ -724,11 +731,12 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 				cs[nc++] = (size_t)p;
 				p += k;
 			}
-			if (nc == 1 && emit(out, folded, (size_t)fl, 0, w) < 0)
+			if (nc == 1 && emit(out, folded, (size_t)fl, hash_bytes(folded, (size_t)fl), 0, w) < 0)
 				goto fail;
 			for (size_t q = 0; q + 1 < nc; q++) {
 				size_t end = q + 2 < nc ? cs[q + 2] : (size_t)fl;
-				if (emit(out, folded + cs[q], end - cs[q], 0, w) < 0)
+				if (emit(out, folded + cs[q], end - cs[q],
+					 hash_bytes(folded + cs[q], end - cs[q]), 0, w) < 0)
 					goto fail;
 			}
 			continue;
@@ -762,7 +770,8 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			if (w->letters == 0)
 				flags |= TEXT_NUMBER;
 			long fl = fold(t, num, nn, folded, sizeof folded);
-			if (fl > 0 && emit(out, folded, (size_t)fl, flags, w) < 0)
+			if (fl > 0 && emit(out, folded, (size_t)fl, hash_bytes(folded, (size_t)fl),
+					   flags, w) < 0)
 				goto fail;
 			continue;
 		}
@@ -775,17 +784,20 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			continue;
 		const char *term = t->fb + w->foff;
 		size_t tl = (size_t)w->flen;
+		uint32_t th = w->hash;
 		if (stem) {
 			size_t sl;
-			const char *st = stem_word(t, ls, term, tl, w->hash, &sl);
+			const char *st = stem_word(t, ls, term, tl, w->hash, &sl, &th);
 			if (st) {
 				term = st;
 				tl = sl;
+			} else {
+				th = w->hash;
 			}
 		}
 		if (tl == 0)
 			continue;
-		if (emit(out, term, tl, flags, w) < 0)
+		if (emit(out, term, tl, th, flags, w) < 0)
 			goto fail;
 	}
 	rc = 0;

@@ -28,6 +28,8 @@ struct text_token {
 	uint32_t len;   /* bytes, without the NUL */
 	uint32_t flags; /* enum text_flag */
 	uint32_t src_off, src_len; /* the word in the input string, as written */
+	uint32_t hash;  /* FNV-1a (32-bit) of the term's len bytes: the
+	                   consumer's hash tables need not hash it again */
 };
 
 /* Output of text_tokenize; zero-initialise, reuse across calls (reset), free
