@@ -36,6 +36,21 @@ static int flags_of(const char *t)
 	return -1;
 }
 
+/* Whether every token of the last call carries FNV-1a (32-bit) of its
+ * term, as text.h promises (the clusterer's tables use it as is). */
+static int hashes_ok(void)
+{
+	for (size_t i = 0; i < toks.n; i++) {
+		const unsigned char *p = (const unsigned char *)toks.buf + toks.v[i].off;
+		uint32_t h = 2166136261u;
+		for (uint32_t k = 0; k < toks.v[i].len; k++)
+			h = (h ^ p[k]) * 16777619u;
+		if (h != toks.v[i].hash)
+			return 0;
+	}
+	return toks.n > 0;
+}
+
 int main(void)
 {
 	T = text_new();
@@ -43,6 +58,11 @@ int main(void)
 
 	is_str(terms("The runners were running and jumping", "en"), "runner run jump",
 	       "English: stop words dropped, Snowball stems");
+	ok(hashes_ok(), "each token carries FNV-1a of its term (stemmed)");
+	terms("Zürich's Ärzte streiken; 東京 marathon 2026", "de");
+	ok(hashes_ok(), "... also for folded, CJK and number terms");
+	terms("The runners were running and jumping", "en");
+	ok(hashes_ok(), "... and for stems served from the memo");
 	is_str(terms("The runners were running", NULL), "runners running",
 	       "unknown language: English stop words, no stemming");
 	is_str(terms("Die Straße und die STRASSE", "de-DE"), "strass strass",
