@@ -407,6 +407,52 @@ static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int creat
  * otherwise grow with every name and typo ever seen.  When such a term comes
  * back its frequency starts over, so a word that was rare and is suddenly
  * everywhere again counts as news, which is what it is. */
+/* The names of pruned terms, and surfaces replaced by better ones, stay
+ * in the arena, which only grows: a daemon running for months would keep
+ * every word it ever saw.  After a prune, the live terms' strings move to
+ * a fresh arena (all or nothing: without memory for it, the old one
+ * stays). */
+static void arena_compact(struct clusterer *c)
+{
+	size_t need = 0, len = 0, cap = 65536;
+	char *a;
+
+	for (uint32_t t = 0; t < c->nvocab; t++) {
+		const struct vterm *v = &c->vocab[t];
+		if (v->dead)
+			continue;
+		need += strlen(c->arena + v->name) + 1;
+		if (v->surf != v->name)
+			need += strlen(c->arena + v->surf) + 1;
+	}
+	while (cap < need + 1)
+		cap *= 2;
+	if (cap >= c->arena_cap || !(a = malloc(cap)))
+		return;
+	for (uint32_t t = 0; t < c->nvocab; t++) {
+		struct vterm *v = &c->vocab[t];
+		if (v->dead)
+			continue;
+		size_t n = strlen(c->arena + v->name) + 1;
+		uint32_t name = (uint32_t)len;
+		memcpy(a + len, c->arena + v->name, n);
+		len += n;
+		if (v->surf != v->name) {
+			n = strlen(c->arena + v->surf) + 1;
+			memcpy(a + len, c->arena + v->surf, n);
+			v->surf = (uint32_t)len;
+			len += n;
+		} else {
+			v->surf = name;
+		}
+		v->name = name;
+	}
+	free(c->arena);
+	c->arena = a;
+	c->arena_len = len;
+	c->arena_cap = cap;
+}
+
 static void vocab_prune(struct clusterer *c)
 {
 	for (uint32_t t = 0; t < c->nvocab; t++) {
@@ -447,6 +493,7 @@ static void vocab_prune(struct clusterer *c)
 		c->live_terms--;
 	}
 	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
+	arena_compact(c);
 }
 
 /* The log is the dearest part of weighing a story; while no frequency
