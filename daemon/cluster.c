@@ -534,37 +534,36 @@ static int cmp_term(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorts v by weight, heaviest first, equal weights in their order in v
- * (which terms survive the cut at max_terms, and the order the norm is
- * summed in, depend on it).  glibc's qsort is a merge sort here, stable
- * too, so both branches give the same order; a small merge sort without
- * calls through a pointer is cheaper for a story's usual hundred terms or
- * fewer. */
-static void sort_by_weight(struct tw *v, uint32_t n)
+/* Whether a goes before b: by weight, heaviest first, or by term. */
+static inline int tw_before(const struct tw *a, const struct tw *b, int by_term)
 {
-	if (n > 128) {
-		qsort(v, n, sizeof *v, cmp_w_desc);
-		return;
-	}
-	/* Runs of 8 by insertion, then merged pairwise through tmp, the left
-	 * run first on equal weights: stable, like insertion alone. */
+	return by_term ? a->term < b->term : a->w > b->w;
+}
+
+/* A stable sort of up to 128 entries without calls through a pointer:
+ * runs of 8 by insertion, then merged pairwise through a buffer, the left
+ * run first on ties.  Inlined with a constant by_term, each caller gets
+ * its own comparison. */
+static inline void tw_msort(struct tw *v, uint32_t n, int by_term)
+{
+	struct tw tmp[128], *a = v, *b = tmp;
+
 	for (uint32_t r = 0; r < n; r += 8) {
 		uint32_t e = r + 8 < n ? r + 8 : n;
 		for (uint32_t i = r + 1; i < e; i++) {
 			struct tw x = v[i];
 			uint32_t j = i;
-			for (; j > r && v[j - 1].w < x.w; j--)
+			for (; j > r && tw_before(&x, &v[j - 1], by_term); j--)
 				v[j] = v[j - 1];
 			v[j] = x;
 		}
 	}
-	struct tw tmp[128], *a = v, *b = tmp;
 	for (uint32_t w = 8; w < n; w *= 2) {
 		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
 			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			uint32_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi)
-				b[k++] = a[j].w > a[i].w ? a[j++] : a[i++];
+				b[k++] = tw_before(&a[j], &a[i], by_term) ? a[j++] : a[i++];
 			while (i < mid)
 				b[k++] = a[i++];
 			while (j < hi)
@@ -578,45 +577,28 @@ static void sort_by_weight(struct tw *v, uint32_t n)
 		memcpy(v, a, n * sizeof *v);
 }
 
+/* Sorts v by weight, heaviest first, equal weights in their order in v
+ * (which terms survive the cut at max_terms, and the order the norm is
+ * summed in, depend on it).  glibc's qsort is a merge sort here, stable
+ * too, so both branches give the same order; the small merge sort is
+ * cheaper for a story's usual hundred terms or fewer. */
+static void sort_by_weight(struct tw *v, uint32_t n)
+{
+	if (n > 128)
+		qsort(v, n, sizeof *v, cmp_w_desc);
+	else
+		tw_msort(v, n, 0);
+}
+
 /* Sorts v by term.  Terms are distinct, so every sort gives the same
- * order: a story's few dozen terms by a small merge sort, which costs less
- * than qsort's calls through a comparison pointer (and than insertion
- * alone); a larger max_terms by qsort. */
+ * order: a story's few dozen terms by the small merge sort, a larger
+ * max_terms by qsort. */
 static void sort_by_term(struct tw *v, uint32_t n)
 {
-	if (n > 64) {
+	if (n > 64)
 		qsort(v, n, sizeof *v, cmp_term);
-		return;
-	}
-	/* Runs of 8 by insertion, then merged pairwise through tmp. */
-	for (uint32_t r = 0; r < n; r += 8) {
-		uint32_t e = r + 8 < n ? r + 8 : n;
-		for (uint32_t i = r + 1; i < e; i++) {
-			struct tw x = v[i];
-			uint32_t j = i;
-			for (; j > r && v[j - 1].term > x.term; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-	}
-	struct tw tmp[64], *a = v, *b = tmp;
-	for (uint32_t w = 8; w < n; w *= 2) {
-		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
-			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-			uint32_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi)
-				b[k++] = a[j].term < a[i].term ? a[j++] : a[i++];
-			while (i < mid)
-				b[k++] = a[i++];
-			while (j < hi)
-				b[k++] = a[j++];
-		}
-		struct tw *x = a;
-		a = b;
-		b = x;
-	}
-	if (a != v)
-		memcpy(v, a, n * sizeof *v);
+	else
+		tw_msort(v, n, 1);
 }
 
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
