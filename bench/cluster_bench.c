@@ -4,6 +4,7 @@
  * restore 100k stories and the memory of the window index.  Times are
  * process CPU time (the machine may be shared) of cluster_add / restore only.
  * usage: cluster_bench [total_stories] [window_stories] [restore_stories] */
+#include "bench/bench.h"
 #include "daemon/cluster.h"
 
 #include <math.h>
@@ -19,10 +20,7 @@
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t xr(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return bench_xorshift(&rng);
 }
 
 static double *zcdf;
@@ -80,13 +78,6 @@ static void sum_result(const struct cluster_result *r)
 struct ev {
 	unsigned words[6], names[3];
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: the machine is shared */
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Writes story i's title and lead. */
 static void gen(const struct ev *e, char *title, char *lead)
@@ -168,7 +159,7 @@ int main(int argc, char **argv)
 			evs[i] = (int)(nev * u * u);
 			gen(&ev[evs[i]], titles[i], leads[i]);
 		}
-		double t0 = now_s();
+		double t0 = bench_cpu();
 		for (long i = 0; i < n; i++) {
 			long id = done + i + 1;
 			struct cluster_doc d = { .story_id = id, .time = 1700000000 + (int64_t)(id * dt),
@@ -181,7 +172,7 @@ int main(int argc, char **argv)
 			}
 			sum_result(&r);
 		}
-		double el = now_s() - t0;
+		double el = bench_cpu() - t0;
 		busy += el;
 		seg_busy += el;
 		seg_n += n;
@@ -210,14 +201,14 @@ int main(int argc, char **argv)
 			evs[i] = (int)(xr() % nev);
 			gen(&ev[evs[i]], titles[i], leads[i]);
 		}
-		double t0 = now_s();
+		double t0 = bench_cpu();
 		for (long i = 0; i < BATCH; i++) {
 			long id = b + i + 1;
 			struct cluster_doc d = { .story_id = id, .time = 1800000000 + id, .title = titles[i],
 				.text = leads[i], .lang = "en", .source = "a.example" };
 			cluster_restore(c2, &d, 1 + evs[i]);
 		}
-		rbusy += now_s() - t0;
+		rbusy += bench_cpu() - t0;
 	}
 	struct cluster_stats st;
 	cluster_stats(c2, &st);

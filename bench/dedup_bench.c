@@ -4,6 +4,7 @@
  * stories.  Texts are synthetic (Zipf-distributed words, 150-500 a story,
  * one in ten a copy of a recent one), generated here so the benchmark
  * needs no data.  Never pass/fail: prints figures. */
+#include "bench/bench.h"
 #include "daemon/simhash.h"
 
 #include <stdio.h>
@@ -14,17 +15,7 @@
 static uint64_t rs = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
 {
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);  /* steadier than wall time on a shared machine */
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return bench_xorshift(&rs);
 }
 
 #define VOCAB 30000
@@ -142,23 +133,23 @@ static void run(size_t prefill, int minw, int maxw)
 	for (int i = 0; i < N; i++)
 		bytes += strlen(texts[i]);
 
-	double t0 = now();
+	double t0 = bench_cpu();
 	for (int i = 0; i < N; i++)
 		simhash_story(NULL, texts[i], &fps[i]);
-	double th = now() - t0;
+	double th = bench_cpu() - t0;
 
 	/* Lookups alone, against the prefilled index (they find nothing). */
 	struct nd_match m;
 	int stray = 0;
-	t0 = now();
+	t0 = bench_cpu();
 	for (int i = 0; i < N; i++)
 		stray += ndindex_lookup(ix, &fps[i], window, &m);
-	double tl = now() - t0;
+	double tl = bench_cpu() - t0;
 
 	/* The pipeline's step: look up, remember, forget the oldest. */
 	int found[3] = { 0 }, total[3] = { 0 };
 	int64_t t = window;
-	t0 = now();
+	t0 = bench_cpu();
 	for (int i = 0; i < N; i++) {
 		found[kind[i]] += ndindex_lookup(ix, &fps[i], t, &m);
 		total[kind[i]]++;
@@ -166,7 +157,7 @@ static void run(size_t prefill, int minw, int maxw)
 		ndindex_expire(ix, t);
 		t += window / (int64_t)prefill + 1;  /* about one story leaves per story added */
 	}
-	double tm = now() - t0;
+	double tm = bench_cpu() - t0;
 
 	printf("%3d-%3d %7zu | %6.2f us (%3.0f MB/s) | %6.2f us | %6.2f us | %9.0f | %5.1f%% %5.1f%% %5.2f%%\n",
 	       minw, maxw, prefill, th / N * 1e6, bytes / th / 1e6, tl / N * 1e6, tm / N * 1e6, N / (th + tm),

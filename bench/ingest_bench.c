@@ -17,6 +17,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
+#include "bench/bench.h"
 #include "config/config.h"
 #include "daemon/ingest.h"
 #include "daemon/store.h"
@@ -32,10 +33,7 @@ static _Thread_local uint64_t rng = 88172645463325252ull;
 
 static uint64_t next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return bench_xorshift(&rng);
 }
 
 /* A vocabulary of pseudo-words drawn with a Zipf law (s = 1), as words
@@ -118,29 +116,6 @@ static size_t make_feed(char *buf, size_t cap, long feed_no, long *item_no)
 	return n;
 }
 
-static double cpu(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-/* CPU time of the calling (main, storing) thread only: with a core free
- * for the parse workers, this is what bounds the rate. */
-static double thread_cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* One generated document on its way through a parse worker. */
 struct bjob {
@@ -204,9 +179,9 @@ static void bdone(void *p, void *ctx)
 	struct ingest_stats s;
 
 	if (b->stored >= b->stage && b->t0 == 0) {
-		b->t0 = now();
-		b->c0 = cpu();
-		b->m0 = thread_cpu();
+		b->t0 = bench_wall();
+		b->c0 = bench_cpu();
+		b->m0 = bench_thread_cpu();
 	}
 	if (j->rc < 0) {
 		fprintf(stderr, "parse: %s\n", j->err);
@@ -250,18 +225,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	{
-		/* 64 feeds, stories spread over them round-robin. */
-		struct feedlist_item items[64];
-		char urls[64][64];
-		struct feedlist fl = { items, 64 };
-		memset(items, 0, sizeof items);
-		for (int i = 0; i < 64; i++) {
-			snprintf(urls[i], sizeof urls[i], "http://feed%d.example/rss", i);
-			items[i].url = urls[i];
-		}
-		store_sync_feeds(b.st, &fl, 1794000000);
-	}
+	/* 64 feeds, stories spread over them round-robin. */
+	bench_sync_feeds(b.st, 64, T0);
 	b.loop = ev_default_loop(0);
 	b.threads = threads;
 	if (ingest_new(b.st, &cfg, &b.in) < 0 ||
@@ -271,7 +236,8 @@ int main(int argc, char **argv)
 	}
 	printf("parse threads: %d\n", threads);
 	/* stories/s and us/story: wall time; CPU story/s: per CPU second of
-	 * all threads; store us/story: CPU of the main (storing) thread. */
+	 * all threads; store us/story: CPU of the main (storing) thread, which
+	 * bounds the rate when a core is free for the parse workers. */
 	printf("%-10s %12s %12s %12s %16s %10s\n", "stored", "stories/s", "us/story",
 	       "CPU story/s", "store us/story", "db MB");
 	for (int a = 2; a < argc && !b.failed; a++) {
@@ -289,7 +255,8 @@ int main(int argc, char **argv)
 		if (b.failed || store_fts_flush(b.st) < 0)
 			return 1;
 		{
-			double dt = now() - b.t0, dc = cpu() - b.c0, dm = thread_cpu() - b.m0;
+			double dt = bench_wall() - b.t0, dc = bench_cpu() - b.c0,
+			       dm = bench_thread_cpu() - b.m0;
 			FILE *fp = fopen(argv[1], "rb");
 			long size = 0;
 			if (fp) { fseek(fp, 0, SEEK_END); size = ftell(fp); fclose(fp); }

@@ -12,17 +12,10 @@
 
 #include <libxml/parser.h>
 
+#include "bench/bench.h"
 #include "feeds/feed.h"
 
 struct file { char *buf; size_t len; };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int load(const char *dir, struct file **out, size_t *n, size_t *bytes)
 {
@@ -74,7 +67,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int r = 0; r < rounds; r++) {
-		double t0 = now();
+		double t0 = bench_cpu();
 
 		entries = bozo = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -95,7 +88,7 @@ int main(int argc, char **argv)
 				feed_free(f);
 			}
 		}
-		double t = now() - t0;
+		double t = bench_cpu() - t0;
 
 		if (t < best)
 			best = t;

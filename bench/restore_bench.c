@@ -22,6 +22,7 @@
 #include <time.h>
 #include <sys/resource.h>
 
+#include "bench/bench.h"
 #include "config/config.h"
 #include "daemon/cluster.h"
 #include "daemon/ingest.h"
@@ -38,10 +39,7 @@ static uint64_t rng = 88172645463325252ull;
 
 static uint64_t next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return bench_xorshift(&rng);
 }
 
 static double unit(void)
@@ -193,18 +191,8 @@ static int fill(struct store *st, const struct config *cfg, long want)
 
 	for (int i = 0; i < EVENTS; i++)
 		new_event(&ev[i]);
-	{
-		struct feedlist_item items[FEEDS];
-		char urls[FEEDS][64];
-		struct feedlist fl = { items, FEEDS };
-		memset(items, 0, sizeof items);
-		for (int i = 0; i < FEEDS; i++) {
-			snprintf(urls[i], sizeof urls[i], "http://feed%d.example/rss", i);
-			items[i].url = urls[i];
-		}
-		if (store_sync_feeds(st, &fl, BASE) < 0)
-			return -1;
-	}
+	if (bench_sync_feeds(st, FEEDS, BASE) < 0)
+		return -1;
 	if (ingest_new(st, cfg, &in) < 0)
 		return -1;
 	while (stored < want) {
@@ -232,19 +220,6 @@ static int fill(struct store *st, const struct config *cfg, long want)
 	return 0;
 }
 
-static double cpu_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double wall_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- the parts, through the public API -------------------------------- */
 
@@ -299,12 +274,12 @@ int main(int argc, char **argv)
 	if (store_max_event_time(st, &newest) < 0)
 		goto out;
 	if (newest == 0) {
-		double t0 = wall_s();
+		double t0 = bench_wall();
 		if (fill(st, &cfg, want) < 0) {
 			fprintf(stderr, "fill failed: %s\n", store_errmsg(st));
 			goto out;
 		}
-		printf("# filled %s with %ld stories in %.1f s\n", argv[1], want, wall_s() - t0);
+		printf("# filled %s with %ld stories in %.1f s\n", argv[1], want, bench_wall() - t0);
 		if (store_max_event_time(st, &newest) < 0)
 			goto out;
 	} else {
@@ -313,12 +288,12 @@ int main(int argc, char **argv)
 
 	for (int run = 0; run < 3; run++) {
 		struct ingest *in;
-		double c0 = cpu_s(), w0 = wall_s();
+		double c0 = bench_cpu(), w0 = bench_wall();
 		if (ingest_new(st, &cfg, &in) < 0) {
 			fprintf(stderr, "ingest_new failed: %s\n", store_errmsg(st));
 			goto out;
 		}
-		double c = cpu_s() - c0, w = wall_s() - w0;
+		double c = bench_cpu() - c0, w = bench_wall() - w0;
 		ingest_free(in);
 		if (c < best_cpu)
 			best_cpu = c;
@@ -330,12 +305,12 @@ int main(int argc, char **argv)
 	struct part x = { 0 };
 	double sql_cpu = 1e9;
 	for (int run = 0; run < 3; run++) {
-		double c0 = cpu_s();
+		double c0 = bench_cpu();
 		x.rows = x.threaded = 0;
 		if (store_window(st, newest - cfg.cluster_window, count_row, &x) < 0)
 			goto out;
-		if (cpu_s() - c0 < sql_cpu)
-			sql_cpu = cpu_s() - c0;
+		if (bench_cpu() - c0 < sql_cpu)
+			sql_cpu = bench_cpu() - c0;
 	}
 	struct cluster_params p;
 	cluster_params_default(&p);
@@ -343,15 +318,15 @@ int main(int argc, char **argv)
 	if (store_max_thread_id(st, &next_thread) < 0 ||
 	    !(x.cl = cluster_new(&p, next_thread + 1)))
 		goto out;
-	double c0 = cpu_s();
+	double c0 = bench_cpu();
 	if (store_df_load(st, &total, df_row, x.cl) < 0)
 		goto out;
 	cluster_df_set_total(x.cl, total);
-	double df_cpu = cpu_s() - c0;
-	c0 = cpu_s();
+	double df_cpu = bench_cpu() - c0;
+	c0 = bench_cpu();
 	if (store_window(st, newest - cfg.cluster_window, restore_row, &x) < 0)
 		goto out;
-	double cl_cpu = cpu_s() - c0;
+	double cl_cpu = bench_cpu() - c0;
 	struct cluster_stats cs;
 	cluster_stats(x.cl, &cs);
 	cluster_free(x.cl);
