@@ -21,6 +21,23 @@ static inline uint64_t bench_xorshift(uint64_t *s)
 	return *s;
 }
 
+/* A Zipf draw: the index whose cumulative share cdf[0..n) first reaches
+ * the uniform number made of r's top 53 bits. */
+static inline int bench_zipf_pick(const double *cdf, int n, uint64_t r)
+{
+	double u = (double)(r >> 11) / 9007199254740992.0;
+	int lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (cdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static inline double bench_clock(clockid_t id)
 {
 	struct timespec ts;

@@ -27,16 +27,7 @@ static double *zcdf;
 
 static int zipf(void)
 {
-	double u = (double)(xr() >> 11) / 9007199254740992.0;
-	int lo = 0, hi = VOCAB - 1;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (zcdf[mid] < u)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return bench_zipf_pick(zcdf, VOCAB, xr());
 }
 
 /* A pronounceable letter word for an index. */

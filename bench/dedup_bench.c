@@ -53,16 +53,7 @@ static void make_vocab(void)
 
 static const char *word(void)
 {
-	double u = (double)(rnd() >> 11) / 9007199254740992.0;
-	int lo = 0, hi = VOCAB - 1;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (cdf[mid] < u)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return vocab[lo];
+	return vocab[bench_zipf_pick(cdf, VOCAB, rnd())];
 }
 
 /* A story of n words in sentences; the caller frees it. */

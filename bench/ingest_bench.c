@@ -64,17 +64,7 @@ static void make_vocab(void)
 
 static const char *word(void)
 {
-	double u = (double)(next() >> 11) / 9007199254740992.0;
-	int lo = 0, hi = VOCAB - 1;
-
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (cdf[mid] < u)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return words[lo];
+	return words[bench_zipf_pick(cdf, VOCAB, next())];
 }
 
 /* Stories are published SPACING seconds apart, so that the 72-hour

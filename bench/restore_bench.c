@@ -65,17 +65,7 @@ static void make_vocab(void)
 
 static unsigned zipf(void)
 {
-	double u = unit();
-	int lo = 0, hi = VOCAB - 1;
-
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (cdf[mid] < u)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (unsigned)lo;
+	return (unsigned)bench_zipf_pick(cdf, VOCAB, next());
 }
 
 /* A pronounceable word for an index (English suffixes now and then, so
