@@ -710,21 +710,27 @@ fail:
 	return NULL;
 }
 
-/* On a worker thread: touches the job only (feed_parse and ingest_prepare
- * are pure). */
-static void pjob_work(void *job, void *ctx)
+/* The body as a feed, in the context the response gives it. */
+static int parse_response(const struct fetch_result *r, struct feed **out,
+                          char *err, size_t errlen)
 {
-	struct daemon *d = ctx;
-	struct pjob *j = job;
-	const struct fetch_result *r = &j->r;
 	struct feed_context fc = {
 		.uri = r->effective_url, .content_type = r->content_type,
 		.content_location = r->content_location,
 		.content_language = r->content_language,
 	};
 
-	j->parse_rc = feed_parse(r->body, r->len, &fc, &j->parsed, j->perr,
-	                         sizeof j->perr);
+	return feed_parse(r->body, r->len, &fc, out, err, errlen);
+}
+
+/* On a worker thread: touches the job only (feed_parse and ingest_prepare
+ * are pure). */
+static void pjob_work(void *job, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct pjob *j = job;
+
+	j->parse_rc = parse_response(&j->r, &j->parsed, j->perr, sizeof j->perr);
 	/* Out of memory here only means the loop thread does it instead.
 	 * The clusterer's tokens too, on a worker (whose tokenizer goes with
 	 * it); with no workers this runs on the loop, which tokenizes later. */
@@ -771,14 +777,9 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	log_err("%s: out of memory queueing the response; storing it now", r->url);
 	pjob_free(j);
 	{
-		struct feed_context fc = {
-			.uri = r->effective_url, .content_type = r->content_type,
-			.content_location = r->content_location,
-			.content_language = r->content_language,
-		};
 		struct feed *parsed = NULL;
 		char perr[256] = "";
-		int rc = feed_parse(r->body, r->len, &fc, &parsed, perr, sizeof perr);
+		int rc = parse_response(r, &parsed, perr, sizeof perr);
 		on_response(d, r, parsed, NULL, rc, perr);
 	}
 }

@@ -2496,17 +2496,26 @@ static void gml_axes(struct fp *p, int *swap, int *dims)
 	}
 }
 
-static void e_gml_pos(struct fp *p)
+/* The coordinates of the gml:pos or gml:posList element just ended, in
+ * the axis order its srsName gives; NULL when it has none. */
+static struct fv *gml_end_coords(struct fp *p)
 {
 	char *v = pop(p, "pos", 1);
 	int swap, dims;
 	struct fv *c;
 
 	if (!v)
-		return;
+		return NULL;
 	gml_axes(p, &swap, &dims);
 	c = geo_coords(v, swap, dims);
 	free(v);
+	return c;
+}
+
+static void e_gml_pos(struct fp *p)
+{
+	struct fv *c = gml_end_coords(p);
+
 	if (c && c->n) {
 		struct fv *first = c->items[0].val;
 
@@ -2519,15 +2528,8 @@ static void e_gml_pos(struct fp *p)
 
 static void e_gml_poslist(struct fp *p)
 {
-	char *v = pop(p, "pos", 1);
-	int swap, dims;
-	struct fv *c;
+	struct fv *c = gml_end_coords(p);
 
-	if (!v)
-		return;
-	gml_axes(p, &swap, &dims);
-	c = geo_coords(v, swap, dims);
-	free(v);
 	if (!c)
 		return;
 	if (p->ingeometry == 2) {
