@@ -12,13 +12,15 @@ throwaway CA made here with openssl.
 - Without `ca_file` the CA is untrusted: a TLS error in feeds.last_error,
   nothing stored.  A certificate for another host name fails the same way.
 - A `ca_file` that is missing or holds no certificate is refused at
-  start-up with FILE:LINE:.
+  start-up with FILE:LINE:, and on SIGHUP (the daemon keeps running); a
+  good one given on SIGHUP is used for the feeds polled after it.
 
 nginx (nginx-light) and openssl are test dependencies (`make deps`): when
 either is missing the test fails, it does not skip."""
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -184,6 +186,33 @@ def truncate_access_log():
     open(os.path.join(TMP, "access.log"), "w").close()
 
 
+def wait_for(cond, limit=30):
+    """Polls cond until true or `limit` seconds pass (a readiness wait on
+    a running daemon, not a timing assertion)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if cond():
+                return True
+        except Exception:     # the database may not exist yet
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def read_text(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def stored_in(wd, url):
+    return wd.sql("SELECT count(*) FROM stories s JOIN feeds f ON f.id = s.feed_id"
+                  " WHERE f.url = ?", (url,))[0][0]
+
+
 def overlapping_pair(rows):
     """Two requests on one connection whose times in progress intersect
     (millisecond times, strict inequalities: two that merely start and
@@ -255,8 +284,7 @@ def main():
         print("# " + r.stderr[-3000:].replace("\n", "\n# "))
 
     def stored(url):
-        return w.sql("SELECT count(*) FROM stories s JOIN feeds f ON f.id = s.feed_id"
-                     " WHERE f.url = ?", (url,))[0][0]
+        return stored_in(w, url)
 
     def health(url, wd=None):
         rows = (wd or w).sql("SELECT last_status, last_error FROM feeds WHERE url = ?", (url,))
@@ -357,6 +385,37 @@ def main():
              "ca_file %s: tidings check reports it" % name, (r5.returncode, r5.stderr))
         t.ok(not os.path.exists(w3.db) or w3.sql("SELECT count(*) FROM stories")[0][0] == 0,
              "ca_file %s: nothing fetched" % name)
+
+    # ---- SIGHUP: a bad ca_file is refused, a good one takes effect --------
+    w4 = Workdir(prefix="tidings-http2-")
+    work.append(w4)
+    w4.write_config([H2 + "/f2.xml"], "per_host = 2\n")
+    errpath = os.path.join(w4.dir, "stderr.log")
+    with open(errpath, "w") as errf:
+        d = w4.start(env=ENV, stdout=subprocess.DEVNULL, stderr=errf)
+    try:
+        t.ok(wait_for(lambda: (health(H2 + "/f2.xml", w4) or (None, None))[1]),
+             "SIGHUP: the running daemon first fails the feed (no ca_file)",
+             health(H2 + "/f2.xml", w4))
+        w4.write_config([H2 + "/f2.xml"], "ca_file = %s\n" % os.path.join(TMP, "no-such-ca.pem"))
+        d.send_signal(signal.SIGHUP)
+        line = "%s:4: ca_file: %s: cannot open" % (w4.conf, os.path.join(TMP, "no-such-ca.pem"))
+        t.ok(wait_for(lambda: line in read_text(errpath)) and d.poll() is None,
+             "SIGHUP with a missing ca_file: refused with FILE:LINE, daemon keeps running",
+             read_text(errpath)[-1500:])
+        w4.write_config([H2 + "/f2.xml", H2 + "/f3.xml"], "ca_file = %s\n" % ca)
+        d.send_signal(signal.SIGHUP)
+        t.ok(wait_for(lambda: stored_in(w4, H2 + "/f3.xml") == feeds["/f3.xml"]),
+             "SIGHUP with a good ca_file: a feed added with it is fetched and stored",
+             (health(H2 + "/f3.xml", w4), read_text(errpath)[-1500:]))
+    finally:
+        d.send_signal(signal.SIGTERM)
+        try:
+            rc = d.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            d.kill()
+            rc = d.wait()
+    t.eq(rc, 0, "SIGHUP test: the daemon exits 0 on SIGTERM")
 
     t.eq(sentinel.seen, [], "no request left 127.0.0.1")
 
