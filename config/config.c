@@ -68,6 +68,8 @@ static const struct config_key keys[] = {
 	  "largest feed document accepted" },
 	{ "daemon", "user_agent", CONF_STRING, OFF(user_agent), 0, 0, 0, 0,
 	  "User-Agent header sent with every request" },
+	{ "daemon", "ca_file", CONF_PATH, OFF(ca_file), 0, 0, 0, 0,
+	  "PEM file of certificate authorities to trust besides the system's" },
 	{ "daemon", "log_level", CONF_LOGLEVEL, OFF(log_level), 0, 0, 0, 0,
 	  "least important messages logged: err, warning, notice, info or debug" },
 	{ "daemon", "retention", CONF_DURATION, OFF(retention), 0, (int64_t)100 * 365 * DAY_, 0, 0,
@@ -183,6 +185,7 @@ void config_free(struct config *c)
 	free(c->database);
 	free(c->feeds);
 	free(c->user_agent);
+	free(c->ca_file);
 	memset(c, 0, sizeof *c);
 }
 
@@ -338,7 +341,8 @@ int config_format_value(const struct config *c, const struct config_key *k,
 	switch (k->type) {
 	case CONF_PATH:
 	case CONF_STRING:
-		n = snprintf(buf, len, "%s", *(char *const *)base);
+		/* An optional path that is not set (ca_file) is empty. */
+		n = snprintf(buf, len, "%s", *(char *const *)base ? *(char *const *)base : "");
 		break;
 	case CONF_DURATION:
 		config_format_duration(*(const int64_t *)base, buf, len);
@@ -673,6 +677,32 @@ char *config_slurp(const char *path, size_t max, size_t *lenp, char *err,
 	return slurp(path, max, lenp, err, errlen);
 }
 
+/* A CA file that cannot be read would fail every https feed, one by one
+ * and only at fetch time: refuse it at load time (start-up, SIGHUP and
+ * `tidings check`), on the line that set it.  Holding at least one PEM
+ * certificate is what can be checked without a TLS library; libcurl
+ * reports anything worse on the feeds themselves. */
+#define CA_FILE_MAX_BYTES (16 << 20)
+
+static void check_ca_file(struct loader *L)
+{
+	char why[256], *pem;
+
+	if (!L->c->ca_file)
+		return;
+	L->line = L->set_line[key_index("ca_file")];
+	pem = slurp(L->c->ca_file, CA_FILE_MAX_BYTES, NULL, why, sizeof why);
+	if (!pem) {
+		fail(L, "ca_file: %s: %s", L->c->ca_file, why);
+		return;
+	}
+	if (!strstr(pem, "-----BEGIN CERTIFICATE-----") &&
+	    !strstr(pem, "-----BEGIN TRUSTED CERTIFICATE-----"))
+		fail(L, "ca_file: %s: no PEM certificate in it "
+		     "(expected -----BEGIN CERTIFICATE-----)", L->c->ca_file);
+	free(pem);
+}
+
 int config_load(const char *path, struct config *c, char *err, size_t errlen)
 {
 	struct loader L = { .file = path, .c = c };
@@ -723,6 +753,8 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 		check_order(&L, "interval", "max_interval");
 		check_order(&L, "connect_timeout", "timeout");
 	}
+	if (!L.err_line)
+		check_ca_file(&L);
 	if (L.err_line) {
 		snprintf(err, errlen, "%s:%d: %s", path, L.err_line, L.err);
 		goto fail;

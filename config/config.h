@@ -28,6 +28,8 @@ struct config {
 	int64_t connect_timeout;
 	int64_t max_size;    /* bytes */
 	char *user_agent;
+	char *ca_file;       /* PEM file of extra trusted CAs; NULL = the
+	                        system's store only (verification is always on) */
 	int log_level;       /* enum log_level */
 	int64_t retention;   /* seconds; 0 keeps everything */
 

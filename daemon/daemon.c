@@ -149,6 +149,7 @@ static struct fetch_options fetch_opts(const struct config *c)
 		.concurrency = c->concurrency, .per_host = c->per_host,
 		.timeout = c->timeout, .connect_timeout = c->connect_timeout,
 		.max_size = c->max_size, .user_agent = c->user_agent,
+		.ca_file = c->ca_file,
 		.low_speed_limit = 10, .low_speed_time = low_speed_time(c->timeout),
 	};
 	return o;

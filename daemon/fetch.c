@@ -75,6 +75,7 @@ struct fetcher {
 	ev_timer kicker;           /* starts queued transfers from the loop */
 	struct fetch_options opt;
 	char *user_agent;
+	char *ca_file;             /* owned copy of opt.ca_file */
 	fetch_done_fn *done;
 	void *ctx;
 	struct host *hosts[HOST_BUCKETS];
@@ -511,6 +512,43 @@ static void run_unlink(struct fetcher *f, struct transfer *t)
 	f->running--;
 }
 
+/* CURLINFO_HTTP_VERSION as 10, 11, 20, 30 (0: no response). */
+static int http_version_of(CURL *easy)
+{
+	long v = 0;
+
+	if (curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v) != CURLE_OK)
+		return 0;
+	switch (v) {
+	case CURL_HTTP_VERSION_1_0: return 10;
+	case CURL_HTTP_VERSION_1_1: return 11;
+	case CURL_HTTP_VERSION_2_0: return 20;
+	case CURL_HTTP_VERSION_3: return 30;
+	default: return 0;
+	}
+}
+
+/* One debug line per transfer: which protocol the server spoke and
+ * whether the transfer had to open a connection of its own (0 new ones:
+ * it reused one, or was multiplexed onto one as an HTTP/2 stream). */
+static void log_transfer(CURL *easy, const struct fetch_result *r)
+{
+	long conns = 0;
+	char proto[32] = "no response";
+
+	if (log_get_level() < LOG_LVL_DEBUG)
+		return;
+	curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &conns);
+	if (r->http_version == 20 || r->http_version == 30)
+		snprintf(proto, sizeof proto, "HTTP/%d", r->http_version / 10);
+	else if (r->http_version)
+		snprintf(proto, sizeof proto, "HTTP/%d.%d", r->http_version / 10,
+		         r->http_version % 10);
+	log_debug("%s: %s, status %d, %lld bytes in %.3f s, %s connection",
+	          r->url, proto, r->status, (long long)r->bytes, r->duration,
+	          conns > 0 ? "new" : "reused");
+}
+
 static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 {
 	struct transfer *t = NULL;
@@ -560,10 +598,12 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	r.expires = parse_http_date(t->expires);
 	r.duration = elapsed;
 	r.bytes = (int64_t)t->len;
+	r.http_version = status ? http_version_of(easy) : 0;
 	if (rc != CURLE_OK) {
 		describe_error(t, rc, elapsed, err, sizeof err);
 		r.error = err;
 	}
+	log_transfer(easy, &r);
 
 	run_unlink(f, t);
 	t->host->active--;
@@ -631,7 +671,15 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* all we have */
+	/* HTTP/2 where the server offers it in the TLS handshake (ALPN);
+	 * HTTP/1.1 otherwise and over plain http. */
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	/* A second transfer to a host whose first connection is still being
+	 * set up waits to learn whether it can be a stream on it, instead of
+	 * opening a connection (and a TLS handshake) of its own.  https only:
+	 * plain http is never multiplexed here, so waiting would gain nothing. */
+	if (strncasecmp(t->url, "https:", 6) == 0)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)f->opt.connect_timeout);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)f->opt.timeout);
@@ -639,8 +687,13 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_XFERINFODATA, t);
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->opt.max_size);
+	/* Verification is never switched off; ca_file only adds trust.
+	 * (CURLOPT_CAINFO replaces libcurl's default bundle file, but its
+	 * CA directory, /etc/ssl/certs on Debian, stays in use.) */
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (f->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	if (add_header(t, "Accept", "application/rss+xml, application/atom+xml, "
 	               "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, "
@@ -824,6 +877,9 @@ static void apply_options(struct fetcher *f, const struct fetch_options *o)
 	free(f->user_agent);
 	f->user_agent = strdup(o->user_agent ? o->user_agent : "tidings/" TIDINGS_VERSION);
 	f->opt.user_agent = f->user_agent;
+	free(f->ca_file);
+	f->ca_file = xstrdup(o->ca_file);
+	f->opt.ca_file = f->ca_file;
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opt.concurrency);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->opt.per_host);
 }
@@ -867,7 +923,7 @@ int fetcher_new(struct ev_loop *loop, const struct fetch_options *o,
 	ev_timer_init(&f->kicker, kick_cb, 0., 0.);
 	f->kicker.data = f;
 	apply_options(f, o);
-	if (!f->user_agent)
+	if (!f->user_agent || (o->ca_file && !f->ca_file))
 		goto fail;
 	*out = f;
 	return 0;
@@ -900,5 +956,6 @@ void fetcher_free(struct fetcher *f)
 		}
 	}
 	free(f->user_agent);
+	free(f->ca_file);
 	free(f);
 }

@@ -20,6 +20,10 @@ struct fetch_options {
 	int64_t connect_timeout;   /* seconds */
 	int64_t max_size;          /* body bytes (after decoding) at most */
 	const char *user_agent;
+	/* PEM file of certificate authorities to trust besides the system's
+	 * CA directory (libcurl's CA path), or NULL for the system's store
+	 * alone.  Peer and host name verification are always on. */
+	const char *ca_file;
 	/* Below this many bytes/s for low_speed_time seconds, once the
 	 * body has begun, is a trickle (waiting for it is the timeout). */
 	long low_speed_limit, low_speed_time;
@@ -50,6 +54,8 @@ struct fetch_result {
 	int64_t retry_after;         /* absolute Unix time, 0 if none */
 	int64_t max_age;             /* Cache-Control max-age seconds, -1 */
 	int64_t expires;             /* Expires as Unix time, 0 if none */
+	int http_version;            /* of the final response: 10, 11, 20
+	                                (HTTP/2), 30; 0 when none came */
 	double duration;             /* seconds */
 	int64_t bytes;               /* body bytes received (decoded) */
 };

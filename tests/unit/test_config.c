@@ -123,6 +123,7 @@ static void test_defaults(void)
 	is_int(c.max_size, 8 << 20, "max_size 8M");
 	is_str(c.user_agent, "tidings/" TIDINGS_VERSION " (+https://github.com/tidings/tidings)",
 	       "user_agent");
+	ok(c.ca_file == NULL, "ca_file unset: the system's CAs only");
 	is_int(c.log_level, LOG_LVL_INFO, "log_level info");
 	is_int(c.retention, 90 * 86400, "retention 90d");
 	is_int(c.cluster_window, 72 * 3600, "cluster_window 72h");
@@ -197,6 +198,10 @@ static void test_good_configs(void)
 	is_int(config_load(D "relative.conf", &c, err, sizeof err), 0, "relative.conf loads");
 	is_str(c.database, D "state/t.db", "relative database beside the file");
 	config_free(&c);
+
+	is_int(config_load(D "ca_file.conf", &c, err, sizeof err), 0, "ca_file.conf loads");
+	is_str(c.ca_file, D "ca/test-ca.pem", "relative ca_file beside the file");
+	config_free(&c);
 }
 
 static void test_bad_configs(void)
@@ -237,6 +242,10 @@ static void test_bad_configs(void)
 	conf_bad(D "order_timeout.conf",
 	         D "order_timeout.conf:3: connect_timeout (1m) is greater than timeout (30s)");
 	conf_bad(D "empty_path.conf", D "empty_path.conf:2: database: empty value");
+	conf_bad(D "bad_ca_missing.conf", D "bad_ca_missing.conf:3: ca_file: " D "ca/missing.pem: "
+	         "cannot open: No such file or directory");
+	conf_bad(D "bad_ca_not_pem.conf", D "bad_ca_not_pem.conf:2: ca_file: " D "lists/plain.txt: "
+	         "no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)");
 	conf_bad(D "long_line.conf", D "long_line.conf:2: line too long (more than 199 characters)");
 }
 
@@ -342,8 +351,11 @@ static void test_shipped_conf(void)
 			    strncmp(line + 1 + n, " = ", 3) == 0)
 				is_key = 1;
 		}
-		/* user_agent carries the version; checked apart below */
-		if (is_key && strncmp(line, "#user_agent", 11) != 0)
+		/* user_agent carries the version; checked apart below.  The
+		 * ca_file example names a file that need not exist (its
+		 * default is no file at all). */
+		if (is_key && strncmp(line, "#user_agent", 11) != 0 &&
+		    strncmp(line, "#ca_file", 8) != 0)
 			fputs(line + 1, out);
 		else
 			fputs(line, out);
@@ -481,11 +493,13 @@ int main(void)
 	test_shipped_dev();
 	test_man_page();
 
-	/* the table and the formatter agree for every key */
+	/* the table and the formatter agree for every key; ca_file alone
+	 * has no value by default */
 	config_defaults(&def);
 	for (size_t i = 0; i < nk; i++) {
 		snprintf(name, sizeof name, "format %s", k[i].name);
-		ok(config_format_value(&def, &k[i], buf, sizeof buf) == 0 && buf[0], name);
+		ok(config_format_value(&def, &k[i], buf, sizeof buf) == 0 &&
+		   (buf[0] || strcmp(k[i].name, "ca_file") == 0), name);
 	}
 	config_free(&def);
 	return done_testing();
