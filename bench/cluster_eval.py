@@ -39,7 +39,7 @@ import harness  # noqa: E402  (Server, ROOT_OVERRIDE)
 
 ROUND = 3 * 3600          # UCI: one poll round per 3 hours of crawl time
 ECB_SYNTHETIC = 8         # ECB+ items without a URL: this many made-up publishers
-LEAD_SENTENCES = 3        # ECB+: the feed summary is the article's first sentences
+LEAD_SENTENCES = 3        # ECB+: the feed summary is the article's first sentences (--lead)
 
 
 class NoDelayHandler(harness.Handler):
@@ -105,7 +105,7 @@ def load_uci(path, seed):
     return items
 
 
-def load_ecb(path, seed):
+def load_ecb(path, seed, n_lead=LEAD_SENTENCES):
     docs = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
     rng = random.Random(seed)
     rng.shuffle(docs)
@@ -114,7 +114,7 @@ def load_ecb(path, seed):
         lines = [l for l in d["text"].split("\n") if l.strip()]
         if lines and lines[0].strip() == d["title"].strip():
             lines = lines[1:]              # the first sentence is the headline
-        lead = " ".join(lines[:LEAD_SENTENCES])
+        lead = " ".join(lines[:n_lead] if n_lead > 0 else lines)
         host = urllib.parse.urlsplit(d["url"]).hostname if d.get("url") else None
         if host:
             link = d["url"]
@@ -313,12 +313,12 @@ def explain(items, pred, top=6):
             print("#     | [%s] %s" % (g[:12], ex.title[:90]))
 
 
-def load(name, data, seed):
+def load(name, data, seed, n_lead=LEAD_SENTENCES):
     if name == "uci":
         p = os.path.join(data, "uci", "uci_headlines.csv")
         return p, (load_uci(p, seed) if os.path.exists(p) else None)
     p = os.path.join(data, "ecbplus", "ecbplus_docs.jsonl")
-    return p, (load_ecb(p, seed) if os.path.exists(p) else None)
+    return p, (load_ecb(p, seed, n_lead) if os.path.exists(p) else None)
 
 
 def evaluate(name, items, build, threads_conf=(), seed=1, keep=False, log=None):
@@ -337,6 +337,8 @@ def main():
     ap.add_argument("--build", default=os.environ.get("TIDINGS_BUILD", os.path.join(ROOT, "build")))
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lead", type=int, default=LEAD_SENTENCES, metavar="N",
+                    help="ECB+: sentences of the article in the feed summary (0: all of it)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="replay N times (seeds SEED..SEED+N-1) and print the mean")
     ap.add_argument("--explain", action="store_true", help="show what splits and merges wrongly")
@@ -357,7 +359,7 @@ def main():
         runs = []
         for k in range(a.repeat):
             # Replay orders vary with the seed; the subset stays the same.
-            path, items = load(name, a.data, a.seed + k)
+            path, items = load(name, a.data, a.seed + k, a.lead)
             if items is None:
                 print("%-4s skipped: %s absent" % (name, path))
                 break
