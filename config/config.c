@@ -617,12 +617,14 @@ static void check_order(struct loader *L, const char *lo_name, const char *hi_na
 }
 
 /* Reads a whole regular file, NUL-terminated.  On error returns NULL with
- * the reason in err ("cannot open: ..."). */
+ * the reason in err ("cannot open: ...").  The buffer starts at the size
+ * fstat gives and grows only if the file does (a pipe, a file being
+ * written): `max` bounds it, it is not what is allocated. */
 static char *slurp(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
 {
 	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf = NULL, *nb;
+	size_t len = 0, cap;
 	ssize_t r;
 	int fd;
 
@@ -639,13 +641,33 @@ static char *slurp(const char *path, size_t max, size_t *lenp, char *err, size_t
 		snprintf(err, errlen, "cannot open: %s", strerror(EISDIR));
 		goto fail;
 	}
-	buf = malloc(max + 1);
-	if (!buf) {
-		snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
-		goto fail;
-	}
+	/* One byte more than the file, so that its end is seen without a
+	 * reallocation, and a file grown past max is noticed. */
+	cap = (st.st_size > 0 && (uint64_t)st.st_size < max ? (size_t)st.st_size : 4095) + 1;
+	if (cap > max + 1)
+		cap = max + 1;
 	for (;;) {
-		r = read(fd, buf + len, max + 1 - len);
+		if (len == cap) {
+			if (cap > max) {
+				snprintf(err, errlen, "file too large (more than %zu bytes)", max);
+				goto fail;
+			}
+			size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+			nb = realloc(buf, ncap);
+			if (!nb) {
+				snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
+				goto fail;
+			}
+			buf = nb;
+			cap = ncap;
+		} else if (!buf) {
+			buf = malloc(cap);
+			if (!buf) {
+				snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
+				goto fail;
+			}
+		}
+		r = read(fd, buf + len, cap - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -655,10 +677,18 @@ static char *slurp(const char *path, size_t max, size_t *lenp, char *err, size_t
 		if (r == 0)
 			break;
 		len += (size_t)r;
-		if (len > max) {
-			snprintf(err, errlen, "file too large (more than %zu bytes)", max);
+	}
+	if (len > max) {
+		snprintf(err, errlen, "file too large (more than %zu bytes)", max);
+		goto fail;
+	}
+	if (len == cap) {          /* room for the NUL */
+		nb = realloc(buf, cap + 1);
+		if (!nb) {
+			snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
 			goto fail;
 		}
+		buf = nb;
 	}
 	close(fd);
 	buf[len] = '\0';

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
 #include "config/config.h"
+#include "config/internal.h"
 #include "tap.h"
 
 #define D "tests/data/config/"
@@ -476,6 +478,44 @@ static void test_man_page(void)
 	fclose(f);
 }
 
+/* config_slurp reads files of any size up to its bound: empty, exactly
+ * the bound, one byte over, and a file far smaller than a large bound. */
+static void test_slurp(void)
+{
+	char dir[] = "/tmp/tidings-slurp-XXXXXX", path[64], why[128], *b;
+	size_t len = 99;
+	FILE *f;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "slurp: temp dir");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/f", dir);
+	f = fopen(path, "w");
+	fclose(f);
+	b = config_slurp(path, 100, &len, why, sizeof why);
+	ok(b && len == 0 && b[0] == '\0', "slurp: empty file");
+	free(b);
+	f = fopen(path, "w");
+	for (int i = 0; i < 10000; i++)
+		fputc('a' + i % 26, f);
+	fclose(f);
+	b = config_slurp(path, 10000, &len, why, sizeof why);
+	ok(b && len == 10000 && b[9999] == 'a' + 9999 % 26 && b[10000] == '\0',
+	   "slurp: a file of exactly the bound");
+	free(b);
+	b = config_slurp(path, 9999, &len, why, sizeof why);
+	ok(!b && strstr(why, "file too large"), "slurp: one byte over the bound");
+	free(b);
+	b = config_slurp(path, (size_t)64 << 20, &len, why, sizeof why);
+	ok(b && len == 10000, "slurp: a large bound reads the file");
+	free(b);
+	b = config_slurp(dir, 100, &len, why, sizeof why);
+	ok(!b && strstr(why, "cannot open"), "slurp: a directory");
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	size_t nk;
@@ -492,6 +532,7 @@ int main(void)
 	test_shipped_conf();
 	test_shipped_dev();
 	test_man_page();
+	test_slurp();
 
 	/* the table and the formatter agree for every key; ca_file alone
 	 * has no value by default */
