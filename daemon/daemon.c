@@ -989,6 +989,8 @@ int daemon_run(const struct daemon_args *a)
 		config_free(&d.cfg);
 		return 2;
 	}
+	if (store_checkpoint_thread(d.st, d.cfg.database, err, sizeof err) < 0)
+		log_warning("%s; checkpointing the WAL on the main thread", err);
 	/* The list was validated above, so a failure here is the database's
 	 * (a full disk, say): carry on with the feeds it already holds. */
 	if (sync_list(&d, &d.cfg) != 0)
@@ -1054,6 +1056,16 @@ int daemon_run(const struct daemon_args *a)
 	if (a->once)
 		while (prune_some(&d))
 			;
+	{
+		unsigned long th, in, failed;
+		const char *last;
+		store_checkpoint_stats(d.st, &th, &in, &failed, &last);
+		if (failed)
+			log_warning("%s: %lu WAL checkpoints failed (last: %s)", d.cfg.database,
+			            failed, last);
+		log_info("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer",
+		         th, in);
+	}
 out:
 	progress_end();
 	notify_free(d.nt);

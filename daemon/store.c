@@ -3,6 +3,7 @@
  * transaction, `PRAGMA user_version` = number applied), and one prepared
  * statement per query, prepared once and reused. */
 #include "daemon/store.h"
+#include "daemon/ckpt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -286,6 +287,12 @@ static const char *const SQL[N_STMT] = {
 /* Stories indexed for search in one statement (see struct store). */
 #define FTS_BATCH 1024
 
+/* WAL size (pages, ~4 MiB) that asks for a checkpoint, and how many of
+ * those the checkpoint thread may fall behind before the writer does one
+ * itself. */
+#define WAL_PAGES 1000
+#define WAL_OUTRUN 4
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[N_STMT];
@@ -304,6 +311,8 @@ struct store {
 	                          asked for in this transaction */
 	int seq_dirty;
 	int last_rc;
+	struct ckpt *ckpt;  /* owned; NULL: SQLite checkpoints inline */
+	unsigned long inline_ckpts; /* the WAL outran the checkpoint thread */
 };
 
 const char *store_errmsg(struct store *st)
@@ -497,8 +506,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 			goto fail;
 		}
 		/* Checkpoint at ~4 MiB of WAL so it does not grow without bound
-		 * while long-lived readers come and go. */
-		sqlite3_wal_autocheckpoint(st->db, 1000);
+		 * while long-lived readers come and go (inline, until
+		 * store_checkpoint_thread hands it to a thread). */
+		sqlite3_wal_autocheckpoint(st->db, WAL_PAGES);
 		if (migrate(st, path, err, errlen) < 0)
 			goto fail;
 	} else {
@@ -526,10 +536,58 @@ fail:
 	return -1;
 }
 
+/* The writer's WAL hook once the checkpoint thread runs: after every
+ * commit, with the WAL's size in pages.  The thread's PASSIVE checkpoint
+ * runs while this connection keeps committing, so it may never find the
+ * WAL wholly copied, and the WAL restarts from its beginning only then.
+ * Past WAL_OUTRUN thresholds the writer checkpoints here, between its
+ * transactions, as SQLite's own hook always does: the WAL stays bounded. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *st = arg;
+
+	if (pages >= WAL_OUTRUN * WAL_PAGES) {
+		st->inline_ckpts++;
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	} else {
+		ckpt_kick(st->ckpt, pages);
+	}
+	return SQLITE_OK;
+}
+
+int store_checkpoint_thread(struct store *st, const char *path, char *err, size_t errlen)
+{
+	if (st->mode != STORE_WRITE || st->ckpt)
+		return 0;
+	if (ckpt_start(path, WAL_PAGES, &st->ckpt, err, (unsigned)errlen) < 0)
+		return -1;
+	sqlite3_wal_hook(st->db, wal_hook, st);
+	return 0;
+}
+
+void store_checkpoint_stats(struct store *st, unsigned long *thread, unsigned long *inline_,
+                            unsigned long *failed, const char **last)
+{
+	int rc = 0;
+
+	*thread = *failed = 0;
+	if (st->ckpt)
+		ckpt_stats(st->ckpt, thread, failed, &rc);
+	*inline_ = st->inline_ckpts;
+	*last = rc ? sqlite3_errstr(rc) : NULL;
+}
+
 void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	/* The thread first: closing the last connection checkpoints the
+	 * whole WAL, here, once no other checkpoint can be running. */
+	if (st->ckpt) {
+		sqlite3_wal_hook(st->db, NULL, NULL);
+		ckpt_stop(st->ckpt);
+		st->ckpt = NULL;
+	}
 	for (int i = 0; i < N_STMT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db && st->mode == STORE_WRITE)

@@ -26,6 +26,17 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
                char *err, size_t errlen);
 void store_close(struct store *st);
 
+/* Hands WAL checkpoints to a thread with its own connection to `path`
+ * (daemon/ckpt.h), so that commits no longer copy pages into the database
+ * file themselves.  For the daemon; a no-op for read-only stores.  Returns
+ * 0, or -1 with the reason in err (checkpoints then stay inline). */
+int store_checkpoint_thread(struct store *st, const char *path, char *err, size_t errlen);
+
+/* Checkpoints by the thread, by the writer because the WAL outran the
+ * thread, failed ones and the last failure's reason (NULL: none). */
+void store_checkpoint_stats(struct store *st, unsigned long *thread, unsigned long *inline_,
+                            unsigned long *failed, const char **last);
+
 /* The last SQLite error, for log lines. */
 const char *store_errmsg(struct store *st);
 /* 1 if the last failure was the disk (or its quota) being full. */
