@@ -291,7 +291,7 @@ static const char *const SQL[N_STMT] = {
  * those the checkpoint thread may fall behind before the writer does one
  * itself. */
 #define WAL_PAGES 1000
-#define WAL_OUTRUN 4
+#define WAL_OUTRUN 2
 
 struct store {
 	sqlite3 *db;

@@ -13,7 +13,7 @@ import textwrap
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, serve_generated  # noqa: E402
 
-N_FEEDS, N_ITEMS = 100, 50
+N_FEEDS, N_ITEMS = 200, 50
 t = Tap()
 srv = Server()
 urls = serve_generated(srv, N_FEEDS, N_ITEMS)
@@ -65,10 +65,11 @@ m = re.search(r"WAL checkpoints: (\d+) on the checkpoint thread, (\d+) by the wr
 t.ok(m and int(m.group(1)) + int(m.group(2)) > 0,
      "the WAL was checkpointed during the run (%s)" % (m.group(0) if m else r.stderr[-300:]))
 db_size = os.path.getsize(w.db)
-# Checkpoints start at ~4 MiB of WAL and the writer steps in at ~16 MiB;
-# one feed's transaction more on top.  Without checkpoints the WAL would
-# hold every page written, several times the database.
-t.ok(0 < wal_max < 24 << 20, "the WAL stayed bounded: at most %.1f MiB seen (database %.1f MiB)"
+# Checkpoints start at ~4 MiB of WAL and the writer steps in at ~8 MiB,
+# but the WAL only starts over at a moment no reader is in it, so its size
+# depends on the reader: 21-35 MiB seen here.  Without checkpoints it holds
+# every page written: ~95 MiB.
+t.ok(0 < wal_max < 48 << 20, "the WAL stayed bounded: at most %.1f MiB seen (database %.1f MiB)"
      % (wal_max / 1048576, db_size / 1048576))
 srv.stop()
 w.cleanup()
