@@ -1063,7 +1063,7 @@ int daemon_run(const struct daemon_args *a)
 		if (failed)
 			log_warning("%s: %lu WAL checkpoints failed (last: %s)", d.cfg.database,
 			            failed, last);
-		log_info("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer",
+		log_debug("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer",
 		         th, in);
 	}
 out:

@@ -22,7 +22,7 @@ w.write_config(urls, extra="concurrency = 8\nper_host = 8\n")
 # Create the database first so the reader has something to open.
 w.write_config(urls[:1], extra="concurrency = 8\nper_host = 8\n")
 w.run_once()
-w.write_config(urls, extra="concurrency = 8\nper_host = 8\nlog_level = info\n")
+w.write_config(urls, extra="concurrency = 8\nper_host = 8\nlog_level = debug\n")
 
 reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
     import sqlite3, sys, time
