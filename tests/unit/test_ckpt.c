@@ -97,6 +97,10 @@ int main(void)
 	ok(done >= 1, "the thread checkpointed");
 	ckpt_stats(c, &done, &failed, &rc);
 	ok(failed == 0 && rc == 0, "no checkpoint failed");
+	/* Checkpoints may still be under way: wait for the pages, up to 10 s
+	 * (the commits wrote ~600). */
+	for (int i = 0; i < 1000 && file_size(path) <= db0 + 100 * 4096; i++)
+		nap_ms(10);
 	ok(file_size(path) > db0 + 100 * 4096, "pages reached the database file");
 
 	/* A reader sees every row. */
