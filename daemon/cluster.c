@@ -1997,17 +1997,25 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	st->active_threads = c->live_threads;
 	st->window_stories = c->stories.n;
 	st->terms = c->live_terms;
-	size_t m = sizeof *c + c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
-		   (c->vmask + 1) * sizeof *c->vhash + (size_t)c->thcap * sizeof *c->th + (size_t)c->capth * (sizeof *c->sc + sizeof *c->touched) +
-		   (c->stories.mask + 1) * 16 + (c->threads.mask + 1) * 16 +
-		   (c->merged.mask + 1) * 16;
-	for (uint32_t i = 0; i < c->nvocab; i++)
-		m += c->vocab[i].cappost * sizeof(struct posting);
+	st->mem_vocab = c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
+			(c->vmask + 1) * sizeof *c->vhash + (size_t)c->capfreeterms * 4 +
+			(size_t)c->qdense_cap * sizeof *c->qdense;
+	for (uint32_t i = 0; i < c->nvocab; i++) {
+		st->mem_postings += c->vocab[i].cappost * sizeof(struct posting);
+		st->postings += c->vocab[i].npost;
+	}
+	st->mem_stories = (c->stories.mask + 1) * 16;
+	st->mem_threads = sizeof *c + (size_t)c->thcap * sizeof *c->th +
+			  (size_t)c->capth * (sizeof *c->sc + sizeof *c->touched) +
+			  (c->threads.mask + 1) * 16 + (c->merged.mask + 1) * 16;
 	for (uint32_t s = 0; s < c->nth; s++) {
 		const struct thread *t = &c->th[s];
-		m += t->ct_cap * sizeof *t->ct + t->capmem * sizeof *t->mem + t->capsrc * 4;
+		st->mem_centroids += t->ct_cap * sizeof *t->ct + t->em_cap * sizeof *t->em;
+		st->mem_threads += t->capmem * sizeof *t->mem + t->capsrc * 4;
 		for (uint32_t i = 0; i < t->nmem; i++)
-			m += sizeof(struct story) + t->mem[i]->n * sizeof(struct tw);
+			st->mem_stories += sizeof(struct story) + t->mem[i]->n * sizeof(struct tw);
 	}
+	size_t m = st->mem_vocab + st->mem_postings + st->mem_centroids + st->mem_stories +
+		   st->mem_threads;
 	st->memory_bytes = m;
 }

@@ -151,6 +151,11 @@ void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 struct cluster_stats {
 	size_t active_threads, window_stories, terms;
 	size_t memory_bytes; /* heap held by the clusterer, approximately */
+	/* Its parts: vocabulary (entries, hash table, names), postings (the
+	 * inverted index), centroids (per-thread term and name tables),
+	 * stories (window vectors and the id map), threads (the rest). */
+	size_t mem_vocab, mem_postings, mem_centroids, mem_stories, mem_threads;
+	size_t postings;     /* (thread, term) pairs indexed */
 };
 void cluster_stats(const struct clusterer *c, struct cluster_stats *st);
 
