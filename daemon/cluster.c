@@ -1281,6 +1281,33 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 	memcpy(out->keywords, t->kw, sizeof out->keywords);
 }
 
+/* cent_add() over a story's terms is two cache misses per term, one after
+ * the other: the thread's centroid slot, then the posting it points at.
+ * Asked for together first (the slots, then through them the postings),
+ * the misses overlap.  Callers put other work between the two calls. */
+static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
+				uint32_t n)
+{
+	const struct thread *th = &c->th[slot];
+	if (th->ct_cap)
+		for (uint32_t j = 0; j < n; j++)
+			__builtin_prefetch(&th->ct[(v[j].term * 2654435761u) & (th->ct_cap - 1)]);
+}
+
+static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
+				   uint32_t n)
+{
+	const struct thread *th = &c->th[slot];
+	for (uint32_t j = 0; j < n; j++) {
+		const struct vterm *v = &c->vocab[q[j].term];
+		const struct cent *e = cent_find(th, q[j].term);
+		if (e)
+			__builtin_prefetch(&v->post[e->pos], 1);
+		else if (v->npost < v->cappost)
+			__builtin_prefetch(&v->post[v->npost], 1);
+	}
+}
+
 /* Adds story s (vector in s->v) to thread slot. */
 static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int restoring)
 {
@@ -1384,6 +1411,12 @@ static double member_cos(const struct clusterer *c, const struct thread *t)
 	for (uint32_t i = from; i < t->nmem; i++) {
 		const struct story *m = t->mem[i];
 		double d = 0;
+		/* The rest of this member's vector and the next member's. */
+		for (uint32_t j = 8; j < m->n; j += 8)
+			__builtin_prefetch(&m->v[j]);
+		if (i + 1 < t->nmem)
+			for (uint32_t j = 0; j < 64; j += 8)
+				__builtin_prefetch(&t->mem[i + 1]->v[j]);
 		for (uint32_t j = 0; j < m->n; j++)
 			d += c->qdense[m->v[j].term] * m->v[j].w;
 		if (d > top[0]) {
@@ -1543,6 +1576,23 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	int nc = 0;
 	struct cand pre[NPRE];
 	int npre = 0;
+	/* Completing the shortlist is a centroid lookup per thread and common
+	 * term, each two misses in a row (slot, then posting): ask for all the
+	 * slots, then for the postings they point at, then add up. */
+	for (int k = 0; k < nh; k++) {
+		const struct thread *t = &c->th[heap[k].slot];
+		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
+			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+	}
+	for (int k = 0; k < nh; k++) {
+		const struct thread *t = &c->th[heap[k].slot];
+		for (uint32_t i = 0; i < nd; i++) {
+			uint32_t term = c->q[deferred[i]].term;
+			const struct cent *e = cent_find(t, term);
+			if (e)
+				__builtin_prefetch(&c->vocab[term].post[e->pos]);
+		}
+	}
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
@@ -1559,6 +1609,14 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			}
 			pre[j] = (struct cand){ s, cen, sc };
 		}
+	}
+	/* The member cosines read up to max_members stories of each of the
+	 * npre threads, scattered over the heap: ask for them all first. */
+	for (int i = 0; i < npre; i++) {
+		const struct thread *t = &c->th[pre[i].slot];
+		uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+		for (uint32_t j = from; j < t->nmem; j++)
+			__builtin_prefetch(t->mem[j]);
 	}
 	if (npre > 0 && q_scatter(c) < 0)
 		npre = 0; /* no memory: no candidates, the story opens a thread */
@@ -1791,6 +1849,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			out->is_new = 1;
 		}
 	}
+	join_prefetch_slots(c, slot, c->q, c->nq);
 	struct story *s = story_make(c, doc);
 	if (!s)
 		return -1;
@@ -1798,6 +1857,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		free(s);
 		return -1;
 	}
+	join_prefetch_postings(c, slot, c->q, c->nq);
 	if (thread_join(c, slot, s, 0) < 0)
 		return -1;
 	/* Merge: a candidate whose centroid now sits close to ours. */
@@ -1939,10 +1999,7 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 	 * centroid table in turn: cache misses, one after the other in
 	 * thread_join.  Ask for them all first (the centroid slots, then
 	 * through them the postings), so that they arrive together. */
-	const struct thread *th = &c->th[slot];
-	if (th->ct_cap)
-		for (uint32_t j = 0; j < c->nq; j++)
-			__builtin_prefetch(&th->ct[(c->q[j].term * 2654435761u) & (th->ct_cap - 1)]);
+	join_prefetch_slots(c, slot, c->q, c->nq);
 	struct story *s = story_make(c, doc);
 	if (!s)
 		return -1;
@@ -1950,14 +2007,7 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 		free(s);
 		return -1;
 	}
-	for (uint32_t j = 0; j < c->nq; j++) {
-		const struct vterm *v = &c->vocab[c->q[j].term];
-		const struct cent *e = cent_find(th, c->q[j].term);
-		if (e)
-			__builtin_prefetch(&v->post[e->pos], 1);
-		else if (v->npost < v->cappost)
-			__builtin_prefetch(&v->post[v->npost], 1);
-	}
+	join_prefetch_postings(c, slot, c->q, c->nq);
 	return thread_join(c, slot, s, 1);
 }
 
