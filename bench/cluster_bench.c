@@ -55,6 +55,23 @@ static int word(char *dst, unsigned idx, int cap)
 	return n;
 }
 
+/* Resident set of the process now, kB (0 when unknown): the clusterer's
+ * own figure leaves out malloc's overhead and counts capacity never touched.
+ * Printed as the growth since the first batch of texts and tokens was made
+ * (before the first cluster_add): the clusterer's share. */
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 /* Checksum of everything cluster_add reports, so that a speed change can
  * be shown not to change any result (compare the printed sums). */
 static uint64_t sum = 1469598103934665603ULL;
@@ -143,6 +160,7 @@ int main(int argc, char **argv)
 	}
 	long done = 0;
 	double busy = 0, seg_busy = 0, tok_busy = 0, seg_tok = 0;
+	long rss0 = 0;
 	long seg_n = 0;
 	long marks[] = { 10000, 100000, 1000000, 0 };
 	int mi = 0;
@@ -174,6 +192,8 @@ int main(int argc, char **argv)
 			}
 		}
 		double tel = bench_cpu() - t0;
+		if (!rss0)
+			rss0 = rss_kb(); /* the bench's own texts and tokens */
 		tok_busy += tel;
 		seg_tok += tel;
 		t0 = bench_cpu();
@@ -204,10 +224,10 @@ int main(int argc, char **argv)
 			       st.window_stories, st.active_threads, st.terms,
 			       st.memory_bytes / 1048576.0);
 			printf("  memory: vocabulary %.1f, postings %.1f (%zu), centroids %.1f, "
-			       "stories %.1f, threads %.1f MiB\n",
+			       "stories %.1f, threads %.1f MiB; process RSS +%.1f MiB\n",
 			       st.mem_vocab / 1048576.0, st.mem_postings / 1048576.0, st.postings,
 			       st.mem_centroids / 1048576.0, st.mem_stories / 1048576.0,
-			       st.mem_threads / 1048576.0);
+			       st.mem_threads / 1048576.0, (rss_kb() - rss0) / 1024.0);
 			seg_busy = 0;
 			seg_tok = 0;
 			seg_n = 0;

@@ -37,18 +37,20 @@ struct slotsc {
 	uint32_t pad;
 };
 
+/* 48 bytes: one entry per term ever seen since the last prune, so its
+ * size is most of the vocabulary's memory. */
 struct vterm {
+	struct posting *post;  /* owned: active threads holding the term */
+	double idf_val;
 	uint32_t name;       /* offset of the stem in vocab arena */
 	uint32_t surf;       /* offset of a surface form, for keywords */
 	uint32_t df;
+	float cap_yes, cap_no; /* casing evidence: written as a name or not */
+	uint32_t npost;
+	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
+	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
-	float cap_yes, cap_no; /* casing evidence: written as a name or not */
-	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
-	struct posting *post;  /* owned: active threads holding the term */
-	uint32_t npost, cappost;
-	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
-	double idf_val;
 };
 
 /* A story in the window.  Owned by the clusterer (stories map); the thread
@@ -145,9 +147,10 @@ struct clusterer {
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
+	uint32_t *qmap;                /* owned scratch: term -> q index + 1 (collect) */
+	uint32_t qmap_cap;
 	float *qdense;                 /* owned: q scattered by term, else zero */
 	uint32_t qdense_cap;
-	uint32_t qstamp;
 	uint32_t nq, capq;
 };
 
@@ -323,6 +326,29 @@ static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h
 	return memcmp(t, s, n) == 0 && t[n] == '\0';
 }
 
+/* Rehashes the vocabulary table into cap slots.  It fills up to 3/4: with
+ * 32-byte slots, two to a cache line, a probe run of a few slots costs
+ * little more than one, and the table is a third of the vocabulary's
+ * memory. */
+static int vhash_resize(struct clusterer *c, size_t cap)
+{
+	struct vslot *nh = calloc(cap, sizeof *nh);
+	if (!nh)
+		return -1;
+	for (size_t k = 0; k <= c->vmask; k++) {
+		if (!c->vhash[k].id1)
+			continue;
+		size_t j = c->vhash[k].hash & (cap - 1);
+		while (nh[j].id1)
+			j = (j + 1) & (cap - 1);
+		nh[j] = c->vhash[k];
+	}
+	free(c->vhash);
+	c->vhash = nh;
+	c->vmask = cap - 1;
+	return 0;
+}
+
 /* Term id of s[0..n), whose fnv() is h, created when create; UINT32_MAX
  * when absent/no memory. */
 static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_t h, int create)
@@ -349,22 +375,9 @@ static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_
 	}
 	if (!create)
 		return UINT32_MAX;
-	if ((size_t)(c->live_terms + 1) * 2 > c->vmask + 1) {
-		size_t cap = (c->vmask + 1) * 2;
-		struct vslot *nh = calloc(cap, sizeof *nh);
-		if (!nh)
+	if ((size_t)(c->live_terms + 1) * 4 > (c->vmask + 1) * 3) {
+		if (vhash_resize(c, (c->vmask + 1) * 2) < 0)
 			return UINT32_MAX;
-		for (size_t k = 0; k <= c->vmask; k++) {
-			if (!c->vhash[k].id1)
-				continue;
-			size_t j = c->vhash[k].hash & (cap - 1);
-			while (nh[j].id1)
-				j = (j + 1) & (cap - 1);
-			nh[j] = c->vhash[k];
-		}
-		free(c->vhash);
-		c->vhash = nh;
-		c->vmask = cap - 1;
 		i = h & c->vmask;
 		while (c->vhash[i].id1)
 			i = (i + 1) & c->vmask;
@@ -487,12 +500,18 @@ static void vocab_prune(struct clusterer *c)
 		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
 		free(v->post);
 		v->post = NULL;
-		v->cappost = 0;
+		v->postcap = 0;
 		v->dead = 1;
 		c->freeterms[c->nfreeterms++] = t;
 		c->live_terms--;
 	}
 	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
+	/* The table shrinks with the vocabulary (not below a quarter full). */
+	size_t cap = c->vmask + 1;
+	while (cap > 1024 && (size_t)c->live_terms * 4 < cap / 2)
+		cap /= 2;
+	if (cap < c->vmask + 1)
+		vhash_resize(c, cap); /* without memory, the big one stays */
 	arena_compact(c);
 }
 
@@ -608,11 +627,6 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 {
 	const struct text_tokens *tts[2] = { NULL, NULL };
 	c->nq = 0;
-	if (++c->qstamp == 0) {
-		for (uint32_t t = 0; t < c->nvocab; t++)
-			c->vocab[t].mark = 0;
-		c->qstamp = 1;
-	}
 	/* Tokens of both fields first, then the vocabulary in three passes:
 	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
 	 * for their entries, then count.  The lookups of 100k-term tables are
@@ -636,6 +650,14 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 		return -1;
 	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
 		return -1;
+	/* The story's distinct terms, found through a small table of their
+	 * places in q (at most half full). */
+	uint32_t qmask = 63;
+	while (qmask + 1 < 2 * ntok)
+		qmask = qmask * 2 + 1;
+	if (grow((void **)&c->qmap, &c->qmap_cap, sizeof *c->qmap, qmask + 1) < 0)
+		return -1;
+	memset(c->qmap, 0, (qmask + 1) * sizeof *c->qmap);
 	/* The tokenizer's hash is fnv() of the term (FNV-1a). */
 	for (int field = 0; field < 2; field++) {
 		const struct text_tokens *tt = tts[field];
@@ -681,16 +703,17 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 					v->surf_good = (uint8_t)good;
 				}
 			}
-			uint32_t j;
-			if (v->mark == c->qstamp) {
-				j = v->qidx;
+			uint32_t j, h = (t * 2654435761u) & qmask;
+			while (c->qmap[h] && c->q[c->qmap[h] - 1].term != t)
+				h = (h + 1) & qmask;
+			if (c->qmap[h]) {
+				j = c->qmap[h] - 1;
 			} else {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
 				j = c->nq++;
 				c->q[j] = (struct tw){ .term = t, .w = 0 };
-				v->mark = c->qstamp;
-				v->qidx = j;
+				c->qmap[h] = j + 1;
 			}
 			/* The lead tells the event; later paragraphs drift into
 			 * background (often an earlier event of the same kind). */
@@ -811,6 +834,42 @@ static int cent_grow(struct thread *t)
 	return table_grow((void **)&t->ct, &t->ct_cap, sizeof *t->ct, 32);
 }
 
+/* Postings: most terms are held by one thread or a few, so the arrays
+ * start at one entry and double (the capacity is kept as a shift), and
+ * halve when they fall to a quarter full. */
+static uint32_t post_cap(const struct vterm *v)
+{
+	return v->postcap ? 1u << (v->postcap - 1) : 0;
+}
+
+static int post_reserve(struct vterm *v)
+{
+	if (v->npost < post_cap(v))
+		return 0;
+	uint8_t pc = (uint8_t)(v->postcap + 1);
+	struct posting *p = realloc(v->post, ((size_t)1 << (pc - 1)) * sizeof *p);
+	if (!p)
+		return -1;
+	v->post = p;
+	v->postcap = pc;
+	return 0;
+}
+
+static void post_shrink(struct vterm *v)
+{
+	if (!v->npost) {
+		free(v->post);
+		v->post = NULL;
+		v->postcap = 0;
+	} else if (v->postcap > 3 && (v->npost << 2) <= post_cap(v)) {
+		struct posting *p = realloc(v->post, (size_t)post_cap(v) / 2 * sizeof *p);
+		if (p) {
+			v->post = p;
+			v->postcap--;
+		}
+	}
+}
+
 /* Adds w to thread slot's centroid weight of term; call cent_norm() after. */
 static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 {
@@ -818,9 +877,9 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	struct cent *e = cent_find(t, term);
 	struct vterm *v = &c->vocab[term];
 	if (!e) {
-		if ((t->ct_n + 1) * 2 > t->ct_cap && cent_grow(t) < 0)
+		if ((t->ct_n + 1) * 4 > t->ct_cap * 3 && cent_grow(t) < 0)
 			return -1;
-		if (grow((void **)&v->post, &v->cappost, sizeof *v->post, v->npost + 1) < 0)
+		if (post_reserve(v) < 0)
 			return -1;
 		uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
 		while (t->ct[i].key)
@@ -1048,6 +1107,7 @@ static void thread_unindex(struct clusterer *c, uint32_t slot)
 			struct cent *e = cent_find(&c->th[v->post[pos].slot], term);
 			e->pos = pos;
 		}
+		post_shrink(v);
 	}
 }
 
@@ -1303,7 +1363,7 @@ static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, con
 		const struct cent *e = cent_find(th, q[j].term);
 		if (e)
 			__builtin_prefetch(&v->post[e->pos], 1);
-		else if (v->npost < v->cappost)
+		else if (v->npost < post_cap(v))
 			__builtin_prefetch(&v->post[v->npost], 1);
 	}
 }
@@ -1806,6 +1866,7 @@ void cluster_free(struct clusterer *c)
 	free(c->sc);
 	free(c->touched);
 	free(c->q);
+	free(c->qmap);
 	free(c->qdense);
 	text_tokens_free(&c->toks[0]);
 	text_tokens_free(&c->toks[1]);
@@ -2051,7 +2112,7 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 			(c->vmask + 1) * sizeof *c->vhash + (size_t)c->capfreeterms * 4 +
 			(size_t)c->qdense_cap * sizeof *c->qdense;
 	for (uint32_t i = 0; i < c->nvocab; i++) {
-		st->mem_postings += c->vocab[i].cappost * sizeof(struct posting);
+		st->mem_postings += post_cap(&c->vocab[i]) * sizeof(struct posting);
 		st->postings += c->vocab[i].npost;
 	}
 	st->mem_stories = (c->stories.mask + 1) * 16;
