@@ -1096,6 +1096,17 @@ static uint32_t thread_new(struct clusterer *c, int64_t id)
 static void thread_unindex(struct clusterer *c, uint32_t slot)
 {
 	struct thread *t = &c->th[slot];
+	/* Every entry is a chain of misses (term, its last posting, that
+	 * posting's thread, its centroid slot): walked once to ask for the
+	 * terms' entries and once for their last postings, the chains overlap. */
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key)
+			__builtin_prefetch(&c->vocab[t->ct[i].key - 1]);
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key) {
+			const struct vterm *v = &c->vocab[t->ct[i].key - 1];
+			__builtin_prefetch(&v->post[v->npost - 1]);
+		}
 	for (uint32_t i = 0; i < t->ct_cap; i++) {
 		if (!t->ct[i].key)
 			continue;
@@ -1559,6 +1570,13 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		for (uint32_t i = 0; i < n; i++)
 			ws[i] = c->q[i].w;
 		wmin = kth_largest(ws, n, GEN_TERMS - 1);
+	}
+	/* Each term's postings are a miss of their own: ask for them all. */
+	for (uint32_t i = 0; i < c->nq; i++) {
+		const struct vterm *v = &c->vocab[c->q[i].term];
+		if (v->npost <= POST_CAP && c->q[i].w >= wmin)
+			for (uint32_t j = 0; j < v->npost && j < 32; j += 8)
+				__builtin_prefetch(&v->post[j]);
 	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];
