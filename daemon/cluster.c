@@ -175,6 +175,7 @@ void cluster_params_default(struct cluster_params *p)
 	p->member_weight = 1.0;
 	p->max_terms = 48;
 	p->max_members = 16;
+	p->store_terms = 32;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
@@ -1422,17 +1423,83 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 	return 0;
 }
 
+/* The value at index k (0-based) of a[0..n) sorted in descending order;
+ * reorders a.  Quickselect (weights are finite, never NaN). */
+static float kth_largest(float *a, uint32_t n, uint32_t k)
+{
+	int lo = 0, hi = (int)n - 1, kk = (int)k;
+	while (lo < hi) {
+		float pv = a[lo + (hi - lo) / 2];
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] > pv)
+				i++;
+			while (a[j] < pv)
+				j--;
+			if (i <= j) {
+				float x = a[i];
+				a[i++] = a[j];
+				a[j--] = x;
+			}
+		}
+		/* Now a[lo..j] >= pv >= a[i..hi] and a[j+1..i-1] == pv. */
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			return pv;
+	}
+	return a[kk];
+}
+
+/* The story as kept in the window: c->q, or its store_terms heaviest
+ * terms (equal weights at the cut: the lower terms), renormalised.  q is
+ * sorted by term and stays so: the cut is a weight found by selection. */
 static struct story *story_make(struct clusterer *c, const struct cluster_doc *doc)
 {
-	struct story *s = malloc(sizeof *s + c->nq * sizeof s->v[0]);
+	uint32_t n = c->nq < (uint32_t)c->p.store_terms ? c->nq : (uint32_t)c->p.store_terms;
+	struct story *s = malloc(sizeof *s + n * sizeof s->v[0]);
 	if (!s)
 		return NULL;
 	s->id = doc->story_id;
 	s->time = doc->time;
 	s->slot = UINT32_MAX;
 	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
-	s->n = c->nq;
-	memcpy(s->v, c->q, c->nq * sizeof s->v[0]);
+	s->n = n;
+	if (n == c->nq) {
+		memcpy(s->v, c->q, n * sizeof s->v[0]);
+		return s;
+	}
+	float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
+	if (!w) {
+		free(s);
+		return NULL;
+	}
+	for (uint32_t j = 0; j < c->nq; j++)
+		w[j] = c->q[j].w;
+	float cut = kth_largest(w, c->nq, n - 1);
+	if (w != ws)
+		free(w);
+	uint32_t above = 0, k = 0;
+	for (uint32_t j = 0; j < c->nq; j++)
+		above += c->q[j].w > cut;
+	double norm = 0;
+	for (uint32_t j = 0, ties = n - above; j < c->nq; j++)
+		if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--)) {
+			s->v[k++] = c->q[j];
+			norm += (double)c->q[j].w * c->q[j].w;
+		}
+	norm = sqrt(norm);
+	uint32_t m = 0;
+	for (uint32_t j = 0; j < k; j++) {
+		float x = norm > 0 ? (float)(s->v[j].w / norm) : 0;
+		if (x >= 1e-4f) {
+			s->v[m] = s->v[j];
+			s->v[m++].w = x;
+		}
+	}
+	s->n = m;
 	return s;
 }
 
@@ -1509,36 +1576,6 @@ static double bar(const struct clusterer *c, double base, double nterms)
 	if (nterms < 4)
 		nterms = 4;
 	return base * pow(nterms / 8.0, c->p.length_exponent);
-}
-
-/* The value at index k (0-based) of a[0..n) sorted in descending order;
- * reorders a.  Quickselect (weights are finite, never NaN). */
-static float kth_largest(float *a, uint32_t n, uint32_t k)
-{
-	int lo = 0, hi = (int)n - 1, kk = (int)k;
-	while (lo < hi) {
-		float pv = a[lo + (hi - lo) / 2];
-		int i = lo, j = hi;
-		while (i <= j) {
-			while (a[i] > pv)
-				i++;
-			while (a[j] < pv)
-				j--;
-			if (i <= j) {
-				float x = a[i];
-				a[i++] = a[j];
-				a[j--] = x;
-			}
-		}
-		/* Now a[lo..j] >= pv >= a[i..hi] and a[j+1..i-1] == pv. */
-		if (kk <= j)
-			hi = j;
-		else if (kk >= i)
-			lo = i;
-		else
-			return pv;
-	}
-	return a[kk];
 }
 
 struct cand {
@@ -1834,6 +1871,8 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 		c->p.max_terms = 48;
 	if (c->p.max_members < 1)
 		c->p.max_members = 1;
+	if (c->p.store_terms < 1 || c->p.store_terms > c->p.max_terms)
+		c->p.store_terms = c->p.max_terms;
 	if (c->p.window <= 0)
 		c->p.window = 72 * 3600;
 	c->next_id = next_thread_id > 0 ? next_thread_id : 1;
