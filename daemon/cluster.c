@@ -71,6 +71,7 @@ struct cent {
 struct thread {
 	int64_t id;          /* 0: free slot */
 	int64_t first_seen, last_updated, story_count;
+	int64_t oldest;      /* <= the time of every member in memory */
 	int64_t title_story;
 	double title_score;
 	double terms_sum;    /* sum of member vector lengths (for the bar) */
@@ -1185,17 +1186,25 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 
 /* A long-running thread forgets its stories older than the window: their
  * weight leaves the centroid (which then follows the recent coverage) and
- * their vectors leave memory.  The thread's counts stay. */
+ * their vectors leave memory.  The thread's counts stay.  Members are in
+ * the order they joined, which is time order only for a live stream: a
+ * first poll brings a feed's back items after its newest ones, so every
+ * member is looked at (the thread's oldest time says when none is due). */
 static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 {
 	struct thread *t = &c->th[slot];
-	uint32_t k = 0;
-	while (k < t->nmem && t->mem[k]->time < horizon)
-		k++;
-	if (k == 0)
+	if (t->oldest >= horizon)
 		return;
-	for (uint32_t i = 0; i < k; i++) {
+	uint32_t k = 0, gone = 0;
+	int64_t oldest = INT64_MAX;
+	for (uint32_t i = 0; i < t->nmem; i++) {
 		struct story *s = t->mem[i];
+		if (s->time >= horizon) {
+			if (s->time < oldest)
+				oldest = s->time;
+			t->mem[k++] = s;
+			continue;
+		}
 		for (uint32_t j = 0; j < s->n; j++) {
 			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
 			if (s->v[j].ent)
@@ -1206,13 +1215,16 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 			t->title_stale = 1;
 		imap_del(&c->stories, s->id);
 		free(s);
+		gone++;
 	}
+	t->oldest = oldest;
+	if (!gone)
+		return;
 	cent_norm(c, slot);
-	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
-	t->nmem -= k;
+	t->nmem = k;
 	t->kw_stale = 1;
 	/* Compact once half of the stories behind the table are gone. */
-	t->forgotten += k;
+	t->forgotten += gone;
 	if (t->forgotten >= t->nmem) {
 		cent_compact(c, slot);
 		t->forgotten = 0;
@@ -1397,6 +1409,8 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 	t->mem[t->nmem++] = s;
 	t->terms_sum += s->n;
 	s->slot = slot;
+	if (t->nmem == 1 || s->time < t->oldest)
+		t->oldest = s->time;
 	if (src_add(t, s->src) < 0)
 		return -1;
 	if (!t->story_count || s->time < t->first_seen)
@@ -1818,6 +1832,8 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 			return -1;
 	if (f->first_seen < t->first_seen)
 		t->first_seen = f->first_seen;
+	if (f->oldest < t->oldest)
+		t->oldest = f->oldest;
 	if (f->last_updated > t->last_updated)
 		t->last_updated = f->last_updated;
 	t->story_count += f->story_count;
