@@ -87,7 +87,9 @@ struct thread {
 	uint32_t nsrc, capsrc;
 	int kw_stale, title_stale;
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
-	char kw[160];
+	char *kw;            /* owned: keywords, ", "-separated (NULL: none yet);
+	                        as long as they are, not a fixed 160 bytes in
+	                        every slot */
 };
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
@@ -1139,6 +1141,7 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	free(t->mem);
 	free(t->src);
 	free(t->em);
+	free(t->kw);
 	memset(t, 0, sizeof *t);
 	uint32_t cap = c->capfree;
 	if (grow((void **)&c->freeslots, &cap, sizeof *c->freeslots, c->nfree + 1) == 0) {
@@ -1313,21 +1316,27 @@ static void keywords(struct clusterer *c, struct thread *t)
 			}
 		}
 	}
+	char kw[sizeof ((struct cluster_result *)0)->keywords];
 	size_t len = 0;
-	t->kw[0] = '\0';
+	kw[0] = '\0';
 	for (int i = 0; i < nb; i++) {
 		const char *s = c->arena + c->vocab[best[i].term].surf;
 		size_t n = strlen(s);
-		if (len + n + 3 >= sizeof t->kw)
+		if (len + n + 3 >= sizeof kw)
 			break;
 		if (i) {
-			memcpy(t->kw + len, ", ", 2);
+			memcpy(kw + len, ", ", 2);
 			len += 2;
 		}
-		memcpy(t->kw + len, s, n);
+		memcpy(kw + len, s, n);
 		len += n;
-		t->kw[len] = '\0';
+		kw[len] = '\0';
 	}
+	char *k = realloc(t->kw, len + 1);
+	if (!k)
+		return; /* the old keywords stay, and stay stale */
+	memcpy(k, kw, len + 1);
+	t->kw = k;
 	t->kw_stale = 0;
 }
 
@@ -1362,7 +1371,8 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 	out->title_story_id = t->title_story;
 	out->first_seen = t->first_seen;
 	out->last_updated = t->last_updated;
-	memcpy(out->keywords, t->kw, sizeof out->keywords);
+	if (t->kw)
+		memcpy(out->keywords, t->kw, strlen(t->kw) + 1);
 }
 
 /* cent_add() over a story's terms is two cache misses per term, one after
@@ -1924,6 +1934,7 @@ void cluster_free(struct clusterer *c)
 		free(t->mem);
 		free(t->src);
 		free(t->em);
+		free(t->kw);
 	}
 	for (uint32_t i = 0; i < c->nvocab; i++)
 		free(c->vocab[i].post);
@@ -2195,7 +2206,8 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	for (uint32_t s = 0; s < c->nth; s++) {
 		const struct thread *t = &c->th[s];
 		st->mem_centroids += t->ct_cap * sizeof *t->ct + t->em_cap * sizeof *t->em;
-		st->mem_threads += t->capmem * sizeof *t->mem + t->capsrc * 4;
+		st->mem_threads += t->capmem * sizeof *t->mem + t->capsrc * 4 +
+				   (t->kw ? strlen(t->kw) + 1 : 0);
 		for (uint32_t i = 0; i < t->nmem; i++)
 			st->mem_stories += sizeof(struct story) + t->mem[i]->n * sizeof(struct tw);
 	}
