@@ -68,29 +68,33 @@ struct cent {
 	uint32_t key, pos;
 };
 
+/* 192 bytes, in an array aligned to cache lines: score() reads the first
+ * line of every candidate (centroid table, norm, times, members, names). */
 struct thread {
+	struct cent *ct;     /* owned, open addressing */
+	uint32_t ct_n, ct_cap;
+	double norm2;        /* squared norm of the centroid */
+	int64_t first_seen, last_updated;
+	struct story **mem;  /* owned array (stories owned by the map) */
+	uint32_t nmem, capmem;
+	struct fw *em;       /* owned: centroid of the name terms only */
+	/* second line and on */
+	uint32_t em_n, em_cap;
+	double em_norm2;
 	int64_t id;          /* 0: free slot */
-	int64_t first_seen, last_updated, story_count;
+	int64_t story_count;
 	int64_t oldest;      /* <= the time of every member in memory */
 	int64_t title_story;
 	double title_score;
 	double terms_sum;    /* sum of member vector lengths (for the bar) */
-	struct fw *em;       /* owned: centroid of the name terms only */
-	uint32_t em_n, em_cap;
-	double em_norm2;
-	double norm2;        /* squared norm of the centroid */
-	struct cent *ct;     /* owned, open addressing */
-	uint32_t ct_n, ct_cap;
-	struct story **mem;  /* owned array (stories owned by the map) */
-	uint32_t nmem, capmem;
 	uint32_t *src;       /* owned set of source hashes, open addressing */
 	uint32_t nsrc, capsrc;
-	int kw_stale, title_stale;
-	uint32_t forgotten;  /* stories forgotten since the last compaction */
 	char *kw;            /* owned: keywords, ", "-separated (NULL: none yet);
 	                        as long as they are, not a fixed 160 bytes in
 	                        every slot */
-};
+	uint32_t forgotten;  /* stories forgotten since the last compaction */
+	uint8_t kw_stale, title_stale;
+} __attribute__((aligned(64)));
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
  * cache line. */
@@ -1064,13 +1068,31 @@ static int ensure_scratch(struct clusterer *c)
 	return 0;
 }
 
+/* Room for one more thread slot.  realloc() would not keep the array on
+ * cache lines. */
+static int th_grow(struct clusterer *c)
+{
+	if (c->nth < c->thcap)
+		return 0;
+	uint32_t cap = c->thcap ? c->thcap * 2 : 64;
+	struct thread *n = aligned_alloc(64, (size_t)cap * sizeof *n);
+	if (!n)
+		return -1;
+	if (c->nth)
+		memcpy(n, c->th, (size_t)c->nth * sizeof *n);
+	free(c->th);
+	c->th = n;
+	c->thcap = cap;
+	return 0;
+}
+
 static uint32_t thread_new(struct clusterer *c, int64_t id)
 {
 	uint32_t slot;
 	if (c->nfree) {
 		slot = c->freeslots[--c->nfree];
 	} else {
-		if (grow((void **)&c->th, &c->thcap, sizeof *c->th, c->nth + 1) < 0)
+		if (th_grow(c) < 0)
 			return UINT32_MAX;
 		slot = c->nth++;
 		if (ensure_scratch(c) < 0) {
