@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	double busy = 0, seg_busy = 0, tok_busy = 0, seg_tok = 0;
 	long rss0 = 0;
 	long seg_n = 0;
-	long marks[] = { 10000, 100000, 1000000, 0 };
+	long marks[] = { 10000, 100000, 200000, 1000000, 0 };
 	int mi = 0;
 	printf("# cluster_bench: %ld stories, ~%ld in the %lld h window\n", total, inwin,
 	       (long long)p.window / 3600);

@@ -515,7 +515,13 @@ static void vocab_prune(struct clusterer *c)
 		c->freeterms[c->nfreeterms++] = t;
 		c->live_terms--;
 	}
-	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
+	/* The next prune when half as many terms again have come: the table,
+	 * the entries and the names are sized by the peak, so the margin is
+	 * memory (with twice as many, the vocabulary was the biggest part of
+	 * the clusterer over a long stream), while a prune costs a pass over
+	 * the entries and a copy of the live names. */
+	uint32_t next = c->live_terms + c->live_terms / 2;
+	c->prune_at = next > 65536 ? next : 65536;
 	/* The table shrinks with the vocabulary (not below a quarter full). */
 	size_t cap = c->vmask + 1;
 	while (cap > 1024 && (size_t)c->live_terms * 4 < cap / 2)
