@@ -3,9 +3,16 @@
  * stories in the window), after 10k, 100k and 1M stories, plus the time to
  * restore 100k stories and the memory of the window index.  Times are
  * process CPU time (the machine may be shared) of cluster_add / restore only.
+ * The daemon tokenizes a story on its parse workers and hands cluster_add
+ * the tokens (cluster_doc.title_tokens/text_tokens), so the stream's tokens
+ * are made beforehand here too, timed apart: the first rate is the
+ * clustering step on the storing thread, the second adds the tokenizer's
+ * cost as if it ran on the same core.  The restore tokenizes inside, as
+ * ingest_new() does.
  * usage: cluster_bench [total_stories] [window_stories] [restore_stories] */
 #include "bench/bench.h"
 #include "daemon/cluster.h"
+#include "daemon/text.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -46,6 +53,23 @@ static int word(char *dst, unsigned idx, int cap)
 		dst[0] = (char)(dst[0] - 'a' + 'A');
 	dst[n] = '\0';
 	return n;
+}
+
+/* Resident set of the process now, kB (0 when unknown): the clusterer's
+ * own figure leaves out malloc's overhead and counts capacity never touched.
+ * Printed as the growth since the first batch of texts and tokens was made
+ * (before the first cluster_add): the clusterer's share. */
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
 }
 
 /* Checksum of everything cluster_add reports, so that a speed change can
@@ -128,10 +152,17 @@ int main(int argc, char **argv)
 	char (*titles)[256] = malloc(BATCH * sizeof *titles);
 	char (*leads)[1024] = malloc(BATCH * sizeof *leads);
 	int *evs = malloc(BATCH * sizeof *evs);
+	struct text_tokens(*toks)[2] = calloc(BATCH, sizeof *toks);
+	struct text *tx = text_new();
+	if (!titles || !leads || !evs || !toks || !tx) {
+		fprintf(stderr, "out of memory\n");
+		return 1;
+	}
 	long done = 0;
-	double busy = 0, seg_busy = 0;
+	double busy = 0, seg_busy = 0, tok_busy = 0, seg_tok = 0;
+	long rss0 = 0;
 	long seg_n = 0;
-	long marks[] = { 10000, 100000, 1000000, 0 };
+	long marks[] = { 10000, 100000, 200000, 1000000, 0 };
 	int mi = 0;
 	printf("# cluster_bench: %ld stories, ~%ld in the %lld h window\n", total, inwin,
 	       (long long)p.window / 3600);
@@ -152,10 +183,26 @@ int main(int argc, char **argv)
 		}
 		double t0 = bench_cpu();
 		for (long i = 0; i < n; i++) {
+			text_tokens_reset(&toks[i][0]);
+			text_tokens_reset(&toks[i][1]);
+			if (text_tokenize(tx, titles[i], strlen(titles[i]), "en", &toks[i][0]) < 0 ||
+			    text_tokenize(tx, leads[i], strlen(leads[i]), "en", &toks[i][1]) < 0) {
+				fprintf(stderr, "text_tokenize failed\n");
+				return 1;
+			}
+		}
+		double tel = bench_cpu() - t0;
+		if (!rss0)
+			rss0 = rss_kb(); /* the bench's own texts and tokens */
+		tok_busy += tel;
+		seg_tok += tel;
+		t0 = bench_cpu();
+		for (long i = 0; i < n; i++) {
 			long id = done + i + 1;
 			struct cluster_doc d = { .story_id = id, .time = 1700000000 + (int64_t)(id * dt),
 				.title = titles[i], .text = leads[i], .lang = "en",
-				.source = i % 3 ? "a.example" : "b.example" };
+				.source = i % 3 ? "a.example" : "b.example",
+				.title_tokens = &toks[i][0], .text_tokens = &toks[i][1] };
 			struct cluster_result r;
 			if (cluster_add(c, &d, &r) < 0) {
 				fprintf(stderr, "cluster_add failed\n");
@@ -171,16 +218,24 @@ int main(int argc, char **argv)
 		if (marks[mi] && done >= marks[mi]) {
 			struct cluster_stats st;
 			cluster_stats(c, &st);
-			printf("after %7ld stories: %8.0f stories/s (last %ld), window %zu stories, "
-			       "%zu threads, %zu terms, memory %.1f MiB\n",
-			       done, seg_n / seg_busy, seg_n, st.window_stories, st.active_threads,
-			       st.terms, st.memory_bytes / 1048576.0);
+			printf("after %7ld stories: %8.0f stories/s (last %ld; %.0f/s with tokenizing), "
+			       "window %zu stories, %zu threads, %zu terms, memory %.1f MiB\n",
+			       done, seg_n / seg_busy, seg_n, seg_n / (seg_busy + seg_tok),
+			       st.window_stories, st.active_threads, st.terms,
+			       st.memory_bytes / 1048576.0);
+			printf("  memory: vocabulary %.1f, postings %.1f (%zu), centroids %.1f, "
+			       "stories %.1f, threads %.1f MiB; process RSS +%.1f MiB\n",
+			       st.mem_vocab / 1048576.0, st.mem_postings / 1048576.0, st.postings,
+			       st.mem_centroids / 1048576.0, st.mem_stories / 1048576.0,
+			       st.mem_threads / 1048576.0, (rss_kb() - rss0) / 1024.0);
 			seg_busy = 0;
+			seg_tok = 0;
 			seg_n = 0;
 			mi++;
 		}
 	}
-	printf("overall: %.0f stories/s\n", done / busy);
+	printf("overall: %.0f stories/s (%.0f/s with tokenizing; tokenizer alone %.0f/s)\n",
+	       done / busy, done / (busy + tok_busy), done / tok_busy);
 	printf("# results checksum %016llx\n", (unsigned long long)sum);
 
 	/* Restore: 100k stories into a fresh clusterer, as at start-up. */
@@ -228,6 +283,12 @@ int main(int argc, char **argv)
 	free(titles);
 	free(leads);
 	free(evs);
+	for (long i = 0; i < BATCH; i++) {
+		text_tokens_free(&toks[i][0]);
+		text_tokens_free(&toks[i][1]);
+	}
+	free(toks);
+	text_free(tx);
 	free(ev);
 	free(zcdf);
 	return 0;

@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--member")) p.member_weight = atof(v);
 		else if (!strcmp(a, "--max-terms")) p.max_terms = atoi(v);
 		else if (!strcmp(a, "--max-members")) p.max_members = atoi(v);
+		else if (!strcmp(a, "--store-terms")) p.store_terms = atoi(v);
 		else if (!strcmp(a, "--window")) p.window = atoll(v);
 		else if (!strcmp(a, "--length-exp")) p.length_exponent = atof(v);
 		else if (!strcmp(a, "--entity-share")) p.entity_share = atof(v);

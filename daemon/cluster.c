@@ -37,18 +37,20 @@ struct slotsc {
 	uint32_t pad;
 };
 
+/* 48 bytes: one entry per term ever seen since the last prune, so its
+ * size is most of the vocabulary's memory. */
 struct vterm {
+	struct posting *post;  /* owned: active threads holding the term */
+	double idf_val;
 	uint32_t name;       /* offset of the stem in vocab arena */
 	uint32_t surf;       /* offset of a surface form, for keywords */
 	uint32_t df;
+	float cap_yes, cap_no; /* casing evidence: written as a name or not */
+	uint32_t npost;
+	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
+	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
-	float cap_yes, cap_no; /* casing evidence: written as a name or not */
-	uint32_t mark, qidx;   /* collect(): seen in the current story at q[qidx] */
-	struct posting *post;  /* owned: active threads holding the term */
-	uint32_t npost, cappost;
-	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
-	double idf_val;
 };
 
 /* A story in the window.  Owned by the clusterer (stories map); the thread
@@ -66,26 +68,33 @@ struct cent {
 	uint32_t key, pos;
 };
 
+/* 192 bytes, in an array aligned to cache lines: score() reads the first
+ * line of every candidate (centroid table, norm, times, members, names). */
 struct thread {
+	struct cent *ct;     /* owned, open addressing */
+	uint32_t ct_n, ct_cap;
+	double norm2;        /* squared norm of the centroid */
+	int64_t first_seen, last_updated;
+	struct story **mem;  /* owned array (stories owned by the map) */
+	uint32_t nmem, capmem;
+	struct fw *em;       /* owned: centroid of the name terms only */
+	/* second line and on */
+	uint32_t em_n, em_cap;
+	double em_norm2;
 	int64_t id;          /* 0: free slot */
-	int64_t first_seen, last_updated, story_count;
+	int64_t story_count;
+	int64_t oldest;      /* <= the time of every member in memory */
 	int64_t title_story;
 	double title_score;
 	double terms_sum;    /* sum of member vector lengths (for the bar) */
-	struct fw *em;       /* owned: centroid of the name terms only */
-	uint32_t em_n, em_cap;
-	double em_norm2;
-	double norm2;        /* squared norm of the centroid */
-	struct cent *ct;     /* owned, open addressing */
-	uint32_t ct_n, ct_cap;
-	struct story **mem;  /* owned array (stories owned by the map) */
-	uint32_t nmem, capmem;
 	uint32_t *src;       /* owned set of source hashes, open addressing */
 	uint32_t nsrc, capsrc;
-	int kw_stale, title_stale;
+	char *kw;            /* owned: keywords, ", "-separated (NULL: none yet);
+	                        as long as they are, not a fixed 160 bytes in
+	                        every slot */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
-	char kw[160];
-};
+	uint8_t kw_stale, title_stale;
+} __attribute__((aligned(64)));
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
  * cache line. */
@@ -103,6 +112,7 @@ struct imap {
 };
 
 #define TF_LOGS 64
+#define QBITS 32768
 
 struct clusterer {
 	struct cluster_params p;
@@ -145,9 +155,11 @@ struct clusterer {
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
+	uint32_t *qmap;                /* owned scratch: term -> q index + 1 (collect) */
+	uint32_t qmap_cap;
 	float *qdense;                 /* owned: q scattered by term, else zero */
 	uint32_t qdense_cap;
-	uint32_t qstamp;
+	uint64_t qbits[QBITS / 64];    /* bit term % QBITS: maybe in q (see member_cos) */
 	uint32_t nq, capq;
 };
 
@@ -172,6 +184,7 @@ void cluster_params_default(struct cluster_params *p)
 	p->member_weight = 1.0;
 	p->max_terms = 48;
 	p->max_members = 16;
+	p->store_terms = 32;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
@@ -323,6 +336,29 @@ static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h
 	return memcmp(t, s, n) == 0 && t[n] == '\0';
 }
 
+/* Rehashes the vocabulary table into cap slots.  It fills up to 3/4: with
+ * 32-byte slots, two to a cache line, a probe run of a few slots costs
+ * little more than one, and the table is a third of the vocabulary's
+ * memory. */
+static int vhash_resize(struct clusterer *c, size_t cap)
+{
+	struct vslot *nh = calloc(cap, sizeof *nh);
+	if (!nh)
+		return -1;
+	for (size_t k = 0; k <= c->vmask; k++) {
+		if (!c->vhash[k].id1)
+			continue;
+		size_t j = c->vhash[k].hash & (cap - 1);
+		while (nh[j].id1)
+			j = (j + 1) & (cap - 1);
+		nh[j] = c->vhash[k];
+	}
+	free(c->vhash);
+	c->vhash = nh;
+	c->vmask = cap - 1;
+	return 0;
+}
+
 /* Term id of s[0..n), whose fnv() is h, created when create; UINT32_MAX
  * when absent/no memory. */
 static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_t h, int create)
@@ -349,22 +385,9 @@ static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_
 	}
 	if (!create)
 		return UINT32_MAX;
-	if ((size_t)(c->live_terms + 1) * 2 > c->vmask + 1) {
-		size_t cap = (c->vmask + 1) * 2;
-		struct vslot *nh = calloc(cap, sizeof *nh);
-		if (!nh)
+	if ((size_t)(c->live_terms + 1) * 4 > (c->vmask + 1) * 3) {
+		if (vhash_resize(c, (c->vmask + 1) * 2) < 0)
 			return UINT32_MAX;
-		for (size_t k = 0; k <= c->vmask; k++) {
-			if (!c->vhash[k].id1)
-				continue;
-			size_t j = c->vhash[k].hash & (cap - 1);
-			while (nh[j].id1)
-				j = (j + 1) & (cap - 1);
-			nh[j] = c->vhash[k];
-		}
-		free(c->vhash);
-		c->vhash = nh;
-		c->vmask = cap - 1;
 		i = h & c->vmask;
 		while (c->vhash[i].id1)
 			i = (i + 1) & c->vmask;
@@ -487,12 +510,24 @@ static void vocab_prune(struct clusterer *c)
 		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
 		free(v->post);
 		v->post = NULL;
-		v->cappost = 0;
+		v->postcap = 0;
 		v->dead = 1;
 		c->freeterms[c->nfreeterms++] = t;
 		c->live_terms--;
 	}
-	c->prune_at = c->live_terms * 2 > 65536 ? c->live_terms * 2 : 65536;
+	/* The next prune when half as many terms again have come: the table,
+	 * the entries and the names are sized by the peak, so the margin is
+	 * memory (with twice as many, the vocabulary was the biggest part of
+	 * the clusterer over a long stream), while a prune costs a pass over
+	 * the entries and a copy of the live names. */
+	uint32_t next = c->live_terms + c->live_terms / 2;
+	c->prune_at = next > 65536 ? next : 65536;
+	/* The table shrinks with the vocabulary (not below a quarter full). */
+	size_t cap = c->vmask + 1;
+	while (cap > 1024 && (size_t)c->live_terms * 4 < cap / 2)
+		cap /= 2;
+	if (cap < c->vmask + 1)
+		vhash_resize(c, cap); /* without memory, the big one stays */
 	arena_compact(c);
 }
 
@@ -608,11 +643,6 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 {
 	const struct text_tokens *tts[2] = { NULL, NULL };
 	c->nq = 0;
-	if (++c->qstamp == 0) {
-		for (uint32_t t = 0; t < c->nvocab; t++)
-			c->vocab[t].mark = 0;
-		c->qstamp = 1;
-	}
 	/* Tokens of both fields first, then the vocabulary in three passes:
 	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
 	 * for their entries, then count.  The lookups of 100k-term tables are
@@ -636,6 +666,14 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 		return -1;
 	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
 		return -1;
+	/* The story's distinct terms, found through a small table of their
+	 * places in q (at most half full). */
+	uint32_t qmask = 63;
+	while (qmask + 1 < 2 * ntok)
+		qmask = qmask * 2 + 1;
+	if (grow((void **)&c->qmap, &c->qmap_cap, sizeof *c->qmap, qmask + 1) < 0)
+		return -1;
+	memset(c->qmap, 0, (qmask + 1) * sizeof *c->qmap);
 	/* The tokenizer's hash is fnv() of the term (FNV-1a). */
 	for (int field = 0; field < 2; field++) {
 		const struct text_tokens *tt = tts[field];
@@ -681,16 +719,17 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 					v->surf_good = (uint8_t)good;
 				}
 			}
-			uint32_t j;
-			if (v->mark == c->qstamp) {
-				j = v->qidx;
+			uint32_t j, h = (t * 2654435761u) & qmask;
+			while (c->qmap[h] && c->q[c->qmap[h] - 1].term != t)
+				h = (h + 1) & qmask;
+			if (c->qmap[h]) {
+				j = c->qmap[h] - 1;
 			} else {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
 				j = c->nq++;
 				c->q[j] = (struct tw){ .term = t, .w = 0 };
-				v->mark = c->qstamp;
-				v->qidx = j;
+				c->qmap[h] = j + 1;
 			}
 			/* The lead tells the event; later paragraphs drift into
 			 * background (often an earlier event of the same kind). */
@@ -811,6 +850,42 @@ static int cent_grow(struct thread *t)
 	return table_grow((void **)&t->ct, &t->ct_cap, sizeof *t->ct, 32);
 }
 
+/* Postings: most terms are held by one thread or a few, so the arrays
+ * start at one entry and double (the capacity is kept as a shift), and
+ * halve when they fall to a quarter full. */
+static uint32_t post_cap(const struct vterm *v)
+{
+	return v->postcap ? 1u << (v->postcap - 1) : 0;
+}
+
+static int post_reserve(struct vterm *v)
+{
+	if (v->npost < post_cap(v))
+		return 0;
+	uint8_t pc = (uint8_t)(v->postcap + 1);
+	struct posting *p = realloc(v->post, ((size_t)1 << (pc - 1)) * sizeof *p);
+	if (!p)
+		return -1;
+	v->post = p;
+	v->postcap = pc;
+	return 0;
+}
+
+static void post_shrink(struct vterm *v)
+{
+	if (!v->npost) {
+		free(v->post);
+		v->post = NULL;
+		v->postcap = 0;
+	} else if (v->postcap > 3 && (v->npost << 2) <= post_cap(v)) {
+		struct posting *p = realloc(v->post, (size_t)post_cap(v) / 2 * sizeof *p);
+		if (p) {
+			v->post = p;
+			v->postcap--;
+		}
+	}
+}
+
 /* Adds w to thread slot's centroid weight of term; call cent_norm() after. */
 static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 {
@@ -818,9 +893,9 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	struct cent *e = cent_find(t, term);
 	struct vterm *v = &c->vocab[term];
 	if (!e) {
-		if ((t->ct_n + 1) * 2 > t->ct_cap && cent_grow(t) < 0)
+		if ((t->ct_n + 1) * 4 > t->ct_cap * 3 && cent_grow(t) < 0)
 			return -1;
-		if (grow((void **)&v->post, &v->cappost, sizeof *v->post, v->npost + 1) < 0)
+		if (post_reserve(v) < 0)
 			return -1;
 		uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
 		while (t->ct[i].key)
@@ -1001,13 +1076,31 @@ static int ensure_scratch(struct clusterer *c)
 	return 0;
 }
 
+/* Room for one more thread slot.  realloc() would not keep the array on
+ * cache lines. */
+static int th_grow(struct clusterer *c)
+{
+	if (c->nth < c->thcap)
+		return 0;
+	uint32_t cap = c->thcap ? c->thcap * 2 : 64;
+	struct thread *n = aligned_alloc(64, (size_t)cap * sizeof *n);
+	if (!n)
+		return -1;
+	if (c->nth)
+		memcpy(n, c->th, (size_t)c->nth * sizeof *n);
+	free(c->th);
+	c->th = n;
+	c->thcap = cap;
+	return 0;
+}
+
 static uint32_t thread_new(struct clusterer *c, int64_t id)
 {
 	uint32_t slot;
 	if (c->nfree) {
 		slot = c->freeslots[--c->nfree];
 	} else {
-		if (grow((void **)&c->th, &c->thcap, sizeof *c->th, c->nth + 1) < 0)
+		if (th_grow(c) < 0)
 			return UINT32_MAX;
 		slot = c->nth++;
 		if (ensure_scratch(c) < 0) {
@@ -1037,6 +1130,17 @@ static uint32_t thread_new(struct clusterer *c, int64_t id)
 static void thread_unindex(struct clusterer *c, uint32_t slot)
 {
 	struct thread *t = &c->th[slot];
+	/* Every entry is a chain of misses (term, its last posting, that
+	 * posting's thread, its centroid slot): walked once to ask for the
+	 * terms' entries and once for their last postings, the chains overlap. */
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key)
+			__builtin_prefetch(&c->vocab[t->ct[i].key - 1]);
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key) {
+			const struct vterm *v = &c->vocab[t->ct[i].key - 1];
+			__builtin_prefetch(&v->post[v->npost - 1]);
+		}
 	for (uint32_t i = 0; i < t->ct_cap; i++) {
 		if (!t->ct[i].key)
 			continue;
@@ -1048,6 +1152,7 @@ static void thread_unindex(struct clusterer *c, uint32_t slot)
 			struct cent *e = cent_find(&c->th[v->post[pos].slot], term);
 			e->pos = pos;
 		}
+		post_shrink(v);
 	}
 }
 
@@ -1066,6 +1171,7 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	free(t->mem);
 	free(t->src);
 	free(t->em);
+	free(t->kw);
 	memset(t, 0, sizeof *t);
 	uint32_t cap = c->capfree;
 	if (grow((void **)&c->freeslots, &cap, sizeof *c->freeslots, c->nfree + 1) == 0) {
@@ -1113,17 +1219,25 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 
 /* A long-running thread forgets its stories older than the window: their
  * weight leaves the centroid (which then follows the recent coverage) and
- * their vectors leave memory.  The thread's counts stay. */
+ * their vectors leave memory.  The thread's counts stay.  Members are in
+ * the order they joined, which is time order only for a live stream: a
+ * first poll brings a feed's back items after its newest ones, so every
+ * member is looked at (the thread's oldest time says when none is due). */
 static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 {
 	struct thread *t = &c->th[slot];
-	uint32_t k = 0;
-	while (k < t->nmem && t->mem[k]->time < horizon)
-		k++;
-	if (k == 0)
+	if (t->oldest >= horizon)
 		return;
-	for (uint32_t i = 0; i < k; i++) {
+	uint32_t k = 0, gone = 0;
+	int64_t oldest = INT64_MAX;
+	for (uint32_t i = 0; i < t->nmem; i++) {
 		struct story *s = t->mem[i];
+		if (s->time >= horizon) {
+			if (s->time < oldest)
+				oldest = s->time;
+			t->mem[k++] = s;
+			continue;
+		}
 		for (uint32_t j = 0; j < s->n; j++) {
 			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
 			if (s->v[j].ent)
@@ -1134,13 +1248,16 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 			t->title_stale = 1;
 		imap_del(&c->stories, s->id);
 		free(s);
+		gone++;
 	}
+	t->oldest = oldest;
+	if (!gone)
+		return;
 	cent_norm(c, slot);
-	memmove(t->mem, t->mem + k, (t->nmem - k) * sizeof *t->mem);
-	t->nmem -= k;
+	t->nmem = k;
 	t->kw_stale = 1;
 	/* Compact once half of the stories behind the table are gone. */
-	t->forgotten += k;
+	t->forgotten += gone;
 	if (t->forgotten >= t->nmem) {
 		cent_compact(c, slot);
 		t->forgotten = 0;
@@ -1229,21 +1346,27 @@ static void keywords(struct clusterer *c, struct thread *t)
 			}
 		}
 	}
+	char kw[sizeof ((struct cluster_result *)0)->keywords];
 	size_t len = 0;
-	t->kw[0] = '\0';
+	kw[0] = '\0';
 	for (int i = 0; i < nb; i++) {
 		const char *s = c->arena + c->vocab[best[i].term].surf;
 		size_t n = strlen(s);
-		if (len + n + 3 >= sizeof t->kw)
+		if (len + n + 3 >= sizeof kw)
 			break;
 		if (i) {
-			memcpy(t->kw + len, ", ", 2);
+			memcpy(kw + len, ", ", 2);
 			len += 2;
 		}
-		memcpy(t->kw + len, s, n);
+		memcpy(kw + len, s, n);
 		len += n;
-		t->kw[len] = '\0';
+		kw[len] = '\0';
 	}
+	char *k = realloc(t->kw, len + 1);
+	if (!k)
+		return; /* the old keywords stay, and stay stale */
+	memcpy(k, kw, len + 1);
+	t->kw = k;
 	t->kw_stale = 0;
 }
 
@@ -1278,7 +1401,35 @@ static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 	out->title_story_id = t->title_story;
 	out->first_seen = t->first_seen;
 	out->last_updated = t->last_updated;
-	memcpy(out->keywords, t->kw, sizeof out->keywords);
+	if (t->kw)
+		memcpy(out->keywords, t->kw, strlen(t->kw) + 1);
+}
+
+/* cent_add() over a story's terms is two cache misses per term, one after
+ * the other: the thread's centroid slot, then the posting it points at.
+ * Asked for together first (the slots, then through them the postings),
+ * the misses overlap.  Callers put other work between the two calls. */
+static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
+				uint32_t n)
+{
+	const struct thread *th = &c->th[slot];
+	if (th->ct_cap)
+		for (uint32_t j = 0; j < n; j++)
+			__builtin_prefetch(&th->ct[(v[j].term * 2654435761u) & (th->ct_cap - 1)]);
+}
+
+static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
+				   uint32_t n)
+{
+	const struct thread *th = &c->th[slot];
+	for (uint32_t j = 0; j < n; j++) {
+		const struct vterm *v = &c->vocab[q[j].term];
+		const struct cent *e = cent_find(th, q[j].term);
+		if (e)
+			__builtin_prefetch(&v->post[e->pos], 1);
+		else if (v->npost < post_cap(v))
+			__builtin_prefetch(&v->post[v->npost], 1);
+	}
 }
 
 /* Adds story s (vector in s->v) to thread slot. */
@@ -1298,6 +1449,8 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 	t->mem[t->nmem++] = s;
 	t->terms_sum += s->n;
 	s->slot = slot;
+	if (t->nmem == 1 || s->time < t->oldest)
+		t->oldest = s->time;
 	if (src_add(t, s->src) < 0)
 		return -1;
 	if (!t->story_count || s->time < t->first_seen)
@@ -1322,89 +1475,6 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 		t->title_score = sc;
 	}
 	return 0;
-}
-
-static struct story *story_make(struct clusterer *c, const struct cluster_doc *doc)
-{
-	struct story *s = malloc(sizeof *s + c->nq * sizeof s->v[0]);
-	if (!s)
-		return NULL;
-	s->id = doc->story_id;
-	s->time = doc->time;
-	s->slot = UINT32_MAX;
-	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
-	s->n = c->nq;
-	memcpy(s->v, c->q, c->nq * sizeof s->v[0]);
-	return s;
-}
-
-/* Time damping factor between a story and a thread. */
-static double damp(const struct clusterer *c, const struct thread *t, int64_t time)
-{
-	if (c->p.time_decay <= 0)
-		return 1;
-	int64_t dt = 0;
-	if (time > t->last_updated)
-		dt = time - t->last_updated;
-	else if (time < t->first_seen)
-		dt = t->first_seen - time;
-	return exp2(-(double)dt / (c->p.time_decay * 3600.0));
-}
-
-/* Scatters the story vector into a dense array indexed by term, so that a
- * member's dot product is one lookup per member term. */
-static int q_scatter(struct clusterer *c)
-{
-	if (c->qdense_cap < c->nvocab) {
-		uint32_t cap = c->capvocab;
-		float *d = realloc(c->qdense, cap * sizeof *d);
-		if (!d)
-			return -1;
-		memset(d + c->qdense_cap, 0, (cap - c->qdense_cap) * sizeof *d);
-		c->qdense = d;
-		c->qdense_cap = cap;
-	}
-	for (uint32_t i = 0; i < c->nq; i++)
-		c->qdense[c->q[i].term] = c->q[i].w;
-	return 0;
-}
-
-static void q_clear(struct clusterer *c)
-{
-	for (uint32_t i = 0; i < c->nq; i++)
-		c->qdense[c->q[i].term] = 0;
-}
-
-/* Mean cosine of the scattered story to the thread's two nearest recent
- * members (one member: its cosine). */
-static double member_cos(const struct clusterer *c, const struct thread *t)
-{
-	double top[2] = { 0, 0 };
-	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
-	for (uint32_t i = from; i < t->nmem; i++) {
-		const struct story *m = t->mem[i];
-		double d = 0;
-		for (uint32_t j = 0; j < m->n; j++)
-			d += c->qdense[m->v[j].term] * m->v[j].w;
-		if (d > top[0]) {
-			top[1] = top[0];
-			top[0] = d;
-		} else if (d > top[1]) {
-			top[1] = d;
-		}
-	}
-	uint32_t k = t->nmem - from;
-	return k >= 2 ? (top[0] + top[1]) / 2 : top[0];
-}
-
-/* The bar scales with the length of what is compared: two long texts share
- * background words by chance (and same-kind events share their vocabulary),
- * two headlines share little unless they tell the same story. */
-static double bar(const struct clusterer *c, double base, double nterms)
-{
-	if (nterms < 4)
-		nterms = 4;
-	return base * pow(nterms / 8.0, c->p.length_exponent);
 }
 
 /* The value at index k (0-based) of a[0..n) sorted in descending order;
@@ -1437,6 +1507,143 @@ static float kth_largest(float *a, uint32_t n, uint32_t k)
 	return a[kk];
 }
 
+/* The story as kept in the window: c->q, or its store_terms heaviest
+ * terms (equal weights at the cut: the lower terms), renormalised.  q is
+ * sorted by term and stays so: the cut is a weight found by selection. */
+static struct story *story_make(struct clusterer *c, const struct cluster_doc *doc)
+{
+	uint32_t n = c->nq < (uint32_t)c->p.store_terms ? c->nq : (uint32_t)c->p.store_terms;
+	struct story *s = malloc(sizeof *s + n * sizeof s->v[0]);
+	if (!s)
+		return NULL;
+	s->id = doc->story_id;
+	s->time = doc->time;
+	s->slot = UINT32_MAX;
+	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
+	s->n = n;
+	if (n == c->nq) {
+		memcpy(s->v, c->q, n * sizeof s->v[0]);
+		return s;
+	}
+	float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
+	if (!w) {
+		free(s);
+		return NULL;
+	}
+	for (uint32_t j = 0; j < c->nq; j++)
+		w[j] = c->q[j].w;
+	float cut = kth_largest(w, c->nq, n - 1);
+	if (w != ws)
+		free(w);
+	uint32_t above = 0, k = 0;
+	for (uint32_t j = 0; j < c->nq; j++)
+		above += c->q[j].w > cut;
+	double norm = 0;
+	for (uint32_t j = 0, ties = n - above; j < c->nq; j++)
+		if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--)) {
+			s->v[k++] = c->q[j];
+			norm += (double)c->q[j].w * c->q[j].w;
+		}
+	norm = sqrt(norm);
+	uint32_t m = 0;
+	for (uint32_t j = 0; j < k; j++) {
+		float x = norm > 0 ? (float)(s->v[j].w / norm) : 0;
+		if (x >= 1e-4f) {
+			s->v[m] = s->v[j];
+			s->v[m++].w = x;
+		}
+	}
+	s->n = m;
+	return s;
+}
+
+/* Time damping factor between a story and a thread. */
+static double damp(const struct clusterer *c, const struct thread *t, int64_t time)
+{
+	if (c->p.time_decay <= 0)
+		return 1;
+	int64_t dt = 0;
+	if (time > t->last_updated)
+		dt = time - t->last_updated;
+	else if (time < t->first_seen)
+		dt = t->first_seen - time;
+	return exp2(-(double)dt / (c->p.time_decay * 3600.0));
+}
+
+/* Scatters the story vector into a dense array indexed by term, so that a
+ * member's dot product is one lookup per member term. */
+static int q_scatter(struct clusterer *c)
+{
+	if (c->qdense_cap < c->nvocab) {
+		uint32_t cap = c->capvocab;
+		float *d = realloc(c->qdense, cap * sizeof *d);
+		if (!d)
+			return -1;
+		memset(d + c->qdense_cap, 0, (cap - c->qdense_cap) * sizeof *d);
+		c->qdense = d;
+		c->qdense_cap = cap;
+	}
+	for (uint32_t i = 0; i < c->nq; i++) {
+		uint32_t t = c->q[i].term % QBITS;
+		c->qdense[c->q[i].term] = c->q[i].w;
+		c->qbits[t / 64] |= 1ULL << (t % 64);
+	}
+	return 0;
+}
+
+static void q_clear(struct clusterer *c)
+{
+	for (uint32_t i = 0; i < c->nq; i++) {
+		uint32_t t = c->q[i].term % QBITS;
+		c->qdense[c->q[i].term] = 0;
+		c->qbits[t / 64] = 0;
+	}
+}
+
+/* Mean cosine of the scattered story (q_scatter) to the thread's two
+ * nearest recent members (one member: its cosine). */
+static double member_cos(const struct clusterer *c, const struct thread *t)
+{
+	double top[2] = { 0, 0 };
+	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		const struct story *m = t->mem[i];
+		double d = 0;
+		/* The rest of this member's vector and the next member's. */
+		for (uint32_t j = 8; j < m->n; j += 8)
+			__builtin_prefetch(&m->v[j]);
+		if (i + 1 < t->nmem)
+			for (uint32_t j = 0; j < 64; j += 8)
+				__builtin_prefetch(&t->mem[i + 1]->v[j]);
+		/* Most member terms are not the story's: a 4 KiB bitmap, always
+		 * in cache, says so without a read of the dense array (1 MiB and
+		 * more).  Skipped terms would add 0 to d. */
+		for (uint32_t j = 0; j < m->n; j++) {
+			uint32_t term = m->v[j].term, b = term % QBITS;
+			if (c->qbits[b / 64] >> (b % 64) & 1)
+				d += c->qdense[term] * m->v[j].w;
+		}
+		if (d > top[0]) {
+			top[1] = top[0];
+			top[0] = d;
+		} else if (d > top[1]) {
+			top[1] = d;
+		}
+	}
+	uint32_t k = t->nmem - from;
+	return k >= 2 ? (top[0] + top[1]) / 2 : top[0];
+}
+
+/* The bar scales with the length of what is compared: two long texts share
+ * background words by chance (and same-kind events share their vocabulary),
+ * two headlines share little unless they tell the same story. */
+static double bar(const struct clusterer *c, double base, double nterms)
+{
+	if (nterms < 4)
+		nterms = 4;
+	return base * pow(nterms / 8.0, c->p.length_exponent);
+}
+
 struct cand {
 	uint32_t slot;
 	double cen, score;
@@ -1466,6 +1673,13 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		for (uint32_t i = 0; i < n; i++)
 			ws[i] = c->q[i].w;
 		wmin = kth_largest(ws, n, GEN_TERMS - 1);
+	}
+	/* Each term's postings are a miss of their own: ask for them all. */
+	for (uint32_t i = 0; i < c->nq; i++) {
+		const struct vterm *v = &c->vocab[c->q[i].term];
+		if (v->npost <= POST_CAP && c->q[i].w >= wmin)
+			for (uint32_t j = 0; j < v->npost && j < 32; j += 8)
+				__builtin_prefetch(&v->post[j]);
 	}
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct vterm *v = &c->vocab[c->q[i].term];
@@ -1543,6 +1757,23 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	int nc = 0;
 	struct cand pre[NPRE];
 	int npre = 0;
+	/* Completing the shortlist is a centroid lookup per thread and common
+	 * term, each two misses in a row (slot, then posting): ask for all the
+	 * slots, then for the postings they point at, then add up. */
+	for (int k = 0; k < nh; k++) {
+		const struct thread *t = &c->th[heap[k].slot];
+		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
+			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+	}
+	for (int k = 0; k < nh; k++) {
+		const struct thread *t = &c->th[heap[k].slot];
+		for (uint32_t i = 0; i < nd; i++) {
+			uint32_t term = c->q[deferred[i]].term;
+			const struct cent *e = cent_find(t, term);
+			if (e)
+				__builtin_prefetch(&c->vocab[term].post[e->pos]);
+		}
+	}
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
@@ -1559,6 +1790,14 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			}
 			pre[j] = (struct cand){ s, cen, sc };
 		}
+	}
+	/* The member cosines read up to max_members stories of each of the
+	 * npre threads, scattered over the heap: ask for them all first. */
+	for (int i = 0; i < npre; i++) {
+		const struct thread *t = &c->th[pre[i].slot];
+		uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+		for (uint32_t j = from; j < t->nmem; j++)
+			__builtin_prefetch(t->mem[j]);
 	}
 	if (npre > 0 && q_scatter(c) < 0)
 		npre = 0; /* no memory: no candidates, the story opens a thread */
@@ -1645,6 +1884,8 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 			return -1;
 	if (f->first_seen < t->first_seen)
 		t->first_seen = f->first_seen;
+	if (f->oldest < t->oldest)
+		t->oldest = f->oldest;
 	if (f->last_updated > t->last_updated)
 		t->last_updated = f->last_updated;
 	t->story_count += f->story_count;
@@ -1698,6 +1939,8 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 		c->p.max_terms = 48;
 	if (c->p.max_members < 1)
 		c->p.max_members = 1;
+	if (c->p.store_terms < 1 || c->p.store_terms > c->p.max_terms)
+		c->p.store_terms = c->p.max_terms;
 	if (c->p.window <= 0)
 		c->p.window = 72 * 3600;
 	c->next_id = next_thread_id > 0 ? next_thread_id : 1;
@@ -1733,6 +1976,7 @@ void cluster_free(struct clusterer *c)
 		free(t->mem);
 		free(t->src);
 		free(t->em);
+		free(t->kw);
 	}
 	for (uint32_t i = 0; i < c->nvocab; i++)
 		free(c->vocab[i].post);
@@ -1748,6 +1992,7 @@ void cluster_free(struct clusterer *c)
 	free(c->sc);
 	free(c->touched);
 	free(c->q);
+	free(c->qmap);
 	free(c->qdense);
 	text_tokens_free(&c->toks[0]);
 	text_tokens_free(&c->toks[1]);
@@ -1791,6 +2036,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			out->is_new = 1;
 		}
 	}
+	join_prefetch_slots(c, slot, c->q, c->nq);
 	struct story *s = story_make(c, doc);
 	if (!s)
 		return -1;
@@ -1798,6 +2044,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		free(s);
 		return -1;
 	}
+	join_prefetch_postings(c, slot, c->q, c->nq);
 	if (thread_join(c, slot, s, 0) < 0)
 		return -1;
 	/* Merge: a candidate whose centroid now sits close to ours. */
@@ -1939,10 +2186,7 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 	 * centroid table in turn: cache misses, one after the other in
 	 * thread_join.  Ask for them all first (the centroid slots, then
 	 * through them the postings), so that they arrive together. */
-	const struct thread *th = &c->th[slot];
-	if (th->ct_cap)
-		for (uint32_t j = 0; j < c->nq; j++)
-			__builtin_prefetch(&th->ct[(c->q[j].term * 2654435761u) & (th->ct_cap - 1)]);
+	join_prefetch_slots(c, slot, c->q, c->nq);
 	struct story *s = story_make(c, doc);
 	if (!s)
 		return -1;
@@ -1950,14 +2194,7 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 		free(s);
 		return -1;
 	}
-	for (uint32_t j = 0; j < c->nq; j++) {
-		const struct vterm *v = &c->vocab[c->q[j].term];
-		const struct cent *e = cent_find(th, c->q[j].term);
-		if (e)
-			__builtin_prefetch(&v->post[e->pos], 1);
-		else if (v->npost < v->cappost)
-			__builtin_prefetch(&v->post[v->npost], 1);
-	}
+	join_prefetch_postings(c, slot, c->q, c->nq);
 	return thread_join(c, slot, s, 1);
 }
 
@@ -1997,17 +2234,26 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	st->active_threads = c->live_threads;
 	st->window_stories = c->stories.n;
 	st->terms = c->live_terms;
-	size_t m = sizeof *c + c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
-		   (c->vmask + 1) * sizeof *c->vhash + (size_t)c->thcap * sizeof *c->th + (size_t)c->capth * (sizeof *c->sc + sizeof *c->touched) +
-		   (c->stories.mask + 1) * 16 + (c->threads.mask + 1) * 16 +
-		   (c->merged.mask + 1) * 16;
-	for (uint32_t i = 0; i < c->nvocab; i++)
-		m += c->vocab[i].cappost * sizeof(struct posting);
+	st->mem_vocab = c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
+			(c->vmask + 1) * sizeof *c->vhash + (size_t)c->capfreeterms * 4 +
+			(size_t)c->qdense_cap * sizeof *c->qdense;
+	for (uint32_t i = 0; i < c->nvocab; i++) {
+		st->mem_postings += post_cap(&c->vocab[i]) * sizeof(struct posting);
+		st->postings += c->vocab[i].npost;
+	}
+	st->mem_stories = (c->stories.mask + 1) * 16;
+	st->mem_threads = sizeof *c + (size_t)c->thcap * sizeof *c->th +
+			  (size_t)c->capth * (sizeof *c->sc + sizeof *c->touched) +
+			  (c->threads.mask + 1) * 16 + (c->merged.mask + 1) * 16;
 	for (uint32_t s = 0; s < c->nth; s++) {
 		const struct thread *t = &c->th[s];
-		m += t->ct_cap * sizeof *t->ct + t->capmem * sizeof *t->mem + t->capsrc * 4;
+		st->mem_centroids += t->ct_cap * sizeof *t->ct + t->em_cap * sizeof *t->em;
+		st->mem_threads += t->capmem * sizeof *t->mem + t->capsrc * 4 +
+				   (t->kw ? strlen(t->kw) + 1 : 0);
 		for (uint32_t i = 0; i < t->nmem; i++)
-			m += sizeof(struct story) + t->mem[i]->n * sizeof(struct tw);
+			st->mem_stories += sizeof(struct story) + t->mem[i]->n * sizeof(struct tw);
 	}
+	size_t m = st->mem_vocab + st->mem_postings + st->mem_centroids + st->mem_stories +
+		   st->mem_threads;
 	st->memory_bytes = m;
 }

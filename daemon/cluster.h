@@ -7,9 +7,10 @@
  * title terms count title_weight times, and terms written like names
  * (acronyms, numbers, words capitalised mid-sentence in sentence-cased text,
  * learned per term across stories) weigh up to 1 + entity_weight times.
- * Document frequencies are learned as stories arrive.  A thread keeps the
- * sum of its stories' vectors (centroid), a centroid of its name terms, and
- * its recent members.  A new story is scored against the active threads
+ * Document frequencies are learned as stories arrive.  Once placed, a story
+ * is kept as its 32 heaviest terms (store_terms, renormalised): a thread
+ * keeps the sum of those vectors (centroid), a centroid of its name terms,
+ * and its recent members.  A new story is scored against the active threads
  * that share its heaviest terms (inverted index term -> active threads):
  * the cosine to the centroid, raised towards the mean cosine of its two
  * nearest members (member_weight), multiplied by clash_factor when the
@@ -61,6 +62,10 @@ struct cluster_params {
 	                            towards the mean cosine of the two nearest members */
 	int max_terms;           /* terms kept per story vector (highest weights) */
 	int max_members;         /* recent members kept per thread for member cosine */
+	int store_terms;         /* terms of a story kept in memory once it joined
+	                            (its heaviest, renormalised): what the centroid,
+	                            the member cosine and the inverted index hold;
+	                            the new story is scored with max_terms */
 	double length_exponent;  /* thresholds are for ~8-term stories (headlines) and
 	                            scale by (terms/8)^this for longer ones */
 	double entity_share;     /* share of the names-only cosine in the score */
@@ -151,6 +156,11 @@ void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 struct cluster_stats {
 	size_t active_threads, window_stories, terms;
 	size_t memory_bytes; /* heap held by the clusterer, approximately */
+	/* Its parts: vocabulary (entries, hash table, names), postings (the
+	 * inverted index), centroids (per-thread term and name tables),
+	 * stories (window vectors and the id map), threads (the rest). */
+	size_t mem_vocab, mem_postings, mem_centroids, mem_stories, mem_threads;
+	size_t postings;     /* (thread, term) pairs indexed */
 };
 void cluster_stats(const struct clusterer *c, struct cluster_stats *st);
 

@@ -68,5 +68,29 @@ int main(void)
 	ok(rn.thread_id == 1 || cluster_resolve(c, 1) == rn.thread_id,
 	   "today's story joins today's thread");
 	cluster_free(c);
+
+	/* A feed's back items come after its newest: a thread's members are
+	 * then not in time order, and the older ones must still leave memory
+	 * when the window passes them (not only a run of oldest-first). */
+	c = cluster_new(&p, 1);
+	struct cluster_doc n1 = { .story_id = 1, .time = T0, .lang = "en",
+		.title = "Volcano Ketrapuna erupts near Lamberville",
+		.text = "The Ketrapuna volcano erupted near Lamberville, ash fell on the town." };
+	struct cluster_doc n2 = { .story_id = 2, .time = T0 - 2 * 3600, .lang = "en",
+		.title = "Ketrapuna volcano eruption covers Lamberville in ash",
+		.text = "Ash from the Ketrapuna eruption covered Lamberville." };
+	struct cluster_doc n3 = { .story_id = 3, .time = T0 + p.window - 3600, .lang = "en",
+		.title = "Parliament passes the harbour bridge budget",
+		.text = "The harbour bridge budget passed parliament on Tuesday." };
+	struct cluster_result r1, r2, r3;
+	ok(c && cluster_add(c, &n1, &r1) == 0 && cluster_add(c, &n2, &r2) == 0,
+	   "a story, then an earlier telling of it");
+	ok(r1.thread_id == r2.thread_id, "the earlier telling joins it");
+	ok(cluster_add(c, &n3, &r3) == 0 && r3.thread_id != r1.thread_id,
+	   "the clock moves on by almost a window");
+	cluster_stats(c, &st);
+	ok(st.window_stories == 2, "the member older than the window left, the newer stayed");
+	printf("#   window stories %zu\n", st.window_stories);
+	cluster_free(c);
 	return done_testing();
 }
