@@ -202,6 +202,14 @@ int main(void)
 		ok(store_begin(st) == 0 && store_put_thread(st, &t) == 0 && store_commit(st) == 0,
 		   "an existing thread rewritten");
 		is_int(scalar(row), 302, "with its new counts, and live again");
+		t.story_count = 4;
+		ok(store_begin(st) == 0 && store_put_thread(st, &t) == 0 && store_commit(st) == 0,
+		   "a live thread updated");
+		is_int(scalar(row), 402, "its row follows");
+		is_int(scalar("SELECT (SELECT max(seq) FROM threads) - (SELECT value FROM meta"
+		              " WHERE key = 'seq')"), 0, "each change took one seq, the last the thread's");
+		is_int(scalar("SELECT count(DISTINCT seq) = count(*) FROM (SELECT seq FROM stories"
+		              " UNION ALL SELECT seq FROM threads)"), 1, "no seq given twice");
 	}
 	store_close(st);
 
