@@ -349,7 +349,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	uint64_t old_hash = 0;
 	int rc = -1, has = 0, owner;
 
-	if (ident_key(&ie, x->use_link, &ident) < 0)
+	if (ident_key_canon(&ie, x->use_link, canon, &ident) < 0)
 		return 0;            /* nothing to know it by: skip, not fail */
 
 	memset(&s, 0, sizeof s);
