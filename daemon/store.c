@@ -144,9 +144,12 @@ static const char *const MIGRATIONS[] = {
 	 * in more segments per level); 'crisismerge', the number of
 	 * first-level segments merged at once in a flush, goes from 16 to 32
 	 * so that it stays a backstop behind the incremental merges rather
-	 * than replacing them.  Stored in the index's own config table. */
+	 * than replacing them.  Index pages of 8,000 bytes instead of 4,050
+	 * cost 2-4% less again (fewer leaves to write and merge).  Stored in
+	 * the index's own config table. */
 	"INSERT INTO stories_fts(stories_fts, rank) VALUES ('automerge', 16);\n"
-	"INSERT INTO stories_fts(stories_fts, rank) VALUES ('crisismerge', 32);\n",
+	"INSERT INTO stories_fts(stories_fts, rank) VALUES ('crisismerge', 32);\n"
+	"INSERT INTO stories_fts(stories_fts, rank) VALUES ('pgsz', 8000);\n",
 };
 
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])

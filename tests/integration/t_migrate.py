@@ -54,8 +54,8 @@ for path in olds:
                " ('stories_duplicate_of', 'threads_merged_into') ORDER BY name"),
          [("stories_duplicate_of",), ("threads_merged_into",)],
          name + ": the indexes of version 2 exist")
-    t.eq(w.sql("SELECT k, v FROM stories_fts_config WHERE k IN ('automerge', 'crisismerge')"
-               " ORDER BY k"), [("automerge", 16), ("crisismerge", 32)],
+    t.eq(w.sql("SELECT k, v FROM stories_fts_config WHERE k IN ('automerge', 'crisismerge',"
+               " 'pgsz') ORDER BY k"), [("automerge", 16), ("crisismerge", 32), ("pgsz", 8000)],
          name + ": the search index's merge settings of version 3")
     t.eq(w.sql("PRAGMA integrity_check"), [("ok",)], name + ": integrity_check ok")
     t.eq(w.fts_ok(), True, name + ": the search index matches the stories")

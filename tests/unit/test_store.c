@@ -78,6 +78,8 @@ int main(void)
 	       "the search index merges 16 segments at a time");
 	is_int(scalar("SELECT v FROM stories_fts_config WHERE k = 'crisismerge'"), 32,
 	       "and 32 first-level segments at once at most");
+	is_int(scalar("SELECT v FROM stories_fts_config WHERE k = 'pgsz'"), 8000,
+	       "in pages of 8,000 bytes");
 	ok(store_sync_feeds(st, &fl, 1000) == 0, "feed list synced");
 	ok(store_load_feeds(st, &feeds, &n) == 0 && n == 2, "two active feeds");
 	is_str(n ? feeds[0].url : NULL, "http://a.example/feed", "first feed URL");
