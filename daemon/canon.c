@@ -227,7 +227,9 @@ done:
 	return r;
 }
 
-static int canon_once(const char *url, char **out)
+/* One parse; *hostp, when not NULL, receives the host as get_host() gives
+ * it (the caller owns it). */
+static int canon_once(const char *url, char **out, char **hostp)
 {
 	CURLU *h = NULL;
 	const char *scheme;
@@ -284,6 +286,10 @@ static int canon_once(const char *url, char **out)
 		goto fail;
 	*out = b.s;
 	b.s = NULL;
+	if (hostp) {
+		*hostp = host;
+		host = NULL;
+	}
 fail:
 	free(b.s);
 	free(host);
@@ -297,21 +303,35 @@ fail:
 	return *out ? 0 : -1;
 }
 
-int canon_url(const char *url, char **out)
+/* An encoded dot ("%2E%2E") is decoded after libcurl resolved the dot
+ * segments, so the result may hold new ones: one more pass resolves them,
+ * and then the form is a fixed point. */
+static int second_pass(char **out)
 {
-	if (canon_once(url, out) < 0)
-		return -1;
-	/* An encoded dot ("%2E%2E") is decoded after libcurl resolved the dot
-	 * segments, so the result may hold new ones: one more pass resolves
-	 * them, and then the form is a fixed point. */
 	if (strstr(*out, "/.")) {
 		char *again = NULL;
-		if (canon_once(*out, &again) == 0) {
+		if (canon_once(*out, &again, NULL) == 0) {
 			free(*out);
 			*out = again;
 		}
 	}
 	return 0;
+}
+
+int canon_url(const char *url, char **out)
+{
+	if (canon_once(url, out, NULL) < 0)
+		return -1;
+	return second_pass(out);
+}
+
+/* "www." names the same publisher as the bare domain.  Other labels
+ * stay: on hosting sites (x.blogspot.com, x.substack.com) each subdomain
+ * is a different publisher. */
+static void strip_www(char *host)
+{
+	if (strncmp(host, "www.", 4) == 0 && host[4])
+		memmove(host, host + 4, strlen(host + 4) + 1);
 }
 
 int canon_host(const char *url, char **out)
@@ -325,15 +345,20 @@ int canon_host(const char *url, char **out)
 		goto fail;
 	if (!(host = get_host(h)))
 		goto fail;
-	/* "www." names the same publisher as the bare domain.  Other labels
-	 * stay: on hosting sites (x.blogspot.com, x.substack.com) each
-	 * subdomain is a different publisher. */
-	if (strncmp(host, "www.", 4) == 0 && host[4])
-		memmove(host, host + 4, strlen(host + 4) + 1);
+	strip_www(host);
 	*out = host;
 	host = NULL;
 fail:
 	free(host);
 	curl_url_cleanup(h);
 	return *out ? 0 : -1;
+}
+
+int canon_url_host(const char *url, char **canon, char **host)
+{
+	*host = NULL;
+	if (canon_once(url, canon, host) < 0)
+		return -1;
+	strip_www(*host);
+	return second_pass(canon);
 }

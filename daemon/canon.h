@@ -30,6 +30,10 @@ int canon_url(const char *url, char **out);
  * anything canon_url() refuses. */
 int canon_host(const char *url, char **out);
 
+/* Both of the above from one parse of `url` (the parse is most of their
+ * cost): 0 with both malloc'd, or -1 with both NULL. */
+int canon_url_host(const char *url, char **canon, char **host);
+
 /* Nonzero when `name` (a query parameter name, as written, not decoded) is
  * a tracking parameter canon_url() removes.  Exposed for the tests and for
  * `tidings` to explain itself. */

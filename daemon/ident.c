@@ -79,7 +79,10 @@ static uint64_t h_final(uint64_t x)
 	return x;
 }
 
-int ident_key(const struct ident_entry *e, int use_link, char **out)
+/* `canon`: the link's canonical URL when `have_canon` (NULL: refused),
+ * else computed here if needed. */
+static int key(const struct ident_entry *e, int use_link, int have_canon,
+               const char *canon, char **out)
 {
 	const char *guid, *link, *title;
 	size_t ng, nl, nt;
@@ -93,14 +96,12 @@ int ident_key(const struct ident_entry *e, int use_link, char **out)
 	if (ng > 0 && !(use_link && nl > 0)) {
 		*out = prefixed("g:", guid, ng);
 	} else if (nl > 0) {
-		char *raw = prefixed("l:", link, nl), *canon = NULL;
-		if (raw && canon_url(raw + 2, &canon) == 0) {
-			*out = prefixed("l:", canon, strlen(canon));
-			free(raw);
-		} else {
-			*out = raw;
-		}
-		free(canon);
+		char *own = NULL;
+		if (!have_canon && canon_url(link, &own) == 0)
+			canon = own;
+		*out = canon ? prefixed("l:", canon, strlen(canon))
+		             : prefixed("l:", link, nl);
+		free(own);
 	} else {
 		nt = trimmed(e->title, &title);
 		if (nt == 0)
@@ -121,6 +122,17 @@ int ident_key(const struct ident_entry *e, int use_link, char **out)
 		*out = prefixed("h:", hex, 16);
 	}
 	return *out ? 0 : -1;
+}
+
+int ident_key(const struct ident_entry *e, int use_link, char **out)
+{
+	return key(e, use_link, 0, NULL, out);
+}
+
+int ident_key_canon(const struct ident_entry *e, int use_link, const char *canon,
+                    char **out)
+{
+	return key(e, use_link, 1, canon, out);
 }
 
 int ident_guids_rotate(const struct ident_poll *p, int previous)

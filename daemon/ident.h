@@ -32,6 +32,12 @@ struct ident_entry {
  * title, text or date) or memory ran out. */
 int ident_key(const struct ident_entry *e, int use_link, char **out);
 
+/* The same key, given `canon`: what canon_url() makes of e->link (NULL
+ * when it refuses it or there is no link), as ingest_prepare() has it
+ * already; the link is then not parsed again (on the storing thread). */
+int ident_key_canon(const struct ident_entry *e, int use_link, const char *canon,
+                    char **out);
+
 /* One poll of one feed, as the pipeline counted it against what the store
  * already holds for that feed. */
 struct ident_poll {

@@ -256,6 +256,7 @@ static int persist_thread(struct ingest *in, const struct cluster_result *r,
 		.keywords = r->keywords[0] ? r->keywords : NULL,
 		.first_seen = r->first_seen, .last_updated = r->last_updated,
 		.story_count = r->story_count, .source_count = r->source_count,
+		.is_new = r->is_new,
 	};
 
 	if (store_put_thread(in->st, &t) < 0)
@@ -344,11 +345,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		.guid = e->id, .link = link, .title = e->title_text, .text = e->text,
 		.published = e->published,
 	};
-	int64_t id = 0;
+	int64_t id = 0, canon_id = 0;
 	uint64_t old_hash = 0;
-	int rc = -1, has, owner;
+	int rc = -1, has = 0, owner;
 
-	if (ident_key(&ie, x->use_link, &ident) < 0)
+	if (ident_key_canon(&ie, x->use_link, canon, &ident) < 0)
 		return 0;            /* nothing to know it by: skip, not fail */
 
 	memset(&s, 0, sizeof s);
@@ -390,12 +391,17 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 
 	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash, &owner) < 0)
 		goto out;
+	/* A new item's canonical URL: the story that has it already (level
+	 * 2), if any; only then can this feed have carried it before. */
+	if (!id && canon && store_find_canonical(in->st, canon, &canon_id) < 0)
+		goto out;
 	if (e->id && canon) {
 		x->link_hash[x->poll.items] = fnv1a(0xcbf29ce484222325ull, canon);
 		x->poll.items++;
 		if (!id) {
 			x->poll.new_guids++;
-			if (store_feed_has_canonical(in->st, x->feed_id, canon, &has) < 0)
+			if (canon_id &&
+			    store_feed_has_canonical(in->st, x->feed_id, canon, &has) < 0)
 				goto out;
 			x->poll.new_known_link += has;
 		}
@@ -405,15 +411,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		     : update_item(x, id, owner, &s, &doc, fp);
 		goto out;
 	}
-	if (canon) {                         /* level 2: the same article */
-		if (store_find_canonical(in->st, canon, &id) < 0)
-			goto out;
-		if (id) {
-			rc = store_add_story_feed(in->st, id, x->feed_id, ident, x->now,
-			                          s.content_hash);
-			x->stats->cross_feed++;
-			goto out;
-		}
+	if (canon_id) {                      /* level 2: the same article */
+		rc = store_add_story_feed(in->st, canon_id, x->feed_id, ident, x->now,
+		                          s.content_hash);
+		x->stats->cross_feed++;
+		goto out;
 	}
 	/* A new story.  Level 3: a copy of a recent story's text. */
 	if (fp && ndindex_lookup(in->nd, fp, s.event_time, &m) == 1) {
@@ -482,10 +484,8 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 
 		/* A link curl cannot parse has no canonical form: the item is
 		 * then known in its own feed only. */
-		if (link && canon_url(link, &pe->canon) < 0)
-			pe->canon = NULL;
-		if (link && canon_host(link, &pe->host) < 0)
-			pe->host = NULL;
+		if (link && canon_url_host(link, &pe->canon, &pe->host) < 0)
+			pe->canon = pe->host = NULL;
 		pe->content_hash = entry_hash(e);
 		pe->has_fp = simhash_story(e->title_text, e->text, &pe->fp) == 1;
 		if (t && tokenize_entry(t, f, e, pe) < 0) {

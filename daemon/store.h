@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;   /* opaque; owns the sqlite3 handle and prepared statements */
 
@@ -174,6 +174,7 @@ struct store_thread {
 	                               not inserted yet; NULL: read it */
 	const char *keywords;
 	int64_t first_seen, last_updated, story_count, source_count;
+	int is_new;                 /* the clusterer just made it: no row yet */
 };
 
 /* Inserts or rewrites a thread row (ids come from the clusterer). */

@@ -15,6 +15,24 @@ static int same(const char *a, const char *b)
 	return r;
 }
 
+/* canon_url_host() (one parse, as ingest_prepare uses it) gives exactly
+ * what canon_url() and canon_host() give apart, refusals included. */
+static void same_as_apart(const char *url)
+{
+	char *c1 = NULL, *h1 = NULL, *c2 = NULL, *h2 = NULL, name[2100];
+	int r1 = canon_url(url, &c1), r2 = canon_host(url, &h1);
+	int r = canon_url_host(url, &c2, &h2);
+
+	snprintf(name, sizeof name, "canon_url_host(\"%s\") = canon_url + canon_host", url);
+	ok(r1 == r2 && r == r1 &&
+	   ((!c1 && !c2) || (c1 && c2 && strcmp(c1, c2) == 0)) &&
+	   ((!h1 && !h2) || (h1 && h2 && strcmp(h1, h2) == 0)), name);
+	free(c1);
+	free(h1);
+	free(c2);
+	free(h2);
+}
+
 static void table(void)
 {
 	FILE *f = fopen("tests/data/dedup/canon_urls.tsv", "r");
@@ -47,6 +65,7 @@ static void table(void)
 			free(again);
 		}
 		free(got);
+		same_as_apart(in);
 		n++;
 	}
 	fclose(f);
@@ -105,6 +124,7 @@ static void host(const char *url, const char *want)
 	else
 		is_str(rc == 0 ? got : "(refused)", want, name);
 	free(got);
+	same_as_apart(url);
 }
 
 static void hosts(void)

@@ -5,6 +5,7 @@
 #include "daemon/canon.h"
 #include "tests/unit/tap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static void key(const struct ident_entry *e, int use_link, const char *want, const char *name)
@@ -16,6 +17,21 @@ static void key(const struct ident_entry *e, int use_link, const char *want, con
 	else
 		is_str(rc == 0 ? got : "(refused)", want, name);
 	free(got);
+	/* With the canonical link made beforehand (by the parse worker) the
+	 * key is the same. */
+	{
+		char *canon = NULL, *k2 = NULL, n2[300];
+		if (e && e->link && canon_url(e->link, &canon) < 0)
+			canon = NULL;
+		rc = ident_key_canon(e, use_link, canon, &k2);
+		snprintf(n2, sizeof n2, "%s (canonical link given)", name);
+		if (!want)
+			ok(rc == -1 && k2 == NULL, n2);
+		else
+			is_str(rc == 0 ? k2 : "(refused)", want, n2);
+		free(canon);
+		free(k2);
+	}
 }
 
 static char *key_of(const struct ident_entry *e)

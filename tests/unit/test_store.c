@@ -73,6 +73,13 @@ int main(void)
 		is_str(m, "wal", "the database is in WAL mode");
 		sqlite3_finalize(q); sqlite3_close(db);
 	}
+	/* Version 3: the search index's merge settings (queries unchanged). */
+	is_int(scalar("SELECT v FROM stories_fts_config WHERE k = 'automerge'"), 16,
+	       "the search index merges 16 segments at a time");
+	is_int(scalar("SELECT v FROM stories_fts_config WHERE k = 'crisismerge'"), 32,
+	       "and 32 first-level segments at once at most");
+	is_int(scalar("SELECT v FROM stories_fts_config WHERE k = 'pgsz'"), 8000,
+	       "in pages of 8,000 bytes");
 	ok(store_sync_feeds(st, &fl, 1000) == 0, "feed list synced");
 	ok(store_load_feeds(st, &feeds, &n) == 0 && n == 2, "two active feeds");
 	is_str(n ? feeds[0].url : NULL, "http://a.example/feed", "first feed URL");
@@ -171,6 +178,40 @@ int main(void)
 		       "a story not indexed yet deleted");
 		is_int(run_rc("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)"),
 		       SQLITE_OK, "the index still matches the stories (FTS5 integrity-check)");
+	}
+	{
+		/* Thread rows: a new one is a plain INSERT; should its id have a
+		 * row after all, it is rewritten as an existing one is. */
+		struct store_thread t = {
+			.id = 500, .title = "Harbour strike", .keywords = "harbour strike",
+			.first_seen = 1000, .last_updated = 1000, .story_count = 1,
+			.source_count = 1, .is_new = 1,
+		};
+		const char *row = "SELECT story_count * 100 + source_count FROM threads"
+		                  " WHERE id = 500 AND merged_into IS NULL";
+		ok(store_begin(st) == 0 && store_put_thread(st, &t) == 0 && store_commit(st) == 0,
+		   "a new thread row inserted");
+		is_int(scalar(row), 101, "with its counts");
+		t.story_count = 2;
+		ok(store_begin(st) == 0 && store_put_thread(st, &t) == 0 && store_commit(st) == 0,
+		   "a 'new' thread whose row exists does not fail");
+		is_int(scalar(row), 201, "it is rewritten");
+		is_int(scalar("SELECT count(*) FROM threads WHERE id = 500"), 1, "one row");
+		run("UPDATE threads SET merged_into = 1 WHERE id = 500");
+		t.is_new = 0;
+		t.story_count = 3;
+		t.source_count = 2;
+		ok(store_begin(st) == 0 && store_put_thread(st, &t) == 0 && store_commit(st) == 0,
+		   "an existing thread rewritten");
+		is_int(scalar(row), 302, "with its new counts, and live again");
+		t.story_count = 4;
+		ok(store_begin(st) == 0 && store_put_thread(st, &t) == 0 && store_commit(st) == 0,
+		   "a live thread updated");
+		is_int(scalar(row), 402, "its row follows");
+		is_int(scalar("SELECT (SELECT max(seq) FROM threads) - (SELECT value FROM meta"
+		              " WHERE key = 'seq')"), 0, "each change took one seq, the last the thread's");
+		is_int(scalar("SELECT count(DISTINCT seq) = count(*) FROM (SELECT seq FROM stories"
+		              " UNION ALL SELECT seq FROM threads)"), 1, "no seq given twice");
 	}
 	store_close(st);
 

@@ -8,7 +8,8 @@ It serves the spine feeds (RSS 2.0, Atom 1.0, RSS 1.0) and a second RSS
 feed carrying two of the same articles (story_feeds rows across feeds) and
 a wire copy of one under another publisher's URL (a near-duplicate), runs
 `tidingsd --once` twice, then VACUUMs the file into OUT.db.  v1.db was
-made with the tidings of commit 0df15a3 (schema version 1)."""
+made with the tidings of commit 0df15a3 (schema version 1), v2.db with that
+of commit fca3d69 (schema version 2)."""
 import os
 import shutil
 import sqlite3
