@@ -4,6 +4,7 @@
 #include "daemon/daemon.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -431,11 +432,26 @@ static void fts_flush(struct daemon *d)
 		        d->cfg.database, store_errmsg(d->st));
 }
 
+/* Returns the heap's free pages to the system.  glibc gives back only the
+ * top of the heap by itself; the holes a burst of parsing and clustering
+ * leaves stay resident otherwise.  Called at most once a second while
+ * stories arrive (after the search index catches up, the timer below) and
+ * after a cycle.  With one malloc arena (tidingsd.c) a cold poll of
+ * 10,000 feeds peaked at 87 MiB instead of 93-95, for about 2% more CPU
+ * (the kernel faults the pages back in). */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 static void fts_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 
 	fts_flush(d);
+	give_back_memory();
 	if (store_fts_pending(d->st)) {
 		w->repeat = DB_RETRY;
 		ev_timer_again(loop, w);
@@ -847,6 +863,7 @@ static void maybe_finish(struct daemon *d)
 	fts_flush(d);
 	ev_timer_stop(d->loop, &d->fts);
 	cycle_summary(d);
+	give_back_memory();
 	if (d->args.once || d->stopping)
 		ev_break(d->loop, EVBREAK_ALL);
 }

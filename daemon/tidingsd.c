@@ -1,4 +1,5 @@
 /* daemon/tidingsd.c — the daemon's command line. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +24,15 @@ int main(int argc, char **argv)
 	int allow_root = 0;
 	char msg[256];
 
+#ifdef M_ARENA_MAX
+	/* One malloc arena for all threads, so that the daemon's periodic
+	 * malloc_trim (daemon.c, give_back_memory) reaches every free page:
+	 * feeds parsed on a worker are freed by the main thread, and with an
+	 * arena per thread their holes stayed in the worker's.  Both together
+	 * lowered a cold 10,000-feed poll's peak RSS 93-95 -> 87 MiB; either
+	 * alone did not measurably. */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			a.config_path = argv[++i];
