@@ -646,6 +646,8 @@ static char *slurp(const char *path, size_t max, size_t *lenp, char *err, size_t
 	cap = (st.st_size > 0 && (uint64_t)st.st_size < max ? (size_t)st.st_size : 4095) + 1;
 	if (cap > max + 1)
 		cap = max + 1;
+	if (!(buf = malloc(cap)))
+		goto oom;
 	for (;;) {
 		if (len == cap) {
 			if (cap > max) {
@@ -653,19 +655,10 @@ static char *slurp(const char *path, size_t max, size_t *lenp, char *err, size_t
 				goto fail;
 			}
 			size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
-			nb = realloc(buf, ncap);
-			if (!nb) {
-				snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
-				goto fail;
-			}
+			if (!(nb = realloc(buf, ncap)))
+				goto oom;
 			buf = nb;
 			cap = ncap;
-		} else if (!buf) {
-			buf = malloc(cap);
-			if (!buf) {
-				snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
-				goto fail;
-			}
 		}
 		r = read(fd, buf + len, cap - len);
 		if (r < 0 && errno == EINTR)
@@ -678,23 +671,16 @@ static char *slurp(const char *path, size_t max, size_t *lenp, char *err, size_t
 			break;
 		len += (size_t)r;
 	}
-	if (len > max) {
-		snprintf(err, errlen, "file too large (more than %zu bytes)", max);
-		goto fail;
-	}
-	if (len == cap) {          /* room for the NUL */
-		nb = realloc(buf, cap + 1);
-		if (!nb) {
-			snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
-			goto fail;
-		}
-		buf = nb;
-	}
+	/* The loop reads only while len < cap and ends on a read of 0 bytes,
+	 * so len < cap <= max + 1 here: within the bound, with room for the
+	 * NUL. */
 	close(fd);
 	buf[len] = '\0';
 	if (lenp)
 		*lenp = len;
 	return buf;
+oom:
+	snprintf(err, errlen, "cannot read: %s", strerror(ENOMEM));
 fail:
 	free(buf);
 	close(fd);

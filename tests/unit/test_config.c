@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "config/config.h"
 #include "config/internal.h"
@@ -513,6 +515,39 @@ static void test_slurp(void)
 	b = config_slurp(dir, 100, &len, why, sizeof why);
 	ok(!b && strstr(why, "cannot open"), "slurp: a directory");
 	unlink(path);
+
+	/* A pipe has no size: the buffer grows from its first guess as the
+	 * bytes come (the regular files above never need to grow it). */
+	if (mkfifo(path, 0600) == 0) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			FILE *w = fopen(path, "w");
+			for (int i = 0; w && i < 100000; i++)
+				fputc('a' + i % 26, w);
+			_exit(w && fclose(w) == 0 ? 0 : 1);
+		}
+		b = config_slurp(path, 200000, &len, why, sizeof why);
+		int st = -1;
+		waitpid(pid, &st, 0);
+		ok(b && len == 100000 && b[99999] == 'a' + 99999 % 26 && b[100000] == '\0',
+		   "slurp: a pipe longer than the first guess is read whole");
+		free(b);
+		pid = fork();
+		if (pid == 0) {
+			FILE *w = fopen(path, "w");
+			for (int i = 0; w && i < 100000; i++)
+				fputc('a', w);
+			fclose(w);
+			_exit(0);
+		}
+		b = config_slurp(path, 50000, &len, why, sizeof why);
+		waitpid(pid, &st, 0);
+		ok(!b && strstr(why, "file too large"), "slurp: a pipe over the bound is refused");
+		free(b);
+		unlink(path);
+	} else {
+		ok(0, "slurp: mkfifo");
+	}
 	rmdir(dir);
 }
 
