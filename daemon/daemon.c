@@ -65,6 +65,7 @@ struct daemon {
 	ev_timer wake, grace;
 	ev_timer prune;          /* retention */
 	ev_timer fts;            /* indexes new stories for search */
+	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
 	struct sched_heap due;
@@ -446,11 +447,29 @@ static void give_back_memory(void)
 #endif
 }
 
+/* WAL checkpoints fail on the checkpoint thread, which cannot log: say so
+ * here, once per new run of failures, while the daemon runs (the -wal file
+ * grows until one succeeds). */
+static void check_checkpoints(struct daemon *d)
+{
+	unsigned long th, in, failed;
+	const char *last;
+
+	store_checkpoint_stats(d->st, &th, &in, &failed, &last);
+	if (failed > d->ckpt_failed) {
+		log_warning("%s: copying the WAL into the database failed (%s); "
+		            "the -wal file grows until it succeeds", d->cfg.database,
+		            last);
+		d->ckpt_failed = failed;
+	}
+}
+
 static void fts_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 
 	fts_flush(d);
+	check_checkpoints(d);
 	give_back_memory();
 	if (store_fts_pending(d->st)) {
 		w->repeat = DB_RETRY;
@@ -1073,15 +1092,13 @@ int daemon_run(const struct daemon_args *a)
 	if (a->once)
 		while (prune_some(&d))
 			;
+	check_checkpoints(&d);
 	{
 		unsigned long th, in, failed;
 		const char *last;
 		store_checkpoint_stats(d.st, &th, &in, &failed, &last);
-		if (failed)
-			log_warning("%s: %lu WAL checkpoints failed (last: %s)", d.cfg.database,
-			            failed, last);
-		log_debug("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer",
-		         th, in);
+		log_debug("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer, "
+		          "%lu failed", th, in, failed);
 	}
 out:
 	progress_end();
