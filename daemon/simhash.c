@@ -509,8 +509,8 @@ int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int 
 #define MAX_BLOCKS (SIMHASH_MAX_K + 2)
 #define MAX_TABLES (MAX_BLOCKS * (MAX_BLOCKS - 1) / 2)
 
-/* An entry in two parts: what a chain walk reads, one cache line each,
- * and what only a candidate that passed the key check reads. */
+/* An entry: what a chain walk reads, one cache line each.  What only a
+ * candidate that passed the key check reads is its story's record. */
 struct nd_hot {
 	_Alignas(64) uint64_t key;
 	uint32_t next[MAX_TABLES];
