@@ -346,6 +346,13 @@ bench-restore: $(B)/bench/restore_bench
 cluster-eval: all
 	python3 bench/cluster_eval.py --set both --build $(CURDIR)/$(B)
 
+# A long-running daemon's memory: one tidingsd fed new feeds through
+# SIGHUP for 200 rounds (200,000 stories); its RSS every 10 rounds and the
+# growth after round 10 (docs/benchmarks.md, "Long run").
+.PHONY: bench-soak
+bench-soak: all
+	python3 bench/soak_bench.py --build $(CURDIR)/$(B)
+
 # Every benchmark, in one run (long: the 10,000-feed poller cycles take a
 # good while).  Figures, never pass/fail: docs/benchmarks.md.
 bench: bench-deps all
@@ -356,3 +363,4 @@ bench: bench-deps all
 	@$(MAKE) --no-print-directory bench-ingest
 	@$(MAKE) --no-print-directory cluster-eval
 	@$(MAKE) --no-print-directory bench-poll
+	@$(MAKE) --no-print-directory bench-soak
