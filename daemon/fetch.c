@@ -26,21 +26,30 @@
 struct host {                  /* owned by fetcher->hosts */
 	char *name;
 	int active;                /* transfers in flight */
-	struct transfer *q_head, *q_tail;
+	struct request *q_head, *q_tail;
 	int in_ready;              /* on the ready ring */
 	struct host *next_ready;
 	struct host *next_hash;
 };
 
-struct transfer {              /* owned by its host queue, then by curl */
+/* A request waiting in its host's queue: one allocation, its strings
+ * after it.  A --once cycle queues every feed at once, so this stays small;
+ * the transfer (and curl's handle) exists only once it starts. */
+struct request {               /* owned by its host queue, then its transfer */
+	struct request *next;      /* host queue link */
+	struct host *host;
+	int64_t feed_id;
+	char *etag, *lm;           /* into url's block, or NULL */
+	char url[];
+};
+
+struct transfer {              /* owned by curl's multi handle while it runs */
 	struct fetcher *f;
 	struct host *host;
-	struct transfer *next;     /* host queue link */
+	struct request *rq;        /* owned */
 	struct transfer *run_prev, *run_next; /* in-flight list */
 	CURL *easy;
 	struct curl_slist *headers;
-	int64_t feed_id;
-	char *url, *req_etag, *req_lm;
 	char *body;
 	size_t len, cap;
 	int too_big;
@@ -179,7 +188,7 @@ static void transfer_free(struct transfer *t)
 	if (t->easy)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
-	free(t->url); free(t->req_etag); free(t->req_lm);
+	free(t->rq);
 	free(t->body);
 	free(t->etag); free(t->last_modified); free(t->content_type);
 	free(t->content_location); free(t->content_language);
@@ -567,19 +576,19 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	elapsed = now_mono(f) - t->started;
 
 	memset(&r, 0, sizeof r);
-	r.feed_id = t->feed_id;
-	r.url = t->url;
+	r.feed_id = t->rq->feed_id;
+	r.url = t->rq->url;
 	r.ok = rc == CURLE_OK;
 	r.status = (int)status;
 	r.body = t->body ? t->body : "";
 	r.len = t->len;
-	r.effective_url = eff ? eff : t->url;
+	r.effective_url = eff ? eff : t->rq->url;
 	r.redirects = (int)redirects;
 	for (int i = 0; i + 1 < t->n_status; i++)
 		if (t->statuses[i] != 301 && t->statuses[i] != 308)
 			permanent = 0;
 	if (redirects > 0 && permanent && t->n_status == redirects + 1 && eff &&
-	    strcmp(eff, t->url) != 0)
+	    strcmp(eff, t->rq->url) != 0)
 		r.permanent_url = eff;
 	r.etag = t->etag;
 	r.last_modified = t->last_modified;
@@ -656,7 +665,7 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	if (!e)
 		return -1;
 	t->easy = e;
-	curl_easy_setopt(e, CURLOPT_URL, t->url);
+	curl_easy_setopt(e, CURLOPT_URL, (const char *)t->rq->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(e, CURLOPT_SHARE, f->share);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
@@ -678,7 +687,7 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	 * set up waits to learn whether it can be a stream on it, instead of
 	 * opening a connection (and a TLS handshake) of its own.  https only:
 	 * plain http is never multiplexed here, so waiting would gain nothing. */
-	if (strncasecmp(t->url, "https:", 6) == 0)
+	if (strncasecmp(t->rq->url, "https:", 6) == 0)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)f->opt.connect_timeout);
@@ -699,23 +708,23 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	               "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, "
 	               "*/*;q=0.5") < 0)
 		return -1;
-	if (t->req_etag && add_header(t, "If-None-Match", t->req_etag) < 0)
+	if (t->rq->etag && add_header(t, "If-None-Match", t->rq->etag) < 0)
 		return -1;
-	if (t->req_lm && add_header(t, "If-Modified-Since", t->req_lm) < 0)
+	if (t->rq->lm && add_header(t, "If-Modified-Since", t->rq->lm) < 0)
 		return -1;
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
 	return 0;
 }
 
 /* Reports a request that could not even start, from the loop. */
-static void fail_now(struct fetcher *f, struct transfer *t, const char *why)
+static void fail_now(struct fetcher *f, const struct request *q, const char *why)
 {
 	struct fetch_result r;
 
 	memset(&r, 0, sizeof r);
-	r.feed_id = t->feed_id;
-	r.url = t->url;
-	r.effective_url = t->url;
+	r.feed_id = q->feed_id;
+	r.url = q->url;
+	r.effective_url = q->url;
 	r.error = why;
 	r.body = "";
 	r.max_age = -1;
@@ -738,26 +747,36 @@ static void start_transfers(struct fetcher *f)
 	struct host *h;
 
 	while (f->running + f->held < (size_t)f->opt.concurrency && (h = ready_pop(f))) {
-		struct transfer *t = h->q_head;
+		struct request *q = h->q_head;
+		struct transfer *t;
 
-		if (!t)
+		if (!q)
 			continue;   /* its queue was taken back since it was pushed */
 
-		h->q_head = t->next;
+		h->q_head = q->next;
 		if (!h->q_head)
 			h->q_tail = NULL;
 		f->queued--;
-		t->started = now_mono(f);
 		if (host_is_invalid(h->name)) {
 			char why[300];
 			snprintf(why, sizeof why, "cannot resolve host %s", h->name);
-			fail_now(f, t, why);
-			transfer_free(t);
+			fail_now(f, q, why);
+			free(q);
 			ready_push(f, h);
 			continue;
 		}
+		if (!(t = calloc(1, sizeof *t))) {
+			fail_now(f, q, "out of memory starting the transfer");
+			free(q);
+			ready_push(f, h);
+			continue;
+		}
+		t->f = f;
+		t->host = h;
+		t->rq = q;
+		t->started = now_mono(f);
 		if (setup_easy(f, t) < 0 || curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
-			fail_now(f, t, "out of memory starting the transfer");
+			fail_now(f, q, "out of memory starting the transfer");
 			transfer_free(t);
 			ready_push(f, h);
 			continue;
@@ -770,27 +789,33 @@ static void start_transfers(struct fetcher *f)
 
 int fetcher_add(struct fetcher *f, const struct fetch_request *req)
 {
-	struct transfer *t = calloc(1, sizeof *t);
+	size_t nu = strlen(req->url) + 1;
+	size_t ne = req->etag ? strlen(req->etag) + 1 : 0;
+	size_t nl = req->last_modified ? strlen(req->last_modified) + 1 : 0;
+	struct request *q = malloc(sizeof *q + nu + ne + nl);
+	char *p;
 
-	if (!t)
+	if (!q)
 		return -1;
-	t->f = f;
-	t->feed_id = req->feed_id;
-	t->url = strdup(req->url);
-	t->req_etag = xstrdup(req->etag);
-	t->req_lm = xstrdup(req->last_modified);
-	if (!t->url || (req->etag && !t->req_etag) ||
-	    (req->last_modified && !t->req_lm) || !(t->host = host_get(f, req->url))) {
-		transfer_free(t);
+	q->next = NULL;
+	q->feed_id = req->feed_id;
+	p = q->url;
+	memcpy(p, req->url, nu);
+	p += nu;
+	q->etag = ne ? memcpy(p, req->etag, ne) : NULL;
+	p += ne;
+	q->lm = nl ? memcpy(p, req->last_modified, nl) : NULL;
+	if (!(q->host = host_get(f, req->url))) {
+		free(q);
 		return -1;
 	}
-	if (t->host->q_tail)
-		t->host->q_tail->next = t;
+	if (q->host->q_tail)
+		q->host->q_tail->next = q;
 	else
-		t->host->q_head = t;
-	t->host->q_tail = t;
+		q->host->q_head = q;
+	q->host->q_tail = q;
 	f->queued++;
-	ready_push(f, t->host);
+	ready_push(f, q->host);
 	/* Started from a zero timer so that the callback never runs inside
 	 * fetcher_add() and many adds in a row batch into one start. */
 	if (!ev_is_active(&f->kicker))
@@ -821,7 +846,7 @@ int fetcher_unqueue_host(struct fetcher *f, const char *host, int64_t **ids,
                          size_t *n)
 {
 	struct host *h;
-	struct transfer *t, *next;
+	struct request *q, *next;
 	size_t k = 0;
 
 	*ids = NULL;
@@ -831,14 +856,14 @@ int fetcher_unqueue_host(struct fetcher *f, const char *host, int64_t **ids,
 			break;
 	if (!h || !h->q_head)
 		return 0;
-	for (t = h->q_head; t; t = t->next)
+	for (q = h->q_head; q; q = q->next)
 		k++;
 	if (!(*ids = malloc(k * sizeof **ids)))
 		return -1;
-	for (t = h->q_head; t; t = next) {
-		next = t->next;
-		(*ids)[(*n)++] = t->feed_id;
-		transfer_free(t);
+	for (q = h->q_head; q; q = next) {
+		next = q->next;
+		(*ids)[(*n)++] = q->feed_id;
+		free(q);
 		f->queued--;
 	}
 	h->q_head = h->q_tail = NULL;
@@ -849,10 +874,10 @@ void fetcher_drop_queued(struct fetcher *f)
 {
 	for (int b = 0; b < HOST_BUCKETS; b++)
 		for (struct host *h = f->hosts[b]; h; h = h->next_hash) {
-			struct transfer *t, *next;
-			for (t = h->q_head; t; t = next) {
-				next = t->next;
-				transfer_free(t);
+			struct request *q, *next;
+			for (q = h->q_head; q; q = next) {
+				next = q->next;
+				free(q);
 				f->queued--;
 			}
 			h->q_head = h->q_tail = NULL;

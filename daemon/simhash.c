@@ -502,7 +502,14 @@ int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int 
  * one singly-linked chain per table (chains hold about one entry, so
  * unlinking walks them) and into one FIFO in insertion order.  What a
  * match reports (the fingerprint, ids, time) is one record per story that
- * its entries share: it was a copy per entry, 56 of every 120 bytes. */
+ * its entries share: it was a copy per entry, 56 of every 120 bytes.
+ *
+ * Memory: entries and records live in fixed-size chunks that are never
+ * moved, and the bucket arrays grow by splitting each bucket in place.  A
+ * slab that doubles by copying held the old and the new copy at once,
+ * 1.5 times the index, just when it was largest (the start-up refill of a
+ * 35,000-story window, or the middle of a cold poll); chunks add one load
+ * from a small array per entry visited. */
 
 #define NIL UINT32_MAX
 #define SLOTS 3                                   /* bag, head, tail */
@@ -526,15 +533,25 @@ struct nd_cold {
 	int64_t story_id, time, thread_id;
 };
 
+/* Entries (records) i live in chunk i >> CHUNK_SHIFT at i & CHUNK_MASK:
+ * 256 KiB of entries, 228 KiB of records a chunk. */
+#define CHUNK_SHIFT 12
+#define CHUNK_SIZE (1u << CHUNK_SHIFT)
+#define CHUNK_MASK (CHUNK_SIZE - 1)
+
+struct rec_chunk {
+	struct nd_cold c[CHUNK_SIZE];
+	uint8_t nref[CHUNK_SIZE];             /* entries per record */
+};
+
 struct ndindex {
 	int k, tables;
 	int64_t window;
 	uint64_t mask[MAX_TABLES];            /* the bits of each table's pair */
-	struct nd_hot *e;                     /* the entry slab; owned */
-	uint32_t cap, count, free_head, high;
-	struct nd_cold *c;                    /* story records; owned */
-	uint8_t *nref;                        /* entries per record; owned */
-	uint32_t rcap, rhigh, rfree;
+	struct nd_hot **e;                    /* entry chunks; owned, each too */
+	uint32_t n_echunks, count, free_head, high;
+	struct rec_chunk **c;                 /* record chunks; owned, each too */
+	uint32_t n_rchunks, rhigh, rfree;
 	uint32_t age_head, age_tail;
 	size_t stories;
 	int64_t newest;                       /* the newest time inserted */
@@ -543,6 +560,35 @@ struct ndindex {
 	uint32_t *heads[MAX_TABLES];          /* bucket heads per table; owned */
 	uint32_t nbuckets;                    /* a power of two */
 };
+
+static inline struct nd_hot *ent(const struct ndindex *ix, uint32_t i)
+{
+	return &ix->e[i >> CHUNK_SHIFT][i & CHUNK_MASK];
+}
+
+static inline struct nd_cold *rec(const struct ndindex *ix, uint32_t r)
+{
+	return &ix->c[r >> CHUNK_SHIFT]->c[r & CHUNK_MASK];
+}
+
+static inline uint8_t *nref(const struct ndindex *ix, uint32_t r)
+{
+	return &ix->c[r >> CHUNK_SHIFT]->nref[r & CHUNK_MASK];
+}
+
+/* One more pointer slot in a chunk table *v of *n; -1 when out of memory
+ * or out of 32-bit indices (the last chunk ends short of NIL). */
+static int chunk_slot(void ***v, uint32_t *n)
+{
+	void **nv;
+
+	if (*n >= (NIL >> CHUNK_SHIFT))
+		return -1;
+	if (!(nv = realloc(*v, (*n + 1) * sizeof *nv)))
+		return -1;
+	*v = nv;
+	return 0;
+}
 
 static uint64_t slot_key(const struct simhash_fp *fp, int slot)
 {
@@ -557,7 +603,7 @@ static uint32_t bucket_of(const struct ndindex *ix, uint64_t key, int t, int slo
 
 static void link_entry(struct ndindex *ix, uint32_t i)
 {
-	struct nd_hot *e = &ix->e[i];
+	struct nd_hot *e = ent(ix, i);
 	for (int t = 0; t < ix->tables; t++) {
 		uint32_t *head = &ix->heads[t][bucket_of(ix, e->key, t, e->slot)];
 		e->next[t] = *head;
@@ -567,34 +613,49 @@ static void link_entry(struct ndindex *ix, uint32_t i)
 
 static void unlink_entry(struct ndindex *ix, uint32_t i)
 {
-	struct nd_hot *e = &ix->e[i];
+	struct nd_hot *e = ent(ix, i);
 	for (int t = 0; t < ix->tables; t++) {
 		uint32_t *p = &ix->heads[t][bucket_of(ix, e->key, t, e->slot)];
 		while (*p != i)
-			p = &ix->e[*p].next[t];
+			p = &ent(ix, *p)->next[t];
 		*p = e->next[t];
 	}
 }
 
-/* New bucket arrays of `n` heads per table, every live entry relinked. */
-static int rehash(struct ndindex *ix, uint32_t n)
+/* Twice the buckets: every array grows first (realloc, in place where
+ * malloc can), then each old bucket b splits into b and b + nbuckets by
+ * the one more bit of the hash that now counts.  A failed realloc leaves
+ * the arrays larger but the index as it was. */
+static int grow_buckets(struct ndindex *ix)
 {
-	uint32_t *nh[MAX_TABLES] = { 0 };
+	uint32_t n = ix->nbuckets;
+
 	for (int t = 0; t < ix->tables; t++) {
-		if (!(nh[t] = malloc((size_t)n * sizeof **nh))) {
-			for (int u = 0; u < t; u++)
-				free(nh[u]);
+		uint32_t *nh = realloc(ix->heads[t], 2 * (size_t)n * sizeof *nh);
+		if (!nh)
 			return -1;
-		}
-		memset(nh[t], 0xff, (size_t)n * sizeof **nh);  /* NIL */
+		ix->heads[t] = nh;
 	}
+	ix->nbuckets = 2 * n;
 	for (int t = 0; t < ix->tables; t++) {
-		free(ix->heads[t]);
-		ix->heads[t] = nh[t];
+		uint32_t *h = ix->heads[t];
+		for (uint32_t b = 0; b < n; b++) {
+			uint32_t *lo = &h[b], *hi = &h[b + n], i = h[b];
+			while (i != NIL) {
+				struct nd_hot *e = ent(ix, i);
+				uint32_t next = e->next[t];
+				if (bucket_of(ix, e->key, t, e->slot) == b) {
+					*lo = i;
+					lo = &e->next[t];
+				} else {
+					*hi = i;
+					hi = &e->next[t];
+				}
+				i = next;
+			}
+			*lo = *hi = NIL;
+		}
 	}
-	ix->nbuckets = n;
-	for (uint32_t i = ix->age_head; i != NIL; i = ix->e[i].age_next)
-		link_entry(ix, i);
 	return 0;
 }
 
@@ -618,8 +679,12 @@ int ndindex_new(int k, int64_t window, struct ndindex **out)
 		for (int j = i + 1; j < nb; j++)
 			ix->mask[ix->tables++] = block[i] | block[j];
 	ix->free_head = ix->age_head = ix->age_tail = ix->rfree = NIL;
-	if (rehash(ix, 1024) < 0)
-		goto fail;
+	ix->nbuckets = 1024;
+	for (int t = 0; t < ix->tables; t++) {
+		if (!(ix->heads[t] = malloc(ix->nbuckets * sizeof **ix->heads)))
+			goto fail;
+		memset(ix->heads[t], 0xff, ix->nbuckets * sizeof **ix->heads);  /* NIL */
+	}
 	*out = ix;
 	return 0;
 fail:
@@ -633,9 +698,12 @@ void ndindex_free(struct ndindex *ix)
 		return;
 	for (int t = 0; t < ix->tables; t++)
 		free(ix->heads[t]);
+	for (uint32_t i = 0; i < ix->n_echunks; i++)
+		free(ix->e[i]);
 	free(ix->e);
+	for (uint32_t i = 0; i < ix->n_rchunks; i++)
+		free(ix->c[i]);
 	free(ix->c);
-	free(ix->nref);
 	free(ix);
 }
 
@@ -647,84 +715,70 @@ static uint32_t rec_new(struct ndindex *ix, const struct simhash_fp *fp, int64_t
 
 	if (ix->rfree != NIL) {
 		r = ix->rfree;
-		ix->rfree = (uint32_t)ix->c[r].story_id;
+		ix->rfree = (uint32_t)rec(ix, r)->story_id;
 	} else {
-		if (ix->rhigh == ix->rcap) {
-			if (ix->rcap == NIL - 1)
+		if (ix->rhigh == ix->n_rchunks << CHUNK_SHIFT) {
+			struct rec_chunk *ch;
+			if (chunk_slot((void ***)&ix->c, &ix->n_rchunks) < 0 ||
+			    !(ch = malloc(sizeof *ch)))
 				return NIL;
-			uint32_t cap = ix->rcap ? (ix->rcap > (NIL - 1) / 2 ? NIL - 1 : ix->rcap * 2) : 128;
-			struct nd_cold *nc = realloc(ix->c, (size_t)cap * sizeof *nc);
-			if (!nc)
-				return NIL;
-			ix->c = nc;
-			uint8_t *nr = realloc(ix->nref, cap);
-			if (!nr)
-				return NIL;
-			ix->nref = nr;
-			ix->rcap = cap;
+			ix->c[ix->n_rchunks++] = ch;
 		}
 		r = ix->rhigh++;
 	}
-	ix->c[r] = (struct nd_cold){ .fp = *fp, .story_id = story_id, .time = time,
-	                             .thread_id = thread_id };
-	ix->nref[r] = 0;
+	*rec(ix, r) = (struct nd_cold){ .fp = *fp, .story_id = story_id, .time = time,
+	                                .thread_id = thread_id };
+	*nref(ix, r) = 0;
 	return r;
 }
 
 static void rec_free(struct ndindex *ix, uint32_t r)
 {
-	ix->c[r].story_id = ix->rfree;
+	rec(ix, r)->story_id = ix->rfree;
 	ix->rfree = r;
 }
 
 /* One entry of record r is gone; the last frees it. */
 static void rec_release(struct ndindex *ix, uint32_t r)
 {
-	if (--ix->nref[r] == 0)
+	if (--*nref(ix, r) == 0)
 		rec_free(ix, r);
 }
 
 /* The record of entry i. */
 static inline const struct nd_cold *rec_of(const struct ndindex *ix, uint32_t i)
 {
-	return &ix->c[ix->e[i].rec];
+	return rec(ix, ent(ix, i)->rec);
 }
 
-static int insert_entry(struct ndindex *ix, const struct simhash_fp *fp, int slot, uint32_t rec)
+static int insert_entry(struct ndindex *ix, const struct simhash_fp *fp, int slot, uint32_t r)
 {
 	uint32_t i;
 	/* Keep chains short: at most two entries per bucket on average. */
 	if (ix->count >= 2 * ix->nbuckets && ix->nbuckets < (1u << 30) &&
-	    rehash(ix, ix->nbuckets * 2) < 0)
+	    grow_buckets(ix) < 0)
 		return -1;
 	if (ix->free_head != NIL) {
 		i = ix->free_head;
-		ix->free_head = ix->e[i].age_next;
+		ix->free_head = ent(ix, i)->age_next;
 	} else {
-		if (ix->high == ix->cap) {
-			if (ix->cap == NIL - 1)
-				return -1;  /* indices are 32-bit, NIL excluded */
-			uint32_t cap = ix->cap ? (ix->cap > (NIL - 1) / 2 ? NIL - 1 : ix->cap * 2) : 256;
-			/* realloc does not keep the cache-line alignment */
-			struct nd_hot *ne = aligned_alloc(64, (size_t)cap * sizeof *ne);
-			if (!ne)
+		if (ix->high == ix->n_echunks << CHUNK_SHIFT) {
+			struct nd_hot *ch;
+			if (chunk_slot((void ***)&ix->e, &ix->n_echunks) < 0 ||
+			    !(ch = aligned_alloc(64, CHUNK_SIZE * sizeof *ch)))
 				return -1;
-			if (ix->high)
-				memcpy(ne, ix->e, (size_t)ix->high * sizeof *ne);
-			free(ix->e);
-			ix->e = ne;
-			ix->cap = cap;
+			ix->e[ix->n_echunks++] = ch;
 		}
 		i = ix->high++;
 	}
-	struct nd_hot *e = &ix->e[i];
+	struct nd_hot *e = ent(ix, i);
 	e->key = slot_key(fp, slot);
 	e->slot = (uint8_t)slot;
 	e->age_next = NIL;
-	e->rec = rec;
-	ix->nref[rec]++;
+	e->rec = r;
+	(*nref(ix, r))++;
 	if (ix->age_tail != NIL)
-		ix->e[ix->age_tail].age_next = i;
+		ent(ix, ix->age_tail)->age_next = i;
 	else
 		ix->age_head = i;
 	ix->age_tail = i;
@@ -736,19 +790,20 @@ static int insert_entry(struct ndindex *ix, const struct simhash_fp *fp, int slo
 /* Forgets the entry at i, whose predecessor in the age list is prev. */
 static void forget(struct ndindex *ix, uint32_t prev, uint32_t i)
 {
-	uint32_t next = ix->e[i].age_next;
+	struct nd_hot *e = ent(ix, i);
+	uint32_t next = e->age_next;
 
 	if (prev == NIL)
 		ix->age_head = next;
 	else
-		ix->e[prev].age_next = next;
+		ent(ix, prev)->age_next = next;
 	if (ix->age_tail == i)
 		ix->age_tail = prev;
 	unlink_entry(ix, i);
-	if (ix->e[i].slot == 0)
+	if (e->slot == 0)
 		ix->stories--;
-	rec_release(ix, ix->e[i].rec);
-	ix->e[i].age_next = ix->free_head;
+	rec_release(ix, e->rec);
+	e->age_next = ix->free_head;
 	ix->free_head = i;
 	ix->count--;
 }
@@ -759,7 +814,7 @@ static void sweep(struct ndindex *ix)
 	uint32_t prev = NIL, i = ix->age_head;
 
 	while (i != NIL) {
-		uint32_t next = ix->e[i].age_next;
+		uint32_t next = ent(ix, i)->age_next;
 		if (rec_of(ix, i)->time < ix->newest - ix->window)
 			forget(ix, prev, i);
 		else
@@ -785,18 +840,18 @@ int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp, int64_t stor
 		ix->stale = 0;
 		sweep(ix);
 	}
-	uint32_t rec = rec_new(ix, fp, story_id, time, thread_id);
-	if (rec == NIL)
+	uint32_t r = rec_new(ix, fp, story_id, time, thread_id);
+	if (r == NIL)
 		return -1;
 	/* The bag entry first: expiry, in insertion order, then always
 	 * meets a story's bag entry first. */
-	if (insert_entry(ix, fp, 0, rec) < 0) {
-		rec_free(ix, rec);    /* no entry holds it */
+	if (insert_entry(ix, fp, 0, r) < 0) {
+		rec_free(ix, r);      /* no entry holds it */
 		return -1;
 	}
 	ix->stories++;
 	for (int slot = 1; slot < SLOTS; slot++)
-		if (slot_key(fp, slot) && insert_entry(ix, fp, slot, rec) < 0)
+		if (slot_key(fp, slot) && insert_entry(ix, fp, slot, r) < 0)
 			return -1;  /* the story stays findable by what was added */
 	return 0;
 }
@@ -822,8 +877,8 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 		for (int t = 0; t < ix->tables; t++) {
 			uint64_t want = q & ix->mask[t];
 			for (uint32_t i = ix->heads[t][bucket_of(ix, q, t, slot)]; i != NIL;
-			     i = ix->e[i].next[t]) {
-				const struct nd_hot *e = &ix->e[i];
+			     i = ent(ix, i)->next[t]) {
+				const struct nd_hot *e = ent(ix, i);
 				if (e->slot != slot || (e->key & ix->mask[t]) != want)
 					continue;  /* shares the bucket, not the blocks */
 				if (simhash_distance(e->key, q) > ix->k)
@@ -858,7 +913,7 @@ size_t ndindex_expire(struct ndindex *ix, int64_t now)
 	if (now > ix->newest)
 		ix->newest = now;
 	while (ix->age_head != NIL && rec_of(ix, ix->age_head)->time < now - ix->window) {
-		n += ix->e[ix->age_head].slot == 0;
+		n += ent(ix, ix->age_head)->slot == 0;
 		forget(ix, NIL, ix->age_head);
 	}
 	return n;

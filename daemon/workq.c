@@ -27,6 +27,8 @@ struct workq {
 	 * first one no worker has taken (the list's links are under mu). */
 	struct node *head, *tail, *todo;
 	size_t pending;          /* loop thread only */
+	size_t ahead, max_ahead; /* jobs taken by a worker whose done() has not
+	                            returned, and their bound (0: none); under mu */
 	int stop;
 	int nthreads;
 	pthread_t *threads;
@@ -49,6 +51,7 @@ static void run_next(struct workq *q)
 
 	q->todo = n->next;
 	n->state = RUNNING;
+	q->ahead++;
 	pthread_mutex_unlock(&q->mu);
 	q->work(n->job, q->ctx);
 	pthread_mutex_lock(&q->mu);
@@ -61,7 +64,7 @@ static void *worker(void *p)
 
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
-		while (!q->stop && !q->todo)
+		while (!q->stop && (!q->todo || (q->max_ahead && q->ahead >= q->max_ahead)))
 			pthread_cond_wait(&q->more, &q->mu);
 		if (!q->todo)
 			break;           /* stopping, nothing left */
@@ -106,6 +109,13 @@ static void deliver(struct workq *q, int wait)
 		free(n);
 		q->pending--;
 		q->done(job, q->ctx);
+		/* Only now is its result gone (done() frees it): room ahead
+		 * again, a worker waiting for it may go on. */
+		pthread_mutex_lock(&q->mu);
+		q->ahead--;
+		if (q->max_ahead && q->ahead < q->max_ahead)
+			pthread_cond_signal(&q->more);
+		pthread_mutex_unlock(&q->mu);
 	}
 }
 
@@ -177,6 +187,14 @@ int workq_submit(struct workq *q, void *job)
 	if (q->nthreads == 0)
 		ev_async_send(q->loop, &q->wake);
 	return 0;
+}
+
+void workq_set_ahead(struct workq *q, size_t n)
+{
+	pthread_mutex_lock(&q->mu);
+	q->max_ahead = n;
+	pthread_cond_broadcast(&q->more);
+	pthread_mutex_unlock(&q->mu);
 }
 
 size_t workq_pending(const struct workq *q)

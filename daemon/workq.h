@@ -32,6 +32,14 @@ int workq_default_threads(void);
 int workq_new(struct ev_loop *loop, int nthreads, workq_fn *work, workq_fn *done,
               void *ctx, struct workq **out);
 
+/* At most `n` jobs worked on, or done but their done() not returned, at
+ * once (0, the default: no bound).  Why: when done() is the slower side, the workers'
+ * results pile up waiting for it, and a result (a parsed feed) is several
+ * times the size of the job that made it (its body); jobs beyond the
+ * bound wait unworked, small.  n must be at least the number of workers
+ * for all of them to be busy. */
+void workq_set_ahead(struct workq *q, size_t n);
+
 /* Queues a job (owned by the caller until done() returns; done() may free
  * it).  Returns 0, or -1 when out of memory (nothing queued). */
 int workq_submit(struct workq *q, void *job);
