@@ -2240,6 +2240,7 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	for (uint32_t i = 0; i < c->nvocab; i++) {
 		st->mem_postings += post_cap(&c->vocab[i]) * sizeof(struct posting);
 		st->postings += c->vocab[i].npost;
+		st->terms_held += c->vocab[i].npost > 0;
 	}
 	st->mem_stories = (c->stories.mask + 1) * 16;
 	st->mem_threads = sizeof *c + (size_t)c->thcap * sizeof *c->th +

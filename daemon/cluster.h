@@ -161,6 +161,9 @@ struct cluster_stats {
 	 * stories (window vectors and the id map), threads (the rest). */
 	size_t mem_vocab, mem_postings, mem_centroids, mem_stories, mem_threads;
 	size_t postings;     /* (thread, term) pairs indexed */
+	size_t terms_held;   /* terms some thread in memory holds (the rest of
+	                        `terms`: the common vocabulary, and terms not
+	                        used since the last prune) */
 };
 void cluster_stats(const struct clusterer *c, struct cluster_stats *st);
 
