@@ -515,16 +515,19 @@ static void vocab_prune(struct clusterer *c)
 		c->freeterms[c->nfreeterms++] = t;
 		c->live_terms--;
 	}
-	/* The next prune when half as many terms again have come: the table,
-	 * the entries and the names are sized by the peak, so the margin is
-	 * memory (with twice as many, the vocabulary was the biggest part of
-	 * the clusterer over a long stream), while a prune costs a pass over
-	 * the entries and a copy of the live names. */
-	uint32_t next = c->live_terms + c->live_terms / 2;
+	/* The next prune when an eighth as many terms again have come: the
+	 * vocabulary stays within 1/8 of what the window's threads hold plus
+	 * the common words, however long the stream ran.  The table, the
+	 * entries and the names are sized by the peak, and a bigger table is
+	 * a cache miss more per lookup; a prune costs a pass over the entries
+	 * and a copy of the live names, a few ms every ~40k stories at 50k in
+	 * the window. */
+	uint32_t next = c->live_terms + c->live_terms / 8;
 	c->prune_at = next > 65536 ? next : 65536;
-	/* The table shrinks with the vocabulary (not below a quarter full). */
+	/* The table shrinks with the vocabulary, to the size that holds it up
+	 * to the next prune (3/4 full at most, as vocab_id_h grows it). */
 	size_t cap = c->vmask + 1;
-	while (cap > 1024 && (size_t)c->live_terms * 4 < cap / 2)
+	while (cap > 1024 && (size_t)c->prune_at * 4 <= cap / 2 * 3)
 		cap /= 2;
 	if (cap < c->vmask + 1)
 		vhash_resize(c, cap); /* without memory, the big one stays */
