@@ -34,7 +34,8 @@ struct slotsc {
 	uint32_t stamp;  /* == cur_stamp: acc is this story's partial dot */
 	float acc;
 	float invn;      /* 1/|centroid|, 0 for an empty one */
-	uint32_t pad;
+	uint32_t mark;   /* shortlist place + 1 while score() completes the
+	                    shortlist, else 0 */
 };
 
 /* 48 bytes: one entry per term ever seen since the last prune, so its
@@ -93,7 +94,8 @@ struct thread {
 	                        as long as they are, not a fixed 160 bytes in
 	                        every slot */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
-	uint8_t kw_stale, title_stale;
+	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
+	uint8_t kw_stale, title_stale, em_top_stale;
 } __attribute__((aligned(64)));
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
@@ -168,6 +170,8 @@ struct clusterer {
 #define NPRE 4         /* candidates by centroid that get the member cosine */
 #define GEN_TERMS 16   /* heaviest story terms that generate candidates */
 #define SHORTLIST 8   /* threads completed with the common terms */
+#define SCAN_POST 64  /* a common term with up to this many postings completes
+                         the shortlist through them, not by lookups */
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -938,6 +942,7 @@ static int em_add(struct thread *t, uint32_t term, double w)
 	}
 	double old = t->em[i].w, nw = old + w;
 	t->em[i].w = (float)nw;
+	t->em_top_stale = 1;
 	t->em_norm2 += nw * nw - old * old;
 	if (t->em_norm2 < 0)
 		t->em_norm2 = 0;
@@ -972,11 +977,31 @@ static double em_cos(const struct thread *t, const struct tw *v, uint32_t n)
 	return s / sqrt(qn * t->em_norm2);
 }
 
+/* The thread's heaviest name (the first in slot order among equal
+ * weights), UINT32_MAX for none: a scan of the name table, done again
+ * only after the table changed (a thread is scored far more often than
+ * it is joined). */
+static uint32_t em_top(struct thread *t)
+{
+	if (t->em_top_stale) {
+		uint32_t ttop = UINT32_MAX;
+		float tb = 0;
+		for (uint32_t i = 0; i < t->em_cap; i++)
+			if (t->em[i].key && t->em[i].w > tb) {
+				tb = t->em[i].w;
+				ttop = t->em[i].key - 1;
+			}
+		t->em_top1 = ttop + 1; /* UINT32_MAX + 1 == 0: none */
+		t->em_top_stale = 0;
+	}
+	return t->em_top1 - 1;
+}
+
 /* Two stories of the same kind of event (two DUI arrests of one team's
  * players, two injured-reserve moves) share everything but who: the name
  * that weighs most in the story is absent from the thread, and the thread's
  * heaviest name is absent from the story.  Then it is another event. */
-static int names_clash(const struct thread *t, const struct tw *v, uint32_t n)
+static int names_clash(struct thread *t, const struct tw *v, uint32_t n)
 {
 	uint32_t top = UINT32_MAX;
 	float best = 0;
@@ -989,13 +1014,7 @@ static int names_clash(const struct thread *t, const struct tw *v, uint32_t n)
 		return 0;
 	if (em_w(t, top) > 0.1 * sqrt(t->em_norm2))
 		return 0;
-	uint32_t ttop = UINT32_MAX;
-	float tb = 0;
-	for (uint32_t i = 0; i < t->em_cap; i++)
-		if (t->em[i].key && t->em[i].w > tb) {
-			tb = t->em[i].w;
-			ttop = t->em[i].key - 1;
-		}
+	uint32_t ttop = em_top(t);
 	for (uint32_t i = 0; i < n; i++)
 		if (v[i].term == ttop)
 			return 0;
@@ -1760,29 +1779,60 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	int nc = 0;
 	struct cand pre[NPRE];
 	int npre = 0;
-	/* Completing the shortlist is a centroid lookup per thread and common
-	 * term, each two misses in a row (slot, then posting): ask for all the
-	 * slots, then for the postings they point at, then add up. */
+	/* Completing the shortlist: a term whose postings are short is read
+	 * through them, adding to the shortlisted threads among them (marked
+	 * in their scratch); a term with long postings is a centroid lookup
+	 * per shortlisted thread instead, two misses in a row (slot, then
+	 * posting), asked for together first.  Each thread's sum takes the
+	 * terms in the same order either way, so the sums are the same. */
+	double dk[SHORTLIST];
+	uint32_t look[256], nl = 0;
 	for (int k = 0; k < nh; k++) {
-		const struct thread *t = &c->th[heap[k].slot];
-		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
-			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+		dk[k] = c->sc[heap[k].slot].acc;
+		c->sc[heap[k].slot].mark = (uint32_t)k + 1;
+	}
+	for (uint32_t i = 0; i < nd; i++) {
+		const struct vterm *v = &c->vocab[c->q[deferred[i]].term];
+		if (v->npost > SCAN_POST)
+			look[nl++] = c->q[deferred[i]].term;
+		else
+			for (uint32_t j = 0; j < v->npost; j += 8)
+				__builtin_prefetch(&v->post[j]);
 	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
-		for (uint32_t i = 0; i < nd; i++) {
-			uint32_t term = c->q[deferred[i]].term;
-			const struct cent *e = cent_find(t, term);
+		for (uint32_t i = 0; t->ct_cap && i < nl; i++)
+			__builtin_prefetch(&t->ct[(look[i] * 2654435761u) & (t->ct_cap - 1)]);
+	}
+	for (int k = 0; k < nh; k++) {
+		const struct thread *t = &c->th[heap[k].slot];
+		for (uint32_t i = 0; i < nl; i++) {
+			const struct cent *e = cent_find(t, look[i]);
 			if (e)
-				__builtin_prefetch(&c->vocab[term].post[e->pos]);
+				__builtin_prefetch(&c->vocab[look[i]].post[e->pos]);
 		}
 	}
+	for (uint32_t i = 0; nh && i < nd; i++) {
+		uint32_t term = c->q[deferred[i]].term;
+		const struct vterm *v = &c->vocab[term];
+		float qw = c->q[deferred[i]].w;
+		if (v->npost > SCAN_POST) {
+			for (int k = 0; k < nh; k++)
+				dk[k] += qw * cent_w(c, &c->th[heap[k].slot], term);
+			continue;
+		}
+		for (uint32_t j = 0; j < v->npost; j++) {
+			const struct slotsc *e = &c->sc[v->post[j].slot];
+			if (e->mark)
+				dk[e->mark - 1] += qw * (double)v->post[j].w;
+		}
+	}
+	for (int k = 0; k < nh; k++)
+		c->sc[heap[k].slot].mark = 0;
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
-		double d = c->sc[s].acc;
-		for (uint32_t i = 0; i < nd; i++)
-			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
+		double d = dk[k];
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
 		if (npre < NPRE || sc > pre[npre - 1].score) {
@@ -1805,7 +1855,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	if (npre > 0 && q_scatter(c) < 0)
 		npre = 0; /* no memory: no candidates, the story opens a thread */
 	for (int i = 0; i < npre; i++) {
-		const struct thread *t = &c->th[pre[i].slot];
+		struct thread *t = &c->th[pre[i].slot];
 		double m = member_cos(c, t);
 		double sc = pre[i].cen;
 		if (m > sc)
