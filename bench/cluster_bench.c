@@ -125,7 +125,65 @@ static void sum_result(const struct cluster_result *r)
 
 struct ev {
 	unsigned words[6], names[3];
+	int64_t gold;  /* the event's id: new when its words are replaced */
 };
+
+/* Per story id: the thread cluster_add gave it, its event. */
+static int64_t *story_thread, *story_gold;
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* B-cubed precision and recall of stories from..to (ids) against their
+ * events: a check that a speed change does not cost clustering quality at
+ * a scale the labelled sets do not reach (thousands of threads, long
+ * postings).  Threads are resolved through merges; events that began
+ * before `from` count only their stories from there on. */
+static void bcubed(const struct clusterer *c, long from, long to, double *P, double *R)
+{
+	long n = to - from + 1;
+	int64_t *pg = malloc((size_t)n * 2 * sizeof *pg), *gp = malloc((size_t)n * 2 * sizeof *gp);
+	double p = 0, r = 0;
+	*P = *R = 0;
+	if (!pg || !gp || n <= 0)
+		goto out;
+	for (long i = 0; i < n; i++) {
+		int64_t t = cluster_resolve(c, story_thread[from + i]);
+		pg[2 * i] = t ? t : -(from + i); /* not in memory: alone */
+		pg[2 * i + 1] = story_gold[from + i];
+		gp[2 * i] = pg[2 * i + 1];
+		gp[2 * i + 1] = pg[2 * i];
+	}
+	/* Sorted by (thread, event): runs give |thread & event| and |thread|;
+	 * by (event, thread): |event|.  Each story of a pair run of k in a
+	 * cluster of m adds k/m, so a run adds k*k/m. */
+	for (int pass = 0; pass < 2; pass++) {
+		int64_t *a = pass ? gp : pg;
+		double *acc = pass ? &r : &p;
+		qsort(a, (size_t)n, 2 * sizeof *a, cmp_pair);
+		for (long i = 0; i < n;) {
+			long j = i;
+			while (j < n && a[2 * j] == a[2 * i])
+				j++;
+			for (long k = i; k < j;) {
+				long l = k;
+				while (l < j && a[2 * l + 1] == a[2 * k + 1])
+					l++;
+				*acc += (double)(l - k) * (l - k) / (double)(j - i);
+				k = l;
+			}
+			i = j;
+		}
+	}
+	*P = p / n;
+	*R = r / n;
+out:
+	free(pg);
+	free(gp);
+}
 
 /* Writes story i's title and lead. */
 static void gen(const struct ev *e, char *title, char *lead)
@@ -171,6 +229,7 @@ static int add_batch(struct clusterer *c, long done, long n, double dt, char (*t
 		struct cluster_result r;
 		if (cluster_add(c, &d, &r) < 0)
 			return -1;
+		story_thread[id] = r.thread_id;
 		sum_result(&r);
 	}
 	return 0;
@@ -230,12 +289,17 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 3; k++)
 			ev[i].names[k] = next_word++;
 	}
+	int64_t next_gold = 1;
+	for (int i = 0; i < nev; i++)
+		ev[i].gold = next_gold++;
+	story_thread = calloc((size_t)total + 1, sizeof *story_thread);
+	story_gold = calloc((size_t)total + 1, sizeof *story_gold);
 	char (*titles)[256] = malloc(BATCH * sizeof *titles);
 	char (*leads)[1024] = malloc(BATCH * sizeof *leads);
 	int *evs = malloc(BATCH * sizeof *evs);
 	struct text_tokens(*toks)[2] = calloc(BATCH, sizeof *toks);
 	struct text *tx = text_new();
-	if (!titles || !leads || !evs || !toks || !tx) {
+	if (!titles || !leads || !evs || !toks || !tx || !story_thread || !story_gold) {
 		fprintf(stderr, "out of memory\n");
 		return 1;
 	}
@@ -258,10 +322,12 @@ int main(int argc, char **argv)
 					ev[r].words[k] = next_word++;
 				for (int k = 0; k < 3; k++)
 					ev[r].names[k] = next_word++;
+				ev[r].gold = next_gold++;
 			}
 			/* Popular events get more stories. */
 			double u = (double)(xr() >> 11) / 9007199254740992.0;
 			evs[i] = (int)(nev * u * u);
+			story_gold[done + i + 1] = ev[evs[i]].gold;
 			gen(&ev[evs[i]], titles[i], leads[i]);
 		}
 		double t0 = bench_cpu();
@@ -333,6 +399,11 @@ int main(int argc, char **argv)
 	printf("overall: %.0f stories/s (%.0f/s with tokenizing; tokenizer alone %.0f/s)\n",
 	       done / busy, done / (busy + tok_busy), done / tok_busy);
 	printf("# results checksum %016llx\n", (unsigned long long)sum);
+	long from = total > inwin ? total - inwin + 1 : 1;
+	double bp, br;
+	bcubed(c, from, total, &bp, &br);
+	printf("quality, the last %ld stories against their events: B-cubed P %.4f R %.4f F1 %.4f\n",
+	       total - from + 1, bp, br, bp + br > 0 ? 2 * bp * br / (bp + br) : 0);
 
 	/* Restore: 100k stories into a fresh clusterer, as at start-up. */
 	struct clusterer *c2 = cluster_new(&p, 1);
@@ -388,5 +459,7 @@ int main(int argc, char **argv)
 	text_free(tx);
 	free(ev);
 	free(zcdf);
+	free(story_thread);
+	free(story_gold);
 	return 0;
 }

@@ -34,8 +34,7 @@ struct slotsc {
 	uint32_t stamp;  /* == cur_stamp: acc is this story's partial dot */
 	float acc;
 	float invn;      /* 1/|centroid|, 0 for an empty one */
-	uint32_t mark;   /* shortlist place + 1 while score() completes the
-	                    shortlist, else 0 */
+	uint32_t pad;
 };
 
 /* 48 bytes: one entry per term ever seen since the last prune, so its
@@ -170,8 +169,6 @@ struct clusterer {
 #define NPRE 4         /* candidates by centroid that get the member cosine */
 #define GEN_TERMS 16   /* heaviest story terms that generate candidates */
 #define SHORTLIST 8   /* threads completed with the common terms */
-#define SCAN_POST 64  /* a common term with up to this many postings completes
-                         the shortlist through them, not by lookups */
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -1779,60 +1776,29 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	int nc = 0;
 	struct cand pre[NPRE];
 	int npre = 0;
-	/* Completing the shortlist: a term whose postings are short is read
-	 * through them, adding to the shortlisted threads among them (marked
-	 * in their scratch); a term with long postings is a centroid lookup
-	 * per shortlisted thread instead, two misses in a row (slot, then
-	 * posting), asked for together first.  Each thread's sum takes the
-	 * terms in the same order either way, so the sums are the same. */
-	double dk[SHORTLIST];
-	uint32_t look[256], nl = 0;
+	/* Completing the shortlist is a centroid lookup per thread and common
+	 * term, each two misses in a row (slot, then posting): ask for all the
+	 * slots, then for the postings they point at, then add up. */
 	for (int k = 0; k < nh; k++) {
-		dk[k] = c->sc[heap[k].slot].acc;
-		c->sc[heap[k].slot].mark = (uint32_t)k + 1;
-	}
-	for (uint32_t i = 0; i < nd; i++) {
-		const struct vterm *v = &c->vocab[c->q[deferred[i]].term];
-		if (v->npost > SCAN_POST)
-			look[nl++] = c->q[deferred[i]].term;
-		else
-			for (uint32_t j = 0; j < v->npost; j += 8)
-				__builtin_prefetch(&v->post[j]);
+		const struct thread *t = &c->th[heap[k].slot];
+		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
+			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
 	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
-		for (uint32_t i = 0; t->ct_cap && i < nl; i++)
-			__builtin_prefetch(&t->ct[(look[i] * 2654435761u) & (t->ct_cap - 1)]);
-	}
-	for (int k = 0; k < nh; k++) {
-		const struct thread *t = &c->th[heap[k].slot];
-		for (uint32_t i = 0; i < nl; i++) {
-			const struct cent *e = cent_find(t, look[i]);
+		for (uint32_t i = 0; i < nd; i++) {
+			uint32_t term = c->q[deferred[i]].term;
+			const struct cent *e = cent_find(t, term);
 			if (e)
-				__builtin_prefetch(&c->vocab[look[i]].post[e->pos]);
+				__builtin_prefetch(&c->vocab[term].post[e->pos]);
 		}
 	}
-	for (uint32_t i = 0; nh && i < nd; i++) {
-		uint32_t term = c->q[deferred[i]].term;
-		const struct vterm *v = &c->vocab[term];
-		float qw = c->q[deferred[i]].w;
-		if (v->npost > SCAN_POST) {
-			for (int k = 0; k < nh; k++)
-				dk[k] += qw * cent_w(c, &c->th[heap[k].slot], term);
-			continue;
-		}
-		for (uint32_t j = 0; j < v->npost; j++) {
-			const struct slotsc *e = &c->sc[v->post[j].slot];
-			if (e->mark)
-				dk[e->mark - 1] += qw * (double)v->post[j].w;
-		}
-	}
-	for (int k = 0; k < nh; k++)
-		c->sc[heap[k].slot].mark = 0;
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
-		double d = dk[k];
+		double d = c->sc[s].acc;
+		for (uint32_t i = 0; i < nd; i++)
+			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
 		if (npre < NPRE || sc > pre[npre - 1].score) {
