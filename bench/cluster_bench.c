@@ -25,6 +25,7 @@
 #include "daemon/cluster.h"
 #include "daemon/text.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -381,11 +382,14 @@ int main(int argc, char **argv)
 		       done, 1 / cost[mi], 1e6 * cost[mi], RUNNING_ON_VALGRIND ? 1 : REPEAT,
 		       st.window_stories,
 		       st.active_threads, st.terms, st.terms_held, st.memory_bytes / 1048576.0);
+		struct mallinfo2 mi2 = mallinfo2();
 		printf("  memory: vocabulary %.1f, postings %.1f (%zu), centroids %.1f, "
-		       "stories %.1f, threads %.1f MiB; process RSS +%.1f MiB\n",
+		       "stories %.1f, threads %.1f MiB; process RSS +%.1f MiB; malloc: "
+		       "%.1f MiB in use, %.1f free in the heap\n",
 		       st.mem_vocab / 1048576.0, st.mem_postings / 1048576.0, st.postings,
 		       st.mem_centroids / 1048576.0, st.mem_stories / 1048576.0,
-		       st.mem_threads / 1048576.0, (rss_kb() - rss0) / 1024.0);
+		       st.mem_threads / 1048576.0, (rss_kb() - rss0) / 1024.0,
+		       (mi2.uordblks + mi2.hblkhd) / 1048576.0, mi2.fordblks / 1048576.0);
 		mi++;
 	}
 	/* The issue's yardstick is 1M against 10k; but the 10k stage is a cold

@@ -1225,11 +1225,23 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 			keep[n++] = (struct tw){ .term = term, .w = w };
 	}
 	thread_unindex(c, slot);
-	memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	/* The table shrinks to what holds the live terms twice over (the
+	 * thread goes on growing); without memory for it, the big one stays. */
+	uint32_t cap = t->ct_cap;
+	while (cap > 32 && (n * 2 + 1) * 4 <= cap / 2 * 3)
+		cap /= 2;
+	struct cent *ct = cap < t->ct_cap ? calloc(cap, sizeof *ct) : NULL;
+	if (ct) {
+		free(t->ct);
+		t->ct = ct;
+		t->ct_cap = cap;
+	} else {
+		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	}
 	t->ct_n = 0;
 	t->norm2 = 0;
 	c->sc[slot].invn = 0;
-	/* Re-adding fits: the table is as large as before and holds fewer. */
+	/* Re-adding fits: the table holds twice as many at 3/4 full. */
 	for (uint32_t i = 0; i < n; i++)
 		cent_add(c, slot, keep[i].term, keep[i].w);
 	cent_norm(c, slot);

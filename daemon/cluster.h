@@ -30,7 +30,10 @@
  * the story (very common terms are only probed on a short list of
  * candidates), never to the number of stories stored.  Threads idle for
  * longer than the window leave memory as time advances, and long-running
- * threads forget their stories older than the window.
+ * threads forget their stories older than the window.  The vocabulary keeps
+ * the terms the window's threads hold and the common words (document
+ * frequency of at least 1 in 1,000); the rest is pruned whenever it has
+ * grown by an eighth, so it too is bounded by the window, not the history.
  *
  * What the pipeline stores: threads.id (ids come from here, from
  * next_thread_id on), stories.thread_id, threads.merged_into for merged ids,
