@@ -312,8 +312,10 @@ int main(int argc, char **argv)
 	int mi = 0;
 	printf("# cluster_bench: %ld stories, ~%ld in the %lld h window once %ld are added\n",
 	       total, inwin, (long long)p.window / 3600, inwin);
-	printf("# each stage: the %d adds ending at its mark, best user CPU time of %d runs\n",
-	       BATCH, REPEAT);
+	printf("# each stage: the %d adds ending at its mark, best user CPU time of %d runs%s\n",
+	       BATCH, RUNNING_ON_VALGRIND ? 1 : REPEAT,
+	       RUNNING_ON_VALGRIND ? " (under valgrind: one dump per stage)" : "");
+	printf("# the 10k stage starts cold: its window holds at most 10k stories\n");
 	while (done < total) {
 		long n = total - done < BATCH ? total - done : BATCH;
 		for (long i = 0; i < n; i++) {
