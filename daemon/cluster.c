@@ -93,7 +93,8 @@ struct thread {
 	                        as long as they are, not a fixed 160 bytes in
 	                        every slot */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
-	uint8_t kw_stale, title_stale;
+	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
+	uint8_t kw_stale, title_stale, em_top_stale;
 } __attribute__((aligned(64)));
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
@@ -515,16 +516,19 @@ static void vocab_prune(struct clusterer *c)
 		c->freeterms[c->nfreeterms++] = t;
 		c->live_terms--;
 	}
-	/* The next prune when half as many terms again have come: the table,
-	 * the entries and the names are sized by the peak, so the margin is
-	 * memory (with twice as many, the vocabulary was the biggest part of
-	 * the clusterer over a long stream), while a prune costs a pass over
-	 * the entries and a copy of the live names. */
-	uint32_t next = c->live_terms + c->live_terms / 2;
+	/* The next prune when an eighth as many terms again have come: the
+	 * vocabulary stays within 1/8 of what the window's threads hold plus
+	 * the common words, however long the stream ran.  The table, the
+	 * entries and the names are sized by the peak, and a bigger table is
+	 * a cache miss more per lookup; a prune costs a pass over the entries
+	 * and a copy of the live names, a few ms every ~40k stories at 50k in
+	 * the window. */
+	uint32_t next = c->live_terms + c->live_terms / 8;
 	c->prune_at = next > 65536 ? next : 65536;
-	/* The table shrinks with the vocabulary (not below a quarter full). */
+	/* The table shrinks with the vocabulary, to the size that holds it up
+	 * to the next prune (3/4 full at most, as vocab_id_h grows it). */
 	size_t cap = c->vmask + 1;
-	while (cap > 1024 && (size_t)c->live_terms * 4 < cap / 2)
+	while (cap > 1024 && (size_t)c->prune_at * 4 <= cap / 2 * 3)
 		cap /= 2;
 	if (cap < c->vmask + 1)
 		vhash_resize(c, cap); /* without memory, the big one stays */
@@ -935,6 +939,7 @@ static int em_add(struct thread *t, uint32_t term, double w)
 	}
 	double old = t->em[i].w, nw = old + w;
 	t->em[i].w = (float)nw;
+	t->em_top_stale = 1;
 	t->em_norm2 += nw * nw - old * old;
 	if (t->em_norm2 < 0)
 		t->em_norm2 = 0;
@@ -969,11 +974,31 @@ static double em_cos(const struct thread *t, const struct tw *v, uint32_t n)
 	return s / sqrt(qn * t->em_norm2);
 }
 
+/* The thread's heaviest name (the first in slot order among equal
+ * weights), UINT32_MAX for none: a scan of the name table, done again
+ * only after the table changed (a thread is scored far more often than
+ * it is joined). */
+static uint32_t em_top(struct thread *t)
+{
+	if (t->em_top_stale) {
+		uint32_t ttop = UINT32_MAX;
+		float tb = 0;
+		for (uint32_t i = 0; i < t->em_cap; i++)
+			if (t->em[i].key && t->em[i].w > tb) {
+				tb = t->em[i].w;
+				ttop = t->em[i].key - 1;
+			}
+		t->em_top1 = ttop + 1; /* UINT32_MAX + 1 == 0: none */
+		t->em_top_stale = 0;
+	}
+	return t->em_top1 - 1;
+}
+
 /* Two stories of the same kind of event (two DUI arrests of one team's
  * players, two injured-reserve moves) share everything but who: the name
  * that weighs most in the story is absent from the thread, and the thread's
  * heaviest name is absent from the story.  Then it is another event. */
-static int names_clash(const struct thread *t, const struct tw *v, uint32_t n)
+static int names_clash(struct thread *t, const struct tw *v, uint32_t n)
 {
 	uint32_t top = UINT32_MAX;
 	float best = 0;
@@ -986,13 +1011,7 @@ static int names_clash(const struct thread *t, const struct tw *v, uint32_t n)
 		return 0;
 	if (em_w(t, top) > 0.1 * sqrt(t->em_norm2))
 		return 0;
-	uint32_t ttop = UINT32_MAX;
-	float tb = 0;
-	for (uint32_t i = 0; i < t->em_cap; i++)
-		if (t->em[i].key && t->em[i].w > tb) {
-			tb = t->em[i].w;
-			ttop = t->em[i].key - 1;
-		}
+	uint32_t ttop = em_top(t);
 	for (uint32_t i = 0; i < n; i++)
 		if (v[i].term == ttop)
 			return 0;
@@ -1206,11 +1225,23 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 			keep[n++] = (struct tw){ .term = term, .w = w };
 	}
 	thread_unindex(c, slot);
-	memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	/* The table shrinks to what holds the live terms twice over (the
+	 * thread goes on growing); without memory for it, the big one stays. */
+	uint32_t cap = t->ct_cap;
+	while (cap > 32 && (n * 2 + 1) * 4 <= cap / 2 * 3)
+		cap /= 2;
+	struct cent *ct = cap < t->ct_cap ? calloc(cap, sizeof *ct) : NULL;
+	if (ct) {
+		free(t->ct);
+		t->ct = ct;
+		t->ct_cap = cap;
+	} else {
+		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	}
 	t->ct_n = 0;
 	t->norm2 = 0;
 	c->sc[slot].invn = 0;
-	/* Re-adding fits: the table is as large as before and holds fewer. */
+	/* Re-adding fits: the table holds twice as many at 3/4 full. */
 	for (uint32_t i = 0; i < n; i++)
 		cent_add(c, slot, keep[i].term, keep[i].w);
 	cent_norm(c, slot);
@@ -1802,7 +1833,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	if (npre > 0 && q_scatter(c) < 0)
 		npre = 0; /* no memory: no candidates, the story opens a thread */
 	for (int i = 0; i < npre; i++) {
-		const struct thread *t = &c->th[pre[i].slot];
+		struct thread *t = &c->th[pre[i].slot];
 		double m = member_cos(c, t);
 		double sc = pre[i].cen;
 		if (m > sc)
@@ -2240,6 +2271,7 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	for (uint32_t i = 0; i < c->nvocab; i++) {
 		st->mem_postings += post_cap(&c->vocab[i]) * sizeof(struct posting);
 		st->postings += c->vocab[i].npost;
+		st->terms_held += c->vocab[i].npost > 0;
 	}
 	st->mem_stories = (c->stories.mask + 1) * 16;
 	st->mem_threads = sizeof *c + (size_t)c->thcap * sizeof *c->th +

@@ -30,7 +30,10 @@
  * the story (very common terms are only probed on a short list of
  * candidates), never to the number of stories stored.  Threads idle for
  * longer than the window leave memory as time advances, and long-running
- * threads forget their stories older than the window.
+ * threads forget their stories older than the window.  The vocabulary keeps
+ * the terms the window's threads hold and the common words (document
+ * frequency of at least 1 in 1,000); the rest is pruned whenever it has
+ * grown by an eighth, so it too is bounded by the window, not the history.
  *
  * What the pipeline stores: threads.id (ids come from here, from
  * next_thread_id on), stories.thread_id, threads.merged_into for merged ids,
@@ -161,6 +164,9 @@ struct cluster_stats {
 	 * stories (window vectors and the id map), threads (the rest). */
 	size_t mem_vocab, mem_postings, mem_centroids, mem_stories, mem_threads;
 	size_t postings;     /* (thread, term) pairs indexed */
+	size_t terms_held;   /* terms some thread in memory holds (the rest of
+	                        `terms`: the common vocabulary, and terms not
+	                        used since the last prune) */
 };
 void cluster_stats(const struct clusterer *c, struct cluster_stats *st);
 

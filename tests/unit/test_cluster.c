@@ -257,6 +257,56 @@ static void test_prune(void)
 	cluster_free(c);
 }
 
+/* Over a long stream the vocabulary stays near what the window's threads
+ * hold: one-off terms of expired threads are pruned when the live terms
+ * grow by an eighth (above the 65,536 floor), however many stories came
+ * before. */
+static void test_prune_bound(void)
+{
+	struct cluster_params p;
+	struct cluster_result r;
+	struct cluster_stats st;
+	char title[512];
+	cluster_params_default(&p);
+	struct clusterer *c = cluster_new(&p, 1);
+	/* 3,000 stories of 25 one-off words in the window: 75,000 terms held. */
+	int64_t dt = p.window / 3000;
+	unsigned word = 0;
+	double worst = 0;
+	size_t held_min = SIZE_MAX;
+	int ok_add = 1;
+	for (int i = 0; i < 15000; i++) {
+		size_t n = 0;
+		for (int k = 0; k < 25; k++) {
+			unsigned w = word++;
+			for (int l = 0; l < 5; l++, w /= 26)
+				title[n++] = (char)('a' + w % 26);
+			title[n++] = 'q';
+			title[n++] = ' ';
+		}
+		title[n] = '\0';
+		struct cluster_doc d = { .story_id = i + 1, .time = T0 + i * dt, .title = title,
+			.lang = "en" };
+		ok_add &= cluster_add(c, &d, &r) == 0;
+		if (i >= 3000 && i % 100 == 0) {
+			cluster_stats(c, &st);
+			if (st.terms_held < held_min)
+				held_min = st.terms_held;
+			if (st.terms_held && (double)st.terms / st.terms_held > worst)
+				worst = (double)st.terms / st.terms_held;
+		}
+	}
+	char name[128];
+	ok(ok_add, "15,000 stories of one-off words added");
+	snprintf(name, sizeof name, "the window's threads hold about 75,000 terms (at least %zu)",
+		 held_min);
+	ok(held_min >= 70000, name);
+	snprintf(name, sizeof name,
+		 "the vocabulary stays within a quarter of them over five windows (%.3f)", worst);
+	ok(worst <= 1.25, name);
+	cluster_free(c);
+}
+
 int main(void)
 {
 	const char *dir = getenv("TIDINGS_SRCDIR");
@@ -269,5 +319,6 @@ int main(void)
 	test_events();
 	test_merge();
 	test_prune();
+	test_prune_bound();
 	return done_testing();
 }
