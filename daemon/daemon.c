@@ -1113,6 +1113,8 @@ int daemon_run(const struct daemon_args *a)
 		log_debug("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer, "
 		          "%lu failed", th, in, failed);
 	}
+	if (d.in)
+		ingest_log_memory(d.in);
 out:
 	progress_end();
 	notify_free(d.nt);

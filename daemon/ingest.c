@@ -171,6 +171,22 @@ fail:
 	return -1;
 }
 
+void ingest_log_memory(const struct ingest *in)
+{
+	struct cluster_stats cs;
+	const double mib = 1024.0 * 1024.0;
+
+	cluster_stats(in->cl, &cs);
+	log_debug("clusterer: %zu stories in the window, %zu threads, %zu terms, "
+	          "%.1f MiB (vocabulary %.1f, postings %.1f, centroids %.1f, "
+	          "stories %.1f, threads %.1f)", cs.window_stories, cs.active_threads,
+	          cs.terms, cs.memory_bytes / mib, cs.mem_vocab / mib,
+	          cs.mem_postings / mib, cs.mem_centroids / mib, cs.mem_stories / mib,
+	          cs.mem_threads / mib);
+	log_debug("near-duplicate index: %zu stories, %.1f MiB", ndindex_count(in->nd),
+	          ndindex_memory(in->nd) / mib);
+}
+
 /* ---- one feed ------------------------------------------------------- */
 
 static uint64_t fnv1a(uint64_t h, const char *s)

@@ -80,4 +80,8 @@ int ingest_rollback(struct ingest *in);
  * changed; call it at the end of a cycle and at shutdown. */
 int ingest_sync(struct ingest *in);
 
+/* Logs, at debug level, what the in-memory indexes hold and their heap:
+ * the clusterer's window (by part) and the near-duplicate index. */
+void ingest_log_memory(const struct ingest *in);
+
 #endif

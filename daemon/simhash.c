@@ -923,3 +923,11 @@ size_t ndindex_count(const struct ndindex *ix)
 {
 	return ix->stories;
 }
+
+size_t ndindex_memory(const struct ndindex *ix)
+{
+	return sizeof *ix +
+	       (size_t)ix->n_echunks * (CHUNK_SIZE * sizeof(struct nd_hot) + sizeof *ix->e) +
+	       (size_t)ix->n_rchunks * (sizeof(struct rec_chunk) + sizeof *ix->c) +
+	       (size_t)ix->tables * ix->nbuckets * sizeof(uint32_t);
+}

@@ -128,4 +128,7 @@ size_t ndindex_expire(struct ndindex *ix, int64_t now);
 /* Stories remembered. */
 size_t ndindex_count(const struct ndindex *ix);
 
+/* Heap the index holds (entry and record chunks, bucket heads), bytes. */
+size_t ndindex_memory(const struct ndindex *ix);
+
 #endif

@@ -64,6 +64,19 @@ t.eq(partial, 0, "never half of a feed")
 m = re.search(r"WAL checkpoints: (\d+) on the checkpoint thread, (\d+) by the writer", r.stderr)
 t.ok(m and int(m.group(1)) + int(m.group(2)) > 0,
      "the WAL was checkpointed during the run (%s)" % (m.group(0) if m else r.stderr[-300:]))
+# The exit report of the in-memory indexes (debug level): the clusterer
+# holds the stories of the last 72 h of story time, the near-duplicate
+# index those too, and each says so with its heap.
+window = w.sql("SELECT count(*) FROM stories WHERE event_time >= "
+               "(SELECT max(event_time) FROM stories) - 72 * 3600")[0][0]
+m = re.search(r"clusterer: (\d+) stories in the window, (\d+) threads, (\d+) terms, "
+              r"([\d.]+) MiB", r.stderr)
+t.ok(m and int(m.group(1)) == window and float(m.group(4)) > 0,
+     "the exit report counts every story of the window in the clusterer (%d by SQL: %s)"
+     % (window, m.group(0) if m else r.stderr[-300:]))
+m = re.search(r"near-duplicate index: (\d+) stories, ([\d.]+) MiB", r.stderr)
+t.ok(m and int(m.group(1)) == window and float(m.group(2)) > 0,
+     "and in the near-duplicate index (%s)" % (m.group(0) if m else r.stderr[-300:]))
 db_size = os.path.getsize(w.db)
 # Checkpoints start at ~4 MiB of WAL and the writer steps in at ~8 MiB,
 # but the WAL only starts over at a moment no reader is in it, so its size
