@@ -221,6 +221,23 @@ static void test_merge(void)
 	cluster_free(c);
 }
 
+/* Writes a title of 25 words never seen before (numbered from `word`, five
+ * letters and a trailing q, which no stem takes) into title[>= 176];
+ * returns the next word number. */
+static unsigned one_off_title(char *title, unsigned word)
+{
+	size_t n = 0;
+	for (int k = 0; k < 25; k++) {
+		unsigned w = word++;
+		for (int l = 0; l < 5; l++, w /= 26)
+			title[n++] = (char)('a' + w % 26);
+		title[n++] = 'q';
+		title[n++] = ' ';
+	}
+	title[n] = '\0';
+	return word;
+}
+
 /* The vocabulary forgets one-off terms once no thread holds them. */
 static void test_prune(void)
 {
@@ -232,15 +249,7 @@ static void test_prune(void)
 	struct clusterer *c = cluster_new(&p, 1);
 	unsigned word = 0;
 	for (int i = 0; i < 3000; i++) {
-		size_t n = 0;
-		for (int k = 0; k < 25; k++) {
-			unsigned w = word++;
-			for (int l = 0; l < 5; l++, w /= 26)
-				title[n++] = (char)('a' + w % 26);
-			title[n++] = 'q'; /* no stem takes a trailing q */
-			title[n++] = ' ';
-		}
-		title[n] = '\0';
+		word = one_off_title(title, word);
 		struct cluster_doc d = { .story_id = i + 1, .time = T0 + i, .title = title, .lang = "en" };
 		cluster_add(c, &d, &r);
 	}
@@ -276,15 +285,7 @@ static void test_prune_bound(void)
 	size_t held_min = SIZE_MAX;
 	int ok_add = 1;
 	for (int i = 0; i < 15000; i++) {
-		size_t n = 0;
-		for (int k = 0; k < 25; k++) {
-			unsigned w = word++;
-			for (int l = 0; l < 5; l++, w /= 26)
-				title[n++] = (char)('a' + w % 26);
-			title[n++] = 'q';
-			title[n++] = ' ';
-		}
-		title[n] = '\0';
+		word = one_off_title(title, word);
 		struct cluster_doc d = { .story_id = i + 1, .time = T0 + i * dt, .title = title,
 			.lang = "en" };
 		ok_add &= cluster_add(c, &d, &r) == 0;
