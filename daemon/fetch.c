@@ -742,13 +742,35 @@ static int host_is_invalid(const char *name)
 	return n >= 8 && strncmp(name + n - 8, ".invalid", 8) == 0;
 }
 
+/* Starts request q of host h: the transfer takes q.  -1 when out of
+ * memory (q is still the caller's). */
+static int transfer_start(struct fetcher *f, struct host *h, struct request *q)
+{
+	struct transfer *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return -1;
+	t->f = f;
+	t->host = h;
+	t->rq = q;
+	t->started = now_mono(f);
+	if (setup_easy(f, t) < 0 || curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
+		t->rq = NULL;
+		transfer_free(t);
+		return -1;
+	}
+	run_link(f, t);
+	h->active++;
+	return 0;
+}
+
 static void start_transfers(struct fetcher *f)
 {
 	struct host *h;
 
 	while (f->running + f->held < (size_t)f->opt.concurrency && (h = ready_pop(f))) {
 		struct request *q = h->q_head;
-		struct transfer *t;
+		char why[300];
 
 		if (!q)
 			continue;   /* its queue was taken back since it was pushed */
@@ -757,32 +779,15 @@ static void start_transfers(struct fetcher *f)
 		if (!h->q_head)
 			h->q_tail = NULL;
 		f->queued--;
-		if (host_is_invalid(h->name)) {
-			char why[300];
+		if (host_is_invalid(h->name))
 			snprintf(why, sizeof why, "cannot resolve host %s", h->name);
-			fail_now(f, q, why);
-			free(q);
+		else if (transfer_start(f, h, q) == 0) {
 			ready_push(f, h);
 			continue;
-		}
-		if (!(t = calloc(1, sizeof *t))) {
-			fail_now(f, q, "out of memory starting the transfer");
-			free(q);
-			ready_push(f, h);
-			continue;
-		}
-		t->f = f;
-		t->host = h;
-		t->rq = q;
-		t->started = now_mono(f);
-		if (setup_easy(f, t) < 0 || curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
-			fail_now(f, q, "out of memory starting the transfer");
-			transfer_free(t);
-			ready_push(f, h);
-			continue;
-		}
-		run_link(f, t);
-		h->active++;
+		} else
+			snprintf(why, sizeof why, "out of memory starting the transfer");
+		fail_now(f, q, why);
+		free(q);
 		ready_push(f, h);
 	}
 }
