@@ -176,6 +176,9 @@ void ingest_log_memory(const struct ingest *in)
 	struct cluster_stats cs;
 	const double mib = 1024.0 * 1024.0;
 
+	/* cluster_stats() walks the whole window: not for a line unseen. */
+	if (log_get_level() < LOG_LVL_DEBUG)
+		return;
 	cluster_stats(in->cl, &cs);
 	log_debug("clusterer: %zu stories in the window, %zu threads, %zu terms, "
 	          "%.1f MiB (vocabulary %.1f, postings %.1f, centroids %.1f, "
