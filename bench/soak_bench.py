@@ -90,7 +90,6 @@ def main():
     ap.add_argument("--report", type=int, default=10)
     ap.add_argument("--settle", type=int, default=10)
     a = ap.parse_args()
-    os.environ["TIDINGS_BUILD"] = os.path.abspath(a.build)
     tidingsd = os.path.join(os.path.abspath(a.build), "tidingsd")
     if not os.access(tidingsd, os.X_OK):
         print("soak_bench: %s not built" % tidingsd, file=sys.stderr)
