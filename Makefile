@@ -26,12 +26,14 @@ LOCALSTATEDIR ?= /var/lib
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
             libcurl4-openssl-dev libxml2-dev libev-dev libsqlite3-dev \
             libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev \
+            zlib1g-dev libbrotli-dev libzstd-dev \
             sqlite3 python3 perl systemd mandoc libxml2-utils \
             ca-certificates nginx-light openssl
 # Only `make bench` needs these (peers and plots).
 BENCH_PKGS := nginx-light newsboat python3-feedparser gnuplot-nox time
 
-PKGS    := libcurl libxml-2.0 sqlite3 inih libsystemd libutf8proc
+PKGS    := libcurl libxml-2.0 sqlite3 inih libsystemd libutf8proc \
+           zlib libbrotlidec libzstd
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -41,6 +43,8 @@ CPPFLAGS_ALL = -pthread -D_GNU_SOURCE -DTIDINGS_VERSION='"$(VERSION)"' \
            -DTIDINGS_STATEDIR='"$(LOCALSTATEDIR)/tidings"' \
            -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lstemmer -lm -pthread
+# The unit tests also compress (test_decode makes br bodies to undo).
+TEST_LDLIBS = $(shell pkg-config --libs libbrotlienc 2>/dev/null)
 
 B := build
 # `make V=1` shows the full commands.
@@ -66,7 +70,7 @@ UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 
 .PHONY: all deps bench-deps run test unit unit-san integration integration-san integration-tsan conformance \
-        fuzz fuzz-smoke service-check bench install uninstall clean
+        fuzz fuzz-smoke fuzz-decode service-check bench install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -112,7 +116,7 @@ $(B)/tidings: $(B)/obj/daemon/tidings.o $(B)/libtidings.a
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libtidings.a
 	@mkdir -p $(@D)
-	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(TEST_LDLIBS)
 
 # The programs themselves under ASan+UBSan, for integration-san.
 $(B)/sanbin/%: $(B)/san/daemon/%.o $(B)/libtidings-san.a
@@ -121,7 +125,7 @@ $(B)/sanbin/%: $(B)/san/daemon/%.o $(B)/libtidings-san.a
 
 $(B)/tests-san/%: $(B)/san/tests/unit/%.o $(B)/libtidings-san.a
 	@mkdir -p $(@D)
-	$(call say,LD-SAN,$@)$(CC) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(call say,LD-SAN,$@)$(CC) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(TEST_LDLIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
