@@ -299,6 +299,11 @@ $(B)/fuzz_feed: tests/fuzz/fuzz_feed.c $(FEEDS_SRC) $(wildcard feeds/*.h)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_feed.c $(FEEDS_SRC) \
 	  $(shell pkg-config --libs libxml-2.0)
 
+$(B)/fuzz_decode: tests/fuzz/fuzz_decode.c daemon/decode.c daemon/decode.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c daemon/decode.c \
+	  $(shell pkg-config --libs zlib libbrotlidec libzstd)
+
 # The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds.
 fuzz: $(B)/fuzz_feed
 	@mkdir -p $(B)/fuzz-corpus
@@ -308,6 +313,15 @@ fuzz: $(B)/fuzz_feed
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
+	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20
+
+# The content decoder (daemon/decode.c), seeded with a feed in each coding
+# (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
+fuzz-decode: $(B)/fuzz_decode
+	@mkdir -p $(B)/fuzz-decode-corpus
+	python3 tests/fuzz/decode_seeds.py $(B)/fuzz-decode-corpus tests/data/feeds
+	$(B)/fuzz_decode -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-decode-corpus
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
 .PHONY: bench-parse
