@@ -26,12 +26,14 @@ LOCALSTATEDIR ?= /var/lib
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
             libcurl4-openssl-dev libxml2-dev libev-dev libsqlite3-dev \
             libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev \
+            zlib1g-dev libbrotli-dev libzstd-dev \
             sqlite3 python3 perl systemd mandoc libxml2-utils \
             ca-certificates nginx-light openssl
 # Only `make bench` needs these (peers and plots).
 BENCH_PKGS := nginx-light newsboat python3-feedparser gnuplot-nox time
 
-PKGS    := libcurl libxml-2.0 sqlite3 inih libsystemd libutf8proc
+PKGS    := libcurl libxml-2.0 sqlite3 inih libsystemd libutf8proc \
+           zlib libbrotlidec libzstd
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -41,6 +43,8 @@ CPPFLAGS_ALL = -pthread -D_GNU_SOURCE -DTIDINGS_VERSION='"$(VERSION)"' \
            -DTIDINGS_STATEDIR='"$(LOCALSTATEDIR)/tidings"' \
            -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev -lstemmer -lm -pthread
+# The unit tests also compress (test_decode makes br bodies to undo).
+TEST_LDLIBS = $(shell pkg-config --libs libbrotlienc 2>/dev/null)
 
 B := build
 # `make V=1` shows the full commands.
@@ -66,7 +70,7 @@ UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 
 .PHONY: all deps bench-deps run test unit unit-san integration integration-san integration-tsan conformance \
-        fuzz fuzz-smoke service-check bench install uninstall clean
+        fuzz fuzz-smoke fuzz-decode service-check bench install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -112,7 +116,7 @@ $(B)/tidings: $(B)/obj/daemon/tidings.o $(B)/libtidings.a
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libtidings.a
 	@mkdir -p $(@D)
-	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(TEST_LDLIBS)
 
 # The programs themselves under ASan+UBSan, for integration-san.
 $(B)/sanbin/%: $(B)/san/daemon/%.o $(B)/libtidings-san.a
@@ -121,7 +125,7 @@ $(B)/sanbin/%: $(B)/san/daemon/%.o $(B)/libtidings-san.a
 
 $(B)/tests-san/%: $(B)/san/tests/unit/%.o $(B)/libtidings-san.a
 	@mkdir -p $(@D)
-	$(call say,LD-SAN,$@)$(CC) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(call say,LD-SAN,$@)$(CC) -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(TEST_LDLIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -295,6 +299,11 @@ $(B)/fuzz_feed: tests/fuzz/fuzz_feed.c $(FEEDS_SRC) $(wildcard feeds/*.h)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_feed.c $(FEEDS_SRC) \
 	  $(shell pkg-config --libs libxml-2.0)
 
+$(B)/fuzz_decode: tests/fuzz/fuzz_decode.c daemon/decode.c daemon/decode.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c daemon/decode.c \
+	  $(shell pkg-config --libs zlib libbrotlidec libzstd)
+
 # The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds.
 fuzz: $(B)/fuzz_feed
 	@mkdir -p $(B)/fuzz-corpus
@@ -304,6 +313,15 @@ fuzz: $(B)/fuzz_feed
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
+	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20
+
+# The content decoder (daemon/decode.c), seeded with a feed in each coding
+# (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
+fuzz-decode: $(B)/fuzz_decode
+	@mkdir -p $(B)/fuzz-decode-corpus
+	python3 tests/fuzz/decode_seeds.py $(B)/fuzz-decode-corpus tests/data/feeds
+	$(B)/fuzz_decode -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-decode-corpus
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
 .PHONY: bench-parse

@@ -17,6 +17,7 @@
 #include <ev.h>
 
 #include "config/config.h"
+#include "daemon/decode.h"
 #include "daemon/fetch.h"
 #include "daemon/ingest.h"
 #include "daemon/log.h"
@@ -33,9 +34,14 @@
  * in the hands of each parse worker.  When storing is the slower side (a
  * cold poll: clustering and SQLite), everything fetched waits for it; a
  * parsed feed with its tokens is several times its body (~450 KB against
- * ~75 KB for a 35-item feed), so the rest wait as bodies.  A few keep the
+ * ~75 KB for a 35-item feed, ~15 KB gzipped), so the rest wait as bodies,
+ * still compressed.  A few keep the
  * loop from ever waiting on a parse while the workers keep up. */
 #define PARSE_AHEAD 3
+
+/* parse_response(): the body itself could not be read (its content
+ * coding was corrupt, or it decoded to over max_size or to nothing). */
+#define BAD_BODY (-2)
 /* After a database error the feed is retried this soon. */
 #define DB_RETRY 60
 
@@ -494,8 +500,9 @@ static void fts_soon(struct daemon *d)
 
 /* Stores one response: the feed's new state, and its entries when it was
  * a feed (`parsed`, owned and freed here, with `prep` its ingest_prepare()
- * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed).  Runs on the loop thread, responses in
- * the order they completed. */
+ * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed,
+ * or, for BAD_BODY, could not be read).  Runs on the loop thread, responses
+ * in the order they completed. */
 static void on_response(struct daemon *d, const struct fetch_result *r,
                         struct feed *parsed, const struct ingest_prep *prep,
                         int parse_rc, const char *perr)
@@ -539,6 +546,8 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 
 		if (r->len == 0) {
 			snprintf(err, sizeof err, "empty response (HTTP %d with no body)", r->status);
+		} else if (parse_rc == BAD_BODY) {
+			snprintf(err, sizeof err, "%s", perr);
 		} else if (parse_rc < 0) {
 			media_type(r->content_type, mt, sizeof mt);
 			if (strcasestr(mt, "html"))
@@ -697,9 +706,10 @@ out:
 struct pjob {
 	struct fetch_result r;   /* its strings point into `strs` and `body` */
 	char *body;
-	char *strs[9];
+	char *strs[10];
 	struct feed *parsed;
 	struct ingest_prep prep;  /* ingest's per-entry work, done here too */
+	int64_t max_size;         /* the configuration's, when it was fetched */
 	int parse_rc;
 	char perr[256];
 };
@@ -722,7 +732,7 @@ static int wants_parse(const struct fetch_result *r)
 	return !r->error && r->status >= 200 && r->status < 300 && r->len > 0;
 }
 
-static struct pjob *pjob_new(const struct fetch_result *r)
+static struct pjob *pjob_new(struct daemon *d, const struct fetch_result *r)
 {
 	struct pjob *j = calloc(1, sizeof *j);
 
@@ -732,8 +742,10 @@ static struct pjob *pjob_new(const struct fetch_result *r)
 	const char **slot[] = {
 		&j->r.url, &j->r.error, &j->r.effective_url, &j->r.permanent_url,
 		&j->r.etag, &j->r.last_modified, &j->r.content_type,
-		&j->r.content_location, &j->r.content_language,
+		&j->r.content_location, &j->r.content_language, &j->r.content_encoding,
 	};
+	_Static_assert(sizeof slot / sizeof slot[0] == sizeof j->strs / sizeof j->strs[0],
+	               "one owned copy per string of the result");
 	for (size_t i = 0; i < sizeof slot / sizeof slot[0]; i++) {
 		if (!*slot[i])
 			continue;
@@ -741,29 +753,56 @@ static struct pjob *pjob_new(const struct fetch_result *r)
 			goto fail;
 		*slot[i] = j->strs[i];
 	}
-	/* The fetcher NUL-terminates bodies; so does the copy. */
-	if (!(j->body = malloc(r->len + 1)))
+	/* The fetcher's own (NUL-terminated) buffer, not a copy. */
+	if (!(j->body = fetch_take_body(d->fx)))
 		goto fail;
-	memcpy(j->body, r->body, r->len);
-	j->body[r->len] = '\0';
 	j->r.body = j->body;
+	j->max_size = d->cfg.max_size;
 	return j;
 fail:
 	pjob_free(j);
 	return NULL;
 }
 
-/* The body as a feed, in the context the response gives it. */
-static int parse_response(const struct fetch_result *r, struct feed **out,
-                          char *err, size_t errlen)
+/* The body as a feed, in the context the response gives it, once its
+ * content coding is undone (here, not on the loop: decode.h).  Returns 0;
+ * -1 when it is no feed (`err` says why, or is empty); BAD_BODY when the
+ * body itself cannot be read, `err` then being the feed's error text.
+ * *len: the decoded body's bytes. */
+static int parse_response(const struct fetch_result *r, int64_t max_size,
+                          struct feed **out, size_t *len, char *err, size_t errlen)
 {
 	struct feed_context fc = {
 		.uri = r->effective_url, .content_type = r->content_type,
 		.content_location = r->content_location,
 		.content_language = r->content_language,
 	};
+	char *dec = NULL, why[200], size[32];
+	int rc;
 
-	return feed_parse(r->body, r->len, &fc, out, err, errlen);
+	*out = NULL;
+	*len = r->len;
+	rc = content_decode(r->content_encoding, r->body, r->len, (size_t)max_size,
+	                    &dec, len, why, sizeof why);
+	if (rc == DECODE_TOO_BIG) {
+		fetch_format_size(size, sizeof size, max_size);
+		snprintf(err, errlen, "body over %s", size);
+		return BAD_BODY;
+	}
+	if (rc != DECODE_OK) {
+		snprintf(err, errlen, "bad content encoding: %s",
+		         rc == DECODE_BAD ? why : "out of memory");
+		return BAD_BODY;
+	}
+	if (!dec)
+		*len = r->len;
+	if (*len == 0) {
+		snprintf(err, errlen, "empty response (HTTP %d with no body)", r->status);
+		return BAD_BODY;
+	}
+	rc = feed_parse(dec ? dec : r->body, *len, &fc, out, err, errlen);
+	free(dec);
+	return rc;
 }
 
 /* On a worker thread: touches the job only (feed_parse and ingest_prepare
@@ -773,7 +812,13 @@ static void pjob_work(void *job, void *ctx)
 	struct daemon *d = ctx;
 	struct pjob *j = job;
 
-	j->parse_rc = parse_response(&j->r, &j->parsed, j->perr, sizeof j->perr);
+	size_t len;
+
+	j->parse_rc = parse_response(&j->r, j->max_size, &j->parsed, &len,
+	                             j->perr, sizeof j->perr);
+	/* feeds.bytes is the body's size as read (decoded). */
+	if (j->parse_rc != BAD_BODY)
+		j->r.bytes = (int64_t)len;
 	/* The parse is all that is stored; the body would only wait in the
 	 * queue beside it (r.len stays: on_response reads it). */
 	free(j->body);
@@ -815,21 +860,24 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		on_response(d, r, NULL, NULL, 0, "");
 		return;
 	}
-	j = pjob_new(r);
+	j = pjob_new(d, r);
 	if (j && workq_submit(d->wq, j) == 0) {
 		fetcher_set_held(d->fx, workq_pending(d->wq));
 		return;
 	}
 	/* Out of memory: do it all here, now (the order still holds: the
-	 * queue cannot be delivering while the fetcher calls back). */
+	 * queue cannot be delivering while the fetcher calls back).  A job
+	 * that was made holds the body by now. */
 	log_err("%s: out of memory queueing the response; storing it now", r->url);
-	pjob_free(j);
 	{
+		const struct fetch_result *rr = j ? &j->r : r;
 		struct feed *parsed = NULL;
 		char perr[256] = "";
-		int rc = parse_response(r, &parsed, perr, sizeof perr);
-		on_response(d, r, parsed, NULL, rc, perr);
+		size_t len;
+		int rc = parse_response(rr, d->cfg.max_size, &parsed, &len, perr, sizeof perr);
+		on_response(d, rr, parsed, NULL, rc, perr);
 	}
+	pjob_free(j);
 }
 
 /* ---- start, reload, stop -------------------------------------------- */

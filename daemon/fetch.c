@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 #include <ev.h>
 
+#include "daemon/decode.h"
 #include "daemon/log.h"
 
 struct host {                  /* owned by fetcher->hosts */
@@ -62,7 +63,7 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	int n_status;
 	/* Headers of the last response in the redirect chain. */
 	char *etag, *last_modified, *content_type, *content_location,
-	     *content_language, *retry_after, *cache_control, *expires,
+	     *content_language, *content_encoding, *retry_after, *cache_control, *expires,
 	     *location;
 	double started;
 	char errbuf[CURL_ERROR_SIZE];
@@ -92,6 +93,7 @@ struct fetcher {
 	struct transfer *running_list;
 	size_t queued, running;
 	size_t held;           /* responses the caller still holds (fetcher_set_held) */
+	struct transfer *current;  /* the one whose result is being delivered */
 };
 
 static void start_transfers(struct fetcher *f);
@@ -191,7 +193,7 @@ static void transfer_free(struct transfer *t)
 	free(t->rq);
 	free(t->body);
 	free(t->etag); free(t->last_modified); free(t->content_type);
-	free(t->content_location); free(t->content_language);
+	free(t->content_location); free(t->content_language); free(t->content_encoding);
 	free(t->retry_after); free(t->cache_control); free(t->expires);
 	free(t->location);
 	free(t);
@@ -204,8 +206,9 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *p)
 	struct transfer *t = p;
 	size_t n = size * nmemb;
 
-	/* Enforced on decoded bytes as they arrive, so neither a missing
-	 * Content-Length nor a compression bomb can make us buffer more. */
+	/* Enforced on the bytes as they arrive (still compressed: see
+	 * decode.h), so a missing Content-Length cannot make us buffer more;
+	 * content_decode() holds the decoded body to the same bound. */
 	if ((int64_t)(t->len + n) > t->f->opt.max_size) {
 		t->too_big = 1;
 		return 0;
@@ -248,7 +251,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 			if (t->n_status < (int)(sizeof t->statuses / sizeof t->statuses[0]))
 				t->statuses[t->n_status++] = code;
 			char **all[] = { &t->etag, &t->last_modified, &t->content_type,
-			                 &t->content_location, &t->content_language,
+			                 &t->content_location, &t->content_language, &t->content_encoding,
 			                 &t->retry_after, &t->cache_control, &t->expires,
 			                 &t->location };
 			for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
@@ -273,6 +276,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 	else HDR("Content-Type", content_type);
 	else HDR("Content-Location", content_location);
 	else HDR("Content-Language", content_language);
+	else HDR("Content-Encoding", content_encoding);
 	else HDR("Retry-After", retry_after);
 	else HDR("Cache-Control", cache_control);
 	else HDR("Expires", expires);
@@ -384,7 +388,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *p, void *sock
 
 /* ---- results ----------------------------------------------------------- */
 
-static void fmt_size(char *buf, size_t n, int64_t bytes)
+void fetch_format_size(char *buf, size_t n, int64_t bytes)
 {
 	if (bytes >= 1 << 30 && bytes % (1 << 30) == 0)
 		snprintf(buf, n, "%lld GiB", (long long)(bytes >> 30));
@@ -407,7 +411,7 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
 		if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-			fmt_size(size, sizeof size, f->opt.max_size);
+			fetch_format_size(size, sizeof size, f->opt.max_size);
 			snprintf(buf, n, "body over %s", size);
 			return;
 		}
@@ -595,6 +599,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	r.content_type = t->content_type;
 	r.content_location = t->content_location;
 	r.content_language = t->content_language;
+	r.content_encoding = t->content_encoding;
 	if (t->retry_after) {
 		char *end;
 		long long secs = strtoll(t->retry_after, &end, 10);
@@ -617,8 +622,22 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	run_unlink(f, t);
 	t->host->active--;
 	ready_push(f, t->host);
+	f->current = t;
 	f->done(&r, f->ctx);
+	f->current = NULL;
 	transfer_free(t);
+}
+
+char *fetch_take_body(struct fetcher *f)
+{
+	char *b;
+
+	if (!f->current || !f->current->body)
+		return NULL;
+	b = f->current->body;
+	f->current->body = NULL;
+	f->current->len = f->current->cap = 0;
+	return b;
 }
 
 static void check_multi_info(struct fetcher *f)
@@ -679,7 +698,10 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* all we have */
+	/* Compressed bodies are welcome, but undone on a parse worker, not
+	 * by curl on this thread (decode.h). */
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, DECODE_ACCEPT);
+	curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
 	/* HTTP/2 where the server offers it in the TLS handshake (ALPN);
 	 * HTTP/1.1 otherwise and over plain http. */
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);

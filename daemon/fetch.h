@@ -51,16 +51,27 @@ struct fetch_result {
 	int redirects;
 	const char *etag, *last_modified;
 	const char *content_type, *content_location, *content_language;
+	const char *content_encoding; /* as sent: the body is not decoded
+	                                 (decode.h), NULL when none */
 	int64_t retry_after;         /* absolute Unix time, 0 if none */
 	int64_t max_age;             /* Cache-Control max-age seconds, -1 */
 	int64_t expires;             /* Expires as Unix time, 0 if none */
 	int http_version;            /* of the final response: 10, 11, 20
 	                                (HTTP/2), 30; 0 when none came */
 	double duration;             /* seconds */
-	int64_t bytes;               /* body bytes received (decoded) */
+	int64_t bytes;               /* body bytes received (as sent) */
 };
 
 typedef void fetch_done_fn(const struct fetch_result *r, void *ctx);
+
+/* From inside the done callback only: hands over the body (r->body,
+ * r->len bytes, NUL-terminated), which the caller then frees; the result
+ * stays readable, its body now the caller's.  NULL when there is none.
+ * Saves copying every body on the loop thread. */
+char *fetch_take_body(struct fetcher *f);
+
+/* "8 MiB", "512 KiB", "1000 bytes": sizes in error texts. */
+void fetch_format_size(char *buf, size_t n, int64_t bytes);
 
 int fetcher_new(struct ev_loop *loop, const struct fetch_options *o,
                 fetch_done_fn *done, void *ctx, struct fetcher **out);

@@ -124,6 +124,42 @@ def bad_gzip(h):
             "application/rss+xml", {"Content-Encoding": "gzip"})
 
 
+# What each compressed feed's request said it accepts.
+ACCEPTED = {}
+
+
+def coded(name, coding, pack):
+    """A healthy feed sent with Content-Encoding `coding` (None: plain, for
+    a server that ignores Accept-Encoding), its body made by pack()."""
+    plain = feed_xml("Coded " + name, [("%s-%d" % (name, j), "Coded %s item %d" % (name, j))
+                                        for j in range(5)],
+                     link="https://%s.coded.example/" % name)
+
+    def route(h):
+        ACCEPTED[name] = h.headers.get("Accept-Encoding")
+        h.reply(200, pack(plain), "application/rss+xml",
+                {"Content-Encoding": coding} if coding else {})
+    route.plain = plain
+    return route
+
+
+def _deflate(data, wbits):
+    c = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    return c.compress(data) + c.flush()
+
+
+CODED = {
+    "gzip": coded("gzip", "gzip", gzip.compress),
+    "x-gzip": coded("xgzip", "x-gzip", gzip.compress),
+    "deflate": coded("deflate", "deflate", lambda d: _deflate(d, 15)),
+    "raw-deflate": coded("rawdeflate", "deflate", lambda d: _deflate(d, -15)),
+    "chain": coded("chain", "deflate, gzip", lambda d: gzip.compress(_deflate(d, 15))),
+    "members": coded("members", "gzip",
+                     lambda d: gzip.compress(d[:100]) + gzip.compress(d[100:])),
+    "identity": coded("identity", "identity", lambda d: d),
+}
+
+
 def wrong_length(h):
     _close(h)
     body = feed_xml("Short", [("s1", "item")])
@@ -178,6 +214,7 @@ def install(srv):
         "/fault/html": html,
         "/fault/empty": empty,
     }
+    routes.update({"/coded/" + k: v for k, v in CODED.items()})
     srv.routes.update(routes)
     return routes
 

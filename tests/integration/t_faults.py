@@ -36,7 +36,7 @@ for i in range(6):
             "application/rss+xml")
     HEALTHY.append(srv.url(path))
 
-FAULTS = [p for p in routes if p.startswith("/fault/") and p not in
+FAULTS = [p for p in routes if p.startswith(("/fault/", "/coded/")) and p not in
           ("/fault/301-hop2", "/fault/loop-b")]
 U = {p: srv.url(p) for p in FAULTS}
 # Retry-After holds the whole host, so the one fault with a different wait
@@ -153,6 +153,20 @@ check("unresolvable host", U["unresolvable"], None, "cannot resolve host feeds.t
 check("https to a plain-HTTP port", U["https-to-http"], None, R(r"TLS error: .+"), "backoff")
 check("HTML instead of a feed", U["/fault/html"], 200, "not a feed: text/html", "backoff")
 check("empty 200", U["/fault/empty"], 200, "empty response (HTTP 200 with no body)", "backoff")
+
+# Compressed feeds: undone on a parse worker (daemon/decode.c), stored like
+# any other; feeds.bytes is the body's decoded size.
+for name, route in faults.CODED.items():
+    u = U["/coded/" + name]
+    check("Content-Encoding " + name, u, 200, None, "ok")
+    n = w.sql("SELECT count(*) FROM stories s JOIN feeds f ON f.id = s.feed_id"
+              " WHERE f.url = ?", (u,))[0][0]
+    t.eq(n, 5, "Content-Encoding %s: its 5 stories stored" % name)
+    t.eq(w.sql("SELECT bytes FROM feeds WHERE url = ?", (u,))[0][0], len(route.plain),
+         "Content-Encoding %s: bytes is the decoded size" % name)
+t.ok(all(a == "gzip, deflate, br, zstd" for a in faults.ACCEPTED.values())
+     and len(faults.ACCEPTED) == len(faults.CODED),
+     "every request offers gzip, deflate, br and zstd", faults.ACCEPTED)
 
 t.eq(sentinel.seen, [], "no request left 127.0.0.1 (the sentinel proxy saw nothing)")
 t.eq(srv.hits.get("/fault/410"), 1, "the 410 feed was asked once")
