@@ -34,7 +34,7 @@ struct slotsc {
 	uint32_t stamp;  /* == cur_stamp: acc is this story's partial dot */
 	float acc;
 	float invn;      /* 1/|centroid|, 0 for an empty one */
-	uint32_t pad;
+	uint32_t pad;    /* shortlist index + 1 while score() completes it, else 0 */
 };
 
 /* 48 bytes: one entry per term ever seen since the last prune, so its
@@ -94,6 +94,9 @@ struct thread {
 	                        every slot */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
 	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
+	uint32_t ct_live;    /* centroid entries whose weight is not residue
+	                        (|w| > 1e-6): kept by cent_add, so that the
+	                        compaction check reads no posting */
 	uint8_t kw_stale, title_stale, em_top_stale;
 } __attribute__((aligned(64)));
 
@@ -909,8 +912,10 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 		t->ct_n++;
 		e = &t->ct[i];
 	}
-	double old = v->post[e->pos].w, nw = old + w;
+	float oldf = v->post[e->pos].w;
+	double old = oldf, nw = old + w;
 	v->post[e->pos].w = (float)nw;
+	t->ct_live += (fabsf((float)nw) > 1e-6f) - (fabsf(oldf) > 1e-6f);
 	t->norm2 += nw * nw - old * old;
 	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
@@ -1206,10 +1211,9 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 static void cent_compact(struct clusterer *c, uint32_t slot)
 {
 	struct thread *t = &c->th[slot];
-	uint32_t live = 0;
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key && fabsf(c->vocab[t->ct[i].key - 1].post[t->ct[i].pos].w) > 1e-6f)
-			live++;
+	/* The count of live entries is kept as weights change: a scan here
+	 * would be two misses per entry (term, posting) on a cold thread. */
+	uint32_t live = t->ct_live;
 	if (live * 2 > t->ct_n)
 		return;
 	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
@@ -1221,7 +1225,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 			continue;
 		uint32_t term = t->ct[i].key - 1;
 		float w = c->vocab[term].post[t->ct[i].pos].w;
-		if (fabsf(w) > 1e-6f)
+		if (fabsf(w) > 1e-6f && n < live)
 			keep[n++] = (struct tw){ .term = term, .w = w };
 	}
 	thread_unindex(c, slot);
@@ -1239,6 +1243,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
 	}
 	t->ct_n = 0;
+	t->ct_live = 0;
 	t->norm2 = 0;
 	c->sc[slot].invn = 0;
 	/* Re-adding fits: the table holds twice as many at 3/4 full. */
@@ -1788,29 +1793,65 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	int nc = 0;
 	struct cand pre[NPRE];
 	int npre = 0;
-	/* Completing the shortlist is a centroid lookup per thread and common
-	 * term, each two misses in a row (slot, then posting): ask for all the
-	 * slots, then for the postings they point at, then add up. */
+	/* Completing the shortlist: a common term held by few threads has its
+	 * postings read (a line or two, in order); a term held by many is
+	 * looked up in each shortlisted centroid instead, two misses in a row
+	 * (slot, then posting), asked for together first.  Either way each
+	 * candidate adds the terms' products in the order of `deferred`, so
+	 * the sums are the same as by lookups alone.  sc[].pad marks the
+	 * shortlist (index + 1) for the scans; zero again after. */
+	double dk[SHORTLIST];
+	uint32_t scan_max = 8 * (uint32_t)nh;
+	for (int k = 0; k < nh; k++) {
+		c->sc[heap[k].slot].pad = (uint32_t)k + 1;
+		dk[k] = c->sc[heap[k].slot].acc;
+	}
+	for (uint32_t i = 0; i < nd; i++) {
+		const struct vterm *v = &c->vocab[c->q[deferred[i]].term];
+		if (v->npost <= scan_max)
+			for (uint32_t j = 0; j < v->npost; j += 8)
+				__builtin_prefetch(&v->post[j]);
+	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
-		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
-			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+		for (uint32_t i = 0; t->ct_cap && i < nd; i++) {
+			uint32_t term = c->q[deferred[i]].term;
+			if (c->vocab[term].npost > scan_max)
+				__builtin_prefetch(&t->ct[(term * 2654435761u) & (t->ct_cap - 1)]);
+		}
 	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
 		for (uint32_t i = 0; i < nd; i++) {
 			uint32_t term = c->q[deferred[i]].term;
+			if (c->vocab[term].npost <= scan_max)
+				continue;
 			const struct cent *e = cent_find(t, term);
 			if (e)
 				__builtin_prefetch(&c->vocab[term].post[e->pos]);
 		}
 	}
+	for (uint32_t i = 0; i < nd; i++) {
+		uint32_t term = c->q[deferred[i]].term;
+		const struct vterm *v = &c->vocab[term];
+		double qw = c->q[deferred[i]].w;
+		if (v->npost <= scan_max) {
+			for (uint32_t j = 0; j < v->npost; j++) {
+				uint32_t k1 = c->sc[v->post[j].slot].pad;
+				if (k1)
+					dk[k1 - 1] += qw * (double)v->post[j].w;
+			}
+		} else {
+			for (int k = 0; k < nh; k++)
+				dk[k] += qw * cent_w(c, &c->th[heap[k].slot], term);
+		}
+	}
+	for (int k = 0; k < nh; k++)
+		c->sc[heap[k].slot].pad = 0;
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
-		double d = c->sc[s].acc;
-		for (uint32_t i = 0; i < nd; i++)
-			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
+		double d = dk[k];
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
 		if (npre < NPRE || sc > pre[npre - 1].score) {
