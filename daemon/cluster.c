@@ -37,18 +37,26 @@ struct slotsc {
 	uint32_t pad;    /* shortlist index + 1 while score() completes it, else 0 */
 };
 
-/* 48 bytes: one entry per term ever seen since the last prune, so its
+/* A term's postings: the active threads holding it.  Apart from the
+ * vocabulary entries, in a dense array of 16 bytes a term, because every
+ * centroid change reads it (a story's join and, a window later, its
+ * forgetting): a 2-3 MiB array stays in cache where the entries (7 MiB)
+ * and the centroid tables (20 MiB) do not. */
+struct plist {
+	struct posting *post;  /* owned */
+	uint32_t npost;
+	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
+};
+
+/* 40 bytes: one entry per term ever seen since the last prune, so its
  * size is most of the vocabulary's memory. */
 struct vterm {
-	struct posting *post;  /* owned: active threads holding the term */
 	double idf_val;
 	uint32_t name;       /* offset of the stem in vocab arena */
 	uint32_t surf;       /* offset of a surface form, for keywords */
 	uint32_t df;
 	float cap_yes, cap_no; /* casing evidence: written as a name or not */
-	uint32_t npost;
 	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
-	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 };
@@ -63,7 +71,7 @@ struct story {
 	struct tw v[];   /* sorted by term, L2-normalised */
 };
 
-/* Centroid table entry: key term+1 (0 empty), pos in vocab[term].post. */
+/* Centroid table entry: key term+1 (0 empty), pos in pl[term].post. */
 struct cent {
 	uint32_t key, pos;
 };
@@ -136,6 +144,8 @@ struct clusterer {
 	size_t arena_len, arena_cap;
 	struct vterm *vocab;           /* owned */
 	uint32_t nvocab, capvocab;     /* ids handed out (some dead), allocated */
+	struct plist *pl;              /* owned: per term id, as vocab */
+	uint32_t cappl;
 	uint32_t live_terms, prune_at;
 	uint32_t *freeterms;           /* owned: ids of pruned terms */
 	uint32_t nfreeterms, capfreeterms;
@@ -169,7 +179,7 @@ struct clusterer {
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
-#define NPRE 4         /* candidates by centroid that get the member cosine */
+#define NPRE 4        /* candidates by centroid that get the member cosine */
 #define GEN_TERMS 16   /* heaviest story terms that generate candidates */
 #define SHORTLIST 8   /* threads completed with the common terms */
 
@@ -400,9 +410,11 @@ static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_
 	if (c->nfreeterms) {
 		id = c->freeterms[c->nfreeterms - 1];
 	} else {
-		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
+		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0 ||
+		    grow((void **)&c->pl, &c->cappl, sizeof *c->pl, c->nvocab + 1) < 0)
 			return UINT32_MAX;
 		id = c->nvocab;
+		memset(&c->pl[id], 0, sizeof c->pl[id]);
 	}
 	struct vterm *v = &c->vocab[id];
 	memset(v, 0, sizeof *v);
@@ -486,7 +498,7 @@ static void vocab_prune(struct clusterer *c)
 		struct vterm *v = &c->vocab[t];
 		/* Kept: terms a thread in memory holds, and the common vocabulary
 		 * (df of at least 1 in 1000 stories), whose frequency matters. */
-		if (v->dead || v->npost || (v->df > 1 && (int64_t)v->df * 1000 >= c->ndocs))
+		if (v->dead || c->pl[t].npost || (v->df > 1 && (int64_t)v->df * 1000 >= c->ndocs))
 			continue;
 		uint32_t cap = c->capfreeterms;
 		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
@@ -512,9 +524,8 @@ static void vocab_prune(struct clusterer *c)
 			}
 		}
 		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
-		free(v->post);
-		v->post = NULL;
-		v->postcap = 0;
+		free(c->pl[t].post);
+		memset(&c->pl[t], 0, sizeof c->pl[t]);
 		v->dead = 1;
 		c->freeterms[c->nfreeterms++] = t;
 		c->live_terms--;
@@ -818,7 +829,7 @@ static struct cent *cent_find(const struct thread *t, uint32_t term)
 static double cent_w(const struct clusterer *c, const struct thread *t, uint32_t term)
 {
 	const struct cent *e = cent_find(t, term);
-	return e ? c->vocab[term].post[e->pos].w : 0.0;
+	return e ? c->pl[term].post[e->pos].w : 0.0;
 }
 
 /* Doubles an open-addressing table of `elem`-byte entries whose first
@@ -860,12 +871,12 @@ static int cent_grow(struct thread *t)
 /* Postings: most terms are held by one thread or a few, so the arrays
  * start at one entry and double (the capacity is kept as a shift), and
  * halve when they fall to a quarter full. */
-static uint32_t post_cap(const struct vterm *v)
+static uint32_t post_cap(const struct plist *v)
 {
 	return v->postcap ? 1u << (v->postcap - 1) : 0;
 }
 
-static int post_reserve(struct vterm *v)
+static int post_reserve(struct plist *v)
 {
 	if (v->npost < post_cap(v))
 		return 0;
@@ -878,7 +889,7 @@ static int post_reserve(struct vterm *v)
 	return 0;
 }
 
-static void post_shrink(struct vterm *v)
+static void post_shrink(struct plist *v)
 {
 	if (!v->npost) {
 		free(v->post);
@@ -898,7 +909,7 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 {
 	struct thread *t = &c->th[slot];
 	struct cent *e = cent_find(t, term);
-	struct vterm *v = &c->vocab[term];
+	struct plist *v = &c->pl[term];
 	if (!e) {
 		if ((t->ct_n + 1) * 4 > t->ct_cap * 3 && cent_grow(t) < 0)
 			return -1;
@@ -1159,17 +1170,17 @@ static void thread_unindex(struct clusterer *c, uint32_t slot)
 	 * terms' entries and once for their last postings, the chains overlap. */
 	for (uint32_t i = 0; i < t->ct_cap; i++)
 		if (t->ct[i].key)
-			__builtin_prefetch(&c->vocab[t->ct[i].key - 1]);
+			__builtin_prefetch(&c->pl[t->ct[i].key - 1]);
 	for (uint32_t i = 0; i < t->ct_cap; i++)
 		if (t->ct[i].key) {
-			const struct vterm *v = &c->vocab[t->ct[i].key - 1];
+			const struct plist *v = &c->pl[t->ct[i].key - 1];
 			__builtin_prefetch(&v->post[v->npost - 1]);
 		}
 	for (uint32_t i = 0; i < t->ct_cap; i++) {
 		if (!t->ct[i].key)
 			continue;
 		uint32_t term = t->ct[i].key - 1, pos = t->ct[i].pos;
-		struct vterm *v = &c->vocab[term];
+		struct plist *v = &c->pl[term];
 		uint32_t last = --v->npost;
 		if (pos != last) {
 			v->post[pos] = v->post[last];
@@ -1224,7 +1235,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 		if (!t->ct[i].key)
 			continue;
 		uint32_t term = t->ct[i].key - 1;
-		float w = c->vocab[term].post[t->ct[i].pos].w;
+		float w = c->pl[term].post[t->ct[i].pos].w;
 		if (fabsf(w) > 1e-6f && n < live)
 			keep[n++] = (struct tw){ .term = term, .w = w };
 	}
@@ -1459,7 +1470,7 @@ static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, con
 {
 	const struct thread *th = &c->th[slot];
 	for (uint32_t j = 0; j < n; j++) {
-		const struct vterm *v = &c->vocab[q[j].term];
+		const struct plist *v = &c->pl[q[j].term];
 		const struct cent *e = cent_find(th, q[j].term);
 		if (e)
 			__builtin_prefetch(&v->post[e->pos], 1);
@@ -1712,13 +1723,13 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	}
 	/* Each term's postings are a miss of their own: ask for them all. */
 	for (uint32_t i = 0; i < c->nq; i++) {
-		const struct vterm *v = &c->vocab[c->q[i].term];
+		const struct plist *v = &c->pl[c->q[i].term];
 		if (v->npost <= POST_CAP && c->q[i].w >= wmin)
 			for (uint32_t j = 0; j < v->npost && j < 32; j += 8)
 				__builtin_prefetch(&v->post[j]);
 	}
 	for (uint32_t i = 0; i < c->nq; i++) {
-		const struct vterm *v = &c->vocab[c->q[i].term];
+		const struct plist *v = &c->pl[c->q[i].term];
 		if (v->npost > POST_CAP || c->q[i].w < wmin) {
 			if (nd < 256)
 				deferred[nd++] = i;
@@ -1742,9 +1753,9 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	if (c->ntouched == 0 && nd > 0) {
 		uint32_t best = deferred[0];
 		for (uint32_t i = 1; i < nd; i++)
-			if (c->vocab[c->q[deferred[i]].term].npost < c->vocab[c->q[best].term].npost)
+			if (c->pl[c->q[deferred[i]].term].npost < c->pl[c->q[best].term].npost)
 				best = deferred[i];
-		const struct vterm *v = &c->vocab[c->q[best].term];
+		const struct plist *v = &c->pl[c->q[best].term];
 		for (uint32_t j = v->npost > POST_CAP ? v->npost - POST_CAP : 0; j < v->npost; j++) {
 			uint32_t s = v->post[j].slot;
 			c->sc[s].stamp = c->cur_stamp;
@@ -1807,7 +1818,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		dk[k] = c->sc[heap[k].slot].acc;
 	}
 	for (uint32_t i = 0; i < nd; i++) {
-		const struct vterm *v = &c->vocab[c->q[deferred[i]].term];
+		const struct plist *v = &c->pl[c->q[deferred[i]].term];
 		if (v->npost <= scan_max)
 			for (uint32_t j = 0; j < v->npost; j += 8)
 				__builtin_prefetch(&v->post[j]);
@@ -1816,7 +1827,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		const struct thread *t = &c->th[heap[k].slot];
 		for (uint32_t i = 0; t->ct_cap && i < nd; i++) {
 			uint32_t term = c->q[deferred[i]].term;
-			if (c->vocab[term].npost > scan_max)
+			if (c->pl[term].npost > scan_max)
 				__builtin_prefetch(&t->ct[(term * 2654435761u) & (t->ct_cap - 1)]);
 		}
 	}
@@ -1824,16 +1835,16 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		const struct thread *t = &c->th[heap[k].slot];
 		for (uint32_t i = 0; i < nd; i++) {
 			uint32_t term = c->q[deferred[i]].term;
-			if (c->vocab[term].npost <= scan_max)
+			if (c->pl[term].npost <= scan_max)
 				continue;
 			const struct cent *e = cent_find(t, term);
 			if (e)
-				__builtin_prefetch(&c->vocab[term].post[e->pos]);
+				__builtin_prefetch(&c->pl[term].post[e->pos]);
 		}
 	}
 	for (uint32_t i = 0; i < nd; i++) {
 		uint32_t term = c->q[deferred[i]].term;
-		const struct vterm *v = &c->vocab[term];
+		const struct plist *v = &c->pl[term];
 		double qw = c->q[deferred[i]].w;
 		if (v->npost <= scan_max) {
 			for (uint32_t j = 0; j < v->npost; j++) {
@@ -1914,7 +1925,7 @@ static double cent_cos(const struct clusterer *c, const struct thread *a, const 
 		if (!a->ct[i].key)
 			continue;
 		uint32_t term = a->ct[i].key - 1;
-		s += c->vocab[term].post[a->ct[i].pos].w * cent_w(c, b, term);
+		s += c->pl[term].post[a->ct[i].pos].w * cent_w(c, b, term);
 	}
 	return s / sqrt(a->norm2 * b->norm2);
 }
@@ -1927,7 +1938,7 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 		if (!f->ct[i].key)
 			continue;
 		uint32_t term = f->ct[i].key - 1;
-		if (cent_add(c, to, term, c->vocab[term].post[f->ct[i].pos].w) < 0) {
+		if (cent_add(c, to, term, c->pl[term].post[f->ct[i].pos].w) < 0) {
 			cent_norm(c, to);
 			return -1;
 		}
@@ -2051,7 +2062,8 @@ void cluster_free(struct clusterer *c)
 		free(t->kw);
 	}
 	for (uint32_t i = 0; i < c->nvocab; i++)
-		free(c->vocab[i].post);
+		free(c->pl[i].post);
+	free(c->pl);
 	free(c->th);
 	free(c->freeslots);
 	free(c->vocab);
@@ -2307,12 +2319,13 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	st->window_stories = c->stories.n;
 	st->terms = c->live_terms;
 	st->mem_vocab = c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
+			(size_t)c->cappl * sizeof *c->pl +
 			(c->vmask + 1) * sizeof *c->vhash + (size_t)c->capfreeterms * 4 +
 			(size_t)c->qdense_cap * sizeof *c->qdense;
 	for (uint32_t i = 0; i < c->nvocab; i++) {
-		st->mem_postings += post_cap(&c->vocab[i]) * sizeof(struct posting);
-		st->postings += c->vocab[i].npost;
-		st->terms_held += c->vocab[i].npost > 0;
+		st->mem_postings += post_cap(&c->pl[i]) * sizeof(struct posting);
+		st->postings += c->pl[i].npost;
+		st->terms_held += c->pl[i].npost > 0;
 	}
 	st->mem_stories = (c->stories.mask + 1) * 16;
 	st->mem_threads = sizeof *c + (size_t)c->thcap * sizeof *c->th +
