@@ -106,6 +106,7 @@ struct thread {
 	                        (|w| > 1e-6): kept by cent_add, so that the
 	                        compaction check reads no posting */
 	uint8_t kw_stale, title_stale, em_top_stale;
+	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
 } __attribute__((aligned(64)));
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
@@ -1147,6 +1148,7 @@ static uint32_t thread_new(struct clusterer *c, int64_t id)
 	memset(t, 0, sizeof *t);
 	c->sc[slot].invn = 0;
 	t->id = id;
+	t->mem_sorted = 1;
 	t->kw_stale = 1;
 	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
 		t->id = 0;
@@ -1269,7 +1271,9 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
  * their vectors leave memory.  The thread's counts stay.  Members are in
  * the order they joined, which is time order only for a live stream: a
  * first poll brings a feed's back items after its newest ones, so every
- * member is looked at (the thread's oldest time says when none is due). */
+ * member is looked at (the thread's oldest time says when none is due),
+ * unless the thread knows its members are in time order: then the scan
+ * stops at the first one to keep instead of reading every member. */
 static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 {
 	struct thread *t = &c->th[slot];
@@ -1279,6 +1283,12 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 	int64_t oldest = INT64_MAX;
 	for (uint32_t i = 0; i < t->nmem; i++) {
 		struct story *s = t->mem[i];
+		if (s->time >= horizon && t->mem_sorted) {
+			oldest = s->time;
+			memmove(&t->mem[k], &t->mem[i], (t->nmem - i) * sizeof *t->mem);
+			k += t->nmem - i;
+			break;
+		}
 		if (s->time >= horizon) {
 			if (s->time < oldest)
 				oldest = s->time;
@@ -1493,6 +1503,11 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 	cent_norm(c, slot);
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
 		return -1;
+	/* A story older than the thread's newest one is older than its last
+	 * member only if that member says so (last_updated can be a story no
+	 * longer in memory, or the one just merged in). */
+	if (t->nmem && s->time < t->last_updated && s->time < t->mem[t->nmem - 1]->time)
+		t->mem_sorted = 0;
 	t->mem[t->nmem++] = s;
 	t->terms_sum += s->n;
 	s->slot = slot;
