@@ -34,7 +34,7 @@ struct slotsc {
 	uint32_t stamp;  /* == cur_stamp: acc is this story's partial dot */
 	float acc;
 	float invn;      /* 1/|centroid|, 0 for an empty one */
-	uint32_t pad;    /* shortlist index + 1 while score() completes it, else 0 */
+	uint32_t pad;
 };
 
 /* A term's postings: the active threads holding it.  Apart from the
@@ -180,7 +180,7 @@ struct clusterer {
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
-#define NPRE 4        /* candidates by centroid that get the member cosine */
+#define NPRE 4         /* candidates by centroid that get the member cosine */
 #define GEN_TERMS 16   /* heaviest story terms that generate candidates */
 #define SHORTLIST 8   /* threads completed with the common terms */
 
@@ -1819,65 +1819,31 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	int nc = 0;
 	struct cand pre[NPRE];
 	int npre = 0;
-	/* Completing the shortlist: a common term held by few threads has its
-	 * postings read (a line or two, in order); a term held by many is
-	 * looked up in each shortlisted centroid instead, two misses in a row
-	 * (slot, then posting), asked for together first.  Either way each
-	 * candidate adds the terms' products in the order of `deferred`, so
-	 * the sums are the same as by lookups alone.  sc[].pad marks the
-	 * shortlist (index + 1) for the scans; zero again after. */
-	double dk[SHORTLIST];
-	uint32_t scan_max = 8 * (uint32_t)nh;
-	for (int k = 0; k < nh; k++) {
-		c->sc[heap[k].slot].pad = (uint32_t)k + 1;
-		dk[k] = c->sc[heap[k].slot].acc;
-	}
-	for (uint32_t i = 0; i < nd; i++) {
-		const struct plist *v = &c->pl[c->q[deferred[i]].term];
-		if (v->npost <= scan_max)
-			for (uint32_t j = 0; j < v->npost; j += 8)
-				__builtin_prefetch(&v->post[j]);
-	}
+	/* Completing the shortlist is a centroid lookup per thread and common
+	 * term, each two misses in a row (slot, then posting): ask for all the
+	 * slots, then for the postings they point at, then add up.  (Reading
+	 * the postings of the terms few threads hold instead was measured: as
+	 * many cache misses, more instructions.) */
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
-		for (uint32_t i = 0; t->ct_cap && i < nd; i++) {
-			uint32_t term = c->q[deferred[i]].term;
-			if (c->pl[term].npost > scan_max)
-				__builtin_prefetch(&t->ct[(term * 2654435761u) & (t->ct_cap - 1)]);
-		}
+		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
+			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
 	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
 		for (uint32_t i = 0; i < nd; i++) {
 			uint32_t term = c->q[deferred[i]].term;
-			if (c->pl[term].npost <= scan_max)
-				continue;
 			const struct cent *e = cent_find(t, term);
 			if (e)
 				__builtin_prefetch(&c->pl[term].post[e->pos]);
 		}
 	}
-	for (uint32_t i = 0; i < nd; i++) {
-		uint32_t term = c->q[deferred[i]].term;
-		const struct plist *v = &c->pl[term];
-		double qw = c->q[deferred[i]].w;
-		if (v->npost <= scan_max) {
-			for (uint32_t j = 0; j < v->npost; j++) {
-				uint32_t k1 = c->sc[v->post[j].slot].pad;
-				if (k1)
-					dk[k1 - 1] += qw * (double)v->post[j].w;
-			}
-		} else {
-			for (int k = 0; k < nh; k++)
-				dk[k] += qw * cent_w(c, &c->th[heap[k].slot], term);
-		}
-	}
-	for (int k = 0; k < nh; k++)
-		c->sc[heap[k].slot].pad = 0;
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
-		double d = dk[k];
+		double d = c->sc[s].acc;
+		for (uint32_t i = 0; i < nd; i++)
+			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
 		if (npre < NPRE || sc > pre[npre - 1].score) {
