@@ -1280,6 +1280,11 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
  * member is looked at (the thread's oldest time says when none is due),
  * unless the thread knows its members are in time order: then the scan
  * stops at the first one to keep instead of reading every member. */
+static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
+				uint32_t n);
+static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
+				   uint32_t n);
+
 static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 {
 	struct thread *t = &c->th[slot];
@@ -1301,6 +1306,14 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 			t->mem[k++] = s;
 			continue;
 		}
+		/* A story a window old is cold, and so are its centroid slots
+		 * and postings: ask for them together, as a join does, and for
+		 * the next member. */
+		if (i + 1 < t->nmem)
+			for (uint32_t j = 0; j < 4; j++)
+				__builtin_prefetch((const char *)t->mem[i + 1] + 64 * j);
+		join_prefetch_slots(c, slot, s->v, s->n);
+		join_prefetch_postings(c, slot, s->v, s->n);
 		for (uint32_t j = 0; j < s->n; j++) {
 			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
 			if (s->v[j].ent)
