@@ -37,18 +37,26 @@ struct slotsc {
 	uint32_t pad;
 };
 
-/* 48 bytes: one entry per term ever seen since the last prune, so its
+/* A term's postings: the active threads holding it.  Apart from the
+ * vocabulary entries, in a dense array of 16 bytes a term, because every
+ * centroid change reads it (a story's join and, a window later, its
+ * forgetting): a 2-3 MiB array stays in cache where the entries (7 MiB)
+ * and the centroid tables (20 MiB) do not. */
+struct plist {
+	struct posting *post;  /* owned */
+	uint32_t npost;
+	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
+};
+
+/* 40 bytes: one entry per term ever seen since the last prune, so its
  * size is most of the vocabulary's memory. */
 struct vterm {
-	struct posting *post;  /* owned: active threads holding the term */
 	double idf_val;
 	uint32_t name;       /* offset of the stem in vocab arena */
 	uint32_t surf;       /* offset of a surface form, for keywords */
 	uint32_t df;
 	float cap_yes, cap_no; /* casing evidence: written as a name or not */
-	uint32_t npost;
 	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
-	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 };
@@ -63,7 +71,7 @@ struct story {
 	struct tw v[];   /* sorted by term, L2-normalised */
 };
 
-/* Centroid table entry: key term+1 (0 empty), pos in vocab[term].post. */
+/* Centroid table entry: key term+1 (0 empty), pos in pl[term].post. */
 struct cent {
 	uint32_t key, pos;
 };
@@ -94,7 +102,11 @@ struct thread {
 	                        every slot */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
 	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
+	uint32_t ct_live;    /* centroid entries whose weight is not residue
+	                        (|w| > 1e-6): kept by cent_add, so that the
+	                        compaction check reads no posting */
 	uint8_t kw_stale, title_stale, em_top_stale;
+	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
 } __attribute__((aligned(64)));
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
@@ -133,6 +145,8 @@ struct clusterer {
 	size_t arena_len, arena_cap;
 	struct vterm *vocab;           /* owned */
 	uint32_t nvocab, capvocab;     /* ids handed out (some dead), allocated */
+	struct plist *pl;              /* owned: per term id, as vocab */
+	uint32_t cappl;
 	uint32_t live_terms, prune_at;
 	uint32_t *freeterms;           /* owned: ids of pruned terms */
 	uint32_t nfreeterms, capfreeterms;
@@ -166,9 +180,15 @@ struct clusterer {
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
-#define NPRE 4         /* candidates by centroid that get the member cosine */
 #define GEN_TERMS 16   /* heaviest story terms that generate candidates */
-#define SHORTLIST 8   /* threads completed with the common terms */
+/* How many threads score() looks at closely bounds its work per story
+ * whatever the window holds: each shortlisted thread costs a centroid
+ * lookup per common story term, each member-scored one up to max_members
+ * member vectors, mostly cache misses once the window outgrows the cache.
+ * 4 and 3 (instead of 8 and 4): the bench stream's results are identical,
+ * ECB+ identical, UCI within its seed-to-seed spread (docs/threads.md). */
+#define SHORTLIST 4    /* threads completed with the common terms */
+#define NPRE 3         /* candidates by centroid that get the member cosine */
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -397,9 +417,11 @@ static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_
 	if (c->nfreeterms) {
 		id = c->freeterms[c->nfreeterms - 1];
 	} else {
-		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0)
+		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0 ||
+		    grow((void **)&c->pl, &c->cappl, sizeof *c->pl, c->nvocab + 1) < 0)
 			return UINT32_MAX;
 		id = c->nvocab;
+		memset(&c->pl[id], 0, sizeof c->pl[id]);
 	}
 	struct vterm *v = &c->vocab[id];
 	memset(v, 0, sizeof *v);
@@ -483,7 +505,7 @@ static void vocab_prune(struct clusterer *c)
 		struct vterm *v = &c->vocab[t];
 		/* Kept: terms a thread in memory holds, and the common vocabulary
 		 * (df of at least 1 in 1000 stories), whose frequency matters. */
-		if (v->dead || v->npost || (v->df > 1 && (int64_t)v->df * 1000 >= c->ndocs))
+		if (v->dead || c->pl[t].npost || (v->df > 1 && (int64_t)v->df * 1000 >= c->ndocs))
 			continue;
 		uint32_t cap = c->capfreeterms;
 		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
@@ -509,9 +531,8 @@ static void vocab_prune(struct clusterer *c)
 			}
 		}
 		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
-		free(v->post);
-		v->post = NULL;
-		v->postcap = 0;
+		free(c->pl[t].post);
+		memset(&c->pl[t], 0, sizeof c->pl[t]);
 		v->dead = 1;
 		c->freeterms[c->nfreeterms++] = t;
 		c->live_terms--;
@@ -815,7 +836,7 @@ static struct cent *cent_find(const struct thread *t, uint32_t term)
 static double cent_w(const struct clusterer *c, const struct thread *t, uint32_t term)
 {
 	const struct cent *e = cent_find(t, term);
-	return e ? c->vocab[term].post[e->pos].w : 0.0;
+	return e ? c->pl[term].post[e->pos].w : 0.0;
 }
 
 /* Doubles an open-addressing table of `elem`-byte entries whose first
@@ -857,12 +878,12 @@ static int cent_grow(struct thread *t)
 /* Postings: most terms are held by one thread or a few, so the arrays
  * start at one entry and double (the capacity is kept as a shift), and
  * halve when they fall to a quarter full. */
-static uint32_t post_cap(const struct vterm *v)
+static uint32_t post_cap(const struct plist *v)
 {
 	return v->postcap ? 1u << (v->postcap - 1) : 0;
 }
 
-static int post_reserve(struct vterm *v)
+static int post_reserve(struct plist *v)
 {
 	if (v->npost < post_cap(v))
 		return 0;
@@ -875,7 +896,7 @@ static int post_reserve(struct vterm *v)
 	return 0;
 }
 
-static void post_shrink(struct vterm *v)
+static void post_shrink(struct plist *v)
 {
 	if (!v->npost) {
 		free(v->post);
@@ -895,7 +916,7 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 {
 	struct thread *t = &c->th[slot];
 	struct cent *e = cent_find(t, term);
-	struct vterm *v = &c->vocab[term];
+	struct plist *v = &c->pl[term];
 	if (!e) {
 		if ((t->ct_n + 1) * 4 > t->ct_cap * 3 && cent_grow(t) < 0)
 			return -1;
@@ -909,8 +930,10 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 		t->ct_n++;
 		e = &t->ct[i];
 	}
-	double old = v->post[e->pos].w, nw = old + w;
+	float oldf = v->post[e->pos].w;
+	double old = oldf, nw = old + w;
 	v->post[e->pos].w = (float)nw;
+	t->ct_live += (fabsf((float)nw) > 1e-6f) - (fabsf(oldf) > 1e-6f);
 	t->norm2 += nw * nw - old * old;
 	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
@@ -1131,6 +1154,7 @@ static uint32_t thread_new(struct clusterer *c, int64_t id)
 	memset(t, 0, sizeof *t);
 	c->sc[slot].invn = 0;
 	t->id = id;
+	t->mem_sorted = 1;
 	t->kw_stale = 1;
 	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
 		t->id = 0;
@@ -1154,17 +1178,17 @@ static void thread_unindex(struct clusterer *c, uint32_t slot)
 	 * terms' entries and once for their last postings, the chains overlap. */
 	for (uint32_t i = 0; i < t->ct_cap; i++)
 		if (t->ct[i].key)
-			__builtin_prefetch(&c->vocab[t->ct[i].key - 1]);
+			__builtin_prefetch(&c->pl[t->ct[i].key - 1]);
 	for (uint32_t i = 0; i < t->ct_cap; i++)
 		if (t->ct[i].key) {
-			const struct vterm *v = &c->vocab[t->ct[i].key - 1];
+			const struct plist *v = &c->pl[t->ct[i].key - 1];
 			__builtin_prefetch(&v->post[v->npost - 1]);
 		}
 	for (uint32_t i = 0; i < t->ct_cap; i++) {
 		if (!t->ct[i].key)
 			continue;
 		uint32_t term = t->ct[i].key - 1, pos = t->ct[i].pos;
-		struct vterm *v = &c->vocab[term];
+		struct plist *v = &c->pl[term];
 		uint32_t last = --v->npost;
 		if (pos != last) {
 			v->post[pos] = v->post[last];
@@ -1206,10 +1230,9 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 static void cent_compact(struct clusterer *c, uint32_t slot)
 {
 	struct thread *t = &c->th[slot];
-	uint32_t live = 0;
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key && fabsf(c->vocab[t->ct[i].key - 1].post[t->ct[i].pos].w) > 1e-6f)
-			live++;
+	/* The count of live entries is kept as weights change: a scan here
+	 * would be two misses per entry (term, posting) on a cold thread. */
+	uint32_t live = t->ct_live;
 	if (live * 2 > t->ct_n)
 		return;
 	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
@@ -1220,8 +1243,8 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 		if (!t->ct[i].key)
 			continue;
 		uint32_t term = t->ct[i].key - 1;
-		float w = c->vocab[term].post[t->ct[i].pos].w;
-		if (fabsf(w) > 1e-6f)
+		float w = c->pl[term].post[t->ct[i].pos].w;
+		if (fabsf(w) > 1e-6f && n < live)
 			keep[n++] = (struct tw){ .term = term, .w = w };
 	}
 	thread_unindex(c, slot);
@@ -1239,6 +1262,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
 	}
 	t->ct_n = 0;
+	t->ct_live = 0;
 	t->norm2 = 0;
 	c->sc[slot].invn = 0;
 	/* Re-adding fits: the table holds twice as many at 3/4 full. */
@@ -1253,7 +1277,14 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
  * their vectors leave memory.  The thread's counts stay.  Members are in
  * the order they joined, which is time order only for a live stream: a
  * first poll brings a feed's back items after its newest ones, so every
- * member is looked at (the thread's oldest time says when none is due). */
+ * member is looked at (the thread's oldest time says when none is due),
+ * unless the thread knows its members are in time order: then the scan
+ * stops at the first one to keep instead of reading every member. */
+static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
+				uint32_t n);
+static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
+				   uint32_t n);
+
 static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 {
 	struct thread *t = &c->th[slot];
@@ -1263,12 +1294,26 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 	int64_t oldest = INT64_MAX;
 	for (uint32_t i = 0; i < t->nmem; i++) {
 		struct story *s = t->mem[i];
+		if (s->time >= horizon && t->mem_sorted) {
+			oldest = s->time;
+			memmove(&t->mem[k], &t->mem[i], (t->nmem - i) * sizeof *t->mem);
+			k += t->nmem - i;
+			break;
+		}
 		if (s->time >= horizon) {
 			if (s->time < oldest)
 				oldest = s->time;
 			t->mem[k++] = s;
 			continue;
 		}
+		/* A story a window old is cold, and so are its centroid slots
+		 * and postings: ask for them together, as a join does, and for
+		 * the next member. */
+		if (i + 1 < t->nmem)
+			for (uint32_t j = 0; j < 4; j++)
+				__builtin_prefetch((const char *)t->mem[i + 1] + 64 * j);
+		join_prefetch_slots(c, slot, s->v, s->n);
+		join_prefetch_postings(c, slot, s->v, s->n);
 		for (uint32_t j = 0; j < s->n; j++) {
 			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
 			if (s->v[j].ent)
@@ -1454,7 +1499,7 @@ static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, con
 {
 	const struct thread *th = &c->th[slot];
 	for (uint32_t j = 0; j < n; j++) {
-		const struct vterm *v = &c->vocab[q[j].term];
+		const struct plist *v = &c->pl[q[j].term];
 		const struct cent *e = cent_find(th, q[j].term);
 		if (e)
 			__builtin_prefetch(&v->post[e->pos], 1);
@@ -1477,6 +1522,11 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 	cent_norm(c, slot);
 	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
 		return -1;
+	/* A story older than the thread's newest one is older than its last
+	 * member only if that member says so (last_updated can be a story no
+	 * longer in memory, or the one just merged in). */
+	if (t->nmem && s->time < t->last_updated && s->time < t->mem[t->nmem - 1]->time)
+		t->mem_sorted = 0;
 	t->mem[t->nmem++] = s;
 	t->terms_sum += s->n;
 	s->slot = slot;
@@ -1707,13 +1757,13 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	}
 	/* Each term's postings are a miss of their own: ask for them all. */
 	for (uint32_t i = 0; i < c->nq; i++) {
-		const struct vterm *v = &c->vocab[c->q[i].term];
+		const struct plist *v = &c->pl[c->q[i].term];
 		if (v->npost <= POST_CAP && c->q[i].w >= wmin)
 			for (uint32_t j = 0; j < v->npost && j < 32; j += 8)
 				__builtin_prefetch(&v->post[j]);
 	}
 	for (uint32_t i = 0; i < c->nq; i++) {
-		const struct vterm *v = &c->vocab[c->q[i].term];
+		const struct plist *v = &c->pl[c->q[i].term];
 		if (v->npost > POST_CAP || c->q[i].w < wmin) {
 			if (nd < 256)
 				deferred[nd++] = i;
@@ -1737,9 +1787,9 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	if (c->ntouched == 0 && nd > 0) {
 		uint32_t best = deferred[0];
 		for (uint32_t i = 1; i < nd; i++)
-			if (c->vocab[c->q[deferred[i]].term].npost < c->vocab[c->q[best].term].npost)
+			if (c->pl[c->q[deferred[i]].term].npost < c->pl[c->q[best].term].npost)
 				best = deferred[i];
-		const struct vterm *v = &c->vocab[c->q[best].term];
+		const struct plist *v = &c->pl[c->q[best].term];
 		for (uint32_t j = v->npost > POST_CAP ? v->npost - POST_CAP : 0; j < v->npost; j++) {
 			uint32_t s = v->post[j].slot;
 			c->sc[s].stamp = c->cur_stamp;
@@ -1790,7 +1840,9 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	int npre = 0;
 	/* Completing the shortlist is a centroid lookup per thread and common
 	 * term, each two misses in a row (slot, then posting): ask for all the
-	 * slots, then for the postings they point at, then add up. */
+	 * slots, then for the postings they point at, then add up.  (Reading
+	 * the postings of the terms few threads hold instead was measured: as
+	 * many cache misses, more instructions.) */
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
 		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
@@ -1802,7 +1854,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			uint32_t term = c->q[deferred[i]].term;
 			const struct cent *e = cent_find(t, term);
 			if (e)
-				__builtin_prefetch(&c->vocab[term].post[e->pos]);
+				__builtin_prefetch(&c->pl[term].post[e->pos]);
 		}
 	}
 	for (int k = 0; k < nh; k++) {
@@ -1873,7 +1925,7 @@ static double cent_cos(const struct clusterer *c, const struct thread *a, const 
 		if (!a->ct[i].key)
 			continue;
 		uint32_t term = a->ct[i].key - 1;
-		s += c->vocab[term].post[a->ct[i].pos].w * cent_w(c, b, term);
+		s += c->pl[term].post[a->ct[i].pos].w * cent_w(c, b, term);
 	}
 	return s / sqrt(a->norm2 * b->norm2);
 }
@@ -1886,7 +1938,7 @@ static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 		if (!f->ct[i].key)
 			continue;
 		uint32_t term = f->ct[i].key - 1;
-		if (cent_add(c, to, term, c->vocab[term].post[f->ct[i].pos].w) < 0) {
+		if (cent_add(c, to, term, c->pl[term].post[f->ct[i].pos].w) < 0) {
 			cent_norm(c, to);
 			return -1;
 		}
@@ -2010,7 +2062,8 @@ void cluster_free(struct clusterer *c)
 		free(t->kw);
 	}
 	for (uint32_t i = 0; i < c->nvocab; i++)
-		free(c->vocab[i].post);
+		free(c->pl[i].post);
+	free(c->pl);
 	free(c->th);
 	free(c->freeslots);
 	free(c->vocab);
@@ -2266,12 +2319,13 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	st->window_stories = c->stories.n;
 	st->terms = c->live_terms;
 	st->mem_vocab = c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
+			(size_t)c->cappl * sizeof *c->pl +
 			(c->vmask + 1) * sizeof *c->vhash + (size_t)c->capfreeterms * 4 +
 			(size_t)c->qdense_cap * sizeof *c->qdense;
 	for (uint32_t i = 0; i < c->nvocab; i++) {
-		st->mem_postings += post_cap(&c->vocab[i]) * sizeof(struct posting);
-		st->postings += c->vocab[i].npost;
-		st->terms_held += c->vocab[i].npost > 0;
+		st->mem_postings += post_cap(&c->pl[i]) * sizeof(struct posting);
+		st->postings += c->pl[i].npost;
+		st->terms_held += c->pl[i].npost > 0;
 	}
 	st->mem_stories = (c->stories.mask + 1) * 16;
 	st->mem_threads = sizeof *c + (size_t)c->thcap * sizeof *c->th +

@@ -92,5 +92,42 @@ int main(void)
 	ok(st.window_stories == 2, "the member older than the window left, the newer stayed");
 	printf("#   window stories %zu\n", st.window_stories);
 	cluster_free(c);
+
+	/* A live stream: one event told every hour for ten days, in time
+	 * order, its wording drifting (each telling shares words with the
+	 * previous ones, none with those of a week before).  Its thread
+	 * forgets the tellings older than the window, only those, and its
+	 * centroid and the index drop the words no telling in memory has. */
+	c = cluster_new(&p, 1);
+	int64_t tid = 0;
+	int same = 1, hours = 240;
+	for (int i = 0; i < hours && c; i++) {
+		snprintf(title, sizeof title, "Ketrapuna volcano: w%dq and w%dq near Lamberville", i,
+			 i + 1);
+		snprintf(text, sizeof text, "Ash fell as w%dq, w%dq and w%dq met at Lamberville.", i,
+			 i + 1, i + 2);
+		struct cluster_doc d = { .story_id = 1 + i, .title = title, .text = text,
+			.lang = "en", .time = T0 + (int64_t)i * 3600 };
+		if (cluster_add(c, &d, &r) < 0) {
+			same = 0;
+			break;
+		}
+		if (!tid)
+			tid = r.thread_id;
+		same &= cluster_resolve(c, tid) == cluster_resolve(c, r.thread_id);
+	}
+	ok(c && same, "ten days of one event, in time order, stay one thread");
+	cluster_stats(c, &st);
+	/* The window holds 72 hourly tellings; the expiry passes run every
+	 * window/16, so up to 4.5 hours more may still be in memory. */
+	ok(st.window_stories >= 72 && st.window_stories <= 78,
+	   "the thread keeps the tellings of the window and forgets the older ones");
+	ok(st.active_threads == 1, "one thread active");
+	/* Core words (volcano, Ketrapuna, Lamberville, ash...) plus about one
+	 * drifting word per telling in memory, not the 240 ever seen. */
+	ok(st.terms_held < 120, "the index holds the words of the tellings in memory only");
+	printf("#   window stories %zu, terms held %zu, postings %zu\n", st.window_stories,
+	       st.terms_held, st.postings);
+	cluster_free(c);
 	return done_testing();
 }
