@@ -500,13 +500,15 @@ int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int 
  * of 16-bit keys is the entries that share a block by chance: about
  * (entries of that kind in the window) / 65,536 per probe, so a lookup
  * (up to 3 keys x 4 tables) meets about 5 stray entries at a window of
- * 35,000 stories and about 70 at 500,000.  The cost is bounded by the
- * window, never by the database.
+ * 35,000 stories and about 70 at 500,000, besides those that only share
+ * the bucket (LOAD a probe on average; fewer buckets are less memory).
+ * The cost is bounded by the window, never by the database, and the
+ * chains are walked side by side so that their cache misses overlap.
  *
  * A story is one record: its three keys (bag, head, tail), each an entry
  * of its own (entry i is key i & 3 of record i >> 2; keys only meet keys
  * of the same kind), each entry's link in one singly-linked chain per
- * table (chains hold about two entries, so unlinking walks them), what a
+ * table (chains are short, so unlinking walks them), what a
  * match reports, and its place in one FIFO in insertion order.  A record
  * keeps room for all three entries: 61 % of stories in a real cold poll
  * have a tail, 91 % a head, and separate head and tail entries (key, four
@@ -523,7 +525,7 @@ int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int 
 #define SLOTS 3                                   /* bag, head, tail */
 #define MAX_TABLES (SIMHASH_MAX_K + 1)
 /* Entries per bucket, on average, before the buckets double. */
-#define LOAD 2
+#define LOAD 4
 
 /* One story: 112 bytes.  An entry's key and its links are side by side,
  * since a chain walk reads both and nothing else of a stray entry. */
