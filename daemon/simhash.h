@@ -112,9 +112,10 @@ int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp,
 /* The earliest remembered story (ties: the closer, then the lower id)
  * that `fp` is a copy of (simhash_is_copy with the index's k) and whose
  * time is within the window of `time`.  Returns 1 with *out filled, 0
- * when there is none.  Cost: a fixed number of probes (3 keys times 10
- * tables for k = 3) and the few entries sharing ~26 key bits by chance;
- * it depends neither on the database nor, in practice, on the window. */
+ * when there is none.  Cost: a fixed number of probes (3 keys times 4
+ * tables for k = 3) and the entries that share a 16-bit block by chance,
+ * about 12 x (stories in the window) / 65,536; it never depends on the
+ * database. */
 int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp,
                    int64_t time, struct nd_match *out);
 
@@ -128,7 +129,8 @@ size_t ndindex_expire(struct ndindex *ix, int64_t now);
 /* Stories remembered. */
 size_t ndindex_count(const struct ndindex *ix);
 
-/* Heap the index holds (entry and record chunks, bucket heads), bytes. */
+/* Heap the index holds (record chunks, bucket heads), bytes: about 150
+ * a story. */
 size_t ndindex_memory(const struct ndindex *ix);
 
 #endif

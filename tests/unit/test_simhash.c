@@ -379,6 +379,72 @@ done:
 	free(times);
 }
 
+/* Stories crowded on a few values of each 16-bit block, so that every
+ * chain holds many entries of the same block that do not match (and
+ * expiry unlinks entries from the middle of long chains): the lookup
+ * still agrees with brute force, before and after expiry and when freed
+ * records are reused. */
+static void index_crowded_blocks(void)
+{
+	enum { N = 4000, Q = 2000, W = 1000 };
+	struct ndindex *ix = NULL;
+	struct simhash_fp *fps = malloc(2 * N * sizeof *fps);
+	int64_t *times = malloc(2 * N * sizeof *times);
+	int errors = 0, hits = 0, n = 0;
+
+	if (ndindex_new(3, W, &ix) < 0 || !fps || !times) {
+		ok(0, "setup");
+		goto done;
+	}
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < N; i++, n++) {
+			uint64_t common = 0x5a5aull * (1 + rnd() % 3);
+			fps[n].bag = (rnd() & ~0xffffull) | common;           /* block 0 */
+			fps[n].head = i % 4 ? (rnd() & ~(0xffffull << 16)) | common << 16 : 0;
+			fps[n].tail = i % 3 ? (rnd() & ~(0xffffull << 48)) | common << 48 : 0;
+			fps[n].seq = rnd() & 0xff00ff00ff00ff00ull;  /* seqs often close */
+			times[n] = n / 2;  /* pairs of stories at the same time */
+			if (ndindex_insert(ix, &fps[n], n + 1, times[n], 1000 + n) < 0)
+				errors++;
+		}
+		ndindex_expire(ix, times[n - 1]);
+		for (int q = 0; q < Q; q++) {
+			int src = (int)(rnd() % (uint64_t)n);
+			struct simhash_fp qf = { .bag = flip(fps[src].bag, (int)(rnd() % 6)),
+			                         .seq = flip(fps[src].seq, (int)(rnd() % 18)),
+			                         .head = flip(fps[src].head, (int)(rnd() % 6)),
+			                         .tail = flip(fps[src].tail, (int)(rnd() % 6)) };
+			if (q % 3 == 0)
+				qf.bag = (rnd() & ~0xffffull) | 0x5a5aull;  /* only a shared block */
+			int64_t qt = times[n - 1] - (int64_t)(rnd() % W);
+			struct nd_match m;
+			int got = ndindex_lookup(ix, &qf, qt, &m);
+			int best = -1;
+			for (int i = 0; i < n; i++) {
+				int64_t dt = times[i] > qt ? times[i] - qt : qt - times[i];
+				if (times[i] < times[n - 1] - W || dt > W || !simhash_is_copy(&fps[i], &qf, 3))
+					continue;
+				if (best < 0 || times[i] < times[best] ||
+				    (times[i] == times[best] &&
+				     simhash_distance(fps[i].bag, qf.bag) < simhash_distance(fps[best].bag, qf.bag)))
+					best = i;  /* ids ascend with i: ties go to the first */
+			}
+			if (got != (best >= 0) ||
+			    (got && (m.story_id != best + 1 || m.thread_id != 1000 + best ||
+			             m.fp.bag != fps[best].bag || m.fp.seq != fps[best].seq ||
+			             m.fp.head != fps[best].head || m.fp.tail != fps[best].tail)))
+				errors++;
+			hits += got;
+		}
+	}
+	is_int(errors, 0, "crowded blocks: lookups agree with brute force");
+	ok(hits > Q / 4, "crowded blocks: many lookups found a copy");
+done:
+	ndindex_free(ix);
+	free(fps);
+	free(times);
+}
+
 /* Arbitrary bytes: no crash (the sanitiser build watches), the same
  * fingerprints twice, the preamble inside the text, a shorter prefix of
  * the buffer never read past. */
@@ -424,6 +490,7 @@ int main(void)
 	index_basics();
 	for (int k = 0; k <= SIMHASH_MAX_K; k++)
 		index_vs_brute_force(k);
+	index_crowded_blocks();
 	index_backfill();
 	return done_testing();
 }
