@@ -55,6 +55,7 @@ struct replay_row {
 	int64_t id, event_time, thread_id;
 	uint64_t simhash[4];
 	char *strs;                 /* title, summary, lang, host: NUL-separated */
+	size_t strs_cap;
 	const char *title, *summary, *lang, *host;  /* into strs, or NULL */
 	struct text_tokens title_tokens, text_tokens;
 	int has_tokens;
@@ -76,12 +77,13 @@ struct replay {
 	int failed;
 };
 
-static void replay_row_clear(struct replay_row *r)
+/* A row's buffers are kept from batch to batch: after the first two
+ * batches a replay allocates nothing per story. */
+static void replay_row_free(struct replay_row *r)
 {
 	free(r->strs);
 	text_tokens_free(&r->title_tokens);
 	text_tokens_free(&r->text_tokens);
-	memset(r, 0, sizeof *r);
 }
 
 /* Copies one row (its strings live only during the callback). */
@@ -94,8 +96,12 @@ static int replay_row_set(struct replay_row *dst, const struct store_window_row 
 
 	for (int i = 0; i < 4; i++)
 		total += (len[i] = src[i] ? strlen(src[i]) + 1 : 0);
-	if (total && !(dst->strs = malloc(total)))
-		return -1;
+	if (total > dst->strs_cap) {
+		if (!(p = realloc(dst->strs, total)))
+			return -1;
+		dst->strs = p;
+		dst->strs_cap = total;
+	}
 	p = dst->strs;
 	for (int i = 0; i < 4; i++) {
 		*out[i] = NULL;
@@ -105,6 +111,9 @@ static int replay_row_set(struct replay_row *dst, const struct store_window_row 
 		*out[i] = p;
 		p += len[i];
 	}
+	text_tokens_reset(&dst->title_tokens);
+	text_tokens_reset(&dst->text_tokens);
+	dst->has_tokens = 0;
 	dst->id = r->id;
 	dst->event_time = r->event_time;
 	dst->thread_id = r->thread_id;
@@ -159,11 +168,10 @@ static int replay_apply(struct ingest *in, struct replay_batch *b)
 	return 0;
 }
 
-static void replay_clear(struct replay_batch *b)
+static void replay_free(struct replay_batch *b)
 {
-	for (size_t i = 0; i < b->n; i++)
-		replay_row_clear(&b->r[i]);
-	b->n = 0;
+	for (size_t i = 0; i < REPLAY_BATCH; i++)
+		replay_row_free(&b->r[i]);
 }
 
 /* The batch being filled is complete (or the rows ended): the previous
@@ -187,7 +195,7 @@ static int replay_turn(struct replay *rp)
 	/* b[cur] is the batch tokenized before: replay it, empty it. */
 	if (replay_apply(rp->in, &rp->b[rp->cur]) < 0)
 		rc = -1;
-	replay_clear(&rp->b[rp->cur]);
+	rp->b[rp->cur].n = 0;
 	return rc;
 }
 
@@ -222,8 +230,8 @@ static int replay_window(struct ingest *in, int64_t since)
 			rc = -1;
 	if (rp->th_running)
 		pthread_join(rp->th, NULL);
-	replay_clear(&rp->b[0]);
-	replay_clear(&rp->b[1]);
+	replay_free(&rp->b[0]);
+	replay_free(&rp->b[1]);
 	text_free(rp->tok);
 	free(rp);
 	return rc;
