@@ -17,6 +17,7 @@
  * API (the pipeline keeps its clusterer to itself).  Times are process CPU
  * (the machine may be shared) and wall clock. */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -251,6 +252,9 @@ int main(int argc, char **argv)
 	double best_cpu = 1e9, best_wall = 1e9;
 	int rc = 1;
 
+#ifdef M_ARENA_MAX
+	mallopt(M_ARENA_MAX, 1);   /* as tidingsd runs (tidingsd.c) */
+#endif
 	if (argc < 2 || want <= 0) {
 		fprintf(stderr, "usage: restore_bench DB [STORIES]\n");
 		return 1;

@@ -39,25 +39,202 @@ static int df_cb(const char *term, int64_t df, void *p)
 	return cluster_df_set(p, term, df) < 0;
 }
 
+/* ---- the window's replay, tokenizing on a second thread ---------------
+ *
+ * Tokenizing a story's title and lead is a third of the replay and needs
+ * nothing from the clusterer, so a second thread does it: the rows come
+ * from SQL in batches, and while this thread replays batch k into the
+ * clusterer and the near-duplicate index, the other tokenizes batch k+1.
+ * The tokens are what cluster_restore() would make itself (the parse
+ * workers hand the clusterer tokens the same way), so the result is the
+ * same; on one core it costs nothing but a thread. */
+
+#define REPLAY_BATCH 512
+
+struct replay_row {
+	int64_t id, event_time, thread_id;
+	uint64_t simhash[4];
+	char *strs;                 /* title, summary, lang, host: NUL-separated */
+	size_t strs_cap;
+	const char *title, *summary, *lang, *host;  /* into strs, or NULL */
+	struct text_tokens title_tokens, text_tokens;
+	int has_tokens;
+};
+
+struct replay_batch {
+	struct replay_row r[REPLAY_BATCH];
+	size_t n;
+};
+
+struct replay {
+	struct ingest *in;
+	struct text *tok;           /* used by one thread at a time */
+	struct replay_batch b[2];
+	int cur;                    /* the batch being filled */
+	pthread_t th;
+	int th_running;             /* tokenizing `job` */
+	struct replay_batch *job;   /* set before the thread starts */
+	int failed;
+};
+
+/* A row's buffers are kept from batch to batch: after the first two
+ * batches a replay allocates nothing per story. */
+static void replay_row_free(struct replay_row *r)
+{
+	free(r->strs);
+	text_tokens_free(&r->title_tokens);
+	text_tokens_free(&r->text_tokens);
+}
+
+/* Copies one row (its strings live only during the callback). */
+static int replay_row_set(struct replay_row *dst, const struct store_window_row *r)
+{
+	const char *src[4] = { r->title, r->summary, r->lang, r->host };
+	const char **out[4] = { &dst->title, &dst->summary, &dst->lang, &dst->host };
+	size_t len[4], total = 0;
+	char *p;
+
+	for (int i = 0; i < 4; i++)
+		total += (len[i] = src[i] ? strlen(src[i]) + 1 : 0);
+	if (total > dst->strs_cap) {
+		if (!(p = realloc(dst->strs, total)))
+			return -1;
+		dst->strs = p;
+		dst->strs_cap = total;
+	}
+	p = dst->strs;
+	for (int i = 0; i < 4; i++) {
+		*out[i] = NULL;
+		if (!src[i])
+			continue;
+		memcpy(p, src[i], len[i]);
+		*out[i] = p;
+		p += len[i];
+	}
+	text_tokens_reset(&dst->title_tokens);
+	text_tokens_reset(&dst->text_tokens);
+	dst->has_tokens = 0;
+	dst->id = r->id;
+	dst->event_time = r->event_time;
+	dst->thread_id = r->thread_id;
+	memcpy(dst->simhash, r->simhash, sizeof dst->simhash);
+	return 0;
+}
+
+/* Tokens of a batch's rows that have a thread.  A row whose tokens could
+ * not be made (out of memory) is tokenized by cluster_restore itself. */
+static void *replay_tokenize(void *p)
+{
+	struct replay *rp = p;
+	struct replay_batch *b = rp->job;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct replay_row *r = &b->r[i];
+
+		if (!r->thread_id || !rp->tok)
+			continue;
+		r->has_tokens =
+			(!r->title || text_tokenize(rp->tok, r->title, strlen(r->title), r->lang,
+			                            &r->title_tokens) == 0) &&
+			(!r->summary || text_tokenize(rp->tok, r->summary, strlen(r->summary),
+			                              r->lang, &r->text_tokens) == 0);
+	}
+	return NULL;
+}
+
+/* Replays one batch into the clusterer and the index, oldest first. */
+static int replay_apply(struct ingest *in, struct replay_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct replay_row *r = &b->r[i];
+		struct cluster_doc d = {
+			.story_id = r->id, .time = r->event_time, .title = r->title,
+			.text = r->summary, .lang = r->lang, .source = r->host,
+			.title_tokens = r->has_tokens ? &r->title_tokens : NULL,
+			.text_tokens = r->has_tokens ? &r->text_tokens : NULL,
+		};
+
+		if (r->thread_id && cluster_restore(in->cl, &d, r->thread_id) < 0)
+			return -1;
+		if (r->simhash[0] | r->simhash[1] | r->simhash[2] | r->simhash[3]) {
+			struct simhash_fp fp = { .bag = r->simhash[0], .seq = r->simhash[1],
+			                         .head = r->simhash[2], .tail = r->simhash[3] };
+			if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
+				return -1;
+		}
+		if (r->event_time > in->newest)
+			in->newest = r->event_time;
+	}
+	return 0;
+}
+
+static void replay_free(struct replay_batch *b)
+{
+	for (size_t i = 0; i < REPLAY_BATCH; i++)
+		replay_row_free(&b->r[i]);
+}
+
+/* The batch being filled is complete (or the rows ended): the previous
+ * one, tokenized meanwhile, is replayed while this one is tokenized. */
+static int replay_turn(struct replay *rp)
+{
+	int rc = 0;
+
+	if (rp->th_running) {
+		pthread_join(rp->th, NULL);
+		rp->th_running = 0;
+	}
+	rp->cur = !rp->cur;      /* the full batch is now b[!cur] */
+	rp->job = &rp->b[!rp->cur];
+	if (rp->job->n) {
+		if (pthread_create(&rp->th, NULL, replay_tokenize, rp) == 0)
+			rp->th_running = 1;
+		else
+			replay_tokenize(rp);
+	}
+	/* b[cur] is the batch tokenized before: replay it, empty it. */
+	if (replay_apply(rp->in, &rp->b[rp->cur]) < 0)
+		rc = -1;
+	rp->b[rp->cur].n = 0;
+	return rc;
+}
+
 static int window_cb(const struct store_window_row *r, void *p)
 {
-	struct ingest *in = p;
-	struct cluster_doc d = {
-		.story_id = r->id, .time = r->event_time, .title = r->title,
-		.text = r->summary, .lang = r->lang, .source = r->host,
-	};
+	struct replay *rp = p;
+	struct replay_batch *b = &rp->b[rp->cur];
 
-	if (r->thread_id && cluster_restore(in->cl, &d, r->thread_id) < 0)
+	if (replay_row_set(&b->r[b->n], r) < 0)
 		return 1;
-	if (r->simhash[0] | r->simhash[1] | r->simhash[2] | r->simhash[3]) {
-		struct simhash_fp fp = { .bag = r->simhash[0], .seq = r->simhash[1],
-		                         .head = r->simhash[2], .tail = r->simhash[3] };
-		if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
-			return 1;
+	if (++b->n == REPLAY_BATCH && replay_turn(rp) < 0) {
+		rp->failed = 1;
+		return 1;
 	}
-	if (r->event_time > in->newest)
-		in->newest = r->event_time;
 	return 0;
+}
+
+/* Every story of the window since `since`, oldest first. */
+static int replay_window(struct ingest *in, int64_t since)
+{
+	struct replay *rp = calloc(1, sizeof *rp);
+	int rc;
+
+	if (!rp)
+		return -1;
+	rp->in = in;
+	rp->tok = text_new();    /* NULL: cluster_restore tokenizes */
+	rc = store_window(in->st, since, window_cb, rp);
+	/* The last rows: two more turns replay the partial batch too. */
+	for (int i = 0; i < 2 && rc == 0; i++)
+		if (replay_turn(rp) < 0)
+			rc = -1;
+	if (rp->th_running)
+		pthread_join(rp->th, NULL);
+	replay_free(&rp->b[0]);
+	replay_free(&rp->b[1]);
+	text_free(rp->tok);
+	free(rp);
+	return rc;
 }
 
 static void params_from_config(struct cluster_params *p, const struct config *c)
@@ -95,7 +272,7 @@ static int rebuild(struct ingest *in)
 	if (store_df_load(in->st, &total, df_cb, in->cl) < 0)
 		return -1;
 	cluster_df_set_total(in->cl, total);
-	return store_window(in->st, newest - in->window, window_cb, in);
+	return replay_window(in, newest - in->window);
 }
 
 int ingest_new(struct store *st, const struct config *c, struct ingest **out)
