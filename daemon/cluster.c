@@ -180,15 +180,9 @@ struct clusterer {
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
+#define NPRE 4         /* candidates by centroid that get the member cosine */
 #define GEN_TERMS 16   /* heaviest story terms that generate candidates */
-/* How many threads score() looks at closely bounds its work per story
- * whatever the window holds: each shortlisted thread costs a centroid
- * lookup per common story term, each member-scored one up to max_members
- * member vectors, mostly cache misses once the window outgrows the cache.
- * 4 and 3 (instead of 8 and 4): the bench stream's results are identical,
- * ECB+ identical, UCI within its seed-to-seed spread (docs/threads.md). */
-#define SHORTLIST 4    /* threads completed with the common terms */
-#define NPRE 3         /* candidates by centroid that get the member cosine */
+#define SHORTLIST 8   /* threads completed with the common terms */
 
 void cluster_params_default(struct cluster_params *p)
 {
