@@ -197,9 +197,12 @@ static void *replay_tokenize(void *p)
 /* A field's tokens as text.h hands them out, pointing into the batch. */
 static struct text_tokens toks_view(const struct replay_batch *b, const struct replay_toks *t)
 {
+	/* A field without tokens may come before any buffer exists. */
 	return (struct text_tokens){
-		.buf = b->tb.p + t->buf_off, .buf_len = t->buf_len, .buf_cap = t->buf_len,
-		.v = (struct text_token *)(void *)(b->tv.p + t->v_off), .n = t->n, .cap = t->n,
+		.buf = b->tb.p ? b->tb.p + t->buf_off : NULL, .buf_len = t->buf_len,
+		.buf_cap = t->buf_len,
+		.v = b->tv.p ? (struct text_token *)(void *)(b->tv.p + t->v_off) : NULL,
+		.n = t->n, .cap = t->n,
 	};
 }
 
