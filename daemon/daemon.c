@@ -35,8 +35,8 @@
  * cold poll: clustering and SQLite), everything fetched waits for it; a
  * parsed feed with its tokens is several times its body (~450 KB against
  * ~75 KB for a 35-item feed, ~15 KB gzipped), so the rest wait as bodies,
- * still compressed.  A few keep the
- * loop from ever waiting on a parse while the workers keep up. */
+ * still compressed.  A few keep the loop from ever waiting on a parse
+ * while the workers keep up. */
 #define PARSE_AHEAD 3
 
 /* parse_response(): the body itself could not be read (its content
@@ -503,6 +503,13 @@ static void fts_soon(struct daemon *d)
  * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed,
  * or, for BAD_BODY, could not be read).  Runs on the loop thread, responses
  * in the order they completed. */
+/* The error of a 2xx response without a body (none sent, or one that
+ * decoded to nothing). */
+static void empty_response(char *err, size_t n, int status)
+{
+	snprintf(err, n, "empty response (HTTP %d with no body)", status);
+}
+
 static void on_response(struct daemon *d, const struct fetch_result *r,
                         struct feed *parsed, const struct ingest_prep *prep,
                         int parse_rc, const char *perr)
@@ -545,7 +552,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		char mt[64];
 
 		if (r->len == 0) {
-			snprintf(err, sizeof err, "empty response (HTTP %d with no body)", r->status);
+			empty_response(err, sizeof err, r->status);
 		} else if (parse_rc == BAD_BODY) {
 			snprintf(err, sizeof err, "%s", perr);
 		} else if (parse_rc < 0) {
@@ -768,9 +775,9 @@ fail:
  * content coding is undone (here, not on the loop: decode.h).  Returns 0;
  * -1 when it is no feed (`err` says why, or is empty); BAD_BODY when the
  * body itself cannot be read, `err` then being the feed's error text.
- * *len: the decoded body's bytes. */
-static int parse_response(const struct fetch_result *r, int64_t max_size,
-                          struct feed **out, size_t *len, char *err, size_t errlen)
+ * r->bytes becomes the decoded size (feeds.bytes) when it was decoded. */
+static int parse_response(struct fetch_result *r, int64_t max_size,
+                          struct feed **out, char *err, size_t errlen)
 {
 	struct feed_context fc = {
 		.uri = r->effective_url, .content_type = r->content_type,
@@ -778,29 +785,34 @@ static int parse_response(const struct fetch_result *r, int64_t max_size,
 		.content_language = r->content_language,
 	};
 	char *dec = NULL, why[200], size[32];
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	*len = r->len;
 	rc = content_decode(r->content_encoding, r->body, r->len, (size_t)max_size,
-	                    &dec, len, why, sizeof why);
+	                    &dec, &len, why, sizeof why);
 	if (rc == DECODE_TOO_BIG) {
 		fetch_format_size(size, sizeof size, max_size);
 		snprintf(err, errlen, "body over %s", size);
 		return BAD_BODY;
 	}
+	if (rc == DECODE_NOMEM) {
+		snprintf(err, errlen, "out of memory decompressing the body (%s)",
+		         r->content_encoding);
+		return BAD_BODY;
+	}
 	if (rc != DECODE_OK) {
-		snprintf(err, errlen, "bad content encoding: %s",
-		         rc == DECODE_BAD ? why : "out of memory");
+		snprintf(err, errlen, "bad content encoding: %s", why);
 		return BAD_BODY;
 	}
 	if (!dec)
-		*len = r->len;
-	if (*len == 0) {
-		snprintf(err, errlen, "empty response (HTTP %d with no body)", r->status);
+		len = r->len;
+	r->bytes = (int64_t)len;
+	if (len == 0) {
+		empty_response(err, errlen, r->status);
 		return BAD_BODY;
 	}
-	rc = feed_parse(dec ? dec : r->body, *len, &fc, out, err, errlen);
+	rc = feed_parse(dec ? dec : r->body, len, &fc, out, err, errlen);
 	free(dec);
 	return rc;
 }
@@ -812,13 +824,7 @@ static void pjob_work(void *job, void *ctx)
 	struct daemon *d = ctx;
 	struct pjob *j = job;
 
-	size_t len;
-
-	j->parse_rc = parse_response(&j->r, j->max_size, &j->parsed, &len,
-	                             j->perr, sizeof j->perr);
-	/* feeds.bytes is the body's size as read (decoded). */
-	if (j->parse_rc != BAD_BODY)
-		j->r.bytes = (int64_t)len;
+	j->parse_rc = parse_response(&j->r, j->max_size, &j->parsed, j->perr, sizeof j->perr);
 	/* The parse is all that is stored; the body would only wait in the
 	 * queue beside it (r.len stays: on_response reads it). */
 	free(j->body);
@@ -870,12 +876,11 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	 * that was made holds the body by now. */
 	log_err("%s: out of memory queueing the response; storing it now", r->url);
 	{
-		const struct fetch_result *rr = j ? &j->r : r;
+		struct fetch_result rr = j ? j->r : *r;
 		struct feed *parsed = NULL;
 		char perr[256] = "";
-		size_t len;
-		int rc = parse_response(rr, d->cfg.max_size, &parsed, &len, perr, sizeof perr);
-		on_response(d, rr, parsed, NULL, rc, perr);
+		int rc = parse_response(&rr, d->cfg.max_size, &parsed, perr, sizeof perr);
+		on_response(d, &rr, parsed, NULL, rc, perr);
 	}
 	pjob_free(j);
 }
