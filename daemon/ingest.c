@@ -21,6 +21,7 @@
 #include "daemon/ident.h"
 #include "daemon/log.h"
 #include "daemon/simhash.h"
+#include "feeds/sbuf.h"
 
 struct ingest {
 	struct store *st;          /* borrowed */
@@ -55,30 +56,14 @@ static int df_cb(const char *term, int64_t df, void *p)
 #define REPLAY_BATCH 128
 #define NO_STR UINT32_MAX
 
-/* A growable byte buffer; what is put in is found again by offset. */
-struct bytes {
-	char *p;
-	size_t len, cap;
-};
-
-/* Appends n bytes; their offset, or -1 when out of memory. */
-static int64_t bytes_put(struct bytes *b, const void *src, size_t n)
+/* Appends n bytes to b; their offset, or -1 when out of memory. */
+static int64_t put(struct sbuf *b, const void *src, size_t n)
 {
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-		char *np;
+	size_t off = b->len;
 
-		while (cap < b->len + n)
-			cap *= 2;
-		if (!(np = realloc(b->p, cap)))
-			return -1;
-		b->p = np;
-		b->cap = cap;
-	}
 	if (n)
-		memcpy(b->p + b->len, src, n);
-	b->len += n;
-	return (int64_t)(b->len - n);
+		sbuf_add(b, src, n);
+	return b->oom ? -1 : (int64_t)off;
 }
 
 /* One field's tokens, in its batch's token and term buffers. */
@@ -100,7 +85,7 @@ struct replay_row {
 struct replay_batch {
 	struct replay_row r[REPLAY_BATCH];
 	size_t n;
-	struct bytes strs, tv, tb;  /* strings; tokens; their terms */
+	struct sbuf strs, tv, tb;   /* strings; tokens; their terms */
 };
 
 struct replay {
@@ -116,20 +101,22 @@ struct replay {
 
 static const char *row_str(const struct replay_batch *b, const struct replay_row *r, int i)
 {
-	return r->str[i] == NO_STR ? NULL : b->strs.p + r->str[i];
+	return r->str[i] == NO_STR ? NULL : b->strs.s + r->str[i];
 }
 
 static void replay_reset(struct replay_batch *b)
 {
 	b->n = 0;
-	b->strs.len = b->tv.len = b->tb.len = 0;
+	sbuf_reset(&b->strs);
+	sbuf_reset(&b->tv);
+	sbuf_reset(&b->tb);
 }
 
 static void replay_free(struct replay_batch *b)
 {
-	free(b->strs.p);
-	free(b->tv.p);
-	free(b->tb.p);
+	sbuf_free(&b->strs);
+	sbuf_free(&b->tv);
+	sbuf_free(&b->tb);
 }
 
 /* Copies one row (its strings live only during the callback). */
@@ -139,13 +126,14 @@ static int replay_row_set(struct replay_batch *b, const struct store_window_row 
 	const char *src[4] = { r->title, r->summary, r->lang, r->host };
 
 	for (int i = 0; i < 4; i++) {
-		int64_t off = 0;
+		int64_t off;
 
 		dst->str[i] = NO_STR;
-		if (src[i] && (off = bytes_put(&b->strs, src[i], strlen(src[i]) + 1)) < 0)
+		if (!src[i])
+			continue;
+		if ((off = put(&b->strs, src[i], strlen(src[i]) + 1)) < 0)
 			return -1;
-		if (src[i])
-			dst->str[i] = (uint32_t)off;
+		dst->str[i] = (uint32_t)off;
 	}
 	dst->has_tokens = 0;
 	dst->id = r->id;
@@ -168,8 +156,8 @@ static int tokenize_field(struct replay *rp, struct replay_batch *b, const char 
 		return 0;
 	text_tokens_reset(sc);
 	if (text_tokenize(rp->tok, s, strlen(s), lang, sc) < 0 ||
-	    (v_off = bytes_put(&b->tv, sc->v, sc->n * sizeof *sc->v)) < 0 ||
-	    (buf_off = bytes_put(&b->tb, sc->buf, sc->buf_len)) < 0)
+	    (v_off = put(&b->tv, sc->v, sc->n * sizeof *sc->v)) < 0 ||
+	    (buf_off = put(&b->tb, sc->buf, sc->buf_len)) < 0)
 		return -1;
 	*out = (struct replay_toks){ .v_off = (uint32_t)v_off, .n = (uint32_t)sc->n,
 	                             .buf_off = (uint32_t)buf_off, .buf_len = (uint32_t)sc->buf_len };
@@ -199,9 +187,9 @@ static struct text_tokens toks_view(const struct replay_batch *b, const struct r
 {
 	/* A field without tokens may come before any buffer exists. */
 	return (struct text_tokens){
-		.buf = b->tb.p ? b->tb.p + t->buf_off : NULL, .buf_len = t->buf_len,
+		.buf = b->tb.s ? b->tb.s + t->buf_off : NULL, .buf_len = t->buf_len,
 		.buf_cap = t->buf_len,
-		.v = b->tv.p ? (struct text_token *)(void *)(b->tv.p + t->v_off) : NULL,
+		.v = b->tv.s ? (struct text_token *)(void *)(b->tv.s + t->v_off) : NULL,
 		.n = t->n, .cap = t->n,
 	};
 }
