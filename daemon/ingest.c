@@ -281,7 +281,7 @@ static int replay_window(struct ingest *in, int64_t since)
 	return rc;
 }
 
-static void params_from_config(struct cluster_params *p, const struct config *c)
+void ingest_cluster_params(const struct config *c, struct cluster_params *p)
 {
 	cluster_params_default(p);
 	p->window = c->cluster_window;
@@ -327,7 +327,7 @@ int ingest_new(struct store *st, const struct config *c, struct ingest **out)
 	if (!in)
 		return -1;
 	in->st = st;
-	params_from_config(&in->params, c);
+	ingest_cluster_params(c, &in->params);
 	in->window = c->cluster_window;
 	if (rebuild(in) < 0) {
 		ingest_free(in);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "daemon/cluster.h"
 #include "daemon/simhash.h"
 #include "daemon/store.h"
 #include "daemon/text.h"
@@ -29,6 +30,10 @@ struct ingest_stats {
  * the database. */
 int ingest_new(struct store *st, const struct config *c, struct ingest **out);
 void ingest_free(struct ingest *in);
+
+/* The clusterer's settings the pipeline uses: the defaults, with the
+ * [threads] keys of the configuration. */
+void ingest_cluster_params(const struct config *c, struct cluster_params *p);
 
 /* What the pipeline works out for each entry without the database: its
  * canonical URL and publisher host, a hash of what is stored of it, and

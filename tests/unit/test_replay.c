@@ -174,14 +174,7 @@ static struct clusterer *reference(struct store *st, const struct config *cfg, i
 	int64_t next = 0, newest = 0, total = 0;
 	void *ctx[2];
 
-	cluster_params_default(&p);
-	p.window = cfg->cluster_window;
-	p.join_threshold = cfg->join_threshold;
-	p.merge_threshold = cfg->merge_threshold;
-	p.title_weight = cfg->title_weight;
-	p.entity_weight = cfg->entity_weight;
-	p.time_decay = cfg->time_decay;
-	p.simhash_distance = cfg->simhash_distance;
+	ingest_cluster_params(cfg, &p);
 	if (store_max_thread_id(st, &next) < 0 || store_max_event_time(st, &newest) < 0 ||
 	    !(c = cluster_new(&p, next + 1)))
 		return NULL;
