@@ -318,14 +318,8 @@ static const char *const SQL[N_STMT] = {
 		" coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stories'), 0)) + 1",
 };
 
-/* Stories indexed for search in one statement (see struct store).  FTS5
- * still writes a segment each time its pending terms pass its hashsize
- * (1 MiB), so a bigger batch holds no more memory; it saves the end of
- * each statement (the last partial segment, the merge steps, the index's
- * structure record).  Callgrind of the storing work over 300 feeds of the
- * poll corpus (10,236 stories): 300.5k instructions a story at 1,024,
- * 292.7k at 4,096, 292.6k at 8,192. */
-#define FTS_BATCH 4096
+/* Stories indexed for search in one statement (see struct store). */
+#define FTS_BATCH 1024
 
 /* WAL size (pages, ~4 MiB) that asks for a checkpoint, and how many of
  * those the checkpoint thread may fall behind before the writer does one

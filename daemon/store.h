@@ -47,7 +47,7 @@ int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
 /* The search index (stories_fts) follows the stories in batches: a commit
- * indexes the stories not yet indexed once there are FTS_BATCH (4,096) of
+ * indexes the stories not yet indexed once there are FTS_BATCH (1,024) of
  * them, and store_fts_flush() indexes the rest in a transaction of its
  * own.  The daemon flushes within a second of the last commit and before
  * it exits; a story is always searchable by then.  Nothing is lost in a
