@@ -327,14 +327,14 @@ static const char *const SQL[N_STMT] = {
  * the WAL wholly copied at the moment the writer begins a transaction (the
  * writer commits every few milliseconds), so the WAL restarts only after
  * the writer's own checkpoint: it copies what the thread has not and
- * syncs the WAL and the database, on the event loop.  A cold 1,000-feed
- * poll on a loaded machine: at 2 (8 MiB) 49-52 of them took 0.72-0.84 s
- * of the loop's wall time, at 4 (16 MiB) 18-20 took 0.20-0.31 s, at 6
- * 7-9 took 0.09-0.11 s (docs/benchmarks.md, "Sixth pass").  4, because a
- * reader inside the WAL holds it back further (t_readers.py saw 26 MiB
- * at 2 and 42 at 8, against its bound of 48). */
+ * syncs the WAL and the database, on the event loop.  Their wall time in
+ * a cold 1,000-feed poll (load 2.5-4): 0.45-0.48 s at 2 (8 MiB, 62-63 of
+ * them), 0.23-0.33 s at 3 (12 MiB, 38-41), 0.23-0.25 s at 4 (16 MiB)
+ * (docs/benchmarks.md, "Sixth pass").  Not more, because a reader inside
+ * the WAL holds it back further: t_readers.py, whose bound is 48 MiB, saw
+ * up to 46 MiB at 2 and 55 at 4 on a loaded machine. */
 #define WAL_PAGES 1000
-#define WAL_OUTRUN 4
+#define WAL_OUTRUN 3
 
 struct store {
 	sqlite3 *db;
