@@ -18,7 +18,14 @@
  * stories (the generated items go on from there instead of repeating the
  * first ones); the stages then count the stories added, e.g. a callgrind
  * run of a few thousand stories on a copy of the 1M database:
- *   INGEST_FIRST=1010000 INGEST_MEASURE=2000 ingest_bench copy.db 0 */
+ *   INGEST_FIRST=1010000 INGEST_MEASURE=2000 ingest_bench copy.db 0
+ *
+ * INGEST_CORPUS=DIR ingests a feed corpus of ../shared/bench/gen_feeds.py
+ * instead (DIR/urls.txt, the files under DIR/feeds), each document once,
+ * one transaction per feed as a cold `tidingsd --once` over it does: the
+ * storing thread's cost per story of the poll benchmark, without the
+ * network, e.g. under callgrind (the stages are then ignored). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +122,62 @@ static size_t make_feed(char *buf, size_t cap, long feed_no, long *item_no)
 }
 
 
+/* The corpus of INGEST_CORPUS: its feed URLs and files, in list order. */
+struct corpus {
+	char **url, **path;
+	long n;
+};
+
+static int corpus_load(const char *dir, struct corpus *c)
+{
+	char path[4096], line[4096];
+	FILE *fp;
+	long cap = 0;
+
+	snprintf(path, sizeof path, "%s/urls.txt", dir);
+	if (!(fp = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof line, fp)) {
+		char *base;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line || !(base = strrchr(line, '/')))
+			continue;
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			c->url = realloc(c->url, cap * sizeof *c->url);
+			c->path = realloc(c->path, cap * sizeof *c->path);
+			if (!c->url || !c->path)
+				exit(1);
+		}
+		snprintf(path, sizeof path, "%s/feeds%s", dir, base);
+		c->url[c->n] = strdup(line);
+		c->path[c->n] = strdup(path);
+		if (!c->url[c->n] || !c->path[c->n])
+			exit(1);
+		c->n++;
+	}
+	fclose(fp);
+	return c->n ? 0 : -1;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	*len = 0;
+	if (!fp)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
+	    fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
+	    fread(buf, 1, (size_t)n, fp) == (size_t)n)
+		*len = (size_t)n;
+	fclose(fp);
+	return buf;
+}
+
 /* One generated document on its way through a parse worker. */
 struct bjob {
 	char *xml;
@@ -136,6 +199,8 @@ struct bench {
 	double t0, c0, m0;
 	int failed;
 	int threads;             /* parse workers (0: all on this thread) */
+	struct corpus corpus;    /* INGEST_CORPUS, or empty */
+	int64_t corpus_now;
 };
 
 #define IN_FLIGHT 4
@@ -146,12 +211,24 @@ static void bwork(void *p, void *ctx)
 	struct bench *b = ctx;
 	long item_no = j->item_no;
 
-	rng = 0x9e3779b97f4a7c15ull * (uint64_t)(j->feed_no + 1) | 1;
-	j->xml = malloc(1 << 20);
-	j->len = make_feed(j->xml, 1 << 20, j->feed_no % 64, &item_no);
+	if (b->corpus.n) {
+		struct feed_context fc = { .uri = b->corpus.url[j->feed_no] };
 
-	j->rc = feed_parse(j->xml, j->len, NULL, &j->f, j->err, sizeof j->err);
-	if (j->rc == 0 && ingest_prepare(j->f, b->threads ? ingest_thread_tokenizer() : NULL,
+		j->xml = slurp(b->corpus.path[j->feed_no], &j->len);
+		j->rc = j->xml ? feed_parse(j->xml, j->len, &fc, &j->f, j->err, sizeof j->err)
+		               : (snprintf(j->err, sizeof j->err, "%s: cannot read",
+		                           b->corpus.path[j->feed_no]), -1);
+	} else {
+		rng = 0x9e3779b97f4a7c15ull * (uint64_t)(j->feed_no + 1) | 1;
+		j->xml = malloc(1 << 20);
+		j->len = make_feed(j->xml, 1 << 20, j->feed_no % 64, &item_no);
+		j->rc = feed_parse(j->xml, j->len, NULL, &j->f, j->err, sizeof j->err);
+	}
+	/* A corpus's tokens are made here even without workers: the storing
+	 * thread's cost is then what it is in the daemon (whose workers make
+	 * them), also when measured on one thread (callgrind). */
+	if (j->rc == 0 && ingest_prepare(j->f, b->threads || b->corpus.n
+	                                       ? ingest_thread_tokenizer() : NULL,
 	                                 &j->prep) < 0)
 		ingest_prep_free(&j->prep);
 }
@@ -163,7 +240,7 @@ static void submit_one(struct bench *b)
 	j->feed_no = b->feed_no++;
 	j->item_no = b->item_no;
 	b->item_no += ITEMS;
-	j->now = T0 + (long)(b->item_no * SPACING) + 60;
+	j->now = b->corpus.n ? b->corpus_now : T0 + (long)(b->item_no * SPACING) + 60;
 	if (workq_submit(b->q, j) < 0) {
 		fprintf(stderr, "out of memory\n");
 		exit(1);
@@ -185,8 +262,9 @@ static void bdone(void *p, void *ctx)
 		fprintf(stderr, "parse: %s\n", j->err);
 		b->failed = 1;
 	} else if (store_begin(b->st) < 0 ||
-	           ingest_feed(b->in, j->feed_no % 64 + 1, "http://x/", j->f, &j->prep,
-	                       j->now, &s) < 0 ||
+	           ingest_feed(b->in, b->corpus.n ? j->feed_no + 1 : j->feed_no % 64 + 1,
+	                       b->corpus.n ? b->corpus.url[j->feed_no] : "http://x/",
+	                       j->f, &j->prep, j->now, &s) < 0 ||
 	           store_commit(b->st) < 0) {
 		fprintf(stderr, "ingest: %s\n", store_errmsg(b->st));
 		b->failed = 1;
@@ -199,7 +277,8 @@ static void bdone(void *p, void *ctx)
 	ingest_prep_free(&j->prep);
 	free(j->xml);
 	free(j);
-	if (!b->failed && b->stored + (long)workq_pending(b->q) * ITEMS < b->target)
+	if (b->corpus.n ? !b->failed && b->feed_no < b->corpus.n
+	                : !b->failed && b->stored + (long)workq_pending(b->q) * ITEMS < b->target)
 		submit_one(b);
 	else if (workq_pending(b->q) == 0)
 		ev_break(b->loop, EVBREAK_ALL);
@@ -229,8 +308,29 @@ int main(int argc, char **argv)
 	if (!(getenv("INGEST_CKPT") && strcmp(getenv("INGEST_CKPT"), "inline") == 0) &&
 	    store_checkpoint_thread(b.st, argv[1], err, sizeof err) < 0)
 		fprintf(stderr, "checkpoints stay inline: %s\n", err);
-	/* 64 feeds, stories spread over them round-robin. */
-	bench_sync_feeds(b.st, 64, T0);
+	if (getenv("INGEST_CORPUS")) {
+		struct feedlist_item *items;
+		struct feedlist fl;
+
+		if (corpus_load(getenv("INGEST_CORPUS"), &b.corpus) < 0) {
+			fprintf(stderr, "%s: no urls.txt or empty\n", getenv("INGEST_CORPUS"));
+			return 1;
+		}
+		if (!(items = calloc((size_t)b.corpus.n, sizeof *items)))
+			return 1;
+		for (long i = 0; i < b.corpus.n; i++)
+			items[i].url = b.corpus.url[i];
+		fl = (struct feedlist){ items, (size_t)b.corpus.n };
+		/* The corpus's items are of 2024: a fixed "now" after them keeps
+		 * every run the same. */
+		b.corpus_now = 1735689600;     /* 2025-01-01 */
+		if (store_sync_feeds(b.st, &fl, b.corpus_now) < 0)
+			return 1;
+		free(items);
+	} else {
+		/* 64 feeds, stories spread over them round-robin. */
+		bench_sync_feeds(b.st, 64, T0);
+	}
 	b.loop = ev_default_loop(0);
 	b.threads = threads;
 	if (getenv("INGEST_FIRST")) {
@@ -248,14 +348,15 @@ int main(int argc, char **argv)
 	 * bounds the rate when a core is free for the parse workers. */
 	printf("%-10s %12s %12s %12s %16s %10s\n", "stored", "stories/s", "us/story",
 	       "CPU story/s", "store us/story", "db MB");
-	for (int a = 2; a < argc && !b.failed; a++) {
+	for (int a = 2; a < argc && !b.failed && !(b.corpus.n && a > 2); a++) {
 		long span = getenv("INGEST_MEASURE") ? atol(getenv("INGEST_MEASURE")) : 10000;
 
-		b.stage = atol(argv[a]);
-		b.target = b.stage + span;
+		b.stage = b.corpus.n ? 0 : atol(argv[a]);
+		b.target = b.corpus.n ? LONG_MAX : b.stage + span;
 		b.t0 = b.c0 = b.m0 = 0;
 		b.measured = 0;
-		for (int i = 0; i < IN_FLIGHT && b.stored + i * ITEMS < b.target; i++)
+		for (int i = 0; i < IN_FLIGHT && b.stored + i * ITEMS < b.target &&
+		                (!b.corpus.n || b.feed_no < b.corpus.n); i++)
 			submit_one(&b);
 		ev_run(b.loop, 0);
 		/* The last stories of the stage into the search index, as the

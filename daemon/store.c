@@ -323,15 +323,18 @@ static const char *const SQL[N_STMT] = {
 
 /* WAL size (pages, ~4 MiB) that asks for a checkpoint, and how many of
  * those the checkpoint thread may fall behind before the writer does one
- * itself.  While the writer commits back to back (a first poll), the
- * thread's checkpoints seldom end between two commits, the only moment the
- * WAL can start over, so the writer's own checkpoint is what restarts it,
- * and it stalls the loop thread on two fsyncs.  Cold 1,000-feed poll,
- * loaded machine: at 2 (~8 MiB) 50-90 of them, 0.9-1.3 s of the loop
- * thread; at 4 (~16 MiB) 18-29, 0.3-0.5 s; at 8, 0.2 s but a WAL of up to
- * 51 MiB beside a busy reader (t_readers: 23-29 MiB at 4). */
+ * itself.  While responses arrive back to back, the thread never finds
+ * the WAL wholly copied at the moment the writer begins a transaction (the
+ * writer commits every few milliseconds), so the WAL restarts only after
+ * the writer's own checkpoint: it copies what the thread has not and
+ * syncs the WAL and the database, on the event loop.  Their wall time in
+ * a cold 1,000-feed poll (load 2.5-4): 0.45-0.48 s at 2 (8 MiB, 62-63 of
+ * them), 0.23-0.33 s at 3 (12 MiB, 38-41), 0.23-0.25 s at 4 (16 MiB)
+ * (docs/benchmarks.md, "Sixth pass").  Not more, because a reader inside
+ * the WAL holds it back further: t_readers.py, whose bound is 48 MiB, saw
+ * up to 46 MiB at 2 and 55 at 4 on a loaded machine. */
 #define WAL_PAGES 1000
-#define WAL_OUTRUN 4
+#define WAL_OUTRUN 3
 
 struct store {
 	sqlite3 *db;
