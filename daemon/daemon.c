@@ -465,15 +465,14 @@ static void give_back_memory(void)
  * grows until one succeeds). */
 static void check_checkpoints(struct daemon *d)
 {
-	unsigned long th, in, failed;
-	const char *last;
+	struct store_ckpt_stats cs;
 
-	store_checkpoint_stats(d->st, &th, &in, &failed, &last);
-	if (failed > d->ckpt_failed) {
+	store_checkpoint_stats(d->st, &cs);
+	if (cs.failed > d->ckpt_failed) {
 		log_warning("%s: copying the WAL into the database failed (%s); "
 		            "the -wal file grows until it succeeds", d->cfg.database,
-		            last);
-		d->ckpt_failed = failed;
+		            cs.last);
+		d->ckpt_failed = cs.failed;
 	}
 }
 
@@ -1160,11 +1159,12 @@ int daemon_run(const struct daemon_args *a)
 			;
 	check_checkpoints(&d);
 	{
-		unsigned long th, in, failed;
-		const char *last;
-		store_checkpoint_stats(d.st, &th, &in, &failed, &last);
-		log_debug("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer, "
-		          "%lu failed", th, in, failed);
+		struct store_ckpt_stats cs;
+
+		store_checkpoint_stats(d.st, &cs);
+		log_debug("WAL checkpoints: %lu on the checkpoint thread, %lu by the writer "
+		          "(%lu waiting for readers), %lu failed", cs.thread, cs.writer,
+		          cs.starved, cs.failed);
 	}
 	if (d.in)
 		ingest_log_memory(d.in);

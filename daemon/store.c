@@ -336,6 +336,22 @@ static const char *const SQL[N_STMT] = {
 #define WAL_PAGES 1000
 #define WAL_OUTRUN 3
 
+/* Checkpoint starvation.  A WAL starts over only at a commit when no
+ * reader is inside it, so a reader that queries back to back keeps it
+ * growing with everything written, whatever the checkpoints copy (a
+ * reader looping over a growing database in t_readers.py: 69 MiB for
+ * 15,000 stories, 157 MiB without checkpoints).  Past WAL_HARD pages the
+ * writer checkpoints in RESTART mode: it copies everything and waits, at
+ * most STARVE_WAIT_MS, for the readers inside the WAL to end their
+ * statements (new readers read the database file by then, and none is
+ * ever blocked); the next commit starts the WAL over.  Readers that outstay
+ * the wait (a transaction left open) are tried again WAL_PAGES later, so a
+ * stuck reader costs the writer one wait per 4 MiB written, not one per
+ * commit. */
+#define WAL_HARD (6 * WAL_PAGES)
+#define STARVE_WAIT_MS 100
+#define BUSY_MS 5000
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[N_STMT];
@@ -356,6 +372,9 @@ struct store {
 	int last_rc;
 	struct ckpt *ckpt;  /* owned; NULL: SQLite checkpoints inline */
 	unsigned long inline_ckpts; /* the WAL outran the checkpoint thread */
+	unsigned long starved_ckpts; /* of those, past WAL_HARD (RESTART) */
+	int wal_pages;      /* the WAL's size at the last commit */
+	int starve_retry;   /* no RESTART checkpoint below this size */
 };
 
 const char *store_errmsg(struct store *st)
@@ -544,7 +563,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	}
 	/* Readers and the writer wait for each other's short locks rather
 	 * than failing; WAL makes these waits rare and brief. */
-	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_busy_timeout(st->db, BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 0);
 	/* A database from a newer tidings is refused before anything, even
 	 * the journal mode, is written to it. */
@@ -607,7 +626,18 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store *st = arg;
 
-	if (pages >= WAL_OUTRUN * WAL_PAGES) {
+	if (pages < st->wal_pages)          /* the WAL started over */
+		st->starve_retry = 0;
+	st->wal_pages = pages;
+	if (pages >= WAL_HARD && pages >= st->starve_retry) {
+		st->inline_ckpts++;
+		st->starved_ckpts++;
+		sqlite3_busy_timeout(db, STARVE_WAIT_MS);
+		if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL) ==
+		    SQLITE_BUSY)
+			st->starve_retry = pages + WAL_PAGES;
+		sqlite3_busy_timeout(db, BUSY_MS);
+	} else if (pages >= WAL_OUTRUN * WAL_PAGES) {
 		st->inline_ckpts++;
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	} else {
@@ -626,16 +656,16 @@ int store_checkpoint_thread(struct store *st, const char *path, char *err, size_
 	return 0;
 }
 
-void store_checkpoint_stats(struct store *st, unsigned long *thread, unsigned long *inline_,
-                            unsigned long *failed, const char **last)
+void store_checkpoint_stats(struct store *st, struct store_ckpt_stats *out)
 {
 	int rc = 0;
 
-	*thread = *failed = 0;
+	memset(out, 0, sizeof *out);
 	if (st->ckpt)
-		ckpt_stats(st->ckpt, thread, failed, &rc);
-	*inline_ = st->inline_ckpts;
-	*last = rc ? sqlite3_errstr(rc) : NULL;
+		ckpt_stats(st->ckpt, &out->thread, &out->failed, &rc);
+	out->writer = st->inline_ckpts;
+	out->starved = st->starved_ckpts;
+	out->last = rc ? sqlite3_errstr(rc) : NULL;
 }
 
 void store_close(struct store *st)

@@ -32,10 +32,15 @@ void store_close(struct store *st);
  * 0, or -1 with the reason in err (checkpoints then stay inline). */
 int store_checkpoint_thread(struct store *st, const char *path, char *err, size_t errlen);
 
-/* Checkpoints by the thread, by the writer because the WAL outran the
- * thread, failed ones and the last failure's reason (NULL: none). */
-void store_checkpoint_stats(struct store *st, unsigned long *thread, unsigned long *inline_,
-                            unsigned long *failed, const char **last);
+/* WAL checkpoints so far. */
+struct store_ckpt_stats {
+	unsigned long thread;   /* by the checkpoint thread */
+	unsigned long writer;   /* by the writer, the WAL having outrun the thread */
+	unsigned long starved;  /* of those, waiting for readers to leave the WAL */
+	unsigned long failed;   /* on the thread */
+	const char *last;       /* the last failure's reason, or NULL */
+};
+void store_checkpoint_stats(struct store *st, struct store_ckpt_stats *out);
 
 /* The last SQLite error, for log lines. */
 const char *store_errmsg(struct store *st);
