@@ -76,21 +76,33 @@ struct cent {
 	uint32_t key, pos;
 };
 
-/* 192 bytes, in an array aligned to cache lines: score() reads the first
- * line of every candidate (centroid table, norm, times, members, names). */
+/* 192 bytes, in an array aligned to cache lines.  The first line is what
+ * completing a shortlisted candidate reads (centroid table, its filter,
+ * norm, times); the second what the member and name scores read. */
 struct thread {
 	struct cent *ct;     /* owned, open addressing */
 	uint32_t ct_n, ct_cap;
 	double norm2;        /* squared norm of the centroid */
 	int64_t first_seen, last_updated;
+	/* A one-hash Bloom filter of the terms in ct (bit cf_bit(term)):
+	 * a clear bit says a term is absent without a probe of the table.
+	 * Most shortlist lookups are of absent terms, and at 3/4 full an
+	 * absent term's probe run is long and, in a cold table, a cache miss
+	 * of its own.  Set as entries enter ct, rebuilt when it is compacted;
+	 * entries never leave ct otherwise. */
+	uint64_t cf[3];
+	/* second line */
 	struct story **mem;  /* owned array (stories owned by the map) */
 	uint32_t nmem, capmem;
 	struct fw *em;       /* owned: centroid of the name terms only */
-	/* second line and on */
 	uint32_t em_n, em_cap;
 	double em_norm2;
+	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
+	uint8_t kw_stale, title_stale, em_top_stale;
+	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
 	int64_t id;          /* 0: free slot */
 	int64_t story_count;
+	/* third line */
 	int64_t oldest;      /* <= the time of every member in memory */
 	int64_t title_story;
 	double title_score;
@@ -101,13 +113,11 @@ struct thread {
 	                        as long as they are, not a fixed 160 bytes in
 	                        every slot */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
-	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
 	uint32_t ct_live;    /* centroid entries whose weight is not residue
 	                        (|w| > 1e-6): kept by cent_add, so that the
 	                        compaction check reads no posting */
-	uint8_t kw_stale, title_stale, em_top_stale;
-	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
 } __attribute__((aligned(64)));
+_Static_assert(sizeof(struct thread) == 192, "struct thread: three cache lines");
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
  * cache line. */
@@ -814,9 +824,22 @@ static void weigh(struct clusterer *c)
 
 /* ---- threads ---------------------------------------------------------- */
 
+/* The filter bit of a term: the high bits of another multiplicative hash
+ * than the table's (which takes the low bits), spread over 192. */
+static inline uint32_t cf_bit(uint32_t term)
+{
+	return (uint32_t)(((uint64_t)(term * 0x85ebca6bu) * 192) >> 32);
+}
+
+static inline int cf_maybe(const struct thread *t, uint32_t term)
+{
+	uint32_t b = cf_bit(term);
+	return t->cf[b / 64] >> (b % 64) & 1;
+}
+
 static struct cent *cent_find(const struct thread *t, uint32_t term)
 {
-	if (!t->ct_cap)
+	if (!t->ct_cap || !cf_maybe(t, term))
 		return NULL;
 	uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
 	while (t->ct[i].key) {
@@ -922,6 +945,8 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 		t->ct[i] = (struct cent){ term + 1, v->npost };
 		v->post[v->npost++] = (struct posting){ slot, 0 };
 		t->ct_n++;
+		uint32_t b = cf_bit(term);
+		t->cf[b / 64] |= 1ULL << (b % 64);
 		e = &t->ct[i];
 	}
 	float oldf = v->post[e->pos].w;
@@ -1257,6 +1282,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 	}
 	t->ct_n = 0;
 	t->ct_live = 0;
+	memset(t->cf, 0, sizeof t->cf);
 	t->norm2 = 0;
 	c->sc[slot].invn = 0;
 	/* Re-adding fits: the table holds twice as many at 3/4 full. */
@@ -1840,7 +1866,8 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
 		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
-			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+			if (cf_maybe(t, c->q[deferred[i]].term))
+				__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
 	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
