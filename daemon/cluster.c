@@ -787,6 +787,8 @@ static double tf_log(const struct clusterer *c, float n)
 	return log1p(n);
 }
 
+static float kth_largest(float *a, uint32_t n, uint32_t k);
+
 /* Turns counts in c->q into TF-IDF weights with name boost, keeps the
  * max_terms heaviest, normalises, sorts by term. */
 static void weigh(struct clusterer *c)
@@ -803,12 +805,43 @@ static void weigh(struct clusterer *c)
 		c->q[j].w = (float)w;
 		c->q[j].ent = ent >= 0.5;
 	}
-	if (c->nq > (uint32_t)c->p.max_terms) {
-		sort_by_weight(c->q, c->nq);
-		c->nq = (uint32_t)c->p.max_terms;
+	uint32_t keep = (uint32_t)c->p.max_terms;
+	if (c->nq > keep && c->nq <= 256) {
+		/* What a stable sort by weight would keep: the keep heaviest,
+		 * equal weights at the cut in their order in q.  The norm is
+		 * summed heaviest first, as over the sorted vector: equal
+		 * weights add equal squares, so sorting the weights alone gives
+		 * the same sum.  A selection and a sort of keep floats instead
+		 * of a sort of every term. */
+		float ws[256];
+		for (uint32_t j = 0; j < c->nq; j++)
+			ws[j] = c->q[j].w;
+		float cut = kth_largest(ws, c->nq, keep - 1);
+		/* ws[0..keep) now holds the keep largest weights. */
+		for (uint32_t i = 1; i < keep; i++) {
+			float x = ws[i];
+			uint32_t j = i;
+			for (; j > 0 && ws[j - 1] < x; j--)
+				ws[j] = ws[j - 1];
+			ws[j] = x;
+		}
+		for (uint32_t j = 0; j < keep; j++)
+			norm += (double)ws[j] * ws[j];
+		uint32_t above = 0, k = 0;
+		for (uint32_t j = 0; j < c->nq; j++)
+			above += c->q[j].w > cut;
+		for (uint32_t j = 0, ties = keep - above; j < c->nq; j++)
+			if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--))
+				c->q[k++] = c->q[j];
+		c->nq = keep;
+	} else {
+		if (c->nq > keep) {
+			sort_by_weight(c->q, c->nq);
+			c->nq = keep;
+		}
+		for (uint32_t j = 0; j < c->nq; j++)
+			norm += (double)c->q[j].w * c->q[j].w;
 	}
-	for (uint32_t j = 0; j < c->nq; j++)
-		norm += (double)c->q[j].w * c->q[j].w;
 	norm = sqrt(norm);
 	/* Negligible terms leave the vector: a story then only names terms
 	 * whose centroid weight stays clear of rounding residue, which the
