@@ -396,7 +396,22 @@ static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_
 		/* Short terms: the slot holds the term NUL-padded, so equality
 		 * is three word compares against the term padded alike. */
 		uint64_t key[3] = { 0, 0, 0 };
-		memcpy(key, s, n);
+		char *kb = (char *)key;
+		/* Copies of fixed sizes, overlapping, instead of a call to
+		 * memcpy for n bytes: the bytes past n stay zero. */
+		if (n >= 8) {
+			memcpy(kb, s, 8);
+			if (n >= 16)
+				memcpy(kb + 8, s + 8, 8);
+			memcpy(kb + n - 8, s + n - 8, 8);
+		} else if (n >= 4) {
+			memcpy(kb, s, 4);
+			memcpy(kb + n - 4, s + n - 4, 4);
+		} else if (n) {
+			kb[0] = s[0];
+			kb[n / 2] = s[n / 2];
+			kb[n - 1] = s[n - 1];
+		}
 		while (c->vhash[i].id1) {
 			const struct vslot *e = &c->vhash[i];
 			uint64_t nm[3];
