@@ -186,7 +186,8 @@ struct clusterer {
 	uint32_t qdense_cap;
 	uint64_t qbits[QBITS / 64];    /* bit term % QBITS: maybe in q (see member_cos) */
 	const struct posting *cfound[8 * 256]; /* score(): the shortlist's postings
-	                                  of the common terms (NULL: absent) */
+	                                  of the common terms it holds */
+	float cfound_q[8 * 256];       /* and the story's weights of those terms */
 	uint32_t nq, capq;
 };
 
@@ -1910,8 +1911,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	 * many cache misses, more instructions.)  Most of those terms are not
 	 * in the thread: its filter, in the line already read, says so for
 	 * most of them without a probe of the table.  The second pass keeps
-	 * what it found, so the third does not probe again; an absent term
-	 * still adds its 0, as before. */
+	 * what it found, so the third does not probe again. */
 	uint8_t dword[256];
 	uint64_t dbit[256];
 	for (uint32_t i = 0; i < nd; i++) {
@@ -1925,24 +1925,36 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			if (t->cf[dword[i]] & dbit[i])
 				__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
 	}
+	uint32_t nfound[SHORTLIST];
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
 		const struct posting **found = c->cfound + (size_t)k * 256;
+		float *fq = c->cfound_q + (size_t)k * 256;
+		uint32_t nf = 0;
 		for (uint32_t i = 0; i < nd; i++) {
+			if (!(t->cf[dword[i]] & dbit[i]))
+				continue;
 			uint32_t term = c->q[deferred[i]].term;
-			const struct cent *e = t->cf[dword[i]] & dbit[i] ? cent_find(t, term) : NULL;
-			found[i] = e ? &c->pl[term].post[e->pos] : NULL;
-			if (e)
-				__builtin_prefetch(found[i]);
+			const struct cent *e = cent_find(t, term);
+			if (e) {
+				found[nf] = &c->pl[term].post[e->pos];
+				fq[nf++] = c->q[deferred[i]].w;
+				__builtin_prefetch(found[nf - 1]);
+			}
 		}
+		nfound[k] = nf;
 	}
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
 		const struct posting **found = c->cfound + (size_t)k * 256;
+		const float *fq = c->cfound_q + (size_t)k * 256;
+		/* In the order of the terms, as before; an absent term added
+		 * +0.0, which changes no sum (d is never -0.0: it starts from
+		 * +0.0 and weights are never -0.0). */
 		double d = c->sc[s].acc;
-		for (uint32_t i = 0; i < nd; i++)
-			d += c->q[deferred[i]].w * (found[i] ? (double)found[i]->w : 0.0);
+		for (uint32_t i = 0; i < nfound[k]; i++)
+			d += fq[i] * (double)found[i]->w;
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
 		if (npre < NPRE || sc > pre[npre - 1].score) {
