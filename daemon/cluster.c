@@ -189,6 +189,14 @@ struct clusterer {
 	                                  of the common terms it holds */
 	float cfound_q[8 * 256];       /* and the story's weights of those terms */
 	uint32_t nq, capq;
+	/* weigh(), when it cut q to max_terms: the kept weights before
+	 * normalising, heaviest first (q's nq weights are these divided by
+	 * qnorm, an order-keeping map), so that score() and story_make()
+	 * read a k-th largest weight instead of selecting it again.
+	 * qsorted_n == 0: not available for this q. */
+	float qsorted[256];
+	uint32_t qsorted_n;
+	double qnorm;
 };
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
@@ -843,6 +851,8 @@ static void weigh(struct clusterer *c)
 		}
 		for (uint32_t j = 0; j < keep; j++)
 			norm += (double)ws[j] * ws[j];
+		memcpy(c->qsorted, ws, keep * sizeof *ws);
+		c->qsorted_n = keep;
 		uint32_t above = 0, k = 0;
 		for (uint32_t j = 0; j < c->nq; j++)
 			above += c->q[j].w > cut;
@@ -851,6 +861,7 @@ static void weigh(struct clusterer *c)
 				c->q[k++] = c->q[j];
 		c->nq = keep;
 	} else {
+		c->qsorted_n = 0;
 		if (c->nq > keep) {
 			sort_by_weight(c->q, c->nq);
 			c->nq = keep;
@@ -859,6 +870,7 @@ static void weigh(struct clusterer *c)
 			norm += (double)c->q[j].w * c->q[j].w;
 	}
 	norm = sqrt(norm);
+	c->qnorm = norm;
 	/* Negligible terms leave the vector: a story then only names terms
 	 * whose centroid weight stays clear of rounding residue, which the
 	 * compaction and the vocabulary pruning rely on. */
@@ -871,7 +883,24 @@ static void weigh(struct clusterer *c)
 		}
 	}
 	c->nq = k;
+	/* The negligible terms were the lightest: the kept ones are the
+	 * first nq of qsorted. */
+	if (c->qsorted_n)
+		c->qsorted_n = c->nq;
 	sort_by_term(c->q, c->nq);
+}
+
+/* The weight at index k (0-based) of q's weights sorted heaviest first,
+ * from weigh()'s sorted weights; 0 when it did not keep them.  Dividing
+ * by the norm and rounding to float keeps the order, so the k-th largest
+ * of q is the k-th largest before normalising, normalised as weigh()
+ * did. */
+static int q_kth(const struct clusterer *c, uint32_t k, float *w)
+{
+	if (k >= c->qsorted_n)
+		return 0;
+	*w = c->qnorm > 0 ? (float)(c->qsorted[k] / c->qnorm) : 0;
+	return 1;
 }
 
 /* ---- threads ---------------------------------------------------------- */
@@ -1672,16 +1701,19 @@ static struct story *story_make(struct clusterer *c, const struct cluster_doc *d
 		memcpy(s->v, c->q, n * sizeof s->v[0]);
 		return s;
 	}
-	float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
-	if (!w) {
-		free(s);
-		return NULL;
+	float cut;
+	if (!q_kth(c, n - 1, &cut)) {
+		float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
+		if (!w) {
+			free(s);
+			return NULL;
+		}
+		for (uint32_t j = 0; j < c->nq; j++)
+			w[j] = c->q[j].w;
+		cut = kth_largest(w, c->nq, n - 1);
+		if (w != ws)
+			free(w);
 	}
-	for (uint32_t j = 0; j < c->nq; j++)
-		w[j] = c->q[j].w;
-	float cut = kth_largest(w, c->nq, n - 1);
-	if (w != ws)
-		free(w);
 	uint32_t above = 0, k = 0;
 	for (uint32_t j = 0; j < c->nq; j++)
 		above += c->q[j].w > cut;
@@ -1811,7 +1843,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	/* Candidates come from the story's heaviest terms; the light ones only
 	 * complete the scores of the shortlist. */
 	float wmin = 0;
-	if (c->nq > GEN_TERMS) {
+	if (c->nq > GEN_TERMS && (c->nq > 256 || !q_kth(c, GEN_TERMS - 1, &wmin))) {
 		/* The GEN_TERMS-th largest of the first 256 weights (counting
 		 * equal ones): the value a full sort would put at that place,
 		 * found by selection without sorting them all. */
