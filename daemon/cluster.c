@@ -76,21 +76,33 @@ struct cent {
 	uint32_t key, pos;
 };
 
-/* 192 bytes, in an array aligned to cache lines: score() reads the first
- * line of every candidate (centroid table, norm, times, members, names). */
+/* 192 bytes, in an array aligned to cache lines.  The first line is what
+ * completing a shortlisted candidate reads (centroid table, its filter,
+ * norm, times); the second what the member and name scores read. */
 struct thread {
 	struct cent *ct;     /* owned, open addressing */
 	uint32_t ct_n, ct_cap;
 	double norm2;        /* squared norm of the centroid */
 	int64_t first_seen, last_updated;
+	/* A one-hash Bloom filter of the terms in ct (bit cf_bit(term)):
+	 * a clear bit says a term is absent without a probe of the table.
+	 * Most shortlist lookups are of absent terms, and at 3/4 full an
+	 * absent term's probe run is long and, in a cold table, a cache miss
+	 * of its own.  Set as entries enter ct, rebuilt when it is compacted;
+	 * entries never leave ct otherwise. */
+	uint64_t cf[3];
+	/* second line */
 	struct story **mem;  /* owned array (stories owned by the map) */
 	uint32_t nmem, capmem;
 	struct fw *em;       /* owned: centroid of the name terms only */
-	/* second line and on */
 	uint32_t em_n, em_cap;
 	double em_norm2;
+	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
+	uint8_t kw_stale, title_stale, em_top_stale;
+	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
 	int64_t id;          /* 0: free slot */
 	int64_t story_count;
+	/* third line */
 	int64_t oldest;      /* <= the time of every member in memory */
 	int64_t title_story;
 	double title_score;
@@ -101,13 +113,11 @@ struct thread {
 	                        as long as they are, not a fixed 160 bytes in
 	                        every slot */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
-	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
 	uint32_t ct_live;    /* centroid entries whose weight is not residue
 	                        (|w| > 1e-6): kept by cent_add, so that the
 	                        compaction check reads no posting */
-	uint8_t kw_stale, title_stale, em_top_stale;
-	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
 } __attribute__((aligned(64)));
+_Static_assert(sizeof(struct thread) == 192, "struct thread: three cache lines");
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
  * cache line. */
@@ -175,7 +185,18 @@ struct clusterer {
 	float *qdense;                 /* owned: q scattered by term, else zero */
 	uint32_t qdense_cap;
 	uint64_t qbits[QBITS / 64];    /* bit term % QBITS: maybe in q (see member_cos) */
+	const struct posting *cfound[8 * 256]; /* score(): the shortlist's postings
+	                                  of the common terms it holds */
+	float cfound_q[8 * 256];       /* and the story's weights of those terms */
 	uint32_t nq, capq;
+	/* weigh(), when it cut q to max_terms: the kept weights before
+	 * normalising, heaviest first (q's nq weights are these divided by
+	 * qnorm, an order-keeping map), so that score() and story_make()
+	 * read a k-th largest weight instead of selecting it again.
+	 * qsorted_n == 0: not available for this q. */
+	float qsorted[256];
+	uint32_t qsorted_n;
+	double qnorm;
 };
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
@@ -183,6 +204,7 @@ struct clusterer {
 #define NPRE 4         /* candidates by centroid that get the member cosine */
 #define GEN_TERMS 16   /* heaviest story terms that generate candidates */
 #define SHORTLIST 8   /* threads completed with the common terms */
+_Static_assert(SHORTLIST <= 8, "clusterer.cfound holds 8 threads' lookups");
 
 void cluster_params_default(struct cluster_params *p)
 {
@@ -383,7 +405,22 @@ static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_
 		/* Short terms: the slot holds the term NUL-padded, so equality
 		 * is three word compares against the term padded alike. */
 		uint64_t key[3] = { 0, 0, 0 };
-		memcpy(key, s, n);
+		char *kb = (char *)key;
+		/* Copies of fixed sizes, overlapping, instead of a call to
+		 * memcpy for n bytes: the bytes past n stay zero. */
+		if (n >= 8) {
+			memcpy(kb, s, 8);
+			if (n >= 16)
+				memcpy(kb + 8, s + 8, 8);
+			memcpy(kb + n - 8, s + n - 8, 8);
+		} else if (n >= 4) {
+			memcpy(kb, s, 4);
+			memcpy(kb + n - 4, s + n - 4, 4);
+		} else if (n) {
+			kb[0] = s[0];
+			kb[n / 2] = s[n / 2];
+			kb[n - 1] = s[n - 1];
+		}
 		while (c->vhash[i].id1) {
 			const struct vslot *e = &c->vhash[i];
 			uint64_t nm[3];
@@ -774,6 +811,8 @@ static double tf_log(const struct clusterer *c, float n)
 	return log1p(n);
 }
 
+static float kth_largest(float *a, uint32_t n, uint32_t k);
+
 /* Turns counts in c->q into TF-IDF weights with name boost, keeps the
  * max_terms heaviest, normalises, sorts by term. */
 static void weigh(struct clusterer *c)
@@ -790,13 +829,48 @@ static void weigh(struct clusterer *c)
 		c->q[j].w = (float)w;
 		c->q[j].ent = ent >= 0.5;
 	}
-	if (c->nq > (uint32_t)c->p.max_terms) {
-		sort_by_weight(c->q, c->nq);
-		c->nq = (uint32_t)c->p.max_terms;
+	uint32_t keep = (uint32_t)c->p.max_terms;
+	if (c->nq > keep && c->nq <= 256) {
+		/* What a stable sort by weight would keep: the keep heaviest,
+		 * equal weights at the cut in their order in q.  The norm is
+		 * summed heaviest first, as over the sorted vector: equal
+		 * weights add equal squares, so sorting the weights alone gives
+		 * the same sum.  A selection and a sort of keep floats instead
+		 * of a sort of every term. */
+		float ws[256];
+		for (uint32_t j = 0; j < c->nq; j++)
+			ws[j] = c->q[j].w;
+		float cut = kth_largest(ws, c->nq, keep - 1);
+		/* ws[0..keep) now holds the keep largest weights. */
+		for (uint32_t i = 1; i < keep; i++) {
+			float x = ws[i];
+			uint32_t j = i;
+			for (; j > 0 && ws[j - 1] < x; j--)
+				ws[j] = ws[j - 1];
+			ws[j] = x;
+		}
+		for (uint32_t j = 0; j < keep; j++)
+			norm += (double)ws[j] * ws[j];
+		memcpy(c->qsorted, ws, keep * sizeof *ws);
+		c->qsorted_n = keep;
+		uint32_t above = 0, k = 0;
+		for (uint32_t j = 0; j < c->nq; j++)
+			above += c->q[j].w > cut;
+		for (uint32_t j = 0, ties = keep - above; j < c->nq; j++)
+			if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--))
+				c->q[k++] = c->q[j];
+		c->nq = keep;
+	} else {
+		c->qsorted_n = 0;
+		if (c->nq > keep) {
+			sort_by_weight(c->q, c->nq);
+			c->nq = keep;
+		}
+		for (uint32_t j = 0; j < c->nq; j++)
+			norm += (double)c->q[j].w * c->q[j].w;
 	}
-	for (uint32_t j = 0; j < c->nq; j++)
-		norm += (double)c->q[j].w * c->q[j].w;
 	norm = sqrt(norm);
+	c->qnorm = norm;
 	/* Negligible terms leave the vector: a story then only names terms
 	 * whose centroid weight stays clear of rounding residue, which the
 	 * compaction and the vocabulary pruning rely on. */
@@ -809,10 +883,34 @@ static void weigh(struct clusterer *c)
 		}
 	}
 	c->nq = k;
+	/* The negligible terms were the lightest: the kept ones are the
+	 * first nq of qsorted. */
+	if (c->qsorted_n)
+		c->qsorted_n = c->nq;
 	sort_by_term(c->q, c->nq);
 }
 
+/* The weight at index k (0-based) of q's weights sorted heaviest first,
+ * from weigh()'s sorted weights; 0 when it did not keep them.  Dividing
+ * by the norm and rounding to float keeps the order, so the k-th largest
+ * of q is the k-th largest before normalising, normalised as weigh()
+ * did. */
+static int q_kth(const struct clusterer *c, uint32_t k, float *w)
+{
+	if (k >= c->qsorted_n)
+		return 0;
+	*w = c->qnorm > 0 ? (float)(c->qsorted[k] / c->qnorm) : 0;
+	return 1;
+}
+
 /* ---- threads ---------------------------------------------------------- */
+
+/* The filter bit of a term: the high bits of another multiplicative hash
+ * than the table's (which takes the low bits), spread over 192. */
+static inline uint32_t cf_bit(uint32_t term)
+{
+	return (uint32_t)(((uint64_t)(term * 0x85ebca6bu) * 192) >> 32);
+}
 
 static struct cent *cent_find(const struct thread *t, uint32_t term)
 {
@@ -922,6 +1020,8 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 		t->ct[i] = (struct cent){ term + 1, v->npost };
 		v->post[v->npost++] = (struct posting){ slot, 0 };
 		t->ct_n++;
+		uint32_t b = cf_bit(term);
+		t->cf[b / 64] |= 1ULL << (b % 64);
 		e = &t->ct[i];
 	}
 	float oldf = v->post[e->pos].w;
@@ -1257,6 +1357,7 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 	}
 	t->ct_n = 0;
 	t->ct_live = 0;
+	memset(t->cf, 0, sizeof t->cf);
 	t->norm2 = 0;
 	c->sc[slot].invn = 0;
 	/* Re-adding fits: the table holds twice as many at 3/4 full. */
@@ -1600,16 +1701,19 @@ static struct story *story_make(struct clusterer *c, const struct cluster_doc *d
 		memcpy(s->v, c->q, n * sizeof s->v[0]);
 		return s;
 	}
-	float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
-	if (!w) {
-		free(s);
-		return NULL;
+	float cut;
+	if (!q_kth(c, n - 1, &cut)) {
+		float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
+		if (!w) {
+			free(s);
+			return NULL;
+		}
+		for (uint32_t j = 0; j < c->nq; j++)
+			w[j] = c->q[j].w;
+		cut = kth_largest(w, c->nq, n - 1);
+		if (w != ws)
+			free(w);
 	}
-	for (uint32_t j = 0; j < c->nq; j++)
-		w[j] = c->q[j].w;
-	float cut = kth_largest(w, c->nq, n - 1);
-	if (w != ws)
-		free(w);
 	uint32_t above = 0, k = 0;
 	for (uint32_t j = 0; j < c->nq; j++)
 		above += c->q[j].w > cut;
@@ -1739,7 +1843,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	/* Candidates come from the story's heaviest terms; the light ones only
 	 * complete the scores of the shortlist. */
 	float wmin = 0;
-	if (c->nq > GEN_TERMS) {
+	if (c->nq > GEN_TERMS && (c->nq > 256 || !q_kth(c, GEN_TERMS - 1, &wmin))) {
 		/* The GEN_TERMS-th largest of the first 256 weights (counting
 		 * equal ones): the value a full sort would put at that place,
 		 * found by selection without sorting them all. */
@@ -1836,27 +1940,53 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	 * term, each two misses in a row (slot, then posting): ask for all the
 	 * slots, then for the postings they point at, then add up.  (Reading
 	 * the postings of the terms few threads hold instead was measured: as
-	 * many cache misses, more instructions.) */
-	for (int k = 0; k < nh; k++) {
-		const struct thread *t = &c->th[heap[k].slot];
-		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
-			__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+	 * many cache misses, more instructions.)  Most of those terms are not
+	 * in the thread: its filter, in the line already read, says so for
+	 * most of them without a probe of the table.  The second pass keeps
+	 * what it found, so the third does not probe again. */
+	uint8_t dword[256];
+	uint64_t dbit[256];
+	for (uint32_t i = 0; i < nd; i++) {
+		uint32_t b = cf_bit(c->q[deferred[i]].term);
+		dword[i] = (uint8_t)(b / 64);
+		dbit[i] = 1ULL << (b % 64);
 	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
+		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
+			if (t->cf[dword[i]] & dbit[i])
+				__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+	}
+	uint32_t nfound[SHORTLIST];
+	for (int k = 0; k < nh; k++) {
+		const struct thread *t = &c->th[heap[k].slot];
+		const struct posting **found = c->cfound + (size_t)k * 256;
+		float *fq = c->cfound_q + (size_t)k * 256;
+		uint32_t nf = 0;
 		for (uint32_t i = 0; i < nd; i++) {
+			if (!(t->cf[dword[i]] & dbit[i]))
+				continue;
 			uint32_t term = c->q[deferred[i]].term;
 			const struct cent *e = cent_find(t, term);
-			if (e)
-				__builtin_prefetch(&c->pl[term].post[e->pos]);
+			if (e) {
+				found[nf] = &c->pl[term].post[e->pos];
+				fq[nf++] = c->q[deferred[i]].w;
+				__builtin_prefetch(found[nf - 1]);
+			}
 		}
+		nfound[k] = nf;
 	}
 	for (int k = 0; k < nh; k++) {
 		uint32_t s = heap[k].slot;
 		const struct thread *t = &c->th[s];
+		const struct posting **found = c->cfound + (size_t)k * 256;
+		const float *fq = c->cfound_q + (size_t)k * 256;
+		/* In the order of the terms, as before; an absent term added
+		 * +0.0, which changes no sum (d is never -0.0: it starts from
+		 * +0.0 and weights are never -0.0). */
 		double d = c->sc[s].acc;
-		for (uint32_t i = 0; i < nd; i++)
-			d += c->q[deferred[i]].w * cent_w(c, t, c->q[deferred[i]].term);
+		for (uint32_t i = 0; i < nfound[k]; i++)
+			d += fq[i] * (double)found[i]->w;
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
 		if (npre < NPRE || sc > pre[npre - 1].score) {
