@@ -497,11 +497,6 @@ static void fts_soon(struct daemon *d)
 	}
 }
 
-/* Stores one response: the feed's new state, and its entries when it was
- * a feed (`parsed`, owned and freed here, with `prep` its ingest_prepare()
- * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed,
- * or, for BAD_BODY, could not be read).  Runs on the loop thread, responses
- * in the order they completed. */
 /* The error of a 2xx response without a body (none sent, or one that
  * decoded to nothing). */
 static void empty_response(char *err, size_t n, int status)
@@ -509,6 +504,11 @@ static void empty_response(char *err, size_t n, int status)
 	snprintf(err, n, "empty response (HTTP %d with no body)", status);
 }
 
+/* Stores one response: the feed's new state, and its entries when it was
+ * a feed (`parsed`, owned and freed here, with `prep` its ingest_prepare()
+ * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed,
+ * or, for BAD_BODY, could not be read).  Runs on the loop thread, responses
+ * in the order they completed. */
 static void on_response(struct daemon *d, const struct fetch_result *r,
                         struct feed *parsed, const struct ingest_prep *prep,
                         int parse_rc, const char *perr)

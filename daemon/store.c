@@ -330,9 +330,10 @@ static const char *const SQL[N_STMT] = {
  * syncs the WAL and the database, on the event loop.  Their wall time in
  * a cold 1,000-feed poll (load 2.5-4): 0.45-0.48 s at 2 (8 MiB, 62-63 of
  * them), 0.23-0.33 s at 3 (12 MiB, 38-41), 0.23-0.25 s at 4 (16 MiB)
- * (docs/benchmarks.md, "Sixth pass").  Not more, because a reader inside
- * the WAL holds it back further: t_readers.py, whose bound is 48 MiB, saw
- * up to 46 MiB at 2 and 55 at 4 on a loaded machine. */
+ * (docs/benchmarks.md, "Sixth pass").  Not more: a reader inside the WAL
+ * holds it back further (t_readers.py, bound 48 MiB, saw up to 46 MiB at
+ * 2 and 55 at 4 on a loaded machine, before WAL_HARD below), and WAL_HARD
+ * must stay above it. */
 #define WAL_PAGES 1000
 #define WAL_OUTRUN 3
 
@@ -349,6 +350,7 @@ static const char *const SQL[N_STMT] = {
  * stuck reader costs the writer one wait per 4 MiB written, not one per
  * commit. */
 #define WAL_HARD (6 * WAL_PAGES)
+_Static_assert(WAL_HARD > WAL_OUTRUN * WAL_PAGES, "RESTART only past the PASSIVE threshold");
 #define STARVE_WAIT_MS 100
 #define BUSY_MS 5000
 
