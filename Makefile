@@ -168,7 +168,7 @@ integration-san: $(B)/sanbin/tidingsd $(B)/sanbin/tidings
 # The same pipeline under ThreadSanitizer: feeds are parsed on worker
 # threads while the loop stores (a data race fails the test: TSan exits 66).
 TSAN_INTEGRATION := t_spine t_dedup
-TSAN_UNIT := test_workq test_ckpt
+TSAN_UNIT := test_workq test_ckpt test_store_wal
 integration-tsan: $(B)/tsanbin/tidingsd $(B)/tsanbin/tidings $(TSAN_UNIT:%=$(B)/tests-tsan/%)
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 prove -f --exec '' $(TSAN_UNIT:%=$(B)/tests-tsan/%)
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 TIDINGS_BUILD=$(CURDIR)/$(B)/tsanbin \
