@@ -64,6 +64,20 @@ static inline char *tap_slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* Removes a test's SQLite file with its -wal and -shm, then its
+ * directory (mkdtemp'd, holding nothing else). */
+static inline void tap_remove_db(const char *dir, const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[512];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		remove(p);
+	}
+	remove(dir);
+}
+
 static inline int done_testing(void)
 {
 	printf("1..%d\n", tap_n);

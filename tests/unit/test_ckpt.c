@@ -121,10 +121,6 @@ int main(void)
 	sqlite3_finalize(ins);
 	ok(sqlite3_close(db) == SQLITE_OK, "closed after the thread stopped");
 	ok(file_size(wal) <= 0, "the last close removed the WAL");
-	unlink(path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	rmdir(dir);
+	tap_remove_db(dir, path);
 	return done_testing();
 }

@@ -374,10 +374,6 @@ int main(void)
 	ingest_free(in);
 	store_close(st);
 	config_free(&cfg);
-	for (int i = 0; i < 3; i++) {
-		snprintf(err, sizeof err, "%s%s", path, (const char *[]){ "", "-wal", "-shm" }[i]);
-		unlink(err);
-	}
-	rmdir(dir);
+	tap_remove_db(dir, path);
 	return done_testing();
 }

@@ -220,12 +220,6 @@ int main(void)
 	ok(strstr(err, "newer") != NULL, "with a message saying so");
 	is_int(scalar("PRAGMA user_version"), 99, "and the file is not modified");
 
-	unlink(path);
-	{
-		char p2[300];
-		snprintf(p2, sizeof p2, "%s-wal", path); unlink(p2);
-		snprintf(p2, sizeof p2, "%s-shm", path); unlink(p2);
-	}
-	rmdir(dir);
+	tap_remove_db(dir, path);
 	return done_testing();
 }

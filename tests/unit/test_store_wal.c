@@ -111,10 +111,6 @@ int main(void)
 
 	store_close(st);
 	free(content);
-	unlink(path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	rmdir(dir);
+	tap_remove_db(dir, path);
 	return done_testing();
 }
