@@ -6,6 +6,7 @@ import email.utils
 import hashlib
 import http.server
 import os
+import pty
 import shutil
 import sqlite3
 import subprocess
@@ -186,6 +187,27 @@ class Workdir:
 def read(path):
     with open(os.path.join(DATA, path), "rb") as f:
         return f.read()
+
+
+def run_on_pty(argv, env, stream="stdout", timeout=60):
+    """Runs argv with `stream` ("stdout" or "stderr") on a pseudo-terminal,
+    the other one discarded; returns (exit status, what the terminal got)."""
+    master, slave = pty.openpty()
+    out = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    out[stream] = slave
+    p = subprocess.Popen(argv, env=env, **out)
+    os.close(slave)
+    buf = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO once the last writer has gone
+            break
+        if not chunk:
+            break
+        buf += chunk
+    os.close(master)
+    return p.wait(timeout), buf.decode("utf-8", "replace")
 
 
 def generated_rss(feed_no, n_items, words=60, day=1794000000):

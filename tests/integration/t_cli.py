@@ -6,7 +6,6 @@ export-opml: OPML 2.0 with category folders that reads back (through the
 daemon's own feed-list loader) to the same feeds."""
 import json
 import os
-import pty
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +13,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, read, TIDINGS, TIDINGSD  # noqa: E402
+from harness import Tap, Server, Workdir, read, run_on_pty, TIDINGS, TIDINGSD  # noqa: E402
 
 t = Tap()
 for prog in (TIDINGS, TIDINGSD):
@@ -142,22 +141,7 @@ else:
 
 # ---- colour -----------------------------------------------------------
 def on_pty(args, env):
-    master, slave = pty.openpty()
-    p = subprocess.Popen([TIDINGS] + args, stdout=slave, stderr=subprocess.PIPE,
-                         env=dict(base_env, **env))
-    os.close(slave)
-    buf = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        buf += chunk
-    os.close(master)
-    p.wait(60)
-    return p.returncode, buf.decode("utf-8", "replace")
+    return run_on_pty([TIDINGS] + args, dict(base_env, **env))
 
 
 for c in ("feeds", "stories"):

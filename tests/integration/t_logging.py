@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, read, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
+from harness import Tap, Server, Workdir, read, run_on_pty, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
 
 t = Tap()
 if not os.access(TIDINGSD, os.X_OK):
@@ -85,22 +85,8 @@ w.write_config(urls)
 
 # 5. --once on a terminal: one updating progress line, erased at the end,
 # then the summary.  stderr is the slave side of a pty.
-master, slave = pty.openpty()
-p = subprocess.Popen([TIDINGSD, "-c", w.conf, "--once"] + ROOT_OVERRIDE,
-                     stdout=subprocess.DEVNULL, stderr=slave, env=clean_env(TERM="xterm"))
-os.close(slave)
-buf = b""
-while True:
-    try:
-        chunk = os.read(master, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    buf += chunk
-os.close(master)
-rc = p.wait(60)
-tty = buf.decode("utf-8", "replace")
+rc, tty = run_on_pty([TIDINGSD, "-c", w.conf, "--once"] + ROOT_OVERRIDE,
+                     clean_env(TERM="xterm"), stream="stderr")
 t.eq(rc, 0, "pty run exits 0")
 t.ok(re.search(r"\r\x1b\[K\[ ?\d+/3\] feeds, \d+ new stor(y|ies), \d+ errors?", tty),
      "a progress line redrawn in place: [done/total] feeds, new stories, errors", repr(tty))
