@@ -556,10 +556,11 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			snprintf(err, sizeof err, "%s", perr);
 		} else if (parse_rc < 0) {
 			media_type(r->content_type, mt, sizeof mt);
-			if (strcasestr(mt, "html"))
+			/* feed_parse says "not a feed: " and why */
+			if (strcasestr(mt, "html") || !perr[0])
 				snprintf(err, sizeof err, "not a feed: %s", mt);
 			else
-				snprintf(err, sizeof err, "not a feed: %s", perr[0] ? perr : mt);
+				snprintf(err, sizeof err, "%s", perr);
 		} else {
 			poll.ok = 1;
 			poll.etag = r->etag;

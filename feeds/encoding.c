@@ -184,7 +184,7 @@ static void set(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src);
 }
 
-#define UTF8_DECL "<?xml version='1.0' encoding='utf-8'?>\n"
+#define UTF8_DECL "<?xml version='1.0' encoding='utf-8'?>"
 
 int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct enc_result *r)
 {

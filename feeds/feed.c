@@ -2,6 +2,7 @@
  * normalized tree (feed_parse_normalized), and from that tree to the
  * daemon's struct feed (feed_parse), plus feed_free. */
 #include "feeds/feed.h"
+
 #include "feeds/encoding.h"
 #include "feeds/html.h"
 #include "feeds/normalized.h"
@@ -12,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* feedparser's bozo exception for a document without a feed in it */
+#define NOT_A_FEED "NonXMLContentType: document is not a feed"
 
 int feed_parse_normalized(const char *buf, size_t len, const struct feed_context *ctx,
                           struct fv **out)
@@ -53,8 +57,7 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 
 		if ((!f || !f->n) && (!e || !e->n) && !fv_get(res, "bozo_exception")) {
 			fv_get(res, "bozo")->i = 1;
-			fv_set_str(res, "bozo_exception",
-			           "NonXMLContentType: document is not a feed");
+			fv_set_str(res, "bozo_exception", NOT_A_FEED);
 		}
 	}
 	enc_free(&enc);
@@ -432,6 +435,19 @@ static int64_t update_period(const struct fv *f)
 	return secs / n;
 }
 
+/* The reason in a bozo exception, for people: without feedparser's
+ * exception class ("SAXParseException: ", "NonXMLContentType: ", ...). */
+static const char *why_not(const char *exc)
+{
+	const char *p = exc;
+
+	if (!exc || !strcmp(exc, NOT_A_FEED))
+		return "no RSS, RDF or Atom element";
+	while (isalpha((unsigned char)*p))
+		p++;
+	return p > exc && p[0] == ':' && p[1] == ' ' ? p + 2 : exc;
+}
+
 int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
                struct feed **out, char *err, size_t errlen)
 {
@@ -457,8 +473,7 @@ int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
 	v = gs(res, "version");
 	if ((!v || !*v) && (!entries || !entries->n)) {
 		if (errlen)
-			snprintf(err, errlen, "not a feed: %s",
-			         gs(res, "bozo_exception") ? gs(res, "bozo_exception") : "no feed element");
+			snprintf(err, errlen, "not a feed: %s", why_not(gs(res, "bozo_exception")));
 		fv_free(res);
 		return -1;
 	}

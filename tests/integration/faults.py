@@ -176,6 +176,15 @@ def empty(h):
     h.reply(200, b"", "application/rss+xml")
 
 
+def not_xml(h):
+    h.reply(200, b"hello world\n", "application/xml")
+
+
+def no_feed_element(h):
+    h.reply(200, b'<?xml version="1.0"?>\n<catalog><book id="1"/></catalog>\n', "application/xml")
+
+
+
 def good(h):
     h.reply(200, GOOD, "application/rss+xml", {"ETag": '"good"'})
 
@@ -213,6 +222,8 @@ def install(srv):
         "/fault/wrong-length": wrong_length,
         "/fault/html": html,
         "/fault/empty": empty,
+        "/fault/not-xml": not_xml,
+        "/fault/no-feed-element": no_feed_element,
     }
     routes.update({"/coded/" + k: v for k, v in CODED.items()})
     srv.routes.update(routes)

@@ -153,6 +153,10 @@ check("unresolvable host", U["unresolvable"], None, "cannot resolve host feeds.t
 check("https to a plain-HTTP port", U["https-to-http"], None, R(r"TLS error: .+"), "backoff")
 check("HTML instead of a feed", U["/fault/html"], 200, "not a feed: text/html", "backoff")
 check("empty 200", U["/fault/empty"], 200, "empty response (HTTP 200 with no body)", "backoff")
+check("XML media type, not XML", U["/fault/not-xml"], 200, "not a feed: Document is empty (line 1)",
+      "backoff")
+check("XML, but no feed in it", U["/fault/no-feed-element"], 200,
+      "not a feed: no RSS, RDF or Atom element", "backoff")
 
 # Compressed feeds: undone on a parse worker (daemon/decode.c), stored like
 # any other; feeds.bytes is the body's decoded size.
