@@ -1006,9 +1006,19 @@ static void put_attr_value(struct sbuf *b, const char *v)
 	}
 }
 
-static int attr_cmp(const void *a, const void *b)
+/* An attribute and where it stood in its tag, for collapsing duplicates. */
+struct hattr_pos {
+	struct hattr a;
+	size_t pos;
+};
+
+/* By name, then by position. */
+static int attr_pos_cmp(const void *x, const void *y)
 {
-	return strcmp(((const struct hattr *)a)->name, ((const struct hattr *)b)->name);
+	const struct hattr_pos *a = x, *b = y;
+	int c = strcmp(a->a.name, b->a.name);
+
+	return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
 }
 
 static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int empty_close)
@@ -1062,26 +1072,34 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			extra[nextra++].value = XLINK_NS;
 		}
 	}
-	/* collapse duplicates (last wins), sort by name */
+	/* Collapse duplicates (the last one wins) and sort by name: sorted by
+	 * name and then by position, the last of each run of one name is kept.
+	 * Comparing every attribute with the ones kept before it made a tag
+	 * with 200,000 attributes (5 MB) cost three minutes. */
+	struct hattr_pos sorted_stack[16], *sorted;
 	struct hattr at_stack[16];
+	size_t ns = n + nextra;
 
-	at = n + nextra <= 16 ? at_stack : calloc(n + nextra + 1, sizeof *at);
-	if (!at)
+	sorted = ns <= 16 ? sorted_stack : calloc(ns, sizeof *sorted);
+	at = ns <= 16 ? at_stack : calloc(ns, sizeof *at);
+	if (!sorted || !at) {
+		if (sorted != sorted_stack)
+			free(sorted);
+		if (at != at_stack)
+			free(at);
 		return;
-	for (size_t i = 0; i < n + nextra; i++) {
-		const struct hattr *src = i < n ? &a[i] : &extra[i - n];
-		size_t j;
-
-		for (j = 0; j < na; j++)
-			if (strcmp(at[j].name, src->name) == 0)
-				break;
-		at[j].name = src->name;
-		at[j].value = src->value;
-		if (j == na)
-			na++;
 	}
-	if (na > 1)
-		qsort(at, na, sizeof *at, attr_cmp);
+	for (size_t i = 0; i < ns; i++) {
+		sorted[i].a = i < n ? a[i] : extra[i - n];
+		sorted[i].pos = i;
+	}
+	if (ns > 1)
+		qsort(sorted, ns, sizeof *sorted, attr_pos_cmp);
+	for (size_t i = 0; i < ns; i++)
+		if (i + 1 == ns || strcmp(sorted[i].a.name, sorted[i + 1].a.name) != 0)
+			at[na++] = sorted[i].a;
+	if (sorted != sorted_stack)
+		free(sorted);
 	sbuf_addc(&s->out, '<');
 	sbuf_adds(&s->out, out_tag);
 	for (size_t i = 0; i < na; i++) {

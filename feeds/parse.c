@@ -31,6 +31,7 @@
 #define ENTITY_BUDGET (1u << 20)
 #define ENTITY_DEPTH 8
 #define MAX_DEPTH 256   /* deeper documents are refused as malformed */
+#define MAX_ATTRS 256   /* a start tag with more attributes is refused */
 
 struct attr { char *k, *v; };
 /* An element's attributes: the first ones and their text live in the
@@ -3024,6 +3025,21 @@ static void on_internal_subset(void *ud, const xmlChar *name, const xmlChar *ext
 		p->netscape = 1;
 }
 
+/* The end of the DOCTYPE (libxml2 calls this after the internal subset).
+ * Attribute defaults declared there (<!ATTLIST item a CDATA "x">) would be
+ * added to every such element, each one checked against the element's
+ * other attributes: 100,000 declared defaults cost minutes an element.
+ * Feeds do not use them, so they are dropped. */
+static void on_subset_end(void *ud, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	struct fp *p = ud;
+
+	if (p->ctxt && p->ctxt->attsDefault) {
+		xmlHashFree(p->ctxt->attsDefault, xmlHashDefaultDeallocator);
+		p->ctxt->attsDefault = NULL;
+	}
+}
+
 static xmlParserInputPtr on_resolve_entity(void *ud, const xmlChar *pub, const xmlChar *sys)
 {
 	return NULL; /* never read anything external */
@@ -3395,6 +3411,73 @@ static const char *find_close(const char *s, const char *end, const char *close)
 	return NULL;
 }
 
+/* 1 + the newlines before buf[off]. */
+static size_t line_of(const char *buf, size_t off)
+{
+	size_t n = 1;
+
+	for (const char *s = buf, *end = buf + off; (s = memchr(s, '\n', (size_t)(end - s))); s++)
+		n++;
+	return n;
+}
+
+/* libxml2 (2.9) checks each attribute of a start tag against the ones
+ * before it, and so does on_start: a tag with 100,000 attributes (1 MB)
+ * kept xmllint busy for six minutes, and an 8 MiB body can hold ten times
+ * that.  No real feed comes near MAX_ATTRS, so a document with a start tag
+ * over it is refused before libxml2 sees it.  An attribute needs a '=', so
+ * this counts the '=' outside quoted values from "<name" to the tag's '>'
+ * (or to a '<' outside quotes, where libxml2 gives up on the tag too).
+ * Comments, CDATA sections and processing instructions are skipped, as
+ * libxml2 skips them; everything else is scanned, the DOCTYPE included.
+ * Entities cannot add tags: on_get_entity hands their text over as text.
+ * Returns the offset of the first tag over the limit, or (size_t)-1. */
+static size_t crowded_tag(const char *buf, size_t len, unsigned max)
+{
+	static const struct { const char *open, *close; } skip[] = {
+		{ "<!--", "-->" }, { "<![CDATA[", "]]>" }, { "<?", "?>" },
+	};
+	const char *s = buf, *end = buf + len;
+
+	while (s < end && (s = memchr(s, '<', (size_t)(end - s)))) {
+		const char *tag = s++;
+
+		if (s < end && (*s == '!' || *s == '?')) {
+			for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++) {
+				size_t ol = strlen(skip[k].open);
+
+				if ((size_t)(end - tag) >= ol && !memcmp(tag, skip[k].open, ol)) {
+					const char *c = find_close(tag + ol, end, skip[k].close);
+
+					s = c ? c + strlen(skip[k].close) : end;
+					break;
+				}
+			}
+			continue;
+		}
+		if (s >= end || !(isalpha((unsigned char)*s) || *s == '_' || *s == ':' ||
+		                  (unsigned char)*s >= 0x80))
+			continue;
+		/* To the tag's end, over quoted values in one memchr each.  A
+		 * '<' in a value ends the tag for libxml2, not here: counting
+		 * on can only count more attributes than libxml2 sees. */
+		unsigned n = 0;
+
+		for (; s < end && *s != '>' && *s != '<'; s++) {
+			if (*s == '"' || *s == '\'') {
+				const char *q = memchr(s + 1, *s, (size_t)(end - s - 1));
+
+				if (!q)
+					break;
+				s = q;
+			} else if (*s == '=' && ++n > max) {
+				return (size_t)(tag - buf);
+			}
+		}
+	}
+	return (size_t)-1;
+}
+
 /* Bare ampersands ("?a=1&b=2") and "&#X41;" make XML parsers give up on
  * the rest of a text node; feedparser's loose parser keeps them as text.
  * Outside CDATA sections, comments, processing instructions and the
@@ -3584,6 +3667,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	sax.getEntity = on_get_entity;
 	sax.resolveEntity = on_resolve_entity;
 	sax.internalSubset = on_internal_subset;
+	sax.externalSubset = on_subset_end;
 	sax.serror = on_error;
 
 	{
@@ -3598,8 +3682,13 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			len = flen;
 		}
 	}
+	size_t crowded = len <= INT32_MAX ? crowded_tag(buf, len, MAX_ATTRS) : (size_t)-1;
+
 	if (len > INT32_MAX) {
 		set_bozo(&p, "SAXParseException: document too large");
+	} else if (crowded != (size_t)-1) {
+		set_bozo(&p, "SAXParseException: an element with more than %d attributes (line %zu), "
+		         "not parsed", MAX_ATTRS, line_of(buf, crowded));
 	} else {
 		p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
 		if (!p.ctxt)

@@ -184,6 +184,13 @@ def no_feed_element(h):
     h.reply(200, b'<?xml version="1.0"?>\n<catalog><book id="1"/></catalog>\n', "application/xml")
 
 
+def crowded_tag(h):
+    # An item with 100,000 attributes (under 1 MB): libxml2 2.9 compares
+    # each with the ones before it, minutes of CPU for one element.
+    attrs = " ".join('a%d=""' % i for i in range(100000))
+    body = feed_xml("Crowded", [("c1", "Crowded item")]).replace(b"<item>", b"<item " + attrs.encode() + b">", 1)
+    h.reply(200, body, "application/rss+xml")
+
 
 def good(h):
     h.reply(200, GOOD, "application/rss+xml", {"ETag": '"good"'})
@@ -224,6 +231,7 @@ def install(srv):
         "/fault/empty": empty,
         "/fault/not-xml": not_xml,
         "/fault/no-feed-element": no_feed_element,
+        "/fault/crowded-tag": crowded_tag,
     }
     routes.update({"/coded/" + k: v for k, v in CODED.items()})
     srv.routes.update(routes)

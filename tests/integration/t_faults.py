@@ -157,6 +157,8 @@ check("XML media type, not XML", U["/fault/not-xml"], 200, "not a feed: Document
       "backoff")
 check("XML, but no feed in it", U["/fault/no-feed-element"], 200,
       "not a feed: no RSS, RDF or Atom element", "backoff")
+check("an element with 100,000 attributes", U["/fault/crowded-tag"], 200,
+      "not a feed: an element with more than 256 attributes (line 2), not parsed", "backoff")
 
 # Compressed feeds: undone on a parse worker (daemon/decode.c), stored like
 # any other; feeds.bytes is the body's decoded size.

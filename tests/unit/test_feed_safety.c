@@ -1,6 +1,8 @@
 /* tests/unit/test_feed_safety.c — hostile documents: external entities
  * read nothing, entity bombs (deep and wide) stop fast in bounded memory
- * and are reported as bozo, absurd nesting is refused. */
+ * and are reported as bozo, absurd nesting is refused, and so are start
+ * tags with more attributes than any feed has (libxml2 checks them
+ * pairwise); DTD attribute defaults are not applied. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,115 @@ static struct feed *parse(const char *path, double *secs)
 static int mentions_passwd(const char *s)
 {
 	return s && (strstr(s, "root:") || strstr(s, "/bin/"));
+}
+
+/* `n` attributes ' a<i>="v=<i>"' (an '=' inside each value, which is no
+ * attribute) into a new string. */
+static char *attrs(int n, const char *name)
+{
+	char *s = malloc((size_t)n * 40 + 1), *p = s;
+
+	*p = '\0';
+	for (int i = 0; s && i < n; i++)
+		p += sprintf(p, " %s%d=\"v=%d\"", name, i, i);
+	return s;
+}
+
+/* A one-item RSS feed: `before` goes in the channel before the item,
+ * `item_attrs` into the item's start tag, `desc` is the item's
+ * description as written (escape it yourself). */
+static int parse_item(const char *before, const char *item_attrs, const char *desc,
+                      struct feed **f, char *err, size_t errlen)
+{
+	const char *fmt = "<rss version=\"2.0\"><channel><title>t</title>%s<item%s><title>x</title>"
+	                  "<guid>http://example.com/a</guid><description>%s</description></item>"
+	                  "</channel></rss>";
+	size_t n = strlen(fmt) + strlen(before) + strlen(item_attrs) + strlen(desc) + 1;
+	char *doc = malloc(n);
+	int rc;
+
+	*f = NULL;
+	if (!doc)
+		return -2;
+	snprintf(doc, n, fmt, before, item_attrs, desc);
+	rc = feed_parse(doc, strlen(doc), NULL, f, err, errlen);
+	free(doc);
+	return rc;
+}
+
+static void test_crowded_tags(void)
+{
+	struct feed *f;
+	char err[256];
+	char *a256 = attrs(256, "a"), *a257 = attrs(257, "a");
+
+	is_int(parse_item("", a256, "d", &f, err, sizeof err), 0, "256 attributes: parsed");
+	ok(f && f->n_entries == 1 && !f->bozo, "256 attributes: the item, not bozo");
+	feed_free(f);
+
+	is_int(parse_item("", a257, "d", &f, err, sizeof err), -1, "257 attributes: refused");
+	is_str(err, "not a feed: an element with more than 256 attributes (line 1), not parsed",
+	       "257 attributes: the reason, with the line");
+
+	/* inside a comment or a CDATA section they are no tag */
+	size_t n = strlen(a257) + 64;
+	char *comment = malloc(n), *cdata = malloc(n);
+
+	snprintf(comment, n, "<!-- <x%s> -->", a257);
+	snprintf(cdata, n, "<![CDATA[<p%s>hi</p>]]>", a257);
+	is_int(parse_item(comment, "", "d", &f, err, sizeof err), 0, "a crowded tag in a comment: parsed");
+	feed_free(f);
+	is_int(parse_item("", "", cdata, &f, err, sizeof err), 0, "a crowded tag in CDATA: parsed");
+	ok(f && f->n_entries == 1 && f->entries[0].text && !strcmp(f->entries[0].text, "hi"),
+	   "a crowded tag in CDATA: the HTML's text kept");
+	feed_free(f);
+	free(comment);
+	free(cdata);
+	free(a256);
+	free(a257);
+}
+
+/* A description's HTML element with 3,000 attributes, the same name
+ * written again and again: the last value wins, names sorted, and the
+ * sanitiser does it without comparing every pair (that took minutes at
+ * 200,000). */
+static void test_html_duplicate_attributes(void)
+{
+	struct feed *f;
+	char err[256];
+	size_t n = 3000 * 32 + 64;
+	char *desc = malloc(n), *p = desc;
+
+	p += sprintf(p, "&lt;p");
+	for (int i = 0; i < 3000; i++)
+		p += sprintf(p, " title=\"%d\"", i);
+	sprintf(p, " DIR=\"ltr\" title=\"last\"&gt;x&lt;/p&gt;");
+	is_int(parse_item("", "", desc, &f, err, sizeof err), 0, "3,000 attributes in HTML: parsed");
+	ok(f && f->n_entries == 1, "3,000 attributes in HTML: one item");
+	if (f && f->n_entries == 1)
+		is_str(f->entries[0].html, "<p dir=\"ltr\" title=\"last\">x</p>",
+		       "duplicates collapse to the last, names sorted and lower-cased");
+	feed_free(f);
+	free(desc);
+}
+
+/* <!ATTLIST> defaults would be added to every such element (and checked
+ * pairwise against its attributes): they are not applied.  Here one would
+ * make every guid a non-permalink, so the item would lose its link. */
+static void test_dtd_defaults_ignored(void)
+{
+	const char *doc = "<?xml version=\"1.0\"?>\n"
+	                  "<!DOCTYPE rss [<!ATTLIST guid isPermaLink CDATA \"false\">]>\n"
+	                  "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title>"
+	                  "<guid>http://example.com/a</guid></item></channel></rss>";
+	struct feed *f = NULL;
+	char err[256];
+
+	is_int(feed_parse(doc, strlen(doc), NULL, &f, err, sizeof err), 0, "ATTLIST: parsed");
+	ok(f && f->n_entries == 1 && f->entries[0].link &&
+	   !strcmp(f->entries[0].link, "http://example.com/a"),
+	   "ATTLIST default isPermaLink=\"false\" not applied: the guid is the link");
+	feed_free(f);
 }
 
 int main(void)
@@ -101,5 +212,8 @@ int main(void)
 		free(doc);
 		free(err);
 	}
+	test_crowded_tags();
+	test_html_duplicate_attributes();
+	test_dtd_defaults_ignored();
 	return done_testing();
 }
