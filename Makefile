@@ -335,6 +335,8 @@ bench-parse: $(B)/parse_bench
 	$(B)/parse_bench $(BENCH_CORPUS)/feeds 5 --sax
 	@cd $(BENCH_CORPUS)/feeds && /usr/bin/time -f "xmllint --stream: %e s wall, %U s CPU" \
 	  sh -c 'ls | xargs xmllint --noout --stream' 
+	@python3 bench/hostile_feeds.py $(BENCH_CORPUS)/hostile
+	$(B)/parse_bench $(BENCH_CORPUS)/hostile 1 --each
 
 # The poller against a private nginx on 127.0.0.1: tidingsd --once cold,
 # changed and all-304 on 1,000 and 10,000 generated feeds, newsboat beside
