@@ -27,7 +27,11 @@ struct fv {
 	unsigned char in_arena, items_in_arena; /* freed with their arena */
 	unsigned char s_borrowed; /* s belongs to another node (fv_str_ref) */
 	uint32_t n, cap;          /* FV_DICT, FV_LIST: items used, allocated */
-	char *s;        /* FV_STR */
+	union {
+		char *s;                /* FV_STR */
+		struct fv_index *idx;   /* FV_DICT of many keys: a hash index of
+		                           its items (fv.c), or NULL */
+	};
 	union {
 		int64_t i;  /* FV_INT, FV_BOOL, FV_TIME (Unix seconds UTC),
 		               FV_MSEC (a duration in milliseconds) */
