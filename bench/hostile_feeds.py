@@ -10,6 +10,13 @@ feed parser minutes, for `parse_bench DIR 1 --each` (make bench-parse):
                      applied (and checked pairwise) on every <item>
   deep-html.xml      200,000 nested <div>s in a description
   entity-text.xml    500,000 &amp;amp; in a description
+  elements.xml       100,000 distinct unknown elements in the channel (one
+                     dict of 100,000 keys)
+  categories.xml     5,200 items of 64 distinct categories each (repeats
+                     are dropped by comparing with the ones before)
+  ns-scope.xml       62,500 namespace declarations on 250 nested elements,
+                     then 200,000 prefixed elements: libxml2 looks each
+                     prefix up through every declaration in scope
 
 Each must parse (or be refused) in well under a second."""
 import html
@@ -17,9 +24,9 @@ import os
 import sys
 
 
-def rss(items, before=""):
-    return ('<?xml version="1.0"?>\n%s<rss version="2.0"><channel><title>hostile</title>%s'
-            "</channel></rss>\n" % (before, "".join(items)))
+def rss(items, before="", chan=""):
+    return ('<?xml version="1.0"?>\n%s<rss version="2.0"><channel><title>hostile</title>%s%s'
+            "</channel></rss>\n" % (before, chan, "".join(items)))
 
 
 def item(n, desc="d", attrs=""):
@@ -38,6 +45,13 @@ def main():
                                 " ".join('a%d CDATA "x"' % i for i in range(20000))),
         "deep-html.xml": rss([item(1, html.escape("<div>" * 200000 + "x" + "</div>" * 200000))]),
         "entity-text.xml": rss([item(1, "&amp;amp;" * 500000)]),
+        "elements.xml": rss([item(1)], chan="".join("<x%d>v</x%d>" % (i, i) for i in range(100000))),
+        "categories.xml": rss(["<item><title>t%d</title>%s</item>" %
+                               (j, "".join("<category>c%d</category>" % i for i in range(64)))
+                               for j in range(5200)]),
+        "ns-scope.xml": rss([item(1)], chan="".join(
+            "<x%d %s>" % (d, " ".join('xmlns:p%d_%d="u%d"' % (d, k, k) for k in range(250)))
+            for d in range(250)) + "<p0_0:a/>" * 200000 + "".join("</x%d>" % d for d in reversed(range(250)))),
     }
     for name, text in docs.items():
         with open(os.path.join(out, name), "w") as f:

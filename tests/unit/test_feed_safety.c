@@ -159,6 +159,73 @@ static void test_dtd_defaults_ignored(void)
 	feed_free(f);
 }
 
+/* n namespace declarations ' xmlns:<prefix><i>="urn:<prefix><i>"' */
+static char *decls(int n, const char *prefix)
+{
+	char *s = malloc((size_t)n * 48 + 1), *p = s;
+
+	*p = '\0';
+	for (int i = 0; s && i < n; i++)
+		p += sprintf(p, " xmlns:%s%d=\"urn:%s%d\"", prefix, i, prefix, i);
+	return s;
+}
+
+/* Namespace declarations in scope (libxml2 looks each prefix up through
+ * all of them): 2 x 200 nested is refused; 200 on each of 300 siblings,
+ * open and closed in turn or empty, never more than 200 at once, is not. */
+static void test_namespace_scope(void)
+{
+	struct feed *f;
+	char err[256];
+	char *a = decls(200, "a"), *b = decls(200, "b");
+	size_t n = strlen(a) + strlen(b) + 64;
+	char *nested = malloc(n), *siblings = malloc(300 * (strlen(a) + 32) + 1), *p;
+
+	snprintf(nested, n, "<x%s><y%s>z</y></x>", a, b);
+	is_int(parse_item(nested, "", "d", &f, err, sizeof err), -1, "400 declarations in scope: refused");
+	is_str(err, "not a feed: more than 256 namespace declarations in scope (line 1), not parsed",
+	       "400 declarations in scope: the reason");
+	p = siblings;
+	for (int i = 0; i < 300; i++)
+		p += sprintf(p, i % 2 ? "<x%s>z</x>" : "<x%s/>", a);
+	is_int(parse_item(siblings, "", "d", &f, err, sizeof err), 0,
+	       "200 declarations on each of 300 siblings: parsed");
+	ok(f && f->n_entries == 1, "200 declarations on each of 300 siblings: the item");
+	feed_free(f);
+	free(nested);
+	free(siblings);
+	free(a);
+	free(b);
+}
+
+/* Repeated categories are dropped (feedparser's rule), by comparing each
+ * with the ones before: past MAX_TAGS (64) the rest are left out. */
+static void test_many_categories(void)
+{
+	struct feed *f;
+	char err[256];
+	char *cats = malloc(300 * 64), *p = cats;
+
+	for (int i = 0; i < 300; i++)
+		p += sprintf(p, "<category>c%d</category><category>c%d</category>", i % 150, i % 150);
+	/* inside the item: parse_item puts `before` in the channel */
+	size_t n = strlen(cats) + 256;
+	char *doc = malloc(n);
+
+	snprintf(doc, n, "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title>%s"
+	         "</item></channel></rss>", cats);
+	f = NULL;
+	is_int(feed_parse(doc, strlen(doc), NULL, &f, err, sizeof err), 0, "600 categories: parsed");
+	ok(f && f->n_entries == 1 && f->entries[0].n_tags == 64,
+	   "600 categories, 150 distinct: the first 64 distinct kept");
+	if (f && f->n_entries == 1 && f->entries[0].n_tags == 64)
+		ok(!strcmp(f->entries[0].tags[0].term, "c0") && !strcmp(f->entries[0].tags[63].term, "c63"),
+		   "categories kept in document order, repeats dropped");
+	feed_free(f);
+	free(doc);
+	free(cats);
+}
+
 int main(void)
 {
 	struct feed *f;
@@ -215,5 +282,7 @@ int main(void)
 	test_crowded_tags();
 	test_html_duplicate_attributes();
 	test_dtd_defaults_ignored();
+	test_namespace_scope();
+	test_many_categories();
 	return done_testing();
 }
