@@ -1,5 +1,6 @@
 /* daemon/cmd_threads.c — `tidings threads` (threads by activity) and
  * `tidings thread ID` (one thread's stories). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,11 +132,16 @@ static int print_thread_head(const struct store_thread_row *r, void *p)
 		thread_json(&o->j, r);
 		return 0;
 	}
-	printf("Thread %lld: %s\n", (long long)r->id, r->title ? r->title : "(untitled)");
-	printf("%lld stories from %lld sources", (long long)r->story_count,
+	/* Title and keywords come from feeds: through cli_cell, uncut, so
+	 * that no control character reaches the terminal. */
+	printf("Thread %lld: ", (long long)r->id);
+	cli_cell(stdout, r->title ? r->title : "(untitled)", INT_MAX, 0);
+	printf("\n%lld stories from %lld sources", (long long)r->story_count,
 	       (long long)r->source_count);
-	if (r->keywords)
-		printf("; %s", r->keywords);
+	if (r->keywords) {
+		fputs("; ", stdout);
+		cli_cell(stdout, r->keywords, INT_MAX, 0);
+	}
 	printf("\n\n");
 	return 0;
 }
