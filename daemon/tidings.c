@@ -1,5 +1,6 @@
 /* daemon/tidings.c — the reader tool: dispatches to the subcommands in
  * daemon/cmd_*.c.  It only reads the database (and files it is given). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,26 @@ static void usage(FILE *out)
 	fprintf(out, "\n'tidings COMMAND --help' describes one command.\n");
 }
 
+/* A listing redirected to a full disk (or any output that fails) must not
+ * exit 0 as if the file were complete: stdio keeps the error until here. */
+static int finish(int rc)
+{
+	int failed, e;
+
+	/* errno is only the cause when this flush failed; an earlier write
+	 * error leaves just the stream's error flag. */
+	errno = 0;
+	failed = fflush(stdout) != 0;
+	e = errno;
+	if (failed || ferror(stdout)) {
+		if (rc == 0)
+			fprintf(stderr, "tidings: error writing standard output%s%s\n",
+			        failed && e ? ": " : "", failed && e ? strerror(e) : "");
+		return 1;
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { .prog = "tidings", .db_path = getenv("TIDINGS_DB") };
@@ -57,7 +78,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
 		if (strcmp(argv[i], commands[k].name) == 0)
-			return commands[k].fn(&cli, argc - i, argv + i);
+			return finish(commands[k].fn(&cli, argc - i, argv + i));
 	fprintf(stderr, "tidings: unknown command '%s'\n", argv[i]);
 	usage(stderr);
 	return 1;
