@@ -182,6 +182,17 @@ void cli_out_init(struct cli_out *o)
 	o->now = (int64_t)time(NULL);
 }
 
+const char *cli_value(const struct cli *cli, const char *cmd, int argc, char **argv,
+                      int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s: %s%s%s needs a value\n", cli->prog, cmd ? cmd : "",
+		        cmd ? ": " : "", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
 int cli_number(const struct cli *cli, const char *cmd, const char *opt,
                const char *val, int64_t *out)
 {

@@ -68,6 +68,12 @@ struct cli_out {
 
 void cli_out_init(struct cli_out *o);
 
+/* The value of the option argv[*i], i.e. argv[*i + 1], stepping *i over
+ * it; when it is missing, says "OPTION needs a value" on stderr (for
+ * command `cmd`, NULL for a global option) and returns NULL. */
+const char *cli_value(const struct cli *cli, const char *cmd, int argc, char **argv,
+                      int *i);
+
 /* Parses the non-negative number `val` given to option `opt` of command
  * `cmd`; on error says so on stderr and returns -1. */
 int cli_number(const struct cli *cli, const char *cmd, const char *opt,

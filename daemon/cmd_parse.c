@@ -108,13 +108,19 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
 
 		if (!strcmp(a, "--json")) {
 			json = 1;
-		} else if (!strcmp(a, "--base-uri") && i + 1 < argc) {
-			ctx.uri = argv[++i];
-		} else if (!strcmp(a, "--content-type") && i + 1 < argc) {
-			ctx.content_type = argv[++i];
-		} else if (!strcmp(a, "--header") && i + 1 < argc) {
-			char *h = argv[++i], *colon = strchr(h, ':');
+		} else if (!strcmp(a, "--base-uri")) {
+			if (!(ctx.uri = cli_value(cli, "parse", argc, argv, &i)))
+				goto out;
+		} else if (!strcmp(a, "--content-type")) {
+			if (!(ctx.content_type = cli_value(cli, "parse", argc, argv, &i)))
+				goto out;
+		} else if (!strcmp(a, "--header")) {
+			char *h, *colon;
 
+			if (!cli_value(cli, "parse", argc, argv, &i))
+				goto out;
+			h = argv[i];
+			colon = strchr(h, ':');
 			if (!colon || nh == MAX_HEADERS) {
 				fprintf(stderr, "%s: parse: bad or too many --header '%s'\n", cli->prog, h);
 				goto out;

@@ -29,8 +29,10 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--limit") && i + 1 < argc) {
-			if (cli_number(cli, "search", "--limit", argv[++i], &q.limit) < 0)
+		} else if (cli_flag(argv[i], "--limit")) {
+			const char *v = cli_value(cli, "search", argc, argv, &i);
+
+			if (!v || cli_number(cli, "search", "--limit", v, &q.limit) < 0)
 				return 1;
 		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
 			printf("usage: %s [-d DB] search [--limit N] [--json] QUERY\n"

@@ -84,19 +84,27 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--since") && i + 1 < argc) {
-			int64_t d = config_parse_duration(argv[++i]);
+		} else if (cli_flag(argv[i], "--since")) {
+			const char *v = cli_value(cli, "threads", argc, argv, &i);
+			int64_t d = v ? config_parse_duration(v) : -1;
+
+			if (!v)
+				return 1;
 			if (d < 0) {
 				fprintf(stderr, "%s: threads: --since takes a duration like 24h, not '%s'\n",
-				        cli->prog, argv[i]);
+				        cli->prog, v);
 				return 1;
 			}
 			q.since = q.o.now - d;
-		} else if (cli_flag(argv[i], "--min-sources") && i + 1 < argc) {
-			if (cli_number(cli, "threads", "--min-sources", argv[++i], &q.min_sources) < 0)
+		} else if (cli_flag(argv[i], "--min-sources")) {
+			const char *v = cli_value(cli, "threads", argc, argv, &i);
+
+			if (!v || cli_number(cli, "threads", "--min-sources", v, &q.min_sources) < 0)
 				return 1;
-		} else if (cli_flag(argv[i], "--limit") && i + 1 < argc) {
-			if (cli_number(cli, "threads", "--limit", argv[++i], &q.limit) < 0)
+		} else if (cli_flag(argv[i], "--limit")) {
+			const char *v = cli_value(cli, "threads", argc, argv, &i);
+
+			if (!v || cli_number(cli, "threads", "--limit", v, &q.limit) < 0)
 				return 1;
 		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
 			printf("usage: %s [-d DB] threads [--since DURATION] [--min-sources N]\n"

@@ -58,8 +58,9 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
-			cli.db_path = argv[++i];
+		if (strcmp(argv[i], "-d") == 0) {
+			if (!(cli.db_path = cli_value(&cli, NULL, argc, argv, &i)))
+				return 1;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return 0;

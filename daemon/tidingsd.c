@@ -34,7 +34,11 @@ int main(int argc, char **argv)
 	mallopt(M_ARENA_MAX, 1);
 #endif
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "-c") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "tidingsd: -c needs a value (the configuration file)\n");
+				return 1;
+			}
 			a.config_path = argv[++i];
 		} else if (strcmp(argv[i], "--once") == 0) {
 			a.once = 1;

@@ -45,6 +45,26 @@ if os.path.exists("/dev/full"):
                            stderr=subprocess.PIPE, text=True, timeout=60)
     t.eq(r.returncode, 1, "tidings check > /dev/full: exit 1")
 
+# ---- an option given without its value says so --------------------------
+# `tidings -d` or `tidings stories --limit` at the end of the line used to
+# be "unknown option '-d'" / "unknown argument '--limit'": wrong, since
+# both are documented options.
+for args, want in ((["-d"], "tidings: -d needs a value"),
+                   (["stories", "--limit"], "tidings: stories: --limit needs a value"),
+                   (["search", "--limit"], "tidings: search: --limit needs a value"),
+                   (["threads", "--since"], "tidings: threads: --since needs a value"),
+                   (["threads", "--min-sources"], "tidings: threads: --min-sources needs a value"),
+                   (["threads", "--limit"], "tidings: threads: --limit needs a value"),
+                   (["check", "-c"], "tidings: check: -c needs a value"),
+                   (["parse", "--json", "--header"], "tidings: parse: --header needs a value")):
+    r = subprocess.run([TIDINGS] + args, capture_output=True, text=True, timeout=60)
+    t.ok(r.returncode == 1 and r.stderr.startswith(want),
+         "tidings %s: '%s'" % (" ".join(args), want),
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+r = subprocess.run([TIDINGSD, "-c"], capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 1 and r.stderr.startswith("tidingsd: -c needs a value"),
+     "tidingsd -c: '-c needs a value'", "status %d, stderr %r" % (r.returncode, r.stderr))
+
 w.cleanup()
 srv.stop()
 t.done()
