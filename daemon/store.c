@@ -611,6 +611,19 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
+	/* A reader that may not write in the database's directory (the
+	 * tidings group under the service: /var/lib/tidings is 0750) can
+	 * open a WAL database only while its -wal and -shm files exist;
+	 * SQLite deletes them when the last connection closes, so with the
+	 * daemon stopped every such reader failed ("attempt to write a
+	 * readonly database").  They are kept (persistent WAL; store_close
+	 * empties the WAL), as SQLite's wal.html advises for read-only
+	 * readers. */
+	if (mode == STORE_WRITE) {
+		int one = 1;
+
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	}
 	*out = st;
 	return 0;
 fail:
@@ -683,8 +696,17 @@ void store_close(struct store *st)
 	}
 	for (int i = 0; i < N_STMT; i++)
 		sqlite3_finalize(st->stmt[i]);
-	if (st->db && st->mode == STORE_WRITE)
+	if (st->db && st->mode == STORE_WRITE) {
+		int persist = -1;   /* -1 asks; 0 would clear it */
+
 		sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);
+		/* With a persistent WAL, a limit >= 0 makes the last close
+		 * truncate the checkpointed WAL to 0 bytes instead of leaving
+		 * it at its largest size. */
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+		if (persist == 1)
+			sqlite3_exec(st->db, "PRAGMA journal_size_limit = 0", NULL, NULL, NULL);
+	}
 	sqlite3_close_v2(st->db);
 	free(st);
 }

@@ -65,6 +65,48 @@ r = subprocess.run([TIDINGSD, "-c"], capture_output=True, text=True, timeout=60)
 t.ok(r.returncode == 1 and r.stderr.startswith("tidingsd: -c needs a value"),
      "tidingsd -c: '-c needs a value'", "status %d, stderr %r" % (r.returncode, r.stderr))
 
+# ---- a reader that may not write beside the database, daemon stopped -----
+# The service's readers (the tidings group) may read /var/lib/tidings but
+# not write in it.  SQLite deleted the -wal and -shm files when the daemon
+# closed the database, and without them a read-only reader of a WAL
+# database cannot start: `tidings threads` said "not a tidings database:
+# attempt to write a readonly database", and so did sqlite3 and Python.
+if os.geteuid() == 0:
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+
+    def as_nobody():
+        os.setgid(nobody.pw_gid)
+        os.setuid(nobody.pw_uid)
+
+    os.chmod(w.dir, 0o755)
+    # Right after the daemon: the readers above (root, free to write in
+    # the directory) would have made the files again themselves.
+    r = w.run_once()
+    t.eq(r.returncode, 0, "the daemon polls again and exits")
+    t.ok(os.path.exists(w.db + "-wal") and os.path.exists(w.db + "-shm"),
+         "the -wal and -shm files stay after the daemon exits")
+    t.eq(os.path.getsize(w.db + "-wal") if os.path.exists(w.db + "-wal") else None, 0,
+         "the WAL left behind is empty")
+    r = subprocess.run([TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=as_nobody)
+    t.ok(r.returncode == 0 and "Port strike" in r.stdout,
+         "a user who may only read the database lists its stories (daemon stopped)",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+    # The system's Python: the running one may live where nobody can't go.
+    py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    r = subprocess.run([py, "-c",
+                        "import sqlite3, sys; c = sqlite3.connect('file:%s?mode=ro' % sys.argv[1],"
+                        " uri=True, timeout=5); print(c.execute('SELECT count(*) FROM stories')"
+                        ".fetchone()[0])", w.db], capture_output=True, text=True, timeout=60,
+                       preexec_fn=as_nobody)
+    t.ok(r.returncode == 0 and int(r.stdout or 0) > 0,
+         "and so does README's Python reader", "status %d, stderr %r" % (r.returncode, r.stderr))
+    r = w.run_once()
+    t.eq(r.returncode, 0, "the daemon runs on the persistent WAL it left")
+else:
+    t.ok(True, "# SKIP read-only reader: needs root to drop to nobody")
+
 w.cleanup()
 srv.stop()
 t.done()
