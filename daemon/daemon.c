@@ -992,11 +992,14 @@ static int sync_list(struct daemon *d, const struct config *c)
 static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
+	const char *path = d->args.config_path;
 	struct config nc;
 
+	/* Name what load_config() reads: without -c, the installed file. */
+	if (!path && access(config_default_path(), F_OK) == 0)
+		path = config_default_path();
 	notify_reloading(d->nt);
-	log_notice("SIGHUP: reloading %s", d->args.config_path ? d->args.config_path
-	                                                          : "built-in defaults");
+	log_notice("SIGHUP: reloading %s", path ? path : "built-in defaults");
 	if (load_config(d->args.config_path, &nc) < 0) {
 		log_err("reload refused; the running configuration is kept");
 		config_free(&nc);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/rootcheck.h"
 
@@ -11,11 +12,12 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: tidingsd [-c FILE] [--once] [-v] [--allow-root]\n"
-	        "  -c FILE       configuration file (default: built-in defaults)\n"
+	        "  -c FILE       configuration file (default: %s\n"
+	        "                if it exists, else built-in defaults)\n"
 	        "  --once        poll every feed once, then exit\n"
 	        "  -v            more log output (repeatable)\n"
 	        "  --allow-root  run as root outside systemd (refused otherwise)\n"
-	        "  --version     print the version\n");
+	        "  --version     print the version\n", config_default_path());
 }
 
 int main(int argc, char **argv)

@@ -107,6 +107,16 @@ if os.geteuid() == 0:
 else:
     t.ok(True, "# SKIP read-only reader: needs root to drop to nobody")
 
+# ---- tidingsd --help names the configuration it reads --------------------
+# It said "(default: built-in defaults)", while the daemon reads the
+# installed file when there is one (tidingsd(8); tidings check uses it).
+r = subprocess.run([TIDINGS, "check", "--help"], capture_output=True, text=True, timeout=60)
+default = r.stdout.split("(default ", 1)[1].split(")", 1)[0] if "(default " in r.stdout else None
+r = subprocess.run([TIDINGSD, "--help"], capture_output=True, text=True, timeout=60)
+t.ok(default and default.endswith("/tidings/tidings.conf") and default in r.stdout,
+     "tidingsd --help names the default configuration file",
+     "default %r, help %r" % (default, r.stdout))
+
 w.cleanup()
 srv.stop()
 t.done()
