@@ -18,8 +18,14 @@ for prog in (TIDINGS, TIDINGSD):
 srv = Server()
 srv.put("/rss20.xml", read("spine/rss20.xml"), "application/rss+xml")
 srv.put("/atom.xml", read("spine/atom10.xml"), "application/atom+xml")
+srv.put("/punct.xml", """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Punctuation Post</title><link>https://punct.example/</link>
+<item><title>U.S. e-mail rules are over-the-top, COVID-19 panel says; it's C++ next</title>
+<link>https://punct.example/1</link><guid>punct-1</guid>
+<description>The panel's report on e-mail.</description></item>
+</channel></rss>""", "application/rss+xml")
 w = Workdir()
-w.write_config([srv.url("/rss20.xml"), srv.url("/atom.xml")])
+w.write_config([srv.url("/rss20.xml"), srv.url("/atom.xml"), srv.url("/punct.xml")])
 r = w.run_once()
 t.eq(r.returncode, 0, "tidingsd --once builds the database")
 
@@ -116,6 +122,22 @@ r = subprocess.run([TIDINGSD, "--help"], capture_output=True, text=True, timeout
 t.ok(default and default.endswith("/tidings/tidings.conf") and default in r.stdout,
      "tidingsd --help names the default configuration file",
      "default %r, help %r" % (default, r.stdout))
+
+# ---- search takes the words news is written in ---------------------------
+# FTS5's syntax refuses punctuation in a bare word: "tidings search e-mail"
+# said "no such column: mail", "U.S." and "it's" "syntax error near ...".
+for q in ("e-mail", "U.S.", "it's", "COVID-19", "over-the-top", "C++ it's",
+          "U.S. AND e-mail", "title:e-mail", '"e-mail rules"', "e-mail OR nothing"):
+    r = tidings("search", q)
+    t.ok(r.returncode == 0 and "U.S. e-mail rules" in r.stdout,
+         "tidings search %r finds the story" % q,
+         "status %d, stderr %r, stdout %r" % (r.returncode, r.stderr, r.stdout))
+r = tidings("search", "e-mail NOT U.S.")
+t.ok(r.returncode == 0 and "U.S. e-mail" not in r.stdout, "NOT still leaves out",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+r = tidings("search", "strike -port")
+t.ok(r.returncode == 1 and "use NOT" in r.stderr, "'-word' is refused with a hint to NOT",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
 
 w.cleanup()
 srv.stop()
