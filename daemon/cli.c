@@ -2,6 +2,7 @@
  * the database, relative times, column output sized to the terminal. */
 #include "daemon/cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
@@ -197,9 +198,11 @@ int cli_number(const struct cli *cli, const char *cmd, const char *opt,
                const char *val, int64_t *out)
 {
 	char *end;
-	long long v = strtoll(val, &end, 10);
+	long long v;
 
-	if (!*val || *end || v < 0) {
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	if (!*val || *end || v < 0 || errno == ERANGE) {
 		fprintf(stderr, "%s: %s: %s takes a number, not '%s'\n", cli->prog, cmd,
 		        opt, val);
 		return -1;

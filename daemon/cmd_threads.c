@@ -72,8 +72,11 @@ static int list(struct store *st, void *p)
 
 	if (!q->o.json)
 		printf("%6s %-12s %4s %4s  %s\n", "ID", "UPDATED", "SRC", "STO", "TITLE");
-	return store_list_threads(st, q->since, (int)q->min_sources, q->limit,
-	                          print_thread, &q->o);
+	/* No thread has more sources than an int holds: more asks for none
+	 * (a plain cast made 4294967297 ask for 1, i.e. all). */
+	return store_list_threads(st, q->since,
+	                          q->min_sources > INT_MAX ? INT_MAX : (int)q->min_sources,
+	                          q->limit, print_thread, &q->o);
 }
 
 int cmd_threads(struct cli *cli, int argc, char **argv)

@@ -139,6 +139,17 @@ r = tidings("search", "strike -port")
 t.ok(r.returncode == 1 and "use NOT" in r.stderr, "'-word' is refused with a hint to NOT",
      "status %d, stderr %r" % (r.returncode, r.stderr))
 
+# ---- numbers too large for their option -----------------------------------
+# --min-sources 4294967297 was cast to int (1) and listed every thread.
+r = tidings("threads", "--min-sources", "4294967297", "--json")
+t.ok(r.returncode == 0 and r.stdout.strip() == "[]",
+     "threads --min-sources 4294967297: no thread has that many sources",
+     "status %d, stdout %r" % (r.returncode, r.stdout[:200]))
+r = tidings("stories", "--limit", "99999999999999999999")
+t.ok(r.returncode == 1 and "99999999999999999999" in r.stderr,
+     "a number past 64 bits is refused, not read as another",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
 w.cleanup()
 srv.stop()
 t.done()
