@@ -46,8 +46,12 @@ int main(int argc, char **argv)
 			a.once = 1;
 		} else if (strcmp(argv[i], "--allow-root") == 0) {
 			allow_root = 1;
-		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+		} else if (strcmp(argv[i], "--verbose") == 0) {
 			a.verbose++;
+		} else if (argv[i][0] == '-' && argv[i][1] == 'v' &&
+		           strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
+			/* "repeatable": -v -v, and -vv as people write it */
+			a.verbose += (int)strlen(argv[i] + 1);
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return 0;

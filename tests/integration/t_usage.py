@@ -150,6 +150,14 @@ t.ok(r.returncode == 1 and "99999999999999999999" in r.stderr,
      "a number past 64 bits is refused, not read as another",
      "status %d, stderr %r" % (r.returncode, r.stderr))
 
+# ---- tidingsd -vv ----------------------------------------------------------
+# -v is "repeatable" (--help), but -vv was an unknown argument.
+r = subprocess.run([TIDINGSD, "-vv", "--version"], capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 0 and r.stdout.startswith("tidingsd "), "tidingsd -vv is taken as -v -v",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+r = subprocess.run([TIDINGSD, "-vx"], capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 1 and "unknown argument '-vx'" in r.stderr, "and -vx is still unknown")
+
 w.cleanup()
 srv.stop()
 t.done()
