@@ -6,12 +6,14 @@
 #include "daemon/ckpt.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 /* Schema versions.  Index i holds the SQL that takes a database from
  * version i to i + 1.  Never edit a released entry: append a new one. */
@@ -559,8 +561,25 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	st->mode = mode;
 	no_memstatus();
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: cannot open database: %s", path,
-		         st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		/* "unable to open database file" alone does not say why.  A
+		 * database to create fails on its directory (missing, or not
+		 * the user's to write in), which SQLite's errno, from its
+		 * read-only retry, misreports as ENOENT: ask the directory. */
+		int sys = st->db ? sqlite3_system_errno(st->db) : 0;
+		char dir[PATH_MAX];
+		const char *slash = strrchr(path, '/');
+
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+		         slash ? path : ".");
+		if (mode == STORE_WRITE && access(path, F_OK) != 0 && errno == ENOENT &&
+		    access(dir, W_OK | X_OK) != 0) {
+			snprintf(err, errlen, "%s: cannot create the database: %s: %s", path,
+			         dir, strerror(errno));
+		} else {
+			snprintf(err, errlen, "%s: cannot open database: %s%s%s", path,
+			         st->db ? sqlite3_errmsg(st->db) : "out of memory",
+			         sys ? ": " : "", sys ? strerror(sys) : "");
+		}
 		goto fail;
 	}
 	/* Readers and the writer wait for each other's short locks rather

@@ -158,6 +158,28 @@ t.ok(r.returncode == 0 and r.stdout.startswith("tidingsd "), "tidingsd -vv is ta
 r = subprocess.run([TIDINGSD, "-vx"], capture_output=True, text=True, timeout=60)
 t.ok(r.returncode == 1 and "unknown argument '-vx'" in r.stderr, "and -vx is still unknown")
 
+# ---- a database the user may not create ----------------------------------
+# Run as an ordinary user on a configuration naming a database in a
+# directory that user may not write (the service's /var/lib/tidings, say),
+# tidingsd said only "cannot open database: unable to open database file".
+if os.geteuid() == 0:
+    w2 = Workdir()
+    os.chmod(w2.dir, 0o755)
+    w2.write_config([srv.url("/rss20.xml")])
+    r = subprocess.run([TIDINGSD, "-c", w2.conf, "--once"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=as_nobody)
+    t.ok(r.returncode == 2 and
+         ("cannot create the database: %s: Permission denied" % w2.dir) in r.stderr,
+         "tidingsd names the directory it may not create the database in",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+    w2.db = os.path.join(w2.dir, "missing", "tidings.db")
+    w2.write_config([srv.url("/rss20.xml")])
+    r = w2.run_once()
+    t.ok(r.returncode == 2 and "cannot create the database: %s: No such file or directory"
+         % os.path.dirname(w2.db) in r.stderr, "and a directory that does not exist",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+    w2.cleanup()
+
 w.cleanup()
 srv.stop()
 t.done()
