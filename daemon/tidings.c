@@ -57,6 +57,11 @@ int main(int argc, char **argv)
 	struct cli cli = { .prog = "tidings", .db_path = getenv("TIDINGS_DB") };
 	int i = 1;
 
+	/* TIDINGS_DB= (set but empty) is unset, as for NO_COLOR: not a
+	 * database named "". */
+	if (cli.db_path && !*cli.db_path)
+		cli.db_path = NULL;
+
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-d") == 0) {
 			if (!(cli.db_path = cli_value(&cli, NULL, argc, argv, &i)))

@@ -218,6 +218,16 @@ t.ok("[threads] changes take effect at restart only" in out and "reloaded" in ou
 t.eq(p.returncode, 0, "and the daemon exits 0 on SIGTERM")
 w3.cleanup()
 
+# ---- TIDINGS_DB set but empty ---------------------------------------------
+# `TIDINGS_DB= tidings stories` said "tidings: : no such database": an
+# empty variable is now unset, and the default database applies.
+env = dict(os.environ, TIDINGS_DB="")
+r = subprocess.run([TIDINGS, "stories"], capture_output=True, text=True, timeout=60,
+                   env=env, cwd=w.dir)
+t.ok(r.returncode == 0 and "Port strike" in r.stdout,
+     "TIDINGS_DB= is the default database (./tidings.db here)",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
 w.cleanup()
 srv.stop()
 t.done()
