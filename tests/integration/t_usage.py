@@ -228,6 +228,16 @@ t.ok(r.returncode == 0 and "Port strike" in r.stdout,
      "TIDINGS_DB= is the default database (./tidings.db here)",
      "status %d, stderr %r" % (r.returncode, r.stderr))
 
+# ---- tidings parse says why it cannot read a file -------------------------
+r = subprocess.run([TIDINGS, "parse", "--json", os.path.join(w.dir, "no-such.xml")],
+                   capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 1 and r.stderr.rstrip().endswith(": No such file or directory"),
+     "parse of a missing file gives the reason", r.stderr)
+r = subprocess.run([TIDINGS, "parse", "--json", w.dir], capture_output=True, text=True,
+                   timeout=60)
+t.ok(r.returncode == 1 and r.stderr.rstrip().endswith(": Is a directory"),
+     "and of a directory", r.stderr)
+
 w.cleanup()
 srv.stop()
 t.done()
