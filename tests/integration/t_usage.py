@@ -184,35 +184,33 @@ if os.geteuid() == 0:
 # The clusterer is built once with the [threads] values; a SIGHUP with new
 # ones logged "reloaded" and went on with the old values without a word.
 def wait_for(proc, text, deadline=60):
-    """Lines of proc's stderr up to the first holding text (or EOF)."""
+    """proc's stderr (a binary pipe, read unbuffered: select() does not see
+    what a buffered reader holds) up to the first line holding text."""
     import select
     import time
-    seen = []
+    got = b""
     end = time.monotonic() + deadline
-    while time.monotonic() < end:
+    while text.encode() not in got and time.monotonic() < end:
         ready, _, _ = select.select([proc.stderr], [], [], 1)
-        if not ready:
-            continue
-        line = proc.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if text in line:
-            break
-    return "".join(seen)
+        if ready:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            got += chunk
+    return got.decode("utf-8", "replace")
 
 
 import signal  # noqa: E402
 w3 = Workdir()
 w3.write_config([srv.url("/rss20.xml")], extra="log_level = info")
-p = w3.start(stderr=subprocess.PIPE, text=True)
+p = w3.start(stderr=subprocess.PIPE)
 out = wait_for(p, "new threads")               # the first cycle stored its stories
 w3.write_config([srv.url("/rss20.xml")], extra="log_level = info",
                 threads="join_threshold = 0.5")
 p.send_signal(signal.SIGHUP)
 out += wait_for(p, "reloaded")
 p.send_signal(signal.SIGTERM)
-out += p.communicate(timeout=60)[1]
+out += p.communicate(timeout=60)[1].decode("utf-8", "replace")
 t.ok("[threads] changes take effect at restart only" in out and "reloaded" in out,
      "a reload with new [threads] values warns that they wait for a restart", out)
 t.eq(p.returncode, 0, "and the daemon exits 0 on SIGTERM")
