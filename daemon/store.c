@@ -1269,7 +1269,10 @@ int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
 	return query(st,
 		"SELECT " STORY_COLS
 		" FROM stories s JOIN feeds f ON f.id = s.feed_id"
-		" ORDER BY coalesce(s.published, s.first_seen) DESC, s.id DESC"
+		/* event_time, not the feed's published: a story dated years
+		 * ahead (a feed's wrong clock) topped the list until then.
+		 * Its index also spares sorting every story. */
+		" ORDER BY s.event_time DESC, s.id DESC"
 		" LIMIT ?1", limit > 0 ? limit : -1, story_row, &c);
 }
 

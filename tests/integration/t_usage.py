@@ -3,6 +3,7 @@
 a newcomer would: output that cannot be written, options given without
 their value, and the other defects an audit found (each check here failed
 before its fix)."""
+import json
 import os
 import subprocess
 import sys
@@ -235,6 +236,27 @@ r = subprocess.run([TIDINGS, "parse", "--json", w.dir], capture_output=True, tex
                    timeout=60)
 t.ok(r.returncode == 1 and r.stderr.rstrip().endswith(": Is a directory"),
      "and of a directory", r.stderr)
+
+# ---- a story dated in the future does not top `tidings stories` ----------
+# Ordered by the feed's own `published`, a story dated 2035 (a feed with a
+# wrong clock) was "the latest story" until 2035.  The listing now follows
+# event_time, the time threads use (published, or first_seen when that is
+# missing or in the future).
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+future_db = os.path.join(w.dir, "future.db")
+shutil.copy(w.db, future_db)
+con = sqlite3.connect(future_db)
+with con:
+    oldest = con.execute("SELECT id, event_time FROM stories ORDER BY event_time, id LIMIT 1"
+                         ).fetchone()
+    con.execute("UPDATE stories SET published = 2051222400 WHERE id = ?", (oldest[0],))
+con.close()
+r = subprocess.run([TIDINGS, "-d", future_db, "stories", "--json"], capture_output=True,
+                   text=True, timeout=60)
+ids = [s["id"] for s in json.loads(r.stdout)] if r.returncode == 0 else []
+t.ok(ids and ids[-1] == oldest[0], "a story dated 2035 stays where its event_time puts it",
+     "ids %r, the future-dated one %r" % (ids, oldest[0]))
 
 w.cleanup()
 srv.stop()
