@@ -11,18 +11,38 @@ struct command {
 	const char *name;
 	int (*fn)(struct cli *, int, char **);
 	const char *summary;
+	int reads_db;          /* takes -d after its name too */
 };
 
 static const struct command commands[] = {
-	{ "threads", cmd_threads, "threads (events) by latest activity" },
-	{ "thread",  cmd_thread,  "one thread and its stories" },
-	{ "feeds",   cmd_feeds,   "feeds and their health" },
-	{ "stories", cmd_stories, "latest stories" },
-	{ "search",  cmd_search,  "full-text search in stories" },
-	{ "export-opml", cmd_export_opml, "the feed list as OPML 2.0" },
-	{ "check",   cmd_check,   "validate the configuration and feed list" },
-	{ "parse",   cmd_parse,   "parse one feed file and print what the parser sees" },
+	{ "threads", cmd_threads, "threads (events) by latest activity", 1 },
+	{ "thread",  cmd_thread,  "one thread and its stories", 1 },
+	{ "feeds",   cmd_feeds,   "feeds and their health", 1 },
+	{ "stories", cmd_stories, "latest stories", 1 },
+	{ "search",  cmd_search,  "full-text search in stories", 1 },
+	{ "export-opml", cmd_export_opml, "the feed list as OPML 2.0", 1 },
+	{ "check",   cmd_check,   "validate the configuration and feed list", 0 },
+	{ "parse",   cmd_parse,   "parse one feed file and print what the parser sees", 0 },
 };
+
+/* "tidings stories -d DB" is how many people write it: -d DB among a
+ * database command's arguments is taken out as if given before it.
+ * Returns the new argc, or -1 after saying that -d lacks its value. */
+static int take_db_option(struct cli *cli, int argc, char **argv)
+{
+	int n = 1;
+
+	for (int j = 1; j < argc; j++) {
+		if (strcmp(argv[j], "-d") == 0) {
+			if (!(cli->db_path = cli_value(cli, argv[0], argc, argv, &j)))
+				return -1;
+			continue;
+		}
+		argv[n++] = argv[j];
+	}
+	argv[n] = NULL;
+	return n;
+}
 
 static void usage(FILE *out)
 {
@@ -82,9 +102,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-		if (strcmp(argv[i], commands[k].name) == 0)
-			return finish(commands[k].fn(&cli, argc - i, argv + i));
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+		int n = argc - i;
+
+		if (strcmp(argv[i], commands[k].name) != 0)
+			continue;
+		if (commands[k].reads_db && (n = take_db_option(&cli, n, argv + i)) < 0)
+			return 1;
+		return finish(commands[k].fn(&cli, n, argv + i));
+	}
 	fprintf(stderr, "tidings: unknown command '%s'\n", argv[i]);
 	usage(stderr);
 	return 1;

@@ -258,6 +258,17 @@ ids = [s["id"] for s in json.loads(r.stdout)] if r.returncode == 0 else []
 t.ok(ids and ids[-1] == oldest[0], "a story dated 2035 stays where its event_time puts it",
      "ids %r, the future-dated one %r" % (ids, oldest[0]))
 
+# ---- -d after the command --------------------------------------------------
+# `tidings stories -d DB` said "unknown argument '-d'".
+r = subprocess.run([TIDINGS, "stories", "-d", w.db, "--json"], capture_output=True, text=True,
+                   timeout=60)
+t.ok(r.returncode == 0 and "Port strike" in r.stdout, "tidings stories -d DB reads DB",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+r = subprocess.run([TIDINGS, "thread", "1", "-d", w.db], capture_output=True, text=True,
+                   timeout=60)
+t.ok(r.returncode == 0 and r.stdout.startswith("Thread 1"), "tidings thread 1 -d DB too",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
 w.cleanup()
 srv.stop()
 t.done()
