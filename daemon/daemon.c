@@ -4,6 +4,7 @@
 #include "daemon/daemon.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1073,12 +1075,39 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_timer_start(loop, &d->grace);
 }
 
+/* One daemon per database.  Two at once (a cron --once overlapping the
+ * service, or the previous --once) each number story seq and threads on
+ * from what they read at start: readers following seq miss rows whose
+ * seq the other daemon also used, and stories of unrelated events share
+ * a thread.  An flock on the database file, taken once it exists, keeps
+ * the second out.  The descriptor stays open until SQLite has closed
+ * the database: closing any descriptor of the file would drop the POSIX
+ * locks SQLite holds on it.  Returns the descriptor, or -1 (with *fd
+ * still to close after the store when it was opened). */
+static int lock_database(const char *path, int *fd)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		log_err("%s: cannot open the database to lock it: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			log_err("%s: another tidingsd is using this database; one daemon"
+			        " per database", path);
+		else
+			log_err("%s: cannot lock the database: %s", path, strerror(errno));
+		return -1;
+	}
+	return *fd;
+}
+
 int daemon_run(const struct daemon_args *a)
 {
 	struct daemon d;
 	struct fetch_options fo;
 	char err[1024];
-	int rc;
+	int rc, lock_fd = -1;
 
 	memset(&d, 0, sizeof d);
 	d.args = *a;
@@ -1104,6 +1133,13 @@ int daemon_run(const struct daemon_args *a)
 	}
 	if (store_open(d.cfg.database, STORE_WRITE, &d.st, err, sizeof err) < 0) {
 		log_err("%s", err);
+		config_free(&d.cfg);
+		return 2;
+	}
+	if (lock_database(d.cfg.database, &lock_fd) < 0) {
+		store_close(d.st);
+		if (lock_fd >= 0)
+			close(lock_fd);
 		config_free(&d.cfg);
 		return 2;
 	}
@@ -1193,6 +1229,7 @@ out:
 	fetcher_free(d.fx);
 	ingest_free(d.in);
 	store_close(d.st);
+	close(lock_fd);            /* after SQLite's own descriptors */
 	free_feeds(d.feeds, d.n_feeds);
 	free_holds(&d);
 	sched_heap_free(&d.due);

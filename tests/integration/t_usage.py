@@ -269,6 +269,26 @@ r = subprocess.run([TIDINGS, "thread", "1", "-d", w.db], capture_output=True, te
 t.ok(r.returncode == 0 and r.stdout.startswith("Thread 1"), "tidings thread 1 -d DB too",
      "status %d, stderr %r" % (r.returncode, r.stderr))
 
+# ---- one daemon per database ------------------------------------------------
+# A second tidingsd on the same database (a cron --once while the service
+# runs) ran alongside the first: both numbered seq and threads from what
+# they had read, so seq values repeated (readers following seq missed
+# rows) and unrelated stories shared threads.  The second now refuses.
+w4 = Workdir()
+w4.write_config([srv.url("/rss20.xml")], extra="log_level = info")
+first = w4.start(stderr=subprocess.PIPE)
+out = wait_for(first, "tidingsd ")              # its start-up notice: the lock is held
+r = w4.run_once()
+t.ok(r.returncode == 2 and "another tidingsd is using this database" in r.stderr,
+     "a second tidingsd on the same database exits 2 and says why",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+first.send_signal(signal.SIGTERM)
+first.communicate(timeout=60)
+t.eq(first.returncode, 0, "the first one was not disturbed")
+r = w4.run_once()
+t.eq(r.returncode, 0, "once it is gone, the next one runs")
+w4.cleanup()
+
 w.cleanup()
 srv.stop()
 t.done()
