@@ -289,6 +289,18 @@ r = w4.run_once()
 t.eq(r.returncode, 0, "once it is gone, the next one runs")
 w4.cleanup()
 
+# ---- the debug line of a transfer that never connected ----------------------
+# `make run` (log_level debug) without network logged "no response, status
+# 0, 0 bytes in 0.000 s, reused connection" before "cannot resolve host";
+# a refused connection (port 1 here: no DNS query leaves the machine) too.
+w5 = Workdir()
+w5.write_config(["http://127.0.0.1:1/feed.xml"], extra="log_level = debug")
+r = w5.run_once()
+line = [x for x in r.stderr.splitlines() if x.startswith("debug: http://127.0.0.1:1/")]
+t.ok(len(line) == 1 and line[0].endswith("no connection"),
+     "a refused connection: 'no connection', not 'reused connection'", r.stderr)
+w5.cleanup()
+
 w.cleanup()
 srv.stop()
 t.done()
