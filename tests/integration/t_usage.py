@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """What a user meets beyond the happy path, found by using the programs as
-a newcomer would: output that cannot be written, options given without
-their value, and the other defects an audit found (each check here failed
-before its fix)."""
+a newcomer would (each check here failed before its fix): output that
+cannot be written, options without their value or after the command,
+searches with punctuation, out-of-range numbers, readers that may not write
+beside the database, a second daemon on one database, reload warnings,
+and messages that did not say what was wrong."""
 import json
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, read, TIDINGS, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
+from harness import Tap, Server, Workdir, read, TIDINGS, TIDINGSD  # noqa: E402
 
 t = Tap()
 for prog in (TIDINGS, TIDINGSD):
