@@ -1092,12 +1092,14 @@ static int lock_database(const char *path, int *fd)
 		return -1;
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
+		if (errno == EWOULDBLOCK) {
 			log_err("%s: another tidingsd is using this database; one daemon"
 			        " per database", path);
-		else
-			log_err("%s: cannot lock the database: %s", path, strerror(errno));
-		return -1;
+			return -1;
+		}
+		/* A filesystem without flock: run, as before the lock. */
+		log_warning("%s: cannot lock the database (%s); make sure no other"
+		            " tidingsd uses it", path, strerror(errno));
 	}
 	return *fd;
 }
