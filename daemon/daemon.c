@@ -431,8 +431,11 @@ static void media_type(const char *ct, char *buf, size_t n)
 		snprintf(buf, n, "no content type");
 		return;
 	}
+	/* The server's bytes go into the feed's error text, the log and the
+	 * database: anything a media type cannot hold (control characters,
+	 * an escape sequence for the reader's terminal) shows as '?'. */
 	for (; ct[i] && ct[i] != ';' && ct[i] != ' ' && i + 1 < n; i++)
-		buf[i] = ct[i];
+		buf[i] = ct[i] > 0x20 && ct[i] < 0x7f ? ct[i] : '?';
 	buf[i] = '\0';
 }
 

@@ -303,6 +303,25 @@ t.ok(len(line) == 1 and line[0].endswith("no connection"),
      "a refused connection: 'no connection', not 'reused connection'", r.stderr)
 w5.cleanup()
 
+# ---- a server's escape sequences reach neither the log nor the database ----
+# A Content-Type of "text/\x1b[32mhtml" went into "not a feed: ..." as is:
+# into the daemon's log on the terminal and into feeds.last_error.
+def evil(h):
+    h.close_connection = True
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/\x1b[32mhtml\x07\r\n"
+                  b"Content-Length: 5\r\n\r\nhello")
+
+
+srv.routes["/evil"] = evil
+w6 = Workdir()
+w6.write_config([srv.url("/evil")])
+r = w6.run_once()
+t.ok("not a feed: text/?[32mhtml?" in r.stderr and "\x1b" not in r.stderr,
+     "the log shows the server's control characters as '?'", repr(r.stderr))
+err = w6.sql("SELECT last_error FROM feeds")[0][0]
+t.eq(err, "not a feed: text/?[32mhtml?", "and so does the feed's last_error")
+w6.cleanup()
+
 w.cleanup()
 srv.stop()
 t.done()
