@@ -491,6 +491,31 @@ static char *resolve_path(const struct loader *L, const char *value)
 	return p;
 }
 
+/* user_agent with each "VERSION" replaced by the version: the shipped
+ * tidings.conf shows the default as "tidings/VERSION (...)", and a user
+ * who uncommented that line sent the word VERSION to every server. */
+static char *with_version(const char *v)
+{
+	static const char word[] = "VERSION";
+	const size_t wl = sizeof word - 1, vl = strlen(TIDINGS_VERSION);
+	size_t n = 0;
+	char *out, *o;
+
+	for (const char *p = strstr(v, word); p; p = strstr(p + wl, word))
+		n++;
+	out = o = malloc(strlen(v) + n * (vl > wl ? vl - wl : 0) + 1);
+	if (!out)
+		abort();   /* as xstrdup */
+	for (const char *p; (p = strstr(v, word)); v = p + wl) {
+		memcpy(o, v, (size_t)(p - v));
+		o += p - v;
+		memcpy(o, TIDINGS_VERSION, vl);
+		o += vl;
+	}
+	strcpy(o, v);
+	return out;
+}
+
 static int set_value(struct loader *L, const struct config_key *k, const char *v)
 {
 	char *base = (char *)L->c + k->offset;
@@ -506,7 +531,12 @@ static int set_value(struct loader *L, const struct config_key *k, const char *v
 			return -1;
 		}
 		free(*(char **)base);
-		*(char **)base = k->type == CONF_PATH ? resolve_path(L, v) : xstrdup(v);
+		if (k->type == CONF_PATH)
+			*(char **)base = resolve_path(L, v);
+		else if (k->offset == OFF(user_agent))
+			*(char **)base = with_version(v);
+		else
+			*(char **)base = xstrdup(v);
 		return 0;
 	case CONF_LOGLEVEL:
 		n = parse_level(v);

@@ -2,11 +2,13 @@
  * the database, relative times, column output sized to the terminal. */
 #include "daemon/cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "config/config.h"
 #include "daemon/store.h"
@@ -82,25 +84,63 @@ int cli_width(void)
 	return 100;
 }
 
+/* One character of s as it is shown: *cp (U+FFFD for a byte that is not
+ * UTF-8, a space for a tab or line break) and its width in columns.
+ * Other control characters (C0, DEL, C1) become U+FFFD too: they come
+ * from feeds, and a story titled "\033]0;...\a" or "\033[2J" must not
+ * drive the reader's terminal.  Returns the bytes consumed (>= 1). */
+static size_t cell_char(const unsigned char *p, int32_t *cp, int *cols)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t len = utf8proc_iterate(p, -1, &c);
+
+	if (len < 1) {
+		c = 0xfffd;
+		len = 1;
+	}
+	if (c == '\t' || c == '\n' || c == '\r')
+		c = ' ';
+	else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+		c = 0xfffd;
+	*cp = c;
+	*cols = utf8proc_charwidth(c);
+	if (*cols < 0)
+		*cols = 0;
+	return (size_t)len;
+}
+
+static void put_char(FILE *out, int32_t cp)
+{
+	utf8proc_uint8_t buf[4];
+	utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+
+	fwrite(buf, 1, (size_t)n, out);
+}
+
 void cli_cell(FILE *out, const char *s, int width, int pad)
 {
-	int cols = 0;
 	const unsigned char *p = (const unsigned char *)(s ? s : "-");
+	int32_t cp;
+	int w, cols = 0, total = 0, room = width;
 
-	while (*p && cols < width) {
-		size_t len = 1;
-		if (*p >= 0xf0) len = 4;
-		else if (*p >= 0xe0) len = 3;
-		else if (*p >= 0xc0) len = 2;
-		/* Cut one column early so an ellipsis marks a cut string. */
-		if (cols == width - 1 && p[len] && strlen((const char *)p) > len) {
-			fputs("\xe2\x80\xa6", out);
-			cols++;
+	/* Columns, not bytes or code points: CJK takes two, combining marks
+	 * none.  A string too wide is cut one column early so that an
+	 * ellipsis marks the cut. */
+	for (const unsigned char *q = p; *q && total <= width; total += w)
+		q += cell_char(q, &cp, &w);
+	if (total > width)
+		room = width - 1;
+	while (*p) {
+		size_t len = cell_char(p, &cp, &w);
+
+		if (cols + w > room)
 			break;
-		}
-		for (size_t i = 0; i < len && p[i]; i++)
-			fputc(p[i] == '\n' || p[i] == '\t' ? ' ' : p[i], out);
+		put_char(out, cp);
+		cols += w;
 		p += len;
+	}
+	if (total > width && width > 0) {
+		fputs("\xe2\x80\xa6", out);
 		cols++;
 	}
 	if (pad)
@@ -143,13 +183,26 @@ void cli_out_init(struct cli_out *o)
 	o->now = (int64_t)time(NULL);
 }
 
+const char *cli_value(const struct cli *cli, const char *cmd, int argc, char **argv,
+                      int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "%s: %s%s%s needs a value\n", cli->prog, cmd ? cmd : "",
+		        cmd ? ": " : "", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
 int cli_number(const struct cli *cli, const char *cmd, const char *opt,
                const char *val, int64_t *out)
 {
 	char *end;
-	long long v = strtoll(val, &end, 10);
+	long long v;
 
-	if (!*val || *end || v < 0) {
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	if (!*val || *end || v < 0 || errno == ERANGE) {
 		fprintf(stderr, "%s: %s: %s takes a number, not '%s'\n", cli->prog, cmd,
 		        opt, val);
 		return -1;

@@ -33,10 +33,14 @@ int cli_open_db(struct cli *cli, struct store **out);
 /* "12 min ago", "3 h ago", "in 5 min", "never" (t == 0). */
 void cli_reltime(char *buf, size_t n, int64_t t, int64_t now);
 
-/* Terminal width for human output (80 when not a terminal). */
+/* Terminal width for human output (100 when not a terminal). */
 int cli_width(void);
 
-/* Prints s cut to at most `width` columns (UTF-8 aware), padded when pad. */
+/* Prints s cut to at most `width` terminal columns (wide and combining
+ * characters counted as such; a cut ends in an ellipsis), padded when pad.
+ * Control characters and bytes that are not UTF-8 print as U+FFFD, tabs
+ * and line breaks as spaces: nothing from a feed reaches the terminal as
+ * an escape sequence. */
 void cli_cell(FILE *out, const char *s, int width, int pad);
 
 /* 1 when output on fd may be coloured: fd is a terminal, $NO_COLOR is
@@ -63,6 +67,12 @@ struct cli_out {
 };
 
 void cli_out_init(struct cli_out *o);
+
+/* The value of the option argv[*i], i.e. argv[*i + 1], stepping *i over
+ * it; when it is missing, says "OPTION needs a value" on stderr (for
+ * command `cmd`, NULL for a global option) and returns NULL. */
+const char *cli_value(const struct cli *cli, const char *cmd, int argc, char **argv,
+                      int *i);
 
 /* Parses the non-negative number `val` given to option `opt` of command
  * `cmd`; on error says so on stderr and returns -1. */

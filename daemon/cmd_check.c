@@ -33,8 +33,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return 0;
-		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
-			path = argv[++i];
+		} else if (strcmp(argv[i], "-c") == 0) {
+			if (!(path = cli_value(cli, "check", argc, argv, &i)))
+				return 1;
 		} else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2]) {
 			path = argv[i] + 2;
 		} else {

@@ -3,6 +3,7 @@
  * of one document, in the Universal Feed Parser's normalized shape (see
  * docs/parse-json.md), so it can be scored against feedparser's corpus. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,19 +62,28 @@ static void write_value(struct json *j, const struct fv *v)
 	}
 }
 
-static char *read_file(const char *path, size_t *len)
+/* The whole file, or NULL with *why set to what went wrong. */
+static char *read_file(const char *path, size_t *len, const char **why)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL, *t;
 	size_t cap = 0, n = 0, r;
 
-	if (!f)
+	if (!f) {
+		*why = strerror(errno);
 		return NULL;
+	}
 	for (;;) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 65536;
-			if (cap > MAX_INPUT + 1 || !(t = realloc(buf, cap)))
+			if (cap > 2 * (size_t)MAX_INPUT) {
+				*why = "larger than 64 MiB";
 				goto fail;
+			}
+			if (!(t = realloc(buf, cap))) {
+				*why = "out of memory";
+				goto fail;
+			}
 			buf = t;
 		}
 		r = fread(buf + n, 1, cap - n, f);
@@ -81,8 +91,14 @@ static char *read_file(const char *path, size_t *len)
 		if (r == 0)
 			break;
 	}
-	if (ferror(f))
+	if (ferror(f)) {
+		*why = strerror(errno);
 		goto fail;
+	}
+	if (n > MAX_INPUT) {
+		*why = "larger than 64 MiB";
+		goto fail;
+	}
 	fclose(f);
 	*len = n;
 	return buf ? buf : calloc(1, 1);
@@ -96,6 +112,7 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
 {
 	struct feed_context ctx = { 0 };
 	const char *hname[MAX_HEADERS], *file = NULL, *etag = NULL, *lastmod = NULL, *href;
+	const char *why = NULL;
 	char *hval[MAX_HEADERS];
 	int nh = 0, json = 0, rc = 1;
 	struct fv *res = NULL;
@@ -108,13 +125,19 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
 
 		if (!strcmp(a, "--json")) {
 			json = 1;
-		} else if (!strcmp(a, "--base-uri") && i + 1 < argc) {
-			ctx.uri = argv[++i];
-		} else if (!strcmp(a, "--content-type") && i + 1 < argc) {
-			ctx.content_type = argv[++i];
-		} else if (!strcmp(a, "--header") && i + 1 < argc) {
-			char *h = argv[++i], *colon = strchr(h, ':');
+		} else if (!strcmp(a, "--base-uri")) {
+			if (!(ctx.uri = cli_value(cli, "parse", argc, argv, &i)))
+				goto out;
+		} else if (!strcmp(a, "--content-type")) {
+			if (!(ctx.content_type = cli_value(cli, "parse", argc, argv, &i)))
+				goto out;
+		} else if (!strcmp(a, "--header")) {
+			char *h, *colon;
 
+			if (!cli_value(cli, "parse", argc, argv, &i))
+				goto out;
+			h = argv[i];
+			colon = strchr(h, ':');
 			if (!colon || nh == MAX_HEADERS) {
 				fprintf(stderr, "%s: parse: bad or too many --header '%s'\n", cli->prog, h);
 				goto out;
@@ -166,9 +189,9 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
 		ctx.content_type = NULL;
 		ctx.uri = NULL;
 	}
-	buf = read_file(strcmp(file, "-") ? file : "/dev/stdin", &len);
+	buf = read_file(strcmp(file, "-") ? file : "/dev/stdin", &len, &why);
 	if (!buf) {
-		fprintf(stderr, "%s: parse: cannot read '%s'\n", cli->prog, file);
+		fprintf(stderr, "%s: parse: cannot read '%s': %s\n", cli->prog, file, why);
 		goto out;
 	}
 	if (feed_parse_normalized(buf, len, &ctx, &res) < 0) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "daemon/cli.h"
@@ -21,6 +22,90 @@ static int list(struct store *st, void *p)
 	return store_search(st, q->text, q->limit, cli_story_row, &q->o);
 }
 
+/* A byte FTS5 takes in a bare word: ASCII letters and digits, '_', and
+ * every byte of a non-ASCII character. */
+static int bare(unsigned char c)
+{
+	return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* The query as FTS5 should see it.  News is full of words FTS5's syntax
+ * refuses bare: "e-mail", "U.S.", "it's", "COVID-19", "c++" failed with
+ * "no such column: mail" or "syntax error near '.'".  Such a word is
+ * quoted, i.e. searched as the phrase of its parts, which is what the
+ * tokenizer makes of the same text in a story.  Quoted phrases, ( ),
+ * OR / AND / NOT / NEAR, prefix* and the title: / summary: column
+ * filters pass as they are.  A word starting with '-' is refused with a
+ * hint instead of being searched for: it means "without" elsewhere.
+ * Returns a malloc'd string, or NULL with *why set. */
+static char *fts_query(const char *in, const char **why)
+{
+	size_t n = strlen(in);
+	char *out = malloc(3 * n + 3), *o = out;   /* each byte quoted, doubled */
+	const char *p = in;
+
+	*why = "out of memory";
+	if (!out)
+		return NULL;
+	while (*p) {
+		const char *w, *e;
+		int plain = 1;
+
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '(' || *p == ')') {
+			*o++ = *p++;
+			continue;
+		}
+		if (*p == '"') {               /* a phrase, "" inside it escaped */
+			*o++ = *p++;
+			while (*p && (*p != '"' || p[1] == '"')) {
+				if (*p == '"')
+					*o++ = *p++;
+				*o++ = *p++;
+			}
+			*o++ = '"';        /* closes an unterminated one too */
+			if (*p)
+				p++;
+			if (*p == '*')     /* "phrase"*: a prefix phrase */
+				*o++ = *p++;
+			continue;
+		}
+		w = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '(' &&
+		       *p != ')' && *p != '"')
+			p++;
+		e = p;
+		if (*w == '-' && e - w > 1) {
+			*why = "a word starting with '-': to leave out stories with a word,"
+			       " use NOT (strike NOT port)";
+			free(out);
+			return NULL;
+		}
+		if ((e - w > 6 && !strncasecmp(w, "title:", 6)) ||
+		    (e - w > 8 && !strncasecmp(w, "summary:", 8))) {
+			const char *c = memchr(w, ':', (size_t)(e - w)) + 1;
+
+			memcpy(o, w, (size_t)(c - w));
+			o += c - w;
+			w = c;
+		}
+		for (const char *c = w; c < e; c++)
+			if (!bare((unsigned char)*c) && !(*c == '*' && c == e - 1 && c > w))
+				plain = 0;
+		if (plain) {
+			memcpy(o, w, (size_t)(e - w));
+			o += e - w;
+			continue;
+		}
+		*o++ = '"';
+		for (const char *c = w; c < e; c++)
+			*o++ = *c;
+		*o++ = '"';
+	}
+	*o = '\0';
+	return out;
+}
+
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
 	struct query q = { .limit = 20 };
@@ -29,14 +114,19 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--limit") && i + 1 < argc) {
-			if (cli_number(cli, "search", "--limit", argv[++i], &q.limit) < 0)
+		} else if (cli_flag(argv[i], "--limit")) {
+			const char *v = cli_value(cli, "search", argc, argv, &i);
+
+			if (!v || cli_number(cli, "search", "--limit", v, &q.limit) < 0)
 				return 1;
 		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
 			printf("usage: %s [-d DB] search [--limit N] [--json] QUERY\n"
 			       "Full-text search in titles and summaries, best match first.\n"
 			       "QUERY uses SQLite FTS5 syntax: words (all must match), \"a phrase\",\n"
-			       "OR, NOT, prefix*.  Case and accents are ignored.\n", cli->prog);
+			       "OR, NOT, ( ), prefix*, title:word.  Case and accents are ignored.\n"
+			       "A word with punctuation (e-mail, U.S., COVID-19) is searched as a\n"
+			       "phrase; to leave a word out use NOT (strike NOT port), not -word.\n",
+			       cli->prog);
 			return 0;
 		} else if (!q.text) {
 			q.text = argv[i];
@@ -50,5 +140,18 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		        cli->prog, cli->prog);
 		return 1;
 	}
-	return cli_list(cli, "search", &q.o, list, &q);
+	{
+		const char *why;
+		char *text = fts_query(q.text, &why);
+		int rc;
+
+		if (!text) {
+			fprintf(stderr, "%s: search: %s\n", cli->prog, why);
+			return 1;
+		}
+		q.text = text;
+		rc = cli_list(cli, "search", &q.o, list, &q);
+		free(text);
+		return rc;
+	}
 }

@@ -27,8 +27,10 @@ int cmd_stories(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--limit") && i + 1 < argc) {
-			if (cli_number(cli, "stories", "--limit", argv[++i], &q.limit) < 0)
+		} else if (cli_flag(argv[i], "--limit")) {
+			const char *v = cli_value(cli, "stories", argc, argv, &i);
+
+			if (!v || cli_number(cli, "stories", "--limit", v, &q.limit) < 0)
 				return 1;
 		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
 			printf("usage: %s [-d DB] stories [--limit N] [--json]\n"

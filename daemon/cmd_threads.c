@@ -1,5 +1,6 @@
 /* daemon/cmd_threads.c — `tidings threads` (threads by activity) and
  * `tidings thread ID` (one thread's stories). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,11 @@ static int list(struct store *st, void *p)
 
 	if (!q->o.json)
 		printf("%6s %-12s %4s %4s  %s\n", "ID", "UPDATED", "SRC", "STO", "TITLE");
-	return store_list_threads(st, q->since, (int)q->min_sources, q->limit,
-	                          print_thread, &q->o);
+	/* No thread has more sources than an int holds: more asks for none
+	 * (a plain cast made 4294967297 ask for 1, i.e. all). */
+	return store_list_threads(st, q->since,
+	                          q->min_sources > INT_MAX ? INT_MAX : (int)q->min_sources,
+	                          q->limit, print_thread, &q->o);
 }
 
 int cmd_threads(struct cli *cli, int argc, char **argv)
@@ -83,19 +87,27 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--since") && i + 1 < argc) {
-			int64_t d = config_parse_duration(argv[++i]);
+		} else if (cli_flag(argv[i], "--since")) {
+			const char *v = cli_value(cli, "threads", argc, argv, &i);
+			int64_t d = v ? config_parse_duration(v) : -1;
+
+			if (!v)
+				return 1;
 			if (d < 0) {
 				fprintf(stderr, "%s: threads: --since takes a duration like 24h, not '%s'\n",
-				        cli->prog, argv[i]);
+				        cli->prog, v);
 				return 1;
 			}
 			q.since = q.o.now - d;
-		} else if (cli_flag(argv[i], "--min-sources") && i + 1 < argc) {
-			if (cli_number(cli, "threads", "--min-sources", argv[++i], &q.min_sources) < 0)
+		} else if (cli_flag(argv[i], "--min-sources")) {
+			const char *v = cli_value(cli, "threads", argc, argv, &i);
+
+			if (!v || cli_number(cli, "threads", "--min-sources", v, &q.min_sources) < 0)
 				return 1;
-		} else if (cli_flag(argv[i], "--limit") && i + 1 < argc) {
-			if (cli_number(cli, "threads", "--limit", argv[++i], &q.limit) < 0)
+		} else if (cli_flag(argv[i], "--limit")) {
+			const char *v = cli_value(cli, "threads", argc, argv, &i);
+
+			if (!v || cli_number(cli, "threads", "--limit", v, &q.limit) < 0)
 				return 1;
 		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
 			printf("usage: %s [-d DB] threads [--since DURATION] [--min-sources N]\n"
@@ -131,11 +143,16 @@ static int print_thread_head(const struct store_thread_row *r, void *p)
 		thread_json(&o->j, r);
 		return 0;
 	}
-	printf("Thread %lld: %s\n", (long long)r->id, r->title ? r->title : "(untitled)");
-	printf("%lld stories from %lld sources", (long long)r->story_count,
+	/* Title and keywords come from feeds: through cli_cell, uncut, so
+	 * that no control character reaches the terminal. */
+	printf("Thread %lld: ", (long long)r->id);
+	cli_cell(stdout, r->title ? r->title : "(untitled)", INT_MAX, 0);
+	printf("\n%lld stories from %lld sources", (long long)r->story_count,
 	       (long long)r->source_count);
-	if (r->keywords)
-		printf("; %s", r->keywords);
+	if (r->keywords) {
+		fputs("; ", stdout);
+		cli_cell(stdout, r->keywords, INT_MAX, 0);
+	}
 	printf("\n\n");
 	return 0;
 }

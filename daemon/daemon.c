@@ -4,6 +4,7 @@
 #include "daemon/daemon.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -429,8 +431,11 @@ static void media_type(const char *ct, char *buf, size_t n)
 		snprintf(buf, n, "no content type");
 		return;
 	}
+	/* The server's bytes go into the feed's error text, the log and the
+	 * database: anything a media type cannot hold (control characters,
+	 * an escape sequence for the reader's terminal) shows as '?'. */
 	for (; ct[i] && ct[i] != ';' && ct[i] != ' ' && i + 1 < n; i++)
-		buf[i] = ct[i];
+		buf[i] = ct[i] > 0x20 && ct[i] < 0x7f ? ct[i] : '?';
 	buf[i] = '\0';
 }
 
@@ -990,14 +995,30 @@ static int sync_list(struct daemon *d, const struct config *c)
 	return rc < 0 ? 2 : 0;
 }
 
+/* The [threads] values live in the clusterer, built once (ingest_new)
+ * with a replay of the whole window: a reload does not rebuild it. */
+static int threads_changed(const struct config *a, const struct config *b)
+{
+	return a->cluster_window != b->cluster_window ||
+	       a->join_threshold != b->join_threshold ||
+	       a->merge_threshold != b->merge_threshold ||
+	       a->title_weight != b->title_weight ||
+	       a->entity_weight != b->entity_weight ||
+	       a->time_decay != b->time_decay ||
+	       a->simhash_distance != b->simhash_distance;
+}
+
 static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
+	const char *path = d->args.config_path;
 	struct config nc;
 
+	/* Name what load_config() reads: without -c, the installed file. */
+	if (!path && access(config_default_path(), F_OK) == 0)
+		path = config_default_path();
 	notify_reloading(d->nt);
-	log_notice("SIGHUP: reloading %s", d->args.config_path ? d->args.config_path
-	                                                          : "built-in defaults");
+	log_notice("SIGHUP: reloading %s", path ? path : "built-in defaults");
 	if (load_config(d->args.config_path, &nc) < 0) {
 		log_err("reload refused; the running configuration is kept");
 		config_free(&nc);
@@ -1005,6 +1026,8 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	if (strcmp(nc.database, d->cfg.database) != 0)
 		log_warning("database path changes take effect at restart only");
+	if (d->in && threads_changed(&d->cfg, &nc))
+		log_warning("[threads] changes take effect at restart only");
 	if (sync_list(d, &nc) != 0) {
 		log_err("reload refused; the running configuration is kept");
 		config_free(&nc);
@@ -1056,12 +1079,41 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_timer_start(loop, &d->grace);
 }
 
+/* One daemon per database.  Two at once (a cron --once overlapping the
+ * service, or the previous --once) each number story seq and threads on
+ * from what they read at start: readers following seq miss rows whose
+ * seq the other daemon also used, and stories of unrelated events share
+ * a thread.  An flock on the database file, taken once it exists, keeps
+ * the second out.  The descriptor stays open until SQLite has closed
+ * the database: closing any descriptor of the file would drop the POSIX
+ * locks SQLite holds on it.  Returns the descriptor, or -1 (with *fd
+ * still to close after the store when it was opened). */
+static int lock_database(const char *path, int *fd)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		log_err("%s: cannot open the database to lock it: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			log_err("%s: another tidingsd is using this database; one daemon"
+			        " per database", path);
+			return -1;
+		}
+		/* A filesystem without flock: run, as before the lock. */
+		log_warning("%s: cannot lock the database (%s); make sure no other"
+		            " tidingsd uses it", path, strerror(errno));
+	}
+	return *fd;
+}
+
 int daemon_run(const struct daemon_args *a)
 {
 	struct daemon d;
 	struct fetch_options fo;
 	char err[1024];
-	int rc;
+	int rc, lock_fd = -1;
 
 	memset(&d, 0, sizeof d);
 	d.args = *a;
@@ -1087,6 +1139,13 @@ int daemon_run(const struct daemon_args *a)
 	}
 	if (store_open(d.cfg.database, STORE_WRITE, &d.st, err, sizeof err) < 0) {
 		log_err("%s", err);
+		config_free(&d.cfg);
+		return 2;
+	}
+	if (lock_database(d.cfg.database, &lock_fd) < 0) {
+		store_close(d.st);
+		if (lock_fd >= 0)
+			close(lock_fd);
 		config_free(&d.cfg);
 		return 2;
 	}
@@ -1176,6 +1235,7 @@ out:
 	fetcher_free(d.fx);
 	ingest_free(d.in);
 	store_close(d.st);
+	close(lock_fd);            /* after SQLite's own descriptors */
 	free_feeds(d.feeds, d.n_feeds);
 	free_holds(&d);
 	sched_heap_free(&d.due);

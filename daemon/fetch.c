@@ -557,9 +557,11 @@ static void log_transfer(CURL *easy, const struct fetch_result *r)
 	else if (r->http_version)
 		snprintf(proto, sizeof proto, "HTTP/%d.%d", r->http_version / 10,
 		         r->http_version % 10);
+	/* Without a response and a connection of its own the transfer
+	 * reused none either (a host that did not resolve, say). */
 	log_debug("%s: %s, status %d, %lld bytes in %.3f s, %s connection",
 	          r->url, proto, r->status, (long long)r->bytes, r->duration,
-	          conns > 0 ? "new" : "reused");
+	          conns > 0 ? "new" : r->http_version ? "reused" : "no");
 }
 
 static void finish(struct fetcher *f, CURL *easy, CURLcode rc)

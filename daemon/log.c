@@ -62,6 +62,11 @@ void log_msg(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	/* Messages carry text from feeds and servers; a control character
+	 * in one would drive the terminal or break the journal's line. */
+	for (unsigned char *c = (unsigned char *)line; *c; c++)
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			*c = '?';
 	if (hook_clear)
 		hook_clear();
 	/* One fprintf per line so concurrent writers never interleave mid-line. */

@@ -61,11 +61,12 @@ int64_t sched_next_poll(const struct sched_policy *p,
 	if (!o->ok) {
 		/* Exponential backoff with +-25% jitter so that feeds failing
 		 * together (one host down) do not retry together.  Past
-		 * give_up_after only the maximum interval remains. */
+		 * give_up_after only the maximum interval remains (0: never). */
 		int n = o->consecutive_errors > 0 ? o->consecutive_errors - 1 : 0;
 		int64_t back = iv;
 
-		if (o->failing_since && o->now - o->failing_since >= p->give_up_after) {
+		if (p->give_up_after > 0 && o->failing_since &&
+		    o->now - o->failing_since >= p->give_up_after) {
 			back = p->max_interval;
 		} else {
 			/* First error: retry after a fraction of the interval,

@@ -6,12 +6,14 @@
 #include "daemon/ckpt.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 /* Schema versions.  Index i holds the SQL that takes a database from
  * version i to i + 1.  Never edit a released entry: append a new one. */
@@ -559,8 +561,25 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	st->mode = mode;
 	no_memstatus();
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: cannot open database: %s", path,
-		         st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		/* "unable to open database file" alone does not say why.  A
+		 * database to create fails on its directory (missing, or not
+		 * the user's to write in), which SQLite's errno, from its
+		 * read-only retry, misreports as ENOENT: ask the directory. */
+		int sys = st->db ? sqlite3_system_errno(st->db) : 0;
+		char dir[PATH_MAX];
+		const char *slash = strrchr(path, '/');
+
+		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+		         slash ? path : ".");
+		if (mode == STORE_WRITE && access(path, F_OK) != 0 && errno == ENOENT &&
+		    access(dir, W_OK | X_OK) != 0) {
+			snprintf(err, errlen, "%s: cannot create the database: %s: %s", path,
+			         dir, strerror(errno));
+		} else {
+			snprintf(err, errlen, "%s: cannot open database: %s%s%s", path,
+			         st->db ? sqlite3_errmsg(st->db) : "out of memory",
+			         sys ? ": " : "", sys ? strerror(sys) : "");
+		}
 		goto fail;
 	}
 	/* Readers and the writer wait for each other's short locks rather
@@ -610,6 +629,19 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	if (mode == STORE_WRITE && (load_seq(st) < 0 || load_fts(st) < 0)) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
+	}
+	/* A reader that may not write in the database's directory (the
+	 * tidings group under the service: /var/lib/tidings is 0750) can
+	 * open a WAL database only while its -wal and -shm files exist;
+	 * SQLite deletes them when the last connection closes, so with the
+	 * daemon stopped every such reader failed ("attempt to write a
+	 * readonly database").  They are kept (persistent WAL; store_close
+	 * empties the WAL), as SQLite's wal.html advises for read-only
+	 * readers. */
+	if (mode == STORE_WRITE) {
+		int one = 1;
+
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	}
 	*out = st;
 	return 0;
@@ -683,8 +715,17 @@ void store_close(struct store *st)
 	}
 	for (int i = 0; i < N_STMT; i++)
 		sqlite3_finalize(st->stmt[i]);
-	if (st->db && st->mode == STORE_WRITE)
+	if (st->db && st->mode == STORE_WRITE) {
+		int persist = -1;   /* -1 asks; 0 would clear it */
+
 		sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL, NULL);
+		/* With a persistent WAL, a limit >= 0 makes the last close
+		 * truncate the checkpointed WAL to 0 bytes instead of leaving
+		 * it at its largest size. */
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+		if (persist == 1)
+			sqlite3_exec(st->db, "PRAGMA journal_size_limit = 0", NULL, NULL, NULL);
+	}
 	sqlite3_close_v2(st->db);
 	free(st);
 }
@@ -1228,7 +1269,10 @@ int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
 	return query(st,
 		"SELECT " STORY_COLS
 		" FROM stories s JOIN feeds f ON f.id = s.feed_id"
-		" ORDER BY coalesce(s.published, s.first_seen) DESC, s.id DESC"
+		/* event_time, not the feed's published: a story dated years
+		 * ahead (a feed's wrong clock) topped the list until then.
+		 * Its index also spares sorting every story. */
+		" ORDER BY s.event_time DESC, s.id DESC"
 		" LIMIT ?1", limit > 0 ? limit : -1, story_row, &c);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/rootcheck.h"
 
@@ -11,11 +12,12 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: tidingsd [-c FILE] [--once] [-v] [--allow-root]\n"
-	        "  -c FILE       configuration file (default: built-in defaults)\n"
+	        "  -c FILE       configuration file (default: %s\n"
+	        "                if it exists, else built-in defaults)\n"
 	        "  --once        poll every feed once, then exit\n"
 	        "  -v            more log output (repeatable)\n"
 	        "  --allow-root  run as root outside systemd (refused otherwise)\n"
-	        "  --version     print the version\n");
+	        "  --version     print the version\n", config_default_path());
 }
 
 int main(int argc, char **argv)
@@ -34,14 +36,22 @@ int main(int argc, char **argv)
 	mallopt(M_ARENA_MAX, 1);
 #endif
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "-c") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "tidingsd: -c needs a value (the configuration file)\n");
+				return 1;
+			}
 			a.config_path = argv[++i];
 		} else if (strcmp(argv[i], "--once") == 0) {
 			a.once = 1;
 		} else if (strcmp(argv[i], "--allow-root") == 0) {
 			allow_root = 1;
-		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+		} else if (strcmp(argv[i], "--verbose") == 0) {
 			a.verbose++;
+		} else if (argv[i][0] == '-' && argv[i][1] == 'v' &&
+		           strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
+			/* "repeatable": -v -v, and -vv as people write it */
+			a.verbose += (int)strlen(argv[i] + 1);
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return 0;

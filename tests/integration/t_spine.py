@@ -124,7 +124,8 @@ unwritable.db = os.path.join(unwritable.dir, "no", "such", "dir", "t.db")
 unwritable.write_config(urls[:1])
 r = unwritable.run_once()
 t.eq(r.returncode, 2, "a database that cannot be created exits 2")
-t.ok("cannot open database" in r.stderr, "with the reason", r.stderr)
+t.ok("cannot create the database" in r.stderr and "No such file or directory" in r.stderr,
+     "with the reason", r.stderr)
 
 srv.stop()
 w.cleanup()

@@ -55,6 +55,20 @@ int main(void)
 	o.failing_since = now - 8 * 86400;
 	o.consecutive_errors = 2;
 	is_int(sched_next_poll(&P, &o, 250), now + 86400, "failing past give_up_after: max_interval only");
+	{
+		/* give_up_after = 0 is documented as "never gives up": a feed
+		 * failing for a year still backs off from min_interval. */
+		struct sched_policy never = P;
+
+		never.give_up_after = 0;
+		o.failing_since = now - 365 * 86400;
+		is_int(sched_next_poll(&never, &o, 250), now + 600,
+		       "give_up_after 0: a long-failing feed keeps its backoff");
+		o.failing_since = now;
+		o.consecutive_errors = 1;
+		is_int(sched_next_poll(&never, &o, 250), now + 300,
+		       "give_up_after 0: the first error retries after min_interval");
+	}
 
 	/* Learning from how often new items appear. */
 	{

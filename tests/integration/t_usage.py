@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""What a user meets beyond the happy path, found by using the programs as
+a newcomer would (each check here failed before its fix): output that
+cannot be written, options without their value or after the command,
+searches with punctuation, out-of-range numbers, readers that may not write
+beside the database, a second daemon on one database, reload warnings,
+and messages that did not say what was wrong."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, read, TIDINGS, TIDINGSD  # noqa: E402
+
+t = Tap()
+for prog in (TIDINGS, TIDINGSD):
+    if not os.access(prog, os.X_OK):
+        t.skip_all("no %s (run make first)" % prog)
+
+srv = Server()
+srv.put("/rss20.xml", read("spine/rss20.xml"), "application/rss+xml")
+srv.put("/atom.xml", read("spine/atom10.xml"), "application/atom+xml")
+srv.put("/punct.xml", """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Punctuation Post</title><link>https://punct.example/</link>
+<item><title>U.S. e-mail rules are over-the-top, COVID-19 panel says; it's C++ next</title>
+<link>https://punct.example/1</link><guid>punct-1</guid>
+<description>The panel's report on e-mail.</description></item>
+</channel></rss>""", "application/rss+xml")
+w = Workdir()
+w.write_config([srv.url("/rss20.xml"), srv.url("/atom.xml"), srv.url("/punct.xml")])
+r = w.run_once()
+t.eq(r.returncode, 0, "tidingsd --once builds the database")
+
+
+def tidings(*args, stdout=subprocess.PIPE, env=None):
+    return subprocess.run([TIDINGS, "-d", w.db] + list(args), stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=60, env=env)
+
+
+# ---- a listing whose output cannot be written fails ---------------------
+# `tidings stories --json > out.json` on a full disk used to exit 0 with a
+# truncated file: the write error stayed in stdio's buffer.
+if os.path.exists("/dev/full"):
+    for args in (["stories"], ["stories", "--json"], ["threads"], ["feeds", "--json"],
+                 ["search", "strike"]):
+        with open("/dev/full", "w") as full:
+            r = tidings(*args, stdout=full)
+        t.ok(r.returncode == 1 and "error writing standard output" in r.stderr,
+             "tidings %s > /dev/full: exit 1 and says so" % " ".join(args),
+             "status %d, stderr %r" % (r.returncode, r.stderr))
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([TIDINGS, "check", "-c", w.conf], stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+    t.eq(r.returncode, 1, "tidings check > /dev/full: exit 1")
+
+# ---- an option given without its value says so --------------------------
+# `tidings -d` or `tidings stories --limit` at the end of the line used to
+# be "unknown option '-d'" / "unknown argument '--limit'": wrong, since
+# both are documented options.
+for args, want in ((["-d"], "tidings: -d needs a value"),
+                   (["stories", "--limit"], "tidings: stories: --limit needs a value"),
+                   (["search", "--limit"], "tidings: search: --limit needs a value"),
+                   (["threads", "--since"], "tidings: threads: --since needs a value"),
+                   (["threads", "--min-sources"], "tidings: threads: --min-sources needs a value"),
+                   (["threads", "--limit"], "tidings: threads: --limit needs a value"),
+                   (["check", "-c"], "tidings: check: -c needs a value"),
+                   (["parse", "--json", "--header"], "tidings: parse: --header needs a value")):
+    r = subprocess.run([TIDINGS] + args, capture_output=True, text=True, timeout=60)
+    t.ok(r.returncode == 1 and r.stderr.startswith(want),
+         "tidings %s: '%s'" % (" ".join(args), want),
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+r = subprocess.run([TIDINGSD, "-c"], capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 1 and r.stderr.startswith("tidingsd: -c needs a value"),
+     "tidingsd -c: '-c needs a value'", "status %d, stderr %r" % (r.returncode, r.stderr))
+
+# ---- a reader that may not write beside the database, daemon stopped -----
+# The service's readers (the tidings group) may read /var/lib/tidings but
+# not write in it.  SQLite deleted the -wal and -shm files when the daemon
+# closed the database, and without them a read-only reader of a WAL
+# database cannot start: `tidings threads` said "not a tidings database:
+# attempt to write a readonly database", and so did sqlite3 and Python.
+if os.geteuid() == 0:
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+
+    def as_nobody():
+        os.setgid(nobody.pw_gid)
+        os.setuid(nobody.pw_uid)
+
+    os.chmod(w.dir, 0o755)
+    # Right after the daemon: the readers above (root, free to write in
+    # the directory) would have made the files again themselves.
+    r = w.run_once()
+    t.eq(r.returncode, 0, "the daemon polls again and exits")
+    t.ok(os.path.exists(w.db + "-wal") and os.path.exists(w.db + "-shm"),
+         "the -wal and -shm files stay after the daemon exits")
+    t.eq(os.path.getsize(w.db + "-wal") if os.path.exists(w.db + "-wal") else None, 0,
+         "the WAL left behind is empty")
+    r = subprocess.run([TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=as_nobody)
+    t.ok(r.returncode == 0 and "Port strike" in r.stdout,
+         "a user who may only read the database lists its stories (daemon stopped)",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+    # The system's Python: the running one may live where nobody can't go.
+    py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    r = subprocess.run([py, "-c",
+                        "import sqlite3, sys; c = sqlite3.connect('file:%s?mode=ro' % sys.argv[1],"
+                        " uri=True, timeout=5); print(c.execute('SELECT count(*) FROM stories')"
+                        ".fetchone()[0])", w.db], capture_output=True, text=True, timeout=60,
+                       preexec_fn=as_nobody)
+    t.ok(r.returncode == 0 and int(r.stdout or 0) > 0,
+         "and so does README's Python reader", "status %d, stderr %r" % (r.returncode, r.stderr))
+    r = w.run_once()
+    t.eq(r.returncode, 0, "the daemon runs on the persistent WAL it left")
+else:
+    t.ok(True, "# SKIP read-only reader: needs root to drop to nobody")
+
+# ---- tidingsd --help names the configuration it reads --------------------
+# It said "(default: built-in defaults)", while the daemon reads the
+# installed file when there is one (tidingsd(8); tidings check uses it).
+r = subprocess.run([TIDINGS, "check", "--help"], capture_output=True, text=True, timeout=60)
+default = r.stdout.split("(default ", 1)[1].split(")", 1)[0] if "(default " in r.stdout else None
+r = subprocess.run([TIDINGSD, "--help"], capture_output=True, text=True, timeout=60)
+t.ok(default and default.endswith("/tidings/tidings.conf") and default in r.stdout,
+     "tidingsd --help names the default configuration file",
+     "default %r, help %r" % (default, r.stdout))
+
+# ---- search takes the words news is written in ---------------------------
+# FTS5's syntax refuses punctuation in a bare word: "tidings search e-mail"
+# said "no such column: mail", "U.S." and "it's" "syntax error near ...".
+for q in ("e-mail", "U.S.", "it's", "COVID-19", "over-the-top", "C++ it's",
+          "U.S. AND e-mail", "title:e-mail", '"e-mail rules"', "e-mail OR nothing"):
+    r = tidings("search", q)
+    t.ok(r.returncode == 0 and "U.S. e-mail rules" in r.stdout,
+         "tidings search %r finds the story" % q,
+         "status %d, stderr %r, stdout %r" % (r.returncode, r.stderr, r.stdout))
+r = tidings("search", "e-mail NOT U.S.")
+t.ok(r.returncode == 0 and "U.S. e-mail" not in r.stdout, "NOT still leaves out",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+r = tidings("search", "strike -port")
+t.ok(r.returncode == 1 and "use NOT" in r.stderr, "'-word' is refused with a hint to NOT",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
+# ---- numbers too large for their option -----------------------------------
+# --min-sources 4294967297 was cast to int (1) and listed every thread.
+r = tidings("threads", "--min-sources", "4294967297", "--json")
+t.ok(r.returncode == 0 and r.stdout.strip() == "[]",
+     "threads --min-sources 4294967297: no thread has that many sources",
+     "status %d, stdout %r" % (r.returncode, r.stdout[:200]))
+r = tidings("stories", "--limit", "99999999999999999999")
+t.ok(r.returncode == 1 and "99999999999999999999" in r.stderr,
+     "a number past 64 bits is refused, not read as another",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
+# ---- tidingsd -vv ----------------------------------------------------------
+# -v is "repeatable" (--help), but -vv was an unknown argument.
+r = subprocess.run([TIDINGSD, "-vv", "--version"], capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 0 and r.stdout.startswith("tidingsd "), "tidingsd -vv is taken as -v -v",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+r = subprocess.run([TIDINGSD, "-vx"], capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 1 and "unknown argument '-vx'" in r.stderr, "and -vx is still unknown")
+
+# ---- a database the user may not create ----------------------------------
+# Run as an ordinary user on a configuration naming a database in a
+# directory that user may not write (the service's /var/lib/tidings, say),
+# tidingsd said only "cannot open database: unable to open database file".
+if os.geteuid() == 0:
+    w2 = Workdir()
+    os.chmod(w2.dir, 0o755)
+    w2.write_config([srv.url("/rss20.xml")])
+    r = subprocess.run([TIDINGSD, "-c", w2.conf, "--once"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=as_nobody)
+    t.ok(r.returncode == 2 and
+         ("cannot create the database: %s: Permission denied" % w2.dir) in r.stderr,
+         "tidingsd names the directory it may not create the database in",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+    w2.db = os.path.join(w2.dir, "missing", "tidings.db")
+    w2.write_config([srv.url("/rss20.xml")])
+    r = w2.run_once()
+    t.ok(r.returncode == 2 and "cannot create the database: %s: No such file or directory"
+         % os.path.dirname(w2.db) in r.stderr, "and a directory that does not exist",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+    w2.cleanup()
+
+# ---- a reload that cannot apply [threads] says so -------------------------
+# The clusterer is built once with the [threads] values; a SIGHUP with new
+# ones logged "reloaded" and went on with the old values without a word.
+def wait_for(proc, text, deadline=60):
+    """proc's stderr (a binary pipe, read unbuffered: select() does not see
+    what a buffered reader holds) up to the first line holding text."""
+    import select
+    import time
+    got = b""
+    end = time.monotonic() + deadline
+    while text.encode() not in got and time.monotonic() < end:
+        ready, _, _ = select.select([proc.stderr], [], [], 1)
+        if ready:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            got += chunk
+    return got.decode("utf-8", "replace")
+
+
+import signal  # noqa: E402
+w3 = Workdir()
+w3.write_config([srv.url("/rss20.xml")], extra="log_level = info")
+p = w3.start(stderr=subprocess.PIPE)
+out = wait_for(p, "new threads")               # the first cycle stored its stories
+w3.write_config([srv.url("/rss20.xml")], extra="log_level = info",
+                threads="join_threshold = 0.5")
+p.send_signal(signal.SIGHUP)
+out += wait_for(p, "reloaded")
+p.send_signal(signal.SIGTERM)
+out += p.communicate(timeout=60)[1].decode("utf-8", "replace")
+t.ok("[threads] changes take effect at restart only" in out and "reloaded" in out,
+     "a reload with new [threads] values warns that they wait for a restart", out)
+t.eq(p.returncode, 0, "and the daemon exits 0 on SIGTERM")
+w3.cleanup()
+
+# ---- TIDINGS_DB set but empty ---------------------------------------------
+# `TIDINGS_DB= tidings stories` said "tidings: : no such database": an
+# empty variable is now unset, and the default database applies.
+env = dict(os.environ, TIDINGS_DB="")
+r = subprocess.run([TIDINGS, "stories"], capture_output=True, text=True, timeout=60,
+                   env=env, cwd=w.dir)
+t.ok(r.returncode == 0 and "Port strike" in r.stdout,
+     "TIDINGS_DB= is the default database (./tidings.db here)",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
+# ---- tidings parse says why it cannot read a file -------------------------
+r = subprocess.run([TIDINGS, "parse", "--json", os.path.join(w.dir, "no-such.xml")],
+                   capture_output=True, text=True, timeout=60)
+t.ok(r.returncode == 1 and r.stderr.rstrip().endswith(": No such file or directory"),
+     "parse of a missing file gives the reason", r.stderr)
+r = subprocess.run([TIDINGS, "parse", "--json", w.dir], capture_output=True, text=True,
+                   timeout=60)
+t.ok(r.returncode == 1 and r.stderr.rstrip().endswith(": Is a directory"),
+     "and of a directory", r.stderr)
+
+# ---- a story dated in the future does not top `tidings stories` ----------
+# Ordered by the feed's own `published`, a story dated 2035 (a feed with a
+# wrong clock) was "the latest story" until 2035.  The listing now follows
+# event_time, the time threads use (published, or first_seen when that is
+# missing or in the future).
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+future_db = os.path.join(w.dir, "future.db")
+shutil.copy(w.db, future_db)
+con = sqlite3.connect(future_db)
+with con:
+    oldest = con.execute("SELECT id, event_time FROM stories ORDER BY event_time, id LIMIT 1"
+                         ).fetchone()
+    con.execute("UPDATE stories SET published = 2051222400 WHERE id = ?", (oldest[0],))
+con.close()
+r = subprocess.run([TIDINGS, "-d", future_db, "stories", "--json"], capture_output=True,
+                   text=True, timeout=60)
+ids = [s["id"] for s in json.loads(r.stdout)] if r.returncode == 0 else []
+t.ok(ids and ids[-1] == oldest[0], "a story dated 2035 stays where its event_time puts it",
+     "ids %r, the future-dated one %r" % (ids, oldest[0]))
+
+# ---- -d after the command --------------------------------------------------
+# `tidings stories -d DB` said "unknown argument '-d'".
+r = subprocess.run([TIDINGS, "stories", "-d", w.db, "--json"], capture_output=True, text=True,
+                   timeout=60)
+t.ok(r.returncode == 0 and "Port strike" in r.stdout, "tidings stories -d DB reads DB",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+r = subprocess.run([TIDINGS, "thread", "1", "-d", w.db], capture_output=True, text=True,
+                   timeout=60)
+t.ok(r.returncode == 0 and r.stdout.startswith("Thread 1"), "tidings thread 1 -d DB too",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
+# ---- one daemon per database ------------------------------------------------
+# A second tidingsd on the same database (a cron --once while the service
+# runs) ran alongside the first: both numbered seq and threads from what
+# they had read, so seq values repeated (readers following seq missed
+# rows) and unrelated stories shared threads.  The second now refuses.
+w4 = Workdir()
+w4.write_config([srv.url("/rss20.xml")], extra="log_level = info")
+first = w4.start(stderr=subprocess.PIPE)
+out = wait_for(first, "tidingsd ")              # its start-up notice: the lock is held
+r = w4.run_once()
+t.ok(r.returncode == 2 and "another tidingsd is using this database" in r.stderr,
+     "a second tidingsd on the same database exits 2 and says why",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+first.send_signal(signal.SIGTERM)
+first.communicate(timeout=60)
+t.eq(first.returncode, 0, "the first one was not disturbed")
+r = w4.run_once()
+t.eq(r.returncode, 0, "once it is gone, the next one runs")
+w4.cleanup()
+
+# ---- the debug line of a transfer that never connected ----------------------
+# `make run` (log_level debug) without network logged "no response, status
+# 0, 0 bytes in 0.000 s, reused connection" before "cannot resolve host";
+# a refused connection (port 1 here: no DNS query leaves the machine) too.
+w5 = Workdir()
+w5.write_config(["http://127.0.0.1:1/feed.xml"], extra="log_level = debug")
+r = w5.run_once()
+line = [x for x in r.stderr.splitlines() if x.startswith("debug: http://127.0.0.1:1/")]
+t.ok(len(line) == 1 and line[0].endswith("no connection"),
+     "a refused connection: 'no connection', not 'reused connection'", r.stderr)
+w5.cleanup()
+
+# ---- a server's escape sequences reach neither the log nor the database ----
+# A Content-Type of "text/\x1b[32mhtml" went into "not a feed: ..." as is:
+# into the daemon's log on the terminal and into feeds.last_error.
+def evil(h):
+    h.close_connection = True
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/\x1b[32mhtml\x07\r\n"
+                  b"Content-Length: 5\r\n\r\nhello")
+
+
+srv.routes["/evil"] = evil
+w6 = Workdir()
+w6.write_config([srv.url("/evil")])
+r = w6.run_once()
+t.ok("not a feed: text/?[32mhtml?" in r.stderr and "\x1b" not in r.stderr,
+     "the log shows the server's control characters as '?'", repr(r.stderr))
+err = w6.sql("SELECT last_error FROM feeds")[0][0]
+t.eq(err, "not a feed: text/?[32mhtml?", "and so does the feed's last_error")
+w6.cleanup()
+
+w.cleanup()
+srv.stop()
+t.done()
