@@ -570,7 +570,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			poll.ok = 1;
 			poll.etag = r->etag;
 			poll.last_modified = r->last_modified;
-			poll.title = parsed->title.value;
+			poll.title = parsed->title_text;
 			poll.site_url = parsed->link;
 			poll.new_url = r->permanent_url;
 			so.ttl_minutes = parsed->ttl;

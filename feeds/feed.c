@@ -224,6 +224,24 @@ static void free_person(struct feed_person *p)
 	free(p->uri);
 }
 
+/* Drops, in place, what a terminal or a log would take for a command: C0
+ * control characters but tab and newline, and DEL.  The plain-text fields
+ * go to the database as they are, and a title of "&#27;[2J" decoded is an
+ * escape sequence every reader that prints it would obey.  (C1 controls,
+ * U+0080..U+009F, never get here: the parser reads them as windows-1252,
+ * as feedparser does.) */
+static char *no_controls(char *s)
+{
+	char *w = s;
+
+	for (const unsigned char *r = (const unsigned char *)s; r && *r; r++)
+		if ((*r >= 0x20 || *r == '\t' || *r == '\n') && *r != 0x7f)
+			*w++ = (char)*r;
+	if (w)
+		*w = '\0';
+	return s;
+}
+
 /* whitespace folded, trimmed */
 static char *fold(struct fv_arena *m, const char *s)
 {
@@ -243,7 +261,7 @@ static char *fold(struct fv_arena *m, const char *s)
 		*w++ = *s;
 	}
 	*w = '\0';
-	return out;
+	return no_controls(out);
 }
 
 static int is_markup(const struct feed_text *t)
@@ -264,7 +282,25 @@ static char *as_text(struct fv_arena *m, const struct feed_text *t)
 		return NULL;
 	/* keep line breaks from block elements, fold everything else */
 	f = r;
-	return mown(m, f);
+	return no_controls(mown(m, f));
+}
+
+/* A title as plain text on one line. */
+static char *title_text(struct fv_arena *m, const struct feed_text *t)
+{
+	char *r;
+
+	if (!t->value)
+		return NULL;
+	if (!is_markup(t))
+		return fold(m, t->value);
+	/* html_to_text's only blanks are single separators between words,
+	 * ' ' or '\n': folding it is turning '\n' into ' ' */
+	r = as_text(m, t);
+	for (char *q = r; q && *q; q++)
+		if (*q == '\n')
+			*q = ' ';
+	return r;
 }
 
 static char *as_html(struct fv_arena *m, const struct feed_text *t)
@@ -346,16 +382,7 @@ static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv
 	else if (feed_lang)
 		e->language = mdup(m, feed_lang);
 
-	if (e->title.value && is_markup(&e->title)) {
-		/* html_to_text's only blanks are single separators between
-		 * words, ' ' or '\n': folding it is turning '\n' into ' ' */
-		e->title_text = mown(m, html_to_text(e->title.value, strlen(e->title.value)));
-		for (char *q = e->title_text; q && *q; q++)
-			if (*q == '\n')
-				*q = ' ';
-	} else if (e->title.value) {
-		e->title_text = fold(m, e->title.value);
-	}
+	e->title_text = title_text(m, &e->title);
 	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
 	e->text = body ? as_text(m, body) : NULL;
 	body = e->n_content ? &e->content[0] : e->summary.value ? &e->summary : NULL;
@@ -492,6 +519,7 @@ int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
 	f->bozo = fv_get(res, "bozo") ? (int)fv_get(res, "bozo")->i : 0;
 	f->bozo_reason = mdup(f->mem, gs(res, "bozo_exception"));
 	fill_text(f->mem, &f->title, fd, "title");
+	f->title_text = title_text(f->mem, &f->title);
 	fill_text(f->mem, &f->subtitle, fd, "subtitle");
 	fill_text(f->mem, &f->rights, fd, "rights");
 	f->link = mdup(f->mem, gs(fd, "link"));
@@ -542,6 +570,7 @@ void feed_free(struct feed *f)
 	free(f->encoding);
 	free(f->bozo_reason);
 	free_text(&f->title);
+	free(f->title_text);
 	free_text(&f->subtitle);
 	free_text(&f->rights);
 	free(f->link);

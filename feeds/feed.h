@@ -88,6 +88,7 @@ struct feed {
 	char *bozo_reason;      /* "ClassName: message" in feedparser's spirit */
 
 	struct feed_text title, subtitle, rights;
+	char *title_text;       /* title as plain text, whitespace folded */
 	char *link;             /* the site (alternate) link, absolute */
 	struct feed_link *links; size_t n_links;
 	char *id, *language, *generator, *icon, *logo;

@@ -127,6 +127,31 @@ out:
 	feed_free(f);
 }
 
+/* The plain-text fields go to the database as they are: no control
+ * character a terminal would obey survives in them, whether a character
+ * reference decoded with the HTML or written raw (DEL); a raw C1 CSI
+ * (U+009B) is read as windows-1252, as feedparser reads it. */
+static void test_no_controls(void)
+{
+	const char *doc = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+	                  "<title>Feed &amp;#27;[2J&amp;#155;1mName &amp;amp; Co</title>"
+	                  "<item><title>Esc &amp;#27;[31mRed&amp;#7; &lt;b&gt;bold&lt;/b&gt;</title>"
+	                  "<description>Line&amp;#27;[0m one \xc2\x9b" "2Jtwo\x7f</description></item>"
+	                  "</channel></rss>";
+	struct feed *f = NULL;
+	char err[128];
+
+	is_int(feed_parse(doc, strlen(doc), NULL, &f, err, sizeof err), 0, "controls: parsed");
+	if (!f || f->n_entries != 1)
+		return;
+	is_str(f->title_text, "Feed [2J\xe2\x80\xba" "1mName & Co",
+	       "controls: the feed title decoded, its escape gone");
+	is_str(f->entries[0].title_text, "Esc [31mRed bold", "controls: ESC and BEL gone from a title");
+	is_str(f->entries[0].text, "Line[0m one \xe2\x80\xba" "2Jtwo",
+	       "controls: ESC and DEL gone from the text, a raw CSI read as windows-1252");
+	feed_free(f);
+}
+
 static void test_not_a_feed(void)
 {
 	struct feed *f = (struct feed *)1;
@@ -229,6 +254,7 @@ int main(void)
 	test_atom10();
 	test_rss10();
 	test_not_a_feed();
+	test_no_controls();
 	test_threads();
 	test_feed_outlives_thread();
 	return done_testing();
