@@ -224,25 +224,12 @@ static void free_person(struct feed_person *p)
 	free(p->uri);
 }
 
-/* Drops, in place, what a terminal or a log would take for a command: C0
- * control characters but tab and newline, and DEL.  The plain-text fields
- * go to the database as they are, and a title of "&#27;[2J" decoded is an
- * escape sequence every reader that prints it would obey.  (C1 controls,
- * U+0080..U+009F, never get here: the parser reads them as windows-1252,
- * as feedparser does.) */
-static char *no_controls(char *s)
-{
-	char *w = s;
-
-	for (const unsigned char *r = (const unsigned char *)s; r && *r; r++)
-		if ((*r >= 0x20 || *r == '\t' || *r == '\n') && *r != 0x7f)
-			*w++ = (char)*r;
-	if (w)
-		*w = '\0';
-	return s;
-}
-
-/* whitespace folded, trimmed */
+/* Whitespace folded, trimmed, and the other control characters and DEL
+ * left out (as html_to_text leaves them out): the text goes to the
+ * database as it is, and a title holding ESC [ 2 J would clear the
+ * screen of every terminal that prints it.  (C1 controls, U+0080 to
+ * U+009F, never get here: the parser reads them as windows-1252, as
+ * feedparser does.) */
 static char *fold(struct fv_arena *m, const char *s)
 {
 	char *out = fv_arena_alloc(m, strlen(s ? s : "") + 1, 1), *w = out;
@@ -255,13 +242,15 @@ static char *fold(struct fv_arena *m, const char *s)
 			sp = 1;
 			continue;
 		}
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			continue;
 		if (sp && w > out)
 			*w++ = ' ';
 		sp = 0;
 		*w++ = *s;
 	}
 	*w = '\0';
-	return no_controls(out);
+	return out;
 }
 
 static int is_markup(const struct feed_text *t)
@@ -282,7 +271,7 @@ static char *as_text(struct fv_arena *m, const struct feed_text *t)
 		return NULL;
 	/* keep line breaks from block elements, fold everything else */
 	f = r;
-	return no_controls(mown(m, f));
+	return mown(m, f);
 }
 
 /* A title as plain text on one line. */

@@ -1340,9 +1340,16 @@ struct txt {
 	int pending_nl;  /* a line break is due */
 };
 
-/* 1 for the ASCII blanks, 2 for 0xc2 (maybe U+00A0) */
+/* 1 for the ASCII blanks, 2 for 0xc2 (maybe U+00A0), 3 for the other
+ * control characters and DEL, which the text leaves out: it goes to the
+ * database as plain text, and a decoded "&#27;[2J" would be an escape
+ * sequence to every terminal that prints it. */
 static const unsigned char blank_class[256] = {
-	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, [0xc2] = 2,
+	[0x01] = 3, [0x02] = 3, [0x03] = 3, [0x04] = 3, [0x05] = 3, [0x06] = 3, [0x07] = 3,
+	[0x08] = 3, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [0x0e] = 3,
+	[0x0f] = 3, [0x10] = 3, [0x11] = 3, [0x12] = 3, [0x13] = 3, [0x14] = 3, [0x15] = 3,
+	[0x16] = 3, [0x17] = 3, [0x18] = 3, [0x19] = 3, [0x1a] = 3, [0x1b] = 3, [0x1c] = 3,
+	[0x1d] = 3, [0x1e] = 3, [0x1f] = 3, [' '] = 1, [0x7f] = 3, [0xc2] = 2,
 };
 
 static inline int blank_at(const char *s, size_t i, size_t n)
@@ -1362,20 +1369,21 @@ static inline int blank_at(const char *s, size_t i, size_t n)
 
 /* The length of s up to its first byte with a blank_class (n if none),
  * copied to w (which has room for that and 8 bytes more).  Eight bytes
- * at a time: a byte below 0x21 or equal to 0xc2 stops the run (the
- * lowest byte flagged by these tests is exact), then blank_class
- * decides; a control byte that is no blank just ends the run early. */
+ * at a time: a byte below 0x21, 0x7f or 0xc2 stops the run (the lowest
+ * byte flagged by these tests is exact), then blank_class decides. */
 static size_t word_len(const char *s, size_t n, char *w)
 {
 	size_t i = 0;
 
 	while (i + 8 <= n) {
-		uint64_t x, y, m;
+		uint64_t x, y, z, m;
 
 		memcpy(&x, s + i, 8);
 		memcpy(w + i, &x, 8);
 		y = x ^ (ONES * 0xc2);
-		m = ((x - ONES * 0x21) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS);
+		z = x ^ (ONES * 0x7f);
+		m = ((x - ONES * 0x21) & ~x & HIGHS) | ((y - ONES) & ~y & HIGHS) |
+		    ((z - ONES) & ~z & HIGHS);
 		if (m)
 			return i + (size_t)__builtin_ctzll(m) / 8;
 		i += 8;
@@ -1400,6 +1408,10 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 	while (i < n) {
 		unsigned char k = blank_class[(unsigned char)s[i]];
 
+		if (k == 3) {
+			i++;
+			continue;
+		}
 		if (k == 1 || (k == 2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)) {
 			t->pending_sp = 1;
 			i += k;
