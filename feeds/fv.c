@@ -452,7 +452,7 @@ const char *fv_get_str(const struct fv *d, const char *key)
 static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv *val)
 {
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : c->type == FV_DICT ? 16 : 4;
+		size_t cap = c->cap ? c->cap * 2 : 4;
 		struct fv_item *it;
 
 		if (cur && (c->items_in_arena || !c->items)) {
