@@ -699,10 +699,13 @@ static int tokenize_entry(struct text *t, const struct feed *f, const struct fee
 {
 	const char *lang = e->language ? e->language : f->language;
 
-	if (e->title_text && text_tokenize(t, e->title_text, strlen(e->title_text), lang,
-	                                   &pe->title_tokens) < 0)
+	/* They wait with the parsed feed until the loop stores it: at
+	 * text_tokenize's growth sizes a feed of 40,000 items held 204 MB
+	 * of empty room here. */
+	if (e->title_text && text_tokenize_kept(t, e->title_text, strlen(e->title_text), lang,
+	                                        &pe->title_tokens) < 0)
 		return -1;
-	if (e->text && text_tokenize(t, e->text, strlen(e->text), lang, &pe->text_tokens) < 0)
+	if (e->text && text_tokenize_kept(t, e->text, strlen(e->text), lang, &pe->text_tokens) < 0)
 		return -1;
 	pe->has_tokens = 1;
 	return 0;

@@ -47,6 +47,7 @@ void text_free(struct text *t);
 void text_tokens_reset(struct text_tokens *out);
 void text_tokens_free(struct text_tokens *out);
 
+
 /* Appends the terms of s[0..len) to out: case-folded, stop words dropped,
  * stemmed when lang (BCP 47, e.g. "en-GB"; NULL = unknown) names a language
  * Snowball has.  Unknown languages keep English stop words and no stemming.
@@ -54,6 +55,14 @@ void text_tokens_free(struct text_tokens *out);
  * when out of memory. */
 int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		  struct text_tokens *out);
+
+/* text_tokenize into t's own buffers, then *out (emptied first) gets the
+ * terms in blocks of exactly their size: for tokens kept a while, e.g. a
+ * parsed feed's until the loop stores it.  text_tokenize grows its arrays
+ * by doubling from 64 terms and 1 KiB: 2.5 KiB for a headline.  Returns 0
+ * or -1 (out of memory; *out empty). */
+int text_tokenize_kept(struct text *t, const char *s, size_t len, const char *lang,
+		       struct text_tokens *out);
 
 /* Whether lang has a stemmer (for tests and diagnostics). */
 int text_has_stemmer(struct text *t, const char *lang);

@@ -185,6 +185,26 @@ int main(void)
 	is_str(terms("The runners were running and jumping", "en"), "runner run jump",
 	       "stems right after the memo started over on bytes");
 
+	/* Kept tokens (a parsed feed keeps them until it is stored) hold
+	 * just their terms, the same terms as text_tokenize's; refilling
+	 * them replaces what they held. */
+	{
+		struct text_tokens a = { 0 };
+		const char *call = "Reuters and AP report the call on Taiwan and soybeans";
+
+		text_tokens_reset(&toks);
+		ok(text_tokenize(T, call, strlen(call), "en", &toks) == 0 && toks.n == 6, "six terms");
+		ok(text_tokenize_kept(T, call, strlen(call), "en", &a) == 0, "kept: tokenized");
+		ok(a.n == 6 && a.cap == 6 && a.buf_len == toks.buf_len && a.buf_cap == toks.buf_len + 1,
+		   "kept: room for its six terms only");
+		ok(a.n == toks.n && !memcmp(a.buf, toks.buf, toks.buf_len) &&
+		   !memcmp(a.v, toks.v, toks.n * sizeof *a.v), "kept: the same terms and tokens");
+		ok(text_tokenize_kept(T, "Soybeans", 8, "en", &a) == 0 && a.n == 1 &&
+		   !strcmp(a.buf + a.v[0].off, "soybean"), "kept: refilled, the old terms gone");
+		ok(text_tokenize_kept(T, "the and", 7, "en", &a) == 0 && a.n == 0 && !a.v,
+		   "kept: no terms, nothing held");
+		text_tokens_free(&a);
+	}
 	text_tokens_free(&toks);
 	text_free(T);
 	return done_testing();
