@@ -2210,6 +2210,24 @@ void cluster_free(struct clusterer *c)
 }
 
 /* Assigns the story in c->q (already weighed) to a thread. */
+/* Makes the story of doc (its vector is c->q) and joins it to thread
+ * `slot`: what a new story and a restored one both do once their thread
+ * is known.  The centroid slots, then through them the postings, are
+ * asked for first, so that their cache misses arrive together. */
+static int enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *doc, int restoring)
+{
+	join_prefetch_slots(c, slot, c->q, c->nq);
+	struct story *s = story_make(c, doc);
+	if (!s)
+		return -1;
+	if (imap_put(&c->stories, s->id, s) < 0) {
+		free(s);
+		return -1;
+	}
+	join_prefetch_postings(c, slot, c->q, c->nq);
+	return thread_join(c, slot, s, restoring);
+}
+
 static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t skip,
 		  struct cluster_result *out)
 {
@@ -2244,16 +2262,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			out->is_new = 1;
 		}
 	}
-	join_prefetch_slots(c, slot, c->q, c->nq);
-	struct story *s = story_make(c, doc);
-	if (!s)
-		return -1;
-	if (imap_put(&c->stories, s->id, s) < 0) {
-		free(s);
-		return -1;
-	}
-	join_prefetch_postings(c, slot, c->q, c->nq);
-	if (thread_join(c, slot, s, 0) < 0)
+	if (enter(c, slot, doc, 0) < 0)
 		return -1;
 	/* Merge: a candidate whose centroid now sits close to ours. */
 	for (int i = 0; i < nc && out->nmerged < CLUSTER_MAX_MERGES; i++) {
@@ -2391,19 +2400,8 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 	if (thread_id >= c->next_id)
 		c->next_id = thread_id + 1;
 	/* A restore touches every window term's postings and every thread's
-	 * centroid table in turn: cache misses, one after the other in
-	 * thread_join.  Ask for them all first (the centroid slots, then
-	 * through them the postings), so that they arrive together. */
-	join_prefetch_slots(c, slot, c->q, c->nq);
-	struct story *s = story_make(c, doc);
-	if (!s)
-		return -1;
-	if (imap_put(&c->stories, s->id, s) < 0) {
-		free(s);
-		return -1;
-	}
-	join_prefetch_postings(c, slot, c->q, c->nq);
-	return thread_join(c, slot, s, 1);
+	 * centroid table in turn: enter() asks for them together. */
+	return enter(c, slot, doc, 1);
 }
 
 int64_t cluster_df_total(const struct clusterer *c)
