@@ -189,6 +189,30 @@ def read(path):
         return f.read()
 
 
+def need_programs(t, *progs):
+    """Skips the whole test (TAP's 1..0 # SKIP) when a program is not built."""
+    for prog in progs:
+        if not os.access(prog, os.X_OK):
+            t.skip_all("no %s (run make first)" % prog)
+
+
+# The spine fixtures as feeds: path on the server -> (file, media type).
+SPINE_FEEDS = {
+    "/rss20.xml": ("spine/rss20.xml", "application/rss+xml"),
+    "/atom.xml": ("spine/atom10.xml", "application/atom+xml"),
+    "/rss10.xml": ("spine/rss10.xml", "application/rdf+xml"),
+}
+
+
+def spine_server(*paths):
+    """A Server on 127.0.0.1 serving the named SPINE_FEEDS paths."""
+    srv = Server()
+    for p in paths:
+        f, ct = SPINE_FEEDS[p]
+        srv.put(p, read(f), ct)
+    return srv
+
+
 def run_on_pty(argv, env, stream="stdout", timeout=60):
     """Runs argv with `stream` ("stdout" or "stderr") on a pseudo-terminal,
     the other one discarded; returns (exit status, what the terminal got)."""

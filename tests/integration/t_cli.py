@@ -13,17 +13,12 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, read, run_on_pty, TIDINGS, TIDINGSD  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, TIDINGS, TIDINGSD  # noqa: E402
 
 t = Tap()
-for prog in (TIDINGS, TIDINGSD):
-    if not os.access(prog, os.X_OK):
-        t.skip_all("no %s (run make first)" % prog)
+need_programs(t, TIDINGS, TIDINGSD)
 
-srv = Server()
-srv.put("/rss20.xml", read("spine/rss20.xml"), "application/rss+xml")
-srv.put("/atom.xml", read("spine/atom10.xml"), "application/atom+xml")
-srv.put("/rss10.xml", read("spine/rss10.xml"), "application/rdf+xml")
+srv = spine_server("/rss20.xml", "/atom.xml", "/rss10.xml")
 w = Workdir()
 w.write_config([])
 w.feeds = os.path.join(w.dir, "feeds.opml")

@@ -9,15 +9,12 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, read, run_on_pty, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
 
 t = Tap()
-if not os.access(TIDINGSD, os.X_OK):
-    t.skip_all("no %s (run make first)" % TIDINGSD)
+need_programs(t, TIDINGSD)
 
-srv = Server()
-srv.put("/rss20.xml", read("spine/rss20.xml"), "application/rss+xml")
-srv.put("/atom.xml", read("spine/atom10.xml"), "application/atom+xml")
+srv = spine_server("/rss20.xml", "/atom.xml")
 urls = [srv.url("/rss20.xml"), srv.url("/atom.xml"), srv.url("/missing.xml")]
 w = Workdir()
 w.write_config(urls)

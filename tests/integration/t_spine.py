@@ -8,13 +8,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, read, TIDINGS  # noqa: E402
+from harness import Tap, spine_server, Workdir, read, TIDINGS  # noqa: E402
 
 t = Tap()
-srv = Server()
-srv.put("/rss20.xml", read("spine/rss20.xml"), "application/rss+xml")
-srv.put("/atom.xml", read("spine/atom10.xml"), "application/atom+xml")
-srv.put("/rss10.xml", read("spine/rss10.xml"), "application/rdf+xml")
+srv = spine_server("/rss20.xml", "/atom.xml", "/rss10.xml")
 urls = [srv.url(p) for p in ("/rss20.xml", "/atom.xml", "/rss10.xml", "/missing.xml")]
 w = Workdir()
 w.write_config(urls)

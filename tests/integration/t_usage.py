@@ -11,16 +11,12 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, read, TIDINGS, TIDINGSD  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, read, TIDINGS, TIDINGSD  # noqa: E402
 
 t = Tap()
-for prog in (TIDINGS, TIDINGSD):
-    if not os.access(prog, os.X_OK):
-        t.skip_all("no %s (run make first)" % prog)
+need_programs(t, TIDINGS, TIDINGSD)
 
-srv = Server()
-srv.put("/rss20.xml", read("spine/rss20.xml"), "application/rss+xml")
-srv.put("/atom.xml", read("spine/atom10.xml"), "application/atom+xml")
+srv = spine_server("/rss20.xml", "/atom.xml")
 srv.put("/punct.xml", """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Punctuation Post</title><link>https://punct.example/</link>
 <item><title>U.S. e-mail rules are over-the-top, COVID-19 panel says; it's C++ next</title>
