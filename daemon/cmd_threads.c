@@ -147,8 +147,9 @@ static int print_thread_head(const struct store_thread_row *r, void *p)
 	 * that no control character reaches the terminal. */
 	printf("Thread %lld: ", (long long)r->id);
 	cli_cell(stdout, r->title ? r->title : "(untitled)", INT_MAX, 0);
-	printf("\n%lld stories from %lld sources", (long long)r->story_count,
-	       (long long)r->source_count);
+	printf("\n%lld stor%s from %lld source%s", (long long)r->story_count,
+	       r->story_count == 1 ? "y" : "ies", (long long)r->source_count,
+	       r->source_count == 1 ? "" : "s");
 	if (r->keywords) {
 		fputs("; ", stdout);
 		cli_cell(stdout, r->keywords, INT_MAX, 0);

@@ -896,9 +896,10 @@ static void cycle_summary(struct daemon *d)
 {
 	if (!d->c_polled)
 		return;
-	log_notice("cycle: %d feeds polled, %d new stories, %d new threads, %d errors, %.1f s",
-	           d->c_polled, d->c_new, d->c_threads, d->c_errors,
-	           ev_now(d->loop) - d->c_started);
+	log_notice("cycle: %d feed%s polled, %d new stor%s, %d new thread%s, %d error%s, %.1f s",
+	           d->c_polled, d->c_polled == 1 ? "" : "s", d->c_new, d->c_new == 1 ? "y" : "ies",
+	           d->c_threads, d->c_threads == 1 ? "" : "s", d->c_errors,
+	           d->c_errors == 1 ? "" : "s", ev_now(d->loop) - d->c_started);
 	notify_status(d->nt);
 	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
 }

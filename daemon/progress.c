@@ -90,8 +90,9 @@ void progress_update(int done, int new_stories, int errors)
 		/* The daemon's cycle summary is a notice; say it here when the
 		 * log level hides notices. */
 		if (log_get_level() < LOG_LVL_NOTICE)
-			fprintf(stderr, "%d feeds polled, %d new stories, %d errors, %.1f s\n",
-			        done, new_stories, errors, mono() - P.started);
+			fprintf(stderr, "%d feed%s polled, %d new stor%s, %d error%s, %.1f s\n",
+			        done, done == 1 ? "" : "s", new_stories, new_stories == 1 ? "y" : "ies",
+			        errors, errors == 1 ? "" : "s", mono() - P.started);
 		return;
 	}
 	if (mono() - P.drawn_at >= REDRAW_EVERY)

@@ -6,6 +6,7 @@ searches with punctuation, out-of-range numbers, readers that may not write
 beside the database, a second daemon on one database, reload warnings,
 and messages that did not say what was wrong."""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -316,6 +317,14 @@ t.ok("not a feed: text/?[32mhtml?" in r.stderr and "\x1b" not in r.stderr,
      "the log shows the server's control characters as '?'", repr(r.stderr))
 err = w6.sql("SELECT last_error FROM feeds")[0][0]
 t.eq(err, "not a feed: text/?[32mhtml?", "and so does the feed's last_error")
+t.ok(re.search(r"cycle: 1 feed polled, 0 new stories, 0 new threads, 1 error, ", r.stderr),
+     "the cycle summary says 1 feed and 1 error, not 1 feeds and 1 errors", r.stderr)
+th = w.sql("SELECT id FROM threads WHERE story_count = 1 AND source_count = 1 LIMIT 1")
+if th:
+    out = tidings("thread", str(th[0][0])).stdout
+    t.ok("\n1 story from 1 source" in out, "tidings thread: 1 story from 1 source", out)
+else:
+    t.ok(False, "a thread of one story to show", None)
 w6.cleanup()
 
 w.cleanup()
