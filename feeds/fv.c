@@ -559,11 +559,11 @@ void fv_del(struct fv *d, const char *key)
 	fv_free(it->val);
 	memmove(d->items + k, d->items + k + 1, (d->n - k - 1) * sizeof *it);
 	d->n--;
-	if (d->idx) {   /* the positions after k moved */
+	if (d->idx && d->n >= IDX_MIN) {
+		idx_build(d);   /* the positions after k moved */
+	} else if (d->idx) {
 		free(d->idx);
 		d->idx = NULL;
-		if (d->n >= IDX_MIN)
-			idx_build(d);
 	}
 }
 

@@ -3374,9 +3374,13 @@ keep_going:
 
 /* ------------------------------------------------------------ pre-pass */
 
-static int name_char(unsigned char c)
+/* An XML name byte as the pre-passes see it: ASCII letters and digits,
+ * '_', '-', '.', ':' and every byte of a non-ASCII character (no locale
+ * tables: they are on the scan's hot path). */
+static inline int name_char(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == '-' || c == '.' || c == ':' || c >= 0x80;
+	return (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10 ||
+	       c == '_' || c == '-' || c == '.' || c == ':' || c >= 0x80;
 }
 
 /* Length of a well-formed reference at s ("&name;", "&#123;", "&#x1f;"),
@@ -3436,6 +3440,27 @@ static const char *find_close(const char *s, const char *end, const char *close)
 	return NULL;
 }
 
+/* Past the comment, CDATA section or processing instruction that opens at
+ * lt (end when it never closes), or NULL when none opens there: libxml2
+ * reads no markup inside them, so the pre-passes skip them too. */
+static const char *skip_construct(const char *lt, const char *end)
+{
+	static const struct { const char *open, *close; } skip[] = {
+		{ "<![CDATA[", "]]>" }, { "<!--", "-->" }, { "<?", "?>" },
+	};
+
+	for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++) {
+		size_t ol = strlen(skip[k].open);
+
+		if ((size_t)(end - lt) >= ol && !memcmp(lt, skip[k].open, ol)) {
+			const char *c = find_close(lt + ol, end, skip[k].close);
+
+			return c ? c + strlen(skip[k].close) : end;
+		}
+	}
+	return NULL;
+}
+
 /* 1 + the newlines before buf[off]. */
 static size_t line_of(const char *buf, size_t off)
 {
@@ -3469,23 +3494,14 @@ static size_t line_of(const char *buf, size_t off)
  * in scope for good. */
 enum crowd { CROWD_NONE, CROWD_ATTRS, CROWD_NS };
 
-/* The scan's character classes, without the locale's tables. */
+/* XML white space, without the locale's tables. */
 static inline int xml_space(unsigned char c)
 {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
-static inline int xml_name_char(unsigned char c)
-{
-	return (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10 ||
-	       c == '_' || c == '-' || c == '.' || c == ':' || c >= 0x80;
-}
-
 static enum crowd crowded(const char *buf, size_t len, size_t *at)
 {
-	static const struct { const char *open, *close; } skip[] = {
-		{ "<!--", "-->" }, { "<![CDATA[", "]]>" }, { "<?", "?>" },
-	};
 	struct open_el { const char *name; size_t len; unsigned ns; } open[MAX_DEPTH];
 	size_t depth = 0;
 	unsigned scope = 0;
@@ -3496,20 +3512,14 @@ static enum crowd crowded(const char *buf, size_t len, size_t *at)
 		unsigned n = 0, ns = 0;
 
 		if (s < end && (*s == '!' || *s == '?')) {
-			for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++) {
-				size_t ol = strlen(skip[k].open);
+			const char *past = skip_construct(tag, end);
 
-				if ((size_t)(end - tag) >= ol && !memcmp(tag, skip[k].open, ol)) {
-					const char *c = find_close(tag + ol, end, skip[k].close);
-
-					s = c ? c + strlen(skip[k].close) : end;
-					break;
-				}
-			}
-			continue;
+			if (past)
+				s = past;
+			continue;   /* other "<!" declarations: scanned like text */
 		}
 		if (s < end && *s == '/') {
-			for (name = ++s; s < end && xml_name_char((unsigned char)*s); s++)
+			for (name = ++s; s < end && name_char((unsigned char)*s); s++)
 				;
 			if (depth && open[depth - 1].len == (size_t)(s - name) &&
 			    !memcmp(open[depth - 1].name, name, (size_t)(s - name)))
@@ -3519,7 +3529,7 @@ static enum crowd crowded(const char *buf, size_t len, size_t *at)
 		if (s >= end || !(isalpha((unsigned char)*s) || *s == '_' || *s == ':' ||
 		                  (unsigned char)*s >= 0x80))
 			continue;
-		for (name = s; s < end && xml_name_char((unsigned char)*s); s++)
+		for (name = s; s < end && name_char((unsigned char)*s); s++)
 			;
 		size_t nlen = (size_t)(s - name);
 
@@ -3594,23 +3604,12 @@ static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *o
 			}
 		if (lt) {
 			/* skip constructs where '&' is not markup */
-			static const struct { const char *open, *close; } skip[] = {
-				{ "<![CDATA[", "]]>" }, { "<!--", "-->" }, { "<?", "?>" },
-			};
-			size_t k;
+			const char *past = skip_construct(lt, end);
 
-			for (k = 0; k < 3; k++) {
-				size_t ol = strlen(skip[k].open);
-
-				if ((size_t)(end - lt) >= ol && !memcmp(lt, skip[k].open, ol)) {
-					const char *c = find_close(lt + ol, end, skip[k].close);
-
-					s = c ? c + strlen(skip[k].close) : end;
-					break;
-				}
-			}
-			if (k < 3)
+			if (past) {
+				s = past;
 				continue;
+			}
 			if ((size_t)(end - lt) >= 9 && !memcmp(lt, "<!DOCTYPE", 9)) {
 				/* to the end of the internal subset, if any */
 				const char *c = lt + 9;
