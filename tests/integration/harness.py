@@ -36,10 +36,12 @@ class Tap:
         if not cond:
             self.failed += 1
         print(("ok" if cond else "not ok") + " %d - %s" % (self.n, name))
+        sys.stdout.flush()
+        # On stderr, which prove shows without -v: a failure in CI says why.
         if not cond and diag is not None:
             for line in str(diag).splitlines():
-                print("#   " + line)
-        sys.stdout.flush()
+                print("#   " + line, file=sys.stderr)
+            sys.stderr.flush()
         return cond
 
     def eq(self, got, want, name):
@@ -98,6 +100,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5.  A daemon opening dozens
+    # of connections at once overflows it; Linux then drops the handshake's
+    # last ACK and retransmits its SYN-ACK at 1, 2, 4... s, so on a loaded
+    # machine requests reached this server only after the client's timeout.
+    request_queue_size = 128
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), Handler)
