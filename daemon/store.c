@@ -472,7 +472,11 @@ static int user_version(struct store *st, int *v)
 }
 
 /* Applies every migration the file lacks, each atomically with the
- * user_version bump so a crash leaves a consistent version. */
+ * user_version bump so a crash leaves a consistent version.  The version
+ * is read again inside each write transaction: another process opening
+ * the same new file at the same moment may have applied the step since
+ * the first read, and running it twice would fail ("table feeds already
+ * exists"). */
 static int migrate(struct store *st, const char *path, char *err, size_t errlen)
 {
 	char sql[64], msg[512];
@@ -483,15 +487,19 @@ static int migrate(struct store *st, const char *path, char *err, size_t errlen)
 		         sqlite3_errmsg(st->db));
 		return -1;
 	}
-	if (v > (int)N_MIGRATIONS) {
-		snprintf(err, errlen, "%s: database schema version %d is newer than"
-		         " this tidings understands (%d); refusing to touch it",
-		         path, v, (int)N_MIGRATIONS);
-		return -1;
-	}
-	for (; v < (int)N_MIGRATIONS; v++) {
+	while (v < (int)N_MIGRATIONS) {
 		if (exec(st, "BEGIN IMMEDIATE", msg, sizeof msg) < 0)
 			goto fail;
+		if (user_version(st, &v) < 0) {
+			snprintf(msg, sizeof msg, "cannot read schema version: %s",
+			         sqlite3_errmsg(st->db));
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		if (v >= (int)N_MIGRATIONS) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			break;
+		}
 		if (exec(st, MIGRATIONS[v], msg, sizeof msg) < 0) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
@@ -502,6 +510,13 @@ static int migrate(struct store *st, const char *path, char *err, size_t errlen)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
 		}
+		v++;
+	}
+	if (v > (int)N_MIGRATIONS) {
+		snprintf(err, errlen, "%s: database schema version %d is newer than"
+		         " this tidings understands (%d); refusing to touch it",
+		         path, v, (int)N_MIGRATIONS);
+		return -1;
 	}
 	return 0;
 fail:
