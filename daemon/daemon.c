@@ -1084,18 +1084,22 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
  * service, or the previous --once) each number story seq and threads on
  * from what they read at start: readers following seq miss rows whose
  * seq the other daemon also used, and stories of unrelated events share
- * a thread.  An flock on the database file, taken once it exists, keeps
- * the second out.  The descriptor stays open until SQLite has closed
- * the database: closing any descriptor of the file would drop the POSIX
- * locks SQLite holds on it.  Returns the descriptor, or -1 (with *fd
- * still to close after the store when it was opened). */
+ * a thread.  An flock on the database file keeps the second out.  It is
+ * taken before SQLite opens the file, creating it empty when it does not
+ * exist yet (SQLite takes an empty file for a new database), so that two
+ * daemons started at once on a new path do not both create the schema.
+ * The descriptor stays open until SQLite has closed the database:
+ * closing any descriptor of the file would drop the POSIX locks SQLite
+ * holds on it.  Returns -1 when another daemon holds the lock; 0
+ * otherwise, with *fd -1 when the file could not be opened (store_open
+ * then says why, in its words). */
 static int lock_database(const char *path, int *fd)
 {
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		log_err("%s: cannot open the database to lock it: %s", path, strerror(errno));
-		return -1;
-	}
+	if (*fd < 0 && errno == ENOENT)
+		*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (*fd < 0)
+		return 0;
 	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK) {
 			log_err("%s: another tidingsd is using this database; one daemon"
@@ -1106,7 +1110,7 @@ static int lock_database(const char *path, int *fd)
 		log_warning("%s: cannot lock the database (%s); make sure no other"
 		            " tidingsd uses it", path, strerror(errno));
 	}
-	return *fd;
+	return 0;
 }
 
 int daemon_run(const struct daemon_args *a)
@@ -1138,15 +1142,23 @@ int daemon_run(const struct daemon_args *a)
 		}
 		feedlist_free(&fl);
 	}
-	if (store_open(d.cfg.database, STORE_WRITE, &d.st, err, sizeof err) < 0) {
-		log_err("%s", err);
+	if (lock_database(d.cfg.database, &lock_fd) < 0) {
+		close(lock_fd);
 		config_free(&d.cfg);
 		return 2;
 	}
-	if (lock_database(d.cfg.database, &lock_fd) < 0) {
-		store_close(d.st);
+	if (store_open(d.cfg.database, STORE_WRITE, &d.st, err, sizeof err) < 0) {
+		log_err("%s", err);
 		if (lock_fd >= 0)
 			close(lock_fd);
+		config_free(&d.cfg);
+		return 2;
+	}
+	/* The file could not be opened before SQLite's open (a race with
+	 * its removal, say): lock it now. */
+	if (lock_fd < 0 && lock_database(d.cfg.database, &lock_fd) < 0) {
+		store_close(d.st);
+		close(lock_fd);
 		config_free(&d.cfg);
 		return 2;
 	}

@@ -12,7 +12,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, need_programs, Workdir, read, TIDINGS, TIDINGSD  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, read, TIDINGS, TIDINGSD, \
+    ROOT_OVERRIDE  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
@@ -287,6 +288,44 @@ t.eq(first.returncode, 0, "the first one was not disturbed")
 r = w4.run_once()
 t.eq(r.returncode, 0, "once it is gone, the next one runs")
 w4.cleanup()
+
+# The lock is taken before the schema is written.  It used to be taken
+# after: a daemon refused by another's lock had already migrated the file,
+# and two daemons started at once on a new path both created the schema,
+# the loser failing with "migrating the schema to version 1: table feeds
+# already exists".  An empty file locked by someone else stays untouched.
+import fcntl  # noqa: E402
+w6 = Workdir()
+w6.write_config([srv.url("/rss20.xml")])
+with open(w6.db, "w") as held:
+    fcntl.flock(held, fcntl.LOCK_EX)
+    r = w6.run_once()
+    t.ok(r.returncode == 2 and "another tidingsd is using this database" in r.stderr
+         and os.path.getsize(w6.db) == 0 and not os.path.exists(w6.db + "-wal"),
+         "refused by the lock before anything is written to the file",
+         "status %d, size %d, stderr %r" % (r.returncode, os.path.getsize(w6.db), r.stderr))
+r = w6.run_once()
+t.eq((r.returncode, w6.sql("PRAGMA integrity_check")), (0, [("ok",)]),
+     "the empty file then becomes the database")
+w6.cleanup()
+
+# Two daemons started together on a path that does not exist yet: one
+# runs, the other (when they overlap) says the database is in use.
+bad = []
+for i in range(8):
+    w7 = Workdir()
+    w7.write_config([srv.url("/rss20.xml")])
+    cmd = [TIDINGSD, "-c", w7.conf, "--once"] + ROOT_OVERRIDE
+    ps = [subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [(p.communicate(timeout=120)[1], p.returncode) for p in ps]
+    for err, rc in outs:
+        if rc != 0 and not (rc == 2 and "another tidingsd is using this database" in err):
+            bad.append((i, rc, err))
+    if not bad and w7.sql("PRAGMA integrity_check") != [("ok",)]:
+        bad.append((i, "integrity", w7.sql("PRAGMA integrity_check")))
+    w7.cleanup()
+t.ok(not bad, "two daemons started at once on a new database: one runs, the other is refused"
+     " by the lock, never half-way through the schema", bad)
 
 # ---- the debug line of a transfer that never connected ----------------------
 # `make run` (log_level debug) without network logged "no response, status
