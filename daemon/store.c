@@ -355,6 +355,7 @@ static const char *const SQL[N_STMT] = {
 _Static_assert(WAL_HARD > WAL_OUTRUN * WAL_PAGES, "RESTART only past the PASSIVE threshold");
 #define STARVE_WAIT_MS 100
 #define BUSY_MS 5000
+#define SETUP_RETRY_MS 20   /* between tries of a new file's setup */
 
 struct store {
 	sqlite3 *db;
@@ -525,6 +526,28 @@ fail:
 	return -1;
 }
 
+/* The write connection's settings and the schema.  WAL: readers never
+ * block the writer nor see half a feed.  synchronous=NORMAL: in WAL mode
+ * a commit survives a process crash (kill -9) and the database never
+ * corrupts; only a power loss can roll back the last transactions, which
+ * the next poll fetches again.  FULL would fsync every feed response. */
+static int setup_writer(struct store *st, const char *path, char *err, size_t errlen)
+{
+	char msg[512];
+
+	if (exec(st, "PRAGMA journal_mode = WAL", msg, sizeof msg) < 0 ||
+	    exec(st, "PRAGMA synchronous = NORMAL", msg, sizeof msg) < 0 ||
+	    exec(st, "PRAGMA foreign_keys = ON", msg, sizeof msg) < 0) {
+		snprintf(err, errlen, "%s: %s", path, msg);
+		return -1;
+	}
+	/* Checkpoint at ~4 MiB of WAL so it does not grow without bound
+	 * while long-lived readers come and go (inline, until
+	 * store_checkpoint_thread hands it to a thread). */
+	sqlite3_wal_autocheckpoint(st->db, WAL_PAGES);
+	return migrate(st, path, err, errlen);
+}
+
 static int load_fts(struct store *st);
 
 static void memstatus_off(void)
@@ -564,7 +587,6 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	int flags = mode == STORE_WRITE
 	            ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 	            : SQLITE_OPEN_READONLY;
-	char msg[512];
 	int v;
 
 	*out = NULL;
@@ -610,23 +632,19 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		goto fail;
 	}
 	if (mode == STORE_WRITE) {
-		/* WAL: readers never block the writer nor see half a feed.
-		 * synchronous=NORMAL: in WAL mode a commit survives a process
-		 * crash (kill -9) and the database never corrupts; only a power
-		 * loss can roll back the last transactions, which the next poll
-		 * fetches again.  FULL would fsync every feed response. */
-		if (exec(st, "PRAGMA journal_mode = WAL", msg, sizeof msg) < 0 ||
-		    exec(st, "PRAGMA synchronous = NORMAL", msg, sizeof msg) < 0 ||
-		    exec(st, "PRAGMA foreign_keys = ON", msg, sizeof msg) < 0) {
-			snprintf(err, errlen, "%s: %s", path, msg);
-			goto fail;
+		/* Another process creating the same new file at this moment
+		 * (in rollback-journal mode until one of us switches it to
+		 * WAL) can make SQLite answer "database is locked" at once
+		 * rather than wait, to break a lock cycle: try again while
+		 * that lasts. */
+		for (int tries = 0;; tries++) {
+			st->last_rc = SQLITE_OK;
+			if (setup_writer(st, path, err, errlen) == 0)
+				break;
+			if (st->last_rc != SQLITE_BUSY || tries * SETUP_RETRY_MS >= BUSY_MS)
+				goto fail;
+			usleep(SETUP_RETRY_MS * 1000);
 		}
-		/* Checkpoint at ~4 MiB of WAL so it does not grow without bound
-		 * while long-lived readers come and go (inline, until
-		 * store_checkpoint_thread hands it to a thread). */
-		sqlite3_wal_autocheckpoint(st->db, WAL_PAGES);
-		if (migrate(st, path, err, errlen) < 0)
-			goto fail;
 	} else {
 		if (user_version(st, &v) < 0) {
 			snprintf(err, errlen, "%s: not a tidings database: %s", path,

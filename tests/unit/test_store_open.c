@@ -6,8 +6,11 @@
  * the benchmarks, a tool) may create the schema at the same moment as
  * another process.  Each migration step reads the version again inside its
  * write transaction, so a step another opener has just applied is skipped
- * instead of failing with "table feeds already exists".  The threads here
- * have their own SQLite connections, as processes would. */
+ * instead of failing with "table feeds already exists"; and the setup is
+ * tried again while SQLite answers "database is locked" without waiting
+ * (two connections of a new file in rollback-journal mode, both wanting
+ * its exclusive lock to switch it to WAL).  The threads here have their
+ * own SQLite connections, as processes would. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
