@@ -8,6 +8,7 @@
 #include "feeds/entities.h"
 #include "feeds/feed.h"
 #include "feeds/html.h"
+#include "feeds/prescan.h"
 #include "feeds/sbuf.h"
 #include "feeds/uri.h"
 
@@ -30,10 +31,9 @@
  * for any honest feed, fatal to billion-laughs. */
 #define ENTITY_BUDGET (1u << 20)
 #define ENTITY_DEPTH 8
-#define MAX_DEPTH 256   /* deeper documents are refused as malformed */
-#define MAX_ATTRS 256   /* a start tag with more attributes is refused */
+/* deeper documents are refused as malformed (the pre-scan follows as many) */
+#define MAX_DEPTH PRESCAN_MAX_DEPTH
 #define MAX_TAGS 64     /* categories kept per feed or entry */
-#define MAX_NS_SCOPE 256 /* namespace declarations in scope at once */
 
 struct attr { char *k, *v; };
 /* An element's attributes: the first ones and their text live in the
@@ -3372,293 +3372,6 @@ keep_going:
 		p->ctxt->wellFormed = 1;
 }
 
-/* ------------------------------------------------------------ pre-pass */
-
-/* An XML name byte as the pre-passes see it: ASCII letters and digits,
- * '_', '-', '.', ':' and every byte of a non-ASCII character (no locale
- * tables: they are on the scan's hot path). */
-static inline int name_char(unsigned char c)
-{
-	return (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10 ||
-	       c == '_' || c == '-' || c == '.' || c == ':' || c >= 0x80;
-}
-
-/* Length of a well-formed reference at s ("&name;", "&#123;", "&#x1f;"),
- * 0 when s starts none.  *upper_x: a "&#X" reference (not XML). */
-static size_t ref_len(const char *s, const char *end, int *upper_x)
-{
-	const char *q = s + 1;
-
-	*upper_x = 0;
-	if (q < end && *q == '#') {
-		q++;
-		if (q < end && (*q == 'x' || *q == 'X')) {
-			*upper_x = *q == 'X';
-			q++;
-			const char *d = q;
-
-			while (q < end && isxdigit((unsigned char)*q))
-				q++;
-			if (q == d)
-				return 0;
-		} else {
-			const char *d = q;
-
-			while (q < end && isdigit((unsigned char)*q))
-				q++;
-			if (q == d)
-				return 0;
-		}
-	} else {
-		const char *d = q;
-
-		if (q >= end || !(isalpha((unsigned char)*q) || *q == '_' || (unsigned char)*q >= 0x80))
-			return 0;
-		while (q < end && name_char((unsigned char)*q))
-			q++;
-		if (q == d)
-			return 0;
-	}
-	return q < end && *q == ';' ? (size_t)(q - s + 1) : 0;
-}
-
-/* The first `close` (2 or 3 bytes) in [s, end), or NULL: memchr on its
- * first byte, which is rare in the text these constructs hold. */
-static const char *find_close(const char *s, const char *end, const char *close)
-{
-	size_t cl = strlen(close);
-
-	while ((size_t)(end - s) >= cl) {
-		const char *c = memchr(s, close[0], (size_t)(end - s) - (cl - 1));
-
-		if (!c)
-			return NULL;
-		if (!memcmp(c, close, cl))
-			return c;
-		s = c + 1;
-	}
-	return NULL;
-}
-
-/* Past the comment, CDATA section or processing instruction that opens at
- * lt (end when it never closes), or NULL when none opens there: libxml2
- * reads no markup inside them, so the pre-passes skip them too. */
-static const char *skip_construct(const char *lt, const char *end)
-{
-	static const struct { const char *open, *close; } skip[] = {
-		{ "<![CDATA[", "]]>" }, { "<!--", "-->" }, { "<?", "?>" },
-	};
-
-	for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++) {
-		size_t ol = strlen(skip[k].open);
-
-		if ((size_t)(end - lt) >= ol && !memcmp(lt, skip[k].open, ol)) {
-			const char *c = find_close(lt + ol, end, skip[k].close);
-
-			return c ? c + strlen(skip[k].close) : end;
-		}
-	}
-	return NULL;
-}
-
-/* 1 + the newlines before buf[off]. */
-static size_t line_of(const char *buf, size_t off)
-{
-	size_t n = 1;
-
-	for (const char *s = buf, *end = buf + off; (s = memchr(s, '\n', (size_t)(end - s))); s++)
-		n++;
-	return n;
-}
-
-/* Documents libxml2 (2.9) would take minutes over, refused before it sees
- * them.  Two of its loops grow with what a document declares:
- * - each attribute of a start tag is checked against the ones before it
- *   (so is it in on_start): a tag with 100,000 attributes (1 MB) kept
- *   xmllint busy for six minutes, and an 8 MiB body holds ten times that;
- * - a prefixed name is looked up through every namespace declaration in
- *   scope: 62,500 declarations on 250 nested elements, then 200,000
- *   elements with a prefix, took 15 s for 2.7 MB.
- * No real feed comes near MAX_ATTRS attributes on one tag or MAX_NS_SCOPE
- * declarations in scope.  An attribute needs a '=', so the '=' outside
- * quoted values from "<name" to the tag's '>' (or to a '<' outside quotes,
- * where libxml2 gives up on the tag too) are counted, and those after a
- * name "xmlns" or "xmlns:..." are declarations; an end tag naming the
- * innermost open element takes its declarations out of scope.  Comments,
- * CDATA sections and processing instructions are skipped, as libxml2
- * skips them; everything else is scanned, the DOCTYPE included.  Entities
- * cannot add tags: on_get_entity hands their text over as text.  Every
- * doubt counts more, never less, than libxml2 sees: a '<' in a quoted
- * value does not end the tag here, a mismatched end tag closes nothing,
- * and past MAX_DEPTH open elements (where libxml2 stops) declarations stay
- * in scope for good. */
-enum crowd { CROWD_NONE, CROWD_ATTRS, CROWD_NS };
-
-/* XML white space, without the locale's tables. */
-static inline int xml_space(unsigned char c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
-static enum crowd crowded(const char *buf, size_t len, size_t *at)
-{
-	struct open_el { const char *name; size_t len; unsigned ns; } open[MAX_DEPTH];
-	size_t depth = 0;
-	unsigned scope = 0;
-	const char *s = buf, *end = buf + len;
-
-	while (s < end && (s = memchr(s, '<', (size_t)(end - s)))) {
-		const char *tag = s++, *name, *attr = NULL;
-		unsigned n = 0, ns = 0;
-
-		if (s < end && (*s == '!' || *s == '?')) {
-			const char *past = skip_construct(tag, end);
-
-			if (past)
-				s = past;
-			continue;   /* other "<!" declarations: scanned like text */
-		}
-		if (s < end && *s == '/') {
-			for (name = ++s; s < end && name_char((unsigned char)*s); s++)
-				;
-			if (depth && open[depth - 1].len == (size_t)(s - name) &&
-			    !memcmp(open[depth - 1].name, name, (size_t)(s - name)))
-				scope -= open[--depth].ns;
-			continue;
-		}
-		if (s >= end || !(isalpha((unsigned char)*s) || *s == '_' || *s == ':' ||
-		                  (unsigned char)*s >= 0x80))
-			continue;
-		for (name = s; s < end && name_char((unsigned char)*s); s++)
-			;
-		size_t nlen = (size_t)(s - name);
-
-		/* to the tag's end, over quoted values in one memchr each */
-		for (; s < end && *s != '>' && *s != '<'; s++) {
-			if (*s == '"' || *s == '\'') {
-				const char *q = memchr(s + 1, *s, (size_t)(end - s - 1));
-
-				if (!q)
-					break;
-				s = q;
-				attr = NULL;
-			} else if (*s == '=') {
-				if (++n > MAX_ATTRS) {
-					*at = (size_t)(tag - buf);
-					return CROWD_ATTRS;
-				}
-				if (attr && s - attr >= 5 && !memcmp(attr, "xmlns", 5) &&
-				    (attr[5] == ':' || attr + 5 == s || xml_space((unsigned char)attr[5])))
-					ns++;
-				attr = NULL;
-			} else if (xml_space((unsigned char)*s)) {
-				if (attr && *attr != 'x')
-					attr = NULL;   /* "xmlns =" is one name still */
-			} else if (!attr) {
-				attr = s;
-			}
-		}
-		if (scope + ns > MAX_NS_SCOPE) {
-			*at = (size_t)(tag - buf);
-			return CROWD_NS;
-		}
-		if (s < end && *s == '>' && s[-1] == '/')
-			continue;   /* empty: its declarations end with it */
-		if (depth < MAX_DEPTH)
-			open[depth++] = (struct open_el){ name, nlen, ns };
-		scope += ns;
-	}
-	return CROWD_NONE;
-}
-
-/* Bare ampersands ("?a=1&b=2") and "&#X41;" make XML parsers give up on
- * the rest of a text node; feedparser's loose parser keeps them as text.
- * Outside CDATA sections, comments, processing instructions and the
- * DOCTYPE, we escape them before parsing.  Returns a new buffer (owned)
- * or NULL when nothing needed fixing (or on OOM, with p->oom set). */
-static char *fix_ampersands(struct fp *p, const char *buf, size_t len, size_t *outlen)
-{
-	const char *s = buf, *end = buf + len, *run = buf;
-	struct sbuf b;
-	int changed = 0;
-
-	const char *q = NULL;   /* the next '&' at or after s, once found */
-
-	sbuf_init(&b);
-	while (s < end) {
-		const char *lt;
-		int upper;
-		size_t n;
-
-		/* one scan per '&', not one per tag */
-		if (!q || q < s)
-			q = memchr(s, '&', (size_t)(end - s));
-		if (!q)
-			break;  /* nothing left to fix */
-		/* only "<!" and "<?" can open a construct to skip */
-		lt = NULL;
-		for (const char *x = s; x < q && (x = memchr(x, '<', (size_t)(q - x))); x++)
-			if (x + 1 < end && (x[1] == '!' || x[1] == '?')) {
-				lt = x;
-				break;
-			}
-		if (lt) {
-			/* skip constructs where '&' is not markup */
-			const char *past = skip_construct(lt, end);
-
-			if (past) {
-				s = past;
-				continue;
-			}
-			if ((size_t)(end - lt) >= 9 && !memcmp(lt, "<!DOCTYPE", 9)) {
-				/* to the end of the internal subset, if any */
-				const char *c = lt + 9;
-				int in_subset = 0;
-
-				while (c < end && (in_subset || *c != '>')) {
-					if (*c == '[')
-						in_subset = 1;
-					else if (*c == ']')
-						in_subset = 0;
-					c++;
-				}
-				s = c < end ? c + 1 : end;
-				continue;
-			}
-			s = lt + 1;
-			continue;
-		}
-		n = ref_len(q, end, &upper);
-		if (n && !upper) {
-			s = q + n;
-			continue;
-		}
-		changed = 1;
-		sbuf_add(&b, run, (size_t)(q - run));
-		if (n) {
-			sbuf_add(&b, "&#x", 3);
-			sbuf_add(&b, q + 3, n - 3);
-			s = run = q + n;
-		} else {
-			sbuf_add(&b, "&amp;", 5);
-			s = run = q + 1;
-		}
-	}
-	if (!changed) {
-		sbuf_free(&b);
-		return NULL;
-	}
-	sbuf_add(&b, run, (size_t)(end - run));
-	if (b.oom) {
-		p->oom = 1;
-		sbuf_free(&b);
-		return NULL;
-	}
-	set_bozo(p, "SAXParseException: not well-formed (invalid token): bare '&' or bad reference");
-	*outlen = b.len;
-	return sbuf_take(&b);
-}
-
 /* ------------------------------------------------------------ driver */
 
 static void fp_free(struct fp *p)
@@ -3754,27 +3467,32 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 
 	{
 		size_t flen = 0;
-		char *fixed = fix_ampersands(&p, buf, len, &flen);
+		char *fixed = NULL;
+		int fx = prescan_fix_ampersands(buf, len, &fixed, &flen);
 
-		if (p.oom)
+		if (fx < 0) {
+			p.oom = 1;
 			goto fail;
-		if (fixed) {
+		}
+		if (fx > 0) {
+			set_bozo(&p, "SAXParseException: not well-formed (invalid token): "
+			         "bare '&' or bad reference");
 			fixed_buf = fixed;
 			buf = fixed;
 			len = flen;
 		}
 	}
 	size_t at = 0;
-	enum crowd crowd = len <= INT32_MAX ? crowded(buf, len, &at) : CROWD_NONE;
+	enum prescan_crowd crowd = len <= INT32_MAX ? prescan_crowded(buf, len, &at) : PRESCAN_OK;
 
 	if (len > INT32_MAX) {
 		set_bozo(&p, "SAXParseException: document too large");
-	} else if (crowd == CROWD_ATTRS) {
+	} else if (crowd == PRESCAN_ATTRS) {
 		set_bozo(&p, "SAXParseException: an element with more than %d attributes (line %zu), "
-		         "not parsed", MAX_ATTRS, line_of(buf, at));
-	} else if (crowd == CROWD_NS) {
+		         "not parsed", PRESCAN_MAX_ATTRS, prescan_line_of(buf, at));
+	} else if (crowd == PRESCAN_NS) {
 		set_bozo(&p, "SAXParseException: more than %d namespace declarations in scope "
-		         "(line %zu), not parsed", MAX_NS_SCOPE, line_of(buf, at));
+		         "(line %zu), not parsed", PRESCAN_MAX_NS_SCOPE, prescan_line_of(buf, at));
 	} else {
 		p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
 		if (!p.ctxt)

@@ -1,0 +1,31 @@
+/* feeds/prescan.h — byte-level passes over a feed document before libxml2
+ * reads it (feeds/parse.c runs them).  Pure functions of the bytes: no
+ * allocation but prescan_fix_ampersands' result, no locale. */
+#ifndef TIDINGS_FEEDS_PRESCAN_H
+#define TIDINGS_FEEDS_PRESCAN_H
+
+#include <stddef.h>
+
+#define PRESCAN_MAX_DEPTH 256     /* open elements the parser follows */
+#define PRESCAN_MAX_ATTRS 256     /* a start tag with more is refused */
+#define PRESCAN_MAX_NS_SCOPE 256  /* namespace declarations in scope at once */
+
+enum prescan_crowd { PRESCAN_OK, PRESCAN_ATTRS, PRESCAN_NS };
+
+/* Whether the document declares more than libxml2 can take in reasonable
+ * time: a start tag with over PRESCAN_MAX_ATTRS attributes
+ * (PRESCAN_ATTRS), or over PRESCAN_MAX_NS_SCOPE namespace declarations in
+ * scope at once (PRESCAN_NS).  *at: the byte offset of the offending tag. */
+enum prescan_crowd prescan_crowded(const char *buf, size_t len, size_t *at);
+
+/* 1 + the newlines before buf[off]: the line of an offset, for messages. */
+size_t prescan_line_of(const char *buf, size_t off);
+
+/* Bare '&' escaped as "&amp;" and "&#X" references as "&#x", outside
+ * comments, CDATA sections, processing instructions and the DOCTYPE.
+ * Returns 1 with *out (malloc'd, the caller frees it) and *outlen when
+ * something was fixed, 0 when nothing needed fixing, -1 when out of
+ * memory. */
+int prescan_fix_ampersands(const char *buf, size_t len, char **out, size_t *outlen);
+
+#endif
