@@ -168,7 +168,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_NEW_THREAD, S_UPDATE_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
-	S_PRUNE_STORIES, S_PRUNE_THREADS,
+	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES,
 	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
@@ -280,6 +280,12 @@ static const char *const SQL[N_STMT] = {
 	 * their duplicate_of (ON DELETE SET NULL). */
 	[S_PRUNE_STORIES] =
 		"DELETE FROM stories WHERE id IN (SELECT id FROM stories"
+		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2)",
+	/* The copies of a batch about to be pruned: their duplicate_of is
+	 * about to be cleared by the foreign key's ON DELETE SET NULL, an
+	 * update of the row that a reader following `seq` must see. */
+	[S_PRUNE_COPIES] =
+		"UPDATE stories SET seq = ?3 WHERE duplicate_of IN (SELECT id FROM stories"
 		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2)",
 	/* Threads left without stories (all pruned, or merged away) once
 	 * they are older than the cut. */
@@ -1646,6 +1652,13 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 	if (one_int(st, S_OLDEST_FIRST_SEEN, 0, &oldest) < 0)
 		goto fail;
 	if (oldest && oldest < cut) {
+		if (!(s = stmt(st, S_PRUNE_COPIES)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, cut);
+		sqlite3_bind_int(s, 2, batch);
+		sqlite3_bind_int64(s, 3, next_seq(st));
+		if (step_done(st, s) < 0)
+			goto fail;
 		if (!(s = stmt(st, S_PRUNE_STORIES)))
 			goto fail;
 		sqlite3_bind_int64(s, 1, cut);
