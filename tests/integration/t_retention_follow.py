@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Retention as a program following the database sees it (docs/schema.md,
 "Following what is new"): a copy whose original is pruned loses its
-duplicate_of with a new seq, so that a reader which remembered the last
-seq learns of it."""
+duplicate_of with a new seq, and a thread that keeps some of its stories
+is recounted, with a new seq, so that a reader which remembered the last
+seq learns of both, and the counts say what is stored."""
 import email.utils
 import os
 import sqlite3
@@ -65,6 +66,13 @@ t.eq(w.sql("SELECT duplicate_of FROM stories WHERE id = ?", (copy,)), [(None,)],
 # The documented recipe, literally: what changed after the last seq read.
 changed = w.sql("SELECT id, seq FROM stories WHERE seq > ? ORDER BY seq", (last_seq,))
 t.ok([i for i, _ in changed] == [copy], "a reader following seq sees the copy change", changed)
+t.eq(w.sql("SELECT story_count, source_count FROM threads WHERE id = ?", (th,)), [(1, 1)],
+     "the thread that kept a story counts one story from one source")
+t.ok(w.sql("SELECT seq FROM threads WHERE id = ?", (th,))[0][0] > last_seq,
+     "and a reader following threads' seq sees that")
+t.eq(w.sql("SELECT count(*) FROM threads t WHERE story_count !="
+           " (SELECT count(*) FROM stories s WHERE s.thread_id = t.id)"), [(0,)],
+     "every thread's story_count is its number of stories")
 t.eq(w.sql("PRAGMA foreign_key_check"), [], "no dangling reference")
 t.eq(w.fts_ok(), True, "the search index matches the stories")
 srv.stop()
