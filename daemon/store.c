@@ -624,8 +624,14 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 			goto fail;
 	} else {
 		if (user_version(st, &v) < 0) {
-			snprintf(err, errlen, "%s: not a tidings database: %s", path,
-			         sqlite3_errmsg(st->db));
+			/* A tidings database cut short or overwritten in part is
+			 * not someone else's file: say what helps. */
+			if (sqlite3_errcode(st->db) == SQLITE_CORRUPT)
+				snprintf(err, errlen, "%s: damaged database (%s); restore a backup",
+				         path, sqlite3_errmsg(st->db));
+			else
+				snprintf(err, errlen, "%s: not a tidings database: %s", path,
+				         sqlite3_errmsg(st->db));
 			goto fail;
 		}
 		if (v == 0) {
