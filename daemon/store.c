@@ -613,7 +613,11 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		if (exec(st, "PRAGMA journal_mode = WAL", msg, sizeof msg) < 0 ||
 		    exec(st, "PRAGMA synchronous = NORMAL", msg, sizeof msg) < 0 ||
 		    exec(st, "PRAGMA foreign_keys = ON", msg, sizeof msg) < 0) {
-			snprintf(err, errlen, "%s: %s", path, msg);
+			if (sqlite3_errcode(st->db) == SQLITE_CORRUPT)
+				snprintf(err, errlen, "%s: damaged database (%s); restore a backup",
+				         path, msg);
+			else
+				snprintf(err, errlen, "%s: %s", path, msg);
 			goto fail;
 		}
 		/* Checkpoint at ~4 MiB of WAL so it does not grow without bound

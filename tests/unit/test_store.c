@@ -233,6 +233,8 @@ int main(void)
 	ok(store_open(path, STORE_READ, &st, err, sizeof err) < 0, "a damaged database is refused");
 	ok(strstr(err, "damaged database") && !strstr(err, "not a tidings database"),
 	   "as damaged, not as someone else's file");
+	ok(store_open(path, STORE_WRITE, &st, err, sizeof err) < 0 &&
+	   strstr(err, "damaged database"), "the daemon's open names it damaged too");
 
 	tap_remove_db(dir, path);
 	return done_testing();
