@@ -34,7 +34,8 @@ while True:
     done = daemon.poll() is not None
     target = os.path.join(w.dir, "backup-%d.db" % len(copies))
     # The README's command, literally but for the paths.
-    r = subprocess.run(["sqlite3", "file:%s?mode=ro" % w.db, "VACUUM INTO '%s'" % target],
+    r = subprocess.run(["sqlite3", "-cmd", ".timeout 5000", "file:%s?mode=ro" % w.db,
+                        "VACUUM INTO '%s'" % target],
                        capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         failures.append(r.stderr)
