@@ -168,7 +168,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_NEW_THREAD, S_UPDATE_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
-	S_PRUNE_STORIES, S_PRUNE_THREADS,
+	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS,
 	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
@@ -281,6 +281,16 @@ static const char *const SQL[N_STMT] = {
 	[S_PRUNE_STORIES] =
 		"DELETE FROM stories WHERE id IN (SELECT id FROM stories"
 		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2)",
+	/* The copies of a batch about to be pruned: their duplicate_of is
+	 * about to be cleared by the foreign key's ON DELETE SET NULL, an
+	 * update of the row that a reader following `seq` must see. */
+	[S_PRUNE_COPIES] =
+		"UPDATE stories SET seq = ?3 WHERE duplicate_of IN (SELECT id FROM stories"
+		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2)",
+	/* The threads that lose stories in that batch: recounted after it. */
+	[S_PRUNE_THREAD_IDS] =
+		"SELECT DISTINCT thread_id FROM (SELECT thread_id FROM stories"
+		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2) WHERE thread_id IS NOT NULL",
 	/* Threads left without stories (all pruned, or merged away) once
 	 * they are older than the cut. */
 	[S_PRUNE_THREADS] =
@@ -538,7 +548,11 @@ static int setup_writer(struct store *st, const char *path, char *err, size_t er
 	if (exec(st, "PRAGMA journal_mode = WAL", msg, sizeof msg) < 0 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", msg, sizeof msg) < 0 ||
 	    exec(st, "PRAGMA foreign_keys = ON", msg, sizeof msg) < 0) {
-		snprintf(err, errlen, "%s: %s", path, msg);
+		if (sqlite3_errcode(st->db) == SQLITE_CORRUPT)
+			snprintf(err, errlen, "%s: damaged database (%s); restore a backup",
+			         path, msg);
+		else
+			snprintf(err, errlen, "%s: %s", path, msg);
 		return -1;
 	}
 	/* Checkpoint at ~4 MiB of WAL so it does not grow without bound
@@ -647,8 +661,14 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		}
 	} else {
 		if (user_version(st, &v) < 0) {
-			snprintf(err, errlen, "%s: not a tidings database: %s", path,
-			         sqlite3_errmsg(st->db));
+			/* A tidings database cut short or overwritten in part is
+			 * not someone else's file: say what helps. */
+			if (sqlite3_errcode(st->db) == SQLITE_CORRUPT)
+				snprintf(err, errlen, "%s: damaged database (%s); restore a backup",
+				         path, sqlite3_errmsg(st->db));
+			else
+				snprintf(err, errlen, "%s: not a tidings database: %s", path,
+				         sqlite3_errmsg(st->db));
 			goto fail;
 		}
 		if (v == 0) {
@@ -1665,8 +1685,9 @@ int store_recount_thread(struct store *st, int64_t thread_id)
 int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 {
 	sqlite3_stmt *s;
-	int64_t oldest = 0;
-	int threads_done = 0;
+	int64_t oldest = 0, *threads = NULL;
+	size_t nthreads = 0;
+	int threads_done = 0, rc;
 
 	*deleted = 0;
 	if (store_begin(st) < 0)
@@ -1679,6 +1700,26 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 	if (one_int(st, S_OLDEST_FIRST_SEEN, 0, &oldest) < 0)
 		goto fail;
 	if (oldest && oldest < cut) {
+		/* The threads losing stories, before they lose them. */
+		if (!(threads = malloc((size_t)batch * sizeof *threads)) ||
+		    !(s = stmt(st, S_PRUNE_THREAD_IDS)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, cut);
+		sqlite3_bind_int(s, 2, batch);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW && nthreads < (size_t)batch)
+			threads[nthreads++] = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			fail_rc(st, rc);
+			goto fail;
+		}
+		if (!(s = stmt(st, S_PRUNE_COPIES)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, cut);
+		sqlite3_bind_int(s, 2, batch);
+		sqlite3_bind_int64(s, 3, next_seq(st));
+		if (step_done(st, s) < 0)
+			goto fail;
 		if (!(s = stmt(st, S_PRUNE_STORIES)))
 			goto fail;
 		sqlite3_bind_int64(s, 1, cut);
@@ -1687,6 +1728,11 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 			goto fail;
 		*deleted = sqlite3_changes(st->db);
 		st->prune_threads |= *deleted > 0;
+		/* A thread that keeps some of its stories counts what is left
+		 * (one emptied goes below, once older than the cut). */
+		for (size_t i = 0; i < nthreads; i++)
+			if (store_recount_thread(st, threads[i]) < 0)
+				goto fail;
 	}
 	/* Threads only empty when their stories go (or when merged away,
 	 * and those wait for the next pass that prunes stories). */
@@ -1703,8 +1749,10 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 		goto fail;
 	if (threads_done)
 		st->prune_threads = 0;
+	free(threads);
 	return 0;
 fail:
 	store_rollback(st);
+	free(threads);
 	return -1;
 }

@@ -220,6 +220,22 @@ int main(void)
 	ok(strstr(err, "newer") != NULL, "with a message saying so");
 	is_int(scalar("PRAGMA user_version"), 99, "and the file is not modified");
 
+	/* A database cut short (a full disk while copying it, a bad
+	 * restore) is named damaged, not "not a tidings database". */
+	{
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+		run(sql);
+	}
+	ok(store_open(path, STORE_WRITE, &st, err, sizeof err) == 0, "the database opens again");
+	store_close(st);
+	ok(truncate(path, 3000) == 0, "the file cut at 3,000 bytes");
+	ok(store_open(path, STORE_READ, &st, err, sizeof err) < 0, "a damaged database is refused");
+	ok(strstr(err, "damaged database") && !strstr(err, "not a tidings database"),
+	   "as damaged, not as someone else's file");
+	ok(store_open(path, STORE_WRITE, &st, err, sizeof err) < 0 &&
+	   strstr(err, "damaged database"), "the daemon's open names it damaged too");
+
 	tap_remove_db(dir, path);
 	return done_testing();
 }
