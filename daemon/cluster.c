@@ -2247,6 +2247,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			if ((slot = thread_new(c, id)) == UINT32_MAX)
 				return -1;
 			out->is_new = 0;
+			out->revived = 1;
 			if (id >= c->next_id)
 				c->next_id = id + 1;
 		}
@@ -2402,6 +2403,41 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 	/* A restore touches every window term's postings and every thread's
 	 * centroid table in turn: enter() asks for them together. */
 	return enter(c, slot, doc, 1);
+}
+
+int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
+                               int64_t *first_seen, int64_t *sources)
+{
+	uint32_t slot = slot_of(c, thread_id);
+
+	if (slot == UINT32_MAX)
+		return -1;
+	if (first_seen)
+		*first_seen = c->th[slot].first_seen;
+	if (sources)
+		*sources = c->th[slot].nsrc;
+	return c->th[slot].story_count;
+}
+
+int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_count,
+                       int64_t first_seen, const char *const *sources, size_t n)
+{
+	uint32_t slot = slot_of(c, thread_id);
+	struct thread *t;
+
+	if (slot == UINT32_MAX)
+		return 0;
+	t = &c->th[slot];
+	if (t->capsrc)
+		memset(t->src, 0, t->capsrc * sizeof *t->src);
+	t->nsrc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (sources[i] && *sources[i] &&
+		    src_add(t, fnv(sources[i], strlen(sources[i])) | 1u) < 0)
+			return -1;
+	t->story_count = story_count;
+	t->first_seen = first_seen;
+	return 0;
 }
 
 int64_t cluster_df_total(const struct clusterer *c)

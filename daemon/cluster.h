@@ -41,7 +41,10 @@
  * (cluster_df_foreach / cluster_df_total) at shutdown or now and then.  At
  * start-up: cluster_new(params, max(threads.id) + 1), cluster_df_set for each
  * stored term and cluster_df_set_total, then cluster_restore for every story
- * of the window, oldest first, with its stored thread_id.
+ * of the window, oldest first, with its stored thread_id, then
+ * cluster_set_counts for the threads whose rows count more (stories older
+ * than the window).  A result with `revived` set gets its thread's stored
+ * counts the same way before its row is written.
  */
 #ifndef TIDINGS_CLUSTER_H
 #define TIDINGS_CLUSTER_H
@@ -106,9 +109,9 @@ struct cluster_result {
 	                                      and absorbed in one call is skipped) */
 	/* Display data of thread_id, to write to the threads row. */
 	int64_t story_count;     /* stories this clusterer saw in the thread (restored
-	                            + added); a thread revived by a late copy after
-	                            leaving memory restarts from 1, so the store
-	                            should recount such a thread (or keep the max) */
+	                            + added, or as cluster_set_counts set them); a
+	                            thread revived by a late copy after leaving
+	                            memory restarts from 1 (see revived) */
 	int64_t source_count;    /* distinct sources among them */
 	int64_t title_story_id;  /* story whose headline is most central */
 	int64_t first_seen;      /* min story time */
@@ -116,6 +119,10 @@ struct cluster_result {
 	char keywords[160];      /* top terms, ", "-separated, as written */
 	int64_t left_thread;     /* cluster_update only: the thread the story
 	                            left (recount its row), else 0 */
+	int revived;             /* thread_id had left memory and was taken up
+	                            again by a copy of one of its stories: its
+	                            counts are this story's alone until
+	                            cluster_set_counts gives it the stored ones */
 };
 
 struct clusterer; /* opaque; owned by the caller (cluster_new/cluster_free) */
@@ -144,6 +151,22 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc,
  * frequencies (reload them first with cluster_df_set).  Also raises the
  * next thread id above thread_id.  Returns 0 or -1. */
 int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id);
+
+/* A thread's stories (and first time and sources, when asked) as the
+ * clusterer counts them, or -1 when the thread is not in memory (closed,
+ * merged, never seen). */
+int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
+                               int64_t *first_seen, int64_t *sources);
+
+/* Sets a thread's counts to the stored ones: story_count, first_seen and
+ * its sources (publisher hosts, n of them) replace what the clusterer
+ * counted.  A restore replays only the window's stories, so a thread with
+ * older ones needs it, and so does one whose old stories retention
+ * deleted; otherwise its next story would write counts of the replayed
+ * stories alone.  A thread not in memory is left alone.  0 or -1 (out of
+ * memory). */
+int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_count,
+                       int64_t first_seen, const char *const *sources, size_t n);
 
 /* Document frequencies, to persist (e.g. table term_df(term TEXT PRIMARY KEY,
  * df INTEGER) plus the total in a meta row) and reload at start-up before

@@ -930,6 +930,11 @@ static int prune_some(struct daemon *d)
 	if (total)
 		log_info("retention: %d stories first seen over %lld days ago deleted",
 		         total, (long long)(d->cfg.retention / 86400));
+	/* A thread still in the window that lost old stories was recounted
+	 * in the database; the clusterer writes its counts on its next
+	 * story, so it takes them over. */
+	if (total && d->in && ingest_sync_counts(d->in) < 0)
+		log_err("retention: reading threads' counts back: %s", store_errmsg(d->st));
 	return deleted == PRUNE_BATCH;
 }
 

@@ -293,9 +293,101 @@ void ingest_cluster_params(const struct config *c, struct cluster_params *p)
 	p->simhash_distance = c->simhash_distance;
 }
 
+/* Threads whose stored counts differ from the clusterer's, collected
+ * before their hosts are read (one query at a time on the connection). */
+struct count_fix {
+	int64_t id, story_count, first_seen;
+};
+
+struct count_scan {
+	const struct clusterer *cl;
+	struct count_fix *v;
+	size_t n, cap;
+	int oom;
+};
+
+static int count_cb(int64_t id, int64_t story_count, int64_t first_seen, void *p)
+{
+	struct count_scan *cs = p;
+	int64_t first = 0, mem = cluster_thread_stories(cs->cl, id, &first, NULL);
+
+	if (mem < 0 || (mem == story_count && first == first_seen))
+		return 0;
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 64;
+		struct count_fix *v = realloc(cs->v, cap * sizeof *v);
+		if (!v) {
+			cs->oom = 1;
+			return 1;
+		}
+		cs->v = v;
+		cs->cap = cap;
+	}
+	cs->v[cs->n++] = (struct count_fix){ id, story_count, first_seen };
+	return 0;
+}
+
+struct host_list {
+	char **v;
+	size_t n, cap;
+	int oom;
+};
+
+static int host_cb(const char *host, void *p)
+{
+	struct host_list *h = p;
+	char *d;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		char **v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			goto oom;
+		h->v = v;
+		h->cap = cap;
+	}
+	if (!(d = strdup(host)))
+		goto oom;
+	h->v[h->n++] = d;
+	return 0;
+oom:
+	h->oom = 1;
+	return 1;
+}
+
+int ingest_sync_counts(struct ingest *in)
+{
+	int64_t since = in->newest - in->window;
+	struct count_scan cs = { .cl = in->cl };
+	struct host_list h = { 0 };
+	int rc = -1;
+
+	if (!in->cl)
+		return 0;
+	if (store_window_threads(in->st, since, count_cb, &cs) < 0 || cs.oom)
+		goto out;
+	for (size_t i = 0; i < cs.n; i++) {
+		for (size_t j = 0; j < h.n; j++)
+			free(h.v[j]);
+		h.n = 0;
+		if (store_thread_hosts(in->st, cs.v[i].id, host_cb, &h) < 0 || h.oom ||
+		    cluster_set_counts(in->cl, cs.v[i].id, cs.v[i].story_count, cs.v[i].first_seen,
+		                       (const char *const *)h.v, h.n) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (size_t j = 0; j < h.n; j++)
+		free(h.v[j]);
+	free(h.v);
+	free(cs.v);
+	return rc;
+}
+
 /* (Re)builds the clusterer and the near-duplicate index from the
  * database: the window's stories, their threads and the saved document
- * frequencies. */
+ * frequencies.  A thread's counts then come from its row: the window
+ * holds only its recent stories. */
 static int rebuild(struct ingest *in)
 {
 	int64_t next_thread = 0, newest = 0, total = 0;
@@ -316,7 +408,9 @@ static int rebuild(struct ingest *in)
 	if (store_df_load(in->st, &total, df_cb, in->cl) < 0)
 		return -1;
 	cluster_df_set_total(in->cl, total);
-	return replay_window(in, newest - in->window);
+	if (replay_window(in, newest - in->window) < 0)
+		return -1;
+	return ingest_sync_counts(in);
 }
 
 int ingest_new(struct store *st, const struct config *c, struct ingest **out)
@@ -486,9 +580,46 @@ static int cmp_order(const void *a, const void *b)
 /* Writes the thread row of a clustering result and applies its merges.
  * `pending`, when not NULL, is a story about to be inserted (its id and
  * title set): the row comes first, as the story will reference it. */
-static int persist_thread(struct ingest *in, const struct cluster_result *r,
+/* A thread that had left memory and is taken up again by a late copy
+ * counts the copy alone; its row counts every story.  The clusterer
+ * gets the stored counts plus this story's, and so does the row. */
+static int revived_counts(struct ingest *in, struct cluster_result *r,
+                          const struct cluster_doc *d)
+{
+	struct host_list h = { 0 };
+	int64_t n = 0, first = 0, sources = 0;
+	int rc = -1;
+
+	if (store_thread_stats(in->st, r->thread_id, d->story_id, &n, &first) < 0 ||
+	    store_thread_hosts(in->st, r->thread_id, host_cb, &h) < 0 || h.oom)
+		goto out;
+	if (n == 0) {      /* nothing stored: what the clusterer counted stands */
+		rc = 0;
+		goto out;
+	}
+	if (d->source && *d->source && host_cb(d->source, &h) != 0)
+		goto out;
+	if (d->time < first)
+		first = d->time;
+	if (cluster_set_counts(in->cl, r->thread_id, n + 1, first, (const char *const *)h.v,
+	                       h.n) < 0)
+		goto out;
+	r->story_count = cluster_thread_stories(in->cl, r->thread_id, &r->first_seen, &sources);
+	r->source_count = sources;
+	rc = 0;
+out:
+	for (size_t j = 0; j < h.n; j++)
+		free(h.v[j]);
+	free(h.v);
+	return rc;
+}
+
+static int persist_thread(struct ingest *in, struct cluster_result *r,
                           const struct cluster_doc *pending)
 {
+	if (r->revived && pending && revived_counts(in, r, pending) < 0)
+		return -1;
+
 	struct store_thread t = {
 		.id = r->thread_id, .title_story_id = r->title_story_id,
 		.title = pending && pending->story_id == r->title_story_id
@@ -559,7 +690,7 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	if (cluster_update(in->cl, doc, &cr) < 0)
 		return -1;
 	in->dirty = 1;
-	if (persist_thread(in, &cr, NULL) < 0)
+	if (persist_thread(in, &cr, doc) < 0)
 		return -1;
 	if (cr.thread_id != old_thread && store_set_story_thread(in->st, id, cr.thread_id) < 0)
 		return -1;

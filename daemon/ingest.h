@@ -80,6 +80,11 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
  * Returns -1 on a database error (the state is then empty but valid). */
 int ingest_rollback(struct ingest *in);
 
+/* Gives the clusterer's threads of the window the counts their rows hold (story_count, source_count's hosts, first_seen) where they
+ * differ: after a restore, which replays the window's stories only, and
+ * after retention deleted stories of threads still in memory. */
+int ingest_sync_counts(struct ingest *in);
+
 /* Persists what the clusterer learnt that is not in the story rows (the
  * document frequencies), in its own transaction.  Cheap when nothing
  * changed; call it at the end of a cycle and at shutdown. */

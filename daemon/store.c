@@ -1457,6 +1457,63 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 		" ORDER BY event_time, id", since, window_row, &c);
 }
 
+static int thread_count_row(sqlite3_stmt *s, void *p)
+{
+	struct cb_ctx *c = p;
+	return ((store_thread_count_cb *)c->cb)(col_i64(s, 0), col_i64(s, 1), col_i64(s, 2),
+	                                         c->ctx);
+}
+
+int store_window_threads(struct store *st, int64_t since, store_thread_count_cb *cb,
+                         void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+
+	return query(st,
+		"SELECT id, story_count, first_seen FROM threads"
+		" WHERE last_updated >= ?1 AND merged_into IS NULL", since, thread_count_row, &c);
+}
+
+struct stats_ctx {
+	int64_t *stories, *first_seen;
+};
+
+static int stats_row(sqlite3_stmt *s, void *p)
+{
+	struct stats_ctx *c = p;
+
+	*c->stories = col_i64(s, 0);
+	*c->first_seen = col_i64(s, 1);
+	return 1;
+}
+
+int store_thread_stats(struct store *st, int64_t thread_id, int64_t except_story,
+                       int64_t *stories, int64_t *first_seen)
+{
+	struct stats_ctx c = { stories, first_seen };
+	int64_t args[2] = { thread_id, except_story };
+
+	*stories = *first_seen = 0;
+	return query_n(st,
+		"SELECT count(*), coalesce(min(event_time), 0) FROM stories"
+		" WHERE thread_id = ?1 AND id <> ?2", args, 2, NULL, stats_row, &c);
+}
+
+static int host_row(sqlite3_stmt *s, void *p)
+{
+	struct cb_ctx *c = p;
+	return ((store_host_cb *)c->cb)(col_text(s, 0), c->ctx);
+}
+
+int store_thread_hosts(struct store *st, int64_t thread_id, store_host_cb *cb, void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+
+	return query(st,
+		"SELECT DISTINCT host FROM stories WHERE thread_id = ?1 AND host IS NOT NULL",
+		thread_id, host_row, &c);
+}
+
 int store_df_begin_save(struct store *st, int64_t total)
 {
 	sqlite3_stmt *s;

@@ -209,6 +209,21 @@ struct store_window_row {   /* valid during the callback only */
 typedef int store_window_cb(const struct store_window_row *r, void *ctx);
 int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx);
 
+/* The live threads with a story since `since`, with their stored
+ * story_count and first_seen (for the clusterer's counts, which a
+ * restore builds from the window's stories only). */
+typedef int store_thread_count_cb(int64_t id, int64_t story_count, int64_t first_seen,
+                                  void *ctx);
+int store_window_threads(struct store *st, int64_t since, store_thread_count_cb *cb,
+                         void *ctx);
+/* How many stories a thread holds besides `except_story` (0: none
+ * excepted), and the oldest one's event_time (0 when it holds none). */
+int store_thread_stats(struct store *st, int64_t thread_id, int64_t except_story,
+                       int64_t *stories, int64_t *first_seen);
+/* The distinct publisher hosts of a thread's stories. */
+typedef int store_host_cb(const char *host, void *ctx);
+int store_thread_hosts(struct store *st, int64_t thread_id, store_host_cb *cb, void *ctx);
+
 /* Document frequencies of the clustering, saved and reloaded whole. */
 int store_df_begin_save(struct store *st, int64_t total);
 int store_df_put(struct store *st, const char *term, int64_t df);

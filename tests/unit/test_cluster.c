@@ -218,6 +218,23 @@ static void test_merge(void)
 	ok(cluster_add(c, &d6, &r6) == 0 && r6.thread_id == r3.thread_id && !r6.is_new,
 	   "a copy of a thread gone from memory revives its survivor id");
 	is_int(r6.story_count, 1, "the revived thread counts what is in memory");
+	ok(r6.revived && !r5.revived && !r3.revived, "and says it was revived (only it)");
+	/* The pipeline then hands it the stored counts (ingest.c). */
+	const char *hosts[] = { "a", "b", "c", "d", "f" };
+	int64_t first = 0, sources = 0;
+	ok(cluster_set_counts(c, r6.thread_id, 5, T0, hosts, 5) == 0, "cluster_set_counts");
+	is_int(cluster_thread_stories(c, r6.thread_id, &first, &sources), 5,
+	       "the thread counts the stored stories");
+	ok(first == T0 && sources == 5, "with their first time and sources");
+	struct cluster_doc d7 = { .story_id = 7, .time = T0 + 7 * 86400, .title = "whiskey",
+		.source = "a", .copy_of_thread = r6.thread_id };
+	struct cluster_result r7;
+	ok(cluster_add(c, &d7, &r7) == 0 && r7.thread_id == r6.thread_id && !r7.revived,
+	   "the next copy joins it in memory");
+	ok(r7.story_count == 6 && r7.source_count == 5 && r7.first_seen == T0,
+	   "counting on from the stored counts (a known source adds none)");
+	is_int(cluster_thread_stories(c, 999999, NULL, NULL), -1, "a thread not in memory: -1");
+	ok(cluster_set_counts(c, 999999, 3, T0, hosts, 1) == 0, "and setting its counts is no error");
 	cluster_free(c);
 }
 

@@ -9,7 +9,8 @@
  * hundred stories through the real pipeline, restarts it, and then stores
  * probe stories through it, while a reference clusterer rebuilt here
  * straight from the documented calls (store_df_load, store_window,
- * cluster_restore tokenizing each story itself) is given the same probes:
+ * cluster_restore tokenizing each story itself, then cluster_set_counts
+ * with each thread's stored counts) is given the same probes:
  * the threads, keywords, counts and titles the pipeline writes must be the
  * ones the reference computes. */
 #include <stdio.h>
@@ -167,6 +168,49 @@ static int ref_row(const struct store_window_row *r, void *p)
 	return cluster_restore(((void **)p)[0], &d, r->thread_id) < 0;
 }
 
+/* The threads' stored counts, then each one's hosts (one query at a
+ * time), given to the clusterer: the documented last step of a restore. */
+struct ref_thread { int64_t id, n, first; };
+struct ref_threads { struct ref_thread v[512]; size_t n; };
+struct ref_hosts { char *v[512]; size_t n; };
+
+static int ref_thread_row(int64_t id, int64_t n, int64_t first, void *p)
+{
+	struct ref_threads *t = p;
+
+	if (t->n == 512)
+		return 1;
+	t->v[t->n++] = (struct ref_thread){ id, n, first };
+	return 0;
+}
+
+static int ref_host(const char *host, void *p)
+{
+	struct ref_hosts *h = p;
+
+	return h->n == 512 || !(h->v[h->n++] = strdup(host));
+}
+
+static int ref_counts(struct store *st, struct clusterer *c, int64_t since)
+{
+	static struct ref_threads t;
+	struct ref_hosts h;
+	int rc = 0;
+
+	t.n = 0;
+	if (store_window_threads(st, since, ref_thread_row, &t) < 0 || t.n == 512)
+		return -1;
+	for (size_t i = 0; i < t.n && rc == 0; i++) {
+		h.n = 0;
+		rc = store_thread_hosts(st, t.v[i].id, ref_host, &h) < 0 || h.n == 512 ||
+		     cluster_set_counts(c, t.v[i].id, t.v[i].n, t.v[i].first,
+		                        (const char *const *)h.v, h.n) < 0 ? -1 : 0;
+		for (size_t j = 0; j < h.n; j++)
+			free(h.v[j]);
+	}
+	return rc;
+}
+
 static struct clusterer *reference(struct store *st, const struct config *cfg, int *restored)
 {
 	struct cluster_params p;
@@ -182,7 +226,8 @@ static struct clusterer *reference(struct store *st, const struct config *cfg, i
 	ctx[1] = restored;
 	if (store_df_load(st, &total, ref_df, c) < 0 ||
 	    (cluster_df_set_total(c, total), store_window(st, newest - cfg->cluster_window,
-	                                                  ref_row, ctx) < 0)) {
+	                                                  ref_row, ctx) < 0) ||
+	    ref_counts(st, c, newest - cfg->cluster_window) < 0) {
 		cluster_free(c);
 		return NULL;
 	}
