@@ -297,9 +297,35 @@ static void set_next(struct daemon *d, struct dfeed *f, int64_t next)
 		log_err("out of memory scheduling %s", f->url);
 }
 
+/* A reload that shortens a feed's interval (the configured `interval` or
+ * `max_interval`, or the feed's own in the list) would otherwise leave it
+ * waiting for the next poll the old interval set: an interval cut from an
+ * hour to a minute still waited the hour.  Such a feed is polled within
+ * its new interval, at a random point of it so that a whole list does
+ * not fire at once.  A failing feed is only held to the new
+ * max_interval; a host's Retry-After is kept (wake_cb honours it). */
+static int64_t pulled_in(struct daemon *d, const struct sched_policy *was,
+                         const struct dfeed *old, const struct dfeed *f, int64_t now)
+{
+	struct sched_policy is = policy(d);
+	int64_t before, after;
+
+	if (f->errors) {
+		before = was->max_interval;
+		after = is.max_interval;
+	} else {
+		before = sched_interval(was, old->interval, old->shift);
+		after = sched_interval(&is, f->interval, f->shift);
+	}
+	if (after >= before || after <= 0 || f->next_poll <= now + after)
+		return f->next_poll;
+	return now + (int64_t)(rnd32(d) % (uint32_t)after);
+}
+
 /* Loads the feeds from the database into the schedule, keeping the state
- * of feeds already known (in flight, validators). */
-static int load_schedule(struct daemon *d)
+ * of feeds already known (in flight, validators).  `was`: on a reload,
+ * the policy before it (NULL at start-up). */
+static int load_schedule(struct daemon *d, const struct sched_policy *was)
 {
 	struct store_feed *sf;
 	struct dfeed *nf;
@@ -336,6 +362,14 @@ static int load_schedule(struct daemon *d)
 		if (old) {
 			nf[i].in_flight = old->in_flight;
 			nf[i].next_poll = old->next_poll;
+			if (was && !old->in_flight && !old->retired) {
+				int64_t next = pulled_in(d, was, old, &nf[i], now);
+
+				if (next != nf[i].next_poll && store_set_next_poll(d->st, nf[i].id, next) < 0)
+					log_warning("%s: saving its next poll: %s", nf[i].url,
+					            store_errmsg(d->st));
+				nf[i].next_poll = next;
+			}
 		}
 		if (nf[i].next_poll <= now)
 			overdue++;
@@ -1018,6 +1052,7 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
 	const char *path = d->args.config_path;
+	struct sched_policy was = policy(d);
 	struct config nc;
 
 	/* Name what load_config() reads: without -c, the installed file. */
@@ -1050,7 +1085,7 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 		struct fetch_options o = fetch_opts(&d->cfg);
 		fetcher_set_options(d->fx, &o);
 	}
-	if (load_schedule(d) < 0)
+	if (load_schedule(d, &was) < 0)
 		log_err("reload: could not load the feeds; keeping the old schedule");
 	schedule_wake(d);
 	log_notice("reloaded: %zu feeds", d->n_feeds);
@@ -1186,7 +1221,7 @@ int daemon_run(const struct daemon_args *a)
 		goto out;
 	}
 	workq_set_ahead(d.wq, (size_t)workq_default_threads() + PARSE_AHEAD);
-	if (load_schedule(&d) < 0)
+	if (load_schedule(&d, NULL) < 0)
 		goto out;
 
 	ev_signal_init(&d.sig_term, on_term, SIGTERM);

@@ -109,6 +109,8 @@ int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak)
 /* Moves a feed's next poll to not_before unless it is already later
  * (another feed on its host was told to come back later). */
 int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before);
+/* Sets a feed's next poll (a reload that shortened its interval). */
+int store_set_next_poll(struct store *st, int64_t feed_id, int64_t next_poll);
 
 /* ---- stories -------------------------------------------------------- */
 

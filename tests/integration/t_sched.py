@@ -235,6 +235,29 @@ t.ok(any("%s:%d:" % (w2.conf, bad_line) in ln for ln in lines), "a bad config is
 t.ok(any(w2.feeds + ":2:" in ln for ln in lines), "a bad feed list is refused with FILE:LINE", err[-1500:])
 t.eq(sum("reload refused" in ln for ln in lines), 2, "both bad reloads say the running configuration is kept")
 
+# ---- SIGHUP that shortens an interval: the feed does not wait the old one.
+# (It did: an interval cut from an hour to two minutes still waited the hour.)
+w6 = Workdir(prefix="tidings-sched6-")
+write_opml(w6, [(U("/f/d.xml"), None), (U("/f/e.xml"), "1h")], "interval = 1h\nmin_interval = 1m\n")
+p = start(w6)
+t.ok(wait_for(lambda: sql1(w6, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 2, 8),
+     "interval 1h: both feeds polled")
+nx = dict(w6.sql("SELECT url, next_poll - last_fetch FROM feeds"))
+t.ok(all(3000 <= v <= 4000 for v in nx.values()), "both next in about an hour", nx)
+e_before = sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?", (U("/f/e.xml"),))[0]
+write_opml(w6, [(U("/f/d.xml"), None), (U("/f/e.xml"), "1h")], "interval = 2m\nmin_interval = 1m\n")
+hup_at = int(time.time())
+p.send_signal(signal.SIGHUP)
+t.ok(wait_for(lambda: sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?",
+                           (U("/f/d.xml"),))[0] <= hup_at + 121, 5),
+     "SIGHUP with interval 2m: the feed's next poll is within the new interval",
+     w6.sql("SELECT url, next_poll - %d FROM feeds" % hup_at))
+t.eq(sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?", (U("/f/e.xml"),))[0], e_before,
+     "a feed with its own interval of 1h keeps its next poll")
+rc, err = stop(p)
+t.eq(rc, 0, "SIGTERM: exit 0")
+w6.cleanup()
+
 # ---- SIGTERM grace: in-flight work finishes, a hung one is abandoned. --
 w3 = Workdir(prefix="tidings-sched3-")
 w3.write_config([U("/slow/1s.xml")], "per_host = 16\n")
