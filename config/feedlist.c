@@ -62,11 +62,15 @@ static char *xstrdup(const char *s)
 }
 
 /* The identity of a URL for duplicate detection: scheme and host are
- * case-insensitive, the rest is not. */
+ * case-insensitive, the rest is not, and a #fragment, which is never
+ * sent to the server, is no part of it. */
 static char *url_key(const char *url)
 {
 	char *k = xstrdup(url);
-	char *p = strstr(k, "://");
+	char *p = strstr(k, "://"), *frag = strchr(k, '#');
+
+	if (frag)
+		*frag = '\0';
 
 	if (!p)
 		return k;

@@ -287,6 +287,16 @@ static void test_good_lists(void)
 		is_str(fl.items[0].title, "Caf\xc3\xa9 news", "v1: title as UTF-8");
 	feedlist_free(&fl);
 
+	/* A fragment never reaches the server: "u#latest" is the feed "u". */
+	is_int(feedlist_load(L "fragments.txt", &fl, err, sizeof err), 0, "fragments.txt loads");
+	is_int(fl.n, 2, "fragments: a URL and the same with a #fragment are one feed");
+	if (fl.n == 2) {
+		is_str(fl.items[0].url, "https://f.example/feed.xml", "fragments: the first kept");
+		is_str(fl.items[1].url, "https://f.example/other.xml#x",
+		       "fragments: written as listed");
+	}
+	feedlist_free(&fl);
+
 	is_int(feedlist_load(L "plain.txt", &fl, err, sizeof err), 0, "plain.txt loads");
 	is_int(fl.n, 3, "plain: 3 feeds");
 	if (fl.n == 3) {
