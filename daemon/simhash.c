@@ -9,6 +9,13 @@
 #include <threads.h>
 #include <utf8proc.h>
 
+/* SSE2 is part of x86-64, so no run-time dispatch: the scanner's run
+ * finder and the votes use it wherever the compiler may. */
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#define VOTES_SSE2 1
+#endif
+
 /* ---- hashing ---------------------------------------------------------- */
 
 /* Words are hashed eight bytes at a time (multiply-rotate per chunk, one
@@ -115,7 +122,9 @@ static const char *const stop_words[] = {
  * 0 marks an empty slot, and no word hashes to 0 in practice). */
 #define STOP_SLOTS 1024
 static uint64_t stop_set[STOP_SLOTS];
+#ifndef VOTES_SSE2
 static uint64_t spread[256];
+#endif
 /* Both tables are filled once, before the first text, then only read. */
 static once_flag tables_once = ONCE_FLAG_INIT;
 
@@ -130,11 +139,13 @@ static uint64_t word_hash(const char *s)
 
 static void tables_init(void)
 {
+#ifndef VOTES_SSE2
 	for (int b = 0; b < 256; b++) {
 		spread[b] = 0;
 		for (int i = 0; i < 8; i++)
 			spread[b] |= (uint64_t)((b >> i) & 1) << (8 * i);
 	}
+#endif
 	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++) {
 		uint64_t h = word_hash(stop_words[i]);
 		uint32_t j = (uint32_t)h & (STOP_SLOTS - 1);
@@ -229,31 +240,71 @@ size_t simhash_skip_preamble(const char *text, size_t len)
 
 /* ---- the scanner ------------------------------------------------------ */
 
-/* Votes of features on the 64 bits.  Counting the set bits of each
- * feature eight at a time: spread[b] (see tables_init) has byte i = bit i
- * of b, so adding it to a lane counts eight bits at once; lanes are
- * emptied into the totals before a byte could overflow. */
+/* Votes of features on the 64 bits, counted in byte lanes (one per bit)
+ * that are emptied into the totals before a byte could overflow.  With
+ * SSE2 (every x86-64 has it) a feature's 64 bits become 64 bytes of 0 or
+ * -1 in four unpacks, an and and a compare per 16, subtracted from the
+ * lanes: 20 instructions a vote.  Without it, spread[b] (see tables_init)
+ * has byte i = bit i of b, so adding it to a 64-bit lane counts eight
+ * bits at once.  Either way the totals are the same numbers. */
 
 struct votes {
-	uint64_t lane[8];
+#ifdef VOTES_SSE2
+	__m128i lane[4];     /* byte k of lane j counts bit 16j + k */
+#else
+	uint64_t lane[8];    /* byte i of lane j counts bit 8j + i */
+#endif
 	uint32_t pending, n;
 	uint32_t ones[64];
 };
 
 static void votes_flush(struct votes *v)
 {
+#ifdef VOTES_SSE2
+	const __m128i z = _mm_setzero_si128();
+	for (int j = 0; j < 4; j++) {
+		__m128i w[2] = { _mm_unpacklo_epi8(v->lane[j], z), _mm_unpackhi_epi8(v->lane[j], z) };
+		for (int h = 0; h < 2; h++) {
+			uint32_t *o = &v->ones[16 * j + 8 * h];
+			__m128i a = _mm_loadu_si128((const __m128i *)(void *)o);
+			__m128i b = _mm_loadu_si128((const __m128i *)(void *)(o + 4));
+			a = _mm_add_epi32(a, _mm_unpacklo_epi16(w[h], z));
+			b = _mm_add_epi32(b, _mm_unpackhi_epi16(w[h], z));
+			_mm_storeu_si128((__m128i *)(void *)o, a);
+			_mm_storeu_si128((__m128i *)(void *)(o + 4), b);
+		}
+		v->lane[j] = z;
+	}
+#else
 	for (int j = 0; j < 8; j++) {
 		for (int i = 0; i < 8; i++)
 			v->ones[j * 8 + i] += (uint32_t)(v->lane[j] >> (8 * i)) & 0xff;
 		v->lane[j] = 0;
 	}
+#endif
 	v->pending = 0;
 }
 
 static inline __attribute__((always_inline)) void vote(struct votes *v, uint64_t f)
 {
+#ifdef VOTES_SSE2
+	/* byte k of every 8: bit k */
+	const __m128i bit = _mm_set1_epi64x((long long)0x8040201008040201ull);
+	__m128i x = _mm_cvtsi64_si128((long long)f);
+	x = _mm_unpacklo_epi8(x, x);                     /* b0 b0 b1 b1 .. b7 b7 */
+	__m128i lo = _mm_unpacklo_epi16(x, x), hi = _mm_unpackhi_epi16(x, x);
+	/* Written out: GCC at -O2 keeps a loop here and spills the four. */
+#define VOTE_LANE(j, e) \
+	v->lane[j] = _mm_sub_epi8(v->lane[j], _mm_cmpeq_epi8(_mm_and_si128((e), bit), bit))
+	VOTE_LANE(0, _mm_unpacklo_epi32(lo, lo));   /* b0 x8, b1 x8 */
+	VOTE_LANE(1, _mm_unpackhi_epi32(lo, lo));
+	VOTE_LANE(2, _mm_unpacklo_epi32(hi, hi));
+	VOTE_LANE(3, _mm_unpackhi_epi32(hi, hi));
+#undef VOTE_LANE
+#else
 	for (int j = 0; j < 8; j++)
 		v->lane[j] += spread[(f >> (8 * j)) & 0xff];
+#endif
 	v->n++;
 	if (++v->pending == 255)
 		votes_flush(v);
@@ -272,7 +323,7 @@ static uint64_t votes_fold(struct votes *v)
 
 struct scan {
 	struct votes seq, part[2];   /* bag = the two parts' votes together */
-	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes */
+	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes, oldest first */
 	size_t words, content, shingles, part_content[2];
 	struct wordhash w;   /* the word being read */
 	size_t pos, wstart;  /* byte offsets: the input, the word's start */
@@ -295,13 +346,17 @@ static void end_word(struct scan *s)
 		vote(&s->part[s->in_tail], h);
 		s->part_content[s->in_tail]++;
 	}
-	s->ring[s->words % SIMHASH_SHINGLE] = h;
+	/* The ring holds the first words in order, then slides. */
+	if (s->words < SIMHASH_SHINGLE) {
+		s->ring[s->words] = h;
+	} else {
+		for (int i = 0; i + 1 < SIMHASH_SHINGLE; i++)
+			s->ring[i] = s->ring[i + 1];
+		s->ring[SIMHASH_SHINGLE - 1] = h;
+	}
 	s->words++;
 	if (s->words >= SIMHASH_SHINGLE) {
-		uint64_t w[SIMHASH_SHINGLE];
-		for (int i = 0; i < SIMHASH_SHINGLE; i++)
-			w[i] = s->ring[(s->words + (size_t)i) % SIMHASH_SHINGLE];
-		vote(&s->seq, shingle_hash(w, SIMHASH_SHINGLE));
+		vote(&s->seq, shingle_hash(s->ring, SIMHASH_SHINGLE));
 		s->shingles++;
 	}
 	wh_reset(&s->w);
@@ -385,6 +440,69 @@ static void feed_cp(struct scan *s, int32_t cp)
 	}
 }
 
+/* The ASCII classes of the scan loop; every byte >= 0x80 is AS_HIGH. */
+enum { AS_END, AS_ALNUM, AS_APOS, AS_HIGH };
+static const uint8_t ascii_class[256] = {
+	['0' ... '9'] = AS_ALNUM, ['A' ... 'Z'] = AS_ALNUM, ['a' ... 'z'] = AS_ALNUM,
+	['\''] = AS_APOS, [0x80 ... 0xff] = AS_HIGH,
+};
+
+/* Appends n (1..8) bytes b (its bytes past n zero) to the word's hash: the
+ * same chunks as n calls of wh_byte. */
+static inline __attribute__((always_inline)) void wh_bytes(struct wordhash *w, uint64_t b, unsigned n)
+{
+	unsigned sh = 8 * w->nacc, end = sh + 8 * n;
+	w->acc |= b << sh;
+	w->len += n;
+	if (end >= 64) {
+		w->h = rotl((w->h ^ w->acc) * CHUNK_MUL, 29);
+		w->acc = sh ? b >> (64 - sh) : 0;
+		end -= 64;
+	}
+	w->nacc = end / 8;
+}
+
+/* A run of ASCII letters and digits from p (which is one): folded (| 0x20
+ * lowers a capital and keeps a digit) into the word's hash, the word's
+ * start noted once.  Returns the end of the run.  Sixteen bytes at a time
+ * where the buffer has them: the run's length from one compare mask, its
+ * bytes into the hash eight at a time. */
+static inline const unsigned char *scan_run(struct scan *s, const unsigned char *base,
+                                            const unsigned char *p, const unsigned char *end)
+{
+	if (s->w.len == 0)
+		s->wstart = (size_t)(p - base);
+#ifdef VOTES_SSE2
+	const __m128i c20 = _mm_set1_epi8(0x20);
+	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
+	const __m128i la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1);
+	while (end - p >= 16) {
+		/* Signed compares: bytes >= 0x80 are negative, in no range. */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i l = _mm_or_si128(v, c20);
+		__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmplt_epi8(v, d9));
+		__m128i let = _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(dig, let));
+		unsigned r = (unsigned)__builtin_ctz(~m);  /* 0..16: ~m has bit 16 set */
+		uint64_t lo = (uint64_t)_mm_cvtsi128_si64(l);
+		uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(l, l));
+		if (r <= 8) {
+			if (r)
+				wh_bytes(&s->w, r == 8 ? lo : lo & ((1ull << (8 * r)) - 1), r);
+			return p + r;
+		}
+		wh_bytes(&s->w, lo, 8);
+		wh_bytes(&s->w, r == 16 ? hi : hi & ((1ull << (8 * (r - 8))) - 1), r - 8);
+		p += r;
+		if (r < 16)
+			return p;
+	}
+#endif
+	for (; p < end && ascii_class[*p] == AS_ALNUM; p++)
+		wh_byte(&s->w, (unsigned char)(*p | 0x20));
+	return p;
+}
+
 int simhash_text(const char *text, size_t len, struct simhash_info *out)
 {
 	struct scan s;
@@ -395,34 +513,32 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 	memset(&s, 0, sizeof s);
 	wh_reset(&s.w);
 	size_t i = simhash_skip_preamble(text, len);
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text + i;
-	len -= i;
-	s.mid = len / 2;
-	while (len > 0) {
-		unsigned char c = *p;
-		s.pos = (size_t)(p - (const utf8proc_uint8_t *)text) - i;
-		if (c < 0x80) {  /* ASCII inline: most news text is */
-			if (c >= 'a' && c <= 'z')
-				add_byte(&s, c);
-			else if (c >= 'A' && c <= 'Z')
-				add_byte(&s, (unsigned char)(c - 'A' + 'a'));
-			else
-				feed_cp(&s, c);
+	const unsigned char *base = (const unsigned char *)text + i, *p = base, *end = base + (len - i);
+	s.mid = (len - i) / 2;
+	while (p < end) {
+		/* ASCII inline, by runs: most news text is. */
+		switch (ascii_class[*p]) {
+		case AS_ALNUM:
+			p = scan_run(&s, base, p, end);
+			continue;
+		case AS_END:
+			end_word(&s);
 			p++;
-			len--;
+			continue;
+		case AS_APOS:
+			p++;
 			continue;
 		}
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &cp);
+		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)(end - p), &cp);
 		if (n <= 0) {  /* an invalid byte: a separator */
 			end_word(&s);
 			p++;
-			len--;
 			continue;
 		}
+		s.pos = (size_t)(p - base);
 		feed_cp(&s, cp);
 		p += n;
-		len -= (size_t)n;
 	}
 	end_word(&s);
 
