@@ -10,6 +10,12 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
+/* SSE2 is part of x86-64: pass 1 classifies 16 bytes at once with it. */
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#define TEXT_SSE2 1
+#endif
+
 /* Stop words, folded, space-separated.  Short lists on purpose: IDF does the
  * rest once enough stories were seen; these only keep early, small-N IDF from
  * promoting function words.  "said/says" are in English because every news
@@ -73,6 +79,7 @@ static const char STOP_DA_NO[] =
 struct strset {
 	char *words;      /* owns the copied list, NUL-separated */
 	const char **tab; /* owns the table; entries point into words */
+	uint32_t *th;     /* owns: hash_bytes() of each entry, tested first */
 	size_t mask;
 };
 
@@ -134,14 +141,17 @@ static int strset_init(struct strset *set, const char *list)
 		cap <<= 1;
 	set->words = strdup(list);
 	set->tab = calloc(cap, sizeof *set->tab);
+	set->th = calloc(cap, sizeof *set->th);
 	set->mask = cap - 1;
-	if (!set->words || !set->tab)
+	if (!set->words || !set->tab || !set->th)
 		return -1;
 	for (char *w = strtok(set->words, " "); w; w = strtok(NULL, " ")) {
-		size_t i = hash_bytes(w, strlen(w)) & set->mask;
+		uint32_t h = hash_bytes(w, strlen(w));
+		size_t i = h & set->mask;
 		while (set->tab[i] && strcmp(set->tab[i], w) != 0)
 			i = (i + 1) & set->mask;
 		set->tab[i] = w;
+		set->th[i] = h;
 	}
 	return 0;
 }
@@ -150,6 +160,7 @@ static void strset_free(struct strset *set)
 {
 	free(set->words);
 	free(set->tab);
+	free(set->th);
 }
 
 /* Whether w[0..n), whose hash_bytes() is h, is in set. */
@@ -157,7 +168,8 @@ static int strset_has(const struct strset *set, const char *w, size_t n, uint32_
 {
 	size_t i = h & set->mask;
 	while (set->tab[i]) {
-		if (strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
+		/* The hash first: a miss rarely gets past it. */
+		if (set->th[i] == h && strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
 			return 1;
 		i = (i + 1) & set->mask;
 	}
@@ -447,8 +459,13 @@ static inline utf8proc_ssize_t next_cp(const char *s, size_t len, utf8proc_int32
 }
 
 /* Ends a sentence or headline segment ("Foo: bar", "Foo | Site", "foo - bar"). */
-static int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
+static inline int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
 {
+	/* . ! ? ; : \n as bits of the first 64 code points, | of the next */
+	const uint64_t lo = 1ull << '.' | 1ull << '!' | 1ull << '?' | 1ull << ';' | 1ull << ':' |
+			    1ull << '\n';
+	if (c < 0x80 && c >= 0)
+		return (c < 64 ? lo >> c & 1 : c == '|') || (c == '-' && (prev == ' ' || prev == 0));
 	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' ||
 	       c == '|' || c == '\n' || c == 0x2013 || c == 0x2014 ||
 	       c == 0x3002 || c == 0xff01 || c == 0xff1f || c == 0x2026 ||
@@ -491,6 +508,25 @@ static inline int ascii_alnum(unsigned b)
 	return ascii_lower(b) || ascii_upper(b) || ascii_digit(b);
 }
 
+#ifdef TEXT_SSE2
+/* Bit i: byte i of p[0..16) is a lower-case letter, a capital, a digit.
+ * Signed compares: bytes >= 0x80 are negative and in no range. */
+struct ascii_masks {
+	unsigned lower, upper, digit;
+};
+
+static inline struct ascii_masks ascii_masks(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+#define IN_RANGE(lo, hi) _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((lo) - 1)), \
+							 _mm_cmplt_epi8(v, _mm_set1_epi8((hi) + 1))))
+	struct ascii_masks m = { (unsigned)IN_RANGE('a', 'z'), (unsigned)IN_RANGE('A', 'Z'),
+				 (unsigned)IN_RANGE('0', '9') };
+#undef IN_RANGE
+	return m;
+}
+#endif
+
 /* Folds a word that pass 1 found all ASCII: lower case, and its hash in
  * the same loop.  Same result as fold() + hash_bytes(). */
 static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t *hash)
@@ -498,9 +534,10 @@ static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t 
 	uint32_t h = 2166136261u;
 	if (n >= cap)
 		return -1;
+	/* Pass 1 put only letters and digits in such a word: | 0x20 lowers a
+	 * capital and keeps the rest. */
 	for (size_t i = 0; i < n; i++) {
-		unsigned char b = (unsigned char)s[i];
-		b = (unsigned char)(ascii_upper(b) ? b + ('a' - 'A') : b);
+		unsigned char b = (unsigned char)(s[i] | 0x20);
 		dst[i] = (char)b;
 		h = (h ^ b) * 16777619u;
 	}
@@ -610,6 +647,35 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		w->number = cat == UTF8PROC_CATEGORY_ND;
 		while (i < len) {
 			unsigned char b = (unsigned char)s[i];
+#ifdef TEXT_SSE2
+			/* A run of ASCII letters and digits in one step. */
+			if (b < 0x80 && len - i >= 16) {
+				struct ascii_masks m = ascii_masks(s + i);
+				unsigned r = (unsigned)__builtin_ctz(~(m.lower | m.upper | m.digit));
+				if (r) {  /* 1..16: ~mask has bit 16 set */
+					unsigned rm = (1u << r) - 1, lo = m.lower & rm, up = m.upper & rm,
+						 dg = m.digit & rm;
+					if (lo)
+						all_upper = 0;
+					if (up) {
+						upper_first |= first & (int)(up & 1);
+						/* only "two or more" is asked */
+						upper_letters += up & (up - 1) ? 2 : 1;
+					}
+					letters += r - (dg ? (unsigned)__builtin_popcount(dg) : 0);
+					first = 0;
+					i += r;
+					/* What ends the run ends the word, unless it is
+					 * a number's '.' or ',' or not ASCII. */
+					if (r == 16)
+						continue;
+					b = (unsigned char)s[i];  /* i < len: r < 16 */
+					if (b < 0x80 && !(w->number && (b == '.' || b == ',')))
+						break;
+					continue;
+				}
+			}
+#endif
 			if (b < 0x80) {
 				if (ascii_lower(b)) {
 					all_upper = 0;
