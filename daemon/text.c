@@ -105,6 +105,23 @@ struct lang_slot {
  * for 100k English words). */
 #define SM_HEAD 7 /* record head: klen, slen, lang, stem hash */
 
+/* Fold memo: utf8proc's NFKC + case fold costs about 1,500 instructions
+ * a word, and the words that need it (accents, other scripts) repeat as
+ * all words do.  Direct-mapped by hash_bytes() of the raw word; a slot
+ * holds a short word and its folding, a new word evicts the old.  Only
+ * successful foldings are kept, and only from calls with the one cap all
+ * callers use, so a hit returns what fold() would. */
+#define FOLD_SLOTS 1024
+#define FOLD_KEY 46
+#define FOLD_VAL 62
+#define FOLD_CAP 256
+
+struct fold_slot {
+	uint32_t hash;
+	uint8_t klen, vlen;       /* klen 0: empty */
+	char key[FOLD_KEY], val[FOLD_VAL];
+};
+
 struct stem_slot {
 	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
 };
@@ -121,6 +138,7 @@ struct text {
 	char *fb;                 /* owned: one call's folded words */
 	size_t fb_cap;
 	struct text_tokens scratch; /* text_tokenize_kept's, reused */
+	struct fold_slot *fm;       /* owned: the fold memo, FOLD_SLOTS */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -190,7 +208,8 @@ struct text *text_new(void)
 	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
 	t->sm_cap = 65536;
 	t->sm_arena = malloc(t->sm_cap);
-	if (!t->sm || !t->sm_arena)
+	t->fm = calloc(FOLD_SLOTS, sizeof *t->fm);
+	if (!t->sm || !t->sm_arena || !t->fm)
 		goto fail;
 	t->sm_len = 1;
 	return t;
@@ -211,6 +230,7 @@ void text_free(struct text *t)
 	free(t->sm);
 	free(t->sm_arena);
 	free(t->fb);
+	free(t->fm);
 	text_tokens_free(&t->scratch);
 	free(t);
 }
@@ -500,6 +520,28 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
 	return (long)k;
 }
 
+/* fold() through the memo (see struct fold_slot); dst has FOLD_CAP bytes. */
+static long fold_memo(struct text *t, const char *s, size_t n, char *dst)
+{
+	if (n == 0 || n > FOLD_KEY)
+		return fold(t, s, n, dst, FOLD_CAP);
+	uint32_t h = hash_bytes(s, n);
+	struct fold_slot *m = &t->fm[h & (FOLD_SLOTS - 1)];
+	if (m->klen == n && m->hash == h && !memcmp(m->key, s, n)) {
+		memcpy(dst, m->val, m->vlen);
+		return m->vlen;
+	}
+	long fl = fold(t, s, n, dst, FOLD_CAP);
+	if (fl >= 0 && fl <= FOLD_VAL) {
+		m->hash = h;
+		m->klen = (uint8_t)n;
+		m->vlen = (uint8_t)fl;
+		memcpy(m->key, s, n);
+		memcpy(m->val, dst, (size_t)fl);
+	}
+	return fl;
+}
+
 static inline int ascii_lower(unsigned b) { return b - 'a' < 26u; }
 static inline int ascii_upper(unsigned b) { return b - 'A' < 26u; }
 static inline int ascii_digit(unsigned b) { return b - '0' < 10u; }
@@ -746,7 +788,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		if (w->ascii) {
 			fl = fold_ascii(s + w->off, w->len, f, 256, &w->hash);
 		} else {
-			fl = fold(t, s + w->off, w->len, f, 256);
+			fl = fold_memo(t, s + w->off, w->len, f);
 			if (fl >= 0)
 				w->hash = hash_bytes(f, (size_t)fl);
 		}
@@ -780,13 +822,13 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	}
 
 	/* Pass 4: emit terms. */
-	char folded[256];
+	char folded[FOLD_CAP];
 	for (size_t j = 0; j < nraw; j++) {
 		struct raw *w = &raw[j];
 		const char *ws = s + w->off;
 		if (w->cjk) {
 			/* Overlapping bigrams of the folded run; a lone char alone. */
-			long fl = fold(t, ws, w->len, folded, sizeof folded);
+			long fl = fold_memo(t, ws, w->len, folded);
 			if (fl < 0)
 				continue;
 			size_t cs[128], nc = 0;
