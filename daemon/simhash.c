@@ -369,14 +369,6 @@ static inline __attribute__((always_inline)) void add_byte(struct scan *s, unsig
 	wh_byte(&s->w, c);
 }
 
-static void add_cp(struct scan *s, int32_t cp)
-{
-	utf8proc_uint8_t u[4];
-	utf8proc_ssize_t n = utf8proc_encode_char(cp, u);
-	for (utf8proc_ssize_t i = 0; i < n; i++)
-		add_byte(s, u[i]);
-}
-
 /* Scripts written without spaces between words. */
 static int is_unspaced(int32_t cp)
 {
@@ -401,43 +393,109 @@ static int is_word_cat(int32_t cp)
 	}
 }
 
-/* One code point of the input: folded, decomposed, marks stripped, then
- * each resulting code point extends the word or ends it. */
-static void feed_cp(struct scan *s, int32_t cp)
+/* What a non-ASCII code point does to the scan, as a program: bytes to
+ * add to the word (UTF-8, or folded ASCII letters and digits) and OP_END
+ * (0xFF, never a byte of UTF-8) to end the word.  Folded, decomposed,
+ * marks stripped, then each resulting code point extends the word or
+ * ends it. */
+#define OP_END 0xFF
+#define CP_OPS_MAX (16 * 6)   /* 16 code points, each at most END + 4 bytes + END */
+
+static int cp_ops(int32_t cp, uint8_t *op)
 {
-	if (cp < 0x80) {  /* the common case, without table lookups */
-		if (cp >= 'A' && cp <= 'Z')
-			add_byte(s, (unsigned char)(cp - 'A' + 'a'));
-		else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-			add_byte(s, (unsigned char)cp);
-		else if (cp != '\'')
-			end_word(s);
-		return;
-	}
+	int k = 0;
 	if (cp == 0x2019 || cp == 0x02BC)  /* typographic apostrophes */
-		return;
+		return 0;
 	utf8proc_int32_t d[16];
 	int bound = 0;
 	utf8proc_ssize_t n = utf8proc_decompose_char(cp, d, 16,
 		UTF8PROC_CASEFOLD | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
 		UTF8PROC_STRIPMARK | UTF8PROC_IGNORE, &bound);
 	if (n < 0 || n > 16) {
-		end_word(s);
-		return;
+		op[k++] = OP_END;
+		return k;
 	}
 	for (utf8proc_ssize_t i = 0; i < n; i++) {
-		if (is_unspaced(d[i])) {
-			end_word(s);
-			add_cp(s, d[i]);
-			end_word(s);
-		} else if (d[i] < 0x80) {
-			feed_cp(s, d[i]);  /* e.g. the "e" left of "é" */
-		} else if (is_word_cat(d[i])) {
-			add_cp(s, d[i]);
+		int32_t c = d[i];
+		if (c < 0x80 && !is_unspaced(c)) {  /* e.g. the "e" left of "é" */
+			if (c >= 'A' && c <= 'Z')
+				op[k++] = (uint8_t)(c - 'A' + 'a');
+			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+				op[k++] = (uint8_t)c;
+			else if (c != '\'')
+				op[k++] = OP_END;
+		} else if (is_unspaced(c) || is_word_cat(c)) {
+			int alone = is_unspaced(c);
+			if (alone)
+				op[k++] = OP_END;
+			k += (int)utf8proc_encode_char(c, op + k);
+			if (alone)
+				op[k++] = OP_END;
 		} else {
-			end_word(s);
+			op[k++] = OP_END;
 		}
 	}
+	return k;
+}
+
+/* The programs of recent code points, per thread: decomposing costs some
+ * 300 instructions a code point, and a text's non-ASCII letters and
+ * punctuation repeat.  Direct-mapped; cp 0 marks an empty slot (only
+ * code points >= 0x80 come here). */
+#define CP_SLOTS 512
+#define CP_SLOT_OPS 11
+
+struct cp_slot {
+	int32_t cp;
+	uint8_t n, op[CP_SLOT_OPS];
+};
+
+static _Thread_local struct cp_slot cp_memo[CP_SLOTS];
+
+static void run_ops(struct scan *s, const uint8_t *op, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (op[i] == OP_END)
+			end_word(s);
+		else
+			add_byte(s, op[i]);
+	}
+}
+
+/* One non-ASCII code point of the input, at s->pos. */
+static void feed_cp(struct scan *s, int32_t cp)
+{
+	struct cp_slot *m = &cp_memo[((uint32_t)cp * 0x9e3779b1u) >> 23];  /* 9 bits */
+	if (m->cp == cp) {
+		run_ops(s, m->op, m->n);
+		return;
+	}
+	uint8_t op[CP_OPS_MAX];
+	int n = cp_ops(cp, op);
+	if (n <= CP_SLOT_OPS) {
+		m->cp = cp;
+		m->n = (uint8_t)n;
+		memcpy(m->op, op, (size_t)n);
+	}
+	run_ops(s, op, n);
+}
+
+/* The next code point of well-formed 2- and 3-byte UTF-8 (Unicode's table
+ * 3-7), where utf8proc_iterate gives the same; 0 for anything else (4
+ * bytes, malformed, at the end), which then goes to utf8proc_iterate. */
+static inline int utf8_next23(const unsigned char *p, const unsigned char *end, int32_t *cp)
+{
+	unsigned b0 = p[0];
+	if (b0 >= 0xC2 && b0 <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+		*cp = (int32_t)((b0 & 0x1F) << 6 | (p[1] & 0x3Fu));
+		return 2;
+	}
+	if (b0 >= 0xE0 && b0 <= 0xEF && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+	    (p[2] & 0xC0) == 0x80 && (b0 != 0xE0 || p[1] >= 0xA0) && (b0 != 0xED || p[1] <= 0x9F)) {
+		*cp = (int32_t)((b0 & 0x0F) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu));
+		return 3;
+	}
+	return 0;
 }
 
 /* The ASCII classes of the scan loop; every byte >= 0x80 is AS_HIGH. */
@@ -529,8 +587,10 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 			p++;
 			continue;
 		}
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)(end - p), &cp);
+		int32_t cp;
+		utf8proc_ssize_t n = utf8_next23(p, end, &cp);
+		if (!n)
+			n = utf8proc_iterate(p, (utf8proc_ssize_t)(end - p), &cp);
 		if (n <= 0) {  /* an invalid byte: a separator */
 			end_word(&s);
 			p++;
