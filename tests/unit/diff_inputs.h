@@ -313,6 +313,26 @@ static inline void diff_add_generated(struct diff_inputs *in, size_t n)
 	in->generated += in->n - before;
 }
 
+/* Every lead byte from 0xC0 with second bytes around and across the
+ * continuation range and third and fourth bytes at its edges, inside a
+ * word ("a" .. "b"): where a decoder's idea of well-formed UTF-8 (overlong
+ * forms, surrogates, past U+10FFFF, cut short) could differ from
+ * utf8proc's. */
+static inline void diff_add_utf8_edges(struct diff_inputs *in)
+{
+	static const unsigned char tail[] = { 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0 };
+	size_t before = in->n;
+	for (unsigned b0 = 0xc0; b0 <= 0xff; b0++)
+		for (unsigned b1 = 0x70; b1 <= 0xcf; b1++)
+			for (size_t k = 0; k < sizeof tail; k++) {
+				unsigned char w[8] = { 'a', (unsigned char)b0, (unsigned char)b1, tail[k],
+				                       tail[(k + b1) % sizeof tail], 'b' };
+				diff_add(in, (const char *)w, 4, NULL);  /* cut short */
+				diff_add(in, (const char *)w, 6, "en");
+			}
+	in->generated += in->n - before;
+}
+
 /* Cuts of the texts gathered so far: n substrings at random byte offsets,
  * so words, code points and datelines are cut anywhere. */
 static inline void diff_add_cuts(struct diff_inputs *in, size_t n)
@@ -352,6 +372,7 @@ static inline void diff_inputs_load(struct diff_inputs *in)
 		diff_add_feeds(in, feeds, full ? SIZE_MAX : 50);
 	diff_add_cuts(in, full ? 100000 : 3000);
 	diff_add_generated(in, full ? 300000 : 8000);
+	diff_add_utf8_edges(in);
 }
 
 #endif
