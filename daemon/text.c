@@ -440,8 +440,10 @@ static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_
 	return 0;
 }
 
-static int is_cjk(utf8proc_int32_t c)
+static inline int is_cjk(utf8proc_int32_t c)
 {
+	if (c < 0x3040)  /* every word of Latin, Greek, Cyrillic... */
+		return 0;
 	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) ||
 	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
 	       (c >= 0x20000 && c <= 0x2ffff);
