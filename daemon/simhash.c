@@ -315,6 +315,17 @@ static uint64_t votes_fold(struct votes *v)
 {
 	uint64_t h = 0;
 	votes_flush(v);
+#ifdef VOTES_SSE2
+	if (v->n < (1u << 30)) {  /* then 2 * ones[b] <= 2 * n fits a signed compare */
+		const __m128i n = _mm_set1_epi32((int)v->n);
+		for (int b = 0; b < 64; b += 4) {
+			__m128i o = _mm_loadu_si128((const __m128i *)(const void *)&v->ones[b]);
+			__m128i gt = _mm_cmpgt_epi32(_mm_add_epi32(o, o), n);
+			h |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(gt)) << b;
+		}
+		return h;
+	}
+#endif
 	for (int b = 0; b < 64; b++)
 		if (2 * (uint64_t)v->ones[b] > v->n)
 			h |= 1ull << b;
