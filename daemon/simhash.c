@@ -13,6 +13,7 @@
  * finder and the votes use it wherever the compiler may. */
 #if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
+#include <immintrin.h>   /* AVX2, used only in functions built for it */
 #define VOTES_SSE2 1
 #endif
 
@@ -137,6 +138,8 @@ static uint64_t word_hash(const char *s)
 	return wh_final(&w);
 }
 
+static int votes_pick(int avx2);
+
 static void tables_init(void)
 {
 #ifndef VOTES_SSE2
@@ -146,6 +149,7 @@ static void tables_init(void)
 			spread[b] |= (uint64_t)((b >> i) & 1) << (8 * i);
 	}
 #endif
+	votes_pick(1);
 	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++) {
 		uint64_t h = word_hash(stop_words[i]);
 		uint32_t j = (uint32_t)h & (STOP_SLOTS - 1);
@@ -342,10 +346,35 @@ struct scan {
 	int in_tail;
 };
 
-static void end_word(struct scan *s)
+#ifdef VOTES_SSE2
+/* The vote with AVX2: the feature broadcast, two byte shuffles make the
+ * 64 bytes, 32 at a time (about 14 instructions against SSE2's 30).  The
+ * lanes are the same bytes in the same order as vote()'s. */
+__attribute__((target("avx2"))) static inline void vote_avx2(struct votes *v, uint64_t f)
 {
-	if (s->w.len == 0)
-		return;
+	const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ull);
+	/* in each 128-bit half, which byte of f goes to each byte */
+	const __m256i lo = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+	                                    2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+	const __m256i hi = _mm256_setr_epi8(4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
+	                                    6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7);
+	__m256i x = _mm256_set1_epi64x((long long)f);
+	__m256i *l = (__m256i *)(void *)v->lane;
+	__m256i a = _mm256_loadu_si256(l), b = _mm256_loadu_si256(l + 1);
+	a = _mm256_sub_epi8(a, _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(x, lo), bit), bit));
+	b = _mm256_sub_epi8(b, _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(x, hi), bit), bit));
+	_mm256_storeu_si256(l, a);
+	_mm256_storeu_si256(l + 1, b);
+	v->n++;
+	if (++v->pending == 255)
+		votes_flush(v);
+}
+#endif
+
+/* A word ends: its hash, the tail's start, its votes (with AVX2 when
+ * `avx2`, a constant of each caller below). */
+static inline __attribute__((always_inline)) void end_word_with(struct scan *s, int avx2)
+{
 	uint64_t h = wh_final(&s->w);
 	/* The tail starts at the first anchor word (1 in 8 words, by hash)
 	 * past the middle: an edit in one part moves the middle a little,
@@ -354,7 +383,12 @@ static void end_word(struct scan *s)
 		s->in_tail = 1;
 	if (!is_stop_hash(h)) {
 		s->content++;
-		vote(&s->part[s->in_tail], h);
+#ifdef VOTES_SSE2
+		if (avx2)
+			vote_avx2(&s->part[s->in_tail], h);
+		else
+#endif
+			vote(&s->part[s->in_tail], h);
 		s->part_content[s->in_tail]++;
 	}
 	/* The ring holds the first words in order, then slides. */
@@ -367,10 +401,50 @@ static void end_word(struct scan *s)
 	}
 	s->words++;
 	if (s->words >= SIMHASH_SHINGLE) {
-		vote(&s->seq, shingle_hash(s->ring, SIMHASH_SHINGLE));
+		uint64_t f = shingle_hash(s->ring, SIMHASH_SHINGLE);
+#ifdef VOTES_SSE2
+		if (avx2)
+			vote_avx2(&s->seq, f);
+		else
+#endif
+			vote(&s->seq, f);
 		s->shingles++;
 	}
 	wh_reset(&s->w);
+}
+
+static void end_word_plain(struct scan *s)
+{
+	end_word_with(s, 0);
+}
+
+#ifdef VOTES_SSE2
+__attribute__((target("avx2"))) static void end_word_avx2(struct scan *s)
+{
+	end_word_with(s, 1);
+}
+#endif
+
+/* end_word_avx2 where the CPU has AVX2 (tables_init decides), else the
+ * SSE2 or portable votes.  Set once, before the first text. */
+static void (*end_word_fn)(struct scan *) = end_word_plain;
+
+/* Sets end_word_fn: AVX2 when asked for and the CPU has it.  Returns
+ * whether it was AVX2. */
+static int votes_pick(int avx2)
+{
+	int was = 0;
+#ifdef VOTES_SSE2
+	was = end_word_fn == end_word_avx2;
+	end_word_fn = avx2 && __builtin_cpu_supports("avx2") ? end_word_avx2 : end_word_plain;
+#endif
+	return was;
+}
+
+static inline __attribute__((always_inline)) void end_word(struct scan *s)
+{
+	if (s->w.len)
+		end_word_fn(s);
 }
 
 static inline __attribute__((always_inline)) void add_byte(struct scan *s, unsigned char c)
@@ -631,6 +705,12 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 	out->content_words = s.content;
 	out->distinctive = s.content >= SIMHASH_MIN_CONTENT_WORDS;
 	return 0;
+}
+
+int simhash_set_avx2(int on)
+{
+	call_once(&tables_once, tables_init);
+	return votes_pick(on);
 }
 
 int simhash_distinctive(const char *text)
