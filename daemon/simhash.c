@@ -10,8 +10,10 @@
 #include <utf8proc.h>
 
 /* SSE2 is part of x86-64, so no run-time dispatch: the scanner's run
- * finder and the votes use it wherever the compiler may. */
-#if defined(__SSE2__) && defined(__x86_64__)
+ * finder and the votes use it wherever the compiler may.  TIDINGS_NO_SIMD
+ * builds the portable code instead (tests/unit/test_simhash_portable.c
+ * checks it on x86-64 too). */
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(TIDINGS_NO_SIMD)
 #include <emmintrin.h>
 #include <immintrin.h>   /* AVX2, used only in functions built for it */
 #define VOTES_SSE2 1

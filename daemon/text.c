@@ -10,8 +10,10 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
-/* SSE2 is part of x86-64: pass 1 classifies 16 bytes at once with it. */
-#if defined(__SSE2__) && defined(__x86_64__)
+/* SSE2 is part of x86-64: pass 1 classifies 16 bytes at once with it.
+ * TIDINGS_NO_SIMD builds the portable code instead (checked by
+ * tests/unit/test_text_portable.c). */
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(TIDINGS_NO_SIMD)
 #include <emmintrin.h>
 #define TEXT_SSE2 1
 #endif

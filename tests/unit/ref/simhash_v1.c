@@ -20,8 +20,8 @@
 #define CHUNK_MUL   0x9fb21c651e98df25ull
 
 /* A bijective 64-bit finaliser (splitmix64's): every input bit reaches
- * every output bit, which SimHash needs, since each output bit is a vote. */
-static uint64_t mix64(uint64_t x)
+ * every output bit, which SimHash needs, since each output bit is a ref_vote. */
+static uint64_t ref_mix64(uint64_t x)
 {
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ull;
@@ -31,7 +31,7 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static uint64_t rotl(uint64_t x, int r)
+static uint64_t ref_rotl(uint64_t x, int r)
 {
 	return (x << r) | (x >> (64 - r));
 }
@@ -39,24 +39,24 @@ static uint64_t rotl(uint64_t x, int r)
 /* The word hashes are already well mixed, so rotating each by its place
  * and adding is enough to make order matter ("police shot man" and "man
  * shot police" differ); one multiply-xorshift breaks the linearity. */
-static uint64_t shingle_hash(const uint64_t *w, int n)
+static uint64_t ref_shingle_hash(const uint64_t *w, int n)
 {
 	uint64_t h = (uint64_t)n;
 	for (int i = 0; i < n; i++)
-		h += rotl(w[i], 21 * i + 1);
+		h += ref_rotl(w[i], 21 * i + 1);
 	h ^= h >> 32;
 	h *= 0xd6e8feb86659fd93ull;
 	return h ^ (h >> 29);
 }
 
 /* The running state of one word's hash. */
-struct wordhash {
+struct ref_wordhash {
 	uint64_t h, acc;
 	unsigned nacc;
 	size_t len;
 };
 
-static void wh_reset(struct wordhash *w)
+static void ref_wh_reset(struct ref_wordhash *w)
 {
 	w->h = WORD_SEED;
 	w->acc = 0;
@@ -64,20 +64,20 @@ static void wh_reset(struct wordhash *w)
 	w->len = 0;
 }
 
-static inline __attribute__((always_inline)) void wh_byte(struct wordhash *w, unsigned char c)
+static inline __attribute__((always_inline)) void ref_wh_byte(struct ref_wordhash *w, unsigned char c)
 {
 	w->acc |= (uint64_t)c << (8 * w->nacc);
 	w->len++;
 	if (++w->nacc == 8) {
-		w->h = rotl((w->h ^ w->acc) * CHUNK_MUL, 29);
+		w->h = ref_rotl((w->h ^ w->acc) * CHUNK_MUL, 29);
 		w->acc = 0;
 		w->nacc = 0;
 	}
 }
 
-static uint64_t wh_final(const struct wordhash *w)
+static uint64_t ref_wh_final(const struct ref_wordhash *w)
 {
-	return mix64(w->h ^ w->acc ^ ((uint64_t)w->len << 56));
+	return ref_mix64(w->h ^ w->acc ^ ((uint64_t)w->len << 56));
 }
 
 /* ---- the stop list ---------------------------------------------------- */
@@ -86,11 +86,11 @@ static uint64_t wh_final(const struct wordhash *w)
  * function words of English (and a few of German, French, Spanish,
  * Italian, Portuguese and Dutch), plus the generic vocabulary of recurring
  * headlines ("Today's top news", "What you need to know").  They neither
- * count towards distinctiveness nor vote in the bag fingerprint: every
- * text of a language shares them, so their votes would pull all
+ * count towards distinctiveness nor ref_vote in the bag fingerprint: every
+ * text of a language shares them, so their ref_votes would pull all
  * fingerprints towards one pattern and crowd the index's buckets.
  * Written folded, as the scanner folds (no capitals, no accents). */
-static const char *const stop_words[] = {
+static const char *const ref_stop_words[] = {
 	"a", "about", "after", "all", "also", "am", "an", "and", "any", "are",
 	"as", "at", "be", "been", "before", "but", "by", "can", "could", "day",
 	"did", "do", "does", "for", "from", "had", "has", "have", "he", "her",
@@ -121,13 +121,13 @@ static uint64_t ref_spread[256];
 /* Both tables are filled once, before the first text, then only read. */
 static once_flag ref_tables_once = ONCE_FLAG_INIT;
 
-static uint64_t word_hash(const char *s)
+static uint64_t ref_word_hash(const char *s)
 {
-	struct wordhash w;
-	wh_reset(&w);
+	struct ref_wordhash w;
+	ref_wh_reset(&w);
 	for (; *s; s++)
-		wh_byte(&w, (unsigned char)*s);
-	return wh_final(&w);
+		ref_wh_byte(&w, (unsigned char)*s);
+	return ref_wh_final(&w);
 }
 
 static void ref_tables_init(void)
@@ -137,8 +137,8 @@ static void ref_tables_init(void)
 		for (int i = 0; i < 8; i++)
 			ref_spread[b] |= (uint64_t)((b >> i) & 1) << (8 * i);
 	}
-	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++) {
-		uint64_t h = word_hash(stop_words[i]);
+	for (size_t i = 0; i < sizeof ref_stop_words / sizeof *ref_stop_words; i++) {
+		uint64_t h = ref_word_hash(ref_stop_words[i]);
 		uint32_t j = (uint32_t)h & (STOP_SLOTS - 1);
 		while (ref_stop_set[j] && ref_stop_set[j] != h)
 			j = (j + 1) & (STOP_SLOTS - 1);
@@ -146,8 +146,8 @@ static void ref_tables_init(void)
 	}
 }
 
-/* `h` is the word's hash as word_hash() computes it. */
-static int is_stop_hash(uint64_t h)
+/* `h` is the word's hash as ref_word_hash() computes it. */
+static int ref_is_stop_hash(uint64_t h)
 {
 	uint32_t j = (uint32_t)h & (STOP_SLOTS - 1);
 	while (ref_stop_set[j]) {
@@ -160,7 +160,7 @@ static int is_stop_hash(uint64_t h)
 
 /* ---- datelines and bylines -------------------------------------------- */
 
-static int ascii_ncaseeq(const char *a, const char *b, size_t n)
+static int ref_ascii_ncaseeq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char x = a[i], y = b[i];
@@ -172,7 +172,7 @@ static int ascii_ncaseeq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-static size_t skip_space(const char *t, size_t len, size_t i)
+static size_t ref_skip_space(const char *t, size_t len, size_t i)
 {
 	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
 		i++;
@@ -182,7 +182,7 @@ static size_t skip_space(const char *t, size_t len, size_t i)
 /* "WASHINGTON (AP) — ", "LONDON, Nov 28 (Reuters) - ": a first word in
  * capitals, then a dash within the first 100 bytes and no sentence end
  * before it.  Returns the offset after the dash, or `i`. */
-static size_t skip_dateline(const char *t, size_t len, size_t i)
+static size_t ref_skip_dateline(const char *t, size_t len, size_t i)
 {
 	size_t j = i, caps = 0;
 	while (j < len && ((t[j] >= 'A' && t[j] <= 'Z') || (unsigned char)t[j] >= 0x80)) {
@@ -204,9 +204,9 @@ static size_t skip_dateline(const char *t, size_t len, size_t i)
 }
 
 /* "By Jane Doe, Wire Service" on a line of its own (under 100 bytes). */
-static size_t skip_byline(const char *t, size_t len, size_t i)
+static size_t ref_skip_byline(const char *t, size_t len, size_t i)
 {
-	if (len - i < 4 || !ascii_ncaseeq(t + i, "by ", 3))
+	if (len - i < 4 || !ref_ascii_ncaseeq(t + i, "by ", 3))
 		return i;
 	for (size_t j = i + 3; j < len && j < i + 100; j++)
 		if (t[j] == '\n')
@@ -216,12 +216,12 @@ static size_t skip_byline(const char *t, size_t len, size_t i)
 
 static size_t ref_simhash_skip_preamble(const char *text, size_t len)
 {
-	size_t i = skip_space(text, len, 0);
+	size_t i = ref_skip_space(text, len, 0);
 	/* Either order: "By X\nCITY (AP) — ..." and "CITY (AP) — By X\n...". */
 	for (int round = 0; round < 2; round++) {
-		size_t j = skip_dateline(text, len, i);
-		j = skip_byline(text, len, skip_space(text, len, j));
-		j = skip_space(text, len, j);
+		size_t j = ref_skip_dateline(text, len, i);
+		j = ref_skip_byline(text, len, ref_skip_space(text, len, j));
+		j = ref_skip_space(text, len, j);
 		if (j == i)
 			break;
 		i = j;
@@ -236,13 +236,13 @@ static size_t ref_simhash_skip_preamble(const char *text, size_t len)
  * of b, so adding it to a lane counts eight bits at once; lanes are
  * emptied into the totals before a byte could overflow. */
 
-struct votes {
+struct ref_votes {
 	uint64_t lane[8];
 	uint32_t pending, n;
 	uint32_t ones[64];
 };
 
-static void votes_flush(struct votes *v)
+static void ref_votes_flush(struct ref_votes *v)
 {
 	for (int j = 0; j < 8; j++) {
 		for (int i = 0; i < 8; i++)
@@ -252,49 +252,49 @@ static void votes_flush(struct votes *v)
 	v->pending = 0;
 }
 
-static inline __attribute__((always_inline)) void vote(struct votes *v, uint64_t f)
+static inline __attribute__((always_inline)) void ref_vote(struct ref_votes *v, uint64_t f)
 {
 	for (int j = 0; j < 8; j++)
 		v->lane[j] += ref_spread[(f >> (8 * j)) & 0xff];
 	v->n++;
 	if (++v->pending == 255)
-		votes_flush(v);
+		ref_votes_flush(v);
 }
 
 /* Bit b is set when more features had it set than clear. */
-static uint64_t votes_fold(struct votes *v)
+static uint64_t ref_votes_fold(struct ref_votes *v)
 {
 	uint64_t h = 0;
-	votes_flush(v);
+	ref_votes_flush(v);
 	for (int b = 0; b < 64; b++)
 		if (2 * (uint64_t)v->ones[b] > v->n)
 			h |= 1ull << b;
 	return h;
 }
 
-struct scan {
-	struct votes seq, part[2];   /* bag = the two parts' votes together */
+struct ref_scan {
+	struct ref_votes seq, part[2];   /* bag = the two parts' ref_votes together */
 	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes */
 	size_t words, content, shingles, part_content[2];
-	struct wordhash w;   /* the word being read */
+	struct ref_wordhash w;   /* the word being read */
 	size_t pos, wstart;  /* byte offsets: the input, the word's start */
 	size_t mid;          /* the tail starts at an anchor word from here */
 	int in_tail;
 };
 
-static void end_word(struct scan *s)
+static void ref_end_word(struct ref_scan *s)
 {
 	if (s->w.len == 0)
 		return;
-	uint64_t h = wh_final(&s->w);
+	uint64_t h = ref_wh_final(&s->w);
 	/* The tail starts at the first anchor word (1 in 8 words, by hash)
 	 * past the middle: an edit in one part moves the middle a little,
 	 * but rarely past an anchor, so the other part stays identical. */
 	if (!s->in_tail && s->wstart >= s->mid && (h >> 61) == 0)
 		s->in_tail = 1;
-	if (!is_stop_hash(h)) {
+	if (!ref_is_stop_hash(h)) {
 		s->content++;
-		vote(&s->part[s->in_tail], h);
+		ref_vote(&s->part[s->in_tail], h);
 		s->part_content[s->in_tail]++;
 	}
 	s->ring[s->words % SIMHASH_SHINGLE] = h;
@@ -303,29 +303,29 @@ static void end_word(struct scan *s)
 		uint64_t w[SIMHASH_SHINGLE];
 		for (int i = 0; i < SIMHASH_SHINGLE; i++)
 			w[i] = s->ring[(s->words + (size_t)i) % SIMHASH_SHINGLE];
-		vote(&s->seq, shingle_hash(w, SIMHASH_SHINGLE));
+		ref_vote(&s->seq, ref_shingle_hash(w, SIMHASH_SHINGLE));
 		s->shingles++;
 	}
-	wh_reset(&s->w);
+	ref_wh_reset(&s->w);
 }
 
-static inline __attribute__((always_inline)) void add_byte(struct scan *s, unsigned char c)
+static inline __attribute__((always_inline)) void ref_add_byte(struct ref_scan *s, unsigned char c)
 {
 	if (s->w.len == 0)
 		s->wstart = s->pos;
-	wh_byte(&s->w, c);
+	ref_wh_byte(&s->w, c);
 }
 
-static void add_cp(struct scan *s, int32_t cp)
+static void ref_add_cp(struct ref_scan *s, int32_t cp)
 {
 	utf8proc_uint8_t u[4];
 	utf8proc_ssize_t n = utf8proc_encode_char(cp, u);
 	for (utf8proc_ssize_t i = 0; i < n; i++)
-		add_byte(s, u[i]);
+		ref_add_byte(s, u[i]);
 }
 
 /* Scripts written without spaces between words. */
-static int is_unspaced(int32_t cp)
+static int ref_is_unspaced(int32_t cp)
 {
 	return (cp >= 0x3040 && cp <= 0x30FF) ||   /* hiragana, katakana */
 	       (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
@@ -335,7 +335,7 @@ static int is_unspaced(int32_t cp)
 	       (cp >= 0x0E00 && cp <= 0x0E7F);     /* Thai */
 }
 
-static int is_word_cat(int32_t cp)
+static int ref_is_word_cat(int32_t cp)
 {
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
@@ -350,15 +350,15 @@ static int is_word_cat(int32_t cp)
 
 /* One code point of the input: folded, decomposed, marks stripped, then
  * each resulting code point extends the word or ends it. */
-static void feed_cp(struct scan *s, int32_t cp)
+static void ref_feed_cp(struct ref_scan *s, int32_t cp)
 {
 	if (cp < 0x80) {  /* the common case, without table lookups */
 		if (cp >= 'A' && cp <= 'Z')
-			add_byte(s, (unsigned char)(cp - 'A' + 'a'));
+			ref_add_byte(s, (unsigned char)(cp - 'A' + 'a'));
 		else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-			add_byte(s, (unsigned char)cp);
+			ref_add_byte(s, (unsigned char)cp);
 		else if (cp != '\'')
-			end_word(s);
+			ref_end_word(s);
 		return;
 	}
 	if (cp == 0x2019 || cp == 0x02BC)  /* typographic apostrophes */
@@ -369,33 +369,33 @@ static void feed_cp(struct scan *s, int32_t cp)
 		UTF8PROC_CASEFOLD | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
 		UTF8PROC_STRIPMARK | UTF8PROC_IGNORE, &bound);
 	if (n < 0 || n > 16) {
-		end_word(s);
+		ref_end_word(s);
 		return;
 	}
 	for (utf8proc_ssize_t i = 0; i < n; i++) {
-		if (is_unspaced(d[i])) {
-			end_word(s);
-			add_cp(s, d[i]);
-			end_word(s);
+		if (ref_is_unspaced(d[i])) {
+			ref_end_word(s);
+			ref_add_cp(s, d[i]);
+			ref_end_word(s);
 		} else if (d[i] < 0x80) {
-			feed_cp(s, d[i]);  /* e.g. the "e" left of "é" */
-		} else if (is_word_cat(d[i])) {
-			add_cp(s, d[i]);
+			ref_feed_cp(s, d[i]);  /* e.g. the "e" left of "é" */
+		} else if (ref_is_word_cat(d[i])) {
+			ref_add_cp(s, d[i]);
 		} else {
-			end_word(s);
+			ref_end_word(s);
 		}
 	}
 }
 
 static int ref_simhash_text(const char *text, size_t len, struct simhash_info *out)
 {
-	struct scan s;
+	struct ref_scan s;
 
 	if (!text || !out)
 		return -1;
 	call_once(&ref_tables_once, ref_tables_init);
 	memset(&s, 0, sizeof s);
-	wh_reset(&s.w);
+	ref_wh_reset(&s.w);
 	size_t i = ref_simhash_skip_preamble(text, len);
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text + i;
 	len -= i;
@@ -405,11 +405,11 @@ static int ref_simhash_text(const char *text, size_t len, struct simhash_info *o
 		s.pos = (size_t)(p - (const utf8proc_uint8_t *)text) - i;
 		if (c < 0x80) {  /* ASCII inline: most news text is */
 			if (c >= 'a' && c <= 'z')
-				add_byte(&s, c);
+				ref_add_byte(&s, c);
 			else if (c >= 'A' && c <= 'Z')
-				add_byte(&s, (unsigned char)(c - 'A' + 'a'));
+				ref_add_byte(&s, (unsigned char)(c - 'A' + 'a'));
 			else
-				feed_cp(&s, c);
+				ref_feed_cp(&s, c);
 			p++;
 			len--;
 			continue;
@@ -417,31 +417,31 @@ static int ref_simhash_text(const char *text, size_t len, struct simhash_info *o
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &cp);
 		if (n <= 0) {  /* an invalid byte: a separator */
-			end_word(&s);
+			ref_end_word(&s);
 			p++;
 			len--;
 			continue;
 		}
-		feed_cp(&s, cp);
+		ref_feed_cp(&s, cp);
 		p += n;
 		len -= (size_t)n;
 	}
-	end_word(&s);
+	ref_end_word(&s);
 
 	/* Too few words for one full shingle: the words together are one
 	 * feature, so even a two-word headline has a stable fingerprint. */
 	if (s.shingles == 0 && s.words > 0)
-		vote(&s.seq, shingle_hash(s.ring, (int)s.words));
-	votes_flush(&s.part[0]);
-	votes_flush(&s.part[1]);
-	struct votes bag = { .n = s.part[0].n + s.part[1].n };
+		ref_vote(&s.seq, ref_shingle_hash(s.ring, (int)s.words));
+	ref_votes_flush(&s.part[0]);
+	ref_votes_flush(&s.part[1]);
+	struct ref_votes bag = { .n = s.part[0].n + s.part[1].n };
 	for (int b = 0; b < 64; b++)
 		bag.ones[b] = s.part[0].ones[b] + s.part[1].ones[b];
-	out->fp.bag = votes_fold(&bag);
-	out->fp.seq = votes_fold(&s.seq);
+	out->fp.bag = ref_votes_fold(&bag);
+	out->fp.seq = ref_votes_fold(&s.seq);
 	/* A part too short to stand for the text is left out (0). */
-	out->fp.head = s.part_content[0] >= SIMHASH_MIN_PART_WORDS ? votes_fold(&s.part[0]) : 0;
-	out->fp.tail = s.part_content[1] >= SIMHASH_MIN_PART_WORDS ? votes_fold(&s.part[1]) : 0;
+	out->fp.head = s.part_content[0] >= SIMHASH_MIN_PART_WORDS ? ref_votes_fold(&s.part[0]) : 0;
+	out->fp.tail = s.part_content[1] >= SIMHASH_MIN_PART_WORDS ? ref_votes_fold(&s.part[1]) : 0;
 	out->words = s.words;
 	out->content_words = s.content;
 	out->distinctive = s.content >= SIMHASH_MIN_CONTENT_WORDS;

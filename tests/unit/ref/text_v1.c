@@ -18,7 +18,7 @@
  * rest once enough stories were seen; these only keep early, small-N IDF from
  * promoting function words.  "said/says" are in English because every news
  * story has them. */
-static const char STOP_EN[] =
+static const char ref_STOP_EN[] =
 	"a about above after again against all also am an and any are aren as at "
 	"be because been before being below between both but by can cannot could "
 	"couldn did didn do does doesn doing don down during each few for from "
@@ -31,59 +31,59 @@ static const char STOP_EN[] =
 	"what when where which while who whom why will with won would wouldn you "
 	"your yours yourself yourselves said says say saying told tells via amid "
 	"per since s t ll re ve d m";
-static const char STOP_FR[] =
+static const char ref_STOP_FR[] =
 	"au aux avec ce ces cet cette dans de des du elle elles en et eux il ils "
 	"je la le les leur leurs lui ma mais me meme mes moi mon ne nos notre nous "
 	"on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un "
 	"une vos votre vous est sont ete etre avoir ont a été être été était "
 	"comme plus selon après apres sans sous entre aussi tout tous dont ou où "
 	"l d c j n s qu y";
-static const char STOP_DE[] =
+static const char ref_STOP_DE[] =
 	"aber alle als also am an auch auf aus bei bin bis da dass das dem den der "
 	"des die doch dort du durch ein eine einem einen einer eines er es fur für "
 	"hat hatte hier ich ihr ihre im in ist ja kein keine mit nach nicht noch "
 	"nur oder ohne sein seine sich sie sind so uber über um und uns unter vom "
 	"von vor war waren was wenn werden wie wir wird wurde zu zum zur sei soll "
 	"haben habe mehr nun schon";
-static const char STOP_ES[] =
+static const char ref_STOP_ES[] =
 	"a al algo como con de del desde donde el ella ellas ellos en entre era es "
 	"esa ese esta este esto fue ha han hay la las le les lo los mas más me mi "
 	"muy ni no nos o para pero por que qué se sea ser si sí sin sobre su sus "
 	"tambien también te tiene un una uno unos y ya está están según tras";
-static const char STOP_IT[] =
+static const char ref_STOP_IT[] =
 	"a ad al alla alle agli ai anche che chi ci come con da dal dalla dei del "
 	"della delle di e è ed era gli ha hanno i il in la le lo ma mi ne nel "
 	"nella non o per più piu se si sono su sua suo sul sulla tra un una uno "
 	"questo questa quello quella dopo ancora l d c";
-static const char STOP_PT[] =
+static const char ref_STOP_PT[] =
 	"a ao aos as com como da das de do dos e é ela ele eles em entre era foi "
 	"há isso mais mas na nas não nem no nos o os ou para pela pelo por que se "
 	"sem ser seu sua são também tem um uma à após sobre segundo";
-static const char STOP_NL[] =
+static const char ref_STOP_NL[] =
 	"aan al als bij dan dat de der des die dit door een en er had heb heeft "
 	"het hij hoe hun ik in is je kan maar met na naar niet nog nu of om ons "
 	"ook op over te tot uit van voor was wat we wel werd wordt zal ze zich zij "
 	"zijn zo";
-static const char STOP_SV[] =
+static const char ref_STOP_SV[] =
 	"att av de den denna det detta dig du en ett efter för från har hon hur "
 	"i inte jag kan man med men mot när och om på sig sin som till under upp "
 	"ut var vi vid är över";
-static const char STOP_DA_NO[] =
+static const char ref_STOP_DA_NO[] =
 	"af at de den der det dette du efter en et for fra han har hun hvad i ikke "
 	"jeg kan med men mod og om på seg sig som til ud var vi være er ble blir "
 	"av ei etter fra hva ikkje ingen og til var ved";
 
 /* A set of folded words: open addressing over pointers into words (owned). */
-struct strset {
+struct ref_strset {
 	char *words;      /* owns the copied list, NUL-separated */
 	const char **tab; /* owns the table; entries point into words */
 	size_t mask;
 };
 
-struct lang_slot {
+struct ref_lang_slot {
 	char code[8];             /* primary subtag, lower case */
 	struct sb_stemmer *stem;  /* owned; NULL when Snowball lacks it */
-	const struct strset *stop;
+	const struct ref_strset *stop;
 };
 
 #define MAX_LANGS 32
@@ -95,23 +95,23 @@ struct lang_slot {
  * Every distinct word of a start-up restore (100k stories: ~100k words)
  * fits: a smaller direct-mapped cache thrashed and stemmed five times as
  * often.  Open addressing over (hash, offset); the records live in
- * sm_arena as klen, slen, lang, the stem's hash_bytes() (4 bytes, for the
+ * sm_arena as klen, slen, lang, the stem's ref_hash_bytes() (4 bytes, for the
  * token), key bytes, stem bytes.  Bounded: past
  * STEM_MAX words or STEM_ARENA_MAX bytes it is emptied and refills with the
  * words in use (4 MiB of table and 16 MiB of records at most; about 8 MiB
  * for 100k English words). */
 #define SM_HEAD 7 /* record head: klen, slen, lang, stem hash */
 
-struct stem_slot {
+struct ref_stem_slot {
 	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
 };
 
 struct ref_text {
-	struct strset stops[9];   /* en fr de es it pt nl sv da/no */
-	struct lang_slot langs[MAX_LANGS];
+	struct ref_strset stops[9];   /* en fr de es it pt nl sv da/no */
+	struct ref_lang_slot langs[MAX_LANGS];
 	int nlangs;
 	utf8proc_int32_t u32[512];
-	struct stem_slot *sm;     /* owned, sm_mask + 1 slots */
+	struct ref_stem_slot *sm;     /* owned, sm_mask + 1 slots */
 	uint32_t sm_mask, sm_n;
 	unsigned char *sm_arena;  /* owned */
 	size_t sm_len, sm_cap;
@@ -120,7 +120,7 @@ struct ref_text {
 	struct text_tokens scratch; /* text_tokenize_kept's, reused */
 };
 
-static uint32_t hash_bytes(const char *s, size_t n)
+static uint32_t ref_hash_bytes(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
@@ -128,7 +128,7 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-static int strset_init(struct strset *set, const char *list)
+static int ref_strset_init(struct ref_strset *set, const char *list)
 {
 	size_t n = 1;
 	for (const char *p = list; *p; p++)
@@ -142,7 +142,7 @@ static int strset_init(struct strset *set, const char *list)
 	if (!set->words || !set->tab)
 		return -1;
 	for (char *w = strtok(set->words, " "); w; w = strtok(NULL, " ")) {
-		size_t i = hash_bytes(w, strlen(w)) & set->mask;
+		size_t i = ref_hash_bytes(w, strlen(w)) & set->mask;
 		while (set->tab[i] && strcmp(set->tab[i], w) != 0)
 			i = (i + 1) & set->mask;
 		set->tab[i] = w;
@@ -150,14 +150,14 @@ static int strset_init(struct strset *set, const char *list)
 	return 0;
 }
 
-static void strset_free(struct strset *set)
+static void ref_strset_free(struct ref_strset *set)
 {
 	free(set->words);
 	free(set->tab);
 }
 
-/* Whether w[0..n), whose hash_bytes() is h, is in set. */
-static int strset_has(const struct strset *set, const char *w, size_t n, uint32_t h)
+/* Whether w[0..n), whose ref_hash_bytes() is h, is in set. */
+static int ref_strset_has(const struct ref_strset *set, const char *w, size_t n, uint32_t h)
 {
 	size_t i = h & set->mask;
 	while (set->tab[i]) {
@@ -172,13 +172,13 @@ static void ref_text_free(struct ref_text *t);
 
 static struct ref_text *ref_text_new(void)
 {
-	static const char *const lists[9] = { STOP_EN, STOP_FR, STOP_DE, STOP_ES,
-		STOP_IT, STOP_PT, STOP_NL, STOP_SV, STOP_DA_NO };
+	static const char *const lists[9] = { ref_STOP_EN, ref_STOP_FR, ref_STOP_DE, ref_STOP_ES,
+		ref_STOP_IT, ref_STOP_PT, ref_STOP_NL, ref_STOP_SV, ref_STOP_DA_NO };
 	struct ref_text *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
 	for (int i = 0; i < 9; i++)
-		if (strset_init(&t->stops[i], lists[i]) < 0)
+		if (ref_strset_init(&t->stops[i], lists[i]) < 0)
 			goto fail;
 	t->sm_mask = 4095;
 	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
@@ -198,7 +198,7 @@ static void ref_text_free(struct ref_text *t)
 	if (!t)
 		return;
 	for (int i = 0; i < 9; i++)
-		strset_free(&t->stops[i]);
+		ref_strset_free(&t->stops[i]);
 	for (int i = 0; i < t->nlangs; i++)
 		if (t->langs[i].stem)
 			sb_stemmer_delete(t->langs[i].stem);
@@ -211,7 +211,7 @@ static void ref_text_free(struct ref_text *t)
 
 /* The slot for lang's primary subtag; NULL lang or a malformed one gives
  * NULL (English stop words, no stemming). */
-static const struct lang_slot *lang_get(struct ref_text *t, const char *lang)
+static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *lang)
 {
 	char code[8];
 	size_t n = 0;
@@ -233,7 +233,7 @@ static const struct lang_slot *lang_get(struct ref_text *t, const char *lang)
 			return &t->langs[i];
 	if (t->nlangs == MAX_LANGS)
 		return NULL;
-	struct lang_slot *s = &t->langs[t->nlangs++];
+	struct ref_lang_slot *s = &t->langs[t->nlangs++];
 	memcpy(s->code, code, n + 1);
 	s->stem = sb_stemmer_new(code, "UTF_8");
 	static const char *const codes[9] = { "en", "fr", "de", "es", "it", "pt",
@@ -247,13 +247,13 @@ static const struct lang_slot *lang_get(struct ref_text *t, const char *lang)
 	return s;
 }
 
-/* The stem memo key of a word whose hash_bytes() is wh. */
-static inline uint32_t stem_key(const struct ref_text *t, const struct lang_slot *ls, uint32_t wh)
+/* The stem memo key of a word whose ref_hash_bytes() is wh. */
+static inline uint32_t ref_stem_key(const struct ref_text *t, const struct ref_lang_slot *ls, uint32_t wh)
 {
 	return wh ^ ((uint32_t)(ls - t->langs) * 0x9e3779b1u);
 }
 
-static void stem_memo_clear(struct ref_text *t)
+static void ref_stem_memo_clear(struct ref_text *t)
 {
 	memset(t->sm, 0, (t->sm_mask + 1) * sizeof *t->sm);
 	t->sm_n = 0;
@@ -262,12 +262,12 @@ static void stem_memo_clear(struct ref_text *t)
 
 /* Doubles the memo's table; or empties the memo when it holds STEM_MAX
  * words (or the table cannot grow). */
-static void stem_memo_grow(struct ref_text *t)
+static void ref_stem_memo_grow(struct ref_text *t)
 {
 	uint32_t cap = (t->sm_mask + 1) * 2;
-	struct stem_slot *n = t->sm_n < STEM_MAX ? calloc(cap, sizeof *n) : NULL;
+	struct ref_stem_slot *n = t->sm_n < STEM_MAX ? calloc(cap, sizeof *n) : NULL;
 	if (!n) {
-		stem_memo_clear(t);
+		ref_stem_memo_clear(t);
 		return;
 	}
 	for (uint32_t k = 0; k <= t->sm_mask; k++) {
@@ -285,17 +285,17 @@ static void stem_memo_grow(struct ref_text *t)
 
 /* Remembers stem st[0..sl) of w[0..n) under key h; a failure to grow only
  * leaves the word out. */
-static void stem_memo_put(struct ref_text *t, uint8_t lang, uint32_t h, const char *w, size_t n,
+static void ref_stem_memo_put(struct ref_text *t, uint8_t lang, uint32_t h, const char *w, size_t n,
 			  const char *st, size_t sl, uint32_t sh)
 {
 	if (n > 255 || sl > 255)
 		return;
 	if ((t->sm_n + 1) * 2 > t->sm_mask + 1)
-		stem_memo_grow(t);
+		ref_stem_memo_grow(t);
 	if (t->sm_len + SM_HEAD + n + sl > t->sm_cap) {
 		size_t cap = t->sm_cap * 2;
 		if (cap > STEM_ARENA_MAX) {
-			stem_memo_clear(t);
+			ref_stem_memo_clear(t);
 			cap = t->sm_cap;
 		}
 		unsigned char *a = realloc(t->sm_arena, cap);
@@ -314,19 +314,19 @@ static void stem_memo_put(struct ref_text *t, uint8_t lang, uint32_t h, const ch
 	memcpy(e + 3, &sh, sizeof sh);
 	memcpy(e + SM_HEAD, w, n);
 	memcpy(e + SM_HEAD + n, st, sl);
-	t->sm[i] = (struct stem_slot){ h, (uint32_t)t->sm_len };
+	t->sm[i] = (struct ref_stem_slot){ h, (uint32_t)t->sm_len };
 	t->sm_len += SM_HEAD + n + sl;
 	t->sm_n++;
 }
 
-/* Stem of w[0..n) (hash_bytes() wh) in language slot ls, through the
- * memo; *len gets its length, *sh its hash_bytes().  The result is valid
+/* Stem of w[0..n) (ref_hash_bytes() wh) in language slot ls, through the
+ * memo; *len gets its length, *sh its ref_hash_bytes().  The result is valid
  * until the next call.  Returns NULL when Snowball fails. */
-static const char *stem_word(struct ref_text *t, const struct lang_slot *ls, const char *w,
+static const char *ref_stem_word(struct ref_text *t, const struct ref_lang_slot *ls, const char *w,
 			     size_t n, uint32_t wh, size_t *len, uint32_t *sh)
 {
 	uint8_t lang = (uint8_t)(ls - t->langs);
-	uint32_t h = stem_key(t, ls, wh);
+	uint32_t h = ref_stem_key(t, ls, wh);
 	for (uint32_t i = h & t->sm_mask; t->sm[i].off; i = (i + 1) & t->sm_mask) {
 		if (t->sm[i].hash != h)
 			continue;
@@ -342,24 +342,24 @@ static const char *stem_word(struct ref_text *t, const struct lang_slot *ls, con
 		return NULL;
 	size_t sl = (size_t)sb_stemmer_length(ls->stem);
 	*len = sl;
-	*sh = hash_bytes((const char *)st, sl);
-	stem_memo_put(t, lang, h, w, n, (const char *)st, sl, *sh);
+	*sh = ref_hash_bytes((const char *)st, sl);
+	ref_stem_memo_put(t, lang, h, w, n, (const char *)st, sl, *sh);
 	return (const char *)st;
 }
 
 
 /* A word as found in the original text, before folding. */
-struct raw {
+struct ref_raw {
 	uint32_t off, len;
 	uint16_t seg;
 	uint8_t letters, upper_first, all_upper, number, sent_start, cjk;
 	uint8_t stop, ascii;
 	int32_t flen;  /* folded length in text.fb (from foff), -1: unfoldable */
-	uint32_t foff, hash; /* hash_bytes() of the folded word */
+	uint32_t foff, hash; /* ref_hash_bytes() of the folded word */
 };
 
 /* Makes room in out for one more term of n bytes. */
-static int emit_grow(struct text_tokens *out, size_t n)
+static int ref_emit_grow(struct text_tokens *out, size_t n)
 {
 	if (out->buf_len + n + 1 > out->buf_cap) {
 		size_t cap = out->buf_cap ? out->buf_cap * 2 : 1024;
@@ -382,11 +382,11 @@ static int emit_grow(struct text_tokens *out, size_t n)
 	return 0;
 }
 
-/* h: hash_bytes(s, n), carried in the token for its consumer's tables. */
-static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_t h,
-		       uint32_t flags, const struct raw *w)
+/* h: ref_hash_bytes(s, n), carried in the token for its consumer's tables. */
+static inline int ref_emit(struct text_tokens *out, const char *s, size_t n, uint32_t h,
+		       uint32_t flags, const struct ref_raw *w)
 {
-	if ((out->buf_len + n + 1 > out->buf_cap || out->n == out->cap) && emit_grow(out, n) < 0)
+	if ((out->buf_len + n + 1 > out->buf_cap || out->n == out->cap) && ref_emit_grow(out, n) < 0)
 		return -1;
 	out->v[out->n++] = (struct text_token){ (uint32_t)out->buf_len, (uint32_t)n, flags,
 						 w->off, w->len, h };
@@ -396,14 +396,14 @@ static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_
 	return 0;
 }
 
-static int is_cjk(utf8proc_int32_t c)
+static int ref_is_cjk(utf8proc_int32_t c)
 {
 	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) ||
 	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
 	       (c >= 0x20000 && c <= 0x2ffff);
 }
 
-static int is_wordchar(utf8proc_category_t c)
+static int ref_is_wordchar(utf8proc_category_t c)
 {
 	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
 	       (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
@@ -412,7 +412,7 @@ static int is_wordchar(utf8proc_category_t c)
 
 /* The next code point and its category; ASCII without a library call,
  * since it is most of the text. */
-static inline utf8proc_ssize_t next_cp(const char *s, size_t len, utf8proc_int32_t *c,
+static inline utf8proc_ssize_t ref_next_cp(const char *s, size_t len, utf8proc_int32_t *c,
 				       utf8proc_category_t *cat)
 {
 	unsigned char b = (unsigned char)s[0];
@@ -435,7 +435,7 @@ static inline utf8proc_ssize_t next_cp(const char *s, size_t len, utf8proc_int32
 }
 
 /* Ends a sentence or headline segment ("Foo: bar", "Foo | Site", "foo - bar"). */
-static int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
+static int ref_is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
 {
 	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' ||
 	       c == '|' || c == '\n' || c == 0x2013 || c == 0x2014 ||
@@ -443,9 +443,9 @@ static int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
 	       (c == '-' && (prev == ' ' || prev == 0));
 }
 
-/* Folds s[0..n) (NFKC + case fold) into dst (cap bytes); returns its length,
+/* Folds s[0..n) (NFKC + case ref_fold) into dst (cap bytes); returns its length,
  * or -1 when it does not fit (the word is then dropped). */
-static long fold(struct ref_text *t, const char *s, size_t n, char *dst, size_t cap)
+static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, size_t cap)
 {
 	size_t i;
 	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
@@ -471,24 +471,24 @@ static long fold(struct ref_text *t, const char *s, size_t n, char *dst, size_t 
 	return (long)k;
 }
 
-static inline int ascii_lower(unsigned b) { return b - 'a' < 26u; }
-static inline int ascii_upper(unsigned b) { return b - 'A' < 26u; }
-static inline int ascii_digit(unsigned b) { return b - '0' < 10u; }
-static inline int ascii_alnum(unsigned b)
+static inline int ref_ascii_lower(unsigned b) { return b - 'a' < 26u; }
+static inline int ref_ascii_upper(unsigned b) { return b - 'A' < 26u; }
+static inline int ref_ascii_digit(unsigned b) { return b - '0' < 10u; }
+static inline int ref_ascii_alnum(unsigned b)
 {
-	return ascii_lower(b) || ascii_upper(b) || ascii_digit(b);
+	return ref_ascii_lower(b) || ref_ascii_upper(b) || ref_ascii_digit(b);
 }
 
 /* Folds a word that pass 1 found all ASCII: lower case, and its hash in
- * the same loop.  Same result as fold() + hash_bytes(). */
-static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t *hash)
+ * the same loop.  Same result as ref_fold() + ref_hash_bytes(). */
+static long ref_fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t *hash)
 {
 	uint32_t h = 2166136261u;
 	if (n >= cap)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char b = (unsigned char)s[i];
-		b = (unsigned char)(ascii_upper(b) ? b + ('a' - 'A') : b);
+		b = (unsigned char)(ref_ascii_upper(b) ? b + ('a' - 'A') : b);
 		dst[i] = (char)b;
 		h = (h ^ b) * 16777619u;
 	}
@@ -497,7 +497,7 @@ static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t 
 }
 
 /* Makes room for one more folded word (at most 256 bytes) in t->fb. */
-static int fb_reserve(struct ref_text *t, size_t used)
+static int ref_fb_reserve(struct ref_text *t, size_t used)
 {
 	if (used + 256 <= t->fb_cap)
 		return 0;
@@ -515,10 +515,10 @@ static int fb_reserve(struct ref_text *t, size_t used)
 static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, const char *lang,
 		  struct text_tokens *out)
 {
-	const struct lang_slot *ls = lang_get(t, lang);
+	const struct ref_lang_slot *ls = ref_lang_get(t, lang);
 	struct sb_stemmer *stem = ls ? ls->stem : NULL;
-	const struct strset *stop = ls ? ls->stop : &t->stops[0];
-	struct raw stackraw[256], *raw = stackraw;
+	const struct ref_strset *stop = ls ? ls->stop : &t->stops[0];
+	struct ref_raw stackraw[256], *ref_raw = stackraw;
 	size_t nraw = 0, capraw = 256;
 	int rc = -1, any_lower = 0;
 	uint16_t seg = 0;
@@ -533,8 +533,8 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		utf8proc_int32_t c;
 		utf8proc_category_t cat;
 		unsigned char b0 = (unsigned char)s[i];
-		if (b0 < 0x80 && !ascii_alnum(b0)) {
-			if (is_break(b0, prev)) {
+		if (b0 < 0x80 && !ref_ascii_alnum(b0)) {
+			if (ref_is_break(b0, prev)) {
 				seg++;
 				sent_start = 1;
 			}
@@ -542,14 +542,14 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 			i++;
 			continue;
 		}
-		utf8proc_ssize_t k = next_cp(s + i, len - i, &c, &cat);
+		utf8proc_ssize_t k = ref_next_cp(s + i, len - i, &c, &cat);
 		if (k <= 0) { /* invalid byte: skip it, it separates words */
 			i++;
 			prev = ' ';
 			continue;
 		}
-		if (!is_cjk(c) && !is_wordchar(cat)) {
-			if (is_break(c, prev)) {
+		if (!ref_is_cjk(c) && !ref_is_wordchar(cat)) {
+			if (ref_is_break(c, prev)) {
 				seg++;
 				sent_start = 1;
 			}
@@ -558,16 +558,16 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 			continue;
 		}
 		if (nraw == capraw) {
-			struct raw *r = malloc(capraw * 2 * sizeof *r);
+			struct ref_raw *r = malloc(capraw * 2 * sizeof *r);
 			if (!r)
 				goto fail;
-			memcpy(r, raw, nraw * sizeof *r);
-			if (raw != stackraw)
-				free(raw);
-			raw = r;
+			memcpy(r, ref_raw, nraw * sizeof *r);
+			if (ref_raw != stackraw)
+				free(ref_raw);
+			ref_raw = r;
 			capraw *= 2;
 		}
-		struct raw *w = &raw[nraw];
+		struct ref_raw *w = &ref_raw[nraw];
 		memset(w, 0, sizeof *w);
 		w->off = (uint32_t)i;
 		w->seg = seg;
@@ -576,13 +576,13 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		 * sentence start, so "Oil" is not taken for a name. */
 		if (!(cat == UTF8PROC_CATEGORY_ND))
 			sent_start = 0;
-		if (is_cjk(c)) {
-			/* A run of Han/kana: one raw entry, split into bigrams below. */
+		if (ref_is_cjk(c)) {
+			/* A run of Han/kana: one ref_raw entry, split into bigrams below. */
 			w->cjk = 1;
 			while (i < len) {
 				k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 						     (utf8proc_ssize_t)(len - i), &c);
-				if (k <= 0 || !is_cjk(c))
+				if (k <= 0 || !ref_is_cjk(c))
 					break;
 				i += (size_t)k;
 			}
@@ -599,14 +599,14 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		while (i < len) {
 			unsigned char b = (unsigned char)s[i];
 			if (b < 0x80) {
-				if (ascii_lower(b)) {
+				if (ref_ascii_lower(b)) {
 					all_upper = 0;
 					letters++;
-				} else if (ascii_upper(b)) {
+				} else if (ref_ascii_upper(b)) {
 					upper_first |= first;
 					upper_letters++;
 					letters++;
-				} else if (!ascii_digit(b)) {
+				} else if (!ref_ascii_digit(b)) {
 					/* 13.8 and 14,000 stay one number. */
 					if (w->number && (b == '.' || b == ',') && i + 1 < len &&
 					    isdigit((unsigned char)s[i + 1])) {
@@ -621,10 +621,10 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 			}
 			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 					     (utf8proc_ssize_t)(len - i), &c);
-			if (k <= 0 || is_cjk(c))
+			if (k <= 0 || ref_is_cjk(c))
 				break;
 			cat = utf8proc_category(c);
-			if (!is_wordchar(cat))
+			if (!ref_is_wordchar(cat))
 				break;
 			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
 				upper_first |= first;
@@ -652,25 +652,25 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		prev = 'a';
 	}
 
-	/* Pass 2: fold (kept for pass 4), mark stop words; pass 3 needs them
+	/* Pass 2: ref_fold (kept for pass 4), mark stop words; pass 3 needs them
 	 * for the casing test.  The stem memo slot of a word that will be
 	 * stemmed is prefetched here: the table is larger than the caches, and
 	 * by pass 4 the lines of the whole text have arrived together. */
 	size_t fb_len = 0;
 	for (size_t j = 0; j < nraw; j++) {
-		struct raw *w = &raw[j];
+		struct ref_raw *w = &ref_raw[j];
 		if (w->cjk || w->number)
 			continue;
-		if (fb_reserve(t, fb_len) < 0)
+		if (ref_fb_reserve(t, fb_len) < 0)
 			goto fail;
 		char *f = t->fb + fb_len;
 		long fl;
 		if (w->ascii) {
-			fl = fold_ascii(s + w->off, w->len, f, 256, &w->hash);
+			fl = ref_fold_ascii(s + w->off, w->len, f, 256, &w->hash);
 		} else {
-			fl = fold(t, s + w->off, w->len, f, 256);
+			fl = ref_fold(t, s + w->off, w->len, f, 256);
 			if (fl >= 0)
-				w->hash = hash_bytes(f, (size_t)fl);
+				w->hash = ref_hash_bytes(f, (size_t)fl);
 		}
 		w->flen = (int32_t)fl;
 		w->foff = (uint32_t)fb_len;
@@ -679,9 +679,9 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 			continue;
 		}
 		fb_len += (size_t)fl;
-		w->stop = (uint8_t)strset_has(stop, f, (size_t)fl, w->hash);
+		w->stop = (uint8_t)ref_strset_has(stop, f, (size_t)fl, w->hash);
 		if (stem && !w->stop && w->letters >= 2)
-			__builtin_prefetch(&t->sm[stem_key(t, ls, w->hash) & t->sm_mask]);
+			__builtin_prefetch(&t->sm[ref_stem_key(t, ls, w->hash) & t->sm_mask]);
 	}
 
 	/* A segment is sentence-cased when some content word after its first
@@ -690,25 +690,25 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 	for (size_t j = 0; j < nraw;) {
 		size_t e = j;
 		int lower_content = 0;
-		while (e < nraw && raw[e].seg == raw[j].seg) {
-			if (!raw[e].stop && !raw[e].sent_start && raw[e].letters >= 3 &&
-			    !raw[e].upper_first && !raw[e].number && !raw[e].cjk)
+		while (e < nraw && ref_raw[e].seg == ref_raw[j].seg) {
+			if (!ref_raw[e].stop && !ref_raw[e].sent_start && ref_raw[e].letters >= 3 &&
+			    !ref_raw[e].upper_first && !ref_raw[e].number && !ref_raw[e].cjk)
 				lower_content = 1;
 			e++;
 		}
 		for (size_t q = j; q < e; q++)
-			raw[q].seg = (uint16_t)lower_content; /* reuse: case ok */
+			ref_raw[q].seg = (uint16_t)lower_content; /* reuse: case ok */
 		j = e;
 	}
 
-	/* Pass 4: emit terms. */
+	/* Pass 4: ref_emit terms. */
 	char folded[256];
 	for (size_t j = 0; j < nraw; j++) {
-		struct raw *w = &raw[j];
+		struct ref_raw *w = &ref_raw[j];
 		const char *ws = s + w->off;
 		if (w->cjk) {
 			/* Overlapping bigrams of the folded run; a lone char alone. */
-			long fl = fold(t, ws, w->len, folded, sizeof folded);
+			long fl = ref_fold(t, ws, w->len, folded, sizeof folded);
 			if (fl < 0)
 				continue;
 			size_t cs[128], nc = 0;
@@ -721,12 +721,12 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 				cs[nc++] = (size_t)p;
 				p += k;
 			}
-			if (nc == 1 && emit(out, folded, (size_t)fl, hash_bytes(folded, (size_t)fl), 0, w) < 0)
+			if (nc == 1 && ref_emit(out, folded, (size_t)fl, ref_hash_bytes(folded, (size_t)fl), 0, w) < 0)
 				goto fail;
 			for (size_t q = 0; q + 1 < nc; q++) {
 				size_t end = q + 2 < nc ? cs[q + 2] : (size_t)fl;
-				if (emit(out, folded + cs[q], end - cs[q],
-					 hash_bytes(folded + cs[q], end - cs[q]), 0, w) < 0)
+				if (ref_emit(out, folded + cs[q], end - cs[q],
+					 ref_hash_bytes(folded + cs[q], end - cs[q]), 0, w) < 0)
 					goto fail;
 			}
 			continue;
@@ -759,8 +759,8 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 				continue;
 			if (w->letters == 0)
 				flags |= TEXT_NUMBER;
-			long fl = fold(t, num, nn, folded, sizeof folded);
-			if (fl > 0 && emit(out, folded, (size_t)fl, hash_bytes(folded, (size_t)fl),
+			long fl = ref_fold(t, num, nn, folded, sizeof folded);
+			if (fl > 0 && ref_emit(out, folded, (size_t)fl, ref_hash_bytes(folded, (size_t)fl),
 					   flags, w) < 0)
 				goto fail;
 			continue;
@@ -777,7 +777,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		uint32_t th = w->hash;
 		if (stem) {
 			size_t sl;
-			const char *st = stem_word(t, ls, term, tl, w->hash, &sl, &th);
+			const char *st = ref_stem_word(t, ls, term, tl, w->hash, &sl, &th);
 			if (st) {
 				term = st;
 				tl = sl;
@@ -787,13 +787,13 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		}
 		if (tl == 0)
 			continue;
-		if (emit(out, term, tl, th, flags, w) < 0)
+		if (ref_emit(out, term, tl, th, flags, w) < 0)
 			goto fail;
 	}
 	rc = 0;
 fail:
-	if (raw != stackraw)
-		free(raw);
+	if (ref_raw != stackraw)
+		free(ref_raw);
 	return rc;
 }
 
