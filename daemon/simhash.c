@@ -9,6 +9,16 @@
 #include <threads.h>
 #include <utf8proc.h>
 
+/* SSE2 is part of x86-64, so no run-time dispatch: the scanner's run
+ * finder and the votes use it wherever the compiler may.  TIDINGS_NO_SIMD
+ * builds the portable code instead (tests/unit/test_simhash_portable.c
+ * checks it on x86-64 too). */
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(TIDINGS_NO_SIMD)
+#include <emmintrin.h>
+#include <immintrin.h>   /* AVX2, used only in functions built for it */
+#define VOTES_SSE2 1
+#endif
+
 /* ---- hashing ---------------------------------------------------------- */
 
 /* Words are hashed eight bytes at a time (multiply-rotate per chunk, one
@@ -115,7 +125,9 @@ static const char *const stop_words[] = {
  * 0 marks an empty slot, and no word hashes to 0 in practice). */
 #define STOP_SLOTS 1024
 static uint64_t stop_set[STOP_SLOTS];
+#ifndef VOTES_SSE2
 static uint64_t spread[256];
+#endif
 /* Both tables are filled once, before the first text, then only read. */
 static once_flag tables_once = ONCE_FLAG_INIT;
 
@@ -128,13 +140,18 @@ static uint64_t word_hash(const char *s)
 	return wh_final(&w);
 }
 
+static int votes_pick(int avx2);
+
 static void tables_init(void)
 {
+#ifndef VOTES_SSE2
 	for (int b = 0; b < 256; b++) {
 		spread[b] = 0;
 		for (int i = 0; i < 8; i++)
 			spread[b] |= (uint64_t)((b >> i) & 1) << (8 * i);
 	}
+#endif
+	votes_pick(1);
 	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++) {
 		uint64_t h = word_hash(stop_words[i]);
 		uint32_t j = (uint32_t)h & (STOP_SLOTS - 1);
@@ -229,31 +246,71 @@ size_t simhash_skip_preamble(const char *text, size_t len)
 
 /* ---- the scanner ------------------------------------------------------ */
 
-/* Votes of features on the 64 bits.  Counting the set bits of each
- * feature eight at a time: spread[b] (see tables_init) has byte i = bit i
- * of b, so adding it to a lane counts eight bits at once; lanes are
- * emptied into the totals before a byte could overflow. */
+/* Votes of features on the 64 bits, counted in byte lanes (one per bit)
+ * that are emptied into the totals before a byte could overflow.  With
+ * SSE2 (every x86-64 has it) a feature's 64 bits become 64 bytes of 0 or
+ * -1 in four unpacks, an and and a compare per 16, subtracted from the
+ * lanes: 20 instructions a vote.  Without it, spread[b] (see tables_init)
+ * has byte i = bit i of b, so adding it to a 64-bit lane counts eight
+ * bits at once.  Either way the totals are the same numbers. */
 
 struct votes {
-	uint64_t lane[8];
+#ifdef VOTES_SSE2
+	__m128i lane[4];     /* byte k of lane j counts bit 16j + k */
+#else
+	uint64_t lane[8];    /* byte i of lane j counts bit 8j + i */
+#endif
 	uint32_t pending, n;
 	uint32_t ones[64];
 };
 
 static void votes_flush(struct votes *v)
 {
+#ifdef VOTES_SSE2
+	const __m128i z = _mm_setzero_si128();
+	for (int j = 0; j < 4; j++) {
+		__m128i w[2] = { _mm_unpacklo_epi8(v->lane[j], z), _mm_unpackhi_epi8(v->lane[j], z) };
+		for (int h = 0; h < 2; h++) {
+			uint32_t *o = &v->ones[16 * j + 8 * h];
+			__m128i a = _mm_loadu_si128((const __m128i *)(void *)o);
+			__m128i b = _mm_loadu_si128((const __m128i *)(void *)(o + 4));
+			a = _mm_add_epi32(a, _mm_unpacklo_epi16(w[h], z));
+			b = _mm_add_epi32(b, _mm_unpackhi_epi16(w[h], z));
+			_mm_storeu_si128((__m128i *)(void *)o, a);
+			_mm_storeu_si128((__m128i *)(void *)(o + 4), b);
+		}
+		v->lane[j] = z;
+	}
+#else
 	for (int j = 0; j < 8; j++) {
 		for (int i = 0; i < 8; i++)
 			v->ones[j * 8 + i] += (uint32_t)(v->lane[j] >> (8 * i)) & 0xff;
 		v->lane[j] = 0;
 	}
+#endif
 	v->pending = 0;
 }
 
 static inline __attribute__((always_inline)) void vote(struct votes *v, uint64_t f)
 {
+#ifdef VOTES_SSE2
+	/* byte k of every 8: bit k */
+	const __m128i bit = _mm_set1_epi64x((long long)0x8040201008040201ull);
+	__m128i x = _mm_cvtsi64_si128((long long)f);
+	x = _mm_unpacklo_epi8(x, x);                     /* b0 b0 b1 b1 .. b7 b7 */
+	__m128i lo = _mm_unpacklo_epi16(x, x), hi = _mm_unpackhi_epi16(x, x);
+	/* Written out: GCC at -O2 keeps a loop here and spills the four. */
+#define VOTE_LANE(j, e) \
+	v->lane[j] = _mm_sub_epi8(v->lane[j], _mm_cmpeq_epi8(_mm_and_si128((e), bit), bit))
+	VOTE_LANE(0, _mm_unpacklo_epi32(lo, lo));   /* b0 x8, b1 x8 */
+	VOTE_LANE(1, _mm_unpackhi_epi32(lo, lo));
+	VOTE_LANE(2, _mm_unpacklo_epi32(hi, hi));
+	VOTE_LANE(3, _mm_unpackhi_epi32(hi, hi));
+#undef VOTE_LANE
+#else
 	for (int j = 0; j < 8; j++)
 		v->lane[j] += spread[(f >> (8 * j)) & 0xff];
+#endif
 	v->n++;
 	if (++v->pending == 255)
 		votes_flush(v);
@@ -264,6 +321,17 @@ static uint64_t votes_fold(struct votes *v)
 {
 	uint64_t h = 0;
 	votes_flush(v);
+#ifdef VOTES_SSE2
+	if (v->n < (1u << 30)) {  /* then 2 * ones[b] <= 2 * n fits a signed compare */
+		const __m128i n = _mm_set1_epi32((int)v->n);
+		for (int b = 0; b < 64; b += 4) {
+			__m128i o = _mm_loadu_si128((const __m128i *)(const void *)&v->ones[b]);
+			__m128i gt = _mm_cmpgt_epi32(_mm_add_epi32(o, o), n);
+			h |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(gt)) << b;
+		}
+		return h;
+	}
+#endif
 	for (int b = 0; b < 64; b++)
 		if (2 * (uint64_t)v->ones[b] > v->n)
 			h |= 1ull << b;
@@ -272,7 +340,7 @@ static uint64_t votes_fold(struct votes *v)
 
 struct scan {
 	struct votes seq, part[2];   /* bag = the two parts' votes together */
-	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes */
+	uint64_t ring[SIMHASH_SHINGLE];  /* the last words' hashes, oldest first */
 	size_t words, content, shingles, part_content[2];
 	struct wordhash w;   /* the word being read */
 	size_t pos, wstart;  /* byte offsets: the input, the word's start */
@@ -280,10 +348,35 @@ struct scan {
 	int in_tail;
 };
 
-static void end_word(struct scan *s)
+#ifdef VOTES_SSE2
+/* The vote with AVX2: the feature broadcast, two byte shuffles make the
+ * 64 bytes, 32 at a time (about 14 instructions against SSE2's 30).  The
+ * lanes are the same bytes in the same order as vote()'s. */
+__attribute__((target("avx2"))) static inline void vote_avx2(struct votes *v, uint64_t f)
 {
-	if (s->w.len == 0)
-		return;
+	const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ull);
+	/* in each 128-bit half, which byte of f goes to each byte */
+	const __m256i lo = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+	                                    2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+	const __m256i hi = _mm256_setr_epi8(4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
+	                                    6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7);
+	__m256i x = _mm256_set1_epi64x((long long)f);
+	__m256i *l = (__m256i *)(void *)v->lane;
+	__m256i a = _mm256_loadu_si256(l), b = _mm256_loadu_si256(l + 1);
+	a = _mm256_sub_epi8(a, _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(x, lo), bit), bit));
+	b = _mm256_sub_epi8(b, _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(x, hi), bit), bit));
+	_mm256_storeu_si256(l, a);
+	_mm256_storeu_si256(l + 1, b);
+	v->n++;
+	if (++v->pending == 255)
+		votes_flush(v);
+}
+#endif
+
+/* A word ends: its hash, the tail's start, its votes (with AVX2 when
+ * `avx2`, a constant of each caller below). */
+static inline __attribute__((always_inline)) void end_word_with(struct scan *s, int avx2)
+{
 	uint64_t h = wh_final(&s->w);
 	/* The tail starts at the first anchor word (1 in 8 words, by hash)
 	 * past the middle: an edit in one part moves the middle a little,
@@ -292,19 +385,68 @@ static void end_word(struct scan *s)
 		s->in_tail = 1;
 	if (!is_stop_hash(h)) {
 		s->content++;
-		vote(&s->part[s->in_tail], h);
+#ifdef VOTES_SSE2
+		if (avx2)
+			vote_avx2(&s->part[s->in_tail], h);
+		else
+#endif
+			vote(&s->part[s->in_tail], h);
 		s->part_content[s->in_tail]++;
 	}
-	s->ring[s->words % SIMHASH_SHINGLE] = h;
+	/* The ring holds the first words in order, then slides. */
+	if (s->words < SIMHASH_SHINGLE) {
+		s->ring[s->words] = h;
+	} else {
+		for (int i = 0; i + 1 < SIMHASH_SHINGLE; i++)
+			s->ring[i] = s->ring[i + 1];
+		s->ring[SIMHASH_SHINGLE - 1] = h;
+	}
 	s->words++;
 	if (s->words >= SIMHASH_SHINGLE) {
-		uint64_t w[SIMHASH_SHINGLE];
-		for (int i = 0; i < SIMHASH_SHINGLE; i++)
-			w[i] = s->ring[(s->words + (size_t)i) % SIMHASH_SHINGLE];
-		vote(&s->seq, shingle_hash(w, SIMHASH_SHINGLE));
+		uint64_t f = shingle_hash(s->ring, SIMHASH_SHINGLE);
+#ifdef VOTES_SSE2
+		if (avx2)
+			vote_avx2(&s->seq, f);
+		else
+#endif
+			vote(&s->seq, f);
 		s->shingles++;
 	}
 	wh_reset(&s->w);
+}
+
+static void end_word_plain(struct scan *s)
+{
+	end_word_with(s, 0);
+}
+
+#ifdef VOTES_SSE2
+__attribute__((target("avx2"))) static void end_word_avx2(struct scan *s)
+{
+	end_word_with(s, 1);
+}
+#endif
+
+/* end_word_avx2 where the CPU has AVX2 (tables_init decides), else the
+ * SSE2 or portable votes.  Set once, before the first text. */
+static void (*end_word_fn)(struct scan *) = end_word_plain;
+
+/* Sets end_word_fn: AVX2 when asked for and the CPU has it.  Returns
+ * whether it was AVX2. */
+static int votes_pick(int avx2)
+{
+	int was = 0;
+#ifdef VOTES_SSE2
+	was = end_word_fn == end_word_avx2;
+	end_word_fn = avx2 && __builtin_cpu_supports("avx2") ? end_word_avx2 : end_word_plain;
+#endif
+	return was;
+}
+
+static inline __attribute__((always_inline)) void end_word(struct scan *s)
+{
+	if (s->w.len)
+		end_word_fn(s);
 }
 
 static inline __attribute__((always_inline)) void add_byte(struct scan *s, unsigned char c)
@@ -312,14 +454,6 @@ static inline __attribute__((always_inline)) void add_byte(struct scan *s, unsig
 	if (s->w.len == 0)
 		s->wstart = s->pos;
 	wh_byte(&s->w, c);
-}
-
-static void add_cp(struct scan *s, int32_t cp)
-{
-	utf8proc_uint8_t u[4];
-	utf8proc_ssize_t n = utf8proc_encode_char(cp, u);
-	for (utf8proc_ssize_t i = 0; i < n; i++)
-		add_byte(s, u[i]);
 }
 
 /* Scripts written without spaces between words. */
@@ -346,43 +480,172 @@ static int is_word_cat(int32_t cp)
 	}
 }
 
-/* One code point of the input: folded, decomposed, marks stripped, then
- * each resulting code point extends the word or ends it. */
-static void feed_cp(struct scan *s, int32_t cp)
+/* What a non-ASCII code point does to the scan, as a program: bytes to
+ * add to the word (UTF-8, or folded ASCII letters and digits) and OP_END
+ * (0xFF, never a byte of UTF-8) to end the word.  Folded, decomposed,
+ * marks stripped, then each resulting code point extends the word or
+ * ends it. */
+#define OP_END 0xFF
+#define CP_OPS_MAX (16 * 6)   /* 16 code points, each at most END + 4 bytes + END */
+
+static int cp_ops(int32_t cp, uint8_t *op)
 {
-	if (cp < 0x80) {  /* the common case, without table lookups */
-		if (cp >= 'A' && cp <= 'Z')
-			add_byte(s, (unsigned char)(cp - 'A' + 'a'));
-		else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-			add_byte(s, (unsigned char)cp);
-		else if (cp != '\'')
-			end_word(s);
-		return;
-	}
+	int k = 0;
 	if (cp == 0x2019 || cp == 0x02BC)  /* typographic apostrophes */
-		return;
+		return 0;
 	utf8proc_int32_t d[16];
 	int bound = 0;
 	utf8proc_ssize_t n = utf8proc_decompose_char(cp, d, 16,
 		UTF8PROC_CASEFOLD | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
 		UTF8PROC_STRIPMARK | UTF8PROC_IGNORE, &bound);
 	if (n < 0 || n > 16) {
-		end_word(s);
-		return;
+		op[k++] = OP_END;
+		return k;
 	}
 	for (utf8proc_ssize_t i = 0; i < n; i++) {
-		if (is_unspaced(d[i])) {
-			end_word(s);
-			add_cp(s, d[i]);
-			end_word(s);
-		} else if (d[i] < 0x80) {
-			feed_cp(s, d[i]);  /* e.g. the "e" left of "é" */
-		} else if (is_word_cat(d[i])) {
-			add_cp(s, d[i]);
+		int32_t c = d[i];
+		if (c < 0x80 && !is_unspaced(c)) {  /* e.g. the "e" left of "é" */
+			if (c >= 'A' && c <= 'Z')
+				op[k++] = (uint8_t)(c - 'A' + 'a');
+			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+				op[k++] = (uint8_t)c;
+			else if (c != '\'')
+				op[k++] = OP_END;
+		} else if (is_unspaced(c) || is_word_cat(c)) {
+			int alone = is_unspaced(c);
+			if (alone)
+				op[k++] = OP_END;
+			k += (int)utf8proc_encode_char(c, op + k);
+			if (alone)
+				op[k++] = OP_END;
 		} else {
-			end_word(s);
+			op[k++] = OP_END;
 		}
 	}
+	return k;
+}
+
+/* The programs of recent code points, per thread: decomposing costs some
+ * 300 instructions a code point, and a text's non-ASCII letters and
+ * punctuation repeat.  Direct-mapped; cp 0 marks an empty slot (only
+ * code points >= 0x80 come here). */
+#define CP_SLOTS 512
+#define CP_SLOT_OPS 11
+
+struct cp_slot {
+	int32_t cp;
+	uint8_t n, op[CP_SLOT_OPS];
+};
+
+static _Thread_local struct cp_slot cp_memo[CP_SLOTS];
+
+static void run_ops(struct scan *s, const uint8_t *op, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (op[i] == OP_END)
+			end_word(s);
+		else
+			add_byte(s, op[i]);
+	}
+}
+
+/* One non-ASCII code point of the input, at s->pos. */
+static void feed_cp(struct scan *s, int32_t cp)
+{
+	struct cp_slot *m = &cp_memo[((uint32_t)cp * 0x9e3779b1u) >> 23];  /* 9 bits */
+	if (m->cp == cp) {
+		run_ops(s, m->op, m->n);
+		return;
+	}
+	uint8_t op[CP_OPS_MAX];
+	int n = cp_ops(cp, op);
+	if (n <= CP_SLOT_OPS) {
+		m->cp = cp;
+		m->n = (uint8_t)n;
+		memcpy(m->op, op, (size_t)n);
+	}
+	run_ops(s, op, n);
+}
+
+/* The next code point of well-formed 2- and 3-byte UTF-8 (Unicode's table
+ * 3-7), where utf8proc_iterate gives the same; 0 for anything else (4
+ * bytes, malformed, at the end), which then goes to utf8proc_iterate. */
+static inline int utf8_next23(const unsigned char *p, const unsigned char *end, int32_t *cp)
+{
+	unsigned b0 = p[0];
+	if (b0 >= 0xC2 && b0 <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+		*cp = (int32_t)((b0 & 0x1F) << 6 | (p[1] & 0x3Fu));
+		return 2;
+	}
+	if (b0 >= 0xE0 && b0 <= 0xEF && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+	    (p[2] & 0xC0) == 0x80 && (b0 != 0xE0 || p[1] >= 0xA0) && (b0 != 0xED || p[1] <= 0x9F)) {
+		*cp = (int32_t)((b0 & 0x0F) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu));
+		return 3;
+	}
+	return 0;
+}
+
+/* The ASCII classes of the scan loop; every byte >= 0x80 is AS_HIGH. */
+enum { AS_END, AS_ALNUM, AS_APOS, AS_HIGH };
+static const uint8_t ascii_class[256] = {
+	['0' ... '9'] = AS_ALNUM, ['A' ... 'Z'] = AS_ALNUM, ['a' ... 'z'] = AS_ALNUM,
+	['\''] = AS_APOS, [0x80 ... 0xff] = AS_HIGH,
+};
+
+/* Appends n (1..8) bytes b (its bytes past n zero) to the word's hash: the
+ * same chunks as n calls of wh_byte. */
+static inline __attribute__((always_inline)) void wh_bytes(struct wordhash *w, uint64_t b, unsigned n)
+{
+	unsigned sh = 8 * w->nacc, end = sh + 8 * n;
+	w->acc |= b << sh;
+	w->len += n;
+	if (end >= 64) {
+		w->h = rotl((w->h ^ w->acc) * CHUNK_MUL, 29);
+		w->acc = sh ? b >> (64 - sh) : 0;
+		end -= 64;
+	}
+	w->nacc = end / 8;
+}
+
+/* A run of ASCII letters and digits from p (which is one): folded (| 0x20
+ * lowers a capital and keeps a digit) into the word's hash, the word's
+ * start noted once.  Returns the end of the run.  Sixteen bytes at a time
+ * where the buffer has them: the run's length from one compare mask, its
+ * bytes into the hash eight at a time. */
+static inline const unsigned char *scan_run(struct scan *s, const unsigned char *base,
+                                            const unsigned char *p, const unsigned char *end)
+{
+	if (s->w.len == 0)
+		s->wstart = (size_t)(p - base);
+#ifdef VOTES_SSE2
+	const __m128i c20 = _mm_set1_epi8(0x20);
+	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
+	const __m128i la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1);
+	while (end - p >= 16) {
+		/* Signed compares: bytes >= 0x80 are negative, in no range. */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i l = _mm_or_si128(v, c20);
+		__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmplt_epi8(v, d9));
+		__m128i let = _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(dig, let));
+		unsigned r = (unsigned)__builtin_ctz(~m);  /* 0..16: ~m has bit 16 set */
+		uint64_t lo = (uint64_t)_mm_cvtsi128_si64(l);
+		uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(l, l));
+		if (r <= 8) {
+			if (r)
+				wh_bytes(&s->w, r == 8 ? lo : lo & ((1ull << (8 * r)) - 1), r);
+			return p + r;
+		}
+		wh_bytes(&s->w, lo, 8);
+		wh_bytes(&s->w, r == 16 ? hi : hi & ((1ull << (8 * (r - 8))) - 1), r - 8);
+		p += r;
+		if (r < 16)
+			return p;
+	}
+#endif
+	for (; p < end && ascii_class[*p] == AS_ALNUM; p++)
+		wh_byte(&s->w, (unsigned char)(*p | 0x20));
+	return p;
 }
 
 int simhash_text(const char *text, size_t len, struct simhash_info *out)
@@ -395,34 +658,34 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 	memset(&s, 0, sizeof s);
 	wh_reset(&s.w);
 	size_t i = simhash_skip_preamble(text, len);
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text + i;
-	len -= i;
-	s.mid = len / 2;
-	while (len > 0) {
-		unsigned char c = *p;
-		s.pos = (size_t)(p - (const utf8proc_uint8_t *)text) - i;
-		if (c < 0x80) {  /* ASCII inline: most news text is */
-			if (c >= 'a' && c <= 'z')
-				add_byte(&s, c);
-			else if (c >= 'A' && c <= 'Z')
-				add_byte(&s, (unsigned char)(c - 'A' + 'a'));
-			else
-				feed_cp(&s, c);
+	const unsigned char *base = (const unsigned char *)text + i, *p = base, *end = base + (len - i);
+	s.mid = (len - i) / 2;
+	while (p < end) {
+		/* ASCII inline, by runs: most news text is. */
+		switch (ascii_class[*p]) {
+		case AS_ALNUM:
+			p = scan_run(&s, base, p, end);
+			continue;
+		case AS_END:
+			end_word(&s);
 			p++;
-			len--;
+			continue;
+		case AS_APOS:
+			p++;
 			continue;
 		}
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &cp);
+		int32_t cp;
+		utf8proc_ssize_t n = utf8_next23(p, end, &cp);
+		if (!n)
+			n = utf8proc_iterate(p, (utf8proc_ssize_t)(end - p), &cp);
 		if (n <= 0) {  /* an invalid byte: a separator */
 			end_word(&s);
 			p++;
-			len--;
 			continue;
 		}
+		s.pos = (size_t)(p - base);
 		feed_cp(&s, cp);
 		p += n;
-		len -= (size_t)n;
 	}
 	end_word(&s);
 
@@ -444,6 +707,12 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 	out->content_words = s.content;
 	out->distinctive = s.content >= SIMHASH_MIN_CONTENT_WORDS;
 	return 0;
+}
+
+int simhash_set_avx2(int on)
+{
+	call_once(&tables_once, tables_init);
+	return votes_pick(on);
 }
 
 int simhash_distinctive(const char *text)

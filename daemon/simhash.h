@@ -64,6 +64,13 @@ struct simhash_info {
  * Invalid UTF-8 bytes separate words.  Returns 0, or -1 for NULL text. */
 int simhash_text(const char *text, size_t len, struct simhash_info *out);
 
+/* Whether simhash_text casts its votes with AVX2 (1) or with SSE2 or
+ * portable code (0).  By default AVX2 where the CPU has it; asking for it
+ * elsewhere changes nothing.  The output is the same either way: this is
+ * for the tests and benchmarks that check and time both.  Returns the
+ * previous choice.  Not thread-safe: call before any text. */
+int simhash_set_avx2(int on);
+
 /* Where the text starts after a leading dateline and byline: an offset
  * into `text` (0 when there is neither). */
 size_t simhash_skip_preamble(const char *text, size_t len);

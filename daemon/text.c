@@ -10,6 +10,14 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
+/* SSE2 is part of x86-64: pass 1 classifies 16 bytes at once with it.
+ * TIDINGS_NO_SIMD builds the portable code instead (checked by
+ * tests/unit/test_text_portable.c). */
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(TIDINGS_NO_SIMD)
+#include <emmintrin.h>
+#define TEXT_SSE2 1
+#endif
+
 /* Stop words, folded, space-separated.  Short lists on purpose: IDF does the
  * rest once enough stories were seen; these only keep early, small-N IDF from
  * promoting function words.  "said/says" are in English because every news
@@ -73,6 +81,7 @@ static const char STOP_DA_NO[] =
 struct strset {
 	char *words;      /* owns the copied list, NUL-separated */
 	const char **tab; /* owns the table; entries point into words */
+	uint32_t *th;     /* owns: hash_bytes() of each entry, tested first */
 	size_t mask;
 };
 
@@ -98,6 +107,23 @@ struct lang_slot {
  * for 100k English words). */
 #define SM_HEAD 7 /* record head: klen, slen, lang, stem hash */
 
+/* Fold memo: utf8proc's NFKC + case fold costs about 1,500 instructions
+ * a word, and the words that need it (accents, other scripts) repeat as
+ * all words do.  Direct-mapped by hash_bytes() of the raw word; a slot
+ * holds a short word and its folding, a new word evicts the old.  Only
+ * successful foldings are kept, and only from calls with the one cap all
+ * callers use, so a hit returns what fold() would. */
+#define FOLD_SLOTS 1024
+#define FOLD_KEY 46
+#define FOLD_VAL 62
+#define FOLD_CAP 256
+
+struct fold_slot {
+	uint32_t hash;
+	uint8_t klen, vlen;       /* klen 0: empty */
+	char key[FOLD_KEY], val[FOLD_VAL];
+};
+
 struct stem_slot {
 	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
 };
@@ -114,6 +140,7 @@ struct text {
 	char *fb;                 /* owned: one call's folded words */
 	size_t fb_cap;
 	struct text_tokens scratch; /* text_tokenize_kept's, reused */
+	struct fold_slot *fm;       /* owned: the fold memo, FOLD_SLOTS */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -134,14 +161,17 @@ static int strset_init(struct strset *set, const char *list)
 		cap <<= 1;
 	set->words = strdup(list);
 	set->tab = calloc(cap, sizeof *set->tab);
+	set->th = calloc(cap, sizeof *set->th);
 	set->mask = cap - 1;
-	if (!set->words || !set->tab)
+	if (!set->words || !set->tab || !set->th)
 		return -1;
 	for (char *w = strtok(set->words, " "); w; w = strtok(NULL, " ")) {
-		size_t i = hash_bytes(w, strlen(w)) & set->mask;
+		uint32_t h = hash_bytes(w, strlen(w));
+		size_t i = h & set->mask;
 		while (set->tab[i] && strcmp(set->tab[i], w) != 0)
 			i = (i + 1) & set->mask;
 		set->tab[i] = w;
+		set->th[i] = h;
 	}
 	return 0;
 }
@@ -150,6 +180,7 @@ static void strset_free(struct strset *set)
 {
 	free(set->words);
 	free(set->tab);
+	free(set->th);
 }
 
 /* Whether w[0..n), whose hash_bytes() is h, is in set. */
@@ -157,7 +188,8 @@ static int strset_has(const struct strset *set, const char *w, size_t n, uint32_
 {
 	size_t i = h & set->mask;
 	while (set->tab[i]) {
-		if (strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
+		/* The hash first: a miss rarely gets past it. */
+		if (set->th[i] == h && strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
 			return 1;
 		i = (i + 1) & set->mask;
 	}
@@ -178,7 +210,8 @@ struct text *text_new(void)
 	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
 	t->sm_cap = 65536;
 	t->sm_arena = malloc(t->sm_cap);
-	if (!t->sm || !t->sm_arena)
+	t->fm = calloc(FOLD_SLOTS, sizeof *t->fm);
+	if (!t->sm || !t->sm_arena || !t->fm)
 		goto fail;
 	t->sm_len = 1;
 	return t;
@@ -199,6 +232,7 @@ void text_free(struct text *t)
 	free(t->sm);
 	free(t->sm_arena);
 	free(t->fb);
+	free(t->fm);
 	text_tokens_free(&t->scratch);
 	free(t);
 }
@@ -408,8 +442,10 @@ static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_
 	return 0;
 }
 
-static int is_cjk(utf8proc_int32_t c)
+static inline int is_cjk(utf8proc_int32_t c)
 {
+	if (c < 0x3040)  /* every word of Latin, Greek, Cyrillic... */
+		return 0;
 	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) ||
 	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
 	       (c >= 0x20000 && c <= 0x2ffff);
@@ -447,8 +483,13 @@ static inline utf8proc_ssize_t next_cp(const char *s, size_t len, utf8proc_int32
 }
 
 /* Ends a sentence or headline segment ("Foo: bar", "Foo | Site", "foo - bar"). */
-static int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
+static inline int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
 {
+	/* . ! ? ; : \n as bits of the first 64 code points, | of the next */
+	const uint64_t lo = 1ull << '.' | 1ull << '!' | 1ull << '?' | 1ull << ';' | 1ull << ':' |
+			    1ull << '\n';
+	if (c < 0x80 && c >= 0)
+		return (c < 64 ? lo >> c & 1 : c == '|') || (c == '-' && (prev == ' ' || prev == 0));
 	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' ||
 	       c == '|' || c == '\n' || c == 0x2013 || c == 0x2014 ||
 	       c == 0x3002 || c == 0xff01 || c == 0xff1f || c == 0x2026 ||
@@ -483,6 +524,28 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
 	return (long)k;
 }
 
+/* fold() through the memo (see struct fold_slot); dst has FOLD_CAP bytes. */
+static long fold_memo(struct text *t, const char *s, size_t n, char *dst)
+{
+	if (n == 0 || n > FOLD_KEY)
+		return fold(t, s, n, dst, FOLD_CAP);
+	uint32_t h = hash_bytes(s, n);
+	struct fold_slot *m = &t->fm[h & (FOLD_SLOTS - 1)];
+	if (m->klen == n && m->hash == h && !memcmp(m->key, s, n)) {
+		memcpy(dst, m->val, m->vlen);
+		return m->vlen;
+	}
+	long fl = fold(t, s, n, dst, FOLD_CAP);
+	if (fl >= 0 && fl <= FOLD_VAL) {
+		m->hash = h;
+		m->klen = (uint8_t)n;
+		m->vlen = (uint8_t)fl;
+		memcpy(m->key, s, n);
+		memcpy(m->val, dst, (size_t)fl);
+	}
+	return fl;
+}
+
 static inline int ascii_lower(unsigned b) { return b - 'a' < 26u; }
 static inline int ascii_upper(unsigned b) { return b - 'A' < 26u; }
 static inline int ascii_digit(unsigned b) { return b - '0' < 10u; }
@@ -491,6 +554,25 @@ static inline int ascii_alnum(unsigned b)
 	return ascii_lower(b) || ascii_upper(b) || ascii_digit(b);
 }
 
+#ifdef TEXT_SSE2
+/* Bit i: byte i of p[0..16) is a lower-case letter, a capital, a digit.
+ * Signed compares: bytes >= 0x80 are negative and in no range. */
+struct ascii_masks {
+	unsigned lower, upper, digit;
+};
+
+static inline struct ascii_masks ascii_masks(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+#define IN_RANGE(lo, hi) _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((lo) - 1)), \
+							 _mm_cmplt_epi8(v, _mm_set1_epi8((hi) + 1))))
+	struct ascii_masks m = { (unsigned)IN_RANGE('a', 'z'), (unsigned)IN_RANGE('A', 'Z'),
+				 (unsigned)IN_RANGE('0', '9') };
+#undef IN_RANGE
+	return m;
+}
+#endif
+
 /* Folds a word that pass 1 found all ASCII: lower case, and its hash in
  * the same loop.  Same result as fold() + hash_bytes(). */
 static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t *hash)
@@ -498,9 +580,10 @@ static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t 
 	uint32_t h = 2166136261u;
 	if (n >= cap)
 		return -1;
+	/* Pass 1 put only letters and digits in such a word: | 0x20 lowers a
+	 * capital and keeps the rest. */
 	for (size_t i = 0; i < n; i++) {
-		unsigned char b = (unsigned char)s[i];
-		b = (unsigned char)(ascii_upper(b) ? b + ('a' - 'A') : b);
+		unsigned char b = (unsigned char)(s[i] | 0x20);
 		dst[i] = (char)b;
 		h = (h ^ b) * 16777619u;
 	}
@@ -610,6 +693,35 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		w->number = cat == UTF8PROC_CATEGORY_ND;
 		while (i < len) {
 			unsigned char b = (unsigned char)s[i];
+#ifdef TEXT_SSE2
+			/* A run of ASCII letters and digits in one step. */
+			if (b < 0x80 && len - i >= 16) {
+				struct ascii_masks m = ascii_masks(s + i);
+				unsigned r = (unsigned)__builtin_ctz(~(m.lower | m.upper | m.digit));
+				if (r) {  /* 1..16: ~mask has bit 16 set */
+					unsigned rm = (1u << r) - 1, lo = m.lower & rm, up = m.upper & rm,
+						 dg = m.digit & rm;
+					if (lo)
+						all_upper = 0;
+					if (up) {
+						upper_first |= first & (int)(up & 1);
+						/* only "two or more" is asked */
+						upper_letters += up & (up - 1) ? 2 : 1;
+					}
+					letters += r - (dg ? (unsigned)__builtin_popcount(dg) : 0);
+					first = 0;
+					i += r;
+					/* What ends the run ends the word, unless it is
+					 * a number's '.' or ',' or not ASCII. */
+					if (r == 16)
+						continue;
+					b = (unsigned char)s[i];  /* i < len: r < 16 */
+					if (b < 0x80 && !(w->number && (b == '.' || b == ',')))
+						break;
+					continue;
+				}
+			}
+#endif
 			if (b < 0x80) {
 				if (ascii_lower(b)) {
 					all_upper = 0;
@@ -680,7 +792,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		if (w->ascii) {
 			fl = fold_ascii(s + w->off, w->len, f, 256, &w->hash);
 		} else {
-			fl = fold(t, s + w->off, w->len, f, 256);
+			fl = fold_memo(t, s + w->off, w->len, f);
 			if (fl >= 0)
 				w->hash = hash_bytes(f, (size_t)fl);
 		}
@@ -714,13 +826,13 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	}
 
 	/* Pass 4: emit terms. */
-	char folded[256];
+	char folded[FOLD_CAP];
 	for (size_t j = 0; j < nraw; j++) {
 		struct raw *w = &raw[j];
 		const char *ws = s + w->off;
 		if (w->cjk) {
 			/* Overlapping bigrams of the folded run; a lone char alone. */
-			long fl = fold(t, ws, w->len, folded, sizeof folded);
+			long fl = fold_memo(t, ws, w->len, folded);
 			if (fl < 0)
 				continue;
 			size_t cs[128], nc = 0;

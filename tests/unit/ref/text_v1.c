@@ -1,0 +1,827 @@
+/* tests/unit/ref/text_v1.c — daemon/text.c's tokenizer as it was before
+ * the fast scanner (commit b1571a7), kept only as the reference the
+ * differential tests compare against: tokens (text, flags, hash, order,
+ * source span) must stay byte-identical, or threads change.  Included by
+ * the tests (not a test of its own); public names carry a ref_ prefix and
+ * are static; struct text_tokens and its reset/free are the library's.
+ * Do not optimise this file. */
+#include "daemon/text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+/* Stop words, folded, space-separated.  Short lists on purpose: IDF does the
+ * rest once enough stories were seen; these only keep early, small-N IDF from
+ * promoting function words.  "said/says" are in English because every news
+ * story has them. */
+static const char ref_STOP_EN[] =
+	"a about above after again against all also am an and any are aren as at "
+	"be because been before being below between both but by can cannot could "
+	"couldn did didn do does doesn doing don down during each few for from "
+	"further had hadn has hasn have haven having he her here hers herself him "
+	"himself his how i if in into is isn it its itself just let me more most "
+	"mustn my myself no nor not now of off on once only or other ought our "
+	"ours ourselves out over own same shan she should shouldn so some such "
+	"than that the their theirs them themselves then there these they this "
+	"those through to too under until up upon very was wasn we were weren "
+	"what when where which while who whom why will with won would wouldn you "
+	"your yours yourself yourselves said says say saying told tells via amid "
+	"per since s t ll re ve d m";
+static const char ref_STOP_FR[] =
+	"au aux avec ce ces cet cette dans de des du elle elles en et eux il ils "
+	"je la le les leur leurs lui ma mais me meme mes moi mon ne nos notre nous "
+	"on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un "
+	"une vos votre vous est sont ete etre avoir ont a été être été était "
+	"comme plus selon après apres sans sous entre aussi tout tous dont ou où "
+	"l d c j n s qu y";
+static const char ref_STOP_DE[] =
+	"aber alle als also am an auch auf aus bei bin bis da dass das dem den der "
+	"des die doch dort du durch ein eine einem einen einer eines er es fur für "
+	"hat hatte hier ich ihr ihre im in ist ja kein keine mit nach nicht noch "
+	"nur oder ohne sein seine sich sie sind so uber über um und uns unter vom "
+	"von vor war waren was wenn werden wie wir wird wurde zu zum zur sei soll "
+	"haben habe mehr nun schon";
+static const char ref_STOP_ES[] =
+	"a al algo como con de del desde donde el ella ellas ellos en entre era es "
+	"esa ese esta este esto fue ha han hay la las le les lo los mas más me mi "
+	"muy ni no nos o para pero por que qué se sea ser si sí sin sobre su sus "
+	"tambien también te tiene un una uno unos y ya está están según tras";
+static const char ref_STOP_IT[] =
+	"a ad al alla alle agli ai anche che chi ci come con da dal dalla dei del "
+	"della delle di e è ed era gli ha hanno i il in la le lo ma mi ne nel "
+	"nella non o per più piu se si sono su sua suo sul sulla tra un una uno "
+	"questo questa quello quella dopo ancora l d c";
+static const char ref_STOP_PT[] =
+	"a ao aos as com como da das de do dos e é ela ele eles em entre era foi "
+	"há isso mais mas na nas não nem no nos o os ou para pela pelo por que se "
+	"sem ser seu sua são também tem um uma à após sobre segundo";
+static const char ref_STOP_NL[] =
+	"aan al als bij dan dat de der des die dit door een en er had heb heeft "
+	"het hij hoe hun ik in is je kan maar met na naar niet nog nu of om ons "
+	"ook op over te tot uit van voor was wat we wel werd wordt zal ze zich zij "
+	"zijn zo";
+static const char ref_STOP_SV[] =
+	"att av de den denna det detta dig du en ett efter för från har hon hur "
+	"i inte jag kan man med men mot när och om på sig sin som till under upp "
+	"ut var vi vid är över";
+static const char ref_STOP_DA_NO[] =
+	"af at de den der det dette du efter en et for fra han har hun hvad i ikke "
+	"jeg kan med men mod og om på seg sig som til ud var vi være er ble blir "
+	"av ei etter fra hva ikkje ingen og til var ved";
+
+/* A set of folded words: open addressing over pointers into words (owned). */
+struct ref_strset {
+	char *words;      /* owns the copied list, NUL-separated */
+	const char **tab; /* owns the table; entries point into words */
+	size_t mask;
+};
+
+struct ref_lang_slot {
+	char code[8];             /* primary subtag, lower case */
+	struct sb_stemmer *stem;  /* owned; NULL when Snowball lacks it */
+	const struct ref_strset *stop;
+};
+
+#define MAX_LANGS 32
+#define STEM_MAX (1u << 18)        /* distinct words memoised; then it starts over */
+#define STEM_ARENA_MAX (16u << 20) /* bytes of records; likewise */
+
+/* Stem memo: Snowball costs more than everything else in tokenizing, and
+ * news repeats its words (Zipf), so each distinct word is stemmed once.
+ * Every distinct word of a start-up restore (100k stories: ~100k words)
+ * fits: a smaller direct-mapped cache thrashed and stemmed five times as
+ * often.  Open addressing over (hash, offset); the records live in
+ * sm_arena as klen, slen, lang, the stem's ref_hash_bytes() (4 bytes, for the
+ * token), key bytes, stem bytes.  Bounded: past
+ * STEM_MAX words or STEM_ARENA_MAX bytes it is emptied and refills with the
+ * words in use (4 MiB of table and 16 MiB of records at most; about 8 MiB
+ * for 100k English words). */
+#define SM_HEAD 7 /* record head: klen, slen, lang, stem hash */
+
+struct ref_stem_slot {
+	uint32_t hash, off; /* off 0: free (sm_arena starts with a pad byte) */
+};
+
+struct ref_text {
+	struct ref_strset stops[9];   /* en fr de es it pt nl sv da/no */
+	struct ref_lang_slot langs[MAX_LANGS];
+	int nlangs;
+	utf8proc_int32_t u32[512];
+	struct ref_stem_slot *sm;     /* owned, sm_mask + 1 slots */
+	uint32_t sm_mask, sm_n;
+	unsigned char *sm_arena;  /* owned */
+	size_t sm_len, sm_cap;
+	char *fb;                 /* owned: one call's folded words */
+	size_t fb_cap;
+	struct text_tokens scratch; /* text_tokenize_kept's, reused */
+};
+
+static uint32_t ref_hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static int ref_strset_init(struct ref_strset *set, const char *list)
+{
+	size_t n = 1;
+	for (const char *p = list; *p; p++)
+		n += *p == ' ';
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap <<= 1;
+	set->words = strdup(list);
+	set->tab = calloc(cap, sizeof *set->tab);
+	set->mask = cap - 1;
+	if (!set->words || !set->tab)
+		return -1;
+	for (char *w = strtok(set->words, " "); w; w = strtok(NULL, " ")) {
+		size_t i = ref_hash_bytes(w, strlen(w)) & set->mask;
+		while (set->tab[i] && strcmp(set->tab[i], w) != 0)
+			i = (i + 1) & set->mask;
+		set->tab[i] = w;
+	}
+	return 0;
+}
+
+static void ref_strset_free(struct ref_strset *set)
+{
+	free(set->words);
+	free(set->tab);
+}
+
+/* Whether w[0..n), whose ref_hash_bytes() is h, is in set. */
+static int ref_strset_has(const struct ref_strset *set, const char *w, size_t n, uint32_t h)
+{
+	size_t i = h & set->mask;
+	while (set->tab[i]) {
+		if (strncmp(set->tab[i], w, n) == 0 && set->tab[i][n] == '\0')
+			return 1;
+		i = (i + 1) & set->mask;
+	}
+	return 0;
+}
+
+static void ref_text_free(struct ref_text *t);
+
+static struct ref_text *ref_text_new(void)
+{
+	static const char *const lists[9] = { ref_STOP_EN, ref_STOP_FR, ref_STOP_DE, ref_STOP_ES,
+		ref_STOP_IT, ref_STOP_PT, ref_STOP_NL, ref_STOP_SV, ref_STOP_DA_NO };
+	struct ref_text *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	for (int i = 0; i < 9; i++)
+		if (ref_strset_init(&t->stops[i], lists[i]) < 0)
+			goto fail;
+	t->sm_mask = 4095;
+	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
+	t->sm_cap = 65536;
+	t->sm_arena = malloc(t->sm_cap);
+	if (!t->sm || !t->sm_arena)
+		goto fail;
+	t->sm_len = 1;
+	return t;
+fail:
+	ref_text_free(t);
+	return NULL;
+}
+
+static void ref_text_free(struct ref_text *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < 9; i++)
+		ref_strset_free(&t->stops[i]);
+	for (int i = 0; i < t->nlangs; i++)
+		if (t->langs[i].stem)
+			sb_stemmer_delete(t->langs[i].stem);
+	free(t->sm);
+	free(t->sm_arena);
+	free(t->fb);
+	text_tokens_free(&t->scratch);
+	free(t);
+}
+
+/* The slot for lang's primary subtag; NULL lang or a malformed one gives
+ * NULL (English stop words, no stemming). */
+static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *lang)
+{
+	char code[8];
+	size_t n = 0;
+	if (!lang)
+		return NULL;
+	while (lang[n] && lang[n] != '-' && lang[n] != '_' && n < sizeof code - 1) {
+		if (!isalpha((unsigned char)lang[n]))
+			return NULL;
+		code[n] = (char)tolower((unsigned char)lang[n]);
+		n++;
+	}
+	code[n] = '\0';
+	if (n < 2 || n > 3)
+		return NULL;
+	if (!strcmp(code, "nb") || !strcmp(code, "nn"))
+		strcpy(code, "no");
+	for (int i = 0; i < t->nlangs; i++)
+		if (!strcmp(t->langs[i].code, code))
+			return &t->langs[i];
+	if (t->nlangs == MAX_LANGS)
+		return NULL;
+	struct ref_lang_slot *s = &t->langs[t->nlangs++];
+	memcpy(s->code, code, n + 1);
+	s->stem = sb_stemmer_new(code, "UTF_8");
+	static const char *const codes[9] = { "en", "fr", "de", "es", "it", "pt",
+		"nl", "sv", "da" };
+	s->stop = &t->stops[0];
+	for (int i = 0; i < 9; i++)
+		if (!strcmp(code, codes[i]))
+			s->stop = &t->stops[i];
+	if (!strcmp(code, "no"))
+		s->stop = &t->stops[8];
+	return s;
+}
+
+/* The stem memo key of a word whose ref_hash_bytes() is wh. */
+static inline uint32_t ref_stem_key(const struct ref_text *t, const struct ref_lang_slot *ls, uint32_t wh)
+{
+	return wh ^ ((uint32_t)(ls - t->langs) * 0x9e3779b1u);
+}
+
+static void ref_stem_memo_clear(struct ref_text *t)
+{
+	memset(t->sm, 0, (t->sm_mask + 1) * sizeof *t->sm);
+	t->sm_n = 0;
+	t->sm_len = 1;
+}
+
+/* Doubles the memo's table; or empties the memo when it holds STEM_MAX
+ * words (or the table cannot grow). */
+static void ref_stem_memo_grow(struct ref_text *t)
+{
+	uint32_t cap = (t->sm_mask + 1) * 2;
+	struct ref_stem_slot *n = t->sm_n < STEM_MAX ? calloc(cap, sizeof *n) : NULL;
+	if (!n) {
+		ref_stem_memo_clear(t);
+		return;
+	}
+	for (uint32_t k = 0; k <= t->sm_mask; k++) {
+		if (!t->sm[k].off)
+			continue;
+		uint32_t j = t->sm[k].hash & (cap - 1);
+		while (n[j].off)
+			j = (j + 1) & (cap - 1);
+		n[j] = t->sm[k];
+	}
+	free(t->sm);
+	t->sm = n;
+	t->sm_mask = cap - 1;
+}
+
+/* Remembers stem st[0..sl) of w[0..n) under key h; a failure to grow only
+ * leaves the word out. */
+static void ref_stem_memo_put(struct ref_text *t, uint8_t lang, uint32_t h, const char *w, size_t n,
+			  const char *st, size_t sl, uint32_t sh)
+{
+	if (n > 255 || sl > 255)
+		return;
+	if ((t->sm_n + 1) * 2 > t->sm_mask + 1)
+		ref_stem_memo_grow(t);
+	if (t->sm_len + SM_HEAD + n + sl > t->sm_cap) {
+		size_t cap = t->sm_cap * 2;
+		if (cap > STEM_ARENA_MAX) {
+			ref_stem_memo_clear(t);
+			cap = t->sm_cap;
+		}
+		unsigned char *a = realloc(t->sm_arena, cap);
+		if (!a)
+			return;
+		t->sm_arena = a;
+		t->sm_cap = cap;
+	}
+	uint32_t i = h & t->sm_mask;
+	while (t->sm[i].off)
+		i = (i + 1) & t->sm_mask;
+	unsigned char *e = t->sm_arena + t->sm_len;
+	e[0] = (unsigned char)n;
+	e[1] = (unsigned char)sl;
+	e[2] = lang;
+	memcpy(e + 3, &sh, sizeof sh);
+	memcpy(e + SM_HEAD, w, n);
+	memcpy(e + SM_HEAD + n, st, sl);
+	t->sm[i] = (struct ref_stem_slot){ h, (uint32_t)t->sm_len };
+	t->sm_len += SM_HEAD + n + sl;
+	t->sm_n++;
+}
+
+/* Stem of w[0..n) (ref_hash_bytes() wh) in language slot ls, through the
+ * memo; *len gets its length, *sh its ref_hash_bytes().  The result is valid
+ * until the next call.  Returns NULL when Snowball fails. */
+static const char *ref_stem_word(struct ref_text *t, const struct ref_lang_slot *ls, const char *w,
+			     size_t n, uint32_t wh, size_t *len, uint32_t *sh)
+{
+	uint8_t lang = (uint8_t)(ls - t->langs);
+	uint32_t h = ref_stem_key(t, ls, wh);
+	for (uint32_t i = h & t->sm_mask; t->sm[i].off; i = (i + 1) & t->sm_mask) {
+		if (t->sm[i].hash != h)
+			continue;
+		const unsigned char *e = t->sm_arena + t->sm[i].off;
+		if (e[0] == n && e[2] == lang && !memcmp(e + SM_HEAD, w, n)) {
+			*len = e[1];
+			memcpy(sh, e + 3, sizeof *sh);
+			return (const char *)e + SM_HEAD + n;
+		}
+	}
+	const sb_symbol *st = sb_stemmer_stem(ls->stem, (const sb_symbol *)w, (int)n);
+	if (!st)
+		return NULL;
+	size_t sl = (size_t)sb_stemmer_length(ls->stem);
+	*len = sl;
+	*sh = ref_hash_bytes((const char *)st, sl);
+	ref_stem_memo_put(t, lang, h, w, n, (const char *)st, sl, *sh);
+	return (const char *)st;
+}
+
+
+/* A word as found in the original text, before folding. */
+struct ref_raw {
+	uint32_t off, len;
+	uint16_t seg;
+	uint8_t letters, upper_first, all_upper, number, sent_start, cjk;
+	uint8_t stop, ascii;
+	int32_t flen;  /* folded length in text.fb (from foff), -1: unfoldable */
+	uint32_t foff, hash; /* ref_hash_bytes() of the folded word */
+};
+
+/* Makes room in out for one more term of n bytes. */
+static int ref_emit_grow(struct text_tokens *out, size_t n)
+{
+	if (out->buf_len + n + 1 > out->buf_cap) {
+		size_t cap = out->buf_cap ? out->buf_cap * 2 : 1024;
+		while (cap < out->buf_len + n + 1)
+			cap *= 2;
+		char *b = realloc(out->buf, cap);
+		if (!b)
+			return -1;
+		out->buf = b;
+		out->buf_cap = cap;
+	}
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+		struct text_token *v = realloc(out->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		out->v = v;
+		out->cap = cap;
+	}
+	return 0;
+}
+
+/* h: ref_hash_bytes(s, n), carried in the token for its consumer's tables. */
+static inline int ref_emit(struct text_tokens *out, const char *s, size_t n, uint32_t h,
+		       uint32_t flags, const struct ref_raw *w)
+{
+	if ((out->buf_len + n + 1 > out->buf_cap || out->n == out->cap) && ref_emit_grow(out, n) < 0)
+		return -1;
+	out->v[out->n++] = (struct text_token){ (uint32_t)out->buf_len, (uint32_t)n, flags,
+						 w->off, w->len, h };
+	memcpy(out->buf + out->buf_len, s, n);
+	out->buf[out->buf_len + n] = '\0';
+	out->buf_len += n + 1;
+	return 0;
+}
+
+static int ref_is_cjk(utf8proc_int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0x20000 && c <= 0x2ffff);
+}
+
+static int ref_is_wordchar(utf8proc_category_t c)
+{
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	       (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
+	       c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_NL;
+}
+
+/* The next code point and its category; ASCII without a library call,
+ * since it is most of the text. */
+static inline utf8proc_ssize_t ref_next_cp(const char *s, size_t len, utf8proc_int32_t *c,
+				       utf8proc_category_t *cat)
+{
+	unsigned char b = (unsigned char)s[0];
+	if (b < 0x80) {
+		*c = b;
+		if (b >= 'a' && b <= 'z')
+			*cat = UTF8PROC_CATEGORY_LL;
+		else if (b >= 'A' && b <= 'Z')
+			*cat = UTF8PROC_CATEGORY_LU;
+		else if (b >= '0' && b <= '9')
+			*cat = UTF8PROC_CATEGORY_ND;
+		else
+			*cat = UTF8PROC_CATEGORY_PO;
+		return 1;
+	}
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, c);
+	if (k > 0)
+		*cat = utf8proc_category(*c);
+	return k;
+}
+
+/* Ends a sentence or headline segment ("Foo: bar", "Foo | Site", "foo - bar"). */
+static int ref_is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
+{
+	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' ||
+	       c == '|' || c == '\n' || c == 0x2013 || c == 0x2014 ||
+	       c == 0x3002 || c == 0xff01 || c == 0xff1f || c == 0x2026 ||
+	       (c == '-' && (prev == ' ' || prev == 0));
+}
+
+/* Folds s[0..n) (NFKC + case ref_fold) into dst (cap bytes); returns its length,
+ * or -1 when it does not fit (the word is then dropped). */
+static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, size_t cap)
+{
+	size_t i;
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n) {
+		if (n >= cap)
+			return -1;
+		for (i = 0; i < n; i++)
+			dst[i] = (char)tolower((unsigned char)s[i]);
+		return (long)n;
+	}
+	utf8proc_option_t o = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+			      UTF8PROC_COMPOSE;
+	size_t u32cap = sizeof t->u32 / sizeof t->u32[0];
+	utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+						t->u32, (utf8proc_ssize_t)u32cap, o);
+	if (k < 0 || (size_t)k > u32cap)
+		return -1;
+	k = utf8proc_reencode(t->u32, k, o);
+	if (k < 0 || (size_t)k >= cap)
+		return -1;
+	memcpy(dst, t->u32, (size_t)k);
+	return (long)k;
+}
+
+static inline int ref_ascii_lower(unsigned b) { return b - 'a' < 26u; }
+static inline int ref_ascii_upper(unsigned b) { return b - 'A' < 26u; }
+static inline int ref_ascii_digit(unsigned b) { return b - '0' < 10u; }
+static inline int ref_ascii_alnum(unsigned b)
+{
+	return ref_ascii_lower(b) || ref_ascii_upper(b) || ref_ascii_digit(b);
+}
+
+/* Folds a word that pass 1 found all ASCII: lower case, and its hash in
+ * the same loop.  Same result as ref_fold() + ref_hash_bytes(). */
+static long ref_fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t *hash)
+{
+	uint32_t h = 2166136261u;
+	if (n >= cap)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		b = (unsigned char)(ref_ascii_upper(b) ? b + ('a' - 'A') : b);
+		dst[i] = (char)b;
+		h = (h ^ b) * 16777619u;
+	}
+	*hash = h;
+	return (long)n;
+}
+
+/* Makes room for one more folded word (at most 256 bytes) in t->fb. */
+static int ref_fb_reserve(struct ref_text *t, size_t used)
+{
+	if (used + 256 <= t->fb_cap)
+		return 0;
+	size_t cap = t->fb_cap ? t->fb_cap * 2 : 4096;
+	while (cap < used + 256)
+		cap *= 2;
+	char *b = realloc(t->fb, cap);
+	if (!b)
+		return -1;
+	t->fb = b;
+	t->fb_cap = cap;
+	return 0;
+}
+
+static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, const char *lang,
+		  struct text_tokens *out)
+{
+	const struct ref_lang_slot *ls = ref_lang_get(t, lang);
+	struct sb_stemmer *stem = ls ? ls->stem : NULL;
+	const struct ref_strset *stop = ls ? ls->stop : &t->stops[0];
+	struct ref_raw stackraw[256], *ref_raw = stackraw;
+	size_t nraw = 0, capraw = 256;
+	int rc = -1, any_lower = 0;
+	uint16_t seg = 0;
+	int sent_start = 1;
+	utf8proc_int32_t prev = 0;
+
+	/* Pass 1: word spans and their original casing.  ASCII bytes are
+	 * classified inline: they are most of the text, and utf8proc's
+	 * per-code-point calls cost more than the rest of the pass. */
+	size_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t c;
+		utf8proc_category_t cat;
+		unsigned char b0 = (unsigned char)s[i];
+		if (b0 < 0x80 && !ref_ascii_alnum(b0)) {
+			if (ref_is_break(b0, prev)) {
+				seg++;
+				sent_start = 1;
+			}
+			prev = b0;
+			i++;
+			continue;
+		}
+		utf8proc_ssize_t k = ref_next_cp(s + i, len - i, &c, &cat);
+		if (k <= 0) { /* invalid byte: skip it, it separates words */
+			i++;
+			prev = ' ';
+			continue;
+		}
+		if (!ref_is_cjk(c) && !ref_is_wordchar(cat)) {
+			if (ref_is_break(c, prev)) {
+				seg++;
+				sent_start = 1;
+			}
+			prev = c;
+			i += (size_t)k;
+			continue;
+		}
+		if (nraw == capraw) {
+			struct ref_raw *r = malloc(capraw * 2 * sizeof *r);
+			if (!r)
+				goto fail;
+			memcpy(r, ref_raw, nraw * sizeof *r);
+			if (ref_raw != stackraw)
+				free(ref_raw);
+			ref_raw = r;
+			capraw *= 2;
+		}
+		struct ref_raw *w = &ref_raw[nraw];
+		memset(w, 0, sizeof *w);
+		w->off = (uint32_t)i;
+		w->seg = seg;
+		w->sent_start = (uint8_t)sent_start;
+		/* "UPDATE 7-Oil sinks": a leading number does not use up the
+		 * sentence start, so "Oil" is not taken for a name. */
+		if (!(cat == UTF8PROC_CATEGORY_ND))
+			sent_start = 0;
+		if (ref_is_cjk(c)) {
+			/* A run of Han/kana: one ref_raw entry, split into bigrams below. */
+			w->cjk = 1;
+			while (i < len) {
+				k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						     (utf8proc_ssize_t)(len - i), &c);
+				if (k <= 0 || !ref_is_cjk(c))
+					break;
+				i += (size_t)k;
+			}
+			w->len = (uint32_t)(i - w->off);
+			nraw++;
+			prev = 0x4e00;
+			continue;
+		}
+		/* Counted in locals, stored after: read-modify-writes of *w per
+		 * byte would chain through memory. */
+		int first = 1, upper_letters = 0, upper_first = 0, all_upper = 1, ascii = 1;
+		unsigned letters = 0;
+		w->number = cat == UTF8PROC_CATEGORY_ND;
+		while (i < len) {
+			unsigned char b = (unsigned char)s[i];
+			if (b < 0x80) {
+				if (ref_ascii_lower(b)) {
+					all_upper = 0;
+					letters++;
+				} else if (ref_ascii_upper(b)) {
+					upper_first |= first;
+					upper_letters++;
+					letters++;
+				} else if (!ref_ascii_digit(b)) {
+					/* 13.8 and 14,000 stay one number. */
+					if (w->number && (b == '.' || b == ',') && i + 1 < len &&
+					    isdigit((unsigned char)s[i + 1])) {
+						i++;
+						continue;
+					}
+					break;
+				}
+				first = 0;
+				i++;
+				continue;
+			}
+			k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					     (utf8proc_ssize_t)(len - i), &c);
+			if (k <= 0 || ref_is_cjk(c))
+				break;
+			cat = utf8proc_category(c);
+			if (!ref_is_wordchar(cat))
+				break;
+			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
+				upper_first |= first;
+				upper_letters++;
+				letters++;
+			} else if (cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LO ||
+				   cat == UTF8PROC_CATEGORY_LM) {
+				if (cat == UTF8PROC_CATEGORY_LL)
+					all_upper = 0;
+				letters++;
+			}
+			ascii = 0;
+			first = 0;
+			i += (size_t)k;
+		}
+		/* A lower-case letter clears all_upper, so it also tells any_lower. */
+		if (!all_upper)
+			any_lower = 1;
+		w->letters = (uint8_t)letters; /* wraps past 255 as it always did */
+		w->upper_first = (uint8_t)upper_first;
+		w->ascii = (uint8_t)ascii;
+		w->all_upper = (uint8_t)(all_upper && upper_letters >= 2);
+		w->len = (uint32_t)(i - w->off);
+		nraw++;
+		prev = 'a';
+	}
+
+	/* Pass 2: ref_fold (kept for pass 4), mark stop words; pass 3 needs them
+	 * for the casing test.  The stem memo slot of a word that will be
+	 * stemmed is prefetched here: the table is larger than the caches, and
+	 * by pass 4 the lines of the whole text have arrived together. */
+	size_t fb_len = 0;
+	for (size_t j = 0; j < nraw; j++) {
+		struct ref_raw *w = &ref_raw[j];
+		if (w->cjk || w->number)
+			continue;
+		if (ref_fb_reserve(t, fb_len) < 0)
+			goto fail;
+		char *f = t->fb + fb_len;
+		long fl;
+		if (w->ascii) {
+			fl = ref_fold_ascii(s + w->off, w->len, f, 256, &w->hash);
+		} else {
+			fl = ref_fold(t, s + w->off, w->len, f, 256);
+			if (fl >= 0)
+				w->hash = ref_hash_bytes(f, (size_t)fl);
+		}
+		w->flen = (int32_t)fl;
+		w->foff = (uint32_t)fb_len;
+		if (fl < 0) {
+			w->stop = 1;
+			continue;
+		}
+		fb_len += (size_t)fl;
+		w->stop = (uint8_t)ref_strset_has(stop, f, (size_t)fl, w->hash);
+		if (stem && !w->stop && w->letters >= 2)
+			__builtin_prefetch(&t->sm[ref_stem_key(t, ls, w->hash) & t->sm_mask]);
+	}
+
+	/* A segment is sentence-cased when some content word after its first
+	 * starts lower case: then a capital letter there marks a name.  In Title
+	 * Case or ALL CAPS headlines capitals say nothing. */
+	for (size_t j = 0; j < nraw;) {
+		size_t e = j;
+		int lower_content = 0;
+		while (e < nraw && ref_raw[e].seg == ref_raw[j].seg) {
+			if (!ref_raw[e].stop && !ref_raw[e].sent_start && ref_raw[e].letters >= 3 &&
+			    !ref_raw[e].upper_first && !ref_raw[e].number && !ref_raw[e].cjk)
+				lower_content = 1;
+			e++;
+		}
+		for (size_t q = j; q < e; q++)
+			ref_raw[q].seg = (uint16_t)lower_content; /* reuse: case ok */
+		j = e;
+	}
+
+	/* Pass 4: ref_emit terms. */
+	char folded[256];
+	for (size_t j = 0; j < nraw; j++) {
+		struct ref_raw *w = &ref_raw[j];
+		const char *ws = s + w->off;
+		if (w->cjk) {
+			/* Overlapping bigrams of the folded run; a lone char alone. */
+			long fl = ref_fold(t, ws, w->len, folded, sizeof folded);
+			if (fl < 0)
+				continue;
+			size_t cs[128], nc = 0;
+			for (long p = 0; p < fl && nc < 128;) {
+				utf8proc_int32_t c;
+				utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)folded + p,
+								      fl - p, &c);
+				if (k <= 0)
+					break;
+				cs[nc++] = (size_t)p;
+				p += k;
+			}
+			if (nc == 1 && ref_emit(out, folded, (size_t)fl, ref_hash_bytes(folded, (size_t)fl), 0, w) < 0)
+				goto fail;
+			for (size_t q = 0; q + 1 < nc; q++) {
+				size_t end = q + 2 < nc ? cs[q + 2] : (size_t)fl;
+				if (ref_emit(out, folded + cs[q], end - cs[q],
+					 ref_hash_bytes(folded + cs[q], end - cs[q]), 0, w) < 0)
+					goto fail;
+			}
+			continue;
+		}
+		uint32_t flags = 0;
+		int case_ok = w->seg;
+		if (w->upper_first)
+			flags |= TEXT_CAP;
+		if (w->sent_start)
+			flags |= TEXT_SENT_START;
+		if (case_ok)
+			flags |= TEXT_CASE_OK;
+		if (w->all_upper && any_lower)
+			flags |= TEXT_ACRONYM;
+		if (case_ok && w->upper_first && !w->sent_start)
+			flags |= TEXT_PROPER;
+		if (w->number) {
+			/* Digits only, separators dropped except a decimal point. */
+			char num[64];
+			size_t nn = 0, digits = 0;
+			for (size_t p = 0; p < w->len && nn < sizeof num - 1; p++) {
+				char c = ws[p];
+				if (c == ',')
+					continue;
+				if (isdigit((unsigned char)c))
+					digits++;
+				num[nn++] = c;
+			}
+			if (digits < 2 && w->letters == 0)
+				continue;
+			if (w->letters == 0)
+				flags |= TEXT_NUMBER;
+			long fl = ref_fold(t, num, nn, folded, sizeof folded);
+			if (fl > 0 && ref_emit(out, folded, (size_t)fl, ref_hash_bytes(folded, (size_t)fl),
+					   flags, w) < 0)
+				goto fail;
+			continue;
+		}
+		/* Acronyms are kept even when they spell a stop word (US, IT). */
+		if (w->stop && !(flags & TEXT_ACRONYM))
+			continue;
+		if (w->letters < 2)
+			continue;
+		if (w->flen <= 0 || w->flen > 64)
+			continue;
+		const char *term = t->fb + w->foff;
+		size_t tl = (size_t)w->flen;
+		uint32_t th = w->hash;
+		if (stem) {
+			size_t sl;
+			const char *st = ref_stem_word(t, ls, term, tl, w->hash, &sl, &th);
+			if (st) {
+				term = st;
+				tl = sl;
+			} else {
+				th = w->hash;
+			}
+		}
+		if (tl == 0)
+			continue;
+		if (ref_emit(out, term, tl, th, flags, w) < 0)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	if (ref_raw != stackraw)
+		free(ref_raw);
+	return rc;
+}
+
+static int ref_text_tokenize_kept(struct ref_text *t, const char *s, size_t len, const char *lang,
+		       struct text_tokens *out)
+{
+	struct text_tokens *sc = &t->scratch;
+
+	text_tokens_reset(sc);
+	if (ref_text_tokenize(t, s, len, lang, sc) < 0)
+		return -1;
+	text_tokens_free(out);
+	if (!sc->n)
+		return 0;
+	/* Exactly the room they need, from fresh blocks: shrinking the
+	 * grown ones in place instead left the heap fragmented (a cold poll
+	 * of 10,000 feeds peaked 2-3 MB higher). */
+	out->buf = malloc(sc->buf_len + 1);
+	out->v = malloc(sc->n * sizeof *out->v);
+	if (!out->buf || !out->v) {
+		text_tokens_free(out);
+		return -1;
+	}
+	memcpy(out->buf, sc->buf, sc->buf_len);
+	out->buf[sc->buf_len] = '\0';
+	memcpy(out->v, sc->v, sc->n * sizeof *out->v);
+	out->buf_len = sc->buf_len;
+	out->buf_cap = sc->buf_len + 1;
+	out->n = out->cap = sc->n;
+	return 0;
+}
