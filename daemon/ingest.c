@@ -577,9 +577,6 @@ static int cmp_order(const void *a, const void *b)
 	return x->idx > y->idx ? -1 : 1;
 }
 
-/* Writes the thread row of a clustering result and applies its merges.
- * `pending`, when not NULL, is a story about to be inserted (its id and
- * title set): the row comes first, as the story will reference it. */
 /* A thread that had left memory and is taken up again by a late copy
  * counts the copy alone; its row counts every story.  The clusterer
  * gets the stored counts plus this story's, and so does the row. */
@@ -614,6 +611,10 @@ out:
 	return rc;
 }
 
+/* Writes the thread row of a clustering result and applies its merges.
+ * `pending` is the story clustered: about to be inserted (its id and
+ * title set; the row comes first, as the story will reference it), or
+ * updated. */
 static int persist_thread(struct ingest *in, struct cluster_result *r,
                           const struct cluster_doc *pending)
 {
