@@ -1097,6 +1097,21 @@ out:
 	return ok;
 }
 
+/* SVG animation elements set another attribute of their parent: with
+ * attributeName="href" they turn <a> into a javascript: link that no
+ * href check sees (values="javascript:...").  Such a target is dropped. */
+static int animates_href(const char *tag, const char *attr, const char *v)
+{
+	if (strcmp(attr, "attributename") != 0 ||
+	    (strncmp(tag, "animate", 7) != 0 && strcmp(tag, "set") != 0))
+		return 0;
+	while (isspace((unsigned char)*v))
+		v++;
+	if (!strncasecmp(v, "xlink:", 6))
+		v += 6;
+	return !strncasecmp(v, "href", 4);
+}
+
 /* An attribute and where it stood in its tag, for collapsing duplicates. */
 struct hattr_pos {
 	struct hattr a;
@@ -1243,6 +1258,9 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 					continue;
 				}
 				v = val;
+			} else if (animates_href(tag, at[i].name, v)) {
+				free(val);
+				continue;
 			} else if (is_url_attr(at[i].name) && !url_safe_for_browser(v) &&
 			           !(!strcmp(tag, "img") && !strcmp(at[i].name, "src") &&
 			             !strncasecmp(v, "data:image/", 11))) {

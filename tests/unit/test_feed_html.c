@@ -164,5 +164,18 @@ int main(void)
 	    "<a href=\"http://example.com/a/java&#9;script:alert(1)\">x</a>",
 	    "with a base, the obfuscated scheme is a relative path, resolved");
 
+
+	/* SVG animation that sets href on its parent link */
+	san("<svg><a><animate attributeName=\"href\" values=\"javascript:alert(1)\"/>"
+	    "<text>x</text></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><animate values=\"javascript:alert(1)\">"
+	    "<text>x</text></a></svg>", "animate of href loses its target");
+	san("<svg><a><set attributeName=\" xlink:href\" to=\"javascript:alert(1)\"/></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set to=\"javascript:alert(1)\"></a></svg>",
+	    "set of xlink:href loses its target");
+	san("<svg><rect><animate attributeName=\"x\" values=\"0;10\"/></rect></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect><animate attributeName=\"x\" "
+	    "values=\"0;10\"></rect></svg>", "animate of a geometry attribute kept");
+
 	return done_testing();
 }
