@@ -1380,6 +1380,12 @@ static void san_comment(void *ud, const char *t, size_t n)
 	 * Explorer's conditional comments, which are markup in disguise */
 	if (s->unacceptable != 0 || memmem(t, n, "[if", 3) || memmem(t, n, "endif]", 6))
 		return;
+	/* nor a comment that an HTML5 parser ends sooner than this tokenizer
+	 * did: "<!-->", "<!--->" and "--!>" close it there, and what we took
+	 * for comment text ("<img onerror=...>") would be live markup */
+	if ((n && t[0] == '>') || (n > 1 && t[0] == '-' && t[1] == '>') ||
+	    memmem(t, n, "--!>", 4))
+		return;
 	sbuf_adds(&s->out, "<!--");
 	sbuf_add(&s->out, t, n);
 	sbuf_adds(&s->out, "-->");

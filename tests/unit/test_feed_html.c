@@ -177,5 +177,16 @@ int main(void)
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect><animate attributeName=\"x\" "
 	    "values=\"0;10\"></rect></svg>", "animate of a geometry attribute kept");
 
+
+	/* comments an HTML5 parser closes early */
+	san("<!--><img src=x onerror=alert(1)>-->", NULL, "",
+	    "\"<!-->\" comment dropped, not kept with markup inside");
+	san("<!---><img src=x onerror=alert(1)>-->", NULL, "",
+	    "\"<!--->\" comment dropped");
+	san("<!-- a --!><img src=x onerror=alert(1)>-->", NULL, "",
+	    "comment holding \"--!>\" dropped");
+	san("<p>a<!-- plain note -->b</p>", NULL, "<p>a<!-- plain note -->b</p>",
+	    "an ordinary comment kept");
+
 	return done_testing();
 }
