@@ -1380,11 +1380,13 @@ static void san_comment(void *ud, const char *t, size_t n)
 	 * Explorer's conditional comments, which are markup in disguise */
 	if (s->unacceptable != 0 || memmem(t, n, "[if", 3) || memmem(t, n, "endif]", 6))
 		return;
-	/* nor a comment that an HTML5 parser ends sooner than this tokenizer
-	 * did: "<!-->", "<!--->" and "--!>" close it there, and what we took
-	 * for comment text ("<img onerror=...>") would be live markup */
-	if ((n && t[0] == '>') || (n > 1 && t[0] == '-' && t[1] == '>') ||
-	    memmem(t, n, "--!>", 4))
+	/* nor a comment holding markup: a browser may end it sooner than this
+	 * tokenizer did ("<!-->", "<!--->" and "--!>" close it in HTML5), or
+	 * not see it as a comment at all (<noscript> is raw text to a browser
+	 * that runs scripts, so "<noscript><!-- </noscript><img onerror=...>"
+	 * ends the noscript there); either way the "comment text" would be
+	 * live markup */
+	if (memchr(t, '<', n) || memchr(t, '>', n))
 		return;
 	sbuf_adds(&s->out, "<!--");
 	sbuf_add(&s->out, t, n);

@@ -185,6 +185,8 @@ int main(void)
 	    "\"<!--->\" comment dropped");
 	san("<!-- a --!><img src=x onerror=alert(1)>-->", NULL, "",
 	    "comment holding \"--!>\" dropped");
+	san("<noscript><!-- </noscript><img src=x onerror=alert(1)> --></noscript>", NULL,
+	    "<noscript></noscript>", "comment with markup inside <noscript> dropped");
 	san("<p>a<!-- plain note -->b</p>", NULL, "<p>a<!-- plain note -->b</p>",
 	    "an ordinary comment kept");
 
