@@ -96,13 +96,34 @@ srv = Server()
 srv.put("/hostile.xml", RSS, "application/rss+xml")
 srv.put("/private.xml", ATOM, "application/atom+xml")
 private = srv.url("/private.xml").replace("http://", "http://reader:%s@" % SECRET)
+# A feed with credentials that redirects to another host: the password
+# goes to the host it was given for, never to the one redirected to.
+auth_seen = {}
+
+
+def moving(h):
+    auth_seen["moving"] = h.headers.get("Authorization")
+    h.send_response(302)
+    h.send_header("Location", "http://localhost:%d/landed.xml" % srv.server_address[1])
+    h.send_header("Content-Length", "0")
+    h.end_headers()
+
+
+def landed(h):
+    auth_seen["landed"] = h.headers.get("Authorization")
+    h.reply(200, ATOM.replace("urn:p", "urn:q").encode(), "application/atom+xml")
+
+
+srv.routes["/moving.xml"] = moving
+srv.routes["/landed.xml"] = landed
+moving_url = srv.url("/moving.xml").replace("http://", "http://reader:%s@" % SECRET)
 w = Workdir()
-w.write_config([srv.url("/hostile.xml"), private])
+w.write_config([srv.url("/hostile.xml"), private, moving_url])
 r = w.run_once()
 t.eq(r.returncode, 0, "one cycle over the hostile feeds exits 0")
 
 rows = w.sql("SELECT guid, title, link, canonical_url, summary, content FROM stories")
-t.eq(len(rows), 8, "every item stored")
+t.eq(len(rows), 9, "every item stored")
 for guid, title, link, canon, summary, content in rows:
     t.eq(active(content), [], "%s: stored content is inert in a browser" % guid)
     t.ok(link is None or re.match(r"https?://", link), "%s: link is http(s) or none" % guid, link)
@@ -120,6 +141,10 @@ t.ok(SECRET not in dump, "relative links resolve without the feed's credentials"
 rel = w.sql("SELECT link, content FROM stories WHERE guid = 'urn:p:1'")
 t.ok(rel and rel[0][0] == srv.url("/story/1"), "a relative link still resolves to its host",
      rel)
+t.ok(auth_seen.get("moving", "").startswith("Basic "),
+     "the feed's own host gets its credentials", auth_seen)
+t.ok("landed" in auth_seen and auth_seen["landed"] is None,
+     "a host redirected to does not", auth_seen)
 env = dict(os.environ, NO_COLOR="1")
 for args in (["feeds"], ["feeds", "--json"], ["stories", "--json"]):
     p = subprocess.run([TIDINGS, "-d", w.db] + args, capture_output=True, text=True, env=env)
