@@ -22,7 +22,7 @@ SECRET = "s3cretPW"
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
-<channel><title>Hostile</title><link>http://127.0.0.1/</link><description>d</description>
+<channel><title>Hostile</title><link>javascript:alert(0)</link><description>d</description>
 <item><title>decimal reference</title><link>http://127.0.0.1/1</link><guid isPermaLink="false">h1</guid>
 <content:encoded><![CDATA[<p>one</p><a href="&#106;avascript:alert(1)">j</a>
 <a href="javascript&colon;alert(2)">k</a><a href="java&Tab;script:alert(3)">t</a>
@@ -132,6 +132,8 @@ t.ok("<p>one</p>" in by_guid["h1"][5] and "j</a>" in by_guid["h1"][5],
      "the harmless rest of the content is kept", by_guid["h1"][5])
 t.eq([by_guid[g][2] for g in ("h5", "h6", "h7")], [None, None, None],
      "javascript:, data: and file: links are not stored")
+t.eq(w.sql("SELECT site_url FROM feeds WHERE url = ?", (srv.url("/hostile.xml"),)), [(None,)],
+     "nor a javascript: site link for the feed")
 
 # The password: not in the log, the stories, or what `tidings feeds` shows.
 t.ok(SECRET not in r.stderr, "the log does not carry the feed's password", r.stderr)
