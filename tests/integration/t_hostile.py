@@ -48,6 +48,9 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <entry><title>relative</title><id>urn:p:1</id><updated>2026-01-01T00:00:00Z</updated>
 <link href="story/1"/><summary>s</summary>
 <content type="html">&lt;a href="other"&gt;o&lt;/a&gt;&lt;img src="pic.png"&gt;</content></entry>
+<entry><title>text</title><id>urn:p:2</id><updated>2026-01-01T00:00:00Z</updated>
+<link href="story/2"/>
+<content type="text">&lt;img src=x onerror=alert(15)&gt; 1 &lt; 2</content></entry>
 </feed>"""
 
 URL_ATTRS = {"href", "src", "poster", "cite", "background", "lowsrc", "dynsrc",
@@ -123,11 +126,14 @@ r = w.run_once()
 t.eq(r.returncode, 0, "one cycle over the hostile feeds exits 0")
 
 rows = w.sql("SELECT guid, title, link, canonical_url, summary, content FROM stories")
-t.eq(len(rows), 9, "every item stored")
+t.eq(len(rows), 11, "every item stored")
 for guid, title, link, canon, summary, content in rows:
     t.eq(active(content), [], "%s: stored content is inert in a browser" % guid)
     t.ok(link is None or re.match(r"https?://", link), "%s: link is http(s) or none" % guid, link)
 by_guid = {row[0]: row for row in rows}
+t.eq(by_guid["urn:p:2"][4:], ("<img src=x onerror=alert(15)> 1 < 2",
+                             "&lt;img src=x onerror=alert(15)&gt; 1 &lt; 2"),
+     "text content: plain in summary, escaped in content")
 t.ok("<p>one</p>" in by_guid["h1"][5] and "j</a>" in by_guid["h1"][5],
      "the harmless rest of the content is kept", by_guid["h1"][5])
 t.eq([by_guid[g][2] for g in ("h5", "h6", "h7")], [None, None, None],
