@@ -1032,8 +1032,17 @@ static int is_url_attr(const char *a)
 static int url_safe_for_browser(const char *v)
 {
 	struct sbuf ser, url;
-	int ok = 0;
+	int ok = 0, plain = 1, scheme = 1;
 
+	/* Most URLs have no reference, no blank or control character and a
+	 * lower-case scheme: the browser sees them as written. */
+	for (const unsigned char *p = (const unsigned char *)v; *p && plain; p++) {
+		if (*p == ':' || *p == '/')
+			scheme = 0;
+		plain = *p != '&' && *p > 0x20 && !(scheme && *p >= 'A' && *p <= 'Z');
+	}
+	if (plain)
+		return uri_scheme_ok(v);
 	sbuf_init(&ser);
 	sbuf_init(&url);
 	put_attr_value(&ser, v);
