@@ -102,7 +102,18 @@ static size_t cell_char(const unsigned char *p, int32_t *cp, int *cols)
 		c = ' ';
 	else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
 		c = 0xfffd;
+	/* Bidirectional overrides, embeddings, isolates and marks are not
+	 * shown at all: "\u202e" in a title reverses the rest of the line on
+	 * terminals that do bidi (columns, other feeds' text with it) and
+	 * lets "Invoice\u202efdp.exe" pass for "Invoiceexe.pdf". */
+	else if (c == 0x061c || c == 0x200e || c == 0x200f ||
+	         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+		c = -1;
 	*cp = c;
+	if (c < 0) {
+		*cols = 0;
+		return (size_t)len;
+	}
 	*cols = utf8proc_charwidth(c);
 	if (*cols < 0)
 		*cols = 0;
@@ -112,7 +123,11 @@ static size_t cell_char(const unsigned char *p, int32_t *cp, int *cols)
 static void put_char(FILE *out, int32_t cp)
 {
 	utf8proc_uint8_t buf[4];
-	utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+	utf8proc_ssize_t n;
+
+	if (cp < 0)
+		return;  /* not shown (cell_char) */
+	n = utf8proc_encode_char(cp, buf);
 
 	fwrite(buf, 1, (size_t)n, out);
 }

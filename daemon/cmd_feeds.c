@@ -5,28 +5,38 @@
 
 #include "daemon/cli.h"
 #include "daemon/json.h"
+#include "daemon/log.h"
 #include "daemon/store.h"
 
 static int print_feed(const struct store_feed_row *r, void *p)
 {
 	struct cli_out *o = p;
-	char when[32], status[16];
+	char when[32], status[16], url[2048], site[2048], error[2048];
 	int w_title;
 	enum cli_style style;
+
+	/* A feed URL may carry user:password; this listing is for anyone in
+	 * the readers' group and ends up in bug reports: the password is
+	 * shown as "***" (export-opml, a copy of the feed list, keeps it). */
+	log_redact(url, sizeof url, r->url);
+	if (r->site_url)
+		log_redact(site, sizeof site, r->site_url);
+	if (r->last_error)
+		log_redact(error, sizeof error, r->last_error);
 
 	if (o->json) {
 		struct json *j = &o->j;
 		json_obj_begin(j);
 		json_kv_int(j, "id", r->id);
-		json_kv_str(j, "url", r->url);
+		json_kv_str(j, "url", url);
 		json_kv_str(j, "title", r->title);
-		json_kv_str(j, "site_url", r->site_url);
+		json_kv_str(j, "site_url", r->site_url ? site : NULL);
 		json_kv_str(j, "category", r->category);
 		json_kv_bool(j, "active", r->active);
 		json_kv_bool(j, "gone", r->gone);
 		json_kv_opt(j, "last_fetch", r->last_fetch);
 		json_kv_opt(j, "last_status", r->last_status);
-		json_kv_str(j, "last_error", r->last_error);
+		json_kv_str(j, "last_error", r->last_error ? error : NULL);
 		json_kv_int(j, "consecutive_errors", r->consecutive_errors);
 		json_kv_opt(j, "next_poll", r->next_poll);
 		json_kv_int(j, "stories", r->stories);
@@ -55,13 +65,13 @@ static int print_feed(const struct store_feed_row *r, void *p)
 		style = CLI_RESET;
 	w_title = (o->width - 4 - 9 - 8 - 13 - 4) / 2;
 	printf("%4lld ", (long long)r->id);
-	cli_cell(stdout, r->title ? r->title : r->url, w_title, 1);
+	cli_cell(stdout, r->title ? r->title : url, w_title, 1);
 	printf(" %s%-8s%s %7lld %s%-12s%s ", cli_sgr(o->color, style), status,
 	       cli_sgr(o->color, CLI_RESET), (long long)r->stories,
 	       cli_sgr(o->color, CLI_DIM), when, cli_sgr(o->color, CLI_RESET));
 	if (r->last_error)
 		fputs(cli_sgr(o->color, CLI_RED), stdout);
-	cli_cell(stdout, r->last_error ? r->last_error : r->url, o->width - w_title - 4 - 9 - 8 - 13 - 4, 0);
+	cli_cell(stdout, r->last_error ? error : url, o->width - w_title - 4 - 9 - 8 - 13 - 4, 0);
 	printf("%s\n", r->last_error ? cli_sgr(o->color, CLI_RESET) : "");
 	return 0;
 }

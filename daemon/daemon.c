@@ -605,7 +605,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			poll.etag = r->etag;
 			poll.last_modified = r->last_modified;
 			poll.title = parsed->title_text;
-			poll.site_url = parsed->link;
+			/* readers link to it: http(s) only, like stories.link */
+			if (parsed->link && (!strncasecmp(parsed->link, "http://", 7) ||
+			                     !strncasecmp(parsed->link, "https://", 8)))
+				poll.site_url = parsed->link;
 			poll.new_url = r->permanent_url;
 			so.ttl_minutes = parsed->ttl;
 			so.update_period = parsed->update_period;

@@ -564,13 +564,38 @@ static void log_transfer(CURL *easy, const struct fetch_result *r)
 	          conns > 0 ? "new" : r->http_version ? "reused" : "no");
 }
 
+/* url without "user:password@", for what the response's URL is used for
+ * besides fetching: the base of every relative link in the feed.  Joined
+ * to it, a feed's relative links carried the feed's credentials into
+ * stories.link, canonical_url and content, which every reader sees.
+ * NULL when url has no userinfo (or on error): use url as it is. */
+static char *without_userinfo(const char *url)
+{
+	const char *auth = strstr(url, "://");
+	CURLU *u;
+	char *out = NULL;
+
+	if (!auth || !memchr(auth, '@', strcspn(auth + 3, "/?#") + 3))
+		return NULL;
+	u = curl_url();
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_USER, NULL, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		out = NULL;
+	curl_url_cleanup(u);
+	return out;
+}
+
 static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 {
 	struct transfer *t = NULL;
 	struct fetch_result r;
 	char err[512];
 	long status = 0, redirects = 0;
-	char *eff = NULL;
+	char *eff = NULL, *base;
 	double elapsed;
 	int permanent = 1;
 
@@ -589,6 +614,9 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	r.body = t->body ? t->body : "";
 	r.len = t->len;
 	r.effective_url = eff ? eff : t->rq->url;
+	base = without_userinfo(r.effective_url);
+	if (base)
+		r.effective_url = base;
 	r.redirects = (int)redirects;
 	for (int i = 0; i + 1 < t->n_status; i++)
 		if (t->statuses[i] != 301 && t->statuses[i] != 308)
@@ -627,6 +655,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	f->current = t;
 	f->done(&r, f->ctx);
 	f->current = NULL;
+	curl_free(base);
 	transfer_free(t);
 }
 

@@ -46,7 +46,7 @@ struct fetch_result {
 	const char *error;           /* human-readable failure, or NULL */
 	const char *body;            /* NUL-terminated; len bytes */
 	size_t len;
-	const char *effective_url;   /* after redirects */
+	const char *effective_url;   /* after redirects, without user:password@ */
 	const char *permanent_url;   /* set when every redirect was 301/308 */
 	int redirects;
 	const char *etag, *last_modified;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 static int cur_level = LOG_LVL_INFO;
@@ -52,16 +53,52 @@ static const char *level_name(int level)
 	}
 }
 
+char *log_redact(char *dst, size_t n, const char *src)
+{
+	size_t o = 0;
+
+	if (!n)
+		return dst;
+	while (*src && o + 1 < n) {
+		const char *auth, *end, *at = NULL, *colon = NULL;
+
+		if (strncmp(src, "://", 3) != 0) {
+			dst[o++] = *src++;
+			continue;
+		}
+		auth = src + 3;
+		end = auth + strcspn(auth, "/?# \t\"'<>");
+		for (const char *p = auth; p < end; p++)
+			if (*p == '@')
+				at = p;
+		if (at)
+			colon = memchr(auth, ':', (size_t)(at - auth));
+		if (!colon) {
+			dst[o++] = *src++;
+			continue;
+		}
+		/* "://user:" as written, then "***", then "@host..." */
+		for (const char *p = src; p <= colon && o + 1 < n; p++)
+			dst[o++] = *p;
+		for (const char *p = "***"; *p && o + 1 < n; p++)
+			dst[o++] = *p;
+		src = at;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
 void log_msg(int level, const char *fmt, ...)
 {
-	char line[2048];
+	char raw[2048], line[2048];
 	va_list ap;
 
 	if (level > cur_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	log_redact(line, sizeof line, raw);
 	/* Messages carry text from feeds and servers; a control character
 	 * in one would drive the terminal or break the journal's line. */
 	for (unsigned char *c = (unsigned char *)line; *c; c++)

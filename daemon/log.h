@@ -14,6 +14,12 @@ int log_get_level(void);
  * each log line, `redraw` puts it back after.  NULL, NULL: none. */
 void log_set_line_hooks(void (*clear)(void), void (*redraw)(void));
 
+/* Copies src to dst (n bytes, always terminated) with the password of
+ * every "scheme://user:password@host" replaced by "***": feed URLs may
+ * carry credentials, and logs and listings are read by more people than
+ * the configuration file.  Returns dst. */
+char *log_redact(char *dst, size_t n, const char *src);
+
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -1006,6 +1006,121 @@ static void put_attr_value(struct sbuf *b, const char *v)
 	}
 }
 
+/* Attributes that a browser follows as a URL wherever they appear, beyond
+ * the (tag, attribute) pairs of uri_attrs that feedparser resolves. */
+static int is_url_attr(const char *a)
+{
+	static const char *const extra[] = {
+		"action", "background", "dynsrc", "formaction", "lowsrc", "poster",
+		"xlink:href", "xml:base",
+	};
+
+	if (attr_flags(a) & A_URI)
+		return 1;
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (!strcmp(a, extra[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether the URL a browser makes of v, once serialised by
+ * put_attr_value, is in an allowed scheme (or relative).  The browser
+ * decodes the character references that put_attr_value keeps ("&#106;",
+ * "&colon;", and "&#106;" made of a source "&amp;#106;"), then drops
+ * tabs and newlines anywhere and C0 controls and spaces at the ends; so
+ * "&#106;avascript:" and "java&Tab;script:" are "javascript:" to it. */
+static int url_safe_for_browser(const char *v)
+{
+	struct sbuf ser, url;
+	int ok = 0, plain = 1, scheme = 1;
+
+	/* Most URLs have no reference, no blank or control character and a
+	 * lower-case scheme: the browser sees them as written. */
+	for (const unsigned char *p = (const unsigned char *)v; *p && plain; p++) {
+		if (*p == ':' || *p == '/')
+			scheme = 0;
+		plain = *p != '&' && *p > 0x20 && !(scheme && *p >= 'A' && *p <= 'Z');
+	}
+	if (plain)
+		return uri_scheme_ok(v);
+	sbuf_init(&ser);
+	sbuf_init(&url);
+	put_attr_value(&ser, v);
+	if (ser.oom)
+		goto out;
+	for (const char *p = sbuf_str(&ser); *p; ) {
+		long cp = -1;
+		const char *q = p + 1;
+
+		if (*p == '&' && *q == '#') {
+			int hex = q[1] == 'x' || q[1] == 'X';
+			char *e;
+
+			cp = strtol(q + 1 + hex, &e, hex ? 16 : 10);
+			if (e > q + 1 + hex && *e == ';')
+				q = e + 1;
+			else
+				cp = -1;
+		} else if (*p == '&') {
+			const char *w = q;
+
+			while (is_word((unsigned char)*q))
+				q++;
+			cp = *q == ';' ? entity_lookup_n(w, (size_t)(q - w), 0) : -1;
+			q++;
+		}
+		if (cp < 0) {
+			sbuf_addc(&url, *p++);
+			continue;
+		}
+		/* only ASCII matters to the scheme; anything else ends it */
+		sbuf_addc(&url, cp > 0 && cp < 0x80 ? (char)cp : (char)0x80);
+		p = q;
+	}
+	if (url.oom)
+		goto out;
+	if (url.len == 0) {
+		ok = 1; /* an empty URL is the document itself */
+		goto out;
+	}
+	{
+		char *u = (char *)sbuf_str(&url), *o = u;
+		size_t len;
+
+		for (char *p = u; *p; p++)
+			if (*p != '\t' && *p != '\n' && *p != '\r')
+				*o++ = *p;
+		*o = '\0';
+		while (*u && (unsigned char)*u <= 0x20)
+			u++;
+		len = strlen(u);
+		while (len && (unsigned char)u[len - 1] <= 0x20)
+			u[--len] = '\0';
+		for (char *p = u; *p && *p != ':'; p++)
+			*p = lower_c(*p);
+		ok = uri_scheme_ok(u);
+	}
+out:
+	sbuf_free(&ser);
+	sbuf_free(&url);
+	return ok;
+}
+
+/* SVG animation elements set another attribute of their parent: with
+ * attributeName="href" they turn <a> into a javascript: link that no
+ * href check sees (values="javascript:...").  Such a target is dropped. */
+static int animates_href(const char *tag, const char *attr, const char *v)
+{
+	if (strcmp(attr, "attributename") != 0 ||
+	    (strncmp(tag, "animate", 7) != 0 && strcmp(tag, "set") != 0))
+		return 0;
+	while (isspace((unsigned char)*v))
+		v++;
+	if (!strncasecmp(v, "xlink:", 6))
+		v += 6;
+	return !strncasecmp(v, "href", 4);
+}
+
 /* An attribute and where it stood in its tag, for collapsing duplicates. */
 struct hattr_pos {
 	struct hattr a;
@@ -1152,7 +1267,12 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 					continue;
 				}
 				v = val;
-			} else if (!strcmp(at[i].name, "href") && !uri_scheme_ok(v)) {
+			} else if (animates_href(tag, at[i].name, v)) {
+				free(val);
+				continue;
+			} else if (is_url_attr(at[i].name) && !url_safe_for_browser(v) &&
+			           !(!strcmp(tag, "img") && !strcmp(at[i].name, "src") &&
+			             !strncasecmp(v, "data:image/", 11))) {
 				v = "";
 			}
 		}
@@ -1268,6 +1388,14 @@ static void san_comment(void *ud, const char *t, size_t n)
 	/* comments are inert and kept (as feedparser does), except Internet
 	 * Explorer's conditional comments, which are markup in disguise */
 	if (s->unacceptable != 0 || memmem(t, n, "[if", 3) || memmem(t, n, "endif]", 6))
+		return;
+	/* nor a comment holding markup: a browser may end it sooner than this
+	 * tokenizer did ("<!-->", "<!--->" and "--!>" close it in HTML5), or
+	 * not see it as a comment at all (<noscript> is raw text to a browser
+	 * that runs scripts, so "<noscript><!-- </noscript><img onerror=...>"
+	 * ends the noscript there); either way the "comment text" would be
+	 * live markup */
+	if (memchr(t, '<', n) || memchr(t, '>', n))
 		return;
 	sbuf_adds(&s->out, "<!--");
 	sbuf_add(&s->out, t, n);

@@ -41,6 +41,12 @@ int main(void)
 	is_str(cell("Red \x1b[31mALERT\x07", 40, 0),
 	       "Red \xef\xbf\xbd[31mALERT\xef\xbf\xbd", "ESC and BEL print as U+FFFD");
 	is_str(cell("a\xc2\x9b" "2J", 40, 0), "a\xef\xbf\xbd" "2J", "C1 controls too");
+	is_str(cell("Invoice\xe2\x80\xae" "fdp.exe", 40, 0), "Invoicefdp.exe",
+	       "a right-to-left override is not shown");
+	is_str(cell("a\xe2\x81\xa6" "b\xe2\x81\xa9" "c\xe2\x80\x8f", 5, 1), "abc  ",
+	       "bidi isolates and marks take no column and are not shown");
+	is_str(cell("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x92\xbb", 40, 0),
+	       "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x92\xbb", "a zero-width joiner is kept");
 	is_str(cell("del\x7f", 40, 0), "del\xef\xbf\xbd", "and DEL");
 	is_str(cell("tab\tline\nend\r", 40, 0), "tab line end ", "tab and line breaks: spaces");
 	is_str(cell("bad \xff\xc3( bytes", 40, 0), "bad \xef\xbf\xbd\xef\xbf\xbd( bytes",

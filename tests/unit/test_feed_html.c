@@ -111,5 +111,84 @@ int main(void)
 		is_str(u, "", "unsafe scheme refused");
 		free(u);
 	}
+
+	/* what a browser makes of a URL attribute, not what it looks like:
+	 * character references kept in the output are decoded by the reader's
+	 * browser, tabs and newlines inside a scheme are dropped */
+	san("<a href=\"&#106;avascript:alert(1)\">x</a>", NULL, "<a href=\"\">x</a>",
+	    "javascript: spelt with a decimal reference emptied");
+	san("<a href=\"&#x6A;avascript:alert(1)\">x</a>", NULL, "<a href=\"\">x</a>",
+	    "javascript: spelt with a hex reference emptied");
+	san("<a href=\"javascript&colon;alert(1)\">x</a>", NULL, "<a href=\"\">x</a>",
+	    "javascript&colon; emptied");
+	san("<a href=\"javascript&#58;alert(1)\">x</a>", NULL, "<a href=\"\">x</a>",
+	    "javascript&#58; emptied");
+	san("<a href=\"java&Tab;script:alert(1)\">x</a>", NULL, "<a href=\"\">x</a>",
+	    "javascript: with a &Tab; inside emptied");
+	san("<a href=\"&amp;#106;avascript:alert(1)\">x</a>", NULL, "<a href=\"\">x</a>",
+	    "a reference made by decoding &amp; once is decoded again by the browser");
+	san("<a href=\"&#1;&#32;javascript:alert(1)\">x</a>", NULL, "<a href=\"\">x</a>",
+	    "leading controls and spaces before javascript: emptied");
+	san("<img src=\"&#106;avascript:alert(1)\">", NULL, "<img src=\"\" />",
+	    "img src is checked like href");
+	san("<video poster=\"javascript:alert(1)\"></video>", NULL, "<video poster=\"\"></video>",
+	    "video poster checked without a base");
+	san("<blockquote cite=\"vbscript:x\">q</blockquote>", NULL, "<blockquote cite=\"\">q</blockquote>",
+	    "cite checked without a base");
+	san("<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>", NULL,
+	    "<table background=\"\"><tr><td>x</td></tr></table>", "table background checked");
+	san("<img lowsrc=\"javascript:alert(1)\" dynsrc=\"javascript:alert(1)\">", NULL,
+	    "<img dynsrc=\"\" lowsrc=\"\" />", "IE's lowsrc and dynsrc checked");
+	san("<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"\" "
+	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"><text>x</text></a></svg>",
+	    "SVG xlink:href in javascript: emptied");
+	san("<svg><use xlink:href=\"data:image/svg+xml;base64,PHN2Zz4=#x\"/></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><use xlink:href=\"\" "
+	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"></svg>",
+	    "SVG <use> of a data: document emptied");
+	san("<math><maction actiontype=\"statusline\" xlink:href=\"javascript:alert(1)\">x</maction></math>",
+	    NULL, "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><maction actiontype=\"statusline\" "
+	    "xlink:href=\"\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">x</maction></math>",
+	    "MathML xlink:href in javascript: emptied");
+	san("<svg><a xlink:href=\"#frag\"><text>x</text></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"#frag\" "
+	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"><text>x</text></a></svg>",
+	    "SVG xlink:href to a fragment kept");
+	san("<a href=\"HTTP://example.com/?a=1&#38;b=2\">x</a>", NULL,
+	    "<a href=\"HTTP://example.com/?a=1&#38;b=2\">x</a>",
+	    "an upper-case allowed scheme and references in a query kept");
+	san("<img src=\"data:image/png;base64,iVBORw0KGgo=\">", NULL,
+	    "<img src=\"data:image/png;base64,iVBORw0KGgo=\" />", "inline image still kept");
+	san("<a href=\"java&#9;script:alert(1)\">x</a>", "http://example.com/a/",
+	    "<a href=\"http://example.com/a/java&#9;script:alert(1)\">x</a>",
+	    "with a base, the obfuscated scheme is a relative path, resolved");
+
+
+	/* SVG animation that sets href on its parent link */
+	san("<svg><a><animate attributeName=\"href\" values=\"javascript:alert(1)\"/>"
+	    "<text>x</text></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><animate values=\"javascript:alert(1)\">"
+	    "<text>x</text></a></svg>", "animate of href loses its target");
+	san("<svg><a><set attributeName=\" xlink:href\" to=\"javascript:alert(1)\"/></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set to=\"javascript:alert(1)\"></a></svg>",
+	    "set of xlink:href loses its target");
+	san("<svg><rect><animate attributeName=\"x\" values=\"0;10\"/></rect></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect><animate attributeName=\"x\" "
+	    "values=\"0;10\"></rect></svg>", "animate of a geometry attribute kept");
+
+
+	/* comments an HTML5 parser closes early */
+	san("<!--><img src=x onerror=alert(1)>-->", NULL, "",
+	    "\"<!-->\" comment dropped, not kept with markup inside");
+	san("<!---><img src=x onerror=alert(1)>-->", NULL, "",
+	    "\"<!--->\" comment dropped");
+	san("<!-- a --!><img src=x onerror=alert(1)>-->", NULL, "",
+	    "comment holding \"--!>\" dropped");
+	san("<noscript><!-- </noscript><img src=x onerror=alert(1)> --></noscript>", NULL,
+	    "<noscript></noscript>", "comment with markup inside <noscript> dropped");
+	san("<p>a<!-- plain note -->b</p>", NULL, "<p>a<!-- plain note -->b</p>",
+	    "an ordinary comment kept");
+
 	return done_testing();
 }
