@@ -1444,6 +1444,19 @@ static void add_level(struct fp *p)
 	l->lang = rs_ref(p->lang_r);
 }
 
+/* libxml2 (2.9) stops resolving entity references once a document is
+ * known to be malformed: after a mismatched end tag, "a &lt; b" came out
+ * as "a  b".  We keep recovering like feedparser's loose parser does, by
+ * saying the document is still well-formed (our own bozo flag keeps the
+ * truth).  The error callback alone is not enough: a fatal error clears
+ * the flag after calling it, so every SAX event sets it again, and an
+ * entity reference always comes after one. */
+static inline void keep_recovering(struct fp *p)
+{
+	if (p->ctxt && !p->ctxt->wellFormed && p->ctxt->instate != XML_PARSER_EOF)
+		p->ctxt->wellFormed = 1;
+}
+
 static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                      int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **at)
 {
@@ -1454,6 +1467,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 	const struct handler *h;
 
 	fp_attrs_init(&a);
+	keep_recovering(p);
 	if (p->too_deep || p->oom)
 		goto halt;
 	p->depth++;
@@ -1612,6 +1626,7 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 	const struct handler *h;
 	struct level *l;
 
+	keep_recovering(p);
 	if (p->too_deep || p->oom)
 		return;
 	qualified(p, tag, sizeof tag, local, prefix, uri);
@@ -1663,6 +1678,7 @@ static void on_chars(void *ud, const xmlChar *s, int n)
 {
 	struct fp *p = ud;
 
+	keep_recovering(p);
 	if (n > 0)
 		handle_data(p, (const char *)s, (size_t)n, 1);
 }
@@ -1688,11 +1704,7 @@ static void on_error(void *ud, xmlErrorPtr e)
 		set_bozo(p, "SAXParseException: %s (line %d)", msg, e->line);
 	}
 keep_going:
-	/* libxml2 stops resolving entity references once a document is
-	 * known to be malformed; we keep recovering like feedparser's
-	 * loose parser does */
-	if (p->ctxt && p->ctxt->instate != XML_PARSER_EOF)
-		p->ctxt->wellFormed = 1;
+	keep_recovering(p);
 }
 
 /* ------------------------------------------------------------ driver */

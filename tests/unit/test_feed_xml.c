@@ -35,6 +35,18 @@ int main(void)
 	is_int(f ? f->bozo : -1, 1, "undeclared entities: bozo");
 	feed_free(f);
 
+	/* After a well-formedness error libxml2 (2.9) dropped every entity
+	 * reference: "a &lt; b" came out as "a  b". */
+	f = P("<rss version=\"2.0\"><channel><item><title>x</titl>"
+	      "<description>a &lt; b &amp; c &eacute;</description></item>"
+	      "<item><title>&quot;q&quot; &gt; r</title></item></channel></rss>", NULL);
+	is_int(f ? f->bozo : -1, 1, "mismatched end tag: bozo");
+	is_str(f && f->n_entries > 0 ? f->entries[0].text : NULL, "a < b & c \xc3\xa9",
+	       "entity references after the error still resolved");
+	is_str(f && f->n_entries > 1 ? f->entries[1].title_text : NULL, "\"q\" > r",
+	       "and in the next item");
+	feed_free(f);
+
 	f = P("<!DOCTYPE rss [<!ENTITY org \"Example Org\"><!ENTITY full \"&org; News\">]>"
 	      "<rss version=\"2.0\"><channel><title>&full;</title><link>http://e/?a=1&b=2</link></channel></rss>", NULL);
 	is_str(f ? f->title.value : NULL, "Example Org News", "internal entities, nested, expanded");
