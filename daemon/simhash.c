@@ -9,14 +9,10 @@
 #include <threads.h>
 #include <utf8proc.h>
 
-/* SSE2 is part of x86-64, so no run-time dispatch: the scanner's run
- * finder and the votes use it wherever the compiler may.  TIDINGS_NO_SIMD
- * builds the portable code instead (tests/unit/test_simhash_portable.c
- * checks it on x86-64 too). */
-#if defined(__SSE2__) && defined(__x86_64__) && !defined(TIDINGS_NO_SIMD)
-#include <emmintrin.h>
+/* The scanner's run finder and the votes use SSE2 (daemon/simd.h). */
+#include "daemon/simd.h"
+#ifdef TIDINGS_SSE2
 #include <immintrin.h>   /* AVX2, used only in functions built for it */
-#define VOTES_SSE2 1
 #endif
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -125,7 +121,7 @@ static const char *const stop_words[] = {
  * 0 marks an empty slot, and no word hashes to 0 in practice). */
 #define STOP_SLOTS 1024
 static uint64_t stop_set[STOP_SLOTS];
-#ifndef VOTES_SSE2
+#ifndef TIDINGS_SSE2
 static uint64_t spread[256];
 #endif
 /* Both tables are filled once, before the first text, then only read. */
@@ -144,7 +140,7 @@ static int votes_pick(int avx2);
 
 static void tables_init(void)
 {
-#ifndef VOTES_SSE2
+#ifndef TIDINGS_SSE2
 	for (int b = 0; b < 256; b++) {
 		spread[b] = 0;
 		for (int i = 0; i < 8; i++)
@@ -255,7 +251,7 @@ size_t simhash_skip_preamble(const char *text, size_t len)
  * bits at once.  Either way the totals are the same numbers. */
 
 struct votes {
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 	__m128i lane[4];     /* byte k of lane j counts bit 16j + k */
 #else
 	uint64_t lane[8];    /* byte i of lane j counts bit 8j + i */
@@ -266,7 +262,7 @@ struct votes {
 
 static void votes_flush(struct votes *v)
 {
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 	const __m128i z = _mm_setzero_si128();
 	for (int j = 0; j < 4; j++) {
 		__m128i w[2] = { _mm_unpacklo_epi8(v->lane[j], z), _mm_unpackhi_epi8(v->lane[j], z) };
@@ -293,7 +289,7 @@ static void votes_flush(struct votes *v)
 
 static inline __attribute__((always_inline)) void vote(struct votes *v, uint64_t f)
 {
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 	/* byte k of every 8: bit k */
 	const __m128i bit = _mm_set1_epi64x((long long)0x8040201008040201ull);
 	__m128i x = _mm_cvtsi64_si128((long long)f);
@@ -321,7 +317,7 @@ static uint64_t votes_fold(struct votes *v)
 {
 	uint64_t h = 0;
 	votes_flush(v);
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 	if (v->n < (1u << 30)) {  /* then 2 * ones[b] <= 2 * n fits a signed compare */
 		const __m128i n = _mm_set1_epi32((int)v->n);
 		for (int b = 0; b < 64; b += 4) {
@@ -348,7 +344,7 @@ struct scan {
 	int in_tail;
 };
 
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 /* The vote with AVX2: the feature broadcast, two byte shuffles make the
  * 64 bytes, 32 at a time (about 14 instructions against SSE2's 30).  The
  * lanes are the same bytes in the same order as vote()'s. */
@@ -385,7 +381,7 @@ static inline __attribute__((always_inline)) void end_word_with(struct scan *s, 
 		s->in_tail = 1;
 	if (!is_stop_hash(h)) {
 		s->content++;
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 		if (avx2)
 			vote_avx2(&s->part[s->in_tail], h);
 		else
@@ -404,7 +400,7 @@ static inline __attribute__((always_inline)) void end_word_with(struct scan *s, 
 	s->words++;
 	if (s->words >= SIMHASH_SHINGLE) {
 		uint64_t f = shingle_hash(s->ring, SIMHASH_SHINGLE);
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 		if (avx2)
 			vote_avx2(&s->seq, f);
 		else
@@ -420,7 +416,7 @@ static void end_word_plain(struct scan *s)
 	end_word_with(s, 0);
 }
 
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 __attribute__((target("avx2"))) static void end_word_avx2(struct scan *s)
 {
 	end_word_with(s, 1);
@@ -436,7 +432,7 @@ static void (*end_word_fn)(struct scan *) = end_word_plain;
 static int votes_pick(int avx2)
 {
 	int was = 0;
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 	was = end_word_fn == end_word_avx2;
 	end_word_fn = avx2 && __builtin_cpu_supports("avx2") ? end_word_avx2 : end_word_plain;
 #endif
@@ -617,17 +613,13 @@ static inline const unsigned char *scan_run(struct scan *s, const unsigned char 
 {
 	if (s->w.len == 0)
 		s->wstart = (size_t)(p - base);
-#ifdef VOTES_SSE2
+#ifdef TIDINGS_SSE2
 	const __m128i c20 = _mm_set1_epi8(0x20);
-	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
-	const __m128i la = _mm_set1_epi8('a' - 1), lz = _mm_set1_epi8('z' + 1);
 	while (end - p >= 16) {
-		/* Signed compares: bytes >= 0x80 are negative, in no range. */
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i l = _mm_or_si128(v, c20);
-		__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmplt_epi8(v, d9));
-		__m128i let = _mm_and_si128(_mm_cmpgt_epi8(l, la), _mm_cmplt_epi8(l, lz));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(dig, let));
+		__m128i l = _mm_or_si128(v, c20);   /* capitals lowered */
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(sse2_range(v, '0', '9'),
+		                                                      sse2_range(l, 'a', 'z')));
 		unsigned r = (unsigned)__builtin_ctz(~m);  /* 0..16: ~m has bit 16 set */
 		uint64_t lo = (uint64_t)_mm_cvtsi128_si64(l);
 		uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(l, l));

@@ -10,13 +10,8 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
-/* SSE2 is part of x86-64: pass 1 classifies 16 bytes at once with it.
- * TIDINGS_NO_SIMD builds the portable code instead (checked by
- * tests/unit/test_text_portable.c). */
-#if defined(__SSE2__) && defined(__x86_64__) && !defined(TIDINGS_NO_SIMD)
-#include <emmintrin.h>
-#define TEXT_SSE2 1
-#endif
+/* Pass 1 classifies 16 bytes at once with SSE2 (daemon/simd.h). */
+#include "daemon/simd.h"
 
 /* Stop words, folded, space-separated.  Short lists on purpose: IDF does the
  * rest once enough stories were seen; these only keep early, small-N IDF from
@@ -554,7 +549,7 @@ static inline int ascii_alnum(unsigned b)
 	return ascii_lower(b) || ascii_upper(b) || ascii_digit(b);
 }
 
-#ifdef TEXT_SSE2
+#ifdef TIDINGS_SSE2
 /* Bit i: byte i of p[0..16) is a lower-case letter, a capital, a digit.
  * Signed compares: bytes >= 0x80 are negative and in no range. */
 struct ascii_masks {
@@ -564,11 +559,8 @@ struct ascii_masks {
 static inline struct ascii_masks ascii_masks(const char *p)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-#define IN_RANGE(lo, hi) _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((lo) - 1)), \
-							 _mm_cmplt_epi8(v, _mm_set1_epi8((hi) + 1))))
-	struct ascii_masks m = { (unsigned)IN_RANGE('a', 'z'), (unsigned)IN_RANGE('A', 'Z'),
-				 (unsigned)IN_RANGE('0', '9') };
-#undef IN_RANGE
+	struct ascii_masks m = { sse2_in_range(v, 'a', 'z'), sse2_in_range(v, 'A', 'Z'),
+				 sse2_in_range(v, '0', '9') };
 	return m;
 }
 #endif
@@ -693,7 +685,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		w->number = cat == UTF8PROC_CATEGORY_ND;
 		while (i < len) {
 			unsigned char b = (unsigned char)s[i];
-#ifdef TEXT_SSE2
+#ifdef TIDINGS_SSE2
 			/* A run of ASCII letters and digits in one step. */
 			if (b < 0x80 && len - i >= 16) {
 				struct ascii_masks m = ascii_masks(s + i);
