@@ -362,3 +362,8 @@ int canon_url_host(const char *url, char **canon, char **host)
 	strip_www(*host);
 	return second_pass(canon);
 }
+
+int canon_is_web(const char *url)
+{
+	return url && (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8));
+}

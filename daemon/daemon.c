@@ -19,6 +19,7 @@
 #include <ev.h>
 
 #include "config/config.h"
+#include "daemon/canon.h"
 #include "daemon/decode.h"
 #include "daemon/fetch.h"
 #include "daemon/ingest.h"
@@ -606,8 +607,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			poll.last_modified = r->last_modified;
 			poll.title = parsed->title_text;
 			/* readers link to it: http(s) only, like stories.link */
-			if (parsed->link && (!strncasecmp(parsed->link, "http://", 7) ||
-			                     !strncasecmp(parsed->link, "https://", 8)))
+			if (canon_is_web(parsed->link))
 				poll.site_url = parsed->link;
 			poll.new_url = r->permanent_url;
 			so.ttl_minutes = parsed->ttl;

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "daemon/canon.h"
 #include "daemon/cluster.h"
@@ -702,17 +701,6 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	return 0;
 }
 
-/* stories.link is what readers put in <a href>: a feed's
- * "javascript:...", "data:..." or "file:..." link would be a live link
- * in every reader that trusts it, so only http(s) links are stored (the
- * identity still uses the link as the feed gave it). */
-static const char *web_link(const char *u)
-{
-	if (u && (!strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8)))
-		return u;
-	return NULL;
-}
-
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
                         const struct ingest_entry_prep *pe)
 {
@@ -740,7 +728,9 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	s.feed_id = x->feed_id;
 	s.ident = ident;
 	s.guid = e->id;
-	s.link = web_link(e->link);
+	/* What readers put in <a href>: http(s) only (canon_is_web); the
+	 * identity still uses the link as the feed gave it. */
+	s.link = canon_is_web(e->link) ? e->link : NULL;
 	s.canonical_url = canon;
 	s.title = e->title_text;
 	s.author = e->author.name;
