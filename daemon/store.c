@@ -537,6 +537,18 @@ fail:
 	return -1;
 }
 
+/* A tidings database cut short or overwritten in part is not someone
+ * else's file: when SQLite's last error says so, err says what helps.
+ * Returns 1 then, else 0 with err untouched. */
+static int damaged(struct store *st, const char *path, const char *detail, char *err,
+                   size_t errlen)
+{
+	if (sqlite3_errcode(st->db) != SQLITE_CORRUPT)
+		return 0;
+	snprintf(err, errlen, "%s: damaged database (%s); restore a backup", path, detail);
+	return 1;
+}
+
 /* The write connection's settings and the schema.  WAL: readers never
  * block the writer nor see half a feed.  synchronous=NORMAL: in WAL mode
  * a commit survives a process crash (kill -9) and the database never
@@ -549,10 +561,7 @@ static int setup_writer(struct store *st, const char *path, char *err, size_t er
 	if (exec(st, "PRAGMA journal_mode = WAL", msg, sizeof msg) < 0 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", msg, sizeof msg) < 0 ||
 	    exec(st, "PRAGMA foreign_keys = ON", msg, sizeof msg) < 0) {
-		if (sqlite3_errcode(st->db) == SQLITE_CORRUPT)
-			snprintf(err, errlen, "%s: damaged database (%s); restore a backup",
-			         path, msg);
-		else
+		if (!damaged(st, path, msg, err, errlen))
 			snprintf(err, errlen, "%s: %s", path, msg);
 		return -1;
 	}
@@ -662,12 +671,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		}
 	} else {
 		if (user_version(st, &v) < 0) {
-			/* A tidings database cut short or overwritten in part is
-			 * not someone else's file: say what helps. */
-			if (sqlite3_errcode(st->db) == SQLITE_CORRUPT)
-				snprintf(err, errlen, "%s: damaged database (%s); restore a backup",
-				         path, sqlite3_errmsg(st->db));
-			else
+			if (!damaged(st, path, sqlite3_errmsg(st->db), err, errlen))
 				snprintf(err, errlen, "%s: not a tidings database: %s", path,
 				         sqlite3_errmsg(st->db));
 			goto fail;
