@@ -95,6 +95,10 @@ if os.geteuid() == 0:
          "the -wal and -shm files stay after the daemon exits")
     t.eq(os.path.getsize(w.db + "-wal") if os.path.exists(w.db + "-wal") else None, 0,
          "the WAL left behind is empty")
+    # The reader is in the database's group, as the service's readers are
+    # in the tidings group: others may not read a new database (0640).
+    for f in (w.db, w.db + "-wal", w.db + "-shm"):
+        os.chown(f, -1, nobody.pw_gid)
     r = subprocess.run([TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True,
                        timeout=60, preexec_fn=as_nobody)
     t.ok(r.returncode == 0 and "Port strike" in r.stdout,
