@@ -109,6 +109,10 @@ t.eq(p.returncode, 0, "the daemon exits 0")
 
 r = w.run_once()
 t.eq((r.returncode, state()), (0, (rows, 4)), "and a last restart changes nothing either")
+w.write_config([A, B, OLD, NEW, C])
+r = w.run_once()
+t.eq((r.returncode, state()), (0, (rows, 4)),
+     "a moved feed listed under both its URLs is still the one row")
 
 # What the list says of a feed still reaches its row: title, category and
 # interval from OPML, cleared when the list no longer gives them.
