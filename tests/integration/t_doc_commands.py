@@ -15,8 +15,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Tap, ROOT, Server, Workdir, serve_generated, spine_server,  # noqa: E402
-                     need_programs, TIDINGS, TIDINGSD, ROOT_OVERRIDE, SPINE_FEEDS, read)
+from harness import (Tap, ROOT, Workdir, serve_generated, spine_server,  # noqa: E402
+                     need_programs, TIDINGS, TIDINGSD, ROOT_OVERRIDE, SPINE_FEEDS)
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
