@@ -16,6 +16,16 @@ struct query {
 	int64_t limit;
 };
 
+/* The most terms a query may have.  FTS5's cost grows with about the
+ * square of the terms: 2,000 copies of "h*" took 33 s and 8,000 took 6 minutes on a
+ * database of 600 stories, and one argument may be 128 KiB (16,000
+ * words).  64 terms hold any headline or question, and keep the square
+ * small: on 35,000 stories 64 common words joined by OR took 0.4 s, and
+ * the worst found, "t*" 64 times, 5 s where one "t*" takes 0.25 s (32
+ * times: 1.2 s).  The length in bytes is not bounded: a single word of
+ * 120,000 bytes costs nothing. */
+#define MAX_TERMS 64
+
 static int list(struct store *st, void *p)
 {
 	struct query *q = p;
@@ -30,6 +40,30 @@ static int bare(unsigned char c)
 	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* The terms in [p, e): the runs of bytes a bare word may hold ("U.S."
+ * is two), as the tokenizer splits them (but for non-ASCII punctuation,
+ * which it splits at too: such a run may hide a term more). */
+static size_t terms(const char *p, const char *e)
+{
+	size_t n = 0;
+
+	for (; p < e; p++)
+		if (bare((unsigned char)*p) && (p + 1 == e || !bare((unsigned char)p[1])))
+			n++;
+	return n;
+}
+
+/* An operator word outside a phrase: no term of its own. */
+static int operator(const char *w, const char *e)
+{
+	static const char *const ops[] = { "AND", "OR", "NOT", "NEAR" };
+
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if ((size_t)(e - w) == strlen(ops[i]) && !memcmp(w, ops[i], (size_t)(e - w)))
+			return 1;
+	return 0;
+}
+
 /* The query as FTS5 should see it.  News is full of words FTS5's syntax
  * refuses bare: "e-mail", "U.S.", "it's", "COVID-19", "c++" failed with
  * "no such column: mail" or "syntax error near '.'".  Such a word is
@@ -38,14 +72,17 @@ static int bare(unsigned char c)
  * OR / AND / NOT / NEAR, prefix* and the title: / summary: column
  * filters pass as they are.  A word starting with '-' is refused with a
  * hint instead of being searched for: it means "without" elsewhere.
- * Returns a malloc'd string, or NULL with *why set. */
-static char *fts_query(const char *in, const char **why)
+ * *n_terms counts the terms searched for (see MAX_TERMS): the words of
+ * phrases too, not the operators or column names.  Returns a malloc'd
+ * string, or NULL with *why set. */
+static char *fts_query(const char *in, size_t *n_terms, const char **why)
 {
 	size_t n = strlen(in);
 	char *out = malloc(3 * n + 3), *o = out;   /* each byte quoted, doubled */
 	const char *p = in;
 
 	*why = "out of memory";
+	*n_terms = 0;
 	if (!out)
 		return NULL;
 	while (*p) {
@@ -58,11 +95,13 @@ static char *fts_query(const char *in, const char **why)
 		}
 		if (*p == '"') {               /* a phrase, "" inside it escaped */
 			*o++ = *p++;
+			w = p;
 			while (*p && (*p != '"' || p[1] == '"')) {
 				if (*p == '"')
 					*o++ = *p++;
 				*o++ = *p++;
 			}
+			*n_terms += terms(w, p);
 			*o++ = '"';        /* closes an unterminated one too */
 			if (*p)
 				p++;
@@ -89,6 +128,8 @@ static char *fts_query(const char *in, const char **why)
 			o += c - w;
 			w = c;
 		}
+		if (!operator(w, e))
+			*n_terms += terms(w, e);
 		for (const char *c = w; c < e; c++)
 			if (!bare((unsigned char)*c) && !(*c == '*' && c == e - 1 && c > w))
 				plain = 0;
@@ -125,8 +166,9 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			       "QUERY uses SQLite FTS5 syntax: words (all must match), \"a phrase\",\n"
 			       "OR, NOT, ( ), prefix*, title:word.  Case and accents are ignored.\n"
 			       "A word with punctuation (e-mail, U.S., COVID-19) is searched as a\n"
-			       "phrase; to leave a word out use NOT (strike NOT port), not -word.\n",
-			       cli->prog);
+			       "phrase; to leave a word out use NOT (strike NOT port), not -word.\n"
+			       "At most %d terms (the words of phrases count, OR and NOT do not).\n",
+			       cli->prog, MAX_TERMS);
 			return 0;
 		} else if (!q.text) {
 			q.text = argv[i];
@@ -142,11 +184,18 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	}
 	{
 		const char *why;
-		char *text = fts_query(q.text, &why);
+		size_t n;
+		char *text = fts_query(q.text, &n, &why);
 		int rc;
 
 		if (!text) {
 			fprintf(stderr, "%s: search: %s\n", cli->prog, why);
+			return 1;
+		}
+		if (n > MAX_TERMS) {
+			fprintf(stderr, "%s: search: query too long (%zu terms, at most %d):"
+			        " search for its most distinctive words\n", cli->prog, n, MAX_TERMS);
+			free(text);
 			return 1;
 		}
 		q.text = text;

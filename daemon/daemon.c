@@ -1140,12 +1140,20 @@ static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
  * closing any descriptor of the file would drop the POSIX locks SQLite
  * holds on it.  Returns -1 when another daemon holds the lock; 0
  * otherwise, with *fd -1 when the file could not be opened (store_open
- * then says why, in its words). */
+ * then says why, in its words).
+ *
+ * A new database is created 0640, not SQLite's 0644: feeds.url keeps the
+ * passwords of the feeds that need one, and under the usual umask 022
+ * every local user could read them.  The group keeps read access (the
+ * service's readers join the tidings group; its UMask=0027 gives the
+ * same), and the umask can still narrow it.  SQLite creates the -wal and
+ * -shm files with the database file's mode, so they follow.  An existing
+ * file keeps the mode its owner gave it. */
 static int lock_database(const char *path, int *fd)
 {
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0 && errno == ENOENT)
-		*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (*fd < 0)
 		return 0;
 	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {

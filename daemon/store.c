@@ -159,7 +159,8 @@ static const char *const MIGRATIONS[] = {
 
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_FEED_UPSERT, S_FEED_DEACTIVATE_ALL, S_FEED_LOAD,
+	S_FEED_LIST_UPDATE, S_FEED_URL_UPDATE, S_FEED_INSERT, S_FEED_DEACTIVATE_ALL,
+	S_FEED_LOAD,
 	S_POLL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
 	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED, S_ITEM_HASH,
@@ -180,13 +181,20 @@ static const char *const SQL[N_STMT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
-	[S_FEED_UPSERT] =
+	/* A list entry is its row by list_url first: a feed that moved
+	 * (301/308) is still its list entry.  Then by url: the new URL of a
+	 * moved feed, listed, is that feed.  Otherwise a new row.  Three
+	 * statements, not one INSERT ... ON CONFLICT DO UPDATE: on an
+	 * AUTOINCREMENT table SQLite takes the new id before it finds the
+	 * conflict, so every start and reload moved sqlite_sequence on by
+	 * the number of feeds and a new feed's id jumped. */
+	[S_FEED_LIST_UPDATE] =
+		"UPDATE feeds SET active = 1, list_title = ?2, category = ?3, interval = ?4"
+		" WHERE list_url = ?1",
+	[S_FEED_URL_UPDATE] = "UPDATE feeds SET active = 1 WHERE url = ?1",
+	[S_FEED_INSERT] =
 		"INSERT INTO feeds (url, list_url, list_title, category, interval, added)"
-		" VALUES (?1, ?1, ?2, ?3, ?4, ?5)"
-		/* list_url: a feed that moved (301/308) is still its list entry. */
-		" ON CONFLICT(list_url) DO UPDATE SET active = 1, list_title = ?2,"
-		" category = ?3, interval = ?4"
-		" ON CONFLICT(url) DO UPDATE SET active = 1",
+		" VALUES (?1, ?1, ?2, ?3, ?4, ?5)",
 	[S_FEED_DEACTIVATE_ALL] = "UPDATE feeds SET active = 0",
 	[S_FEED_LOAD] =
 		"SELECT id, url, etag, last_modified, next_poll, interval,"
@@ -902,25 +910,46 @@ static int64_t next_seq(struct store *st)
 
 /* ---- feeds ---------------------------------------------------------- */
 
+/* Runs one of the S_FEED_* statements for a list entry: 1 when it
+ * changed a row, 0 when none, -1 on error.  The statements take the same
+ * parameters, each as many as it needs from the front. */
+static int feed_step(struct store *st, enum stmt_id id,
+                     const struct feedlist_item *it, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, id);
+	int n;
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	n = sqlite3_bind_parameter_count(s);
+	sqlite3_bind_text(s, 1, it->url, -1, SQLITE_STATIC);
+	if (n >= 4) {
+		bind_text(s, 2, it->title);
+		bind_text(s, 3, it->category);
+		bind_time(s, 4, it->interval);
+	}
+	if (n >= 5)
+		sqlite3_bind_int64(s, 5, now);
+	if (step_done(st, s) < 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
 int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now)
 {
-	sqlite3_stmt *s;
-
 	if (store_begin(st) < 0)
 		return -1;
 	if (simple(st, S_FEED_DEACTIVATE_ALL) < 0)
 		goto fail;
 	for (size_t i = 0; i < fl->n; i++) {
 		const struct feedlist_item *it = &fl->items[i];
+		int rc = feed_step(st, S_FEED_LIST_UPDATE, it, now);
 
-		if (!(s = stmt(st, S_FEED_UPSERT)))
-			goto fail;
-		sqlite3_bind_text(s, 1, it->url, -1, SQLITE_STATIC);
-		bind_text(s, 2, it->title);
-		bind_text(s, 3, it->category);
-		bind_time(s, 4, it->interval);
-		sqlite3_bind_int64(s, 5, now);
-		if (step_done(st, s) < 0)
+		if (rc == 0)
+			rc = feed_step(st, S_FEED_URL_UPDATE, it, now);
+		if (rc == 0)
+			rc = feed_step(st, S_FEED_INSERT, it, now);
+		if (rc < 0)
 			goto fail;
 	}
 	return store_commit(st);

@@ -65,13 +65,19 @@ sh = [b for b in blocks("README.md", "sh") if DOC_DB in b]
 t.ok(len(sh) >= 2, "the README's shell examples on the database are found (%d)" % len(sh))
 for i, code in enumerate(sh):
     code = code.replace(DOC_DB, w.db).replace("/var/backups", backup_dir)
-    r = subprocess.run(["bash", "-e", "-c", code], capture_output=True, text=True, timeout=60)
+    # Under the usual umask: the backup example sets its own.
+    r = subprocess.run(["bash", "-e", "-c", code], capture_output=True, text=True, timeout=60,
+                       preexec_fn=lambda: os.umask(0o022))
     t.ok(r.returncode == 0 and not r.stderr, "README shell example %d runs" % (i + 1),
          r.stderr[-400:])
 copies = os.listdir(backup_dir)
 t.ok(len(copies) == 1 and sqlite3.connect(os.path.join(backup_dir, copies[0]))
      .execute("PRAGMA integrity_check").fetchall() == [("ok",)],
      "the backup example made one intact copy", copies)
+# The copy holds feeds.url with its passwords, as the database does.
+t.ok(len(copies) == 1 and not os.stat(os.path.join(backup_dir, copies[0])).st_mode & 0o077,
+     "and under umask 022 only its owner may read it",
+     copies and oct(os.stat(os.path.join(backup_dir, copies[0])).st_mode))
 srv.stop()
 w.cleanup()
 t.done()

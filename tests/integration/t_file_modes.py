@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""The database holds feed URLs with their passwords (feeds.url), so a new
+one is not for every local user to read: under the usual umask 022 the
+daemon made tidings.db, and SQLite its -wal and -shm after it, 0644.  It
+now creates the database 0640 (the owner writes, the group reads: the
+service's model, where readers join the tidings group), and SQLite gives
+the -wal and -shm files the database's mode.  A stricter umask still
+applies; an existing database keeps the mode its owner gave it."""
+import os
+import stat
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, spine_server, need_programs, Workdir, TIDINGSD  # noqa: E402
+
+t = Tap()
+need_programs(t, TIDINGSD)
+srv = spine_server("/rss20.xml")
+
+
+def modes(w):
+    """{suffix: permission bits in octal} of the database's files that exist."""
+    out = {}
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            out[suffix] = "%04o" % stat.S_IMODE(os.stat(w.db + suffix).st_mode)
+        except FileNotFoundError:
+            pass
+    return out
+
+
+def fresh(mask):
+    """A new database made by tidingsd --once under umask mask: its modes."""
+    w = Workdir()
+    w.write_config([srv.url("/rss20.xml")])
+    old = os.umask(mask)
+    try:
+        r = w.run_once()
+    finally:
+        os.umask(old)
+    got = modes(w)
+    stories = w.sql("SELECT count(*) FROM stories")[0][0] if r.returncode == 0 else 0
+    w.cleanup()
+    return r, got, stories
+
+
+r, got, stories = fresh(0o022)
+t.ok(r.returncode == 0 and stories > 0, "tidingsd --once makes a new database under umask 022",
+     r.stderr)
+t.eq(got, {"": "0640", "-wal": "0640", "-shm": "0640"},
+     "umask 022: tidings.db, -wal and -shm are 0640 (no access for others)")
+
+r, got, _ = fresh(0o077)
+t.eq((r.returncode, got), (0, {"": "0600", "-wal": "0600", "-shm": "0600"}),
+     "umask 077: 0600, the umask still narrows the mode")
+
+# The daemon does not chmod a database it did not create: an owner who
+# made it 0644 on purpose (or tightens it after an upgrade) decides.
+w = Workdir()
+w.write_config([srv.url("/rss20.xml")])
+old = os.umask(0o022)
+try:
+    t.eq(w.run_once().returncode, 0, "a database to keep")
+    for suffix in ("", "-wal", "-shm"):
+        os.chmod(w.db + suffix, 0o644)
+    r = w.run_once()
+finally:
+    os.umask(old)
+t.eq((r.returncode, modes(w)), (0, {"": "0644", "-wal": "0644", "-shm": "0644"}),
+     "an existing database keeps its mode")
+w.cleanup()
+
+srv.stop()
+t.done()
