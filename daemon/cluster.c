@@ -3,6 +3,7 @@
  * threads with their centroids, the inverted index term -> active threads,
  * and the vectors of the stories in the window. */
 #include "daemon/cluster.h"
+#include "daemon/cluster_imap.h"
 #include "daemon/text.h"
 
 #include <math.h>
@@ -127,13 +128,6 @@ struct vslot {
 	char name[24];  /* the term if shorter than 24 bytes (NUL-padded) */
 };
 
-/* int64 -> pointer/uint map, linear probing with backward-shift delete. */
-struct imap {
-	int64_t *k;
-	void **v;
-	size_t n, mask;
-};
-
 #define TF_LOGS 64
 #define QBITS 32768
 
@@ -238,14 +232,6 @@ static uint32_t fnv(const char *s, size_t n)
 	return h;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static int grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
 {
 	if (need <= *cap)
@@ -259,85 +245,6 @@ static int grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
 	*p = np;
 	*cap = nc;
 	return 0;
-}
-
-static int imap_init(struct imap *m)
-{
-	m->mask = 63;
-	m->n = 0;
-	m->k = calloc(64, sizeof *m->k);
-	m->v = calloc(64, sizeof *m->v);
-	return m->k && m->v ? 0 : -1;
-}
-
-static void imap_free(struct imap *m)
-{
-	free(m->k);
-	free(m->v);
-}
-
-static size_t imap_find(const struct imap *m, int64_t k)
-{
-	size_t i = mix64((uint64_t)k) & m->mask;
-	while (m->k[i] && m->k[i] != k)
-		i = (i + 1) & m->mask;
-	return i;
-}
-
-static void *imap_get(const struct imap *m, int64_t k)
-{
-	size_t i = imap_find(m, k);
-	return m->k[i] ? m->v[i] : NULL;
-}
-
-static int imap_put(struct imap *m, int64_t k, void *v)
-{
-	if ((m->n + 1) * 2 > m->mask + 1) {
-		struct imap n2 = { calloc((m->mask + 1) * 2, sizeof(int64_t)),
-				   calloc((m->mask + 1) * 2, sizeof(void *)), 0, m->mask * 2 + 1 };
-		if (!n2.k || !n2.v) {
-			imap_free(&n2);
-			return -1;
-		}
-		for (size_t i = 0; i <= m->mask; i++)
-			if (m->k[i]) {
-				size_t j = imap_find(&n2, m->k[i]);
-				n2.k[j] = m->k[i];
-				n2.v[j] = m->v[i];
-				n2.n++;
-			}
-		imap_free(m);
-		*m = n2;
-	}
-	size_t i = imap_find(m, k);
-	if (!m->k[i])
-		m->n++;
-	m->k[i] = k;
-	m->v[i] = v;
-	return 0;
-}
-
-static void imap_del(struct imap *m, int64_t k)
-{
-	size_t i = imap_find(m, k);
-	if (!m->k[i])
-		return;
-	m->n--;
-	/* Backward shift: pull later entries of the run into the hole. */
-	size_t j = i;
-	for (;;) {
-		j = (j + 1) & m->mask;
-		if (!m->k[j])
-			break;
-		size_t home = mix64((uint64_t)m->k[j]) & m->mask;
-		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
-			m->k[i] = m->k[j];
-			m->v[i] = m->v[j];
-			i = j;
-		}
-	}
-	m->k[i] = 0;
-	m->v[i] = NULL;
 }
 
 /* ---- vocabulary ------------------------------------------------------- */
