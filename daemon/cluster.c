@@ -4,7 +4,9 @@
  * and the vectors of the stories in the window. */
 #include "daemon/cluster.h"
 #include "daemon/cluster_imap.h"
+#include "daemon/cluster_util.h"
 #include "daemon/text.h"
+#include "daemon/vocab.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -47,19 +49,6 @@ struct plist {
 	struct posting *post;  /* owned */
 	uint32_t npost;
 	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
-};
-
-/* 40 bytes: one entry per term ever seen since the last prune, so its
- * size is most of the vocabulary's memory. */
-struct vterm {
-	double idf_val;
-	uint32_t name;       /* offset of the stem in vocab arena */
-	uint32_t surf;       /* offset of a surface form, for keywords */
-	uint32_t df;
-	float cap_yes, cap_no; /* casing evidence: written as a name or not */
-	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
-	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
-	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 };
 
 /* A story in the window.  Owned by the clusterer (stories map); the thread
@@ -120,14 +109,6 @@ struct thread {
 } __attribute__((aligned(64)));
 _Static_assert(sizeof(struct thread) == 192, "struct thread: three cache lines");
 
-/* Vocabulary hash slot: short terms inline so that a lookup touches one
- * cache line. */
-struct vslot {
-	uint32_t id1;   /* term id + 1, 0 = empty */
-	uint32_t hash;
-	char name[24];  /* the term if shorter than 24 bytes (NUL-padded) */
-};
-
 #define TF_LOGS 64
 #define QBITS 32768
 
@@ -136,26 +117,15 @@ struct clusterer {
 	int64_t next_id, now, next_expiry;
 	uint32_t stale_adds;           /* stories older than the window since the
 	                                  last expiry pass (see advance) */
-	int64_t ndocs;                 /* documents counted in df */
-	uint32_t df_epoch;             /* bumped whenever ndocs or a df changes:
-	                                  stamps the idf cached per term */
 	struct text *text;             /* owned */
 	struct text_tokens toks[2];    /* owned scratch: title, text */
 	uint32_t *tk_id;               /* owned scratch: a story's token term ids */
 	uint32_t cap_tk_id;
 	double tf_logs[TF_LOGS];       /* log1p(k), see tf_log() */
 
-	char *arena;                   /* owned: NUL-terminated strings of terms */
-	size_t arena_len, arena_cap;
-	struct vterm *vocab;           /* owned */
-	uint32_t nvocab, capvocab;     /* ids handed out (some dead), allocated */
-	struct plist *pl;              /* owned: per term id, as vocab */
-	uint32_t cappl;
-	uint32_t live_terms, prune_at;
-	uint32_t *freeterms;           /* owned: ids of pruned terms */
-	uint32_t nfreeterms, capfreeterms;
-	struct vslot *vhash;           /* owned: open addressing over terms */
-	size_t vmask;
+	struct vocab voc;              /* owned: the terms, by id */
+	struct plist *pl;              /* owned: per term id, npl of them */
+	uint32_t npl, cappl;
 
 	struct thread *th;             /* owned: slots */
 	uint32_t nth, thcap, capth;    /* capth: size of the scratch arrays */
@@ -222,300 +192,20 @@ void cluster_params_default(struct cluster_params *p)
 	p->merge_gate = 0.75;
 }
 
-/* ---- small helpers ---------------------------------------------------- */
-
-static uint32_t fnv(const char *s, size_t n)
+/* The postings follow the vocabulary's ids: room for every id handed
+ * out, the new entries empty.  An id the vocabulary reuses is empty too:
+ * it only prunes terms no thread holds (term_held), and a term's postings
+ * array is freed when its last posting goes (post_shrink). */
+static int pl_cover(struct clusterer *c)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static int grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
-{
-	if (need <= *cap)
+	uint32_t old = c->npl;
+	if (c->voc.n <= old)
 		return 0;
-	uint32_t nc = *cap ? *cap : 4;
-	while (nc < need)
-		nc *= 2;
-	void *np = realloc(*p, (size_t)nc * elem);
-	if (!np)
+	if (grow((void **)&c->pl, &c->cappl, sizeof *c->pl, c->voc.n) < 0)
 		return -1;
-	*p = np;
-	*cap = nc;
+	memset(c->pl + old, 0, (size_t)(c->voc.n - old) * sizeof *c->pl);
+	c->npl = c->voc.n;
 	return 0;
-}
-
-/* ---- vocabulary ------------------------------------------------------- */
-
-static int arena_put(struct clusterer *c, const char *s, size_t n, uint32_t *off)
-{
-	if (c->arena_len + n + 1 > c->arena_cap) {
-		size_t cap = c->arena_cap ? c->arena_cap * 2 : 65536;
-		while (cap < c->arena_len + n + 1)
-			cap *= 2;
-		char *a = realloc(c->arena, cap);
-		if (!a)
-			return -1;
-		c->arena = a;
-		c->arena_cap = cap;
-	}
-	memcpy(c->arena + c->arena_len, s, n);
-	c->arena[c->arena_len + n] = '\0';
-	*off = (uint32_t)c->arena_len;
-	c->arena_len += n + 1;
-	return 0;
-}
-
-/* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
-static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h,
-		    const char *s, size_t n)
-{
-	if (e->hash != h)
-		return 0;
-	if (n < sizeof e->name)
-		return memcmp(e->name, s, n) == 0 && e->name[n] == '\0';
-	const char *t = c->arena + c->vocab[e->id1 - 1].name;
-	return memcmp(t, s, n) == 0 && t[n] == '\0';
-}
-
-/* Rehashes the vocabulary table into cap slots.  It fills up to 3/4: with
- * 32-byte slots, two to a cache line, a probe run of a few slots costs
- * little more than one, and the table is a third of the vocabulary's
- * memory. */
-static int vhash_resize(struct clusterer *c, size_t cap)
-{
-	struct vslot *nh = calloc(cap, sizeof *nh);
-	if (!nh)
-		return -1;
-	for (size_t k = 0; k <= c->vmask; k++) {
-		if (!c->vhash[k].id1)
-			continue;
-		size_t j = c->vhash[k].hash & (cap - 1);
-		while (nh[j].id1)
-			j = (j + 1) & (cap - 1);
-		nh[j] = c->vhash[k];
-	}
-	free(c->vhash);
-	c->vhash = nh;
-	c->vmask = cap - 1;
-	return 0;
-}
-
-/* Term id of s[0..n), whose fnv() is h, created when create; UINT32_MAX
- * when absent/no memory. */
-static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_t h, int create)
-{
-	size_t i = h & c->vmask;
-	if (n < sizeof c->vhash[0].name) {
-		/* Short terms: the slot holds the term NUL-padded, so equality
-		 * is three word compares against the term padded alike. */
-		uint64_t key[3] = { 0, 0, 0 };
-		char *kb = (char *)key;
-		/* Copies of fixed sizes, overlapping, instead of a call to
-		 * memcpy for n bytes: the bytes past n stay zero. */
-		if (n >= 8) {
-			memcpy(kb, s, 8);
-			if (n >= 16)
-				memcpy(kb + 8, s + 8, 8);
-			memcpy(kb + n - 8, s + n - 8, 8);
-		} else if (n >= 4) {
-			memcpy(kb, s, 4);
-			memcpy(kb + n - 4, s + n - 4, 4);
-		} else if (n) {
-			kb[0] = s[0];
-			kb[n / 2] = s[n / 2];
-			kb[n - 1] = s[n - 1];
-		}
-		while (c->vhash[i].id1) {
-			const struct vslot *e = &c->vhash[i];
-			uint64_t nm[3];
-			memcpy(nm, e->name, sizeof nm);
-			if (e->hash == h && !((nm[0] ^ key[0]) | (nm[1] ^ key[1]) | (nm[2] ^ key[2])))
-				return e->id1 - 1;
-			i = (i + 1) & c->vmask;
-		}
-	}
-	while (c->vhash[i].id1) {
-		if (vslot_is(c, &c->vhash[i], h, s, n))
-			return c->vhash[i].id1 - 1;
-		i = (i + 1) & c->vmask;
-	}
-	if (!create)
-		return UINT32_MAX;
-	if ((size_t)(c->live_terms + 1) * 4 > (c->vmask + 1) * 3) {
-		if (vhash_resize(c, (c->vmask + 1) * 2) < 0)
-			return UINT32_MAX;
-		i = h & c->vmask;
-		while (c->vhash[i].id1)
-			i = (i + 1) & c->vmask;
-	}
-	uint32_t id;
-	if (c->nfreeterms) {
-		id = c->freeterms[c->nfreeterms - 1];
-	} else {
-		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0 ||
-		    grow((void **)&c->pl, &c->cappl, sizeof *c->pl, c->nvocab + 1) < 0)
-			return UINT32_MAX;
-		id = c->nvocab;
-		memset(&c->pl[id], 0, sizeof c->pl[id]);
-	}
-	struct vterm *v = &c->vocab[id];
-	memset(v, 0, sizeof *v);
-	if (arena_put(c, s, n, &v->name) < 0) {
-		v->dead = 1;
-		return UINT32_MAX;
-	}
-	if (c->nfreeterms)
-		c->nfreeterms--;
-	else
-		c->nvocab++;
-	c->live_terms++;
-	v->surf = v->name;
-	struct vslot *e = &c->vhash[i];
-	memset(e, 0, sizeof *e);
-	e->id1 = id + 1;
-	e->hash = h;
-	if (n < sizeof e->name)
-		memcpy(e->name, s, n);
-	return id;
-}
-
-static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
-{
-	return vocab_id_h(c, s, n, fnv(s, n), create);
-}
-
-/* Forgets rare terms that no thread in memory holds: the vocabulary would
- * otherwise grow with every name and typo ever seen.  When such a term comes
- * back its frequency starts over, so a word that was rare and is suddenly
- * everywhere again counts as news, which is what it is. */
-/* The names of pruned terms, and surfaces replaced by better ones, stay
- * in the arena, which only grows: a daemon running for months would keep
- * every word it ever saw.  After a prune, the live terms' strings move to
- * a fresh arena (all or nothing: without memory for it, the old one
- * stays). */
-static void arena_compact(struct clusterer *c)
-{
-	size_t need = 0, len = 0, cap = 65536;
-	char *a;
-
-	for (uint32_t t = 0; t < c->nvocab; t++) {
-		const struct vterm *v = &c->vocab[t];
-		if (v->dead)
-			continue;
-		need += strlen(c->arena + v->name) + 1;
-		if (v->surf != v->name)
-			need += strlen(c->arena + v->surf) + 1;
-	}
-	while (cap < need + 1)
-		cap *= 2;
-	if (cap >= c->arena_cap || !(a = malloc(cap)))
-		return;
-	for (uint32_t t = 0; t < c->nvocab; t++) {
-		struct vterm *v = &c->vocab[t];
-		if (v->dead)
-			continue;
-		size_t n = strlen(c->arena + v->name) + 1;
-		uint32_t name = (uint32_t)len;
-		memcpy(a + len, c->arena + v->name, n);
-		len += n;
-		if (v->surf != v->name) {
-			n = strlen(c->arena + v->surf) + 1;
-			memcpy(a + len, c->arena + v->surf, n);
-			v->surf = (uint32_t)len;
-			len += n;
-		} else {
-			v->surf = name;
-		}
-		v->name = name;
-	}
-	free(c->arena);
-	c->arena = a;
-	c->arena_len = len;
-	c->arena_cap = cap;
-}
-
-static void vocab_prune(struct clusterer *c)
-{
-	for (uint32_t t = 0; t < c->nvocab; t++) {
-		struct vterm *v = &c->vocab[t];
-		/* Kept: terms a thread in memory holds, and the common vocabulary
-		 * (df of at least 1 in 1000 stories), whose frequency matters. */
-		if (v->dead || c->pl[t].npost || (v->df > 1 && (int64_t)v->df * 1000 >= c->ndocs))
-			continue;
-		uint32_t cap = c->capfreeterms;
-		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
-			break;
-		c->capfreeterms = cap;
-		const char *nm = c->arena + v->name;
-		uint32_t h = fnv(nm, strlen(nm));
-		size_t i = h & c->vmask;
-		while (c->vhash[i].id1 && c->vhash[i].id1 != t + 1)
-			i = (i + 1) & c->vmask;
-		if (!c->vhash[i].id1)
-			continue; /* cannot happen: every live term is in the table */
-		/* Backward-shift delete keeps probe runs unbroken. */
-		size_t j = i;
-		for (;;) {
-			j = (j + 1) & c->vmask;
-			if (!c->vhash[j].id1)
-				break;
-			size_t home = c->vhash[j].hash & c->vmask;
-			if (((j - home) & c->vmask) >= ((j - i) & c->vmask)) {
-				c->vhash[i] = c->vhash[j];
-				i = j;
-			}
-		}
-		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
-		free(c->pl[t].post);
-		memset(&c->pl[t], 0, sizeof c->pl[t]);
-		v->dead = 1;
-		c->freeterms[c->nfreeterms++] = t;
-		c->live_terms--;
-	}
-	/* The next prune when an eighth as many terms again have come: the
-	 * vocabulary stays within 1/8 of what the window's threads hold plus
-	 * the common words, however long the stream ran.  The table, the
-	 * entries and the names are sized by the peak, and a bigger table is
-	 * a cache miss more per lookup; a prune costs a pass over the entries
-	 * and a copy of the live names, a few ms every ~40k stories at 50k in
-	 * the window. */
-	uint32_t next = c->live_terms + c->live_terms / 8;
-	c->prune_at = next > 65536 ? next : 65536;
-	/* The table shrinks with the vocabulary, to the size that holds it up
-	 * to the next prune (3/4 full at most, as vocab_id_h grows it). */
-	size_t cap = c->vmask + 1;
-	while (cap > 1024 && (size_t)c->prune_at * 4 <= cap / 2 * 3)
-		cap /= 2;
-	if (cap < c->vmask + 1)
-		vhash_resize(c, cap); /* without memory, the big one stays */
-	arena_compact(c);
-}
-
-/* The log is the dearest part of weighing a story; while no frequency
- * changes (a whole start-up restore) each term's is computed once. */
-static double idf(struct clusterer *c, uint32_t term)
-{
-	struct vterm *v = &c->vocab[term];
-	if (v->idf_epoch != c->df_epoch) {
-		double df = v->df;
-		v->idf_val = log((c->ndocs + 1.0) / (df + 0.5));
-		v->idf_epoch = c->df_epoch;
-	}
-	return v->idf_val;
-}
-
-static void df_changed(struct clusterer *c)
-{
-	if (++c->df_epoch == 0) {
-		for (uint32_t t = 0; t < c->nvocab; t++)
-			c->vocab[t].idf_epoch = 0;
-		c->df_epoch = 1;
-	for (int k = 0; k < TF_LOGS; k++)
-		c->tf_logs[k] = log1p((double)(float)k);
-	}
 }
 
 /* ---- story vectors ---------------------------------------------------- */
@@ -641,19 +331,22 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 	for (int field = 0; field < 2; field++) {
 		const struct text_tokens *tt = tts[field];
 		for (size_t i = 0; tt && i < tt->n; i++)
-			__builtin_prefetch(&c->vhash[tt->v[i].hash & c->vmask]);
+			__builtin_prefetch(&c->voc.hash[tt->v[i].hash & c->voc.mask]);
 	}
 	size_t k = 0;
 	for (int field = 0; field < 2; field++) {
 		const struct text_tokens *tt = tts[field];
 		for (size_t i = 0; tt && i < tt->n; i++, k++) {
-			uint32_t t = vocab_id_h(c, tt->buf + tt->v[i].off, tt->v[i].len, tt->v[i].hash, 1);
+			uint32_t t = vocab_intern_h(&c->voc, tt->buf + tt->v[i].off, tt->v[i].len,
+						    tt->v[i].hash);
 			if (t == UINT32_MAX)
 				return -1;
 			c->tk_id[k] = t;
-			__builtin_prefetch(&c->vocab[t], 1);
+			__builtin_prefetch(&c->voc.term[t], 1);
 		}
 	}
+	if (pl_cover(c) < 0)
+		return -1;
 	k = 0;
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
@@ -661,7 +354,7 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 		for (size_t i = 0; tt && i < tt->n; i++, k++) {
 			const struct text_token *tk = &tt->v[i];
 			uint32_t t = c->tk_id[k];
-			struct vterm *v = &c->vocab[t];
+			struct vterm *v = &c->voc.term[t];
 			/* Casing evidence only from sentence-cased text, where a capital
 			 * mid-sentence means a name; acronyms and numbers anywhere. */
 			if (tk->flags & (TEXT_ACRONYM | TEXT_NUMBER))
@@ -674,13 +367,9 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 			}
 			if (!v->surf_good && tk->src_len < 48) {
 				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
-				if (good || v->surf == v->name) {
-					uint32_t off;
-					if (arena_put(c, s + tk->src_off, tk->src_len, &off) < 0)
-						return -1;
-					v->surf = off;
-					v->surf_good = (uint8_t)good;
-				}
+				if ((good || v->surf == v->name) &&
+				    vocab_set_surface(&c->voc, t, s + tk->src_off, tk->src_len, good) < 0)
+					return -1;
 			}
 			uint32_t j, h = (t * 2654435761u) & qmask;
 			while (c->qmap[h] && c->q[c->qmap[h] - 1].term != t)
@@ -700,10 +389,10 @@ static int collect(struct clusterer *c, const struct cluster_doc *doc, int count
 		}
 	}
 	if (count_df) {
-		c->ndocs++;
+		c->voc.ndocs++;
 		for (uint32_t j = 0; j < c->nq; j++)
-			c->vocab[c->q[j].term].df++;
-		df_changed(c);
+			c->voc.term[c->q[j].term].df++;
+		vocab_df_changed(&c->voc);
 	}
 	return 0;
 }
@@ -726,9 +415,9 @@ static void weigh(struct clusterer *c)
 {
 	double norm = 0;
 	for (uint32_t j = 0; j < c->nq; j++) {
-		const struct vterm *v = &c->vocab[c->q[j].term];
+		const struct vterm *v = &c->voc.term[c->q[j].term];
 		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
-		double i = idf(c, c->q[j].term);
+		double i = vocab_idf(&c->voc, c->q[j].term);
 		double w = tf_log(c, c->q[j].w) * i *
 			   (1.0 + c->p.entity_weight * ent);
 		if (w < 0)
@@ -1342,6 +1031,13 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 	}
 }
 
+/* vocab_prune()'s test: a term some thread in memory holds stays. */
+static int term_held(const void *arg, uint32_t t)
+{
+	const struct clusterer *c = arg;
+	return c->pl[t].npost != 0;
+}
+
 static void expire(struct clusterer *c)
 {
 	int64_t horizon = c->now - c->p.window;
@@ -1354,8 +1050,9 @@ static void expire(struct clusterer *c)
 			forget_old(c, s, horizon);
 	}
 	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
-	if (c->live_terms > c->prune_at)
-		vocab_prune(c);
+	/* (pl covers the vocabulary unless its growth failed for a story) */
+	if (vocab_prune_due(&c->voc) && pl_cover(c) == 0)
+		vocab_prune(&c->voc, term_held, c);
 }
 
 /* Stories older than the window between two expiry passes.  A first poll
@@ -1428,7 +1125,7 @@ static void keywords(struct clusterer *c, struct thread *t)
 	size_t len = 0;
 	kw[0] = '\0';
 	for (int i = 0; i < nb; i++) {
-		const char *s = c->arena + c->vocab[best[i].term].surf;
+		const char *s = vocab_surface(&c->voc, best[i].term);
 		size_t n = strlen(s);
 		if (len + n + 3 >= sizeof kw)
 			break;
@@ -1660,8 +1357,8 @@ static double damp(const struct clusterer *c, const struct thread *t, int64_t ti
  * member's dot product is one lookup per member term. */
 static int q_scatter(struct clusterer *c)
 {
-	if (c->qdense_cap < c->nvocab) {
-		uint32_t cap = c->capvocab;
+	if (c->qdense_cap < c->voc.n) {
+		uint32_t cap = c->voc.cap;
 		float *d = realloc(c->qdense, cap * sizeof *d);
 		if (!d)
 			return -1;
@@ -2061,13 +1758,9 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 	c->now = INT64_MIN / 2;
 	c->next_expiry = INT64_MIN / 2;
 	c->text = text_new();
-	c->df_epoch = 1;
 	for (int k = 0; k < TF_LOGS; k++)
 		c->tf_logs[k] = log1p((double)(float)k);
-	c->vmask = 1023;
-	c->prune_at = 65536;
-	c->vhash = calloc(1024, sizeof *c->vhash);
-	if (!c->text || !c->vhash || imap_init(&c->stories) < 0 ||
+	if (!c->text || vocab_init(&c->voc) < 0 || imap_init(&c->stories) < 0 ||
 	    imap_init(&c->threads) < 0 || imap_init(&c->merged) < 0)
 		goto fail;
 	return c;
@@ -2092,15 +1785,12 @@ void cluster_free(struct clusterer *c)
 		free(t->em);
 		free(t->kw);
 	}
-	for (uint32_t i = 0; i < c->nvocab; i++)
+	for (uint32_t i = 0; i < c->npl; i++)
 		free(c->pl[i].post);
 	free(c->pl);
 	free(c->th);
 	free(c->freeslots);
-	free(c->vocab);
-	free(c->freeterms);
-	free(c->vhash);
-	free(c->arena);
+	vocab_free(&c->voc);
 	imap_free(&c->stories);
 	imap_free(&c->threads);
 	imap_free(&c->merged);
@@ -2349,31 +2039,31 @@ int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_cou
 
 int64_t cluster_df_total(const struct clusterer *c)
 {
-	return c->ndocs;
+	return c->voc.ndocs;
 }
 
 void cluster_df_set_total(struct clusterer *c, int64_t ndocs)
 {
-	c->ndocs = ndocs > 0 ? ndocs : 0;
-	df_changed(c);
+	c->voc.ndocs = ndocs > 0 ? ndocs : 0;
+	vocab_df_changed(&c->voc);
 }
 
 int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
 {
-	uint32_t t = vocab_id(c, term, strlen(term), 1);
-	if (t == UINT32_MAX)
+	uint32_t t = vocab_intern(&c->voc, term, strlen(term));
+	if (t == UINT32_MAX || pl_cover(c) < 0)
 		return -1;
-	c->vocab[t].df = df > 0 ? (uint32_t)(df > UINT32_MAX ? UINT32_MAX : df) : 0;
-	df_changed(c);
+	c->voc.term[t].df = df > 0 ? (uint32_t)(df > UINT32_MAX ? UINT32_MAX : df) : 0;
+	vocab_df_changed(&c->voc);
 	return 0;
 }
 
 void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 			int (*fn)(void *arg, const char *term, int64_t df), void *arg)
 {
-	for (uint32_t t = 0; t < c->nvocab; t++)
-		if (!c->vocab[t].dead && c->vocab[t].df >= min_df &&
-		    fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
+	for (uint32_t t = 0; t < c->voc.n; t++)
+		if (!c->voc.term[t].dead && c->voc.term[t].df >= min_df &&
+		    fn(arg, vocab_name(&c->voc, t), c->voc.term[t].df))
 			return;
 }
 
@@ -2382,12 +2072,10 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	memset(st, 0, sizeof *st);
 	st->active_threads = c->live_threads;
 	st->window_stories = c->stories.n;
-	st->terms = c->live_terms;
-	st->mem_vocab = c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
-			(size_t)c->cappl * sizeof *c->pl +
-			(c->vmask + 1) * sizeof *c->vhash + (size_t)c->capfreeterms * 4 +
+	st->terms = c->voc.live;
+	st->mem_vocab = vocab_memory(&c->voc) + (size_t)c->cappl * sizeof *c->pl +
 			(size_t)c->qdense_cap * sizeof *c->qdense;
-	for (uint32_t i = 0; i < c->nvocab; i++) {
+	for (uint32_t i = 0; i < c->npl; i++) {
 		st->mem_postings += post_cap(&c->pl[i]) * sizeof(struct posting);
 		st->postings += c->pl[i].npost;
 		st->terms_held += c->pl[i].npost > 0;
