@@ -1,8 +1,9 @@
 /* daemon/cluster_int.h — what the clusterer's files share: its structs
  * (story vectors, threads with their centroid tables, postings, the
- * clusterer itself), the helpers both sides call on per-term paths
- * (static inline: gcc does not inline across files here), and the story
- * vector functions of daemon/cluster_vec.c that daemon/cluster.c calls.
+ * clusterer itself), the small helpers more than one file calls on
+ * per-term paths (static inline: gcc does not inline across files here),
+ * and the functions of daemon/cluster_vec.c (story vectors) and
+ * daemon/cluster_thread.c (threads) that daemon/cluster.c calls.
  * Internal to the clusterer; everything else uses daemon/cluster.h. */
 #ifndef TIDINGS_CLUSTER_INT_H
 #define TIDINGS_CLUSTER_INT_H
@@ -196,6 +197,40 @@ static inline int q_kth(const struct clusterer *c, uint32_t k, float *w)
 	return 1;
 }
 
+/* The filter bit of a term: the high bits of another multiplicative hash
+ * than the table's (which takes the low bits), spread over 192. */
+static inline uint32_t cf_bit(uint32_t term)
+{
+	return (uint32_t)(((uint64_t)(term * 0x85ebca6bu) * 192) >> 32);
+}
+
+/* Thread t's centroid table entry of term, NULL when it has none. */
+static inline struct cent *cent_find(const struct thread *t, uint32_t term)
+{
+	if (!t->ct_cap)
+		return NULL;
+	uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
+	while (t->ct[i].key) {
+		if (t->ct[i].key == term + 1)
+			return &t->ct[i];
+		i = (i + 1) & m;
+	}
+	return NULL;
+}
+
+/* Thread t's centroid weight of term (0 when it has none). */
+static inline double cent_w(const struct clusterer *c, const struct thread *t, uint32_t term)
+{
+	const struct cent *e = cent_find(t, term);
+	return e ? c->pl[term].post[e->pos].w : 0.0;
+}
+
+/* Entries the postings array v has room for (see post_reserve). */
+static inline uint32_t post_cap(const struct plist *v)
+{
+	return v->postcap ? 1u << (v->postcap - 1) : 0;
+}
+
 /* ---- daemon/cluster_vec.c: story vectors ----------------------------- */
 
 /* Counts doc's terms into c->q (and their document frequencies when
@@ -208,5 +243,27 @@ struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc)
 /* The value at index k (0-based) of a[0..n) sorted in descending order;
  * reorders a. */
 float vec_kth_largest(float *a, uint32_t n, uint32_t k);
+
+/* ---- daemon/cluster_thread.c: threads --------------------------------- */
+
+/* Opens a thread with this id in a free slot: the slot, UINT32_MAX out of
+ * memory. */
+uint32_t thread_new(struct clusterer *c, int64_t id);
+/* Makes the story of doc (vector c->q) and joins it to thread slot
+ * (restoring: without scoring its title yet): 0 or -1. */
+int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *doc, int restoring);
+/* Takes story s out of its thread (centroid and members). */
+void story_detach(struct clusterer *c, struct story *s);
+/* Moves everything of slot `from` into slot `to`, frees `from`: 0 or -1. */
+int thread_merge(struct clusterer *c, uint32_t to, uint32_t from);
+/* Adds source hash h (0: none) to the thread's set: 0 or -1. */
+int thread_add_source(struct thread *t, uint32_t h);
+/* The display fields of thread slot into out. */
+void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out);
+/* Moves the clock to a story's time; expires and prunes when due. */
+void window_advance(struct clusterer *c, int64_t time);
+/* Cosine of story vector v to thread t's centroid. */
+double cos_centroid(const struct clusterer *c, const struct thread *t,
+		    const struct tw *v, uint32_t n);
 
 #endif
