@@ -536,6 +536,7 @@ void cluster_free(struct clusterer *c)
 	free(c);
 }
 
+/* Assigns the story in c->q (already weighed) to a thread. */
 static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t skip,
 		  struct cluster_result *out)
 {

@@ -1,7 +1,7 @@
 /* daemon/cluster_imap.h — int64 -> pointer map: open addressing with linear
  * probing, backward-shift delete, at most half full.  Key 0 is reserved
  * (it marks a free slot).  The clusterer's story, thread and merge maps
- * (daemon/cluster.c). */
+ * (daemon/cluster*.c). */
 #ifndef TIDINGS_CLUSTER_IMAP_H
 #define TIDINGS_CLUSTER_IMAP_H
 
