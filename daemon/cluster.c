@@ -1,203 +1,15 @@
 /* daemon/cluster.c — the online clusterer behind threads (see cluster.h for
- * the model).  Owns the vocabulary with document frequencies, the active
- * threads with their centroids, the inverted index term -> active threads,
- * and the vectors of the stories in the window. */
-#include "daemon/cluster.h"
-#include "daemon/text.h"
+ * the model): scoring a story against the active threads, the choice to
+ * join, open or merge, and the public API.  Its other parts: the threads
+ * with their centroids and the inverted index, joins, merges and expiry
+ * (cluster_thread.c), story vectors (cluster_vec.c), the vocabulary with
+ * document frequencies (daemon/vocab.c), the id maps (cluster_imap.c);
+ * cluster_int.h has what they share. */
+#include "daemon/cluster_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A term's weight in a story vector or a centroid. */
-struct tw {
-	uint32_t term : 31;
-	uint32_t ent : 1; /* a name (acronym, number, capitalised mid-sentence) */
-	float w;
-};
-
-/* Entity centroid entry: key term+1 (0 empty). */
-struct fw {
-	uint32_t key;
-	float w;
-};
-
-/* Inverted index entry: thread slot and its centroid weight for the term.
- * The weight lives only here; the thread's centroid table points at it. */
-struct posting {
-	uint32_t slot;
-	float w;
-};
-
-/* Per thread slot, dense: what the posting scan touches. */
-struct slotsc {
-	uint32_t stamp;  /* == cur_stamp: acc is this story's partial dot */
-	float acc;
-	float invn;      /* 1/|centroid|, 0 for an empty one */
-	uint32_t pad;
-};
-
-/* A term's postings: the active threads holding it.  Apart from the
- * vocabulary entries, in a dense array of 16 bytes a term, because every
- * centroid change reads it (a story's join and, a window later, its
- * forgetting): a 2-3 MiB array stays in cache where the entries (7 MiB)
- * and the centroid tables (20 MiB) do not. */
-struct plist {
-	struct posting *post;  /* owned */
-	uint32_t npost;
-	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
-};
-
-/* 40 bytes: one entry per term ever seen since the last prune, so its
- * size is most of the vocabulary's memory. */
-struct vterm {
-	double idf_val;
-	uint32_t name;       /* offset of the stem in vocab arena */
-	uint32_t surf;       /* offset of a surface form, for keywords */
-	uint32_t df;
-	float cap_yes, cap_no; /* casing evidence: written as a name or not */
-	uint32_t idf_epoch;    /* == clusterer.df_epoch: idf_val is current */
-	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
-	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
-};
-
-/* A story in the window.  Owned by the clusterer (stories map); the thread
- * lists it among its members. */
-struct story {
-	int64_t id, time;
-	uint32_t slot;   /* thread slot */
-	uint32_t src;    /* source hash, 0 = none */
-	uint32_t n;
-	struct tw v[];   /* sorted by term, L2-normalised */
-};
-
-/* Centroid table entry: key term+1 (0 empty), pos in pl[term].post. */
-struct cent {
-	uint32_t key, pos;
-};
-
-/* 192 bytes, in an array aligned to cache lines.  The first line is what
- * completing a shortlisted candidate reads (centroid table, its filter,
- * norm, times); the second what the member and name scores read. */
-struct thread {
-	struct cent *ct;     /* owned, open addressing */
-	uint32_t ct_n, ct_cap;
-	double norm2;        /* squared norm of the centroid */
-	int64_t first_seen, last_updated;
-	/* A one-hash Bloom filter of the terms in ct (bit cf_bit(term)):
-	 * a clear bit says a term is absent without a probe of the table.
-	 * Most shortlist lookups are of absent terms, and at 3/4 full an
-	 * absent term's probe run is long and, in a cold table, a cache miss
-	 * of its own.  Set as entries enter ct, rebuilt when it is compacted;
-	 * entries never leave ct otherwise. */
-	uint64_t cf[3];
-	/* second line */
-	struct story **mem;  /* owned array (stories owned by the map) */
-	uint32_t nmem, capmem;
-	struct fw *em;       /* owned: centroid of the name terms only */
-	uint32_t em_n, em_cap;
-	double em_norm2;
-	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
-	uint8_t kw_stale, title_stale, em_top_stale;
-	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
-	int64_t id;          /* 0: free slot */
-	int64_t story_count;
-	/* third line */
-	int64_t oldest;      /* <= the time of every member in memory */
-	int64_t title_story;
-	double title_score;
-	double terms_sum;    /* sum of member vector lengths (for the bar) */
-	uint32_t *src;       /* owned set of source hashes, open addressing */
-	uint32_t nsrc, capsrc;
-	char *kw;            /* owned: keywords, ", "-separated (NULL: none yet);
-	                        as long as they are, not a fixed 160 bytes in
-	                        every slot */
-	uint32_t forgotten;  /* stories forgotten since the last compaction */
-	uint32_t ct_live;    /* centroid entries whose weight is not residue
-	                        (|w| > 1e-6): kept by cent_add, so that the
-	                        compaction check reads no posting */
-} __attribute__((aligned(64)));
-_Static_assert(sizeof(struct thread) == 192, "struct thread: three cache lines");
-
-/* Vocabulary hash slot: short terms inline so that a lookup touches one
- * cache line. */
-struct vslot {
-	uint32_t id1;   /* term id + 1, 0 = empty */
-	uint32_t hash;
-	char name[24];  /* the term if shorter than 24 bytes (NUL-padded) */
-};
-
-/* int64 -> pointer/uint map, linear probing with backward-shift delete. */
-struct imap {
-	int64_t *k;
-	void **v;
-	size_t n, mask;
-};
-
-#define TF_LOGS 64
-#define QBITS 32768
-
-struct clusterer {
-	struct cluster_params p;
-	int64_t next_id, now, next_expiry;
-	uint32_t stale_adds;           /* stories older than the window since the
-	                                  last expiry pass (see advance) */
-	int64_t ndocs;                 /* documents counted in df */
-	uint32_t df_epoch;             /* bumped whenever ndocs or a df changes:
-	                                  stamps the idf cached per term */
-	struct text *text;             /* owned */
-	struct text_tokens toks[2];    /* owned scratch: title, text */
-	uint32_t *tk_id;               /* owned scratch: a story's token term ids */
-	uint32_t cap_tk_id;
-	double tf_logs[TF_LOGS];       /* log1p(k), see tf_log() */
-
-	char *arena;                   /* owned: NUL-terminated strings of terms */
-	size_t arena_len, arena_cap;
-	struct vterm *vocab;           /* owned */
-	uint32_t nvocab, capvocab;     /* ids handed out (some dead), allocated */
-	struct plist *pl;              /* owned: per term id, as vocab */
-	uint32_t cappl;
-	uint32_t live_terms, prune_at;
-	uint32_t *freeterms;           /* owned: ids of pruned terms */
-	uint32_t nfreeterms, capfreeterms;
-	struct vslot *vhash;           /* owned: open addressing over terms */
-	size_t vmask;
-
-	struct thread *th;             /* owned: slots */
-	uint32_t nth, thcap, capth;    /* capth: size of the scratch arrays */
-	uint32_t *freeslots;           /* owned */
-	uint32_t nfree, capfree;
-	size_t live_threads;
-
-	struct imap stories;           /* story id -> struct story * (owned) */
-	struct imap threads;           /* thread id -> slot + 1 */
-	struct imap merged;            /* merged thread id -> survivor id */
-
-	/* Per slot, sized by capth: the scoring scratch and 1/|centroid|
-	 * side by side, so that a posting costs one cache miss, not three. */
-	struct slotsc *sc;
-	uint32_t cur_stamp;
-	uint32_t *touched;
-	uint32_t ntouched;
-	struct tw *q;                  /* story vector under construction */
-	uint32_t *qmap;                /* owned scratch: term -> q index + 1 (collect) */
-	uint32_t qmap_cap;
-	float *qdense;                 /* owned: q scattered by term, else zero */
-	uint32_t qdense_cap;
-	uint64_t qbits[QBITS / 64];    /* bit term % QBITS: maybe in q (see member_cos) */
-	const struct posting *cfound[8 * 256]; /* score(): the shortlist's postings
-	                                  of the common terms it holds */
-	float cfound_q[8 * 256];       /* and the story's weights of those terms */
-	uint32_t nq, capq;
-	/* weigh(), when it cut q to max_terms: the kept weights before
-	 * normalising, heaviest first (q's nq weights are these divided by
-	 * qnorm, an order-keeping map), so that score() and story_make()
-	 * read a k-th largest weight instead of selecting it again.
-	 * qsorted_n == 0: not available for this q. */
-	float qsorted[256];
-	uint32_t qsorted_n;
-	double qnorm;
-};
 
 #define POST_CAP 256   /* longer postings are probed on candidates only */
 #define NCAND 6        /* best candidates kept for the join and merge checks */
@@ -228,841 +40,9 @@ void cluster_params_default(struct cluster_params *p)
 	p->merge_gate = 0.75;
 }
 
-/* ---- small helpers ---------------------------------------------------- */
+/* ---- scoring ---------------------------------------------------------- */
 
-static uint32_t fnv(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static int grow(void **p, uint32_t *cap, size_t elem, uint32_t need)
-{
-	if (need <= *cap)
-		return 0;
-	uint32_t nc = *cap ? *cap : 4;
-	while (nc < need)
-		nc *= 2;
-	void *np = realloc(*p, (size_t)nc * elem);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = nc;
-	return 0;
-}
-
-static int imap_init(struct imap *m)
-{
-	m->mask = 63;
-	m->n = 0;
-	m->k = calloc(64, sizeof *m->k);
-	m->v = calloc(64, sizeof *m->v);
-	return m->k && m->v ? 0 : -1;
-}
-
-static void imap_free(struct imap *m)
-{
-	free(m->k);
-	free(m->v);
-}
-
-static size_t imap_find(const struct imap *m, int64_t k)
-{
-	size_t i = mix64((uint64_t)k) & m->mask;
-	while (m->k[i] && m->k[i] != k)
-		i = (i + 1) & m->mask;
-	return i;
-}
-
-static void *imap_get(const struct imap *m, int64_t k)
-{
-	size_t i = imap_find(m, k);
-	return m->k[i] ? m->v[i] : NULL;
-}
-
-static int imap_put(struct imap *m, int64_t k, void *v)
-{
-	if ((m->n + 1) * 2 > m->mask + 1) {
-		struct imap n2 = { calloc((m->mask + 1) * 2, sizeof(int64_t)),
-				   calloc((m->mask + 1) * 2, sizeof(void *)), 0, m->mask * 2 + 1 };
-		if (!n2.k || !n2.v) {
-			imap_free(&n2);
-			return -1;
-		}
-		for (size_t i = 0; i <= m->mask; i++)
-			if (m->k[i]) {
-				size_t j = imap_find(&n2, m->k[i]);
-				n2.k[j] = m->k[i];
-				n2.v[j] = m->v[i];
-				n2.n++;
-			}
-		imap_free(m);
-		*m = n2;
-	}
-	size_t i = imap_find(m, k);
-	if (!m->k[i])
-		m->n++;
-	m->k[i] = k;
-	m->v[i] = v;
-	return 0;
-}
-
-static void imap_del(struct imap *m, int64_t k)
-{
-	size_t i = imap_find(m, k);
-	if (!m->k[i])
-		return;
-	m->n--;
-	/* Backward shift: pull later entries of the run into the hole. */
-	size_t j = i;
-	for (;;) {
-		j = (j + 1) & m->mask;
-		if (!m->k[j])
-			break;
-		size_t home = mix64((uint64_t)m->k[j]) & m->mask;
-		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
-			m->k[i] = m->k[j];
-			m->v[i] = m->v[j];
-			i = j;
-		}
-	}
-	m->k[i] = 0;
-	m->v[i] = NULL;
-}
-
-/* ---- vocabulary ------------------------------------------------------- */
-
-static int arena_put(struct clusterer *c, const char *s, size_t n, uint32_t *off)
-{
-	if (c->arena_len + n + 1 > c->arena_cap) {
-		size_t cap = c->arena_cap ? c->arena_cap * 2 : 65536;
-		while (cap < c->arena_len + n + 1)
-			cap *= 2;
-		char *a = realloc(c->arena, cap);
-		if (!a)
-			return -1;
-		c->arena = a;
-		c->arena_cap = cap;
-	}
-	memcpy(c->arena + c->arena_len, s, n);
-	c->arena[c->arena_len + n] = '\0';
-	*off = (uint32_t)c->arena_len;
-	c->arena_len += n + 1;
-	return 0;
-}
-
-/* Term id of s[0..n), created when create; UINT32_MAX when absent/no memory. */
-static int vslot_is(const struct clusterer *c, const struct vslot *e, uint32_t h,
-		    const char *s, size_t n)
-{
-	if (e->hash != h)
-		return 0;
-	if (n < sizeof e->name)
-		return memcmp(e->name, s, n) == 0 && e->name[n] == '\0';
-	const char *t = c->arena + c->vocab[e->id1 - 1].name;
-	return memcmp(t, s, n) == 0 && t[n] == '\0';
-}
-
-/* Rehashes the vocabulary table into cap slots.  It fills up to 3/4: with
- * 32-byte slots, two to a cache line, a probe run of a few slots costs
- * little more than one, and the table is a third of the vocabulary's
- * memory. */
-static int vhash_resize(struct clusterer *c, size_t cap)
-{
-	struct vslot *nh = calloc(cap, sizeof *nh);
-	if (!nh)
-		return -1;
-	for (size_t k = 0; k <= c->vmask; k++) {
-		if (!c->vhash[k].id1)
-			continue;
-		size_t j = c->vhash[k].hash & (cap - 1);
-		while (nh[j].id1)
-			j = (j + 1) & (cap - 1);
-		nh[j] = c->vhash[k];
-	}
-	free(c->vhash);
-	c->vhash = nh;
-	c->vmask = cap - 1;
-	return 0;
-}
-
-/* Term id of s[0..n), whose fnv() is h, created when create; UINT32_MAX
- * when absent/no memory. */
-static uint32_t vocab_id_h(struct clusterer *c, const char *s, size_t n, uint32_t h, int create)
-{
-	size_t i = h & c->vmask;
-	if (n < sizeof c->vhash[0].name) {
-		/* Short terms: the slot holds the term NUL-padded, so equality
-		 * is three word compares against the term padded alike. */
-		uint64_t key[3] = { 0, 0, 0 };
-		char *kb = (char *)key;
-		/* Copies of fixed sizes, overlapping, instead of a call to
-		 * memcpy for n bytes: the bytes past n stay zero. */
-		if (n >= 8) {
-			memcpy(kb, s, 8);
-			if (n >= 16)
-				memcpy(kb + 8, s + 8, 8);
-			memcpy(kb + n - 8, s + n - 8, 8);
-		} else if (n >= 4) {
-			memcpy(kb, s, 4);
-			memcpy(kb + n - 4, s + n - 4, 4);
-		} else if (n) {
-			kb[0] = s[0];
-			kb[n / 2] = s[n / 2];
-			kb[n - 1] = s[n - 1];
-		}
-		while (c->vhash[i].id1) {
-			const struct vslot *e = &c->vhash[i];
-			uint64_t nm[3];
-			memcpy(nm, e->name, sizeof nm);
-			if (e->hash == h && !((nm[0] ^ key[0]) | (nm[1] ^ key[1]) | (nm[2] ^ key[2])))
-				return e->id1 - 1;
-			i = (i + 1) & c->vmask;
-		}
-	}
-	while (c->vhash[i].id1) {
-		if (vslot_is(c, &c->vhash[i], h, s, n))
-			return c->vhash[i].id1 - 1;
-		i = (i + 1) & c->vmask;
-	}
-	if (!create)
-		return UINT32_MAX;
-	if ((size_t)(c->live_terms + 1) * 4 > (c->vmask + 1) * 3) {
-		if (vhash_resize(c, (c->vmask + 1) * 2) < 0)
-			return UINT32_MAX;
-		i = h & c->vmask;
-		while (c->vhash[i].id1)
-			i = (i + 1) & c->vmask;
-	}
-	uint32_t id;
-	if (c->nfreeterms) {
-		id = c->freeterms[c->nfreeterms - 1];
-	} else {
-		if (grow((void **)&c->vocab, &c->capvocab, sizeof *c->vocab, c->nvocab + 1) < 0 ||
-		    grow((void **)&c->pl, &c->cappl, sizeof *c->pl, c->nvocab + 1) < 0)
-			return UINT32_MAX;
-		id = c->nvocab;
-		memset(&c->pl[id], 0, sizeof c->pl[id]);
-	}
-	struct vterm *v = &c->vocab[id];
-	memset(v, 0, sizeof *v);
-	if (arena_put(c, s, n, &v->name) < 0) {
-		v->dead = 1;
-		return UINT32_MAX;
-	}
-	if (c->nfreeterms)
-		c->nfreeterms--;
-	else
-		c->nvocab++;
-	c->live_terms++;
-	v->surf = v->name;
-	struct vslot *e = &c->vhash[i];
-	memset(e, 0, sizeof *e);
-	e->id1 = id + 1;
-	e->hash = h;
-	if (n < sizeof e->name)
-		memcpy(e->name, s, n);
-	return id;
-}
-
-static uint32_t vocab_id(struct clusterer *c, const char *s, size_t n, int create)
-{
-	return vocab_id_h(c, s, n, fnv(s, n), create);
-}
-
-/* Forgets rare terms that no thread in memory holds: the vocabulary would
- * otherwise grow with every name and typo ever seen.  When such a term comes
- * back its frequency starts over, so a word that was rare and is suddenly
- * everywhere again counts as news, which is what it is. */
-/* The names of pruned terms, and surfaces replaced by better ones, stay
- * in the arena, which only grows: a daemon running for months would keep
- * every word it ever saw.  After a prune, the live terms' strings move to
- * a fresh arena (all or nothing: without memory for it, the old one
- * stays). */
-static void arena_compact(struct clusterer *c)
-{
-	size_t need = 0, len = 0, cap = 65536;
-	char *a;
-
-	for (uint32_t t = 0; t < c->nvocab; t++) {
-		const struct vterm *v = &c->vocab[t];
-		if (v->dead)
-			continue;
-		need += strlen(c->arena + v->name) + 1;
-		if (v->surf != v->name)
-			need += strlen(c->arena + v->surf) + 1;
-	}
-	while (cap < need + 1)
-		cap *= 2;
-	if (cap >= c->arena_cap || !(a = malloc(cap)))
-		return;
-	for (uint32_t t = 0; t < c->nvocab; t++) {
-		struct vterm *v = &c->vocab[t];
-		if (v->dead)
-			continue;
-		size_t n = strlen(c->arena + v->name) + 1;
-		uint32_t name = (uint32_t)len;
-		memcpy(a + len, c->arena + v->name, n);
-		len += n;
-		if (v->surf != v->name) {
-			n = strlen(c->arena + v->surf) + 1;
-			memcpy(a + len, c->arena + v->surf, n);
-			v->surf = (uint32_t)len;
-			len += n;
-		} else {
-			v->surf = name;
-		}
-		v->name = name;
-	}
-	free(c->arena);
-	c->arena = a;
-	c->arena_len = len;
-	c->arena_cap = cap;
-}
-
-static void vocab_prune(struct clusterer *c)
-{
-	for (uint32_t t = 0; t < c->nvocab; t++) {
-		struct vterm *v = &c->vocab[t];
-		/* Kept: terms a thread in memory holds, and the common vocabulary
-		 * (df of at least 1 in 1000 stories), whose frequency matters. */
-		if (v->dead || c->pl[t].npost || (v->df > 1 && (int64_t)v->df * 1000 >= c->ndocs))
-			continue;
-		uint32_t cap = c->capfreeterms;
-		if (grow((void **)&c->freeterms, &cap, sizeof *c->freeterms, c->nfreeterms + 1) < 0)
-			break;
-		c->capfreeterms = cap;
-		const char *nm = c->arena + v->name;
-		uint32_t h = fnv(nm, strlen(nm));
-		size_t i = h & c->vmask;
-		while (c->vhash[i].id1 && c->vhash[i].id1 != t + 1)
-			i = (i + 1) & c->vmask;
-		if (!c->vhash[i].id1)
-			continue; /* cannot happen: every live term is in the table */
-		/* Backward-shift delete keeps probe runs unbroken. */
-		size_t j = i;
-		for (;;) {
-			j = (j + 1) & c->vmask;
-			if (!c->vhash[j].id1)
-				break;
-			size_t home = c->vhash[j].hash & c->vmask;
-			if (((j - home) & c->vmask) >= ((j - i) & c->vmask)) {
-				c->vhash[i] = c->vhash[j];
-				i = j;
-			}
-		}
-		memset(&c->vhash[i], 0, sizeof c->vhash[i]);
-		free(c->pl[t].post);
-		memset(&c->pl[t], 0, sizeof c->pl[t]);
-		v->dead = 1;
-		c->freeterms[c->nfreeterms++] = t;
-		c->live_terms--;
-	}
-	/* The next prune when an eighth as many terms again have come: the
-	 * vocabulary stays within 1/8 of what the window's threads hold plus
-	 * the common words, however long the stream ran.  The table, the
-	 * entries and the names are sized by the peak, and a bigger table is
-	 * a cache miss more per lookup; a prune costs a pass over the entries
-	 * and a copy of the live names, a few ms every ~40k stories at 50k in
-	 * the window. */
-	uint32_t next = c->live_terms + c->live_terms / 8;
-	c->prune_at = next > 65536 ? next : 65536;
-	/* The table shrinks with the vocabulary, to the size that holds it up
-	 * to the next prune (3/4 full at most, as vocab_id_h grows it). */
-	size_t cap = c->vmask + 1;
-	while (cap > 1024 && (size_t)c->prune_at * 4 <= cap / 2 * 3)
-		cap /= 2;
-	if (cap < c->vmask + 1)
-		vhash_resize(c, cap); /* without memory, the big one stays */
-	arena_compact(c);
-}
-
-/* The log is the dearest part of weighing a story; while no frequency
- * changes (a whole start-up restore) each term's is computed once. */
-static double idf(struct clusterer *c, uint32_t term)
-{
-	struct vterm *v = &c->vocab[term];
-	if (v->idf_epoch != c->df_epoch) {
-		double df = v->df;
-		v->idf_val = log((c->ndocs + 1.0) / (df + 0.5));
-		v->idf_epoch = c->df_epoch;
-	}
-	return v->idf_val;
-}
-
-static void df_changed(struct clusterer *c)
-{
-	if (++c->df_epoch == 0) {
-		for (uint32_t t = 0; t < c->nvocab; t++)
-			c->vocab[t].idf_epoch = 0;
-		c->df_epoch = 1;
-	for (int k = 0; k < TF_LOGS; k++)
-		c->tf_logs[k] = log1p((double)(float)k);
-	}
-}
-
-/* ---- story vectors ---------------------------------------------------- */
-
-static int cmp_w_desc(const void *a, const void *b)
-{
-	float x = ((const struct tw *)a)->w, y = ((const struct tw *)b)->w;
-	return (x < y) - (x > y);
-}
-
-static int cmp_term(const void *a, const void *b)
-{
-	uint32_t x = ((const struct tw *)a)->term, y = ((const struct tw *)b)->term;
-	return (x > y) - (x < y);
-}
-
-/* Whether a goes before b: by weight, heaviest first, or by term. */
-static inline int tw_before(const struct tw *a, const struct tw *b, int by_term)
-{
-	return by_term ? a->term < b->term : a->w > b->w;
-}
-
-/* A stable sort of up to 128 entries without calls through a pointer:
- * runs of 8 by insertion, then merged pairwise through a buffer, the left
- * run first on ties.  Inlined with a constant by_term, each caller gets
- * its own comparison. */
-static inline void tw_msort(struct tw *v, uint32_t n, int by_term)
-{
-	struct tw tmp[128], *a = v, *b = tmp;
-
-	for (uint32_t r = 0; r < n; r += 8) {
-		uint32_t e = r + 8 < n ? r + 8 : n;
-		for (uint32_t i = r + 1; i < e; i++) {
-			struct tw x = v[i];
-			uint32_t j = i;
-			for (; j > r && tw_before(&x, &v[j - 1], by_term); j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-	}
-	for (uint32_t w = 8; w < n; w *= 2) {
-		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
-			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-			uint32_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi)
-				b[k++] = tw_before(&a[j], &a[i], by_term) ? a[j++] : a[i++];
-			while (i < mid)
-				b[k++] = a[i++];
-			while (j < hi)
-				b[k++] = a[j++];
-		}
-		struct tw *x = a;
-		a = b;
-		b = x;
-	}
-	if (a != v)
-		memcpy(v, a, n * sizeof *v);
-}
-
-/* Sorts v by weight, heaviest first, equal weights in their order in v
- * (which terms survive the cut at max_terms, and the order the norm is
- * summed in, depend on it).  glibc's qsort is a merge sort here, stable
- * too, so both branches give the same order; the small merge sort is
- * cheaper for a story's usual hundred terms or fewer. */
-static void sort_by_weight(struct tw *v, uint32_t n)
-{
-	if (n > 128)
-		qsort(v, n, sizeof *v, cmp_w_desc);
-	else
-		tw_msort(v, n, 0);
-}
-
-/* Sorts v by term.  Terms are distinct, so every sort gives the same
- * order: a story's few dozen terms by the small merge sort, a larger
- * max_terms by qsort. */
-static void sort_by_term(struct tw *v, uint32_t n)
-{
-	if (n > 64)
-		qsort(v, n, sizeof *v, cmp_term);
-	else
-		tw_msort(v, n, 1);
-}
-
-/* Tokenizes doc into c->q: counts title and text occurrences per term,
- * records casing evidence and surfaces, and when count_df bumps document
- * frequencies.  Weights are computed by weigh() after. */
-static int collect(struct clusterer *c, const struct cluster_doc *doc, int count_df)
-{
-	const struct text_tokens *tts[2] = { NULL, NULL };
-	c->nq = 0;
-	/* Tokens of both fields first, then the vocabulary in three passes:
-	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
-	 * for their entries, then count.  The lookups of 100k-term tables are
-	 * cache misses; asked for together they overlap instead of queueing. */
-	size_t ntok = 0;
-	for (int field = 0; field < 2; field++) {
-		const char *s = field == 0 ? doc->title : doc->text;
-		const struct text_tokens *tt = field == 0 ? doc->title_tokens : doc->text_tokens;
-		if (!s)
-			continue;
-		if (!tt) {
-			text_tokens_reset(&c->toks[field]);
-			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks[field]) < 0)
-				return -1;
-			tt = &c->toks[field];
-		}
-		tts[field] = tt;
-		ntok += tt->n;
-	}
-	if (ntok > UINT32_MAX / 2)
-		return -1;
-	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
-		return -1;
-	/* The story's distinct terms, found through a small table of their
-	 * places in q (at most half full). */
-	uint32_t qmask = 63;
-	while (qmask + 1 < 2 * ntok)
-		qmask = qmask * 2 + 1;
-	if (grow((void **)&c->qmap, &c->qmap_cap, sizeof *c->qmap, qmask + 1) < 0)
-		return -1;
-	memset(c->qmap, 0, (qmask + 1) * sizeof *c->qmap);
-	/* The tokenizer's hash is fnv() of the term (FNV-1a). */
-	for (int field = 0; field < 2; field++) {
-		const struct text_tokens *tt = tts[field];
-		for (size_t i = 0; tt && i < tt->n; i++)
-			__builtin_prefetch(&c->vhash[tt->v[i].hash & c->vmask]);
-	}
-	size_t k = 0;
-	for (int field = 0; field < 2; field++) {
-		const struct text_tokens *tt = tts[field];
-		for (size_t i = 0; tt && i < tt->n; i++, k++) {
-			uint32_t t = vocab_id_h(c, tt->buf + tt->v[i].off, tt->v[i].len, tt->v[i].hash, 1);
-			if (t == UINT32_MAX)
-				return -1;
-			c->tk_id[k] = t;
-			__builtin_prefetch(&c->vocab[t], 1);
-		}
-	}
-	k = 0;
-	for (int field = 0; field < 2; field++) {
-		const char *s = field == 0 ? doc->title : doc->text;
-		const struct text_tokens *tt = tts[field];
-		for (size_t i = 0; tt && i < tt->n; i++, k++) {
-			const struct text_token *tk = &tt->v[i];
-			uint32_t t = c->tk_id[k];
-			struct vterm *v = &c->vocab[t];
-			/* Casing evidence only from sentence-cased text, where a capital
-			 * mid-sentence means a name; acronyms and numbers anywhere. */
-			if (tk->flags & (TEXT_ACRONYM | TEXT_NUMBER))
-				v->cap_yes += 1;
-			else if ((tk->flags & TEXT_CASE_OK) && !(tk->flags & TEXT_SENT_START)) {
-				if (tk->flags & TEXT_CAP)
-					v->cap_yes += 1;
-				else
-					v->cap_no += 1;
-			}
-			if (!v->surf_good && tk->src_len < 48) {
-				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
-				if (good || v->surf == v->name) {
-					uint32_t off;
-					if (arena_put(c, s + tk->src_off, tk->src_len, &off) < 0)
-						return -1;
-					v->surf = off;
-					v->surf_good = (uint8_t)good;
-				}
-			}
-			uint32_t j, h = (t * 2654435761u) & qmask;
-			while (c->qmap[h] && c->q[c->qmap[h] - 1].term != t)
-				h = (h + 1) & qmask;
-			if (c->qmap[h]) {
-				j = c->qmap[h] - 1;
-			} else {
-				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
-					return -1;
-				j = c->nq++;
-				c->q[j] = (struct tw){ .term = t, .w = 0 };
-				c->qmap[h] = j + 1;
-			}
-			/* The lead tells the event; later paragraphs drift into
-			 * background (often an earlier event of the same kind). */
-			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
-		}
-	}
-	if (count_df) {
-		c->ndocs++;
-		for (uint32_t j = 0; j < c->nq; j++)
-			c->vocab[c->q[j].term].df++;
-		df_changed(c);
-	}
-	return 0;
-}
-
-/* log1p of a term count: counts are sums of title_weight and 1, small
- * whole numbers as a rule, whose log1p comes from a table (the same
- * doubles log1p gives). */
-static double tf_log(const struct clusterer *c, float n)
-{
-	if (n >= 0 && n < TF_LOGS && n == (float)(int)n)
-		return c->tf_logs[(int)n];
-	return log1p(n);
-}
-
-static float kth_largest(float *a, uint32_t n, uint32_t k);
-
-/* Turns counts in c->q into TF-IDF weights with name boost, keeps the
- * max_terms heaviest, normalises, sorts by term. */
-static void weigh(struct clusterer *c)
-{
-	double norm = 0;
-	for (uint32_t j = 0; j < c->nq; j++) {
-		const struct vterm *v = &c->vocab[c->q[j].term];
-		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
-		double i = idf(c, c->q[j].term);
-		double w = tf_log(c, c->q[j].w) * i *
-			   (1.0 + c->p.entity_weight * ent);
-		if (w < 0)
-			w = 0;
-		c->q[j].w = (float)w;
-		c->q[j].ent = ent >= 0.5;
-	}
-	uint32_t keep = (uint32_t)c->p.max_terms;
-	if (c->nq > keep && c->nq <= 256) {
-		/* What a stable sort by weight would keep: the keep heaviest,
-		 * equal weights at the cut in their order in q.  The norm is
-		 * summed heaviest first, as over the sorted vector: equal
-		 * weights add equal squares, so sorting the weights alone gives
-		 * the same sum.  A selection and a sort of keep floats instead
-		 * of a sort of every term. */
-		float ws[256];
-		for (uint32_t j = 0; j < c->nq; j++)
-			ws[j] = c->q[j].w;
-		float cut = kth_largest(ws, c->nq, keep - 1);
-		/* ws[0..keep) now holds the keep largest weights. */
-		for (uint32_t i = 1; i < keep; i++) {
-			float x = ws[i];
-			uint32_t j = i;
-			for (; j > 0 && ws[j - 1] < x; j--)
-				ws[j] = ws[j - 1];
-			ws[j] = x;
-		}
-		for (uint32_t j = 0; j < keep; j++)
-			norm += (double)ws[j] * ws[j];
-		memcpy(c->qsorted, ws, keep * sizeof *ws);
-		c->qsorted_n = keep;
-		uint32_t above = 0, k = 0;
-		for (uint32_t j = 0; j < c->nq; j++)
-			above += c->q[j].w > cut;
-		for (uint32_t j = 0, ties = keep - above; j < c->nq; j++)
-			if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--))
-				c->q[k++] = c->q[j];
-		c->nq = keep;
-	} else {
-		c->qsorted_n = 0;
-		if (c->nq > keep) {
-			sort_by_weight(c->q, c->nq);
-			c->nq = keep;
-		}
-		for (uint32_t j = 0; j < c->nq; j++)
-			norm += (double)c->q[j].w * c->q[j].w;
-	}
-	norm = sqrt(norm);
-	c->qnorm = norm;
-	/* Negligible terms leave the vector: a story then only names terms
-	 * whose centroid weight stays clear of rounding residue, which the
-	 * compaction and the vocabulary pruning rely on. */
-	uint32_t k = 0;
-	for (uint32_t j = 0; j < c->nq; j++) {
-		float w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
-		if (w >= 1e-4f) {
-			c->q[k] = c->q[j];
-			c->q[k++].w = w;
-		}
-	}
-	c->nq = k;
-	/* The negligible terms were the lightest: the kept ones are the
-	 * first nq of qsorted. */
-	if (c->qsorted_n)
-		c->qsorted_n = c->nq;
-	sort_by_term(c->q, c->nq);
-}
-
-/* The weight at index k (0-based) of q's weights sorted heaviest first,
- * from weigh()'s sorted weights; 0 when it did not keep them.  Dividing
- * by the norm and rounding to float keeps the order, so the k-th largest
- * of q is the k-th largest before normalising, normalised as weigh()
- * did. */
-static int q_kth(const struct clusterer *c, uint32_t k, float *w)
-{
-	if (k >= c->qsorted_n)
-		return 0;
-	*w = c->qnorm > 0 ? (float)(c->qsorted[k] / c->qnorm) : 0;
-	return 1;
-}
-
-/* ---- threads ---------------------------------------------------------- */
-
-/* The filter bit of a term: the high bits of another multiplicative hash
- * than the table's (which takes the low bits), spread over 192. */
-static inline uint32_t cf_bit(uint32_t term)
-{
-	return (uint32_t)(((uint64_t)(term * 0x85ebca6bu) * 192) >> 32);
-}
-
-static struct cent *cent_find(const struct thread *t, uint32_t term)
-{
-	if (!t->ct_cap)
-		return NULL;
-	uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
-	while (t->ct[i].key) {
-		if (t->ct[i].key == term + 1)
-			return &t->ct[i];
-		i = (i + 1) & m;
-	}
-	return NULL;
-}
-
-static double cent_w(const struct clusterer *c, const struct thread *t, uint32_t term)
-{
-	const struct cent *e = cent_find(t, term);
-	return e ? c->pl[term].post[e->pos].w : 0.0;
-}
-
-/* Doubles an open-addressing table of `elem`-byte entries whose first
- * member is a uint32_t key (term + 1; 0 marks a free slot), rehashing
- * every entry.  Both per-thread tables (centroid positions, entity
- * weights) are of this shape. */
-static int table_grow(void **tab, uint32_t *cap, size_t elem, uint32_t first)
-{
-	uint32_t nc = *cap ? *cap * 2 : first;
-	char *n = calloc(nc, elem), *old = *tab;
-	if (!n)
-		return -1;
-	for (uint32_t i = 0; i < *cap; i++) {
-		uint32_t key;
-		memcpy(&key, old + (size_t)i * elem, sizeof key);
-		if (!key)
-			continue;
-		uint32_t j = ((key - 1) * 2654435761u) & (nc - 1);
-		for (;;) {
-			uint32_t k;
-			memcpy(&k, n + (size_t)j * elem, sizeof k);
-			if (!k)
-				break;
-			j = (j + 1) & (nc - 1);
-		}
-		memcpy(n + (size_t)j * elem, old + (size_t)i * elem, elem);
-	}
-	free(old);
-	*tab = n;
-	*cap = nc;
-	return 0;
-}
-
-static int cent_grow(struct thread *t)
-{
-	return table_grow((void **)&t->ct, &t->ct_cap, sizeof *t->ct, 32);
-}
-
-/* Postings: most terms are held by one thread or a few, so the arrays
- * start at one entry and double (the capacity is kept as a shift), and
- * halve when they fall to a quarter full. */
-static uint32_t post_cap(const struct plist *v)
-{
-	return v->postcap ? 1u << (v->postcap - 1) : 0;
-}
-
-static int post_reserve(struct plist *v)
-{
-	if (v->npost < post_cap(v))
-		return 0;
-	uint8_t pc = (uint8_t)(v->postcap + 1);
-	struct posting *p = realloc(v->post, ((size_t)1 << (pc - 1)) * sizeof *p);
-	if (!p)
-		return -1;
-	v->post = p;
-	v->postcap = pc;
-	return 0;
-}
-
-static void post_shrink(struct plist *v)
-{
-	if (!v->npost) {
-		free(v->post);
-		v->post = NULL;
-		v->postcap = 0;
-	} else if (v->postcap > 3 && (v->npost << 2) <= post_cap(v)) {
-		struct posting *p = realloc(v->post, (size_t)post_cap(v) / 2 * sizeof *p);
-		if (p) {
-			v->post = p;
-			v->postcap--;
-		}
-	}
-}
-
-/* Adds w to thread slot's centroid weight of term; call cent_norm() after. */
-static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
-{
-	struct thread *t = &c->th[slot];
-	struct cent *e = cent_find(t, term);
-	struct plist *v = &c->pl[term];
-	if (!e) {
-		if ((t->ct_n + 1) * 4 > t->ct_cap * 3 && cent_grow(t) < 0)
-			return -1;
-		if (post_reserve(v) < 0)
-			return -1;
-		uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
-		while (t->ct[i].key)
-			i = (i + 1) & m;
-		t->ct[i] = (struct cent){ term + 1, v->npost };
-		v->post[v->npost++] = (struct posting){ slot, 0 };
-		t->ct_n++;
-		uint32_t b = cf_bit(term);
-		t->cf[b / 64] |= 1ULL << (b % 64);
-		e = &t->ct[i];
-	}
-	float oldf = v->post[e->pos].w;
-	double old = oldf, nw = old + w;
-	v->post[e->pos].w = (float)nw;
-	t->ct_live += (fabsf((float)nw) > 1e-6f) - (fabsf(oldf) > 1e-6f);
-	t->norm2 += nw * nw - old * old;
-	if (t->norm2 < 1e-12)
-		t->norm2 = 0;
-	return 0;
-}
-
-/* Refreshes the 1/|centroid| the posting scan reads, after a run of
- * cent_add() calls on slot (its callers do it once, not per term). */
-static void cent_norm(struct clusterer *c, uint32_t slot)
-{
-	double n2 = c->th[slot].norm2;
-	c->sc[slot].invn = n2 > 0 ? (float)(1.0 / sqrt(n2)) : 0;
-}
-
-static int em_add(struct thread *t, uint32_t term, double w)
-{
-	if ((t->em_n + 1) * 2 > t->em_cap &&
-	    table_grow((void **)&t->em, &t->em_cap, sizeof *t->em, 16) < 0)
-		return -1;
-	uint32_t m = t->em_cap - 1, i = (term * 2654435761u) & m;
-	while (t->em[i].key && t->em[i].key != term + 1)
-		i = (i + 1) & m;
-	if (!t->em[i].key) {
-		t->em[i].key = term + 1;
-		t->em_n++;
-	}
-	double old = t->em[i].w, nw = old + w;
-	t->em[i].w = (float)nw;
-	t->em_top_stale = 1;
-	t->em_norm2 += nw * nw - old * old;
-	if (t->em_norm2 < 0)
-		t->em_norm2 = 0;
-	return 0;
-}
-
+/* Thread t's name-centroid weight of term (0 when it has none). */
 static double em_w(const struct thread *t, uint32_t term)
 {
 	if (!t->em_cap)
@@ -1151,589 +131,23 @@ static double em_cos2(const struct thread *a, const struct thread *b)
 	return s / sqrt(a->em_norm2 * b->em_norm2);
 }
 
-static double cos_centroid(const struct clusterer *c, const struct thread *t,
-			   const struct tw *v, uint32_t n)
+static double cent_cos(const struct clusterer *c, const struct thread *a, const struct thread *b)
 {
-	if (t->norm2 <= 0)
+	if (a->ct_n > b->ct_n) {
+		const struct thread *x = a;
+		a = b;
+		b = x;
+	}
+	if (a->norm2 <= 0 || b->norm2 <= 0)
 		return 0;
 	double s = 0;
-	for (uint32_t i = 0; i < n; i++)
-		s += v[i].w * cent_w(c, t, v[i].term);
-	return s / sqrt(t->norm2);
-}
-
-static int src_add(struct thread *t, uint32_t h)
-{
-	if (!h)
-		return 0;
-	if ((t->nsrc + 1) * 2 > t->capsrc) {
-		uint32_t cap = t->capsrc ? t->capsrc * 2 : 8;
-		uint32_t *n = calloc(cap, sizeof *n);
-		if (!n)
-			return -1;
-		for (uint32_t i = 0; i < t->capsrc; i++)
-			if (t->src[i]) {
-				uint32_t j = t->src[i] & (cap - 1);
-				while (n[j])
-					j = (j + 1) & (cap - 1);
-				n[j] = t->src[i];
-			}
-		free(t->src);
-		t->src = n;
-		t->capsrc = cap;
-	}
-	uint32_t j = h & (t->capsrc - 1);
-	while (t->src[j] && t->src[j] != h)
-		j = (j + 1) & (t->capsrc - 1);
-	if (!t->src[j]) {
-		t->src[j] = h;
-		t->nsrc++;
-	}
-	return 0;
-}
-
-static int ensure_scratch(struct clusterer *c)
-{
-	if (c->nth <= c->capth)
-		return 0;
-	uint32_t cap = c->capth ? c->capth : 64;
-	while (cap < c->nth)
-		cap *= 2;
-	struct slotsc *a = realloc(c->sc, cap * sizeof *a);
-	if (!a)
-		return -1;
-	c->sc = a;
-	memset(c->sc + c->capth, 0, (cap - c->capth) * sizeof *a);
-	uint32_t *t = realloc(c->touched, cap * sizeof *t);
-	if (!t)
-		return -1;
-	c->touched = t;
-	c->capth = cap;
-	return 0;
-}
-
-/* Room for one more thread slot.  realloc() would not keep the array on
- * cache lines. */
-static int th_grow(struct clusterer *c)
-{
-	if (c->nth < c->thcap)
-		return 0;
-	uint32_t cap = c->thcap ? c->thcap * 2 : 64;
-	struct thread *n = aligned_alloc(64, (size_t)cap * sizeof *n);
-	if (!n)
-		return -1;
-	if (c->nth)
-		memcpy(n, c->th, (size_t)c->nth * sizeof *n);
-	free(c->th);
-	c->th = n;
-	c->thcap = cap;
-	return 0;
-}
-
-static uint32_t thread_new(struct clusterer *c, int64_t id)
-{
-	uint32_t slot;
-	if (c->nfree) {
-		slot = c->freeslots[--c->nfree];
-	} else {
-		if (th_grow(c) < 0)
-			return UINT32_MAX;
-		slot = c->nth++;
-		if (ensure_scratch(c) < 0) {
-			c->nth--;
-			return UINT32_MAX;
-		}
-	}
-	struct thread *t = &c->th[slot];
-	memset(t, 0, sizeof *t);
-	c->sc[slot].invn = 0;
-	t->id = id;
-	t->mem_sorted = 1;
-	t->kw_stale = 1;
-	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
-		t->id = 0;
-		if (slot == c->nth - 1)
-			c->nth--;
-		else
-			c->freeslots[c->nfree++] = slot; /* room: it was just popped */
-		return UINT32_MAX;
-	}
-	c->live_threads++;
-	return slot;
-}
-
-/* Removes slot's entries from the postings (swap-remove, fixing the moved
- * entry's back pointer in its own thread). */
-static void thread_unindex(struct clusterer *c, uint32_t slot)
-{
-	struct thread *t = &c->th[slot];
-	/* Every entry is a chain of misses (term, its last posting, that
-	 * posting's thread, its centroid slot): walked once to ask for the
-	 * terms' entries and once for their last postings, the chains overlap. */
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key)
-			__builtin_prefetch(&c->pl[t->ct[i].key - 1]);
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key) {
-			const struct plist *v = &c->pl[t->ct[i].key - 1];
-			__builtin_prefetch(&v->post[v->npost - 1]);
-		}
-	for (uint32_t i = 0; i < t->ct_cap; i++) {
-		if (!t->ct[i].key)
+	for (uint32_t i = 0; i < a->ct_cap; i++) {
+		if (!a->ct[i].key)
 			continue;
-		uint32_t term = t->ct[i].key - 1, pos = t->ct[i].pos;
-		struct plist *v = &c->pl[term];
-		uint32_t last = --v->npost;
-		if (pos != last) {
-			v->post[pos] = v->post[last];
-			struct cent *e = cent_find(&c->th[v->post[pos].slot], term);
-			e->pos = pos;
-		}
-		post_shrink(v);
+		uint32_t term = a->ct[i].key - 1;
+		s += c->pl[term].post[a->ct[i].pos].w * cent_w(c, b, term);
 	}
-}
-
-/* Frees a thread slot; its stories too when drop_stories. */
-static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
-{
-	struct thread *t = &c->th[slot];
-	thread_unindex(c, slot);
-	if (drop_stories)
-		for (uint32_t i = 0; i < t->nmem; i++) {
-			imap_del(&c->stories, t->mem[i]->id);
-			free(t->mem[i]);
-		}
-	imap_del(&c->threads, t->id);
-	free(t->ct);
-	free(t->mem);
-	free(t->src);
-	free(t->em);
-	free(t->kw);
-	memset(t, 0, sizeof *t);
-	uint32_t cap = c->capfree;
-	if (grow((void **)&c->freeslots, &cap, sizeof *c->freeslots, c->nfree + 1) == 0) {
-		c->capfree = cap;
-		c->freeslots[c->nfree++] = slot;
-	}
-	c->live_threads--;
-}
-
-/* Rebuilds a centroid without the terms whose weight went to zero as its
- * old stories were forgotten, so that long-running threads do not carry
- * (and index) every word they ever had. */
-static void cent_compact(struct clusterer *c, uint32_t slot)
-{
-	struct thread *t = &c->th[slot];
-	/* The count of live entries is kept as weights change: a scan here
-	 * would be two misses per entry (term, posting) on a cold thread. */
-	uint32_t live = t->ct_live;
-	if (live * 2 > t->ct_n)
-		return;
-	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
-	if (!keep)
-		return; /* compaction is an optimisation; skip it */
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < t->ct_cap; i++) {
-		if (!t->ct[i].key)
-			continue;
-		uint32_t term = t->ct[i].key - 1;
-		float w = c->pl[term].post[t->ct[i].pos].w;
-		if (fabsf(w) > 1e-6f && n < live)
-			keep[n++] = (struct tw){ .term = term, .w = w };
-	}
-	thread_unindex(c, slot);
-	/* The table shrinks to what holds the live terms twice over (the
-	 * thread goes on growing); without memory for it, the big one stays. */
-	uint32_t cap = t->ct_cap;
-	while (cap > 32 && (n * 2 + 1) * 4 <= cap / 2 * 3)
-		cap /= 2;
-	struct cent *ct = cap < t->ct_cap ? calloc(cap, sizeof *ct) : NULL;
-	if (ct) {
-		free(t->ct);
-		t->ct = ct;
-		t->ct_cap = cap;
-	} else {
-		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
-	}
-	t->ct_n = 0;
-	t->ct_live = 0;
-	memset(t->cf, 0, sizeof t->cf);
-	t->norm2 = 0;
-	c->sc[slot].invn = 0;
-	/* Re-adding fits: the table holds twice as many at 3/4 full. */
-	for (uint32_t i = 0; i < n; i++)
-		cent_add(c, slot, keep[i].term, keep[i].w);
-	cent_norm(c, slot);
-	free(keep);
-}
-
-/* A long-running thread forgets its stories older than the window: their
- * weight leaves the centroid (which then follows the recent coverage) and
- * their vectors leave memory.  The thread's counts stay.  Members are in
- * the order they joined, which is time order only for a live stream: a
- * first poll brings a feed's back items after its newest ones, so every
- * member is looked at (the thread's oldest time says when none is due),
- * unless the thread knows its members are in time order: then the scan
- * stops at the first one to keep instead of reading every member. */
-static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
-				uint32_t n);
-static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
-				   uint32_t n);
-
-static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
-{
-	struct thread *t = &c->th[slot];
-	if (t->oldest >= horizon)
-		return;
-	uint32_t k = 0, gone = 0;
-	int64_t oldest = INT64_MAX;
-	for (uint32_t i = 0; i < t->nmem; i++) {
-		struct story *s = t->mem[i];
-		if (s->time >= horizon && t->mem_sorted) {
-			oldest = s->time;
-			memmove(&t->mem[k], &t->mem[i], (t->nmem - i) * sizeof *t->mem);
-			k += t->nmem - i;
-			break;
-		}
-		if (s->time >= horizon) {
-			if (s->time < oldest)
-				oldest = s->time;
-			t->mem[k++] = s;
-			continue;
-		}
-		/* A story a window old is cold, and so are its centroid slots
-		 * and postings: ask for them together, as a join does, and for
-		 * the next member. */
-		if (i + 1 < t->nmem)
-			for (uint32_t j = 0; j < 4; j++)
-				__builtin_prefetch((const char *)t->mem[i + 1] + 64 * j);
-		join_prefetch_slots(c, slot, s->v, s->n);
-		join_prefetch_postings(c, slot, s->v, s->n);
-		for (uint32_t j = 0; j < s->n; j++) {
-			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
-			if (s->v[j].ent)
-				em_add(t, s->v[j].term, -s->v[j].w);
-		}
-		t->terms_sum -= s->n;
-		if (t->title_story == s->id)
-			t->title_stale = 1;
-		imap_del(&c->stories, s->id);
-		free(s);
-		gone++;
-	}
-	t->oldest = oldest;
-	if (!gone)
-		return;
-	cent_norm(c, slot);
-	t->nmem = k;
-	t->kw_stale = 1;
-	/* Compact once half of the stories behind the table are gone. */
-	t->forgotten += gone;
-	if (t->forgotten >= t->nmem) {
-		cent_compact(c, slot);
-		t->forgotten = 0;
-	}
-}
-
-static void expire(struct clusterer *c)
-{
-	int64_t horizon = c->now - c->p.window;
-	for (uint32_t s = 0; s < c->nth; s++) {
-		if (!c->th[s].id)
-			continue;
-		if (c->th[s].last_updated < horizon)
-			thread_drop(c, s, 1);
-		else
-			forget_old(c, s, horizon);
-	}
-	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
-	if (c->live_terms > c->prune_at)
-		vocab_prune(c);
-}
-
-/* Stories older than the window between two expiry passes.  A first poll
- * of a new feed brings weeks of back items while the clock (the newest
- * story time) stands still: each opens or joins a thread already below the
- * horizon, and without a pass every so many of them those threads would
- * pile up until time moved on (hundreds of MiB on a cold poll of 10,000
- * feeds).  Old items still cluster among themselves within a pass. */
-#define STALE_SWEEP 4096
-
-static void advance(struct clusterer *c, int64_t time)
-{
-	if (time > c->now)
-		c->now = time;
-	else if (time < c->now - c->p.window && ++c->stale_adds >= STALE_SWEEP)
-		c->next_expiry = c->now;
-	if (c->now >= c->next_expiry) {
-		c->stale_adds = 0;
-		expire(c);
-	}
-}
-
-#define KW_MEMBERS 16
-#define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
-
-/* Top terms of the thread's recent coverage: the sum of its last stories'
- * vectors (cheap, in cache) rather than a pass over the whole centroid. */
-static void keywords(struct clusterer *c, struct thread *t)
-{
-	/* A bitmap of the used slots stands for zeroing the whole table and
-	 * scanning it: the scan visits the used slots in slot order, which
-	 * decides the order of equal weights, as a full scan would. */
-	struct fw acc[KW_SLOTS];
-	uint64_t used[KW_SLOTS / 64];
-	struct tw best[5];
-	int nb = 0;
-	memset(used, 0, sizeof used);
-	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
-	for (uint32_t i = from; i < t->nmem; i++) {
-		const struct story *m = t->mem[i];
-		for (uint32_t j = 0; j < m->n; j++) {
-			uint32_t term = m->v[j].term, k = (term * 2654435761u) & (KW_SLOTS - 1), probes = 0;
-			while ((used[k / 64] >> (k % 64) & 1) && acc[k].key != term + 1 && probes++ < KW_SLOTS)
-				k = (k + 1) & (KW_SLOTS - 1);
-			if (probes >= KW_SLOTS)
-				break; /* full: enough terms for five keywords */
-			if (!(used[k / 64] >> (k % 64) & 1)) {
-				used[k / 64] |= 1ULL << (k % 64);
-				acc[k].key = term + 1;
-				acc[k].w = 0;
-			}
-			acc[k].w += m->v[j].w;
-		}
-	}
-	for (uint32_t wi = 0; wi < KW_SLOTS / 64; wi++) {
-		for (uint64_t bits = used[wi]; bits; bits &= bits - 1) {
-			uint32_t k = wi * 64 + (uint32_t)__builtin_ctzll(bits);
-			float w = acc[k].w;
-			if (nb < 5 || w > best[nb - 1].w) {
-				int j = nb < 5 ? nb++ : 4;
-				while (j > 0 && best[j - 1].w < w) {
-					best[j] = best[j - 1];
-					j--;
-				}
-				best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
-			}
-		}
-	}
-	char kw[sizeof ((struct cluster_result *)0)->keywords];
-	size_t len = 0;
-	kw[0] = '\0';
-	for (int i = 0; i < nb; i++) {
-		const char *s = c->arena + c->vocab[best[i].term].surf;
-		size_t n = strlen(s);
-		if (len + n + 3 >= sizeof kw)
-			break;
-		if (i) {
-			memcpy(kw + len, ", ", 2);
-			len += 2;
-		}
-		memcpy(kw + len, s, n);
-		len += n;
-		kw[len] = '\0';
-	}
-	char *k = realloc(t->kw, len + 1);
-	if (!k)
-		return; /* the old keywords stay, and stay stale */
-	memcpy(k, kw, len + 1);
-	t->kw = k;
-	t->kw_stale = 0;
-}
-
-static void title_scan(struct clusterer *c, struct thread *t)
-{
-	/* Restored threads pick their title once, from the recent members. */
-	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
-	t->title_score = -1;
-	for (uint32_t i = from; i < t->nmem; i++) {
-		double sc = cos_centroid(c, t, t->mem[i]->v, t->mem[i]->n);
-		if (sc > t->title_score) {
-			t->title_score = sc;
-			t->title_story = t->mem[i]->id;
-		}
-	}
-	t->title_stale = 0;
-}
-
-static void fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
-{
-	struct thread *t = &c->th[slot];
-	if (t->title_stale)
-		title_scan(c, t);
-	/* Keywords settle quickly and cost a pass over the centroid: refresh
-	 * while tiny, at powers of two, then every 64 stories. */
-	int64_t n = t->story_count;
-	if (t->kw_stale || n <= 4 || (n & (n - 1)) == 0 || (n & 63) == 0)
-		keywords(c, t);
-	out->thread_id = t->id;
-	out->story_count = t->story_count;
-	out->source_count = t->nsrc;
-	out->title_story_id = t->title_story;
-	out->first_seen = t->first_seen;
-	out->last_updated = t->last_updated;
-	if (t->kw)
-		memcpy(out->keywords, t->kw, strlen(t->kw) + 1);
-}
-
-/* cent_add() over a story's terms is two cache misses per term, one after
- * the other: the thread's centroid slot, then the posting it points at.
- * Asked for together first (the slots, then through them the postings),
- * the misses overlap.  Callers put other work between the two calls. */
-static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
-				uint32_t n)
-{
-	const struct thread *th = &c->th[slot];
-	if (th->ct_cap)
-		for (uint32_t j = 0; j < n; j++)
-			__builtin_prefetch(&th->ct[(v[j].term * 2654435761u) & (th->ct_cap - 1)]);
-}
-
-static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
-				   uint32_t n)
-{
-	const struct thread *th = &c->th[slot];
-	for (uint32_t j = 0; j < n; j++) {
-		const struct plist *v = &c->pl[q[j].term];
-		const struct cent *e = cent_find(th, q[j].term);
-		if (e)
-			__builtin_prefetch(&v->post[e->pos], 1);
-		else if (v->npost < post_cap(v))
-			__builtin_prefetch(&v->post[v->npost], 1);
-	}
-}
-
-/* Adds story s (vector in s->v) to thread slot. */
-static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int restoring)
-{
-	struct thread *t = &c->th[slot];
-	for (uint32_t i = 0; i < s->n; i++) {
-		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0 ||
-		    (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)) {
-			cent_norm(c, slot);
-			return -1;
-		}
-	}
-	cent_norm(c, slot);
-	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
-		return -1;
-	/* A story older than the thread's newest one is older than its last
-	 * member only if that member says so (last_updated can be a story no
-	 * longer in memory, or the one just merged in). */
-	if (t->nmem && s->time < t->last_updated && s->time < t->mem[t->nmem - 1]->time)
-		t->mem_sorted = 0;
-	t->mem[t->nmem++] = s;
-	t->terms_sum += s->n;
-	s->slot = slot;
-	if (t->nmem == 1 || s->time < t->oldest)
-		t->oldest = s->time;
-	if (src_add(t, s->src) < 0)
-		return -1;
-	if (!t->story_count || s->time < t->first_seen)
-		t->first_seen = s->time;
-	if (!t->story_count || s->time > t->last_updated)
-		t->last_updated = s->time;
-	t->story_count++;
-	if (restoring) {
-		t->title_stale = 1;
-		return 0;
-	}
-	if (t->title_stale)
-		title_scan(c, t);
-	/* Title: the member closest to the centroid; compare the newcomer with
-	 * the current title under the updated centroid. */
-	double sc = cos_centroid(c, t, s->v, s->n);
-	struct story *cur = t->title_story ? imap_get(&c->stories, t->title_story) : NULL;
-	if (cur && cur->slot == slot)
-		t->title_score = cos_centroid(c, t, cur->v, cur->n);
-	if (!cur || cur->slot != slot || sc > t->title_score) {
-		t->title_story = s->id;
-		t->title_score = sc;
-	}
-	return 0;
-}
-
-/* The value at index k (0-based) of a[0..n) sorted in descending order;
- * reorders a.  Quickselect (weights are finite, never NaN). */
-static float kth_largest(float *a, uint32_t n, uint32_t k)
-{
-	int lo = 0, hi = (int)n - 1, kk = (int)k;
-	while (lo < hi) {
-		float pv = a[lo + (hi - lo) / 2];
-		int i = lo, j = hi;
-		while (i <= j) {
-			while (a[i] > pv)
-				i++;
-			while (a[j] < pv)
-				j--;
-			if (i <= j) {
-				float x = a[i];
-				a[i++] = a[j];
-				a[j--] = x;
-			}
-		}
-		/* Now a[lo..j] >= pv >= a[i..hi] and a[j+1..i-1] == pv. */
-		if (kk <= j)
-			hi = j;
-		else if (kk >= i)
-			lo = i;
-		else
-			return pv;
-	}
-	return a[kk];
-}
-
-/* The story as kept in the window: c->q, or its store_terms heaviest
- * terms (equal weights at the cut: the lower terms), renormalised.  q is
- * sorted by term and stays so: the cut is a weight found by selection. */
-static struct story *story_make(struct clusterer *c, const struct cluster_doc *doc)
-{
-	uint32_t n = c->nq < (uint32_t)c->p.store_terms ? c->nq : (uint32_t)c->p.store_terms;
-	struct story *s = malloc(sizeof *s + n * sizeof s->v[0]);
-	if (!s)
-		return NULL;
-	s->id = doc->story_id;
-	s->time = doc->time;
-	s->slot = UINT32_MAX;
-	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
-	s->n = n;
-	if (n == c->nq) {
-		memcpy(s->v, c->q, n * sizeof s->v[0]);
-		return s;
-	}
-	float cut;
-	if (!q_kth(c, n - 1, &cut)) {
-		float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
-		if (!w) {
-			free(s);
-			return NULL;
-		}
-		for (uint32_t j = 0; j < c->nq; j++)
-			w[j] = c->q[j].w;
-		cut = kth_largest(w, c->nq, n - 1);
-		if (w != ws)
-			free(w);
-	}
-	uint32_t above = 0, k = 0;
-	for (uint32_t j = 0; j < c->nq; j++)
-		above += c->q[j].w > cut;
-	double norm = 0;
-	for (uint32_t j = 0, ties = n - above; j < c->nq; j++)
-		if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--)) {
-			s->v[k++] = c->q[j];
-			norm += (double)c->q[j].w * c->q[j].w;
-		}
-	norm = sqrt(norm);
-	uint32_t m = 0;
-	for (uint32_t j = 0; j < k; j++) {
-		float x = norm > 0 ? (float)(s->v[j].w / norm) : 0;
-		if (x >= 1e-4f) {
-			s->v[m] = s->v[j];
-			s->v[m++].w = x;
-		}
-	}
-	s->n = m;
-	return s;
+	return s / sqrt(a->norm2 * b->norm2);
 }
 
 /* Time damping factor between a story and a thread. */
@@ -1753,8 +167,8 @@ static double damp(const struct clusterer *c, const struct thread *t, int64_t ti
  * member's dot product is one lookup per member term. */
 static int q_scatter(struct clusterer *c)
 {
-	if (c->qdense_cap < c->nvocab) {
-		uint32_t cap = c->capvocab;
+	if (c->qdense_cap < c->voc.n) {
+		uint32_t cap = c->voc.cap;
 		float *d = realloc(c->qdense, cap * sizeof *d);
 		if (!d)
 			return -1;
@@ -1851,7 +265,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		uint32_t n = c->nq < 256 ? c->nq : 256;
 		for (uint32_t i = 0; i < n; i++)
 			ws[i] = c->q[i].w;
-		wmin = kth_largest(ws, n, GEN_TERMS - 1);
+		wmin = vec_kth_largest(ws, n, GEN_TERMS - 1);
 	}
 	/* Each term's postings are a miss of their own: ask for them all. */
 	for (uint32_t i = 0; i < c->nq; i++) {
@@ -2035,86 +449,6 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	return nc;
 }
 
-static double cent_cos(const struct clusterer *c, const struct thread *a, const struct thread *b)
-{
-	if (a->ct_n > b->ct_n) {
-		const struct thread *x = a;
-		a = b;
-		b = x;
-	}
-	if (a->norm2 <= 0 || b->norm2 <= 0)
-		return 0;
-	double s = 0;
-	for (uint32_t i = 0; i < a->ct_cap; i++) {
-		if (!a->ct[i].key)
-			continue;
-		uint32_t term = a->ct[i].key - 1;
-		s += c->pl[term].post[a->ct[i].pos].w * cent_w(c, b, term);
-	}
-	return s / sqrt(a->norm2 * b->norm2);
-}
-
-/* Moves everything of slot `from` into slot `to`, frees `from`. */
-static int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
-{
-	struct thread *f = &c->th[from];
-	for (uint32_t i = 0; i < f->ct_cap; i++) {
-		if (!f->ct[i].key)
-			continue;
-		uint32_t term = f->ct[i].key - 1;
-		if (cent_add(c, to, term, c->pl[term].post[f->ct[i].pos].w) < 0) {
-			cent_norm(c, to);
-			return -1;
-		}
-	}
-	cent_norm(c, to);
-	f = &c->th[from];
-	struct thread *t = &c->th[to];
-	for (uint32_t i = 0; i < f->em_cap; i++)
-		if (f->em[i].key && em_add(t, f->em[i].key - 1, f->em[i].w) < 0)
-			return -1;
-	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + f->nmem) < 0)
-		return -1;
-	/* Keep members in time order so "recent members" stays meaningful. */
-	for (uint32_t i = 0; i < f->nmem; i++) {
-		struct story *s = f->mem[i];
-		uint32_t j = t->nmem++;
-		while (j > 0 && t->mem[j - 1]->time > s->time) {
-			t->mem[j] = t->mem[j - 1];
-			j--;
-		}
-		t->mem[j] = s;
-		s->slot = to;
-	}
-	for (uint32_t i = 0; i < f->capsrc; i++)
-		if (f->src[i] && src_add(t, f->src[i]) < 0)
-			return -1;
-	if (f->first_seen < t->first_seen)
-		t->first_seen = f->first_seen;
-	if (f->oldest < t->oldest)
-		t->oldest = f->oldest;
-	if (f->last_updated > t->last_updated)
-		t->last_updated = f->last_updated;
-	t->story_count += f->story_count;
-	t->terms_sum += f->terms_sum;
-	struct story *a = imap_get(&c->stories, t->title_story);
-	struct story *b = imap_get(&c->stories, f->title_story);
-	double sa = a ? cos_centroid(c, t, a->v, a->n) : -1;
-	double sb = b ? cos_centroid(c, t, b->v, b->n) : -1;
-	if (sb > sa) {
-		t->title_story = f->title_story;
-		t->title_score = sb;
-	} else {
-		t->title_score = sa;
-	}
-	t->kw_stale = 1;
-	t->title_stale |= f->title_stale;
-	int64_t fid = f->id;
-	f->nmem = 0;
-	thread_drop(c, from, 0);
-	return imap_put(&c->merged, fid, (void *)(intptr_t)t->id);
-}
-
 static uint32_t slot_of(const struct clusterer *c, int64_t id)
 {
 	void *v = imap_get(&c->threads, id);
@@ -2154,13 +488,9 @@ struct clusterer *cluster_new(const struct cluster_params *p, int64_t next_threa
 	c->now = INT64_MIN / 2;
 	c->next_expiry = INT64_MIN / 2;
 	c->text = text_new();
-	c->df_epoch = 1;
 	for (int k = 0; k < TF_LOGS; k++)
 		c->tf_logs[k] = log1p((double)(float)k);
-	c->vmask = 1023;
-	c->prune_at = 65536;
-	c->vhash = calloc(1024, sizeof *c->vhash);
-	if (!c->text || !c->vhash || imap_init(&c->stories) < 0 ||
+	if (!c->text || vocab_init(&c->voc) < 0 || imap_init(&c->stories) < 0 ||
 	    imap_init(&c->threads) < 0 || imap_init(&c->merged) < 0)
 		goto fail;
 	return c;
@@ -2185,15 +515,12 @@ void cluster_free(struct clusterer *c)
 		free(t->em);
 		free(t->kw);
 	}
-	for (uint32_t i = 0; i < c->nvocab; i++)
+	for (uint32_t i = 0; i < c->npl; i++)
 		free(c->pl[i].post);
 	free(c->pl);
 	free(c->th);
 	free(c->freeslots);
-	free(c->vocab);
-	free(c->freeterms);
-	free(c->vhash);
-	free(c->arena);
+	vocab_free(&c->voc);
 	imap_free(&c->stories);
 	imap_free(&c->threads);
 	imap_free(&c->merged);
@@ -2210,24 +537,6 @@ void cluster_free(struct clusterer *c)
 }
 
 /* Assigns the story in c->q (already weighed) to a thread. */
-/* Makes the story of doc (its vector is c->q) and joins it to thread
- * `slot`: what a new story and a restored one both do once their thread
- * is known.  The centroid slots, then through them the postings, are
- * asked for first, so that their cache misses arrive together. */
-static int enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *doc, int restoring)
-{
-	join_prefetch_slots(c, slot, c->q, c->nq);
-	struct story *s = story_make(c, doc);
-	if (!s)
-		return -1;
-	if (imap_put(&c->stories, s->id, s) < 0) {
-		free(s);
-		return -1;
-	}
-	join_prefetch_postings(c, slot, c->q, c->nq);
-	return thread_join(c, slot, s, restoring);
-}
-
 static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t skip,
 		  struct cluster_result *out)
 {
@@ -2263,7 +572,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			out->is_new = 1;
 		}
 	}
-	if (enter(c, slot, doc, 0) < 0)
+	if (thread_enter(c, slot, doc, 0) < 0)
 		return -1;
 	/* Merge: a candidate whose centroid now sits close to ours. */
 	for (int i = 0; i < nc && out->nmerged < CLUSTER_MAX_MERGES; i++) {
@@ -2301,7 +610,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		slot = win;
 		out->is_new = 0;
 	}
-	fill(c, slot, out);
+	thread_fill(c, slot, out);
 	return 0;
 }
 
@@ -2312,35 +621,11 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct clust
 		return -1;
 	if (imap_get(&c->stories, doc->story_id))
 		return -2;
-	advance(c, doc->time);
-	if (collect(c, doc, 1) < 0)
+	window_advance(c, doc->time);
+	if (vec_collect(c, doc, 1) < 0)
 		return -1;
-	weigh(c);
+	vec_weigh(c);
 	return assign(c, doc, UINT32_MAX, out);
-}
-
-/* Takes story s out of its thread (centroid and members). */
-static void story_detach(struct clusterer *c, struct story *s)
-{
-	struct thread *t = &c->th[s->slot];
-	for (uint32_t i = 0; i < s->n; i++) {
-		/* Entries exist: no allocation, cannot fail. */
-		cent_add(c, s->slot, s->v[i].term, -s->v[i].w);
-		if (s->v[i].ent)
-			em_add(t, s->v[i].term, -s->v[i].w);
-	}
-	cent_norm(c, s->slot);
-	for (uint32_t i = 0; i < t->nmem; i++)
-		if (t->mem[i] == s) {
-			memmove(&t->mem[i], &t->mem[i + 1], (t->nmem - i - 1) * sizeof *t->mem);
-			t->nmem--;
-			break;
-		}
-	t->story_count--;
-	t->terms_sum -= s->n;
-	if (t->title_story == s->id)
-		t->title_story = t->nmem ? t->mem[t->nmem - 1]->id : 0;
-	t->kw_stale = 1;
 }
 
 int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
@@ -2349,10 +634,10 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	if (!s)
 		return cluster_add(c, doc, out);
 	memset(out, 0, sizeof *out);
-	advance(c, doc->time);
-	if (collect(c, doc, 0) < 0)
+	window_advance(c, doc->time);
+	if (vec_collect(c, doc, 0) < 0)
 		return -1;
-	weigh(c);
+	vec_weigh(c);
 	uint32_t slot = s->slot;
 	story_detach(c, s);
 	imap_del(&c->stories, s->id);
@@ -2391,18 +676,18 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 		return -1;
 	if (imap_get(&c->stories, doc->story_id))
 		return 0;
-	advance(c, doc->time);
-	if (collect(c, doc, 0) < 0)
+	window_advance(c, doc->time);
+	if (vec_collect(c, doc, 0) < 0)
 		return -1;
-	weigh(c);
+	vec_weigh(c);
 	uint32_t slot = slot_of(c, thread_id);
 	if (slot == UINT32_MAX && (slot = thread_new(c, thread_id)) == UINT32_MAX)
 		return -1;
 	if (thread_id >= c->next_id)
 		c->next_id = thread_id + 1;
 	/* A restore touches every window term's postings and every thread's
-	 * centroid table in turn: enter() asks for them together. */
-	return enter(c, slot, doc, 1);
+	 * centroid table in turn: thread_enter() asks for them together. */
+	return thread_enter(c, slot, doc, 1);
 }
 
 int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
@@ -2433,7 +718,7 @@ int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_cou
 	t->nsrc = 0;
 	for (size_t i = 0; i < n; i++)
 		if (sources[i] && *sources[i] &&
-		    src_add(t, fnv(sources[i], strlen(sources[i])) | 1u) < 0)
+		    thread_add_source(t, fnv(sources[i], strlen(sources[i])) | 1u) < 0)
 			return -1;
 	t->story_count = story_count;
 	t->first_seen = first_seen;
@@ -2442,31 +727,31 @@ int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_cou
 
 int64_t cluster_df_total(const struct clusterer *c)
 {
-	return c->ndocs;
+	return c->voc.ndocs;
 }
 
 void cluster_df_set_total(struct clusterer *c, int64_t ndocs)
 {
-	c->ndocs = ndocs > 0 ? ndocs : 0;
-	df_changed(c);
+	c->voc.ndocs = ndocs > 0 ? ndocs : 0;
+	vocab_df_changed(&c->voc);
 }
 
 int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
 {
-	uint32_t t = vocab_id(c, term, strlen(term), 1);
-	if (t == UINT32_MAX)
+	uint32_t t = vocab_intern(&c->voc, term, strlen(term));
+	if (t == UINT32_MAX || pl_cover(c) < 0)
 		return -1;
-	c->vocab[t].df = df > 0 ? (uint32_t)(df > UINT32_MAX ? UINT32_MAX : df) : 0;
-	df_changed(c);
+	c->voc.term[t].df = df > 0 ? (uint32_t)(df > UINT32_MAX ? UINT32_MAX : df) : 0;
+	vocab_df_changed(&c->voc);
 	return 0;
 }
 
 void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 			int (*fn)(void *arg, const char *term, int64_t df), void *arg)
 {
-	for (uint32_t t = 0; t < c->nvocab; t++)
-		if (!c->vocab[t].dead && c->vocab[t].df >= min_df &&
-		    fn(arg, c->arena + c->vocab[t].name, c->vocab[t].df))
+	for (uint32_t t = 0; t < c->voc.n; t++)
+		if (!c->voc.term[t].dead && c->voc.term[t].df >= min_df &&
+		    fn(arg, vocab_name(&c->voc, t), c->voc.term[t].df))
 			return;
 }
 
@@ -2475,12 +760,10 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 	memset(st, 0, sizeof *st);
 	st->active_threads = c->live_threads;
 	st->window_stories = c->stories.n;
-	st->terms = c->live_terms;
-	st->mem_vocab = c->arena_cap + (size_t)c->capvocab * sizeof *c->vocab +
-			(size_t)c->cappl * sizeof *c->pl +
-			(c->vmask + 1) * sizeof *c->vhash + (size_t)c->capfreeterms * 4 +
+	st->terms = c->voc.live;
+	st->mem_vocab = vocab_memory(&c->voc) + (size_t)c->cappl * sizeof *c->pl +
 			(size_t)c->qdense_cap * sizeof *c->qdense;
-	for (uint32_t i = 0; i < c->nvocab; i++) {
+	for (uint32_t i = 0; i < c->npl; i++) {
 		st->mem_postings += post_cap(&c->pl[i]) * sizeof(struct posting);
 		st->postings += c->pl[i].npost;
 		st->terms_held += c->pl[i].npost > 0;

@@ -1,0 +1,269 @@
+/* daemon/cluster_int.h — what the clusterer's files share: its structs
+ * (story vectors, threads with their centroid tables, postings, the
+ * clusterer itself), the small helpers more than one file calls on
+ * per-term paths (static inline: gcc does not inline across files here),
+ * and the functions of daemon/cluster_vec.c (story vectors) and
+ * daemon/cluster_thread.c (threads) that daemon/cluster.c calls.
+ * Internal to the clusterer; everything else uses daemon/cluster.h. */
+#ifndef TIDINGS_CLUSTER_INT_H
+#define TIDINGS_CLUSTER_INT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "daemon/cluster.h"
+#include "daemon/cluster_imap.h"
+#include "daemon/cluster_util.h"
+#include "daemon/text.h"
+#include "daemon/vocab.h"
+
+/* A term's weight in a story vector or a centroid. */
+struct tw {
+	uint32_t term : 31;
+	uint32_t ent : 1; /* a name (acronym, number, capitalised mid-sentence) */
+	float w;
+};
+
+/* Entity centroid entry: key term+1 (0 empty). */
+struct fw {
+	uint32_t key;
+	float w;
+};
+
+/* Inverted index entry: thread slot and its centroid weight for the term.
+ * The weight lives only here; the thread's centroid table points at it. */
+struct posting {
+	uint32_t slot;
+	float w;
+};
+
+/* Per thread slot, dense: what the posting scan touches. */
+struct slotsc {
+	uint32_t stamp;  /* == cur_stamp: acc is this story's partial dot */
+	float acc;
+	float invn;      /* 1/|centroid|, 0 for an empty one */
+	uint32_t pad;
+};
+
+/* A term's postings: the active threads holding it.  Apart from the
+ * vocabulary entries, in a dense array of 16 bytes a term, because every
+ * centroid change reads it (a story's join and, a window later, its
+ * forgetting): a 2-3 MiB array stays in cache where the entries (7 MiB)
+ * and the centroid tables (20 MiB) do not. */
+struct plist {
+	struct posting *post;  /* owned */
+	uint32_t npost;
+	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
+};
+
+/* A story in the window.  Owned by the clusterer (stories map); the thread
+ * lists it among its members. */
+struct story {
+	int64_t id, time;
+	uint32_t slot;   /* thread slot */
+	uint32_t src;    /* source hash, 0 = none */
+	uint32_t n;
+	struct tw v[];   /* sorted by term, L2-normalised */
+};
+
+/* Centroid table entry: key term+1 (0 empty), pos in pl[term].post. */
+struct cent {
+	uint32_t key, pos;
+};
+
+/* 192 bytes, in an array aligned to cache lines.  The first line is what
+ * completing a shortlisted candidate reads (centroid table, its filter,
+ * norm, times); the second what the member and name scores read. */
+struct thread {
+	struct cent *ct;     /* owned, open addressing */
+	uint32_t ct_n, ct_cap;
+	double norm2;        /* squared norm of the centroid */
+	int64_t first_seen, last_updated;
+	/* A one-hash Bloom filter of the terms in ct (bit cf_bit(term)):
+	 * a clear bit says a term is absent without a probe of the table.
+	 * Most shortlist lookups are of absent terms, and at 3/4 full an
+	 * absent term's probe run is long and, in a cold table, a cache miss
+	 * of its own.  Set as entries enter ct, rebuilt when it is compacted;
+	 * entries never leave ct otherwise. */
+	uint64_t cf[3];
+	/* second line */
+	struct story **mem;  /* owned array (stories owned by the map) */
+	uint32_t nmem, capmem;
+	struct fw *em;       /* owned: centroid of the name terms only */
+	uint32_t em_n, em_cap;
+	double em_norm2;
+	uint32_t em_top1;    /* heaviest name + 1 (0: none), unless em_top_stale */
+	uint8_t kw_stale, title_stale, em_top_stale;
+	uint8_t mem_sorted;  /* members are in time order (a live stream's) */
+	int64_t id;          /* 0: free slot */
+	int64_t story_count;
+	/* third line */
+	int64_t oldest;      /* <= the time of every member in memory */
+	int64_t title_story;
+	double title_score;
+	double terms_sum;    /* sum of member vector lengths (for the bar) */
+	uint32_t *src;       /* owned set of source hashes, open addressing */
+	uint32_t nsrc, capsrc;
+	char *kw;            /* owned: keywords, ", "-separated (NULL: none yet);
+	                        as long as they are, not a fixed 160 bytes in
+	                        every slot */
+	uint32_t forgotten;  /* stories forgotten since the last compaction */
+	uint32_t ct_live;    /* centroid entries whose weight is not residue
+	                        (|w| > 1e-6): kept by cent_add, so that the
+	                        compaction check reads no posting */
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct thread) == 192, "struct thread: three cache lines");
+
+#define TF_LOGS 64
+#define QBITS 32768
+
+struct clusterer {
+	struct cluster_params p;
+	int64_t next_id, now, next_expiry;
+	uint32_t stale_adds;           /* stories older than the window since the
+	                                  last expiry pass (see advance) */
+	struct text *text;             /* owned */
+	struct text_tokens toks[2];    /* owned scratch: title, text */
+	uint32_t *tk_id;               /* owned scratch: a story's token term ids */
+	uint32_t cap_tk_id;
+	double tf_logs[TF_LOGS];       /* log1p(k), see tf_log() */
+
+	struct vocab voc;              /* owned: the terms, by id */
+	struct plist *pl;              /* owned: per term id, npl of them */
+	uint32_t npl, cappl;
+
+	struct thread *th;             /* owned: slots */
+	uint32_t nth, thcap, capth;    /* capth: size of the scratch arrays */
+	uint32_t *freeslots;           /* owned */
+	uint32_t nfree, capfree;
+	size_t live_threads;
+
+	struct imap stories;           /* story id -> struct story * (owned) */
+	struct imap threads;           /* thread id -> slot + 1 */
+	struct imap merged;            /* merged thread id -> survivor id */
+
+	/* Per slot, sized by capth: the scoring scratch and 1/|centroid|
+	 * side by side, so that a posting costs one cache miss, not three. */
+	struct slotsc *sc;
+	uint32_t cur_stamp;
+	uint32_t *touched;
+	uint32_t ntouched;
+	struct tw *q;                  /* story vector under construction */
+	uint32_t *qmap;                /* owned scratch: term -> q index + 1 (collect) */
+	uint32_t qmap_cap;
+	float *qdense;                 /* owned: q scattered by term, else zero */
+	uint32_t qdense_cap;
+	uint64_t qbits[QBITS / 64];    /* bit term % QBITS: maybe in q (see member_cos) */
+	const struct posting *cfound[8 * 256]; /* score(): the shortlist's postings
+	                                  of the common terms it holds */
+	float cfound_q[8 * 256];       /* and the story's weights of those terms */
+	uint32_t nq, capq;
+	/* vec_weigh(), when it cut q to max_terms: the kept weights before
+	 * normalising, heaviest first (q's nq weights are these divided by
+	 * qnorm, an order-keeping map), so that score() and vec_story_make()
+	 * read a k-th largest weight instead of selecting it again.
+	 * qsorted_n == 0: not available for this q. */
+	float qsorted[256];
+	uint32_t qsorted_n;
+	double qnorm;
+};
+
+/* The postings follow the vocabulary's ids: room for every id handed
+ * out, the new entries empty.  An id the vocabulary reuses is empty too:
+ * it only prunes terms no thread holds (term_held), and a term's postings
+ * array is freed when its last posting goes (post_shrink). */
+static inline int pl_cover(struct clusterer *c)
+{
+	uint32_t old = c->npl;
+	if (c->voc.n <= old)
+		return 0;
+	if (grow((void **)&c->pl, &c->cappl, sizeof *c->pl, c->voc.n) < 0)
+		return -1;
+	memset(c->pl + old, 0, (size_t)(c->voc.n - old) * sizeof *c->pl);
+	c->npl = c->voc.n;
+	return 0;
+}
+
+/* The weight at index k (0-based) of q's weights sorted heaviest first,
+ * from vec_weigh()'s sorted weights; 0 when it did not keep them.
+ * Dividing by the norm and rounding to float keeps the order, so the k-th
+ * largest of q is the k-th largest before normalising, normalised as
+ * vec_weigh() did. */
+static inline int q_kth(const struct clusterer *c, uint32_t k, float *w)
+{
+	if (k >= c->qsorted_n)
+		return 0;
+	*w = c->qnorm > 0 ? (float)(c->qsorted[k] / c->qnorm) : 0;
+	return 1;
+}
+
+/* The filter bit of a term: the high bits of another multiplicative hash
+ * than the table's (which takes the low bits), spread over 192. */
+static inline uint32_t cf_bit(uint32_t term)
+{
+	return (uint32_t)(((uint64_t)(term * 0x85ebca6bu) * 192) >> 32);
+}
+
+/* Thread t's centroid table entry of term, NULL when it has none. */
+static inline struct cent *cent_find(const struct thread *t, uint32_t term)
+{
+	if (!t->ct_cap)
+		return NULL;
+	uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
+	while (t->ct[i].key) {
+		if (t->ct[i].key == term + 1)
+			return &t->ct[i];
+		i = (i + 1) & m;
+	}
+	return NULL;
+}
+
+/* Thread t's centroid weight of term (0 when it has none). */
+static inline double cent_w(const struct clusterer *c, const struct thread *t, uint32_t term)
+{
+	const struct cent *e = cent_find(t, term);
+	return e ? c->pl[term].post[e->pos].w : 0.0;
+}
+
+/* Entries the postings array v has room for (see post_reserve). */
+static inline uint32_t post_cap(const struct plist *v)
+{
+	return v->postcap ? 1u << (v->postcap - 1) : 0;
+}
+
+/* ---- daemon/cluster_vec.c: story vectors ----------------------------- */
+
+/* Counts doc's terms into c->q (and their document frequencies when
+ * count_df): 0 or -1. */
+int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df);
+/* c->q's counts to its L2-normalised max_terms heaviest weights. */
+void vec_weigh(struct clusterer *c);
+/* The story as kept in the window, from doc and c->q; NULL out of memory. */
+struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc);
+/* The value at index k (0-based) of a[0..n) sorted in descending order;
+ * reorders a. */
+float vec_kth_largest(float *a, uint32_t n, uint32_t k);
+
+/* ---- daemon/cluster_thread.c: threads --------------------------------- */
+
+/* Opens a thread with this id in a free slot: the slot, UINT32_MAX out of
+ * memory. */
+uint32_t thread_new(struct clusterer *c, int64_t id);
+/* Makes the story of doc (vector c->q) and joins it to thread slot
+ * (restoring: without scoring its title yet): 0 or -1. */
+int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *doc, int restoring);
+/* Takes story s out of its thread (centroid and members). */
+void story_detach(struct clusterer *c, struct story *s);
+/* Moves everything of slot `from` into slot `to`, frees `from`: 0 or -1. */
+int thread_merge(struct clusterer *c, uint32_t to, uint32_t from);
+/* Adds source hash h (0: none) to the thread's set: 0 or -1. */
+int thread_add_source(struct thread *t, uint32_t h);
+/* The display fields of thread slot into out. */
+void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out);
+/* Moves the clock to a story's time; expires and prunes when due. */
+void window_advance(struct clusterer *c, int64_t time);
+/* Cosine of story vector v to thread t's centroid. */
+double cos_centroid(const struct clusterer *c, const struct thread *t,
+		    const struct tw *v, uint32_t n);
+
+#endif

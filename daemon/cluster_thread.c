@@ -1,0 +1,751 @@
+/* daemon/cluster_thread.c — the clusterer's threads (see cluster.h for
+ * the model): a thread's centroid table and its entries in the postings
+ * (the inverted index term -> active threads), its name centroid, sources
+ * and recent members; a story joining, leaving or being forgotten; two
+ * threads merging; threads idle past the window leaving memory; and the
+ * display fields (title, keywords) of a thread's row. */
+#include "daemon/cluster_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Doubles an open-addressing table of `elem`-byte entries whose first
+ * member is a uint32_t key (term + 1; 0 marks a free slot), rehashing
+ * every entry.  Both per-thread tables (centroid positions, entity
+ * weights) are of this shape. */
+static int table_grow(void **tab, uint32_t *cap, size_t elem, uint32_t first)
+{
+	uint32_t nc = *cap ? *cap * 2 : first;
+	char *n = calloc(nc, elem), *old = *tab;
+	if (!n)
+		return -1;
+	for (uint32_t i = 0; i < *cap; i++) {
+		uint32_t key;
+		memcpy(&key, old + (size_t)i * elem, sizeof key);
+		if (!key)
+			continue;
+		uint32_t j = ((key - 1) * 2654435761u) & (nc - 1);
+		for (;;) {
+			uint32_t k;
+			memcpy(&k, n + (size_t)j * elem, sizeof k);
+			if (!k)
+				break;
+			j = (j + 1) & (nc - 1);
+		}
+		memcpy(n + (size_t)j * elem, old + (size_t)i * elem, elem);
+	}
+	free(old);
+	*tab = n;
+	*cap = nc;
+	return 0;
+}
+
+static int cent_grow(struct thread *t)
+{
+	return table_grow((void **)&t->ct, &t->ct_cap, sizeof *t->ct, 32);
+}
+
+/* Postings: most terms are held by one thread or a few, so the arrays
+ * start at one entry and double (the capacity is kept as a shift), and
+ * halve when they fall to a quarter full. */
+static int post_reserve(struct plist *v)
+{
+	if (v->npost < post_cap(v))
+		return 0;
+	uint8_t pc = (uint8_t)(v->postcap + 1);
+	struct posting *p = realloc(v->post, ((size_t)1 << (pc - 1)) * sizeof *p);
+	if (!p)
+		return -1;
+	v->post = p;
+	v->postcap = pc;
+	return 0;
+}
+
+static void post_shrink(struct plist *v)
+{
+	if (!v->npost) {
+		free(v->post);
+		v->post = NULL;
+		v->postcap = 0;
+	} else if (v->postcap > 3 && (v->npost << 2) <= post_cap(v)) {
+		struct posting *p = realloc(v->post, (size_t)post_cap(v) / 2 * sizeof *p);
+		if (p) {
+			v->post = p;
+			v->postcap--;
+		}
+	}
+}
+
+/* Adds w to thread slot's centroid weight of term; call cent_norm() after. */
+static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
+{
+	struct thread *t = &c->th[slot];
+	struct cent *e = cent_find(t, term);
+	struct plist *v = &c->pl[term];
+	if (!e) {
+		if ((t->ct_n + 1) * 4 > t->ct_cap * 3 && cent_grow(t) < 0)
+			return -1;
+		if (post_reserve(v) < 0)
+			return -1;
+		uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
+		while (t->ct[i].key)
+			i = (i + 1) & m;
+		t->ct[i] = (struct cent){ term + 1, v->npost };
+		v->post[v->npost++] = (struct posting){ slot, 0 };
+		t->ct_n++;
+		uint32_t b = cf_bit(term);
+		t->cf[b / 64] |= 1ULL << (b % 64);
+		e = &t->ct[i];
+	}
+	float oldf = v->post[e->pos].w;
+	double old = oldf, nw = old + w;
+	v->post[e->pos].w = (float)nw;
+	t->ct_live += (fabsf((float)nw) > 1e-6f) - (fabsf(oldf) > 1e-6f);
+	t->norm2 += nw * nw - old * old;
+	if (t->norm2 < 1e-12)
+		t->norm2 = 0;
+	return 0;
+}
+
+/* Refreshes the 1/|centroid| the posting scan reads, after a run of
+ * cent_add() calls on slot (its callers do it once, not per term). */
+static void cent_norm(struct clusterer *c, uint32_t slot)
+{
+	double n2 = c->th[slot].norm2;
+	c->sc[slot].invn = n2 > 0 ? (float)(1.0 / sqrt(n2)) : 0;
+}
+
+static int em_add(struct thread *t, uint32_t term, double w)
+{
+	if ((t->em_n + 1) * 2 > t->em_cap &&
+	    table_grow((void **)&t->em, &t->em_cap, sizeof *t->em, 16) < 0)
+		return -1;
+	uint32_t m = t->em_cap - 1, i = (term * 2654435761u) & m;
+	while (t->em[i].key && t->em[i].key != term + 1)
+		i = (i + 1) & m;
+	if (!t->em[i].key) {
+		t->em[i].key = term + 1;
+		t->em_n++;
+	}
+	double old = t->em[i].w, nw = old + w;
+	t->em[i].w = (float)nw;
+	t->em_top_stale = 1;
+	t->em_norm2 += nw * nw - old * old;
+	if (t->em_norm2 < 0)
+		t->em_norm2 = 0;
+	return 0;
+}
+
+double cos_centroid(const struct clusterer *c, const struct thread *t,
+			   const struct tw *v, uint32_t n)
+{
+	if (t->norm2 <= 0)
+		return 0;
+	double s = 0;
+	for (uint32_t i = 0; i < n; i++)
+		s += v[i].w * cent_w(c, t, v[i].term);
+	return s / sqrt(t->norm2);
+}
+
+int thread_add_source(struct thread *t, uint32_t h)
+{
+	if (!h)
+		return 0;
+	if ((t->nsrc + 1) * 2 > t->capsrc) {
+		uint32_t cap = t->capsrc ? t->capsrc * 2 : 8;
+		uint32_t *n = calloc(cap, sizeof *n);
+		if (!n)
+			return -1;
+		for (uint32_t i = 0; i < t->capsrc; i++)
+			if (t->src[i]) {
+				uint32_t j = t->src[i] & (cap - 1);
+				while (n[j])
+					j = (j + 1) & (cap - 1);
+				n[j] = t->src[i];
+			}
+		free(t->src);
+		t->src = n;
+		t->capsrc = cap;
+	}
+	uint32_t j = h & (t->capsrc - 1);
+	while (t->src[j] && t->src[j] != h)
+		j = (j + 1) & (t->capsrc - 1);
+	if (!t->src[j]) {
+		t->src[j] = h;
+		t->nsrc++;
+	}
+	return 0;
+}
+
+static int ensure_scratch(struct clusterer *c)
+{
+	if (c->nth <= c->capth)
+		return 0;
+	uint32_t cap = c->capth ? c->capth : 64;
+	while (cap < c->nth)
+		cap *= 2;
+	struct slotsc *a = realloc(c->sc, cap * sizeof *a);
+	if (!a)
+		return -1;
+	c->sc = a;
+	memset(c->sc + c->capth, 0, (cap - c->capth) * sizeof *a);
+	uint32_t *t = realloc(c->touched, cap * sizeof *t);
+	if (!t)
+		return -1;
+	c->touched = t;
+	c->capth = cap;
+	return 0;
+}
+
+/* Room for one more thread slot.  realloc() would not keep the array on
+ * cache lines. */
+static int th_grow(struct clusterer *c)
+{
+	if (c->nth < c->thcap)
+		return 0;
+	uint32_t cap = c->thcap ? c->thcap * 2 : 64;
+	struct thread *n = aligned_alloc(64, (size_t)cap * sizeof *n);
+	if (!n)
+		return -1;
+	if (c->nth)
+		memcpy(n, c->th, (size_t)c->nth * sizeof *n);
+	free(c->th);
+	c->th = n;
+	c->thcap = cap;
+	return 0;
+}
+
+uint32_t thread_new(struct clusterer *c, int64_t id)
+{
+	uint32_t slot;
+	if (c->nfree) {
+		slot = c->freeslots[--c->nfree];
+	} else {
+		if (th_grow(c) < 0)
+			return UINT32_MAX;
+		slot = c->nth++;
+		if (ensure_scratch(c) < 0) {
+			c->nth--;
+			return UINT32_MAX;
+		}
+	}
+	struct thread *t = &c->th[slot];
+	memset(t, 0, sizeof *t);
+	c->sc[slot].invn = 0;
+	t->id = id;
+	t->mem_sorted = 1;
+	t->kw_stale = 1;
+	if (imap_put(&c->threads, id, (void *)(uintptr_t)(slot + 1)) < 0) {
+		t->id = 0;
+		if (slot == c->nth - 1)
+			c->nth--;
+		else
+			c->freeslots[c->nfree++] = slot; /* room: it was just popped */
+		return UINT32_MAX;
+	}
+	c->live_threads++;
+	return slot;
+}
+
+/* Removes slot's entries from the postings (swap-remove, fixing the moved
+ * entry's back pointer in its own thread). */
+static void thread_unindex(struct clusterer *c, uint32_t slot)
+{
+	struct thread *t = &c->th[slot];
+	/* Every entry is a chain of misses (term, its last posting, that
+	 * posting's thread, its centroid slot): walked once to ask for the
+	 * terms' entries and once for their last postings, the chains overlap. */
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key)
+			__builtin_prefetch(&c->pl[t->ct[i].key - 1]);
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key) {
+			const struct plist *v = &c->pl[t->ct[i].key - 1];
+			__builtin_prefetch(&v->post[v->npost - 1]);
+		}
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		uint32_t term = t->ct[i].key - 1, pos = t->ct[i].pos;
+		struct plist *v = &c->pl[term];
+		uint32_t last = --v->npost;
+		if (pos != last) {
+			v->post[pos] = v->post[last];
+			struct cent *e = cent_find(&c->th[v->post[pos].slot], term);
+			e->pos = pos;
+		}
+		post_shrink(v);
+	}
+}
+
+/* Frees a thread slot; its stories too when drop_stories. */
+static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
+{
+	struct thread *t = &c->th[slot];
+	thread_unindex(c, slot);
+	if (drop_stories)
+		for (uint32_t i = 0; i < t->nmem; i++) {
+			imap_del(&c->stories, t->mem[i]->id);
+			free(t->mem[i]);
+		}
+	imap_del(&c->threads, t->id);
+	free(t->ct);
+	free(t->mem);
+	free(t->src);
+	free(t->em);
+	free(t->kw);
+	memset(t, 0, sizeof *t);
+	uint32_t cap = c->capfree;
+	if (grow((void **)&c->freeslots, &cap, sizeof *c->freeslots, c->nfree + 1) == 0) {
+		c->capfree = cap;
+		c->freeslots[c->nfree++] = slot;
+	}
+	c->live_threads--;
+}
+
+/* Rebuilds a centroid without the terms whose weight went to zero as its
+ * old stories were forgotten, so that long-running threads do not carry
+ * (and index) every word they ever had. */
+static void cent_compact(struct clusterer *c, uint32_t slot)
+{
+	struct thread *t = &c->th[slot];
+	/* The count of live entries is kept as weights change: a scan here
+	 * would be two misses per entry (term, posting) on a cold thread. */
+	uint32_t live = t->ct_live;
+	if (live * 2 > t->ct_n)
+		return;
+	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
+	if (!keep)
+		return; /* compaction is an optimisation; skip it */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		uint32_t term = t->ct[i].key - 1;
+		float w = c->pl[term].post[t->ct[i].pos].w;
+		if (fabsf(w) > 1e-6f && n < live)
+			keep[n++] = (struct tw){ .term = term, .w = w };
+	}
+	thread_unindex(c, slot);
+	/* The table shrinks to what holds the live terms twice over (the
+	 * thread goes on growing); without memory for it, the big one stays. */
+	uint32_t cap = t->ct_cap;
+	while (cap > 32 && (n * 2 + 1) * 4 <= cap / 2 * 3)
+		cap /= 2;
+	struct cent *ct = cap < t->ct_cap ? calloc(cap, sizeof *ct) : NULL;
+	if (ct) {
+		free(t->ct);
+		t->ct = ct;
+		t->ct_cap = cap;
+	} else {
+		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
+	}
+	t->ct_n = 0;
+	t->ct_live = 0;
+	memset(t->cf, 0, sizeof t->cf);
+	t->norm2 = 0;
+	c->sc[slot].invn = 0;
+	/* Re-adding fits: the table holds twice as many at 3/4 full. */
+	for (uint32_t i = 0; i < n; i++)
+		cent_add(c, slot, keep[i].term, keep[i].w);
+	cent_norm(c, slot);
+	free(keep);
+}
+
+/* A long-running thread forgets its stories older than the window: their
+ * weight leaves the centroid (which then follows the recent coverage) and
+ * their vectors leave memory.  The thread's counts stay.  Members are in
+ * the order they joined, which is time order only for a live stream: a
+ * first poll brings a feed's back items after its newest ones, so every
+ * member is looked at (the thread's oldest time says when none is due),
+ * unless the thread knows its members are in time order: then the scan
+ * stops at the first one to keep instead of reading every member. */
+static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
+				uint32_t n);
+static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
+				   uint32_t n);
+
+static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
+{
+	struct thread *t = &c->th[slot];
+	if (t->oldest >= horizon)
+		return;
+	uint32_t k = 0, gone = 0;
+	int64_t oldest = INT64_MAX;
+	for (uint32_t i = 0; i < t->nmem; i++) {
+		struct story *s = t->mem[i];
+		if (s->time >= horizon && t->mem_sorted) {
+			oldest = s->time;
+			memmove(&t->mem[k], &t->mem[i], (t->nmem - i) * sizeof *t->mem);
+			k += t->nmem - i;
+			break;
+		}
+		if (s->time >= horizon) {
+			if (s->time < oldest)
+				oldest = s->time;
+			t->mem[k++] = s;
+			continue;
+		}
+		/* A story a window old is cold, and so are its centroid slots
+		 * and postings: ask for them together, as a join does, and for
+		 * the next member. */
+		if (i + 1 < t->nmem)
+			for (uint32_t j = 0; j < 4; j++)
+				__builtin_prefetch((const char *)t->mem[i + 1] + 64 * j);
+		join_prefetch_slots(c, slot, s->v, s->n);
+		join_prefetch_postings(c, slot, s->v, s->n);
+		for (uint32_t j = 0; j < s->n; j++) {
+			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
+			if (s->v[j].ent)
+				em_add(t, s->v[j].term, -s->v[j].w);
+		}
+		t->terms_sum -= s->n;
+		if (t->title_story == s->id)
+			t->title_stale = 1;
+		imap_del(&c->stories, s->id);
+		free(s);
+		gone++;
+	}
+	t->oldest = oldest;
+	if (!gone)
+		return;
+	cent_norm(c, slot);
+	t->nmem = k;
+	t->kw_stale = 1;
+	/* Compact once half of the stories behind the table are gone. */
+	t->forgotten += gone;
+	if (t->forgotten >= t->nmem) {
+		cent_compact(c, slot);
+		t->forgotten = 0;
+	}
+}
+
+/* vocab_prune()'s test: a term some thread in memory holds stays. */
+static int term_held(const void *arg, uint32_t t)
+{
+	const struct clusterer *c = arg;
+	return c->pl[t].npost != 0;
+}
+
+static void expire(struct clusterer *c)
+{
+	int64_t horizon = c->now - c->p.window;
+	for (uint32_t s = 0; s < c->nth; s++) {
+		if (!c->th[s].id)
+			continue;
+		if (c->th[s].last_updated < horizon)
+			thread_drop(c, s, 1);
+		else
+			forget_old(c, s, horizon);
+	}
+	c->next_expiry = c->now + (c->p.window / 16 > 0 ? c->p.window / 16 : 1);
+	/* (pl covers the vocabulary unless its growth failed for a story) */
+	if (vocab_prune_due(&c->voc) && pl_cover(c) == 0)
+		vocab_prune(&c->voc, term_held, c);
+}
+
+/* Stories older than the window between two expiry passes.  A first poll
+ * of a new feed brings weeks of back items while the clock (the newest
+ * story time) stands still: each opens or joins a thread already below the
+ * horizon, and without a pass every so many of them those threads would
+ * pile up until time moved on (hundreds of MiB on a cold poll of 10,000
+ * feeds).  Old items still cluster among themselves within a pass. */
+#define STALE_SWEEP 4096
+
+void window_advance(struct clusterer *c, int64_t time)
+{
+	if (time > c->now)
+		c->now = time;
+	else if (time < c->now - c->p.window && ++c->stale_adds >= STALE_SWEEP)
+		c->next_expiry = c->now;
+	if (c->now >= c->next_expiry) {
+		c->stale_adds = 0;
+		expire(c);
+	}
+}
+
+#define KW_MEMBERS 16
+#define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
+
+/* Top terms of the thread's recent coverage: the sum of its last stories'
+ * vectors (cheap, in cache) rather than a pass over the whole centroid. */
+static void keywords(struct clusterer *c, struct thread *t)
+{
+	/* A bitmap of the used slots stands for zeroing the whole table and
+	 * scanning it: the scan visits the used slots in slot order, which
+	 * decides the order of equal weights, as a full scan would. */
+	struct fw acc[KW_SLOTS];
+	uint64_t used[KW_SLOTS / 64];
+	struct tw best[5];
+	int nb = 0;
+	memset(used, 0, sizeof used);
+	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		const struct story *m = t->mem[i];
+		for (uint32_t j = 0; j < m->n; j++) {
+			uint32_t term = m->v[j].term, k = (term * 2654435761u) & (KW_SLOTS - 1), probes = 0;
+			while ((used[k / 64] >> (k % 64) & 1) && acc[k].key != term + 1 && probes++ < KW_SLOTS)
+				k = (k + 1) & (KW_SLOTS - 1);
+			if (probes >= KW_SLOTS)
+				break; /* full: enough terms for five keywords */
+			if (!(used[k / 64] >> (k % 64) & 1)) {
+				used[k / 64] |= 1ULL << (k % 64);
+				acc[k].key = term + 1;
+				acc[k].w = 0;
+			}
+			acc[k].w += m->v[j].w;
+		}
+	}
+	for (uint32_t wi = 0; wi < KW_SLOTS / 64; wi++) {
+		for (uint64_t bits = used[wi]; bits; bits &= bits - 1) {
+			uint32_t k = wi * 64 + (uint32_t)__builtin_ctzll(bits);
+			float w = acc[k].w;
+			if (nb < 5 || w > best[nb - 1].w) {
+				int j = nb < 5 ? nb++ : 4;
+				while (j > 0 && best[j - 1].w < w) {
+					best[j] = best[j - 1];
+					j--;
+				}
+				best[j] = (struct tw){ .term = acc[k].key - 1, .w = w };
+			}
+		}
+	}
+	char kw[sizeof ((struct cluster_result *)0)->keywords];
+	size_t len = 0;
+	kw[0] = '\0';
+	for (int i = 0; i < nb; i++) {
+		const char *s = vocab_surface(&c->voc, best[i].term);
+		size_t n = strlen(s);
+		if (len + n + 3 >= sizeof kw)
+			break;
+		if (i) {
+			memcpy(kw + len, ", ", 2);
+			len += 2;
+		}
+		memcpy(kw + len, s, n);
+		len += n;
+		kw[len] = '\0';
+	}
+	char *k = realloc(t->kw, len + 1);
+	if (!k)
+		return; /* the old keywords stay, and stay stale */
+	memcpy(k, kw, len + 1);
+	t->kw = k;
+	t->kw_stale = 0;
+}
+
+static void title_scan(struct clusterer *c, struct thread *t)
+{
+	/* Restored threads pick their title once, from the recent members. */
+	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+	t->title_score = -1;
+	for (uint32_t i = from; i < t->nmem; i++) {
+		double sc = cos_centroid(c, t, t->mem[i]->v, t->mem[i]->n);
+		if (sc > t->title_score) {
+			t->title_score = sc;
+			t->title_story = t->mem[i]->id;
+		}
+	}
+	t->title_stale = 0;
+}
+
+void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
+{
+	struct thread *t = &c->th[slot];
+	if (t->title_stale)
+		title_scan(c, t);
+	/* Keywords settle quickly and cost a pass over the centroid: refresh
+	 * while tiny, at powers of two, then every 64 stories. */
+	int64_t n = t->story_count;
+	if (t->kw_stale || n <= 4 || (n & (n - 1)) == 0 || (n & 63) == 0)
+		keywords(c, t);
+	out->thread_id = t->id;
+	out->story_count = t->story_count;
+	out->source_count = t->nsrc;
+	out->title_story_id = t->title_story;
+	out->first_seen = t->first_seen;
+	out->last_updated = t->last_updated;
+	if (t->kw)
+		memcpy(out->keywords, t->kw, strlen(t->kw) + 1);
+}
+
+/* cent_add() over a story's terms is two cache misses per term, one after
+ * the other: the thread's centroid slot, then the posting it points at.
+ * Asked for together first (the slots, then through them the postings),
+ * the misses overlap.  Callers put other work between the two calls. */
+static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const struct tw *v,
+				uint32_t n)
+{
+	const struct thread *th = &c->th[slot];
+	if (th->ct_cap)
+		for (uint32_t j = 0; j < n; j++)
+			__builtin_prefetch(&th->ct[(v[j].term * 2654435761u) & (th->ct_cap - 1)]);
+}
+
+static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
+				   uint32_t n)
+{
+	const struct thread *th = &c->th[slot];
+	for (uint32_t j = 0; j < n; j++) {
+		const struct plist *v = &c->pl[q[j].term];
+		const struct cent *e = cent_find(th, q[j].term);
+		if (e)
+			__builtin_prefetch(&v->post[e->pos], 1);
+		else if (v->npost < post_cap(v))
+			__builtin_prefetch(&v->post[v->npost], 1);
+	}
+}
+
+/* Adds story s (vector in s->v) to thread slot. */
+static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int restoring)
+{
+	struct thread *t = &c->th[slot];
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (cent_add(c, slot, s->v[i].term, s->v[i].w) < 0 ||
+		    (s->v[i].ent && em_add(t, s->v[i].term, s->v[i].w) < 0)) {
+			cent_norm(c, slot);
+			return -1;
+		}
+	}
+	cent_norm(c, slot);
+	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + 1) < 0)
+		return -1;
+	/* A story older than the thread's newest one is older than its last
+	 * member only if that member says so (last_updated can be a story no
+	 * longer in memory, or the one just merged in). */
+	if (t->nmem && s->time < t->last_updated && s->time < t->mem[t->nmem - 1]->time)
+		t->mem_sorted = 0;
+	t->mem[t->nmem++] = s;
+	t->terms_sum += s->n;
+	s->slot = slot;
+	if (t->nmem == 1 || s->time < t->oldest)
+		t->oldest = s->time;
+	if (thread_add_source(t, s->src) < 0)
+		return -1;
+	if (!t->story_count || s->time < t->first_seen)
+		t->first_seen = s->time;
+	if (!t->story_count || s->time > t->last_updated)
+		t->last_updated = s->time;
+	t->story_count++;
+	if (restoring) {
+		t->title_stale = 1;
+		return 0;
+	}
+	if (t->title_stale)
+		title_scan(c, t);
+	/* Title: the member closest to the centroid; compare the newcomer with
+	 * the current title under the updated centroid. */
+	double sc = cos_centroid(c, t, s->v, s->n);
+	struct story *cur = t->title_story ? imap_get(&c->stories, t->title_story) : NULL;
+	if (cur && cur->slot == slot)
+		t->title_score = cos_centroid(c, t, cur->v, cur->n);
+	if (!cur || cur->slot != slot || sc > t->title_score) {
+		t->title_story = s->id;
+		t->title_score = sc;
+	}
+	return 0;
+}
+
+/* Moves everything of slot `from` into slot `to`, frees `from`. */
+int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
+{
+	struct thread *f = &c->th[from];
+	for (uint32_t i = 0; i < f->ct_cap; i++) {
+		if (!f->ct[i].key)
+			continue;
+		uint32_t term = f->ct[i].key - 1;
+		if (cent_add(c, to, term, c->pl[term].post[f->ct[i].pos].w) < 0) {
+			cent_norm(c, to);
+			return -1;
+		}
+	}
+	cent_norm(c, to);
+	f = &c->th[from];
+	struct thread *t = &c->th[to];
+	for (uint32_t i = 0; i < f->em_cap; i++)
+		if (f->em[i].key && em_add(t, f->em[i].key - 1, f->em[i].w) < 0)
+			return -1;
+	if (grow((void **)&t->mem, &t->capmem, sizeof *t->mem, t->nmem + f->nmem) < 0)
+		return -1;
+	/* Keep members in time order so "recent members" stays meaningful. */
+	for (uint32_t i = 0; i < f->nmem; i++) {
+		struct story *s = f->mem[i];
+		uint32_t j = t->nmem++;
+		while (j > 0 && t->mem[j - 1]->time > s->time) {
+			t->mem[j] = t->mem[j - 1];
+			j--;
+		}
+		t->mem[j] = s;
+		s->slot = to;
+	}
+	for (uint32_t i = 0; i < f->capsrc; i++)
+		if (f->src[i] && thread_add_source(t, f->src[i]) < 0)
+			return -1;
+	if (f->first_seen < t->first_seen)
+		t->first_seen = f->first_seen;
+	if (f->oldest < t->oldest)
+		t->oldest = f->oldest;
+	if (f->last_updated > t->last_updated)
+		t->last_updated = f->last_updated;
+	t->story_count += f->story_count;
+	t->terms_sum += f->terms_sum;
+	struct story *a = imap_get(&c->stories, t->title_story);
+	struct story *b = imap_get(&c->stories, f->title_story);
+	double sa = a ? cos_centroid(c, t, a->v, a->n) : -1;
+	double sb = b ? cos_centroid(c, t, b->v, b->n) : -1;
+	if (sb > sa) {
+		t->title_story = f->title_story;
+		t->title_score = sb;
+	} else {
+		t->title_score = sa;
+	}
+	t->kw_stale = 1;
+	t->title_stale |= f->title_stale;
+	int64_t fid = f->id;
+	f->nmem = 0;
+	thread_drop(c, from, 0);
+	return imap_put(&c->merged, fid, (void *)(intptr_t)t->id);
+}
+
+/* Makes the story of doc (its vector is c->q) and joins it to thread
+ * `slot`: what a new story and a restored one both do once their thread
+ * is known.  The centroid slots, then through them the postings, are
+ * asked for first, so that their cache misses arrive together. */
+int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *doc, int restoring)
+{
+	join_prefetch_slots(c, slot, c->q, c->nq);
+	struct story *s = vec_story_make(c, doc);
+	if (!s)
+		return -1;
+	if (imap_put(&c->stories, s->id, s) < 0) {
+		free(s);
+		return -1;
+	}
+	join_prefetch_postings(c, slot, c->q, c->nq);
+	return thread_join(c, slot, s, restoring);
+}
+
+/* Takes story s out of its thread (centroid and members). */
+void story_detach(struct clusterer *c, struct story *s)
+{
+	struct thread *t = &c->th[s->slot];
+	for (uint32_t i = 0; i < s->n; i++) {
+		/* Entries exist: no allocation, cannot fail. */
+		cent_add(c, s->slot, s->v[i].term, -s->v[i].w);
+		if (s->v[i].ent)
+			em_add(t, s->v[i].term, -s->v[i].w);
+	}
+	cent_norm(c, s->slot);
+	for (uint32_t i = 0; i < t->nmem; i++)
+		if (t->mem[i] == s) {
+			memmove(&t->mem[i], &t->mem[i + 1], (t->nmem - i - 1) * sizeof *t->mem);
+			t->nmem--;
+			break;
+		}
+	t->story_count--;
+	t->terms_sum -= s->n;
+	if (t->title_story == s->id)
+		t->title_story = t->nmem ? t->mem[t->nmem - 1]->id : 0;
+	t->kw_stale = 1;
+}

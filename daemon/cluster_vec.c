@@ -1,0 +1,366 @@
+/* daemon/cluster_vec.c — story vectors for the clusterer (see cluster.h
+ * for the model): a story's tokens counted by term (vec_collect), weighed
+ * by TF-IDF with the name boost and cut to its heaviest terms (vec_weigh),
+ * and the shorter vector it keeps once placed (vec_story_make). */
+#include "daemon/cluster_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_w_desc(const void *a, const void *b)
+{
+	float x = ((const struct tw *)a)->w, y = ((const struct tw *)b)->w;
+	return (x < y) - (x > y);
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tw *)a)->term, y = ((const struct tw *)b)->term;
+	return (x > y) - (x < y);
+}
+
+/* Whether a goes before b: by weight, heaviest first, or by term. */
+static inline int tw_before(const struct tw *a, const struct tw *b, int by_term)
+{
+	return by_term ? a->term < b->term : a->w > b->w;
+}
+
+/* A stable sort of up to 128 entries without calls through a pointer:
+ * runs of 8 by insertion, then merged pairwise through a buffer, the left
+ * run first on ties.  Inlined with a constant by_term, each caller gets
+ * its own comparison. */
+static inline void tw_msort(struct tw *v, uint32_t n, int by_term)
+{
+	struct tw tmp[128], *a = v, *b = tmp;
+
+	for (uint32_t r = 0; r < n; r += 8) {
+		uint32_t e = r + 8 < n ? r + 8 : n;
+		for (uint32_t i = r + 1; i < e; i++) {
+			struct tw x = v[i];
+			uint32_t j = i;
+			for (; j > r && tw_before(&x, &v[j - 1], by_term); j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+	}
+	for (uint32_t w = 8; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				b[k++] = tw_before(&a[j], &a[i], by_term) ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
+		}
+		struct tw *x = a;
+		a = b;
+		b = x;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof *v);
+}
+
+/* Sorts v by weight, heaviest first, equal weights in their order in v
+ * (which terms survive the cut at max_terms, and the order the norm is
+ * summed in, depend on it).  glibc's qsort is a merge sort here, stable
+ * too, so both branches give the same order; the small merge sort is
+ * cheaper for a story's usual hundred terms or fewer. */
+static void sort_by_weight(struct tw *v, uint32_t n)
+{
+	if (n > 128)
+		qsort(v, n, sizeof *v, cmp_w_desc);
+	else
+		tw_msort(v, n, 0);
+}
+
+/* Sorts v by term.  Terms are distinct, so every sort gives the same
+ * order: a story's few dozen terms by the small merge sort, a larger
+ * max_terms by qsort. */
+static void sort_by_term(struct tw *v, uint32_t n)
+{
+	if (n > 64)
+		qsort(v, n, sizeof *v, cmp_term);
+	else
+		tw_msort(v, n, 1);
+}
+
+/* Tokenizes doc into c->q: counts title and text occurrences per term,
+ * records casing evidence and surfaces, and when count_df bumps document
+ * frequencies.  Weights are computed by vec_weigh() after. */
+int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df)
+{
+	const struct text_tokens *tts[2] = { NULL, NULL };
+	c->nq = 0;
+	/* Tokens of both fields first, then the vocabulary in three passes:
+	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
+	 * for their entries, then count.  The lookups of 100k-term tables are
+	 * cache misses; asked for together they overlap instead of queueing. */
+	size_t ntok = 0;
+	for (int field = 0; field < 2; field++) {
+		const char *s = field == 0 ? doc->title : doc->text;
+		const struct text_tokens *tt = field == 0 ? doc->title_tokens : doc->text_tokens;
+		if (!s)
+			continue;
+		if (!tt) {
+			text_tokens_reset(&c->toks[field]);
+			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks[field]) < 0)
+				return -1;
+			tt = &c->toks[field];
+		}
+		tts[field] = tt;
+		ntok += tt->n;
+	}
+	if (ntok > UINT32_MAX / 2)
+		return -1;
+	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
+		return -1;
+	/* The story's distinct terms, found through a small table of their
+	 * places in q (at most half full). */
+	uint32_t qmask = 63;
+	while (qmask + 1 < 2 * ntok)
+		qmask = qmask * 2 + 1;
+	if (grow((void **)&c->qmap, &c->qmap_cap, sizeof *c->qmap, qmask + 1) < 0)
+		return -1;
+	memset(c->qmap, 0, (qmask + 1) * sizeof *c->qmap);
+	/* The tokenizer's hash is fnv() of the term (FNV-1a). */
+	for (int field = 0; field < 2; field++) {
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++)
+			__builtin_prefetch(&c->voc.hash[tt->v[i].hash & c->voc.mask]);
+	}
+	size_t k = 0;
+	for (int field = 0; field < 2; field++) {
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++, k++) {
+			uint32_t t = vocab_intern_h(&c->voc, tt->buf + tt->v[i].off, tt->v[i].len,
+						    tt->v[i].hash);
+			if (t == UINT32_MAX)
+				return -1;
+			c->tk_id[k] = t;
+			__builtin_prefetch(&c->voc.term[t], 1);
+		}
+	}
+	if (pl_cover(c) < 0)
+		return -1;
+	k = 0;
+	for (int field = 0; field < 2; field++) {
+		const char *s = field == 0 ? doc->title : doc->text;
+		const struct text_tokens *tt = tts[field];
+		for (size_t i = 0; tt && i < tt->n; i++, k++) {
+			const struct text_token *tk = &tt->v[i];
+			uint32_t t = c->tk_id[k];
+			struct vterm *v = &c->voc.term[t];
+			/* Casing evidence only from sentence-cased text, where a capital
+			 * mid-sentence means a name; acronyms and numbers anywhere. */
+			if (tk->flags & (TEXT_ACRONYM | TEXT_NUMBER))
+				v->cap_yes += 1;
+			else if ((tk->flags & TEXT_CASE_OK) && !(tk->flags & TEXT_SENT_START)) {
+				if (tk->flags & TEXT_CAP)
+					v->cap_yes += 1;
+				else
+					v->cap_no += 1;
+			}
+			if (!v->surf_good && tk->src_len < 48) {
+				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
+				if ((good || v->surf == v->name) &&
+				    vocab_set_surface(&c->voc, t, s + tk->src_off, tk->src_len, good) < 0)
+					return -1;
+			}
+			uint32_t j, h = (t * 2654435761u) & qmask;
+			while (c->qmap[h] && c->q[c->qmap[h] - 1].term != t)
+				h = (h + 1) & qmask;
+			if (c->qmap[h]) {
+				j = c->qmap[h] - 1;
+			} else {
+				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
+					return -1;
+				j = c->nq++;
+				c->q[j] = (struct tw){ .term = t, .w = 0 };
+				c->qmap[h] = j + 1;
+			}
+			/* The lead tells the event; later paragraphs drift into
+			 * background (often an earlier event of the same kind). */
+			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
+		}
+	}
+	if (count_df) {
+		c->voc.ndocs++;
+		for (uint32_t j = 0; j < c->nq; j++)
+			c->voc.term[c->q[j].term].df++;
+		vocab_df_changed(&c->voc);
+	}
+	return 0;
+}
+
+/* log1p of a term count: counts are sums of title_weight and 1, small
+ * whole numbers as a rule, whose log1p comes from a table (the same
+ * doubles log1p gives). */
+static double tf_log(const struct clusterer *c, float n)
+{
+	if (n >= 0 && n < TF_LOGS && n == (float)(int)n)
+		return c->tf_logs[(int)n];
+	return log1p(n);
+}
+
+/* Turns counts in c->q into TF-IDF weights with name boost, keeps the
+ * max_terms heaviest, normalises, sorts by term. */
+void vec_weigh(struct clusterer *c)
+{
+	double norm = 0;
+	for (uint32_t j = 0; j < c->nq; j++) {
+		const struct vterm *v = &c->voc.term[c->q[j].term];
+		double ent = v->cap_yes / (v->cap_yes + v->cap_no + 0.5);
+		double i = vocab_idf(&c->voc, c->q[j].term);
+		double w = tf_log(c, c->q[j].w) * i *
+			   (1.0 + c->p.entity_weight * ent);
+		if (w < 0)
+			w = 0;
+		c->q[j].w = (float)w;
+		c->q[j].ent = ent >= 0.5;
+	}
+	uint32_t keep = (uint32_t)c->p.max_terms;
+	if (c->nq > keep && c->nq <= 256) {
+		/* What a stable sort by weight would keep: the keep heaviest,
+		 * equal weights at the cut in their order in q.  The norm is
+		 * summed heaviest first, as over the sorted vector: equal
+		 * weights add equal squares, so sorting the weights alone gives
+		 * the same sum.  A selection and a sort of keep floats instead
+		 * of a sort of every term. */
+		float ws[256];
+		for (uint32_t j = 0; j < c->nq; j++)
+			ws[j] = c->q[j].w;
+		float cut = vec_kth_largest(ws, c->nq, keep - 1);
+		/* ws[0..keep) now holds the keep largest weights. */
+		for (uint32_t i = 1; i < keep; i++) {
+			float x = ws[i];
+			uint32_t j = i;
+			for (; j > 0 && ws[j - 1] < x; j--)
+				ws[j] = ws[j - 1];
+			ws[j] = x;
+		}
+		for (uint32_t j = 0; j < keep; j++)
+			norm += (double)ws[j] * ws[j];
+		memcpy(c->qsorted, ws, keep * sizeof *ws);
+		c->qsorted_n = keep;
+		uint32_t above = 0, k = 0;
+		for (uint32_t j = 0; j < c->nq; j++)
+			above += c->q[j].w > cut;
+		for (uint32_t j = 0, ties = keep - above; j < c->nq; j++)
+			if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--))
+				c->q[k++] = c->q[j];
+		c->nq = keep;
+	} else {
+		c->qsorted_n = 0;
+		if (c->nq > keep) {
+			sort_by_weight(c->q, c->nq);
+			c->nq = keep;
+		}
+		for (uint32_t j = 0; j < c->nq; j++)
+			norm += (double)c->q[j].w * c->q[j].w;
+	}
+	norm = sqrt(norm);
+	c->qnorm = norm;
+	/* Negligible terms leave the vector: a story then only names terms
+	 * whose centroid weight stays clear of rounding residue, which the
+	 * compaction and the vocabulary pruning rely on. */
+	uint32_t k = 0;
+	for (uint32_t j = 0; j < c->nq; j++) {
+		float w = norm > 0 ? (float)(c->q[j].w / norm) : 0;
+		if (w >= 1e-4f) {
+			c->q[k] = c->q[j];
+			c->q[k++].w = w;
+		}
+	}
+	c->nq = k;
+	/* The negligible terms were the lightest: the kept ones are the
+	 * first nq of qsorted. */
+	if (c->qsorted_n)
+		c->qsorted_n = c->nq;
+	sort_by_term(c->q, c->nq);
+}
+
+/* The value at index k (0-based) of a[0..n) sorted in descending order;
+ * reorders a.  Quickselect (weights are finite, never NaN). */
+float vec_kth_largest(float *a, uint32_t n, uint32_t k)
+{
+	int lo = 0, hi = (int)n - 1, kk = (int)k;
+	while (lo < hi) {
+		float pv = a[lo + (hi - lo) / 2];
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] > pv)
+				i++;
+			while (a[j] < pv)
+				j--;
+			if (i <= j) {
+				float x = a[i];
+				a[i++] = a[j];
+				a[j--] = x;
+			}
+		}
+		/* Now a[lo..j] >= pv >= a[i..hi] and a[j+1..i-1] == pv. */
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			return pv;
+	}
+	return a[kk];
+}
+
+/* The story as kept in the window: c->q, or its store_terms heaviest
+ * terms (equal weights at the cut: the lower terms), renormalised.  q is
+ * sorted by term and stays so: the cut is a weight found by selection. */
+struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc)
+{
+	uint32_t n = c->nq < (uint32_t)c->p.store_terms ? c->nq : (uint32_t)c->p.store_terms;
+	struct story *s = malloc(sizeof *s + n * sizeof s->v[0]);
+	if (!s)
+		return NULL;
+	s->id = doc->story_id;
+	s->time = doc->time;
+	s->slot = UINT32_MAX;
+	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
+	s->n = n;
+	if (n == c->nq) {
+		memcpy(s->v, c->q, n * sizeof s->v[0]);
+		return s;
+	}
+	float cut;
+	if (!q_kth(c, n - 1, &cut)) {
+		float ws[256], *w = c->nq <= 256 ? ws : malloc(c->nq * sizeof *w);
+		if (!w) {
+			free(s);
+			return NULL;
+		}
+		for (uint32_t j = 0; j < c->nq; j++)
+			w[j] = c->q[j].w;
+		cut = vec_kth_largest(w, c->nq, n - 1);
+		if (w != ws)
+			free(w);
+	}
+	uint32_t above = 0, k = 0;
+	for (uint32_t j = 0; j < c->nq; j++)
+		above += c->q[j].w > cut;
+	double norm = 0;
+	for (uint32_t j = 0, ties = n - above; j < c->nq; j++)
+		if (c->q[j].w > cut || (c->q[j].w == cut && ties && ties--)) {
+			s->v[k++] = c->q[j];
+			norm += (double)c->q[j].w * c->q[j].w;
+		}
+	norm = sqrt(norm);
+	uint32_t m = 0;
+	for (uint32_t j = 0; j < k; j++) {
+		float x = norm > 0 ? (float)(s->v[j].w / norm) : 0;
+		if (x >= 1e-4f) {
+			s->v[m] = s->v[j];
+			s->v[m++].w = x;
+		}
+	}
+	s->n = m;
+	return s;
+}
