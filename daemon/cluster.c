@@ -536,9 +536,12 @@ void cluster_free(struct clusterer *c)
 	free(c);
 }
 
-/* Assigns the story in c->q (already weighed) to a thread. */
+/* Places the story in c->q (already weighed): in the thread of the story
+ * it copies, else in the best
+ * thread reaching the bar (not `skip`), else in `stay` (UINT32_MAX: a new
+ * thread). */
 static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t skip,
-		  struct cluster_result *out)
+		  uint32_t stay, struct cluster_result *out)
 {
 	struct cand cands[NCAND];
 	int nc = 0;
@@ -564,6 +567,8 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		nc = score(c, doc->time, skip, cands);
 		if (nc > 0 && cands[0].score >= bar(c, c->p.join_threshold, c->nq)) {
 			slot = cands[0].slot;
+		} else if (stay != UINT32_MAX) {
+			slot = stay;
 		} else {
 			slot = thread_new(c, c->next_id);
 			if (slot == UINT32_MAX)
@@ -625,7 +630,7 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct clust
 	if (vec_collect(c, doc, 1) < 0)
 		return -1;
 	vec_weigh(c);
-	return assign(c, doc, UINT32_MAX, out);
+	return assign(c, doc, UINT32_MAX, UINT32_MAX, out);
 }
 
 int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
@@ -642,8 +647,11 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	story_detach(c, s);
 	imap_del(&c->stories, s->id);
 	struct thread *t = &c->th[slot];
-	/* Stays if the new text still belongs with the rest of the thread (an
-	 * only story always does: nothing to compare with). */
+	/* Stays if the new text still belongs with the rest of the thread.  A
+	 * thread's only story has nothing to compare with: it goes where its
+	 * new text scores, and stays when nothing does (the emptied thread is
+	 * then the caller's to fold, see cluster_fold). */
+	int alone = t->nmem == 0 && t->story_count <= 0;
 	double keep = 1;
 	if (t->nmem > 0) {
 		double cen = cos_centroid(c, t, c->q, c->nq);
@@ -657,17 +665,31 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	free(s);
 	int64_t old_id = t->id;
 	int rc;
-	if (keep >= bar(c, c->p.join_threshold, c->nq) || doc->copy_of_thread) {
+	if (doc->copy_of_thread || (!alone && keep >= bar(c, c->p.join_threshold, c->nq))) {
 		struct cluster_doc d = *doc;
 		if (!d.copy_of_thread)
 			d.copy_of_thread = old_id;
-		rc = assign(c, &d, UINT32_MAX, out);
+		rc = assign(c, &d, UINT32_MAX, UINT32_MAX, out);
 	} else {
-		rc = assign(c, doc, slot, out);
+		rc = assign(c, doc, slot, alone ? slot : UINT32_MAX, out);
 	}
 	if (rc == 0 && out->thread_id != old_id)
 		out->left_thread = cluster_resolve(c, old_id);
 	return rc;
+}
+
+int cluster_fold(struct clusterer *c, int64_t from, int64_t into)
+{
+	uint32_t slot;
+
+	from = cluster_resolve(c, from);
+	into = cluster_resolve(c, into);
+	if (!from || !into || from == into)
+		return 0;
+	slot = slot_of(c, from);
+	if (c->th[slot].nmem)
+		return thread_merge(c, slot_of(c, into), slot);
+	return thread_forget(c, slot, into);
 }
 
 int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id)

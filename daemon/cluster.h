@@ -141,10 +141,19 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc,
 /* A known story's title or text changed.  It keeps its thread unless its new
  * vector no longer scores join_threshold against that thread (without it),
  * in which case it is reassigned like a new story (out->thread_id differs
- * from the old one; the old thread may then hold 0 stories).  An unknown
- * story (outside the window) is added.  Same returns as cluster_add. */
+ * from the old one, out->left_thread names it).  A thread's only story is
+ * placed again among the other threads and stays when none reaches the
+ * bar; the thread it leaves then holds 0 stories (see cluster_fold).  An
+ * unknown story (outside the window) is added.  Same returns as
+ * cluster_add. */
 int cluster_update(struct clusterer *c, const struct cluster_doc *doc,
 		   struct cluster_result *out);
+
+/* Thread `from` holds no story any more (its last one moved on, see
+ * cluster_update): it is forgotten, and its id resolves to `into` from now
+ * on, as a merged thread's does (the store sets its merged_into).  Threads
+ * not in memory are left alone.  0 or -1 (out of memory). */
+int cluster_fold(struct clusterer *c, int64_t from, int64_t into);
 
 /* Start-up: replays a stored story (oldest first, the window's stories)
  * into thread_id without scoring or merging and without touching document

@@ -256,6 +256,9 @@ int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *d
 void story_detach(struct clusterer *c, struct story *s);
 /* Moves everything of slot `from` into slot `to`, frees `from`: 0 or -1. */
 int thread_merge(struct clusterer *c, uint32_t to, uint32_t from);
+/* Frees slot, a thread without members, and resolves its id to thread
+ * `into` from now on, as a merged thread's: 0 or -1. */
+int thread_forget(struct clusterer *c, uint32_t slot, int64_t into);
 /* Adds source hash h (0: none) to the thread's set: 0 or -1. */
 int thread_add_source(struct thread *t, uint32_t h);
 /* The display fields of thread slot into out. */

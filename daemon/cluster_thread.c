@@ -708,6 +708,14 @@ int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 	return imap_put(&c->merged, fid, (void *)(intptr_t)t->id);
 }
 
+int thread_forget(struct clusterer *c, uint32_t slot, int64_t into)
+{
+	int64_t id = c->th[slot].id;
+
+	thread_drop(c, slot, 0);
+	return imap_put(&c->merged, id, (void *)(intptr_t)into);
+}
+
 /* Makes the story of doc (its vector is c->q) and joins it to thread
  * `slot`: what a new story and a restored one both do once their thread
  * is known.  The centroid slots, then through them the postings, are
@@ -745,7 +753,13 @@ void story_detach(struct clusterer *c, struct story *s)
 		}
 	t->story_count--;
 	t->terms_sum -= s->n;
-	if (t->title_story == s->id)
+	if (t->title_story == s->id) {
 		t->title_story = t->nmem ? t->mem[t->nmem - 1]->id : 0;
+		t->title_stale = t->nmem > 0;
+	}
+	/* Members are in time order and memory forgets the oldest first, so
+	 * the last member left is the thread's latest story. */
+	if (t->nmem)
+		t->last_updated = t->mem[t->nmem - 1]->time;
 	t->kw_stale = 1;
 }

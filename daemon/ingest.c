@@ -577,38 +577,72 @@ static int cmp_order(const void *a, const void *b)
 	return x->idx > y->idx ? -1 : 1;
 }
 
-/* A thread that had left memory and is taken up again by a late copy
- * counts the copy alone; its row counts every story.  The clusterer
- * gets the stored counts plus this story's, and so does the row. */
-static int revived_counts(struct ingest *in, struct cluster_result *r,
-                          const struct cluster_doc *d)
+/* Gives the clusterer the stored counts of thread `id` (story count,
+ * first story time, publishers), plus those of `pending` when not NULL: a
+ * story about to be stored in it.  *stored is how many stories it holds
+ * besides `pending`; with none, the clusterer is left as it is. */
+static int load_counts(struct ingest *in, int64_t id, const struct cluster_doc *pending,
+                       int64_t *stored)
 {
 	struct host_list h = { 0 };
-	int64_t n = 0, first = 0, sources = 0;
+	int64_t first = 0;
 	int rc = -1;
 
-	if (store_thread_stats(in->st, r->thread_id, d->story_id, &n, &first) < 0 ||
-	    store_thread_hosts(in->st, r->thread_id, host_cb, &h) < 0 || h.oom)
+	if (store_thread_stats(in->st, id, pending ? pending->story_id : 0, stored, &first) < 0 ||
+	    store_thread_hosts(in->st, id, host_cb, &h) < 0 || h.oom)
 		goto out;
-	if (n == 0) {      /* nothing stored: what the clusterer counted stands */
+	if (*stored == 0) {
 		rc = 0;
 		goto out;
 	}
-	if (d->source && *d->source && host_cb(d->source, &h) != 0)
+	if (pending && pending->source && *pending->source && host_cb(pending->source, &h) != 0)
 		goto out;
-	if (d->time < first)
-		first = d->time;
-	if (cluster_set_counts(in->cl, r->thread_id, n + 1, first, (const char *const *)h.v,
-	                       h.n) < 0)
+	if (pending && pending->time < first)
+		first = pending->time;
+	if (cluster_set_counts(in->cl, id, *stored + (pending != NULL), first,
+	                       (const char *const *)h.v, h.n) < 0)
 		goto out;
-	r->story_count = cluster_thread_stories(in->cl, r->thread_id, &r->first_seen, &sources);
-	r->source_count = sources;
 	rc = 0;
 out:
 	for (size_t j = 0; j < h.n; j++)
 		free(h.v[j]);
 	free(h.v);
 	return rc;
+}
+
+/* A thread that had left memory and is taken up again by a late copy
+ * counts the copy alone; its row counts every story.  The clusterer
+ * gets the stored counts plus this story's, and so does the row. */
+static int revived_counts(struct ingest *in, struct cluster_result *r,
+                          const struct cluster_doc *d)
+{
+	int64_t n, sources = 0;
+
+	if (load_counts(in, r->thread_id, d, &n) < 0)
+		return -1;
+	if (n > 0) {      /* nothing stored: what the clusterer counted stands */
+		r->story_count = cluster_thread_stories(in->cl, r->thread_id, &r->first_seen,
+		                                        &sources);
+		r->source_count = sources;
+	}
+	return 0;
+}
+
+/* A story left thread `from` for thread `into` (its text changed
+ * materially).  The row and the clusterer count what `from` still holds;
+ * a thread left with no story is folded into `into`, as a merge would, so
+ * that its id keeps leading readers to a live thread. */
+static int left_thread(struct ingest *in, int64_t from, int64_t into)
+{
+	int64_t n;
+
+	if (load_counts(in, from, NULL, &n) < 0)
+		return -1;
+	if (n > 0)
+		return store_settle_thread(in->st, from);
+	if (cluster_fold(in->cl, from, into) < 0)
+		return -1;
+	return store_merge_thread(in->st, from, into);
 }
 
 /* Writes the thread row of a clustering result and applies its merges.
@@ -696,7 +730,7 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	if (cr.thread_id != old_thread && store_set_story_thread(in->st, id, cr.thread_id) < 0)
 		return -1;
 	if (cr.left_thread && cr.left_thread != cr.thread_id &&
-	    store_recount_thread(in->st, cr.left_thread) < 0)
+	    left_thread(in, cr.left_thread, cr.thread_id) < 0)
 		return -1;
 	return 0;
 }

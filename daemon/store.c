@@ -170,7 +170,7 @@ enum stmt_id {
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS,
-	S_STORY_FP, S_RECOUNT_THREAD, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
+	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
@@ -328,6 +328,22 @@ static const char *const SQL[N_STMT] = {
 		" story_count = (SELECT count(*) FROM stories WHERE thread_id = ?1),"
 		" source_count = (SELECT count(DISTINCT host) FROM stories WHERE thread_id = ?1),"
 		" seq = ?2 WHERE id = ?1",
+	/* A thread a story left (its text changed): its row from its own
+	 * stories again, times included; a headline taken from the story that
+	 * left is replaced by the latest one's that remains. */
+	[S_SETTLE_THREAD] =
+		"UPDATE threads SET story_count = x.n, source_count = x.hosts,"
+		" first_seen = x.first, last_updated = x.last, seq = ?2"
+		" FROM (SELECT count(*) AS n, count(DISTINCT host) AS hosts,"
+		"       min(event_time) AS first, max(event_time) AS last"
+		"       FROM stories WHERE thread_id = ?1) AS x"
+		" WHERE threads.id = ?1 AND x.n > 0",
+	[S_SETTLE_TITLE] =
+		"UPDATE threads SET title_story_id = x.id, title = x.title"
+		" FROM (SELECT id, title FROM stories WHERE thread_id = ?1"
+		"       ORDER BY event_time DESC, id DESC LIMIT 1) AS x"
+		" WHERE threads.id = ?1 AND NOT EXISTS (SELECT 1 FROM stories"
+		"       WHERE id = threads.title_story_id AND thread_id = ?1)",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
@@ -1781,6 +1797,20 @@ int store_recount_thread(struct store *st, int64_t thread_id)
 	sqlite3_bind_int64(s, 1, thread_id);
 	sqlite3_bind_int64(s, 2, next_seq(st));
 	return step_done(st, s);
+}
+
+int store_settle_thread(struct store *st, int64_t thread_id)
+{
+	sqlite3_stmt *s = stmt(st, S_SETTLE_THREAD), *t = stmt(st, S_SETTLE_TITLE);
+
+	if (!s || !t)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, thread_id);
+	sqlite3_bind_int64(s, 2, next_seq(st));
+	if (step_done(st, s) < 0)
+		return -1;
+	sqlite3_bind_int64(t, 1, thread_id);
+	return step_done(st, t);
 }
 
 int store_prune(struct store *st, int64_t cut, int batch, int *deleted)

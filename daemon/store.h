@@ -196,6 +196,11 @@ int store_max_thread_id(struct store *st, int64_t *out);
 /* Recounts a thread's stories and sources from the stories table (after
  * a story left it). */
 int store_recount_thread(struct store *st, int64_t thread_id);
+/* The row of a thread that a story left because its text changed, made
+ * true to the stories it still holds: counts, first and last story time,
+ * and a headline of its own when it had the leaving story's.  A thread
+ * holding none is left alone (the caller folds it, see cluster_fold). */
+int store_settle_thread(struct store *st, int64_t thread_id);
 /* The stored near-duplicate fingerprint of a story (all 0: none) and its
  * title (malloc'd, the caller frees it; NULL when none). */
 int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],

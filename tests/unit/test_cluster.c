@@ -139,6 +139,27 @@ static void test_events(void)
 	ok(cluster_update(c, &up, &r) == 0 && r.thread_id != a && r.left_thread == a,
 	   "a story whose text changed materially moves, left_thread names the old one");
 
+	/* Now alone in its thread, it is told as the bridge collapse again:
+	 * it goes back, and its emptied thread folds into the bridge's. */
+	int64_t lone = r.thread_id;
+	struct cluster_doc back = doc_of(first);
+	ok(cluster_update(c, &back, &r) == 0 && r.thread_id == a && r.left_thread == lone,
+	   "a thread's only story rewritten to another event joins that event's thread");
+	ok(cluster_fold(c, lone, a) == 0 && cluster_resolve(c, lone) == a,
+	   "the emptied thread folds: its id resolves to the thread its story joined");
+	ok(cluster_fold(c, 999999, a) == 0, "folding a thread not in memory is no error");
+
+	/* Alone again, and rewritten into news no thread covers: it stays. */
+	up.title = "Glassblowers guild of Port Aldous elects a new chair";
+	up.text = "The guild's members chose Mirela Tanaskovic, a furnace maker, by show of hands.";
+	ok(cluster_update(c, &up, &r) == 0 && r.thread_id != a && r.left_thread == a,
+	   "rewritten once more, it leaves the bridge thread");
+	lone = r.thread_id;
+	up.title = "Harbour ferry timetable changes for the winter season";
+	up.text = "Ferries to the outer islands will sail twice a day from November.";
+	ok(cluster_update(c, &up, &r) == 0 && r.thread_id == lone && r.left_thread == 0,
+	   "an only story rewritten into news no thread covers keeps its thread");
+
 	/* Restore into a fresh clusterer, with the persisted document frequencies. */
 	struct clusterer *c2 = cluster_new(&p, 1);
 	cluster_df_foreach(c, 1, df_copy, c2);

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""A story whose text changes materially is clustered again (issue 6: "a
+story that updates keeps its thread unless its text changed materially"):
+it moves to the thread its new text belongs to, and both threads' rows
+stay true to their stories. A small edit keeps its thread."""
+import email.utils
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir  # noqa: E402
+
+NOW = int(time.time())
+FIRE = ("Firefighters battled the wildfire near Kelowna as winds pushed flames toward the "
+        "lake shore; evacuation orders for Kelowna residents were extended by the British "
+        "Columbia wildfire service, officials said.")
+FIRE2 = ("Kelowna evacuation orders were extended again as the British Columbia wildfire "
+         "service said winds drove the fire toward the lake shore and firefighters held "
+         "the line overnight.")
+QUAKE = ("A magnitude 6.1 earthquake struck off the coast of Sumatra on Thursday, the "
+         "Indonesian geophysics agency said; a tsunami warning for Aceh was lifted after "
+         "two hours and no damage was reported in Banda Aceh.")
+QUAKE2 = ("Indonesia lifted a tsunami warning for Aceh after a magnitude 6.1 earthquake off "
+          "Sumatra; the geophysics agency reported no damage in Banda Aceh and the coast.")
+QUAKE3 = ("Residents of Banda Aceh fled to higher ground when the magnitude 6.1 Sumatra "
+          "earthquake hit; the Indonesian agency lifted the Aceh tsunami warning hours later.")
+
+
+def item(guid, title, text, host, minutes_ago):
+    return ("<item><title>%s</title><link>http://%s/%s</link><guid>%s</guid>"
+            "<pubDate>%s</pubDate><description>%s</description></item>"
+            % (title, host, guid, guid,
+               email.utils.formatdate(NOW - minutes_ago * 60, usegmt=True), text))
+
+
+def rss(items):
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>T</title><link>http://x.example/</link>%s</channel></rss>"
+            % "".join(items)).encode()
+
+
+def thread_of(w, guid):
+    r = w.sql("SELECT thread_id FROM stories WHERE link LIKE ?", ('%/' + guid,))
+    return r[0][0] if r else None
+
+
+def truth(w):
+    """Per thread with stories: count, publishers, first and last story time."""
+    return w.sql("SELECT thread_id, count(*), count(DISTINCT host), min(event_time),"
+                 " max(event_time) FROM stories GROUP BY thread_id ORDER BY thread_id")
+
+
+def rows(w):
+    return w.sql("SELECT id, story_count, source_count, first_seen, last_updated"
+                 " FROM threads WHERE merged_into IS NULL AND story_count > 0 ORDER BY id")
+
+
+t = Tap()
+srv = Server()
+feeds = {"/a.xml": [item("g1", "Kelowna wildfire evacuation orders extended", FIRE,
+                         "a.example", 30)],
+         "/b.xml": [item("f2", "Kelowna evacuation orders extended as wildfire nears lake",
+                         FIRE2, "b.example", 20)],
+         "/c.xml": [item("q1", "Magnitude 6.1 earthquake strikes off Sumatra", QUAKE,
+                         "c.example", 25)],
+         "/d.xml": [item("q2", "Indonesia lifts Aceh tsunami warning after Sumatra quake",
+                         QUAKE2, "d.example", 15)]}
+for path, items in feeds.items():
+    srv.put(path, rss(items), "application/rss+xml")
+w = Workdir()
+w.write_config([srv.url(p) for p in feeds], extra="retention = 0")
+r = w.run_once()
+t.eq(r.returncode, 0, "first run exits 0")
+fire, quake = thread_of(w, "g1"), thread_of(w, "q1")
+t.ok(fire and fire == thread_of(w, "f2"), "the two wildfire reports are one thread")
+t.ok(quake and quake == thread_of(w, "q2") and quake != fire,
+     "the two earthquake reports are another")
+title_before = w.sql("SELECT title FROM threads WHERE id = ?", (fire,))
+
+# A small edit: a word added, the headline kept.  The story keeps its thread.
+srv.put("/a.xml", rss([item("g1", "Kelowna wildfire evacuation orders extended",
+                            FIRE.replace("battled", "bravely battled"), "a.example", 30)]),
+        "application/rss+xml")
+r = w.run_once()
+t.eq(r.returncode, 0, "second run exits 0")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 4, "an edit updates the story, adds none")
+t.eq(thread_of(w, "g1"), fire, "a small edit keeps the story's thread")
+
+# The same item (same guid) now tells the earthquake: it changed materially.
+srv.put("/a.xml", rss([item("g1", "Sumatra earthquake: Banda Aceh residents flee to higher"
+                            " ground", QUAKE3, "a.example", 30)]), "application/rss+xml")
+r = w.run_once()
+t.eq(r.returncode, 0, "third run exits 0")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 4, "still four stories")
+t.eq(thread_of(w, "g1"), quake, "the rewritten story moves to the earthquake thread")
+t.eq(thread_of(w, "f2"), fire, "the other wildfire report stays")
+t.eq([tuple(x) for x in rows(w)], [tuple(x) for x in truth(w)],
+     "both threads' rows count their stories, publishers and times")
+bad = w.sql("SELECT t.id, t.title_story_id, s.thread_id FROM threads t"
+            " JOIN stories s ON s.id = t.title_story_id"
+            " WHERE t.merged_into IS NULL AND s.thread_id IS NOT t.id")
+t.eq(bad, [], "every live thread's title comes from one of its own stories")
+t.eq(w.sql("SELECT count(*) FROM threads WHERE merged_into IS NULL AND story_count = 0")[0][0],
+     0, "no live thread is left empty")
+
+# Now the last wildfire report turns into an earthquake report too: the
+# wildfire thread loses its last story.
+srv.put("/b.xml", rss([item("f2", "Aceh tsunami warning lifted after Sumatra earthquake",
+                            QUAKE2.replace("Indonesia", "Jakarta officials"), "b.example",
+                            20)]), "application/rss+xml")
+r = w.run_once()
+t.eq(r.returncode, 0, "fourth run exits 0")
+t.eq(thread_of(w, "f2"), quake, "it joins the earthquake thread")
+empty = w.sql("SELECT id, merged_into FROM threads WHERE id = ?", (fire,))
+t.eq([tuple(x) for x in empty], [(fire, quake)],
+     "the emptied thread points at the thread its last story went to")
+t.eq(w.sql("SELECT count(*) FROM stories s JOIN threads t ON t.id = s.thread_id"
+           " WHERE t.merged_into IS NOT NULL")[0][0], 0,
+     "every story's thread is a live one")
+t.eq(w.sql("SELECT count(*) FROM threads WHERE merged_into IS NULL AND story_count = 0")[0][0],
+     0, "no live thread is left empty")
+t.eq([tuple(x) for x in rows(w)], [tuple(x) for x in truth(w)], "the rows add up")
+w.cleanup()
+t.done()
