@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1024,6 +1025,27 @@ static int load_config(const char *path, struct config *c)
 	return 0;
 }
 
+/* Feed URLs may carry passwords (https://user:secret@host/feed), and the
+ * feed list and the database (feeds.url) then hold them.  Said, as ssh
+ * says it of a key, when every local user can read either: a file
+ * installed 0644, or a database made before tidings created them 0640. */
+static void check_exposure(const struct config *c, const struct feedlist *fl)
+{
+	const char *files[2] = { c->feeds, c->database };
+	size_t n = 0;
+	struct stat sb;
+
+	for (size_t i = 0; i < fl->n; i++)
+		n += log_has_password(fl->items[i].url) != 0;
+	if (!n)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (files[i] && stat(files[i], &sb) == 0 && (sb.st_mode & S_IROTH))
+			log_warning("%s: every local user can read it, and it holds the passwords"
+			            " of %zu feed%s; chmod o-r %s%s", files[i], n, n == 1 ? "" : "s",
+			            files[i], i == 1 ? " and its -wal and -shm files" : "");
+}
+
 static int sync_list(struct daemon *d, const struct config *c)
 {
 	struct feedlist fl = { 0 };
@@ -1034,6 +1056,7 @@ static int sync_list(struct daemon *d, const struct config *c)
 		log_err("%s", err);
 		return 1;
 	}
+	check_exposure(c, &fl);
 	rc = store_sync_feeds(d->st, &fl, now_s());
 	if (rc < 0)
 		log_err("%s: syncing the feed list: %s", c->database, store_errmsg(d->st));

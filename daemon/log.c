@@ -53,6 +53,34 @@ static const char *level_name(int level)
 	}
 }
 
+/* When src starts with "://" and an authority holding "user:password@":
+ * the colon before the password and the '@' after it. */
+static int password_at(const char *src, const char **colon, const char **at)
+{
+	const char *auth, *end;
+
+	if (strncmp(src, "://", 3) != 0)
+		return 0;
+	auth = src + 3;
+	end = auth + strcspn(auth, "/?# \t\"'<>");
+	*at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			*at = p;
+	*colon = *at ? memchr(auth, ':', (size_t)(*at - auth)) : NULL;
+	return *colon != NULL;
+}
+
+int log_has_password(const char *s)
+{
+	const char *colon, *at;
+
+	for (; s && *s; s++)
+		if (password_at(s, &colon, &at))
+			return 1;
+	return 0;
+}
+
 char *log_redact(char *dst, size_t n, const char *src)
 {
 	size_t o = 0;
@@ -60,20 +88,9 @@ char *log_redact(char *dst, size_t n, const char *src)
 	if (!n)
 		return dst;
 	while (*src && o + 1 < n) {
-		const char *auth, *end, *at = NULL, *colon = NULL;
+		const char *at, *colon;
 
-		if (strncmp(src, "://", 3) != 0) {
-			dst[o++] = *src++;
-			continue;
-		}
-		auth = src + 3;
-		end = auth + strcspn(auth, "/?# \t\"'<>");
-		for (const char *p = auth; p < end; p++)
-			if (*p == '@')
-				at = p;
-		if (at)
-			colon = memchr(auth, ':', (size_t)(at - auth));
-		if (!colon) {
+		if (!password_at(src, &colon, &at)) {
 			dst[o++] = *src++;
 			continue;
 		}

@@ -19,6 +19,9 @@ void log_set_line_hooks(void (*clear)(void), void (*redraw)(void));
  * carry credentials, and logs and listings are read by more people than
  * the configuration file.  Returns dst. */
 char *log_redact(char *dst, size_t n, const char *src);
+/* Nonzero when s holds a URL with a password in it (what log_redact
+ * hides). */
+int log_has_password(const char *s);
 
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

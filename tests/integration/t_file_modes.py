@@ -70,5 +70,42 @@ t.eq((r.returncode, modes(w)), (0, {"": "0644", "-wal": "0644", "-shm": "0644"})
      "an existing database keeps its mode")
 w.cleanup()
 
+# Feed URLs with a password in them: said when every local user can read
+# the feed list or the database that hold it (ssh's stance on a key).
+w = Workdir()
+url = srv.url("/rss20.xml").replace("http://", "http://reader:s3cret@")
+w.write_config([url])
+os.chmod(w.feeds, 0o644)
+old = os.umask(0o022)
+try:
+    r = w.run_once()
+    warned = [line for line in r.stderr.splitlines() if "every local user can read" in line]
+    t.ok(r.returncode == 0 and len(warned) == 1 and w.feeds in warned[0]
+         and "passwords of 1 feed;" in warned[0] and "chmod o-r " + w.feeds in warned[0],
+         "a world-readable feed list holding a password is named, with the fix", r.stderr)
+    t.ok(not any("s3cret" in line for line in r.stderr.splitlines()),
+         "the warning does not print the password")
+    os.chmod(w.feeds, 0o640)
+    r = w.run_once()
+    t.ok(r.returncode == 0 and "every local user" not in r.stderr,
+         "0640: nothing to say (the new database is 0640 too)", r.stderr)
+    for suffix in ("", "-wal", "-shm"):
+        os.chmod(w.db + suffix, 0o644)
+    r = w.run_once()
+    t.ok(r.returncode == 0 and "%s: every local user can read it" % w.db in r.stderr
+         and "-wal and -shm" in r.stderr, "a world-readable database holding one is named",
+         r.stderr)
+finally:
+    os.umask(old)
+w.cleanup()
+
+w = Workdir()
+w.write_config([srv.url("/rss20.xml")])
+os.chmod(w.feeds, 0o644)
+r = w.run_once()
+t.ok(r.returncode == 0 and "every local user" not in r.stderr,
+     "a world-readable feed list without passwords is fine", r.stderr)
+w.cleanup()
+
 srv.stop()
 t.done()

@@ -30,5 +30,10 @@ int main(void)
 	is_str(red("file:///etc/passwd and ://", 256), "file:///etc/passwd and ://",
 	       "no authority, nothing to mask");
 	is_str(red("http://u:pw@h/", 12), "http://u:**", "cut to the buffer, still masked");
+	ok(log_has_password("https://reader:s3cret@example.com/feed.xml"),
+	   "log_has_password: a URL with one");
+	ok(!log_has_password("https://reader@example.com/feed.xml") &&
+	   !log_has_password("http://example.com/a:b@c") && !log_has_password("") &&
+	   !log_has_password(NULL), "and none where log_redact masks nothing");
 	return done_testing();
 }
