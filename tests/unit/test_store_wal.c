@@ -28,6 +28,21 @@ static off_t file_size(const char *path)
 	return stat(path, &sb) == 0 ? sb.st_size : 0;
 }
 
+/* The WAL header's checkpoint sequence number (bytes 12-15, big-endian):
+ * SQLite adds one each time the WAL starts over from its beginning. */
+static long wal_restarts(const char *wal)
+{
+	unsigned char h[16];
+	FILE *f = fopen(wal, "rb");
+	long n = -1;
+
+	if (f && fread(h, 1, sizeof h, f) == sizeof h)
+		n = (long)h[12] << 24 | h[13] << 16 | h[14] << 8 | h[15];
+	if (f)
+		fclose(f);
+	return n;
+}
+
 /* One story a transaction; -1 on any failure. */
 static int write_story(struct store *st, int n, const char *content)
 {
@@ -99,6 +114,7 @@ int main(void)
 	   "a reader that outstays the wait is tried again per 4 MiB written, not per commit");
 
 	/* The reader leaves: the WAL starts over and stops growing. */
+	long restarts = wal_restarts(wal);
 	sqlite3_finalize(q);
 	sqlite3_exec(rd, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(rd);
@@ -106,7 +122,13 @@ int main(void)
 		fail |= write_story(st, n++, content) < 0;
 	after = file_size(wal);
 	printf("# WAL %.1f MiB after 1,000 more commits without the reader\n", after / 1048576.0);
-	ok(!fail && after <= stuck_size + (1 << 20),
+	/* Starting over is what the reader prevented; how far the WAL grows
+	 * again depends on the disk: a checkpoint whose fsync is slow (other
+	 * processes writing) holds off the writer's own (SQLITE_BUSY) while
+	 * commits go on, up to 25 MiB more with six copies of this test at
+	 * once.  So the test asks for the start over, and for a WAL short of
+	 * the 40 MB written since, not for a size. */
+	ok(!fail && wal_restarts(wal) > restarts && after < stuck_size + 1000 * (off_t)CONTENT,
 	   "once the reader is gone the WAL starts over instead of growing");
 
 	store_close(st);
