@@ -17,8 +17,19 @@
 /* feedparser's bozo exception for a document without a feed in it */
 #define NOT_A_FEED "NonXMLContentType: document is not a feed"
 
-int feed_parse_normalized(const char *buf, size_t len, const struct feed_context *ctx,
-                          struct fv **out)
+/* A struct feed being built: its entries array grows as they come
+ * (from the heap, not f->mem: an arena would keep every outgrown copy). */
+struct build {
+	struct feed *f;
+	size_t cap;
+};
+
+static int add_entry(void *arg, struct fv *d);
+
+/* feed_parse_normalized(), streaming the entries into b when b is given
+ * (the tree's "entries" list then stays empty) */
+static int normalize(const char *buf, size_t len, const struct feed_context *ctx,
+                     struct build *bld, struct fv **out)
 {
 	struct feed_context none = { 0 };
 	struct enc_result enc;
@@ -35,6 +46,10 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 	o.base = base;
 	o.lang = ctx->content_language;
 	o.encoding = enc.encoding;
+	if (bld) {
+		o.on_entry = add_entry;
+		o.on_entry_arg = bld;
+	}
 	if (parse_feed_xml(enc.utf8, enc.len, &o, &res) < 0) {
 		free(base);
 		enc_free(&enc);
@@ -55,7 +70,8 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 		/* not a feed; feedparser also says so when nothing parsed */
 		struct fv *f = fv_get(res, "feed"), *e = fv_get(res, "entries");
 
-		if ((!f || !f->n) && (!e || !e->n) && !fv_get(res, "bozo_exception")) {
+		if ((!f || !f->n) && (!e || !e->n) && !(bld && bld->f->n_entries) &&
+		    !fv_get(res, "bozo_exception")) {
 			fv_get(res, "bozo")->i = 1;
 			fv_set_str(res, "bozo_exception", NOT_A_FEED);
 		}
@@ -63,6 +79,12 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 	enc_free(&enc);
 	*out = res;
 	return 0;
+}
+
+int feed_parse_normalized(const char *buf, size_t len, const struct feed_context *ctx,
+                          struct fv **out)
+{
+	return normalize(buf, len, ctx, NULL, out);
 }
 
 /* ------------------------------------------------------------ struct feed */
@@ -308,8 +330,10 @@ static char *as_html(struct fv_arena *m, const struct feed_text *t)
 	return r;
 }
 
-static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv *d,
-                       const char *feed_lang)
+/* Everything of an entry but one thing only the end of the document
+ * tells: the feed's language, its language when it has none of its own
+ * (set by feed_parse once the document is read). */
+static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv *d)
 {
 	const struct fv *c = fv_get(d, "content"), *tags, *contrib;
 	const struct feed_text *body;
@@ -368,14 +392,33 @@ static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv
 		e->language = mdup(m, e->summary.language);
 	else if (gs(d, "language"))
 		e->language = mdup(m, gs(d, "language"));
-	else if (feed_lang)
-		e->language = mdup(m, feed_lang);
 
 	e->title_text = title_text(m, &e->title);
 	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
 	e->text = body ? as_text(m, body) : NULL;
 	body = e->n_content ? &e->content[0] : e->summary.value ? &e->summary : NULL;
 	e->html = body ? as_html(m, body) : NULL;
+}
+
+static int add_entry(void *arg, struct fv *d)
+{
+	struct build *b = arg;
+	struct feed *f = b->f;
+
+	if (f->n_entries == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct feed_entry *x = cap < SIZE_MAX / sizeof *x ?
+		                       realloc(f->entries, cap * sizeof *x) : NULL;
+
+		if (!x)
+			return -1;
+		f->entries = x;
+		b->cap = cap;
+	}
+	memset(&f->entries[f->n_entries], 0, sizeof *f->entries);
+	fill_entry(f->mem, &f->entries[f->n_entries], d);
+	f->n_entries++;
+	return 0;
 }
 
 static void free_entry(struct feed_entry *e)
@@ -464,10 +507,15 @@ static const char *why_not(const char *exc)
 	return p > exc && p[0] == ':' && p[1] == ' ' ? p + 2 : exc;
 }
 
-int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
-               struct feed **out, char *err, size_t errlen)
+/* feed_parse(), streaming the entries (each converted as it ends and its
+ * part of the tree dropped) or not (the whole tree first, then the
+ * entries: how feed_parse worked before, kept as the oracle of the
+ * streamed conversion in tests/unit/test_feed_stream.c) */
+static int parse(const char *buf, size_t len, const struct feed_context *ctx, int stream,
+                 struct feed **out, char *err, size_t errlen)
 {
-	struct fv *res, *fd, *entries, *img;
+	struct fv *res = NULL, *fd, *entries, *img;
+	struct build b = { 0 };
 	struct feed *f;
 	const char *v, *ttl;
 
@@ -479,26 +527,20 @@ int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
 			snprintf(err, errlen, "empty document");
 		return -1;
 	}
-	if (feed_parse_normalized(buf, len, ctx, &res) < 0) {
-		if (errlen)
-			snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	f = calloc(1, sizeof *f);
+	if (!f || !(f->mem = fv_arena_new()))
+		goto oom;
+	b.f = f;
+	if (normalize(buf, len, ctx, stream ? &b : NULL, &res) < 0)
+		goto oom;
 	fd = fv_get(res, "feed");
 	entries = fv_get(res, "entries");
 	v = gs(res, "version");
-	if ((!v || !*v) && (!entries || !entries->n)) {
+	if ((!v || !*v) && (!entries || !entries->n) && !f->n_entries) {
 		if (errlen)
 			snprintf(err, errlen, "not a feed: %s", why_not(gs(res, "bozo_exception")));
 		fv_free(res);
-		return -1;
-	}
-	f = calloc(1, sizeof *f);
-	if (!f || !(f->mem = fv_arena_new())) {
-		free(f);
-		fv_free(res);
-		if (errlen)
-			snprintf(err, errlen, "out of memory");
+		feed_free(f);
 		return -1;
 	}
 	for (size_t i = 0; v && i < sizeof versions / sizeof versions[0]; i++)
@@ -535,16 +577,42 @@ int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
 	if (f->ttl < 0)
 		f->ttl = 0;
 	f->update_period = update_period(fd);
-	if (entries && entries->n) {
-		f->entries = mzalloc(f->mem, entries->n, sizeof *f->entries);
-		for (size_t i = 0; f->entries && i < entries->n; i++) {
-			fill_entry(f->mem, &f->entries[i], entries->items[i].val, f->language);
-			f->n_entries++;
-		}
-	}
+	for (size_t i = 0; entries && i < entries->n; i++)
+		if (add_entry(&b, entries->items[i].val) < 0)
+			goto oom;
 	fv_free(res);
+	res = NULL;
+	/* the feed's language, known now, for the entries without one (one
+	 * copy for all: the arena frees them together) */
+	for (size_t i = 0; f->language && i < f->n_entries; i++)
+		if (!f->entries[i].language)
+			f->entries[i].language = f->language;
+	if (b.cap > f->n_entries && f->n_entries) {
+		struct feed_entry *x = realloc(f->entries, f->n_entries * sizeof *x);
+
+		if (x)
+			f->entries = x;
+	}
 	*out = f;
 	return 0;
+oom:
+	fv_free(res);
+	feed_free(f);
+	if (errlen)
+		snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
+               struct feed **out, char *err, size_t errlen)
+{
+	return parse(buf, len, ctx, 1, out, err, errlen);
+}
+
+int feed_parse_whole(const char *buf, size_t len, const struct feed_context *ctx,
+                     struct feed **out, char *err, size_t errlen)
+{
+	return parse(buf, len, ctx, 0, out, err, errlen);
 }
 
 void feed_free(struct feed *f)
@@ -553,6 +621,7 @@ void feed_free(struct feed *f)
 		return;
 	if (f->mem) {
 		fv_arena_free(f->mem);
+		free(f->entries);   /* the one part on the heap */
 		free(f);
 		return;
 	}
