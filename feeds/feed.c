@@ -17,11 +17,17 @@
 /* feedparser's bozo exception for a document without a feed in it */
 #define NOT_A_FEED "NonXMLContentType: document is not a feed"
 
-/* A struct feed being built: its entries array grows as they come
- * (from the heap, not f->mem: an arena would keep every outgrown copy). */
+/* A struct feed being built.  Its entries array grows as they come
+ * (from the heap, not f->mem: an arena would keep every outgrown copy).
+ * The short strings that every entry repeats (text types, link
+ * relations, languages, an empty xml:base) are kept once (shared). */
+#define SHARED_MAX 16
+#define SHARED_LEN 32
 struct build {
 	struct feed *f;
 	size_t cap;
+	char *shared[SHARED_MAX];
+	size_t nshared;
 };
 
 static int add_entry(void *arg, struct fv *d);
@@ -91,9 +97,9 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 
 /* The feed's strings and arrays all come from its arena (f->mem): one
  * free for the whole feed instead of one per field. */
-static char *mdupn(struct fv_arena *m, const char *s, size_t n)
+static char *mdupn(struct build *m, const char *s, size_t n)
 {
-	char *d = fv_arena_alloc(m, n + 1, 1);
+	char *d = fv_arena_alloc(m->f->mem, n + 1, 1);
 
 	if (d) {
 		memcpy(d, s, n);
@@ -102,13 +108,13 @@ static char *mdupn(struct fv_arena *m, const char *s, size_t n)
 	return d;
 }
 
-static char *mdup(struct fv_arena *m, const char *s)
+static char *mdup(struct build *m, const char *s)
 {
 	return s ? mdupn(m, s, strlen(s)) : NULL;
 }
 
 /* a malloc'd string moved into the arena (freed) */
-static char *mown(struct fv_arena *m, char *s)
+static char *mown(struct build *m, char *s)
 {
 	char *d = mdup(m, s);
 
@@ -116,13 +122,39 @@ static char *mown(struct fv_arena *m, char *s)
 	return d;
 }
 
-static void *mzalloc(struct fv_arena *m, size_t n, size_t size)
+/* one of the few short strings every entry repeats: one copy for all */
+static char *mshared(struct build *m, const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (n >= SHARED_LEN)
+		return mdupn(m, s, n);
+	for (size_t i = 0; i < m->nshared; i++)
+		if (!strcmp(m->shared[i], s))
+			return m->shared[i];
+	d = mdupn(m, s, n);
+	if (d && m->nshared < SHARED_MAX)
+		m->shared[m->nshared++] = d;
+	return d;
+}
+
+/* the arrays of struct feed: of pointers, sizes and int64_t */
+#define ARRAY_ALIGN 8
+_Static_assert(_Alignof(struct feed_link) <= ARRAY_ALIGN && _Alignof(struct feed_text) <= ARRAY_ALIGN &&
+               _Alignof(struct feed_person) <= ARRAY_ALIGN && _Alignof(struct feed_tag) <= ARRAY_ALIGN,
+               "struct feed's arrays are 8-byte aligned");
+
+static void *mzalloc(struct build *m, size_t n, size_t size)
 {
 	void *p;
 
 	if (n && size > SIZE_MAX / n)
 		return NULL;
-	p = fv_arena_alloc(m, n * size, sizeof(max_align_t));
+	p = fv_arena_alloc(m->f->mem, n * size, ARRAY_ALIGN);
 	if (p)
 		memset(p, 0, n * size);
 	return p;
@@ -133,9 +165,14 @@ static const char *gs(const struct fv *d, const char *k)
 	return fv_get_str(d, k);
 }
 
-static char *take(struct fv_arena *m, const struct fv *d, const char *k)
+static char *take(struct build *m, const struct fv *d, const char *k)
 {
 	return mdup(m, gs(d, k));
+}
+
+static char *take_shared(struct build *m, const struct fv *d, const char *k)
+{
+	return mshared(m, gs(d, k));
 }
 
 /* key + "_detail" (as snprintf would, truncated to cap) */
@@ -151,7 +188,7 @@ static void detail_key(char *dkey, size_t cap, const char *key)
 	dkey[n] = '\0';
 }
 
-static void fill_text(struct fv_arena *m, struct feed_text *t, const struct fv *d, const char *key)
+static void fill_text(struct build *m, struct feed_text *t, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
@@ -160,12 +197,12 @@ static void fill_text(struct fv_arena *m, struct feed_text *t, const struct fv *
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
 		t->value = take(m, det, "value");
-		t->type = take(m, det, "type");
-		t->language = take(m, det, "language");
-		t->base = take(m, det, "base");
+		t->type = take_shared(m, det, "type");
+		t->language = take_shared(m, det, "language");
+		t->base = take_shared(m, det, "base");
 	} else if (gs(d, key)) {
 		t->value = mdup(m, gs(d, key));
-		t->type = mdup(m, "text/plain");
+		t->type = mshared(m, "text/plain");
 	}
 }
 
@@ -184,7 +221,7 @@ static int64_t get_time(const struct fv *d, const char *key)
 	return v && v->type == FV_TIME ? v->i : FEED_NO_TIME;
 }
 
-static void fill_links(struct fv_arena *m, struct feed_link **out, size_t *n, const struct fv *d)
+static void fill_links(struct build *m, struct feed_link **out, size_t *n, const struct fv *d)
 {
 	const struct fv *l = fv_get(d, "links");
 
@@ -203,13 +240,22 @@ static void fill_links(struct fv_arena *m, struct feed_link **out, size_t *n, co
 		if (!x || x->type != FV_DICT || !gs(x, "href"))
 			continue;
 		k->href = take(m, x, "href");
-		k->rel = take(m, x, "rel");
-		k->type = take(m, x, "type");
+		k->rel = take_shared(m, x, "rel");
+		k->type = take_shared(m, x, "type");
 		k->title = take(m, x, "title");
 		len = gs(x, "length");
 		k->length = len && isdigit((unsigned char)*len) ? strtoll(len, NULL, 10) : -1;
 		(*n)++;
 	}
+}
+
+/* the link, which is nearly always the href of one of the links */
+static char *link_of(struct build *m, const struct feed_link *l, size_t n, const char *link)
+{
+	for (size_t i = 0; link && i < n; i++)
+		if (!strcmp(l[i].href, link))
+			return l[i].href;
+	return mdup(m, link);
 }
 
 static void free_links(struct feed_link *l, size_t n)
@@ -223,7 +269,7 @@ static void free_links(struct feed_link *l, size_t n)
 	free(l);
 }
 
-static void fill_person(struct fv_arena *m, struct feed_person *p, const struct fv *d, const char *key)
+static void fill_person(struct build *m, struct feed_person *p, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
@@ -252,11 +298,36 @@ static void free_person(struct feed_person *p)
  * screen of every terminal that prints it.  (C1 controls, U+0080 to
  * U+009F, never get here: the parser reads them as windows-1252, as
  * feedparser does.) */
-static char *fold(struct fv_arena *m, const char *s)
+/* 1 when fold() would give s back unchanged */
+static int folded(const char *s)
 {
-	char *out = fv_arena_alloc(m, strlen(s ? s : "") + 1, 1), *w = out;
+	const char *p;
+	int sp = 1;     /* no blank first */
+
+	for (p = s; *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (*p != ' ' || sp)
+				return 0;
+			sp = 1;
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			return 0;
+		} else {
+			sp = 0;
+		}
+	}
+	return p == s || !sp;   /* "", or no blank last */
+}
+
+/* s: a string of the feed, itself the result when already folded (most
+ * titles are) */
+static char *fold(struct build *m, char *s)
+{
+	char *out, *w;
 	int sp = 0;
 
+	if (s && folded(s))
+		return s;
+	out = w = fv_arena_alloc(m->f->mem, strlen(s ? s : "") + 1, 1);
 	if (!out)
 		return NULL;
 	for (; s && *s; s++) {
@@ -280,24 +351,29 @@ static int is_markup(const struct feed_text *t)
 	return t->type && (!strcmp(t->type, "text/html") || !strcmp(t->type, "application/xhtml+xml"));
 }
 
-static char *as_text(struct fv_arena *m, const struct feed_text *t)
+/* r (malloc'd text made from t's value) moved into the arena, or t's
+ * value itself when r is the same text */
+static char *mown_or_value(struct build *m, char *r, const struct feed_text *t)
 {
-	char *r, *f;
+	if (r && !strcmp(r, t->value)) {
+		free(r);
+		return t->value;
+	}
+	return mown(m, r);
+}
 
+static char *as_text(struct build *m, const struct feed_text *t)
+{
 	if (!t->value)
 		return NULL;
 	if (!is_markup(t))
 		return fold(m, t->value);
-	r = html_to_text(t->value, strlen(t->value));
-	if (!r)
-		return NULL;
 	/* keep line breaks from block elements, fold everything else */
-	f = r;
-	return mown(m, f);
+	return mown_or_value(m, html_to_text(t->value, strlen(t->value)), t);
 }
 
 /* A title as plain text on one line. */
-static char *title_text(struct fv_arena *m, const struct feed_text *t)
+static char *title_text(struct build *m, const struct feed_text *t)
 {
 	char *r;
 
@@ -307,14 +383,14 @@ static char *title_text(struct fv_arena *m, const struct feed_text *t)
 		return fold(m, t->value);
 	/* html_to_text's only blanks are single separators between words,
 	 * ' ' or '\n': folding it is turning '\n' into ' ' */
-	r = as_text(m, t);
+	r = html_to_text(t->value, strlen(t->value));
 	for (char *q = r; q && *q; q++)
 		if (*q == '\n')
 			*q = ' ';
-	return r;
+	return mown_or_value(m, r, t);
 }
 
-static char *as_html(struct fv_arena *m, const struct feed_text *t)
+static char *as_html(struct build *m, const struct feed_text *t)
 {
 	struct sbuf b;
 	char *r;
@@ -325,7 +401,8 @@ static char *as_html(struct fv_arena *m, const struct feed_text *t)
 		return t->value;    /* the same arena: one copy for both fields */
 	sbuf_init(&b);
 	sbuf_add_escaped(&b, t->value, strlen(t->value), 0);
-	r = b.oom ? NULL : mdupn(m, sbuf_str(&b), b.len);
+	/* escaping only ever lengthens: the same length is the same text */
+	r = b.oom ? NULL : b.len == strlen(t->value) ? t->value : mdupn(m, sbuf_str(&b), b.len);
 	sbuf_free(&b);
 	return r;
 }
@@ -333,13 +410,12 @@ static char *as_html(struct fv_arena *m, const struct feed_text *t)
 /* Everything of an entry but one thing only the end of the document
  * tells: the feed's language, its language when it has none of its own
  * (set by feed_parse once the document is read). */
-static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv *d)
+static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d)
 {
 	const struct fv *c = fv_get(d, "content"), *tags, *contrib;
 	const struct feed_text *body;
 
 	e->id = take(m, d, "id");
-	e->link = take(m, d, "link");
 	e->origlink = take(m, d, "feedburner_origlink");
 	e->comments = take(m, d, "comments");
 	fill_text(m, &e->title, d, "title");
@@ -350,13 +426,14 @@ static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv
 			const struct fv *x = c->items[i].val;
 
 			e->content[i].value = take(m, x, "value");
-			e->content[i].type = take(m, x, "type");
-			e->content[i].language = take(m, x, "language");
-			e->content[i].base = take(m, x, "base");
+			e->content[i].type = take_shared(m, x, "type");
+			e->content[i].language = take_shared(m, x, "language");
+			e->content[i].base = take_shared(m, x, "base");
 			e->n_content++;
 		}
 	}
 	fill_links(m, &e->links, &e->n_links, d);
+	e->link = link_of(m, e->links, e->n_links, gs(d, "link"));
 	fill_person(m, &e->author, d, "author");
 	contrib = fv_get(d, "contributors");
 	if (contrib && contrib->type == FV_LIST && contrib->n) {
@@ -387,11 +464,11 @@ static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv
 	e->published_raw = take(m, d, "published");
 	e->updated_raw = take(m, d, "updated");
 	if (e->title.language)
-		e->language = mdup(m, e->title.language);
+		e->language = e->title.language;
 	else if (e->summary.language)
-		e->language = mdup(m, e->summary.language);
+		e->language = e->summary.language;
 	else if (gs(d, "language"))
-		e->language = mdup(m, gs(d, "language"));
+		e->language = take_shared(m, d, "language");
 
 	e->title_text = title_text(m, &e->title);
 	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
@@ -416,7 +493,7 @@ static int add_entry(void *arg, struct fv *d)
 		b->cap = cap;
 	}
 	memset(&f->entries[f->n_entries], 0, sizeof *f->entries);
-	fill_entry(f->mem, &f->entries[f->n_entries], d);
+	fill_entry(b, &f->entries[f->n_entries], d);
 	f->n_entries++;
 	return 0;
 }
@@ -546,32 +623,32 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	for (size_t i = 0; v && i < sizeof versions / sizeof versions[0]; i++)
 		if (!strcmp(versions[i].name, v))
 			f->version = versions[i].v;
-	f->encoding = mdup(f->mem, gs(res, "encoding"));
+	f->encoding = mdup(&b, gs(res, "encoding"));
 	f->bozo = fv_get(res, "bozo") ? (int)fv_get(res, "bozo")->i : 0;
-	f->bozo_reason = mdup(f->mem, gs(res, "bozo_exception"));
-	fill_text(f->mem, &f->title, fd, "title");
-	f->title_text = title_text(f->mem, &f->title);
-	fill_text(f->mem, &f->subtitle, fd, "subtitle");
-	fill_text(f->mem, &f->rights, fd, "rights");
-	f->link = mdup(f->mem, gs(fd, "link"));
-	fill_links(f->mem, &f->links, &f->n_links, fd);
-	f->id = mdup(f->mem, gs(fd, "id"));
-	f->language = mdup(f->mem, gs(fd, "language"));
-	f->generator = mdup(f->mem, gs(fd, "generator"));
-	f->icon = mdup(f->mem, gs(fd, "icon"));
-	f->logo = mdup(f->mem, gs(fd, "logo"));
+	f->bozo_reason = mdup(&b, gs(res, "bozo_exception"));
+	fill_text(&b, &f->title, fd, "title");
+	f->title_text = title_text(&b, &f->title);
+	fill_text(&b, &f->subtitle, fd, "subtitle");
+	fill_text(&b, &f->rights, fd, "rights");
+	f->link = mdup(&b, gs(fd, "link"));
+	fill_links(&b, &f->links, &f->n_links, fd);
+	f->id = mdup(&b, gs(fd, "id"));
+	f->language = mdup(&b, gs(fd, "language"));
+	f->generator = mdup(&b, gs(fd, "generator"));
+	f->icon = mdup(&b, gs(fd, "icon"));
+	f->logo = mdup(&b, gs(fd, "logo"));
 	img = fv_get(fd, "image");
 	f->image.length = -1;
 	if (img && img->type == FV_DICT) {
-		f->image.href = mdup(f->mem, gs(img, "href") ? gs(img, "href") : gs(img, "url"));
-		f->image.title = mdup(f->mem, gs(img, "title"));
-		f->image.rel = mdup(f->mem, gs(img, "link"));
+		f->image.href = mdup(&b, gs(img, "href") ? gs(img, "href") : gs(img, "url"));
+		f->image.title = mdup(&b, gs(img, "title"));
+		f->image.rel = mdup(&b, gs(img, "link"));
 	}
-	fill_person(f->mem, &f->author, fd, "author");
+	fill_person(&b, &f->author, fd, "author");
 	f->updated = get_time(fd, "updated_parsed");
 	if (f->updated == FEED_NO_TIME)
 		f->updated = get_time(fd, "published_parsed");
-	f->updated_raw = mdup(f->mem, gs(fd, "updated") ? gs(fd, "updated") : gs(fd, "published"));
+	f->updated_raw = mdup(&b, gs(fd, "updated") ? gs(fd, "updated") : gs(fd, "published"));
 	ttl = gs(fd, "ttl");
 	f->ttl = ttl ? atoi(ttl) : 0;
 	if (f->ttl < 0)

@@ -318,6 +318,11 @@ void fv_free(struct fv *v)
 
 	if (!v)
 		return;
+	/* a node of an arena none of whose nodes has anything from the
+	 * heap: all of its subtree is the arena's (feed.c drops an entry's
+	 * arena after every entry: no walk over its nodes first) */
+	if (v->in_arena && !v->owns->heap)
+		return;
 	for (size_t k = 0; k < v->n; k++) {
 		struct fv *c = v->items[k].val;
 
