@@ -1795,6 +1795,9 @@ static void fp_free(struct fp *p)
 	fv_arena_free(p->entry_arena);
 }
 
+/* what parse_feed_xml gives libxml2's push parser at a time */
+#define PUSH_CHUNK (64 * 1024)
+
 /* libxml2 sets up its globals (mutexes, dictionaries) in xmlInitParser();
  * run lazily from several threads at once it races and leaks.  Once per
  * process, whichever thread parses first. */
@@ -1898,7 +1901,16 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			goto fail;
 		xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOWARNING |
 		                               XML_PARSE_NOERROR);
-		xmlParseChunk(p.ctxt, buf, (int)len, 1);
+		/* in pieces: libxml2 copies what it is given into its input
+		 * buffer and drops what it has parsed, so the copy is one
+		 * piece, not the whole document */
+		for (size_t off = 0; off < len && !p.oom;) {
+			size_t n = len - off < PUSH_CHUNK ? len - off : PUSH_CHUNK;
+
+			xmlParseChunk(p.ctxt, buf + off, (int)n, 0);
+			off += n;
+		}
+		xmlParseChunk(p.ctxt, NULL, 0, 1);
 		if (p.ctxt->myDoc)
 			xmlFreeDoc(p.ctxt->myDoc);
 		xmlFreeParserCtxt(p.ctxt);
