@@ -1795,8 +1795,9 @@ static void fp_free(struct fp *p)
 	fv_arena_free(p->entry_arena);
 }
 
-/* what parse_feed_xml gives libxml2's push parser at a time */
-#define PUSH_CHUNK (64 * 1024)
+/* what parse_feed_xml gives libxml2's push parser at a time: most feeds
+ * are smaller and go in one piece */
+#define PUSH_CHUNK (1024 * 1024)
 
 /* libxml2 sets up its globals (mutexes, dictionaries) in xmlInitParser();
  * run lazily from several threads at once it races and leaks.  Once per
@@ -1901,16 +1902,19 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			goto fail;
 		xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOWARNING |
 		                               XML_PARSE_NOERROR);
-		/* in pieces: libxml2 copies what it is given into its input
+		/* In pieces: libxml2 copies what it is given into its input
 		 * buffer and drops what it has parsed, so the copy is one
-		 * piece, not the whole document */
-		for (size_t off = 0; off < len && !p.oom;) {
+		 * piece, not the whole document.  Not in smaller ones: before
+		 * the last piece (terminate) it looks ahead for the end of
+		 * every tag, 2% more instructions with pieces of 64 KiB. */
+		size_t off = 0;
+
+		do {
 			size_t n = len - off < PUSH_CHUNK ? len - off : PUSH_CHUNK;
 
-			xmlParseChunk(p.ctxt, buf + off, (int)n, 0);
+			xmlParseChunk(p.ctxt, buf + off, (int)n, off + n == len);
 			off += n;
-		}
-		xmlParseChunk(p.ctxt, NULL, 0, 1);
+		} while (off < len && !p.oom);
 		if (p.ctxt->myDoc)
 			xmlFreeDoc(p.ctxt->myDoc);
 		xmlFreeParserCtxt(p.ctxt);
