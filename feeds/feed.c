@@ -32,7 +32,7 @@ struct build {
 
 static int add_entry(void *arg, struct fv *d);
 
-/* feed_parse_normalized(), streaming the entries into b when b is given
+/* feed_parse_normalized(), streaming the entries into bld when given
  * (the tree's "entries" list then stays empty) */
 static int normalize(const char *buf, size_t len, const struct feed_context *ctx,
                      struct build *bld, struct fv **out)
@@ -95,8 +95,9 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 
 /* ------------------------------------------------------------ struct feed */
 
-/* The feed's strings and arrays all come from its arena (f->mem): one
- * free for the whole feed instead of one per field. */
+/* The feed's strings and arrays (but the entries array) all come from
+ * its arena (f->mem): one free for the whole feed instead of one per
+ * field. */
 static char *mdupn(struct build *m, const char *s, size_t n)
 {
 	char *d = fv_arena_alloc(m->f->mem, n + 1, 1);
