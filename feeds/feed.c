@@ -17,8 +17,25 @@
 /* feedparser's bozo exception for a document without a feed in it */
 #define NOT_A_FEED "NonXMLContentType: document is not a feed"
 
-int feed_parse_normalized(const char *buf, size_t len, const struct feed_context *ctx,
-                          struct fv **out)
+/* A struct feed being built.  Its entries array grows as they come
+ * (from the heap, not f->mem: an arena would keep every outgrown copy).
+ * The short strings that every entry repeats (text types, link
+ * relations, languages, an empty xml:base) are kept once (shared). */
+#define SHARED_MAX 16
+#define SHARED_LEN 32
+struct build {
+	struct feed *f;
+	size_t cap;
+	char *shared[SHARED_MAX];
+	size_t nshared;
+};
+
+static int add_entry(void *arg, struct fv *d);
+
+/* feed_parse_normalized(), streaming the entries into bld when given
+ * (the tree's "entries" list then stays empty) */
+static int normalize(const char *buf, size_t len, const struct feed_context *ctx,
+                     struct build *bld, struct fv **out)
 {
 	struct feed_context none = { 0 };
 	struct enc_result enc;
@@ -35,6 +52,10 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 	o.base = base;
 	o.lang = ctx->content_language;
 	o.encoding = enc.encoding;
+	if (bld) {
+		o.on_entry = add_entry;
+		o.on_entry_arg = bld;
+	}
 	if (parse_feed_xml(enc.utf8, enc.len, &o, &res) < 0) {
 		free(base);
 		enc_free(&enc);
@@ -55,7 +76,8 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 		/* not a feed; feedparser also says so when nothing parsed */
 		struct fv *f = fv_get(res, "feed"), *e = fv_get(res, "entries");
 
-		if ((!f || !f->n) && (!e || !e->n) && !fv_get(res, "bozo_exception")) {
+		if ((!f || !f->n) && (!e || !e->n) && !(bld && bld->f->n_entries) &&
+		    !fv_get(res, "bozo_exception")) {
 			fv_get(res, "bozo")->i = 1;
 			fv_set_str(res, "bozo_exception", NOT_A_FEED);
 		}
@@ -65,13 +87,20 @@ int feed_parse_normalized(const char *buf, size_t len, const struct feed_context
 	return 0;
 }
 
+int feed_parse_normalized(const char *buf, size_t len, const struct feed_context *ctx,
+                          struct fv **out)
+{
+	return normalize(buf, len, ctx, NULL, out);
+}
+
 /* ------------------------------------------------------------ struct feed */
 
-/* The feed's strings and arrays all come from its arena (f->mem): one
- * free for the whole feed instead of one per field. */
-static char *mdupn(struct fv_arena *m, const char *s, size_t n)
+/* The feed's strings and arrays (but the entries array) all come from
+ * its arena (f->mem): one free for the whole feed instead of one per
+ * field. */
+static char *mdupn(struct build *m, const char *s, size_t n)
 {
-	char *d = fv_arena_alloc(m, n + 1, 1);
+	char *d = fv_arena_alloc(m->f->mem, n + 1, 1);
 
 	if (d) {
 		memcpy(d, s, n);
@@ -80,13 +109,13 @@ static char *mdupn(struct fv_arena *m, const char *s, size_t n)
 	return d;
 }
 
-static char *mdup(struct fv_arena *m, const char *s)
+static char *mdup(struct build *m, const char *s)
 {
 	return s ? mdupn(m, s, strlen(s)) : NULL;
 }
 
 /* a malloc'd string moved into the arena (freed) */
-static char *mown(struct fv_arena *m, char *s)
+static char *mown(struct build *m, char *s)
 {
 	char *d = mdup(m, s);
 
@@ -94,13 +123,39 @@ static char *mown(struct fv_arena *m, char *s)
 	return d;
 }
 
-static void *mzalloc(struct fv_arena *m, size_t n, size_t size)
+/* one of the few short strings every entry repeats: one copy for all */
+static char *mshared(struct build *m, const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	if (n >= SHARED_LEN)
+		return mdupn(m, s, n);
+	for (size_t i = 0; i < m->nshared; i++)
+		if (!strcmp(m->shared[i], s))
+			return m->shared[i];
+	d = mdupn(m, s, n);
+	if (d && m->nshared < SHARED_MAX)
+		m->shared[m->nshared++] = d;
+	return d;
+}
+
+/* the arrays of struct feed: of pointers, sizes and int64_t */
+#define ARRAY_ALIGN 8
+_Static_assert(_Alignof(struct feed_link) <= ARRAY_ALIGN && _Alignof(struct feed_text) <= ARRAY_ALIGN &&
+               _Alignof(struct feed_person) <= ARRAY_ALIGN && _Alignof(struct feed_tag) <= ARRAY_ALIGN,
+               "struct feed's arrays are 8-byte aligned");
+
+static void *mzalloc(struct build *m, size_t n, size_t size)
 {
 	void *p;
 
 	if (n && size > SIZE_MAX / n)
 		return NULL;
-	p = fv_arena_alloc(m, n * size, sizeof(max_align_t));
+	p = fv_arena_alloc(m->f->mem, n * size, ARRAY_ALIGN);
 	if (p)
 		memset(p, 0, n * size);
 	return p;
@@ -111,9 +166,14 @@ static const char *gs(const struct fv *d, const char *k)
 	return fv_get_str(d, k);
 }
 
-static char *take(struct fv_arena *m, const struct fv *d, const char *k)
+static char *take(struct build *m, const struct fv *d, const char *k)
 {
 	return mdup(m, gs(d, k));
+}
+
+static char *take_shared(struct build *m, const struct fv *d, const char *k)
+{
+	return mshared(m, gs(d, k));
 }
 
 /* key + "_detail" (as snprintf would, truncated to cap) */
@@ -129,7 +189,7 @@ static void detail_key(char *dkey, size_t cap, const char *key)
 	dkey[n] = '\0';
 }
 
-static void fill_text(struct fv_arena *m, struct feed_text *t, const struct fv *d, const char *key)
+static void fill_text(struct build *m, struct feed_text *t, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
@@ -138,12 +198,12 @@ static void fill_text(struct fv_arena *m, struct feed_text *t, const struct fv *
 	det = fv_get(d, dkey);
 	if (det && det->type == FV_DICT) {
 		t->value = take(m, det, "value");
-		t->type = take(m, det, "type");
-		t->language = take(m, det, "language");
-		t->base = take(m, det, "base");
+		t->type = take_shared(m, det, "type");
+		t->language = take_shared(m, det, "language");
+		t->base = take_shared(m, det, "base");
 	} else if (gs(d, key)) {
 		t->value = mdup(m, gs(d, key));
-		t->type = mdup(m, "text/plain");
+		t->type = mshared(m, "text/plain");
 	}
 }
 
@@ -162,7 +222,7 @@ static int64_t get_time(const struct fv *d, const char *key)
 	return v && v->type == FV_TIME ? v->i : FEED_NO_TIME;
 }
 
-static void fill_links(struct fv_arena *m, struct feed_link **out, size_t *n, const struct fv *d)
+static void fill_links(struct build *m, struct feed_link **out, size_t *n, const struct fv *d)
 {
 	const struct fv *l = fv_get(d, "links");
 
@@ -181,13 +241,22 @@ static void fill_links(struct fv_arena *m, struct feed_link **out, size_t *n, co
 		if (!x || x->type != FV_DICT || !gs(x, "href"))
 			continue;
 		k->href = take(m, x, "href");
-		k->rel = take(m, x, "rel");
-		k->type = take(m, x, "type");
+		k->rel = take_shared(m, x, "rel");
+		k->type = take_shared(m, x, "type");
 		k->title = take(m, x, "title");
 		len = gs(x, "length");
 		k->length = len && isdigit((unsigned char)*len) ? strtoll(len, NULL, 10) : -1;
 		(*n)++;
 	}
+}
+
+/* the link, which is nearly always the href of one of the links */
+static char *link_of(struct build *m, const struct feed_link *l, size_t n, const char *link)
+{
+	for (size_t i = 0; link && i < n; i++)
+		if (!strcmp(l[i].href, link))
+			return l[i].href;
+	return mdup(m, link);
 }
 
 static void free_links(struct feed_link *l, size_t n)
@@ -201,7 +270,7 @@ static void free_links(struct feed_link *l, size_t n)
 	free(l);
 }
 
-static void fill_person(struct fv_arena *m, struct feed_person *p, const struct fv *d, const char *key)
+static void fill_person(struct build *m, struct feed_person *p, const struct fv *d, const char *key)
 {
 	char dkey[64];
 	const struct fv *det;
@@ -230,11 +299,36 @@ static void free_person(struct feed_person *p)
  * screen of every terminal that prints it.  (C1 controls, U+0080 to
  * U+009F, never get here: the parser reads them as windows-1252, as
  * feedparser does.) */
-static char *fold(struct fv_arena *m, const char *s)
+/* 1 when fold() would give s back unchanged */
+static int folded(const char *s)
 {
-	char *out = fv_arena_alloc(m, strlen(s ? s : "") + 1, 1), *w = out;
+	const char *p;
+	int sp = 1;     /* no blank first */
+
+	for (p = s; *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (*p != ' ' || sp)
+				return 0;
+			sp = 1;
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			return 0;
+		} else {
+			sp = 0;
+		}
+	}
+	return p == s || !sp;   /* "", or no blank last */
+}
+
+/* s: a string of the feed, itself the result when already folded (most
+ * titles are) */
+static char *fold(struct build *m, char *s)
+{
+	char *out, *w;
 	int sp = 0;
 
+	if (s && folded(s))
+		return s;
+	out = w = fv_arena_alloc(m->f->mem, strlen(s ? s : "") + 1, 1);
 	if (!out)
 		return NULL;
 	for (; s && *s; s++) {
@@ -258,24 +352,29 @@ static int is_markup(const struct feed_text *t)
 	return t->type && (!strcmp(t->type, "text/html") || !strcmp(t->type, "application/xhtml+xml"));
 }
 
-static char *as_text(struct fv_arena *m, const struct feed_text *t)
+/* r (malloc'd text made from t's value) moved into the arena, or t's
+ * value itself when r is the same text */
+static char *mown_or_value(struct build *m, char *r, const struct feed_text *t)
 {
-	char *r, *f;
+	if (r && !strcmp(r, t->value)) {
+		free(r);
+		return t->value;
+	}
+	return mown(m, r);
+}
 
+static char *as_text(struct build *m, const struct feed_text *t)
+{
 	if (!t->value)
 		return NULL;
 	if (!is_markup(t))
 		return fold(m, t->value);
-	r = html_to_text(t->value, strlen(t->value));
-	if (!r)
-		return NULL;
 	/* keep line breaks from block elements, fold everything else */
-	f = r;
-	return mown(m, f);
+	return mown_or_value(m, html_to_text(t->value, strlen(t->value)), t);
 }
 
 /* A title as plain text on one line. */
-static char *title_text(struct fv_arena *m, const struct feed_text *t)
+static char *title_text(struct build *m, const struct feed_text *t)
 {
 	char *r;
 
@@ -285,14 +384,14 @@ static char *title_text(struct fv_arena *m, const struct feed_text *t)
 		return fold(m, t->value);
 	/* html_to_text's only blanks are single separators between words,
 	 * ' ' or '\n': folding it is turning '\n' into ' ' */
-	r = as_text(m, t);
+	r = html_to_text(t->value, strlen(t->value));
 	for (char *q = r; q && *q; q++)
 		if (*q == '\n')
 			*q = ' ';
-	return r;
+	return mown_or_value(m, r, t);
 }
 
-static char *as_html(struct fv_arena *m, const struct feed_text *t)
+static char *as_html(struct build *m, const struct feed_text *t)
 {
 	struct sbuf b;
 	char *r;
@@ -303,19 +402,21 @@ static char *as_html(struct fv_arena *m, const struct feed_text *t)
 		return t->value;    /* the same arena: one copy for both fields */
 	sbuf_init(&b);
 	sbuf_add_escaped(&b, t->value, strlen(t->value), 0);
-	r = b.oom ? NULL : mdupn(m, sbuf_str(&b), b.len);
+	/* escaping only ever lengthens: the same length is the same text */
+	r = b.oom ? NULL : b.len == strlen(t->value) ? t->value : mdupn(m, sbuf_str(&b), b.len);
 	sbuf_free(&b);
 	return r;
 }
 
-static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv *d,
-                       const char *feed_lang)
+/* Everything of an entry but one thing only the end of the document
+ * tells: the feed's language, its language when it has none of its own
+ * (set by feed_parse once the document is read). */
+static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d)
 {
 	const struct fv *c = fv_get(d, "content"), *tags, *contrib;
 	const struct feed_text *body;
 
 	e->id = take(m, d, "id");
-	e->link = take(m, d, "link");
 	e->origlink = take(m, d, "feedburner_origlink");
 	e->comments = take(m, d, "comments");
 	fill_text(m, &e->title, d, "title");
@@ -326,13 +427,14 @@ static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv
 			const struct fv *x = c->items[i].val;
 
 			e->content[i].value = take(m, x, "value");
-			e->content[i].type = take(m, x, "type");
-			e->content[i].language = take(m, x, "language");
-			e->content[i].base = take(m, x, "base");
+			e->content[i].type = take_shared(m, x, "type");
+			e->content[i].language = take_shared(m, x, "language");
+			e->content[i].base = take_shared(m, x, "base");
 			e->n_content++;
 		}
 	}
 	fill_links(m, &e->links, &e->n_links, d);
+	e->link = link_of(m, e->links, e->n_links, gs(d, "link"));
 	fill_person(m, &e->author, d, "author");
 	contrib = fv_get(d, "contributors");
 	if (contrib && contrib->type == FV_LIST && contrib->n) {
@@ -363,19 +465,38 @@ static void fill_entry(struct fv_arena *m, struct feed_entry *e, const struct fv
 	e->published_raw = take(m, d, "published");
 	e->updated_raw = take(m, d, "updated");
 	if (e->title.language)
-		e->language = mdup(m, e->title.language);
+		e->language = e->title.language;
 	else if (e->summary.language)
-		e->language = mdup(m, e->summary.language);
+		e->language = e->summary.language;
 	else if (gs(d, "language"))
-		e->language = mdup(m, gs(d, "language"));
-	else if (feed_lang)
-		e->language = mdup(m, feed_lang);
+		e->language = take_shared(m, d, "language");
 
 	e->title_text = title_text(m, &e->title);
 	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
 	e->text = body ? as_text(m, body) : NULL;
 	body = e->n_content ? &e->content[0] : e->summary.value ? &e->summary : NULL;
 	e->html = body ? as_html(m, body) : NULL;
+}
+
+static int add_entry(void *arg, struct fv *d)
+{
+	struct build *b = arg;
+	struct feed *f = b->f;
+
+	if (f->n_entries == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct feed_entry *x = cap < SIZE_MAX / sizeof *x ?
+		                       realloc(f->entries, cap * sizeof *x) : NULL;
+
+		if (!x)
+			return -1;
+		f->entries = x;
+		b->cap = cap;
+	}
+	memset(&f->entries[f->n_entries], 0, sizeof *f->entries);
+	fill_entry(b, &f->entries[f->n_entries], d);
+	f->n_entries++;
+	return 0;
 }
 
 static void free_entry(struct feed_entry *e)
@@ -464,10 +585,15 @@ static const char *why_not(const char *exc)
 	return p > exc && p[0] == ':' && p[1] == ' ' ? p + 2 : exc;
 }
 
-int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
-               struct feed **out, char *err, size_t errlen)
+/* feed_parse(), streaming the entries (each converted as it ends and its
+ * part of the tree dropped) or not (the whole tree first, then the
+ * entries: how feed_parse worked before, kept as the oracle of the
+ * streamed conversion in tests/unit/test_feed_stream.c) */
+static int parse(const char *buf, size_t len, const struct feed_context *ctx, int stream,
+                 struct feed **out, char *err, size_t errlen)
 {
-	struct fv *res, *fd, *entries, *img;
+	struct fv *res = NULL, *fd, *entries, *img;
+	struct build b = { 0 };
 	struct feed *f;
 	const char *v, *ttl;
 
@@ -479,72 +605,92 @@ int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
 			snprintf(err, errlen, "empty document");
 		return -1;
 	}
-	if (feed_parse_normalized(buf, len, ctx, &res) < 0) {
-		if (errlen)
-			snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	f = calloc(1, sizeof *f);
+	if (!f || !(f->mem = fv_arena_new()))
+		goto oom;
+	b.f = f;
+	if (normalize(buf, len, ctx, stream ? &b : NULL, &res) < 0)
+		goto oom;
 	fd = fv_get(res, "feed");
 	entries = fv_get(res, "entries");
 	v = gs(res, "version");
-	if ((!v || !*v) && (!entries || !entries->n)) {
+	if ((!v || !*v) && (!entries || !entries->n) && !f->n_entries) {
 		if (errlen)
 			snprintf(err, errlen, "not a feed: %s", why_not(gs(res, "bozo_exception")));
 		fv_free(res);
-		return -1;
-	}
-	f = calloc(1, sizeof *f);
-	if (!f || !(f->mem = fv_arena_new())) {
-		free(f);
-		fv_free(res);
-		if (errlen)
-			snprintf(err, errlen, "out of memory");
+		feed_free(f);
 		return -1;
 	}
 	for (size_t i = 0; v && i < sizeof versions / sizeof versions[0]; i++)
 		if (!strcmp(versions[i].name, v))
 			f->version = versions[i].v;
-	f->encoding = mdup(f->mem, gs(res, "encoding"));
+	f->encoding = mdup(&b, gs(res, "encoding"));
 	f->bozo = fv_get(res, "bozo") ? (int)fv_get(res, "bozo")->i : 0;
-	f->bozo_reason = mdup(f->mem, gs(res, "bozo_exception"));
-	fill_text(f->mem, &f->title, fd, "title");
-	f->title_text = title_text(f->mem, &f->title);
-	fill_text(f->mem, &f->subtitle, fd, "subtitle");
-	fill_text(f->mem, &f->rights, fd, "rights");
-	f->link = mdup(f->mem, gs(fd, "link"));
-	fill_links(f->mem, &f->links, &f->n_links, fd);
-	f->id = mdup(f->mem, gs(fd, "id"));
-	f->language = mdup(f->mem, gs(fd, "language"));
-	f->generator = mdup(f->mem, gs(fd, "generator"));
-	f->icon = mdup(f->mem, gs(fd, "icon"));
-	f->logo = mdup(f->mem, gs(fd, "logo"));
+	f->bozo_reason = mdup(&b, gs(res, "bozo_exception"));
+	fill_text(&b, &f->title, fd, "title");
+	f->title_text = title_text(&b, &f->title);
+	fill_text(&b, &f->subtitle, fd, "subtitle");
+	fill_text(&b, &f->rights, fd, "rights");
+	f->link = mdup(&b, gs(fd, "link"));
+	fill_links(&b, &f->links, &f->n_links, fd);
+	f->id = mdup(&b, gs(fd, "id"));
+	f->language = mdup(&b, gs(fd, "language"));
+	f->generator = mdup(&b, gs(fd, "generator"));
+	f->icon = mdup(&b, gs(fd, "icon"));
+	f->logo = mdup(&b, gs(fd, "logo"));
 	img = fv_get(fd, "image");
 	f->image.length = -1;
 	if (img && img->type == FV_DICT) {
-		f->image.href = mdup(f->mem, gs(img, "href") ? gs(img, "href") : gs(img, "url"));
-		f->image.title = mdup(f->mem, gs(img, "title"));
-		f->image.rel = mdup(f->mem, gs(img, "link"));
+		f->image.href = mdup(&b, gs(img, "href") ? gs(img, "href") : gs(img, "url"));
+		f->image.title = mdup(&b, gs(img, "title"));
+		f->image.rel = mdup(&b, gs(img, "link"));
 	}
-	fill_person(f->mem, &f->author, fd, "author");
+	fill_person(&b, &f->author, fd, "author");
 	f->updated = get_time(fd, "updated_parsed");
 	if (f->updated == FEED_NO_TIME)
 		f->updated = get_time(fd, "published_parsed");
-	f->updated_raw = mdup(f->mem, gs(fd, "updated") ? gs(fd, "updated") : gs(fd, "published"));
+	f->updated_raw = mdup(&b, gs(fd, "updated") ? gs(fd, "updated") : gs(fd, "published"));
 	ttl = gs(fd, "ttl");
 	f->ttl = ttl ? atoi(ttl) : 0;
 	if (f->ttl < 0)
 		f->ttl = 0;
 	f->update_period = update_period(fd);
-	if (entries && entries->n) {
-		f->entries = mzalloc(f->mem, entries->n, sizeof *f->entries);
-		for (size_t i = 0; f->entries && i < entries->n; i++) {
-			fill_entry(f->mem, &f->entries[i], entries->items[i].val, f->language);
-			f->n_entries++;
-		}
-	}
+	for (size_t i = 0; entries && i < entries->n; i++)
+		if (add_entry(&b, entries->items[i].val) < 0)
+			goto oom;
 	fv_free(res);
+	res = NULL;
+	/* the feed's language, known now, for the entries without one (one
+	 * copy for all: the arena frees them together) */
+	for (size_t i = 0; f->language && i < f->n_entries; i++)
+		if (!f->entries[i].language)
+			f->entries[i].language = f->language;
+	if (b.cap > f->n_entries && f->n_entries) {
+		struct feed_entry *x = realloc(f->entries, f->n_entries * sizeof *x);
+
+		if (x)
+			f->entries = x;
+	}
 	*out = f;
 	return 0;
+oom:
+	fv_free(res);
+	feed_free(f);
+	if (errlen)
+		snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
+               struct feed **out, char *err, size_t errlen)
+{
+	return parse(buf, len, ctx, 1, out, err, errlen);
+}
+
+int feed_parse_whole(const char *buf, size_t len, const struct feed_context *ctx,
+                     struct feed **out, char *err, size_t errlen)
+{
+	return parse(buf, len, ctx, 0, out, err, errlen);
 }
 
 void feed_free(struct feed *f)
@@ -553,6 +699,7 @@ void feed_free(struct feed *f)
 		return;
 	if (f->mem) {
 		fv_arena_free(f->mem);
+		free(f->entries);   /* the one part on the heap */
 		free(f);
 		return;
 	}

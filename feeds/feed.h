@@ -5,7 +5,8 @@
  *
  * Ownership: feed_parse() returns one struct feed that owns every string
  * and array reachable from it; feed_free() releases all of it.  They are
- * not separate heap blocks: never free or realloc one on its own. */
+ * not separate heap blocks: never free or realloc one on its own (and
+ * two fields may share one string). */
 #ifndef TIDINGS_FEED_H
 #define TIDINGS_FEED_H
 
@@ -113,6 +114,14 @@ struct feed {
  * writes a human-readable reason into err (errlen bytes, may be 0). */
 int feed_parse(const char *buf, size_t len, const struct feed_context *ctx,
                struct feed **out, char *err, size_t errlen);
+
+/* feed_parse() converts each entry as soon as it ends and drops its part
+ * of the parse tree, so a document of many entries costs one entry's
+ * tree at a time on top of its struct feed.  feed_parse_whole() gives the
+ * same struct feed from the whole tree, converted at the end (as
+ * feed_parse() once did): the tests' oracle for the streamed path. */
+int feed_parse_whole(const char *buf, size_t len, const struct feed_context *ctx,
+                     struct feed **out, char *err, size_t errlen);
 
 void feed_free(struct feed *f);
 

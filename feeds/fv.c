@@ -61,6 +61,13 @@ static __thread struct fv_arena *cur;
  * malloc trims and regrows the heap top around every document. */
 #define BLOCK_CAP 60000
 #define SPARE_MAX 16
+#if defined(__SANITIZE_ADDRESS__)
+/* under ASan a block goes back to malloc: a pointer kept into an arena
+ * after its reset (fv_arena_reset) is then a use after free it reports */
+#define KEEP_SPARES 0
+#else
+#define KEEP_SPARES 1
+#endif
 static __thread struct block *spare;
 static __thread unsigned nspare;
 static pthread_key_t spare_key;
@@ -94,17 +101,21 @@ void fv_arena_use(struct fv_arena *a)
 	cur = a;
 }
 
-void fv_arena_free(struct fv_arena *a)
+struct fv_arena *fv_arena_current(void)
+{
+	return cur;
+}
+
+/* Gives a's blocks back (to the thread's spares, or free) */
+static void release_blocks(struct fv_arena *a)
 {
 	struct block *b, *n;
 	int kept = 0;
 
-	if (!a)
-		return;
 	pthread_once(&spare_once, spare_init);
 	for (b = a->head; b; b = n) {
 		n = b->next;
-		if (b->cap == BLOCK_CAP && nspare < SPARE_MAX &&
+		if (KEEP_SPARES && b->cap == BLOCK_CAP && nspare < SPARE_MAX &&
 		    spare_key != (pthread_key_t)-1) {
 			b->next = spare;
 			spare = b;
@@ -120,7 +131,22 @@ void fv_arena_free(struct fv_arena *a)
 		spare = NULL;
 		nspare = 0;
 	}
+	a->head = NULL;
+	a->heap = 0;
+}
+
+void fv_arena_free(struct fv_arena *a)
+{
+	if (!a)
+		return;
+	release_blocks(a);
 	free(a);
+}
+
+void fv_arena_reset(struct fv_arena *a)
+{
+	if (a)
+		release_blocks(a);
 }
 
 static void *arena_alloc_in(struct fv_arena *a, size_t size, size_t align)
@@ -292,6 +318,11 @@ void fv_free(struct fv *v)
 
 	if (!v)
 		return;
+	/* a node of an arena none of whose nodes has anything from the
+	 * heap: all of its subtree is the arena's (feed.c drops an entry's
+	 * arena after every entry: no walk over its nodes first) */
+	if (v->in_arena && !v->owns->heap)
+		return;
 	for (size_t k = 0; k < v->n; k++) {
 		struct fv *c = v->items[k].val;
 
@@ -449,16 +480,50 @@ const char *fv_get_str(const struct fv *d, const char *key)
 	return v && v->type == FV_STR ? v->s : NULL;
 }
 
-static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv *val)
+/* The arena a node's items and keys come from while an arena is in use:
+ * the node's own (a tree may be built in several arenas, see
+ * fv_arena_reset), else the one in use. */
+static struct fv_arena *home(const struct fv *c)
 {
+	return c->owns ? c->owns : cur;
+}
+
+/* val (from another arena) copied into c's arena for c to keep: a node
+ * never points into another arena, which its owner may reset first
+ * (feed.c resets an entry's arena once the entry is converted, while
+ * the feed dict that an entry's element wrote to lives on).  The
+ * original is left to its arena. */
+static struct fv *adopt(struct fv *c, struct fv *val)
+{
+	struct fv_arena *was = cur;
+	struct fv *v;
+
+	cur = c->owns;
+	v = fv_copy(val);
+	cur = was;
+	fv_free(val);
+	return v;
+}
+
+static int foreign(const struct fv *c, const struct fv *val)
+{
+	return val->in_arena && c->owns && val->owns != c->owns;
+}
+
+/* Appends; returns the value stored (val, or its copy).  On OOM returns
+ * NULL and val is freed (the key is the caller's). */
+static struct fv *append(struct fv *c, char *key, unsigned h, int key_static, struct fv *val)
+{
+	if (foreign(c, val) && !(val = adopt(c, val)))
+		return NULL;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 4;
 		struct fv_item *it;
 
 		if (cur && (c->items_in_arena || !c->items)) {
-			it = arena_alloc(cap * sizeof *it);
+			it = arena_alloc_in(home(c), cap * sizeof *it, sizeof(max_align_t));
 			if (!it)
-				return -1;
+				goto oom;
 			if (c->n)
 				memcpy(it, c->items, c->n * sizeof *it);
 			c->items_in_arena = 1;
@@ -466,7 +531,7 @@ static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv
 			/* an arena array growing after the arena went out of use */
 			it = malloc(cap * sizeof *it);
 			if (!it)
-				return -1;
+				goto oom;
 			memcpy(it, c->items, c->n * sizeof *it);
 			c->items_in_arena = 0;
 			note_heap(c);
@@ -475,7 +540,7 @@ static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv
 				note_heap(c);
 			it = realloc(c->items, cap * sizeof *it);
 			if (!it)
-				return -1;
+				goto oom;
 		}
 		c->items = it;
 		c->cap = cap;
@@ -489,7 +554,10 @@ static int append(struct fv *c, char *key, unsigned h, int key_static, struct fv
 		idx_added(c);
 	if ((key && !key_static) || !val->in_arena || val->owns != c->owns)
 		note_heap(c);
-	return 0;
+	return val;
+oom:
+	fv_free(val);
+	return NULL;
 }
 
 struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
@@ -508,6 +576,8 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 	h = key_hash_len(key, &kn);
 	it = find_h(d, key, h);
 	if (it) {
+		if (foreign(d, val) && !(val = adopt(d, val)))
+			return NULL;
 		fv_free(it->val);
 		it->val = val;
 		if (!val->in_arena || val->owns != d->owns)
@@ -524,19 +594,20 @@ struct fv *fv_set(struct fv *d, const char *key, struct fv *val)
 		} else if (cur) {
 			size_t kl = kn + 1;
 
-			k = arena_alloc(kl);
+			k = arena_alloc_in(home(d), kl, 1);
 			if (k)
 				memcpy(k, key, kl);
 			st = 1;     /* the arena owns it */
 		} else {
 			k = strdup(key);
 		}
-		if (!k || append(d, k, h, st, val) < 0) {
-			if (!st)
-				free(k);
+		if (!k) {
 			fv_free(val);
 			return NULL;
 		}
+		val = append(d, k, h, st, val);
+		if (!val && !st)
+			free(k);
 	}
 	return val;
 }
@@ -589,11 +660,11 @@ struct fv *fv_push(struct fv *l, struct fv *val)
 {
 	if (!val)
 		return NULL;
-	if (!l || l->type != FV_LIST || append(l, NULL, 0, 0, val) < 0) {
+	if (!l || l->type != FV_LIST) {
 		fv_free(val);
 		return NULL;
 	}
-	return val;
+	return append(l, NULL, 0, 0, val);
 }
 
 struct fv *fv_last(const struct fv *l)
@@ -617,22 +688,36 @@ struct fv *fv_copy(const struct fv *v)
 		return fv_str(v->s);
 	}
 	for (size_t k = 0; k < v->n; k++) {
-		char *key = NULL;
+		char *key = NULL, *vk = v->items[k].key;
 		struct fv *val = fv_copy(v->items[k].val);
 		int st = v->items[k].key_static;
 
 		if (!val)
 			goto fail;
-		if (v->items[k].key && !st && !(key = strdup(v->items[k].key))) {
+		if (st && vk && c->owns != v->owns && !intern(vk, strlen(vk), v->items[k].hash)) {
+			/* the key belongs to v's arena, not c's */
+			if (cur) {
+				size_t kl = strlen(vk) + 1;
+
+				if ((key = arena_alloc_in(home(c), kl, 1)))
+					memcpy(key, vk, kl);
+			} else {
+				st = 0;
+				key = strdup(vk);
+			}
+			if (!key) {
+				fv_free(val);
+				goto fail;
+			}
+		} else if (vk && !st && !(key = strdup(vk))) {
 			fv_free(val);
 			goto fail;
+		} else if (st) {
+			key = vk;
 		}
-		if (st)
-			key = v->items[k].key;
-		if (append(c, key, v->items[k].hash, st, val) < 0) {
+		if (!append(c, key, v->items[k].hash, st, val)) {
 			if (!st)
 				free(key);
-			fv_free(val);
 			goto fail;
 		}
 	}

@@ -50,7 +50,14 @@ struct fv {
  * way (a tree is tens of thousands of small allocations). */
 struct fv_arena *fv_arena_new(void);
 void fv_arena_use(struct fv_arena *a);     /* NULL: back to malloc */
+struct fv_arena *fv_arena_current(void);   /* the one in use, or NULL */
 void fv_arena_free(struct fv_arena *a);
+/* Empties a for reuse: its nodes are gone (fv_free them first when they
+ * hold heap memory).  A tree may span arenas: a dict's items, keys and
+ * the values put into it always live in the dict's own arena (a value
+ * from another arena is copied), so resetting one arena (a document's
+ * current entry) leaves no pointer into it from the others. */
+void fv_arena_reset(struct fv_arena *a);
 /* size bytes from arena a (align: a power of two up to max_align_t),
  * whether or not it is in use; NULL on OOM */
 void *fv_arena_alloc(struct fv_arena *a, size_t size, size_t align);

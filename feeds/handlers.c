@@ -495,7 +495,7 @@ static void s_item(struct fp *p, struct attrs *a)
 {
 	const char *id = fp_attr_get(a, "rdf:about");
 
-	fv_push(p->entries, fv_new(FV_DICT));
+	fp_entry_begin(p);
 	fp_pd_clear(p);
 	fp_push(p, "item", 0);
 	p->inentry = 1;
@@ -511,6 +511,7 @@ static void e_item(struct fp *p)
 	fp_pop_free(p, "item");
 	p->inentry = 0;
 	p->has_content = 0;
+	fp_entry_end(p);
 }
 
 static void s_language(struct fp *p, struct attrs *a) { fp_push(p, "language", 1); }
@@ -951,7 +952,7 @@ static void e_source(struct fp *p)
 	free(v);
 	fv_set(fp_context(p), "source", fv_copy(p->source));
 	fv_free(p->source);
-	p->source = fv_new(FV_DICT);
+	p->source = fp_doc_dict(p);
 	if (!p->source)
 		p->oom = 1;
 }

@@ -293,8 +293,8 @@ struct fv *fp_context(struct fp *p)
 		return img;
 	if (p->intextinput)
 		return fv_dict(p->feed, "textinput");
-	if (p->inentry && fv_last(p->entries))
-		return fv_last(p->entries);
+	if (p->inentry && fp_entry(p))
+		return fp_entry(p);
 	return p->feed;
 }
 
@@ -320,6 +320,60 @@ void fp_save_date(struct fp *p, const char *key, const char *value)
 		fv_set(c, key, fv_new(FV_NULL));
 	else
 		fv_set(c, key, fv_time(t));
+}
+
+/* ------------------------------------------------------------ entries */
+
+/* A new dict in the document's arena, whichever is in use: one that
+ * outlives the entry being read (p->source). */
+struct fv *fp_doc_dict(struct fp *p)
+{
+	struct fv_arena *was = fv_arena_current();
+	struct fv *d;
+
+	fv_arena_use(p->doc_arena);
+	d = fv_new(FV_DICT);
+	fv_arena_use(was);
+	return d;
+}
+
+/* An entry's element opens.  Streaming, its dict and everything put into
+ * it come from the entry arena until fp_entry_end(); what goes elsewhere
+ * meanwhile (the feed's image, namespaces, p->source) is copied into the
+ * document's arena by fv_set/fv_push. */
+void fp_entry_begin(struct fp *p)
+{
+	if (!p->on_entry) {
+		fv_push(p->entries, fv_new(FV_DICT));
+		return;
+	}
+	/* one still open (an <item> in an <item>): nothing reaches it any
+	 * more, as nothing reaches any but the last entry of the list */
+	fp_entry_end(p);
+	fv_arena_use(p->entry_arena);
+	p->cur_entry = fv_new(FV_DICT);
+	if (!p->cur_entry) {
+		p->oom = 1;
+		fv_arena_use(p->doc_arena);
+	}
+}
+
+/* The streamed entry is complete: once its element has closed nothing
+ * writes to it (p->inentry is 0 until the next entry), and no later
+ * element changes what it holds.  Hands it over and drops it. */
+void fp_entry_end(struct fp *p)
+{
+	struct fv *e = p->cur_entry;
+
+	if (!e)
+		return;
+	p->cur_entry = NULL;
+	p->popped = NULL;   /* may be a node of the entry */
+	if (!p->oom && p->on_entry(p->on_entry_arg, e) < 0)
+		p->oom = 1;
+	fv_free(e);         /* what of it is on the heap (an index, a text) */
+	fv_arena_reset(p->entry_arena);
+	fv_arena_use(p->doc_arena);
 }
 
 /* ------------------------------------------------------------ stack */
@@ -892,7 +946,7 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 		return out;
 
 	if (p->inentry && !p->insource) {
-		struct fv *e = fv_last(p->entries);
+		struct fv *e = fp_entry(p);
 
 		if (!e)
 			return out;
@@ -1737,7 +1791,13 @@ static void fp_free(struct fp *p)
 	free(p->bozo_reason);
 	sbuf_free(&p->tmp_text);
 	fv_free(p->source);
+	fv_free(p->cur_entry);  /* the parse failed inside a streamed entry */
+	fv_arena_free(p->entry_arena);
 }
+
+/* what parse_feed_xml gives libxml2's push parser at a time: most feeds
+ * are smaller and go in one piece */
+#define PUSH_CHUNK (1024 * 1024)
 
 /* libxml2 sets up its globals (mutexes, dictionaries) in xmlInitParser();
  * run lazily from several threads at once it races and leaks.  Once per
@@ -1766,6 +1826,14 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	if (!p.res->owns)
 		goto fail;
 	fv_arena_use(p.res->owns);
+	p.doc_arena = p.res->owns;
+	if (o->on_entry) {
+		p.on_entry = o->on_entry;
+		p.on_entry_arg = o->on_entry_arg;
+		p.entry_arena = fv_arena_new();
+		if (!p.entry_arena)
+			goto fail;
+	}
 	p.feed = fv_set(p.res, "feed", fv_new(FV_DICT));
 	p.entries = fv_set(p.res, "entries", fv_new(FV_LIST));
 	p.namespaces = fv_set(p.res, "namespaces", fv_new(FV_DICT));
@@ -1834,12 +1902,25 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			goto fail;
 		xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOWARNING |
 		                               XML_PARSE_NOERROR);
-		xmlParseChunk(p.ctxt, buf, (int)len, 1);
+		/* In pieces: libxml2 copies what it is given into its input
+		 * buffer and drops what it has parsed, so the copy is one
+		 * piece, not the whole document.  Not in smaller ones: before
+		 * the last piece (terminate) it looks ahead for the end of
+		 * every tag, 2% more instructions with pieces of 64 KiB. */
+		size_t off = 0;
+
+		do {
+			size_t n = len - off < PUSH_CHUNK ? len - off : PUSH_CHUNK;
+
+			xmlParseChunk(p.ctxt, buf + off, (int)n, off + n == len);
+			off += n;
+		} while (off < len && !p.oom);
 		if (p.ctxt->myDoc)
 			xmlFreeDoc(p.ctxt->myDoc);
 		xmlFreeParserCtxt(p.ctxt);
 		p.ctxt = NULL;
 	}
+	fp_entry_end(&p);   /* one left open at the end of the document */
 	if (p.oom)
 		goto fail;
 

@@ -11,6 +11,14 @@ struct parse_opts {
 	const char *base;        /* document base URI, or NULL */
 	const char *lang;        /* Content-Language, or NULL */
 	const char *encoding;    /* what the bytes are (after detection) */
+	/* Optional: streams the entries.  Each entry's dict goes to on_entry
+	 * as soon as the entry ends (its element closes, the next one opens,
+	 * or the document ends) and is freed when on_entry returns; the
+	 * tree's "entries" list stays empty.  A document's memory is then
+	 * its feed part plus one entry.  on_entry returns 0, or -1 for OOM
+	 * (the parse fails). */
+	int (*on_entry)(void *arg, struct fv *entry);
+	void *on_entry_arg;
 };
 
 /* Parses buf (UTF-8, no BOM, XML declaration already neutralised) into

@@ -84,6 +84,13 @@ struct pdepth { char *key; int depth; unsigned h; char kbuf[24]; };
 struct fp {
 	xmlParserCtxtPtr ctxt;
 	struct fv *res, *feed, *entries, *source, *namespaces;
+	/* Streaming (on_entry set, see parse.h): the open entry is built in
+	 * entry_arena, handed to on_entry when it ends and dropped, and the
+	 * entries list stays empty; the rest of the tree is in doc_arena. */
+	int (*on_entry)(void *arg, struct fv *entry);
+	void *on_entry_arg;
+	struct fv *cur_entry;
+	struct fv_arena *doc_arena, *entry_arena;
 	/* the tree's copy of the text the last pop() stored, or NULL: the
 	 * other keys that take the same text point at it (fv_str_ref) */
 	struct fv *popped;
@@ -122,6 +129,13 @@ static inline const char *rs_str(const struct rstr *r)
 /* xml:base and xml:lang in scope */
 #define BASE(p) rs_str((p)->base)
 #define LANG(p) rs_str((p)->lang_r)
+
+/* The entry being read (when p->inentry): the last one of the list, or
+ * the streamed one. */
+static inline struct fv *fp_entry(const struct fp *p)
+{
+	return p->on_entry ? p->cur_entry : fv_last(p->entries);
+}
 
 /* An element's handlers: start with its attributes, end. */
 typedef void (*start_fn)(struct fp *, struct attrs *);
@@ -168,6 +182,9 @@ void fp_attr_set(struct fp *p, struct attrs *a, const char *k, const char *v);
 struct fv *fp_attrs_dict(const struct attrs *a);
 void fp_attrs_free(struct attrs *a);
 void fp_attrs_init(struct attrs *a);
+struct fv *fp_doc_dict(struct fp *p);
+void fp_entry_begin(struct fp *p);
+void fp_entry_end(struct fp *p);
 struct fv *fp_context(struct fp *p);
 const char *fp_cp_type(struct fp *p, const char *dflt);
 void fp_handle_data(struct fp *p, const char *s, size_t n, int escape);

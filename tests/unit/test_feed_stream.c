@@ -1,0 +1,388 @@
+/* tests/unit/test_feed_stream.c — feed_parse() converts each entry as
+ * soon as it ends and drops its part of the parse tree; the struct feed
+ * must be the one converted from the whole tree (feed_parse_whole, the
+ * old path) for every input.  Compared field by field on documents made
+ * for the awkward cases (what the end of a document tells, an entry in
+ * an entry, feed-level elements inside an entry), on tests/data, and on
+ * the feedparser and gofeed corpora when ../shared has them
+ * (TIDINGS_SHARED overrides; TIDINGS_STREAM_DIRS adds directories,
+ * colon-separated, TIDINGS_STREAM_MAX caps the files per directory). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "feeds/feed.h"
+#include "tests/unit/tap.h"
+
+/* the first difference found, for the diagnostics */
+static char diff[512];
+
+static int same_str(const char *a, const char *b, const char *what)
+{
+	if ((!a && !b) || (a && b && !strcmp(a, b)))
+		return 1;
+	snprintf(diff, sizeof diff, "%s: '%.100s' vs '%.100s'", what, a ? a : "(null)",
+	         b ? b : "(null)");
+	return 0;
+}
+
+static int same_int(long long a, long long b, const char *what)
+{
+	if (a == b)
+		return 1;
+	snprintf(diff, sizeof diff, "%s: %lld vs %lld", what, a, b);
+	return 0;
+}
+
+static int same_text(const struct feed_text *a, const struct feed_text *b, const char *what)
+{
+	char w[64];
+
+	snprintf(w, sizeof w, "%s.value", what);
+	if (!same_str(a->value, b->value, w))
+		return 0;
+	snprintf(w, sizeof w, "%s.type", what);
+	if (!same_str(a->type, b->type, w))
+		return 0;
+	snprintf(w, sizeof w, "%s.language", what);
+	if (!same_str(a->language, b->language, w))
+		return 0;
+	snprintf(w, sizeof w, "%s.base", what);
+	return same_str(a->base, b->base, w);
+}
+
+static int same_link(const struct feed_link *a, const struct feed_link *b)
+{
+	return same_str(a->href, b->href, "link.href") && same_str(a->rel, b->rel, "link.rel") &&
+	       same_str(a->type, b->type, "link.type") && same_str(a->title, b->title, "link.title") &&
+	       same_int(a->length, b->length, "link.length");
+}
+
+static int same_links(const struct feed_link *a, size_t na, const struct feed_link *b, size_t nb)
+{
+	if (!same_int((long long)na, (long long)nb, "n_links"))
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (!same_link(&a[i], &b[i]))
+			return 0;
+	return 1;
+}
+
+static int same_person(const struct feed_person *a, const struct feed_person *b)
+{
+	return same_str(a->name, b->name, "person.name") &&
+	       same_str(a->email, b->email, "person.email") && same_str(a->uri, b->uri, "person.uri");
+}
+
+static int same_entry(const struct feed_entry *a, const struct feed_entry *b)
+{
+	if (!same_str(a->id, b->id, "id") || !same_str(a->link, b->link, "link") ||
+	    !same_str(a->origlink, b->origlink, "origlink") ||
+	    !same_str(a->comments, b->comments, "comments") ||
+	    !same_text(&a->title, &b->title, "title") ||
+	    !same_text(&a->summary, &b->summary, "summary") ||
+	    !same_int((long long)a->n_content, (long long)b->n_content, "n_content"))
+		return 0;
+	for (size_t i = 0; i < a->n_content; i++)
+		if (!same_text(&a->content[i], &b->content[i], "content"))
+			return 0;
+	if (!same_links(a->links, a->n_links, b->links, b->n_links) ||
+	    !same_person(&a->author, &b->author) ||
+	    !same_int((long long)a->n_contributors, (long long)b->n_contributors, "n_contributors"))
+		return 0;
+	for (size_t i = 0; i < a->n_contributors; i++)
+		if (!same_person(&a->contributors[i], &b->contributors[i]))
+			return 0;
+	if (!same_int((long long)a->n_tags, (long long)b->n_tags, "n_tags"))
+		return 0;
+	for (size_t i = 0; i < a->n_tags; i++)
+		if (!same_str(a->tags[i].term, b->tags[i].term, "tag.term") ||
+		    !same_str(a->tags[i].scheme, b->tags[i].scheme, "tag.scheme") ||
+		    !same_str(a->tags[i].label, b->tags[i].label, "tag.label"))
+			return 0;
+	return same_int(a->published, b->published, "published") &&
+	       same_int(a->updated, b->updated, "updated") &&
+	       same_str(a->published_raw, b->published_raw, "published_raw") &&
+	       same_str(a->updated_raw, b->updated_raw, "updated_raw") &&
+	       same_str(a->language, b->language, "language") &&
+	       same_str(a->title_text, b->title_text, "title_text") &&
+	       same_str(a->text, b->text, "text") && same_str(a->html, b->html, "html");
+}
+
+static int same_feed(const struct feed *a, const struct feed *b)
+{
+	if (!same_int(a->version, b->version, "version") ||
+	    !same_str(a->encoding, b->encoding, "encoding") || !same_int(a->bozo, b->bozo, "bozo") ||
+	    !same_str(a->bozo_reason, b->bozo_reason, "bozo_reason") ||
+	    !same_text(&a->title, &b->title, "feed title") ||
+	    !same_text(&a->subtitle, &b->subtitle, "subtitle") ||
+	    !same_text(&a->rights, &b->rights, "rights") ||
+	    !same_str(a->title_text, b->title_text, "feed title_text") ||
+	    !same_str(a->link, b->link, "feed link") ||
+	    !same_links(a->links, a->n_links, b->links, b->n_links) ||
+	    !same_str(a->id, b->id, "feed id") || !same_str(a->language, b->language, "feed language") ||
+	    !same_str(a->generator, b->generator, "generator") || !same_str(a->icon, b->icon, "icon") ||
+	    !same_str(a->logo, b->logo, "logo") || !same_link(&a->image, &b->image) ||
+	    !same_person(&a->author, &b->author) || !same_int(a->updated, b->updated, "feed updated") ||
+	    !same_str(a->updated_raw, b->updated_raw, "feed updated_raw") ||
+	    !same_int(a->ttl, b->ttl, "ttl") ||
+	    !same_int(a->update_period, b->update_period, "update_period") ||
+	    !same_int((long long)a->n_entries, (long long)b->n_entries, "n_entries"))
+		return 0;
+	for (size_t i = 0; i < a->n_entries; i++)
+		if (!same_entry(&a->entries[i], &b->entries[i])) {
+			size_t n = strlen(diff);
+
+			snprintf(diff + n, sizeof diff - n, " (entry %zu)", i);
+			return 0;
+		}
+	return 1;
+}
+
+/* Both paths on one document: 1 when they agree (also on refusing it,
+ * with the same reason). */
+static int agree(const char *buf, size_t len, const struct feed_context *ctx)
+{
+	struct feed *s = NULL, *w = NULL;
+	char es[256], ew[256];
+	int rs = feed_parse(buf, len, ctx, &s, es, sizeof es);
+	int rw = feed_parse_whole(buf, len, ctx, &w, ew, sizeof ew);
+	int r;
+
+	diff[0] = '\0';
+	if (rs != rw || (rs < 0 && strcmp(es, ew)))
+		r = same_int(rs, rw, "result") && same_str(es, ew, "error");
+	else
+		r = rs < 0 || same_feed(s, w);
+	feed_free(s);
+	feed_free(w);
+	return r;
+}
+
+static struct feed *parse_str(const char *doc, const struct feed_context *ctx)
+{
+	struct feed *f = NULL;
+	char err[256];
+
+	if (feed_parse(doc, strlen(doc), ctx, &f, err, sizeof err) < 0)
+		printf("# %s\n", err);
+	return f;
+}
+
+/* The cases the streamed conversion must get right by design. */
+static void test_cases(void)
+{
+	static const struct { const char *name, *doc; } cases[] = {
+		{ "language after the items",
+		  "<rss version='2.0'><channel><title>t</title>"
+		  "<item><title>a</title></item>"
+		  "<item><title>b</title><dc:language xmlns:dc='http://purl.org/dc/elements/1.1/'>de"
+		  "</dc:language></item>"
+		  "<language>fr</language></channel></rss>" },
+		{ "an item in an item",
+		  "<rss version='2.0'><channel><item><title>outer</title><item><title>inner</title>"
+		  "<description>d</description></item><link>http://x.example/after</link>"
+		  "<title>late</title></item><item><title>next</title></item></channel></rss>" },
+		{ "an item left open",
+		  "<rss version='2.0'><channel><item><title>a</title></item><item><title>b</title>"
+		  "<description>open &amp; unclosed" },
+		{ "source, image, textinput in items",
+		  "<rss version='2.0'><channel><title>t</title>"
+		  "<item><title>a</title><source url='http://s.example/feed'>Src A</source></item>"
+		  "<item><image><url>http://i.example/x.png</url><title>img in item</title>"
+		  "<link>http://i.example/</link></image><title>b</title></item>"
+		  "<item><textInput><title>ti</title><link>http://t.example/</link></textInput>"
+		  "<title>c</title><source url='http://s.example/2'>Src B</source></item>"
+		  "<image><url>http://i.example/feed.png</url><title>feed img</title></image>"
+		  "</channel></rss>" },
+		{ "namespaces and xml:lang declared in entries",
+		  "<feed xmlns='http://www.w3.org/2005/Atom'><title>t</title>"
+		  "<entry xmlns:media='http://search.yahoo.com/mrss/' xml:lang='en'><title>a</title>"
+		  "<media:title>m</media:title><id>urn:a</id></entry>"
+		  "<entry xmlns:dc='http://purl.org/dc/elements/1.1/'><title xml:lang='pt'>b</title>"
+		  "<dc:creator>someone</dc:creator><id>urn:b</id>"
+		  "<feed xml:lang='it'><title>feed in an entry</title></feed></entry>"
+		  "<entry><title>c</title><id>urn:c</id></entry></feed>" },
+		{ "RSS 1.0, items after the channel",
+		  "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' "
+		  "xmlns='http://purl.org/rss/1.0/' xmlns:dc='http://purl.org/dc/elements/1.1/'>"
+		  "<channel rdf:about='http://x.example/'><title>t</title><link>http://x.example/</link>"
+		  "</channel><item rdf:about='http://x.example/1'><title>one</title>"
+		  "<link>http://x.example/1</link></item><item rdf:about='http://x.example/2'>"
+		  "<title>two</title><link>http://x.example/2</link></item>"
+		  "<dc:language>nl</dc:language></rdf:RDF>" },
+	};
+	struct feed_context ctx = { .uri = "http://feeds.example.org/path/feed.xml" };
+	char name[128];
+	struct feed *f;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(name, sizeof name, "streamed == whole: %s", cases[i].name);
+		if (!ok(agree(cases[i].doc, strlen(cases[i].doc), &ctx), name))
+			printf("#   %s\n", diff);
+	}
+
+	/* what the old path gave, spelled out for the first cases */
+	f = parse_str(cases[0].doc, &ctx);
+	ok(f && f->n_entries == 2, "language after the items: 2 entries");
+	if (f && f->n_entries == 2) {
+		is_str(f->language, "fr", "language after the items: feed language");
+		is_str(f->entries[0].language, "fr", "entry without one gets the feed's");
+		is_str(f->entries[1].language, "de", "entry's own dc:language kept");
+	}
+	feed_free(f);
+	f = parse_str(cases[1].doc, &ctx);
+	ok(f && f->n_entries == 3, "an item in an item: 3 entries");
+	if (f && f->n_entries == 3) {
+		is_str(f->entries[0].title.value, "outer", "the outer item ends where the inner begins");
+		is_str(f->entries[1].title.value, "inner", "the inner item");
+		is_str(f->entries[2].title.value, "next", "the next item");
+	}
+	feed_free(f);
+	f = parse_str(cases[2].doc, &ctx);
+	ok(f && f->n_entries == 2 && f->bozo, "an item left open: kept, bozo");
+	if (f && f->n_entries == 2)
+		is_str(f->entries[1].title.value, "b", "an item left open: its title");
+	feed_free(f);
+	f = parse_str(cases[3].doc, &ctx);
+	ok(f && f->n_entries == 3, "source in items: 3 entries");
+	if (f && f->n_entries == 3)
+		is_str(f->entries[1].title.value, "b", "image in an item: the item's title");
+	feed_free(f);
+}
+
+/* Entries of every size: one of many distinct keys (a dict with an
+ * index on the heap), one bigger than an arena block, and enough of
+ * them for the entries array to grow many times. */
+static void test_sizes(void)
+{
+	struct feed_context ctx = { .uri = "http://feeds.example.org/", .content_language = "en_GB" };
+	size_t cap = 4 << 20, n = 0;
+	char *doc = malloc(cap);
+	struct feed *f;
+
+	if (!doc) {
+		ok(0, "sizes: memory");
+		return;
+	}
+	n += (size_t)snprintf(doc + n, cap - n, "<rss version='2.0'><channel><title>big</title>");
+	n += (size_t)snprintf(doc + n, cap - n, "<item><title>keys</title>");
+	for (int k = 0; k < 200; k++)
+		n += (size_t)snprintf(doc + n, cap - n, "<x%d>v</x%d>", k, k);
+	n += (size_t)snprintf(doc + n, cap - n, "</item><item><title>long</title><description>");
+	for (int k = 0; k < 20000; k++)
+		n += (size_t)snprintf(doc + n, cap - n, "word%d ", k);
+	n += (size_t)snprintf(doc + n, cap - n, "</description></item>");
+	for (int k = 0; k < 3000; k++)
+		n += (size_t)snprintf(doc + n, cap - n,
+		                      "<item><title>t%d</title><link>/p/%d</link><guid>g%d</guid>"
+		                      "<category>c</category><pubDate>Mon, 02 Jan 2006 15:04:05 GMT"
+		                      "</pubDate></item>", k, k, k);
+	n += (size_t)snprintf(doc + n, cap - n, "</channel></rss>");
+	if (!ok(agree(doc, n, &ctx), "streamed == whole: 3,002 entries, one of 200 keys, one long"))
+		printf("#   %s\n", diff);
+	f = parse_str(doc, &ctx);
+	ok(f && f->n_entries == 3002, "sizes: every entry");
+	if (f && f->n_entries == 3002) {
+		is_str(f->entries[3001].link, "http://feeds.example.org/p/2999", "sizes: last link");
+		is_str(f->entries[3001].language, "en-GB", "sizes: Content-Language for the entries");
+		ok(f->entries[1].text && strlen(f->entries[1].text) > 100000, "sizes: long text whole");
+	}
+	feed_free(f);
+	free(doc);
+}
+
+/* Every file under dir (recursively, sorted); returns how many files,
+ * counting those where the paths differ in *bad. */
+static size_t run_dir(const char *dir, size_t max, size_t *bad, size_t *seen)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	size_t files = 0;
+
+	if (n < 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		struct stat st;
+
+		if (names[i]->d_name[0] == '.' || (max && *seen >= max)) {
+			free(names[i]);
+			continue;
+		}
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+		free(names[i]);
+		if (stat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			files += run_dir(path, max, bad, seen);
+		} else if (S_ISREG(st.st_mode)) {
+			size_t len;
+			char *buf = tap_slurp(path, &len);
+			/* every other file with an HTTP Content-Language: the
+			 * feed language the entries fall back to */
+			struct feed_context ctx = {
+				.uri = "http://feeds.example.org/dir/feed.xml",
+				.content_language = *seen % 2 ? "de-AT" : NULL,
+			};
+
+			if (!buf)
+				continue;
+			(*seen)++;
+			files++;
+			if (len && !agree(buf, len, &ctx)) {
+				if (++*bad <= 5)
+					printf("# %s: %s\n", path, diff);
+			}
+			free(buf);
+		}
+	}
+	free(names);
+	return files;
+}
+
+static void test_dir(const char *dir, size_t max, int required)
+{
+	size_t bad = 0, seen = 0, files;
+	char name[600];
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		if (required)
+			ok(0, dir);
+		else
+			printf("ok %d - # SKIP %s not found\n", ++tap_n, dir);
+		return;
+	}
+	files = run_dir(dir, max, &bad, &seen);
+	snprintf(name, sizeof name, "streamed == whole on %zu files of %s", files, dir);
+	ok(files > 0 && bad == 0, name);
+	if (bad)
+		printf("#   %zu differ\n", bad);
+}
+
+int main(void)
+{
+	const char *shared = getenv("TIDINGS_SHARED") ? getenv("TIDINGS_SHARED") : "../shared";
+	const char *extra = getenv("TIDINGS_STREAM_DIRS");
+	size_t max = getenv("TIDINGS_STREAM_MAX") ? strtoul(getenv("TIDINGS_STREAM_MAX"), NULL, 10) : 0;
+	char path[1024];
+
+	test_cases();
+	test_sizes();
+	test_dir("tests/data", 0, 1);
+	snprintf(path, sizeof path, "%s/corpora/feedparser", shared);
+	test_dir(path, 0, 0);
+	snprintf(path, sizeof path, "%s/corpora/gofeed", shared);
+	test_dir(path, 0, 0);
+	if (extra) {
+		char *list = strdup(extra), *save = NULL;
+
+		for (char *d = list ? strtok_r(list, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
+			test_dir(d, max, 1);
+		free(list);
+	}
+	return done_testing();
+}
