@@ -294,7 +294,7 @@ conformance: $(B)/tidings
 	    (ok, len(core), 100.0*ok/len(core), sum(r[1]=="PASS" for r in san), len(san))); \
 	  sys.exit(0 if ok >= 0.97*len(core) else 1)' $(B)/conformance.tsv
 
-$(B)/fuzz_feed: tests/fuzz/fuzz_feed.c $(FEEDS_SRC) $(wildcard feeds/*.h)
+$(B)/fuzz_feed: tests/fuzz/fuzz_feed.c tests/unit/feed_same.h $(FEEDS_SRC) $(wildcard feeds/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_feed.c $(FEEDS_SRC) \
 	  $(shell pkg-config --libs libxml-2.0)
