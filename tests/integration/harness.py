@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import os
 import pty
+import select
 import shutil
 import sqlite3
 import subprocess
@@ -189,6 +190,21 @@ class Workdir:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_for_stderr(proc, text, deadline=60):
+    """proc's stderr (a binary pipe, read unbuffered: select() does not see
+    what a buffered reader holds) up to the first chunk holding text."""
+    got = b""
+    end = time.monotonic() + deadline
+    while text.encode() not in got and time.monotonic() < end:
+        ready, _, _ = select.select([proc.stderr], [], [], 1)
+        if ready:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            got += chunk
+    return got.decode("utf-8", "replace")
 
 
 def read(path):

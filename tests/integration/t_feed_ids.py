@@ -9,14 +9,13 @@ sqlite_sequence as they are, a listed feed keeps its row (also one that
 moved by a permanent redirect, listed under either URL) and a new feed
 gets max(id) + 1."""
 import os
-import select
 import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, need_programs, Workdir, TIDINGSD  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, TIDINGSD, \
+    wait_for_stderr  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD)
@@ -40,20 +39,6 @@ def state():
     return rows, seq[0][0] if seq else None
 
 
-def wait_for(proc, text, deadline=60):
-    """proc's stderr (a binary pipe, read unbuffered) up to text."""
-    got = b""
-    end = time.monotonic() + deadline
-    while text.encode() not in got and time.monotonic() < end:
-        ready, _, _ = select.select([proc.stderr], [], [], 1)
-        if ready:
-            chunk = os.read(proc.stderr.fileno(), 4096)
-            if not chunk:
-                break
-            got += chunk
-    return got.decode("utf-8", "replace")
-
-
 w.write_config([A, B, OLD])
 r = w.run_once()
 t.eq(r.returncode, 0, "a first run stores three feeds")
@@ -68,10 +53,10 @@ t.eq(state(), (first, 3), "three restarts: the same rows, sqlite_sequence still 
 # The same by reload, the daemon running.
 w.write_config([A, B, OLD], extra="log_level = info")
 p = w.start(stderr=subprocess.PIPE)
-out = wait_for(p, "tidingsd ")
+out = wait_for_stderr(p, "tidingsd ")
 for i in range(4):
     p.send_signal(signal.SIGHUP)
-    out += wait_for(p, "reloaded: 3 feeds")
+    out += wait_for_stderr(p, "reloaded: 3 feeds")
     out = out.replace("reloaded: 3 feeds", "(seen)", 1)
 t.eq(out.count("(seen)"), 4, "four reloads")
 t.eq(state(), (first, 3), "four reloads: the same rows, sqlite_sequence still 3")
@@ -80,7 +65,7 @@ t.eq(state(), (first, 3), "four reloads: the same rows, sqlite_sequence still 3"
 # stories); the old list entry is no longer active.
 w.write_config([A, B, NEW], extra="log_level = info")
 p.send_signal(signal.SIGHUP)
-out = wait_for(p, "reloaded: 3 feeds")
+out = wait_for_stderr(p, "reloaded: 3 feeds")
 rows, seq = state()
 t.eq((rows, seq), ([first[0], first[1], (3, NEW, OLD, 1)], 3),
      "the moved feed listed under its new URL keeps id 3, nothing new is allocated")
@@ -89,7 +74,7 @@ t.eq((rows, seq), ([first[0], first[1], (3, NEW, OLD, 1)], 3),
 C = srv.url("/atom.xml?second")
 w.write_config([A, B, NEW, C], extra="log_level = info")
 p.send_signal(signal.SIGHUP)
-out = wait_for(p, "reloaded: 4 feeds")
+out = wait_for_stderr(p, "reloaded: 4 feeds")
 rows, seq = state()
 t.eq(([x[0] for x in rows], rows[3][1:3], seq), ([1, 2, 3, 4], (C, C), 4),
      "a new feed gets id 4, max + 1")
@@ -97,11 +82,11 @@ t.eq(([x[0] for x in rows], rows[3][1:3], seq), ([1, 2, 3, 4], (C, C), 4),
 # A feed removed and listed again gets its old row back.
 w.write_config([A, C], extra="log_level = info")
 p.send_signal(signal.SIGHUP)
-wait_for(p, "reloaded: 2 feeds")
+wait_for_stderr(p, "reloaded: 2 feeds")
 t.eq([x[3] for x in state()[0]], [1, 0, 0, 1], "removed feeds are inactive")
 w.write_config([A, B, NEW, C], extra="log_level = info")
 p.send_signal(signal.SIGHUP)
-wait_for(p, "reloaded: 4 feeds")
+wait_for_stderr(p, "reloaded: 4 feeds")
 t.eq(state(), (rows, 4), "listed again: the same rows, active, sqlite_sequence 4")
 p.send_signal(signal.SIGTERM)
 p.communicate(timeout=60)

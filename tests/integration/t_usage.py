@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, spine_server, need_programs, Workdir, read, TIDINGS, TIDINGSD, \
-    ROOT_OVERRIDE  # noqa: E402
+    ROOT_OVERRIDE, wait_for_stderr  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
@@ -209,32 +209,18 @@ if os.geteuid() == 0:
 # ---- a reload that cannot apply [threads] says so -------------------------
 # The clusterer is built once with the [threads] values; a SIGHUP with new
 # ones logged "reloaded" and went on with the old values without a word.
-def wait_for(proc, text, deadline=60):
-    """proc's stderr (a binary pipe, read unbuffered: select() does not see
-    what a buffered reader holds) up to the first line holding text."""
-    import select
-    import time
-    got = b""
-    end = time.monotonic() + deadline
-    while text.encode() not in got and time.monotonic() < end:
-        ready, _, _ = select.select([proc.stderr], [], [], 1)
-        if ready:
-            chunk = os.read(proc.stderr.fileno(), 4096)
-            if not chunk:
-                break
-            got += chunk
-    return got.decode("utf-8", "replace")
+
 
 
 import signal  # noqa: E402
 w3 = Workdir()
 w3.write_config([srv.url("/rss20.xml")], extra="log_level = info")
 p = w3.start(stderr=subprocess.PIPE)
-out = wait_for(p, "new threads")               # the first cycle stored its stories
+out = wait_for_stderr(p, "new threads")               # the first cycle stored its stories
 w3.write_config([srv.url("/rss20.xml")], extra="log_level = info",
                 threads="join_threshold = 0.5")
 p.send_signal(signal.SIGHUP)
-out += wait_for(p, "reloaded")
+out += wait_for_stderr(p, "reloaded")
 p.send_signal(signal.SIGTERM)
 out += p.communicate(timeout=60)[1].decode("utf-8", "replace")
 t.ok("[threads] changes take effect at restart only" in out and "reloaded" in out,
@@ -302,7 +288,7 @@ t.ok(r.returncode == 0 and r.stdout.startswith("Thread 1"), "tidings thread 1 -d
 w4 = Workdir()
 w4.write_config([srv.url("/rss20.xml")], extra="log_level = info")
 first = w4.start(stderr=subprocess.PIPE)
-out = wait_for(first, "tidingsd ")              # its start-up notice: the lock is held
+out = wait_for_stderr(first, "tidingsd ")              # its start-up notice: the lock is held
 r = w4.run_once()
 t.ok(r.returncode == 2 and "another tidingsd is using this database" in r.stderr,
      "a second tidingsd on the same database exits 2 and says why",
