@@ -537,9 +537,8 @@ void cluster_free(struct clusterer *c)
 }
 
 /* Places the story in c->q (already weighed): in the thread of the story
- * it copies, else in the best
- * thread reaching the bar (not `skip`), else in `stay` (UINT32_MAX: a new
- * thread). */
+ * it copies, else in the best thread reaching the bar (not `skip`), else
+ * in `stay` (UINT32_MAX: a new thread). */
 static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t skip,
 		  uint32_t stay, struct cluster_result *out)
 {

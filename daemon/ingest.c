@@ -620,7 +620,8 @@ static int revived_counts(struct ingest *in, struct cluster_result *r,
 
 	if (load_counts(in, r->thread_id, d, &n) < 0)
 		return -1;
-	if (n > 0) {      /* nothing stored: what the clusterer counted stands */
+	/* With nothing stored, what the clusterer counted stands. */
+	if (n > 0) {
 		r->story_count = cluster_thread_stories(in->cl, r->thread_id, &r->first_seen,
 		                                        &sources);
 		r->source_count = sources;
