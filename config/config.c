@@ -66,6 +66,8 @@ static const struct config_key keys[] = {
 	  "time limit of connecting, TLS included" },
 	{ "daemon", "max_size", CONF_SIZE, OFF(max_size), KIB_, GIB_, 0, 0,
 	  "largest feed document accepted" },
+	{ "daemon", "max_items", CONF_INT, OFF(max_items), 1, 1000000, 0, 0,
+	  "items read from one feed document, the first ones" },
 	{ "daemon", "user_agent", CONF_STRING, OFF(user_agent), 0, 0, 0, 0,
 	  "User-Agent header sent with every request" },
 	{ "daemon", "ca_file", CONF_PATH, OFF(ca_file), 0, 0, 0, 0,
@@ -163,6 +165,7 @@ void config_defaults(struct config *c)
 	c->timeout = 30;
 	c->connect_timeout = 10;
 	c->max_size = 8 * MIB_;
+	c->max_items = 10000;
 	c->user_agent = xstrdup(USER_AGENT);
 	c->log_level = LOG_LVL_INFO;
 	c->retention = 90 * DAY_;

@@ -27,6 +27,7 @@ struct config {
 	int64_t timeout;     /* seconds, whole transfer */
 	int64_t connect_timeout;
 	int64_t max_size;    /* bytes */
+	int max_items;       /* entries read from one document */
 	char *user_agent;
 	char *ca_file;       /* PEM file of extra trusted CAs; NULL = the
 	                        system's store only (verification is always on) */

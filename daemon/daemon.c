@@ -710,6 +710,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			         parsed->bozo ? " (malformed, recovered)" : "");
 		else
 			log_debug("%s: not modified", f->url);
+		if (parsed && parsed->n_entries_over)
+			log_warning("%s: %zu items in one document; the first %zu read (max_items)",
+			            f->url, parsed->n_entries + parsed->n_entries_over,
+			            parsed->n_entries);
 	} else {
 		f->errors++;
 		if (!f->failing_since)
@@ -760,6 +764,7 @@ struct pjob {
 	struct feed *parsed;
 	struct ingest_prep prep;  /* ingest's per-entry work, done here too */
 	int64_t max_size;         /* the configuration's, when it was fetched */
+	int max_items;
 	int parse_rc;
 	char perr[256];
 };
@@ -808,6 +813,7 @@ static struct pjob *pjob_new(struct daemon *d, const struct fetch_result *r)
 		goto fail;
 	j->r.body = j->body;
 	j->max_size = d->cfg.max_size;
+	j->max_items = d->cfg.max_items;
 	return j;
 fail:
 	pjob_free(j);
@@ -819,13 +825,14 @@ fail:
  * -1 when it is no feed (`err` says why, or is empty); BAD_BODY when the
  * body itself cannot be read, `err` then being the feed's error text.
  * r->bytes becomes the decoded size (feeds.bytes) when it was decoded. */
-static int parse_response(struct fetch_result *r, int64_t max_size,
+static int parse_response(struct fetch_result *r, int64_t max_size, int max_items,
                           struct feed **out, char *err, size_t errlen)
 {
 	struct feed_context fc = {
 		.uri = r->effective_url, .content_type = r->content_type,
 		.content_location = r->content_location,
 		.content_language = r->content_language,
+		.max_entries = max_items > 0 ? (size_t)max_items : 0,
 	};
 	char *dec = NULL, why[200], size[32];
 	size_t len;
@@ -867,7 +874,8 @@ static void pjob_work(void *job, void *ctx)
 	struct daemon *d = ctx;
 	struct pjob *j = job;
 
-	j->parse_rc = parse_response(&j->r, j->max_size, &j->parsed, j->perr, sizeof j->perr);
+	j->parse_rc = parse_response(&j->r, j->max_size, j->max_items, &j->parsed, j->perr,
+	                             sizeof j->perr);
 	/* The parse is all that is stored; the body would only wait in the
 	 * queue beside it (r.len stays: on_response reads it). */
 	free(j->body);
@@ -922,7 +930,8 @@ static void on_done(const struct fetch_result *r, void *ctx)
 		struct fetch_result rr = j ? j->r : *r;
 		struct feed *parsed = NULL;
 		char perr[256] = "";
-		int rc = parse_response(&rr, d->cfg.max_size, &parsed, perr, sizeof perr);
+		int rc = parse_response(&rr, d->cfg.max_size, d->cfg.max_items, &parsed, perr,
+		                        sizeof perr);
 		on_response(d, &rr, parsed, NULL, rc, perr);
 	}
 	pjob_free(j);

@@ -26,6 +26,7 @@
 struct build {
 	struct feed *f;
 	size_t cap;
+	size_t max;         /* entries kept (ctx->max_entries), 0: all */
 	char *shared[SHARED_MAX];
 	size_t nshared;
 };
@@ -483,6 +484,12 @@ static int add_entry(void *arg, struct fv *d)
 	struct build *b = arg;
 	struct feed *f = b->f;
 
+	/* A document of a million empty items costs a million entries: the
+	 * cap bounds what one response holds whatever its size. */
+	if (b->max && f->n_entries >= b->max) {
+		f->n_entries_over++;
+		return 0;
+	}
 	if (f->n_entries == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 16;
 		struct feed_entry *x = cap < SIZE_MAX / sizeof *x ?
@@ -609,6 +616,7 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	if (!f || !(f->mem = fv_arena_new()))
 		goto oom;
 	b.f = f;
+	b.max = ctx ? ctx->max_entries : 0;
 	if (normalize(buf, len, ctx, stream ? &b : NULL, &res) < 0)
 		goto oom;
 	fd = fv_get(res, "feed");

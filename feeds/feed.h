@@ -33,6 +33,8 @@ struct feed_context {
 	const char *content_type;     /* HTTP Content-Type, with any charset */
 	const char *content_location; /* HTTP Content-Location */
 	const char *content_language; /* HTTP Content-Language */
+	size_t max_entries;           /* feed_parse keeps this many entries,
+	                                 the first in the document; 0: all */
 };
 
 /* A text construct (title, summary, content, ...).  `value` is UTF-8; for
@@ -101,6 +103,7 @@ struct feed {
 	int64_t update_period;  /* seconds from sy:updatePeriod/Frequency, 0 */
 
 	struct feed_entry *entries; size_t n_entries;
+	size_t n_entries_over;  /* entries past ctx->max_entries: read, dropped */
 
 	/* private: feed_parse() puts every string and array of the feed in
 	 * this one arena, which feed_free() releases in one go (NULL: a feed

@@ -125,6 +125,7 @@ static void test_defaults(void)
 	is_int(c.timeout, 30, "timeout 30s");
 	is_int(c.connect_timeout, 10, "connect_timeout 10s");
 	is_int(c.max_size, 8 << 20, "max_size 8M");
+	is_int(c.max_items, 10000, "max_items 10000");
 	is_str(c.user_agent, "tidings/" TIDINGS_VERSION " (+https://github.com/tidings/tidings)",
 	       "user_agent");
 	ok(c.ca_file == NULL, "ca_file unset: the system's CAs only");

@@ -147,6 +147,19 @@ static void test_sizes(void)
 		ok(f->entries[1].text && strlen(f->entries[1].text) > 100000, "sizes: long text whole");
 	}
 	feed_free(f);
+
+	/* max_entries: the first ones kept, the rest counted; both paths. */
+	ctx.max_entries = 10;
+	if (!ok(agree(doc, n, &ctx), "streamed == whole with max_entries 10"))
+		printf("#   %s\n", diff);
+	f = parse_str(doc, &ctx);
+	ok(f && f->n_entries == 10 && f->n_entries_over == 2992,
+	   "max_entries 10: 10 entries kept, 2,992 counted and dropped");
+	if (f && f->n_entries == 10) {
+		is_str(f->entries[0].title.value, "keys", "max_entries: the first entry kept");
+		is_str(f->entries[9].link, "http://feeds.example.org/p/7", "max_entries: the tenth");
+	}
+	feed_free(f);
 	free(doc);
 }
 
