@@ -31,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctx.content_location = "../other/";
 	if (data[0] & 0x40)
 		ctx.content_language = "en_GB";
+	if (data[0] & 0x20)
+		ctx.max_entries = 2;    /* the daemon's max_items, on both paths */
 	data++;
 	size--;
 	if (feed_parse_normalized((const char *)data, size, &ctx, &tree) == 0)
