@@ -1,7 +1,7 @@
 /* tests/fuzz/fuzz_feed.c — libFuzzer target for the feed parser.  The
  * first byte picks an HTTP context (none, text/xml, application/atom+xml
- * with a charset, text/plain), so the encoding rules are fuzzed too; the
- * rest is the document.  Both entry points run: the normalized tree and
+ * with a charset, text/plain), so the encoding rules are fuzzed too, and
+ * whether the entries are capped (max_items); the rest is the document.  Both entry points run: the normalized tree and
  * the daemon's struct feed, which must equal the one converted from the
  * whole tree (feed_parse streams entries; a difference aborts). */
 #include <stddef.h>
