@@ -192,6 +192,21 @@ class Workdir:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def thread_truth(w):
+    """Per thread, what its stories say: (thread id, stories, publishers,
+    first and last event_time)."""
+    return [tuple(r) for r in w.sql(
+        "SELECT thread_id, count(*), count(DISTINCT host), min(event_time), max(event_time)"
+        " FROM stories GROUP BY thread_id ORDER BY thread_id")]
+
+
+def thread_rows(w):
+    """The live threads' rows in the same shape as thread_truth()."""
+    return [tuple(r) for r in w.sql(
+        "SELECT id, story_count, source_count, first_seen, last_updated FROM threads"
+        " WHERE merged_into IS NULL AND story_count > 0 ORDER BY id")]
+
+
 def wait_for_stderr(proc, text, deadline=60):
     """proc's stderr (a binary pipe, read unbuffered: select() does not see
     what a buffered reader holds) up to the first chunk holding text."""

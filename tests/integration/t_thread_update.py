@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir  # noqa: E402
+from harness import Tap, Server, Workdir, thread_rows, thread_truth  # noqa: E402
 
 NOW = int(time.time())
 FIRE = ("Firefighters battled the wildfire near Kelowna as winds pushed flames toward the "
@@ -43,17 +43,6 @@ def rss(items):
 def thread_of(w, guid):
     r = w.sql("SELECT thread_id FROM stories WHERE link LIKE ?", ('%/' + guid,))
     return r[0][0] if r else None
-
-
-def truth(w):
-    """Per thread with stories: count, publishers, first and last story time."""
-    return w.sql("SELECT thread_id, count(*), count(DISTINCT host), min(event_time),"
-                 " max(event_time) FROM stories GROUP BY thread_id ORDER BY thread_id")
-
-
-def rows(w):
-    return w.sql("SELECT id, story_count, source_count, first_seen, last_updated"
-                 " FROM threads WHERE merged_into IS NULL AND story_count > 0 ORDER BY id")
 
 
 t = Tap()
@@ -95,7 +84,7 @@ t.eq(r.returncode, 0, "third run exits 0")
 t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 4, "still four stories")
 t.eq(thread_of(w, "g1"), quake, "the rewritten story moves to the earthquake thread")
 t.eq(thread_of(w, "f2"), fire, "the other wildfire report stays")
-t.eq([tuple(x) for x in rows(w)], [tuple(x) for x in truth(w)],
+t.eq(thread_rows(w), thread_truth(w),
      "both threads' rows count their stories, publishers and times")
 bad = w.sql("SELECT t.id, t.title_story_id, s.thread_id FROM threads t"
             " JOIN stories s ON s.id = t.title_story_id"
@@ -120,6 +109,6 @@ t.eq(w.sql("SELECT count(*) FROM stories s JOIN threads t ON t.id = s.thread_id"
      "every story's thread is a live one")
 t.eq(w.sql("SELECT count(*) FROM threads WHERE merged_into IS NULL AND story_count = 0")[0][0],
      0, "no live thread is left empty")
-t.eq([tuple(x) for x in rows(w)], [tuple(x) for x in truth(w)], "the rows add up")
+t.eq(thread_rows(w), thread_truth(w), "the rows add up")
 w.cleanup()
 t.done()
