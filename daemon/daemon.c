@@ -764,7 +764,7 @@ struct pjob {
 	struct feed *parsed;
 	struct ingest_prep prep;  /* ingest's per-entry work, done here too */
 	int64_t max_size;         /* the configuration's, when it was fetched */
-	int max_items;
+	int max_items;            /* likewise */
 	int parse_rc;
 	char perr[256];
 };
