@@ -355,6 +355,14 @@ oom:
 	return 1;
 }
 
+/* Empties the list, keeping its array for the next thread's hosts. */
+static void host_list_clear(struct host_list *h)
+{
+	for (size_t j = 0; j < h->n; j++)
+		free(h->v[j]);
+	h->n = 0;
+}
+
 int ingest_sync_counts(struct ingest *in)
 {
 	int64_t since = in->newest - in->window;
@@ -367,9 +375,7 @@ int ingest_sync_counts(struct ingest *in)
 	if (store_window_threads(in->st, since, count_cb, &cs) < 0 || cs.oom)
 		goto out;
 	for (size_t i = 0; i < cs.n; i++) {
-		for (size_t j = 0; j < h.n; j++)
-			free(h.v[j]);
-		h.n = 0;
+		host_list_clear(&h);
 		if (store_thread_hosts(in->st, cs.v[i].id, host_cb, &h) < 0 || h.oom ||
 		    cluster_set_counts(in->cl, cs.v[i].id, cs.v[i].story_count, cs.v[i].first_seen,
 		                       (const char *const *)h.v, h.n) < 0)
@@ -377,8 +383,7 @@ int ingest_sync_counts(struct ingest *in)
 	}
 	rc = 0;
 out:
-	for (size_t j = 0; j < h.n; j++)
-		free(h.v[j]);
+	host_list_clear(&h);
 	free(h.v);
 	free(cs.v);
 	return rc;
@@ -604,8 +609,7 @@ static int load_counts(struct ingest *in, int64_t id, const struct cluster_doc *
 		goto out;
 	rc = 0;
 out:
-	for (size_t j = 0; j < h.n; j++)
-		free(h.v[j]);
+	host_list_clear(&h);
 	free(h.v);
 	return rc;
 }
