@@ -249,6 +249,34 @@ static void start_poll(struct daemon *d, struct dfeed *f)
 		d->c_started = ev_now(d->loop);
 }
 
+/* --once: every active feed, except those whose host asked for no request
+ * yet (a 429 or 503 Retry-After, from this run's load or an earlier one):
+ * a run from cron every few minutes must not ask a host that said "in an
+ * hour".  Returns the number of polls started. */
+static size_t start_once(struct daemon *d)
+{
+	int64_t now = now_s();
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n_feeds; i++)
+		n += hold_until(d, d->feeds[i].host, now) == 0;
+	progress_start(n);
+	for (size_t i = 0; i < d->n_feeds; i++) {
+		struct dfeed *f = &d->feeds[i];
+		int64_t held = hold_until(d, f->host, now);
+
+		if (held)
+			log_info("%s: not polled: %s asked for no request for %lld s more (Retry-After)",
+			         f->url, f->host, (long long)(held - now));
+		else
+			start_poll(d, f);
+	}
+	if (n < d->n_feeds)
+		log_notice("%zu feeds not polled: their host asked to wait (Retry-After)",
+		           d->n_feeds - n);
+	return n;
+}
+
 static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
@@ -270,6 +298,8 @@ static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		{
 			int64_t held = hold_until(d, f->host, now);
 			if (held) {
+				log_info("%s: waits %lld s for %s's Retry-After", f->url,
+				         (long long)(held - now), f->host);
 				set_next(d, f, held + (int64_t)(rnd32(d) % 30));
 				continue;
 			}
@@ -361,6 +391,10 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			free_feeds(nf, i + 1);
 			return -1;
 		}
+		/* A Retry-After told to an earlier run still holds the host:
+		 * its other feeds, and a --once from cron, wait for it too. */
+		if (sf[i].retry_after > now)
+			hold_host(d, nf[i].host, sf[i].retry_after, now);
 		if (old) {
 			nf[i].in_flight = old->in_flight;
 			nf[i].next_poll = old->next_poll;
@@ -626,9 +660,12 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			         why ? why : "");
 		if (r->status == 429 || r->status == 503) {
 			so.retry_after = ra;
-			/* The whole host asked for patience, not just this feed. */
-			if (ra > now)
+			/* The whole host asked for patience, not just this feed;
+			 * the row keeps it for the next start (load_schedule). */
+			if (ra > now) {
 				new_hold = hold_host(d, f->host, ra, now);
+				poll.retry_after = ra;
+			}
 		}
 		if (r->status == 410)
 			poll.gone = 1;
@@ -1293,11 +1330,11 @@ int daemon_run(const struct daemon_args *a)
 	notify_start(d.loop, d.st, &d.nt);
 
 	if (a->once) {
-		progress_start(d.n_feeds);
-		for (size_t i = 0; i < d.n_feeds; i++)
-			start_poll(&d, &d.feeds[i]);
-		if (d.n_feeds == 0) {
-			log_notice("no feeds to poll");
+		size_t n_poll = start_once(&d);
+
+		if (n_poll == 0) {
+			log_notice(d.n_feeds ? "no feed to poll before its host's Retry-After"
+			                     : "no feeds to poll");
 			rc = 0;
 			goto out;
 		}

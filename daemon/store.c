@@ -153,6 +153,12 @@ static const char *const MIGRATIONS[] = {
 	"INSERT INTO stories_fts(stories_fts, rank) VALUES ('automerge', 16);\n"
 	"INSERT INTO stories_fts(stories_fts, rank) VALUES ('crisismerge', 32);\n"
 	"INSERT INTO stories_fts(stories_fts, rank) VALUES ('pgsz', 8000);\n",
+	/* 3 -> 4: a 429 or 503 with Retry-After holds every feed of its host
+	 * until then.  The hold was the running daemon's alone: a restart,
+	 * or the next `--once` from cron, asked the host again at once.  The
+	 * feed that was told keeps the time in its row, and the daemon
+	 * rebuilds the host's hold from it when it loads the feeds. */
+	"ALTER TABLE feeds ADD COLUMN retry_after INTEGER;\n",
 };
 
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
@@ -199,7 +205,7 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_LOAD] =
 		"SELECT id, url, etag, last_modified, next_poll, interval,"
 		" last_success, failing_since, consecutive_errors, gone,"
-		" adapt_shift, new_streak"
+		" adapt_shift, new_streak, retry_after"
 		" FROM feeds WHERE active AND NOT gone ORDER BY id",
 	[S_POLL] =
 		"UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4,"
@@ -208,7 +214,8 @@ static const char *const SQL[N_STMT] = {
 		" next_poll = ?9, duration_ms = ?10, bytes = ?11, gone = ?12,"
 		" consecutive_errors = CASE WHEN ?13 THEN 0 ELSE consecutive_errors + 1 END,"
 		" last_success = CASE WHEN ?13 THEN ?2 ELSE last_success END,"
-		" failing_since = CASE WHEN ?13 THEN NULL ELSE coalesce(failing_since, ?2) END"
+		" failing_since = CASE WHEN ?13 THEN NULL ELSE coalesce(failing_since, ?2) END,"
+		" retry_after = ?14"
 		" WHERE id = ?1",
 	[S_POLL_URL] =
 		"UPDATE feeds SET previous_url = url, url = ?2 WHERE id = ?1"
@@ -1008,6 +1015,7 @@ int store_load_feeds(struct store *st, struct store_feed **out, size_t *n)
 		f->gone = sqlite3_column_int(s, 9);
 		f->adapt_shift = sqlite3_column_int(s, 10);
 		f->new_streak = sqlite3_column_int(s, 11);
+		f->retry_after = sqlite3_column_int64(s, 12);
 		if (!f->url)
 			goto fail;
 	}
@@ -1056,6 +1064,7 @@ int store_record_poll(struct store *st, const struct store_poll *p)
 	sqlite3_bind_int64(s, 11, p->bytes);
 	sqlite3_bind_int(s, 12, p->gone);
 	sqlite3_bind_int(s, 13, p->ok);
+	bind_time(s, 14, p->retry_after);
 	if (step_done(st, s) < 0)
 		return -1;
 	if (p->new_url) {

@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;   /* opaque; owns the sqlite3 handle and prepared statements */
 
@@ -77,6 +77,8 @@ struct store_feed {
 	int consecutive_errors;
 	int gone;
 	int adapt_shift, new_streak; /* sched_adapt() state */
+	int64_t retry_after;        /* its host asked for no request before
+	                               this (429/503 Retry-After), 0: none */
 };
 
 /* Makes the feeds table follow the list: adds new URLs, reactivates listed
@@ -100,6 +102,8 @@ struct store_poll {
 	int64_t duration_ms, bytes;
 	int gone;                   /* 410: retire */
 	int ok;                     /* 1: counts as success (200, 304) */
+	int64_t retry_after;        /* 429/503 Retry-After still ahead, 0:
+	                               none (stored NULL, clearing the last) */
 };
 int store_record_poll(struct store *st, const struct store_poll *p);
 

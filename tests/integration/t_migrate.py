@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, read, DATA, TIDINGS  # noqa: E402
 import subprocess  # noqa: E402
 
-CURRENT = 3
+CURRENT = 4
 t = Tap()
 srv = Server()
 srv.put("/new.xml", read("spine/rss20.xml").replace(b"gazette", b"newsroom"),
@@ -57,6 +57,8 @@ for path in olds:
     t.eq(w.sql("SELECT k, v FROM stories_fts_config WHERE k IN ('automerge', 'crisismerge',"
                " 'pgsz') ORDER BY k"), [("automerge", 16), ("crisismerge", 32), ("pgsz", 8000)],
          name + ": the search index's merge settings of version 3")
+    t.eq(w.sql("SELECT count(*) FROM pragma_table_info('feeds') WHERE name = 'retry_after'"),
+         [(1,)], name + ": feeds.retry_after of version 4")
     t.eq(w.sql("PRAGMA integrity_check"), [("ok",)], name + ": integrity_check ok")
     t.eq(w.fts_ok(), True, name + ": the search index matches the stories")
     t.eq(w.sql("SELECT value FROM meta WHERE key = 'fts_upto'"),

@@ -13,7 +13,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE, wait_for_stderr  # noqa: E402
 import faults  # noqa: E402
 
 T0 = time.time()
@@ -182,6 +182,45 @@ q = w5.sql("SELECT last_fetch, next_poll FROM feeds WHERE url IN (?, ?)", (L("/q
 t.ok(len(q) == 2 and all(lf is None and nx and t0 + 3599 <= nx <= t0 + 3640 for lf, nx in q),
      "they wait for the Retry-After (next poll stored, no fetch recorded)", q)
 w5.cleanup()
+
+# ---- A Retry-After outlives the run that was told it. -------------------
+# The 429 feed keeps the time in its row: the next --once (cron) and the
+# next start of the daemon hold the host from it, not only the run that
+# got the answer.
+w7 = Workdir(prefix="tidings-sched7-")
+w7.write_config([L("/hold/429.xml"), L("/f/d.xml"), U("/f/e.xml")], "per_host = 16\n")
+t1 = int(time.time())
+r = once(w7)
+t.eq(r.returncode, 0, "held host, first --once exits 0")
+ra = sql1(w7, "SELECT retry_after FROM feeds WHERE url = ?", (L("/hold/429.xml"),))
+t.ok(ra is not None and ra[0] and t1 + 3599 <= ra[0] <= int(time.time()) + 3601,
+     "the 429 feed's row keeps its Retry-After time (feeds.retry_after)", ra)
+t.eq(sql1(w7, "SELECT retry_after FROM feeds WHERE url = ?", (U("/f/e.xml"),)), (None,),
+     "a feed that was not told to wait has no retry_after")
+before = {p: srv.hits.get(p, 0) for p in ("/hold/429.xml", "/f/d.xml", "/f/e.xml")}
+r = once(w7)
+t.eq(r.returncode, 0, "held host, second --once exits 0")
+after = {p: srv.hits.get(p, 0) for p in before}
+t.eq((after["/hold/429.xml"] - before["/hold/429.xml"], after["/f/d.xml"] - before["/f/d.xml"]),
+     (0, 0), "the next --once does not ask the host that said Retry-After: 3600, for any of its feeds")
+t.eq(after["/f/e.xml"] - before["/f/e.xml"], 1, "the next --once polls the feeds of other hosts")
+t.ok("2 feeds not polled: their host asked to wait (Retry-After)" in r.stderr and
+     (L("/f/d.xml") + ": not polled: localhost asked for no request") in r.stderr,
+     "the held feeds are named in the log", r.stderr[-1500:])
+t.eq(sql1(w7, "SELECT retry_after FROM feeds WHERE url = ?", (L("/hold/429.xml"),)), ra,
+     "a feed not polled keeps its retry_after")
+# Another feed of that host, new in the list, meets a freshly started daemon.
+before_c = srv.hits.get("/f/c.xml", 0)
+w7.write_config([L("/hold/429.xml"), L("/f/d.xml"), U("/f/e.xml"), L("/f/c.xml")],
+                "per_host = 16\n")
+p = start(w7)
+got = wait_for_stderr(p, L("/f/c.xml") + ": waits ", 20)
+t.ok((L("/f/c.xml") + ": waits ") in got,
+     "a restarted daemon holds the host: a new feed of it waits for the Retry-After", got[-1000:])
+rc, err = stop(p)
+t.eq(rc, 0, "SIGTERM: exit 0")
+t.eq(srv.hits.get("/f/c.xml", 0) - before_c, 0, "the new feed of the held host was not asked")
+w7.cleanup()
 
 # ---- Restart resumes the schedule; new feeds polled soon. --------------
 w2 = Workdir(prefix="tidings-sched2-")

@@ -85,6 +85,26 @@ int main(void)
 	is_str(n ? feeds[0].url : NULL, "http://a.example/feed", "first feed URL");
 	store_feeds_free(feeds, n);
 
+	/* Version 4: a 429/503's Retry-After stays with the feed until its
+	 * next poll, so that a restart still holds the host. */
+	{
+		struct store_poll p = { .feed_id = 1, .fetched_at = 1500, .status = 429,
+		                        .error = "HTTP 429, retry after 600 s", .next_poll = 2100,
+		                        .retry_after = 2100 };
+		ok(store_begin(st) == 0 && store_record_poll(st, &p) == 0 && store_commit(st) == 0,
+		   "a 429 with Retry-After recorded");
+		ok(store_load_feeds(st, &feeds, &n) == 0 && n == 2, "loaded again");
+		is_int(n ? feeds[0].retry_after : -1, 2100, "the feed keeps its retry_after");
+		is_int(n > 1 ? feeds[1].retry_after : -1, 0, "another feed has none");
+		store_feeds_free(feeds, n);
+		p = (struct store_poll){ .feed_id = 1, .fetched_at = 2200, .status = 304, .ok = 1,
+		                         .next_poll = 3100 };
+		ok(store_begin(st) == 0 && store_record_poll(st, &p) == 0 && store_commit(st) == 0,
+		   "the next poll recorded");
+		is_int(scalar("SELECT count(*) FROM feeds WHERE retry_after IS NOT NULL"), 0,
+		       "and it clears retry_after");
+	}
+
 	fl.n = 1;
 	ok(store_sync_feeds(st, &fl, 2000) == 0, "shorter list synced");
 	ok(store_load_feeds(st, &feeds, &n) == 0 && n == 1, "the unlisted feed is inactive");
