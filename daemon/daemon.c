@@ -48,6 +48,15 @@
 #define BAD_BODY (-2)
 /* After a database error the feed is retried this soon. */
 #define DB_RETRY 60
+/* Another program (a sqlite3 shell left inside a transaction, a script
+ * writing to the file) can hold the database's write lock for longer than
+ * the busy timeout (5 s, store.c).  Every write then waited those 5 s on
+ * the event loop before it failed, one response after the other: 19
+ * responses arriving during a 25 s lock held the loop for all of it,
+ * transfers in progress were charged the wait, and a cycle's worth of
+ * responses outlasts the service's WatchdogSec=60s.  After the first such
+ * failure writes wait this long only, until one succeeds again. */
+#define LOCKED_WAIT_MS 100
 
 struct dfeed {               /* owns its strings */
 	int64_t id;
@@ -83,6 +92,7 @@ struct daemon {
 	ev_timer prune;          /* retention */
 	ev_timer fts;            /* indexes new stories for search */
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
+	int db_locked;           /* another program holds the write lock */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
 	struct sched_heap due;
@@ -480,9 +490,34 @@ static void media_type(const char *ct, char *buf, size_t n)
  * statement for every story of that second, rather than one per response. */
 #define FTS_LAG 1.0
 
+/* Follows a write's outcome (rc < 0: it failed) for LOCKED_WAIT_MS: said
+ * once when the lock is found held, once when a write gets through. */
+static void db_outcome(struct daemon *d, int rc)
+{
+	if (rc < 0 && store_last_was_busy(d->st)) {
+		if (d->db_locked)
+			return;
+		d->db_locked = 1;
+		store_set_busy_wait(d->st, LOCKED_WAIT_MS);
+		log_warning("%s: another program holds the database's write lock; nothing is"
+		            " stored until it lets go (feeds polled meanwhile are fetched"
+		            " again later)", d->cfg.database);
+	} else if (rc == 0 && d->db_locked) {
+		d->db_locked = 0;
+		store_set_busy_wait(d->st, -1);
+		log_notice("%s: the database's write lock is free again", d->cfg.database);
+	}
+}
+
 static void fts_flush(struct daemon *d)
 {
-	if (store_fts_flush(d->st) < 0)
+	int rc;
+
+	if (!store_fts_pending(d->st))
+		return;
+	rc = store_fts_flush(d->st);
+	db_outcome(d, rc);
+	if (rc < 0)
 		log_err("%s: indexing new stories for search, will retry: %s",
 		        d->cfg.database, store_errmsg(d->st));
 }
@@ -561,7 +596,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	struct ingest_stats stats = { 0 };
 	char err[600] = "";
 	int64_t now = now_s(), held = 0;
-	int rc, shift, streak, new_hold = 0;
+	int rc, shift, streak, new_hold = 0, ingested = 0;
 
 	if (!f) {
 		feed_free(parsed);
@@ -652,8 +687,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		goto out;
 	}
 	rc = store_begin(d->st);
-	if (rc == 0 && parsed)
+	if (rc == 0 && parsed) {
+		ingested = 1;
 		rc = ingest_feed(d->in, f->id, f->url, parsed, prep, now, &stats);
+	}
 	/* The next poll depends on whether this one brought anything new. */
 	shift = f->shift;
 	streak = f->streak;
@@ -673,6 +710,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		rc = store_record_adapt(d->st, f->id, shift, streak);
 	if (rc == 0)
 		rc = store_commit(d->st);
+	db_outcome(d, rc);
 	if (rc < 0) {
 		/* Nothing of this response is kept: the next poll refetches it
 		 * in full (the old validators stay), so nothing is lost. */
@@ -680,7 +718,9 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		        store_errmsg(d->st),
 		        store_last_was_full(d->st) ? " (disk full)" : "");
 		store_rollback(d->st);
-		if (parsed && ingest_rollback(d->in) < 0)
+		/* Only when the clusterer saw the entries: a rebuild replays the
+		 * whole window, for each response refused while the lock lasts. */
+		if (ingested && ingest_rollback(d->in) < 0)
 			log_err("rebuilding the thread index: %s", store_errmsg(d->st));
 		d->c_errors++;
 		set_next(d, f, now + DB_RETRY);

@@ -415,6 +415,7 @@ struct store {
 	unsigned long starved_ckpts; /* of those, past WAL_HARD (RESTART) */
 	int wal_pages;      /* the WAL's size at the last commit */
 	int starve_retry;   /* no RESTART checkpoint below this size */
+	int busy_ms;        /* the busy timeout in force (store_set_busy_wait) */
 };
 
 const char *store_errmsg(struct store *st)
@@ -425,6 +426,17 @@ const char *store_errmsg(struct store *st)
 int store_last_was_full(struct store *st)
 {
 	return st->last_rc == SQLITE_FULL;
+}
+
+int store_last_was_busy(struct store *st)
+{
+	return st->last_rc == SQLITE_BUSY;
+}
+
+void store_set_busy_wait(struct store *st, int ms)
+{
+	st->busy_ms = ms >= 0 ? ms : BUSY_MS;
+	sqlite3_busy_timeout(st->db, st->busy_ms);
 }
 
 static int fail_rc(struct store *st, int rc)
@@ -669,6 +681,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	}
 	/* Readers and the writer wait for each other's short locks rather
 	 * than failing; WAL makes these waits rare and brief. */
+	st->busy_ms = BUSY_MS;
 	sqlite3_busy_timeout(st->db, BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 0);
 	/* A database from a newer tidings is refused before anything, even
@@ -752,7 +765,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 		if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL) ==
 		    SQLITE_BUSY)
 			st->starve_retry = pages + WAL_PAGES;
-		sqlite3_busy_timeout(db, BUSY_MS);
+		sqlite3_busy_timeout(db, st->busy_ms);
 	} else if (pages >= WAL_OUTRUN * WAL_PAGES) {
 		st->inline_ckpts++;
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
