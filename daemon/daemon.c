@@ -95,6 +95,9 @@ struct daemon {
 	int db_locked;           /* another program holds the write lock */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
+	int64_t *orphans;        /* ids of feeds dropped from the list by a
+	                            reload while their request was out */
+	size_t n_orphans;
 	struct sched_heap due;
 	struct hold *holds;      /* owns the array and its entries */
 	size_t n_holds;
@@ -120,18 +123,23 @@ static uint32_t rnd32(struct daemon *d)
 	return d->rnd;
 }
 
-static struct dfeed *feed_by_id(struct daemon *d, int64_t id)
+static struct dfeed *find_feed(struct dfeed *a, size_t n, int64_t id)
 {
-	size_t lo = 0, hi = d->n_feeds;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (d->feeds[mid].id < id)
+		if (a[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < d->n_feeds && d->feeds[lo].id == id ? &d->feeds[lo] : NULL;
+	return lo < n && a[lo].id == id ? &a[lo] : NULL;
+}
+
+static struct dfeed *feed_by_id(struct daemon *d, int64_t id)
+{
+	return find_feed(d->feeds, d->n_feeds, id);
 }
 
 static void free_feeds(struct dfeed *f, size_t n)
@@ -334,6 +342,54 @@ static int64_t pulled_in(struct daemon *d, const struct sched_policy *was,
 	return now + (int64_t)(rnd32(d) % (uint32_t)after);
 }
 
+/* A feed dropped from the list by a reload while its request was out
+ * still gets its answer (on_response() drops it).  Listed again before
+ * that, by a later reload, it came back as a new feed, not in flight, and
+ * was polled a second time while the first request was still out.  The
+ * ids of such feeds are kept until their answer comes; `nf` (n feeds) is
+ * the new list, d->feeds the old.  Out of memory: the old record stays. */
+static void track_orphans(struct daemon *d, struct dfeed *nf, size_t n)
+{
+	size_t cap = d->n_orphans, k = 0;
+	int64_t *o;
+
+	for (size_t i = 0; i < d->n_feeds; i++)
+		if (d->feeds[i].in_flight && !find_feed(nf, n, d->feeds[i].id))
+			cap++;
+	if (!cap) {
+		free(d->orphans);
+		d->orphans = NULL;
+		d->n_orphans = 0;
+		return;
+	}
+	if (!(o = malloc(cap * sizeof *o)))
+		return;
+	for (size_t i = 0; i < d->n_orphans; i++) {
+		struct dfeed *f = find_feed(nf, n, d->orphans[i]);
+
+		if (f)
+			f->in_flight = 1;
+		else
+			o[k++] = d->orphans[i];
+	}
+	for (size_t i = 0; i < d->n_feeds; i++)
+		if (d->feeds[i].in_flight && !find_feed(nf, n, d->feeds[i].id))
+			o[k++] = d->feeds[i].id;
+	free(d->orphans);
+	d->orphans = o;
+	d->n_orphans = k;
+}
+
+/* The answer to an orphan's request came: it is no longer out. */
+static void orphan_answered(struct daemon *d, int64_t id)
+{
+	for (size_t i = 0; i < d->n_orphans; i++)
+		if (d->orphans[i] == id) {
+			d->orphans[i] = d->orphans[--d->n_orphans];
+			return;
+		}
+}
+
 /* Loads the feeds from the database into the schedule, keeping the state
  * of feeds already known (in flight, validators).  `was`: on a reload,
  * the policy before it (NULL at start-up). */
@@ -387,6 +443,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			overdue++;
 	}
 	store_feeds_free(sf, n);
+	track_orphans(d, nf, n);
 	free_feeds(d->feeds, d->n_feeds);
 	d->feeds = nf;
 	d->n_feeds = n;
@@ -600,6 +657,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 
 	if (!f) {
 		feed_free(parsed);
+		orphan_answered(d, r->feed_id);
 		maybe_finish(d);  /* dropped from the list while in flight */
 		return;
 	}
@@ -1378,6 +1436,7 @@ out:
 	store_close(d.st);
 	close(lock_fd);            /* after SQLite's own descriptors */
 	free_feeds(d.feeds, d.n_feeds);
+	free(d.orphans);
 	free_holds(&d);
 	sched_heap_free(&d.due);
 	config_free(&d.cfg);
