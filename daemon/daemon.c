@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -93,6 +94,8 @@ struct daemon {
 	ev_timer fts;            /* indexes new stories for search */
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
 	int db_locked;           /* another program holds the write lock */
+	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
+	int db_gone;             /* they were removed or replaced: stopping */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
 	int64_t *orphans;        /* ids of feeds dropped from the list by a
@@ -242,6 +245,103 @@ static void free_holds(struct daemon *d)
 	free(d->holds);
 	d->holds = NULL;
 	d->n_holds = 0;
+}
+
+/* ---- the database's files ------------------------------------------ */
+
+/* An admin who deletes tidings.db (or moves a copy over it, or removes its
+ * -wal) while the daemon runs left it writing on into files no one would
+ * open again: every story stored after that was lost when it stopped, and
+ * it said nothing.  The files are compared with those opened at start
+ * before each response is stored; once they differ the daemon stores
+ * nothing more, says so and stops (exit 2), and its next start opens what
+ * the path names then.  SQLite itself never replaces them while a
+ * connection is open (the WAL persists, see store.c). */
+static const char *const db_suffix[3] = { "", "-wal", "-shm" };
+
+static int stat_db_file(const struct daemon *d, int i, struct stat *sb)
+{
+	char f[PATH_MAX];
+
+	snprintf(f, sizeof f, "%s%s", d->cfg.database, db_suffix[i]);
+	return stat(f, sb);
+}
+
+static void note_db_files(struct daemon *d)
+{
+	struct stat sb;
+
+	for (int i = 0; i < 3; i++)
+		if (stat_db_file(d, i, &sb) == 0) {
+			d->db_files[i].dev = sb.st_dev;
+			d->db_files[i].ino = sb.st_ino;
+			d->db_files[i].known = 1;
+		}
+}
+
+/* The first file no longer the one opened, or -1.  Only its absence or
+ * another file counts: a directory made unreadable leaves the open files
+ * working. */
+static int db_moved(const struct daemon *d)
+{
+	struct stat sb;
+
+	for (int i = 0; i < 3; i++) {
+		if (!d->db_files[i].known)
+			continue;
+		if (stat_db_file(d, i, &sb) < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				return i;
+			continue;
+		}
+		if (sb.st_dev != d->db_files[i].dev || sb.st_ino != d->db_files[i].ino)
+			return i;
+	}
+	return -1;
+}
+
+static void begin_stop(struct daemon *d);
+
+/* 1 when nothing may be stored any more (see above). */
+static int db_gone(struct daemon *d)
+{
+	int i;
+
+	if (d->db_gone)
+		return 1;
+	if ((i = db_moved(d)) < 0)
+		return 0;
+	d->db_gone = 1;
+	d->exit_code = 2;
+	log_err("%s%s: removed or replaced while tidingsd ran; nothing more is stored"
+	        " in the files it had open, and it stops (exit 2): its next start"
+	        " opens what %s names then", d->cfg.database, db_suffix[i], d->cfg.database);
+	begin_stop(d);
+	return 1;
+}
+
+/* After db_gone(), with SQLite closed: the -wal at the path, when it is
+ * still the one the daemon wrote while the database it belongs to is no
+ * longer there, holds pages of that database.  SQLite replays a -wal into
+ * whatever file the path names at the next open (a new database, a copy
+ * put back), which corrupts it: emptied, its pages belong to a file no
+ * one will open again. */
+static void disown_wal(const struct daemon *d)
+{
+	struct stat sb;
+	char f[PATH_MAX];
+
+	if (!d->db_files[1].known || db_moved(d) != 0)
+		return;                  /* the database is still there: its own */
+	if (stat_db_file(d, 1, &sb) < 0 || sb.st_dev != d->db_files[1].dev ||
+	    sb.st_ino != d->db_files[1].ino)
+		return;
+	snprintf(f, sizeof f, "%s-wal", d->cfg.database);
+	if (truncate(f, 0) < 0)
+		log_err("%s: cannot empty it (%s): delete it before tidingsd starts again,"
+		        " or SQLite replays it into %s", f, strerror(errno), d->cfg.database);
+	else
+		log_notice("%s: emptied; it belonged to the database that was there", f);
 }
 
 /* ---- the schedule -------------------------------------------------- */
@@ -663,6 +763,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	}
 	f->in_flight = 0;
 	d->c_polled++;
+	if (db_gone(d)) {
+		d->c_errors++;
+		goto out;
+	}
 
 	memset(&poll, 0, sizeof poll);
 	memset(&so, 0, sizeof so);
@@ -1102,10 +1206,11 @@ static void maybe_finish(struct daemon *d)
 {
 	if (fetcher_pending(d->fx) > 0 || workq_pending(d->wq) > 0)
 		return;
-	if (d->in && ingest_sync(d->in) < 0)
+	if (d->in && !db_gone(d) && ingest_sync(d->in) < 0)
 		log_err("%s: saving clustering state: %s", d->cfg.database,
 		        store_errmsg(d->st));
-	fts_flush(d);
+	if (!d->db_gone)
+		fts_flush(d);
 	ev_timer_stop(d->loop, &d->fts);
 	cycle_summary(d);
 	give_back_memory();
@@ -1238,24 +1343,31 @@ static void grace_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* Lets in-flight work finish (SHUTDOWN_GRACE at most), then leaves the
+ * loop. */
+static void begin_stop(struct daemon *d)
+{
+	d->stopping = 1;
+	notify_stopping(d->nt);
+	fetcher_drop_queued(d->fx);
+	ev_timer_stop(d->loop, &d->wake);
+	ev_timer_stop(d->loop, &d->prune);
+	if (fetcher_pending(d->fx) == 0 && workq_pending(d->wq) == 0) {
+		ev_break(d->loop, EVBREAK_ALL);
+		return;
+	}
+	ev_timer_start(d->loop, &d->grace);
+}
+
 static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
 
 	if (d->stopping)
 		return;
-	d->stopping = 1;
-	notify_stopping(d->nt);
 	log_notice("%s: finishing in-flight work, then exiting",
 	           w->signum == SIGINT ? "SIGINT" : "SIGTERM");
-	fetcher_drop_queued(d->fx);
-	ev_timer_stop(loop, &d->wake);
-	ev_timer_stop(loop, &d->prune);
-	if (fetcher_pending(d->fx) == 0 && workq_pending(d->wq) == 0) {
-		ev_break(loop, EVBREAK_ALL);
-		return;
-	}
-	ev_timer_start(loop, &d->grace);
+	begin_stop(d);
 }
 
 /* One daemon per database.  Two at once (a cron --once overlapping the
@@ -1348,6 +1460,7 @@ int daemon_run(const struct daemon_args *a)
 		config_free(&d.cfg);
 		return 2;
 	}
+	note_db_files(&d);
 	if (store_checkpoint_thread(d.st, d.cfg.database, err, sizeof err) < 0)
 		log_warning("%s; checkpointing the WAL on the main thread", err);
 	/* The list was validated above, so a failure here is the database's
@@ -1405,17 +1518,19 @@ int daemon_run(const struct daemon_args *a)
 		schedule_wake(&d);
 	}
 	ev_run(d.loop, 0);
-	rc = 0;
 	/* Responses received and parsed but not stored yet are stored now. */
 	workq_drain(d.wq);
-	fts_flush(&d);
-	if (d.in && ingest_sync(d.in) < 0)
-		log_err("%s: saving clustering state: %s", d.cfg.database,
-		        store_errmsg(d.st));
-	/* A cron-driven --once install gets its retention here. */
-	if (a->once)
-		while (prune_some(&d))
-			;
+	if (!db_gone(&d)) {
+		fts_flush(&d);
+		if (d.in && ingest_sync(d.in) < 0)
+			log_err("%s: saving clustering state: %s", d.cfg.database,
+			        store_errmsg(d.st));
+		/* A cron-driven --once install gets its retention here. */
+		if (a->once)
+			while (prune_some(&d))
+				;
+	}
+	rc = d.exit_code;
 	check_checkpoints(&d);
 	{
 		struct store_ckpt_stats cs;
@@ -1434,6 +1549,8 @@ out:
 	fetcher_free(d.fx);
 	ingest_free(d.in);
 	store_close(d.st);
+	if (d.db_gone)
+		disown_wal(&d);
 	close(lock_fd);            /* after SQLite's own descriptors */
 	free_feeds(d.feeds, d.n_feeds);
 	free(d.orphans);
