@@ -47,6 +47,14 @@
 /* parse_response(): the body itself could not be read (its content
  * coding was corrupt, or it decoded to over max_size or to nothing). */
 #define BAD_BODY (-2)
+/* The wall clock (time(NULL)) places the polls: next_poll is stored, and
+ * means a time of day across restarts.  The wake-up timer counts on the
+ * monotonic clock, so it never waits longer than this before the schedule
+ * is looked at again against the wall clock, and a jump of more than
+ * CLOCK_JUMP seconds between two looks moves every feed's next poll with
+ * it (see clock_check()). */
+#define WAKE_MAX 60.
+#define CLOCK_JUMP 30
 /* After a database error the feed is retried this soon. */
 #define DB_RETRY 60
 /* Another program (a sqlite3 shell left inside a transaction, a script
@@ -94,6 +102,7 @@ struct daemon {
 	ev_timer fts;            /* indexes new stories for search */
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
 	int db_locked;           /* another program holds the write lock */
+	int64_t clock_offset;    /* wall clock minus monotonic, at the last look */
 	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
 	int db_gone;             /* they were removed or replaced: stopping */
 	struct dfeed *feeds;     /* sorted by id */
@@ -115,6 +124,16 @@ struct daemon {
 static int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+/* Wall clock minus monotonic clock, in seconds: constant while neither
+ * jumps. */
+static int64_t clock_offset(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return now_s() - (int64_t)ts.tv_sec;
 }
 
 static uint32_t rnd32(struct daemon *d)
@@ -367,11 +386,54 @@ static void start_poll(struct daemon *d, struct dfeed *f)
 		d->c_started = ev_now(d->loop);
 }
 
+/* The system clock was set back or forward (a clock that was wrong being
+ * corrected, a VM restored, a manual `date -s`).  The next polls are wall
+ * clock times: set back by a day, every feed waited a day more (and the
+ * wake-up timer, monotonic, kept that wait even when the clock was put
+ * right again a minute later); set forward, every feed became due at once.
+ * Every feed's next poll moves with the clock instead, in memory and in
+ * the database, as do the hosts' Retry-After holds: each waits the real
+ * time it had left. */
+static void clock_check(struct daemon *d)
+{
+	int64_t off = clock_offset(), jump = off - d->clock_offset;
+	int saved;
+
+	d->clock_offset = off;
+	if (jump >= -CLOCK_JUMP && jump <= CLOCK_JUMP)
+		return;
+	log_notice("the system clock jumped %+lld s; the feeds' next polls move with it",
+	           (long long)jump);
+	for (size_t i = 0; i < d->n_holds; i++)
+		d->holds[i].until += jump;
+	saved = store_begin(d->st) == 0;
+	sched_heap_free(&d->due);
+	for (size_t i = 0; i < d->n_feeds; i++) {
+		struct dfeed *f = &d->feeds[i];
+
+		if (f->retired || f->in_flight)
+			continue;
+		if (saved && store_set_next_poll(d->st, f->id, f->next_poll + jump) < 0)
+			saved = 0;
+		set_next(d, f, f->next_poll + jump);
+	}
+	if (saved && store_commit(d->st) < 0)
+		saved = 0;
+	if (!saved) {
+		log_warning("%s: saving the moved next polls: %s; a restart now polls"
+		            " on the old times", d->cfg.database, store_errmsg(d->st));
+		store_rollback(d->st);
+	}
+}
+
 static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 	struct sched_heap_item it;
-	int64_t now = now_s();
+	int64_t now;
+
+	clock_check(d);
+	now = now_s();
 
 	while (!d->stopping && sched_heap_peek(&d->due, &it) == 0 && it.due <= now) {
 		struct dfeed *f;
@@ -406,6 +468,8 @@ static void schedule_wake(struct daemon *d)
 	if (d->stopping || d->args.once || sched_heap_peek(&d->due, &it) < 0)
 		return;
 	in = (double)(it.due - now_s());
+	if (in > WAKE_MAX)
+		in = WAKE_MAX;
 	ev_timer_set(&d->wake, in > 0 ? in : 0., 0.);
 	ev_timer_start(d->loop, &d->wake);
 }
@@ -752,7 +816,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	struct sched_policy pol = policy(d);
 	struct ingest_stats stats = { 0 };
 	char err[600] = "";
-	int64_t now = now_s(), held = 0;
+	int64_t now = now_s(), held = 0, hold_to = 0;
 	int rc, shift, streak, new_hold = 0, ingested = 0;
 
 	if (!f) {
@@ -823,9 +887,13 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			         why ? why : "");
 		if (r->status == 429 || r->status == 503) {
 			so.retry_after = ra;
-			/* The whole host asked for patience, not just this feed. */
-			if (ra > now)
-				new_hold = hold_host(d, f->host, ra, now);
+			/* The whole host asked for patience, not just this feed;
+			 * within max_interval, as the feed itself (sched_next_poll):
+			 * a Retry-After of ten years held every feed of the host
+			 * for ten years. */
+			hold_to = ra < now + d->cfg.max_interval ? ra : now + d->cfg.max_interval;
+			if (hold_to > now)
+				new_hold = hold_host(d, f->host, hold_to, now);
 		}
 		if (r->status == 410)
 			poll.gone = 1;
@@ -946,7 +1014,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 				         n_ids, f->host);
 		}
 		free(ids);
-		defer_host(d, f, held ? held : r->retry_after);
+		defer_host(d, f, held ? held : hold_to);
 	}
 out:
 	feed_free(parsed);
@@ -1303,6 +1371,8 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 		path = config_default_path();
 	notify_reloading(d->nt);
 	log_notice("SIGHUP: reloading %s", path ? path : "built-in defaults");
+	/* Before the feeds' times are compared with it (pulled_in()). */
+	clock_check(d);
 	if (load_config(d->args.config_path, &nc) < 0) {
 		log_err("reload refused; the running configuration is kept");
 		config_free(&nc);
@@ -1480,6 +1550,7 @@ int daemon_run(const struct daemon_args *a)
 		goto out;
 	}
 	workq_set_ahead(d.wq, (size_t)workq_default_threads() + PARSE_AHEAD);
+	d.clock_offset = clock_offset();
 	if (load_schedule(&d, NULL) < 0)
 		goto out;
 
