@@ -22,13 +22,14 @@ LOCALSTATEDIR ?= /var/lib
 # Every Debian package the build, the tests and `make run` need.  `make deps`
 # installs the ones that are missing and nothing else.  ca-certificates: the
 # system's CAs for https feeds; nginx-light and openssl: t_http2.py's
-# private HTTP/2 + TLS server and its throwaway CA.
+# private HTTP/2 + TLS server and its throwaway CA; faketime: t_time.py's
+# system clock jumps under the running daemon.
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
             libcurl4-openssl-dev libxml2-dev libev-dev libsqlite3-dev \
             libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev \
             zlib1g-dev libbrotli-dev libzstd-dev \
             sqlite3 python3 perl systemd mandoc libxml2-utils \
-            ca-certificates nginx-light openssl
+            ca-certificates nginx-light openssl faketime
 # Only `make bench` needs these (peers and plots).
 BENCH_PKGS := nginx-light newsboat python3-feedparser gnuplot-nox time
 
