@@ -389,10 +389,6 @@ static const char *const SQL[N_STMT] = {
 #define WAL_HARD (6 * WAL_PAGES)
 _Static_assert(WAL_HARD > WAL_OUTRUN * WAL_PAGES, "RESTART only past the PASSIVE threshold");
 #define STARVE_WAIT_MS 100
-/* Bytes the -wal file is cut back to after the WAL starts over (see
- * setup_writer): 4 x WAL_PAGES pages of 4 KiB. */
-#define JOURNAL_LIMIT "16777216"
-_Static_assert(WAL_OUTRUN < 4, "JOURNAL_LIMIT is above what the WAL reaches between checkpoints");
 #define BUSY_MS 5000
 #define SETUP_RETRY_MS 20   /* between tries of a new file's setup */
 
@@ -618,17 +614,6 @@ static int setup_writer(struct store *st, const char *path, char *err, size_t er
 	 * while long-lived readers come and go (inline, until
 	 * store_checkpoint_thread hands it to a thread). */
 	sqlite3_wal_autocheckpoint(st->db, WAL_PAGES);
-	/* The -wal file keeps the largest size the WAL ever reached: a
-	 * reader that held one transaction through a cycle left it at 23 MiB
-	 * (t_wal_reader.py), and a report left open for a day at gigabytes,
-	 * until the daemon stopped.  With a limit SQLite cuts the file back
-	 * to it at the first commit after the WAL starts over.  Above what
-	 * the WAL reaches between checkpoints (WAL_OUTRUN), so that the file
-	 * is not cut and regrown at every restart. */
-	if (exec(st, "PRAGMA journal_size_limit = " JOURNAL_LIMIT, msg, sizeof msg) < 0) {
-		snprintf(err, errlen, "%s: %s", path, msg);
-		return -1;
-	}
 	return migrate(st, path, err, errlen);
 }
 
