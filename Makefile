@@ -22,13 +22,14 @@ LOCALSTATEDIR ?= /var/lib
 # Every Debian package the build, the tests and `make run` need.  `make deps`
 # installs the ones that are missing and nothing else.  ca-certificates: the
 # system's CAs for https feeds; nginx-light and openssl: t_http2.py's
-# private HTTP/2 + TLS server and its throwaway CA.
+# private HTTP/2 + TLS server and its throwaway CA; faketime: t_time.py's
+# system clock jumps under the running daemon.
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
             libcurl4-openssl-dev libxml2-dev libev-dev libsqlite3-dev \
             libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev \
             zlib1g-dev libbrotli-dev libzstd-dev \
             sqlite3 python3 perl systemd mandoc libxml2-utils \
-            ca-certificates nginx-light openssl
+            ca-certificates nginx-light openssl faketime
 # Only `make bench` needs these (peers and plots).
 BENCH_PKGS := nginx-light newsboat python3-feedparser gnuplot-nox time
 
@@ -161,7 +162,7 @@ unit-san: $(UNIT_BIN_SAN)
 # threads, store, retention, faults) again with sanitized binaries: any
 # memory error or leak makes the daemon exit non-zero and the test fail.
 SAN_INTEGRATION := t_spine t_dedup t_threads t_thread_update t_retention t_faults t_sched t_cli \
-                   t_usage
+                   t_usage t_time
 integration-san: $(B)/sanbin/tidingsd $(B)/sanbin/tidings
 	ASAN_OPTIONS=detect_leaks=1 TIDINGS_BUILD=$(CURDIR)/$(B)/sanbin \
 	  prove -f --exec '' $(SAN_INTEGRATION:%=tests/integration/%.py)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -46,8 +47,25 @@
 /* parse_response(): the body itself could not be read (its content
  * coding was corrupt, or it decoded to over max_size or to nothing). */
 #define BAD_BODY (-2)
+/* The wall clock (time(NULL)) places the polls: next_poll is stored, and
+ * means a time of day across restarts.  The wake-up timer counts on the
+ * monotonic clock, so it never waits longer than this before the schedule
+ * is looked at again against the wall clock, and a jump of more than
+ * CLOCK_JUMP seconds between two looks moves every feed's next poll with
+ * it (see clock_check()). */
+#define WAKE_MAX 60.
+#define CLOCK_JUMP 30
 /* After a database error the feed is retried this soon. */
 #define DB_RETRY 60
+/* Another program (a sqlite3 shell left inside a transaction, a script
+ * writing to the file) can hold the database's write lock for longer than
+ * the busy timeout (5 s, store.c).  Every write then waited those 5 s on
+ * the event loop before it failed, one response after the other: 19
+ * responses arriving during a 25 s lock held the loop for all of it,
+ * transfers in progress were charged the wait, and a cycle's worth of
+ * responses outlasts the service's WatchdogSec=60s.  After the first such
+ * failure writes wait this long only, until one succeeds again. */
+#define LOCKED_WAIT_MS 100
 
 struct dfeed {               /* owns its strings */
 	int64_t id;
@@ -83,8 +101,15 @@ struct daemon {
 	ev_timer prune;          /* retention */
 	ev_timer fts;            /* indexes new stories for search */
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
+	int db_locked;           /* another program holds the write lock */
+	int64_t clock_offset;    /* wall clock minus monotonic, at the last look */
+	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
+	int db_gone;             /* they were removed or replaced: stopping */
 	struct dfeed *feeds;     /* sorted by id */
 	size_t n_feeds;
+	int64_t *orphans;        /* ids of feeds dropped from the list by a
+	                            reload while their request was out */
+	size_t n_orphans;
 	struct sched_heap due;
 	struct hold *holds;      /* owns the array and its entries */
 	size_t n_holds;
@@ -101,6 +126,16 @@ static int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/* Wall clock minus monotonic clock, in seconds: constant while neither
+ * jumps. */
+static int64_t clock_offset(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return now_s() - (int64_t)ts.tv_sec;
+}
+
 static uint32_t rnd32(struct daemon *d)
 {
 	/* xorshift: jitter needs spread, not secrecy. */
@@ -110,18 +145,23 @@ static uint32_t rnd32(struct daemon *d)
 	return d->rnd;
 }
 
-static struct dfeed *feed_by_id(struct daemon *d, int64_t id)
+static struct dfeed *find_feed(struct dfeed *a, size_t n, int64_t id)
 {
-	size_t lo = 0, hi = d->n_feeds;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (d->feeds[mid].id < id)
+		if (a[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < d->n_feeds && d->feeds[lo].id == id ? &d->feeds[lo] : NULL;
+	return lo < n && a[lo].id == id ? &a[lo] : NULL;
+}
+
+static struct dfeed *feed_by_id(struct daemon *d, int64_t id)
+{
+	return find_feed(d->feeds, d->n_feeds, id);
 }
 
 static void free_feeds(struct dfeed *f, size_t n)
@@ -226,6 +266,103 @@ static void free_holds(struct daemon *d)
 	d->n_holds = 0;
 }
 
+/* ---- the database's files ------------------------------------------ */
+
+/* An admin who deletes tidings.db (or moves a copy over it, or removes its
+ * -wal) while the daemon runs left it writing on into files no one would
+ * open again: every story stored after that was lost when it stopped, and
+ * it said nothing.  The files are compared with those opened at start
+ * before each response is stored; once they differ the daemon stores
+ * nothing more, says so and stops (exit 2), and its next start opens what
+ * the path names then.  SQLite itself never replaces them while a
+ * connection is open (the WAL persists, see store.c). */
+static const char *const db_suffix[3] = { "", "-wal", "-shm" };
+
+static int stat_db_file(const struct daemon *d, int i, struct stat *sb)
+{
+	char f[PATH_MAX];
+
+	snprintf(f, sizeof f, "%s%s", d->cfg.database, db_suffix[i]);
+	return stat(f, sb);
+}
+
+static void note_db_files(struct daemon *d)
+{
+	struct stat sb;
+
+	for (int i = 0; i < 3; i++)
+		if (stat_db_file(d, i, &sb) == 0) {
+			d->db_files[i].dev = sb.st_dev;
+			d->db_files[i].ino = sb.st_ino;
+			d->db_files[i].known = 1;
+		}
+}
+
+/* The first file no longer the one opened, or -1.  Only its absence or
+ * another file counts: a directory made unreadable leaves the open files
+ * working. */
+static int db_moved(const struct daemon *d)
+{
+	struct stat sb;
+
+	for (int i = 0; i < 3; i++) {
+		if (!d->db_files[i].known)
+			continue;
+		if (stat_db_file(d, i, &sb) < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				return i;
+			continue;
+		}
+		if (sb.st_dev != d->db_files[i].dev || sb.st_ino != d->db_files[i].ino)
+			return i;
+	}
+	return -1;
+}
+
+static void begin_stop(struct daemon *d);
+
+/* 1 when nothing may be stored any more (see above). */
+static int db_gone(struct daemon *d)
+{
+	int i;
+
+	if (d->db_gone)
+		return 1;
+	if ((i = db_moved(d)) < 0)
+		return 0;
+	d->db_gone = 1;
+	d->exit_code = 2;
+	log_err("%s%s: removed or replaced while tidingsd ran; nothing more is stored"
+	        " in the files it had open, and it stops (exit 2): its next start"
+	        " opens what %s names then", d->cfg.database, db_suffix[i], d->cfg.database);
+	begin_stop(d);
+	return 1;
+}
+
+/* After db_gone(), with SQLite closed: the -wal at the path, when it is
+ * still the one the daemon wrote while the database it belongs to is no
+ * longer there, holds pages of that database.  SQLite replays a -wal into
+ * whatever file the path names at the next open (a new database, a copy
+ * put back), which corrupts it: emptied, its pages belong to a file no
+ * one will open again. */
+static void disown_wal(const struct daemon *d)
+{
+	struct stat sb;
+	char f[PATH_MAX];
+
+	if (!d->db_files[1].known || db_moved(d) != 0)
+		return;                  /* the database is still there: its own */
+	if (stat_db_file(d, 1, &sb) < 0 || sb.st_dev != d->db_files[1].dev ||
+	    sb.st_ino != d->db_files[1].ino)
+		return;
+	snprintf(f, sizeof f, "%s-wal", d->cfg.database);
+	if (truncate(f, 0) < 0)
+		log_err("%s: cannot empty it (%s): delete it before tidingsd starts again,"
+		        " or SQLite replays it into %s", f, strerror(errno), d->cfg.database);
+	else
+		log_notice("%s: emptied; it belonged to the database that was there", f);
+}
+
 /* ---- the schedule -------------------------------------------------- */
 
 static void schedule_wake(struct daemon *d);
@@ -277,11 +414,54 @@ static size_t start_once(struct daemon *d)
 	return n;
 }
 
+/* The system clock was set back or forward (a clock that was wrong being
+ * corrected, a VM restored, a manual `date -s`).  The next polls are wall
+ * clock times: set back by a day, every feed waited a day more (and the
+ * wake-up timer, monotonic, kept that wait even when the clock was put
+ * right again a minute later); set forward, every feed became due at once.
+ * Every feed's next poll moves with the clock instead, in memory and in
+ * the database, as do the hosts' Retry-After holds: each waits the real
+ * time it had left. */
+static void clock_check(struct daemon *d)
+{
+	int64_t off = clock_offset(), jump = off - d->clock_offset;
+	int saved;
+
+	d->clock_offset = off;
+	if (jump >= -CLOCK_JUMP && jump <= CLOCK_JUMP)
+		return;
+	log_notice("the system clock jumped %+lld s; the feeds' next polls move with it",
+	           (long long)jump);
+	for (size_t i = 0; i < d->n_holds; i++)
+		d->holds[i].until += jump;
+	saved = store_begin(d->st) == 0;
+	sched_heap_free(&d->due);
+	for (size_t i = 0; i < d->n_feeds; i++) {
+		struct dfeed *f = &d->feeds[i];
+
+		if (f->retired || f->in_flight)
+			continue;
+		if (saved && store_set_next_poll(d->st, f->id, f->next_poll + jump) < 0)
+			saved = 0;
+		set_next(d, f, f->next_poll + jump);
+	}
+	if (saved && store_commit(d->st) < 0)
+		saved = 0;
+	if (!saved) {
+		log_warning("%s: saving the moved next polls: %s; a restart now polls"
+		            " on the old times", d->cfg.database, store_errmsg(d->st));
+		store_rollback(d->st);
+	}
+}
+
 static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 	struct sched_heap_item it;
-	int64_t now = now_s();
+	int64_t now;
+
+	clock_check(d);
+	now = now_s();
 
 	while (!d->stopping && sched_heap_peek(&d->due, &it) == 0 && it.due <= now) {
 		struct dfeed *f;
@@ -318,6 +498,8 @@ static void schedule_wake(struct daemon *d)
 	if (d->stopping || d->args.once || sched_heap_peek(&d->due, &it) < 0)
 		return;
 	in = (double)(it.due - now_s());
+	if (in > WAKE_MAX)
+		in = WAKE_MAX;
 	ev_timer_set(&d->wake, in > 0 ? in : 0., 0.);
 	ev_timer_start(d->loop, &d->wake);
 }
@@ -352,6 +534,54 @@ static int64_t pulled_in(struct daemon *d, const struct sched_policy *was,
 	if (after >= before || after <= 0 || f->next_poll <= now + after)
 		return f->next_poll;
 	return now + (int64_t)(rnd32(d) % (uint32_t)after);
+}
+
+/* A feed dropped from the list by a reload while its request was out
+ * still gets its answer (on_response() drops it).  Listed again before
+ * that, by a later reload, it came back as a new feed, not in flight, and
+ * was polled a second time while the first request was still out.  The
+ * ids of such feeds are kept until their answer comes; `nf` (n feeds) is
+ * the new list, d->feeds the old.  Out of memory: the old record stays. */
+static void track_orphans(struct daemon *d, struct dfeed *nf, size_t n)
+{
+	size_t cap = d->n_orphans, k = 0;
+	int64_t *o;
+
+	for (size_t i = 0; i < d->n_feeds; i++)
+		if (d->feeds[i].in_flight && !find_feed(nf, n, d->feeds[i].id))
+			cap++;
+	if (!cap) {
+		free(d->orphans);
+		d->orphans = NULL;
+		d->n_orphans = 0;
+		return;
+	}
+	if (!(o = malloc(cap * sizeof *o)))
+		return;
+	for (size_t i = 0; i < d->n_orphans; i++) {
+		struct dfeed *f = find_feed(nf, n, d->orphans[i]);
+
+		if (f)
+			f->in_flight = 1;
+		else
+			o[k++] = d->orphans[i];
+	}
+	for (size_t i = 0; i < d->n_feeds; i++)
+		if (d->feeds[i].in_flight && !find_feed(nf, n, d->feeds[i].id))
+			o[k++] = d->feeds[i].id;
+	free(d->orphans);
+	d->orphans = o;
+	d->n_orphans = k;
+}
+
+/* The answer to an orphan's request came: it is no longer out. */
+static void orphan_answered(struct daemon *d, int64_t id)
+{
+	for (size_t i = 0; i < d->n_orphans; i++)
+		if (d->orphans[i] == id) {
+			d->orphans[i] = d->orphans[--d->n_orphans];
+			return;
+		}
 }
 
 /* Loads the feeds from the database into the schedule, keeping the state
@@ -394,7 +624,8 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		/* A Retry-After told to an earlier run still holds the host:
 		 * its other feeds, and a --once from cron, wait for it too. */
 		if (sf[i].retry_after > now)
-			hold_host(d, nf[i].host, sf[i].retry_after, now);
+			hold_host(d, nf[i].host, sf[i].retry_after < now + d->cfg.max_interval
+			                         ? sf[i].retry_after : now + d->cfg.max_interval, now);
 		if (old) {
 			nf[i].in_flight = old->in_flight;
 			nf[i].next_poll = old->next_poll;
@@ -411,6 +642,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			overdue++;
 	}
 	store_feeds_free(sf, n);
+	track_orphans(d, nf, n);
 	free_feeds(d->feeds, d->n_feeds);
 	d->feeds = nf;
 	d->n_feeds = n;
@@ -514,9 +746,34 @@ static void media_type(const char *ct, char *buf, size_t n)
  * statement for every story of that second, rather than one per response. */
 #define FTS_LAG 1.0
 
+/* Follows a write's outcome (rc < 0: it failed) for LOCKED_WAIT_MS: said
+ * once when the lock is found held, once when a write gets through. */
+static void db_outcome(struct daemon *d, int rc)
+{
+	if (rc < 0 && store_last_was_busy(d->st)) {
+		if (d->db_locked)
+			return;
+		d->db_locked = 1;
+		store_set_busy_wait(d->st, LOCKED_WAIT_MS);
+		log_warning("%s: another program holds the database's write lock; nothing is"
+		            " stored until it lets go (feeds polled meanwhile are fetched"
+		            " again later)", d->cfg.database);
+	} else if (rc == 0 && d->db_locked) {
+		d->db_locked = 0;
+		store_set_busy_wait(d->st, -1);
+		log_notice("%s: the database's write lock is free again", d->cfg.database);
+	}
+}
+
 static void fts_flush(struct daemon *d)
 {
-	if (store_fts_flush(d->st) < 0)
+	int rc;
+
+	if (!store_fts_pending(d->st))
+		return;
+	rc = store_fts_flush(d->st);
+	db_outcome(d, rc);
+	if (rc < 0)
 		log_err("%s: indexing new stories for search, will retry: %s",
 		        d->cfg.database, store_errmsg(d->st));
 }
@@ -594,16 +851,21 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	struct sched_policy pol = policy(d);
 	struct ingest_stats stats = { 0 };
 	char err[600] = "";
-	int64_t now = now_s(), held = 0;
-	int rc, shift, streak, new_hold = 0;
+	int64_t now = now_s(), held = 0, hold_to = 0;
+	int rc, shift, streak, new_hold = 0, ingested = 0;
 
 	if (!f) {
 		feed_free(parsed);
+		orphan_answered(d, r->feed_id);
 		maybe_finish(d);  /* dropped from the list while in flight */
 		return;
 	}
 	f->in_flight = 0;
 	d->c_polled++;
+	if (db_gone(d)) {
+		d->c_errors++;
+		goto out;
+	}
 
 	memset(&poll, 0, sizeof poll);
 	memset(&so, 0, sizeof so);
@@ -661,10 +923,14 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		if (r->status == 429 || r->status == 503) {
 			so.retry_after = ra;
 			/* The whole host asked for patience, not just this feed;
-			 * the row keeps it for the next start (load_schedule). */
-			if (ra > now) {
-				new_hold = hold_host(d, f->host, ra, now);
-				poll.retry_after = ra;
+			 * within max_interval, as the feed itself (sched_next_poll):
+			 * a Retry-After of ten years held every feed of the host
+			 * for ten years.  The row keeps it for the next start
+			 * (load_schedule). */
+			hold_to = ra < now + d->cfg.max_interval ? ra : now + d->cfg.max_interval;
+			if (hold_to > now) {
+				new_hold = hold_host(d, f->host, hold_to, now);
+				poll.retry_after = hold_to;
 			}
 		}
 		if (r->status == 410)
@@ -689,8 +955,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		goto out;
 	}
 	rc = store_begin(d->st);
-	if (rc == 0 && parsed)
+	if (rc == 0 && parsed) {
+		ingested = 1;
 		rc = ingest_feed(d->in, f->id, f->url, parsed, prep, now, &stats);
+	}
 	/* The next poll depends on whether this one brought anything new. */
 	shift = f->shift;
 	streak = f->streak;
@@ -710,6 +978,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		rc = store_record_adapt(d->st, f->id, shift, streak);
 	if (rc == 0)
 		rc = store_commit(d->st);
+	db_outcome(d, rc);
 	if (rc < 0) {
 		/* Nothing of this response is kept: the next poll refetches it
 		 * in full (the old validators stay), so nothing is lost. */
@@ -717,7 +986,9 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		        store_errmsg(d->st),
 		        store_last_was_full(d->st) ? " (disk full)" : "");
 		store_rollback(d->st);
-		if (parsed && ingest_rollback(d->in) < 0)
+		/* Only when the clusterer saw the entries: a rebuild replays the
+		 * whole window, for each response refused while the lock lasts. */
+		if (ingested && ingest_rollback(d->in) < 0)
 			log_err("rebuilding the thread index: %s", store_errmsg(d->st));
 		d->c_errors++;
 		set_next(d, f, now + DB_RETRY);
@@ -781,7 +1052,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 				         n_ids, f->host);
 		}
 		free(ids);
-		defer_host(d, f, held ? held : r->retry_after);
+		defer_host(d, f, held ? held : hold_to);
 	}
 out:
 	feed_free(parsed);
@@ -1041,10 +1312,11 @@ static void maybe_finish(struct daemon *d)
 {
 	if (fetcher_pending(d->fx) > 0 || workq_pending(d->wq) > 0)
 		return;
-	if (d->in && ingest_sync(d->in) < 0)
+	if (d->in && !db_gone(d) && ingest_sync(d->in) < 0)
 		log_err("%s: saving clustering state: %s", d->cfg.database,
 		        store_errmsg(d->st));
-	fts_flush(d);
+	if (!d->db_gone)
+		fts_flush(d);
 	ev_timer_stop(d->loop, &d->fts);
 	cycle_summary(d);
 	give_back_memory();
@@ -1137,6 +1409,8 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 		path = config_default_path();
 	notify_reloading(d->nt);
 	log_notice("SIGHUP: reloading %s", path ? path : "built-in defaults");
+	/* Before the feeds' times are compared with it (pulled_in()). */
+	clock_check(d);
 	if (load_config(d->args.config_path, &nc) < 0) {
 		log_err("reload refused; the running configuration is kept");
 		config_free(&nc);
@@ -1177,24 +1451,31 @@ static void grace_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* Lets in-flight work finish (SHUTDOWN_GRACE at most), then leaves the
+ * loop. */
+static void begin_stop(struct daemon *d)
+{
+	d->stopping = 1;
+	notify_stopping(d->nt);
+	fetcher_drop_queued(d->fx);
+	ev_timer_stop(d->loop, &d->wake);
+	ev_timer_stop(d->loop, &d->prune);
+	if (fetcher_pending(d->fx) == 0 && workq_pending(d->wq) == 0) {
+		ev_break(d->loop, EVBREAK_ALL);
+		return;
+	}
+	ev_timer_start(d->loop, &d->grace);
+}
+
 static void on_term(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
 
 	if (d->stopping)
 		return;
-	d->stopping = 1;
-	notify_stopping(d->nt);
 	log_notice("%s: finishing in-flight work, then exiting",
 	           w->signum == SIGINT ? "SIGINT" : "SIGTERM");
-	fetcher_drop_queued(d->fx);
-	ev_timer_stop(loop, &d->wake);
-	ev_timer_stop(loop, &d->prune);
-	if (fetcher_pending(d->fx) == 0 && workq_pending(d->wq) == 0) {
-		ev_break(loop, EVBREAK_ALL);
-		return;
-	}
-	ev_timer_start(loop, &d->grace);
+	begin_stop(d);
 }
 
 /* One daemon per database.  Two at once (a cron --once overlapping the
@@ -1287,6 +1568,7 @@ int daemon_run(const struct daemon_args *a)
 		config_free(&d.cfg);
 		return 2;
 	}
+	note_db_files(&d);
 	if (store_checkpoint_thread(d.st, d.cfg.database, err, sizeof err) < 0)
 		log_warning("%s; checkpointing the WAL on the main thread", err);
 	/* The list was validated above, so a failure here is the database's
@@ -1306,6 +1588,7 @@ int daemon_run(const struct daemon_args *a)
 		goto out;
 	}
 	workq_set_ahead(d.wq, (size_t)workq_default_threads() + PARSE_AHEAD);
+	d.clock_offset = clock_offset();
 	if (load_schedule(&d, NULL) < 0)
 		goto out;
 
@@ -1344,17 +1627,19 @@ int daemon_run(const struct daemon_args *a)
 		schedule_wake(&d);
 	}
 	ev_run(d.loop, 0);
-	rc = 0;
 	/* Responses received and parsed but not stored yet are stored now. */
 	workq_drain(d.wq);
-	fts_flush(&d);
-	if (d.in && ingest_sync(d.in) < 0)
-		log_err("%s: saving clustering state: %s", d.cfg.database,
-		        store_errmsg(d.st));
-	/* A cron-driven --once install gets its retention here. */
-	if (a->once)
-		while (prune_some(&d))
-			;
+	if (!db_gone(&d)) {
+		fts_flush(&d);
+		if (d.in && ingest_sync(d.in) < 0)
+			log_err("%s: saving clustering state: %s", d.cfg.database,
+			        store_errmsg(d.st));
+		/* A cron-driven --once install gets its retention here. */
+		if (a->once)
+			while (prune_some(&d))
+				;
+	}
+	rc = d.exit_code;
 	check_checkpoints(&d);
 	{
 		struct store_ckpt_stats cs;
@@ -1373,8 +1658,11 @@ out:
 	fetcher_free(d.fx);
 	ingest_free(d.in);
 	store_close(d.st);
+	if (d.db_gone)
+		disown_wal(&d);
 	close(lock_fd);            /* after SQLite's own descriptors */
 	free_feeds(d.feeds, d.n_feeds);
+	free(d.orphans);
 	free_holds(&d);
 	sched_heap_free(&d.due);
 	config_free(&d.cfg);

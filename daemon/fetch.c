@@ -76,6 +76,8 @@ struct sock {                  /* one per socket curl asks us to watch */
 };
 
 #define HOST_BUCKETS 1024
+/* The longest Retry-After delay taken as it is, in seconds (ten years). */
+#define RETRY_AFTER_MAX 315360000LL
 
 struct fetcher {
 	struct ev_loop *loop;
@@ -633,8 +635,12 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	if (t->retry_after) {
 		char *end;
 		long long secs = strtoll(t->retry_after, &end, 10);
+		/* A server's delay of centuries is taken as ten years (the
+		 * daemon waits max_interval at most anyway): "Retry-After:
+		 * 9223372036854775807" overflowed the sum. */
 		if (end != t->retry_after && *end == '\0' && secs >= 0)
-			r.retry_after = (int64_t)time(NULL) + secs;
+			r.retry_after = (int64_t)time(NULL) +
+			                (secs < RETRY_AFTER_MAX ? secs : RETRY_AFTER_MAX);
 		else
 			r.retry_after = parse_http_date(t->retry_after);
 	}

@@ -422,11 +422,19 @@ struct store {
 	unsigned long starved_ckpts; /* of those, past WAL_HARD (RESTART) */
 	int wal_pages;      /* the WAL's size at the last commit */
 	int starve_retry;   /* no RESTART checkpoint below this size */
+	int busy_ms;        /* the busy timeout in force (store_set_busy_wait) */
+	/* The last failure's message, taken when it happened: SQLite's own
+	 * is "not an error" again once the rollback after it succeeded, and
+	 * that is what a feed list sync or a retention pass that failed on a
+	 * read-only database logged.  Cleared at each store_begin(). */
+	char errmsg[256];
 };
 
 const char *store_errmsg(struct store *st)
 {
-	return st && st->db ? sqlite3_errmsg(st->db) : "no database";
+	if (!st || !st->db)
+		return "no database";
+	return st->errmsg[0] ? st->errmsg : sqlite3_errmsg(st->db);
 }
 
 int store_last_was_full(struct store *st)
@@ -434,9 +442,22 @@ int store_last_was_full(struct store *st)
 	return st->last_rc == SQLITE_FULL;
 }
 
+int store_last_was_busy(struct store *st)
+{
+	return st->last_rc == SQLITE_BUSY;
+}
+
+void store_set_busy_wait(struct store *st, int ms)
+{
+	st->busy_ms = ms >= 0 ? ms : BUSY_MS;
+	sqlite3_busy_timeout(st->db, st->busy_ms);
+}
+
 static int fail_rc(struct store *st, int rc)
 {
 	st->last_rc = rc;
+	snprintf(st->errmsg, sizeof st->errmsg, "%s", sqlite3_errcode(st->db) == rc
+	         ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	return -1;
 }
 
@@ -635,6 +656,36 @@ static void no_memstatus(void)
 	pthread_once(&once, memstatus_off);
 }
 
+/* Whether a write transaction can begin: SQLITE_READONLY when the
+ * database or its -wal was opened read-only.  Another writer's lock
+ * (BUSY) is no answer; the writes to come say so themselves. */
+static int writable(struct store *st)
+{
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc != SQLITE_READONLY;
+}
+
+/* Says which of the database's files this user may not write, else
+ * SQLite's own word. */
+static void cannot_write(struct store *st, const char *path, char *err, size_t errlen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char f[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(f, sizeof f, "%s%s", path, suffix[i]);
+		if (access(f, W_OK) != 0 && errno != ENOENT) {
+			snprintf(err, errlen, "%s: cannot write the database: %s: %s", path, f,
+			         strerror(errno));
+			return;
+		}
+	}
+	snprintf(err, errlen, "%s: cannot write the database: %s", path, sqlite3_errmsg(st->db));
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **out,
                char *err, size_t errlen)
 {
@@ -676,6 +727,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	}
 	/* Readers and the writer wait for each other's short locks rather
 	 * than failing; WAL makes these waits rare and brief. */
+	st->busy_ms = BUSY_MS;
 	sqlite3_busy_timeout(st->db, BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 0);
 	/* A database from a newer tidings is refused before anything, even
@@ -684,6 +736,14 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		snprintf(err, errlen, "%s: database schema version %d is newer than"
 		         " this tidings understands (%d); refusing to touch it",
 		         path, v, (int)N_MIGRATIONS);
+		goto fail;
+	}
+	/* SQLite opens a file that this user may not write read-only,
+	 * without a word (and its -wal so: every write then fails): the
+	 * daemon ran, polled every feed once a minute (the retry after a
+	 * database error) and stored nothing, and --once exited 0. */
+	if (mode == STORE_WRITE && sqlite3_db_readonly(st->db, "main") == 1) {
+		cannot_write(st, path, err, errlen);
 		goto fail;
 	}
 	if (mode == STORE_WRITE) {
@@ -711,6 +771,10 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 			snprintf(err, errlen, "%s: not a tidings database (empty schema)", path);
 			goto fail;
 		}
+	}
+	if (mode == STORE_WRITE && !writable(st)) {
+		cannot_write(st, path, err, errlen);
+		goto fail;
 	}
 	/* The first retention pass of a run also looks for threads left
 	 * empty (merged away) since the last. */
@@ -759,7 +823,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 		if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL) ==
 		    SQLITE_BUSY)
 			st->starve_retry = pages + WAL_PAGES;
-		sqlite3_busy_timeout(db, BUSY_MS);
+		sqlite3_busy_timeout(db, st->busy_ms);
 	} else if (pages >= WAL_OUTRUN * WAL_PAGES) {
 		st->inline_ckpts++;
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -827,6 +891,7 @@ static int simple(struct store *st, enum stmt_id id)
 
 int store_begin(struct store *st)
 {
+	st->errmsg[0] = '\0';
 	st->seq_dirty = 0;
 	st->next_story_id = 0;
 	return simple(st, S_BEGIN);

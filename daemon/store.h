@@ -46,6 +46,12 @@ void store_checkpoint_stats(struct store *st, struct store_ckpt_stats *out);
 const char *store_errmsg(struct store *st);
 /* 1 if the last failure was the disk (or its quota) being full. */
 int store_last_was_full(struct store *st);
+/* 1 if the last failure was another connection's lock outlasting the
+ * busy wait ("database is locked"). */
+int store_last_was_busy(struct store *st);
+/* How long a statement waits for another connection's lock, in ms; -1:
+ * the default (5 s). */
+void store_set_busy_wait(struct store *st, int ms);
 
 int store_begin(struct store *st);
 int store_commit(struct store *st);

@@ -302,3 +302,52 @@ def serve_generated(srv, n_feeds, n_items):
         srv.put("/gen/%d.xml" % k, generated_rss(k, n_items))
         urls.append(srv.url("/gen/%d.xml" % k))
     return urls
+
+
+class StderrLog:
+    """The lines a running daemon writes on its stderr (a pipe: start it
+    with stderr=subprocess.PIPE), collected by a thread so that the pipe
+    never fills; wait() blocks until a condition on them holds."""
+
+    def __init__(self, proc):
+        self.lines = []
+        self.cv = threading.Condition()
+        self.thread = threading.Thread(target=self._read, args=(proc.stderr,), daemon=True)
+        self.thread.start()
+
+    def _read(self, pipe):
+        for raw in iter(pipe.readline, b""):
+            with self.cv:
+                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+                self.cv.notify_all()
+        with self.cv:
+            self.lines.append(None)      # end of file: the daemon is gone
+            self.cv.notify_all()
+
+    def text(self):
+        with self.cv:
+            return "\n".join(x for x in self.lines if x is not None)
+
+    def count(self, text):
+        with self.cv:
+            return sum(1 for x in self.lines if x is not None and text in x)
+
+    def wait(self, pred, deadline=60):
+        """Waits until pred(self) holds or the daemon's stderr closes; a
+        deadline only against a hang.  Returns whether pred held."""
+        end = time.monotonic() + deadline
+        with self.cv:
+            while True:
+                self.cv.release()
+                try:
+                    if pred(self):
+                        return True
+                finally:
+                    self.cv.acquire()
+                if (self.lines and self.lines[-1] is None) or time.monotonic() >= end:
+                    break
+                self.cv.wait(max(0.0, min(1.0, end - time.monotonic())))
+        return pred(self)
+
+    def wait_for(self, text, n=1, deadline=60):
+        return self.wait(lambda s: s.count(text) >= n, deadline)

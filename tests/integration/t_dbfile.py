@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""What a careless admin does to the database's files.
+
+A database (or its -wal) that the daemon's user may not write: refused at
+start with the file named and exit 2 (it used to run, refetch every feed
+each minute, store nothing, and --once exited 0).
+
+The database deleted, or a copy moved over it, under a running daemon: it
+used to store on into the file no one would open again (lost at exit,
+without a word), and left its -wal for SQLite to replay into the file put
+in its place.  Now it stores nothing more, says so, stops with exit 2, and
+empties that -wal; the next start uses what the path names, intact."""
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, StderrLog, TIDINGSD, serve_generated  # noqa: E402
+
+ITEMS = 5
+t = Tap()
+srv = Server()
+urls = serve_generated(srv, 6, ITEMS)
+bodies = dict(srv.files)
+gate = threading.Event()
+
+
+def held(path):
+    def route(h):
+        gate.wait(120)
+        h.reply(200, bodies[path], "application/rss+xml", {"ETag": '"%s"' % path})
+    return route
+
+
+# ---- not writable ------------------------------------------------------
+SETPRIV = shutil.which("setpriv")
+if os.geteuid() == 0 and SETPRIV:
+    w = Workdir()
+    os.chmod(w.dir, 0o777)
+    w.write_config(urls[:2])
+
+    def as_nobody():
+        return subprocess.run([SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups",
+                               TIDINGSD, "-c", w.conf, "--once"],
+                              capture_output=True, text=True, timeout=60)
+
+    r = as_nobody()
+    t.eq(r.returncode, 0, "a database made by an unprivileged user", )
+    os.chmod(w.db, 0o444)
+    r = as_nobody()
+    t.eq(r.returncode, 2, "made read-only: exit 2")
+    t.ok("cannot write the database: %s: Permission denied" % w.db in r.stderr,
+         "naming the file and why", r.stderr)
+    t.ok("polled" not in r.stderr, "no feed is polled", r.stderr)
+    os.chmod(w.db, 0o640)
+    os.chmod(w.db + "-wal", 0o444)
+    r = as_nobody()
+    t.eq(r.returncode, 2, "its -wal made read-only: exit 2")
+    t.ok("cannot write the database" in r.stderr, "saying so", r.stderr)
+    os.chmod(w.db + "-wal", 0o640)
+    t.eq(as_nobody().returncode, 0, "writable again: it runs")
+    t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 2 * ITEMS, "nothing was lost")
+    w.cleanup()
+else:
+    t.ok(True, "# SKIP the read-only cases need root and setpriv (to drop root)")
+
+
+# ---- removed or replaced under the running daemon -----------------------
+def running(w):
+    """A daemon over urls[:2] stored and urls[2:] held at the server."""
+    for u in urls[2:]:
+        path = u[len(srv.base):]
+        srv.routes[path] = held(path)
+    gate.clear()
+    w.write_config(urls)
+    p = w.start(stderr=subprocess.PIPE)
+    log = StderrLog(p)
+    t.ok(log.wait_for("tidingsd "), "the daemon runs", log.text())
+    return p, log
+
+
+def quick_check(w):
+    try:
+        return w.sql("PRAGMA quick_check")
+    except sqlite3.DatabaseError as e:
+        return str(e)
+
+
+def finish(p, log, what):
+    gate.set()
+    try:
+        rc = p.wait(timeout=60)       # a deadline only against a hang
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGTERM)
+        rc = "still running, stopped by SIGTERM: %r" % p.wait(timeout=60)
+    log.thread.join(10)
+    t.eq(rc, 2, "%s: it stops by itself, exit 2" % what)
+    t.ok("removed or replaced while tidingsd ran" in log.text(), "saying why", log.text())
+    t.ok(" new (" not in log.text(), "storing nothing into the file it had open", log.text())
+
+
+w = Workdir()
+w.write_config(urls[:2])
+t.eq(w.run_once().returncode, 0, "two feeds stored")
+p, log = running(w)
+for sfx in ("", "-wal", "-shm"):
+    os.unlink(w.db + sfx)
+finish(p, log, "files deleted")
+r = w.run_once()
+t.eq(r.returncode, 0, "the next start makes a new database")
+t.eq(w.sql("SELECT count(*), count(DISTINCT guid) FROM stories"), [(6 * ITEMS, 6 * ITEMS)],
+     "filled from the feeds, each item once")
+w.cleanup()
+
+w = Workdir()
+w.write_config(urls[:2])
+t.eq(w.run_once().returncode, 0, "two feeds stored")
+copy = os.path.join(w.dir, "copy.db")
+con = sqlite3.connect("file:%s?mode=ro" % w.db, uri=True)
+con.execute("VACUUM INTO ?", (copy,))
+con.close()
+p, log = running(w)            # its start writes the four new feeds to the -wal
+os.rename(copy, w.db)          # the copy, without them, put in place
+finish(p, log, "a copy moved over it")
+t.ok(os.path.getsize(w.db + "-wal") == 0, "the -wal it wrote is emptied")
+t.eq(quick_check(w), [("ok",)], "the copy is intact (SQLite replays a -wal left beside it)")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 2 * ITEMS, "and holds what it held")
+r = w.run_once()
+t.eq(r.returncode, 0, "the next start uses the copy")
+t.eq(w.sql("SELECT count(*), count(DISTINCT guid) FROM stories"), [(6 * ITEMS, 6 * ITEMS)],
+     "and stores the rest, each item once")
+t.eq(quick_check(w), [("ok",)], "still intact")
+w.cleanup()
+srv.stop()
+t.done()

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Time, where the world gets it wrong.
+
+A Retry-After far in the future (ten years, or an HTTP date in 2099)
+holds the feed and its host within max_interval, as a feed's own wait
+is: it used to hold every feed of the host for the full ten years.  One
+of 2^63-1 seconds overflowed (UBSan stopped the daemon).
+
+Story dates far in the future, before 1970 or out of range: the run
+exits 0, every item is stored, none is dated in the future for the
+clusterer, and the CLI lists them.
+
+The system clock set back a day, then forward again, under the running
+daemon (libfaketime, when installed): each feed's next poll moves with
+the clock, in the database too, so that it waits the real time it had
+left; it used to wait a day more after the clock went back, and to
+poll every feed at once when it went forward."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, StderrLog, TIDINGS, serve_generated  # noqa: E402
+import faults  # noqa: E402
+
+t = Tap()
+srv = Server()
+srv.handle_error = lambda *a: None
+
+# ---- Retry-After beyond max_interval -------------------------------------
+srv.routes["/ra/years.xml"] = faults.status(503, {"Retry-After": "315360000"})
+srv.routes["/ra/date.xml"] = faults.status(429, {"Retry-After": "Thu, 01 Jan 2099 00:00:00 GMT"})
+srv.routes["/ra/huge.xml"] = faults.status(503, {"Retry-After": "9223372036854775807",
+                                                 "Cache-Control": "max-age=9223372036854775807"})
+srv.put("/ra/fine.xml", faults.feed_xml("Fine", [("ok1", "A fine item")]))
+RA = ("/ra/years.xml", "/ra/date.xml", "/ra/fine.xml")
+w = Workdir()
+MAX = 7200
+w.write_config([srv.url(p) for p in RA], extra="max_interval = 2h\n")
+before = int(time.time())
+r = w.run_once()
+after = int(time.time())
+t.eq(r.returncode, 0, "a run meeting Retry-After of years exits 0")
+rows = dict(w.sql("SELECT url, next_poll FROM feeds"))
+for p in RA:
+    n = rows.get(srv.url(p))
+    t.ok(n is not None and before < n <= after + MAX + 60,
+         "%s: next poll within max_interval (2 h)" % p, "next_poll %r, now %d" % (n, after))
+t.ok("retry after 315360000 s" in r.stderr, "the error still says what the server asked",
+     r.stderr)
+w.cleanup()
+# Alone: the holds above would keep it from being asked at all.
+w = Workdir()
+w.write_config([srv.url("/ra/huge.xml")], extra="max_interval = 2h\n")
+r = w.run_once()
+t.eq(r.returncode, 0, "Retry-After: 2^63-1 s: exit 0")
+t.ok("runtime error" not in r.stderr, "and no overflow (the UBSan build says so)", r.stderr)
+n = w.sql("SELECT next_poll FROM feeds")[0][0]
+t.ok(n is not None and n <= time.time() + MAX + 60, "next poll within max_interval", n)
+w.cleanup()
+
+# ---- story dates out of the ordinary -------------------------------------
+DATES = ["Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 2999 00:00:00 GMT",
+         "Fri, 13 Dec 1901 20:45:52 GMT", "Wed, 31 Dec 1969 23:59:59 GMT",
+         "Thu, 01 Jan 1970 00:00:00 GMT", "Mon, 01 Jan 0001 00:00:00 GMT",
+         "Sat, 31 Dec 99999 00:00:00 GMT", "yesterday-ish"]
+items = "".join("<item><title>Dated story %d about the harbour tunnel vote %d</title>"
+                "<link>https://dates.example/%d</link><guid>d%d</guid><pubDate>%s</pubDate>"
+                "<description>Text %d.</description></item>" % (i, i * 7919, i, i, d, i)
+                for i, d in enumerate(DATES))
+srv.put("/dates.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Dates</title>'
+        '<link>https://dates.example/</link>%s</channel></rss>' % items)
+w = Workdir()
+w.write_config([srv.url("/dates.xml")])
+before = int(time.time())
+r = w.run_once()
+after = int(time.time())
+t.eq(r.returncode, 0, "odd dates: exit 0")
+got = w.sql("SELECT guid, event_time FROM stories ORDER BY guid")
+t.eq(len(got), len(DATES), "every item stored", )
+t.eq([g for g, e in got if e > after + 600], [], "none dated in the future for the clusterer")
+t.eq([g for g, e in got if e < 0], [], "none dated before 1970 for the clusterer")
+c = subprocess.run([TIDINGS, "-d", w.db, "stories", "--limit", "0"], capture_output=True,
+                   text=True, timeout=60)
+t.eq(c.returncode, 0, "tidings stories lists them")
+j = subprocess.run([TIDINGS, "-d", w.db, "stories", "--limit", "0", "--json"],
+                   capture_output=True, text=True, timeout=60)
+t.eq(j.returncode, 0, "and as JSON")
+t.eq(sum("Dated story" in line for line in c.stdout.splitlines()), len(DATES),
+     "every one of them", )
+w.cleanup()
+
+# ---- the system clock jumps under the running daemon ---------------------
+LIB = None
+for d in ("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
+          "/usr/lib/faketime"):
+    if os.path.exists(os.path.join(d, "libfaketime.so.1")):
+        LIB = os.path.join(d, "libfaketime.so.1")
+if not LIB:
+    t.ok(True, "# SKIP no libfaketime (apt-get install faketime)")
+    srv.stop()
+    t.done()
+
+w = Workdir()
+clock = os.path.join(w.dir, "clock")
+with open(clock, "w") as f:
+    f.write("+0\n")
+# (ASan wants its runtime first; libfaketime is preloaded before it.)
+env = dict(os.environ, LD_PRELOAD=LIB, FAKETIME_TIMESTAMP_FILE=clock, FAKETIME_NO_CACHE="1",
+           DONT_FAKE_MONOTONIC="1", ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
+           ":verify_asan_link_order=0")
+urls = serve_generated(srv, 3, 4)
+w.write_config(urls, extra="interval = 1h\n")
+p = w.start(env=env, stderr=subprocess.PIPE)
+log = StderrLog(p)
+t.ok(log.wait_for("cycle: 3 feeds polled"), "the daemon polls its feeds", log.text())
+hits = sum(srv.hits.get(u[len(srv.base):], 0) for u in urls)
+first = dict(w.sql("SELECT url, next_poll FROM feeds"))
+
+
+def moved_by(delta):
+    now = dict(w.sql("SELECT url, next_poll FROM feeds"))
+    return all(abs(now[u] - (first[u] + delta)) <= 2 for u in urls)
+
+
+def jump(to, n):
+    with open(clock, "w") as f:
+        f.write(to + "\n")
+    # A reload looks at the clock at once (the wake-up timer does within
+    # a minute).
+    p.send_signal(signal.SIGHUP)
+    return log.wait_for("reloaded:", n)
+
+
+t.ok(jump("-1d", 1), "reload after the clock went back a day", log.text())
+t.ok("the system clock jumped -86400 s" in log.text(), "the jump is logged", log.text())
+t.ok(moved_by(-86400), "each next poll moved back a day with it (stored)",
+     (first, w.sql("SELECT url, next_poll FROM feeds")))
+t.ok(jump("+0", 2), "reload after the clock was put right", log.text())
+t.ok(moved_by(0), "each next poll back where it was")
+t.ok(jump("+1d", 3), "reload after the clock went forward a day", log.text())
+t.ok(moved_by(86400), "each next poll moved forward with it: none is due at once")
+p.send_signal(signal.SIGTERM)
+t.eq(p.wait(timeout=60), 0, "SIGTERM: exit 0")
+log.thread.join(10)
+t.eq(sum(srv.hits.get(u[len(srv.base):], 0) for u in urls), hits,
+     "no feed was polled early meanwhile")
+t.eq(log.count("error:"), 0, "no errors")
+w.cleanup()
+srv.stop()
+t.done()
