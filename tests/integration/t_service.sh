@@ -30,7 +30,7 @@ else
 fi
 
 missing=
-for d in Type=notify ExecReload= WatchdogSec= Restart=on-failure \
+for d in Type=notify ExecReload= WatchdogSec= Restart=on-failure 'RestartPreventExitStatus=1 2' \
 	StateDirectory=tidings ConfigurationDirectory=tidings User= \
 	ProtectSystem=strict ProtectHome= PrivateTmp=yes PrivateDevices=yes \
 	NoNewPrivileges=yes ProtectKernelTunables=yes ProtectKernelModules=yes \
