@@ -102,6 +102,7 @@ struct daemon {
 	ev_timer fts;            /* indexes new stories for search */
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
 	int db_locked;           /* another program holds the write lock */
+	int64_t db_failing_since; /* first of the storing failures in a row, 0 */
 	int64_t clock_offset;    /* wall clock minus monotonic, at the last look */
 	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
 	int db_gone;             /* they were removed or replaced: stopping */
@@ -750,6 +751,10 @@ static void media_type(const char *ct, char *buf, size_t n)
  * once when the lock is found held, once when a write gets through. */
 static void db_outcome(struct daemon *d, int rc)
 {
+	if (rc < 0 && !d->db_failing_since)
+		d->db_failing_since = now_s();
+	else if (rc == 0)
+		d->db_failing_since = 0;
 	if (rc < 0 && store_last_was_busy(d->st)) {
 		if (d->db_locked)
 			return;
@@ -948,10 +953,14 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	 * response that has entries to ingest: a cycle of 304s (the common
 	 * --once run from cron) never pays for it. */
 	if (parsed && !d->in && ingest_new(d->st, &d->cfg, &d->in) < 0) {
-		log_err("%s: loading the clustering state, will retry in %d s: %s",
-		        f->url, DB_RETRY, store_errmsg(d->st));
+		int64_t wait;
+
+		db_outcome(d, -1);
+		wait = sched_db_retry(&pol, now - d->db_failing_since);
+		log_err("%s: loading the clustering state, will retry in %lld s: %s",
+		        f->url, (long long)wait, store_errmsg(d->st));
 		d->c_errors++;
-		set_next(d, f, now + DB_RETRY);
+		set_next(d, f, now + wait);
 		goto out;
 	}
 	rc = store_begin(d->st);
@@ -982,8 +991,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	if (rc < 0) {
 		/* Nothing of this response is kept: the next poll refetches it
 		 * in full (the old validators stay), so nothing is lost. */
-		log_err("%s: database error, will retry in %d s: %s%s", f->url, DB_RETRY,
-		        store_errmsg(d->st),
+		int64_t wait = sched_db_retry(&pol, now - d->db_failing_since);
+
+		log_err("%s: database error, will retry in %lld s: %s%s", f->url,
+		        (long long)wait, store_errmsg(d->st),
 		        store_last_was_full(d->st) ? " (disk full)" : "");
 		store_rollback(d->st);
 		/* Only when the clusterer saw the entries: a rebuild replays the
@@ -991,7 +1002,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		if (ingested && ingest_rollback(d->in) < 0)
 			log_err("rebuilding the thread index: %s", store_errmsg(d->st));
 		d->c_errors++;
-		set_next(d, f, now + DB_RETRY);
+		set_next(d, f, now + wait);
 		goto out;
 	}
 

@@ -171,3 +171,12 @@ void sched_heap_free(struct sched_heap *h)
 	h->items = NULL;
 	h->n = h->cap = 0;
 }
+
+int64_t sched_db_retry(const struct sched_policy *p, int64_t failing_for)
+{
+	int64_t most = p->interval > SCHED_DB_RETRY ? p->interval : SCHED_DB_RETRY;
+
+	if (failing_for < SCHED_DB_RETRY)
+		return SCHED_DB_RETRY;
+	return failing_for < most ? failing_for : most;
+}

@@ -39,6 +39,16 @@ int64_t sched_next_poll(const struct sched_policy *p,
 void sched_adapt(const struct sched_policy *p, int64_t feed_interval,
                  int got_new, int *shift, int *streak);
 
+/* How long a feed waits before it is fetched again after its response
+ * could not be stored (disk full, the database locked or unwritable),
+ * the database having failed for `failing_for` seconds: a minute at
+ * first, then as long as the failures have lasted, never more than the
+ * configured interval.  Nothing of a refused response is kept, so each
+ * retry refetches the body in full: an outage of hours must not turn
+ * into a full download of every feed every minute. */
+#define SCHED_DB_RETRY 60
+int64_t sched_db_retry(const struct sched_policy *p, int64_t failing_for);
+
 /* The base interval scaled by 2^shift, within the policy's bounds. */
 int64_t sched_interval(const struct sched_policy *p, int64_t feed_interval,
                        int shift);

@@ -9,6 +9,7 @@ wait only after the first: 24 responses refused one after the other used
 to hold the event loop 5 s each, two minutes in all, past the service's
 watchdog.  Once the lock goes, a restart stores everything, once."""
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -58,6 +59,11 @@ t.ok(refused, "all %d responses are refused while the lock is held, without a"
 t.eq(log.count("another program holds the database's write lock"), 1,
      "the lock is named once, not once per response")
 t.eq(log.count("database is locked"), N_FEEDS, "each refused feed says why")
+# The lock has lasted well under a minute: each retry is the first one's
+# minute (longer outages wait longer: test_sched's sched_db_retry checks).
+waits = [int(x) for x in re.findall(r"database error, will retry in (\d+) s", log.text())]
+t.ok(len(waits) == N_FEEDS and waits[0] == 60 and all(60 <= x < 120 for x in waits),
+     "each refused feed is fetched again in about a minute", waits)
 t.ok(p.poll() is None, "the daemon keeps running")
 t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 0, "nothing is stored meanwhile")
 

@@ -149,5 +149,16 @@ int main(void)
 		ok(sched_heap_peek(&h, &it) < 0, "empty heap has nothing to peek");
 		sched_heap_free(&h);
 	}
+	/* Responses that could not be stored: a minute, then as long as the
+	 * database has been failing, at most the interval (P: 900 s). */
+	is_int(sched_db_retry(&P, 0), 60, "database failing: the first retry in a minute");
+	is_int(sched_db_retry(&P, 45), 60, "still a minute within the first minute");
+	is_int(sched_db_retry(&P, 300), 300, "failing for 5 minutes: retry in 5 minutes");
+	is_int(sched_db_retry(&P, 86400), 900, "failing for a day: never past the interval");
+	{
+		struct sched_policy q = P;
+		q.interval = 30;
+		is_int(sched_db_retry(&q, 86400), 60, "an interval under a minute: a minute");
+	}
 	return done_testing();
 }
