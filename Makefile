@@ -305,6 +305,22 @@ $(B)/fuzz_decode: tests/fuzz/fuzz_decode.c daemon/decode.c daemon/decode.h
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c daemon/decode.c \
 	  $(shell pkg-config --libs zlib libbrotlidec libzstd)
 
+# The targets past the parser link the whole library, built once with the
+# fuzzer's instrumentation in build/fuzzobj.
+LIB_OBJ_FUZZ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o)
+$(B)/fuzzobj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,CC-FUZZ,$<)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(LIB_OBJ_FUZZ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_OBJ_FUZZ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/fuzz_text: tests/fuzz/fuzz_text.c $(LIB_OBJ_FUZZ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 # The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds.
 fuzz: $(B)/fuzz_feed
 	@mkdir -p $(B)/fuzz-corpus
