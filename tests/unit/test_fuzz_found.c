@@ -1,0 +1,39 @@
+/* tests/unit/test_fuzz_found.c — defects the libFuzzer targets past the
+ * parser found (tests/fuzz/fuzz_ingest.c, fuzz_config.c, fuzz_text.c),
+ * each reduced to the call that showed it.  Several were undefined
+ * behaviour that only UBSan reports: they fail under `make unit-san`. */
+#include <stdlib.h>
+
+#include "daemon/cluster.h"
+#include "tests/unit/tap.h"
+
+#define T0 1700000000LL
+
+/* A restore into a fresh clusterer of a story without a single term (a
+ * title and text of stop words and punctuation only): its vector is empty
+ * and the clusterer's query buffer not yet allocated, and the story was
+ * copied from that NULL buffer (memcpy with a NULL source is undefined even
+ * for 0 bytes).  Found by fuzz_ingest after ingest_new's replay. */
+static void restore_empty_story(void)
+{
+	struct cluster_params p;
+	struct clusterer *c;
+	struct cluster_doc d = { .story_id = 1, .time = T0, .title = "the", .text = "...",
+	                         .lang = "en", .source = "a.example" };
+	struct cluster_result r;
+
+	cluster_params_default(&p);
+	c = cluster_new(&p, 1);
+	ok(c != NULL, "clusterer made");
+	ok(cluster_restore(c, &d, 1) == 0, "a story without terms restores");
+	d.story_id = 2;
+	d.title = "A later story about Zurich";
+	ok(cluster_add(c, &d, &r) == 0, "and the clusterer takes the next story");
+	cluster_free(c);
+}
+
+int main(void)
+{
+	restore_empty_story();
+	return done_testing();
+}
