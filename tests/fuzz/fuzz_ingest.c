@@ -20,7 +20,9 @@
  * error) and the state must still take the next input.  Bit 0x08 rebuilds
  * the pipeline from the database between the second and the third pass
  * (ingest_new's restore of the window from the stored rows, as at a
- * restart), so the update path also runs on restored threads.
+ * restart), so the update path also runs on restored threads.  Bit 0x04
+ * makes the third pass four days later (an item changed after its thread
+ * left the clustering window).
  *
  * The database is a file in /dev/shm (else /tmp) made once per process and
  * made anew every RECREATE inputs, so that it stays small; what an input
@@ -208,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			die("ingest_new (restore)");
 	}
 	rotate(f);
-	now += 60;
+	now += (mode & 0x04) ? 4 * 86400 : 60;
 	store_pass(1, "http://fuzz.example/feed/one.xml", f, NULL, mode & 0x10);
 	if (runs % 8 == 0 && store_fts_flush(st) < 0)
 		die("store_fts_flush");
