@@ -32,8 +32,35 @@ static void restore_empty_story(void)
 	cluster_free(c);
 }
 
+/* An update whose time moves the clusterer's clock a window past the
+ * story's own thread: cluster_update looked the story up, then advanced
+ * the clock, whose expiry pass dropped that thread and freed the story,
+ * and then read the freed story (heap use after free).  Found by
+ * fuzz_ingest: an item first seen long ago, changed, with a new date. */
+static void update_past_window(void)
+{
+	struct cluster_params p;
+	struct clusterer *c;
+	struct cluster_doc d = { .story_id = 1, .time = T0, .lang = "en",
+	                         .title = "Flooding closes the harbour bridge in Zurich",
+	                         .text = "The harbour bridge stays closed after the flooding.",
+	                         .source = "a.example" };
+	struct cluster_result r;
+
+	cluster_params_default(&p);
+	c = cluster_new(&p, 1);
+	ok(c && cluster_add(c, &d, &r) == 0, "a story");
+	d.time = T0 + 2 * p.window;
+	d.title = "Harbour bridge in Zurich opens again after the flooding";
+	ok(cluster_update(c, &d, &r) == 0, "its update two windows later is taken");
+	ok(r.thread_id > 0 && r.story_count == 1,
+	   "into a thread of its own (the old one left memory)");
+	cluster_free(c);
+}
+
 int main(void)
 {
 	restore_empty_story();
+	update_past_window();
 	return done_testing();
 }
