@@ -70,7 +70,7 @@ UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 
 .PHONY: all deps bench-deps run test unit unit-san integration integration-san integration-tsan conformance \
-        fuzz fuzz-smoke fuzz-decode service-check bench install uninstall clean
+        fuzz fuzz-smoke fuzz-decode fuzz-ingest fuzz-config fuzz-text service-check bench install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -331,6 +331,8 @@ fuzz: $(B)/fuzz_feed
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
 	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20
+	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=20
+	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=15
 
 # The content decoder (daemon/decode.c), seeded with a feed in each coding
 # (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
@@ -339,6 +341,27 @@ fuzz-decode: $(B)/fuzz_decode
 	python3 tests/fuzz/decode_seeds.py $(B)/fuzz-decode-corpus tests/data/feeds
 	$(B)/fuzz_decode -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-decode-corpus
+
+# Past the parser: a hostile feed through the whole ingest pipeline into a
+# real database (tests/fuzz/fuzz_ingest.c), seeded from tests/data/feeds
+# and tests/fuzz/ingest_seeds (the first byte: HTTP context and passes).
+fuzz-ingest: $(B)/fuzz_ingest
+	@mkdir -p $(B)/fuzz-ingest-corpus
+	cp -n $(shell find tests/data/feeds tests/fuzz/ingest_seeds -type f) $(B)/fuzz-ingest-corpus/ 2>/dev/null || true
+	$(B)/fuzz_ingest -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-ingest-corpus
+
+# The configuration and the feed list (tests/fuzz/fuzz_config.c; the first
+# byte's bit 0 picks the feed list), seeded from config/ and
+# tests/fuzz/config_seeds.  stdin is /dev/null: a ca_file of /dev/stdin
+# would wait for it.
+fuzz-config: $(B)/fuzz_config
+	@mkdir -p $(B)/fuzz-config-corpus
+	cp -n tests/fuzz/config_seeds/* $(B)/fuzz-config-corpus/
+	@for f in config/*.conf; do { printf '\000'; cat $$f; } > $(B)/fuzz-config-corpus/seed-$$(basename $$f); done
+	@{ printf '\001'; cat config/feeds.opml; } > $(B)/fuzz-config-corpus/seed-feeds.opml
+	$(B)/fuzz_config -max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=10 \
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-config-corpus </dev/null
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
 .PHONY: bench-parse
