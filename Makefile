@@ -333,6 +333,7 @@ fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20
 	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=20
 	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=15
+	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=10
 
 # The content decoder (daemon/decode.c), seeded with a feed in each coding
 # (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
@@ -362,6 +363,15 @@ fuzz-config: $(B)/fuzz_config
 	@{ printf '\001'; cat config/feeds.opml; } > $(B)/fuzz-config-corpus/seed-feeds.opml
 	$(B)/fuzz_config -max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-config-corpus </dev/null
+
+# The tokenizer, the fingerprints and the canonical URL on any bytes
+# (tests/fuzz/fuzz_text.c; the first byte picks the language), seeded with
+# tests/fuzz/text_seeds.
+fuzz-text: $(B)/fuzz_text
+	@mkdir -p $(B)/fuzz-text-corpus
+	cp -n tests/fuzz/text_seeds/* $(B)/fuzz-text-corpus/
+	$(B)/fuzz_text -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-text-corpus
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
 .PHONY: bench-parse

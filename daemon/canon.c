@@ -211,7 +211,8 @@ fail:
 }
 
 /* The host lower-cased (ASCII only: an IDN host keeps its bytes) without
- * a trailing root dot; a malloc'd copy the caller frees. */
+ * trailing root dots (all of them: one at a time, canon_url's output
+ * would not be a fixed point); a malloc'd copy the caller frees. */
 static char *get_host(CURLU *h)
 {
 	char *host = NULL, *r = NULL;
@@ -219,8 +220,8 @@ static char *get_host(CURLU *h)
 		goto done;
 	lower_ascii(host);
 	size_t n = strlen(host);
-	if (n > 1 && host[n - 1] == '.')
-		host[n - 1] = '\0';
+	while (n > 1 && host[n - 1] == '.')
+		host[--n] = '\0';
 	r = strdup(host);
 done:
 	curl_free(host);
