@@ -14,7 +14,11 @@
  *      (same identities, changed content: the update path, where a story
  *      can leave its thread), prepared by ingest_feed() itself;
  * each in a transaction of its own that must commit: a feed that makes
- * the store fail loses its stories, which the daemon must never do.  Bit
+ * the store fail loses its stories, which the daemon must never do.
+ * After each commit the live threads' rows must say what their stories say
+ * (docs/schema.md: story_count, source_count, first_seen, last_updated;
+ * the integration tests' thread_rows() == thread_truth()), read on a
+ * connection of its own.  Bit
  * 0x10 of the first byte rolls the third transaction back instead
  * (store_rollback + ingest_rollback, as the daemon does on a database
  * error) and the state must still take the next input.  Bit 0x08 rebuilds
@@ -37,6 +41,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "config/config.h"
 #include "daemon/ingest.h"
 #include "daemon/store.h"
@@ -52,6 +58,7 @@ static struct config cfg;
 static struct store *st;
 static struct ingest *in;
 static struct text *tok;
+static sqlite3 *ro;       /* the oracle's connection */
 static unsigned long runs;
 static int64_t now = T0;
 
@@ -65,6 +72,9 @@ static void close_db(void)
 {
 	char p[300];
 
+	if (ro)
+		sqlite3_close(ro);
+	ro = NULL;
 	if (in)
 		ingest_free(in);
 	in = NULL;
@@ -94,6 +104,46 @@ static void open_db(void)
 		die("store_sync_feeds");
 	if (ingest_new(st, &cfg, &in) < 0)
 		die("ingest_new");
+	if (sqlite3_open_v2(path, &ro, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		die("sqlite3_open_v2");
+}
+
+/* The rows of a query, as text. */
+static char *rows(const char *sql)
+{
+	sqlite3_stmt *q;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+
+	if (!m || sqlite3_prepare_v2(ro, sql, -1, &q, NULL) != SQLITE_OK)
+		die(sqlite3_errmsg(ro));
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(q); i++)
+			fprintf(m, "%s%s", i ? " " : "", sqlite3_column_type(q, i) == SQLITE_NULL
+			        ? "NULL" : (const char *)sqlite3_column_text(q, i));
+		fputc('\n', m);
+	}
+	sqlite3_finalize(q);
+	fclose(m);
+	return out;
+}
+
+static void check_threads(void)
+{
+	char *truth = rows("SELECT thread_id, count(*), count(DISTINCT host), min(event_time),"
+	                   " max(event_time) FROM stories GROUP BY thread_id ORDER BY thread_id");
+	char *row = rows("SELECT id, story_count, source_count, first_seen, last_updated"
+	                 " FROM threads WHERE merged_into IS NULL AND story_count > 0 ORDER BY id");
+
+	if (strcmp(truth, row) != 0) {
+		fprintf(stderr, "fuzz_ingest: thread rows differ from their stories\n"
+		        "stories say (id n hosts first last):\n%s"
+		        "threads say:\n%s", truth, row);
+		abort();
+	}
+	free(truth);
+	free(row);
 }
 
 static void setup(void)
@@ -160,6 +210,7 @@ static void store_pass(int64_t feed_id, const char *url, const struct feed *f,
 	}
 	if (store_commit(st) < 0)
 		die("store_commit");
+	check_threads();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
