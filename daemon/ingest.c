@@ -701,7 +701,7 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 {
 	struct ingest *in = x->in;
 	struct cluster_result cr;
-	int64_t old_thread;
+	int64_t old_thread, time;
 	uint64_t o[4];
 	char *old_title = NULL;
 	int same;
@@ -710,7 +710,7 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 		return -1;
 	if (!owner)
 		return 0;
-	if (store_story_fingerprint(in->st, id, o, &old_title) < 0 ||
+	if (store_story_fingerprint(in->st, id, o, &old_title, &time) < 0 ||
 	    store_story_thread(in->st, id, &old_thread) < 0 ||
 	    store_update_story(in->st, id, s) < 0) {
 		free(old_title);
@@ -727,6 +727,11 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	if (same && old_thread)
 		return 0;
 	doc->story_id = id;
+	/* The story keeps the event_time it was stored with (an undated
+	 * item's is when it was first seen, not now): its thread's times are
+	 * its stories' (docs/schema.md). */
+	if (time)
+		doc->time = time;
 	if (cluster_update(in->cl, doc, &cr) < 0)
 		return -1;
 	in->dirty = 1;
@@ -734,6 +739,13 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 		return -1;
 	if (cr.thread_id != old_thread && store_set_story_thread(in->st, id, cr.thread_id) < 0)
 		return -1;
+	/* A story the clusterer no longer held (its thread left the window)
+	 * was placed as a new one, naming no thread it left: it left the
+	 * stored one, whose row still counts it (unless this very call merged
+	 * that thread into its new one). */
+	if (!cr.left_thread && old_thread && cr.thread_id != old_thread &&
+	    cluster_resolve(in->cl, old_thread) != cr.thread_id)
+		cr.left_thread = old_thread;
 	if (cr.left_thread && cr.left_thread != cr.thread_id &&
 	    left_thread(in, cr.left_thread, cr.thread_id) < 0)
 		return -1;
