@@ -33,7 +33,11 @@
  * does thus depends on the ones before it in the same process only through
  * the stored stories (a crash found this way may need its predecessors: the
  * bits above make each path reachable from a fresh database too).  "now"
- * moves on an hour per input, so stories age out of the clustering window. */
+ * moves on an hour per input, so stories age out of the clustering window.
+ *
+ * To reproduce such a crash: FUZZ_INGEST_HISTORY=DIR keeps in DIR every
+ * input since the database was last made (DIR/00001, ...); running the
+ * target on those files, in order, in one process replays it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +90,17 @@ static void close_db(void)
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", path);
 	unlink(p);
+}
+
+static void close_keep(void)
+{
+	if (ro)
+		sqlite3_close(ro);
+	if (in)
+		ingest_free(in);
+	if (st)
+		store_close(st);
+	fprintf(stderr, "fuzz_ingest: database kept: %s\n", path);
 }
 
 static void open_db(void)
@@ -154,7 +169,8 @@ static void setup(void)
 	config_defaults(&cfg);
 	if (!(tok = text_new()))
 		abort();
-	atexit(close_db);
+	/* A replayed history leaves its database behind, to look at. */
+	atexit(getenv("FUZZ_INGEST_HISTORY") ? close_keep : close_db);
 	open_db();
 }
 
@@ -213,6 +229,26 @@ static void store_pass(int64_t feed_id, const char *url, const struct feed *f,
 	check_threads();
 }
 
+static void keep_history(const uint8_t *data, size_t size)
+{
+	const char *dir = getenv("FUZZ_INGEST_HISTORY");
+	char p[4096];
+	FILE *fp;
+
+	if (!dir)
+		return;
+	if (runs % RECREATE == 0)
+		for (unsigned i = 0; i < RECREATE; i++) {
+			snprintf(p, sizeof p, "%s/%05u", dir, i);
+			unlink(p);
+		}
+	snprintf(p, sizeof p, "%s/%05lu", dir, runs % RECREATE);
+	if ((fp = fopen(p, "wb"))) {
+		fwrite(data, 1, size, fp);
+		fclose(fp);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const types[] = {
@@ -238,12 +274,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (feed_parse((const char *)data + 1, size - 1, &ctx, &f, err, sizeof err) < 0)
 		return 0;
 
-	runs++;
-	now += 3600;
-	if (runs % RECREATE == 0) {
+	/* A fresh database every RECREATE inputs, the clock back at T0: the
+	 * first input of a process and the one after each RECREATE - 1 others
+	 * see the same state, so the kept history replays exactly. */
+	if (runs % RECREATE == 0 && runs > 0) {
 		close_db();
+		now = T0;
 		open_db();
 	}
+	keep_history(data, size);
+	runs++;
+	now += 3600;
 
 	if (ingest_prepare(f, tok, &prep) < 0)
 		die("ingest_prepare: out of memory");
