@@ -183,16 +183,21 @@ static void threads_true(const char *name)
 	free(rows);
 }
 
-static char *rss_item(const char *guid, const char *title, const char *date)
+static char *rss_item_at(const char *host, const char *guid, const char *title, const char *date)
 {
 	char *x = NULL;
 
 	if (asprintf(&x, "<rss version=\"2.0\"><channel><title>t</title><link>http://one.example/</link>"
-	             "<item><guid>%s</guid><title>%s</title><link>http://one.example/%s</link>%s%s%s"
-	             "</item></channel></rss>", guid, title, guid,
+	             "<item><guid>%s</guid><title>%s</title><link>http://%s/%s</link>%s%s%s"
+	             "</item></channel></rss>", guid, title, host, guid,
 	             date ? "<pubDate>" : "", date ? date : "", date ? "</pubDate>" : "") < 0)
 		abort();
 	return x;
+}
+
+static char *rss_item(const char *guid, const char *title, const char *date)
+{
+	return rss_item_at("one.example", guid, title, date);
 }
 
 /* An undated item that changes: its story keeps its event_time (when it
@@ -239,12 +244,34 @@ static void update_after_window(void)
 	free(b);
 }
 
+/* An item whose link moves to another publisher's host as it changes:
+ * the update keeps the story's stored host, but the clusterer was given
+ * the new one and counted two sources for a thread of one story.  Found
+ * by fuzz_ingest's thread oracle (a channel link that became invalid). */
+static void update_new_host(void)
+{
+	struct pipe p;
+	char *a = rss_item_at("a.example", "x", "Flooding closes the harbour bridge in Zurich",
+	                      "Tue, 14 Nov 2023 22:13:20 GMT");
+	char *b = rss_item_at("b.example", "x", "Elections in Norway end with a narrow result",
+	                      "Tue, 14 Nov 2023 22:13:20 GMT");
+
+	ok(pipe_open(&p) == 0, "pipeline open");
+	ok(pipe_feed(&p, 1, a, T0) == 0, "an item");
+	ok(pipe_feed(&p, 1, b, T0 + 60) == 0, "changed, with a link on another host");
+	threads_true("its thread counts the story's one stored host");
+	pipe_close(&p);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dbdir))
 		return 1;
 	undated_update();
 	update_after_window();
+	update_new_host();
 	canon_trailing_dots();
 	restore_empty_story();
 	update_past_window();
