@@ -91,6 +91,37 @@ static void canon_trailing_dots(void)
 	}
 }
 
+/* A thread's members are in time order until a story older than its
+ * newest arrives late (mem_sorted then clears); a story leaving it took
+ * the last member's time as the thread's newest all the same, so the
+ * thread's last_updated fell behind the stories it still held.  Found by
+ * fuzz_ingest's thread oracle (an update after a late story). */
+static void detach_unsorted(void)
+{
+	static const char *title = "Flooding closes the harbour bridge in Zurich";
+	static const char *text = "The harbour bridge in Zurich stays closed after the flooding, "
+	                          "the city said on Tuesday.";
+	struct cluster_params p;
+	struct clusterer *c;
+	struct cluster_doc d = { .title = title, .text = text, .lang = "en", .source = "a.example" };
+	struct cluster_result r;
+	int64_t times[] = { T0, T0 + 3 * 3600, T0 + 3600 };   /* the third one late */
+
+	cluster_params_default(&p);
+	c = cluster_new(&p, 1);
+	for (int i = 0; i < 3; i++) {
+		d.story_id = i + 1;
+		d.time = times[i];
+		ok(cluster_add(c, &d, &r) == 0 && r.thread_id == 1, "one story of the event");
+	}
+	is_int(r.last_updated, T0 + 3 * 3600, "the thread's newest is the second story");
+	d.story_id = 1;
+	d.time = T0;
+	ok(cluster_update(c, &d, &r) == 0 && r.thread_id == 1, "the first story, updated, stays");
+	is_int(r.last_updated, T0 + 3 * 3600, "and the thread's newest is still the second story");
+	cluster_free(c);
+}
+
 /* ---- the pipeline into a real database ---------------------------------- */
 
 static char dbdir[] = "/tmp/tidings-test-fuzz-found-XXXXXX";
@@ -275,6 +306,7 @@ int main(void)
 	canon_trailing_dots();
 	restore_empty_story();
 	update_past_window();
+	detach_unsorted();
 	rmdir(dbdir);
 	return done_testing();
 }
