@@ -18,8 +18,8 @@
  * After each commit the live threads' rows must say what their stories say
  * (docs/schema.md: story_count, source_count, first_seen, last_updated;
  * the integration tests' thread_rows() == thread_truth()), read on a
- * connection of its own.  Bit
- * 0x10 of the first byte rolls the third transaction back instead
+ * connection of its own.  Bit 0x10 of the first byte rolls the third
+ * transaction back instead
  * (store_rollback + ingest_rollback, as the daemon does on a database
  * error) and the state must still take the next input.  Bit 0x08 rebuilds
  * the pipeline from the database between the second and the third pass
@@ -36,8 +36,10 @@
  * moves on an hour per input, so stories age out of the clustering window.
  *
  * To reproduce such a crash: FUZZ_INGEST_HISTORY=DIR keeps in DIR every
- * input since the database was last made (DIR/00001, ...); running the
- * target on those files, in order, in one process replays it. */
+ * execution since the database was last made (DIR/00000, ...; libFuzzer
+ * runs an input twice when it suspects a leak, and both are kept); the
+ * target run on those files in order with -detect_leaks=0 (no repeats
+ * then) replays it, and leaves its database behind to look at. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
