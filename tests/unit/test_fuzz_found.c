@@ -296,6 +296,20 @@ static void update_new_host(void)
 	free(b);
 }
 
+/* A host that is a number once its trailing dots are gone ("7..") is an
+ * IPv4 address to libcurl the next time ("0.0.0.7"): the canonical form
+ * of the first call was not a fixed point.  Found by fuzz_text. */
+static void canon_dots_to_address(void)
+{
+	char *c = NULL, *c2 = NULL;
+
+	ok(canon_url("http:/7..?8exa[ple.com/%", &c) == 0, "a host of a number and dots");
+	ok(c && canon_url(c, &c2) == 0, "its canonical form is canonical");
+	is_str(c2, c, "and a fixed point");
+	free(c);
+	free(c2);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dbdir))
@@ -304,6 +318,7 @@ int main(void)
 	update_after_window();
 	update_new_host();
 	canon_trailing_dots();
+	canon_dots_to_address();
 	restore_empty_story();
 	update_past_window();
 	detach_unsorted();
