@@ -220,6 +220,11 @@ static char *get_host(CURLU *h, int *dots)
 	char *host = NULL, *r = NULL;
 	if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
 		goto done;
+	/* libcurl decodes what it can of a percent-encoded host; a '%' left
+	 * is no host name (and would decode one level more at every parse,
+	 * so no canonical form is a fixed point). */
+	if (strchr(host, '%'))
+		goto done;
 	lower_ascii(host);
 	size_t n = strlen(host);
 	while (n > 1 && host[n - 1] == '.') {

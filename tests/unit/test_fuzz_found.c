@@ -310,6 +310,19 @@ static void canon_dots_to_address(void)
 	free(c2);
 }
 
+/* A host holding a '%' that libcurl could not decode ("%%d44") decoded
+ * one level further at each parse, so canon_url() had no fixed point: such
+ * a host is no host name, and the URL is refused.  Found by fuzz_text. */
+static void canon_percent_host(void)
+{
+	char *c = NULL, *h = NULL;
+
+	ok(canon_url("http://example.4%%d44/a", &c) < 0 && !c, "a host with an undecodable '%' is refused");
+	ok(canon_host("http://example.4%%d44/a", &h) < 0 && !h, "by canon_host too");
+	ok(canon_url("http://ex%61mple.com/a", &c) == 0, "a percent-encoded letter is still taken");
+	free(c);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dbdir))
@@ -319,6 +332,7 @@ int main(void)
 	update_new_host();
 	canon_trailing_dots();
 	canon_dots_to_address();
+	canon_percent_host();
 	restore_empty_story();
 	update_past_window();
 	detach_unsorted();
