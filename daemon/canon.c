@@ -220,17 +220,24 @@ static char *get_host(CURLU *h, int *dots)
 	char *host = NULL, *r = NULL;
 	if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
 		goto done;
-	/* libcurl decodes what it can of a percent-encoded host; a '%' left
-	 * is no host name (and would decode one level more at every parse,
-	 * so no canonical form is a fixed point). */
-	if (strchr(host, '%'))
-		goto done;
+	/* libcurl decodes a percent-encoded host: a '%' left (it would decode
+	 * one level more at every parse, so no canonical form would be a
+	 * fixed point), or a delimiter or blank decoded, is no host name.  An
+	 * IPv6 literal keeps its brackets; libcurl checked it. */
+	if (host[0] != '[')
+		for (const char *p = host; *p; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("%/?#@[]\\:", *p))
+				goto done;
 	lower_ascii(host);
 	size_t n = strlen(host);
 	while (n > 1 && host[n - 1] == '.') {
 		host[--n] = '\0';
 		*dots = 1;
 	}
+	/* A host that was decoded ("%34") or lost its dots may be a number
+	 * that libcurl reads as an IPv4 address ("0.0.0.4") only next time. */
+	if (strspn(host, "0123456789abcdefx.") == n)
+		*dots = 1;
 	r = strdup(host);
 done:
 	curl_free(host);

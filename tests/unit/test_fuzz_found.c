@@ -321,6 +321,12 @@ static void canon_percent_host(void)
 	ok(canon_host("http://example.4%%d44/a", &h) < 0 && !h, "by canon_host too");
 	ok(canon_url("http://ex%61mple.com/a", &c) == 0, "a percent-encoded letter is still taken");
 	free(c);
+	ok(canon_url("http://a%2Fb/x", &c) < 0 && !c, "a host with a decoded '/' is refused");
+	ok(canon_url("http:///%34#5", &c) == 0 && canon_url(c, &h) == 0 && strcmp(c, h) == 0,
+	   "a host that decodes to a number is canonical at once");
+	is_str(c, "http://0.0.0.4/", "as the IPv4 address libcurl reads");
+	free(c);
+	free(h);
 }
 
 int main(void)
