@@ -71,7 +71,7 @@ UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_BIN_SAN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests-san/%)
 
 .PHONY: all deps bench-deps run test unit unit-san integration integration-san integration-tsan conformance \
-        fuzz fuzz-smoke fuzz-decode service-check bench install uninstall clean
+        fuzz fuzz-smoke fuzz-decode fuzz-ingest fuzz-config fuzz-text service-check bench install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -306,6 +306,22 @@ $(B)/fuzz_decode: tests/fuzz/fuzz_decode.c daemon/decode.c daemon/decode.h
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c daemon/decode.c \
 	  $(shell pkg-config --libs zlib libbrotlidec libzstd)
 
+# The targets past the parser link the whole library, built once with the
+# fuzzer's instrumentation in build/fuzzobj.
+LIB_OBJ_FUZZ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o)
+$(B)/fuzzobj/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,CC-FUZZ,$<)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(LIB_OBJ_FUZZ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_OBJ_FUZZ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/fuzz_text: tests/fuzz/fuzz_text.c $(LIB_OBJ_FUZZ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 # The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds.
 fuzz: $(B)/fuzz_feed
 	@mkdir -p $(B)/fuzz-corpus
@@ -316,6 +332,9 @@ fuzz: $(B)/fuzz_feed
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
 	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20
+	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=20
+	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=15
+	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=10
 
 # The content decoder (daemon/decode.c), seeded with a feed in each coding
 # (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
@@ -324,6 +343,36 @@ fuzz-decode: $(B)/fuzz_decode
 	python3 tests/fuzz/decode_seeds.py $(B)/fuzz-decode-corpus tests/data/feeds
 	$(B)/fuzz_decode -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-decode-corpus
+
+# Past the parser: a hostile feed through the whole ingest pipeline into a
+# real database (tests/fuzz/fuzz_ingest.c), seeded from tests/data/feeds
+# and tests/fuzz/ingest_seeds (the first byte: HTTP context and passes).
+fuzz-ingest: $(B)/fuzz_ingest
+	@mkdir -p $(B)/fuzz-ingest-corpus
+	cp -n $(shell find tests/data/feeds tests/fuzz/ingest_seeds -type f) $(B)/fuzz-ingest-corpus/ 2>/dev/null || true
+	$(B)/fuzz_ingest -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-ingest-corpus
+
+# The configuration and the feed list (tests/fuzz/fuzz_config.c; the first
+# byte's bit 0 picks the feed list), seeded from config/ and
+# tests/fuzz/config_seeds.  stdin is /dev/null: a ca_file of /dev/stdin
+# would wait for it.
+fuzz-config: $(B)/fuzz_config
+	@mkdir -p $(B)/fuzz-config-corpus
+	cp -n tests/fuzz/config_seeds/* $(B)/fuzz-config-corpus/
+	@for f in config/*.conf; do { printf '\000'; cat $$f; } > $(B)/fuzz-config-corpus/seed-$$(basename $$f); done
+	@{ printf '\001'; cat config/feeds.opml; } > $(B)/fuzz-config-corpus/seed-feeds.opml
+	$(B)/fuzz_config -max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=10 \
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-config-corpus </dev/null
+
+# The tokenizer, the fingerprints and the canonical URL on any bytes
+# (tests/fuzz/fuzz_text.c; the first byte picks the language), seeded with
+# tests/fuzz/text_seeds.
+fuzz-text: $(B)/fuzz_text
+	@mkdir -p $(B)/fuzz-text-corpus
+	cp -n tests/fuzz/text_seeds/* $(B)/fuzz-text-corpus/
+	$(B)/fuzz_text -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-text-corpus
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
 .PHONY: bench-parse

@@ -211,16 +211,33 @@ fail:
 }
 
 /* The host lower-cased (ASCII only: an IDN host keeps its bytes) without
- * a trailing root dot; a malloc'd copy the caller frees. */
-static char *get_host(CURLU *h)
+ * trailing root dots (all of them: one at a time, canon_url's output
+ * would not be a fixed point); a malloc'd copy the caller frees.  *dots
+ * is set when some were dropped: libcurl did not see the host it now is
+ * ("7.." is a name, "7" the address 0.0.0.7). */
+static char *get_host(CURLU *h, int *dots)
 {
 	char *host = NULL, *r = NULL;
 	if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
 		goto done;
+	/* libcurl decodes a percent-encoded host: a '%' left (it would decode
+	 * one level more at every parse, so no canonical form would be a
+	 * fixed point), or a delimiter or blank decoded, is no host name.  An
+	 * IPv6 literal keeps its brackets; libcurl checked it. */
+	if (host[0] != '[')
+		for (const char *p = host; *p; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("%/?#@[]\\:", *p))
+				goto done;
 	lower_ascii(host);
 	size_t n = strlen(host);
-	if (n > 1 && host[n - 1] == '.')
-		host[n - 1] = '\0';
+	while (n > 1 && host[n - 1] == '.') {
+		host[--n] = '\0';
+		*dots = 1;
+	}
+	/* A host that was decoded ("%34") or lost its dots may be a number
+	 * that libcurl reads as an IPv4 address ("0.0.0.4") only next time. */
+	if (strspn(host, "0123456789abcdefx.") == n)
+		*dots = 1;
 	r = strdup(host);
 done:
 	curl_free(host);
@@ -228,8 +245,9 @@ done:
 }
 
 /* One parse; *hostp, when not NULL, receives the host as get_host() gives
- * it (the caller owns it). */
-static int canon_once(const char *url, char **out, char **hostp)
+ * it (the caller owns it); *again is set when the result needs another
+ * pass (see second_pass). */
+static int canon_once(const char *url, char **out, char **hostp, int *again)
 {
 	CURLU *h = NULL;
 	const char *scheme;
@@ -240,7 +258,7 @@ static int canon_once(const char *url, char **out, char **hostp)
 	*out = NULL;
 	if (parse(url, &h, &scheme) < 0)
 		goto fail;
-	if (!(host = get_host(h)))
+	if (!(host = get_host(h, again)))
 		goto fail;
 
 	sb_puts(&b, scheme);
@@ -304,13 +322,15 @@ fail:
 }
 
 /* An encoded dot ("%2E%2E") is decoded after libcurl resolved the dot
- * segments, so the result may hold new ones: one more pass resolves them,
- * and then the form is a fixed point. */
-static int second_pass(char **out)
+ * segments, so the result may hold new ones, and a host without its
+ * trailing dots may parse differently (`again`): one more pass resolves
+ * them, and then the form is a fixed point. */
+static int second_pass(char **out, int again_host)
 {
-	if (strstr(*out, "/.")) {
+	if (again_host || strstr(*out, "/.")) {
 		char *again = NULL;
-		if (canon_once(*out, &again, NULL) == 0) {
+		int more = 0;
+		if (canon_once(*out, &again, NULL, &more) == 0) {
 			free(*out);
 			*out = again;
 		}
@@ -320,9 +340,11 @@ static int second_pass(char **out)
 
 int canon_url(const char *url, char **out)
 {
-	if (canon_once(url, out, NULL) < 0)
+	int again = 0;
+
+	if (canon_once(url, out, NULL, &again) < 0)
 		return -1;
-	return second_pass(out);
+	return second_pass(out, again);
 }
 
 /* "www." names the same publisher as the bare domain.  Other labels
@@ -339,11 +361,12 @@ int canon_host(const char *url, char **out)
 	CURLU *h = NULL;
 	const char *scheme;
 	char *host = NULL;
+	int dots = 0;
 
 	*out = NULL;
 	if (parse(url, &h, &scheme) < 0)
 		goto fail;
-	if (!(host = get_host(h)))
+	if (!(host = get_host(h, &dots)))
 		goto fail;
 	strip_www(host);
 	*out = host;
@@ -356,11 +379,13 @@ fail:
 
 int canon_url_host(const char *url, char **canon, char **host)
 {
+	int again = 0;
+
 	*host = NULL;
-	if (canon_once(url, canon, host) < 0)
+	if (canon_once(url, canon, host, &again) < 0)
 		return -1;
 	strip_www(*host);
-	return second_pass(canon);
+	return second_pass(canon, again);
 }
 
 int canon_is_web(const char *url)

@@ -634,11 +634,13 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct clust
 
 int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
 {
+	/* The clock first: a new time can expire the story's own thread
+	 * (its last update a window before it), which frees the story. */
+	window_advance(c, doc->time);
 	struct story *s = imap_get(&c->stories, doc->story_id);
 	if (!s)
 		return cluster_add(c, doc, out);
 	memset(out, 0, sizeof *out);
-	window_advance(c, doc->time);
 	if (vec_collect(c, doc, 0) < 0)
 		return -1;
 	vec_weigh(c);

@@ -757,9 +757,15 @@ void story_detach(struct clusterer *c, struct story *s)
 		t->title_story = t->nmem ? t->mem[t->nmem - 1]->id : 0;
 		t->title_stale = t->nmem > 0;
 	}
-	/* Members are in time order and memory forgets the oldest first, so
-	 * the last member left is the thread's latest story. */
-	if (t->nmem)
+	/* Members are in time order (unless a late story came in:
+	 * mem_sorted) and memory forgets the oldest first, so the last member
+	 * left is the thread's latest story; out of order, the latest is
+	 * looked for. */
+	if (t->nmem) {
 		t->last_updated = t->mem[t->nmem - 1]->time;
+		for (uint32_t i = 0; !t->mem_sorted && i + 1 < t->nmem; i++)
+			if (t->mem[i]->time > t->last_updated)
+				t->last_updated = t->mem[i]->time;
+	}
 	t->kw_stale = 1;
 }

@@ -327,7 +327,8 @@ struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc)
 	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
 	s->n = n;
 	if (n == c->nq) {
-		memcpy(s->v, c->q, n * sizeof s->v[0]);
+		if (n)  /* c->q is NULL until a story had terms */
+			memcpy(s->v, c->q, n * sizeof s->v[0]);
 		return s;
 	}
 	float cut;

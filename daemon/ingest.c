@@ -701,43 +701,62 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 {
 	struct ingest *in = x->in;
 	struct cluster_result cr;
-	int64_t old_thread;
+	int64_t old_thread, time;
 	uint64_t o[4];
-	char *old_title = NULL;
-	int same;
+	char *old_title = NULL, *old_host = NULL;
+	const char *source = doc->source;
+	int same, rc = -1;
 
 	if (store_set_item_hash(in->st, x->feed_id, s->ident, s->content_hash) < 0)
 		return -1;
 	if (!owner)
 		return 0;
-	if (store_story_fingerprint(in->st, id, o, &old_title) < 0 ||
+	if (store_story_fingerprint(in->st, id, o, &old_title, &old_host, &time) < 0 ||
 	    store_story_thread(in->st, id, &old_thread) < 0 ||
-	    store_update_story(in->st, id, s) < 0) {
-		free(old_title);
-		return -1;
-	}
+	    store_update_story(in->st, id, s) < 0)
+		goto out;
 	x->stats->updated++;
 	same = (!old_title && !s->title) ||
 	       (old_title && s->title && strcmp(old_title, s->title) == 0);
-	free(old_title);
 	if (fp && !same) {
 		struct simhash_fp ofp = { .bag = o[0], .seq = o[1], .head = o[2], .tail = o[3] };
 		same = simhash_is_copy(&ofp, fp, in->params.simhash_distance);
 	}
+	rc = 0;
 	if (same && old_thread)
-		return 0;
+		goto out;
+	rc = -1;
 	doc->story_id = id;
+	/* The story keeps the event_time and host it was stored with (an
+	 * undated item's time is when it was first seen, not now; an update
+	 * rewrites neither): its thread's times and sources are its stories'
+	 * (docs/schema.md). */
+	if (time)
+		doc->time = time;
+	doc->source = old_host;
 	if (cluster_update(in->cl, doc, &cr) < 0)
-		return -1;
+		goto out;
 	in->dirty = 1;
 	if (persist_thread(in, &cr, doc) < 0)
-		return -1;
+		goto out;
 	if (cr.thread_id != old_thread && store_set_story_thread(in->st, id, cr.thread_id) < 0)
-		return -1;
+		goto out;
+	/* A story the clusterer no longer held (its thread left the window)
+	 * was placed as a new one, naming no thread it left: it left the
+	 * stored one, whose row still counts it (unless this very call merged
+	 * that thread into its new one). */
+	if (!cr.left_thread && old_thread && cr.thread_id != old_thread &&
+	    cluster_resolve(in->cl, old_thread) != cr.thread_id)
+		cr.left_thread = old_thread;
 	if (cr.left_thread && cr.left_thread != cr.thread_id &&
 	    left_thread(in, cr.left_thread, cr.thread_id) < 0)
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	doc->source = source;
+	free(old_title);
+	free(old_host);
+	return rc;
 }
 
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,

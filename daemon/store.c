@@ -328,8 +328,8 @@ static const char *const SQL[N_STMT] = {
 		"INSERT INTO stories_fts(rowid, title, summary)"
 		" SELECT id, title, summary FROM stories WHERE id = ?1",
 	[S_STORY_FP] =
-		"SELECT simhash, simhash_seq, simhash_head, simhash_tail, title FROM stories"
-		" WHERE id = ?1",
+		"SELECT simhash, simhash_seq, simhash_head, simhash_tail, title, event_time, host"
+		" FROM stories WHERE id = ?1",
 	[S_RECOUNT_THREAD] =
 		"UPDATE threads SET"
 		" story_count = (SELECT count(*) FROM stories WHERE thread_id = ?1),"
@@ -1842,13 +1842,15 @@ int store_counts(struct store *st, int64_t since, struct store_counts *out)
 }
 
 int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
-                            char **title)
+                            char **title, char **host, int64_t *event_time)
 {
 	sqlite3_stmt *s = stmt(st, S_STORY_FP);
 	int rc;
 
 	memset(fp, 0, 4 * sizeof *fp);
 	*title = NULL;
+	*host = NULL;
+	*event_time = 0;
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, id);
@@ -1857,6 +1859,8 @@ int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
 		for (int i = 0; i < 4; i++)
 			fp[i] = (uint64_t)col_i64(s, i);
 		*title = col_dup(s, 4);
+		*event_time = col_i64(s, 5);
+		*host = col_dup(s, 6);
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);

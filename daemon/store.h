@@ -211,10 +211,11 @@ int store_recount_thread(struct store *st, int64_t thread_id);
  * and a headline of its own when it had the leaving story's.  A thread
  * holding none is left alone (the caller folds it, see cluster_fold). */
 int store_settle_thread(struct store *st, int64_t thread_id);
-/* The stored near-duplicate fingerprint of a story (all 0: none) and its
- * title (malloc'd, the caller frees it; NULL when none). */
+/* The stored near-duplicate fingerprint of a story (all 0: none), its
+ * title and host (malloc'd, the caller frees them; NULL when none) and its
+ * event_time (0 when the story is absent). */
 int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
-                            char **title);
+                            char **title, char **host, int64_t *event_time);
 
 /* Stories with event_time >= since, oldest first, for rebuilding the
  * in-memory indexes at start-up. */
