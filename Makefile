@@ -326,22 +326,29 @@ $(B)/fuzz_text: tests/fuzz/fuzz_text.c $(LIB_OBJ_FUZZ)
 fuzz: $(B)/fuzz_feed
 	@mkdir -p $(B)/fuzz-corpus
 	cp -n $(shell find tests/data/feeds -type f) $(B)/fuzz-corpus/ 2>/dev/null || true
-	$(B)/fuzz_feed -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	$(B)/fuzz_feed -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-corpus
 
+# FUZZ_SEED fixes libFuzzer's random seed.  make test's smoke runs use
+# seed 1: from the same seeds a run then makes the same inputs, so a run
+# that passed here cannot fail on CI by drawing new ones (a slower machine
+# makes a prefix of them).  Finding new bugs is `make fuzz*`'s job, with a
+# fresh seed each run.
+FUZZ_SEED_FLAG = $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED))
+
 fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
-	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20
-	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=20
-	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=15
-	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=10
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=20 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=15 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=10 FUZZ_SEED=1
 
 # The content decoder (daemon/decode.c), seeded with a feed in each coding
 # (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
 fuzz-decode: $(B)/fuzz_decode
 	@mkdir -p $(B)/fuzz-decode-corpus
 	python3 tests/fuzz/decode_seeds.py $(B)/fuzz-decode-corpus tests/data/feeds
-	$(B)/fuzz_decode -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	$(B)/fuzz_decode -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-decode-corpus
 
 # Past the parser: a hostile feed through the whole ingest pipeline into a
@@ -350,7 +357,7 @@ fuzz-decode: $(B)/fuzz_decode
 fuzz-ingest: $(B)/fuzz_ingest
 	@mkdir -p $(B)/fuzz-ingest-corpus
 	cp -n $(shell find tests/data/feeds tests/fuzz/ingest_seeds -type f) $(B)/fuzz-ingest-corpus/ 2>/dev/null || true
-	$(B)/fuzz_ingest -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	$(B)/fuzz_ingest -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-ingest-corpus
 
 # The configuration and the feed list (tests/fuzz/fuzz_config.c; the first
@@ -362,7 +369,7 @@ fuzz-config: $(B)/fuzz_config
 	cp -n tests/fuzz/config_seeds/* $(B)/fuzz-config-corpus/
 	@for f in config/*.conf; do { printf '\000'; cat $$f; } > $(B)/fuzz-config-corpus/seed-$$(basename $$f); done
 	@{ printf '\001'; cat config/feeds.opml; } > $(B)/fuzz-config-corpus/seed-feeds.opml
-	$(B)/fuzz_config -max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=10 \
+	$(B)/fuzz_config -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=16384 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-config-corpus </dev/null
 
 # The tokenizer, the fingerprints and the canonical URL on any bytes
@@ -371,7 +378,7 @@ fuzz-config: $(B)/fuzz_config
 fuzz-text: $(B)/fuzz_text
 	@mkdir -p $(B)/fuzz-text-corpus
 	cp -n tests/fuzz/text_seeds/* $(B)/fuzz-text-corpus/
-	$(B)/fuzz_text -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+	$(B)/fuzz_text -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=8192 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-text-corpus
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
