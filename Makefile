@@ -313,8 +313,8 @@ $(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(@D)
 	$(call say,CC-FUZZ,$<)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
-$(B)/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(LIB_OBJ_FUZZ)
-	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+$(B)/fuzz_ingest: tests/fuzz/fuzz_ingest.c tests/unit/thread_oracle.h $(LIB_OBJ_FUZZ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS_ALL)
 
 $(B)/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_OBJ_FUZZ)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)

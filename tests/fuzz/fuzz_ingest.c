@@ -53,6 +53,7 @@
 #include "daemon/ingest.h"
 #include "daemon/store.h"
 #include "feeds/feed.h"
+#include "tests/unit/thread_oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -125,33 +126,13 @@ static void open_db(void)
 		die("sqlite3_open_v2");
 }
 
-/* The rows of a query, as text. */
-static char *rows(const char *sql)
-{
-	sqlite3_stmt *q;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&out, &len);
-
-	if (!m || sqlite3_prepare_v2(ro, sql, -1, &q, NULL) != SQLITE_OK)
-		die(sqlite3_errmsg(ro));
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(q); i++)
-			fprintf(m, "%s%s", i ? " " : "", sqlite3_column_type(q, i) == SQLITE_NULL
-			        ? "NULL" : (const char *)sqlite3_column_text(q, i));
-		fputc('\n', m);
-	}
-	sqlite3_finalize(q);
-	fclose(m);
-	return out;
-}
-
 static void check_threads(void)
 {
-	char *truth = rows("SELECT thread_id, count(*), count(DISTINCT host), min(event_time),"
-	                   " max(event_time) FROM stories GROUP BY thread_id ORDER BY thread_id");
-	char *row = rows("SELECT id, story_count, source_count, first_seen, last_updated"
-	                 " FROM threads WHERE merged_into IS NULL AND story_count > 0 ORDER BY id");
+	char *truth = oracle_rows(ro, ORACLE_TRUTH_SQL);
+	char *row = oracle_rows(ro, ORACLE_ROWS_SQL);
+
+	if (!truth || !row)
+		die(sqlite3_errmsg(ro));
 
 	if (strcmp(truth, row) != 0) {
 		fprintf(stderr, "fuzz_ingest: thread rows differ from their stories\n"

@@ -14,6 +14,7 @@
 #include "daemon/store.h"
 #include "feeds/feed.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/thread_oracle.h"
 
 #define T0 1700000000LL
 
@@ -180,23 +181,12 @@ static int pipe_feed(struct pipe *p, int64_t feed_id, const char *xml, int64_t n
 static char *query_rows(const char *sql)
 {
 	sqlite3 *db;
-	sqlite3_stmt *q;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&out, &len);
+	char *out;
 
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+	    !(out = oracle_rows(db, sql)))
 		abort();
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(q); i++)
-			fprintf(m, "%s%s", i ? " " : "", sqlite3_column_type(q, i) == SQLITE_NULL
-			        ? "NULL" : (const char *)sqlite3_column_text(q, i));
-		fputc('\n', m);
-	}
-	sqlite3_finalize(q);
 	sqlite3_close(db);
-	fclose(m);
 	return out;
 }
 
@@ -204,10 +194,8 @@ static char *query_rows(const char *sql)
  * integration tests' thread_rows() == thread_truth()). */
 static void threads_true(const char *name)
 {
-	char *truth = query_rows("SELECT thread_id, count(*), count(DISTINCT host), min(event_time),"
-	                         " max(event_time) FROM stories GROUP BY thread_id ORDER BY thread_id");
-	char *rows = query_rows("SELECT id, story_count, source_count, first_seen, last_updated"
-	                        " FROM threads WHERE merged_into IS NULL AND story_count > 0 ORDER BY id");
+	char *truth = query_rows(ORACLE_TRUTH_SQL);
+	char *rows = query_rows(ORACLE_ROWS_SQL);
 
 	is_str(rows, truth, name);
 	free(truth);
