@@ -337,11 +337,11 @@ fuzz: $(B)/fuzz_feed
 FUZZ_SEED_FLAG = $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED))
 
 fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=20 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=20 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=15 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=10 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=45 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=15 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=15 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=10 FUZZ_SEED=1
+	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=5 FUZZ_SEED=1
 
 # The content decoder (daemon/decode.c), seeded with a feed in each coding
 # (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
