@@ -225,6 +225,14 @@ static int64_t hold_until(struct daemon *d, const char *host, int64_t now)
 	return 0;
 }
 
+/* A host's Retry-After as held: never past max_interval, as the feed's
+ * own next poll (sched_next_poll); a Retry-After of ten years held every
+ * feed of the host for ten years. */
+static int64_t hold_limit(const struct daemon *d, int64_t until, int64_t now)
+{
+	return until < now + d->cfg.max_interval ? until : now + d->cfg.max_interval;
+}
+
 /* Records that `host` asked us to wait until `until`.  Returns 1 when that
  * is later than what was known (the host's other feeds must move). */
 static int hold_host(struct daemon *d, const char *host, int64_t until, int64_t now)
@@ -625,8 +633,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		/* A Retry-After told to an earlier run still holds the host:
 		 * its other feeds, and a --once from cron, wait for it too. */
 		if (sf[i].retry_after > now)
-			hold_host(d, nf[i].host, sf[i].retry_after < now + d->cfg.max_interval
-			                         ? sf[i].retry_after : now + d->cfg.max_interval, now);
+			hold_host(d, nf[i].host, hold_limit(d, sf[i].retry_after, now), now);
 		if (old) {
 			nf[i].in_flight = old->in_flight;
 			nf[i].next_poll = old->next_poll;
@@ -927,12 +934,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			         why ? why : "");
 		if (r->status == 429 || r->status == 503) {
 			so.retry_after = ra;
-			/* The whole host asked for patience, not just this feed;
-			 * within max_interval, as the feed itself (sched_next_poll):
-			 * a Retry-After of ten years held every feed of the host
-			 * for ten years.  The row keeps it for the next start
+			/* The whole host asked for patience, not just this feed
+			 * (within hold_limit); the row keeps it for the next start
 			 * (load_schedule). */
-			hold_to = ra < now + d->cfg.max_interval ? ra : now + d->cfg.max_interval;
+			hold_to = hold_limit(d, ra, now);
 			if (hold_to > now) {
 				new_hold = hold_host(d, f->host, hold_to, now);
 				poll.retry_after = hold_to;
