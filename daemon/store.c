@@ -4,6 +4,7 @@
  * statement per query, prepared once and reused. */
 #include "daemon/store.h"
 #include "daemon/ckpt.h"
+#include "daemon/fts_tok.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -725,6 +726,10 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		}
 		goto fail;
 	}
+	/* The search index's tokenizer, faster on ASCII words with the same
+	 * tokens (daemon/fts_tok.h), before anything opens the index; the
+	 * built-in one stays in use should this fail. */
+	fts_tok_register(st->db);
 	/* Readers and the writer wait for each other's short locks rather
 	 * than failing; WAL makes these waits rare and brief. */
 	st->busy_ms = BUSY_MS;
