@@ -233,6 +233,54 @@ int main(void)
 		is_int(scalar("SELECT count(DISTINCT seq) = count(*) FROM (SELECT seq FROM stories"
 		              " UNION ALL SELECT seq FROM threads)"), 1, "no seq given twice");
 	}
+	{
+		/* The insert statements keep their last bindings (stmt_rebind):
+		 * a story with every optional field, then one with none, must
+		 * leave the second's NULL, and so must a thread row after one
+		 * with a title and keywords. */
+		struct store_story full = {
+			.feed_id = 1, .ident = "g:full", .guid = "full", .link = "http://a.example/f",
+			.canonical_url = "http://a.example/f", .title = "Full", .author = "Ann",
+			.published = 900, .updated = 950, .first_seen = 1000, .event_time = 900,
+			.summary = "s", .content = "<p>c</p>", .lang = "en", .host = "a.example",
+			.simhash = { 1, 2, 3, 4 }, .duplicate_of = id, .thread_id = 500,
+			.content_hash = 7,
+		};
+		struct store_story bare = {
+			.feed_id = 1, .ident = "g:bare", .first_seen = 1001, .content_hash = 8,
+		};
+		struct store_thread named = {
+			.id = 600, .title = "Named", .keywords = "k", .first_seen = 1, .last_updated = 1,
+			.story_count = 1, .source_count = 1, .is_new = 1,
+		}, plain = { .id = 601, .first_seen = 1, .last_updated = 1, .is_new = 1 };
+		int64_t a, b;
+
+		ok(store_begin(st) == 0 && store_insert_story(st, &full, &a) == 0 &&
+		   store_insert_story(st, &bare, &b) == 0 && store_put_thread(st, &named) == 0 &&
+		   store_put_thread(st, &plain) == 0 && store_commit(st) == 0,
+		   "a full and a bare story, a named and a plain thread");
+		is_int(scalar("SELECT count(*) FROM stories WHERE ident = 'g:full' AND guid = 'full'"
+		              " AND author = 'Ann' AND published = 900 AND updated = 950"
+		              " AND simhash = 1 AND simhash_seq = 2 AND simhash_head = 3"
+		              " AND simhash_tail = 4 AND duplicate_of IS NOT NULL AND thread_id = 500"
+		              " AND lang = 'en' AND host = 'a.example' AND event_time = 900"), 1,
+		       "the full story has every field");
+		is_int(scalar("SELECT count(*) FROM stories WHERE ident = 'g:bare' AND guid IS NULL"
+		              " AND link IS NULL AND canonical_url IS NULL AND title IS NULL"
+		              " AND author IS NULL AND published IS NULL AND updated IS NULL"
+		              " AND summary IS NULL AND content IS NULL AND lang IS NULL"
+		              " AND host IS NULL AND simhash IS NULL AND simhash_seq IS NULL"
+		              " AND simhash_head IS NULL AND simhash_tail IS NULL"
+		              " AND duplicate_of IS NULL AND thread_id IS NULL AND event_time = 1001"
+		              " AND content_hash = 8"), 1,
+		       "the bare story after it has none of them");
+		is_int(scalar("SELECT count(*) FROM story_feeds WHERE ident = 'g:bare'"
+		              " AND content_hash = 8 AND first_seen = 1001"), 1,
+		       "and its own story_feeds row");
+		is_int(scalar("SELECT count(*) FROM threads WHERE id = 601 AND title IS NULL"
+		              " AND keywords IS NULL AND title_story_id IS NULL"), 1,
+		       "the plain thread after the named one has no title or keywords");
+	}
 	store_close(st);
 
 	run("PRAGMA user_version = 99");
