@@ -638,8 +638,11 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	 * (its last update a window before it), which frees the story. */
 	window_advance(c, doc->time);
 	struct story *s = imap_get(&c->stories, doc->story_id);
-	if (!s)
-		return cluster_add(c, doc, out);
+	if (!s) {
+		int rc = cluster_add(c, doc, out);
+		out->placed_anew = rc == 0;
+		return rc;
+	}
 	memset(out, 0, sizeof *out);
 	if (vec_collect(c, doc, 0) < 0)
 		return -1;
@@ -728,7 +731,8 @@ int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
 }
 
 int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_count,
-                       int64_t first_seen, const char *const *sources, size_t n)
+                       int64_t first_seen, int64_t last_updated,
+                       const char *const *sources, size_t n)
 {
 	uint32_t slot = slot_of(c, thread_id);
 	struct thread *t;
@@ -745,6 +749,8 @@ int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_cou
 			return -1;
 	t->story_count = story_count;
 	t->first_seen = first_seen;
+	if (last_updated > t->last_updated)
+		t->last_updated = last_updated;
 	return 0;
 }
 

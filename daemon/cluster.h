@@ -123,6 +123,11 @@ struct cluster_result {
 	                            again by a copy of one of its stories: its
 	                            counts are this story's alone until
 	                            cluster_set_counts gives it the stored ones */
+	int placed_anew;         /* cluster_update only: the story was not in
+	                            memory (older than the window) and was
+	                            placed as a new one; thread_id's counts add
+	                            it, even when that thread already counted it
+	                            (the caller recounts from the store) */
 };
 
 struct clusterer; /* opaque; owned by the caller (cluster_new/cluster_free) */
@@ -169,13 +174,15 @@ int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
 
 /* Sets a thread's counts to the stored ones: story_count, first_seen and
  * its sources (publisher hosts, n of them) replace what the clusterer
- * counted.  A restore replays only the window's stories, so a thread with
+ * counted, and a later last_updated (0: none) raises its newest time (a
+ * thread revived by a late copy knows the copy's time alone).  A restore replays only the window's stories, so a thread with
  * older ones needs it, and so does one whose old stories retention
  * deleted; otherwise its next story would write counts of the replayed
  * stories alone.  A thread not in memory is left alone.  0 or -1 (out of
  * memory). */
 int cluster_set_counts(struct clusterer *c, int64_t thread_id, int64_t story_count,
-                       int64_t first_seen, const char *const *sources, size_t n);
+                       int64_t first_seen, int64_t last_updated,
+                       const char *const *sources, size_t n);
 
 /* Document frequencies, to persist (e.g. table term_df(term TEXT PRIMARY KEY,
  * df INTEGER) plus the total in a meta row) and reload at start-up before

@@ -378,7 +378,7 @@ int ingest_sync_counts(struct ingest *in)
 		host_list_clear(&h);
 		if (store_thread_hosts(in->st, cs.v[i].id, host_cb, &h) < 0 || h.oom ||
 		    cluster_set_counts(in->cl, cs.v[i].id, cs.v[i].story_count, cs.v[i].first_seen,
-		                       (const char *const *)h.v, h.n) < 0)
+		                       0, (const char *const *)h.v, h.n) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -583,17 +583,19 @@ static int cmp_order(const void *a, const void *b)
 }
 
 /* Gives the clusterer the stored counts of thread `id` (story count,
- * first story time, publishers), plus those of `pending` when not NULL: a
- * story about to be stored in it.  *stored is how many stories it holds
- * besides `pending`; with none, the clusterer is left as it is. */
+ * first and last story time, publishers), plus those of `pending` when
+ * not NULL: a story about to be stored in it.  *stored is how many
+ * stories it holds besides `pending`, *last its newest time; with none,
+ * the clusterer is left as it is. */
 static int load_counts(struct ingest *in, int64_t id, const struct cluster_doc *pending,
-                       int64_t *stored)
+                       int64_t *stored, int64_t *last)
 {
 	struct host_list h = { 0 };
 	int64_t first = 0;
 	int rc = -1;
 
-	if (store_thread_stats(in->st, id, pending ? pending->story_id : 0, stored, &first) < 0 ||
+	if (store_thread_stats(in->st, id, pending ? pending->story_id : 0, stored, &first,
+	                       last) < 0 ||
 	    store_thread_hosts(in->st, id, host_cb, &h) < 0 || h.oom)
 		goto out;
 	if (*stored == 0) {
@@ -604,7 +606,9 @@ static int load_counts(struct ingest *in, int64_t id, const struct cluster_doc *
 		goto out;
 	if (pending && pending->time < first)
 		first = pending->time;
-	if (cluster_set_counts(in->cl, id, *stored + (pending != NULL), first,
+	if (pending && pending->time > *last)
+		*last = pending->time;
+	if (cluster_set_counts(in->cl, id, *stored + (pending != NULL), first, *last,
 	                       (const char *const *)h.v, h.n) < 0)
 		goto out;
 	rc = 0;
@@ -616,19 +620,23 @@ out:
 
 /* A thread that had left memory and is taken up again by a late copy
  * counts the copy alone; its row counts every story.  The clusterer
- * gets the stored counts plus this story's, and so does the row. */
+ * gets the stored counts plus this story's, and so does the row: its
+ * first and its last time too (the copy of an older story is not the
+ * thread's newest). */
 static int revived_counts(struct ingest *in, struct cluster_result *r,
                           const struct cluster_doc *d)
 {
-	int64_t n, sources = 0;
+	int64_t n, last, sources = 0;
 
-	if (load_counts(in, r->thread_id, d, &n) < 0)
+	if (load_counts(in, r->thread_id, d, &n, &last) < 0)
 		return -1;
 	/* With nothing stored, what the clusterer counted stands. */
 	if (n > 0) {
 		r->story_count = cluster_thread_stories(in->cl, r->thread_id, &r->first_seen,
 		                                        &sources);
 		r->source_count = sources;
+		if (last > r->last_updated)
+			r->last_updated = last;
 	}
 	return 0;
 }
@@ -639,9 +647,9 @@ static int revived_counts(struct ingest *in, struct cluster_result *r,
  * that its id keeps leading readers to a live thread. */
 static int left_thread(struct ingest *in, int64_t from, int64_t into)
 {
-	int64_t n;
+	int64_t n, last;
 
-	if (load_counts(in, from, NULL, &n) < 0)
+	if (load_counts(in, from, NULL, &n, &last) < 0)
 		return -1;
 	if (n > 0)
 		return store_settle_thread(in->st, from);
@@ -701,7 +709,7 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 {
 	struct ingest *in = x->in;
 	struct cluster_result cr;
-	int64_t old_thread, time;
+	int64_t old_thread, time, n, last;
 	uint64_t o[4];
 	char *old_title = NULL, *old_host = NULL;
 	const char *source = doc->source;
@@ -750,6 +758,14 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 		cr.left_thread = old_thread;
 	if (cr.left_thread && cr.left_thread != cr.thread_id &&
 	    left_thread(in, cr.left_thread, cr.thread_id) < 0)
+		goto out;
+	/* Placed anew, the story was counted as an addition to a thread that
+	 * may count it already (its own, which a later story kept in memory
+	 * or a copy revived): that row, and the clusterer, take what the
+	 * stored stories say. */
+	if (cr.placed_anew && !cr.is_new &&
+	    (store_settle_thread(in->st, cr.thread_id) < 0 ||
+	     load_counts(in, cr.thread_id, NULL, &n, &last) < 0))
 		goto out;
 	rc = 0;
 out:

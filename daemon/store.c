@@ -1632,7 +1632,7 @@ int store_window_threads(struct store *st, int64_t since, store_thread_count_cb 
 }
 
 struct stats_ctx {
-	int64_t *stories, *first_seen;
+	int64_t *stories, *first_seen, *last_updated;
 };
 
 static int stats_row(sqlite3_stmt *s, void *p)
@@ -1641,18 +1641,20 @@ static int stats_row(sqlite3_stmt *s, void *p)
 
 	*c->stories = col_i64(s, 0);
 	*c->first_seen = col_i64(s, 1);
+	*c->last_updated = col_i64(s, 2);
 	return 1;
 }
 
 int store_thread_stats(struct store *st, int64_t thread_id, int64_t except_story,
-                       int64_t *stories, int64_t *first_seen)
+                       int64_t *stories, int64_t *first_seen, int64_t *last_updated)
 {
-	struct stats_ctx c = { stories, first_seen };
+	struct stats_ctx c = { stories, first_seen, last_updated };
 	int64_t args[2] = { thread_id, except_story };
 
-	*stories = *first_seen = 0;
+	*stories = *first_seen = *last_updated = 0;
 	return query_n(st,
-		"SELECT count(*), coalesce(min(event_time), 0) FROM stories"
+		"SELECT count(*), coalesce(min(event_time), 0), coalesce(max(event_time), 0)"
+		" FROM stories"
 		" WHERE thread_id = ?1 AND id <> ?2", args, 2, NULL, stats_row, &c);
 }
 

@@ -235,9 +235,10 @@ typedef int store_thread_count_cb(int64_t id, int64_t story_count, int64_t first
 int store_window_threads(struct store *st, int64_t since, store_thread_count_cb *cb,
                          void *ctx);
 /* How many stories a thread holds besides `except_story` (0: none
- * excepted), and the oldest one's event_time (0 when it holds none). */
+ * excepted), and the oldest and newest one's event_time (0 when it holds
+ * none). */
 int store_thread_stats(struct store *st, int64_t thread_id, int64_t except_story,
-                       int64_t *stories, int64_t *first_seen);
+                       int64_t *stories, int64_t *first_seen, int64_t *last_updated);
 /* The distinct publisher hosts of a thread's stories. */
 typedef int store_host_cb(const char *host, void *ctx);
 int store_thread_hosts(struct store *st, int64_t thread_id, store_host_cb *cb, void *ctx);

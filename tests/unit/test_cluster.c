@@ -243,7 +243,8 @@ static void test_merge(void)
 	/* The pipeline then hands it the stored counts (ingest.c). */
 	const char *hosts[] = { "a", "b", "c", "d", "f" };
 	int64_t first = 0, sources = 0;
-	ok(cluster_set_counts(c, r6.thread_id, 5, T0, hosts, 5) == 0, "cluster_set_counts");
+	ok(cluster_set_counts(c, r6.thread_id, 5, T0, T0 + 7 * 86400 + 600, hosts, 5) == 0,
+	   "cluster_set_counts");
 	is_int(cluster_thread_stories(c, r6.thread_id, &first, &sources), 5,
 	       "the thread counts the stored stories");
 	ok(first == T0 && sources == 5, "with their first time and sources");
@@ -254,8 +255,10 @@ static void test_merge(void)
 	   "the next copy joins it in memory");
 	ok(r7.story_count == 6 && r7.source_count == 5 && r7.first_seen == T0,
 	   "counting on from the stored counts (a known source adds none)");
+	is_int(r7.last_updated, T0 + 7 * 86400 + 600,
+	       "and from the stored newest time, later than the copies'");
 	is_int(cluster_thread_stories(c, 999999, NULL, NULL), -1, "a thread not in memory: -1");
-	ok(cluster_set_counts(c, 999999, 3, T0, hosts, 1) == 0, "and setting its counts is no error");
+	ok(cluster_set_counts(c, 999999, 3, T0, 0, hosts, 1) == 0, "and setting its counts is no error");
 	cluster_free(c);
 }
 

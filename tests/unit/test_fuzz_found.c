@@ -317,6 +317,67 @@ static void canon_percent_host(void)
 	free(h);
 }
 
+/* A late copy of a story whose thread has left the clusterer's memory
+ * revives that thread; the clusterer then knows the copy alone and was
+ * given the stored counts and first time, but not the stored last one:
+ * the row's last_updated fell back to the copy's time, older than the
+ * thread's newest story.  Found by fuzz_ingest's thread oracle. */
+static void late_copy_keeps_last(void)
+{
+	static const char *text =
+		"<description>The harbour bridge in Zurich stays closed after the flooding of the "
+		"old town, the city said on Tuesday; ferries replace the trams until the water "
+		"falls and engineers have checked the piers.</description>";
+	struct pipe p;
+	char *a = NULL, *b = NULL, *c = NULL;
+	char *w = NULL;
+
+	if (asprintf(&w, "<rss version=\"2.0\"><channel><title>t</title><link>http://two.example/</link>"
+	             "<item><guid>w</guid><title>Storm warning for the Baltic coast</title>"
+	             "<link>http://two.example/w</link><pubDate>Tue, 14 Nov 2023 21:13:20 GMT</pubDate>"
+	             "<description>Gales of up to ninety kilometres an hour are expected on the Baltic "
+	             "coast tonight, and the weather service warns of flooding in Kiel and Rostock."
+	             "</description></item></channel></rss>") < 0 ||                /* T0 - 1 h */
+	    asprintf(&a, "<rss version=\"2.0\"><channel><title>t</title><link>http://one.example/</link>"
+	             "<item><guid>a</guid><title>Flooding closes the harbour bridge in Zurich</title>"
+	             "<link>http://one.example/a</link><pubDate>Thu, 05 Sep 2002 12:14:00 GMT</pubDate>%s</item>"
+	             "<item><guid>b</guid><title>Zurich harbour bridge closed by flooding</title>"
+	             "<link>http://one.example/b</link><pubDate>Thu, 05 Sep 2002 12:15:00 GMT</pubDate>%s</item>"
+	             "<item><guid>z</guid><title>Volcano erupts near Reykjavik after weeks of quakes</title>"
+	             "<link>http://one.example/z</link><pubDate>Wed, 15 Nov 2023 04:13:20 GMT</pubDate>"
+	             "</item></channel></rss>", text, text) < 0 ||
+	    asprintf(&b, "<rss version=\"2.0\"><channel><title>t</title><link>http://two.example/</link>"
+	             "<item><guid>a2</guid><title>Flooding closes the harbour bridge in Zurich</title>"
+	             "<link>http://two.example/a</link><pubDate>Thu, 05 Sep 2002 12:14:00 GMT</pubDate>%s</item>"
+	             "</channel></rss>", text) < 0 ||
+	    asprintf(&c, "<rss version=\"2.0\"><channel><title>t</title><link>http://one.example/</link>"
+	             "<item><guid>b</guid><title>Flooding closes the harbour bridge in Zurich</title>"
+	             "<link>http://one.example/b</link><pubDate>Thu, 05 Sep 2002 12:15:00 GMT</pubDate>"
+	             "<description>Zurich: the harbour bridge is closed. Flooding of the old town "
+	             "stopped the trams; ferries run instead.</description></item></channel></rss>") < 0)
+		abort();
+	ok(pipe_open(&p) == 0, "pipeline open");
+	/* A story of today stored first keeps those of 2002 in the
+	 * near-duplicate index, which forgets in the order it was given
+	 * stories (simhash.h); the clusterer forgets their thread. */
+	ok(pipe_feed(&p, 2, w, T0) == 0, "a report of today");
+	ok(pipe_feed(&p, 1, a, T0 + 6 * 3600) == 0,
+	   "two reports of 2002, and one six hours later (the clusterer's expiry pass runs)");
+	ok(pipe_feed(&p, 2, b, T0 + 6 * 3600 + 60) == 0, "then another publisher's copy of the older report");
+	threads_true("the thread's last_updated is still its newest story's");
+	/* Days later the second report is rewritten (headline and text): the
+	 * clusterer had forgotten it, placed it as a new story, and it joined
+	 * its own thread, which the copy had brought back, again: the row
+	 * counted it twice.  Found by fuzz_ingest's thread oracle too. */
+	ok(pipe_feed(&p, 1, c, T0 + 4 * 86400) == 0, "the second report rewritten days later");
+	threads_true("its thread counts it once");
+	pipe_close(&p);
+	free(w);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dbdir))
@@ -324,6 +385,7 @@ int main(void)
 	undated_update();
 	update_after_window();
 	update_new_host();
+	late_copy_keeps_last();
 	canon_trailing_dots();
 	canon_dots_to_address();
 	canon_percent_host();

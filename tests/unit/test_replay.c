@@ -203,7 +203,7 @@ static int ref_counts(struct store *st, struct clusterer *c, int64_t since)
 	for (size_t i = 0; i < t.n && rc == 0; i++) {
 		h.n = 0;
 		rc = store_thread_hosts(st, t.v[i].id, ref_host, &h) < 0 || h.n == 512 ||
-		     cluster_set_counts(c, t.v[i].id, t.v[i].n, t.v[i].first,
+		     cluster_set_counts(c, t.v[i].id, t.v[i].n, t.v[i].first, 0,
 		                        (const char *const *)h.v, h.n) < 0 ? -1 : 0;
 		for (size_t j = 0; j < h.n; j++)
 			free(h.v[j]);
