@@ -429,8 +429,9 @@ static size_t start_once(struct daemon *d)
  * wake-up timer, monotonic, kept that wait even when the clock was put
  * right again a minute later); set forward, every feed became due at once.
  * Every feed's next poll moves with the clock instead, in memory and in
- * the database, as do the hosts' Retry-After holds: each waits the real
- * time it had left. */
+ * the database, as do the hosts' Retry-After holds, live and stored (a
+ * restart rebuilds them from feeds.retry_after): each waits the real time
+ * it had left. */
 static void clock_check(struct daemon *d)
 {
 	int64_t off = clock_offset(), jump = off - d->clock_offset;
@@ -443,7 +444,7 @@ static void clock_check(struct daemon *d)
 	           (long long)jump);
 	for (size_t i = 0; i < d->n_holds; i++)
 		d->holds[i].until += jump;
-	saved = store_begin(d->st) == 0;
+	saved = store_begin(d->st) == 0 && store_shift_holds(d->st, jump) == 0;
 	sched_heap_free(&d->due);
 	for (size_t i = 0; i < d->n_feeds; i++) {
 		struct dfeed *f = &d->feeds[i];

@@ -13,8 +13,9 @@ clusterer, and the CLI lists them.
 The system clock set back a day, then forward again, under the running
 daemon (libfaketime, when installed): each feed's next poll moves with
 the clock, in the database too, so that it waits the real time it had
-left; it used to wait a day more after the clock went back, and to
-poll every feed at once when it went forward."""
+left, and so does a stored Retry-After; it used to wait a day more after
+the clock went back, and to poll every feed at once when it went
+forward."""
 import os
 import re
 import signal
@@ -113,17 +114,24 @@ env = dict(os.environ, LD_PRELOAD=LIB, FAKETIME_TIMESTAMP_FILE=clock, FAKETIME_N
            DONT_FAKE_MONOTONIC="1", ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
            ":verify_asan_link_order=0")
 urls = serve_generated(srv, 3, 4)
-w.write_config(urls, extra="interval = 1h\n")
+srv.routes["/ra/hold.xml"] = faults.status(429, {"Retry-After": "600"})
+HOLD = srv.url("/ra/hold.xml")
+w.write_config(urls + [HOLD], extra="interval = 1h\n")
 p = w.start(env=env, stderr=subprocess.PIPE)
 log = StderrLog(p)
-t.ok(log.wait_for("cycle: 3 feeds polled"), "the daemon polls its feeds", log.text())
+# (The 429 holds the host: the feeds it finds queued wait for it.)
+t.ok(log.wait_for("cycle: "), "the daemon polls its feeds", log.text())
 hits = sum(srv.hits.get(u[len(srv.base):], 0) for u in urls)
 first = dict(w.sql("SELECT url, next_poll FROM feeds"))
+first_hold = dict(w.sql("SELECT url, retry_after FROM feeds")).get(HOLD)
+t.ok(first_hold and first_hold > time.time() + 500, "the 429's Retry-After is stored", first_hold)
 
 
 def moved_by(delta):
     now = dict(w.sql("SELECT url, next_poll FROM feeds"))
-    return all(abs(now[u] - (first[u] + delta)) <= 2 for u in urls)
+    hold = dict(w.sql("SELECT url, retry_after FROM feeds")).get(HOLD)
+    return (all(abs(now[u] - (first[u] + delta)) <= 2 for u in urls) and
+            first_hold is not None and abs(hold - (first_hold + delta)) <= 2)
 
 
 def jump(to, n):
@@ -139,8 +147,8 @@ t.ok(jump("-1d", 1), "reload after the clock went back a day", log.text())
 # The offset is read from two clocks a moment apart: a second either way.
 jumps = [int(x) for x in re.findall(r"the system clock jumped ([-+]\d+) s", log.text())]
 t.ok(len(jumps) == 1 and abs(jumps[0] + 86400) <= 2, "the jump is logged", log.text())
-t.ok(moved_by(-86400), "each next poll moved back a day with it (stored)",
-     (first, w.sql("SELECT url, next_poll FROM feeds")))
+t.ok(moved_by(-86400), "each next poll moved back a day with it (stored), and the stored"
+     " Retry-After", (first, first_hold, w.sql("SELECT url, next_poll, retry_after FROM feeds")))
 t.ok(jump("+0", 2), "reload after the clock was put right", log.text())
 t.ok(moved_by(0), "each next poll back where it was")
 t.ok(jump("+1d", 3), "reload after the clock went forward a day", log.text())
