@@ -9,6 +9,7 @@
  * passes of feeds/prescan.c first. */
 #include "feeds/parse.h"
 #include "feeds/parse_int.h"
+#include "feeds/cdata.h"
 #include "feeds/date.h"
 #include "feeds/entities.h"
 #include "feeds/feed.h"
@@ -1897,6 +1898,23 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 		set_bozo(&p, "SAXParseException: more than %d namespace declarations in scope "
 		         "(line %zu), not parsed", PRESCAN_MAX_NS_SCOPE, prescan_line_of(buf, at));
 	} else {
+		/* escaped text as CDATA sections: read in one piece (cdata.h) */
+		if (!o->keep_text) {
+			char *cd = NULL;
+			size_t cdlen = 0;
+			int r = cdata_rewrite(buf, len, &cd, &cdlen);
+
+			if (r < 0) {
+				p.oom = 1;
+				goto fail;
+			}
+			if (r > 0) {
+				free(fixed_buf);
+				fixed_buf = cd;
+				buf = cd;
+				len = cdlen;
+			}
+		}
 		p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
 		if (!p.ctxt)
 			goto fail;

@@ -19,6 +19,9 @@ struct parse_opts {
 	 * (the parse fails). */
 	int (*on_entry)(void *arg, struct fv *entry);
 	void *on_entry_arg;
+	/* the tests' oracle: libxml2 reads the text as written, not
+	 * rewritten into CDATA sections (feeds/cdata.h) */
+	int keep_text;
 };
 
 /* Parses buf (UTF-8, no BOM, XML declaration already neutralised) into
