@@ -1,21 +1,45 @@
-/* feeds/cdata.h — escaped text handed to libxml2 as CDATA sections, which
- * it reads in one piece instead of character by character (feeds/parse.c
+/* feeds/cdata.h — the text of a feed document read before libxml2 reads
+ * it, which then sees one short CDATA section in its place (feeds/parse.c
  * runs it before the parse).  Internal to feeds/. */
 #ifndef TIDINGS_FEEDS_CDATA_H
 #define TIDINGS_FEEDS_CDATA_H
 
 #include <stddef.h>
 
-/* Rewrites the element content of buf (UTF-8, starting with the
- * declaration enc_to_utf8() puts in front) so that each run of text with
- * predefined or character references, or non-ASCII characters, is one
- * CDATA section holding the same characters: "&lt;p&gt;café" becomes
- * "<![CDATA[<p>café]]>".  libxml2 then hands the parser's callbacks the
- * same text (in fewer pieces) and reports the same errors on the same
- * lines, because only what it would read without an error is rewritten:
- * the scan stops at the first construct it does not check completely.
- * Returns 1 with *out (malloc'd, the caller frees it) and *outlen when
- * something was rewritten, 0 when nothing was, -1 when out of memory. */
-int cdata_rewrite(const char *buf, size_t len, char **out, size_t *outlen);
+/* What every piece of text taken out is replaced by: one CDATA section,
+ * "<![CDATA[x" + as many newlines as the piece held + "]]>" (so that
+ * libxml2 counts the same lines), which libxml2 hands to the parser's
+ * cdataBlock callback in one call or, past a piece of the input, several
+ * (see on_cdata() in parse.c). */
+#define CDATA_MARK_OPEN "<![CDATA[x"
+#define CDATA_MARK_CLOSE "]]>"
+
+struct cdata_piece {
+	size_t at;          /* where its mark is in doc */
+	size_t off, len;    /* its characters: text + off, len bytes */
+	size_t lines;       /* the newlines in its mark */
+};
+
+struct cdata_doc {
+	char *doc;          /* what libxml2 is to read */
+	size_t len;
+	char *text;         /* the pieces' characters, back to back */
+	struct cdata_piece *pieces;     /* in document order */
+	size_t n, cap;
+};
+
+/* Takes out of buf (UTF-8, starting with the declaration enc_to_utf8()
+ * puts in front) each run of element content that holds a reference or a
+ * non-ASCII character, and each CDATA section, with its characters as
+ * libxml2 would hand them to the parser ("&lt;p&gt;café" gives
+ * "<p>café"), and puts a mark in its place.  The parser then takes
+ * the i-th cdataBlock callback for pieces[i] (see on_cdata() in parse.c);
+ * libxml2 reports the same errors on the same lines, because only what
+ * it would read without an error is taken: the scan stops at the first
+ * construct it does not check completely, and the rest of the document
+ * is left as it is.  Returns 1 with *d filled (cdata_free() releases it)
+ * when something was taken, 0 when nothing was, -1 when out of memory. */
+int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d);
+void cdata_free(struct cdata_doc *d);
 
 #endif

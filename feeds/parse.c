@@ -1738,6 +1738,34 @@ static void on_chars(void *ud, const xmlChar *s, int n)
 		handle_data(p, (const char *)s, (size_t)n, 1);
 }
 
+/* A CDATA section: the mark cdata_rewrite() put in place of a piece of
+ * text gives that text.  libxml2 hands the marks over in document order,
+ * before any error (nothing before the last one could give one), each in
+ * one call or, where a piece of the input ends inside one, in several
+ * whose bytes add up to its content's ("x" and its newlines); the
+ * document's own sections come after the last mark. */
+static void on_cdata(void *ud, const xmlChar *s, int n)
+{
+	struct fp *p = ud;
+
+	keep_recovering(p);
+	if (p->mark_left) {
+		/* the rest of a mark */
+		p->mark_left -= (size_t)n < p->mark_left ? (size_t)n : p->mark_left;
+		return;
+	}
+	if (p->marks && p->next_mark < p->marks->n) {
+		const struct cdata_piece *m = &p->marks->pieces[p->next_mark++];
+		size_t whole = 1 + m->lines;
+
+		p->mark_left = whole - ((size_t)n < whole ? (size_t)n : whole);
+		s = (const xmlChar *)p->marks->text + m->off;
+		n = (int)m->len;
+	}
+	if (n > 0)
+		handle_data(p, (const char *)s, (size_t)n, 1);
+}
+
 static void on_error(void *ud, xmlErrorPtr e)
 {
 	struct fp *p = ud;
@@ -1811,6 +1839,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	xmlSAXHandler sax;
 	int rc = -1;
 	char *fixed_buf = NULL;
+	struct cdata_doc cd = { 0 };
 
 	pthread_once(&xml_once, xmlInitParser);
 	*out = NULL;
@@ -1860,7 +1889,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	sax.startElementNs = on_start;
 	sax.endElementNs = on_end;
 	sax.characters = on_chars;
-	sax.cdataBlock = on_chars;
+	sax.cdataBlock = on_cdata;
 	sax.ignorableWhitespace = on_chars;
 	sax.entityDecl = on_entity_decl;
 	sax.getEntity = on_get_entity;
@@ -1898,21 +1927,18 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 		set_bozo(&p, "SAXParseException: more than %d namespace declarations in scope "
 		         "(line %zu), not parsed", PRESCAN_MAX_NS_SCOPE, prescan_line_of(buf, at));
 	} else {
-		/* escaped text as CDATA sections: read in one piece (cdata.h) */
+		/* the text read here, a mark for libxml2 in its place (cdata.h) */
 		if (!o->keep_text) {
-			char *cd = NULL;
-			size_t cdlen = 0;
-			int r = cdata_rewrite(buf, len, &cd, &cdlen);
+			int r = cdata_rewrite(buf, len, &cd);
 
 			if (r < 0) {
 				p.oom = 1;
 				goto fail;
 			}
 			if (r > 0) {
-				free(fixed_buf);
-				fixed_buf = cd;
-				buf = cd;
-				len = cdlen;
+				buf = cd.doc;
+				len = cd.len;
+				p.marks = &cd;
 			}
 		}
 		p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
@@ -1953,6 +1979,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	rc = 0;
 fail:
 	free(fixed_buf);
+	cdata_free(&cd);
 	fp_free(&p);    /* before the tree: p.source lives in its arena */
 	fv_arena_use(NULL);
 	fv_free(p.res);
