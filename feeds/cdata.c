@@ -51,14 +51,24 @@ static inline int xml_space(unsigned char c)
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
+/* ASCII name bytes: 1 can start a name (letters, '_'), 2 can follow */
+static const unsigned char name_class[256] = {
+	['-'] = 2, ['.'] = 2,
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2,
+	['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+	['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3, ['E'] = 3, ['F'] = 3, ['G'] = 3,
+	['H'] = 3, ['I'] = 3, ['J'] = 3, ['K'] = 3, ['L'] = 3, ['M'] = 3, ['N'] = 3,
+	['O'] = 3, ['P'] = 3, ['Q'] = 3, ['R'] = 3, ['S'] = 3, ['T'] = 3, ['U'] = 3,
+	['V'] = 3, ['W'] = 3, ['X'] = 3, ['Y'] = 3, ['Z'] = 3, ['_'] = 3,
+	['a'] = 3, ['b'] = 3, ['c'] = 3, ['d'] = 3, ['e'] = 3, ['f'] = 3, ['g'] = 3,
+	['h'] = 3, ['i'] = 3, ['j'] = 3, ['k'] = 3, ['l'] = 3, ['m'] = 3, ['n'] = 3,
+	['o'] = 3, ['p'] = 3, ['q'] = 3, ['r'] = 3, ['s'] = 3, ['t'] = 3, ['u'] = 3,
+	['v'] = 3, ['w'] = 3, ['x'] = 3, ['y'] = 3, ['z'] = 3,
+};
+
 static inline int name_start(unsigned char c)
 {
-	return (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
-}
-
-static inline int name_byte(unsigned char c)
-{
-	return name_start(c) || (unsigned char)(c - '0') < 10 || c == '-' || c == '.';
+	return name_class[c] & 1;
 }
 
 /* The end of an ASCII name at s (with colon_ok, at most one ':' between
@@ -72,7 +82,7 @@ static const char *name_end(const char *s, const char *end, int colon_ok)
 	if (s >= end || !name_start((unsigned char)*s))
 		return NULL;
 	for (s++; s < end; s++) {
-		if (name_byte((unsigned char)*s))
+		if (name_class[(unsigned char)*s] & 2)
 			continue;
 		if (*s == ':' && colon_ok && !colons && s + 1 < end && name_start((unsigned char)s[1])) {
 			colons++;
@@ -277,15 +287,13 @@ struct rw {
 	int oom;
 };
 
-/* The construct [from, to) out of the document, a mark in its place (with
- * the newlines of [s, e)), and the characters [s, e) (with decode, its
- * references replaced) as its piece. */
-static void take(struct rw *w, const char *from, const char *to, const char *s, const char *e,
-                 int decode)
+/* The construct [from, to) out of the document, a mark with `lines`
+ * newlines in its place, and text + off (len bytes) as its piece. */
+static void take(struct rw *w, const char *from, const char *to, size_t off, size_t len,
+                 size_t lines)
 {
 	struct cdata_doc *d = w->d;
 	struct cdata_piece *pc;
-	unsigned cp;
 
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? 2 * d->cap : 64;
@@ -301,79 +309,93 @@ static void take(struct rw *w, const char *from, const char *to, const char *s, 
 	sbuf_add(&w->b, w->copied, (size_t)(from - w->copied));
 	pc = &d->pieces[d->n++];
 	pc->at = w->b.len;
-	pc->off = w->text.len;
-	pc->lines = 0;
+	pc->off = off;
+	pc->len = len;
+	pc->lines = lines;
 	sbuf_add(&w->b, CDATA_MARK_OPEN, sizeof CDATA_MARK_OPEN - 1);
-	for (const char *nl = s; (nl = memchr(nl, '\n', (size_t)(e - nl))); nl++) {
-		sbuf_addc(&w->b, '\n');
-		pc->lines++;
+	if (sbuf_reserve(&w->b, lines) == 0) {
+		memset(w->b.s + w->b.len, '\n', lines);
+		w->b.len += lines;
 	}
 	sbuf_add(&w->b, CDATA_MARK_CLOSE, sizeof CDATA_MARK_CLOSE - 1);
-	while (decode && s < e) {
-		const char *amp = memchr(s, '&', (size_t)(e - s));
-
-		if (!amp)
-			break;
-		sbuf_add(&w->text, s, (size_t)(amp - s));
-		s = amp + simple_ref(amp, e, &cp);
-		if (cp < 0x80)
-			sbuf_addc(&w->text, (char)cp);
-		else
-			sbuf_add_utf8(&w->text, cp);
-	}
-	sbuf_add(&w->text, s, (size_t)(e - s));
-	pc->len = w->text.len - pc->off;
 	w->copied = to;
 }
 
 /* A run of element content [s, lt), up to the '<' at lt: its parts worth
  * it taken (the document's bytes may be read up to lim).  -1 when libxml2
- * might complain about it. */
+ * might complain about it.  A part's characters go to the text as they
+ * are read, and back out when it is not taken. */
 static int text_run(struct rw *w, const char *s, const char *lt, const char *lim)
 {
-	const char *seg = s, *p = s;
+	const char *seg = s, *p = s, *copy = s;   /* in the text up to copy */
+	size_t start = w->text.len, lines = 0, n = 0;
 	int worth = 0, cr = 0;
 	unsigned cp;
-	size_t n;
 
-	while ((p = plain_end(p, lt, lim, '&', ']')) < lt) {
-		unsigned char c = (unsigned char)*p;
+	for (;;) {
+		p = plain_end(p, lt, lim, '&', ']');
+		if (p < lt) {
+			unsigned char c = (unsigned char)*p;
 
-		if (c >= 0x80) {
-			if (!(n = char_len_fast((const unsigned char *)p, (const unsigned char *)lt)))
-				return -1;
-			worth = 1;
-			p += n;
-		} else if (c == ']') {
-			/* "]]>" in text is an error (lt - p >= 3 keeps it inside) */
-			if (lt - p >= 3 && p[1] == ']' && p[2] == '>')
-				return -1;
-			p++;
-		} else if (c == '&') {
-			if ((n = simple_ref(p, lt, &cp))) {
+			if (c >= 0x80) {
+				if (!(n = char_len_fast((const unsigned char *)p, (const unsigned char *)lt)))
+					return -1;
 				worth = 1;
 				p += n;
 				continue;
 			}
+			if (c == ']') {
+				/* "]]>" in text is an error (lt - p >= 3 keeps it inside) */
+				if (lt - p >= 3 && p[1] == ']' && p[2] == '>')
+					return -1;
+				p++;
+				continue;
+			}
+			if (c == '\n') {
+				lines++;
+				p++;
+				continue;
+			}
+			if (c == '\t') {
+				p++;
+				continue;
+			}
+			if (c == '\r') {
+				cr = 1;
+				p++;
+				continue;
+			}
+			if (c != '&')
+				return -1;
+			if ((n = simple_ref(p, lt, &cp))) {
+				sbuf_add(&w->text, copy, (size_t)(p - copy));
+				if (cp < 0x80)
+					sbuf_addc(&w->text, (char)cp);
+				else
+					sbuf_add_utf8(&w->text, cp);
+				worth = 1;
+				p += n;
+				copy = p;
+				continue;
+			}
 			if (!(n = other_ref(p, lt)))
 				return -1;
-			if (worth && !cr)
-				take(w, seg, p, seg, p, 1);
-			p += n;
-			seg = p;
-			worth = cr = 0;
-		} else if (c == '\t' || c == '\n') {
-			p++;
-		} else if (c == '\r') {
-			cr = 1;
-			p++;
-		} else {
-			return -1;
 		}
+		/* the end of a part: the run's, or another entity's reference */
+		if (worth && !cr) {
+			sbuf_add(&w->text, copy, (size_t)(p - copy));
+			take(w, seg, p, start, w->text.len - start, lines);
+		} else {
+			w->text.len = start;
+		}
+		if (p >= lt)
+			return 0;
+		p += n;
+		seg = copy = p;
+		start = w->text.len;
+		lines = 0;
+		worth = cr = 0;
 	}
-	if (worth && !cr)
-		take(w, seg, lt, seg, lt, 1);
-	return 0;
 }
 
 /* Past the comment at s ("<!--"), or NULL when libxml2 might complain. */
@@ -463,6 +485,10 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 	memset(d, 0, sizeof *d);
 	sbuf_init(&w.b);
 	sbuf_init(&w.text);
+	/* about what they will hold: no copy as they grow (the text is
+	 * never longer than the document, nor are the marks much) */
+	sbuf_reserve(&w.b, len + len / 16 + 64);
+	sbuf_reserve(&w.text, len);
 	w.d = d;
 	w.copied = buf;
 	w.oom = 0;
@@ -506,9 +532,14 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 		if (end - s >= 9 && !memcmp(s, "<![CDATA[", 9)) {
 			const char *close = depth ? find_close(s + 9, end, "]]>", 3) : NULL;
 
+			size_t lines = 0, off = w.text.len;
+
 			if (!close || !chars_ok(s + 9, close))
 				break;
-			take(&w, s, close + 3, s + 9, close, 0);
+			for (const char *nl = s + 9; (nl = memchr(nl, '\n', (size_t)(close - nl))); nl++)
+				lines++;
+			sbuf_add(&w.text, s + 9, (size_t)(close - s - 9));
+			take(&w, s, close + 3, off, (size_t)(close - s - 9), lines);
 			s = close + 3;
 			continue;
 		}
