@@ -28,6 +28,7 @@
  * those); the parts between them are taken.  tests/unit/test_parse_cdata.c
  * compares the trees with and without the rewrite. */
 #include "feeds/cdata.h"
+#include "feeds/prescan.h"
 #include "feeds/sbuf.h"
 
 #include <stdint.h>
@@ -438,14 +439,17 @@ static const char *attr_value(const char *s, const char *end)
 }
 
 /* Past the start tag at s ('<' and a name), or NULL; *empty: it ends in
- * "/>"; its name in [s + 1, *ne). */
-static const char *start_tag(const char *s, const char *end, const char **ne, int *empty)
+ * "/>"; its name in [s + 1, *ne); *nattr attributes, *nns of them
+ * namespace declarations ("xmlns", "xmlns:..."). */
+static const char *start_tag(const char *s, const char *end, const char **ne, int *empty,
+                             unsigned *nattr, unsigned *nns)
 {
-	const char *p = name_end(s + 1, end, 1);
+	const char *p = name_end(s + 1, end, 1), *a;
 
 	if (!p)
 		return NULL;
 	*ne = p;
+	*nattr = *nns = 0;
 	for (;;) {
 		const char *q = skip_space(p, end);
 
@@ -460,8 +464,11 @@ static const char *start_tag(const char *s, const char *end, const char **ne, in
 			return q + 1 < end && q[1] == '>' ? q + 2 : NULL;
 		}
 		/* an attribute, after white space */
-		if (q == p || !(q = name_end(q, end, 1)))
+		if (q == p || !(q = name_end(a = q, end, 1)))
 			return NULL;
+		(*nattr)++;
+		if (q - a >= 5 && !memcmp(a, "xmlns", 5) && (q - a == 5 || a[5] == ':'))
+			(*nns)++;
 		q = skip_space(q, end);
 		if (q >= end || *q != '=')
 			return NULL;
@@ -473,16 +480,17 @@ static const char *start_tag(const char *s, const char *end, const char **ne, in
 
 int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 {
-	struct { const char *name; size_t len; } open[MAX_OPEN];
+	struct { const char *name; size_t len; unsigned ns; } open[MAX_OPEN];
 	size_t depth = 0;
+	unsigned scope = 0;     /* namespace declarations in scope */
 	const char *s = buf, *end = buf + len;
 	int root = 0;
 	struct rw w;
 
+	memset(d, 0, sizeof *d);
 	if (len < sizeof utf8_decl - 1 || memcmp(buf, utf8_decl, sizeof utf8_decl - 1))
 		return 0;
 	s += sizeof utf8_decl - 1;
-	memset(d, 0, sizeof *d);
 	sbuf_init(&w.b);
 	sbuf_init(&w.text);
 	/* about what they will hold: no copy as they grow (the text is
@@ -494,20 +502,19 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 	w.oom = 0;
 	while (s < end) {
 		const char *lt, *past, *ne;
+		unsigned nattr, nns;
 		int empty;
 
 		if (*s != '<') {
 			lt = memchr(s, '<', (size_t)(end - s));
-			if (!lt)
-				break;  /* text to the end: libxml2 complains after it */
 			if (!depth) {
-				/* before the root, only white space */
-				if (skip_space(s, lt) != lt)
+				/* before and after the root, only white space */
+				if (skip_space(s, lt ? lt : end) != (lt ? lt : end))
 					break;
-			} else if (text_run(&w, s, lt, end) < 0) {
-				break;
+			} else if (!lt || text_run(&w, s, lt, end) < 0) {
+				break;  /* (text to the end: libxml2 complains) */
 			}
-			s = lt;
+			s = lt ? lt : end;
 			continue;
 		}
 		if (end - s >= 2 && s[1] == '/') {
@@ -519,8 +526,7 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 			if (ne >= end || *ne != '>')
 				break;
 			s = ne + 1;
-			if (!--depth)
-				break;  /* the root closed: nothing more to rewrite */
+			scope -= open[--depth].ns;
 			continue;
 		}
 		if (end - s >= 4 && !memcmp(s, "<!--", 4)) {
@@ -550,8 +556,11 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 			continue;
 		}
 		if (root && !depth)
+			break;  /* a second root */
+		if (!(past = start_tag(s, end, &ne, &empty, &nattr, &nns)))
 			break;
-		if (!(past = start_tag(s, end, &ne, &empty)))
+		/* what prescan_crowded() refuses, it finds itself */
+		if (nattr > PRESCAN_MAX_ATTRS || scope + nns > PRESCAN_MAX_NS_SCOPE)
 			break;
 		root = 1;
 		if (!empty) {
@@ -559,12 +568,13 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 				break;
 			open[depth].name = s + 1;
 			open[depth].len = (size_t)(ne - s - 1);
+			open[depth].ns = nns;
+			scope += nns;
 			depth++;
-		} else if (!depth) {
-			break;
 		}
 		s = past;
 	}
+	d->clean = s >= end && root && !depth;
 	if (!d->n) {
 		sbuf_free(&w.b);
 		sbuf_free(&w.text);

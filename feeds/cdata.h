@@ -26,6 +26,10 @@ struct cdata_doc {
 	char *text;         /* the pieces' characters, back to back */
 	struct cdata_piece *pieces;     /* in document order */
 	size_t n, cap;
+	/* the scan read the whole document: every '&' is a reference that
+	 * prescan_fix_ampersands() leaves alone, and no tag is one that
+	 * prescan_crowded() refuses, so neither needs to run */
+	int clean;
 };
 
 /* Takes out of buf (UTF-8, starting with the declaration enc_to_utf8()
@@ -38,7 +42,8 @@ struct cdata_doc {
  * it would read without an error is taken: the scan stops at the first
  * construct it does not check completely, and the rest of the document
  * is left as it is.  Returns 1 with *d filled (cdata_free() releases it)
- * when something was taken, 0 when nothing was, -1 when out of memory. */
+ * when something was taken, 0 when nothing was (only d->clean is set),
+ * -1 when out of memory. */
 int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d);
 void cdata_free(struct cdata_doc *d);
 

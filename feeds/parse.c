@@ -1898,7 +1898,14 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	sax.externalSubset = on_subset_end;
 	sax.serror = on_error;
 
-	{
+	/* The text read before libxml2 reads the rest (cdata.h).  A document
+	 * that scan reads to its end needs neither pre-pass: it found every
+	 * '&' a reference and no tag crowded. */
+	if (!o->keep_text && len <= INT32_MAX && cdata_rewrite(buf, len, &cd) < 0) {
+		p.oom = 1;
+		goto fail;
+	}
+	if (!cd.clean) {
 		size_t flen = 0;
 		char *fixed = NULL;
 		int fx = prescan_fix_ampersands(buf, len, &fixed, &flen);
@@ -1913,10 +1920,17 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			fixed_buf = fixed;
 			buf = fixed;
 			len = flen;
+			/* read again, the fixed document */
+			cdata_free(&cd);
+			if (!o->keep_text && len <= INT32_MAX && cdata_rewrite(buf, len, &cd) < 0) {
+				p.oom = 1;
+				goto fail;
+			}
 		}
 	}
 	size_t at = 0;
-	enum prescan_crowd crowd = len <= INT32_MAX ? prescan_crowded(buf, len, &at) : PRESCAN_OK;
+	enum prescan_crowd crowd = len <= INT32_MAX && !cd.clean ? prescan_crowded(buf, len, &at)
+	                                                         : PRESCAN_OK;
 
 	if (len > INT32_MAX) {
 		set_bozo(&p, "SAXParseException: document too large");
@@ -1927,19 +1941,10 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 		set_bozo(&p, "SAXParseException: more than %d namespace declarations in scope "
 		         "(line %zu), not parsed", PRESCAN_MAX_NS_SCOPE, prescan_line_of(buf, at));
 	} else {
-		/* the text read here, a mark for libxml2 in its place (cdata.h) */
-		if (!o->keep_text) {
-			int r = cdata_rewrite(buf, len, &cd);
-
-			if (r < 0) {
-				p.oom = 1;
-				goto fail;
-			}
-			if (r > 0) {
-				buf = cd.doc;
-				len = cd.len;
-				p.marks = &cd;
-			}
+		if (cd.n) {
+			buf = cd.doc;
+			len = cd.len;
+			p.marks = &cd;
 		}
 		p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
 		if (!p.ctxt)

@@ -216,6 +216,83 @@ static char *big_doc(size_t *len)
 	return d;
 }
 
+/* A document of n attributes on one tag, or of n namespace declarations
+ * in scope (half on the root, half on an item), with "&" text; with
+ * bare, a bare '&' in it. */
+static char *crowded(unsigned n, int ns, const char *amp, size_t *len)
+{
+	size_t cap = 64 + (size_t)n * 64 + 512, k = 0;
+	char *d = malloc(cap);
+
+	if (!d)
+		return NULL;
+	k += (size_t)snprintf(d + k, cap - k, "<rss version='2.0'");
+	for (unsigned i = 0; ns && i < n / 2; i++)
+		k += (size_t)snprintf(d + k, cap - k, " xmlns:a%u='urn:a%u'", i, i);
+	k += (size_t)snprintf(d + k, cap - k, "><channel><item");
+	for (unsigned i = 0; i < (ns ? n - n / 2 : n); i++)
+		k += (size_t)snprintf(d + k, cap - k, ns ? " xmlns:b%u='urn:b%u'" : " a%u='%u'", i, i);
+	k += (size_t)snprintf(d + k, cap - k, "><title>caf\xc3\xa9 %s &lt;b&gt;</title></item>"
+	                      "</channel></rss>\n", amp);
+	*len = k;
+	return d;
+}
+
+/* the scan reads a document to its end only when neither pre-pass
+ * (bare ampersands, crowded tags) would find anything in it */
+static void test_clean(void)
+{
+	static const struct { unsigned n; int ns; const char *amp; int clean; const char *name; } c[] = {
+		{ 10, 0, "&amp;", 1, "a plain document: read to the end" },
+		{ 256, 0, "&amp;", 1, "256 attributes on a tag: read to the end" },
+		{ 257, 0, "&amp;", 0, "257 attributes: prescan_crowded's" },
+		{ 256, 1, "&amp;", 1, "256 namespaces in scope: read to the end" },
+		{ 257, 1, "&amp;", 0, "257 namespaces in scope: prescan_crowded's" },
+		{ 10, 0, "a & b", 0, "a bare ampersand: prescan_fix_ampersands'" },
+		{ 10, 0, "&#X41;", 0, "&#X41;: prescan_fix_ampersands'" },
+		{ 10, 0, "&eacute;", 1, "an HTML entity: read to the end" },
+	};
+	char name[160];
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		size_t len;
+		char *d = crowded(c[i].n, c[i].ns, c[i].amp, &len);
+		struct enc_result enc;
+		struct cdata_doc cd;
+		int clean = -1;
+
+		if (d && enc_to_utf8(d, len, NULL, &enc) == 0) {
+			if (cdata_rewrite(enc.utf8, enc.len, &cd) >= 0)
+				clean = cd.clean;
+			cdata_free(&cd);
+			enc_free(&enc);
+		}
+		snprintf(name, sizeof name, "%s (clean %d)", c[i].name, c[i].clean);
+		is_int(clean, c[i].clean, name);
+		snprintf(name, sizeof name, "same tree: %s", c[i].name);
+		if (!ok(d && agree(d, len), name))
+			printf("#   %s\n", where);
+		free(d);
+	}
+	{
+		const char *tail = "<rss><channel><item><title>&lt;</title></item></channel></rss>"
+		                   "\n<!-- c --><?p x?>\n";
+		char doc[256];
+		struct cdata_doc cd;
+
+		snprintf(doc, sizeof doc, "%s%s", DECL, tail);
+		ok(cdata_rewrite(doc, strlen(doc), &cd) == 1 && cd.clean,
+		   "comments, instructions and blanks after the root: read to the end");
+		cdata_free(&cd);
+		snprintf(doc, sizeof doc, "%s%s<x/>", DECL, tail);
+		ok(cdata_rewrite(doc, strlen(doc), &cd) == 1 && !cd.clean, "a second root: not");
+		cdata_free(&cd);
+		snprintf(doc, sizeof doc, "%s%sx", DECL, tail);
+		ok(cdata_rewrite(doc, strlen(doc), &cd) == 1 && !cd.clean, "text after the root: not");
+		cdata_free(&cd);
+	}
+}
+
 /* a document whose marks are most of it: libxml2 gets it in pieces of
  * 1 MiB (parse.c), and one of them ends inside a mark, which libxml2
  * then hands over in several calls */
@@ -377,6 +454,7 @@ int main(void)
 	test_rewrite();
 	test_awkward();
 	test_split_mark();
+	test_clean();
 	test_dir("tests/data", 1);
 	snprintf(path, sizeof path, "%s/corpora/feedparser", shared);
 	test_dir(path, 0);
