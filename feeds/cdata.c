@@ -309,10 +309,10 @@ static void take(struct rw *w, const char *from, const char *to, size_t off, siz
 	}
 	sbuf_add(&w->b, w->copied, (size_t)(from - w->copied));
 	pc = &d->pieces[d->n++];
-	pc->at = w->b.len;
-	pc->off = off;
-	pc->len = len;
-	pc->lines = lines;
+	pc->at = (uint32_t)w->b.len;
+	pc->off = (uint32_t)off;
+	pc->len = (uint32_t)len;
+	pc->lines = (uint32_t)lines;
 	sbuf_add(&w->b, CDATA_MARK_OPEN, sizeof CDATA_MARK_OPEN - 1);
 	if (sbuf_reserve(&w->b, lines) == 0) {
 		memset(w->b.s + w->b.len, '\n', lines);
@@ -478,6 +478,28 @@ static const char *start_tag(const char *s, const char *end, const char **ne, in
 	}
 }
 
+/* b with room for cap bytes exactly (sbuf_reserve rounds up to a power
+ * of two: up to twice a big document's size); on failure it grows as
+ * usual */
+static void presize(struct sbuf *b, size_t cap)
+{
+	if ((b->s = malloc(cap))) {
+		b->cap = cap;
+		b->s[0] = '\0';
+	}
+}
+
+/* b's string at its size (the room presize() gave is mostly unused) */
+static char *shrunk(struct sbuf *b)
+{
+	char *s = b->s ? realloc(b->s, b->len + 1) : NULL;
+
+	if (!s)
+		return sbuf_take(b);
+	sbuf_init(b);
+	return s;
+}
+
 int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 {
 	struct { const char *name; size_t len; unsigned ns; } open[MAX_OPEN];
@@ -488,15 +510,17 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 	struct rw w;
 
 	memset(d, 0, sizeof *d);
-	if (len < sizeof utf8_decl - 1 || memcmp(buf, utf8_decl, sizeof utf8_decl - 1))
+	if (len < sizeof utf8_decl - 1 || memcmp(buf, utf8_decl, sizeof utf8_decl - 1) ||
+	    len >= (1u << 30))
 		return 0;
 	s += sizeof utf8_decl - 1;
 	sbuf_init(&w.b);
 	sbuf_init(&w.text);
-	/* about what they will hold: no copy as they grow (the text is
-	 * never longer than the document, nor are the marks much) */
-	sbuf_reserve(&w.b, len + len / 16 + 64);
-	sbuf_reserve(&w.text, len);
+	/* about what they will hold, so that they do not grow by copies: the
+	 * text is never longer than the document, and the document for
+	 * libxml2 longer only by what marks add to what they stand for */
+	presize(&w.b, len + 4096);
+	presize(&w.text, len + 1);
 	w.d = d;
 	w.copied = buf;
 	w.oom = 0;
@@ -590,8 +614,8 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 		return -1;
 	}
 	d->len = w.b.len;
-	d->doc = sbuf_take(&w.b);
-	d->text = sbuf_take(&w.text);
+	d->doc = shrunk(&w.b);
+	d->text = shrunk(&w.text);
 	if (!d->doc || !d->text) {
 		cdata_free(d);
 		return -1;

@@ -5,6 +5,7 @@
 #define TIDINGS_FEEDS_CDATA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What every piece of text taken out is replaced by: one CDATA section,
  * "<![CDATA[x" + as many newlines as the piece held + "]]>" (so that
@@ -14,10 +15,12 @@
 #define CDATA_MARK_OPEN "<![CDATA[x"
 #define CDATA_MARK_CLOSE "]]>"
 
+/* (documents are under 2 GiB: 32 bits each, 16 bytes a piece, which
+ * can be one for every 60 bytes of a document) */
 struct cdata_piece {
-	size_t at;          /* where its mark is in doc */
-	size_t off, len;    /* its characters: text + off, len bytes */
-	size_t lines;       /* the newlines in its mark */
+	uint32_t at;        /* where its mark is in doc */
+	uint32_t off, len;  /* its characters: text + off, len bytes */
+	uint32_t lines;     /* the newlines in its mark */
 };
 
 struct cdata_doc {
@@ -41,7 +44,7 @@ struct cdata_doc {
  * libxml2 reports the same errors on the same lines, because only what
  * it would read without an error is taken: the scan stops at the first
  * construct it does not check completely, and the rest of the document
- * is left as it is.  Returns 1 with *d filled (cdata_free() releases it)
+ * is left as it is (all of it from 1 GiB on).  Returns 1 with *d filled (cdata_free() releases it)
  * when something was taken, 0 when nothing was (only d->clean is set),
  * -1 when out of memory. */
 int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d);

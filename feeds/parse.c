@@ -1838,7 +1838,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	struct fp p;
 	xmlSAXHandler sax;
 	int rc = -1;
-	char *fixed_buf = NULL;
+	char *fixed_buf = NULL, *own = o->own;
 	struct cdata_doc cd = { 0 };
 
 	pthread_once(&xml_once, xmlInitParser);
@@ -1945,6 +1945,10 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			buf = cd.doc;
 			len = cd.len;
 			p.marks = &cd;
+			/* what libxml2 reads is a copy now */
+			free(own);
+			free(fixed_buf);
+			own = fixed_buf = NULL;
 		}
 		p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
 		if (!p.ctxt)
@@ -1984,6 +1988,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	rc = 0;
 fail:
 	free(fixed_buf);
+	free(own);
 	cdata_free(&cd);
 	fp_free(&p);    /* before the tree: p.source lives in its arena */
 	fv_arena_use(NULL);
