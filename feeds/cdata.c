@@ -40,9 +40,12 @@
 #define CDATA_SSE2 1
 #endif
 
-/* what the scan follows: under libxml2's limit of 256 open elements */
+/* what the scan follows: under libxml2's limits of 256 open elements,
+ * 50,000-byte names and 10,000,000-byte comments, instructions and
+ * attribute values (past them it complains) */
 #define MAX_OPEN 200
 #define MAX_NAME 200
+#define MAX_LEN (1 << 20)
 
 /* the declaration enc_to_utf8() puts in front of every document */
 static const char utf8_decl[] = "<?xml version='1.0' encoding='utf-8'?>";
@@ -405,7 +408,8 @@ static const char *comment(const char *s, const char *end)
 	const char *c = s + 4, *close;
 
 	close = find_close(c, end, "--", 2);
-	if (!close || close + 2 >= end || close[2] != '>' || (close > c && close[-1] == '-'))
+	if (!close || close + 2 >= end || close[2] != '>' || (close > c && close[-1] == '-') ||
+	    close - c > MAX_LEN)
 		return NULL;
 	return chars_ok(c, close) ? close + 3 : NULL;
 }
@@ -420,7 +424,7 @@ static const char *pi(const char *s, const char *end)
 	if (te < end && *te != '?' && !xml_space((unsigned char)*te))
 		return NULL;
 	close = find_close(te, end, "?>", 2);
-	return close && chars_ok(te, close) ? close + 2 : NULL;
+	return close && close - te <= MAX_LEN && chars_ok(te, close) ? close + 2 : NULL;
 }
 
 /* Past the attribute value at s (the quote), or NULL: no '<', and no
@@ -430,7 +434,7 @@ static const char *attr_value(const char *s, const char *end)
 	const char *q = memchr(s + 1, *s, (size_t)(end - s - 1)), *a;
 	unsigned cp;
 
-	if (!q || memchr(s + 1, '<', (size_t)(q - s - 1)) || !chars_ok(s + 1, q))
+	if (!q || q - s > MAX_LEN || memchr(s + 1, '<', (size_t)(q - s - 1)) || !chars_ok(s + 1, q))
 		return NULL;
 	for (a = s + 1; (a = memchr(a, '&', (size_t)(q - a))); a++)
 		if (!simple_ref(a, q, &cp))

@@ -58,6 +58,24 @@ static void rewrites(const char *body, const char *want, const char *name)
 	cdata_free(&d);
 }
 
+/* a document of over 1 MiB: the first <d> taken, the rest not */
+static void rewrites_long(const char *body, const char *name)
+{
+	size_t n = strlen(DECL) + strlen(body);
+	char *doc = malloc(n + 1);
+	struct cdata_doc d;
+
+	if (!doc) {
+		ok(0, name);
+		return;
+	}
+	snprintf(doc, n + 1, "%s%s", DECL, body);
+	ok(cdata_rewrite(doc, n, &d) == 1 && d.n == 1 && !d.clean &&
+	   !strcmp(d.doc + d.len - 14, "&lt;</d></rss>"), name);
+	cdata_free(&d);
+	free(doc);
+}
+
 static void test_rewrite(void)
 {
 	rewrites("<rss><d>&lt;p&gt;caf\xc3\xa9&lt;/p&gt;</d></rss>",
@@ -89,6 +107,23 @@ static void test_rewrite(void)
 	rewrites("<rss><d>&lt;&#0;</d></rss>", "=", "stops at a reference to no character");
 	rewrites("<rss><d><![CDATA[a\x01]]></d></rss>", "=", "stops at a control character in a section");
 	rewrites("<rss><d>&lt;</d></rss>&lt;", "<rss><d>{<}</d></rss>&lt;", "nothing after the root");
+	{
+		/* past 1 MiB, an attribute value or a comment stops the scan */
+		size_t n = (1 << 20) + 16;
+		char *big = malloc(n + 64), *out = malloc(n + 128);
+
+		if (big && out) {
+			memset(big, 'v', n);
+			snprintf(big + n, 64, "'>&lt;</d></rss>");
+			snprintf(out, n + 128, "<rss><d>&lt;</d><d a='%s", big);
+			rewrites_long(out, "stops at an attribute value past 1 MiB");
+			memcpy(big + n, " --><d>&lt;</d></rss>", 22);
+			snprintf(out, n + 128, "<rss><d>&lt;</d><!-- %s", big);
+			rewrites_long(out, "stops at a comment past 1 MiB");
+		}
+		free(big);
+		free(out);
+	}
 	rewrites("<rss><d>a&lt;", "=", "nor text that the document ends in");
 	rewrites("<?pi x?><!-- c --><rss a='&amp;' b=\"&#60;\"><d><![CDATA[x&lt;]]>&lt;<?p?><e/>&gt;"
 	         "<![CDATA[]]></d></rss>",
