@@ -1535,10 +1535,13 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		track_namespace(p, (const char *)ns[2 * i], ns[2 * i + 1] ? (const char *)ns[2 * i + 1] : "");
 
 	qualified(p, tag, sizeof tag, local, prefix, uri);
-	if (!strcasecmp((const char *)local, "math") &&
+	/* (the first letter, any case, before strcasecmp: every element
+	 * passes here) */
+	if ((local[0] | 0x20) == 'm' && !strcasecmp((const char *)local, "math") &&
 	    fp_str_eq((const char *)uri, "http://www.w3.org/1998/Math/MathML"))
 		fp_attr_set(p, &a, "xmlns", (const char *)uri);
-	if (!strcasecmp((const char *)local, "svg") && fp_str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
+	if ((local[0] | 0x20) == 's' && !strcasecmp((const char *)local, "svg") &&
+	    fp_str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
 		fp_attr_set(p, &a, "xmlns", (const char *)uri);
 	for (int i = 0; i < nns; i++)
 		if (ns[2 * i] && fp_str_eq((const char *)ns[2 * i + 1], "http://www.w3.org/1999/xlink")) {
@@ -1557,7 +1560,8 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		v = fp_replace_all(v, "&amp;", "&");
 		if (!v)
 			continue;
-		if (!strcasecmp((const char *)al, "rel") || !strcasecmp((const char *)al, "type"))
+		if (((al[0] | 0x20) == 'r' && !strcasecmp((const char *)al, "rel")) ||
+		    ((al[0] | 0x20) == 't' && !strcasecmp((const char *)al, "type")))
 			for (char *c = v; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
 		if (canon && *canon)
