@@ -16,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__) && !defined(TIDINGS_NO_SIMD)
+#include <emmintrin.h>
+#define HTML_SSE2 1
+#endif
+
 /* ------------------------------------------------------------ tokenizer */
 
 struct hattr {
@@ -1554,6 +1559,35 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 		 * lone 0xc2 is copied by the loop above, one byte at a time) */
 		*w++ = s[i++];
 		for (;;) {
+#ifdef HTML_SSE2
+			/* Sixteen bytes at a time while they are words and single
+			 * spaces before a word byte: all the loops below would do
+			 * is copy them.  Not: a byte below 0x20, 0x7f, 0xc2, or a
+			 * space whose next byte has a blank_class. */
+			while (i + 17 <= n) {
+				const __m128i flip = _mm_set1_epi8((char)0x80);
+				__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+				__m128i v1 = _mm_loadu_si128((const __m128i *)(s + i + 1));
+				__m128i vf = _mm_xor_si128(v, flip), v1f = _mm_xor_si128(v1, flip);
+				/* unsigned x < 0x20 as signed (x ^ 0x80) < (0x20 ^ 0x80) */
+				__m128i bad = _mm_or_si128(
+					_mm_or_si128(_mm_cmplt_epi8(vf, _mm_set1_epi8((char)0xa0)),
+					             _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+					_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)));
+				/* the next byte blank: below 0x21, 0x7f or 0xc2 */
+				__m128i nb = _mm_or_si128(
+					_mm_or_si128(_mm_cmplt_epi8(v1f, _mm_set1_epi8((char)0xa1)),
+					             _mm_cmpeq_epi8(v1, _mm_set1_epi8(0x7f))),
+					_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xc2)));
+
+				bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), nb));
+				if (_mm_movemask_epi8(bad))
+					break;
+				_mm_storeu_si128((__m128i *)w, v);
+				w += 16;
+				i += 16;
+			}
+#endif
 			size_t wl = word_len(s + i, n - i, w);
 
 			w += wl;
