@@ -1364,10 +1364,14 @@ static void san_charref(void *ud, const char *ref, size_t n)
 	for (char *p = buf; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	v = buf[0] == 'x' ? strtoul(buf + 1, NULL, 16) : strtoul(buf, NULL, 10);
-	if (v >= 0x80 && v < 0xa0 && cp1252_c1[v - 0x80])
+	if (v >= 0x80 && v < 0xa0 && cp1252_c1[v - 0x80]) {
 		sbuf_printf(&s->out, "&#x%x;", cp1252_c1[v - 0x80]);
-	else
-		sbuf_printf(&s->out, "&#%s;", buf);
+	} else {
+		/* "&#%s;" without the printf machinery */
+		sbuf_add(&s->out, "&#", 2);
+		sbuf_add(&s->out, buf, strlen(buf));
+		sbuf_addc(&s->out, ';');
+	}
 }
 
 static void san_entityref(void *ud, const char *name, size_t n)
@@ -1644,7 +1648,8 @@ static void txt_data(void *ud, const char *s, size_t n)
 
 static void txt_cp(struct txt *t, unsigned long cp)
 {
-	struct sbuf u;
+	char u[4];
+	size_t n;
 
 	if (t->skip)
 		return;
@@ -1652,10 +1657,27 @@ static void txt_cp(struct txt *t, unsigned long cp)
 		cp = cp1252_c1[cp - 0x80];
 	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
-	sbuf_init(&u);
-	sbuf_add_utf8(&u, (unsigned)cp);
-	txt_add(t, sbuf_str(&u), u.len);
-	sbuf_free(&u);
+	/* its UTF-8 (as sbuf_add_utf8 writes it) on the stack */
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	txt_add(t, u, n);
 }
 
 static void txt_charref(void *ud, const char *ref, size_t n)
