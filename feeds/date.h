@@ -12,6 +12,10 @@
  * string is empty, unreadable or out of the years 1..9999. */
 int64_t feed_date_parse(const char *s);
 
+/* The same without the fast path for the two common forms: the readers
+ * in turn (the tests' oracle). */
+int64_t feed_date_parse_general(const char *s);
+
 /* The single forms, for tests; same return convention. */
 int64_t feed_date_w3dtf(const char *s);
 int64_t feed_date_rfc822(const char *s);

@@ -57,6 +57,9 @@ static int normalize(const char *buf, size_t len, const struct feed_context *ctx
 		o.on_entry = add_entry;
 		o.on_entry_arg = bld;
 	}
+	/* the parser frees the UTF-8 copy as soon as it has its own */
+	o.own = enc.mem;
+	enc.mem = NULL;
 	if (parse_feed_xml(enc.utf8, enc.len, &o, &res) < 0) {
 		free(base);
 		enc_free(&enc);

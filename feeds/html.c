@@ -16,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__) && !defined(TIDINGS_NO_SIMD)
+#include <emmintrin.h>
+#define HTML_SSE2 1
+#endif
+
 /* ------------------------------------------------------------ tokenizer */
 
 struct hattr {
@@ -1359,10 +1364,14 @@ static void san_charref(void *ud, const char *ref, size_t n)
 	for (char *p = buf; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	v = buf[0] == 'x' ? strtoul(buf + 1, NULL, 16) : strtoul(buf, NULL, 10);
-	if (v >= 0x80 && v < 0xa0 && cp1252_c1[v - 0x80])
+	if (v >= 0x80 && v < 0xa0 && cp1252_c1[v - 0x80]) {
 		sbuf_printf(&s->out, "&#x%x;", cp1252_c1[v - 0x80]);
-	else
-		sbuf_printf(&s->out, "&#%s;", buf);
+	} else {
+		/* "&#%s;" without the printf machinery */
+		sbuf_add(&s->out, "&#", 2);
+		sbuf_add(&s->out, buf, strlen(buf));
+		sbuf_addc(&s->out, ';');
+	}
 }
 
 static void san_entityref(void *ud, const char *name, size_t n)
@@ -1554,6 +1563,35 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 		 * lone 0xc2 is copied by the loop above, one byte at a time) */
 		*w++ = s[i++];
 		for (;;) {
+#ifdef HTML_SSE2
+			/* Sixteen bytes at a time while they are words and single
+			 * spaces before a word byte: all the loops below would do
+			 * is copy them.  Not: a byte below 0x20, 0x7f, 0xc2, or a
+			 * space whose next byte has a blank_class. */
+			while (i + 17 <= n) {
+				const __m128i flip = _mm_set1_epi8((char)0x80);
+				__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+				__m128i v1 = _mm_loadu_si128((const __m128i *)(s + i + 1));
+				__m128i vf = _mm_xor_si128(v, flip), v1f = _mm_xor_si128(v1, flip);
+				/* unsigned x < 0x20 as signed (x ^ 0x80) < (0x20 ^ 0x80) */
+				__m128i bad = _mm_or_si128(
+					_mm_or_si128(_mm_cmplt_epi8(vf, _mm_set1_epi8((char)0xa0)),
+					             _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+					_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)));
+				/* the next byte blank: below 0x21, 0x7f or 0xc2 */
+				__m128i nb = _mm_or_si128(
+					_mm_or_si128(_mm_cmplt_epi8(v1f, _mm_set1_epi8((char)0xa1)),
+					             _mm_cmpeq_epi8(v1, _mm_set1_epi8(0x7f))),
+					_mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xc2)));
+
+				bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), nb));
+				if (_mm_movemask_epi8(bad))
+					break;
+				_mm_storeu_si128((__m128i *)w, v);
+				w += 16;
+				i += 16;
+			}
+#endif
 			size_t wl = word_len(s + i, n - i, w);
 
 			w += wl;
@@ -1610,7 +1648,8 @@ static void txt_data(void *ud, const char *s, size_t n)
 
 static void txt_cp(struct txt *t, unsigned long cp)
 {
-	struct sbuf u;
+	char u[4];
+	size_t n;
 
 	if (t->skip)
 		return;
@@ -1618,10 +1657,27 @@ static void txt_cp(struct txt *t, unsigned long cp)
 		cp = cp1252_c1[cp - 0x80];
 	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
-	sbuf_init(&u);
-	sbuf_add_utf8(&u, (unsigned)cp);
-	txt_add(t, sbuf_str(&u), u.len);
-	sbuf_free(&u);
+	/* its UTF-8 (as sbuf_add_utf8 writes it) on the stack */
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	txt_add(t, u, n);
 }
 
 static void txt_charref(void *ud, const char *ref, size_t n)

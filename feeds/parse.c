@@ -9,6 +9,7 @@
  * passes of feeds/prescan.c first. */
 #include "feeds/parse.h"
 #include "feeds/parse_int.h"
+#include "feeds/cdata.h"
 #include "feeds/date.h"
 #include "feeds/entities.h"
 #include "feeds/feed.h"
@@ -1534,10 +1535,13 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		track_namespace(p, (const char *)ns[2 * i], ns[2 * i + 1] ? (const char *)ns[2 * i + 1] : "");
 
 	qualified(p, tag, sizeof tag, local, prefix, uri);
-	if (!strcasecmp((const char *)local, "math") &&
+	/* (the first letter, any case, before strcasecmp: every element
+	 * passes here) */
+	if ((local[0] | 0x20) == 'm' && !strcasecmp((const char *)local, "math") &&
 	    fp_str_eq((const char *)uri, "http://www.w3.org/1998/Math/MathML"))
 		fp_attr_set(p, &a, "xmlns", (const char *)uri);
-	if (!strcasecmp((const char *)local, "svg") && fp_str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
+	if ((local[0] | 0x20) == 's' && !strcasecmp((const char *)local, "svg") &&
+	    fp_str_eq((const char *)uri, "http://www.w3.org/2000/svg"))
 		fp_attr_set(p, &a, "xmlns", (const char *)uri);
 	for (int i = 0; i < nns; i++)
 		if (ns[2 * i] && fp_str_eq((const char *)ns[2 * i + 1], "http://www.w3.org/1999/xlink")) {
@@ -1556,7 +1560,8 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		v = fp_replace_all(v, "&amp;", "&");
 		if (!v)
 			continue;
-		if (!strcasecmp((const char *)al, "rel") || !strcasecmp((const char *)al, "type"))
+		if (((al[0] | 0x20) == 'r' && !strcasecmp((const char *)al, "rel")) ||
+		    ((al[0] | 0x20) == 't' && !strcasecmp((const char *)al, "type")))
 			for (char *c = v; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
 		if (canon && *canon)
@@ -1737,6 +1742,34 @@ static void on_chars(void *ud, const xmlChar *s, int n)
 		handle_data(p, (const char *)s, (size_t)n, 1);
 }
 
+/* A CDATA section: the mark cdata_rewrite() put in place of a piece of
+ * text gives that text.  libxml2 hands the marks over in document order,
+ * before any error (nothing before the last one could give one), each in
+ * one call or, where a piece of the input ends inside one, in several
+ * whose bytes add up to its content's ("x" and its newlines); the
+ * document's own sections come after the last mark. */
+static void on_cdata(void *ud, const xmlChar *s, int n)
+{
+	struct fp *p = ud;
+
+	keep_recovering(p);
+	if (p->mark_left) {
+		/* the rest of a mark */
+		p->mark_left -= (size_t)n < p->mark_left ? (size_t)n : p->mark_left;
+		return;
+	}
+	if (p->marks && p->next_mark < p->marks->n) {
+		const struct cdata_piece *m = &p->marks->pieces[p->next_mark++];
+		size_t whole = 1 + m->lines;
+
+		p->mark_left = whole - ((size_t)n < whole ? (size_t)n : whole);
+		s = (const xmlChar *)p->marks->text + m->off;
+		n = (int)m->len;
+	}
+	if (n > 0)
+		handle_data(p, (const char *)s, (size_t)n, 1);
+}
+
 static void on_error(void *ud, xmlErrorPtr e)
 {
 	struct fp *p = ud;
@@ -1809,7 +1842,8 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	struct fp p;
 	xmlSAXHandler sax;
 	int rc = -1;
-	char *fixed_buf = NULL;
+	char *fixed_buf = NULL, *own = o->own;
+	struct cdata_doc cd = { 0 };
 
 	pthread_once(&xml_once, xmlInitParser);
 	*out = NULL;
@@ -1859,7 +1893,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	sax.startElementNs = on_start;
 	sax.endElementNs = on_end;
 	sax.characters = on_chars;
-	sax.cdataBlock = on_chars;
+	sax.cdataBlock = on_cdata;
 	sax.ignorableWhitespace = on_chars;
 	sax.entityDecl = on_entity_decl;
 	sax.getEntity = on_get_entity;
@@ -1868,7 +1902,14 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	sax.externalSubset = on_subset_end;
 	sax.serror = on_error;
 
-	{
+	/* The text read before libxml2 reads the rest (cdata.h).  A document
+	 * that scan reads to its end needs neither pre-pass: it found every
+	 * '&' a reference and no tag crowded. */
+	if (!o->keep_text && len <= INT32_MAX && cdata_rewrite(buf, len, &cd) < 0) {
+		p.oom = 1;
+		goto fail;
+	}
+	if (!cd.clean) {
 		size_t flen = 0;
 		char *fixed = NULL;
 		int fx = prescan_fix_ampersands(buf, len, &fixed, &flen);
@@ -1883,10 +1924,17 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			fixed_buf = fixed;
 			buf = fixed;
 			len = flen;
+			/* read again, the fixed document */
+			cdata_free(&cd);
+			if (!o->keep_text && len <= INT32_MAX && cdata_rewrite(buf, len, &cd) < 0) {
+				p.oom = 1;
+				goto fail;
+			}
 		}
 	}
 	size_t at = 0;
-	enum prescan_crowd crowd = len <= INT32_MAX ? prescan_crowded(buf, len, &at) : PRESCAN_OK;
+	enum prescan_crowd crowd = len <= INT32_MAX && !cd.clean ? prescan_crowded(buf, len, &at)
+	                                                         : PRESCAN_OK;
 
 	if (len > INT32_MAX) {
 		set_bozo(&p, "SAXParseException: document too large");
@@ -1897,6 +1945,15 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 		set_bozo(&p, "SAXParseException: more than %d namespace declarations in scope "
 		         "(line %zu), not parsed", PRESCAN_MAX_NS_SCOPE, prescan_line_of(buf, at));
 	} else {
+		if (cd.n) {
+			buf = cd.doc;
+			len = cd.len;
+			p.marks = &cd;
+			/* what libxml2 reads is a copy now */
+			free(own);
+			free(fixed_buf);
+			own = fixed_buf = NULL;
+		}
 		p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
 		if (!p.ctxt)
 			goto fail;
@@ -1935,6 +1992,8 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	rc = 0;
 fail:
 	free(fixed_buf);
+	free(own);
+	cdata_free(&cd);
 	fp_free(&p);    /* before the tree: p.source lives in its arena */
 	fv_arena_use(NULL);
 	fv_free(p.res);

@@ -19,6 +19,13 @@ struct parse_opts {
 	 * (the parse fails). */
 	int (*on_entry)(void *arg, struct fv *entry);
 	void *on_entry_arg;
+	/* the tests' oracle: libxml2 reads the document as it is, without
+	 * the text taken out first (feeds/cdata.h) */
+	int keep_text;
+	/* Optional: the heap block buf lies in, which parse_feed_xml frees
+	 * (as soon as it has its own copy of the document, else at the end):
+	 * a big document is then not held twice while it is parsed. */
+	char *own;
 };
 
 /* Parses buf (UTF-8, no BOM, XML declaration already neutralised) into

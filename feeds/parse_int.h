@@ -12,6 +12,7 @@
 #include <libxml/entities.h>
 #include <libxml/parser.h>
 
+#include "feeds/cdata.h"
 #include "feeds/fv.h"
 #include "feeds/prescan.h"
 #include "feeds/sbuf.h"
@@ -119,6 +120,10 @@ struct fp {
 	int oom, too_deep;
 	struct { const xmlChar *uri; const char *prefix; } nsc[NS_CACHE];
 	unsigned nsc_next;
+	/* the text cdata_rewrite() took out, or NULL; the next piece; the
+	 * bytes of the last mark libxml2 has still to hand over */
+	const struct cdata_doc *marks;
+	size_t next_mark, mark_left;
 };
 
 static inline const char *rs_str(const struct rstr *r)
