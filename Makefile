@@ -304,7 +304,8 @@ conformance: $(B)/tidings
 	    (ok, len(core), 100.0*ok/len(core), sum(r[1]=="PASS" for r in san), len(san))); \
 	  sys.exit(0 if ok >= 0.97*len(core) else 1)' $(B)/conformance.tsv
 
-$(B)/fuzz_feed: tests/fuzz/fuzz_feed.c tests/unit/feed_same.h $(FEEDS_SRC) $(wildcard feeds/*.h)
+$(B)/fuzz_feed: tests/fuzz/fuzz_feed.c tests/unit/feed_same.h tests/unit/fv_same.h $(FEEDS_SRC) \
+  $(wildcard feeds/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_feed.c $(FEEDS_SRC) \
 	  $(shell pkg-config --libs libxml-2.0)
@@ -330,10 +331,14 @@ $(B)/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_OBJ_FUZZ)
 $(B)/fuzz_text: tests/fuzz/fuzz_text.c $(LIB_OBJ_FUZZ)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds.
+# The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds: each
+# file as it is (its first byte then taken for the HTTP context) and behind
+# a context byte of 0 (the whole document parsed, no context).
 fuzz: $(B)/fuzz_feed
 	@mkdir -p $(B)/fuzz-corpus
 	cp -n $(shell find tests/data/feeds -type f) $(B)/fuzz-corpus/ 2>/dev/null || true
+	@for f in $(shell find tests/data/feeds -type f); do \
+	  { printf '\000'; cat $$f; } > $(B)/fuzz-corpus/ctx0-$$(basename $$f); done
 	$(B)/fuzz_feed -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-corpus
 

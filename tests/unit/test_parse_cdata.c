@@ -20,6 +20,7 @@
 #include "feeds/encoding.h"
 #include "feeds/fv.h"
 #include "feeds/parse.h"
+#include "tests/unit/fv_same.h"
 #include "tests/unit/tap.h"
 
 #define DECL "<?xml version='1.0' encoding='utf-8'?>"
@@ -132,49 +133,6 @@ static void test_rewrite(void)
 }
 
 /* ------------------------------------------------------------ trees */
-
-static char where[512];
-
-static int same_fv(const struct fv *a, const struct fv *b, const char *path)
-{
-	if (!a || !b || a->type != b->type) {
-		snprintf(where, sizeof where, "%s: type", path);
-		return a == b;
-	}
-	switch (a->type) {
-	case FV_STR:
-		if (strcmp(a->s ? a->s : "", b->s ? b->s : "")) {
-			snprintf(where, sizeof where, "%s: '%.80s' vs '%.80s'", path, a->s, b->s);
-			return 0;
-		}
-		return 1;
-	case FV_NUM:
-		return a->d == b->d || (snprintf(where, sizeof where, "%s: number", path), 0);
-	case FV_DICT:
-	case FV_LIST:
-		if (a->n != b->n) {
-			snprintf(where, sizeof where, "%s: %u items vs %u", path, a->n, b->n);
-			return 0;
-		}
-		for (uint32_t i = 0; i < a->n; i++) {
-			char sub[400];
-
-			snprintf(sub, sizeof sub, "%.300s/%s", path,
-			         a->items[i].key ? a->items[i].key : "[]");
-			if ((a->items[i].key || b->items[i].key) &&
-			    (!a->items[i].key || !b->items[i].key || strcmp(a->items[i].key, b->items[i].key))) {
-				snprintf(where, sizeof where, "%s: key", sub);
-				return 0;
-			}
-			if (!same_fv(a->items[i].val, b->items[i].val, sub))
-				return 0;
-		}
-		return 1;
-	default:
-		return a->i == b->i || (snprintf(where, sizeof where, "%s: %lld vs %lld", path,
-		                                 (long long)a->i, (long long)b->i), 0);
-	}
-}
 
 /* 1 when the parse tree of buf is the same with and without the rewrite */
 static int agree(const char *buf, size_t len)
