@@ -1258,10 +1258,22 @@ static void qualified(struct fp *p, char *out, size_t cap, const xmlChar *local,
 
 /* ------------------------------------------------------------ entities */
 
+static unsigned decl_hash(const char *name)
+{
+	unsigned h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* (a document may declare thousands: the hash is compared first) */
 static struct decl *find_decl(struct fp *p, const char *name)
 {
+	unsigned h = decl_hash(name);
+
 	for (size_t i = 0; i < p->ndecls; i++)
-		if (!strcmp(p->decls[i].name, name))
+		if (p->decls[i].h == h && !strcmp(p->decls[i].name, name))
 			return &p->decls[i];
 	return NULL;
 }
@@ -1283,6 +1295,7 @@ static void on_entity_decl(void *ud, const xmlChar *name, int type, const xmlCha
 	d = &p->decls[p->ndecls];
 	memset(d, 0, sizeof *d);
 	d->name = fp_xstrdup(p, (const char *)name);
+	d->h = decl_hash((const char *)name);
 	/* external entities are never read: they expand to nothing */
 	d->content = fp_xstrdup(p, type == XML_INTERNAL_GENERAL_ENTITY && content ? (const char *)content : "");
 	d->external = type != XML_INTERNAL_GENERAL_ENTITY;
@@ -1310,6 +1323,12 @@ static int expand_ref(struct fp *p, const char *name, struct sbuf *out, int dept
 	if (d) {
 		if (p->entity_exhausted)
 			return 0;
+		if (++p->entity_refs > ENTITY_REFS) {
+			set_bozo(p, "SAXParseException: entity expansion follows over %u references",
+			         ENTITY_REFS);
+			p->entity_exhausted = 1;
+			return 0;
+		}
 		if (depth >= ENTITY_DEPTH) {
 			set_bozo(p, "SAXParseException: entity nesting too deep (%s)", name);
 			p->entity_exhausted = 1;

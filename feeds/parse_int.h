@@ -21,6 +21,11 @@
  * for any honest feed, fatal to billion-laughs. */
 #define ENTITY_BUDGET (1u << 20)
 #define ENTITY_DEPTH 8
+/* References that entity expansion may follow in one document: the bytes
+ * alone bound nothing when entities expand to nothing (50 references to
+ * an empty entity, nested seven deep, are 50^7 references and no byte: a
+ * parse that never ended). */
+#define ENTITY_REFS (1u << 14)
 /* deeper documents are refused as malformed (the pre-scan follows as many) */
 #define MAX_DEPTH PRESCAN_MAX_DEPTH
 #define MAX_TAGS 64     /* categories kept per feed or entry */
@@ -72,6 +77,7 @@ struct cparams {
 struct decl {
 	char *name, *content;   /* content NULL: external, never read */
 	char *expanded;         /* after expansion, once computed */
+	unsigned h;             /* of name (decl_hash), looked at before it */
 	int external;           /* SYSTEM/PUBLIC: never read, expands to "" */
 	xmlEntity ent;          /* what we hand back to libxml2 */
 };
@@ -112,6 +118,7 @@ struct fp {
 	struct pdepth *pd; size_t npd, cappd;
 	struct decl *decls; size_t ndecls, capdecls;
 	size_t entity_budget;
+	unsigned entity_refs;   /* references followed by expand_ref() */
 	int entity_exhausted;   /* expansion refused from now on */
 	xmlEntity tmp_ent;      /* for undeclared (HTML) entities */
 	struct sbuf tmp_text;

@@ -253,6 +253,18 @@ int main(void)
 		is_str(f->entries[0].text, "ok", "wide entity bomb: the rest of the feed survives");
 		feed_free(f);
 	}
+	/* Found by fuzz_feed: entities that expand to nothing grow no byte
+	 * budget, and 50^7 references never ended. */
+	f = parse("tests/data/feeds/empty_laughs.xml", &secs);
+	ok(f != NULL, "empty entity bomb: still a feed");
+	if (f) {
+		is_int(f->bozo, 1, "empty entity bomb: bozo");
+		ok(f->bozo_reason && strstr(f->bozo_reason, "16384 references"),
+		   "empty entity bomb: stopped by the count of references");
+		ok(f->n_entries == 1 && f->entries[0].text && !strcmp(f->entries[0].text, "ok"),
+		   "empty entity bomb: the rest of the feed survives");
+		feed_free(f);
+	}
 	ok(maxrss_kb() - rss0 < 64 * 1024, "entity bombs: memory stays under 64 MB");
 
 	/* 100000 nested elements: refused as malformed, not a stack overflow */
