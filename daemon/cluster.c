@@ -25,19 +25,23 @@ void cluster_params_default(struct cluster_params *p)
 	memset(p, 0, sizeof *p);
 	p->window = 72 * 3600;
 	p->join_threshold = 0.19;
-	p->merge_threshold = 0.35;
-	p->title_weight = 3.0;
+	p->merge_threshold = 0.32;
+	p->title_weight = 2.0;
 	p->entity_weight = 1.0;
 	p->time_decay = 24.0;
 	p->simhash_distance = 3;
 	p->member_weight = 1.0;
 	p->max_terms = 48;
 	p->max_members = 16;
-	p->store_terms = 32;
+	p->store_terms = 48;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
 	p->merge_gate = 0.75;
+	p->lead_terms = 12;
+	p->young_members = 3;
+	p->young_names = 0.4;
+	p->merge_names = 0.55;
 }
 
 /* ---- scoring ---------------------------------------------------------- */
@@ -433,6 +437,16 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			sc = (1 - c->p.entity_share) * sc + c->p.entity_share * e;
 		if (names_clash(t, c->q, c->nq))
 			sc *= c->p.clash_factor;
+		/* The first story of the second event of a kind (the other
+		 * earthquake, the other player arrested) meets the first
+		 * event's young thread, often with no thread of its own yet,
+		 * and its words fit; once it joins, the rest of its event
+		 * follows.  What differs is who and where: its names.  A young
+		 * thread's names are few, so no single one says much, but
+		 * their cosine does.  Headlines name too little to judge. */
+		if (e >= 0 && e < c->p.young_names && t->nmem <= (uint32_t)c->p.young_members &&
+		    c->nq >= (uint32_t)c->p.lead_terms)
+			sc *= c->p.clash_factor;
 		sc *= damp(c, t, time);
 		struct cand cd = { pre[i].slot, pre[i].cen, sc };
 		if (nc < NCAND || sc > cands[nc - 1].score) {
@@ -597,6 +611,15 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
 		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
 			continue;
+		/* Two threads of one kind of event converge in their words as
+		 * they grow (the two patches, the two arrests); a merge would
+		 * take the whole of both, so with leads to judge by, their
+		 * names must agree too. */
+		if (len >= c->p.lead_terms) {
+			double en = em_cos2(x, y);
+			if (en >= 0 && en < c->p.merge_names)
+				continue;
+		}
 		/* Survivor: the bigger thread, on a tie the older id. */
 		uint32_t win = slot, lose = o;
 		if (c->th[o].story_count > c->th[slot].story_count ||
