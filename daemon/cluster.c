@@ -95,6 +95,16 @@ static uint32_t em_top(struct thread *t)
 	return t->em_top1 - 1;
 }
 
+/* Whether the story (vector v) holds the thread's heaviest name. */
+static int has_top_name(struct thread *t, const struct tw *v, uint32_t n)
+{
+	uint32_t ttop = em_top(t);
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i].term == ttop)
+			return 1;
+	return 0;
+}
+
 /* Two stories of the same kind of event (two DUI arrests of one team's
  * players, two injured-reserve moves) share everything but who: the name
  * that weighs most in the story is absent from the thread, and the thread's
@@ -112,11 +122,7 @@ static int names_clash(struct thread *t, const struct tw *v, uint32_t n)
 		return 0;
 	if (em_w(t, top) > 0.1 * sqrt(t->em_norm2))
 		return 0;
-	uint32_t ttop = em_top(t);
-	for (uint32_t i = 0; i < n; i++)
-		if (v[i].term == ttop)
-			return 0;
-	return 1;
+	return !has_top_name(t, v, n);
 }
 
 static double em_cos2(const struct thread *a, const struct thread *b)
@@ -442,10 +448,12 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		 * event's young thread, often with no thread of its own yet,
 		 * and its words fit; once it joins, the rest of its event
 		 * follows.  What differs is who and where: its names.  A young
-		 * thread's names are few, so no single one says much, but
-		 * their cosine does.  Headlines name too little to judge. */
+		 * thread's names are few: their cosine, and its main name
+		 * absent from the story, tell it (a story naming the thread's
+		 * main actor is of its event, however its other names differ).
+		 * Headlines name too little to judge. */
 		if (e >= 0 && e < c->p.young_names && t->nmem <= (uint32_t)c->p.young_members &&
-		    c->nq >= (uint32_t)c->p.lead_terms)
+		    c->nq >= (uint32_t)c->p.lead_terms && !has_top_name(t, c->q, c->nq))
 			sc *= c->p.clash_factor;
 		sc *= damp(c, t, time);
 		struct cand cd = { pre[i].slot, pre[i].cen, sc };

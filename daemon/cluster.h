@@ -18,7 +18,8 @@
  * and the thread's heaviest name is missing from the story (same kind of
  * event, other people), multiplied by clash_factor again when a story with
  * a lead (lead_terms) meets a young thread (young_members or fewer) whose
- * names it hardly shares (names cosine under young_names), and damped by
+ * names it hardly shares (names cosine under young_names) and whose heaviest
+ * name it lacks, and damped by
  * the time since the thread was last updated (time_decay).  It joins the
  * best thread whose score clears the bar, else opens a thread.  The bar is
  * join_threshold for a headline (~8 terms) and grows as
@@ -88,7 +89,8 @@ struct cluster_params {
 	int lead_terms;          /* a story of this many terms or more has a lead */
 	int young_members;       /* a thread of this many members or fewer is young */
 	double young_names;      /* joining a young thread: score x clash_factor when
-	                            the names cosine is under this */
+	                            the names cosine is under this and the story
+	                            lacks the thread's heaviest name */
 	double merge_names;      /* threads with leads merge only when their names
 	                            cosine reaches this */
 };
