@@ -93,6 +93,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--entity-share")) p.entity_share = atof(v);
 		else if (!strcmp(a, "--clash")) p.clash_factor = atof(v);
 		else if (!strcmp(a, "--merge-gate")) p.merge_gate = atof(v);
+		else if (!strcmp(a, "--lead-terms")) p.lead_terms = atoi(v);
+		else if (!strcmp(a, "--young-members")) p.young_members = atoi(v);
+		else if (!strcmp(a, "--young-names")) p.young_names = atof(v);
+		else if (!strcmp(a, "--merge-names")) p.merge_names = atof(v);
 		else {
 			fprintf(stderr, "cluster_offline: unknown option %s\n", a);
 			return 2;

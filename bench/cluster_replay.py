@@ -13,7 +13,15 @@ prints B-cubed precision/recall/F1 and pairwise F1 per set.  Skips cleanly
 when the data folder is absent.  Extra arguments go to the C program.
 
 usage: cluster_replay.py [--data DIR] [--bin PATH] [--set uci|ecb] [--seed N]
-                         [--repeat N] [--tsv-only] [-- clusterer options]
+                         [--repeat N] [--lead N] [--order shuffled|feeds]
+                         [--tsv-only] [-- clusterer options]
+
+--lead N gives ECB+ N sentences of lead (0: the whole article), as
+cluster_eval.py --lead.  --order feeds replays ECB+ feed by feed in the
+eval's seeded feed order (the daemon's order, nearly), instead of one
+shuffle: the two families of orders disagree by up to 0.007 on a change's
+gain, so a change to keep should gain on both (and on many seeds: one order
+of ECB+ moves by 0.03).
 
 --repeat N replays seeds N..N+repeat-1 (as cluster_eval.py --repeat) and adds
 a line per set with the mean and range of B3 F1 over them: one order of ECB+
@@ -47,7 +55,29 @@ def uci_stream(path, seed):
     return out
 
 
-def ecb_stream(path, seed):
+def ecb_feed_order(path, seed, n_lead):
+    """ECB+ in the order the daemon stores it (cluster_eval.py's one round):
+    the publishers' feeds in the list order the eval shuffles with the seed,
+    each feed's items newest first as the feed lists them.  Close to the
+    daemon's order, not always the same within a feed."""
+    import cluster_eval
+    items = cluster_eval.load_ecb(path, seed, n_lead)
+    feeds = collections.defaultdict(list)
+    for it in items:
+        feeds[it.feed].append(it)
+    names = sorted(feeds)
+    random.Random(seed).shuffle(names)
+    out = []
+    for f in names:
+        for it in sorted(feeds[f], key=lambda i: -i.order):
+            out.append(dict(id=len(out) + 1, time=1700000000, gold=it.gold, source=f,
+                            lang="en", title=it.title, text=it.desc))
+    return out
+
+
+def ecb_stream(path, seed, n_lead=LEAD_SENTENCES, order="shuffled"):
+    if order == "feeds":
+        return ecb_feed_order(path, seed, n_lead)
     docs = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
     rng = random.Random(seed)
     rng.shuffle(docs)
@@ -60,7 +90,7 @@ def ecb_stream(path, seed):
         lines = [l for l in d["text"].split("\n") if l.strip()]
         if lines and lines[0].strip() == d["title"].strip():
             lines = lines[1:]
-        body = " ".join(lines[:LEAD_SENTENCES])
+        body = " ".join(lines[:n_lead] if n_lead > 0 else lines)
         host = ""
         if d.get("url"):
             host = d["url"].split("/")[2] if "//" in d["url"] else d["url"]
@@ -118,6 +148,10 @@ def main():
     ap.add_argument("--repeat", type=int, default=1, help="seeds seed..seed+N-1, with their mean")
     ap.add_argument("--tsv-only", action="store_true")
     ap.add_argument("--lang", default="en", help="language given to the clusterer ('' = unknown)")
+    ap.add_argument("--lead", type=int, default=LEAD_SENTENCES, metavar="N",
+                    help="ECB+ lead sentences (0: the whole article), as cluster_eval.py")
+    ap.add_argument("--order", choices=["shuffled", "feeds"], default="shuffled",
+                    help="ECB+: one shuffled order (default), or feed by feed as the daemon stores it")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     if not os.path.isdir(a.data):
@@ -130,14 +164,14 @@ def main():
             stream = uci_stream(p, a.seed) if os.path.exists(p) else None
         else:
             p = os.path.join(a.data, "ecbplus", "ecbplus_docs.jsonl")
-            stream = ecb_stream(p, a.seed) if os.path.exists(p) else None
+            stream = ecb_stream(p, a.seed, a.lead, a.order) if os.path.exists(p) else None
         if stream is None:
             print("# skip %s: %s absent" % (name, p))
             continue
         if a.repeat > 1 and not a.tsv_only:
             f1s = []
             for seed in range(a.seed, a.seed + a.repeat):
-                stream = uci_stream(p, seed) if name == "uci" else ecb_stream(p, seed)
+                stream = uci_stream(p, seed) if name == "uci" else ecb_stream(p, seed, a.lead, a.order)
                 f1s.append(score(name, stream, a, "seed %d " % seed))
             print("%-4s mean B3 F1 %.4f (%.3f-%.3f) over seeds %d-%d"
                   % (name, sum(f1s) / len(f1s), min(f1s), max(f1s), a.seed, a.seed + a.repeat - 1))

@@ -11,20 +11,25 @@
  * is kept as its 32 heaviest terms (store_terms, renormalised): a thread
  * keeps the sum of those vectors (centroid), a centroid of its name terms,
  * and its recent members.  A new story is scored against the active threads
- * that share its heaviest terms (inverted index term -> active threads):
- * the cosine to the centroid, raised towards the mean cosine of its two
- * nearest members (member_weight), multiplied by clash_factor when the
- * story's heaviest name is missing from the thread and the thread's heaviest
- * name is missing from the story (same kind of event, other people), and
+ * that share its heaviest terms (inverted index term -> active threads): the
+ * cosine to the centroid, raised towards the mean cosine of its two nearest
+ * members (member_weight), multiplied by clash_factor when the story's
+ * heaviest name is missing from the thread and the thread's heaviest name is
+ * missing from the story (same kind of event, other people), multiplied by
+ * clash_factor again when a story with a lead (lead_terms) meets a young
+ * thread (young_members or fewer) whose names it hardly shares (names cosine
+ * under young_names, off by default) and whose heaviest name it lacks, and
  * damped by the time since the thread was last updated (time_decay).  It
  * joins the best thread whose score clears the bar, else opens a thread.
  * The bar is join_threshold for a headline (~8 terms) and grows as
  * (terms/8)^length_exponent for longer texts, which share background words
- * by chance.  After a join, a candidate thread whose centroid now sits within
- * the merge bar (merge_threshold, scaled the same way) of the joined one is
- * merged into the bigger of the two; the loser's id is reported so the store
- * can set threads.merged_into and move its stories.  Time is the story's own
- * time, never the wall clock, so replays cluster as they would have live.
+ * by chance.  After a join, a candidate thread whose centroid now sits
+ * within the merge bar (merge_threshold, scaled the same way) of the joined
+ * one is merged into the bigger of the two, unless both hold stories with
+ * leads and their names disagree (names cosine under merge_names, off by
+ * default); the loser's id is reported so the store can set
+ * threads.merged_into and move its stories.  Time is the story's own time,
+ * never the wall clock, so replays cluster as they would have live.
  *
  * Cost of cluster_add: proportional to the active threads sharing terms with
  * the story (very common terms are only probed on a short list of
@@ -78,6 +83,16 @@ struct cluster_params {
 	double clash_factor;     /* score factor when the main names differ */
 	double merge_gate;       /* merge check only for candidates scoring this x
 	                            the join bar */
+	/* Names agreement where the words mislead (two events of one kind);
+	 * for stories with a lead only, headlines carry too few names.  Off
+	 * by default (0): measured, not adopted (docs/threads.md). */
+	int lead_terms;          /* a story of this many terms or more has a lead */
+	int young_members;       /* a thread of this many members or fewer is young */
+	double young_names;      /* joining a young thread: score x clash_factor when
+	                            the names cosine is under this and the story
+	                            lacks the thread's heaviest name */
+	double merge_names;      /* threads with leads merge only when their names
+	                            cosine reaches this */
 };
 
 void cluster_params_default(struct cluster_params *p);
