@@ -436,7 +436,7 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static fts5_api *fts5_api_of(sqlite3 *db)
+fts5_api *fts_tok_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *s = NULL;
@@ -452,7 +452,7 @@ static fts5_api *fts5_api_of(sqlite3 *db)
 int fts_tok_register(sqlite3 *db)
 {
 	static const fts5_tokenizer ours = { tok_create, tok_delete, tok_tokenize };
-	fts5_api *api = fts5_api_of(db);
+	fts5_api *api = fts_tok_api(db);
 	struct fts_tok_mod *mod;
 
 	if (!api || api->iVersion < 2 || !(mod = calloc(1, sizeof *mod)))

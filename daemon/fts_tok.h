@@ -19,4 +19,7 @@
  * the built-in tokenizer stays in use). */
 int fts_tok_register(sqlite3 *db);
 
+/* FTS5's API object of `db` (SELECT fts5(?1)), or NULL without FTS5. */
+fts5_api *fts_tok_api(sqlite3 *db);
+
 #endif

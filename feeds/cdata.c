@@ -201,22 +201,6 @@ static int chars_ok(const char *s, const char *end)
 	return 1;
 }
 
-/* The first `close` (2 or 3 bytes) in [s, end), or NULL: memchr on its
- * first byte, which is rare in the text these constructs hold. */
-static const char *find_close(const char *s, const char *end, const char *close, size_t cl)
-{
-	while ((size_t)(end - s) >= cl) {
-		const char *c = memchr(s, close[0], (size_t)(end - s) - (cl - 1));
-
-		if (!c)
-			return NULL;
-		if (!memcmp(c, close, cl))
-			return c;
-		s = c + 1;
-	}
-	return NULL;
-}
-
 static inline int hexval(unsigned char c)
 {
 	if ((unsigned char)(c - '0') < 10)
@@ -407,7 +391,7 @@ static const char *comment(const char *s, const char *end)
 {
 	const char *c = s + 4, *close;
 
-	close = find_close(c, end, "--", 2);
+	close = prescan_find_close(c, end, "--");
 	if (!close || close + 2 >= end || close[2] != '>' || (close > c && close[-1] == '-') ||
 	    close - c > MAX_LEN)
 		return NULL;
@@ -423,7 +407,7 @@ static const char *pi(const char *s, const char *end)
 		return NULL;
 	if (te < end && *te != '?' && !xml_space((unsigned char)*te))
 		return NULL;
-	close = find_close(te, end, "?>", 2);
+	close = prescan_find_close(te, end, "?>");
 	return close && close - te <= MAX_LEN && chars_ok(te, close) ? close + 2 : NULL;
 }
 
@@ -564,7 +548,7 @@ int cdata_rewrite(const char *buf, size_t len, struct cdata_doc *d)
 			continue;
 		}
 		if (end - s >= 9 && !memcmp(s, "<![CDATA[", 9)) {
-			const char *close = depth ? find_close(s + 9, end, "]]>", 3) : NULL;
+			const char *close = depth ? prescan_find_close(s + 9, end, "]]>") : NULL;
 
 			size_t lines = 0, off = w.text.len;
 

@@ -57,9 +57,7 @@ static size_t ref_len(const char *s, const char *end, int *upper_x)
 	return q < end && *q == ';' ? (size_t)(q - s + 1) : 0;
 }
 
-/* The first `close` (2 or 3 bytes) in [s, end), or NULL: memchr on its
- * first byte, which is rare in the text these constructs hold. */
-static const char *find_close(const char *s, const char *end, const char *close)
+const char *prescan_find_close(const char *s, const char *end, const char *close)
 {
 	size_t cl = strlen(close);
 
@@ -88,7 +86,7 @@ static const char *skip_construct(const char *lt, const char *end)
 		size_t ol = strlen(skip[k].open);
 
 		if ((size_t)(end - lt) >= ol && !memcmp(lt, skip[k].open, ol)) {
-			const char *c = find_close(lt + ol, end, skip[k].close);
+			const char *c = prescan_find_close(lt + ol, end, skip[k].close);
 
 			return c ? c + strlen(skip[k].close) : end;
 		}

@@ -28,4 +28,9 @@ size_t prescan_line_of(const char *buf, size_t off);
  * memory. */
 int prescan_fix_ampersands(const char *buf, size_t len, char **out, size_t *outlen);
 
+/* The first `close` (a short string: "--", "?>", "]]>") in [s, end), or
+ * NULL: memchr on its first byte, which is rare in the text these
+ * constructs hold (the pre-scans here and feeds/cdata.c). */
+const char *prescan_find_close(const char *s, const char *end, const char *close);
+
 #endif

@@ -21,19 +21,6 @@
 #include "daemon/fts_tok.h"
 #include "tests/unit/diff_inputs.h"
 
-static fts5_api *api_of(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *s = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
-		sqlite3_step(s);
-	}
-	sqlite3_finalize(s);
-	return api;
-}
-
 /* Everything a tokenizer said, as bytes; stops after `stop_after`
  * tokens with `stop_rc` when stop_after >= 0. */
 struct log {
@@ -87,7 +74,7 @@ static int same(struct side *a, struct side *b, const char *s, int len, int stop
 
 static int make(sqlite3 *db, const char **argv, int argc, struct side *out)
 {
-	fts5_api *api = api_of(db);
+	fts5_api *api = fts_tok_api(db);
 	void *ctx = NULL;
 
 	if (!api || api->xFindTokenizer(api, "unicode61", &ctx, &out->x) != SQLITE_OK)
@@ -178,7 +165,7 @@ int main(void)
 
 	{
 		struct side a, b;
-		fts5_api *api = api_of(fast);
+		fts5_api *api = fts_tok_api(fast);
 		void *ctx = NULL;
 		fts5_tokenizer x;
 
