@@ -414,7 +414,7 @@ bench-parse: $(B)/parse_bench
 # it at 1,000 (skips when ../shared/bench is absent).  Table and plot:
 # docs/benchmarks.md, docs/poller-vs-newsboat.png.
 .PHONY: bench-poll
-bench-poll: all
+bench-poll: bench-deps all
 	bench/poll_bench.sh
 
 # Clustering throughput (synthetic stream, ~50k stories in the window) and
