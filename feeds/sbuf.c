@@ -76,28 +76,42 @@ void sbuf_addc_slow(struct sbuf *b, char c)
 	b->s[b->len] = '\0';
 }
 
-void sbuf_add_utf8(struct sbuf *b, unsigned cp)
+size_t utf8_put(char u[4], unsigned cp)
 {
-	char u[4];
-
 	if (cp < 0x80) {
-		sbuf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
+		u[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
 		u[0] = (char)(0xc0 | cp >> 6);
 		u[1] = (char)(0x80 | (cp & 0x3f));
-		sbuf_add(b, u, 2);
-	} else if (cp < 0x10000) {
+		return 2;
+	}
+	if (cp < 0x10000) {
 		u[0] = (char)(0xe0 | cp >> 12);
 		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
 		u[2] = (char)(0x80 | (cp & 0x3f));
-		sbuf_add(b, u, 3);
-	} else if (cp < 0x110000) {
+		return 3;
+	}
+	if (cp < 0x110000) {
 		u[0] = (char)(0xf0 | cp >> 18);
 		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
 		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
 		u[3] = (char)(0x80 | (cp & 0x3f));
-		sbuf_add(b, u, 4);
+		return 4;
 	}
+	return 0;
+}
+
+void sbuf_add_utf8(struct sbuf *b, unsigned cp)
+{
+	char u[4];
+	size_t n = utf8_put(u, cp);
+
+	if (n == 1)
+		sbuf_addc(b, u[0]);
+	else if (n)
+		sbuf_add(b, u, n);
 }
 
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)

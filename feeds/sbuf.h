@@ -19,6 +19,9 @@ void sbuf_add_slow(struct sbuf *b, const char *s, size_t n);
 void sbuf_adds(struct sbuf *b, const char *s);
 void sbuf_addc_slow(struct sbuf *b, char c);
 void sbuf_add_utf8(struct sbuf *b, unsigned cp);
+/* Code point cp as UTF-8 in u: its length, 0 (nothing written) past
+ * U+10FFFF.  What sbuf_add_utf8 appends. */
+size_t utf8_put(char u[4], unsigned cp);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s with &, <, > (and " when attr) escaped as XML entities. */
