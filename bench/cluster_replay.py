@@ -14,7 +14,7 @@ when the data folder is absent.  Extra arguments go to the C program.
 
 usage: cluster_replay.py [--data DIR] [--bin PATH] [--set uci|ecb] [--seed N]
                          [--repeat N] [--lead N] [--order shuffled|feeds]
-                         [--tsv-only] [-- clusterer options]
+                         [--db FILE ...] [--tsv-only] [-- clusterer options]
 
 --lead N gives ECB+ N sentences of lead (0: the whole article), as
 cluster_eval.py --lead.  --order feeds replays ECB+ feed by feed in the
@@ -22,6 +22,13 @@ eval's seeded feed order (the daemon's order, nearly), instead of one
 shuffle: the two families of orders disagree by up to 0.007 on a change's
 gain, so a change to keep should gain on both (and on many seeds: one order
 of ECB+ moves by 0.03).
+
+--db FILE (repeatable) replays the stories of a database kept by
+`cluster_eval.py --keep` in the daemon's exact order (by id, with the
+store's near-duplicate verdicts), scored against the labels of --data: on
+ECB+ this gives the daemon's threads exactly, on UCI nearly (the daemon
+restores between rounds), in a fraction of a second instead of a daemon
+run, for any clusterer options.  Several --db files: their mean too.
 
 --repeat N replays seeds N..N+repeat-1 (as cluster_eval.py --repeat) and adds
 a line per set with the mean and range of B3 F1 over them: one order of ECB+
@@ -118,9 +125,61 @@ def bcubed(pred, gold):
     return P, R, F, pw, len(cp)
 
 
-def run(stream, binary, extra):
-    tsv = "".join("%d\t%d\t%s\t%s\t%s\t%s\n" % (x["id"], x["time"], esc(x["source"]), x["lang"],
-                                              esc(x["title"]), esc(x["text"])) for x in stream)
+def db_stream(db, data):
+    """The stories of a kept eval database, by id, as the daemon clustered
+    them: each with the labelled items it carries (a story can carry
+    several feeds' items of one article) and the story it copies."""
+    import sqlite3
+    gold = {}
+    p = os.path.join(data, "ecbplus", "ecbplus_docs.jsonl")
+    if os.path.exists(p):
+        for l in open(p, encoding="utf-8"):
+            if l.strip():
+                d = json.loads(l)
+                gold["ecb-%s" % d["doc_id"]] = d["subtopic"]
+    p = os.path.join(data, "uci", "uci_headlines.csv")
+    if os.path.exists(p):
+        for r in csv.DictReader(open(p, newline="", encoding="utf-8")):
+            gold["uci-%s" % r["ID"]] = r["STORY"]
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        keys = collections.defaultdict(set)
+        for sid, ident in con.execute("SELECT story_id, ident FROM story_feeds"):
+            keys[sid].add(ident)
+        rows = con.execute("SELECT id, event_time, host, lang, title, summary, duplicate_of, ident "
+                           "FROM stories ORDER BY id").fetchall()
+    finally:
+        con.close()
+    out = []
+    for sid, t, host, lang, title, summary, dup, ident in rows:
+        items = sorted(k[2:] for k in keys[sid] | {ident} if k.startswith("g:") and k[2:] in gold)
+        out.append(dict(id=sid, time=t, source=host or "", lang=lang or "", title=title or "",
+                        text=summary or "", dup=dup or "", items=[(k, gold[k]) for k in items]))
+    return out
+
+
+def score_db(db, a):
+    """Replays one kept database; prints and returns its B3 F1 (None: no
+    labelled item in it)."""
+    stream = db_stream(db, a.data)
+    th = run(stream, a.bin, a.extra, with_dup=True)
+    pred, gold = {}, {}
+    for x in stream:
+        for k, g in x["items"]:
+            pred[k], gold[k] = th[x["id"]], g
+    if not gold:
+        print("# %s: no labelled items" % db)
+        return None
+    P, R, F, pw, k = bcubed(pred, gold)
+    print("db   %s  items %4d gold %3d threads %4d  B3 P %.3f R %.3f F1 %.3f  pairwise F1 %.3f"
+          % (db, len(gold), len(set(gold.values())), k, P, R, F, pw))
+    return F
+
+
+def run(stream, binary, extra, with_dup=False):
+    tsv = "".join("%d\t%d\t%s\t%s\t%s\t%s%s\n" % (x["id"], x["time"], esc(x["source"]), x["lang"],
+                                                esc(x["title"]), esc(x["text"]),
+                                                "\t%s" % x["dup"] if with_dup else "") for x in stream)
     res = subprocess.run([binary] + extra, input=tsv.encode(), stdout=subprocess.PIPE, check=True)
     pred = {}
     for line in res.stdout.decode().splitlines():
@@ -152,10 +211,18 @@ def main():
                     help="ECB+ lead sentences (0: the whole article), as cluster_eval.py")
     ap.add_argument("--order", choices=["shuffled", "feeds"], default="shuffled",
                     help="ECB+: one shuffled order (default), or feed by feed as the daemon stores it")
+    ap.add_argument("--db", action="append", default=[],
+                    help="a database kept by cluster_eval.py --keep: replay its stories by id")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     if not os.path.isdir(a.data):
         print("# skip: no labelled data at %s" % a.data)
+        return 0
+    if a.db:
+        f1s = [f for f in (score_db(db, a) for db in a.db) if f is not None]
+        if len(f1s) > 1:
+            print("db   mean B3 F1 %.4f (%.3f-%.3f) over %d databases"
+                  % (sum(f1s) / len(f1s), min(f1s), max(f1s), len(f1s)))
         return 0
     sets = a.set or ["uci", "ecb"]
     for name in sets:

@@ -44,6 +44,8 @@ void cluster_params_default(struct cluster_params *p)
 	p->young_members = 3;
 	p->young_names = 0.4;
 	p->merge_names = 0.55;
+	p->when_bonus = 0.1;
+	p->when_clash = 0.7;
 }
 
 /* ---- scoring ---------------------------------------------------------- */
@@ -206,14 +208,19 @@ static void q_clear(struct clusterer *c)
 }
 
 /* Mean cosine of the scattered story (q_scatter) to the thread's two
- * nearest recent members (one member: its cosine). */
-static double member_cos(const struct clusterer *c, const struct thread *t)
+ * nearest recent members (one member: its cosine); *when gets what those
+ * members name of when, together (their headers are read anyway). */
+static double member_cos(const struct clusterer *c, const struct thread *t, struct when *when)
 {
 	double top[2] = { 0, 0 };
+	memset(when, 0, sizeof *when);
 	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
 		const struct story *m = t->mem[i];
 		double d = 0;
+		when->years |= m->w_years;
+		when->months |= m->w_months;
+		when->days |= m->w_days;
 		/* The rest of this member's vector and the next member's. */
 		for (uint32_t j = 8; j < m->n; j += 8)
 			__builtin_prefetch(&m->v[j]);
@@ -436,13 +443,27 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		npre = 0; /* no memory: no candidates, the story opens a thread */
 	for (int i = 0; i < npre; i++) {
 		struct thread *t = &c->th[pre[i].slot];
-		double m = member_cos(c, t);
+		struct when tw;
+		double m = member_cos(c, t, &tw);
 		double sc = pre[i].cen;
+		/* When: two events of one kind are told alike, but they
+		 * happened on other days, in other months or years, and news
+		 * says when ("on Tuesday", "September 17, 2013").  A year or
+		 * a month in common is of the same event as a rule; names of
+		 * each kind on both sides and none in common, of another. */
+		int w_share = (tw.years & c->qwhen.years) || (tw.months & c->qwhen.months);
+		int w_clash = !w_share && ((tw.years && c->qwhen.years) ||
+					   (tw.months && c->qwhen.months) ||
+					   (tw.days && c->qwhen.days && !(tw.days & c->qwhen.days)));
 		if (m > sc)
 			sc += c->p.member_weight * (m - sc);
 		double e = em_cos(t, c->q, c->nq);
 		if (e >= 0)
 			sc = (1 - c->p.entity_share) * sc + c->p.entity_share * e;
+		if (w_share)
+			sc *= 1 + c->p.when_bonus;
+		else if (w_clash && c->p.when_clash > 0)
+			sc *= c->p.when_clash;
 		if (names_clash(t, c->q, c->nq))
 			sc *= c->p.clash_factor;
 		/* The first story of the second event of a kind (the other
@@ -694,7 +715,8 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 		double cen = cos_centroid(c, t, c->q, c->nq);
 		double m = 0;
 		if (q_scatter(c) == 0) {
-			m = member_cos(c, t);
+			struct when tw;
+			m = member_cos(c, t, &tw);
 			q_clear(c);
 		}
 		keep = cen > m ? cen : cen + c->p.member_weight * (m - cen);

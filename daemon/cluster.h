@@ -18,8 +18,11 @@
  * missing from the story (same kind of event, other people), multiplied by
  * clash_factor again when a story with a lead (lead_terms) meets a young
  * thread (young_members or fewer) whose names it hardly shares (names cosine
- * under young_names) and whose heaviest name it lacks, and
- * damped by the time since the thread was last updated (time_decay).  It
+ * under young_names) and whose heaviest name it lacks, raised by
+ * when_bonus when it shares a year or a month named in the text with the
+ * thread's recent members, multiplied by when_clash when it shares none
+ * though both sides name years, or both months, or both weekdays (none
+ * in common), and damped by the time since the thread was last updated (time_decay).  It
  * joins the best thread whose score clears the bar, else opens a thread.
  * The bar is join_threshold for a headline (~8 terms) and grows as
  * (terms/8)^length_exponent for longer texts, which share background words
@@ -93,6 +96,13 @@ struct cluster_params {
 	                            lacks the thread's heaviest name */
 	double merge_names;      /* threads with leads merge only when their names
 	                            cosine reaches this */
+	/* When the texts say it happened (docs/threads.md, "when the text
+	 * says"): the years, months and weekdays a story names against
+	 * those its thread's recent members name. */
+	double when_bonus;       /* a year or a month shared: score x (1 + this) */
+	double when_clash;       /* none shared, though both sides name years, or
+	                            both months, or both weekdays (then none
+	                            shared either): score x this (0: off) */
 };
 
 void cluster_params_default(struct cluster_params *p);

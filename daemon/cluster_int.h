@@ -56,15 +56,29 @@ struct plist {
 	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
 };
 
+/* The time expressions a text names, as sets: years (bit year - 1970,
+ * 1970-2033), months (bit 0: January) and weekdays (bit 0: Monday); see
+ * vocab_when(). */
+struct when {
+	uint64_t years;
+	uint16_t months;
+	uint8_t days;
+};
+
 /* A story in the window.  Owned by the clusterer (stories map); the thread
  * lists it among its members. */
 struct story {
 	int64_t id, time;
+	uint64_t w_years;  /* its title's and lead's struct when, as three fields
+	                      (8 bytes more a story; the struct would take 16) */
 	uint32_t slot;   /* thread slot */
 	uint32_t src;    /* source hash, 0 = none */
 	uint32_t n;
+	uint16_t w_months;
+	uint8_t w_days;
 	struct tw v[];   /* sorted by term, L2-normalised */
 };
+_Static_assert(sizeof(struct story) == 40, "struct story: 40 bytes before its terms");
 
 /* Centroid table entry: key term+1 (0 empty), pos in pl[term].post. */
 struct cent {
@@ -166,6 +180,7 @@ struct clusterer {
 	float qsorted[256];
 	uint32_t qsorted_n;
 	double qnorm;
+	struct when qwhen;             /* vec_collect(): the story's time expressions */
 };
 
 /* The postings follow the vocabulary's ids: room for every id handed

@@ -94,6 +94,7 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 {
 	const struct text_tokens *tts[2] = { NULL, NULL };
 	c->nq = 0;
+	memset(&c->qwhen, 0, sizeof c->qwhen);
 	/* Tokens of both fields first, then the vocabulary in three passes:
 	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
 	 * for their entries, then count.  The lookups of 100k-term tables are
@@ -162,6 +163,16 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 					v->cap_yes += 1;
 				else
 					v->cap_no += 1;
+			}
+			/* A month or weekday is one written with a capital (not
+			 * "march", "august" the words); a year is a number. */
+			if (v->when && (tk->flags & (TEXT_CAP | TEXT_NUMBER))) {
+				if (v->when >= VOCAB_YEAR)
+					c->qwhen.years |= 1ULL << (v->when - VOCAB_YEAR);
+				else if (v->when >= VOCAB_WEEKDAY)
+					c->qwhen.days |= (uint8_t)(1u << (v->when - VOCAB_WEEKDAY));
+				else
+					c->qwhen.months |= (uint16_t)(1u << (v->when - 1));
 			}
 			if (!v->surf_good && tk->src_len < 48) {
 				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
@@ -323,6 +334,9 @@ struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc)
 		return NULL;
 	s->id = doc->story_id;
 	s->time = doc->time;
+	s->w_years = c->qwhen.years;
+	s->w_months = c->qwhen.months;
+	s->w_days = c->qwhen.days;
 	s->slot = UINT32_MAX;
 	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
 	s->n = n;

@@ -142,6 +142,7 @@ uint32_t vocab_intern_h(struct vocab *voc, const char *s, size_t n, uint32_t h)
 		voc->n++;
 	voc->live++;
 	v->surf = v->name;
+	v->when = vocab_when(s, n);
 	struct vslot *e = &voc->hash[i];
 	memset(e, 0, sizeof *e);
 	e->id1 = id + 1;
@@ -149,6 +150,51 @@ uint32_t vocab_intern_h(struct vocab *voc, const char *s, size_t n, uint32_t h)
 	if (n < sizeof e->name)
 		memcpy(e->name, s, n);
 	return id;
+}
+
+uint8_t vocab_when(const char *s, size_t n)
+{
+	/* Every new term comes here once: its first three letters are
+	 * compared as one word with the twelve months' and seven days', and
+	 * only a term starting like one of them is compared whole. */
+	static const char prefix[19][4] = {
+		"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+		"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+	};
+	/* The rest of each name as Snowball's English stemmer leaves it, as
+	 * written, and "" where the abbreviation counts too (not "mar",
+	 * "mon", "wed", "sat", "sun": words or names as well). */
+	static const char *const rest[19][3] = {
+		{ "uari", "uary", "" }, { "ruari", "ruary", "" }, { "ch", NULL, NULL },
+		{ "il", NULL, "" }, { "", NULL, NULL }, { "e", NULL, "" }, { "i", "y", "" },
+		{ "ust", NULL, "" }, { "temb", "tember", "" }, { "ob", "ober", "" },
+		{ "emb", "ember", "" }, { "emb", "ember", "" },
+		{ "day", NULL, NULL }, { "sday", NULL, "" }, { "nesday", NULL, NULL },
+		{ "rsday", NULL, "" }, { "day", NULL, "" }, { "urday", NULL, NULL },
+		{ "day", NULL, NULL },
+	};
+	if (n < 3 || n > 9)
+		return 0;
+	if (n == 4 && s[0] >= '1' && s[0] <= '2') {
+		int y = 0;
+		for (size_t i = 0; i < 4; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return 0;
+			y = y * 10 + (s[i] - '0');
+		}
+		return y >= 1970 && y < 2034 ? (uint8_t)(VOCAB_YEAR + y - 1970) : 0;
+	}
+	for (int k = 0; k < 19; k++) {
+		if (s[0] != prefix[k][0] || s[1] != prefix[k][1] || s[2] != prefix[k][2])
+			continue;
+		uint8_t code = (uint8_t)(k < 12 ? k + 1 : VOCAB_WEEKDAY + k - 12);
+		for (int j = 0; j < 3; j++)
+			if (rest[k][j] && strlen(rest[k][j]) == n - 3 && !memcmp(rest[k][j], s + 3, n - 3))
+				return code;
+		/* "sept" */
+		return k == 8 && n == 4 && s[3] == 't' ? code : 0;
+	}
+	return 0;
 }
 
 int vocab_set_surface(struct vocab *voc, uint32_t t, const char *s, size_t n, int good)

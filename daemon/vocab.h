@@ -25,6 +25,7 @@ struct vterm {
 	uint32_t idf_epoch;    /* == vocab.df_epoch: idf_val is current */
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
+	uint8_t when;        /* a time expression (vocab_when), 0: none */
 };
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
@@ -49,6 +50,15 @@ struct vocab {
 	struct vslot *hash;            /* owned: open addressing over terms */
 	size_t mask;
 };
+
+/* What a term says of when (struct vterm.when): a month 1-12, a weekday
+ * VOCAB_WEEKDAY + 0-6 (Monday first), a year VOCAB_YEAR + year - 1970
+ * (1970-2033), 0 for anything else.  English month and weekday names, as
+ * Snowball's English stemmer leaves them or unstemmed, and their usual
+ * abbreviations; the clusterer counts a name only where it is written
+ * with a capital. */
+enum { VOCAB_WEEKDAY = 16, VOCAB_YEAR = 32 };
+uint8_t vocab_when(const char *s, size_t n);
 
 /* An empty vocabulary: 0, or -1 out of memory (vocab_free it then). */
 int vocab_init(struct vocab *v);

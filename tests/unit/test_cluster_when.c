@@ -1,0 +1,119 @@
+/* tests/unit/test_cluster_when.c — two events of one kind (two emergency
+ * browser patches by one company, years apart, told in nearly the same
+ * words and names) are told apart by when their texts say they happened:
+ * a story whose years, months or weekdays are all other than its
+ * candidate thread's scores lower there (when_clash), one sharing a year
+ * or a month scores higher (when_bonus).  A story naming no time is not
+ * judged by it, nor are words that only look like dates ("march").  Each
+ * check of a behaviour runs once with the knobs off, so that it fails if
+ * they do nothing. */
+#include "daemon/cluster.h"
+#include "daemon/vocab.h"
+#include "tests/unit/tap.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define T0 1700000000LL
+
+struct story {
+	const char *src, *title, *text;
+};
+
+static const struct story stories[] = {
+	/* Background, so that common words weigh less than the rest. */
+	{ "bg1.example", "Central bank holds interest rates steady",
+	  "The central bank kept its main rate unchanged, citing slowing inflation and a weaker "
+	  "labour market. Economists had expected the decision." },
+	{ "bg2.example", "Local team wins the cup final",
+	  "The home side beat the visitors two goals to one in a tense final watched by a full "
+	  "stadium. The captain lifted the trophy." },
+	{ "bg3.example", "New phone goes on sale",
+	  "Queues formed outside shops as the new phone went on sale this morning. Reviewers "
+	  "praised the camera and the battery." },
+	/* 3: the first patch. */
+	{ "a.example", "Microsoft releases emergency patch for Internet Explorer",
+	  "Microsoft on Wednesday released an emergency patch for a critical flaw in Internet "
+	  "Explorer that attackers have used to take over computers, December 17, 2008. The "
+	  "company urged all Windows users to install the update at once." },
+	/* 4: the other patch, years later, in much the same words. */
+	{ "b.example", "Microsoft rushes out fix for Explorer bug",
+	  "Microsoft on Tuesday rushed out a temporary fix for a memory bug in Internet "
+	  "Explorer that hackers are exploiting on booby-trapped sites, September 17, 2013. "
+	  "Versions 6 to 11 are affected, the software maker said in an advisory." },
+	/* 5: the first patch again, the same month named. */
+	{ "c.example", "Internet Explorer patch: install it now, says Microsoft",
+	  "Security experts said all Windows users should install the emergency Internet "
+	  "Explorer patch Microsoft released in December, as attacks on the flaw spread to "
+	  "thousands of web sites." },
+	/* 6: the first patch again, naming no time at all. */
+	{ "d.example", "Microsoft patch closes Internet Explorer hole",
+	  "The emergency patch closes the critical hole in Internet Explorer that attackers used "
+	  "to take over computers. Microsoft said Windows users should install it." },
+};
+
+/* Adds st[0..n) to a new clusterer with p; threads[i] gets story i's
+ * thread.  Returns 0 or -1. */
+static int run(const struct cluster_params *p, const struct story *st, int n, int64_t *threads)
+{
+	struct clusterer *c = cluster_new(p, 1);
+	struct cluster_result r;
+	int rc = 0;
+
+	if (!c)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct cluster_doc d = {
+			.story_id = i + 1, .time = T0 + i, .lang = "en", .source = st[i].src,
+			.title = st[i].title, .text = st[i].text,
+		};
+		if (cluster_add(c, &d, &r) < 0) {
+			rc = -1;
+			break;
+		}
+		threads[i] = r.thread_id;
+	}
+	for (int i = 0; rc == 0 && i < n; i++)
+		threads[i] = cluster_resolve(c, threads[i]);
+	cluster_free(c);
+	return rc;
+}
+
+static uint8_t when(const char *s)
+{
+	return vocab_when(s, strlen(s));
+}
+
+int main(void)
+{
+	enum { N = sizeof stories / sizeof stories[0] };
+	struct cluster_params p, off;
+	int64_t on[N], no[N];
+
+	/* What a term says of when. */
+	ok(when("septemb") == 9 && when("september") == 9 && when("sept") == 9 &&
+	   when("sep") == 9, "September, stemmed, unstemmed, abbreviated");
+	ok(when("januari") == 1 && when("decemb") == 12 && when("march") == 3,
+	   "other months");
+	ok(when("tuesday") == VOCAB_WEEKDAY + 1 && when("sunday") == VOCAB_WEEKDAY + 6,
+	   "weekdays, Monday first");
+	ok(when("2013") == VOCAB_YEAR + 43 && when("1970") == VOCAB_YEAR &&
+	   when("2033") == VOCAB_YEAR + 63, "years 1970-2033");
+	ok(!when("1969") && !when("2034") && !when("0213") && !when("20133"),
+	   "other numbers say nothing");
+	ok(!when("sun") && !when("wed") && !when("sat") && !when("mon") && !when("marching") &&
+	   !when("microsoft"), "words that only look like dates say nothing");
+
+	cluster_params_default(&p);
+	off = p;
+	off.when_bonus = 0;
+	off.when_clash = 0;
+	ok(run(&p, stories, N, on) == 0 && run(&off, stories, N, no) == 0, "stories added");
+	ok(no[4] == no[3], "when off: the later patch joins the first one's thread");
+	ok(on[4] != on[3], "when on: other weekday, month and year: a thread of its own");
+	ok(on[5] == on[3], "the first patch again, its month named, joins its thread");
+	ok(on[6] == on[3], "the first patch again, no time named, joins its thread");
+	ok(on[0] != on[1] && on[1] != on[2] && on[0] != on[3], "background stories stay apart");
+
+	return done_testing();
+}
