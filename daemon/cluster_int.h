@@ -56,9 +56,10 @@ struct plist {
 	uint8_t postcap;     /* post holds 1 << (postcap - 1) entries; 0: none */
 };
 
-/* The time expressions a text names, as sets: years (bit year - 1970,
- * 1970-2033), months (bit 0: January) and weekdays (bit 0: Monday); see
- * vocab_when(). */
+/* The time expressions a text names, as sets: years (bit year % 64, for
+ * the years from 56 before the story's own year to 7 after it, where no
+ * two share a bit), months (bit 0: January) and weekdays (bit 0: Monday);
+ * see vocab_when() and vec_collect(). */
 struct when {
 	uint64_t years;
 	uint16_t months;

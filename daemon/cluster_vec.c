@@ -95,6 +95,11 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	const struct text_tokens *tts[2] = { NULL, NULL };
 	c->nq = 0;
 	memset(&c->qwhen, 0, sizeof c->qwhen);
+	/* The story's own year (its time, never the clock: replays cluster
+	 * as live), to a day or so at New Year: the years its text names are
+	 * kept from 56 before it to 7 after, 64 years that map to 64 bits
+	 * without two on one bit. */
+	int year = 1970 + (int)(doc->time / 31556952);
 	/* Tokens of both fields first, then the vocabulary in three passes:
 	 * ask for every token's hash slot (the tokenizer hashed the terms), look the terms up and ask
 	 * for their entries, then count.  The lookups of 100k-term tables are
@@ -167,9 +172,11 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 			/* A month or weekday is one written with a capital (not
 			 * "march", "august" the words); a year is a number. */
 			if (v->when && (tk->flags & (TEXT_CAP | TEXT_NUMBER))) {
-				if (v->when >= VOCAB_YEAR)
-					c->qwhen.years |= 1ULL << (v->when - VOCAB_YEAR);
-				else if (v->when >= VOCAB_WEEKDAY)
+				if (v->when >= VOCAB_YEAR) {
+					int y = VOCAB_YEAR0 + v->when - VOCAB_YEAR;
+					if (y >= year - 56 && y <= year + 7)
+						c->qwhen.years |= 1ULL << (y % 64);
+				} else if (v->when >= VOCAB_WEEKDAY)
 					c->qwhen.days |= (uint8_t)(1u << (v->when - VOCAB_WEEKDAY));
 				else
 					c->qwhen.months |= (uint16_t)(1u << (v->when - 1));

@@ -182,7 +182,8 @@ uint8_t vocab_when(const char *s, size_t n)
 				return 0;
 			y = y * 10 + (s[i] - '0');
 		}
-		return y >= 1970 && y < 2034 ? (uint8_t)(VOCAB_YEAR + y - 1970) : 0;
+		return y >= VOCAB_YEAR0 && y <= VOCAB_YEAR0 + 255 - VOCAB_YEAR ?
+		       (uint8_t)(VOCAB_YEAR + y - VOCAB_YEAR0) : 0;
 	}
 	for (int k = 0; k < 19; k++) {
 		if (s[0] != prefix[k][0] || s[1] != prefix[k][1] || s[2] != prefix[k][2])

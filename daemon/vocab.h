@@ -52,12 +52,12 @@ struct vocab {
 };
 
 /* What a term says of when (struct vterm.when): a month 1-12, a weekday
- * VOCAB_WEEKDAY + 0-6 (Monday first), a year VOCAB_YEAR + year - 1970
- * (1970-2033), 0 for anything else.  English month and weekday names, as
+ * VOCAB_WEEKDAY + 0-6 (Monday first), a year VOCAB_YEAR + year -
+ * VOCAB_YEAR0 (1900-2123), 0 for anything else.  English month and weekday names, as
  * Snowball's English stemmer leaves them or unstemmed, and their usual
  * abbreviations; the clusterer counts a name only where it is written
  * with a capital. */
-enum { VOCAB_WEEKDAY = 16, VOCAB_YEAR = 32 };
+enum { VOCAB_WEEKDAY = 16, VOCAB_YEAR = 32, VOCAB_YEAR0 = 1900 };
 uint8_t vocab_when(const char *s, size_t n);
 
 /* An empty vocabulary: 0, or -1 out of memory (vocab_free it then). */

@@ -52,6 +52,21 @@ static const struct story stories[] = {
 	  "to take over computers. Microsoft said Windows users should install it." },
 };
 
+/* The two patches again, naming only years.  The second names a year 64
+ * before the first's as well: year sets are bits of year % 64, and only
+ * years near the story's own (56 before, 7 after) count, so 1944 is not
+ * taken for 2008 and the years clash. */
+static const struct story first_2008 = {
+	"a.example", "Microsoft releases emergency patch for Internet Explorer",
+	"Microsoft released an emergency patch for a critical flaw in Internet Explorer that "
+	"attackers have used to take over computers in 2008. The company urged all Windows "
+	"users to install the update at once." };
+static const struct story second_2013 = {
+	"b.example", "Microsoft rushes out fix for Explorer bug",
+	"Microsoft rushed out a temporary fix for a memory bug in Internet Explorer that "
+	"hackers are exploiting on booby-trapped sites in 2013, a kind of flaw known since "
+	"1944. Versions 6 to 11 are affected, the software maker said in an advisory." };
+
 /* Adds st[0..n) to a new clusterer with p; threads[i] gets story i's
  * thread.  Returns 0 or -1. */
 static int run(const struct cluster_params *p, const struct story *st, int n, int64_t *threads)
@@ -97,9 +112,9 @@ int main(void)
 	   "other months");
 	ok(when("tuesday") == VOCAB_WEEKDAY + 1 && when("sunday") == VOCAB_WEEKDAY + 6,
 	   "weekdays, Monday first");
-	ok(when("2013") == VOCAB_YEAR + 43 && when("1970") == VOCAB_YEAR &&
-	   when("2033") == VOCAB_YEAR + 63, "years 1970-2033");
-	ok(!when("1969") && !when("2034") && !when("0213") && !when("20133"),
+	ok(when("2013") == VOCAB_YEAR + 113 && when("1900") == VOCAB_YEAR &&
+	   when("2123") == VOCAB_YEAR + 223, "years 1900-2123");
+	ok(!when("1899") && !when("2124") && !when("0213") && !when("20133"),
 	   "other numbers say nothing");
 	ok(!when("sun") && !when("wed") && !when("sat") && !when("mon") && !when("marching") &&
 	   !when("microsoft"), "words that only look like dates say nothing");
@@ -114,6 +129,15 @@ int main(void)
 	ok(on[5] == on[3], "the first patch again, its month named, joins its thread");
 	ok(on[6] == on[3], "the first patch again, no time named, joins its thread");
 	ok(on[0] != on[1] && on[1] != on[2] && on[0] != on[3], "background stories stay apart");
+
+	struct story years[5];
+	int64_t yon[5], yno[5];
+	memcpy(years, stories, 3 * sizeof years[0]);
+	years[3] = first_2008;
+	years[4] = second_2013;
+	ok(run(&p, years, 5, yon) == 0 && run(&off, years, 5, yno) == 0, "stories added");
+	ok(yno[4] == yno[3], "when off: the later patch joins the first one's thread");
+	ok(yon[4] != yon[3], "years 2013 and 1944 against 2008 clash: 1944 is not 2008 (64 apart)");
 
 	return done_testing();
 }
