@@ -177,8 +177,8 @@ static int fill(struct store *st, const struct config *cfg, long want)
 	long feed_no = 0, item_no = 0, stored = 0;
 	/* All stories inside the window (72 h by default), with an hour to
 	 * spare at the old end. */
-	double step = (double)(cfg->cluster_window - 3600) / (double)want;
-	int64_t now = BASE + cfg->cluster_window;
+	double step = (double)(cfg->threads.window - 3600) / (double)want;
+	int64_t now = BASE + cfg->threads.window;
 
 	for (int i = 0; i < EVENTS; i++)
 		new_event(&ev[i]);
@@ -301,14 +301,14 @@ int main(int argc, char **argv)
 	for (int run = 0; run < 3; run++) {
 		double c0 = bench_cpu();
 		x.rows = x.threaded = 0;
-		if (store_window(st, newest - cfg.cluster_window, count_row, &x) < 0)
+		if (store_window(st, newest - cfg.threads.window, count_row, &x) < 0)
 			goto out;
 		if (bench_cpu() - c0 < sql_cpu)
 			sql_cpu = bench_cpu() - c0;
 	}
 	struct cluster_params p;
 	cluster_params_default(&p);
-	p.window = cfg.cluster_window;
+	p.window = cfg.threads.window;
 	if (store_max_thread_id(st, &next_thread) < 0 ||
 	    !(x.cl = cluster_new(&p, next_thread + 1)))
 		goto out;
@@ -318,7 +318,7 @@ int main(int argc, char **argv)
 	cluster_df_set_total(x.cl, total);
 	double df_cpu = bench_cpu() - c0;
 	c0 = bench_cpu();
-	if (store_window(st, newest - cfg.cluster_window, restore_row, &x) < 0)
+	if (store_window(st, newest - cfg.threads.window, restore_row, &x) < 0)
 		goto out;
 	double cl_cpu = bench_cpu() - c0;
 	struct cluster_stats cs;

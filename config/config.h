@@ -14,6 +14,55 @@
 enum log_level { LOG_LVL_ERR = 3, LOG_LVL_WARNING = 4, LOG_LVL_NOTICE = 5,
                  LOG_LVL_INFO = 6, LOG_LVL_DEBUG = 7 };
 
+/* The [threads] section: the clusterer's tunables (daemon/cluster.h
+ * explains what they do; docs/threads.md how their defaults were chosen on
+ * labelled news).  Each field is a key of the same name, but `window`,
+ * which is cluster_window. */
+struct cluster_params {
+	int64_t window;          /* cluster_window, s: threads idle longer leave memory */
+	double join_threshold;   /* min score to join a thread */
+	double merge_threshold;  /* centroid cosine to merge two threads */
+	double title_weight;     /* a title term counts this many lead terms */
+	double entity_weight;    /* extra weight of a certain name/acronym/number */
+	double time_decay;       /* hours: score halves per this idle time; 0 = off */
+	int simhash_distance;    /* near-duplicate bar (dedup's, not the clusterer's) */
+	double member_weight;    /* how far the score moves from the centroid cosine
+	                            towards the mean cosine of the two nearest members */
+	int max_terms;           /* terms kept per story vector (highest weights) */
+	int max_members;         /* recent members kept per thread for member cosine */
+	int store_terms;         /* terms of a story kept in memory once it joined
+	                            (its heaviest, renormalised): what the centroid,
+	                            the member cosine and the inverted index hold;
+	                            the new story is scored with max_terms; at most
+	                            max_terms (a larger value is max_terms) */
+	double length_exponent;  /* thresholds are for ~8-term stories (headlines) and
+	                            scale by (terms/8)^this for longer ones */
+	double entity_share;     /* share of the names-only cosine in the score */
+	double clash_factor;     /* score factor when the main names differ */
+	double merge_gate;       /* merge check only for candidates scoring this x
+	                            the join bar */
+	/* Names agreement where the words mislead (two events of one kind);
+	 * for stories with a lead only, headlines carry too few names (0:
+	 * off; docs/threads.md, "names where the words mislead"). */
+	int lead_terms;          /* a story of this many terms or more has a lead */
+	int young_members;       /* a thread of this many members or fewer is young */
+	double young_names;      /* joining a young thread: score x clash_factor when
+	                            the names cosine is under this and the story
+	                            lacks the thread's heaviest name */
+	double merge_names;      /* threads with leads merge only when their names
+	                            cosine reaches this */
+	/* When the texts say it happened (docs/threads.md, "when the text
+	 * says"): the years, months and weekdays a story names against
+	 * those its thread's recent members name. */
+	double when_bonus;       /* a year or a month shared: score x (1 + this) */
+	double when_clash;       /* none shared, though both sides name years, or
+	                            both months, or both weekdays (then none
+	                            shared either): score x this (0: off) */
+};
+
+/* The [threads] defaults: the values measured best on labelled news. */
+void config_threads_defaults(struct cluster_params *p);
+
 /* Owns every string in it; config_free() releases them. */
 struct config {
 	char *path;          /* file it was loaded from, NULL for defaults */
@@ -34,14 +83,8 @@ struct config {
 	int log_level;       /* enum log_level */
 	int64_t retention;   /* seconds; 0 keeps everything */
 
-	/* [threads] */
-	int64_t cluster_window; /* seconds */
-	double join_threshold;  /* cosine similarity to join a thread */
-	double merge_threshold; /* centroid similarity to merge two threads */
-	double title_weight;    /* weight of title tokens over lead text */
-	double entity_weight;   /* extra weight of proper nouns, acronyms */
-	double time_decay;      /* similarity halves every this many hours */
-	int simhash_distance;   /* near-duplicate bar, Hamming distance */
+	/* [threads]: every key of the section, as the clusterer takes them */
+	struct cluster_params threads;
 };
 
 /* Built-in defaults: a database in $STATE_DIRECTORY or the current
@@ -90,6 +133,10 @@ struct config_key {
 };
 
 const struct config_key *config_keys(size_t *n);
+
+/* 1 when a and b hold the same value for every key of `section`. */
+int config_section_equal(const struct config *a, const struct config *b,
+                         const char *section);
 
 /* Writes c's value of key k as it would be written in the file ("15m",
  * "8M", "info", ...).  Returns 0, or -1 if it did not fit. */

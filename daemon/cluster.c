@@ -20,32 +20,7 @@ _Static_assert(SHORTLIST <= 8, "clusterer.cfound holds 8 threads' lookups");
 
 void cluster_params_default(struct cluster_params *p)
 {
-	/* Chosen on the labelled development sets (bench/cluster_replay.py):
-	 * one configuration for headlines-only and full-article streams. */
-	memset(p, 0, sizeof *p);
-	p->window = 72 * 3600;
-	p->join_threshold = 0.19;
-	p->merge_threshold = 0.32;
-	p->title_weight = 2.0;
-	p->entity_weight = 1.0;
-	p->time_decay = 24.0;
-	p->simhash_distance = 3;
-	p->member_weight = 1.0;
-	p->max_terms = 48;
-	p->max_members = 16;
-	/* 48 gained ECB+ no more than noise and cost the cold 10,000-feed
-	 * poll 4 MiB of peak RSS, over issue 4's 64 MiB (docs/threads.md). */
-	p->store_terms = 32;
-	p->length_exponent = 0.3;
-	p->entity_share = 0;
-	p->clash_factor = 0.7;
-	p->merge_gate = 0.75;
-	p->lead_terms = 12;
-	p->young_members = 3;
-	p->young_names = 0.4;
-	p->merge_names = 0.55;
-	p->when_bonus = 0.1;
-	p->when_clash = 0.7;
+	config_threads_defaults(p);
 }
 
 /* ---- scoring ---------------------------------------------------------- */

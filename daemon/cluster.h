@@ -60,51 +60,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/config.h"
+
 struct text_tokens;
 
-/* Tunables; 1:1 with the [threads] keys of config/config.h. */
-struct cluster_params {
-	int64_t window;          /* cluster_window, s: threads idle longer leave memory */
-	double join_threshold;   /* join_threshold: min score to join a thread */
-	double merge_threshold;  /* merge_threshold: centroid cosine to merge two threads */
-	double title_weight;     /* title_weight: title term counts this many lead terms */
-	double entity_weight;    /* entity_weight: extra weight of a certain name/acronym/number */
-	double time_decay;       /* time_decay, hours: score halves per this idle time; 0 = off */
-	int simhash_distance;    /* simhash_distance: not used here (dedup owns it) */
-	/* Internal knobs, not config keys (defaults are what was measured). */
-	double member_weight;    /* how far the score moves from the centroid cosine
-	                            towards the mean cosine of the two nearest members */
-	int max_terms;           /* terms kept per story vector (highest weights) */
-	int max_members;         /* recent members kept per thread for member cosine */
-	int store_terms;         /* terms of a story kept in memory once it joined
-	                            (its heaviest, renormalised): what the centroid,
-	                            the member cosine and the inverted index hold;
-	                            the new story is scored with max_terms */
-	double length_exponent;  /* thresholds are for ~8-term stories (headlines) and
-	                            scale by (terms/8)^this for longer ones */
-	double entity_share;     /* share of the names-only cosine in the score */
-	double clash_factor;     /* score factor when the main names differ */
-	double merge_gate;       /* merge check only for candidates scoring this x
-	                            the join bar */
-	/* Names agreement where the words mislead (two events of one kind);
-	 * for stories with a lead only, headlines carry too few names (0:
-	 * off; docs/threads.md, "names where the words mislead"). */
-	int lead_terms;          /* a story of this many terms or more has a lead */
-	int young_members;       /* a thread of this many members or fewer is young */
-	double young_names;      /* joining a young thread: score x clash_factor when
-	                            the names cosine is under this and the story
-	                            lacks the thread's heaviest name */
-	double merge_names;      /* threads with leads merge only when their names
-	                            cosine reaches this */
-	/* When the texts say it happened (docs/threads.md, "when the text
-	 * says"): the years, months and weekdays a story names against
-	 * those its thread's recent members name. */
-	double when_bonus;       /* a year or a month shared: score x (1 + this) */
-	double when_clash;       /* none shared, though both sides name years, or
-	                            both months, or both weekdays (then none
-	                            shared either): score x this (0: off) */
-};
+/* Tunables: struct cluster_params, the [threads] section of the
+ * configuration (config/config.h), one field a key. */
 
+/* The defaults (config_threads_defaults()). */
 void cluster_params_default(struct cluster_params *p);
 
 /* One story as the pipeline knows it.  Strings are borrowed for the call. */

@@ -1401,19 +1401,6 @@ static int sync_list(struct daemon *d, const struct config *c)
 	return rc < 0 ? 2 : 0;
 }
 
-/* The [threads] values live in the clusterer, built once (ingest_new)
- * with a replay of the whole window: a reload does not rebuild it. */
-static int threads_changed(const struct config *a, const struct config *b)
-{
-	return a->cluster_window != b->cluster_window ||
-	       a->join_threshold != b->join_threshold ||
-	       a->merge_threshold != b->merge_threshold ||
-	       a->title_weight != b->title_weight ||
-	       a->entity_weight != b->entity_weight ||
-	       a->time_decay != b->time_decay ||
-	       a->simhash_distance != b->simhash_distance;
-}
-
 static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
@@ -1435,7 +1422,9 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	if (strcmp(nc.database, d->cfg.database) != 0)
 		log_warning("database path changes take effect at restart only");
-	if (d->in && threads_changed(&d->cfg, &nc))
+	/* The [threads] values live in the clusterer, built once (ingest_new)
+	 * with a replay of the whole window: a reload does not rebuild it. */
+	if (d->in && !config_section_equal(&d->cfg, &nc, "threads"))
 		log_warning("[threads] changes take effect at restart only");
 	if (sync_list(d, &nc) != 0) {
 		log_err("reload refused; the running configuration is kept");

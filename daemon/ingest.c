@@ -283,14 +283,7 @@ static int replay_window(struct ingest *in, int64_t since)
 
 void ingest_cluster_params(const struct config *c, struct cluster_params *p)
 {
-	cluster_params_default(p);
-	p->window = c->cluster_window;
-	p->join_threshold = c->join_threshold;
-	p->merge_threshold = c->merge_threshold;
-	p->title_weight = c->title_weight;
-	p->entity_weight = c->entity_weight;
-	p->time_decay = c->time_decay;
-	p->simhash_distance = c->simhash_distance;
+	*p = c->threads;
 }
 
 /* Threads whose stored counts differ from the clusterer's, collected
@@ -427,7 +420,7 @@ int ingest_new(struct store *st, const struct config *c, struct ingest **out)
 		return -1;
 	in->st = st;
 	ingest_cluster_params(c, &in->params);
-	in->window = c->cluster_window;
+	in->window = c->threads.window;
 	if (rebuild(in) < 0) {
 		ingest_free(in);
 		return -1;

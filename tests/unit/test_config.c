@@ -131,11 +131,11 @@ static void test_defaults(void)
 	ok(c.ca_file == NULL, "ca_file unset: the system's CAs only");
 	is_int(c.log_level, LOG_LVL_INFO, "log_level info");
 	is_int(c.retention, 90 * 86400, "retention 90d");
-	is_int(c.cluster_window, 72 * 3600, "cluster_window 72h");
-	ok(c.join_threshold == 0.19 && c.merge_threshold == 0.32, "thresholds");
-	ok(c.title_weight == 2.0 && c.entity_weight == 1.0, "weights");
-	ok(c.time_decay == 24.0, "time_decay");
-	is_int(c.simhash_distance, 3, "simhash_distance");
+	is_int(c.threads.window, 72 * 3600, "cluster_window 72h");
+	ok(c.threads.join_threshold == 0.19 && c.threads.merge_threshold == 0.32, "thresholds");
+	ok(c.threads.title_weight == 2.0 && c.threads.entity_weight == 1.0, "weights");
+	ok(c.threads.time_decay == 24.0, "time_decay");
+	is_int(c.threads.simhash_distance, 3, "simhash_distance");
 	config_free(&c);
 
 	setenv("STATE_DIRECTORY", "/var/lib/tidings", 1);
@@ -175,13 +175,18 @@ static void test_good_configs(void)
 	is_str(c.user_agent, "test agent/1.0 (+http://example.org/)", "user_agent with blanks");
 	is_int(c.log_level, LOG_LVL_DEBUG, "log_level");
 	is_int(c.retention, 0, "retention 0");
-	is_int(c.cluster_window, 2 * 86400, "cluster_window");
-	ok(c.join_threshold == 0.25, "join_threshold");
-	ok(c.merge_threshold == 0.75, "merge_threshold");
-	ok(c.title_weight == 3.0, "title_weight");
-	ok(c.entity_weight == 0.5, "entity_weight");
-	ok(c.time_decay == 12.5, "time_decay");
-	is_int(c.simhash_distance, 0, "simhash_distance");
+	is_int(c.threads.window, 2 * 86400, "cluster_window");
+	ok(c.threads.join_threshold == 0.25, "join_threshold");
+	ok(c.threads.merge_threshold == 0.75, "merge_threshold");
+	ok(c.threads.title_weight == 3.0, "title_weight");
+	ok(c.threads.entity_weight == 0.5, "entity_weight");
+	ok(c.threads.time_decay == 12.5, "time_decay");
+	is_int(c.threads.simhash_distance, 0, "simhash_distance");
+	is_int(c.threads.max_terms, 64, "max_terms");
+	is_int(c.threads.store_terms, 24, "store_terms");
+	ok(c.threads.young_names == 0.0, "young_names 0: off");
+	ok(c.threads.when_clash == 0.5, "when_clash");
+	ok(c.threads.merge_names == 0.55, "a [threads] key not in the file keeps its default");
 	config_free(&c);
 
 	is_int(config_load(D "empty.conf", &c, err, sizeof err), 0, "empty file is all defaults");
@@ -193,7 +198,7 @@ static void test_good_configs(void)
 	       "BOM, CRLF, comments, indentation");
 	is_int(c.interval, 1200, "layout: indented key with inline comment");
 	is_int(c.concurrency, 4, "layout: key=value without blanks");
-	is_int(c.simhash_distance, 2, "layout: second section");
+	is_int(c.threads.simhash_distance, 2, "layout: second section");
 	config_free(&c);
 
 	is_int(config_load(D "reopen.conf", &c, err, sizeof err), 0, "a section may be reopened");
@@ -232,6 +237,8 @@ static void test_bad_configs(void)
 	         D "range_duration.conf:2: interval: 10s is out of range (1m to 1w)");
 	conf_bad(D "range_size.conf", D "range_size.conf:2: max_size: 2G is out of range (1K to 1G)");
 	conf_bad(D "bad_double.conf", D "bad_double.conf:2: join_threshold: bad number 'high'");
+	conf_bad(D "range_threads_int.conf",
+	         D "range_threads_int.conf:2: max_terms: 300 is out of range (8 to 256)");
 	conf_bad(D "range_double.conf",
 	         D "range_double.conf:2: join_threshold: 1.5 is out of range (0 to 1)");
 	conf_bad(D "bad_level.conf", D "bad_level.conf:2: log_level: unknown level 'verbose' "

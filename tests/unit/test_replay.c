@@ -225,9 +225,9 @@ static struct clusterer *reference(struct store *st, const struct config *cfg, i
 	ctx[0] = c;
 	ctx[1] = restored;
 	if (store_df_load(st, &total, ref_df, c) < 0 ||
-	    (cluster_df_set_total(c, total), store_window(st, newest - cfg->cluster_window,
+	    (cluster_df_set_total(c, total), store_window(st, newest - cfg->threads.window,
 	                                                  ref_row, ctx) < 0) ||
-	    ref_counts(st, c, newest - cfg->cluster_window) < 0) {
+	    ref_counts(st, c, newest - cfg->threads.window) < 0) {
 		cluster_free(c);
 		return NULL;
 	}
@@ -362,7 +362,7 @@ int main(void)
 	ok(ref != NULL, "reference clusterer rebuilt from store_df_load + store_window");
 	ok(sqlite3_open(path, &db) == SQLITE_OK, "database opened for reading");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM stories WHERE event_time >= "
-	         "(SELECT max(event_time) FROM stories) - %lld", (long long)cfg.cluster_window);
+	         "(SELECT max(event_time) FROM stories) - %lld", (long long)cfg.threads.window);
 	in_window = (int)scalar(db, sql);
 	/* The replay reads the window in batches of 128 (REPLAY_BATCH). */
 	ok(in_window > 2 * 128 && in_window < 480,
