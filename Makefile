@@ -27,14 +27,14 @@ LOCALSTATEDIR ?= /var/lib
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
             libcurl4-openssl-dev libxml2-dev libev-dev libsqlite3-dev \
             libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev \
-            zlib1g-dev libbrotli-dev libzstd-dev \
+            zlib1g-dev libdeflate-dev libbrotli-dev libzstd-dev \
             sqlite3 python3 perl systemd mandoc libxml2-utils \
             ca-certificates nginx-light openssl faketime
 # Only `make bench` needs these (peers and plots).
 BENCH_PKGS := nginx-light newsboat python3-feedparser gnuplot-nox time
 
 PKGS    := libcurl libxml-2.0 sqlite3 inih libsystemd libutf8proc \
-           zlib libbrotlidec libzstd
+           zlib libdeflate libbrotlidec libzstd
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -313,7 +313,7 @@ $(B)/fuzz_feed: tests/fuzz/fuzz_feed.c tests/unit/feed_same.h tests/unit/fv_same
 $(B)/fuzz_decode: tests/fuzz/fuzz_decode.c daemon/decode.c daemon/decode.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c daemon/decode.c \
-	  $(shell pkg-config --libs zlib libbrotlidec libzstd)
+	  $(shell pkg-config --libs zlib libdeflate libbrotlidec libzstd)
 
 # The targets past the parser link the whole library, built once with the
 # fuzzer's instrumentation in build/fuzzobj.

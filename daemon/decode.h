@@ -36,4 +36,9 @@ enum {
 int content_decode(const char *coding, const char *in, size_t len, size_t max,
                    char **out, size_t *outlen, char *err, size_t errlen);
 
+/* For tests: 0 turns off the whole-body gzip path (libdeflate), so that
+ * every gzip body goes through zlib's streaming inflate; 1 (the default)
+ * turns it back on.  Not thread-safe: call before decoding. */
+void content_decode_set_whole(int on);
+
 #endif

@@ -507,9 +507,27 @@ void ingest_log_memory(const struct ingest *in)
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-	if (s)
-		for (; *s; s++)
-			h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i = 0;
+
+	if (!s)
+		return (h ^ 0xff) * 0x100000001b3ull;
+	/* The length first, then eight bytes a step: a story's text and HTML
+	 * are kilobytes, and the loop that tested each byte for the NUL cost
+	 * twice the hash itself (5% of the parse worker). */
+	n = strlen(s);
+	for (; i + 8 <= n; i += 8) {
+		h = (h ^ p[i]) * 0x100000001b3ull;
+		h = (h ^ p[i + 1]) * 0x100000001b3ull;
+		h = (h ^ p[i + 2]) * 0x100000001b3ull;
+		h = (h ^ p[i + 3]) * 0x100000001b3ull;
+		h = (h ^ p[i + 4]) * 0x100000001b3ull;
+		h = (h ^ p[i + 5]) * 0x100000001b3ull;
+		h = (h ^ p[i + 6]) * 0x100000001b3ull;
+		h = (h ^ p[i + 7]) * 0x100000001b3ull;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
 	return (h ^ 0xff) * 0x100000001b3ull;
 }
 

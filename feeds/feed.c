@@ -14,6 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* fold() copies runs that need no folding 16 bytes at a time. */
+#if defined(__SSE2__) && !defined(TIDINGS_NO_SIMD)
+#include <emmintrin.h>
+#define FEED_SSE2 1
+#endif
+
 /* feedparser's bozo exception for a document without a feed in it */
 #define NOT_A_FEED "NonXMLContentType: document is not a feed"
 
@@ -327,25 +333,54 @@ static int folded(const char *s)
  * titles are) */
 static char *fold(struct build *m, char *s)
 {
-	char *out, *w;
+	char *out, *w, *end;
 	int sp = 0;
 
 	if (s && folded(s))
 		return s;
-	out = w = fv_arena_alloc(m->f->mem, strlen(s ? s : "") + 1, 1);
+	if (!s)
+		s = "";
+	end = s + strlen(s);
+	out = w = fv_arena_alloc(m->f->mem, (size_t)(end - s) + 1, 1);
 	if (!out)
 		return NULL;
-	for (; s && *s; s++) {
-		if (isspace((unsigned char)*s)) {
+	while (s < end) {
+		unsigned char c = (unsigned char)*s;
+
+#ifdef FEED_SSE2
+		/* Sixteen bytes that fold to themselves: no control character,
+		 * DEL or blank but single spaces between other bytes (what a
+		 * plain-text summary mostly is).  Copied as they are, after the
+		 * space a blank before them leaves pending. */
+		if (end - s >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+			unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v),
+				_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
+			unsigned blank = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+
+			if (!ctl && !(blank & (blank >> 1)) && !(blank & 0x8001u)) {
+				if (sp && w > out)
+					*w++ = ' ';
+				sp = 0;
+				memcpy(w, s, 16);
+				w += 16;
+				s += 16;
+				continue;
+			}
+		}
+#endif
+		s++;
+		if (isspace(c)) {
 			sp = 1;
 			continue;
 		}
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+		if (c < 0x20 || c == 0x7f)
 			continue;
 		if (sp && w > out)
 			*w++ = ' ';
 		sp = 0;
-		*w++ = *s;
+		*w++ = (char)c;
 	}
 	*w = '\0';
 	return out;

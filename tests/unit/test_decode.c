@@ -253,11 +253,262 @@ static void test_bad(void)
 	free(text);
 }
 
+/* One decode's whole result, to compare the two gzip paths. */
+struct result {
+	int rc;
+	char *out;
+	size_t olen;
+	char err[200];
+};
+
+static struct result decode_with(int whole, const char *coding, const char *in, size_t len,
+                                 size_t max)
+{
+	struct result r;
+
+	content_decode_set_whole(whole);
+	r.rc = content_decode(coding, in, len, max, &r.out, &r.olen, r.err, sizeof r.err);
+	content_decode_set_whole(1);
+	return r;
+}
+
+/* Whether libdeflate's path and zlib's give the same; prints the first
+ * difference. */
+static int same_both_ways(const char *coding, const char *in, size_t len, size_t max)
+{
+	struct result a = decode_with(1, coding, in, len, max);
+	struct result b = decode_with(0, coding, in, len, max);
+	int same = a.rc == b.rc && a.olen == b.olen && !strcmp(a.err, b.err) &&
+	           !a.out == !b.out && (!a.out || !memcmp(a.out, b.out, a.olen + 1));
+
+	if (!same)
+		printf("#   whole: rc %d, %zu bytes, '%s'; zlib: rc %d, %zu bytes, '%s'\n",
+		       a.rc, a.olen, a.err, b.rc, b.olen, b.err);
+	free(a.out);
+	free(b.out);
+	return same;
+}
+
+static void put_le32(char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (char)(v >> (8 * i));
+}
+
+/* The same result from both paths on what a server might send: each
+ * case is decoded with libdeflate on and off and compared whole. */
+static void test_whole_same(void)
+{
+	size_t n = 120000, plen, bad = 0, cases = 0;
+	char *text = feed_text(n), *p = zlib_pack(text, n, 16 + 15, &plen);
+	char *q = malloc(plen + 64);
+	uint32_t seed = 12345;
+
+#define CASE(coding, buf, len, max) do { \
+		cases++; \
+		if (!same_both_ways((coding), (buf), (len), (max))) { \
+			bad++; \
+			printf("#   case %zu, line %d\n", cases, __LINE__); \
+		} \
+	} while (0)
+
+	CASE("gzip", p, plen, 1u << 20);
+	CASE("gzip", p, plen, n);           /* exactly max */
+	CASE("gzip", p, plen, n - 1);       /* one byte over */
+	CASE("gzip", p, plen, 0);
+	CASE("gzip, gzip", p, plen, 1u << 20);
+	for (size_t cut = 0; cut < plen; cut += cut < 64 ? 1 : plen / 97)
+		CASE("gzip", p, cut, 1u << 20);
+	for (size_t cut = plen - 12; cut < plen; cut++)
+		CASE("gzip", p, cut, 1u << 20);
+	/* ISIZE lying: smaller, larger, zero, past max, past 2^31. */
+	{
+		uint32_t lies[] = { 0, 1, (uint32_t)n - 1, (uint32_t)n + 1, (uint32_t)n * 2,
+		                    1u << 20, (1u << 20) + 1, 0x80000000u, 0xffffffffu };
+		for (size_t k = 0; k < sizeof lies / sizeof lies[0]; k++) {
+			memcpy(q, p, plen);
+			put_le32(q + plen - 4, lies[k]);
+			CASE("gzip", q, plen, 1u << 20);
+		}
+	}
+	/* The CRC-32 wrong. */
+	memcpy(q, p, plen);
+	q[plen - 6] ^= 1;
+	CASE("gzip", q, plen, 1u << 20);
+	/* After the member: junk, a lone 0x1f, a magic alone, a second member. */
+	{
+		static const char *const tails[] = { "\0\0\0\0", "\x1f", "\x1f\x8b", "\x1f\x8bjunk",
+		                                     "x", "\x8b\x1f" };
+		static const size_t tlen[] = { 4, 1, 2, 6, 1, 2 };
+		for (size_t k = 0; k < sizeof tails / sizeof tails[0]; k++) {
+			memcpy(q, p, plen);
+			memcpy(q + plen, tails[k], tlen[k]);
+			CASE("gzip", q, plen + tlen[k], 1u << 20);
+		}
+		size_t l1;
+		char *a = zlib_pack(text, 500, 16 + 15, &l1), *two = malloc(plen + l1);
+		memcpy(two, p, plen);
+		memcpy(two + plen, a, l1);
+		CASE("gzip", two, plen + l1, 1u << 20);
+		CASE("gzip", two, plen + l1, n);  /* the second member passes max */
+		CASE("gzip", two, plen + l1 - 1, 1u << 20);
+		free(two);
+		free(a);
+	}
+	/* Header flags: FHCRC with a right and a wrong CRC-16 (zlib checks
+	 * it), FEXTRA, FNAME, FCOMMENT, reserved bits; another method. */
+	{
+		size_t body = plen - 10;
+		unsigned char h[64];
+		size_t hl;
+		uLong crc;
+
+		for (int variant = 0; variant < 9; variant++) {
+			memcpy(h, p, 10);
+			hl = 10;
+			switch (variant) {
+			case 0: /* FHCRC, right */
+			case 1: /* FHCRC, wrong */
+				h[3] = 0x02;
+				crc = crc32(0, h, 10);
+				h[10] = (unsigned char)(crc ^ (variant == 1));
+				h[11] = (unsigned char)(crc >> 8);
+				hl = 12;
+				break;
+			case 2: /* FEXTRA */
+				h[3] = 0x04;
+				memcpy(h + 10, "\x04\0abcd", 6);
+				hl = 16;
+				break;
+			case 3: /* FEXTRA longer than the body */
+				h[3] = 0x04;
+				memcpy(h + 10, "\xff\xff", 2);
+				hl = 12;
+				break;
+			case 4: /* FNAME and FCOMMENT */
+				h[3] = 0x18;
+				memcpy(h + 10, "feed.xml\0note\0", 14);
+				hl = 24;
+				break;
+			case 5: /* a reserved flag */
+				h[3] = 0x20;
+				break;
+			case 6: /* FTEXT */
+				h[3] = 0x01;
+				break;
+			case 7: /* method 7 */
+				h[2] = 7;
+				break;
+			case 8: /* no magic */
+				h[1] = 0x8c;
+				break;
+			}
+			char *g = malloc(hl + body);
+			memcpy(g, h, hl);
+			memcpy(g + hl, p + 10, body);
+			CASE("gzip", g, hl + body, 1u << 20);
+			free(g);
+		}
+	}
+	/* Bytes changed at random places: both refuse, or both decode. */
+	for (int k = 0; k < 400; k++) {
+		memcpy(q, p, plen);
+		for (int j = 0; j < 1 + k % 3; j++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (k & 1) ? (seed >> 8) % plen : (seed >> 8) % 40;
+			seed = seed * 1103515245u + 12345u;
+			q[at] ^= (char)(1 + (seed >> 16) % 255);
+		}
+		CASE("gzip", q, plen, 1u << 20);
+	}
+	/* The bomb and an empty body. */
+	{
+		size_t bn = 4u << 20, bl, el;
+		char *sp = malloc(bn), *bomb, *empty;
+		memset(sp, ' ', bn);
+		bomb = zlib_pack(sp, bn, 16 + 15, &bl);
+		CASE("gzip", bomb, bl, 1u << 20);
+		CASE("gzip", bomb, bl, bn);
+		empty = zlib_pack(sp, 0, 16 + 15, &el);
+		CASE("gzip", empty, el, 1u << 20);
+		free(empty);
+		free(bomb);
+		free(sp);
+	}
+#undef CASE
+	if (!ok(bad == 0, "gzip: libdeflate's path and zlib's give the same result"))
+		printf("#   %zu of %zu cases differ\n", bad, cases);
+	printf("# %zu cases\n", cases);
+	free(q);
+	free(p);
+	free(text);
+}
+
+/* DEFLATE bits, least significant first; Huffman codes most significant
+ * bit first (RFC 1951, 3.1.1). */
+struct bits {
+	unsigned char b[1024];
+	size_t at;
+};
+
+static void bits_put(struct bits *w, unsigned v, int n)
+{
+	for (int i = 0; i < n; i++, w->at++)
+		if (v >> i & 1)
+			w->b[w->at / 8] |= (unsigned char)(1u << (w->at % 8));
+}
+
+static void bits_code(struct bits *w, unsigned code, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+		bits_put(w, code >> i & 1, 1);
+}
+
+/* Shows that the whole-body path is the one taken, and the one known
+ * difference (decode.c, gzip_whole): a fixed-code block using length code
+ * 286, which RFC 1951 says "will never actually occur": zlib refuses it,
+ * libdeflate reads a length of 258. */
+static void test_whole_taken(void)
+{
+	struct bits w = { { 0 }, 0 };
+	char want[400], g[1100], err[200], *out;
+	size_t glen, olen;
+	uLong crc;
+	int rc;
+
+	bits_put(&w, 1, 1);           /* BFINAL */
+	bits_put(&w, 1, 2);           /* fixed Huffman codes */
+	bits_code(&w, 0x30 + 'a', 8); /* literal 'a' */
+	bits_code(&w, 0xc0 + 6, 8);   /* length code 286 */
+	bits_code(&w, 0, 5);          /* distance 1 */
+	bits_code(&w, 0, 7);          /* end of block */
+	memset(want, 'a', 259);
+	crc = crc32(0, (const Bytef *)want, 259);
+	memcpy(g, "\x1f\x8b\x08\0\0\0\0\0\0\x03", 10);
+	memcpy(g + 10, w.b, (w.at + 7) / 8);
+	glen = 10 + (w.at + 7) / 8;
+	put_le32(g + glen, (uint32_t)crc);
+	put_le32(g + glen + 4, 259);
+	glen += 8;
+
+	rc = content_decode("gzip", g, glen, 1u << 20, &out, &olen, err, sizeof err);
+	ok(rc == DECODE_OK && olen == 259 && !memcmp(out, want, 259),
+	   "gzip: length code 286 decodes whole (libdeflate: 258)");
+	free(out);
+	content_decode_set_whole(0);
+	rc = content_decode("gzip", g, glen, 1u << 20, &out, &olen, err, sizeof err);
+	content_decode_set_whole(1);
+	is_int(rc, DECODE_BAD, "gzip: length code 286 is refused by zlib");
+	is_str(err, "gzip: invalid literal/length code", "gzip: zlib's reason");
+}
+
 int main(void)
 {
 	test_identity();
 	test_codings();
 	test_bounds();
 	test_bad();
+	test_whole_same();
+	test_whole_taken();
 	return done_testing();
 }
