@@ -6,17 +6,14 @@
  * not judged by their names (lead_terms).  Each check runs once with the gate off, so
  * that it fails if the gate does nothing. */
 #include "daemon/cluster.h"
+#include "tests/unit/cluster_fixture.h"
 #include "tests/unit/tap.h"
 
 #include <stddef.h>
 
 #define T0 1700000000LL
 
-struct story {
-	const char *src, *title, *text;
-};
-
-static const struct story stories[] = {
+static const struct fixture_story stories[] = {
 	/* Background, so that common words weigh less than the rest. */
 	{ "bg1.example", "Central bank holds interest rates steady",
 	  "The central bank kept its main rate unchanged on Thursday, citing slowing inflation "
@@ -46,41 +43,13 @@ static const struct story stories[] = {
 };
 
 /* Headlines alone, with names: the two earthquakes again. */
-static const struct story headlines[] = {
+static const struct fixture_story headlines[] = {
 	{ "bg1.example", "Central bank holds interest rates steady", NULL },
 	{ "bg2.example", "Local team wins the cup final", NULL },
 	{ "bg3.example", "New phone goes on sale", NULL },
 	{ "a.example", "Strong earthquake near Bandar Abbas kills dozens of people", NULL },
 	{ "b.example", "Earthquake near Concepcion kills dozens", NULL },
 };
-
-/* Adds st[0..n) to a new clusterer with p; threads[i] gets story i's
- * thread.  Returns 0 or -1. */
-static int run(const struct cluster_params *p, const struct story *st, int n, int64_t *threads)
-{
-	struct clusterer *c = cluster_new(p, 1);
-	struct cluster_result r;
-	int rc = 0;
-
-	if (!c)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		struct cluster_doc d = {
-			.story_id = i + 1, .time = T0 + i, .lang = "en", .source = st[i].src,
-			.title = st[i].title, .text = st[i].text,
-		};
-		if (cluster_add(c, &d, &r) < 0) {
-			rc = -1;
-			break;
-		}
-		threads[i] = r.thread_id;
-	}
-	/* Merges may have moved earlier stories: follow them. */
-	for (int i = 0; rc == 0 && i < n; i++)
-		threads[i] = cluster_resolve(c, threads[i]);
-	cluster_free(c);
-	return rc;
-}
 
 int main(void)
 {
@@ -92,7 +61,8 @@ int main(void)
 	cluster_params_default(&p);
 	off = p;
 	off.young_names = 0;
-	ok(run(&p, stories, N, on) == 0 && run(&off, stories, N, no) == 0, "stories added");
+	ok(fixture_run(&p, stories, N, T0, on) == 0 && fixture_run(&off, stories, N, T0, no) == 0,
+	   "stories added");
 	ok(no[4] == no[3], "gate off: the other earthquake joins the first one's young thread");
 	ok(on[4] != on[3], "gate on: it opens a thread of its own (other names)");
 	ok(on[5] == on[3], "the first earthquake told in other words, same names, joins its thread");
@@ -108,8 +78,8 @@ int main(void)
 	off.young_names = 0;
 	all = p;
 	all.lead_terms = 0;
-	ok(run(&p, headlines, 5, on) == 0 && run(&off, headlines, 5, no) == 0 &&
-	   run(&all, headlines, 5, judged) == 0, "headlines added");
+	ok(fixture_run(&p, headlines, 5, T0, on) == 0 && fixture_run(&off, headlines, 5, T0, no) == 0 &&
+	   fixture_run(&all, headlines, 5, T0, judged) == 0, "headlines added");
 	ok(no[4] == no[3], "headlines: one thread on their words");
 	ok(on[4] == on[3], "the gate leaves headlines alone");
 	ok(judged[4] != judged[3], "(judged by their names, they would part)");
@@ -120,7 +90,7 @@ int main(void)
 	p.merge_threshold = 0.15;
 	off = p;
 	off.merge_names = 0;
-	ok(run(&p, stories, 5, on) == 0 && run(&off, stories, 5, no) == 0,
+	ok(fixture_run(&p, stories, 5, T0, on) == 0 && fixture_run(&off, stories, 5, T0, no) == 0,
 	   "stories added (low merge bar)");
 	ok(no[4] == no[3], "merge gate off: the two earthquakes' threads merge");
 	ok(on[4] != on[3], "merge gate on: names disagree, no merge");

@@ -9,6 +9,7 @@
  * they do nothing. */
 #include "daemon/cluster.h"
 #include "daemon/vocab.h"
+#include "tests/unit/cluster_fixture.h"
 #include "tests/unit/tap.h"
 
 #include <stddef.h>
@@ -16,11 +17,7 @@
 
 #define T0 1700000000LL
 
-struct story {
-	const char *src, *title, *text;
-};
-
-static const struct story stories[] = {
+static const struct fixture_story stories[] = {
 	/* Background, so that common words weigh less than the rest. */
 	{ "bg1.example", "Central bank holds interest rates steady",
 	  "The central bank kept its main rate unchanged, citing slowing inflation and a weaker "
@@ -56,43 +53,16 @@ static const struct story stories[] = {
  * before the first's as well: year sets are bits of year % 64, and only
  * years near the story's own (56 before, 7 after) count, so 1944 is not
  * taken for 2008 and the years clash. */
-static const struct story first_2008 = {
+static const struct fixture_story first_2008 = {
 	"a.example", "Microsoft releases emergency patch for Internet Explorer",
 	"Microsoft released an emergency patch for a critical flaw in Internet Explorer that "
 	"attackers have used to take over computers in 2008. The company urged all Windows "
 	"users to install the update at once." };
-static const struct story second_2013 = {
+static const struct fixture_story second_2013 = {
 	"b.example", "Microsoft rushes out fix for Explorer bug",
 	"Microsoft rushed out a temporary fix for a memory bug in Internet Explorer that "
 	"hackers are exploiting on booby-trapped sites in 2013, a kind of flaw known since "
 	"1944. Versions 6 to 11 are affected, the software maker said in an advisory." };
-
-/* Adds st[0..n) to a new clusterer with p; threads[i] gets story i's
- * thread.  Returns 0 or -1. */
-static int run(const struct cluster_params *p, const struct story *st, int n, int64_t *threads)
-{
-	struct clusterer *c = cluster_new(p, 1);
-	struct cluster_result r;
-	int rc = 0;
-
-	if (!c)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		struct cluster_doc d = {
-			.story_id = i + 1, .time = T0 + i, .lang = "en", .source = st[i].src,
-			.title = st[i].title, .text = st[i].text,
-		};
-		if (cluster_add(c, &d, &r) < 0) {
-			rc = -1;
-			break;
-		}
-		threads[i] = r.thread_id;
-	}
-	for (int i = 0; rc == 0 && i < n; i++)
-		threads[i] = cluster_resolve(c, threads[i]);
-	cluster_free(c);
-	return rc;
-}
 
 static uint8_t when(const char *s)
 {
@@ -123,19 +93,21 @@ int main(void)
 	off = p;
 	off.when_bonus = 0;
 	off.when_clash = 0;
-	ok(run(&p, stories, N, on) == 0 && run(&off, stories, N, no) == 0, "stories added");
+	ok(fixture_run(&p, stories, N, T0, on) == 0 && fixture_run(&off, stories, N, T0, no) == 0,
+	   "stories added");
 	ok(no[4] == no[3], "when off: the later patch joins the first one's thread");
 	ok(on[4] != on[3], "when on: other weekday, month and year: a thread of its own");
 	ok(on[5] == on[3], "the first patch again, its month named, joins its thread");
 	ok(on[6] == on[3], "the first patch again, no time named, joins its thread");
 	ok(on[0] != on[1] && on[1] != on[2] && on[0] != on[3], "background stories stay apart");
 
-	struct story years[5];
+	struct fixture_story years[5];
 	int64_t yon[5], yno[5];
 	memcpy(years, stories, 3 * sizeof years[0]);
 	years[3] = first_2008;
 	years[4] = second_2013;
-	ok(run(&p, years, 5, yon) == 0 && run(&off, years, 5, yno) == 0, "stories added");
+	ok(fixture_run(&p, years, 5, T0, yon) == 0 && fixture_run(&off, years, 5, T0, yno) == 0,
+	   "stories added");
 	ok(yno[4] == yno[3], "when off: the later patch joins the first one's thread");
 	ok(yon[4] != yon[3], "years 2013 and 1944 against 2008 clash: 1944 is not 2008 (64 apart)");
 
