@@ -1,7 +1,7 @@
 /* bench/cluster_bench.c — cost of cluster_add on a synthetic stream (Zipf
  * background vocabulary, events with their own words and names, ~50k
  * stories in the window once the stream is long enough), measured at 10k,
- * 100k, 200k and 1M stories added, plus the time to restore 100k stories
+ * 60k, 100k, 200k and 1M stories added, plus the time to restore 100k stories
  * and the memory of the window index.
  *
  * Each stage measures the same thing: the 10,000 adds that end at its mark
@@ -307,8 +307,12 @@ int main(int argc, char **argv)
 	long done = 0;
 	double busy = 0, tok_busy = 0;
 	long rss0 = 0;
-	long marks[] = { 10000, 100000, 200000, 1000000, 0 };
-	double cost[4] = { 0 };
+	/* 60k: the smallest history with a full window (10k stories stored
+	 * besides the ~50k in it), the issue's "10k stored and 50k in the
+	 * window" as nearly as a stream can give it. */
+	long marks[] = { 10000, 60000, 100000, 200000, 1000000, 0 };
+	enum { NMARKS = 5, AT60K = 1, AT100K = 2, AT1M = 4 };
+	double cost[NMARKS] = { 0 };
 	int mi = 0;
 	printf("# cluster_bench: %ld stories, ~%ld in the %lld h window once %ld are added\n",
 	       total, inwin, (long long)p.window / 3600, inwin);
@@ -395,13 +399,15 @@ int main(int argc, char **argv)
 		mi++;
 	}
 	/* The issue's yardstick is 1M against 10k; but the 10k stage is a cold
-	 * start with at most 10k stories in the window, so 1M against 100k
-	 * (the first stage with a full window) is printed too. */
-	for (int k = 1; k < 4; k++)
+	 * start with at most 10k stories in the window, so 1M against 60k
+	 * and 100k (stages with a full window) is printed too. */
+	for (int k = 1; k < NMARKS; k++)
 		if (cost[0] > 0 && cost[k] > 0)
 			printf("cost per story at %ld / at 10k: %.2f\n", marks[k], cost[k] / cost[0]);
-	if (cost[1] > 0 && cost[3] > 0)
-		printf("cost per story at 1M / at 100k: %.2f\n", cost[3] / cost[1]);
+	if (cost[AT60K] > 0 && cost[AT1M] > 0)
+		printf("cost per story at 1M / at 60k: %.2f\n", cost[AT1M] / cost[AT60K]);
+	if (cost[AT100K] > 0 && cost[AT1M] > 0)
+		printf("cost per story at 1M / at 100k: %.2f\n", cost[AT1M] / cost[AT100K]);
 	printf("overall: %.0f stories/s (%.0f/s with tokenizing; tokenizer alone %.0f/s)\n",
 	       done / busy, done / (busy + tok_busy), done / tok_busy);
 	printf("# results checksum %016llx\n", (unsigned long long)sum);
