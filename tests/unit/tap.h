@@ -78,6 +78,19 @@ static inline void tap_remove_db(const char *dir, const char *path)
 	remove(dir);
 }
 
+/* The next number of a small deterministic generator (xorshift64) for
+ * generated inputs: the same seed makes the same inputs on every machine,
+ * so a failure can be run again.  *state must not be 0. */
+static inline uint64_t tap_xorshift(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
 static inline int done_testing(void)
 {
 	printf("1..%d\n", tap_n);

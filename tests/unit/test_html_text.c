@@ -30,10 +30,7 @@ static uint64_t rng = 0x853c49e6748fea9bULL;
 
 static unsigned next(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 static size_t bad;

@@ -17,10 +17,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dULL;
 
 static unsigned next(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 /* a field of two digits: mostly in range, sometimes just out of it */

@@ -16,10 +16,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static unsigned next(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(tap_xorshift(&rng) % n);
 }
 
 /* fold() as it was, byte by byte: the oracle. */
