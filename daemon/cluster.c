@@ -268,25 +268,34 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			for (uint32_t j = 0; j < v->npost && j < 32; j += 8)
 				__builtin_prefetch(&v->post[j]);
 	}
+	/* The scan's state in locals: through c, every store to a slot's
+	 * stamp or to touched[] might change c->cur_stamp, c->ntouched or a
+	 * posting list's length as far as the compiler knows, so it read
+	 * them again for every posting (same sums, fewer instructions). */
+	struct slotsc *slots = c->sc;
+	uint32_t *touched = c->touched, ntouched = 0, stamp = c->cur_stamp;
 	for (uint32_t i = 0; i < c->nq; i++) {
 		const struct plist *v = &c->pl[c->q[i].term];
-		if (v->npost > POST_CAP || c->q[i].w < wmin) {
+		uint32_t np = v->npost;
+		if (np > POST_CAP || c->q[i].w < wmin) {
 			if (nd < 256)
 				deferred[nd++] = i;
 			continue;
 		}
 		float qw = c->q[i].w;
-		for (uint32_t j = 0; j < v->npost; j++) {
-			uint32_t s = v->post[j].slot;
-			struct slotsc *e = &c->sc[s];
-			if (e->stamp != c->cur_stamp) {
-				e->stamp = c->cur_stamp;
+		const struct posting *post = v->post;
+		for (uint32_t j = 0; j < np; j++) {
+			uint32_t s = post[j].slot;
+			struct slotsc *e = &slots[s];
+			if (e->stamp != stamp) {
+				e->stamp = stamp;
 				e->acc = 0;
-				c->touched[c->ntouched++] = s;
+				touched[ntouched++] = s;
 			}
-			e->acc += qw * v->post[j].w;
+			e->acc += qw * post[j].w;
 		}
 	}
+	c->ntouched = ntouched;
 	/* Threads that share only very common terms with the story: look at
 	 * the newest few holding its rarest common term, so that a story made of
 	 * common words still finds its thread. */
@@ -352,18 +361,25 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 	 * in the thread: its filter, in the line already read, says so for
 	 * most of them without a probe of the table.  The second pass keeps
 	 * what it found, so the third does not probe again. */
+	/* Per common term, once: its filter bit, its key and the start of
+	 * its probe in a centroid table (cent_find's), its weight. */
 	uint8_t dword[256];
 	uint64_t dbit[256];
+	uint32_t dkey[256], dhash[256];
+	float dw[256];
 	for (uint32_t i = 0; i < nd; i++) {
-		uint32_t b = cf_bit(c->q[deferred[i]].term);
+		uint32_t term = c->q[deferred[i]].term, b = cf_bit(term);
 		dword[i] = (uint8_t)(b / 64);
 		dbit[i] = 1ULL << (b % 64);
+		dkey[i] = term + 1;
+		dhash[i] = term * 2654435761u;
+		dw[i] = c->q[deferred[i]].w;
 	}
 	for (int k = 0; k < nh; k++) {
 		const struct thread *t = &c->th[heap[k].slot];
 		for (uint32_t i = 0; t->ct_cap && i < nd; i++)
 			if (t->cf[dword[i]] & dbit[i])
-				__builtin_prefetch(&t->ct[(c->q[deferred[i]].term * 2654435761u) & (t->ct_cap - 1)]);
+				__builtin_prefetch(&t->ct[dhash[i] & (t->ct_cap - 1)]);
 	}
 	uint32_t nfound[SHORTLIST];
 	for (int k = 0; k < nh; k++) {
@@ -371,14 +387,22 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		const struct posting **found = c->cfound + (size_t)k * 256;
 		float *fq = c->cfound_q + (size_t)k * 256;
 		uint32_t nf = 0;
+		if (!t->ct_cap) {
+			nfound[k] = 0;
+			continue;
+		}
+		const struct cent *ct = t->ct;
+		uint32_t m = t->ct_cap - 1;
 		for (uint32_t i = 0; i < nd; i++) {
 			if (!(t->cf[dword[i]] & dbit[i]))
 				continue;
-			uint32_t term = c->q[deferred[i]].term;
-			const struct cent *e = cent_find(t, term);
-			if (e) {
-				found[nf] = &c->pl[term].post[e->pos];
-				fq[nf++] = c->q[deferred[i]].w;
+			/* cent_find(t, term), its hash computed above */
+			uint32_t key = dkey[i], j = dhash[i] & m;
+			while (ct[j].key && ct[j].key != key)
+				j = (j + 1) & m;
+			if (ct[j].key) {
+				found[nf] = &c->pl[key - 1].post[ct[j].pos];
+				fq[nf++] = dw[i];
 				__builtin_prefetch(found[nf - 1]);
 			}
 		}

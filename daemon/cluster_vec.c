@@ -152,13 +152,23 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	if (pl_cover(c) < 0)
 		return -1;
 	k = 0;
+	/* The arrays in locals: the call to vocab_set_surface() in the loop
+	 * made the compiler read them through c again for every token.  No
+	 * call here moves them (a surface goes to the arena), but q grows. */
+	const uint32_t *tk_id = c->tk_id;
+	struct vterm *terms = c->voc.term;
+	uint32_t *qmap = c->qmap;
+	struct tw *q = c->q;
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
 		const struct text_tokens *tt = tts[field];
-		for (size_t i = 0; tt && i < tt->n; i++, k++) {
-			const struct text_token *tk = &tt->v[i];
-			uint32_t t = c->tk_id[k];
-			struct vterm *v = &c->voc.term[t];
+		size_t nt = tt ? tt->n : 0;
+		const struct text_token *tv = nt ? tt->v : NULL;
+		float fw = field == 0 ? (float)c->p.title_weight : 1.0f;
+		for (size_t i = 0; i < nt; i++, k++) {
+			const struct text_token *tk = &tv[i];
+			uint32_t t = tk_id[k];
+			struct vterm *v = &terms[t];
 			/* Casing evidence only from sentence-cased text, where a capital
 			 * mid-sentence means a name; acronyms and numbers anywhere. */
 			if (tk->flags & (TEXT_ACRONYM | TEXT_NUMBER))
@@ -188,20 +198,21 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 					return -1;
 			}
 			uint32_t j, h = (t * 2654435761u) & qmask;
-			while (c->qmap[h] && c->q[c->qmap[h] - 1].term != t)
+			while (qmap[h] && q[qmap[h] - 1].term != t)
 				h = (h + 1) & qmask;
-			if (c->qmap[h]) {
-				j = c->qmap[h] - 1;
+			if (qmap[h]) {
+				j = qmap[h] - 1;
 			} else {
 				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
 					return -1;
+				q = c->q;
 				j = c->nq++;
-				c->q[j] = (struct tw){ .term = t, .w = 0 };
-				c->qmap[h] = j + 1;
+				q[j] = (struct tw){ .term = t, .w = 0 };
+				qmap[h] = j + 1;
 			}
 			/* The lead tells the event; later paragraphs drift into
 			 * background (often an earlier event of the same kind). */
-			c->q[j].w += field == 0 ? (float)c->p.title_weight : 1.0f;
+			q[j].w += fw;
 		}
 	}
 	if (count_df) {
