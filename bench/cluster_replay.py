@@ -244,9 +244,11 @@ def main():
                   % (name, sum(f1s) / len(f1s), min(f1s), max(f1s), a.seed, a.seed + a.repeat - 1))
             continue
         if a.tsv_only:
+            # cluster_offline's input; its 7th column is the story this one
+            # copies (0: none), so the gold label goes 8th, which it ignores.
             for x in stream:
-                sys.stdout.write("%d\t%d\t%s\t%s\t%s\t%s\t%s\n" % (x["id"], x["time"], esc(x["source"]),
-                                 x["lang"], esc(x["title"]), esc(x["text"]), x["gold"]))
+                sys.stdout.write("%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n" % (x["id"], x["time"], esc(x["source"]),
+                                 x["lang"], esc(x["title"]), esc(x["text"]), x.get("dup") or 0, x["gold"]))
             continue
         score(name, stream, a, "")
     return 0
