@@ -3,10 +3,12 @@
 #ifndef TIDINGS_TAP_H
 #define TIDINGS_TAP_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 static int tap_n, tap_failed;
 
@@ -89,6 +91,68 @@ static inline uint64_t tap_xorshift(uint64_t *state)
 	x ^= x >> 7;
 	x ^= x << 17;
 	return *state = x;
+}
+
+/* tap_walk(): called with each file's path and bytes (NUL-terminated; the
+ * walk frees them after); nonzero stops the walk. */
+typedef int tap_file_fn(const char *path, char *buf, size_t len, void *arg);
+
+/* Every regular file under dir, depth first, names in sorted order, those
+ * starting with '.' left out, through fn until it says stop; *stop tells
+ * the enclosing directories.  Returns how many files fn was given. */
+static inline size_t tap_walk_(const char *dir, tap_file_fn *fn, void *arg, int *stop)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	size_t files = 0;
+
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		struct stat st;
+
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+		if (!*stop && names[i]->d_name[0] != '.' && stat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				files += tap_walk_(path, fn, arg, stop);
+			} else if (S_ISREG(st.st_mode)) {
+				size_t len;
+				char *buf = tap_slurp(path, &len);
+
+				if (buf) {
+					files++;
+					*stop = fn(path, buf, len, arg);
+					free(buf);
+				}
+			}
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return files;
+}
+
+static inline size_t tap_walk(const char *dir, tap_file_fn *fn, void *arg)
+{
+	int stop = 0;
+
+	return tap_walk_(dir, fn, arg, &stop);
+}
+
+/* 1 when dir exists; else a failed check when the test needs it, a
+ * skipped one when it is optional (../shared beside a developer's clone
+ * only), and 0. */
+static inline int tap_dir_present(const char *dir, int required)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0)
+		return 1;
+	if (required)
+		tap_ok(0, __FILE__, __LINE__, dir);
+	else
+		printf("ok %d - # SKIP %s not found\n", ++tap_n, dir);
+	return 0;
 }
 
 static inline int done_testing(void)

@@ -163,73 +163,40 @@ static void test_sizes(void)
 	free(doc);
 }
 
-/* Every file under dir (recursively, sorted); returns how many files,
- * counting those where the paths differ in *bad. */
-static size_t run_dir(const char *dir, size_t max, size_t *bad, size_t *seen)
+struct walk {
+	size_t max, bad, seen;
+};
+
+/* One file: streamed and whole must agree; stops after max files. */
+static int check_file(const char *path, char *buf, size_t len, void *arg)
 {
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-	size_t files = 0;
+	struct walk *w = arg;
+	/* every other file with an HTTP Content-Language: the feed
+	 * language the entries fall back to */
+	struct feed_context ctx = {
+		.uri = "http://feeds.example.org/dir/feed.xml",
+		.content_language = w->seen % 2 ? "de-AT" : NULL,
+	};
 
-	if (n < 0)
-		return 0;
-	for (int i = 0; i < n; i++) {
-		char path[4096];
-		struct stat st;
-
-		if (names[i]->d_name[0] == '.' || (max && *seen >= max)) {
-			free(names[i]);
-			continue;
-		}
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-		free(names[i]);
-		if (stat(path, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			files += run_dir(path, max, bad, seen);
-		} else if (S_ISREG(st.st_mode)) {
-			size_t len;
-			char *buf = tap_slurp(path, &len);
-			/* every other file with an HTTP Content-Language: the
-			 * feed language the entries fall back to */
-			struct feed_context ctx = {
-				.uri = "http://feeds.example.org/dir/feed.xml",
-				.content_language = *seen % 2 ? "de-AT" : NULL,
-			};
-
-			if (!buf)
-				continue;
-			(*seen)++;
-			files++;
-			if (len && !agree(buf, len, &ctx)) {
-				if (++*bad <= 5)
-					printf("# %s: %s\n", path, diff);
-			}
-			free(buf);
-		}
-	}
-	free(names);
-	return files;
+	w->seen++;
+	if (len && !agree(buf, len, &ctx) && ++w->bad <= 5)
+		printf("# %s: %s\n", path, diff);
+	return w->max && w->seen >= w->max;
 }
 
 static void test_dir(const char *dir, size_t max, int required)
 {
-	size_t bad = 0, seen = 0, files;
+	struct walk w = { .max = max };
 	char name[600];
-	struct stat st;
+	size_t files;
 
-	if (stat(dir, &st) < 0) {
-		if (required)
-			ok(0, dir);
-		else
-			printf("ok %d - # SKIP %s not found\n", ++tap_n, dir);
+	if (!tap_dir_present(dir, required))
 		return;
-	}
-	files = run_dir(dir, max, &bad, &seen);
+	files = tap_walk(dir, check_file, &w);
 	snprintf(name, sizeof name, "streamed == whole on %zu files of %s", files, dir);
-	ok(files > 0 && bad == 0, name);
-	if (bad)
-		printf("#   %zu differ\n", bad);
+	ok(files > 0 && w.bad == 0, name);
+	if (w.bad)
+		printf("#   %zu differ\n", w.bad);
 }
 
 int main(void)

@@ -378,61 +378,35 @@ static size_t damaged(const char *path, const char *buf, size_t len)
 	return bad;
 }
 
-static void run_dir(const char *dir, size_t *files, size_t *bad, size_t *dbad)
+struct walk {
+	size_t files, bad, dbad;
+};
+
+static int check_file(const char *path, char *buf, size_t len, void *arg)
 {
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
+	struct walk *w = arg;
 
-	if (n < 0)
-		return;
-	for (int i = 0; i < n; i++) {
-		char path[4096];
-		struct stat st;
-
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-		if (names[i]->d_name[0] == '.' || stat(path, &st) < 0) {
-			free(names[i]);
-			continue;
-		}
-		free(names[i]);
-		if (S_ISDIR(st.st_mode)) {
-			run_dir(path, files, bad, dbad);
-		} else if (S_ISREG(st.st_mode)) {
-			size_t len;
-			char *buf = tap_slurp(path, &len);
-
-			if (!buf)
-				continue;
-			(*files)++;
-			if (!agree(buf, len) && ++*bad <= 5)
-				printf("# %s: %s\n", path, where);
-			/* damaged copies of every fourth file */
-			if (*files % 4 == 0)
-				*dbad += damaged(path, buf, len);
-			free(buf);
-		}
-	}
-	free(names);
+	w->files++;
+	if (!agree(buf, len) && ++w->bad <= 5)
+		printf("# %s: %s\n", path, where);
+	/* damaged copies of every fourth file */
+	if (w->files % 4 == 0)
+		w->dbad += damaged(path, buf, len);
+	return 0;
 }
 
 static void test_dir(const char *dir, int required)
 {
-	size_t files = 0, bad = 0, dbad = 0;
+	struct walk w = { 0 };
 	char name[600];
-	struct stat st;
 
-	if (stat(dir, &st) < 0) {
-		if (required)
-			ok(0, dir);
-		else
-			printf("ok %d - # SKIP %s not found\n", ++tap_n, dir);
+	if (!tap_dir_present(dir, required))
 		return;
-	}
-	run_dir(dir, &files, &bad, &dbad);
-	snprintf(name, sizeof name, "same tree with and without on %zu files of %s", files, dir);
-	ok(files > 0 && bad == 0, name);
-	snprintf(name, sizeof name, "and on %zu damaged copies", (files / 4) * 6);
-	ok(dbad == 0, name);
+	tap_walk(dir, check_file, &w);
+	snprintf(name, sizeof name, "same tree with and without on %zu files of %s", w.files, dir);
+	ok(w.files > 0 && w.bad == 0, name);
+	snprintf(name, sizeof name, "and on %zu damaged copies", (w.files / 4) * 6);
+	ok(w.dbad == 0, name);
 }
 
 int main(void)
