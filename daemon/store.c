@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -836,6 +837,14 @@ fail:
  * WAL wholly copied, and the WAL restarts from its beginning only then.
  * Past WAL_OUTRUN thresholds the writer checkpoints here, between its
  * transactions, as SQLite's own hook always does: the WAL stays bounded. */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store *st = arg;
@@ -846,8 +855,6 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	}
 	st->wal_pages = pages;
 	if (pages >= WAL_HARD && pages >= st->starve_retry) {
-		if (st->starve_wait_ms < STARVE_WAIT_MS)
-			st->starve_wait_ms = STARVE_WAIT_MS;
 		st->inline_ckpts++;
 		st->starved_ckpts++;
 		/* The wait in short tries, each a checkpoint of its own: a
@@ -858,13 +865,16 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 		 * never finds it free (t_readers.py: statements of 10-20 ms
 		 * outlasted waits of 800 ms).  The next try reads the locks
 		 * anew: the reader has moved to the newest frame, everything is
-		 * copied, and its next statement reads the database file. */
+		 * copied, and its next statement reads the database file.
+		 * A try can also end at once, BUSY, while the checkpoint
+		 * thread's own checkpoint runs: the wait is counted on the
+		 * clock, not in tries. */
 		int rc = SQLITE_BUSY;
-		for (int spent = 0; rc == SQLITE_BUSY && spent < st->starve_wait_ms;
-		     spent += STARVE_TRY_MS) {
+		int64_t until = mono_ms() + st->starve_wait_ms;
+		do {
 			sqlite3_busy_timeout(db, STARVE_TRY_MS);
 			rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-		}
+		} while (rc == SQLITE_BUSY && mono_ms() < until);
 		if (rc == SQLITE_BUSY) {
 			st->starve_retry = pages + WAL_PAGES;
 			if (st->starve_wait_ms < STARVE_WAIT_MAX_MS)
@@ -886,6 +896,7 @@ int store_checkpoint_thread(struct store *st, const char *path, char *err, size_
 		return 0;
 	if (ckpt_start(path, WAL_PAGES, &st->ckpt, err, (unsigned)errlen) < 0)
 		return -1;
+	st->starve_wait_ms = STARVE_WAIT_MS;
 	sqlite3_wal_hook(st->db, wal_hook, st);
 	return 0;
 }
