@@ -11,18 +11,10 @@
  * locks anew, and the WAL starts over near 24 MiB every time.  Some 400 MiB
  * of commits: the WAL passes 24 MiB about sixteen times. */
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 
 #include <sqlite3.h>
 
-#include "config/config.h"
-#include "daemon/store.h"
-#include "tap.h"
-
-#define CONTENT 40000       /* bytes a story: about ten pages */
+#include "wal_fixture.h"
 
 static volatile int stop;
 static long queries, reader_errors;
@@ -54,49 +46,22 @@ out:
 	return NULL;
 }
 
-static off_t file_size(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 ? sb.st_size : 0;
-}
-
 int main(void)
 {
-	char dir[] = "/tmp/tidings-test-walbusy-XXXXXX", path[64], wal[80], err[256];
-	struct feedlist_item item = { .url = "http://a.example/feed" };
-	struct feedlist fl = { &item, 1 };
-	struct store *st = NULL;
-	char *content = malloc(CONTENT + 1);
+	struct wal_fixture fx;
 	off_t most = 0;
 	pthread_t th;
 	int fail = 0;
 
-	if (!content || !mkdtemp(dir))
+	if (wal_fixture_open(&fx, "/tmp/tidings-test-walbusy-XXXXXX") < 0)
 		return 1;
-	memset(content, 'x', CONTENT);
-	content[CONTENT] = '\0';
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	ok(store_open(path, STORE_WRITE, &st, err, sizeof err) == 0, "database created");
-	ok(store_sync_feeds(st, &fl, 1000) == 0, "a feed");
-	ok(store_checkpoint_thread(st, path, err, sizeof err) == 0, "checkpoint thread started");
-	ok(pthread_create(&th, NULL, reader, path) == 0, "a reader querying back to back");
+	ok(pthread_create(&th, NULL, reader, fx.path) == 0, "a reader querying back to back");
 
 	/* ~400 MiB of commits: the WAL passes 24 MiB again and again. */
 	for (int n = 0; n < 10000 && !fail; n++) {
-		char ident[32];
-		int64_t id;
-		struct store_story s = {
-			.feed_id = 1, .ident = ident, .title = "t", .first_seen = 1000 + n,
-			.content = content, .content_hash = (uint64_t)n,
-		};
-
-		snprintf(ident, sizeof ident, "g:%d", n);
-		fail |= store_begin(st) < 0;
-		fail |= !fail && store_insert_story(st, &s, &id) < 0;
-		fail |= !fail && store_commit(st) < 0;
-		if (file_size(wal) > most)
-			most = file_size(wal);
+		fail |= write_story(&fx, n) < 0;
+		if (file_size(fx.wal) > most)
+			most = file_size(fx.wal);
 	}
 	stop = 1;
 	pthread_join(th, NULL);
@@ -111,8 +76,6 @@ int main(void)
 	 * runs) 23.7-43.5. */
 	ok(most < (32 << 20), "the WAL started over when it passed 24 MiB, at most one try late");
 
-	store_close(st);
-	tap_remove_db(dir, path);
-	free(content);
+	wal_fixture_close(&fx);
 	return done_testing();
 }
