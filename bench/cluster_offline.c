@@ -12,7 +12,8 @@
  * first; --warm runs the whole input through the clusterer once and then
  * again after its threads expired (every frequency and casing evidence of
  * the set known in advance: what a cold start costs); --dump-vectors FILE
- * writes each story's vector as it was scored ("id term:weight:name ..."),
+ * writes each story's vector as it was scored ("id term:weight:name:stem
+ * ...", name 1 for a term weighed as a name),
  * for bench/cluster_separation.py. */
 #include "daemon/cluster.h"
 #include "daemon/cluster_int.h"  /* --dump-vectors reads the scored vector */
@@ -235,8 +236,8 @@ int main(int argc, char **argv)
 			/* c->q is the story's vector as cluster_add scored it. */
 			fprintf(dump, "%lld", (long long)d.story_id);
 			for (uint32_t k = 0; k < c->nq; k++)
-				fprintf(dump, " %u:%.6g:%d", (unsigned)c->q[k].term, c->q[k].w,
-					(int)c->q[k].ent);
+				fprintf(dump, " %u:%.6g:%d:%s", (unsigned)c->q[k].term, c->q[k].w,
+					(int)c->q[k].ent, vocab_name(&c->voc, c->q[k].term));
 			fputc('\n', dump);
 		}
 		for (int k = 0; k < r.nmerged; k++) {

@@ -43,7 +43,7 @@ def vectors(path, wanted):
             continue
         v = {}
         for a in p[1:]:
-            t, w, _ = a.split(":")
+            t, w, _ = a.split(":", 3)[:3]
             v[int(t)] = float(w)
         n = math.sqrt(sum(w * w for w in v.values()))
         out[sid] = {t: w / n for t, w in v.items()} if n > 0 else {}
