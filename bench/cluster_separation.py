@@ -29,15 +29,20 @@ experiment like session ecb5's when_weight) raise topicAUC from 0.918 to
 session ecb7 stayed within 0.912-0.922 (docs/threads.md).  The measure
 hardly depends on the order: seeds 6-10 read within 0.001 of seeds 1-5.
 
-usage: cluster_separation.py [--data DIR] [--bin PATH] --db FILE [--db FILE ...]
-                             [-- clusterer options]
+--explain N prints, for each database, the N ECB+ topics whose two events
+the vectors part worst (their topicAUC) with the terms that carry the
+cosine between the two events' stories and within each (each term's share
+of the summed cosine over those pairs; * marks a name).
+
+usage: cluster_separation.py [--data DIR] [--bin PATH] [--explain N]
+                             --db FILE [--db FILE ...] [-- clusterer options]
 """
 import argparse, collections, math, os, sys, tempfile
 
 import cluster_replay
 
 
-def vectors(path, wanted):
+def vectors(path, wanted, names=None):
     out = {}
     for line in open(path):
         p = line.split()
@@ -46,8 +51,10 @@ def vectors(path, wanted):
             continue
         v = {}
         for a in p[1:]:
-            t, w, _ = a.split(":", 3)[:3]
+            t, w, ent, stem = (a.split(":", 3) + [""])[:4]
             v[int(t)] = float(w)
+            if names is not None:
+                names[int(t)] = stem + ("*" if ent == "1" else "")
         n = math.sqrt(sum(w * w for w in v.values()))
         out[sid] = {t: w / n for t, w in v.items()} if n > 0 else {}
     return out
@@ -63,7 +70,8 @@ def measure(db, a):
     try:
         cluster_replay.run(stream, a.bin, ["--quiet", "--dump-vectors", path] + a.extra,
                            with_dup=True)
-        vec = vectors(path, gold)
+        names = {}
+        vec = vectors(path, gold, names)
     finally:
         os.unlink(path)
     ids = sorted(vec)
@@ -102,8 +110,50 @@ def measure(db, a):
                     ap += hits / k
             aps += ap / hits
             n_ap += 1
+    if a.explain:
+        explain(vec, gold, names, a.explain)
     return (nn / len(ids), aucs / n_auc if n_auc else float("nan"),
             aps / n_ap if n_ap else float("nan"))
+
+
+def explain(vec, gold, names, n):
+    """The n ECB+ topics the vectors part worst, with the terms that carry
+    the cosine across their two events and within each."""
+    topics = collections.defaultdict(list)
+    for i in sorted(vec):
+        if "_" in gold[i]:
+            topics[gold[i].split("_")[0]].append(i)
+
+    def cos(x, y):
+        return sum(w * y.get(t, 0.0) for t, w in x.items())
+
+    rows = []
+    for tp, mem in topics.items():
+        if len({gold[i] for i in mem}) < 2:
+            continue
+        wins = pairs = 0.0
+        carry = (collections.Counter(), collections.Counter())  # across, within
+        for i in mem:
+            same = [cos(vec[i], vec[j]) for j in mem if j != i and gold[j] == gold[i]]
+            rival = [cos(vec[i], vec[j]) for j in mem if gold[j] != gold[i]]
+            for x in same:
+                for y in rival:
+                    wins += (x > y) + 0.5 * (x == y)
+                    pairs += 1
+            for j in mem:
+                if j > i:
+                    c = carry[gold[j] == gold[i]]
+                    for t, w in vec[i].items():
+                        if t in vec[j]:
+                            c[t] += w * vec[j][t]
+        rows.append((wins / pairs if pairs else 1.0, tp, carry))
+    rows.sort()
+    for auc, tp, carry in rows[:n]:
+        print("  topic %s  topicAUC %.3f" % (tp, auc))
+        for label, c in zip(("across", "within"), carry):
+            tot = sum(c.values()) or 1.0
+            print("    %s: %s" % (label, ", ".join("%s %.2f" % (names.get(t, t), v / tot)
+                                                 for t, v in c.most_common(10))))
 
 
 def main():
@@ -118,6 +168,8 @@ def main():
     ap.add_argument("--data", default=data)
     ap.add_argument("--bin", default=os.path.join(here, "..", "build", "bench", "cluster_offline"))
     ap.add_argument("--db", action="append", default=[], required=True)
+    ap.add_argument("--explain", type=int, default=0, metavar="N",
+                    help="the N topics parted worst, with the terms that join them")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     if not os.path.isdir(a.data):
