@@ -6,8 +6,17 @@
  * database's stories in the daemon's exact order).  Options override
  * cluster_params; --dedup marks stories whose folded title repeats an
  * earlier one as copies of its thread, as the store's near-duplicate
- * detection would. */
+ * detection would.
+ *
+ * Diagnostics: --prime learns the whole input's document frequencies
+ * first; --warm runs the whole input through the clusterer once and then
+ * again after its threads expired (every frequency and casing evidence of
+ * the set known in advance: what a cold start costs); --dump-vectors FILE
+ * writes each story's vector as it was scored ("id term:weight:name:stem
+ * ...", name 1 for a term weighed as a name),
+ * for bench/cluster_separation.py. */
 #include "daemon/cluster.h"
+#include "daemon/cluster_int.h"  /* --dump-vectors reads the scored vector */
 
 #include <ctype.h>
 #include <stdint.h>
@@ -64,6 +73,33 @@ static int64_t find(int64_t id)
 	return id;
 }
 
+/* Splits an input line (its newline cut) into its 7 columns, unescaped;
+ * 0 when it has fewer than 6. */
+static int split_line(char *line, char **f)
+{
+	char *s = line;
+	line[strcspn(line, "\n")] = '\0';
+	for (int k = 0; k < 7; k++) {
+		f[k] = s;
+		s = s ? strchr(s, '\t') : NULL;
+		if (s)
+			*s++ = '\0';
+	}
+	if (!f[5])
+		return 0;
+	for (int k = 2; k < 6; k++)
+		unescape(f[k]);
+	return 1;
+}
+
+/* The story of a split line, its own copy of nothing (strings borrowed). */
+static struct cluster_doc line_doc(char **f, int64_t id_add, int64_t time_add)
+{
+	return (struct cluster_doc){ .story_id = atoll(f[0]) + id_add,
+		.time = atoll(f[1]) + time_add, .source = f[2], .lang = *f[3] ? f[3] : NULL,
+		.title = f[4], .text = *f[5] ? f[5] : NULL };
+}
+
 static int copy_df(void *arg, const char *term, int64_t df)
 {
 	return cluster_df_set(arg, term, df) < 0;
@@ -72,13 +108,23 @@ static int copy_df(void *arg, const char *term, int64_t df)
 int main(int argc, char **argv)
 {
 	struct cluster_params p;
-	int dedup = 0, quiet = 0, prime = 0;
+	int dedup = 0, quiet = 0, prime = 0, warm = 0;
+	FILE *dump = NULL;
 	cluster_params_default(&p);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
 		if (!strcmp(a, "--dedup")) { dedup = 1; continue; }
 		if (!strcmp(a, "--quiet")) { quiet = 1; continue; }
 		if (!strcmp(a, "--prime")) { prime = 1; continue; }
+		if (!strcmp(a, "--warm")) { warm = 1; continue; }
+		if (!strcmp(a, "--dump-vectors")) {
+			if (!(dump = fopen(v, "w"))) {
+				perror(v);
+				return 2;
+			}
+			i++;
+			continue;
+		}
 		if (!strcmp(a, "--join")) p.join_threshold = atof(v);
 		else if (!strcmp(a, "--merge")) p.merge_threshold = atof(v);
 		else if (!strcmp(a, "--title-weight")) p.title_weight = atof(v);
@@ -126,20 +172,11 @@ int main(int argc, char **argv)
 	if (prime) {
 		struct clusterer *pc = cluster_new(&p, 1);
 		for (size_t li = 0; li < nl; li++) {
-			char *cp = strdup(lines[li]), *f[6] = { 0 }, *s = cp;
-			cp[strcspn(cp, "\n")] = '\0';
-			for (int k = 0; k < 6; k++) {
-				f[k] = s;
-				s = s ? strchr(s, '\t') : NULL;
-				if (s)
-					*s++ = '\0';
-			}
-			if (f[5]) {
-				for (int k = 2; k < 6; k++)
-					unescape(f[k]);
-				struct cluster_doc d = { .story_id = atoll(f[0]), .time = atoll(f[1]),
-					.lang = *f[3] ? f[3] : NULL, .title = f[4], .text = *f[5] ? f[5] : NULL };
+			char *cp = strdup(lines[li]), *f[7];
+			if (cp && split_line(cp, f)) {
+				struct cluster_doc d = line_doc(f, 0, 0);
 				struct cluster_result r;
+				d.source = NULL;
 				cluster_add(pc, &d, &r);
 			}
 			free(cp);
@@ -148,24 +185,33 @@ int main(int argc, char **argv)
 		cluster_df_set_total(c, cluster_df_total(pc));
 		cluster_free(pc);
 	}
+	/* --warm: the stories under other ids, then the real pass shifted in
+	 * time past the window after the last of them, so that their threads
+	 * have expired and only the vocabulary remains. */
+	int64_t shift = 0;
+	if (warm) {
+		int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+		for (size_t li = 0; li < nl; li++) {
+			char *cp = strdup(lines[li]), *f[7];
+			if (cp && split_line(cp, f)) {
+				struct cluster_doc d = line_doc(f, 1000000000000LL, 0);
+				struct cluster_result r;
+				cluster_add(c, &d, &r);
+				t0 = d.time < t0 ? d.time : t0;
+				t1 = d.time > t1 ? d.time : t1;
+			}
+			free(cp);
+		}
+		if (t1 >= t0)
+			shift = t1 - t0 + p.window + 86400;
+	}
 	for (size_t li = 0; li < nl; li++) {
 		free(line);
 		line = lines[li];
-		char *f[7] = { 0 }, *s = line;
-		line[strcspn(line, "\n")] = '\0';
-		for (int k = 0; k < 7; k++) {
-			f[k] = s;
-			s = s ? strchr(s, '\t') : NULL;
-			if (s)
-				*s++ = '\0';
-		}
-		if (!f[5])
+		char *f[7];
+		if (!split_line(line, f))
 			continue;
-		for (int k = 2; k < 6; k++)
-			unescape(f[k]);
-		struct cluster_doc d = { .story_id = atoll(f[0]), .time = atoll(f[1]),
-			.source = f[2], .lang = *f[3] ? f[3] : NULL, .title = f[4],
-			.text = *f[5] ? f[5] : NULL };
+		struct cluster_doc d = line_doc(f, 0, shift);
 		uint64_t th = title_hash(f[4]);
 		/* An optional 7th column names the story this one copies (the
 		 * store's near-duplicate verdict, from a kept eval database). */
@@ -185,6 +231,14 @@ int main(int argc, char **argv)
 		if (cluster_add(c, &d, &r) < 0) {
 			fprintf(stderr, "cluster_offline: cluster_add failed on %s\n", f[0]);
 			return 1;
+		}
+		if (dump) {
+			/* c->q is the story's vector as cluster_add scored it. */
+			fprintf(dump, "%lld", (long long)d.story_id);
+			for (uint32_t k = 0; k < c->nq; k++)
+				fprintf(dump, " %u:%.6g:%d:%s", (unsigned)c->q[k].term, c->q[k].w,
+					(int)c->q[k].ent, vocab_name(&c->voc, c->q[k].term));
+			fputc('\n', dump);
 		}
 		for (int k = 0; k < r.nmerged; k++) {
 			if (npar == cappar) {
@@ -209,6 +263,10 @@ int main(int argc, char **argv)
 		cluster_stats(c, &st);
 		printf("# threads %zu stories %zu terms %zu merges %zu memory %zu KiB\n",
 		       st.active_threads, st.window_stories, st.terms, npar, st.memory_bytes / 1024);
+	}
+	if (dump && fclose(dump) != 0) {
+		perror("--dump-vectors");
+		return 1;
 	}
 	free(items);
 	free(line);
