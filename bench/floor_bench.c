@@ -28,8 +28,10 @@
  * same stream): the 10,000 stories after the first 10,000 (the first
  * stored unmeasured), stages 3 to 6.
  *
- * FLOOR_FEEDS=N takes the first N URLs only (callgrind: the inclusive
- * counts of the stage_* functions are each stage's instructions). */
+ * FLOOR_FEEDS=N takes the first N URLs only.  Under callgrind each timed
+ * stage is dumped alone (CALLGRIND_DUMP_STATS_AT), e.g. with ROUNDS 1:
+ *   valgrind --tool=callgrind --callgrind-out-file=cg.out floor_bench ...
+ *   grep -H -e ^desc:.Trigger -e ^totals: cg.out.*  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,16 @@
 #include <libdeflate.h>
 #include <libxml/parser.h>
 #include <sqlite3.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
+#ifndef CALLGRIND_ZERO_STATS
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(s) ((void)(s))
+#endif
 
 #include "bench/bench.h"
 #include "config/config.h"
@@ -688,8 +700,11 @@ static void row(const char *stage, double cpu, long stories, const char *more)
 	fflush(stdout);
 }
 
-#define BEST(var, expr) do { double t0_ = bench_cpu(); expr; \
-	double t_ = bench_cpu() - t0_; if (t_ < (var)) (var) = t_; } while (0)
+/* Under callgrind each timed stage is a dump of its own, named after the
+ * stage: its "totals" are the stage's instructions. */
+#define BEST(name, var, expr) do { CALLGRIND_ZERO_STATS; double t0_ = bench_cpu(); \
+	expr; double t_ = bench_cpu() - t0_; CALLGRIND_DUMP_STATS_AT(name); \
+	if (t_ < (var)) (var) = t_; } while (0)
 
 /* Stages 3-6 on docs [from, to) (those before `from` stored first,
  * unmeasured), best of `rounds`; returns the floor's CPU seconds of 3-5. */
@@ -707,9 +722,9 @@ static double stages_3_6(struct doc *d, size_t from, size_t to, int ingest,
 		stage_url(d, from);
 	}
 	for (int r = 0; r < rounds; r++)
-		BEST(t_sax, stage_sax(d + from, to - from));
+		BEST("sax", t_sax, stage_sax(d + from, to - from));
 	for (int r = 0; r < rounds; r++)
-		BEST(t_url, stage_url(d + from, to - from));
+		BEST("url", t_url, stage_url(d + from, to - from));
 	stories = (long)n_stories(d + from, to - from);
 	row("3. libxml2 SAX2, least", t_sax, stories, "title, link, guid, date, text kept");
 	row("4. curl_url canonical", t_url, stories, "");
@@ -727,7 +742,8 @@ static double stages_3_6(struct doc *d, size_t from, size_t to, int ingest,
 			db_path(path, sizeof path, dir, "floor-min.db");
 			min_open(&m, path, feeds, v, v == 0 ? 1 : v == 1 ? 1024 : 0);
 			stage_sql_min(&m, d, 0, from, ingest, now);
-			BEST(t, added_min = stage_sql_min(&m, d, from, to, ingest, now));
+			BEST(v == 0 ? "sql-strict" : v == 1 ? "sql-batched" : "sql-nofts", t,
+			     added_min = stage_sql_min(&m, d, from, to, ingest, now));
 			min_close(&m);
 		}
 		{
@@ -747,7 +763,7 @@ static double stages_3_6(struct doc *d, size_t from, size_t to, int ingest,
 		db_path(path, sizeof path, dir, "floor-real.db");
 		st = real_open(path, feeds, now);
 		stage_sql_real(st, d, 0, from, ingest, now);
-		BEST(t_real, added_real = stage_sql_real(st, d, from, to, ingest, now));
+		BEST("sql-store", t_real, added_real = stage_sql_real(st, d, from, to, ingest, now));
 		store_close(st);
 	}
 	snprintf(more, sizeof more, "%ld new stories (not in the floor)", added_real);
@@ -787,14 +803,14 @@ static int run_poll(const char *urls, const char *dir, int rounds)
 		long g0 = nginx_ticks();
 		double w0 = bench_wall();
 
-		BEST(t_http, if (stage_http(d, n) < 0) die("a fetch failed (is the server up?)"));
+		BEST("http", t_http, if (stage_http(d, n) < 0) die("a fetch failed (is the server up?)"));
 		if (bench_wall() - w0 < w_http)
 			w_http = bench_wall() - w0;
 		if (nginx_ticks() - g0 < ngx_best)
 			ngx_best = nginx_ticks() - g0;
 	}
 	for (int r = 0; r < rounds; r++)
-		BEST(t_gz, if (stage_gunzip(d, n) < 0) die("a gzip body failed"));
+		BEST("gunzip", t_gz, if (stage_gunzip(d, n) < 0) die("a gzip body failed"));
 	for (size_t i = 0; i < n; i++) {
 		raw += d[i].raw.len;
 		xml += d[i].xml_len;
