@@ -18,11 +18,14 @@
  * `parse_bench DIR R --sax`, on the same files); 4. curl_url() normalises
  * each link (issue 5 mandates the URL API for canonical URLs); 5. SQLite:
  * the items into the least schema issue 5 mandates (below), one
- * transaction per feed, prepared statements; 6. the same items into the
+ * transaction per feed, prepared statements: 5a with each transaction
+ * indexing its own stories for search, 5b with the index filled 1,024
+ * stories at a time as store.c does, 5c (to apportion, not a floor)
+ * without the search index; 6. the same items into the
  * project's schema through store.c (store_open, store_find_item,
  * store_find_canonical, store_insert_story, store_commit's batched
  * search index) without the clusterer, SimHash or tokens of our own.
- * The floor is 1 + 2 + 3 + 4 + 5.
+ * The floor is 1 + 2 + 3 + 4 + 5b.
  *
  * ingest: ingest_bench's generated documents (bench.h's generator, the
  * same stream): the 10,000 stories after the first 10,000 (the first
