@@ -444,6 +444,32 @@ cluster-eval: all
 bench-soak: all
 	python3 bench/soak_bench.py --build $(CURDIR)/$(B)
 
+# The floor under issues 4 and 5: what libcurl, libdeflate, libxml2 and
+# SQLite with FTS5 alone cost for the cold 1,000-feed cycle (the corpus of
+# ../shared/bench/gen_feeds.py --seed 42 from a private nginx on
+# FLOOR_PORT) and for bench-ingest's 10k stage, stage by stage, CPU s and
+# µs a story (docs/benchmarks.md, "The floor").  The poll part skips when
+# ../shared/bench is absent.
+.PHONY: bench-floor
+FLOOR_CORPUS ?= /tmp/pb/corpus
+FLOOR_PORT ?= 8097
+FLOOR_DIR ?= /tmp/tidings-bench/floor
+bench-floor: $(B)/bench/floor_bench $(B)/parse_bench
+	@mkdir -p $(FLOOR_DIR)
+	$(B)/bench/floor_bench ingest $(FLOOR_DIR) 3
+	@if [ ! -x $(SHARED_DIR)/bench/serve.sh ]; then \
+	  echo "bench-floor: poll part skipped ($(SHARED_DIR)/bench not found)"; exit 0; fi; \
+	[ -f $(FLOOR_CORPUS)/urls.txt ] || python3 $(SHARED_DIR)/bench/gen_feeds.py -n 1000 \
+	  -o $(FLOOR_CORPUS) --seed 42 --base-url http://127.0.0.1:8091 >/dev/null || exit 1; \
+	sed 's#^http://127.0.0.1:[0-9]*/#http://127.0.0.1:$(FLOOR_PORT)/#' $(FLOOR_CORPUS)/urls.txt \
+	  > $(FLOOR_DIR)/urls.txt; \
+	$(SHARED_DIR)/bench/serve.sh start $(FLOOR_CORPUS) $(FLOOR_PORT) $(FLOOR_DIR)/nginx || exit 1; \
+	m=$$(cat $(FLOOR_DIR)/nginx/nginx.pid); \
+	FLOOR_NGINX_PIDS="$$m $$(pgrep -P $$m | tr '\n' ' ')" \
+	  $(B)/bench/floor_bench poll $(FLOOR_DIR)/urls.txt $(FLOOR_DIR) 3; rc=$$?; \
+	$(SHARED_DIR)/bench/serve.sh stop $(FLOOR_PORT) $(FLOOR_DIR)/nginx; \
+	$(B)/parse_bench $(FLOOR_CORPUS)/feeds 3 --sax; exit $$rc
+
 # Every benchmark, in one run (long: the 10,000-feed poller cycles take a
 # good while).  Figures, never pass/fail: docs/benchmarks.md.
 bench: bench-deps all
@@ -452,6 +478,7 @@ bench: bench-deps all
 	@$(MAKE) --no-print-directory cluster-bench
 	@$(MAKE) --no-print-directory bench-restore
 	@$(MAKE) --no-print-directory bench-ingest
+	@$(MAKE) --no-print-directory bench-floor
 	@$(MAKE) --no-print-directory cluster-eval
 	@$(MAKE) --no-print-directory bench-poll
 	@$(MAKE) --no-print-directory bench-soak

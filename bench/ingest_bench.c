@@ -46,81 +46,11 @@
  * a seed of its own so that the stream does not depend on the threads. */
 static _Thread_local uint64_t rng = 88172645463325252ull;
 
-static uint64_t next(void)
-{
-	return bench_xorshift(&rng);
-}
-
-/* A vocabulary of pseudo-words drawn with a Zipf law (s = 1), as words
- * are in news text: a few very common, a long tail of rare ones.  Random
- * unique tokens would make every story's vocabulary new and measure a
- * clusterer and FTS index that no real feed set produces. */
-#define VOCAB 30000
-static char words[VOCAB][12];
-static double cdf[VOCAB];
-
-static void make_vocab(void)
-{
-	static const char *syl[] = { "ka", "lo", "mi", "ne", "su", "ta", "ri",
-		"po", "de", "ba", "vu", "gri", "sto", "len", "mar", "tis" };
-	double sum = 0;
-
-	for (int i = 0; i < VOCAB; i++) {
-		int n = 2 + (int)(next() % 3);
-		words[i][0] = '\0';
-		for (int k = 0; k < n; k++)
-			strcat(words[i], syl[next() % 16]);
-		sum += 1.0 / (i + 1);
-		cdf[i] = sum;
-	}
-	for (int i = 0; i < VOCAB; i++)
-		cdf[i] /= sum;
-}
-
-static const char *word(void)
-{
-	return words[bench_zipf_pick(cdf, VOCAB, next())];
-}
-
-/* Stories are published SPACING seconds apart, so that the 72-hour
- * clustering window holds about 50,000 of them however many are stored,
- * as with a real feed set whose stories age out of the window (the
- * clustering benchmark's "50k in the window").  All in one instant would
- * keep every stored story in the window and measure a clusterer no real
- * feed set has. */
-#define T0 1794000000L
-#define SPACING 5.184 /* 72 h / 50,000 */
-
-/* One RSS document of ITEMS new articles; returns its length. */
-static size_t make_feed(char *buf, size_t cap, long feed_no, long *item_no)
-{
-	size_t n = 0;
-
-	n += (size_t)snprintf(buf + n, cap - n,
-		"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed %ld</title>"
-		"<link>http://feed%ld.example/</link>", feed_no, feed_no);
-	for (int i = 0; i < ITEMS; i++) {
-		long id = (*item_no)++;
-		char text[1200];
-		size_t tn = 0;
-
-		time_t t = (time_t)(T0 + (long)(id * SPACING));
-		char date[40];
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-		for (int w = 0; w < 60; w++)
-			tn += (size_t)snprintf(text + tn, sizeof text - tn, "%s ", word());
-		n += (size_t)snprintf(buf + n, cap - n,
-			"<item><title>Story %ld %.60s</title><link>http://feed%ld.example/a/%ld</link>"
-			"<guid>s%ld</guid><pubDate>%s</pubDate><description>%s</description></item>",
-			id, text, feed_no, id, id, date, text);
-	}
-	n += (size_t)snprintf(buf + n, cap - n, "</channel></rss>");
-	return n;
-}
-
+/* The vocabulary and the documents: bench.h's generator (floor_bench
+ * makes the same ones). */
+static struct bench_vocab vocab;
+#define T0 BENCH_T0
+#define SPACING BENCH_SPACING
 
 /* The corpus of INGEST_CORPUS: its feed URLs and files, in list order. */
 struct corpus {
@@ -221,7 +151,8 @@ static void bwork(void *p, void *ctx)
 	} else {
 		rng = 0x9e3779b97f4a7c15ull * (uint64_t)(j->feed_no + 1) | 1;
 		j->xml = malloc(1 << 20);
-		j->len = make_feed(j->xml, 1 << 20, j->feed_no % 64, &item_no);
+		j->len = bench_news_feed(&vocab, &rng, j->xml, 1 << 20, j->feed_no % 64,
+		                         &item_no, ITEMS);
 		j->rc = feed_parse(j->xml, j->len, NULL, &j->f, j->err, sizeof j->err);
 	}
 	/* A corpus's tokens are made here even without workers: the storing
@@ -296,7 +227,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ingest_bench DB STAGE...\n");
 		return 1;
 	}
-	make_vocab();
+	bench_vocab_make(&vocab, &rng);
 	config_defaults(&cfg);
 	if (store_open(argv[1], STORE_WRITE, &b.st, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
