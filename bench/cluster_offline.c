@@ -145,8 +145,6 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--merge-names")) p.merge_names = atof(v);
 		else if (!strcmp(a, "--when-bonus")) p.when_bonus = atof(v);
 		else if (!strcmp(a, "--when-clash")) p.when_clash = atof(v);
-		else if (!strcmp(a, "--headline-merge")) p.headline_merge = atof(v);
-		else if (!strcmp(a, "--headline-growth")) p.headline_growth = atof(v);
 		else {
 			fprintf(stderr, "cluster_offline: unknown option %s\n", a);
 			return 2;

@@ -119,10 +119,6 @@ static const struct config_key keys[] = {
 	  "similarity bonus for a year or month named on both sides" },
 	{ "threads", "when_clash", CONF_DOUBLE, OFF(threads.when_clash), 0, 0, 0.0, 1.0,
 	  "similarity factor when the times named differ; 0 off" },
-	{ "threads", "headline_merge", CONF_DOUBLE, OFF(threads.headline_merge), 0, 0, 0.0, 10.0,
-	  "share of the merge bar at which two threads of headlines merge; 0 off" },
-	{ "threads", "headline_growth", CONF_DOUBLE, OFF(threads.headline_growth), 0, 0, 0.0, 10.0,
-	  "more of the merge bar per ln of the other thread's stories in the window" },
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -269,11 +265,6 @@ void config_threads_defaults(struct cluster_params *p)
 	p->merge_names = 0.55;
 	p->when_bonus = 0.1;
 	p->when_clash = 0.7;
-	/* A logistic rule fitted on held-out halves of UCI's headlines
-	 * (session 13, docs/threads.md): −2.433 + 6.175 r − 0.394 ln n > 0.5,
-	 * r the damped cosine over the bar, n the other thread's members. */
-	p->headline_merge = 0.475;
-	p->headline_growth = 0.064;
 }
 
 void config_free(struct config *c)

@@ -58,15 +58,6 @@ struct cluster_params {
 	double when_clash;       /* none shared, though both sides name years, or
 	                            both months, or both weekdays (then none
 	                            shared either): score x this (0: off) */
-	/* Headlines (docs/threads.md, "two headline threads merge"): two
-	 * threads of which one at least has no lead share few words even
-	 * when they tell one event, and no names to judge by. */
-	double headline_merge;   /* they merge when their centroids' cosine,
-	                            damped, reaches this x the merge bar ... */
-	double headline_growth;  /* ... plus this x ln(the other thread's
-	                            stories in the window) x the bar
-	                            (headline_merge 0: the rule of threads
-	                            with leads) */
 };
 
 /* The [threads] defaults: the values measured best on labelled news. */

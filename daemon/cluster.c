@@ -580,44 +580,6 @@ void cluster_free(struct clusterer *c)
 	free(c);
 }
 
-/* Whether threads X and Y, the shorter of whose stories average LEN
- * terms, are one event by the rule for threads with leads (and for all
- * threads when headline_merge is 0). */
-static int threads_merge(const struct clusterer *c, const struct thread *x,
-                         const struct thread *y, double len, int64_t now)
-{
-	double sim = cent_cos(c, x, y), e = c->p.entity_share > 0 ? em_cos2(x, y) : -1;
-	if (e >= 0)
-		sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
-	if (sim * damp(c, y, now) < bar(c, c->p.merge_threshold, len))
-		return 0;
-	/* Two threads of one kind of event converge in their words as they
-	 * grow (the two patches, the two arrests); a merge would take the
-	 * whole of both, so with leads to judge by, their names must agree
-	 * too. */
-	if (c->p.merge_names > 0 && len >= c->p.lead_terms) {
-		double en = em_cos2(x, y);
-		if (en >= 0 && en < c->p.merge_names)
-			return 0;
-	}
-	return 1;
-}
-
-/* The same when one of them at least is headlines only.  Two threads of
- * one event may share a word or two and no names, and the story that
- * joined one of them need not score with the other (so the caller asks
- * without the merge gate); the bar is lower, and rises with the other
- * thread's stories in the window (a big thread has more headlines to
- * resemble by chance).  A logistic rule fitted on held-out halves of UCI's
- * headlines: docs/threads.md, "two headline threads merge". */
-static int headlines_merge(const struct clusterer *c, const struct thread *x,
-                           const struct thread *y, double len, int64_t now)
-{
-	double n = y->nmem > 1 ? (double)y->nmem : 1.0;
-	double need = c->p.headline_merge + c->p.headline_growth * log(n);
-	return cent_cos(c, x, y) * damp(c, y, now) >= need * bar(c, c->p.merge_threshold, len);
-}
-
 /* Places the story in c->q (already weighed): in the thread of the story
  * it copies, else in the best thread reaching the bar (not `skip`), else
  * in `stay` (UINT32_MAX: a new thread). */
@@ -665,21 +627,27 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		uint32_t o = cands[i].slot;
 		if (o == slot || !c->th[o].id)
 			continue;
+		/* A story that bridges two threads scores well with both; the
+		 * centroid comparison (the costly part) only for those. */
+		if (cands[i].score < c->p.merge_gate * bar(c, c->p.join_threshold, c->nq))
+			break;
 		const struct thread *x = &c->th[slot], *y = &c->th[o];
 		double len = x->terms_sum / (x->nmem ? x->nmem : 1);
 		double leny = y->terms_sum / (y->nmem ? y->nmem : 1);
 		if (leny < len)
 			len = leny;
-		if (len < c->p.lead_terms && c->p.headline_merge > 0) {
-			if (!headlines_merge(c, x, y, len, doc->time))
-				continue;
-		} else {
-			/* A story that bridges two threads scores well with
-			 * both; the centroid comparison (the costly part) only
-			 * for those. */
-			if (cands[i].score < c->p.merge_gate * bar(c, c->p.join_threshold, c->nq))
-				break;
-			if (!threads_merge(c, x, y, len, doc->time))
+		double sim = cent_cos(c, x, y), e = c->p.entity_share > 0 ? em_cos2(x, y) : -1;
+		if (e >= 0)
+			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
+		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
+			continue;
+		/* Two threads of one kind of event converge in their words as
+		 * they grow (the two patches, the two arrests); a merge would
+		 * take the whole of both, so with leads to judge by, their
+		 * names must agree too. */
+		if (c->p.merge_names > 0 && len >= c->p.lead_terms) {
+			double en = em_cos2(x, y);
+			if (en >= 0 && en < c->p.merge_names)
 				continue;
 		}
 		/* Survivor: the bigger thread, on a tie the older id. */

@@ -19,10 +19,9 @@ SEED = 1
 # Measured on this subset with the defaults (docs/threads.md, "Measured"),
 # main at 1a8c55e: UCI B-cubed F1 0.882, ECB+ 0.882; the same again with
 # the names gates, title_weight 2 and merge_threshold 0.32 (session 11);
-# with the when channel (session ecb4) UCI 0.882, ECB+ 0.882; with the
-# headline merge rule (session 13) UCI 0.936, ECB+ 0.882.
+# with the when channel (session ecb4) UCI 0.882, ECB+ 0.882.
 # Floors are 0.05 under.
-FLOOR = {"uci": 0.88, "ecb": 0.83}
+FLOOR = {"uci": 0.83, "ecb": 0.83}
 
 t = Tap()
 data = cluster_eval.default_data()

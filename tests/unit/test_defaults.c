@@ -59,7 +59,7 @@ int main(void)
 	/* A new field of struct cluster_params comes with its key, its
 	 * default and its lines in config/tidings.conf and tidings.conf(5)
 	 * (test_config): this count is raised with them. */
-	is_int((long long)nthreads, 23, "23 [threads] keys");
+	is_int((long long)nthreads, 21, "21 [threads] keys");
 	config_free(&c);
 	config_free(&d);
 	return done_testing();
