@@ -16,7 +16,8 @@ usage: cluster_replay.py [--data DIR] [--bin PATH] [--set uci|ecb] [--seed N]
                          [--repeat N] [--lead N] [--order shuffled|feeds]
                          [--db FILE ...] [--tsv-only] [-- clusterer options]
 
---lead N gives ECB+ N sentences of lead (0: the whole article), as
+--lead N gives ECB+ N sentences of lead (0: the whole article; -1 titles
+only, a headline set whose events share their names: docs/threads.md), as
 cluster_eval.py --lead.  --order feeds replays ECB+ feed by feed in the
 eval's seeded feed order (the daemon's order, nearly), instead of one
 shuffle: the two families of orders disagree by up to 0.007 on a change's
@@ -68,7 +69,7 @@ def ecb_feed_order(path, seed, n_lead):
     each feed's items newest first as the feed lists them.  Close to the
     daemon's order, not always the same within a feed."""
     import cluster_eval
-    items = cluster_eval.load_ecb(path, seed, n_lead)
+    items = cluster_eval.load_ecb(path, seed, max(n_lead, 0))
     feeds = collections.defaultdict(list)
     for it in items:
         feeds[it.feed].append(it)
@@ -78,7 +79,7 @@ def ecb_feed_order(path, seed, n_lead):
     for f in names:
         for it in sorted(feeds[f], key=lambda i: -i.order):
             out.append(dict(id=len(out) + 1, time=1700000000, gold=it.gold, source=f,
-                            lang="en", title=it.title, text=it.desc))
+                            lang="en", title=it.title, text=it.desc if n_lead >= 0 else ""))
     return out
 
 
@@ -97,7 +98,7 @@ def ecb_stream(path, seed, n_lead=LEAD_SENTENCES, order="shuffled"):
         lines = [l for l in d["text"].split("\n") if l.strip()]
         if lines and lines[0].strip() == d["title"].strip():
             lines = lines[1:]
-        body = " ".join(lines[:n_lead] if n_lead > 0 else lines)
+        body = " ".join(lines[:n_lead] if n_lead > 0 else lines) if n_lead >= 0 else ""
         host = ""
         if d.get("url"):
             host = d["url"].split("/")[2] if "//" in d["url"] else d["url"]
@@ -208,7 +209,8 @@ def main():
     ap.add_argument("--tsv-only", action="store_true")
     ap.add_argument("--lang", default="en", help="language given to the clusterer ('' = unknown)")
     ap.add_argument("--lead", type=int, default=LEAD_SENTENCES, metavar="N",
-                    help="ECB+ lead sentences (0: the whole article), as cluster_eval.py")
+                    help="ECB+ lead sentences (0: the whole article, -1: titles only: a "
+                         "headline set whose events share their names), as cluster_eval.py")
     ap.add_argument("--order", choices=["shuffled", "feeds"], default="shuffled",
                     help="ECB+: one shuffled order (default), or feed by feed as the daemon stores it")
     ap.add_argument("--db", action="append", default=[],
