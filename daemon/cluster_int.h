@@ -256,6 +256,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 void vec_weigh(struct clusterer *c);
 /* The story as kept in the window, from doc and c->q; NULL out of memory. */
 struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc);
+/* Sorts v[0..n) by term: n <= 64, terms distinct. */
+void vec_sort_term(struct tw *v, uint32_t n);
 /* The value at index k (0-based) of a[0..n) sorted in descending order;
  * reorders a. */
 float vec_kth_largest(float *a, uint32_t n, uint32_t k);

