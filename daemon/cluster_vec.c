@@ -172,14 +172,6 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 		return -1;
 	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
 		return -1;
-	/* The story's distinct terms, found through a small table of their
-	 * places in q (at most half full). */
-	uint32_t qmask = 63;
-	while (qmask + 1 < 2 * ntok)
-		qmask = qmask * 2 + 1;
-	if (grow((void **)&c->qmap, &c->qmap_cap, sizeof *c->qmap, qmask + 1) < 0)
-		return -1;
-	memset(c->qmap, 0, (qmask + 1) * sizeof *c->qmap);
 	/* The tokenizer's hash is fnv() of the term (FNV-1a). */
 	for (int field = 0; field < 2; field++) {
 		const struct text_tokens *tt = tts[field];
@@ -206,8 +198,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	 * call here moves them (a surface goes to the arena), but q grows. */
 	const uint32_t *tk_id = c->tk_id;
 	struct vterm *terms = c->voc.term;
-	uint32_t *qmap = c->qmap;
 	struct tw *q = c->q;
+	uint32_t nq = 0;
 	for (int field = 0; field < 2; field++) {
 		const char *s = field == 0 ? doc->title : doc->text;
 		const struct text_tokens *tt = tts[field];
@@ -243,27 +235,32 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 			if (!v->surf_good && tk->src_len < 48) {
 				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
 				if ((good || v->surf == v->name) &&
-				    vocab_set_surface(&c->voc, t, s + tk->src_off, tk->src_len, good) < 0)
+				    vocab_set_surface(&c->voc, t, s + tk->src_off, tk->src_len, good) < 0) {
+					c->nq = nq;
 					return -1;
+				}
 			}
-			uint32_t j, h = (t * 2654435761u) & qmask;
-			while (qmap[h] && q[qmap[h] - 1].term != t)
-				h = (h + 1) & qmask;
-			if (qmap[h]) {
-				j = qmap[h] - 1;
-			} else {
-				if (grow((void **)&c->q, &c->capq, sizeof *c->q, c->nq + 1) < 0)
+			/* The story's distinct terms: a term's entry remembers
+			 * its place in q, which is its place if it holds the
+			 * term (a place left from an earlier story may not, or
+			 * lie past the story's terms so far). */
+			uint32_t j = v->qslot;
+			if (j >= nq || q[j].term != t) {
+				if (grow((void **)&c->q, &c->capq, sizeof *c->q, nq + 1) < 0) {
+					c->nq = nq;
 					return -1;
+				}
 				q = c->q;
-				j = c->nq++;
+				j = nq++;
 				q[j] = (struct tw){ .term = t, .w = 0 };
-				qmap[h] = j + 1;
+				v->qslot = j;
 			}
 			/* The lead tells the event; later paragraphs drift into
 			 * background (often an earlier event of the same kind). */
 			q[j].w += fw;
 		}
 	}
+	c->nq = nq;
 	if (count_df) {
 		c->voc.ndocs++;
 		for (uint32_t j = 0; j < c->nq; j++)

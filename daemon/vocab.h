@@ -26,7 +26,12 @@ struct vterm {
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	uint8_t when;        /* a time expression (vocab_when), 0: none */
+	/* The clusterer's scratch, in what was padding: the term's place in
+	 * the story being collected, valid only while that place holds the
+	 * term (daemon/cluster_vec.c checks), so it is never cleared. */
+	uint32_t qslot;
 };
+_Static_assert(sizeof(struct vterm) == 40, "struct vterm: 40 bytes");
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one
  * cache line. */
