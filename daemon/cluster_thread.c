@@ -749,7 +749,9 @@ int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *d
 		free(s);
 		return -1;
 	}
-	join_prefetch_postings(c, slot, c->q, c->nq);
+	/* The story keeps its store_terms heaviest of q's terms (32 of 48 by
+	 * default): only those join the centroid, so only their postings. */
+	join_prefetch_postings(c, slot, s->v, s->n);
 	return thread_join(c, slot, s, restoring);
 }
 
