@@ -260,6 +260,10 @@ void vec_weigh(struct clusterer *c);
 struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc);
 /* Sorts v[0..n) by term: n <= 64, terms distinct. */
 void vec_sort_term(struct tw *v, uint32_t n);
+/* The keep largest of w[0..n) (n <= 256, >= 0) into w[0..keep), heaviest
+ * first: 1, or 0 with w unchanged when they crowd (select and sort
+ * then). */
+int vec_top_sorted(float *w, uint32_t n, uint32_t keep);
 /* The value at index k (0-based) of a[0..n) sorted in descending order;
  * reorders a. */
 float vec_kth_largest(float *a, uint32_t n, uint32_t k);

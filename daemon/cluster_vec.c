@@ -270,6 +270,60 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	return 0;
 }
 
+/* Puts the keep largest of w[0..n) (n <= 256, weights >= 0) in
+ * w[0..keep), heaviest first, as the selection and insertion sort in
+ * vec_weigh() would: 1, or 0 (w unchanged) when the weights crowd so
+ * that the insertion sort here would cost more.  The weights go into 64
+ * buckets by their bits (for floats >= 0 the bits' order is theirs;
+ * -0.0, equal to 0.0, shares its bucket once the sign is masked); only
+ * the first buckets holding the keep largest are sorted, by insertion,
+ * which moves a weight only within its bucket.  The sorted values are
+ * the same (a -0.0 and a 0.0 may trade places: equal in every use). */
+int vec_top_sorted(float *w, uint32_t n, uint32_t keep)
+{
+	uint32_t key[256], cnt[64], lo = UINT32_MAX, hi = 0;
+	float tmp[256];
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k;
+		memcpy(&k, &w[i], sizeof k);
+		k &= 0x7fffffffu;
+		key[i] = k;
+		lo = k < lo ? k : lo;
+		hi = k > hi ? k : hi;
+	}
+	uint32_t span = (hi - lo) >> 6;
+	int shift = span ? 32 - __builtin_clz(span) : 0;
+	memset(cnt, 0, sizeof cnt);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b = (hi - key[i]) >> shift;  /* heaviest in bucket 0 */
+		key[i] = b;
+		cnt[b]++;
+	}
+	/* The buckets 0..last hold the keep largest, m weights in all; each
+	 * bucket's count becomes its first place. */
+	uint32_t m = 0, last = 0;
+	for (;; last++) {
+		uint32_t k = cnt[last];
+		cnt[last] = m;
+		m += k;
+		if (m >= keep)
+			break;
+	}
+	if (m > keep + 32)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (key[i] <= last)
+			tmp[cnt[key[i]]++] = w[i];
+	for (uint32_t i = 0; i < m; i++) {
+		float x = tmp[i];
+		uint32_t j = i;
+		for (; j > 0 && w[j - 1] < x; j--)
+			w[j] = w[j - 1];
+		w[j] = x;
+	}
+	return 1;
+}
+
 /* log1p of a term count: counts are sums of title_weight and 1, small
  * whole numbers as a rule, whose log1p comes from a table (the same
  * doubles log1p gives). */
@@ -307,15 +361,18 @@ void vec_weigh(struct clusterer *c)
 		float ws[256];
 		for (uint32_t j = 0; j < c->nq; j++)
 			ws[j] = c->q[j].w;
-		float cut = vec_kth_largest(ws, c->nq, keep - 1);
-		/* ws[0..keep) now holds the keep largest weights. */
-		for (uint32_t i = 1; i < keep; i++) {
-			float x = ws[i];
-			uint32_t j = i;
-			for (; j > 0 && ws[j - 1] < x; j--)
-				ws[j] = ws[j - 1];
-			ws[j] = x;
+		if (!vec_top_sorted(ws, c->nq, keep)) {
+			vec_kth_largest(ws, c->nq, keep - 1);
+			/* ws[0..keep) now holds the keep largest weights. */
+			for (uint32_t i = 1; i < keep; i++) {
+				float x = ws[i];
+				uint32_t j = i;
+				for (; j > 0 && ws[j - 1] < x; j--)
+					ws[j] = ws[j - 1];
+				ws[j] = x;
+			}
 		}
+		float cut = ws[keep - 1];
 		for (uint32_t j = 0; j < keep; j++)
 			norm += (double)ws[j] * ws[j];
 		memcpy(c->qsorted, ws, keep * sizeof *ws);
