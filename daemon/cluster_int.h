@@ -164,7 +164,9 @@ struct clusterer {
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
-	uint32_t *qmap;                /* owned scratch: term -> q index + 1 (collect) */
+	uint32_t *qmap;                /* unused: a term's place in q is in its
+	                                  vocabulary entry now (vterm.qslot);
+	                                  cluster_free() still frees it */
 	uint32_t qmap_cap;
 	float *qdense;                 /* owned: q scattered by term, else zero */
 	uint32_t qdense_cap;
@@ -256,6 +258,12 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 void vec_weigh(struct clusterer *c);
 /* The story as kept in the window, from doc and c->q; NULL out of memory. */
 struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc);
+/* Sorts v[0..n) by term: n <= 64, terms distinct. */
+void vec_sort_term(struct tw *v, uint32_t n);
+/* The keep largest of w[0..n) (n <= 256, >= 0) into w[0..keep), heaviest
+ * first: 1, or 0 with w unchanged when they crowd (select and sort
+ * then). */
+int vec_top_sorted(float *w, uint32_t n, uint32_t keep);
 /* The value at index k (0-based) of a[0..n) sorted in descending order;
  * reorders a. */
 float vec_kth_largest(float *a, uint32_t n, uint32_t k);

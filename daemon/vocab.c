@@ -78,12 +78,13 @@ static int vhash_resize(struct vocab *voc, size_t cap)
 	return 0;
 }
 
-/* The rest of vocab_intern_h: a long term's lookup from slot i, or a new
- * term's entry at the empty slot i where a short one's probe ended.
- * Apart, so that the lookup of a known short term, nearly every call,
- * runs without this part's registers to save and restore. */
-static __attribute__((noinline)) uint32_t intern_from(struct vocab *voc, const char *s,
-						       size_t n, uint32_t h, size_t i)
+/* The rest of vocab_intern_h() (daemon/vocab.h): a long term's lookup
+ * from slot i, or a new term's entry at the empty slot i where a short
+ * one's probe ended.  Apart, so that the lookup of a known short term,
+ * nearly every call, runs without this part's registers to save and
+ * restore. */
+__attribute__((noinline)) uint32_t vocab_intern_from(struct vocab *voc, const char *s,
+						     size_t n, uint32_t h, size_t i)
 {
 	while (voc->hash[i].id1) {
 		if (vslot_is(voc, &voc->hash[i], h, s, n))
@@ -125,41 +126,6 @@ static __attribute__((noinline)) uint32_t intern_from(struct vocab *voc, const c
 	if (n < sizeof e->name)
 		memcpy(e->name, s, n);
 	return id;
-}
-
-uint32_t vocab_intern_h(struct vocab *voc, const char *s, size_t n, uint32_t h)
-{
-	size_t i = h & voc->mask;
-	if (n < sizeof voc->hash[0].name) {
-		/* Short terms: the slot holds the term NUL-padded, so equality
-		 * is three word compares against the term padded alike. */
-		uint64_t key[3] = { 0, 0, 0 };
-		char *kb = (char *)key;
-		/* Copies of fixed sizes, overlapping, instead of a call to
-		 * memcpy for n bytes: the bytes past n stay zero. */
-		if (n >= 8) {
-			memcpy(kb, s, 8);
-			if (n >= 16)
-				memcpy(kb + 8, s + 8, 8);
-			memcpy(kb + n - 8, s + n - 8, 8);
-		} else if (n >= 4) {
-			memcpy(kb, s, 4);
-			memcpy(kb + n - 4, s + n - 4, 4);
-		} else if (n) {
-			kb[0] = s[0];
-			kb[n / 2] = s[n / 2];
-			kb[n - 1] = s[n - 1];
-		}
-		while (voc->hash[i].id1) {
-			const struct vslot *e = &voc->hash[i];
-			uint64_t nm[3];
-			memcpy(nm, e->name, sizeof nm);
-			if (e->hash == h && !((nm[0] ^ key[0]) | (nm[1] ^ key[1]) | (nm[2] ^ key[2])))
-				return e->id1 - 1;
-			i = (i + 1) & voc->mask;
-		}
-	}
-	return intern_from(voc, s, n, h, i);
 }
 
 uint8_t vocab_when(const char *s, size_t n)
