@@ -571,7 +571,6 @@ void cluster_free(struct clusterer *c)
 	free(c->sc);
 	free(c->touched);
 	free(c->q);
-	free(c->qmap);
 	free(c->qdense);
 	text_tokens_free(&c->toks[0]);
 	text_tokens_free(&c->toks[1]);

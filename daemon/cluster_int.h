@@ -164,10 +164,6 @@ struct clusterer {
 	uint32_t *touched;
 	uint32_t ntouched;
 	struct tw *q;                  /* story vector under construction */
-	uint32_t *qmap;                /* unused: a term's place in q is in its
-	                                  vocabulary entry now (vterm.qslot);
-	                                  cluster_free() still frees it */
-	uint32_t qmap_cap;
 	float *qdense;                 /* owned: q scattered by term, else zero */
 	uint32_t qdense_cap;
 	uint64_t qbits[QBITS / 64];    /* bit term % QBITS: maybe in q (see member_cos) */
