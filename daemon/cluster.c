@@ -837,6 +837,28 @@ void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 			return;
 }
 
+int cluster_df_whole(const struct clusterer *c)
+{
+	return c->voc.df_full;
+}
+
+void cluster_df_foreach_changed(const struct clusterer *c, int64_t min_df,
+				int (*fn)(void *arg, const char *term, int64_t df), void *arg)
+{
+	for (uint32_t t = 0; t < c->voc.n; t++)
+		if (c->voc.term[t].df_dirty && !c->voc.term[t].dead &&
+		    c->voc.term[t].df >= min_df &&
+		    fn(arg, vocab_name(&c->voc, t), c->voc.term[t].df))
+			return;
+}
+
+void cluster_df_saved(struct clusterer *c)
+{
+	for (uint32_t t = 0; t < c->voc.n; t++)
+		c->voc.term[t].df_dirty = 0;
+	c->voc.df_full = 0;
+}
+
 void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 {
 	memset(st, 0, sizeof *st);

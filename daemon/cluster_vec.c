@@ -263,8 +263,10 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	c->nq = nq;
 	if (count_df) {
 		c->voc.ndocs++;
-		for (uint32_t j = 0; j < c->nq; j++)
+		for (uint32_t j = 0; j < c->nq; j++) {
 			c->voc.term[c->q[j].term].df++;
+			c->voc.term[c->q[j].term].df_dirty = 1;
+		}
 		vocab_df_changed(&c->voc);
 	}
 	return 0;

@@ -465,18 +465,27 @@ static int df_put(void *p, const char *term, int64_t df)
 int ingest_sync(struct ingest *in)
 {
 	struct df_save s = { in->st, 0 };
+	int whole = cluster_df_whole(in->cl);
 
 	if (!in->dirty)
 		return 0;
 	if (store_begin(in->st) < 0)
 		return -1;
 	/* Terms seen once are most of the vocabulary and carry no IDF signal
-	 * worth a restart; keeping them would make this table grow forever. */
-	if (store_df_begin_save(in->st, cluster_df_total(in->cl)) < 0)
+	 * worth a restart; keeping them would make this table grow forever.
+	 * A sync comes whenever the fetcher falls idle, so in a daemon polling
+	 * feeds one by one after every response that brought stories: the
+	 * table is patched with the terms those stories changed, and rewritten
+	 * only after the vocabulary was pruned (every ~40k stories). */
+	if (store_df_begin_save(in->st, cluster_df_total(in->cl), whole) < 0)
 		goto fail;
-	cluster_df_foreach(in->cl, 2, df_put, &s);
+	if (whole)
+		cluster_df_foreach(in->cl, 2, df_put, &s);
+	else
+		cluster_df_foreach_changed(in->cl, 2, df_put, &s);
 	if (s.failed || store_commit(in->st) < 0)
 		goto fail;
+	cluster_df_saved(in->cl);
 	in->dirty = 0;
 	return 0;
 fail:

@@ -1724,11 +1724,11 @@ int store_thread_hosts(struct store *st, int64_t thread_id, store_host_cb *cb, v
 		thread_id, host_row, &c);
 }
 
-int store_df_begin_save(struct store *st, int64_t total)
+int store_df_begin_save(struct store *st, int64_t total, int whole)
 {
 	sqlite3_stmt *s;
 
-	if (simple(st, S_DF_CLEAR) < 0 || !(s = stmt(st, S_DF_TOTAL)))
+	if ((whole && simple(st, S_DF_CLEAR) < 0) || !(s = stmt(st, S_DF_TOTAL)))
 		return -1;
 	sqlite3_bind_int64(s, 1, total);
 	return step_done(st, s);

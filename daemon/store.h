@@ -247,7 +247,7 @@ typedef int store_host_cb(const char *host, void *ctx);
 int store_thread_hosts(struct store *st, int64_t thread_id, store_host_cb *cb, void *ctx);
 
 /* Document frequencies of the clustering, saved and reloaded whole. */
-int store_df_begin_save(struct store *st, int64_t total);
+int store_df_begin_save(struct store *st, int64_t total, int whole);
 int store_df_put(struct store *st, const char *term, int64_t df);
 typedef int store_df_cb(const char *term, int64_t df, void *ctx);
 int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx);

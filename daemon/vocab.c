@@ -12,6 +12,7 @@ int vocab_init(struct vocab *voc)
 	voc->df_epoch = 1;
 	voc->mask = 1023;
 	voc->prune_at = 65536;
+	voc->df_full = 1;
 	voc->hash = calloc(1024, sizeof *voc->hash);
 	return voc->hash ? 0 : -1;
 }
@@ -236,6 +237,9 @@ static void arena_compact(struct vocab *voc)
  * everywhere again counts as news, which is what it is. */
 void vocab_prune(struct vocab *voc, int (*held)(const void *arg, uint32_t t), const void *arg)
 {
+	/* A pruned term may have a row in the saved table, and its id may
+	 * come back as another term: the next save is whole. */
+	voc->df_full = 1;
 	for (uint32_t t = 0; t < voc->n; t++) {
 		struct vterm *v = &voc->term[t];
 		/* Kept: terms a thread in memory holds (held), and the common

@@ -27,6 +27,7 @@ struct vterm {
 	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	uint8_t when;        /* a time expression (vocab_when), 0: none */
+	uint8_t df_dirty;    /* df changed since the last cluster_df_saved() */
 	/* The clusterer's scratch, in what was padding: the term's place in
 	 * the story being collected, valid only while that place holds the
 	 * term (daemon/cluster_vec.c checks), so it is never cleared. */
@@ -55,6 +56,9 @@ struct vocab {
 	uint32_t nfreeterms, capfreeterms;
 	struct vslot *hash;            /* owned: open addressing over terms */
 	size_t mask;
+	int df_full;                   /* a prune since the last saved table
+	                                  (or no table saved yet): its next
+	                                  save is whole, not the changed terms */
 };
 
 /* What a term says of when (struct vterm.when): a month 1-12, a weekday

@@ -346,9 +346,24 @@ int main(void)
 			t[i] = T0 + (int64_t)k * 5 * 3600 + i * 600;
 		}
 		fail |= store_rss(st, in, 1 + k % NFEEDS, rss(20, te, te, t, &serial), now) < 0;
+		/* Saved as the daemon does whenever the fetcher falls idle:
+		 * whole the first time, then patched with the changed terms (a
+		 * row no term has stays: the patch rewrote nothing else). */
+		if (k == 11) {
+			ok(ingest_sync(in) == 0, "document frequencies saved whole");
+			ok(sqlite3_open(path, &db) == SQLITE_OK &&
+			   sqlite3_exec(db, "INSERT INTO term_df VALUES ('zzsentinel', 7)", NULL,
+			                NULL, NULL) == SQLITE_OK, "a row no term has, from outside");
+		}
 	}
 	ok(!fail, "480 stories stored through ingest_feed");
 	ok(ingest_sync(in) == 0, "document frequencies saved");
+	ok(scalar(db, "SELECT count(*) FROM term_df WHERE term = 'zzsentinel'") == 1,
+	   "the second save patched the table: the outside row is still there");
+	ok(sqlite3_exec(db, "DELETE FROM term_df WHERE term = 'zzsentinel'", NULL, NULL, NULL) ==
+	   SQLITE_OK, "and is taken away again");
+	sqlite3_close(db);
+	db = NULL;
 	ingest_free(in);
 	in = NULL;
 

@@ -1,0 +1,169 @@
+/* tests/unit/test_cluster_df.c — the document frequencies a daemon saves
+ * (cluster_df_whole, cluster_df_foreach_changed, cluster_df_saved): a
+ * table kept by patching it with the changed terms after every save,
+ * and rewriting it whole only when the clusterer says so, must always hold
+ * what a whole save would write.  The stream is long enough (4,000 stories
+ * over 16 days, 120,000 distinct words) for the vocabulary to be pruned
+ * more than once, forgetting saved terms whose threads left the window:
+ * the case a patch alone would get wrong.  The saved table is an SQLite
+ * table, compared with SQL. */
+#include "daemon/cluster.h"
+#include "tests/unit/tap.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#define NDOCS 4000
+#define RARE 20            /* words a story shares with one other story only */
+#define ONCE 20            /* words of one story only */
+
+static sqlite3 *db;
+static long rows_written;
+
+static int put(void *arg, const char *term, int64_t df)
+{
+	sqlite3_stmt *s = arg;
+	sqlite3_bind_text(s, 1, term, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, df);
+	int rc = sqlite3_step(s) != SQLITE_DONE;
+	rows_written++;
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Writes the clusterer's frequencies (min_df 2) into TABLE: all of them
+ * (whole, after emptying it) or the changed ones. */
+static int save(struct clusterer *c, const char *table, int whole)
+{
+	char sql[96];
+	sqlite3_stmt *s = NULL;
+
+	snprintf(sql, sizeof sql, "DELETE FROM %s", table);
+	if (whole && sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO %s VALUES (?1, ?2)", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (whole)
+		cluster_df_foreach(c, 2, put, s);
+	else
+		cluster_df_foreach_changed(c, 2, put, s);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static long count(const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	long n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* Word k as letters only (the tokenizer keeps it whole): "zq" + base 26. */
+static void word(char *out, unsigned k)
+{
+	out[0] = 'z';
+	out[1] = 'q';
+	for (int i = 0; i < 4; i++, k /= 26)
+		out[2 + i] = (char)('a' + k % 26);
+	out[6] = ' ';
+	out[7] = '\0';
+}
+
+int main(void)
+{
+	struct cluster_params p;
+	struct clusterer *c;
+	int wholes = 0, patches = 0, differ = 0, checks = 0, sentinel_kept = 1;
+	long whole_rows = 0, patch_rows = 0;
+	long most_dead = 0;
+
+	cluster_params_default(&p);
+	c = cluster_new(&p, 1);
+	ok(c != NULL, "clusterer");
+	ok(sqlite3_open(":memory:", &db) == SQLITE_OK &&
+	   sqlite3_exec(db, "CREATE TABLE saved (term TEXT PRIMARY KEY, df INTEGER);"
+	                    "CREATE TABLE whole (term TEXT PRIMARY KEY, df INTEGER);",
+	                NULL, NULL, NULL) == SQLITE_OK, "tables");
+	ok(cluster_df_whole(c), "a new clusterer's first save is whole");
+
+	for (int i = 0; i < NDOCS && c; i++) {
+		char title[64], text[(RARE + ONCE) * 8 + 64];
+		struct cluster_result r;
+		size_t n = 0;
+
+		/* A few common words, and RARE words story i shares with story
+		 * i ^ 1 only (df 2): saved, and pruned once their threads
+		 * leave the window and the stream has 1,000 stories per. */
+		snprintf(title, sizeof title, "Report %d on the markets", i % 7);
+		for (int k = 0; k < RARE; k++) {
+			word(text + n, (unsigned)((i / 2) * RARE + k));
+			n += 7;
+		}
+		for (int k = 0; k < ONCE; k++) {
+			word(text + n, (unsigned)(NDOCS / 2 * RARE + i * ONCE + k));
+			n += 7;
+		}
+		snprintf(text + n, sizeof text - n, "analysts said");
+		struct cluster_doc d = { .story_id = i + 1, .time = 1700000000 + (int64_t)i * 350,
+			.lang = "en", .source = "a.example", .title = title, .text = text };
+		if (cluster_add(c, &d, &r) < 0) {
+			ok(0, "cluster_add");
+			break;
+		}
+		if (i % 50 != 49)
+			continue;
+		/* Every 50 stories: the patched table saved as the daemon
+		 * does, and a whole save beside it to compare. */
+		int w = cluster_df_whole(c);
+		wholes += w;
+		patches += !w;
+		if (!w)   /* a row only a whole save would remove */
+			sqlite3_exec(db, "INSERT INTO saved VALUES ('sentinel', 1)", NULL, NULL, NULL);
+		/* The comparison every 500 stories, and once more at the end. */
+		int check = i % 500 == 499 || i == NDOCS - 1;
+		long before = rows_written;
+		if (save(c, "saved", w) < 0) {
+			ok(0, "saves");
+			break;
+		}
+		*(w ? &whole_rows : &patch_rows) += rows_written - before;
+		if (check && save(c, "whole", 1) < 0) {
+			ok(0, "saves");
+			break;
+		}
+		cluster_df_saved(c);
+		if (!w && count("SELECT count(*) FROM saved WHERE term = 'sentinel'") != 1)
+			sentinel_kept = 0;
+		sqlite3_exec(db, "DELETE FROM saved WHERE term = 'sentinel'", NULL, NULL, NULL);
+		if (check) {
+			checks++;
+			differ += count("SELECT count(*) FROM (SELECT * FROM saved EXCEPT "
+			                "SELECT * FROM whole)") != 0 ||
+			          count("SELECT count(*) FROM (SELECT * FROM whole EXCEPT "
+			                "SELECT * FROM saved)") != 0;
+		}
+		long dead = count("SELECT count(*) FROM saved WHERE term LIKE 'zq%'");
+		if (dead > most_dead)
+			most_dead = dead;
+	}
+	printf("# %d whole saves (%ld rows a save), %d patches (%ld rows), up to %ld rare words "
+	       "saved at once\n", wholes, wholes ? whole_rows / wholes : 0, patches,
+	       patches ? patch_rows / patches : 0, most_dead);
+	ok(wholes >= 3, "the vocabulary was pruned (a whole save after each prune)");
+	ok(patches > wholes, "most saves are patches");
+	ok(sentinel_kept, "a patch leaves the other rows alone (it is not a whole save)");
+	ok(checks == NDOCS / 500 && differ == 0,
+	   "every 500 stories the patched table is what a whole save writes");
+	ok(count("SELECT count(*) FROM whole") > 0 &&
+	   count("SELECT count(*) FROM whole WHERE term LIKE 'zq%'") < most_dead,
+	   "saved rare words were pruned: a patch alone would have kept them");
+	cluster_free(c);
+	sqlite3_close(db);
+	return done_testing();
+}
