@@ -192,16 +192,22 @@ def run(stream, binary, extra, with_dup=False):
     return pred
 
 
+def default_data():
+    """$TIDINGS_DATA, else ../shared/data beside the repository (a worktree
+    may sit one level deeper)."""
+    data = os.environ.get("TIDINGS_DATA")
+    if data:
+        return data
+    here = os.path.dirname(os.path.abspath(__file__))
+    cands = [os.path.join(here, "..", "..", "shared", "data"),
+             os.path.join(here, "..", "..", "..", "shared", "data")]
+    return next((d for d in cands if os.path.isdir(d)), cands[0])
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
-    data = os.environ.get("TIDINGS_DATA")
-    if not data:
-        # ../shared beside the repository (a worktree may sit one level deeper).
-        cands = [os.path.join(here, "..", "..", "shared", "data"),
-                 os.path.join(here, "..", "..", "..", "shared", "data")]
-        data = next((d for d in cands if os.path.isdir(d)), cands[0])
-    ap.add_argument("--data", default=data)
+    ap.add_argument("--data", default=default_data())
     ap.add_argument("--bin", default=os.path.join(here, "..", "build", "bench", "cluster_offline"))
     ap.add_argument("--set", choices=["uci", "ecb"], action="append")
     ap.add_argument("--seed", type=int, default=1)

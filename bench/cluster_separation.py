@@ -159,13 +159,7 @@ def explain(vec, gold, names, n):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
-    data = os.environ.get("TIDINGS_DATA")
-    if not data:
-        # ../shared beside the repository (a worktree may sit one level deeper).
-        cands = [os.path.join(here, "..", "..", "shared", "data"),
-                 os.path.join(here, "..", "..", "..", "shared", "data")]
-        data = next((d for d in cands if os.path.isdir(d)), cands[0])
-    ap.add_argument("--data", default=data)
+    ap.add_argument("--data", default=cluster_replay.default_data())
     ap.add_argument("--bin", default=os.path.join(here, "..", "build", "bench", "cluster_offline"))
     ap.add_argument("--db", action="append", default=[], required=True)
     ap.add_argument("--explain", type=int, default=0, metavar="N",

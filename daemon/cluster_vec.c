@@ -272,6 +272,19 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	return 0;
 }
 
+/* Insertion sort of w[0..n), heaviest first; equal values keep their
+ * order.  n is small (the kept weights). */
+static inline void sort_desc(float *w, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		float x = w[i];
+		uint32_t j = i;
+		for (; j > 0 && w[j - 1] < x; j--)
+			w[j] = w[j - 1];
+		w[j] = x;
+	}
+}
+
 /* Puts the keep largest of w[0..n) (n <= 256, weights >= 0) in
  * w[0..keep), heaviest first, as the selection and insertion sort in
  * vec_weigh() would: 1, or 0 (w unchanged) when the weights crowd so
@@ -316,13 +329,8 @@ int vec_top_sorted(float *w, uint32_t n, uint32_t keep)
 	for (uint32_t i = 0; i < n; i++)
 		if (key[i] <= last)
 			tmp[cnt[key[i]]++] = w[i];
-	for (uint32_t i = 0; i < m; i++) {
-		float x = tmp[i];
-		uint32_t j = i;
-		for (; j > 0 && w[j - 1] < x; j--)
-			w[j] = w[j - 1];
-		w[j] = x;
-	}
+	memcpy(w, tmp, m * sizeof *w);
+	sort_desc(w, m);
 	return 1;
 }
 
@@ -366,13 +374,7 @@ void vec_weigh(struct clusterer *c)
 		if (!vec_top_sorted(ws, c->nq, keep)) {
 			vec_kth_largest(ws, c->nq, keep - 1);
 			/* ws[0..keep) now holds the keep largest weights. */
-			for (uint32_t i = 1; i < keep; i++) {
-				float x = ws[i];
-				uint32_t j = i;
-				for (; j > 0 && ws[j - 1] < x; j--)
-					ws[j] = ws[j - 1];
-				ws[j] = x;
-			}
+			sort_desc(ws, keep);
 		}
 		float cut = ws[keep - 1];
 		for (uint32_t j = 0; j < keep; j++)
