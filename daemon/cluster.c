@@ -828,13 +828,23 @@ int cluster_df_set(struct clusterer *c, const char *term, int64_t df)
 	return 0;
 }
 
+/* The live terms with df >= min_df, only those whose df changed since
+ * the last save when changed_only. */
+static void df_each(const struct clusterer *c, int64_t min_df, int changed_only,
+		    int (*fn)(void *arg, const char *term, int64_t df), void *arg)
+{
+	for (uint32_t t = 0; t < c->voc.n; t++) {
+		const struct vterm *v = &c->voc.term[t];
+		if ((!changed_only || v->df_dirty) && !v->dead && v->df >= min_df &&
+		    fn(arg, vocab_name(&c->voc, t), v->df))
+			return;
+	}
+}
+
 void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 			int (*fn)(void *arg, const char *term, int64_t df), void *arg)
 {
-	for (uint32_t t = 0; t < c->voc.n; t++)
-		if (!c->voc.term[t].dead && c->voc.term[t].df >= min_df &&
-		    fn(arg, vocab_name(&c->voc, t), c->voc.term[t].df))
-			return;
+	df_each(c, min_df, 0, fn, arg);
 }
 
 int cluster_df_whole(const struct clusterer *c)
@@ -842,14 +852,10 @@ int cluster_df_whole(const struct clusterer *c)
 	return c->voc.df_full;
 }
 
-void cluster_df_foreach_changed(const struct clusterer *c, int64_t min_df,
+void cluster_df_foreach_unsaved(const struct clusterer *c, int64_t min_df,
 				int (*fn)(void *arg, const char *term, int64_t df), void *arg)
 {
-	for (uint32_t t = 0; t < c->voc.n; t++)
-		if (c->voc.term[t].df_dirty && !c->voc.term[t].dead &&
-		    c->voc.term[t].df >= min_df &&
-		    fn(arg, vocab_name(&c->voc, t), c->voc.term[t].df))
-			return;
+	df_each(c, min_df, !c->voc.df_full, fn, arg);
 }
 
 void cluster_df_saved(struct clusterer *c)

@@ -184,12 +184,14 @@ void cluster_df_foreach(const struct clusterer *c, int64_t min_df,
 /* A saved table can be patched instead of rewritten: frequencies only
  * grow, so between two saves with no prune of the vocabulary in between,
  * the terms with df >= min_df are those of the last save plus those
- * whose df changed, and cluster_df_foreach_changed() gives the latter.
- * cluster_df_whole() is 1 when the next save must be whole (a prune
- * since the last one, which may have removed saved terms, or none saved
- * since cluster_new); cluster_df_saved() says the save was committed. */
+ * whose df changed.  cluster_df_whole() is 1 when the next save must be
+ * whole (a prune since the last one, which may have removed saved terms,
+ * or none saved since cluster_new): the table is emptied first, and
+ * cluster_df_foreach_unsaved() gives every term, as cluster_df_foreach;
+ * else it gives only the changed ones.  cluster_df_saved() says the save
+ * was committed. */
 int cluster_df_whole(const struct clusterer *c);
-void cluster_df_foreach_changed(const struct clusterer *c, int64_t min_df,
+void cluster_df_foreach_unsaved(const struct clusterer *c, int64_t min_df,
 				int (*fn)(void *arg, const char *term, int64_t df), void *arg);
 void cluster_df_saved(struct clusterer *c);
 

@@ -465,7 +465,6 @@ static int df_put(void *p, const char *term, int64_t df)
 int ingest_sync(struct ingest *in)
 {
 	struct df_save s = { in->st, 0 };
-	int whole = cluster_df_whole(in->cl);
 
 	if (!in->dirty)
 		return 0;
@@ -477,12 +476,9 @@ int ingest_sync(struct ingest *in)
 	 * feeds one by one after every response that brought stories: the
 	 * table is patched with the terms those stories changed, and rewritten
 	 * only after the vocabulary was pruned (every ~40k stories). */
-	if (store_df_begin_save(in->st, cluster_df_total(in->cl), whole) < 0)
+	if (store_df_begin_save(in->st, cluster_df_total(in->cl), cluster_df_whole(in->cl)) < 0)
 		goto fail;
-	if (whole)
-		cluster_df_foreach(in->cl, 2, df_put, &s);
-	else
-		cluster_df_foreach_changed(in->cl, 2, df_put, &s);
+	cluster_df_foreach_unsaved(in->cl, 2, df_put, &s);
 	if (s.failed || store_commit(in->st) < 0)
 		goto fail;
 	cluster_df_saved(in->cl);
