@@ -371,8 +371,8 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		uint32_t term = c->q[deferred[i]].term, b = cf_bit(term);
 		dword[i] = (uint8_t)(b / 64);
 		dbit[i] = 1ULL << (b % 64);
-		dkey[i] = term + 1;
-		dhash[i] = term * 2654435761u;
+		dkey[i] = cent_key(term);
+		dhash[i] = cent_hash(term);
 		dw[i] = c->q[deferred[i]].w;
 	}
 	for (int k = 0; k < nh; k++) {
@@ -396,12 +396,9 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		for (uint32_t i = 0; i < nd; i++) {
 			if (!(t->cf[dword[i]] & dbit[i]))
 				continue;
-			/* cent_find(t, term), its hash computed above */
-			uint32_t key = dkey[i], j = dhash[i] & m;
-			while (ct[j].key && ct[j].key != key)
-				j = (j + 1) & m;
-			if (ct[j].key) {
-				found[nf] = &c->pl[key - 1].post[ct[j].pos];
+			const struct cent *e = cent_probe(ct, m, dkey[i], dhash[i]);
+			if (e) {
+				found[nf] = &c->pl[dkey[i] - 1].post[e->pos];
 				fq[nf++] = dw[i];
 				__builtin_prefetch(found[nf - 1]);
 			}

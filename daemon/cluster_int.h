@@ -218,18 +218,32 @@ static inline uint32_t cf_bit(uint32_t term)
 	return (uint32_t)(((uint64_t)(term * 0x85ebca6bu) * 192) >> 32);
 }
 
-/* Thread t's centroid table entry of term, NULL when it has none. */
-static inline struct cent *cent_find(const struct thread *t, uint32_t term)
+/* A term's key and hash in the centroid tables. */
+static inline uint32_t cent_key(uint32_t term) { return term + 1; }
+static inline uint32_t cent_hash(uint32_t term) { return term * 2654435761u; }
+
+/* The entry of KEY (hash HASH) in the centroid table ct of mask m (its
+ * capacity less one), NULL when absent.  Apart from cent_find() for a
+ * caller that probes many tables for the same terms with their keys and
+ * hashes computed once, and the table in locals. */
+static inline const struct cent *cent_probe(const struct cent *ct, uint32_t m, uint32_t key,
+                                            uint32_t hash)
 {
-	if (!t->ct_cap)
-		return NULL;
-	uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
-	while (t->ct[i].key) {
-		if (t->ct[i].key == term + 1)
-			return &t->ct[i];
+	uint32_t i = hash & m;
+	while (ct[i].key) {
+		if (ct[i].key == key)
+			return &ct[i];
 		i = (i + 1) & m;
 	}
 	return NULL;
+}
+
+/* Thread t's centroid table entry of term, NULL when it has none. */
+static inline struct cent *cent_find(const struct thread *t, uint32_t term)
+{
+	return t->ct_cap ? (struct cent *)cent_probe(t->ct, t->ct_cap - 1, cent_key(term),
+	                                             cent_hash(term))
+	                 : NULL;
 }
 
 /* Thread t's centroid weight of term (0 when it has none). */

@@ -91,10 +91,10 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 			return -1;
 		if (post_reserve(v) < 0)
 			return -1;
-		uint32_t m = t->ct_cap - 1, i = (term * 2654435761u) & m;
+		uint32_t m = t->ct_cap - 1, i = cent_hash(term) & m;
 		while (t->ct[i].key)
 			i = (i + 1) & m;
-		t->ct[i] = (struct cent){ term + 1, v->npost };
+		t->ct[i] = (struct cent){ cent_key(term), v->npost };
 		v->post[v->npost++] = (struct posting){ slot, 0 };
 		t->ct_n++;
 		uint32_t b = cf_bit(term);
@@ -596,7 +596,7 @@ static void join_prefetch_slots(const struct clusterer *c, uint32_t slot, const 
 	const struct thread *th = &c->th[slot];
 	if (th->ct_cap)
 		for (uint32_t j = 0; j < n; j++)
-			__builtin_prefetch(&th->ct[(v[j].term * 2654435761u) & (th->ct_cap - 1)]);
+			__builtin_prefetch(&th->ct[cent_hash(v[j].term) & (th->ct_cap - 1)]);
 }
 
 static void join_prefetch_postings(const struct clusterer *c, uint32_t slot, const struct tw *q,
