@@ -768,9 +768,20 @@ int simhash_is_copy(const struct simhash_fp *a, const struct simhash_fp *b, int 
  *
  * A story is one record: its three keys (bag, head, tail), each an entry
  * of its own (entry i is key i & 3 of record i >> 2; keys only meet keys
- * of the same kind), each entry's link in one singly-linked chain per
- * table (chains are short, so unlinking walks them), what a
- * match reports, and its place in one FIFO in insertion order.  A record
+ * of the same kind), each entry's link in one chain per table, what a
+ * match reports, and its place in one FIFO in insertion order.
+ *
+ * A chain is a circular singly-linked list in insertion order, and the
+ * bucket holds its newest entry, whose link leads to its oldest: a new
+ * entry goes in after the newest, and the oldest, which is what expiry
+ * takes out, is unlinked at once.  Chains are short for fingerprints
+ * whose bits are near random (real news with its stop words left out),
+ * but not when the texts share their most common words: the generated
+ * texts of the benchmarks, or a language the stop list does not cover,
+ * make chains of a hundred entries and more.  A plain list with its
+ * newest entry first put the entry that expires last in its chain, and
+ * walking there cost a sixth of the storing thread's time at a full
+ * window (docs/dedup.md).  A record
  * keeps room for all three entries: 61 % of stories in a real cold poll
  * have a tail, 91 % a head, and separate head and tail entries (key, four
  * links, a record index) would cost more than the room they save.
@@ -822,7 +833,8 @@ struct ndindex {
 	int64_t newest;                       /* the newest time inserted */
 	uint32_t stale;                       /* inserts older than the window
 	                                         since the last sweep */
-	uint32_t *heads[MAX_TABLES];          /* bucket heads per table; owned */
+	uint32_t *heads[MAX_TABLES];          /* per table, each bucket's newest
+	                                         entry or NIL; owned */
 	uint32_t nbuckets;                    /* a power of two */
 };
 
@@ -853,25 +865,49 @@ static int has_entry(const struct nd_rec *s, int slot)
 	return slot == 0 || s->e[slot].key;
 }
 
-static void link_entry(struct ndindex *ix, uint32_t r, int slot)
+/* Entry i becomes the newest of the circular chain whose newest entry
+ * is *newest (NIL: empty). */
+static void ring_append(struct ndindex *ix, uint32_t *newest, uint32_t i, int t)
 {
-	struct nd_rec *s = rec(ix, r);
-	for (int t = 0; t < ix->tables; t++) {
-		uint32_t *head = &ix->heads[t][bucket_of(ix, s->e[slot].key, t, slot)];
-		s->e[slot].next[t] = *head;
-		*head = ENTRY(r, slot);
+	uint32_t *link = link_of(ix, i, t);
+
+	if (*newest == NIL)
+		*link = i;
+	else {
+		uint32_t *last = link_of(ix, *newest, t);
+		*link = *last;
+		*last = i;
 	}
+	*newest = i;
 }
 
+static void link_entry(struct ndindex *ix, uint32_t r, int slot)
+{
+	const struct nd_rec *s = rec(ix, r);
+	for (int t = 0; t < ix->tables; t++)
+		ring_append(ix, &ix->heads[t][bucket_of(ix, s->e[slot].key, t, slot)],
+		            ENTRY(r, slot), t);
+}
+
+/* Walks from the chain's newest entry to the one before i: the first
+ * step when i is the oldest, as it is for every story expiry takes out
+ * in insertion order. */
 static void unlink_entry(struct ndindex *ix, uint32_t r, int slot)
 {
-	struct nd_rec *s = rec(ix, r);
+	const struct nd_rec *s = rec(ix, r);
 	uint32_t i = ENTRY(r, slot);
 	for (int t = 0; t < ix->tables; t++) {
-		uint32_t *p = &ix->heads[t][bucket_of(ix, s->e[slot].key, t, slot)];
-		while (*p != i)
-			p = link_of(ix, *p, t);
-		*p = s->e[slot].next[t];
+		uint32_t *newest = &ix->heads[t][bucket_of(ix, s->e[slot].key, t, slot)];
+		uint32_t p = *newest, next;
+		while ((next = *link_of(ix, p, t)) != i)
+			p = next;
+		if (p == i)                      /* its chain's only entry */
+			*newest = NIL;
+		else {
+			*link_of(ix, p, t) = *link_of(ix, i, t);
+			if (*newest == i)
+				*newest = p;
+		}
 	}
 }
 
@@ -893,20 +929,24 @@ static int grow_buckets(struct ndindex *ix)
 	for (int t = 0; t < ix->tables; t++) {
 		uint32_t *h = ix->heads[t];
 		for (uint32_t b = 0; b < n; b++) {
-			uint32_t *lo = &h[b], *hi = &h[b + n], i = h[b];
-			while (i != NIL) {
-				uint32_t *link = link_of(ix, i, t), next = *link;
+			uint32_t newest = h[b], i;
+			if (newest == NIL) {
+				h[b + n] = NIL;
+				continue;
+			}
+			/* Oldest first, each entry appended to the chain it
+			 * now belongs to: both stay in insertion order. */
+			h[b] = h[b + n] = NIL;
+			i = *link_of(ix, newest, t);
+			for (;;) {
+				uint32_t next = *link_of(ix, i, t);
 				int slot = (int)(i & 3);
-				if (bucket_of(ix, rec(ix, i >> 2)->e[slot].key, t, slot) == b) {
-					*lo = i;
-					lo = link;
-				} else {
-					*hi = i;
-					hi = link;
-				}
+				uint32_t nb = bucket_of(ix, rec(ix, i >> 2)->e[slot].key, t, slot);
+				ring_append(ix, &h[nb], i, t);
+				if (i == newest)
+					break;
 				i = next;
 			}
-			*lo = *hi = NIL;
 		}
 	}
 	return 0;
@@ -1085,7 +1125,7 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 {
 	struct {
 		uint64_t q;
-		uint32_t i;
+		uint32_t i, start;   /* the entry next visited; where the ring began */
 		int slot, t;
 	} w[SLOTS * MAX_TABLES];
 	int n = 0, found = 0;
@@ -1100,7 +1140,7 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 				continue;
 			__builtin_prefetch(rec(ix, i >> 2));
 			w[n].q = q;
-			w[n].i = i;
+			w[n].i = w[n].start = i;
 			w[n].slot = slot;
 			w[n].t = t;
 			n++;
@@ -1111,7 +1151,7 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 			const struct nd_rec *s = rec(ix, w[j].i >> 2);
 			int es = (int)(w[j].i & 3), slot = w[j].slot, t = w[j].t;
 			uint64_t q = w[j].q;
-			if ((w[j].i = s->e[es].next[t]) == NIL)
+			if ((w[j].i = s->e[es].next[t]) == w[j].start)
 				w[j] = w[--n];  /* j now holds a chain not yet visited this turn */
 			else {
 				__builtin_prefetch(rec(ix, w[j].i >> 2));

@@ -382,32 +382,56 @@ done:
 /* Stories crowded on a few values of each 16-bit block, so that every
  * chain holds many entries of the same block that do not match (and
  * expiry unlinks entries from the middle of long chains): the lookup
- * still agrees with brute force, before and after expiry and when freed
- * records are reused. */
+ * still agrees with brute force, before and after expiry (all at once, and
+ * story by story while stories are added) and when freed records are
+ * reused. */
 static void index_crowded_blocks(void)
 {
-	enum { N = 4000, Q = 2000, W = 1000 };
+	enum { N = 4000, Q = 2000, W = 1000, STALE_N = 10000 };
 	struct ndindex *ix = NULL;
-	struct simhash_fp *fps = malloc(2 * N * sizeof *fps);
-	int64_t *times = malloc(2 * N * sizeof *times);
+	struct simhash_fp *fps = malloc((2 * N + STALE_N) * sizeof *fps);
+	int64_t *times = malloc((2 * N + STALE_N) * sizeof *times);
 	int errors = 0, hits = 0, n = 0;
+	int64_t now = 0;
 
 	if (ndindex_new(3, W, &ix) < 0 || !fps || !times) {
 		ok(0, "setup");
 		goto done;
 	}
-	for (int round = 0; round < 2; round++) {
-		for (int i = 0; i < N; i++, n++) {
+	for (int round = 0; round < 3; round++) {
+		int64_t t0 = now;
+		for (int i = 0; i < (round < 2 ? N : STALE_N); i++, n++) {
 			uint64_t common = 0x5a5aull * (1 + rnd() % 3);
 			fps[n].bag = (rnd() & ~0xffffull) | common;           /* block 0 */
 			fps[n].head = i % 4 ? (rnd() & ~(0xffffull << 16)) | common << 16 : 0;
 			fps[n].tail = i % 3 ? (rnd() & ~(0xffffull << 48)) | common << 48 : 0;
 			fps[n].seq = rnd() & 0xff00ff00ff00ff00ull;  /* seqs often close */
 			times[n] = n / 2;  /* pairs of stories at the same time */
+			/* The third round's every other story is a back item
+			 * older than the window: ndindex_insert sweeps them out
+			 * after a few thousand, from anywhere in their chains
+			 * (often the newest entry), and the records they free
+			 * are taken again by the stories after them. */
+			if (round == 2)
+				times[n] = i % 2 ? t0 - 5 * W - i : t0 + i / 2;
 			if (ndindex_insert(ix, &fps[n], n + 1, times[n], 1000 + n) < 0)
 				errors++;
+			/* The second round expires as it goes, as the daemon
+			 * does: each chain's oldest entries leave while new
+			 * ones join it. */
+			if (round >= 1)
+				ndindex_expire(ix, times[n]);
 		}
-		ndindex_expire(ix, times[n - 1]);
+		now = times[n - (round == 2 ? 2 : 1)];  /* the newest */
+		ndindex_expire(ix, now);
+		int live = 0;
+		for (int i = 0; i < n; i++)
+			live += times[i] >= now - W;
+		/* the back items after the last sweep are still held */
+		if (round < 2 ? ndindex_count(ix) != (size_t)live
+		              : ndindex_count(ix) < (size_t)live ||
+		                ndindex_count(ix) > (size_t)live + 4096)
+			errors++;
 		for (int q = 0; q < Q; q++) {
 			int src = (int)(rnd() % (uint64_t)n);
 			struct simhash_fp qf = { .bag = flip(fps[src].bag, (int)(rnd() % 6)),
@@ -416,13 +440,13 @@ static void index_crowded_blocks(void)
 			                         .tail = flip(fps[src].tail, (int)(rnd() % 6)) };
 			if (q % 3 == 0)
 				qf.bag = (rnd() & ~0xffffull) | 0x5a5aull;  /* only a shared block */
-			int64_t qt = times[n - 1] - (int64_t)(rnd() % W);
+			int64_t qt = now - (int64_t)(rnd() % W);
 			struct nd_match m;
 			int got = ndindex_lookup(ix, &qf, qt, &m);
 			int best = -1;
 			for (int i = 0; i < n; i++) {
 				int64_t dt = times[i] > qt ? times[i] - qt : qt - times[i];
-				if (times[i] < times[n - 1] - W || dt > W || !simhash_is_copy(&fps[i], &qf, 3))
+				if (times[i] < now - W || dt > W || !simhash_is_copy(&fps[i], &qf, 3))
 					continue;
 				if (best < 0 || times[i] < times[best] ||
 				    (times[i] == times[best] &&
