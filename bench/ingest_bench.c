@@ -25,12 +25,15 @@
  * one transaction per feed as a cold `tidingsd --once` over it does: the
  * storing thread's cost per story of the poll benchmark, without the
  * network, e.g. under callgrind (the stages are then ignored). */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bench/bench.h"
 #include "config/config.h"
@@ -131,6 +134,15 @@ struct bench {
 	int threads;             /* parse workers (0: all on this thread) */
 	struct corpus corpus;    /* INGEST_CORPUS, or empty */
 	int64_t corpus_now;
+	long item_off;           /* feed f holds items f * ITEMS + item_off on */
+	/* The timed stories are read from local files, as issue 5 measures
+	 * them: feeds [file_lo, file_hi) are written to `docs` before the
+	 * stage is timed and read there by the parse workers, so that the
+	 * generator's own work (a sixth of the CPU a story) is not timed.
+	 * The stories that fill the database up to the stage are made on the
+	 * workers as they go. */
+	char docs[4096];
+	long file_lo, file_hi;
 };
 
 #define IN_FLIGHT 4
@@ -141,13 +153,18 @@ static void bwork(void *p, void *ctx)
 	struct bench *b = ctx;
 	long item_no = j->item_no;
 
-	if (b->corpus.n) {
-		struct feed_context fc = { .uri = b->corpus.url[j->feed_no] };
+	if (b->corpus.n || (j->feed_no >= b->file_lo && j->feed_no < b->file_hi)) {
+		char path[4200];
+		struct feed_context fc = { .uri = b->corpus.n ? b->corpus.url[j->feed_no] : NULL };
 
-		j->xml = slurp(b->corpus.path[j->feed_no], &j->len);
-		j->rc = j->xml ? feed_parse(j->xml, j->len, &fc, &j->f, j->err, sizeof j->err)
-		               : (snprintf(j->err, sizeof j->err, "%s: cannot read",
-		                           b->corpus.path[j->feed_no]), -1);
+		if (b->corpus.n)
+			snprintf(path, sizeof path, "%s", b->corpus.path[j->feed_no]);
+		else
+			snprintf(path, sizeof path, "%s/%ld.xml", b->docs, j->feed_no);
+		j->xml = slurp(path, &j->len);
+		j->rc = j->xml ? feed_parse(j->xml, j->len, b->corpus.n ? &fc : NULL, &j->f,
+		                            j->err, sizeof j->err)
+		               : (snprintf(j->err, sizeof j->err, "%.200s: cannot read", path), -1);
 	} else {
 		rng = 0x9e3779b97f4a7c15ull * (uint64_t)(j->feed_no + 1) | 1;
 		j->xml = malloc(1 << 20);
@@ -162,6 +179,52 @@ static void bwork(void *p, void *ctx)
 	                                       ? ingest_thread_tokenizer() : NULL,
 	                                 &j->prep) < 0)
 		ingest_prep_free(&j->prep);
+}
+
+/* Writes the documents of feeds [lo, hi) to b->docs, as bwork would
+ * make them, and has bwork read them from there. */
+static int write_docs(struct bench *b, long lo, long hi)
+{
+	char *xml = malloc(1 << 20), path[4200];
+	int rc = -1;
+
+	if (!xml)
+		return -1;
+	for (long f = lo; f < hi; f++) {
+		uint64_t r = 0x9e3779b97f4a7c15ull * (uint64_t)(f + 1) | 1;
+		long item_no = f * ITEMS + b->item_off;
+		size_t len = bench_news_feed(&vocab, &r, xml, 1 << 20, f % 64, &item_no, ITEMS);
+		FILE *fp;
+
+		snprintf(path, sizeof path, "%s/%ld.xml", b->docs, f);
+		if (!(fp = fopen(path, "wb")))
+			goto out;
+		if (fwrite(xml, 1, len, fp) != len) {
+			fclose(fp);
+			goto out;
+		}
+		if (fclose(fp) != 0)
+			goto out;
+	}
+	b->file_lo = lo;
+	b->file_hi = hi;
+	rc = 0;
+out:
+	if (rc < 0)
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+	free(xml);
+	return rc;
+}
+
+static void remove_docs(struct bench *b)
+{
+	char path[4200];
+
+	for (long f = b->file_lo; f < b->file_hi; f++) {
+		snprintf(path, sizeof path, "%s/%ld.xml", b->docs, f);
+		unlink(path);
+	}
+	b->file_lo = b->file_hi = 0;
 }
 
 static void submit_one(struct bench *b)
@@ -267,6 +330,12 @@ int main(int argc, char **argv)
 	if (getenv("INGEST_FIRST")) {
 		b.item_no = atol(getenv("INGEST_FIRST"));
 		b.feed_no = b.item_no / ITEMS;
+		b.item_off = b.item_no % ITEMS;
+	}
+	snprintf(b.docs, sizeof b.docs, "%s.docs", argv[1]);
+	if (!b.corpus.n && mkdir(b.docs, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: %s\n", b.docs, strerror(errno));
+		return 1;
 	}
 	if (ingest_new(b.st, &cfg, &b.in) < 0 ||
 	    workq_new(b.loop, threads, bwork, bdone, &b, &b.q) < 0) {
@@ -286,12 +355,21 @@ int main(int argc, char **argv)
 		b.target = b.corpus.n ? LONG_MAX : b.stage + span;
 		b.t0 = b.c0 = b.m0 = 0;
 		b.measured = 0;
+		/* The feeds the stage times: every story is new, so the first
+		 * is the one stored from b.stage on. */
+		if (!b.corpus.n) {
+			long lo = b.feed_no + (b.stage > b.stored
+			                       ? (b.stage - b.stored + ITEMS - 1) / ITEMS : 0);
+			if (write_docs(&b, lo, lo + (span + ITEMS - 1) / ITEMS + IN_FLIGHT) < 0)
+				return 1;
+		}
 		for (int i = 0; i < IN_FLIGHT && b.stored + i * ITEMS < b.target &&
 		                (!b.corpus.n || b.feed_no < b.corpus.n); i++)
 			submit_one(&b);
 		ev_run(b.loop, 0);
 		/* The last stories of the stage into the search index, as the
 		 * daemon does within a second. */
+		remove_docs(&b);
 		if (b.failed || store_fts_flush(b.st) < 0)
 			return 1;
 		{
@@ -311,6 +389,7 @@ int main(int argc, char **argv)
 		getrusage(RUSAGE_SELF, &ru);
 		printf("peak RSS %.1f MiB\n", ru.ru_maxrss / 1024.0);
 	}
+	rmdir(b.docs);
 	workq_free(b.q);
 	ingest_sync(b.in);
 	ingest_free(b.in);
