@@ -6,7 +6,10 @@
  *
  * For each stage N it ingests until N stories are stored, then times the
  * next 10,000 (parse + ingest, one transaction per feed of 50 items);
- * $INGEST_MEASURE changes that count (smaller for callgrind).
+ * $INGEST_MEASURE changes that count (smaller for callgrind).  The timed
+ * feeds are written to DB.docs/ first and read from there, as issue 5
+ * measures the rate from local files; the texts are bench.h's
+ * (BENCH_TEXT=pseudo: those of the passes before session 14).
  *
  * As in the daemon, documents are parsed (and ingest_prepare()d) on worker
  * threads (daemon/workq.h) while the main thread stores the previous ones;
