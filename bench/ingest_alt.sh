@@ -1,0 +1,57 @@
+#!/bin/bash
+# bench/ingest_alt.sh — issue 5's stages timed against each other on a
+# host whose speed drifts: ingest_bench fills a database to 10k, 100k and
+# 1M stories once, then each round times 10,000 new stories at every
+# stage in turn, in a fresh process on a copy of that stage's database
+# (written back to disk first: the copy's writeback would otherwise be
+# timed).  Prints every round and the medians, and the 1M/10k ratio.
+#
+# Usage: bench/ingest_alt.sh [ROUNDS]   (`make bench-ingest-alt`)
+# Env:   INGEST_BENCH=build/bench/ingest_bench  DIR=/tmp/tidings-bench/alt
+#        STAGES="10000 100000 1000000"
+set -euo pipefail
+ROUNDS=${1:-4}
+BIN=${INGEST_BENCH:-build/bench/ingest_bench}
+DIR=${DIR:-/tmp/tidings-bench/alt}
+STAGES=${STAGES:-10000 100000 1000000}
+mkdir -p "$DIR"
+
+# One database per stage, 50 stories past it (ingest_bench times at
+# least one feed of 50).
+for n in $STAGES; do
+	if [ ! -f "$DIR/stage$n.db" ]; then
+		rm -f "$DIR/stage$n.db"*
+		INGEST_MEASURE=50 "$BIN" "$DIR/stage$n.db" "$n" > /dev/null
+	fi
+done
+
+results="$DIR/rounds.tsv"
+: > "$results"
+printf '%-6s %-9s %12s %16s\n' round stage stories/s "store us/story"
+for r in $(seq 1 "$ROUNDS"); do
+	for n in $STAGES; do
+		rm -f "$DIR/run.db"*
+		cp "$DIR/stage$n.db" "$DIR/run.db"
+		sync
+		line=$(INGEST_FIRST=$((n + 50)) INGEST_MEASURE=10000 "$BIN" "$DIR/run.db" 0 |
+		       awk '$1 == "0" { print $2, $5 }')
+		set -- $line
+		printf '%-6s %-9s %12s %16s\n' "$r" "$n" "$1" "$2"
+		printf '%s\t%s\t%s\t%s\n' "$r" "$n" "$1" "$2" >> "$results"
+	done
+done
+rm -f "$DIR/run.db"*
+python3 - "$results" <<'EOF'
+import statistics, sys
+rows = [l.split('\t') for l in open(sys.argv[1]).read().split('\n') if l]
+stages = sorted({int(r[1]) for r in rows})
+med = {}
+for s in stages:
+    us = [float(r[3]) for r in rows if int(r[1]) == s]
+    rate = [float(r[2]) for r in rows if int(r[1]) == s]
+    med[s] = statistics.median(us)
+    print('stage %-9d median %6.1f us/story on the storing thread, %6.0f stories/s' %
+          (s, med[s], statistics.median(rate)))
+lo, hi = stages[0], stages[-1]
+print('%d over %d: %.2fx (issue 5: within 1.5x)' % (hi, lo, med[hi] / med[lo]))
+EOF
