@@ -47,10 +47,11 @@
 
 #define ITEMS 50
 
-/* Per thread: documents are generated on the parse workers (in the daemon
- * the bytes come from the network, not from the storing thread), each from
- * a seed of its own so that the stream does not depend on the threads. */
-static _Thread_local uint64_t rng = 88172645463325252ull;
+/* The vocabulary's stream.  Documents are generated on the parse workers
+ * (in the daemon the bytes come from the network, not from the storing
+ * thread), each from a seed of its own (make_doc), so that they do not
+ * depend on the threads. */
+static uint64_t rng = 88172645463325252ull;
 
 /* The vocabulary and the documents: bench.h's generator (floor_bench
  * makes the same ones). */
@@ -114,6 +115,17 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* Feed feed_no's document, items item_no on, into buf (DOC_CAP bytes):
+ * the same bytes on any thread and at any time, as its stream is seeded
+ * from the feed's number alone. */
+#define DOC_CAP (1 << 20)
+static size_t make_doc(long feed_no, long item_no, char *buf)
+{
+	uint64_t r = 0x9e3779b97f4a7c15ull * (uint64_t)(feed_no + 1) | 1;
+
+	return bench_news_feed(&vocab, &r, buf, DOC_CAP, feed_no % 64, &item_no, ITEMS);
+}
+
 /* One generated document on its way through a parse worker. */
 struct bjob {
 	char *xml;
@@ -154,7 +166,6 @@ static void bwork(void *p, void *ctx)
 {
 	struct bjob *j = p;
 	struct bench *b = ctx;
-	long item_no = j->item_no;
 
 	if (b->corpus.n || (j->feed_no >= b->file_lo && j->feed_no < b->file_hi)) {
 		char path[4200];
@@ -169,10 +180,8 @@ static void bwork(void *p, void *ctx)
 		                            j->err, sizeof j->err)
 		               : (snprintf(j->err, sizeof j->err, "%.200s: cannot read", path), -1);
 	} else {
-		rng = 0x9e3779b97f4a7c15ull * (uint64_t)(j->feed_no + 1) | 1;
-		j->xml = malloc(1 << 20);
-		j->len = bench_news_feed(&vocab, &rng, j->xml, 1 << 20, j->feed_no % 64,
-		                         &item_no, ITEMS);
+		j->xml = malloc(DOC_CAP);
+		j->len = make_doc(j->feed_no, j->item_no, j->xml);
 		j->rc = feed_parse(j->xml, j->len, NULL, &j->f, j->err, sizeof j->err);
 	}
 	/* A corpus's tokens are made here even without workers: the storing
@@ -188,15 +197,13 @@ static void bwork(void *p, void *ctx)
  * make them, and has bwork read them from there. */
 static int write_docs(struct bench *b, long lo, long hi)
 {
-	char *xml = malloc(1 << 20), path[4200];
+	char *xml = malloc(DOC_CAP), path[4200];
 	int rc = -1;
 
 	if (!xml)
 		return -1;
 	for (long f = lo; f < hi; f++) {
-		uint64_t r = 0x9e3779b97f4a7c15ull * (uint64_t)(f + 1) | 1;
-		long item_no = f * ITEMS + b->item_off;
-		size_t len = bench_news_feed(&vocab, &r, xml, 1 << 20, f % 64, &item_no, ITEMS);
+		size_t len = make_doc(f, f * ITEMS + b->item_off, xml);
 		FILE *fp;
 
 		snprintf(path, sizeof path, "%s/%ld.xml", b->docs, f);
