@@ -14,14 +14,29 @@ ROUNDS=${1:-4}
 BIN=${INGEST_BENCH:-build/bench/ingest_bench}
 DIR=${DIR:-/tmp/tidings-bench/alt}
 STAGES=${STAGES:-10000 100000 1000000}
-mkdir -p "$DIR"
 
 # One database per stage, 50 stories past it (ingest_bench times at
-# least one feed of 50).
+# least one feed of 50), kept for the next run of the same binary and
+# texts only: another build or BENCH_TEXT fills its own (and the old ones,
+# 1.8 GB, go).  A stage is kept once its fill completed.
+key="$(cksum < "$BIN" | cut -d' ' -f1)-${BENCH_TEXT:-real}"
+mkdir -p "$DIR"
+for old in "$DIR"/*/; do
+	[ -d "$old" ] && [ "$old" != "$DIR/$key/" ] && rm -rf "$old"
+done
+DIR="$DIR/$key"
+mkdir -p "$DIR"
 for n in $STAGES; do
 	if [ ! -f "$DIR/stage$n.db" ]; then
-		rm -f "$DIR/stage$n.db"*
-		INGEST_MEASURE=50 "$BIN" "$DIR/stage$n.db" "$n" > /dev/null
+		rm -f "$DIR/fill.db"*
+		INGEST_MEASURE=50 "$BIN" "$DIR/fill.db" "$n" > /dev/null
+		if [ ! -f "$DIR/fill.db" ]; then
+			echo "ingest_alt: $BIN made no database for stage $n" >&2
+			exit 1
+		fi
+		for f in "$DIR"/fill.db*; do
+			mv "$f" "$DIR/stage$n.db${f#"$DIR"/fill.db}"
+		done
 	fi
 done
 
@@ -35,6 +50,10 @@ for r in $(seq 1 "$ROUNDS"); do
 		sync
 		line=$(INGEST_FIRST=$((n + 50)) INGEST_MEASURE=10000 "$BIN" "$DIR/run.db" 0 |
 		       awk '$1 == "0" { print $2, $5 }')
+		if [ -z "$line" ]; then
+			echo "ingest_alt: $BIN printed no timing for stage $n (see its errors above)" >&2
+			exit 1
+		fi
 		set -- $line
 		printf '%-6s %-9s %12s %16s\n' "$r" "$n" "$1" "$2"
 		printf '%s\t%s\t%s\t%s\n' "$r" "$n" "$1" "$2" >> "$results"
