@@ -200,8 +200,10 @@ static int write_docs(struct bench *b, long lo, long hi)
 	char *xml = malloc(DOC_CAP), path[4200];
 	int rc = -1;
 
-	if (!xml)
+	if (!xml) {
+		fprintf(stderr, "out of memory\n");
 		return -1;
+	}
 	for (long f = lo; f < hi; f++) {
 		size_t len = make_doc(f, f * ITEMS + b->item_off, xml);
 		FILE *fp;
