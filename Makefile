@@ -166,7 +166,7 @@ unit-san: $(UNIT_BIN_SAN)
 # The end-to-end tests that drive the whole pipeline (fetch, parse, dedup,
 # threads, store, retention, faults) again with sanitized binaries: any
 # memory error or leak makes the daemon exit non-zero and the test fail.
-SAN_INTEGRATION := t_spine t_dedup t_threads t_thread_update t_retention t_faults t_sched t_cli \
+SAN_INTEGRATION := t_spine t_dedup t_threads t_threads_off t_thread_update t_retention t_faults t_sched t_cli \
                    t_usage t_time
 integration-san: $(B)/sanbin/tidingsd $(B)/sanbin/tidings
 	ASAN_OPTIONS=detect_leaks=1 TIDINGS_BUILD=$(CURDIR)/$(B)/sanbin \
@@ -270,12 +270,16 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(B)/libtidings.a
 cluster-offline: $(B)/bench/cluster_offline
 	python3 bench/cluster_replay.py --bin $(B)/bench/cluster_offline
 
-# Ingest rate as the database grows (parse + dedup + cluster + insert).
+# Ingest rate as the database grows: the daemon's default (parse + dedup
+# + cluster + insert), then with [threads] enabled = no (parse + dedup +
+# insert: issue 5's measure; the clustering step alone is cluster-bench).
 .PHONY: bench-ingest
 INGEST_STAGES ?= 10000 100000 1000000
 bench-ingest: $(B)/bench/ingest_bench
 	@mkdir -p /tmp/tidings-bench && rm -f /tmp/tidings-bench/ingest.db*
 	$(B)/bench/ingest_bench /tmp/tidings-bench/ingest.db $(INGEST_STAGES)
+	@rm -f /tmp/tidings-bench/ingest.db*
+	INGEST_CLUSTER=off $(B)/bench/ingest_bench /tmp/tidings-bench/ingest.db $(INGEST_STAGES)
 
 # The same stages timed against each other, ALT_ROUNDS rounds, each stage
 # in a fresh process on a copy of its database (bench/ingest_alt.sh): the
@@ -284,6 +288,7 @@ bench-ingest: $(B)/bench/ingest_bench
 ALT_ROUNDS ?= 4
 bench-ingest-alt: $(B)/bench/ingest_bench
 	INGEST_BENCH=$(B)/bench/ingest_bench bench/ingest_alt.sh $(ALT_ROUNDS)
+	INGEST_CLUSTER=off INGEST_BENCH=$(B)/bench/ingest_bench bench/ingest_alt.sh $(ALT_ROUNDS)
 
 # Dedup building blocks: fingerprint + near-duplicate index throughput.
 .PHONY: bench-dedup

@@ -8,7 +8,7 @@
 #
 # Usage: bench/ingest_alt.sh [ROUNDS]   (`make bench-ingest-alt`)
 # Env:   INGEST_BENCH=build/bench/ingest_bench  DIR=/tmp/tidings-bench/alt
-#        STAGES="10000 100000 1000000"
+#        STAGES="10000 100000 1000000"  INGEST_CLUSTER=off (ingest_bench's)
 set -euo pipefail
 ROUNDS=${1:-4}
 BIN=${INGEST_BENCH:-build/bench/ingest_bench}
@@ -16,13 +16,14 @@ DIR=${DIR:-/tmp/tidings-bench/alt}
 STAGES=${STAGES:-10000 100000 1000000}
 
 # One database per stage, 50 stories past it (ingest_bench times at
-# least one feed of 50), kept for the next run of the same binary and
-# texts only: another build or BENCH_TEXT fills its own (and the old ones,
-# 1.8 GB, go).  A stage is kept once its fill completed.
-key="$(cksum < "$BIN" | cut -d' ' -f1)-${BENCH_TEXT:-real}"
+# least one feed of 50), kept for the next run of the same binary, texts
+# and INGEST_CLUSTER: each of those fills its own, and another build's
+# (1.8 GB each) go.  A stage is kept once its fill completed.
+sum="$(cksum < "$BIN" | cut -d' ' -f1)"
+key="$sum-${BENCH_TEXT:-real}-${INGEST_CLUSTER:-on}"
 mkdir -p "$DIR"
 for old in "$DIR"/*/; do
-	[ -d "$old" ] && [ "$old" != "$DIR/$key/" ] && rm -rf "$old"
+	[ -d "$old" ] && [ "${old#"$DIR"/}" = "${old#"$DIR"/"$sum"-}" ] && rm -rf "$old"
 done
 DIR="$DIR/$key"
 mkdir -p "$DIR"

@@ -1,6 +1,9 @@
 /* bench/ingest_bench.c — ingest rate (parse + dedup + cluster + insert) as
  * the database grows: fills a database through the real pipeline with
  * generated feeds, and reports stories/s and µs/story for each stage.
+ * INGEST_CLUSTER=off runs it as `[threads] enabled = no` does: parse +
+ * dedup + insert, issue 5's own measure (the clustering step alone is
+ * issue 6's, bench/cluster_bench.c).
  *
  *   ingest_bench DB [STAGES...]     e.g. ingest_bench /tmp/b.db 10000 100000 1000000
  *
@@ -147,6 +150,7 @@ struct bench {
 	double t0, c0, m0;
 	int failed;
 	int threads;             /* parse workers (0: all on this thread) */
+	int cluster;             /* [threads] enabled */
 	struct corpus corpus;    /* INGEST_CORPUS, or empty */
 	int64_t corpus_now;
 	long item_off;           /* feed f holds items f * ITEMS + item_off on */
@@ -187,7 +191,7 @@ static void bwork(void *p, void *ctx)
 	/* A corpus's tokens are made here even without workers: the storing
 	 * thread's cost is then what it is in the daemon (whose workers make
 	 * them), also when measured on one thread (callgrind). */
-	if (j->rc == 0 && ingest_prepare(j->f, b->threads || b->corpus.n
+	if (j->rc == 0 && ingest_prepare(j->f, b->cluster && (b->threads || b->corpus.n)
 	                                       ? ingest_thread_tokenizer() : NULL,
 	                                 &j->prep) < 0)
 		ingest_prep_free(&j->prep);
@@ -304,6 +308,9 @@ int main(int argc, char **argv)
 	}
 	bench_vocab_make(&vocab, &rng);
 	config_defaults(&cfg);
+	if (getenv("INGEST_CLUSTER") && strcmp(getenv("INGEST_CLUSTER"), "off") == 0)
+		cfg.threads.enabled = 0;
+	b.cluster = cfg.threads.enabled;
 	if (store_open(argv[1], STORE_WRITE, &b.st, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -354,7 +361,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ingest_new or workq_new failed\n");
 		return 1;
 	}
-	printf("parse threads: %d\n", threads);
+	printf("parse threads: %d; threads (clustering): %s\n", threads,
+	       b.cluster ? "on" : "off (parse + dedup + insert)");
 	/* stories/s and us/story: wall time; CPU story/s: per CPU second of
 	 * all threads; store us/story: CPU of the main (storing) thread, which
 	 * bounds the rate when a core is free for the parse workers. */

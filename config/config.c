@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,6 +78,8 @@ static const struct config_key keys[] = {
 	{ "daemon", "retention", CONF_DURATION, OFF(retention), 0, (int64_t)100 * 365 * DAY_, 0, 0,
 	  "stories older than this are deleted; 0 keeps everything" },
 
+	{ "threads", "enabled", CONF_BOOL, OFF(threads.enabled), 0, 1, 0, 0,
+	  "place stories in threads; no: store them without (thread_id NULL)" },
 	{ "threads", "cluster_window", CONF_DURATION, OFF(threads.window), HOUR_, 30 * DAY_, 0, 0,
 	  "how far back a new story looks for a thread to join" },
 	{ "threads", "join_threshold", CONF_DOUBLE, OFF(threads.join_threshold), 0, 0, 0.0, 1.0,
@@ -160,6 +163,7 @@ int config_section_equal(const struct config *a, const struct config *b, const c
 			break;
 		case CONF_INT:
 		case CONF_LOGLEVEL:
+		case CONF_BOOL:
 			if (*(const int *)pa != *(const int *)pb)
 				return 0;
 			break;
@@ -242,6 +246,7 @@ void config_threads_defaults(struct cluster_params *p)
 	 * docs/threads.md): one configuration for headlines-only and
 	 * full-article streams. */
 	memset(p, 0, sizeof *p);
+	p->enabled = 1;
 	p->window = 72 * HOUR_;
 	p->join_threshold = 0.19;
 	p->merge_threshold = 0.32;
@@ -362,6 +367,21 @@ static int parse_level(const char *s)
 	return -1;
 }
 
+/* yes/no and their usual spellings, in any case; -1 for anything else. */
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 /* A whole-string integer, optional leading '-'. */
 static int parse_int64(const char *s, int64_t *v)
 {
@@ -445,6 +465,9 @@ int config_format_value(const struct config *c, const struct config_key *k,
 		break;
 	case CONF_DOUBLE:
 		n = snprintf(buf, len, "%g", *(const double *)base);
+		break;
+	case CONF_BOOL:
+		n = snprintf(buf, len, "%s", *(const int *)base ? "yes" : "no");
 		break;
 	case CONF_LOGLEVEL: {
 		const char *name = config_log_level_name(*(const int *)base);
@@ -631,6 +654,14 @@ static int set_value(struct loader *L, const struct config_key *k, const char *v
 		if (n < 0) {
 			fail(L, "%s: unknown level '%s' (use err, warning, notice, info or debug)",
 			     k->name, v);
+			return -1;
+		}
+		*(int *)base = (int)n;
+		return 0;
+	case CONF_BOOL:
+		n = parse_bool(v);
+		if (n < 0) {
+			fail(L, "%s: '%s' is neither yes nor no", k->name, v);
 			return -1;
 		}
 		*(int *)base = (int)n;

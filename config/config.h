@@ -19,6 +19,8 @@ enum log_level { LOG_LVL_ERR = 3, LOG_LVL_WARNING = 4, LOG_LVL_NOTICE = 5,
  * labelled news).  Each field is a key of the same name, but `window`,
  * which is cluster_window. */
 struct cluster_params {
+	int enabled;             /* 0: stories are stored without threads (thread_id
+	                            NULL) and the clusterer is not built at all */
 	int64_t window;          /* cluster_window, s: threads idle longer leave memory */
 	double join_threshold;   /* min score to join a thread */
 	double merge_threshold;  /* centroid cosine to merge two threads */
@@ -120,6 +122,7 @@ enum config_type {
 	CONF_INT,       /* int */
 	CONF_DOUBLE,    /* double, bounds in dmin/dmax */
 	CONF_LOGLEVEL,  /* int, enum log_level */
+	CONF_BOOL,      /* int, 0 or 1: yes/no, true/false, on/off, 1/0 */
 };
 
 struct config_key {

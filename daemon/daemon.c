@@ -1090,6 +1090,7 @@ struct pjob {
 	struct ingest_prep prep;  /* ingest's per-entry work, done here too */
 	int64_t max_size;         /* the configuration's, when it was fetched */
 	int max_items;            /* likewise */
+	int tokenize;             /* threads on: the clusterer's tokens too */
 	int parse_rc;
 	char perr[256];
 };
@@ -1139,6 +1140,10 @@ static struct pjob *pjob_new(struct daemon *d, const struct fetch_result *r)
 	j->r.body = j->body;
 	j->max_size = d->cfg.max_size;
 	j->max_items = d->cfg.max_items;
+	/* After a reload that turned threads on or off (which takes effect
+	 * at the next start) this only costs tokens unused, or made later
+	 * by the clusterer itself. */
+	j->tokenize = d->cfg.threads.enabled;
 	return j;
 fail:
 	pjob_free(j);
@@ -1211,7 +1216,7 @@ static void pjob_work(void *job, void *ctx)
 	 * it); with no workers this runs on the loop, which tokenizes later. */
 	if (j->parse_rc == 0 &&
 	    ingest_prepare(j->parsed,
-	                   pthread_equal(pthread_self(), d->loop_thread) ? NULL
+	                   !j->tokenize || pthread_equal(pthread_self(), d->loop_thread) ? NULL
 	                   : ingest_thread_tokenizer(), &j->prep) < 0)
 		ingest_prep_free(&j->prep);
 }

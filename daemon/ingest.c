@@ -26,7 +26,7 @@
 struct ingest {
 	struct store *st;          /* borrowed */
 	struct cluster_params params;
-	struct clusterer *cl;      /* owned */
+	struct clusterer *cl;      /* owned; NULL while threads are off */
 	struct ndindex *nd;        /* owned */
 	int64_t window;
 	int64_t newest;            /* newest event time seen */
@@ -175,7 +175,7 @@ static void *replay_tokenize(void *p)
 		struct replay_row *r = &b->r[i];
 		const char *lang = row_str(b, r, 2);
 
-		if (r->thread_id)
+		if (r->thread_id && rp->in->cl)
 			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, &r->tok[0]) == 0 &&
 			                tokenize_field(rp, b, row_str(b, r, 1), lang, &r->tok[1]) == 0;
 	}
@@ -207,7 +207,7 @@ static int replay_apply(struct ingest *in, struct replay_batch *b)
 			.text_tokens = r->has_tokens ? &xt : NULL,
 		};
 
-		if (r->thread_id && cluster_restore(in->cl, &d, r->thread_id) < 0)
+		if (r->thread_id && in->cl && cluster_restore(in->cl, &d, r->thread_id) < 0)
 			return -1;
 		if (r->simhash[0] | r->simhash[1] | r->simhash[2] | r->simhash[3]) {
 			struct simhash_fp fp = { .bag = r->simhash[0], .seq = r->simhash[1],
@@ -399,13 +399,15 @@ static int rebuild(struct ingest *in)
 	if (store_max_thread_id(in->st, &next_thread) < 0 ||
 	    store_max_event_time(in->st, &newest) < 0)
 		return -1;
-	if (!(in->cl = cluster_new(&in->params, next_thread + 1)))
-		return -1;
 	if (ndindex_new(in->params.simhash_distance, in->window, &in->nd) < 0)
 		return -1;
-	if (store_df_load(in->st, &total, df_cb, in->cl) < 0)
-		return -1;
-	cluster_df_set_total(in->cl, total);
+	/* With threads off only the near-duplicate index is rebuilt. */
+	if (in->params.enabled) {
+		if (!(in->cl = cluster_new(&in->params, next_thread + 1)) ||
+		    store_df_load(in->st, &total, df_cb, in->cl) < 0)
+			return -1;
+		cluster_df_set_total(in->cl, total);
+	}
 	if (replay_window(in, newest - in->window) < 0)
 		return -1;
 	return ingest_sync_counts(in);
@@ -466,7 +468,7 @@ int ingest_sync(struct ingest *in)
 {
 	struct df_save s = { in->st, 0 };
 
-	if (!in->dirty)
+	if (!in->dirty || !in->cl)
 		return 0;
 	if (store_begin(in->st) < 0)
 		return -1;
@@ -497,13 +499,17 @@ void ingest_log_memory(const struct ingest *in)
 	/* cluster_stats() walks the whole window: not for a line unseen. */
 	if (log_get_level() < LOG_LVL_DEBUG)
 		return;
-	cluster_stats(in->cl, &cs);
-	log_debug("clusterer: %zu stories in the window, %zu threads, %zu terms, "
-	          "%.1f MiB (vocabulary %.1f, postings %.1f, centroids %.1f, "
-	          "stories %.1f, threads %.1f)", cs.window_stories, cs.active_threads,
-	          cs.terms, cs.memory_bytes / mib, cs.mem_vocab / mib,
-	          cs.mem_postings / mib, cs.mem_centroids / mib, cs.mem_stories / mib,
-	          cs.mem_threads / mib);
+	if (!in->cl) {
+		log_debug("clusterer: off ([threads] enabled = no)");
+	} else {
+		cluster_stats(in->cl, &cs);
+		log_debug("clusterer: %zu stories in the window, %zu threads, %zu terms, "
+		          "%.1f MiB (vocabulary %.1f, postings %.1f, centroids %.1f, "
+		          "stories %.1f, threads %.1f)", cs.window_stories, cs.active_threads,
+		          cs.terms, cs.memory_bytes / mib, cs.mem_vocab / mib,
+		          cs.mem_postings / mib, cs.mem_centroids / mib, cs.mem_stories / mib,
+		          cs.mem_threads / mib);
+	}
 	log_debug("near-duplicate index: %zu stories, %.1f MiB", ndindex_count(in->nd),
 	          ndindex_memory(in->nd) / mib);
 }
@@ -747,7 +753,7 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 		same = simhash_is_copy(&ofp, fp, in->params.simhash_distance);
 	}
 	rc = 0;
-	if (same && old_thread)
+	if ((same && old_thread) || !in->cl)
 		goto out;
 	rc = -1;
 	doc->story_id = id;
@@ -891,21 +897,23 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * with its thread (an UPDATE afterwards rewrote the whole row and
 	 * two indexes).  Should anything below fail, the caller rolls back
 	 * and ingest_rollback forgets what the clusterer learnt. */
-	if (store_next_story_id(in->st, &id) < 0)
-		goto out;
-	doc.story_id = id;
-	if (cluster_add(in->cl, &doc, &cr) < 0)
-		goto out;
-	in->dirty = 1;
-	x->stats->new_threads += cr.is_new;
-	/* The thread row first: stories.thread_id references it. */
-	if (persist_thread(in, &cr, &doc) < 0)
-		goto out;
-	s.thread_id = cr.thread_id;
+	if (in->cl) {
+		if (store_next_story_id(in->st, &id) < 0)
+			goto out;
+		doc.story_id = id;
+		if (cluster_add(in->cl, &doc, &cr) < 0)
+			goto out;
+		in->dirty = 1;
+		x->stats->new_threads += cr.is_new;
+		/* The thread row first: stories.thread_id references it. */
+		if (persist_thread(in, &cr, &doc) < 0)
+			goto out;
+		s.thread_id = cr.thread_id;
+	}
 	if (store_insert_story(in->st, &s, &id) < 0)
 		goto out;
 	x->stats->new_stories++;
-	if (fp && ndindex_insert(in->nd, fp, id, s.event_time, cr.thread_id) < 0)
+	if (fp && ndindex_insert(in->nd, fp, id, s.event_time, s.thread_id) < 0)
 		goto out;
 	if (s.event_time > in->newest) {
 		in->newest = s.event_time;
@@ -1023,7 +1031,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	if (f->n_entries == 0)
 		return 0;
 	/* A failed rebuild (database error) is retried before any use. */
-	if ((!in->cl || !in->nd) && rebuild(in) < 0)
+	if (((in->params.enabled && !in->cl) || !in->nd) && rebuild(in) < 0)
 		return -1;
 	if (!prep || prep->n != f->n_entries) {
 		if (ingest_prepare(f, NULL, &own) < 0)

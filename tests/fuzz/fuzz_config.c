@@ -117,7 +117,8 @@ static void check_config(const struct config *c)
 		switch (k->type) {
 		case CONF_DURATION:
 		case CONF_SIZE:
-		case CONF_INT: {
+		case CONF_INT:
+		case CONF_BOOL: {
 			int64_t v = get_int(c, k);
 			if (v < k->min || v > k->max)
 				fail("a value out of its documented range", k->name);

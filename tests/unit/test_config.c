@@ -175,6 +175,7 @@ static void test_good_configs(void)
 	is_str(c.user_agent, "test agent/1.0 (+http://example.org/)", "user_agent with blanks");
 	is_int(c.log_level, LOG_LVL_DEBUG, "log_level");
 	is_int(c.retention, 0, "retention 0");
+	is_int(c.threads.enabled, 0, "enabled = Off");
 	is_int(c.threads.window, 2 * 86400, "cluster_window");
 	ok(c.threads.join_threshold == 0.25, "join_threshold");
 	ok(c.threads.merge_threshold == 0.75, "merge_threshold");
@@ -236,6 +237,7 @@ static void test_bad_configs(void)
 	conf_bad(D "range_duration.conf",
 	         D "range_duration.conf:2: interval: 10s is out of range (1m to 1w)");
 	conf_bad(D "range_size.conf", D "range_size.conf:2: max_size: 2G is out of range (1K to 1G)");
+	conf_bad(D "bad_bool.conf", D "bad_bool.conf:2: enabled: 'maybe' is neither yes nor no");
 	conf_bad(D "bad_double.conf", D "bad_double.conf:2: join_threshold: bad number 'high'");
 	conf_bad(D "range_threads_int.conf",
 	         D "range_threads_int.conf:2: max_terms: 300 is out of range (8 to 256)");
@@ -443,7 +445,7 @@ static void test_man_page(void)
 		[CONF_PATH] = "path", [CONF_STRING] = "string",
 		[CONF_DURATION] = "duration", [CONF_SIZE] = "size",
 		[CONF_INT] = "integer", [CONF_DOUBLE] = "number",
-		[CONF_LOGLEVEL] = "level",
+		[CONF_LOGLEVEL] = "level", [CONF_BOOL] = "boolean",
 	};
 	FILE *f = fopen("docs/tidings.conf.5", "r");
 	const struct config_key *k;

@@ -37,10 +37,10 @@ int main(void)
 			double v = *(const double *)at;
 			in_range = v >= k[i].dmin && v <= k[i].dmax;
 			*(double *)((char *)&d + k[i].offset) = v + 0.5;
-		} else if (k[i].type == CONF_INT) {
+		} else if (k[i].type == CONF_INT || k[i].type == CONF_BOOL) {
 			int v = *(const int *)at;
 			in_range = v >= k[i].min && v <= k[i].max;
-			*(int *)((char *)&d + k[i].offset) = v + 1;
+			*(int *)((char *)&d + k[i].offset) = k[i].type == CONF_BOOL ? !v : v + 1;
 		} else {
 			int64_t v = *(const int64_t *)at;
 			in_range = v >= k[i].min && v <= k[i].max;
@@ -52,14 +52,15 @@ int main(void)
 		ok(!config_section_equal(&c, &d, "threads"), name);
 		memcpy((char *)&d + k[i].offset, at,
 		       k[i].type == CONF_DOUBLE ? sizeof(double) :
-		       k[i].type == CONF_INT ? sizeof(int) : sizeof(int64_t));
+		       k[i].type == CONF_INT || k[i].type == CONF_BOOL ? sizeof(int)
+		                                                       : sizeof(int64_t));
 		snprintf(name, sizeof name, "%s: and its undoing", k[i].name);
 		ok(config_section_equal(&c, &d, "threads"), name);
 	}
 	/* A new field of struct cluster_params comes with its key, its
 	 * default and its lines in config/tidings.conf and tidings.conf(5)
 	 * (test_config): this count is raised with them. */
-	is_int((long long)nthreads, 21, "21 [threads] keys");
+	is_int((long long)nthreads, 22, "22 [threads] keys");
 	config_free(&c);
 	config_free(&d);
 	return done_testing();
