@@ -23,7 +23,10 @@ sum="$(cksum < "$BIN" | cut -d' ' -f1)"
 key="$sum-${BENCH_TEXT:-real}-${INGEST_CLUSTER:-on}"
 mkdir -p "$DIR"
 for old in "$DIR"/*/; do
-	[ -d "$old" ] && [ "${old#"$DIR"/}" = "${old#"$DIR"/"$sum"-}" ] && rm -rf "$old"
+	case "$old" in
+	"$DIR/$sum-"*) ;;
+	*) [ -d "$old" ] && rm -rf "$old" ;;
+	esac
 done
 DIR="$DIR/$key"
 mkdir -p "$DIR"
