@@ -24,7 +24,11 @@
  * error) and the state must still take the next input.  Bit 0x08 rebuilds
  * the pipeline from the database between the second and the third pass
  * (ingest_new's restore of the window from the stored rows, as at a
- * restart), so the update path also runs on restored threads.  Bit 0x04
+ * restart), so the update path also runs on restored threads; with bit
+ * 0x80 too the pipeline comes back with [threads] enabled = no (and with
+ * threads on again at the next such rebuild without it), so stories are
+ * stored, updated and copied with threads off, and threads resume over
+ * stories that have none.  Bit 0x04
  * makes the third pass four days later (an item changed after its thread
  * left the clustering window).
  *
@@ -62,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[256];
 static struct config cfg;
+static int ever_off;            /* threads were off since the database was made */
 static struct store *st;
 static struct ingest *in;
 static struct text *tok;
@@ -120,6 +125,10 @@ static void open_db(void)
 	}
 	if (store_sync_feeds(st, &fl, now) < 0)
 		die("store_sync_feeds");
+	/* A new database starts with threads on, whatever the inputs
+	 * before it did. */
+	cfg.threads.enabled = 1;
+	ever_off = 0;
 	if (ingest_new(st, &cfg, &in) < 0)
 		die("ingest_new");
 	if (sqlite3_open_v2(path, &ro, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -128,7 +137,8 @@ static void open_db(void)
 
 static void check_threads(void)
 {
-	char *truth = oracle_rows(ro, ORACLE_TRUTH_SQL);
+	/* With threads on all along, no story may lack a thread. */
+	char *truth = oracle_rows(ro, ever_off ? ORACLE_TRUTH_THREADED_SQL : ORACLE_TRUTH_SQL);
 	char *row = oracle_rows(ro, ORACLE_ROWS_SQL);
 
 	if (!truth || !row)
@@ -281,6 +291,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			die("ingest_sync");
 		ingest_free(in);
 		in = NULL;
+		cfg.threads.enabled = !(mode & 0x80);
+		ever_off |= !cfg.threads.enabled;
 		if (ingest_new(st, &cfg, &in) < 0)
 			die("ingest_new (restore)");
 	}

@@ -70,7 +70,7 @@ t.ok(r.returncode == 0, "a run with threads off exits 0", r.stderr)
 t.eq(count("SELECT count(*) FROM stories"), 3,
      "four items, one article in both feeds: three stories")
 t.eq(count("SELECT count(*) FROM story_feeds WHERE story_id ="
-           " (SELECT id FROM stories WHERE link = 'https://north.example/quake')"), 2,
+           " (SELECT id FROM stories WHERE canonical_url = 'https://north.example/quake')"), 2,
      "the article both feeds carry is listed in both (level 2)")
 t.eq(count("SELECT count(*) FROM stories WHERE thread_id IS NOT NULL"), 0,
      "no story has a thread")
@@ -87,7 +87,7 @@ srv.put("/north.xml", rss("north.example", north))
 r = w.run_once()
 t.ok(r.returncode == 0, "the second run exits 0", r.stderr)
 copy = w.sql("SELECT duplicate_of, thread_id FROM stories WHERE link = 'https://east.example/world/quake'")
-orig = count("SELECT id FROM stories WHERE link = 'https://north.example/quake'")
+orig = count("SELECT id FROM stories WHERE canonical_url = 'https://north.example/quake'")
 t.eq(copy, [(orig, None)], "the wire copy is duplicate_of the original, with no thread (level 3)")
 t.ok("Bicycles" in count("SELECT summary FROM stories WHERE link = 'https://north.example/ferry'"),
      "a changed item updates its row (level 1)")

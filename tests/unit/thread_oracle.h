@@ -10,10 +10,15 @@
 #include <stdlib.h>
 
 /* What the stories say of their threads, and what the threads' rows say
- * (id, stories, distinct hosts, first and last time). */
-#define ORACLE_TRUTH_SQL \
+ * (id, stories, distinct hosts, first and last time).  A story stored with
+ * threads off has none (thread_id NULL): _THREADED leaves those out, for a
+ * database that had threads off for a while. */
+#define ORACLE_TRUTH_FROM \
 	"SELECT thread_id, count(*), count(DISTINCT host), min(event_time)," \
-	" max(event_time) FROM stories GROUP BY thread_id ORDER BY thread_id"
+	" max(event_time) FROM stories"
+#define ORACLE_TRUTH_SQL ORACLE_TRUTH_FROM " GROUP BY thread_id ORDER BY thread_id"
+#define ORACLE_TRUTH_THREADED_SQL \
+	ORACLE_TRUTH_FROM " WHERE thread_id IS NOT NULL GROUP BY thread_id ORDER BY thread_id"
 #define ORACLE_ROWS_SQL \
 	"SELECT id, story_count, source_count, first_seen, last_updated" \
 	" FROM threads WHERE merged_into IS NULL AND story_count > 0 ORDER BY id"
