@@ -6,7 +6,9 @@
  * (level 2: one more story_feeds row); otherwise it is a new story, whose
  * SimHash (simhash.h) may make it a copy of a recent one from another
  * publisher (level 3: duplicate_of, same thread), and the clusterer
- * (cluster.h) assigns it a thread.  Everything runs inside the caller's
+ * (cluster.h) assigns it a thread; with [threads] enabled = no there is
+ * no clusterer and the story is stored without one (thread_id NULL), the
+ * three levels unchanged.  Everything runs inside the caller's
  * transaction; the in-memory indexes are rebuilt from the database at
  * start-up, so a rolled-back transaction only costs a rebuild. */
 #include "daemon/ingest.h"

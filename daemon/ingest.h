@@ -27,7 +27,8 @@ struct ingest_stats {
 
 /* Creates the pipeline and rebuilds its in-memory indexes (threads and
  * near-duplicates of the last cluster_window, document frequencies) from
- * the database. */
+ * the database; with c->threads.enabled off, the near-duplicates only:
+ * stories are then stored without a thread. */
 int ingest_new(struct store *st, const struct config *c, struct ingest **out);
 void ingest_free(struct ingest *in);
 
