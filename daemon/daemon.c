@@ -1140,9 +1140,7 @@ static struct pjob *pjob_new(struct daemon *d, const struct fetch_result *r)
 	j->r.body = j->body;
 	j->max_size = d->cfg.max_size;
 	j->max_items = d->cfg.max_items;
-	/* After a reload that turned threads on or off (which takes effect
-	 * at the next start) this only costs tokens unused, or made later
-	 * by the clusterer itself. */
+	/* The running value: a reload keeps [threads] until a restart. */
 	j->tokenize = d->cfg.threads.enabled;
 	return j;
 fail:
@@ -1428,9 +1426,13 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	if (strcmp(nc.database, d->cfg.database) != 0)
 		log_warning("database path changes take effect at restart only");
 	/* The [threads] values live in the clusterer, built once (ingest_new)
-	 * with a replay of the whole window: a reload does not rebuild it. */
-	if (d->in && !config_section_equal(&d->cfg, &nc, "threads"))
+	 * with a replay of the whole window: a reload does not rebuild it,
+	 * and the running values stay the configuration's until a restart
+	 * (the parse workers read `enabled` from it). */
+	if (d->in && !config_section_equal(&d->cfg, &nc, "threads")) {
 		log_warning("[threads] changes take effect at restart only");
+		nc.threads = d->cfg.threads;
+	}
 	if (sync_list(d, &nc) != 0) {
 		log_err("reload refused; the running configuration is kept");
 		config_free(&nc);

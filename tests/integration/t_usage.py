@@ -218,13 +218,19 @@ w3.write_config([srv.url("/rss20.xml")], extra="log_level = info")
 p = w3.start(stderr=subprocess.PIPE)
 out = wait_for_stderr(p, "new threads")               # the first cycle stored its stories
 w3.write_config([srv.url("/rss20.xml")], extra="log_level = info",
-                threads="join_threshold = 0.5")
+                threads="join_threshold = 0.5\nenabled = no")
+p.send_signal(signal.SIGHUP)
+out += wait_for_stderr(p, "reloaded")
+# The running values stay until the restart, so a second reload of the
+# same file still differs from them and says so again.
 p.send_signal(signal.SIGHUP)
 out += wait_for_stderr(p, "reloaded")
 p.send_signal(signal.SIGTERM)
 out += p.communicate(timeout=60)[1].decode("utf-8", "replace")
 t.ok("[threads] changes take effect at restart only" in out and "reloaded" in out,
      "a reload with new [threads] values warns that they wait for a restart", out)
+t.eq(out.count("[threads] changes take effect at restart only"), 2,
+     "and so does the next reload: the running [threads] values are the old ones")
 t.eq(p.returncode, 0, "and the daemon exits 0 on SIGTERM")
 w3.cleanup()
 
