@@ -272,6 +272,21 @@ def run_on_pty(argv, env, stream="stdout", timeout=60):
     return p.wait(timeout), buf.decode("utf-8", "replace")
 
 
+def rss_doc(title, link, items):
+    """An RSS 2.0 document; items are dicts with "title", "link" and "text",
+    and optionally "guid" (isPermaLink="false") and "date" (RFC 822)."""
+    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
+           "<title>%s</title><link>%s</link>" % (title, link)]
+    for it in items:
+        out.append("<item><title>%s</title><link>%s</link>%s<pubDate>%s</pubDate>"
+                   "<description>%s</description></item>" % (
+                       it["title"], it["link"].replace("&", "&amp;"),
+                       "<guid isPermaLink=\"false\">%s</guid>" % it["guid"] if it.get("guid") else "",
+                       it.get("date", "Tue, 10 Nov 2026 08:00:00 GMT"), it["text"]))
+    out.append("</channel></rss>")
+    return "".join(out)
+
+
 def generated_rss(feed_no, n_items, words=60, day=1794000000):
     """A deterministic RSS 2.0 feed of n_items distinct articles: each with
     a guid, a link on the feed's own host, a date and a text unlike any

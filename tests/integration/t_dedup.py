@@ -7,7 +7,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir  # noqa: E402
+from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
 
 WIRE = ("Negotiators from the two countries agreed on Tuesday to extend the "
         "grain corridor through the strait for another 120 days, officials said, "
@@ -38,16 +38,7 @@ OTHER = ("The city council approved a new budget for road repairs on Tuesday, "
 
 
 def rss(title, items):
-    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
-           "<title>%s</title><link>http://%s.example/</link>" % (title, title.lower())]
-    for it in items:
-        out.append("<item><title>%s</title><link>%s</link>%s<pubDate>%s</pubDate>"
-                   "<description>%s</description></item>" % (
-                       it["title"], it["link"].replace("&", "&amp;"),
-                       "<guid isPermaLink=\"false\">%s</guid>" % it["guid"] if it.get("guid") else "",
-                       it.get("date", "Tue, 10 Nov 2026 08:00:00 GMT"), it["text"]))
-    out.append("</channel></rss>")
-    return "".join(out)
+    return rss_doc(title, "http://%s.example/" % title.lower(), items)
 
 
 t = Tap()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import TIDINGS, Tap, Server, Workdir, thread_rows, thread_truth  # noqa: E402
+from harness import TIDINGS, Tap, Server, Workdir, rss_doc, thread_rows, thread_truth  # noqa: E402
 
 # One long text and a copy of it with a dateline and a word changed: a
 # near-duplicate (level 3) when another publisher prints it.
@@ -36,14 +36,8 @@ MUSEUM = ("The city museum reopened its glass wing after three years of repairs 
 
 
 def rss(host, items):
-    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
-           "<title>%s</title><link>https://%s/</link>" % (host, host)]
-    for guid, title, link, text, date in items:
-        out.append("<item><guid isPermaLink=\"false\">%s</guid><title>%s</title>"
-                   "<link>%s</link><pubDate>%s</pubDate><description>%s</description>"
-                   "</item>" % (guid, title, link, date, text))
-    out.append("</channel></rss>")
-    return "".join(out)
+    return rss_doc(host, "https://%s/" % host,
+                   [dict(zip(("guid", "title", "link", "text", "date"), it)) for it in items])
 
 
 D1 = "Sun, 08 Nov 2026 06:00:00 GMT"
