@@ -4,7 +4,8 @@ each set (whole UCI stories, whole ECB+ topics, chosen with a fixed seed)
 replayed through the real daemon exactly as bench/cluster_eval.py does, and
 the B-cubed F1 held above a floor 0.05 under the figure measured with the
 default [threads] settings, so that a clustering regression fails CI.
-Skips when ../shared/data is absent."""
+Skips the replays when ../shared/data is absent.  Checks, too, that
+bench/cluster_spread.py scores threads as the eval does."""
 import os
 import sys
 
@@ -13,6 +14,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench"))
 from harness import Tap, BUILD  # noqa: E402
 import cluster_eval  # noqa: E402
+import cluster_spread  # noqa: E402
 
 LIMIT = 400   # items per set, at most
 SEED = 1
@@ -24,9 +26,20 @@ SEED = 1
 FLOOR = {"uci": 0.83, "ecb": 0.83}
 
 t = Tap()
+# cluster_spread's draws: thread 2 joins an item of group a (event y) and
+# one of b (z).  Once each: B3 P (2 + 1/2 + 1/2) / 4, R 1.  With a drawn
+# twice, its second copy stands apart, whole: P (3 + 3) / 7.
+by = {"a": [(1, "x"), (1, "x"), (2, "y")], "b": [(2, "z")]}
+t.ok(abs(cluster_spread.f1(by, ["a", "b"]) - 2 * 0.75 / 1.75) < 1e-12,
+     "cluster_spread: a thread across two groups costs both", cluster_spread.f1(by, ["a", "b"]))
+t.ok(abs(cluster_spread.f1(by, ["a", "b", "a"]) - 12 / 13) < 1e-12,
+     "cluster_spread: a group drawn twice is two copies, the second apart",
+     cluster_spread.f1(by, ["a", "b", "a"]))
+
 data = cluster_eval.default_data()
 if not os.path.isdir(data):
-    t.skip_all("no labelled data at %s" % data)
+    print("# skip the replays: no labelled data at %s" % data)
+    t.done()
 
 # The read-back itself: two feeds carrying one article (level 2: the same
 # canonical URL, so one story) give both items that story's thread; an
@@ -60,7 +73,7 @@ for name in ("uci", "ecb"):
     t.ok(100 <= len(items) <= LIMIT and len(gold) >= 5,
          "%s: subset of %d items in %d events" % (name, len(items), len(gold)))
     try:
-        s, _ = cluster_eval.evaluate(name, items, BUILD, seed=SEED)
+        s, pred = cluster_eval.evaluate(name, items, BUILD, seed=SEED)
     except Exception as e:  # a daemon failure is this test's failure
         t.ok(False, "%s: replay through tidingsd" % name, e)
         continue
@@ -73,6 +86,11 @@ for name in ("uci", "ecb"):
          "%s: %d threads for %d events" % (name, s["threads"], len(gold)))
     t.ok(s["F1"] >= FLOOR[name], "%s: B-cubed F1 %.3f >= floor %.2f" % (name, s["F1"], FLOOR[name]),
          "precision %.3f recall %.3f" % (s["P"], s["R"]))
+    # bench/cluster_spread.py scores the daemon's threads as the eval
+    # does when every group is drawn once.
+    by = cluster_spread.by_group(items, pred)
+    f = cluster_spread.f1(by, sorted(by))
+    t.ok(abs(f - s["F1"]) < 1e-9, "%s: cluster_spread's F1 over every group is the eval's" % name, f)
 if not ran:
-    t.skip_all("no labelled set in %s" % data)
+    print("# skip the replays: no labelled set in %s" % data)
 t.done()
