@@ -349,16 +349,18 @@ $(B)/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_OBJ_FUZZ)
 $(B)/fuzz_text: tests/fuzz/fuzz_text.c $(LIB_OBJ_FUZZ)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# The corpus grows in build/fuzz-corpus, seeded from tests/data/feeds: each
-# file as it is (its first byte then taken for the HTTP context) and behind
-# a context byte of 0 (the whole document parsed, no context).
+# Each target's corpus grows in $(FUZZ_WORK) (build/, but for the smoke
+# runs below), seeded from the files its rule names.  The feed parser's,
+# fuzz-corpus, from tests/data/feeds: each file as it is (its first byte
+# then taken for the HTTP context) and behind a context byte of 0 (the
+# whole document parsed, no context).
 fuzz: $(B)/fuzz_feed
-	@mkdir -p $(B)/fuzz-corpus
-	cp -n $(shell find tests/data/feeds -type f) $(B)/fuzz-corpus/ 2>/dev/null || true
+	@mkdir -p $(FUZZ_WORK)/fuzz-corpus
+	cp -n $(shell find tests/data/feeds -type f) $(FUZZ_WORK)/fuzz-corpus/ 2>/dev/null || true
 	@for f in $(shell find tests/data/feeds -type f); do \
-	  { printf '\000'; cat $$f; } > $(B)/fuzz-corpus/ctx0-$$(basename $$f); done
+	  { printf '\000'; cat $$f; } > $(FUZZ_WORK)/fuzz-corpus/ctx0-$$(basename $$f); done
 	$(B)/fuzz_feed -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=65536 -timeout=10 \
-	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-corpus
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(FUZZ_WORK)/fuzz-corpus
 
 # FUZZ_SEED fixes libFuzzer's random seed.  make test's smoke runs use
 # seed 1: from the same seeds a run then makes the same inputs, so a run
@@ -366,51 +368,57 @@ fuzz: $(B)/fuzz_feed
 # makes a prefix of them).  Finding new bugs is `make fuzz*`'s job, with a
 # fresh seed each run.
 FUZZ_SEED_FLAG = $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED))
+FUZZ_WORK ?= $(B)
 
+# The smoke runs start each time from the seeds alone, in corpora of their
+# own: the corpora `make fuzz*` grew (thousands of inputs after an hour)
+# would make them other inputs than CI's, and libFuzzer reads a whole
+# corpus before its time limit starts (minutes, once it is large).
 fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=45 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=15 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=15 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=10 FUZZ_SEED=1
-	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=5 FUZZ_SEED=1
+	@rm -rf $(B)/fuzz-smoke
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=45 FUZZ_SEED=1 FUZZ_WORK=$(B)/fuzz-smoke
+	@$(MAKE) --no-print-directory fuzz-decode FUZZ_TIME=15 FUZZ_SEED=1 FUZZ_WORK=$(B)/fuzz-smoke
+	@$(MAKE) --no-print-directory fuzz-ingest FUZZ_TIME=15 FUZZ_SEED=1 FUZZ_WORK=$(B)/fuzz-smoke
+	@$(MAKE) --no-print-directory fuzz-config FUZZ_TIME=10 FUZZ_SEED=1 FUZZ_WORK=$(B)/fuzz-smoke
+	@$(MAKE) --no-print-directory fuzz-text FUZZ_TIME=5 FUZZ_SEED=1 FUZZ_WORK=$(B)/fuzz-smoke
 
 # The content decoder (daemon/decode.c), seeded with a feed in each coding
 # (tests/fuzz/decode_seeds.py writes them; the first byte picks the coding).
 fuzz-decode: $(B)/fuzz_decode
-	@mkdir -p $(B)/fuzz-decode-corpus
-	python3 tests/fuzz/decode_seeds.py $(B)/fuzz-decode-corpus tests/data/feeds
+	@mkdir -p $(FUZZ_WORK)/fuzz-decode-corpus
+	python3 tests/fuzz/decode_seeds.py $(FUZZ_WORK)/fuzz-decode-corpus tests/data/feeds
 	$(B)/fuzz_decode -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=65536 -timeout=10 \
-	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-decode-corpus
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(FUZZ_WORK)/fuzz-decode-corpus
 
 # Past the parser: a hostile feed through the whole ingest pipeline into a
 # real database (tests/fuzz/fuzz_ingest.c), seeded from tests/data/feeds
 # and tests/fuzz/ingest_seeds (the first byte: HTTP context and passes).
 fuzz-ingest: $(B)/fuzz_ingest
-	@mkdir -p $(B)/fuzz-ingest-corpus
-	cp -n $(shell find tests/data/feeds tests/fuzz/ingest_seeds -type f) $(B)/fuzz-ingest-corpus/ 2>/dev/null || true
+	@mkdir -p $(FUZZ_WORK)/fuzz-ingest-corpus
+	cp -n $(shell find tests/data/feeds tests/fuzz/ingest_seeds -type f) $(FUZZ_WORK)/fuzz-ingest-corpus/ 2>/dev/null || true
 	$(B)/fuzz_ingest -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=65536 -timeout=10 \
-	  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-ingest-corpus
+	  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(B)/ $(FUZZ_WORK)/fuzz-ingest-corpus
 
 # The configuration and the feed list (tests/fuzz/fuzz_config.c; the first
 # byte's bit 0 picks the feed list), seeded from config/ and
 # tests/fuzz/config_seeds.  stdin is /dev/null: a ca_file of /dev/stdin
 # would wait for it.
 fuzz-config: $(B)/fuzz_config
-	@mkdir -p $(B)/fuzz-config-corpus
-	cp -n tests/fuzz/config_seeds/* $(B)/fuzz-config-corpus/
-	@for f in config/*.conf; do { printf '\000'; cat $$f; } > $(B)/fuzz-config-corpus/seed-$$(basename $$f); done
-	@{ printf '\001'; cat config/feeds.opml; } > $(B)/fuzz-config-corpus/seed-feeds.opml
+	@mkdir -p $(FUZZ_WORK)/fuzz-config-corpus
+	cp -n tests/fuzz/config_seeds/* $(FUZZ_WORK)/fuzz-config-corpus/
+	@for f in config/*.conf; do { printf '\000'; cat $$f; } > $(FUZZ_WORK)/fuzz-config-corpus/seed-$$(basename $$f); done
+	@{ printf '\001'; cat config/feeds.opml; } > $(FUZZ_WORK)/fuzz-config-corpus/seed-feeds.opml
 	$(B)/fuzz_config -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=16384 -timeout=10 \
-	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-config-corpus </dev/null
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(FUZZ_WORK)/fuzz-config-corpus </dev/null
 
 # The tokenizer, the fingerprints and the canonical URL on any bytes
 # (tests/fuzz/fuzz_text.c; the first byte picks the language), seeded with
 # tests/fuzz/text_seeds.
 fuzz-text: $(B)/fuzz_text
-	@mkdir -p $(B)/fuzz-text-corpus
-	cp -n tests/fuzz/text_seeds/* $(B)/fuzz-text-corpus/
+	@mkdir -p $(FUZZ_WORK)/fuzz-text-corpus
+	cp -n tests/fuzz/text_seeds/* $(FUZZ_WORK)/fuzz-text-corpus/
 	$(B)/fuzz_text -max_total_time=$(FUZZ_TIME) $(FUZZ_SEED_FLAG) -max_len=8192 -timeout=10 \
-	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(B)/fuzz-text-corpus
+	  -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/ $(FUZZ_WORK)/fuzz-text-corpus
 
 # Parser throughput beside raw libxml2 (see docs/benchmarks.md).
 .PHONY: bench-parse
