@@ -27,7 +27,7 @@ FLOOR = {"uci": 0.83, "ecb": 0.83}
 
 t = Tap()
 # cluster_spread's draws: thread 2 joins an item of group a (event y) and
-# one of b (z).  Once each: B3 P (2 + 1/2 + 1/2) / 4, R 1.  With a drawn
+# one of b (z).  Once each: B3 P (2 + 1/2 + 1/2) / 4, R 1.  With group a drawn
 # twice, its second copy stands apart, whole: P (3 + 3) / 7.
 by = {"a": [(1, "x"), (1, "x"), (2, "y")], "b": [(2, "z")]}
 t.ok(abs(cluster_spread.f1(by, ["a", "b"]) - 2 * 0.75 / 1.75) < 1e-12,
