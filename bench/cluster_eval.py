@@ -7,7 +7,10 @@ UCI headlines: ~3-hour rounds over the set's 35 hours (TIMESTAMP order, ties
 shuffled with a fixed seed), each round revealing only what was published by
 its end.  ECB+ articles: undated, one round, shuffled.  Prints B-cubed
 precision/recall/F1 and pairwise F1 per set (from the contingency table),
-with item, story and thread counts and the run time.  Skips cleanly (exit 0)
+with item, story and thread counts and the run time, and per set the
+spread of B-cubed F1 over its topics or stories drawn again with
+replacement (bench/cluster_spread.py): what another set of that size could
+score with the same threads' quality.  Skips cleanly (exit 0)
 when the data folder is absent.  tests/integration/t_cluster_eval.py imports
 this file for the small CI version.
 
@@ -24,6 +27,7 @@ import os
 import random
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +44,7 @@ import harness  # noqa: E402  (Server, ROOT_OVERRIDE)
 ROUND = 3 * 3600          # UCI: one poll round per 3 hours of crawl time
 ECB_SYNTHETIC = 8         # ECB+ items without a URL: this many made-up publishers
 LEAD_SENTENCES = 3        # ECB+: the feed summary is the article's first sentences (--lead)
+SPREAD_DRAWS = 500        # redraws of the set's groups for the spread line
 
 
 class NoDelayHandler(harness.Handler):
@@ -352,11 +357,12 @@ def main():
     if not os.access(os.path.join(a.build, "tidingsd"), os.X_OK):
         print("cluster_eval: %s/tidingsd not built (make all)" % a.build, file=sys.stderr)
         return 2
+    import cluster_spread  # here: it imports this module's loaders
     names = ["uci", "ecb"] if a.set == "both" else [a.set]
     if a.threads_conf:
         print("# [threads] %s" % "; ".join(a.threads_conf))
     for name in names:
-        runs = []
+        runs, groups = [], []
         for k in range(a.repeat):
             # Replay orders vary with the seed; the subset stays the same.
             path, items = load(name, a.data, a.seed + k, a.lead)
@@ -372,6 +378,7 @@ def main():
                 print("cluster_eval: %s: %s" % (name, e), file=sys.stderr)
                 return 1
             runs.append(s)
+            groups.append(cluster_spread.by_group(items, pred))
             print("%-4s items %4d gold %3d stories %4d threads %4d  B3 P %.3f R %.3f F1 %.3f  "
                   "pairwise F1 %.3f  rounds %d  %.1f s%s" % (
                       name, s["items"], s["gold"], s["stories"], s["threads"], s["P"], s["R"],
@@ -391,6 +398,17 @@ def main():
             print("%-4s mean of %d orders: threads %.0f  B3 P %.3f R %.3f F1 %.3f (%.3f..%.3f)  "
                   "pairwise F1 %.3f" % (name, len(runs), mean("threads"), mean("P"), mean("R"),
                                         mean("F1"), min(f1), max(f1), mean("pair_F1")))
+        if groups:
+            # What another set of this size would score: the runs' threads
+            # on sets of their groups drawn again (docs/threads.md).
+            keys = sorted(groups[0])
+            xs = [cluster_spread.mean_f1(groups, d)
+                  for d in cluster_spread.draw_groups(keys, SPREAD_DRAWS)]
+            print("%-4s over %d draws of its %d %s with replacement (bench/cluster_spread.py): "
+                  "B3 F1 sd %.3f, 5%%..95%% %.3f..%.3f" % (
+                      name, len(xs), len(keys), "topics" if name == "ecb" else "stories",
+                      statistics.stdev(xs), cluster_spread.pct(xs, 0.05),
+                      cluster_spread.pct(xs, 0.95)))
     return 0
 
 

@@ -75,6 +75,12 @@ def mean_f1(runs, draw):
     return statistics.mean(f1(r, draw) for r in runs)
 
 
+def draw_groups(groups, n, seed=1):
+    """n draws of len(groups) groups with replacement, the same for a seed."""
+    rng = random.Random(seed)
+    return [[rng.choice(groups) for _ in groups] for _ in range(n)]
+
+
 def pct(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(q * len(xs)))]
@@ -104,8 +110,7 @@ def main():
     except sqlite3.Error as e:
         sys.exit("cluster_spread: %s" % e)
     groups = sorted(A[0])
-    rng = random.Random(a.rng)
-    draws = [[rng.choice(groups) for _ in groups] for _ in range(a.draws)]
+    draws = draw_groups(groups, a.draws, a.rng)
     unit = "topics" if a.set == "ecb" else "stories"
 
     def report(name, runs):
