@@ -42,23 +42,19 @@ def by_group(items, pred):
 
 
 def f1(groups_items, draw):
-    """B3 F1 of the items of the drawn groups: the k-th copy of a group
-    drawn several times goes with the k-th copies of the others, so a
-    thread that spans two groups still spans them within a copy."""
+    """B3 F1 of the items of the drawn groups, by cluster_eval.score: the
+    k-th copy of a group drawn several times goes with the k-th copies of
+    the others, so a thread that spans two groups still spans them within a
+    copy."""
     seen = collections.Counter()
-    cp, cg, both = collections.Counter(), collections.Counter(), collections.Counter()
-    n = 0
+    pred, gold = {}, {}
     for g in draw:
         k = seen[g]
         seen[g] += 1
-        for t, e in groups_items[g]:
-            cp[(t, k)] += 1
-            cg[(e, k)] += 1
-            both[(t, e, k)] += 1
-        n += len(groups_items[g])
-    P = sum(v * v / cp[(t, k)] for (t, e, k), v in both.items()) / n
-    R = sum(v * v / cg[(e, k)] for (t, e, k), v in both.items()) / n
-    return 2 * P * R / (P + R) if P + R else 0.0
+        for i, (t, e) in enumerate(groups_items[g]):
+            pred[(g, i, k)] = (t, k)
+            gold[(g, i, k)] = (e, k)
+    return cluster_eval.score(pred, gold)["F1"]
 
 
 def load_dbs(dbs, items):
