@@ -77,6 +77,8 @@ struct story {
 	uint32_t n;
 	uint16_t w_months;
 	uint8_t w_days;
+	uint8_t headline; /* its title has a word besides numbers and dates: it
+	                     can title a thread (see title_better()) */
 	struct tw v[];   /* sorted by term, L2-normalised */
 };
 _Static_assert(sizeof(struct story) == 40, "struct story: 40 bytes before its terms");
@@ -180,6 +182,7 @@ struct clusterer {
 	uint32_t qsorted_n;
 	double qnorm;
 	struct when qwhen;             /* vec_collect(): the story's time expressions */
+	uint8_t qheadline;             /* vec_collect(): struct story.headline */
 };
 
 /* The postings follow the vocabulary's ids: room for every id handed

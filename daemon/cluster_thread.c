@@ -551,16 +551,30 @@ static void keywords(struct clusterer *c, struct thread *t)
 	t->kw_stale = 0;
 }
 
+/* Whether story s, sc from the centroid, titles a thread better than cur
+ * (NULL: none), cur_sc from it.  The thread's title is the headline most
+ * central to it: a story without one (no title, or only a date: feeds of
+ * posts without titles, datelines for titles) never displaces one that
+ * has, however central its text. */
+static int title_better(const struct story *s, double sc, const struct story *cur, double cur_sc)
+{
+	if (!cur || s->headline != cur->headline)
+		return !cur || s->headline;
+	return sc > cur_sc;
+}
+
 static void title_scan(struct clusterer *c, struct thread *t)
 {
 	/* Restored threads pick their title once, from the recent members. */
 	uint32_t from = t->nmem > (uint32_t)c->p.max_members ? t->nmem - (uint32_t)c->p.max_members : 0;
+	const struct story *best = NULL;
 	t->title_score = -1;
 	for (uint32_t i = from; i < t->nmem; i++) {
 		double sc = cos_centroid(c, t, t->mem[i]->v, t->mem[i]->n);
-		if (sc > t->title_score) {
+		if (title_better(t->mem[i], sc, best, t->title_score)) {
+			best = t->mem[i];
 			t->title_score = sc;
-			t->title_story = t->mem[i]->id;
+			t->title_story = best->id;
 		}
 	}
 	t->title_stale = 0;
@@ -657,9 +671,11 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 	 * the current title under the updated centroid. */
 	double sc = fresh ? cos_self(t, s->v, s->n) : cos_centroid(c, t, s->v, s->n);
 	struct story *cur = t->title_story ? imap_get(&c->stories, t->title_story) : NULL;
-	if (cur && cur->slot == slot)
+	if (cur && cur->slot != slot)
+		cur = NULL;
+	if (cur)
 		t->title_score = cos_centroid(c, t, cur->v, cur->n);
-	if (!cur || cur->slot != slot || sc > t->title_score) {
+	if (title_better(s, sc, cur, t->title_score)) {
 		t->title_story = s->id;
 		t->title_score = sc;
 	}
@@ -713,7 +729,7 @@ int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 	struct story *b = imap_get(&c->stories, f->title_story);
 	double sa = a ? cos_centroid(c, t, a->v, a->n) : -1;
 	double sb = b ? cos_centroid(c, t, b->v, b->n) : -1;
-	if (sb > sa) {
+	if (b && title_better(b, sb, a, sa)) {
 		t->title_story = f->title_story;
 		t->title_score = sb;
 	} else {

@@ -144,6 +144,7 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	const struct text_tokens *tts[2] = { NULL, NULL };
 	c->nq = 0;
 	memset(&c->qwhen, 0, sizeof c->qwhen);
+	c->qheadline = 0;
 	/* The story's own year (its time, never the clock: replays cluster
 	 * as live), to a day or so at New Year: the years its text names are
 	 * kept from 56 before it to 7 after, 64 years that map to 64 bits
@@ -221,7 +222,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 					v->cap_no += 1;
 			}
 			/* A month or weekday is one written with a capital (not
-			 * "march", "august" the words); a year is a number. */
+			 * "march", "august" the words); a year is a number.  A
+			 * title with any other word but a number is a headline. */
 			if (v->when && (tk->flags & (TEXT_CAP | TEXT_NUMBER))) {
 				if (v->when >= VOCAB_YEAR) {
 					int y = VOCAB_YEAR0 + v->when - VOCAB_YEAR;
@@ -231,6 +233,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 					c->qwhen.days |= (uint8_t)(1u << (v->when - VOCAB_WEEKDAY));
 				else
 					c->qwhen.months |= (uint16_t)(1u << (v->when - 1));
+			} else if (field == 0 && !(tk->flags & TEXT_NUMBER)) {
+				c->qheadline = 1;
 			}
 			if (!v->surf_good && tk->src_len < 48) {
 				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
@@ -462,6 +466,7 @@ struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc)
 	s->w_years = c->qwhen.years;
 	s->w_months = c->qwhen.months;
 	s->w_days = c->qwhen.days;
+	s->headline = c->qheadline;
 	s->slot = UINT32_MAX;
 	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
 	s->n = n;

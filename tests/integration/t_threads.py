@@ -120,6 +120,25 @@ if call:
 r = subprocess.run([TIDINGS, "-d", w.db, "search", "soybeans"], capture_output=True, text=True)
 t.ok(r.returncode == 0 and "soybean" in r.stdout.lower(), "tidings search finds stories by text", r.stdout + r.stderr)
 
+# A post without a title (a microblog's feed) joins the call's thread; the
+# thread keeps a headline for its title, however central the post's text.
+POST = ("Xi Jinping and Donald Trump discussed Taiwan and soybean purchases in a phone "
+        "call on Monday; Xi said Taiwan's return to China is part of the post-war order, "
+        "and Trump said China keeps buying American soybeans under the trade truce.")
+srv.put("/posts.xml", '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>posts</title><link>https://posts.example/</link><language>en</language>"
+        "<item><link>https://posts.example/1</link><guid>https://posts.example/1</guid>"
+        "<pubDate>Mon, 24 Nov 2026 12:00:00 GMT</pubDate><description>%s</description></item>"
+        "</channel></rss>" % POST)
+w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets) + ["posts"]], extra="concurrency = 1")
+r = w.run_once()
+post = w.sql("SELECT s.title, s.thread_id FROM stories s WHERE link = 'https://posts.example/1'")
+t.ok(post and post[0][0] is None and post[0][1] in call, "an untitled post joins the call's thread", post)
+if call:
+    tc = w.sql("SELECT story_count, title FROM threads WHERE id = ?", (list(call)[0],))
+    t.ok(tc and tc[0][0] == 5 and tc[0][1] in [c[1] for c in CALL],
+         "and the thread's title stays one of its headlines", tc)
+
 srv.stop()
 w.cleanup()
 t.done()

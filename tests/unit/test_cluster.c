@@ -349,6 +349,59 @@ static void test_prune_bound(void)
 	cluster_free(c);
 }
 
+/* A thread's title is a headline: a story without one (no title, or a
+ * title that is only a date) never supplies it, however central its
+ * text, while a member with a headline exists. */
+static void test_title(void)
+{
+	struct cluster_params p;
+	cluster_params_default(&p);
+	const char *lead = "An earthquake of magnitude 5.6 struck Qeshm island in the Gulf off southern "
+		"Iran on Sunday, damaging homes in several villages; rescuers reached Qeshm by boat.";
+	struct cluster_doc d[] = {
+		{ .story_id = 1, .time = T0, .lang = "en", .source = "a.example",
+		  .title = "Quake damages villages on Iran's Qeshm island",
+		  .text = "Rescuers reached villages on Qeshm island after the earthquake." },
+		{ .story_id = 2, .time = T0 + 60, .lang = "en", .source = "b.example", .text = lead },
+		{ .story_id = 3, .time = T0 + 120, .lang = "en", .source = "c.example",
+		  .title = "Sunday, November 27, 2005", .text = lead },
+		{ .story_id = 4, .time = T0 + 180, .lang = "en", .source = "d.example",
+		  .title = "Rescuers reach Qeshm after earthquake",
+		  .text = "Boats carried rescuers to Qeshm island in the Gulf after the magnitude 5.6 earthquake." },
+	};
+	int n = (int)(sizeof d / sizeof d[0]);
+	struct clusterer *c = cluster_new(&p, 1);
+	struct cluster_result r;
+	int64_t t = 0;
+	int one = 1, headline = 1;
+	for (int i = 0; i < n; i++) {
+		one &= cluster_add(c, &d[i], &r) == 0 && (i == 0 || r.thread_id == t);
+		t = r.thread_id;
+		headline &= r.title_story_id != 2 && r.title_story_id != 3;
+	}
+	ok(one, "the four reports of the quake are one thread");
+	ok(headline, "its title is always a headline, never the untitled or dated story's");
+	is_int(r.story_count, 4, "four stories");
+
+	/* Restored, the thread picks its title again from its members. */
+	struct clusterer *c2 = cluster_new(&p, 1);
+	int rfail = 0;
+	for (int i = 0; i < n; i++)
+		rfail += cluster_restore(c2, &d[i], t) < 0;
+	is_int(rfail, 0, "restored");
+	struct cluster_doc d5 = { .story_id = 5, .time = T0 + 240, .lang = "en", .source = "e.example",
+		.text = lead };
+	ok(cluster_add(c2, &d5, &r) == 0 && r.thread_id == t, "an untitled fifth report joins it");
+	ok(r.title_story_id == 1 || r.title_story_id == 4, "and the restored thread's title is a headline");
+
+	/* With no headline among its members, the most central story. */
+	struct clusterer *c3 = cluster_new(&p, 1);
+	ok(cluster_add(c3, &d[1], &r) == 0 && r.title_story_id == 2, "an untitled story titles its own thread");
+	cluster_free(c3);
+	cluster_free(c2);
+	cluster_free(c);
+}
+
 int main(void)
 {
 	const char *dir = getenv("TIDINGS_SRCDIR");
@@ -360,6 +413,7 @@ int main(void)
 	}
 	test_events();
 	test_merge();
+	test_title();
 	test_prune();
 	test_prune_bound();
 	return done_testing();
