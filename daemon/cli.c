@@ -279,9 +279,12 @@ void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
 	       cli_sgr(o->color, CLI_RESET));
 	fputs(cli_sgr(o->color, CLI_YELLOW), stdout);
 	cli_cell(stdout, r->host ? r->host : r->feed_title, w_src, 1);
+	/* An untitled item (a microblog's post) shows the start of its
+	 * summary instead, not in bold: a row of "-" says nothing. */
+	const char *head = r->title ? r->title : r->summary;
 	printf("%s %s %s", cli_sgr(o->color, CLI_RESET), mark ? mark : " ",
-	       cli_sgr(o->color, CLI_BOLD));
-	cli_cell(stdout, r->title, o->width - 6 - 14 - w_src - 4, 0);
+	       r->title ? cli_sgr(o->color, CLI_BOLD) : "");
+	cli_cell(stdout, head, o->width - 6 - 14 - w_src - 4, 0);
 	printf("%s\n", cli_sgr(o->color, CLI_RESET));
 }
 

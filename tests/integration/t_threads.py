@@ -138,6 +138,9 @@ if call:
     tc = w.sql("SELECT story_count, title FROM threads WHERE id = ?", (list(call)[0],))
     t.ok(tc and tc[0][0] == 5 and tc[0][1] in [c[1] for c in CALL],
          "and the thread's title stays one of its headlines", tc)
+    r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(list(call)[0])], capture_output=True, text=True)
+    t.ok(r.returncode == 0 and "Xi Jinping and Donald Trump discussed" in r.stdout,
+         "tidings thread shows the untitled post by the start of its text", r.stdout)
 
 srv.stop()
 w.cleanup()
