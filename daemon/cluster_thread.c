@@ -484,6 +484,18 @@ void window_advance(struct clusterer *c, int64_t time)
 #define KW_MEMBERS 16
 #define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
 
+/* Keywords are read out of their sentences: a weekday, or a number of one
+ * or two digits (a day of the month, an hour, a minute), says nothing of
+ * the event there.  Both still count in the clustering. */
+static int kw_shown(const struct clusterer *c, uint32_t term)
+{
+	const struct vterm *v = &c->voc.term[term];
+	if (v->when >= VOCAB_WEEKDAY && v->when < VOCAB_YEAR)
+		return 0;
+	const char *s = vocab_name(&c->voc, term);
+	return !(s[0] >= '0' && s[0] <= '9' && (!s[1] || (s[1] >= '0' && s[1] <= '9' && !s[2])));
+}
+
 /* Top terms of the thread's recent coverage: the sum of its last stories'
  * vectors (cheap, in cache) rather than a pass over the whole centroid. */
 static void keywords(struct clusterer *c, struct thread *t)
@@ -517,7 +529,7 @@ static void keywords(struct clusterer *c, struct thread *t)
 		for (uint64_t bits = used[wi]; bits; bits &= bits - 1) {
 			uint32_t k = wi * 64 + (uint32_t)__builtin_ctzll(bits);
 			float w = acc[k].w;
-			if (nb < 5 || w > best[nb - 1].w) {
+			if ((nb < 5 || w > best[nb - 1].w) && kw_shown(c, acc[k].key - 1)) {
 				int j = nb < 5 ? nb++ : 4;
 				while (j > 0 && best[j - 1].w < w) {
 					best[j] = best[j - 1];

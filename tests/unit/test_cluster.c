@@ -383,6 +383,28 @@ static void test_title(void)
 	ok(headline, "its title is always a headline, never the untitled or dated story's");
 	is_int(r.story_count, 4, "four stories");
 
+	/* Keywords: a weekday and a day of the month in every report weigh
+	 * as much as the teams, and are not shown. */
+	struct cluster_doc g[] = {
+		{ .story_id = 11, .time = T0 + 3600, .lang = "en", .source = "a.example",
+		  .title = "Colts beat Jaguars 24-17 on Sunday, November 27" },
+		{ .story_id = 12, .time = T0 + 3660, .lang = "en", .source = "b.example",
+		  .title = "Sunday, November 27: Colts 24, Jaguars 17" },
+		{ .story_id = 13, .time = T0 + 3720, .lang = "en", .source = "c.example",
+		  .title = "Jaguars fall 24-17 to the Colts on Sunday November 27" },
+	};
+	int one_g = 1;
+	int64_t tg = 0;
+	for (int i = 0; i < 3; i++) {
+		one_g &= cluster_add(c, &g[i], &r) == 0 && (i == 0 || r.thread_id == tg);
+		tg = r.thread_id;
+	}
+	printf("# keywords: %s\n", r.keywords);
+	ok(one_g, "three reports of the game are one thread");
+	ok(strstr(r.keywords, "Colts") && strstr(r.keywords, "Jaguars"), "its keywords name the teams");
+	ok(!strstr(r.keywords, "Sunday") && !strstr(r.keywords, "24") && !strstr(r.keywords, "17") &&
+	   !strstr(r.keywords, "27"), "not the weekday, the score or the day of the month");
+
 	/* Restored, the thread picks its title again from its members. */
 	struct clusterer *c2 = cluster_new(&p, 1);
 	int rfail = 0;
