@@ -45,7 +45,7 @@ static void thread_json(struct json *j, const struct store_thread_row *r)
 static int print_thread(const struct store_thread_row *r, void *p)
 {
 	struct cli_out *o = p;
-	char when[32];
+	char when[32], untitled[200];
 
 	if (o->json) {
 		json_obj_begin(&o->j);
@@ -56,7 +56,11 @@ static int print_thread(const struct store_thread_row *r, void *p)
 	cli_reltime(when, sizeof when, r->last_updated, o->now);
 	printf("%6lld %-12s %4lld %4lld  ", (long long)r->id, when,
 	       (long long)r->source_count, (long long)r->story_count);
-	cli_cell(stdout, r->title, o->width - 33, 0);
+	/* A thread of untitled posts only (microblogs) has no headline:
+	 * its keywords say what it is about. */
+	if (!r->title && r->keywords)
+		snprintf(untitled, sizeof untitled, "(untitled) %s", r->keywords);
+	cli_cell(stdout, r->title ? r->title : r->keywords ? untitled : NULL, o->width - 33, 0);
 	putchar('\n');
 	return 0;
 }

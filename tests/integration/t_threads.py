@@ -129,6 +129,9 @@ srv.put("/posts.xml", '<?xml version="1.0" encoding="utf-8"?><rss version="2.0">
         "<title>posts</title><link>https://posts.example/</link><language>en</language>"
         "<item><link>https://posts.example/1</link><guid>https://posts.example/1</guid>"
         "<pubDate>Mon, 24 Nov 2026 12:00:00 GMT</pubDate><description>%s</description></item>"
+        "<item><link>https://posts.example/2</link><guid>https://posts.example/2</guid>"
+        "<pubDate>Mon, 24 Nov 2026 12:30:00 GMT</pubDate><description>Glassblowers of Murano "
+        "elected Mirela Tanaskovic, a furnace maker, to chair their guild.</description></item>"
         "</channel></rss>" % POST)
 w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets) + ["posts"]], extra="concurrency = 1")
 r = w.run_once()
@@ -141,6 +144,9 @@ if call:
     r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(list(call)[0])], capture_output=True, text=True)
     t.ok(r.returncode == 0 and "Xi Jinping and Donald Trump discussed" in r.stdout,
          "tidings thread shows the untitled post by the start of its text", r.stdout)
+r = subprocess.run([TIDINGS, "-d", w.db, "threads", "--since", "3650d"], capture_output=True, text=True)
+t.ok(r.returncode == 0 and any("(untitled)" in line and "Murano" in line for line in r.stdout.splitlines()),
+     "tidings threads shows a thread of untitled posts by its keywords", r.stdout)
 
 srv.stop()
 w.cleanup()
