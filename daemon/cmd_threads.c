@@ -58,9 +58,12 @@ static int print_thread(const struct store_thread_row *r, void *p)
 	       (long long)r->source_count, (long long)r->story_count);
 	/* A thread of untitled posts only (microblogs) has no headline:
 	 * its keywords say what it is about. */
-	if (!r->title && r->keywords)
+	const char *title = r->title;
+	if (!title && r->keywords) {
 		snprintf(untitled, sizeof untitled, "(untitled) %s", r->keywords);
-	cli_cell(stdout, r->title ? r->title : r->keywords ? untitled : NULL, o->width - 33, 0);
+		title = untitled;
+	}
+	cli_cell(stdout, title, o->width - 33, 0);
 	putchar('\n');
 	return 0;
 }

@@ -272,15 +272,20 @@ def run_on_pty(argv, env, stream="stdout", timeout=60):
     return p.wait(timeout), buf.decode("utf-8", "replace")
 
 
-def rss_doc(title, link, items):
-    """An RSS 2.0 document; items are dicts with "title", "link" and "text",
-    and optionally "guid" (isPermaLink="false") and "date" (RFC 822)."""
+def rss_doc(title, link, items, lang=None):
+    """An RSS 2.0 document; items are dicts with "link" and "text", and
+    optionally "title" (None or absent: an untitled item), "guid"
+    (isPermaLink="false") and "date" (RFC 822); lang: the channel's
+    <language>."""
     out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
            "<title>%s</title><link>%s</link>" % (title, link)]
+    if lang:
+        out.append("<language>%s</language>" % lang)
     for it in items:
-        out.append("<item><title>%s</title><link>%s</link>%s<pubDate>%s</pubDate>"
+        out.append("<item>%s<link>%s</link>%s<pubDate>%s</pubDate>"
                    "<description>%s</description></item>" % (
-                       it["title"], it["link"].replace("&", "&amp;"),
+                       "<title>%s</title>" % it["title"] if it.get("title") is not None else "",
+                       it["link"].replace("&", "&amp;"),
                        "<guid isPermaLink=\"false\">%s</guid>" % it["guid"] if it.get("guid") else "",
                        it.get("date", "Tue, 10 Nov 2026 08:00:00 GMT"), it["text"]))
     out.append("</channel></rss>")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, TIDINGS  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGS, rss_doc  # noqa: E402
 
 CALL = [
     ("wire", "Xi and Trump discuss Taiwan, soybean purchases in phone call",
@@ -45,15 +45,10 @@ PUTIN = [
 
 
 def rss(name, items):
-    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
-           "<title>%s</title><link>https://%s.example/</link><language>en</language>" % (name, name)]
-    for i, (title, text, date, slug) in enumerate(items):
-        out.append("<item><title>%s</title><link>https://%s.example/%s</link>"
-                   "<guid>https://%s.example/%s</guid><pubDate>%s</pubDate>"
-                   "<description>%s</description></item>" % (
-                       title, name, slug, name, slug, date, text))
-    out.append("</channel></rss>")
-    return "".join(out)
+    """Items are (title, text, date, slug); a title of None: untitled."""
+    return rss_doc(name, "https://%s.example/" % name, [
+        {"title": title, "text": text, "date": date, "link": "https://%s.example/%s" % (name, slug),
+         "guid": "https://%s.example/%s" % (name, slug)} for title, text, date, slug in items], lang="en")
 
 
 t = Tap()
@@ -125,14 +120,10 @@ t.ok(r.returncode == 0 and "soybean" in r.stdout.lower(), "tidings search finds 
 POST = ("Xi Jinping and Donald Trump discussed Taiwan and soybean purchases in a phone "
         "call on Monday; Xi said Taiwan's return to China is part of the post-war order, "
         "and Trump said China keeps buying American soybeans under the trade truce.")
-srv.put("/posts.xml", '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        "<title>posts</title><link>https://posts.example/</link><language>en</language>"
-        "<item><link>https://posts.example/1</link><guid>https://posts.example/1</guid>"
-        "<pubDate>Mon, 24 Nov 2026 12:00:00 GMT</pubDate><description>%s</description></item>"
-        "<item><link>https://posts.example/2</link><guid>https://posts.example/2</guid>"
-        "<pubDate>Mon, 24 Nov 2026 12:30:00 GMT</pubDate><description>Glassblowers of Murano "
-        "elected Mirela Tanaskovic, a furnace maker, to chair their guild.</description></item>"
-        "</channel></rss>" % POST)
+srv.put("/posts.xml", rss("posts", [
+    (None, POST, "Mon, 24 Nov 2026 12:00:00 GMT", "1"),
+    (None, "Glassblowers of Murano elected Mirela Tanaskovic, a furnace maker, to chair their guild.",
+     "Mon, 24 Nov 2026 12:30:00 GMT", "2")]))
 w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets) + ["posts"]], extra="concurrency = 1")
 r = w.run_once()
 post = w.sql("SELECT s.title, s.thread_id FROM stories s WHERE link = 'https://posts.example/1'")

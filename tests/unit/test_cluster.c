@@ -349,9 +349,10 @@ static void test_prune_bound(void)
 	cluster_free(c);
 }
 
-/* A thread's title is a headline: a story without one (no title, or a
- * title that is only a date) never supplies it, however central its
- * text, while a member with a headline exists. */
+/* What a thread shows.  Its title is a headline: a story without one (no
+ * title, or a title that is only a date) never supplies it, however
+ * central its text, while a member with a headline exists.  Its keywords
+ * leave out weekdays and numbers of one or two digits. */
 static void test_title(void)
 {
 	struct cluster_params p;
