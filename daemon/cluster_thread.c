@@ -484,13 +484,14 @@ void window_advance(struct clusterer *c, int64_t time)
 #define KW_MEMBERS 16
 #define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
 
-/* Keywords are read out of their sentences: a weekday, or a number of one
- * or two digits (a day of the month, an hour, a minute), says nothing of
- * the event there.  Both still count in the clustering. */
+/* Keywords are read out of their sentences: a weekday, a time of day or
+ * zone ("PM", "GMT"), or a number of one or two digits (a day of the
+ * month, an hour, a minute), says nothing of the event there.  All still
+ * count in the clustering. */
 static int kw_shown(const struct clusterer *c, uint32_t term)
 {
 	const struct vterm *v = &c->voc.term[term];
-	if (v->when >= VOCAB_WEEKDAY && v->when < VOCAB_YEAR)
+	if ((v->when >= VOCAB_WEEKDAY && v->when < VOCAB_YEAR) || v->when == VOCAB_CLOCK)
 		return 0;
 	const char *s = vocab_name(&c->voc, term);
 	return !(s[0] >= '0' && s[0] <= '9' && (!s[1] || (s[1] >= '0' && s[1] <= '9' && !s[2])));

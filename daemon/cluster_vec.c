@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int cmp_w_desc(const void *a, const void *b)
 {
@@ -136,6 +137,18 @@ static void sort_by_term(struct tw *v, uint32_t n)
 		vec_sort_term(v, n);
 }
 
+/* Whether a title is a link (some feeds put the item's URL where its
+ * title belongs): its words are a site's and a path's, no headline. */
+static int title_is_url(const char *s)
+{
+	if (!s)
+		return 0;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return !strncasecmp(s, "http:", 5) || !strncasecmp(s, "https:", 6) ||
+	       !strncasecmp(s, "www.", 4);
+}
+
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
  * records casing evidence and surfaces, and when count_df bumps document
  * frequencies.  Weights are computed by vec_weigh() after. */
@@ -198,6 +211,7 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	 * made the compiler read them through c again for every token.  No
 	 * call here moves them (a surface goes to the arena), but q grows. */
 	const uint32_t *tk_id = c->tk_id;
+	const int title_url = title_is_url(doc->title);
 	struct vterm *terms = c->voc.term;
 	struct tw *q = c->q;
 	uint32_t nq = 0;
@@ -223,8 +237,11 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 			}
 			/* A month or weekday is one written with a capital (not
 			 * "march", "august" the words); a year is a number.  A
-			 * title with any other word but a number is a headline. */
-			if (v->when && (tk->flags & (TEXT_CAP | TEXT_NUMBER))) {
+			 * title with any other word but a number or a dateline's
+			 * clock or label is a headline. */
+			if (v->when == VOCAB_CLOCK || v->when == VOCAB_LABEL) {
+				/* neither a date nor a headline's word */
+			} else if (v->when && (tk->flags & (TEXT_CAP | TEXT_NUMBER))) {
 				if (v->when >= VOCAB_YEAR) {
 					int y = VOCAB_YEAR0 + v->when - VOCAB_YEAR;
 					if (y >= year - 56 && y <= year + 7)
@@ -233,7 +250,7 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 					c->qwhen.days |= (uint8_t)(1u << (v->when - VOCAB_WEEKDAY));
 				else
 					c->qwhen.months |= (uint16_t)(1u << (v->when - 1));
-			} else if (field == 0 && !(tk->flags & TEXT_NUMBER)) {
+			} else if (field == 0 && !(tk->flags & TEXT_NUMBER) && !title_url) {
 				c->qheadline = 1;
 			}
 			if (!v->surf_good && tk->src_len < 48) {

@@ -129,6 +129,43 @@ __attribute__((noinline)) uint32_t vocab_intern_from(struct vocab *voc, const ch
 	return id;
 }
 
+/* VOCAB_CLOCK, VOCAB_LABEL or 0 for s[0..n): see daemon/vocab.h.  The
+ * zones are the abbreviations news sites print after a time; labels as
+ * Snowball's English stemmer leaves them, and as written. */
+static uint8_t dateline_word(const char *s, size_t n)
+{
+	static const char *const clock[] = {
+		"am", "pm", "gmt", "utc", "bst", "cet", "cest", "eet", "eest", "wet", "msk",
+		"et", "pt", "ct", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt",
+		"akst", "akdt", "hst", "jst", "kst", "hkt", "sgt", "aest", "aedt", "awst",
+	};
+	static const char *const label[] = {
+		"post", "posted", "updat", "updated", "publish", "published", "modifi",
+		"modified", "last",
+	};
+	if (n < 2 || n > 9)
+		return 0;
+	/* A time of day, "8pm", "19pm", "45am" (the tokenizer splits
+	 * 8:45am), or a day of the month, "28th", "1st". */
+	if ((n == 3 || n == 4) && s[0] >= '0' && s[0] <= '9' &&
+	    (n == 3 || (s[1] >= '0' && s[1] <= '9'))) {
+		const char *x = s + n - 2;
+		int day = n == 3 ? s[0] - '0' : (s[0] - '0') * 10 + s[1] - '0';
+		if ((x[0] == 'a' || x[0] == 'p') && x[1] == 'm')
+			return VOCAB_CLOCK;
+		if (day >= 1 && day <= 31 && (!memcmp(x, "st", 2) || !memcmp(x, "nd", 2) ||
+					      !memcmp(x, "rd", 2) || !memcmp(x, "th", 2)))
+			return VOCAB_CLOCK;
+	}
+	for (size_t i = 0; i < sizeof clock / sizeof clock[0]; i++)
+		if (strlen(clock[i]) == n && !memcmp(clock[i], s, n))
+			return VOCAB_CLOCK;
+	for (size_t i = 0; i < sizeof label / sizeof label[0]; i++)
+		if (strlen(label[i]) == n && !memcmp(label[i], s, n))
+			return VOCAB_LABEL;
+	return 0;
+}
+
 uint8_t vocab_when(const char *s, size_t n)
 {
 	/* Every new term comes here once: its first three letters are
@@ -150,8 +187,9 @@ uint8_t vocab_when(const char *s, size_t n)
 		{ "rsday", NULL, "" }, { "day", NULL, "" }, { "urday", NULL, NULL },
 		{ "day", NULL, NULL },
 	};
-	if (n < 3 || n > 9)
-		return 0;
+	uint8_t d = dateline_word(s, n);
+	if (d || n < 3 || n > 9)
+		return d;
 	if (n == 4 && s[0] >= '1' && s[0] <= '2') {
 		int y = 0;
 		for (size_t i = 0; i < 4; i++) {

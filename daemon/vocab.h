@@ -66,8 +66,19 @@ struct vocab {
  * VOCAB_YEAR0 (1900-2123), 0 for anything else.  English month and weekday names, as
  * Snowball's English stemmer leaves them or unstemmed, and their usual
  * abbreviations; the clusterer counts a name only where it is written
- * with a capital. */
-enum { VOCAB_WEEKDAY = 16, VOCAB_YEAR = 32, VOCAB_YEAR0 = 1900 };
+ * with a capital.
+ *
+ * Two more codes name the other words of a dateline ("Posted: Nov 27,
+ * 2005 8:20 AM ET", "Last updated at 13:59 GMT"), which say no date:
+ * VOCAB_CLOCK a time of day, a time zone or a day of the month ("am",
+ * "8pm", "gmt", "est", "28th"),
+ * VOCAB_LABEL a dateline's label ("posted", "updated", "last").  Neither
+ * counts in the when channel nor makes a title a headline; a clock word
+ * is no keyword either (a label may be: "Post"). */
+enum {
+	VOCAB_CLOCK = 13, VOCAB_LABEL = 14,
+	VOCAB_WEEKDAY = 16, VOCAB_YEAR = 32, VOCAB_YEAR0 = 1900
+};
 uint8_t vocab_when(const char *s, size_t n);
 
 /* An empty vocabulary: 0, or -1 out of memory (vocab_free it then). */

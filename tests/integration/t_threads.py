@@ -123,14 +123,22 @@ POST = ("Xi Jinping and Donald Trump discussed Taiwan and soybean purchases in a
 srv.put("/posts.xml", rss("posts", [
     (None, POST, "Mon, 24 Nov 2026 12:00:00 GMT", "1"),
     (None, "Glassblowers of Murano elected Mirela Tanaskovic, a furnace maker, to chair their guild.",
-     "Mon, 24 Nov 2026 12:30:00 GMT", "2")]))
+     "Mon, 24 Nov 2026 12:30:00 GMT", "2"),
+    # A title that is only a dateline: no headline either.
+    ("Updated 1:05PM ET",
+     "In a phone call on Monday, Donald Trump and Xi Jinping discussed Taiwan and purchases of "
+     "soybeans; Xi called Taiwan's return to China part of the post-war order, and Trump said "
+     "China keeps buying American soybeans under the truce on trade.",
+     "Mon, 24 Nov 2026 12:40:00 GMT", "3")]))
 w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets) + ["posts"]], extra="concurrency = 1")
 r = w.run_once()
 post = w.sql("SELECT s.title, s.thread_id FROM stories s WHERE link = 'https://posts.example/1'")
 t.ok(post and post[0][0] is None and post[0][1] in call, "an untitled post joins the call's thread", post)
+dated = w.sql("SELECT thread_id FROM stories WHERE link = 'https://posts.example/3'")
+t.ok(dated and dated[0][0] in call, "so does a post titled by its dateline", dated)
 if call:
     tc = w.sql("SELECT story_count, title FROM threads WHERE id = ?", (list(call)[0],))
-    t.ok(tc and tc[0][0] == 5 and tc[0][1] in [c[1] for c in CALL],
+    t.ok(tc and tc[0][0] == 6 and tc[0][1] in [c[1] for c in CALL],
          "and the thread's title stays one of its headlines", tc)
     r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(list(call)[0])], capture_output=True, text=True)
     t.ok(r.returncode == 0 and "Xi Jinping and Donald Trump discussed" in r.stdout,

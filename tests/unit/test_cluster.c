@@ -366,6 +366,12 @@ static void test_title(void)
 		{ .story_id = 2, .time = T0 + 60, .lang = "en", .source = "b.example", .text = lead },
 		{ .story_id = 3, .time = T0 + 120, .lang = "en", .source = "c.example",
 		  .title = "Sunday, November 27, 2005", .text = lead },
+		/* A dateline with its clock and labels, and a link, as titles. */
+		{ .story_id = 6, .time = T0 + 130, .lang = "en", .source = "f.example",
+		  .title = "Posted: Nov 27th, 2005 8:20 AM ET Last Updated: Nov 27, 2005 8:10PM GMT",
+		  .text = lead },
+		{ .story_id = 7, .time = T0 + 140, .lang = "en", .source = "g.example",
+		  .title = "https://news.example/world/2005/11/27/quake-qeshm-island-iran", .text = lead },
 		{ .story_id = 4, .time = T0 + 180, .lang = "en", .source = "d.example",
 		  .title = "Rescuers reach Qeshm after earthquake",
 		  .text = "Boats carried rescuers to Qeshm island in the Gulf after the magnitude 5.6 earthquake." },
@@ -378,21 +384,21 @@ static void test_title(void)
 	for (int i = 0; i < n; i++) {
 		one &= cluster_add(c, &d[i], &r) == 0 && (i == 0 || r.thread_id == t);
 		t = r.thread_id;
-		headline &= r.title_story_id != 2 && r.title_story_id != 3;
+		headline &= r.title_story_id == 1 || r.title_story_id == 4;
 	}
-	ok(one, "the four reports of the quake are one thread");
-	ok(headline, "its title is always a headline, never the untitled or dated story's");
-	is_int(r.story_count, 4, "four stories");
+	ok(one, "the six reports of the quake are one thread");
+	ok(headline, "its title is always a headline, never the untitled, dated or linked story's");
+	is_int(r.story_count, n, "six stories");
 
 	/* Keywords: a weekday and a day of the month in every report weigh
 	 * as much as the teams, and are not shown. */
 	struct cluster_doc g[] = {
 		{ .story_id = 11, .time = T0 + 3600, .lang = "en", .source = "a.example",
-		  .title = "Colts beat Jaguars 24-17 on Sunday, November 27" },
+		  .title = "Colts beat Jaguars 24-17 on Sunday, November 27 (4:25 PM ET)" },
 		{ .story_id = 12, .time = T0 + 3660, .lang = "en", .source = "b.example",
-		  .title = "Sunday, November 27: Colts 24, Jaguars 17" },
+		  .title = "Sunday, November 27, 4:25PM ET: Colts 24, Jaguars 17" },
 		{ .story_id = 13, .time = T0 + 3720, .lang = "en", .source = "c.example",
-		  .title = "Jaguars fall 24-17 to the Colts on Sunday November 27" },
+		  .title = "Jaguars fall 24-17 to the Colts on Sunday November 27, 4:25 pm ET" },
 	};
 	int one_g = 1;
 	int64_t tg = 0;
@@ -405,6 +411,8 @@ static void test_title(void)
 	ok(strstr(r.keywords, "Colts") && strstr(r.keywords, "Jaguars"), "its keywords name the teams");
 	ok(!strstr(r.keywords, "Sunday") && !strstr(r.keywords, "24") && !strstr(r.keywords, "17") &&
 	   !strstr(r.keywords, "27"), "not the weekday, the score or the day of the month");
+	ok(!strstr(r.keywords, "PM") && !strstr(r.keywords, "pm") && !strstr(r.keywords, "ET"),
+	   "nor the kick-off's time and zone");
 
 	/* Restored, the thread picks its title again from its members. */
 	struct clusterer *c2 = cluster_new(&p, 1);

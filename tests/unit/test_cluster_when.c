@@ -86,6 +86,15 @@ int main(void)
 	   when("2123") == VOCAB_YEAR + 223, "years 1900-2123");
 	ok(!when("1899") && !when("2124") && !when("0213") && !when("20133"),
 	   "other numbers say nothing");
+	ok(when("gmt") == VOCAB_CLOCK && when("et") == VOCAB_CLOCK && when("am") == VOCAB_CLOCK &&
+	   when("8pm") == VOCAB_CLOCK && when("19pm") == VOCAB_CLOCK && when("45am") == VOCAB_CLOCK,
+	   "times of day and zones are a dateline's clock");
+	ok(when("28th") == VOCAB_CLOCK && when("1st") == VOCAB_CLOCK && when("3rd") == VOCAB_CLOCK,
+	   "and days of the month");
+	ok(!when("32nd") && !when("100th") && !when("0th"), "other ordinals say nothing");
+	ok(when("updat") == VOCAB_LABEL && when("posted") == VOCAB_LABEL && when("last") == VOCAB_LABEL,
+	   "its labels");
+	ok(!when("119pm") && !when("p8m") && !when("ams") && !when("gmtx"), "not words like them");
 	ok(!when("sun") && !when("wed") && !when("sat") && !when("mon") && !when("marching") &&
 	   !when("microsoft"), "words that only look like dates say nothing");
 
