@@ -799,6 +799,40 @@ out:
 	return rc;
 }
 
+/* Whether hosts a and b are one site: the same, or one a subdomain of
+ * the other (feeds.example.com, example.com). */
+static int same_site(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na < nb) {
+		const char *t = a;
+		a = b;
+		b = t;
+		size_t tn = na;
+		na = nb;
+		nb = tn;
+	}
+	if (na == nb)
+		return !strcmp(a, b);
+	return a[na - nb - 1] == '.' && !strcmp(a + na - nb, b);
+}
+
+/* An item's publisher, for threads.source_count: its link's host, else
+ * its feed's.  But an aggregator (Google News) links its items into its
+ * own site and names each one's publisher in <source>: when the link is
+ * on the feed's site and the source on another, the source's host.  (A
+ * planet's items link to the blogs themselves: their hosts stand.) */
+static const char *publisher(const char *link_host, const char *source_host,
+                             const char *feed_host)
+{
+	const char *h = link_host ? link_host : feed_host;
+	if (!h)
+		return source_host;
+	if (source_host && feed_host && same_site(h, feed_host) && !same_site(source_host, h))
+		return source_host;
+	return h;
+}
+
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
                         const struct ingest_entry_prep *pe)
 {
@@ -841,7 +875,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	s.summary = e->text;
 	s.content = e->html;
 	s.lang = e->language ? e->language : x->f->language;
-	s.host = pe->host ? pe->host : x->feed_host;
+	s.host = publisher(pe->host, pe->source_host, x->feed_host);
 	s.content_hash = pe->content_hash;
 	if (fp) {
 		s.simhash[0] = fp->bag;
@@ -963,6 +997,8 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 		 * then known in its own feed only. */
 		if (link && canon_url_host(link, &pe->canon, &pe->host) < 0)
 			pe->canon = pe->host = NULL;
+		if (e->source_link && canon_host(e->source_link, &pe->source_host) < 0)
+			pe->source_host = NULL;
 		pe->content_hash = entry_hash(e);
 		pe->has_fp = simhash_story(e->title_text, e->text, &pe->fp) == 1;
 		if (t && tokenize_entry(t, f, e, pe) < 0) {
@@ -1009,6 +1045,7 @@ void ingest_prep_free(struct ingest_prep *p)
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->e[i].canon);
 		free(p->e[i].host);
+		free(p->e[i].source_host);
 		text_tokens_free(&p->e[i].title_tokens);
 		text_tokens_free(&p->e[i].text_tokens);
 	}

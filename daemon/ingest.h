@@ -44,6 +44,8 @@ void ingest_cluster_params(const struct config *c, struct cluster_params *p);
 struct ingest_entry_prep {
 	char *canon;              /* canonical URL of the link, or NULL */
 	char *host;               /* publisher host of the link, or NULL */
+	char *source_host;        /* host of the source the item names
+	                             (feed_entry.source_link), or NULL */
 	uint64_t content_hash;    /* changes when anything stored changes */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */

@@ -457,6 +457,9 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 
 	e->id = take(m, d, "id");
 	e->origlink = take(m, d, "feedburner_origlink");
+	const struct fv *src = fv_get(d, "source");
+	if (src && src->type == FV_DICT)
+		e->source_link = take(m, src, gs(src, "href") ? "href" : "link");
 	e->comments = take(m, d, "comments");
 	fill_text(m, &e->title, d, "title");
 	fill_text(m, &e->summary, d, "summary");
@@ -549,6 +552,7 @@ static void free_entry(struct feed_entry *e)
 	free(e->id);
 	free(e->link);
 	free(e->origlink);
+	free(e->source_link);
 	free(e->comments);
 	free_text(&e->title);
 	free_text(&e->summary);

@@ -66,6 +66,9 @@ struct feed_entry {
 	char *id;               /* guid / atom:id, or NULL */
 	char *link;             /* alternate link, absolute, or NULL */
 	char *origlink;         /* FeedBurner feedburner:origLink, or NULL */
+	char *source_link;      /* where the item comes from, as an aggregator
+	                           names it: RSS <source url>, or the alternate
+	                           link of Atom's <source>; or NULL */
 	char *comments;
 	struct feed_text title, summary;
 	struct feed_text *content; size_t n_content;

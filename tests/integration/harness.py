@@ -275,19 +275,21 @@ def run_on_pty(argv, env, stream="stdout", timeout=60):
 def rss_doc(title, link, items, lang=None):
     """An RSS 2.0 document; items are dicts with "link" and "text", and
     optionally "title" (None or absent: an untitled item), "guid"
-    (isPermaLink="false") and "date" (RFC 822); lang: the channel's
-    <language>."""
+    (isPermaLink="false"), "date" (RFC 822) and "source" (a (url, name)
+    pair: <source url="url">name</source>, as aggregators name an item's
+    publisher); lang: the channel's <language>."""
     out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
            "<title>%s</title><link>%s</link>" % (title, link)]
     if lang:
         out.append("<language>%s</language>" % lang)
     for it in items:
         out.append("<item>%s<link>%s</link>%s<pubDate>%s</pubDate>"
-                   "<description>%s</description></item>" % (
+                   "<description>%s</description>%s</item>" % (
                        "<title>%s</title>" % it["title"] if it.get("title") is not None else "",
                        it["link"].replace("&", "&amp;"),
                        "<guid isPermaLink=\"false\">%s</guid>" % it["guid"] if it.get("guid") else "",
-                       it.get("date", "Tue, 10 Nov 2026 08:00:00 GMT"), it["text"]))
+                       it.get("date", "Tue, 10 Nov 2026 08:00:00 GMT"), it["text"],
+                       '<source url="%s">%s</source>' % it["source"] if it.get("source") else ""))
     out.append("</channel></rss>")
     return "".join(out)
 

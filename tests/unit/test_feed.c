@@ -248,8 +248,46 @@ static void test_feed_outlives_thread(void)
 	free(h.buf);
 }
 
+/* An aggregator's items name where they come from: RSS <source url>
+ * (Google News's publisher), Atom <source> (a planet's original blog). */
+static void test_source(void)
+{
+	static const char rss[] =
+		"<rss version='2.0'><channel><title>News</title><link>https://agg.example/</link>"
+		"<item><title>Xi and Trump talk - Wire</title>"
+		"<link>https://agg.example/articles/1</link>"
+		"<source url='https://www.wire.example'>Wire</source></item>"
+		"<item><title>No source</title><link>https://agg.example/articles/2</link></item>"
+		"</channel></rss>";
+	static const char atom[] =
+		"<feed xmlns='http://www.w3.org/2005/Atom'><title>Planet</title><id>urn:p</id>"
+		"<entry><title>Post</title><id>urn:e</id><link href='https://blog.example/post'/>"
+		"<source><title>A blog</title><id>urn:b</id>"
+		"<link rel='self' href='https://blog.example/feed.atom'/>"
+		"<link rel='alternate' href='https://blog.example/'/></source></entry></feed>";
+	struct feed_context ctx = { .uri = "https://agg.example/feed" };
+	struct feed *f = NULL;
+	char err[256];
+
+	ok(feed_parse(rss, sizeof rss - 1, &ctx, &f, err, sizeof err) == 0 && f && f->n_entries == 2,
+	   "source: RSS parsed");
+	if (f && f->n_entries == 2) {
+		is_str(f->entries[0].source_link, "https://www.wire.example", "source: RSS <source url>");
+		ok(f->entries[1].source_link == NULL, "source: none named, NULL");
+	}
+	feed_free(f);
+	f = NULL;
+	ok(feed_parse(atom, sizeof atom - 1, &ctx, &f, err, sizeof err) == 0 && f && f->n_entries == 1,
+	   "source: Atom parsed");
+	if (f && f->n_entries == 1)
+		is_str(f->entries[0].source_link, "https://blog.example/",
+		       "source: Atom <source>'s alternate link, not its self link");
+	feed_free(f);
+}
+
 int main(void)
 {
+	test_source();
 	test_rss20();
 	test_atom10();
 	test_rss10();

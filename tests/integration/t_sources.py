@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Publishers behind an aggregator: a Google News-style feed links every
+item into its own site and names the publisher in <source url>; the
+story's host, and so its thread's source_count, is that publisher's.  A
+link to another site keeps its own host, and a source on the
+aggregator's own site changes nothing."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, TIDINGS, rss_doc  # noqa: E402
+
+AGG = "https://news.agg.example"
+CALL = [
+    ("Xi and Trump discuss Taiwan, soybean purchases in phone call - Wire",
+     "Chinese President Xi Jinping and U.S. President Donald Trump spoke by phone on "
+     "Monday, discussing Taiwan and China's purchases of American soybeans.",
+     ("https://www.wire.example", "Wire")),
+    ("Trump and Xi hold phone call on soybeans and Taiwan - BBC",
+     "Donald Trump said he had a very good phone call with Xi Jinping in which the two "
+     "leaders covered soybeans and Taiwan.",
+     ("https://bbc.example/news", "BBC")),
+    ("Xi tells Trump in phone call Taiwan is central; soybean purchases on track - Post",
+     "In a phone call with Donald Trump, Xi Jinping said the Taiwan question was central "
+     "while China kept buying soybeans from American farmers.",
+     ("https://post.example/", "Post")),
+]
+
+t = Tap()
+srv = Server()
+items = [{"title": title, "text": text, "link": "%s/rss/articles/call%d?oc=5" % (AGG, i),
+          "guid": "call%d" % i, "date": "Mon, 24 Nov 2026 %02d:00:00 GMT" % (9 + i), "source": src}
+         for i, (title, text, src) in enumerate(CALL)]
+items += [
+    # On the aggregator's site, no source named: the aggregator's host.
+    {"title": "Glassblowers of Murano elect a furnace maker to chair their guild",
+     "text": "The glassblowers of Murano elected Mirela Tanaskovic to chair their guild.",
+     "link": AGG + "/rss/articles/murano", "guid": "murano", "date": "Mon, 24 Nov 2026 12:00:00 GMT"},
+    # A source on the aggregator's own site (its parent domain): its host stands.
+    {"title": "Lighthouse keepers' museum opens on Vlieland",
+     "text": "A museum for the lighthouse keepers of Vlieland opened on Monday.",
+     "link": AGG + "/rss/articles/vlieland", "guid": "vlieland", "date": "Mon, 24 Nov 2026 12:10:00 GMT",
+     "source": ("https://agg.example/frisian", "Agg Frisian")},
+    # A link to the publisher itself: the link's host, whatever the source says.
+    {"title": "Orchard growers in Kent count the cost of late frost",
+     "text": "Orchard growers in Kent said the late frost cost them half their apple blossom.",
+     "link": "https://www.orchard.example/frost", "guid": "frost", "date": "Mon, 24 Nov 2026 12:20:00 GMT",
+     "source": ("https://other.example/", "Other")},
+]
+srv.put("/agg.xml", rss_doc("Top stories - Agg", AGG + "/", items, lang="en"))
+w = Workdir()
+w.write_config([srv.url("/agg.xml")])
+r = w.run_once()
+t.eq(r.returncode, 0, "tidingsd --once exits 0")
+if r.returncode:
+    print("# " + r.stderr.replace("\n", "\n# "))
+
+host = dict(w.sql("SELECT link, host FROM stories"))
+t.eq(len(host), 6, "six stories stored")
+t.eq([host.get("%s/rss/articles/call%d?oc=5" % (AGG, i)) for i in range(3)],
+     ["wire.example", "bbc.example", "post.example"],
+     "an aggregator's item counts for the publisher its <source> names")
+t.eq(host.get(AGG + "/rss/articles/murano"), "news.agg.example", "no source named: the aggregator's host")
+t.eq(host.get(AGG + "/rss/articles/vlieland"), "news.agg.example",
+     "a source on the aggregator's own site changes nothing")
+t.eq(host.get("https://www.orchard.example/frost"), "orchard.example",
+     "a link to another site keeps its host")
+
+call = w.sql("SELECT DISTINCT thread_id FROM stories WHERE link LIKE '%/call%'")
+t.eq(len(call), 1, "the three reports of the call are one thread")
+if len(call) == 1:
+    tc = w.sql("SELECT story_count, source_count FROM threads WHERE id = ?", (call[0][0],))
+    t.eq(tc[0] if tc else None, (3, 3), "with three sources, not one aggregator")
+    r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(call[0][0])], capture_output=True, text=True)
+    t.ok(r.returncode == 0 and all(h in r.stdout for h in ("wire.example", "bbc.example", "post.example")),
+         "tidings thread shows each story's publisher", r.stdout)
+t.done()
