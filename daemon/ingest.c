@@ -799,6 +799,39 @@ out:
 	return rc;
 }
 
+/* The title an item is stored and clustered by. */
+static const char *entry_title(const struct feed_entry *e, const struct ingest_entry_prep *pe)
+{
+	return pe->title ? pe->title : e->title_text;
+}
+
+/* An aggregator's headline ends with its publisher's name, the name its
+ * <source> gives ("Xi and Trump discuss Taiwan - Reuters"): a word every
+ * story of that publisher would share and no other, which draws its
+ * stories together across events and apart from other outlets' reports
+ * of one.  The headline without it, malloc'd; NULL when the title does
+ * not end so (or out of memory: then the title as it is). */
+static char *aggregator_title(const char *title, const char *source)
+{
+	static const char *const sep[] = { " - ", " | ", " \xe2\x80\x93 ", " \xe2\x80\x94 " };
+	if (!title || !source)
+		return NULL;
+	while (*source == ' ' || *source == '\t' || *source == '\n' || *source == '\r')
+		source++;
+	size_t ns = strlen(source), nt = strlen(title);
+	while (ns && (source[ns - 1] == ' ' || source[ns - 1] == '\t' || source[ns - 1] == '\n' ||
+		      source[ns - 1] == '\r'))
+		ns--;
+	if (!ns || nt <= ns || memcmp(title + nt - ns, source, ns))
+		return NULL;
+	for (size_t i = 0; i < sizeof sep / sizeof sep[0]; i++) {
+		size_t k = strlen(sep[i]);
+		if (nt - ns > k && !memcmp(title + nt - ns - k, sep[i], k))
+			return strndup(title, nt - ns - k);
+	}
+	return NULL;
+}
+
 /* Whether hosts a and b are one site: the same, or one a subdomain of
  * the other (feeds.example.com, example.com). */
 static int same_site(const char *a, const char *b)
@@ -846,7 +879,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	const char *canon = pe->canon;
 	char *ident = NULL;
 	struct ident_entry ie = {
-		.guid = e->id, .link = link, .title = e->title_text, .text = e->text,
+		.guid = e->id, .link = link, .title = entry_title(e, pe), .text = e->text,
 		.published = e->published,
 	};
 	int64_t id = 0, canon_id = 0;
@@ -864,7 +897,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * identity still uses the link as the feed gave it. */
 	s.link = canon_is_web(e->link) ? e->link : NULL;
 	s.canonical_url = canon;
-	s.title = e->title_text;
+	s.title = entry_title(e, pe);
 	s.author = e->author.name;
 	/* Many feeds give one date only (RSS 1.0's dc:date, Atom's updated):
 	 * that is the publication time as far as anyone can tell. */
@@ -966,12 +999,12 @@ static int tokenize_entry(struct text *t, const struct feed *f, const struct fee
                           struct ingest_entry_prep *pe)
 {
 	const char *lang = e->language ? e->language : f->language;
+	const char *title = entry_title(e, pe);
 
 	/* They wait with the parsed feed until the loop stores it: at
 	 * text_tokenize's growth sizes a feed of 40,000 items held 204 MB
 	 * of empty room here. */
-	if (e->title_text && text_tokenize_kept(t, e->title_text, strlen(e->title_text), lang,
-	                                        &pe->title_tokens) < 0)
+	if (title && text_tokenize_kept(t, title, strlen(title), lang, &pe->title_tokens) < 0)
 		return -1;
 	if (e->text && text_tokenize_kept(t, e->text, strlen(e->text), lang, &pe->text_tokens) < 0)
 		return -1;
@@ -999,8 +1032,9 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			pe->canon = pe->host = NULL;
 		if (e->source_link && canon_host(e->source_link, &pe->source_host) < 0)
 			pe->source_host = NULL;
+		pe->title = aggregator_title(e->title_text, e->source_title);
 		pe->content_hash = entry_hash(e);
-		pe->has_fp = simhash_story(e->title_text, e->text, &pe->fp) == 1;
+		pe->has_fp = simhash_story(entry_title(e, pe), e->text, &pe->fp) == 1;
 		if (t && tokenize_entry(t, f, e, pe) < 0) {
 			ingest_prep_free(out);
 			return -1;
@@ -1046,6 +1080,7 @@ void ingest_prep_free(struct ingest_prep *p)
 		free(p->e[i].canon);
 		free(p->e[i].host);
 		free(p->e[i].source_host);
+		free(p->e[i].title);
 		text_tokens_free(&p->e[i].title_tokens);
 		text_tokens_free(&p->e[i].text_tokens);
 	}

@@ -46,6 +46,9 @@ struct ingest_entry_prep {
 	char *host;               /* publisher host of the link, or NULL */
 	char *source_host;        /* host of the source the item names
 	                             (feed_entry.source_link), or NULL */
+	char *title;              /* the title without the " - Publisher" an
+	                             aggregator appends (it repeats the item's
+	                             <source>), or NULL: title_text as it is */
 	uint64_t content_hash;    /* changes when anything stored changes */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */

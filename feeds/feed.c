@@ -458,8 +458,10 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 	e->id = take(m, d, "id");
 	e->origlink = take(m, d, "feedburner_origlink");
 	const struct fv *src = fv_get(d, "source");
-	if (src && src->type == FV_DICT)
+	if (src && src->type == FV_DICT) {
 		e->source_link = take(m, src, gs(src, "href") ? "href" : "link");
+		e->source_title = take(m, src, "title");
+	}
 	e->comments = take(m, d, "comments");
 	fill_text(m, &e->title, d, "title");
 	fill_text(m, &e->summary, d, "summary");
@@ -553,6 +555,7 @@ static void free_entry(struct feed_entry *e)
 	free(e->link);
 	free(e->origlink);
 	free(e->source_link);
+	free(e->source_title);
 	free(e->comments);
 	free_text(&e->title);
 	free_text(&e->summary);

@@ -69,6 +69,8 @@ struct feed_entry {
 	char *source_link;      /* where the item comes from, as an aggregator
 	                           names it: RSS <source url>, or the alternate
 	                           link of Atom's <source>; or NULL */
+	char *source_title;     /* that source's name: RSS <source>'s text,
+	                           Atom <source>'s title; or NULL */
 	char *comments;
 	struct feed_text title, summary;
 	struct feed_text *content; size_t n_content;

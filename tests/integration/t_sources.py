@@ -3,7 +3,9 @@
 item into its own site and names the publisher in <source url>; the
 story's host, and so its thread's source_count, is that publisher's.  A
 link to another site keeps its own host, and a source on the
-aggregator's own site changes nothing."""
+aggregator's own site changes nothing.  The " - Publisher" the aggregator
+appends to each headline, the <source>'s name, is not part of the stored
+title, and so is no keyword."""
 import os
 import subprocess
 import sys
@@ -38,7 +40,7 @@ items += [
      "text": "The glassblowers of Murano elected Mirela Tanaskovic to chair their guild.",
      "link": AGG + "/rss/articles/murano", "guid": "murano", "date": "Mon, 24 Nov 2026 12:00:00 GMT"},
     # A source on the aggregator's own site (its parent domain): its host stands.
-    {"title": "Lighthouse keepers' museum opens on Vlieland",
+    {"title": "Lighthouse keepers' museum opens on Vlieland - Agg Frisian Desk",
      "text": "A museum for the lighthouse keepers of Vlieland opened on Monday.",
      "link": AGG + "/rss/articles/vlieland", "guid": "vlieland", "date": "Mon, 24 Nov 2026 12:10:00 GMT",
      "source": ("https://agg.example/frisian", "Agg Frisian")},
@@ -67,11 +69,20 @@ t.eq(host.get(AGG + "/rss/articles/vlieland"), "news.agg.example",
 t.eq(host.get("https://www.orchard.example/frost"), "orchard.example",
      "a link to another site keeps its host")
 
+title = dict(w.sql("SELECT link, title FROM stories"))
+t.eq([title.get("%s/rss/articles/call%d?oc=5" % (AGG, i)) for i in range(3)],
+     [c[0].rsplit(" - ", 1)[0] for c in CALL], "the headline is stored without the publisher's name")
+t.eq(title.get(AGG + "/rss/articles/vlieland"), "Lighthouse keepers' museum opens on Vlieland - Agg Frisian Desk",
+     "a suffix that is not the <source>'s name stays")
+
 call = w.sql("SELECT DISTINCT thread_id FROM stories WHERE link LIKE '%/call%'")
 t.eq(len(call), 1, "the three reports of the call are one thread")
 if len(call) == 1:
     tc = w.sql("SELECT story_count, source_count FROM threads WHERE id = ?", (call[0][0],))
     t.eq(tc[0] if tc else None, (3, 3), "with three sources, not one aggregator")
+    kw = w.sql("SELECT keywords FROM threads WHERE id = ?", (call[0][0],))
+    t.ok(kw and kw[0][0] and not any(n in kw[0][0].split(", ") for n in ("Wire", "BBC", "Post")),
+         "its keywords are the event's, not the publishers' names", kw)
     r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(call[0][0])], capture_output=True, text=True)
     t.ok(r.returncode == 0 and all(h in r.stdout for h in ("wire.example", "bbc.example", "post.example")),
          "tidings thread shows each story's publisher", r.stdout)

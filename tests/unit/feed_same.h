@@ -74,6 +74,7 @@ static int same_entry(const struct feed_entry *a, const struct feed_entry *b)
 	if (!same_str(a->id, b->id, "id") || !same_str(a->link, b->link, "link") ||
 	    !same_str(a->origlink, b->origlink, "origlink") ||
 	    !same_str(a->source_link, b->source_link, "source_link") ||
+	    !same_str(a->source_title, b->source_title, "source_title") ||
 	    !same_str(a->comments, b->comments, "comments") ||
 	    !same_text(&a->title, &b->title, "title") ||
 	    !same_text(&a->summary, &b->summary, "summary") ||

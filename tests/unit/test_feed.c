@@ -273,15 +273,18 @@ static void test_source(void)
 	   "source: RSS parsed");
 	if (f && f->n_entries == 2) {
 		is_str(f->entries[0].source_link, "https://www.wire.example", "source: RSS <source url>");
+		is_str(f->entries[0].source_title, "Wire", "source: RSS <source>'s text");
 		ok(f->entries[1].source_link == NULL, "source: none named, NULL");
 	}
 	feed_free(f);
 	f = NULL;
 	ok(feed_parse(atom, sizeof atom - 1, &ctx, &f, err, sizeof err) == 0 && f && f->n_entries == 1,
 	   "source: Atom parsed");
-	if (f && f->n_entries == 1)
+	if (f && f->n_entries == 1) {
 		is_str(f->entries[0].source_link, "https://blog.example/",
 		       "source: Atom <source>'s alternate link, not its self link");
+		is_str(f->entries[0].source_title, "A blog", "source: Atom <source>'s title");
+	}
 	feed_free(f);
 }
 
