@@ -56,7 +56,8 @@ class NoDelayHandler(harness.Handler):
 class Item:
     """One labelled article as a feed entry.  key is the item's own id (the
     RSS guid, unique per row); round is the poll round that reveals it."""
-    __slots__ = ("key", "gold", "group", "feed", "link", "title", "desc", "time", "round", "order")
+    __slots__ = ("key", "gold", "group", "feed", "link", "title", "desc", "time", "round", "order",
+                 "source", "publisher")
 
     def __init__(self, **kw):
         for k in self.__slots__:
@@ -105,7 +106,7 @@ def load_uci(path, seed):
         feed = "%s--%s" % (slug(r["PUBLISHER"]), slug(host))
         items.append(Item(key="uci-%s" % r["ID"], gold=r["STORY"], group=r["STORY"], feed=feed,
                           link=r["URL"].replace("\\?", "?"), title=r["TITLE"], desc="",
-                          time=t, round=(t - t0) // ROUND, order=n))
+                          time=t, round=(t - t0) // ROUND, order=n, publisher=r["PUBLISHER"]))
     unique_links(items)
     return items
 
@@ -134,6 +135,22 @@ def load_ecb(path, seed, n_lead=LEAD_SENTENCES):
     return items
 
 
+AGGREGATOR = "news.agg.example"
+
+
+def as_aggregator(items):
+    """UCI as a Google News feed would give it: each headline ends with
+    " - Publisher", its link points into the aggregator, and <source url>
+    names the publisher's site."""
+    for it in items:
+        host = urllib.parse.urlsplit(it.link).hostname or it.feed.split("--")[-1]
+        name = it.publisher
+        it.source = ("https://%s/" % host, name)
+        it.title = "%s - %s" % (it.title, name)
+        it.link = "https://%s/rss/articles/%s" % (AGGREGATOR, it.key)
+    return items
+
+
 def subset(items, limit, seed):
     """Whole stories (UCI) or whole topics (ECB+, both events of each),
     drawn in a seeded order, each taken when it still fits in `limit`
@@ -154,9 +171,10 @@ def subset(items, limit, seed):
 
 def rss(feed, items):
     """An RSS 2.0 document, newest first as publishers write them."""
+    site = AGGREGATOR if any(it.source for it in items) else feed.split("--")[-1]
     out = ['<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>',
            "<title>%s</title><link>https://%s/</link><language>en</language>"
-           % (escape(feed), escape(feed.split("--")[-1]))]
+           % (escape(feed), escape(site))]
     for it in sorted(items, key=lambda i: -i.order):
         out.append("<item><title>%s</title><link>%s</link><guid isPermaLink=\"false\">%s</guid>"
                    % (escape(it.title), escape(it.link), escape(it.key)))
@@ -164,6 +182,8 @@ def rss(feed, items):
             out.append("<description>%s</description>" % escape(it.desc))
         if it.time is not None:
             out.append("<pubDate>%s</pubDate>" % email.utils.formatdate(it.time, usegmt=True))
+        if it.source:
+            out.append('<source url="%s">%s</source>' % (escape(it.source[0]), escape(it.source[1])))
         out.append("</item>")
     out.append("</channel></rss>\n")
     return "".join(out)
@@ -347,6 +367,9 @@ def main():
     ap.add_argument("--repeat", type=int, default=1,
                     help="replay N times (seeds SEED..SEED+N-1) and print the mean")
     ap.add_argument("--explain", action="store_true", help="show what splits and merges wrongly")
+    ap.add_argument("--aggregator", action="store_true",
+                    help="UCI as through Google News: ' - Publisher' headlines, links into the "
+                         "aggregator, <source url> naming the publisher")
     ap.add_argument("--verbose", action="store_true", help="one line per round")
     ap.add_argument("--threads-conf", nargs="+", action="extend", default=[], metavar="'KEY = VALUE'",
                     help="lines for the [threads] section")
@@ -371,6 +394,8 @@ def main():
                 break
             if a.limit:
                 items = subset(items, a.limit, a.seed)
+            if a.aggregator and name == "uci":
+                items = as_aggregator(items)
             log = (lambda m: print("# " + m, flush=True)) if a.verbose else None
             try:
                 s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed + k, a.keep, log)
