@@ -139,13 +139,16 @@ AGGREGATOR = "news.agg.example"
 
 
 def as_aggregator(items):
-    """UCI as a Google News feed would give it: each headline ends with
-    " - Publisher", its link points into the aggregator, and <source url>
-    names the publisher's site."""
+    """UCI as a Google News feed gives it: each headline ends with
+    " - Publisher", its link points into the aggregator, its description
+    is the headline linked and the publisher's name (escaped HTML), and
+    <source url> names the publisher's site."""
     for it in items:
         host = urllib.parse.urlsplit(it.link).hostname or it.feed.split("--")[-1]
         name = it.publisher
         it.source = ("https://%s/" % host, name)
+        it.desc = '<a href="%s">%s</a>&nbsp;&nbsp;<font color="#6f6f6f">%s</font>' % (
+            "https://%s/rss/articles/%s" % (AGGREGATOR, it.key), it.title, name)
         it.title = "%s - %s" % (it.title, name)
         it.link = "https://%s/rss/articles/%s" % (AGGREGATOR, it.key)
     return items

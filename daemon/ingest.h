@@ -49,6 +49,7 @@ struct ingest_entry_prep {
 	char *title;              /* the title without the " - Publisher" an
 	                             aggregator appends (it repeats the item's
 	                             <source>), or NULL: title_text as it is */
+	char *text;               /* likewise the text, when the title had it */
 	uint64_t content_hash;    /* changes when anything stored changes */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */

@@ -29,9 +29,19 @@ CALL = [
      ("https://post.example/", "Post")),
 ]
 
+
+
+def gnews(link, headline, name):
+    """Google News's description: the headline linked, then the publisher
+    (escaped HTML)."""
+    return ('&lt;a href="%s" target="_blank"&gt;%s&lt;/a&gt;&amp;nbsp;&amp;nbsp;'
+            '&lt;font color="#6f6f6f"&gt;%s&lt;/font&gt;' % (link, headline.rsplit(" - ", 1)[0], name))
+
+
 t = Tap()
 srv = Server()
-items = [{"title": title, "text": text, "link": "%s/rss/articles/call%d?oc=5" % (AGG, i),
+items = [{"title": title, "text": gnews("%s/rss/articles/call%d?oc=5" % (AGG, i), title, src[1]),
+          "link": "%s/rss/articles/call%d?oc=5" % (AGG, i),
           "guid": "call%d" % i, "date": "Mon, 24 Nov 2026 %02d:00:00 GMT" % (9 + i), "source": src}
          for i, (title, text, src) in enumerate(CALL)]
 items += [
@@ -44,9 +54,11 @@ items += [
      "text": "A museum for the lighthouse keepers of Vlieland opened on Monday.",
      "link": AGG + "/rss/articles/vlieland", "guid": "vlieland", "date": "Mon, 24 Nov 2026 12:10:00 GMT",
      "source": ("https://agg.example/frisian", "Agg Frisian")},
-    # A link to the publisher itself: the link's host, whatever the source says.
+    # A link to the publisher itself: the link's host, whatever the source
+    # says; its title does not end with the source's name, so its text
+    # stays whole even though it does.
     {"title": "Orchard growers in Kent count the cost of late frost",
-     "text": "Orchard growers in Kent said the late frost cost them half their apple blossom.",
+     "text": "Orchard growers in Kent said the late frost cost them half their apple blossom. Other",
      "link": "https://www.orchard.example/frost", "guid": "frost", "date": "Mon, 24 Nov 2026 12:20:00 GMT",
      "source": ("https://other.example/", "Other")},
 ]
@@ -72,6 +84,12 @@ t.eq(host.get("https://www.orchard.example/frost"), "orchard.example",
 title = dict(w.sql("SELECT link, title FROM stories"))
 t.eq([title.get("%s/rss/articles/call%d?oc=5" % (AGG, i)) for i in range(3)],
      [c[0].rsplit(" - ", 1)[0] for c in CALL], "the headline is stored without the publisher's name")
+summary = dict(w.sql("SELECT link, summary FROM stories"))
+t.eq([summary.get("%s/rss/articles/call%d?oc=5" % (AGG, i)) for i in range(3)],
+     [c[0].rsplit(" - ", 1)[0] for c in CALL], "and its summary without the name after the headline")
+t.eq(summary.get("https://www.orchard.example/frost"),
+     "Orchard growers in Kent said the late frost cost them half their apple blossom. Other",
+     "a summary is left whole when the title does not end with the name")
 t.eq(title.get(AGG + "/rss/articles/vlieland"), "Lighthouse keepers' museum opens on Vlieland - Agg Frisian Desk",
      "a suffix that is not the <source>'s name stays")
 
