@@ -14,21 +14,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, TIDINGS, rss_doc  # noqa: E402
 
 AGG = "https://news.agg.example"
+# Headlines as Google News gives them, and the <source> each names.
 CALL = [
     ("Xi and Trump discuss Taiwan, soybean purchases in phone call - Wire",
-     "Chinese President Xi Jinping and U.S. President Donald Trump spoke by phone on "
-     "Monday, discussing Taiwan and China's purchases of American soybeans.",
      ("https://www.wire.example", "Wire")),
     ("Trump and Xi hold phone call on soybeans and Taiwan - BBC",
-     "Donald Trump said he had a very good phone call with Xi Jinping in which the two "
-     "leaders covered soybeans and Taiwan.",
      ("https://bbc.example/news", "BBC")),
     ("Xi tells Trump in phone call Taiwan is central; soybean purchases on track - Post",
-     "In a phone call with Donald Trump, Xi Jinping said the Taiwan question was central "
-     "while China kept buying soybeans from American farmers.",
      ("https://post.example/", "Post")),
 ]
-
 
 
 def gnews(link, headline, name):
@@ -43,7 +37,7 @@ srv = Server()
 items = [{"title": title, "text": gnews("%s/rss/articles/call%d?oc=5" % (AGG, i), title, src[1]),
           "link": "%s/rss/articles/call%d?oc=5" % (AGG, i),
           "guid": "call%d" % i, "date": "Mon, 24 Nov 2026 %02d:00:00 GMT" % (9 + i), "source": src}
-         for i, (title, text, src) in enumerate(CALL)]
+         for i, (title, src) in enumerate(CALL)]
 items += [
     # On the aggregator's site, no source named: the aggregator's host.
     {"title": "Glassblowers of Murano elect a furnace maker to chair their guild",
@@ -104,4 +98,7 @@ if len(call) == 1:
     r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(call[0][0])], capture_output=True, text=True)
     t.ok(r.returncode == 0 and all(h in r.stdout for h in ("wire.example", "bbc.example", "post.example")),
          "tidings thread shows each story's publisher", r.stdout)
+
+srv.stop()
+w.cleanup()
 t.done()
