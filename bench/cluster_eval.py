@@ -154,6 +154,14 @@ def as_aggregator(items):
     return items
 
 
+def as_branded(items):
+    """UCI as sites that brand their feeds' titles give it: every headline
+    ends with " | Publisher"."""
+    for it in items:
+        it.title = "%s | %s" % (it.title, it.publisher)
+    return items
+
+
 def subset(items, limit, seed):
     """Whole stories (UCI) or whole topics (ECB+, both events of each),
     drawn in a seeded order, each taken when it still fits in `limit`
@@ -373,6 +381,8 @@ def main():
     ap.add_argument("--aggregator", action="store_true",
                     help="UCI as through Google News: ' - Publisher' headlines, links into the "
                          "aggregator, <source url> naming the publisher")
+    ap.add_argument("--branded", action="store_true",
+                    help="UCI with ' | Publisher' at the end of every headline")
     ap.add_argument("--verbose", action="store_true", help="one line per round")
     ap.add_argument("--threads-conf", nargs="+", action="extend", default=[], metavar="'KEY = VALUE'",
                     help="lines for the [threads] section")
@@ -399,6 +409,8 @@ def main():
                 items = subset(items, a.limit, a.seed)
             if a.aggregator and name == "uci":
                 items = as_aggregator(items)
+            if a.branded and name == "uci":
+                items = as_branded(items)
             log = (lambda m: print("# " + m, flush=True)) if a.verbose else None
             try:
                 s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed + k, a.keep, log)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/brand.h"
 #include "daemon/canon.h"
 #include "daemon/cluster.h"
 #include "daemon/ident.h"
@@ -810,44 +811,18 @@ static const char *entry_text(const struct feed_entry *e, const struct ingest_en
 	return pe->text ? pe->text : e->text;
 }
 
-/* s without a trailing name after one of the separators seps, malloc'd;
- * NULL when s does not end so, when nothing would be left, or out of
- * memory (then s as it is). */
-static char *strip_name(const char *s, const char *name, const char *const *seps, size_t nseps)
+/* What an item is stored and clustered by leaves out its publisher's
+ * name (daemon/brand.h): the " - Reuters" an aggregator appends to its
+ * headline and its text when that is the item's <source>, else the
+ * branding tail its feed puts on every title. */
+static void strip_brand(const struct feed_entry *e, struct ingest_entry_prep *pe,
+                        const char *tail, size_t ntail)
 {
-	if (!s || !name)
-		return NULL;
-	while (*name == ' ' || *name == '\t' || *name == '\n' || *name == '\r')
-		name++;
-	size_t nn = strlen(name), ns = strlen(s);
-	while (nn && (name[nn - 1] == ' ' || name[nn - 1] == '\t' || name[nn - 1] == '\n' ||
-		      name[nn - 1] == '\r'))
-		nn--;
-	if (!nn || ns <= nn || memcmp(s + ns - nn, name, nn))
-		return NULL;
-	for (size_t i = 0; i < nseps; i++) {
-		size_t k = strlen(seps[i]);
-		if (ns - nn > k && !memcmp(s + ns - nn - k, seps[i], k))
-			return strndup(s, ns - nn - k);
-	}
-	return NULL;
-}
-
-/* An aggregator's headline ends with its publisher's name, the name its
- * <source> gives ("Xi and Trump discuss Taiwan - Reuters"), and so does
- * its summary (Google News's is the headline, then the name): a word
- * every story of that publisher shares and no other outlet's, which drew
- * one publisher's stories together across events and apart from other
- * outlets' reports of one (bench/cluster_eval.py --aggregator: B-cubed F1
- * 0.80 with it, 0.856 without, docs/threads.md).  An item whose title
- * ends so is stored and clustered without the name, in both. */
-static void strip_source_name(const struct feed_entry *e, struct ingest_entry_prep *pe)
-{
-	static const char *const title_seps[] = { " - ", " | ", " \xe2\x80\x93 ", " \xe2\x80\x94 " };
-	static const char *const text_seps[] = { " " };
-	pe->title = strip_name(e->title_text, e->source_title, title_seps, 4);
+	pe->title = brand_cut_title(e->title_text, e->source_title);
 	if (pe->title)
-		pe->text = strip_name(e->text, e->source_title, text_seps, 1);
+		pe->text = brand_cut_text(e->text, e->source_title);
+	else if (ntail)
+		pe->title = brand_cut_tail(e->title_text, tail, ntail);
 }
 
 /* Whether hosts a and b are one site: the same, or one a subdomain of
@@ -1033,11 +1008,15 @@ static int tokenize_entry(struct text *t, const struct feed *f, const struct fee
 
 int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out)
 {
+	const char *tail;
+	long ntail;
+
 	out->n = 0;
 	out->e = NULL;
 	if (f->n_entries == 0)
 		return 0;
-	if (!(out->e = calloc(f->n_entries, sizeof *out->e)))
+	if ((ntail = brand_feed_tail(f, &tail)) < 0 ||
+	    !(out->e = calloc(f->n_entries, sizeof *out->e)))
 		return -1;
 	out->n = f->n_entries;
 	for (size_t i = 0; i < f->n_entries; i++) {
@@ -1051,7 +1030,7 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			pe->canon = pe->host = NULL;
 		if (e->source_link && canon_host(e->source_link, &pe->source_host) < 0)
 			pe->source_host = NULL;
-		strip_source_name(e, pe);
+		strip_brand(e, pe, tail, (size_t)ntail);
 		pe->content_hash = entry_hash(e);
 		pe->has_fp = simhash_story(entry_title(e, pe), entry_text(e, pe), &pe->fp) == 1;
 		if (t && tokenize_entry(t, f, e, pe) < 0) {

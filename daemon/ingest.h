@@ -46,10 +46,10 @@ struct ingest_entry_prep {
 	char *host;               /* publisher host of the link, or NULL */
 	char *source_host;        /* host of the source the item names
 	                             (feed_entry.source_link), or NULL */
-	char *title;              /* the title without the " - Publisher" an
-	                             aggregator appends (it repeats the item's
-	                             <source>), or NULL: title_text as it is */
-	char *text;               /* likewise the text, when the title had it */
+	char *title;              /* the title without its publisher's name
+	                             (daemon/brand.h), or NULL: title_text */
+	char *text;               /* the text without the name an aggregator's
+	                             ends with, or NULL: text as it is */
 	uint64_t content_hash;    /* changes when anything stored changes */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */

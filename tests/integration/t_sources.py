@@ -5,7 +5,8 @@ story's host, and so its thread's source_count, is that publisher's.  A
 link to another site keeps its own host, and a source on the
 aggregator's own site changes nothing.  The " - Publisher" the aggregator
 appends to each headline, the <source>'s name, is not part of the stored
-title, and so is no keyword."""
+title, and so is no keyword; nor is the " | Daily Planet" a site puts on
+every title of its own feed."""
 import os
 import subprocess
 import sys
@@ -57,15 +58,30 @@ items += [
      "source": ("https://other.example/", "Other")},
 ]
 srv.put("/agg.xml", rss_doc("Top stories - Agg", AGG + "/", items, lang="en"))
+# A site that brands every title of its feed; one of its stories is the call.
+PLANET = [
+    ("Xi and Trump talk Taiwan and soybeans by phone | Daily Planet",
+     "Xi Jinping and Donald Trump talked about Taiwan and soybean purchases in a phone call."),
+    ("Harbour master retires after forty years | Daily Planet",
+     "The harbour master of Port Ellen retired after forty years of service."),
+    ("Tram line extension approved | Daily Planet",
+     "The council approved the extension of the tram line to the airport."),
+    ("Letters: the bypass, again",
+     "Readers write about the bypass."),
+]
+srv.put("/planet.xml", rss_doc("Daily Planet", "https://planet.example/", [
+    {"title": title, "text": text, "link": "https://planet.example/%d" % i, "guid": "planet%d" % i,
+     "date": "Mon, 24 Nov 2026 %02d:30:00 GMT" % (9 + i)} for i, (title, text) in enumerate(PLANET)],
+    lang="en"))
 w = Workdir()
-w.write_config([srv.url("/agg.xml")])
+w.write_config([srv.url("/agg.xml"), srv.url("/planet.xml")], extra="concurrency = 1")
 r = w.run_once()
 t.eq(r.returncode, 0, "tidingsd --once exits 0")
 if r.returncode:
     print("# " + r.stderr.replace("\n", "\n# "))
 
 host = dict(w.sql("SELECT link, host FROM stories"))
-t.eq(len(host), 6, "six stories stored")
+t.eq(len(host), 10, "ten stories stored")
 t.eq([host.get("%s/rss/articles/call%d?oc=5" % (AGG, i)) for i in range(3)],
      ["wire.example", "bbc.example", "post.example"],
      "an aggregator's item counts for the publisher its <source> names")
@@ -87,13 +103,20 @@ t.eq(summary.get("https://www.orchard.example/frost"),
 t.eq(title.get(AGG + "/rss/articles/vlieland"), "Lighthouse keepers' museum opens on Vlieland - Agg Frisian Desk",
      "a suffix that is not the <source>'s name stays")
 
+t.eq([title.get("https://planet.example/%d" % i) for i in range(4)],
+     [p[0].replace(" | Daily Planet", "") for p in PLANET],
+     "a feed's branding on 3 of its 4 titles is not part of them")
+
 call = w.sql("SELECT DISTINCT thread_id FROM stories WHERE link LIKE '%/call%'")
+planet_call = w.sql("SELECT thread_id FROM stories WHERE link = 'https://planet.example/0'")
 t.eq(len(call), 1, "the three reports of the call are one thread")
+t.ok(planet_call and call and planet_call[0][0] == call[0][0], "the branded site's report joins it",
+     (planet_call, call))
 if len(call) == 1:
     tc = w.sql("SELECT story_count, source_count FROM threads WHERE id = ?", (call[0][0],))
-    t.eq(tc[0] if tc else None, (3, 3), "with three sources, not one aggregator")
+    t.eq(tc[0] if tc else None, (4, 4), "with four sources, not one aggregator")
     kw = w.sql("SELECT keywords FROM threads WHERE id = ?", (call[0][0],))
-    t.ok(kw and kw[0][0] and not any(n in kw[0][0].split(", ") for n in ("Wire", "BBC", "Post")),
+    t.ok(kw and kw[0][0] and not any(n in kw[0][0].split(", ") for n in ("Wire", "BBC", "Post", "Planet")),
          "its keywords are the event's, not the publishers' names", kw)
     r = subprocess.run([TIDINGS, "-d", w.db, "thread", str(call[0][0])], capture_output=True, text=True)
     t.ok(r.returncode == 0 and all(h in r.stdout for h in ("wire.example", "bbc.example", "post.example")),

@@ -1,0 +1,89 @@
+/* tests/unit/test_brand.c — publishers' names cut from headlines
+ * (daemon/brand.h): an aggregator's " - Source", a feed's branding tail. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/brand.h"
+#include "feeds/feed.h"
+#include "tests/unit/tap.h"
+
+static void cut(char *(*f)(const char *, const char *), const char *s, const char *name,
+                const char *want, const char *what)
+{
+	char *got = f(s, name);
+	if (want)
+		is_str(got, want, what);
+	else
+		ok(got == NULL, what);
+	free(got);
+}
+
+/* A feed whose entries have these titles (NULL: untitled). */
+static long tail_of(const char *const *titles, size_t n, char *out, size_t cap)
+{
+	struct feed f;
+	struct feed_entry *e = calloc(n, sizeof *e);
+	memset(&f, 0, sizeof f);
+	for (size_t i = 0; i < n; i++)
+		e[i].title_text = (char *)titles[i];
+	f.entries = e;
+	f.n_entries = n;
+	const char *tail = NULL;
+	long k = brand_feed_tail(&f, &tail);
+	out[0] = '\0';
+	if (k > 0 && (size_t)k < cap) {
+		memcpy(out, tail, (size_t)k);
+		out[k] = '\0';
+	}
+	free(e);
+	return k;
+}
+
+int main(void)
+{
+	cut(brand_cut_title, "Xi and Trump discuss Taiwan - Reuters", "Reuters", "Xi and Trump discuss Taiwan",
+	    "an aggregator's ' - Source'");
+	cut(brand_cut_title, "Xi and Trump discuss Taiwan | BBC News", " BBC News\n", "Xi and Trump discuss Taiwan",
+	    "' | ', the name's white space aside");
+	cut(brand_cut_title, "Quake hits Iran \xe2\x80\x93 Al Jazeera", "Al Jazeera", "Quake hits Iran",
+	    "an en dash");
+	cut(brand_cut_title, "Reuters - Reuters", "Reuters", "Reuters", "the headline may be the name");
+	cut(brand_cut_title, " - Reuters", "Reuters", NULL, "nothing but the name: left as it is");
+	cut(brand_cut_title, "Xi and Trump discuss Taiwan - Reuters UK", "Reuters", NULL,
+	    "another name at the end: left as it is");
+	cut(brand_cut_title, "Xi and Trump discuss Taiwan-Reuters", "Reuters", NULL, "no separator: left");
+	cut(brand_cut_title, "Interview with Reuters", "Reuters", NULL, "the name in a sentence: left");
+	cut(brand_cut_title, NULL, "Reuters", NULL, "no title");
+	cut(brand_cut_title, "Headline - Reuters", NULL, NULL, "no source");
+	cut(brand_cut_text, "Xi and Trump discuss Taiwan Reuters", "Reuters", "Xi and Trump discuss Taiwan",
+	    "a text ending with the name");
+	cut(brand_cut_text, "Xi and Trump discuss Taiwan, Reuters said", "Reuters", NULL,
+	    "a text naming it elsewhere: left");
+
+	char t[128];
+	const char *branded[] = {
+		"Storm closes harbour | Daily Planet", "Council votes on budget | Daily Planet",
+		"Untitled", NULL, "Museum opens - its new wing | Daily Planet", "Letters | Daily Planet",
+	};
+	ok(tail_of(branded, 6, t, sizeof t) > 0 && !strcmp(t, " | Daily Planet"),
+	   "a tail on 4 of 5 titles is the feed's branding");
+	char *c = brand_cut_tail(branded[4], t, strlen(t));
+	is_str(c, "Museum opens - its new wing", "cut from a title at its end only");
+	free(c);
+	ok(brand_cut_tail("Untitled", t, strlen(t)) == NULL, "a title without it is left");
+	ok(brand_cut_tail(" | Daily Planet", t, strlen(t)) == NULL, "a title that is only the tail is left");
+	const char *two[] = { "Storm | Daily Planet", "Budget | Daily Planet", "Museum", "Bridge" };
+	ok(tail_of(two, 4, t, sizeof t) == 0, "2 titles of 4: not the feed's");
+	const char *half[] = { "A storm | Planet", "A budget | Planet", "A museum | Planet", "Bridge",
+		"Harbour", "Tunnel" };
+	ok(tail_of(half, 6, t, sizeof t) > 0 && !strcmp(t, " | Planet"), "3 of 6, half: the feed's");
+	const char *mixed[] = { "Storm - live", "Budget - analysis", "Museum - live", "Bridge - analysis" };
+	ok(tail_of(mixed, 4, t, sizeof t) == 0, "two tails, neither on 3 titles");
+	const char *sections[] = { "Storm | Weather | Planet", "Budget | Politics | Planet",
+		"Museum | Culture | Planet" };
+	ok(tail_of(sections, 3, t, sizeof t) > 0 && !strcmp(t, " | Planet"),
+	   "the tail from the last separator: sections before it differ");
+	const char *shortf[] = { "Storm | Planet", "Budget | Planet" };
+	ok(tail_of(shortf, 2, t, sizeof t) == 0, "a feed of 2 titles says nothing");
+	return done_testing();
+}
