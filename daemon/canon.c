@@ -356,6 +356,21 @@ static void strip_www(char *host)
 		memmove(host, host + 4, strlen(host + 4) + 1);
 }
 
+int canon_same_site(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na == nb)
+		return !strcmp(a, b);
+	if (na < nb) {
+		const char *t = a;
+		a = b;
+		b = t;
+		na = nb;
+		nb = strlen(b);
+	}
+	return a[na - nb - 1] == '.' && !strcmp(a + na - nb, b);
+}
+
 int canon_host(const char *url, char **out)
 {
 	CURLU *h = NULL;

@@ -34,6 +34,11 @@ int canon_host(const char *url, char **out);
  * cost): 0 with both malloc'd, or -1 with both NULL. */
 int canon_url_host(const char *url, char **canon, char **host);
 
+/* Nonzero when hosts a and b (as canon_host gives them) are one site: the
+ * same, or one a subdomain of the other ("feeds.example.com" and
+ * "example.com"; not "news.example.com" and "feeds.example.com"). */
+int canon_same_site(const char *a, const char *b);
+
 /* Nonzero when `url` is an http or https URL by its scheme (any case):
  * the only links tidings stores for readers to follow (stories.link,
  * feeds.site_url), since "javascript:", "data:" or "file:" ones would be

@@ -825,24 +825,6 @@ static void strip_brand(const struct feed_entry *e, struct ingest_entry_prep *pe
 		pe->title = brand_cut_tail(e->title_text, tail, ntail);
 }
 
-/* Whether hosts a and b are one site: the same, or one a subdomain of
- * the other (feeds.example.com, example.com). */
-static int same_site(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	if (na < nb) {
-		const char *t = a;
-		a = b;
-		b = t;
-		size_t tn = na;
-		na = nb;
-		nb = tn;
-	}
-	if (na == nb)
-		return !strcmp(a, b);
-	return a[na - nb - 1] == '.' && !strcmp(a + na - nb, b);
-}
-
 /* An item's publisher, for threads.source_count: its link's host, else
  * its feed's.  But an aggregator (Google News) links its items into its
  * own site and names each one's publisher in <source>: when the link is
@@ -854,7 +836,7 @@ static const char *publisher(const char *link_host, const char *source_host,
 	const char *h = link_host ? link_host : feed_host;
 	if (!h)
 		return source_host;
-	if (source_host && feed_host && same_site(h, feed_host) && !same_site(source_host, h))
+	if (source_host && feed_host && canon_same_site(h, feed_host) && !canon_same_site(source_host, h))
 		return source_host;
 	return h;
 }

@@ -143,6 +143,12 @@ static void hosts(void)
 	host("http://[2001:DB8::1]/x", "[2001:db8::1]");
 	host("ftp://www.example.com/", NULL);
 	host("not a url", NULL);
+	ok(canon_same_site("example.com", "example.com"), "same site: the same host");
+	ok(canon_same_site("feeds.example.com", "example.com") &&
+	   canon_same_site("example.com", "news.feeds.example.com"), "same site: a subdomain, either way");
+	ok(!canon_same_site("news.example.com", "feeds.example.com"), "not: two subdomains");
+	ok(!canon_same_site("badexample.com", "example.com"), "not: a name that only ends alike");
+	ok(!canon_same_site("example.com", "example.org"), "not: another domain");
 }
 
 static size_t pick(uint64_t *r, size_t n)
