@@ -853,8 +853,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	const char *link = e->origlink ? e->origlink : e->link;
 	const char *canon = pe->canon;
 	char *ident = NULL;
+	/* Known by the title and text as the feed gives them: whether its
+	 * branding is seen can change from one response to the next. */
 	struct ident_entry ie = {
-		.guid = e->id, .link = link, .title = entry_title(e, pe), .text = entry_text(e, pe),
+		.guid = e->id, .link = link, .title = e->title_text, .text = e->text,
 		.published = e->published,
 	};
 	int64_t id = 0, canon_id = 0;

@@ -122,6 +122,31 @@ if len(call) == 1:
     t.ok(r.returncode == 0 and all(h in r.stdout for h in ("wire.example", "bbc.example", "post.example")),
          "tidings thread shows each story's publisher", r.stdout)
 
+# Items known by their titles (no guid, no link): the branding seen in
+# one response and not in the next (2 branded titles of 3) must not make
+# them new items.
+def bare(titles):
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>Bare</title><link>https://bare.example/</link>%s</channel></rss>" % "".join(
+                "<item><title>%s</title><description>%s.</description>"
+                "<pubDate>Mon, 24 Nov 2026 15:00:00 GMT</pubDate></item>" % (x, x) for x in titles))
+
+
+srv.put("/bare.xml", bare(["Ferry timetable changes | Bare Post", "Library reopens | Bare Post",
+                           "Market day moves | Bare Post"]))
+w2 = Workdir()
+w2.write_config([srv.url("/bare.xml")])
+w2.run_once()
+first = sorted(x for (x,) in w2.sql("SELECT title FROM stories"))
+t.eq(first, ["Ferry timetable changes", "Library reopens", "Market day moves"],
+     "a feed known by titles: its branding is cut")
+srv.put("/bare.xml", bare(["Ferry timetable changes | Bare Post", "Library reopens | Bare Post",
+                           "Bridge repairs start"]))
+w2.run_once()
+t.eq(w2.sql("SELECT count(*) FROM stories")[0][0], 4,
+     "the next response, without enough branded titles, adds only its new item")
+w2.cleanup()
+
 srv.stop()
 w.cleanup()
 t.done()
