@@ -77,6 +77,14 @@ int main(void)
 	const char *half[] = { "A storm | Planet", "A budget | Planet", "A museum | Planet", "Bridge",
 		"Harbour", "Tunnel" };
 	ok(tail_of(half, 6, t, sizeof t) > 0 && !strcmp(t, " | Planet"), "3 of 6, half: the feed's");
+	const char *few[] = { "A storm | Planet", "A budget | Planet", "A museum | Planet", "Bridge",
+		"Harbour", "Tunnel", "Ferry" };
+	ok(tail_of(few, 7, t, sizeof t) == 0, "3 of 7, under half: not the feed's");
+	const char *longtail[] = {
+		"Storm - and what the council, the harbour board and the ferry company said about it on Monday",
+		"Budget - and what the council, the harbour board and the ferry company said about it on Monday",
+		"Museum - and what the council, the harbour board and the ferry company said about it on Monday" };
+	ok(tail_of(longtail, 3, t, sizeof t) == 0, "a shared tail of over 80 bytes is a sentence, not a name");
 	const char *mixed[] = { "Storm - live", "Budget - analysis", "Museum - live", "Bridge - analysis" };
 	ok(tail_of(mixed, 4, t, sizeof t) == 0, "two tails, neither on 3 titles");
 	const char *sections[] = { "Storm | Weather | Planet", "Budget | Politics | Planet",
