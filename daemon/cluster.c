@@ -568,6 +568,7 @@ void cluster_free(struct clusterer *c)
 	free(c->sc);
 	free(c->touched);
 	free(c->q);
+	free(c->qsurf);
 	free(c->qdense);
 	text_tokens_free(&c->toks[0]);
 	text_tokens_free(&c->toks[1]);
@@ -883,7 +884,7 @@ void cluster_stats(const struct clusterer *c, struct cluster_stats *st)
 		const struct thread *t = &c->th[s];
 		st->mem_centroids += t->ct_cap * sizeof *t->ct + t->em_cap * sizeof *t->em;
 		st->mem_threads += t->capmem * sizeof *t->mem + t->capsrc * 4 +
-				   (t->kw ? strlen(t->kw) + 1 : 0);
+				   (t->kw ? sizeof *t->kw + strlen(t->kw->text) + 1 : 0);
 		for (uint32_t i = 0; i < t->nmem; i++)
 			st->mem_stories += sizeof(struct story) + t->mem[i]->n * sizeof(struct tw);
 	}

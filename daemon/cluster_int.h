@@ -88,6 +88,55 @@ struct cent {
 	uint32_t key, pos;
 };
 
+/* A thread's own spelling of its words, for its keywords: a word's
+ * surface in the vocabulary is one for all threads ("banking" for the
+ * stem of Jos. A. Bank), so each thread counts how its stories spell its
+ * keywords and their own heaviest terms (a new keyword is one of those).
+ * (The heaviest terms after the shown ones are counted too: they are
+ * the next keywords.)  A spelling is counted regardless of case; its case is the one written
+ * mid-sentence in sentence-cased text, where a capital means a name (the
+ * least shouting such letters, the first capital if most are).  A
+ * fixed table of KW_FORMS spellings; when it is full a new one takes the
+ * place of the least counted that is not a keyword's, and its count (the
+ * space-saving count: spellings that keep coming stay), while `seen`
+ * counts its own occurrences only, which decide what is shown.
+ * Spellings longer than KW_FORM_MAX bytes are not counted; their terms
+ * show the vocabulary's surface. */
+#define KW_FORMS 12
+#define KW_FORM_MAX 18
+#define KW_SHOWN 5
+#define KW_TRACK 8   /* the heaviest terms counted: the shown and the next */
+struct kwform {
+	uint32_t term;
+	uint16_t count;      /* for the replacement: seen + what it replaced */
+	uint16_t seen;
+	uint8_t len;
+	uint8_t good;        /* s is as written mid-sentence in sentence-cased text */
+	int8_t capbal;       /* of those occurrences, capitalised less lower case */
+	uint8_t shown;       /* term is one of the keywords */
+	char s[KW_FORM_MAX];
+};
+_Static_assert(sizeof(struct kwform) == 32, "struct kwform: 32 bytes");
+
+struct kwinfo {
+	struct kwform f[KW_FORMS];
+	uint64_t mask;       /* bit kw_bit(term) of the terms of f and kw (and
+	                        maybe of some that were) */
+	uint32_t nf, nkw, nshown;
+	uint32_t kw[KW_TRACK]; /* the heaviest terms when text was made; the
+	                        first nshown are text's */
+	uint32_t respell;    /* a shown term was counted since text was made */
+	char text[];         /* the keywords, ", "-separated ("": none yet) */
+};
+
+/* A term of the story under construction: where its best surface is
+ * (field 0 title, 1 text), kept beside c->q by vec_collect(). */
+struct qsurf {
+	uint32_t term, off;
+	uint16_t len;
+	uint8_t field, good;
+};
+
 /* 192 bytes, in an array aligned to cache lines.  The first line is what
  * completing a shortlisted candidate reads (centroid table, its filter,
  * norm, times); the second what the member and name scores read. */
@@ -121,9 +170,9 @@ struct thread {
 	double terms_sum;    /* sum of member vector lengths (for the bar) */
 	uint32_t *src;       /* owned set of source hashes, open addressing */
 	uint32_t nsrc, capsrc;
-	char *kw;            /* owned: keywords, ", "-separated (NULL: none yet);
-	                        as long as they are, not a fixed 160 bytes in
-	                        every slot */
+	struct kwinfo *kw;   /* owned: keywords and the forms they are written
+	                        in here (NULL: none yet); outside the slot, so
+	                        that a slot keeps to three lines */
 	uint32_t forgotten;  /* stories forgotten since the last compaction */
 	uint32_t ct_live;    /* centroid entries whose weight is not residue
 	                        (|w| > 1e-6): kept by cent_add, so that the
@@ -173,6 +222,8 @@ struct clusterer {
 	                                  of the common terms it holds */
 	float cfound_q[8 * 256];       /* and the story's weights of those terms */
 	uint32_t nq, capq;
+	struct qsurf *qsurf;           /* owned: by q's place in vec_collect() */
+	uint32_t nqsurf, capqsurf;
 	/* vec_weigh(), when it cut q to max_terms: the kept weights before
 	 * normalising, heaviest first (q's nq weights are these divided by
 	 * qnorm, an order-keeping map), so that score() and vec_story_make()

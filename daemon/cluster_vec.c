@@ -225,11 +225,15 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 			const struct text_token *tk = &tv[i];
 			uint32_t t = tk_id[k];
 			struct vterm *v = &terms[t];
+			/* Mid-sentence in sentence-cased text: written as it is
+			 * spelt, not capitalised by its place. */
+			const int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
+			const uint16_t slen = (uint16_t)(tk->src_len > 255 ? 255 : tk->src_len);
 			/* Casing evidence only from sentence-cased text, where a capital
 			 * mid-sentence means a name; acronyms and numbers anywhere. */
 			if (tk->flags & (TEXT_ACRONYM | TEXT_NUMBER))
 				v->cap_yes += 1;
-			else if ((tk->flags & TEXT_CASE_OK) && !(tk->flags & TEXT_SENT_START)) {
+			else if (good) {
 				if (tk->flags & TEXT_CAP)
 					v->cap_yes += 1;
 				else
@@ -254,7 +258,6 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 				c->qheadline = 1;
 			}
 			if (!v->surf_good && tk->src_len < 48) {
-				int good = !(tk->flags & TEXT_SENT_START) && (tk->flags & TEXT_CASE_OK);
 				if ((good || v->surf == v->name) &&
 				    vocab_set_surface(&c->voc, t, s + tk->src_off, tk->src_len, good) < 0) {
 					c->nq = nq;
@@ -267,7 +270,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 			 * lie past the story's terms so far). */
 			uint32_t j = v->qslot;
 			if (j >= nq || q[j].term != t) {
-				if (grow((void **)&c->q, &c->capq, sizeof *c->q, nq + 1) < 0) {
+				if (grow((void **)&c->q, &c->capq, sizeof *c->q, nq + 1) < 0 ||
+				    grow((void **)&c->qsurf, &c->capqsurf, sizeof *c->qsurf, nq + 1) < 0) {
 					c->nq = nq;
 					return -1;
 				}
@@ -275,6 +279,12 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 				j = nq++;
 				q[j] = (struct tw){ .term = t, .w = 0 };
 				v->qslot = j;
+				c->qsurf[j] = (struct qsurf){ t, tk->src_off, slen, (uint8_t)field, (uint8_t)good };
+			} else if (good && !c->qsurf[j].good) {
+				/* The story's form of a term (for its thread's
+				 * keywords): the first mid-sentence one, else its
+				 * first. */
+				c->qsurf[j] = (struct qsurf){ t, tk->src_off, slen, (uint8_t)field, 1 };
 			}
 			/* The lead tells the event; later paragraphs drift into
 			 * background (often an earlier event of the same kind). */
@@ -282,6 +292,7 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 		}
 	}
 	c->nq = nq;
+	c->nqsurf = nq;
 	if (count_df) {
 		c->voc.ndocs++;
 		for (uint32_t j = 0; j < c->nq; j++) {

@@ -147,6 +147,47 @@ r = subprocess.run([TIDINGS, "-d", w.db, "threads", "--since", "3650d"], capture
 t.ok(r.returncode == 0 and any("(untitled)" in line and "Murano" in line for line in r.stdout.splitlines()),
      "tidings threads shows a thread of untitled posts by its keywords", r.stdout)
 
+# Keywords are spelt as the thread's own stories spell them: "banking",
+# met first in another thread, is one stem with Deutsche Bank, and a
+# shouting headline's LIBOR is the stories' Libor.
+BANK = [
+    ("Outage leaves online banking customers locked out",
+     "Customers of three lenders could not reach their online banking accounts for most "
+     "of Monday after a data centre failed.", "Mon, 24 Nov 2026 13:00:00 GMT"),
+    ("DEUTSCHE BANK FINED OVER LIBOR RIGGING",
+     "Regulators in London and New York fined Deutsche Bank for rigging interest rates; "
+     "Deutsche Bank said it would not appeal.", "Mon, 24 Nov 2026 14:00:00 GMT"),
+    ("Deutsche Bank to pay record fine for rigging rates",
+     "US and British regulators ordered Deutsche Bank to settle over Libor manipulation by "
+     "Deutsche Bank traders.", "Mon, 24 Nov 2026 14:01:00 GMT"),
+    ("Deutsche Bank Settles Over Libor Rigging",
+     "The fine against Deutsche Bank is the largest yet in the Libor rigging scandal, "
+     "regulators said.", "Mon, 24 Nov 2026 14:02:00 GMT"),
+    ("Regulators fine Deutsche Bank over Libor",
+     "Deutsche Bank will fire seven traders over Libor, regulators said of the Deutsche "
+     "Bank settlement.", "Mon, 24 Nov 2026 14:03:00 GMT"),
+] + [("Deutsche Bank fined over Libor", "Regulators fined Deutsche Bank over Libor rigging "
+      "on Monday, outlet %d reported." % i, "Mon, 24 Nov 2026 14:%02d:00 GMT" % (10 + i))
+     for i in range(4)]
+bank_feeds = []
+for i, (title, text, date) in enumerate(BANK):
+    name = "bank%d" % i
+    srv.put("/%s.xml" % name, rss(name, [(title, text, date, "b%d" % i)]))
+    bank_feeds.append(name)
+w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets) + ["posts"] + bank_feeds],
+               extra="concurrency = 1")
+r = w.run_once()
+fine = w.sql("SELECT DISTINCT thread_id FROM stories WHERE link LIKE 'https://bank%.example/b%' "
+             "AND link NOT LIKE 'https://bank0.%'")
+t.eq(len(fine), 1, "the eight reports of the bank's fine are one thread")
+if fine:
+    kw = w.sql("SELECT keywords, story_count FROM threads WHERE id = ?", (fine[0][0],))
+    kw = kw[0] if kw else ("", 0)
+    t.ok(kw[1] == 8 and "Bank" in kw[0].split(", ") and "banking" not in kw[0],
+         "its keywords spell Deutsche Bank as its stories do, not as the outage did", kw)
+    t.ok("Libor" in kw[0] and "LIBOR" not in kw[0] and "DEUTSCHE" not in kw[0],
+         "and the names as written mid-sentence, not as a headline shouts them", kw)
+
 srv.stop()
 w.cleanup()
 t.done()

@@ -433,6 +433,84 @@ static void test_title(void)
 	cluster_free(c);
 }
 
+/* Keywords are spelt as the thread's own stories spell them: the
+ * vocabulary has one surface per stem for all threads ("banking", met
+ * first), and a capital heading a title-cased headline, or a shouted
+ * word, says nothing of its case. */
+static void test_keyword_spelling(void)
+{
+	struct cluster_params p;
+	cluster_params_default(&p);
+	struct cluster_doc d[] = {
+		{ .story_id = 1, .time = T0, .lang = "en", .source = "a.example",
+		  .title = "Outage leaves online banking customers locked out",
+		  .text = "Customers of three lenders could not reach their online banking accounts "
+		          "for most of Tuesday after a data centre failed." },
+		{ .story_id = 2, .time = T0 + 3600, .lang = "en", .source = "b.example",
+		  .title = "DEUTSCHE BANK FINED OVER LIBOR RIGGING",
+		  .text = "Regulators in London and New York fined Deutsche Bank for rigging "
+		          "interest rates; Deutsche Bank said it would not appeal." },
+		{ .story_id = 3, .time = T0 + 3660, .lang = "en", .source = "c.example",
+		  .title = "Deutsche Bank to pay record fine for rigging rates",
+		  .text = "US and British regulators ordered Deutsche Bank to settle over Libor "
+		          "manipulation by Deutsche Bank traders." },
+		{ .story_id = 4, .time = T0 + 3720, .lang = "en", .source = "d.example",
+		  .title = "Deutsche Bank Settles Over Libor Rigging",
+		  .text = "The fine against Deutsche Bank is the largest yet in the Libor rigging "
+		          "scandal, regulators said." },
+		{ .story_id = 5, .time = T0 + 3780, .lang = "en", .source = "e.example",
+		  .title = "Regulators fine Deutsche Bank over Libor",
+		  .text = "Deutsche Bank will fire seven traders over Libor, regulators said of the "
+		          "Deutsche Bank settlement." },
+	};
+	int n = (int)(sizeof d / sizeof d[0]);
+	struct clusterer *c = cluster_new(&p, 1);
+	struct cluster_result r;
+	ok(cluster_add(c, &d[0], &r) == 0, "the banking outage");
+	int64_t outage = r.thread_id, t = 0;
+	int one = 1;
+	for (int i = 1; i < n; i++) {
+		one &= cluster_add(c, &d[i], &r) == 0 && r.thread_id != outage && (i == 1 || r.thread_id == t);
+		t = r.thread_id;
+	}
+	ok(one, "the four reports of the fine are one thread, not the outage's");
+	/* Four more short reports: the thread's keywords are counted again at
+	 * eight stories. */
+	struct cluster_doc more = { .time = T0 + 3800, .lang = "en",
+		.title = "Deutsche Bank fined over Libor",
+		.text = "Regulators fined Deutsche Bank over Libor rigging." };
+	char src[4][24];
+	for (int i = 0; i < 4; i++) {
+		snprintf(src[i], sizeof src[i], "m%d.example", i);
+		more.story_id = 20 + i;
+		more.source = src[i];
+		one &= cluster_add(c, &more, &r) == 0 && r.thread_id == t;
+	}
+	printf("# keywords: %s\n", r.keywords);
+	ok(one && r.story_count == 8, "and eight with four more");
+	ok(strstr(r.keywords, "Bank") && !strstr(r.keywords, "banking"),
+	   "its keywords spell Deutsche Bank as its stories do, not as the outage did");
+	ok(!strstr(r.keywords, "BANK") && !strstr(r.keywords, "DEUTSCHE") && !strstr(r.keywords, "LIBOR"),
+	   "a name shouted in a headline is shown as written mid-sentence");
+	ok(strstr(r.keywords, "Deutsche") && strstr(r.keywords, "Libor"), "Deutsche, Libor");
+
+	/* The same after a restart: the window's stories replayed in order. */
+	struct clusterer *c2 = cluster_new(&p, 1);
+	int rfail = cluster_restore(c2, &d[0], outage) < 0;
+	for (int i = 1; i < n; i++)
+		rfail += cluster_restore(c2, &d[i], t) < 0;
+	is_int(rfail, 0, "restored");
+	struct cluster_doc d7 = { .story_id = 7, .time = T0 + 3900, .lang = "en", .source = "g.example",
+		.title = "Deutsche Bank settles Libor case with US and UK regulators",
+		.text = "Deutsche Bank settled with regulators over Libor, paying $2.5 billion." };
+	ok(cluster_add(c2, &d7, &r) == 0 && r.thread_id == t, "another report joins the restored thread");
+	printf("# keywords after restore: %s\n", r.keywords);
+	ok(strstr(r.keywords, "Bank") && !strstr(r.keywords, "banking") && !strstr(r.keywords, "BANK"),
+	   "still spelt its own way");
+	cluster_free(c2);
+	cluster_free(c);
+}
+
 int main(void)
 {
 	const char *dir = getenv("TIDINGS_SRCDIR");
@@ -445,6 +523,7 @@ int main(void)
 	test_events();
 	test_merge();
 	test_title();
+	test_keyword_spelling();
 	test_prune();
 	test_prune_bound();
 	return done_testing();
