@@ -78,7 +78,9 @@ struct story {
 	uint16_t w_months;
 	uint8_t w_days;
 	uint8_t headline; /* its title has a word besides numbers and dates: it
-	                     can title a thread (see title_better()) */
+	                     can title a thread (see title_better()); 2 when it
+	                     is not cut short nor headed by a desk's label, 1
+	                     when it is, 0 without one */
 	struct tw v[];   /* sorted by term, L2-normalised */
 };
 _Static_assert(sizeof(struct story) == 40, "struct story: 40 bytes before its terms");

@@ -850,11 +850,13 @@ static void keywords(struct clusterer *c, struct thread *t)
  * (NULL: none), cur_sc from it.  The thread's title is the headline most
  * central to it: a story without one (no title, or only a date: feeds of
  * posts without titles, datelines for titles) never displaces one that
- * has, however central its text. */
+ * has, however central its text; nor does a headline cut short or headed
+ * by a desk's label ("Mt. Gox files for bankruptcy protection in U.S.
+ * to halt ...", "UPDATE 2-...") displace a whole one. */
 static int title_better(const struct story *s, double sc, const struct story *cur, double cur_sc)
 {
 	if (!cur || s->headline != cur->headline)
-		return !cur || s->headline;
+		return !cur || s->headline > cur->headline;
 	return sc > cur_sc;
 }
 

@@ -149,6 +149,42 @@ static int title_is_url(const char *s)
 	       !strncasecmp(s, "www.", 4);
 }
 
+/* Whether a headline is a lesser one to title a thread with: cut short
+ * by its feed ("... ", "…" at the end: Google News cuts long ones) or
+ * headed by a desk's label ("UPDATE 2-", "REFILE-", "VIDEO: ",
+ * "Watch: "), which says what kind of item it is, not what happened. */
+static int headline_lesser(const char *s)
+{
+	static const char *const label[] = {
+		"update", "updated", "refile", "rpt", "repeat", "corrected", "correction",
+		"urgent", "breaking", "exclusive", "video", "watch", "live", "photos", "photo",
+		"gallery", "analysis", "factbox", "wrapup", "insight", "explainer", "podcast",
+		"listen", "timeline", "preview", "opinion", "editorial",
+	};
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	if ((n >= 3 && !memcmp(s + n - 3, "...", 3)) || (n >= 3 && !memcmp(s + n - 3, "\xe2\x80\xa6", 3)))
+		return 1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (size_t i = 0; i < sizeof label / sizeof *label; i++) {
+		size_t k = strlen(label[i]);
+		if (strncasecmp(s, label[i], k))
+			continue;
+		const char *p = s + k;
+		if (*p == ' ' && p[1] >= '0' && p[1] <= '9') /* "UPDATE 2-" */
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		if (*p == ' ' && (p[1] == '-' || !strncmp(p + 1, "\xe2\x80\x93", 3) ||
+		                  !strncmp(p + 1, "\xe2\x80\x94", 3)))
+			p++; /* "Video - ", "LIVE — " */
+		if (*p == ':' || *p == '-' || !strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3))
+			return 1;
+	}
+	return 0;
+}
+
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
  * records casing evidence and surfaces, and when count_df bumps document
  * frequencies.  Weights are computed by vec_weigh() after. */
@@ -293,6 +329,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	}
 	c->nq = nq;
 	c->nqsurf = nq;
+	if (c->qheadline && !headline_lesser(doc->title))
+		c->qheadline = 2;
 	if (count_df) {
 		c->voc.ndocs++;
 		for (uint32_t j = 0; j < c->nq; j++) {

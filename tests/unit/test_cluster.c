@@ -414,6 +414,38 @@ static void test_title(void)
 	ok(!strstr(r.keywords, "PM") && !strstr(r.keywords, "pm") && !strstr(r.keywords, "ET"),
 	   "nor the kick-off's time and zone");
 
+	/* A headline cut short by its feed, or headed by a desk's label,
+	 * titles a thread only while no whole one is there, however central. */
+	struct cluster_doc h[] = {
+		{ .story_id = 31, .time = T0 + 7200, .lang = "en", .source = "a.example",
+		  .title = "Mt. Gox files for U.S. bankruptcy protection to halt lawsuits against ...",
+		  .text = "Mt. Gox, the failed bitcoin exchange, filed for bankruptcy protection in the "
+		          "U.S. to halt lawsuits by customers who lost bitcoins." },
+		{ .story_id = 32, .time = T0 + 7260, .lang = "en", .source = "b.example",
+		  .title = "UPDATE 2-Mt. Gox files for U.S. bankruptcy protection, halting lawsuits",
+		  .text = "Failed bitcoin exchange Mt. Gox filed for U.S. bankruptcy protection to halt "
+		          "lawsuits by customers who lost bitcoins." },
+		{ .story_id = 33, .time = T0 + 7320, .lang = "en", .source = "c.example",
+		  .title = "Tokyo exchange seeks court shield in Dallas",
+		  .text = "Mt. Gox asked a court in Dallas for bankruptcy protection from lawsuits by "
+		          "customers who lost bitcoins when the exchange failed." },
+		{ .story_id = 34, .time = T0 + 7380, .lang = "en", .source = "d.example",
+		  .title = "Watch: Mt. Gox files for U.S. bankruptcy protection to halt lawsuits",
+		  .text = "The failed bitcoin exchange Mt. Gox filed for U.S. bankruptcy protection to "
+		          "halt lawsuits by customers who lost bitcoins." },
+	};
+	int one_h = 1;
+	int64_t th = 0;
+	for (int i = 0; i < 4; i++) {
+		one_h &= cluster_add(c, &h[i], &r) == 0 && (i == 0 || r.thread_id == th);
+		th = r.thread_id;
+		if (i == 1)
+			ok(r.title_story_id == 32 || r.title_story_id == 31, "two lesser headlines: the more central titles");
+	}
+	ok(one_h, "four reports of the filing are one thread");
+	is_int(r.title_story_id, 33, "its title is the whole headline without a label, not the more "
+	       "central ones cut short or labelled");
+
 	/* Restored, the thread picks its title again from its members. */
 	struct clusterer *c2 = cluster_new(&p, 1);
 	int rfail = 0;
