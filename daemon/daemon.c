@@ -1029,9 +1029,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		d->c_new += stats.new_stories;
 		d->c_threads += stats.new_threads;
 		if (parsed)
-			log_info("%s: %d entries, %d new (%d copies), %d updated, %d seen in other feeds%s",
+			log_info("%s: %d entries, %d new (%d copies), %d updated, %d seen in other feeds%s%s",
 			         f->url, stats.entries, stats.new_stories, stats.duplicates,
 			         stats.updated, stats.cross_feed,
+			         stats.same_headline ? " (some by publisher and headline)" : "",
 			         parsed->bozo ? " (malformed, recovered)" : "");
 		else
 			log_debug("%s: not modified", f->url);

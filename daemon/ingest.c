@@ -2,8 +2,9 @@
  *
  * For each entry, oldest first: its identity in the feed (ident.h) finds
  * the same item again (level 1: unchanged -> nothing, changed -> update);
- * its canonical URL (canon.h) finds the same article from another feed
- * (level 2: one more story_feeds row); otherwise it is a new story, whose
+ * its canonical URL (canon.h), or its publisher and headline (headix.h:
+ * an aggregator's link is its own), finds the same article from another
+ * feed (level 2: one more story_feeds row); otherwise it is a new story, whose
  * SimHash (simhash.h) may make it a copy of a recent one from another
  * publisher (level 3: duplicate_of, same thread), and the clusterer
  * (cluster.h) assigns it a thread; with [threads] enabled = no there is
@@ -21,6 +22,7 @@
 #include "daemon/brand.h"
 #include "daemon/canon.h"
 #include "daemon/cluster.h"
+#include "daemon/headix.h"
 #include "daemon/ident.h"
 #include "daemon/log.h"
 #include "daemon/simhash.h"
@@ -31,6 +33,7 @@ struct ingest {
 	struct cluster_params params;
 	struct clusterer *cl;      /* owned; NULL while threads are off */
 	struct ndindex *nd;        /* owned */
+	struct headix *hx;         /* owned: level 2 by publisher and headline */
 	int64_t window;
 	int64_t newest;            /* newest event time seen */
 	int dirty;                 /* clusterer changed since the last sync */
@@ -218,6 +221,9 @@ static int replay_apply(struct ingest *in, struct replay_batch *b)
 			if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
 				return -1;
 		}
+		if (headix_put(in->hx, headix_key(row_str(b, r, 3), row_str(b, r, 0)), r->id,
+		               r->event_time) < 0)
+			return -1;
 		if (r->event_time > in->newest)
 			in->newest = r->event_time;
 	}
@@ -395,14 +401,17 @@ static int rebuild(struct ingest *in)
 
 	cluster_free(in->cl);
 	ndindex_free(in->nd);
+	headix_free(in->hx);
 	in->cl = NULL;
 	in->nd = NULL;
+	in->hx = NULL;
 	in->newest = 0;
 	in->dirty = 0;
 	if (store_max_thread_id(in->st, &next_thread) < 0 ||
 	    store_max_event_time(in->st, &newest) < 0)
 		return -1;
-	if (ndindex_new(in->params.simhash_distance, in->window, &in->nd) < 0)
+	if (ndindex_new(in->params.simhash_distance, in->window, &in->nd) < 0 ||
+	    !(in->hx = headix_new(in->window)))
 		return -1;
 	/* With threads off only the near-duplicate index is rebuilt. */
 	if (in->params.enabled) {
@@ -448,6 +457,7 @@ void ingest_free(struct ingest *in)
 		return;
 	cluster_free(in->cl);
 	ndindex_free(in->nd);
+	headix_free(in->hx);
 	free(in);
 }
 
@@ -515,6 +525,8 @@ void ingest_log_memory(const struct ingest *in)
 	}
 	log_debug("near-duplicate index: %zu stories, %.1f MiB", ndindex_count(in->nd),
 	          ndindex_memory(in->nd) / mib);
+	log_debug("headline index: %zu stories, %.1f MiB", headix_count(in->hx),
+	          headix_memory(in->hx) / mib);
 }
 
 /* ---- one feed ------------------------------------------------------- */
@@ -911,6 +923,22 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * 2), if any; only then can this feed have carried it before. */
 	if (!id && canon && store_find_canonical(in->st, canon, &canon_id) < 0)
 		goto out;
+	/* Nor by its link: the same publisher's article under the same
+	 * headline, hours apart, is one article reached two ways (through
+	 * an aggregator, whose links are its own, and the publisher's feed;
+	 * see headix.h).  Not an item of this very feed: a feed's items are
+	 * its own to tell apart. */
+	uint64_t hkey = !id && !canon_id ? headix_key(s.host, s.title) : 0;
+	if (hkey) {
+		int64_t same = headix_get(in->hx, hkey, s.event_time);
+		int state = 0;
+		if (same && store_story_in_feed(in->st, same, x->feed_id, &state) < 0)
+			goto out;
+		if (state == 1) {
+			canon_id = same;
+			x->stats->same_headline++;
+		}
+	}
 	if (e->id && canon) {
 		x->link_hash[x->poll.items] = fnv1a(0xcbf29ce484222325ull, canon);
 		x->poll.items++;
@@ -960,6 +988,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		goto out;
 	x->stats->new_stories++;
 	if (fp && ndindex_insert(in->nd, fp, id, s.event_time, s.thread_id) < 0)
+		goto out;
+	if (headix_put(in->hx, hkey, id, s.event_time) < 0)
 		goto out;
 	if (s.event_time > in->newest) {
 		in->newest = s.event_time;

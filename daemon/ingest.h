@@ -21,6 +21,7 @@ struct ingest_stats {
 	int new_stories;
 	int updated;       /* changed items rewritten */
 	int cross_feed;    /* already stored from another feed */
+	int same_headline; /* of those, known by publisher and headline */
 	int duplicates;    /* near-duplicate copies (duplicate_of set) */
 	int new_threads;
 };

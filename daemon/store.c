@@ -180,7 +180,7 @@ enum stmt_id {
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS,
 	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
-	S_FEED_HAS_CANON, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
+	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
 	N_STMT
 };
@@ -292,6 +292,9 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_HAS_CANON] =
 		"SELECT 1 FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
 		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 LIMIT 1",
+	[S_STORY_IN_FEED] =
+		"SELECT EXISTS (SELECT 1 FROM story_feeds WHERE story_id = ?1 AND feed_id = ?2)"
+		" FROM stories WHERE id = ?1",
 	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
 	/* Oldest first, a bounded batch per transaction: readers and the
 	 * poller wait for no long delete.  story_feeds rows cascade, the
@@ -1786,6 +1789,23 @@ int store_feed_has_canonical(struct store *st, int64_t feed_id,
 	sqlite3_bind_text(s, 2, canonical_url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	*has = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_story_in_feed(struct store *st, int64_t story_id, int64_t feed_id, int *state)
+{
+	sqlite3_stmt *s = stmt(st, S_STORY_IN_FEED);
+	int rc;
+
+	*state = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, feed_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*state = 1 + (sqlite3_column_int(s, 0) != 0);
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }

@@ -168,6 +168,11 @@ int store_update_story(struct store *st, int64_t id,
  * (evidence for a feed that rotates its guids). */
 int store_feed_has_canonical(struct store *st, int64_t feed_id,
                              const char *canonical_url, int *has);
+
+/* Whether story_id is stored and feed_id carries it: *state 0 no such
+ * story (retention deleted it), 1 stored and not carried by the feed, 2
+ * carried by it. */
+int store_story_in_feed(struct store *st, int64_t story_id, int64_t feed_id, int *state);
 /* Whether the feed's items are known by link because its guids rotate. */
 int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate);
 int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate);

@@ -147,6 +147,73 @@ t.eq(w2.sql("SELECT count(*) FROM stories")[0][0], 4,
      "the next response, without enough branded titles, adds only its new item")
 w2.cleanup()
 
+# One publisher's article through the aggregator and through the
+# publisher's own feed: the links never meet, the publisher and headline
+# do.  One story, carried by both feeds, whichever comes first, and after
+# a restart too.  Not a plain headline ("Business Highlights"), nor the
+# same headline a day later.
+FERRY = "Harbour council approves new ferry terminal for Port Ellen"
+ORCH = "Orchestra names Ilse Vandermeer as its first woman conductor"
+agg2 = [{"title": FERRY + " - Islay Times", "text": gnews(AGG + "/rss/articles/ferry", FERRY, "Islay Times"),
+         "link": AGG + "/rss/articles/ferry", "guid": "ferry", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
+         "source": ("https://www.islay-times.example", "Islay Times")},
+        {"title": ORCH + " - Courier", "text": gnews(AGG + "/rss/articles/orch", ORCH, "Courier"),
+         "link": AGG + "/rss/articles/orch", "guid": "orch", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
+         "source": ("https://courier.example", "Courier")},
+        {"title": "Business Highlights - Wire", "text": gnews(AGG + "/rss/articles/bh", "Business Highlights", "Wire"),
+         "link": AGG + "/rss/articles/bh", "guid": "bh", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
+         "source": ("https://wire.example", "Wire")}]
+srv.put("/agg2.xml", rss_doc("Top stories - Agg", AGG + "/", agg2, lang="en"))
+srv.put("/islay.xml", rss_doc("Islay Times", "https://www.islay-times.example/", [
+    {"title": FERRY, "link": "https://www.islay-times.example/news/ferry-terminal", "guid": "it-1",
+     "date": "Tue, 25 Nov 2026 09:40:00 GMT",
+     "text": "Argyll and Bute council approved plans for a new ferry terminal at Port Ellen on "
+             "Tuesday, ending a five-year wait for islanders and distillers."},
+    {"title": FERRY, "link": "https://www.islay-times.example/news/ferry-terminal-2", "guid": "it-2",
+     "date": "Thu, 27 Nov 2026 09:00:00 GMT",
+     "text": "Two days on, the council's approval of the Port Ellen terminal drew objections from "
+             "the harbour's fishermen."}], lang="en"))
+srv.put("/courier.xml", rss_doc("Courier", "https://courier.example/", [
+    {"title": "Orchestra Names Ilse Vandermeer As Its First Woman Conductor",
+     "link": "https://courier.example/arts/vandermeer", "guid": "c-1", "date": "Tue, 25 Nov 2026 11:30:00 GMT",
+     "text": "The city orchestra named Ilse Vandermeer its chief conductor, the first woman in the post."}],
+    lang="en"))
+srv.put("/wire.xml", rss_doc("Wire", "https://wire.example/", [
+    {"title": "Business Highlights", "link": "https://wire.example/business-highlights-1125", "guid": "w-1",
+     "date": "Tue, 25 Nov 2026 10:30:00 GMT",
+     "text": "Stocks rose, oil fell and the dollar was steady in a quiet session."}], lang="en"))
+
+
+def same_article(order, restart, label):
+    wk = Workdir()
+    feeds = {name: srv.url("/%s.xml" % name) for name in ("agg2", "islay", "courier", "wire")}
+    if restart:
+        # The first feeds in one run, the rest in the next: the index
+        # comes back from the database.
+        wk.write_config([feeds[n] for n in order[:1]], extra="concurrency = 1")
+        wk.run_once()
+        wk.write_config([feeds[n] for n in order], extra="concurrency = 1")
+    else:
+        wk.write_config([feeds[n] for n in order], extra="concurrency = 1")
+    r = wk.run_once()
+    t.eq(r.returncode, 0, "%s: tidingsd --once exits 0" % label)
+    rows = wk.sql("SELECT s.host, s.title, count(sf.feed_id) FROM stories s"
+                  " JOIN story_feeds sf ON sf.story_id = s.id GROUP BY s.id ORDER BY s.host, s.event_time")
+    t.eq(rows, [("courier.example", ORCH if order[0] == "agg2" else
+                 "Orchestra Names Ilse Vandermeer As Its First Woman Conductor", 2),
+                ("islay-times.example", FERRY, 2),
+                ("islay-times.example", FERRY, 1),
+                ("wire.example", "Business Highlights", 1),
+                ("wire.example", "Business Highlights", 1)],
+         "%s: an article through the aggregator and its publisher's feed is one story carried by "
+         "both; a plain headline and the same headline two days later are stories of their own" % label)
+    wk.cleanup()
+
+
+same_article(["agg2", "islay", "courier", "wire"], False, "aggregator first")
+same_article(["islay", "courier", "wire", "agg2"], False, "publisher first")
+same_article(["islay", "courier", "wire", "agg2"], True, "publisher first, then a restart")
+
 srv.stop()
 w.cleanup()
 t.done()

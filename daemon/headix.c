@@ -1,0 +1,161 @@
+/* daemon/headix.c — recent stories by (publisher, headline); see headix.h. */
+#include "daemon/headix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/simhash.h"
+
+struct hentry {
+	uint64_t key;        /* 0: free */
+	int64_t id, time;
+};
+
+struct headix {
+	struct hentry *t;
+	size_t mask, n;      /* capacity - 1, entries */
+	int64_t window, newest;
+};
+
+static uint64_t fnv_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3ull;
+}
+
+/* Bytes of a UTF-8 dash, quote or ellipsis at s (U+2010-U+201F,
+ * U+2026), else 0. */
+static int utf8_punct(const unsigned char *s)
+{
+	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6) ? 3 : 0;
+}
+
+uint64_t headix_key(const char *host, const char *title)
+{
+	if (!host || !*host || !title || !simhash_distinctive(title))
+		return 0;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const unsigned char *p = (const unsigned char *)host; *p; p++)
+		h = fnv_byte(h, *p);
+	h = fnv_byte(h, 0);
+	int sep = 0, any = 0;
+	for (const unsigned char *p = (const unsigned char *)title; *p;) {
+		int k = utf8_punct(p);
+		unsigned char c = *p;
+		if (k || (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		                        (c >= '0' && c <= '9')))) {
+			sep = any;
+			p += k ? k : 1;
+			continue;
+		}
+		if (sep)
+			h = fnv_byte(h, ' ');
+		sep = 0;
+		any = 1;
+		h = fnv_byte(h, c >= 'A' && c <= 'Z' ? c + 32 : c);
+		p++;
+	}
+	return h ? h : 1;
+}
+
+struct headix *headix_new(int64_t window)
+{
+	struct headix *ix = calloc(1, sizeof *ix);
+	if (!ix)
+		return NULL;
+	ix->t = calloc(1024, sizeof *ix->t);
+	if (!ix->t) {
+		free(ix);
+		return NULL;
+	}
+	ix->mask = 1023;
+	ix->window = window;
+	return ix;
+}
+
+void headix_free(struct headix *ix)
+{
+	if (!ix)
+		return;
+	free(ix->t);
+	free(ix);
+}
+
+static size_t home(uint64_t key, size_t mask)
+{
+	return (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & mask;
+}
+
+/* The first free slot of key's run (entries of one key are kept side by
+ * side with others: a headline a site reuses has one per story). */
+static struct hentry *free_slot(struct hentry *t, size_t mask, uint64_t key)
+{
+	size_t i = home(key, mask);
+	while (t[i].key)
+		i = (i + 1) & mask;
+	return &t[i];
+}
+
+/* Three quarters full: the entries still in the window move to a table
+ * they fill at most half of (the same size when expiry freed enough,
+ * else twice).  Expiry happens only here: a lookup checks the times
+ * anyway. */
+static int rehash(struct headix *ix)
+{
+	int64_t horizon = ix->newest - ix->window;
+	size_t live = 0;
+	for (size_t i = 0; i <= ix->mask; i++)
+		live += ix->t[i].key && ix->t[i].time >= horizon;
+	size_t cap = ix->mask + 1;
+	while (live * 2 > cap)
+		cap *= 2;
+	struct hentry *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i <= ix->mask; i++)
+		if (ix->t[i].key && ix->t[i].time >= horizon)
+			*free_slot(t, cap - 1, ix->t[i].key) = ix->t[i];
+	free(ix->t);
+	ix->t = t;
+	ix->mask = cap - 1;
+	ix->n = live;
+	return 0;
+}
+
+int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time)
+{
+	if (!key)
+		return 0;
+	if (time > ix->newest)
+		ix->newest = time;
+	if ((ix->n + 1) * 4 > (ix->mask + 1) * 3 && rehash(ix) < 0)
+		return -1;
+	*free_slot(ix->t, ix->mask, key) = (struct hentry){ key, story_id, time };
+	ix->n++;
+	return 0;
+}
+
+int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time)
+{
+	int64_t best = 0, best_d = HEADIX_SPAN + 1;
+	if (!key)
+		return 0;
+	for (size_t i = home(key, ix->mask); ix->t[i].key; i = (i + 1) & ix->mask) {
+		const struct hentry *e = &ix->t[i];
+		int64_t d = e->time > time ? e->time - time : time - e->time;
+		if (e->key == key && (d < best_d || (d == best_d && e->id < best))) {
+			best = e->id;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+size_t headix_count(const struct headix *ix)
+{
+	return ix->n;
+}
+
+size_t headix_memory(const struct headix *ix)
+{
+	return sizeof *ix + (ix->mask + 1) * sizeof *ix->t;
+}

@@ -1,0 +1,52 @@
+/* daemon/headix.h — dedup level 2 where the link cannot tell: one
+ * publisher's article reached through an aggregator and through the
+ * publisher's own feed.  A Google News item links to news.google.com and
+ * names its publisher in <source>; the publisher's feed links to the
+ * article itself.  The two links never canonicalise alike, but the
+ * publisher (by host, daemon/ingest.c's publisher()) and the headline
+ * are the same, within hours of each other.  This is an index of the
+ * recent stories by (publisher, headline), over a time window, whose
+ * lookups cost a hash probe whatever the database holds. */
+#ifndef TIDINGS_HEADIX_H
+#define TIDINGS_HEADIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* How far apart in story time two items with one publisher and one
+ * headline may be and still be one article: an aggregator lists an
+ * article within hours of its publication, while a headline a site
+ * reuses ("Stock market today: Dow, S&P 500, Nasdaq") comes back a day
+ * later for another article. */
+#define HEADIX_SPAN (12 * 3600)
+
+/* The key of a publisher's headline: a 64-bit hash of host and of the
+ * headline's words (ASCII letters folded to lower case; any run of
+ * punctuation, spaces, dashes or quotes is one separator), so that
+ * "Fed raises rates by a quarter point" and "Fed Raises Rates by a
+ * Quarter-Point" meet.  0 (no key) when either is missing or the headline
+ * is too plain to name one article (fewer than
+ * SIMHASH_MIN_CONTENT_WORDS content words: "Business Highlights", "Today
+ * in History"). */
+uint64_t headix_key(const char *host, const char *title);
+
+/* Opaque; owns its table. */
+struct headix;
+
+/* window: seconds of story time the index remembers (at least; older
+ * entries go when the table would grow).  NULL when out of memory. */
+struct headix *headix_new(int64_t window);
+void headix_free(struct headix *ix);
+
+/* Remembers story id under key (0: nothing).  0, or -1 out of memory. */
+int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time);
+
+/* The story remembered under key whose time is closest to time, within
+ * HEADIX_SPAN (ties: the earlier story), or 0.  (A story deleted since, by retention, may still be
+ * remembered: the caller checks that it exists.) */
+int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time);
+
+size_t headix_count(const struct headix *ix);
+size_t headix_memory(const struct headix *ix);
+
+#endif
