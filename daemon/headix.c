@@ -9,6 +9,7 @@
 struct hentry {
 	uint64_t key;        /* 0: free */
 	int64_t id, time;
+	uint64_t text;       /* headix_text() */
 };
 
 struct headix {
@@ -29,10 +30,16 @@ static int utf8_punct(const unsigned char *s)
 	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6) ? 3 : 0;
 }
 
-uint64_t headix_key(const char *host, const char *title)
+uint64_t headix_key(const char *host, const char *title, uint64_t *title_bag)
 {
-	if (!host || !*host || !title || !simhash_distinctive(title))
+	struct simhash_info si;
+	if (title_bag)
+		*title_bag = 0;
+	if (!host || !*host || !title || simhash_text(title, strlen(title), &si) < 0 ||
+	    !si.distinctive)
 		return 0;
+	if (title_bag)
+		*title_bag = si.fp.bag;
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (const unsigned char *p = (const unsigned char *)host; *p; p++)
 		h = fnv_byte(h, *p);
@@ -121,7 +128,7 @@ static int rehash(struct headix *ix)
 	return 0;
 }
 
-int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time)
+int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time, uint64_t text)
 {
 	if (!key)
 		return 0;
@@ -129,12 +136,12 @@ int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time)
 		ix->newest = time;
 	if ((ix->n + 1) * 4 > (ix->mask + 1) * 3 && rehash(ix) < 0)
 		return -1;
-	*free_slot(ix->t, ix->mask, key) = (struct hentry){ key, story_id, time };
+	*free_slot(ix->t, ix->mask, key) = (struct hentry){ key, story_id, time, text };
 	ix->n++;
 	return 0;
 }
 
-int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time)
+int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time, uint64_t text)
 {
 	int64_t best = 0, best_d = HEADIX_SPAN + 1;
 	if (!key)
@@ -142,7 +149,9 @@ int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time)
 	for (size_t i = home(key, ix->mask); ix->t[i].key; i = (i + 1) & ix->mask) {
 		const struct hentry *e = &ix->t[i];
 		int64_t d = e->time > time ? e->time - time : time - e->time;
-		if (e->key == key && (d < best_d || (d == best_d && e->id < best))) {
+		if (e->key != key || (text && e->text && simhash_distance(text, e->text) > SIMHASH_DEFAULT_K))
+			continue;
+		if (d < best_d || (d == best_d && e->id < best)) {
 			best = e->id;
 			best_d = d;
 		}

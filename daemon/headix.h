@@ -27,8 +27,18 @@
  * Quarter-Point" meet.  0 (no key) when either is missing or the headline
  * is too plain to name one article (fewer than
  * SIMHASH_MIN_CONTENT_WORDS content words: "Business Highlights", "Today
- * in History"). */
-uint64_t headix_key(const char *host, const char *title);
+ * in History").  *title_bag (may be NULL): the headline's SimHash bag
+ * (simhash.h), 0 without a key. */
+uint64_t headix_key(const char *host, const char *title, uint64_t *title_bag);
+
+/* What a story's own text says, for headix_put and headix_get: the bag of
+ * its fingerprint (simhash_story()) when that is not its headline's, i.e.
+ * it has a distinctive text besides its headline; 0 when it has none (an
+ * aggregator's item: its text is the headline, or nothing). */
+static inline uint64_t headix_text(uint64_t story_bag, uint64_t title_bag)
+{
+	return story_bag != title_bag ? story_bag : 0;
+}
 
 /* Opaque; owns its table. */
 struct headix;
@@ -38,13 +48,19 @@ struct headix;
 struct headix *headix_new(int64_t window);
 void headix_free(struct headix *ix);
 
-/* Remembers story id under key (0: nothing).  0, or -1 out of memory. */
-int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time);
+/* Remembers story id under key (0: nothing), text as headix_text() gives
+ * it.  0, or -1 out of memory. */
+int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time, uint64_t text);
 
 /* The story remembered under key whose time is closest to time, within
- * HEADIX_SPAN (ties: the earlier story), or 0.  (A story deleted since, by retention, may still be
- * remembered: the caller checks that it exists.) */
-int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time);
+ * HEADIX_SPAN (ties: the earlier story), or 0: a story that is the same
+ * article.  Two items with texts of their own are one article only when
+ * the texts are copies (bags within SIMHASH_DEFAULT_K bits): one
+ * publisher's two articles under one headline have leads of their own,
+ * while an aggregator's item has none.  (A story deleted since, by
+ * retention, may still be remembered: the caller checks that it
+ * exists.) */
+int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time, uint64_t text);
 
 size_t headix_count(const struct headix *ix);
 size_t headix_memory(const struct headix *ix);

@@ -221,8 +221,9 @@ static int replay_apply(struct ingest *in, struct replay_batch *b)
 			if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
 				return -1;
 		}
-		if (headix_put(in->hx, headix_key(row_str(b, r, 3), row_str(b, r, 0)), r->id,
-		               r->event_time) < 0)
+		uint64_t title_bag, hkey = headix_key(row_str(b, r, 3), row_str(b, r, 0), &title_bag);
+		if (headix_put(in->hx, hkey, r->id, r->event_time,
+		               headix_text(r->simhash[0], title_bag)) < 0)
 			return -1;
 		if (r->event_time > in->newest)
 			in->newest = r->event_time;
@@ -928,9 +929,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * an aggregator, whose links are its own, and the publisher's feed;
 	 * see headix.h).  Not an item of this very feed: a feed's items are
 	 * its own to tell apart. */
-	uint64_t hkey = !id && !canon_id ? headix_key(s.host, s.title) : 0;
+	uint64_t title_bag = 0, hkey = !id && !canon_id ? headix_key(s.host, s.title, &title_bag) : 0;
+	uint64_t htext = headix_text(fp ? fp->bag : 0, title_bag);
 	if (hkey) {
-		int64_t same = headix_get(in->hx, hkey, s.event_time);
+		int64_t same = headix_get(in->hx, hkey, s.event_time, htext);
 		int state = 0;
 		if (same && store_story_in_feed(in->st, same, x->feed_id, &state) < 0)
 			goto out;
@@ -989,7 +991,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	x->stats->new_stories++;
 	if (fp && ndindex_insert(in->nd, fp, id, s.event_time, s.thread_id) < 0)
 		goto out;
-	if (headix_put(in->hx, hkey, id, s.event_time) < 0)
+	if (headix_put(in->hx, hkey, id, s.event_time, htext) < 0)
 		goto out;
 	if (s.event_time > in->newest) {
 		in->newest = s.event_time;

@@ -151,9 +151,11 @@ w2.cleanup()
 # publisher's own feed: the links never meet, the publisher and headline
 # do.  One story, carried by both feeds, whichever comes first, and after
 # a restart too.  Not a plain headline ("Business Highlights"), nor the
-# same headline a day later.
+# same headline two days later, nor two items under one headline that
+# each have a text of their own, and different ones.
 FERRY = "Harbour council approves new ferry terminal for Port Ellen"
 ORCH = "Orchestra names Ilse Vandermeer as its first woman conductor"
+STRIKE = "Distillery workers vote to strike over pay at Lagavulin"
 agg2 = [{"title": FERRY + " - Islay Times", "text": gnews(AGG + "/rss/articles/ferry", FERRY, "Islay Times"),
          "link": AGG + "/rss/articles/ferry", "guid": "ferry", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
          "source": ("https://www.islay-times.example", "Islay Times")},
@@ -172,7 +174,18 @@ srv.put("/islay.xml", rss_doc("Islay Times", "https://www.islay-times.example/",
     {"title": FERRY, "link": "https://www.islay-times.example/news/ferry-terminal-2", "guid": "it-2",
      "date": "Thu, 27 Nov 2026 09:00:00 GMT",
      "text": "Two days on, the council's approval of the Port Ellen terminal drew objections from "
-             "the harbour's fishermen."}], lang="en"))
+             "the harbour's fishermen."},
+    {"title": STRIKE, "link": "https://www.islay-times.example/news/strike", "guid": "it-3",
+     "date": "Tue, 25 Nov 2026 08:00:00 GMT",
+     "text": "Workers at the Lagavulin distillery voted to strike over pay, their union said on "
+             "Tuesday morning after a ballot of the site's staff."}], lang="en"))
+# The same site's other feed: another article under the same headline,
+# with a lead of its own, is a story of its own.
+srv.put("/islay2.xml", rss_doc("Islay Times Business", "https://www.islay-times.example/business", [
+    {"title": STRIKE, "link": "https://www.islay-times.example/business/strike-talks", "guid": "itb-1",
+     "date": "Tue, 25 Nov 2026 16:00:00 GMT",
+     "text": "Management at the distillery offered new talks with the union in the evening, "
+             "hoping to avert the first stoppage in its history."}], lang="en"))
 srv.put("/courier.xml", rss_doc("Courier", "https://courier.example/", [
     {"title": "Orchestra Names Ilse Vandermeer As Its First Woman Conductor",
      "link": "https://courier.example/arts/vandermeer", "guid": "c-1", "date": "Tue, 25 Nov 2026 11:30:00 GMT",
@@ -186,7 +199,7 @@ srv.put("/wire.xml", rss_doc("Wire", "https://wire.example/", [
 
 def same_article(order, restart, label):
     wk = Workdir()
-    feeds = {name: srv.url("/%s.xml" % name) for name in ("agg2", "islay", "courier", "wire")}
+    feeds = {name: srv.url("/%s.xml" % name) for name in ("agg2", "islay", "courier", "wire", "islay2")}
     if restart:
         # The first feeds in one run, the rest in the next: the index
         # comes back from the database.
@@ -201,18 +214,21 @@ def same_article(order, restart, label):
                   " JOIN story_feeds sf ON sf.story_id = s.id GROUP BY s.id ORDER BY s.host, s.event_time")
     t.eq(rows, [("courier.example", ORCH if order[0] == "agg2" else
                  "Orchestra Names Ilse Vandermeer As Its First Woman Conductor", 2),
+                ("islay-times.example", STRIKE, 1),
                 ("islay-times.example", FERRY, 2),
+                ("islay-times.example", STRIKE, 1),
                 ("islay-times.example", FERRY, 1),
                 ("wire.example", "Business Highlights", 1),
                 ("wire.example", "Business Highlights", 1)],
          "%s: an article through the aggregator and its publisher's feed is one story carried by "
-         "both; a plain headline and the same headline two days later are stories of their own" % label)
+         "both; a plain headline, the same headline two days later and another article of the "
+         "publisher's under the same headline are stories of their own" % label)
     wk.cleanup()
 
 
-same_article(["agg2", "islay", "courier", "wire"], False, "aggregator first")
-same_article(["islay", "courier", "wire", "agg2"], False, "publisher first")
-same_article(["islay", "courier", "wire", "agg2"], True, "publisher first, then a restart")
+same_article(["agg2", "islay", "courier", "wire", "islay2"], False, "aggregator first")
+same_article(["islay", "courier", "wire", "islay2", "agg2"], False, "publisher first")
+same_article(["islay", "courier", "wire", "islay2", "agg2"], True, "publisher first, then a restart")
 
 srv.stop()
 w.cleanup()
