@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "daemon/simhash.h"
 
@@ -62,6 +63,29 @@ uint64_t headix_key(const char *host, const char *title, uint64_t *title_bag)
 		p++;
 	}
 	return h ? h : 1;
+}
+
+int headix_via_aggregator(const char *link, const char *host)
+{
+	if (!link || !host || !*host)
+		return 0;
+	const char *a = strstr(link, "://");
+	if (!a)
+		return 0;
+	a += 3;
+	size_t end = strcspn(a, "/?#"), n = strlen(host);
+	/* the authority, less user info and port */
+	const char *at = memchr(a, '@', end);
+	if (at) {
+		end -= (size_t)(at + 1 - a);
+		a = at + 1;
+	}
+	const char *colon = memchr(a, ':', end);
+	if (colon)
+		end = (size_t)(colon - a);
+	if (end < n || strncasecmp(a + end - n, host, n))
+		return 1;
+	return end > n && a[end - n - 1] != '.';
 }
 
 struct headix *headix_new(int64_t window)

@@ -31,13 +31,21 @@
  * (simhash.h), 0 without a key. */
 uint64_t headix_key(const char *host, const char *title, uint64_t *title_bag);
 
+/* Whether a story came through an aggregator: its publisher (host, from
+ * the item's <source>) is not its link's site.  Its text is then the
+ * aggregator's (the headline again, or a list of other outlets'
+ * headlines), never the article's.  The link's site is its host (less
+ * user info and port): host or a subdomain of it ("www.host") is the
+ * link's own. */
+int headix_via_aggregator(const char *link, const char *host);
+
 /* What a story's own text says, for headix_put and headix_get: the bag of
  * its fingerprint (simhash_story()) when that is not its headline's, i.e.
- * it has a distinctive text besides its headline; 0 when it has none (an
- * aggregator's item: its text is the headline, or nothing). */
-static inline uint64_t headix_text(uint64_t story_bag, uint64_t title_bag)
+ * it has a distinctive text besides its headline; 0 when it has none or
+ * came through an aggregator. */
+static inline uint64_t headix_text(uint64_t story_bag, uint64_t title_bag, int via_aggregator)
 {
-	return story_bag != title_bag ? story_bag : 0;
+	return story_bag != title_bag && !via_aggregator ? story_bag : 0;
 }
 
 /* Opaque; owns its table. */

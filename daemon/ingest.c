@@ -81,6 +81,7 @@ struct replay_row {
 	int64_t id, event_time, thread_id;
 	uint64_t simhash[4];
 	uint32_t str[4];            /* title, summary, lang, host in strs, or NO_STR */
+	int via_aggregator;         /* headix_via_aggregator() of its link and host */
 	struct replay_toks tok[2];  /* title, summary */
 	int has_tokens;
 };
@@ -142,6 +143,7 @@ static int replay_row_set(struct replay_batch *b, const struct store_window_row 
 		dst->str[i] = (uint32_t)off;
 	}
 	dst->has_tokens = 0;
+	dst->via_aggregator = headix_via_aggregator(r->link, r->host);
 	dst->id = r->id;
 	dst->event_time = r->event_time;
 	dst->thread_id = r->thread_id;
@@ -223,7 +225,7 @@ static int replay_apply(struct ingest *in, struct replay_batch *b)
 		}
 		uint64_t title_bag, hkey = headix_key(row_str(b, r, 3), row_str(b, r, 0), &title_bag);
 		if (headix_put(in->hx, hkey, r->id, r->event_time,
-		               headix_text(r->simhash[0], title_bag)) < 0)
+		               headix_text(r->simhash[0], title_bag, r->via_aggregator)) < 0)
 			return -1;
 		if (r->event_time > in->newest)
 			in->newest = r->event_time;
@@ -930,7 +932,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * see headix.h).  Not an item of this very feed: a feed's items are
 	 * its own to tell apart. */
 	uint64_t title_bag = 0, hkey = !id && !canon_id ? headix_key(s.host, s.title, &title_bag) : 0;
-	uint64_t htext = headix_text(fp ? fp->bag : 0, title_bag);
+	uint64_t htext = headix_text(fp ? fp->bag : 0, title_bag, headix_via_aggregator(s.link, s.host));
 	if (hkey) {
 		int64_t same = headix_get(in->hx, hkey, s.event_time, htext);
 		int state = 0;

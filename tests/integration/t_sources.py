@@ -159,7 +159,14 @@ STRIKE = "Distillery workers vote to strike over pay at Lagavulin"
 agg2 = [{"title": FERRY + " - Islay Times", "text": gnews(AGG + "/rss/articles/ferry", FERRY, "Islay Times"),
          "link": AGG + "/rss/articles/ferry", "guid": "ferry", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
          "source": ("https://www.islay-times.example", "Islay Times")},
-        {"title": ORCH + " - Courier", "text": gnews(AGG + "/rss/articles/orch", ORCH, "Courier"),
+        # A "full coverage" item: its description lists other outlets'
+        # headlines, a text that is the aggregator's, not the article's.
+        {"title": ORCH + " - Courier", "text": "&lt;ol&gt;&lt;li&gt;" + gnews(AGG + "/rss/articles/orch", ORCH, "Courier")
+         + "&lt;/li&gt;&lt;li&gt;" + gnews(AGG + "/rss/articles/orch2",
+                                           "City orchestra's new chief conductor makes history", "Gazette")
+         + "&lt;/li&gt;&lt;li&gt;" + gnews(AGG + "/rss/articles/orch3",
+                                           "Vandermeer to lead symphony from next season", "Herald")
+         + "&lt;/li&gt;&lt;/ol&gt;",
          "link": AGG + "/rss/articles/orch", "guid": "orch", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
          "source": ("https://courier.example", "Courier")},
         {"title": "Business Highlights - Wire", "text": gnews(AGG + "/rss/articles/bh", "Business Highlights", "Wire"),

@@ -38,8 +38,20 @@ static void test_key(void)
 	is_int(key(NULL, FERRY), 0, "no publisher: none");
 	is_int(key("", FERRY), 0, "an empty one: none");
 	is_int(key(HOST, NULL), 0, "no headline: none");
-	is_int(headix_text(42, 42), 0, "a story whose fingerprint is its headline's has no text of its own");
-	is_int(headix_text(43, 42), 43, "else its text is its fingerprint's bag");
+	is_int(headix_text(42, 42, 0), 0, "a story whose fingerprint is its headline's has no text of its own");
+	is_int(headix_text(43, 42, 0), 43, "else its text is its fingerprint's bag");
+	is_int(headix_text(43, 42, 1), 0, "unless it came through an aggregator: the text is the aggregator's");
+	ok(headix_via_aggregator("https://news.agg.example/rss/articles/x?oc=5", "reuters.com"),
+	   "a link into the aggregator, a publisher elsewhere: through an aggregator");
+	ok(!headix_via_aggregator("https://www.reuters.com/world/x", "reuters.com"), "the publisher's own link: not");
+	ok(!headix_via_aggregator("https://reuters.com/world/x", "reuters.com"), "without www: not");
+	ok(!headix_via_aggregator("https://user@WWW.Reuters.com:443/x", "reuters.com"),
+	   "user info, case and port aside: not");
+	ok(headix_via_aggregator("https://notreuters.com/x", "reuters.com"), "a host that only ends alike: through");
+	ok(headix_via_aggregator("https://agg.example/?u=https://www.reuters.com/x", "reuters.com"),
+	   "the publisher's address in the query: through");
+	ok(!headix_via_aggregator(NULL, "reuters.com") && !headix_via_aggregator("https://x.example/", NULL),
+	   "no link or no host: not");
 }
 
 static void test_span(void)
