@@ -342,6 +342,19 @@ uint32_t thread_new(struct clusterer *c, int64_t id);
 /* Makes the story of doc (vector c->q) and joins it to thread slot
  * (restoring: without scoring its title yet): 0 or -1. */
 int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *doc, int restoring);
+
+/* cluster_kw.c: story s (doc, just collected by vec_collect) joined
+ * thread t: it counts its spellings.  0, or -1 out of memory. */
+int kw_vote(struct clusterer *c, struct thread *t, const struct story *s,
+            const struct cluster_doc *doc);
+/* Thread f merges into t: t counts f's spellings too. */
+int kw_merge(struct thread *t, const struct thread *f);
+/* After a vocabulary prune: spellings of pruned terms go, before their
+ * ids are handed out to other words. */
+void kw_forget_dead(struct clusterer *c);
+/* t's keywords, counted again when due, else re-spelt when a count
+ * changed which spelling leads. */
+void kw_refresh(struct clusterer *c, struct thread *t);
 /* Takes story s out of its thread (centroid and members). */
 void story_detach(struct clusterer *c, struct story *s);
 /* Moves everything of slot `from` into slot `to`, frees `from`: 0 or -1. */
