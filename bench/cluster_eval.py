@@ -154,6 +154,27 @@ def as_aggregator(items):
     return items
 
 
+def direct_copies(items, n):
+    """After as_aggregator(): each publisher with at least n headlines also
+    has a feed of its own carrying the same articles, as a reader who follows
+    both Google News and some outlets sees them: the publisher's link, the
+    headline without the aggregator's suffix, no description.  Served
+    beside the aggregator's items and not scored: each should be found as
+    the aggregator's story (docs/dedup.md), not stored again."""
+    by_pub = collections.Counter(it.publisher for it in items)
+    out = []
+    for it in items:
+        if by_pub[it.publisher] < n:
+            continue
+        host = it.source[0].split("/")[2]
+        out.append(Item(key="direct-" + it.key, gold=it.gold, group=it.group,
+                        feed="direct--%s--%s" % (slug(it.publisher), slug(host)),
+                        link="https://%s/%s" % (host, it.key), title=it.title.rsplit(" - ", 1)[0],
+                        desc="", time=it.time, round=it.round, order=it.order,
+                        publisher=it.publisher))
+    return out
+
+
 def as_branded(items):
     """UCI as sites that brand their feeds' titles give it: every headline
     ends with " | Publisher"."""
@@ -357,8 +378,9 @@ def load(name, data, seed, n_lead=LEAD_SENTENCES):
     return p, (load_ecb(p, seed, n_lead) if os.path.exists(p) else None)
 
 
-def evaluate(name, items, build, threads_conf=(), seed=1, keep=False, log=None):
-    pred, info = run_daemon(items, build, threads_conf, seed, keep, log)
+def evaluate(name, items, build, threads_conf=(), seed=1, keep=False, log=None, extra=()):
+    """extra: items served too but not scored (direct_copies())."""
+    pred, info = run_daemon(list(items) + list(extra), build, threads_conf, seed, keep, log)
     s = score(pred, {it.key: it.gold for it in items})
     s.update(info)
     return s, pred
@@ -381,6 +403,9 @@ def main():
     ap.add_argument("--aggregator", action="store_true",
                     help="UCI as through Google News: ' - Publisher' headlines, links into the "
                          "aggregator, <source url> naming the publisher")
+    ap.add_argument("--direct", type=int, default=0, metavar="N",
+                    help="with --aggregator: publishers with N headlines or more also serve them "
+                         "in a feed of their own (not scored; the stories stored should not grow)")
     ap.add_argument("--branded", action="store_true",
                     help="UCI with ' | Publisher' at the end of every headline")
     ap.add_argument("--verbose", action="store_true", help="one line per round")
@@ -407,13 +432,16 @@ def main():
                 break
             if a.limit:
                 items = subset(items, a.limit, a.seed)
+            extra = []
             if a.aggregator and name == "uci":
                 items = as_aggregator(items)
+                if a.direct:
+                    extra = direct_copies(items, a.direct)
             if a.branded and name == "uci":
                 items = as_branded(items)
             log = (lambda m: print("# " + m, flush=True)) if a.verbose else None
             try:
-                s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed + k, a.keep, log)
+                s, pred = evaluate(name, items, a.build, a.threads_conf, a.seed + k, a.keep, log, extra)
             except RuntimeError as e:
                 print("cluster_eval: %s: %s" % (name, e), file=sys.stderr)
                 return 1
@@ -424,6 +452,9 @@ def main():
                       name, s["items"], s["gold"], s["stories"], s["threads"], s["P"], s["R"],
                       s["F1"], s["pair_F1"], s["rounds"], s["wall_s"],
                       "  seed %d" % (a.seed + k) if a.repeat > 1 else ""), flush=True)
+            if extra:
+                print("#    %d of the items also in their publishers' own feeds; stories stored %d "
+                      "for %d articles" % (len(extra), s["stories"], len(items)))
             if s["missing"]:
                 print("#    %d items not found in the database (scored as singletons)" % s["missing"])
             print("#    near-duplicates %d, merged threads %d" % (s["near_dups"], s["merged_threads"]))

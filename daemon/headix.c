@@ -10,7 +10,8 @@
 struct hentry {
 	uint64_t key;        /* 0: free */
 	int64_t id, time;
-	uint64_t text;       /* headix_text() */
+	uint64_t text;
+	uint8_t plain, via_aggregator;
 };
 
 struct headix {
@@ -31,16 +32,14 @@ static int utf8_punct(const unsigned char *s)
 	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6) ? 3 : 0;
 }
 
-uint64_t headix_key(const char *host, const char *title, uint64_t *title_bag)
+/* The key of host and title (see headix_item()), with the title's
+ * SimHash pass in *si. */
+static uint64_t key_of(const char *host, const char *title, struct simhash_info *si)
 {
-	struct simhash_info si;
-	if (title_bag)
-		*title_bag = 0;
-	if (!host || !*host || !title || simhash_text(title, strlen(title), &si) < 0 ||
-	    !si.distinctive)
+	memset(si, 0, sizeof *si);
+	if (!host || !*host || !title || simhash_text(title, strlen(title), si) < 0 ||
+	    si->words < 3)
 		return 0;
-	if (title_bag)
-		*title_bag = si.fp.bag;
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (const unsigned char *p = (const unsigned char *)host; *p; p++)
 		h = fnv_byte(h, *p);
@@ -65,7 +64,7 @@ uint64_t headix_key(const char *host, const char *title, uint64_t *title_bag)
 	return h ? h : 1;
 }
 
-int headix_via_aggregator(const char *link, const char *host)
+static int via_aggregator(const char *link, const char *host)
 {
 	if (!link || !host || !*host)
 		return 0;
@@ -86,6 +85,16 @@ int headix_via_aggregator(const char *link, const char *host)
 	if (end < n || strncasecmp(a + end - n, host, n))
 		return 1;
 	return end > n && a[end - n - 1] != '.';
+}
+
+void headix_item(struct headix_item *it, const char *host, const char *title, const char *link,
+                 uint64_t story_bag)
+{
+	struct simhash_info si;
+	it->key = key_of(host, title, &si);
+	it->plain = !si.distinctive;
+	it->via_aggregator = (uint8_t)via_aggregator(link, host);
+	it->text = it->key && story_bag != si.fp.bag && !it->via_aggregator ? story_bag : 0;
 }
 
 struct headix *headix_new(int64_t window)
@@ -152,29 +161,36 @@ static int rehash(struct headix *ix)
 	return 0;
 }
 
-int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time, uint64_t text)
+int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id, int64_t time)
 {
+	uint64_t key = it->key;
 	if (!key)
 		return 0;
 	if (time > ix->newest)
 		ix->newest = time;
 	if ((ix->n + 1) * 4 > (ix->mask + 1) * 3 && rehash(ix) < 0)
 		return -1;
-	*free_slot(ix->t, ix->mask, key) = (struct hentry){ key, story_id, time, text };
+	*free_slot(ix->t, ix->mask, key) = (struct hentry){ key, story_id, time, it->text, it->plain,
+	                                                    it->via_aggregator };
 	ix->n++;
 	return 0;
 }
 
-int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time, uint64_t text)
+int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_t time)
 {
 	int64_t best = 0, best_d = HEADIX_SPAN + 1;
+	uint64_t key = it->key;
 	if (!key)
 		return 0;
 	for (size_t i = home(key, ix->mask); ix->t[i].key; i = (i + 1) & ix->mask) {
 		const struct hentry *e = &ix->t[i];
 		int64_t d = e->time > time ? e->time - time : time - e->time;
-		if (e->key != key || (text && e->text && simhash_distance(text, e->text) > SIMHASH_DEFAULT_K))
+		if (e->key != key)
 			continue;
+		if (it->text && e->text && simhash_distance(it->text, e->text) > SIMHASH_DEFAULT_K)
+			continue; /* two leads of their own, not copies */
+		if ((it->plain || e->plain) && it->via_aggregator == e->via_aggregator)
+			continue; /* a plain headline, and no aggregator's word for it */
 		if (d < best_d || (d == best_d && e->id < best)) {
 			best = e->id;
 			best_d = d;

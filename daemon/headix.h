@@ -20,33 +20,38 @@
  * later for another article. */
 #define HEADIX_SPAN (12 * 3600)
 
-/* The key of a publisher's headline: a 64-bit hash of host and of the
- * headline's words (ASCII letters folded to lower case; any run of
- * punctuation, spaces, dashes or quotes is one separator), so that
- * "Fed raises rates by a quarter point" and "Fed Raises Rates by a
- * Quarter-Point" meet.  0 (no key) when either is missing or the headline
- * is too plain to name one article (fewer than
- * SIMHASH_MIN_CONTENT_WORDS content words: "Business Highlights", "Today
- * in History").  *title_bag (may be NULL): the headline's SimHash bag
- * (simhash.h), 0 without a key. */
-uint64_t headix_key(const char *host, const char *title, uint64_t *title_bag);
+/* An item as the index compares it (headix_item() makes one). */
+struct headix_item {
+	uint64_t key;            /* publisher and headline; 0: not indexed */
+	uint64_t text;           /* the bag of its own text's SimHash, 0: none */
+	uint8_t plain;           /* its headline is too plain to name one
+	                            article by itself */
+	uint8_t via_aggregator;  /* it came through an aggregator */
+};
 
-/* Whether a story came through an aggregator: its publisher (host, from
- * the item's <source>) is not its link's site.  Its text is then the
- * aggregator's (the headline again, or a list of other outlets'
- * headlines), never the article's.  The link's site is its host (less
- * user info and port): host or a subdomain of it ("www.host") is the
- * link's own. */
-int headix_via_aggregator(const char *link, const char *host);
-
-/* What a story's own text says, for headix_put and headix_get: the bag of
- * its fingerprint (simhash_story()) when that is not its headline's, i.e.
- * it has a distinctive text besides its headline; 0 when it has none or
- * came through an aggregator. */
-static inline uint64_t headix_text(uint64_t story_bag, uint64_t title_bag, int via_aggregator)
-{
-	return story_bag != title_bag && !via_aggregator ? story_bag : 0;
-}
+/* The item of a story: its publisher (host, as ingest.c's publisher()
+ * gives it), headline, link and the bag of its fingerprint
+ * (simhash_story(): its text's when that is distinctive, else its
+ * headline's; 0 without one).
+ *
+ * key: a 64-bit hash of host and of the headline's words (ASCII letters
+ * folded to lower case; any run of punctuation, spaces, dashes or quotes
+ * is one separator), so that "Fed raises rates by a quarter point" and
+ * "Fed Raises Rates by a Quarter-Point" meet; 0 when either is missing or
+ * the headline has fewer than 3 words ("Business Highlights").  plain:
+ * fewer than SIMHASH_MIN_CONTENT_WORDS content words ("10 Things You Need
+ * To Know This Morning", "Today in History: Nov. 28").
+ *
+ * via_aggregator: its publisher is not its link's site (the host came
+ * from the item's <source>).  The link's site is its host less user info
+ * and port; host or a subdomain of it ("www.host") is the link's own.
+ *
+ * text: the fingerprint's bag when the story has a distinctive text
+ * besides its headline (the bag is not the headline's) and did not come
+ * through an aggregator, whose description is the aggregator's (the
+ * headline again, or a list of other outlets' headlines). */
+void headix_item(struct headix_item *it, const char *host, const char *title, const char *link,
+                 uint64_t story_bag);
 
 /* Opaque; owns its table. */
 struct headix;
@@ -56,19 +61,20 @@ struct headix;
 struct headix *headix_new(int64_t window);
 void headix_free(struct headix *ix);
 
-/* Remembers story id under key (0: nothing), text as headix_text() gives
- * it.  0, or -1 out of memory. */
-int headix_put(struct headix *ix, uint64_t key, int64_t story_id, int64_t time, uint64_t text);
+/* Remembers story id (it->key 0: nothing).  0, or -1 out of memory. */
+int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id, int64_t time);
 
-/* The story remembered under key whose time is closest to time, within
- * HEADIX_SPAN (ties: the earlier story), or 0: a story that is the same
- * article.  Two items with texts of their own are one article only when
- * the texts are copies (bags within SIMHASH_DEFAULT_K bits): one
- * publisher's two articles under one headline have leads of their own,
- * while an aggregator's item has none.  (A story deleted since, by
- * retention, may still be remembered: the caller checks that it
- * exists.) */
-int64_t headix_get(const struct headix *ix, uint64_t key, int64_t time, uint64_t text);
+/* The story remembered with it's key whose time is closest to time,
+ * within HEADIX_SPAN (ties: the earlier story), that is the same article:
+ *   - when the two both have texts of their own, the texts are copies
+ *     (bags within SIMHASH_DEFAULT_K bits): one publisher's two articles
+ *     under one headline have leads of their own;
+ *   - when either headline is plain, exactly one of the two came through
+ *     an aggregator: the aggregator vouches that the publisher's item
+ *     under that headline, that day, is the article it lists.
+ * 0 when none is.  (A story deleted since, by retention, may still be
+ * remembered: the caller checks that it exists.) */
+int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_t time);
 
 size_t headix_count(const struct headix *ix);
 size_t headix_memory(const struct headix *ix);

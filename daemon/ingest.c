@@ -81,7 +81,7 @@ struct replay_row {
 	int64_t id, event_time, thread_id;
 	uint64_t simhash[4];
 	uint32_t str[4];            /* title, summary, lang, host in strs, or NO_STR */
-	int via_aggregator;         /* headix_via_aggregator() of its link and host */
+	struct headix_item hi;      /* for the headline index */
 	struct replay_toks tok[2];  /* title, summary */
 	int has_tokens;
 };
@@ -143,7 +143,7 @@ static int replay_row_set(struct replay_batch *b, const struct store_window_row 
 		dst->str[i] = (uint32_t)off;
 	}
 	dst->has_tokens = 0;
-	dst->via_aggregator = headix_via_aggregator(r->link, r->host);
+	headix_item(&dst->hi, r->host, r->title, r->link, r->simhash[0]);
 	dst->id = r->id;
 	dst->event_time = r->event_time;
 	dst->thread_id = r->thread_id;
@@ -223,9 +223,7 @@ static int replay_apply(struct ingest *in, struct replay_batch *b)
 			if (ndindex_insert(in->nd, &fp, r->id, r->event_time, r->thread_id) < 0)
 				return -1;
 		}
-		uint64_t title_bag, hkey = headix_key(row_str(b, r, 3), row_str(b, r, 0), &title_bag);
-		if (headix_put(in->hx, hkey, r->id, r->event_time,
-		               headix_text(r->simhash[0], title_bag, r->via_aggregator)) < 0)
+		if (headix_put(in->hx, &r->hi, r->id, r->event_time) < 0)
 			return -1;
 		if (r->event_time > in->newest)
 			in->newest = r->event_time;
@@ -931,10 +929,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * an aggregator, whose links are its own, and the publisher's feed;
 	 * see headix.h).  Not an item of this very feed: a feed's items are
 	 * its own to tell apart. */
-	uint64_t title_bag = 0, hkey = !id && !canon_id ? headix_key(s.host, s.title, &title_bag) : 0;
-	uint64_t htext = headix_text(fp ? fp->bag : 0, title_bag, headix_via_aggregator(s.link, s.host));
-	if (hkey) {
-		int64_t same = headix_get(in->hx, hkey, s.event_time, htext);
+	struct headix_item hi = { 0 };
+	if (!id && !canon_id)
+		headix_item(&hi, s.host, s.title, s.link, fp ? fp->bag : 0);
+	if (hi.key) {
+		int64_t same = headix_get(in->hx, &hi, s.event_time);
 		int state = 0;
 		if (same && store_story_in_feed(in->st, same, x->feed_id, &state) < 0)
 			goto out;
@@ -993,7 +992,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	x->stats->new_stories++;
 	if (fp && ndindex_insert(in->nd, fp, id, s.event_time, s.thread_id) < 0)
 		goto out;
-	if (headix_put(in->hx, hkey, id, s.event_time, htext) < 0)
+	if (headix_put(in->hx, &hi, id, s.event_time) < 0)
 		goto out;
 	if (s.event_time > in->newest) {
 		in->newest = s.event_time;

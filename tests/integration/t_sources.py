@@ -150,12 +150,14 @@ w2.cleanup()
 # One publisher's article through the aggregator and through the
 # publisher's own feed: the links never meet, the publisher and headline
 # do.  One story, carried by both feeds, whichever comes first, and after
-# a restart too.  Not a plain headline ("Business Highlights"), nor the
-# same headline two days later, nor two items under one headline that
-# each have a text of their own, and different ones.
+# a restart too; a plain headline too ("Today in History: Nov. 25"), the
+# aggregator vouching for it.  Not a headline of two words ("Business
+# Highlights"), nor the same headline two days later, nor two items under
+# one headline that each have a text of their own, and different ones.
 FERRY = "Harbour council approves new ferry terminal for Port Ellen"
 ORCH = "Orchestra names Ilse Vandermeer as its first woman conductor"
 STRIKE = "Distillery workers vote to strike over pay at Lagavulin"
+TIH = "Today in History: Nov. 25"
 agg2 = [{"title": FERRY + " - Islay Times", "text": gnews(AGG + "/rss/articles/ferry", FERRY, "Islay Times"),
          "link": AGG + "/rss/articles/ferry", "guid": "ferry", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
          "source": ("https://www.islay-times.example", "Islay Times")},
@@ -171,6 +173,10 @@ agg2 = [{"title": FERRY + " - Islay Times", "text": gnews(AGG + "/rss/articles/f
          "source": ("https://courier.example", "Courier")},
         {"title": "Business Highlights - Wire", "text": gnews(AGG + "/rss/articles/bh", "Business Highlights", "Wire"),
          "link": AGG + "/rss/articles/bh", "guid": "bh", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
+         "source": ("https://wire.example", "Wire")},
+        # A plain headline: the aggregator vouches for the publisher's item.
+        {"title": "Today in History: Nov. 25 - Wire", "text": gnews(AGG + "/rss/articles/tih", TIH, "Wire"),
+         "link": AGG + "/rss/articles/tih", "guid": "tih", "date": "Tue, 25 Nov 2026 06:00:00 GMT",
          "source": ("https://wire.example", "Wire")}]
 srv.put("/agg2.xml", rss_doc("Top stories - Agg", AGG + "/", agg2, lang="en"))
 srv.put("/islay.xml", rss_doc("Islay Times", "https://www.islay-times.example/", [
@@ -201,7 +207,11 @@ srv.put("/courier.xml", rss_doc("Courier", "https://courier.example/", [
 srv.put("/wire.xml", rss_doc("Wire", "https://wire.example/", [
     {"title": "Business Highlights", "link": "https://wire.example/business-highlights-1125", "guid": "w-1",
      "date": "Tue, 25 Nov 2026 10:30:00 GMT",
-     "text": "Stocks rose, oil fell and the dollar was steady in a quiet session."}], lang="en"))
+     "text": "Stocks rose, oil fell and the dollar was steady in a quiet session."},
+    {"title": TIH, "link": "https://wire.example/today-in-history-1125", "guid": "w-2",
+     "date": "Tue, 25 Nov 2026 05:00:00 GMT",
+     "text": "Today is Tuesday, Nov. 25, the 329th day of 2026. There are 36 days left in the year."}],
+    lang="en"))
 
 
 def same_article(order, restart, label):
@@ -225,11 +235,12 @@ def same_article(order, restart, label):
                 ("islay-times.example", FERRY, 2),
                 ("islay-times.example", STRIKE, 1),
                 ("islay-times.example", FERRY, 1),
+                ("wire.example", TIH, 2),
                 ("wire.example", "Business Highlights", 1),
                 ("wire.example", "Business Highlights", 1)],
          "%s: an article through the aggregator and its publisher's feed is one story carried by "
-         "both; a plain headline, the same headline two days later and another article of the "
-         "publisher's under the same headline are stories of their own" % label)
+         "both, a plain headline too; a headline of two words, the same headline two days later and "
+         "another article of the publisher's under the same headline are stories of their own" % label)
     wk.cleanup()
 
 

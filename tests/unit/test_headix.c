@@ -1,6 +1,7 @@
 /* tests/unit/test_headix.c — recent stories by publisher and headline
- * (daemon/headix.h): which headlines are one, the span, reused headlines,
- * texts of their own, the table's growth and expiry. */
+ * (daemon/headix.h): which headlines are one, which items came through an
+ * aggregator, the span, reused headlines, texts of their own, plain
+ * headlines, the table's growth and expiry. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,19 +12,32 @@
 #define T0 1790000000LL
 #define FERRY "Harbour council approves new ferry terminal for Port Ellen"
 #define HOST "islay-times.example"
+#define OWN "https://www.islay-times.example/news/ferry"
+#define AGG "https://news.agg.example/rss/articles/ferry"
+
+static struct headix_item item(const char *host, const char *title, const char *link, uint64_t bag)
+{
+	struct headix_item it;
+	headix_item(&it, host, title, link, bag);
+	return it;
+}
 
 static uint64_t key(const char *host, const char *title)
 {
-	return headix_key(host, title, NULL);
+	return item(host, title, OWN, 0).key;
 }
 
-static void test_key(void)
+static uint64_t bag_of(const char *s)
 {
-	uint64_t bag = 1, k = headix_key(HOST, FERRY, &bag);
 	struct simhash_info si;
-	simhash_text(FERRY, strlen(FERRY), &si);
-	ok(k != 0, "a distinctive headline has a key");
-	ok(bag == si.fp.bag, "and its SimHash bag is given");
+	simhash_text(s, strlen(s), &si);
+	return si.fp.bag;
+}
+
+static void test_item(void)
+{
+	uint64_t k = key(HOST, FERRY);
+	ok(k != 0, "a headline has a key");
 	ok(key(HOST, "Harbour Council Approves New Ferry Terminal For Port Ellen") == k, "case does not matter");
 	ok(key(HOST, "  Harbour council approves new ferry-terminal for Port Ellen!") == k,
 	   "nor punctuation, dashes and spacing");
@@ -32,41 +46,51 @@ static void test_key(void)
 	ok(key("courier.example", FERRY) != k, "another publisher is another key");
 	ok(key(HOST, "Harbour council rejects new ferry terminal for Port Ellen") != k,
 	   "another word is another headline");
-	is_int(headix_key("wire.example", "Business Highlights", &bag), 0, "a plain headline has none");
-	is_int(bag, 0, "nor a bag");
-	is_int(key("wire.example", "Today in History: Nov. 28"), 0, "nor a recurring one");
+	is_int(key("wire.example", "Business Highlights"), 0, "a headline of two words has none");
 	is_int(key(NULL, FERRY), 0, "no publisher: none");
 	is_int(key("", FERRY), 0, "an empty one: none");
 	is_int(key(HOST, NULL), 0, "no headline: none");
-	is_int(headix_text(42, 42, 0), 0, "a story whose fingerprint is its headline's has no text of its own");
-	is_int(headix_text(43, 42, 0), 43, "else its text is its fingerprint's bag");
-	is_int(headix_text(43, 42, 1), 0, "unless it came through an aggregator: the text is the aggregator's");
-	ok(headix_via_aggregator("https://news.agg.example/rss/articles/x?oc=5", "reuters.com"),
+	struct headix_item p = item("businessinsider.com", "10 Things You Need To Know This Morning", OWN, 0);
+	ok(p.key && p.plain, "a recurring headline has a key and is plain");
+	ok(!item(HOST, FERRY, OWN, 0).plain, "a distinctive one is not");
+
+	uint64_t lead = bag_of("Argyll and Bute council approved plans for a new ferry terminal at Port "
+	                       "Ellen on Tuesday, ending a five-year wait for islanders.");
+	is_int(item(HOST, FERRY, OWN, bag_of(FERRY)).text, 0,
+	       "a story fingerprinted by its headline has no text of its own");
+	ok(item(HOST, FERRY, OWN, lead).text == lead, "a story with a lead has it");
+	struct headix_item a = item(HOST, FERRY, AGG, lead);
+	ok(a.via_aggregator && a.text == 0, "an item through an aggregator: the text is the aggregator's");
+
+	ok(item("reuters.com", FERRY, "https://news.agg.example/x?oc=5", 0).via_aggregator,
 	   "a link into the aggregator, a publisher elsewhere: through an aggregator");
-	ok(!headix_via_aggregator("https://www.reuters.com/world/x", "reuters.com"), "the publisher's own link: not");
-	ok(!headix_via_aggregator("https://reuters.com/world/x", "reuters.com"), "without www: not");
-	ok(!headix_via_aggregator("https://user@WWW.Reuters.com:443/x", "reuters.com"),
+	ok(!item("reuters.com", FERRY, "https://www.reuters.com/world/x", 0).via_aggregator,
+	   "the publisher's own link: not");
+	ok(!item("reuters.com", FERRY, "https://reuters.com/world/x", 0).via_aggregator, "without www: not");
+	ok(!item("reuters.com", FERRY, "https://user@WWW.Reuters.com:443/x", 0).via_aggregator,
 	   "user info, case and port aside: not");
-	ok(headix_via_aggregator("https://notreuters.com/x", "reuters.com"), "a host that only ends alike: through");
-	ok(headix_via_aggregator("https://agg.example/?u=https://www.reuters.com/x", "reuters.com"),
+	ok(item("reuters.com", FERRY, "https://notreuters.com/x", 0).via_aggregator,
+	   "a host that only ends alike: through");
+	ok(item("reuters.com", FERRY, "https://agg.example/?u=https://www.reuters.com/x", 0).via_aggregator,
 	   "the publisher's address in the query: through");
-	ok(!headix_via_aggregator(NULL, "reuters.com") && !headix_via_aggregator("https://x.example/", NULL),
-	   "no link or no host: not");
+	ok(!item("reuters.com", FERRY, NULL, 0).via_aggregator, "no link: not");
 }
 
 static void test_span(void)
 {
 	struct headix *ix = headix_new(72 * 3600);
-	uint64_t k = key(HOST, FERRY);
-	ok(ix && headix_put(ix, k, 10, T0, 0) == 0 && headix_put(ix, k, 11, T0 + 48 * 3600, 0) == 0,
+	struct headix_item own = item(HOST, FERRY, OWN, 0), agg = item(HOST, FERRY, AGG, 0);
+	ok(ix && headix_put(ix, &own, 10, T0) == 0 && headix_put(ix, &own, 11, T0 + 48 * 3600) == 0,
 	   "a headline reused two days later: two stories");
-	is_int(headix_get(ix, k, T0 + 1200, 0), 10, "twenty minutes on: the first");
-	is_int(headix_get(ix, k, T0 - 3600, 0), 10, "an hour before (an aggregator's clock): the first");
-	is_int(headix_get(ix, k, T0 + 47 * 3600, 0), 11, "a day and a bit on: the reuse, the closer");
-	is_int(headix_get(ix, k, T0 + 24 * 3600, 0), 0, "a day on: neither (12 h at most)");
-	is_int(headix_get(ix, k + 1, T0, 0), 0, "another key: nothing");
-	is_int(headix_get(ix, 0, T0, 0), 0, "no key: nothing");
-	ok(headix_put(ix, 0, 12, T0, 0) == 0 && headix_count(ix) == 2, "no key is not remembered");
+	is_int(headix_get(ix, &agg, T0 + 1200), 10, "twenty minutes on: the first");
+	is_int(headix_get(ix, &agg, T0 - 3600), 10, "an hour before (an aggregator's clock): the first");
+	is_int(headix_get(ix, &agg, T0 + 47 * 3600), 11, "a day and a bit on: the reuse, the closer");
+	is_int(headix_get(ix, &agg, T0 + 24 * 3600), 0, "a day on: neither (12 h at most)");
+	struct headix_item other = item(HOST, "Harbour council rejects new ferry terminal for Port Ellen", AGG, 0);
+	is_int(headix_get(ix, &other, T0), 0, "another headline: nothing");
+	struct headix_item none = item(HOST, "Ferry news", AGG, 0);
+	ok(headix_put(ix, &none, 12, T0) == 0 && headix_count(ix) == 2 && headix_get(ix, &none, T0) == 0,
+	   "no key: not remembered, never found");
 	headix_free(ix);
 }
 
@@ -76,13 +100,36 @@ static void test_span(void)
 static void test_texts(void)
 {
 	struct headix *ix = headix_new(72 * 3600);
-	uint64_t k = key(HOST, FERRY), lead = 0x0123456789abcdefull;
-	ok(headix_put(ix, k, 20, T0, lead) == 0, "the publisher's item, with its lead");
-	is_int(headix_get(ix, k, T0 + 600, 0), 20, "the aggregator's item, without text, is it");
-	is_int(headix_get(ix, k, T0 + 600, lead ^ 0x5), 20, "an item whose text is a copy (2 bits off) is it");
-	is_int(headix_get(ix, k, T0 + 600, ~lead), 0, "an item with another text of its own is not");
-	ok(headix_put(ix, k, 21, T0 + 60, 0) == 0, "an aggregator's item stored first");
-	is_int(headix_get(ix, k, T0 + 600, ~lead), 21, "a publisher's item is that one");
+	uint64_t lead = 0x0123456789abcdefull;
+	struct headix_item pub = item(HOST, FERRY, OWN, 0), agg = item(HOST, FERRY, AGG, 0);
+	pub.text = lead;
+	ok(headix_put(ix, &pub, 20, T0) == 0, "the publisher's item, with its lead");
+	is_int(headix_get(ix, &agg, T0 + 600), 20, "the aggregator's item, without text, is it");
+	struct headix_item copy = pub, other = pub;
+	copy.text = lead ^ 0x5;
+	other.text = ~lead;
+	is_int(headix_get(ix, &copy, T0 + 600), 20, "another feed's item whose text is a copy (2 bits off) is it");
+	is_int(headix_get(ix, &other, T0 + 600), 0, "an item with another text of its own is not");
+	ok(headix_put(ix, &agg, 21, T0 + 60) == 0, "an aggregator's item stored first");
+	is_int(headix_get(ix, &other, T0 + 600), 21, "a publisher's item is that one");
+	headix_free(ix);
+}
+
+/* A plain headline names one article only with an aggregator's word for
+ * it: the aggregator's item and the publisher's, never two of either. */
+static void test_plain(void)
+{
+	struct headix *ix = headix_new(72 * 3600);
+	const char *h = "10 Things You Need To Know This Morning", *bi = "businessinsider.com";
+	struct headix_item own = item(bi, h, "https://www.businessinsider.com/10-things", 0);
+	struct headix_item own2 = item(bi, h, "https://www.businessinsider.com/10-things-2", 0);
+	struct headix_item agg = item(bi, h, AGG, 0);
+	ok(headix_put(ix, &own, 30, T0) == 0, "the publisher's plain headline");
+	is_int(headix_get(ix, &own2, T0 + 600), 0, "another of its items under it: not the same");
+	is_int(headix_get(ix, &agg, T0 + 600), 30, "the aggregator's item under it: the same");
+	ok(headix_put(ix, &agg, 31, T0 + 600) == 0, "an aggregator's, stored");
+	struct headix_item agg2 = agg;
+	ok(headix_get(ix, &agg2, T0 + 700) == 30, "a second aggregator's item finds the publisher's, not the first's");
 	headix_free(ix);
 }
 
@@ -91,25 +138,30 @@ static void test_growth(void)
 {
 	struct headix *ix = headix_new(3600);
 	int fail = 0, lost = 0;
+	struct headix_item it = item(HOST, FERRY, OWN, 0);
 	for (int i = 0; i < 200000; i++) {
-		uint64_t k = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1) | 1;
 		int64_t t = T0 + i; /* one story a second, 3,600 in the window */
-		fail += headix_put(ix, k, i + 1, t, 0) < 0;
-		if (i >= 10 && headix_get(ix, 0x9e3779b97f4a7c15ull * (uint64_t)(i - 9) | 1, t, 0) != i - 9)
+		it.key = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1) | 1;
+		fail += headix_put(ix, &it, i + 1, t) < 0;
+		struct headix_item q = it;
+		q.key = 0x9e3779b97f4a7c15ull * (uint64_t)(i - 9) | 1;
+		q.via_aggregator = 1;
+		if (i >= 10 && headix_get(ix, &q, t) != i - 9)
 			lost++;
 	}
 	is_int(fail, 0, "200,000 stories remembered");
 	is_int(lost, 0, "each found ten stories later");
 	ok(headix_count(ix) < 4 * 3600, "the table holds about the window, not the history");
-	ok(headix_memory(ix) < 8 * 3600 * 32 + 4096, "and its memory with it");
+	ok(headix_memory(ix) < 8 * 3600 * 40 + 4096, "and its memory with it");
 	headix_free(ix);
 }
 
 int main(void)
 {
-	test_key();
+	test_item();
 	test_span();
 	test_texts();
+	test_plain();
 	test_growth();
 	return done_testing();
 }
