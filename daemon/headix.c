@@ -9,10 +9,12 @@
 
 struct hentry {
 	uint64_t key;        /* 0: free */
-	int64_t id, time;
 	uint64_t text;
-	uint8_t plain, via_aggregator;
+	int64_t time;
+	int64_t id : 62;     /* SQLite's rowids stay far below 2^61 */
+	uint64_t plain : 1, via_aggregator : 1;
 };
+_Static_assert(sizeof(struct hentry) == 32, "struct hentry: 32 bytes");
 
 struct headix {
 	struct hentry *t;
@@ -64,7 +66,7 @@ static uint64_t key_of(const char *host, const char *title, struct simhash_info 
 	return h ? h : 1;
 }
 
-static int via_aggregator(const char *link, const char *host)
+int headix_via_aggregator(const char *link, const char *host)
 {
 	if (!link || !host || !*host)
 		return 0;
@@ -87,13 +89,13 @@ static int via_aggregator(const char *link, const char *host)
 	return end > n && a[end - n - 1] != '.';
 }
 
-void headix_item(struct headix_item *it, const char *host, const char *title, const char *link,
+void headix_item(struct headix_item *it, const char *host, const char *title, int via_aggregator,
                  uint64_t story_bag)
 {
 	struct simhash_info si;
 	it->key = key_of(host, title, &si);
 	it->plain = !si.distinctive;
-	it->via_aggregator = (uint8_t)via_aggregator(link, host);
+	it->via_aggregator = (uint8_t)!!via_aggregator;
 	it->text = it->key && story_bag != si.fp.bag && !it->via_aggregator ? story_bag : 0;
 }
 
@@ -170,8 +172,9 @@ int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id
 		ix->newest = time;
 	if ((ix->n + 1) * 4 > (ix->mask + 1) * 3 && rehash(ix) < 0)
 		return -1;
-	*free_slot(ix->t, ix->mask, key) = (struct hentry){ key, story_id, time, it->text, it->plain,
-	                                                    it->via_aggregator };
+	*free_slot(ix->t, ix->mask, key) = (struct hentry){ .key = key, .text = it->text, .time = time,
+	                                                    .id = story_id, .plain = it->plain,
+	                                                    .via_aggregator = it->via_aggregator };
 	ix->n++;
 	return 0;
 }

@@ -29,8 +29,15 @@ struct headix_item {
 	uint8_t via_aggregator;  /* it came through an aggregator */
 };
 
+/* Whether a story came through an aggregator: its publisher (host, from
+ * the item's <source>) is not its link's site.  The link's site is its
+ * host less user info and port; host or a subdomain of it ("www.host") is
+ * the link's own.  NULL link or host: no. */
+int headix_via_aggregator(const char *link, const char *host);
+
 /* The item of a story: its publisher (host, as ingest.c's publisher()
- * gives it), headline, link and the bag of its fingerprint
+ * gives it), headline, whether it came through an aggregator
+ * (headix_via_aggregator()) and the bag of its fingerprint
  * (simhash_story(): its text's when that is distinctive, else its
  * headline's; 0 without one).
  *
@@ -42,15 +49,14 @@ struct headix_item {
  * fewer than SIMHASH_MIN_CONTENT_WORDS content words ("10 Things You Need
  * To Know This Morning", "Today in History: Nov. 28").
  *
- * via_aggregator: its publisher is not its link's site (the host came
- * from the item's <source>).  The link's site is its host less user info
- * and port; host or a subdomain of it ("www.host") is the link's own.
- *
  * text: the fingerprint's bag when the story has a distinctive text
  * besides its headline (the bag is not the headline's) and did not come
  * through an aggregator, whose description is the aggregator's (the
- * headline again, or a list of other outlets' headlines). */
-void headix_item(struct headix_item *it, const char *host, const char *title, const char *link,
+ * headline again, or a list of other outlets' headlines).
+ *
+ * A pass over the headline (simhash_text): the start-up replay makes the
+ * items on its tokenizing thread. */
+void headix_item(struct headix_item *it, const char *host, const char *title, int via_aggregator,
                  uint64_t story_bag);
 
 /* Opaque; owns its table. */

@@ -81,7 +81,8 @@ struct replay_row {
 	int64_t id, event_time, thread_id;
 	uint64_t simhash[4];
 	uint32_t str[4];            /* title, summary, lang, host in strs, or NO_STR */
-	struct headix_item hi;      /* for the headline index */
+	struct headix_item hi;      /* for the headline index, made by replay_tokenize */
+	int via_aggregator;         /* headix_via_aggregator() of its link */
 	struct replay_toks tok[2];  /* title, summary */
 	int has_tokens;
 };
@@ -143,7 +144,7 @@ static int replay_row_set(struct replay_batch *b, const struct store_window_row 
 		dst->str[i] = (uint32_t)off;
 	}
 	dst->has_tokens = 0;
-	headix_item(&dst->hi, r->host, r->title, r->link, r->simhash[0]);
+	dst->via_aggregator = headix_via_aggregator(r->link, r->host);
 	dst->id = r->id;
 	dst->event_time = r->event_time;
 	dst->thread_id = r->thread_id;
@@ -172,18 +173,22 @@ static int tokenize_field(struct replay *rp, struct replay_batch *b, const char 
 	return 0;
 }
 
-/* Tokens of a batch's rows that have a thread.  A row whose tokens could
- * not be made (out of memory) is tokenized by cluster_restore itself. */
+/* Tokens of a batch's rows that have a thread, and every row's item for
+ * the headline index.  A row whose tokens could not be made (out of
+ * memory) is tokenized by cluster_restore itself. */
 static void *replay_tokenize(void *p)
 {
 	struct replay *rp = p;
 	struct replay_batch *b = rp->job;
 
-	for (size_t i = 0; i < b->n && rp->tok; i++) {
+	for (size_t i = 0; i < b->n; i++) {
 		struct replay_row *r = &b->r[i];
 		const char *lang = row_str(b, r, 2);
 
-		if (r->thread_id && rp->in->cl)
+		/* A pass over each headline, off the replaying thread too. */
+		headix_item(&r->hi, row_str(b, r, 3), row_str(b, r, 0), r->via_aggregator,
+		            r->simhash[0]);
+		if (rp->tok && r->thread_id && rp->in->cl)
 			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, &r->tok[0]) == 0 &&
 			                tokenize_field(rp, b, row_str(b, r, 1), lang, &r->tok[1]) == 0;
 	}
@@ -931,7 +936,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * its own to tell apart. */
 	struct headix_item hi = { 0 };
 	if (!id && !canon_id)
-		headix_item(&hi, s.host, s.title, s.link, fp ? fp->bag : 0);
+		headix_item(&hi, s.host, s.title, headix_via_aggregator(s.link, s.host),
+		            fp ? fp->bag : 0);
 	if (hi.key) {
 		int64_t same = headix_get(in->hx, &hi, s.event_time);
 		int state = 0;

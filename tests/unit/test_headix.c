@@ -18,7 +18,7 @@
 static struct headix_item item(const char *host, const char *title, const char *link, uint64_t bag)
 {
 	struct headix_item it;
-	headix_item(&it, host, title, link, bag);
+	headix_item(&it, host, title, headix_via_aggregator(link, host), bag);
 	return it;
 }
 
