@@ -34,18 +34,18 @@ static int utf8_punct(const unsigned char *s)
 	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6) ? 3 : 0;
 }
 
-/* The key of host and title (see headix_item()), with the title's
- * SimHash pass in *si. */
-static uint64_t key_of(const char *host, const char *title, struct simhash_info *si)
+void headix_headline(struct headix_headline *h, const char *title)
 {
-	memset(si, 0, sizeof *si);
-	if (!host || !*host || !title || simhash_text(title, strlen(title), si) < 0 ||
-	    si->words < 3)
-		return 0;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (const unsigned char *p = (const unsigned char *)host; *p; p++)
-		h = fnv_byte(h, *p);
-	h = fnv_byte(h, 0);
+	struct simhash_info si;
+	memset(h, 0, sizeof *h);
+	h->plain = 1;
+	if (!title || simhash_text(title, strlen(title), &si) < 0)
+		return;
+	h->bag = si.fp.bag;
+	h->plain = !si.distinctive;
+	if (si.words < 3)
+		return;
+	uint64_t x = 0xcbf29ce484222325ull;
 	int sep = 0, any = 0;
 	for (const unsigned char *p = (const unsigned char *)title; *p;) {
 		int k = utf8_punct(p);
@@ -57,13 +57,13 @@ static uint64_t key_of(const char *host, const char *title, struct simhash_info 
 			continue;
 		}
 		if (sep)
-			h = fnv_byte(h, ' ');
+			x = fnv_byte(x, ' ');
 		sep = 0;
 		any = 1;
-		h = fnv_byte(h, c >= 'A' && c <= 'Z' ? c + 32 : c);
+		x = fnv_byte(x, c >= 'A' && c <= 'Z' ? c + 32 : c);
 		p++;
 	}
-	return h ? h : 1;
+	h->hash = x ? x : 1;
 }
 
 int headix_via_aggregator(const char *link, const char *host)
@@ -89,14 +89,21 @@ int headix_via_aggregator(const char *link, const char *host)
 	return end > n && a[end - n - 1] != '.';
 }
 
-void headix_item(struct headix_item *it, const char *host, const char *title, int via_aggregator,
-                 uint64_t story_bag)
+void headix_item(struct headix_item *it, const char *host, const struct headix_headline *h,
+                 int via_aggregator, uint64_t story_bag)
 {
-	struct simhash_info si;
-	it->key = key_of(host, title, &si);
-	it->plain = !si.distinctive;
+	it->key = 0;
+	if (host && *host && h->hash) {
+		uint64_t k = 0xcbf29ce484222325ull;
+		for (const unsigned char *p = (const unsigned char *)host; *p; p++)
+			k = fnv_byte(k, *p);
+		k = (k ^ h->hash) * 0x9e3779b97f4a7c15ull;
+		k ^= k >> 29;
+		it->key = k ? k : 1;
+	}
+	it->plain = h->plain;
 	it->via_aggregator = (uint8_t)!!via_aggregator;
-	it->text = it->key && story_bag != si.fp.bag && !it->via_aggregator ? story_bag : 0;
+	it->text = it->key && story_bag != h->bag && !it->via_aggregator ? story_bag : 0;
 }
 
 struct headix *headix_new(int64_t window)

@@ -35,29 +35,35 @@ struct headix_item {
  * the link's own.  NULL link or host: no. */
 int headix_via_aggregator(const char *link, const char *host);
 
+/* What the index needs of a headline, from one pass over it: made where
+ * texts are prepared (a parse worker; the start-up replay's tokenizing
+ * thread), off the thread that stores.
+ *
+ * hash: of the headline's words (ASCII letters folded to lower case; any
+ * run of punctuation, spaces, dashes or quotes is one separator), so that
+ * "Fed raises rates by a quarter point" and "Fed Raises Rates by a
+ * Quarter-Point" meet; 0 for a headline of fewer than 3 words ("Business
+ * Highlights") or none.  plain: fewer than SIMHASH_MIN_CONTENT_WORDS
+ * content words ("10 Things You Need To Know This Morning", "Today in
+ * History: Nov. 28").  bag: its SimHash bag (simhash_text). */
+struct headix_headline {
+	uint64_t hash, bag;
+	uint8_t plain;
+};
+void headix_headline(struct headix_headline *h, const char *title);
+
 /* The item of a story: its publisher (host, as ingest.c's publisher()
- * gives it), headline, whether it came through an aggregator
+ * gives it), its headline's pass, whether it came through an aggregator
  * (headix_via_aggregator()) and the bag of its fingerprint
  * (simhash_story(): its text's when that is distinctive, else its
- * headline's; 0 without one).
- *
- * key: a 64-bit hash of host and of the headline's words (ASCII letters
- * folded to lower case; any run of punctuation, spaces, dashes or quotes
- * is one separator), so that "Fed raises rates by a quarter point" and
- * "Fed Raises Rates by a Quarter-Point" meet; 0 when either is missing or
- * the headline has fewer than 3 words ("Business Highlights").  plain:
- * fewer than SIMHASH_MIN_CONTENT_WORDS content words ("10 Things You Need
- * To Know This Morning", "Today in History: Nov. 28").
- *
- * text: the fingerprint's bag when the story has a distinctive text
- * besides its headline (the bag is not the headline's) and did not come
- * through an aggregator, whose description is the aggregator's (the
- * headline again, or a list of other outlets' headlines).
- *
- * A pass over the headline (simhash_text): the start-up replay makes the
- * items on its tokenizing thread. */
-void headix_item(struct headix_item *it, const char *host, const char *title, int via_aggregator,
-                 uint64_t story_bag);
+ * headline's; 0 without one).  The key is 0 (not indexed) without a host
+ * or a headline hash.  text: the fingerprint's bag when the story has a
+ * distinctive text besides its headline (the bag is not the headline's)
+ * and did not come through an aggregator, whose description is the
+ * aggregator's (the headline again, or a list of other outlets'
+ * headlines). */
+void headix_item(struct headix_item *it, const char *host, const struct headix_headline *h,
+                 int via_aggregator, uint64_t story_bag);
 
 /* Opaque; owns its table. */
 struct headix;

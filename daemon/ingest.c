@@ -186,8 +186,9 @@ static void *replay_tokenize(void *p)
 		const char *lang = row_str(b, r, 2);
 
 		/* A pass over each headline, off the replaying thread too. */
-		headix_item(&r->hi, row_str(b, r, 3), row_str(b, r, 0), r->via_aggregator,
-		            r->simhash[0]);
+		struct headix_headline hl;
+		headix_headline(&hl, row_str(b, r, 0));
+		headix_item(&r->hi, row_str(b, r, 3), &hl, r->via_aggregator, r->simhash[0]);
 		if (rp->tok && r->thread_id && rp->in->cl)
 			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, &r->tok[0]) == 0 &&
 			                tokenize_field(rp, b, row_str(b, r, 1), lang, &r->tok[1]) == 0;
@@ -936,7 +937,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * its own to tell apart. */
 	struct headix_item hi = { 0 };
 	if (!id && !canon_id)
-		headix_item(&hi, s.host, s.title, headix_via_aggregator(s.link, s.host),
+		headix_item(&hi, s.host, &pe->headline, headix_via_aggregator(s.link, s.host),
 		            fp ? fp->bag : 0);
 	if (hi.key) {
 		int64_t same = headix_get(in->hx, &hi, s.event_time);
@@ -1056,6 +1057,7 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 		strip_brand(e, pe, tail, (size_t)ntail);
 		pe->content_hash = entry_hash(e);
 		pe->has_fp = simhash_story(entry_title(e, pe), entry_text(e, pe), &pe->fp) == 1;
+		headix_headline(&pe->headline, entry_title(e, pe));
 		if (t && tokenize_entry(t, f, e, pe) < 0) {
 			ingest_prep_free(out);
 			return -1;

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "daemon/cluster.h"
+#include "daemon/headix.h"
 #include "daemon/simhash.h"
 #include "daemon/store.h"
 #include "daemon/text.h"
@@ -54,6 +55,7 @@ struct ingest_entry_prep {
 	uint64_t content_hash;    /* changes when anything stored changes */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */
+	struct headix_headline headline; /* the title's, for level 2 by headline */
 	int has_tokens;           /* the two below were filled */
 	struct text_tokens title_tokens, text_tokens; /* for the clusterer */
 };

@@ -18,7 +18,9 @@
 static struct headix_item item(const char *host, const char *title, const char *link, uint64_t bag)
 {
 	struct headix_item it;
-	headix_item(&it, host, title, headix_via_aggregator(link, host), bag);
+	struct headix_headline h;
+	headix_headline(&h, title);
+	headix_item(&it, host, &h, headix_via_aggregator(link, host), bag);
 	return it;
 }
 
@@ -53,6 +55,11 @@ static void test_item(void)
 	struct headix_item p = item("businessinsider.com", "10 Things You Need To Know This Morning", OWN, 0);
 	ok(p.key && p.plain, "a recurring headline has a key and is plain");
 	ok(!item(HOST, FERRY, OWN, 0).plain, "a distinctive one is not");
+	struct headix_headline h;
+	headix_headline(&h, FERRY);
+	ok(h.hash && h.bag == bag_of(FERRY) && !h.plain, "the headline's pass: its words' hash and its bag");
+	headix_headline(&h, NULL);
+	ok(!h.hash && h.plain, "no headline: no hash");
 
 	uint64_t lead = bag_of("Argyll and Bute council approved plans for a new ferry terminal at Port "
 	                       "Ellen on Tuesday, ending a five-year wait for islanders.");
