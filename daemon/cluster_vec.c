@@ -168,9 +168,14 @@ static int headline_lesser(const char *s)
 		return 1;
 	while (*s == ' ' || *s == '\t')
 		s++;
-	for (size_t i = 0; i < sizeof label / sizeof *label; i++) {
+	/* A label is the whole first word: only those of its length are
+	 * compared (most headlines' first word is none of them). */
+	size_t w = 0;
+	while ((s[w] | 0x20) >= 'a' && (s[w] | 0x20) <= 'z')
+		w++;
+	for (size_t i = 0; w >= 3 && w <= 10 && i < sizeof label / sizeof *label; i++) {
 		size_t k = strlen(label[i]);
-		if (strncasecmp(s, label[i], k))
+		if (k != w || strncasecmp(s, label[i], k))
 			continue;
 		const char *p = s + k;
 		if (*p == ' ' && p[1] >= '0' && p[1] <= '9') /* "UPDATE 2-" */
