@@ -5,8 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "daemon/simhash.h"
-
 struct hentry {
 	uint64_t key;        /* 0: free */
 	uint64_t text;
@@ -41,7 +39,7 @@ void headix_headline(struct headix_headline *h, const char *title)
 	h->plain = 1;
 	if (!title || simhash_text(title, strlen(title), &si) < 0)
 		return;
-	h->bag = si.fp.bag;
+	h->fp = si.fp;
 	h->plain = !si.distinctive;
 	if (si.words < 3)
 		return;
@@ -103,7 +101,7 @@ void headix_item(struct headix_item *it, const char *host, const struct headix_h
 	}
 	it->plain = h->plain;
 	it->via_aggregator = (uint8_t)!!via_aggregator;
-	it->text = it->key && story_bag != h->bag && !it->via_aggregator ? story_bag : 0;
+	it->text = it->key && story_bag != h->fp.bag && !it->via_aggregator ? story_bag : 0;
 }
 
 struct headix *headix_new(int64_t window)

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/simhash.h"
+
 /* How far apart in story time two items with one publisher and one
  * headline may be and still be one article: an aggregator lists an
  * article within hours of its publication, while a headline a site
@@ -45,9 +47,12 @@ int headix_via_aggregator(const char *link, const char *host);
  * Quarter-Point" meet; 0 for a headline of fewer than 3 words ("Business
  * Highlights") or none.  plain: fewer than SIMHASH_MIN_CONTENT_WORDS
  * content words ("10 Things You Need To Know This Morning", "Today in
- * History: Nov. 28").  bag: its SimHash bag (simhash_text). */
+ * History: Nov. 28").  fp: its SimHash fingerprints (simhash_text), which
+ * are also the story's when its text is not distinctive (simhash_story()'s
+ * rule): the caller need not pass over the headline again. */
 struct headix_headline {
-	uint64_t hash, bag;
+	uint64_t hash;
+	struct simhash_fp fp;
 	uint8_t plain;
 };
 void headix_headline(struct headix_headline *h, const char *title);

@@ -1056,8 +1056,15 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			pe->source_host = NULL;
 		strip_brand(e, pe, tail, (size_t)ntail);
 		pe->content_hash = entry_hash(e);
-		pe->has_fp = simhash_story(entry_title(e, pe), entry_text(e, pe), &pe->fp) == 1;
+		/* The story's fingerprint is its text's, else its headline's
+		 * (simhash_story()'s rule), the headline's from the pass the
+		 * headline index makes anyway. */
 		headix_headline(&pe->headline, entry_title(e, pe));
+		pe->has_fp = simhash_story(NULL, entry_text(e, pe), &pe->fp) == 1;
+		if (!pe->has_fp && !pe->headline.plain) {
+			pe->fp = pe->headline.fp;
+			pe->has_fp = 1;
+		}
 		if (t && tokenize_entry(t, f, e, pe) < 0) {
 			ingest_prep_free(out);
 			return -1;

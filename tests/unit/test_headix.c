@@ -57,7 +57,7 @@ static void test_item(void)
 	ok(!item(HOST, FERRY, OWN, 0).plain, "a distinctive one is not");
 	struct headix_headline h;
 	headix_headline(&h, FERRY);
-	ok(h.hash && h.bag == bag_of(FERRY) && !h.plain, "the headline's pass: its words' hash and its bag");
+	ok(h.hash && h.fp.bag == bag_of(FERRY) && !h.plain, "the headline's pass: its words' hash and its bag");
 	headix_headline(&h, NULL);
 	ok(!h.hash && h.plain, "no headline: no hash");
 
