@@ -32,6 +32,7 @@
 #include "daemon/store.h"
 #include "daemon/workq.h"
 #include "feeds/feed.h"
+#include "feeds/html.h"
 
 /* How long in-flight transfers may run on after SIGTERM. */
 #define SHUTDOWN_GRACE 5.0
@@ -77,6 +78,8 @@ struct dfeed {               /* owns its strings */
 	int shift, streak;       /* sched_adapt() state */
 	int in_flight;
 	int retired;             /* gone (410) or dropped from the list */
+	int fed;                 /* has answered with a feed (or a 304) */
+	int hops;                /* web pages followed to their feed, this run */
 };
 
 /* A host that answered 429/503 with Retry-After: none of its feeds is
@@ -163,6 +166,31 @@ static struct dfeed *find_feed(struct dfeed *a, size_t n, int64_t id)
 static struct dfeed *feed_by_id(struct daemon *d, int64_t id)
 {
 	return find_feed(d->feeds, d->n_feeds, id);
+}
+
+/* The active feed polled at `url`, or NULL. */
+static struct dfeed *feed_by_url(struct daemon *d, const char *url)
+{
+	for (size_t i = 0; i < d->n_feeds; i++)
+		if (strcmp(d->feeds[i].url, url) == 0)
+			return &d->feeds[i];
+	return NULL;
+}
+
+/* The feed is polled at `url` from now on (its row says so already). */
+static void feed_move(struct dfeed *f, const char *url)
+{
+	char *u = strdup(url), *h = u ? fetch_url_host(u) : NULL;
+
+	if (!h) {
+		free(u);
+		log_err("%s: out of memory moving it to %s", f->url, url);
+		return;
+	}
+	free(f->url);
+	free(f->host);
+	f->url = u;
+	f->host = h;
 }
 
 static void free_feeds(struct dfeed *f, size_t n)
@@ -625,6 +653,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		nf[i].failing_since = sf[i].failing_since;
 		nf[i].errors = sf[i].consecutive_errors;
 		nf[i].shift = sf[i].adapt_shift;
+		nf[i].fed = sf[i].last_success != 0;
 		nf[i].streak = sf[i].new_streak;
 		if (!(nf[i].host = fetch_url_host(nf[i].url))) {
 			store_feeds_free(sf, n);
@@ -637,6 +666,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			hold_host(d, nf[i].host, hold_limit(d, sf[i].retry_after, now), now);
 		if (old) {
 			nf[i].in_flight = old->in_flight;
+			nf[i].hops = old->hops;
 			nf[i].next_poll = old->next_poll;
 			if (was && !old->in_flight && !old->retired) {
 				int64_t next = pulled_in(d, was, old, &nf[i], now);
@@ -849,6 +879,31 @@ static void empty_response(char *err, size_t n, int status)
 	snprintf(err, n, "empty response (HTTP %d with no body)", status);
 }
 
+/* Feed autodiscovery.  A list that names a site's page (the address a
+ * browser shows) instead of its feed gets the feed the page links to, as
+ * a browser's subscribe button would: the feed moves there, keeping its
+ * row (the page stays its list_url and becomes its previous_url), and is
+ * polled again at once.  Only a feed that has never answered with a feed
+ * moves: one that worked and now serves a page (the site's error page, a
+ * login wall) may come back, so it stays where it is and its error names
+ * the page's feed.  Two pages at most a run, so that pages naming each
+ * other cannot keep a feed busy.  Adds to `err` (the feed's error for
+ * this poll, either way) what the page names; returns 1 to follow it. */
+#define FOLLOW_MAX 2
+static int discovered(struct daemon *d, struct dfeed *f, const char *found, char *err,
+                      size_t n)
+{
+	size_t len = strlen(err);
+
+	if (feed_by_url(d, found)) {
+		snprintf(err + len, n - len, "; the feed the page names, %s, is in the list already",
+		         found);
+		return 0;
+	}
+	snprintf(err + len, n - len, "; the page names the feed %s", found);
+	return !f->fed && f->hops < FOLLOW_MAX;
+}
+
 /* Stores one response: the feed's new state, and its entries when it was
  * a feed (`parsed`, owned and freed here, with `prep` its ingest_prepare()
  * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed,
@@ -856,7 +911,7 @@ static void empty_response(char *err, size_t n, int status)
  * in the order they completed. */
 static void on_response(struct daemon *d, const struct fetch_result *r,
                         struct feed *parsed, const struct ingest_prep *prep,
-                        int parse_rc, const char *perr)
+                        int parse_rc, const char *perr, const char *found)
 {
 	struct dfeed *f = feed_by_id(d, r->feed_id);
 	struct store_poll poll;
@@ -865,7 +920,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	struct ingest_stats stats = { 0 };
 	char err[600] = "";
 	int64_t now = now_s(), held = 0, hold_to = 0;
-	int rc, shift, streak, new_hold = 0, ingested = 0;
+	int rc, shift, streak, new_hold = 0, ingested = 0, follow = 0;
 
 	if (!f) {
 		feed_free(parsed);
@@ -911,6 +966,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 				snprintf(err, sizeof err, "not a feed: %s", mt);
 			else
 				snprintf(err, sizeof err, "%s", perr);
+			if (found && strcmp(found, f->url) != 0)
+				follow = discovered(d, f, found, err, sizeof err);
+			if (follow)
+				poll.new_url = found;
 		} else {
 			poll.ok = 1;
 			poll.etag = r->etag;
@@ -1016,15 +1075,16 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	if (poll.ok) {
 		f->errors = 0;
 		f->failing_since = 0;
+		f->fed = 1;
 		f->shift = shift;
 		f->streak = streak;
 		if (parsed) {
 			replace_str(&f->etag, r->etag);
 			replace_str(&f->last_modified, r->last_modified);
 		}
-		if (poll.new_url) {
+		if (poll.moved) {
 			log_notice("%s: moved permanently to %s", f->url, poll.new_url);
-			replace_str(&f->url, poll.new_url);
+			feed_move(f, poll.new_url);
 		}
 		d->c_new += stats.new_stories;
 		d->c_threads += stats.new_threads;
@@ -1040,6 +1100,16 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			log_warning("%s: %zu items in one document; the first %zu read (max_items)",
 			            f->url, parsed->n_entries + parsed->n_entries_over,
 			            parsed->n_entries);
+	} else if (follow && poll.moved) {
+		/* Not an error of the feed's yet: its poll starts over at the
+		 * address the page gave (--once's count is of feeds). */
+		f->errors++;
+		if (!f->failing_since)
+			f->failing_since = now;
+		d->c_polled--;
+		log_notice("%s: a web page, not a feed; polling the feed it names, %s", f->url,
+		           poll.new_url);
+		feed_move(f, poll.new_url);
 	} else {
 		f->errors++;
 		if (!f->failing_since)
@@ -1050,6 +1120,15 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	if (poll.gone) {
 		f->retired = 1;
 		log_notice("%s: gone (HTTP 410), no longer polled", f->url);
+	} else if (follow && poll.moved) {
+		/* At once, unless the feed's host asked for patience (then as
+		 * wake_cb and start_once have it). */
+		int64_t wait = hold_until(d, f->host, now);
+
+		f->hops++;
+		set_next(d, f, wait ? wait + (int64_t)(rnd32(d) % 30) : now);
+		if (d->args.once && !wait)
+			start_poll(d, f);
 	} else {
 		set_next(d, f, poll.next_poll);
 	}
@@ -1094,6 +1173,7 @@ struct pjob {
 	int tokenize;             /* threads on: the clusterer's tokens too */
 	int parse_rc;
 	char perr[256];
+	char *found;              /* no feed: the one the page names, or NULL */
 };
 
 static void pjob_free(struct pjob *j)
@@ -1103,6 +1183,7 @@ static void pjob_free(struct pjob *j)
 	for (size_t i = 0; i < sizeof j->strs / sizeof j->strs[0]; i++)
 		free(j->strs[i]);
 	free(j->body);
+	free(j->found);
 	feed_free(j->parsed);
 	ingest_prep_free(&j->prep);
 	free(j);
@@ -1155,7 +1236,7 @@ fail:
  * body itself cannot be read, `err` then being the feed's error text.
  * r->bytes becomes the decoded size (feeds.bytes) when it was decoded. */
 static int parse_response(struct fetch_result *r, int64_t max_size, int max_items,
-                          struct feed **out, char *err, size_t errlen)
+                          struct feed **out, char **found, char *err, size_t errlen)
 {
 	struct feed_context fc = {
 		.uri = r->effective_url, .content_type = r->content_type,
@@ -1192,6 +1273,11 @@ static int parse_response(struct fetch_result *r, int64_t max_size, int max_item
 		return BAD_BODY;
 	}
 	rc = feed_parse(dec ? dec : r->body, len, &fc, out, err, errlen);
+	/* A web page where a feed was expected (a site's address in the
+	 * list): the feed it names, if any. */
+	if (rc < 0)
+		*found = html_feed_link(dec ? dec : r->body, len,
+		                        r->effective_url ? r->effective_url : r->url);
 	free(dec);
 	return rc;
 }
@@ -1203,8 +1289,8 @@ static void pjob_work(void *job, void *ctx)
 	struct daemon *d = ctx;
 	struct pjob *j = job;
 
-	j->parse_rc = parse_response(&j->r, j->max_size, j->max_items, &j->parsed, j->perr,
-	                             sizeof j->perr);
+	j->parse_rc = parse_response(&j->r, j->max_size, j->max_items, &j->parsed, &j->found,
+	                             j->perr, sizeof j->perr);
 	/* The parse is all that is stored; the body would only wait in the
 	 * queue beside it (r.len stays: on_response reads it). */
 	free(j->body);
@@ -1229,7 +1315,7 @@ static void pjob_done(void *job, void *ctx)
 
 	j->parsed = NULL;          /* on_response owns it now */
 	fetcher_set_held(d->fx, workq_pending(d->wq));
-	on_response(d, &j->r, parsed, &j->prep, j->parse_rc, j->perr);
+	on_response(d, &j->r, parsed, &j->prep, j->parse_rc, j->perr, j->found);
 	pjob_free(j);
 }
 
@@ -1243,7 +1329,7 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	 * fetcher must hear about a host's Retry-After before it starts the
 	 * next request queued for that host. */
 	if (!wants_parse(r)) {
-		on_response(d, r, NULL, NULL, 0, "");
+		on_response(d, r, NULL, NULL, 0, "", NULL);
 		return;
 	}
 	j = pjob_new(d, r);
@@ -1258,10 +1344,11 @@ static void on_done(const struct fetch_result *r, void *ctx)
 	{
 		struct fetch_result rr = j ? j->r : *r;
 		struct feed *parsed = NULL;
-		char perr[256] = "";
-		int rc = parse_response(&rr, d->cfg.max_size, d->cfg.max_items, &parsed, perr,
-		                        sizeof perr);
-		on_response(d, &rr, parsed, NULL, rc, perr);
+		char perr[256] = "", *found = NULL;
+		int rc = parse_response(&rr, d->cfg.max_size, d->cfg.max_items, &parsed, &found,
+		                        perr, sizeof perr);
+		on_response(d, &rr, parsed, NULL, rc, perr, found);
+		free(found);
 	}
 	pjob_free(j);
 }

@@ -1170,9 +1170,10 @@ void store_feeds_free(struct store_feed *f, size_t n)
 	free(f);
 }
 
-int store_record_poll(struct store *st, const struct store_poll *p)
+int store_record_poll(struct store *st, struct store_poll *p)
 {
 	sqlite3_stmt *s = stmt(st, S_POLL);
+	p->moved = 0;
 
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
@@ -1200,6 +1201,7 @@ int store_record_poll(struct store *st, const struct store_poll *p)
 		sqlite3_bind_text(s, 2, p->new_url, -1, SQLITE_STATIC);
 		if (step_done(st, s) < 0)
 			return -1;
+		p->moved = sqlite3_changes(st->db) > 0;
 	}
 	return 0;
 }

@@ -110,8 +110,10 @@ struct store_poll {
 	int ok;                     /* 1: counts as success (200, 304) */
 	int64_t retry_after;        /* 429/503 Retry-After still ahead, 0:
 	                               none (stored NULL, clearing the last) */
+	int moved;                  /* out: the row's url is new_url now (no
+	                               other feed had that URL) */
 };
-int store_record_poll(struct store *st, const struct store_poll *p);
+int store_record_poll(struct store *st, struct store_poll *p);
 
 /* Saves the learnt interval state (sched_adapt()) of a feed. */
 int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak);

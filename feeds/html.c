@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #if defined(__SSE2__) && !defined(TIDINGS_NO_SIMD)
 #include <emmintrin.h>
@@ -1708,6 +1709,117 @@ char *html_to_text(const char *html, size_t n)
 		return NULL;
 	}
 	return sbuf_take(&t.out);
+}
+
+/* ------------------------------------------------------------ feed links */
+
+/* RSS/Atom autodiscovery: <link rel="alternate" type="application/rss+xml"
+ * href="...">, the convention every blog engine and news site follows.
+ * The whole document is read (a few pages put their links in the body);
+ * a page's own <base href> applies to all of them, wherever it stands. */
+struct flinks {
+	char *href;        /* the first feed link, raw */
+	char *comments;    /* the first comment feed's, raw, in case it is all */
+	char *base;        /* the first <base href>, raw */
+	int oom;
+};
+
+/* 1 when `list` (space-separated, any case) has the token `tok`. */
+static int has_token(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = list; *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		const char *w = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if ((size_t)(p - w) == n && strncasecmp(w, tok, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The media types of the feeds tidings reads, parameters ignored. */
+static int feed_type(const char *t)
+{
+	static const char *const types[] = {
+		"application/rss+xml", "application/atom+xml", "application/rdf+xml",
+	};
+
+	while (isspace((unsigned char)*t))
+		t++;
+	size_t n = strcspn(t, "; \t");
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strlen(types[i]) == n && strncasecmp(t, types[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *attr_of(const struct hattr *a, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a[i].name, name) == 0)
+			return a[i].value ? a[i].value : "";
+	return NULL;
+}
+
+static void keep(struct flinks *f, char **slot, const char *v)
+{
+	if (*slot || !v || !*v)
+		return;
+	if (!(*slot = strdup(v)))
+		f->oom = 1;
+}
+
+static void fl_start(void *ud, const char *tag, struct hattr *a, size_t n, int e)
+{
+	struct flinks *f = ud;
+
+	(void)e;
+	if (strcmp(tag, "base") == 0) {
+		keep(f, &f->base, attr_of(a, n, "href"));
+		return;
+	}
+	if (strcmp(tag, "link") != 0)
+		return;
+	const char *rel = attr_of(a, n, "rel"), *type = attr_of(a, n, "type");
+	const char *href = attr_of(a, n, "href"), *title = attr_of(a, n, "title");
+	if (!rel || !type || !href || !has_token(rel, "alternate") || !feed_type(type))
+		return;
+	/* WordPress and others list the site's feed first, then the comments'
+	 * ("Comments Feed", "… » Comments Feed"): the site's is the news. */
+	keep(f, title && strcasestr(title, "comment") ? &f->comments : &f->href, href);
+}
+
+char *html_feed_link(const char *html, size_t n, const char *url)
+{
+	static const struct htok cb = { 1, "<", fl_start, NULL, NULL, NULL, NULL, NULL };
+	struct flinks f;
+	char *base = NULL, *r = NULL;
+
+	memset(&f, 0, sizeof f);
+	html_tokenize(html, n, &cb, &f);
+	const char *href = f.href ? f.href : f.comments;
+	if (f.oom || !href)
+		goto out;
+	base = f.base ? uri_join(url, f.base) : NULL;
+	if (f.base && !base)
+		goto out;
+	r = uri_join(base ? base : url, href);
+	/* Only a web address is a feed to poll (not javascript:, not a
+	 * relative one left so by a page without a URL). */
+	if (r && strncasecmp(r, "http://", 7) != 0 && strncasecmp(r, "https://", 8) != 0) {
+		free(r);
+		r = NULL;
+	}
+out:
+	free(f.href);
+	free(f.comments);
+	free(f.base);
+	free(base);
+	return r;
 }
 
 /* ------------------------------------------------------------ guessing */

@@ -7,14 +7,18 @@
  * parse tree with the text read before libxml2 (feeds/cdata.c) must equal
  * the one libxml2 makes reading the document itself (parse_opts.keep_text):
  * the scan decides alone what it may take, and a hostile document is where
- * it would be wrong. */
+ * it would be wrong.  A document that is no feed is searched for the feed
+ * it names, as the daemon does (html_feed_link: an http(s) URL or none). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "feeds/encoding.h"
 #include "feeds/feed.h"
+#include "feeds/html.h"
 #include "feeds/normalized.h"
 #include "feeds/parse.h"
 #include "tests/unit/feed_same.h"
@@ -73,5 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	cdata_agrees((const char *)data, size, ctx.content_type);
+	{
+		char *link = html_feed_link((const char *)data, size, ctx.uri);
+
+		if (link && strncasecmp(link, "http://", 7) != 0 && strncasecmp(link, "https://", 8) != 0) {
+			fprintf(stderr, "html_feed_link gave no web address: %s\n", link);
+			abort();
+		}
+		free(link);
+	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* tests/unit/test_feed_html.c — the HTML stage: the allowlist sanitizer
  * (elements, attributes, URL schemes, CSS, comments, script content), URL
- * resolution inside HTML, the plain-text rendering, and URL joining. */
+ * resolution inside HTML, the plain-text rendering, URL joining, and the
+ * feed a web page links to (autodiscovery). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,8 +35,61 @@ static void join(const char *base, const char *ref, const char *want)
 	free(out);
 }
 
+static void feedlink(const char *page, const char *want, const char *what)
+{
+	char *out = html_feed_link(page, strlen(page), "https://example.org/news/today.html");
+
+	is_str(out, want, what);
+	free(out);
+}
+
+/* Autodiscovery, as blog engines and news sites write their <head>. */
+static void test_feed_link(void)
+{
+	feedlink("<html><head><link rel=\"alternate\" type=\"application/rss+xml\""
+	         " href=\"https://example.org/feed.xml\"></head><body>x</body></html>",
+	         "https://example.org/feed.xml", "an RSS alternate link");
+	feedlink("<link rel=alternate type=application/atom+xml href=/atom>",
+	         "https://example.org/atom", "an Atom one, unquoted, resolved against the page");
+	feedlink("<LINK REL=\"Alternate\" TYPE=\"Application/RSS+XML; charset=UTF-8\""
+	         " HREF=\"rss.xml\">", "https://example.org/news/rss.xml",
+	         "names and values in any case, a type's parameters, a relative href");
+	feedlink("<base href=\"https://cdn.example.net/blog/\">"
+	         "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"feed/\">",
+	         "https://cdn.example.net/blog/feed/", "resolved against <base href>");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"feed/\">"
+	         "<base href=\"/blog/\">", "https://example.org/blog/feed/",
+	         "a <base> after the link still applies, itself relative to the page");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Site &raquo;"
+	         " Comments Feed\" href=\"/comments/feed/\">"
+	         "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Site &raquo; Feed\""
+	         " href=\"/feed/\">", "https://example.org/feed/",
+	         "the site's feed before the comments' listed first");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Comments\""
+	         " href=\"/comments/feed/\">", "https://example.org/comments/feed/",
+	         "a comment feed when it is the only one");
+	feedlink("<link rel=\"alternate\" type=\"text/html\" hreflang=\"fr\" href=\"/fr/\">"
+	         "<link rel=\"stylesheet\" type=\"text/css\" href=\"/s.css\">"
+	         "<link rel=\"alternate\" href=\"/untyped.xml\">"
+	         "<link rel=\"home alternate\" type=\"application/rdf+xml\" href=\"/index.rdf\">",
+	         "https://example.org/index.rdf",
+	         "other alternates, stylesheets and untyped links passed over; rel is a list");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/a?x=1&amp;y=2\">",
+	         "https://example.org/a?x=1&y=2", "a reference in the href decoded");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"javascript:feed()\">",
+	         NULL, "a javascript: href is no feed");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"\">", NULL,
+	         "an empty href is none");
+	feedlink("<html><head><title>News</title></head><body><a href=\"/feed.xml\">RSS</a>"
+	         "</body></html>", NULL, "a page without a feed link names none");
+	feedlink("<p>rel=\"alternate\" type=\"application/rss+xml\"</p><link rel=", NULL,
+	         "the words in text, and a tag cut short, are no link");
+}
+
 int main(void)
 {
+	test_feed_link();
+
 	/* sanitizer: what goes */
 	san("<p onclick=\"x()\">hi</p>", NULL, "<p>hi</p>", "event handler attribute dropped");
 	san("a<script>alert(1)</script>b", NULL, "ab", "script and its content dropped");
