@@ -1717,6 +1717,8 @@ char *html_to_text(const char *html, size_t n)
  * href="...">, the convention every blog engine and news site follows.
  * The whole document is read (a few pages put their links in the body);
  * a page's own <base href> applies to all of them, wherever it stands. */
+#define FEED_LINK_MAX 4096
+
 struct flinks {
 	char *href;        /* the first feed link, raw */
 	char *comments;    /* the first comment feed's, raw, in case it is all */
@@ -1765,12 +1767,27 @@ static const char *attr_of(const struct hattr *a, size_t n, const char *name)
 	return NULL;
 }
 
+/* Keeps the first value for a slot, as a browser reads a URL attribute:
+ * blanks around it dropped, tabs and line breaks inside it too. */
 static void keep(struct flinks *f, char **slot, const char *v)
 {
-	if (*slot || !v || !*v)
+	if (*slot || !v)
 		return;
-	if (!(*slot = strdup(v)))
+	while (*v && isspace((unsigned char)*v))
+		v++;
+	size_t n = strlen(v), o = 0;
+	while (n && isspace((unsigned char)v[n - 1]))
+		n--;
+	if (!n)
+		return;
+	if (!(*slot = malloc(n + 1))) {
 		f->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i] != '\t' && v[i] != '\n' && v[i] != '\r')
+			(*slot)[o++] = v[i];
+	(*slot)[o] = '\0';
 }
 
 static void fl_start(void *ud, const char *tag, struct hattr *a, size_t n, int e)
@@ -1809,8 +1826,10 @@ char *html_feed_link(const char *html, size_t n, const char *url)
 		goto out;
 	r = uri_join(base ? base : url, href);
 	/* Only a web address is a feed to poll (not javascript:, not a
-	 * relative one left so by a page without a URL). */
-	if (r && strncasecmp(r, "http://", 7) != 0 && strncasecmp(r, "https://", 8) != 0) {
+	 * relative one left so by a page without a URL), and one of a length
+	 * people write (a hostile page's megabyte of href is none). */
+	if (r && ((strncasecmp(r, "http://", 7) != 0 && strncasecmp(r, "https://", 8) != 0) ||
+	          strlen(r) > FEED_LINK_MAX)) {
 		free(r);
 		r = NULL;
 	}

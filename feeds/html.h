@@ -28,7 +28,8 @@ int html_looks_like(const char *s);
 /* Feed autodiscovery: the first <link rel="alternate"> of an RSS, Atom or
  * RSS 1.0 type in an HTML page (a comment feed only when there is no
  * other), resolved against the page's <base href> and its URL `url`.
- * Returns a new http(s) URL, or NULL when the page names none (or on OOM). */
+ * Returns a new http(s) URL of at most 4096 bytes, or NULL when the page
+ * names none (or on OOM). */
 char *html_feed_link(const char *html, size_t n, const char *url);
 
 #endif

@@ -80,6 +80,20 @@ static void test_feed_link(void)
 	         NULL, "a javascript: href is no feed");
 	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"\">", NULL,
 	         "an empty href is none");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"  \n /fe\ned.xml\t \">",
+	         "https://example.org/feed.xml", "blanks around an href and line breaks in it dropped");
+	{
+		char page[6000], want[6000];
+		int n = snprintf(page, sizeof page, "<link rel=alternate type=application/rss+xml href=/");
+
+		memset(page + n, 'a', 4200);
+		strcpy(page + n + 4200, ">");
+		feedlink(page, NULL, "an href of over 4096 bytes is none");
+		page[n + 4060] = '\0';
+		strcat(page, ">");
+		snprintf(want, sizeof want, "https://example.org/%.4060s", page + n);
+		feedlink(page, want, "one of 4080 is kept");
+	}
 	feedlink("<html><head><title>News</title></head><body><a href=\"/feed.xml\">RSS</a>"
 	         "</body></html>", NULL, "a page without a feed link names none");
 	feedlink("<p>rel=\"alternate\" type=\"application/rss+xml\"</p><link rel=", NULL,

@@ -12,11 +12,13 @@
 #define html_resolve portable_html_resolve
 #define html_to_text portable_html_to_text
 #define html_looks_like portable_html_looks_like
+#define html_feed_link portable_html_feed_link
 #include "feeds/html.c"
 #undef html_sanitize
 #undef html_resolve
 #undef html_to_text
 #undef html_looks_like
+#undef html_feed_link
 
 #include <dirent.h>
 #include <sys/stat.h>
