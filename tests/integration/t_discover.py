@@ -114,6 +114,24 @@ t.eq((r.returncode, got), (0, [(PING, PONG, "not a feed: text/html; the page nam
      "pages naming each other: followed twice, then an error naming the link")
 t.eq((srv.hits.get("/ping/"), srv.hits.get("/pong/")), (2, 1), "three requests in all")
 
+# The moved feed's host is the one a Retry-After holds: a page on one host
+# naming a feed on another that answers 429 holds that other host's feeds,
+# not the page's (the same for a feed moved by a 301).
+LOCAL = lambda p: srv.url(p).replace("127.0.0.1", "localhost")  # noqa: E731
+srv.put("/to-held/", page(("Feed", LOCAL("/held.xml"))), HTML)
+srv.routes["/held.xml"] = lambda h: h.reply(429, b"slow down", "text/plain",
+                                           {"Retry-After": "3600"})
+srv.put("/there.xml", feed("there", 1))
+srv.put("/here.xml", feed("here", 1))
+w5 = Workdir()
+w5.write_config([srv.url("/to-held/"), LOCAL("/there.xml"), srv.url("/here.xml")])
+r = w5.run_once()
+got = dict(w5.sql("SELECT list_url, next_poll - last_fetch FROM feeds"))
+t.ok(r.returncode == 0 and got[LOCAL("/there.xml")] >= 3590,
+     "a 429 from the page's feed holds the feed's host (localhost) for its Retry-After",
+     (got, r.stderr))
+t.ok(got[srv.url("/here.xml")] < 3000, "and not the page's host (127.0.0.1)", got)
+
 # The running daemon follows at once too, not at the next interval.
 srv.put("/late/", page(("Late feed", "/late.xml")), HTML)
 srv.put("/late.xml", feed("late", 2))
@@ -130,7 +148,7 @@ p.send_signal(signal.SIGTERM)
 p.wait(timeout=60)
 t.eq(p.returncode, 0, "the daemon exits 0")
 
-for x in (w, w2, w3, w4):
+for x in (w, w2, w3, w4, w5):
     x.cleanup()
 srv.stop()
 t.done()
