@@ -259,6 +259,7 @@ void cli_story_json(struct json *j, const struct store_story_row *r)
 	json_kv_str(j, "title", r->title);
 	json_kv_str(j, "link", r->link);
 	json_kv_str(j, "author", r->author);
+	json_kv_str(j, "image", r->image);
 	json_kv_opt(j, "published", r->published);
 	json_kv_int(j, "first_seen", r->first_seen);
 	json_kv_opt(j, "thread_id", r->thread_id);

@@ -161,6 +161,17 @@ static const char *const MIGRATIONS[] = {
 	 * feed that was told keeps the time in its row, and the daemon
 	 * rebuilds the host's hold from it when it loads the feeds. */
 	"ALTER TABLE feeds ADD COLUMN retry_after INTEGER;\n",
+	/* 4 -> 5: a story's picture, as its feed names it (Media RSS, an
+	 * image enclosure): what a reader shows beside the headline.  The
+	 * view of a thread's stories gives it too (appended: a reader that
+	 * names its columns reads the rest as before). */
+	"ALTER TABLE stories ADD COLUMN image TEXT;\n"
+	"DROP VIEW thread_stories;\n"
+	"CREATE VIEW thread_stories AS\n"
+	"  SELECT s.thread_id, s.id AS story_id, s.title, s.link, s.host AS source,\n"
+	"         s.published, s.event_time, s.first_seen, s.duplicate_of, s.feed_id,\n"
+	"         s.image\n"
+	"  FROM stories s WHERE s.thread_id IS NOT NULL;\n",
 };
 
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
@@ -232,14 +243,15 @@ static const char *const SQL[N_STMT] = {
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
 		" simhash, content_hash, duplicate_of, thread_id, seq, event_time,"
-		" simhash_seq, simhash_head, simhash_tail)"
+		" simhash_seq, simhash_head, simhash_tail, image)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
 	[S_UPDATE_STORY] =
 		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
 		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
-		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16 WHERE id = ?1",
+		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16, image = ?17"
+		" WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
 		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen,"
 		" content_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -417,6 +429,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[N_STMT];
 	enum store_mode mode;
+	int version;       /* the schema's, once open (user_version) */
 	int64_t seq;       /* last change sequence number handed out */
 	/* The search index holds the stories with id <= fts_upto (as of this
 	 * transaction) and none above; max_id is the largest story id.  The
@@ -826,6 +839,10 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		int one = 1;
 
 		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	}
+	if (user_version(st, &st->version) < 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
 	}
 	*out = st;
 	return 0;
@@ -1343,6 +1360,7 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	bind_id(s, 18, x->thread_id);
 	sqlite3_bind_int64(s, 19, next_seq(st));
 	sqlite3_bind_int64(s, 20, x->event_time ? x->event_time : x->first_seen);
+	bind_text(s, 24, x->image);
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -1394,6 +1412,7 @@ int store_update_story(struct store *st, int64_t id,
 	bind_fp(s, 11, 14, x->simhash);
 	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
 	sqlite3_bind_int64(s, 13, next_seq(st));
+	bind_text(s, 17, x->image);
 	if (step_done(st, s) < 0)
 		return -1;
 	return indexed ? fts_by_id(st, S_FTS_INSERT, id) : 0;
@@ -1506,11 +1525,19 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
 		" FROM feeds f ORDER BY f.active DESC, f.id", 0, feed_row, &c);
 }
 
-#define STORY_COLS \
-	"s.id, s.feed_id, s.thread_id, s.duplicate_of, s.title, s.link," \
-	" s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary," \
-	" s.published, s.first_seen," \
-	" (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id)"
+/* The columns story_row reads, then `tail`.  A reader may open a database
+ * the daemon has not migrated yet (tidings upgraded, the service not yet
+ * restarted): a column newer than its schema reads as NULL. */
+static const char *story_sql(const struct store *st, char *buf, size_t n, const char *tail)
+{
+	snprintf(buf, n,
+	         "SELECT s.id, s.feed_id, s.thread_id, s.duplicate_of, s.title, s.link,"
+	         " s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary,"
+	         " s.published, s.first_seen,"
+	         " (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id), %s %s",
+	         st->version >= 5 ? "s.image" : "NULL", tail);
+	return buf;
+}
 
 static int story_row(sqlite3_stmt *s, void *p)
 {
@@ -1522,7 +1549,7 @@ static int story_row(sqlite3_stmt *s, void *p)
 		.author = col_text(s, 6), .feed_title = col_text(s, 7),
 		.host = col_text(s, 8), .summary = col_text(s, 9),
 		.published = col_i64(s, 10), .first_seen = col_i64(s, 11),
-		.feeds = (int)col_i64(s, 12),
+		.feeds = (int)col_i64(s, 12), .image = col_text(s, 13),
 	};
 	return ((store_story_cb *)c->cb)(&r, c->ctx);
 }
@@ -1531,15 +1558,15 @@ int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
                        void *ctx)
 {
 	struct cb_ctx c = { (void *)cb, ctx };
+	char sql[1024];
 
-	return query(st,
-		"SELECT " STORY_COLS
-		" FROM stories s JOIN feeds f ON f.id = s.feed_id"
+	return query(st, story_sql(st, sql, sizeof sql,
+		"FROM stories s JOIN feeds f ON f.id = s.feed_id"
 		/* event_time, not the feed's published: a story dated years
 		 * ahead (a feed's wrong clock) topped the list until then.
 		 * Its index also spares sorting every story. */
 		" ORDER BY s.event_time DESC, s.id DESC"
-		" LIMIT ?1", limit > 0 ? limit : -1, story_row, &c);
+		" LIMIT ?1"), limit > 0 ? limit : -1, story_row, &c);
 }
 
 /* ---- threads --------------------------------------------------------- */
@@ -1891,10 +1918,11 @@ int store_thread_stories(struct store *st, int64_t thread_id,
                          store_story_cb *cb, void *ctx)
 {
 	struct cb_ctx c = { (void *)cb, ctx };
+	char sql[1024];
 
-	return query(st,
-		"SELECT " STORY_COLS " FROM stories s JOIN feeds f ON f.id = s.feed_id"
-		" WHERE s.thread_id = ?1 ORDER BY s.event_time, s.id",
+	return query(st, story_sql(st, sql, sizeof sql,
+		"FROM stories s JOIN feeds f ON f.id = s.feed_id"
+		" WHERE s.thread_id = ?1 ORDER BY s.event_time, s.id"),
 		thread_id, story_row, &c);
 }
 
@@ -1903,13 +1931,14 @@ int store_search(struct store *st, const char *q, int64_t limit,
 {
 	struct cb_ctx c = { (void *)cb, ctx };
 	int64_t args[1] = { limit > 0 ? limit : -1 };
+	char sql[1024];
 
-	return query_n(st,
-		"SELECT " STORY_COLS " FROM stories_fts"
+	return query_n(st, story_sql(st, sql, sizeof sql,
+		"FROM stories_fts"
 		" JOIN stories s ON s.id = stories_fts.rowid"
 		" JOIN feeds f ON f.id = s.feed_id"
 		" WHERE stories_fts MATCH ?2 ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
-		" LIMIT ?1", args, 1, q, story_row, &c);
+		" LIMIT ?1"), args, 1, q, story_row, &c);
 }
 
 /* ---- status ---------------------------------------------------------- */

@@ -72,6 +72,9 @@ struct feed_entry {
 	char *source_title;     /* that source's name: RSS <source>'s text,
 	                           Atom <source>'s title; or NULL */
 	char *comments;
+	char *image;            /* the entry's picture as the feed names it
+	                           (Media RSS thumbnail or image, an image
+	                           enclosure): an http(s) URL, or NULL */
 	struct feed_text title, summary;
 	struct feed_text *content; size_t n_content;
 	struct feed_link *links;   size_t n_links;

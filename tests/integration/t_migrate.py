@@ -14,14 +14,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, read, DATA, TIDINGS  # noqa: E402
 import subprocess  # noqa: E402
 
-CURRENT = 4
+CURRENT = 5
 t = Tap()
 srv = Server()
 srv.put("/new.xml", read("spine/rss20.xml").replace(b"gazette", b"newsroom"),
         "application/rss+xml")
 
 TABLES = {
-    "stories": "SELECT * FROM stories ORDER BY id",
+    # (the columns the old version had: later versions add some)
+    "stories": "SELECT %s FROM stories ORDER BY id",
     "story_feeds": "SELECT * FROM story_feeds ORDER BY story_id, feed_id",
     # (a thread's counts and title move on as new stories join it)
     "threads": "SELECT id, first_seen FROM threads ORDER BY id",
@@ -36,15 +37,24 @@ for path in olds:
     name = "v%d" % v
     w = Workdir(prefix="tidings-migrate-")
     shutil.copy(path, w.db)
-    before = {k: w.sql(q) for k, q in TABLES.items()}
+    cols = ", ".join(c[0] for c in w.sql("SELECT name FROM pragma_table_info('stories')"))
+    queries = {k: q % cols if "%s" in q else q for k, q in TABLES.items()}
+    before = {k: w.sql(q) for k, q in queries.items()}
     t.eq(w.sql("PRAGMA user_version"), [(v,)], name + ": the copy is at version %d" % v)
     t.ok(len(before["stories"]) > 0, name + ": it holds stories", len(before["stories"]))
+
+    # A reader upgraded before the daemon has migrated the file reads it.
+    cli = subprocess.run([TIDINGS, "-d", w.db, "stories", "--json"], capture_output=True,
+                         text=True)
+    t.ok(cli.returncode == 0 and '"image": null' in cli.stdout,
+         name + ": tidings stories reads it unmigrated (image null)", cli.stderr)
+    t.eq(w.sql("PRAGMA user_version"), [(v,)], name + ": and leaves it at version %d" % v)
 
     w.write_config([srv.url("/new.xml")])
     r = w.run_once()
     t.ok(r.returncode == 0, name + ": tidingsd --once on it exits 0", r.stderr[-400:])
     t.eq(w.sql("PRAGMA user_version"), [(CURRENT,)], name + ": migrated to version %d" % CURRENT)
-    after = {k: w.sql(q) for k, q in TABLES.items()}
+    after = {k: w.sql(q) for k, q in queries.items()}
     for k in TABLES:
         t.ok(set(before[k]) <= set(after[k]), name + ": every %s row kept as it was" % k,
              sorted(set(before[k]) - set(after[k])))
@@ -59,6 +69,13 @@ for path in olds:
          name + ": the search index's merge settings of version 3")
     t.eq(w.sql("SELECT count(*) FROM pragma_table_info('feeds') WHERE name = 'retry_after'"),
          [(1,)], name + ": feeds.retry_after of version 4")
+    t.eq(w.sql("SELECT count(*) FROM stories WHERE image IS NOT NULL"), [(0,)],
+         name + ": stories.image of version 5, NULL where the feeds named none")
+    t.eq(w.sql("SELECT name FROM pragma_table_info('thread_stories') ORDER BY cid")[-1:],
+         [("image",)], name + ": thread_stories gives the image last")
+    t.eq(w.sql("SELECT count(*) FROM thread_stories"),
+         w.sql("SELECT count(*) FROM stories WHERE thread_id IS NOT NULL"),
+         name + ": and a row for every story in a thread")
     t.eq(w.sql("PRAGMA integrity_check"), [("ok",)], name + ": integrity_check ok")
     t.eq(w.fts_ok(), True, name + ": the search index matches the stories")
     t.eq(w.sql("SELECT value FROM meta WHERE key = 'fts_upto'"),

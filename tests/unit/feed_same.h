@@ -76,6 +76,7 @@ static int same_entry(const struct feed_entry *a, const struct feed_entry *b)
 	    !same_str(a->source_link, b->source_link, "source_link") ||
 	    !same_str(a->source_title, b->source_title, "source_title") ||
 	    !same_str(a->comments, b->comments, "comments") ||
+	    !same_str(a->image, b->image, "image") ||
 	    !same_text(&a->title, &b->title, "title") ||
 	    !same_text(&a->summary, &b->summary, "summary") ||
 	    !same_int((long long)a->n_content, (long long)b->n_content, "n_content"))

@@ -288,8 +288,59 @@ static void test_source(void)
 	feed_free(f);
 }
 
+/* An entry's picture, as news feeds name one. */
+static void test_image(void)
+{
+	static const char rss[] =
+		"<rss version='2.0' xmlns:media='http://search.yahoo.com/mrss/'><channel>"
+		"<title>News</title><link>https://news.example/</link>"
+		/* the BBC's: a thumbnail */
+		"<item><title>1</title><link>https://news.example/1</link>"
+		"<media:thumbnail width='240' height='135' url='https://img.example/1.jpg'/></item>"
+		/* the Guardian's: media:content of medium image, thumbnail after */
+		"<item><title>2</title><link>https://news.example/2</link>"
+		"<media:content width='140' url='https://img.example/2-140.jpg' medium='image'/>"
+		"<media:content width='460' url='https://img.example/2-460.jpg' medium='image'/></item>"
+		/* a video first, then the picture (by type), in a media:group */
+		"<item><title>3</title><link>https://news.example/3</link><media:group>"
+		"<media:content url='https://vid.example/3.mp4' type='video/mp4'/>"
+		"<media:content url='https://img.example/3.png' type='image/png'/></media:group></item>"
+		/* no medium or type: by the name's extension */
+		"<item><title>4</title><link>https://news.example/4</link>"
+		"<media:content url='https://img.example/4.JPEG?w=600'/>"
+		"<media:content url='https://img.example/4b'/></item>"
+		/* RSS 2.0's own: an image enclosure (a podcast's audio is none) */
+		"<item><title>5</title><link>https://news.example/5</link>"
+		"<enclosure url='https://cdn.example/5.mp3' type='audio/mpeg' length='1'/>"
+		"<enclosure url='https://cdn.example/5.webp' type='image/webp' length='2'/></item>"
+		/* none: no picture, a data: thumbnail, an audio enclosure */
+		"<item><title>6</title><link>https://news.example/6</link>"
+		"<media:thumbnail url='data:image/png;base64,AAAA'/>"
+		"<enclosure url='https://cdn.example/6.mp3' type='audio/mpeg'/></item>"
+		"</channel></rss>";
+	static const char *const want[] = {
+		"https://img.example/1.jpg", "https://img.example/2-140.jpg",
+		"https://img.example/3.png", "https://img.example/4.JPEG?w=600",
+		"https://cdn.example/5.webp", NULL,
+	};
+	struct feed_context ctx = { .uri = "https://news.example/feed" };
+	struct feed *f = NULL;
+	char err[256];
+
+	ok(feed_parse(rss, sizeof rss - 1, &ctx, &f, err, sizeof err) == 0 && f &&
+	   f->n_entries == 6, "image: parsed");
+	for (size_t i = 0; f && i < f->n_entries && i < 6; i++) {
+		char what[64];
+
+		snprintf(what, sizeof what, "image: item %zu", i + 1);
+		is_str(f->entries[i].image, want[i], what);
+	}
+	feed_free(f);
+}
+
 int main(void)
 {
+	test_image();
 	test_source();
 	test_rss20();
 	test_atom10();
