@@ -234,6 +234,7 @@ static double bar(const struct clusterer *c, double base, double nterms)
 struct cand {
 	uint32_t slot;
 	double cen, score;
+	double q2;       /* the story's squared weights of the thread's terms */
 };
 
 /* Scores c->q against the active threads sharing terms; fills the best
@@ -242,6 +243,7 @@ struct cand {
 static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *cands)
 {
 	uint32_t deferred[256], nd = 0;
+	int nd_over = 0;       /* common terms past deferred[]: not in q2 */
 	if (++c->cur_stamp == 0) {
 		for (uint32_t i = 0; i < c->capth; i++)
 			c->sc[i].stamp = 0;
@@ -280,6 +282,8 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		if (np > POST_CAP || c->q[i].w < wmin) {
 			if (nd < 256)
 				deferred[nd++] = i;
+			else
+				nd_over = 1;
 			continue;
 		}
 		float qw = c->q[i].w;
@@ -290,9 +294,11 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			if (e->stamp != stamp) {
 				e->stamp = stamp;
 				e->acc = 0;
+				e->q2 = 0;
 				touched[ntouched++] = s;
 			}
 			e->acc += qw * post[j].w;
+			e->q2 += qw * qw;
 		}
 	}
 	c->ntouched = ntouched;
@@ -309,6 +315,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			uint32_t s = v->post[j].slot;
 			c->sc[s].stamp = c->cur_stamp;
 			c->sc[s].acc = 0;
+			c->sc[s].q2 = 0;
 			c->touched[c->ntouched++] = s;
 		}
 	}
@@ -322,7 +329,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		if (s == skip)
 			continue;
 		double part = c->sc[s].acc * c->sc[s].invn;
-		struct cand cd = { s, part, part };
+		struct cand cd = { s, part, part, 0 };
 		if (nh < SHORTLIST) {
 			/* sift up (min-heap on score) */
 			int j = nh++;
@@ -413,9 +420,11 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		/* In the order of the terms, as before; an absent term added
 		 * +0.0, which changes no sum (d is never -0.0: it starts from
 		 * +0.0 and weights are never -0.0). */
-		double d = c->sc[s].acc;
-		for (uint32_t i = 0; i < nfound[k]; i++)
+		double d = c->sc[s].acc, q2 = c->sc[s].q2;
+		for (uint32_t i = 0; i < nfound[k]; i++) {
 			d += fq[i] * (double)found[i]->w;
+			q2 += (double)fq[i] * fq[i];
+		}
 		double cen = t->norm2 > 0 ? d / sqrt(t->norm2) : 0;
 		double sc = cen * damp(c, t, time);
 		if (npre < NPRE || sc > pre[npre - 1].score) {
@@ -424,8 +433,38 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 				pre[j] = pre[j - 1];
 				j--;
 			}
-			pre[j] = (struct cand){ s, cen, sc };
+			pre[j] = (struct cand){ s, cen, sc, q2 };
 		}
+	}
+	/* A candidate that cannot reach the merge gate, whatever its members
+	 * say, decides nothing (assign() joins at the bar and checks merges
+	 * down to merge_gate of it): leave it out before its members are
+	 * read, the costliest part of scoring.  Each member's terms are its
+	 * thread's, so its cosine with the story is at most the norm of the
+	 * story's weights on the thread's terms, sqrt(q2) (Cauchy-Schwarz);
+	 * the steps below only raise a score by member_weight, entity_share
+	 * (names' cosine at most 1) and when_bonus.  Exact: the margin covers
+	 * rounding (q2 summed in float). */
+	if (!nd_over && !c->no_prune) {
+		double gate = c->p.merge_gate < 1 ? c->p.merge_gate : 1;
+		double floor = gate * bar(c, c->p.join_threshold, c->nq);
+		int kept = 0;
+
+		for (int i = 0; i < npre; i++) {
+			const struct thread *t = &c->th[pre[i].slot];
+			double mb = sqrt(pre[i].q2), ub = pre[i].cen;
+
+			if (mb > ub)
+				ub += c->p.member_weight * (mb - ub);
+			if (c->p.entity_share > 0)
+				ub = (1 - c->p.entity_share) * ub + c->p.entity_share;
+			ub *= (1 + c->p.when_bonus) * damp(c, t, time);
+			if (ub * 1.001 + 1e-9 >= floor)
+				pre[kept++] = pre[i];
+			else
+				c->pruned++;
+		}
+		npre = kept;
 	}
 	/* The member cosines read up to max_members stories of each of the
 	 * npre threads, scattered over the heap: ask for them all first. */
@@ -475,7 +514,7 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 		    c->nq >= (uint32_t)c->p.lead_terms && !has_top_name(t, c->q, c->nq))
 			sc *= c->p.clash_factor;
 		sc *= damp(c, t, time);
-		struct cand cd = { pre[i].slot, pre[i].cen, sc };
+		struct cand cd = { pre[i].slot, pre[i].cen, sc, pre[i].q2 };
 		if (nc < NCAND || sc > cands[nc - 1].score) {
 			int j = nc < NCAND ? nc++ : NCAND - 1;
 			while (j > 0 && cands[j - 1].score < sc) {

@@ -42,7 +42,8 @@ struct slotsc {
 	uint32_t stamp;  /* == cur_stamp: acc is this story's partial dot */
 	float acc;
 	float invn;      /* 1/|centroid|, 0 for an empty one */
-	uint32_t pad;
+	float q2;        /* the sum of the squared story weights of the terms
+	                    acc saw (a bound on a member's cosine, score()) */
 };
 
 /* A term's postings: the active threads holding it.  Apart from the
@@ -220,6 +221,11 @@ struct clusterer {
 	float *qdense;                 /* owned: q scattered by term, else zero */
 	uint32_t qdense_cap;
 	uint64_t qbits[QBITS / 64];    /* bit term % QBITS: maybe in q (see member_cos) */
+	/* score()'s candidates left out before their member cosines, which
+	 * could not have reached the merge gate (exact); no_prune: score
+	 * them all, as test_cluster_prune's reference does. */
+	uint64_t pruned;
+	int no_prune;
 	const struct posting *cfound[8 * 256]; /* score(): the shortlist's postings
 	                                  of the common terms it holds */
 	float cfound_q[8 * 256];       /* and the story's weights of those terms */
