@@ -403,7 +403,3 @@ int canon_url_host(const char *url, char **canon, char **host)
 	return second_pass(canon, again);
 }
 
-int canon_is_web(const char *url)
-{
-	return url && (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8));
-}

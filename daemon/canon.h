@@ -39,12 +39,6 @@ int canon_url_host(const char *url, char **canon, char **host);
  * "example.com"; not "news.example.com" and "feeds.example.com"). */
 int canon_same_site(const char *a, const char *b);
 
-/* Nonzero when `url` is an http or https URL by its scheme (any case):
- * the only links tidings stores for readers to follow (stories.link,
- * feeds.site_url), since "javascript:", "data:" or "file:" ones would be
- * live in every reader that trusts them. */
-int canon_is_web(const char *url);
-
 /* Nonzero when `name` (a query parameter name, as written, not decoded) is
  * a tracking parameter canon_url() removes.  Exposed for the tests and for
  * `tidings` to explain itself. */

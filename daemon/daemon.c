@@ -22,6 +22,7 @@
 
 #include "config/config.h"
 #include "daemon/canon.h"
+#include "feeds/uri.h"
 #include "daemon/decode.h"
 #include "daemon/fetch.h"
 #include "daemon/ingest.h"
@@ -976,7 +977,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			poll.last_modified = r->last_modified;
 			poll.title = parsed->title_text;
 			/* readers link to it: http(s) only, like stories.link */
-			if (canon_is_web(parsed->link))
+			if (uri_is_web(parsed->link))
 				poll.site_url = parsed->link;
 			poll.new_url = r->permanent_url;
 			so.ttl_minutes = parsed->ttl;

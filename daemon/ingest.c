@@ -21,6 +21,7 @@
 
 #include "daemon/brand.h"
 #include "daemon/canon.h"
+#include "feeds/uri.h"
 #include "daemon/cluster.h"
 #include "daemon/headix.h"
 #include "daemon/ident.h"
@@ -892,9 +893,9 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	s.feed_id = x->feed_id;
 	s.ident = ident;
 	s.guid = e->id;
-	/* What readers put in <a href>: http(s) only (canon_is_web); the
+	/* What readers put in <a href>: http(s) only (uri_is_web); the
 	 * identity still uses the link as the feed gave it. */
-	s.link = canon_is_web(e->link) ? e->link : NULL;
+	s.link = uri_is_web(e->link) ? e->link : NULL;
 	s.canonical_url = canon;
 	s.title = entry_title(e, pe);
 	s.author = e->author.name;

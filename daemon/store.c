@@ -175,6 +175,8 @@ static const char *const MIGRATIONS[] = {
 };
 
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
+_Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION,
+               "store.h's STORE_SCHEMA_VERSION is the number of migrations");
 
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,

@@ -8,6 +8,7 @@
 #include "feeds/normalized.h"
 #include "feeds/parse.h"
 #include "feeds/sbuf.h"
+#include "feeds/uri.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -448,11 +449,6 @@ static char *as_html(struct build *m, const struct feed_text *t)
 	return r;
 }
 
-static int is_web_url(const char *u)
-{
-	return u && (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0);
-}
-
 /* A media:content or enclosure that is a picture: by its medium or type,
  * else (neither given, as many feeds have it) by its name's extension. */
 static int is_image(const char *url, const char *medium, const char *type)
@@ -482,19 +478,19 @@ static char *image_of(struct build *m, const struct fv *d, const struct feed_ent
 
 	for (size_t i = 0; l && l->type == FV_LIST && i < l->n; i++) {
 		const char *u = gs(l->items[i].val, "url");
-		if (is_web_url(u))
+		if (uri_is_web(u))
 			return mdup(m, u);
 	}
 	l = fv_get(d, "media_content");
 	for (size_t i = 0; l && l->type == FV_LIST && i < l->n; i++) {
 		const struct fv *x = l->items[i].val;
 		const char *u = gs(x, "url");
-		if (is_web_url(u) && is_image(u, gs(x, "medium"), gs(x, "type")))
+		if (uri_is_web(u) && is_image(u, gs(x, "medium"), gs(x, "type")))
 			return mdup(m, u);
 	}
 	for (size_t i = 0; i < e->n_links; i++) {
 		const struct feed_link *k = &e->links[i];
-		if (k->rel && strcmp(k->rel, "enclosure") == 0 && is_web_url(k->href) &&
+		if (k->rel && strcmp(k->rel, "enclosure") == 0 && uri_is_web(k->href) &&
 		    is_image(k->href, NULL, k->type))
 			return mdup(m, k->href);
 	}

@@ -1828,8 +1828,7 @@ char *html_feed_link(const char *html, size_t n, const char *url)
 	/* Only a web address is a feed to poll (not javascript:, not a
 	 * relative one left so by a page without a URL), and one of a length
 	 * people write (a hostile page's megabyte of href is none). */
-	if (r && ((strncasecmp(r, "http://", 7) != 0 && strncasecmp(r, "https://", 8) != 0) ||
-	          strlen(r) > FEED_LINK_MAX)) {
+	if (r && (!uri_is_web(r) || strlen(r) > FEED_LINK_MAX)) {
 		free(r);
 		r = NULL;
 	}

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct parts {
 	const char *scheme; size_t scheme_n;
@@ -258,6 +259,11 @@ static int scheme_listed(const char *uri, int strict)
 int uri_scheme_ok(const char *uri)
 {
 	return scheme_listed(uri, 0);
+}
+
+int uri_is_web(const char *uri)
+{
+	return uri && (strncasecmp(uri, "http://", 7) == 0 || strncasecmp(uri, "https://", 8) == 0);
 }
 
 char *uri_safe_join(const char *base, const char *ref)

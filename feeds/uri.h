@@ -16,4 +16,10 @@ char *uri_safe_join(const char *base, const char *ref);
 /* 1 when the scheme of uri (if any) is on the allowlist, or it has none. */
 int uri_scheme_ok(const char *uri);
 
+/* 1 when uri is an absolute http or https URL (scheme in any case): what
+ * is fetched, and the only links tidings stores for readers to follow
+ * (stories.link and image, feeds.site_url), since "javascript:", "data:"
+ * or "file:" ones would be live in every reader that trusts them. */
+int uri_is_web(const char *uri);
+
 #endif

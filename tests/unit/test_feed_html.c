@@ -103,6 +103,11 @@ static void test_feed_link(void)
 int main(void)
 {
 	test_feed_link();
+	ok(uri_is_web("http://a.example/") && uri_is_web("HTTPS://a.example/"),
+	   "http and https links, any case, are web links");
+	ok(!uri_is_web("javascript:alert(1)") && !uri_is_web("data:text/html,x") &&
+	   !uri_is_web("file:///etc/passwd") && !uri_is_web("httpx://a") && !uri_is_web(NULL),
+	   "javascript:, data:, file:, look-alikes and NULL are not");
 
 	/* sanitizer: what goes */
 	san("<p onclick=\"x()\">hi</p>", NULL, "<p>hi</p>", "event handler attribute dropped");
