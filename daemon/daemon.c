@@ -1101,22 +1101,21 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			log_warning("%s: %zu items in one document; the first %zu read (max_items)",
 			            f->url, parsed->n_entries + parsed->n_entries_over,
 			            parsed->n_entries);
-	} else if (follow && poll.moved) {
-		/* Not an error of the feed's yet: its poll starts over at the
-		 * address the page gave (--once's count is of feeds). */
-		f->errors++;
-		if (!f->failing_since)
-			f->failing_since = now;
-		d->c_polled--;
-		log_notice("%s: a web page, not a feed; polling the feed it names, %s", f->url,
-		           poll.new_url);
-		feed_move(f, poll.new_url);
 	} else {
 		f->errors++;
 		if (!f->failing_since)
 			f->failing_since = now;
-		d->c_errors++;
-		log_warning("%s: %s", f->url, err);
+		if (follow && poll.moved) {
+			/* Not counted as an error: the poll starts over at the
+			 * address the page gave (--once's count is of feeds). */
+			d->c_polled--;
+			log_notice("%s: a web page, not a feed; polling the feed it names, %s",
+			           f->url, poll.new_url);
+			feed_move(f, poll.new_url);
+		} else {
+			d->c_errors++;
+			log_warning("%s: %s", f->url, err);
+		}
 	}
 	if (poll.gone) {
 		f->retired = 1;
