@@ -167,7 +167,7 @@ unit-san: $(UNIT_BIN_SAN)
 # threads, store, retention, faults) again with sanitized binaries: any
 # memory error or leak makes the daemon exit non-zero and the test fail.
 SAN_INTEGRATION := t_spine t_dedup t_threads t_threads_off t_thread_update t_retention t_faults t_sched t_cli \
-                   t_usage t_time
+                   t_usage t_time t_discover t_images
 integration-san: $(B)/sanbin/tidingsd $(B)/sanbin/tidings
 	ASAN_OPTIONS=detect_leaks=1 TIDINGS_BUILD=$(CURDIR)/$(B)/sanbin \
 	  prove -f --exec '' $(SAN_INTEGRATION:%=tests/integration/%.py)
