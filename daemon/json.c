@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "feeds/sbuf.h"
+
 void json_init(struct json *j, FILE *out, int pretty)
 {
 	memset(j, 0, sizeof *j);
@@ -86,46 +88,88 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
 	return len;
 }
 
-static void write_string(FILE *out, const char *s, size_t n)
+/* Where a string's JSON goes: the writer's stream, or a buffer
+ * (json_strings). */
+typedef void put_fn(void *to, const char *s, size_t n);
+
+static void put_file(void *to, const char *s, size_t n)
+{
+	fwrite(s, 1, n, (FILE *)to);
+}
+
+static void put_sbuf(void *to, const char *s, size_t n)
+{
+	sbuf_add((struct sbuf *)to, s, n);
+}
+
+static void write_string(put_fn *put, void *to, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t run = 0;     /* start of the bytes that go out as they are */
 
-	fputc('"', out);
+	put(to, "\"", 1);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = p[i];
+		const char *esc = NULL;
+		char u[8];
 		size_t len;
 
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (len = utf8_valid(p + i, n - i)) != 0) {
+			i += len;
+			continue;
+		}
 		switch (c) {
-		case '"': fputs("\\\"", out); i++; continue;
-		case '\\': fputs("\\\\", out); i++; continue;
-		case '\n': fputs("\\n", out); i++; continue;
-		case '\r': fputs("\\r", out); i++; continue;
-		case '\t': fputs("\\t", out); i++; continue;
-		case '\b': fputs("\\b", out); i++; continue;
-		case '\f': fputs("\\f", out); i++; continue;
-		default: break;
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		default:
+			if (c < 0x20) {
+				snprintf(u, sizeof u, "\\u%04x", c);
+				esc = u;
+			} else {
+				esc = "\xef\xbf\xbd";   /* not UTF-8: U+FFFD */
+			}
+			break;
 		}
-		if (c < 0x20) {
-			fprintf(out, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		len = utf8_valid(p + i, n - i);
-		if (len == 0) {
-			fputs("\xef\xbf\xbd", out);
-			i++;
-			continue;
-		}
-		fwrite(p + i, 1, len, out);
-		i += len;
+		put(to, (const char *)p + run, i - run);
+		put(to, esc, strlen(esc));
+		run = ++i;
 	}
-	fputc('"', out);
+	put(to, (const char *)p + run, n - run);
+	put(to, "\"", 1);
+}
+
+char *json_strings(const char *const *v, const size_t *len, size_t n)
+{
+	struct sbuf b;
+
+	sbuf_init(&b);
+	sbuf_addc(&b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sbuf_addc(&b, ',');
+		write_string(put_sbuf, &b, v[i], len[i]);
+	}
+	sbuf_addc(&b, ']');
+	if (b.oom) {
+		sbuf_free(&b);
+		return NULL;
+	}
+	return sbuf_take(&b);
 }
 
 void json_key(struct json *j, const char *key)
 {
 	pre_value(j);
-	write_string(j->out, key, strlen(key));
+	write_string(put_file, j->out, key, strlen(key));
 	fputs(j->pretty ? ": " : ":", j->out);
 	j->after_key = 1;
 }
@@ -133,7 +177,7 @@ void json_key(struct json *j, const char *key)
 void json_strn(struct json *j, const char *s, size_t n)
 {
 	pre_value(j);
-	write_string(j->out, s, n);
+	write_string(put_file, j->out, s, n);
 }
 
 void json_str(struct json *j, const char *s)

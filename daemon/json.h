@@ -31,6 +31,11 @@ void json_bool(struct json *j, int v);
 void json_null(struct json *j);
 void json_end(struct json *j);                       /* final newline */
 
+/* The compact JSON array of the strings v[i] (len[i] bytes each), in a new
+ * string (caller frees), NULL when out of memory: for a value stored as
+ * JSON rather than written out. */
+char *json_strings(const char *const *v, const size_t *len, size_t n);
+
 /* Shorthands for "key": value members. */
 void json_kv_str(struct json *j, const char *key, const char *s);
 void json_kv_int(struct json *j, const char *key, int64_t v);
