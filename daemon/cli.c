@@ -260,6 +260,14 @@ void cli_story_json(struct json *j, const struct store_story_row *r)
 	json_kv_str(j, "link", r->link);
 	json_kv_str(j, "author", r->author);
 	json_kv_str(j, "image", r->image);
+	json_key(j, "tags");
+	json_arr_begin(j);
+	for (const char *p = r->tags; p;) {
+		const char *q = strchr(p, '\x1f');
+		json_strn(j, p, q ? (size_t)(q - p) : strlen(p));
+		p = q ? q + 1 : NULL;
+	}
+	json_arr_end(j);
 	json_kv_opt(j, "published", r->published);
 	json_kv_int(j, "first_seen", r->first_seen);
 	json_kv_opt(j, "thread_id", r->thread_id);

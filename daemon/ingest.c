@@ -21,13 +21,14 @@
 
 #include "daemon/brand.h"
 #include "daemon/canon.h"
-#include "feeds/uri.h"
 #include "daemon/cluster.h"
 #include "daemon/headix.h"
 #include "daemon/ident.h"
+#include "daemon/json.h"
 #include "daemon/log.h"
 #include "daemon/simhash.h"
 #include "feeds/sbuf.h"
+#include "feeds/uri.h"
 
 struct ingest {
 	struct store *st;          /* borrowed */
@@ -565,10 +566,11 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 	return (h ^ 0xff) * 0x100000001b3ull;
 }
 
-/* Changes when anything stored of the item changes, but its picture: a
- * feed that only names another picture (a resized one, a new CDN) has not
- * changed the story, and a hash with it would have made every illustrated
- * item "updated" once after the upgrade that began storing them. */
+/* Changes when anything stored of the item changes, but its picture and
+ * categories: a feed that only names another picture (a resized one, a new
+ * CDN) or files it elsewhere has not changed the story, and a hash with
+ * them would have made every such item "updated" once after the upgrade
+ * that began storing them. */
 static uint64_t entry_hash(const struct feed_entry *e)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -579,6 +581,45 @@ static uint64_t entry_hash(const struct feed_entry *e)
 	h = fnv1a(h, e->text);
 	h = fnv1a(h, e->author.name);
 	return h ? h : 1;
+}
+
+/* The entry's categories (RSS <category>, Atom's term, else its label,
+ * Media RSS's category and keywords: feed_entry.tags) as
+ * a JSON array, in the feed's order, each once; NULL when it has none.
+ * Bounded against a hostile feed: TAGS_MAX of at most TAG_MAX bytes. */
+#define TAGS_MAX 32
+#define TAG_MAX 256
+static int tags_json(const struct feed_entry *e, char **out)
+{
+	const char *seen[TAGS_MAX];
+	size_t lens[TAGS_MAX], n = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < e->n_tags && n < TAGS_MAX; i++) {
+		const char *v = e->tags[i].term && *e->tags[i].term ? e->tags[i].term
+		                                                    : e->tags[i].label;
+		if (!v)
+			continue;
+		while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+			v++;
+		size_t k = strlen(v);
+		while (k && (v[k - 1] == ' ' || v[k - 1] == '\t' || v[k - 1] == '\n' ||
+		             v[k - 1] == '\r'))
+			k--;
+		if (!k || k > TAG_MAX)
+			continue;
+		size_t m = 0;
+		while (m < n && !(lens[m] == k && memcmp(seen[m], v, k) == 0))
+			m++;
+		if (m < n)
+			continue;
+		seen[n] = v;
+		lens[n++] = k;
+	}
+	if (!n)
+		return 0;
+	/* json.c's escapes, and its care of bad UTF-8 */
+	return (*out = json_strings(seen, lens, n)) ? 0 : -1;
 }
 
 static int64_t t_or_0(int64_t t)
@@ -908,6 +949,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	s.summary = entry_text(e, pe);
 	s.content = e->html;
 	s.image = e->image;
+	s.tags = pe->tags;
 	s.lang = e->language ? e->language : x->f->language;
 	s.host = publisher(pe->host, pe->source_host, x->feed_host);
 	s.content_hash = pe->content_hash;
@@ -1070,7 +1112,7 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			pe->fp = pe->headline.fp;
 			pe->has_fp = 1;
 		}
-		if (t && tokenize_entry(t, f, e, pe) < 0) {
+		if (tags_json(e, &pe->tags) < 0 || (t && tokenize_entry(t, f, e, pe) < 0)) {
 			ingest_prep_free(out);
 			return -1;
 		}
@@ -1117,6 +1159,7 @@ void ingest_prep_free(struct ingest_prep *p)
 		free(p->e[i].source_host);
 		free(p->e[i].title);
 		free(p->e[i].text);
+		free(p->e[i].tags);
 		text_tokens_free(&p->e[i].title_tokens);
 		text_tokens_free(&p->e[i].text_tokens);
 	}

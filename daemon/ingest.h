@@ -53,6 +53,7 @@ struct ingest_entry_prep {
 	char *text;               /* the text without the name an aggregator's
 	                             ends with, or NULL: text as it is */
 	uint64_t content_hash;    /* changes when anything stored changes */
+	char *tags;               /* its categories as a JSON array, or NULL */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */
 	struct headix_headline headline; /* the title's, for level 2 by headline */

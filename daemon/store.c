@@ -162,15 +162,17 @@ static const char *const MIGRATIONS[] = {
 	 * rebuilds the host's hold from it when it loads the feeds. */
 	"ALTER TABLE feeds ADD COLUMN retry_after INTEGER;\n",
 	/* 4 -> 5: a story's picture, as its feed names it (Media RSS, an
-	 * image enclosure): what a reader shows beside the headline.  The
-	 * view of a thread's stories gives it too (appended: a reader that
-	 * names its columns reads the rest as before). */
+	 * image enclosure), and its categories (a JSON array): what a reader
+	 * shows beside the headline and filters by.  The view of a thread's
+	 * stories gives them too (appended: a reader that names its columns
+	 * reads the rest as before). */
 	"ALTER TABLE stories ADD COLUMN image TEXT;\n"
+	"ALTER TABLE stories ADD COLUMN tags TEXT;\n"
 	"DROP VIEW thread_stories;\n"
 	"CREATE VIEW thread_stories AS\n"
 	"  SELECT s.thread_id, s.id AS story_id, s.title, s.link, s.host AS source,\n"
 	"         s.published, s.event_time, s.first_seen, s.duplicate_of, s.feed_id,\n"
-	"         s.image\n"
+	"         s.image, s.tags\n"
 	"  FROM stories s WHERE s.thread_id IS NOT NULL;\n",
 };
 
@@ -245,15 +247,15 @@ static const char *const SQL[N_STMT] = {
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
 		" simhash, content_hash, duplicate_of, thread_id, seq, event_time,"
-		" simhash_seq, simhash_head, simhash_tail, image)"
+		" simhash_seq, simhash_head, simhash_tail, image, tags)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 	[S_UPDATE_STORY] =
 		"UPDATE stories SET guid = ?2, link = ?3, title = ?4, author = ?5,"
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
 		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
-		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16, image = ?17"
-		" WHERE id = ?1",
+		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16, image = ?17,"
+		" tags = ?18 WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
 		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen,"
 		" content_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1363,6 +1365,7 @@ int store_insert_story(struct store *st, const struct store_story *x,
 	sqlite3_bind_int64(s, 19, next_seq(st));
 	sqlite3_bind_int64(s, 20, x->event_time ? x->event_time : x->first_seen);
 	bind_text(s, 24, x->image);
+	bind_text(s, 25, x->tags);
 	if (step_done(st, s) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -1415,6 +1418,7 @@ int store_update_story(struct store *st, int64_t id,
 	sqlite3_bind_int64(s, 12, (int64_t)x->content_hash);
 	sqlite3_bind_int64(s, 13, next_seq(st));
 	bind_text(s, 17, x->image);
+	bind_text(s, 18, x->tags);
 	if (step_done(st, s) < 0)
 		return -1;
 	return indexed ? fts_by_id(st, S_FTS_INSERT, id) : 0;
@@ -1536,8 +1540,10 @@ static const char *story_sql(const struct store *st, char *buf, size_t n, const 
 	         "SELECT s.id, s.feed_id, s.thread_id, s.duplicate_of, s.title, s.link,"
 	         " s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary,"
 	         " s.published, s.first_seen,"
-	         " (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id), %s %s",
-	         st->version >= 5 ? "s.image" : "NULL", tail);
+	         " (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id), %s, %s %s",
+	         st->version >= 5 ? "s.image" : "NULL",
+	         st->version >= 5 ? "(SELECT group_concat(value, char(31)) FROM json_each(s.tags))"
+	                          : "NULL", tail);
 	return buf;
 }
 
@@ -1552,6 +1558,7 @@ static int story_row(sqlite3_stmt *s, void *p)
 		.host = col_text(s, 8), .summary = col_text(s, 9),
 		.published = col_i64(s, 10), .first_seen = col_i64(s, 11),
 		.feeds = (int)col_i64(s, 12), .image = col_text(s, 13),
+		.tags = col_text(s, 14),
 	};
 	return ((store_story_cb *)c->cb)(&r, c->ctx);
 }

@@ -138,6 +138,7 @@ struct store_story {
 	int64_t event_time;         /* published, else first seen; 0: first_seen */
 	const char *summary, *content, *lang, *host;
 	const char *image;          /* the feed's picture for it, or NULL */
+	const char *tags;           /* its categories, a JSON array, or NULL */
 	uint64_t simhash[4];        /* near-duplicate fingerprint: bag, seq,
 	                               head, tail (simhash.h); all 0: none */
 	int64_t duplicate_of;       /* 0: original */
@@ -278,6 +279,8 @@ struct store_story_row {       /* valid during the callback only */
 	int64_t id, feed_id, thread_id, duplicate_of;
 	const char *title, *link, *author, *feed_title, *host, *summary;
 	const char *image;         /* its picture, or NULL */
+	const char *tags;          /* its categories separated by \x1f
+	                              (stories.tags read out), or NULL */
 	int64_t published, first_seen;
 	int feeds;                 /* how many feeds carry it */
 };

@@ -46,8 +46,8 @@ for path in olds:
     # A reader upgraded before the daemon has migrated the file reads it.
     cli = subprocess.run([TIDINGS, "-d", w.db, "stories", "--json"], capture_output=True,
                          text=True)
-    t.ok(cli.returncode == 0 and '"image": null' in cli.stdout,
-         name + ": tidings stories reads it unmigrated (image null)", cli.stderr)
+    t.ok(cli.returncode == 0 and '"image": null' in cli.stdout and '"tags": []' in cli.stdout,
+         name + ": tidings stories reads it unmigrated (image null, tags [])", cli.stderr)
     t.eq(w.sql("PRAGMA user_version"), [(v,)], name + ": and leaves it at version %d" % v)
 
     w.write_config([srv.url("/new.xml")])
@@ -69,10 +69,11 @@ for path in olds:
          name + ": the search index's merge settings of version 3")
     t.eq(w.sql("SELECT count(*) FROM pragma_table_info('feeds') WHERE name = 'retry_after'"),
          [(1,)], name + ": feeds.retry_after of version 4")
-    t.eq(w.sql("SELECT count(*) FROM stories WHERE image IS NOT NULL"), [(0,)],
-         name + ": stories.image of version 5, NULL where the feeds named none")
-    t.eq(w.sql("SELECT name FROM pragma_table_info('thread_stories') ORDER BY cid")[-1:],
-         [("image",)], name + ": thread_stories gives the image last")
+    t.eq(w.sql("SELECT count(*) FROM stories WHERE image IS NOT NULL OR tags IS NOT NULL"),
+         [(0,)], name + ": stories.image and stories.tags of version 5, NULL where the"
+         " feeds named none")
+    t.eq(w.sql("SELECT name FROM pragma_table_info('thread_stories') ORDER BY cid")[-2:],
+         [("image",), ("tags",)], name + ": thread_stories gives them last")
     t.eq(w.sql("SELECT count(*) FROM thread_stories"),
          w.sql("SELECT count(*) FROM stories WHERE thread_id IS NOT NULL"),
          name + ": and a row for every story in a thread")
