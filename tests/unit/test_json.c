@@ -11,19 +11,37 @@
 #include "daemon/json.h"
 #include "tap.h"
 
+/* A writer into memory: what it wrote is checked by done(). */
+struct mem {
+	char *buf;
+	size_t len;
+	FILE *f;
+	struct json j;
+};
+
+static struct json *start(struct mem *m, int pretty)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	json_init(&m->j, m->f, pretty);
+	return &m->j;
+}
+
+static void done(struct mem *m, const char *want, const char *what)
+{
+	fclose(m->f);
+	is_str(m->buf, want, what);
+	free(m->buf);
+}
+
 /* The compact JSON of one string of n bytes. */
 static void str(const char *s, size_t n, const char *want, const char *what)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct json j;
+	struct mem m;
 
-	json_init(&j, f, 0);
-	json_strn(&j, s, n);
-	fclose(f);
-	is_str(buf, want, what);
-	free(buf);
+	json_strn(start(&m, 0), s, n);
+	done(&m, want, what);
 }
 
 int main(void)
@@ -42,46 +60,33 @@ int main(void)
 	str("", 0, "\"\"", "the empty string");
 
 	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		struct json j;
+		struct mem m;
+		struct json *j = start(&m, 0);
 
-		json_init(&j, f, 0);
-		json_obj_begin(&j);
-		json_kv_str(&j, "a", "x");
-		json_key(&j, "l");
-		json_arr_begin(&j);
-		json_int(&j, 1);
-		json_str(&j, NULL);
-		json_bool(&j, 1);
-		json_arr_end(&j);
-		json_kv_opt(&j, "t", 0);
-		json_obj_end(&j);
-		fclose(f);
-		is_str(buf, "{\"a\":\"x\",\"l\":[1,null,true],\"t\":null}", "commas and nesting, compact");
-		free(buf);
-	}
-	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		struct json j;
+		json_obj_begin(j);
+		json_kv_str(j, "a", "x");
+		json_key(j, "l");
+		json_arr_begin(j);
+		json_int(j, 1);
+		json_str(j, NULL);
+		json_bool(j, 1);
+		json_arr_end(j);
+		json_kv_opt(j, "t", 0);
+		json_obj_end(j);
+		done(&m, "{\"a\":\"x\",\"l\":[1,null,true],\"t\":null}", "commas and nesting, compact");
 
-		json_init(&j, f, 1);
-		json_arr_begin(&j);
-		json_obj_begin(&j);
-		json_kv_int(&j, "id", 7);
-		json_key(&j, "tags");
-		json_arr_begin(&j);
-		json_arr_end(&j);
-		json_obj_end(&j);
-		json_arr_end(&j);
-		json_end(&j);
-		fclose(f);
-		is_str(buf, "[\n  {\n    \"id\": 7,\n    \"tags\": []\n  }\n]\n",
-		       "pretty: two spaces a level, an empty array on one line");
-		free(buf);
+		j = start(&m, 1);
+		json_arr_begin(j);
+		json_obj_begin(j);
+		json_kv_int(j, "id", 7);
+		json_key(j, "tags");
+		json_arr_begin(j);
+		json_arr_end(j);
+		json_obj_end(j);
+		json_arr_end(j);
+		json_end(j);
+		done(&m, "[\n  {\n    \"id\": 7,\n    \"tags\": []\n  }\n]\n",
+		     "pretty: two spaces a level, an empty array on one line");
 	}
 	{
 		const char *v[] = { "Politics", "Ferries & \"boats\"", "caf\xc3\xa9\x80", "" };
