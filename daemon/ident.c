@@ -13,8 +13,7 @@ static int is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* The span of `s` without surrounding white space; 0 length when absent. */
-static size_t trimmed(const char *s, const char **start)
+size_t ident_trimmed(const char *s, const char **start)
 {
 	if (!s) {
 		*start = "";
@@ -90,8 +89,8 @@ static int key(const struct ident_entry *e, int use_link, int have_canon,
 	*out = NULL;
 	if (!e)
 		return -1;
-	ng = trimmed(e->guid, &guid);
-	nl = trimmed(e->link, &link);
+	ng = ident_trimmed(e->guid, &guid);
+	nl = ident_trimmed(e->link, &link);
 
 	if (ng > 0 && !(use_link && nl > 0)) {
 		*out = prefixed("g:", guid, ng);
@@ -103,9 +102,9 @@ static int key(const struct ident_entry *e, int use_link, int have_canon,
 		             : prefixed("l:", link, nl);
 		free(own);
 	} else {
-		nt = trimmed(e->title, &title);
+		nt = ident_trimmed(e->title, &title);
 		if (nt == 0)
-			nt = trimmed(e->text, &title);
+			nt = ident_trimmed(e->text, &title);
 		if (nt == 0 && e->published == IDENT_NO_TIME)
 			return -1;
 		struct h64 h = { 0x84222325cbf29ce4ull };

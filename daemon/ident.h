@@ -5,6 +5,7 @@
 #ifndef TIDINGS_IDENT_H
 #define TIDINGS_IDENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* What an entry says about itself; every field optional (NULL, or
@@ -31,6 +32,11 @@ struct ident_entry {
  * *out = NULL when the entry has nothing to be known by (no guid, link,
  * title, text or date) or memory ran out. */
 int ident_key(const struct ident_entry *e, int use_link, char **out);
+
+/* The span of `s` without surrounding white space, as an item's guid,
+ * link and title are compared (0 when NULL or blank); *start gets where
+ * it begins. */
+size_t ident_trimmed(const char *s, const char **start);
 
 /* The same key, given `canon`: what canon_url() makes of e->link (NULL
  * when it refuses it or there is no link), as ingest_prepare() has it

@@ -596,16 +596,9 @@ static int tags_json(const struct feed_entry *e, char **out)
 
 	*out = NULL;
 	for (size_t i = 0; i < e->n_tags && n < TAGS_MAX; i++) {
-		const char *v = e->tags[i].term && *e->tags[i].term ? e->tags[i].term
-		                                                    : e->tags[i].label;
-		if (!v)
-			continue;
-		while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
-			v++;
-		size_t k = strlen(v);
-		while (k && (v[k - 1] == ' ' || v[k - 1] == '\t' || v[k - 1] == '\n' ||
-		             v[k - 1] == '\r'))
-			k--;
+		const char *v;
+		size_t k = ident_trimmed(e->tags[i].term && *e->tags[i].term ? e->tags[i].term
+		                                                             : e->tags[i].label, &v);
 		if (!k || k > TAG_MAX)
 			continue;
 		size_t m = 0;
