@@ -226,6 +226,7 @@ struct clusterer {
 	 * them all, as test_cluster_prune's reference does. */
 	uint64_t pruned;
 	int no_prune;
+	uint64_t compactions;          /* centroids rebuilt (cent_compact) */
 	const struct posting *cfound[8 * 256]; /* score(): the shortlist's postings
 	                                  of the common terms it holds */
 	float cfound_q[8 * 256];       /* and the story's weights of those terms */
@@ -374,6 +375,14 @@ int thread_add_source(struct thread *t, uint32_t h);
 void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out);
 /* Moves the clock to a story's time; expires and prunes when due. */
 void window_advance(struct clusterer *c, int64_t time);
+
+/* For the tests: checks the window index against what it is built from.
+ * Every posting points at a live thread whose table points back at it;
+ * every table entry at its posting; each thread's counts, filter, norm
+ * and 1/norm agree with its entries; and each centroid weight is the sum
+ * of the thread's members' weights of the term.  NULL when all hold, else
+ * what does not (the first, in a static buffer). */
+const char *cluster_index_check(const struct clusterer *c);
 /* Cosine of story vector v to thread t's centroid. */
 double cos_centroid(const struct clusterer *c, const struct thread *t,
 		    const struct tw *v, uint32_t n);

@@ -7,6 +7,7 @@
 #include "daemon/cluster_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,8 +265,21 @@ uint32_t thread_new(struct clusterer *c, int64_t id)
 	return slot;
 }
 
-/* Removes slot's entries from the postings (swap-remove, fixing the moved
- * entry's back pointer in its own thread). */
+/* Removes the posting at pos of term's list (swap-remove, fixing the moved
+ * entry's back pointer in its own thread's table). */
+static void post_remove(struct clusterer *c, uint32_t term, uint32_t pos)
+{
+	struct plist *v = &c->pl[term];
+	uint32_t last = --v->npost;
+	if (pos != last) {
+		v->post[pos] = v->post[last];
+		struct cent *e = cent_find(&c->th[v->post[pos].slot], term);
+		e->pos = pos;
+	}
+	post_shrink(v);
+}
+
+/* Removes slot's entries from the postings. */
 static void thread_unindex(struct clusterer *c, uint32_t slot)
 {
 	struct thread *t = &c->th[slot];
@@ -280,19 +294,9 @@ static void thread_unindex(struct clusterer *c, uint32_t slot)
 			const struct plist *v = &c->pl[t->ct[i].key - 1];
 			__builtin_prefetch(&v->post[v->npost - 1]);
 		}
-	for (uint32_t i = 0; i < t->ct_cap; i++) {
-		if (!t->ct[i].key)
-			continue;
-		uint32_t term = t->ct[i].key - 1, pos = t->ct[i].pos;
-		struct plist *v = &c->pl[term];
-		uint32_t last = --v->npost;
-		if (pos != last) {
-			v->post[pos] = v->post[last];
-			struct cent *e = cent_find(&c->th[v->post[pos].slot], term);
-			e->pos = pos;
-		}
-		post_shrink(v);
-	}
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key)
+			post_remove(c, t->ct[i].key - 1, t->ct[i].pos);
 }
 
 /* Frees a thread slot; its stories too when drop_stories. */
@@ -322,7 +326,11 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 
 /* Rebuilds a centroid without the terms whose weight went to zero as its
  * old stories were forgotten, so that long-running threads do not carry
- * (and index) every word they ever had. */
+ * (and index) every word they ever had.  Only those terms leave the
+ * postings: the live ones keep their postings, where their weights are,
+ * and only the table that points at them is rebuilt.  (Taking every entry
+ * out and adding the live ones back was most of a full window's
+ * forgetting: each entry a chain of misses out and another back in.) */
 static void cent_compact(struct clusterer *c, uint32_t slot)
 {
 	struct thread *t = &c->th[slot];
@@ -331,19 +339,32 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 	uint32_t live = t->ct_live;
 	if (live * 2 > t->ct_n)
 		return;
-	struct tw *keep = malloc((live ? live : 1) * sizeof *keep);
+	struct cent *keep = malloc((live ? live : 1) * sizeof *keep);
 	if (!keep)
 		return; /* compaction is an optimisation; skip it */
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key)
+			__builtin_prefetch(&c->pl[t->ct[i].key - 1]);
+	/* The dead leave their lists first, while the old table still finds
+	 * every entry whose posting a removal moves (this thread's too).
+	 * Which are live is decided in table order, as the count was. */
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < t->ct_cap; i++) {
 		if (!t->ct[i].key)
 			continue;
 		uint32_t term = t->ct[i].key - 1;
 		float w = c->pl[term].post[t->ct[i].pos].w;
-		if (fabsf(w) > 1e-6f && n < live)
-			keep[n++] = (struct tw){ .term = term, .w = w };
+		if (fabsf(w) > 1e-6f && n < live) {
+			n++;
+		} else {
+			post_remove(c, term, t->ct[i].pos);
+			t->ct[i].pos = UINT32_MAX;
+		}
 	}
-	thread_unindex(c, slot);
+	n = 0;
+	for (uint32_t i = 0; i < t->ct_cap; i++)
+		if (t->ct[i].key && t->ct[i].pos != UINT32_MAX)
+			keep[n++] = t->ct[i];
 	/* The table shrinks to what holds the live terms twice over (the
 	 * thread goes on growing); without memory for it, the big one stays. */
 	uint32_t cap = t->ct_cap;
@@ -357,16 +378,28 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 	} else {
 		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
 	}
-	t->ct_n = 0;
-	t->ct_live = 0;
 	memset(t->cf, 0, sizeof t->cf);
-	t->norm2 = 0;
-	c->sc[slot].invn = 0;
-	/* Re-adding fits: the table holds twice as many at 3/4 full. */
-	for (uint32_t i = 0; i < n; i++)
-		cent_add(c, slot, keep[i].term, keep[i].w);
+	/* The norm summed again in the old table's order, from zero, as the
+	 * weights were when added back one by one (same sums). */
+	double norm2 = 0;
+	uint32_t m = t->ct_cap - 1;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t term = keep[i].key - 1, j = cent_hash(term) & m, b = cf_bit(term);
+		while (t->ct[j].key)
+			j = (j + 1) & m;
+		t->ct[j] = keep[i];
+		t->cf[b / 64] |= 1ULL << (b % 64);
+		double w = c->pl[term].post[keep[i].pos].w;
+		norm2 += w * w;
+		if (norm2 < 1e-12)
+			norm2 = 0;
+	}
+	t->ct_n = n;
+	t->ct_live = n;
+	t->norm2 = norm2;
 	cent_norm(c, slot);
 	free(keep);
+	c->compactions++;
 }
 
 /* A long-running thread forgets its stories older than the window: their
@@ -739,4 +772,82 @@ void story_detach(struct clusterer *c, struct story *s)
 				t->last_updated = t->mem[i]->time;
 	}
 	t->kw_stale = 1;
+}
+
+const char *cluster_index_check(const struct clusterer *c)
+{
+	static char why[160];
+	double *sum = NULL;
+
+#define BAD(...) do { snprintf(why, sizeof why, __VA_ARGS__); goto fail; } while (0)
+	for (uint32_t term = 0; term < c->npl; term++) {
+		const struct plist *v = &c->pl[term];
+		for (uint32_t j = 0; j < v->npost; j++) {
+			uint32_t s = v->post[j].slot;
+			const struct cent *e = s < c->nth && c->th[s].id ? cent_find(&c->th[s], term) : NULL;
+			if (!e || e->pos != j)
+				BAD("term %u: posting %u (slot %u) has no entry pointing at it",
+				    term, j, s);
+		}
+	}
+	sum = calloc(c->npl ? c->npl : 1, sizeof *sum);
+	if (!sum)
+		BAD("out of memory");
+	for (uint32_t s = 0; s < c->nth; s++) {
+		const struct thread *t = &c->th[s];
+		uint32_t n = 0, live = 0;
+		double norm2 = 0;
+
+		if (!t->id) {
+			if (t->ct_cap || t->nmem)
+				BAD("slot %u: free, with a table or members", s);
+			continue;
+		}
+		for (uint32_t i = 0; i < t->nmem; i++)
+			for (uint32_t j = 0; j < t->mem[i]->n; j++)
+				sum[t->mem[i]->v[j].term] += t->mem[i]->v[j].w;
+		for (uint32_t i = 0; i < t->ct_cap; i++) {
+			if (!t->ct[i].key)
+				continue;
+			uint32_t term = t->ct[i].key - 1, b = cf_bit(term);
+			if (term >= c->npl || t->ct[i].pos >= c->pl[term].npost ||
+			    c->pl[term].post[t->ct[i].pos].slot != s)
+				BAD("thread %lld: entry of term %u points at no posting of its own",
+				    (long long)t->id, term);
+			if (cent_find(t, term) != &t->ct[i])
+				BAD("thread %lld: term %u not found where it is", (long long)t->id, term);
+			if (!(t->cf[b / 64] >> (b % 64) & 1))
+				BAD("thread %lld: term %u missing from the filter", (long long)t->id, term);
+			double w = c->pl[term].post[t->ct[i].pos].w;
+			if (fabs(w - sum[term]) > 1e-4)
+				BAD("thread %lld: term %u weighs %g, its members %g",
+				    (long long)t->id, term, w, sum[term]);
+			sum[term] = 0;
+			n++;
+			live += fabsf((float)w) > 1e-6f;
+			norm2 += w * w;
+		}
+		/* What is left is the members' terms the table lacks. */
+		for (uint32_t i = 0; i < t->nmem; i++)
+			for (uint32_t j = 0; j < t->mem[i]->n; j++) {
+				uint32_t term = t->mem[i]->v[j].term;
+				if (sum[term] != 0)
+					BAD("thread %lld: a member's term %u not in the centroid",
+					    (long long)t->id, term);
+			}
+		if (n != t->ct_n || live != t->ct_live)
+			BAD("thread %lld: %u entries (%u live), counted %u (%u)", (long long)t->id,
+			    n, live, t->ct_n, t->ct_live);
+		if (fabs(norm2 - t->norm2) > 1e-6 * (norm2 > 1 ? norm2 : 1))
+			BAD("thread %lld: norm2 %g, its entries %g", (long long)t->id, t->norm2, norm2);
+		float invn = t->norm2 > 0 ? (float)(1.0 / sqrt(t->norm2)) : 0;
+		if (c->sc[s].invn != invn)
+			BAD("thread %lld: 1/norm %g, not %g", (long long)t->id, c->sc[s].invn, invn);
+	}
+	free(sum);
+	return NULL;
+#undef BAD
+fail:
+	free(sum);
+	return why;
 }

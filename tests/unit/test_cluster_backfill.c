@@ -2,7 +2,7 @@
  * when stories far older than it keep arriving while the clock (the newest
  * story time) stands still: the first poll of new feeds brings weeks of
  * back items.  Old items still group among themselves between passes. */
-#include "daemon/cluster.h"
+#include "daemon/cluster_int.h"
 #include "tests/unit/tap.h"
 
 #define T0 1700000000LL
@@ -91,6 +91,7 @@ int main(void)
 	cluster_stats(c, &st);
 	ok(st.window_stories == 2, "the member older than the window left, the newer stayed");
 	printf("#   window stories %zu\n", st.window_stories);
+	ok(cluster_index_check(c) == NULL, "the index is the members' in memory");
 	cluster_free(c);
 
 	/* A live stream: one event told every hour for ten days, in time
@@ -128,6 +129,10 @@ int main(void)
 	ok(st.terms_held < 120, "the index holds the words of the tellings in memory only");
 	printf("#   window stories %zu, terms held %zu, postings %zu\n", st.window_stories,
 	       st.terms_held, st.postings);
+	const char *why = cluster_index_check(c);
+	ok(why == NULL, "the forgetting and compacting thread's index is its members'");
+	if (why)
+		printf("#   %s\n", why);
 	cluster_free(c);
 	return done_testing();
 }

@@ -13,49 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster_stream.h"
 #include "daemon/cluster_int.h"
 #include "tap.h"
 
 #define STORIES 4000
 #define EVENTS 40        /* live at once; one replaced every 25 stories */
-#define FACETS 8         /* word sets of an event: its stories' centroid is
-                            far from each, a member of one close to it */
-
-static uint64_t rng;
-
-static uint32_t pick(uint32_t n)
-{
-	return (uint32_t)(tap_xorshift(&rng) % n);
-}
-
-/* A word for an index: letters only, so the tokenizer keeps it whole. */
-static void word(char *dst, uint32_t idx, int cap)
-{
-	static const char *const syl[] = { "ka", "lo", "mi", "ne", "ru", "sa", "te", "vo",
-		"bri", "dan", "fel", "gor" };
-	int n = 0;
-
-	do {
-		const char *s = syl[idx % 12];
-		for (; *s; s++)
-			dst[n++] = *s;
-		idx /= 12;
-	} while (idx);
-	if (cap)
-		dst[0] = (char)(dst[0] - 'a' + 'A');
-	dst[n] = '\0';
-}
-
-static void add_words(char *buf, size_t cap, uint32_t base, uint32_t spread, int n)
-{
-	char w[32];
-
-	for (int i = 0; i < n; i++) {
-		word(w, base + pick(spread), 0);
-		size_t len = strlen(buf);
-		snprintf(buf + len, cap - len, "%s%s", len ? " " : "", w);
-	}
-}
 
 struct out {
 	int64_t thread;
@@ -67,44 +30,16 @@ struct out {
 static int run(const struct cluster_params *p, int prune, struct out *o, uint64_t *pruned)
 {
 	struct clusterer *c = cluster_new(p, 1);
-	int events[EVENTS];
-	int next_event = EVENTS;
+	struct stream st;
 
 	if (!c)
 		return -1;
 	c->no_prune = !prune;
-	rng = 0x9e3779b97f4a7c15ULL;
-	for (int e = 0; e < EVENTS; e++)
-		events[e] = e;
+	stream_init(&st, EVENTS, 25, 0x9e3779b97f4a7c15ULL);
 	for (int i = 0; i < STORIES; i++) {
-		char title[512] = "", text[2048] = "";
-		int ev = events[pick(EVENTS)];
+		char title[512], text[2048];
 
-		if (i % 25 == 24)
-			events[pick(EVENTS)] = next_event++;
-		/* Its event's words and names: half from one of the event's
-		 * FACETS facets (6 words each: the thread's centroid mixes them,
-		 * a member of the same facet is much closer), a third from the
-		 * 4 every story of the event has, the rest from the 6 it shares
-		 * with the other event of its pair (same names, another event);
-		 * then the common vocabulary's. */
-		uint32_t facet = pick(FACETS);
-		for (int k = 0; k < 16; k++) {
-			uint32_t j = pick(12), w = j < 6 ? 100000u + ((uint32_t)ev * FACETS + facet) * 6u + j
-			                         : j < 10 ? 4000000u + (uint32_t)ev * 4u + j - 6
-			                                  : 5000000u + (uint32_t)(ev / 2) * 6u + pick(6);
-			char *dst = k < 6 ? title : text;
-			size_t cap = k < 6 ? sizeof title : sizeof text, len = strlen(dst);
-			char wd[32];
-
-			word(wd, w, j % 3 == 0);
-			snprintf(dst + len, cap - len, "%s%s", len ? " " : "", wd);
-		}
-		add_words(title, sizeof title, 0, 3000, 2);
-		add_words(text, sizeof text, 0, 3000 + (uint32_t)(i % 7) * 500, 12);
-		if (i % 5 == 0)   /* a year now and then: the when channel */
-			snprintf(text + strlen(text), sizeof text - strlen(text), " in %d",
-			         2000 + ev % 20);
+		stream_story(&st, i, title, sizeof title, text, sizeof text);
 		struct cluster_doc d = {
 			.story_id = i + 1, .time = 1700000000 + (int64_t)i * 90, .lang = "en",
 			.source = i % 3 ? "a.example" : "b.example", .title = title, .text = text,
