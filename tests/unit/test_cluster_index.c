@@ -97,6 +97,52 @@ static void stream_case(const struct cluster_params *p, int nevents, int every,
 	cluster_free(c);
 }
 
+/* One thread forgets hundreds of stories in one pass, each with words of
+ * its own: 1,500 entries die at once, many batches of them (dead_flush),
+ * and only the words of the stories kept stay.  The stories are put in
+ * the thread as a start-up's restore does (they would not join one
+ * thread by their words: each has more of its own than in common). */
+static void mass_forgetting(void)
+{
+	struct cluster_params p;
+	char title[160], text[320];
+	int64_t t0 = 1700000000;
+	int rc = 0;
+
+	cluster_params_default(&p);
+	p.window = 6 * 3600;
+	struct clusterer *c = cluster_new(&p, 1);
+	if (!ok(c != NULL, "mass forgetting: cluster_new"))
+		return;
+	/* 300 tellings in the first hour, then one at 5 h; the one at 7 h
+	 * moves the horizon past the first hour. */
+	for (int i = 0; i < 302 && rc == 0; i++) {
+		int64_t at = i < 300 ? t0 + i * 12 : i == 300 ? t0 + 5 * 3600 : t0 + 7 * 3600;
+		snprintf(title, sizeof title, "Ketrapuna volcano erupts near Lamberville, w%dq says", i);
+		snprintf(text, sizeof text, "Ash from the Ketrapuna volcano fell on Lamberville; "
+		         "x%dz and k%dv and m%dr and b%dn reported.", i, i, i, i);
+		struct cluster_doc d = { .story_id = i + 1, .time = at, .lang = "en",
+			.title = title, .text = text };
+		rc = cluster_restore(c, &d, 7);
+	}
+	ok(rc == 0 && cluster_thread_stories(c, 7, NULL, NULL) == 302,
+	   "mass forgetting: 302 tellings of one event in one thread");
+	struct cluster_stats st;
+	cluster_stats(c, &st);
+	printf("#   window stories %zu, terms held %zu, postings %zu\n", st.window_stories,
+	       st.terms_held, st.postings);
+	ok(st.window_stories == 2, "mass forgetting: the first hour's 300 left memory");
+	/* The two tellings kept: the words they share and five of their own
+	 * each. */
+	ok(st.postings == st.terms_held && st.postings <= 10 + 2 * 5,
+	   "mass forgetting: the others' words left the index");
+	const char *why = cluster_index_check(c);
+	ok(why == NULL, "mass forgetting: the index is the two members'");
+	if (why)
+		printf("#   %s\n", why);
+	cluster_free(c);
+}
+
 /* The check sees what it is there to see. */
 static void damage(void)
 {
@@ -151,6 +197,7 @@ int main(void)
 	stream_case(&p, 12, 200, "readier joins and merges");
 	p.window = 2 * 3600;
 	stream_case(&p, 40, 50, "a 2 h window, more events");
+	mass_forgetting();
 	damage();
 	return done_testing();
 }
