@@ -821,6 +821,16 @@ int thread_forget(struct clusterer *c, uint32_t slot, int64_t into)
 int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *doc, int restoring)
 {
 	join_prefetch_slots(c, slot, c->q, c->nq);
+	/* The join scores the thread's title story again under the new
+	 * centroid (thread_join): in a full window it is an old member, cold,
+	 * and so are the centroid's entries of its words that the story
+	 * lacks.  Asked for here, they come while the story is made. */
+	const struct thread *th = &c->th[slot];
+	const struct story *cur = NULL;
+	if (!restoring && th->title_story && !th->title_stale &&
+	    (cur = imap_get(&c->stories, th->title_story)) != NULL)
+		for (uint32_t j = 0; j < cur->n; j += 8)
+			__builtin_prefetch(&cur->v[j]);
 	struct story *s = vec_story_make(c, doc);
 	if (!s)
 		return -1;
@@ -828,9 +838,13 @@ int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *d
 		free(s);
 		return -1;
 	}
+	if (cur && cur->slot == slot)
+		join_prefetch_slots(c, slot, cur->v, cur->n);
 	/* The story keeps its store_terms heaviest of q's terms (32 of 48 by
 	 * default): only those join the centroid, so only their postings. */
 	join_prefetch_postings(c, slot, s->v, s->n);
+	if (cur && cur->slot == slot)
+		join_prefetch_postings(c, slot, cur->v, cur->n);
 	if (thread_join(c, slot, s, restoring) < 0)
 		return -1;
 	return kw_vote(c, &c->th[slot], s, doc);
