@@ -415,13 +415,13 @@ static void thread_drop(struct clusterer *c, uint32_t slot, int drop_stories)
 	c->live_threads--;
 }
 
-/* Rebuilds a centroid without the terms whose weight went to zero as its
- * old stories were forgotten, so that long-running threads do not carry
- * (and index) every word they ever had.  Only those terms leave the
- * postings: the live ones keep their postings, where their weights are,
- * and only the table that points at them is rebuilt.  (Taking every entry
- * out and adding the live ones back was most of a full window's
- * forgetting: each entry a chain of misses out and another back in.) */
+/* Rebuilds a centroid table without the terms whose weight went to zero
+ * as its old stories were forgotten, and at the size its live terms need,
+ * so that long-running threads do not carry (and index) every word they
+ * ever had.  Only the dead terms leave the postings: the live ones keep
+ * theirs, where their weights are, and only the table that points at
+ * them is rebuilt (taking them out and back in would be two chains of
+ * misses an entry, for weights that do not change). */
 static void cent_compact(struct clusterer *c, uint32_t slot)
 {
 	struct thread *t = &c->th[slot];
@@ -441,8 +441,8 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 		if (t->ct[i].key)
 			__builtin_prefetch(&c->pl[t->ct[i].key - 1]);
 	/* The dead leave their lists first, while the old table still finds
-	 * every entry whose posting a removal moves (this thread's too).
-	 * Which are live is decided in table order, as the count was. */
+	 * every entry: a removal moves another thread's posting, never this
+	 * thread's (a thread is in a list once). */
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < t->ct_cap; i++) {
 		if (!t->ct[i].key)
@@ -474,8 +474,8 @@ static void cent_compact(struct clusterer *c, uint32_t slot)
 		memset(t->ct, 0, t->ct_cap * sizeof *t->ct);
 	}
 	memset(t->cf, 0, sizeof t->cf);
-	/* The norm summed again in the old table's order, from zero, as the
-	 * weights were when added back one by one (same sums). */
+	/* The norm summed afresh from the entries, in the old table's order:
+	 * the running sum's drift goes too. */
 	double norm2 = 0;
 	uint32_t m = t->ct_cap - 1;
 	for (uint32_t i = 0; i < n; i++) {
