@@ -357,10 +357,13 @@ static int score(struct clusterer *c, int64_t time, uint32_t skip, struct cand *
 			heap[j] = cd;
 		}
 	}
-	/* Each shortlisted thread's first line (its table, filter and norm)
-	 * is read next, in a full window a miss each: ask for them all. */
-	for (int k = 0; k < nh; k++)
+	/* Each shortlisted thread's first line (its table and norm) and its
+	 * filter are read next, in a full window a miss each: ask for them
+	 * all. */
+	for (int k = 0; k < nh; k++) {
 		__builtin_prefetch(&c->th[heap[k].slot]);
+		__builtin_prefetch(c->th[heap[k].slot].cf);
+	}
 	int nc = 0;
 	struct cand pre[NPRE];
 	int npre = 0;
