@@ -285,20 +285,45 @@ static void post_remove(struct clusterer *c, uint32_t term, uint32_t pos)
 	post_shrink(v);
 }
 
-/* Takes entry e of thread slot out of its table and the postings; its
- * weight is what rounding left of nothing (|w| <= 1e-6). */
-static void cent_remove(struct clusterer *c, uint32_t slot, struct cent *e)
+/* Takes thread slot's postings of terms[0..n) out of their lists.  Each
+ * removal is a chain of misses: the term's list, its last posting (which
+ * takes the hole), that posting's thread, and the slot of that thread's
+ * table to point at the posting's new place.  Asked for a link at a time
+ * over all the terms, the chains overlap. */
+static void posts_remove(struct clusterer *c, uint32_t slot, const uint32_t *term, uint32_t n)
 {
-	struct thread *t = &c->th[slot];
-	uint32_t term = e->key - 1, m = t->ct_cap - 1, i = (uint32_t)(e - t->ct), j = i;
-	double w = c->pl[term].post[e->pos].w;
+	const struct thread *t = &c->th[slot];
 
-	t->norm2 -= w * w;
-	if (t->norm2 < 1e-12)
-		t->norm2 = 0;
-	post_remove(c, term, e->pos);
-	/* Backward-shift delete keeps the probe runs unbroken (a filter bit
-	 * may stay set: it only costs a probe, until the table is rebuilt). */
+	for (uint32_t i = 0; i < n; i++)
+		__builtin_prefetch(&c->pl[term[i]]);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct plist *v = &c->pl[term[i]];
+		__builtin_prefetch(&v->post[v->npost - 1]);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct plist *v = &c->pl[term[i]];
+		__builtin_prefetch(&c->th[v->post[v->npost - 1].slot]);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct plist *v = &c->pl[term[i]];
+		const struct thread *o = &c->th[v->post[v->npost - 1].slot];
+		if (o->ct_cap)
+			__builtin_prefetch(&o->ct[cent_hash(term[i]) & (o->ct_cap - 1)], 1);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct cent *e = cent_find(t, term[i]);
+		if (e)
+			post_remove(c, term[i], e->pos);
+	}
+}
+
+/* Takes entry e out of thread t's table (its posting is gone).  A
+ * backward-shift delete keeps the probe runs unbroken; its filter bit may
+ * stay set: that only costs a probe, until the table is rebuilt. */
+static void cent_unlink(struct thread *t, struct cent *e)
+{
+	uint32_t m = t->ct_cap - 1, i = (uint32_t)(e - t->ct), j = i;
+
 	for (;;) {
 		j = (j + 1) & m;
 		if (!t->ct[j].key)
@@ -313,81 +338,65 @@ static void cent_remove(struct clusterer *c, uint32_t slot, struct cent *e)
 	t->ct_n--;
 }
 
-/* Terms whose entries in one thread died in a forgetting pass, to be
- * taken out together (dead_flush). */
+/* Terms whose entries in one thread died (their weight is what rounding
+ * left of nothing, |w| <= 1e-6), to be taken out together (dead_flush). */
 struct dead {
 	uint32_t n;
 	uint32_t term[128];
 };
 
-/* Takes d's entries out of thread slot's table and the postings.  Each
- * removal is a chain of misses (the list's last posting, its thread, the
- * slot of that thread's table to point at the posting's new place):
- * asked for a link at a time over all the terms, the chains overlap. */
+/* Takes d's entries out of thread slot's norm, the postings and its
+ * table. */
 static void dead_flush(struct clusterer *c, uint32_t slot, struct dead *d)
 {
 	struct thread *t = &c->th[slot];
 
 	for (uint32_t i = 0; i < d->n; i++) {
-		const struct plist *v = &c->pl[d->term[i]];
-		__builtin_prefetch(&v->post[v->npost - 1]);
+		const struct cent *e = cent_find(t, d->term[i]);
+		double w = c->pl[d->term[i]].post[e->pos].w;
+		t->norm2 -= w * w;
+		if (t->norm2 < 1e-12)
+			t->norm2 = 0;
 	}
-	for (uint32_t i = 0; i < d->n; i++) {
-		const struct plist *v = &c->pl[d->term[i]];
-		__builtin_prefetch(&c->th[v->post[v->npost - 1].slot]);
-	}
-	for (uint32_t i = 0; i < d->n; i++) {
-		const struct plist *v = &c->pl[d->term[i]];
-		const struct thread *o = &c->th[v->post[v->npost - 1].slot];
-		if (o->ct_cap)
-			__builtin_prefetch(&o->ct[cent_hash(d->term[i]) & (o->ct_cap - 1)], 1);
-	}
-	for (uint32_t i = 0; i < d->n; i++) {
-		struct cent *e = cent_find(t, d->term[i]);
-		if (e)
-			cent_remove(c, slot, e);
-	}
+	posts_remove(c, slot, d->term, d->n);
+	for (uint32_t i = 0; i < d->n; i++)
+		cent_unlink(t, cent_find(t, d->term[i]));
 	d->n = 0;
 }
 
 /* Takes a story's weight w of term off thread slot's centroid (the entry
  * exists: no allocation, cannot fail).  A term no story in memory has any
- * more leaves the table and the postings, at once, or with d at the next
- * dead_flush(), instead of staying in both, scanned and probed, until a
- * compaction.  Call cent_norm() after. */
+ * more leaves the table and the postings with d at the next dead_flush()
+ * (the caller's, after the story's terms, or when d is full), instead of
+ * staying in both, scanned and probed, until a compaction.  Call
+ * cent_norm() after the flush. */
 static void cent_sub(struct clusterer *c, uint32_t slot, uint32_t term, double w, struct dead *d)
 {
-	struct cent *e = cent_entry_add(c, slot, term, -w);
+	const struct cent *e = cent_entry_add(c, slot, term, -w);
 
 	if (!e || fabsf(c->pl[term].post[e->pos].w) > 1e-6f)
 		return;
-	if (!d) {
-		cent_remove(c, slot, e);
-		return;
-	}
 	d->term[d->n++] = term;
 	if (d->n == sizeof d->term / sizeof d->term[0])
 		dead_flush(c, slot, d);
 }
 
-/* Removes slot's entries from the postings. */
+/* Removes slot's entries from the postings (its table goes with it). */
 static void thread_unindex(struct clusterer *c, uint32_t slot)
 {
-	struct thread *t = &c->th[slot];
-	/* Every entry is a chain of misses (term, its last posting, that
-	 * posting's thread, its centroid slot): walked once to ask for the
-	 * terms' entries and once for their last postings, the chains overlap. */
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key)
-			__builtin_prefetch(&c->pl[t->ct[i].key - 1]);
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key) {
-			const struct plist *v = &c->pl[t->ct[i].key - 1];
-			__builtin_prefetch(&v->post[v->npost - 1]);
+	const struct thread *t = &c->th[slot];
+	uint32_t term[128], n = 0;
+
+	for (uint32_t i = 0; i < t->ct_cap; i++) {
+		if (!t->ct[i].key)
+			continue;
+		term[n++] = t->ct[i].key - 1;
+		if (n == sizeof term / sizeof term[0]) {
+			posts_remove(c, slot, term, n);
+			n = 0;
 		}
-	for (uint32_t i = 0; i < t->ct_cap; i++)
-		if (t->ct[i].key)
-			post_remove(c, t->ct[i].key - 1, t->ct[i].pos);
+	}
+	posts_remove(c, slot, term, n);
 }
 
 /* Frees a thread slot; its stories too when drop_stories. */
@@ -854,11 +863,14 @@ int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *d
 void story_detach(struct clusterer *c, struct story *s)
 {
 	struct thread *t = &c->th[s->slot];
+	struct dead dead;
+	dead.n = 0;
 	for (uint32_t i = 0; i < s->n; i++) {
-		cent_sub(c, s->slot, s->v[i].term, s->v[i].w, NULL);
+		cent_sub(c, s->slot, s->v[i].term, s->v[i].w, &dead);
 		if (s->v[i].ent)
 			em_add(t, s->v[i].term, -s->v[i].w);
 	}
+	dead_flush(c, s->slot, &dead);
 	cent_norm(c, s->slot);
 	for (uint32_t i = 0; i < t->nmem; i++)
 		if (t->mem[i] == s) {
