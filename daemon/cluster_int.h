@@ -19,8 +19,10 @@
 
 /* A term's weight in a story vector or a centroid. */
 struct tw {
-	uint32_t term : 31;
-	uint32_t ent : 1; /* a name (acronym, number, capitalised mid-sentence) */
+	uint32_t term : 30;  /* < VOCAB_MAX_TERMS */
+	uint32_t ent : 1;  /* a name (acronym, number, capitalised mid-sentence) */
+	uint32_t hide : 1; /* the term's vterm.kw_hide, here so that keywords()
+	                      reads no vocabulary entry */
 	float w;
 };
 

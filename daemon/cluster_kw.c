@@ -230,19 +230,6 @@ void kw_forget_dead(struct clusterer *c)
 #define KW_MEMBERS 16
 #define KW_SLOTS 1024  /* > KW_MEMBERS x max_terms used in practice */
 
-/* Keywords are read out of their sentences: a weekday, a time of day or
- * zone ("PM", "GMT"), or a number of one or two digits (a day of the
- * month, an hour, a minute), says nothing of the event there.  All still
- * count in the clustering. */
-static int kw_showable(const struct clusterer *c, uint32_t term)
-{
-	const struct vterm *v = &c->voc.term[term];
-	if ((v->when >= VOCAB_WEEKDAY && v->when < VOCAB_YEAR) || v->when == VOCAB_CLOCK)
-		return 0;
-	const char *s = vocab_name(&c->voc, term);
-	return !(s[0] >= '0' && s[0] <= '9' && (!s[1] || (s[1] >= '0' && s[1] <= '9' && !s[2])));
-}
-
 /* How thread t shows term in its keywords: the spelling its stories use
  * most, in the case written mid-sentence; never seen there, in the case
  * the vocabulary's casing evidence gives the word (a capital heading a
@@ -325,10 +312,11 @@ static void keywords(struct clusterer *c, struct thread *t)
 	 * scanning it: the scan visits the used slots in slot order, which
 	 * decides the order of equal weights, as a full scan would. */
 	struct fw acc[KW_SLOTS];
-	uint64_t used[KW_SLOTS / 64];
+	uint64_t used[KW_SLOTS / 64], hidden[KW_SLOTS / 64];
 	struct tw best[KW_TRACK];
 	int nb = 0;
 	memset(used, 0, sizeof used);
+	memset(hidden, 0, sizeof hidden);
 	uint32_t from = t->nmem > KW_MEMBERS ? t->nmem - KW_MEMBERS : 0;
 	for (uint32_t i = from; i < t->nmem; i++) {
 		const struct story *m = t->mem[i];
@@ -340,17 +328,19 @@ static void keywords(struct clusterer *c, struct thread *t)
 				break; /* full: enough terms for five keywords */
 			if (!(used[k / 64] >> (k % 64) & 1)) {
 				used[k / 64] |= 1ULL << (k % 64);
+				hidden[k / 64] |= (uint64_t)m->v[j].hide << (k % 64);
 				acc[k].key = term + 1;
 				acc[k].w = 0;
 			}
 			acc[k].w += m->v[j].w;
 		}
 	}
+	/* Only the terms that may be keywords (vterm.kw_hide). */
 	for (uint32_t wi = 0; wi < KW_SLOTS / 64; wi++) {
-		for (uint64_t bits = used[wi]; bits; bits &= bits - 1) {
+		for (uint64_t bits = used[wi] & ~hidden[wi]; bits; bits &= bits - 1) {
 			uint32_t k = wi * 64 + (uint32_t)__builtin_ctzll(bits);
 			float w = acc[k].w;
-			if ((nb < KW_TRACK || w > best[nb - 1].w) && kw_showable(c, acc[k].key - 1)) {
+			if (nb < KW_TRACK || w > best[nb - 1].w) {
 				int j = nb < KW_TRACK ? nb++ : KW_TRACK - 1;
 				while (j > 0 && best[j - 1].w < w) {
 					best[j] = best[j - 1];

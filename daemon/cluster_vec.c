@@ -434,6 +434,7 @@ void vec_weigh(struct clusterer *c)
 			w = 0;
 		c->q[j].w = (float)w;
 		c->q[j].ent = ent >= 0.5;
+		c->q[j].hide = v->kw_hide;
 	}
 	uint32_t keep = (uint32_t)c->p.max_terms;
 	if (c->nq > keep && c->nq <= 256) {

@@ -79,6 +79,14 @@ static int vhash_resize(struct vocab *voc, size_t cap)
 	return 0;
 }
 
+/* struct vterm.kw_hide for the term s[0..n) whose vocab_when() is when. */
+static int kw_hidden(uint8_t when, const char *s, size_t n)
+{
+	if ((when >= VOCAB_WEEKDAY && when < VOCAB_YEAR) || when == VOCAB_CLOCK)
+		return 1;
+	return (n == 1 || (n == 2 && s[1] >= '0' && s[1] <= '9')) && s[0] >= '0' && s[0] <= '9';
+}
+
 /* The rest of vocab_intern_h() (daemon/vocab.h): a long term's lookup
  * from slot i, or a new term's entry at the empty slot i where a short
  * one's probe ended.  Apart, so that the lookup of a known short term,
@@ -103,7 +111,8 @@ __attribute__((noinline)) uint32_t vocab_intern_from(struct vocab *voc, const ch
 	if (voc->nfreeterms) {
 		id = voc->freeterms[voc->nfreeterms - 1];
 	} else {
-		if (grow((void **)&voc->term, &voc->cap, sizeof *voc->term, voc->n + 1) < 0)
+		if (voc->n >= VOCAB_MAX_TERMS ||
+		    grow((void **)&voc->term, &voc->cap, sizeof *voc->term, voc->n + 1) < 0)
 			return UINT32_MAX;
 		id = voc->n;
 	}
@@ -120,6 +129,7 @@ __attribute__((noinline)) uint32_t vocab_intern_from(struct vocab *voc, const ch
 	voc->live++;
 	v->surf = v->name;
 	v->when = vocab_when(s, n);
+	v->kw_hide = kw_hidden(v->when, s, n);
 	struct vslot *e = &voc->hash[i];
 	memset(e, 0, sizeof *e);
 	e->id1 = id + 1;
@@ -219,7 +229,7 @@ int vocab_set_surface(struct vocab *voc, uint32_t t, const char *s, size_t n, in
 	if (arena_put(voc, s, n, &off) < 0)
 		return -1;
 	voc->term[t].surf = off;
-	voc->term[t].surf_good = (uint8_t)good;
+	voc->term[t].surf_good = good != 0;
 	return 0;
 }
 

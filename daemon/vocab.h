@@ -24,7 +24,12 @@ struct vterm {
 	uint32_t df;
 	float cap_yes, cap_no; /* casing evidence: written as a name or not */
 	uint32_t idf_epoch;    /* == vocab.df_epoch: idf_val is current */
-	uint8_t surf_good;   /* surf came from a mid-sentence occurrence */
+	uint8_t surf_good : 1; /* surf came from a mid-sentence occurrence */
+	/* Never a thread keyword: a weekday, a time of day or zone
+	 * (VOCAB_CLOCK), or a number of one or two digits (a day of the
+	 * month, an hour, a minute) says nothing of the event.  Known when the
+	 * term is made, so that keywords need no look at its entry. */
+	uint8_t kw_hide : 1;
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	uint8_t when;        /* a time expression (vocab_when), 0: none */
 	uint8_t df_dirty;    /* df changed since the last cluster_df_saved() */
@@ -80,6 +85,10 @@ enum {
 	VOCAB_WEEKDAY = 16, VOCAB_YEAR = 32, VOCAB_YEAR0 = 1900
 };
 uint8_t vocab_when(const char *s, size_t n);
+
+/* Term ids stay below this: the clusterer keeps an id in 30 bits of a
+ * story vector's entry (a vocabulary that big would take 40 GiB). */
+#define VOCAB_MAX_TERMS (1u << 30)
 
 /* An empty vocabulary: 0, or -1 out of memory (vocab_free it then). */
 int vocab_init(struct vocab *v);
