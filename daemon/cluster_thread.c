@@ -7,6 +7,7 @@
 #include "daemon/cluster_int.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -840,6 +841,10 @@ int thread_enter(struct clusterer *c, uint32_t slot, const struct cluster_doc *d
 	    (cur = imap_get(&c->stories, th->title_story)) != NULL)
 		for (uint32_t j = 0; j < cur->n; j += 8)
 			__builtin_prefetch(&cur->v[j]);
+	/* kw_vote() reads the thread's spellings and keywords, cold too. */
+	if (th->kw)
+		for (size_t j = 0; j < offsetof(struct kwinfo, text); j += 64)
+			__builtin_prefetch((const char *)th->kw + j);
 	struct story *s = vec_story_make(c, doc);
 	if (!s)
 		return -1;
