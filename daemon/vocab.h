@@ -27,8 +27,9 @@ struct vterm {
 	uint8_t surf_good : 1; /* surf came from a mid-sentence occurrence */
 	/* Never a thread keyword: a weekday, a time of day or zone
 	 * (VOCAB_CLOCK), or a number of one or two digits (a day of the
-	 * month, an hour, a minute) says nothing of the event.  Known when the
-	 * term is made, so that keywords need no look at its entry. */
+	 * month, an hour, a minute) says nothing of the event (all still count
+	 * in the clustering).  Known when the term is made, so that keywords
+	 * need no look at its entry. */
 	uint8_t kw_hide : 1;
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	uint8_t when;        /* a time expression (vocab_when), 0: none */

@@ -140,6 +140,18 @@ int main(void)
 	is_int(v.n, NT + 1, "still no new id");
 	ok(vocab_memory(&v) >= v.arena_cap + (size_t)v.cap * sizeof *v.term, "memory counts the arrays");
 
+	/* Which terms can never be keywords is known from the term alone:
+	 * weekdays, clock words, numbers of one or two digits.  A reused id
+	 * is judged by its new term. */
+	static const char *const hidden[] = { "sunday", "tue", "pm", "gmt", "28th", "7", "24" };
+	static const char *const shown[] = { "2024", "march", "100", "5g", "g7", "posted", "news" };
+	int wrong = 0;
+	for (size_t k = 0; k < sizeof hidden / sizeof *hidden; k++)
+		wrong += !v.term[vocab_intern(&v, hidden[k], strlen(hidden[k]))].kw_hide;
+	for (size_t k = 0; k < sizeof shown / sizeof *shown; k++)
+		wrong += v.term[vocab_intern(&v, shown[k], strlen(shown[k]))].kw_hide;
+	is_int(wrong, 0, "kw_hide: weekdays, clock words, one- and two-digit numbers only");
+
 	vocab_free(&v);
 	return done_testing();
 }
