@@ -122,7 +122,7 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 		}
 		if ((e - w > 6 && !strncasecmp(w, "title:", 6)) ||
 		    (e - w > 8 && !strncasecmp(w, "summary:", 8))) {
-			const char *c = memchr(w, ':', (size_t)(e - w)) + 1;
+			const char *c = (const char *)memchr(w, ':', (size_t)(e - w)) + 1;
 
 			memcpy(o, w, (size_t)(c - w));
 			o += c - w;

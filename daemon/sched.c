@@ -55,15 +55,14 @@ void sched_adapt(const struct sched_policy *p, int64_t feed_interval,
 int64_t sched_next_poll(const struct sched_policy *p,
                         const struct sched_outcome *o, uint32_t rnd)
 {
-	int64_t iv = o->feed_interval > 0 ? o->feed_interval : p->interval;
-	int64_t next;
+	int64_t iv, next;
 
 	if (!o->ok) {
 		/* Exponential backoff with +-25% jitter so that feeds failing
 		 * together (one host down) do not retry together.  Past
 		 * give_up_after only the maximum interval remains (0: never). */
 		int n = o->consecutive_errors > 0 ? o->consecutive_errors - 1 : 0;
-		int64_t back = iv;
+		int64_t back;
 
 		if (p->give_up_after > 0 && o->failing_since &&
 		    o->now - o->failing_since >= p->give_up_after) {
