@@ -444,9 +444,12 @@ bench-poll: bench-deps all
 	bench/poll_bench.sh
 
 # Clustering throughput (synthetic stream, ~50k stories in the window) and
-# start-up restore of 100k stories.
+# start-up restore of 100k stories; then the same stream with the window
+# held at ~10k, the 10k stage's own, so that only the history grows
+# (docs/threads.md, session 25).
 cluster-bench: $(B)/bench/cluster_bench
 	$(B)/bench/cluster_bench 1000000 50000 100000
+	$(B)/bench/cluster_bench 1000000 10000 0
 
 # Start-up restore for real: ingest_new() on a database whose window holds
 # 100k stories (filled once through the pipeline), best of 3.
