@@ -348,7 +348,9 @@ static long entity_line(const char *text)
 
 /* libxml2 goes on after the first error and lastError holds the last
  * one; the first is the one that explains the others.  userData is the
- * parser context, whose _private points at our copy. */
+ * parser context, whose _private points at our copy.  (An error of the
+ * input's encoding has no line: the input is converted ahead of the
+ * parser, a chunk at a time, so it is the file's as a whole, line 0.) */
 static void first_error(void *data, xmlError *e)
 {
 	xmlParserCtxt *ctxt = data;
@@ -366,6 +368,8 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 	                 XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
 	xmlParserCtxt *ctxt = NULL;
 	xmlError first = { 0 };
+	xmlStructuredErrorFunc old_handler;
+	void *old_data;
 	xmlDoc *doc = NULL;
 	xmlNode *root, *body = NULL;
 	int rc = -1;
@@ -385,16 +389,32 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 		abort();
 	ctxt->sax->serror = first_error;
 	ctxt->_private = &first;
+	/* Errors of the encoding layer ("input conversion failed") are
+	 * raised without the parser context, so XML_PARSE_NOERROR and serror
+	 * miss them and libxml2 prints them to stderr: the thread's handler
+	 * takes them for the parse, so that the message is ours, with the
+	 * file and line. */
+	old_handler = xmlStructuredError;
+	old_data = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(ctxt, first_error);
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, NULL, NULL, opts);
+	xmlSetStructuredErrorFunc(old_data, old_handler);
 	if (!doc || !ctxt->wellFormed) {
 		const xmlError *e = first.message ? &first : &ctxt->lastError;
+		const char *m = e->message ? e->message : "not well-formed";
 		char msg[256];
-		size_t n;
+		size_t n = 0;
 
-		snprintf(msg, sizeof msg, "%s", e->message ? e->message : "not well-formed");
-		n = strlen(msg);
-		while (n && isspace((unsigned char)msg[n - 1]))
-			msg[--n] = '\0';
+		/* One line: libxml2's messages end in a newline and some hold
+		 * one ("indicate encoding !\nBytes: ..."). */
+		for (; *m && n + 1 < sizeof msg; m++)
+			if (!isspace((unsigned char)*m))
+				msg[n++] = *m;
+			else if (n && msg[n - 1] != ' ')
+				msg[n++] = ' ';
+		while (n && msg[n - 1] == ' ')
+			n--;
+		msg[n] = '\0';
 		fail(b, e->line, "malformed OPML: %s", msg);
 		goto out;
 	}

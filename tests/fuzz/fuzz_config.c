@@ -4,8 +4,9 @@
  * the file, written to a temporary directory (both take a path).
  *
  * Must hold (tidings.conf(5), config/config.h):
- *  - an error is "FILE:LINE: message", LINE a number from 0 (the file as a
- *    whole) to the file's last line, with a message after it;
+ *  - an error is "FILE:LINE: message" on one line, LINE a number from 0
+ *    (the file as a whole) to the file's last line, with a message after
+ *    it;
  *  - a configuration that loads has every key within its documented range,
  *    and written back (config_format_value of each key) loads again to the
  *    same values;
@@ -84,6 +85,8 @@ static void check_error(const char *path, const char *err, const uint8_t *data, 
 		fail("error is not FILE:LINE: message", err);
 	if (line < 0 || (size_t)line > lines)
 		fail("error names a line past the end of the file", err);
+	if (strchr(err, '\n'))
+		fail("error is more than one line", err);
 }
 
 static int64_t get_int(const struct config *c, const struct config_key *k)
