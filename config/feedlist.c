@@ -392,8 +392,8 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 	/* Errors of the encoding layer ("input conversion failed") are
 	 * raised without the parser context, so XML_PARSE_NOERROR and serror
 	 * miss them and libxml2 prints them to stderr: the thread's handler
-	 * takes them for the parse, so that the message is ours, with the
-	 * file and line. */
+	 * (per thread in libxml2) takes them for the parse, so that the one
+	 * message is ours, with the file. */
 	old_handler = xmlStructuredError;
 	old_data = xmlStructuredErrorContext;
 	xmlSetStructuredErrorFunc(ctxt, first_error);
