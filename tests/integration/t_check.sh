@@ -34,6 +34,14 @@ check "missing file: exit 1" '[ $rc -eq 1 ]'
 check "missing file: message" \
 	'[ "$(cat "$tmp/err")" = "$tmp/missing.conf:0: cannot open: No such file or directory" ]'
 
+# An OPML list not in the encoding it declares: libxml2 would print its
+# own lines on stderr; the one line there is ours, naming the file.
+printf '[daemon]\nfeeds = %s/%s\n' "$(pwd)" "$D/lists/bad_encoding.opml" >"$tmp/enc.conf"
+"$T" check -c "$tmp/enc.conf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "OPML in the wrong encoding: exit 1" '[ $rc -eq 1 ]'
+check "OPML in the wrong encoding: one line on stderr, ours" \
+	'[ "$(cat "$tmp/err")" = "$(pwd)/$D/lists/bad_encoding.opml:0: malformed OPML: input conversion failed due to input error, bytes 0xFF 0xFF 0x22 0x2F" ]'
+
 # A config file elsewhere with a relative plain-text list beside it.
 printf 'https://a.example/rss\nhttps://b.example/atom\n' >"$tmp/list.txt"
 printf '[daemon]\nfeeds = list.txt\n' >"$tmp/t.conf"
