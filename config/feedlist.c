@@ -415,7 +415,14 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 		while (n && msg[n - 1] == ' ')
 			n--;
 		msg[n] = '\0';
-		fail(b, e->line, "malformed OPML: %s", msg);
+		/* libxml2's words ("input conversion failed due to input
+		 * error") do not say what to mend: the bytes or the
+		 * declaration. */
+		if (e->domain == XML_FROM_I18N && ctxt->input && ctxt->input->encoding)
+			fail(b, e->line, "malformed OPML: not in the encoding it declares (%s): %s",
+			     (const char *)ctxt->input->encoding, msg);
+		else
+			fail(b, e->line, "malformed OPML: %s", msg);
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);

@@ -40,7 +40,7 @@ printf '[daemon]\nfeeds = %s/%s\n' "$(pwd)" "$D/lists/bad_encoding.opml" >"$tmp/
 "$T" check -c "$tmp/enc.conf" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "OPML in the wrong encoding: exit 1" '[ $rc -eq 1 ]'
 check "OPML in the wrong encoding: one line on stderr, ours" \
-	'[ "$(cat "$tmp/err")" = "$(pwd)/$D/lists/bad_encoding.opml:0: malformed OPML: input conversion failed due to input error, bytes 0xFF 0xFF 0x22 0x2F" ]'
+	'[ "$(cat "$tmp/err")" = "$(pwd)/$D/lists/bad_encoding.opml:0: malformed OPML: not in the encoding it declares (ISO-2022-JP): input conversion failed due to input error, bytes 0xFF 0xFF 0x22 0x2F" ]'
 
 # A config file elsewhere with a relative plain-text list beside it.
 printf 'https://a.example/rss\nhttps://b.example/atom\n' >"$tmp/list.txt"
