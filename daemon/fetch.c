@@ -591,13 +591,57 @@ static char *without_userinfo(const char *url)
 	return out;
 }
 
+/* The URL a feed with "user:password@" moved to (301/308), with them:
+ * curl's effective URL never carries them, but curl sent them on to the
+ * new URL when it is on the same scheme, host and port, and the answer
+ * that made the move came with them.  Stored without, every later poll
+ * was refused (401) for good.  NULL when url has no userinfo, moved has
+ * its own, it is on another origin (where curl sent none, so none were
+ * needed), or on error: moved as it is.  Caller curl_free()s. */
+static char *moved_with_userinfo(const char *url, const char *moved)
+{
+	static const CURLUPart same[] = { CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT };
+	CURLU *o = curl_url(), *m = curl_url();
+	char *user = NULL, *pass = NULL, *own = NULL, *out = NULL;
+
+	if (!o || !m || curl_url_set(o, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_set(m, CURLUPART_URL, moved, 0) != CURLUE_OK ||
+	    curl_url_get(o, CURLUPART_USER, &user, 0) != CURLUE_OK)
+		goto done;
+	if (curl_url_get(m, CURLUPART_USER, &own, 0) == CURLUE_OK)
+		goto done;     /* the new URL names its own user */
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		char *a = NULL, *b = NULL;
+		int eq = curl_url_get(o, same[i], &a, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		         curl_url_get(m, same[i], &b, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		         strcasecmp(a, b) == 0;
+		curl_free(a);
+		curl_free(b);
+		if (!eq)
+			goto done;
+	}
+	if (curl_url_get(o, CURLUPART_PASSWORD, &pass, 0) != CURLUE_OK)
+		pass = NULL;
+	if (curl_url_set(m, CURLUPART_USER, user, 0) != CURLUE_OK ||
+	    (pass && curl_url_set(m, CURLUPART_PASSWORD, pass, 0) != CURLUE_OK) ||
+	    curl_url_get(m, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		out = NULL;
+done:
+	curl_free(user);
+	curl_free(pass);
+	curl_free(own);
+	curl_url_cleanup(o);
+	curl_url_cleanup(m);
+	return out;
+}
+
 static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 {
 	struct transfer *t = NULL;
 	struct fetch_result r;
 	char err[512];
 	long status = 0, redirects = 0;
-	char *eff = NULL, *base;
+	char *eff = NULL, *base, *moved = NULL;
 	double elapsed;
 	int permanent = 1;
 
@@ -624,8 +668,10 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 		if (t->statuses[i] != 301 && t->statuses[i] != 308)
 			permanent = 0;
 	if (redirects > 0 && permanent && t->n_status == redirects + 1 && eff &&
-	    strcmp(eff, t->rq->url) != 0)
-		r.permanent_url = eff;
+	    strcmp(eff, t->rq->url) != 0) {
+		moved = moved_with_userinfo(t->rq->url, eff);
+		r.permanent_url = moved ? moved : eff;
+	}
 	r.etag = t->etag;
 	r.last_modified = t->last_modified;
 	r.content_type = t->content_type;
@@ -662,6 +708,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	f->done(&r, f->ctx);
 	f->current = NULL;
 	curl_free(base);
+	curl_free(moved);
 	transfer_free(t);
 }
 

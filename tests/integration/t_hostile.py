@@ -7,6 +7,7 @@ browser ends early or inside <noscript>); stories.link only http(s); and a
 password in a feed URL (http://user:password@host/feed) must not leak into
 the log, into the stories' links and content (relative links are resolved
 against the feed's URL) or into `tidings feeds`."""
+import base64
 import html
 import html.parser
 import json
@@ -164,6 +165,58 @@ t.ok(private.replace(SECRET, "***") in urls, "feeds --json names the feed, passw
 # The database keeps the URL as configured: the daemon needs it to poll.
 t.ok(private in [u for (u,) in w.sql("SELECT url FROM feeds")],
      "feeds.url keeps the credentials the daemon polls with")
+
+# A feed with credentials that moves for good (301) on its own host: the
+# new URL is stored with the credentials that fetched it, so the next run
+# polls it as this one did (it was stored without them: 401 ever after).
+# Moved to another host, it goes there without them, as curl sent none.
+AUTH = "Basic " + base64.b64encode(("reader:" + SECRET).encode()).decode()
+auth_polls = []
+
+
+def guarded(name, body=None, to=None):
+    def route(h):
+        auth_polls.append((name, h.headers.get("Authorization") == AUTH))
+        if to is None and body is None:
+            return h.reply(200, ATOM.replace("urn:p", "urn:" + name).encode(),
+                           "application/atom+xml")
+        if h.headers.get("Authorization") != AUTH:
+            return h.reply(401, b"who are you", "text/plain",
+                           {"WWW-Authenticate": 'Basic realm="feeds"'})
+        if to is not None:
+            return h.reply(301, b"", "text/plain", {"Location": to})
+        h.reply(200, body, "application/atom+xml")
+    return route
+
+
+port = srv.server_address[1]
+srv.routes["/auth/old.xml"] = guarded("old", to=srv.url("/auth/new.xml"))
+srv.routes["/auth/new.xml"] = guarded("new", body=ATOM.replace("urn:p", "urn:n").encode())
+srv.routes["/auth/away.xml"] = guarded("away", to="http://localhost:%d/auth/open.xml" % port)
+srv.routes["/auth/open.xml"] = guarded("open")
+old_url = srv.url("/auth/old.xml").replace("http://", "http://reader:%s@" % SECRET)
+away_url = srv.url("/auth/away.xml").replace("http://", "http://reader:%s@" % SECRET)
+w2 = Workdir()
+w2.write_config([old_url, away_url])
+r1 = w2.run_once()
+r2 = w2.run_once()
+t.ok(r1.returncode == 0 and r2.returncode == 0, "two cycles over the moving private feeds exit 0",
+     r1.stderr + r2.stderr)
+rows = dict(w2.sql("SELECT previous_url, url FROM feeds"))
+t.eq(rows.get(old_url), srv.url("/auth/new.xml").replace("http://", "http://reader:%s@" % SECRET),
+     "301 on the feed's own host: the new URL keeps the feed's credentials")
+t.eq(rows.get(away_url), "http://localhost:%d/auth/open.xml" % port,
+     "301 to another host: the new URL has none")
+health = w2.sql("SELECT url, last_status, last_error FROM feeds ORDER BY id")
+t.ok([(s, e) for _, s, e in health] == [(200, None), (200, None)],
+     "both moved feeds still answer on the next run", health)
+t.ok([ok for name, ok in auth_polls if name == "new"] == [True, True],
+     "the new URL got the credentials on both runs", auth_polls)
+t.ok([ok for name, ok in auth_polls if name == "open"] == [False, False],
+     "the other host never did", auth_polls)
+t.ok(SECRET not in r1.stderr + r2.stderr, "the move's log line masks the password",
+     r1.stderr + r2.stderr)
+w2.cleanup()
 
 srv.stop()
 w.cleanup()
