@@ -444,8 +444,21 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 		snprintf(buf, n, "too many redirects (more than 5)");
 		return;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		/* Only a redirect can get here: the feed list holds http(s)
-		 * URLs only.  Name where it pointed, not curl's wording. */
+		/* An answer without a status line (curl's "HTTP/0.9"): some
+		 * other protocol's server on that port, or garbage.  First:
+		 * after a redirect, the Location of the 3xx before it is
+		 * still at hand, and the answer was no refused redirect. */
+		if (strstr(t->errbuf, "HTTP/0.9")) {
+			if (t->location)
+				snprintf(buf, n, "not an HTTP response from the redirect's target %s"
+				         " (no status line)", t->location);
+			else
+				snprintf(buf, n, "not an HTTP response from %s (no status line)",
+				         t->host->name);
+			return;
+		}
+		/* Otherwise only a redirect can get here: the feed list holds
+		 * http(s) URLs only.  Name where it pointed, not curl's wording. */
 		if (t->location) {
 			snprintf(buf, n, "refused a redirect to a non-HTTP(S) URL: %s",
 			         t->location);

@@ -160,6 +160,13 @@ CODED = {
 }
 
 
+def not_http(h):
+    # What a server of another protocol says first (an SSH port named by
+    # mistake): no status line, no headers.
+    _close(h)
+    _raw(h, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+
+
 def wrong_length(h):
     _close(h)
     body = feed_xml("Short", [("s1", "item")])
@@ -227,6 +234,8 @@ def install(srv):
         "/fault/gzip-bomb": gzip_bomb,
         "/fault/bad-gzip": bad_gzip,
         "/fault/wrong-length": wrong_length,
+        "/fault/not-http": not_http,
+        "/fault/302-to-not-http": redirect(302, b + "/fault/not-http"),
         "/fault/html": html,
         "/fault/empty": empty,
         "/fault/not-xml": not_xml,

@@ -150,6 +150,11 @@ check("gzip bomb", U["/fault/gzip-bomb"], 200, "body over 1 MiB", "backoff")
 check("invalid gzip", U["/fault/bad-gzip"], 200, R(r"bad content encoding: .+"), "backoff")
 check("wrong Content-Length", U["/fault/wrong-length"], 200,
       R(r"connection broken: transfer closed with 5000 bytes remaining to read"), "backoff")
+check("not an HTTP server", U["/fault/not-http"], None,
+      "not an HTTP response from 127.0.0.1 (no status line)", "backoff")
+check("redirect to not an HTTP server", U["/fault/302-to-not-http"], 302,
+      "not an HTTP response from the redirect's target %s (no status line)"
+      % (U["/fault/302-to-not-http"].rsplit("/fault/", 1)[0] + "/fault/not-http"), "backoff")
 check("unresolvable host", U["unresolvable"], None, "cannot resolve host feeds.tidings.invalid", "backoff")
 check("https to a plain-HTTP port", U["https-to-http"], None, R(r"TLS error: .+"), "backoff")
 check("HTML instead of a feed", U["/fault/html"], 200, "not a feed: text/html", "backoff")
