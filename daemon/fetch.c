@@ -238,6 +238,30 @@ static void set_hdr(char **slot, const char *v, size_t n)
 	*slot = strndup(v, n);
 }
 
+/* A list-valued field sent on several lines is one list, joined with
+ * commas (RFC 9110 5.3): "Content-Encoding: deflate" then
+ * "Content-Encoding: gzip" is "deflate, gzip".  Keeping the last line
+ * only undid one coding of two and handed the parser compressed bytes. */
+static void add_hdr(char **slot, const char *v, size_t n)
+{
+	size_t had;
+	char *s;
+
+	if (!*slot || !**slot) {
+		set_hdr(slot, v, n);
+		return;
+	}
+	if (!n)
+		return;
+	had = strlen(*slot);
+	if (!(s = realloc(*slot, had + 2 + n + 1)))
+		return;
+	memcpy(s + had, ", ", 2);
+	memcpy(s + had + 2, v, n);
+	s[had + 2 + n] = '\0';
+	*slot = s;
+}
+
 static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 {
 	struct transfer *t = p;
@@ -273,17 +297,21 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 #define HDR(name, slot) \
 	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
 		set_hdr(&t->slot, v, (size_t)(end - v))
+#define LIST(name, slot) \
+	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
+		add_hdr(&t->slot, v, (size_t)(end - v))
 	HDR("ETag", etag);
 	else HDR("Last-Modified", last_modified);
 	else HDR("Content-Type", content_type);
 	else HDR("Content-Location", content_location);
 	else HDR("Content-Language", content_language);
-	else HDR("Content-Encoding", content_encoding);
+	else LIST("Content-Encoding", content_encoding);
 	else HDR("Retry-After", retry_after);
-	else HDR("Cache-Control", cache_control);
+	else LIST("Cache-Control", cache_control);
 	else HDR("Expires", expires);
 	else HDR("Location", location);
 #undef HDR
+#undef LIST
 	return n;
 }
 

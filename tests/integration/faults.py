@@ -199,6 +199,36 @@ def crowded_tag(h):
     h.reply(200, body, "application/rss+xml")
 
 
+def two_coding_lines(h):
+    # "deflate, gzip" sent as two Content-Encoding lines: one list.
+    body = gzip.compress(_deflate(TWO_LINES, 15))
+    h.send_response(200)
+    h.send_header("Content-Type", "application/rss+xml")
+    h.send_header("Content-Encoding", "deflate")
+    h.send_header("Content-Encoding", "gzip")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def two_cache_lines(h):
+    # "max-age=7200, public" sent as two Cache-Control lines: one list,
+    # whose max-age lengthens the interval.
+    body = feed_xml("Two cache lines", [("2c-1", "Two cache lines item")],
+                    link="https://twocache.example/")
+    h.send_response(200)
+    h.send_header("Content-Type", "application/rss+xml")
+    h.send_header("Cache-Control", "max-age=7200")
+    h.send_header("Cache-Control", "public")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+TWO_LINES = feed_xml("Two coding lines", [("2l-%d" % j, "Two lines item %d" % j) for j in range(3)],
+                     link="https://twolines.coded.example/")
+
+
 def good(h):
     h.reply(200, GOOD, "application/rss+xml", {"ETag": '"good"'})
 
@@ -241,6 +271,8 @@ def install(srv):
         "/fault/not-xml": not_xml,
         "/fault/no-feed-element": no_feed_element,
         "/fault/crowded-tag": crowded_tag,
+        "/fault/two-coding-lines": two_coding_lines,
+        "/fault/two-cache-lines": two_cache_lines,
     }
     routes.update({"/coded/" + k: v for k, v in CODED.items()})
     srv.routes.update(routes)

@@ -176,6 +176,11 @@ for name, route in faults.CODED.items():
     t.eq(n, 5, "Content-Encoding %s: its 5 stories stored" % name)
     t.eq(w.sql("SELECT bytes FROM feeds WHERE url = ?", (u,))[0][0], len(route.plain),
          "Content-Encoding %s: bytes is the decoded size" % name)
+u = U["/fault/two-coding-lines"]
+check("Content-Encoding on two lines", u, 200, None, "ok")
+t.eq(w.sql("SELECT count(*) FROM stories s JOIN feeds f ON f.id = s.feed_id"
+           " WHERE f.url = ?", (u,))[0][0], 3, "Content-Encoding on two lines: its 3 stories stored")
+check("Cache-Control on two lines", U["/fault/two-cache-lines"], 200, None, (7200 * 0.9, 7200 * 1.1))
 t.ok(all(a == "gzip, deflate, br, zstd" for a in faults.ACCEPTED.values())
      and len(faults.ACCEPTED) == len(faults.CODED),
      "every request offers gzip, deflate, br and zstd", faults.ACCEPTED)
