@@ -7,8 +7,9 @@
  *
  * Requests wait in per-host queues; a round-robin list of hosts that have
  * work and a free slot decides what starts next, so thousands of feeds on
- * one host never starve the others and no host sees more than per_host
- * connections from us. */
+ * one host never starve the others and no listed host sees more than
+ * per_host transfers from us (a redirect's target is not held back: see
+ * apply_options). */
 #include "daemon/fetch.h"
 
 #include <ctype.h>
@@ -1058,7 +1059,11 @@ static void apply_options(struct fetcher *f, const struct fetch_options *o)
 	f->ca_file = xstrdup(o->ca_file);
 	f->opt.ca_file = f->ca_file;
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opt.concurrency);
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->opt.per_host);
+	/* per_host is the host queues' (start_transfers), never libcurl's
+	 * CURLMOPT_MAX_HOST_CONNECTIONS: that one also caps the host a
+	 * redirect leads to, queueing the transfer inside libcurl with its
+	 * CURLOPT_TIMEOUT running, so feeds of many sites redirected to one
+	 * shared host failed "timeout" behind each other's transfers. */
 }
 
 void fetcher_set_options(struct fetcher *f, const struct fetch_options *o)
