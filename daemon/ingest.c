@@ -970,6 +970,18 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * 2), if any; only then can this feed have carried it before. */
 	if (!id && canon && store_find_canonical(in->st, canon, &canon_id) < 0)
 		goto out;
+	/* Two items of one document under one link (a live blog's posts, a
+	 * podcast's episodes that all link to its home page) are two items,
+	 * not one article seen twice: a story this feed already carries is
+	 * not this item.  (A feed that changes its guids has one item per
+	 * link, and keeps finding its own stories here.) */
+	if (canon_id && pe->link_shared) {
+		int state = 0;
+		if (store_story_in_feed(in->st, canon_id, x->feed_id, &state) < 0)
+			goto out;
+		if (state == 2)
+			canon_id = 0;
+	}
 	/* Nor by its link: the same publisher's article under the same
 	 * headline, hours apart, is one article reached two ways (through
 	 * an aggregator, whose links are its own, and the publisher's feed;
@@ -1070,6 +1082,33 @@ static int tokenize_entry(struct text *t, const struct feed *f, const struct fee
 	return 0;
 }
 
+static int cmp_canon(const void *a, const void *b)
+{
+	const struct ingest_entry_prep *x = *(const struct ingest_entry_prep *const *)a,
+	                               *y = *(const struct ingest_entry_prep *const *)b;
+	return strcmp(x->canon, y->canon);
+}
+
+/* Marks the entries whose canonical URL another entry of the document
+ * has too.  -1 when out of memory. */
+static int mark_shared_links(struct ingest_prep *p)
+{
+	struct ingest_entry_prep **v = malloc(p->n * sizeof *v);
+	size_t n = 0;
+
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->e[i].canon)
+			v[n++] = &p->e[i];
+	qsort(v, n, sizeof *v, cmp_canon);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1]->canon, v[i]->canon) == 0)
+			v[i - 1]->link_shared = v[i]->link_shared = 1;
+	free(v);
+	return 0;
+}
+
 int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out)
 {
 	const char *tail;
@@ -1109,6 +1148,10 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			ingest_prep_free(out);
 			return -1;
 		}
+	}
+	if (mark_shared_links(out) < 0) {
+		ingest_prep_free(out);
+		return -1;
 	}
 	return 0;
 }

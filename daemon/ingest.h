@@ -56,6 +56,8 @@ struct ingest_entry_prep {
 	char *tags;               /* its categories as a JSON array, or NULL */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */
+	int link_shared;          /* another entry of the same document has
+	                             the same canonical URL */
 	struct headix_headline headline; /* the title's, for level 2 by headline */
 	int has_tokens;           /* the two below were filled */
 	struct text_tokens title_tokens, text_tokens; /* for the clusterer */
