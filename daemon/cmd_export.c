@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <utf8proc.h>
 
 #include "config/config.h"
 #include "daemon/cli.h"
@@ -123,10 +124,26 @@ static int cmp_feed(const void *pa, const void *pb)
 
 /* Writes s as the value of an XML attribute: markup and the characters
  * attribute normalisation would fold are escaped; other control
- * characters are not allowed in XML 1.0 at all and are dropped. */
+ * characters are not allowed in XML 1.0 at all and are dropped.  So are
+ * U+FFFE and U+FFFF (a feed's title may hold them, from "&#xFFFE;" in
+ * its escaped HTML), and bytes that are not UTF-8: U+FFFD stands for
+ * them, or the file is no XML to read back. */
 static void put_attr(FILE *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t len = utf8proc_iterate(p, -1, &cp);
+
+			if (len < 1)
+				len = 1;
+			if (len == 1 || cp == 0xfffe || cp == 0xffff)
+				fputs("\xef\xbf\xbd", out);
+			else
+				fwrite(p, 1, (size_t)len, out);
+			p += len - 1;
+			continue;
+		}
 		switch (*p) {
 		case '&': fputs("&amp;", out); break;
 		case '<': fputs("&lt;", out); break;
