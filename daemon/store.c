@@ -255,7 +255,7 @@ static const char *const SQL[N_STMT] = {
 		" published = coalesce(?6, published), updated = ?7, summary = ?8,"
 		" content = ?9, lang = ?10, simhash = ?11, content_hash = ?12, seq = ?13,"
 		" simhash_seq = ?14, simhash_head = ?15, simhash_tail = ?16, image = ?17,"
-		" tags = ?18 WHERE id = ?1",
+		" tags = ?18, canonical_url = coalesce(?19, canonical_url) WHERE id = ?1",
 	[S_INSERT_STORY_FEED] =
 		"INSERT OR IGNORE INTO story_feeds (story_id, feed_id, ident, first_seen,"
 		" content_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -1419,6 +1419,8 @@ int store_update_story(struct store *st, int64_t id,
 	sqlite3_bind_int64(s, 13, next_seq(st));
 	bind_text(s, 17, x->image);
 	bind_text(s, 18, x->tags);
+	/* The link it has now is the one other feeds carry it under. */
+	bind_text(s, 19, x->canonical_url);
 	if (step_done(st, s) < 0)
 		return -1;
 	return indexed ? fts_by_id(st, S_FTS_INSERT, id) : 0;
