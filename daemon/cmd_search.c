@@ -120,13 +120,18 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 			free(out);
 			return NULL;
 		}
-		if ((e - w > 6 && !strncasecmp(w, "title:", 6)) ||
-		    (e - w > 8 && !strncasecmp(w, "summary:", 8))) {
+		/* A column filter: before a word, or before the phrase or the
+		 * group that follows at once (title:"mars rover",
+		 * title:(mars OR venus)). */
+		if ((e - w >= 6 && !strncasecmp(w, "title:", 6) && (e - w > 6 || *e == '"' || *e == '(')) ||
+		    (e - w >= 8 && !strncasecmp(w, "summary:", 8) && (e - w > 8 || *e == '"' || *e == '('))) {
 			const char *c = (const char *)memchr(w, ':', (size_t)(e - w)) + 1;
 
 			memcpy(o, w, (size_t)(c - w));
 			o += c - w;
 			w = c;
+			if (w == e)
+				continue;
 		}
 		if (!operator(w, e))
 			*n_terms += terms(w, e);
