@@ -1379,30 +1379,35 @@ static void cycle_summary(struct daemon *d)
 /* Deletes batches for up to PRUNE_TICK_SECONDS; 1 when more remain. */
 static int prune_some(struct daemon *d)
 {
-	int64_t cut = now_s() - d->cfg.retention;
+	int64_t cut = now_s() - d->cfg.retention, newest = INT64_MIN, n;
 	int deleted = 0, total = 0;
 	ev_tstamp start = ev_time();
 
 	if (d->cfg.retention <= 0)
 		return 0;
 	while (ev_time() - start < PRUNE_TICK_SECONDS) {
-		if (store_prune(d->st, cut, PRUNE_BATCH, &deleted) < 0) {
+		if (store_prune(d->st, cut, PRUNE_BATCH, &deleted, &n) < 0) {
 			log_err("retention: %s%s", store_errmsg(d->st),
 			        store_last_was_full(d->st) ? " (disk full)" : "");
 			return 0;
 		}
 		total += deleted;
+		if (n > newest)
+			newest = n;
 		if (deleted < PRUNE_BATCH)
 			break;
 	}
 	if (total)
 		log_info("retention: %d stories first seen over %lld days ago deleted",
 		         total, (long long)(d->cfg.retention / 86400));
-	/* A thread still in the window that lost old stories was recounted
-	 * in the database; the clusterer writes its counts on its next
-	 * story, so it takes them over. */
-	if (total && d->in && ingest_sync_counts(d->in) < 0)
-		log_err("retention: reading threads' counts back: %s", store_errmsg(d->st));
+	/* Memory must forget what the database no longer has before the
+	 * next response is stored: a thread still in the window that lost
+	 * old stories was recounted in the database and takes its counts
+	 * over; stories deleted from inside the window (a retention shorter
+	 * than cluster_window) make the indexes be rebuilt. */
+	if (total && d->in && ingest_pruned(d->in, newest) < 0)
+		log_err("retention: bringing the clustering state in line: %s",
+		        store_errmsg(d->st));
 	return deleted == PRUNE_BATCH;
 }
 

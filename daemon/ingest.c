@@ -460,6 +460,20 @@ int ingest_rollback(struct ingest *in)
 	return rebuild(in);
 }
 
+int ingest_pruned(struct ingest *in, int64_t newest)
+{
+	/* The indexes let go of a story lazily, a window or so after it
+	 * leaves (one that came late sits behind younger ones in the
+	 * near-duplicate index's age list): twice the window is clear of
+	 * all of them. */
+	if (newest != INT64_MIN && newest >= in->newest - 2 * in->window) {
+		if (ingest_sync(in) < 0)
+			return -1;
+		return rebuild(in);
+	}
+	return ingest_sync_counts(in);
+}
+
 void ingest_free(struct ingest *in)
 {
 	if (!in)

@@ -93,6 +93,17 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
  * Returns -1 on a database error (the state is then empty but valid). */
 int ingest_rollback(struct ingest *in);
 
+/* After retention deleted stories (store_prune; `newest` the latest event
+ * time among them, INT64_MIN for none): what memory holds of them must go,
+ * or a copy of one would point at a row that is gone (the response failed
+ * on its foreign key), a headline would find it, and a thread the
+ * database dropped would come back under its old id.  When they reach
+ * into the window, the indexes are rebuilt from what is committed (the
+ * document frequencies saved first); otherwise only the threads that lost
+ * older stories take their counts over (ingest_sync_counts).  Returns -1
+ * on a database error. */
+int ingest_pruned(struct ingest *in, int64_t newest);
+
 /* Gives the clusterer's threads of the window the counts their rows hold (story_count, source_count's hosts, first_seen) where they
  * differ: after a restore, which replays the window's stories only, and
  * after retention deleted stories of threads still in memory. */

@@ -192,7 +192,7 @@ enum stmt_id {
 	S_PUT_THREAD, S_NEW_THREAD, S_UPDATE_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
-	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS,
+	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
 	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
@@ -329,6 +329,10 @@ static const char *const SQL[N_STMT] = {
 	[S_PRUNE_THREAD_IDS] =
 		"SELECT DISTINCT thread_id FROM (SELECT thread_id FROM stories"
 		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2) WHERE thread_id IS NOT NULL",
+	/* The latest event time in that batch: is it in the window? */
+	[S_PRUNE_NEWEST] =
+		"SELECT max(event_time) FROM (SELECT event_time FROM stories"
+		" WHERE first_seen < ?1 ORDER BY id LIMIT ?2)",
 	/* Threads left without stories (all pruned, or merged away) once
 	 * they are older than the cut. */
 	[S_PRUNE_THREADS] =
@@ -2030,7 +2034,7 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 	return step_done(st, t);
 }
 
-int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
+int store_prune(struct store *st, int64_t cut, int batch, int *deleted, int64_t *newest)
 {
 	sqlite3_stmt *s;
 	int64_t oldest = 0, *threads = NULL;
@@ -2038,6 +2042,7 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 	int threads_done = 0, rc;
 
 	*deleted = 0;
+	*newest = INT64_MIN;
 	if (store_begin(st) < 0)
 		return -1;
 	/* Stories are stored in id order, so the lowest id is (but for a
@@ -2056,6 +2061,18 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted)
 		sqlite3_bind_int(s, 2, batch);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW && nthreads < (size_t)batch)
 			threads[nthreads++] = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			fail_rc(st, rc);
+			goto fail;
+		}
+		if (!(s = stmt(st, S_PRUNE_NEWEST)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, cut);
+		sqlite3_bind_int(s, 2, batch);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+			*newest = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 			fail_rc(st, rc);

@@ -191,8 +191,10 @@ int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
 /* Retention: deletes up to `batch` stories first seen before `cut` (and
  * what hangs off them), in one transaction; when fewer remained, also the
  * threads left empty.  *deleted counts the stories; call again while it
- * equals batch. */
-int store_prune(struct store *st, int64_t cut, int batch, int *deleted);
+ * equals batch.  *newest gets the latest event time among them (INT64_MIN
+ * when none): whether they reach into the in-memory window
+ * (ingest_pruned). */
+int store_prune(struct store *st, int64_t cut, int batch, int *deleted, int64_t *newest);
 
 /* ---- threads -------------------------------------------------------- */
 
