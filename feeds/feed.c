@@ -527,6 +527,16 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 			e->n_content++;
 		}
 	}
+	/* feedparser copies an entry's first plain or HTML content into its
+	 * summary when it has none, as the bare value, with no
+	 * summary_detail: that summary is the content, of its type and
+	 * language (not text/plain, or its markup would be the entry's text) */
+	if (e->summary.value && !fv_get(d, "summary_detail") && e->n_content &&
+	    e->content[0].value && !strcmp(e->summary.value, e->content[0].value)) {
+		e->summary.type = e->content[0].type;
+		e->summary.language = e->content[0].language;
+		e->summary.base = e->content[0].base;
+	}
 	fill_links(m, &e->links, &e->n_links, d);
 	e->link = link_of(m, e->links, e->n_links, gs(d, "link"));
 	e->image = image_of(m, d, e);

@@ -137,6 +137,10 @@ t.eq(by_guid["urn:p:2"][4:], ("<img src=x onerror=alert(15)> 1 < 2",
      "text content: plain in summary, escaped in content")
 t.ok("<p>one</p>" in by_guid["h1"][5] and "j</a>" in by_guid["h1"][5],
      "the harmless rest of the content is kept", by_guid["h1"][5])
+# An item with only content:encoded: its summary is the content's text
+# (docs/schema.md: plain text), not the content's markup.
+t.eq(by_guid["h1"][4], "one\nj kt", "content only: the summary is its plain text")
+t.eq(by_guid["h3"][4], "c", "content only, with comments: the summary is its plain text")
 t.eq([by_guid[g][2] for g in ("h5", "h6", "h7")], [None, None, None],
      "javascript:, data: and file: links are not stored")
 t.eq(w.sql("SELECT site_url FROM feeds WHERE url = ?", (srv.url("/hostile.xml"),)), [(None,)],

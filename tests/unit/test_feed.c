@@ -152,6 +152,41 @@ static void test_no_controls(void)
 	feed_free(f);
 }
 
+/* An entry with a content but no summary (an Atom entry with only
+ * <content type="html">, an RSS item with only content:encoded): the
+ * summary feedparser makes of that content is HTML, so the entry's text
+ * is the content's text, not its markup; and its language is the
+ * content's. */
+static void test_content_only(void)
+{
+	const char *doc = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"de\">"
+	                  "<title>Blog</title><id>urn:b</id><updated>2024-06-01T00:00:00Z</updated>"
+	                  "<entry xml:lang=\"en\"><id>urn:b:1</id><updated>2024-06-01T00:00:00Z</updated>"
+	                  "<content type=\"html\">&lt;p&gt;Bug &lt;b&gt;fixes&lt;/b&gt; &amp;amp; speed.&lt;/p&gt;"
+	                  "</content></entry></feed>";
+	const char *rss = "<?xml version=\"1.0\"?><rss version=\"2.0\" "
+	                  "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>C</title>"
+	                  "<item><title>Story</title><content:encoded><![CDATA[<p>Bug <b>fixes</b> &amp; "
+	                  "speed.</p>]]></content:encoded></item></channel></rss>";
+	struct feed *f = NULL;
+	char err[128];
+
+	is_int(feed_parse(doc, strlen(doc), NULL, &f, err, sizeof err), 0, "content only: Atom parsed");
+	if (f && f->n_entries == 1) {
+		is_str(f->entries[0].text, "Bug fixes & speed.", "content only: Atom text without markup");
+		is_str(f->entries[0].summary.type, "text/html", "content only: Atom summary is HTML");
+		is_str(f->entries[0].language, "en", "content only: Atom language from the content's xml:lang");
+		ok(f->entries[0].html && strstr(f->entries[0].html, "<b>fixes</b>"),
+		   "content only: Atom html keeps the markup");
+	}
+	feed_free(f);
+	f = NULL;
+	is_int(feed_parse(rss, strlen(rss), NULL, &f, err, sizeof err), 0, "content only: RSS parsed");
+	if (f && f->n_entries == 1)
+		is_str(f->entries[0].text, "Bug fixes & speed.", "content only: content:encoded text without markup");
+	feed_free(f);
+}
+
 static void test_not_a_feed(void)
 {
 	struct feed *f = (struct feed *)1;
@@ -347,6 +382,7 @@ int main(void)
 	test_rss10();
 	test_not_a_feed();
 	test_no_controls();
+	test_content_only();
 	test_threads();
 	test_feed_outlives_thread();
 	return done_testing();
