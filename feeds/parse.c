@@ -757,9 +757,12 @@ static const char *const can_contain_markup[] = {
 };
 
 /* Text that is UTF-8 read as ISO-8859-1 and encoded again ("\u00e2\u0080\u00a6"
- * for "\u2026") is repaired in documents read as UTF-8, and the C1 controls
- * U+0080..U+009F, which are always windows-1252 in disguise, become the
- * characters windows-1252 meant (feedparser does both). */
+ * for "\u2026") is repaired whatever the document was read as (feedparser
+ * asks its parser's encoding, which is always "utf-8" once the document is
+ * converted, not the detected one: a UTF-8 feed served as "text/xml;
+ * charset=ISO-8859-1" is where such text comes from most), and the C1
+ * controls U+0080..U+009F, which are always windows-1252 in disguise,
+ * become the characters windows-1252 meant (feedparser does both). */
 static char *fix_c1(struct fp *p, char *s)
 {
 	static const unsigned short cp1252[32] = {
@@ -794,7 +797,7 @@ static char *fix_c1(struct fp *p, char *s)
 	}
 	if (!c1 && !(dbl && latin1))
 		return s;
-	if (dbl && latin1 && fp_str_eq(p->encoding, "utf-8")) {
+	if (dbl && latin1) {
 		/* the code points as bytes: valid UTF-8? */
 		struct sbuf raw;
 

@@ -87,5 +87,24 @@ int main(void)
 		is_str(f ? f->title.value : NULL, "don\xe2\x80\x99t", "C1 U+0092 becomes U+2019");
 		feed_free(f);
 	}
+
+	/* A UTF-8 feed served as ISO-8859-1 (a server's default charset):
+	 * the HTTP charset wins, so every character comes out as two; the
+	 * double-encoding repair undoes that as it does in a UTF-8 document */
+	{
+		const char *doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">"
+		                  "<channel><title>" TITLE "</title><item><title>Z\xc3\xbcrich "
+		                  "\xe2\x80\x93 na\xc3\xafve</title></item></channel></rss>";
+		struct feed_context ctx = { .content_type = "text/xml; charset=ISO-8859-1" };
+		struct feed *f = NULL;
+		char err[64];
+
+		feed_parse(doc, strlen(doc), &ctx, &f, err, sizeof err);
+		is_str(f ? f->encoding : NULL, "ISO-8859-1", "UTF-8 served as ISO-8859-1: read as the HTTP charset says");
+		is_str(f ? f->title.value : NULL, TITLE, "UTF-8 served as ISO-8859-1: feed title repaired");
+		is_str(f && f->n_entries ? f->entries[0].title_text : NULL,
+		       "Z\xc3\xbcrich \xe2\x80\x93 na\xc3\xafve", "UTF-8 served as ISO-8859-1: entry title repaired");
+		feed_free(f);
+	}
 	return done_testing();
 }
