@@ -130,6 +130,22 @@ $(B)/tests-san/%: $(B)/san/tests/unit/%.o $(B)/libtidings-san.a
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
+# The installation paths compiled in (config/config.c: the default
+# configuration and feed list; daemon/cli.c: the state directory) are no
+# file's content, so a change of PREFIX, SYSCONFDIR or LOCALSTATEDIR alone
+# rebuilt nothing: `make run`, then `make install PREFIX=/usr` installed
+# programs that look in /usr/local/etc.  This stamp holds them and changes
+# only when they do; the objects that use them depend on it.
+PATHS_STAMP := $(B)/paths.stamp
+PATHS_NOW := $(SYSCONFDIR) $(LOCALSTATEDIR)
+PATH_USERS := config/config daemon/cli tests/unit/test_config
+$(foreach d,obj san tsan fuzzobj,$(PATH_USERS:%=$(B)/$(d)/%.o)): $(PATHS_STAMP)
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(PATHS_NOW)' ] || echo '$(PATHS_NOW)' > $@
+.PHONY: FORCE
+FORCE:
+
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
@@ -215,6 +231,10 @@ CONF_FILES := tidings.conf feeds.opml
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
             -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
             -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
+# The manual pages name the configuration where PREFIX=/usr puts it
+# (/etc/tidings); installed, they name where this installation's programs
+# look for it (/usr/local/etc/tidings by default).
+MANSUBST = sed -e 's|/etc/tidings/|$(SYSCONFDIR)/tidings/|g'
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(CONFDIR) \
@@ -237,9 +257,11 @@ install: all
 	$(SUBST) systemd/tidings.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/tidings.conf
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tidingsd.service \
 	  $(DESTDIR)$(SYSUSERSDIR)/tidings.conf $(DESTDIR)$(TMPFILESDIR)/tidings.conf
-	install -m 0644 docs/tidings.1 $(DESTDIR)$(MANDIR)/man1/tidings.1
-	install -m 0644 docs/tidings.conf.5 $(DESTDIR)$(MANDIR)/man5/tidings.conf.5
-	install -m 0644 docs/tidingsd.8 $(DESTDIR)$(MANDIR)/man8/tidingsd.8
+	$(MANSUBST) docs/tidings.1 > $(DESTDIR)$(MANDIR)/man1/tidings.1
+	$(MANSUBST) docs/tidings.conf.5 > $(DESTDIR)$(MANDIR)/man5/tidings.conf.5
+	$(MANSUBST) docs/tidingsd.8 > $(DESTDIR)$(MANDIR)/man8/tidingsd.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/tidings.1 $(DESTDIR)$(MANDIR)/man5/tidings.conf.5 \
+	  $(DESTDIR)$(MANDIR)/man8/tidingsd.8
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tidingsd $(DESTDIR)$(BINDIR)/tidings \

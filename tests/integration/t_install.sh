@@ -40,8 +40,19 @@ check "unit runs /usr/bin/tidingsd on /etc/tidings/tidings.conf" \
 		"$D/usr/lib/systemd/system/tidingsd.service"'
 check "no placeholder left" '! grep -q "@[A-Z]*@" "$D/usr/lib/systemd/system/tidingsd.service" \
 	"$D/usr/lib/sysusers.d/tidings.conf" "$D/usr/lib/tmpfiles.d/tidings.conf"'
+check "installed manual pages as shipped under PREFIX=/usr" \
+	'cmp -s docs/tidings.1 "$D/usr/share/man/man1/tidings.1" &&
+	 cmp -s docs/tidings.conf.5 "$D/usr/share/man/man5/tidings.conf.5" &&
+	 cmp -s docs/tidingsd.8 "$D/usr/share/man/man8/tidingsd.8"'
 check "shipped configuration installed unchanged" \
 	'cmp -s config/tidings.conf "$D/etc/tidings/tidings.conf"'
+# The programs look for the configuration where it was installed, also
+# when build/ was made before with another PREFIX (`make run`, then `sudo
+# make install PREFIX=/usr` as the README says): tidings(1)'s default
+# database and `tidings check` without -c go by it.
+check "installed programs read /etc/tidings/tidings.conf" \
+	'"$D/usr/bin/tidings" check --help | grep -q "default /etc/tidings/tidings.conf)" &&
+	 "$D/usr/bin/tidingsd" --help | grep -q "default: /etc/tidings/tidings.conf$"'
 check "installed tidings check accepts the installed configuration" \
 	'[ "$("$D/usr/bin/tidings" check -c "$D/etc/tidings/tidings.conf")" = \
 	   "$D/etc/tidings/tidings.conf: ok, $(grep -c xmlUrl config/feeds.opml) feeds" ]'
@@ -69,6 +80,14 @@ mk install PREFIX=/usr/local DESTDIR="$D"; rc=$?
 check "install PREFIX=/usr/local" '[ $rc -eq 0 ] && [ -f "$D/usr/local/etc/tidings/tidings.conf" ] &&
 	grep -qx "ExecStart=/usr/local/bin/tidingsd -c /usr/local/etc/tidings/tidings.conf" \
 		"$D/usr/local/lib/systemd/system/tidingsd.service"'
+check "installed programs read /usr/local/etc/tidings/tidings.conf" \
+	'"$D/usr/local/bin/tidings" check --help | grep -q "default /usr/local/etc/tidings/tidings.conf)"'
+# The manual pages name the configuration the installed programs read.
+check "installed manual pages name /usr/local/etc/tidings" \
+	'(for m in man1/tidings.1 man5/tidings.conf.5 man8/tidingsd.8; do
+	   grep -q "/usr/local/etc/tidings/tidings.conf" "$D/usr/local/share/man/$m" &&
+	   ! sed "s|/usr/local/etc/tidings/||g" "$D/usr/local/share/man/$m" | grep -q /etc/tidings/ || exit 1
+	 done)'
 mk uninstall PREFIX=/usr/local DESTDIR="$D"; rc=$?
 check "uninstall PREFIX=/usr/local leaves no file" '[ $rc -eq 0 ] && [ -z "$(files)" ]'
 
