@@ -929,6 +929,12 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		maybe_finish(d);  /* dropped from the list while in flight */
 		return;
 	}
+	/* The clock may have jumped since the wake-up timer last looked (up
+	 * to WAKE_MAX ago): move the other feeds' times first, while this
+	 * one is still in flight, so that the next poll set below from the
+	 * new clock is not moved a second time by the next look. */
+	clock_check(d);
+	now = now_s();
 	f->in_flight = 0;
 	d->c_polled++;
 	if (db_gone(d)) {

@@ -317,12 +317,13 @@ def generated_rss(feed_no, n_items, words=60, day=1794000000):
     return "".join(out)
 
 
-def serve_generated(srv, n_feeds, n_items):
-    """Puts n_feeds generated feeds on the server; returns their URLs."""
+def serve_generated(srv, n_feeds, n_items, prefix="/gen"):
+    """Puts n_feeds generated feeds on the server, at prefix/K.xml;
+    returns their URLs."""
     urls = []
     for k in range(n_feeds):
-        srv.put("/gen/%d.xml" % k, generated_rss(k, n_items))
-        urls.append(srv.url("/gen/%d.xml" % k))
+        srv.put("%s/%d.xml" % (prefix, k), generated_rss(k, n_items))
+        urls.append(srv.url("%s/%d.xml" % (prefix, k)))
     return urls
 
 

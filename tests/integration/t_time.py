@@ -21,6 +21,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -105,14 +106,22 @@ if not LIB:
     srv.stop()
     t.done()
 
+
+
+def faked(w):
+    """A clock file in w's directory, at +0, and the environment that runs
+    a program on it."""
+    clock = os.path.join(w.dir, "clock")
+    with open(clock, "w") as f:
+        f.write("+0\n")
+    # (ASan wants its runtime first; libfaketime is preloaded before it.)
+    return clock, dict(os.environ, LD_PRELOAD=LIB, FAKETIME_TIMESTAMP_FILE=clock,
+                       FAKETIME_NO_CACHE="1", DONT_FAKE_MONOTONIC="1",
+                       ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+
+
 w = Workdir()
-clock = os.path.join(w.dir, "clock")
-with open(clock, "w") as f:
-    f.write("+0\n")
-# (ASan wants its runtime first; libfaketime is preloaded before it.)
-env = dict(os.environ, LD_PRELOAD=LIB, FAKETIME_TIMESTAMP_FILE=clock, FAKETIME_NO_CACHE="1",
-           DONT_FAKE_MONOTONIC="1", ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
-           ":verify_asan_link_order=0")
+clock, env = faked(w)
 urls = serve_generated(srv, 3, 4)
 srv.routes["/ra/hold.xml"] = faults.status(429, {"Retry-After": "600"})
 HOLD = srv.url("/ra/hold.xml")
@@ -159,6 +168,67 @@ log.thread.join(10)
 t.eq(sum(srv.hits.get(u[len(srv.base):], 0) for u in urls), hits,
      "no feed was polled early meanwhile")
 t.eq(log.count("error:"), 0, "no errors")
+w.cleanup()
+
+# ---- the clock jumps while a request is out ------------------------------
+# The daemon looks at the clock at most a minute apart (and on SIGHUP); a
+# response stored in between computed its feed's next poll from the new
+# clock, and the next look moved it once more by the whole jump: put
+# forward a day, that feed waited two days and its interval.  Every feed
+# moves once: the one that answered after the jump waits its interval from
+# the new clock.
+out, gate = threading.Event(), threading.Event()
+urls = serve_generated(srv, 2, 3, prefix="/held")
+HELD, FREE = urls
+held_body = srv.files["/held/0.xml"]
+
+
+def held(h):
+    out.set()
+    gate.wait(60)
+    h.reply(200, held_body, "application/rss+xml", {"ETag": '"held"'})
+
+
+srv.routes["/held/0.xml"] = held
+w = Workdir()
+clock, env = faked(w)
+w.write_config(urls, extra="interval = 1h\n")
+p = w.start(env=env, stderr=subprocess.PIPE)
+log = StderrLog(p)
+try:
+    t.ok(log.wait_for("/held/1.xml: 3 entries", 1, deadline=30) and out.wait(30),
+         "one feed stored, the other's request held at the server", log.text())
+    free_next = w.sql("SELECT next_poll FROM feeds WHERE url = ?", (FREE,))[0][0]
+    # The clock goes forward a day, and the held answer comes at once:
+    # before the wake-up timer has looked again.
+    with open(clock, "w") as f:
+        f.write("+1d\n")
+    gate.set()
+    t.ok(log.wait_for("/held/0.xml: 3 entries", 1, deadline=30), "the held feed is stored",
+         log.text())
+    p.send_signal(signal.SIGHUP)
+    t.ok(log.wait_for("reloaded:", 1, deadline=30), "reloaded", log.text())
+    real = time.time()
+    jumps = [int(x) for x in re.findall(r"the system clock jumped ([-+]\d+) s", log.text())]
+    t.ok(len(jumps) == 1 and abs(jumps[0] - 86400) <= 2, "the jump while a request was out is"
+         " logged once", log.text())
+    now_free = w.sql("SELECT next_poll FROM feeds WHERE url = ?", (FREE,))[0][0]
+    t.ok(abs(now_free - (free_next + 86400)) <= 2,
+         "the feed polled before the jump moved a day with it", (free_next, now_free))
+    held_next = w.sql("SELECT next_poll FROM feeds WHERE url = ?", (HELD,))[0][0]
+    # Its interval (1 h, give or take its jitter) from the new clock.
+    left = held_next - (real + 86400)
+    t.ok(0 < left <= 2 * 3600, "the feed that answered after the jump waits its interval"
+         " from the new clock, not a day more (%d s)" % left)
+    p.send_signal(signal.SIGTERM)
+    t.eq(p.wait(timeout=30), 0, "SIGTERM: exit 0")
+    log.thread.join(10)
+    t.eq(log.count("error:"), 0, "no errors")
+finally:
+    gate.set()
+    if p.poll() is None:
+        p.kill()
+        p.wait()
 w.cleanup()
 srv.stop()
 t.done()
