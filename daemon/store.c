@@ -214,7 +214,15 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_LIST_UPDATE] =
 		"UPDATE feeds SET active = 1, list_title = ?2, category = ?3, interval = ?4"
 		" WHERE list_url = ?1",
-	[S_FEED_URL_UPDATE] = "UPDATE feeds SET active = 1 WHERE url = ?1",
+	/* A feed that moved (301/308, or a page's feed) listed under its new
+	 * URL: the list's title, category and interval are its own now too,
+	 * unless its old URL came first in the same list (active again). */
+	[S_FEED_URL_UPDATE] =
+		"UPDATE feeds SET active = 1,"
+		" list_title = CASE WHEN active THEN list_title ELSE ?2 END,"
+		" category = CASE WHEN active THEN category ELSE ?3 END,"
+		" interval = CASE WHEN active THEN interval ELSE ?4 END"
+		" WHERE url = ?1",
 	[S_FEED_INSERT] =
 		"INSERT INTO feeds (url, list_url, list_title, category, interval, added)"
 		" VALUES (?1, ?1, ?2, ?3, ?4, ?5)",
