@@ -1746,10 +1746,13 @@ int daemon_run(const struct daemon_args *a)
 		if (d.in && ingest_sync(d.in) < 0)
 			log_err("%s: saving clustering state: %s", d.cfg.database,
 			        store_errmsg(d.st));
-		/* A cron-driven --once install gets its retention here. */
+		/* A cron-driven --once install gets its retention here.  Not
+		 * after SIGTERM or SIGINT, which the loop hears between the
+		 * batches (each is whole; the next run goes on): a first pass
+		 * over a large database takes minutes. */
 		if (a->once)
-			while (prune_some(&d))
-				;
+			while (!d.stopping && prune_some(&d))
+				ev_run(d.loop, EVRUN_NOWAIT);
 	}
 	rc = d.exit_code;
 	check_checkpoints(&d);
