@@ -805,11 +805,12 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 {
 	struct ingest *in = x->in;
 	struct cluster_result cr;
+	struct simhash_fp ofp;
 	int64_t old_thread, time, n, last;
 	uint64_t o[4];
 	char *old_title = NULL, *old_host = NULL;
 	const char *source = doc->source;
-	int same, rc = -1;
+	int same, same_title, rc = -1;
 
 	if (store_set_item_hash(in->st, x->feed_id, s->ident, s->content_hash) < 0)
 		return -1;
@@ -820,15 +821,18 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	    store_update_story(in->st, id, s) < 0)
 		goto out;
 	x->stats->updated++;
-	same = (!old_title && !s->title) ||
+	same = same_title = (!old_title && !s->title) ||
 	       (old_title && s->title && strcmp(old_title, s->title) == 0);
-	if (fp && !same) {
-		struct simhash_fp ofp = { .bag = o[0], .seq = o[1], .head = o[2], .tail = o[3] };
+	ofp = (struct simhash_fp){ .bag = o[0], .seq = o[1], .head = o[2], .tail = o[3] };
+	if (fp && !same)
 		same = simhash_is_copy(&ofp, fp, in->params.simhash_distance);
+	if ((same && old_thread) || !in->cl) {
+		/* The story stays where it is; a thread it titles shows its
+		 * headline as corrected. */
+		if (old_thread && !same_title && store_retitle_thread(in->st, old_thread, id) < 0)
+			goto out;
+		goto done;
 	}
-	rc = 0;
-	if ((same && old_thread) || !in->cl)
-		goto out;
 	rc = -1;
 	doc->story_id = id;
 	/* The story keeps the event_time and host it was stored with (an
@@ -862,6 +866,13 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	if (cr.placed_anew && !cr.is_new &&
 	    (store_settle_thread(in->st, cr.thread_id) < 0 ||
 	     load_counts(in, cr.thread_id, NULL, &n, &last) < 0))
+		goto out;
+	old_thread = cr.thread_id;
+done:
+	/* Copies are found by the text the story has now, and join the
+	 * thread it is in now (as after a restart, which reads both back). */
+	if (ndindex_update(in->nd, (o[0] | o[1] | o[2] | o[3]) ? &ofp : NULL, id, fp,
+	                   time, old_thread) < 0)
 		goto out;
 	rc = 0;
 out:

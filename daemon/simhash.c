@@ -1101,6 +1101,64 @@ int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp, int64_t stor
 	return 0;
 }
 
+/* The record of story `story_id` reached through its bag `bag` (table 0),
+ * or NIL. */
+static uint32_t find_story(const struct ndindex *ix, uint64_t bag, int64_t story_id)
+{
+	uint32_t start = ix->heads[0][bucket_of(ix, bag, 0, 0)], i = start;
+
+	if (start == NIL)
+		return NIL;
+	do {
+		const struct nd_rec *s = rec(ix, i >> 2);
+		if ((i & 3) == 0 && s->story_id == story_id && s->e[0].key == bag)
+			return i >> 2;
+		i = *link_of(ix, i, 0);
+	} while (i != start);
+	return NIL;
+}
+
+int ndindex_update(struct ndindex *ix, const struct simhash_fp *old, int64_t story_id,
+                   const struct simhash_fp *fp, int64_t time, int64_t thread_id)
+{
+	uint32_t r = old ? find_story(ix, old->bag, story_id) : NIL;
+	size_t n = fp ? 1 + (fp->head != 0) + (fp->tail != 0) : 0;
+
+	if (r == NIL) {
+		/* Not remembered (it had no fingerprint, or left the window):
+		 * remembered now if it has one and is in the window. */
+		if (!fp || time < ix->newest - ix->window)
+			return 0;
+		return ndindex_insert(ix, fp, story_id, time, thread_id);
+	}
+	struct nd_rec *s = rec(ix, r);
+	if (!fp) {
+		/* No text to be copied any more: it stays in the age list
+		 * until it expires, but no lookup returns it. */
+		s->story_id = 0;
+		return 0;
+	}
+	/* Growing first means nothing below can fail half-way. */
+	while (ix->entries + n > LOAD * (size_t)ix->nbuckets && ix->nbuckets < (1u << 30))
+		if (grow_buckets(ix) < 0)
+			return -1;
+	for (int slot = 0; slot < SLOTS; slot++)
+		if (has_entry(s, slot)) {
+			unlink_entry(ix, r, slot);
+			ix->entries--;
+		}
+	s->e[0].key = fp->bag;
+	s->e[1].key = fp->head;
+	s->e[2].key = fp->tail;
+	s->seq = fp->seq;
+	s->thread_id = thread_id;
+	for (int slot = 0; slot < SLOTS; slot++)
+		if (has_entry(s, slot))
+			link_entry(ix, r, slot);
+	ix->entries += n;
+	return 0;
+}
+
 /* Is a better (earlier, then closer, then lower id) than b?  The same
  * story met through two keys counts by the first kind (bag, head, tail),
  * whatever order the chains were walked in. */
@@ -1159,6 +1217,8 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 			}
 			if (es != slot || ((s->e[slot].key ^ q) & ix->mask[t]))
 				continue;  /* shares the bucket, not the block */
+			if (!s->story_id)
+				continue;  /* an updated story's text no more */
 			if (simhash_distance(s->e[slot].key, q) > ix->k)
 				continue;
 			int ds = simhash_distance(s->seq, fp->seq);

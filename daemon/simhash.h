@@ -116,6 +116,13 @@ void ndindex_free(struct ndindex *ix);
 int ndindex_insert(struct ndindex *ix, const struct simhash_fp *fp,
                    int64_t story_id, int64_t time, int64_t thread_id);
 
+/* Story `story_id`, remembered under fingerprint `old` (NULL: it had
+ * none), was updated: it is remembered by `fp` from now on, in thread
+ * `thread_id` (fp NULL: no text to be a copy of, never returned again).
+ * Its time stays `time`.  Returns 0, or -1 when out of memory. */
+int ndindex_update(struct ndindex *ix, const struct simhash_fp *old, int64_t story_id,
+                   const struct simhash_fp *fp, int64_t time, int64_t thread_id);
+
 /* The earliest remembered story (ties: the closer, then the lower id)
  * that `fp` is a copy of (simhash_is_copy with the index's k) and whose
  * time is within the window of `time`.  Returns 1 with *out filled, 0

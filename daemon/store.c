@@ -193,7 +193,7 @@ enum stmt_id {
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
-	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
+	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
@@ -385,6 +385,13 @@ static const char *const SQL[N_STMT] = {
 		"       ORDER BY event_time DESC, id DESC LIMIT 1) AS x"
 		" WHERE threads.id = ?1 AND NOT EXISTS (SELECT 1 FROM stories"
 		"       WHERE id = threads.title_story_id AND thread_id = ?1)",
+	/* A story whose headline was edited in place (same thread): the live
+	 * thread it titles shows the headline it has now. */
+	[S_RETITLE] =
+		"UPDATE threads SET title = x.title, seq = ?3"
+		" FROM (SELECT title FROM stories WHERE id = ?2) AS x"
+		" WHERE threads.id = ?1 AND threads.title_story_id = ?2"
+		" AND threads.merged_into IS NULL AND threads.title IS NOT x.title",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
@@ -2040,6 +2047,22 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 		return -1;
 	sqlite3_bind_int64(t, 1, thread_id);
 	return step_done(st, t);
+}
+
+int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id)
+{
+	sqlite3_stmt *s = stmt(st, S_RETITLE);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, thread_id);
+	sqlite3_bind_int64(s, 2, story_id);
+	sqlite3_bind_int64(s, 3, next_seq(st));
+	if (step_done(st, s) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		st->seq--;      /* nothing was written with it */
+	return 0;
 }
 
 int store_prune(struct store *st, int64_t cut, int batch, int *deleted, int64_t *newest)

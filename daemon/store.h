@@ -225,6 +225,9 @@ int store_recount_thread(struct store *st, int64_t thread_id);
  * and a headline of its own when it had the leaving story's.  A thread
  * holding none is left alone (the caller folds it, see cluster_fold). */
 int store_settle_thread(struct store *st, int64_t thread_id);
+/* Thread `thread_id`, when live and titled by story `story_id`, takes the
+ * story's headline as it is now (after an edit that kept its thread). */
+int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);
 /* The stored near-duplicate fingerprint of a story (all 0: none), its
  * title and host (malloc'd, the caller frees them; NULL when none) and its
  * event_time (0 when the story is absent). */

@@ -504,6 +504,36 @@ static void arbitrary_bytes(void)
 	is_int(bad, 0, "arbitrary bytes: deterministic, no overread");
 }
 
+/* A story updated in place: found by its new fingerprint, in its new
+ * thread, never by the old one; one left without a fingerprint is never
+ * found again, and expiry still takes it out. */
+static void index_update(void)
+{
+	struct ndindex *ix = NULL;
+	struct nd_match m;
+	if (!ok(ndindex_new(3, 3600, &ix) == 0, "an index for updates"))
+		return;
+	struct simhash_fp a = { .bag = 0x0123456789abcdefull, .seq = 0x1111111111111111ull,
+	                        .head = 0x0f0f0f0f0f0f0f0full };
+	struct simhash_fp b = { .bag = 0xfedcba9876543210ull, .seq = 0x2222222222222222ull,
+	                        .tail = 0x7777777777777777ull };
+	struct simhash_fp other = { .bag = 0x5555aaaa5555aaaaull, .seq = 0x3333333333333333ull };
+	ndindex_insert(ix, &other, 1, 1000, 10);
+	ndindex_insert(ix, &a, 2, 1100, 20);
+	ok(ndindex_update(ix, &a, 2, &b, 1100, 30) == 0, "an update is taken");
+	ok(ndindex_lookup(ix, &a, 1200, &m) == 0, "the old text finds nothing");
+	ok(ndindex_lookup(ix, &b, 1200, &m) == 1 && m.story_id == 2 && m.thread_id == 30 &&
+	   m.time == 1100, "the new text finds the story, in its new thread, at its time");
+	ok(ndindex_lookup(ix, &other, 1200, &m) == 1 && m.story_id == 1, "the others are kept");
+	is_int(ndindex_count(ix), 2, "no story added");
+	ok(ndindex_update(ix, &b, 2, NULL, 1100, 30) == 0 && ndindex_lookup(ix, &b, 1200, &m) == 0,
+	   "a story left without a fingerprint is found no more");
+	ok(ndindex_update(ix, NULL, 3, &a, 1150, 40) == 0 && ndindex_lookup(ix, &a, 1200, &m) == 1 &&
+	   m.story_id == 3, "one that had none is found by the one it has now");
+	is_int(ndindex_expire(ix, 1151 + 3600), 3, "expiry takes them all out");
+	ndindex_free(ix);
+}
+
 int main(void)
 {
 	fixtures();
@@ -516,5 +546,6 @@ int main(void)
 		index_vs_brute_force(k);
 	index_crowded_blocks();
 	index_backfill();
+	index_update();
 	return done_testing();
 }

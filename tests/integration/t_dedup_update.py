@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Level 3 after an update: a story whose text is rewritten is a copy's
+original by the text it has now, in the thread it is in now.  The
+near-duplicate index used to keep the story's first fingerprint and thread
+until the next start: within the run, a copy of the old text was marked
+duplicate_of the rewritten story and sent to its old thread (docs/
+threads.md: a copy always joins the thread of the story it copies), and a
+copy of the new text was not found; after a restart the same copies were
+judged the other way."""
+import email.utils
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, thread_rows, thread_truth  # noqa: E402
+
+NOW = int(time.time())
+FIRE = ("Firefighters battled the wildfire near Kelowna as winds pushed flames toward the "
+        "lake shore; evacuation orders for Kelowna residents were extended by the British "
+        "Columbia wildfire service, officials said.")
+FIRE2 = ("Kelowna evacuation orders were extended again as the British Columbia wildfire "
+         "service said winds drove the fire toward the lake shore and firefighters held "
+         "the line overnight.")
+QUAKE = ("A magnitude 6.1 earthquake struck off the coast of Sumatra on Thursday, the "
+         "Indonesian geophysics agency said; a tsunami warning for Aceh was lifted after "
+         "two hours and no damage was reported in Banda Aceh.")
+QUAKE2 = ("Indonesia lifted a tsunami warning for Aceh after a magnitude 6.1 earthquake off "
+          "Sumatra; the geophysics agency reported no damage in Banda Aceh and the coast.")
+QUAKE3 = ("Residents of Banda Aceh fled to higher ground when the magnitude 6.1 Sumatra "
+          "earthquake hit; the Indonesian agency lifted the Aceh tsunami warning hours later.")
+
+
+def item(guid, title, text, host, minutes_ago):
+    return ("<item><title>%s</title><link>http://%s/%s</link><guid>%s</guid>"
+            "<pubDate>%s</pubDate><description>%s</description></item>"
+            % (title, host, guid, guid,
+               email.utils.formatdate(NOW - minutes_ago * 60, usegmt=True), text))
+
+
+def rss(items):
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>T</title><link>http://x.example/</link>%s</channel></rss>"
+            % "".join(items)).encode()
+
+
+def story(w, guid):
+    r = w.sql("SELECT id, duplicate_of, thread_id FROM stories WHERE link LIKE ?", ('%/' + guid,))
+    return r[0] if r else (None, None, None)
+
+
+t = Tap()
+srv = Server()
+feeds = {"/a.xml": [item("g1", "Kelowna wildfire evacuation orders extended", FIRE,
+                         "a.example", 30)],
+         "/b.xml": [item("f2", "Kelowna evacuation orders extended as wildfire nears lake",
+                         FIRE2, "b.example", 20)],
+         "/c.xml": [item("q1", "Magnitude 6.1 earthquake strikes off Sumatra", QUAKE,
+                         "c.example", 25)],
+         "/d.xml": [item("q2", "Indonesia lifts Aceh tsunami warning after Sumatra quake",
+                         QUAKE2, "d.example", 15)],
+         "/e.xml": [], "/f.xml": []}
+for path, items in feeds.items():
+    srv.put(path, rss(items), "application/rss+xml")
+w = Workdir()
+# One transfer at a time, in list order: the update (a) is stored before
+# the copies (e, f) in the same run.
+w.write_config([srv.url(p) for p in sorted(feeds)], extra="retention = 0\nconcurrency = 1")
+r = w.run_once()
+t.eq(r.returncode, 0, "first run exits 0")
+g1, _, fire = story(w, "g1")
+quake = story(w, "q1")[2]
+t.ok(fire and quake and fire != quake and story(w, "f2")[2] == fire,
+     "a wildfire thread and an earthquake thread")
+
+# g1 is rewritten: it now tells the earthquake and moves to its thread.
+# In the same run e prints a copy of g1's new text, f a copy of its old one.
+srv.put("/a.xml", rss([item("g1", "Sumatra earthquake: Banda Aceh residents flee to higher"
+                            " ground", QUAKE3, "a.example", 30)]), "application/rss+xml")
+srv.put("/e.xml", rss([item("e1", "Banda Aceh residents flee after quake",
+                            "JAKARTA (Wire) - " + QUAKE3, "e.example", 10)]),
+        "application/rss+xml")
+srv.put("/f.xml", rss([item("f1", "Kelowna orders extended", "KELOWNA (Wire) - " + FIRE,
+                            "f.example", 10)]), "application/rss+xml")
+r = w.run_once()
+t.eq(r.returncode, 0, "second run exits 0")
+t.eq(story(w, "g1")[2], quake, "the rewritten story moved to the earthquake thread")
+t.eq(story(w, "e1")[1:], (g1, quake),
+     "a copy of its new text is its duplicate_of, in its thread")
+t.ok(story(w, "f1")[1] != g1,
+     "a copy of the text it no longer has is not its copy", story(w, "f1"))
+t.eq(w.sql("SELECT c.id FROM stories c JOIN stories o ON o.id = c.duplicate_of"
+           " WHERE c.thread_id IS NOT o.thread_id"), [],
+     "every copy is in the thread of the story it copies")
+t.eq(thread_rows(w), thread_truth(w), "the threads' rows add up")
+
+# After a restart the index is read back from the database: the same
+# copies from other publishers are judged the same way.
+srv.put("/e.xml", rss([item("e2", "Banda Aceh residents flee after quake",
+                            "MEDAN (Wire) - " + QUAKE3, "e2.example", 5)]),
+        "application/rss+xml")
+srv.put("/f.xml", rss([item("f3", "Kelowna orders extended", "VERNON (Wire) - " + FIRE,
+                            "f2.example", 5)]), "application/rss+xml")
+r = w.run_once()
+t.eq(r.returncode, 0, "third run exits 0")
+t.eq(story(w, "e2")[1:], (g1, quake), "after a restart, a copy of the new text is the same")
+t.ok(story(w, "f3")[1] != g1, "and a copy of the old text is no copy of it either",
+     story(w, "f3"))
+srv.stop()
+w.cleanup()
+t.done()

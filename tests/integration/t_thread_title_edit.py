@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""A headline corrected in place: the story keeps its thread (its text is
+the same), and the thread it titles shows the headline as it is now
+(docs/threads.md: a thread's title is the headline of one of its
+stories).  The row used to keep the old, misspelt headline, which no
+story had any more, until another story happened to join the thread."""
+import email.utils
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import TIDINGS, Tap, Server, Workdir, thread_rows, thread_truth  # noqa: E402
+
+NOW = int(time.time())
+FIRE = ("Firefighters battled the wildfire near Kelowna as winds pushed flames toward the "
+        "lake shore; evacuation orders for Kelowna residents were extended by the British "
+        "Columbia wildfire service, officials said.")
+FIRE2 = ("Kelowna evacuation orders were extended again as the British Columbia wildfire "
+         "service said winds drove the fire toward the lake shore and firefighters held "
+         "the line overnight.")
+
+
+def item(guid, title, text, host, minutes_ago):
+    return ("<item><title>%s</title><link>http://%s/%s</link><guid>%s</guid>"
+            "<pubDate>%s</pubDate><description>%s</description></item>"
+            % (title, host, guid, guid,
+               email.utils.formatdate(NOW - minutes_ago * 60, usegmt=True), text))
+
+
+def rss(items):
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>T</title><link>http://x.example/</link>%s</channel></rss>"
+            % "".join(items)).encode()
+
+
+t = Tap()
+srv = Server()
+srv.put("/a.xml", rss([item("g1", "Kelowna wildfre evacuation orders extnded", FIRE,
+                            "a.example", 30)]), "application/rss+xml")
+srv.put("/b.xml", rss([item("f2", "Kelowna evacuation orders extended as wildfire nears lake",
+                            FIRE2, "b.example", 20)]), "application/rss+xml")
+w = Workdir()
+w.write_config([srv.url("/a.xml"), srv.url("/b.xml")], extra="retention = 0")
+r = w.run_once()
+t.eq(r.returncode, 0, "first run exits 0")
+titles = lambda: {x[0] for x in w.sql("SELECT title FROM stories")}  # noqa: E731
+rows = w.sql("SELECT id, title, title_story_id FROM threads WHERE merged_into IS NULL")
+t.ok(len(rows) == 1 and rows[0][1] in titles(), "one thread, titled by one of its headlines", rows)
+tid, _, title_story = rows[0] if rows else (None, None, None)
+
+# Every story corrects its headline: the text stays, so does the thread.
+srv.put("/a.xml", rss([item("g1", "Kelowna wildfire evacuation orders extended", FIRE,
+                            "a.example", 30)]), "application/rss+xml")
+srv.put("/b.xml", rss([item("f2", "Kelowna evacuation orders extended as the wildfire nears"
+                            " the lake", FIRE2, "b.example", 20)]), "application/rss+xml")
+seq_before = w.sql("SELECT seq FROM threads WHERE id = ?", (tid,))[0][0]
+r = w.run_once()
+t.eq(r.returncode, 0, "second run exits 0")
+t.eq(w.sql("SELECT count(DISTINCT thread_id) FROM stories"), [(1,)],
+     "the corrected stories keep their thread")
+row = w.sql("SELECT title, title_story_id, seq FROM threads WHERE id = ?", (tid,))[0]
+now = dict(w.sql("SELECT id, title FROM stories"))
+t.eq(row[0], now.get(row[1]), "the thread's title is its title story's headline as corrected")
+t.ok(row[0] in titles(), "one of its stories' headlines", (row, titles()))
+t.ok(row[2] > seq_before, "and the row's seq moved, so that readers following seq see it")
+t.eq(thread_rows(w), thread_truth(w), "the counts still add up")
+out = subprocess.run([TIDINGS, "-d", w.db, "threads", "--since", "3650d", "--json"],
+                     capture_output=True, text=True)
+doc = json.loads(out.stdout or "[]")
+t.ok(len(doc) == 1 and doc[0]["title"] == row[0], "tidings threads shows the corrected title",
+     doc)
+
+srv.stop()
+w.cleanup()
+t.done()
