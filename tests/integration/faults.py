@@ -199,30 +199,30 @@ def crowded_tag(h):
     h.reply(200, body, "application/rss+xml")
 
 
-def two_coding_lines(h):
-    # "deflate, gzip" sent as two Content-Encoding lines: one list.
-    body = gzip.compress(_deflate(TWO_LINES, 15))
+def _reply_lines(h, body, lines):
+    """A 200 RSS answer with header lines as given, a name repeated as
+    often as it comes (h.reply takes a dict: one line a name)."""
     h.send_response(200)
     h.send_header("Content-Type", "application/rss+xml")
-    h.send_header("Content-Encoding", "deflate")
-    h.send_header("Content-Encoding", "gzip")
+    for name, value in lines:
+        h.send_header(name, value)
     h.send_header("Content-Length", str(len(body)))
     h.end_headers()
     h.wfile.write(body)
+
+
+def two_coding_lines(h):
+    # "deflate, gzip" sent as two Content-Encoding lines: one list.
+    _reply_lines(h, gzip.compress(_deflate(TWO_LINES, 15)),
+                 [("Content-Encoding", "deflate"), ("Content-Encoding", "gzip")])
 
 
 def two_cache_lines(h):
     # "max-age=7200, public" sent as two Cache-Control lines: one list,
     # whose max-age lengthens the interval.
-    body = feed_xml("Two cache lines", [("2c-1", "Two cache lines item")],
-                    link="https://twocache.example/")
-    h.send_response(200)
-    h.send_header("Content-Type", "application/rss+xml")
-    h.send_header("Cache-Control", "max-age=7200")
-    h.send_header("Cache-Control", "public")
-    h.send_header("Content-Length", str(len(body)))
-    h.end_headers()
-    h.wfile.write(body)
+    _reply_lines(h, feed_xml("Two cache lines", [("2c-1", "Two cache lines item")],
+                             link="https://twocache.example/"),
+                 [("Cache-Control", "max-age=7200"), ("Cache-Control", "public")])
 
 
 TWO_LINES = feed_xml("Two coding lines", [("2l-%d" % j, "Two lines item %d" % j) for j in range(3)],

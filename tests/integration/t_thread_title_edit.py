@@ -4,37 +4,14 @@ the same), and the thread it titles shows the headline as it is now
 (docs/threads.md: a thread's title is the headline of one of its
 stories).  The row used to keep the old, misspelt headline, which no
 story had any more, until another story happened to join the thread."""
-import email.utils
 import json
 import os
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import TIDINGS, Tap, Server, Workdir, thread_rows, thread_truth  # noqa: E402
-
-NOW = int(time.time())
-FIRE = ("Firefighters battled the wildfire near Kelowna as winds pushed flames toward the "
-        "lake shore; evacuation orders for Kelowna residents were extended by the British "
-        "Columbia wildfire service, officials said.")
-FIRE2 = ("Kelowna evacuation orders were extended again as the British Columbia wildfire "
-         "service said winds drove the fire toward the lake shore and firefighters held "
-         "the line overnight.")
-
-
-def item(guid, title, text, host, minutes_ago):
-    return ("<item><title>%s</title><link>http://%s/%s</link><guid>%s</guid>"
-            "<pubDate>%s</pubDate><description>%s</description></item>"
-            % (title, host, guid, guid,
-               email.utils.formatdate(NOW - minutes_ago * 60, usegmt=True), text))
-
-
-def rss(items):
-    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            "<title>T</title><link>http://x.example/</link>%s</channel></rss>"
-            % "".join(items)).encode()
-
+from updates import FIRE, FIRE2, item, rss  # noqa: E402
 
 t = Tap()
 srv = Server()

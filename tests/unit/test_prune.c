@@ -22,6 +22,7 @@
 #include "daemon/ingest.h"
 #include "daemon/store.h"
 #include "feeds/feed.h"
+#include "ingest_fixture.h"
 #include "tap.h"
 
 #define DAY 86400
@@ -57,9 +58,8 @@ static int64_t scalar(sqlite3 *db, const char *sql)
 	return v;
 }
 
-/* One item's RSS response, stored as the daemon stores one: one
- * transaction, rolled back on an error.  0, or -1 when ingest_feed
- * failed. */
+/* One item's RSS response, stored as the daemon stores one.  0, or -1
+ * when ingest_feed failed. */
 static int store_item(struct store *st, struct ingest *in, int64_t feed_id, const char *guid,
                       const char *link, const char *title, const char *text, int64_t pub,
                       int64_t now)
@@ -67,10 +67,6 @@ static int store_item(struct store *st, struct ingest *in, int64_t feed_id, cons
 	char xml[4096], date[64];
 	time_t tt = (time_t)pub;
 	struct tm tm;
-	struct feed *f = NULL;
-	struct ingest_stats stats;
-	char err[256];
-	int rc = -1;
 
 	gmtime_r(&tt, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -79,20 +75,7 @@ static int store_item(struct store *st, struct ingest *in, int64_t feed_id, cons
 	         "<language>en</language><item><title>%s</title><guid>%s</guid><link>%s</link>"
 	         "<pubDate>%s</pubDate><description>%s</description></item></channel></rss>",
 	         title, guid, link, date, text);
-	if (feed_parse(xml, strlen(xml), NULL, &f, err, sizeof err) < 0)
-		goto out;
-	memset(&stats, 0, sizeof stats);
-	if (store_begin(st) < 0)
-		goto out;
-	if (ingest_feed(in, feed_id, "http://example.net/rss", f, NULL, now, &stats) < 0) {
-		store_rollback(st);
-		ingest_rollback(in);
-		goto out;
-	}
-	rc = store_commit(st);
-out:
-	feed_free(f);
-	return rc;
+	return ingest_response(st, in, feed_id, xml, now);
 }
 
 int main(void)

@@ -26,6 +26,7 @@
 #include "daemon/ingest.h"
 #include "daemon/store.h"
 #include "feeds/feed.h"
+#include "ingest_fixture.h"
 #include "tap.h"
 
 #define NFEEDS 8
@@ -123,23 +124,8 @@ static char *rss(int n, const int *te, const int *le, const int64_t *t, int *ser
 
 static int store_rss(struct store *st, struct ingest *in, int64_t feed_id, char *xml, int64_t now)
 {
-	struct feed *f = NULL;
-	struct ingest_stats stats;
-	char err[256];
-	int rc = -1;
+	int rc = ingest_response(st, in, feed_id, xml, now);
 
-	if (feed_parse(xml, strlen(xml), NULL, &f, err, sizeof err) < 0)
-		goto out;
-	memset(&stats, 0, sizeof stats);
-	if (store_begin(st) < 0)
-		goto out;
-	if (ingest_feed(in, feed_id, "http://example.net/rss", f, NULL, now, &stats) < 0) {
-		store_rollback(st);
-		goto out;
-	}
-	rc = store_commit(st);
-out:
-	feed_free(f);
 	free(xml);
 	return rc;
 }
