@@ -311,6 +311,15 @@ static void free_person(struct feed_person *p)
  * screen of every terminal that prints it.  (C1 controls, U+0080 to
  * U+009F, never get here: the parser reads them as windows-1252, as
  * feedparser does.) */
+/* 1 at the two bytes of U+00AD soft hyphen or a C1 control (U+0080 to
+ * U+009F), which the text leaves out as html_to_text does */
+static int dropped_c2(const char *p)
+{
+	unsigned char d = (unsigned char)p[1];
+
+	return (unsigned char)p[0] == 0xc2 && (d == 0xad || (d >= 0x80 && d < 0xa0));
+}
+
 /* 1 when fold() would give s back unchanged */
 static int folded(const char *s)
 {
@@ -322,7 +331,7 @@ static int folded(const char *s)
 			if (*p != ' ' || sp)
 				return 0;
 			sp = 1;
-		} else if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7f || dropped_c2(p)) {
 			return 0;
 		} else {
 			sp = 0;
@@ -361,6 +370,7 @@ static char *fold(struct build *m, char *s)
 				_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
 			unsigned blank = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
 
+			ctl |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc2)));
 			if (!ctl && !(blank & (blank >> 1)) && !(blank & 0x8001u)) {
 				if (sp && w > out)
 					*w++ = ' ';
@@ -372,6 +382,10 @@ static char *fold(struct build *m, char *s)
 			}
 		}
 #endif
+		if (dropped_c2(s)) {
+			s += 2;
+			continue;
+		}
 		s++;
 		if (isspace(c)) {
 			sp = 1;

@@ -1378,6 +1378,7 @@ static void san_charref(void *ud, const char *ref, size_t n)
 static void san_entityref(void *ud, const char *name, size_t n)
 {
 	struct san *s = ud;
+	int cp;
 
 	if (s->unacceptable != 0)
 		return;
@@ -1385,6 +1386,13 @@ static void san_entityref(void *ud, const char *name, size_t n)
 		sbuf_addc(&s->out, '&');
 		sbuf_add(&s->out, name, n);
 		sbuf_addc(&s->out, ';');
+	} else if (name[n] == ';' && (cp = entity_lookup_n(name, n, 0)) >= 0) {
+		/* an HTML5 name feedparser's HTML 4 table lacks ("&comma;",
+		 * "&period;", "&NewLine;": what PHP's htmlentities(ENT_HTML5)
+		 * writes), with its ';' as HTML5 wants it: its character, as a
+		 * numeric reference, rather than "&amp;comma" with the ';'
+		 * lost, in the content and in the plain text made from it */
+		sbuf_printf(&s->out, "&#x%x;", (unsigned)cp);
 	} else {
 		sbuf_adds(&s->out, "&amp;");
 		sbuf_add(&s->out, name, n);
@@ -1476,6 +1484,7 @@ struct txt {
 	int skip;        /* inside script/style */
 	int pending_sp;  /* a blank is due before the next word */
 	int pending_nl;  /* a line break is due */
+	int pre;         /* inside <pre>: its line breaks are the text's */
 };
 
 /* 1 for the ASCII blanks, 2 for 0xc2 (maybe U+00A0), 3 for the other
@@ -1550,6 +1559,17 @@ static void txt_add(struct txt *t, const char *s, size_t n)
 			i++;
 			continue;
 		}
+		/* U+00AD soft hyphen, invisible but where a line breaks ("Bundes&shy;
+		 * regierung"), and the C1 controls U+0080 to U+009F ("&#x9d;", which
+		 * windows-1252 leaves unmapped): left out, like the C0 ones.  Kept,
+		 * the hyphen would split the word for search, fingerprints and
+		 * clustering, which all read it as a separator. */
+		if (k == 2 && i + 1 < n &&
+		    ((unsigned char)s[i + 1] == 0xad || (unsigned char)s[i + 1] < 0xa0) &&
+		    (unsigned char)s[i + 1] >= 0x80) {
+			i += 2;
+			continue;
+		}
 		if (k == 1 || (k == 2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0)) {
 			t->pending_sp = 1;
 			i += k;
@@ -1618,11 +1638,13 @@ static void txt_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 
 	unsigned tf = tag_flags(tag);
 
-	(void)a; (void)n; (void)e;
+	(void)a; (void)n;
 	if (tf & T_DROP)
 		t->skip++;
 	else if (tf & T_BLOCK)
 		t->pending_nl = 1;
+	if (!e && !strcmp(tag, "pre"))
+		t->pre++;
 }
 
 static void txt_end(void *ud, const char *tag)
@@ -1637,14 +1659,26 @@ static void txt_end(void *ud, const char *tag)
 	} else if (tf & T_BLOCK) {
 		t->pending_nl = 1;
 	}
+	if (t->pre && !strcmp(tag, "pre"))
+		t->pre--;
 }
 
 static void txt_data(void *ud, const char *s, size_t n)
 {
 	struct txt *t = ud;
+	const char *nl;
 
-	if (!t->skip)
-		txt_add(t, s, n);
+	if (t->skip)
+		return;
+	/* preformatted text keeps its lines (a poem, a code sample, a
+	 * plain-text story wrapped in <pre>); their blanks still fold */
+	while (t->pre && (nl = memchr(s, '\n', n)) != NULL) {
+		txt_add(t, s, (size_t)(nl - s));
+		t->pending_nl = 1;
+		n -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+	txt_add(t, s, n);
 }
 
 static void txt_cp(struct txt *t, unsigned long cp)

@@ -152,6 +152,32 @@ static void test_no_controls(void)
 	feed_free(f);
 }
 
+/* U+00AD soft hyphen is invisible but where a line breaks: the plain
+ * text leaves it out, or "Bundes-regierung" would be two words to the
+ * search index, the fingerprints and the clusters.  So are the C1
+ * controls windows-1252 leaves unmapped (U+009D is a terminal's OSC),
+ * from an HTML reference or an XML one in plain text. */
+static void test_soft_hyphen_c1(void)
+{
+	const char *doc = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	                  "<title>B</title><id>urn:b</id><updated>2024-06-01T00:00:00Z</updated>"
+	                  "<entry><id>urn:b:1</id><updated>2024-06-01T00:00:00Z</updated>"
+	                  "<title type=\"text\">Die Bundes\xc2\xadregierung &#x9d;]0;plant</title>"
+	                  "<summary type=\"html\">&lt;p&gt;Die Bundes&amp;shy;regierung&amp;#x9d;]0;x"
+	                  " \xc2\xa9 2024&lt;/p&gt;</summary></entry></feed>";
+	struct feed *f = NULL;
+	char err[128];
+
+	is_int(feed_parse(doc, strlen(doc), NULL, &f, err, sizeof err), 0, "soft hyphen: parsed");
+	if (f && f->n_entries == 1) {
+		is_str(f->entries[0].title_text, "Die Bundesregierung ]0;plant",
+		       "soft hyphen and C1 control gone from a plain-text title");
+		is_str(f->entries[0].text, "Die Bundesregierung]0;x \xc2\xa9 2024",
+		       "soft hyphen and C1 control gone from the text of HTML");
+	}
+	feed_free(f);
+}
+
 /* An entry with a content but no summary (an Atom entry with only
  * <content type="html">, an RSS item with only content:encoded): the
  * summary feedparser makes of that content is HTML, so the entry's text
@@ -382,6 +408,7 @@ int main(void)
 	test_rss10();
 	test_not_a_feed();
 	test_no_controls();
+	test_soft_hyphen_c1();
 	test_content_only();
 	test_threads();
 	test_feed_outlives_thread();

@@ -158,6 +158,19 @@ int main(void)
 	text("a<script>var x;</script>  b\n\t c", "a b c", "text: script skipped, blanks folded");
 	text("caf&#xe9; &amp; &lt;tag&gt;", "caf\xc3\xa9 & <tag>", "text: references decoded");
 	text("cut <b", "cut <b", "text: a cut-off tag is text");
+	text("<p>Poem:</p><pre>\nRoses are  red,\r\n  violets are <b>blue</b>.\n\nEnd</pre>after\nthis",
+	     "Poem:\nRoses are red,\nviolets are blue.\nEnd\nafter this", "text: <pre> keeps its lines");
+	{
+		/* HTML5 names (PHP's htmlentities(ENT_HTML5) writes them) */
+		const char *in = "Stocks fell&comma; analysts said&period; &lpar;Reuters&rpar; &check; &check x &bogus;";
+		char *h = html_sanitize(in, strlen(in), NULL, 0);
+
+		is_str(h, "Stocks fell&#x2c; analysts said&#x2e; &#x28;Reuters&#x29; &#x2713; &amp;check x &amp;bogus",
+		       "HTML5 named references become numeric ones; without ';' they stay text");
+		text(h ? h : "", "Stocks fell, analysts said. (Reuters) \xe2\x9c\x93 &check x &bogus",
+		     "text: HTML5 named references decoded");
+		free(h);
+	}
 
 	/* does it look like HTML (feedparser's test for RSS text) */
 	ok(html_looks_like("a <b>bold</b> move"), "looks like HTML: close tag");
