@@ -25,6 +25,11 @@ DATA = os.path.join(ROOT, "tests", "data")
 # containers, so they pass the documented override (t_root.py tests the
 # refusal itself).
 ROOT_OVERRIDE = ["--allow-root"] if os.geteuid() == 0 else []
+# The usual umask, whatever the caller's: tests hand their config files to
+# an unprivileged user (t_dbfile.py, t_usage.py) and expect a new database
+# to be group-readable (0640); under a umask of 077 neither holds.
+# t_file_modes.py sets the umask it tests itself.
+os.umask(0o022)
 
 
 class Tap:

