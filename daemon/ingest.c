@@ -1118,10 +1118,12 @@ static int cmp_canon(const void *a, const void *b)
  * has too.  -1 when out of memory. */
 static int mark_shared_links(struct ingest_prep *p)
 {
-	struct ingest_entry_prep **v = malloc(p->n * sizeof *v);
+	struct ingest_entry_prep **v;
 	size_t n = 0;
 
-	if (!v)
+	if (p->n < 2)
+		return 0;    /* (and no malloc(0), which may give NULL) */
+	if (!(v = malloc(p->n * sizeof *v)))
 		return -1;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->e[i].canon)
