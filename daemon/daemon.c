@@ -1395,7 +1395,8 @@ static int prune_some(struct daemon *d)
 		if (store_prune(d->st, cut, PRUNE_BATCH, &deleted, &n) < 0) {
 			log_err("retention: %s%s", store_errmsg(d->st),
 			        store_last_was_full(d->st) ? " (disk full)" : "");
-			return 0;
+			break;  /* the batches before it are committed: memory
+			         * must still forget them (below) */
 		}
 		total += deleted;
 		if (n > newest)

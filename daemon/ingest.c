@@ -535,6 +535,10 @@ void ingest_log_memory(const struct ingest *in)
 	/* cluster_stats() walks the whole window: not for a line unseen. */
 	if (log_get_level() < LOG_LVL_DEBUG)
 		return;
+	if (!in->nd || !in->hx) {
+		log_debug("clustering state: not loaded (a rebuild failed)");
+		return;
+	}
 	if (!in->cl) {
 		log_debug("clusterer: off ([threads] enabled = no)");
 	} else {
