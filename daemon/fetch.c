@@ -56,6 +56,7 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	size_t len, cap;
 	int too_big;
 	int too_slow;
+	int sock_oom;              /* socket_cb could not watch its socket */
 	/* Trickle check: bytes and time at the start of the current window,
 	 * which opens with the first body byte. */
 	double slow_t;
@@ -97,6 +98,7 @@ struct fetcher {
 	size_t queued, running;
 	size_t held;           /* responses the caller still holds (fetcher_set_held) */
 	struct transfer *current;  /* the one whose result is being delivered */
+	int sock_oom;              /* some transfer has sock_oom set */
 };
 
 static void start_transfers(struct fetcher *f);
@@ -400,8 +402,20 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *p, void *sock
 		return 0;
 	}
 	if (!s) {
-		if (!(s = calloc(1, sizeof *s)))
-			return -1;
+		if (!(s = calloc(1, sizeof *s))) {
+			/* Not -1: that marks the whole multi handle dead, and
+			 * a transfer whose socket nobody watches never ends
+			 * (tidingsd --once waited forever).  This transfer
+			 * alone fails, in check_multi_info(). */
+			struct transfer *t = NULL;
+
+			curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+			if (t) {
+				t->sock_oom = 1;
+				f->sock_oom = 1;
+			}
+			return 0;
+		}
 		s->f = f;
 		s->fd = fd;
 		ev_init(&s->io, io_cb);
@@ -774,6 +788,18 @@ static void check_multi_info(struct fetcher *f)
 	while ((m = curl_multi_info_read(f->multi, &left)))
 		if (m->msg == CURLMSG_DONE)
 			finish(f, m->easy_handle, m->data.result);
+	while (f->sock_oom) {
+		struct transfer *t;
+
+		f->sock_oom = 0;
+		for (t = f->running_list; t && !t->sock_oom; t = t->run_next)
+			;
+		if (t) {
+			f->sock_oom = 1;   /* look again: finish() changes the list */
+			t->sock_oom = 0;
+			finish(f, t->easy, CURLE_OUT_OF_MEMORY);
+		}
+	}
 	start_transfers(f);
 }
 

@@ -120,7 +120,8 @@ static int key(const struct ident_entry *e, int use_link, int have_canon,
 		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h_final(h.h));
 		*out = prefixed("h:", hex, 16);
 	}
-	return *out ? 0 : -1;
+	/* -2, not -1: the entry has an identity, memory ran out */
+	return *out ? 0 : -2;
 }
 
 int ident_key(const struct ident_entry *e, int use_link, char **out)

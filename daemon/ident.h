@@ -28,9 +28,9 @@ struct ident_entry {
  *   "h:" + 16 hex digits of a 64-bit hash of the title (white space
  *         folded) or else the text, and the published date, when there is
  *         neither guid nor link.
- * Returns 0 and a malloc'd key in *out (the caller frees it), or -1 with
+ * Returns 0 and a malloc'd key in *out (the caller frees it), -1 with
  * *out = NULL when the entry has nothing to be known by (no guid, link,
- * title, text or date) or memory ran out. */
+ * title, text or date), or -2 with *out = NULL when memory ran out. */
 int ident_key(const struct ident_entry *e, int use_link, char **out);
 
 /* The span of `s` without surrounding white space, as an item's guid,

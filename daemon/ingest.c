@@ -949,8 +949,12 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	uint64_t old_hash = 0;
 	int rc = -1, has = 0, owner;
 
-	if (ident_key_canon(&ie, x->use_link, canon, &ident) < 0)
+	rc = ident_key_canon(&ie, x->use_link, canon, &ident);
+	if (rc == -1)
 		return 0;            /* nothing to know it by: skip, not fail */
+	if (rc < 0)
+		return -1;           /* out of memory: the response fails */
+	rc = -1;
 
 	memset(&s, 0, sizeof s);
 	s.feed_id = x->feed_id;

@@ -37,6 +37,8 @@ struct build {
 	size_t max;         /* entries kept (ctx->max_entries), 0: all */
 	char *shared[SHARED_MAX];
 	size_t nshared;
+	int oom;            /* a copy failed: the parse fails, rather than
+	                       store the entry without that field */
 };
 
 static int add_entry(void *arg, struct fv *d);
@@ -58,6 +60,12 @@ static int normalize(const char *buf, size_t len, const struct feed_context *ctx
 	if (enc_to_utf8(buf, len, ctx->content_type, &enc) < 0)
 		return -1;
 	base = enc_base_uri(ctx->uri, ctx->content_location);
+	if (!base && ctx->uri) {
+		/* out of memory: without its base every relative guid and
+		 * link would be stored unresolved (another identity) */
+		enc_free(&enc);
+		return -1;
+	}
 	o.base = base;
 	o.lang = ctx->content_language;
 	o.encoding = enc.encoding;
@@ -117,6 +125,8 @@ static char *mdupn(struct build *m, const char *s, size_t n)
 	if (d) {
 		memcpy(d, s, n);
 		d[n] = '\0';
+	} else {
+		m->oom = 1;
 	}
 	return d;
 }
@@ -165,11 +175,15 @@ static void *mzalloc(struct build *m, size_t n, size_t size)
 {
 	void *p;
 
-	if (n && size > SIZE_MAX / n)
+	if (n && size > SIZE_MAX / n) {
+		m->oom = 1;
 		return NULL;
+	}
 	p = fv_arena_alloc(m->f->mem, n * size, ARRAY_ALIGN);
 	if (p)
 		memset(p, 0, n * size);
+	else
+		m->oom = 1;
 	return p;
 }
 
@@ -353,8 +367,10 @@ static char *fold(struct build *m, char *s)
 		s = "";
 	end = s + strlen(s);
 	out = w = fv_arena_alloc(m->f->mem, (size_t)(end - s) + 1, 1);
-	if (!out)
+	if (!out) {
+		m->oom = 1;
 		return NULL;
+	}
 	while (s < end) {
 		unsigned char c = (unsigned char)*s;
 
@@ -411,6 +427,10 @@ static int is_markup(const struct feed_text *t)
  * value itself when r is the same text */
 static char *mown_or_value(struct build *m, char *r, const struct feed_text *t)
 {
+	if (!r) {           /* html_to_text ran out of memory */
+		m->oom = 1;
+		return NULL;
+	}
 	if (r && !strcmp(r, t->value)) {
 		free(r);
 		return t->value;
@@ -458,6 +478,8 @@ static char *as_html(struct build *m, const struct feed_text *t)
 	sbuf_init(&b);
 	sbuf_add_escaped(&b, t->value, strlen(t->value), 0);
 	/* escaping only ever lengthens: the same length is the same text */
+	if (b.oom)
+		m->oom = 1;
 	r = b.oom ? NULL : b.len == strlen(t->value) ? t->value : mdupn(m, sbuf_str(&b), b.len);
 	sbuf_free(&b);
 	return r;
@@ -621,7 +643,7 @@ static int add_entry(void *arg, struct fv *d)
 	memset(&f->entries[f->n_entries], 0, sizeof *f->entries);
 	fill_entry(b, &f->entries[f->n_entries], d);
 	f->n_entries++;
-	return 0;
+	return b->oom ? -1 : 0;
 }
 
 static void free_entry(struct feed_entry *e)
@@ -787,6 +809,8 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	for (size_t i = 0; entries && i < entries->n; i++)
 		if (add_entry(&b, entries->items[i].val) < 0)
 			goto oom;
+	if (b.oom)
+		goto oom;
 	fv_free(res);
 	res = NULL;
 	/* the feed's language, known now, for the entries without one (one
