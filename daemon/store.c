@@ -485,7 +485,16 @@ const char *store_errmsg(struct store *st)
 {
 	if (!st || !st->db)
 		return "no database";
-	return st->errmsg[0] ? st->errmsg : sqlite3_errmsg(st->db);
+	if (st->errmsg[0])
+		return st->errmsg;
+	/* (After a call that succeeded the code is not defined: in practice
+	 * SQLITE_OK, maybe a step's ROW or DONE.) */
+	switch (sqlite3_errcode(st->db)) {
+	case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE:
+		return "out of memory";
+	default:
+		return sqlite3_errmsg(st->db);
+	}
 }
 
 int store_last_was_full(struct store *st)

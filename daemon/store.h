@@ -42,7 +42,9 @@ struct store_ckpt_stats {
 };
 void store_checkpoint_stats(struct store *st, struct store_ckpt_stats *out);
 
-/* The last SQLite error, for log lines. */
+/* The last SQLite error, for log lines; "out of memory" when SQLite has
+ * none (a caller that failed without the database, such as the ingest
+ * pipeline, failed to allocate: SQLite would say "not an error"). */
 const char *store_errmsg(struct store *st);
 /* 1 if the last failure was the disk (or its quota) being full. */
 int store_last_was_full(struct store *st);
