@@ -838,6 +838,10 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 		goto done;
 	}
 	rc = -1;
+	/* Its copies are of the text it had: they keep their thread, under
+	 * the earliest of them (docs/dedup.md, level 3). */
+	if (!same && store_recopy(in->st, id) < 0)
+		goto out;
 	doc->story_id = id;
 	/* The story keeps the event_time and host it was stored with (an
 	 * undated item's time is when it was first seen, not now; an update

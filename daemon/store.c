@@ -193,7 +193,7 @@ enum stmt_id {
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
-	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
+	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RECOPY, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
@@ -392,6 +392,14 @@ static const char *const SQL[N_STMT] = {
 		" FROM (SELECT title FROM stories WHERE id = ?2) AS x"
 		" WHERE threads.id = ?1 AND threads.title_story_id = ?2"
 		" AND threads.merged_into IS NULL AND threads.title IS NOT x.title",
+	/* The copies of a story whose text was rewritten copy a text it has
+	 * no more: the earliest of them (by time, then id, as the
+	 * near-duplicate index picks) is their original now. */
+	[S_RECOPY] =
+		"UPDATE stories SET seq = ?2, duplicate_of = nullif(x.first, stories.id)"
+		" FROM (SELECT id AS first FROM stories WHERE duplicate_of = ?1"
+		"       ORDER BY event_time, id LIMIT 1) AS x"
+		" WHERE duplicate_of = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
@@ -2056,6 +2064,17 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 		return -1;
 	sqlite3_bind_int64(t, 1, thread_id);
 	return step_done(st, t);
+}
+
+int store_recopy(struct store *st, int64_t story_id)
+{
+	sqlite3_stmt *s = stmt(st, S_RECOPY);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, next_seq(st));
+	return step_done(st, s);
 }
 
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id)

@@ -230,6 +230,11 @@ int store_settle_thread(struct store *st, int64_t thread_id);
 /* Thread `thread_id`, when live and titled by story `story_id`, takes the
  * story's headline as it is now (after an edit that kept its thread). */
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);
+/* Story `story_id`'s text was rewritten (no near copy of the old): its
+ * copies copy a text it has no more.  The earliest of them becomes the
+ * others' original (duplicate_of NULL for it, its id for them); they
+ * keep their thread. */
+int store_recopy(struct store *st, int64_t story_id);
 /* The stored near-duplicate fingerprint of a story (all 0: none), its
  * title and host (malloc'd, the caller frees them; NULL when none) and its
  * event_time (0 when the story is absent). */

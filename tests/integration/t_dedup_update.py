@@ -22,7 +22,12 @@ def story(w, guid):
 t = Tap()
 srv = Server()
 feeds = first_feeds()
-feeds.update({"/e.xml": [], "/f.xml": []})
+feeds.update({"/e.xml": [], "/f.xml": [],
+              # two wire copies of g1's first text, stored after it
+              "/h.xml": [item("h1", "Kelowna orders extended", "KELOWNA (Wire) - " + FIRE,
+                              "h.example", 28)],
+              "/i.xml": [item("i1", "Kelowna evacuation orders extended", "VANCOUVER (Wire) - " + FIRE,
+                              "i.example", 26)]})
 for path, items in feeds.items():
     srv.put(path, rss(items), "application/rss+xml")
 w = Workdir()
@@ -35,6 +40,8 @@ g1, _, fire = story(w, "g1")
 quake = story(w, "q1")[2]
 t.ok(fire and quake and fire != quake and story(w, "f2")[2] == fire,
      "a wildfire thread and an earthquake thread")
+t.eq((story(w, "h1")[1:], story(w, "i1")[1:]), ((g1, fire), (g1, fire)),
+     "two wire copies of g1, in its thread")
 
 # g1 is rewritten: it now tells the earthquake and moves to its thread.
 # In the same run e prints a copy of g1's new text, f a copy of its old one.
@@ -52,6 +59,9 @@ t.eq(story(w, "e1")[1:], (g1, quake),
      "a copy of its new text is its duplicate_of, in its thread")
 t.ok(story(w, "f1")[1] != g1,
      "a copy of the text it no longer has is not its copy", story(w, "f1"))
+h1 = story(w, "h1")[0]
+t.eq((story(w, "h1")[1:], story(w, "i1")[1:]), ((None, fire), (h1, fire)),
+     "the copies of its old text stay in the wildfire thread, the earliest their original")
 t.eq(w.sql("SELECT c.id FROM stories c JOIN stories o ON o.id = c.duplicate_of"
            " WHERE c.thread_id IS NOT o.thread_id"), [],
      "every copy is in the thread of the story it copies")
