@@ -583,10 +583,18 @@ static void bind_time(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_null(s, i);
 }
 
-static char *col_dup(sqlite3_stmt *s, int i)
+/* A copy of column i's text in *out (NULL for SQL NULL).  -1 when memory
+ * ran out: a NULL then would be taken for the column's, and a caller
+ * went on with a story's title or host missing. */
+static int col_dup(sqlite3_stmt *s, int i, char **out)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? strdup((const char *)t) : NULL;
+
+	*out = NULL;
+	if (!t)
+		return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : -1;
+	*out = strdup((const char *)t);
+	return *out ? 0 : -1;
 }
 
 static int exec(struct store *st, const char *sql, char *err, size_t errlen)
@@ -1187,9 +1195,9 @@ int store_load_feeds(struct store *st, struct store_feed **out, size_t *n)
 		f = &v[len++];
 		memset(f, 0, sizeof *f);
 		f->id = sqlite3_column_int64(s, 0);
-		f->url = col_dup(s, 1);
-		f->etag = col_dup(s, 2);
-		f->last_modified = col_dup(s, 3);
+		if (col_dup(s, 1, &f->url) < 0 || col_dup(s, 2, &f->etag) < 0 ||
+		    col_dup(s, 3, &f->last_modified) < 0)
+			goto fail;
 		f->next_poll = sqlite3_column_int64(s, 4);
 		f->interval = sqlite3_column_int64(s, 5);
 		f->last_success = sqlite3_column_int64(s, 6);
@@ -2033,9 +2041,13 @@ int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
 	if (rc == SQLITE_ROW) {
 		for (int i = 0; i < 4; i++)
 			fp[i] = (uint64_t)col_i64(s, i);
-		*title = col_dup(s, 4);
 		*event_time = col_i64(s, 5);
-		*host = col_dup(s, 6);
+		if (col_dup(s, 4, title) < 0 || col_dup(s, 6, host) < 0) {
+			sqlite3_reset(s);
+			free(*title);
+			*title = NULL;
+			return -1;    /* out of memory (store_errmsg says so) */
+		}
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
