@@ -2053,15 +2053,21 @@ int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }
 
-int store_recount_thread(struct store *st, int64_t thread_id)
+/* Runs statement `id` on a row id (?1) that takes a new seq (?2). */
+static int step_with_seq(struct store *st, enum stmt_id id, int64_t row)
 {
-	sqlite3_stmt *s = stmt(st, S_RECOUNT_THREAD);
+	sqlite3_stmt *s = stmt(st, id);
 
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
-	sqlite3_bind_int64(s, 1, thread_id);
+	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, next_seq(st));
 	return step_done(st, s);
+}
+
+int store_recount_thread(struct store *st, int64_t thread_id)
+{
+	return step_with_seq(st, S_RECOUNT_THREAD, thread_id);
 }
 
 int store_settle_thread(struct store *st, int64_t thread_id)
@@ -2080,13 +2086,7 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 
 int store_recopy(struct store *st, int64_t story_id)
 {
-	sqlite3_stmt *s = stmt(st, S_RECOPY);
-
-	if (!s)
-		return fail_rc(st, sqlite3_errcode(st->db));
-	sqlite3_bind_int64(s, 1, story_id);
-	sqlite3_bind_int64(s, 2, next_seq(st));
-	return step_done(st, s);
+	return step_with_seq(st, S_RECOPY, story_id);
 }
 
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id)
