@@ -2190,5 +2190,9 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted, int64_t 
 fail:
 	store_rollback(st);
 	free(threads);
+	/* Rolled back: nothing was deleted (a caller that took *deleted as
+	 * a full batch would try again at once, for ever on a full disk). */
+	*deleted = 0;
+	*newest = INT64_MIN;
 	return -1;
 }

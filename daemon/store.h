@@ -195,7 +195,8 @@ int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
  * threads left empty.  *deleted counts the stories; call again while it
  * equals batch.  *newest gets the latest event time among them (INT64_MIN
  * when none): whether they reach into the in-memory window
- * (ingest_pruned). */
+ * (ingest_pruned).  On failure the batch is rolled back: *deleted 0,
+ * *newest INT64_MIN. */
 int store_prune(struct store *st, int64_t cut, int batch, int *deleted, int64_t *newest);
 
 /* ---- threads -------------------------------------------------------- */

@@ -116,6 +116,20 @@ int main(void)
 	              "National orchestra names Estonian violinist as principal conductor",
 	              ORCHESTRA, T0 + DAY, now) == 0, "day 1: the orchestra story stored");
 
+	/* A batch that fails after its DELETE (here the recount of a thread
+	 * it touched) is rolled back and says nothing was deleted: taken for
+	 * a full batch, the caller would try again at once, for ever. */
+	now = T0 + DAY + 60;
+	ok(sqlite3_exec(db, "CREATE TRIGGER no_recount BEFORE UPDATE ON threads"
+	                    " BEGIN SELECT RAISE(ABORT, 'refused'); END", NULL, NULL, NULL) == SQLITE_OK,
+	   "a trigger that refuses the recount");
+	deleted = 7;
+	newest = 7;
+	ok(store_prune(st, now - DAY / 2, 1, &deleted, &newest) < 0, "the failing batch fails");
+	ok(deleted == 0 && newest == INT64_MIN, "and reports nothing deleted");
+	is_int(scalar(db, "SELECT count(*) FROM stories WHERE guid = 'h1'"), 1, "the story is still there");
+	ok(sqlite3_exec(db, "DROP TRIGGER no_recount", NULL, NULL, NULL) == SQLITE_OK, "trigger dropped");
+
 	/* Retention of 12 hours, a day and a minute after the first story:
 	 * the harbour story goes (first seen on day 0), the orchestra's
 	 * stays.  Its time is a day before the newest: inside the window. */
