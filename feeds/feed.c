@@ -329,9 +329,12 @@ static void free_person(struct feed_person *p)
  * U+009F), which the text leaves out as html_to_text does */
 static int dropped_c2(const char *p)
 {
-	unsigned char d = (unsigned char)p[1];
+	unsigned char d;
 
-	return (unsigned char)p[0] == 0xc2 && (d == 0xad || (d >= 0x80 && d < 0xa0));
+	if ((unsigned char)p[0] != 0xc2)
+		return 0;
+	d = (unsigned char)p[1];    /* at worst the string's terminator */
+	return d == 0xad || (d >= 0x80 && d < 0xa0);
 }
 
 /* 1 when fold() would give s back unchanged */
@@ -431,7 +434,7 @@ static char *mown_or_value(struct build *m, char *r, const struct feed_text *t)
 		m->oom = 1;
 		return NULL;
 	}
-	if (r && !strcmp(r, t->value)) {
+	if (!strcmp(r, t->value)) {
 		free(r);
 		return t->value;
 	}
