@@ -828,6 +828,12 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		snprintf(err, errlen, "%s: database schema version %d is newer than"
 		         " this tidings understands (%d); refusing to touch it",
 		         path, v, (int)N_MIGRATIONS);
+		/* Reading the version opened its WAL: closing as the last
+		 * connection would checkpoint the WAL into the file and delete
+		 * the -wal and -shm the newer daemon keeps, and readers that may
+		 * not write in the directory were then locked out until it ran
+		 * again (docs/schema.md, "Basics").  Leave all three as they are. */
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 		goto fail;
 	}
 	/* SQLite opens a file that this user may not write read-only,

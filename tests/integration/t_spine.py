@@ -116,6 +116,35 @@ r = newer.run_once()
 t.eq(r.returncode, 2, "a database from a newer tidings exits 2")
 t.ok("newer" in r.stderr and newer.db in r.stderr, "saying why, with the path", r.stderr)
 t.ok(open(newer.db, "rb").read() == before, "and the file is not modified")
+# As a newer tidingsd leaves it: WAL mode, its -wal (here holding the
+# version bump, not yet checkpointed) and -shm beside it.  Refusing it
+# used to checkpoint the WAL into the file and delete -wal and -shm, which
+# locked out every reader that may not write in the directory.
+wal = Workdir()
+wal.write_config(urls[:1])
+t.eq(wal.run_once().returncode, 0, "a database made by this tidings")
+ro = sqlite3.connect("file:%s?mode=ro" % wal.db, uri=True)
+ro.execute("SELECT count(*) FROM stories").fetchall()
+con = sqlite3.connect(wal.db)   # not the last connection: -wal and -shm stay
+con.execute("PRAGMA user_version = 99")
+con.commit()
+con.close()
+ro.close()
+
+
+def files(w):
+    return {s: open(w.db + s, "rb").read() if os.path.exists(w.db + s) else None
+            for s in ("", "-wal")}
+
+
+before = files(wal)
+t.ok(before["-wal"] and os.path.exists(wal.db + "-shm"), "the newer version is in the -wal")
+r = wal.run_once()
+t.eq(r.returncode, 2, "a WAL database from a newer tidings exits 2")
+t.ok(files(wal) == before and os.path.exists(wal.db + "-shm"),
+     "and its file, -wal and -shm are left as they were", sorted(os.listdir(wal.dir)))
+t.eq(wal.sql("PRAGMA user_version"), [(99,)], "a reader still reads it")
+wal.cleanup()
 unwritable = Workdir()
 unwritable.db = os.path.join(unwritable.dir, "no", "such", "dir", "t.db")
 unwritable.write_config(urls[:1])
