@@ -1062,7 +1062,14 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	}
 	/* A new story.  Level 3: a copy of a recent story's text. */
 	if (fp && ndindex_lookup(in->nd, fp, s.event_time, &m) == 1) {
-		s.duplicate_of = m.story_id;
+		/* The earliest match can be a copy itself (stored after its
+		 * original but dated before it): its original is this one's
+		 * too.  Copies never point at a copy, or a reader folding them
+		 * under the story they name lost the second one's. */
+		int64_t orig = 0;
+		if (store_story_copy_of(in->st, m.story_id, &orig) < 0)
+			goto out;
+		s.duplicate_of = orig ? orig : m.story_id;
 		doc.copy_of_thread = m.thread_id;
 		x->stats->duplicates++;
 	}

@@ -193,7 +193,8 @@ enum stmt_id {
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
-	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RECOPY, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
+	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RECOPY,
+	S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
@@ -400,6 +401,7 @@ static const char *const SQL[N_STMT] = {
 		" FROM (SELECT id AS first FROM stories WHERE duplicate_of = ?1"
 		"       ORDER BY event_time, id LIMIT 1) AS x"
 		" WHERE duplicate_of = ?1",
+	[S_COPY_OF] = "SELECT duplicate_of FROM stories WHERE id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
@@ -2093,6 +2095,11 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 int store_recopy(struct store *st, int64_t story_id)
 {
 	return step_with_seq(st, S_RECOPY, story_id);
+}
+
+int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original)
+{
+	return one_int(st, S_COPY_OF, story_id, original);
 }
 
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id)

@@ -236,6 +236,8 @@ int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);
  * others' original (duplicate_of NULL for it, its id for them); they
  * keep their thread. */
 int store_recopy(struct store *st, int64_t story_id);
+/* The story that story `story_id` copies (duplicate_of), 0 when none. */
+int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original);
 /* The stored near-duplicate fingerprint of a story (all 0: none), its
  * title and host (malloc'd, the caller frees them; NULL when none) and its
  * event_time (0 when the story is absent). */
