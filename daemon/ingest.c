@@ -830,6 +830,11 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	ofp = (struct simhash_fp){ .bag = o[0], .seq = o[1], .head = o[2], .tail = o[3] };
 	if (fp && !same)
 		same = simhash_is_copy(&ofp, fp, in->params.simhash_distance);
+	/* Its copies are of the text it had: they keep their thread, under
+	 * the earliest of them (docs/dedup.md, level 3); and if it was a
+	 * copy, it is one no more.  With or without threads. */
+	if (!same && store_recopy(in->st, id) < 0)
+		goto out;
 	if ((same && old_thread) || !in->cl) {
 		/* The story stays where it is; a thread it titles shows its
 		 * headline as corrected. */
@@ -838,10 +843,6 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 		goto done;
 	}
 	rc = -1;
-	/* Its copies are of the text it had: they keep their thread, under
-	 * the earliest of them (docs/dedup.md, level 3). */
-	if (!same && store_recopy(in->st, id) < 0)
-		goto out;
 	doc->story_id = id;
 	/* The story keeps the event_time and host it was stored with (an
 	 * undated item's time is when it was first seen, not now; an update

@@ -194,7 +194,7 @@ enum stmt_id {
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
 	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RECOPY,
-	S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
+	S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
@@ -401,6 +401,12 @@ static const char *const SQL[N_STMT] = {
 		" FROM (SELECT id AS first FROM stories WHERE duplicate_of = ?1"
 		"       ORDER BY event_time, id LIMIT 1) AS x"
 		" WHERE duplicate_of = ?1",
+	/* ... and the story itself, when it was a copy, copies nothing now:
+	 * it leaves its original's thread, and a reader folding the copies
+	 * under their original hid it there.  (The UPDATE of its new text
+	 * gave the row its new seq in this transaction.) */
+	[S_UNCOPY] =
+		"UPDATE stories SET duplicate_of = NULL WHERE id = ?1 AND duplicate_of IS NOT NULL",
 	[S_COPY_OF] = "SELECT duplicate_of FROM stories WHERE id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
@@ -2094,7 +2100,14 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 
 int store_recopy(struct store *st, int64_t story_id)
 {
-	return step_with_seq(st, S_RECOPY, story_id);
+	sqlite3_stmt *s;
+
+	if (step_with_seq(st, S_RECOPY, story_id) < 0)
+		return -1;
+	if (!(s = stmt(st, S_UNCOPY)))
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	return step_done(st, s);
 }
 
 int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original)

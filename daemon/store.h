@@ -234,7 +234,8 @@ int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);
 /* Story `story_id`'s text was rewritten (no near copy of the old): its
  * copies copy a text it has no more.  The earliest of them becomes the
  * others' original (duplicate_of NULL for it, its id for them); they
- * keep their thread. */
+ * keep their thread.  The story itself, if it was a copy, is one no more
+ * (duplicate_of NULL). */
 int store_recopy(struct store *st, int64_t story_id);
 /* The story that story `story_id` copies (duplicate_of), 0 when none. */
 int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original);

@@ -79,6 +79,25 @@ t.eq(r.returncode, 0, "third run exits 0")
 t.eq(story(w, "e2")[1:], (g1, quake), "after a restart, a copy of the new text is the same")
 t.ok(story(w, "f3")[1] != g1, "and a copy of the old text is no copy of it either",
      story(w, "f3"))
+
+# A copy rewritten in turn: e1 now tells another event altogether.  It
+# copies nothing now, and leaves g1's thread; it used to keep its
+# duplicate_of, so that a reader folding copies under their original hid
+# a story about the council's budget under the earthquake.
+srv.put("/e.xml", rss([item("e1", "Council approves road budget for flood-damaged bridges",
+                            "The city council approved a new budget for road repairs on "
+                            "Tuesday, with most of the money going to bridges damaged in last "
+                            "spring's floods; work on the river crossing starts in March.",
+                            "e.example", 10)]), "application/rss+xml")
+r = w.run_once()
+t.eq(r.returncode, 0, "fourth run exits 0")
+e1 = story(w, "e1")
+t.ok(e1[1] is None and e1[2] != quake, "a rewritten copy is a copy no more, out of the thread",
+     e1)
+t.eq(w.sql("SELECT c.id FROM stories c JOIN stories o ON o.id = c.duplicate_of"
+           " WHERE c.thread_id IS NOT o.thread_id"), [],
+     "every copy is still in the thread of the story it copies")
+t.eq(thread_rows(w), thread_truth(w), "the threads' rows add up")
 srv.stop()
 w.cleanup()
 t.done()

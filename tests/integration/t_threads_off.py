@@ -119,9 +119,16 @@ before = w.sql("SELECT id, thread_id FROM stories WHERE thread_id IS NOT NULL OR
 srv.put("/west.xml", rss("west.example", [
     ("w-3", "Valley road reopens after quake", "https://west.example/road",
      "Crews cleared the landslide from the valley road on Tuesday.", D2)]))
+# East's wire copy rewritten into another story altogether.
+srv.put("/east.xml", rss("east.example", [
+    ("e-1", "Harbour tunnel opening delayed", "https://east.example/world/quake",
+     "The harbour tunnel will open in October rather than May, the builders said, after "
+     "water seeped into the northern section during the spring storms.", D2)]))
 w.write_config(urls, threads="enabled = no")
 r = w.run_once()
 t.ok(r.returncode == 0, "off once more, the run exits 0", r.stderr)
+t.eq(w.sql("SELECT duplicate_of FROM stories WHERE link = 'https://east.example/world/quake'"),
+     [(None,)], "a copy rewritten into another text is a copy no more")
 t.eq(w.sql("SELECT thread_id FROM stories WHERE link = 'https://west.example/road'"), [(None,)],
      "the new story has no thread")
 t.eq(w.sql("SELECT id, thread_id FROM stories WHERE thread_id IS NOT NULL ORDER BY id"), before,
