@@ -580,15 +580,25 @@ static int64_t pulled_in(struct daemon *d, const struct sched_policy *was,
  * that, by a later reload, it came back as a new feed, not in flight, and
  * was polled a second time while the first request was still out.  The
  * ids of such feeds are kept until their answer comes; `nf` (n feeds) is
- * the new list, d->feeds the old.  Out of memory: the old record stays. */
+ * the new list, d->feeds the old.  Out of memory: the old record stays.
+ * A request still waiting in the fetcher's queue (its host busy with
+ * others) is taken back instead: it went out after the reload, to a feed
+ * no longer listed, and its answer was thrown away. */
 static void track_orphans(struct daemon *d, struct dfeed *nf, size_t n)
 {
 	size_t cap = d->n_orphans, k = 0;
 	int64_t *o;
 
-	for (size_t i = 0; i < d->n_feeds; i++)
-		if (d->feeds[i].in_flight && !find_feed(nf, n, d->feeds[i].id))
+	for (size_t i = 0; i < d->n_feeds; i++) {
+		struct dfeed *f = &d->feeds[i];
+
+		if (!f->in_flight || find_feed(nf, n, f->id))
+			continue;
+		if (fetcher_unqueue_feed(d->fx, f->host, f->id))
+			f->in_flight = 0;
+		else
 			cap++;
+	}
 	if (!cap) {
 		free(d->orphans);
 		d->orphans = NULL;
@@ -1528,8 +1538,10 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	/* The [threads] values live in the clusterer, built once (ingest_new)
 	 * with a replay of the whole window: a reload does not rebuild it,
 	 * and the running values stay the configuration's until a restart
-	 * (the parse workers read `enabled` from it). */
-	if (d->in && !config_section_equal(&d->cfg, &nc, "threads")) {
+	 * (the parse workers read `enabled` from it).  Also before it is
+	 * built (no story stored since the start): whether a reload applied
+	 * them must not hang on whether the first polls brought entries. */
+	if (!config_section_equal(&d->cfg, &nc, "threads")) {
 		log_warning("[threads] changes take effect at restart only");
 		nc.threads = d->cfg.threads;
 	}

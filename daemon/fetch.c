@@ -1049,6 +1049,31 @@ int fetcher_unqueue_host(struct fetcher *f, const char *host, int64_t **ids,
 	return 0;
 }
 
+int fetcher_unqueue_feed(struct fetcher *f, const char *host, int64_t feed_id)
+{
+	struct host *h;
+	struct request *q, *prev = NULL;
+
+	for (h = f->hosts[hash_str(host) % HOST_BUCKETS]; h; h = h->next_hash)
+		if (strcmp(h->name, host) == 0)
+			break;
+	if (!h)
+		return 0;
+	for (q = h->q_head; q; prev = q, q = q->next)
+		if (q->feed_id == feed_id) {
+			if (prev)
+				prev->next = q->next;
+			else
+				h->q_head = q->next;
+			if (h->q_tail == q)
+				h->q_tail = prev;
+			free(q);
+			f->queued--;
+			return 1;
+		}
+	return 0;
+}
+
 void fetcher_drop_queued(struct fetcher *f)
 {
 	for (int b = 0; b < HOST_BUCKETS; b++)

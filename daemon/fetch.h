@@ -104,6 +104,11 @@ char *fetch_url_host(const char *url);
 int fetcher_unqueue_host(struct fetcher *f, const char *host, int64_t **ids,
                          size_t *n);
 
+/* Takes back the request of feed `feed_id`, queued for `host` (as
+ * fetch_url_host() gives it) and not started: 1 when it was there, 0 when
+ * it was not (running already, or never queued).  No callback runs for it. */
+int fetcher_unqueue_feed(struct fetcher *f, const char *host, int64_t feed_id);
+
 /* Drops queued requests that have not started (shutdown). */
 void fetcher_drop_queued(struct fetcher *f);
 

@@ -79,6 +79,59 @@ t.eq(w.sql("PRAGMA quick_check"), [("ok",)], "the database is intact")
 srv.stop()
 w.cleanup()
 
+# ---- SIGHUP dropping feeds whose requests wait in the host's queue ------
+# With per_host = 1 a host's feeds wait their turn in the fetcher's queue,
+# counted as in flight.  A reload that dropped them left the requests
+# there: they went out once the host was free, to feeds no longer listed,
+# and their answers were thrown away.  Now they are taken back, and the
+# feeds, listed again later, are polled as new ones.
+srv = Server()
+urls = serve_generated(srv, 3, 2)
+bodies = dict(srv.files)
+gate = threading.Event()
+asked = []
+
+
+def held_q(path):
+    def route(h):
+        with wlock:
+            asked.append(path)
+        gate.wait(120)
+        h.reply(200, bodies[path], "application/rss+xml")
+    return route
+
+
+for u in urls:
+    srv.routes[u[len(srv.base):]] = held_q(u[len(srv.base):])
+w = Workdir()
+w.write_config(urls, extra="per_host = 1\n")
+p = w.start(stderr=subprocess.PIPE)
+log = StderrLog(p)
+t.ok(log.wait(lambda s: len(asked) >= 1, deadline=60), "one request out, two queued behind it",
+     log.text())
+out = srv.base + asked[0]
+rest = [u for u in urls if u != out]
+with open(w.feeds, "w") as f:
+    f.write(out + "\n")
+p.send_signal(signal.SIGHUP)
+t.ok(log.wait_for("reloaded: 1 feeds", 1), "the reload drops the two queued feeds", log.text())
+gate.set()
+t.ok(log.wait(lambda s: w.sql("SELECT count(*) FROM stories")[0][0] >= 2, deadline=60),
+     "the request that was out is stored", log.text())
+# Listed again: polled as new feeds, not held as if still in flight.
+with open(w.feeds, "w") as f:
+    f.write("\n".join(urls) + "\n")
+p.send_signal(signal.SIGHUP)
+t.ok(log.wait(lambda s: w.sql("SELECT count(*) FROM stories")[0][0] >= 6, deadline=60),
+     "listed again, the two are polled", log.text())
+p.send_signal(signal.SIGTERM)
+t.eq(p.wait(timeout=60), 0, "SIGTERM: exit 0")
+log.thread.join(10)
+t.eq(sorted(asked), sorted(u[len(srv.base):] for u in [out] + rest),
+     "no request went out for a feed while it was dropped: each was asked once")
+srv.stop()
+w.cleanup()
+
 # ---- SIGTERM during a large ingest -------------------------------------
 N, ITEMS = 150, 40
 srv = Server()

@@ -234,6 +234,29 @@ t.eq(out.count("[threads] changes take effect at restart only"), 2,
 t.eq(p.returncode, 0, "and the daemon exits 0 on SIGTERM")
 w3.cleanup()
 
+# The clusterer is built at the first response with entries, and until
+# then a reload took the new [threads] values without a word: after a
+# restart whose first polls brought nothing new (304s, errors), editing
+# [threads] and reloading applied it at once, silently, while the same
+# reload a little later was refused with the warning.
+srv.routes["/missing.xml"] = lambda h: h.reply(404, b"gone", "text/plain")
+w4 = Workdir()
+w4.write_config([srv.url("/missing.xml")], extra="log_level = info")
+p = w4.start(stderr=subprocess.PIPE)
+out = wait_for_stderr(p, "cycle: ")                    # polled: an error, no entries
+w4.write_config([srv.url("/missing.xml"), srv.url("/atom.xml")], extra="log_level = info",
+                threads="enabled = no")
+p.send_signal(signal.SIGHUP)
+out += wait_for_stderr(p, "reloaded")
+out += wait_for_stderr(p, "new stor")                  # the added feed, stored
+p.send_signal(signal.SIGTERM)
+out += p.communicate(timeout=60)[1].decode("utf-8", "replace")
+t.ok("[threads] changes take effect at restart only" in out,
+     "a reload before any story was stored warns about [threads] too", out)
+t.eq(w4.sql("SELECT count(*) > 0, count(thread_id) = count(*) FROM stories"), [(1, 1)],
+     "and the running values stay: the stories stored after it have threads")
+w4.cleanup()
+
 # ---- TIDINGS_DB set but empty ---------------------------------------------
 # `TIDINGS_DB= tidings stories` said "tidings: : no such database": an
 # empty variable is now unset, and the default database applies.
