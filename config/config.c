@@ -305,11 +305,13 @@ static const char *parse_digits(const char *s, int64_t *v)
  * number is seconds. */
 int64_t config_parse_duration(const char *s)
 {
+	const char *start = s, *num;
 	int64_t total = 0, n, mul;
 
 	if (!s || !*s)
 		return -1;
 	while (*s) {
+		num = s;
 		s = parse_digits(s, &n);
 		if (!s)
 			return -1;
@@ -320,8 +322,10 @@ int64_t config_parse_duration(const char *s)
 		case 'd': mul = DAY_; break;
 		case 'w': mul = WEEK_; break;
 		case '\0':
-			/* a bare number only when it is the whole value */
-			if (total != 0)
+			/* a bare number only when it is the whole value: not
+			 * after a unit, even one of 0 ("0m30" is no more 30 s
+			 * than "1m30" is 90) */
+			if (num != start)
 				return -1;
 			mul = 1;
 			s--;
@@ -529,11 +533,13 @@ static int known_section(const char *name)
 }
 
 /* Section headers never reach the handler (inih only reports keys), so an
- * unknown empty section is caught here, on its own line. */
+ * unknown empty section is caught here, on its own line.  So is text after
+ * the ']', which inih drops unread: "[threads] enabled = no" set nothing
+ * and said nothing.  Only blanks and a ';' comment may follow. */
 static void check_section_line(struct loader *L, const char *s, size_t len)
 {
 	char name[128];
-	const char *close;
+	const char *close, *rest, *end = s + len;
 	size_t n;
 
 	if (len == 0 || s[0] != '[')
@@ -546,8 +552,19 @@ static void check_section_line(struct loader *L, const char *s, size_t len)
 		n = sizeof name - 1;
 	memcpy(name, s + 1, n);
 	name[n] = '\0';
-	if (!known_section(name))
+	if (!known_section(name)) {
 		fail(L, "unknown section [%s]", name);
+		return;
+	}
+	for (rest = close + 1; rest < end && (*rest == ' ' || *rest == '\t'); rest++)
+		;
+	if (rest < end && *rest != ';') {
+		/* up to a control character: a file of bare CRs is one line */
+		for (n = 0; rest + n < end && (unsigned char)rest[n] >= ' '; n++)
+			;
+		fail(L, "text after [%s]: '%.*s' (a section header is alone on its line)",
+		     name, (int)n, rest);
+	}
 }
 
 /* inih's reader: hands over one line at a time so that L->line is always

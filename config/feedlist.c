@@ -62,12 +62,13 @@ static char *xstrdup(const char *s)
 }
 
 /* The identity of a URL for duplicate detection: scheme and host are
- * case-insensitive, the rest is not, and a #fragment, which is never
- * sent to the server, is no part of it. */
+ * case-insensitive, the rest is not (a user name and password in front
+ * of the host are the rest: they are sent as written), and a #fragment,
+ * which is never sent to the server, is no part of it. */
 static char *url_key(const char *url)
 {
 	char *k = xstrdup(url);
-	char *p = strstr(k, "://"), *frag = strchr(k, '#');
+	char *p = strstr(k, "://"), *frag = strchr(k, '#'), *end, *at;
 
 	if (frag)
 		*frag = '\0';
@@ -76,7 +77,13 @@ static char *url_key(const char *url)
 		return k;
 	for (char *q = k; q < p; q++)
 		*q = (char)tolower((unsigned char)*q);
-	for (p += 3; *p && !strchr("/?#", *p); p++)
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	/* the last '@' of the authority ends the user's part */
+	for (at = p; at < end; at++)
+		if (*at == '@')
+			p = at + 1;
+	for (; p < end; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return k;
 }
@@ -128,6 +135,27 @@ static void builder_free(struct builder *b)
 	free(b->seen);
 }
 
+/* 0 when the authority that starts `a` (up to '/', '?', '#' or the end)
+ * names a host, -1 when it is empty once "user:password@" and ":port" are
+ * taken off. */
+static int check_authority(const char *a)
+{
+	size_t len = strcspn(a, "/?#");
+	const char *host = a, *end = a + len;
+
+	for (const char *p = a; p < end; p++)
+		if (*p == '@')
+			host = p + 1;
+	if (host < end && *host == '[')
+		return memchr(host, ']', (size_t)(end - host)) && end - host > 2 ? 0 : -1;
+	for (const char *p = host; p < end; p++)
+		if (*p == ':') {
+			end = p;
+			break;
+		}
+	return end > host ? 0 : -1;
+}
+
 /* 0 if url is an http or https URL with a host and no blanks, else -1
  * with the error set. */
 static int check_url(struct builder *b, long line, const char *url)
@@ -142,7 +170,10 @@ static int check_url(struct builder *b, long line, const char *url)
 		fail(b, line, "unsupported URL '%s' (only http and https)", url);
 		return -1;
 	}
-	if (!*rest || strchr("/?#", *rest)) {
+	/* The host is what the authority holds after any "user:password@"
+	 * and before any ":port"; without one (http://:8080/, a password
+	 * whose host was left out) every poll of the feed would fail. */
+	if (check_authority(rest) < 0) {
 		fail(b, line, "bad URL '%s' (no host)", url);
 		return -1;
 	}

@@ -110,6 +110,9 @@ static void test_parsers(void)
 	is_int(config_parse_duration("1.5h"), -1, "fraction");
 	is_int(config_parse_duration("15 m"), -1, "blank inside");
 	is_int(config_parse_duration("1m30"), -1, "bare number after a unit");
+	is_int(config_parse_duration("0m30"), -1, "bare number after a unit of 0");
+	is_int(config_parse_duration("0h0m45"), -1, "bare number after units of 0");
+	is_int(config_parse_duration("0m30s"), 30, "a unit of 0, then another");
 	is_int(config_parse_duration("15M"), -1, "units are lower case");
 	is_int(config_parse_duration("99999999999999999999s"), -1, "overflow");
 	is_int(config_parse_duration("9999999999999999w"), -1, "overflow by unit");
@@ -238,6 +241,11 @@ static void test_good_configs(void)
 	is_int(c.threads.simhash_distance, 2, "layout: second section");
 	config_free(&c);
 
+	is_int(config_load(D "section_comment.conf", &c, err, sizeof err), 0,
+	       "a ';' comment after a section header");
+	is_int(c.threads.enabled, 0, "section_comment: the key after it is read");
+	config_free(&c);
+
 	is_int(config_load(D "reopen.conf", &c, err, sizeof err), 0, "a section may be reopened");
 	is_int(c.per_host, 3, "reopen: key of the reopened section");
 	config_free(&c);
@@ -264,6 +272,12 @@ static void test_bad_configs(void)
 	         "(use a number with s, m, h, d or w)");
 	conf_bad(D "bad_duration_bare.conf", D "bad_duration_bare.conf:3: interval: 15 is out "
 	         "of range (1m to 1w)");
+	conf_bad(D "bad_duration_zero_unit.conf", D "bad_duration_zero_unit.conf:2: timeout: "
+	         "bad duration '0m45' (use a number with s, m, h, d or w)");
+	/* inih reads a section header up to its ']' and drops the rest:
+	 * the key written after it was silently not set. */
+	conf_bad(D "section_text.conf", D "section_text.conf:3: text after [threads]: "
+	         "'enabled = no' (a section header is alone on its line)");
 	conf_bad(D "empty_duration.conf", D "empty_duration.conf:2: timeout: bad duration '' "
 	         "(use a number with s, m, h, d or w)");
 	conf_bad(D "bad_size.conf", D "bad_size.conf:2: max_size: bad size '8Q' "
@@ -343,6 +357,17 @@ static void test_good_lists(void)
 	}
 	feedlist_free(&fl);
 
+	/* A password is case-sensitive: only the host around it is not. */
+	is_int(feedlist_load(L "credentials.txt", &fl, err, sizeof err), 0, "credentials.txt loads");
+	is_int(fl.n, 2, "credentials: passwords differing in case are two feeds, host case is not");
+	if (fl.n == 2) {
+		is_str(fl.items[0].url, "https://reader:Secret@priv.example/feed.xml",
+		       "credentials: the first");
+		is_str(fl.items[1].url, "https://reader:secret@priv.example/feed.xml",
+		       "credentials: the other password");
+	}
+	feedlist_free(&fl);
+
 	is_int(feedlist_load(L "plain.txt", &fl, err, sizeof err), 0, "plain.txt loads");
 	is_int(fl.n, 3, "plain: 3 feeds");
 	if (fl.n == 3) {
@@ -367,6 +392,9 @@ static void test_bad_lists(void)
 	list_bad(L "two_urls.txt", L "two_urls.txt:2: expected one URL a line, got "
 	         "'https://a.example/rss https://b.example/rss'");
 	list_bad(L "no_host.txt", L "no_host.txt:2: bad URL 'http:///no-host' (no host)");
+	list_bad(L "no_host_userinfo.txt", L "no_host_userinfo.txt:3: bad URL "
+	         "'https://reader:s3cret@/private.xml' (no host)");
+	list_bad(L "no_host_port.txt", L "no_host_port.txt:1: bad URL 'http://:8080/rss' (no host)");
 	list_bad(L "malformed.opml", L "malformed.opml:6: malformed OPML: "
 	         "Opening and ending tag mismatch: outline line 5 and body");
 	/* Errors of the declared encoding: libxml2 raises them without the
