@@ -137,23 +137,37 @@ static void builder_free(struct builder *b)
 
 /* 0 when the authority that starts `a` (up to '/', '?', '#' or the end)
  * names a host, -1 when it is empty once "user:password@" and ":port" are
- * taken off. */
+ * taken off, -2 when the port is no number from 1 to 65535 (curl would
+ * refuse it at every poll).  An empty port is the scheme's (RFC 3986). */
 static int check_authority(const char *a)
 {
 	size_t len = strcspn(a, "/?#");
-	const char *host = a, *end = a + len;
+	const char *host = a, *end = a + len, *colon = NULL, *p;
+	long port = 0;
 
-	for (const char *p = a; p < end; p++)
+	for (p = a; p < end; p++)
 		if (*p == '@')
 			host = p + 1;
-	if (host < end && *host == '[')
-		return memchr(host, ']', (size_t)(end - host)) && end - host > 2 ? 0 : -1;
-	for (const char *p = host; p < end; p++)
-		if (*p == ':') {
-			end = p;
-			break;
-		}
-	return end > host ? 0 : -1;
+	if (host < end && *host == '[') {
+		const char *close = memchr(host, ']', (size_t)(end - host));
+
+		if (!close || close - host < 2)
+			return -1;
+		if (close + 1 < end && close[1] != ':')
+			return -1;
+		colon = close + 1 < end ? close + 1 : NULL;
+	} else {
+		colon = memchr(host, ':', (size_t)(end - host));
+		if ((colon ? colon : end) == host)
+			return -1;
+	}
+	if (!colon || colon + 1 == end)
+		return 0;
+	for (p = colon + 1; p < end; p++) {
+		if (*p < '0' || *p > '9' || (port = port * 10 + (*p - '0')) > 65535)
+			return -2;
+	}
+	return port ? 0 : -2;
 }
 
 /* 0 if url is an http or https URL with a host and no blanks, else -1
@@ -173,8 +187,12 @@ static int check_url(struct builder *b, long line, const char *url)
 	/* The host is what the authority holds after any "user:password@"
 	 * and before any ":port"; without one (http://:8080/, a password
 	 * whose host was left out) every poll of the feed would fail. */
-	if (check_authority(rest) < 0) {
+	switch (check_authority(rest)) {
+	case -1:
 		fail(b, line, "bad URL '%s' (no host)", url);
+		return -1;
+	case -2:
+		fail(b, line, "bad URL '%s' (port is not a number from 1 to 65535)", url);
 		return -1;
 	}
 	for (const char *p = url; *p; p++)

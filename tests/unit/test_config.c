@@ -357,6 +357,11 @@ static void test_good_lists(void)
 	}
 	feedlist_free(&fl);
 
+	/* Ports: after an IPv6 literal, empty (the scheme's), with a password. */
+	is_int(feedlist_load(L "ports.txt", &fl, err, sizeof err), 0, "ports.txt loads");
+	is_int(fl.n, 4, "ports: all four listed");
+	feedlist_free(&fl);
+
 	/* A password is case-sensitive: only the host around it is not. */
 	is_int(feedlist_load(L "credentials.txt", &fl, err, sizeof err), 0, "credentials.txt loads");
 	is_int(fl.n, 2, "credentials: passwords differing in case are two feeds, host case is not");
@@ -395,6 +400,10 @@ static void test_bad_lists(void)
 	list_bad(L "no_host_userinfo.txt", L "no_host_userinfo.txt:3: bad URL "
 	         "'https://reader:s3cret@/private.xml' (no host)");
 	list_bad(L "no_host_port.txt", L "no_host_port.txt:1: bad URL 'http://:8080/rss' (no host)");
+	list_bad(L "bad_port.txt", L "bad_port.txt:2: bad URL 'https://news.example:80x/rss' "
+	         "(port is not a number from 1 to 65535)");
+	list_bad(L "bad_port_range.txt", L "bad_port_range.txt:1: bad URL "
+	         "'http://news.example:65536/rss' (port is not a number from 1 to 65535)");
 	list_bad(L "malformed.opml", L "malformed.opml:6: malformed OPML: "
 	         "Opening and ending tag mismatch: outline line 5 and body");
 	/* Errors of the declared encoding: libxml2 raises them without the
