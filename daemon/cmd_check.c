@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "daemon/cli.h"
+#include "daemon/log.h"
 
 static void usage(FILE *out)
 {
@@ -26,7 +27,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	const char *path = config_default_path();
 	struct config c = { 0 };
 	struct feedlist fl = { 0 };
-	char err[1024];
+	char err[1024], shown[1100];
 	int rc = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -49,7 +50,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (feedlist_load(c.feeds, &fl, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
+		/* The line quotes the URL: its password masked, as in the
+		 * daemon's log (check runs in CI logs and ExecStartPre=). */
+		fprintf(stderr, "%s\n", log_redact(shown, sizeof shown, err));
 		goto out;
 	}
 	printf("%s: ok, %zu feeds\n", path, fl.n);

@@ -29,6 +29,14 @@ check "unknown key: nothing on stdout" '[ ! -s "$tmp/out" ]'
 check "bad feed list: exit 1" '[ $rc -eq 1 ]'
 check "bad feed list: names the list and line" 'grep -q "^$D/lists/ftp.txt:3: unsupported URL" "$tmp/err"'
 
+# A feed-list error quotes the URL; its password is masked, as in the
+# daemon's log.
+printf '[daemon]\nfeeds = %s/%s\n' "$(pwd)" "$D/lists/secret_ftp.txt" >"$tmp/secret.conf"
+"$T" check -c "$tmp/secret.conf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "password in a bad URL: exit 1" '[ $rc -eq 1 ]'
+check "password in a bad URL: masked" \
+	'grep -q "secret_ftp.txt:2: unsupported URL .ftp://reader:\*\*\*@files.example/feed.xml" "$tmp/err" && ! grep -q s3cret "$tmp/err"'
+
 "$T" check -c "$tmp/missing.conf" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "missing file: exit 1" '[ $rc -eq 1 ]'
 check "missing file: message" \
