@@ -181,6 +181,15 @@ const char *config_default_path(void)
 	return TIDINGS_SYSCONFDIR "/tidings/tidings.conf";
 }
 
+const char *config_resolve_path(const char *path)
+{
+	if (path)
+		return path;
+	if (access(config_default_path(), F_OK) != 0 && (errno == ENOENT || errno == ENOTDIR))
+		return NULL;
+	return config_default_path();
+}
+
 const char *config_log_level_name(int level)
 {
 	if (level < LOG_LVL_ERR || level > LOG_LVL_DEBUG)

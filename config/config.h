@@ -112,6 +112,14 @@ int64_t config_parse_size(const char *s);
 /* The default configuration file path (SYSCONFDIR/tidings/tidings.conf). */
 const char *config_default_path(void);
 
+/* The file to read for -c `path`: `path` itself when given; without -c
+ * the default file, or NULL (the built-in defaults) when it does not
+ * exist.  Only "no such file" means the defaults: a file that exists but
+ * cannot be reached (EACCES) is still named, so that loading it reports
+ * why rather than running silently on defaults.  One rule for the daemon,
+ * its reload and `tidings check`. */
+const char *config_resolve_path(const char *path);
+
 /* The key table: one row per key, in file order.  Documentation and tests
  * walk it so that no key goes undocumented. */
 enum config_type {

@@ -24,7 +24,7 @@ static void usage(FILE *out)
 
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
-	const char *path = config_default_path();
+	const char *path = NULL;
 	struct config c = { 0 };
 	struct feedlist fl = { 0 };
 	char err[1024], shown[1100];
@@ -45,7 +45,11 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (config_load(path, &c, err, sizeof err) < 0) {
+	/* Without -c and no installed file, the daemon runs on the built-in
+	 * defaults (their feed list beside the default path): check those. */
+	if (!(path = config_resolve_path(path))) {
+		config_defaults(&c);
+	} else if (config_load(path, &c, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
@@ -55,7 +59,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "%s\n", log_redact(shown, sizeof shown, err));
 		goto out;
 	}
-	printf("%s: ok, %zu feeds\n", path, fl.n);
+	printf("%s: ok, %zu feeds\n", path ? path : "built-in defaults", fl.n);
 	rc = 0;
 out:
 	feedlist_free(&fl);

@@ -1460,12 +1460,10 @@ static int load_config(const char *path, struct config *c)
 
 	/* Without -c: the installed configuration when there is one, else
 	 * the built-in defaults.  config_load() starts from the defaults. */
-	if (!path && access(config_default_path(), F_OK) != 0) {
+	if (!(path = config_resolve_path(path))) {
 		config_defaults(c);
 		return 0;
 	}
-	if (!path)
-		path = config_default_path();
 	if (config_load(path, c, err, sizeof err) < 0) {
 		log_err("%s", err);
 		return -1;
@@ -1517,13 +1515,11 @@ static int sync_list(struct daemon *d, const struct config *c)
 static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
-	const char *path = d->args.config_path;
+	/* Name what load_config() reads: without -c, the installed file. */
+	const char *path = config_resolve_path(d->args.config_path);
 	struct sched_policy was = policy(d);
 	struct config nc;
 
-	/* Name what load_config() reads: without -c, the installed file. */
-	if (!path && access(config_default_path(), F_OK) == 0)
-		path = config_default_path();
 	notify_reloading(d->nt);
 	log_notice("SIGHUP: reloading %s", path ? path : "built-in defaults");
 	/* Before the feeds' times are compared with it (pulled_in()). */

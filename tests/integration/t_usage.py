@@ -9,6 +9,8 @@ import json
 import re
 import os
 import subprocess
+import shutil
+import tempfile
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -127,6 +129,24 @@ r = subprocess.run([TIDINGSD, "--help"], capture_output=True, text=True, timeout
 t.ok(default and default.endswith("/tidings/tidings.conf") and default in r.stdout,
      "tidingsd --help names the default configuration file",
      "default %r, help %r" % (default, r.stdout))
+
+# ---- tidings check without -c checks what the daemon would run ---------
+# Without an installed tidings.conf the daemon runs on the built-in
+# defaults, whose feed list is feeds.opml beside the default path; check
+# said the configuration file could not be opened instead, and so passed
+# or failed on a different file from the daemon's.
+if default and not os.path.exists(default):
+    tmp = tempfile.mkdtemp()
+    r = subprocess.run([TIDINGS, "check"], capture_output=True, text=True, timeout=60)
+    d = subprocess.run([TIDINGSD, "--once", "--allow-root"], capture_output=True, text=True,
+                       timeout=60, cwd=tmp, env=dict(os.environ, STATE_DIRECTORY=tmp))
+    opml = os.path.join(os.path.dirname(default), "feeds.opml")
+    t.ok(r.returncode == d.returncode and opml in r.stderr and opml in d.stderr,
+         "check without -c and no installed file reports the daemon's error (its feed list)",
+         "check %d %r, tidingsd %d %r" % (r.returncode, r.stderr, d.returncode, d.stderr))
+    shutil.rmtree(tmp)
+else:
+    t.ok(True, "# SKIP check without -c: a configuration is installed at %s" % default)
 
 # ---- search takes the words news is written in ---------------------------
 # FTS5's syntax refuses punctuation in a bare word: "tidings search e-mail"
@@ -282,7 +302,7 @@ t.ok(r.returncode == 1 and r.stderr.rstrip().endswith(": Is a directory"),
 # wrong clock) was "the latest story" until 2035.  The listing now follows
 # event_time, the time threads use (published, or first_seen when that is
 # missing or in the future).
-import shutil  # noqa: E402
+
 import sqlite3  # noqa: E402
 future_db = os.path.join(w.dir, "future.db")
 shutil.copy(w.db, future_db)
