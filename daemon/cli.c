@@ -42,8 +42,18 @@ int cli_open_db(struct cli *cli, struct store **out)
 		path = c.database;
 	}
 	if (access(path, F_OK) != 0) {
-		fprintf(stderr, "%s: %s: no such database (use -d DB or TIDINGS_DB)\n",
-		        cli->prog, path);
+		int e = errno;
+
+		/* Only a file that is not there is "no such database".  The
+		 * service's /var/lib/tidings is 0750: a user outside the
+		 * tidings group (README: "or join the group") was told that
+		 * there is none, not that it may not be read. */
+		if (e == ENOENT || e == ENOTDIR)
+			fprintf(stderr, "%s: %s: no such database (use -d DB or TIDINGS_DB)\n",
+			        cli->prog, path);
+		else
+			fprintf(stderr, "%s: %s: cannot open database: %s\n", cli->prog, path,
+			        strerror(e));
 		config_free(&c);
 		return -1;
 	}
@@ -234,19 +244,25 @@ int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
 
 	if (cli_open_db(cli, &st) < 0)
 		return 1;
-	if (o->json) {
+	if (o->json)
 		json_init(&o->j, stdout, 1);
-		json_arr_begin(&o->j);
-	}
 	rc = list(st, ctx);
-	if (o->json) {
+	/* The array opens with its first row (cli_json_row): a query that
+	 * fails at once (a search FTS5 cannot parse, "OR strike") printed
+	 * "[]" and exit 1, and `tidings search --json "$q" | jq` took the
+	 * error for no hits.  After rows the array is closed as before. */
+	if (o->json && (o->rows || (rc >= 0 && !o->oom))) {
+		if (!o->rows)
+			json_arr_begin(&o->j);
 		json_arr_end(&o->j);
 		json_end(&o->j);
 	}
-	if (rc < 0)
+	if (o->oom)
+		fprintf(stderr, "%s: %s: out of memory\n", cli->prog, cmd);
+	else if (rc < 0)
 		fprintf(stderr, "%s: %s: %s\n", cli->prog, cmd, store_errmsg(st));
 	store_close(st);
-	return rc < 0 ? 1 : 0;
+	return rc < 0 || o->oom ? 1 : 0;
 }
 
 void cli_story_json(struct json *j, const struct store_story_row *r)
@@ -297,13 +313,21 @@ void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
 	printf("%s\n", cli_sgr(o->color, CLI_RESET));
 }
 
+void cli_json_row(struct cli_out *o)
+{
+	if (!o->rows++)
+		json_arr_begin(&o->j);
+}
+
 int cli_story_row(const struct store_story_row *r, void *p)
 {
 	struct cli_out *o = p;
 
-	if (o->json)
+	if (o->json) {
+		cli_json_row(o);
 		cli_story_json(&o->j, r);
-	else
+	} else {
 		cli_story_line(o, r, NULL);
+	}
 	return 0;
 }

@@ -64,6 +64,8 @@ struct cli_out {
 	int color;         /* colour allowed (a terminal, no NO_COLOR) */
 	int width;         /* columns for human output */
 	int64_t now;
+	int oom;           /* a row ran out of memory: cli_list fails */
+	int64_t rows;      /* rows printed (--json: the array is open) */
 };
 
 void cli_out_init(struct cli_out *o);
@@ -91,9 +93,14 @@ void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
  * struct cli_out. */
 int cli_story_row(const struct store_story_row *r, void *cli_out);
 
+/* Called by a cli_list listing before each of its rows in --json mode:
+ * the first opens the array. */
+void cli_json_row(struct cli_out *o);
+
 /* The body of every listing: opens the database, runs list(st, ctx)
  * inside a JSON array in --json mode, reports a database error on
- * stderr.  Returns the exit status. */
+ * stderr (then with no JSON at all when no row came: not "[]", which
+ * reads as no result).  Returns the exit status. */
 int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
              int (*list)(struct store *st, void *ctx), void *ctx);
 

@@ -122,18 +122,21 @@ static int cmp_feed(const void *pa, const void *pb)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-/* Writes s as the value of an XML attribute: markup and the characters
- * attribute normalisation would fold are escaped; other control
- * characters are not allowed in XML 1.0 at all and are dropped.  So are
+/* Writes the n bytes at s (fewer at a NUL) as the value of an XML
+ * attribute: markup and the characters attribute normalisation would
+ * fold are escaped; other control characters are not allowed in XML 1.0
+ * at all and are dropped.  So are
  * U+FFFE and U+FFFF (a feed's title may hold them, from "&#xFFFE;" in
  * its escaped HTML), and bytes that are not UTF-8: U+FFFD stands for
  * them, or the file is no XML to read back. */
-static void put_attr(FILE *out, const char *s)
+static void put_attr_n(FILE *out, const char *s, size_t n)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *e = (const unsigned char *)s + n;
+
+	for (const unsigned char *p = (const unsigned char *)s; p < e && *p; p++) {
 		if (*p >= 0x80) {
 			utf8proc_int32_t cp;
-			utf8proc_ssize_t len = utf8proc_iterate(p, -1, &cp);
+			utf8proc_ssize_t len = utf8proc_iterate(p, e - p, &cp);
 
 			if (len < 1)
 				len = 1;
@@ -157,6 +160,11 @@ static void put_attr(FILE *out, const char *s)
 				fputc(*p, out);
 		}
 	}
+}
+
+static void put_attr(FILE *out, const char *s)
+{
+	put_attr_n(out, s, strlen(s));
 }
 
 static void indent(FILE *out, size_t depth)
@@ -229,12 +237,13 @@ static void write_opml(FILE *out, const struct xlist *l)
 			seg += strcspn(seg, "/") + 1;
 		for (; depth < nwant; depth++) {
 			size_t len = strcspn(seg, "/");
-			char part[1024];
 
-			snprintf(part, sizeof part, "%.*s", (int)len, seg);
+			/* The part in place: a copy into a fixed buffer cut a
+			 * folder name of over 1 KiB, mid-character even, and the
+			 * file no longer read back to the same category. */
 			indent(out, depth);
 			fputs("<outline text=\"", out);
-			put_attr(out, part);
+			put_attr_n(out, seg, len);
 			fputs("\">\n", out);
 			seg += len + (seg[len] ? 1 : 0);
 		}

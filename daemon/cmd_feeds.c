@@ -1,5 +1,6 @@
 /* daemon/cmd_feeds.c — `tidings feeds`: every feed with its health. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,24 +9,50 @@
 #include "daemon/log.h"
 #include "daemon/store.h"
 
+/* s with its passwords shown as "***" (log_redact), in a buffer sized
+ * for s, or NULL for NULL.  A fixed buffer cut a feed URL of over 2 KiB
+ * (a long query string) in `feeds --json`, where it is data, not a
+ * column: log_redact turns each "://user:password@" (4 bytes at least)
+ * into at most 3 more bytes, so twice the length always holds it. */
+static char *redacted(const char *s, int *oom)
+{
+	size_t n;
+	char *d;
+
+	if (!s)
+		return NULL;
+	n = 2 * strlen(s) + 4;
+	if (!(d = malloc(n))) {
+		*oom = 1;
+		return NULL;
+	}
+	return log_redact(d, n, s);
+}
+
 static int print_feed(const struct store_feed_row *r, void *p)
 {
 	struct cli_out *o = p;
-	char when[32], status[16], url[2048], site[2048], error[2048];
-	int w_title;
+	char when[32], status[16], *url, *site, *error;
+	int w_title, oom = 0;
 	enum cli_style style;
 
 	/* A feed URL may carry user:password; this listing is for anyone in
 	 * the readers' group and ends up in bug reports: the password is
 	 * shown as "***" (export-opml, a copy of the feed list, keeps it). */
-	log_redact(url, sizeof url, r->url);
-	if (r->site_url)
-		log_redact(site, sizeof site, r->site_url);
-	if (r->last_error)
-		log_redact(error, sizeof error, r->last_error);
+	url = redacted(r->url, &oom);
+	site = redacted(r->site_url, &oom);
+	error = redacted(r->last_error, &oom);
+	if (oom) {
+		free(url);
+		free(site);
+		free(error);
+		o->oom = 1;
+		return 1;       /* ends the listing; cli_list fails it */
+	}
 
 	if (o->json) {
 		struct json *j = &o->j;
+		cli_json_row(o);
 		json_obj_begin(j);
 		json_kv_int(j, "id", r->id);
 		json_kv_str(j, "url", url);
@@ -43,7 +70,7 @@ static int print_feed(const struct store_feed_row *r, void *p)
 		json_kv_int(j, "duration_ms", r->duration_ms);
 		json_kv_int(j, "bytes", r->bytes);
 		json_obj_end(j);
-		return 0;
+		goto out;
 	}
 	cli_reltime(when, sizeof when, r->last_fetch, o->now);
 	if (r->gone)
@@ -73,6 +100,10 @@ static int print_feed(const struct store_feed_row *r, void *p)
 		fputs(cli_sgr(o->color, CLI_RED), stdout);
 	cli_cell(stdout, r->last_error ? error : url, o->width - w_title - 4 - 9 - 8 - 13 - 4, 0);
 	printf("%s\n", r->last_error ? cli_sgr(o->color, CLI_RESET) : "");
+out:
+	free(url);
+	free(site);
+	free(error);
 	return 0;
 }
 

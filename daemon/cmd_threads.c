@@ -48,6 +48,7 @@ static int print_thread(const struct store_thread_row *r, void *p)
 	char when[32], untitled[200];
 
 	if (o->json) {
+		cli_json_row(o);
 		json_obj_begin(&o->j);
 		thread_json(&o->j, r);
 		json_obj_end(&o->j);

@@ -206,6 +206,23 @@ t.ok(r.returncode == 0 and "dropped.xml" not in r.stdout and "<outline text=\"Te
 r = tidings("-d", w.db, "export-opml", "--all")
 t.ok(r.returncode == 0 and "dropped.xml" in r.stdout, "--all exports it too")
 
+# ---- feeds --json gives a long URL whole ----------------------------------
+# The URL, site link and error were masked into 2 KiB buffers: a feed URL
+# with a long query string (a saved search, a signed URL) came out of
+# `feeds --json` cut at 2,047 bytes, a URL that is not the feed's.
+w3 = Workdir()
+long_url = srv.url("/rss20.xml").replace("http://", "http://reader:s3cret@") + \
+    "?q=" + "-".join("term%d" % i for i in range(600))
+w3.write_config([long_url])
+r = w3.run_once()
+t.eq(r.returncode, 0, "tidingsd polls a feed whose URL is %d bytes long" % len(long_url))
+r = tidings("-d", w3.db, "feeds", "--json")
+urls = [f["url"] for f in json.loads(r.stdout)] if r.returncode == 0 else []
+want = long_url.replace("s3cret", "***")
+t.ok(urls == [want], "feeds --json gives that URL whole, its password masked",
+     "got %r bytes ending %r, want %d" % ([len(u) for u in urls], [u[-20:] for u in urls], len(want)))
+w3.cleanup()
+
 srv.stop()
 w.cleanup()
 w2.cleanup()

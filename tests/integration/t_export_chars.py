@@ -3,7 +3,8 @@
 whose escaped-HTML title names U+FFFE or U+FFFF by character reference
 (stored as that character; it is UTF-8) or holds a byte that is not
 UTF-8 exports as U+FFFD there, and the file reads back through
-`tidings check` (the daemon's own feed-list loader)."""
+`tidings check` (the daemon's own feed-list loader); a folder name of any
+length reads back whole."""
 import os
 import sqlite3
 import subprocess
@@ -51,6 +52,33 @@ with open(conf, "w") as f:
     f.write("[daemon]\ndatabase = %s\nfeeds = %s\n" % (os.path.join(w.dir, "other.db"), opml))
 r = subprocess.run([TIDINGS, "check", "-c", conf], capture_output=True, text=True)
 t.eq((r.returncode, r.stderr), (0, ""), "tidings check reads the export back as a feed list")
+
+# A folder name of over 1 KiB: it was cut at 1,023 bytes, here inside a
+# character, and the export read back as another category.
+w2 = Workdir()
+folder = "-".join(["\u00c4rger"] * 300)
+w2.feeds = os.path.join(w2.dir, "feeds.opml")
+with open(w2.feeds, "w") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?><opml version="2.0"><head/><body>'
+            '<outline text="%s"><outline text="Sub"><outline text="Plain" xmlUrl="%s"/>'
+            '</outline></outline></body></opml>' % (folder, srv.url("/b.xml")))
+with open(w2.conf, "w") as f:
+    f.write("[daemon]\ndatabase = %s\nfeeds = %s\n" % (w2.db, w2.feeds))
+t.eq(w2.run_once().returncode, 0, "a feed filed under a folder of %d bytes is polled"
+     % len(folder.encode()))
+r = subprocess.run([TIDINGS, "-d", w2.db, "export-opml"], capture_output=True)
+w3 = Workdir()
+with open(w3.feeds, "wb") as f:
+    f.write(r.stdout)
+with open(w3.conf, "w") as f:
+    f.write("[daemon]\ndatabase = %s\nfeeds = %s\n" % (w3.db, w3.feeds))
+t.eq(w3.run_once().returncode, 0, "its export serves as a feed list")
+got = w3.sql("SELECT category FROM feeds")
+t.ok(got == w2.sql("SELECT category FROM feeds") == [(folder + "/Sub",)],
+     "and reads back to the same long category",
+     "got %r bytes" % [len(c.encode()) if c else None for (c,) in got])
+w2.cleanup()
+w3.cleanup()
 
 srv.stop()
 w.cleanup()

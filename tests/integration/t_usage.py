@@ -115,6 +115,17 @@ if os.geteuid() == 0:
                        preexec_fn=as_nobody)
     t.ok(r.returncode == 0 and int(r.stdout or 0) > 0,
          "and so does README's Python reader", "status %d, stderr %r" % (r.returncode, r.stderr))
+    # Outside the group, the service's 0750 /var/lib/tidings cannot be
+    # entered: `tidings stories` said "no such database" of a database
+    # that is there (README: "or join the group").
+    os.chmod(w.dir, 0o750)
+    r = subprocess.run([TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=as_nobody)
+    t.ok(r.returncode == 1 and r.stderr.rstrip().endswith(
+        "%s: cannot open database: Permission denied" % w.db) and r.stdout == "",
+         "a user who may not enter the database's directory is told so, not 'no such database'",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+    os.chmod(w.dir, 0o755)
     r = w.run_once()
     t.eq(r.returncode, 0, "the daemon runs on the persistent WAL it left")
 else:
@@ -163,6 +174,18 @@ t.ok(r.returncode == 0 and "U.S. e-mail" not in r.stdout, "NOT still leaves out"
 r = tidings("search", "strike -port")
 t.ok(r.returncode == 1 and "use NOT" in r.stderr, "'-word' is refused with a hint to NOT",
      "status %d, stderr %r" % (r.returncode, r.stderr))
+
+# ---- a search FTS5 refuses is an error, not an empty result ----------------
+# `search --json` printed "[]" before the query failed: exit 1, but a
+# script reading `tidings search --json "$q" | jq length` saw no hits.
+for q in ("OR strike", "strike AND", "()"):
+    r = tidings("search", "--json", q)
+    t.ok(r.returncode == 1 and r.stdout == "" and "syntax error" in r.stderr,
+         "search --json %r: exit 1, the error on stderr and nothing on stdout" % q,
+         "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
+r = tidings("search", "--json", "nosuchwordanywhere")
+t.ok(r.returncode == 0 and json.loads(r.stdout) == [], "a search with no hits is still []",
+     "status %d, stdout %r" % (r.returncode, r.stdout))
 
 # ---- a search of thousands of words is refused ---------------------------
 # FTS5's cost grows with the square of the terms: 8,000 copies of "h*"
