@@ -793,6 +793,15 @@ int cluster_fold(struct clusterer *c, int64_t from, int64_t into)
 	return thread_forget(c, slot, into);
 }
 
+int64_t cluster_thread_title(struct clusterer *c, int64_t thread_id)
+{
+	uint32_t slot = slot_of(c, thread_id);
+
+	if (slot == UINT32_MAX || !c->th[slot].nmem)
+		return 0;
+	return thread_title(c, slot);
+}
+
 int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id)
 {
 	if (doc->story_id <= 0 || thread_id <= 0)

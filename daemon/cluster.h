@@ -160,6 +160,12 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
                                int64_t *first_seen, int64_t *sources);
 
+/* The story whose headline titles a thread by the rules of a join (the
+ * most central, a whole headline before none, a dateline or one cut
+ * short), among the members in memory; 0 when the thread is not in
+ * memory or holds none there. */
+int64_t cluster_thread_title(struct clusterer *c, int64_t thread_id);
+
 /* Sets a thread's counts to the stored ones: story_count, first_seen and
  * its sources (publisher hosts, n of them) replace what the clusterer
  * counted, and a later last_updated (0: none) raises its newest time (a

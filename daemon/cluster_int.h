@@ -377,6 +377,8 @@ int thread_merge(struct clusterer *c, uint32_t to, uint32_t from);
 int thread_forget(struct clusterer *c, uint32_t slot, int64_t into);
 /* Adds source hash h (0: none) to the thread's set: 0 or -1. */
 int thread_add_source(struct thread *t, uint32_t h);
+/* The story that titles thread slot now (0: it holds no member). */
+int64_t thread_title(struct clusterer *c, uint32_t slot);
 /* The display fields of thread slot into out. */
 void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out);
 /* Moves the clock to a story's time; expires and prunes when due. */

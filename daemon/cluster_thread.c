@@ -655,6 +655,15 @@ static void title_scan(struct clusterer *c, struct thread *t)
 	t->title_stale = 0;
 }
 
+int64_t thread_title(struct clusterer *c, uint32_t slot)
+{
+	struct thread *t = &c->th[slot];
+
+	if (t->title_stale)
+		title_scan(c, t);
+	return t->title_story;
+}
+
 void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 {
 	struct thread *t = &c->th[slot];

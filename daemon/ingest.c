@@ -751,8 +751,16 @@ static int left_thread(struct ingest *in, int64_t from, int64_t into)
 
 	if (load_counts(in, from, NULL, &n, &last) < 0)
 		return -1;
-	if (n > 0)
+	if (n > 0) {
+		/* Its headline, if it was the leaving story's, is chosen as a
+		 * join chooses one: the settle's latest story may have no
+		 * headline while another has (docs/threads.md, "Titles"). */
+		int64_t title = cluster_thread_title(in->cl, from);
+
+		if (title && store_title_thread(in->st, from, title) < 0)
+			return -1;
 		return store_settle_thread(in->st, from);
+	}
 	if (cluster_fold(in->cl, from, into) < 0)
 		return -1;
 	return store_merge_thread(in->st, from, into);
@@ -835,7 +843,13 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	 * copy, it is one no more.  With or without threads. */
 	if (!same && store_recopy(in->st, id) < 0)
 		goto out;
-	if ((same && old_thread) || !in->cl) {
+	/* A story that lost its headline (the text kept) stays in its
+	 * thread too, but the clusterer is told: a thread it titles takes
+	 * another member's headline when one has one (docs/threads.md,
+	 * "Titles"), now and at its next join. */
+	if (same && old_thread && in->cl && old_title && !s->title)
+		doc->copy_of_thread = old_thread;
+	else if ((same && old_thread) || !in->cl) {
 		/* The story stays where it is; a thread it titles shows its
 		 * headline as corrected. */
 		if (old_thread && !same_title && store_retitle_thread(in->st, old_thread, id) < 0)

@@ -193,8 +193,8 @@ enum stmt_id {
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
-	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RECOPY,
-	S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
+	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RETITLE_BY,
+	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
 	S_NEXT_STORY_ID,
@@ -372,7 +372,9 @@ static const char *const SQL[N_STMT] = {
 		" seq = ?2 WHERE id = ?1",
 	/* A thread a story left (its text changed): its row from its own
 	 * stories again, times included; a headline taken from the story that
-	 * left is replaced by the latest one's that remains. */
+	 * left is replaced by the latest one's that remains, one with a
+	 * headline first (when the clusterer, which knows datelines and
+	 * headlines cut short, has not chosen: store_title_thread). */
 	[S_SETTLE_THREAD] =
 		"UPDATE threads SET story_count = x.n, source_count = x.hosts,"
 		" first_seen = x.first, last_updated = x.last, seq = ?2"
@@ -383,7 +385,7 @@ static const char *const SQL[N_STMT] = {
 	[S_SETTLE_TITLE] =
 		"UPDATE threads SET title_story_id = x.id, title = x.title"
 		" FROM (SELECT id, title FROM stories WHERE thread_id = ?1"
-		"       ORDER BY event_time DESC, id DESC LIMIT 1) AS x"
+		"       ORDER BY title IS NULL, event_time DESC, id DESC LIMIT 1) AS x"
 		" WHERE threads.id = ?1 AND NOT EXISTS (SELECT 1 FROM stories"
 		"       WHERE id = threads.title_story_id AND thread_id = ?1)",
 	/* A story whose headline was edited in place (same thread): the live
@@ -393,6 +395,17 @@ static const char *const SQL[N_STMT] = {
 		" FROM (SELECT title FROM stories WHERE id = ?2) AS x"
 		" WHERE threads.id = ?1 AND threads.title_story_id = ?2"
 		" AND threads.merged_into IS NULL AND threads.title IS NOT x.title",
+	/* The headline the clusterer picks for a thread its title story
+	 * left (the latest story S_SETTLE_TITLE would take may have none, or
+	 * a dateline, while another has one); the settle that follows in
+	 * the transaction gives the row its new seq. */
+	[S_RETITLE_BY] =
+		"UPDATE threads SET title_story_id = ?2,"
+		" title = (SELECT title FROM stories WHERE id = ?2)"
+		" WHERE id = ?1 AND merged_into IS NULL"
+		" AND NOT EXISTS (SELECT 1 FROM stories"
+		"       WHERE id = threads.title_story_id AND thread_id = ?1)"
+		" AND EXISTS (SELECT 1 FROM stories WHERE id = ?2 AND thread_id = ?1)",
 	/* The copies of a story whose text was rewritten copy a text it has
 	 * no more: the earliest of them (by time, then id, as the
 	 * near-duplicate index picks) is their original now. */
@@ -2096,6 +2109,17 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 		return -1;
 	sqlite3_bind_int64(t, 1, thread_id);
 	return step_done(st, t);
+}
+
+int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id)
+{
+	sqlite3_stmt *s = stmt(st, S_RETITLE_BY);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, thread_id);
+	sqlite3_bind_int64(s, 2, story_id);
+	return step_done(st, s);
 }
 
 int store_recopy(struct store *st, int64_t story_id)

@@ -228,6 +228,10 @@ int store_recount_thread(struct store *st, int64_t thread_id);
  * and a headline of its own when it had the leaving story's.  A thread
  * holding none is left alone (the caller folds it, see cluster_fold). */
 int store_settle_thread(struct store *st, int64_t thread_id);
+/* Before store_settle_thread, in its transaction: a live thread whose
+ * title story is no story of it any more takes the headline of story
+ * `story_id`, one of its own. */
+int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id);
 /* Thread `thread_id`, when live and titled by story `story_id`, takes the
  * story's headline as it is now (after an edit that kept its thread). */
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);

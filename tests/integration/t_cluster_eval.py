@@ -9,12 +9,14 @@ every headline, links into the aggregator).  Skips the replays when
 ../shared/data is absent.  Checks, too, that
 bench/cluster_spread.py scores threads as the eval does."""
 import os
+import shutil
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench"))
 from harness import Tap, BUILD  # noqa: E402
+import invariants  # noqa: E402
 import cluster_eval  # noqa: E402
 import cluster_spread  # noqa: E402
 
@@ -77,10 +79,14 @@ for name in ("uci", "ecb"):
     t.ok(100 <= len(items) <= LIMIT and len(gold) >= 5,
          "%s: subset of %d items in %d events" % (name, len(items), len(gold)))
     try:
-        s, pred = cluster_eval.evaluate(name, items, BUILD, seed=SEED)
+        s, pred = cluster_eval.evaluate(name, items, BUILD, seed=SEED, keep=True)
     except Exception as e:  # a daemon failure is this test's failure
         t.ok(False, "%s: replay through tidingsd" % name, e)
         continue
+    # Real news through every round: the database keeps what the docs promise.
+    t.eq(invariants.check(os.path.join(s["work"], "tidings.db")), [],
+         "%s: the threads and stories keep the documented invariants" % name)
+    shutil.rmtree(s["work"], ignore_errors=True)
     print("# %s: items %d stories %d threads %d  B3 P %.3f R %.3f F1 %.3f  pairwise F1 %.3f  %.1f s"
           % (name, s["items"], s["stories"], s["threads"], s["P"], s["R"], s["F1"],
              s["pair_F1"], s["wall_s"]))

@@ -8,6 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+import invariants  # noqa: E402
 
 WIRE = ("Negotiators from the two countries agreed on Tuesday to extend the "
         "grain corridor through the strait for another 120 days, officials said, "
@@ -133,6 +134,7 @@ t.eq(count("SELECT count(*) FROM stories"), before, "rotating guids never make n
 t.eq(w.sql("SELECT guids_rotate FROM feeds WHERE url = ?", (srv.url("/rot.xml"),)), [(1,)],
      "the feed is detected as rotating its guids and known by link")
 t.eq(count("PRAGMA integrity_check"), "ok", "integrity_check is ok")
+t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
 
 srv.stop()
 w.cleanup()

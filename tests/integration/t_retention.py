@@ -8,6 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, serve_generated  # noqa: E402
+import invariants  # noqa: E402
 
 t = Tap()
 srv = Server()
@@ -48,6 +49,7 @@ t.eq(w.sql("SELECT count(*) FROM stories s LEFT JOIN threads th ON th.id = s.thr
            " WHERE th.id IS NULL")[0][0], 0, "every remaining story's thread exists")
 t.eq(w.fts_ok(), True, "the search index matches the stories")
 t.eq(w.sql("PRAGMA foreign_key_check"), [], "no dangling reference")
+t.eq(invariants.check(w.db, pruned=True), [], "the threads and stories keep the documented invariants")
 srv.stop()
 w.cleanup()
 t.done()

@@ -12,6 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, thread_rows, thread_truth  # noqa: E402
+import invariants  # noqa: E402
 
 NOW = int(time.time())
 TEXT = ("Firefighters battled the wildfire near Kelowna as winds pushed flames toward "
@@ -69,5 +70,6 @@ r = w.run_once()
 t.eq(r.returncode, 0, "third run exits 0")
 t.eq(thread_rows(w), thread_truth(w),
      "a fifth report from a publisher seen before: 5 stories, still 4 publishers")
+t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
 w.cleanup()
 t.done()

@@ -3,7 +3,12 @@
 the same), and the thread it titles shows the headline as it is now
 (docs/threads.md: a thread's title is the headline of one of its
 stories).  The row used to keep the old, misspelt headline, which no
-story had any more, until another story happened to join the thread."""
+story had any more, until another story happened to join the thread.
+A title story whose headline is removed (the text kept) gives way to a
+member's headline: the thread used to show none (docs/threads.md, "only
+a story with a headline can title a thread while another member has
+one")."""
+import email.utils
 import json
 import os
 import subprocess
@@ -11,7 +16,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import TIDINGS, Tap, Server, Workdir, thread_rows, thread_truth  # noqa: E402
-from updates import FIRE, FIRE2, item, rss  # noqa: E402
+from updates import FIRE, FIRE2, NOW, item, rss  # noqa: E402
+import invariants  # noqa: E402
 
 t = Tap()
 srv = Server()
@@ -49,6 +55,24 @@ out = subprocess.run([TIDINGS, "-d", w.db, "threads", "--since", "3650d", "--jso
 doc = json.loads(out.stdout or "[]")
 t.ok(len(doc) == 1 and doc[0]["title"] == row[0], "tidings threads shows the corrected title",
      doc)
+
+# The title story's item loses its headline; its text stays.
+link = w.sql("SELECT link FROM stories WHERE id = ?", (row[1],))[0][0]
+guid = link.rsplit("/", 1)[1]
+path, text, host, ago = {"g1": ("/a.xml", FIRE, "a.example", 30),
+                         "f2": ("/b.xml", FIRE2, "b.example", 20)}[guid]
+srv.put(path, rss(["<item><link>http://%s/%s</link><guid>%s</guid><pubDate>%s</pubDate>"
+                   "<description>%s</description></item>"
+                   % (host, guid, guid, email.utils.formatdate(NOW - ago * 60, usegmt=True),
+                      text)]), "application/rss+xml")
+r = w.run_once()
+t.eq(r.returncode, 0, "third run exits 0")
+t.eq(w.sql("SELECT count(DISTINCT thread_id) FROM stories"), [(1,)],
+     "the story without a headline keeps its thread")
+other = w.sql("SELECT id, title FROM stories WHERE title IS NOT NULL")
+t.eq(w.sql("SELECT title_story_id, title FROM threads WHERE id = ?", (tid,)),
+     [tuple(x) for x in other], "the thread takes the other story's headline")
+t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
 
 srv.stop()
 w.cleanup()

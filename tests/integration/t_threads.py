@@ -9,6 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, TIDINGS, rss_doc  # noqa: E402
+import invariants  # noqa: E402
 
 CALL = [
     ("wire", "Xi and Trump discuss Taiwan, soybean purchases in phone call",
@@ -188,6 +189,7 @@ if fine:
     t.ok("Libor" in kw[0] and "LIBOR" not in kw[0] and "DEUTSCHE" not in kw[0],
          "and the names as written mid-sentence, not as a headline shouts them", kw)
 
+t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
 srv.stop()
 w.cleanup()
 t.done()
