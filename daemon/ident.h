@@ -62,9 +62,9 @@ struct ident_poll {
  * identity is never chosen when the items' links are not distinct (feeds
  * that link every item to their home page), since it would merge them.
  * When a feed turns to link identity, its stories stored under "g:" keys
- * are found by their canonical link (the store's canonical URL column),
- * and in link mode a story's guid should still be stored so the counts of
- * the next poll are right. */
+ * are found by their canonical link (the store's canonical URL column);
+ * and while it is, an item found by its link says nothing of its guid:
+ * `new_guids` counts the guids the feed has no "g:" key for. */
 int ident_guids_rotate(const struct ident_poll *p, int previous);
 
 #endif

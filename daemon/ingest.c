@@ -946,6 +946,29 @@ static const char *publisher(const char *link_host, const char *source_host,
 	return h;
 }
 
+/* 1 when the feed has an item under this entry's guid key ("g:", from a
+ * poll that knew its items by guid), 0 when not or when the guid is
+ * blank (the entry is known by its link either way), -1 on error. */
+static int guid_known(struct entry_ctx *x, const struct ident_entry *ie)
+{
+	char *gk = NULL;
+	int64_t id = 0;
+	uint64_t hash;
+	int owner, rc = ident_key(ie, 0, &gk);
+
+	if (rc == -2)
+		return -1;
+	rc = 0;
+	if (gk && strncmp(gk, "g:", 2) == 0) {
+		if (store_find_item(x->in->st, x->feed_id, gk, &id, &hash, &owner) < 0)
+			rc = -1;
+		else
+			rc = id != 0;
+	}
+	free(gk);
+	return rc;
+}
+
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
                         const struct ingest_entry_prep *pe)
 {
@@ -1054,12 +1077,24 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		}
 	}
 	if (e->id && canon) {
+		int had_guid = id != 0;
 		x->link_hash[x->poll.items] = fnv1a(0xcbf29ce484222325ull, canon);
 		x->poll.items++;
-		if (!id) {
+		/* Known by link, the item was looked up by its link: finding it
+		 * says nothing of its guid, which is one the feed had only when
+		 * a row holds it under its own key.  (Counted as a repeat, every
+		 * rotated guid turned the feed back to guid identity, and the
+		 * next poll to link identity again, one story_feeds row more for
+		 * every item every other poll.) */
+		if (x->use_link && strncmp(ident, "l:", 2) == 0 &&
+		    (had_guid = guid_known(x, &ie)) < 0)
+			goto out;
+		if (!had_guid) {
 			x->poll.new_guids++;
-			if (canon_id &&
-			    store_feed_has_canonical(in->st, x->feed_id, canon, &has) < 0)
+			if (id)
+				has = 1;     /* found by its link: a link the feed had */
+			else if (canon_id &&
+			         store_feed_has_canonical(in->st, x->feed_id, canon, &has) < 0)
 				goto out;
 			x->poll.new_known_link += has;
 		}

@@ -1595,11 +1595,14 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
 {
 	struct cb_ctx c = { (void *)cb, ctx };
 
+	/* Stories, not rows: a feed can carry one story under several
+	 * identities (a guid it rotated before that was noticed, then the
+	 * story's link: docs/dedup.md). */
 	return query(st,
 		"SELECT f.id, f.url, coalesce(f.title, f.list_title), f.site_url,"
 		" f.category, f.last_error, f.active, f.gone, f.last_fetch,"
 		" f.last_success, f.next_poll, f.last_status, f.consecutive_errors,"
-		" (SELECT count(*) FROM story_feeds sf WHERE sf.feed_id = f.id),"
+		" (SELECT count(DISTINCT sf.story_id) FROM story_feeds sf WHERE sf.feed_id = f.id),"
 		" f.duration_ms, f.bytes, f.interval, f.list_title"
 		" FROM feeds f ORDER BY f.active DESC, f.id", 0, feed_row, &c);
 }
@@ -1609,11 +1612,14 @@ int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx)
  * restarted): a column newer than its schema reads as NULL. */
 static const char *story_sql(const struct store *st, char *buf, size_t n, const char *tail)
 {
+	/* Feeds, not rows: one feed can carry the story under several
+	 * identities (see store_list_feeds). */
 	snprintf(buf, n,
 	         "SELECT s.id, s.feed_id, s.thread_id, s.duplicate_of, s.title, s.link,"
 	         " s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary,"
 	         " s.published, s.first_seen,"
-	         " (SELECT count(*) FROM story_feeds sf WHERE sf.story_id = s.id), %s, %s %s",
+	         " (SELECT count(DISTINCT sf.feed_id) FROM story_feeds sf WHERE sf.story_id = s.id),"
+	         " %s, %s %s",
 	         st->version >= 5 ? "s.image" : "NULL",
 	         st->version >= 5 ? "(SELECT group_concat(value, char(31)) FROM json_each(s.tags))"
 	                          : "NULL", tail);
