@@ -26,7 +26,7 @@ LOCALSTATEDIR ?= /var/lib
 # system clock jumps under the running daemon.
 DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
             libcurl4-openssl-dev libxml2-dev libev-dev libsqlite3-dev \
-            libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev \
+            libinih-dev libstemmer-dev libsystemd-dev libutf8proc-dev libidn2-dev \
             zlib1g-dev libdeflate-dev libbrotli-dev libzstd-dev \
             sqlite3 python3 perl systemd mandoc libxml2-utils \
             ca-certificates nginx-light openssl faketime
@@ -34,7 +34,7 @@ DEB_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 BENCH_PKGS := nginx-light newsboat python3-feedparser gnuplot-nox time
 
 PKGS    := libcurl libxml-2.0 sqlite3 inih libsystemd libutf8proc \
-           zlib libdeflate libbrotlidec libzstd
+           zlib libdeflate libbrotlidec libzstd libidn2
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

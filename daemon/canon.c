@@ -5,6 +5,7 @@
 #include "daemon/canon.h"
 
 #include <curl/curl.h>
+#include <idn2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,7 +211,49 @@ fail:
 	return -1;
 }
 
-/* The host lower-cased (ASCII only: an IDN host keeps its bytes) without
+/* Whether a host name holds a byte or a character no URL host may: a
+ * delimiter, a blank, a control byte, or a '%'. */
+static int bad_host(const char *host)
+{
+	for (const char *p = host; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("%/?#@[]\\:", *p))
+			return 1;
+	return 0;
+}
+
+/* An internationalised host name has spellings that name one host: its
+ * Unicode form in any case or normalisation, and its ASCII ("xn--") form.
+ * They all become the Unicode form IDNA (UTS #46, as browsers apply it)
+ * maps them to: "B\xc3\x9cCHER.example" and "xn--bcher-kva.example" are
+ * "b\xc3\xbccher.example".  The Unicode form, not the ASCII one: the one
+ * most feeds write, so canonical URLs stored before stay what they were.
+ * NULL (the host keeps its bytes) for a plain ASCII name, a name IDNA
+ * refuses, or one it maps to a character no host may hold. */
+static char *idn_host(const char *host)
+{
+	int idn = !strncmp(host, "xn--", 4) || strstr(host, ".xn--");
+	uint8_t *ace = NULL;
+	char *u = NULL, *r = NULL;
+
+	for (const char *p = host; *p && !idn; p++)
+		idn = (unsigned char)*p >= 0x80;
+	if (!idn)
+		return NULL;
+	/* Non-transitional first (IDNA 2008: "stra\xc3\x9f" stays itself),
+	 * transitional for what only that accepts, as libcurl resolves. */
+	if (idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK &&
+	    idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK)
+		ace = NULL;
+	if (ace && idn2_to_unicode_8z8z((const char *)ace, &u, 0) != IDN2_OK)
+		u = NULL;
+	idn2_free(ace);
+	if (u && *u && !bad_host(u))
+		r = strdup(u);
+	idn2_free(u);
+	return r;
+}
+
+/* The host lower-cased (an IDN host in its Unicode form, idn_host) without
  * trailing root dots (all of them: one at a time, canon_url's output
  * would not be a fixed point); a malloc'd copy the caller frees.  *dots
  * is set when some were dropped: libcurl did not see the host it now is
@@ -224,21 +267,24 @@ static char *get_host(CURLU *h, int *dots)
 	 * one level more at every parse, so no canonical form would be a
 	 * fixed point), or a delimiter or blank decoded, is no host name.  An
 	 * IPv6 literal keeps its brackets; libcurl checked it. */
-	if (host[0] != '[')
-		for (const char *p = host; *p; p++)
-			if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("%/?#@[]\\:", *p))
-				goto done;
+	if (host[0] != '[' && bad_host(host))
+		goto done;
 	lower_ascii(host);
 	size_t n = strlen(host);
 	while (n > 1 && host[n - 1] == '.') {
 		host[--n] = '\0';
 		*dots = 1;
 	}
+	/* A name whose Unicode form is ASCII (full-width "\xef\xbc\x91.2.3.4")
+	 * may be one libcurl reads otherwise: the check below sees it. */
+	if (host[0] != '[' && (r = idn_host(host)))
+		n = strlen(r);
+	else if (!(r = strdup(host)))
+		goto done;
 	/* A host that was decoded ("%34") or lost its dots may be a number
 	 * that libcurl reads as an IPv4 address ("0.0.0.4") only next time. */
-	if (strspn(host, "0123456789abcdefx.") == n)
+	if (strspn(r, "0123456789abcdefx.") == n)
 		*dots = 1;
-	r = strdup(host);
 done:
 	curl_free(host);
 	return r;

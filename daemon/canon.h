@@ -9,6 +9,9 @@
 /* The canonical form of an http(s) URL, so that two links to one article
  * compare equal with strcmp():
  *   - scheme and host lower-cased, a trailing dot on the host dropped,
+ *     an internationalised host in the Unicode form IDNA maps it to
+ *     ("xn--bcher-kva.example" and "B\xc3\x9cCHER.example" are
+ *     "b\xc3\xbccher.example"),
  *     the default port (80/443) dropped, an empty path made "/",
  *     "." and ".." path segments resolved;
  *   - the fragment dropped, except a "#!" hash-bang route, which some
@@ -24,7 +27,8 @@
  * with *out = NULL for a URL that is not a valid absolute http(s) URL. */
 int canon_url(const char *url, char **out);
 
-/* The publisher of a URL: its host lower-cased, without a trailing dot,
+/* The publisher of a URL: its host lower-cased (an IDN in its Unicode
+ * form, as canon_url gives it), without a trailing dot,
  * without a leading "www.", without port.  "https://WWW.Example.com:8080/x"
  * -> "example.com".  Returns 0 and a malloc'd string in *out, or -1 for
  * anything canon_url() refuses. */

@@ -100,6 +100,10 @@ static void pairs(void)
 	ok(!same("https://example.com/a", "https://example.org/a"), "different hosts differ");
 	ok(!same("https://www.example.com/a", "https://example.com/a"),
 	   "www is kept in the canonical URL (it can be a different server)");
+	ok(same("https://B\xc3\x9c" "CHER.example/a", "https://xn--bcher-kva.example/a"),
+	   "an internationalised host in upper case and in its ASCII form meet");
+	ok(!same("https://stra\xc3\x9f" "e.de/a", "https://strasse.de/a"),
+	   "but two hosts IDNA 2008 tells apart stay apart");
 }
 
 static void tracking(void)
@@ -136,6 +140,8 @@ static void hosts(void)
 	host("http://www./a", "www");
 	host("https://alice.substack.com/p/x", "alice.substack.com");
 	host("http://[2001:DB8::1]/x", "[2001:db8::1]");
+	host("https://WWW.B\xc3\x9c" "CHER.example/x", "b\xc3\xbc" "cher.example");
+	host("https://xn--bcher-kva.example/x", "b\xc3\xbc" "cher.example");
 	host("ftp://www.example.com/", NULL);
 	host("not a url", NULL);
 	ok(canon_same_site("example.com", "example.com"), "same site: the same host");
