@@ -72,6 +72,11 @@ static int operator(const char *w, const char *e)
  * OR / AND / NOT / NEAR, prefix* and the title: / summary: column
  * filters pass as they are.  A word starting with '-' is refused with a
  * hint instead of being searched for: it means "without" elsewhere.
+ * A quoted word keeps a final '*' outside its quotes ("e-ma"*: the
+ * phrase whose last part is a prefix): inside them FTS5 drops it, and
+ * e-ma* found no "e-mail".  Inside NEAR( ) the ',' before the distance
+ * passes too: NEAR(mars rover, 3) became NEAR(mars "rover," 3), which
+ * searched for a "3" near the two within the default 10 tokens.
  * *n_terms counts the terms searched for (see MAX_TERMS): the words of
  * phrases too, not the operators or column names.  Returns a malloc'd
  * string, or NULL with *why set. */
@@ -80,6 +85,9 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 	size_t n = strlen(in);
 	char *out = malloc(3 * n + 3), *o = out;   /* each byte quoted, doubled */
 	const char *p = in;
+	/* NEAR( ): 1 after the word NEAR, 2 inside its ( ), 3 after its ','
+	 * (the distance, a number, not a term). */
+	int near = 0;
 
 	*why = "out of memory";
 	*n_terms = 0;
@@ -87,12 +95,21 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 		return NULL;
 	while (*p) {
 		const char *w, *e;
-		int plain = 1;
+		int plain = 1, star;
 
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '(' || *p == ')') {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '(' || *p == ')' ||
+		    (*p == ',' && near == 2)) {
+			if (*p == '(')
+				near = near == 1 ? 2 : 0;
+			else if (*p == ')')
+				near = 0;
+			else if (*p == ',')
+				near = 3;
 			*o++ = *p++;
 			continue;
 		}
+		if (near == 1)
+			near = 0;
 		if (*p == '"') {               /* a phrase, "" inside it escaped */
 			*o++ = *p++;
 			w = p;
@@ -111,15 +128,9 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 		}
 		w = p;
 		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '(' &&
-		       *p != ')' && *p != '"')
+		       *p != ')' && *p != '"' && (*p != ',' || near != 2))
 			p++;
 		e = p;
-		if (*w == '-' && e - w > 1) {
-			*why = "a word starting with '-': to leave out stories with a word,"
-			       " use NOT (strike NOT port)";
-			free(out);
-			return NULL;
-		}
 		/* A column filter: before a word, or before the phrase or the
 		 * group that follows at once (title:"mars rover",
 		 * title:(mars OR venus)). */
@@ -133,8 +144,20 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 			if (w == e)
 				continue;
 		}
-		if (!operator(w, e))
-			*n_terms += terms(w, e);
+		/* After a column filter too: title:-mars searched the titles
+		 * for "mars". */
+		if (*w == '-' && e - w > 1) {
+			*why = "a word starting with '-': to leave out stories with a word,"
+			       " use NOT (strike NOT port)";
+			free(out);
+			return NULL;
+		}
+		if (!operator(w, e)) {
+			if (near != 3)
+				*n_terms += terms(w, e);
+		} else if (e - w == 4 && !memcmp(w, "NEAR", 4)) {
+			near = 1;
+		}
 		for (const char *c = w; c < e; c++)
 			if (!bare((unsigned char)*c) && !(*c == '*' && c == e - 1 && c > w))
 				plain = 0;
@@ -143,10 +166,19 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 			o += e - w;
 			continue;
 		}
+		/* Quoted, next to a phrase it is apart from it: "x""e-mail"
+		 * would be one phrase with a '"' in it (x e mail). */
+		star = e - w > 1 && e[-1] == '*';
+		if (o > out && o[-1] == '"')
+			*o++ = ' ';
 		*o++ = '"';
-		for (const char *c = w; c < e; c++)
-			*o++ = *c;
+		memcpy(o, w, (size_t)(e - star - w));
+		o += e - star - w;
 		*o++ = '"';
+		if (star)
+			*o++ = '*';
+		else if (*e == '"')
+			*o++ = ' ';
 	}
 	*o = '\0';
 	return out;
@@ -182,7 +214,9 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (!q.text || !*q.text) {
+	/* Blank (a stray space, "$q" of an empty line) is no query either:
+	 * FTS5 said "syntax error near """. */
+	if (!q.text || !q.text[strspn(q.text, " \t\n")]) {
 		fprintf(stderr, "%s: search: what to search for? usage: %s search QUERY\n",
 		        cli->prog, cli->prog);
 		return 1;

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """tidings search with FTS5's column filters before a phrase or a group:
 title:"a phrase" and title:(a OR b) search the titles, as title:word
-does, rather than for the word "title" (which found nothing)."""
+does, rather than for the word "title" (which found nothing); and the
+forms around the words it quotes: e-mail* (a prefix), NEAR(a b, N),
+a quoted word next to a phrase, title:-word."""
 import os
 import subprocess
 import sys
@@ -16,7 +18,11 @@ srv.put("/a.xml", rss_doc("A", "https://a.example/", [
     {"guid": "1", "title": "Mars rover finds water ice", "link": "https://a.example/1",
      "text": "Scientists said the samples were promising."},
     {"guid": "2", "title": "Council budget approved", "link": "https://a.example/2",
-     "text": "The mars rover team was not involved."}]))
+     "text": "The mars rover team was not involved."},
+    {"guid": "3", "title": "Launch moves to 2027", "link": "https://a.example/3",
+     "text": "The Mars mission is delayed as the new rover fails."},
+    {"guid": "4", "title": "Leaked e-mails show new plans", "link": "https://a.example/4",
+     "text": "COVID-19 rules."}]))
 w = Workdir()
 w.write_config([srv.url("/a.xml")])
 t.eq(w.run_once().returncode, 0, "the feed is stored")
@@ -28,7 +34,7 @@ def search(q):
 
 
 ids = dict(w.sql("SELECT guid, id FROM stories"))
-rover, council = str(ids["1"]), str(ids["2"])
+rover, council, delayed, mails = str(ids["1"]), str(ids["2"]), str(ids["3"]), str(ids["4"])
 t.eq(search("title:rover"), (0, [rover]), "title:word searches the titles")
 t.eq(search('title:"mars rover"'), (0, [rover]), 'title:"a phrase" searches the titles')
 t.eq(search('TITLE:"mars rover"'), (0, [rover]), "in any case")
@@ -36,6 +42,38 @@ t.eq(search('summary:"mars rover"'), (0, [council]), 'summary:"a phrase" the sum
 rc, got = search("title:(budget OR water)")
 t.eq((rc, sorted(got)), (0, sorted([rover, council])), "title:(a OR b) searches the titles for either")
 t.eq(search("title:")[0], 0, "title: alone is a word, as before")
+
+# '-word' means "without" elsewhere, and is refused with a hint to NOT;
+# after a column filter too, where title:-rover searched the titles for
+# "rover", the stories it was meant to leave out.
+for q in ("-rover", "title:-rover", "summary:-rover", "-title:rover"):
+    r = subprocess.run([TIDINGS, "-d", w.db, "search", q], capture_output=True, text=True)
+    t.ok(r.returncode == 1 and r.stdout == "" and "use NOT" in r.stderr,
+         "%s is refused with a hint to NOT" % q, "status %d, stdout %r, stderr %r" %
+         (r.returncode, r.stdout, r.stderr))
+
+# A word with punctuation is quoted (the phrase of its parts), and its
+# prefix '*' stays outside the quotes: inside them FTS5 drops it, and
+# e-mail* found no "e-mails", COVID-1* no "COVID-19".
+for q, want in (("e-mail*", [mails]), ("title:e-mail*", [mails]), ("COVID-1*", [mails]),
+                ("e-mails", [mails]), ("e-mail", [])):
+    t.eq(search(q), (0, want), "%s searches for that phrase, its last part a prefix" % q)
+
+# NEAR(a b, N): the ',' before the distance passes as it is.  It was
+# quoted with "b", and N searched for as a word: NEAR(mars rover, 3)
+# found nothing.
+rc, got = search("NEAR(mars rover)")
+t.eq((rc, sorted(got)), (0, sorted([rover, council, delayed])), "NEAR(a b): within 10 words")
+rc, got = search("NEAR(mars rover, 3)")
+t.eq((rc, sorted(got)), (0, sorted([rover, council])), "NEAR(a b, 3): within 3 words")
+rc, got = search("summary:NEAR (mars rover,10)")
+t.eq((rc, sorted(got)), (0, sorted([council, delayed])), "a space before (, none after ,")
+t.eq(search("mars, rover"), (0, search("mars rover")[1]), "a ',' elsewhere is still part of a word")
+
+# A quoted word next to a phrase stays apart from it: "e-mails""new"
+# is one phrase to FTS5, with a '"' in it (e mails new), which no story has.
+t.eq(search('e-mails"new"'), (0, [mails]), 'e-mails"new" is e-mails and "new"')
+t.eq(search('"plans"e-mails'), (0, [mails]), '"plans"e-mails is "plans" and e-mails')
 
 srv.stop()
 w.cleanup()

@@ -183,6 +183,12 @@ for q in ("OR strike", "strike AND", "()"):
     t.ok(r.returncode == 1 and r.stdout == "" and "syntax error" in r.stderr,
          "search --json %r: exit 1, the error on stderr and nothing on stdout" % q,
          "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
+# A blank query is no query: FTS5 said 'syntax error near ""'.
+for q in ("", " ", "\t\n "):
+    r = tidings("search", "--json", q)
+    t.ok(r.returncode == 1 and r.stdout == "" and "what to search for?" in r.stderr,
+         "search --json %r asks what to search for" % q,
+         "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
 r = tidings("search", "--json", "nosuchwordanywhere")
 t.ok(r.returncode == 0 and json.loads(r.stdout) == [], "a search with no hits is still []",
      "status %d, stdout %r" % (r.returncode, r.stdout))
