@@ -1,5 +1,8 @@
 /* daemon/tidingsd.c — the daemon's command line. */
+#include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,11 +23,46 @@ static void usage(FILE *out)
 	        "  --version     print the version\n", config_default_path());
 }
 
+/* Started with a standard descriptor closed (`tidingsd 2>&-`, a cron line
+ * or a supervisor that closes them), the first files opened took their
+ * numbers: the database, new, was opened read-write as descriptor 2 by
+ * lock_database() (daemon.c), and every log line went into it, over its
+ * header and pages, until `PRAGMA integrity_check` found it malformed.
+ * Closed ones are /dev/null from the start.  Returns -1 when one cannot
+ * be (nothing can be said then: stderr is one of them). */
+static int open_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free number: this one, the ones below are open. */
+		n = open("/dev/null", O_RDWR);
+		if (n < 0)
+			return -1;
+		if (n != fd) {
+			close(n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon_args a = { 0 };
 	int allow_root = 0;
 	char msg[256];
+
+	if (open_std_fds() < 0)
+		return 1;
+	/* stderr a pipe whose reader went away (`tidingsd --once 2>&1 | head`,
+	 * a log collector that died): the next log line's SIGPIPE ended the
+	 * run between two feeds.  The write fails with EPIPE instead, and the
+	 * daemon goes on without its log (systemd's IgnoreSIGPIPE=yes does
+	 * the same for the service). */
+	signal(SIGPIPE, SIG_IGN);
 
 #ifdef M_ARENA_MAX
 	/* One malloc arena for all threads, so that the daemon's periodic

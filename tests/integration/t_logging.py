@@ -5,8 +5,10 @@ progress line on a terminal (a pty) and never without one."""
 import os
 import pty
 import re
+import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
@@ -104,6 +106,116 @@ t.ok(not re.search(r"errors?(error|warning|notice|info|debug): ", tty),
 rc, out = run_to_file(clean_env(TERM="xterm"))
 t.ok("\r" not in out and "\x1b" not in out and "] feeds," not in out,
      "stderr not a terminal: no progress line, no escapes", repr(out))
+
+# 7. Started with stderr closed (`tidingsd 2>&-`): the new database was
+# opened as descriptor 2 and every log line was written into it, from its
+# header on.  Closed descriptors are /dev/null now.
+w2 = Workdir()
+w2.write_config(urls)
+p = subprocess.Popen([TIDINGSD, "-c", w2.conf] + ROOT_OVERRIDE, env=clean_env(),
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     preexec_fn=lambda: os.close(2))
+
+
+def polled():
+    try:
+        return w2.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0]
+    except Exception:
+        return 0
+
+
+end = time.monotonic() + 60
+while polled() < 3 and time.monotonic() < end and p.poll() is None:
+    time.sleep(0.1)
+t.eq(polled(), 3, "stderr closed: the daemon polls every feed")
+with open(w2.db, "rb") as f:
+    head = f.read(16)
+t.eq(head, b"SQLite format 3\x00", "the database file's header is SQLite's, not log lines")
+p.send_signal(signal.SIGTERM)
+t.eq(p.wait(timeout=60), 0, "stderr closed: SIGTERM exits 0")
+t.eq(w2.sql("PRAGMA integrity_check"), [("ok",)], "the database passes integrity_check")
+w2.cleanup()
+
+# 8. stderr a pipe no one reads any more (`tidingsd --once 2>&1 | head -1`
+# once head has exited): the first log line's SIGPIPE killed the run.
+w3 = Workdir()
+w3.write_config(urls)
+rfd, wfd = os.pipe()
+os.close(rfd)
+rc = subprocess.run([TIDINGSD, "-c", w3.conf, "--once"] + ROOT_OVERRIDE, env=clean_env(),
+                    stdout=subprocess.DEVNULL, stderr=wfd, timeout=60).returncode
+os.close(wfd)
+t.eq(rc, 0, "stderr a broken pipe: the run completes and exits 0")
+t.eq(w3.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0], 3,
+     "stderr a broken pipe: every feed polled")
+w3.cleanup()
+
+# 9. stderr a pipe no one is reading (a stalled log collector): full from
+# the start, the first log line's write blocked the daemon for good: it
+# polled nothing and did not hear SIGTERM.  Lines are dropped instead, and
+# counted once the pipe has room again.
+w4 = Workdir()
+w4.write_config(urls)
+rfd, wfd = os.pipe()
+os.set_blocking(wfd, False)
+try:
+    while True:
+        os.write(wfd, b"x" * 4096)
+except BlockingIOError:
+    pass
+os.set_blocking(wfd, True)
+# -v -v -v: debug lines while the feeds are polled, so that some are
+# dropped for certain before the pipe is read.
+p = subprocess.Popen([TIDINGSD, "-c", w4.conf, "-v", "-v", "-v"] + ROOT_OVERRIDE,
+                     env=clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=wfd)
+os.close(wfd)
+
+
+def polled4():
+    try:
+        return w4.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0]
+    except Exception:
+        return 0
+
+
+end = time.monotonic() + 60
+while polled4() < 3 and time.monotonic() < end:
+    time.sleep(0.1)
+t.eq(polled4(), 3, "stderr a full pipe: the daemon polls every feed")
+# The pipe read: a line waiting for room (up to 100 ms) may get in while
+# it is, so what is read now counts with the rest.
+os.set_blocking(rfd, False)
+rest = b""
+try:
+    while True:
+        chunk = os.read(rfd, 65536)
+        if not chunk:
+            break
+        rest += chunk
+except BlockingIOError:
+    pass
+p.send_signal(signal.SIGTERM)
+try:
+    rc = p.wait(timeout=60)
+except subprocess.TimeoutExpired:
+    p.kill()
+    rc = p.wait()
+t.eq(rc, 0, "stderr a full pipe: SIGTERM exits 0")
+try:
+    while True:
+        chunk = os.read(rfd, 65536)
+        if not chunk:
+            break
+        rest += chunk
+except BlockingIOError:
+    pass
+os.close(rfd)
+rest = rest.replace(b"x" * 4096, b"").decode("utf-8", "replace")
+t.ok(re.search(r"^warning: \d+ log messages? dropped: stderr was not being read$"
+               r"(.|\n)*^notice: SIGTERM", rest, re.M),
+     "the lines dropped are counted once the pipe has room again", rest)
+w4.cleanup()
 
 srv.stop()
 w.cleanup()
