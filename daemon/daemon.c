@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,6 +107,7 @@ struct daemon {
 	ev_timer fts;            /* indexes new stories for search */
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
 	int db_locked;           /* another program holds the write lock */
+	int db_full;             /* writes fail on a full disk */
 	int64_t db_failing_since; /* first of the storing failures in a row, 0 */
 	int64_t clock_offset;    /* wall clock minus monotonic, at the last look */
 	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
@@ -242,6 +244,49 @@ static struct fetch_options fetch_opts(const struct config *c)
 		.low_speed_limit = 10, .low_speed_time = low_speed_time(c->timeout),
 	};
 	return o;
+}
+
+/* Open files.  A transfer holds up to FDS_PER_TRANSFER descriptors at
+ * once (its socket, a second one while IPv6 and IPv4 race, the pair of
+ * sockets of a name being looked up); the rest of the daemon up to
+ * FDS_RESERVE (the database's files for two connections, the event loop,
+ * the parse threads, files read on a reload).  Past the limit (ulimit -n;
+ * systemd's default soft limit is 1024) every transfer started failed at
+ * once with "Couldn't connect to server", charged to its feed as an error
+ * of the server: a `concurrency = 1024` under that default failed 9 of
+ * 10 feeds of a cycle. */
+#define FDS_PER_TRANSFER 3
+#define FDS_RESERVE 32
+
+/* The transfers that may run at once for `want`: the soft limit on open
+ * files is raised (up to the hard one) to what they need, and where that
+ * is not enough they are cut to what it allows, with a warning. */
+static int usable_concurrency(int want)
+{
+	rlim_t need = (rlim_t)want * FDS_PER_TRANSFER + FDS_RESERVE;
+	struct rlimit rl;
+	int n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= need)
+		return want;
+	{
+		struct rlimit up = rl;
+
+		up.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need
+		              : rl.rlim_max;
+		if (up.rlim_cur > rl.rlim_cur && setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur >= need)
+		return want;
+	n = rl.rlim_cur > FDS_RESERVE + FDS_PER_TRANSFER
+	    ? (int)((rl.rlim_cur - FDS_RESERVE) / FDS_PER_TRANSFER) : 1;
+	log_warning("concurrency = %d needs about %llu open files, and the limit is %llu"
+	            " (ulimit -n, LimitNOFILE=): %d transfer%s at once", want,
+	            (unsigned long long)need, (unsigned long long)rl.rlim_cur, n,
+	            n == 1 ? "" : "s");
+	return n;
 }
 
 /* ---- per-host holds (Retry-After) ------------------------------------ */
@@ -797,7 +842,8 @@ static void media_type(const char *ct, char *buf, size_t n)
 #define FTS_LAG 1.0
 
 /* Follows a write's outcome (rc < 0: it failed) for LOCKED_WAIT_MS: said
- * once when the lock is found held, once when a write gets through. */
+ * once when the lock is found held, once when a write gets through; and
+ * a full disk's end. */
 static void db_outcome(struct daemon *d, int rc)
 {
 	if (rc < 0 && !d->db_failing_since)
@@ -816,6 +862,15 @@ static void db_outcome(struct daemon *d, int rc)
 		d->db_locked = 0;
 		store_set_busy_wait(d->st, -1);
 		log_notice("%s: the database's write lock is free again", d->cfg.database);
+	}
+	/* A full disk is said at each write refused ("(disk full)"); that
+	 * space came back was said nowhere, and the errors simply stopped. */
+	if (rc < 0 && store_last_was_full(d->st))
+		d->db_full = 1;
+	else if (rc == 0 && d->db_full) {
+		d->db_full = 0;
+		log_notice("%s: the disk has room again; storing resumes (feeds refused"
+		           " meanwhile are fetched again at their retry)", d->cfg.database);
 	}
 }
 
@@ -1555,6 +1610,8 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	log_set_level(d->cfg.log_level + d->args.verbose);
 	{
 		struct fetch_options o = fetch_opts(&d->cfg);
+
+		o.concurrency = usable_concurrency(o.concurrency);
 		fetcher_set_options(d->fx, &o);
 	}
 	if (load_schedule(d, &was) < 0)
@@ -1699,6 +1756,7 @@ int daemon_run(const struct daemon_args *a)
 	rc = 2;
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	fo = fetch_opts(&d.cfg);
+	fo.concurrency = usable_concurrency(fo.concurrency);
 	if (fetcher_new(d.loop, &fo, on_done, &d, &d.fx) < 0) {
 		log_err("cannot initialise libcurl");
 		goto out;

@@ -1130,9 +1130,15 @@ void store_rollback(struct store *st)
 {
 	int64_t seq = st->seq;
 
-	if (sqlite3_get_autocommit(st->db))
-		return;
-	simple(st, S_ROLLBACK);
+	/* A write that failed on a full disk (SQLITE_FULL, as IOERR and
+	 * NOMEM) may have rolled the transaction back already, inside
+	 * SQLite: memory must forget what it did all the same.  It used to
+	 * keep the watermarks of the transaction lost (a COMMIT refused
+	 * after fts_catch_up() had moved fts_upto in memory), and once space
+	 * was back the stories below that mark stayed out of the search
+	 * index for good, which FTS5's integrity-check calls malformed. */
+	if (!sqlite3_get_autocommit(st->db))
+		simple(st, S_ROLLBACK);
 	st->next_story_id = 0;
 	if (load_fts(st) < 0)
 		st->fts_upto = st->max_id = 0;
