@@ -78,6 +78,7 @@ struct dfeed {               /* owns its strings */
 	int64_t next_poll, interval, failing_since;
 	int errors;
 	int shift, streak;       /* sched_adapt() state */
+	int64_t hint;            /* the interval its last body asked for, 0 */
 	int in_flight;
 	int retired;             /* gone (410) or dropped from the list */
 	int fed;                 /* has answered with a feed (or a 304) */
@@ -560,11 +561,18 @@ static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		/* A feed that became due while its host asked for patience
 		 * (one added by SIGHUP, say) waits with the others. */
 		{
-			int64_t held = hold_until(d, f->host, now);
+			int64_t held = hold_until(d, f->host, now), next;
 			if (held) {
 				log_info("%s: waits %lld s for %s's Retry-After", f->url,
 				         (long long)(held - now), f->host);
-				set_next(d, f, held + (int64_t)(rnd32(d) % 30));
+				next = held + (int64_t)(rnd32(d) % 30);
+				/* The row says so too: a reader saw a next poll
+				 * long past (or none, for a new feed) while the
+				 * daemon waited an hour. */
+				if (store_defer_poll(d->st, f->id, next) < 0)
+					log_warning("%s: saving its next poll: %s", f->url,
+					            store_errmsg(d->st));
+				set_next(d, f, next);
 				continue;
 			}
 		}
@@ -711,6 +719,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		nf[i].shift = sf[i].adapt_shift;
 		nf[i].fed = sf[i].last_success != 0;
 		nf[i].streak = sf[i].new_streak;
+		nf[i].hint = sf[i].hint;
 		if (!(nf[i].host = fetch_url_host(nf[i].url))) {
 			store_feeds_free(sf, n);
 			free_feeds(nf, i + 1);
@@ -970,6 +979,16 @@ static int discovered(struct daemon *d, struct dfeed *f, const char *found, char
 	return !f->fed && f->hops < FOLLOW_MAX;
 }
 
+/* The interval a feed's document asks for, in seconds (0: none): the
+ * longer of its <ttl> and its sy:updatePeriod/updateFrequency, as
+ * sched_next_poll() takes them. */
+static int64_t feed_hint(const struct feed *parsed)
+{
+	int64_t ttl = parsed->ttl > 0 ? (int64_t)parsed->ttl * 60 : 0;
+
+	return parsed->update_period > ttl ? parsed->update_period : ttl;
+}
+
 /* Stores one response: the feed's new state, and its entries when it was
  * a feed (`parsed`, owned and freed here, with `prep` its ingest_prepare()
  * or NULL; `parse_rc` and `perr` say why not when a 2xx body was no feed,
@@ -1024,6 +1043,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	} else if (r->status == 304) {
 		poll.ok = 1;
 		poll.new_url = r->permanent_url;
+		/* The document not sent again still asks for what it did
+		 * (<ttl>, sy:updatePeriod): a feed asking for two hours
+		 * was polled every `interval` from its first 304 on. */
+		so.update_period = f->hint;
 	} else if (r->status >= 200 && r->status < 300) {
 		char mt[64];
 
@@ -1044,6 +1067,12 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 				poll.new_url = found;
 		} else {
 			poll.ok = 1;
+			/* This body's validators replace the old ones, also
+			 * when it has none: a server that dropped its ETag
+			 * was sent the stale one on every later start and
+			 * --once, and one that puts If-None-Match before
+			 * If-Modified-Since (RFC 9110) never answered 304. */
+			poll.fresh = 1;
 			poll.etag = r->etag;
 			poll.last_modified = r->last_modified;
 			poll.title = parsed->title_text;
@@ -1053,6 +1082,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			poll.new_url = r->permanent_url;
 			so.ttl_minutes = parsed->ttl;
 			so.update_period = parsed->update_period;
+			poll.hint = feed_hint(parsed);
 		}
 	} else {
 		const char *why = reason(r->status);
@@ -1153,6 +1183,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		if (parsed) {
 			replace_str(&f->etag, r->etag);
 			replace_str(&f->last_modified, r->last_modified);
+			f->hint = poll.hint;
 		}
 		if (poll.moved) {
 			log_notice("%s: moved permanently to %s", f->url, poll.new_url);

@@ -66,7 +66,7 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	/* Headers of the last response in the redirect chain. */
 	char *etag, *last_modified, *content_type, *content_location,
 	     *content_language, *content_encoding, *retry_after, *cache_control, *expires,
-	     *location;
+	     *age, *location;
 	double started;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -200,7 +200,7 @@ static void transfer_free(struct transfer *t)
 	free(t->etag); free(t->last_modified); free(t->content_type);
 	free(t->content_location); free(t->content_language); free(t->content_encoding);
 	free(t->retry_after); free(t->cache_control); free(t->expires);
-	free(t->location);
+	free(t->age); free(t->location);
 	free(t);
 }
 
@@ -282,7 +282,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 			char **all[] = { &t->etag, &t->last_modified, &t->content_type,
 			                 &t->content_location, &t->content_language, &t->content_encoding,
 			                 &t->retry_after, &t->cache_control, &t->expires,
-			                 &t->location };
+			                 &t->age, &t->location };
 			for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 				free(*all[i]);
 				*all[i] = NULL;
@@ -312,6 +312,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 	else HDR("Retry-After", retry_after);
 	else LIST("Cache-Control", cache_control);
 	else HDR("Expires", expires);
+	else HDR("Age", age);
 	else HDR("Location", location);
 #undef HDR
 #undef LIST
@@ -747,7 +748,20 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 			r.retry_after = parse_http_date(t->retry_after);
 	}
 	r.max_age = parse_max_age(t->cache_control);
-	r.expires = parse_http_date(t->expires);
+	/* RFC 9111 5.3: a max-age makes a recipient ignore Expires, and
+	 * no-cache or no-store leave nothing to reuse until then: a feed
+	 * sending "max-age=600" with a stale far-off Expires waited a day. */
+	r.expires = r.max_age >= 0 ? 0 : parse_http_date(t->expires);
+	/* A cache in front of the server (a CDN) says how long it has held
+	 * the response already (RFC 9111 4.2.3): max-age=3600 with Age:
+	 * 3500 is fresh for 100 s more, not for an hour. */
+	if (r.max_age > 0 && t->age) {
+		char *end;
+		long long age = strtoll(t->age, &end, 10);
+
+		if (end != t->age && *end == '\0' && age > 0)
+			r.max_age = age < r.max_age ? r.max_age - age : 0;
+	}
 	r.duration = elapsed;
 	r.bytes = (int64_t)t->len;
 	r.http_version = status ? http_version_of(easy) : 0;

@@ -54,7 +54,8 @@ struct fetch_result {
 	const char *content_encoding; /* as sent: the body is not decoded
 	                                 (decode.h), NULL when none */
 	int64_t retry_after;         /* absolute Unix time, 0 if none */
-	int64_t max_age;             /* Cache-Control max-age seconds, -1 */
+	int64_t max_age;             /* Cache-Control max-age seconds, less
+	                                the response's Age, -1 */
 	int64_t expires;             /* Expires as Unix time, 0 if none */
 	int http_version;            /* of the final response: 10, 11, 20
 	                                (HTTP/2), 30; 0 when none came */

@@ -75,6 +75,11 @@ int64_t sched_next_poll(const struct sched_policy *p,
 				back *= 2;
 			back = clamp(back, p->min_interval, p->max_interval);
 			back += (int64_t)(back * ((int64_t)(rnd % 501) - 250) / 1000);
+			/* max_interval is the cap, jitter included: at the
+			 * cap a failing feed waited up to 30 h of a 24 h
+			 * max_interval, longer than once it gave up. */
+			if (back > p->max_interval)
+				back = p->max_interval;
 		}
 		next = o->now + back;
 		/* A server that says when to come back (429/503 Retry-After)
@@ -97,8 +102,11 @@ int64_t sched_next_poll(const struct sched_policy *p,
 	if (o->expires > o->now && o->expires - o->now > iv)
 		iv = o->expires - o->now;
 	iv = clamp(iv, p->min_interval, p->max_interval);
-	/* +-10% jitter keeps a restart's feeds from polling in lockstep. */
+	/* +-10% jitter keeps a restart's feeds from polling in lockstep;
+	 * at max_interval only downwards, as it is the longest interval. */
 	iv += (int64_t)(iv * ((int64_t)(rnd % 201) - 100) / 1000);
+	if (iv > p->max_interval)
+		iv = p->max_interval;
 	next = o->now + iv;
 	if (o->retry_after > next)
 		next = o->retry_after;

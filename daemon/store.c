@@ -174,6 +174,12 @@ static const char *const MIGRATIONS[] = {
 	"         s.published, s.event_time, s.first_seen, s.duplicate_of, s.feed_id,\n"
 	"         s.image, s.tags\n"
 	"  FROM stories s WHERE s.thread_id IS NOT NULL;\n",
+	/* 5 -> 6: the interval a feed's document asks for (<ttl>,
+	 * sy:updatePeriod) was known only from a poll that brought the
+	 * document: after a 304 the feed was polled on the configured
+	 * interval again, though the unchanged document still asked for
+	 * longer.  The row keeps it from the last body. */
+	"ALTER TABLE feeds ADD COLUMN hint_interval INTEGER;\n",
 };
 
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])
@@ -231,17 +237,19 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_LOAD] =
 		"SELECT id, url, etag, last_modified, next_poll, interval,"
 		" last_success, failing_since, consecutive_errors, gone,"
-		" adapt_shift, new_streak, retry_after"
+		" adapt_shift, new_streak, retry_after, hint_interval"
 		" FROM feeds WHERE active AND NOT gone ORDER BY id",
 	[S_POLL] =
 		"UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4,"
-		" etag = coalesce(?5, etag), last_modified = coalesce(?6, last_modified),"
+		" etag = CASE WHEN ?15 THEN ?5 ELSE coalesce(?5, etag) END,"
+		" last_modified = CASE WHEN ?15 THEN ?6 ELSE coalesce(?6, last_modified) END,"
 		" title = coalesce(?7, title), site_url = coalesce(?8, site_url),"
 		" next_poll = ?9, duration_ms = ?10, bytes = ?11, gone = ?12,"
 		" consecutive_errors = CASE WHEN ?13 THEN 0 ELSE consecutive_errors + 1 END,"
 		" last_success = CASE WHEN ?13 THEN ?2 ELSE last_success END,"
 		" failing_since = CASE WHEN ?13 THEN NULL ELSE coalesce(failing_since, ?2) END,"
-		" retry_after = ?14"
+		" retry_after = ?14,"
+		" hint_interval = CASE WHEN ?15 THEN ?16 ELSE hint_interval END"
 		" WHERE id = ?1",
 	[S_POLL_URL] =
 		"UPDATE feeds SET previous_url = url, url = ?2 WHERE id = ?1"
@@ -1240,6 +1248,7 @@ int store_load_feeds(struct store *st, struct store_feed **out, size_t *n)
 		f->adapt_shift = sqlite3_column_int(s, 10);
 		f->new_streak = sqlite3_column_int(s, 11);
 		f->retry_after = sqlite3_column_int64(s, 12);
+		f->hint = sqlite3_column_int64(s, 13);
 		if (!f->url)
 			goto fail;
 	}
@@ -1290,6 +1299,8 @@ int store_record_poll(struct store *st, struct store_poll *p)
 	sqlite3_bind_int(s, 12, p->gone);
 	sqlite3_bind_int(s, 13, p->ok);
 	bind_time(s, 14, p->retry_after);
+	sqlite3_bind_int(s, 15, p->fresh);
+	bind_time(s, 16, p->hint);
 	if (step_done(st, s) < 0)
 		return -1;
 	if (p->new_url) {

@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 
-#define STORE_SCHEMA_VERSION 5   /* MIGRATIONS[] in store.c: one each */
+#define STORE_SCHEMA_VERSION 6   /* MIGRATIONS[] in store.c: one each */
 
 struct store;   /* opaque; owns the sqlite3 handle and prepared statements */
 
@@ -87,6 +87,8 @@ struct store_feed {
 	int adapt_shift, new_streak; /* sched_adapt() state */
 	int64_t retry_after;        /* its host asked for no request before
 	                               this (429/503 Retry-After), 0: none */
+	int64_t hint;               /* the interval its last body asked for
+	                               (<ttl>, sy:updatePeriod), 0: none */
 };
 
 /* Makes the feeds table follow the list: adds new URLs, reactivates listed
@@ -104,6 +106,11 @@ struct store_poll {
 	int status;                 /* HTTP status, 0 if no response */
 	const char *error;          /* NULL on success */
 	const char *etag, *last_modified; /* new validators, NULL keeps old */
+	int fresh;                  /* 1: a new body (a 200 with a feed): the
+	                               validators and hint are its own, NULL
+	                               or 0 clears */
+	int64_t hint;               /* with fresh: the interval the body asks
+	                               for (<ttl>, sy:updatePeriod), 0: none */
 	const char *new_url;        /* permanent redirect target, or NULL */
 	const char *title, *site_url; /* from the parsed feed, NULL keeps */
 	int64_t next_poll;

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, read, DATA, TIDINGS  # noqa: E402
 import subprocess  # noqa: E402
 
-CURRENT = 5
+CURRENT = 6
 t = Tap()
 srv = Server()
 srv.put("/new.xml", read("spine/rss20.xml").replace(b"gazette", b"newsroom"),
@@ -72,6 +72,9 @@ for path in olds:
     t.eq(w.sql("SELECT count(*) FROM stories WHERE image IS NOT NULL OR tags IS NOT NULL"),
          [(0,)], name + ": stories.image and stories.tags of version 5, NULL where the"
          " feeds named none")
+    t.eq(w.sql("SELECT count(*) FROM feeds WHERE hint_interval IS NOT NULL AND url <> ?",
+               (srv.url("/new.xml"),)), [(0,)],
+         name + ": feeds.hint_interval of version 6, NULL until a feed's next document")
     t.eq(w.sql("SELECT name FROM pragma_table_info('thread_stories') ORDER BY cid")[-2:],
          [("image",), ("tags",)], name + ": thread_stories gives them last")
     t.eq(w.sql("SELECT count(*) FROM thread_stories"),

@@ -220,6 +220,11 @@ t.ok((L("/f/c.xml") + ": waits ") in got,
 rc, err = stop(p)
 t.eq(rc, 0, "SIGTERM: exit 0")
 t.eq(srv.hits.get("/f/c.xml", 0) - before_c, 0, "the new feed of the held host was not asked")
+# Its row says when it will be: it had no next poll at all (NULL) while
+# the daemon waited the hour.
+nc = sql1(w7, "SELECT next_poll FROM feeds WHERE url = ?", (L("/f/c.xml"),))
+t.ok(nc is not None and nc[0] is not None and ra[0] <= nc[0] <= ra[0] + 30,
+     "the waiting feed's next_poll is the end of the host's Retry-After", (nc, ra))
 w7.cleanup()
 
 # ---- Restart resumes the schedule; new feeds polled soon. --------------

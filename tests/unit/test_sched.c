@@ -35,6 +35,9 @@ int main(void)
 	o = ok_at(now);
 	o.update_period = 7 * 86400;
 	is_int(sched_next_poll(&P, &o, 100), now + 86400, "capped at max_interval");
+	is_int(sched_next_poll(&P, &o, 200), now + 86400, "the +10% jitter does not pass max_interval");
+	n = sched_next_poll(&P, &o, 0);
+	ok(n >= now + 77760 && n < now + 86400, "at max_interval the jitter goes downwards");
 	o = ok_at(now);
 	o.feed_interval = 10;
 	is_int(sched_next_poll(&P, &o, 100), now + 300, "never below min_interval");
@@ -46,6 +49,10 @@ int main(void)
 	is_int(sched_next_poll(&P, &o, 250), now + 1200, "third error: doubled twice");
 	o.consecutive_errors = 30;
 	is_int(sched_next_poll(&P, &o, 250), now + 86400, "backoff capped at max_interval");
+	is_int(sched_next_poll(&P, &o, 500), now + 86400,
+	       "the +25% jitter does not pass max_interval (tidings.conf(5): the cap of the backoff)");
+	n = sched_next_poll(&P, &o, 0);
+	ok(n >= now + 64800 && n < now + 86400, "at the cap the backoff jitter goes downwards");
 	o.consecutive_errors = 3;
 	n = sched_next_poll(&P, &o, 0);
 	ok(n >= now + 900 && n <= now + 1500, "backoff jitter within 25%");

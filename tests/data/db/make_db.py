@@ -10,7 +10,8 @@ a wire copy of one under another publisher's URL (a near-duplicate), runs
 `tidingsd --once` twice, then VACUUMs the file into OUT.db.  v1.db was
 made with the tidings of commit 0df15a3 (schema version 1), v2.db with that
 of commit fca3d69 (schema version 2), v3.db with that of commit cc11374
-(schema version 3), v4.db with that of commit b9f08fc (schema version 4)."""
+(schema version 3), v4.db with that of commit b9f08fc (schema version 4),
+v5.db with that of commit e2fc0ce (schema version 5)."""
 import os
 import shutil
 import sqlite3

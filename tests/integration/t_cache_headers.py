@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""What a response's caching headers do to the next poll (next_poll -
+last_fetch, with the default 15 minute interval and 24 hour max_interval).
+
+Cache-Control max-age and Expires lengthen the interval; but RFC 9111 5.3
+says a recipient MUST ignore Expires when there is a max-age, and no-cache
+or no-store allow no reuse at all.  Both were taken, the longer winning: a
+feed sending "Cache-Control: max-age=600" with a far-off Expires (a stale
+default in front of it) was polled once a day instead of every 15
+minutes.  And a max-age counts from when the response was made: a cache
+in front of the server (a CDN) says in Age how much of it has passed
+(RFC 9111 4.2.3); the whole max-age was waited from now."""
+import email.utils
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir  # noqa: E402
+import faults  # noqa: E402
+
+t = Tap()
+srv = Server()
+BODY = faults.feed_xml("cache", [("c1", "Cached item")])
+
+
+def in_days(days):
+    return email.utils.formatdate(time.time() + days * 86400, usegmt=True)
+
+
+def serve(headers):
+    def route(h):
+        h.reply(200, BODY, "application/rss+xml", headers())
+    return route
+
+
+CASES = [
+    # (path, headers, lowest and highest next poll, what)
+    ("/expires.xml", lambda: {"Expires": in_days(0.125)}, 10800 * 0.9, 10800 * 1.1,
+     "Expires alone, in 3 hours: the next poll in about 3 hours"),
+    ("/maxage.xml", lambda: {"Cache-Control": "max-age=7200"}, 7200 * 0.9, 7200 * 1.1,
+     "max-age=7200 alone: in about 2 hours"),
+    ("/both.xml", lambda: {"Cache-Control": "max-age=600", "Expires": in_days(7)}, 900 * 0.9, 900 * 1.1,
+     "max-age=600 with Expires in a week: Expires ignored, the interval (15 min)"),
+    ("/both-long.xml", lambda: {"Cache-Control": "public, max-age=7200", "Expires": in_days(7)},
+     7200 * 0.9, 7200 * 1.1, "max-age=7200 with Expires in a week: max-age's 2 hours"),
+    ("/nocache.xml", lambda: {"Cache-Control": "no-cache", "Expires": in_days(7)}, 900 * 0.9, 900 * 1.1,
+     "no-cache with Expires in a week: the interval"),
+    ("/aged.xml", lambda: {"Cache-Control": "max-age=7200", "Age": "3600"}, 3600 * 0.9, 3600 * 1.1,
+     "max-age=7200 from a cache that has held it an hour (Age: 3600): fresh for an hour more"),
+    ("/stale.xml", lambda: {"Cache-Control": "max-age=7200", "Age": "7100"}, 900 * 0.9, 900 * 1.1,
+     "max-age=7200 with Age: 7100: fresh for 100 s more, so the interval"),
+]
+for path, headers, _, _, _ in CASES:
+    srv.routes[path] = serve(headers)
+w = Workdir(prefix="tidings-cache-")
+w.write_config([srv.url(c[0]) for c in CASES], "per_host = 8\n")
+r = w.run_once()
+t.eq(r.returncode, 0, "--once exits 0")
+for path, _, lo, hi, what in CASES:
+    got = w.sql("SELECT last_status, next_poll - last_fetch FROM feeds WHERE url = ?", (srv.url(path),))
+    t.ok(len(got) == 1 and got[0][0] == 200 and lo <= got[0][1] <= hi, what, got)
+
+srv.stop()
+w.cleanup()
+t.done()
