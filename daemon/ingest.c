@@ -682,6 +682,26 @@ static int cmp_order(const void *a, const void *b)
 	return x->idx > y->idx ? -1 : 1;
 }
 
+/* An entry's identity key and its place in the order entries are stored. */
+struct keyed {
+	char *ident;       /* NULL: nothing to know it by */
+	size_t pos;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c;
+
+	if (!x->ident || !y->ident)
+		c = !!x->ident - !!y->ident;
+	else
+		c = strcmp(x->ident, y->ident);
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
 /* Gives the clusterer the stored counts of thread `id` (story count,
  * first and last story time, publishers), plus those of `pending` when
  * not NULL: a story about to be stored in it.  *stored is how many
@@ -969,8 +989,21 @@ static int guid_known(struct entry_ctx *x, const struct ident_entry *ie)
 	return rc;
 }
 
+/* What an entry is known by in its feed (docs/dedup.md, level 1): the
+ * guid, link, or title and text as the feed gives them (whether its
+ * branding is seen can change from one response to the next). */
+static struct ident_entry entry_ident(const struct feed_entry *e)
+{
+	struct ident_entry ie = {
+		.guid = e->id, .link = e->origlink ? e->origlink : e->link,
+		.title = e->title_text, .text = e->text, .published = e->published,
+	};
+	return ie;
+}
+
+/* Stores one entry under its identity key `ident` (ingest_feed's). */
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
-                        const struct ingest_entry_prep *pe)
+                        const struct ingest_entry_prep *pe, const char *ident)
 {
 	struct ingest *in = x->in;
 	struct store_story s;
@@ -978,25 +1011,11 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	struct cluster_doc doc;
 	struct cluster_result cr;
 	struct nd_match m;
-	const char *link = e->origlink ? e->origlink : e->link;
 	const char *canon = pe->canon;
-	char *ident = NULL;
-	/* Known by the title and text as the feed gives them: whether its
-	 * branding is seen can change from one response to the next. */
-	struct ident_entry ie = {
-		.guid = e->id, .link = link, .title = e->title_text, .text = e->text,
-		.published = e->published,
-	};
+	struct ident_entry ie = entry_ident(e);
 	int64_t id = 0, canon_id = 0;
 	uint64_t old_hash = 0;
 	int rc = -1, has = 0, owner;
-
-	rc = ident_key_canon(&ie, x->use_link, canon, &ident);
-	if (rc == -1)
-		return 0;            /* nothing to know it by: skip, not fail */
-	if (rc < 0)
-		return -1;           /* out of memory: the response fails */
-	rc = -1;
 
 	memset(&s, 0, sizeof s);
 	s.feed_id = x->feed_id;
@@ -1153,7 +1172,6 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	}
 	rc = 0;
 out:
-	free(ident);
 	return rc;
 }
 
@@ -1309,6 +1327,8 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	struct ingest_prep own = { NULL, 0 };
 	char *feed_host = NULL;
 	struct order *order = NULL;
+	struct keyed *keys = NULL;
+	const char **ident_at = NULL;
 	int rc = -1, rotate;
 
 	memset(stats, 0, sizeof *stats);
@@ -1337,8 +1357,33 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		order[i].idx = i;
 	}
 	qsort(order, f->n_entries, sizeof *order, cmp_order);
+	/* Entries of one document under one key (a feed that gives all its
+	 * items one guid, two items with one title and no date) are one
+	 * item, and only the last of them stored is: stored each in turn,
+	 * every poll of the unchanged document rewrote the row once per
+	 * entry, with a new seq and "updated" each time.  The last is the
+	 * one the row held after the first poll, so the rows stored before
+	 * this rule stay as they are. */
+	if (!(keys = calloc(f->n_entries, sizeof *keys)) ||
+	    !(ident_at = calloc(f->n_entries, sizeof *ident_at)))
+		goto out;
+	for (size_t i = 0; i < f->n_entries; i++) {
+		size_t k = order[i].idx;
+		struct ident_entry ie = entry_ident(&f->entries[k]);
+
+		keys[i].pos = i;
+		if (ident_key_canon(&ie, x.use_link, prep->e[k].canon, &keys[i].ident) == -2)
+			goto out;    /* out of memory; -1: nothing to know it by */
+	}
+	qsort(keys, f->n_entries, sizeof *keys, cmp_keyed);
 	for (size_t i = 0; i < f->n_entries; i++)
-		if (ingest_entry(&x, &f->entries[order[i].idx], &prep->e[order[i].idx]) < 0)
+		if (keys[i].ident && (i + 1 == f->n_entries ||
+		                      strcmp(keys[i].ident, keys[i + 1].ident) != 0))
+			ident_at[keys[i].pos] = keys[i].ident;
+	for (size_t i = 0; i < f->n_entries; i++)
+		if (ident_at[i] &&
+		    ingest_entry(&x, &f->entries[order[i].idx], &prep->e[order[i].idx],
+		                 ident_at[i]) < 0)
 			goto out;
 	x.poll.distinct_links = count_distinct(x.link_hash, x.poll.items);
 	rotate = ident_guids_rotate(&x.poll, x.use_link);
@@ -1351,6 +1396,10 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	}
 	rc = 0;
 out:
+	for (size_t i = 0; keys && i < f->n_entries; i++)
+		free(keys[i].ident);
+	free(keys);
+	free(ident_at);
 	free(order);
 	free(x.link_hash);
 	free(feed_host);
