@@ -616,8 +616,13 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 		e->language = take_shared(m, d, "language");
 
 	e->title_text = title_text(m, &e->title);
-	body = e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
-	e->text = body ? as_text(m, body) : NULL;
+	/* The summary's text, else the content's: a summary with no text in
+	 * it (an empty <description/>, one that is only a picture) beside
+	 * the article's full text left the story without any, for search
+	 * and clustering alike. */
+	e->text = e->summary.value ? as_text(m, &e->summary) : NULL;
+	if ((!e->text || !e->text[0]) && e->n_content)
+		e->text = as_text(m, &e->content[0]);
 	body = e->n_content ? &e->content[0] : e->summary.value ? &e->summary : NULL;
 	e->html = body ? as_html(m, body) : NULL;
 }
@@ -727,12 +732,23 @@ static int64_t update_period(const struct fv *f)
 
 /* The reason in a bozo exception, for people: without feedparser's
  * exception class ("SAXParseException: ", "NonXMLContentType: ", ...). */
-static const char *why_not(const char *exc)
+static const char *why_not(const char *exc, const char *buf, size_t len)
 {
 	const char *p = exc;
 
 	if (!exc || !strcmp(exc, NOT_A_FEED))
 		return "no RSS, RDF or Atom element";
+	/* libxml2's word for a body with no element in it at all, which is
+	 * no empty document (the daemon says "empty response" of those):
+	 * most often a JSON Feed, else plain text. */
+	if (strstr(exc, ": Document is empty")) {
+		size_t i = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+
+		while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+			i++;
+		return i < len && (buf[i] == '{' || buf[i] == '[')
+		       ? "JSON, not RSS or Atom (JSON Feed is not read)" : "not XML";
+	}
 	while (isalpha((unsigned char)*p))
 		p++;
 	return p > exc && p[0] == ':' && p[1] == ' ' ? p + 2 : exc;
@@ -770,7 +786,8 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	v = gs(res, "version");
 	if ((!v || !*v) && (!entries || !entries->n) && !f->n_entries) {
 		if (errlen)
-			snprintf(err, errlen, "not a feed: %s", why_not(gs(res, "bozo_exception")));
+			snprintf(err, errlen, "not a feed: %s",
+			         why_not(gs(res, "bozo_exception"), buf, len));
 		fv_free(res);
 		feed_free(f);
 		return -1;

@@ -88,7 +88,8 @@ struct feed_entry {
 
 	/* Ready for the daemon: */
 	char *title_text;       /* title as plain text, whitespace folded */
-	char *text;             /* plain-text rendering of summary, else content */
+	char *text;             /* plain-text rendering of summary, else (when
+	                           the summary has no text) of content */
 	char *html;             /* sanitised HTML of content, else summary */
 };
 

@@ -984,10 +984,15 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 			if (old < 0 || p->depth <= old) {
 				pd_set(p, key, p->depth);
 				fv_set(e, key, fp_popped_str(p, out));
-			}
-			if (p->incontent) {
-				fp_cat3(dkey, sizeof dkey, key, "_detail", NULL);
-				fv_set(e, dkey, detail_from_cp(p, out));
+				/* The detail goes with the value it describes.
+				 * feedparser writes it for the nested element too
+				 * (an item's <image><title> after its <title>), and
+				 * the daemon stores title_detail's value: the
+				 * picture's caption became the headline. */
+				if (p->incontent) {
+					fp_cat3(dkey, sizeof dkey, key, "_detail", NULL);
+					fv_set(e, dkey, detail_from_cp(p, out));
+				}
 			}
 		}
 	} else if (p->infeed || p->insource) {

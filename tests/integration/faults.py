@@ -187,6 +187,11 @@ def not_xml(h):
     h.reply(200, b"hello world\n", "application/xml")
 
 
+def json_feed(h):
+    h.reply(200, b'{"version": "https://jsonfeed.org/version/1.1", "title": "Harbour News",'
+            b' "items": [{"id": "1", "content_text": "Hello"}]}\n', "application/feed+json")
+
+
 def no_feed_element(h):
     h.reply(200, b'<?xml version="1.0"?>\n<catalog><book id="1"/></catalog>\n', "application/xml")
 
@@ -269,6 +274,7 @@ def install(srv):
         "/fault/html": html,
         "/fault/empty": empty,
         "/fault/not-xml": not_xml,
+        "/fault/json-feed": json_feed,
         "/fault/no-feed-element": no_feed_element,
         "/fault/crowded-tag": crowded_tag,
         "/fault/two-coding-lines": two_coding_lines,

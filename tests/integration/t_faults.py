@@ -173,8 +173,11 @@ check("unresolvable host", U["unresolvable"], None, "cannot resolve host feeds.t
 check("https to a plain-HTTP port", U["https-to-http"], None, R(r"TLS error: .+"), "backoff")
 check("HTML instead of a feed", U["/fault/html"], 200, "not a feed: text/html", "backoff")
 check("empty 200", U["/fault/empty"], 200, "empty response (HTTP 200 with no body)", "backoff")
-check("XML media type, not XML", U["/fault/not-xml"], 200, "not a feed: Document is empty (line 1)",
-      "backoff")
+# Not libxml2's "Document is empty": the body was not empty ("empty
+# response" says that), only not XML.
+check("XML media type, not XML", U["/fault/not-xml"], 200, "not a feed: not XML", "backoff")
+check("a JSON Feed", U["/fault/json-feed"], 200,
+      "not a feed: JSON, not RSS or Atom (JSON Feed is not read)", "backoff")
 check("XML, but no feed in it", U["/fault/no-feed-element"], 200,
       "not a feed: no RSS, RDF or Atom element", "backoff")
 check("an element with 100,000 attributes", U["/fault/crowded-tag"], 200,

@@ -213,6 +213,76 @@ static void test_content_only(void)
 	feed_free(f);
 }
 
+/* A summary with no text in it beside the full text: the text is the
+ * content's (the story's summary, what search and clustering read). */
+static void test_textless_summary(void)
+{
+	static const char rss[] =
+		"<rss version='2.0' xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel>"
+		"<title>News</title>"
+		"<item><title>Bridge</title><description><![CDATA[<img src='https://news.example/1.jpg'/>]]>"
+		"</description><content:encoded><![CDATA[<p>The bridge <b>reopened</b>.</p>]]>"
+		"</content:encoded></item>"
+		"<item><title>Ferry</title><description></description>"
+		"<content:encoded>Fares rise.</content:encoded></item>"
+		"<item><title>Roads</title><description>Road works.</description>"
+		"<content:encoded>The full story of the road works.</content:encoded></item>"
+		"</channel></rss>";
+	static const char atom[] =
+		"<feed xmlns='http://www.w3.org/2005/Atom'><title>Blog</title>"
+		"<entry><title>Post</title><id>urn:p</id><summary>  </summary>"
+		"<content type='html'>&lt;p&gt;Full text.&lt;/p&gt;</content></entry></feed>";
+	struct feed *f = NULL;
+	char err[128];
+
+	ok(feed_parse(rss, sizeof rss - 1, NULL, &f, err, sizeof err) == 0 && f && f->n_entries == 3,
+	   "textless summary: RSS parsed");
+	if (f && f->n_entries == 3) {
+		is_str(f->entries[0].text, "The bridge reopened.",
+		       "textless summary: a description that is only a picture gives way to the content");
+		is_str(f->entries[1].text, "Fares rise.",
+		       "textless summary: an empty description gives way to the content");
+		is_str(f->entries[2].text, "Road works.", "textless summary: a summary with text stays");
+		ok(f->entries[0].html && strstr(f->entries[0].html, "<b>reopened</b>"),
+		   "textless summary: the HTML is the content's, as before");
+	}
+	feed_free(f);
+	f = NULL;
+	ok(feed_parse(atom, sizeof atom - 1, NULL, &f, err, sizeof err) == 0 && f && f->n_entries == 1,
+	   "textless summary: Atom parsed");
+	if (f && f->n_entries == 1)
+		is_str(f->entries[0].text, "Full text.", "textless summary: a blank Atom summary gives way to the content");
+	feed_free(f);
+}
+
+/* An item's <image> has a <title> of its own (feedparser's node
+ * precedence cases): the item keeps its headline whichever comes first,
+ * in the title the daemon stores as in parse --json's `title`. */
+static void test_nested_title(void)
+{
+	static const char rss[] =
+		"<rss version='2.0'><channel><title>News</title>"
+		"<item><title>Harbour bridge reopens</title><link>https://news.example/1</link>"
+		"<image><url>https://news.example/1.jpg</url><title>Photo: the bridge</title></image></item>"
+		"<item><image><url>https://news.example/2.jpg</url><title>Photo: the ferry</title></image>"
+		"<title>Ferry fares rise</title><link>https://news.example/2</link></item>"
+		"</channel></rss>";
+	struct feed *f = NULL;
+	char err[128];
+
+	ok(feed_parse(rss, sizeof rss - 1, NULL, &f, err, sizeof err) == 0 && f && f->n_entries == 2,
+	   "nested title: parsed");
+	if (f && f->n_entries == 2) {
+		is_str(f->entries[0].title_text, "Harbour bridge reopens",
+		       "nested title: an <image><title> after the item's does not replace it");
+		is_str(f->entries[0].title.value, "Harbour bridge reopens",
+		       "nested title: nor its title detail");
+		is_str(f->entries[1].title_text, "Ferry fares rise",
+		       "nested title: one before it gives way to it");
+	}
+	feed_free(f);
+}
+
 static void test_not_a_feed(void)
 {
 	struct feed *f = (struct feed *)1;
@@ -410,6 +480,8 @@ int main(void)
 	test_no_controls();
 	test_soft_hyphen_c1();
 	test_content_only();
+	test_textless_summary();
+	test_nested_title();
 	test_threads();
 	test_feed_outlives_thread();
 	return done_testing();
