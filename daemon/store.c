@@ -1327,25 +1327,29 @@ int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak)
 	return step_done(st, s);
 }
 
-static int feed_time(struct store *st, enum stmt_id id, int64_t feed_id, int64_t t)
+/* Runs statement `id` on two values, ?1 and ?2, and a new seq as ?3 when
+ * it takes one. */
+static int exec_ids(struct store *st, enum stmt_id id, int64_t a, int64_t b)
 {
 	sqlite3_stmt *s = stmt(st, id);
 
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
-	sqlite3_bind_int64(s, 1, feed_id);
-	sqlite3_bind_int64(s, 2, t);
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int64(s, 3, next_seq(st));
 	return step_done(st, s);
 }
 
 int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before)
 {
-	return feed_time(st, S_DEFER, feed_id, not_before);
+	return exec_ids(st, S_DEFER, feed_id, not_before);
 }
 
 int store_set_next_poll(struct store *st, int64_t feed_id, int64_t next_poll)
 {
-	return feed_time(st, S_SET_NEXT, feed_id, next_poll);
+	return exec_ids(st, S_SET_NEXT, feed_id, next_poll);
 }
 
 int store_shift_holds(struct store *st, int64_t by)
@@ -1716,19 +1720,6 @@ int store_put_thread(struct store *st, const struct store_thread *t)
 	return put_thread(st, S_PUT_THREAD, t);
 }
 
-static int exec_ids(struct store *st, enum stmt_id id, int64_t a, int64_t b)
-{
-	sqlite3_stmt *s = stmt(st, id);
-
-	if (!s)
-		return fail_rc(st, sqlite3_errcode(st->db));
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	if (sqlite3_bind_parameter_count(s) >= 3)
-		sqlite3_bind_int64(s, 3, next_seq(st));
-	return step_done(st, s);
-}
-
 int store_merge_thread(struct store *st, int64_t loser, int64_t survivor)
 {
 	if (loser == survivor)
@@ -1961,13 +1952,7 @@ int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate)
 
 int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate)
 {
-	sqlite3_stmt *s = stmt(st, S_GUIDS_ROTATE_SET);
-
-	if (!s)
-		return fail_rc(st, sqlite3_errcode(st->db));
-	sqlite3_bind_int64(s, 1, feed_id);
-	sqlite3_bind_int(s, 2, rotate);
-	return step_done(st, s);
+	return exec_ids(st, S_GUIDS_ROTATE_SET, feed_id, rotate);
 }
 
 /* ---- reading threads -------------------------------------------------- */
@@ -2136,13 +2121,7 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 
 int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id)
 {
-	sqlite3_stmt *s = stmt(st, S_RETITLE_BY);
-
-	if (!s)
-		return fail_rc(st, sqlite3_errcode(st->db));
-	sqlite3_bind_int64(s, 1, thread_id);
-	sqlite3_bind_int64(s, 2, story_id);
-	return step_done(st, s);
+	return exec_ids(st, S_RETITLE_BY, thread_id, story_id);
 }
 
 int store_recopy(struct store *st, int64_t story_id)

@@ -10,6 +10,7 @@ import pty
 import select
 import shutil
 import sqlite3
+import signal
 import subprocess
 import sys
 import tempfile
@@ -225,6 +226,19 @@ def wait_for_stderr(proc, text, deadline=60):
                 break
             got += chunk
     return got.decode("utf-8", "replace")
+
+
+def stop(proc, timeout=30):
+    """SIGTERM to a running daemon, then its exit: (status, stdout, stderr),
+    the outputs None unless piped.  Killed (status -9) when it has not
+    exited within `timeout`, a deadline only against a hang."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    return proc.returncode, out, err
 
 
 def read(path):

@@ -9,13 +9,12 @@ then rolls the transaction back itself) left the search index's watermark
 of that lost transaction in memory: the stories below it were never
 indexed, and FTS5's integrity-check called the index malformed."""
 import os
-import signal
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, StderrLog, TIDINGSD, ROOT_OVERRIDE, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, StderrLog, TIDINGSD, ROOT_OVERRIDE, serve_generated, stop  # noqa: E402
 
 t = Tap()
 w = Workdir()
@@ -50,12 +49,7 @@ try:
     p = subprocess.Popen([TIDINGSD, "-c", w.conf] + ROOT_OVERRIDE, stderr=subprocess.PIPE, text=True)
     time.sleep(3)
     alive = p.poll() is None
-    p.send_signal(signal.SIGTERM)
-    try:
-        _, err = p.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
+    _, _, err = stop(p, 20)
     t.ok(alive, "the daemon keeps running on a full disk", err[-600:])
     t.eq(p.returncode, 0, "and exits 0 on SIGTERM")
 
@@ -90,12 +84,7 @@ try:
     stored = log.wait(lambda _: w.sql("SELECT count(*) FROM stories")[0][0] == 60 * 40
                       and not w.sql("SELECT value < (SELECT max(id) FROM stories)"
                                     " FROM meta WHERE key = 'fts_upto'")[0][0], deadline=240)
-    p.send_signal(signal.SIGTERM)
-    try:
-        rc = p.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = p.wait()
+    rc = stop(p)[0]
     t.ok(stored, "with space back, the running daemon stores every item and indexes it",
          log.text()[-600:])
     t.eq(rc, 0, "and exits 0 on SIGTERM")

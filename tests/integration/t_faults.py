@@ -8,14 +8,13 @@ Then: a second run costs one 304 per unchanged feed and adds only new
 items, and a long-running daemon meeting faults stops cleanly on SIGTERM."""
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE, stop  # noqa: E402
 import faults  # noqa: E402
 
 T0 = time.time()
@@ -261,12 +260,7 @@ while time.time() < deadline:
     if done >= 5 or p.poll() is not None:
         break
 t.ok(p.poll() is None, "the daemon keeps running after meeting faults")
-p.send_signal(signal.SIGTERM)
-try:
-    out, err = p.communicate(timeout=15)
-except subprocess.TimeoutExpired:
-    p.kill()
-    out, err = p.communicate()
+_, out, err = stop(p, 15)
 t.eq(p.returncode, 0, "SIGTERM: exit 0")
 t.ok("finishing in-flight work" in err, "SIGTERM is logged", err[-2000:])
 n = w2.sql("SELECT count(*) FROM stories")[0][0]

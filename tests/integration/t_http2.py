@@ -28,7 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Workdir, TIDINGS, generated_rss  # noqa: E402
+from harness import Tap, Workdir, TIDINGS, generated_rss, stop  # noqa: E402
 from faults import Sentinel  # noqa: E402
 
 t = Tap()
@@ -409,12 +409,7 @@ def main():
              "SIGHUP with a good ca_file: a feed added with it is fetched and stored",
              (health(H2 + "/f3.xml", w4), read_text(errpath)[-1500:]))
     finally:
-        d.send_signal(signal.SIGTERM)
-        try:
-            rc = d.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            d.kill()
-            rc = d.wait()
+        rc = stop(d)[0]
     t.eq(rc, 0, "SIGHUP test: the daemon exits 0 on SIGTERM")
 
     t.eq(sentinel.seen, [], "no request left 127.0.0.1")

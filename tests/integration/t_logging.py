@@ -3,7 +3,6 @@
 names stderr, "LEVEL: message" otherwise; log_level and -v; the --once
 progress line on a terminal (a pty) and never without one."""
 import os
-import pty
 import re
 import signal
 import subprocess
@@ -11,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, TIDINGSD, ROOT_OVERRIDE  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, TIDINGSD, ROOT_OVERRIDE, stop  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD)
@@ -107,6 +106,22 @@ rc, out = run_to_file(clean_env(TERM="xterm"))
 t.ok("\r" not in out and "\x1b" not in out and "] feeds," not in out,
      "stderr not a terminal: no progress line, no escapes", repr(out))
 
+def polled(w):
+    """Feeds of w polled so far (0 while its database is not there yet)."""
+    try:
+        return w.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0]
+    except Exception:
+        return 0
+
+
+def wait_polled(w, p, n=3, deadline=60):
+    """Waits until the running daemon p has polled n feeds of w, or exited."""
+    end = time.monotonic() + deadline
+    while polled(w) < n and time.monotonic() < end and p.poll() is None:
+        time.sleep(0.1)
+    return polled(w)
+
+
 # 7. Started with stderr closed (`tidingsd 2>&-`): the new database was
 # opened as descriptor 2 and every log line was written into it, from its
 # header on.  Closed descriptors are /dev/null now.
@@ -116,18 +131,7 @@ p = subprocess.Popen([TIDINGSD, "-c", w2.conf] + ROOT_OVERRIDE, env=clean_env(),
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      preexec_fn=lambda: os.close(2))
 
-
-def polled():
-    try:
-        return w2.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0]
-    except Exception:
-        return 0
-
-
-end = time.monotonic() + 60
-while polled() < 3 and time.monotonic() < end and p.poll() is None:
-    time.sleep(0.1)
-t.eq(polled(), 3, "stderr closed: the daemon polls every feed")
+t.eq(wait_polled(w2, p), 3, "stderr closed: the daemon polls every feed")
 with open(w2.db, "rb") as f:
     head = f.read(16)
 t.eq(head, b"SQLite format 3\x00", "the database file's header is SQLite's, not log lines")
@@ -146,7 +150,7 @@ rc = subprocess.run([TIDINGSD, "-c", w3.conf, "--once"] + ROOT_OVERRIDE, env=cle
                     stdout=subprocess.DEVNULL, stderr=wfd, timeout=60).returncode
 os.close(wfd)
 t.eq(rc, 0, "stderr a broken pipe: the run completes and exits 0")
-t.eq(w3.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0], 3,
+t.eq(polled(w3), 3,
      "stderr a broken pipe: every feed polled")
 w3.cleanup()
 
@@ -171,18 +175,7 @@ p = subprocess.Popen([TIDINGSD, "-c", w4.conf, "-v", "-v", "-v"] + ROOT_OVERRIDE
                      stderr=wfd)
 os.close(wfd)
 
-
-def polled4():
-    try:
-        return w4.sql("SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0][0]
-    except Exception:
-        return 0
-
-
-end = time.monotonic() + 60
-while polled4() < 3 and time.monotonic() < end:
-    time.sleep(0.1)
-t.eq(polled4(), 3, "stderr a full pipe: the daemon polls every feed")
+t.eq(wait_polled(w4, p), 3, "stderr a full pipe: the daemon polls every feed")
 # The pipe read: a line waiting for room (up to 100 ms) may get in while
 # it is, so what is read now counts with the rest.
 os.set_blocking(rfd, False)
@@ -195,12 +188,7 @@ try:
         rest += chunk
 except BlockingIOError:
     pass
-p.send_signal(signal.SIGTERM)
-try:
-    rc = p.wait(timeout=60)
-except subprocess.TimeoutExpired:
-    p.kill()
-    rc = p.wait()
+rc = stop(p, 60)[0]
 t.eq(rc, 0, "stderr a full pipe: SIGTERM exits 0")
 try:
     while True:

@@ -9,11 +9,11 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, TIDINGSD, ROOT_OVERRIDE, wait_for_stderr  # noqa: E402
+import harness  # noqa: E402
 import faults  # noqa: E402
 
 T0 = time.time()
@@ -103,13 +103,8 @@ def wait_for(cond, secs):
 
 
 def stop(p, secs=15):
-    p.send_signal(signal.SIGTERM)
-    try:
-        _, err = p.communicate(timeout=secs)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
-    return p.returncode, err
+    rc, _, err = harness.stop(p, secs)
+    return rc, err
 
 
 def write_opml(w, entries, extra=""):
