@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, TIDINGSD, ROOT_OVERRIDE, stop  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, run_on_pty, TIDINGSD, ROOT_OVERRIDE, stop  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD)
