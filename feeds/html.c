@@ -389,14 +389,15 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 					k++;
 				}
 				FLUSH();
-				if (bad) {
-					if (cb->data)
-						cb->data(ud, "&lt;", 4);
-					i = run = i + 1;
-				} else if (k < n) {
+				if (k < n && !bad) {
 					i = run = k + 1;
 				} else {
-					i++;  /* unterminated: text as it is */
+					/* unterminated, or not a declaration: text, its '<'
+					 * escaped like a tag's cut off by the end (the text
+					 * before it is flushed already: run moves on too) */
+					if (cb->data)
+						cb->data(ud, cb->lt, strlen(cb->lt));
+					i = run = i + 1;
 				}
 				continue;
 			}
@@ -422,6 +423,25 @@ static void html_tokenize(const char *s, size_t n, const struct htok *cb, void *
 					continue;
 				}
 			}
+			if (d == '!' || d == '?' || d == '/') {
+				/* what a browser reads as the start of a bogus comment
+				 * or a declaration, left as text here (unterminated, or
+				 * "</" before no name): its '<' escaped, so that it
+				 * cannot swallow the markup that follows the fragment */
+				FLUSH();
+				if (cb->data)
+					cb->data(ud, cb->lt, strlen(cb->lt));
+				i = run = i + 1;
+				continue;
+			}
+		} else if (c == '<') {
+			/* a '<' that ends the text: the start of whatever tag the
+			 * markup after the fragment begins with */
+			FLUSH();
+			if (cb->data)
+				cb->data(ud, cb->lt, strlen(cb->lt));
+			i = run = i + 1;
+			continue;
 		} else if (c == '&' && i + 1 < n) {
 			size_t k = i + 1;
 
@@ -1017,8 +1037,8 @@ static void put_attr_value(struct sbuf *b, const char *v)
 static int is_url_attr(const char *a)
 {
 	static const char *const extra[] = {
-		"action", "background", "dynsrc", "formaction", "lowsrc", "poster",
-		"xlink:href", "xml:base",
+		"action", "altimg", "background", "dynsrc", "formaction", "icon",
+		"lowsrc", "ping", "poster", "vrml", "xlink:href", "xml:base",
 	};
 
 	if (attr_flags(a) & A_URI)
@@ -1029,28 +1049,18 @@ static int is_url_attr(const char *a)
 	return 0;
 }
 
-/* Whether the URL a browser makes of v, once serialised by
- * put_attr_value, is in an allowed scheme (or relative).  The browser
- * decodes the character references that put_attr_value keeps ("&#106;",
- * "&colon;", and "&#106;" made of a source "&amp;#106;"), then drops
- * tabs and newlines anywhere and C0 controls and spaces at the ends; so
- * "&#106;avascript:" and "java&Tab;script:" are "javascript:" to it. */
-static int url_safe_for_browser(const char *v)
+/* The value of an attribute as the reader's browser reads it once
+ * put_attr_value has serialised v: the character references it keeps
+ * ("&#106;", "&colon;", and "&#106;" made of a source "&amp;#106;") are
+ * decoded into url, the ASCII ones as themselves and every other
+ * character as 0x80 (only ASCII matters to a scheme or a name; anything
+ * else ends it).  Returns -1 on OOM. */
+static int browser_value(struct sbuf *url, const char *v)
 {
-	struct sbuf ser, url;
-	int ok = 0, plain = 1, scheme = 1;
+	struct sbuf ser;
+	int r = -1;
 
-	/* Most URLs have no reference, no blank or control character and a
-	 * lower-case scheme: the browser sees them as written. */
-	for (const unsigned char *p = (const unsigned char *)v; *p && plain; p++) {
-		if (*p == ':' || *p == '/')
-			scheme = 0;
-		plain = *p != '&' && *p > 0x20 && !(scheme && *p >= 'A' && *p <= 'Z');
-	}
-	if (plain)
-		return uri_scheme_ok(v);
 	sbuf_init(&ser);
-	sbuf_init(&url);
 	put_attr_value(&ser, v);
 	if (ser.oom)
 		goto out;
@@ -1076,14 +1086,39 @@ static int url_safe_for_browser(const char *v)
 			q++;
 		}
 		if (cp < 0) {
-			sbuf_addc(&url, *p++);
+			sbuf_addc(url, *p++);
 			continue;
 		}
-		/* only ASCII matters to the scheme; anything else ends it */
-		sbuf_addc(&url, cp > 0 && cp < 0x80 ? (char)cp : (char)0x80);
+		sbuf_addc(url, cp > 0 && cp < 0x80 ? (char)cp : (char)0x80);
 		p = q;
 	}
-	if (url.oom)
+	r = url->oom ? -1 : 0;
+out:
+	sbuf_free(&ser);
+	return r;
+}
+
+/* Whether the URL a browser makes of v, once serialised by
+ * put_attr_value, is in an allowed scheme (or relative).  The browser
+ * decodes the character references (browser_value), then drops tabs and
+ * newlines anywhere and C0 controls and spaces at the ends; so
+ * "&#106;avascript:" and "java&Tab;script:" are "javascript:" to it. */
+static int url_safe_for_browser(const char *v)
+{
+	struct sbuf url;
+	int ok = 0, plain = 1, scheme = 1;
+
+	/* Most URLs have no reference, no blank or control character and a
+	 * lower-case scheme: the browser sees them as written. */
+	for (const unsigned char *p = (const unsigned char *)v; *p && plain; p++) {
+		if (*p == ':' || *p == '/')
+			scheme = 0;
+		plain = *p != '&' && *p > 0x20 && !(scheme && *p >= 'A' && *p <= 'Z');
+	}
+	if (plain)
+		return uri_scheme_ok(v);
+	sbuf_init(&url);
+	if (browser_value(&url, v) < 0)
 		goto out;
 	if (url.len == 0) {
 		ok = 1; /* an empty URL is the document itself */
@@ -1107,24 +1142,75 @@ static int url_safe_for_browser(const char *v)
 		ok = uri_scheme_ok(u);
 	}
 out:
-	sbuf_free(&ser);
 	sbuf_free(&url);
+	return ok;
+}
+
+/* url_safe_for_browser for each URL of a list a browser splits at its
+ * blanks once it has decoded the references (<a ping>): a "&#32;" or a
+ * "&Tab;" starts another URL there. */
+static int url_list_safe_for_browser(const char *v)
+{
+	struct sbuf d;
+	int ok = 0;
+
+	sbuf_init(&d);
+	if (browser_value(&d, v) < 0)
+		goto out;
+	ok = 1;
+	for (char *p = (char *)sbuf_str(&d); *p && ok; ) {
+		char *e, c;
+		const char *u;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\f' || *p == '\r')
+			p++;
+		for (e = p; *e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\f' && *e != '\r'; e++)
+			;
+		c = *e;
+		*e = '\0';
+		for (u = p; *u && (unsigned char)*u < 0x20; u++)
+			;
+		for (char *q = (char *)u; *q && *q != ':'; q++)
+			*q = lower_c(*q);
+		ok = uri_scheme_ok(u);
+		*e = c;
+		p = e;
+	}
+out:
+	sbuf_free(&d);
 	return ok;
 }
 
 /* SVG animation elements set another attribute of their parent: with
  * attributeName="href" they turn <a> into a javascript: link that no
- * href check sees (values="javascript:...").  Such a target is dropped. */
+ * href check sees (values="javascript:...").  Such a target is dropped,
+ * judged as the browser reads the name: "&#104;ref" and "xlink&colon;href"
+ * are "href" and "xlink:href" to it (and so is any prefix, to be safe). */
 static int animates_href(const char *tag, const char *attr, const char *v)
 {
+	struct sbuf name;
+	const char *p, *colon;
+	int r;
+
 	if (strcmp(attr, "attributename") != 0 ||
 	    (strncmp(tag, "animate", 7) != 0 && strcmp(tag, "set") != 0))
 		return 0;
-	while (isspace((unsigned char)*v))
-		v++;
-	if (!strncasecmp(v, "xlink:", 6))
-		v += 6;
-	return !strncasecmp(v, "href", 4);
+	sbuf_init(&name);
+	if (browser_value(&name, v) < 0) {
+		sbuf_free(&name);
+		return 1;  /* out of memory: drop it rather than keep it unjudged */
+	}
+	p = sbuf_str(&name);
+	while (*p && (unsigned char)*p <= 0x20)
+		p++;
+	colon = strrchr(p, ':');
+	if (colon)
+		p = colon + 1;
+	while (*p && (unsigned char)*p <= 0x20)
+		p++;
+	r = !strncasecmp(p, "href", 4);
+	sbuf_free(&name);
+	return r;
 }
 
 /* An attribute and where it stood in its tag, for collapsing duplicates. */
@@ -1141,6 +1227,8 @@ static int attr_pos_cmp(const void *x, const void *y)
 
 	return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
 }
+
+static void san_end(void *ud, const char *tag);
 
 static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int empty_close)
 {
@@ -1276,7 +1364,9 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			} else if (animates_href(tag, at[i].name, v)) {
 				free(val);
 				continue;
-			} else if (is_url_attr(at[i].name) && !url_safe_for_browser(v) &&
+			} else if (is_url_attr(at[i].name) &&
+			           !(strcmp(at[i].name, "ping") ? url_safe_for_browser(v)
+			                                        : url_list_safe_for_browser(v)) &&
 			           !(!strcmp(tag, "img") && !strcmp(at[i].name, "src") &&
 			             !strncasecmp(v, "data:image/", 11))) {
 				v = "";
@@ -1296,11 +1386,11 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 		return;
 	}
 	sbuf_addc(&s->out, '>');
-	if (empty_close) {
-		sbuf_adds(&s->out, "</");
-		sbuf_adds(&s->out, out_tag);
-		sbuf_addc(&s->out, '>');
-	}
+	/* "<svg/>" ends where it starts: closed by san_end, which also leaves
+	 * the SVG (MathML) rules it entered, else the rest of the content
+	 * would be judged as SVG (links losing their href) */
+	if (empty_close)
+		san_end(ud, tag);
 }
 
 static void san_end(void *ud, const char *tag)

@@ -37,7 +37,10 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <item><title>svg</title><link>http://127.0.0.1/4</link><guid isPermaLink="false">h4</guid>
 <content:encoded><![CDATA[<svg><a xlink:href="javascript:alert(10)"><text>x</text></a></svg>
 <svg><a><animate attributeName="href" values="javascript:alert(11)"/><text>y</text></a></svg>
-<math><maction actiontype="statusline" xlink:href="javascript:alert(12)">m</maction></math>]]></content:encoded></item>
+<svg><a><animate attributeName="&#104;ref" values="javascript:alert(16)"/><text>z</text></a></svg>
+<svg><a><set attributeName="xlink&colon;href" to="javascript:alert(17)"/><text>w</text></a></svg>
+<math><maction actiontype="statusline" xlink:href="javascript:alert(12)">m</maction></math>
+<a href="http://127.0.0.1/" ping="javascript:alert(18)">p</a><command icon="javascript:alert(19)">]]></content:encoded></item>
 <item><title>javascript link</title><link>javascript:alert(13)</link><guid isPermaLink="false">h5</guid><description>a</description></item>
 <item><title>data link</title><link>data:text/html,alert(14)</link><guid isPermaLink="false">h6</guid><description>b</description></item>
 <item><title>file link</title><link>file:///etc/passwd</link><guid isPermaLink="false">h7</guid><description>c</description></item>
@@ -55,7 +58,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 </feed>"""
 
 URL_ATTRS = {"href", "src", "poster", "cite", "background", "lowsrc", "dynsrc",
-             "action", "formaction", "longdesc", "usemap", "xlink:href", "data"}
+             "action", "formaction", "longdesc", "usemap", "xlink:href", "data",
+             "ping", "icon", "vrml", "altimg"}
 
 
 class Active(html.parser.HTMLParser):

@@ -140,6 +140,20 @@ int main(void)
 	san("text <a href=\"http://x/?a=1&amp;b=", NULL, "text &lt;a href=\"http://x/?a=1&amp;b=",
 	    "a tag cut off at the end stays text, escaped");
 	san("<p>end</p", NULL, "<p>end&lt;/p", "an end tag cut off at the end stays text");
+	/* what a browser reads as the start of a declaration or a bogus
+	 * comment, cut off by the end, is text too: a raw '<' there would
+	 * swallow the markup after the fragment up to its first '>' */
+	san("<p>The council voted <!DOCTYPE", NULL, "<p>The council voted &lt;!DOCTYPE",
+	    "a DOCTYPE cut off at the end: text, escaped, what came before it once");
+	text("The council voted <!DOCTYPE", "The council voted <!DOCTYPE",
+	     "text: a DOCTYPE cut off at the end, the text before it once");
+	san("a <?php echo 1;", NULL, "a &lt;?php echo 1;", "a processing instruction cut off stays text");
+	san("a <![if x", NULL, "a &lt;![if x", "a declaration cut off stays text");
+	san("a <!", NULL, "a &lt;!", "\"<!\" at the end stays text");
+	san("a </", NULL, "a &lt;/", "\"</\" at the end stays text");
+	san("a </ b", NULL, "a &lt;/ b", "\"</\" before no name stays text");
+	san("a <", NULL, "a &lt;", "a '<' at the end stays text");
+	san("1 < 2 <!DOCTYPE html> <?xml x?>", NULL, "1 < 2", "a '<' before a blank and whole declarations as before");
 	/* URL resolution */
 	san("<a href=\"../x?a=1&amp;b=2\">l</a><img src=\"/i.png\">", "http://h.example/d/e/f.html",
 	    "<a href=\"http://h.example/d/x?a=1&amp;b=2\">l</a><img src=\"http://h.example/i.png\" />",
@@ -225,6 +239,17 @@ int main(void)
 	    "<table background=\"\"><tr><td>x</td></tr></table>", "table background checked");
 	san("<img lowsrc=\"javascript:alert(1)\" dynsrc=\"javascript:alert(1)\">", NULL,
 	    "<img dynsrc=\"\" lowsrc=\"\" />", "IE's lowsrc and dynsrc checked");
+	san("<a href=\"http://x/\" ping=\"javascript:alert(1)\">x</a>", NULL,
+	    "<a href=\"http://x/\" ping=\"\">x</a>", "ping checked like href");
+	san("<a ping=\"http://t.example/a&#32;javascript:alert(1)\">x</a>", NULL,
+	    "<a ping=\"\">x</a>", "every URL of a ping list checked, as the browser splits it");
+	san("<a ping=\"http://t.example/a https://t.example/b\">x</a>", NULL,
+	    "<a ping=\"http://t.example/a https://t.example/b\">x</a>", "a ping list of web URLs kept");
+	san("<command icon=\"javascript:alert(1)\"><img src=\"x\" vrml=\"vbscript:x\">", NULL,
+	    "<command icon=\"\" /><img src=\"x\" vrml=\"\" />", "command icon and IE's img vrml checked");
+	san("<math><mi altimg=\"javascript:alert(1)\">x</mi></math>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi altimg=\"\">x</mi></math>",
+	    "MathML altimg checked");
 	san("<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>", NULL,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a xlink:href=\"\" "
 	    "xmlns:xlink=\"http://www.w3.org/1999/xlink\"><text>x</text></a></svg>",
@@ -259,6 +284,31 @@ int main(void)
 	san("<svg><a><set attributeName=\" xlink:href\" to=\"javascript:alert(1)\"/></a></svg>", NULL,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set to=\"javascript:alert(1)\"></a></svg>",
 	    "set of xlink:href loses its target");
+	/* the browser decodes the references the output keeps: these name
+	 * href as surely as attributeName="href" */
+	san("<svg><a><animate attributeName=\"&#104;ref\" values=\"javascript:alert(1)\"/>"
+	    "<text>x</text></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><animate values=\"javascript:alert(1)\">"
+	    "<text>x</text></a></svg>", "animate of href spelt &#104;ref loses its target");
+	san("<svg><a><set attributeName=\"xlink&colon;href\" to=\"javascript:alert(1)\"/></a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><set to=\"javascript:alert(1)\"></a></svg>",
+	    "set of xlink&colon;href loses its target");
+	san("<svg><a><animateMotion attributeName=\"&amp;#x48;REF\" values=\"javascript:alert(1)\"/>"
+	    "</a></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><a><animateMotion values=\"javascript:alert(1)\">"
+	    "</a></svg>", "a reference made by decoding &amp; once names href too");
+	san("<svg><rect><animate attributeName=\"&#120;\" values=\"0;10\"/></rect></svg>", NULL,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect><animate attributeName=\"&#120;\" "
+	    "values=\"0;10\"></rect></svg>", "a reference to another attribute's name kept");
+	/* a self-closed <svg/> or <math/> ends there: what follows is HTML */
+	san("<p><svg/> Read <a href=\"http://example.com/more\" title=\"t\">more</a></p>", NULL,
+	    "<p><svg xmlns=\"http://www.w3.org/2000/svg\"></svg> Read "
+	    "<a href=\"http://example.com/more\" title=\"t\">more</a></p>",
+	    "a link after <svg/> keeps its href");
+	san("<math/><svg/><title>t</title>", NULL,
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"></math>"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>t",
+	    "no SVG element is kept after <svg/> (an HTML <title> is not on the list)");
 	san("<svg><rect><animate attributeName=\"x\" values=\"0;10\"/></rect></svg>", NULL,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect><animate attributeName=\"x\" "
 	    "values=\"0;10\"></rect></svg>", "animate of a geometry attribute kept");
