@@ -802,6 +802,35 @@ int64_t cluster_thread_title(struct clusterer *c, int64_t thread_id)
 	return thread_title(c, slot);
 }
 
+/* The saved frequencies count the restored stories already, except for
+ * the terms the save leaves out: those seen in one story only
+ * (ingest_sync).  Such a term of a story in the window is counted here
+ * (DF_RESTORED marks the terms the table had no row for), or a word seen
+ * once in each of several runs (a --once per poll round) would start over
+ * at every restart and never be saved, its IDF that of a word never seen.
+ * Not without a saved table (no total to weigh them against).  A story
+ * stored after the last save (the daemon killed, a transaction rolled
+ * back before the next save) is counted whole, as cluster_add would. */
+static void restore_df(struct clusterer *c, int unsaved)
+{
+	int changed = 0;
+
+	if (unsaved)
+		c->voc.ndocs++;
+	else if (c->voc.ndocs <= 0)
+		return;
+	for (uint32_t j = 0; j < c->nq; j++) {
+		struct vterm *v = &c->voc.term[c->q[j].term];
+		if (unsaved || v->df == 0 || (v->df_dirty & DF_RESTORED)) {
+			v->df_dirty = (uint8_t)(v->df == 0 ? DF_RESTORED | 1 : v->df_dirty | 1);
+			v->df++;
+			changed = 1;
+		}
+	}
+	if (changed || unsaved)
+		vocab_df_changed(&c->voc);
+}
+
 int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id)
 {
 	if (doc->story_id <= 0 || thread_id <= 0)
@@ -811,6 +840,7 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 	window_advance(c, doc->time);
 	if (vec_collect(c, doc, 0) < 0)
 		return -1;
+	restore_df(c, doc->df_unsaved);
 	vec_weigh(c);
 	uint32_t slot = slot_of(c, thread_id);
 	if (slot == UINT32_MAX && (slot = thread_new(c, thread_id)) == UINT32_MAX)

@@ -82,6 +82,9 @@ struct cluster_doc {
 	/* Optional: title and text already through text_tokenize() with this
 	 * lang (a parse worker does it beside the parse); NULL: done here. */
 	const struct text_tokens *title_tokens, *text_tokens;
+	/* cluster_restore: the frequencies set (cluster_df_set) do not count
+	 * this story yet: it is counted as cluster_add counts one. */
+	int df_unsaved;
 };
 
 #define CLUSTER_MAX_MERGES 4
@@ -149,9 +152,12 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc,
 int cluster_fold(struct clusterer *c, int64_t from, int64_t into);
 
 /* Start-up: replays a stored story (oldest first, the window's stories)
- * into thread_id without scoring or merging and without touching document
- * frequencies (reload them first with cluster_df_set).  Also raises the
- * next thread id above thread_id.  Returns 0 or -1. */
+ * into thread_id without scoring or merging.  The document frequencies are
+ * reloaded first (cluster_df_set, cluster_df_set_total) and count the
+ * story already, except the terms a save leaves out (those of one story
+ * only), which a restore counts again, and all of a doc->df_unsaved
+ * story's.  Also raises the next thread id above thread_id.  Returns 0 or
+ * -1. */
 int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id);
 
 /* A thread's stories (and first time and sources, when asked) as the

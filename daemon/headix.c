@@ -115,7 +115,11 @@ struct headix *headix_new(int64_t window)
 		return NULL;
 	}
 	ix->mask = 1023;
-	ix->window = window;
+	/* A lookup reaches HEADIX_SPAN back whatever the window: an entry
+	 * younger than that must outlive a rehash (and a restart, which
+	 * replays as much, ingest.c), or whether an aggregator's item finds
+	 * its publisher's would depend on when the table grew. */
+	ix->window = window > HEADIX_SPAN ? window : HEADIX_SPAN;
 	return ix;
 }
 

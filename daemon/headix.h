@@ -73,8 +73,9 @@ void headix_item(struct headix_item *it, const char *host, const struct headix_h
 /* Opaque; owns its table. */
 struct headix;
 
-/* window: seconds of story time the index remembers (at least; older
- * entries go when the table would grow).  NULL when out of memory. */
+/* window: seconds of story time the index remembers, HEADIX_SPAN when
+ * shorter (at least; older entries go when the table would grow).  NULL
+ * when out of memory. */
 struct headix *headix_new(int64_t window);
 void headix_free(struct headix *ix);
 

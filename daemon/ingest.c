@@ -107,6 +107,8 @@ struct replay {
 	pthread_t th;
 	int th_running;             /* tokenizing `job` */
 	struct replay_batch *job;   /* set before the thread starts */
+	int64_t since;              /* older rows: the headline index's only */
+	int64_t df_upto;            /* later stories: not in the saved frequencies */
 };
 
 static const char *row_str(const struct replay_batch *b, const struct replay_row *r, int i)
@@ -210,21 +212,33 @@ static struct text_tokens toks_view(const struct replay_batch *b, const struct r
 	};
 }
 
-/* Replays one batch into the clusterer and the index, oldest first. */
-static int replay_apply(struct ingest *in, struct replay_batch *b)
+/* Replays one batch into the clusterer and the indexes, oldest first. */
+static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since, int64_t df_upto)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct replay_row *r = &b->r[i];
+		if (r->event_time < since) {
+			/* Before the window, within HEADIX_SPAN of its end. */
+			if (headix_put(in->hx, &r->hi, r->id, r->event_time) < 0)
+				return -1;
+			continue;
+		}
 		struct text_tokens tt = toks_view(b, &r->tok[0]), xt = toks_view(b, &r->tok[1]);
 		struct cluster_doc d = {
 			.story_id = r->id, .time = r->event_time, .title = row_str(b, r, 0),
 			.text = row_str(b, r, 1), .lang = row_str(b, r, 2), .source = row_str(b, r, 3),
 			.title_tokens = r->has_tokens ? &tt : NULL,
 			.text_tokens = r->has_tokens ? &xt : NULL,
+			.df_unsaved = r->id > df_upto,
 		};
 
-		if (r->thread_id && in->cl && cluster_restore(in->cl, &d, r->thread_id) < 0)
-			return -1;
+		if (r->thread_id && in->cl) {
+			if (cluster_restore(in->cl, &d, r->thread_id) < 0)
+				return -1;
+			/* Counted now: the next sync saves it. */
+			if (d.df_unsaved)
+				in->dirty = 1;
+		}
 		if (r->simhash[0] | r->simhash[1] | r->simhash[2] | r->simhash[3]) {
 			struct simhash_fp fp = { .bag = r->simhash[0], .seq = r->simhash[1],
 			                         .head = r->simhash[2], .tail = r->simhash[3] };
@@ -258,7 +272,7 @@ static int replay_turn(struct replay *rp)
 			replay_tokenize(rp);
 	}
 	/* b[cur] is the batch tokenized before: replay it, empty it. */
-	if (replay_apply(rp->in, &rp->b[rp->cur]) < 0)
+	if (replay_apply(rp->in, &rp->b[rp->cur], rp->since, rp->df_upto) < 0)
 		rc = -1;
 	replay_reset(&rp->b[rp->cur]);
 	return rc;
@@ -274,17 +288,25 @@ static int window_cb(const struct store_window_row *r, void *p)
 	return b->n == REPLAY_BATCH && replay_turn(rp) < 0;
 }
 
-/* Every story of the window since `since`, oldest first. */
-static int replay_window(struct ingest *in, int64_t since)
+/* Every story of the window since `since`, oldest first; the headline
+ * index's lookups reach HEADIX_SPAN back, so when the window is shorter
+ * it is given the stories of that span too, as it would hold them had
+ * the daemon not restarted (docs/dedup.md: "within 12 hours"). */
+static int replay_window(struct ingest *in, int64_t since, int64_t df_upto)
 {
 	struct replay *rp = calloc(1, sizeof *rp);
+	int64_t from = since;
 	int rc;
 
 	if (!rp)
 		return -1;
+	if (in->window < HEADIX_SPAN)
+		from = since - (HEADIX_SPAN - in->window);
 	rp->in = in;
+	rp->since = since;
+	rp->df_upto = df_upto;
 	rp->tok = text_new();    /* NULL: cluster_restore tokenizes */
-	rc = store_window(in->st, since, window_cb, rp);
+	rc = store_window(in->st, from, window_cb, rp);
 	/* The last rows: two more turns replay the partial batch too. */
 	for (int i = 0; i < 2 && rc == 0; i++)
 		if (replay_turn(rp) < 0)
@@ -406,7 +428,7 @@ out:
  * holds only its recent stories. */
 static int rebuild(struct ingest *in)
 {
-	int64_t next_thread = 0, newest = 0, total = 0;
+	int64_t next_thread = 0, newest = 0, total = 0, df_upto = INT64_MAX;
 
 	cluster_free(in->cl);
 	ndindex_free(in->nd);
@@ -425,11 +447,12 @@ static int rebuild(struct ingest *in)
 	/* With threads off only the near-duplicate index is rebuilt. */
 	if (in->params.enabled) {
 		if (!(in->cl = cluster_new(&in->params, next_thread + 1)) ||
-		    store_df_load(in->st, &total, df_cb, in->cl) < 0)
+		    store_df_load(in->st, &total, df_cb, in->cl) < 0 ||
+		    store_df_upto(in->st, &df_upto) < 0)
 			return -1;
 		cluster_df_set_total(in->cl, total);
 	}
-	if (replay_window(in, newest - in->window) < 0)
+	if (replay_window(in, newest - in->window, df_upto) < 0)
 		return -1;
 	return ingest_sync_counts(in);
 }
@@ -465,8 +488,9 @@ int ingest_pruned(struct ingest *in, int64_t newest)
 	/* The indexes let go of a story lazily, a window or so after it
 	 * leaves (one that came late sits behind younger ones in the
 	 * near-duplicate index's age list): twice the window is clear of
-	 * all of them. */
-	if (newest != INT64_MIN && newest >= in->newest - 2 * in->window) {
+	 * all of them, and the headline index holds HEADIX_SPAN at least. */
+	int64_t reach = in->window > HEADIX_SPAN ? in->window : HEADIX_SPAN;
+	if (newest != INT64_MIN && newest >= in->newest - 2 * reach) {
 		if (ingest_sync(in) < 0)
 			return -1;
 		return rebuild(in);

@@ -197,7 +197,7 @@ enum stmt_id {
 	S_ADAPT, S_DEFER, S_SET_NEXT, S_SHIFT_HOLDS,
 	S_PUT_THREAD, S_NEW_THREAD, S_UPDATE_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
-	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL,
+	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL, S_DF_UPTO,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
 	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RETITLE_BY,
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
@@ -433,6 +433,10 @@ static const char *const SQL[N_STMT] = {
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
 	[S_DF_TOTAL] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_total', ?1)",
+	/* Saved outside a feed's transaction, so the stories stored are the
+	 * ones the frequencies count. */
+	[S_DF_UPTO] = "INSERT OR REPLACE INTO meta (key, value)"
+	              " VALUES ('df_upto', (SELECT coalesce(max(id), 0) FROM stories))",
 	/* AUTOINCREMENT hands out one more than the largest id ever used:
 	 * sqlite_sequence's, or the table's when that row is missing. */
 	[S_NEXT_STORY_ID] =
@@ -1857,7 +1861,8 @@ int store_df_begin_save(struct store *st, int64_t total, int whole)
 {
 	sqlite3_stmt *s;
 
-	if ((whole && simple(st, S_DF_CLEAR) < 0) || !(s = stmt(st, S_DF_TOTAL)))
+	if ((whole && simple(st, S_DF_CLEAR) < 0) || simple(st, S_DF_UPTO) < 0 ||
+	    !(s = stmt(st, S_DF_TOTAL)))
 		return -1;
 	sqlite3_bind_int64(s, 1, total);
 	return step_done(st, s);
@@ -1900,6 +1905,21 @@ int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx)
 	          total_row, total) < 0)
 		return -1;
 	return query(st, "SELECT term, df FROM term_df", 0, df_row, &c);
+}
+
+int store_df_upto(struct store *st, int64_t *upto)
+{
+	int64_t saved = -1;
+
+	/* Nothing saved yet: no story is counted.  A total without the mark
+	 * (a table saved before there was one): every story is. */
+	*upto = -1;
+	if (query(st, "SELECT value FROM meta WHERE key = 'df_upto'", 0, total_row, upto) < 0 ||
+	    query(st, "SELECT value FROM meta WHERE key = 'df_total'", 0, total_row, &saved) < 0)
+		return -1;
+	if (*upto < 0)
+		*upto = saved < 0 ? 0 : INT64_MAX;
+	return 0;
 }
 
 int store_feed_has_canonical(struct store *st, int64_t feed_id,

@@ -287,6 +287,12 @@ int store_df_begin_save(struct store *st, int64_t total, int whole);
 int store_df_put(struct store *st, const char *term, int64_t df);
 typedef int store_df_cb(const char *term, int64_t df, void *ctx);
 int store_df_load(struct store *st, int64_t *total, store_df_cb *cb, void *ctx);
+/* The largest story id the saved frequencies count (every save records
+ * it): a story after it was stored but not counted in a save, as when
+ * the daemon was killed or a transaction rolled back before its next
+ * save.  0 when nothing was saved, INT64_MAX for a table saved before
+ * the mark existed. */
+int store_df_upto(struct store *st, int64_t *upto);
 
 /* ---- reading (the tidings tool) ------------------------------------- */
 

@@ -33,12 +33,17 @@ struct vterm {
 	uint8_t kw_hide : 1;
 	uint8_t dead;        /* pruned; the id waits in freeterms for reuse */
 	uint8_t when;        /* a time expression (vocab_when), 0: none */
-	uint8_t df_dirty;    /* df changed since the last cluster_df_saved() */
+	uint8_t df_dirty;    /* df changed since the last cluster_df_saved()
+	                        (non-zero); DF_RESTORED set: a term the saved
+	                        table had no row for, counted by a restore
+	                        (cluster.c) */
 	/* The clusterer's scratch, in what was padding: the term's place in
 	 * the story being collected, valid only while that place holds the
 	 * term (daemon/cluster_vec.c checks), so it is never cleared. */
 	uint32_t qslot;
 };
+#define DF_RESTORED 2  /* a bit of vterm.df_dirty */
+
 _Static_assert(sizeof(struct vterm) == 40, "struct vterm: 40 bytes");
 
 /* Vocabulary hash slot: short terms inline so that a lookup touches one

@@ -248,6 +248,42 @@ same_article(["agg2", "islay", "courier", "wire", "islay2"], False, "aggregator 
 same_article(["islay", "courier", "wire", "islay2", "agg2"], False, "publisher first")
 same_article(["islay", "courier", "wire", "islay2", "agg2"], True, "publisher first, then a restart")
 
+# A window shorter than the 12 hours the headline index looks back: the
+# index used to be rebuilt at start-up with the window's stories only, so
+# an article seen through the aggregator 2 hours before its publisher's
+# item, with another story an hour after that, was one story in one run
+# and two stories with a restart between them.
+FIRE = "Kelowna wildfire evacuation orders extended for lakeside homes"
+srv.put("/agg3.xml", rss_doc("Top stories - Agg", AGG + "/", [
+    {"title": FIRE + " - Okanagan Daily", "text": gnews(AGG + "/rss/articles/fire", FIRE, "Okanagan Daily"),
+     "link": AGG + "/rss/articles/fire", "guid": "fire", "date": "Wed, 26 Nov 2026 06:00:00 GMT",
+     "source": ("https://okanagan.example", "Okanagan Daily")},
+    {"title": "Council approves budget for road repairs downtown - Courier",
+     "text": gnews(AGG + "/rss/articles/roads", "Council approves budget for road repairs downtown",
+                   "Courier"),
+     "link": AGG + "/rss/articles/roads", "guid": "roads", "date": "Wed, 26 Nov 2026 09:00:00 GMT",
+     "source": ("https://courier.example", "Courier")}], lang="en"))
+srv.put("/okanagan.xml", rss_doc("Okanagan Daily", "https://okanagan.example/", [
+    {"title": FIRE, "link": "https://okanagan.example/news/fire-orders", "guid": "od-1",
+     "date": "Wed, 26 Nov 2026 08:00:00 GMT",
+     "text": "Evacuation orders for lakeside homes near Kelowna were extended as the wildfire "
+             "grew overnight, officials said."}], lang="en"))
+for restart in (False, True):
+    wk = Workdir()
+    feeds = [srv.url("/agg3.xml"), srv.url("/okanagan.xml")]
+    wk.write_config(feeds[:1] if restart else feeds, extra="concurrency = 1",
+                    threads="cluster_window = 1h")
+    wk.run_once()
+    if restart:
+        wk.write_config(feeds, extra="concurrency = 1", threads="cluster_window = 1h")
+        wk.run_once()
+    t.eq(wk.sql("SELECT s.host, count(sf.feed_id) FROM stories s JOIN story_feeds sf"
+                " ON sf.story_id = s.id GROUP BY s.id ORDER BY s.id"),
+         [("okanagan.example", 2), ("courier.example", 1)],
+         "cluster_window = 1h%s: the publisher's item 2 hours after the aggregator's is the same "
+         "story" % (", a restart between" if restart else ""))
+    wk.cleanup()
+
 srv.stop()
 w.cleanup()
 t.done()

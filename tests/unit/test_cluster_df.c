@@ -6,7 +6,14 @@
  * over 16 days, 120,000 distinct words) for the vocabulary to be pruned
  * more than once, forgetting saved terms whose threads left the window:
  * the case a patch alone would get wrong.  The saved table is an SQLite
- * table, compared with SQL. */
+ * table, compared with SQL.
+ *
+ * And across restarts (restarts()): a daemon run per poll round (tidingsd
+ * --once from cron) reloads the table and restores the window's stories
+ * before each round; the frequencies it saves must be those of one
+ * clusterer that saw every round.  The table leaves out the words of one
+ * story only, so a word in one story of each of three runs was never
+ * saved, its IDF that of a new word at every run. */
 #include "daemon/cluster.h"
 #include "tests/unit/tap.h"
 
@@ -75,6 +82,113 @@ static void word(char *out, unsigned k)
 		out[2 + i] = (char)('a' + k % 26);
 	out[6] = ' ';
 	out[7] = '\0';
+}
+
+/* One story of restarts(): a word of every round, one of its own. */
+static void restart_doc(int i, char *title, size_t tcap, char *text, size_t cap,
+			struct cluster_doc *d)
+{
+	char own[8];
+
+	word(own, 900000u + (unsigned)i);
+	snprintf(title, tcap, "Vexbrook report %d", i);
+	snprintf(text, cap, "The zqvexbrook inquiry heard %s witnesses, analysts said.", own);
+	*d = (struct cluster_doc){ .story_id = i + 1, .time = 1700000000 + (int64_t)i * 600,
+		.lang = "en", .source = "a.example", .title = title, .text = text };
+}
+
+static int load_cb(void *arg, int64_t *total)
+{
+	struct clusterer *c = arg;
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT term, df FROM r_saved", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = cluster_df_set(c, (const char *)sqlite3_column_text(s, 0),
+		                    sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	cluster_df_set_total(c, *total);
+	return rc;
+}
+
+#define ROUNDS 3
+
+static void restarts(void)
+{
+	struct cluster_params p;
+	struct cluster_result r;
+	int64_t thread[ROUNDS] = { 0 }, total = 0;
+	struct clusterer *one;
+	int fail = 0;
+
+	cluster_params_default(&p);
+	sqlite3_exec(db, "CREATE TABLE r_saved (term TEXT PRIMARY KEY, df INTEGER);"
+	                 "CREATE TABLE r_one (term TEXT PRIMARY KEY, df INTEGER);", NULL, NULL, NULL);
+	/* A run per round: the saved table and the window's stories first. */
+	for (int round = 0; round < ROUNDS && !fail; round++) {
+		struct clusterer *c = cluster_new(&p, 100);
+		char title[64], text[160];
+		struct cluster_doc d;
+
+		if (!c || load_cb(c, &total) < 0) {
+			fail = 1;
+			cluster_free(c);
+			break;
+		}
+		for (int i = 0; i < round && !fail; i++) {
+			restart_doc(i, title, sizeof title, text, sizeof text, &d);
+			fail = cluster_restore(c, &d, thread[i]) < 0;
+		}
+		restart_doc(round, title, sizeof title, text, sizeof text, &d);
+		if (fail || cluster_add(c, &d, &r) < 0 || save(c, "r_saved", cluster_df_whole(c), 1) < 0)
+			fail = 1;
+		thread[round] = r.thread_id;
+		total = cluster_df_total(c);
+		cluster_df_saved(c);
+		cluster_free(c);
+	}
+	/* One run that saw every round. */
+	one = cluster_new(&p, 100);
+	for (int i = 0; one && i < ROUNDS && !fail; i++) {
+		char title[64], text[160];
+		struct cluster_doc d;
+
+		restart_doc(i, title, sizeof title, text, sizeof text, &d);
+		fail = cluster_add(one, &d, &r) < 0;
+	}
+	if (!one || fail || save(one, "r_one", 1, 0) < 0)
+		fail = 1;
+	ok(!fail, "three runs, one story each, and one run of all three");
+	ok(count("SELECT df FROM r_saved WHERE term = 'zqvexbrook'") == ROUNDS,
+	   "a word in one story of each run is saved with the stories it is in");
+	ok(count("SELECT count(*) FROM (SELECT * FROM r_saved EXCEPT SELECT * FROM r_one)") == 0 &&
+	   count("SELECT count(*) FROM (SELECT * FROM r_one EXCEPT SELECT * FROM r_saved)") == 0 &&
+	   total == cluster_df_total(one),
+	   "the runs save the frequencies of one clusterer that saw every round");
+	ok(count("SELECT count(*) FROM r_saved WHERE term LIKE 'zq%' AND term <> 'zqvexbrook'") == 0,
+	   "each story's own word (seen once) is still left out");
+
+	/* Killed before its first save: the stories are restored as not yet
+	 * counted (df_unsaved), and counted as cluster_add counted them. */
+	struct clusterer *k = cluster_new(&p, 100);
+	sqlite3_exec(db, "CREATE TABLE r_killed (term TEXT PRIMARY KEY, df INTEGER);", NULL, NULL, NULL);
+	for (int i = 0; k && i < ROUNDS && !fail; i++) {
+		char title[64], text[160];
+		struct cluster_doc d;
+
+		restart_doc(i, title, sizeof title, text, sizeof text, &d);
+		d.df_unsaved = 1;
+		fail = cluster_restore(k, &d, thread[i]) < 0;
+	}
+	ok(k && !fail && save(k, "r_killed", 1, 0) == 0 &&
+	   count("SELECT count(*) FROM (SELECT * FROM r_killed EXCEPT SELECT * FROM r_one)") == 0 &&
+	   count("SELECT count(*) FROM (SELECT * FROM r_one EXCEPT SELECT * FROM r_killed)") == 0 &&
+	   cluster_df_total(k) == cluster_df_total(one),
+	   "stories stored after the last save are counted by the restore");
+	cluster_free(k);
+	cluster_free(one);
 }
 
 int main(void)
@@ -172,6 +286,7 @@ int main(void)
 	   count("SELECT count(*) FROM whole WHERE term LIKE 'zq%'") < most_dead,
 	   "saved rare words were pruned: a patch alone would have kept them");
 	cluster_free(c);
+	restarts();
 	sqlite3_close(db);
 	return done_testing();
 }
