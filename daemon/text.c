@@ -84,9 +84,14 @@ struct lang_slot {
 	char code[8];             /* primary subtag, lower case */
 	struct sb_stemmer *stem;  /* owned; NULL when Snowball lacks it */
 	const struct strset *stop;
+	int turkic;               /* tr, az: I folds to dotless ı, İ to i */
 };
 
-#define MAX_LANGS 32
+/* Language slots; the last LANG_ROOM are only for languages that change
+ * something (see lang_get): the 64 codes libstemmer knows (de, deu,
+ * ger, ...), and az. */
+#define MAX_LANGS 128
+#define LANG_ROOM 66
 #define STEM_MAX (1u << 18)        /* distinct words memoised; then it starts over */
 #define STEM_ARENA_MAX (16u << 20) /* bytes of records; likewise */
 
@@ -240,7 +245,12 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	size_t n = 0;
 	if (!lang)
 		return NULL;
-	while (lang[n] && lang[n] != '-' && lang[n] != '_' && n < sizeof code - 1) {
+	/* Blanks around the tag are no part of it: xml:lang=" de " keeps
+	 * them (as feedparser does), an HTTP header may too. */
+	while (isspace((unsigned char)*lang))
+		lang++;
+	while (lang[n] && lang[n] != '-' && lang[n] != '_' && !isspace((unsigned char)lang[n]) &&
+	       n < sizeof code - 1) {
 		if (!isalpha((unsigned char)lang[n]))
 			return NULL;
 		code[n] = (char)tolower((unsigned char)lang[n]);
@@ -254,11 +264,22 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	for (int i = 0; i < t->nlangs; i++)
 		if (!strcmp(t->langs[i].code, code))
 			return &t->langs[i];
-	if (t->nlangs == MAX_LANGS)
+	/* A language with neither a stemmer nor Turkic folding is as none:
+	 * it is remembered (libstemmer takes 0.2 us to say no) only while
+	 * that leaves LANG_ROOM slots.  Slots taken by every code seen (ja,
+	 * zh, ko, a feed's made-up one...) filled the table, after which a
+	 * language seen first got no stemmer, in one parse worker and not
+	 * in another. */
+	int turkic = !strcmp(code, "tr") || !strcmp(code, "az");
+	struct sb_stemmer *stem = sb_stemmer_new(code, "UTF_8");
+	if ((!stem && !turkic && t->nlangs >= MAX_LANGS - LANG_ROOM) || t->nlangs == MAX_LANGS) {
+		if (stem)
+			sb_stemmer_delete(stem);
 		return NULL;
+	}
 	struct lang_slot *s = &t->langs[t->nlangs++];
 	memcpy(s->code, code, n + 1);
-	s->stem = sb_stemmer_new(code, "UTF_8");
+	s->stem = stem;
 	static const char *const codes[9] = { "en", "fr", "de", "es", "it", "pt",
 		"nl", "sv", "da" };
 	s->stop = &t->stops[0];
@@ -267,6 +288,7 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 			s->stop = &t->stops[i];
 	if (!strcmp(code, "no"))
 		s->stop = &t->stops[8];
+	s->turkic = turkic;
 	return s;
 }
 
@@ -453,6 +475,15 @@ static int is_wordchar(utf8proc_category_t c)
 	       c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_NL;
 }
 
+/* utf8proc's category of c, but U+02BC ʼ, the apostrophe that Ukrainian
+ * writes and some sites for English ("Macronʼs"), is punctuation as ' and
+ * ’ are: as a modifier letter it glued the words together, so one word
+ * spelt with ʼ and with ' gave different terms. */
+static inline utf8proc_category_t category(utf8proc_int32_t c)
+{
+	return c == 0x2bc ? UTF8PROC_CATEGORY_PO : utf8proc_category(c);
+}
+
 /* The next code point and its category; ASCII without a library call,
  * since it is most of the text. */
 static inline utf8proc_ssize_t next_cp(const char *s, size_t len, utf8proc_int32_t *c,
@@ -473,7 +504,7 @@ static inline utf8proc_ssize_t next_cp(const char *s, size_t len, utf8proc_int32
 	}
 	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, c);
 	if (k > 0)
-		*cat = utf8proc_category(*c);
+		*cat = category(*c);
 	return k;
 }
 
@@ -491,12 +522,24 @@ static inline int is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
 	       (c == '-' && (prev == ' ' || prev == 0));
 }
 
-/* Folds s[0..n) (NFKC + case fold) into dst (cap bytes); returns its length,
- * or -1 when it does not fit (the word is then dropped). */
-static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
+/* Turkish and Azerbaijani case pairs: I/ı and İ/i (Unicode's "T" case
+ * foldings).  The default folding makes KIRMIZI "kirmizi" and KİŞİ "ki̇şi̇"
+ * (i and a combining dot), neither of them the word as written in lower
+ * case, so an all-caps headline shared no terms with the same story in
+ * sentence case. */
+static utf8proc_int32_t turkic_map(utf8proc_int32_t c, void *data)
+{
+	(void)data;
+	return c == 'I' ? 0x131 : c == 0x130 ? 'i' : c;
+}
+
+/* Folds s[0..n) (NFKC + case fold, Turkic when turkic) into dst (cap
+ * bytes); returns its length, or -1 when it does not fit (the word is then
+ * dropped). */
+static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap, int turkic)
 {
 	size_t i;
-	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80 && !(turkic && s[i] == 'I'); i++)
 		;
 	if (i == n) {
 		if (n >= cap)
@@ -508,8 +551,27 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
 	utf8proc_option_t o = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
 			      UTF8PROC_COMPOSE;
 	size_t u32cap = sizeof t->u32 / sizeof t->u32[0];
-	utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
-						t->u32, (utf8proc_ssize_t)u32cap, o);
+	char nfc[512];
+	if (turkic && n <= sizeof nfc && memmem(s, n, "I\xcc\x87", 3)) {
+		/* I and a combining dot above is İ decomposed (NFD): İ, or
+		 * turkic_map would make it a dotted ı. */
+		size_t m = 0;
+		for (i = 0; i < n; i++) {
+			if (s[i] == 'I' && i + 2 < n && !memcmp(s + i + 1, "\xcc\x87", 2)) {
+				memcpy(nfc + m, "\xc4\xb0", 2);
+				m += 2;
+				i += 2;
+			} else {
+				nfc[m++] = s[i];
+			}
+		}
+		s = nfc;
+		n = m;
+	}
+	utf8proc_ssize_t k = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
+						       (utf8proc_ssize_t)n, t->u32,
+						       (utf8proc_ssize_t)u32cap, o,
+						       turkic ? turkic_map : NULL, NULL);
 	if (k < 0 || (size_t)k > u32cap)
 		return -1;
 	k = utf8proc_reencode(t->u32, k, o);
@@ -523,14 +585,14 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap)
 static long fold_memo(struct text *t, const char *s, size_t n, char *dst)
 {
 	if (n == 0 || n > FOLD_KEY)
-		return fold(t, s, n, dst, FOLD_CAP);
+		return fold(t, s, n, dst, FOLD_CAP, 0);
 	uint32_t h = hash_bytes(s, n);
 	struct fold_slot *m = &t->fm[h & (FOLD_SLOTS - 1)];
 	if (m->klen == n && m->hash == h && !memcmp(m->key, s, n)) {
 		memcpy(dst, m->val, m->vlen);
 		return m->vlen;
 	}
-	long fl = fold(t, s, n, dst, FOLD_CAP);
+	long fl = fold(t, s, n, dst, FOLD_CAP, 0);
 	if (fl >= 0 && fl <= FOLD_VAL) {
 		m->hash = h;
 		m->klen = (uint8_t)n;
@@ -583,6 +645,25 @@ static long fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint32_t 
 	return (long)n;
 }
 
+/* Whether s[0..n) holds I or İ, which Turkic folding treats its own way. */
+static int has_turkic_i(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == 'I' || ((unsigned char)s[i] == 0xc4 && i + 1 < n &&
+				    (unsigned char)s[i + 1] == 0xb0))
+			return 1;
+	return 0;
+}
+
+/* Whether s[0..n) holds an ASCII digit. */
+static int memchr_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ascii_digit((unsigned char)s[i]))
+			return 1;
+	return 0;
+}
+
 /* Makes room for one more folded word (at most 256 bytes) in t->fb. */
 static int fb_reserve(struct text *t, size_t used)
 {
@@ -605,6 +686,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	const struct lang_slot *ls = lang_get(t, lang);
 	struct sb_stemmer *stem = ls ? ls->stem : NULL;
 	const struct strset *stop = ls ? ls->stop : &t->stops[0];
+	int turkic = ls && ls->turkic;
 	struct raw stackraw[256], *raw = stackraw;
 	size_t nraw = 0, capraw = 256;
 	int rc = -1, any_lower = 0;
@@ -739,7 +821,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 					     (utf8proc_ssize_t)(len - i), &c);
 			if (k <= 0 || is_cjk(c))
 				break;
-			cat = utf8proc_category(c);
+			cat = category(c);
 			if (!is_wordchar(cat))
 				break;
 			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
@@ -781,7 +863,12 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			goto fail;
 		char *f = t->fb + fb_len;
 		long fl;
-		if (w->ascii) {
+		if (turkic && has_turkic_i(s + w->off, w->len)) {
+			/* Not through the memo, which keys on the word alone. */
+			fl = fold(t, s + w->off, w->len, f, FOLD_CAP, 1);
+			if (fl >= 0)
+				w->hash = hash_bytes(f, (size_t)fl);
+		} else if (w->ascii) {
 			fl = fold_ascii(s + w->off, w->len, f, 256, &w->hash);
 		} else {
 			fl = fold_memo(t, s + w->off, w->len, f);
@@ -860,22 +947,43 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		if (case_ok && w->upper_first && !w->sent_start)
 			flags |= TEXT_PROPER;
 		if (w->number) {
-			/* Digits only, separators dropped except a decimal point. */
+			/* Digits only, separators dropped except a decimal point.
+			 * A comma before three digits groups thousands (14,000),
+			 * but after a lone 0; before any other number of them it
+			 * is the decimal comma of most European languages,
+			 * written '.': 3,5 is 3.5, which dropping the comma made
+			 * 35, and 0,125 is 0.125. */
 			char num[64];
 			size_t nn = 0, digits = 0;
 			for (size_t p = 0; p < w->len && nn < sizeof num - 1; p++) {
 				char c = ws[p];
-				if (c == ',')
-					continue;
-				if (isdigit((unsigned char)c))
+				if (c == ',') {
+					size_t q = p + 1;
+					while (q < w->len && isdigit((unsigned char)ws[q]))
+						q++;
+					if (q - p - 1 == 3 && !(nn == 1 && num[0] == '0'))
+						continue;
+					c = '.';
+				}
+				if (isdigit((unsigned char)c)) {
 					digits++;
+				} else if ((unsigned char)c >= 0xc0) {
+					/* Digits of other forms count too: full-width
+					 * ２０２６ (NFKC makes it 2026), Arabic-Indic
+					 * ٢٠٢٦.  Counting ASCII ones only dropped them. */
+					utf8proc_int32_t cp;
+					if (utf8proc_iterate((const utf8proc_uint8_t *)ws + p,
+							     (utf8proc_ssize_t)(w->len - p), &cp) > 0 &&
+					    utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
+						digits++;
+				}
 				num[nn++] = c;
 			}
 			if (digits < 2 && w->letters == 0)
 				continue;
 			if (w->letters == 0)
 				flags |= TEXT_NUMBER;
-			long fl = fold(t, num, nn, folded, sizeof folded);
+			long fl = fold(t, num, nn, folded, sizeof folded, turkic);
 			if (fl > 0 && emit(out, folded, (size_t)fl, hash_bytes(folded, (size_t)fl),
 					   flags, w) < 0)
 				goto fail;
@@ -884,9 +992,13 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		/* Acronyms are kept even when they spell a stop word (US, IT). */
 		if (w->stop && !(flags & TEXT_ACRONYM))
 			continue;
-		if (w->letters < 2)
-			continue;
 		if (w->flen <= 0 || w->flen > 64)
+			continue;
+		/* One letter is no word ("s", "x"), but a letter with digits
+		 * is a name: G7, F1, A380 (5G, 4K start with a digit and are
+		 * kept as numbers). */
+		if (w->letters < 2 &&
+		    !(w->letters == 1 && memchr_digit(t->fb + w->foff, (size_t)w->flen)))
 			continue;
 		const char *term = t->fb + w->foff;
 		size_t tl = (size_t)w->flen;

@@ -76,6 +76,14 @@ int main(void)
 	is_str(terms("東京の天気", NULL), "東京 京の の天 天気", "Han/kana runs become bigrams");
 	is_str(terms("McDonald's sales slip", "en"), "mcdonald sale slip",
 	       "possessive 's is not a term");
+	/* Apostrophes in every spelling: ' ’ and ʼ (U+02BC, Ukrainian's). */
+	is_str(terms("Macron’s et Macronʼs plan, l’économie", "fr"), "macron macron plan économ",
+	       "’ and ʼ apostrophes split as ' does");
+	{
+		char straight[128];
+		snprintf(straight, sizeof straight, "%s", terms("об'єднання м'ясо", "uk"));
+		is_str(terms("обʼєднання мʼясо", "uk"), straight, "Ukrainian ʼ as '");
+	}
 
 	terms("Officials said Putin met Xi in Beijing on Tuesday.", "en");
 	ok(flags_of("putin") >= 0 && (flags_of("putin") & TEXT_PROPER), "mid-sentence capital is a name");
@@ -104,6 +112,67 @@ int main(void)
 			found = toks.v[i].src_len == 8 && !memcmp(in + toks.v[i].src_off, "Veridian", 8);
 	ok(found, "token carries its original spelling");
 
+	/* Turkish and Azerbaijani fold I to dotless ı and İ to i: an all-caps
+	 * headline has the terms of the same words in lower case (the default
+	 * folding gave "kirmizi" for KIRMIZI, "ki̇şi̇" with a combining dot for
+	 * KİŞİ).  Other languages keep Unicode's default. */
+	{
+		char lower[256];
+		snprintf(lower, sizeof lower, "%s",
+			 terms("İzmir'de deprem: kırmızı alarm, kişi sayısı", "tr"));
+		is_str(terms("İZMİR'DE DEPREM: KIRMIZI ALARM, KİŞİ SAYISI", "tr-TR"), lower,
+		       "Turkish: all caps gives the lower-case terms");
+		is_str(lower, "izmir de depre kırmız alarm kiş sayıs",
+		       "Turkish: İ folds to i, I to ı, stemmed");
+		is_str(terms("KIRMIZI İSTANBUL", "az"), "kırmızı istanbul", "Azerbaijani folds alike");
+		is_str(terms("KIRMIZI", "tr"), "kırmız", "... also an all-ASCII word");
+		is_str(terms("KIRMIZI Istanbul", "en"), "kirmizi istanbul",
+		       "other languages: I folds to i");
+		is_str(terms("KIRMIZI", "tr"), "kırmız", "... and Turkish again after that");
+		is_str(terms("I\xcc\x87ZMI\xcc\x87R KIRMIZI", "tr"), "izmir kırmız",
+		       "... İ decomposed (I and a combining dot, NFD) as İ");
+	}
+	/* Digits of other forms are digits: full-width ones fold to ASCII,
+	 * Arabic-Indic ones are kept (both were dropped). */
+	is_str(terms("東京マラソン２０２６ 参加者３８０００人", "ja"),
+	       "東京 京マ マラ ラソ ソン 2026 参加 加者 38000 人",
+	       "full-width digits: the terms of ASCII ones");
+	ok(flags_of("2026") >= 0 && (flags_of("2026") & TEXT_NUMBER), "... a number");
+	is_str(terms("東京マラソン2026 参加者38000人", "ja"),
+	       "東京 京マ マラ ラソ ソン 2026 参加 加者 38000 人", "... (as ASCII digits give)");
+	is_str(terms("زلزال ٢٠٢٦", NULL), "زلزال ٢٠٢٦", "Arabic-Indic digits kept");
+	/* A decimal comma is a decimal point, not a thousands separator. */
+	is_str(terms("Inflation bei 3,5 Prozent, 35 Tote, 0,25 Punkte, 0,125 Punkte, 14,000 Euro", "de"),
+	       "inflation 3.5 prozent 35 tot 0.25 punkt 0.125 punkt 14000 euro", "3,5 is 3.5, not 35");
+	/* A letter with digits is a name, as digits with a letter are. */
+	is_str(terms("G20 summit: G7, F1 and A380 talk; 5G, 4K, MH17, s x", "en"),
+	       "g20 summit g7 f1 a380 talk 5g 4k mh17", "G20, F1, A380 kept as 5G and MH17 are");
+	/* Blanks around a language tag (an xml:lang=" de-DE ") do not lose it. */
+	ok(text_has_stemmer(T, " de-DE ") && text_has_stemmer(T, "\n  en-us\n"),
+	   "blanks around a language tag");
+	is_str(terms("Die Läufer liefen", " de "), "lauf lief", "... stemmed as without them");
+
+	/* Every language code a long-running worker meets (here every two-
+	 * and three-letter one) leaves the languages Snowball has stemmed:
+	 * the first 32 codes seen used to fill the table for good. */
+	{
+		struct text *u = text_new();
+		char code[4] = { 0 };
+		for (int i = 0; u && i < 26 * 26 * 27; i++) {
+			code[0] = (char)('a' + i / (26 * 27));
+			code[1] = (char)('a' + i / 27 % 26);
+			code[2] = i % 27 ? (char)('a' + i % 27 - 1) : '\0';
+			text_has_stemmer(u, code);
+		}
+		struct text_tokens k = { 0 };
+		ok(u && text_has_stemmer(u, "de") && text_has_stemmer(u, "sv") &&
+		   text_has_stemmer(u, "deu") && text_has_stemmer(u, "tr") && !text_has_stemmer(u, "ja"),
+		   "after 18,252 language codes, each Snowball language has its stemmer");
+		ok(u && text_tokenize(u, "Flughafens", 10, "de-AT", &k) == 0 && k.n == 1 &&
+		   !strcmp(k.buf, "flughaf"), "... and stems with it");
+		text_tokens_free(&k);
+		text_free(u);
+	}
 	ok(text_has_stemmer(T, "en-GB"), "en-GB has a stemmer");
 	ok(text_has_stemmer(T, "nb"), "nb maps to Norwegian");
 	ok(!text_has_stemmer(T, "xx"), "no stemmer for xx");

@@ -84,9 +84,11 @@ struct ref_lang_slot {
 	char code[8];             /* primary subtag, lower case */
 	struct sb_stemmer *stem;  /* owned; NULL when Snowball lacks it */
 	const struct ref_strset *stop;
+	int turkic;               /* tr, az: I folds to dotless ı, İ to i */
 };
 
-#define MAX_LANGS 32
+#define MAX_LANGS 128
+#define LANG_ROOM 66
 #define STEM_MAX (1u << 18)        /* distinct words memoised; then it starts over */
 #define STEM_ARENA_MAX (16u << 20) /* bytes of records; likewise */
 
@@ -217,7 +219,10 @@ static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *
 	size_t n = 0;
 	if (!lang)
 		return NULL;
-	while (lang[n] && lang[n] != '-' && lang[n] != '_' && n < sizeof code - 1) {
+	while (isspace((unsigned char)*lang))
+		lang++;
+	while (lang[n] && lang[n] != '-' && lang[n] != '_' && !isspace((unsigned char)lang[n]) &&
+	       n < sizeof code - 1) {
 		if (!isalpha((unsigned char)lang[n]))
 			return NULL;
 		code[n] = (char)tolower((unsigned char)lang[n]);
@@ -231,11 +236,16 @@ static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *
 	for (int i = 0; i < t->nlangs; i++)
 		if (!strcmp(t->langs[i].code, code))
 			return &t->langs[i];
-	if (t->nlangs == MAX_LANGS)
+	int turkic = !strcmp(code, "tr") || !strcmp(code, "az");
+	struct sb_stemmer *stem = sb_stemmer_new(code, "UTF_8");
+	if ((!stem && !turkic && t->nlangs >= MAX_LANGS - LANG_ROOM) || t->nlangs == MAX_LANGS) {
+		if (stem)
+			sb_stemmer_delete(stem);
 		return NULL;
+	}
 	struct ref_lang_slot *s = &t->langs[t->nlangs++];
 	memcpy(s->code, code, n + 1);
-	s->stem = sb_stemmer_new(code, "UTF_8");
+	s->stem = stem;
 	static const char *const codes[9] = { "en", "fr", "de", "es", "it", "pt",
 		"nl", "sv", "da" };
 	s->stop = &t->stops[0];
@@ -244,6 +254,7 @@ static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *
 			s->stop = &t->stops[i];
 	if (!strcmp(code, "no"))
 		s->stop = &t->stops[8];
+	s->turkic = turkic;
 	return s;
 }
 
@@ -403,6 +414,11 @@ static int ref_is_cjk(utf8proc_int32_t c)
 	       (c >= 0x20000 && c <= 0x2ffff);
 }
 
+static inline utf8proc_category_t ref_category(utf8proc_int32_t c)
+{
+	return c == 0x2bc ? UTF8PROC_CATEGORY_PO : utf8proc_category(c);
+}
+
 static int ref_is_wordchar(utf8proc_category_t c)
 {
 	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
@@ -430,7 +446,7 @@ static inline utf8proc_ssize_t ref_next_cp(const char *s, size_t len, utf8proc_i
 	}
 	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, c);
 	if (k > 0)
-		*cat = utf8proc_category(*c);
+		*cat = ref_category(*c);
 	return k;
 }
 
@@ -443,12 +459,20 @@ static int ref_is_break(utf8proc_int32_t c, utf8proc_int32_t prev)
 	       (c == '-' && (prev == ' ' || prev == 0));
 }
 
-/* Folds s[0..n) (NFKC + case ref_fold) into dst (cap bytes); returns its length,
- * or -1 when it does not fit (the word is then dropped). */
-static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, size_t cap)
+static utf8proc_int32_t ref_turkic_map(utf8proc_int32_t c, void *data)
+{
+	(void)data;
+	return c == 'I' ? 0x131 : c == 0x130 ? 'i' : c;
+}
+
+/* Folds s[0..n) (NFKC + case ref_fold, Turkic when turkic) into dst (cap
+ * bytes); returns its length, or -1 when it does not fit (the word is then
+ * dropped). */
+static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, size_t cap,
+		     int turkic)
 {
 	size_t i;
-	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80 && !(turkic && s[i] == 'I'); i++)
 		;
 	if (i == n) {
 		if (n >= cap)
@@ -460,8 +484,25 @@ static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, siz
 	utf8proc_option_t o = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
 			      UTF8PROC_COMPOSE;
 	size_t u32cap = sizeof t->u32 / sizeof t->u32[0];
-	utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
-						t->u32, (utf8proc_ssize_t)u32cap, o);
+	char nfc[512];
+	if (turkic && n <= sizeof nfc && memmem(s, n, "I\xcc\x87", 3)) {
+		size_t m = 0;
+		for (i = 0; i < n; i++) {
+			if (s[i] == 'I' && i + 2 < n && !memcmp(s + i + 1, "\xcc\x87", 2)) {
+				memcpy(nfc + m, "\xc4\xb0", 2);
+				m += 2;
+				i += 2;
+			} else {
+				nfc[m++] = s[i];
+			}
+		}
+		s = nfc;
+		n = m;
+	}
+	utf8proc_ssize_t k = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
+						       (utf8proc_ssize_t)n, t->u32,
+						       (utf8proc_ssize_t)u32cap, o,
+						       turkic ? ref_turkic_map : NULL, NULL);
 	if (k < 0 || (size_t)k > u32cap)
 		return -1;
 	k = utf8proc_reencode(t->u32, k, o);
@@ -496,6 +537,15 @@ static long ref_fold_ascii(const char *s, size_t n, char *dst, size_t cap, uint3
 	return (long)n;
 }
 
+/* Whether s[0..n) holds an ASCII digit. */
+static int ref_has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
+}
+
 /* Makes room for one more folded word (at most 256 bytes) in t->fb. */
 static int ref_fb_reserve(struct ref_text *t, size_t used)
 {
@@ -518,6 +568,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 	const struct ref_lang_slot *ls = ref_lang_get(t, lang);
 	struct sb_stemmer *stem = ls ? ls->stem : NULL;
 	const struct ref_strset *stop = ls ? ls->stop : &t->stops[0];
+	int turkic = ls && ls->turkic;
 	struct ref_raw stackraw[256], *ref_raw = stackraw;
 	size_t nraw = 0, capraw = 256;
 	int rc = -1, any_lower = 0;
@@ -623,7 +674,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 					     (utf8proc_ssize_t)(len - i), &c);
 			if (k <= 0 || ref_is_cjk(c))
 				break;
-			cat = utf8proc_category(c);
+			cat = ref_category(c);
 			if (!ref_is_wordchar(cat))
 				break;
 			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
@@ -665,10 +716,10 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 			goto fail;
 		char *f = t->fb + fb_len;
 		long fl;
-		if (w->ascii) {
+		if (w->ascii && !(turkic && memchr(s + w->off, 'I', w->len))) {
 			fl = ref_fold_ascii(s + w->off, w->len, f, 256, &w->hash);
 		} else {
-			fl = ref_fold(t, s + w->off, w->len, f, 256);
+			fl = ref_fold(t, s + w->off, w->len, f, 256, turkic);
 			if (fl >= 0)
 				w->hash = ref_hash_bytes(f, (size_t)fl);
 		}
@@ -708,7 +759,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		const char *ws = s + w->off;
 		if (w->cjk) {
 			/* Overlapping bigrams of the folded run; a lone char alone. */
-			long fl = ref_fold(t, ws, w->len, folded, sizeof folded);
+			long fl = ref_fold(t, ws, w->len, folded, sizeof folded, 0);
 			if (fl < 0)
 				continue;
 			size_t cs[128], nc = 0;
@@ -744,22 +795,40 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		if (case_ok && w->upper_first && !w->sent_start)
 			flags |= TEXT_PROPER;
 		if (w->number) {
-			/* Digits only, separators dropped except a decimal point. */
+			/* Digits only, separators dropped except a decimal point.
+			 * A comma before three digits groups thousands (14,000),
+			 * but after a lone 0; before any other number of them it
+			 * is the decimal comma of most European languages,
+			 * written '.': 3,5 is 3.5, which dropping the comma made
+			 * 35, and 0,125 is 0.125. */
 			char num[64];
 			size_t nn = 0, digits = 0;
 			for (size_t p = 0; p < w->len && nn < sizeof num - 1; p++) {
 				char c = ws[p];
-				if (c == ',')
-					continue;
-				if (isdigit((unsigned char)c))
+				if (c == ',') {
+					size_t q = p + 1;
+					while (q < w->len && isdigit((unsigned char)ws[q]))
+						q++;
+					if (q - p - 1 == 3 && !(nn == 1 && num[0] == '0'))
+						continue;
+					c = '.';
+				}
+				if (isdigit((unsigned char)c)) {
 					digits++;
+				} else if ((unsigned char)c >= 0xc0) {
+					utf8proc_int32_t cp;
+					if (utf8proc_iterate((const utf8proc_uint8_t *)ws + p,
+							     (utf8proc_ssize_t)(w->len - p), &cp) > 0 &&
+					    utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
+						digits++;
+				}
 				num[nn++] = c;
 			}
 			if (digits < 2 && w->letters == 0)
 				continue;
 			if (w->letters == 0)
 				flags |= TEXT_NUMBER;
-			long fl = ref_fold(t, num, nn, folded, sizeof folded);
+			long fl = ref_fold(t, num, nn, folded, sizeof folded, turkic);
 			if (fl > 0 && ref_emit(out, folded, (size_t)fl, ref_hash_bytes(folded, (size_t)fl),
 					   flags, w) < 0)
 				goto fail;
@@ -768,9 +837,10 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		/* Acronyms are kept even when they spell a stop word (US, IT). */
 		if (w->stop && !(flags & TEXT_ACRONYM))
 			continue;
-		if (w->letters < 2)
-			continue;
 		if (w->flen <= 0 || w->flen > 64)
+			continue;
+		if (w->letters < 2 &&
+		    !(w->letters == 1 && ref_has_digit(t->fb + w->foff, (size_t)w->flen)))
 			continue;
 		const char *term = t->fb + w->foff;
 		size_t tl = (size_t)w->flen;
