@@ -357,8 +357,11 @@ static void free_holds(struct daemon *d)
  * open again: every story stored after that was lost when it stopped, and
  * it said nothing.  The files are compared with those opened at start
  * before each response is stored; once they differ the daemon stores
- * nothing more, says so and stops (exit 2), and its next start opens what
- * the path names then.  SQLite itself never replaces them while a
+ * nothing more, says so and stops (exit 3), and its next start opens what
+ * the path names then.  Not exit 2 (a database that cannot be opened or
+ * migrated): the service's RestartPreventExitStatus= holds 1 and 2, which
+ * need a person, and after this one systemd is to start the daemon again
+ * by itself, on the new file.  SQLite itself never replaces them while a
  * connection is open (the WAL persists, see store.c). */
 static const char *const db_suffix[3] = { "", "-wal", "-shm" };
 
@@ -415,9 +418,9 @@ static int db_gone(struct daemon *d)
 	if ((i = db_moved(d)) < 0)
 		return 0;
 	d->db_gone = 1;
-	d->exit_code = 2;
+	d->exit_code = 3;
 	log_err("%s%s: removed or replaced while tidingsd ran; nothing more is stored"
-	        " in the files it had open, and it stops (exit 2): its next start"
+	        " in the files it had open, and it stops (exit 3): its next start"
 	        " opens what %s names then", d->cfg.database, db_suffix[i], d->cfg.database);
 	begin_stop(d);
 	return 1;

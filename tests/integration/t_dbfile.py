@@ -8,8 +8,12 @@ each minute, store nothing, and --once exited 0).
 The database deleted, or a copy moved over it, under a running daemon: it
 used to store on into the file no one would open again (lost at exit,
 without a word), and left its -wal for SQLite to replay into the file put
-in its place.  Now it stores nothing more, says so, stops with exit 2, and
-empties that -wal; the next start uses what the path names, intact."""
+in its place.  Now it stores nothing more, says so, stops with exit 3, and
+empties that -wal; the next start uses what the path names, intact.  Exit 3,
+not 2: the service's RestartPreventExitStatus= lists 1 and 2 (a person must
+put those right), and after this one systemd starts the daemon again by
+itself on the new file, as tidingsd(8) and the README say; with exit 2 it
+stayed stopped."""
 import os
 import shutil
 import signal
@@ -19,7 +23,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, StderrLog, TIDINGSD, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, StderrLog, TIDINGSD, ROOT, serve_generated  # noqa: E402
 
 ITEMS = 5
 t = Tap()
@@ -98,10 +102,21 @@ def finish(p, log, what):
         p.send_signal(signal.SIGTERM)
         rc = "still running, stopped by SIGTERM: %r" % p.wait(timeout=60)
     log.thread.join(10)
-    t.eq(rc, 2, "%s: it stops by itself, exit 2" % what)
+    t.eq(rc, 3, "%s: it stops by itself, exit 3" % what)
+    t.ok(isinstance(rc, int) and rc not in no_restart,
+         "%s: an exit status the service restarts after (RestartPreventExitStatus=%s)"
+         % (what, " ".join(map(str, sorted(no_restart)))), rc)
     t.ok("removed or replaced while tidingsd ran" in log.text(), "saying why", log.text())
     t.ok(" new (" not in log.text(), "storing nothing into the file it had open", log.text())
 
+
+# The exit statuses systemd does not restart the service after.
+no_restart = set()
+with open(os.path.join(ROOT, "systemd", "tidingsd.service")) as f:
+    for line in f:
+        if line.startswith("RestartPreventExitStatus="):
+            no_restart |= {int(x) for x in line.split("=", 1)[1].split() if x.isdigit()}
+t.ok(no_restart >= {1, 2}, "the unit names the statuses that need a person", no_restart)
 
 w = Workdir()
 w.write_config(urls[:2])
