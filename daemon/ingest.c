@@ -39,6 +39,7 @@ struct ingest {
 	int64_t window;
 	int64_t newest;            /* newest event time seen */
 	int dirty;                 /* clusterer changed since the last sync */
+	unsigned long rebuilds;    /* from the database, start-up included */
 };
 
 /* ---- start-up ------------------------------------------------------- */
@@ -426,10 +427,10 @@ out:
  * database: the window's stories, their threads and the saved document
  * frequencies.  A thread's counts then come from its row: the window
  * holds only its recent stories. */
-static int rebuild(struct ingest *in)
+/* Lets go of the clusterer and the indexes: the next ingest_feed()
+ * rebuilds them from the database before it stores anything. */
+static void drop(struct ingest *in)
 {
-	int64_t next_thread = 0, newest = 0, total = 0, df_upto = INT64_MAX;
-
 	cluster_free(in->cl);
 	ndindex_free(in->nd);
 	headix_free(in->hx);
@@ -438,6 +439,14 @@ static int rebuild(struct ingest *in)
 	in->hx = NULL;
 	in->newest = 0;
 	in->dirty = 0;
+}
+
+static int rebuild(struct ingest *in)
+{
+	int64_t next_thread = 0, newest = 0, total = 0, df_upto = INT64_MAX;
+
+	drop(in);
+	in->rebuilds++;
 	if (store_max_thread_id(in->st, &next_thread) < 0 ||
 	    store_max_event_time(in->st, &newest) < 0)
 		return -1;
@@ -491,9 +500,13 @@ int ingest_pruned(struct ingest *in, int64_t newest)
 	 * all of them, and the headline index holds HEADIX_SPAN at least. */
 	int64_t reach = in->window > HEADIX_SPAN ? in->window : HEADIX_SPAN;
 	if (newest != INT64_MIN && newest >= in->newest - 2 * reach) {
+		/* Rebuilt when next needed (ingest_feed), not here: a pass
+		 * deletes in steps of a quarter second, and a rebuild after
+		 * each step rebuilt the window dozens of times a pass. */
 		if (ingest_sync(in) < 0)
 			return -1;
-		return rebuild(in);
+		drop(in);
+		return 0;
 	}
 	return ingest_sync_counts(in);
 }
@@ -551,6 +564,11 @@ fail:
 	return -1;
 }
 
+unsigned long ingest_rebuilds(const struct ingest *in)
+{
+	return in->rebuilds;
+}
+
 void ingest_log_memory(const struct ingest *in)
 {
 	struct cluster_stats cs;
@@ -560,7 +578,8 @@ void ingest_log_memory(const struct ingest *in)
 	if (log_get_level() < LOG_LVL_DEBUG)
 		return;
 	if (!in->nd || !in->hx) {
-		log_debug("clustering state: not loaded (a rebuild failed)");
+		log_debug("clustering state: not loaded (let go after retention, or a rebuild"
+		          " failed): rebuilt before the next response is stored");
 		return;
 	}
 	if (!in->cl) {

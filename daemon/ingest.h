@@ -98,8 +98,9 @@ int ingest_rollback(struct ingest *in);
  * or a copy of one would point at a row that is gone (the response failed
  * on its foreign key), a headline would find it, and a thread the
  * database dropped would come back under its old id.  When they reach
- * into the window, the indexes are rebuilt from what is committed (the
- * document frequencies saved first); otherwise only the threads that lost
+ * into the window, the indexes are let go (the document frequencies
+ * saved first) and rebuilt from what is committed by the next
+ * ingest_feed(), once however many batches a pass deletes; otherwise only the threads that lost
  * older stories take their counts over (ingest_sync_counts).  Returns -1
  * on a database error. */
 int ingest_pruned(struct ingest *in, int64_t newest);
@@ -117,5 +118,8 @@ int ingest_sync(struct ingest *in);
 /* Logs, at debug level, what the in-memory indexes hold and their heap:
  * the clusterer's window (by part) and the near-duplicate index. */
 void ingest_log_memory(const struct ingest *in);
+/* How many times the clustering state was built from the database (at
+ * start-up, after a rollback, after retention reached into the window). */
+unsigned long ingest_rebuilds(const struct ingest *in);
 
 #endif

@@ -89,6 +89,7 @@ int main(void)
 	sqlite3 *db = NULL;
 	int deleted = 0;
 	int64_t newest = 0, old_thread, now = T0;
+	unsigned long rebuilds;
 
 	if (!mkdtemp(dir))
 		return 1;
@@ -141,7 +142,13 @@ int main(void)
 	is_int(scalar(db, "SELECT count(*) FROM stories WHERE guid = 'h1'"), 0, "the harbour story is gone");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM threads WHERE id = %lld", (long long)old_thread);
 	is_int(scalar(db, sql), 0, "and its thread, left empty, with it");
+	/* A pass deletes in steps (a quarter second each): the window is
+	 * rebuilt once, when the next response is stored, not after each
+	 * step (a pass over a day of news rebuilt it dozens of times). */
+	rebuilds = ingest_rebuilds(in);
 	ok(ingest_pruned(in, newest) == 0, "the pipeline takes the prune in");
+	ok(ingest_pruned(in, newest) == 0, "and the pass's next step");
+	is_int((long long)(ingest_rebuilds(in) - rebuilds), 0, "nothing is rebuilt during the pass");
 
 	/* Feed two, a minute later: a report of the harbour event in words
 	 * of its own, a wire copy of the deleted harbour story (its time
@@ -177,6 +184,7 @@ int main(void)
 	                  " WHERE s.thread_id IS NOT NULL AND t.id IS NULL"), 0,
 	       "every story's thread_id is a thread");
 	is_int(scalar(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "foreign_key_check is clean");
+	is_int((long long)(ingest_rebuilds(in) - rebuilds), 1, "the window was rebuilt once");
 
 	/* A prune outside the window changes no index: the kept stories'
 	 * copies are still found. */
