@@ -277,9 +277,15 @@ static char *get_host(CURLU *h, int *dots)
 	}
 	/* A name whose Unicode form is ASCII (full-width "\xef\xbc\x91.2.3.4")
 	 * may be one libcurl reads otherwise: the check below sees it. */
-	if (host[0] != '[' && (r = idn_host(host)))
+	if (host[0] != '[' && (r = idn_host(host))) {
+		/* IDNA maps other full stops ("\xe3\x80\x82", U+3002) to '.':
+		 * one may end the name now. */
 		n = strlen(r);
-	else if (!(r = strdup(host)))
+		while (n > 1 && r[n - 1] == '.') {
+			r[--n] = '\0';
+			*dots = 1;
+		}
+	} else if (!(r = strdup(host)))
 		goto done;
 	/* A host that was decoded ("%34") or lost its dots may be a number
 	 * that libcurl reads as an IPv4 address ("0.0.0.4") only next time. */
