@@ -176,28 +176,29 @@ p = subprocess.Popen([TIDINGSD, "-c", w4.conf, "-v", "-v", "-v"] + ROOT_OVERRIDE
 os.close(wfd)
 
 t.eq(wait_polled(w4, p), 3, "stderr a full pipe: the daemon polls every feed")
+
+
+def drain(fd):
+    """What the pipe holds now (to its end, if its writers are gone)."""
+    got = b""
+    try:
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            got += chunk
+    except BlockingIOError:
+        pass
+    return got
+
+
 # The pipe read: a line waiting for room (up to 100 ms) may get in while
 # it is, so what is read now counts with the rest.
 os.set_blocking(rfd, False)
-rest = b""
-try:
-    while True:
-        chunk = os.read(rfd, 65536)
-        if not chunk:
-            break
-        rest += chunk
-except BlockingIOError:
-    pass
+rest = drain(rfd)
 rc = stop(p, 60)[0]
 t.eq(rc, 0, "stderr a full pipe: SIGTERM exits 0")
-try:
-    while True:
-        chunk = os.read(rfd, 65536)
-        if not chunk:
-            break
-        rest += chunk
-except BlockingIOError:
-    pass
+rest += drain(rfd)
 os.close(rfd)
 rest = rest.replace(b"x" * 4096, b"").decode("utf-8", "replace")
 t.ok(re.search(r"^warning: \d+ log messages? dropped: stderr was not being read$"
