@@ -2,7 +2,9 @@
 """The commands the README and the manual pages show a reader, run as
 printed but for the paths, against a database the daemon filled:
 the README's quick-start `build/tidings` lines and its database check,
-the EXAMPLES of tidings(1) and tidingsd(8).  (t_doc_examples.py runs the
+the EXAMPLES of tidings(1) and tidingsd(8), and the configuration examples
+(the README's [daemon] block, the configuration and the two feed lists of
+tidings.conf(5)'s EXAMPLES).  (t_doc_examples.py runs the
 SQL and Python examples of docs/schema.md and the README's reader and
 backup shell blocks.)  A reader copies these; they must run and print what
 the text says they print."""
@@ -11,12 +13,13 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Tap, ROOT, Workdir, serve_generated, spine_server,  # noqa: E402
-                     need_programs, TIDINGS, TIDINGSD, ROOT_OVERRIDE, SPINE_FEEDS)
+                     need_programs, rss_doc, TIDINGS, TIDINGSD, ROOT_OVERRIDE, SPINE_FEEDS)
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
@@ -105,6 +108,69 @@ for c in cmds:
     if "--json" in argv and "--limit" in argv:
         n = int(argv[argv.index("--limit") + 1])
         t.eq(len(json.loads(r.stdout)), n, "and it prints %d stories as JSON" % n)
+
+# ---- the configuration examples: the README's, tidings.conf(5)'s -------------
+# A reader copies these into /etc/tidings: `tidings check` must accept each
+# as printed (it reads no database), the feed lists must be the lists the
+# text says they are.
+ex_dir = os.path.join(w.dir, "examples")
+os.mkdir(ex_dir)
+
+
+def check_conf(name, conf):
+    path = os.path.join(ex_dir, name)
+    with open(path, "w") as f:
+        f.write(conf)
+    return run([TIDINGS, "check", "-c", path]), path
+
+
+ini = re.findall(r"```ini\n(.*?)```", readme, re.S)
+t.ok(len(ini) >= 1, "the README's configuration example is found (%d)" % len(ini))
+# Its feed list is the installed one: here, a list beside it.
+with open(os.path.join(ex_dir, "feeds.opml"), "w") as f:
+    f.write("https://example.org/feed.xml\n")
+for i, block in enumerate(ini):
+    r, path = check_conf("readme%d.conf" % i, block.replace("/etc/tidings/feeds.opml",
+                                                            os.path.join(ex_dir, "feeds.opml")))
+    t.eq((r.returncode, r.stdout, r.stderr), (0, "%s: ok, 1 feeds\n" % path, ""),
+         "README: configuration example %d passes tidings check" % (i + 1))
+
+man5 = text("docs/tidings.conf.5")
+ex = man5.split(".Sh EXAMPLES", 1)[1].split(".Sh ", 1)[0]
+lit = re.findall(r"^\.Bd -literal[^\n]*\n(.*?)^\.Ed$", ex, re.S | re.M)
+t.eq(len(lit), 3, "tidings.conf(5) EXAMPLES: a configuration, an OPML list, a plain list")
+if len(lit) == 3:
+    conf, opml, plain = lit
+    # The OPML list, its URLs served here, fills a database: one folder,
+    # one feed of the two with an interval of its own, 5 minutes.
+    doc_urls = re.findall(r'xmlUrl="([^"]+)"', opml)
+    t.eq(re.findall(r"^(https?://\S+)", plain, re.M), doc_urls,
+         "tidings.conf(5): the plain list is the OPML list's URLs")
+    local = opml
+    for i, u in enumerate(doc_urls):
+        srv.put("/ex%d.xml" % i, rss_doc("Example %d" % i, "https://example.org/",
+                                         [{"title": "Item %d" % i, "link": "https://example.org/%d" % i,
+                                           "text": "Text of item %d." % i}]))
+        local = local.replace(u, srv.url("/ex%d.xml" % i))
+    for name, body in (("feeds.txt", plain), ("feeds.opml", local)):
+        with open(os.path.join(ex_dir, name), "w") as f:
+            f.write(body)
+    # The configuration as printed: its feeds.txt is the one beside it.
+    r, path = check_conf("tidings.conf", conf)
+    t.eq((r.returncode, r.stdout, r.stderr), (0, "%s: ok, %d feeds\n" % (path, len(doc_urls)), ""),
+         "tidings.conf(5): the example configuration passes tidings check")
+    ex_db = os.path.join(ex_dir, "ex.db")
+    r, path = check_conf("opml.conf", "[daemon]\ndatabase = ex.db\nfeeds = feeds.opml\n")
+    t.ok(r.returncode == 0, "tidings.conf(5): the example OPML list passes tidings check", r.stderr)
+    r = run([TIDINGSD, "-c", path, "--once"] + ROOT_OVERRIDE)
+    t.ok(r.returncode == 0, "tidingsd --once polls it", r.stderr[-400:])
+    rows = None
+    if os.path.exists(ex_db):
+        con = sqlite3.connect("file:%s?mode=ro" % ex_db, uri=True)
+        rows = con.execute("SELECT list_title, category, interval FROM feeds ORDER BY id").fetchall()
+        con.close()
+    t.eq(rows, [("BBC News - World", "World", None), ("Live blog", "World", 300)],
+         "tidings.conf(5): a folder, and one feed polled every five minutes")
 
 # ---- docs/schema.md names every table, column, index and view -------------
 schema = text("docs/schema.md")

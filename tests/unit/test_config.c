@@ -3,6 +3,7 @@
  * message, the value parsers, the defaults, and the shipped files
  * (config/tidings.conf documents the real defaults, config/dev.conf and
  * config/feeds.opml load).  Run from the top of the tree. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,9 +517,54 @@ static void test_shipped_dev(void)
 	config_free(&c);
 }
 
+/* A bound as the configuration's messages write it. */
+static void format_bound_(const struct config_key *k, int64_t v, char *buf, size_t len)
+{
+	if (k->type == CONF_DURATION)
+		config_format_duration(v, buf, len);
+	else if (k->type == CONF_SIZE)
+		config_format_size(v, buf, len);
+	else
+		snprintf(buf, len, "%" PRId64, v);
+}
+
+/* One bound of a key as the man page writes it ("1m", "1K", "0.1"), in
+ * the key's own unit; -1 when it does not read as one. */
+static double man_bound(const struct config_key *k, const char *s)
+{
+	char *end;
+	double d;
+
+	if (k->type == CONF_DURATION)
+		return (double)config_parse_duration(s);
+	if (k->type == CONF_SIZE)
+		return (double)config_parse_size(s);
+	d = strtod(s, &end);
+	return end != s && !*end ? d : -1;
+}
+
+/* The key's range as its block states it, "Range LO to HI." or, within
+ * a sentence, ", from LO to HI," (the thresholds); 0 when neither is
+ * there, -1 when one is there and is not the table's. */
+static int man_range_matches(const struct config_key *k, const char *line)
+{
+	char lo[32], hi[32];
+	double want_lo = k->type == CONF_DOUBLE ? k->dmin : (double)k->min;
+	double want_hi = k->type == CONF_DOUBLE ? k->dmax : (double)k->max;
+
+	if (sscanf(line, "Range %31s to %31[^.\n].", lo, hi) != 2) {
+		const char *p = strstr(line, ", from ");
+
+		if (!p || sscanf(p, ", from %31s to %31[^,\n],", lo, hi) != 2)
+			return 0;
+	}
+	return man_bound(k, lo) == want_lo && man_bound(k, hi) == want_hi ? 1 : -1;
+}
+
 /* Every key of the table is described in docs/tidings.conf.5 as
  * ".It Cm NAME Ns = Ns Ar TYPE" followed, before the next ".It", by
- * ".Ql DEFAULT ." (paths and user_agent are described in words). */
+ * ".Ql DEFAULT ." (paths and user_agent are described in words) and, for
+ * a key with bounds, its range as the table has it. */
 static void test_man_page(void)
 {
 	static const char *const type_names[] = {
@@ -539,7 +585,9 @@ static void test_man_page(void)
 	k = config_keys(&nk);
 	config_defaults(&def);
 	for (size_t i = 0; i < nk; i++) {
-		int found = 0, has_default = 0;
+		int found = 0, has_default = 0, range = 0;
+		int bounded = k[i].type == CONF_DURATION || k[i].type == CONF_SIZE ||
+		              k[i].type == CONF_INT || k[i].type == CONF_DOUBLE;
 
 		snprintf(head, sizeof head, ".It Cm %s Ns = Ns Ar %s\n", k[i].name,
 		         type_names[k[i].type]);
@@ -555,6 +603,8 @@ static void test_man_page(void)
 				break;
 			if (found && strcmp(line, want) == 0)
 				has_default = 1;
+			if (found && bounded && range == 0)
+				range = man_range_matches(&k[i], line);
 			/* "24h" and "1d" are the same default */
 			if (found && k[i].type == CONF_DURATION && strncmp(line, ".Ql ", 4) == 0) {
 				char *sp = strchr(line + 4, ' ');
@@ -569,6 +619,20 @@ static void test_man_page(void)
 		snprintf(name, sizeof name, "man page describes %s as %s", k[i].name,
 		         type_names[k[i].type]);
 		ok(found, name);
+		if (bounded) {
+			char lo[32], hi[32];
+
+			if (k[i].type == CONF_DOUBLE) {
+				snprintf(lo, sizeof lo, "%g", k[i].dmin);
+				snprintf(hi, sizeof hi, "%g", k[i].dmax);
+			} else {
+				format_bound_(&k[i], k[i].min, lo, sizeof lo);
+				format_bound_(&k[i], k[i].max, hi, sizeof hi);
+			}
+			snprintf(name, sizeof name, "man page gives the range of %s (%s to %s)",
+			         k[i].name, lo, hi);
+			ok(range == 1, name);
+		}
 		if (k[i].type == CONF_PATH || strcmp(k[i].name, "user_agent") == 0)
 			continue;
 		snprintf(name, sizeof name, "man page gives the default of %s (%s)",
