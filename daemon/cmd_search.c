@@ -207,6 +207,13 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			       "At most %d terms (the words of phrases count, OR and NOT do not).\n",
 			       cli->prog, MAX_TERMS);
 			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) {
+			/* No query starts so ("-word" is refused with a hint to
+			 * NOT): a mistyped option, which was taken for the query
+			 * and the query then for an extra word. */
+			fprintf(stderr, "%s: search: unknown option '%s' (see --help)\n",
+			        cli->prog, argv[i]);
+			return 1;
 		} else if (!q.text) {
 			q.text = argv[i];
 		} else {

@@ -189,6 +189,12 @@ for q in ("", " ", "\t\n "):
     t.ok(r.returncode == 1 and r.stdout == "" and "what to search for?" in r.stderr,
          "search --json %r asks what to search for" % q,
          "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
+# A mistyped option was taken for the query, and the query then reported
+# as an extra word ("one query, quoted; extra 'strike'").
+r = tidings("search", "--jsno", "strike")
+t.ok(r.returncode == 1 and r.stdout == "" and "unknown option '--jsno'" in r.stderr,
+     "search --jsno: an unknown option is named as one",
+     "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
 r = tidings("search", "--json", "nosuchwordanywhere")
 t.ok(r.returncode == 0 and json.loads(r.stdout) == [], "a search with no hits is still []",
      "status %d, stdout %r" % (r.returncode, r.stdout))
