@@ -170,18 +170,41 @@ static int check_authority(const char *a)
 	return port ? 0 : -2;
 }
 
+/* A refused URL as its error quotes it, the password as "***" up to the
+ * last '@'.  The log and `tidings check` mask "://user:password@" too,
+ * but only within the authority: a password holding a '/', '?', '#' or
+ * a blank (not written %2F, %3F, %23, %20) ends it early, and the whole
+ * password was shown, with the misleading reason its bad "port" gave. */
+static const char *shown_url(const char *url, char *buf, size_t n)
+{
+	const char *auth = strstr(url, "://"), *colon, *at;
+
+	if (!auth)
+		return url;
+	auth += 3;
+	if (!(at = strrchr(auth, '@')))
+		return url;
+	colon = memchr(auth, ':', (size_t)(at - auth));
+	if (!colon || colon > auth + strcspn(auth, "/?# \t"))
+		return url;
+	snprintf(buf, n, "%.*s***%s", (int)(colon + 1 - url), url, at);
+	return buf;
+}
+
 /* 0 if url is an http or https URL with a host and no blanks, else -1
  * with the error set. */
 static int check_url(struct builder *b, long line, const char *url)
 {
-	const char *rest;
+	const char *rest, *show;
+	char masked[512];
 
+	show = shown_url(url, masked, sizeof masked);
 	if (strncasecmp(url, "http://", 7) == 0)
 		rest = url + 7;
 	else if (strncasecmp(url, "https://", 8) == 0)
 		rest = url + 8;
 	else {
-		fail(b, line, "unsupported URL '%s' (only http and https)", url);
+		fail(b, line, "unsupported URL '%s' (only http and https)", show);
 		return -1;
 	}
 	/* The host is what the authority holds after any "user:password@"
@@ -189,15 +212,22 @@ static int check_url(struct builder *b, long line, const char *url)
 	 * whose host was left out) every poll of the feed would fail. */
 	switch (check_authority(rest)) {
 	case -1:
-		fail(b, line, "bad URL '%s' (no host)", url);
+		fail(b, line, "bad URL '%s' (no host)", show);
 		return -1;
 	case -2:
-		fail(b, line, "bad URL '%s' (port is not a number from 1 to 65535)", url);
+		/* "user:pass/word@host": the authority ends at the '/', and
+		 * "pass" is taken for the port. */
+		if (strchr(rest + strcspn(rest, "/?#"), '@'))
+			fail(b, line, "bad URL '%s' (port is not a number from 1 to 65535,"
+			     " or a password holds '/', '?' or '#': write them %%2F, %%3F, %%23)",
+			     show);
+		else
+			fail(b, line, "bad URL '%s' (port is not a number from 1 to 65535)", show);
 		return -1;
 	}
 	for (const char *p = url; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			fail(b, line, "bad URL '%s' (blank or control character)", url);
+			fail(b, line, "bad URL '%s' (blank or control character)", show);
 			return -1;
 		}
 	return 0;
@@ -267,7 +297,10 @@ static int load_text(struct builder *b, char *text)
 			continue;
 		tok_end = s + strcspn(s, " \t");
 		if (*tok_end) {
-			fail(b, line, "expected one URL a line, got '%s'", s);
+			char masked[512];
+
+			fail(b, line, "expected one URL a line, got '%s'",
+			     shown_url(s, masked, sizeof masked));
 			return -1;
 		}
 		if (add_item(b, line, s, NULL, NULL, 0) < 0)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <ev.h>
+#include <utf8proc.h>
 
 #include "config/config.h"
 #include "daemon/canon.h"
@@ -950,6 +951,41 @@ static void fts_soon(struct daemon *d)
 	}
 }
 
+/* A feed's error text as the database holds text (UTF-8, schema.md) and
+ * the log shows it.  It quotes what the server sent (a Location header in
+ * Latin-1) and what libxml2 said of the document (an element's name),
+ * cut to the buffers on the way: a byte that is no UTF-8 and a control
+ * character show as '?', and a character cut short at the end is left
+ * out.  Last_error held the raw 0xE9 of "café", or the first byte of an
+ * "é" cut in two, and a reader decoding the column failed. */
+static void error_text_clean(char *s)
+{
+	size_t len = strlen(s), i = 0;
+
+	while (i < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                      (utf8proc_ssize_t)(len - i), &c);
+		size_t j;
+
+		if (k > 0) {
+			if (c < 0x20 || c == 0x7f)
+				s[i] = '?';
+			i += (size_t)k;
+			continue;
+		}
+		/* A lead byte followed only by continuation bytes up to the
+		 * end: a character cut short. */
+		for (j = i + 1; j < len && ((unsigned char)s[j] & 0xC0) == 0x80; j++)
+			;
+		if (j == len && (unsigned char)s[i] >= 0xC2 && (unsigned char)s[i] <= 0xF4) {
+			s[i] = '\0';
+			return;
+		}
+		s[i++] = '?';
+	}
+}
+
 /* The error of a 2xx response without a body (none sent, or one that
  * decoded to nothing). */
 static void empty_response(char *err, size_t n, int status)
@@ -1094,6 +1130,12 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		if (ra > now && (r->status == 429 || r->status == 503))
 			snprintf(err, sizeof err, "HTTP %d, retry after %lld s", r->status,
 			         (long long)(ra - now));
+		/* curl follows every redirect that names where to (and
+		 * says so when there are too many): a 3xx that ends the
+		 * transfer named nowhere.  "HTTP 302" alone read as if
+		 * redirects were not followed. */
+		else if (r->status >= 300 && r->status < 400)
+			snprintf(err, sizeof err, "HTTP %d, a redirect without a Location", r->status);
 		else
 			snprintf(err, sizeof err, "HTTP %d%s%s", r->status, why ? " " : "",
 			         why ? why : "");
@@ -1113,6 +1155,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	}
 
 	if (!poll.ok) {
+		error_text_clean(err);
 		poll.error = err;
 		so.consecutive_errors = f->errors + 1;
 		so.failing_since = f->failing_since ? f->failing_since : now;

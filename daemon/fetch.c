@@ -446,12 +446,36 @@ void fetch_format_size(char *buf, size_t n, int64_t bytes)
 		snprintf(buf, n, "%lld bytes", (long long)bytes);
 }
 
+/* The host a failed connection was for: the feed's, or after a redirect
+ * the target's (`eff`, where curl went last).  "cannot resolve host
+ * news.example" was said of a feed whose host had just answered with a
+ * redirect to a name that does not resolve.  `*prefix` says which. */
+static const char *failed_host(struct transfer *t, const char *eff, long redirects,
+                               char *buf, size_t n, const char **prefix)
+{
+	CURLU *u;
+	char *h = NULL;
+
+	*prefix = "";
+	if (redirects <= 0 || !eff || !(u = curl_url()))
+		return t->host->name;
+	if (curl_url_set(u, CURLUPART_URL, eff, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK && h) {
+		snprintf(buf, n, "%s", h);
+		*prefix = "the redirect's target ";
+	}
+	curl_free(h);
+	curl_url_cleanup(u);
+	return *prefix ? buf : t->host->name;
+}
+
 /* A failure a person can act on, from curl's code and its message. */
 static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
-                           char *buf, size_t n)
+                           const char *eff, long redirects, char *buf, size_t n)
 {
 	struct fetcher *f = t->f;
-	char size[32];
+	char size[32], hbuf[256], proxy[256];
+	const char *host, *pre, *p;
 
 	switch (rc) {
 	case CURLE_WRITE_ERROR:
@@ -478,11 +502,34 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 		snprintf(buf, n, "timeout after %.0f s", elapsed);
 		return;
 	case CURLE_COULDNT_RESOLVE_HOST:
-		snprintf(buf, n, "cannot resolve host %s", t->host->name);
+		host = failed_host(t, eff, redirects, hbuf, sizeof hbuf, &pre);
+		snprintf(buf, n, "cannot resolve %shost %s", pre, host);
 		return;
 	case CURLE_COULDNT_CONNECT:
-		snprintf(buf, n, "cannot connect to %s: %s", t->host->name,
-		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		host = failed_host(t, eff, redirects, hbuf, sizeof hbuf, &pre);
+		/* curl names where it tried to connect: a proxy of the
+		 * environment's (https_proxy=...) when that is another name;
+		 * the feed's server was never reached, so it is not its fault. */
+		proxy[0] = '\0';
+		if ((p = strstr(t->errbuf, "Failed to connect to ")) != NULL) {
+			const char *name = p + 21, *end = strstr(name, " port ");
+			size_t hl = strlen(host), nl = end ? (size_t)(end - name) : 0;
+			const char *h = host;
+
+			/* an IPv6 address without its brackets */
+			if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+				h++;
+				hl -= 2;
+			}
+			if (end && nl < sizeof proxy && (nl != hl || strncasecmp(name, h, nl) != 0))
+				snprintf(proxy, sizeof proxy, "%.*s", (int)nl, name);
+		}
+		if (proxy[0])
+			snprintf(buf, n, "cannot connect to the proxy %s (for %s%s): %s", proxy, pre,
+			         host, t->errbuf);
+		else
+			snprintf(buf, n, "cannot connect to %s%s: %s", pre, host,
+			         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 		return;
 	case CURLE_TOO_MANY_REDIRECTS:
 		snprintf(buf, n, "too many redirects (more than 5)");
@@ -766,7 +813,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	r.bytes = (int64_t)t->len;
 	r.http_version = status ? http_version_of(easy) : 0;
 	if (rc != CURLE_OK) {
-		describe_error(t, rc, elapsed, err, sizeof err);
+		describe_error(t, rc, elapsed, eff, redirects, err, sizeof err);
 		r.error = err;
 	}
 	log_transfer(easy, &r);

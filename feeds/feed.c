@@ -736,7 +736,11 @@ static const char *why_not(const char *exc, const char *buf, size_t len)
 {
 	const char *p = exc;
 
-	if (!exc || !strcmp(exc, NOT_A_FEED))
+	/* feedparser's complaint about the media type ("text/plain is not an
+	 * accepted media type") takes the place of NOT_A_FEED when the body
+	 * is XML without a feed in it; it is not why: a feed served as
+	 * text/plain or application/octet-stream is read all the same. */
+	if (!exc || !strncmp(exc, "NonXMLContentType: ", 19))
 		return "no RSS, RDF or Atom element";
 	/* libxml2's word for a body with no element in it at all, which is
 	 * no empty document (the daemon says "empty response" of those):

@@ -196,6 +196,19 @@ def no_feed_element(h):
     h.reply(200, b'<?xml version="1.0"?>\n<catalog><book id="1"/></catalog>\n', "application/xml")
 
 
+def long_entity_name(h):
+    # libxml2 names the undefined entity, 200 "é" long: the error is cut
+    # to its buffer in the middle of one.
+    h.reply(200, ('<?xml version="1.0"?>\n<x>&%s;</x>\n' % ("\u00e9" * 200)).encode(),
+            "application/xml")
+
+
+def plain_no_feed_element(h):
+    # The same document as text/plain: a feed served so is read (the
+    # media type is no reason for an error), so neither is it here.
+    h.reply(200, b'<?xml version="1.0"?>\n<catalog><book id="1"/></catalog>\n', "text/plain")
+
+
 def crowded_tag(h):
     # An item with 100,000 attributes (under 1 MB): libxml2 2.9 compares
     # each with the ones before it, minutes of CPU for one element.
@@ -256,6 +269,13 @@ def install(srv):
         "/fault/loop-b": redirect(302, b + "/fault/loop-a"),
         "/fault/to-file": redirect(302, "file:///etc/passwd"),
         "/fault/to-ftp": redirect(301, "ftp://127.0.0.1/feed.xml"),
+        # The feed's host answers, the one it redirects to does not
+        # (t_usage.py has one that does not resolve: here the sentinel
+        # proxy would answer for any name but 127.0.0.1 and localhost).
+        "/fault/to-refused": redirect(302, "http://localhost:1/feed.xml"),
+        "/fault/302-nowhere": status(302),
+        # Latin-1 bytes in the Location (http.server sends str as Latin-1)
+        "/fault/to-ftp-latin1": redirect(301, "ftp://127.0.0.1/caf\u00e9.xml"),
         "/fault/404": status(404),
         "/fault/410": status(410),
         "/fault/429-secs": status(429, {"Retry-After": "120"}),
@@ -276,6 +296,8 @@ def install(srv):
         "/fault/not-xml": not_xml,
         "/fault/json-feed": json_feed,
         "/fault/no-feed-element": no_feed_element,
+        "/fault/plain-no-feed-element": plain_no_feed_element,
+        "/fault/long-entity-name": long_entity_name,
         "/fault/crowded-tag": crowded_tag,
         "/fault/two-coding-lines": two_coding_lines,
         "/fault/two-cache-lines": two_cache_lines,

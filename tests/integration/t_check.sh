@@ -37,6 +37,15 @@ check "password in a bad URL: exit 1" '[ $rc -eq 1 ]'
 check "password in a bad URL: masked" \
 	'grep -q "secret_ftp.txt:2: unsupported URL .ftp://reader:\*\*\*@files.example/feed.xml" "$tmp/err" && ! grep -q s3cret "$tmp/err"'
 
+# Also a password holding a '/' (not written %2F), which ends the authority
+# where the masking looked for it: the whole password was shown, and its
+# first part was called the port.
+printf '[daemon]\nfeeds = %s/%s\n' "$(pwd)" "$D/lists/slash_password.txt" >"$tmp/slash.conf"
+"$T" check -c "$tmp/slash.conf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "password with a slash in a bad URL: exit 1" '[ $rc -eq 1 ]'
+check "password with a slash in a bad URL: masked, the slash named" \
+	'grep -q "slash_password.txt:2: bad URL .https://reader:\*\*\*@priv.example/feed.xml. (port is not a number from 1 to 65535, or a password holds ./., .?. or .#.: write them %2F, %3F, %23)" "$tmp/err" && ! grep -q "pass/word" "$tmp/err"'
+
 "$T" check -c "$tmp/missing.conf" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "missing file: exit 1" '[ $rc -eq 1 ]'
 check "missing file: message" \

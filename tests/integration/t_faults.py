@@ -71,7 +71,8 @@ wt.write_config([TRICKLE], CONF)
 
 def run_once(*extra):
     return subprocess.run([TIDINGSD, "-c", w.conf, "--once", "-v"] + ROOT_OVERRIDE + list(extra),
-                          capture_output=True, text=True, timeout=60, env=ENV)
+                          capture_output=True, text=True, timeout=60, env=ENV,
+                          errors="replace")
 
 
 def feed(url, wd=None):
@@ -170,6 +171,12 @@ check("redirect to not an HTTP server", U["/fault/302-to-not-http"], 302,
       % (U["/fault/302-to-not-http"].rsplit("/fault/", 1)[0] + "/fault/not-http"), "backoff")
 check("unresolvable host", U["unresolvable"], None, "cannot resolve host feeds.tidings.invalid", "backoff")
 check("https to a plain-HTTP port", U["https-to-http"], None, R(r"TLS error: .+"), "backoff")
+# After a redirect the host that failed is the target's, not the feed's
+# (which has just answered): "cannot connect to 127.0.0.1" was said.
+check("redirect to a refused port", U["/fault/to-refused"], 302,
+      R(r"cannot connect to the redirect's target localhost: .*port 1\b.*"), "backoff")
+check("a redirect without a Location", U["/fault/302-nowhere"], 302,
+      "HTTP 302, a redirect without a Location", "backoff")
 check("HTML instead of a feed", U["/fault/html"], 200, "not a feed: text/html", "backoff")
 check("empty 200", U["/fault/empty"], 200, "empty response (HTTP 200 with no body)", "backoff")
 # Not libxml2's "Document is empty": the body was not empty ("empty
@@ -179,6 +186,35 @@ check("a JSON Feed", U["/fault/json-feed"], 200,
       "not a feed: JSON, not RSS or Atom (JSON Feed is not read)", "backoff")
 check("XML, but no feed in it", U["/fault/no-feed-element"], 200,
       "not a feed: no RSS, RDF or Atom element", "backoff")
+# Not feedparser's "text/plain is not an accepted media type": an RSS
+# document served as text/plain is read, so that is not what is wrong.
+check("XML as text/plain, but no feed in it", U["/fault/plain-no-feed-element"], 200,
+      "not a feed: no RSS, RDF or Atom element", "backoff")
+# last_error is UTF-8 (docs/schema.md), whatever bytes the server sent and
+# wherever a buffer cut libxml2's message: a Latin-1 byte shows as '?', a
+# character cut in two is left out.  (As TEXT, the raw bytes made the
+# column undecodable for a reader.)
+def raw_error(url):
+    rows = w.sql("SELECT CAST(last_error AS BLOB) FROM feeds WHERE list_url = ?", (url,))
+    return bytes(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def utf8_or_none(b):
+    try:
+        return b.decode("utf-8")
+    except (AttributeError, UnicodeDecodeError):
+        return None
+
+
+t.ok("\ufffd" not in r.stderr, "the log is UTF-8 too",
+     [x for x in r.stderr.splitlines() if "\ufffd" in x][:2])
+got = raw_error(U["/fault/to-ftp-latin1"])
+t.eq(utf8_or_none(got), "refused a redirect to a non-HTTP(S) URL: ftp://127.0.0.1/caf?.xml",
+     "a Latin-1 Location: last_error UTF-8, the byte shown as '?'")
+got = raw_error(U["/fault/long-entity-name"])
+t.ok(utf8_or_none(got) is not None and utf8_or_none(got).startswith(
+     "not a feed: undefined entity &\u00e9\u00e9") and utf8_or_none(got).endswith("\u00e9"),
+     "a libxml2 message cut mid-character: last_error UTF-8, ending in whole characters", got)
 check("an element with 100,000 attributes", U["/fault/crowded-tag"], 200,
       "not a feed: an element with more than 256 attributes (line 2), not parsed", "backoff")
 

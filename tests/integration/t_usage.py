@@ -434,6 +434,35 @@ t.ok(len(line) == 1 and line[0].endswith("no connection"),
      "a refused connection: 'no connection', not 'reused connection'", r.stderr)
 w5.cleanup()
 
+# ---- a proxy that refuses is named, not the feed's server -------------------
+# curl takes a proxy from the environment (https_proxy=...); one that refused
+# the connection was reported as "cannot connect to feeds.example", a server
+# never asked.  (Port 1 on 127.0.0.1: nothing leaves the machine.)
+w5 = Workdir()
+w5.write_config(["http://feeds.example/feed.xml"], extra="log_level = warning")
+penv = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+penv["http_proxy"] = "http://127.0.0.1:1"
+r = w5.run_once(env=penv)
+err = w5.sql("SELECT last_error FROM feeds")[0][0]
+t.ok(err is not None and re.fullmatch(r"cannot connect to the proxy 127\.0\.0\.1 \(for feeds\.example\):"
+                                      r" Failed to connect to 127\.0\.0\.1 port 1\b.*", err),
+     "a refused proxy: last_error names the proxy and the feed's host", err)
+w5.cleanup()
+
+# ---- a redirect to a host that does not resolve names that host -------------
+# "cannot resolve host 127.0.0.1" was said of a feed whose server had just
+# answered with the redirect.  (A 64-letter label: no DNS query is sent.)
+BADHOST = "x" * 64 + ".example"
+srv.routes["/to-nowhere"] = lambda h: h.reply(301, b"", "text/plain",
+                                              {"Location": "http://%s/feed.xml" % BADHOST})
+w5 = Workdir()
+w5.write_config([srv.url("/to-nowhere")], extra="log_level = warning")
+r = w5.run_once(env=penv | {"http_proxy": ""})
+t.eq(w5.sql("SELECT last_status, last_error FROM feeds"),
+     [(301, "cannot resolve the redirect's target host %s" % BADHOST)],
+     "a redirect to a name that does not resolve: last_error names the target's host")
+w5.cleanup()
+
 # ---- a server's escape sequences reach neither the log nor the database ----
 # A Content-Type of "text/\x1b[32mhtml" went into "not a feed: ..." as is:
 # into the daemon's log on the terminal and into feeds.last_error.
