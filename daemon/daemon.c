@@ -1079,6 +1079,13 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 
 	if (r->error) {
 		snprintf(err, sizeof err, "%s", r->error);
+	} else if (r->status == 304 && !f->etag && !f->last_modified) {
+		/* Not Modified since nothing: the request asked for no
+		 * comparison (the validators start_poll sent are these).
+		 * Taken as a success, the feed looked healthy and never got
+		 * a story. */
+		snprintf(err, sizeof err, "HTTP 304 Not Modified, but no ETag or Last-Modified"
+		         " was sent to compare with");
 	} else if (r->status == 304) {
 		poll.ok = 1;
 		poll.new_url = r->permanent_url;

@@ -274,6 +274,8 @@ def install(srv):
         # proxy would answer for any name but 127.0.0.1 and localhost).
         "/fault/to-refused": redirect(302, "http://localhost:1/feed.xml"),
         "/fault/302-nowhere": status(302),
+        # 304 to a first request, which sent no ETag or Last-Modified
+        "/fault/304-unasked": status(304, body=b""),
         # Latin-1 bytes in the Location (http.server sends str as Latin-1)
         "/fault/to-ftp-latin1": redirect(301, "ftp://127.0.0.1/caf\u00e9.xml"),
         "/fault/404": status(404),

@@ -177,6 +177,11 @@ check("redirect to a refused port", U["/fault/to-refused"], 302,
       R(r"cannot connect to the redirect's target localhost: .*port 1\b.*"), "backoff")
 check("a redirect without a Location", U["/fault/302-nowhere"], 302,
       "HTTP 302, a redirect without a Location", "backoff")
+# Not Modified compared with nothing: the feed looked healthy for good and
+# never got a story.
+check("304 to a request without validators", U["/fault/304-unasked"], 304,
+      "HTTP 304 Not Modified, but no ETag or Last-Modified was sent to compare with",
+      "backoff")
 check("HTML instead of a feed", U["/fault/html"], 200, "not a feed: text/html", "backoff")
 check("empty 200", U["/fault/empty"], 200, "empty response (HTTP 200 with no body)", "backoff")
 # Not libxml2's "Document is empty": the body was not empty ("empty
