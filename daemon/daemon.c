@@ -1045,6 +1045,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	char err[600] = "";
 	int64_t now = now_s(), held = 0, hold_to = 0;
 	int rc, shift, streak, new_hold = 0, ingested = 0, follow = 0;
+	char *cred = NULL;          /* the followed feed's URL with userinfo */
 
 	if (!f) {
 		feed_free(parsed);
@@ -1109,7 +1110,9 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 				snprintf(err, sizeof err, "%s", perr);
 			if (found && strcmp(found, f->url) != 0)
 				follow = discovered(d, f, found, err, sizeof err);
-			if (follow)
+			/* A page listed with "user:password@" naming a feed on
+			 * its own origin: the feed wants them too. */
+			if (follow && !(poll.new_url = cred = fetch_url_with_userinfo(f->url, found)))
 				poll.new_url = found;
 		} else {
 			poll.ok = 1;
@@ -1307,6 +1310,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		defer_host(d, f, held ? held : hold_to);
 	}
 out:
+	free(cred);
 	feed_free(parsed);
 	progress_update(d->c_polled, d->c_new, d->c_errors);
 	schedule_wake(d);

@@ -739,6 +739,14 @@ done:
 	return out;
 }
 
+char *fetch_url_with_userinfo(const char *from, const char *to)
+{
+	char *c = moved_with_userinfo(from, to), *r = c ? strdup(c) : NULL;
+
+	curl_free(c);
+	return r;
+}
+
 static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 {
 	struct transfer *t = NULL;

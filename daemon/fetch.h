@@ -98,6 +98,12 @@ size_t fetcher_pending(const struct fetcher *f);
  * limit sees it.  Caller frees; NULL when out of memory. */
 char *fetch_url_host(const char *url);
 
+/* `to` with the "user:password@" of `from` when `from` has them, `to` has
+ * none of its own and is on the same scheme, host and port (where curl
+ * sends them on): a feed moved for good, or named by the page listed.
+ * NULL otherwise, or on error (then `to` as it is).  Caller frees. */
+char *fetch_url_with_userinfo(const char *from, const char *to);
+
 /* Takes back the requests for `host` that are queued and not started (the
  * host asked us to wait: they must not go out now).  *ids gets a malloc'ed
  * array of their feed ids, owned by the caller, and *n its length; no

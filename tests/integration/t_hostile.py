@@ -226,6 +226,32 @@ t.ok(SECRET not in r1.stderr + r2.stderr, "the move's log line masks the passwor
      r1.stderr + r2.stderr)
 w2.cleanup()
 
+# A private site's page listed instead of its feed: the feed the page
+# names on the same host is polled with the page's credentials (it was
+# followed without them, and refused with 401 for good).
+def guarded_page(h):
+    auth_polls.append(("page", h.headers.get("Authorization") == AUTH))
+    if h.headers.get("Authorization") != AUTH:
+        return h.reply(401, b"who are you", "text/plain",
+                       {"WWW-Authenticate": 'Basic realm="feeds"'})
+    h.reply(200, b'<html><head><link rel="alternate" type="application/atom+xml"'
+            b' href="/auth/site.xml"></head><body>Members</body></html>', "text/html")
+
+
+srv.routes["/auth/site/"] = guarded_page
+srv.routes["/auth/site.xml"] = guarded("site", body=ATOM.replace("urn:p", "urn:s").encode())
+page_url = srv.url("/auth/site/").replace("http://", "http://reader:%s@" % SECRET)
+w3 = Workdir()
+w3.write_config([page_url])
+r = w3.run_once()
+t.eq(r.returncode, 0, "a private page listed for its feed: the run exits 0")
+t.eq(w3.sql("SELECT url, last_status, last_error FROM feeds"),
+     [(srv.url("/auth/site.xml").replace("http://", "http://reader:%s@" % SECRET), 200, None)],
+     "the feed the page names is polled with the page's credentials, and answers")
+t.ok(w3.sql("SELECT count(*) FROM stories")[0][0] > 0, "its entries are stored")
+t.ok(SECRET not in r.stderr, "the log masks the password", r.stderr)
+w3.cleanup()
+
 srv.stop()
 w.cleanup()
 t.done()
