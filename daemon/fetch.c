@@ -524,9 +524,10 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 			if (end && nl < sizeof proxy && (nl != hl || strncasecmp(name, h, nl) != 0))
 				snprintf(proxy, sizeof proxy, "%.*s", (int)nl, name);
 		}
+		/* Bounded so that the three fit the caller's 512 bytes. */
 		if (proxy[0])
-			snprintf(buf, n, "cannot connect to the proxy %s (for %s%s): %s", proxy, pre,
-			         host, t->errbuf);
+			snprintf(buf, n, "cannot connect to the proxy %.100s (for %s%.150s): %.180s",
+			         proxy, pre, host, t->errbuf);
 		else
 			snprintf(buf, n, "cannot connect to %s%s: %s", pre, host,
 			         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
