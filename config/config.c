@@ -491,7 +491,7 @@ int config_format_value(const struct config *c, const struct config_key *k,
 	return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
-static void format_bound(const struct config_key *k, int64_t v, char *buf, size_t len)
+void config_format_bound(const struct config_key *k, int64_t v, char *buf, size_t len)
 {
 	if (k->type == CONF_DURATION)
 		config_format_duration(v, buf, len);
@@ -728,8 +728,8 @@ static int set_value(struct loader *L, const struct config_key *k, const char *v
 		return -1;
 	}
 	if (n < k->min || n > k->max) {
-		format_bound(k, k->min, lo, sizeof lo);
-		format_bound(k, k->max, hi, sizeof hi);
+		config_format_bound(k, k->min, lo, sizeof lo);
+		config_format_bound(k, k->max, hi, sizeof hi);
 		fail(L, "%s: %s is out of range (%s to %s)", k->name, v, lo, hi);
 		return -1;
 	}

@@ -157,6 +157,9 @@ int config_format_value(const struct config *c, const struct config_key *k,
 void config_format_duration(int64_t secs, char *buf, size_t len);
 /* 8388608 -> "8M". */
 void config_format_size(int64_t bytes, char *buf, size_t len);
+/* Bound `v` of key `k` as the messages and tidings.conf(5) write it: a
+ * duration or a size in its units, else the number. */
+void config_format_bound(const struct config_key *k, int64_t v, char *buf, size_t len);
 /* LOG_LVL_INFO -> "info"; NULL for anything else. */
 const char *config_log_level_name(int level);
 

@@ -525,17 +525,6 @@ static void test_shipped_dev(void)
 	config_free(&c);
 }
 
-/* A bound as the configuration's messages write it. */
-static void format_bound_(const struct config_key *k, int64_t v, char *buf, size_t len)
-{
-	if (k->type == CONF_DURATION)
-		config_format_duration(v, buf, len);
-	else if (k->type == CONF_SIZE)
-		config_format_size(v, buf, len);
-	else
-		snprintf(buf, len, "%" PRId64, v);
-}
-
 /* One bound of a key as the man page writes it ("1m", "1K", "0.1"), in
  * the key's own unit; -1 when it does not read as one. */
 static double man_bound(const struct config_key *k, const char *s)
@@ -634,8 +623,8 @@ static void test_man_page(void)
 				snprintf(lo, sizeof lo, "%g", k[i].dmin);
 				snprintf(hi, sizeof hi, "%g", k[i].dmax);
 			} else {
-				format_bound_(&k[i], k[i].min, lo, sizeof lo);
-				format_bound_(&k[i], k[i].max, hi, sizeof hi);
+				config_format_bound(&k[i], k[i].min, lo, sizeof lo);
+				config_format_bound(&k[i], k[i].max, hi, sizeof hi);
 			}
 			snprintf(name, sizeof name, "man page gives the range of %s (%s to %s)",
 			         k[i].name, lo, hi);
