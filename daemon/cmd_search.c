@@ -64,6 +64,15 @@ static int operator(const char *w, const char *e)
 	return 0;
 }
 
+/* " AND " before what comes next, with no blank doubled. */
+static char *and(char *o)
+{
+	if (o[-1] != ' ')
+		*o++ = ' ';
+	memcpy(o, "AND ", 4);
+	return o + 4;
+}
+
 /* The query as FTS5 should see it.  News is full of words FTS5's syntax
  * refuses bare: "e-mail", "U.S.", "it's", "COVID-19", "c++" failed with
  * "no such column: mail" or "syntax error near '.'".  Such a word is
@@ -79,15 +88,26 @@ static int operator(const char *w, const char *e)
  * searched for a "3" near the two within the default 10 tokens.
  * *n_terms counts the terms searched for (see MAX_TERMS): the words of
  * phrases too, not the operators or column names.  Returns a malloc'd
- * string, or NULL with *why set. */
+ * string, or NULL with *why set.
+ *
+ * FTS5 takes two operands side by side as AND only when both are
+ * phrases: "(strike OR walkout) port", "port (strike OR walkout)" and
+ * "port title:(strike OR walkout)" were syntax errors.  An AND is
+ * written between a group and the operand beside it, which is what the
+ * same words without the parentheses mean. */
 static char *fts_query(const char *in, size_t *n_terms, const char **why)
 {
 	size_t n = strlen(in);
-	char *out = malloc(3 * n + 3), *o = out;   /* each byte quoted, doubled */
+	/* Each byte quoted and doubled, or a '(' after " AND ": a generous
+	 * bound (")(", ".(" ...), a query being short. */
+	char *out = malloc(8 * n + 8), *o = out;
 	const char *p = in;
 	/* NEAR( ): 1 after the word NEAR, 2 inside its ( ), 3 after its ','
 	 * (the distance, a number, not a term). */
 	int near = 0;
+	/* What was written last: 0 nothing or an operator, 1 a word or a
+	 * phrase, 2 a group's ')'. */
+	int last = 0;
 
 	*why = "out of memory";
 	*n_terms = 0;
@@ -99,18 +119,26 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '(' || *p == ')' ||
 		    (*p == ',' && near == 2)) {
-			if (*p == '(')
+			if (*p == '(') {
+				if (near != 1 && last)
+					o = and(o);
+				last = 0;
 				near = near == 1 ? 2 : 0;
-			else if (*p == ')')
+			} else if (*p == ')') {
+				last = near ? 1 : 2;
 				near = 0;
-			else if (*p == ',')
+			} else if (*p == ',') {
 				near = 3;
+			}
 			*o++ = *p++;
 			continue;
 		}
 		if (near == 1)
 			near = 0;
 		if (*p == '"') {               /* a phrase, "" inside it escaped */
+			if (last == 2)
+				o = and(o);
+			last = 1;
 			*o++ = *p++;
 			w = p;
 			while (*p && (*p != '"' || p[1] == '"')) {
@@ -138,6 +166,9 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 		    (e - w >= 8 && !strncasecmp(w, "summary:", 8) && (e - w > 8 || *e == '"' || *e == '('))) {
 			const char *c = (const char *)memchr(w, ':', (size_t)(e - w)) + 1;
 
+			if (last == 2 || (last && *e == '('))
+				o = and(o);
+			last = 0;
 			memcpy(o, w, (size_t)(c - w));
 			o += c - w;
 			w = c;
@@ -155,8 +186,13 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 		if (!operator(w, e)) {
 			if (near != 3)
 				*n_terms += terms(w, e);
-		} else if (e - w == 4 && !memcmp(w, "NEAR", 4)) {
-			near = 1;
+			if (last == 2)
+				o = and(o);
+			last = 1;
+		} else {
+			if (e - w == 4 && !memcmp(w, "NEAR", 4))
+				near = 1;
+			last = 0;
 		}
 		for (const char *c = w; c < e; c++)
 			if (!bare((unsigned char)*c) && !(*c == '*' && c == e - 1 && c > w))

@@ -3,7 +3,7 @@
 title:"a phrase" and title:(a OR b) search the titles, as title:word
 does, rather than for the word "title" (which found nothing); and the
 forms around the words it quotes: e-mail* (a prefix), NEAR(a b, N),
-a quoted word next to a phrase, title:-word."""
+a quoted word next to a phrase, title:-word, a group beside a word."""
 import os
 import subprocess
 import sys
@@ -74,6 +74,20 @@ t.eq(search("mars, rover"), (0, search("mars rover")[1]), "a ',' elsewhere is st
 # is one phrase to FTS5, with a '"' in it (e mails new), which no story has.
 t.eq(search('e-mails"new"'), (0, [mails]), 'e-mails"new" is e-mails and "new"')
 t.eq(search('"plans"e-mails'), (0, [mails]), '"plans"e-mails is "plans" and e-mails')
+
+# A group beside a word, a phrase or another group is AND, as the same
+# words without the parentheses are: FTS5 takes only two phrases side
+# by side, and "(budget OR water) mars" was a syntax error.
+for q, want in (("(budget OR water) mars", [rover, council]),
+                ("mars (budget OR water)", [rover, council]),
+                ("(budget OR water) (rover OR samples)", [rover, council]),
+                ('(budget OR water) "rover finds"', [rover]),
+                ("(delayed OR approved) title:(budget OR launch)", [council, delayed]),
+                ("rover title:(budget OR launch)", [council, delayed]),
+                ("mars NOT (budget OR water) rover", [delayed]),
+                ("NEAR(mars rover) (water OR fails)", [rover, delayed])):
+    rc, got = search(q)
+    t.eq((rc, sorted(got)), (0, sorted(want)), "%s: the group and what is beside it" % q)
 
 srv.stop()
 w.cleanup()
