@@ -983,6 +983,7 @@ struct san {
 	int html;           /* escaped HTML (not XHTML): svg/math get xmlns */
 	int svg_ok, mathml_ok;
 	int unacceptable;   /* depth inside script/style/applet */
+	int noscript;       /* <noscript> written and not yet closed */
 };
 
 /* Writes an attribute value the way feedparser's serializer does. */
@@ -1269,6 +1270,8 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			return;
 		}
 	}
+	if (!strcmp(tag, "noscript"))
+		s->noscript++;
 	if (s->mathml_ok || s->svg_ok) {
 		int has_xlink = 0, has_decl = 0;
 
@@ -1419,6 +1422,8 @@ static void san_end(void *ud, const char *tag)
 	}
 	if (tf & T_VOID)
 		return;
+	if (!strcmp(tag, "noscript") && s->noscript > 0)
+		s->noscript--;
 	sbuf_adds(&s->out, "</");
 	sbuf_adds(&s->out, out_tag);
 	sbuf_addc(&s->out, '>');
@@ -1527,6 +1532,11 @@ static char *run_sanitizer(const char *html, size_t n, const char *base, int san
 	/* the output is close to the input's size: allocate once, mostly */
 	sbuf_reserve(&s.out, n + n / 8 + 64);
 	html_tokenize(html, n, &cb, &s);
+	/* To a browser that runs scripts, what follows <noscript> up to its
+	 * </noscript> is raw text: left open, it would turn the rest of the
+	 * reader's own page, after this content, into text. */
+	while (s.noscript-- > 0)
+		sbuf_adds(&s.out, "</noscript>");
 	if (s.out.oom) {
 		sbuf_free(&s.out);
 		return NULL;

@@ -325,6 +325,15 @@ int main(void)
 	    "<noscript></noscript>", "comment with markup inside <noscript> dropped");
 	san("<p>a<!-- plain note -->b</p>", NULL, "<p>a<!-- plain note -->b</p>",
 	    "an ordinary comment kept");
+	/* a <noscript> left open would make raw text of the reader's own
+	 * page after the content, to a browser that runs scripts */
+	san("<p>Read more</p><noscript><img src=\"http://example.com/a.png\">", NULL,
+	    "<p>Read more</p><noscript><img src=\"http://example.com/a.png\" /></noscript>",
+	    "an unclosed <noscript> is closed at the end");
+	san("<noscript><noscript>a</noscript>b", NULL,
+	    "<noscript><noscript>a</noscript>b</noscript>", "each one left open");
+	san("</noscript>a<noscript/>b", NULL, "</noscript>a<noscript></noscript>b",
+	    "a stray end tag closes nothing of its own");
 
 	return done_testing();
 }
