@@ -21,7 +21,11 @@ int cli_open_db(struct cli *cli, struct store **out)
 	int rc;
 
 	if (!path) {
-		int installed = access(config_default_path(), R_OK) == 0;
+		/* A configuration that is there but may not be read (0640, as
+		 * one holding feed passwords should be) is reported as the
+		 * daemon and "tidings check" report it: it was taken as none,
+		 * and the user told of a missing ./tidings.db. */
+		int installed = config_resolve_path(NULL) != NULL;
 
 		/* On an installed system the default configuration usually
 		 * names no database, and the daemon then uses the unit's
@@ -35,7 +39,7 @@ int cli_open_db(struct cli *cli, struct store **out)
 		if (!installed) {
 			config_defaults(&c);
 		} else if (config_load(config_default_path(), &c, err, sizeof err) < 0) {
-			fprintf(stderr, "%s: %s\n", cli->prog, err);
+			fprintf(stderr, "%s: %s (use -d DB or TIDINGS_DB)\n", cli->prog, err);
 			config_free(&c);
 			return -1;
 		}

@@ -159,6 +159,28 @@ if default and not os.path.exists(default):
 else:
     t.ok(True, "# SKIP check without -c: a configuration is installed at %s" % default)
 
+# ---- tidings without -d: a configuration it may not read -----------------
+# One holding feed passwords is 0640.  A user outside its group was told
+# "./tidings.db: no such database": the file was taken as absent.  It is
+# now reported as the daemon and check report it.  The file is put at the
+# default path in a mount namespace of the test's own (a tmpfs over its
+# directory), so nothing on the machine changes.
+unshare = shutil.which("unshare")
+if default and os.geteuid() == 0 and unshare and subprocess.run(
+        [unshare, "--mount", "true"], capture_output=True).returncode == 0:
+    etc = os.path.dirname(os.path.dirname(default))
+    script = ('mount -t tmpfs none "$1" && mkdir -p "$1/tidings" && '
+              'printf "[daemon]\\n" > "$2" && chmod 600 "$2" && cd / && '
+              'exec setpriv --reuid=nobody --regid=nogroup --clear-groups "$3" stories')
+    r = subprocess.run([unshare, "--mount", "sh", "-c", script, "sh", etc, default, TIDINGS],
+                       capture_output=True, text=True, timeout=60)
+    t.ok(r.returncode == 1 and "%s:0: cannot open: Permission denied" % default in r.stderr
+         and "tidings.db" not in r.stderr and r.stdout == "",
+         "an unreadable default configuration is reported, not taken as none",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
+else:
+    t.ok(True, "# SKIP unreadable default configuration: needs root and unshare --mount")
+
 # ---- search takes the words news is written in ---------------------------
 # FTS5's syntax refuses punctuation in a bare word: "tidings search e-mail"
 # said "no such column: mail", "U.S." and "it's" "syntax error near ...".
