@@ -1,6 +1,7 @@
 /* feeds/date.c — date parsing.  Each form is a small hand-written matcher
  * modelled on the Universal Feed Parser's handler of the same name, tried
- * in feedparser's order, so that the same string gives the same instant. */
+ * in feedparser's order, so that the same string gives the same instant
+ * (but for the dates feedparser misreads: docs/conformance.md). */
 #include "feeds/date.h"
 #include "feeds/feed.h"
 
@@ -164,25 +165,40 @@ static int split(const char *s, char *copy, size_t cap, char **tok,
 	return nt;
 }
 
-static const struct { const char *name; int hours; } zones[] = {
-	{ "ut", 0 }, { "gmt", 0 }, { "z", 0 }, { "utc", 0 },
-	{ "adt", -3 }, { "ast", -4 }, { "at", -4 },
-	{ "edt", -4 }, { "est", -5 }, { "et", -5 },
-	{ "cdt", -5 }, { "cst", -6 }, { "ct", -6 },
-	{ "mdt", -6 }, { "mst", -7 }, { "mt", -7 },
-	{ "pdt", -7 }, { "pst", -8 }, { "pt", -8 },
-	{ "a", -1 }, { "n", 1 }, { "m", -12 }, { "y", 12 },
-	{ "met", 1 }, { "mest", 2 },
+/* Zone names and their offsets in minutes.  feedparser's (RFC 822's US
+ * and military zones, MET and MEST) first; every other name it reads as
+ * UTC, so that Java's Date.toString() and SimpleDateFormat "z" and PHP's
+ * "T" put a story from Berlin ("CEST"), London ("BST") or Tokyo ("JST")
+ * hours off: the names after them are the ones such programs write that
+ * mean one offset only (not IST: India, Ireland or Israel).  `rfc822`:
+ * known to the RFC 822 reader only, as in feedparser. */
+static const struct { const char *name; int minutes, rfc822; } zones[] = {
+	{ "ut", 0, 0 }, { "gmt", 0, 0 }, { "z", 0, 0 }, { "utc", 0, 0 },
+	{ "adt", -3 * 60, 0 }, { "ast", -4 * 60, 0 }, { "at", -4 * 60, 0 },
+	{ "edt", -4 * 60, 0 }, { "est", -5 * 60, 0 }, { "et", -5 * 60, 0 },
+	{ "cdt", -5 * 60, 0 }, { "cst", -6 * 60, 0 }, { "ct", -6 * 60, 0 },
+	{ "mdt", -6 * 60, 0 }, { "mst", -7 * 60, 0 }, { "mt", -7 * 60, 0 },
+	{ "pdt", -7 * 60, 0 }, { "pst", -8 * 60, 0 }, { "pt", -8 * 60, 0 },
+	{ "a", -1 * 60, 0 }, { "n", 1 * 60, 0 }, { "m", -12 * 60, 0 }, { "y", 12 * 60, 0 },
+	{ "met", 1 * 60, 1 }, { "mest", 2 * 60, 1 },
+	{ "wet", 0, 0 }, { "west", 60, 0 }, { "bst", 60, 0 },
+	{ "cet", 60, 0 }, { "cest", 120, 0 }, { "mez", 60, 0 }, { "mesz", 120, 0 },
+	{ "eet", 120, 0 }, { "eest", 180, 0 }, { "msk", 180, 0 },
+	{ "pkt", 300, 0 }, { "hkt", 480, 0 }, { "sgt", 480, 0 }, { "awst", 480, 0 },
+	{ "jst", 540, 0 }, { "kst", 540, 0 }, { "acst", 570, 0 }, { "acdt", 630, 0 },
+	{ "aest", 600, 0 }, { "aedt", 660, 0 }, { "nzst", 720, 0 }, { "nzdt", 780, 0 },
+	{ "hst", -600, 0 }, { "akst", -540, 0 }, { "akdt", -480, 0 },
+	{ "nst", -210, 0 }, { "ndt", -150, 0 },
 };
 
-static int zone_hours(const char *name, int rfc822)
+/* The offset of a zone name in minutes, 0 (UTC) for a name not known. */
+static int zone_minutes(const char *name, int rfc822)
 {
 	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
-		/* met/mest are only known to the RFC 822 reader */
-		if (!rfc822 && zones[i].name[0] == 'm' && zones[i].name[1])
+		if (zones[i].rfc822 && !rfc822)
 			continue;
 		if (strcmp(zones[i].name, name) == 0)
-			return zones[i].hours;
+			return zones[i].minutes;
 	}
 	return 0;
 }
@@ -219,12 +235,28 @@ int64_t feed_date_rfc822(const char *s)
 
 	if (nt <= 0)
 		return FEED_NO_TIME;
-	if (nt < 5) {
-		tok[nt++] = "00:00:00";
-		tok[nt++] = "0000";
-	}
 	if (is_dayname(tok[0]))
 		first = 1;
+	/* What is missing after the day, month and year: the time (then
+	 * midnight) or the zone (then UTC), or both.  feedparser pads the
+	 * parts before it drops the day name, and always with a time: so
+	 * "Sat, 01 Jun 2024 05:39:00" came to four parts and was refused
+	 * while "01 Jun 2024 05:39:00" was read, and the zone of
+	 * "01 Jun 2024 +0530" was taken for the time of day. */
+	if (nt - first == 3) {
+		tok[nt++] = "00:00:00";
+		tok[nt++] = "0000";
+	} else if (nt - first == 4) {
+		char *last = tok[nt - 1];
+
+		if (isalpha((unsigned char)last[0]) || last[0] == '+' || last[0] == '-') {
+			tok[nt] = last;
+			tok[nt - 1] = "00:00:00";
+			nt++;
+		} else {
+			tok[nt++] = "0000";
+		}
+	}
 	if (nt - first < 5)
 		return FEED_NO_TIME;
 	char **p = tok + first;
@@ -261,7 +293,8 @@ int64_t feed_date_rfc822(const char *s)
 	tz = p[4];
 	if (strncmp(tz, "etc/", 4) == 0)
 		tz += 4;
-	if (strncmp(tz, "gmt", 3) == 0) {
+	/* "GMT-05:00" and "UTC+02:00" alike */
+	if (strncmp(tz, "gmt", 3) == 0 || strncmp(tz, "utc", 3) == 0) {
 		size_t k = 0;
 
 		for (const char *q = tz + 3; *q && k < sizeof tzbuf - 1; q++)
@@ -273,21 +306,20 @@ int64_t feed_date_rfc822(const char *s)
 	if (tz[0] == '-' || tz[0] == '+') {
 		size_t n = strlen(tz);
 
+		/* the minutes after the colon, else after two digits; none
+		 * at all ("UTC+2", "+02") is 0 where feedparser gives up */
+		size_t mi = strchr(tz, ':') ? 4 : 3;
+
 		if (py_int(tz + 1, n >= 3 ? 2 : n - 1, &tzh) < 0)
 			return FEED_NO_TIME;
-		if (strchr(tz, ':')) {
-			if (py_int(tz + (n >= 4 ? 4 : n), n >= 4 ? n - 4 : 0, &tzm) < 0)
-				return FEED_NO_TIME;
-		} else {
-			if (py_int(tz + (n >= 3 ? 3 : n), n >= 3 ? n - 3 : 0, &tzm) < 0)
-				return FEED_NO_TIME;
-		}
+		if (n > mi && py_int(tz + mi, n - mi, &tzm) < 0)
+			return FEED_NO_TIME;
 		if (tz[0] == '-') {
 			tzh = -tzh;
 			tzm = -tzm;
 		}
 	} else {
-		tzh = zone_hours(tz, 1);
+		tzm = zone_minutes(tz, 1);
 	}
 	return make_time(year, month, day, hms[0], hms[1], hms[2],
 	                 tzh * 3600 + tzm * 60);
@@ -306,7 +338,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 
 int64_t feed_date_w3dtf(const char *s)
 {
-	char copy[256], date[256], timebuf[256], tzs[256];
+	char copy[256], date[256], timebuf[256], tzs[256], tzword[256] = "";
 	char *tok[MAXTOK + 2], *part1;
 	int64_t ymd[3] = { 0, 1, 1 }, hour, minute, second, tzh = 0, tzm = 0;
 	size_t n = strlen(s), ntp;
@@ -324,22 +356,29 @@ int64_t feed_date_w3dtf(const char *s)
 	if (!*p)
 		return FEED_NO_TIME;
 
-	/* parts = s.split('t') */
-	tpos = strchr(copy, 't');
+	/* feedparser splits the whole string at 't', so that the "t" of a
+	 * zone word ("2024-06-01 05:39:00 UTC", Ruby's and Go's way, or
+	 * "EST") made it no date and the ISO 8601 reader dropped the time
+	 * of day: the separator is a 't' in the first word only. */
+	nt = split(copy, copy, sizeof copy, tok, NULL);
+	if (nt <= 0)
+		return FEED_NO_TIME;
+	tpos = strchr(tok[0], 't');
 	if (tpos) {
 		if (strchr(tpos + 1, 't'))
 			return FEED_NO_TIME;
 		*tpos = '\0';
-		copy_str(date, sizeof date, copy);
+		copy_str(date, sizeof date, tok[0]);
 		part1 = tpos + 1;
-		tzs[0] = '\0';
+		/* "2024-06-01T 05:39:00Z": the time is the next word */
+		int w = 1;
+		if (!*part1 && nt >= 2)
+			part1 = tok[w++];
+		copy_str(tzword, sizeof tzword, nt > w ? tok[w] : "");
 	} else {
-		nt = split(copy, copy, sizeof copy, tok, NULL);
-		if (nt <= 0)
-			return FEED_NO_TIME;
 		copy_str(date, sizeof date, tok[0]);
 		part1 = nt >= 2 ? tok[1] : "00:00:00z";
-		copy_str(tzs, sizeof tzs, nt >= 3 ? tok[2] : "");
+		copy_str(tzword, sizeof tzword, nt >= 3 ? tok[2] : "");
 	}
 
 	/* date.split('-', 2): first part exactly four characters */
@@ -376,22 +415,27 @@ int64_t feed_date_w3dtf(const char *s)
 		copy_str(off, sizeof off, tp);
 		timebuf[tp - timebuf] = '\0';
 	}
-	/* the zone is the third word (MSSQL style), else Z, else the offset */
-	if (!tzs[0])
-		copy_str(tzs, sizeof tzs, have_z ? "z" : off);
+	/* the zone is the time's own Z or offset, else the word after the
+	 * time ("2024-06-01 05:39:00 UTC", MSSQL style) */
+	copy_str(tzs, sizeof tzs, have_z ? "z" : off[0] ? off : tzword);
 
 	if (tzs[0] == '-' || tzs[0] == '+') {
 		size_t m = strlen(tzs);
+		/* the minutes after the colon, or right after the hours when
+		 * there is none ("+0530", PHP's DATE_ISO8601) as the RFC 822
+		 * reader takes them: feedparser reads that "0" and puts India
+		 * half an hour off */
+		size_t mi = strchr(tzs, ':') ? 4 : 3;
 
 		if (py_int(tzs + 1, m >= 3 ? 2 : m - 1, &tzh) < 0 ||
-		    py_int(tzs + (m >= 4 ? 4 : m), m >= 4 ? m - 4 : 0, &tzm) < 0)
+		    py_int(tzs + (m >= mi ? mi : m), m >= mi ? m - mi : 0, &tzm) < 0)
 			return FEED_NO_TIME;
 		if (tzs[0] == '-') {
 			tzh = -tzh;
 			tzm = -tzm;
 		}
 	} else {
-		tzh = zone_hours(tzs, 0);
+		tzm = zone_minutes(tzs, 0);
 	}
 
 	/* time.split(':', 2) padded with "0" */
@@ -565,10 +609,11 @@ static const char *iso_template(int k, const char *s, struct iso *r)
 			r->tzsign = q[0] == '-' ? -1 : 1;
 			q++;
 			digits(&q, 2, &r->tzhour);
-			if (q[0] == ':' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2])) {
+			/* hh:mm, or hhmm: the minutes of "+0530" count too */
+			if (q[0] == ':' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2]))
 				q++;
+			if (isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]))
 				digits(&q, 2, &r->tzmin);
-			}
 		} else if (q[0] == 'z') {
 			q++;
 		}

@@ -10,6 +10,10 @@ Story dates far in the future, before 1970 or out of range: the run
 exits 0, every item is stored, none is dated in the future for the
 clusterer, and the CLI lists them.
 
+Dates as programs really write them (an offset without its colon, no
+zone, a zone word such as "UTC" or "CEST") are stored as the instant
+they name.
+
 The system clock set back a day, then forward again, under the running
 daemon (libfaketime, when installed): each feed's next poll moves with
 the clock, in the database too, so that it waits the real time it had
@@ -93,6 +97,34 @@ j = subprocess.run([TIDINGS, "-d", w.db, "stories", "--limit", "0", "--json"],
 t.eq(j.returncode, 0, "and as JSON")
 t.eq(sum("Dated story" in line for line in c.stdout.splitlines()), len(DATES),
      "every one of them", )
+w.cleanup()
+
+# ---- dates as real feeds write them ---------------------------------------
+# Each is the instant 2024-06-01 05:39:00 UTC, as written by PHP's
+# DATE_ISO8601 in India and in Adelaide, by a script that leaves out the
+# zone, by Ruby's Time#to_s, by Go's time.Time.String(), and by PHP's "T"
+# and Java's Date.toString() in Berlin and London.  They were stored half
+# an hour off, not at all (published NULL), at midnight, or hours off.
+WANT = 1717220340
+REAL = ["2024-06-01T11:09:00+0530", "2024-06-01T15:09:00+0930",
+        "Sat, 01 Jun 2024 05:39:00", "2024-06-01 05:39:00 UTC",
+        "2024-06-01 05:39:00 +0000 UTC", "Sat, 01 Jun 2024 07:39:00 CEST",
+        "Sat Jun 01 06:39:00 BST 2024"]
+items = "".join("<item><title>Real date %d on the ferry timetable %d</title>"
+                "<link>https://real.example/%d</link><pubDate>%s</pubDate>"
+                "<description>Text %d.</description></item>" % (i, i * 7919, i, d, i)
+                for i, d in enumerate(REAL))
+srv.put("/real.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Real</title>'
+        '<link>https://real.example/</link>%s</channel></rss>' % items)
+w = Workdir()
+w.write_config([srv.url("/real.xml")])
+r = w.run_once()
+t.eq(r.returncode, 0, "real-world dates: exit 0")
+got = dict(w.sql("SELECT link, published FROM stories"))
+for i, d in enumerate(REAL):
+    t.eq(got.get("https://real.example/%d" % i), WANT, "published from '%s'" % d)
+t.eq(sorted(e for (e,) in w.sql("SELECT DISTINCT event_time FROM stories")), [WANT],
+     "and the clusterer's time is the same instant")
 w.cleanup()
 
 # ---- the system clock jumps under the running daemon ---------------------
