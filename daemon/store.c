@@ -710,6 +710,37 @@ fail:
 	return -1;
 }
 
+/* The directory path is in, in dir. */
+static void dir_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(dir, size, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+	         slash ? path : ".");
+}
+
+/* When the database's -wal or -shm is missing and this user may not
+ * make them in its directory (SQLite needs both, and a WAL database
+ * without them cannot even be read): says so in err and returns 1, else
+ * 0.  SQLite's own word, "attempt to write a readonly database", named
+ * neither, and `tidings` called the file "not a tidings database". */
+static int no_wal_files(const char *path, const char *what, char *err, size_t errlen)
+{
+	char f[PATH_MAX], dir[PATH_MAX];
+	int missing = 0;
+
+	snprintf(f, sizeof f, "%s-wal", path);
+	missing |= access(f, F_OK) != 0 && errno == ENOENT;
+	snprintf(f, sizeof f, "%s-shm", path);
+	missing |= access(f, F_OK) != 0 && errno == ENOENT;
+	dir_of(path, dir, sizeof dir);
+	if (!missing || access(dir, W_OK | X_OK) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: cannot %s the database: %s: %s (its -wal and -shm are"
+	         " missing and cannot be made there)", path, what, dir, strerror(errno));
+	return 1;
+}
+
 /* A tidings database cut short or overwritten in part is not someone
  * else's file: when SQLite's last error says so, err says what helps.
  * Returns 1 then, else 0 with err untouched. */
@@ -720,6 +751,48 @@ static int damaged(struct store *st, const char *path, const char *detail, char 
 		return 0;
 	snprintf(err, errlen, "%s: damaged database (%s); restore a backup", path, detail);
 	return 1;
+}
+
+/* Whether the file is someone else's: -1 with err set
+ * when it is, else 0 (a tidings database, an empty file, or one SQLite
+ * cannot read: the steps after say why).  Migration 0 creates tables in
+ * any file whose user_version is 0, and the journal mode was switched to
+ * WAL before any migration ran: another program's database named by a
+ * mistyped `database =` got tidings' tables and kept polling into them,
+ * and one with a user_version of its own was refused only after its
+ * journal mode was changed ("no such table: feeds", "table feeds already
+ * exists"); `tidings` called it "empty schema".  Every version has these
+ * five tables. */
+static int foreign(struct store *st, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int v = 0, objects = -1, ours = 0;
+
+	/* One statement, one snapshot: another opener of a new file may
+	 * commit the first schema between two reads, and its tables then
+	 * showed beside the version 0 read before. */
+	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT user_version FROM pragma_user_version),"
+	                       " count(*), count(CASE WHEN type = 'table' AND name IN"
+	                       " ('feeds', 'threads', 'stories', 'story_feeds', 'meta')"
+	                       " THEN 1 END) FROM sqlite_master", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		v = sqlite3_column_int(s, 0);
+		objects = sqlite3_column_int(s, 1);
+		ours = sqlite3_column_int(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (objects < 0 || (v == 0 && objects == 0) || (v > 0 && ours == 5))
+		return 0;
+	if (v == 0 && ours == 5)
+		/* (The sqlite3 shell's .dump does not copy user_version.) */
+		snprintf(err, errlen, "%s: tidings' tables without a schema version"
+		         " (user_version 0, as in a copy made with .dump); refusing to touch it"
+		         " (docs/schema.md, \"Versions\")", path);
+	else
+		snprintf(err, errlen, "%s: not a tidings database (%s); refusing to touch it",
+		         path, v == 0 ? "another program's tables" : "no tidings tables");
+	return -1;
 }
 
 /* The write connection's settings and the schema.  WAL: readers never
@@ -734,7 +807,8 @@ static int setup_writer(struct store *st, const char *path, char *err, size_t er
 	if (exec(st, "PRAGMA journal_mode = WAL", msg, sizeof msg) < 0 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", msg, sizeof msg) < 0 ||
 	    exec(st, "PRAGMA foreign_keys = ON", msg, sizeof msg) < 0) {
-		if (!damaged(st, path, msg, err, errlen))
+		if (!(st->last_rc == SQLITE_READONLY && no_wal_files(path, "write", err, errlen)) &&
+		    !damaged(st, path, msg, err, errlen))
 			snprintf(err, errlen, "%s: %s", path, msg);
 		return -1;
 	}
@@ -804,6 +878,8 @@ static void cannot_write(struct store *st, const char *path, char *err, size_t e
 			return;
 		}
 	}
+	if (no_wal_files(path, "write", err, errlen))
+		return;
 	snprintf(err, errlen, "%s: cannot write the database: %s", path, sqlite3_errmsg(st->db));
 }
 
@@ -831,10 +907,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		 * read-only retry, misreports as ENOENT: ask the directory. */
 		int sys = st->db ? sqlite3_system_errno(st->db) : 0;
 		char dir[PATH_MAX];
-		const char *slash = strrchr(path, '/');
 
-		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
-		         slash ? path : ".");
+		dir_of(path, dir, sizeof dir);
 		if (mode == STORE_WRITE && access(path, F_OK) != 0 && errno == ENOENT &&
 		    access(dir, W_OK | X_OK) != 0) {
 			snprintf(err, errlen, "%s: cannot create the database: %s: %s", path,
@@ -869,6 +943,12 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 		goto fail;
 	}
+	/* Another program's database is refused the same way, before the
+	 * journal mode is written. */
+	if (foreign(st, path, err, errlen) < 0) {
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+		goto fail;
+	}
 	/* SQLite opens a file that this user may not write read-only,
 	 * without a word (and its -wal so: every write then fails): the
 	 * daemon ran, polled every feed once a minute (the retry after a
@@ -893,7 +973,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		}
 	} else {
 		if (user_version(st, &v) < 0) {
-			if (!damaged(st, path, sqlite3_errmsg(st->db), err, errlen))
+			if (!(sqlite3_errcode(st->db) == SQLITE_READONLY &&
+			      no_wal_files(path, "read", err, errlen)) &&
+			    !damaged(st, path, sqlite3_errmsg(st->db), err, errlen))
 				snprintf(err, errlen, "%s: not a tidings database: %s", path,
 				         sqlite3_errmsg(st->db));
 			goto fail;

@@ -3,7 +3,16 @@
 
 A database (or its -wal) that the daemon's user may not write: refused at
 start with the file named and exit 2 (it used to run, refetch every feed
-each minute, store nothing, and --once exited 0).
+each minute, store nothing, and --once exited 0).  So is one whose -wal
+and -shm are gone from a directory the user may not write in, with the
+directory named.
+
+A file that is not tidings' database (a mistyped `database =` naming
+another program's SQLite file; a copy made with the sqlite3 shell's .dump,
+which loses user_version): refused with exit 2 and a message, every byte of
+it left as it was.  The daemon used to create its tables in the other
+program's file and poll into it, or to refuse it only after switching it
+to WAL; `tidings` called it "empty schema" or "no such table: stories".
 
 The database deleted, or a copy moved over it, under a running daemon: it
 used to store on into the file no one would open again (lost at exit,
@@ -23,7 +32,8 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, StderrLog, TIDINGSD, ROOT, serve_generated  # noqa: E402
+from harness import (Tap, Server, Workdir, StderrLog, TIDINGSD, TIDINGS, ROOT, DATA,  # noqa: E402
+                     serve_generated)
 
 ITEMS = 5
 t = Tap()
@@ -68,9 +78,93 @@ if os.geteuid() == 0 and SETPRIV:
     os.chmod(w.db + "-wal", 0o640)
     t.eq(as_nobody().returncode, 0, "writable again: it runs")
     t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 2 * ITEMS, "nothing was lost")
+    # A directory the user may not write in: with the -wal and -shm the
+    # daemon leaves, it runs; without them (deleted, as a restore does)
+    # SQLite can make neither, and said only "attempt to write a readonly
+    # database", `tidings` "not a tidings database: attempt to write...".
+    os.chmod(w.dir, 0o755)
+    r = as_nobody()
+    t.eq(r.returncode, 0, "a directory it may not write in, -wal and -shm there: it runs")
+    os.unlink(w.db + "-wal")
+    os.unlink(w.db + "-shm")
+    r = as_nobody()
+    t.eq(r.returncode, 2, "without them: exit 2")
+    t.ok("%s: cannot write the database: %s: Permission denied (its -wal and -shm are missing"
+         % (w.db, w.dir) in r.stderr, "naming the directory and why", r.stderr)
+    cli = subprocess.run([SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups",
+                          TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True,
+                         timeout=60)
+    t.ok(cli.returncode == 1 and "%s: cannot read the database: %s: Permission denied" % (w.db, w.dir)
+         in cli.stderr and "not a tidings database" not in cli.stderr,
+         "tidings stories says so too, not 'not a tidings database'", cli.stderr)
+    os.chmod(w.dir, 0o777)
+    t.eq(as_nobody().returncode, 0, "the directory writable again: it runs")
+    t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 2 * ITEMS, "nothing was lost")
     w.cleanup()
 else:
     t.ok(True, "# SKIP the read-only cases need root and setpriv (to drop root)")
+
+
+# ---- not tidings' file --------------------------------------------------
+def other_program(path, version, tables):
+    con = sqlite3.connect(path)
+    for name in tables:
+        con.execute("CREATE TABLE %s (id INTEGER PRIMARY KEY, body TEXT)" % name)
+        con.execute("INSERT INTO %s (body) VALUES ('theirs')" % name)
+    con.execute("PRAGMA user_version = %d" % version)
+    con.commit()
+    con.close()
+
+
+def dumped(path):
+    """A tidings database as a reload of `sqlite3 .dump` has it."""
+    shutil.copy(os.path.join(DATA, "db", "v5.db"), path)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 0")
+    con.commit()
+    con.close()
+
+
+FOREIGN = [
+    ("another program's database", lambda p: other_program(p, 0, ["notes", "tags"]),
+     "not a tidings database (another program's tables); refusing to touch it"),
+    ("another feed reader's, with a feeds table", lambda p: other_program(p, 0, ["feeds"]),
+     "not a tidings database (another program's tables); refusing to touch it"),
+    ("one with a user_version of its own", lambda p: other_program(p, 3, ["notes"]),
+     "not a tidings database (no tidings tables); refusing to touch it"),
+    ("tidings' tables reloaded from .dump", dumped,
+     "tidings' tables without a schema version (user_version 0, as in a copy made with"
+     " .dump); refusing to touch it"),
+]
+for what, make, said in FOREIGN:
+    w = Workdir()
+    w.write_config(urls[:1])
+    make(w.db)
+    with open(w.db, "rb") as f:
+        before = f.read()
+    r = w.run_once()
+    t.eq(r.returncode, 2, "%s: tidingsd exits 2" % what)
+    t.ok("%s: %s" % (w.db, said) in r.stderr, "%s: saying so" % what, r.stderr)
+    t.ok("polled" not in r.stderr, "%s: no feed is polled" % what, r.stderr)
+    cli = subprocess.run([TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True)
+    t.ok(cli.returncode == 1 and said in cli.stderr, "%s: tidings stories says so too" % what,
+         "status %d, stderr %r" % (cli.returncode, cli.stderr))
+    with open(w.db, "rb") as f:
+        t.ok(f.read() == before, "%s: not a byte of it changed (journal mode included)" % what)
+    t.eq(sorted(os.listdir(w.dir)), ["feeds.txt", "tidings.conf", "tidings.db"],
+         "%s: no -wal or -shm made beside it" % what)
+    w.cleanup()
+
+# An empty file, or a SQLite file with nothing in it, is the database to be.
+for what, make in (("a file of length 0", lambda p: open(p, "wb").close()),
+                   ("an empty SQLite file", lambda p: other_program(p, 0, []))):
+    w = Workdir()
+    w.write_config(urls[:1])
+    make(w.db)
+    r = w.run_once()
+    t.eq((r.returncode, w.sql("SELECT count(*) FROM stories")[0][0]), (0, ITEMS),
+         "%s becomes the database" % what)
+    w.cleanup()
 
 
 # ---- removed or replaced under the running daemon -----------------------
