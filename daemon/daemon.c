@@ -1557,9 +1557,17 @@ static int prune_some(struct daemon *d)
 		if (deleted < PRUNE_BATCH)
 			break;
 	}
-	if (total)
-		log_info("retention: %d stories first seen over %lld days ago deleted",
-		         total, (long long)(d->cfg.retention / 86400));
+	if (total) {
+		/* In days as a whole number of days is written; a retention
+		 * of hours or minutes said "over 0 days ago". */
+		char ago[32];
+
+		if (d->cfg.retention % 86400 == 0)
+			snprintf(ago, sizeof ago, "%lld days", (long long)(d->cfg.retention / 86400));
+		else
+			config_format_duration(d->cfg.retention, ago, sizeof ago);
+		log_info("retention: %d stories first seen over %s ago deleted", total, ago);
+	}
 	/* Memory must forget what the database no longer has before the
 	 * next response is stored: a thread still in the window that lost
 	 * old stories was recounted in the database and takes its counts

@@ -50,6 +50,19 @@ t.eq(w.sql("SELECT count(*) FROM stories s LEFT JOIN threads th ON th.id = s.thr
 t.eq(w.fts_ok(), True, "the search index matches the stories")
 t.eq(w.sql("PRAGMA foreign_key_check"), [], "no dangling reference")
 t.eq(invariants.check(w.db, pruned=True), [], "the threads and stories keep the documented invariants")
+
+# A retention in hours is logged in hours (it said "over 0 days ago" for
+# 12h, "over 1 days ago" for 36h).
+con = sqlite3.connect(w.db)
+# (The oldest by id: retention looks no further when the first story is young.)
+con.execute("UPDATE stories SET first_seen = first_seen - 2 * 86400 WHERE id IN"
+            " (SELECT id FROM stories ORDER BY id LIMIT 30)")
+con.commit()
+con.close()
+w.write_config(urls, extra="retention = 36h")
+r = w.run_once()
+t.ok(r.returncode == 0 and "retention: 30 stories first seen over 36h ago deleted" in r.stderr,
+     "a retention of 36h is logged as such", r.stderr[-400:])
 srv.stop()
 w.cleanup()
 t.done()
