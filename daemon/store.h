@@ -342,6 +342,11 @@ int store_get_thread(struct store *st, int64_t id, store_thread_cb *cb, void *ct
 /* Its stories, oldest first. */
 int store_thread_stories(struct store *st, int64_t thread_id,
                          store_story_cb *cb, void *ctx);
+/* A reader's statements between these see one snapshot of the database:
+ * the one of the first that reads (a deferred transaction, which a
+ * read-only connection may open). */
+int store_read_begin(struct store *st);
+void store_read_end(struct store *st);
 /* Full-text search (FTS5 query syntax), best match first. */
 int store_search(struct store *st, const char *q, int64_t limit,
                  store_story_cb *cb, void *ctx);
