@@ -737,7 +737,8 @@ static int no_wal_files(const char *path, const char *what, char *err, size_t er
 	if (!missing || access(dir, W_OK | X_OK) == 0)
 		return 0;
 	snprintf(err, errlen, "%s: cannot %s the database: %s: %s (its -wal and -shm are"
-	         " missing and cannot be made there)", path, what, dir, strerror(errno));
+	         " missing and cannot be made there%s)", path, what, dir, strerror(errno),
+	         strcmp(what, "read") ? "" : "; tidingsd makes them again when it starts");
 	return 1;
 }
 

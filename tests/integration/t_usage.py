@@ -10,6 +10,7 @@ import re
 import os
 import subprocess
 import shutil
+import sqlite3
 import tempfile
 import sys
 
@@ -126,8 +127,31 @@ if os.geteuid() == 0:
          "a user who may not enter the database's directory is told so, not 'no such database'",
          "status %d, stderr %r" % (r.returncode, r.stderr))
     os.chmod(w.dir, 0o755)
+    # With the daemon stopped the administrator hands space back with
+    # VACUUM (docs/schema.md, "Retention"): like any read-write connection
+    # that closes the database last, it deletes the -wal and -shm, and a
+    # reader that may not make them is locked out until the daemon starts.
+    # `tidings` said "not a tidings database: attempt to write a readonly
+    # database" (and "...: unable to open database file" without the -shm
+    # alone).
+    con = sqlite3.connect(w.db)
+    con.execute("VACUUM")
+    con.close()
+    t.ok(not os.path.exists(w.db + "-wal") and not os.path.exists(w.db + "-shm"),
+         "VACUUM with the daemon stopped deletes the -wal and -shm")
+    r = subprocess.run([TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=as_nobody)
+    t.ok(r.returncode == 1 and r.stdout == "" and r.stderr.rstrip().endswith(
+        "%s: cannot read the database: %s: Permission denied (its -wal and -shm are missing"
+        " and cannot be made there; tidingsd makes them again when it starts)" % (w.db, w.dir)),
+         "the reader is told which files are missing and what makes them, not 'not a tidings"
+         " database'", "status %d, stderr %r" % (r.returncode, r.stderr))
     r = w.run_once()
-    t.eq(r.returncode, 0, "the daemon runs on the persistent WAL it left")
+    t.eq(r.returncode, 0, "the daemon runs again and makes them")
+    r = subprocess.run([TIDINGS, "-d", w.db, "stories"], capture_output=True, text=True,
+                       timeout=60, preexec_fn=as_nobody)
+    t.ok(r.returncode == 0 and "Port strike" in r.stdout, "and the reader reads again",
+         "status %d, stderr %r" % (r.returncode, r.stderr))
 else:
     t.ok(True, "# SKIP read-only reader: needs root to drop to nobody")
 
