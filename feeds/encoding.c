@@ -71,18 +71,62 @@ static int utf8_valid(const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* Python codec names that iconv spells differently. */
+/* Python codec names that iconv spells differently, and the labels
+ * browsers read (the WHATWG Encoding Standard's) that iconv does not know.
+ * A label iconv cannot open falls through to windows-1252, so a Korean
+ * feed declared "ks_c_5601-1987" (Microsoft's label, which Python reads)
+ * was stored as "\xc7\xd1\xb1\xb9..." mojibake. */
 static const char *iconv_name(const char *enc, char *buf, size_t cap)
 {
 	static const char *const alias[][2] = {
-		{ "u8", "UTF-8" }, { "utf8", "UTF-8" }, { "utf_8", "UTF-8" },
+		{ "u8", "UTF-8" }, { "utf8", "UTF-8" }, { "utf_8", "UTF-8" }, { "utf", "UTF-8" },
+		{ "cp65001", "UTF-8" }, { "unicode-1-1-utf-8", "UTF-8" },
+		{ "unicode11utf8", "UTF-8" }, { "unicode20utf8", "UTF-8" },
+		{ "x-unicode20utf8", "UTF-8" },
 		{ "u16", "UTF-16" }, { "utf16", "UTF-16" }, { "utf_16", "UTF-16" },
 		{ "u32", "UTF-32" }, { "utf32", "UTF-32" }, { "utf_32", "UTF-32" },
 		{ "utf_16_be", "UTF-16BE" }, { "utf_16_le", "UTF-16LE" },
 		{ "utf_32_be", "UTF-32BE" }, { "utf_32_le", "UTF-32LE" },
+		{ "utf-16-be", "UTF-16BE" }, { "utf-16-le", "UTF-16LE" },
+		{ "utf-32-be", "UTF-32BE" }, { "utf-32-le", "UTF-32LE" },
+		{ "u7", "UTF-7" }, { "unicode-1-1-utf-7", "UTF-7" },
 		{ "cp037", "IBM037" }, { "latin1", "ISO-8859-1" }, { "l1", "ISO-8859-1" },
+		{ "latin-1", "ISO-8859-1" }, { "latin_1", "ISO-8859-1" }, { "latin", "ISO-8859-1" },
+		{ "iso8859", "ISO-8859-1" }, { "8859", "ISO-8859-1" },
+		{ "l9", "ISO-8859-15" }, { "csisolatin9", "ISO-8859-15" },
 		{ "ascii", "ASCII" }, { "us-ascii", "ASCII" }, { "646", "ASCII" },
-		{ "sjis", "SHIFT_JIS" }, { "s_jis", "SHIFT_JIS" },
+		{ "ansi_x3.4-1968", "ASCII" }, { "ansi_x3.4-1986", "ASCII" },
+		{ "x-cp1250", "CP1250" }, { "x-cp1251", "CP1251" }, { "x-cp1252", "CP1252" },
+		{ "x-cp1253", "CP1253" }, { "x-cp1254", "CP1254" }, { "x-cp1255", "CP1255" },
+		{ "x-cp1256", "CP1256" }, { "x-cp1257", "CP1257" }, { "x-cp1258", "CP1258" },
+		{ "x-mac-roman", "MACINTOSH" }, { "mac-roman", "MACINTOSH" },
+		{ "mac_roman", "MACINTOSH" }, { "macroman", "MACINTOSH" },
+		{ "x-mac-cyrillic", "MAC-CYRILLIC" },
+		{ "dos-874", "CP874" }, { "thai", "ISO-8859-11" },
+		{ "iso-8859-8-i", "ISO-8859-8" }, { "csiso88598i", "ISO-8859-8" },
+		{ "logical", "ISO-8859-8" }, { "visual", "ISO-8859-8" },
+		{ "iso-8859-8-e", "ISO-8859-8" }, { "csiso88598e", "ISO-8859-8" },
+		{ "iso-8859-6-i", "ISO-8859-6" }, { "iso-8859-6-e", "ISO-8859-6" },
+		{ "csiso88596i", "ISO-8859-6" }, { "csiso88596e", "ISO-8859-6" },
+		{ "sjis", "SHIFT_JIS" }, { "s_jis", "SHIFT_JIS" }, { "s-jis", "SHIFT_JIS" },
+		{ "shiftjis", "SHIFT_JIS" }, { "x-sjis", "SHIFT_JIS" },
+		{ "ms_kanji", "CP932" }, { "ms-kanji", "CP932" }, { "mskanji", "CP932" },
+		{ "x-euc-jp", "EUC-JP" }, { "u_jis", "EUC-JP" }, { "u-jis", "EUC-JP" },
+		/* EUC-KR's labels: CP949 (Unified Hangul Code) is what the
+		 * Korean sites that send them write, EUC-KR and more */
+		{ "ks_c_5601-1987", "CP949" }, { "ks_c_5601-1989", "CP949" },
+		{ "ks_c_5601_1987", "CP949" }, { "ks_c_5601", "CP949" }, { "ks-c-5601", "CP949" },
+		{ "ksc5601", "CP949" }, { "ksc_5601", "CP949" }, { "ks_x_1001", "CP949" },
+		{ "ksx1001", "CP949" }, { "korean", "CP949" }, { "csksc56011987", "CP949" },
+		{ "iso-ir-149", "CP949" }, { "windows-949", "CP949" }, { "ms949", "CP949" },
+		/* gb2312's: read as gb18030, as gb2312 itself is (below) */
+		{ "x-gbk", "GB18030" }, { "gb_2312", "GB18030" }, { "gb_2312-80", "GB18030" },
+		{ "gb2312-80", "GB18030" }, { "gb2312_80", "GB18030" }, { "gb2312-1980", "GB18030" },
+		{ "gb2312_1980", "GB18030" }, { "chinese", "GB18030" },
+		{ "csiso58gb231280", "GB18030" }, { "iso-ir-58", "GB18030" },
+		{ "eucgb2312-cn", "GB18030" }, { "eucgb2312_cn", "GB18030" },
+		{ "csbig5", "BIG5" }, { "x-x-big5", "BIG5" }, { "big5-tw", "BIG5" },
+		{ "big5_tw", "BIG5" }, { "ms950", "CP950" }, { "hkscs", "BIG5-HKSCS" },
 	};
 	size_t n = strlen(enc);
 

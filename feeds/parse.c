@@ -1929,6 +1929,32 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	sax.externalSubset = on_subset_end;
 	sax.serror = on_error;
 
+	/* Characters XML does not allow out first: libxml2 stops at one in a
+	 * CDATA section, a comment or an attribute value, and at U+0000
+	 * anywhere, and the items after it were lost (feedparser's loose
+	 * parser keeps them).  In element text it drops them itself. */
+	if (len <= INT32_MAX) {
+		char *clean = NULL;
+		size_t clen = 0, first = 0;
+		int sr = prescan_strip_bad_chars(buf, len, &clean, &clen, &first);
+
+		if (sr < 0) {
+			p.oom = 1;
+			goto fail;
+		}
+		if (sr > 0) {
+			const unsigned char *c = (const unsigned char *)buf + first;
+
+			set_bozo(&p, "SAXParseException: not well-formed (invalid token): "
+			         "U+%04X (line %zu)", *c < 0x20 ? *c : c[2] == 0xbe ? 0xfffeu : 0xffffu,
+			         prescan_line_of(buf, first));
+			free(own);      /* buf lay in it */
+			own = clean;
+			buf = clean;
+			len = clen;
+		}
+	}
+
 	/* The text read before libxml2 reads the rest (cdata.h).  A document
 	 * that scan reads to its end needs neither pre-pass: it found every
 	 * '&' a reference and no tag crowded. */

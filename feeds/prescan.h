@@ -28,6 +28,17 @@ size_t prescan_line_of(const char *buf, size_t off);
  * memory. */
 int prescan_fix_ampersands(const char *buf, size_t len, char **out, size_t *outlen);
 
+/* Characters XML 1.0 does not allow (U+0000, the other C0 controls but
+ * tab, line feed and carriage return, U+FFFE and U+FFFF) taken out of buf
+ * (UTF-8).  libxml2 drops one in element text and goes on, but one in a
+ * CDATA section, a comment or an attribute value, and U+0000 anywhere,
+ * ends its parse there, in recovery mode too: every item after it was
+ * lost.  *first: the byte offset of the first one.  Returns 1 with *out
+ * (malloc'd, the caller frees it) and *outlen when there was one, 0 when
+ * there was none, -1 when out of memory. */
+int prescan_strip_bad_chars(const char *buf, size_t len, char **out, size_t *outlen,
+                            size_t *first);
+
 /* The first `close` (a short string: "--", "?>", "]]>") in [s, end), or
  * NULL: memchr on its first byte, which is rare in the text these
  * constructs hold (the pre-scans here and feeds/cdata.c). */

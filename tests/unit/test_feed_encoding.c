@@ -106,5 +106,85 @@ int main(void)
 		       "Z\xc3\xbcrich \xe2\x80\x93 na\xc3\xafve", "UTF-8 served as ISO-8859-1: entry title repaired");
 		feed_free(f);
 	}
+
+	/* Labels iconv does not know by that name, which Python's codecs or
+	 * browsers read: they fell through to windows-1252 (mojibake) */
+	{
+		static const struct { const char *label, *bytes, *utf8; } lab[] = {
+			/* the last Hangul syllable is in CP949 only, not EUC-KR */
+			{ "ks_c_5601-1987", "\xc7\xd1\xb1\xb9\xbe\xee \xb4\xba\xbd\xba \x8c" "c",
+			  "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 \xeb\x89\xb4\xec\x8a\xa4 \xeb\x98\xa0" },
+			{ "x-sjis", "\x93\xfa\x96{\x8c\xea", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e" },
+			{ "x-euc-jp", "\xc6\xfc\xcb\xdc\xb8\xec", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e" },
+			{ "x-gbk", "\xd6\xd0\xce\xc4", "\xe4\xb8\xad\xe6\x96\x87" },
+			{ "latin-1", "Caf\xe9", "Caf\xc3\xa9" },
+			{ "x-cp1251", "\xcd\xee\xe2", "\xd0\x9d\xd0\xbe\xd0\xb2" },
+			{ "x-mac-roman", "Caf\x8e", "Caf\xc3\xa9" },
+			{ "iso-8859-8-i", "\xf9\xec\xe5\xed", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d" },
+		};
+
+		for (size_t i = 0; i < sizeof lab / sizeof lab[0]; i++) {
+			char doc[512], msg[128], err[64];
+			struct feed *f = NULL;
+
+			/* declared in the document, then in the HTTP header */
+			for (int http = 0; http < 2; http++) {
+				char ct[64];
+				struct feed_context ctx = { .content_type = ct };
+
+				snprintf(ct, sizeof ct, "application/rss+xml%s%s", http ? "; charset=" : "",
+				         http ? lab[i].label : "");
+				snprintf(doc, sizeof doc, "<?xml version=\"1.0\" encoding=\"%s\"?>"
+				         "<rss version=\"2.0\"><channel><title>%s</title></channel></rss>",
+				         http ? "utf-8" : lab[i].label, lab[i].bytes);
+				feed_parse(doc, strlen(doc), &ctx, &f, err, sizeof err);
+				snprintf(msg, sizeof msg, "label %s%s: decoded", lab[i].label,
+				         http ? " (HTTP)" : "");
+				is_str(f ? f->title.value : NULL, lab[i].utf8, msg);
+				snprintf(msg, sizeof msg, "label %s%s: not bozo", lab[i].label,
+				         http ? " (HTTP)" : "");
+				is_int(f ? f->bozo : -1, 0, msg);
+				feed_free(f);
+				f = NULL;
+			}
+		}
+	}
+
+	/* Characters XML does not allow, where libxml2 stopped at them and
+	 * every later item was lost: a vertical tab pasted into a CDATA
+	 * section, U+0000 in a title, U+FFFE in an attribute value, a
+	 * control character in a comment.  They are dropped, as libxml2
+	 * drops them in element text; the items after them are kept. */
+	{
+		static const char doc[] =
+			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
+			"<title>Feed</title>\n"
+			"<item><title>One</title><link>http://e.example/1</link>"
+			"<description><![CDATA[<p>Pasted\x0b from Word</p>]]></description></item>\n"
+			"<item><title>Two\0 nul</title><link>http://e.example/2</link></item>\n"
+			"<item><title>Three</title><category domain=\"x\xef\xbf\xbe\">c</category>"
+			"<link>http://e.example/3</link><!-- a \x01 comment --></item>\n"
+			"<item><title>Four \x1b[2J</title><link>http://e.example/4</link></item>"
+			"</channel></rss>";
+		struct feed *f = NULL;
+		char err[64];
+
+		feed_parse(doc, sizeof doc - 1, NULL, &f, err, sizeof err);
+		is_int(f ? (long long)f->n_entries : -1, 4, "control characters: every item kept");
+		if (f && f->n_entries == 4) {
+			is_str(f->entries[0].text, "Pasted from Word",
+			       "control characters: a vertical tab in a CDATA section dropped");
+			is_str(f->entries[1].title_text, "Two nul", "control characters: U+0000 dropped");
+			is_str(f->entries[2].link, "http://e.example/3",
+			       "control characters: the item after U+FFFE in an attribute");
+			is_str(f->entries[3].title_text, "Four [2J",
+			       "control characters: ESC dropped from element text");
+		}
+		is_int(f ? f->bozo : -1, 1, "control characters: bozo");
+		is_str(f ? f->bozo_reason : NULL,
+		       "SAXParseException: not well-formed (invalid token): U+000B (line 3)",
+		       "control characters: the first one named, with its line");
+		feed_free(f);
+	}
 	return done_testing();
 }
