@@ -1,6 +1,8 @@
 /* daemon/json.c — streaming JSON writer.  Strings are written as UTF-8
  * with the mandatory escapes; invalid UTF-8 bytes become U+FFFD so the
- * output is always valid JSON. */
+ * output is always valid JSON.  What goes to standard output also has
+ * the C1 controls and the bidirectional controls escaped, so that the
+ * --json output, too, never drives a terminal. */
 #include "daemon/json.h"
 
 #include <math.h>
@@ -63,31 +65,6 @@ void json_obj_end(struct json *j) { end(j, '}'); }
 void json_arr_begin(struct json *j) { begin(j, '['); }
 void json_arr_end(struct json *j) { end(j, ']'); }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) { len = 2; cp = s[0] & 0x1f; }
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) { len = 3; cp = s[0] & 0x0f; }
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4) { len = 4; cp = s[0] & 0x07; }
-	else return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Where a string's JSON goes: the writer's stream, or a buffer
  * (json_strings). */
 typedef void put_fn(void *to, const char *s, size_t n);
@@ -102,7 +79,30 @@ static void put_sbuf(void *to, const char *s, size_t n)
 	sbuf_add((struct sbuf *)to, s, n);
 }
 
-static void write_string(put_fn *put, void *to, const char *s, size_t n)
+/* The code point of the valid sequence at s (len bytes) when output for
+ * a reader escapes it, else 0: the C1 controls (U+0080..U+009F, which a
+ * terminal in UTF-8 mode may obey: U+009B is CSI, U+009D OSC), the line
+ * and paragraph separators, and the bidirectional controls cli.c does
+ * not show.  JSON allows them raw, but `tidings stories --json` on a
+ * terminal (the man page's example) printed a feed's U+009B as one. */
+static unsigned shown_escape(const unsigned char *s, size_t len)
+{
+	unsigned cp;
+
+	if (len == 2) {
+		cp = (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu);
+		return cp < 0xa0 || cp == 0x61c ? cp : 0;
+	}
+	if (len != 3 || s[0] != 0xe2)
+		return 0;
+	cp = (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+	return cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) ? cp : 0;
+}
+
+/* shown: the string goes to a reader (the --json output), not into the
+ * database: what shown_escape() names is escaped too. */
+static void write_string(put_fn *put, void *to, const char *s, size_t n, int shown)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0;     /* start of the bytes that go out as they are */
@@ -118,7 +118,16 @@ static void write_string(put_fn *put, void *to, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (c >= 0x80 && (len = utf8_valid(p + i, n - i)) != 0) {
+		if (c >= 0x80 && (len = utf8_len((const char *)p + i, n - i)) != 0) {
+			unsigned cp = shown ? shown_escape(p + i, len) : 0;
+
+			if (cp) {
+				snprintf(u, sizeof u, "\\u%04x", cp);
+				put(to, (const char *)p + run, i - run);
+				put(to, u, strlen(u));
+				run = i += len;
+				continue;
+			}
 			i += len;
 			continue;
 		}
@@ -156,7 +165,7 @@ char *json_strings(const char *const *v, const size_t *len, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sbuf_addc(&b, ',');
-		write_string(put_sbuf, &b, v[i], len[i]);
+		write_string(put_sbuf, &b, v[i], len[i], 0);
 	}
 	sbuf_addc(&b, ']');
 	if (b.oom) {
@@ -169,7 +178,7 @@ char *json_strings(const char *const *v, const size_t *len, size_t n)
 void json_key(struct json *j, const char *key)
 {
 	pre_value(j);
-	write_string(put_file, j->out, key, strlen(key));
+	write_string(put_file, j->out, key, strlen(key), 1);
 	fputs(j->pretty ? ": " : ":", j->out);
 	j->after_key = 1;
 }
@@ -177,7 +186,7 @@ void json_key(struct json *j, const char *key)
 void json_strn(struct json *j, const char *s, size_t n)
 {
 	pre_value(j);
-	write_string(put_file, j->out, s, n);
+	write_string(put_file, j->out, s, n, 1);
 }
 
 void json_str(struct json *j, const char *s)

@@ -22,6 +22,10 @@ void sbuf_add_utf8(struct sbuf *b, unsigned cp);
 /* Code point cp as UTF-8 in u: its length, 0 (nothing written) past
  * U+10FFFF.  What sbuf_add_utf8 appends. */
 size_t utf8_put(char u[4], unsigned cp);
+/* The length of the character at s (at most n bytes, n >= 1): 1 for
+ * ASCII, 2 to 4 for a valid UTF-8 sequence (no overlong form, no
+ * surrogate, nothing past U+10FFFF), 0 for a byte that starts none. */
+size_t utf8_len(const char *s, size_t n);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s with &, <, > (and " when attr) escaped as XML entities. */

@@ -2,8 +2,9 @@
  * requires, control characters as \u00XX, valid UTF-8 as it is and every
  * byte of invalid UTF-8 (a stray continuation, a cut sequence, an overlong
  * form, a surrogate) as U+FFFD, so that the output is always valid JSON;
- * commas and nesting, compact and pretty; json_strings, the same escapes
- * into a stored array. */
+ * commas and nesting, compact and pretty; C1 and bidirectional controls
+ * escaped in the output (it may be a terminal); json_strings, the same
+ * escapes into a stored array, which keeps those as they are. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,16 @@ int main(void)
 	str("\xed\xa0\x80", 3, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", "nor is a surrogate");
 	str("x\0y", 3, "\"x\\u0000y\"", "a NUL inside the given length is escaped");
 	str("", 0, "\"\"", "the empty string");
+	/* JSON allows these raw, but the output may be a terminal: a feed's
+	 * U+009B (CSI) or U+009D (OSC) in UTF-8 is a control to xterm, and
+	 * U+202E turns the rest of the line around */
+	str("a\xc2\x9b" "31m\xc2\x9d" "0;t\xc2\x9c\xc2\x80z", 16,
+	    "\"a\\u009b31m\\u009d0;t\\u009c\\u0080z\"", "C1 controls as \\u00XX");
+	str("x\xe2\x80\xae" "abc\xe2\x81\xa6\xe2\x80\x8f\xd8\x9c\xe2\x80\xa8y", 19,
+	    "\"x\\u202eabc\\u2066\\u200f\\u061c\\u2028y\"",
+	    "bidirectional controls and the line separator as \\uXXXX");
+	str("\xc2\xa0\xe2\x80\x94\xe2\x80\x99", 8, "\"\xc2\xa0\xe2\x80\x94\xe2\x80\x99\"",
+	    "U+00A0, U+2014 and U+2019 next to them as they are");
 
 	{
 		struct mem m;
@@ -87,6 +98,16 @@ int main(void)
 		json_end(j);
 		done(&m, "[\n  {\n    \"id\": 7,\n    \"tags\": []\n  }\n]\n",
 		     "pretty: two spaces a level, an empty array on one line");
+	}
+	{
+		/* a value stored as JSON keeps them as they are: readers see
+		 * the same characters, and the stored text does not change */
+		const char *v[] = { "a\xc2\x9b\xe2\x80\xae" };
+		size_t len[] = { 6 };
+		char *a = json_strings(v, len, 1);
+
+		is_str(a, "[\"a\xc2\x9b\xe2\x80\xae\"]", "json_strings: C1 and bidi controls as they are");
+		free(a);
 	}
 	{
 		const char *v[] = { "Politics", "Ferries & \"boats\"", "caf\xc3\xa9\x80", "" };
