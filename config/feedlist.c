@@ -191,6 +191,17 @@ static const char *shown_url(const char *url, char *buf, size_t n)
 	return buf;
 }
 
+/* The length of the UTF-8 character at s, 0 for a byte that starts none
+ * (libxml2's reader, as the OPML's text is read). */
+static size_t utf8_char(const char *s)
+{
+	int len = 4;
+
+	if ((unsigned char)*s < 0x80)
+		return 1;
+	return xmlGetUTF8Char((const unsigned char *)s, &len) < 0 ? 0 : (size_t)len;
+}
+
 /* 0 if url is an http or https URL with a host and no blanks, else -1
  * with the error set. */
 static int check_url(struct builder *b, long line, const char *url)
@@ -230,6 +241,36 @@ static int check_url(struct builder *b, long line, const char *url)
 			fail(b, line, "bad URL '%s' (blank or control character)", show);
 			return -1;
 		}
+	/* The URL is stored (feeds.url, list_url) and logged as text, which
+	 * is UTF-8: a list saved in Latin-1 put the raw byte of "caf\xe9"
+	 * in the database, and a reader decoding the column failed. */
+	for (const unsigned char *p = (const unsigned char *)url; *p;) {
+		size_t k = utf8_char((const char *)p);
+		char quoted[512];
+		size_t n = 0;
+
+		if (k) {
+			p += k;
+			continue;
+		}
+		/* quoted with '?' for each byte that is not UTF-8 */
+		for (const unsigned char *q = (const unsigned char *)show; *q && n + 5 < sizeof quoted;) {
+			size_t m = utf8_char((const char *)q);
+
+			if (!m) {
+				quoted[n++] = '?';
+				q++;
+				continue;
+			}
+			memcpy(quoted + n, q, m);
+			n += m;
+			q += m;
+		}
+		quoted[n] = '\0';
+		fail(b, line, "bad URL '%s' (not UTF-8: byte 0x%02X; save the list as UTF-8, "
+		     "or write the byte %%%02X)", quoted, *p, *p);
+		return -1;
+	}
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "feeds/sbuf.h"
+
 /* Query parameters that only say how a reader arrived (campaign, click and
  * mail-list identifiers, analytics cookies passed by URL).  Removing them
  * never changes which article a URL names.  Generic names that sites also
@@ -52,37 +54,6 @@ int canon_is_tracking_param(const char *name, size_t len)
 	return 0;
 }
 
-/* A growing string; owns `s`. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_putn(struct sbuf *b, const char *p, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->oom = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
-static void sb_putc(struct sbuf *b, char c) { sb_putn(b, &c, 1); }
-
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9') return c - '0';
@@ -108,7 +79,7 @@ static void put_pct(struct sbuf *b, unsigned char c)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-	sb_putn(b, e, 3);
+	sbuf_add(b, e, 3);
 }
 
 /* Percent-encoding made uniform (RFC 3986 6.2.2.1 and 6.2.2.2): the only
@@ -123,12 +94,12 @@ static void put_normalised(struct sbuf *b, const char *s, size_t n)
 			unsigned char d = (unsigned char)(hexval((unsigned char)s[i + 1]) * 16 +
 			                                  hexval((unsigned char)s[i + 2]));
 			if (is_unreserved(d))
-				sb_putc(b, (char)d);
+				sbuf_addc(b, (char)d);
 			else
 				put_pct(b, d);
 			i += 2;
 		} else if (is_raw_ok(c)) {
-			sb_putc(b, (char)c);
+			sbuf_addc(b, (char)c);
 		} else {
 			put_pct(b, c); /* also a '%' that starts no escape */
 		}
@@ -151,8 +122,8 @@ static void put_query(struct sbuf *b, const char *q)
 		size_t len = strcspn(p, "&");
 		size_t name = strcspn(p, "=&");
 		if (len > 0 && !canon_is_tracking_param(p, name)) {
-			sb_putc(b, first ? '?' : '&');
-			sb_putn(b, p, len);
+			sbuf_addc(b, first ? '?' : '&');
+			sbuf_add(b, p, len);
 			first = 0;
 		}
 		p += len;
@@ -212,12 +183,23 @@ fail:
 }
 
 /* Whether a host name holds a byte or a character no URL host may: a
- * delimiter, a blank, a control byte, or a '%'. */
+ * delimiter, a blank, a control byte, a '%', or a byte that is not UTF-8
+ * (libcurl decodes "caf%E9.example" to the byte 0xE9, and that host went
+ * into stories.host, canonical_url and ident, text the database holds as
+ * UTF-8, where a reader decoding them failed; browsers refuse the URL). */
 static int bad_host(const char *host)
 {
-	for (const char *p = host; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("%/?#@[]\\:", *p))
+	for (const unsigned char *p = (const unsigned char *)host; *p; p++) {
+		if (*p <= ' ' || *p == 0x7f || strchr("%/?#@[]\\:", *p))
 			return 1;
+		if (*p >= 0x80) {
+			size_t k = utf8_len((const char *)p, 4);
+
+			if (!k)
+				return 1;
+			p += k - 1;
+		}
+	}
 	return 0;
 }
 
@@ -313,33 +295,33 @@ static int canon_once(const char *url, char **out, char **hostp, int *again)
 	if (!(host = get_host(h, again)))
 		goto fail;
 
-	sb_puts(&b, scheme);
-	sb_puts(&b, "://");
+	sbuf_adds(&b, scheme);
+	sbuf_adds(&b, "://");
 	/* Credentials are kept: they can select what the server returns. */
 	if (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK) {
-		sb_puts(&b, user);
+		sbuf_adds(&b, user);
 		if (curl_url_get(h, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
-			sb_putc(&b, ':');
-			sb_puts(&b, pass);
+			sbuf_addc(&b, ':');
+			sbuf_adds(&b, pass);
 		}
-		sb_putc(&b, '@');
+		sbuf_addc(&b, '@');
 	}
-	sb_puts(&b, host);
+	sbuf_adds(&b, host);
 	if (curl_url_get(h, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
 		long pn = strtol(port, NULL, 10);
 		int dflt = (pn == 80 && scheme[4] == '\0') || (pn == 443 && scheme[4] == 's');
 		if (!dflt) {
 			char num[16];
 			snprintf(num, sizeof num, ":%ld", pn);
-			sb_puts(&b, num);
+			sbuf_adds(&b, num);
 		}
 	}
 
 	if (curl_url_get(h, CURLUPART_PATH, &path, 0) != CURLUE_OK || !*path)
-		sb_putc(&b, '/');
+		sbuf_addc(&b, '/');
 	else {
 		if (path[0] != '/')
-			sb_putc(&b, '/');
+			sbuf_addc(&b, '/');
 		put_normalised(&b, path, strlen(path));
 	}
 
@@ -348,7 +330,7 @@ static int canon_once(const char *url, char **out, char **hostp, int *again)
 
 	/* "#!/story/123" is how some single-page sites name an article. */
 	if (curl_url_get(h, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK && frag[0] == '!') {
-		sb_putc(&b, '#');
+		sbuf_addc(&b, '#');
 		put_normalised(&b, frag, strlen(frag));
 	}
 

@@ -24,6 +24,7 @@
 
 #include "daemon/decode.h"
 #include "daemon/log.h"
+#include "feeds/sbuf.h"
 
 struct host {                  /* owned by fetcher->hosts */
 	char *name;
@@ -241,6 +242,33 @@ static void set_hdr(char **slot, const char *v, size_t n)
 	*slot = strndup(v, n);
 }
 
+/* Whether v (n bytes) is UTF-8. */
+static int utf8_text(const char *v, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k)
+		if ((k = utf8_len(v + i, n - i)) == 0)
+			return 0;
+	return 1;
+}
+
+/* set_hdr() for a field whose value becomes text in the database: ETag
+ * and Last-Modified (feeds), Content-Language (stories.lang),
+ * Content-Location (the base of every relative link and guid).  The
+ * database holds UTF-8 (schema.md); a value that is not (a Latin-1 byte,
+ * which HTTP's obs-text allows) was stored as it came, and a reader
+ * decoding the column failed (Python's sqlite3 raises).  Such a value is
+ * dropped, as if the field had not been sent: the feed is then polled
+ * without that validator, read without that language or base. */
+static void set_text_hdr(char **slot, const char *v, size_t n)
+{
+	if (utf8_text(v, n)) {
+		set_hdr(slot, v, n);
+	} else {
+		free(*slot);
+		*slot = NULL;
+	}
+}
+
 /* A list-valued field sent on several lines is one list, joined with
  * commas (RFC 9110 5.3): "Content-Encoding: deflate" then
  * "Content-Encoding: gzip" is "deflate, gzip".  Keeping the last line
@@ -300,14 +328,17 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 #define HDR(name, slot) \
 	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
 		set_hdr(&t->slot, v, (size_t)(end - v))
+#define TEXT(name, slot) \
+	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
+		set_text_hdr(&t->slot, v, (size_t)(end - v))
 #define LIST(name, slot) \
 	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
 		add_hdr(&t->slot, v, (size_t)(end - v))
-	HDR("ETag", etag);
-	else HDR("Last-Modified", last_modified);
+	TEXT("ETag", etag);
+	else TEXT("Last-Modified", last_modified);
 	else HDR("Content-Type", content_type);
-	else HDR("Content-Location", content_location);
-	else HDR("Content-Language", content_language);
+	else TEXT("Content-Location", content_location);
+	else TEXT("Content-Language", content_language);
 	else LIST("Content-Encoding", content_encoding);
 	else HDR("Retry-After", retry_after);
 	else LIST("Cache-Control", cache_control);
@@ -315,6 +346,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 	else HDR("Age", age);
 	else HDR("Location", location);
 #undef HDR
+#undef TEXT
 #undef LIST
 	return n;
 }

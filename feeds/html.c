@@ -1944,6 +1944,45 @@ static void fl_start(void *ud, const char *tag, struct hattr *a, size_t n, int e
 	keep(f, title && strcasestr(title, "comment") ? &f->comments : &f->href, href);
 }
 
+/* u with each byte that is not UTF-8 percent-encoded ("%E9"), as curl
+ * sends it: the page is read as bytes, and a Latin-1 page's "caf\xe9"
+ * became the feed's URL as it was, in the database's text (feeds.url,
+ * UTF-8) and the log.  u itself when it is all UTF-8, NULL on OOM (u
+ * freed either way when not returned). */
+static char *escape_non_utf8(char *u)
+{
+	struct sbuf b;
+	const unsigned char *p = (const unsigned char *)u;
+	size_t i = 0;
+
+	while (p[i] && utf8_len(u + i, 4))
+		i += utf8_len(u + i, 4);
+	if (!p[i])
+		return u;
+	sbuf_init(&b);
+	sbuf_add(&b, u, i);
+	while (p[i]) {
+		size_t k = utf8_len(u + i, 4);
+
+		if (k) {
+			sbuf_add(&b, u + i, k);
+			i += k;
+		} else {
+			static const char hex[] = "0123456789ABCDEF";
+			char e[3] = { '%', hex[p[i] >> 4], hex[p[i] & 15] };
+
+			sbuf_add(&b, e, 3);
+			i++;
+		}
+	}
+	free(u);
+	if (b.oom) {
+		sbuf_free(&b);
+		return NULL;
+	}
+	return sbuf_take(&b);
+}
+
 char *html_feed_link(const char *html, size_t n, const char *url)
 {
 	static const struct htok cb = { 1, "<", fl_start, NULL, NULL, NULL, NULL, NULL };
@@ -1959,6 +1998,8 @@ char *html_feed_link(const char *html, size_t n, const char *url)
 	if (f.base && !base)
 		goto out;
 	r = uri_join(base ? base : url, href);
+	if (r)
+		r = escape_non_utf8(r);
 	/* Only a web address is a feed to poll (not javascript:, not a
 	 * relative one left so by a page without a URL), and one of a length
 	 * people write (a hostile page's megabyte of href is none). */

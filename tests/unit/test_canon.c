@@ -142,6 +142,11 @@ static void hosts(void)
 	host("http://[2001:DB8::1]/x", "[2001:db8::1]");
 	host("https://WWW.B\xc3\x9c" "CHER.example/x", "b\xc3\xbc" "cher.example");
 	host("https://xn--bcher-kva.example/x", "b\xc3\xbc" "cher.example");
+	/* a percent-encoded host whose bytes are not UTF-8: libcurl decodes
+	 * it to them, and they went into the database's text as they were */
+	host("http://caf%E9.example/x", NULL);
+	host("http://%FF%FE.example/x", NULL);
+	host("http://caf%C3%A9.example/x", "caf\xc3\xa9.example");
 	host("ftp://www.example.com/", NULL);
 	host("not a url", NULL);
 	ok(canon_same_site("example.com", "example.com"), "same site: the same host");

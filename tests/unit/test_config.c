@@ -349,6 +349,12 @@ static void test_good_lists(void)
 	feedlist_free(&fl);
 
 	/* A fragment never reaches the server: "u#latest" is the feed "u". */
+	is_int(feedlist_load(L "utf8.txt", &fl, err, sizeof err), 0, "utf8.txt loads");
+	is_int(fl.n, 2, "utf8: URLs with characters in UTF-8 are feeds");
+	if (fl.n == 2)
+		is_str(fl.items[1].url, "https://news.example/actualit\xc3\xa9s.xml", "utf8: as written");
+	feedlist_free(&fl);
+
 	is_int(feedlist_load(L "fragments.txt", &fl, err, sizeof err), 0, "fragments.txt loads");
 	is_int(fl.n, 2, "fragments: a URL and the same with a #fragment are one feed");
 	if (fl.n == 2) {
@@ -422,6 +428,10 @@ static void test_bad_lists(void)
 	         "(ISO-2022-JP): input conversion failed due to input error, bytes 0xFF 0xFF 0x22 0x2F");
 	list_bad(L "latin1.opml", L "latin1.opml:3: malformed OPML: "
 	         "Input is not proper UTF-8, indicate encoding ! Bytes: 0xE9 0x22 0x20 0x78");
+	/* a plain-text list saved in Latin-1: its bytes went into the
+	 * database's text as they were */
+	list_bad(L "latin1.txt", L "latin1.txt:2: bad URL 'http://news.example/actualit?s.xml' "
+	         "(not UTF-8: byte 0xE9; save the list as UTF-8, or write the byte %E9)");
 	list_bad(L "not_opml.xml", L "not_opml.xml:2: not OPML (root element is <rss>)");
 	list_bad(L "no_body.opml", L "no_body.opml:2: OPML without <body>");
 	list_bad(L "entity.opml", L "entity.opml:3: entity declarations are not accepted");

@@ -54,6 +54,13 @@ static void test_feed_link(void)
 	feedlink("<LINK REL=\"Alternate\" TYPE=\"Application/RSS+XML; charset=UTF-8\""
 	         " HREF=\"rss.xml\">", "https://example.org/news/rss.xml",
 	         "names and values in any case, a type's parameters, a relative href");
+	/* a Latin-1 page's href: its bytes that are not UTF-8 as curl sends
+	 * them, since the URL is stored and logged as text (UTF-8); one in
+	 * UTF-8 as it is */
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/flux-\xe9t\xe9.xml\">",
+	         "https://example.org/flux-%E9t%E9.xml", "a byte that is not UTF-8 percent-encoded");
+	feedlink("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/flux-\xc3\xa9t\xc3\xa9.xml\">",
+	         "https://example.org/flux-\xc3\xa9t\xc3\xa9.xml", "UTF-8 as it is");
 	feedlink("<base href=\"https://cdn.example.net/blog/\">"
 	         "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"feed/\">",
 	         "https://cdn.example.net/blog/feed/", "resolved against <base href>");
