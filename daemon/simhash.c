@@ -190,20 +190,57 @@ static size_t skip_space(const char *t, size_t len, size_t i)
 	return i;
 }
 
-/* "WASHINGTON (AP) — ", "LONDON, Nov 28 (Reuters) - ": a first word in
- * capitals, then a dash within the first 100 bytes and no sentence end
- * before it.  Returns the offset after the dash, or `i`. */
+/* Whether the ". " at t[j] ends an abbreviation that a dateline holds
+ * rather than a sentence: it follows a word of 1 to 5 ASCII letters that
+ * starts with a capital, and what follows is the credit "(", a number or
+ * a word in capitals ("ST. LOUIS (AP)", "PORTLAND, Ore. (AP)",
+ * "WASHINGTON, D.C. (AP)", "LONDON, Nov. 28").  AP writes the state so in
+ * most of its datelines outside the largest cities. */
+static int dateline_abbrev(const char *t, size_t len, size_t start, size_t j)
+{
+	size_t k = j;
+	while (k > start && ((t[k - 1] >= 'a' && t[k - 1] <= 'z') || (t[k - 1] >= 'A' && t[k - 1] <= 'Z')))
+		k--;
+	if (j - k < 1 || j - k > 5 || t[k] < 'A' || t[k] > 'Z')
+		return 0;
+	k = j + 2;
+	if (k < len && (t[k] == '(' || (t[k] >= '0' && t[k] <= '9')))
+		return 1;
+	return len - k >= 2 && t[k] >= 'A' && t[k] <= 'Z' && t[k + 1] >= 'A' && t[k + 1] <= 'Z';
+}
+
+/* "WASHINGTON (AP) — ", "LONDON, Nov 28 (Reuters) - ", "ST. LOUIS (AP) — ",
+ * "PORTLAND, Ore. (AP) — ": a first word in capitals, then a dash within
+ * the first 100 bytes and no sentence end before it (a period after a
+ * short capitalised word is an abbreviation, not an end).  Returns the
+ * offset after the dash, or `i`. */
 static size_t skip_dateline(const char *t, size_t len, size_t i)
 {
 	size_t j = i, caps = 0;
+	/* "(CNN) — ", "(Bloomberg) -- ": the credit alone, closed on its
+	 * line within 40 bytes and followed by the dash. */
+	if (i < len && t[i] == '(') {
+		for (j = i + 1; j < len && j < i + 40 && t[j] != ')' && t[j] != '\n' && t[j] != '('; j++)
+			;
+		if (j == i + 1 || j >= len || t[j] != ')')
+			return i;
+		j = skip_space(t, len, j + 1);
+		if (len - j >= 3 && (unsigned char)t[j] == 0xE2 && (unsigned char)t[j + 1] == 0x80 &&
+		    ((unsigned char)t[j + 2] == 0x94 || (unsigned char)t[j + 2] == 0x93))
+			return j + 3;
+		if (len - j >= 2 && t[j] == '-' && (t[j + 1] == ' ' || t[j + 1] == '-'))
+			return j + 2;
+		return i;
+	}
 	while (j < len && ((t[j] >= 'A' && t[j] <= 'Z') || (unsigned char)t[j] >= 0x80)) {
 		caps += t[j] >= 'A' && t[j] <= 'Z';
 		j++;
 	}
-	if (caps < 2 || (j < len && t[j] != ' ' && t[j] != ',' && t[j] != '('))
+	if (caps < 2 || (j < len && t[j] != ' ' && t[j] != ',' && t[j] != '(' && t[j] != '.'))
 		return i;
 	for (; j < len && j < i + 100; j++) {
-		if (t[j] == '\n' || (t[j] == '.' && j + 1 < len && t[j + 1] == ' '))
+		if (t[j] == '\n' || (t[j] == '.' && j + 1 < len && t[j + 1] == ' ' &&
+		                     !dateline_abbrev(t, len, i, j)))
 			return i;
 		if (len - j >= 3 && (unsigned char)t[j] == 0xE2 && (unsigned char)t[j + 1] == 0x80 &&
 		    ((unsigned char)t[j + 2] == 0x94 || (unsigned char)t[j + 2] == 0x93))

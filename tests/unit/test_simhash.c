@@ -155,6 +155,22 @@ static void preambles(void)
 	preamble("By 2030 the city will need twice as much water, engineers say, and more storage than the valley has ever built",
 	         "By 2030 the city will need twice as much water, engineers say, and more storage than the valley has ever built",
 	         "'By' without a line break is a sentence, not a byline");
+	/* AP's datelines name the state, abbreviated, outside its largest
+	 * cities; a period after a short capitalised word is no sentence end. */
+	preamble("PORTLAND, Ore. (AP) \xe2\x80\x94 Firefighters battled", "Firefighters battled",
+	         "AP dateline with a state abbreviation");
+	preamble("ST. LOUIS (AP) \xe2\x80\x94 A jury found", "A jury found", "AP dateline ST. LOUIS");
+	preamble("ST. PAUL, Minn. (AP) \xe2\x80\x94 Lawmakers", "Lawmakers", "both abbreviations");
+	preamble("WASHINGTON, D.C. (AP) \xe2\x80\x94 The mayor", "The mayor", "D.C.");
+	preamble("LONDON, Nov. 28 (Reuters) - Britain's economy", "Britain's economy",
+	         "a month abbreviated in a dateline");
+	preamble("(CNN) \xe2\x80\x94 The storm", "The storm", "CNN's credit-only dateline");
+	preamble("(Bloomberg) -- Stocks fell", "Stocks fell", "Bloomberg's, with two hyphens");
+	preamble("(Reuters) Britain's economy - grew", "(Reuters) Britain's economy - grew",
+	         "a credit without the dash after it is no dateline");
+	preamble("NASA launched a rocket to the Moon. It was - late",
+	         "NASA launched a rocket to the Moon. It was - late",
+	         "a sentence end after a longer word before the dash: no dateline");
 	preamble("", "", "empty text");
 }
 
