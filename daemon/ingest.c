@@ -1266,6 +1266,60 @@ static int mark_shared_links(struct ingest_prep *p)
 	return 0;
 }
 
+static int cmp_text_fp(const void *a, const void *b)
+{
+	const struct ingest_entry_prep *x = *(const struct ingest_entry_prep *const *)a,
+	                               *y = *(const struct ingest_entry_prep *const *)b;
+	int c = memcmp(&x->fp, &y->fp, sizeof x->fp);
+	if (!c)
+		c = strcmp(x->host ? x->host : "", y->host ? y->host : "");
+	if (!c)
+		c = strcmp(x->source_host ? x->source_host : "", y->source_host ? y->source_host : "");
+	return c;
+}
+
+static int same_text_site(const struct ingest_entry_prep *x, const struct ingest_entry_prep *y)
+{
+	return cmp_text_fp(&x, &y) == 0;
+}
+
+/* A text that several entries of one document, on one site, share word
+ * for word is the feed's, not theirs: a podcast's description on every
+ * episode, "Click here to read the full story on our website".  Level 3
+ * would take every such entry for a copy of the first one stored and put
+ * it in that one's thread, different stories as they are; they are
+ * compared by their headlines instead (simhash_story()'s rule for a text
+ * that is not distinctive).  An aggregator's or a planet's entries from
+ * different publishers (other hosts or sources) keep their texts: two of
+ * them alike are wire copies.  -1 when out of memory. */
+static int mark_shared_texts(struct ingest_prep *p)
+{
+	struct ingest_entry_prep **v;
+	size_t n = 0;
+
+	if (p->n < 2)
+		return 0;    /* (and no malloc(0), which may give NULL) */
+	if (!(v = malloc(p->n * sizeof *v)))
+		return -1;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->e[i].fp_text)
+			v[n++] = &p->e[i];
+	qsort(v, n, sizeof *v, cmp_text_fp);
+	for (size_t i = 0; i < n; ) {
+		size_t j = i + 1;
+		while (j < n && same_text_site(v[i], v[j]))
+			j++;
+		for (size_t k = i; j - i > 1 && k < j; k++) {
+			v[k]->fp_text = 0;
+			v[k]->fp = v[k]->headline.fp;
+			v[k]->has_fp = !v[k]->headline.plain;
+		}
+		i = j;
+	}
+	free(v);
+	return 0;
+}
+
 int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out)
 {
 	const char *tail;
@@ -1296,7 +1350,7 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 		 * (simhash_story()'s rule), the headline's from the pass the
 		 * headline index makes anyway. */
 		headix_headline(&pe->headline, entry_title(e, pe));
-		pe->has_fp = simhash_story(NULL, entry_text(e, pe), &pe->fp) == 1;
+		pe->has_fp = pe->fp_text = simhash_story(NULL, entry_text(e, pe), &pe->fp) == 1;
 		if (!pe->has_fp && !pe->headline.plain) {
 			pe->fp = pe->headline.fp;
 			pe->has_fp = 1;
@@ -1306,7 +1360,7 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			return -1;
 		}
 	}
-	if (mark_shared_links(out) < 0) {
+	if (mark_shared_links(out) < 0 || mark_shared_texts(out) < 0) {
 		ingest_prep_free(out);
 		return -1;
 	}

@@ -56,6 +56,9 @@ struct ingest_entry_prep {
 	char *tags;               /* its categories as a JSON array, or NULL */
 	struct simhash_fp fp;
 	int has_fp;               /* enough text for a fingerprint */
+	int fp_text;              /* fp is the text's, not the headline's: the
+	                             text is distinctive, and no other entry of
+	                             the document on the same site has it too */
 	int link_shared;          /* another entry of the same document has
 	                             the same canonical URL */
 	struct headix_headline headline; /* the title's, for level 2 by headline */

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""A text a feed puts on every item is the feed's, not the items' (level 3,
+docs/dedup.md): a podcast's description repeated on each episode, a
+newspaper's "Click here to read the full story".  Before, every such item
+was taken for a copy of the first one stored (duplicate_of set) and placed
+in its thread, different stories as they are.  The same text from
+different publishers in one document (a planet carrying two outlets' wire
+copies) is still a copy, and so is one article listed twice under one
+headline."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+import invariants  # noqa: E402
+
+BLURB = ("Listen to the full episode of the Harbour Report podcast from the Coastal "
+         "Daily newsroom, with interviews and analysis every weekday morning.")
+CLICK = "Click here to read the full story on our website and subscribe for unlimited access."
+WIRE = ("Firefighters battled a wind-driven wildfire that forced thousands of residents "
+        "to flee homes in the hills east of the city on Tuesday, officials said, as gusts "
+        "of up to 60 mph pushed flames across dry brush and into several neighborhoods.")
+
+
+def ep(n, title, day):
+    return {"guid": "ep-%d" % n, "title": title, "link": "https://coastal.example/pod/%d" % n,
+            "text": BLURB, "date": "%s Nov 2026 08:00:00 GMT" % day}
+
+
+t = Tap()
+srv = Server()
+pod = [ep(1, "Ferry strike ends after union accepts pay offer", "Mon, 09"),
+       ep(2, "Lighthouse restoration finished ahead of winter storms", "Tue, 10")]
+paper = [
+    {"guid": "n-1", "title": "Council approves harbour dredging contract",
+     "link": "https://paper.example/news/dredging", "text": CLICK},
+    {"guid": "n-2", "title": "Regional hospital opens new cancer wing",
+     "link": "https://paper.example/news/hospital", "text": CLICK},
+    {"guid": "n-3", "title": "Wildfire forces thousands to flee homes",
+     "link": "https://paper.example/news/wildfire", "text": WIRE},
+    {"guid": "n-4", "title": "Wildfire forces thousands to flee homes",
+     "link": "https://paper.example/news/wildfire-2", "text": WIRE},
+]
+# A planet: one document, items of two publishers, the same wire text.
+planet = [
+    {"guid": "pl-1", "title": "Storm cuts power to thousands",
+     "link": "https://one.example/storm", "text": WIRE.replace("wildfire", "grass fire")},
+    {"guid": "pl-2", "title": "Thousands lose power in storm",
+     "link": "https://two.example/storm", "text": WIRE.replace("wildfire", "grass fire"),
+     "date": "Tue, 10 Nov 2026 09:00:00 GMT"},
+]
+srv.put("/pod.xml", rss_doc("Pod", "https://coastal.example/", pod))
+srv.put("/paper.xml", rss_doc("Paper", "https://paper.example/", paper))
+srv.put("/planet.xml", rss_doc("Planet", "https://planet.example/", planet))
+w = Workdir()
+w.write_config([srv.url("/pod.xml"), srv.url("/paper.xml"), srv.url("/planet.xml")])
+r = w.run_once()
+t.eq(r.returncode, 0, "first run exits 0")
+if r.returncode:
+    print("# " + r.stderr.replace("\n", "\n# "))
+
+
+def row(link):
+    got = w.sql("SELECT id, duplicate_of, thread_id FROM stories WHERE link = ?", (link,))
+    return got[0] if got else (None, None, None)
+
+
+e1, e2 = row("https://coastal.example/pod/1"), row("https://coastal.example/pod/2")
+t.eq((e1[1], e2[1]), (None, None), "two episodes with the podcast's description are no copies")
+t.ok(e1[2] is not None and e2[2] is not None and e1[2] != e2[2],
+     "and are not in one thread", (e1, e2))
+d, h = row("https://paper.example/news/dredging"), row("https://paper.example/news/hospital")
+t.eq((d[1], h[1]), (None, None), "two articles with the feed's \"click here\" text are no copies")
+a, b = row("https://paper.example/news/wildfire"), row("https://paper.example/news/wildfire-2")
+t.ok(a[0] is not None and b[0] is not None and (b[1] == a[0] or a[1] == b[0]),
+     "one article listed twice under one headline is still a copy", (a, b))
+p1, p2 = row("https://one.example/storm"), row("https://two.example/storm")
+t.ok(p1[0] is not None and p2[1] == p1[0] and p2[2] == p1[2],
+     "two publishers' wire copies in one document are still copies, in one thread", (p1, p2))
+
+# The next episode, in a document that still has the others.
+pod.insert(0, ep(3, "Fishing quotas cut as cod stocks fall again", "Wed, 11"))
+srv.put("/pod.xml", rss_doc("Pod", "https://coastal.example/", pod))
+r = w.run_once()
+t.eq(r.returncode, 0, "second run exits 0")
+e3 = row("https://coastal.example/pod/3")
+t.eq(e3[1], None, "the next episode is no copy either")
+t.ok(e3[2] is not None and e3[2] not in (e1[2], e2[2]), "and has a thread of its own", (e1, e2, e3))
+t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
+
+srv.stop()
+w.cleanup()
+t.done()
