@@ -1888,22 +1888,29 @@ int daemon_run(const struct daemon_args *a)
 	notify_start(d.loop, d.st, &d.nt);
 
 	if (a->once) {
-		size_t n_poll = start_once(&d);
-
-		if (n_poll == 0) {
+		/* Nothing to poll (every listed feed gone, or its host's
+		 * Retry-After still ahead): no loop to run, but the retention
+		 * pass below is still the run's.  It used to end here, and a
+		 * cron install whose feeds had all gone kept every story for
+		 * ever. */
+		if (start_once(&d) == 0)
 			log_notice(d.n_feeds ? "no feed to poll before its host's Retry-After"
 			                     : "no feeds to poll");
-			rc = 0;
-			goto out;
-		}
+		else
+			ev_run(d.loop, 0);
 	} else {
 		log_notice("tidingsd %s: %zu feeds, database %s", TIDINGS_VERSION,
 		           d.n_feeds, d.cfg.database);
 		schedule_wake(&d);
+		ev_run(d.loop, 0);
 	}
-	ev_run(d.loop, 0);
 	/* Responses received and parsed but not stored yet are stored now. */
 	workq_drain(d.wq);
+	/* When SIGTERM's grace ran out, the loop ended before the cycle did
+	 * and maybe_finish() never said what it brought: a --once run (after
+	 * Ctrl-C, or from cron under `timeout`) ended without its summary
+	 * line.  Said now; nothing when maybe_finish() said it. */
+	cycle_summary(&d);
 	if (!db_gone(&d)) {
 		fts_flush(&d);
 		if (d.in && ingest_sync(d.in) < 0)

@@ -947,6 +947,16 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* A transfer given up while its host name is still being looked up
+	 * (connect_timeout passed, or dropped at shutdown) leaves libcurl's
+	 * resolver thread to end by itself.  By default libcurl joined it,
+	 * here on the event loop, until getaddrinfo() returned: with a name
+	 * server that does not answer (5 s times 2 attempts per server by
+	 * default, more with resolv.conf's `options timeout:`) the loop stood
+	 * still, no watchdog keep-alive included, and SIGTERM took that long
+	 * on top of its 5 s grace.  The detached thread frees its own state
+	 * when the lookup ends. */
+	curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
 	/* http and https only, also after redirects: no file://, ftp://. */
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");

@@ -7,10 +7,12 @@ minutes on a large database the first time retention is shortened).  Now
 it stops between two batches and exits 0, each batch whole, the database
 and its search index intact."""
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -59,6 +61,42 @@ t.eq(left % 500 if left < N else 0, 0, "whole batches of 500 deleted")
 t.eq(w.sql("SELECT count(*) FROM stories WHERE id > 0")[0][0], 6, "the new stories stay")
 t.eq(w.sql("PRAGMA quick_check"), [("ok",)], "the database is intact")
 t.ok(w.fts_ok() is True, "the search index matches the stories")
+w.cleanup()
+
+# ---- SIGTERM while requests outlast the 5 s grace -----------------------
+# tidingsd(8): the progress line is "erased at the end and followed by the
+# summary line".  When the grace ran out, the loop ended before the cycle
+# did, and the run ended without it: a cron job's log, or the terminal
+# after Ctrl-C, did not say what the run had stored.
+gate = threading.Event()
+slow = serve_generated(srv, 2, 3, prefix="/slow")
+for u in slow:
+    path = u[len(srv.base):]
+    body = srv.files[path]
+    srv.routes[path] = (lambda b: lambda h: (gate.wait(60), h.reply(200, b, "application/rss+xml")))(body)
+w = Workdir()
+w.write_config(urls + slow, extra="per_host = 4\n")
+p = subprocess.Popen([TIDINGSD, "-c", w.conf, "--once"] + ROOT_OVERRIDE,
+                     stderr=subprocess.PIPE)
+try:
+    out = wait_for_stderr(p, "new (")
+    while out.count(" new (") < 2:
+        more = wait_for_stderr(p, "new (")
+        if not more:
+            break
+        out += more
+    p.send_signal(signal.SIGTERM)
+    rc = p.wait(60)
+finally:
+    gate.set()
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+out += os.read(p.stderr.fileno(), 1 << 20).decode("utf-8", "replace")
+t.eq(rc, 0, "SIGTERM with requests held: exit 0")
+t.ok("2 transfers still running after 5 s; abandoned" in out, "the held ones are abandoned", out)
+t.ok(re.search(r"cycle: 2 feeds polled, 6 new stories, .*0 errors", out),
+     "the summary line still says what the run stored", out)
 srv.stop()
 w.cleanup()
 t.done()

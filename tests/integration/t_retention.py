@@ -63,6 +63,29 @@ w.write_config(urls, extra="retention = 36h")
 r = w.run_once()
 t.ok(r.returncode == 0 and "retention: 30 stories first seen over 36h ago deleted" in r.stderr,
      "a retention of 36h is logged as such", r.stderr[-400:])
+w.cleanup()
+
+# ---- a --once run with no feed to poll -----------------------------------
+# tidings.conf(5): retention runs "at the end of a --once run".  A run that
+# found nothing to poll (every listed feed gone, 410, or its host's
+# Retry-After still ahead) ended before that pass: a cron install whose
+# feeds had all gone kept its stories for ever, whatever the retention.
+srv.put("/gone.xml", srv.files[urls[0][len(srv.base):]])
+w = Workdir()
+w.write_config([srv.url("/gone.xml")], extra="retention = 10d")
+t.eq(w.run_once().returncode, 0, "a feed stores 30 stories")
+srv.routes["/gone.xml"] = lambda h: h.reply(410, b"gone", "text/plain")
+r = w.run_once()
+t.ok(r.returncode == 0 and "gone (HTTP 410)" in r.stderr, "then it is gone", r.stderr[-400:])
+con = sqlite3.connect(w.db)
+con.execute("UPDATE stories SET first_seen = first_seen - 11 * 86400")
+con.commit()
+con.close()
+r = w.run_once()
+t.ok(r.returncode == 0 and "no feeds to poll" in r.stderr, "the next run has nothing to poll",
+     r.stderr[-400:])
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 0, "and still deletes the old stories")
+t.eq(w.fts_ok(), True, "the search index matches the stories")
 srv.stop()
 w.cleanup()
 t.done()

@@ -45,6 +45,17 @@ done
 if [ -z "$missing" ]; then ok "unit has the hardening of issue 7"
 else nok "unit has the hardening of issue 7 (missing:$missing)"; fi
 
+# ProtectSystem=strict: the daemon writes in its StateDirectory= only.  A
+# `database =` elsewhere (tidings.conf(5)'s example puts it in /srv/news)
+# stops the service at exit 2, "Read-only file system", and the manual
+# pages must say what makes another directory writable.
+if ! grep -q '^ProtectSystem=strict' "$tmp/unit/tidingsd.service" ||
+   { grep -q 'ReadWritePaths=' docs/tidingsd.8 && grep -q 'ReadWritePaths=' docs/tidings.conf.5; }; then
+	ok "the manual pages say how the sandboxed service writes a database elsewhere"
+else
+	nok "the manual pages say how the sandboxed service writes a database elsewhere"
+fi
+
 if command -v systemd-analyze >/dev/null 2>&1; then
 	systemd-analyze security --offline=yes "$tmp/unit/tidingsd.service" \
 		>"$tmp/security" 2>&1
