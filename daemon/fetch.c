@@ -33,6 +33,7 @@ struct host {                  /* owned by fetcher->hosts */
 	int in_ready;              /* on the ready ring */
 	struct host *next_ready;
 	struct host *next_hash;
+	int http1_only;            /* its server claimed HTTP/2 over HTTP/1.1 */
 };
 
 /* A request waiting in its host's queue: one allocation, its strings
@@ -58,6 +59,8 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	int too_big;
 	int too_slow;
 	int sock_oom;              /* socket_cb could not watch its socket */
+	int in_headers;            /* a status line came, the header section's
+	                              end has not */
 	/* Trickle check: bytes and time at the start of the current window,
 	 * which opens with the first body byte. */
 	double slow_t;
@@ -304,6 +307,15 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 	 * previous response's headers and remember its status. */
 	if (n > 5 && strncmp(data, "HTTP/", 5) == 0) {
 		const char *sp = memchr(data, ' ', n);
+
+		/* "HTTP/2.0 200 OK" from a server speaking HTTP/1.1 over TLS
+		 * (libcurl's own line for an HTTP/2 answer is "HTTP/2 200 \r\n";
+		 * over plain http there is none): its host's later transfers
+		 * ask for HTTP/1.1 alone.  See setup_easy(). */
+		if ((data[5] == '2' || data[5] == '3') &&
+		    (n != 13 || data[6] != ' ' || data[10] != ' ' || data[11] != '\r'))
+			t->host->http1_only = 1;
+		t->in_headers = 1;
 		if (sp && sscanf(sp + 1, "%3d", &code) == 1 && code >= 200) {
 			if (t->n_status < (int)(sizeof t->statuses / sizeof t->statuses[0]))
 				t->statuses[t->n_status++] = code;
@@ -318,6 +330,9 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 		}
 		return n;
 	}
+	/* The empty line that ends a header section. */
+	if (n <= 2 && (data[0] == '\r' || data[0] == '\n'))
+		t->in_headers = 0;
 	if (!(colon = memchr(data, ':', n)))
 		return n;
 	klen = (size_t)(colon - data);
@@ -508,8 +523,20 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 	struct fetcher *f = t->f;
 	char size[32], hbuf[256], proxy[256];
 	const char *host, *pre, *p;
+	long long most;
 
 	switch (rc) {
+	case CURLE_OUT_OF_MEMORY:
+		/* libcurl holds one header line in a buffer of at most
+		 * CURL_MAX_HTTP_HEADER bytes, and a longer line fails as "Out
+		 * of memory", saying nothing else.  Between a status line and
+		 * the end of its header section, that is what it was. */
+		if (t->in_headers) {
+			fetch_format_size(size, sizeof size, CURL_MAX_HTTP_HEADER);
+			snprintf(buf, n, "a response header line over %s", size);
+			return;
+		}
+		break;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
 		if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
@@ -526,7 +553,17 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 		}
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		if (strstr(t->errbuf, "onnect")) {
+		/* libcurl keeps the first message of a transfer, and that is
+		 * not always the timeout's: a request on a kept-alive
+		 * connection the server had just closed is retried on a new
+		 * one, "Recv failure: Connection reset by peer" staying.  So
+		 * not any "connect": its own words for connecting that ran out
+		 * of time ("Failed to connect to h port 80 after 10000 ms:
+		 * Timeout was reached", "Connection timed out after",
+		 * "SSL connection timeout"). */
+		if (strstr(t->errbuf, "Failed to connect") ? strstr(t->errbuf, "Timeout") != NULL :
+		    strstr(t->errbuf, "onnection timed out after") ||
+		    strstr(t->errbuf, "onnection timeout")) {
 			snprintf(buf, n, "connect timeout after %lld s",
 			         (long long)f->opt.connect_timeout);
 			return;
@@ -581,6 +618,14 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 				         t->host->name);
 			return;
 		}
+		/* A status line libcurl cannot read ("HTTP/1.1 20 OK",
+		 * "HTTP/1.2 200 OK"): the server's answer, no refused URL. */
+		if (strstr(t->errbuf, "Unsupported response code") ||
+		    strstr(t->errbuf, "Unsupported HTTP version")) {
+			host = failed_host(t, eff, redirects, hbuf, sizeof hbuf, &pre);
+			snprintf(buf, n, "bad status line from %s%s: %s", pre, host, t->errbuf);
+			return;
+		}
 		/* Otherwise only a redirect can get here: the feed list holds
 		 * http(s) URLs only.  Name where it pointed, not curl's wording. */
 		if (t->location) {
@@ -598,6 +643,22 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 	case CURLE_PARTIAL_FILE:
 	case CURLE_RECV_ERROR:
 	case CURLE_GOT_NOTHING:
+		/* Not a broken connection: libcurl's bound on the whole
+		 * header section of a response (a flood of Set-Cookie lines). */
+		if (sscanf(t->errbuf, "Too large response headers: %*u > %lld", &most) == 1) {
+			fetch_format_size(size, sizeof size, most);
+			snprintf(buf, n, "response headers over %s", size);
+			return;
+		}
+		/* A chunk size that is no hexadecimal number ("%s in
+		 * chunked-encoding", libcurl says) is no broken connection:
+		 * the server framed the body wrong, and will again on the
+		 * next poll. */
+		if ((p = strstr(t->errbuf, " in chunked-encoding")) != NULL) {
+			snprintf(buf, n, "bad chunked encoding: %.*s", (int)(p - t->errbuf),
+			         t->errbuf);
+			return;
+		}
 		snprintf(buf, n, "connection broken: %s",
 		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 		return;
@@ -934,6 +995,7 @@ static int add_header(struct transfer *t, const char *name, const char *value)
 static int setup_easy(struct fetcher *f, struct transfer *t)
 {
 	CURL *e = curl_easy_init();
+	int https = strncasecmp(t->rq->url, "https:", 6) == 0, h2;
 
 	if (!e)
 		return -1;
@@ -967,13 +1029,25 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, DECODE_ACCEPT);
 	curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
 	/* HTTP/2 where the server offers it in the TLS handshake (ALPN);
-	 * HTTP/1.1 otherwise and over plain http. */
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	 * HTTP/1.1 otherwise.  Where HTTP/2 cannot be had, the transfer asks
+	 * for HTTP/1.1 alone, and libcurl then never sends it down a
+	 * connection in use.  Asking for HTTP/2 everywhere, one answer with
+	 * the status line "HTTP/2.0 200 OK" over HTTP/1.1 was taken at its
+	 * word (libcurl 7.88): the host's connections were deemed to carry
+	 * several requests at once, the next feeds' requests went down
+	 * connections still waiting for their own answer, and a feed was
+	 * given another feed's document.  So HTTP/1.1 alone for a feed listed
+	 * with http:// (also where a redirect takes it to https, until a 301
+	 * or 308 moves it there), and for a host whose server has claimed
+	 * HTTP/2 over HTTP/1.1 (header_cb). */
+	h2 = https && !t->host->http1_only;
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+	                 h2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
 	/* A second transfer to a host whose first connection is still being
 	 * set up waits to learn whether it can be a stream on it, instead of
-	 * opening a connection (and a TLS handshake) of its own.  https only:
-	 * plain http is never multiplexed here, so waiting would gain nothing. */
-	if (strncasecmp(t->rq->url, "https:", 6) == 0)
+	 * opening a connection (and a TLS handshake) of its own.  Not over
+	 * HTTP/1.1, never multiplexed here: waiting would gain nothing. */
+	if (h2)
 		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)f->opt.connect_timeout);
