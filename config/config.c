@@ -667,6 +667,18 @@ static int set_value(struct loader *L, const struct config_key *k, const char *v
 			fail(L, "%s: empty value", k->name);
 			return -1;
 		}
+		/* The User-Agent goes into every request as it is: a bare CR
+		 * (a line break only CR ends, which this reader keeps) split
+		 * the header there, and a lenient server or proxy read what
+		 * followed as a header of its own (RFC 9112 2.2: never sent). */
+		if (k->offset == OFF(user_agent))
+			for (const char *p = v; *p; p++)
+				if (((unsigned char)*p < ' ' && *p != '\t') || *p == 0x7f) {
+					fail(L, "%s: control character 0x%02x in the value (it "
+					     "would break the request's header)", k->name,
+					     (unsigned char)*p);
+					return -1;
+				}
 		free(*(char **)base);
 		if (k->type == CONF_PATH)
 			*(char **)base = resolve_path(L, v);
@@ -875,6 +887,45 @@ char *config_slurp(const char *path, size_t max, size_t *lenp, char *err,
  * reports anything worse on the feeds themselves. */
 #define CA_FILE_MAX_BYTES (16 << 20)
 
+/* Whether every PEM block of a CA file has its END line.  OpenSSL, under
+ * libcurl, refuses the whole file for one bad block, so a bundle cut
+ * short by a copy and paste failed every https feed ("error setting
+ * certificate file"), those of public CAs too, after `tidings check` had
+ * said ok.  (What is between BEGIN and END is left to OpenSSL: a block
+ * damaged inside is reported on the feeds, as before.)  0 when whole;
+ * else -1 and `why` names the block by the line it starts on. */
+static int pem_blocks_ok(const char *pem, char *why, size_t n)
+{
+	static const char begin[] = "-----BEGIN ", dashes[] = "-----";
+	const char *p = pem, *counted = pem;
+	int line = 1;
+
+	while ((p = strstr(p, begin)) != NULL) {
+		char end[96];
+		const char *lab = p + sizeof begin - 1, *le = strstr(lab, dashes), *stop;
+		size_t ll;
+
+		for (; counted < p; counted++)
+			line += *counted == '\n';
+		/* not at the start of a line, or no closing dashes on it: text,
+		 * as OpenSSL reads it, not a block */
+		if ((p != pem && p[-1] != '\n') || !le || (ll = (size_t)(le - lab)) >= 64 ||
+		    memchr(lab, '\n', ll)) {
+			p = lab;
+			continue;
+		}
+		snprintf(end, sizeof end, "-----END %.*s-----", (int)ll, lab);
+		if (!(stop = strstr(le + sizeof dashes - 1, end))) {
+			snprintf(why, n, "the %s on line %d is cut short (no %s)",
+			         memmem(lab, ll, "CERTIFICATE", 11) ? "certificate" : "PEM block",
+			         line, end);
+			return -1;
+		}
+		p = stop + strlen(end);
+	}
+	return 0;
+}
+
 static void check_ca_file(struct loader *L)
 {
 	char why[256], *pem;
@@ -891,6 +942,8 @@ static void check_ca_file(struct loader *L)
 	    !strstr(pem, "-----BEGIN TRUSTED CERTIFICATE-----"))
 		fail(L, "ca_file: %s: no PEM certificate in it "
 		     "(expected -----BEGIN CERTIFICATE-----)", L->c->ca_file);
+	else if (pem_blocks_ok(pem, why, sizeof why) < 0)
+		fail(L, "ca_file: %s: %s", L->c->ca_file, why);
 	free(pem);
 }
 

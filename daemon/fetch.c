@@ -640,8 +640,18 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 		snprintf(buf, n, "bad content encoding: %s",
 		         t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 		return;
-	case CURLE_PARTIAL_FILE:
 	case CURLE_RECV_ERROR:
+		/* A proxy of the environment's (https_proxy=...) that answers
+		 * the CONNECT with an error (407: it wants a password, 403:
+		 * not that host): nothing was broken, and the feed's server
+		 * was never reached. */
+		if ((p = strstr(t->errbuf, "CONNECT tunnel failed")) != NULL) {
+			host = failed_host(t, eff, redirects, hbuf, sizeof hbuf, &pre);
+			snprintf(buf, n, "the proxy refused the tunnel to %s%s: %s", pre, host, p);
+			return;
+		}
+		/* fall through */
+	case CURLE_PARTIAL_FILE:
 	case CURLE_GOT_NOTHING:
 		/* Not a broken connection: libcurl's bound on the whole
 		 * header section of a response (a flood of Set-Cookie lines). */
@@ -667,7 +677,17 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 	}
 	if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
 	    rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM) {
-		snprintf(buf, n, "TLS error: %s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		/* An http feed that redirects to https (a site that moved)
+		 * read "TLS error: ... self-signed certificate" of a URL
+		 * without TLS: say whose certificate it was (after the text,
+		 * which still starts "TLS error: " as tidingsd(8) says). */
+		const char *msg = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+
+		host = failed_host(t, eff, redirects, hbuf, sizeof hbuf, &pre);
+		if (*pre)
+			snprintf(buf, n, "TLS error: %.250s (at %s%.200s)", msg, pre, host);
+		else
+			snprintf(buf, n, "TLS error: %s", msg);
 		return;
 	}
 	snprintf(buf, n, "%s%s%s", curl_easy_strerror(rc),
@@ -992,6 +1012,20 @@ static int add_header(struct transfer *t, const char *name, const char *value)
 	return 0;
 }
 
+/* Whether a validator the server sent can go back in a request header:
+ * curl splits a response's headers at LF only, so "ETag: \"v1\"\rX: 1"
+ * arrives as one value with a bare CR in it, and sent back it split our
+ * If-None-Match into two header lines for a lenient server or proxy (RFC
+ * 9112 2.2: a sender never generates a bare CR).  Such a value is not
+ * sent at all: the feed is fetched in full, as without a validator. */
+static int field_value_ok(const char *v)
+{
+	for (; *v; v++)
+		if (((unsigned char)*v < ' ' && *v != '\t') || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int setup_easy(struct fetcher *f, struct transfer *t)
 {
 	CURL *e = curl_easy_init();
@@ -1068,9 +1102,11 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	               "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, "
 	               "*/*;q=0.5") < 0)
 		return -1;
-	if (t->rq->etag && add_header(t, "If-None-Match", t->rq->etag) < 0)
+	if (t->rq->etag && field_value_ok(t->rq->etag) &&
+	    add_header(t, "If-None-Match", t->rq->etag) < 0)
 		return -1;
-	if (t->rq->lm && add_header(t, "If-Modified-Since", t->rq->lm) < 0)
+	if (t->rq->lm && field_value_ok(t->rq->lm) &&
+	    add_header(t, "If-Modified-Since", t->rq->lm) < 0)
 		return -1;
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
 	return 0;

@@ -28,8 +28,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Workdir, TIDINGS, generated_rss, stop  # noqa: E402
-from faults import Sentinel  # noqa: E402
+from harness import Tap, Server, Workdir, TIDINGS, generated_rss, stop  # noqa: E402
+from faults import Sentinel, redirect  # noqa: E402
 
 t = Tap()
 
@@ -355,25 +355,42 @@ def main():
     # ---- no ca_file: the throwaway CA is not trusted -----------------------
     w2 = Workdir(prefix="tidings-http2-")
     work.append(w2)
-    w2.write_config([H2 + "/f1.xml", H1 + "/h1-0.xml"], "per_host = 2\n")
+    # An http feed whose site moved to https (a 301 to the server): its
+    # error read "TLS error: ..." of a URL without TLS, naming no host.
+    plain = Server()
+    plain.routes["/moved.xml"] = redirect(301, H1 + "/h1-1.xml")
+    moved_url = plain.url("/moved.xml")
+    w2.write_config([H2 + "/f1.xml", H1 + "/h1-0.xml", moved_url], "per_host = 2\n")
     truncate_access_log()
     r3 = w2.run_once(env=ENV)
+    plain.stop()
     t.eq(r3.returncode, 0, "without ca_file: tidingsd --once exits 0")
     for u in (H2 + "/f1.xml", H1 + "/h1-0.xml"):
         st = health(u, w2)
         t.ok(st is not None and st[0] is None and st[1] is not None and
              re.match(r"TLS error: .*certificate.*", st[1]),
              "without ca_file: %s fails with a TLS certificate error" % u, st)
+    st = health(moved_url, w2)
+    t.ok(st is not None and st[1] is not None and
+         re.match(r"TLS error: .*certificate.* \(at the redirect's target 127\.0\.0\.1\)$", st[1]),
+         "without ca_file: an http feed redirected to https names the target's TLS error", st)
     t.eq(w2.sql("SELECT count(*) FROM stories")[0][0], 0, "without ca_file: nothing stored")
     t.eq(access_log(), [], "without ca_file: no request reached the server")
 
     # ---- a bad ca_file is refused at start-up, on its line -----------------
     w3 = Workdir(prefix="tidings-http2-")
     work.append(w3)
+    cut_pem = os.path.join(TMP, "cut.pem")
+    with open(ca) as a, open(os.path.join(TMP, "good.pem")) as b, open(cut_pem, "w") as f:
+        f.write(a.read() + "".join(b.readlines()[:5]))
     for name, value, why in (
             ("missing", os.path.join(TMP, "no-such-ca.pem"),
              r"ca_file: .*no-such-ca\.pem: cannot open: No such file or directory"),
-            ("not PEM", os.path.join(www, "f1.xml"), r"ca_file: .*f1\.xml: no PEM certificate")):
+            ("not PEM", os.path.join(www, "f1.xml"), r"ca_file: .*f1\.xml: no PEM certificate"),
+            # OpenSSL refuses a whole file for one bad block: the daemon
+            # started, and every https feed failed, public CAs' too.
+            ("cut short", cut_pem, r"ca_file: .*cut\.pem: the certificate on line \d+ is cut "
+             r"short \(no -----END CERTIFICATE-----\)")):
         w3.write_config([H2 + "/f1.xml"], "ca_file = %s\n" % value)
         r4 = w3.run_once(env=ENV)
         line = re.escape(w3.conf) + r":4: " + why

@@ -11,6 +11,7 @@ If-None-Match present, If-Modified-Since is ignored) never answered 304
 again: a full download on every run."""
 import email.utils
 import os
+import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -68,6 +69,40 @@ state["version"] = 1
 srv.routes["/feed.xml"] = faults.status(500)
 r = w.run_once()
 t.eq(row(), (500, None, LM), "a failed poll keeps the validators")
+
+# A validator with a bare CR in it: curl splits a response's headers at
+# LF only, so the CR stays inside the value, and sent back as it came it
+# split the request's header in two for a server or proxy that ends lines
+# at a CR (as Python's parser here does): the server's text became a
+# header of its own ("X-Injected: 1") in every later request.  Such a
+# validator is not sent; the feed is fetched in full and stays healthy.
+seen = []
+
+
+def cr_route(h):
+    seen.append((h.headers.get("If-None-Match"), h.headers.get("If-Modified-Since"),
+                 h.headers.get("X-Injected"), h.headers.get("X-Two")))
+    h.reply(200, faults.feed_xml("cr", [("c1", "Carriage item")]), "application/rss+xml",
+            {"ETag": '"c1"\rX-Injected: 1', "Last-Modified": LM + "\rX-Two: 2"})
+
+
+srv.routes["/cr.xml"] = cr_route
+CR = srv.url("/cr.xml")
+wc = Workdir(prefix="tidings-validators-cr-")
+wc.write_config([CR])
+r1 = wc.run_once()
+con = sqlite3.connect(wc.db)
+con.execute("UPDATE feeds SET next_poll = 0")
+con.commit()
+con.close()
+r2 = wc.run_once()
+t.eq((r1.returncode, r2.returncode), (0, 0), "both runs against a CR in the validators exit 0")
+t.eq(seen[1:], [(None, None, None, None)],
+     "a validator with a bare CR is not sent back: no header is injected into the request")
+t.eq(wc.sql("SELECT last_status, last_error FROM feeds"), [(200, None)],
+     "and the feed is fetched in full, healthy")
+t.eq(wc.sql("SELECT count(*) FROM stories"), [(1,)], "its story is stored once")
+wc.cleanup()
 
 srv.stop()
 w.cleanup()

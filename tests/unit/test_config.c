@@ -311,7 +311,14 @@ static void test_bad_configs(void)
 	         "cannot open: No such file or directory");
 	conf_bad(D "bad_ca_not_pem.conf", D "bad_ca_not_pem.conf:2: ca_file: " D "lists/plain.txt: "
 	         "no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)");
+	/* OpenSSL refuses the whole file for one bad block: every https
+	 * feed failed, public CAs' too, after the file was taken here */
+	conf_bad(D "bad_ca_cut.conf", D "bad_ca_cut.conf:3: ca_file: " D "ca/cut-short.pem: "
+	         "the certificate on line 13 is cut short (no -----END CERTIFICATE-----)");
 	conf_bad(D "long_line.conf", D "long_line.conf:2: line too long (more than 199 characters)");
+	/* sent as it was, the CR split the User-Agent header in two */
+	conf_bad(D "bad_user_agent_cr.conf", D "bad_user_agent_cr.conf:3: user_agent: control "
+	         "character 0x0d in the value (it would break the request's header)");
 }
 
 static void test_good_lists(void)
