@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -202,6 +203,70 @@ static size_t utf8_char(const char *s)
 	return xmlGetUTF8Char((const unsigned char *)s, &len) < 0 ? 0 : (size_t)len;
 }
 
+/* The length of the Unicode space at s in UTF-8, else 0, its code point
+ * in *cp: the no-break spaces U+00A0, U+202F, the spaces U+1680, U+2000
+ * to U+200B (zero width), U+205F, U+3000, the line and paragraph
+ * separators, and U+FEFF (a byte order mark inside a file).  Copied from
+ * a web page, a URL often ends in one, and files joined with cat hold
+ * the second one's byte order mark: invisible in the log, such a URL was
+ * polled with "%C2%A0" at its end (404), or refused as "unsupported URL
+ * 'https://...'" for the mark before its scheme. */
+static size_t uspace(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned c = 0;
+	size_t n = 0;
+
+	if (u[0] == 0xC2 && u[1] == 0xA0)
+		c = 0xA0, n = 2;
+	else if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
+		c = 0x1680, n = 3;
+	else if (u[0] == 0xE2 && u[1] == 0x80 &&
+	         ((u[2] >= 0x80 && u[2] <= 0x8B) || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+		c = 0x2000 + (u[2] - 0x80), n = 3;
+	else if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+		c = 0x205F, n = 3;
+	else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+		c = 0x3000, n = 3;
+	else if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+		c = 0xFEFF, n = 3;
+	if (cp)
+		*cp = c;
+	return n;
+}
+
+/* s past its leading blanks, ASCII or Unicode. */
+static char *skip_blanks(char *s)
+{
+	for (size_t n;;) {
+		if (isspace((unsigned char)*s))
+			s++;
+		else if ((n = uspace(s, NULL)))
+			s += n;
+		else
+			return s;
+	}
+}
+
+/* The end of the text from s to end without its trailing blanks, ASCII
+ * or Unicode (s[end - s] is readable: a NUL or more text). */
+static char *trim_blanks(char *s, char *end)
+{
+	for (;;) {
+		size_t k = 0;
+
+		if (end > s && isspace((unsigned char)end[-1]))
+			k = 1;
+		else if (end - s >= 2 && uspace(end - 2, NULL) == 2)
+			k = 2;
+		else if (end - s >= 3 && uspace(end - 3, NULL) == 3)
+			k = 3;
+		if (!k)
+			return end;
+		end -= k;
+	}
+}
+
 /* 0 if url is an http or https URL with a host and no blanks, else -1
  * with the error set. */
 static int check_url(struct builder *b, long line, const char *url)
@@ -236,11 +301,18 @@ static int check_url(struct builder *b, long line, const char *url)
 			fail(b, line, "bad URL '%s' (port is not a number from 1 to 65535)", show);
 		return -1;
 	}
-	for (const char *p = url; *p; p++)
+	for (const char *p = url; *p; p++) {
+		unsigned cp;
+
 		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
 			fail(b, line, "bad URL '%s' (blank or control character)", show);
 			return -1;
 		}
+		if (uspace(p, &cp)) {
+			fail(b, line, "bad URL '%s' (Unicode space U+%04X)", show, cp);
+			return -1;
+		}
+	}
 	/* The URL is stored (feeds.url, list_url) and logged as text, which
 	 * is UTF-8: a list saved in Latin-1 put the raw byte of "caf\xe9"
 	 * in the database, and a reader decoding the column failed. */
@@ -324,15 +396,13 @@ static int load_text(struct builder *b, char *text)
 		next = strchr(s, '\n');
 		if (next)
 			*next++ = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
+		s = skip_blanks(s);
 		/* a comment is '#' at the start or after a blank: a URL may
 		 * carry a #fragment */
 		for (end = s; *end; end++)
 			if (*end == '#' && (end == s || end[-1] == ' ' || end[-1] == '\t'))
 				break;
-		while (end > s && isspace((unsigned char)end[-1]))
-			end--;
+		end = trim_blanks(s, end);
 		*end = '\0';
 		if (!*s)
 			continue;
@@ -361,10 +431,8 @@ static char *attr(xmlNode *n, const char *name)
 
 	if (!v)
 		return NULL;
-	for (s = (char *)v; isspace((unsigned char)*s); s++)
-		;
-	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
-		;
+	s = skip_blanks((char *)v);
+	e = trim_blanks(s, s + strlen(s));
 	r = e > s ? strndup(s, (size_t)(e - s)) : NULL;
 	if (e > s && !r)
 		abort();
@@ -388,6 +456,42 @@ static char *join_path(const char *folder, const char *name)
 	return p;
 }
 
+/* What the parser's callbacks report, at the parser context's _private. */
+struct opml_parse {
+	xmlError first;
+	long entity_line;       /* of the first entity declaration, else 0 */
+	startElementNsSAX2Func start;   /* libxml2's, which builds the tree */
+};
+
+/* libxml2's line of an element is the one its start tag ends on: an
+ * outline written over several lines, as in tidings.conf(5)'s example,
+ * had an error of its interval or xmlUrl on its first line reported on
+ * its last.  Each element gets the line of its '<' in _private, found
+ * back from where the parser stands at the tag's end (no '<' can be in
+ * between: attribute values may not hold one). */
+static void start_element(void *data, const xmlChar *localname, const xmlChar *prefix,
+                          const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                          int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxt *ctxt = data;
+	struct opml_parse *op = ctxt->_private;
+	const xmlChar *p = ctxt->input->cur;
+	long line = ctxt->input->line;
+
+	while (p > ctxt->input->base && *p != '<')
+		line -= *--p == '\n';
+	op->start(data, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+	          nb_defaulted, attributes);
+	if (*p == '<' && line > 0 && ctxt->node && ctxt->node->type == XML_ELEMENT_NODE)
+		ctxt->node->_private = (void *)(intptr_t)line;
+}
+
+/* The line an element starts on, for its errors. */
+static long elem_line(xmlNode *n)
+{
+	return n->_private ? (long)(intptr_t)n->_private : xmlGetLineNo(n);
+}
+
 /* Walks the outlines under parent; folder is the '/'-joined text of the
  * enclosing folder outlines (NULL at the top). */
 static int walk(struct builder *b, xmlNode *parent, const char *folder)
@@ -400,7 +504,7 @@ static int walk(struct builder *b, xmlNode *parent, const char *folder)
 
 		if (!is_elem(n, "outline"))
 			continue;
-		line = xmlGetLineNo(n);
+		line = elem_line(n);
 		url = attr(n, "xmlUrl");
 		title = attr(n, "text");
 		if (!title)
@@ -477,10 +581,36 @@ static long entity_line(const char *text)
 static void first_error(void *data, xmlError *e)
 {
 	xmlParserCtxt *ctxt = data;
-	xmlError *first = ctxt->_private;
+	struct opml_parse *op = ctxt->_private;
 
-	if (!first->message && e->level >= XML_ERR_ERROR)
-		xmlCopyError(e, first);
+	if (!op->first.message && e->level >= XML_ERR_ERROR)
+		xmlCopyError(e, &op->first);
+}
+
+/* The parser's own report of an entity declaration stops it there,
+ * before any entity is defined or used.  The search for "<!ENTITY" in
+ * the bytes only sees encodings that write ASCII as ASCII: a UTF-16
+ * file's declarations were defined and substituted into the attributes
+ * read (an xmlUrl="&internal;" became the URL polled). */
+static void entity_decl(void *data, const xmlChar *name, int type,
+                        const xmlChar *public_id, const xmlChar *system_id,
+                        xmlChar *content)
+{
+	xmlParserCtxt *ctxt = data;
+	struct opml_parse *op = ctxt->_private;
+
+	(void)name, (void)type, (void)public_id, (void)system_id, (void)content;
+	if (!op->entity_line)
+		op->entity_line = xmlSAX2GetLineNumber(ctxt);
+	xmlStopParser(ctxt);
+}
+
+static void unparsed_entity_decl(void *data, const xmlChar *name,
+                                 const xmlChar *public_id, const xmlChar *system_id,
+                                 const xmlChar *notation)
+{
+	(void)notation;
+	entity_decl(data, name, 0, public_id, system_id, NULL);
 }
 
 static int load_opml(struct builder *b, const char *text, size_t len)
@@ -490,7 +620,7 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	                 XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
 	xmlParserCtxt *ctxt = NULL;
-	xmlError first = { 0 };
+	struct opml_parse op = { { 0 }, 0, NULL };
 	xmlStructuredErrorFunc old_handler;
 	void *old_data;
 	xmlDoc *doc = NULL;
@@ -511,7 +641,11 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 	if (!ctxt)
 		abort();
 	ctxt->sax->serror = first_error;
-	ctxt->_private = &first;
+	ctxt->sax->entityDecl = entity_decl;
+	op.start = ctxt->sax->startElementNs;
+	ctxt->sax->startElementNs = start_element;
+	ctxt->sax->unparsedEntityDecl = unparsed_entity_decl;
+	ctxt->_private = &op;
 	/* Errors of the encoding layer ("input conversion failed") are
 	 * raised without the parser context, so XML_PARSE_NOERROR and serror
 	 * miss them and libxml2 prints them to stderr: the thread's handler
@@ -522,8 +656,12 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 	xmlSetStructuredErrorFunc(ctxt, first_error);
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, NULL, NULL, opts);
 	xmlSetStructuredErrorFunc(old_data, old_handler);
+	if (op.entity_line) {
+		fail(b, op.entity_line, "entity declarations are not accepted");
+		goto out;
+	}
 	if (!doc || !ctxt->wellFormed) {
-		const xmlError *e = first.message ? &first : &ctxt->lastError;
+		const xmlError *e = op.first.message ? &op.first : &ctxt->lastError;
 		const char *m = e->message ? e->message : "not well-formed";
 		char msg[256];
 		size_t n = 0;
@@ -550,7 +688,7 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || !is_elem(root, "opml")) {
-		fail(b, root ? xmlGetLineNo(root) : 0, "not OPML (root element is <%s>)",
+		fail(b, root ? elem_line(root) : 0, "not OPML (root element is <%s>)",
 		     root ? (const char *)root->name : "");
 		goto out;
 	}
@@ -560,12 +698,12 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 			break;
 		}
 	if (!body) {
-		fail(b, xmlGetLineNo(root), "OPML without <body>");
+		fail(b, elem_line(root), "OPML without <body>");
 		goto out;
 	}
 	rc = walk(b, body, NULL);
 out:
-	xmlResetError(&first);
+	xmlResetError(&op.first);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
 	return rc;
@@ -583,6 +721,28 @@ void feedlist_free(struct feedlist *fl)
 	free(fl->items);
 	fl->items = NULL;
 	fl->n = 0;
+}
+
+/* The first character other than a blank of a file in UTF-16 with a byte
+ * order mark (as Windows tools write "Unicode" text), 0 when there is
+ * none, -1 when the file has no such mark.  libxml2 reads an OPML file
+ * in UTF-16 by its mark, as the XML declaration says it may be: it used
+ * to be refused as a binary file for the zero bytes of its ASCII. */
+static int utf16_first(const char *text, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	int be;
+
+	if (len < 2 || !((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		return -1;
+	be = u[0] == 0xFE;
+	for (size_t i = 2; i + 1 < len; i += 2) {
+		unsigned c = be ? (unsigned)u[i] << 8 | u[i + 1] : (unsigned)u[i + 1] << 8 | u[i];
+
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return c < 0x80 ? (int)c : 0x80;
+	}
+	return 0;
 }
 
 int feedlist_load(const char *path, struct feedlist *fl, char *err, size_t errlen)
@@ -607,8 +767,11 @@ int feedlist_load(const char *path, struct feedlist *fl, char *err, size_t errle
 	p = text + bom;
 	while (isspace((unsigned char)*p))
 		p++;
-	if (*p == '<') {
+	if (*p == '<' || utf16_first(text, len) == '<') {
 		rc = load_opml(&b, text, len);
+	} else if (utf16_first(text, len) >= 0) {
+		fail(&b, 0, "a plain text feed list in UTF-16 (save it as UTF-8)");
+		rc = -1;
 	} else if (memchr(text, '\0', len)) {
 		fail(&b, 0, "not a feed list (binary file)");
 		rc = -1;

@@ -2,6 +2,7 @@
  * 2.0 subscription list on stdout, categories as nested folders, in a
  * form config/feedlist.c reads back to the same feeds, titles,
  * categories and intervals. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,16 +75,25 @@ static void xlist_free(struct xlist *l)
 }
 
 /* A category nests as folders only if every '/'-separated part is
- * non-empty: folders of "a//b" or "/a" would read back differently, so
- * such a category is written as a category attribute instead. */
+ * non-empty and neither starts nor ends with a blank: folders of "a//b"
+ * or "/a" would read back differently, and so would those of a folder
+ * named "Science / Tech" (the list's reader trims each folder's name,
+ * and it read back as "Science/Tech"), so such a category is written as
+ * a category attribute instead. */
 static int foldable(const char *cat)
 {
-	size_t n;
-
 	if (!cat)
 		return 1;
-	n = strlen(cat);
-	return n > 0 && cat[0] != '/' && cat[n - 1] != '/' && !strstr(cat, "//");
+	for (const char *p = cat;; p++) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 0 || isspace((unsigned char)p[0]) ||
+		    isspace((unsigned char)p[len - 1]))
+			return 0;
+		p += len;
+		if (!*p)
+			return 1;
+	}
 }
 
 /* Folder paths compare part by part, so "News/World" sorts right after

@@ -4,7 +4,7 @@ whose escaped-HTML title names U+FFFE or U+FFFF by character reference
 (stored as that character; it is UTF-8) or holds a byte that is not
 UTF-8 exports as U+FFFD there, and the file reads back through
 `tidings check` (the daemon's own feed-list loader); a folder name of any
-length reads back whole."""
+length, or with blanks around a '/', reads back whole."""
 import os
 import sqlite3
 import subprocess
@@ -79,6 +79,34 @@ t.ok(got == w2.sql("SELECT category FROM feeds") == [(folder + "/Sub",)],
      "got %r bytes" % [len(c.encode()) if c else None for (c,) in got])
 w2.cleanup()
 w3.cleanup()
+
+# A folder named "Science / Tech" (and such a category attribute): the
+# export nested it as folders "Science " and " Tech", whose names the
+# list's reader trims, and the category read back as "Science/Tech".
+w4 = Workdir()
+w4.feeds = os.path.join(w4.dir, "feeds.opml")
+with open(w4.feeds, "w") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?><opml version="2.0"><head/><body>'
+            '<outline text="News"><outline text="Science / Tech">'
+            '<outline text="Odd" xmlUrl="%s"/></outline></outline>'
+            '<outline text="Plain" category="Music /Rock" xmlUrl="%s"/>'
+            '</body></opml>' % (srv.url("/a.xml"), srv.url("/b.xml")))
+with open(w4.conf, "w") as f:
+    f.write("[daemon]\ndatabase = %s\nfeeds = %s\n" % (w4.db, w4.feeds))
+t.eq(w4.run_once().returncode, 0, "feeds filed under folders with blanks around a '/' are polled")
+q = "SELECT url, category FROM feeds ORDER BY url"
+t.eq(w4.sql(q), [(srv.url("/a.xml"), "News/Science / Tech"), (srv.url("/b.xml"), "Music /Rock")],
+     "their categories as the list gives them")
+r = subprocess.run([TIDINGS, "-d", w4.db, "export-opml"], capture_output=True)
+w5 = Workdir()
+with open(w5.feeds, "wb") as f:
+    f.write(r.stdout)
+with open(w5.conf, "w") as f:
+    f.write("[daemon]\ndatabase = %s\nfeeds = %s\n" % (w5.db, w5.feeds))
+t.eq(w5.run_once().returncode, 0, "their export serves as a feed list")
+t.eq(w5.sql(q), w4.sql(q), "and reads back to the same categories")
+w4.cleanup()
+w5.cleanup()
 
 srv.stop()
 w.cleanup()

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <fcntl.h>
+#include <iconv.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -387,6 +388,30 @@ static void test_good_lists(void)
 	}
 	feedlist_free(&fl);
 
+	/* No-break and other Unicode spaces around a URL, and a byte order
+	 * mark before one, are blanks: one was kept as part of the URL
+	 * (polled with "%C2%A0" at its end), the other refused the URL as
+	 * "unsupported" with the mark invisible in the message. */
+	is_int(feedlist_load(L "unicode_blanks.txt", &fl, err, sizeof err), 0,
+	       "unicode_blanks.txt loads");
+	is_int(fl.n, 3, "unicode blanks: 3 feeds");
+	if (fl.n == 3) {
+		is_str(fl.items[0].url, "https://one.example/feed.xml", "unicode blanks: no-break space after");
+		is_str(fl.items[1].url, "https://two.example/rss", "unicode blanks: byte order mark before");
+		is_str(fl.items[2].url, "https://three.example/atom",
+		       "unicode blanks: ideographic space before, zero width space after");
+	}
+	feedlist_free(&fl);
+	is_int(feedlist_load(L "unicode_blanks.opml", &fl, err, sizeof err), 0,
+	       "unicode_blanks.opml loads");
+	if (fl.n == 1) {
+		is_str(fl.items[0].url, "https://four.example/feed", "unicode blanks: OPML xmlUrl");
+		is_str(fl.items[0].title, "Pasted", "unicode blanks: OPML text");
+	} else {
+		ok(0, "unicode blanks: OPML one feed");
+	}
+	feedlist_free(&fl);
+
 	is_int(feedlist_load(L "plain.txt", &fl, err, sizeof err), 0, "plain.txt loads");
 	is_int(fl.n, 3, "plain: 3 feeds");
 	if (fl.n == 3) {
@@ -449,6 +474,86 @@ static void test_bad_lists(void)
 	list_bad(L "file_url.opml",
 	         L "file_url.opml:4: unsupported URL 'file:///etc/passwd' (only http and https)");
 	list_bad(L "empty_xmlurl.opml", L "empty_xmlurl.opml:3: outline with an empty xmlUrl");
+	list_bad(L "nbsp_inside.txt", L "nbsp_inside.txt:2: bad URL "
+	         "'https://a.example/my\xc2\xa0""feed.xml' (Unicode space U+00A0)");
+	/* An outline over several lines, as tidings.conf(5)'s example writes
+	 * them: the line it starts on, not the one its start tag ends on. */
+	list_bad(L "multiline.opml",
+	         L "multiline.opml:8: interval: 30s is out of range (1m to 30d)");
+	list_bad(L "multiline_url.opml", L "multiline_url.opml:4: unsupported URL "
+	         "'ftp://files.example/feed.xml' (only http and https)");
+}
+
+/* Writes the UTF-8 text as a file in the encoding `to` of iconv(3)
+ * ("UTF-16" writes a byte order mark, "UTF-16LE" and "UTF-16BE" none),
+ * after the bytes of bom; returns path. */
+static const char *write_converted(const char *path, const char *bom, const char *to,
+                                   const char *text)
+{
+	char out[4096], *in = (char *)text, *o = out;
+	size_t inleft = strlen(text), outleft = sizeof out;
+	iconv_t cd = iconv_open(to, "UTF-8");
+	FILE *f = fopen(path, "wb");
+
+	if (cd == (iconv_t)-1 || !f || iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1)
+		abort();
+	iconv_close(cd);
+	fputs(bom, f);
+	fwrite(out, 1, (size_t)(o - out), f);
+	fclose(f);
+	return path;
+}
+
+/* OPML in UTF-16, as the XML declaration may name it (Windows tools save
+ * "Unicode" text as UTF-16 with a byte order mark): it was refused as a
+ * binary file with a mark, and without one it was read with the entity
+ * declarations the file is refused for, defined and substituted (the
+ * check looked for the ASCII bytes of "<!ENTITY"). */
+static void test_utf16_lists(void)
+{
+	static const char opml[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
+		"<opml version=\"2.0\"><body>\n"
+		"<outline text=\"Caf\xc3\xa9\"><outline text=\"K\xc3\xb6ln &amp; mehr\""
+		" xmlUrl=\"https://k\xc3\xb6ln.example/feed\"/></outline>\n"
+		"</body></opml>\n";
+	static const char entity[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n"
+		"<!DOCTYPE opml [\n"
+		"<!ENTITY u \"https://internal.example/feed\">\n"
+		"]>\n"
+		"<opml version=\"2.0\"><body>\n"
+		"<outline text=\"a\" xmlUrl=\"&u;\"/>\n"
+		"</body></opml>\n";
+	static const char *const bom[] = { "UTF-16LE", "\xff\xfe", "UTF-16BE", "\xfe\xff" };
+	struct feedlist fl;
+	char name[96];
+
+	for (int i = 0; i < 2; i++) {
+		const char *f = write_converted("build/test_config.utf16.opml", bom[2 * i + 1],
+		                                bom[2 * i], opml);
+
+		snprintf(name, sizeof name, "%s OPML with a byte order mark loads", bom[2 * i]);
+		is_int(feedlist_load(f, &fl, err, sizeof err), 0, name);
+		if (fl.n == 1) {
+			is_str(fl.items[0].url, "https://k\xc3\xb6ln.example/feed", "UTF-16: url");
+			is_str(fl.items[0].title, "K\xc3\xb6ln & mehr", "UTF-16: title as UTF-8");
+			is_str(fl.items[0].category, "Caf\xc3\xa9", "UTF-16: folder as UTF-8");
+		} else {
+			ok(0, "UTF-16: one feed");
+		}
+		feedlist_free(&fl);
+	}
+	list_bad(write_converted("build/test_config.entity16.opml", "", "UTF-16LE", entity),
+	         "build/test_config.entity16.opml:3: entity declarations are not accepted");
+	list_bad(write_converted("build/test_config.entity16.opml", "\xfe\xff", "UTF-16BE", entity),
+	         "build/test_config.entity16.opml:3: entity declarations are not accepted");
+	list_bad(write_converted("build/test_config.utf16.txt", "\xff\xfe", "UTF-16LE",
+	                         "https://a.example/feed\n"),
+	         "build/test_config.utf16.txt:0: a plain text feed list in UTF-16 (save it as UTF-8)");
+	remove("build/test_config.utf16.opml");
+	remove("build/test_config.entity16.opml");
+	remove("build/test_config.utf16.txt");
 }
 
 /* Every key of the table is documented in the shipped tidings.conf as
@@ -741,6 +846,7 @@ int main(void)
 	test_bad_configs();
 	test_good_lists();
 	test_bad_lists();
+	test_utf16_lists();
 	test_shipped_conf();
 	test_shipped_dev();
 	test_man_page();
