@@ -303,7 +303,14 @@ void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
 	char when[32];
 	const int w_src = 20;
 
-	cli_reltime(when, sizeof when, r->published ? r->published : r->first_seen, o->now);
+	/* The time the lists are ordered by and threads count
+	 * (stories.event_time), not the item's date as it is now: a story
+	 * dated days ahead (a feed's wrong clock) showed "in 3 d" where it
+	 * was placed as first seen, and a live blog redated at every update
+	 * "1 min ago" at the head of a thread last updated hours ago, the
+	 * times of a list "oldest first" out of order. */
+	cli_reltime(when, sizeof when, r->event_time ? r->event_time
+	            : r->published ? r->published : r->first_seen, o->now);
 	printf("%6lld %s%-12s%s ", (long long)r->id, cli_sgr(o->color, CLI_DIM), when,
 	       cli_sgr(o->color, CLI_RESET));
 	fputs(cli_sgr(o->color, CLI_YELLOW), stdout);

@@ -793,6 +793,11 @@ int cluster_fold(struct clusterer *c, int64_t from, int64_t into)
 	return thread_forget(c, slot, into);
 }
 
+int cluster_has_story(const struct clusterer *c, int64_t story_id)
+{
+	return imap_get(&c->stories, story_id) != NULL;
+}
+
 int64_t cluster_thread_title(struct clusterer *c, int64_t thread_id)
 {
 	uint32_t slot = slot_of(c, thread_id);

@@ -166,6 +166,10 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
                                int64_t *first_seen, int64_t *sources);
 
+/* Whether the clusterer holds story `story_id` (its thread is active,
+ * and the story in the window). */
+int cluster_has_story(const struct clusterer *c, int64_t story_id);
+
 /* The story whose headline titles a thread by the rules of a join (the
  * most central, a whole headline before none, a dateline or one cut
  * short), among the members in memory; 0 when the thread is not in

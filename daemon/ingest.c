@@ -906,15 +906,26 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	 * copy, it is one no more.  With or without threads. */
 	if (!same && store_recopy(in->st, id) < 0)
 		goto out;
-	/* A story that lost its headline (the text kept) stays in its
-	 * thread too, but the clusterer is told: a thread it titles takes
-	 * another member's headline when one has one (docs/threads.md,
-	 * "Titles"), now and at its next join. */
-	if (same && old_thread && in->cl && old_title && !s->title)
+	/* A story whose headline changed (the text kept) stays in its
+	 * thread too, but the clusterer is told, for the headline decides
+	 * what may title a thread (docs/threads.md, "Titles"): one that
+	 * lost its headline, or whose feed headed it with a desk's label
+	 * ("UPDATE 1-", as wire items are retitled in place) or cut it
+	 * short, gives way to a member's whole headline, now and at its
+	 * next join.  Told only of lost headlines, the clusterer kept the
+	 * story as a whole headline, and the thread showed "UPDATE 1-..."
+	 * beside a member's unlabelled one until its title story left the
+	 * window.  Only while the clusterer holds the story (below). */
+	if (same && old_thread && in->cl && !same_title && cluster_has_story(in->cl, id))
 		doc->copy_of_thread = old_thread;
 	else if ((same && old_thread) || !in->cl) {
 		/* The story stays where it is; a thread it titles shows its
-		 * headline as corrected. */
+		 * headline as corrected, or another member's when it has none.
+		 * So does a thread the clusterer no longer holds (idle longer
+		 * than the window): told of the story, it revived the thread
+		 * with that story alone in memory, which then titled it, so
+		 * that a member losing its headline left the thread untitled
+		 * beside the others' headlines. */
 		if (old_thread && !same_title && store_retitle_thread(in->st, old_thread, id) < 0)
 			goto out;
 		goto done;

@@ -397,12 +397,22 @@ static const char *const SQL[N_STMT] = {
 		" WHERE threads.id = ?1 AND NOT EXISTS (SELECT 1 FROM stories"
 		"       WHERE id = threads.title_story_id AND thread_id = ?1)",
 	/* A story whose headline was edited in place (same thread): the live
-	 * thread it titles shows the headline it has now. */
+	 * thread it titles shows the headline it has now; one that lost its
+	 * headline gives way to the latest member that has one, and an
+	 * untitled thread takes the headline a member gained (a thread the
+	 * clusterer no longer holds, which alone knows which is the most
+	 * central). */
 	[S_RETITLE] =
-		"UPDATE threads SET title = x.title, seq = ?3"
-		" FROM (SELECT title FROM stories WHERE id = ?2) AS x"
-		" WHERE threads.id = ?1 AND threads.title_story_id = ?2"
-		" AND threads.merged_into IS NULL AND threads.title IS NOT x.title",
+		"UPDATE threads SET title_story_id = x.id, title = x.title, seq = ?3"
+		" FROM (SELECT id, title FROM ("
+		"   SELECT 0 AS k, id, title, 0 AS t FROM stories WHERE id = ?2 AND title IS NOT NULL"
+		"   UNION ALL SELECT 1, id, title, event_time FROM stories"
+		"   WHERE thread_id = ?1 AND id <> ?2 AND title IS NOT NULL"
+		"   UNION ALL SELECT 2, ?2, NULL, 0)"
+		"  ORDER BY k, t DESC, id DESC LIMIT 1) AS x"
+		" WHERE threads.id = ?1 AND threads.merged_into IS NULL"
+		" AND (threads.title_story_id = ?2 OR (threads.title IS NULL AND x.title IS NOT NULL))"
+		" AND (threads.title IS NOT x.title OR threads.title_story_id IS NOT x.id)",
 	/* The headline the clusterer picks for a thread its title story
 	 * left (the latest story S_SETTLE_TITLE would take may have none, or
 	 * a dateline, while another has one); the settle that follows in
@@ -1752,7 +1762,7 @@ static const char *story_sql(const struct store *st, char *buf, size_t n, const 
 	         " s.author, coalesce(f.title, f.list_title, f.url), s.host, s.summary,"
 	         " s.published, s.first_seen,"
 	         " (SELECT count(DISTINCT sf.feed_id) FROM story_feeds sf WHERE sf.story_id = s.id),"
-	         " %s, %s %s",
+	         " %s, %s, s.event_time %s",
 	         st->version >= 5 ? "s.image" : "NULL",
 	         st->version >= 5 ? "(SELECT group_concat(value, char(31)) FROM json_each(s.tags))"
 	                          : "NULL", tail);
@@ -1770,7 +1780,7 @@ static int story_row(sqlite3_stmt *s, void *p)
 		.host = col_text(s, 8), .summary = col_text(s, 9),
 		.published = col_i64(s, 10), .first_seen = col_i64(s, 11),
 		.feeds = (int)col_i64(s, 12), .image = col_text(s, 13),
-		.tags = col_text(s, 14),
+		.tags = col_text(s, 14), .event_time = col_i64(s, 15),
 	};
 	return ((store_story_cb *)c->cb)(&r, c->ctx);
 }

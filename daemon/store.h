@@ -239,8 +239,10 @@ int store_settle_thread(struct store *st, int64_t thread_id);
  * title story is no story of it any more takes the headline of story
  * `story_id`, one of its own. */
 int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id);
-/* Thread `thread_id`, when live and titled by story `story_id`, takes the
- * story's headline as it is now (after an edit that kept its thread). */
+/* Thread `thread_id`, when live and titled by story `story_id` (or
+ * untitled), takes the story's headline as it is now (after an edit that
+ * kept its thread), or, when it has none now, the latest headline of its
+ * other stories. */
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);
 /* Story `story_id`'s text was rewritten (no near copy of the old): its
  * copies copy a text it has no more.  The earliest of them becomes the
@@ -315,6 +317,7 @@ struct store_story_row {       /* valid during the callback only */
 	const char *tags;          /* its categories separated by \x1f
 	                              (stories.tags read out), or NULL */
 	int64_t published, first_seen;
+	int64_t event_time;        /* the time lists and threads go by */
 	int feeds;                 /* how many feeds carry it */
 };
 
@@ -322,7 +325,7 @@ typedef int store_feed_cb(const struct store_feed_row *r, void *ctx);
 typedef int store_story_cb(const struct store_story_row *r, void *ctx);
 
 int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx);
-/* Newest first (by published, else first seen); limit <= 0: all. */
+/* Newest first (by event_time); limit <= 0: all. */
 int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
                        void *ctx);
 
