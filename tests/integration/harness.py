@@ -393,3 +393,17 @@ class StderrLog:
 
     def wait_for(self, text, n=1, deadline=60):
         return self.wait(lambda s: s.count(text) >= n, deadline)
+
+    def stop(self, proc, timeout=30):
+        """SIGTERM, then the daemon's exit status once every line it wrote
+        has been read here: harness.stop() reads the pipe itself, and took
+        the last lines from under this reader.  Killed (status -9) when it
+        has not exited within `timeout`, a deadline only against a hang."""
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        self.thread.join(timeout)
+        return proc.returncode

@@ -84,7 +84,7 @@ try:
     stored = log.wait(lambda _: w.sql("SELECT count(*) FROM stories")[0][0] == 60 * 40
                       and not w.sql("SELECT value < (SELECT max(id) FROM stories)"
                                     " FROM meta WHERE key = 'fts_upto'")[0][0], deadline=240)
-    rc = stop(p)[0]
+    rc = log.stop(p)
     t.ok(stored, "with space back, the running daemon stores every item and indexes it",
          log.text()[-600:])
     t.eq(rc, 0, "and exits 0 on SIGTERM")

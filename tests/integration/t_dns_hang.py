@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, StderrLog, serve_generated, stop  # noqa: E402
+from harness import Tap, Server, Workdir, StderrLog, serve_generated  # noqa: E402
 
 SHIM = r"""
 #define _GNU_SOURCE
@@ -103,7 +103,7 @@ try:
     p.send_signal(signal.SIGHUP)   # a feed added, polled soon
     t.ok(log.wait(lambda s: w.sql("SELECT count(*) FROM stories")[0][0] == 6, deadline=30),
          "a feed added meanwhile is polled and stored", log.text())
-    rc, _, _ = stop(p, 30)
+    rc = log.stop(p, 30)
     t.eq(rc, 0, "SIGTERM: exit 0 while the lookup still hangs")
 finally:
     release(hang)
@@ -125,7 +125,7 @@ try:
     t.ok(log.wait(lambda s: os.path.exists(os.path.join(hang, "asked"))
                   and w.sql("SELECT count(*) FROM stories")[0][0] == 3),
          "the lookup hangs, the other feed is stored", log.text())
-    rc, _, _ = stop(p, 60)
+    rc = log.stop(p, 60)
     t.eq(rc, 0, "SIGTERM during the lookup: exit 0, not killed at the deadline")
     t.ok("1 transfers still running after 5 s; abandoned" in log.text(),
          "the hung transfer is abandoned after the grace", log.text()[-800:])
