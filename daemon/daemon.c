@@ -1256,6 +1256,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			         parsed->bozo ? " (malformed, recovered)" : "");
 		else
 			log_debug("%s: not modified", f->url);
+		if (stats.too_old)
+			log_debug("%s: %d items dated before the retention period not stored"
+			          " (retention deleted them; the feed still lists them)",
+			          f->url, stats.too_old);
 		if (parsed && parsed->n_entries_over)
 			log_warning("%s: %zu items in one document; the first %zu read (max_items)",
 			            f->url, parsed->n_entries + parsed->n_entries_over,
@@ -1705,6 +1709,8 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	config_free(&d->cfg);
 	d->cfg = nc;
 	log_set_level(d->cfg.log_level + d->args.verbose);
+	if (d->in)
+		ingest_set_retention(d->in, d->cfg.retention);
 	{
 		struct fetch_options o = fetch_opts(&d->cfg);
 

@@ -37,6 +37,7 @@ struct ingest {
 	struct ndindex *nd;        /* owned */
 	struct headix *hx;         /* owned: level 2 by publisher and headline */
 	int64_t window;
+	int64_t retention;         /* the configuration's, 0: keeps everything */
 	int64_t newest;            /* newest event time seen */
 	int dirty;                 /* clusterer changed since the last sync */
 	unsigned long rebuilds;    /* from the database, start-up included */
@@ -476,12 +477,18 @@ int ingest_new(struct store *st, const struct config *c, struct ingest **out)
 	in->st = st;
 	ingest_cluster_params(c, &in->params);
 	in->window = c->threads.window;
+	in->retention = c->retention;
 	if (rebuild(in) < 0) {
 		ingest_free(in);
 		return -1;
 	}
 	*out = in;
 	return 0;
+}
+
+void ingest_set_retention(struct ingest *in, int64_t retention)
+{
+	in->retention = retention;
 }
 
 int ingest_rollback(struct ingest *in)
@@ -867,6 +874,8 @@ struct entry_ctx {
 	struct ident_poll poll;
 	uint64_t *link_hash;       /* canonical links of guid items, counted */
 	struct ingest_stats *stats;
+	int64_t old_before;        /* new items dated before this are not
+	                              stored (ingest_feed), 0: all are */
 };
 
 /* An item seen before whose content changed.  The story's text is its own
@@ -1183,6 +1192,25 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		x->stats->cross_feed++;
 		goto out;
 	}
+	/* Retention deleted this feed's stories first seen before its cut,
+	 * and a feed lists its latest items whatever their age (a blog's
+	 * last ten posts span a year, a podcast's feed every episode): the
+	 * next document brought them back as new stories, new ids and seq,
+	 * new threads, and the pass after deleted them again, every
+	 * `retention` for as long as the feed lists them.  An item dated
+	 * before the cut that is new to a feed listed for longer than
+	 * `retention` is such an item, and is left out.  Dated by the later
+	 * of its dates (an old post updated since is news again); undated
+	 * or dated at the epoch (a feed's broken clock), it is stored. */
+	if (x->old_before) {
+		int64_t dated = s.updated > s.published ? s.updated : s.published;
+
+		if (dated > 0 && dated < x->old_before) {
+			x->stats->too_old++;
+			rc = 0;
+			goto out;
+		}
+	}
 	/* A new story.  Level 3: a copy of a recent story's text. */
 	if (fp && ndindex_lookup(in->nd, fp, s.event_time, &m) == 1) {
 		/* The earliest match can be a copy itself (stored after its
@@ -1453,6 +1481,16 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 	}
 	if (store_feed_guids_rotate(in->st, feed_id, &x.use_link) < 0)
 		goto out;
+	/* See ingest_entry: a feed listed for less than `retention` has no
+	 * item retention could have deleted, and all of its items are new. */
+	if (in->retention > 0 && now - in->retention > 0) {
+		int64_t added;
+
+		if (store_feed_added(in->st, feed_id, &added) < 0)
+			goto out;
+		if (added && added < now - in->retention)
+			x.old_before = now - in->retention;
+	}
 	if (canon_host(f->link ? f->link : feed_url, &feed_host) < 0)
 		feed_host = NULL;
 	x.feed_host = feed_host;

@@ -25,6 +25,8 @@ struct ingest_stats {
 	int same_headline; /* of those, known by publisher and headline */
 	int duplicates;    /* near-duplicate copies (duplicate_of set) */
 	int new_threads;
+	int too_old;       /* new to the feed but dated before the retention
+	                      cut: not stored (ingest_feed) */
 };
 
 /* Creates the pipeline and rebuilds its in-memory indexes (threads and
@@ -33,6 +35,9 @@ struct ingest_stats {
  * stories are then stored without a thread. */
 int ingest_new(struct store *st, const struct config *c, struct ingest **out);
 void ingest_free(struct ingest *in);
+/* The configuration's `retention` after a reload (ingest_new takes the
+ * one it is given): see ingest_feed. */
+void ingest_set_retention(struct ingest *in, int64_t retention);
 
 /* The clusterer's settings the pipeline uses: the defaults, with the
  * [threads] keys of the configuration. */
@@ -84,7 +89,10 @@ void ingest_prep_free(struct ingest_prep *p);
  * NULL when out of memory. */
 struct text *ingest_thread_tokenizer(void);
 
-/* Stores every entry of `f`, read from feed `feed_id` at time `now`.
+/* Stores every entry of `f`, read from feed `feed_id` at time `now`, but
+ * for one new to a feed listed for longer than `retention` and dated
+ * before its cut (stats->too_old): retention deleted it, and the feed
+ * still lists it.
  * `prep` is ingest_prepare(f), or NULL to have it worked out here.
  * Returns 0, or -1 on a database error (the caller rolls back). */
 int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,

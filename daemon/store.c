@@ -203,6 +203,7 @@ enum stmt_id {
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
+	S_FEED_ADDED,
 	S_NEXT_STORY_ID,
 	N_STMT
 };
@@ -440,6 +441,7 @@ static const char *const SQL[N_STMT] = {
 		"UPDATE stories SET duplicate_of = NULL WHERE id = ?1 AND duplicate_of IS NOT NULL",
 	[S_COPY_OF] = "SELECT duplicate_of FROM stories WHERE id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
+	[S_FEED_ADDED] = "SELECT added FROM feeds WHERE id = ?1",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
 	[S_DF_TOTAL] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_total', ?1)",
@@ -2091,6 +2093,11 @@ int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate)
 int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate)
 {
 	return exec_ids(st, S_GUIDS_ROTATE_SET, feed_id, rotate);
+}
+
+int store_feed_added(struct store *st, int64_t feed_id, int64_t *added)
+{
+	return one_int(st, S_FEED_ADDED, feed_id, added);
 }
 
 /* ---- reading threads -------------------------------------------------- */

@@ -189,6 +189,9 @@ int store_story_in_feed(struct store *st, int64_t story_id, int64_t feed_id, int
 /* Whether the feed's items are known by link because its guids rotate. */
 int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate);
 int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate);
+/* When the feed was first listed (feeds.added), 0 when there is no such
+ * feed. */
+int store_feed_added(struct store *st, int64_t feed_id, int64_t *added);
 /* The newest event_time stored, 0 when there are no stories. */
 int store_max_event_time(struct store *st, int64_t *out);
 
