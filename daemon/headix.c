@@ -181,10 +181,27 @@ int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id
 		ix->newest = time;
 	if ((ix->n + 1) * 4 > (ix->mask + 1) * 3 && rehash(ix) < 0)
 		return -1;
-	*free_slot(ix->t, ix->mask, key) = (struct hentry){ .key = key, .text = it->text, .time = time,
-	                                                    .id = story_id, .plain = it->plain,
-	                                                    .via_aggregator = it->via_aggregator };
-	ix->n++;
+	/* The key's run: its entries, its oldest, and the free slot at its
+	 * end.  Past HEADIX_SAME_MAX the oldest gives way (in place: the run
+	 * stays unbroken), or the story does when it is older still. */
+	struct hentry *oldest = NULL;
+	size_t same = 0, i = home(key, ix->mask);
+	for (; ix->t[i].key; i = (i + 1) & ix->mask)
+		if (ix->t[i].key == key) {
+			same++;
+			if (!oldest || ix->t[i].time < oldest->time)
+				oldest = &ix->t[i];
+		}
+	struct hentry *slot = &ix->t[i];
+	if (same >= HEADIX_SAME_MAX) {
+		if (time < oldest->time)
+			return 0;
+		slot = oldest;
+	} else {
+		ix->n++;
+	}
+	*slot = (struct hentry){ .key = key, .text = it->text, .time = time, .id = story_id,
+	                         .plain = it->plain, .via_aggregator = it->via_aggregator };
 	return 0;
 }
 

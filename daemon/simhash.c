@@ -1196,6 +1196,22 @@ int ndindex_update(struct ndindex *ix, const struct simhash_fp *old, int64_t sto
 	return 0;
 }
 
+/* The entries a lookup visits in one chain, at most.  A chain is this
+ * long only when thousands of stories of the window share a 16-bit block
+ * of a key: texts nearly alike, a feed of template items ("Weather for
+ * Portland: ...") or a server that sends near-copies on purpose, 10,000
+ * an item list (max_items).  Walked to its end, every lookup met every
+ * one of them: each poll of such a feed cost the storing thread
+ * (stories in the window) x (items), and the next poll more (10,000
+ * near-copies a poll: 1.5 s of CPU, then 3.2, 5.7, 8.2, 10.1...).  The
+ * walk starts at the chain's newest entry, then goes from its oldest in
+ * insertion order, so the earliest stories, which win, are met first;
+ * in a chain of near-copies they are all copies of the same original.
+ * Among 50,000 stories under one headline with texts nearly alike, 1,024
+ * found 4 % fewer copies than the whole walk, 2,048 0.3 % fewer, 4,096
+ * the same ones. */
+#define WALK_MAX 4096
+
 /* Is a better (earlier, then closer, then lower id) than b?  The same
  * story met through two keys counts by the first kind (bag, head, tail),
  * whatever order the chains were walked in. */
@@ -1221,9 +1237,11 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 	struct {
 		uint64_t q;
 		uint32_t i, start;   /* the entry next visited; where the ring began */
+		uint32_t left;       /* entries it may still visit (WALK_MAX) */
 		int slot, t;
 	} w[SLOTS * MAX_TABLES];
 	int n = 0, found = 0;
+	uint32_t visited = 0;
 
 	for (int slot = 0; slot < SLOTS; slot++) {
 		uint64_t q = slot_key(fp, slot);
@@ -1236,6 +1254,7 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 			__builtin_prefetch(rec(ix, i >> 2));
 			w[n].q = q;
 			w[n].i = w[n].start = i;
+			w[n].left = WALK_MAX;
 			w[n].slot = slot;
 			w[n].t = t;
 			n++;
@@ -1246,7 +1265,8 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 			const struct nd_rec *s = rec(ix, w[j].i >> 2);
 			int es = (int)(w[j].i & 3), slot = w[j].slot, t = w[j].t;
 			uint64_t q = w[j].q;
-			if ((w[j].i = s->e[es].next[t]) == w[j].start)
+			visited++;
+			if ((w[j].i = s->e[es].next[t]) == w[j].start || --w[j].left == 0)
 				w[j] = w[--n];  /* j now holds a chain not yet visited this turn */
 			else {
 				__builtin_prefetch(rec(ix, w[j].i >> 2));
@@ -1278,6 +1298,7 @@ int ndindex_lookup(const struct ndindex *ix, const struct simhash_fp *fp, int64_
 			}
 		}
 	}
+	out->visited = visited;
 	return found;
 }
 

@@ -170,6 +170,30 @@ static void test_growth(void)
 	headix_free(ix);
 }
 
+/* One site, one headline on thousands of items ("Letters to the
+ * Editor", or a server sending 10,000 under one): the key keeps its
+ * newest HEADIX_SAME_MAX stories, so that a put or a get walks those, not
+ * every story of the window; the closest in time is still found. */
+static void test_reused_headline(void)
+{
+	struct headix *ix = headix_new(72 * 3600);
+	struct headix_item own = item(HOST, FERRY, OWN, 0), agg = item(HOST, FERRY, AGG, 0);
+	int fail = 0;
+	for (int i = 0; i < 20000; i++)
+		fail += headix_put(ix, &own, i + 1, T0 + i) < 0;
+	is_int(fail, 0, "20,000 stories under one headline");
+	is_int(headix_count(ix), HEADIX_SAME_MAX, "the headline keeps its newest HEADIX_SAME_MAX");
+	is_int(headix_get(ix, &agg, T0 + 19990), 19991, "the closest in time is found");
+	is_int(headix_get(ix, &agg, T0 + 30000), 20000, "and after them, the newest");
+	ok(headix_put(ix, &own, 30000, T0 - 10) == 0 && headix_count(ix) == HEADIX_SAME_MAX &&
+	   headix_get(ix, &agg, T0 + 19990) == 19991, "an older one than all kept changes nothing");
+	struct headix_item other = item(HOST, "Harbour council rejects new ferry terminal for Port Ellen", OWN, 0);
+	struct headix_item other_agg = item(HOST, "Harbour council rejects new ferry terminal for Port Ellen", AGG, 0);
+	ok(headix_put(ix, &other, 40000, T0 + 5) == 0 && headix_get(ix, &other_agg, T0) == 40000,
+	   "another headline of the site is remembered beside them");
+	headix_free(ix);
+}
+
 int main(void)
 {
 	test_item();
@@ -177,5 +201,6 @@ int main(void)
 	test_texts();
 	test_plain();
 	test_growth();
+	test_reused_headline();
 	return done_testing();
 }

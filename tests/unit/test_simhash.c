@@ -550,6 +550,39 @@ static void index_update(void)
 	ndindex_free(ix);
 }
 
+/* A window full of near-copies (a feed of template items, or a server
+ * sending 10,000 an item list, poll after poll): each differs from the
+ * others by a bit or two, so they all share three of the four blocks of
+ * their bag and crowd those chains.  A lookup still finds the earliest
+ * (all are copies of the first), but walks a bounded number of entries,
+ * not every story of the window: walked to the end, each poll of such a
+ * feed cost (stories in the window) x (items) and grew poll after poll. */
+static void index_near_copies(void)
+{
+	enum { N = 60000 };
+	struct ndindex *ix = NULL;
+	struct nd_match m;
+	const uint64_t bag = 0x0123456789abcdefull, seq = 0x1111222233334444ull;
+	int errors = 0;
+
+	if (!ok(ndindex_new(3, 1000000, &ix) == 0, "an index for near-copies"))
+		return;
+	for (int i = 0; i < N; i++) {
+		struct simhash_fp f = { .bag = bag ^ (1ull << (16 + i % 48)), .seq = seq ^ (1ull << (i % 64)) };
+		if (ndindex_insert(ix, &f, i + 1, 1000 + i, 7) < 0)
+			errors++;
+	}
+	is_int(errors, 0, "60,000 near-copies inserted");
+	struct simhash_fp q = { .bag = bag ^ 1, .seq = seq };
+	ok(ndindex_lookup(ix, &q, 1000 + N, &m) == 1 && m.story_id == 1 && m.thread_id == 7,
+	   "a near-copy finds the earliest of them");
+	/* 4 tables for the bag alone; 4,096 a chain (WALK_MAX) */
+	ok(m.visited <= 4 * 4096, "the lookup walks at most 4,096 entries a chain, not the window");
+	if (m.visited > 4 * 4096)
+		printf("# visited %u entries\n", (unsigned)m.visited);
+	ndindex_free(ix);
+}
+
 int main(void)
 {
 	fixtures();
@@ -563,5 +596,6 @@ int main(void)
 	index_crowded_blocks();
 	index_backfill();
 	index_update();
+	index_near_copies();
 	return done_testing();
 }
