@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #include "daemon/cli.h"
 #include "daemon/json.h"
 #include "daemon/store.h"
@@ -40,16 +42,56 @@ static int bare(unsigned char c)
 	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* Whether the code point at p (in [p, e)) is one the search index's
+ * tokenizer (unicode61) keeps in a token: a letter, a digit, a private
+ * use character (its categories L*, N* and Co) or a mark (a diacritic,
+ * which continues one); *len: its length in bytes.  Bytes that are no
+ * UTF-8 count as kept, one at a time. */
+static int word_cp(const char *p, const char *e, size_t *len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p, e - p, &c);
+
+	if (n <= 0) {
+		*len = 1;
+		return 1;
+	}
+	*len = (size_t)n;
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+	case UTF8PROC_CATEGORY_CO:
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* The terms in [p, e): the runs of bytes a bare word may hold ("U.S."
- * is two), as the tokenizer splits them (but for non-ASCII punctuation,
- * which it splits at too: such a run may hide a term more). */
+ * is two), split as the tokenizer splits them, at non-ASCII punctuation
+ * and symbols too.  Counted as bare bytes only, "the—the—..." (em
+ * dashes) was one term however long: a word of 8,000 parts, a phrase
+ * of 8,000 terms to FTS5, ran 5 s in 266 MB on 5,000 stories, and the
+ * square of that for the 21,000 parts one argument holds. */
 static size_t terms(const char *p, const char *e)
 {
-	size_t n = 0;
+	size_t n = 0, len;
+	int in = 0;
 
-	for (; p < e; p++)
-		if (bare((unsigned char)*p) && (p + 1 == e || !bare((unsigned char)p[1])))
-			n++;
+	for (; p < e; p += len) {
+		int w;
+
+		if ((unsigned char)*p < 0x80) {
+			len = 1;
+			w = bare((unsigned char)*p);
+		} else {
+			w = word_cp(p, e, &len);
+		}
+		n += w && !in;
+		in = w;
+	}
 	return n;
 }
 

@@ -259,12 +259,24 @@ t.ok(r.returncode == 0 and "U.S. e-mail rules" in r.stdout,
      "status %d, stderr %r" % (r.returncode, r.stderr))
 for q, n in (("title:e-mail AND (U.S. OR %s)" % " OR ".join(words), 65),
              ('"%s"' % " ".join(words + ["strike", "port", "over", "the"]), 65),
-             (" ".join(["strike"] * 12000), 12000)):
+             (" ".join(["strike"] * 12000), 12000),
+             # parts split at non-ASCII punctuation count as well: one
+             # word of 12,000 parts joined by em dashes (a phrase of
+             # 12,000 terms to FTS5) was counted as one term and searched
+             ("\u2014".join(["strike"] * 12000), 12000),
+             ("\u3001".join(["\u6771\u4eac"] * 100), 100),
+             ("caf\u00e9\u00b7" * 65, 65)):
     r = tidings("search", q)
     t.ok(r.returncode == 1 and r.stdout == "" and r.stderr.startswith(
         "tidings: search: query too long (%d terms, at most 64)" % n),
         "%d terms (%d bytes) are refused and the count is given" % (n, len(q)),
         "status %d, stderr %r" % (r.returncode, r.stderr[:300]))
+
+# Letters and marks beyond ASCII are parts of a word, not between two.
+q = " ".join(["caf\u00e9", "nai\u0308ve", "\u6771\u4eac\u90fd"] * 21)
+r = tidings("search", q)
+t.ok(r.returncode == 0, "63 words with accents, marks and Han characters are 63 terms",
+     "status %d, stderr %r" % (r.returncode, r.stderr[:300]))
 
 # ---- numbers too large for their option -----------------------------------
 # --min-sources 4294967297 was cast to int (1) and listed every thread.
