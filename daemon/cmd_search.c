@@ -225,7 +225,12 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 			free(out);
 			return NULL;
 		}
-		if (!operator(w, e)) {
+		/* NEAR is FTS5's operator only before a '(' (blanks between
+		 * allowed): anywhere else it is a word, and "(asteroid NEAR)
+		 * earth" or "(quake OR NEAR) tokyo" a group beside a word, for
+		 * which the AND was left out ("syntax error near earth"). */
+		if (!operator(w, e) ||
+		    (e - w == 4 && !memcmp(w, "NEAR", 4) && e[strspn(e, " \t\n")] != '(')) {
 			if (near != 3)
 				*n_terms += terms(w, e);
 			if (last == 2)

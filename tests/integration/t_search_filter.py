@@ -3,7 +3,8 @@
 title:"a phrase" and title:(a OR b) search the titles, as title:word
 does, rather than for the word "title" (which found nothing); and the
 forms around the words it quotes: e-mail* (a prefix), NEAR(a b, N),
-a quoted word next to a phrase, title:-word, a group beside a word."""
+a quoted word next to a phrase, title:-word, a group beside a word,
+NEAR with no ( after it (a word)."""
 import os
 import subprocess
 import sys
@@ -22,7 +23,9 @@ srv.put("/a.xml", rss_doc("A", "https://a.example/", [
     {"guid": "3", "title": "Launch moves to 2027", "link": "https://a.example/3",
      "text": "The Mars mission is delayed as the new rover fails."},
     {"guid": "4", "title": "Leaked e-mails show new plans", "link": "https://a.example/4",
-     "text": "COVID-19 rules."}]))
+     "text": "COVID-19 rules."},
+    {"guid": "5", "title": "Asteroid passes near Earth", "link": "https://a.example/5",
+     "text": "No risk, astronomers said."}]))
 w = Workdir()
 w.write_config([srv.url("/a.xml")])
 t.eq(w.run_once().returncode, 0, "the feed is stored")
@@ -35,6 +38,7 @@ def search(q):
 
 ids = dict(w.sql("SELECT guid, id FROM stories"))
 rover, council, delayed, mails = str(ids["1"]), str(ids["2"]), str(ids["3"]), str(ids["4"])
+asteroid = str(ids["5"])
 t.eq(search("title:rover"), (0, [rover]), "title:word searches the titles")
 t.eq(search('title:"mars rover"'), (0, [rover]), 'title:"a phrase" searches the titles')
 t.eq(search('TITLE:"mars rover"'), (0, [rover]), "in any case")
@@ -88,6 +92,14 @@ for q, want in (("(budget OR water) mars", [rover, council]),
                 ("NEAR(mars rover) (water OR fails)", [rover, delayed])):
     rc, got = search(q)
     t.eq((rc, sorted(got)), (0, sorted(want)), "%s: the group and what is beside it" % q)
+
+# NEAR is FTS5's operator only before a '(': anywhere else a word (an
+# all-caps headline pasted in).  It was taken for the operator, so a
+# group ending with it or just before it was not joined by AND to what
+# is beside it: "(asteroid NEAR) earth" was a syntax error.
+for q in ("asteroid NEAR earth", "(asteroid NEAR) earth", "(quake OR NEAR) earth",
+          "(asteroid) NEAR earth", "(ASTEROID PASSES NEAR) (EARTH)"):
+    t.eq(search(q), (0, [asteroid]), "%s: NEAR without ( is a word" % q)
 
 srv.stop()
 w.cleanup()
