@@ -902,7 +902,7 @@ static int pem_blocks_ok(const char *pem, char *why, size_t n)
 
 	while ((p = strstr(p, begin)) != NULL) {
 		char end[96];
-		const char *lab = p + sizeof begin - 1, *le = strstr(lab, dashes), *stop;
+		const char *lab = p + sizeof begin - 1, *le = strstr(lab, dashes), *stop, *next;
 		size_t ll;
 
 		for (; counted < p; counted++)
@@ -915,10 +915,16 @@ static int pem_blocks_ok(const char *pem, char *why, size_t n)
 			continue;
 		}
 		snprintf(end, sizeof end, "-----END %.*s-----", (int)ll, lab);
-		if (!(stop = strstr(le + sizeof dashes - 1, end))) {
-			snprintf(why, n, "the %s on line %d is cut short (no %s)",
+		stop = strstr(le + sizeof dashes - 1, end);
+		/* its END must come before the next block's BEGIN line: OpenSSL
+		 * reads on to an END and finds that BEGIN line where the base64
+		 * should be, and a certificate cut short with a whole one pasted
+		 * after it took the next one's END as its own here */
+		next = strstr(le + sizeof dashes - 1, "\n-----BEGIN ");
+		if (!stop || (next && next < stop)) {
+			snprintf(why, n, "the %s on line %d is cut short (no %s%s)",
 			         memmem(lab, ll, "CERTIFICATE", 11) ? "certificate" : "PEM block",
-			         line, end);
+			         line, end, stop ? " before the next block" : "");
 			return -1;
 		}
 		p = stop + strlen(end);

@@ -237,8 +237,14 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 				o = and(o);
 			last = 1;
 		} else {
-			if (e - w == 4 && !memcmp(w, "NEAR", 4))
+			/* NEAR(a b) is an operand beside a group as a word is:
+			 * "(strike OR walkout) NEAR(port union)" was a syntax
+			 * error (and so is a bare NEAR, a word to FTS5) */
+			if (e - w == 4 && !memcmp(w, "NEAR", 4)) {
 				near = 1;
+				if (last == 2)
+					o = and(o);
+			}
 			last = 0;
 		}
 		for (const char *c = w; c < e; c++)

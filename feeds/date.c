@@ -376,9 +376,18 @@ int64_t feed_date_w3dtf(const char *s)
 			part1 = tok[w++];
 		copy_str(tzword, sizeof tzword, nt > w ? tok[w] : "");
 	} else {
+		/* "2024-06-01 T05:39:00Z": the T starts the next word (it was
+		 * read, split at the 't' as feedparser does) */
+		int w = 1;
+
 		copy_str(date, sizeof date, tok[0]);
-		part1 = nt >= 2 ? tok[1] : "00:00:00z";
-		copy_str(tzword, sizeof tzword, nt >= 3 ? tok[2] : "");
+		if (nt >= 2 && tok[1][0] == 't' && !strchr(tok[1] + 1, 't')) {
+			tok[1]++;
+			if (!*tok[1] && nt >= 3)
+				w++;
+		}
+		part1 = nt > w ? tok[w] : "00:00:00z";
+		copy_str(tzword, sizeof tzword, nt > w + 1 ? tok[w + 1] : "");
 	}
 
 	/* date.split('-', 2): first part exactly four characters */
@@ -427,8 +436,12 @@ int64_t feed_date_w3dtf(const char *s)
 		 * half an hour off */
 		size_t mi = strchr(tzs, ':') ? 4 : 3;
 
+		/* and none at all ("+02", PostgreSQL's "2024-06-01
+		 * 05:39:00+02") is 0, as in the RFC 822 reader: refused, the
+		 * date went to the ISO 8601 reader, which stops at the blank
+		 * and dropped the time of day */
 		if (py_int(tzs + 1, m >= 3 ? 2 : m - 1, &tzh) < 0 ||
-		    py_int(tzs + (m >= mi ? mi : m), m >= mi ? m - mi : 0, &tzm) < 0)
+		    (m > mi && py_int(tzs + mi, m - mi, &tzm) < 0))
 			return FEED_NO_TIME;
 		if (tzs[0] == '-') {
 			tzh = -tzh;

@@ -89,7 +89,10 @@ for q, want in (("(budget OR water) mars", [rover, council]),
                 ("(delayed OR approved) title:(budget OR launch)", [council, delayed]),
                 ("rover title:(budget OR launch)", [council, delayed]),
                 ("mars NOT (budget OR water) rover", [delayed]),
-                ("NEAR(mars rover) (water OR fails)", [rover, delayed])):
+                ("NEAR(mars rover) (water OR fails)", [rover, delayed]),
+                ("(water OR fails) NEAR(mars rover)", [rover, delayed]),
+                ("title:(water OR budget) NEAR(mars rover)", [rover, council]),
+                ("(water OR fails) NEAR (mars rover, 3)", [rover])):
     rc, got = search(q)
     t.eq((rc, sorted(got)), (0, sorted(want)), "%s: the group and what is beside it" % q)
 

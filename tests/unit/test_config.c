@@ -316,6 +316,11 @@ static void test_bad_configs(void)
 	 * feed failed, public CAs' too, after the file was taken here */
 	conf_bad(D "bad_ca_cut.conf", D "bad_ca_cut.conf:3: ca_file: " D "ca/cut-short.pem: "
 	         "the certificate on line 13 is cut short (no -----END CERTIFICATE-----)");
+	/* and one cut short with a whole one pasted after it: OpenSSL
+	 * reads on into the next one and refuses the file just the same */
+	conf_bad(D "bad_ca_cut_middle.conf", D "bad_ca_cut_middle.conf:3: ca_file: "
+	         D "ca/cut-middle.pem: the certificate on line 2 is cut short "
+	         "(no -----END CERTIFICATE----- before the next block)");
 	conf_bad(D "long_line.conf", D "long_line.conf:2: line too long (more than 199 characters)");
 	/* sent as it was, the CR split the User-Agent header in two */
 	conf_bad(D "bad_user_agent_cr.conf", D "bad_user_agent_cr.conf:3: user_agent: control "

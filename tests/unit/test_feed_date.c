@@ -34,6 +34,15 @@ static const struct dcase cases[] = {
 	{ "2024-06-01T05:39:00+02:00 UTC", 1717213140, "T form, the offset before a zone word" },
 	{ "2024-06-01 05:39:00+02:00 UTC", 1717213140, "MSSQL style, the offset before a zone word" },
 	{ "2024-06-01T 05:39:00Z", 1717220340, "a blank after the T" },
+	{ "2024-06-01 T05:39:00Z", 1717220340, "a blank before the T" },
+	{ "2024-06-01 T05:39:00+02:00", 1717213140, "a blank before the T, an offset" },
+	{ "2024-06-01 T 05:39:00Z", 1717220340, "blanks around the T" },
+	/* an offset of hours alone: PostgreSQL's timestamptz as text */
+	{ "2024-06-01 05:39:00+02", 1717213140, "MSSQL style, offset +hh" },
+	{ "2024-06-01 05:39:00.123456+02", 1717213140, "MSSQL style, fraction, offset +hh" },
+	{ "2024-06-01 05:39:00-07", 1717245540, "MSSQL style, offset -hh" },
+	{ "2024-06-01 05:39:00 +02", 1717213140, "MSSQL style, offset +hh after a blank" },
+	{ "2024-06-01T05:39:00+02", 1717213140, "T form, offset +hh" },
 	{ "2003-012-31T10:14:55+00:00", 1072865695, "three-digit month" },
 	/* an offset without its colon (PHP's DATE_ISO8601) keeps its
 	 * minutes: India, Newfoundland, Nepal, Adelaide */
