@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "config/config.h"
+#include "daemon/log.h"
 #include "daemon/store.h"
 
 int cli_open_db(struct cli *cli, struct store **out)
@@ -93,9 +94,17 @@ int cli_width(void)
 {
 	struct winsize ws;
 
-	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+	/* Any width the terminal gives: a narrow one (a split pane) is laid
+	 * out for itself, its text columns kept to CLI_MIN_TEXT at least
+	 * (cli_text_width), not for 100 columns. */
+	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 100;
+}
+
+int cli_text_width(const struct cli_out *o, int used)
+{
+	return o->width - used > CLI_MIN_TEXT ? o->width - used : CLI_MIN_TEXT;
 }
 
 /* One character of s as it is shown: *cp (U+FFFD for a byte that is not
@@ -146,6 +155,33 @@ static void put_char(FILE *out, int32_t cp)
 	fwrite(buf, 1, (size_t)n, out);
 }
 
+/* The grapheme cluster (one character as the reader sees it) at p, as
+ * cell_char() shows its parts: its length in bytes and, in *cols, its
+ * width, that of its parts.  A cut between code points split a flag (two
+ * regional indicators: a lone boxed letter was left before the ellipsis)
+ * or an emoji ZWJ sequence (a family, a profession: a dangling U+200D). */
+static size_t cell_cluster(const unsigned char *p, int *cols)
+{
+	utf8proc_int32_t state = 0;
+	int32_t prev = -1, cp;
+	size_t n = 0;
+	int w;
+
+	*cols = 0;
+	while (p[n]) {
+		size_t len = cell_char(p + n, &cp, &w);
+
+		if (cp >= 0) {     /* what is not shown (cp < 0) joins nothing */
+			if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, cp, &state))
+				break;
+			prev = cp;
+		}
+		*cols += w;
+		n += len;
+	}
+	return n;
+}
+
 void cli_cell(FILE *out, const char *s, int width, int pad)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "-");
@@ -154,19 +190,23 @@ void cli_cell(FILE *out, const char *s, int width, int pad)
 
 	/* Columns, not bytes or code points: CJK takes two, combining marks
 	 * none.  A string too wide is cut one column early so that an
-	 * ellipsis marks the cut. */
+	 * ellipsis marks the cut, and only between grapheme clusters. */
 	for (const unsigned char *q = p; *q && total <= width; total += w)
-		q += cell_char(q, &cp, &w);
+		q += cell_cluster(q, &w);
 	if (total > width)
 		room = width - 1;
 	while (*p) {
-		size_t len = cell_char(p, &cp, &w);
+		size_t len = cell_cluster(p, &w);
 
 		if (cols + w > room)
 			break;
-		put_char(out, cp);
+		for (const unsigned char *e = p + len; p < e;) {
+			int part;
+
+			p += cell_char(p, &cp, &part);
+			put_char(out, cp);
+		}
 		cols += w;
-		p += len;
 	}
 	if (total > width && width > 0) {
 		fputs("\xe2\x80\xa6", out);
@@ -269,12 +309,40 @@ int cli_list(struct cli *cli, const char *cmd, struct cli_out *o,
 	return rc < 0 || o->oom ? 1 : 0;
 }
 
-void cli_story_json(struct json *j, const struct store_story_row *r)
+/* In a buffer sized for s: a fixed one cut a feed URL of over 2 KiB (a
+ * long query string) in `feeds --json`, where it is data, not a column.
+ * log_redact turns each "://user:password@" (4 bytes at least) into at
+ * most 3 more bytes, so twice the length always holds it. */
+char *cli_redacted(const char *s, int *oom)
 {
+	size_t n;
+	char *d;
+
+	if (!s)
+		return NULL;
+	n = 2 * strlen(s) + 4;
+	if (!(d = malloc(n))) {
+		*oom = 1;
+		return NULL;
+	}
+	return log_redact(d, n, s);
+}
+
+int cli_story_json(struct json *j, const struct store_story_row *r)
+{
+	/* A feed with no title, its own or the list's, is named by its URL
+	 * (the store's feed_title), and that may hold a password: `feeds`
+	 * masked it, and `stories --json` gave it whole to the readers'
+	 * group and to bug reports.  Masked here too. */
+	int oom = 0;
+	char *feed = cli_redacted(r->feed_title, &oom);
+
+	if (oom)
+		return -1;
 	json_obj_begin(j);
 	json_kv_int(j, "id", r->id);
 	json_kv_int(j, "feed_id", r->feed_id);
-	json_kv_str(j, "feed", r->feed_title);
+	json_kv_str(j, "feed", feed);
 	json_kv_str(j, "source", r->host);
 	json_kv_str(j, "title", r->title);
 	json_kv_str(j, "link", r->link);
@@ -295,13 +363,21 @@ void cli_story_json(struct json *j, const struct store_story_row *r)
 	json_kv_int(j, "feeds", r->feeds);
 	json_kv_str(j, "summary", r->summary);
 	json_obj_end(j);
+	free(feed);
+	return 0;
 }
 
-void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
-                    const char *mark)
+int cli_story_line(const struct cli_out *o, const struct store_story_row *r,
+                   const char *mark)
 {
-	char when[32];
+	char when[32], *feed = NULL;
 	const int w_src = 20;
+	int oom = 0;
+
+	/* The feed's name (a URL, its password masked: cli_story_json)
+	 * when the story has no publisher host. */
+	if (!r->host && !(feed = cli_redacted(r->feed_title, &oom)) && oom)
+		return -1;
 
 	/* The time the lists are ordered by and threads count
 	 * (stories.event_time), not the item's date as it is now: a story
@@ -314,14 +390,16 @@ void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
 	printf("%6lld %s%-12s%s ", (long long)r->id, cli_sgr(o->color, CLI_DIM), when,
 	       cli_sgr(o->color, CLI_RESET));
 	fputs(cli_sgr(o->color, CLI_YELLOW), stdout);
-	cli_cell(stdout, r->host ? r->host : r->feed_title, w_src, 1);
+	cli_cell(stdout, r->host ? r->host : feed, w_src, 1);
+	free(feed);
 	/* An untitled item (a microblog's post) shows the start of its
 	 * summary instead, not in bold: a row of "-" says nothing. */
 	const char *head = r->title ? r->title : r->summary;
 	printf("%s %s %s", cli_sgr(o->color, CLI_RESET), mark ? mark : " ",
 	       r->title ? cli_sgr(o->color, CLI_BOLD) : "");
-	cli_cell(stdout, head, o->width - 6 - 14 - w_src - 4, 0);
+	cli_cell(stdout, head, cli_text_width(o, 6 + 14 + w_src + 4), 0);
 	printf("%s\n", cli_sgr(o->color, CLI_RESET));
+	return 0;
 }
 
 void cli_json_row(struct cli_out *o)
@@ -336,9 +414,9 @@ int cli_story_row(const struct store_story_row *r, void *p)
 
 	if (o->json) {
 		cli_json_row(o);
-		cli_story_json(&o->j, r);
+		o->oom = cli_story_json(&o->j, r) < 0;
 	} else {
-		cli_story_line(o, r, NULL);
+		o->oom = cli_story_line(o, r, NULL) < 0;
 	}
-	return 0;
+	return o->oom;       /* ends the listing; cli_list fails it */
 }

@@ -70,6 +70,14 @@ struct cli_out {
 
 void cli_out_init(struct cli_out *o);
 
+/* The columns left for a listing's text after `used` columns of fixed
+ * fields, but never fewer than CLI_MIN_TEXT: on a terminal narrower than
+ * the fixed fields and a little text (40 columns, half of an 80-column
+ * one) the line is wider than the terminal and wraps, rather than a
+ * headline column of 0 columns showing no headline at all. */
+#define CLI_MIN_TEXT 8
+int cli_text_width(const struct cli_out *o, int used);
+
 /* The value of the option argv[*i], i.e. argv[*i + 1], stepping *i over
  * it; when it is missing, says "OPTION needs a value" on stderr (for
  * command `cmd`, NULL for a global option) and returns NULL. */
@@ -85,10 +93,16 @@ struct store_story_row;
 
 /* One story, the same way in every command: a JSON object with every
  * field of struct store_story_row, or one line (id, relative time,
- * publisher, `mark` — one character, e.g. "=" for a copy — and title). */
-void cli_story_json(struct json *j, const struct store_story_row *r);
-void cli_story_line(const struct cli_out *o, const struct store_story_row *r,
-                    const char *mark);
+ * publisher, `mark` — one character, e.g. "=" for a copy — and title).
+ * A password in the feed's URL (its name when untitled) shows as "***".
+ * 0, or -1 out of memory (nothing printed). */
+int cli_story_json(struct json *j, const struct store_story_row *r);
+int cli_story_line(const struct cli_out *o, const struct store_story_row *r,
+                   const char *mark);
+
+/* s with the password of each URL in it shown as "***" (log_redact), in
+ * a malloc'd buffer sized for s; NULL for NULL, or with *oom set. */
+char *cli_redacted(const char *s, int *oom);
 /* Either of the two, as the listing asks: a store_story_cb over a
  * struct cli_out. */
 int cli_story_row(const struct store_story_row *r, void *cli_out);

@@ -6,27 +6,19 @@
 
 #include "daemon/cli.h"
 #include "daemon/json.h"
-#include "daemon/log.h"
 #include "daemon/store.h"
 
-/* s with its passwords shown as "***" (log_redact), in a buffer sized
- * for s, or NULL for NULL.  A fixed buffer cut a feed URL of over 2 KiB
- * (a long query string) in `feeds --json`, where it is data, not a
- * column: log_redact turns each "://user:password@" (4 bytes at least)
- * into at most 3 more bytes, so twice the length always holds it. */
-static char *redacted(const char *s, int *oom)
-{
-	size_t n;
-	char *d;
+/* The columns of a line but for its two texts (title, error or URL):
+ * id, status, stories, fetched, and the blanks between. */
+#define FIXED (4 + 9 + 8 + 13 + 4)
 
-	if (!s)
-		return NULL;
-	n = 2 * strlen(s) + 4;
-	if (!(d = malloc(n))) {
-		*oom = 1;
-		return NULL;
-	}
-	return log_redact(d, n, s);
+/* The title's column: half of what the fixed fields leave, CLI_MIN_TEXT
+ * at least (at 40 columns every title was a lone ellipsis). */
+static int title_width(const struct cli_out *o)
+{
+	int w = (o->width - FIXED) / 2;
+
+	return w > CLI_MIN_TEXT ? w : CLI_MIN_TEXT;
 }
 
 static int print_feed(const struct store_feed_row *r, void *p)
@@ -39,9 +31,9 @@ static int print_feed(const struct store_feed_row *r, void *p)
 	/* A feed URL may carry user:password; this listing is for anyone in
 	 * the readers' group and ends up in bug reports: the password is
 	 * shown as "***" (export-opml, a copy of the feed list, keeps it). */
-	url = redacted(r->url, &oom);
-	site = redacted(r->site_url, &oom);
-	error = redacted(r->last_error, &oom);
+	url = cli_redacted(r->url, &oom);
+	site = cli_redacted(r->site_url, &oom);
+	error = cli_redacted(r->last_error, &oom);
 	if (oom) {
 		free(url);
 		free(site);
@@ -90,7 +82,7 @@ static int print_feed(const struct store_feed_row *r, void *p)
 		style = CLI_GREEN;
 	else
 		style = CLI_RESET;
-	w_title = (o->width - 4 - 9 - 8 - 13 - 4) / 2;
+	w_title = title_width(o);
 	printf("%4lld ", (long long)r->id);
 	cli_cell(stdout, r->title ? r->title : url, w_title, 1);
 	printf(" %s%-8s%s %7lld %s%-12s%s ", cli_sgr(o->color, style), status,
@@ -98,7 +90,7 @@ static int print_feed(const struct store_feed_row *r, void *p)
 	       cli_sgr(o->color, CLI_DIM), when, cli_sgr(o->color, CLI_RESET));
 	if (r->last_error)
 		fputs(cli_sgr(o->color, CLI_RED), stdout);
-	cli_cell(stdout, r->last_error ? error : url, o->width - w_title - 4 - 9 - 8 - 13 - 4, 0);
+	cli_cell(stdout, r->last_error ? error : url, cli_text_width(o, w_title + FIXED), 0);
 	printf("%s\n", r->last_error ? cli_sgr(o->color, CLI_RESET) : "");
 out:
 	free(url);
@@ -113,7 +105,7 @@ static int list(struct store *st, void *p)
 
 	if (!o->json) {
 		printf("%s%4s ", cli_sgr(o->color, CLI_BOLD), "ID");
-		cli_cell(stdout, "FEED", (o->width - 38) / 2, 1);
+		cli_cell(stdout, "FEED", title_width(o), 1);
 		printf(" %-8s %7s %-12s %s%s\n", "STATUS", "STORIES", "FETCHED", "ERROR / URL",
 		       cli_sgr(o->color, CLI_RESET));
 	}

@@ -276,18 +276,28 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
 	struct query q = { .limit = 20 };
+	int opts = 1;          /* options still read: no "--" yet */
 
 	cli_out_init(&q.o);
 	for (int i = 1; i < argc; i++) {
-		if (cli_flag(argv[i], "--json")) {
+		/* "--" ends the options, as for any command: scripts write
+		 * `tidings search -- "$q"`, and "--" was taken for the query,
+		 * the query then refused as an extra word.  After it every
+		 * argument is the query, whatever it starts with (`a` is then ""
+		 * and matches no option). */
+		const char *a = opts ? argv[i] : "";
+
+		if (opts && strcmp(argv[i], "--") == 0) {
+			opts = 0;
+		} else if (cli_flag(a, "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--limit")) {
+		} else if (cli_flag(a, "--limit")) {
 			const char *v = cli_value(cli, "search", argc, argv, &i);
 
 			if (!v || cli_number(cli, "search", "--limit", v, &q.limit) < 0)
 				return 1;
-		} else if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
-			printf("usage: %s [-d DB] search [--limit N] [--json] QUERY\n"
+		} else if (cli_flag(a, "--help") || cli_flag(a, "-h")) {
+			printf("usage: %s [-d DB] search [--limit N] [--json] [--] QUERY\n"
 			       "Full-text search in titles and summaries, best match first.\n"
 			       "QUERY uses SQLite FTS5 syntax: words (all must match), \"a phrase\",\n"
 			       "OR, NOT, ( ), prefix*, title:word.  Case and accents are ignored.\n"
@@ -296,7 +306,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			       "At most %d terms (the words of phrases count, OR and NOT do not).\n",
 			       cli->prog, MAX_TERMS);
 			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2]) {
+		} else if (a[0] == '-' && a[1] == '-' && a[2]) {
 			/* No query starts so ("-word" is refused with a hint to
 			 * NOT): a mistyped option, which was taken for the query
 			 * and the query then for an extra word. */

@@ -64,7 +64,7 @@ static int print_thread(const struct store_thread_row *r, void *p)
 		snprintf(untitled, sizeof untitled, "(untitled) %s", r->keywords);
 		title = untitled;
 	}
-	cli_cell(stdout, title, o->width - 33, 0);
+	cli_cell(stdout, title, cli_text_width(o, 33), 0);
 	putchar('\n');
 	return 0;
 }
@@ -171,10 +171,10 @@ static int print_member(const struct store_story_row *r, void *p)
 	struct cli_out *o = p;
 
 	if (o->json)
-		cli_story_json(&o->j, r);
+		o->oom = cli_story_json(&o->j, r) < 0;
 	else
-		cli_story_line(o, r, r->duplicate_of ? "=" : NULL);
-	return 0;
+		o->oom = cli_story_line(o, r, r->duplicate_of ? "=" : NULL) < 0;
+	return o->oom;       /* ends the list; cmd_thread fails */
 }
 
 int cmd_thread(struct cli *cli, int argc, char **argv)
@@ -239,9 +239,11 @@ int cmd_thread(struct cli *cli, int argc, char **argv)
 		json_obj_end(&t.o.j);
 		json_end(&t.o.j);
 	}
-	if (rc < 0)
+	if (t.o.oom)
+		fprintf(stderr, "%s: thread: out of memory\n", cli->prog);
+	else if (rc < 0)
 		fprintf(stderr, "%s: thread: %s\n", cli->prog, store_errmsg(st));
 	store_read_end(st);
 	store_close(st);
-	return rc < 0 ? 1 : 0;
+	return rc < 0 || t.o.oom ? 1 : 0;
 }

@@ -26,14 +26,17 @@ static const struct command commands[] = {
 };
 
 /* "tidings stories -d DB" is how many people write it: -d DB among a
- * database command's arguments is taken out as if given before it.
+ * database command's arguments is taken out as if given before it, up to
+ * a "--" (what follows it is not an option: search's query).
  * Returns the new argc, or -1 after saying that -d lacks its value. */
 static int take_db_option(struct cli *cli, int argc, char **argv)
 {
-	int n = 1;
+	int n = 1, opts = 1;
 
 	for (int j = 1; j < argc; j++) {
-		if (strcmp(argv[j], "-d") == 0) {
+		if (strcmp(argv[j], "--") == 0)
+			opts = 0;
+		if (opts && strcmp(argv[j], "-d") == 0) {
 			if (!(cli->db_path = cli_value(cli, argv[0], argc, argv, &j)))
 				return -1;
 			continue;

@@ -3,6 +3,7 @@ output, a local HTTP server on 127.0.0.1 (static feeds with ETag and
 Last-Modified, plus scripted faults), temporary configs, running the real
 tidingsd and reading the real SQLite file back."""
 import email.utils
+import fcntl
 import hashlib
 import http.server
 import os
@@ -11,9 +12,11 @@ import select
 import shutil
 import sqlite3
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 
@@ -270,10 +273,13 @@ def spine_server(*paths):
     return srv
 
 
-def run_on_pty(argv, env, stream="stdout", timeout=60):
+def run_on_pty(argv, env, stream="stdout", timeout=60, cols=None):
     """Runs argv with `stream` ("stdout" or "stderr") on a pseudo-terminal,
-    the other one discarded; returns (exit status, what the terminal got)."""
+    the other one discarded; returns (exit status, what the terminal got).
+    cols: the terminal's width (else its size is unset, 0 x 0)."""
     master, slave = pty.openpty()
+    if cols:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
     out = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     out[stream] = slave
     p = subprocess.Popen(argv, env=env, **out)

@@ -6,6 +6,7 @@ export-opml: OPML 2.0 with category folders that reads back (through the
 daemon's own feed-list loader) to the same feeds."""
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -13,7 +14,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, TIDINGS, TIDINGSD  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, ROOT, TIDINGS, TIDINGSD  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
@@ -134,6 +135,43 @@ else:
          "without -d: the default configuration's database (./tidings.db)", r)
 
 
+# ---- --json keys are the ones tidings(1) documents -------------------------
+# Programs read these; the manual named three keys of a story ("title",
+# "image", "tags") and none of a feed or a thread.  Its JSON OUTPUT section
+# now lists them all: each paragraph's quoted names are the keys of that
+# kind of object, and every object has every key (null, never left out).
+with open(os.path.join(ROOT, "docs", "tidings.1")) as f:
+    man = f.read()
+sect = man.split(".Sh JSON OUTPUT", 1)[1].split("\n.Sh ", 1)[0] if ".Sh JSON OUTPUT" in man else ""
+doc = {}
+for para in sect.split("\n.Pp\n"):
+    m = re.match(r"A (story|thread|feed)\n", para)
+    if m:
+        doc[m.group(1)] = set(re.findall(r"^\.Dq (\w+)", para, re.M))
+
+
+def keys_of(args):
+    r = tidings("-d", w.db, *args)
+    v = json.loads(r.stdout) if r.returncode == 0 else None
+    rows = v if isinstance(v, list) else [v] if v else []
+    return [set(x) for x in rows]
+
+
+got = {"feeds": keys_of(["feeds", "--json"]), "stories": keys_of(["stories", "--json"]),
+       "threads": keys_of(["threads", "--json"])}
+tid = json.loads(tidings("-d", w.db, "threads", "--json").stdout or "[]")
+thread = json.loads(tidings("-d", w.db, "thread", str(tid[0]["id"]), "--json").stdout) if tid else {}
+got["thread"] = [set(thread)]
+got["thread stories"] = [set(x) for x in thread.get("stories", [])]
+want = {"feeds": doc.get("feed"), "stories": doc.get("story"),
+        "threads": (doc.get("thread") or set()) - {"stories"} or None,
+        "thread": doc.get("thread"), "thread stories": doc.get("story")}
+for cmd in ("feeds", "stories", "threads", "thread", "thread stories"):
+    t.ok(got[cmd] and want[cmd] and all(k == want[cmd] for k in got[cmd]),
+         "%s --json: every object has every key tidings(1) lists, and no other" % cmd,
+         "got %r\nwant %r" % (sorted(set().union(*got[cmd])) if got[cmd] else None,
+                               sorted(want[cmd]) if want[cmd] else None))
+
 # ---- colour -----------------------------------------------------------
 def on_pty(args, env):
     return run_on_pty([TIDINGS] + args, dict(base_env, **env))
@@ -222,6 +260,35 @@ want = long_url.replace("s3cret", "***")
 t.ok(urls == [want], "feeds --json gives that URL whole, its password masked",
      "got %r bytes ending %r, want %d" % ([len(u) for u in urls], [u[-20:] for u in urls], len(want)))
 w3.cleanup()
+
+# ---- a feed named by its URL: the password masked in every listing --------
+# A feed with no title of its own (no <title> in the channel) and none from
+# the list (a plain-text list) is named by its URL: `stories --json`,
+# `search --json` and `thread --json` gave it in "feed" with the password
+# that `feeds` masks ("the readers' group ... and bug reports").
+srv.put("/untitled.xml", b"""<?xml version="1.0"?><rss version="2.0"><channel>
+<item><title>Members-only bulletin</title><link>https://members.example/1</link>
+<description>For members.</description></item></channel></rss>""", "application/rss+xml")
+w4 = Workdir()
+secret_url = srv.url("/untitled.xml").replace("http://", "http://reader:s3cret@")
+w4.write_config([secret_url])
+r = w4.run_once()
+t.eq(r.returncode, 0, "tidingsd polls an untitled feed whose URL holds a password")
+masked = secret_url.replace("s3cret", "***")
+tid = w4.sql("SELECT thread_id FROM stories")
+for args in (["stories", "--json"], ["search", "--json", "bulletin"],
+             ["thread", str(tid[0][0] if tid else 0), "--json"]):
+    r = tidings("-d", w4.db, *args)
+    try:
+        v = json.loads(r.stdout)
+        rows = v["stories"] if isinstance(v, dict) else v
+    except (ValueError, KeyError, TypeError):
+        rows = None
+    t.ok(r.returncode == 0 and rows and [s["feed"] for s in rows] == [masked]
+         and "s3cret" not in r.stdout,
+         "%s: the feed named by its URL, the password masked" % " ".join(args),
+         "status %d, stdout %r" % (r.returncode, r.stdout[:600]))
+w4.cleanup()
 
 srv.stop()
 w.cleanup()

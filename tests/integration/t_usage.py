@@ -241,6 +241,26 @@ r = tidings("search", "--jsno", "strike")
 t.ok(r.returncode == 1 and r.stdout == "" and "unknown option '--jsno'" in r.stderr,
      "search --jsno: an unknown option is named as one",
      "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr))
+# "--" ends the options, as for any command: `tidings search -- "$q"` (how
+# scripts pass a value they did not write) took "--" for the query and
+# then refused the query itself: "one query, quoted; extra '...'".
+r = tidings("search", "--json", "--", "e-mail")
+t.ok(r.returncode == 0 and [s["title"] for s in json.loads(r.stdout or "null") or []]
+     == ["U.S. e-mail rules are over-the-top, COVID-19 panel says; it's C++ next"],
+     "search --json -- e-mail: '--' ends the options",
+     "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout[:200], r.stderr))
+r = tidings("search", "--", "--json")
+t.ok(r.returncode == 1 and r.stdout == "" and "use NOT" in r.stderr,
+     "after '--' even '--json' is the query (a word starting with '-', refused)",
+     "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout[:200], r.stderr))
+r = tidings("search", "--", "-d")
+t.ok(r.returncode == 1 and r.stdout == "" and "use NOT" in r.stderr,
+     "and '-d' after '--' is the query, not the database option",
+     "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout[:200], r.stderr))
+r = tidings("search", "--")
+t.ok(r.returncode == 1 and r.stdout == "" and "what to search for?" in r.stderr,
+     "search -- alone asks what to search for",
+     "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout[:200], r.stderr))
 r = tidings("search", "--json", "nosuchwordanywhere")
 t.ok(r.returncode == 0 and json.loads(r.stdout) == [], "a search with no hits is still []",
      "status %d, stdout %r" % (r.returncode, r.stdout))

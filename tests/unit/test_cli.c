@@ -37,6 +37,19 @@ int main(void)
 	/* e + U+0301 COMBINING ACUTE: one column. */
 	is_str(cell("cafe\xcc\x81", 4, 1), "cafe\xcc\x81", "a combining mark takes no column");
 
+	/* Cut between grapheme clusters only: a flag (U+1F1EF U+1F1F5, one
+	 * column each here) or an emoji ZWJ sequence (man ZWJ laptop, 2 + 2)
+	 * cut in half left a lone regional indicator or a dangling U+200D
+	 * before the ellipsis. */
+	is_str(cell("ab\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5" "cd", 4, 1), "ab\xe2\x80\xa6 ",
+	       "a flag is not cut in half: padded instead");
+	is_str(cell("a\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5" "cd", 4, 1),
+	       "a\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5\xe2\x80\xa6", "a whole flag fits");
+	is_str(cell("ab\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x92\xbb" "cd", 5, 1),
+	       "ab\xe2\x80\xa6  ", "nor a ZWJ sequence after its joiner");
+	is_str(cell("\xe4\xb8\xad" "e\xcc\x81" "xyz", 4, 1), "\xe4\xb8\xad" "e\xcc\x81\xe2\x80\xa6",
+	       "a combining mark stays with its letter");
+
 	/* Feed text with terminal escapes: ESC, BEL and C1 CSI (U+009B). */
 	is_str(cell("Red \x1b[31mALERT\x07", 40, 0),
 	       "Red \xef\xbf\xbd[31mALERT\xef\xbf\xbd", "ESC and BEL print as U+FFFD");
