@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 static struct kwinfo *kw_info(struct thread *t)
 {
 	if (!t->kw)
@@ -21,11 +23,33 @@ static int kw_is_shown(const struct kwinfo *k, uint32_t term)
 	return 0;
 }
 
+/* Whether code point c is a capital (Latin, Greek, Cyrillic... alike). */
+static int is_capital(utf8proc_int32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z';
+	utf8proc_category_t cat = utf8proc_category(c);
+	return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+}
+
+/* The first code point of s[0..n) and its length (0: none, or not UTF-8). */
+static size_t first_cp(const char *s, size_t n, utf8proc_int32_t *c)
+{
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, c);
+	return k > 0 ? (size_t)k : 0;
+}
+
 static size_t caps(const char *s, size_t n)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += s[i] >= 'A' && s[i] <= 'Z';
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		size_t m = first_cp(s + i, n - i, &c);
+		if (!m)
+			break;
+		k += is_capital(c);
+		i += m;
+	}
 	return k;
 }
 
@@ -35,16 +59,76 @@ static int8_t capbal_add(int a, int b)
 	return (int8_t)(x > 100 ? 100 : x < -100 ? -100 : x);
 }
 
-static int ascii_caseeq(const char *a, const char *b, size_t n)
+/* s[0..n) as code points to compare spellings by: case folded, Turkish
+ * ı and İ as i, and when nomarks without the accents letters decompose
+ * to (U+0300-U+036F).  The count, or -1 (too long, not UTF-8). */
+static int form_fold(const char *s, size_t n, int nomarks, utf8proc_int32_t *out, int cap)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if (x != y && (x | 0x20) != (y | 0x20))
+	utf8proc_int32_t buf[4 * KW_FORM_MAX];
+	utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+	                                        buf, (utf8proc_ssize_t)(sizeof buf / sizeof *buf),
+	                                        UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD);
+	if (k < 0 || k > (utf8proc_ssize_t)(sizeof buf / sizeof *buf))
+		return -1;
+	int m = 0;
+	for (utf8proc_ssize_t i = 0; i < k; i++) {
+		utf8proc_int32_t c = buf[i] == 0x131 ? 'i' : buf[i];
+		if (c == 0x307 && m > 0 && out[m - 1] == 'i')
+			continue; /* İ folds to i and a dot above */
+		if (nomarks && c >= 0x300 && c <= 0x36f)
+			continue;
+		if (m == cap)
+			return -1;
+		out[m++] = c;
+	}
+	return m;
+}
+
+/* Whether s[0..n) has no lower-case letter (is written in capitals). */
+static int no_lower(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		size_t m = first_cp(s + i, n - i, &c);
+		if (!m)
 			return 0;
-		if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
+		if (utf8proc_category(c) == UTF8PROC_CATEGORY_LL)
 			return 0;
+		i += m;
 	}
 	return 1;
+}
+
+/* Whether a[0..an) and b[0..bn) are one spelling in another case: in
+ * any script, not only ASCII (ВЗРЫВ and взрыв, KIRMIZI and kırmızı), and
+ * one of them in capitals may lack the accents of the other, which
+ * capitals drop (Greek ΣΕΙΣΜΟΣ is σεισμός).  Compared byte by byte
+ * before, as ASCII, a word in another script was a spelling of its own
+ * in each case, and a thread showed the capitals of a shouting headline
+ * ("ВЗРЫВ", "ΚΡΗΤΗ") where its other stories wrote "взрыв", "Κρήτη". */
+static int form_caseeq(const char *a, size_t an, const char *b, size_t bn)
+{
+	utf8proc_int32_t x[4 * KW_FORM_MAX], y[4 * KW_FORM_MAX];
+	int cap = (int)(sizeof x / sizeof *x);
+	int nomarks = 0;
+	size_t i = 0;
+	/* ASCII (most words) without utf8proc: letters alike but for case. */
+	while (i < an && i < bn && !((a[i] | b[i]) & 0x80) &&
+	       (a[i] == b[i] || ((a[i] | 0x20) == (b[i] | 0x20) &&
+	                         (a[i] | 0x20) >= 'a' && (a[i] | 0x20) <= 'z')))
+		i++;
+	if (i == an && i == bn)
+		return 1;
+	if (i < an && i < bn && !((a[i] | b[i]) & 0x80))
+		return 0; /* two ASCII bytes that differ */
+	for (;;) {
+		int xn = form_fold(a, an, nomarks, x, cap), yn = form_fold(b, bn, nomarks, y, cap);
+		if (xn >= 0 && xn == yn && !memcmp(x, y, (size_t)xn * sizeof *x))
+			return 1;
+		if (nomarks || !(no_lower(a, an) || no_lower(b, bn)))
+			return 0;
+		nomarks = 1;
+	}
 }
 
 /* Whether k counts a spelling of term. */
@@ -93,7 +177,7 @@ static int kw_count(struct thread *t, uint32_t term, const char *s, size_t n, un
 		struct kwform *e = &k->f[i];
 		if (e->term != term)
 			continue;
-		if (e->len == n && ((exact = !memcmp(e->s, s, n)) || ascii_caseeq(e->s, s, n)))
+		if ((exact = e->len == n && !memcmp(e->s, s, n)) || form_caseeq(e->s, e->len, s, n))
 			f = e;
 		else if (e->seen > rival)
 			rival = e->seen;
@@ -118,8 +202,9 @@ static int kw_count(struct thread *t, uint32_t term, const char *s, size_t n, un
 		/* The case to show: one written mid-sentence if any, and of
 		 * those the least shouting ("million" over "MILLION" in a
 		 * headline that shouts a word). */
-		if (good > f->good || (good == f->good && !exact && caps(s, n) < caps(f->s, n))) {
+		if (good > f->good || (good == f->good && !exact && caps(s, n) < caps(f->s, f->len))) {
 			memcpy(f->s, s, n);
+			f->len = (uint8_t)n;
 			f->good = (uint8_t)good;
 			changed = 1;
 		}
@@ -188,7 +273,9 @@ int kw_vote(struct clusterer *c, struct thread *t, const struct story *s,
 		if (!base)
 			continue;
 		const char *w = base + qs->off;
-		int capbal = !qs->good ? 0 : w[0] >= 'A' && w[0] <= 'Z' ? 1 : -1;
+		utf8proc_int32_t c0 = 0;
+		first_cp(w, qs->len, &c0);
+		int capbal = !qs->good ? 0 : is_capital(c0) ? 1 : -1;
 		int r = kw_count(t, term, w, qs->len, 1, 1, qs->good, capbal);
 		if (r < 0)
 			return -1;
@@ -255,10 +342,22 @@ static size_t kw_form(const struct clusterer *c, const struct thread *t, uint32_
 		return n;
 	const struct vterm *v = &c->voc.term[term];
 	int upper = best->good ? best->capbal > 0 : v->cap_yes >= v->cap_no;
-	if (upper && out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-	else if (!upper && out[0] >= 'A' && out[0] <= 'Z' && n > 1 && out[1] >= 'a' && out[1] <= 'z')
-		out[0] = (char)(out[0] - 'A' + 'a');
+	/* The first letter in the case to show, in any script (when its
+	 * other case has as many bytes). */
+	utf8proc_int32_t c0, c1 = 0, to;
+	size_t k0 = first_cp(out, n, &c0);
+	if (!k0)
+		return n;
+	first_cp(out + k0, n - k0, &c1);
+	if (upper && utf8proc_category(c0) == UTF8PROC_CATEGORY_LL)
+		to = utf8proc_toupper(c0);
+	else if (!upper && is_capital(c0) && k0 < n && utf8proc_category(c1) == UTF8PROC_CATEGORY_LL)
+		to = utf8proc_tolower(c0);
+	else
+		return n;
+	utf8proc_uint8_t enc[4];
+	if (utf8proc_encode_char(to, enc) == (utf8proc_ssize_t)k0)
+		memcpy(out, enc, k0);
 	return n;
 }
 

@@ -365,6 +365,7 @@ struct ref_raw {
 	uint16_t seg;
 	uint8_t letters, upper_first, all_upper, number, sent_start, cjk;
 	uint8_t stop, ascii;
+	uint8_t suffix; /* Turkish: a case ending after an apostrophe */
 	int32_t flen;  /* folded length in text.fb (from foff), -1: unfoldable */
 	uint32_t foff, hash; /* ref_hash_bytes() of the folded word */
 };
@@ -621,6 +622,13 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		struct ref_raw *w = &ref_raw[nraw];
 		memset(w, 0, sizeof *w);
 		w->off = (uint32_t)i;
+		if (turkic && nraw > 0) {
+			const struct ref_raw *pw = &ref_raw[nraw - 1];
+			size_t pe = pw->off + pw->len;
+			w->suffix = (pe + 1 == i && s[pe] == '\'') ||
+			            (pe + 2 == i && !memcmp(s + pe, "\xca\xbc", 2)) ||
+			            (pe + 3 == i && !memcmp(s + pe, "\xe2\x80\x99", 3));
+		}
 		w->seg = seg;
 		w->sent_start = (uint8_t)sent_start;
 		/* "UPDATE 7-Oil sinks": a leading number does not use up the
@@ -731,6 +739,10 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		}
 		fb_len += (size_t)fl;
 		w->stop = (uint8_t)ref_strset_has(stop, f, (size_t)fl, w->hash);
+		if (w->suffix) {
+			w->stop = 1;
+			continue;
+		}
 		if (stem && !w->stop && w->letters >= 2)
 			__builtin_prefetch(&t->sm[ref_stem_key(t, ls, w->hash) & t->sm_mask]);
 	}
@@ -762,22 +774,43 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 			long fl = ref_fold(t, ws, w->len, folded, sizeof folded, 0);
 			if (fl < 0)
 				continue;
-			size_t cs[128], nc = 0;
-			for (long p = 0; p < fl && nc < 128;) {
+			size_t cs[128], nc = 0, nall = 0;
+			for (long p = 0; p < fl;) {
 				utf8proc_int32_t c;
 				utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)folded + p,
 								      fl - p, &c);
 				if (k <= 0)
 					break;
-				cs[nc++] = (size_t)p;
+				if (nc < 128)
+					cs[nc++] = (size_t)p;
+				nall++;
 				p += k;
 			}
+			/* Each bigram's own source span (see daemon/text.c). */
+			size_t ss[129], ns = 0;
+			for (size_t p = 0; p < w->len && ns <= nall;) {
+				utf8proc_int32_t c;
+				utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)ws + p,
+								      (utf8proc_ssize_t)(w->len - p), &c);
+				if (k <= 0)
+					break;
+				if (ns < 129)
+					ss[ns] = p;
+				ns++;
+				p += (size_t)k;
+			}
+			int mapped = ns == nall;
 			if (nc == 1 && ref_emit(out, folded, (size_t)fl, ref_hash_bytes(folded, (size_t)fl), 0, w) < 0)
 				goto fail;
 			for (size_t q = 0; q + 1 < nc; q++) {
 				size_t end = q + 2 < nc ? cs[q + 2] : (size_t)fl;
+				struct ref_raw bw = *w;
+				if (mapped) {
+					bw.off = w->off + (uint32_t)ss[q];
+					bw.len = (uint32_t)((q + 2 < ns ? ss[q + 2] : w->len) - ss[q]);
+				}
 				if (ref_emit(out, folded + cs[q], end - cs[q],
-					 ref_hash_bytes(folded + cs[q], end - cs[q]), 0, w) < 0)
+					 ref_hash_bytes(folded + cs[q], end - cs[q]), 0, &bw) < 0)
 					goto fail;
 			}
 			continue;
@@ -834,8 +867,9 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 				goto fail;
 			continue;
 		}
-		/* Acronyms are kept even when they spell a stop word (US, IT). */
-		if (w->stop && !(flags & TEXT_ACRONYM))
+		/* Acronyms are kept even when they spell a stop word (US, IT);
+		 * a Turkish case ending in capitals is none. */
+		if (w->suffix || (w->stop && !(flags & TEXT_ACRONYM)))
 			continue;
 		if (w->flen <= 0 || w->flen > 64)
 			continue;

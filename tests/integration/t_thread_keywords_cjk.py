@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""A thread's keywords in Chinese and Japanese, through the real daemon
+(docs/threads.md, "Titles, keywords, counts": its heaviest words as its
+own stories write them).  The clusterer cuts a run of Han and kana into
+overlapping bigrams; each keyword is such a bigram as written.  Every
+bigram of a run carried the whole run as its spelling, so a thread showed
+its headline as a keyword, several times over: "能登半島で震度,
+能登半島で震度, 能登半島で震度, 石川県能登地方で震度, ..."."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+
+# (language, outlet, slug, title, lead)
+STORIES = [
+    ("ja", "a", "quake", "能登半島で震度6強の地震", "気象庁によると、石川県能登地方で強い揺れを観測した。"),
+    ("ja", "b", "quake", "石川県能登地方で震度6強", "能登半島地震で気象庁が会見した。"),
+    ("zh", "a", "quake", "四川发生6.1级地震", "中国地震台网测定，四川雅安发生地震。"),
+    ("zh", "a", "stats", "国家统计局公布十一月经济数据", "消费和投资增速回升。"),
+    ("zh", "b", "quake", "四川雅安6.1级地震 暂无人员伤亡报告", "据中国地震台网，雅安市发生6.1级地震。"),
+]
+
+t = Tap()
+srv = Server()
+urls = []
+for lang in sorted(set(s[0] for s in STORIES)):
+    for outlet in "ab":
+        items = [{"title": title, "text": text, "link": "https://%s%s.example/%s" % (lang, outlet, slug),
+                  "date": "Mon, 30 Nov 2026 09:%02d:00 GMT" % (10 + i)}
+                 for i, (l, o, slug, title, text) in enumerate(STORIES) if l == lang and o == outlet]
+        path = "/%s%s.xml" % (lang, outlet)
+        srv.put(path, rss_doc(lang + outlet, "https://%s%s.example/" % (lang, outlet), items, lang=lang))
+        urls.append(srv.url(path))
+w = Workdir()
+# One transfer at a time: the same order on every run.
+w.write_config(urls, extra="concurrency = 1")
+r = w.run_once()
+t.eq(r.returncode, 0, "tidingsd --once exits 0")
+if r.returncode:
+    print("# " + r.stderr.replace("\n", "\n# "))
+
+
+def keywords(link):
+    rows = w.sql("SELECT t.keywords FROM stories s JOIN threads t ON t.id = s.thread_id"
+                 " WHERE s.link = ?", (link,))
+    return rows[0][0].split(", ") if rows and rows[0][0] else []
+
+
+def cjk(word):
+    return sum(1 for ch in word if ord(ch) >= 0x3040)
+
+
+for link in ("https://jaa.example/quake", "https://zha.example/quake", "https://zha.example/stats"):
+    kw = keywords(link)
+    t.ok(kw and len(set(kw)) == len(kw) and all(cjk(k) <= 2 for k in kw),
+         "%s: keywords are distinct bigrams as written" % link, kw)
+t.ok("四川" in keywords("https://zha.example/quake"), "... the Sichuan quake's include 四川",
+     keywords("https://zha.example/quake"))
+t.ok("能登" in keywords("https://jaa.example/quake"), "... the Noto quake's include 能登",
+     keywords("https://jaa.example/quake"))
+
+t.done()
