@@ -876,7 +876,64 @@ struct entry_ctx {
 	struct ingest_stats *stats;
 	int64_t old_before;        /* new items dated before this are not
 	                              stored (ingest_feed), 0: all are */
+	const struct keyed *keys;  /* the document's keys, sorted (cmp_keyed) */
+	size_t n_keys;
 };
+
+/* Whether the document being stored has an entry under key `ident`
+ * (store_find_redated's `listed`). */
+static int doc_has_key(const char *ident, void *ctx)
+{
+	const struct entry_ctx *x = ctx;
+	size_t lo = 0, hi = x->n_keys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = x->keys[mid].ident ? strcmp(x->keys[mid].ident, ident) : -1;
+
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* An item with neither guid nor link is known by its title and date
+ * ("h:"), and a date read otherwise than when it was stored makes
+ * another key: an upgrade that reads a zone name (CEST, JST), a zone
+ * word after the time or a day name without a zone as the instant it
+ * names gave every such item still listed a second story, text for
+ * text the first.  Not found under its key, the item is the feed's own
+ * story with the same content, dated within a day of it by whole
+ * quarter hours (a zone's difference) or undated, whose key no entry of
+ * this document has: that story is re-keyed and is the item from now on
+ * (it keeps the date it has, as an item known by guid keeps its date
+ * when only its date changes; entry_hash has none).  *id stays 0 when
+ * there is no such story, or more than one.  -1 on a database error. */
+static int find_redated(struct entry_ctx *x, const struct store_story *s, int64_t *id,
+                        uint64_t *hash, int *owner)
+{
+	char *old_ident = NULL;
+	int64_t found;
+
+	if (store_find_redated(x->in->st, x->feed_id, s->ident, s->content_hash, s->published,
+	                       doc_has_key, x, &found, &old_ident) < 0)
+		return -1;
+	if (found && store_rekey_item(x->in->st, x->feed_id, old_ident, s->ident) < 0) {
+		free(old_ident);
+		return -1;
+	}
+	free(old_ident);
+	if (found) {
+		*id = found;
+		*hash = s->content_hash;
+		*owner = 1;
+	}
+	return 0;
+}
 
 /* An item seen before whose content changed.  The story's text is its own
  * feed's: another feed's version changing is only noted.  It has changed
@@ -1122,6 +1179,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	}
 
 	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash, &owner) < 0)
+		goto out;
+	if (!id && strncmp(ident, "h:", 2) == 0 && find_redated(x, &s, &id, &old_hash, &owner) < 0)
 		goto out;
 	/* A new item's canonical URL: the story that has it already (level
 	 * 2), if any; only then can this feed have carried it before. */
@@ -1522,6 +1581,8 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 			goto out;    /* out of memory; -1: nothing to know it by */
 	}
 	qsort(keys, f->n_entries, sizeof *keys, cmp_keyed);
+	x.keys = keys;
+	x.n_keys = f->n_entries;
 	for (size_t i = 0; i < f->n_entries; i++)
 		if (keys[i].ident && (i + 1 == f->n_entries ||
 		                      strcmp(keys[i].ident, keys[i + 1].ident) != 0))

@@ -203,7 +203,7 @@ enum stmt_id {
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
-	S_FEED_ADDED,
+	S_FEED_ADDED, S_FIND_REDATED, S_REKEY_ITEM, S_REKEY_STORY,
 	S_NEXT_STORY_ID,
 	N_STMT
 };
@@ -442,6 +442,22 @@ static const char *const SQL[N_STMT] = {
 	[S_COPY_OF] = "SELECT duplicate_of FROM stories WHERE id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_FEED_ADDED] = "SELECT added FROM feeds WHERE id = ?1",
+	/* This feed's own "h:" items with the same content (title, text,
+	 * author: the content hash has no date) under another key, dated
+	 * within a day of ?4 by a whole number of quarter hours, or undated:
+	 * see store_find_redated.  (A range, not LIKE, so the primary key
+	 * bounds the scan.) */
+	[S_FIND_REDATED] =
+		"SELECT sf.story_id, sf.ident FROM story_feeds sf"
+		" JOIN stories s ON s.id = sf.story_id AND s.feed_id = sf.feed_id AND s.ident = sf.ident"
+		" WHERE sf.feed_id = ?1 AND sf.ident >= 'h:' AND sf.ident < 'h;'"
+		" AND sf.ident <> ?2 AND sf.content_hash = ?3"
+		" AND (coalesce(s.published, 0) = 0 OR"
+		"      (abs(s.published - ?4) <= 93600 AND (s.published - ?4) % 900 = 0))",
+	[S_REKEY_ITEM] =
+		"UPDATE story_feeds SET ident = ?3 WHERE feed_id = ?1 AND ident = ?2",
+	[S_REKEY_STORY] =
+		"UPDATE stories SET ident = ?3, seq = ?4 WHERE feed_id = ?1 AND ident = ?2",
 	[S_GUIDS_ROTATE_SET] = "UPDATE feeds SET guids_rotate = ?2 WHERE id = ?1",
 	[S_DF_PUT] = "INSERT OR REPLACE INTO term_df (term, df) VALUES (?1, ?2)",
 	[S_DF_TOTAL] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('df_total', ?1)",
@@ -1667,6 +1683,72 @@ int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
 	sqlite3_bind_int64(s, 1, feed_id);
 	sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (int64_t)hash);
+	return step_done(st, s);
+}
+
+int store_find_redated(struct store *st, int64_t feed_id, const char *ident,
+                       uint64_t hash, int64_t published,
+                       int (*listed)(const char *ident, void *ctx), void *ctx,
+                       int64_t *story_id, char **old_ident)
+{
+	sqlite3_stmt *s = stmt_rebind(st, S_FIND_REDATED);
+	int rc, n = 0;
+
+	*story_id = 0;
+	*old_ident = NULL;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)hash);
+	sqlite3_bind_int64(s, 4, published);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 1);
+
+		if (!k || listed(k, ctx))
+			continue;
+		if (++n > 1)
+			break;
+		*story_id = sqlite3_column_int64(s, 0);
+		if (!(*old_ident = strdup(k))) {
+			sqlite3_reset(s);
+			*story_id = 0;
+			return -1;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(*old_ident);
+		*old_ident = NULL;
+		*story_id = 0;
+		return fail_rc(st, rc);
+	}
+	if (n > 1) {                 /* which of them, nobody can tell */
+		free(*old_ident);
+		*old_ident = NULL;
+		*story_id = 0;
+	}
+	return 0;
+}
+
+int store_rekey_item(struct store *st, int64_t feed_id, const char *old_ident,
+                     const char *ident)
+{
+	sqlite3_stmt *s = stmt(st, S_REKEY_ITEM);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, old_ident, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, ident, -1, SQLITE_STATIC);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (!(s = stmt(st, S_REKEY_STORY)))
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, old_ident, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, ident, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, next_seq(st));
 	return step_done(st, s);
 }
 

@@ -160,6 +160,23 @@ struct store_story {
  * this feed is the story's own (first) feed. */
 int store_find_item(struct store *st, int64_t feed_id, const char *ident,
                     int64_t *story_id, uint64_t *hash, int *owner);
+/* An "h:" item (neither guid nor link: known by its title and date) not
+ * found under `ident` may be one of this feed's own stories whose date
+ * alone reads otherwise now: the same content hash, an "h:" key that
+ * `listed` (called with each candidate's key) says the document being
+ * stored does not have, and a published date within a day of `published`
+ * by whole quarter hours (a zone read differently) or none.  When exactly
+ * one story is such, *story_id is it and *old_ident its key (malloc'd);
+ * else 0 and NULL.  Returns 0, or -1 on an error or out of memory. */
+int store_find_redated(struct store *st, int64_t feed_id, const char *ident,
+                       uint64_t hash, int64_t published,
+                       int (*listed)(const char *ident, void *ctx), void *ctx,
+                       int64_t *story_id, char **old_ident);
+/* The feed's item `old_ident` is known as `ident` from now on (its
+ * story_feeds row, and its story's ident with a new seq when the story is
+ * the feed's own). */
+int store_rekey_item(struct store *st, int64_t feed_id, const char *old_ident,
+                     const char *ident);
 /* Remembers a changed item's hash in a feed that is not the story's own. */
 int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
                         uint64_t hash);

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Items with neither guid nor link are known by their title and date
+(docs/dedup.md, level 1, "h:").  A date read otherwise than when the item
+was stored made another key, and the item a second story, text for text
+the first: an upgrade that reads "10:00:00 CEST" as 08:00 UTC where the
+version before read 10:00 UTC, or "Monday, 30 Nov 2026 10:00:00" at all,
+stored every such item still listed again (and a feed whose server moved
+to another zone did the same).  Here the stored state an older version
+left is made by serving the dates it read; the same items dated as the
+new reading has them must find their stories.  Items that really differ
+keep apart: a recurring headline with other text, two entries of one
+document alike but for their dates, a date moved by days."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, need_programs, TIDINGSD  # noqa: E402
+import invariants  # noqa: E402
+
+t = Tap()
+need_programs(t, TIDINGSD)
+srv = Server()
+w = Workdir()
+w.write_config([srv.url("/h.xml")], extra="retention = 0")
+
+TEXT = ("The harbour board approved the ferry timetable for the winter after a long debate "
+        "about fares, crews and the terminal's opening hours, item %s.")
+
+
+def doc(items):
+    """RSS whose items have a title, a text and maybe a date; no guid, no link."""
+    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+           '<title>H</title><link>http://h.example/</link>']
+    for title, text, date in items:
+        out.append("<item><title>%s</title>%s<description>%s</description></item>" % (
+            title, "<pubDate>%s</pubDate>" % date if date else "", text))
+    out.append("</channel></rss>")
+    return "".join(out)
+
+
+failed_runs = []
+
+
+def poll(items):
+    srv.put("/h.xml", doc(items))
+    r = w.run_once()
+    if r.returncode:
+        failed_runs.append(r.stderr)
+    return r
+
+
+def stories():
+    return w.sql("SELECT id, title, ident FROM stories ORDER BY id")
+
+
+# As an older version stored them: the zone name not read (10:00 UTC),
+# the day name without a zone not read at all.
+before = [("Ferry timetable approved", TEXT % "a", "Mon, 30 Nov 2026 10:00:00 GMT"),
+          ("Bridge works start", TEXT % "b", None),
+          ("Library opens late", TEXT % "c", "Sun, 29 Nov 2026 22:15:00 +0000"),
+          ("Weekly digest", TEXT % "d1", "Mon, 23 Nov 2026 09:00:00 GMT"),
+          ("Market moves", TEXT % "e", "Mon, 30 Nov 2026 07:00:00 GMT")]
+poll(before)
+first = stories()
+t.eq(len(first), 5, "five items, five stories")
+ids = {title: i for i, title, _ in first}
+
+# As the new reading has them.
+after = [("Ferry timetable approved", TEXT % "a", "Mon, 30 Nov 2026 10:00:00 CEST"),
+         ("Bridge works start", TEXT % "b", "Monday, 30 Nov 2026 10:00:00"),
+         ("Library opens late", TEXT % "c", "Sun, 29 Nov 2026 22:15:00 BST"),
+         # another week's digest: the same headline, another text
+         ("Weekly digest", TEXT % "d2", "Mon, 30 Nov 2026 09:00:00 GMT"),
+         # the same text a feed dated three days later: a new item
+         ("Market moves", TEXT % "e", "Thu, 03 Dec 2026 07:00:00 GMT")]
+poll(after)
+second = stories()
+t.eq(len(second), 7, "the re-dated items are their stories; a new digest and a moved date are new")
+now = {}
+for i, title, ident in second:
+    now.setdefault(title, []).append(i)
+for title in ("Ferry timetable approved", "Bridge works start", "Library opens late"):
+    t.eq(now.get(title), [ids[title]], "%r: one story, the one stored first" % title)
+t.eq(len(now.get("Weekly digest", [])), 2, "a recurring headline with another text is another story")
+t.eq(len(now.get("Market moves", [])), 2, "a date moved by days makes another item")
+t.eq(w.sql("SELECT count(*) FROM story_feeds")[0][0], 7, "one story_feeds row a story")
+t.eq(w.sql("SELECT count(*) FROM stories s JOIN story_feeds sf ON sf.story_id = s.id"
+           " AND sf.feed_id = s.feed_id AND sf.ident = s.ident")[0][0], 7,
+     "each story's ident is its story_feeds row's")
+
+snap = invariants.Snapshot(w.db)
+poll(after)
+t.eq(len(stories()), 7, "the same document again: no new story")
+t.eq(invariants.Snapshot(w.db).since(snap), [], "and nothing rewritten without a new seq")
+
+# Two entries of one document alike but for their dates (2 hours apart)
+# are two items, and the stored one is not taken for the other.
+w2 = Workdir()
+w2.write_config([srv.url("/two.xml")], extra="retention = 0")
+pair = [("Tide warning", TEXT % "t", "Tue, 01 Dec 2026 06:00:00 GMT")]
+srv.put("/two.xml", doc(pair))
+failed_runs += [r.stderr for r in [w2.run_once()] if r.returncode]
+srv.put("/two.xml", doc(pair + [("Tide warning", TEXT % "t", "Tue, 01 Dec 2026 08:00:00 GMT")]))
+failed_runs += [r.stderr for r in [w2.run_once()] if r.returncode]
+t.eq(w2.sql("SELECT count(*) FROM stories")[0][0], 2,
+     "an entry alike but for its date beside the stored one is a second item")
+
+t.eq(failed_runs, [], "every tidingsd --once run exited 0")
+t.eq(invariants.check(w.db), [], "invariants hold")
+t.eq(w.fts_ok(), True, "search index intact")
+srv.stop()
+w.cleanup()
+w2.cleanup()
+t.done()
