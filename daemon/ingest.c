@@ -1135,7 +1135,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	struct ident_entry ie = entry_ident(e);
 	int64_t id = 0, canon_id = 0;
 	uint64_t old_hash = 0;
-	int rc = -1, has = 0, owner;
+	int rc = -1, has = 0, owner, too_old = 0;
 
 	memset(&s, 0, sizeof s);
 	s.feed_id = x->feed_id;
@@ -1217,7 +1217,28 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 			x->stats->same_headline++;
 		}
 	}
-	if (e->id && canon) {
+	/* Retention deleted this feed's stories first seen before its cut,
+	 * and a feed lists its latest items whatever their age (a blog's
+	 * last ten posts span a year, a podcast's feed every episode): the
+	 * next document brought them back as new stories, new ids and seq,
+	 * new threads, and the pass after deleted them again, every
+	 * `retention` for as long as the feed lists them.  An item dated
+	 * before the cut that is new to a feed listed for longer than
+	 * `retention` is such an item, and is left out.  Dated by the later
+	 * of its dates (an old post updated since is news again); undated
+	 * or dated at the epoch (a feed's broken clock), it is stored. */
+	if (!id && !canon_id && x->old_before) {
+		int64_t dated = s.updated > s.published ? s.updated : s.published;
+
+		too_old = dated > 0 && dated < x->old_before;
+	}
+	/* Nor does such an item count for or against rotating guids: its
+	 * guid is new to the feed and its link unknown whether the feed's
+	 * guids rotate or not (it has no row).  Counted, the items retention
+	 * deleted outnumbered the ones still stored, and a feed whose guids
+	 * began to rotate was never switched to link identity: one
+	 * story_feeds row more for each of its recent items at every poll. */
+	if (e->id && canon && !too_old) {
 		int had_guid = id != 0;
 		x->link_hash[x->poll.items] = fnv1a(0xcbf29ce484222325ull, canon);
 		x->poll.items++;
@@ -1251,24 +1272,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		x->stats->cross_feed++;
 		goto out;
 	}
-	/* Retention deleted this feed's stories first seen before its cut,
-	 * and a feed lists its latest items whatever their age (a blog's
-	 * last ten posts span a year, a podcast's feed every episode): the
-	 * next document brought them back as new stories, new ids and seq,
-	 * new threads, and the pass after deleted them again, every
-	 * `retention` for as long as the feed lists them.  An item dated
-	 * before the cut that is new to a feed listed for longer than
-	 * `retention` is such an item, and is left out.  Dated by the later
-	 * of its dates (an old post updated since is news again); undated
-	 * or dated at the epoch (a feed's broken clock), it is stored. */
-	if (x->old_before) {
-		int64_t dated = s.updated > s.published ? s.updated : s.published;
-
-		if (dated > 0 && dated < x->old_before) {
-			x->stats->too_old++;
-			rc = 0;
-			goto out;
-		}
+	if (too_old) {                       /* (above) */
+		x->stats->too_old++;
+		rc = 0;
+		goto out;
 	}
 	/* A new story.  Level 3: a copy of a recent story's text. */
 	if (fp && ndindex_lookup(in->nd, fp, s.event_time, &m) == 1) {
@@ -1381,6 +1388,15 @@ static int same_text_site(const struct ingest_entry_prep *x, const struct ingest
 	return cmp_text_fp(&x, &y) == 0;
 }
 
+/* Whether two entries have one headline (no headline is none in common). */
+static int same_headline(const struct ingest_entry_prep *x, const struct ingest_entry_prep *y)
+{
+	const struct simhash_fp *a = &x->headline.fp;
+
+	return (a->bag | a->seq | a->head | a->tail) != 0 &&
+	       memcmp(a, &y->headline.fp, sizeof *a) == 0;
+}
+
 /* A text that several entries of one document, on one site, share word
  * for word is the feed's, not theirs: a podcast's description on every
  * episode, "Click here to read the full story on our website".  Level 3
@@ -1389,7 +1405,8 @@ static int same_text_site(const struct ingest_entry_prep *x, const struct ingest
  * compared by their headlines instead (simhash_story()'s rule for a text
  * that is not distinctive).  An aggregator's or a planet's entries from
  * different publishers (other hosts or sources) keep their texts: two of
- * them alike are wire copies.  -1 when out of memory. */
+ * them alike are wire copies.  So do entries that share their headline
+ * too: one article listed twice.  -1 when out of memory. */
 static int mark_shared_texts(struct ingest_prep *p)
 {
 	struct ingest_entry_prep **v;
@@ -1405,9 +1422,16 @@ static int mark_shared_texts(struct ingest_prep *p)
 	qsort(v, n, sizeof *v, cmp_text_fp);
 	for (size_t i = 0; i < n; ) {
 		size_t j = i + 1;
-		while (j < n && same_text_site(v[i], v[j]))
+		int one_headline = 1;
+		while (j < n && same_text_site(v[i], v[j])) {
+			/* Under one headline the text is one article's, listed
+			 * twice (under two sections' links, or one guid twice):
+			 * its fingerprint is its text's, which finds its copies
+			 * in other feeds under other headlines. */
+			one_headline &= same_headline(v[i], v[j]);
 			j++;
-		for (size_t k = i; j - i > 1 && k < j; k++) {
+		}
+		for (size_t k = i; !one_headline && k < j; k++) {
 			v[k]->fp_text = 0;
 			v[k]->fp = v[k]->headline.fp;
 			v[k]->has_fp = !v[k]->headline.plain;

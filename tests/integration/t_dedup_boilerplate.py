@@ -6,7 +6,9 @@ was taken for a copy of the first one stored (duplicate_of set) and placed
 in its thread, different stories as they are.  The same text from
 different publishers in one document (a planet carrying two outlets' wire
 copies) is still a copy, and so is one article listed twice under one
-headline."""
+headline: its text is its own, and another outlet's copy of it under
+another headline is a copy too (the article's fingerprint was its
+headline's, and such copies were missed)."""
 import os
 import sys
 
@@ -78,14 +80,27 @@ p1, p2 = row("https://one.example/storm"), row("https://two.example/storm")
 t.ok(p1[0] is not None and p2[1] == p1[0] and p2[2] == p1[2],
      "two publishers' wire copies in one document are still copies, in one thread", (p1, p2))
 
-# The next episode, in a document that still has the others.
+# The next episode, in a document that still has the others; and another
+# publisher's copy of the paper's wire story, under a headline of its own.
 pod.insert(0, ep(3, "Fishing quotas cut as cod stocks fall again", "Wed, 11"))
 srv.put("/pod.xml", rss_doc("Pod", "https://coastal.example/", pod))
+srv.put("/wire.xml", rss_doc("Wire", "https://wire.example/", [
+    {"guid": "w-1", "title": "Evacuations ordered as blaze spreads in eastern hills",
+     "link": "https://wire.example/x/1", "text": WIRE, "date": "Tue, 10 Nov 2026 09:00:00 GMT"}]))
+w.write_config([srv.url("/pod.xml"), srv.url("/paper.xml"), srv.url("/planet.xml"),
+                srv.url("/wire.xml")])
 r = w.run_once()
 t.eq(r.returncode, 0, "second run exits 0")
 e3 = row("https://coastal.example/pod/3")
 t.eq(e3[1], None, "the next episode is no copy either")
 t.ok(e3[2] is not None and e3[2] not in (e1[2], e2[2]), "and has a thread of its own", (e1, e2, e3))
+# The article the paper listed twice keeps its text's fingerprint (its text
+# is its own, not the feed's): a copy under another headline is found.
+orig = a[0] if a[1] is None else b[0]
+c = row("https://wire.example/x/1")
+t.ok(c[0] is not None and c[1] == orig and c[2] == a[2],
+     "an article listed twice keeps its text: another outlet's copy of it is a copy",
+     (a, b, c))
 t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
 
 srv.stop()

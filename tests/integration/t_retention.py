@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, generated_rss, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, generated_rss, rss_doc, serve_generated  # noqa: E402
 import invariants  # noqa: E402
 
 t = Tap()
@@ -102,6 +102,48 @@ w.write_config(urls, extra="retention = 36h")
 r = w.run_once()
 t.ok(r.returncode == 0 and "retention: 30 stories first seen over 36h ago deleted" in r.stderr,
      "a retention of 36h is logged as such", r.stderr[-400:])
+w.cleanup()
+
+# ---- retention's items and a feed whose guids begin to rotate ----------
+# The items left out above have a guid new to the feed and a link it has
+# no row of, whether its guids rotate or not: counted, they outnumbered
+# the feed's stored items, and a blog whose guids began to change at every
+# fetch (a new CMS) after retention deleted its old posts was never known
+# by link: one story_feeds row more for each of its recent posts at every
+# poll (docs/dedup.md, "Feeds whose guids change on every fetch").
+def blog(stamp):
+    now = time.time()
+    return rss_doc("Blog", "https://blog.example/", [
+        {"guid": "post-%d%s" % (i, stamp), "link": "https://blog.example/p/%d" % i,
+         "title": "Post %d on the harbour tunnel works" % i,
+         "text": "Post %d: the harbour tunnel, tide tables and ferry number %d." % (i, i * 7919),
+         "date": email.utils.formatdate(now - (3600 * (i + 1) if i < 4 else 86400 * (20 + i)),
+                                        usegmt=True)} for i in range(10)])
+
+
+srv.put("/blog.xml", blog(""))
+w = Workdir()
+w.write_config([srv.url("/blog.xml")], extra="retention = 10d")
+t.eq(w.run_once().returncode, 0, "a blog of 4 recent posts and 6 old ones is read")
+con = sqlite3.connect(w.db)
+con.execute("UPDATE stories SET first_seen = first_seen - 11 * 86400 WHERE event_time < ?",
+            (time.time() - 10 * 86400,))
+con.execute("UPDATE feeds SET added = added - 11 * 86400")
+con.commit()
+con.close()
+srv.put("/blog.xml", blog("").replace("<channel>", "<channel><ttl>60</ttl>"))
+t.eq(w.run_once().returncode, 0, "a run with retention due exits 0")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 4, "retention deleted the 6 old posts")
+rows = []
+for n in range(1, 4):
+    srv.put("/blog.xml", blog("-%d" % n))
+    r = w.run_once()
+    rows.append(w.sql("SELECT count(*) FROM story_feeds")[0][0])
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 4, "the old posts stay out")
+t.eq(w.sql("SELECT guids_rotate FROM feeds"), [(1,)],
+     "guids that change at every fetch are found out, the old posts aside")
+t.ok(rows[-1] == rows[-2], "and its recent posts take no more story_feeds rows", rows)
+t.eq(invariants.check(w.db, pruned=True), [], "the threads and stories keep the documented invariants")
 w.cleanup()
 
 # ---- a --once run with no feed to poll -----------------------------------
