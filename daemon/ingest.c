@@ -1349,21 +1349,45 @@ static int cmp_canon(const void *a, const void *b)
 	return strcmp(x->canon, y->canon);
 }
 
+/* The entries of p that `keep` picks, in *v (malloc'd, *n of them)
+ * sorted by `cmp`; none when p has fewer than two (no malloc(0), which
+ * may give NULL).  -1 when out of memory. */
+static int sorted_entries(struct ingest_prep *p, int (*keep)(const struct ingest_entry_prep *),
+                          int (*cmp)(const void *, const void *),
+                          struct ingest_entry_prep ***v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	if (p->n < 2)
+		return 0;
+	if (!(*v = malloc(p->n * sizeof **v)))
+		return -1;
+	for (size_t i = 0; i < p->n; i++)
+		if (keep(&p->e[i]))
+			(*v)[(*n)++] = &p->e[i];
+	qsort(*v, *n, sizeof **v, cmp);
+	return 0;
+}
+
+static int has_canon(const struct ingest_entry_prep *e)
+{
+	return e->canon != NULL;
+}
+
+static int has_text_fp(const struct ingest_entry_prep *e)
+{
+	return e->fp_text;
+}
+
 /* Marks the entries whose canonical URL another entry of the document
  * has too.  -1 when out of memory. */
 static int mark_shared_links(struct ingest_prep *p)
 {
 	struct ingest_entry_prep **v;
-	size_t n = 0;
+	size_t n;
 
-	if (p->n < 2)
-		return 0;    /* (and no malloc(0), which may give NULL) */
-	if (!(v = malloc(p->n * sizeof *v)))
+	if (sorted_entries(p, has_canon, cmp_canon, &v, &n) < 0)
 		return -1;
-	for (size_t i = 0; i < p->n; i++)
-		if (p->e[i].canon)
-			v[n++] = &p->e[i];
-	qsort(v, n, sizeof *v, cmp_canon);
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(v[i - 1]->canon, v[i]->canon) == 0)
 			v[i - 1]->link_shared = v[i]->link_shared = 1;
@@ -1410,16 +1434,10 @@ static int same_headline(const struct ingest_entry_prep *x, const struct ingest_
 static int mark_shared_texts(struct ingest_prep *p)
 {
 	struct ingest_entry_prep **v;
-	size_t n = 0;
+	size_t n;
 
-	if (p->n < 2)
-		return 0;    /* (and no malloc(0), which may give NULL) */
-	if (!(v = malloc(p->n * sizeof *v)))
+	if (sorted_entries(p, has_text_fp, cmp_text_fp, &v, &n) < 0)
 		return -1;
-	for (size_t i = 0; i < p->n; i++)
-		if (p->e[i].fp_text)
-			v[n++] = &p->e[i];
-	qsort(v, n, sizeof *v, cmp_text_fp);
 	for (size_t i = 0; i < n; ) {
 		size_t j = i + 1;
 		int one_headline = 1;

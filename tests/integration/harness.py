@@ -273,6 +273,19 @@ def spine_server(*paths):
     return srv
 
 
+def spine_db(t):
+    """A Workdir whose database holds the RSS 2.0 spine feed, stored by a
+    real `tidingsd --once` (checked as a test of t's); the server is gone
+    after.  For tests of the reader tool on a database of known shape."""
+    srv = spine_server("/rss20.xml")
+    w = Workdir()
+    w.write_config([srv.url("/rss20.xml")])
+    r = w.run_once()
+    t.eq(r.returncode, 0, "tidingsd --once builds the database")
+    srv.stop()
+    return w
+
+
 def run_on_pty(argv, env, stream="stdout", timeout=60, cols=None):
     """Runs argv with `stream` ("stdout" or "stderr") on a pseudo-terminal,
     the other one discarded; returns (exit status, what the terminal got).

@@ -13,17 +13,12 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, need_programs, spine_server, Workdir, run_on_pty, TIDINGS, TIDINGSD  # noqa: E402
+from harness import Tap, need_programs, spine_db, run_on_pty, TIDINGS, TIDINGSD  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
 
-srv = spine_server("/rss20.xml")
-w = Workdir()
-w.write_config([srv.url("/rss20.xml")])
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once builds the database")
-srv.stop()
+w = spine_db(t)
 
 # Out of a terminal a story line is 100 columns: the title's column is 56
 # (100 - 44, after 43 columns of id, time and publisher), a title wider

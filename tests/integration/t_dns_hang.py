@@ -14,6 +14,7 @@ TimeoutStopSec= and its SIGKILL.
 Here getaddrinfo() is replaced (LD_PRELOAD) for names under .hang.test by
 one that blocks until the test lets it go: without the fix each check
 below waits for that release forever."""
+import contextlib
 import os
 import shutil
 import signal
@@ -82,17 +83,27 @@ def hung_env(w):
                    ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
 
 
-def release(d):
-    open(os.path.join(d, "release"), "w").close()
+@contextlib.contextmanager
+def hung_daemon(extra):
+    """A running daemon (its Workdir, process, StderrLog, hang directory)
+    polling the hanging name and a local feed; afterwards the lookup is
+    let go, the daemon killed if it still runs, the directory removed."""
+    w = Workdir()
+    hang, env = hung_env(w)
+    w.write_config([HUNG, local[0]], extra=extra)
+    p = w.start(env=env, stderr=subprocess.PIPE)
+    try:
+        yield w, p, StderrLog(p), hang
+    finally:
+        open(os.path.join(hang, "release"), "w").close()
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        w.cleanup()
 
 
 # ---- connect_timeout passes while the lookup still hangs -----------------
-w = Workdir()
-hang, env = hung_env(w)
-w.write_config([HUNG, local[0]], extra="connect_timeout = 1s\ntimeout = 2s\n")
-p = w.start(env=env, stderr=subprocess.PIPE)
-log = StderrLog(p)
-try:
+with hung_daemon("connect_timeout = 1s\ntimeout = 2s\n") as (w, p, log, hang):
     t.ok(log.wait(lambda s: os.path.exists(os.path.join(hang, "asked"))),
          "the daemon looks the name up", log.text())
     # The transfer ends at connect_timeout, the lookup goes on: the loop
@@ -105,23 +116,12 @@ try:
          "a feed added meanwhile is polled and stored", log.text())
     rc = log.stop(p, 30)
     t.eq(rc, 0, "SIGTERM: exit 0 while the lookup still hangs")
-finally:
-    release(hang)
-    if p.poll() is None:
-        p.kill()
-        p.wait()
-w.cleanup()
 
 # ---- SIGTERM during the lookup ------------------------------------------
 # The transfer is still within connect_timeout (the default 10 s is
 # raised so that it stays so): the 5 s grace passes, the transfer is
 # abandoned, and the daemon exits without waiting for the lookup.
-w = Workdir()
-hang, env = hung_env(w)
-w.write_config([HUNG, local[0]], extra="connect_timeout = 5m\ntimeout = 10m\n")
-p = w.start(env=env, stderr=subprocess.PIPE)
-log = StderrLog(p)
-try:
+with hung_daemon("connect_timeout = 5m\ntimeout = 10m\n") as (w, p, log, hang):
     t.ok(log.wait(lambda s: os.path.exists(os.path.join(hang, "asked"))
                   and w.sql("SELECT count(*) FROM stories")[0][0] == 3),
          "the lookup hangs, the other feed is stored", log.text())
@@ -130,12 +130,6 @@ try:
     t.ok("1 transfers still running after 5 s; abandoned" in log.text(),
          "the hung transfer is abandoned after the grace", log.text()[-800:])
     t.eq(w.sql("PRAGMA quick_check"), [("ok",)], "the database is intact")
-finally:
-    release(hang)
-    if p.poll() is None:
-        p.kill()
-        p.wait()
-w.cleanup()
 
 srv.stop()
 shutil.rmtree(build)

@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
-"""A thread's keywords in other scripts, through the real daemon
-(docs/threads.md, "Titles, keywords, counts"): spelt as its stories write
-them, "in the case written mid-sentence in sentence-cased text", whatever
+"""A thread's keywords in other languages and scripts, through the real
+daemon (docs/threads.md, "Titles, keywords, counts": its heaviest words
+as its own stories write them).
+
+Case: "in the case written mid-sentence in sentence-cased text", whatever
 the script.  One outlet shouts its headlines in capitals, the other writes
 sentence case: the keywords are "взрыв", "Κρήτη", "fünf", as in English
 ("Crete", not "CRETE"), not the capitals of the shouting headline
 ("ВЗРЫВ", "ΚΡΗΤΗ", "FÜNF"): only ASCII letters were compared regardless
-of case, and a Greek capital, which drops its accent, not at all."""
+of case, and a Greek capital, which drops its accent, not at all.
+
+Chinese and Japanese: the clusterer cuts a run of Han and kana into
+overlapping bigrams; each keyword is such a bigram as written.  Every
+bigram of a run carried the whole run as its spelling, so a thread showed
+its headline as a keyword, several times over: "能登半島で震度,
+能登半島で震度, 能登半島で震度, 石川県能登地方で震度, ..."."""
 import os
 import sys
 
@@ -25,6 +33,11 @@ STORIES = [
     ("de", "a", "blast", "EXPLOSION IN CHEMIEWERK: FÜNF TOTE", "RETTER MELDEN FÜNF TOTE IN LUDWIGSHAFEN."),
     ("de", "b", "blast", "Explosion in Chemiewerk in Ludwigshafen",
      "Bei der Explosion starben fünf Menschen, melden die Retter."),
+    ("ja", "a", "quake", "能登半島で震度6強の地震", "気象庁によると、石川県能登地方で強い揺れを観測した。"),
+    ("ja", "b", "quake", "石川県能登地方で震度6強", "能登半島地震で気象庁が会見した。"),
+    ("zh", "a", "quake", "四川发生6.1级地震", "中国地震台网测定，四川雅安发生地震。"),
+    ("zh", "a", "stats", "国家统计局公布十一月经济数据", "消费和投资增速回升。"),
+    ("zh", "b", "quake", "四川雅安6.1级地震 暂无人员伤亡报告", "据中国地震台网，雅安市发生6.1级地震。"),
 ]
 
 t = Tap()
@@ -61,5 +74,19 @@ for lang, link, want, shout in (
     kw = keywords(link)
     t.ok(all(k in kw for k in want) and not any(k in kw for k in shout),
          "%s: keywords as written mid-sentence (%s), not shouted" % (lang, ", ".join(want)), kw)
+
+
+def cjk(word):
+    return sum(1 for ch in word if ord(ch) >= 0x3040)
+
+
+for link in ("https://jaa.example/quake", "https://zha.example/quake", "https://zha.example/stats"):
+    kw = keywords(link)
+    t.ok(kw and len(set(kw)) == len(kw) and all(cjk(k) <= 2 for k in kw),
+         "%s: keywords are distinct bigrams as written" % link, kw)
+t.ok("四川" in keywords("https://zha.example/quake"), "... the Sichuan quake's include 四川",
+     keywords("https://zha.example/quake"))
+t.ok("能登" in keywords("https://jaa.example/quake"), "... the Noto quake's include 能登",
+     keywords("https://jaa.example/quake"))
 
 t.done()
