@@ -84,6 +84,10 @@ struct dfeed {               /* owns its strings */
 	int retired;             /* gone (410) or dropped from the list */
 	int fed;                 /* has answered with a feed (or a 304) */
 	int hops;                /* web pages followed to their feed, this run */
+	/* The web page, on another machine, whose feed this one follows and
+	 * has not fetched yet (this run), or NULL: that feed may not be on
+	 * a loopback or link-local address (fetch.h's from_remote). */
+	char *page;
 };
 
 /* A host that answered 429/503 with Retry-After: none of its feeds is
@@ -205,6 +209,7 @@ static void free_feeds(struct dfeed *f, size_t n)
 		free(f[i].host);
 		free(f[i].etag);
 		free(f[i].last_modified);
+		free(f[i].page);
 	}
 	free(f);
 }
@@ -461,6 +466,7 @@ static void start_poll(struct daemon *d, struct dfeed *f)
 	struct fetch_request rq = {
 		.feed_id = f->id, .url = f->url,
 		.etag = f->etag, .last_modified = f->last_modified,
+		.from_remote = f->page != NULL,
 	};
 
 	if (f->in_flight || f->retired)
@@ -736,6 +742,8 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		if (old) {
 			nf[i].in_flight = old->in_flight;
 			nf[i].hops = old->hops;
+			nf[i].page = old->page;
+			old->page = NULL;
 			nf[i].next_poll = old->next_poll;
 			if (was && !old->in_flight && !old->retired) {
 				int64_t next = pulled_in(d, was, old, &nf[i], now);
@@ -1165,6 +1173,11 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			poll.gone = 1;
 	}
 
+	/* The feed a page on another machine named led to an address of
+	 * this machine or its link: refused (fetch.c), and the feed is the
+	 * page again, so that no later start fetches that feed unguarded. */
+	if (r->refused_local && f->page && !f->fed)
+		poll.new_url = f->page;
 	if (!poll.ok) {
 		error_text_clean(err);
 		poll.error = err;
@@ -1246,6 +1259,8 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			log_notice("%s: moved permanently to %s", f->url, poll.new_url);
 			feed_move(f, poll.new_url);
 		}
+		free(f->page);
+		f->page = NULL;
 		d->c_new += stats.new_stories;
 		d->c_threads += stats.new_threads;
 		if (parsed)
@@ -1274,7 +1289,20 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			d->c_polled--;
 			log_notice("%s: a web page, not a feed; polling the feed it names, %s",
 			           f->url, poll.new_url);
+			/* Named from another machine: guarded (start_poll). */
+			free(f->page);
+			f->page = r->remote ? strdup(f->url) : NULL;
 			feed_move(f, poll.new_url);
+		} else if (f->page && poll.new_url == f->page) {
+			d->c_errors++;
+			log_warning("%s: %s", f->url, err);
+			if (poll.moved) {
+				log_notice("%s: back to the web page that named it, %s", f->url,
+				           f->page);
+				feed_move(f, f->page);
+				free(f->page);
+				f->page = NULL;
+			}     /* else still guarded at the page's feed */
 		} else {
 			d->c_errors++;
 			log_warning("%s: %s", f->url, err);
@@ -1633,19 +1661,32 @@ static int load_config(const char *path, struct config *c)
  * installed 0644, or a database made before tidings created them 0640. */
 static void check_exposure(const struct config *c, const struct feedlist *fl)
 {
-	const char *files[2] = { c->feeds, c->database };
+	char wal[PATH_MAX];
+	const char *files[3] = { c->feeds, c->database, NULL };
 	size_t n = 0;
 	struct stat sb;
+	int db_open = 0;
 
 	for (size_t i = 0; i < fl->n; i++)
 		n += log_has_password(fl->items[i].url) != 0;
 	if (!n)
 		return;
-	for (int i = 0; i < 2; i++)
-		if (files[i] && stat(files[i], &sb) == 0 && (sb.st_mode & S_IROTH))
-			log_warning("%s: every local user can read it, and it holds the passwords"
-			            " of %zu feed%s; chmod o-r %s%s", files[i], n, n == 1 ? "" : "s",
-			            files[i], i == 1 ? " and its -wal and -shm files" : "");
+	/* The -wal holds the feeds' rows too (every poll rewrites them)
+	 * until a checkpoint, and it stays open 0644 while the daemon runs
+	 * when `chmod o-r` closed tidings.db alone: that silenced this
+	 * warning, with the passwords still readable beside it. */
+	if (c->database && (size_t)snprintf(wal, sizeof wal, "%s-wal", c->database) < sizeof wal)
+		files[2] = wal;
+	for (int i = 0; i < 3; i++) {
+		if (!files[i] || stat(files[i], &sb) != 0 || !(sb.st_mode & S_IROTH))
+			continue;
+		if (i == 2 && db_open)
+			break;          /* said of the database already */
+		db_open |= i == 1;
+		log_warning("%s: every local user can read it, and it holds the passwords"
+		            " of %zu feed%s; chmod o-r %s%s", files[i], n, n == 1 ? "" : "s",
+		            files[i == 2 ? 1 : i], i ? " and its -wal and -shm files" : "");
+	}
 }
 
 static int sync_list(struct daemon *d, const struct config *c)

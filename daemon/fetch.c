@@ -12,6 +12,7 @@
  * apply_options). */
 #include "daemon/fetch.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ struct request {               /* owned by its host queue, then its transfer */
 	struct request *next;      /* host queue link */
 	struct host *host;
 	int64_t feed_id;
+	int from_remote;           /* fetch_request's */
 	char *etag, *lm;           /* into url's block, or NULL */
 	char url[];
 };
@@ -58,6 +60,10 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	size_t len, cap;
 	int too_big;
 	int too_slow;
+	/* Left this machine: a connection to an address that is not
+	 * loopback nor link-local (or the URL came from such a host). */
+	int remote;
+	char refused_ip[64];       /* the local address a redirect led to */
 	int sock_oom;              /* socket_cb could not watch its socket */
 	int in_headers;            /* a status line came, the header section's
 	                              end has not */
@@ -546,6 +552,16 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 		}
 		break;
 	case CURLE_ABORTED_BY_CALLBACK:
+		if (t->refused_ip[0]) {
+			if (redirects > 0 && t->location)
+				snprintf(buf, n, "refused a redirect to an address of this machine"
+				         " or its link: %.300s (%s)", t->location, t->refused_ip);
+			else
+				snprintf(buf, n, "refused an address of this machine or its link"
+				         " (%s): a web page on another host named this feed",
+				         t->refused_ip);
+			return;
+		}
 		if (t->too_slow) {
 			snprintf(buf, n, "too slow: under %ld bytes/s for %ld s",
 			         f->opt.low_speed_limit, f->opt.low_speed_time);
@@ -890,6 +906,8 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	if (base)
 		r.effective_url = base;
 	r.redirects = (int)redirects;
+	r.remote = t->remote;
+	r.refused_local = t->refused_ip[0] != '\0';
 	for (int i = 0; i + 1 < t->n_status; i++)
 		if (t->statuses[i] != 301 && t->statuses[i] != 308)
 			permanent = 0;
@@ -1026,6 +1044,55 @@ static int field_value_ok(const char *v)
 	return 1;
 }
 
+int fetch_addr_is_local(const char *ip)
+{
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, ip, a) == 1)
+		return a[0] == 127 || a[0] == 0 || (a[0] == 169 && a[1] == 254);
+	if (inet_pton(AF_INET6, ip, a) != 1)
+		return 0;
+	if (memcmp(a, mapped, 12) == 0)
+		return a[12] == 127 || a[12] == 0 || (a[12] == 169 && a[13] == 254);
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return 1;                      /* fe80::/10 */
+	for (int i = 0; i < 15; i++)
+		if (a[i])
+			return 0;
+	return a[15] <= 1;                     /* :: and ::1 */
+}
+
+/* Called with the address of the connection each request of the
+ * transfer goes out on, the redirects' included, before it is sent.  A
+ * server on another machine that redirects to 127.0.0.1, localhost or
+ * 169.254.169.254 names an address of ours, not of its own: followed,
+ * any feed server made the daemon send requests to the services that
+ * listen on this machine's loopback only, and to a cloud host's metadata
+ * service, and a 301 to a feed there moved the feed in for good.  So a
+ * transfer that has left this machine does not come back to it.  A feed
+ * listed on localhost, and its redirects there, are fetched as ever.
+ * (Through a proxy the address is the proxy's: it decides.) */
+static int prereq_cb(void *p, char *ip, char *local_ip, int port, int local_port)
+{
+	struct transfer *t = p;
+	int local;
+
+	(void)local_ip;
+	(void)port;
+	(void)local_port;
+	if (!ip || !*ip)
+		return CURL_PREREQFUNC_OK;     /* no address known: no change */
+	local = fetch_addr_is_local(ip);
+	if (local && t->remote) {
+		snprintf(t->refused_ip, sizeof t->refused_ip, "%s", ip);
+		return CURL_PREREQFUNC_ABORT;
+	}
+	if (!local)
+		t->remote = 1;
+	return CURL_PREREQFUNC_OK;
+}
+
 static int setup_easy(struct fetcher *f, struct transfer *t)
 {
 	CURL *e = curl_easy_init();
@@ -1058,6 +1125,8 @@ static int setup_easy(struct fetcher *f, struct transfer *t)
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
 	/* Compressed bodies are welcome, but undone on a parse worker, not
 	 * by curl on this thread (decode.h). */
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, DECODE_ACCEPT);
@@ -1149,6 +1218,7 @@ static int transfer_start(struct fetcher *f, struct host *h, struct request *q)
 	t->f = f;
 	t->host = h;
 	t->rq = q;
+	t->remote = q->from_remote;
 	t->started = now_mono(f);
 	if (setup_easy(f, t) < 0 || curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
 		t->rq = NULL;
@@ -1200,6 +1270,7 @@ int fetcher_add(struct fetcher *f, const struct fetch_request *req)
 		return -1;
 	q->next = NULL;
 	q->feed_id = req->feed_id;
+	q->from_remote = req->from_remote;
 	p = q->url;
 	memcpy(p, req->url, nu);
 	p += nu;

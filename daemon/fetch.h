@@ -34,6 +34,10 @@ struct fetch_request {
 	const char *url;             /* copied */
 	const char *etag;            /* validators, NULL if none; copied */
 	const char *last_modified;
+	/* The URL was named by a host other than this machine (a web page
+	 * on another address, autodiscovery): it may not lead to a loopback
+	 * or link-local address either, from its first request on. */
+	int from_remote;
 };
 
 /* Everything learnt from one request.  Owned by the fetcher and valid only
@@ -59,6 +63,11 @@ struct fetch_result {
 	int64_t expires;             /* Expires as Unix time, 0 if none */
 	int http_version;            /* of the final response: 10, 11, 20
 	                                (HTTP/2), 30; 0 when none came */
+	int remote;                  /* the transfer reached an address not
+	                                this machine's loopback nor link-local
+	                                (or the request was from_remote) */
+	int refused_local;           /* refused: it led from such an address
+	                                to a loopback or link-local one */
 	double duration;             /* seconds */
 	int64_t bytes;               /* body bytes received (as sent) */
 };
@@ -103,6 +112,12 @@ char *fetch_url_host(const char *url);
  * sends them on): a feed moved for good, or named by the page listed.
  * NULL otherwise, or on error (then `to` as it is).  Caller frees. */
 char *fetch_url_with_userinfo(const char *from, const char *to);
+
+/* 1 when ip (numeric, as libcurl reports a connection's address) is this
+ * machine's own (loopback, 0.0.0.0/8, ::) or link-local (169.254.0.0/16,
+ * fe80::/10, where cloud metadata services answer), IPv4-mapped included;
+ * 0 otherwise. */
+int fetch_addr_is_local(const char *ip);
 
 /* Takes back the requests for `host` that are queued and not started (the
  * host asked us to wait: they must not go out now).  *ids gets a malloc'ed

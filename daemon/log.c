@@ -65,7 +65,13 @@ static const char *level_name(int level)
 }
 
 /* When src starts with "://" and an authority holding "user:password@":
- * the colon before the password and the '@' after it. */
+ * the colon before the password and the '@' after it.  The authority ends
+ * where a URL parser ends it ('/', '?', '#') or at a blank, not at a quote
+ * or '<' '>': a password may hold them (libcurl sends "it's" and "a\"b" as
+ * written; an OPML list holds the latter as &quot;), and a scan that
+ * stopped there saw no '@', so the log, `tidings feeds` and `check` showed
+ * such a password whole, and the warning about readable files counted no
+ * password in it.  Masking too much of an odd line is the safe side. */
 static int password_at(const char *src, const char **colon, const char **at)
 {
 	const char *auth, *end;
@@ -73,7 +79,7 @@ static int password_at(const char *src, const char **colon, const char **at)
 	if (strncmp(src, "://", 3) != 0)
 		return 0;
 	auth = src + 3;
-	end = auth + strcspn(auth, "/?# \t\"'<>");
+	end = auth + strcspn(auth, "/?# \t\r\n");
 	*at = NULL;
 	for (const char *p = auth; p < end; p++)
 		if (*p == '@')

@@ -21,6 +21,19 @@ int main(void)
 	       "https://a:***@x/ moved permanently to https://a:***@y/z", "every URL in a line");
 	is_str(red("http://u:p@ss@host:8080?q", 256), "http://u:***@host:8080?q",
 	       "a password holding '@' is masked whole");
+	/* RFC 3986 allows ' in userinfo; libcurl sends " < > as written
+	 * too, and password generators use all four. */
+	is_str(red("http://reader:it's@127.0.0.1:8080/feed.xml: HTTP 404 Not Found", 256),
+	       "http://reader:***@127.0.0.1:8080/feed.xml: HTTP 404 Not Found",
+	       "a password holding ' is masked");
+	is_str(red("got 'https://r:a\"b<c>d@host/f' here", 256), "got 'https://r:***@host/f' here",
+	       "one holding \" < > too, in a quoted URL");
+	ok(log_has_password("https://reader:it's@example.com/feed.xml") &&
+	   log_has_password("https://reader:x<y>z@example.com/") &&
+	   log_has_password("https://reader:a\"b@example.com/"),
+	   "log_has_password: those count as passwords (the readable-file warning)");
+	is_str(red("'http://example.com' and 'me:x@y'", 256), "'http://example.com' and 'me:x@y'",
+	       "a quoted URL without userinfo before other text stays as written");
 	is_str(red("http://alice@example.com/", 256), "http://alice@example.com/",
 	       "a user name alone is kept");
 	is_str(red("http://example.com/a:b@c", 256), "http://example.com/a:b@c",
