@@ -299,10 +299,24 @@ static void free_links(struct feed_link *l, size_t n)
 static void fill_person(struct build *m, struct feed_person *p, const struct fv *d, const char *key)
 {
 	char dkey[64];
-	const struct fv *det;
+	const struct fv *det, *all;
 
 	detail_key(dkey, sizeof dkey, key);
 	det = fv_get(d, dkey);
+	/* Of several (Atom's <author>s, RSS's dc:creators), the first that
+	 * has a name: the byline's lead.  feedparser's detail is the last
+	 * Atom author ("A One and B Two" stored as B Two) but the first
+	 * dc:creator. */
+	snprintf(dkey, sizeof dkey, "%ss", key);
+	all = fv_get(d, dkey);
+	for (size_t i = 0; all && all->type == FV_LIST && i < all->n; i++) {
+		const struct fv *x = all->items[i].val;
+
+		if (x && x->type == FV_DICT && gs(x, "name") && *gs(x, "name")) {
+			det = x;
+			break;
+		}
+	}
 	if (det && det->type == FV_DICT) {
 		p->name = mdup(m, gs(det, "name"));
 		p->email = mdup(m, gs(det, "email"));
@@ -507,31 +521,78 @@ static int is_image(const char *url, const char *medium, const char *type)
 	return 0;
 }
 
+/* A picture's address as a reader loads it: without the blanks around it,
+ * resolved against the entry's base (feedparser leaves Media RSS and RSS
+ * enclosure URLs as written, and "/img/1.jpg" or "//cdn.example/1.jpg"
+ * were no picture at all), http(s) only.  NULL when it is none (or out of
+ * memory, m->oom then set). */
+static char *web_url(struct build *m, const char *u, const char *base)
+{
+	size_t n;
+	char *ref, *r;
+
+	if (!u)
+		return NULL;
+	while (isspace((unsigned char)*u))
+		u++;
+	n = strlen(u);
+	while (n && isspace((unsigned char)u[n - 1]))
+		n--;
+	if (!n)
+		return NULL;
+	if (!(ref = strndup(u, n))) {
+		m->oom = 1;
+		return NULL;
+	}
+	/* an absolute one as the feed wrote it */
+	if (uri_is_web(ref) || !base || !*base) {
+		r = ref;
+	} else {
+		r = uri_join(base, ref);
+		free(ref);
+		if (!r) {
+			m->oom = 1;
+			return NULL;
+		}
+	}
+	if (!uri_is_web(r)) {
+		free(r);
+		return NULL;
+	}
+	return mown(m, r);
+}
+
 /* The entry's picture as its feed names one, in the order news feeds give
  * them: a Media RSS thumbnail (the BBC's), an image in media:content (the
  * Guardian's, the New York Times'), an image enclosure (RSS 2.0's own).
- * Web addresses only: what a reader puts in <img src>. */
+ * Web addresses only: what a reader puts in <img src>.  A relative one is
+ * resolved against the xml:base in scope of the entry's text (its title's,
+ * summary's or content's: the document's URL when there is none). */
 static char *image_of(struct build *m, const struct fv *d, const struct feed_entry *e)
 {
 	const struct fv *l = fv_get(d, "media_thumbnail");
+	const char *base = e->title.base ? e->title.base : e->summary.base ? e->summary.base :
+	                   e->n_content ? e->content[0].base : NULL;
+	char *u;
 
-	for (size_t i = 0; l && l->type == FV_LIST && i < l->n; i++) {
-		const char *u = gs(l->items[i].val, "url");
-		if (uri_is_web(u))
-			return mdup(m, u);
-	}
+	for (size_t i = 0; l && l->type == FV_LIST && i < l->n; i++)
+		if ((u = web_url(m, gs(l->items[i].val, "url"), base)) || m->oom)
+			return u;
 	l = fv_get(d, "media_content");
 	for (size_t i = 0; l && l->type == FV_LIST && i < l->n; i++) {
 		const struct fv *x = l->items[i].val;
-		const char *u = gs(x, "url");
-		if (uri_is_web(u) && is_image(u, gs(x, "medium"), gs(x, "type")))
-			return mdup(m, u);
+		const char *v = gs(x, "url");
+
+		if (v && is_image(v, gs(x, "medium"), gs(x, "type")) &&
+		    ((u = web_url(m, v, base)) || m->oom))
+			return u;
 	}
 	for (size_t i = 0; i < e->n_links; i++) {
 		const struct feed_link *k = &e->links[i];
-		if (k->rel && strcmp(k->rel, "enclosure") == 0 && uri_is_web(k->href) &&
-		    is_image(k->href, NULL, k->type))
-			return mdup(m, k->href);
+
+		if (k->rel && strcmp(k->rel, "enclosure") == 0 && is_image(k->href, NULL, k->type) &&
+		    ((u = web_url(m, k->href, base)) || m->oom))
+			return u;
 	}
 	return NULL;
 }
@@ -580,6 +641,10 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 	e->link = link_of(m, e->links, e->n_links, gs(d, "link"));
 	e->image = image_of(m, d, e);
 	fill_person(m, &e->author, d, "author");
+	/* An Atom entry without an author of its own has its <source>'s
+	 * (RFC 4287, 4.2.1), else its feed's (parse(), at the end) */
+	if (!e->author.name && !e->author.email && !e->author.uri && src && src->type == FV_DICT)
+		fill_person(m, &e->author, src, "author");
 	contrib = fv_get(d, "contributors");
 	if (contrib && contrib->type == FV_LIST && contrib->n) {
 		e->contributors = mzalloc(m, contrib->n, sizeof *e->contributors);
@@ -842,6 +907,18 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	for (size_t i = 0; f->language && i < f->n_entries; i++)
 		if (!f->entries[i].language)
 			f->entries[i].language = f->language;
+	/* Likewise an Atom feed's author is the author of its entries that
+	 * name none (RFC 4287, 4.2.1: a one-author blog names it once, at
+	 * the top), whose stories had no author.  Not RSS's: a channel's
+	 * managingEditor or dc:creator is not every item's author. */
+	if (f->version >= FEED_ATOM01 && f->version <= FEED_ATOM &&
+	    (f->author.name || f->author.email || f->author.uri))
+		for (size_t i = 0; i < f->n_entries; i++) {
+			struct feed_person *a = &f->entries[i].author;
+
+			if (!a->name && !a->email && !a->uri)
+				*a = f->author;
+		}
 	if (b.cap > f->n_entries && f->n_entries) {
 		struct feed_entry *x = realloc(f->entries, f->n_entries * sizeof *x);
 

@@ -74,7 +74,8 @@ struct feed_entry {
 	char *comments;
 	char *image;            /* the entry's picture as the feed names it
 	                           (Media RSS thumbnail or image, an image
-	                           enclosure): an http(s) URL, or NULL */
+	                           enclosure): an http(s) URL, a relative
+	                           one resolved, or NULL */
 	struct feed_text title, summary;
 	struct feed_text *content; size_t n_content;
 	struct feed_link *links;   size_t n_links;

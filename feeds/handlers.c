@@ -21,7 +21,10 @@
 
 /* ------------------------------------------------------------ authors */
 
-/* feedparser's e-mail pattern: local@(labels.)+tld, optional ?subject= */
+/* feedparser's e-mail pattern: local@(labels.)+tld, optional ?subject=;
+ * but the tld is all its letters.  feedparser's takes 2 to 4 of them, so
+ * of "jane@news.media (Jane Doe)" it took "jane@news.medi" for the address
+ * and left "a (Jane Doe" for the name, which was the author stored. */
 static int find_email(const char *s, size_t *start, size_t *len)
 {
 	for (const char *at = strchr(s, '@'); at; at = strchr(at + 1, '@')) {
@@ -32,7 +35,7 @@ static int find_email(const char *s, size_t *start, size_t *len)
 			b--;
 		if (b == at)
 			continue;
-		/* domain labels each followed by '.', then a 2-4 letter tld */
+		/* domain labels each followed by '.', then a tld of letters */
 		for (;;) {
 			const char *l = q;
 
@@ -50,10 +53,10 @@ static int find_email(const char *s, size_t *start, size_t *len)
 			continue;
 		/* back off labels until a tld fits (regex backtracking) */
 		for (;;) {
-			int n = 0;
+			size_t n = 0;
 
 			tld = q;
-			while (n < 4 && isalpha((unsigned char)tld[n]))
+			while (isalpha((unsigned char)tld[n]))
 				n++;
 			if (n >= 2) {
 				q = tld + n;
