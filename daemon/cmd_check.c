@@ -59,7 +59,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "%s\n", log_redact(shown, sizeof shown, err));
 		goto out;
 	}
-	printf("%s: ok, %zu feeds\n", path ? path : "built-in defaults", fl.n);
+	printf("%s: ok, %zu feed%s\n", path ? path : "built-in defaults", fl.n, fl.n == 1 ? "" : "s");
 	rc = 0;
 out:
 	feedlist_free(&fl);

@@ -141,7 +141,7 @@ with open(os.path.join(ex_dir, "feeds.opml"), "w") as f:
 for i, block in enumerate(ini):
     r, path = check_conf("readme%d.conf" % i, block.replace("/etc/tidings/feeds.opml",
                                                             os.path.join(ex_dir, "feeds.opml")))
-    t.eq((r.returncode, r.stdout, r.stderr), (0, "%s: ok, 1 feeds\n" % path, ""),
+    t.eq((r.returncode, r.stdout, r.stderr), (0, "%s: ok, 1 feed\n" % path, ""),
          "README: configuration example %d passes tidings check" % (i + 1))
 
 man5 = text("docs/tidings.conf.5")
