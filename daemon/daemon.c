@@ -1175,8 +1175,14 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 
 	/* The feed a page on another machine named led to an address of
 	 * this machine or its link: refused (fetch.c), and the feed is the
-	 * page again, so that no later start fetches that feed unguarded. */
-	if (r->refused_local && f->page && !f->fed)
+	 * page again, so that no later start fetches that feed unguarded.
+	 * So when no request went out at all (its name did not resolve, its
+	 * port was closed): the row holds the feed's URL and the guard
+	 * (f->page) lives in this run only, so a feed on 127.0.0.1 whose
+	 * port was closed at first was fetched unguarded at the next start,
+	 * its stories stored.  A feed that answered, even with an error,
+	 * is on another machine: it stays. */
+	if (f->page && !f->fed && (r->refused_local || (!r->reached && !poll.ok && !follow)))
 		poll.new_url = f->page;
 	if (!poll.ok) {
 		error_text_clean(err);
@@ -1302,6 +1308,11 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 				feed_move(f, f->page);
 				free(f->page);
 				f->page = NULL;
+				/* Not refused, only not reached (a host down for
+				 * now): the page may lead to it again this run,
+				 * FOLLOW_MAX is for pages that lead to pages. */
+				if (!r->refused_local && f->hops > 0)
+					f->hops--;
 			}     /* else still guarded at the page's feed */
 		} else {
 			d->c_errors++;

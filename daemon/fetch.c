@@ -63,6 +63,7 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	/* Left this machine: a connection to an address that is not
 	 * loopback nor link-local (or the URL came from such a host). */
 	int remote;
+	int reached;               /* a request went out (prereq_cb let it) */
 	char refused_ip[64];       /* the local address a redirect led to */
 	int sock_oom;              /* socket_cb could not watch its socket */
 	int in_headers;            /* a status line came, the header section's
@@ -907,6 +908,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 		r.effective_url = base;
 	r.redirects = (int)redirects;
 	r.remote = t->remote;
+	r.reached = t->reached;
 	r.refused_local = t->refused_ip[0] != '\0';
 	for (int i = 0; i + 1 < t->n_status; i++)
 		if (t->statuses[i] != 301 && t->statuses[i] != 308)
@@ -1090,6 +1092,7 @@ static int prereq_cb(void *p, char *ip, char *local_ip, int port, int local_port
 	}
 	if (!local)
 		t->remote = 1;
+	t->reached = 1;
 	return CURL_PREREQFUNC_OK;
 }
 

@@ -68,6 +68,10 @@ struct fetch_result {
 	                                (or the request was from_remote) */
 	int refused_local;           /* refused: it led from such an address
 	                                to a loopback or link-local one */
+	int reached;                 /* a request went out on a connection
+	                                (to an address the guard let pass);
+	                                0: none did (no name, no connection,
+	                                no TLS, or refused) */
 	double duration;             /* seconds */
 	int64_t bytes;               /* body bytes received (as sent) */
 };

@@ -909,7 +909,13 @@ static int doc_has_key(const char *ident, void *ctx)
  * text the first.  Not found under its key, the item is the feed's own
  * story with the same content, dated within a day of it by whole
  * quarter hours (a zone's difference) or undated, whose key no entry of
- * this document has: that story is re-keyed and is the item from now on
+ * this document has, and that the feed carried already at the item's
+ * date (a re-dated item was there before its new date; the same words
+ * posted again the next day, a daily "Backup completed" from a feed
+ * that lists its newest item alone, are dated after the story before
+ * was first seen, and each such day was taken for yesterday's item
+ * re-dated: no new story, the day lost): that story is re-keyed and is
+ * the item from now on
  * (it keeps the date it has, as an item known by guid keeps its date
  * when only its date changes; entry_hash has none).  *id stays 0 when
  * there is no such story, or more than one.  -1 on a database error. */
@@ -1412,6 +1418,12 @@ static int same_text_site(const struct ingest_entry_prep *x, const struct ingest
 	return cmp_text_fp(&x, &y) == 0;
 }
 
+/* An entry's date as its story has it (published, else updated). */
+static int64_t entry_date(const struct feed_entry *e)
+{
+	return e->published != FEED_NO_TIME ? e->published : e->updated;
+}
+
 /* Whether two entries have one headline (no headline is none in common). */
 static int same_headline(const struct ingest_entry_prep *x, const struct ingest_entry_prep *y)
 {
@@ -1430,8 +1442,9 @@ static int same_headline(const struct ingest_entry_prep *x, const struct ingest_
  * that is not distinctive).  An aggregator's or a planet's entries from
  * different publishers (other hosts or sources) keep their texts: two of
  * them alike are wire copies.  So do entries that share their headline
- * too: one article listed twice.  -1 when out of memory. */
-static int mark_shared_texts(struct ingest_prep *p)
+ * and their date too: one article listed twice.  Entries of f (p's
+ * feed).  -1 when out of memory. */
+static int mark_shared_texts(struct ingest_prep *p, const struct feed *f)
 {
 	struct ingest_entry_prep **v;
 	size_t n;
@@ -1442,11 +1455,17 @@ static int mark_shared_texts(struct ingest_prep *p)
 		size_t j = i + 1;
 		int one_headline = 1;
 		while (j < n && same_text_site(v[i], v[j])) {
-			/* Under one headline the text is one article's, listed
-			 * twice (under two sections' links, or one guid twice):
-			 * its fingerprint is its text's, which finds its copies
-			 * in other feeds under other headlines. */
-			one_headline &= same_headline(v[i], v[j]);
+			/* Under one headline and one date the text is one
+			 * article's, listed twice (under two sections' links,
+			 * or one guid twice): its fingerprint is its text's,
+			 * which finds its copies in other feeds under other
+			 * headlines.  Dated apart they are a show's episodes
+			 * ("News at noon", "Nachrichten" every hour, with the
+			 * show's blurb): kept by their text, each was taken
+			 * for a copy of the first. */
+			one_headline &= same_headline(v[i], v[j]) &&
+			                entry_date(&f->entries[v[i] - p->e]) ==
+			                entry_date(&f->entries[v[j] - p->e]);
 			j++;
 		}
 		for (size_t k = i; !one_headline && k < j; k++) {
@@ -1500,7 +1519,7 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			return -1;
 		}
 	}
-	if (mark_shared_links(out) < 0 || mark_shared_texts(out) < 0) {
+	if (mark_shared_links(out) < 0 || mark_shared_texts(out, f) < 0) {
 		ingest_prep_free(out);
 		return -1;
 	}

@@ -444,14 +444,14 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_ADDED] = "SELECT added FROM feeds WHERE id = ?1",
 	/* This feed's own "h:" items with the same content (title, text,
 	 * author: the content hash has no date) under another key, dated
-	 * within a day of ?4 by a whole number of quarter hours, or undated:
-	 * see store_find_redated.  (A range, not LIKE, so the primary key
-	 * bounds the scan.) */
+	 * within a day of ?4 by a whole number of quarter hours, or undated,
+	 * and first carried no earlier than ?4: see store_find_redated.  (A
+	 * range, not LIKE, so the primary key bounds the scan.) */
 	[S_FIND_REDATED] =
 		"SELECT sf.story_id, sf.ident FROM story_feeds sf"
 		" JOIN stories s ON s.id = sf.story_id AND s.feed_id = sf.feed_id AND s.ident = sf.ident"
 		" WHERE sf.feed_id = ?1 AND sf.ident >= 'h:' AND sf.ident < 'h;'"
-		" AND sf.ident <> ?2 AND sf.content_hash = ?3"
+		" AND sf.ident <> ?2 AND sf.content_hash = ?3 AND sf.first_seen >= ?4"
 		" AND (coalesce(s.published, 0) = 0 OR"
 		"      (abs(s.published - ?4) <= 93600 AND (s.published - ?4) % 900 = 0))",
 	[S_REKEY_ITEM] =

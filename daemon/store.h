@@ -164,8 +164,10 @@ int store_find_item(struct store *st, int64_t feed_id, const char *ident,
  * found under `ident` may be one of this feed's own stories whose date
  * alone reads otherwise now: the same content hash, an "h:" key that
  * `listed` (called with each candidate's key) says the document being
- * stored does not have, and a published date within a day of `published`
- * by whole quarter hours (a zone read differently) or none.  When exactly
+ * stored does not have, a published date within a day of `published`
+ * by whole quarter hours (a zone read differently) or none, and first
+ * carried by this feed at or after `published` (an item published later
+ * is another, however alike: a daily "Backup completed").  When exactly
  * one story is such, *story_id is it and *old_ident its key (malloc'd);
  * else 0 and NULL.  Returns 0, or -1 on an error or out of memory. */
 int store_find_redated(struct store *st, int64_t feed_id, const char *ident,

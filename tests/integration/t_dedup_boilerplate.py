@@ -8,7 +8,8 @@ different publishers in one document (a planet carrying two outlets' wire
 copies) is still a copy, and so is one article listed twice under one
 headline: its text is its own, and another outlet's copy of it under
 another headline is a copy too (the article's fingerprint was its
-headline's, and such copies were missed)."""
+headline's, and such copies were missed).  A show's episodes under its
+name, dated apart, are no such article."""
 import os
 import sys
 
@@ -103,6 +104,32 @@ t.ok(c[0] is not None and c[1] == orig and c[2] == a[2],
      (a, b, c))
 t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
 
+# A show's episodes under its name, with its blurb, dated apart, are not
+# one article listed twice: each is a story, none a copy of another (kept
+# by their text, five of the six hourly newscasts were copies of the first).
+NEWS = ("The latest news from the region: politics, business, sport and the "
+        "weather, every hour on the hour. Listen to the whole bulletin in our app.")
+show = [{"guid": "nb-%d" % h, "title": "News bulletin",
+         "link": "https://radio.example/audio/%d" % h, "text": NEWS,
+         "date": "Tue, 10 Nov 2026 %02d:00:00 GMT" % h} for h in range(6, 12)]
+srv.put("/show.xml", rss_doc("Radio", "https://radio.example/", show))
+# The same in Atom, dated by <updated> alone.
+srv.put("/show.atom", '<?xml version="1.0" encoding="utf-8"?>'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>TV</title><id>urn:tv</id>'
+        '<updated>2026-11-10T12:00:00Z</updated>' + "".join(
+            '<entry><id>urn:tv:%d</id><title>Evening news</title>'
+            '<link href="https://tv.example/watch/%d"/><updated>2026-11-%02dT19:00:00Z</updated>'
+            '<summary>%s</summary></entry>' % (d, d, d, NEWS.replace("hour", "evening"))
+            for d in range(4, 10)) + '</feed>')
+w2 = Workdir()
+w2.write_config([srv.url("/show.xml"), srv.url("/show.atom")])
+r = w2.run_once()
+t.eq(r.returncode, 0, "the shows' feeds are read")
+t.eq(w2.sql("SELECT feed_id, count(*), count(duplicate_of) FROM stories GROUP BY feed_id"),
+     [(1, 6, 0), (2, 6, 0)],
+     "six hourly bulletins, six evening news (dated by <updated>): six stories each, no copies")
+
 srv.stop()
 w.cleanup()
+w2.cleanup()
 t.done()

@@ -9,9 +9,13 @@ to another zone did the same).  Here the stored state an older version
 left is made by serving the dates it read; the same items dated as the
 new reading has them must find their stories.  Items that really differ
 keep apart: a recurring headline with other text, two entries of one
-document alike but for their dates, a date moved by days."""
+document alike but for their dates, a date moved by days, the same words
+posted again a day later by a feed that lists its newest item alone."""
+import email.utils
 import os
+import sqlite3
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, need_programs, TIDINGSD  # noqa: E402
@@ -105,10 +109,38 @@ failed_runs += [r.stderr for r in [w2.run_once()] if r.returncode]
 t.eq(w2.sql("SELECT count(*) FROM stories")[0][0], 2,
      "an entry alike but for its date beside the stored one is a second item")
 
+# A feed whose list has room for its newest item alone, posting the same
+# words every day ("Backup completed"): each day's item is dated after the
+# story of the day before was first seen, so it is another item, not that
+# one re-dated (it took that story's key, and the day was lost).
+w3 = Workdir()
+w3.write_config([srv.url("/daily.xml")], extra="retention = 0")
+day1 = int(time.time()) // 900 * 900 - 86400
+daily = ("Backup completed", TEXT % "backup", None)
+
+
+def rfc822(ts):
+    return email.utils.formatdate(ts, usegmt=True)
+
+
+srv.put("/daily.xml", doc([daily[:2] + (rfc822(day1),)]))
+failed_runs += [r.stderr for r in [w3.run_once()] if r.returncode]
+# As if polled when it was posted, a day ago.
+con = sqlite3.connect(w3.db)
+con.execute("UPDATE stories SET first_seen = ?", (day1 + 300,))
+con.execute("UPDATE story_feeds SET first_seen = ?", (day1 + 300,))
+con.commit()
+con.close()
+srv.put("/daily.xml", doc([daily[:2] + (rfc822(day1 + 86400),)]))
+failed_runs += [r.stderr for r in [w3.run_once()] if r.returncode]
+t.eq(w3.sql("SELECT published FROM stories ORDER BY id"), [(day1,), (day1 + 86400,)],
+     "the same words a day later, the day before no longer listed: two stories, each its day")
+
 t.eq(failed_runs, [], "every tidingsd --once run exited 0")
 t.eq(invariants.check(w.db), [], "invariants hold")
 t.eq(w.fts_ok(), True, "search index intact")
 srv.stop()
 w.cleanup()
 w2.cleanup()
+w3.cleanup()
 t.done()

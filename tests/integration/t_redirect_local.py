@@ -6,7 +6,8 @@ it, so any feed's server made tidingsd send requests to the services that
 listen on this machine's loopback only, and a 301 to a feed there moved
 the feed in for good, its stories stored.  A web page on another machine
 naming a feed on 127.0.0.1 moved the feed there the same way.  Both are
-refused now; a feed listed on 127.0.0.1 (the rest of the tests) and its
+refused now, also at the next start when the first attempt reached no
+server; a feed listed on 127.0.0.1 (the rest of the tests) and its
 redirects there are fetched as before.
 
 "Another machine" here is this host's own non-loopback address (the test
@@ -128,6 +129,59 @@ t.ok(r.returncode == 0 and inside.hits.get("/admin/site.xml", 0) == 0
      and outside.hits.get("/site/") == 2 and w.sql("SELECT url FROM feeds WHERE list_url = ?", (SITE,))[0][0] == SITE,
      "a second run: the page is polled, its feed refused again", r.stderr)
 w.cleanup()
+
+# A page outside naming a feed on a port of 127.0.0.1 closed at first: no
+# request went out, and the guard, which lives in the daemon's memory,
+# was gone at the next start with the feed's URL kept in the row: the
+# next run fetched 127.0.0.1 and stored its stories.  The feed is the
+# page again, as when refused.  A feed outside that is down at first is
+# the page again too, and is followed to once it is up.
+
+
+def closed_port(host):
+    s = socket.socket()
+    s.bind((host, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Later(Server):
+    """The harness's server on a given address and port."""
+
+    def __init__(self, host, port):
+        self.bind_to = (host, port)
+        super().__init__()
+
+    def server_bind(self):
+        self.server_address = self.bind_to
+        super().server_bind()
+
+
+in_port, out_port = closed_port("127.0.0.1"), closed_port(ADDR)
+outside.put("/site2/", '<html><head><link rel="alternate" type="application/rss+xml"'
+            ' href="http://127.0.0.1:%d/admin/site.xml"></head></html>' % in_port, "text/html")
+outside.put("/site3/", '<html><head><link rel="alternate" type="application/rss+xml"'
+            ' href="http://%s:%d/feed.xml"></head></html>' % (ADDR, out_port), "text/html")
+SITE2, SITE3 = outside.url("/site2/"), outside.url("/site3/")
+w = Workdir()
+w.write_config([SITE2, SITE3])
+r = w.run_once()
+t.eq(w.sql("SELECT list_url, url FROM feeds ORDER BY id"), [(SITE2, SITE2), (SITE3, SITE3)],
+     "feeds a page named that no request reached are the page again")
+later_in, later_out = Later("127.0.0.1", in_port), Later(ADDR, out_port)
+later_in.put("/admin/site.xml", read("spine/rss10.xml"), "application/rdf+xml")
+later_out.put("/feed.xml", read("spine/rss20.xml"), "application/rss+xml")
+r = w.run_once()
+t.eq((later_in.hits.get("/admin/site.xml", 0),
+      w.sql("SELECT count(*) FROM stories WHERE feed_id = 1")[0][0]), (0, 0),
+     "the next run: the page's feed on 127.0.0.1 is refused, nothing of it stored")
+t.ok(w.sql("SELECT url FROM feeds WHERE id = 2")[0][0] == "http://%s:%d/feed.xml" % (ADDR, out_port)
+     and w.sql("SELECT count(*) FROM stories WHERE feed_id = 2")[0][0] > 0,
+     "and the outside feed, up now, is followed to and read", r.stderr)
+w.cleanup()
+later_in.stop()
+later_out.stop()
 inside.stop()
 outside.stop()
 t.done()
