@@ -14,7 +14,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, need_programs, Workdir, read, run_on_pty, ROOT, TIDINGS, TIDINGSD  # noqa: E402
+from harness import Tap, spine_server, need_programs, Workdir, run_on_pty, ROOT, TIDINGS, TIDINGSD  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
@@ -237,7 +237,8 @@ with open(w.feeds) as f:
     text = f.read()
 with open(w.feeds, "w") as f:
     f.write(text.replace('<outline text="Dropped later" xmlUrl="%s/dropped.xml"/>' % srv.base, ""))
-w.run_once()
+r = w.run_once()
+t.ok(r.returncode == 0, "the run without the dropped feed exits 0", r.stderr[-2000:])
 r = tidings("-d", w.db, "export-opml")
 t.ok(r.returncode == 0 and "dropped.xml" not in r.stdout and "<outline text=\"Tech\">" not in r.stdout,
      "a feed dropped from the list is not exported (nor its empty folder)", r.stdout)

@@ -82,6 +82,8 @@ t.eq(w.sql("SELECT count(*) FROM feeds"), [(3,)], "and lists no new feed")
 # A feed that worked and now serves a page with a feed link stays put.
 srv.put("/works.xml", page(("Elsewhere", "/elsewhere.xml")), HTML)
 r = w.run_once()
+t.ok(r.returncode == 0, "the run that finds a page at a working feed's URL exits 0",
+     r.stderr[-2000:])
 got = w.sql("SELECT url, last_error, consecutive_errors FROM feeds WHERE list_url = ?", (WORKS,))
 t.eq(got, [(WORKS, "not a feed: text/html; the page names the feed %s" % srv.url("/elsewhere.xml"),
             1)], "a feed that worked is not moved by a page; its error names the page's feed")

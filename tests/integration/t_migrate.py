@@ -14,7 +14,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, read, DATA, TIDINGS  # noqa: E402
 import subprocess  # noqa: E402
 
-CURRENT = 6
+# Today's schema version, as the daemon has it (store.h): a new one needs a
+# vN.db of the version before it, below.
+with open(os.path.join(os.path.dirname(DATA), "..", "daemon", "store.h")) as f:
+    CURRENT = int(re.search(r"^#define STORE_SCHEMA_VERSION (\d+)", f.read(), re.M).group(1))
 t = Tap()
 srv = Server()
 srv.put("/new.xml", read("spine/rss20.xml").replace(b"gazette", b"newsroom"),
@@ -30,8 +33,10 @@ TABLES = {
 
 olds = sorted(glob.glob(os.path.join(DATA, "db", "v*.db")),
               key=lambda p: int(re.search(r"v(\d+)\.db$", p).group(1)))
-t.ok(len(olds) >= 1, "a database of every earlier version is kept (v1 .. v%d)" % (CURRENT - 1),
-     [os.path.basename(p) for p in olds])
+# Every one, not any one: a version whose file is missing (deleted, or
+# never made when the schema moved on) is a migration no test runs.
+t.eq([os.path.basename(p) for p in olds], ["v%d.db" % v for v in range(1, CURRENT)],
+     "a database of every earlier version is kept (v1 .. v%d)" % (CURRENT - 1))
 for path in olds:
     v = int(re.search(r"v(\d+)\.db$", path).group(1))
     name = "v%d" % v

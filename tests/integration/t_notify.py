@@ -164,7 +164,11 @@ finally:
         p.wait()
 
 # Without WATCHDOG_USEC there are no keep-alives; with WATCHDOG_PID naming
-# another process neither.
+# another process neither.  On a configuration the daemon runs: the one
+# above ends in the refused reload's bad line, and a daemon started on it
+# exits at once, sending nothing, so that "no WATCHDOG=1" held whatever the
+# daemon did with these variables.  Counted from READY=1, the daemon up.
+w.write_config([srv.url("/rss20.xml"), srv.url("/missing.xml"), srv.url("/atom.xml")])
 for name, extra in (("no WATCHDOG_USEC", {}),
                     ("WATCHDOG_PID of another process", {"WATCHDOG_USEC": "200000",
                                                          "WATCHDOG_PID": "1"})):
@@ -174,11 +178,17 @@ for name, extra in (("no WATCHDOG_USEC", {}),
         env.pop("WATCHDOG_USEC", None)
     p = w.start(env=env, stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
     try:
-        wait_for(lambda m: False, 1.0)
+        ready = wait_for(lambda m: m.get("READY") == "1", 60)
+        # Five keep-alive intervals of 0.1 s, had the daemon started any.
+        wait_for(lambda m: False, 0.5)
+        running = p.poll() is None
     finally:
         p.terminate()
         p.wait(15)
-    t.ok(not any("WATCHDOG" in x for _, x in msgs), "no WATCHDOG=1 with " + name)
+    t.ok(ready is not None and running, "%s: the daemon starts and runs (READY=1)" % name,
+         "exit status %r" % p.returncode)
+    t.ok(not any("WATCHDOG" in x for _, x in msgs), "no WATCHDOG=1 with " + name,
+         [x for _, x in msgs])
 
 sock.close()
 srv.stop()

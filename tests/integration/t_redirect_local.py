@@ -19,7 +19,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Handler, Workdir, need_programs, read, TIDINGSD  # noqa: E402
+from harness import Tap, Server, Workdir, need_programs, read, TIDINGSD  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD)

@@ -143,6 +143,7 @@ t.eq(sql1(w, "SELECT adapt_shift, new_streak FROM feeds WHERE url = ?", (U("/f/b
 # Four polls in a row with nothing new double the interval.
 for i in range(4):
     r = once(w)
+    t.eq(r.returncode, 0, "empty poll %d: --once exits 0" % (i + 1))
 st = sql1(w, "SELECT adapt_shift, new_streak, last_status FROM feeds WHERE url = ?", (U("/f/b.xml"),))
 t.eq(st, (1, 0, 304), "four empty polls in a row: interval doubled, streak restarts")
 nb = next_in(w, U("/f/b.xml"))
@@ -160,6 +161,7 @@ con.execute("UPDATE feeds SET failing_since = ? WHERE url = ?", (int(time.time()
 con.commit()
 con.close()
 r = once(w)
+t.eq(r.returncode, 0, "--once on the long-failing feed exits 0")
 nf = next_in(w, U("/f/fail.xml"))
 t.eq(nf, 86400, "failing for longer than give_up_after: next poll at max_interval")
 
@@ -226,7 +228,11 @@ w7.cleanup()
 w2 = Workdir(prefix="tidings-sched2-")
 w2.write_config([U("/f/d.xml"), U("/f/e.xml")], "per_host = 16\n")
 p = start(w2)
-got = wait_for(lambda: sql1(w2, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 2, 8)
+# (Here and below, deadlines only against a hang, as in the rest of the
+# file: "at once" and "soon" are against the 15-minute interval the feeds
+# would otherwise wait, and a sanitizer build on a loaded machine takes
+# seconds to start.)
+got = wait_for(lambda: sql1(w2, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 2, 60)
 t.ok(got, "a fresh daemon polls its new feeds at once")
 rc, err = stop(p)
 t.eq(rc, 0, "SIGTERM on an idle daemon: exit 0")
@@ -234,7 +240,7 @@ before = dict(w2.sql("SELECT url, next_poll FROM feeds"))
 hits_before = {k: len(v) for k, v in hit_times.items()}
 w2.write_config([U("/f/d.xml"), U("/f/e.xml"), U("/f/a.xml")], "per_host = 16\n")
 p = start(w2)
-t.ok(wait_for(lambda: sql1(w2, "SELECT last_fetch FROM feeds WHERE url = ?", (U("/f/a.xml"),))[0], 5),
+t.ok(wait_for(lambda: sql1(w2, "SELECT last_fetch FROM feeds WHERE url = ?", (U("/f/a.xml"),))[0], 60),
      "after a restart a feed new in the list is polled soon")
 time.sleep(1.0)
 t.eq({k: len(hit_times.get(k, [])) for k in ("/f/d.xml", "/f/e.xml")},
@@ -246,7 +252,7 @@ t.eq(after, before, "their stored next poll is kept")
 # ---- SIGHUP: new feeds soon, removed ones stop, bad files refused. ------
 w2.write_config([U("/f/d.xml"), U("/f/b.xml")], "per_host = 16\n")
 p.send_signal(signal.SIGHUP)
-t.ok(wait_for(lambda: sql1(w2, "SELECT last_fetch FROM feeds WHERE url = ?", (U("/f/b.xml"),))[0], 5),
+t.ok(wait_for(lambda: sql1(w2, "SELECT last_fetch FROM feeds WHERE url = ?", (U("/f/b.xml"),))[0], 60),
      "SIGHUP: a feed added to the list is polled soon")
 t.eq(w2.sql("SELECT url, active FROM feeds ORDER BY url"),
      sorted([(U("/f/a.xml"), 0), (U("/f/b.xml"), 1), (U("/f/d.xml"), 1), (U("/f/e.xml"), 0)]),
@@ -283,7 +289,7 @@ t.eq(sum("reload refused" in ln for ln in lines), 2, "both bad reloads say the r
 w6 = Workdir(prefix="tidings-sched6-")
 write_opml(w6, [(U("/f/d.xml"), None), (U("/f/e.xml"), "1h")], "interval = 1h\nmin_interval = 1m\n")
 p = start(w6)
-t.ok(wait_for(lambda: sql1(w6, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 2, 8),
+t.ok(wait_for(lambda: sql1(w6, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 2, 60),
      "interval 1h: both feeds polled")
 nx = dict(w6.sql("SELECT url, next_poll - last_fetch FROM feeds"))
 t.ok(all(3000 <= v <= 4000 for v in nx.values()), "both next in about an hour", nx)
@@ -305,7 +311,7 @@ def within_new_interval():
             (last is not None and last >= hup_at and 108 <= nxt - last <= 132))
 
 
-t.ok(wait_for(within_new_interval, 5),
+t.ok(wait_for(within_new_interval, 60),
      "SIGHUP with interval 2m: the feed's next poll is within the new interval",
      w6.sql("SELECT url, next_poll - %d, last_fetch - %d FROM feeds" % (hup_at, hup_at)))
 t.eq(sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?", (U("/f/e.xml"),))[0], e_before,
@@ -322,11 +328,16 @@ p = start(w3)
 # takes well over a second to start and send its first request.)
 wait_for(lambda: "/slow/1s.xml" in hit_times, 60)
 time.sleep(0.2)
-t0 = time.time()
 rc, err = stop(p)
 t.eq(rc, 0, "SIGTERM with a transfer in flight: exit 0")
 t.eq(sql1(w3, "SELECT count(*) FROM stories")[0], 1, "the in-flight response was stored before exit")
-t.ok(time.time() - t0 < 4, "and the daemon did not wait longer than needed (%.1f s)" % (time.time() - t0))
+# Not waiting longer than needed is exiting when the work is done, not when
+# the grace timer fires: that one says so ("... still running after 5 s;
+# abandoned"), even with nothing left in flight.  (It was "under 4 s": a
+# timed assertion, which a slow enough machine fails with the daemon right.)
+t.ok("SIGTERM: finishing in-flight work" in err and "abandoned" not in err,
+     "and the daemon exits once the transfer is done, not at the end of its grace period",
+     err[-800:])
 w3.write_config([U("/slow/never.xml")], "per_host = 16\ntimeout = 30s\n")
 never_before = srv.hits.get("/slow/never.xml", 0)
 p = start(w3)
@@ -337,18 +348,23 @@ t.ok(wait_for(lambda: srv.hits.get("/slow/never.xml", 0) > never_before, 60),
 t0 = time.time()
 rc, err = stop(p)
 el = time.time() - t0
+# A lower bound only: a loaded machine makes the exit later, never earlier.
+# Whether the hung transfer was given up at all is the exit status (stop()
+# kills a daemon still there after 15 s, the transfer's timeout being 30 s)
+# and the log line.
 t.eq(rc, 0, "SIGTERM with a hung transfer: exit 0")
-t.ok(4.5 <= el <= 8, "the hung transfer is abandoned after the grace period (%.1f s)" % el)
-t.ok("abandoned" in err, "the abandonment is logged", err[-800:])
+t.ok(el >= 4.5, "the hung transfer is given its grace period (%.1f s)" % el)
+t.ok("1 transfers still running after 5 s; abandoned" in err, "the abandonment is logged",
+     err[-800:])
 
 # ---- Start-up spread: 150 new feeds are not fired at once. --------------
 w4 = Workdir(prefix="tidings-sched4-")
 w4.write_config([U("/many/%d.xml" % i) for i in range(150)], "per_host = 32\nconcurrency = 64\n")
 t0 = time.time()
 p = start(w4)
-done = wait_for(lambda: sql1(w4, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 150, 12)
+done = wait_for(lambda: sql1(w4, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 150, 60)
 stop(p)
-t.ok(done, "all 150 feeds polled within a few seconds")
+t.ok(done, "all 150 feeds polled")
 firsts = sorted(hit_times["/many/%d.xml" % i][0] - t0 for i in range(150) if "/many/%d.xml" % i in hit_times)
 early = sum(1 for x in firsts if x < firsts[0] + 1.0) if firsts else 0
 t.ok(firsts and early < 100 and firsts[-1] - firsts[0] >= 1.5,

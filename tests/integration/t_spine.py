@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, Workdir, read, TIDINGS  # noqa: E402
+from harness import Tap, spine_server, Workdir, TIDINGS  # noqa: E402
 
 t = Tap()
 srv = spine_server("/rss20.xml", "/atom.xml", "/rss10.xml")

@@ -89,4 +89,6 @@ t.ok("四川" in keywords("https://zha.example/quake"), "... the Sichuan quake's
 t.ok("能登" in keywords("https://jaa.example/quake"), "... the Noto quake's include 能登",
      keywords("https://jaa.example/quake"))
 
+srv.stop()
+w.cleanup()
 t.done()

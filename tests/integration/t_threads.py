@@ -133,6 +133,7 @@ srv.put("/posts.xml", rss("posts", [
      "Mon, 24 Nov 2026 12:40:00 GMT", "3")]))
 w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets) + ["posts"]], extra="concurrency = 1")
 r = w.run_once()
+t.ok(r.returncode == 0, "the run with the untitled posts exits 0", r.stderr[-2000:])
 post = w.sql("SELECT s.title, s.thread_id FROM stories s WHERE link = 'https://posts.example/1'")
 t.ok(post and post[0][0] is None and post[0][1] in call, "an untitled post joins the call's thread", post)
 dated = w.sql("SELECT thread_id FROM stories WHERE link = 'https://posts.example/3'")
@@ -178,6 +179,7 @@ for i, (title, text, date) in enumerate(BANK):
 w.write_config([srv.url("/%s.xml" % o) for o in sorted(outlets) + ["posts"] + bank_feeds],
                extra="concurrency = 1")
 r = w.run_once()
+t.ok(r.returncode == 0, "the run with the bank's reports exits 0", r.stderr[-2000:])
 fine = w.sql("SELECT DISTINCT thread_id FROM stories WHERE link LIKE 'https://bank%.example/b%' "
              "AND link NOT LIKE 'https://bank0.%'")
 t.eq(len(fine), 1, "the eight reports of the bank's fine are one thread")

@@ -47,4 +47,6 @@ t.ok(rows.get("https://one.example/drone") is not None and
      rows.get("https://one.example/drone") == rows.get("https://two.example/drone"),
      "after 32 other languages, the German drone reports are one thread", rows)
 t.eq(len(set(rows.values())), 3, "the other German stories have threads of their own")
+srv.stop()
+w.cleanup()
 t.done()

@@ -74,4 +74,6 @@ t.eq(len(set(r[1] for r in heads_rows)), 6,
 endings = [r for r in heads_rows if any(k.lower() in ("da", "de", "ın", "in")
                                        for k in (r[2] or "").split(", "))]
 t.ok(not endings, "no thread's keywords hold a case ending", endings)
+srv.stop()
+w.cleanup()
 t.done()

@@ -15,7 +15,7 @@ import tempfile
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, spine_server, need_programs, Workdir, read, TIDINGS, TIDINGSD, \
+from harness import Tap, spine_server, need_programs, Workdir, TIDINGS, TIDINGSD, \
     ROOT_OVERRIDE, wait_for_stderr  # noqa: E402
 
 t = Tap()
@@ -524,6 +524,7 @@ w5.write_config(["http://feeds.example/feed.xml"], extra="log_level = warning")
 penv = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
 penv["http_proxy"] = "http://127.0.0.1:1"
 r = w5.run_once(env=penv)
+t.ok(r.returncode == 0, "a run through a proxy that refuses exits 0", r.stderr[-2000:])
 err = w5.sql("SELECT last_error FROM feeds")[0][0]
 t.ok(err is not None and re.fullmatch(r"cannot connect to the proxy 127\.0\.0\.1 \(for feeds\.example\):"
                                       r" Failed to connect to 127\.0\.0\.1 port 1\b.*", err),
@@ -539,6 +540,7 @@ srv.routes["/to-nowhere"] = lambda h: h.reply(301, b"", "text/plain",
 w5 = Workdir()
 w5.write_config([srv.url("/to-nowhere")], extra="log_level = warning")
 r = w5.run_once(env=penv | {"http_proxy": ""})
+t.ok(r.returncode == 0, "a run redirected to a name that does not resolve exits 0", r.stderr[-2000:])
 t.eq(w5.sql("SELECT last_status, last_error FROM feeds"),
      [(301, "cannot resolve the redirect's target host %s" % BADHOST)],
      "a redirect to a name that does not resolve: last_error names the target's host")

@@ -154,7 +154,16 @@ static void pipe_close(struct pipe *p)
 	ingest_free(p->in);
 	store_close(p->st);
 	config_free(&p->cfg);
-	unlink(dbpath);
+	/* Its -wal and -shm too: the store keeps them when it closes (for
+	 * readers, SQLITE_FCNTL_PERSIST_WAL).  Left there, the next
+	 * pipe_open() met the old database's files beside its new one, and
+	 * rmdir() at the end failed: every run left a directory in /tmp. */
+	for (int i = 0; i < 3; i++) {
+		char f[320];
+
+		snprintf(f, sizeof f, "%s%s", dbpath, (const char *[]){ "", "-wal", "-shm" }[i]);
+		unlink(f);
+	}
 }
 
 /* One RSS document through parse, ingest and commit. */
