@@ -88,6 +88,9 @@ struct dfeed {               /* owns its strings */
 	 * has not fetched yet (this run), or NULL: that feed may not be on
 	 * a loopback or link-local address (fetch.h's from_remote). */
 	char *page;
+	/* Moved to the feed `page` names, and no answer from that feed
+	 * stored yet: its row holds the feed's URL, the guard lives here. */
+	int followed;
 };
 
 /* A host that answered 429/503 with Retry-After: none of its feeds is
@@ -200,6 +203,32 @@ static void feed_move(struct dfeed *f, const char *url)
 	free(f->host);
 	f->url = u;
 	f->host = h;
+}
+
+/* A feed that a page on another machine named and that has not answered
+ * yet goes back to its page when the run ends (the run stopped while the
+ * page's answer was on its way, or with the feed's request still queued)
+ * or a reload drops it from the schedule (its page left the list).  Its
+ * row held the feed's URL and the guard (page) is this run's memory: the
+ * next start, or the reload that listed the page again, fetched the feed
+ * unguarded, one on 127.0.0.1 too, and stored its stories.  The page
+ * leads to it again, guarded.  (Feeds a reload keeps have page NULL here:
+ * load_schedule took it.) */
+static void unfollow(struct daemon *d, struct dfeed *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct dfeed *f = &v[i];
+
+		if (!f->followed || !f->page || f->fed)
+			continue;
+		if (store_move_feed(d->st, f->id, f->page) < 0) {
+			log_err("%s: moving it back to the web page that named it, %s: %s", f->url,
+			        f->page, store_errmsg(d->st));
+			continue;
+		}
+		log_info("%s: not read yet; back to the web page that named it, %s", f->url,
+		         f->page);
+	}
 }
 
 static void free_feeds(struct dfeed *f, size_t n)
@@ -744,6 +773,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			nf[i].hops = old->hops;
 			nf[i].page = old->page;
 			old->page = NULL;
+			nf[i].followed = old->followed;
 			nf[i].next_poll = old->next_poll;
 			if (was && !old->in_flight && !old->retired) {
 				int64_t next = pulled_in(d, was, old, &nf[i], now);
@@ -759,6 +789,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 	}
 	store_feeds_free(sf, n);
 	track_orphans(d, nf, n);
+	unfollow(d, d->feeds, d->n_feeds);
 	free_feeds(d->feeds, d->n_feeds);
 	d->feeds = nf;
 	d->n_feeds = n;
@@ -1250,6 +1281,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	}
 
 	fts_soon(d);
+	f->followed = 0;                     /* (stored: its guard is done) */
 	if (poll.ok) {
 		f->errors = 0;
 		f->failing_since = 0;
@@ -1298,6 +1330,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			/* Named from another machine: guarded (start_poll). */
 			free(f->page);
 			f->page = r->remote ? strdup(f->url) : NULL;
+			f->followed = f->page != NULL;
 			feed_move(f, poll.new_url);
 		} else if (f->page && poll.new_url == f->page) {
 			d->c_errors++;
@@ -1971,6 +2004,7 @@ int daemon_run(const struct daemon_args *a)
 	 * line.  Said now; nothing when maybe_finish() said it. */
 	cycle_summary(&d);
 	if (!db_gone(&d)) {
+		unfollow(&d, d.feeds, d.n_feeds);
 		fts_flush(&d);
 		if (d.in && ingest_sync(d.in) < 0)
 			log_err("%s: saving clustering state: %s", d.cfg.database,

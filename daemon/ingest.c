@@ -912,10 +912,15 @@ static int doc_has_key(const char *ident, void *ctx)
  * this document has, and that the feed carried already at the item's
  * date (a re-dated item was there before its new date; the same words
  * posted again the next day, a daily "Backup completed" from a feed
- * that lists its newest item alone, are dated after the story before
- * was first seen, and each such day was taken for yesterday's item
- * re-dated: no new story, the day lost): that story is re-keyed and is
- * the item from now on
+ * that lists its newest item alone, are dated after the feed was last
+ * read, and each such day was taken for yesterday's item re-dated: no
+ * new story, the day lost).  "Carried": first seen at that date or
+ * later, or the feed read at or after it, the story still stored: a
+ * new reading can be later than the story was first seen (a server
+ * whose zone went from +02:00 to UTC, local times without a zone read
+ * as UTC east of it), and a feed polled within the hour of its posts
+ * stored all of them twice.  That story is re-keyed and is the item
+ * from now on
  * (it keeps the date it has, as an item known by guid keeps its date
  * when only its date changes; entry_hash has none).  *id stays 0 when
  * there is no such story, or more than one.  -1 on a database error. */

@@ -445,13 +445,16 @@ static const char *const SQL[N_STMT] = {
 	/* This feed's own "h:" items with the same content (title, text,
 	 * author: the content hash has no date) under another key, dated
 	 * within a day of ?4 by a whole number of quarter hours, or undated,
-	 * and first carried no earlier than ?4: see store_find_redated.  (A
-	 * range, not LIKE, so the primary key bounds the scan.) */
+	 * first carried or the feed read since at ?4 or later: see
+	 * store_find_redated.  (A range, not LIKE, so the primary key bounds
+	 * the scan; feeds.last_success is still the poll before this one.) */
 	[S_FIND_REDATED] =
 		"SELECT sf.story_id, sf.ident FROM story_feeds sf"
 		" JOIN stories s ON s.id = sf.story_id AND s.feed_id = sf.feed_id AND s.ident = sf.ident"
+		" JOIN feeds f ON f.id = sf.feed_id"
 		" WHERE sf.feed_id = ?1 AND sf.ident >= 'h:' AND sf.ident < 'h;'"
-		" AND sf.ident <> ?2 AND sf.content_hash = ?3 AND sf.first_seen >= ?4"
+		" AND sf.ident <> ?2 AND sf.content_hash = ?3"
+		" AND (sf.first_seen >= ?4 OR f.last_success >= ?4)"
 		" AND (coalesce(s.published, 0) = 0 OR"
 		"      (abs(s.published - ?4) <= 93600 AND (s.published - ?4) % 900 = 0))",
 	[S_REKEY_ITEM] =
@@ -1453,6 +1456,26 @@ int store_record_poll(struct store *st, struct store_poll *p)
 		p->moved = sqlite3_changes(st->db) > 0;
 	}
 	return 0;
+}
+
+int store_move_feed(struct store *st, int64_t feed_id, const char *url)
+{
+	sqlite3_stmt *s;
+
+	if (store_begin(st) < 0)
+		return -1;
+	if (!(s = stmt(st, S_POLL_URL))) {
+		fail_rc(st, sqlite3_errcode(st->db));
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, url, -1, SQLITE_STATIC);
+	if (step_done(st, s) < 0 || store_commit(st) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak)

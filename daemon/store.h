@@ -127,6 +127,10 @@ int store_record_poll(struct store *st, struct store_poll *p);
 /* Saves the learnt interval state (sched_adapt()) of a feed. */
 int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak);
 
+/* Moves a feed to `url` (its previous_url becomes the URL it had), in a
+ * transaction of its own, unless another feed has that URL.  0, or -1. */
+int store_move_feed(struct store *st, int64_t feed_id, const char *url);
+
 /* Moves a feed's next poll to not_before unless it is already later
  * (another feed on its host was told to come back later). */
 int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before);
@@ -165,9 +169,10 @@ int store_find_item(struct store *st, int64_t feed_id, const char *ident,
  * alone reads otherwise now: the same content hash, an "h:" key that
  * `listed` (called with each candidate's key) says the document being
  * stored does not have, a published date within a day of `published`
- * by whole quarter hours (a zone read differently) or none, and first
- * carried by this feed at or after `published` (an item published later
- * is another, however alike: a daily "Backup completed").  When exactly
+ * by whole quarter hours (a zone read differently) or none, and carried
+ * by this feed at or after `published`: first seen then, or the feed read
+ * since (the last poll before this one; an item published after it is
+ * another, however alike: a daily "Backup completed").  When exactly
  * one story is such, *story_id is it and *old_ident its key (malloc'd);
  * else 0 and NULL.  Returns 0, or -1 on an error or out of memory. */
 int store_find_redated(struct store *st, int64_t feed_id, const char *ident,

@@ -125,16 +125,46 @@ def rfc822(ts):
 
 srv.put("/daily.xml", doc([daily[:2] + (rfc822(day1),)]))
 failed_runs += [r.stderr for r in [w3.run_once()] if r.returncode]
-# As if polled when it was posted, a day ago.
+# As if polled when it was posted, a day ago, and read last ten minutes
+# before the next day's post.
 con = sqlite3.connect(w3.db)
 con.execute("UPDATE stories SET first_seen = ?", (day1 + 300,))
 con.execute("UPDATE story_feeds SET first_seen = ?", (day1 + 300,))
+con.execute("UPDATE feeds SET last_fetch = ?1, last_success = ?1", (day1 + 86400 - 600,))
 con.commit()
 con.close()
 srv.put("/daily.xml", doc([daily[:2] + (rfc822(day1 + 86400),)]))
 failed_runs += [r.stderr for r in [w3.run_once()] if r.returncode]
 t.eq(w3.sql("SELECT published FROM stories ORDER BY id"), [(day1,), (day1 + 86400,)],
      "the same words a day later, the day before no longer listed: two stories, each its day")
+
+# A new reading later than the story was first seen: a feed polled
+# within the hour of its posts, whose server's zone went from +02:00 to
+# UTC (the same wall-clock time, "+0000" now: two hours later), or whose
+# zoneless local times east of UTC an upgrade reads as UTC at all (an
+# hour later for CET).  The feed was read after the new date, the story
+# listed: it is the story still, not another (each was stored twice).
+posted = int(time.time()) // 3600 * 3600 - 3 * 3600
+for what, old, new, seen in [
+        ("a server's zone from +02:00 to UTC",
+         time.strftime("%a, %d %b %Y %H:%M:%S +0200", time.gmtime(posted + 7200)),
+         time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(posted + 7200)), posted + 300),
+        ("a CET local time without a zone newly read",
+         None, time.strftime("%A, %d %b %Y %H:%M:%S", time.gmtime(posted + 3600)), posted + 300)]:
+    w4 = Workdir()
+    w4.write_config([srv.url("/late.xml")], extra="retention = 0")
+    srv.put("/late.xml", doc([("Ferry timetable approved", TEXT % "late", old)]))
+    failed_runs += [r.stderr for r in [w4.run_once()] if r.returncode]
+    con = sqlite3.connect(w4.db)
+    con.execute("UPDATE stories SET first_seen = ?", (seen,))
+    con.execute("UPDATE story_feeds SET first_seen = ?", (seen,))
+    con.commit()
+    con.close()
+    srv.put("/late.xml", doc([("Ferry timetable approved", TEXT % "late", new)]))
+    failed_runs += [r.stderr for r in [w4.run_once()] if r.returncode]
+    t.eq(w4.sql("SELECT count(*) FROM stories")[0][0], 1,
+         "%s, read later than first seen: one story" % what)
+    w4.cleanup()
 
 t.eq(failed_runs, [], "every tidingsd --once run exited 0")
 t.eq(invariants.check(w.db), [], "invariants hold")

@@ -14,12 +14,15 @@ redirects there are fetched as before.
 is skipped without one): what counts is the address curl connects to."""
 import fcntl
 import os
+import signal
 import socket
 import struct
+import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, need_programs, read, TIDINGSD  # noqa: E402
+from harness import Tap, Server, Workdir, StderrLog, need_programs, read, TIDINGSD  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD)
@@ -182,6 +185,73 @@ t.ok(w.sql("SELECT url FROM feeds WHERE id = 2")[0][0] == "http://%s:%d/feed.xml
 w.cleanup()
 later_in.stop()
 later_out.stop()
+
+# The daemon told to stop (SIGTERM) while the page's answer is on its
+# way: the answer comes within the shutdown's grace and the feed moves to
+# what the page names, but no poll starts any more.  The row held the
+# feed's URL, the guard was the stopped run's, and the next start fetched
+# 127.0.0.1 unguarded and stored its stories.  The feed is the page again.
+answer = threading.Event()
+asked = threading.Event()
+
+
+def page_after_stop(h):
+    asked.set()
+    answer.wait(60)
+    h.reply(200, ('<html><head><link rel="alternate" type="application/rss+xml"'
+                  ' href="%s"></head></html>' % inside.url("/admin/site.xml")).encode(),
+            "text/html")
+
+
+outside.routes["/site4/"] = page_after_stop
+SITE4 = outside.url("/site4/")
+inside.hits.clear()
+w = Workdir()
+w.write_config([SITE4])
+p = w.start(stderr=subprocess.PIPE)
+log = StderrLog(p)
+t.ok(asked.wait(60), "the daemon asks for the page")
+p.send_signal(signal.SIGTERM)
+t.ok(log.wait_for("finishing in-flight work"), "and hears SIGTERM", log.text())
+answer.set()
+status = log.stop(p)
+t.eq((status, w.sql("SELECT url FROM feeds")), (0, [(SITE4,)]),
+     "stopped with the page's feed not read yet: the feed is the page again")
+r = w.run_once()
+t.eq((inside.hits.get("/admin/site.xml", 0), w.sql("SELECT count(*) FROM stories")[0][0]), (0, 0),
+     "the next start: the page's feed on 127.0.0.1 is refused, nothing of it stored")
+w.cleanup()
+
+# The same when a reload drops the page from the list while its feed has
+# not answered yet: the row, kept for the day the page is listed again,
+# held the feed's URL, and that reload fetched the feed unguarded.
+release = threading.Event()
+hung = threading.Event()
+
+
+def hang(h):
+    hung.set()
+    release.wait(60)
+    h.reply(200, read("spine/rss20.xml"), "application/rss+xml")
+
+
+outside.routes["/hang.xml"] = hang
+outside.put("/site5/", '<html><head><link rel="alternate" type="application/rss+xml"'
+            ' href="%s"></head></html>' % outside.url("/hang.xml"), "text/html")
+SITE5, OTHER = outside.url("/site5/"), outside.url("/real.xml")
+w = Workdir()
+w.write_config([SITE5, OTHER])
+p = w.start(stderr=subprocess.PIPE)
+log = StderrLog(p)
+t.ok(hung.wait(60), "the page's feed is asked for")
+w.write_config([OTHER])
+p.send_signal(signal.SIGHUP)
+t.ok(log.wait_for("reloaded"), "the page dropped from the list, reloaded", log.text())
+t.eq(w.sql("SELECT url FROM feeds WHERE list_url = ?", (SITE5,)), [(SITE5,)],
+     "a reload dropping the page while its feed has not answered: the row is the page again")
+release.set()
+log.stop(p)
+w.cleanup()
 inside.stop()
 outside.stop()
 t.done()
