@@ -6,6 +6,7 @@ import email.utils
 import fcntl
 import hashlib
 import http.server
+import json
 import os
 import pty
 import select
@@ -271,6 +272,32 @@ def spine_server(*paths):
         f, ct = SPINE_FEEDS[p]
         srv.put(p, read(f), ct)
     return srv
+
+
+def stored(t, srv, docs):
+    """A Workdir whose database holds `docs` ({path: (document, media
+    type)}), served by srv and stored by a real `tidingsd --once`
+    (checked as a test of t's)."""
+    for path, (doc, ctype) in docs.items():
+        srv.put(path, doc, ctype)
+    w = Workdir()
+    w.write_config([srv.url(path) for path in docs])
+    r = w.run_once()
+    t.eq(r.returncode, 0, "tidingsd --once exits 0")
+    return w
+
+
+def parse_json(doc, base):
+    """What `tidings parse --json` reads in the document (a string), with
+    `base` as its URI."""
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(doc)
+    try:
+        r = subprocess.run([TIDINGS, "parse", "--json", "--base-uri", base, f.name],
+                           capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    return json.loads(r.stdout)
 
 
 def spine_db(t):

@@ -22,14 +22,11 @@ WordPress co-authored post; RSS's dc:creators) is the first named: the
 byline's lead, in Atom as in RSS.  feedparser's author_detail is the last
 Atom author but the first dc:creator, so "A and B" was stored as B from an
 Atom feed and as A from an RSS one."""
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, need_programs, TIDINGSD, TIDINGS  # noqa: E402
+from harness import Tap, Server, need_programs, stored, parse_json, TIDINGSD, TIDINGS  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD, TIDINGS)
@@ -57,11 +54,7 @@ DOC = """<?xml version="1.0" encoding="utf-8"?>
 <description>Open until nine on weekdays.</description></item>
 </channel></rss>
 """
-srv.put("/feed.xml", DOC, "application/rss+xml")
-w = Workdir()
-w.write_config([srv.url("/feed.xml")])
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once exits 0")
+w = stored(t, srv, {"/feed.xml": (DOC, "application/rss+xml")})
 
 authors = dict(w.sql("SELECT link, author FROM stories"))
 t.eq(authors.get("https://daily.media/tram"), "Jane Doe",
@@ -73,11 +66,7 @@ t.eq(authors.get("https://daily.media/harbour"), "Bob Roe",
 t.eq(authors.get("https://daily.media/library"), "Ann Poe",
      "name <address> with a six-letter top-level domain: the name is stored")
 
-with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
-    f.write(DOC)
-parsed = json.loads(subprocess.run([TIDINGS, "parse", "--json", "--base-uri", srv.url("/feed.xml"),
-                                    f.name], capture_output=True, text=True).stdout)
-os.unlink(f.name)
+parsed = parse_json(DOC, srv.url("/feed.xml"))
 t.eq([e.get("author_detail") for e in parsed["entries"]],
      [{"name": "Jane Doe", "email": "jane@daily.media"},
       {"name": "Sam Lee", "email": "sam@press.agency"},
@@ -114,12 +103,8 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <description>Crews returned to the bridge.</description></item>
 </channel></rss>
 """
-srv.put("/notes.atom", ATOM, "application/atom+xml")
-srv.put("/news.xml", RSS, "application/rss+xml")
-w = Workdir()
-w.write_config([srv.url("/notes.atom"), srv.url("/news.xml")])
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once exits 0")
+w = stored(t, srv, {"/notes.atom": (ATOM, "application/atom+xml"),
+                    "/news.xml": (RSS, "application/rss+xml")})
 
 got = dict(w.sql("SELECT link, author FROM stories"))
 t.eq(got.get("https://notes.example/swim"), "Jane Doe",
@@ -156,12 +141,8 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <description>Two reporters rode every crossing.</description></item>
 </channel></rss>
 """
-srv.put("/review.atom", ATOM, "application/atom+xml")
-srv.put("/harbour.xml", RSS, "application/rss+xml")
-w = Workdir()
-w.write_config([srv.url("/review.atom"), srv.url("/harbour.xml")])
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once exits 0")
+w = stored(t, srv, {"/review.atom": (ATOM, "application/atom+xml"),
+                    "/harbour.xml": (RSS, "application/rss+xml")})
 
 got = dict(w.sql("SELECT link, author FROM stories"))
 t.eq(got.get("https://review.example/ferry"), "Ann Poe", "of two Atom authors, the first")

@@ -5,14 +5,12 @@ one of a picture nested in it, and a summary with no text in it (empty,
 or only a picture) beside the full text leaves the story the content's
 text, which search finds (docs/schema.md: "plain-text summary (or the
 content's text)")."""
-import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, need_programs, TIDINGSD, TIDINGS  # noqa: E402
+from harness import Tap, Server, need_programs, stored, parse_json, TIDINGSD, TIDINGS  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD, TIDINGS)
@@ -41,20 +39,12 @@ DOC = """<?xml version="1.0" encoding="utf-8"?>
 </item>
 </channel></rss>
 """
-srv.put("/feed.xml", DOC, "application/rss+xml")
-w = Workdir()
-w.write_config([srv.url("/feed.xml")])
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once exits 0")
+w = stored(t, srv, {"/feed.xml": (DOC, "application/rss+xml")})
 
 rows = dict(w.sql("SELECT link, title FROM stories"))
 t.eq(rows.get("https://harbour.example/bridge"), "Harbour bridge reopens after repairs",
      "the item's own title is stored, not its picture's <image><title>")
-with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
-    f.write(DOC)
-parsed = json.loads(subprocess.run([TIDINGS, "parse", "--json", "--base-uri", srv.url("/feed.xml"),
-                                    f.name], capture_output=True, text=True).stdout)
-os.unlink(f.name)
+parsed = parse_json(DOC, srv.url("/feed.xml"))
 t.eq(sorted(rows.values()), sorted(e["title"] for e in parsed["entries"]),
      "every stored title is the one tidings parse --json reads")
 
