@@ -252,15 +252,6 @@ static void set_hdr(char **slot, const char *v, size_t n)
 	*slot = strndup(v, n);
 }
 
-/* Whether v (n bytes) is UTF-8. */
-static int utf8_text(const char *v, size_t n)
-{
-	for (size_t i = 0, k; i < n; i += k)
-		if ((k = utf8_len(v + i, n - i)) == 0)
-			return 0;
-	return 1;
-}
-
 /* set_hdr() for a field whose value becomes text in the database: ETag
  * and Last-Modified (feeds), Content-Language (stories.lang),
  * Content-Location (the base of every relative link and guid).  The
@@ -271,7 +262,7 @@ static int utf8_text(const char *v, size_t n)
  * without that validator, read without that language or base. */
 static void set_text_hdr(char **slot, const char *v, size_t n)
 {
-	if (utf8_text(v, n)) {
+	if (utf8_valid(v, n)) {
 		set_hdr(slot, v, n);
 	} else {
 		free(*slot);

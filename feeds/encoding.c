@@ -7,6 +7,7 @@
  * only validated. */
 #include "feeds/encoding.h"
 #include "feeds/sbuf.h"
+#include "feeds/sbuf.h"
 #include "feeds/uri.h"
 
 #include <ctype.h>
@@ -16,60 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-
-		if (c < 0x80) {
-			/* ASCII runs, eight bytes at a time */
-			i++;
-			while (i + 8 <= n) {
-				uint64_t w;
-
-				memcpy(&w, s + i, 8);
-				if (w & 0x8080808080808080ULL)
-					break;
-				i += 8;
-			}
-			continue;
-		}
-		size_t len;
-		unsigned cp;
-
-		/* the common sequences that need no range check: any two-byte
-		 * one (U+0080..U+07FF), and three-byte ones whose lead byte
-		 * rules out overlong forms and surrogates (not E0, not ED) */
-		if (c >= 0xc2 && c <= 0xdf && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
-			i += 2;
-			continue;
-		}
-		if (c >= 0xe1 && c <= 0xef && c != 0xed && i + 2 < n &&
-		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
-			i += 3;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
-		else return 0;
-		if (i + len > n)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
 
 /* Python codec names that iconv spells differently, and the labels
  * browsers read (the WHATWG Encoding Standard's) that iconv does not know.
@@ -154,7 +101,7 @@ static int decode(const char *enc, const char *s, size_t n, struct sbuf *out)
 	if (!name)
 		return -1;
 	if (!strcasecmp(name, "UTF-8")) {
-		if (!utf8_valid((const unsigned char *)s, n))
+		if (!utf8_valid(s, n))
 			return -1;
 		sbuf_add(out, s, n);
 		return out->oom ? -1 : 0;

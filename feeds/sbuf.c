@@ -4,6 +4,7 @@
 #include "feeds/sbuf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,48 @@ size_t utf8_len(const char *str, size_t n)
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return len;
+}
+
+int utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c < 0x80) {
+			/* ASCII runs, eight bytes at a time */
+			i++;
+			while (i + 8 <= n) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			continue;
+		}
+		/* the common sequences that need no range check: any two-byte
+		 * one (U+0080..U+07FF), and three-byte ones whose lead byte
+		 * rules out overlong forms and surrogates (not E0, not ED) */
+		if (c >= 0xc2 && c <= 0xdf && i + 1 < n && (s[i + 1] & 0xc0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (c >= 0xe1 && c <= 0xef && c != 0xed && i + 2 < n &&
+		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+			i += 3;
+			continue;
+		}
+		size_t len = utf8_len((const char *)s + i, n - i);
+
+		if (!len)
+			return 0;
+		i += len;
+	}
+	return 1;
 }
 
 void sbuf_add_utf8(struct sbuf *b, unsigned cp)

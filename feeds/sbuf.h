@@ -26,6 +26,9 @@ size_t utf8_put(char u[4], unsigned cp);
  * ASCII, 2 to 4 for a valid UTF-8 sequence (no overlong form, no
  * surrogate, nothing past U+10FFFF), 0 for a byte that starts none. */
 size_t utf8_len(const char *s, size_t n);
+/* Whether s[0..n) is all UTF-8 (utf8_len's rules; ASCII and the common
+ * two- and three-byte forms on a fast path). */
+int utf8_valid(const char *s, size_t n);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s with &, <, > (and " when attr) escaped as XML entities. */
