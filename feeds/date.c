@@ -226,7 +226,7 @@ static int is_dayname(const char *s)
 
 int64_t feed_date_rfc822(const char *s)
 {
-	char copy[256], tzbuf[64], *tok[MAXTOK + 2], *tz;
+	char copy[256], *tok[MAXTOK + 2], *tz;
 	int nt = split(s, copy, sizeof copy, tok, ",");
 	int64_t day, month, year, hms[3] = { 0, 0, 0 }, tzh = 0, tzm = 0;
 	int first = 0, nparts;
@@ -294,25 +294,22 @@ int64_t feed_date_rfc822(const char *s)
 	if (strncmp(tz, "etc/", 4) == 0)
 		tz += 4;
 	/* "GMT-05:00" and "UTC+02:00" alike */
-	if (strncmp(tz, "gmt", 3) == 0 || strncmp(tz, "utc", 3) == 0) {
-		size_t k = 0;
-
-		for (const char *q = tz + 3; *q && k < sizeof tzbuf - 1; q++)
-			if (*q != ':')
-				tzbuf[k++] = *q;
-		tzbuf[k] = '\0';
-		tz = k ? tzbuf : "gmt";
-	}
+	if (strncmp(tz, "gmt", 3) == 0 || strncmp(tz, "utc", 3) == 0)
+		tz = tz[3] ? tz + 3 : "gmt";
 	if (tz[0] == '-' || tz[0] == '+') {
+		/* The hours run to the colon, else are two digits (one when
+		 * that is all); the minutes follow.  feedparser drops the colon
+		 * after "GMT" first, so that "GMT+5:30" came to "+530", read as
+		 * 53 hours: India's and Sri Lanka's clocks, 2 days off.  None
+		 * at all ("UTC+2", "+02") is 0 where feedparser gives up. */
+		const char *c = strchr(tz, ':');
 		size_t n = strlen(tz);
+		size_t hl = c ? (size_t)(c - tz - 1) : n >= 3 ? 2 : n - 1;
+		const char *mi = c ? c + 1 : tz + 1 + hl;
 
-		/* the minutes after the colon, else after two digits; none
-		 * at all ("UTC+2", "+02") is 0 where feedparser gives up */
-		size_t mi = strchr(tz, ':') ? 4 : 3;
-
-		if (py_int(tz + 1, n >= 3 ? 2 : n - 1, &tzh) < 0)
+		if (hl < 1 || hl > 2 || py_int(tz + 1, hl, &tzh) < 0)
 			return FEED_NO_TIME;
-		if (n > mi && py_int(tz + mi, n - mi, &tzm) < 0)
+		if (*mi && py_int(mi, strlen(mi), &tzm) < 0)
 			return FEED_NO_TIME;
 		if (tz[0] == '-') {
 			tzh = -tzh;
