@@ -222,6 +222,14 @@ int cli_flag(const char *arg, const char *name)
 	return strcmp(arg, name) == 0;
 }
 
+int cli_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) == 0 &&
+	       (arg[n] == '\0' || (arg[n] == '=' && strncmp(name, "--", 2) == 0));
+}
+
 int cli_use_color(int fd)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
@@ -255,6 +263,10 @@ void cli_out_init(struct cli_out *o)
 const char *cli_value(const struct cli *cli, const char *cmd, int argc, char **argv,
                       int *i)
 {
+	const char *eq = strncmp(argv[*i], "--", 2) == 0 ? strchr(argv[*i], '=') : NULL;
+
+	if (eq)
+		return eq + 1;
 	if (*i + 1 >= argc) {
 		fprintf(stderr, "%s: %s%s%s needs a value\n", cli->prog, cmd ? cmd : "",
 		        cmd ? ": " : "", argv[*i]);

@@ -55,6 +55,11 @@ const char *cli_sgr(int on, enum cli_style style);
 /* Recognises --json and --help style flags shared by every listing. */
 int cli_flag(const char *arg, const char *name);
 
+/* Recognises option `name` that takes a value, given as "--name VALUE"
+ * or, for a long option, "--name=VALUE" (getopt_long's two spellings);
+ * cli_value then returns the value either way. */
+int cli_opt(const char *arg, const char *name);
+
 #include "daemon/json.h"
 
 /* Where a command's rows go: one JSON document, or aligned columns. */
@@ -78,8 +83,8 @@ void cli_out_init(struct cli_out *o);
 #define CLI_MIN_TEXT 8
 int cli_text_width(const struct cli_out *o, int used);
 
-/* The value of the option argv[*i], i.e. argv[*i + 1], stepping *i over
- * it; when it is missing, says "OPTION needs a value" on stderr (for
+/* The value of the option argv[*i]: what follows its '=' when it is
+ * "--name=VALUE", else argv[*i + 1], stepping *i over it; when it is missing, says "OPTION needs a value" on stderr (for
  * command `cmd`, NULL for a global option) and returns NULL. */
 const char *cli_value(const struct cli *cli, const char *cmd, int argc, char **argv,
                       int *i);

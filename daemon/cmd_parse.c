@@ -125,18 +125,21 @@ int cmd_parse(struct cli *cli, int argc, char **argv)
 
 		if (!strcmp(a, "--json")) {
 			json = 1;
-		} else if (!strcmp(a, "--base-uri")) {
+		} else if (cli_opt(a, "--base-uri")) {
 			if (!(ctx.uri = cli_value(cli, "parse", argc, argv, &i)))
 				goto out;
-		} else if (!strcmp(a, "--content-type")) {
+		} else if (cli_opt(a, "--content-type")) {
 			if (!(ctx.content_type = cli_value(cli, "parse", argc, argv, &i)))
 				goto out;
-		} else if (!strcmp(a, "--header")) {
+		} else if (cli_opt(a, "--header")) {
+			const char *v = cli_value(cli, "parse", argc, argv, &i);
 			char *h, *colon;
 
-			if (!cli_value(cli, "parse", argc, argv, &i))
+			if (!v)
 				goto out;
-			h = argv[i];
+			/* the value is in argv ("--header" "N: V", or after the
+			 * '=' of "--header=N: V"), which is ours to cut */
+			h = argv[i] + (v - argv[i]);
 			colon = strchr(h, ':');
 			if (!colon || nh == MAX_HEADERS) {
 				fprintf(stderr, "%s: parse: bad or too many --header '%s'\n", cli->prog, h);

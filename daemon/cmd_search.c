@@ -294,7 +294,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			opts = 0;
 		} else if (cli_flag(a, "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(a, "--limit")) {
+		} else if (cli_opt(a, "--limit")) {
 			const char *v = cli_value(cli, "search", argc, argv, &i);
 
 			if (!v || cli_number(cli, "search", "--limit", v, &q.limit) < 0)

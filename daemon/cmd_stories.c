@@ -27,7 +27,7 @@ int cmd_stories(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--limit")) {
+		} else if (cli_opt(argv[i], "--limit")) {
 			const char *v = cli_value(cli, "stories", argc, argv, &i);
 
 			if (!v || cli_number(cli, "stories", "--limit", v, &q.limit) < 0)

@@ -95,7 +95,7 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cli_flag(argv[i], "--json")) {
 			q.o.json = 1;
-		} else if (cli_flag(argv[i], "--since")) {
+		} else if (cli_opt(argv[i], "--since")) {
 			const char *v = cli_value(cli, "threads", argc, argv, &i);
 			int64_t d = v ? config_parse_duration(v) : -1;
 
@@ -107,12 +107,12 @@ int cmd_threads(struct cli *cli, int argc, char **argv)
 				return 1;
 			}
 			q.since = q.o.now - d;
-		} else if (cli_flag(argv[i], "--min-sources")) {
+		} else if (cli_opt(argv[i], "--min-sources")) {
 			const char *v = cli_value(cli, "threads", argc, argv, &i);
 
 			if (!v || cli_number(cli, "threads", "--min-sources", v, &q.min_sources) < 0)
 				return 1;
-		} else if (cli_flag(argv[i], "--limit")) {
+		} else if (cli_opt(argv[i], "--limit")) {
 			const char *v = cli_value(cli, "threads", argc, argv, &i);
 
 			if (!v || cli_number(cli, "threads", "--limit", v, &q.limit) < 0)

@@ -312,6 +312,29 @@ t.ok(r.returncode == 1 and "99999999999999999999" in r.stderr,
      "a number past 64 bits is refused, not read as another",
      "status %d, stderr %r" % (r.returncode, r.stderr))
 
+# ---- --name=VALUE -------------------------------------------------------
+# getopt_long's other spelling of an option's value was "unknown argument
+# '--limit=1'".
+for cmd in (["stories"], ["search", "the"], ["threads"]):
+    r = tidings(*cmd, "--limit=1", "--json")
+    rows = json.loads(r.stdout) if r.returncode == 0 else None
+    t.ok(rows is not None and len(rows) == 1,
+         "%s --limit=1 is --limit 1" % cmd[0],
+         "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout[:200], r.stderr))
+r = tidings("threads", "--since=1000d", "--min-sources=1", "--json")
+r2 = tidings("threads", "--since", "1000d", "--min-sources", "1", "--json")
+t.ok(r.returncode == 0 and len(json.loads(r.stdout)) >= 1 and r.stdout == r2.stdout,
+     "threads --since=1000d --min-sources=1 list what --since 1000d --min-sources 1 do",
+     "status %d, stdout %r, stderr %r" % (r.returncode, r.stdout[:200], r.stderr))
+r = tidings("stories", "--limit=")
+t.ok(r.returncode == 1 and "--limit takes a number, not ''" in r.stderr,
+     "an empty --limit= is refused",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+r = tidings("stories", "--json=1")
+t.ok(r.returncode == 1 and "unknown argument '--json=1'" in r.stderr,
+     "a flag given a value is still unknown",
+     "status %d, stderr %r" % (r.returncode, r.stderr))
+
 # ---- tidingsd -vv ----------------------------------------------------------
 # -v is "repeatable" (--help), but -vv was an unknown argument.
 r = subprocess.run([TIDINGSD, "-vv", "--version"], capture_output=True, text=True, timeout=60)
