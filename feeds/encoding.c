@@ -7,7 +7,6 @@
  * only validated. */
 #include "feeds/encoding.h"
 #include "feeds/sbuf.h"
-#include "feeds/sbuf.h"
 #include "feeds/uri.h"
 
 #include <ctype.h>
@@ -88,8 +87,51 @@ static const char *iconv_name(const char *enc, char *buf, size_t cap)
 	return buf;
 }
 
-/* Decodes n bytes from `enc` into out (UTF-8).  0 ok, -1 cannot. */
-static int decode(const char *enc, const char *s, size_t n, struct sbuf *out)
+/* A document that is UTF-8 but for a few stray bytes (a windows-1252
+ * quote or accent pasted into one item, the commonest breakage of a
+ * UTF-8 feed) is read as UTF-8 with each stray byte taken as
+ * windows-1252, the stray bytes' likely encoding, rather than the whole
+ * document as windows-1252, which turns every other accent in every
+ * other item into mojibake ("\u00c3\u00a9" for "\u00e9") and changes
+ * them all again when the stray byte goes.  "Mostly" is at least four
+ * valid multi-byte characters for each stray byte: a document really in
+ * a single-byte encoding almost never spells a valid UTF-8 sequence,
+ * and feedparser's case of one stray byte among two characters
+ * (bozo_linenoise) stays windows-1252 as there.  Returns the number of
+ * stray bytes, 0 when the text is not mostly UTF-8 (out untouched). */
+static size_t utf8_repair(const char *s, size_t n, struct sbuf *out)
+{
+	size_t good = 0, bad = 0, i, k;
+
+	for (i = 0; i < n; i += k ? k : 1) {
+		k = utf8_len(s + i, n - i);
+		if (k == 0)
+			bad++;
+		else if (k > 1)
+			good++;
+	}
+	if (bad == 0 || good < 4 * bad)
+		return 0;
+	for (i = 0; i < n; i += k ? k : 1) {
+		size_t run = i;
+
+		/* ASCII and valid sequences go over in runs */
+		while (i < n && (k = utf8_len(s + i, n - i)) != 0)
+			i += k;
+		sbuf_add(out, s + run, i - run);
+		if (i < n) {
+			unsigned cp = cp1252_c1((unsigned char)s[i]);
+
+			sbuf_add_utf8(out, cp ? cp : 0xfffd);
+			k = 1;
+		}
+	}
+	return bad;
+}
+
+/* Decodes n bytes from `enc` into out (UTF-8).  0 ok, -1 cannot; for
+ * UTF-8, the number of stray bytes utf8_repair() took as windows-1252. */
+static long decode(const char *enc, const char *s, size_t n, struct sbuf *out)
 {
 	char nb[64], tmp[4096];
 	const char *name = iconv_name(enc, nb, sizeof nb);
@@ -101,10 +143,13 @@ static int decode(const char *enc, const char *s, size_t n, struct sbuf *out)
 	if (!name)
 		return -1;
 	if (!strcasecmp(name, "UTF-8")) {
-		if (!utf8_valid(s, n))
+		size_t bad = 0;
+
+		if (!utf8_valid(s, n) && !(bad = utf8_repair(s, n, out)))
 			return -1;
-		sbuf_add(out, s, n);
-		return out->oom ? -1 : 0;
+		if (!bad)
+			sbuf_add(out, s, n);
+		return out->oom ? -1 : (long)bad;
 	}
 	if (!strcasecmp(name, "ASCII")) {
 		for (size_t i = 0; i < n; i++)
@@ -303,6 +348,7 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 	{
 		const char *cand[] = { rfc, xml, bom, "utf-8", "windows-1252", "iso-8859-2" };
 		const char *used = NULL;
+		long stray = 0;
 
 		for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
 			size_t k;
@@ -330,7 +376,7 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 			}
 			/* the text goes after the declaration that will lead it */
 			sbuf_add(&out, UTF8_DECL, sizeof UTF8_DECL - 1);
-			if (decode(cand[i], data, dlen, &out) == 0) {
+			if ((stray = decode(cand[i], data, dlen, &out)) >= 0) {
 				used = cand[i];
 				break;
 			}
@@ -347,7 +393,13 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 			sbuf_add(&out, data, dlen);
 		} else {
 			ok = 1;
-			if (strcmp(used, rfc) != 0) {
+			if (stray > 0) {
+				snprintf(errbuf, sizeof errbuf,
+				         "CharacterEncodingOverride: document parsed as %s but for %ld "
+				         "byte%s not %s, read as windows-1252",
+				         used, stray, stray == 1 ? "" : "s", used);
+				err = errbuf;
+			} else if (strcmp(used, rfc) != 0) {
 				snprintf(errbuf, sizeof errbuf,
 				         "CharacterEncodingOverride: document declared as %s, but parsed as %s",
 				         rfc, used);

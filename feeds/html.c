@@ -1437,14 +1437,6 @@ static void san_data(void *ud, const char *t, size_t n)
 		sbuf_add(&s->out, t, n);
 }
 
-/* windows-1252 code points for the C1 range, as feedparser remaps them */
-static const unsigned short cp1252_c1[32] = {
-	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-};
-
 static void san_charref(void *ud, const char *ref, size_t n)
 {
 	struct san *s = ud;
@@ -1460,8 +1452,9 @@ static void san_charref(void *ud, const char *ref, size_t n)
 	for (char *p = buf; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	v = buf[0] == 'x' ? strtoul(buf + 1, NULL, 16) : strtoul(buf, NULL, 10);
-	if (v >= 0x80 && v < 0xa0 && cp1252_c1[v - 0x80]) {
-		sbuf_printf(&s->out, "&#x%x;", cp1252_c1[v - 0x80]);
+	/* windows-1252's characters for the C1 range, as feedparser remaps them */
+	if (v >= 0x80 && v < 0xa0 && cp1252_c1(v)) {
+		sbuf_printf(&s->out, "&#x%x;", cp1252_c1(v));
 	} else {
 		/* "&#%s;" without the printf machinery */
 		sbuf_add(&s->out, "&#", 2);
@@ -1788,8 +1781,8 @@ static void txt_cp(struct txt *t, unsigned long cp)
 
 	if (t->skip)
 		return;
-	if (cp >= 0x80 && cp < 0xa0 && cp1252_c1[cp - 0x80])
-		cp = cp1252_c1[cp - 0x80];
+	if (cp >= 0x80 && cp < 0xa0 && cp1252_c1(cp))
+		cp = cp1252_c1(cp);
 	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
 	/* its UTF-8 on the stack, not in a heap buffer of its own */

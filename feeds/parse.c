@@ -765,12 +765,6 @@ static const char *const can_contain_markup[] = {
  * become the characters windows-1252 meant (feedparser does both). */
 static char *fix_c1(struct fp *p, char *s)
 {
-	static const unsigned short cp1252[32] = {
-		0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-	};
 	const unsigned char *u = (const unsigned char *)s, *end, *q;
 	int latin1 = 1, c1 = 0, dbl = 0;
 	struct sbuf b;
@@ -820,8 +814,8 @@ static char *fix_c1(struct fp *p, char *s)
 		return s;
 	sbuf_init(&b);
 	for (size_t i = 0; u[i]; i++) {
-		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0 && cp1252[u[i + 1] - 0x80]) {
-			sbuf_add_utf8(&b, cp1252[u[i + 1] - 0x80]);
+		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] < 0xa0 && cp1252_c1(u[i + 1])) {
+			sbuf_add_utf8(&b, cp1252_c1(u[i + 1]));
 			i++;
 		} else {
 			sbuf_addc(&b, (char)u[i]);

@@ -29,6 +29,11 @@ size_t utf8_len(const char *s, size_t n);
 /* Whether s[0..n) is all UTF-8 (utf8_len's rules; ASCII and the common
  * two- and three-byte forms on a fast path). */
 int utf8_valid(const char *s, size_t n);
+/* What windows-1252 means by the C1 code point cp (U+0080..U+009F):
+ * the character ("\x93" is U+201C), 0 for its five unassigned bytes;
+ * any other cp as it is.  Text calling itself something else that holds
+ * these is windows-1252 in disguise. */
+unsigned cp1252_c1(unsigned cp);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s with &, <, > (and " when attr) escaped as XML entities. */

@@ -64,6 +64,19 @@ int main(void)
 	check("win1252-decl.xml", NULL, "windows-1252", 0, TITLE, "XML declaration windows-1252");
 	check("bad-utf8.xml", NULL, "windows-1252", 1, TITLE,
 	      "invalid UTF-8 falls back to windows-1252");
+	/* one stray windows-1252 byte in a UTF-8 feed: the feed is still
+	 * UTF-8 (its title was "Caf\u00c3\u00a9 \u00e2\u20ac\u0153Z..."), the byte
+	 * windows-1252's */
+	check("utf8-stray.xml", NULL, "utf-8", 1, TITLE, "UTF-8 with one stray byte stays UTF-8");
+	{
+		struct feed *f = load("utf8-stray.xml", NULL);
+
+		is_str(f && f->n_entries == 4 ? f->entries[3].title.value : NULL,
+		       "It\xe2\x80\x99s here", "the stray byte is its windows-1252 character");
+		is_str(f && f->n_entries == 4 ? f->entries[0].title.value : NULL,
+		       "R\xc3\xa9sum\xc3\xa9 0", "and the other items are UTF-8");
+		feed_free(f);
+	}
 	check("http-overrides.xml", "application/rss+xml; charset=utf-8", "utf-8", 0, TITLE,
 	      "application/*+xml: HTTP charset beats the declaration");
 	check("latin1-decl.xml", "application/xml", "iso-8859-1", 0, TITLE_LATIN,
