@@ -203,14 +203,37 @@ static int zone_minutes(const char *name, int rfc822)
 	return 0;
 }
 
+/* The month a (lower-cased) name or abbreviation means: English by its
+ * first three letters, as feedparser; then the names PHP's and Java's
+ * localised formats write in German, French, Spanish, Italian,
+ * Portuguese and Dutch ("Mi, 03 Dez 2025", "mar., 02 d\u00e9c. 2025",
+ * "02 ago 2025"), by the prefix that tells them apart, so that such a
+ * feed's stories keep their dates rather than all taking the time they
+ * were first seen. */
 static int month_of(const char *s)
 {
 	static const char *m[] = { "jan", "feb", "mar", "apr", "may", "jun",
 	                           "jul", "aug", "sep", "oct", "nov", "dec" };
+	static const struct { const char *prefix; int month; } local[] = {
+		{ "ene", 1 }, { "gen", 1 }, { "j\xc3\xa4n", 1 },
+		{ "f\xc3\xa9v", 2 }, { "fev", 2 },
+		{ "m\xc3\xa4r", 3 }, { "mrz", 3 }, { "mrt", 3 }, { "maa", 3 },
+		{ "avr", 4 }, { "abr", 4 },
+		{ "mai", 5 }, { "mei", 5 }, { "mag", 5 },
+		{ "juin", 6 }, { "giu", 6 },
+		{ "juil", 7 }, { "lug", 7 },
+		{ "ao\xc3\xbb", 8 }, { "aou", 8 }, { "ago", 8 },
+		{ "set", 9 },
+		{ "okt", 10 }, { "ott", 10 }, { "out", 10 },
+		{ "d\xc3\xa9" "c", 12 }, { "dez", 12 }, { "dic", 12 },
+	};
 
 	for (int i = 0; i < 12; i++)
 		if (strncmp(s, m[i], 3) == 0)
 			return i + 1;
+	for (size_t i = 0; i < sizeof local / sizeof local[0]; i++)
+		if (strncmp(s, local[i].prefix, strlen(local[i].prefix)) == 0)
+			return local[i].month;
 	return 0;
 }
 
@@ -224,6 +247,17 @@ static int is_dayname(const char *s)
 	return 0;
 }
 
+/* Whether tok[0] is a day's name before "DD Month": an English one, or
+ * any word followed by a day and a month's name ("Mi, 03 Dez", "mar.,
+ * 02 dic": Spanish Tuesday, "mar", is also March). */
+static int leads_with_day(char **tok, int nt)
+{
+	if (is_dayname(tok[0]))
+		return 1;
+	return nt >= 3 && isalpha((unsigned char)tok[0][0]) &&
+	       isdigit((unsigned char)tok[1][0]) && month_of(tok[2]);
+}
+
 int64_t feed_date_rfc822(const char *s)
 {
 	char copy[256], *tok[MAXTOK + 2], *tz;
@@ -235,7 +269,7 @@ int64_t feed_date_rfc822(const char *s)
 
 	if (nt <= 0)
 		return FEED_NO_TIME;
-	if (is_dayname(tok[0]))
+	if (leads_with_day(tok, nt))
 		first = 1;
 	/* What is missing after the day, month and year: the time (then
 	 * midnight) or the zone (then UTC), or both.  feedparser pads the
