@@ -34,7 +34,9 @@ struct headix_item {
 /* Whether a story came through an aggregator: its publisher (host, from
  * the item's <source>) is not its link's site.  The link's site is its
  * host less user info and port; host or a subdomain of it ("www.host") is
- * the link's own.  NULL link or host: no. */
+ * the link's own.  NULL link or host: no.  ingest.c passes the canonical
+ * URL, whose host is written as `host` is (Unicode, no trailing dot) and
+ * is FeedBurner's origLink rather than its redirector. */
 int headix_via_aggregator(const char *link, const char *host);
 
 /* What the index needs of a headline, from one pass over it: made where

@@ -86,7 +86,7 @@ struct replay_row {
 	uint64_t simhash[4];
 	uint32_t str[4];            /* title, summary, lang, host in strs, or NO_STR */
 	struct headix_item hi;      /* for the headline index, made by replay_tokenize */
-	int via_aggregator;         /* headix_via_aggregator() of its link */
+	int via_aggregator;         /* headix_via_aggregator() of its canonical URL */
 	struct replay_toks tok[2];  /* title, summary */
 	int has_tokens;
 };
@@ -1215,9 +1215,16 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * see headix.h).  Not an item of this very feed: a feed's items are
 	 * its own to tell apart. */
 	struct headix_item hi = { 0 };
+	/* Through an aggregator by the link the item is known by (its
+	 * canonical URL: FeedBurner's origLink, not the feedproxy redirector
+	 * it shows; the host in the form `host` has), as the start-up replay
+	 * reads it back.  By the visible link, a publisher's own FeedBurner
+	 * feed, or its links written in punycode, counted as an aggregator:
+	 * its own lead was ignored (another article under its headline
+	 * merged into it) and it could not vouch for a plain headline. */
 	if (!id && !canon_id)
-		headix_item(&hi, s.host, &pe->headline, headix_via_aggregator(s.link, s.host),
-		            fp ? fp->bag : 0);
+		headix_item(&hi, s.host, &pe->headline,
+		            headix_via_aggregator(canon ? canon : s.link, s.host), fp ? fp->bag : 0);
 	if (hi.key) {
 		int64_t same = headix_get(in->hx, &hi, s.event_time);
 		int state = 0;

@@ -2018,7 +2018,8 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 
 	return query(st,
 		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
-		" host, simhash, simhash_seq, simhash_head, simhash_tail, link"
+		" host, simhash, simhash_seq, simhash_head, simhash_tail,"
+		" coalesce(canonical_url, link)"
 		" FROM stories WHERE event_time >= ?1"
 		" ORDER BY event_time, id", since, window_row, &c);
 }

@@ -284,6 +284,69 @@ for restart in (False, True):
          "story" % (", a restart between" if restart else ""))
     wk.cleanup()
 
+# A publisher's own feed served through FeedBurner: its links go through
+# feedproxy, its feedburner:origLink is the article.  Such an item did not
+# come through an aggregator (its link is its origLink, on the publisher's
+# site, docs/dedup.md), nor does one whose link spells the publisher's
+# internationalised name in punycode: its lead is its own, so another
+# article of the publisher's under the same headline stays a story of its
+# own, and it can be the publisher's side of a plain headline the
+# aggregator vouches for.  After a restart too (the index is rebuilt from
+# the stored stories, whose link is the redirector's).
+def feedburner(title, site, items):
+    out = ['<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"'
+           ' xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel>'
+           "<title>%s</title><link>%s</link><language>en</language>" % (title, site)]
+    for it in items:
+        out.append("<item><title>%s</title><link>%s</link><guid isPermaLink=\"false\">%s</guid>"
+                   "<pubDate>%s</pubDate><description>%s</description>"
+                   "<feedburner:origLink>%s</feedburner:origLink></item>" % (
+                       it["title"], it["proxy"], it["guid"], it["date"], it["text"], it["orig"]))
+    out.append("</channel></rss>")
+    return "".join(out)
+
+
+STRIKE_LEAD = ("Workers at the Lagavulin distillery voted to strike over pay, their union said on "
+               "Tuesday morning after a ballot of the site's staff.")
+TALKS_LEAD = ("Management at the distillery offered new talks with the union in the evening, "
+              "hoping to avert the first stoppage in its history.")
+srv.put("/islay-fb.xml", feedburner("Islay Times", "https://www.islay-times.example/", [
+    {"title": STRIKE, "proxy": "http://feedproxy.google.com/~r/IslayTimes/~3/aB3dE/strike",
+     "orig": "https://www.islay-times.example/news/strike", "guid": "it-3",
+     "date": "Tue, 25 Nov 2026 08:00:00 GMT", "text": STRIKE_LEAD}]))
+srv.put("/wire-fb.xml", feedburner("Wire", "https://wire.example/", [
+    {"title": TIH, "proxy": "http://feedproxy.google.com/~r/Wire/~3/xY1/tih",
+     "orig": "https://wire.example/today-in-history-1125", "guid": "w-2",
+     "date": "Tue, 25 Nov 2026 05:00:00 GMT",
+     "text": "Today is Tuesday, Nov. 25, the 329th day of 2026. There are 36 days left in the year."}]))
+IDN = "https://www.xn--bcher-kva.example"
+srv.put("/idn.xml", rss_doc("Buecher", IDN + "/", [
+    {"title": STRIKE, "link": IDN + "/news/strike", "guid": "b-1",
+     "date": "Tue, 25 Nov 2026 08:00:00 GMT", "text": STRIKE_LEAD}], lang="en"))
+srv.put("/idn2.xml", rss_doc("Buecher Business", IDN + "/business", [
+    {"title": STRIKE, "link": IDN + "/business/strike-talks", "guid": "bb-1",
+     "date": "Tue, 25 Nov 2026 16:00:00 GMT", "text": TALKS_LEAD}], lang="en"))
+for names, want, what in (
+        (["islay-fb", "islay2"], [("islay-times.example", 1), ("islay-times.example", 1)],
+         "the publisher's FeedBurner item and its other article under the same headline are two stories"),
+        (["agg2", "wire-fb"], [("courier.example", 1), ("islay-times.example", 1), ("wire.example", 1),
+                               ("wire.example", 2)],
+         "a plain headline through the aggregator and the publisher's FeedBurner feed is one story"),
+        (["idn", "idn2"], [("bücher.example", 1), ("bücher.example", 1)],
+         "two articles under one headline, links in punycode, are two stories")):
+    for restart in (False, True):
+        wk = Workdir()
+        feeds = [srv.url("/%s.xml" % n) for n in names]
+        if restart:
+            wk.write_config(feeds[:1], extra="concurrency = 1")
+            wk.run_once()
+        wk.write_config(feeds, extra="concurrency = 1")
+        r = wk.run_once()
+        t.eq((r.returncode, wk.sql("SELECT s.host, count(sf.feed_id) FROM stories s JOIN story_feeds sf"
+                                   " ON sf.story_id = s.id GROUP BY s.id ORDER BY s.host, 2")),
+             (0, want), what + (", a restart between" if restart else ""))
+        wk.cleanup()
+
 srv.stop()
 w.cleanup()
 t.done()
