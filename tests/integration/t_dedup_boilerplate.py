@@ -10,6 +10,7 @@ headline: its text is its own, and another outlet's copy of it under
 another headline is a copy too (the article's fingerprint was its
 headline's, and such copies were missed).  A show's episodes under its
 name, dated apart, are no such article."""
+import html
 import os
 import sys
 
@@ -128,6 +129,45 @@ t.eq(r.returncode, 0, "the shows' feeds are read")
 t.eq(w2.sql("SELECT feed_id, count(*), count(duplicate_of) FROM stories GROUP BY feed_id"),
      [(1, 6, 0), (2, 6, 0)],
      "six hourly bulletins, six evening news (dated by <updated>): six stories each, no copies")
+
+# A site's template that no one document shows twice: Reddit gives every
+# post "submitted by /u/name [link] [comments]", and a poster's posts in
+# two subreddits are in two feeds.  One publisher's two posts under two
+# headlines with that text are no copies (level 3 is the same text from
+# different publishers): a bot's post on a wildfire was marked a copy of
+# its post on interest rates and put in that thread.
+def reddit_entry(pid, sub, title, user, target, date):
+    post = "https://www.reddit.com/r/%s/comments/%s/x/" % (sub, pid)
+    body = ('<table> <tr><td> &#32; submitted by &#32; <a href="https://www.reddit.com/user/%s">'
+            ' /u/%s </a> <br/> <span><a href="%s">[link]</a></span> &#32; <span><a href="%s">'
+            '[comments]</a></span> </td></tr></table>' % (user, user, target, post))
+    return ('<entry><author><name>/u/%s</name></author><content type="html">%s</content>'
+            '<id>t3_%s</id><link href="%s"/><updated>%s</updated><published>%s</published>'
+            '<title>%s</title></entry>' % (user, html.escape(body), pid, post, date, date, title))
+
+
+def subreddit(sub, entries):
+    return ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            '<id>/r/%s/.rss</id><link rel="alternate" href="https://www.reddit.com/r/%s/"/>'
+            '<updated>2026-11-10T12:00:00+00:00</updated><title>%s</title>%s</feed>'
+            % (sub, sub, sub, "".join(entries)))
+
+
+srv.put("/worldnews.atom", subreddit("worldnews", [reddit_entry(
+    "1aaa", "worldnews", "Fed raises interest rates by a quarter point as inflation cools",
+    "Saltedline", "https://www.reuters.com/markets/fed-raises", "2026-11-10T08:00:00+00:00")]))
+srv.put("/news.atom", subreddit("news", [reddit_entry(
+    "1bbb", "news", "Wildfire forces evacuation of thousands near Kelowna lakeside homes",
+    "Saltedline", "https://okanagan.example/fire", "2026-11-10T09:00:00+00:00")]))
+w3 = Workdir()
+w3.write_config([srv.url("/worldnews.atom"), srv.url("/news.atom")], extra="concurrency = 1")
+r = w3.run_once()
+t.eq(r.returncode, 0, "the subreddits' feeds are read")
+rows = w3.sql("SELECT host, duplicate_of, thread_id FROM stories ORDER BY id")
+t.eq([(h, d) for h, d, _ in rows], [("reddit.com", None), ("reddit.com", None)],
+     "one poster's posts in two subreddits, under two headlines: two stories, no copy")
+t.ok(len(rows) == 2 and rows[0][2] != rows[1][2], "in two threads", rows)
+w3.cleanup()
 
 srv.stop()
 w.cleanup()
