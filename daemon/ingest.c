@@ -1337,12 +1337,25 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		 * original but dated before it): its original is this one's
 		 * too.  Copies never point at a copy, or a reader folding them
 		 * under the story they name lost the second one's. */
-		int64_t orig = 0;
-		if (store_story_copy_of(in->st, m.story_id, &orig) < 0)
+		int64_t orig = 0, orig_time = 0;
+		if (store_story_copy_of(in->st, m.story_id, &orig, &orig_time) < 0)
 			goto out;
-		s.duplicate_of = orig ? orig : m.story_id;
-		doc.copy_of_thread = m.thread_id;
-		x->stats->duplicates++;
+		/* A copy is one of a story within the window of its own time
+		 * (docs/dedup.md), and the original it would point at is
+		 * looked at too: the index only vouches for the copy it met.
+		 * A headline a site reuses every day ("Stock market today:
+		 * Dow, S&P 500, Nasdaq", no text) met yesterday's item, a
+		 * copy of the first one's; pointing at that one made every
+		 * day's article a copy of an article weeks old, in its
+		 * thread without a look at the words.  Past the window it is
+		 * no copy, and is placed by its words. */
+		int64_t dt = orig_time > s.event_time ? orig_time - s.event_time
+		                                      : s.event_time - orig_time;
+		if (!orig || dt <= in->window) {
+			s.duplicate_of = orig ? orig : m.story_id;
+			doc.copy_of_thread = m.thread_id;
+			x->stats->duplicates++;
+		}
 	}
 	/* Clustered before it is inserted, so that the row is written once,
 	 * with its thread (an UPDATE afterwards rewrote the whole row and

@@ -439,7 +439,8 @@ static const char *const SQL[N_STMT] = {
 	 * gave the row its new seq in this transaction.) */
 	[S_UNCOPY] =
 		"UPDATE stories SET duplicate_of = NULL WHERE id = ?1 AND duplicate_of IS NOT NULL",
-	[S_COPY_OF] = "SELECT duplicate_of FROM stories WHERE id = ?1",
+	[S_COPY_OF] = "SELECT s.duplicate_of, o.event_time FROM stories s"
+	              " JOIN stories o ON o.id = s.duplicate_of WHERE s.id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_FEED_ADDED] = "SELECT added FROM feeds WHERE id = ?1",
 	/* This feed's own "h:" items with the same content (title, text,
@@ -2405,9 +2406,23 @@ int store_recopy(struct store *st, int64_t story_id)
 	return step_done(st, s);
 }
 
-int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original)
+int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original,
+                        int64_t *original_time)
 {
-	return one_int(st, S_COPY_OF, story_id, original);
+	sqlite3_stmt *s = stmt(st, S_COPY_OF);
+	int rc;
+
+	*original = *original_time = 0;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*original = col_i64(s, 0);
+		*original_time = col_i64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }
 
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id)

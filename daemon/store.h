@@ -277,8 +277,10 @@ int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);
  * keep their thread.  The story itself, if it was a copy, is one no more
  * (duplicate_of NULL). */
 int store_recopy(struct store *st, int64_t story_id);
-/* The story that story `story_id` copies (duplicate_of), 0 when none. */
-int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original);
+/* The story that story `story_id` copies (duplicate_of) and that story's
+ * event_time, both 0 when none. */
+int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original,
+                        int64_t *original_time);
 /* The stored near-duplicate fingerprint of a story (all 0: none), its
  * title and host (malloc'd, the caller frees them; NULL when none) and its
  * event_time (0 when the story is absent). */
