@@ -77,9 +77,13 @@ for path in olds:
     t.eq(w.sql("SELECT count(*) FROM stories WHERE image IS NOT NULL OR tags IS NOT NULL"),
          [(0,)], name + ": stories.image and stories.tags of version 5, NULL where the"
          " feeds named none")
-    t.eq(w.sql("SELECT count(*) FROM feeds WHERE hint_interval IS NOT NULL AND url <> ?",
-               (srv.url("/new.xml"),)), [(0,)],
-         name + ": feeds.hint_interval of version 6, NULL until a feed's next document")
+    if v < 6:   # (a file of version 6 has it where its feeds asked)
+        t.eq(w.sql("SELECT count(*) FROM feeds WHERE hint_interval IS NOT NULL AND url <> ?",
+                   (srv.url("/new.xml"),)), [(0,)],
+             name + ": feeds.hint_interval of version 6, NULL until a feed's next document")
+    t.eq(w.sql("SELECT sql FROM sqlite_master WHERE name = 'stories_first_seen'"),
+         [("CREATE INDEX stories_first_seen ON stories(first_seen)",)],
+         name + ": the index of version 7 retention finds its batches by")
     t.eq(w.sql("SELECT name FROM pragma_table_info('thread_stories') ORDER BY cid")[-2:],
          [("image",), ("tags",)], name + ": thread_stories gives them last")
     t.eq(w.sql("SELECT count(*) FROM thread_stories"),

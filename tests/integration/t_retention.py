@@ -167,6 +167,40 @@ t.ok(r.returncode == 0 and "no feeds to poll" in r.stderr, "the next run has not
      r.stderr[-400:])
 t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 0, "and still deletes the old stories")
 t.eq(w.fts_ok(), True, "the search index matches the stories")
+w.cleanup()
+
+# ---- the oldest story, not the first stored -----------------------------
+# A pass looked at the lowest id's first_seen alone to tell whether
+# anything was due: a first story stored while the clock ran a month ahead
+# (set right since) held retention back for that month, every older story
+# after it kept.  And finding the batch walked the stories in id order:
+# the last batch of every pass that deletes anything read the whole table
+# to its end, four times (a second at 1M stories, hourly).  The batch is a
+# range of the first_seen index now (schema version 7).
+urls = serve_generated(srv, 2, 30, prefix="/ahead")
+w = Workdir()
+w.write_config(urls, extra="retention = 10d")
+t.eq(w.run_once().returncode, 0, "two feeds store 60 stories")
+con = sqlite3.connect(w.db)
+first, feed = con.execute("SELECT id, feed_id FROM stories ORDER BY id LIMIT 1").fetchone()
+con.execute("UPDATE stories SET first_seen = first_seen + 30 * 86400 WHERE id = ?", (first,))
+con.execute("UPDATE stories SET first_seen = first_seen - 11 * 86400 WHERE id <> ? AND feed_id = ?",
+            (first, feed))
+con.commit()
+con.close()
+r = w.run_once()
+t.ok(r.returncode == 0 and "retention: 29 stories first seen over 10 days ago deleted" in r.stderr,
+     "the old stories after a first one stored while the clock ran ahead are deleted",
+     r.stderr[-400:])
+t.eq(w.sql("SELECT count(*) FROM stories WHERE id = ?", (first,)), [(1,)],
+     "the one stored ahead stays (first seen after the cut)")
+t.eq(w.sql("SELECT count(*) FROM stories WHERE feed_id <> ?", (feed,))[0][0], 30,
+     "the young ones stay")
+t.eq(w.fts_ok(), True, "the search index matches the stories")
+plan = " ; ".join(row[3] for row in w.sql(
+    "EXPLAIN QUERY PLAN SELECT id FROM stories WHERE first_seen < 1 ORDER BY first_seen, id LIMIT 500"))
+t.ok("stories_first_seen" in plan and "TEMP B-TREE" not in plan,
+     "a retention batch is a range of the first_seen index, in its order", plan)
 srv.stop()
 w.cleanup()
 t.done()
