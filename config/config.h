@@ -178,7 +178,7 @@ struct feedlist {
 
 /* Loads an OPML or plain-text feed list (chosen by content: OPML when the
  * first non-blank character is '<').  Duplicate URLs are one feed (the
- * first one listed; scheme and host compare case-insensitively).  Only
+ * first one listed; see feedlist_url_key()).  Only
  * http and https URLs are accepted.  OPML: every <outline> with an xmlUrl
  * is a feed; its category is its `category` attribute, else the text of
  * its enclosing folder outlines joined with '/'; an `interval` attribute
@@ -189,5 +189,10 @@ int feedlist_load(const char *path, struct feedlist *fl, char *err,
                   size_t errlen);
 
 void feedlist_free(struct feedlist *fl);
+
+/* The identity of a feed URL (malloc'd): two URLs with the same key are
+ * one feed.  Scheme and host in lower case, without a #fragment, the
+ * scheme's default port or an empty one; an empty path is "/". */
+char *feedlist_url_key(const char *url);
 
 #endif

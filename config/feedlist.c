@@ -64,12 +64,17 @@ static char *xstrdup(const char *s)
 
 /* The identity of a URL for duplicate detection: scheme and host are
  * case-insensitive, the rest is not (a user name and password in front
- * of the host are the rest: they are sent as written), and a #fragment,
- * which is never sent to the server, is no part of it. */
-static char *url_key(const char *url)
+ * of the host are the rest: they are sent as written), a #fragment,
+ * which is never sent to the server, is no part of it, and neither is
+ * the scheme's own port or an empty one (":80" for http, ":443" for
+ * https), nor the difference between an empty path and "/": the same
+ * request either way (RFC 3986, 6.2.3).  The database knows a listed
+ * feed by it too (store_sync_feeds). */
+char *feedlist_url_key(const char *url)
 {
-	char *k = xstrdup(url);
-	char *p = strstr(k, "://"), *frag = strchr(k, '#'), *end, *at;
+	char *k = xstrdup(url), *out;
+	char *p = strstr(k, "://"), *frag = strchr(k, '#'), *end, *at, *host, *colon = NULL;
+	int https;
 
 	if (frag)
 		*frag = '\0';
@@ -78,15 +83,41 @@ static char *url_key(const char *url)
 		return k;
 	for (char *q = k; q < p; q++)
 		*q = (char)tolower((unsigned char)*q);
+	https = p - k == 5 && memcmp(k, "https", 5) == 0;
 	p += 3;
 	end = p + strcspn(p, "/?#");
 	/* the last '@' of the authority ends the user's part */
 	for (at = p; at < end; at++)
 		if (*at == '@')
 			p = at + 1;
+	host = p;
 	for (; p < end; p++)
 		*p = (char)tolower((unsigned char)*p);
-	return k;
+	/* the port: after an IPv6 literal's ']', else the host's ':' */
+	if (*host == '[')
+		host = memchr(host, ']', (size_t)(end - host));
+	if (host)
+		colon = memchr(host, ':', (size_t)(end - host));
+	if (colon) {
+		long port = 0;
+
+		for (p = colon + 1; p < end && port >= 0; p++)
+			port = *p >= '0' && *p <= '9' && port <= 65535 ? port * 10 + (*p - '0') : -1;
+		if (colon + 1 == end || port == (https ? 443 : 80)) {
+			memmove(colon, end, strlen(end) + 1);
+			end = colon;
+		}
+	}
+	if (*end == '/')
+		return k;
+	/* "http://host" and "http://host?q": the path is "/" */
+	if (!(out = malloc(strlen(k) + 2)))
+		abort();
+	memcpy(out, k, (size_t)(end - k));
+	out[end - k] = '/';
+	strcpy(out + (end - k) + 1, end);
+	free(k);
+	return out;
 }
 
 static uint64_t hash_str(const char *s)
@@ -356,7 +387,7 @@ static int add_item(struct builder *b, long line, const char *url, char *title,
 
 	if (check_url(b, line, url) < 0)
 		goto drop;
-	key = url_key(url);
+	key = feedlist_url_key(url);
 	if (!seen_add(b, key)) {
 		free(key);
 		goto drop;

@@ -196,7 +196,8 @@ _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION,
 
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_FEED_LIST_UPDATE, S_FEED_URL_UPDATE, S_FEED_INSERT, S_FEED_DEACTIVATE_ALL,
+	S_FEED_LIST_UPDATE, S_FEED_URL_UPDATE, S_FEED_KEY_UPDATE, S_FEED_INSERT,
+	S_FEED_DEACTIVATE_ALL,
 	S_FEED_LOAD,
 	S_POLL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
@@ -239,6 +240,23 @@ static const char *const SQL[N_STMT] = {
 		" category = CASE WHEN active THEN category ELSE ?3 END,"
 		" interval = CASE WHEN active THEN interval ELSE ?4 END"
 		" WHERE url = ?1",
+	/* A list entry written differently from its row's list_url (or
+	 * url) but the same URL to the feed list (feedlist_url_key(): the
+	 * host's case, a #fragment, ":443", "/" alone): that feed, now
+	 * listed as written (also polled so when it has not moved).  A new
+	 * row for it restarted the feed under another id without its
+	 * validators, its stories linked to it a second time.  The keys of
+	 * the rows are in temp.feed_keys (feed_keys()), those of list_url
+	 * first. */
+	[S_FEED_KEY_UPDATE] =
+		"UPDATE feeds SET active = 1,"
+		" list_url = CASE WHEN k.by_list THEN ?1 ELSE list_url END,"
+		" url = CASE WHEN k.by_list AND url = list_url THEN ?1 ELSE url END,"
+		" list_title = CASE WHEN active THEN list_title ELSE ?2 END,"
+		" category = CASE WHEN active THEN category ELSE ?3 END,"
+		" interval = CASE WHEN active THEN interval ELSE ?4 END"
+		" FROM (SELECT id, by_list FROM temp.feed_keys WHERE key = tidings_url_key(?1)) AS k"
+		" WHERE feeds.id = k.id",
 	[S_FEED_INSERT] =
 		"INSERT INTO feeds (url, list_url, list_title, category, interval, added)"
 		" VALUES (?1, ?1, ?2, ?3, ?4, ?5)",
@@ -927,6 +945,16 @@ static void cannot_write(struct store *st, const char *path, char *err, size_t e
 	snprintf(err, errlen, "%s: cannot write the database: %s", path, sqlite3_errmsg(st->db));
 }
 
+/* tidings_url_key(url): feedlist_url_key() in SQL (S_FEED_KEY_UPDATE). */
+static void url_key_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *url = sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (url)
+		sqlite3_result_text(cx, feedlist_url_key((const char *)url), -1, free);
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **out,
                char *err, size_t errlen)
 {
@@ -968,6 +996,13 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	 * tokens (daemon/fts_tok.h), before anything opens the index; the
 	 * built-in one stays in use should this fail. */
 	fts_tok_register(st->db);
+	/* A feed list's URL as the list compares it (store_sync_feeds). */
+	if (sqlite3_create_function(st->db, "tidings_url_key", 1,
+	                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+	                            NULL, url_key_fn, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	/* Readers and the writer wait for each other's short locks rather
 	 * than failing; WAL makes these waits rare and brief. */
 	st->busy_ms = BUSY_MS;
@@ -1345,8 +1380,28 @@ static int feed_step(struct store *st, enum stmt_id id,
 	return sqlite3_changes(st->db) > 0;
 }
 
+/* The keys of the feeds' rows, each row's list_url's, then its url's,
+ * the lowest id first: built once per sync, at the first list entry no
+ * row has as written (a new feed, or one written differently), so that
+ * no entry pays for a scan of the table. */
+static int feed_keys(struct store *st)
+{
+	char err[256];
+
+	return exec(st, "CREATE TEMP TABLE IF NOT EXISTS feed_keys"
+	            " (key TEXT PRIMARY KEY, id INTEGER NOT NULL, by_list INTEGER NOT NULL);"
+	            "DELETE FROM temp.feed_keys;"
+	            "INSERT OR IGNORE INTO temp.feed_keys"
+	            " SELECT tidings_url_key(list_url), id, 1 FROM feeds ORDER BY id;"
+	            "INSERT OR IGNORE INTO temp.feed_keys"
+	            " SELECT tidings_url_key(url), id, 0 FROM feeds ORDER BY id;",
+	            err, sizeof err);
+}
+
 int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now)
 {
+	int keyed = 0;
+
 	if (store_begin(st) < 0)
 		return -1;
 	if (simple(st, S_FEED_DEACTIVATE_ALL) < 0)
@@ -1357,6 +1412,13 @@ int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now)
 
 		if (rc == 0)
 			rc = feed_step(st, S_FEED_URL_UPDATE, it, now);
+		if (rc == 0 && !keyed) {
+			if (feed_keys(st) < 0)
+				goto fail;
+			keyed = 1;
+		}
+		if (rc == 0)
+			rc = feed_step(st, S_FEED_KEY_UPDATE, it, now);
 		if (rc == 0)
 			rc = feed_step(st, S_FEED_INSERT, it, now);
 		if (rc < 0)

@@ -99,6 +99,22 @@ r = w.run_once()
 t.eq((r.returncode, state()), (0, (rows, 4)),
      "a moved feed listed under both its URLs is still the one row")
 
+# The same URLs written otherwise, as the feed list takes them for the
+# same (the scheme's case, a #fragment): the same rows, now holding the
+# URLs as written.  A new row restarted each feed under another id,
+# without its validators, and linked its stories to it a second time.
+A2, OLD2 = "HTTP" + A[4:] + "#latest", OLD.replace("http:", "HTTP:") + "#"
+links = w.sql("SELECT count(*) FROM story_feeds")
+w.write_config([A2, B, OLD2, C])
+r = w.run_once()
+rows2, seq2 = state()
+t.eq((r.returncode, seq2, [x[0] for x in rows2 if x[3]]), (0, 4, [1, 2, 3, 4]),
+     "written otherwise: the same four feeds, no row allocated")
+t.eq((rows2[0], rows2[2]), ((1, A2, A2, 1), (3, NEW, OLD2, 1)),
+     "listed as written; the moved feed still polled at its new URL")
+t.eq(w.sql("SELECT count(*) FROM story_feeds"), links,
+     "no story linked to a feed a second time")
+
 # What the list says of a feed still reaches its row: title, category and
 # interval from OPML, cleared when the list no longer gives them.
 def opml(attrs):

@@ -377,6 +377,21 @@ static void test_good_lists(void)
 	}
 	feedlist_free(&fl);
 
+	/* The same request written otherwise is one feed: "https://h:443/f"
+	 * and "https://h/f" were polled twice, each its own feed. */
+	is_int(feedlist_load(L "spellings.txt", &fl, err, sizeof err), 0, "spellings.txt loads");
+	is_int(fl.n, 6, "spellings: a default or empty port, or no path, is the same feed");
+	if (fl.n == 6) {
+		is_str(fl.items[0].url, "https://s.example/feed.xml", "spellings: the first kept");
+		is_str(fl.items[1].url, "http://s.example:80/feed.xml", "spellings: http is another");
+		is_str(fl.items[2].url, "https://s.example", "spellings: no path, as written");
+		is_str(fl.items[3].url, "https://s.example:443?x=1", "spellings: a query");
+		is_str(fl.items[4].url, "http://s.example:443/feed.xml",
+		       "spellings: https's port on http is another");
+		is_str(fl.items[5].url, "https://[::1]:443/f", "spellings: an IPv6 literal");
+	}
+	feedlist_free(&fl);
+
 	/* Ports: after an IPv6 literal, empty (the scheme's), with a password. */
 	is_int(feedlist_load(L "ports.txt", &fl, err, sizeof err), 0, "ports.txt loads");
 	is_int(fl.n, 4, "ports: all four listed");

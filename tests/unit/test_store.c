@@ -105,6 +105,28 @@ int main(void)
 		       "and it clears retry_after");
 	}
 
+	/* The same feeds written otherwise, as the feed list takes them for
+	 * the same (feedlist_url_key()): their rows, the URLs as written. */
+	{
+		struct feedlist_item again[2] = {
+			{ .url = "HTTP://A.Example:80/feed#top", .title = "A" },
+			{ .url = "http://b.example:/feed" },
+		};
+		struct feedlist fl2 = { again, 2 };
+
+		ok(store_sync_feeds(st, &fl2, 1500) == 0, "feed list written otherwise synced");
+		is_int(scalar("SELECT count(*) FROM feeds"), 2, "no new row");
+		is_int(scalar("SELECT count(*) FROM feeds WHERE id = 1 AND active AND list_url ="
+		              " 'HTTP://A.Example:80/feed#top' AND url = list_url"), 1,
+		       "feed 1 listed and polled as written");
+		is_int(scalar("SELECT id FROM feeds WHERE list_url = 'http://b.example:/feed'"), 2,
+		       "feed 2 as written");
+		again[0].url = "http://a.example/feed";
+		again[1].url = "http://b.example/feed";
+		ok(store_sync_feeds(st, &fl2, 1600) == 0, "and back");
+		is_int(scalar("SELECT count(*) FROM feeds WHERE id < 3 AND active"), 2, "the same two");
+	}
+
 	fl.n = 1;
 	ok(store_sync_feeds(st, &fl, 2000) == 0, "shorter list synced");
 	ok(store_load_feeds(st, &feeds, &n) == 0 && n == 1, "the unlisted feed is inactive");
