@@ -227,9 +227,17 @@ static const char *const SQL[N_STMT] = {
 	 * statements, not one INSERT ... ON CONFLICT DO UPDATE: on an
 	 * AUTOINCREMENT table SQLite takes the new id before it finds the
 	 * conflict, so every start and reload moved sqlite_sequence on by
-	 * the number of feeds and a new feed's id jumped. */
+	 * the number of feeds and a new feed's id jumped.  A row already
+	 * active was listed earlier in the same list (all are inactive
+	 * before it is read): a moved feed's new URL came first, and the
+	 * first listing's title, category and interval stay, as when its old
+	 * URL comes first (S_FEED_URL_UPDATE); the later listing's replaced
+	 * them, so the list's order decided. */
 	[S_FEED_LIST_UPDATE] =
-		"UPDATE feeds SET active = 1, list_title = ?2, category = ?3, interval = ?4"
+		"UPDATE feeds SET active = 1,"
+		" list_title = CASE WHEN active THEN list_title ELSE ?2 END,"
+		" category = CASE WHEN active THEN category ELSE ?3 END,"
+		" interval = CASE WHEN active THEN interval ELSE ?4 END"
 		" WHERE list_url = ?1",
 	/* A feed that moved (301/308, or a page's feed) listed under its new
 	 * URL: the list's title, category and interval are its own now too,

@@ -69,6 +69,17 @@ r = w.run_once()
 t.eq(r.returncode, 0, "both URLs listed: runs")
 t.eq(w.sql("SELECT list_title, category, active FROM feeds"), [("A", "First", 1)],
      "one feed, the first listing's values")
+
+# The new one first: its values stay (the old URL's, listed second,
+# replaced them: the list's order decided).
+with open(opml, "w") as f:
+    f.write('<?xml version="1.0"?>\n<opml version="2.0"><body>\n'
+            '<outline text="B" category="Second" interval="2h" xmlUrl="%s"/>\n'
+            '<outline text="A" category="First" xmlUrl="%s"/>\n</body></opml>\n' % (NEW, OLD))
+r = w.run_once()
+t.eq(r.returncode, 0, "both URLs listed, the new one first: runs")
+t.eq(w.sql("SELECT list_title, category, interval, active FROM feeds"),
+     [("B", "Second", 7200, 1)], "one feed, the first listing's values")
 srv.stop()
 w.cleanup()
 t.done()
