@@ -91,6 +91,9 @@ struct dfeed {               /* owns its strings */
 	/* Moved to the feed `page` names, and no answer from that feed
 	 * stored yet: its row holds the feed's URL, the guard lives here. */
 	int followed;
+	/* Said this run that its permanent redirect goes to another
+	 * feed's URL (moved_to_taken()). */
+	int told_taken;
 };
 
 /* A host that answered 429/503 with Retry-After: none of its feeds is
@@ -1048,14 +1051,51 @@ static int discovered(struct daemon *d, struct dfeed *f, const char *found, char
                       size_t n)
 {
 	size_t len = strlen(err);
+	int64_t id;
+	int gone;
 
 	if (feed_by_url(d, found)) {
 		snprintf(err + len, n - len, "; the feed the page names, %s, is in the list already",
 		         found);
 		return 0;
 	}
+	/* A feed removed from the list (or gone) keeps its row and URL, and
+	 * the page's feed cannot move there (feeds.url is unique): the page
+	 * stayed the feed, never read, its error saying only that it names
+	 * the feed, as if that were about to be followed. */
+	if (store_feed_at(d->st, found, &id, &gone) == 0 && id) {
+		snprintf(err + len, n - len, "; the page names the feed %s, feed %lld, %s", found,
+		         (long long)id, gone ? "gone (HTTP 410)"
+		         : "no longer in the list: list it in the page's place");
+		return 0;
+	}
 	snprintf(err + len, n - len, "; the page names the feed %s", found);
 	return !f->fed && f->hops < FOLLOW_MAX;
+}
+
+/* A permanent redirect to a URL another feed's row holds (one in the
+ * list, or one removed from it or gone): the feed cannot move there
+ * (feeds.url is unique), and was fetched through the redirect at every
+ * poll without a word, the same document twice a cycle when the other
+ * is listed.  Said once a run. */
+static void moved_to_taken(struct daemon *d, struct dfeed *f, const char *url)
+{
+	struct dfeed *g = feed_by_url(d, url);
+	int64_t id = 0;
+	int gone = 0;
+
+	f->told_taken = 1;
+	if (g)
+		log_warning("%s: moved permanently to %s, which feed %lld of the list polls too:"
+		            " both fetch it (remove %s from the list)", f->url, url,
+		            (long long)g->id, f->url);
+	else if (store_feed_at(d->st, url, &id, &gone) == 0 && id && gone)
+		log_warning("%s: moved permanently to %s, the URL of feed %lld, gone (HTTP 410):"
+		            " fetched through the redirect", f->url, url, (long long)id);
+	else if (id)
+		log_warning("%s: moved permanently to %s, the URL of feed %lld, no longer in the"
+		            " list: fetched through the redirect (list %s in its place)", f->url,
+		            url, (long long)id, url);
 }
 
 /* The interval a feed's document asks for, in seconds (0: none): the
@@ -1296,6 +1336,8 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		if (poll.moved) {
 			log_notice("%s: moved permanently to %s", f->url, poll.new_url);
 			feed_move(f, poll.new_url);
+		} else if (poll.new_url && !f->told_taken) {
+			moved_to_taken(d, f, poll.new_url);
 		}
 		free(f->page);
 		f->page = NULL;

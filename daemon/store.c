@@ -212,7 +212,7 @@ enum stmt_id {
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
-	S_FEED_ADDED, S_FIND_REDATED, S_REKEY_ITEM, S_REKEY_STORY,
+	S_FEED_ADDED, S_FEED_AT, S_FIND_REDATED, S_REKEY_ITEM, S_REKEY_STORY,
 	S_NEXT_STORY_ID,
 	N_STMT
 };
@@ -480,6 +480,7 @@ static const char *const SQL[N_STMT] = {
 	              " JOIN stories o ON o.id = s.duplicate_of WHERE s.id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_FEED_ADDED] = "SELECT added FROM feeds WHERE id = ?1",
+	[S_FEED_AT] = "SELECT id, gone FROM feeds WHERE url = ?1",
 	/* This feed's own "h:" items with the same content (title, text,
 	 * author: the content hash has no date) under another key, dated
 	 * within a day of ?4 by a whole number of quarter hours, or undated,
@@ -2047,21 +2048,32 @@ int store_set_story_thread(struct store *st, int64_t story_id, int64_t thread_id
 	return exec_ids(st, S_SET_STORY_THREAD, story_id, thread_id);
 }
 
+/* Steps statement s, bound by the caller, for at most one row: its first
+ * n integer columns in out[] (all 0 without a row). */
+static int row_ints(struct store *st, sqlite3_stmt *s, int64_t *out, int n)
+{
+	int rc;
+
+	for (int i = 0; i < n; i++)
+		out[i] = 0;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		for (int i = 0; i < n; i++)
+			out[i] = col_i64(s, i);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
 static int one_int(struct store *st, enum stmt_id id, int64_t arg, int64_t *out)
 {
 	sqlite3_stmt *s = stmt(st, id);
-	int rc;
 
 	*out = 0;
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
 	if (sqlite3_bind_parameter_count(s) > 0)
 		sqlite3_bind_int64(s, 1, arg);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = col_i64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+	return row_ints(st, s, out, 1);
 }
 
 int store_story_thread(struct store *st, int64_t story_id, int64_t *thread_id)
@@ -2288,6 +2300,23 @@ int store_feed_added(struct store *st, int64_t feed_id, int64_t *added)
 	return one_int(st, S_FEED_ADDED, feed_id, added);
 }
 
+int store_feed_at(struct store *st, const char *url, int64_t *feed_id, int *gone)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_AT);
+	int64_t v[2] = { 0, 0 };
+	int rc;
+
+	if (s) {
+		sqlite3_bind_text(s, 1, url, -1, SQLITE_STATIC);
+		rc = row_ints(st, s, v, 2);
+	} else {
+		rc = fail_rc(st, sqlite3_errcode(st->db));
+	}
+	*feed_id = v[0];
+	*gone = v[1] != 0;
+	return rc;
+}
+
 /* ---- reading threads -------------------------------------------------- */
 
 #define THREAD_COLS \
@@ -2491,19 +2520,18 @@ int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original,
                         int64_t *original_time)
 {
 	sqlite3_stmt *s = stmt(st, S_COPY_OF);
+	int64_t v[2] = { 0, 0 };
 	int rc;
 
-	*original = *original_time = 0;
-	if (!s)
-		return fail_rc(st, sqlite3_errcode(st->db));
-	sqlite3_bind_int64(s, 1, story_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*original = col_i64(s, 0);
-		*original_time = col_i64(s, 1);
+	if (s) {
+		sqlite3_bind_int64(s, 1, story_id);
+		rc = row_ints(st, s, v, 2);
+	} else {
+		rc = fail_rc(st, sqlite3_errcode(st->db));
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+	*original = v[0];
+	*original_time = v[1];
+	return rc;
 }
 
 int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id)

@@ -216,6 +216,9 @@ int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate);
 /* When the feed was first listed (feeds.added), 0 when there is no such
  * feed. */
 int store_feed_added(struct store *st, int64_t feed_id, int64_t *added);
+/* The feed whose row has `url` as its URL (active or not): its id and
+ * whether it is gone, or id 0. */
+int store_feed_at(struct store *st, const char *url, int64_t *feed_id, int *gone);
 /* The newest event_time stored, 0 when there are no stories. */
 int store_max_event_time(struct store *st, int64_t *out);
 
