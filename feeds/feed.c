@@ -39,6 +39,9 @@ struct build {
 	size_t nshared;
 	int oom;            /* a copy failed: the parse fails, rather than
 	                       store the entry without that field */
+	char *base;         /* the document's URI (its Content-Location
+	                       resolved), or NULL: the base of an entry whose
+	                       texts tell none */
 };
 
 static int add_entry(void *arg, struct fv *d);
@@ -567,13 +570,20 @@ static char *web_url(struct build *m, const char *u, const char *base)
  * Guardian's, the New York Times'), an image enclosure (RSS 2.0's own).
  * Web addresses only: what a reader puts in <img src>.  A relative one is
  * resolved against the xml:base in scope of the entry's text (its title's,
- * summary's or content's: the document's URL when there is none). */
+ * summary's or content's), else against the document's URL. */
 static char *image_of(struct build *m, const struct fv *d, const struct feed_entry *e)
 {
 	const struct fv *l = fv_get(d, "media_thumbnail");
 	const char *base = e->title.base ? e->title.base : e->summary.base ? e->summary.base :
 	                   e->n_content ? e->content[0].base : NULL;
 	char *u;
+
+	/* An item of a link and a picture only (no title, no description: a
+	 * photo feed's) has no text to take the base from: the document's
+	 * URL is the base then, as its link's.  Without it "/photos/3.jpg"
+	 * was no picture at all. */
+	if (!base)
+		base = m->base;
 
 	for (size_t i = 0; l && l->type == FV_LIST && i < l->n; i++)
 		if ((u = web_url(m, gs(l->items[i].val, "url"), base)) || m->oom)
@@ -848,6 +858,8 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 		goto oom;
 	b.f = f;
 	b.max = ctx ? ctx->max_entries : 0;
+	if (ctx && ctx->uri && !(b.base = enc_base_uri(ctx->uri, ctx->content_location)))
+		goto oom;
 	if (normalize(buf, len, ctx, stream ? &b : NULL, &res) < 0)
 		goto oom;
 	fd = fv_get(res, "feed");
@@ -858,6 +870,7 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 			snprintf(err, errlen, "not a feed: %s",
 			         why_not(gs(res, "bozo_exception"), buf, len));
 		fv_free(res);
+		free(b.base);
 		feed_free(f);
 		return -1;
 	}
@@ -902,6 +915,8 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 		goto oom;
 	fv_free(res);
 	res = NULL;
+	free(b.base);
+	b.base = NULL;
 	/* the feed's language, known now, for the entries without one (one
 	 * copy for all: the arena frees them together) */
 	for (size_t i = 0; f->language && i < f->n_entries; i++)
@@ -929,6 +944,7 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	return 0;
 oom:
 	fv_free(res);
+	free(b.base);
 	feed_free(f);
 	if (errlen)
 		snprintf(err, errlen, "out of memory");

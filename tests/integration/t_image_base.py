@@ -5,7 +5,10 @@ resolved as the item's link and the pictures in its content are (against
 the xml:base in scope, else the feed's own URL without its password), so
 the column holds the picture the feed names, not NULL (docs/schema.md:
 `image`, "NULL when the feed names none").  Blanks around the address are
-not part of it; a data: picture is still no web address."""
+not part of it; a data: picture is still no web address.  An item of a
+link and a picture only (a photo feed's: no title, no description) has
+no text whose xml:base could serve: its picture is resolved against the
+feed's URL all the same (it was left unresolved, and so NULL)."""
 import os
 import sys
 
@@ -41,6 +44,8 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <guid>https://harbour.example/market</guid>
 <media:thumbnail url="data:image/gif;base64,R0lGODlhAQABAAAAACw="/>
 <description>The winter market opens.</description></item>
+<item><link>https://harbour.example/pier</link><guid>https://harbour.example/pier</guid>
+<media:content url="/photos/pier.jpg" medium="image"/></item>
 </channel></rss>
 """
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
@@ -69,6 +74,8 @@ t.eq(got.get("https://harbour.example/library"), srv.url("/news/pics/library.png
 t.eq(got.get("https://harbour.example/tram"), "https://img.harbour.example/tram.jpg",
      "the blanks around an address are not part of it")
 t.eq(got.get("https://harbour.example/market"), None, "a data: picture is no web address: NULL")
+t.eq(got.get("https://harbour.example/pier"), srv.url("/photos/pier.jpg"),
+     "an item without title or description: its picture against the feed's URL")
 t.eq(got.get("https://blog.example/2026/nov/swim"), "https://blog.example/2026/nov/swim.jpg",
      "in Atom, against the xml:base in scope, as the entry's link")
 t.eq(w.sql("SELECT count(*) FROM stories WHERE image LIKE '%s3cret%' OR link LIKE '%s3cret%'"),
