@@ -48,6 +48,9 @@ static void write_value(struct json *j, const struct fv *v)
 	case FV_DICT:
 		json_obj_begin(j);
 		for (size_t i = 0; i < v->n; i++) {
+			/* tidings' own keys (normalized.h) are no feedparser's */
+			if (v->items[i].key && v->items[i].key[0] == '.')
+				continue;
 			json_key(j, v->items[i].key);
 			write_value(j, v->items[i].val);
 		}

@@ -1097,12 +1097,49 @@ static const char *publisher(const char *link_host, const char *source_host,
 	return h;
 }
 
+/* An item known by a relative guid was stored under that guid resolved
+ * against the feed's URL before it was known by the guid as written
+ * (entry_ident): not found under its key, it is the row under the key it
+ * had then, and keeps that key (re-keyed, every such story would change
+ * once after the upgrade, a new seq for nothing).  When found, *ident
+ * becomes that key (in *legacy, which the caller frees).  -1 on a
+ * database error or out of memory. */
+static int legacy_guid(struct entry_ctx *x, const struct feed_entry *e, const char **ident,
+                       char **legacy, int64_t *id, uint64_t *hash, int *owner)
+{
+	struct ident_entry ie = { .guid = e->id, .published = IDENT_NO_TIME };
+	char *k = NULL;
+	int rc;
+
+	if (!e->id_written)
+		return 0;
+	rc = ident_key(&ie, 0, &k);
+	if (rc == -2)
+		return -1;
+	if (rc < 0 || strncmp(k, "g:", 2) != 0 || strcmp(k, *ident) == 0) {
+		free(k);
+		return 0;
+	}
+	if (store_find_item(x->in->st, x->feed_id, k, id, hash, owner) < 0) {
+		free(k);
+		return -1;
+	}
+	if (!*id) {
+		free(k);
+		return 0;
+	}
+	*ident = *legacy = k;
+	return 0;
+}
+
 /* 1 when the feed has an item under this entry's guid key ("g:", from a
  * poll that knew its items by guid), 0 when not or when the guid is
  * blank (the entry is known by its link either way), -1 on error. */
-static int guid_known(struct entry_ctx *x, const struct ident_entry *ie)
+static int guid_known(struct entry_ctx *x, const struct feed_entry *e,
+                      const struct ident_entry *ie)
 {
-	char *gk = NULL;
+	char *gk = NULL, *legacy = NULL;
+	const char *k;
 	int64_t id = 0;
 	uint64_t hash;
 	int owner, rc = ident_key(ie, 0, &gk);
@@ -1111,22 +1148,29 @@ static int guid_known(struct entry_ctx *x, const struct ident_entry *ie)
 		return -1;
 	rc = 0;
 	if (gk && strncmp(gk, "g:", 2) == 0) {
-		if (store_find_item(x->in->st, x->feed_id, gk, &id, &hash, &owner) < 0)
+		k = gk;
+		if (store_find_item(x->in->st, x->feed_id, gk, &id, &hash, &owner) < 0 ||
+		    (!id && legacy_guid(x, e, &k, &legacy, &id, &hash, &owner) < 0))
 			rc = -1;
 		else
 			rc = id != 0;
 	}
 	free(gk);
+	free(legacy);
 	return rc;
 }
 
 /* What an entry is known by in its feed (docs/dedup.md, level 1): the
  * guid, link, or title and text as the feed gives them (whether its
- * branding is seen can change from one response to the next). */
+ * branding is seen can change from one response to the next).  A
+ * relative guid as it is written: resolved, it was another key once the
+ * feed moved (a permanent redirect to https or another path), and every
+ * item of the feed a new one to it, as if its guids rotated. */
 static struct ident_entry entry_ident(const struct feed_entry *e)
 {
 	struct ident_entry ie = {
-		.guid = e->id, .link = e->origlink ? e->origlink : e->link,
+		.guid = e->id_written ? e->id_written : e->id,
+		.link = e->origlink ? e->origlink : e->link,
 		.title = e->title_text, .text = e->text, .published = e->published,
 	};
 	return ie;
@@ -1180,6 +1224,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	int64_t id = 0, canon_id = 0;
 	uint64_t old_hash = 0;
 	int rc = -1, has = 0, owner, too_old = 0;
+	char *legacy = NULL;
 
 	memset(&s, 0, sizeof s);
 	s.feed_id = x->feed_id;
@@ -1224,6 +1269,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 
 	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash, &owner) < 0)
 		goto out;
+	if (!id && strncmp(ident, "g:", 2) == 0 && legacy_guid(x, e, &ident, &legacy, &id,
+	                                                       &old_hash, &owner) < 0)
+		goto out;
+	s.ident = ident;
 	if (!id && strncmp(ident, "h:", 2) == 0 && find_redated(x, &s, &id, &old_hash, &owner) < 0)
 		goto out;
 	/* A new item's canonical URL: the story that has it already (level
@@ -1300,7 +1349,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		 * next poll to link identity again, one story_feeds row more for
 		 * every item every other poll.) */
 		if (x->use_link && strncmp(ident, "l:", 2) == 0 &&
-		    (had_guid = guid_known(x, &ie)) < 0)
+		    (had_guid = guid_known(x, e, &ie)) < 0)
 			goto out;
 		if (!had_guid) {
 			x->poll.new_guids++;
@@ -1387,6 +1436,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	}
 	rc = 0;
 out:
+	free(legacy);
 	return rc;
 }
 

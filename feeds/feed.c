@@ -616,6 +616,7 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 	const struct feed_text *body;
 
 	e->id = take(m, d, "id");
+	e->id_written = e->id ? take(m, d, FEED_ID_WRITTEN) : NULL;
 	e->origlink = take(m, d, "feedburner_origlink");
 	const struct fv *src = fv_get(d, "source");
 	if (src && src->type == FV_DICT) {
@@ -732,6 +733,7 @@ static int add_entry(void *arg, struct fv *d)
 static void free_entry(struct feed_entry *e)
 {
 	free(e->id);
+	free(e->id_written);
 	free(e->link);
 	free(e->origlink);
 	free(e->source_link);

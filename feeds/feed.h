@@ -64,6 +64,10 @@ struct feed_tag {
 
 struct feed_entry {
 	char *id;               /* guid / atom:id, or NULL */
+	char *id_written;       /* that guid as the document wrote it when
+	                           it was a relative reference ("1002",
+	                           "/news/1002"), which id has resolved
+	                           against the document's URL; else NULL */
 	char *link;             /* alternate link, absolute, or NULL */
 	char *origlink;         /* FeedBurner feedburner:origLink, or NULL */
 	char *source_link;      /* where the item comes from, as an aggregator

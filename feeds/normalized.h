@@ -10,6 +10,13 @@
 #include "feeds/feed.h"
 #include "feeds/fv.h"
 
+/* The tree's keys that are tidings' own, not feedparser's, begin with a
+ * '.' (no XML name does): `tidings parse --json` leaves them out.
+ * FEED_ID_WRITTEN: an entry's guid / atom:id as the document wrote it,
+ * when that was a relative reference (its "id" is then resolved against
+ * the document's URL, as feedparser does). */
+#define FEED_ID_WRITTEN ".id_written"
+
 /* Parses len bytes with their HTTP context into *out (owned by the
  * caller, fv_free()).  Never fails on bad input (that is bozo); returns
  * -1 only on OOM.  headers: optional "Name: value" strings (n of them),

@@ -14,6 +14,7 @@
 #include "feeds/entities.h"
 #include "feeds/feed.h"
 #include "feeds/html.h"
+#include "feeds/normalized.h"
 #include "feeds/prescan.h"
 #include "feeds/sbuf.h"
 #include "feeds/uri.h"
@@ -855,13 +856,26 @@ static char *unref_query(char *s)
 	return s;
 }
 
+/* 1 when s begins with a URI scheme ("http:", "tag:", "urn:"): an
+ * absolute reference, which resolving leaves as it is */
+static int has_scheme(const char *s)
+{
+	const char *q = s;
+
+	if (!isalpha((unsigned char)*q))
+		return 0;
+	while (isalnum((unsigned char)*q) || *q == '+' || *q == '-' || *q == '.')
+		q++;
+	return *q == ':';
+}
+
 /* feedparser's fp_pop(): ends the collection for `element`, post-processes
  * the text and stores it where it belongs.  Returns the text (owned by the
  * caller) or NULL when the stack top is not `element`. */
 char *fp_pop(struct fp *p, const char *element, int strip)
 {
 	struct frame f;
-	char *out;
+	char *out, *written = NULL;
 
 	p->popped = NULL;
 	if (!p->nst || strcmp(frame_name(&p->st[p->nst - 1]), element) != 0)
@@ -907,10 +921,16 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 	    (strcmp(element, "id") != 0 || p->guidislink)) {
 		char *r = uri_join(BASE(p) ? BASE(p) : "", out);
 
-		if (r) {
+		/* A relative guid ("1002", "/news/1002", "//host/1002") is kept
+		 * as written too: resolved, it changes with the URL the
+		 * document is read from (a feed moved to https or to another
+		 * path, another Content-Location), the item it names does not. */
+		if (r && !strcmp(element, "id") && !has_scheme(out) && strcmp(r, out) != 0)
+			written = out;
+		else if (r)
 			free(out);
+		if (r)
 			out = r;
-		}
 	}
 	/* (feedparser's loose parser re-decodes entities here; its strict
 	 * parser, which this one mirrors, does not) */
@@ -934,8 +954,10 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 	}
 
 	out = fix_c1(p, out);
-	if (!out)
+	if (!out) {
+		free(written);
 		return NULL;
+	}
 
 	if (!strcmp(element, "category") || !strcmp(element, "tags") ||
 	    !strcmp(element, "itunes_keywords") || !strcmp(element, "media_keywords"))
@@ -946,8 +968,10 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 	if (p->inentry && !p->insource) {
 		struct fv *e = fp_entry(p);
 
-		if (!e)
+		if (!e) {
+			free(written);
 			return out;
+		}
 		if (!strcmp(element, "content")) {
 			fv_push(fv_list(e, "content"), detail_from_cp(p, out));
 		} else if (!strcmp(element, "link")) {
@@ -978,6 +1002,13 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 			if (old < 0 || p->depth <= old) {
 				pd_set(p, key, p->depth);
 				fv_set(e, key, fp_popped_str(p, out));
+				/* the guid as written goes with the one it is */
+				if (!strcmp(key, "id")) {
+					if (written)
+						fv_set_str(e, FEED_ID_WRITTEN, written);
+					else
+						fv_del(e, FEED_ID_WRITTEN);
+				}
 				/* The detail goes with the value it describes.
 				 * feedparser writes it for the nested element too
 				 * (an item's <image><title> after its <title>), and
@@ -1013,6 +1044,7 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 			}
 		}
 	}
+	free(written);
 	return out;
 }
 

@@ -71,7 +71,8 @@ static int same_person(const struct feed_person *a, const struct feed_person *b)
 
 static int same_entry(const struct feed_entry *a, const struct feed_entry *b)
 {
-	if (!same_str(a->id, b->id, "id") || !same_str(a->link, b->link, "link") ||
+	if (!same_str(a->id, b->id, "id") || !same_str(a->id_written, b->id_written, "id_written") ||
+	    !same_str(a->link, b->link, "link") ||
 	    !same_str(a->origlink, b->origlink, "origlink") ||
 	    !same_str(a->source_link, b->source_link, "source_link") ||
 	    !same_str(a->source_title, b->source_title, "source_title") ||

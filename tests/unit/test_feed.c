@@ -469,9 +469,46 @@ static void test_image(void)
 	feed_free(f);
 }
 
+/* A relative guid: id resolved against the document's URL (feedparser's
+ * way), id_written as the feed wrote it, what the item is known by
+ * wherever the feed is read from.  Absolute guids and those that say
+ * isPermaLink="false" (left as they are) have no id_written. */
+static void test_id_written(void)
+{
+	static const char rss[] =
+		"<rss version='2.0'><channel><title>News</title><link>https://news.example/</link>"
+		"<item><title>1</title><guid> 1002 </guid></item>"
+		"<item><title>2</title><guid>/news/1003</guid><link>https://news.example/3</link></item>"
+		"<item><title>3</title><guid isPermaLink='false'>1004</guid></item>"
+		"<item><title>4</title><guid>https://news.example/5</guid></item>"
+		"<item><title>5</title><guid>tag:news.example,2026:6</guid></item>"
+		"</channel></rss>";
+	static const char *const id[] = {
+		"https://news.example/a/1002", "https://news.example/news/1003", "1004",
+		"https://news.example/5", "tag:news.example,2026:6",
+	};
+	static const char *const written[] = { "1002", "/news/1003", NULL, NULL, NULL };
+	struct feed_context ctx = { .uri = "https://news.example/a/feed" };
+	struct feed *f = NULL;
+	char err[256];
+
+	ok(feed_parse(rss, sizeof rss - 1, &ctx, &f, err, sizeof err) == 0 && f &&
+	   f->n_entries == 5, "id_written: parsed");
+	for (size_t i = 0; f && i < f->n_entries && i < 5; i++) {
+		char what[64];
+
+		snprintf(what, sizeof what, "id_written: item %zu id", i + 1);
+		is_str(f->entries[i].id, id[i], what);
+		snprintf(what, sizeof what, "id_written: item %zu as written", i + 1);
+		is_str(f->entries[i].id_written, written[i], what);
+	}
+	feed_free(f);
+}
+
 int main(void)
 {
 	test_image();
+	test_id_written();
 	test_source();
 	test_rss20();
 	test_atom10();
