@@ -87,50 +87,91 @@ static const char *iconv_name(const char *enc, char *buf, size_t cap)
 	return buf;
 }
 
-/* A document that is UTF-8 but for a few stray bytes (a windows-1252
- * quote or accent pasted into one item, the commonest breakage of a
- * UTF-8 feed) is read as UTF-8 with each stray byte taken as
- * windows-1252, the stray bytes' likely encoding, rather than the whole
- * document as windows-1252, which turns every other accent in every
- * other item into mojibake ("\u00c3\u00a9" for "\u00e9") and changes
- * them all again when the stray byte goes.  "Mostly" is at least four
- * valid multi-byte characters for each stray byte: a document really in
- * a single-byte encoding almost never spells a valid UTF-8 sequence,
- * and feedparser's case of one stray byte among two characters
- * (bozo_linenoise) stays windows-1252 as there.  Returns the number of
- * stray bytes, 0 when the text is not mostly UTF-8 (out untouched). */
-static size_t utf8_repair(const char *s, size_t n, struct sbuf *out)
+/* The number of continuation bytes at s[1..] that begin the character
+ * whose lead byte is s[0] (0xc2..0xf4) when they stop short of it: a
+ * character cut off ("M\xc3</description>", "\xe2\x80 "); -1 when s[0]
+ * starts no such cut (a whole character, or bytes no UTF-8 has). */
+static int cut_char(const unsigned char *s, size_t n)
 {
-	size_t good = 0, bad = 0, i, k;
+	size_t need = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 :
+	              s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+	size_t k = 1;
 
-	for (i = 0; i < n; i += k ? k : 1) {
-		k = utf8_len(s + i, n - i);
-		if (k == 0)
-			bad++;
-		else if (k > 1)
-			good++;
-	}
-	if (bad == 0 || good < 4 * bad)
-		return 0;
-	for (i = 0; i < n; i += k ? k : 1) {
-		size_t run = i;
+	if (!need)
+		return -1;
+	while (k < need && k < n && (s[k] & 0xc0) == 0x80)
+		k++;
+	if (k == need)
+		return -1;
+	/* the second byte of a cut that only some lead bytes allow */
+	if (k > 1 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	              (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f)))
+		return -1;
+	return (int)k - 1;
+}
 
-		/* ASCII and valid sequences go over in runs */
-		while (i < n && (k = utf8_len(s + i, n - i)) != 0)
+/* A document that is UTF-8 but for a few faults is read as UTF-8, not as
+ * windows-1252, which turns every other accent in every other item into
+ * mojibake ("\u00c3\u00a9" for "\u00e9"), for search, dedup and threads
+ * too, and changes them all again when the fault goes.  Two faults are
+ * common:
+ * - a character cut short, by a publisher that cuts summaries to so many
+ *   bytes (PHP's substr(), not mb_substr()): U+FFFD, as a browser shows
+ *   it;
+ * - a stray byte, a windows-1252 quote or accent pasted into one item:
+ *   its windows-1252 character (U+FFFD for the five bytes it leaves
+ *   unassigned).
+ * "Mostly" is at least two whole multi-byte characters for each cut one
+ * and four for each stray byte: a document really in a single-byte
+ * encoding has its accented letters before ASCII ("caf\xe9 ", which looks
+ * cut) and almost never spells a whole UTF-8 sequence; feedparser's case
+ * of one stray byte among two characters (bozo_linenoise) stays
+ * windows-1252 as there.  Returns the number of faults, 0 when the text
+ * is not mostly UTF-8 (out untouched). */
+static size_t utf8_repair(const char *str, size_t n, struct sbuf *out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t good = 0, cut = 0, stray = 0, i, k;
+	int c;
+
+	for (i = 0; i < n;) {
+		if ((k = utf8_len(str + i, n - i)) != 0) {
+			good += k > 1;
 			i += k;
-		sbuf_add(out, s + run, i - run);
-		if (i < n) {
-			unsigned cp = cp1252_c1((unsigned char)s[i]);
-
-			sbuf_add_utf8(out, cp ? cp : 0xfffd);
-			k = 1;
+		} else if ((c = cut_char(s + i, n - i)) >= 0) {
+			cut++;
+			i += 1 + (size_t)c;
+		} else {
+			stray++;
+			i++;
 		}
 	}
-	return bad;
+	if ((!cut && !stray) || good < 2 * cut + 4 * stray)
+		return 0;
+	for (i = 0; i < n;) {
+		size_t run = i;
+
+		/* the whole characters up to the next fault in one piece */
+		while (i < n && (k = utf8_len(str + i, n - i)) != 0)
+			i += k;
+		sbuf_add(out, str + run, i - run);
+		if (i >= n)
+			break;
+		if ((c = cut_char(s + i, n - i)) >= 0) {
+			sbuf_add(out, "\xef\xbf\xbd", 3);
+			i += 1 + (size_t)c;
+		} else {
+			unsigned cp = cp1252_c1(s[i]);
+
+			sbuf_add_utf8(out, cp ? cp : 0xfffd);
+			i++;
+		}
+	}
+	return cut + stray;
 }
 
 /* Decodes n bytes from `enc` into out (UTF-8).  0 ok, -1 cannot; for
- * UTF-8, the number of stray bytes utf8_repair() took as windows-1252. */
+ * UTF-8, the number of faults utf8_repair() mended. */
 static long decode(const char *enc, const char *s, size_t n, struct sbuf *out)
 {
 	char nb[64], tmp[4096];
@@ -396,8 +437,8 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 			if (stray > 0) {
 				snprintf(errbuf, sizeof errbuf,
 				         "CharacterEncodingOverride: document parsed as %s but for %ld "
-				         "byte%s not %s, read as windows-1252",
-				         used, stray, stray == 1 ? "" : "s", used);
+				         "fault%s (a character cut short: U+FFFD; a stray byte: its "
+				         "windows-1252 character)", used, stray, stray == 1 ? "" : "s");
 				err = errbuf;
 			} else if (strcmp(used, rfc) != 0) {
 				snprintf(errbuf, sizeof errbuf,

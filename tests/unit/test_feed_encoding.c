@@ -90,6 +90,65 @@ int main(void)
 	check("gb2312.xml", NULL, "gb18030", 0,
 	      "\xe4\xb8\xad\xe6\x96\x87\xe6\x96\xb0\xe9\x97\xbb", "gb2312 is read as gb18030");
 
+	/* A UTF-8 feed whose publisher cuts summaries to so many bytes, in
+	 * the middle of a character: read as windows-1252 for that, every
+	 * item's text was mojibake ("Gr\u00c3\u00bc\u00c3\u0178e").  UTF-8 still, the cut
+	 * characters U+FFFD, as a browser shows them; bozo. */
+	{
+		static const char doc[] =
+			"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+			"<title>Zeitung</title>"
+			"<item><title>Gr\xc3\xbc\xc3\x9f" "e</title><link>http://z.example/1</link>"
+			"<description>Gr\xc3\xbc\xc3\x9f" "e aus M\xc3\xbcnchen \xe2\x80\x9cHallo\xe2\x80\x9d"
+			"</description></item>"
+			"<item><title>Cut</title><link>http://z.example/2</link>"
+			"<description>Der B\xc3\xbcrgermeister sagte in M\xc3</description></item>"
+			"<item><title>Cut 2</title><link>http://z.example/3</link>"
+			"<description>Er sagte \xe2\x80</description></item>"
+			"<item><title>Stra\xc3\x9f" "e</title><link>http://z.example/4</link>"
+			"<description>Sp\xc3\xa4ter \xe2\x80\x93 Z\xc3\xbcrich</description></item>"
+			"</channel></rss>";
+		struct feed *f = NULL;
+		char err[64];
+
+		feed_parse(doc, sizeof doc - 1, NULL, &f, err, sizeof err);
+		is_str(f ? f->encoding : NULL, "utf-8", "characters cut short: read as UTF-8");
+		is_int(f ? f->bozo : -1, 1, "characters cut short: bozo");
+		is_int(f ? (long long)f->n_entries : -1, 4, "characters cut short: every item");
+		if (f && f->n_entries == 4) {
+			is_str(f->entries[0].text,
+			       "Gr\xc3\xbc\xc3\x9f" "e aus M\xc3\xbcnchen \xe2\x80\x9cHallo\xe2\x80\x9d",
+			       "characters cut short: an item before them keeps its text");
+			is_str(f->entries[1].text, "Der B\xc3\xbcrgermeister sagte in M\xef\xbf\xbd",
+			       "characters cut short: a cut one is U+FFFD");
+			is_str(f->entries[2].text, "Er sagte \xef\xbf\xbd",
+			       "characters cut short: two bytes of three, one U+FFFD");
+			is_str(f->entries[3].title_text, "Stra\xc3\x9f" "e",
+			       "characters cut short: an item after them keeps its title");
+			is_str(f->entries[3].text, "Sp\xc3\xa4ter \xe2\x80\x93 Z\xc3\xbcrich",
+			       "characters cut short: and its text");
+		}
+		feed_free(f);
+	}
+
+	/* but a windows-1252 feed labelled UTF-8 is still read as
+	 * windows-1252, though its accented letters before ASCII look cut */
+	{
+		static const char doc[] =
+			"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+			"<title>Caf\xe9 na\xefve</title><item><title>Men\xfc \xe0 la carte \xc3\xa9t\xe9"
+			"</title></item></channel></rss>";
+		struct feed *f = NULL;
+		char err[64];
+
+		feed_parse(doc, sizeof doc - 1, NULL, &f, err, sizeof err);
+		is_str(f ? f->encoding : NULL, "windows-1252",
+		       "windows-1252 labelled UTF-8: still windows-1252");
+		is_str(f ? f->title.value : NULL, "Caf\xc3\xa9 na\xc3\xafve",
+		       "windows-1252 labelled UTF-8: decoded");
+		feed_free(f);
+	}
+
 	/* C1 controls are windows-1252 in disguise */
 	{
 		const char *doc = "<rss version=\"2.0\"><channel><title>don&#146;t</title></channel></rss>";
