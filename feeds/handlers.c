@@ -502,6 +502,7 @@ static void s_item(struct fp *p, struct attrs *a)
 	fp_pd_clear(p);
 	fp_push(p, "item", 0);
 	p->inentry = 1;
+	p->media_summary = 0;
 	p->guidislink = 0;
 	p->title_depth = -1;
 	if (id)
@@ -815,10 +816,13 @@ static void s_description(struct fp *p, struct attrs *a)
 {
 	struct fv *c = fp_context(p);
 
-	if (fv_get(c, "summary") && !p->has_content) {
+	if (fv_get(c, "summary") && !p->has_content && !p->media_summary) {
 		p->summary_key = "content";
 		s_content(p, a);
 	} else {
+		/* (after a media:description's summary: the item's own
+		 * replaces it, below) */
+		p->media_summary = 0;
 		fp_push_content(p, "description", a, "text/html", p->infeed || p->inentry || p->insource);
 	}
 }
@@ -835,6 +839,35 @@ static void e_description(struct fp *p)
 	else
 		free(fp_pop_content(p, "description"));
 	p->summary_key = NULL;
+}
+
+/* A Media RSS media:description is the caption of the item's picture or
+ * video.  feedparser reads it as one more <description>: beside the
+ * item's own description it became the content (the New York Times puts
+ * its photo's caption after each item's description: the caption was
+ * stored as the story's body; feedparser issue #53), and before the
+ * item's own text, the summary (the caption was the story's text for
+ * search and threads).  It is the entry's summary only while the entry
+ * has no text of its own (a YouTube entry has none but it): a
+ * description, summary or content that follows takes its place. */
+static void s_media_description(struct fp *p, struct attrs *a)
+{
+	if (p->inentry && !p->insource && (fv_get(fp_context(p), "summary") || p->has_content)) {
+		fp_push(p, "media_description", 0);
+		return;
+	}
+	s_description(p, a);
+	p->media_summary = p->inentry && !p->insource;
+}
+
+static void e_media_description(struct fp *p)
+{
+	char *v = fp_pop(p, "media_description", 1);   /* NULL: not set aside */
+
+	if (v)
+		free(v);
+	else if (!p->oom)
+		e_description(p);
 }
 
 static void s_info(struct fp *p, struct attrs *a) { fp_push_content(p, "info", a, "text/plain", 1); }
@@ -905,10 +938,11 @@ static void s_summary(struct fp *p, struct attrs *a)
 {
 	struct fv *c = fp_context(p);
 
-	if (fv_get(c, "summary") && !p->has_content) {
+	if (fv_get(c, "summary") && !p->has_content && !p->media_summary) {
 		p->summary_key = "content";
 		s_content(p, a);
 	} else {
+		p->media_summary = 0;
 		p->summary_key = "summary";
 		fp_push_content(p, "summary", a, "text/plain", 1);
 	}
@@ -990,6 +1024,12 @@ static void e_content(struct fp *p)
 	char *v;
 
 	v = fp_pop_content(p, "content");
+	/* a media:description's summary gives way to the entry's content */
+	if (v && copy && p->media_summary) {
+		fv_del(fp_context(p), "summary");
+		fv_del(fp_context(p), "summary_detail");
+		p->media_summary = 0;
+	}
 	/* (the summary is only added when there is none yet: no copy else) */
 	if (v && copy && !fv_get(fp_context(p), "summary"))
 		fp_save(p, "summary", p->popped ? fp_popped_str(p, v) : fv_str(v), 0);
@@ -1528,7 +1568,7 @@ static const struct handler handlers[] = {
 	{ "media_category", s_media_category, e_category },
 	{ "media_content", s_media_content, NULL },
 	{ "media_credit", s_media_credit, e_media_credit },
-	{ "media_description", s_description, e_description },
+	{ "media_description", s_media_description, e_media_description },
 	{ "media_group", s_nothing, NULL },
 	{ "media_keywords", NULL, e_media_keywords },
 	{ "media_license", s_media_license, e_media_license },

@@ -104,6 +104,7 @@ struct fp {
 	char version[16];
 	int infeed, inentry, insource, inimage, intextinput, inauthor;
 	int incontributor, inpublisher, incontent, has_content, guidislink;
+	int media_summary;      /* the entry's summary is a media:description's */
 	int svg_ok, psc_chapters;
 	int ingeometry;         /* GML: 1 point, 2 line string, 3 ring */
 	int depth, title_depth;
