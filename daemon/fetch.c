@@ -77,7 +77,7 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	/* Headers of the last response in the redirect chain. */
 	char *etag, *last_modified, *content_type, *content_location,
 	     *content_language, *content_encoding, *retry_after, *cache_control, *expires,
-	     *age, *location;
+	     *age, *location, *date;
 	double started;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -211,7 +211,7 @@ static void transfer_free(struct transfer *t)
 	free(t->etag); free(t->last_modified); free(t->content_type);
 	free(t->content_location); free(t->content_language); free(t->content_encoding);
 	free(t->retry_after); free(t->cache_control); free(t->expires);
-	free(t->age); free(t->location);
+	free(t->age); free(t->location); free(t->date);
 	free(t);
 }
 
@@ -320,7 +320,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 			char **all[] = { &t->etag, &t->last_modified, &t->content_type,
 			                 &t->content_location, &t->content_language, &t->content_encoding,
 			                 &t->retry_after, &t->cache_control, &t->expires,
-			                 &t->age, &t->location };
+			                 &t->age, &t->location, &t->date };
 			for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 				free(*all[i]);
 				*all[i] = NULL;
@@ -358,6 +358,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 	else HDR("Expires", expires);
 	else HDR("Age", age);
 	else HDR("Location", location);
+	else HDR("Date", date);
 #undef HDR
 #undef TEXT
 #undef LIST
@@ -713,6 +714,40 @@ static int64_t parse_http_date(const char *s)
 	return t > 0 ? (int64_t)t : 0;
 }
 
+/* How far this machine's clock is ahead of the server's (behind when
+ * negative), or 0 when they agree.  Expires and a Retry-After date are
+ * the server's clock, as is its Date (RFC 9111 4.2.1 counts freshness as
+ * Expires - Date): read against a clock a day behind, "Expires" three
+ * hours ahead and "Retry-After" ten minutes ahead both waited a day (and
+ * held the whole host), and against one an hour ahead a Retry-After date
+ * was dropped and the host asked again too soon.  A cache in front of the
+ * server may send the origin's Date with the Age it has held the
+ * response, or its own Date: a clock that is right sees a Date between
+ * now - Age and now, and that is taken as agreement, the times kept as
+ * they are (a minute either way for the transfer and the one-second
+ * resolution).  Past that the clock is off by at least the difference. */
+#define CLOCK_SLACK 60
+static int64_t server_skew(const char *date, int64_t age, int64_t now)
+{
+	int64_t server = parse_http_date(date), off;
+
+	if (!server)
+		return 0;
+	off = now - server;
+	if (off < -CLOCK_SLACK)
+		return off;
+	if (off > age + CLOCK_SLACK)
+		return off - age;
+	return 0;
+}
+
+/* An absolute time the server named, on this machine's clock; 0 stays
+ * none. */
+static int64_t local_time(int64_t t, int64_t skew)
+{
+	return t ? t + skew : 0;
+}
+
 static int64_t parse_max_age(const char *cc)
 {
 	const char *p;
@@ -878,6 +913,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	char *eff = NULL, *base, *moved = NULL;
 	double elapsed;
 	int permanent = 1;
+	int64_t now = (int64_t)time(NULL), age = 0, skew;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 	curl_multi_remove_handle(f->multi, easy);
@@ -915,6 +951,15 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	r.content_location = t->content_location;
 	r.content_language = t->content_language;
 	r.content_encoding = t->content_encoding;
+	if (t->age) {
+		char *end;
+		long long v = strtoll(t->age, &end, 10);
+
+		/* (Up to ten years, as Retry-After: no sum overflows.) */
+		if (end != t->age && *end == '\0' && v > 0)
+			age = v < RETRY_AFTER_MAX ? v : RETRY_AFTER_MAX;
+	}
+	skew = server_skew(t->date, age, now);
 	if (t->retry_after) {
 		char *end;
 		long long secs = strtoll(t->retry_after, &end, 10);
@@ -922,26 +967,20 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 		 * daemon waits max_interval at most anyway): "Retry-After:
 		 * 9223372036854775807" overflowed the sum. */
 		if (end != t->retry_after && *end == '\0' && secs >= 0)
-			r.retry_after = (int64_t)time(NULL) +
-			                (secs < RETRY_AFTER_MAX ? secs : RETRY_AFTER_MAX);
+			r.retry_after = now + (secs < RETRY_AFTER_MAX ? secs : RETRY_AFTER_MAX);
 		else
-			r.retry_after = parse_http_date(t->retry_after);
+			r.retry_after = local_time(parse_http_date(t->retry_after), skew);
 	}
 	r.max_age = parse_max_age(t->cache_control);
 	/* RFC 9111 5.3: a max-age makes a recipient ignore Expires, and
 	 * no-cache or no-store leave nothing to reuse until then: a feed
 	 * sending "max-age=600" with a stale far-off Expires waited a day. */
-	r.expires = r.max_age >= 0 ? 0 : parse_http_date(t->expires);
+	r.expires = r.max_age >= 0 ? 0 : local_time(parse_http_date(t->expires), skew);
 	/* A cache in front of the server (a CDN) says how long it has held
 	 * the response already (RFC 9111 4.2.3): max-age=3600 with Age:
 	 * 3500 is fresh for 100 s more, not for an hour. */
-	if (r.max_age > 0 && t->age) {
-		char *end;
-		long long age = strtoll(t->age, &end, 10);
-
-		if (end != t->age && *end == '\0' && age > 0)
-			r.max_age = age < r.max_age ? r.max_age - age : 0;
-	}
+	if (r.max_age > 0 && age > 0)
+		r.max_age = age < r.max_age ? r.max_age - age : 0;
 	r.duration = elapsed;
 	r.bytes = (int64_t)t->len;
 	r.http_version = status ? http_version_of(easy) : 0;

@@ -61,6 +61,71 @@ for path, _, lo, hi, what in CASES:
     got = w.sql("SELECT last_status, next_poll - last_fetch FROM feeds WHERE url = ?", (srv.url(path),))
     t.ok(len(got) == 1 and got[0][0] == 200 and lo <= got[0][1] <= hi, what, got)
 
-srv.stop()
 w.cleanup()
+
+
+# ---- this machine's clock against the server's -----------------------------
+def dated(status, headers):
+    """A response whose Date (and other fields) the route decides: the
+    harness's reply() sends the server's own Date."""
+    def route(h):
+        body = BODY if status == 200 else b"busy"
+        h.send_response_only(status)
+        hd = headers()
+        for k, v in hd.items():
+            h.send_header(k, v)
+        if "Date" not in hd:
+            h.send_header("Date", in_days(0))
+        h.send_header("Content-Type", "application/rss+xml")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    return route
+
+
+srv.routes["/skew/expires.xml"] = dated(200, lambda: {"Expires": in_days(0.125)})
+srv.routes["/skew/busy.xml"] = dated(503, lambda: {"Retry-After": in_days(600 / 86400)})
+# A CDN's copy made an hour ago: the origin's Date, Age, Expires in an
+# hour from now (two from the Date).
+srv.routes["/cdn/expires.xml"] = dated(200, lambda: {
+    "Date": in_days(-1 / 24), "Age": "3600", "Expires": in_days(1 / 24)})
+w = Workdir(prefix="tidings-cache-")
+w.write_config([srv.url("/cdn/expires.xml")])
+r = w.run_once()
+got = w.sql("SELECT next_poll - last_fetch FROM feeds")
+t.ok(r.returncode == 0 and 3600 * 0.9 <= got[0][0] <= 3600 * 1.1,
+     "a cache's copy with the origin's Date an hour old and Age: 3600: Expires from now"
+     " (about an hour)", (r.returncode, got))
+w.cleanup()
+
+LIB = None
+for d in ("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
+          "/usr/lib/faketime"):
+    if os.path.exists(os.path.join(d, "libfaketime.so.1")):
+        LIB = os.path.join(d, "libfaketime.so.1")
+if not LIB:
+    t.ok(True, "# SKIP no libfaketime (apt-get install faketime)")
+for skew, what in (("-1d", "a day behind"), ("+1h", "an hour ahead")) if LIB else ():
+    w = Workdir(prefix="tidings-cache-")
+    w.write_config([srv.url("/skew/expires.xml"), srv.url("/skew/busy.xml")])
+    env = dict(os.environ, LD_PRELOAD=LIB, FAKETIME=skew, DONT_FAKE_MONOTONIC="1",
+               ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+    r = w.run_once(env=env)
+    t.eq(r.returncode, 0, "the clock %s: --once exits 0" % what)
+    rows = {u: (st, n, ra) for u, st, n, ra in
+            w.sql("SELECT url, last_status, next_poll - last_fetch, retry_after - last_fetch"
+                  " FROM feeds")}
+    got = rows.get(srv.url("/skew/expires.xml"))
+    t.ok(got and got[0] == 200 and 10800 * 0.9 - 5 <= got[1] <= 10800 * 1.1 + 5,
+         "the clock %s: Expires in 3 hours by the server's Date: the next poll in about"
+         " 3 hours" % what, got)
+    got = rows.get(srv.url("/skew/busy.xml"))
+    t.ok(got and got[0] == 503 and got[2] is not None and 590 <= got[2] <= 610 and
+         590 <= got[1] <= 610 + 30,
+         "the clock %s: a 503's Retry-After 10 min ahead of the server's Date holds"
+         " the feed and its host 10 min" % what, got)
+    t.ok("retry after 6" in r.stderr, "and the log says so", r.stderr)
+    w.cleanup()
+
+srv.stop()
 t.done()
