@@ -145,13 +145,23 @@ static int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
-/* Wall clock minus monotonic clock, in seconds: constant while neither
- * jumps. */
+/* Wall clock minus the time since boot, in seconds: constant while the
+ * wall clock does not jump.  CLOCK_BOOTTIME and not CLOCK_MONOTONIC,
+ * which stands still while the machine sleeps (clock_gettime(2)): after a
+ * night suspended every feed's next poll moved a night ahead as if the
+ * clock had been set forward, and the feeds due meanwhile were not polled
+ * on waking but an interval later.  The wake-up timer (libev's, on
+ * CLOCK_MONOTONIC) looks again within WAKE_MAX of waking either way. */
+#ifdef CLOCK_BOOTTIME
+#define SINCE_BOOT CLOCK_BOOTTIME
+#else
+#define SINCE_BOOT CLOCK_MONOTONIC
+#endif
 static int64_t clock_offset(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(SINCE_BOOT, &ts);
 	return now_s() - (int64_t)ts.tv_sec;
 }
 
@@ -548,7 +558,8 @@ static size_t start_once(struct daemon *d)
  * Every feed's next poll moves with the clock instead, in memory and in
  * the database, as do the hosts' Retry-After holds, live and stored (a
  * restart rebuilds them from feeds.retry_after): each waits the real time
- * it had left. */
+ * it had left.  A machine that slept did not jump: the time passed, and
+ * the feeds due meanwhile are due (clock_offset). */
 static void clock_check(struct daemon *d)
 {
 	int64_t off = clock_offset(), jump = off - d->clock_offset;
