@@ -94,6 +94,9 @@ struct dfeed {               /* owns its strings */
 	/* Said this run that its permanent redirect goes to another
 	 * feed's URL (moved_to_taken()). */
 	int told_taken;
+	/* next_poll is the one an earlier run stored, set against that
+	 * run's clock, not yet replaced by this run (clock_check()). */
+	int stored_before;
 };
 
 /* A host that answered 429/503 with Retry-After: none of its feeds is
@@ -579,6 +582,21 @@ static void clock_check(struct daemon *d)
 
 		if (f->retired || f->in_flight)
 			continue;
+		/* A next poll an earlier run stored was set against that
+		 * run's clock, and a jump in this run says nothing of it.  The
+		 * common jump is the first synchronisation after boot, soon
+		 * after the start: a machine without a battery-backed clock
+		 * starts at the time it was shut down (fake-hwclock,
+		 * systemd-timesyncd's saved clock), and its feeds, overdue by
+		 * the night it was off, moved a night ahead and waited what
+		 * they had left in the evening.  Such a time only
+		 * moves back: were the clock at the start the right one, the
+		 * feed polls early once, never late. */
+		if (f->stored_before && jump > 0) {
+			set_next(d, f, f->next_poll);
+			f->stored_before = 1;
+			continue;
+		}
 		if (saved && store_set_next_poll(d->st, f->id, f->next_poll + jump) < 0)
 			saved = 0;
 		set_next(d, f, f->next_poll + jump);
@@ -652,6 +670,7 @@ static void schedule_wake(struct daemon *d)
 static void set_next(struct daemon *d, struct dfeed *f, int64_t next)
 {
 	f->next_poll = next;
+	f->stored_before = 0;
 	if (!d->args.once && sched_heap_push(&d->due, next, (size_t)(f - d->feeds)) < 0)
 		log_err("out of memory scheduling %s", f->url);
 }
@@ -773,6 +792,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		nf[i].fed = sf[i].last_success != 0;
 		nf[i].streak = sf[i].new_streak;
 		nf[i].hint = sf[i].hint;
+		nf[i].stored_before = 1;
 		if (!(nf[i].host = fetch_url_host(nf[i].url))) {
 			store_feeds_free(sf, n);
 			free_feeds(nf, i + 1);
@@ -789,12 +809,15 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			old->page = NULL;
 			nf[i].followed = old->followed;
 			nf[i].next_poll = old->next_poll;
+			nf[i].stored_before = old->stored_before;
 			if (was && !old->in_flight && !old->retired) {
 				int64_t next = pulled_in(d, was, old, &nf[i], now);
 
 				if (next != nf[i].next_poll && store_set_next_poll(d->st, nf[i].id, next) < 0)
 					log_warning("%s: saving its next poll: %s", nf[i].url,
 					            store_errmsg(d->st));
+				if (next != nf[i].next_poll)
+					nf[i].stored_before = 0;
 				nf[i].next_poll = next;
 			}
 		}
@@ -819,9 +842,12 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		spread = d->cfg.interval;
 	for (size_t i = 0; i < n; i++) {
 		int64_t next = d->feeds[i].next_poll;
+		int stored = d->feeds[i].stored_before && next > now;
+
 		if (next <= now)
 			next = now + (int64_t)(rnd32(d) % (uint32_t)spread);
 		set_next(d, &d->feeds[i], next);
+		d->feeds[i].stored_before = stored;
 	}
 	return 0;
 }

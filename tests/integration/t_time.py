@@ -19,7 +19,9 @@ daemon (libfaketime, when installed): each feed's next poll moves with
 the clock, in the database too, so that it waits the real time it had
 left, and so does a stored Retry-After; it used to wait a day more after
 the clock went back, and to poll every feed at once when it went
-forward."""
+forward.  But a next poll an earlier run stored never moves later: a
+machine that starts on the clock it had when shut down and is put right
+by NTP a moment later polls its overdue feeds at once."""
 import os
 import re
 import signal
@@ -258,6 +260,50 @@ try:
     t.eq(log.count("error:"), 0, "no errors")
 finally:
     gate.set()
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+w.cleanup()
+
+# ---- the clock put right soon after a start ----------------------------
+# A machine without a battery-backed clock starts at the time it was shut
+# down (fake-hwclock, systemd-timesyncd's saved clock) and is put right by
+# NTP a moment after the daemon started.  The next polls the evening's run
+# stored were set against the right clock; they moved a night ahead with
+# the jump, and the feeds, overdue by the night, waited what they had left
+# in the evening.
+urls = serve_generated(srv, 3, 4, prefix="/boot")
+w = Workdir()
+clock, env = faked(w)
+with open(clock, "w") as f:
+    f.write("-8h\n")
+w.write_config(urls, extra="interval = 1h\n")
+r = w.run_once(env=env)
+t.eq(r.returncode, 0, "the evening's run (8 h ago) polls the feeds")
+hits = sum(srv.hits.get(u[len(srv.base):], 0) for u in urls)
+# The morning: the clock is still the evening's until NTP puts it right.
+p = w.start(env=env, stderr=subprocess.PIPE)
+log = StderrLog(p)
+try:
+    t.ok(log.wait_for("tidingsd "), "started on the evening's clock", log.text())
+    t.eq(log.count("cycle: "), 0, "nothing is due by that clock")
+    with open(clock, "w") as f:
+        f.write("+0\n")
+    p.send_signal(signal.SIGHUP)
+    t.ok(log.wait_for("reloaded:", 1, deadline=30), "reloaded after the clock was put right",
+         log.text())
+    t.ok(log.wait_for("cycle: ", 1, deadline=30), "the feeds, overdue by the night, are polled"
+         " at once", log.text())
+    t.eq(sum(srv.hits.get(u[len(srv.base):], 0) for u in urls), 2 * hits, "each of them")
+    nexts = [n for (n,) in w.sql("SELECT next_poll FROM feeds")]
+    real = time.time()
+    t.ok(all(real < n <= real + 2 * 3600 for n in nexts), "their next polls an interval from"
+         " the right clock", (real, nexts))
+    p.send_signal(signal.SIGTERM)
+    t.eq(p.wait(timeout=30), 0, "SIGTERM: exit 0")
+    log.thread.join(10)
+    t.eq(log.count("error:"), 0, "no errors")
+finally:
     if p.poll() is None:
         p.kill()
         p.wait()
