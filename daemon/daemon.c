@@ -124,7 +124,7 @@ struct daemon {
 	int db_locked;           /* another program holds the write lock */
 	int db_full;             /* writes fail on a full disk */
 	int64_t db_failing_since; /* first of the storing failures in a row, 0 */
-	int64_t clock_offset;    /* wall clock minus monotonic, at the last look */
+	int64_t clock_offset;    /* wall clock minus time since boot, at the last look */
 	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
 	int db_gone;             /* they were removed or replaced: stopping */
 	struct dfeed *feeds;     /* sorted by id */
@@ -522,7 +522,7 @@ static void start_poll(struct daemon *d, struct dfeed *f)
 	}
 	f->in_flight = 1;
 	if (d->c_polled == 0 && fetcher_pending(d->fx) == 1)
-		d->c_started = ev_now(d->loop);
+		d->c_started = fetch_mono_now();
 }
 
 /* --once: every active feed, except those whose host asked for no request
@@ -1677,7 +1677,7 @@ static void cycle_summary(struct daemon *d)
 	log_notice("cycle: %d feed%s polled, %d new stor%s, %d new thread%s, %d error%s, %.1f s",
 	           d->c_polled, d->c_polled == 1 ? "" : "s", d->c_new, d->c_new == 1 ? "y" : "ies",
 	           d->c_threads, d->c_threads == 1 ? "" : "s", d->c_errors,
-	           d->c_errors == 1 ? "" : "s", ev_now(d->loop) - d->c_started);
+	           d->c_errors == 1 ? "" : "s", fetch_mono_now() - d->c_started);
 	notify_status(d->nt);
 	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
 }

@@ -703,9 +703,12 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 	         t->errbuf[0] ? ": " : "", t->errbuf);
 }
 
-static double now_mono(struct fetcher *f)
+double fetch_mono_now(void)
 {
-	return ev_now(f->loop);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int64_t parse_http_date(const char *s)
@@ -920,7 +923,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
 	curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &eff);
-	elapsed = now_mono(f) - t->started;
+	elapsed = fetch_mono_now() - t->started;
 
 	memset(&r, 0, sizeof r);
 	r.feed_id = t->rq->feed_id;
@@ -1252,7 +1255,7 @@ static int transfer_start(struct fetcher *f, struct host *h, struct request *q)
 	t->host = h;
 	t->rq = q;
 	t->remote = q->from_remote;
-	t->started = now_mono(f);
+	t->started = fetch_mono_now();
 	if (setup_easy(f, t) < 0 || curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
 		t->rq = NULL;
 		transfer_free(t);

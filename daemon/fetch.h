@@ -138,4 +138,10 @@ int fetcher_unqueue_feed(struct fetcher *f, const char *host, int64_t feed_id);
 /* Drops queued requests that have not started (shutdown). */
 void fetcher_drop_queued(struct fetcher *f);
 
+/* Seconds on the monotonic clock, for how long a transfer or a cycle
+ * took: libev's ev_now() follows the wall clock, and a transfer of 2.5 s
+ * during which it was set back an hour was stored as lasting -3597 s
+ * (feeds.duration_ms), the cycle logged as "-3597.5 s". */
+double fetch_mono_now(void);
+
 #endif

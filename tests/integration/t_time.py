@@ -21,7 +21,9 @@ left, and so does a stored Retry-After; it used to wait a day more after
 the clock went back, and to poll every feed at once when it went
 forward.  But a next poll an earlier run stored never moves later: a
 machine that starts on the clock it had when shut down and is put right
-by NTP a moment later polls its overdue feeds at once."""
+by NTP a moment later polls its overdue feeds at once.  A request during
+which the clock moved lasted as long as it did, not the jump (its
+feeds.duration_ms was negative, or a day)."""
 import os
 import re
 import signal
@@ -304,6 +306,40 @@ try:
     log.thread.join(10)
     t.eq(log.count("error:"), 0, "no errors")
 finally:
+    if p.poll() is None:
+        p.kill()
+        p.wait()
+w.cleanup()
+
+# How long a request took is not how far the clock moved meanwhile
+# (libev's ev_now() follows the wall clock): set back an hour while the
+# request was out, it was stored as lasting -3597 s, and the cycle logged
+# as "-3597.5 s".  (The bounds below are the jump's, not a timing.)
+out.clear()
+gate.clear()
+w = Workdir()
+clock, env = faked(w)
+w.write_config([HELD], extra="interval = 1h\n")
+p = w.start(env=env, stderr=subprocess.PIPE)
+log = StderrLog(p)
+try:
+    t.ok(out.wait(30), "the request is held at the server", log.text())
+    with open(clock, "w") as f:
+        f.write("-1h\n")
+    # (libev reads the wall clock again only after a quarter second.)
+    time.sleep(1)
+    gate.set()
+    t.ok(log.wait_for("cycle: ", 1, deadline=30), "the held feed is stored", log.text())
+    dur = w.sql("SELECT duration_ms FROM feeds")[0][0]
+    t.ok(dur is not None and 0 <= dur < 3600 * 1000,
+         "the clock set back an hour meanwhile: duration_ms is not negative", dur)
+    cyc = [float(x) for x in re.findall(r"cycle: .*, (-?[\d.]+) s", log.text())]
+    t.ok(cyc and all(0 <= c < 3600 for c in cyc), "nor is the cycle's time in the log", cyc)
+    p.send_signal(signal.SIGTERM)
+    t.eq(p.wait(timeout=30), 0, "SIGTERM: exit 0")
+    log.thread.join(10)
+finally:
+    gate.set()
     if p.poll() is None:
         p.kill()
         p.wait()
