@@ -1089,18 +1089,20 @@ static int discovered(struct daemon *d, struct dfeed *f, const char *found, char
 {
 	size_t len = strlen(err);
 	int64_t id;
-	int gone;
+	int gone, yields;
 
 	if (feed_by_url(d, found)) {
 		snprintf(err + len, n - len, "; the feed the page names, %s, is in the list already",
 		         found);
 		return 0;
 	}
-	/* A feed removed from the list (or gone) keeps its row and URL, and
-	 * the page's feed cannot move there (feeds.url is unique): the page
-	 * stayed the feed, never read, its error saying only that it names
-	 * the feed, as if that were about to be followed. */
-	if (store_feed_at(d->st, found, &id, &gone) == 0 && id) {
+	/* A feed removed from the list that was listed as that URL itself
+	 * (or is gone) keeps its row and URL, and the page's feed cannot
+	 * move there (feeds.url is unique): the page stayed the feed, never
+	 * read, its error saying only that it names the feed, as if that were
+	 * about to be followed.  One that had only moved there gives it up
+	 * (`yields`, S_FREE_URL): followed. */
+	if (store_feed_at(d->st, found, &id, &gone, &yields) == 0 && id && !yields) {
 		snprintf(err + len, n - len, "; the page names the feed %s, feed %lld, %s", found,
 		         (long long)id, gone ? "gone (HTTP 410)"
 		         : "no longer in the list: list it in the page's place");
@@ -1119,14 +1121,14 @@ static void moved_to_taken(struct daemon *d, struct dfeed *f, const char *url)
 {
 	struct dfeed *g = feed_by_url(d, url);
 	int64_t id = 0;
-	int gone = 0;
+	int gone = 0, yields;
 
 	f->told_taken = 1;
 	if (g)
 		log_warning("%s: moved permanently to %s, which feed %lld of the list polls too:"
 		            " both fetch it (remove %s from the list)", f->url, url,
 		            (long long)g->id, f->url);
-	else if (store_feed_at(d->st, url, &id, &gone) == 0 && id && gone)
+	else if (store_feed_at(d->st, url, &id, &gone, &yields) == 0 && id && gone)
 		log_warning("%s: moved permanently to %s, the URL of feed %lld, gone (HTTP 410):"
 		            " fetched through the redirect", f->url, url, (long long)id);
 	else if (id)

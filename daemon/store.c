@@ -199,7 +199,7 @@ enum stmt_id {
 	S_FEED_LIST_UPDATE, S_FEED_URL_UPDATE, S_FEED_KEY_UPDATE, S_FEED_INSERT,
 	S_FEED_DEACTIVATE_ALL,
 	S_FEED_LOAD,
-	S_POLL, S_POLL_URL,
+	S_POLL, S_FREE_URL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
 	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED, S_ITEM_HASH,
 	S_SEQ_LOAD, S_SEQ_SAVE,
@@ -286,6 +286,24 @@ static const char *const SQL[N_STMT] = {
 		" retry_after = ?14,"
 		" hint_interval = CASE WHEN ?15 THEN ?16 ELSE hint_interval END"
 		" WHERE id = ?1",
+	/* A feed dropped from the list keeps the URL it had moved to (a
+	 * 301, or the feed its page named), and url is unique: the entry the
+	 * operator put in its place (the site's address edited, http to
+	 * https, another page of the site) was refused the move to that URL
+	 * on every poll, a page never read again ("not a feed: text/html;
+	 * the page names the feed ...").  The dropped row gives it up and
+	 * goes back to its own list address, without the validators of the
+	 * URL it gave up, and as an address that has not answered with a
+	 * feed yet (last_success) nor been polled (next_poll): listed again,
+	 * it is polled soon and follows its page or redirect anew, as a new
+	 * entry does (a feed that has worked does not move, daemon.c's
+	 * discovered()).  One listed as that URL itself keeps it: listing
+	 * the URL again takes that row back (store_sync_feeds). */
+	[S_FREE_URL] =
+		"UPDATE feeds SET previous_url = url, url = list_url, etag = NULL,"
+		" last_modified = NULL, last_success = NULL, next_poll = NULL"
+		" WHERE url = ?2 AND id <> ?1 AND NOT active AND list_url <> url"
+		" AND NOT EXISTS (SELECT 1 FROM feeds g WHERE g.url = feeds.list_url)",
 	[S_POLL_URL] =
 		"UPDATE feeds SET previous_url = url, url = ?2 WHERE id = ?1"
 		" AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?2)",
@@ -480,7 +498,11 @@ static const char *const SQL[N_STMT] = {
 	              " JOIN stories o ON o.id = s.duplicate_of WHERE s.id = ?1",
 	[S_GUIDS_ROTATE_GET] = "SELECT guids_rotate FROM feeds WHERE id = ?1",
 	[S_FEED_ADDED] = "SELECT added FROM feeds WHERE id = ?1",
-	[S_FEED_AT] = "SELECT id, gone FROM feeds WHERE url = ?1",
+	/* (The third column: S_FREE_URL's test, that the row gives the URL
+	 * up to a listed feed led to it.) */
+	[S_FEED_AT] = "SELECT id, gone, NOT active AND list_url <> url AND NOT EXISTS"
+	              " (SELECT 1 FROM feeds g WHERE g.url = feeds.list_url)"
+	              " FROM feeds WHERE url = ?1",
 	/* This feed's own "h:" items with the same content (title, text,
 	 * author: the content hash has no date) under another key, dated
 	 * within a day of ?4 by a whole number of quarter hours, or undated,
@@ -1503,6 +1525,28 @@ void store_feeds_free(struct store_feed *f, size_t n)
 	free(f);
 }
 
+/* Moves feed `id` to `url` unless a feed still listed (or listed as that
+ * URL) has it (S_FREE_URL): *moved says whether it did.  In the caller's
+ * transaction.  0, or -1. */
+static int move_url(struct store *st, int64_t id, const char *url, int *moved)
+{
+	static const enum stmt_id steps[] = { S_FREE_URL, S_POLL_URL };
+
+	*moved = 0;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		sqlite3_stmt *s = stmt(st, steps[i]);
+
+		if (!s)
+			return fail_rc(st, sqlite3_errcode(st->db));
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, url, -1, SQLITE_STATIC);
+		if (step_done(st, s) < 0)
+			return -1;
+	}
+	*moved = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
 int store_record_poll(struct store *st, struct store_poll *p)
 {
 	sqlite3_stmt *s = stmt(st, S_POLL);
@@ -1529,31 +1573,18 @@ int store_record_poll(struct store *st, struct store_poll *p)
 	bind_time(s, 16, p->hint);
 	if (step_done(st, s) < 0)
 		return -1;
-	if (p->new_url) {
-		if (!(s = stmt(st, S_POLL_URL)))
-			return fail_rc(st, sqlite3_errcode(st->db));
-		sqlite3_bind_int64(s, 1, p->feed_id);
-		sqlite3_bind_text(s, 2, p->new_url, -1, SQLITE_STATIC);
-		if (step_done(st, s) < 0)
-			return -1;
-		p->moved = sqlite3_changes(st->db) > 0;
-	}
+	if (p->new_url && move_url(st, p->feed_id, p->new_url, &p->moved) < 0)
+		return -1;
 	return 0;
 }
 
 int store_move_feed(struct store *st, int64_t feed_id, const char *url)
 {
-	sqlite3_stmt *s;
+	int moved;
 
 	if (store_begin(st) < 0)
 		return -1;
-	if (!(s = stmt(st, S_POLL_URL))) {
-		fail_rc(st, sqlite3_errcode(st->db));
-		goto fail;
-	}
-	sqlite3_bind_int64(s, 1, feed_id);
-	sqlite3_bind_text(s, 2, url, -1, SQLITE_STATIC);
-	if (step_done(st, s) < 0 || store_commit(st) < 0)
+	if (move_url(st, feed_id, url, &moved) < 0 || store_commit(st) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -2300,20 +2331,22 @@ int store_feed_added(struct store *st, int64_t feed_id, int64_t *added)
 	return one_int(st, S_FEED_ADDED, feed_id, added);
 }
 
-int store_feed_at(struct store *st, const char *url, int64_t *feed_id, int *gone)
+int store_feed_at(struct store *st, const char *url, int64_t *feed_id, int *gone,
+                  int *yields)
 {
 	sqlite3_stmt *s = stmt(st, S_FEED_AT);
-	int64_t v[2] = { 0, 0 };
+	int64_t v[3] = { 0, 0, 0 };
 	int rc;
 
 	if (s) {
 		sqlite3_bind_text(s, 1, url, -1, SQLITE_STATIC);
-		rc = row_ints(st, s, v, 2);
+		rc = row_ints(st, s, v, 3);
 	} else {
 		rc = fail_rc(st, sqlite3_errcode(st->db));
 	}
 	*feed_id = v[0];
 	*gone = v[1] != 0;
+	*yields = v[2] != 0;
 	return rc;
 }
 

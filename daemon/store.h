@@ -120,7 +120,8 @@ struct store_poll {
 	int64_t retry_after;        /* 429/503 Retry-After still ahead, 0:
 	                               none (stored NULL, clearing the last) */
 	int moved;                  /* out: the row's url is new_url now (no
-	                               other feed had that URL) */
+	                               other feed had that URL, or a feed
+	                               dropped from the list gave it up) */
 };
 int store_record_poll(struct store *st, struct store_poll *p);
 
@@ -128,7 +129,8 @@ int store_record_poll(struct store *st, struct store_poll *p);
 int store_record_adapt(struct store *st, int64_t feed_id, int shift, int streak);
 
 /* Moves a feed to `url` (its previous_url becomes the URL it had), in a
- * transaction of its own, unless another feed has that URL.  0, or -1. */
+ * transaction of its own, unless another feed has that URL (one dropped
+ * from the list gives it up, as in store_record_poll).  0, or -1. */
 int store_move_feed(struct store *st, int64_t feed_id, const char *url);
 
 /* Moves a feed's next poll to not_before unless it is already later
@@ -216,9 +218,12 @@ int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate);
 /* When the feed was first listed (feeds.added), 0 when there is no such
  * feed. */
 int store_feed_added(struct store *st, int64_t feed_id, int64_t *added);
-/* The feed whose row has `url` as its URL (active or not): its id and
- * whether it is gone, or id 0. */
-int store_feed_at(struct store *st, const char *url, int64_t *feed_id, int *gone);
+/* The feed whose row has `url` as its URL (active or not): its id,
+ * whether it is gone and whether it gives the URL up to a listed feed led
+ * there (a feed dropped from the list that had moved to it, see
+ * store_record_poll), or id 0. */
+int store_feed_at(struct store *st, const char *url, int64_t *feed_id, int *gone,
+                  int *yields);
 /* The newest event_time stored, 0 when there are no stories. */
 int store_max_event_time(struct store *st, int64_t *out);
 
