@@ -1972,9 +1972,22 @@ int daemon_run(const struct daemon_args *a)
 	struct fetch_options fo;
 	char err[1024];
 	int rc, lock_fd = -1;
+	sigset_t hup;
 
 	memset(&d, 0, sizeof d);
 	d.args = *a;
+	/* SIGHUP's default action ends the process, and its watcher starts
+	 * only once the database is open and the feeds loaded (seconds, or a
+	 * migration's minutes, on a large database): a reload asked for that
+	 * early (a deployment script that edits the list right after starting
+	 * the daemon) killed it, with nothing in the log.  Blocked until its
+	 * watcher runs, a reload asked for meanwhile is done then.  (Threads
+	 * started meanwhile keep it blocked, so it reaches the loop's
+	 * thread.)  With --once it is not caught. */
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	if (!a->once)
+		pthread_sigmask(SIG_BLOCK, &hup, NULL);
 	d.rnd = (unsigned)time(NULL) ^ (unsigned)getpid() << 16;
 	if (!d.rnd)
 		d.rnd = 1;
@@ -2046,8 +2059,10 @@ int daemon_run(const struct daemon_args *a)
 	d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
 	ev_signal_start(d.loop, &d.sig_term);
 	ev_signal_start(d.loop, &d.sig_int);
-	if (!a->once)
+	if (!a->once) {
 		ev_signal_start(d.loop, &d.sig_hup);
+		pthread_sigmask(SIG_UNBLOCK, &hup, NULL);
+	}
 	ev_timer_init(&d.wake, wake_cb, 0., 0.);
 	d.wake.data = &d;
 	ev_timer_init(&d.grace, grace_cb, SHUTDOWN_GRACE, 0.);
