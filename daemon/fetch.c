@@ -1449,6 +1449,13 @@ static void apply_options(struct fetcher *f, const struct fetch_options *o)
 void fetcher_set_options(struct fetcher *f, const struct fetch_options *o)
 {
 	apply_options(f, o);
+	/* A host is put in the ready list only while it has room under
+	 * per_host: one whose transfers filled the old limit waited for one
+	 * of them to end (its whole timeout, for the slow host a raised
+	 * per_host was meant for) before its queue used the new one. */
+	for (int b = 0; b < HOST_BUCKETS; b++)
+		for (struct host *h = f->hosts[b]; h; h = h->next_hash)
+			ready_push(f, h);
 	start_transfers(f);
 }
 
