@@ -675,12 +675,28 @@ static void set_next(struct daemon *d, struct dfeed *f, int64_t next)
 		log_err("out of memory scheduling %s", f->url);
 }
 
+/* The interval a healthy feed is polled at under policy `p`: its own,
+ * or what its document asks for when that is longer (<ttl>,
+ * sy:updatePeriod: the `hint` a 304 keeps too), within min_interval and
+ * max_interval, as sched_next_poll() has it. */
+static int64_t polled_every(const struct sched_policy *p, const struct dfeed *f)
+{
+	int64_t iv = sched_interval(p, f->interval, f->shift);
+
+	if (f->hint > iv)
+		iv = f->hint;
+	return iv < p->min_interval ? p->min_interval : iv > p->max_interval ? p->max_interval : iv;
+}
+
 /* A reload that shortens a feed's interval (the configured `interval` or
  * `max_interval`, or the feed's own in the list) would otherwise leave it
  * waiting for the next poll the old interval set: an interval cut from an
  * hour to a minute still waited the hour.  Such a feed is polled within
  * its new interval, at a random point of it so that a whole list does
- * not fire at once.  A failing feed is only held to the new
+ * not fire at once.  A feed whose document asks for longer than both
+ * keeps its time: compared without that, a shorter `interval` pulled in
+ * every feed asking for an hour (WordPress's sy:updatePeriod), polled
+ * more often than it asks.  A failing feed is only held to the new
  * max_interval; a host's Retry-After is kept (wake_cb honours it). */
 static int64_t pulled_in(struct daemon *d, const struct sched_policy *was,
                          const struct dfeed *old, const struct dfeed *f, int64_t now)
@@ -692,8 +708,8 @@ static int64_t pulled_in(struct daemon *d, const struct sched_policy *was,
 		before = was->max_interval;
 		after = is.max_interval;
 	} else {
-		before = sched_interval(was, old->interval, old->shift);
-		after = sched_interval(&is, f->interval, f->shift);
+		before = polled_every(was, old);
+		after = polled_every(&is, f);
 	}
 	if (after >= before || after <= 0 || f->next_poll <= now + after)
 		return f->next_poll;
@@ -1817,17 +1833,22 @@ static void check_exposure(const struct config *c, const struct feedlist *fl)
 static int sync_list(struct daemon *d, const struct config *c)
 {
 	struct feedlist fl = { 0 };
+	/* The database is the one open, also on a reload whose file names
+	 * another (taken at the next start): the warning of check_exposure
+	 * named that file, not the one holding the passwords. */
+	struct config in_use = *c;
 	char err[1024];
 	int rc;
 
+	in_use.database = d->cfg.database;
 	if (feedlist_load(c->feeds, &fl, err, sizeof err) < 0) {
 		log_err("%s", err);
 		return 1;
 	}
-	check_exposure(c, &fl);
+	check_exposure(&in_use, &fl);
 	rc = store_sync_feeds(d->st, &fl, now_s());
 	if (rc < 0)
-		log_err("%s: syncing the feed list: %s", c->database, store_errmsg(d->st));
+		log_err("%s: syncing the feed list: %s", in_use.database, store_errmsg(d->st));
 	else
 		log_info("%zu feeds in %s", fl.n, c->feeds);
 	feedlist_free(&fl);

@@ -128,6 +128,23 @@ try:
     p.send_signal(signal.SIGHUP)
     t.ok(log.wait_for("reloaded", 2) and log.count("-wal: every local user") == 1,
          "closed too: nothing more to say", log.text())
+    # The configuration names another database, readable by all, taken at
+    # the next start: the reload said that file held the passwords, and
+    # nothing of the one still open that holds them.
+    other = os.path.join(w.dir, "other.db")
+    with open(other, "w"):
+        pass
+    os.chmod(other, 0o644)
+    os.chmod(w.db, 0o644)
+    with open(w.conf) as f:
+        conf = f.read()
+    with open(w.conf, "w") as f:
+        f.write(conf.replace("database = %s" % w.db, "database = %s" % other))
+    p.send_signal(signal.SIGHUP)
+    t.ok(log.wait_for("reloaded", 3) and log.count("%s: every local user" % other) == 0
+         and log.count("%s: every local user can read it" % w.db) == 2,
+         "database path changed on reload: the warning names the database in use",
+         log.text())
     t.eq(log.stop(p), 0, "the daemon stops cleanly")
 finally:
     os.umask(old)

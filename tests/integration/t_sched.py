@@ -42,6 +42,10 @@ def feed_route(title, n):
 
 for name in ("a", "b", "c", "d", "e"):
     srv.routes["/f/%s.xml" % name] = feed_route(name, 3)
+# A feed whose document asks to be polled every 3 hours (<ttl>).
+TTL_BODY = faults.feed_xml("ttl", [("ttl-1", "ttl item")]).replace(
+    b"<description>d</description>", b"<description>d</description><ttl>180</ttl>", 1)
+srv.routes["/f/ttl.xml"] = lambda h: h.reply(200, TTL_BODY, "application/rss+xml")
 srv.routes["/hold/429.xml"] = faults.status(429, {"Retry-After": "3600"})
 srv.routes["/f/fail.xml"] = faults.status(500)
 
@@ -286,15 +290,22 @@ t.eq(sum("reload refused" in ln for ln in lines), 2, "both bad reloads say the r
 
 # ---- SIGHUP that shortens an interval: the feed does not wait the old one.
 # (It did: an interval cut from an hour to two minutes still waited the hour.)
+# A feed whose document asks for 3 hours is polled no more often than that,
+# before the reload and after it: the reload does not shorten its interval.
+# (It was pulled in all the same, polled within the new 2 minutes.)
 w6 = Workdir(prefix="tidings-sched6-")
-write_opml(w6, [(U("/f/d.xml"), None), (U("/f/e.xml"), "1h")], "interval = 1h\nmin_interval = 1m\n")
+W6_LIST = [(U("/f/d.xml"), None), (U("/f/e.xml"), "1h"), (U("/f/ttl.xml"), None)]
+write_opml(w6, W6_LIST, "interval = 1h\nmin_interval = 1m\n")
 p = start(w6)
-t.ok(wait_for(lambda: sql1(w6, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 2, 60),
-     "interval 1h: both feeds polled")
+t.ok(wait_for(lambda: sql1(w6, "SELECT count(*) FROM feeds WHERE last_fetch IS NOT NULL")[0] == 3, 60),
+     "interval 1h: the feeds are polled")
 nx = dict(w6.sql("SELECT url, next_poll - last_fetch FROM feeds"))
-t.ok(all(3000 <= v <= 4000 for v in nx.values()), "both next in about an hour", nx)
+t.ok(all(3000 <= nx[U(x)] <= 4000 for x in ("/f/d.xml", "/f/e.xml")), "two next in about an hour",
+     nx)
+t.ok(9720 <= nx[U("/f/ttl.xml")] <= 11880, "the one asking for 3 h next in about 3 h", nx)
 e_before = sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?", (U("/f/e.xml"),))[0]
-write_opml(w6, [(U("/f/d.xml"), None), (U("/f/e.xml"), "1h")], "interval = 2m\nmin_interval = 1m\n")
+ttl_before = sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?", (U("/f/ttl.xml"),))[0]
+write_opml(w6, W6_LIST, "interval = 2m\nmin_interval = 1m\n")
 hup_at = int(time.time())
 p.send_signal(signal.SIGHUP)
 
@@ -316,6 +327,8 @@ t.ok(wait_for(within_new_interval, 60),
      w6.sql("SELECT url, next_poll - %d, last_fetch - %d FROM feeds" % (hup_at, hup_at)))
 t.eq(sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?", (U("/f/e.xml"),))[0], e_before,
      "a feed with its own interval of 1h keeps its next poll")
+t.eq(sql1(w6, "SELECT next_poll FROM feeds WHERE url = ?", (U("/f/ttl.xml"),))[0], ttl_before,
+     "a feed whose document asks for 3 h keeps its next poll")
 rc, err = stop(p)
 t.eq(rc, 0, "SIGTERM: exit 0")
 w6.cleanup()
