@@ -345,6 +345,10 @@ struct fv *fp_doc_dict(struct fp *p)
  * document's arena by fv_set/fv_push. */
 void fp_entry_begin(struct fp *p)
 {
+	/* The base around the entry, before an xml:base of its own: a
+	 * relative guid is kept as written only under it (fp_pop). */
+	rs_set(&p->entry_base, p->nlv >= 2 ? rs_ref(p->lv[p->nlv - 2].base)
+	                                    : rs_new(p, p->doc_base));
 	if (!p->on_entry) {
 		fv_push(p->entries, fv_new(FV_DICT));
 		return;
@@ -924,8 +928,14 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 		/* A relative guid ("1002", "/news/1002", "//host/1002") is kept
 		 * as written too: resolved, it changes with the URL the
 		 * document is read from (a feed moved to https or to another
-		 * path, another Content-Location), the item it names does not. */
-		if (r && !strcmp(element, "id") && !has_scheme(out) && strcmp(r, out) != 0)
+		 * path, another Content-Location), the item it names does not.
+		 * Not under an xml:base of the entry's own (an aggregator's
+		 * items, each under its blog's address): the guid is then what
+		 * it resolves to, as it tells the items apart; as written, two
+		 * blogs' "2024/06/hello" were one item and one of the two was
+		 * never stored. */
+		if (r && !strcmp(element, "id") && !has_scheme(out) && strcmp(r, out) != 0 &&
+		    fp_str_eq(BASE(p), rs_str(p->entry_base)))
 			written = out;
 		else if (r)
 			free(out);
@@ -1888,6 +1898,7 @@ static void fp_free(struct fp *p)
 	cp_clear(&p->cp);
 	rs_unref(p->base);
 	free(p->doc_base);
+	rs_unref(p->entry_base);
 	rs_unref(p->lang_r);
 	free(p->bozo_reason);
 	sbuf_free(&p->tmp_text);

@@ -113,6 +113,8 @@ struct fp {
 	struct level *lv; size_t nlv, caplv;
 	struct rstr *base, *lang_r; /* xml:base / xml:lang in scope (shared) */
 	char *doc_base;         /* owned: the document URI */
+	struct rstr *entry_base; /* the base in scope around the current
+	                           entry (its parent's), or NULL */
 	int netscape;           /* DOCTYPE names Netscape's RSS 0.91 */
 	const char *encoding;   /* what the document was read as */
 	struct cparams cp;

@@ -116,7 +116,29 @@ t.eq(w2.sql("SELECT id, ident, seq FROM stories ORDER BY id"), before,
      "an item stored under its resolved guid keeps its row, key and seq")
 t.eq(state(w2), ((4, 0), 4, 0), "no new story, no new row")
 
+# An aggregator's feed (a planet): each item under its blog's xml:base,
+# two blogs with one relative guid.  Resolved, they are two guids, which
+# no move of the feed changes; as written they were one key, and only
+# one of the two items was stored.
+PLANET = ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+          "<title>Planet Harbour</title><link>http://planet.example/</link>\n"
+          '<item xml:base="http://alice.example/"><title>Alice on the harbour budget vote</title>'
+          "<guid>2026/11/harbour</guid><description>Alice writes about the council's vote on"
+          " the harbour budget.</description></item>\n"
+          '<item xml:base="http://bob.example/"><title>Bob on the storm and the coastal road</title>'
+          "<guid>2026/11/harbour</guid><description>Bob writes about the storm that closed the"
+          " coastal road overnight.</description></item>\n"
+          "</channel></rss>\n")
+srv.put("/planet.xml", PLANET, "application/rss+xml")
+w3 = Workdir()
+w3.write_config([srv.url("/planet.xml")])
+t.eq(w3.run_once().returncode, 0, "tidingsd --once exits 0 (a planet)")
+t.eq(w3.sql("SELECT guid FROM stories ORDER BY guid"),
+     [("http://alice.example/2026/11/harbour",), ("http://bob.example/2026/11/harbour",)],
+     "two blogs' items with one relative guid under their own xml:base: two stories")
+
 srv.stop()
 w.cleanup()
 w2.cleanup()
+w3.cleanup()
 t.done()

@@ -472,7 +472,8 @@ static void test_image(void)
 /* A relative guid: id resolved against the document's URL (feedparser's
  * way), id_written as the feed wrote it, what the item is known by
  * wherever the feed is read from.  Absolute guids and those that say
- * isPermaLink="false" (left as they are) have no id_written. */
+ * isPermaLink="false" (left as they are) have no id_written, nor has
+ * one under an xml:base of its own (the feed's URL does not change it). */
 static void test_id_written(void)
 {
 	static const char rss[] =
@@ -482,19 +483,24 @@ static void test_id_written(void)
 		"<item><title>3</title><guid isPermaLink='false'>1004</guid></item>"
 		"<item><title>4</title><guid>https://news.example/5</guid></item>"
 		"<item><title>5</title><guid>tag:news.example,2026:6</guid></item>"
+		/* an aggregator's items, each under its blog's xml:base: the
+		 * same guid as written, two items (as written, one key) */
+		"<item xml:base='http://alice.example/'><title>6</title><guid>2026/hello</guid></item>"
+		"<item xml:base='http://bob.example/'><title>7</title><guid>2026/hello</guid></item>"
 		"</channel></rss>";
 	static const char *const id[] = {
 		"https://news.example/a/1002", "https://news.example/news/1003", "1004",
 		"https://news.example/5", "tag:news.example,2026:6",
+		"http://alice.example/2026/hello", "http://bob.example/2026/hello",
 	};
-	static const char *const written[] = { "1002", "/news/1003", NULL, NULL, NULL };
+	static const char *const written[] = { "1002", "/news/1003", NULL, NULL, NULL, NULL, NULL };
 	struct feed_context ctx = { .uri = "https://news.example/a/feed" };
 	struct feed *f = NULL;
 	char err[256];
 
 	ok(feed_parse(rss, sizeof rss - 1, &ctx, &f, err, sizeof err) == 0 && f &&
-	   f->n_entries == 5, "id_written: parsed");
-	for (size_t i = 0; f && i < f->n_entries && i < 5; i++) {
+	   f->n_entries == 7, "id_written: parsed");
+	for (size_t i = 0; f && i < f->n_entries && i < 7; i++) {
 		char what[64];
 
 		snprintf(what, sizeof what, "id_written: item %zu id", i + 1);
@@ -502,6 +508,20 @@ static void test_id_written(void)
 		snprintf(what, sizeof what, "id_written: item %zu as written", i + 1);
 		is_str(f->entries[i].id_written, written[i], what);
 	}
+	feed_free(f);
+
+	/* An xml:base around all the items (the feed's, as WordPress writes
+	 * it) is no item's own: the guid is still kept as written. */
+	static const char based[] =
+		"<rss version='2.0'><channel xml:base='https://news.example/blog/'><title>News</title>"
+		"<item><title>1</title><guid>1002</guid></item></channel></rss>";
+	f = NULL;
+	ok(feed_parse(based, sizeof based - 1, &ctx, &f, err, sizeof err) == 0 && f &&
+	   f->n_entries == 1, "id_written: a feed's xml:base: parsed");
+	is_str(f && f->n_entries == 1 ? f->entries[0].id : NULL, "https://news.example/blog/1002",
+	       "id_written: a feed's xml:base: id");
+	is_str(f && f->n_entries == 1 ? f->entries[0].id_written : NULL, "1002",
+	       "id_written: a feed's xml:base: as written");
 	feed_free(f);
 }
 
