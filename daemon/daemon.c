@@ -824,6 +824,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			nf[i].page = old->page;
 			old->page = NULL;
 			nf[i].followed = old->followed;
+			nf[i].told_taken = old->told_taken;
 			nf[i].next_poll = old->next_poll;
 			nf[i].stored_before = old->stored_before;
 			if (was && !old->in_flight && !old->retired) {
