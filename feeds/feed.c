@@ -229,6 +229,7 @@ static void fill_text(struct build *m, struct feed_text *t, const struct fv *d, 
 		t->value = take(m, det, "value");
 		t->type = take_shared(m, det, "type");
 		t->language = take_shared(m, det, "language");
+		t->language_http = fv_get(det, FEED_LANG_HTTP) != NULL;
 		t->base = take_shared(m, det, "base");
 	} else if (gs(d, key)) {
 		t->value = mdup(m, gs(d, key));
@@ -634,6 +635,7 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 			e->content[i].value = take(m, x, "value");
 			e->content[i].type = take_shared(m, x, "type");
 			e->content[i].language = take_shared(m, x, "language");
+			e->content[i].language_http = fv_get(x, FEED_LANG_HTTP) != NULL;
 			e->content[i].base = take_shared(m, x, "base");
 			e->n_content++;
 		}
@@ -646,6 +648,7 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 	    e->content[0].value && !strcmp(e->summary.value, e->content[0].value)) {
 		e->summary.type = e->content[0].type;
 		e->summary.language = e->content[0].language;
+		e->summary.language_http = e->content[0].language_http;
 		e->summary.base = e->content[0].base;
 	}
 	fill_links(m, &e->links, &e->n_links, d);
@@ -684,9 +687,15 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 	e->updated = get_time(d, "updated_parsed");
 	e->published_raw = take(m, d, "published");
 	e->updated_raw = take(m, d, "updated");
-	if (e->title.language)
+	/* The language the document gives the entry.  Not the HTTP
+	 * Content-Language feedparser puts in scope for its texts: it is
+	 * the server's word for the whole document, and an RSS channel's
+	 * own <language> (the feed's, below) says better what its items
+	 * are written in (a German feed from a server saying "en" had its
+	 * stories stored as English and stemmed so). */
+	if (e->title.language && !e->title.language_http)
 		e->language = e->title.language;
-	else if (e->summary.language)
+	else if (e->summary.language && !e->summary.language_http)
 		e->language = e->summary.language;
 	else if (gs(d, "language"))
 		e->language = take_shared(m, d, "language");
@@ -846,6 +855,7 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	struct build b = { 0 };
 	struct feed *f;
 	const char *v, *ttl;
+	char *lang;
 
 	*out = NULL;
 	if (errlen)
@@ -920,10 +930,20 @@ static int parse(const char *buf, size_t len, const struct feed_context *ctx, in
 	free(b.base);
 	b.base = NULL;
 	/* the feed's language, known now, for the entries without one (one
-	 * copy for all: the arena frees them together) */
-	for (size_t i = 0; f->language && i < f->n_entries; i++)
+	 * copy for all: the arena frees them together); that is the HTTP
+	 * Content-Language unless the document names one, and that too
+	 * when it names an empty one, as feedparser's entry texts have it */
+	lang = f->language;
+	if ((!lang || !*lang) && ctx && ctx->content_language && *ctx->content_language) {
+		if (!(lang = mdup(&b, ctx->content_language)))
+			goto oom;
+		for (char *c = lang; *c; c++)
+			if (*c == '_')
+				*c = '-';
+	}
+	for (size_t i = 0; lang && i < f->n_entries; i++)
 		if (!f->entries[i].language)
-			f->entries[i].language = f->language;
+			f->entries[i].language = lang;
 	/* Likewise an Atom feed's author is the author of its entries that
 	 * name none (RFC 4287, 4.2.1: a one-author blog names it once, at
 	 * the top), whose stories had no author.  Not RSS's: a channel's

@@ -44,6 +44,9 @@ struct feed_text {
 	char *type;     /* "text/plain", "text/html", "application/xhtml+xml" */
 	char *language; /* xml:lang in scope, or NULL */
 	char *base;     /* xml:base in scope, or NULL */
+	int language_http; /* language is the HTTP Content-Language's (in
+	                      scope as feedparser puts it), none the
+	                      document wrote */
 };
 
 struct feed_link {
@@ -89,7 +92,8 @@ struct feed_entry {
 	int64_t published, updated;   /* Unix seconds UTC, or FEED_NO_TIME */
 	char *published_raw, *updated_raw; /* the date strings as written */
 	char *language;         /* entry's language (xml:lang, dc:language,
-	                           else the feed's), or NULL */
+	                           else the feed's, else the HTTP
+	                           Content-Language), or NULL */
 
 	/* Ready for the daemon: */
 	char *title_text;       /* title as plain text, whitespace folded */

@@ -16,6 +16,10 @@
  * when that was a relative reference (its "id" is then resolved against
  * the document's URL, as feedparser does). */
 #define FEED_ID_WRITTEN ".id_written"
+/* FEED_LANG_HTTP: set in a text construct's detail whose "language" is
+ * the HTTP Content-Language's, not an xml:lang of the document (which
+ * feedparser puts in scope the same way) */
+#define FEED_LANG_HTTP ".lang_http"
 
 /* Parses len bytes with their HTTP context into *out (owned by the
  * caller, fv_free()).  Never fails on bad input (that is bozo); returns

@@ -489,7 +489,7 @@ static void cp_clear(struct cparams *c)
 	cp_drop(c->language, c->lbuf);
 	cp_drop(c->base, c->bbuf);
 	free(c->src);
-	c->active = c->base64 = 0;
+	c->active = c->base64 = c->lang_http = 0;
 	c->type = c->language = c->base = c->src = NULL;
 }
 
@@ -733,9 +733,11 @@ static struct fv *detail_from_cp(struct fp *p, const char *value)
 	if (!d)
 		return NULL;
 	fv_set_str(d, "type", p->cp.type);
-	if (p->cp.language)
+	if (p->cp.language) {
 		fv_set_str(d, "language", p->cp.language);
-	else
+		if (p->cp.lang_http)
+			fv_set(d, FEED_LANG_HTTP, fv_int(1));
+	} else
 		fv_set(d, "language", fv_new(FV_NULL));
 	fv_set_str(d, "base", p->cp.base ? p->cp.base : "");
 	if (p->cp.src)
@@ -1108,6 +1110,7 @@ void fp_push_content(struct fp *p, const char *tag, const struct attrs *a,
 		for (char *c = p->cp.language; c && *c; c++)
 			if (*c == '_')
 				*c = '-';
+		p->cp.lang_http = p->lang_r == p->lang_http;
 	}
 	p->cp.base = cp_store(p, p->cp.bbuf, sizeof p->cp.bbuf, BASE(p) ? BASE(p) : "");
 	p->cp.base64 = is_base64(p, a);
@@ -1900,6 +1903,7 @@ static void fp_free(struct fp *p)
 	free(p->doc_base);
 	rs_unref(p->entry_base);
 	rs_unref(p->lang_r);
+	rs_unref(p->lang_http);
 	free(p->bozo_reason);
 	sbuf_free(&p->tmp_text);
 	fv_free(p->source);
@@ -1959,6 +1963,7 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 	}
 	if (o->lang) {
 		p.lang_r = rs_new(&p, o->lang);
+		p.lang_http = rs_ref(p.lang_r);
 		char *l = fp_xstrdup(&p, o->lang);
 
 		for (char *c = l; c && *c; c++)

@@ -69,6 +69,7 @@ struct cparams {
 	int active;
 	char *type, *language, *base, *src;
 	int base64;
+	int lang_http;          /* language is the HTTP Content-Language's */
 	/* type, language and base point here when they fit (src: heap) */
 	char tbuf[32], lbuf[32], bbuf[160];
 };
@@ -112,6 +113,9 @@ struct fp {
 	struct frame *st; size_t nst, capst, stinit; /* stinit: slots set up */
 	struct level *lv; size_t nlv, caplv;
 	struct rstr *base, *lang_r; /* xml:base / xml:lang in scope (shared) */
+	struct rstr *lang_http; /* a reference to the HTTP Content-Language's
+	                           lang_r: while it is in scope, no xml:lang
+	                           of the document is */
 	char *doc_base;         /* owned: the document URI */
 	struct rstr *entry_base; /* the base in scope around the current
 	                           entry (its parent's), or NULL */

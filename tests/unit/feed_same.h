@@ -42,6 +42,9 @@ static int same_text(const struct feed_text *a, const struct feed_text *b, const
 	snprintf(w, sizeof w, "%s.language", what);
 	if (!same_str(a->language, b->language, w))
 		return 0;
+	snprintf(w, sizeof w, "%s.language_http", what);
+	if (!same_int(a->language_http, b->language_http, w))
+		return 0;
 	snprintf(w, sizeof w, "%s.base", what);
 	return same_str(a->base, b->base, w);
 }

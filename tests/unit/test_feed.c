@@ -525,8 +525,65 @@ static void test_id_written(void)
 	feed_free(f);
 }
 
+/* The entry's language against the HTTP Content-Language, which
+ * feedparser puts in scope for the texts as if it were an xml:lang: the
+ * document's own word wins (a German RSS channel from a server saying
+ * "en" had every item stored as English and stemmed so); the header is
+ * the language only where the document names none. */
+static void test_lang_http(void)
+{
+	static const char rss[] =
+		"<rss version='2.0'><channel><title>Nachrichten</title><language>de-DE</language>"
+		"<item><title>Eins</title><description>Text</description></item>"
+		"<item xml:lang='fr'><title>Deux</title></item>"
+		"<item xmlns:dc='http://purl.org/dc/elements/1.1/'><title>Three</title>"
+		"<dc:language>en-GB</dc:language></item>"
+		"<item><description>Nur Text</description></item>"
+		"</channel></rss>";
+	static const char bare[] =
+		"<rss version='2.0'><channel><title>News</title><item><title>One</title></item></channel></rss>";
+	static const char empty[] =
+		"<rss version='2.0'><channel><title>News</title><language></language>"
+		"<item><title>One</title></item></channel></rss>";
+	static const char atom[] =
+		"<feed xmlns='http://www.w3.org/2005/Atom' xml:lang='nl'><title>Nieuws</title>"
+		"<entry><title>Een</title><id>urn:a:1</id></entry></feed>";
+	static const char *const want[] = { "de-DE", "fr", "en-GB", "de-DE" };
+	struct feed_context ctx = { .uri = "https://news.example/feed", .content_language = "en_US" };
+	struct feed *f = NULL;
+	char err[256];
+
+	ok(feed_parse(rss, sizeof rss - 1, &ctx, &f, err, sizeof err) == 0 && f &&
+	   f->n_entries == 4, "lang_http: parsed");
+	for (size_t i = 0; f && i < f->n_entries && i < 4; i++) {
+		char what[64];
+
+		snprintf(what, sizeof what, "lang_http: item %zu: the document's language", i + 1);
+		is_str(f->entries[i].language, want[i], what);
+	}
+	if (f && f->n_entries)
+		is_str(f->entries[0].title.language, "en-US", "lang_http: title_detail keeps feedparser's");
+	feed_free(f);
+	f = NULL;
+	ok(feed_parse(bare, sizeof bare - 1, &ctx, &f, err, sizeof err) == 0 && f && f->n_entries == 1 &&
+	   f->entries[0].language && !strcmp(f->entries[0].language, "en-US"),
+	   "lang_http: no language in the document: the header's");
+	feed_free(f);
+	f = NULL;
+	ok(feed_parse(empty, sizeof empty - 1, &ctx, &f, err, sizeof err) == 0 && f && f->n_entries == 1 &&
+	   f->entries[0].language && !strcmp(f->entries[0].language, "en-US"),
+	   "lang_http: an empty <language>: the header's");
+	feed_free(f);
+	f = NULL;
+	ok(feed_parse(atom, sizeof atom - 1, &ctx, &f, err, sizeof err) == 0 && f && f->n_entries == 1 &&
+	   f->entries[0].language && !strcmp(f->entries[0].language, "nl"),
+	   "lang_http: an Atom feed's xml:lang");
+	feed_free(f);
+}
+
 int main(void)
 {
+	test_lang_http();
 	test_image();
 	test_id_written();
 	test_source();
