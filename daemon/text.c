@@ -88,8 +88,8 @@ struct lang_slot {
 };
 
 /* Language slots; the last LANG_ROOM are only for languages that change
- * something (see lang_get): the 64 codes libstemmer knows (de, deu,
- * ger, ...), and az. */
+ * something (see lang_get): the 29 libstemmer knows, each under its
+ * two-letter code (deu, ger, German are de: lang_alias), and az. */
 #define MAX_LANGS 128
 #define LANG_ROOM 66
 #define STEM_MAX (1u << 18)        /* distinct words memoised; then it starts over */
@@ -237,11 +237,43 @@ void text_free(struct text *t)
 	free(t);
 }
 
+/* The other names feeds give the languages Snowball stems (and
+ * Azerbaijani, folded as Turkish): their ISO 639-2 codes, bibliographic
+ * and terminological, and English names, as libstemmer knows them ("esl"
+ * is its own), and Bokmål's and Nynorsk's codes (nb and nn: below).  A
+ * feed saying <language>deu</language> or "German" is German: the same
+ * stems, stop words and folding as "de".  libstemmer stemmed "deu" but
+ * English stop words stayed ("die", "und" kept as terms), "tur" lacked
+ * the Turkish folding and case endings, and "German" or "English" was
+ * not stemmed at all, so one event told under two tags missed its
+ * thread, and Turkish headlines joined on a case ending. */
+static const char *const lang_alias[][2] = {
+	{ "ara", "ar" }, { "arabic", "ar" }, { "arm", "hy" }, { "hye", "hy" },
+	{ "armenian", "hy" }, { "aze", "az" }, { "azerbaijani", "az" },
+	{ "baq", "eu" }, { "eus", "eu" }, { "basque", "eu" }, { "cat", "ca" },
+	{ "catalan", "ca" }, { "dan", "da" }, { "danish", "da" }, { "dut", "nl" },
+	{ "nld", "nl" }, { "dutch", "nl" }, { "eng", "en" }, { "english", "en" },
+	{ "esl", "es" }, { "spa", "es" }, { "spanish", "es" }, { "fin", "fi" },
+	{ "finnish", "fi" }, { "fra", "fr" }, { "fre", "fr" }, { "french", "fr" },
+	{ "deu", "de" }, { "ger", "de" }, { "german", "de" }, { "ell", "el" },
+	{ "gre", "el" }, { "greek", "el" }, { "gle", "ga" }, { "irish", "ga" },
+	{ "hin", "hi" }, { "hindi", "hi" }, { "hun", "hu" }, { "hungarian", "hu" },
+	{ "ind", "id" }, { "indonesian", "id" }, { "ita", "it" }, { "italian", "it" },
+	{ "lit", "lt" }, { "lithuanian", "lt" }, { "nep", "ne" }, { "nepali", "ne" },
+	{ "nob", "no" }, { "nno", "no" },
+	{ "nor", "no" }, { "norwegian", "no" }, { "por", "pt" },
+	{ "portuguese", "pt" }, { "ron", "ro" }, { "rum", "ro" },
+	{ "romanian", "ro" }, { "rus", "ru" }, { "russian", "ru" }, { "srp", "sr" },
+	{ "serbian", "sr" }, { "swe", "sv" }, { "swedish", "sv" }, { "tam", "ta" },
+	{ "tamil", "ta" }, { "tur", "tr" }, { "turkish", "tr" }, { "yid", "yi" },
+	{ "yiddish", "yi" },
+};
+
 /* The slot for lang's primary subtag; NULL lang or a malformed one gives
  * NULL (English stop words, no stemming). */
 static const struct lang_slot *lang_get(struct text *t, const char *lang)
 {
-	char code[8];
+	char code[16];
 	size_t n = 0;
 	if (!lang)
 		return NULL;
@@ -249,18 +281,26 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	 * them (as feedparser does), an HTTP header may too. */
 	while (isspace((unsigned char)*lang))
 		lang++;
-	while (lang[n] && lang[n] != '-' && lang[n] != '_' && !isspace((unsigned char)lang[n]) &&
-	       n < sizeof code - 1) {
-		if (!isalpha((unsigned char)lang[n]))
+	while (lang[n] && lang[n] != '-' && lang[n] != '_' && !isspace((unsigned char)lang[n])) {
+		if (!isalpha((unsigned char)lang[n]) || n == sizeof code - 1)
 			return NULL;
 		code[n] = (char)tolower((unsigned char)lang[n]);
 		n++;
 	}
 	code[n] = '\0';
-	if (n < 2 || n > 3)
+	if (n < 2)
 		return NULL;
 	if (!strcmp(code, "nb") || !strcmp(code, "nn"))
 		strcpy(code, "no");
+	for (size_t i = 0; n > 2 && i < sizeof lang_alias / sizeof lang_alias[0]; i++)
+		if (!strcmp(code, lang_alias[i][0])) {
+			n = 2;
+			memcpy(code, lang_alias[i][1], 3);
+			break;
+		}
+	/* a name that is none of those is no language tag */
+	if (n > 3)
+		return NULL;
 	for (int i = 0; i < t->nlangs; i++)
 		if (!strcmp(t->langs[i].code, code))
 			return &t->langs[i];

@@ -49,8 +49,9 @@ void text_tokens_free(struct text_tokens *out);
 
 
 /* Appends the terms of s[0..len) to out: case-folded, stop words dropped,
- * stemmed when lang (BCP 47, e.g. "en-GB"; NULL = unknown) names a language
- * Snowball has.  Unknown languages keep English stop words and no stemming.
+ * stemmed when lang (BCP 47, e.g. "en-GB"; also an ISO 639-2 code, "deu",
+ * or English name, "German"; NULL = unknown) names a language Snowball
+ * has.  Unknown languages keep English stop words and no stemming.
  * Han and kana runs become overlapping character bigrams.  Returns 0, or -1
  * when out of memory. */
 int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,

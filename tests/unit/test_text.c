@@ -197,6 +197,35 @@ int main(void)
 	ok(text_has_stemmer(T, "en-GB"), "en-GB has a stemmer");
 	ok(text_has_stemmer(T, "nb"), "nb maps to Norwegian");
 	ok(!text_has_stemmer(T, "xx"), "no stemmer for xx");
+
+	/* The other ways feeds name a language: ISO 639-2 codes and English
+	 * names are the two-letter code's language, its stop words and
+	 * folding too (a "deu" story kept "die" and "und" as terms, a "tur"
+	 * one folded İ to i with a combining dot; "German" was unstemmed). */
+	{
+		static const char *const de[] = { "deu", "ger", "German", "GERMAN", "german-DE" };
+		const char *want = "soldat angriff stadt";
+		char *got;
+		for (size_t i = 0; i < sizeof de / sizeof de[0]; i++) {
+			char what[64];
+			snprintf(what, sizeof what, "%s is de: stems and stop words", de[i]);
+			got = strdup(terms("Die Soldaten bei den Angriffen auf die Städte", de[i]));
+			is_str(got, want, what);
+			free(got);
+		}
+		got = strdup(terms("İSTİFA: Ankara'da Irak", "tr"));
+		is_str(terms("İSTİFA: Ankara'da Irak", "tur"), got, "tur is tr: folding, case endings");
+		is_str(terms("İSTİFA: Ankara'da Irak", "Turkish"), got, "Turkish is tr");
+		free(got);
+		is_str(terms("The soldiers were killed", "English"), "soldier kill", "English is en");
+		is_str(terms("Les soldats sont dans les villes", "fra"), "soldat vill", "fra is fr");
+		ok(text_has_stemmer(T, "nob") && text_has_stemmer(T, "nno-NO") &&
+		   text_has_stemmer(T, "Norwegian"), "nob, nno, Norwegian map to Norwegian");
+		ok(!text_has_stemmer(T, "Japanese") && !text_has_stemmer(T, "jpn") &&
+		   !text_has_stemmer(T, "x-default") && !text_has_stemmer(T, "*") &&
+		   !text_has_stemmer(T, "") && !text_has_stemmer(T, "aVeryLongLanguageName"),
+		   "other names and codes: none");
+	}
 	ok(!text_has_stemmer(T, NULL), "no stemmer without a language");
 
 	const char bad[] = "caf\xc3 \xff\xfe ok\xe2\x82 words";
