@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 struct hentry {
 	uint64_t key;        /* 0: free */
 	uint64_t text;
@@ -25,11 +27,14 @@ static uint64_t fnv_byte(uint64_t h, unsigned char c)
 	return (h ^ c) * 0x100000001b3ull;
 }
 
-/* Bytes of a UTF-8 dash, quote or ellipsis at s (U+2010-U+201F,
- * U+2026), else 0. */
-static int utf8_punct(const unsigned char *s)
+/* Whether code point c (not ASCII) is part of a word: a letter, a mark,
+ * a digit.  Spaces, dashes, quotes, guillemets, symbols are separators;
+ * so is U+02BC ʼ, an apostrophe as ' and ’ are (daemon/text.c). */
+static int word_cp(utf8proc_int32_t c)
 {
-	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6) ? 3 : 0;
+	utf8proc_category_t k = utf8proc_category(c);
+	return c != 0x2bc && ((k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_ME) ||
+	                      (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO));
 }
 
 void headix_headline(struct headix_headline *h, const char *title)
@@ -43,24 +48,50 @@ void headix_headline(struct headix_headline *h, const char *title)
 	h->plain = !si.distinctive;
 	if (si.words < 3)
 		return;
+	/* A headline with letters beyond ASCII is compared as NFKC with case
+	 * folded (and invisible format characters left out): one publisher's
+	 * headline comes through an aggregator in another Unicode form than
+	 * its own feed's, NFC against NFD ("e" and U+0301: a feed written on
+	 * a Mac), a no-break space before a French colon against a space,
+	 * full-width letters, "Über" and "über".  Compared byte by byte, each
+	 * pair was two stories. */
+	const unsigned char *p = (const unsigned char *)title;
+	utf8proc_uint8_t *norm = NULL;
+	for (const unsigned char *q = p; *q; q++)
+		if (*q >= 0x80) {
+			if (utf8proc_map(p, 0, &norm, UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+			                 UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+			                 UTF8PROC_IGNORE) >= 0)
+				p = norm;  /* else (not UTF-8, no memory) the bytes as they are */
+			break;
+		}
+	const unsigned char *end = p + strlen((const char *)p);
 	uint64_t x = 0xcbf29ce484222325ull;
 	int sep = 0, any = 0;
-	for (const unsigned char *p = (const unsigned char *)title; *p;) {
-		int k = utf8_punct(p);
+	while (p < end) {
 		unsigned char c = *p;
-		if (k || (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		                        (c >= '0' && c <= '9')))) {
+		utf8proc_int32_t cp = 0;
+		utf8proc_ssize_t k = 1;
+		if (c >= 0x80) {
+			k = utf8proc_iterate(p, end - p, &cp);
+			if (k <= 0)
+				k = 1;  /* a byte that is not UTF-8 counts as a letter */
+		}
+		if (c < 0x80 ? !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		                 (c >= '0' && c <= '9'))
+		             : cp && !word_cp(cp)) {
 			sep = any;
-			p += k ? k : 1;
+			p += k;
 			continue;
 		}
 		if (sep)
 			x = fnv_byte(x, ' ');
 		sep = 0;
 		any = 1;
-		x = fnv_byte(x, c >= 'A' && c <= 'Z' ? c + 32 : c);
-		p++;
+		for (utf8proc_ssize_t j = 0; j < k; j++, p++)
+			x = fnv_byte(x, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	}
+	free(norm);
 	h->hash = x ? x : 1;
 }
 

@@ -43,10 +43,11 @@ int headix_via_aggregator(const char *link, const char *host);
  * texts are prepared (a parse worker; the start-up replay's tokenizing
  * thread), off the thread that stores.
  *
- * hash: of the headline's words (ASCII letters folded to lower case; any
- * run of punctuation, spaces, dashes or quotes is one separator), so that
- * "Fed raises rates by a quarter point" and "Fed Raises Rates by a
- * Quarter-Point" meet; 0 for a headline of fewer than 3 words ("Business
+ * hash: of the headline's words (NFKC with case folded, so that NFD and
+ * NFC, a no-break space and a space, full-width and ASCII letters are
+ * alike; any run of punctuation, spaces, dashes, quotes or symbols is one
+ * separator), so that "Fed raises rates by a quarter point" and "Fed
+ * Raises Rates by a Quarter-Point" meet; 0 for a headline of fewer than 3 words ("Business
  * Highlights") or none.  plain: fewer than SIMHASH_MIN_CONTENT_WORDS
  * content words ("10 Things You Need To Know This Morning", "Today in
  * History: Nov. 28").  fp: its SimHash fingerprints (simhash_text), which

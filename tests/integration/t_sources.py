@@ -10,6 +10,7 @@ every title of its own feed."""
 import os
 import subprocess
 import sys
+import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, TIDINGS, rss_doc  # noqa: E402
@@ -345,6 +346,34 @@ for names, want, what in (
         t.eq((r.returncode, wk.sql("SELECT s.host, count(sf.feed_id) FROM stories s JOIN story_feeds sf"
                                    " ON sf.story_id = s.id GROUP BY s.id ORDER BY s.host, 2")),
              (0, want), what + (", a restart between" if restart else ""))
+        wk.cleanup()
+
+# One publisher's headline in another Unicode form through the
+# aggregator than in its own feed: NFD (a feed written on a Mac: "u" and
+# a combining diaeresis), a space where the publisher put a no-break
+# space before a French colon.  Compared byte by byte, each was two
+# stories; whichever form comes first.
+ZUR = "Z\u00fcrich council approves new tram line to the airport"
+MUN = "Municipales\u00a0: la gauche l\u2019emporte \u00e0 Marseille apr\u00e8s un long suspense"
+for form, own, agg in (("NFD", ZUR, unicodedata.normalize("NFD", ZUR)),
+                       ("a space for a no-break space", MUN, MUN.replace("\u00a0", " "))):
+    srv.put("/form-own.xml", rss_doc("Limmat Post", "https://www.limmat.example/", [
+        {"title": own, "link": "https://www.limmat.example/news/a1", "guid": "lp-1",
+         "date": "Tue, 25 Nov 2026 09:40:00 GMT",
+         "text": "Councillors voted on Tuesday after a debate that lasted well into the evening."}]))
+    srv.put("/form-agg.xml", rss_doc("Top stories - Agg", AGG + "/", [
+        {"title": agg + " - Limmat Post", "text": gnews(AGG + "/rss/articles/lp1", agg, "Limmat Post"),
+         "link": AGG + "/rss/articles/lp1", "guid": "lp1", "date": "Tue, 25 Nov 2026 10:00:00 GMT",
+         "source": ("https://www.limmat.example", "Limmat Post")}]))
+    for names in (("form-own", "form-agg"), ("form-agg", "form-own")):
+        wk = Workdir()
+        wk.write_config([srv.url("/%s.xml" % n) for n in names], extra="concurrency = 1")
+        r = wk.run_once()
+        t.eq((r.returncode, wk.sql("SELECT s.host, count(sf.feed_id) FROM stories s JOIN story_feeds sf"
+                                   " ON sf.story_id = s.id GROUP BY s.id")),
+             (0, [("limmat.example", 2)]),
+             "the headline through the aggregator in %s, %s first: one story carried by both "
+             "feeds" % (form, names[0]))
         wk.cleanup()
 
 srv.stop()

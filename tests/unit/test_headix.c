@@ -45,6 +45,25 @@ static void test_item(void)
 	   "nor punctuation, dashes and spacing");
 	ok(key(HOST, "Harbour council approves new ferry terminal \xe2\x80\x94 for Port Ellen") == k,
 	   "nor a dash in UTF-8");
+	/* One headline in other Unicode forms: NFD ("u" and U+0308, as a
+	 * Mac writes it), a no-break space before a French colon (U+00A0,
+	 * U+202F), guillemets, full-width letters, another case beyond
+	 * ASCII, a zero-width space, the apostrophe U+02BC. */
+	uint64_t z = key(HOST, "Z\xc3\xbcrich council approves \xc3\x9c" "ber tax plan");
+	ok(z && key(HOST, "Zu\xcc\x88rich council approves U\xcc\x88" "ber tax plan") == z,
+	   "NFD is NFC");
+	ok(key(HOST, "Z\xc3\xbcrich Council Approves \xc3\xbc" "ber Tax Plan") == z,
+	   "case does not matter beyond ASCII either");
+	ok(key(HOST, "\xef\xbc\xa6\xef\xbd\x85\xef\xbd\x84 raises rates by a quarter point") ==
+	   key(HOST, "Fed raises rates by a quarter point"), "full-width letters are ASCII ones");
+	uint64_t m = key(HOST, "Municipales : la gauche l\xe2\x80\x99" "emporte \xc3\xa0 Marseille");
+	ok(m && key(HOST, "Municipales\xc2\xa0: la gauche l\xe2\x80\x99" "emporte \xc3\xa0 Marseille") == m &&
+	   key(HOST, "Municipales\xe2\x80\xaf: la gauche l'emporte \xc3\xa0 Marseille") == m &&
+	   key(HOST, "Municipales : la gauche l\xca\xbc" "emporte \xc3\xa0 Marseille") == m,
+	   "nor a no-break space or another apostrophe");
+	ok(key(HOST, "\xc2\xab Municipales \xc2\xbb : la gauche l'emporte \xc3\xa0 Mar\xe2\x80\x8bseille") == m,
+	   "nor guillemets or a zero-width space");
+	ok(key(HOST, "Municipales : la gauche l'emporte a Marseille") != m, "an accent is a letter");
 	ok(key("courier.example", FERRY) != k, "another publisher is another key");
 	ok(key(HOST, "Harbour council rejects new ferry terminal for Port Ellen") != k,
 	   "another word is another headline");
