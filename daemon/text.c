@@ -615,6 +615,19 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap,
 						       turkic ? turkic_map : NULL, NULL);
 	if (k < 0 || (size_t)k > u32cap)
 		return -1;
+	if (!turkic) {
+		/* Outside Turkic, İ is I with a dot that says nothing (English
+		 * sites in Turkey write İstanbul, İzmir; Reuters writes
+		 * Istanbul), and case folding makes it i and a combining dot
+		 * above, as it does I and that dot (İ in NFD): the dot left, one
+		 * city was two terms, and a thread showed both ("Istanbul,
+		 * İstanbul").  That dot after i goes. */
+		utf8proc_ssize_t m = 0;
+		for (utf8proc_ssize_t j = 0; j < k; j++)
+			if (!(t->u32[j] == 0x307 && m > 0 && t->u32[m - 1] == 'i'))
+				t->u32[m++] = t->u32[j];
+		k = m;
+	}
 	k = utf8proc_reencode(t->u32, k, o);
 	if (k < 0 || (size_t)k >= cap)
 		return -1;
@@ -650,6 +663,49 @@ static inline int ascii_digit(unsigned b) { return b - '0' < 10u; }
 static inline int ascii_alnum(unsigned b)
 {
 	return ascii_lower(b) || ascii_upper(b) || ascii_digit(b);
+}
+
+/* Bytes of a space at s[0..n) that may group a number's thousands: a
+ * space, or a no-break, narrow no-break or thin one (U+00A0, U+202F,
+ * U+2009); else 0. */
+static size_t group_space(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 1 && u[0] == ' ')
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xaf || u[2] == 0x89))
+		return 3;
+	return 0;
+}
+
+/* Whether the group space of k bytes at s[i] (group_space) groups the
+ * thousands of the number that starts at s[off]: 1 to 3 digits before it
+ * from the start (3 after another such space), exactly 3 after it.  French,
+ * Russian, Polish, Czech... write 2 000, 1 250 000 (a no-break space, which
+ * a summary's HTML turns into a space): the groups were numbers of their
+ * own, "2" (too short: no term) and "000", and every story with a round
+ * number shared a term "000", weighed as a number and shown as a thread's
+ * keyword, while 2000 and 2,000 were "2000". */
+static int groups_digits(const char *s, size_t off, size_t i, size_t k, size_t len)
+{
+	size_t d = 0, j = i + k;
+	while (i - d > off && ascii_digit((unsigned char)s[i - d - 1]))
+		d++;
+	if (d < 1 || d > 3)
+		return 0;
+	if (i - d > off) {
+		size_t b = i - d;
+		int g = group_space(s + b - 1, 1) == 1 ||
+		        (b - off >= 2 && group_space(s + b - 2, 2) == 2) ||
+		        (b - off >= 3 && group_space(s + b - 3, 3) == 3);
+		if (d != 3 || !g)
+			return 0;
+	}
+	return j + 3 <= len && ascii_digit((unsigned char)s[j]) &&
+	       ascii_digit((unsigned char)s[j + 1]) && ascii_digit((unsigned char)s[j + 2]) &&
+	       (j + 3 == len || !ascii_digit((unsigned char)s[j + 3]));
 }
 
 #ifdef TIDINGS_SSE2
@@ -840,11 +896,11 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 					first = 0;
 					i += r;
 					/* What ends the run ends the word, unless it is
-					 * a number's '.' or ',' or not ASCII. */
+					 * a number's '.', ',' or ' ' or not ASCII. */
 					if (r == 16)
 						continue;
 					b = (unsigned char)s[i];  /* i < len: r < 16 */
-					if (b < 0x80 && !(w->number && (b == '.' || b == ',')))
+					if (b < 0x80 && !(w->number && (b == '.' || b == ',' || b == ' ')))
 						break;
 					continue;
 				}
@@ -865,6 +921,10 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 						i++;
 						continue;
 					}
+					if (w->number && b == ' ' && groups_digits(s, w->off, i, 1, len)) {
+						i++;  /* 2 000 */
+						continue;
+					}
 					break;
 				}
 				first = 0;
@@ -875,6 +935,11 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 					     (utf8proc_ssize_t)(len - i), &c);
 			if (k <= 0 || is_cjk(c))
 				break;
+			if (w->number && (c == 0xa0 || c == 0x202f || c == 0x2009) &&
+			    groups_digits(s, w->off, i, (size_t)k, len)) {
+				i += (size_t)k;
+				continue;
+			}
 			cat = category(c);
 			if (!is_wordchar(cat))
 				break;
@@ -1041,6 +1106,11 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			size_t nn = 0, digits = 0;
 			for (size_t p = 0; p < w->len && nn < sizeof num - 1; p++) {
 				char c = ws[p];
+				size_t g = group_space(ws + p, w->len - p);
+				if (g) {  /* 2 000 is 2000 (pass 1 took it in) */
+					p += g - 1;
+					continue;
+				}
 				if (c == ',') {
 					size_t q = p + 1;
 					while (q < w->len && isdigit((unsigned char)ws[q]))

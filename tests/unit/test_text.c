@@ -145,6 +145,13 @@ int main(void)
 		is_str(terms("KIRMIZI", "tr"), "kırmız", "... and Turkish again after that");
 		is_str(terms("I\xcc\x87ZMI\xcc\x87R KIRMIZI", "tr"), "izmir kırmız",
 		       "... İ decomposed (I and a combining dot, NFD) as İ");
+		/* Outside Turkic, the dot of İ says nothing: English sites in
+		 * Turkey write İstanbul, Reuters Istanbul.  Case folding made
+		 * it i and a combining dot, another term than Istanbul's. */
+		is_str(terms("İstanbul İZMİR I\xcc\x87stanbul i\xcc\x87zmir", NULL),
+		       "istanbul izmir istanbul izmir",
+		       "other languages: İ folds to i, as do I and i with a combining dot");
+		is_str(terms("İstanbul Istanbul", "en"), "istanbul istanbul", "... stemmed too");
 	}
 	/* Turkish writes a proper noun's case ending after an apostrophe; it
 	 * is no term, in capitals no acronym either. */
@@ -165,6 +172,17 @@ int main(void)
 	/* A decimal comma is a decimal point, not a thousands separator. */
 	is_str(terms("Inflation bei 3,5 Prozent, 35 Tote, 0,25 Punkte, 0,125 Punkte, 14,000 Euro", "de"),
 	       "inflation 3.5 prozent 35 tot 0.25 punkt 0.125 punkt 14000 euro", "3,5 is 3.5, not 35");
+	/* Thousands grouped with a space, no-break, narrow no-break or thin
+	 * (French, Russian...) are one number, as 2,000 is: the groups gave
+	 * a term "000" shared by every story with a round number. */
+	is_str(terms("3\xe2\x80\xaf" "000 hectares, 2\xc2\xa0" "000 pompiers, 1\xe2\x80\xaf" "250\xe2\x80\xaf"
+	             "000,5 euros, 7\xe2\x80\x89" "500 km, 10 000 trains, 200 000 voyageurs", "fr"),
+	       "3000 hectar 2000 pompi 1250000.5 euros 7500 km 10000 train 200000 voyageur",
+	       "2 000 (a space of any width) is 2000");
+	ok(flags_of("7500") >= 0 && (flags_of("7500") & TEXT_NUMBER), "... a number");
+	is_str(terms("2019\xc2\xa0" "300 personnes, 12\xc2\xa0" "3456, 1\xc2\xa0" "25 ans, en 2023 150 000 morts",
+	             "fr"),
+	       "2019 300 person 12 3456 25 an 2023 150000 mort", "... but not groups of other sizes");
 	/* A letter with digits is a name, as digits with a letter are. */
 	is_str(terms("G20 summit: G7, F1 and A380 talk; 5G, 4K, MH17, s x", "en"),
 	       "g20 summit g7 f1 a380 talk 5g 4k mh17", "G20, F1, A380 kept as 5G and MH17 are");

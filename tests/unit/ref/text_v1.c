@@ -506,6 +506,14 @@ static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, siz
 						       turkic ? ref_turkic_map : NULL, NULL);
 	if (k < 0 || (size_t)k > u32cap)
 		return -1;
+	if (!turkic) {
+		/* İ, or I and a dot above, folds to i and the dot: it goes */
+		utf8proc_ssize_t m = 0;
+		for (utf8proc_ssize_t j = 0; j < k; j++)
+			if (!(t->u32[j] == 0x307 && m > 0 && t->u32[m - 1] == 'i'))
+				t->u32[m++] = t->u32[j];
+		k = m;
+	}
 	k = utf8proc_reencode(t->u32, k, o);
 	if (k < 0 || (size_t)k >= cap)
 		return -1;
@@ -519,6 +527,49 @@ static inline int ref_ascii_digit(unsigned b) { return b - '0' < 10u; }
 static inline int ref_ascii_alnum(unsigned b)
 {
 	return ref_ascii_lower(b) || ref_ascii_upper(b) || ref_ascii_digit(b);
+}
+
+/* Bytes of a space at s[0..n) that may group a number's thousands: a
+ * space, or a no-break, narrow no-break or thin one (U+00A0, U+202F,
+ * U+2009); else 0. */
+static size_t ref_group_space(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 1 && u[0] == ' ')
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xaf || u[2] == 0x89))
+		return 3;
+	return 0;
+}
+
+/* Whether the group space of k bytes at s[i] (ref_group_space) groups the
+ * thousands of the number that starts at s[off]: 1 to 3 digits before it
+ * from the start (3 after another such space), exactly 3 after it.  French,
+ * Russian, Polish, Czech... write 2 000, 1 250 000 (a no-break space, which
+ * a summary's HTML turns into a space): the groups were numbers of their
+ * own, "2" (too short: no term) and "000", and every story with a round
+ * number shared a term "000", weighed as a number and shown as a thread's
+ * keyword, while 2000 and 2,000 were "2000". */
+static int ref_groups_digits(const char *s, size_t off, size_t i, size_t k, size_t len)
+{
+	size_t d = 0, j = i + k;
+	while (i - d > off && ref_ascii_digit((unsigned char)s[i - d - 1]))
+		d++;
+	if (d < 1 || d > 3)
+		return 0;
+	if (i - d > off) {
+		size_t b = i - d;
+		int g = ref_group_space(s + b - 1, 1) == 1 ||
+		        (b - off >= 2 && ref_group_space(s + b - 2, 2) == 2) ||
+		        (b - off >= 3 && ref_group_space(s + b - 3, 3) == 3);
+		if (d != 3 || !g)
+			return 0;
+	}
+	return j + 3 <= len && ref_ascii_digit((unsigned char)s[j]) &&
+	       ref_ascii_digit((unsigned char)s[j + 1]) && ref_ascii_digit((unsigned char)s[j + 2]) &&
+	       (j + 3 == len || !ref_ascii_digit((unsigned char)s[j + 3]));
 }
 
 /* Folds a word that pass 1 found all ASCII: lower case, and its hash in
@@ -672,6 +723,10 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 						i++;
 						continue;
 					}
+					if (w->number && b == ' ' && ref_groups_digits(s, w->off, i, 1, len)) {
+						i++;  /* 2 000 */
+						continue;
+					}
 					break;
 				}
 				first = 0;
@@ -682,6 +737,11 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 					     (utf8proc_ssize_t)(len - i), &c);
 			if (k <= 0 || ref_is_cjk(c))
 				break;
+			if (w->number && (c == 0xa0 || c == 0x202f || c == 0x2009) &&
+			    ref_groups_digits(s, w->off, i, (size_t)k, len)) {
+				i += (size_t)k;
+				continue;
+			}
 			cat = ref_category(c);
 			if (!ref_is_wordchar(cat))
 				break;
@@ -838,6 +898,11 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 			size_t nn = 0, digits = 0;
 			for (size_t p = 0; p < w->len && nn < sizeof num - 1; p++) {
 				char c = ws[p];
+				size_t g = ref_group_space(ws + p, w->len - p);
+				if (g) {  /* 2 000 is 2000 (pass 1 took it in) */
+					p += g - 1;
+					continue;
+				}
 				if (c == ',') {
 					size_t q = p + 1;
 					while (q < w->len && isdigit((unsigned char)ws[q]))
