@@ -692,11 +692,15 @@ enum {
 #define SVG_NS "http://www.w3.org/2000/svg"
 #define XLINK_NS "http://www.w3.org/1999/xlink"
 
+/* Elements that end a line of plain text: the words on either side of
+ * one are two words ("<p>one</p><p>two</p>"), not "onetwo". */
 static const char *const block_elements[] = {
-	"address", "article", "aside", "blockquote", "br", "dd", "div", "dl",
-	"dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
-	"h6", "header", "hr", "li", "nav", "ol", "p", "pre", "section", "table",
-	"td", "th", "tr", "ul",
+	"address", "article", "aside", "blockquote", "br", "caption", "center",
+	"dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
+	"figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+	"h6", "header", "hgroup", "hr", "legend", "li", "main", "menu", "nav",
+	"ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot",
+	"th", "thead", "tr", "ul",
 };
 static const size_t n_block_elements = sizeof block_elements / sizeof block_elements[0];
 static struct strtab tags, attrs, uris;

@@ -176,6 +176,13 @@ int main(void)
 	/* plain text */
 	text("<p>Hello <b>big</b>&nbsp;world</p><p>Second&hellip;</p>",
 	     "Hello big world\nSecond\xe2\x80\xa6", "text: blocks become lines, entities decoded");
+	/* the block elements feedparser's sanitizer keeps beyond the first
+	 * list glued the words around them ("threefour") */
+	text("<p>one</p><p>two</p><center>three</center><table><caption>four"
+	     "</caption></table><details><summary>five</summary>six</details>"
+	     "<fieldset><legend>seven</legend>eight</fieldset>",
+	     "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight",
+	     "text: center, caption, details, summary, legend end lines too");
 	text("a<script>var x;</script>  b\n\t c", "a b c", "text: script skipped, blanks folded");
 	text("caf&#xe9; &amp; &lt;tag&gt;", "caf\xc3\xa9 & <tag>", "text: references decoded");
 	text("cut <b", "cut <b", "text: a cut-off tag is text");
