@@ -623,6 +623,40 @@ void cluster_free(struct clusterer *c)
 	free(c);
 }
 
+/* Whether thread t holds another episode of series `series` than one at
+ * `time` (CLUSTER_SERIES_GAP or more away).  Its members are read only
+ * when the thread's bits say one may be of the series. */
+static int series_member(const struct thread *t, uint64_t series, int64_t time)
+{
+	if (!(t->series_bits & series_bit(series)))
+		return 0;
+	for (uint32_t i = 0; i < t->nmem; i++) {
+		const struct story *m = t->mem[i];
+		if (m->series == series &&
+		    (m->time > time ? m->time - time : time - m->time) >= CLUSTER_SERIES_GAP)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether threads a and b hold two episodes of one series: merged, they
+ * would be the series again.  The smaller thread's members are looked up
+ * in the other. */
+static int series_apart(const struct thread *a, const struct thread *b)
+{
+	if (!(a->series_bits & b->series_bits))
+		return 0;
+	if (a->nmem > b->nmem) {
+		const struct thread *x = a;
+		a = b;
+		b = x;
+	}
+	for (uint32_t i = 0; i < a->nmem; i++)
+		if (a->mem[i]->series && series_member(b, a->mem[i]->series, a->mem[i]->time))
+			return 1;
+	return 0;
+}
+
 /* Places the story in c->q (already weighed): in the thread of the story
  * it copies, else in the best thread reaching the bar (not `skip`), else
  * in `stay` (UINT32_MAX: a new thread). */
@@ -651,8 +685,16 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		}
 	} else {
 		nc = score(c, doc->time, skip, cands);
-		if (nc > 0 && cands[0].score >= bar(c, c->p.join_threshold, c->nq)) {
-			slot = cands[0].slot;
+		/* The best thread reaching the bar that holds no other
+		 * episode of the story's series. */
+		double jb = bar(c, c->p.join_threshold, c->nq);
+		for (int i = 0; i < nc && cands[i].score >= jb; i++)
+			if (!doc->series || !series_member(&c->th[cands[i].slot], doc->series, doc->time)) {
+				slot = cands[i].slot;
+				break;
+			}
+		if (slot != UINT32_MAX) {
+			/* joins it */
 		} else if (stay != UINT32_MAX) {
 			slot = stay;
 		} else {
@@ -683,6 +725,9 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		if (e >= 0)
 			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
 		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
+			continue;
+		/* Two episodes of a series (above) in two threads stay two. */
+		if (series_apart(x, y))
 			continue;
 		/* Two threads of one kind of event converge in their words as
 		 * they grow (the two patches, the two arrests); a merge would
@@ -791,6 +836,21 @@ int cluster_fold(struct clusterer *c, int64_t from, int64_t into)
 	if (c->th[slot].nmem)
 		return thread_merge(c, slot_of(c, into), slot);
 	return thread_forget(c, slot, into);
+}
+
+int64_t cluster_recurring(struct clusterer *c, int64_t story_id)
+{
+	struct story *s = imap_get(&c->stories, story_id);
+	if (!s || s->headline != 2)
+		return 0;
+	s->headline = 1;
+	struct thread *t = &c->th[s->slot];
+	/* A restored thread has its title to choose yet (title_scan()):
+	 * this may be it, as the row says. */
+	if (t->title_story != story_id && !t->title_stale)
+		return 0;
+	t->title_stale = 1;
+	return t->id;
 }
 
 int cluster_has_story(const struct clusterer *c, int64_t story_id)

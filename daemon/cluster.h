@@ -79,6 +79,12 @@ struct cluster_doc {
 	const char *lang;        /* BCP 47 or NULL (then: no stemming) */
 	const char *source;      /* publisher host, for source_count; may be NULL */
 	int64_t copy_of_thread;  /* thread of the story this near-duplicates, or 0 */
+	uint64_t series;         /* its publisher and headline (headix_series()),
+	                            0: none; see CLUSTER_SERIES_GAP */
+	int recurring;           /* its publisher gave its headline to another
+	                            story a day or so away ("Today's headlines"
+	                            every day): a lesser headline to title a
+	                            thread with, as a desk's label's is */
 	/* Optional: title and text already through text_tokenize() with this
 	 * lang (a parse worker does it beside the parse); NULL: done here. */
 	const struct text_tokens *title_tokens, *text_tokens;
@@ -88,6 +94,18 @@ struct cluster_doc {
 };
 
 #define CLUSTER_MAX_MERGES 4
+
+/* One publisher's stories under one headline (one doc.series) this far
+ * apart in story time or more are episodes of a series ("Letters to the
+ * editor", "Today's headlines", "Stock market today: Dow, S&P 500,
+ * Nasdaq" every day), not one event told again: a story does not join a
+ * thread that holds another episode of its series, and two threads that
+ * hold one each are not merged.  Closer than that they may be one
+ * article (an aggregator lists it within hours, docs/dedup.md's 12 hours)
+ * or its update, and are placed by their words.  18 hours is above those
+ * 12 and below a day less the drift of a daily item's hour (a morning
+ * newsletter at 05:00, then at 09:00: 28 hours; at 09:00, then 05:00: 20). */
+#define CLUSTER_SERIES_GAP (18 * 3600)
 
 /* What changed; owned by the caller, filled by cluster_add/_update. */
 struct cluster_result {
@@ -165,6 +183,14 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
  * merged, never seen). */
 int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
                                int64_t *first_seen, int64_t *sources);
+
+/* Story `story_id`'s headline turned out to recur (its publisher gave it
+ * to a story placed since: cluster_doc.recurring): a lesser one to title
+ * its thread with from now on.  The thread it titled (or may title: a
+ * restored thread's title is chosen when first needed), whose title is
+ * to be chosen again (cluster_thread_title), else 0 (not in memory, or
+ * no thread's title). */
+int64_t cluster_recurring(struct clusterer *c, int64_t story_id);
 
 /* Whether the clusterer holds story `story_id` (its thread is active,
  * and the story in the window). */

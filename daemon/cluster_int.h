@@ -22,7 +22,9 @@ struct tw {
 	uint32_t term : 30;  /* < VOCAB_MAX_TERMS */
 	uint32_t ent : 1;  /* a name (acronym, number, capitalised mid-sentence) */
 	uint32_t hide : 1; /* the term's vterm.kw_hide, here so that keywords()
-	                      reads no vocabulary entry */
+	                      reads no vocabulary entry; or, in a story, a
+	                      desk's label heading its title ("UPDATE 2-") and
+	                      not written elsewhere in it (vec_collect()) */
 	float w;
 };
 
@@ -82,11 +84,19 @@ struct story {
 	uint8_t w_days;
 	uint8_t headline; /* its title has a word besides numbers and dates: it
 	                     can title a thread (see title_better()); 2 when it
-	                     is not cut short nor headed by a desk's label, 1
-	                     when it is, 0 without one */
+	                     is not cut short nor headed by a desk's label nor
+	                     recurring (cluster_doc.recurring), 1 when it is,
+	                     0 without one */
+	uint64_t series; /* cluster_doc.series: publisher and headline, 0 none */
 	struct tw v[];   /* sorted by term, L2-normalised */
 };
-_Static_assert(sizeof(struct story) == 40, "struct story: 40 bytes before its terms");
+_Static_assert(sizeof(struct story) == 48, "struct story: 48 bytes before its terms");
+
+/* A series key's bit in struct thread.series_bits. */
+static inline uint64_t series_bit(uint64_t series)
+{
+	return series ? 1ull << (series >> 58) : 0;
+}
 
 /* Centroid table entry: key term+1 (0 empty), pos in pl[term].post. */
 struct cent {
@@ -151,7 +161,10 @@ struct thread {
 	uint32_t ct_n, ct_cap;
 	double norm2;        /* squared norm of the centroid */
 	int64_t first_seen, last_updated;
-	uint64_t pad1[3];    /* free: keeps the second line's fields on it */
+	uint64_t series_bits; /* series_bit() of its members' series keys (and
+	                         maybe of some that left): a clear bit says no
+	                         member is of that series, without reading them */
+	uint64_t pad1[2];    /* free: keeps the second line's fields on it */
 	/* second line */
 	struct story **mem;  /* owned array (stories owned by the map) */
 	uint32_t nmem, capmem;
@@ -249,6 +262,13 @@ struct clusterer {
 	double qnorm;
 	struct when qwhen;             /* vec_collect(): the story's time expressions */
 	uint8_t qheadline;             /* vec_collect(): struct story.headline */
+	/* vec_collect(): the terms of the desk's labels heading the title
+	 * ("UPDATE 2-", "REFILE-"), with the weight their label occurrences
+	 * gave them; those written nowhere else in the story are hidden
+	 * from its thread's keywords (vec_weigh(), struct tw.hide). */
+	uint8_t nqlab;
+	uint32_t qlab[4];
+	float qlab_w[4];
 };
 
 /* The postings follow the vocabulary's ids: room for every id handed

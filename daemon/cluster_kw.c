@@ -430,6 +430,11 @@ static void keywords(struct clusterer *c, struct thread *t)
 				hidden[k / 64] |= (uint64_t)m->v[j].hide << (k % 64);
 				acc[k].key = term + 1;
 				acc[k].w = 0;
+			} else if ((hidden[k / 64] >> (k % 64) & 1) && !m->v[j].hide) {
+				/* Hidden in one story, not in this one: a desk's
+				 * label there, a word here ("UPDATE 1-", "iOS 7.1
+				 * update"). */
+				hidden[k / 64] &= ~(1ULL << (k % 64));
 			}
 			acc[k].w += m->v[j].w;
 		}

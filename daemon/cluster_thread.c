@@ -731,6 +731,7 @@ static int thread_join(struct clusterer *c, uint32_t slot, struct story *s, int 
 		t->mem_sorted = 0;
 	t->mem[t->nmem++] = s;
 	t->terms_sum += s->n;
+	t->series_bits |= series_bit(s->series);
 	s->slot = slot;
 	if (t->nmem == 1 || s->time < t->oldest)
 		t->oldest = s->time;
@@ -805,6 +806,7 @@ int thread_merge(struct clusterer *c, uint32_t to, uint32_t from)
 		t->last_updated = f->last_updated;
 	t->story_count += f->story_count;
 	t->terms_sum += f->terms_sum;
+	t->series_bits |= f->series_bits;
 	struct story *a = imap_get(&c->stories, t->title_story);
 	struct story *b = imap_get(&c->stories, f->title_story);
 	double sa = a ? cos_centroid(c, t, a->v, a->n) : -1;

@@ -149,11 +149,11 @@ static int title_is_url(const char *s)
 	       !strncasecmp(s, "www.", 4);
 }
 
-/* Whether a headline is a lesser one to title a thread with: cut short
- * by its feed ("... ", "…" at the end: Google News cuts long ones) or
- * headed by a desk's label ("UPDATE 2-", "REFILE-", "VIDEO: ",
- * "Watch: "), which says what kind of item it is, not what happened. */
-static int headline_lesser(const char *s)
+/* Where the desk's labels heading headline s end ("UPDATE 2-",
+ * "REFILE-", "VIDEO: ", "Watch: ", and one after another:
+ * "REFILE-UPDATE 3-"): the offset in s past the last label's mark, 0
+ * when s is headed by none. */
+static size_t label_end(const char *s)
 {
 	static const char *const label[] = {
 		"update", "updated", "refile", "rpt", "repeat", "corrected", "correction",
@@ -161,33 +161,56 @@ static int headline_lesser(const char *s)
 		"gallery", "analysis", "factbox", "wrapup", "insight", "explainer", "podcast",
 		"listen", "timeline", "preview", "opinion", "editorial",
 	};
+	const char *p0 = s, *end = s;
+	for (int labels = 0; labels < 4; labels++) {
+		const char *h = end;
+		while (*h == ' ' || *h == '\t')
+			h++;
+		/* A label is the whole first word: only those of its length
+		 * are compared (most headlines' first word is none of them). */
+		size_t w = 0, i;
+		while ((h[w] | 0x20) >= 'a' && (h[w] | 0x20) <= 'z')
+			w++;
+		const char *p = NULL;
+		for (i = 0; w >= 3 && w <= 10 && i < sizeof label / sizeof *label; i++) {
+			size_t k = strlen(label[i]);
+			if (k != w || strncasecmp(h, label[i], k))
+				continue;
+			p = h + k;
+			if (*p == ' ' && p[1] >= '0' && p[1] <= '9') /* "UPDATE 2-" */
+				for (p++; *p >= '0' && *p <= '9'; p++)
+					;
+			if (*p == ' ' && (p[1] == '-' || !strncmp(p + 1, "\xe2\x80\x93", 3) ||
+			                  !strncmp(p + 1, "\xe2\x80\x94", 3)))
+				p++; /* "Video - ", "LIVE — " */
+			if (*p == ':' || *p == '-')
+				p++;
+			else if (!strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3))
+				p += 3;
+			else
+				p = NULL;
+			break;
+		}
+		if (!p)
+			break;
+		end = p;
+	}
+	return (size_t)(end - p0);
+}
+
+/* Whether a headline is a lesser one to title a thread with: cut short
+ * by its feed ("... ", "…" at the end: Google News cuts long ones) or
+ * headed by a desk's label (label_end()), which says what kind of item
+ * it is, not what happened.  (So is a recurring one,
+ * cluster_doc.recurring.)  lab: label_end(s). */
+static int headline_lesser(const char *s, size_t lab)
+{
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
 	if ((n >= 3 && !memcmp(s + n - 3, "...", 3)) || (n >= 3 && !memcmp(s + n - 3, "\xe2\x80\xa6", 3)))
 		return 1;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	/* A label is the whole first word: only those of its length are
-	 * compared (most headlines' first word is none of them). */
-	size_t w = 0;
-	while ((s[w] | 0x20) >= 'a' && (s[w] | 0x20) <= 'z')
-		w++;
-	for (size_t i = 0; w >= 3 && w <= 10 && i < sizeof label / sizeof *label; i++) {
-		size_t k = strlen(label[i]);
-		if (k != w || strncasecmp(s, label[i], k))
-			continue;
-		const char *p = s + k;
-		if (*p == ' ' && p[1] >= '0' && p[1] <= '9') /* "UPDATE 2-" */
-			for (p++; *p >= '0' && *p <= '9'; p++)
-				;
-		if (*p == ' ' && (p[1] == '-' || !strncmp(p + 1, "\xe2\x80\x93", 3) ||
-		                  !strncmp(p + 1, "\xe2\x80\x94", 3)))
-			p++; /* "Video - ", "LIVE — " */
-		if (*p == ':' || *p == '-' || !strncmp(p, "\xe2\x80\x93", 3) || !strncmp(p, "\xe2\x80\x94", 3))
-			return 1;
-	}
-	return 0;
+	return lab > 0;
 }
 
 /* Tokenizes doc into c->q: counts title and text occurrences per term,
@@ -199,6 +222,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	c->nq = 0;
 	memset(&c->qwhen, 0, sizeof c->qwhen);
 	c->qheadline = 0;
+	c->nqlab = 0;
+	const size_t lab_end = doc->title ? label_end(doc->title) : 0;
 	/* The story's own year (its time, never the clock: replays cluster
 	 * as live), to a day or so at New Year: the years its text names are
 	 * kept from 56 before it to 7 after, 64 years that map to 64 bits
@@ -332,10 +357,34 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 			q[j].w += fw;
 		}
 	}
+	/* The desks' labels: the title's first tokens, and their terms'
+	 * counts there. */
+	for (size_t i = 0; lab_end && tts[0] && i < tts[0]->n && tts[0]->v[i].src_off < lab_end; i++) {
+		uint32_t t = tk_id[i], l = 0;
+		while (l < c->nqlab && c->qlab[l] != t)
+			l++;
+		if (l == sizeof c->qlab / sizeof *c->qlab)
+			break;
+		if (l == c->nqlab) {
+			c->qlab[c->nqlab++] = t;
+			c->qlab_w[l] = 0;
+		}
+		c->qlab_w[l] += (float)c->p.title_weight;
+	}
 	c->nq = nq;
 	c->nqsurf = nq;
-	if (c->qheadline && !headline_lesser(doc->title))
+	if (c->qheadline && !doc->recurring && !headline_lesser(doc->title, lab_end))
 		c->qheadline = 2;
+	/* The labels' terms that the story writes nowhere else ("UPDATE"
+	 * of "UPDATE 2-Oil jumps", not of "UPDATE 1-Apple releases iOS
+	 * update") are no keyword of its (vec_weigh()). */
+	uint32_t nl = 0;
+	for (uint32_t l = 0; l < c->nqlab; l++) {
+		uint32_t j = terms[c->qlab[l]].qslot;
+		if (j < nq && q[j].term == c->qlab[l] && q[j].w == c->qlab_w[l])
+			c->qlab[nl++] = c->qlab[l];
+	}
+	c->nqlab = (uint8_t)nl;
 	if (count_df) {
 		c->voc.ndocs++;
 		for (uint32_t j = 0; j < c->nq; j++) {
@@ -436,6 +485,9 @@ void vec_weigh(struct clusterer *c)
 		c->q[j].ent = ent >= 0.5;
 		c->q[j].hide = v->kw_hide;
 	}
+	for (uint32_t j = 0; c->nqlab && j < c->nq; j++)
+		for (uint32_t l = 0; l < c->nqlab; l++)
+			c->q[j].hide |= c->qlab[l] == c->q[j].term;
 	uint32_t keep = (uint32_t)c->p.max_terms;
 	if (c->nq > keep && c->nq <= 256) {
 		/* What a stable sort by weight would keep: the keep heaviest,
@@ -539,6 +591,7 @@ struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc)
 	s->w_months = c->qwhen.months;
 	s->w_days = c->qwhen.days;
 	s->headline = c->qheadline;
+	s->series = doc->series;
 	s->slot = UINT32_MAX;
 	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
 	s->n = n;

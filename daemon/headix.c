@@ -37,16 +37,98 @@ static int word_cp(utf8proc_int32_t c)
 	                      (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO));
 }
 
+/* Bytes of a UTF-8 dash, quote or ellipsis at s (U+2010-U+201F,
+ * U+2026), else 0: a separator of headline_shape()'s words. */
+static int utf8_punct(const unsigned char *s)
+{
+	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6) ? 3 : 0;
+}
+
+/* Whether the word w[0..n) (lower case) names a month or a weekday, in
+ * full or as news abbreviates them ("Oct", "Sept", "Tues"; not "mar",
+ * "mon", "wed", "sat", "sun", which are words too). */
+static int date_name(const char *w, size_t n)
+{
+	static const char *const names[] = {
+		"january", "february", "march", "april", "may", "june", "july", "august",
+		"september", "october", "november", "december", "jan", "feb", "apr", "jun",
+		"jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday",
+		"wednesday", "thursday", "friday", "saturday", "sunday", "tue", "tues",
+		"thu", "thur", "thurs", "fri",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strlen(names[i]) == n && !memcmp(names[i], w, n))
+			return 1;
+	return 0;
+}
+
+/* Whether w[0..n) is a number, or a day of the month ("11th", "1st"). */
+static int date_number(const char *w, size_t n)
+{
+	size_t d = 0;
+	while (d < n && w[d] >= '0' && w[d] <= '9')
+		d++;
+	return d && (d == n || (d + 2 == n && (!memcmp(w + d, "st", 2) || !memcmp(w + d, "nd", 2) ||
+	                                       !memcmp(w + d, "rd", 2) || !memcmp(w + d, "th", 2))));
+}
+
+/* The hash of a dated headline's words less its date (month and weekday
+ * names, numbers): "Morning Briefing: Sunday, October 11" and "Morning
+ * Briefing: Monday, October 12" are "morning briefing"; 0 for a headline
+ * that names no month nor weekday (its shape is its words, h->series). */
+static uint64_t headline_shape(const char *title)
+{
+	struct { const unsigned char *s; size_t n; } w[64];
+	size_t nw = 0;
+	int dated = 0;
+	for (const unsigned char *p = (const unsigned char *)title; *p && nw < 64;) {
+		int k = utf8_punct(p);
+		unsigned char c = *p;
+		if (k || (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		                        (c >= '0' && c <= '9')))) {
+			p += k ? k : 1;
+			continue;
+		}
+		w[nw].s = p;
+		while (*p && !utf8_punct(p) && (*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
+		                                (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			p++;
+		w[nw].n = (size_t)(p - w[nw].s);
+		char lw[10];
+		if (w[nw].n < sizeof lw) {
+			for (size_t i = 0; i < w[nw].n; i++)
+				lw[i] = (char)(w[nw].s[i] >= 'A' && w[nw].s[i] <= 'Z' ? w[nw].s[i] + 32 : w[nw].s[i]);
+			if (date_name(lw, w[nw].n)) {
+				dated = 1;
+				continue; /* left out */
+			}
+			if (date_number(lw, w[nw].n))
+				w[nw].n = 0; /* left out if the headline is dated */
+		}
+		nw++;
+	}
+	if (!dated)
+		return 0;
+	uint64_t x = 0xcbf29ce484222325ull;
+	int any = 0;
+	for (size_t i = 0; i < nw; i++) {
+		if (!w[i].n)
+			continue;
+		if (any)
+			x = fnv_byte(x, ' ');
+		any = 1;
+		for (size_t j = 0; j < w[i].n; j++)
+			x = fnv_byte(x, w[i].s[j] >= 'A' && w[i].s[j] <= 'Z' ? w[i].s[j] + 32 : w[i].s[j]);
+	}
+	return any ? (x ? x : 1) : 0;
+}
+
 void headix_headline(struct headix_headline *h, const char *title)
 {
 	struct simhash_info si;
 	memset(h, 0, sizeof *h);
 	h->plain = 1;
-	if (!title || simhash_text(title, strlen(title), &si) < 0)
-		return;
-	h->fp = si.fp;
-	h->plain = !si.distinctive;
-	if (si.words < 3)
+	if (!title)
 		return;
 	/* A headline with letters beyond ASCII is compared as NFKC with case
 	 * folded (and invisible format characters left out): one publisher's
@@ -92,7 +174,15 @@ void headix_headline(struct headix_headline *h, const char *title)
 			x = fnv_byte(x, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 	}
 	free(norm);
-	h->hash = x ? x : 1;
+	if (any)
+		h->series = x ? x : 1;
+	h->shape = headline_shape(title);
+	if (simhash_text(title, strlen(title), &si) < 0)
+		return;
+	h->fp = si.fp;
+	h->plain = !si.distinctive;
+	if (si.words >= 3)
+		h->hash = h->series;
 }
 
 int headix_via_aggregator(const char *link, const char *host)
@@ -118,18 +208,42 @@ int headix_via_aggregator(const char *link, const char *host)
 	return end > n && a[end - n - 1] != '.';
 }
 
+/* Keeps a dated headline's shape (headix_recurs()) apart from every
+ * headline's own key. */
+#define SHAPE_SALT 0x5bd1e9955bd1e995ull
+
+/* The key of a publisher (host) and a headline's hash; 0 without either. */
+static uint64_t site_key(const char *host, uint64_t hash)
+{
+	if (!host || !*host || !hash)
+		return 0;
+	uint64_t k = 0xcbf29ce484222325ull;
+	for (const unsigned char *p = (const unsigned char *)host; *p; p++)
+		k = fnv_byte(k, *p);
+	k = (k ^ hash) * 0x9e3779b97f4a7c15ull;
+	k ^= k >> 29;
+	return k ? k : 1;
+}
+
+uint64_t headix_series(const char *host, const struct headix_headline *h)
+{
+	return site_key(host, h->series);
+}
+
 void headix_item(struct headix_item *it, const char *host, const struct headix_headline *h,
                  int via_aggregator, uint64_t story_bag)
 {
-	it->key = 0;
-	if (host && *host && h->hash) {
-		uint64_t k = 0xcbf29ce484222325ull;
-		for (const unsigned char *p = (const unsigned char *)host; *p; p++)
-			k = fnv_byte(k, *p);
-		k = (k ^ h->hash) * 0x9e3779b97f4a7c15ull;
-		k ^= k >> 29;
-		it->key = k ? k : 1;
-	}
+	/* Every headline is remembered (headix_recurs()); one of fewer than
+	 * 3 words names no article (headix_get()).  Two items of one key
+	 * have one headline, so both or neither are short. */
+	it->key = site_key(host, h->series);
+	it->short_headline = !h->hash;
+	/* For headix_recurs(): the headlines of its shape, undated (their
+	 * key) and dated (under the shape's own key, apart from any
+	 * headline's). */
+	it->shape_key = site_key(host, h->shape ? h->shape : h->series);
+	it->dated_key = site_key(host, (h->shape ? h->shape : h->series) ^ SHAPE_SALT);
+	it->dated = h->shape != 0;
 	it->plain = h->plain;
 	it->via_aggregator = (uint8_t)!!via_aggregator;
 	it->text = it->key && story_bag != h->fp.bag && !it->via_aggregator ? story_bag : 0;
@@ -203,9 +317,21 @@ static int rehash(struct headix *ix)
 	return 0;
 }
 
+static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key, int64_t story_id,
+                   int64_t time);
+
 int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id, int64_t time)
 {
-	uint64_t key = it->key;
+	/* A dated headline is remembered by its shape too (headix_recurs()),
+	 * as an entry no other lookup's key meets. */
+	if (it->key && it->dated && put_key(ix, it, it->dated_key, story_id, time) < 0)
+		return -1;
+	return put_key(ix, it, it->key, story_id, time);
+}
+
+static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key, int64_t story_id,
+                   int64_t time)
+{
 	if (!key)
 		return 0;
 	if (time > ix->newest)
@@ -240,7 +366,7 @@ int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_
 {
 	int64_t best = 0, best_d = HEADIX_SPAN + 1;
 	uint64_t key = it->key;
-	if (!key)
+	if (!key || it->short_headline)
 		return 0;
 	for (size_t i = home(key, ix->mask); ix->t[i].key; i = (i + 1) & ix->mask) {
 		const struct hentry *e = &ix->t[i];
@@ -257,6 +383,29 @@ int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_
 		}
 	}
 	return best;
+}
+
+int headix_recurs(const struct headix *ix, const struct headix_item *it, int64_t time, int64_t gap,
+                  int64_t *ids, int max)
+{
+	int n = 0;
+	if (!it->key)
+		return 0;
+	/* The undated headlines of its shape (its own, when it is undated),
+	 * then the dated ones. */
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t key = pass ? it->dated_key : it->shape_key;
+		for (size_t i = home(key, ix->mask); key && ix->t[i].key; i = (i + 1) & ix->mask) {
+			const struct hentry *e = &ix->t[i];
+			int64_t d = e->time > time ? e->time - time : time - e->time;
+			if (e->key == key && d >= gap && d <= ix->window) {
+				if (n < max)
+					ids[n] = e->id;
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 size_t headix_count(const struct headix *ix)

@@ -29,6 +29,14 @@ struct headix_item {
 	uint8_t plain;           /* its headline is too plain to name one
 	                            article by itself */
 	uint8_t via_aggregator;  /* it came through an aggregator */
+	uint8_t short_headline;  /* fewer than 3 words: remembered for
+	                            headix_recurs(), never one article by
+	                            headline (headix_get()) */
+	uint8_t dated;           /* its headline names a month or a weekday */
+	uint64_t shape_key;      /* headix_recurs(): publisher and the
+	                            headline's words less its date ... */
+	uint64_t dated_key;      /* ... and the key dated headlines of that
+	                            shape are remembered by too */
 };
 
 /* Whether a story came through an aggregator: its publisher (host, from
@@ -55,6 +63,11 @@ int headix_via_aggregator(const char *link, const char *host);
  * rule): the caller need not pass over the headline again. */
 struct headix_headline {
 	uint64_t hash;
+	uint64_t series;   /* the same hash whatever the number of words ("Today's
+	                      headlines" too); 0 for a headline without one */
+	uint64_t shape;    /* of its words less its date, when it names a
+	                      month or a weekday ("Morning Briefing: Sunday,
+	                      October 11": "morning briefing"), else 0 */
 	struct simhash_fp fp;
 	uint8_t plain;
 };
@@ -72,6 +85,12 @@ void headix_headline(struct headix_headline *h, const char *title);
  * headlines). */
 void headix_item(struct headix_item *it, const char *host, const struct headix_headline *h,
                  int via_aggregator, uint64_t story_bag);
+
+/* A story's series key for the clusterer (cluster_doc.series): its
+ * publisher (host, as for headix_item) and its headline's words
+ * (h->series), so that one site's "Letters to the editor" of every day
+ * share one key.  0 without a host or a headline. */
+uint64_t headix_series(const char *host, const struct headix_headline *h);
 
 /* Opaque; owns its table. */
 struct headix;
@@ -107,6 +126,17 @@ int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id
  * 0 when none is.  (A story deleted since, by retention, may still be
  * remembered: the caller checks that it exists.) */
 int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_t time);
+
+/* How many stories remembered under its publisher and headline (any
+ * number of words; its date aside, the month, weekday and numbers of a
+ * headline that names a month or weekday) are at least gap and at most
+ * the index's window away in story time (any text, any way in), their
+ * ids in ids[0..max): with any, its headline recurs ("Today's
+ * headlines", "Letters to the editor", "Morning Briefing: Sunday,
+ * October 11" every day), and names a kind of item, not what it tells
+ * (docs/threads.md, "Titles"). */
+int headix_recurs(const struct headix *ix, const struct headix_item *it, int64_t time, int64_t gap,
+                  int64_t *ids, int max);
 
 size_t headix_count(const struct headix *ix);
 size_t headix_memory(const struct headix *ix);

@@ -77,6 +77,16 @@ static int64_t put(struct sbuf *b, const void *src, size_t n)
 }
 
 /* One field's tokens, in its batch's token and term buffers. */
+/* How far apart in story time one publisher's two stories under one
+ * headline make it a recurring one (cluster_doc.recurring): above the
+ * 12 hours within which they may be one article (HEADIX_SPAN), below a
+ * day less the drift of a daily item's hour (05:00, then 09:00 the next
+ * day and 05:00 again: 28 hours, then 20). */
+#define RECUR_GAP (18 * 3600)
+/* The stories a new one finds under its headline that learn so: a
+ * daily item's window holds three. */
+#define RECUR_MARK 8
+
 struct replay_toks {
 	uint32_t v_off, n, buf_off, buf_len;
 };
@@ -86,6 +96,7 @@ struct replay_row {
 	uint64_t simhash[4];
 	uint32_t str[4];            /* title, summary, lang, host in strs, or NO_STR */
 	struct headix_item hi;      /* for the headline index, made by replay_tokenize */
+	uint64_t series;            /* cluster_doc.series, made there too */
 	int via_aggregator;         /* headix_via_aggregator() of its canonical URL */
 	struct replay_toks tok[2];  /* title, summary */
 	int has_tokens;
@@ -195,6 +206,7 @@ static void *replay_tokenize(void *p)
 		struct headix_headline hl;
 		headix_headline(&hl, row_str(b, r, 0));
 		headix_item(&r->hi, row_str(b, r, 3), &hl, r->via_aggregator, r->simhash[0]);
+		r->series = headix_series(row_str(b, r, 3), &hl);
 		if (rp->tok && r->thread_id && rp->in->cl)
 			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, &r->tok[0]) == 0 &&
 			                tokenize_field(rp, b, row_str(b, r, 1), lang, &r->tok[1]) == 0;
@@ -231,8 +243,17 @@ static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since
 			.text = row_str(b, r, 1), .lang = row_str(b, r, 2), .source = row_str(b, r, 3),
 			.title_tokens = r->has_tokens ? &tt : NULL,
 			.text_tokens = r->has_tokens ? &xt : NULL,
-			.df_unsaved = r->id > df_upto,
+			.df_unsaved = r->id > df_upto, .series = r->series,
 		};
+		/* As it came (ingest_entry): its headline recurs by the
+		 * stories replayed before it, and theirs by it.  (The index
+		 * starts at the window: a story only older ones gave its
+		 * headline to, and no newer one, is whole again.) */
+		int64_t prev[RECUR_MARK];
+		int np = headix_recurs(in->hx, &r->hi, r->event_time, RECUR_GAP, prev, RECUR_MARK);
+		d.recurring = np > 0;
+		for (int k = 0; in->cl && k < np && k < RECUR_MARK; k++)
+			cluster_recurring(in->cl, prev[k]);
 
 		if (r->thread_id && in->cl) {
 			if (cluster_restore(in->cl, &d, r->thread_id) < 0)
@@ -1262,6 +1283,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	doc.text = s.summary;
 	doc.lang = s.lang;
 	doc.source = s.host;
+	doc.series = headix_series(s.host, &pe->headline);
 	if (pe->has_tokens) {
 		doc.title_tokens = &pe->title_tokens;
 		doc.text_tokens = &pe->text_tokens;
@@ -1414,6 +1436,15 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		if (store_next_story_id(in->st, &id) < 0)
 			goto out;
 		doc.story_id = id;
+		/* A headline its publisher gave to another story a day or so
+		 * away recurs: a lesser one to title a thread with, this
+		 * story's and the others' (docs/threads.md, "Titles"). */
+		int64_t prev[RECUR_MARK], retitle[RECUR_MARK];
+		int np = headix_recurs(in->hx, &hi, s.event_time, RECUR_GAP, prev, RECUR_MARK), nr = 0;
+		doc.recurring = np > 0;
+		for (int k = 0; k < np && k < RECUR_MARK; k++)
+			if ((retitle[nr] = cluster_recurring(in->cl, prev[k])) != 0)
+				nr++;
 		if (cluster_add(in->cl, &doc, &cr) < 0)
 			goto out;
 		in->dirty = 1;
@@ -1422,6 +1453,14 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		if (persist_thread(in, &cr, &doc) < 0)
 			goto out;
 		s.thread_id = cr.thread_id;
+		/* The other threads such a story titled (the story's own is
+		 * written above). */
+		for (int k = 0; k < nr; k++) {
+			int64_t tid = cluster_resolve(in->cl, retitle[k]), title;
+			if (tid && tid != cr.thread_id && (title = cluster_thread_title(in->cl, tid)) &&
+			    store_retitle_to(in->st, tid, title) < 0)
+				goto out;
+		}
 	}
 	if (store_insert_story(in->st, &s, &id) < 0)
 		goto out;

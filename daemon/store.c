@@ -209,6 +209,7 @@ enum stmt_id {
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL, S_DF_UPTO,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
 	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RETITLE_BY,
+	S_RETITLE_TO,
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
@@ -479,6 +480,13 @@ static const char *const SQL[N_STMT] = {
 		" WHERE id = ?1 AND merged_into IS NULL"
 		" AND NOT EXISTS (SELECT 1 FROM stories"
 		"       WHERE id = threads.title_story_id AND thread_id = ?1)"
+		" AND EXISTS (SELECT 1 FROM stories WHERE id = ?2 AND thread_id = ?1)",
+	/* The headline the clusterer picks for a thread whose title turned
+	 * out to recur (docs/threads.md, "Titles"), with a new seq. */
+	[S_RETITLE_TO] =
+		"UPDATE threads SET title_story_id = ?2,"
+		" title = (SELECT title FROM stories WHERE id = ?2), seq = ?3"
+		" WHERE id = ?1 AND merged_into IS NULL AND title_story_id IS NOT ?2"
 		" AND EXISTS (SELECT 1 FROM stories WHERE id = ?2 AND thread_id = ?1)",
 	/* The copies of a story whose text was rewritten copy a text it has
 	 * no more: the earliest of them (by time, then id, as the
@@ -2535,6 +2543,11 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id)
 {
 	return exec_ids(st, S_RETITLE_BY, thread_id, story_id);
+}
+
+int store_retitle_to(struct store *st, int64_t thread_id, int64_t story_id)
+{
+	return exec_ids(st, S_RETITLE_TO, thread_id, story_id);
 }
 
 int store_recopy(struct store *st, int64_t story_id)

@@ -274,6 +274,9 @@ int store_settle_thread(struct store *st, int64_t thread_id);
  * title story is no story of it any more takes the headline of story
  * `story_id`, one of its own. */
 int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id);
+/* Live thread `thread_id` takes the headline of story `story_id`, one of
+ * its own (the clusterer chose it again: cluster_recurring()). */
+int store_retitle_to(struct store *st, int64_t thread_id, int64_t story_id);
 /* Thread `thread_id`, when live and titled by story `story_id` (or
  * untitled), takes the story's headline as it is now (after an edit that
  * kept its thread), or, when it has none now, the latest headline of its

@@ -67,7 +67,8 @@ static void test_item(void)
 	ok(key("courier.example", FERRY) != k, "another publisher is another key");
 	ok(key(HOST, "Harbour council rejects new ferry terminal for Port Ellen") != k,
 	   "another word is another headline");
-	is_int(key("wire.example", "Business Highlights"), 0, "a headline of two words has none");
+	struct headix_item two = item("wire.example", "Business Highlights", OWN, 0);
+	ok(two.key && two.short_headline, "a headline of two words has a key, marked short");
 	is_int(key(NULL, FERRY), 0, "no publisher: none");
 	is_int(key("", FERRY), 0, "an empty one: none");
 	is_int(key(HOST, NULL), 0, "no headline: none");
@@ -114,9 +115,10 @@ static void test_span(void)
 	is_int(headix_get(ix, &agg, T0 + 24 * 3600), 0, "a day on: neither (12 h at most)");
 	struct headix_item other = item(HOST, "Harbour council rejects new ferry terminal for Port Ellen", AGG, 0);
 	is_int(headix_get(ix, &other, T0), 0, "another headline: nothing");
-	struct headix_item none = item(HOST, "Ferry news", AGG, 0);
-	ok(headix_put(ix, &none, 12, T0) == 0 && headix_count(ix) == 2 && headix_get(ix, &none, T0) == 0,
-	   "no key: not remembered, never found");
+	struct headix_item none = item(HOST, "Ferry news", AGG, 0), none2 = item(HOST, "Ferry news", OWN, 0);
+	ok(headix_put(ix, &none, 12, T0) == 0 && headix_count(ix) == 3 && headix_get(ix, &none, T0) == 0 &&
+	   headix_get(ix, &none2, T0) == 0,
+	   "a headline of two words: remembered, never found as one article");
 	headix_free(ix);
 }
 
@@ -213,8 +215,46 @@ static void test_reused_headline(void)
 	headix_free(ix);
 }
 
+/* A headline its publisher gave to another story a day or so away
+ * recurs (docs/threads.md, "Titles"); hours away it may be one article,
+ * and past the window it is forgotten. */
+static void test_recurs(void)
+{
+	struct headix *ix = headix_new(72 * 3600);
+	struct headix_item hl = item(HOST, "Today's headlines", OWN, 0);
+	struct headix_item letters = item(HOST, "Letters to the editor", OWN, 0);
+	struct headix_item other = item("courier.example", "Today's headlines", OWN, 0);
+	int64_t gap = 18 * 3600, ids[4];
+	ok(ix && headix_put(ix, &hl, 1, T0) == 0 && headix_put(ix, &letters, 2, T0) == 0,
+	   "two headlines remembered");
+	is_int(headix_recurs(ix, &hl, T0, gap, ids, 4), 0, "itself: no recurrence");
+	is_int(headix_recurs(ix, &hl, T0 + 6 * 3600, gap, ids, 4), 0, "six hours on: not yet");
+	ids[0] = 0;
+	is_int(headix_recurs(ix, &hl, T0 + 24 * 3600, gap, ids, 4), 1, "a day on: recurs (two words too)");
+	is_int(ids[0], 1, "... and says which story it was given to");
+	is_int(headix_recurs(ix, &hl, T0 - 24 * 3600, gap, ids, 4), 1, "a day before: recurs");
+	is_int(headix_recurs(ix, &letters, T0 + 30 * 3600, gap, ids, 4), 1, "the other headline too");
+	is_int(headix_recurs(ix, &other, T0 + 24 * 3600, gap, ids, 4), 0, "another publisher's: no");
+	is_int(headix_recurs(ix, &hl, T0 + 4 * 24 * 3600, gap, ids, 4), 0, "past the window: no");
+	/* Dated: the date aside. */
+	struct headix_item b1 = item(HOST, "Morning Briefing: Sunday, October 11", OWN, 0);
+	struct headix_item b2 = item(HOST, "Morning Briefing: Monday, Oct. 12th", OWN, 0);
+	struct headix_item b0 = item(HOST, "Morning briefing", OWN, 0);
+	struct headix_item d1 = item(HOST, "Dow rises 200 points as oil slides", OWN, 0);
+	struct headix_item d2 = item(HOST, "Dow rises 150 points as oil slides", OWN, 0);
+	ok(b1.key != b2.key && b1.dated && !b0.dated && !d1.dated, "a dated headline is its own for level 2");
+	ok(headix_put(ix, &b1, 3, T0) == 0 && headix_put(ix, &d1, 4, T0) == 0, "dated and undated remembered");
+	is_int(headix_recurs(ix, &b2, T0 + 24 * 3600, gap, ids, 4), 1, "the next day's briefing recurs");
+	is_int(headix_recurs(ix, &b0, T0 + 24 * 3600, gap, ids, 4), 1, "... and an undated one of that shape");
+	is_int(headix_get(ix, &b2, T0 + 3600), 0, "no article by a dated headline's shape (level 2)");
+	is_int(headix_recurs(ix, &d2, T0 + 24 * 3600, gap, ids, 4), 0,
+	       "numbers alone are no date: another headline");
+	headix_free(ix);
+}
+
 int main(void)
 {
+	test_recurs();
 	test_item();
 	test_span();
 	test_texts();
