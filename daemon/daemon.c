@@ -70,6 +70,16 @@
  * responses outlasts the service's WatchdogSec=60s.  After the first such
  * failure writes wait this long only, until one succeeds again. */
 #define LOCKED_WAIT_MS 100
+/* A cycle ends when the fetcher falls idle: then its summary line is
+ * logged, STATUS= refreshed and the clusterer's state saved.  A long list
+ * may keep it busy for hours: with 5,000 feeds, 100 of them on a host
+ * that accepts connections and never answers (each holds a slot for the
+ * whole timeout, and they come back on their backoff before the host's
+ * queue is through), the first summary had not come after 20 minutes,
+ * systemd's STATUS= still said what it said at start ("0 failing, 0
+ * stories") and no clustering state was saved.  A cycle that runs this
+ * long is summed up as it goes, once per this many seconds. */
+#define CYCLE_REPORT 60.
 
 struct dfeed {               /* owns its strings */
 	int64_t id;
@@ -119,6 +129,7 @@ struct daemon {
 	ev_signal sig_term, sig_int, sig_hup;
 	ev_timer wake, grace;
 	ev_timer prune;          /* retention */
+	ev_timer report;         /* a cycle's summary while it goes on */
 	ev_timer fts;            /* indexes new stories for search */
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
 	int db_locked;           /* another program holds the write lock */
@@ -523,6 +534,10 @@ static void start_poll(struct daemon *d, struct dfeed *f)
 	f->in_flight = 1;
 	if (d->c_polled == 0 && fetcher_pending(d->fx) == 1)
 		d->c_started = fetch_mono_now();
+	if (!d->args.once && !ev_is_active(&d->report)) {
+		ev_timer_set(&d->report, CYCLE_REPORT, 0.);
+		ev_timer_start(d->loop, &d->report);
+	}
 }
 
 /* --once: every active feed, except those whose host asked for no request
@@ -1689,16 +1704,41 @@ static void on_done(const struct fetch_result *r, void *ctx)
 
 /* ---- start, reload, stop -------------------------------------------- */
 
-static void cycle_summary(struct daemon *d)
+/* `going`: the polls still queued or in flight when the cycle is summed
+ * up before its end (CYCLE_REPORT), else 0. */
+static void cycle_summary(struct daemon *d, size_t going)
 {
+	char more[64] = "";
+
 	if (!d->c_polled)
 		return;
-	log_notice("cycle: %d feed%s polled, %d new stor%s, %d new thread%s, %d error%s, %.1f s",
+	if (going)
+		snprintf(more, sizeof more, "; %zu more under way", going);
+	log_notice("cycle: %d feed%s polled, %d new stor%s, %d new thread%s, %d error%s, %.1f s%s",
 	           d->c_polled, d->c_polled == 1 ? "" : "s", d->c_new, d->c_new == 1 ? "y" : "ies",
 	           d->c_threads, d->c_threads == 1 ? "" : "s", d->c_errors,
-	           d->c_errors == 1 ? "" : "s", fetch_mono_now() - d->c_started);
+	           d->c_errors == 1 ? "" : "s", fetch_mono_now() - d->c_started, more);
 	notify_status(d->nt);
 	d->c_polled = d->c_new = d->c_threads = d->c_errors = 0;
+}
+
+/* The fetcher has not fallen idle for CYCLE_REPORT seconds: what the
+ * cycle did so far, as at its end (maybe_finish), and the clock of the
+ * next report starts. */
+static void report_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	size_t going = fetcher_pending(d->fx) + workq_pending(d->wq);
+
+	if (d->stopping || !going)
+		return;              /* maybe_finish() has it */
+	if (d->in && !db_gone(d) && ingest_sync(d->in) < 0)
+		log_err("%s: saving clustering state: %s", d->cfg.database,
+		        store_errmsg(d->st));
+	cycle_summary(d, going);
+	d->c_started = fetch_mono_now();
+	ev_timer_set(w, CYCLE_REPORT, 0.);
+	ev_timer_start(loop, w);
 }
 
 /* ---- retention ------------------------------------------------------ */
@@ -1774,7 +1814,8 @@ static void maybe_finish(struct daemon *d)
 	if (!d->db_gone)
 		fts_flush(d);
 	ev_timer_stop(d->loop, &d->fts);
-	cycle_summary(d);
+	ev_timer_stop(d->loop, &d->report);
+	cycle_summary(d, 0);
 	give_back_memory();
 	if (d->args.once || d->stopping)
 		ev_break(d->loop, EVBREAK_ALL);
@@ -1929,6 +1970,7 @@ static void begin_stop(struct daemon *d)
 	fetcher_drop_queued(d->fx);
 	ev_timer_stop(d->loop, &d->wake);
 	ev_timer_stop(d->loop, &d->prune);
+	ev_timer_stop(d->loop, &d->report);
 	if (fetcher_pending(d->fx) == 0 && workq_pending(d->wq) == 0) {
 		ev_break(d->loop, EVBREAK_ALL);
 		return;
@@ -2093,6 +2135,8 @@ int daemon_run(const struct daemon_args *a)
 	d.prune.data = &d;
 	ev_timer_init(&d.fts, fts_cb, FTS_LAG, 0.);
 	d.fts.data = &d;
+	ev_timer_init(&d.report, report_cb, CYCLE_REPORT, 0.);
+	d.report.data = &d;
 	if (!a->once)
 		ev_timer_start(d.loop, &d.prune);
 	notify_start(d.loop, d.st, &d.nt);
@@ -2120,7 +2164,7 @@ int daemon_run(const struct daemon_args *a)
 	 * and maybe_finish() never said what it brought: a --once run (after
 	 * Ctrl-C, or from cron under `timeout`) ended without its summary
 	 * line.  Said now; nothing when maybe_finish() said it. */
-	cycle_summary(&d);
+	cycle_summary(&d, 0);
 	if (!db_gone(&d)) {
 		unfollow(&d, d.feeds, d.n_feeds);
 		fts_flush(&d);
