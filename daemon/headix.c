@@ -227,7 +227,9 @@ static uint64_t site_key(const char *host, uint64_t hash)
 
 uint64_t headix_series(const char *host, const struct headix_headline *h)
 {
-	return site_key(host, h->series);
+	/* A dated headline by its shape: "Today in History: October 12"
+	 * and "...: October 13" are one series, whose dates differ. */
+	return site_key(host, h->shape ? h->shape : h->series);
 }
 
 void headix_item(struct headix_item *it, const char *host, const struct headix_headline *h,
