@@ -110,6 +110,16 @@ static int cut_char(const unsigned char *s, size_t n)
 	return (int)k - 1;
 }
 
+/* cut_char(), but a lead byte alone (before ASCII) is a cut only when
+ * the document writes whole characters of that lead byte (bit b - 0xc2
+ * of `lead`): see utf8_repair(). */
+static int cut_of(const unsigned char *s, size_t n, uint64_t lead)
+{
+	int c = cut_char(s, n);
+
+	return c > 0 || (c == 0 && (lead >> (s[0] - 0xc2) & 1)) ? c : -1;
+}
+
 /* A document that is UTF-8 but for a few faults is read as UTF-8, not as
  * windows-1252, which turns every other accent in every other item into
  * mojibake ("\u00c3\u00a9" for "\u00e9"), for search, dedup and threads
@@ -133,12 +143,36 @@ static size_t utf8_repair(const char *str, size_t n, struct sbuf *out)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t good = 0, cut = 0, stray = 0, i, k;
 	int c;
+	/* The lead bytes of the document's whole characters.  A lead byte
+	 * alone before ASCII is a character cut short only in a document that
+	 * writes characters of that lead byte (a German text's \xc3 of "M\xc3"
+	 * for "M\xc3\xbcnchen"); else it is a stray byte, an accented letter
+	 * pasted as windows-1252: "Caf\xe9", "S\xe3o" in a German or English
+	 * text, which writes no \xe9 or \xe3 character, were "Caf\ufffd",
+	 * "S\ufffdo", where the stray-byte repair had made them "Caf\u00e9",
+	 * "S\u00e3o". */
+	uint64_t lead = 0;
+	int faults = 0;
 
 	for (i = 0; i < n;) {
 		if ((k = utf8_len(str + i, n - i)) != 0) {
-			good += k > 1;
+			if (k > 1) {
+				good++;
+				if (s[i] >= 0xc2 && s[i] <= 0xf4)
+					lead |= 1ull << (s[i] - 0xc2);
+			}
 			i += k;
-		} else if ((c = cut_char(s + i, n - i)) >= 0) {
+		} else {
+			faults = 1;
+			i++;
+		}
+	}
+	if (!faults)
+		return 0;
+	for (i = 0; i < n;) {
+		if ((k = utf8_len(str + i, n - i)) != 0) {
+			i += k;
+		} else if ((c = cut_of(s + i, n - i, lead)) >= 0) {
 			cut++;
 			i += 1 + (size_t)c;
 		} else {
@@ -157,7 +191,7 @@ static size_t utf8_repair(const char *str, size_t n, struct sbuf *out)
 		sbuf_add(out, str + run, i - run);
 		if (i >= n)
 			break;
-		if ((c = cut_char(s + i, n - i)) >= 0) {
+		if ((c = cut_of(s + i, n - i, lead)) >= 0) {
 			sbuf_add(out, "\xef\xbf\xbd", 3);
 			i += 1 + (size_t)c;
 		} else {

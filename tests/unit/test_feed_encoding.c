@@ -131,6 +131,43 @@ int main(void)
 		feed_free(f);
 	}
 
+	/* An accented letter pasted as windows-1252 into a UTF-8 feed is
+	 * that letter, though its byte would begin a UTF-8 character and
+	 * ASCII follows: the feed writes no character of that lead byte, so
+	 * nothing of one was cut ("Caf\xe9", "S\xe3o" were U+FFFD).  A cut
+	 * of a character the feed does write is still U+FFFD. */
+	{
+		static const char doc[] =
+			"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+			"<title>Zeitung</title>"
+			"<item><title>Gr\xc3\xbc\xc3\x9f" "e aus M\xc3\xbcnchen</title><link>http://z.example/1</link>"
+			"<description>Sp\xc3\xa4ter \xe2\x80\x93 Z\xc3\xbcrich, K\xc3\xb6ln, D\xc3\xbcsseldorf"
+			"</description></item>"
+			"<item><title>Gr\xc3\xb6\xc3\x9f" "ere Br\xc3\xbc" "cken f\xc3\xbcr L\xc3\xbc" "beck</title>"
+			"<link>http://z.example/3</link><description>Die Stadt \xc3\xa4ndert die Pl\xc3\xa4ne "
+			"f\xc3\xbcr \xc3\xbc" "ber zw\xc3\xb6lf Br\xc3\xbc" "cken</description></item>"
+			"<item><title>Neues Caf\xe9 in S\xe3o Paulo</title><link>http://z.example/2</link>"
+			"<description>\xc3\x9c" "ber das Caf\xe9 am Stra\xc3\x9f" "enrand, \xc3\xb6" "ffnet am "
+			"Montag in M\xc3</description></item>"
+			"</channel></rss>";
+		struct feed *f = NULL;
+		char err[64];
+
+		feed_parse(doc, sizeof doc - 1, NULL, &f, err, sizeof err);
+		is_str(f ? f->encoding : NULL, "utf-8", "a pasted accent before ASCII: UTF-8");
+		if (f && f->n_entries == 3) {
+			is_str(f->entries[2].title_text, "Neues Caf\xc3\xa9 in S\xc3\xa3o Paulo",
+			       "a pasted accent before ASCII: its windows-1252 letter");
+			is_str(f->entries[2].text,
+			       "\xc3\x9c" "ber das Caf\xc3\xa9 am Stra\xc3\x9f" "enrand, \xc3\xb6" "ffnet am "
+			       "Montag in M\xef\xbf\xbd",
+			       "... beside a character of the feed's cut short: U+FFFD");
+		} else {
+			ok(0, "a pasted accent before ASCII: three items");
+		}
+		feed_free(f);
+	}
+
 	/* but a windows-1252 feed labelled UTF-8 is still read as
 	 * windows-1252, though its accented letters before ASCII look cut */
 	{
