@@ -240,8 +240,9 @@ void text_free(struct text *t)
 /* The other names feeds give the languages Snowball stems (and
  * Azerbaijani, folded as Turkish): their ISO 639-2 codes, bibliographic
  * and terminological, and English names, as libstemmer knows them ("esl"
- * is its own), and Bokmål's and Nynorsk's codes (nb and nn: below).  A
- * feed saying <language>deu</language> or "German" is German: the same
+ * is its own), and Bokmål's and Nynorsk's codes (nb and nn) and the
+ * withdrawn two-letter ones (in, ji, mo: below).  A feed saying
+ * <language>deu</language> or "German" is German: the same
  * stems, stop words and folding as "de".  libstemmer stemmed "deu" but
  * English stop words stayed ("die", "und" kept as terms), "tur" lacked
  * the Turkish folding and case endings, and "German" or "English" was
@@ -290,8 +291,24 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	code[n] = '\0';
 	if (n < 2)
 		return NULL;
-	if (!strcmp(code, "nb") || !strcmp(code, "nn"))
-		strcpy(code, "no");
+	/* Bokmål and Nynorsk are Norwegian to Snowball; "in", "ji" and "mo"
+	 * are the codes ISO 639-1 had for Indonesian, Yiddish and Romanian
+	 * (as Moldavian), which Java wrote until version 17 (its Locale gave
+	 * "in_ID" for "id-ID"): an Indonesian feed so tagged was not stemmed,
+	 * and missed the threads of one tagged "id".  "in" only with the
+	 * region ID: alone it may be a feed's word for India. */
+	static const char *const two[][2] = {
+		{ "nb", "no" }, { "nn", "no" }, { "in", "id" }, { "ji", "yi" }, { "mo", "ro" },
+	};
+	for (size_t i = 0; n == 2 && i < sizeof two / sizeof two[0]; i++)
+		if (!strcmp(code, two[i][0])) {
+			if (!strcmp(code, "in") &&
+			    !((lang[2] == '-' || lang[2] == '_') && tolower((unsigned char)lang[3]) == 'i' &&
+			      tolower((unsigned char)lang[4]) == 'd' && !isalnum((unsigned char)lang[5])))
+				break;
+			memcpy(code, two[i][1], 3);
+			break;
+		}
 	for (size_t i = 0; n > 2 && i < sizeof lang_alias / sizeof lang_alias[0]; i++)
 		if (!strcmp(code, lang_alias[i][0])) {
 			n = 2;

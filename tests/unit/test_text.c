@@ -237,6 +237,18 @@ int main(void)
 		free(got);
 		is_str(terms("The soldiers were killed", "English"), "soldier kill", "English is en");
 		is_str(terms("Les soldats sont dans les villes", "fra"), "soldat vill", "fra is fr");
+		/* ISO 639-1's withdrawn codes, which Java wrote until 17
+		 * (Locale: "in_ID" for Indonesian): that language's, as "id";
+		 * "in" alone may mean India, and stays unknown. */
+		got = strdup(terms("Para tentara menyerang kota-kota di perbatasan", "id"));
+		is_str(terms("Para tentara menyerang kota-kota di perbatasan", "in_ID"), got, "in_ID is id");
+		is_str(terms("Para tentara menyerang kota-kota di perbatasan", "in-id"), got, "in-id is id");
+		free(got);
+		is_str(terms("The soldiers were killed", "in"), "soldiers killed", "in alone: no language");
+		is_str(terms("The soldiers were killed", "in-IDX"), "soldiers killed", "in-IDX: no language");
+		got = strdup(terms("Soldatii au atacat orasele de la granita", "ro"));
+		is_str(terms("Soldatii au atacat orasele de la granita", "mo"), got, "mo is ro");
+		free(got);
 		ok(text_has_stemmer(T, "nob") && text_has_stemmer(T, "nno-NO") &&
 		   text_has_stemmer(T, "Norwegian"), "nob, nno, Norwegian map to Norwegian");
 		ok(!text_has_stemmer(T, "Japanese") && !text_has_stemmer(T, "jpn") &&
