@@ -46,9 +46,13 @@ static int utf8_punct(const unsigned char *s)
 
 /* Whether the word w[0..n) (lower case) names a month or a weekday, in
  * full or as news abbreviates them ("Oct", "Sept", "Tues"; not "mar",
- * "mon", "wed", "sat", "sun", which are words too). */
+ * "mon", "wed", "sat", "sun", which are words too): 1, or 2 for "may"
+ * and "march", a month or a word (headline_shape() decides by their
+ * neighbours). */
 static int date_name(const char *w, size_t n)
 {
+	if ((n == 3 && !memcmp(w, "may", 3)) || (n == 5 && !memcmp(w, "march", 5)))
+		return 2;
 	static const char *const names[] = {
 		"january", "february", "march", "april", "may", "june", "july", "august",
 		"september", "october", "november", "december", "jan", "feb", "apr", "jun",
@@ -72,13 +76,34 @@ static int date_number(const char *w, size_t n)
 	                                       !memcmp(w + d, "rd", 2) || !memcmp(w + d, "th", 2))));
 }
 
+/* Whether word w[0..n) is one of the short words that put a month after
+ * them ("in May", "since March", "mid-May"), any case. */
+static int month_before(const unsigned char *w, size_t n)
+{
+	static const char *const words[] = {
+		"in", "of", "on", "since", "until", "till", "from", "by", "early", "late", "mid",
+		"last", "next",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strlen(words[i]) == n && !strncasecmp(words[i], (const char *)w, n))
+			return 1;
+	return 0;
+}
+
 /* The hash of a dated headline's words less its date (month and weekday
  * names, numbers): "Morning Briefing: Sunday, October 11" and "Morning
  * Briefing: Monday, October 12" are "morning briefing"; 0 for a headline
- * that names no month nor weekday (its shape is its words, h->series). */
+ * that names no month nor weekday (its shape is its words, h->series).
+ * "May" and "March" are a month only beside a day or a year ("May 5",
+ * "March 2024", "5th May") or after "in", "since" and their like: the
+ * verbs of "Dow may rise 200 points" and "Thousands march in 12 cities"
+ * date nothing, and their numbers were left out, so that the next day's
+ * "Dow may rise 150 points" was the same headline, a recurring one. */
 static uint64_t headline_shape(const char *title)
 {
-	struct { const unsigned char *s; size_t n; } w[64];
+	/* kind: 0 a word, 1 a number or day (left out if the headline is
+	 * dated), 2 a month or weekday (left out), 3 "may" or "march" */
+	struct { const unsigned char *s; size_t n; int kind; } w[64];
 	size_t nw = 0;
 	int dated = 0;
 	for (const unsigned char *p = (const unsigned char *)title; *p && nw < 64;) {
@@ -90,6 +115,7 @@ static uint64_t headline_shape(const char *title)
 			continue;
 		}
 		w[nw].s = p;
+		w[nw].kind = 0;
 		while (*p && !utf8_punct(p) && (*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
 		                                (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
 			p++;
@@ -98,21 +124,39 @@ static uint64_t headline_shape(const char *title)
 		if (w[nw].n < sizeof lw) {
 			for (size_t i = 0; i < w[nw].n; i++)
 				lw[i] = (char)(w[nw].s[i] >= 'A' && w[nw].s[i] <= 'Z' ? w[nw].s[i] + 32 : w[nw].s[i]);
-			if (date_name(lw, w[nw].n)) {
-				dated = 1;
-				continue; /* left out */
-			}
-			if (date_number(lw, w[nw].n))
-				w[nw].n = 0; /* left out if the headline is dated */
+			int dn = date_name(lw, w[nw].n);
+			if (dn)
+				w[nw].kind = dn == 1 ? 2 : 3;
+			else if (date_number(lw, w[nw].n))
+				w[nw].kind = 1;
 		}
+		dated |= w[nw].kind == 2;
 		nw++;
+	}
+	/* "may", "march": a month beside a day (1 or 2 digits, or "5th") or
+	 * a year (4 digits) or after "in" and its like; "5 May" only as "5th
+	 * May" or after "on" and its like ("Over 20 may have died"). */
+	for (size_t i = 0; i < nw; i++) {
+		if (w[i].kind != 3)
+			continue;
+		int month = 0;
+		if (i + 1 < nw && w[i + 1].kind == 1 && (w[i + 1].n <= 2 || w[i + 1].n == 4 ||
+		                                         w[i + 1].s[w[i + 1].n - 1] > '9'))
+			month = 1;
+		if (i > 0 && month_before(w[i - 1].s, w[i - 1].n))
+			month = 1;
+		if (i > 0 && w[i - 1].kind == 1 && w[i - 1].n <= 4 &&
+		    (w[i - 1].s[w[i - 1].n - 1] > '9' || (i > 1 && month_before(w[i - 2].s, w[i - 2].n))))
+			month = 1;
+		w[i].kind = month ? 2 : 0;
+		dated |= month;
 	}
 	if (!dated)
 		return 0;
 	uint64_t x = 0xcbf29ce484222325ull;
 	int any = 0;
 	for (size_t i = 0; i < nw; i++) {
-		if (!w[i].n)
+		if (w[i].kind)
 			continue;
 		if (any)
 			x = fnv_byte(x, ' ');

@@ -249,6 +249,34 @@ static void test_recurs(void)
 	is_int(headix_get(ix, &b2, T0 + 3600), 0, "no article by a dated headline's shape (level 2)");
 	is_int(headix_recurs(ix, &d2, T0 + 24 * 3600, gap, ids, 4), 0,
 	       "numbers alone are no date: another headline");
+	/* "may" and "march" are verbs as often as months: only beside a
+	 * day or a year, or after "in" and its like, do they date a
+	 * headline (else its numbers were left out, and the next day's
+	 * other figure was the same headline). */
+	static const char *const verbs[][2] = {
+		{ "Dow may rise 200 points as oil slides", "Dow may rise 150 points as oil slides" },
+		{ "Thousands march in 12 cities against pension reform",
+		  "Thousands march in 30 cities against pension reform" },
+		{ "Over 100 may have died in Kerala floods", "Over 300 may have died in Kerala floods" },
+		{ "Theresa May survives confidence vote by 19", "Theresa May survives confidence vote by 200" },
+	};
+	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++) {
+		struct headix_item v1 = item(HOST, verbs[i][0], OWN, 0), v2 = item(HOST, verbs[i][1], OWN, 0);
+		ok(headix_put(ix, &v1, 10 + (int64_t)i, T0) == 0 && !v1.dated, verbs[i][0]);
+		is_int(headix_recurs(ix, &v2, T0 + 24 * 3600, gap, ids, 4), 0,
+		       "... and the next day's other figure is another headline");
+	}
+	static const char *const months[][2] = {
+		{ "Markets on May 5: what moved stocks", "Markets on May 6: what moved stocks" },
+		{ "Parliament digest: 5th March", "Parliament digest: 6th March" },
+		{ "Best new books of May", "Best new books of June" },
+		{ "Weekly letters, March 2026", "Weekly letters, April 2026" },
+	};
+	for (size_t i = 0; i < sizeof months / sizeof *months; i++) {
+		struct headix_item m1 = item(HOST, months[i][0], OWN, 0), m2 = item(HOST, months[i][1], OWN, 0);
+		ok(headix_put(ix, &m1, 20 + (int64_t)i, T0) == 0 && m1.dated && m2.dated, months[i][0]);
+		is_int(headix_recurs(ix, &m2, T0 + 24 * 3600, gap, ids, 4), 1, "... and recurs the next day");
+	}
 	headix_free(ix);
 }
 
