@@ -798,6 +798,10 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		  struct text_tokens *out)
 {
 	const struct lang_slot *ls = lang_get(t, lang);
+	/* A plain space groups a number's thousands ("2 000") in languages
+	 * that write them so, named by the feed; not in English, nor in text
+	 * of no known language: "May 5 100 protesters" is two numbers. */
+	const int space_groups = ls && strcmp(ls->code, "en") != 0;
 	struct sb_stemmer *stem = ls ? ls->stem : NULL;
 	const struct strset *stop = ls ? ls->stop : &t->stops[0];
 	int turkic = ls && ls->turkic;
@@ -938,7 +942,8 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 						i++;
 						continue;
 					}
-					if (w->number && b == ' ' && groups_digits(s, w->off, i, 1, len)) {
+					if (w->number && b == ' ' && space_groups &&
+					    groups_digits(s, w->off, i, 1, len)) {
 						i++;  /* 2 000 */
 						continue;
 					}

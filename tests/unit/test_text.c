@@ -183,6 +183,10 @@ int main(void)
 	is_str(terms("2019\xc2\xa0" "300 personnes, 12\xc2\xa0" "3456, 1\xc2\xa0" "25 ans, en 2023 150 000 morts",
 	             "fr"),
 	       "2019 300 person 12 3456 25 an 2023 150000 mort", "... but not groups of other sizes");
+	is_str(terms("May 5 100 protesters marched, 7\xc2\xa0" "500 km", "en"),
+	       "may 100 protest march 7500 km",
+	       "... and in English (or no language) only a no-break or thin space groups them");
+	is_str(terms("Le 5 100 manifestants", NULL), "le 100 manifestants", "... none without a language");
 	/* A letter with digits is a name, as digits with a letter are. */
 	is_str(terms("G20 summit: G7, F1 and A380 talk; 5G, 4K, MH17, s x", "en"),
 	       "g20 summit g7 f1 a380 talk 5g 4k mh17", "G20, F1, A380 kept as 5G and MH17 are");
