@@ -717,38 +717,37 @@ static int64_t parse_http_date(const char *s)
 	return t > 0 ? (int64_t)t : 0;
 }
 
-/* How far this machine's clock is ahead of the server's (behind when
- * negative), or 0 when they agree.  Expires and a Retry-After date are
- * the server's clock, as is its Date (RFC 9111 4.2.1 counts freshness as
- * Expires - Date): read against a clock a day behind, "Expires" three
- * hours ahead and "Retry-After" ten minutes ahead both waited a day (and
- * held the whole host), and against one an hour ahead a Retry-After date
- * was dropped and the host asked again too soon.  A cache in front of the
- * server may send the origin's Date with the Age it has held the
- * response, or its own Date: a clock that is right sees a Date between
- * now - Age and now, and that is taken as agreement, the times kept as
- * they are (a minute either way for the transfer and the one-second
- * resolution).  Past that the clock is off by at least the difference. */
-#define CLOCK_SLACK 60
-static int64_t server_skew(const char *date, int64_t age, int64_t now)
+/* Times the server names are on its clock, as its Date is: read against
+ * this machine's alone, one a day behind waited a day for "Expires" three
+ * hours ahead and for a 503's "Retry-After" ten minutes ahead (holding
+ * the whole host), and one an hour ahead dropped the Retry-After date and
+ * asked again too soon.  0 stays none; without a Date, `t` as it is.
+ *
+ * Expires as RFC 9111 4.2.1 and 4.2.3 count freshness: Expires - Date,
+ * less the response's age, the larger of the time since Date on this
+ * clock and the Age a cache in front of the server says it has held it.
+ * A clock ahead makes a response look older, so the feed is asked
+ * earlier, never later; a cache that sends the origin's Date without an
+ * Age (nginx's proxy cache) is read as the local clock alone reads it. */
+static int64_t local_expires(int64_t t, const char *date, int64_t age, int64_t now)
 {
-	int64_t server = parse_http_date(date), off;
+	int64_t d = parse_http_date(date), seen;
 
-	if (!server)
-		return 0;
-	off = now - server;
-	if (off < -CLOCK_SLACK)
-		return off;
-	if (off > age + CLOCK_SLACK)
-		return off - age;
-	return 0;
+	if (!t || !d)
+		return t;
+	seen = now > d ? now - d : 0;
+	if (age > seen)
+		seen = age;
+	return now + (t - d) - seen;
 }
 
-/* An absolute time the server named, on this machine's clock; 0 stays
- * none. */
-static int64_t local_time(int64_t t, int64_t skew)
+/* A Retry-After date: the wait the server asks for from its Date (a 503
+ * or 429 is the server's own answer, not a cache's copy). */
+static int64_t local_retry(int64_t t, const char *date, int64_t now)
 {
-	return t ? t + skew : 0;
+	int64_t d = parse_http_date(date);
+
+	return t && d ? now + (t > d ? t - d : 0) : t;
 }
 
 static int64_t parse_max_age(const char *cc)
@@ -916,7 +915,7 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 	char *eff = NULL, *base, *moved = NULL;
 	double elapsed;
 	int permanent = 1;
-	int64_t now = (int64_t)time(NULL), age = 0, skew;
+	int64_t now = (int64_t)time(NULL), age = 0;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 	curl_multi_remove_handle(f->multi, easy);
@@ -962,7 +961,6 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 		if (end != t->age && *end == '\0' && v > 0)
 			age = v < RETRY_AFTER_MAX ? v : RETRY_AFTER_MAX;
 	}
-	skew = server_skew(t->date, age, now);
 	if (t->retry_after) {
 		char *end;
 		long long secs = strtoll(t->retry_after, &end, 10);
@@ -972,13 +970,13 @@ static void finish(struct fetcher *f, CURL *easy, CURLcode rc)
 		if (end != t->retry_after && *end == '\0' && secs >= 0)
 			r.retry_after = now + (secs < RETRY_AFTER_MAX ? secs : RETRY_AFTER_MAX);
 		else
-			r.retry_after = local_time(parse_http_date(t->retry_after), skew);
+			r.retry_after = local_retry(parse_http_date(t->retry_after), t->date, now);
 	}
 	r.max_age = parse_max_age(t->cache_control);
 	/* RFC 9111 5.3: a max-age makes a recipient ignore Expires, and
 	 * no-cache or no-store leave nothing to reuse until then: a feed
 	 * sending "max-age=600" with a stale far-off Expires waited a day. */
-	r.expires = r.max_age >= 0 ? 0 : local_time(parse_http_date(t->expires), skew);
+	r.expires = r.max_age >= 0 ? 0 : local_expires(parse_http_date(t->expires), t->date, age, now);
 	/* A cache in front of the server (a CDN) says how long it has held
 	 * the response already (RFC 9111 4.2.3): max-age=3600 with Age:
 	 * 3500 is fresh for 100 s more, not for an hour. */

@@ -96,6 +96,17 @@ got = w.sql("SELECT next_poll - last_fetch FROM feeds")
 t.ok(r.returncode == 0 and 3600 * 0.9 <= got[0][0] <= 3600 * 1.1,
      "a cache's copy with the origin's Date an hour old and Age: 3600: Expires from now"
      " (about an hour)", (r.returncode, got))
+# nginx's proxy cache: the origin's Date half an hour old, no Age,
+# Expires an hour after the Date: half an hour left, as by this clock.
+srv.routes["/nginx/expires.xml"] = dated(200, lambda: {
+    "Date": in_days(-0.5 / 24), "Expires": in_days(0.5 / 24)})
+w = Workdir(prefix="tidings-cache-")
+w.write_config([srv.url("/nginx/expires.xml")])
+r = w.run_once()
+got = w.sql("SELECT next_poll - last_fetch FROM feeds")
+t.ok(r.returncode == 0 and 1800 * 0.9 <= got[0][0] <= 1800 * 1.1,
+     "a cache's copy with the origin's Date half an hour old and no Age: Expires from now"
+     " (about half an hour)", (r.returncode, got))
 w.cleanup()
 
 LIB = None
@@ -105,7 +116,8 @@ for d in ("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/fake
         LIB = os.path.join(d, "libfaketime.so.1")
 if not LIB:
     t.ok(True, "# SKIP no libfaketime (apt-get install faketime)")
-for skew, what in (("-1d", "a day behind"), ("+1h", "an hour ahead")) if LIB else ():
+# (Ahead, the response looks an hour old here: polled an hour early.)
+for skew, what, left in (("-1d", "a day behind", 3), ("+1h", "an hour ahead", 2)) if LIB else ():
     w = Workdir(prefix="tidings-cache-")
     w.write_config([srv.url("/skew/expires.xml"), srv.url("/skew/busy.xml")])
     env = dict(os.environ, LD_PRELOAD=LIB, FAKETIME=skew, DONT_FAKE_MONOTONIC="1",
@@ -116,9 +128,9 @@ for skew, what in (("-1d", "a day behind"), ("+1h", "an hour ahead")) if LIB els
             w.sql("SELECT url, last_status, next_poll - last_fetch, retry_after - last_fetch"
                   " FROM feeds")}
     got = rows.get(srv.url("/skew/expires.xml"))
-    t.ok(got and got[0] == 200 and 10800 * 0.9 - 5 <= got[1] <= 10800 * 1.1 + 5,
+    t.ok(got and got[0] == 200 and 3600 * left * 0.9 - 5 <= got[1] <= 3600 * left * 1.1 + 5,
          "the clock %s: Expires in 3 hours by the server's Date: the next poll in about"
-         " 3 hours" % what, got)
+         " %d hours" % (what, left), got)
     got = rows.get(srv.url("/skew/busy.xml"))
     t.ok(got and got[0] == 503 and got[2] is not None and 590 <= got[2] <= 610 and
          590 <= got[1] <= 610 + 30,
