@@ -134,6 +134,7 @@ struct daemon {
 	unsigned long ckpt_failed; /* WAL checkpoint failures already logged */
 	int db_locked;           /* another program holds the write lock */
 	int db_full;             /* writes fail on a full disk */
+	int fts_damaged;         /* the search index was found damaged */
 	int64_t db_failing_since; /* first of the storing failures in a row, 0 */
 	int64_t clock_offset;    /* wall clock minus time since boot, at the last look */
 	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
@@ -1007,9 +1008,19 @@ static void fts_flush(struct daemon *d)
 		return;
 	rc = store_fts_flush(d->st);
 	db_outcome(d, rc);
-	if (rc < 0)
+	/* A damaged index is no reason to stop storing (store_commit), but
+	 * a person must make it again: said once, with where to read how. */
+	if (rc < 0 && store_fts_damaged(d->st) && !d->fts_damaged)
+		log_err("%s: the search index (stories_fts) is damaged (%s): new stories"
+		        " are stored but not found by search until it is made again, with"
+		        " tidingsd stopped (README, \"Backing up\"); will retry",
+		        d->cfg.database, store_errmsg(d->st));
+	else if (rc < 0)
 		log_err("%s: indexing new stories for search, will retry: %s",
 		        d->cfg.database, store_errmsg(d->st));
+	else if (d->fts_damaged)
+		log_notice("%s: the search index takes new stories again", d->cfg.database);
+	d->fts_damaged = store_fts_damaged(d->st);
 }
 
 /* Returns the heap's free pages to the system.  glibc gives back only the

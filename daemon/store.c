@@ -603,6 +603,9 @@ struct store {
 	 * twice as much per story as indexing hundreds at once, and leaves
 	 * many small segments to merge. */
 	int64_t fts_upto, max_id;
+	/* The search index was found damaged (SQLITE_CORRUPT): stories are
+	 * stored without it until store_fts_flush() gets through. */
+	int fts_damaged;
 	int prune_threads;  /* stories were pruned since the threads were */
 	int64_t next_story_id; /* id the next inserted story gets; 0: not
 	                          asked for in this transaction */
@@ -1334,23 +1337,32 @@ int store_fts_pending(const struct store *st)
 	return st->max_id > st->fts_upto;
 }
 
+static int commit_tx(struct store *st);
+
 int store_fts_flush(struct store *st)
 {
 	if (!store_fts_pending(st))
 		return 0;
 	if (store_begin(st) < 0)
 		return -1;
-	if (fts_catch_up(st) < 0 || store_commit(st) < 0) {
+	if (fts_catch_up(st) < 0 || commit_tx(st) < 0) {
+		if (st->last_rc == SQLITE_CORRUPT)
+			st->fts_damaged = 1;
 		store_rollback(st);
 		return -1;
 	}
+	st->fts_damaged = 0;
 	return 0;
 }
 
-int store_commit(struct store *st)
+int store_fts_damaged(const struct store *st)
 {
-	if (st->max_id - st->fts_upto >= FTS_BATCH && fts_catch_up(st) < 0)
-		return -1;
+	return st->fts_damaged;
+}
+
+/* The sequence number and COMMIT. */
+static int commit_tx(struct store *st)
+{
 	if (st->seq_dirty) {
 		sqlite3_stmt *s = stmt(st, S_SEQ_SAVE);
 		if (!s)
@@ -1361,6 +1373,27 @@ int store_commit(struct store *st)
 		st->seq_dirty = 0;
 	}
 	return simple(st, S_COMMIT);
+}
+
+int store_commit(struct store *st)
+{
+	if (commit_tx(st) < 0)
+		return -1;
+	/* The FTS_BATCH stories waiting are indexed in a transaction of
+	 * their own, after the one that stored the last of them.  They were
+	 * indexed inside it, and a damaged search index (a page of
+	 * stories_fts_data or _config overwritten: SQLITE_CORRUPT, or
+	 * "vtable constructor failed") then failed that commit and every
+	 * later one (SQLite refuses to COMMIT a transaction that met a
+	 * corrupt page, even after the statement is undone): from 1,024
+	 * stories on nothing more was stored, every poll a "database
+	 * error", for ever.  The index is made from the stories and can be
+	 * made again; the stories cannot.  A flush that fails leaves them
+	 * waiting (the daemon retries and says why), and a damaged index is
+	 * not tried again here until a flush gets through. */
+	if (st->max_id - st->fts_upto >= FTS_BATCH && !st->fts_damaged)
+		(void)store_fts_flush(st);
+	return 0;
 }
 
 void store_rollback(struct store *st)
@@ -1774,11 +1807,17 @@ int store_update_story(struct store *st, int64_t id,
 {
 	sqlite3_stmt *s;
 	/* A story in the index leaves it with its old words and comes back
-	 * with the new; one not indexed yet is indexed later as it is then. */
-	int indexed = id <= st->fts_upto;
+	 * with the new; one not indexed yet is indexed later as it is then.
+	 * A damaged index (store_commit) is left alone: a transaction that
+	 * met its corrupt page cannot commit, and the story and the rest of
+	 * its feed's response were refused with it at every poll. */
+	int indexed = id <= st->fts_upto && !st->fts_damaged;
 
-	if (indexed && fts_by_id(st, S_FTS_DELETE, id) < 0)
+	if (indexed && fts_by_id(st, S_FTS_DELETE, id) < 0) {
+		if (st->last_rc == SQLITE_CORRUPT)
+			st->fts_damaged = 1;     /* (the retry goes without) */
 		return -1;
+	}
 	if (!(s = stmt(st, S_UPDATE_STORY)))
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, id);
@@ -1800,7 +1839,12 @@ int store_update_story(struct store *st, int64_t id,
 	bind_text(s, 19, x->canonical_url);
 	if (step_done(st, s) < 0)
 		return -1;
-	return indexed ? fts_by_id(st, S_FTS_INSERT, id) : 0;
+	if (indexed && fts_by_id(st, S_FTS_INSERT, id) < 0) {
+		if (st->last_rc == SQLITE_CORRUPT)
+			st->fts_damaged = 1;
+		return -1;
+	}
+	return 0;
 }
 
 int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,

@@ -59,16 +59,20 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
-/* The search index (stories_fts) follows the stories in batches: a commit
- * indexes the stories not yet indexed once there are FTS_BATCH (1,024) of
- * them, and store_fts_flush() indexes the rest in a transaction of its
- * own.  The daemon flushes within a second of the last commit and before
- * it exits; a story is always searchable by then.  Nothing is lost in a
+/* The search index (stories_fts) follows the stories in batches: once
+ * FTS_BATCH (1,024) stories wait, store_commit() indexes them after its
+ * commit, in a transaction of its own (a damaged index does not keep the
+ * stories from being stored), and store_fts_flush() indexes the rest.
+ * The daemon flushes within a second of the last commit and before it
+ * exits; a story is always searchable by then.  Nothing is lost in a
  * crash: the next flush indexes every story above the stored watermark.
  * Returns 0, or -1 on a database error (the stories stay pending). */
 int store_fts_flush(struct store *st);
 /* Stories not in the search index yet. */
 int store_fts_pending(const struct store *st);
+/* 1 when the search index was found damaged (SQLITE_CORRUPT) and no flush
+ * has got through since: stories are stored, not indexed, meanwhile. */
+int store_fts_damaged(const struct store *st);
 
 /* ---- feeds ---------------------------------------------------------- */
 

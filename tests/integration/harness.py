@@ -198,6 +198,16 @@ class Workdir:
         finally:
             con.close()
 
+    def damage(self, name, seed=1):
+        """Garbage over the root page of table or index `name` (found in
+        sqlite_master; an interior page once it spans several), as a
+        failing SD card or a torn write leaves one: the daemon stopped."""
+        (root,) = self.sql("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,))[0]
+        (size,) = self.sql("PRAGMA page_size")[0]
+        with open(self.db, "r+b") as f:
+            f.seek((root - 1) * size)
+            f.write(bytes((seed * 131 + i * 197) % 251 for i in range(size)))
+
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
