@@ -489,6 +489,30 @@ static int db_gone(struct daemon *d)
 	return 1;
 }
 
+/* A damaged database (a page overwritten: an SD card's flipped bits, a
+ * power loss on storage that lies about its writes, a -wal of another
+ * copy replayed into it) fails every transaction that meets the damage,
+ * at every poll, for ever: the daemon ran on, fetched every feed at each
+ * retry and stored nothing, --once exited 0, and under systemd the
+ * service looked healthy.  It stops instead, with exit 2 (the unit does
+ * not restart it), as when the database cannot be opened: a person must
+ * put a backup back.  Writing on into it could only spread the damage.
+ * Called after a write failed; 1 when nothing may be stored any more. */
+static int db_damaged(struct daemon *d)
+{
+	if (d->db_gone)
+		return 1;
+	if (!store_last_was_corrupt(d->st))
+		return 0;
+	d->db_gone = 1;
+	d->exit_code = 2;
+	log_err("%s: damaged database (%s): nothing more is stored, and tidingsd stops"
+	        " (exit 2); restore a backup (README, \"Backing up\")", d->cfg.database,
+	        store_errmsg(d->st));
+	begin_stop(d);
+	return 1;
+}
+
 /* After db_gone(), with SQLite closed: the -wal at the path, when it is
  * still the one the daemon wrote while the database it belongs to is no
  * longer there, holds pages of that database.  SQLite replays a -wal into
@@ -1352,6 +1376,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		int64_t wait;
 
 		db_outcome(d, -1);
+		if (db_damaged(d)) {
+			d->c_errors++;
+			goto out;
+		}
 		wait = sched_db_retry(&pol, now - d->db_failing_since);
 		log_err("%s: loading the clustering state, will retry in %lld s: %s",
 		        f->url, (long long)wait, store_errmsg(d->st));
@@ -1384,6 +1412,11 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	if (rc == 0)
 		rc = store_commit(d->st);
 	db_outcome(d, rc);
+	if (rc < 0 && db_damaged(d)) {
+		store_rollback(d->st);
+		d->c_errors++;
+		goto out;
+	}
 	if (rc < 0) {
 		/* Nothing of this response is kept: the next poll refetches it
 		 * in full (the old validators stay), so nothing is lost. */
@@ -2107,10 +2140,18 @@ int daemon_run(const struct daemon_args *a)
 	if (store_checkpoint_thread(d.st, d.cfg.database, err, sizeof err) < 0)
 		log_warning("%s; checkpointing the WAL on the main thread", err);
 	/* The list was validated above, so a failure here is the database's
-	 * (a full disk, say): carry on with the feeds it already holds. */
-	if (sync_list(&d, &d.cfg) != 0)
-		log_warning("continuing with the feeds already in the database");
+	 * (a full disk, say): carry on with the feeds it already holds.  Not
+	 * in a damaged one (db_damaged). */
 	rc = 2;
+	if (sync_list(&d, &d.cfg) != 0) {
+		if (store_last_was_corrupt(d.st)) {
+			/* (see db_damaged) */
+			log_err("%s: damaged database; restore a backup (README, \"Backing up\")",
+			        d.cfg.database);
+			goto out;
+		}
+		log_warning("continuing with the feeds already in the database");
+	}
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	fo = fetch_opts(&d.cfg);
 	fo.concurrency = usable_concurrency(fo.concurrency);

@@ -606,6 +606,7 @@ struct store {
 	/* The search index was found damaged (SQLITE_CORRUPT): stories are
 	 * stored without it until store_fts_flush() gets through. */
 	int fts_damaged;
+	int last_fts;       /* the last failure was the search index's */
 	int prune_threads;  /* stories were pruned since the threads were */
 	int64_t next_story_id; /* id the next inserted story gets; 0: not
 	                          asked for in this transaction */
@@ -646,6 +647,12 @@ int store_last_was_full(struct store *st)
 	return st->last_rc == SQLITE_FULL;
 }
 
+int store_last_was_corrupt(struct store *st)
+{
+	return (st->last_rc == SQLITE_CORRUPT || st->last_rc == SQLITE_NOTADB) &&
+	       !st->last_fts;
+}
+
 int store_last_was_busy(struct store *st)
 {
 	return st->last_rc == SQLITE_BUSY;
@@ -660,6 +667,7 @@ void store_set_busy_wait(struct store *st, int ms)
 static int fail_rc(struct store *st, int rc)
 {
 	st->last_rc = rc;
+	st->last_fts = 0;
 	snprintf(st->errmsg, sizeof st->errmsg, "%s", sqlite3_errcode(st->db) == rc
 	         ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	return -1;
@@ -1114,7 +1122,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	 * empty (merged away) since the last. */
 	st->prune_threads = 1;
 	if (mode == STORE_WRITE && (load_seq(st) < 0 || load_fts(st) < 0)) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		if (!damaged(st, path, sqlite3_errmsg(st->db), err, errlen))
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	/* A reader that may not write in the database's directory (the
@@ -1349,6 +1358,7 @@ int store_fts_flush(struct store *st)
 		if (st->last_rc == SQLITE_CORRUPT)
 			st->fts_damaged = 1;
 		store_rollback(st);
+		st->last_fts = 1;
 		return -1;
 	}
 	st->fts_damaged = 0;
@@ -1816,6 +1826,7 @@ int store_update_story(struct store *st, int64_t id,
 	if (indexed && fts_by_id(st, S_FTS_DELETE, id) < 0) {
 		if (st->last_rc == SQLITE_CORRUPT)
 			st->fts_damaged = 1;     /* (the retry goes without) */
+		st->last_fts = 1;
 		return -1;
 	}
 	if (!(s = stmt(st, S_UPDATE_STORY)))
@@ -1842,6 +1853,7 @@ int store_update_story(struct store *st, int64_t id,
 	if (indexed && fts_by_id(st, S_FTS_INSERT, id) < 0) {
 		if (st->last_rc == SQLITE_CORRUPT)
 			st->fts_damaged = 1;
+		st->last_fts = 1;
 		return -1;
 	}
 	return 0;

@@ -51,6 +51,9 @@ int store_last_was_full(struct store *st);
 /* 1 if the last failure was another connection's lock outlasting the
  * busy wait ("database is locked"). */
 int store_last_was_busy(struct store *st);
+/* 1 if the last failure met a damaged page of the database (SQLITE_CORRUPT,
+ * SQLITE_NOTADB), but not of the search index alone (store_fts_damaged). */
+int store_last_was_corrupt(struct store *st);
 /* How long a statement waits for another connection's lock, in ms; -1:
  * the default (5 s). */
 void store_set_busy_wait(struct store *st, int ms);
