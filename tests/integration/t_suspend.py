@@ -136,9 +136,7 @@ try:
          "their next polls are an interval after waking", (first, now))
     t.ok(srv.hits.get("/busy.xml", 0) == 2, "the host whose Retry-After ran out while it slept"
          " is asked again", srv.hits.get("/busy.xml"))
-    p.send_signal(signal.SIGTERM)
-    t.eq(p.wait(timeout=60), 0, "SIGTERM: exit 0")
-    log.thread.join(10)
+    t.eq(log.stop(p), 0, "SIGTERM: exit 0")
     t.eq(log.count("error:"), 0, "no errors")
 finally:
     if p.poll() is None:

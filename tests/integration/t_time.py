@@ -198,9 +198,7 @@ t.ok(jump("+0", 2), "reload after the clock was put right", log.text())
 t.ok(moved_by(0), "each next poll back where it was")
 t.ok(jump("+1d", 3), "reload after the clock went forward a day", log.text())
 t.ok(moved_by(86400), "each next poll moved forward with it: none is due at once")
-p.send_signal(signal.SIGTERM)
-t.eq(p.wait(timeout=60), 0, "SIGTERM: exit 0")
-log.thread.join(10)
+t.eq(log.stop(p), 0, "SIGTERM: exit 0")
 t.eq(sum(srv.hits.get(u[len(srv.base):], 0) for u in urls), hits,
      "no feed was polled early meanwhile")
 t.eq(log.count("error:"), 0, "no errors")
@@ -256,9 +254,7 @@ try:
     left = held_next - (real + 86400)
     t.ok(0 < left <= 2 * 3600, "the feed that answered after the jump waits its interval"
          " from the new clock, not a day more (%d s)" % left)
-    p.send_signal(signal.SIGTERM)
-    t.eq(p.wait(timeout=30), 0, "SIGTERM: exit 0")
-    log.thread.join(10)
+    t.eq(log.stop(p), 0, "SIGTERM: exit 0")
     t.eq(log.count("error:"), 0, "no errors")
 finally:
     gate.set()
@@ -301,9 +297,7 @@ try:
     real = time.time()
     t.ok(all(real < n <= real + 2 * 3600 for n in nexts), "their next polls an interval from"
          " the right clock", (real, nexts))
-    p.send_signal(signal.SIGTERM)
-    t.eq(p.wait(timeout=30), 0, "SIGTERM: exit 0")
-    log.thread.join(10)
+    t.eq(log.stop(p), 0, "SIGTERM: exit 0")
     t.eq(log.count("error:"), 0, "no errors")
 finally:
     if p.poll() is None:
@@ -335,9 +329,7 @@ try:
          "the clock set back an hour meanwhile: duration_ms is not negative", dur)
     cyc = [float(x) for x in re.findall(r"cycle: .*, (-?[\d.]+) s", log.text())]
     t.ok(cyc and all(0 <= c < 3600 for c in cyc), "nor is the cycle's time in the log", cyc)
-    p.send_signal(signal.SIGTERM)
-    t.eq(p.wait(timeout=30), 0, "SIGTERM: exit 0")
-    log.thread.join(10)
+    t.eq(log.stop(p), 0, "SIGTERM: exit 0")
 finally:
     gate.set()
     if p.poll() is None:
