@@ -30,6 +30,18 @@ DATA = os.path.join(ROOT, "tests", "data")
 # containers, so they pass the documented override (t_root.py tests the
 # refusal itself).
 ROOT_OVERRIDE = ["--allow-root"] if os.geteuid() == 0 else []
+
+
+def _libfaketime():
+    for d in ("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
+              "/usr/lib/faketime"):
+        if os.path.exists(os.path.join(d, "libfaketime.so.1")):
+            return os.path.join(d, "libfaketime.so.1")
+    return None
+
+
+# libfaketime (package faketime, which `make deps` installs), or None.
+FAKETIME_LIB = _libfaketime()
 # The usual umask, whatever the caller's: tests hand their config files to
 # an unprivileged user (t_dbfile.py, t_usage.py) and expect a new database
 # to be group-readable (0640); under a umask of 077 neither holds.

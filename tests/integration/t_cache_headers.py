@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir  # noqa: E402
+from harness import Tap, Server, Workdir, FAKETIME_LIB  # noqa: E402
 import faults  # noqa: E402
 
 t = Tap()
@@ -109,11 +109,7 @@ t.ok(r.returncode == 0 and 1800 * 0.9 <= got[0][0] <= 1800 * 1.1,
      " (about half an hour)", (r.returncode, got))
 w.cleanup()
 
-LIB = None
-for d in ("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
-          "/usr/lib/faketime"):
-    if os.path.exists(os.path.join(d, "libfaketime.so.1")):
-        LIB = os.path.join(d, "libfaketime.so.1")
+LIB = FAKETIME_LIB
 if not LIB:
     t.ok(True, "# SKIP no libfaketime (apt-get install faketime)")
 # (Ahead, the response looks an hour old here: polled an hour early.)

@@ -33,7 +33,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, StderrLog, TIDINGS, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, StderrLog, TIDINGS, serve_generated, \
+    FAKETIME_LIB  # noqa: E402
 import faults  # noqa: E402
 
 t = Tap()
@@ -132,11 +133,7 @@ t.eq(sorted(e for (e,) in w.sql("SELECT DISTINCT event_time FROM stories")), [WA
 w.cleanup()
 
 # ---- the system clock jumps under the running daemon ---------------------
-LIB = None
-for d in ("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
-          "/usr/lib/faketime"):
-    if os.path.exists(os.path.join(d, "libfaketime.so.1")):
-        LIB = os.path.join(d, "libfaketime.so.1")
+LIB = FAKETIME_LIB
 if not LIB:
     t.ok(True, "# SKIP no libfaketime (apt-get install faketime)")
     srv.stop()
