@@ -1039,7 +1039,8 @@ static void fts_flush(struct daemon *d)
 		        " are stored but not found by search until it is made again, with"
 		        " tidingsd stopped (README, \"Backing up\"); will retry",
 		        d->cfg.database, store_errmsg(d->st));
-	else if (rc < 0)
+	else if (rc < 0 && !store_fts_damaged(d->st))
+		/* (not at every retry, once a minute, of an index said damaged) */
 		log_err("%s: indexing new stories for search, will retry: %s",
 		        d->cfg.database, store_errmsg(d->st));
 	else if (d->fts_damaged)
@@ -1230,7 +1231,7 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	struct ingest_stats stats = { 0 };
 	char err[600] = "";
 	int64_t now = now_s(), held = 0, hold_to = 0;
-	int rc, shift, streak, new_hold = 0, ingested = 0, follow = 0;
+	int rc, shift, streak, new_hold = 0, ingested = 0, follow = 0, fts_was_damaged;
 	char *cred = NULL;          /* the followed feed's URL with userinfo */
 
 	if (!f) {
@@ -1387,6 +1388,8 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		set_next(d, f, now + wait);
 		goto out;
 	}
+	fts_was_damaged = store_fts_damaged(d->st);
+store:
 	rc = store_begin(d->st);
 	if (rc == 0 && parsed) {
 		ingested = 1;
@@ -1411,6 +1414,20 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 		rc = store_record_adapt(d->st, f->id, shift, streak);
 	if (rc == 0)
 		rc = store_commit(d->st);
+	/* A story updated in a search index found damaged just now (its
+	 * first write since the start) failed the transaction, which SQLite
+	 * cannot commit any more: stored again at once, without the index
+	 * (store_update_story).  Left to the retry, the response of the
+	 * feed that first edited an item was refused at every start, and a
+	 * --once run from cron never stored that feed again. */
+	if (rc < 0 && !fts_was_damaged && store_fts_damaged(d->st)) {
+		fts_was_damaged = 1;
+		store_rollback(d->st);
+		if (ingested && ingest_rollback(d->in) < 0)
+			log_err("rebuilding the thread index: %s", store_errmsg(d->st));
+		ingested = 0;
+		goto store;
+	}
 	db_outcome(d, rc);
 	if (rc < 0 && db_damaged(d)) {
 		store_rollback(d->st);

@@ -1354,7 +1354,13 @@ int store_fts_flush(struct store *st)
 		return 0;
 	if (store_begin(st) < 0)
 		return -1;
-	if (fts_catch_up(st) < 0 || commit_tx(st) < 0) {
+	/* The watermark as the file has it: a search index made again with
+	 * the README's recipe while the daemon ran (it says to stop it, but
+	 * nothing keeps one from it) holds every story, its fts_upto the
+	 * last; the one in memory, from before, indexed the stories stored
+	 * meanwhile a second time, and the index was malformed again. */
+	if (one_int(st, S_FTS_UPTO_LOAD, 0, &st->fts_upto) < 0 || fts_catch_up(st) < 0 ||
+	    commit_tx(st) < 0) {
 		if (st->last_rc == SQLITE_CORRUPT)
 			st->fts_damaged = 1;
 		store_rollback(st);
