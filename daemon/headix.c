@@ -46,21 +46,23 @@ static int utf8_punct(const unsigned char *s)
 
 /* Whether the word w[0..n) (lower case) names a month or a weekday, in
  * full or as news abbreviates them ("Oct", "Sept", "Tues"; not "mar",
- * "mon", "wed", "sat", "sun", which are words too): 1, or 2 for "may"
- * and "march", a month or a word (headline_shape() decides by their
- * neighbours). */
+ * "mon", "wed", "sat", "sun", which are words too): 1 for a month, 4 for
+ * a weekday, 2 for "may" and "march", a month or a word (headline_shape()
+ * decides by their neighbours). */
 static int date_name(const char *w, size_t n)
 {
 	/* (Every headline's every word comes here: the length and the first
 	 * letter turn most away before a name is compared.) */
-	static const struct { char s[10]; unsigned char n; } names[] = {
-		{ "january", 7 }, { "february", 8 }, { "april", 5 }, { "june", 4 }, { "july", 4 },
-		{ "august", 6 }, { "september", 9 }, { "october", 7 }, { "november", 8 },
-		{ "december", 8 }, { "jan", 3 }, { "feb", 3 }, { "apr", 3 }, { "jun", 3 },
-		{ "jul", 3 }, { "aug", 3 }, { "sep", 3 }, { "sept", 4 }, { "oct", 3 }, { "nov", 3 },
-		{ "dec", 3 }, { "monday", 6 }, { "tuesday", 7 }, { "wednesday", 9 },
-		{ "thursday", 8 }, { "friday", 6 }, { "saturday", 8 }, { "sunday", 6 }, { "tue", 3 },
-		{ "tues", 4 }, { "thu", 3 }, { "thur", 4 }, { "thurs", 5 }, { "fri", 3 },
+	static const struct { char s[10]; unsigned char n, kind; } names[] = {
+		{ "january", 7, 1 }, { "february", 8, 1 }, { "april", 5, 1 }, { "june", 4, 1 },
+		{ "july", 4, 1 }, { "august", 6, 1 }, { "september", 9, 1 }, { "october", 7, 1 },
+		{ "november", 8, 1 }, { "december", 8, 1 }, { "jan", 3, 1 }, { "feb", 3, 1 },
+		{ "apr", 3, 1 }, { "jun", 3, 1 }, { "jul", 3, 1 }, { "aug", 3, 1 }, { "sep", 3, 1 },
+		{ "sept", 4, 1 }, { "oct", 3, 1 }, { "nov", 3, 1 }, { "dec", 3, 1 },
+		{ "monday", 6, 4 }, { "tuesday", 7, 4 }, { "wednesday", 9, 4 }, { "thursday", 8, 4 },
+		{ "friday", 6, 4 }, { "saturday", 8, 4 }, { "sunday", 6, 4 }, { "tue", 3, 4 },
+		{ "tues", 4, 4 }, { "thu", 3, 4 }, { "thur", 4, 4 }, { "thurs", 5, 4 },
+		{ "fri", 3, 4 },
 	};
 
 	if (n < 3 || n > 9 || !memchr("adfjmnostw", w[0], 10))
@@ -69,7 +71,7 @@ static int date_name(const char *w, size_t n)
 		return 2;
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (names[i].n == n && names[i].s[0] == w[0] && !memcmp(names[i].s, w, n))
-			return 1;
+			return names[i].kind;
 	return 0;
 }
 
@@ -108,9 +110,10 @@ static int month_before(const unsigned char *w, size_t n)
  * "Dow may rise 150 points" was the same headline, a recurring one. */
 static uint64_t headline_shape(const char *title)
 {
-	/* kind: 0 a word, 1 a number or day (left out if the headline is
-	 * dated), 2 a month or weekday (left out), 3 "may" or "march" */
-	struct { const unsigned char *s; size_t n; int kind; } w[64];
+	/* kind: 0 a word, 1 a number (a date's part is left out, below), 2
+	 * a month or weekday (left out), 3 "may" or "march"; month: a month's
+	 * name */
+	struct { const unsigned char *s; size_t n; int kind, month; } w[64];
 	size_t nw = 0;
 	int dated = 0;
 	for (const unsigned char *p = (const unsigned char *)title; *p && nw < 64;) {
@@ -122,7 +125,7 @@ static uint64_t headline_shape(const char *title)
 			continue;
 		}
 		w[nw].s = p;
-		w[nw].kind = 0;
+		w[nw].kind = w[nw].month = 0;
 		while (*p && !utf8_punct(p) && (*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
 		                                (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
 			p++;
@@ -132,8 +135,9 @@ static uint64_t headline_shape(const char *title)
 			for (size_t i = 0; i < w[nw].n; i++)
 				lw[i] = (char)(w[nw].s[i] >= 'A' && w[nw].s[i] <= 'Z' ? w[nw].s[i] + 32 : w[nw].s[i]);
 			int dn = date_name(lw, w[nw].n);
+			w[nw].month = dn == 1;
 			if (dn)
-				w[nw].kind = dn == 1 ? 2 : 3;
+				w[nw].kind = dn == 2 ? 3 : 2;
 			else if (date_number(lw, w[nw].n))
 				w[nw].kind = 1;
 		}
@@ -156,10 +160,29 @@ static uint64_t headline_shape(const char *title)
 		    (w[i - 1].s[w[i - 1].n - 1] > '9' || (i > 1 && month_before(w[i - 2].s, w[i - 2].n))))
 			month = 1;
 		w[i].kind = month ? 2 : 0;
+		w[i].month = month;
 		dated |= month;
 	}
 	if (!dated)
 		return 0;
+	/* Of the numbers, a date's day and year are left out ("October 12",
+	 * "12th May", "October 12, 2026") and a serial's number after '#'
+	 * (Wordle's "#1577"), which change from one episode to the next;
+	 * others are the headline's own ("Storm kills 12 ... on Monday" and
+	 * its update "... kills 30 ..." are no series). */
+	for (size_t i = 0; i < nw; i++) {
+		size_t n = w[i].n;
+		int day, near = (i > 0 && w[i - 1].month) || (i + 1 < nw && w[i + 1].month);
+
+		if (w[i].kind != 1)
+			continue;
+		day = n <= 2 || w[i].s[n - 1] > '9';
+		if ((day && near) || (w[i].s > (const unsigned char *)title && w[i].s[-1] == '#'))
+			continue;
+		if (n == 4 && i > 0 && (w[i - 1].month || (w[i - 1].kind == 1 && i > 1 && w[i - 2].month)))
+			continue;
+		w[i].kind = 0;
+	}
 	uint64_t x = 0xcbf29ce484222325ull;
 	int any = 0;
 	for (size_t i = 0; i < nw; i++) {

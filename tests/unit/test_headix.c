@@ -280,9 +280,32 @@ static void test_recurs(void)
 	headix_free(ix);
 }
 
+/* A dated headline's series is its shape: its date's day and year and a
+ * serial's '#' number left out, its other numbers kept. */
+static void test_series_shape(void)
+{
+	static const struct { const char *a, *b; int same; } cases[] = {
+		{ "Today in History: October 12", "Today in History: October 13", 1 },
+		{ "Your horoscope for Monday, October 12", "Your horoscope for Tuesday, October 13", 1 },
+		{ "Wordle hints and answer for #1570, October 5",
+		  "Wordle hints and answer for #1571, October 6", 1 },
+		{ "Weekly letters: October 12, 2026", "Weekly letters: October 19, 2026", 1 },
+		{ "Storm kills 12 in Florida on Monday", "Storm kills 30 in Florida on Monday", 0 },
+		{ "Markets close 200 points higher on October 12",
+		  "Markets close 150 points higher on October 13", 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct headix_headline ha, hb;
+		headix_headline(&ha, cases[i].a);
+		headix_headline(&hb, cases[i].b);
+		is_int(headix_series(HOST, &ha) == headix_series(HOST, &hb), cases[i].same, cases[i].a);
+	}
+}
+
 int main(void)
 {
 	test_recurs();
+	test_series_shape();
 	test_item();
 	test_span();
 	test_texts();
