@@ -211,28 +211,77 @@ static void ref_text_free(struct ref_text *t)
 	free(t);
 }
 
+/* daemon/text.c's lang_alias (kept in step). */
+static const char *const ref_lang_alias[][2] = {
+	{ "ara", "ar" }, { "arabic", "ar" }, { "arm", "hy" }, { "hye", "hy" },
+	{ "armenian", "hy" }, { "aze", "az" }, { "azerbaijani", "az" },
+	{ "baq", "eu" }, { "eus", "eu" }, { "basque", "eu" }, { "cat", "ca" },
+	{ "catalan", "ca" }, { "dan", "da" }, { "danish", "da" }, { "dut", "nl" },
+	{ "nld", "nl" }, { "dutch", "nl" }, { "eng", "en" }, { "english", "en" },
+	{ "esl", "es" }, { "spa", "es" }, { "spanish", "es" }, { "fin", "fi" },
+	{ "finnish", "fi" }, { "fra", "fr" }, { "fre", "fr" }, { "french", "fr" },
+	{ "deu", "de" }, { "ger", "de" }, { "german", "de" }, { "ell", "el" },
+	{ "gre", "el" }, { "greek", "el" }, { "gle", "ga" }, { "irish", "ga" },
+	{ "hin", "hi" }, { "hindi", "hi" }, { "hun", "hu" }, { "hungarian", "hu" },
+	{ "ind", "id" }, { "indonesian", "id" }, { "ita", "it" }, { "italian", "it" },
+	{ "lit", "lt" }, { "lithuanian", "lt" }, { "nep", "ne" }, { "nepali", "ne" },
+	{ "nob", "no" }, { "nno", "no" },
+	{ "nor", "no" }, { "norwegian", "no" }, { "por", "pt" },
+	{ "portuguese", "pt" }, { "ron", "ro" }, { "rum", "ro" },
+	{ "romanian", "ro" }, { "rus", "ru" }, { "russian", "ru" }, { "srp", "sr" },
+	{ "serbian", "sr" }, { "swe", "sv" }, { "swedish", "sv" }, { "tam", "ta" },
+	{ "tamil", "ta" }, { "tur", "tr" }, { "turkish", "tr" }, { "yid", "yi" },
+	{ "yiddish", "yi" },
+};
+
 /* The slot for lang's primary subtag; NULL lang or a malformed one gives
  * NULL (English stop words, no stemming). */
 static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *lang)
 {
-	char code[8];
+	char code[16];
 	size_t n = 0;
 	if (!lang)
 		return NULL;
+	/* Blanks around the tag are no part of it: xml:lang=" de " keeps
+	 * them (as feedparser does), an HTTP header may too. */
 	while (isspace((unsigned char)*lang))
 		lang++;
-	while (lang[n] && lang[n] != '-' && lang[n] != '_' && !isspace((unsigned char)lang[n]) &&
-	       n < sizeof code - 1) {
-		if (!isalpha((unsigned char)lang[n]))
+	while (lang[n] && lang[n] != '-' && lang[n] != '_' && !isspace((unsigned char)lang[n])) {
+		if (!isalpha((unsigned char)lang[n]) || n == sizeof code - 1)
 			return NULL;
 		code[n] = (char)tolower((unsigned char)lang[n]);
 		n++;
 	}
 	code[n] = '\0';
-	if (n < 2 || n > 3)
+	if (n < 2)
 		return NULL;
-	if (!strcmp(code, "nb") || !strcmp(code, "nn"))
-		strcpy(code, "no");
+	/* Bokmål and Nynorsk are Norwegian to Snowball; "in", "ji" and "mo"
+	 * are the codes ISO 639-1 had for Indonesian, Yiddish and Romanian
+	 * (as Moldavian), which Java wrote until version 17 (its Locale gave
+	 * "in_ID" for "id-ID"): an Indonesian feed so tagged was not stemmed,
+	 * and missed the threads of one tagged "id".  "in" only with the
+	 * region ID: alone it may be a feed's word for India. */
+	static const char *const two[][2] = {
+		{ "nb", "no" }, { "nn", "no" }, { "in", "id" }, { "ji", "yi" }, { "mo", "ro" },
+	};
+	for (size_t i = 0; n == 2 && i < sizeof two / sizeof two[0]; i++)
+		if (!strcmp(code, two[i][0])) {
+			if (!strcmp(code, "in") &&
+			    !((lang[2] == '-' || lang[2] == '_') && tolower((unsigned char)lang[3]) == 'i' &&
+			      tolower((unsigned char)lang[4]) == 'd' && !isalnum((unsigned char)lang[5])))
+				break;
+			memcpy(code, two[i][1], 3);
+			break;
+		}
+	for (size_t i = 0; n > 2 && i < sizeof ref_lang_alias / sizeof ref_lang_alias[0]; i++)
+		if (!strcmp(code, ref_lang_alias[i][0])) {
+			n = 2;
+			memcpy(code, ref_lang_alias[i][1], 3);
+			break;
+		}
+	/* a name that is none of those is no language tag */
+	if (n > 3)
+		return NULL;
 	for (int i = 0; i < t->nlangs; i++)
 		if (!strcmp(t->langs[i].code, code))
 			return &t->langs[i];
@@ -618,6 +667,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		  struct text_tokens *out)
 {
 	const struct ref_lang_slot *ls = ref_lang_get(t, lang);
+	const int space_groups = ls && strcmp(ls->code, "en") != 0;
 	struct sb_stemmer *stem = ls ? ls->stem : NULL;
 	const struct ref_strset *stop = ls ? ls->stop : &t->stops[0];
 	int turkic = ls && ls->turkic;
@@ -723,7 +773,8 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 						i++;
 						continue;
 					}
-					if (w->number && b == ' ' && ref_groups_digits(s, w->off, i, 1, len)) {
+					if (w->number && b == ' ' && space_groups &&
+					    ref_groups_digits(s, w->off, i, 1, len)) {
 						i++;  /* 2 000 */
 						continue;
 					}
