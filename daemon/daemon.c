@@ -715,19 +715,6 @@ static void set_next(struct daemon *d, struct dfeed *f, int64_t next)
 		log_err("out of memory scheduling %s", f->url);
 }
 
-/* The interval a healthy feed is polled at under policy `p`: its own,
- * or what its document asks for when that is longer (<ttl>,
- * sy:updatePeriod: the `hint` a 304 keeps too), within min_interval and
- * max_interval, as sched_next_poll() has it. */
-static int64_t polled_every(const struct sched_policy *p, const struct dfeed *f)
-{
-	int64_t iv = sched_interval(p, f->interval, f->shift);
-
-	if (f->hint > iv)
-		iv = f->hint;
-	return iv < p->min_interval ? p->min_interval : iv > p->max_interval ? p->max_interval : iv;
-}
-
 /* A reload that shortens a feed's interval (the configured `interval` or
  * `max_interval`, or the feed's own in the list) would otherwise leave it
  * waiting for the next poll the old interval set: an interval cut from an
@@ -748,8 +735,8 @@ static int64_t pulled_in(struct daemon *d, const struct sched_policy *was,
 		before = was->max_interval;
 		after = is.max_interval;
 	} else {
-		before = polled_every(was, old);
-		after = polled_every(&is, f);
+		before = sched_hinted(was, old->interval, old->shift, old->hint);
+		after = sched_hinted(&is, f->interval, f->shift, f->hint);
 	}
 	if (after >= before || after <= 0 || f->next_poll <= now + after)
 		return f->next_poll;

@@ -28,6 +28,14 @@ int64_t sched_interval(const struct sched_policy *p, int64_t feed_interval,
 	return clamp(scaled(base, shift), p->min_interval, p->max_interval);
 }
 
+int64_t sched_hinted(const struct sched_policy *p, int64_t feed_interval, int shift,
+                     int64_t hint)
+{
+	int64_t iv = sched_interval(p, feed_interval, shift);
+
+	return clamp(hint > iv ? hint : iv, p->min_interval, p->max_interval);
+}
+
 void sched_adapt(const struct sched_policy *p, int64_t feed_interval,
                  int got_new, int *shift, int *streak)
 {
@@ -55,7 +63,7 @@ void sched_adapt(const struct sched_policy *p, int64_t feed_interval,
 int64_t sched_next_poll(const struct sched_policy *p,
                         const struct sched_outcome *o, uint32_t rnd)
 {
-	int64_t iv, next;
+	int64_t iv, next, hint;
 
 	if (!o->ok) {
 		/* Exponential backoff with +-25% jitter so that feeds failing
@@ -92,16 +100,14 @@ int64_t sched_next_poll(const struct sched_policy *p,
 	/* What the feed's history taught, then the feed's own hints, which
 	 * may lengthen the interval (never below what they ask), within
 	 * bounds. */
-	iv = sched_interval(p, o->feed_interval, o->adapt_shift);
-	if (o->ttl_minutes > 0 && (int64_t)o->ttl_minutes * 60 > iv)
-		iv = (int64_t)o->ttl_minutes * 60;
-	if (o->update_period > iv)
-		iv = o->update_period;
-	if (o->max_age > iv)
-		iv = o->max_age;
-	if (o->expires > o->now && o->expires - o->now > iv)
-		iv = o->expires - o->now;
-	iv = clamp(iv, p->min_interval, p->max_interval);
+	hint = o->ttl_minutes > 0 ? (int64_t)o->ttl_minutes * 60 : 0;
+	if (o->update_period > hint)
+		hint = o->update_period;
+	if (o->max_age > hint)
+		hint = o->max_age;
+	if (o->expires > o->now && o->expires - o->now > hint)
+		hint = o->expires - o->now;
+	iv = sched_hinted(p, o->feed_interval, o->adapt_shift, hint);
 	/* +-10% jitter keeps a restart's feeds from polling in lockstep;
 	 * at max_interval only downwards, as it is the longest interval. */
 	iv += (int64_t)(iv * ((int64_t)(rnd % 201) - 100) / 1000);

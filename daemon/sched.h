@@ -52,6 +52,11 @@ int64_t sched_db_retry(const struct sched_policy *p, int64_t failing_for);
 /* The base interval scaled by 2^shift, within the policy's bounds. */
 int64_t sched_interval(const struct sched_policy *p, int64_t feed_interval,
                        int shift);
+/* A healthy feed's interval: sched_interval(), or what its document
+ * and its server ask for when that is longer (`hint`: <ttl>,
+ * sy:updatePeriod, max-age, Expires), within the policy's bounds. */
+int64_t sched_hinted(const struct sched_policy *p, int64_t feed_interval, int shift,
+                     int64_t hint);
 
 /* A min-heap of (due time, key).  Stale entries are the caller's to skip:
  * pushing a feed again is cheaper than finding its old entry. */
