@@ -251,6 +251,18 @@ def good(h):
     h.reply(200, GOOD, "application/rss+xml", {"ETag": '"good"'})
 
 
+def held(gate, body, seen=None, headers=None):
+    """A feed answered only once `gate` is set (a deadline of 120 s
+    against a hang), its request's path appended to `seen` (a list) as it
+    arrives: a transfer the test holds in flight."""
+    def route(h):
+        if seen is not None:
+            seen.append(h.path)
+        gate.wait(120)
+        h.reply(200, body, "application/rss+xml", headers)
+    return route
+
+
 def install(srv):
     """Mounts every fault on srv.  Returns {name: path}."""
     b = srv.base

@@ -32,6 +32,22 @@ DATA = os.path.join(ROOT, "tests", "data")
 ROOT_OVERRIDE = ["--allow-root"] if os.geteuid() == 0 else []
 
 
+def preload_shim(t, source, what):
+    """Compiles the C `source` into a library for LD_PRELOAD (a function of
+    libc's replaced for the daemon: getaddrinfo(), clock_gettime()) in a
+    directory of its own; returns (library, directory), the caller removes
+    the directory.  Without a C compiler the test is skipped, saying `what`
+    the shim was for."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    build = tempfile.mkdtemp(prefix="tidings-shim-")
+    lib = os.path.join(build, "shim.so")
+    if not cc or subprocess.run([cc, "-shared", "-fPIC", "-o", lib, "-x", "c", "-", "-ldl"],
+                                input=source, text=True, capture_output=True).returncode != 0:
+        shutil.rmtree(build)
+        t.skip_all("no C compiler for the %s" % what)
+    return lib, build
+
+
 def _libfaketime():
     for d in ("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
               "/usr/lib/faketime"):

@@ -20,10 +20,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, StderrLog, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, StderrLog, serve_generated, preload_shim  # noqa: E402
 
 SHIM = r"""
 #define _GNU_SOURCE
@@ -62,13 +61,7 @@ int getaddrinfo(const char *node, const char *service,
 """
 
 t = Tap()
-cc = shutil.which("cc") or shutil.which("gcc")
-build = tempfile.mkdtemp(prefix="tidings-hang-")
-lib = os.path.join(build, "hang.so")
-if not cc or subprocess.run([cc, "-shared", "-fPIC", "-o", lib, "-x", "c", "-", "-ldl"],
-                            input=SHIM, text=True, capture_output=True).returncode != 0:
-    shutil.rmtree(build)
-    t.skip_all("no C compiler for the getaddrinfo shim")
+lib, build = preload_shim(t, SHIM, "getaddrinfo shim")
 
 srv = Server()
 local = serve_generated(srv, 2, 3)

@@ -12,6 +12,7 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, StderrLog, serve_generated  # noqa: E402
+import faults  # noqa: E402
 
 t = Tap()
 srv = Server()
@@ -19,20 +20,8 @@ urls = serve_generated(srv, 3, 2)
 bodies = dict(srv.files)
 gate = threading.Event()
 waiting = []
-wlock = threading.Lock()
-
-
-def held(path):
-    def route(h):
-        with wlock:
-            waiting.append(path)
-        gate.wait(120)
-        h.reply(200, bodies[path], "application/rss+xml")
-    return route
-
-
 for u in urls:
-    srv.routes[u[len(srv.base):]] = held(u[len(srv.base):])
+    srv.routes[u[len(srv.base):]] = faults.held(gate, bodies[u[len(srv.base):]], waiting)
 
 w = Workdir()
 w.write_config(urls, extra="per_host = 1\ntimeout = 5m\n")

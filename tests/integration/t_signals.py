@@ -15,6 +15,7 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, StderrLog, serve_generated  # noqa: E402
+import faults  # noqa: E402
 
 t = Tap()
 
@@ -26,21 +27,9 @@ old, new = urls[:N], urls[N:]
 bodies = dict(srv.files)
 gate = threading.Event()
 waiting = []
-wlock = threading.Lock()
-
-
-def held(path):
-    def route(h):
-        with wlock:
-            waiting.append(path)
-        gate.wait(120)
-        h.reply(200, bodies[path], "application/rss+xml", {"ETag": '"%s"' % path})
-    return route
-
-
 for u in old:
     path = u[len(srv.base):]
-    srv.routes[path] = held(path)
+    srv.routes[path] = faults.held(gate, bodies[path], waiting, {"ETag": '"%s"' % path})
 
 w = Workdir()
 w.write_config(old, extra="concurrency = 32\nper_host = 32\n")
@@ -90,19 +79,8 @@ urls = serve_generated(srv, 3, 2)
 bodies = dict(srv.files)
 gate = threading.Event()
 asked = []
-
-
-def held_q(path):
-    def route(h):
-        with wlock:
-            asked.append(path)
-        gate.wait(120)
-        h.reply(200, bodies[path], "application/rss+xml")
-    return route
-
-
 for u in urls:
-    srv.routes[u[len(srv.base):]] = held_q(u[len(srv.base):])
+    srv.routes[u[len(srv.base):]] = faults.held(gate, bodies[u[len(srv.base):]], asked)
 w = Workdir()
 w.write_config(urls, extra="per_host = 1\n")
 p = w.start(stderr=subprocess.PIPE)

@@ -19,11 +19,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, StderrLog, serve_generated  # noqa: E402
+from harness import Tap, Server, Workdir, StderrLog, serve_generated, preload_shim  # noqa: E402
 import faults  # noqa: E402
 
 SHIM = r"""
@@ -88,13 +87,7 @@ time_t time(time_t *t)
 """
 
 t = Tap()
-cc = shutil.which("cc") or shutil.which("gcc")
-build = tempfile.mkdtemp(prefix="tidings-sleep-")
-lib = os.path.join(build, "sleep.so")
-if not cc or subprocess.run([cc, "-shared", "-fPIC", "-o", lib, "-x", "c", "-", "-ldl"],
-                            input=SHIM, text=True, capture_output=True).returncode != 0:
-    shutil.rmtree(build)
-    t.skip_all("no C compiler for the clock shim")
+lib, build = preload_shim(t, SHIM, "clock shim")
 
 srv = Server()
 urls = serve_generated(srv, 3, 4)
