@@ -78,11 +78,9 @@ static int64_t put(struct sbuf *b, const void *src, size_t n)
 
 /* One field's tokens, in its batch's token and term buffers. */
 /* How far apart in story time one publisher's two stories under one
- * headline make it a recurring one (cluster_doc.recurring): above the
- * 12 hours within which they may be one article (HEADIX_SPAN), below a
- * day less the drift of a daily item's hour (05:00, then 09:00 the next
- * day and 05:00 again: 28 hours, then 20). */
-#define RECUR_GAP (18 * 3600)
+ * headline make it a recurring one (cluster_doc.recurring): as far as
+ * they are episodes of a series (CLUSTER_SERIES_GAP, which says why). */
+#define RECUR_GAP CLUSTER_SERIES_GAP
 /* The stories a new one finds under its headline that learn so: a
  * daily item's window holds three. */
 #define RECUR_MARK 8
