@@ -37,11 +37,18 @@ static int word_cp(utf8proc_int32_t c)
 	                      (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO));
 }
 
-/* Bytes of a UTF-8 dash, quote or ellipsis at s (U+2010-U+201F,
- * U+2026), else 0: a separator of headline_shape()'s words. */
+/* Bytes of a UTF-8 space, dash, quote or ellipsis at s (U+00A0,
+ * U+2000-U+200A, U+2010-U+201F, U+2026, U+202F), else 0: a separator of
+ * headline_shape()'s words.  (A no-break space is how many sites write
+ * "October&nbsp;12": read as a letter, it made "October\u00a012" one
+ * word, and the headline no dated one.) */
 static int utf8_punct(const unsigned char *s)
 {
-	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6) ? 3 : 0;
+	if (s[0] == 0xc2 && s[1] == 0xa0)
+		return 2;
+	return s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8a) ||
+	                                        (s[2] >= 0x90 && s[2] <= 0x9f) || s[2] == 0xa6 ||
+	                                        s[2] == 0xaf) ? 3 : 0;
 }
 
 /* Whether the word w[0..n) (lower case) names a month or a weekday, in
@@ -166,10 +173,10 @@ static uint64_t headline_shape(const char *title)
 	if (!dated)
 		return 0;
 	/* Of the numbers, a date's day and year are left out ("October 12",
-	 * "12th May", "October 12, 2026") and a serial's number after '#'
-	 * (Wordle's "#1577"), which change from one episode to the next;
-	 * others are the headline's own ("Storm kills 12 ... on Monday" and
-	 * its update "... kills 30 ..." are no series). */
+	 * "12th May", "the 12th of May", "October 12, 2026") and a serial's
+	 * number after '#' (Wordle's "#1577"), which change from one episode
+	 * to the next; others are the headline's own ("Storm kills 12 ... on
+	 * Monday" and its update "... kills 30 ..." are no series). */
 	for (size_t i = 0; i < nw; i++) {
 		size_t n = w[i].n;
 		int day, near = (i > 0 && w[i - 1].month) || (i + 1 < nw && w[i + 1].month);
@@ -177,6 +184,11 @@ static uint64_t headline_shape(const char *title)
 		if (w[i].kind != 1)
 			continue;
 		day = n <= 2 || w[i].s[n - 1] > '9';
+		/* An ordinal is beside its month across "of" too: "the 12th of
+		 * October" and "the 13th of October" are one series. */
+		if (w[i].s[n - 1] > '9' && i + 2 < nw && w[i + 2].month && w[i + 1].n == 2 &&
+		    !strncasecmp((const char *)w[i + 1].s, "of", 2))
+			near = 1;
 		if ((day && near) || (w[i].s > (const unsigned char *)title && w[i].s[-1] == '#'))
 			continue;
 		if (n == 4 && i > 0 && (w[i - 1].month || (w[i - 1].kind == 1 && i > 1 && w[i - 2].month)))

@@ -290,6 +290,13 @@ static void test_series_shape(void)
 		{ "Wordle hints and answer for #1570, October 5",
 		  "Wordle hints and answer for #1571, October 6", 1 },
 		{ "Weekly letters: October 12, 2026", "Weekly letters: October 19, 2026", 1 },
+		{ "Your horoscope for the 12th of October", "Your horoscope for the 13th of October", 1 },
+		{ "Today in History: 21st of March", "Today in History: 22nd of March", 1 },
+		{ "Saturday 12th of October 2026: the briefing", "Sunday 13th of October 2026: the briefing", 1 },
+		{ "Storm kills 12 of 30 on October 12", "Storm kills 20 of 30 on October 13", 0 },
+		/* a no-break space (U+00A0, U+202F) between month and day */
+		{ "Today in History: October\u00a012", "Today in History: October\u00a013", 1 },
+		{ "Today in History: October 12", "Today in History: October\u202f13", 1 },
 		{ "Storm kills 12 in Florida on Monday", "Storm kills 30 in Florida on Monday", 0 },
 		{ "Markets close 200 points higher on October 12",
 		  "Markets close 150 points higher on October 13", 0 },
