@@ -85,29 +85,26 @@ def dated(status, headers):
 
 srv.routes["/skew/expires.xml"] = dated(200, lambda: {"Expires": in_days(0.125)})
 srv.routes["/skew/busy.xml"] = dated(503, lambda: {"Retry-After": in_days(600 / 86400)})
-# A CDN's copy made an hour ago: the origin's Date, Age, Expires in an
-# hour from now (two from the Date).
-srv.routes["/cdn/expires.xml"] = dated(200, lambda: {
-    "Date": in_days(-1 / 24), "Age": "3600", "Expires": in_days(1 / 24)})
-w = Workdir(prefix="tidings-cache-")
-w.write_config([srv.url("/cdn/expires.xml")])
-r = w.run_once()
-got = w.sql("SELECT next_poll - last_fetch FROM feeds")
-t.ok(r.returncode == 0 and 3600 * 0.9 <= got[0][0] <= 3600 * 1.1,
-     "a cache's copy with the origin's Date an hour old and Age: 3600: Expires from now"
-     " (about an hour)", (r.returncode, got))
-# nginx's proxy cache: the origin's Date half an hour old, no Age,
-# Expires an hour after the Date: half an hour left, as by this clock.
-srv.routes["/nginx/expires.xml"] = dated(200, lambda: {
-    "Date": in_days(-0.5 / 24), "Expires": in_days(0.5 / 24)})
-w = Workdir(prefix="tidings-cache-")
-w.write_config([srv.url("/nginx/expires.xml")])
-r = w.run_once()
-got = w.sql("SELECT next_poll - last_fetch FROM feeds")
-t.ok(r.returncode == 0 and 1800 * 0.9 <= got[0][0] <= 1800 * 1.1,
-     "a cache's copy with the origin's Date half an hour old and no Age: Expires from now"
-     " (about half an hour)", (r.returncode, got))
-w.cleanup()
+# A cache's copy: the origin's Date, with or without the Age the cache
+# held it, and Expires counted from now either way.
+for path, headers, left, what in (
+        # made an hour ago, Age: 3600, Expires two hours after the Date
+        ("/cdn/expires.xml", lambda: {"Date": in_days(-1 / 24), "Age": "3600",
+                                      "Expires": in_days(1 / 24)}, 3600,
+         "an hour old and Age: 3600: Expires from now (about an hour)"),
+        # nginx's proxy cache: half an hour old, no Age, Expires an hour
+        # after the Date: half an hour left, as by this clock
+        ("/nginx/expires.xml", lambda: {"Date": in_days(-0.5 / 24),
+                                        "Expires": in_days(0.5 / 24)}, 1800,
+         "half an hour old and no Age: Expires from now (about half an hour)")):
+    srv.routes[path] = dated(200, headers)
+    w = Workdir(prefix="tidings-cache-")
+    w.write_config([srv.url(path)])
+    r = w.run_once()
+    got = w.sql("SELECT next_poll - last_fetch FROM feeds")
+    t.ok(r.returncode == 0 and left * 0.9 <= got[0][0] <= left * 1.1,
+         "a cache's copy with the origin's Date " + what, (r.returncode, got))
+    w.cleanup()
 
 LIB = FAKETIME_LIB
 if not LIB:
