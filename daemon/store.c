@@ -830,6 +830,42 @@ static void dir_of(const char *path, char *dir, size_t size)
 	         slash ? path : ".");
 }
 
+/* SQLite's unix VFS opens a database only when its full name (made
+ * absolute, symbolic links resolved) with "-journal" after it fits in its
+ * mxPathname (512) bytes: a longer one, far below PATH_MAX (a deep
+ * directory, a name in a non-Latin script at three bytes a letter, a
+ * relative path under a deep working directory), failed with "unable to
+ * open database file" and a stale errno ("No such file or directory" of
+ * a file that is there, "Inappropriate ioctl for device").  Says so in
+ * err and returns 1 when that is why, else 0. */
+static int path_too_long(const char *path, char *err, size_t errlen)
+{
+	sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+	const char *base = NULL;
+	char dir[PATH_MAX], *full;
+	size_t len;
+
+	if (!vfs)
+		return 0;
+	/* The full path as SQLite makes it; a database still to be made has
+	 * its directory's and its name. */
+	if (!(full = realpath(path, NULL)) && errno == ENOENT) {
+		dir_of(path, dir, sizeof dir);
+		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		full = realpath(dir, NULL);
+	}
+	if (!full)
+		return 0;    /* a loop of links, a directory not searchable: not this */
+	len = strlen(full) + (base ? 1 + strlen(base) : 0);
+	free(full);
+	if (len + strlen("-journal") <= (size_t)vfs->mxPathname)
+		return 0;
+	snprintf(err, errlen, "%s: cannot open database: its full path (from /, symbolic"
+	         " links resolved) is %zu bytes long, and SQLite takes %d at most; use a"
+	         " shorter one", path, len, vfs->mxPathname - 8);
+	return 1;
+}
+
 /* When the database's -wal or -shm is missing and this user may not
  * make them in its directory (SQLite needs both, and a WAL database
  * without them cannot even be read): says so in err and returns 1, else
@@ -1030,6 +1066,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		int sys = st->db ? sqlite3_system_errno(st->db) : 0;
 		char dir[PATH_MAX];
 
+		if (path_too_long(path, err, errlen))
+			goto fail;
 		dir_of(path, dir, sizeof dir);
 		if (mode == STORE_WRITE && access(path, F_OK) != 0 && errno == ENOENT &&
 		    access(dir, W_OK | X_OK) != 0) {
