@@ -56,7 +56,8 @@ static void usage(FILE *out)
 }
 
 /* A listing redirected to a full disk (or any output that fails) must not
- * exit 0 as if the file were complete: stdio keeps the error until here. */
+ * exit 0 as if the file were complete: stdio keeps the error until here.
+ * So must --help and --version (`tidings --version > VERSION`). */
 static int finish(int rc)
 {
 	int failed, e;
@@ -91,10 +92,10 @@ int main(int argc, char **argv)
 				return 1;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
-			return 0;
+			return finish(0);
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("tidings %s\n", TIDINGS_VERSION);
-			return 0;
+			return finish(0);
 		} else {
 			fprintf(stderr, "tidings: unknown option '%s'\n", argv[i]);
 			usage(stderr);

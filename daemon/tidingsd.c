@@ -23,6 +23,25 @@ static void usage(FILE *out)
 	        "  --version     print the version\n", config_default_path());
 }
 
+/* --help or --version into a full disk or a closed pipe: stdio keeps the
+ * write error until here, and the exit status must not say it was shown
+ * (a packaging script's `tidingsd --version > VERSION` was left empty
+ * and went on).  As `tidings` does after its listings. */
+static int printed(void)
+{
+	int failed, e;
+
+	errno = 0;
+	failed = fflush(stdout) != 0;
+	e = errno;
+	if (failed || ferror(stdout)) {
+		fprintf(stderr, "tidingsd: error writing standard output%s%s\n",
+		        failed && e ? ": " : "", failed && e ? strerror(e) : "");
+		return 1;
+	}
+	return 0;
+}
+
 /* Started with a standard descriptor closed (`tidingsd 2>&-`, a cron line
  * or a supervisor that closes them), the first files opened took their
  * numbers: the database, new, was opened read-write as descriptor 2 by
@@ -92,10 +111,10 @@ int main(int argc, char **argv)
 			a.verbose += (int)strlen(argv[i] + 1);
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
-			return 0;
+			return printed();
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("tidingsd %s\n", TIDINGS_VERSION);
-			return 0;
+			return printed();
 		} else {
 			fprintf(stderr, "tidingsd: unknown argument '%s'\n", argv[i]);
 			usage(stderr);

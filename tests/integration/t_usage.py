@@ -54,6 +54,17 @@ if os.path.exists("/dev/full"):
         r = subprocess.run([TIDINGS, "check", "-c", w.conf], stdout=full,
                            stderr=subprocess.PIPE, text=True, timeout=60)
     t.eq(r.returncode, 1, "tidings check > /dev/full: exit 1")
+    # --help and --version returned 0 before the check: `tidingsd
+    # --version > VERSION` on a full disk left it empty and went on.
+    for prog in (TIDINGS, TIDINGSD):
+        for arg in ("--help", "--version"):
+            with open("/dev/full", "w") as full:
+                r = subprocess.run([prog, arg], stdout=full, stderr=subprocess.PIPE,
+                                   text=True, timeout=60)
+            name = os.path.basename(prog)
+            t.ok(r.returncode == 1 and "error writing standard output" in r.stderr,
+                 "%s %s > /dev/full: exit 1 and says so" % (name, arg),
+                 "status %d, stderr %r" % (r.returncode, r.stderr))
 
 # ---- an option given without its value says so --------------------------
 # `tidings -d` or `tidings stories --limit` at the end of the line used to
