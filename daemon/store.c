@@ -408,12 +408,22 @@ static const char *const SQL[N_STMT] = {
 		"SELECT max(event_time) FROM (SELECT event_time FROM stories"
 		" WHERE first_seen < ?1 ORDER BY first_seen, id LIMIT ?2)",
 	/* Threads left without stories (all pruned, or merged away) once
-	 * they are older than the cut. */
+	 * they are older than the cut, and with a live one the threads
+	 * merged into it, whatever their age (they hold no story; their
+	 * merged_into must not name a deleted row).  A younger thread merged
+	 * into it used to keep it: a survivor whose latest story then left it
+	 * (rewritten, docs/threads.md) is older than the thread its story
+	 * came from, and stayed live with no story, story_count 0, in
+	 * live_threads and thread_overview until that one aged too. */
 	[S_PRUNE_THREADS] =
-		"DELETE FROM threads WHERE last_updated < ?1 AND NOT EXISTS"
-		" (SELECT 1 FROM stories s WHERE s.thread_id = threads.id)"
-		" AND NOT EXISTS (SELECT 1 FROM threads t2 WHERE t2.merged_into = threads.id"
-		"  AND t2.last_updated >= ?1)",
+		"WITH gone(id) AS (SELECT id FROM threads WHERE last_updated < ?1"
+		"  AND merged_into IS NULL AND NOT EXISTS"
+		"  (SELECT 1 FROM stories s WHERE s.thread_id = threads.id))"
+		" DELETE FROM threads WHERE id IN gone OR merged_into IN gone"
+		" OR (merged_into IS NOT NULL AND last_updated < ?1 AND NOT EXISTS"
+		"  (SELECT 1 FROM stories s WHERE s.thread_id = threads.id)"
+		"  AND NOT EXISTS (SELECT 1 FROM threads t2 WHERE t2.merged_into = threads.id"
+		"   AND t2.last_updated >= ?1))",
 	[S_FTS_BATCH] =
 		"INSERT INTO stories_fts(rowid, title, summary)"
 		" SELECT id, title, summary FROM stories WHERE id > ?1 AND id <= ?2",
