@@ -1722,6 +1722,65 @@ void ingest_prep_free(struct ingest_prep *p)
 	p->n = 0;
 }
 
+/* The feed is known by link from now on (use_link 1), or by guid again
+ * (0): each item of this document that has a row under the key it was
+ * stored or found under in this poll gets one under its key of the new
+ * kind too, with that row's content hash, so that the next poll finds
+ * it as the same item (level 1).  Found only through its canonical URL
+ * (level 2), the item was another feed's copy: a row was added, its
+ * edits at that poll were never stored, and when its link changed with
+ * it (a draft's address replaced by the final one) it became a second
+ * story.  An item new in the poll that turned a feed whose guids had
+ * rotated (a CMS that moved to another guid scheme) back to its guids
+ * was stored under its link key, and so met the next poll: its first
+ * corrected headline was lost for good.  A key of the same kind (no
+ * guid: the link in both; neither: title and date) is the row itself,
+ * and INSERT OR IGNORE leaves a row already there as it is.  -1 on a
+ * database error or out of memory. */
+static int known_anew(struct entry_ctx *x, const struct feed *f, const struct order *order,
+                      const char *const *ident_at, const struct ingest_prep *prep,
+                      int use_link)
+{
+	struct keyed *nk = calloc(f->n_entries, sizeof *nk);
+	int rc = -1;
+
+	if (!nk)
+		return -1;
+	for (size_t i = 0; i < f->n_entries; i++) {
+		size_t k = order[i].idx;
+		struct ident_entry ie = entry_ident(&f->entries[k]);
+
+		nk[i].pos = i;
+		if (ident_at[i] &&
+		    ident_key_canon(&ie, use_link, prep->e[k].canon, &nk[i].ident) == -2)
+			goto out;
+	}
+	qsort(nk, f->n_entries, sizeof *nk, cmp_keyed);
+	for (size_t i = 0; i < f->n_entries; i++) {
+		const char *key = nk[i].ident, *was = ident_at[nk[i].pos];
+		int64_t id;
+		uint64_t hash;
+		int owner;
+
+		/* Two entries under one new key (items that share a link, a
+		 * guid given to several) are one item to the next poll, and
+		 * which of their stories that is, no row here can tell. */
+		if (!key || strcmp(key, was) == 0 ||
+		    (i > 0 && nk[i - 1].ident && strcmp(nk[i - 1].ident, key) == 0) ||
+		    (i + 1 < f->n_entries && nk[i + 1].ident && strcmp(nk[i + 1].ident, key) == 0))
+			continue;
+		if (store_find_item(x->in->st, x->feed_id, was, &id, &hash, &owner) < 0 ||
+		    (id && store_add_story_feed(x->in->st, id, x->feed_id, key, x->now, hash) < 0))
+			goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < f->n_entries; i++)
+		free(nk[i].ident);
+	free(nk);
+	return rc;
+}
+
 int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
                 const struct feed *f, const struct ingest_prep *prep,
                 int64_t now, struct ingest_stats *stats)
@@ -1807,7 +1866,8 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		log_notice("%s: %s", feed_url, rotate
 		           ? "guids change on every fetch; items are now known by link"
 		           : "guids are stable again; items are known by guid");
-		if (store_set_feed_guids_rotate(in->st, feed_id, rotate) < 0)
+		if (store_set_feed_guids_rotate(in->st, feed_id, rotate) < 0 ||
+		    known_anew(&x, f, order, ident_at, prep, rotate) < 0)
 			goto out;
 	}
 	rc = 0;
