@@ -197,7 +197,7 @@ _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION,
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
 	S_FEED_LIST_UPDATE, S_FEED_URL_UPDATE, S_FEED_KEY_UPDATE, S_FEED_INSERT,
-	S_FEED_DEACTIVATE_ALL,
+	S_FEED_DEACTIVATE_ALL, S_FEED_DROP_UNLISTED,
 	S_FEED_LOAD,
 	S_POLL, S_FREE_URL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
@@ -233,21 +233,26 @@ static const char *const SQL[N_STMT] = {
 	 * before it is read): a moved feed's new URL came first, and the
 	 * first listing's title, category and interval stay, as when its old
 	 * URL comes first (S_FEED_URL_UPDATE); the later listing's replaced
-	 * them, so the list's order decided. */
+	 * them, so the list's order decided.  During a sync active is -1 for
+	 * a row listed before it and not met yet (S_FEED_DEACTIVATE_ALL), 0
+	 * for one not listed before: a feed gone (410) that was dropped from
+	 * the list and is listed again is polled again.  Nothing else could
+	 * bring it back, and an operator who lists it anew has seen it
+	 * answer once more (a 410 by mistake, a site rebuilt). */
 	[S_FEED_LIST_UPDATE] =
-		"UPDATE feeds SET active = 1,"
-		" list_title = CASE WHEN active THEN list_title ELSE ?2 END,"
-		" category = CASE WHEN active THEN category ELSE ?3 END,"
-		" interval = CASE WHEN active THEN interval ELSE ?4 END"
+		"UPDATE feeds SET active = 1, gone = gone AND active <> 0,"
+		" list_title = CASE WHEN active > 0 THEN list_title ELSE ?2 END,"
+		" category = CASE WHEN active > 0 THEN category ELSE ?3 END,"
+		" interval = CASE WHEN active > 0 THEN interval ELSE ?4 END"
 		" WHERE list_url = ?1",
 	/* A feed that moved (301/308, or a page's feed) listed under its new
 	 * URL: the list's title, category and interval are its own now too,
 	 * unless its old URL came first in the same list (active again). */
 	[S_FEED_URL_UPDATE] =
-		"UPDATE feeds SET active = 1,"
-		" list_title = CASE WHEN active THEN list_title ELSE ?2 END,"
-		" category = CASE WHEN active THEN category ELSE ?3 END,"
-		" interval = CASE WHEN active THEN interval ELSE ?4 END"
+		"UPDATE feeds SET active = 1, gone = gone AND active <> 0,"
+		" list_title = CASE WHEN active > 0 THEN list_title ELSE ?2 END,"
+		" category = CASE WHEN active > 0 THEN category ELSE ?3 END,"
+		" interval = CASE WHEN active > 0 THEN interval ELSE ?4 END"
 		" WHERE url = ?1",
 	/* A list entry written differently from its row's list_url (or
 	 * url) but the same URL to the feed list (feedlist_url_key(): the
@@ -258,18 +263,19 @@ static const char *const SQL[N_STMT] = {
 	 * the rows are in temp.feed_keys (feed_keys()), those of list_url
 	 * first. */
 	[S_FEED_KEY_UPDATE] =
-		"UPDATE feeds SET active = 1,"
+		"UPDATE feeds SET active = 1, gone = gone AND active <> 0,"
 		" list_url = CASE WHEN k.by_list THEN ?1 ELSE list_url END,"
 		" url = CASE WHEN k.by_list AND url = list_url THEN ?1 ELSE url END,"
-		" list_title = CASE WHEN active THEN list_title ELSE ?2 END,"
-		" category = CASE WHEN active THEN category ELSE ?3 END,"
-		" interval = CASE WHEN active THEN interval ELSE ?4 END"
+		" list_title = CASE WHEN active > 0 THEN list_title ELSE ?2 END,"
+		" category = CASE WHEN active > 0 THEN category ELSE ?3 END,"
+		" interval = CASE WHEN active > 0 THEN interval ELSE ?4 END"
 		" FROM (SELECT id, by_list FROM temp.feed_keys WHERE key = tidings_url_key(?1)) AS k"
 		" WHERE feeds.id = k.id",
 	[S_FEED_INSERT] =
 		"INSERT INTO feeds (url, list_url, list_title, category, interval, added)"
 		" VALUES (?1, ?1, ?2, ?3, ?4, ?5)",
-	[S_FEED_DEACTIVATE_ALL] = "UPDATE feeds SET active = 0",
+	[S_FEED_DEACTIVATE_ALL] = "UPDATE feeds SET active = -active",
+	[S_FEED_DROP_UNLISTED] = "UPDATE feeds SET active = 0 WHERE active < 0",
 	[S_FEED_LOAD] =
 		"SELECT id, url, etag, last_modified, next_poll, interval,"
 		" last_success, failing_since, consecutive_errors, gone,"
@@ -1560,6 +1566,8 @@ int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now)
 		if (rc < 0)
 			goto fail;
 	}
+	if (simple(st, S_FEED_DROP_UNLISTED) < 0)
+		goto fail;
 	return store_commit(st);
 fail:
 	store_rollback(st);
