@@ -895,6 +895,51 @@ static int64_t date_nate(const char *s)
 	return feed_date_w3dtf(buf);
 }
 
+/* "2025/12/03 10:00:00" and "2025年12月3日 10:00" (Chinese and Japanese
+ * sites; the CJK form also with 년 월 일 spaced as OnBlog does not):
+ * read as the same date with dashes, "2025-12-03 10:00:00", whatever
+ * follows the day (a time, a zone) read as it is after one.  The ISO 8601
+ * reader, last of the handlers, took the "2025" alone as a year, and
+ * like feedparser's gave such a date the current month and its first
+ * day: "2025/06/20" read in December was 2025-12-01. */
+static int64_t date_ymd(const char *s)
+{
+	static const char *const cjk[3] = {
+		"\xe5\xb9\xb4", "\xe6\x9c\x88", "\xe6\x97\xa5",  /* 年 月 日 */
+	};
+	char buf[256];
+	const char *p = s;
+	int v[3], form = 0;  /* 1: slashes, 2: 年 月 日 */
+
+	for (int f = 0; f < 3; f++) {
+		int n = 0;
+
+		while (n < (f ? 2 : 4) && isdigit((unsigned char)p[n]))
+			n++;
+		if (f ? n < 1 : n != 4)
+			return FEED_NO_TIME;
+		v[f] = atoi(p);
+		p += n;
+		if (f == 0)
+			form = *p == '/' ? 1 : !strncmp(p, cjk[0], 3) ? 2 : 0;
+		if (form == 1 && f < 2 && *p == '/')
+			p++;
+		else if (form == 2 && !strncmp(p, cjk[f], 3))
+			p += 3;
+		else if (!form || f < 2)
+			return FEED_NO_TIME;
+	}
+	/* "2025/12/034" is no date; "3日10:00" is one */
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || (form == 1 && isdigit((unsigned char)*p)))
+		return FEED_NO_TIME;
+	while (*p == ' ')
+		p++;
+	if (snprintf(buf, sizeof buf, "%04d-%02d-%02d%s%s", v[0], v[1], v[2], *p ? " " : "", p) >=
+	    (int)sizeof buf)
+		return FEED_NO_TIME;
+	return feed_date_parse_general(buf);
+}
+
 /* ---- the two forms nearly every feed writes, read at fixed places ---- */
 
 static inline int dig2(const char *s, int64_t *v)
@@ -978,7 +1023,7 @@ int64_t feed_date_parse_general(const char *s)
 		 * takes any string starting with four digits as a year) goes
 		 * last, after the forms that are more specific */
 		feed_date_w3dtf, feed_date_rfc822, date_asctime, date_perforce,
-		date_hungarian, date_greek, date_nate, date_onblog, feed_date_iso8601,
+		date_hungarian, date_greek, date_nate, date_onblog, date_ymd, feed_date_iso8601,
 	};
 
 	if (!s || !*s)

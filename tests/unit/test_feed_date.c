@@ -116,6 +116,15 @@ static const struct dcase cases[] = {
 	{ "\xce\x9a\xcf\x85\xcf\x81, 11 \xce\x99\xce\xbf\xcf\x8d\xce\xbb 2004 12:00:00 EST", 1089565200, "Greek" },
 	{ "2004\xeb\x85\x84 05\xec\x9b\x94 28\xec\x9d\xbc  01:31:15", 1085675475, "Korean OnBlog" },
 	{ "2004-05-25 \xec\x98\xa4\xed\x9b\x84 11:23:17", 1085494997, "Korean Nate" },
+	/* year/month/day with slashes, and Chinese and Japanese 年 月 日: the
+	 * day they name, not the first of the month the clock is in */
+	{ "2025/06/20 10:00:00", 1750413600, "slashes" },
+	{ "2025/6/3", 1748908800, "slashes, one-digit month and day" },
+	{ "2025/06/20 10:00:00 +0800", 1750384800, "slashes, offset" },
+	{ "2025\xe5\xb9\xb4" "6\xe6\x9c\x88" "20\xe6\x97\xa5 10:00", 1750413600, "Chinese date" },
+	{ "2025\xe5\xb9\xb4" "06\xe6\x9c\x88" "20\xe6\x97\xa5" "10:00:00", 1750413600,
+	  "Chinese date, no blank before the time" },
+	{ "2025\xe5\xb9\xb4" "6\xe6\x9c\x88" "20\xe6\x97\xa5", 1750377600, "Chinese date, no time" },
 	/* refused */
 	{ "", FEED_NO_TIME, "empty" },
 	{ "Sun, 16 Dec 2012 1:2:3:4 GMT", FEED_NO_TIME, "four time fields" },
