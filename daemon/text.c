@@ -517,13 +517,45 @@ static inline int emit(struct text_tokens *out, const char *s, size_t n, uint32_
 	return 0;
 }
 
+/* Whether c is written in runs without spaces between the words: Han,
+ * kana, and the letters and vowel and tone marks of Thai, Lao, Myanmar and
+ * Khmer (not their digits or punctuation).  Such a run is cut into
+ * bigrams (pass 4).  Thai was read as words between spaces, which Thai
+ * writes between phrases: a headline was one or two "words" that no
+ * other report shared, and one of over 64 bytes (21 letters) no term at
+ * all, so two Thai reports of one event shared a number at best. */
 static inline int is_cjk(utf8proc_int32_t c)
 {
-	if (c < 0x3040)  /* every word of Latin, Greek, Cyrillic... */
+	if (c < 0x0e01)  /* every word of Latin, Greek, Cyrillic, Arabic... */
 		return 0;
+	if (c < 0x3040)
+		return (c <= 0x0e3a) || (c >= 0x0e40 && c <= 0x0e4e) ||   /* Thai */
+		       (c >= 0x0e81 && c <= 0x0ece) ||                     /* Lao */
+		       (c >= 0x1000 && c <= 0x103f) ||                     /* Myanmar */
+		       (c >= 0x1050 && c <= 0x108f) ||
+		       (c >= 0x1780 && c <= 0x17d3);                       /* Khmer */
 	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) ||
 	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
 	       (c >= 0x20000 && c <= 0x2ffff);
+}
+
+/* The value of c, a decimal digit (category Nd) of any script.  Unicode
+ * encodes each script's digits 0 to 9 in a row (and sets of them side by
+ * side, as the mathematical ones), so it is the distance from the first
+ * digit of the row, modulo 10. */
+static int digit_value(utf8proc_int32_t c)
+{
+	int d = 0;
+	while (d < 100 && utf8proc_category(c - d - 1) == UTF8PROC_CATEGORY_ND)
+		d++;
+	return d % 10;
+}
+
+/* A combining mark: it belongs to the letter before it. */
+static inline int is_mark(utf8proc_int32_t c)
+{
+	utf8proc_category_t cat = utf8proc_category(c);
+	return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
 static int is_wordchar(utf8proc_category_t c)
@@ -1055,7 +1087,11 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		struct raw *w = &raw[j];
 		const char *ws = s + w->off;
 		if (w->cjk) {
-			/* Overlapping bigrams of the folded run; a lone char alone. */
+			/* Overlapping bigrams of the folded run; a lone char alone.
+			 * A char is a letter with the marks after it: Thai
+			 * writes vowels and tones as marks on a consonant
+			 * (ที่ is three code points), and a bigram of a mark
+			 * and the next letter is no part of any word. */
 			long fl = fold_memo(t, ws, w->len, folded);
 			if (fl < 0)
 				continue;
@@ -1066,17 +1102,21 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 								      fl - p, &c);
 				if (k <= 0)
 					break;
-				if (nc < 128)
-					cs[nc++] = (size_t)p;
-				nall++;
+				if (p == 0 || !is_mark(c)) {
+					if (nc < 128)
+						cs[nc++] = (size_t)p;
+					nall++;
+				}
 				p += k;
 			}
 			/* Each bigram's place in the text as written, which its
 			 * thread's keywords show: the whole run made every
 			 * bigram of a headline show as that headline, several
 			 * times over ("能登半島で震度, 能登半島で震度, ...").
-			 * Folding keeps one code point for one nearly always;
-			 * when it did not (a ligature such as ゟ), the run. */
+			 * Folding keeps one char for one nearly always (Thai ำ
+			 * becomes two code points, a mark and a letter: still
+			 * one char); when it did not (a ligature such as ゟ),
+			 * the run. */
 			size_t ss[129], ns = 0;
 			for (size_t p = 0; p < w->len && ns <= nall;) {
 				utf8proc_int32_t c;
@@ -1084,9 +1124,11 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 								      (utf8proc_ssize_t)(w->len - p), &c);
 				if (k <= 0)
 					break;
-				if (ns < 129)
-					ss[ns] = p;
-				ns++;
+				if (p == 0 || !is_mark(c)) {
+					if (ns < 129)
+						ss[ns] = p;
+					ns++;
+				}
 				p += (size_t)k;
 			}
 			int mapped = ns == nall;
@@ -1144,14 +1186,23 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 				if (isdigit((unsigned char)c)) {
 					digits++;
 				} else if ((unsigned char)c >= 0xc0) {
-					/* Digits of other forms count too: full-width
-					 * ２０２６ (NFKC makes it 2026), Arabic-Indic
-					 * ٢٠٢٦.  Counting ASCII ones only dropped them. */
+					/* Digits of other forms count too, and are
+					 * the ASCII digit they mean: full-width ２０２６
+					 * (which NFKC would make 2026), Arabic-Indic
+					 * ٢٠٢٦ and Persian ۲۰۲۶, Devanagari २०२६ are
+					 * 2026.  Counting ASCII ones only dropped
+					 * them; kept as written, one number was two
+					 * terms (Arabic sites write either) and ٢٠٢٦
+					 * no year. */
 					utf8proc_int32_t cp;
-					if (utf8proc_iterate((const utf8proc_uint8_t *)ws + p,
-							     (utf8proc_ssize_t)(w->len - p), &cp) > 0 &&
-					    utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
+					utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)ws + p,
+									      (utf8proc_ssize_t)(w->len - p), &cp);
+					if (k > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_ND) {
 						digits++;
+						num[nn++] = (char)('0' + digit_value(cp));
+						p += (size_t)k - 1;
+						continue;
+					}
 				}
 				num[nn++] = c;
 			}

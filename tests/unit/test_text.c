@@ -74,6 +74,16 @@ int main(void)
 	       "american drop 14000 flight 13.8 million day",
 	       "numbers keep inner separators, lone digits dropped");
 	is_str(terms("東京の天気", NULL), "東京 京の の天 天気", "Han/kana runs become bigrams");
+	/* Thai, Lao, Khmer and Myanmar do not separate words either: their
+	 * runs become bigrams too, of letters with their marks (ที่ is one),
+	 * where a Thai headline was one term, or none past 64 bytes. */
+	is_str(terms("แผ่นดินไหวที่เชียงใหม่", "th"),
+	       "แผ่ ผ่น นดิ ดิน นไ ไห หว วที่ ที่เ เชี ชีย ยง งใ ให หม่",
+	       "Thai runs become bigrams of letters with their marks");
+	is_str(terms("นายกรัฐมนตรีเดินทางเยือนญี่ปุ่น", "th"),
+	       "นา าย ยก กรั รัฐ ฐม มน นต ตรี รีเ เดิ ดิน นท ทา าง งเ เยื ยือ อน นญี่ ญี่ปุ่ ปุ่น",
+	       "... also past 64 bytes");
+	is_str(terms("ທ່າ ប្រទេស", NULL), "ທ່າ ប្រ រទេ ទេស", "... and Lao and Khmer runs");
 	is_str(terms("McDonald's sales slip", "en"), "mcdonald sale slip",
 	       "possessive 's is not a term");
 	/* Apostrophes in every spelling: ' ’ and ʼ (U+02BC, Ukrainian's). */
@@ -161,14 +171,20 @@ int main(void)
 	       "... nor 'DA in capitals, nor ’dan");
 	is_str(terms("Stau am Ku'damm", "de"), "stau ku damm", "other languages keep the word after one");
 	/* Digits of other forms are digits: full-width ones fold to ASCII,
-	 * Arabic-Indic ones are kept (both were dropped). */
+	 * and so do Arabic-Indic, Persian and Devanagari ones (both were
+	 * dropped; then the Arabic-Indic ones were kept as written, one
+	 * number two terms and ٢٠٢٦ no year). */
 	is_str(terms("東京マラソン２０２６ 参加者３８０００人", "ja"),
 	       "東京 京マ マラ ラソ ソン 2026 参加 加者 38000 人",
 	       "full-width digits: the terms of ASCII ones");
 	ok(flags_of("2026") >= 0 && (flags_of("2026") & TEXT_NUMBER), "... a number");
 	is_str(terms("東京マラソン2026 参加者38000人", "ja"),
 	       "東京 京マ マラ ラソ ソン 2026 参加 加者 38000 人", "... (as ASCII digits give)");
-	is_str(terms("زلزال ٢٠٢٦", NULL), "زلزال ٢٠٢٦", "Arabic-Indic digits kept");
+	is_str(terms("زلزال ٢٠٢٦", NULL), "زلزال 2026", "Arabic-Indic digits are ASCII ones");
+	ok(flags_of("2026") >= 0 && (flags_of("2026") & TEXT_NUMBER), "... a number");
+	is_str(terms("زلزله ۷ ریشتری در ۱۴۰۳، ۳۵۰۰ کشته؛ भूकंप २०२६", NULL),
+	       "زلزله ریشتری در 1403 3500 کشته भूकंप 2026", "... so are Persian and Devanagari ones");
+	is_str(terms("๒๕๖๘", "th"), "2568", "... and Thai ones (a Buddhist-era year)");
 	/* A decimal comma is a decimal point, not a thousands separator. */
 	is_str(terms("Inflation bei 3,5 Prozent, 35 Tote, 0,25 Punkte, 0,125 Punkte, 14,000 Euro", "de"),
 	       "inflation 3.5 prozent 35 tot 0.25 punkt 0.125 punkt 14000 euro", "3,5 is 3.5, not 35");

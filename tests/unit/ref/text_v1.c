@@ -457,11 +457,33 @@ static inline int ref_emit(struct text_tokens *out, const char *s, size_t n, uin
 	return 0;
 }
 
+/* Han, kana, and the letters and marks of Thai, Lao, Myanmar and Khmer
+ * (written without spaces between words: bigrams, as daemon/text.c). */
 static int ref_is_cjk(utf8proc_int32_t c)
 {
+	if ((c >= 0x0e01 && c <= 0x0e3a) || (c >= 0x0e40 && c <= 0x0e4e) ||
+	    (c >= 0x0e81 && c <= 0x0ece) || (c >= 0x1000 && c <= 0x103f) ||
+	    (c >= 0x1050 && c <= 0x108f) || (c >= 0x1780 && c <= 0x17d3))
+		return 1;
 	return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) ||
 	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
 	       (c >= 0x20000 && c <= 0x2ffff);
+}
+
+/* A combining mark belongs to the letter before it. */
+static int ref_is_mark(utf8proc_int32_t c)
+{
+	utf8proc_category_t cat = utf8proc_category(c);
+	return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+}
+
+/* A decimal digit's value: each script's digits are a row of ten. */
+static int ref_digit_value(utf8proc_int32_t c)
+{
+	int d = 0;
+	while (d < 100 && utf8proc_category(c - d - 1) == UTF8PROC_CATEGORY_ND)
+		d++;
+	return d % 10;
 }
 
 static inline utf8proc_category_t ref_category(utf8proc_int32_t c)
@@ -892,9 +914,11 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 								      fl - p, &c);
 				if (k <= 0)
 					break;
-				if (nc < 128)
-					cs[nc++] = (size_t)p;
-				nall++;
+				if (p == 0 || !ref_is_mark(c)) {
+					if (nc < 128)
+						cs[nc++] = (size_t)p;
+					nall++;
+				}
 				p += k;
 			}
 			/* Each bigram's own source span (see daemon/text.c). */
@@ -905,9 +929,11 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 								      (utf8proc_ssize_t)(w->len - p), &c);
 				if (k <= 0)
 					break;
-				if (ns < 129)
-					ss[ns] = p;
-				ns++;
+				if (p == 0 || !ref_is_mark(c)) {
+					if (ns < 129)
+						ss[ns] = p;
+					ns++;
+				}
 				p += (size_t)k;
 			}
 			int mapped = ns == nall;
@@ -966,10 +992,14 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 					digits++;
 				} else if ((unsigned char)c >= 0xc0) {
 					utf8proc_int32_t cp;
-					if (utf8proc_iterate((const utf8proc_uint8_t *)ws + p,
-							     (utf8proc_ssize_t)(w->len - p), &cp) > 0 &&
-					    utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
+					utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)ws + p,
+									      (utf8proc_ssize_t)(w->len - p), &cp);
+					if (k > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_ND) {
 						digits++;
+						num[nn++] = (char)('0' + ref_digit_value(cp));
+						p += (size_t)k - 1;
+						continue;
+					}
 				}
 				num[nn++] = c;
 			}

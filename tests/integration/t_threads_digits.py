@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Digits of other scripts through the real daemon: Arabic sites write
+numbers in Arabic-Indic digits (٢٠٢٦) or in ASCII ones (2026), Persian
+sites in Persian ones (۲۰۲۶); the clusterer reads each as the number it
+is.  Kept as written, one outlet's ٢٠٢٦ and another's 2026 were two
+terms, the year no year, and two reports of one election opened two
+threads."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+
+FEEDS = {
+    "one": [("الانتخابات الرئاسية ٢٠٢٦: النتائج الأولية", "أعلنت اللجنة النتائج الأولية للانتخابات.",
+             "vote"),
+            ("ارتفاع أسعار الذهب في الأسواق", "ارتفعت أسعار الذهب اليوم.", "gold")],
+    "two": [("نتائج انتخابات 2026 الرئاسية", "النتائج الأولية تظهر تقدم المرشح.", "vote"),
+            ("هطول أمطار غزيرة في القاهرة", "شهدت القاهرة أمطارا غزيرة.", "rain")],
+}
+
+t = Tap()
+srv = Server()
+urls = []
+for name, items in FEEDS.items():
+    srv.put("/%s.xml" % name, rss_doc(name, "https://%s.example/" % name, [
+        {"title": title, "text": text, "date": "Mon, 30 Nov 2026 09:%02d:00 GMT" % (10 + i),
+         "link": "https://%s.example/%s" % (name, slug)} for i, (title, text, slug) in enumerate(items)],
+        lang="ar"))
+    urls.append(srv.url("/%s.xml" % name))
+w = Workdir()
+w.write_config(urls)
+r = w.run_once()
+t.eq(r.returncode, 0, "tidingsd --once exits 0")
+if r.returncode:
+    print("# " + r.stderr.replace("\n", "\n# "))
+rows = dict(w.sql("SELECT link, thread_id FROM stories"))
+t.eq(len(rows), 4, "every story stored")
+t.ok(rows.get("https://one.example/vote") is not None and
+     rows.get("https://one.example/vote") == rows.get("https://two.example/vote"),
+     "'٢٠٢٦' and '2026': two reports of one election are one thread", rows)
+t.eq(len(set(rows.values())), 3, "the other stories have threads of their own")
+kw = w.sql("SELECT keywords FROM thread_overview WHERE id = ?", (rows["https://one.example/vote"],))
+words = (kw[0][0] or "").split(", ") if kw else []
+t.eq(sum(k in ("2026", "٢٠٢٦") for k in words), 1, "the thread's keywords show the number once")
+srv.stop()
+w.cleanup()
+t.done()

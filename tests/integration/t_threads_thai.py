@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Thai through the real daemon: Thai writes no spaces between words, only
+between phrases, so its runs are cut into bigrams of letters (with their
+vowel and tone marks) as Chinese and Japanese ones are.  Read as words
+between spaces, a Thai headline was one or two terms no other report
+shared, and one of over 64 bytes no term at all: two outlets' headlines
+of one earthquake in Chiang Mai opened two threads, and a thread showed
+no keywords."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+
+FEEDS = {
+    "one": [("แผ่นดินไหวรุนแรงถล่มเชียงใหม่ อาคารพังหลายหลัง", "quake"),
+            ("นายกรัฐมนตรีเดินทางเยือนญี่ปุ่นเพื่อเจรจาการค้า", "visit")],
+    "two": [("เชียงใหม่แผ่นดินไหวรุนแรง อาคารพังเสียหายจำนวนมาก", "quake"),
+            ("ราคาน้ำมันปรับขึ้นทั่วประเทศตั้งแต่พรุ่งนี้", "oil")],
+}
+
+t = Tap()
+srv = Server()
+urls = []
+for name, items in FEEDS.items():
+    srv.put("/%s.xml" % name, rss_doc(name, "https://%s.example/" % name, [
+        {"title": title, "text": "", "date": "Mon, 30 Nov 2026 09:%02d:00 GMT" % (10 + i),
+         "link": "https://%s.example/%s" % (name, slug)} for i, (title, slug) in enumerate(items)],
+        lang="th"))
+    urls.append(srv.url("/%s.xml" % name))
+w = Workdir()
+w.write_config(urls)
+r = w.run_once()
+t.eq(r.returncode, 0, "tidingsd --once exits 0")
+if r.returncode:
+    print("# " + r.stderr.replace("\n", "\n# "))
+rows = dict(w.sql("SELECT link, thread_id FROM stories"))
+t.eq(len(rows), 4, "every story stored")
+t.ok(rows.get("https://one.example/quake") is not None and
+     rows.get("https://one.example/quake") == rows.get("https://two.example/quake"),
+     "two Thai headlines of one earthquake are one thread", rows)
+t.eq(len(set(rows.values())), 3, "the other Thai stories have threads of their own")
+kw = dict(w.sql("SELECT s.link, o.keywords FROM stories s JOIN thread_overview o"
+                " ON o.id = s.thread_id"))
+t.ok(kw.get("https://one.example/visit"),
+     "a headline of 31 Thai letters without a space has keywords", kw)
+srv.stop()
+w.cleanup()
+t.done()
