@@ -1228,6 +1228,33 @@ static int site_text(struct ingest *in, const struct nd_match *m, const struct s
 	return rc;
 }
 
+/* 1 when story `same`, which has s's publisher (host) and headline, is
+ * another article by its byline: neither came through an aggregator and
+ * the two name different authors.  One article has one author; a host
+ * can publish many (every YouTube channel's videos are youtube.com's:
+ * two channels' live streams of one press briefing, under one headline
+ * and with only each channel's footer for a text, were one story, and
+ * the second channel's video was stored nowhere).  An aggregator's item
+ * names the aggregator or no one, and says nothing so.  0 when not, -1
+ * on a database error or out of memory. */
+static int other_byline(struct ingest *in, int64_t same, const struct store_story *s,
+                        const struct headix_item *hi)
+{
+	char *author = NULL, *link = NULL;
+	int rc = 0;
+
+	if (hi->via_aggregator || !s->author || !*s->author)
+		return 0;
+	if (store_story_byline(in->st, same, &author, &link) < 0)
+		return -1;
+	if (author && *author && strcasecmp(author, s->author) != 0 &&
+	    !headix_via_aggregator(link, s->host))
+		rc = 1;
+	free(author);
+	free(link);
+	return rc;
+}
+
 /* Stores one entry under its identity key `ident` (ingest_feed's). */
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
                         const struct ingest_entry_prep *pe, const char *ident)
@@ -1332,7 +1359,10 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		int state = 0;
 		if (same && store_story_in_feed(in->st, same, x->feed_id, &state) < 0)
 			goto out;
-		if (state == 1) {
+		int other = state == 1 ? other_byline(in, same, &s, &hi) : 0;
+		if (other < 0)
+			goto out;
+		if (state == 1 && !other) {
 			canon_id = same;
 			x->stats->same_headline++;
 		}

@@ -212,7 +212,8 @@ enum stmt_id {
 	S_RETITLE_TO,
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
-	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET, S_GUIDS_ROTATE_SET,
+	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_STORY_BYLINE, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET,
+	S_GUIDS_ROTATE_SET,
 	S_FEED_ADDED, S_FEED_AT, S_FIND_REDATED, S_REKEY_ITEM, S_REKEY_STORY,
 	S_NEXT_STORY_ID,
 	N_STMT
@@ -388,6 +389,7 @@ static const char *const SQL[N_STMT] = {
 	[S_STORY_IN_FEED] =
 		"SELECT EXISTS (SELECT 1 FROM story_feeds WHERE story_id = ?1 AND feed_id = ?2)"
 		" FROM stories WHERE id = ?1",
+	[S_STORY_BYLINE] = "SELECT author, COALESCE(canonical_url, link) FROM stories WHERE id = ?1",
 	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
 	/* Oldest first, a bounded batch per transaction: readers and the
 	 * poller wait for no long delete.  story_feeds rows cascade, the
@@ -2429,6 +2431,26 @@ int store_story_in_feed(struct store *st, int64_t story_id, int64_t feed_id, int
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*state = 1 + (sqlite3_column_int(s, 0) != 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_story_byline(struct store *st, int64_t story_id, char **author, char **link)
+{
+	sqlite3_stmt *s = stmt(st, S_STORY_BYLINE);
+	int rc;
+
+	*author = *link = NULL;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && (col_dup(s, 0, author) < 0 || col_dup(s, 1, link) < 0)) {
+		sqlite3_reset(s);
+		free(*author);
+		*author = NULL;
+		return -1;    /* out of memory */
+	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }
