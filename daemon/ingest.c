@@ -98,6 +98,7 @@ struct replay_row {
 	int via_aggregator;         /* headix_via_aggregator() of its canonical URL */
 	struct replay_toks tok[2];  /* title, summary */
 	int has_tokens;
+	int text_feeds;             /* its summary was its feed's (ingest_entry_prep's) */
 };
 
 /* Rows and everything they hold, in a few buffers that are reused from
@@ -205,9 +206,20 @@ static void *replay_tokenize(void *p)
 		headix_headline(&hl, row_str(b, r, 0));
 		headix_item(&r->hi, row_str(b, r, 3), &hl, r->via_aggregator, r->simhash[0]);
 		r->series = headix_series(row_str(b, r, 3), &hl);
+		/* A summary that was its feed's, as the story was stored: a
+		 * distinctive text whose fingerprint is not the story's, which
+		 * is its headline's (or none, a plain headline).  (A summary
+		 * that is the headline again has the headline's; a story
+		 * fingerprinted by an older version's rules has its text's.) */
+		struct simhash_fp tfp;
+		const char *sum = row_str(b, r, 1);
+		r->text_feeds = r->thread_id && rp->in->cl && sum && *sum &&
+		                (r->simhash[0] == 0 || r->simhash[0] == hl.fp.bag) &&
+		                simhash_story(NULL, sum, &tfp) == 1 && tfp.bag != r->simhash[0];
 		if (rp->tok && r->thread_id && rp->in->cl)
 			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, &r->tok[0]) == 0 &&
-			                tokenize_field(rp, b, row_str(b, r, 1), lang, &r->tok[1]) == 0;
+			                tokenize_field(rp, b, r->text_feeds ? NULL : sum, lang,
+			                               &r->tok[1]) == 0;
 	}
 	return NULL;
 }
@@ -238,7 +250,8 @@ static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since
 		struct text_tokens tt = toks_view(b, &r->tok[0]), xt = toks_view(b, &r->tok[1]);
 		struct cluster_doc d = {
 			.story_id = r->id, .time = r->event_time, .title = row_str(b, r, 0),
-			.text = row_str(b, r, 1), .lang = row_str(b, r, 2), .source = row_str(b, r, 3),
+			.text = r->text_feeds ? NULL : row_str(b, r, 1), .lang = row_str(b, r, 2),
+			.source = row_str(b, r, 3),
 			.title_tokens = r->has_tokens ? &tt : NULL,
 			.text_tokens = r->has_tokens ? &xt : NULL,
 			.df_unsaved = r->id > df_upto, .series = r->series,
@@ -1305,7 +1318,12 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	memset(&doc, 0, sizeof doc);
 	doc.time = s.event_time;
 	doc.title = s.title;
-	doc.text = s.summary;
+	/* A text the feed gives its other items too (a YouTube channel's
+	 * footer, a podcast's blurb on every episode) says nothing of what
+	 * the item tells: threaded by it, a channel's video of a hurricane
+	 * and its next one, of a budget vote, shared a thread.  The item is
+	 * threaded by its headline, as an item without a text. */
+	doc.text = pe->text_feeds ? NULL : s.summary;
 	doc.lang = s.lang;
 	doc.source = s.host;
 	doc.series = headix_series(s.host, &pe->headline);
@@ -1648,6 +1666,7 @@ static int mark_shared_texts(struct ingest_prep *p, const struct feed *f)
 		}
 		for (size_t k = i; !one_headline && k < j; k++) {
 			v[k]->fp_text = 0;
+			v[k]->text_feeds = 1;
 			v[k]->fp = v[k]->headline.fp;
 			v[k]->has_fp = !v[k]->headline.plain;
 		}

@@ -64,6 +64,9 @@ struct ingest_entry_prep {
 	int fp_text;              /* fp is the text's, not the headline's: the
 	                             text is distinctive, and no other entry of
 	                             the document on the same site has it too */
+	int text_feeds;           /* its text is the feed's (other entries of the
+	                             document on the same site have it word for
+	                             word): not the item's to be threaded by */
 	int link_shared;          /* another entry of the same document has
 	                             the same canonical URL */
 	struct headix_headline headline; /* the title's, for level 2 by headline */
