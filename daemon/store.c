@@ -320,7 +320,7 @@ static const char *const SQL[N_STMT] = {
 		" FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
 		" WHERE sf.feed_id = ?1 AND sf.ident = ?2",
 	[S_FIND_CANON] =
-		"SELECT id FROM stories WHERE canonical_url = ?1 ORDER BY id LIMIT 1",
+		"SELECT id FROM stories WHERE canonical_url = ?1 ORDER BY id LIMIT 2",
 	[S_INSERT_STORY] =
 		"INSERT INTO stories (feed_id, ident, guid, link, canonical_url, title,"
 		" author, published, updated, first_seen, summary, content, lang, host,"
@@ -1790,8 +1790,15 @@ int store_find_canonical(struct store *st, const char *canonical_url,
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_text(s, 1, canonical_url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	/* A link that several stories have (a podcast's episodes that all
+	 * link to the show's page, docs/dedup.md) names none of them: the
+	 * oldest was taken, and another feed's episode under that page (the
+	 * show's video feed) was stored as an episode it is not. */
+	if (rc == SQLITE_ROW) {
 		*story_id = sqlite3_column_int64(s, 0);
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			*story_id = 0;
+	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }

@@ -196,7 +196,8 @@ int store_rekey_item(struct store *st, int64_t feed_id, const char *old_ident,
 /* Remembers a changed item's hash in a feed that is not the story's own. */
 int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
                         uint64_t hash);
-/* Looks a story up by canonical URL; 0 in *story_id when absent. */
+/* Looks a story up by canonical URL; 0 in *story_id when absent, or when
+ * several stories have it (a link that names none of them). */
 int store_find_canonical(struct store *st, const char *canonical_url,
                          int64_t *story_id);
 

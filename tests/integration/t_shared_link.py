@@ -4,7 +4,10 @@ episodes that all link to its home page) are items of their own: each
 with its own guid is its own story, in the first poll and when more come
 later; the same article in another feed is still one story (level 2),
 and a feed that changes its guids still makes no new stories
-(t_dedup.py)."""
+(t_dedup.py).  Such a link names none of those items for another feed
+either: the show's video feed, whose episodes link to the same page, had
+its oldest one stored as the oldest audio episode, whatever episode it
+was."""
 import os
 import sys
 
@@ -73,6 +76,21 @@ w.run_once()
 t.eq(w.sql("SELECT count(*) FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
            " WHERE s.canonical_url = 'https://blog.example/solo'")[0][0], 2,
      "one article in two feeds is still one story with two feeds")
+
+# The show's video feed: its two latest episodes, under the same page.
+srv.put("/video.xml", rss_doc("Pod video", HOME, [
+    {"guid": "video-%d" % i, "title": "Live: update %d on the day's news (video)" % i,
+     "link": HOME, "text": TEXTS[i], "date": "Tue, 10 Nov 2026 0%d:30:00 GMT" % i}
+    for i in (2, 1)]))
+w.write_config([srv.url("/live.xml"), srv.url("/pod.xml"), srv.url("/solo.xml"),
+                srv.url("/other.xml"), srv.url("/video.xml")])
+t.eq(w.run_once().returncode, 0, "a run with the video feed exits 0")
+carried = w.sql("SELECT sf.ident, s.guid FROM story_feeds sf JOIN feeds f ON f.id = sf.feed_id"
+                " JOIN stories s ON s.id = sf.story_id WHERE f.url = ? ORDER BY sf.ident",
+                (srv.url("/video.xml"),))
+t.eq(carried, [("g:video-1", "video-1"), ("g:video-2", "video-2")],
+     "another feed's episodes under the show's page are stories of their own, not its episodes")
+t.eq(guids("/pod.xml"), ["post-0", "post-1", "post-2"], "the audio episodes are as they were")
 t.eq(w.sql("PRAGMA integrity_check")[0][0], "ok", "integrity_check is ok")
 
 srv.stop()
