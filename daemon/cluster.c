@@ -867,6 +867,18 @@ int64_t cluster_thread_title(struct clusterer *c, int64_t thread_id)
 	return thread_title(c, slot);
 }
 
+const char *cluster_thread_keywords(struct clusterer *c, int64_t thread_id)
+{
+	uint32_t slot = slot_of(c, thread_id);
+	struct thread *t;
+
+	if (slot == UINT32_MAX || !c->th[slot].nmem)
+		return NULL;
+	t = &c->th[slot];
+	kw_refresh(c, t);
+	return t->kw && t->kw->text[0] ? t->kw->text : NULL;
+}
+
 /* The saved frequencies count the restored stories already, except for
  * the terms the save leaves out: those seen in one story only
  * (ingest_sync).  Such a term of a story in the window is counted here

@@ -388,7 +388,7 @@ static int rehash(struct headix *ix)
 	int64_t horizon = ix->newest - ix->window;
 	size_t live = 0;
 	for (size_t i = 0; i <= ix->mask; i++)
-		live += ix->t[i].key && ix->t[i].time >= horizon;
+		live += ix->t[i].key && ix->t[i].id && ix->t[i].time >= horizon;
 	size_t cap = ix->mask + 1;
 	while (live * 2 > cap)
 		cap *= 2;
@@ -396,7 +396,7 @@ static int rehash(struct headix *ix)
 	if (!t)
 		return -1;
 	for (size_t i = 0; i <= ix->mask; i++)
-		if (ix->t[i].key && ix->t[i].time >= horizon)
+		if (ix->t[i].key && ix->t[i].id && ix->t[i].time >= horizon)
 			*free_slot(t, cap - 1, ix->t[i].key) = ix->t[i];
 	free(ix->t);
 	ix->t = t;
@@ -429,16 +429,25 @@ static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key
 	/* The key's run: its entries, its oldest, and the free slot at its
 	 * end.  Past HEADIX_SAME_MAX the oldest gives way (in place: the run
 	 * stays unbroken), or the story does when it is older still. */
-	struct hentry *oldest = NULL;
+	struct hentry *oldest = NULL, *dead = NULL;
 	size_t same = 0, i = home(key, ix->mask);
 	for (; ix->t[i].key; i = (i + 1) & ix->mask)
 		if (ix->t[i].key == key) {
+			if (!ix->t[i].id) {  /* forgotten (headix_forget) */
+				if (!dead)
+					dead = &ix->t[i];
+				continue;
+			}
 			same++;
 			if (!oldest || ix->t[i].time < oldest->time)
 				oldest = &ix->t[i];
 		}
 	struct hentry *slot = &ix->t[i];
-	if (same >= HEADIX_SAME_MAX) {
+	/* A forgotten entry of the key first: a headline edited back and
+	 * forth (a live blog's "LIVE: ..." and back) takes no more room. */
+	if (dead) {
+		slot = dead;
+	} else if (same >= HEADIX_SAME_MAX) {
 		if (time < oldest->time)
 			return 0;
 		slot = oldest;
@@ -450,6 +459,26 @@ static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key
 	return 0;
 }
 
+/* A forgotten entry keeps its key, so that the run it is part of stays
+ * unbroken, with id 0: lookups pass it by, the next rehash drops it. */
+static void forget_key(struct headix *ix, uint64_t key, int64_t story_id)
+{
+	if (!key)
+		return;
+	for (size_t i = home(key, ix->mask); ix->t[i].key; i = (i + 1) & ix->mask)
+		if (ix->t[i].key == key && ix->t[i].id == story_id)
+			ix->t[i].id = 0;
+}
+
+void headix_forget(struct headix *ix, const struct headix_item *it, int64_t story_id)
+{
+	if (!it->key || !story_id)
+		return;
+	if (it->dated)
+		forget_key(ix, it->dated_key, story_id);
+	forget_key(ix, it->key, story_id);
+}
+
 int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_t time)
 {
 	int64_t best = 0, best_d = HEADIX_SPAN + 1;
@@ -459,7 +488,7 @@ int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_
 	for (size_t i = home(key, ix->mask); ix->t[i].key; i = (i + 1) & ix->mask) {
 		const struct hentry *e = &ix->t[i];
 		int64_t d = e->time > time ? e->time - time : time - e->time;
-		if (e->key != key)
+		if (e->key != key || !e->id)
 			continue;
 		if (it->text && e->text && simhash_distance(it->text, e->text) > SIMHASH_DEFAULT_K)
 			continue; /* two leads of their own, not copies */
@@ -486,7 +515,7 @@ int headix_recurs(const struct headix *ix, const struct headix_item *it, int64_t
 		for (size_t i = home(key, ix->mask); key && ix->t[i].key; i = (i + 1) & ix->mask) {
 			const struct hentry *e = &ix->t[i];
 			int64_t d = e->time > time ? e->time - time : time - e->time;
-			if (e->key == key && d >= gap && d <= ix->window) {
+			if (e->key == key && e->id && d >= gap && d <= ix->window) {
 				if (n < max)
 					ids[n] = e->id;
 				n++;

@@ -115,6 +115,10 @@ void headix_free(struct headix *ix);
  * 0, or -1 out of memory. */
 int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id, int64_t time);
 
+/* Forgets story id under the item's keys: its headline before its feed
+ * edited it (a restart indexes the headlines the stories have now). */
+void headix_forget(struct headix *ix, const struct headix_item *it, int64_t story_id);
+
 /* The story remembered with it's key whose time is closest to time,
  * within HEADIX_SPAN (ties: the earlier story), that is the same article:
  *   - when the two both have texts of their own, the texts are copies

@@ -858,8 +858,14 @@ static int left_thread(struct ingest *in, int64_t from, int64_t into)
 		 * join chooses one: the settle's latest story may have no
 		 * headline while another has (docs/threads.md, "Titles"). */
 		int64_t title = cluster_thread_title(in->cl, from);
+		/* Its keywords are its remaining stories' words: left as they
+		 * were, they kept the leaving story's ("crews, hold" from a
+		 * live blog no longer in it) until a story joined. */
+		const char *kw = cluster_thread_keywords(in->cl, from);
 
 		if (title && store_title_thread(in->st, from, title) < 0)
+			return -1;
+		if (kw && store_thread_keywords(in->st, from, kw) < 0)
 			return -1;
 		return store_settle_thread(in->st, from);
 	}
@@ -1080,6 +1086,25 @@ done:
 	if (ndindex_update(in->nd, (o[0] | o[1] | o[2] | o[3]) ? &ofp : NULL, id, fp,
 	                   time, old_thread) < 0)
 		goto out;
+	/* So is the article through an aggregator (level 2): by the
+	 * headline and text it has now, as after a restart.  Left under its
+	 * first headline, an aggregator's item under the edited one was a
+	 * second story of the article until the daemon restarted, and one
+	 * under the old headline was this story only until then. */
+	{
+		struct headix_headline oh, nh;
+		struct headix_item ohi, nhi;
+
+		headix_headline(&oh, old_title);
+		headix_item(&ohi, old_host, &oh, 0, 0);
+		headix_forget(in->hx, &ohi, id);
+		headix_headline(&nh, s->title);
+		headix_item(&nhi, old_host, &nh,
+		            headix_via_aggregator(s->canonical_url ? s->canonical_url : s->link,
+		                                  old_host), fp ? fp->bag : 0);
+		if (headix_put(in->hx, &nhi, id, time ? time : s->event_time) < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	doc->source = source;
@@ -1428,6 +1453,40 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 				goto out;
 			x->poll.new_known_link += has;
 		}
+	}
+	/* This feed's own item under a new key: a CMS that gives an item a
+	 * new guid at every edit and keeps its link (a live blog), a feed
+	 * that adds guids to items it listed without.  The story is the one
+	 * the feed carries under that link, under a key this document does
+	 * not have (two items under one link were told apart above): it
+	 * takes the new key, and its edit is stored as any item's.  Taken
+	 * for the same article again, it kept its first text for good (the
+	 * headline "LIVE: ..." after the feed said "As it happened: ...",
+	 * the search index the first version's words) and gained one
+	 * story_feeds row at every edit.  Not while the feed is known by
+	 * link: the rows it had under its guids are how it is found to
+	 * have gone back to them (guid_known).  Nor when the feed first
+	 * carried the story RECUR_GAP or more ago: a site that points one
+	 * address ("/live") at each day's new live blog, under a new guid,
+	 * would have had yesterday's story overwritten by today's (that
+	 * one is still taken for the same article again, as before). */
+	if (!id && canon_id && !x->use_link) {
+		int state = 0;
+		char *old = NULL;
+
+		if (store_story_in_feed(in->st, canon_id, x->feed_id, &state) < 0 ||
+		    (state == 2 && store_feed_item_of(in->st, x->feed_id, canon_id, x->now - RECUR_GAP,
+		                                      doc_has_key, x, &old) < 0))
+			goto out;
+		if (old && (store_rekey_item(in->st, x->feed_id, old, ident) < 0 ||
+		            store_find_item(in->st, x->feed_id, ident, &id, &old_hash,
+		                            &owner) < 0)) {
+			free(old);
+			goto out;
+		}
+		free(old);
+		if (id)
+			canon_id = 0;
 	}
 	if (id) {                            /* level 1: the same item */
 		rc = old_hash == s.content_hash ? 0

@@ -214,7 +214,8 @@ enum stmt_id {
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_STORY_BYLINE, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET,
 	S_GUIDS_ROTATE_SET,
-	S_FEED_ADDED, S_FEED_AT, S_FIND_REDATED, S_REKEY_ITEM, S_REKEY_STORY,
+	S_FEED_ADDED, S_FEED_AT, S_FIND_REDATED, S_FEED_ITEM_OF, S_REKEY_ITEM, S_REKEY_STORY,
+	S_THREAD_KEYWORDS,
 	S_NEXT_STORY_ID,
 	N_STMT
 };
@@ -492,6 +493,9 @@ static const char *const SQL[N_STMT] = {
 	 * left (the latest story S_SETTLE_TITLE would take may have none, or
 	 * a dateline, while another has one); the settle that follows in
 	 * the transaction gives the row its new seq. */
+	/* Before store_settle_thread, which gives the row its new seq. */
+	[S_THREAD_KEYWORDS] =
+		"UPDATE threads SET keywords = ?2 WHERE id = ?1 AND merged_into IS NULL",
 	[S_RETITLE_BY] =
 		"UPDATE threads SET title_story_id = ?2,"
 		" title = (SELECT title FROM stories WHERE id = ?2)"
@@ -544,6 +548,10 @@ static const char *const SQL[N_STMT] = {
 		" AND (sf.first_seen >= ?4 OR f.last_success >= ?4)"
 		" AND (coalesce(s.published, 0) = 0 OR"
 		"      (abs(s.published - ?4) <= 93600 AND (s.published - ?4) % 900 = 0))",
+	/* The feed's keys for a story it carries since ?3, its latest first. */
+	[S_FEED_ITEM_OF] =
+		"SELECT ident FROM story_feeds WHERE story_id = ?1 AND feed_id = ?2"
+		" AND first_seen >= ?3 ORDER BY first_seen DESC, ident",
 	[S_REKEY_ITEM] =
 		"UPDATE story_feeds SET ident = ?3 WHERE feed_id = ?1 AND ident = ?2",
 	[S_REKEY_STORY] =
@@ -2003,6 +2011,34 @@ int store_find_redated(struct store *st, int64_t feed_id, const char *ident,
 	return 0;
 }
 
+int store_feed_item_of(struct store *st, int64_t feed_id, int64_t story_id, int64_t since,
+                       int (*listed)(const char *ident, void *ctx), void *ctx,
+                       char **old_ident)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_ITEM_OF);
+	int rc;
+
+	*old_ident = NULL;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, feed_id);
+	sqlite3_bind_int64(s, 3, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+
+		if (!k || listed(k, ctx))
+			continue;
+		if (!(*old_ident = strdup(k))) {
+			sqlite3_reset(s);
+			return -1;
+		}
+		break;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
 int store_rekey_item(struct store *st, int64_t feed_id, const char *old_ident,
                      const char *ident)
 {
@@ -2685,6 +2721,17 @@ int store_settle_thread(struct store *st, int64_t thread_id)
 		return -1;
 	sqlite3_bind_int64(t, 1, thread_id);
 	return step_done(st, t);
+}
+
+int store_thread_keywords(struct store *st, int64_t thread_id, const char *keywords)
+{
+	sqlite3_stmt *s = stmt(st, S_THREAD_KEYWORDS);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, thread_id);
+	bind_text(s, 2, keywords);
+	return step_done(st, s);
 }
 
 int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id)

@@ -188,6 +188,14 @@ int store_find_redated(struct store *st, int64_t feed_id, const char *ident,
                        uint64_t hash, int64_t published,
                        int (*listed)(const char *ident, void *ctx), void *ctx,
                        int64_t *story_id, char **old_ident);
+/* A key under which the feed carries story_id, first seen there at
+ * `since` or later, that `listed` (called with each of them, the latest
+ * first) says the document being stored does not have: *old_ident
+ * (malloc'd), or NULL when there is none.  Returns 0, or -1 on an error or
+ * out of memory. */
+int store_feed_item_of(struct store *st, int64_t feed_id, int64_t story_id, int64_t since,
+                       int (*listed)(const char *ident, void *ctx), void *ctx,
+                       char **old_ident);
 /* The feed's item `old_ident` is known as `ident` from now on (its
  * story_feeds row, and its story's ident with a new seq when the story is
  * the feed's own). */
@@ -285,6 +293,9 @@ int store_settle_thread(struct store *st, int64_t thread_id);
  * title story is no story of it any more takes the headline of story
  * `story_id`, one of its own. */
 int store_title_thread(struct store *st, int64_t thread_id, int64_t story_id);
+/* Likewise: live thread `thread_id`'s keywords, counted again from the
+ * stories it kept (cluster_thread_keywords). */
+int store_thread_keywords(struct store *st, int64_t thread_id, const char *keywords);
 /* Live thread `thread_id` takes the headline of story `story_id`, one of
  * its own (the clusterer chose it again: cluster_recurring()). */
 int store_retitle_to(struct store *st, int64_t thread_id, int64_t story_id);

@@ -215,6 +215,34 @@ static void test_reused_headline(void)
 	headix_free(ix);
 }
 
+/* A story whose feed edits its headline is known by the one it has now
+ * (headix_forget): its first headline leads nowhere, another story's
+ * under it still does, and a headline edited back and forth takes no
+ * more room. */
+static void test_forget(void)
+{
+	struct headix *ix = headix_new(72 * 3600);
+	const char *live = "LIVE: Harbour council votes on the ferry terminal";
+	struct headix_item first = item(HOST, live, OWN, 0), first_agg = item(HOST, live, AGG, 0);
+	struct headix_item edited = item(HOST, FERRY, OWN, 0), edited_agg = item(HOST, FERRY, AGG, 0);
+	ok(ix && headix_put(ix, &first, 1, T0) == 0 && headix_put(ix, &first, 2, T0 + 60) == 0,
+	   "two stories under one headline");
+	headix_forget(ix, &first, 1);
+	ok(headix_put(ix, &edited, 1, T0) == 0 && headix_get(ix, &edited_agg, T0) == 1,
+	   "the edited headline finds the story");
+	is_int(headix_get(ix, &first_agg, T0), 2, "its first headline finds the other story only");
+	size_t n = headix_count(ix);
+	int fail = 0;
+	for (int i = 0; i < 1000; i++) {
+		headix_forget(ix, i % 2 ? &first : &edited, 1);
+		fail += headix_put(ix, i % 2 ? &edited : &first, 1, T0) < 0;
+	}
+	is_int(fail, 0, "edited back and forth 1,000 times");
+	is_int(headix_count(ix), n, "no more entries than before");
+	is_int(headix_get(ix, &first_agg, T0), 2, "the other story is still found");
+	headix_free(ix);
+}
+
 /* A headline its publisher gave to another story a day or so away
  * recurs (docs/threads.md, "Titles"); hours away it may be one article,
  * and past the window it is forgotten. */
@@ -319,5 +347,6 @@ int main(void)
 	test_plain();
 	test_growth();
 	test_reused_headline();
+	test_forget();
 	return done_testing();
 }
