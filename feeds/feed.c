@@ -608,6 +608,29 @@ static char *image_of(struct build *m, const struct fv *d, const struct feed_ent
 	return NULL;
 }
 
+/* 1 when a text construct holds nothing but white space. */
+static int blank_text(const struct feed_text *t)
+{
+	for (const char *s = t->value; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* The entry's body: its first content that holds anything, else its
+ * summary.  An empty content is no body: an Atom <content src="..."/>
+ * (the text is elsewhere; RFC 4287, 4.1.1.1, has the entry carry a
+ * summary then), an empty <content:encoded/> or <content/> a generator
+ * writes beside the description.  Taken as the body, it left the story
+ * without any `content` while its summary's HTML was at hand. */
+static const struct feed_text *body_of(const struct feed_entry *e)
+{
+	for (size_t i = 0; i < e->n_content; i++)
+		if (!blank_text(&e->content[i]))
+			return &e->content[i];
+	return e->summary.value ? &e->summary : e->n_content ? &e->content[0] : NULL;
+}
+
 /* Everything of an entry but one thing only the end of the document
  * tells: the feed's language, its language when it has none of its own
  * (set by feed_parse once the document is read). */
@@ -652,7 +675,12 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 		e->summary.base = e->content[0].base;
 	}
 	fill_links(m, &e->links, &e->n_links, d);
-	e->link = link_of(m, e->links, e->n_links, gs(d, "link"));
+	/* An empty <link></link> is no link: a permalink guid is, as when
+	 * the item has no <link> at all (feedparser's link stays empty) */
+	const char *link = gs(d, "link");
+	if ((!link || !*link) && gs(d, FEED_ID_PERMALINK))
+		link = gs(d, FEED_ID_PERMALINK);
+	e->link = link_of(m, e->links, e->n_links, link);
 	e->image = image_of(m, d, e);
 	fill_person(m, &e->author, d, "author");
 	/* An Atom entry without an author of its own has its <source>'s
@@ -705,10 +733,10 @@ static void fill_entry(struct build *m, struct feed_entry *e, const struct fv *d
 	 * it (an empty <description/>, one that is only a picture) beside
 	 * the article's full text left the story without any, for search
 	 * and clustering alike. */
+	body = body_of(e);
 	e->text = e->summary.value ? as_text(m, &e->summary) : NULL;
-	if ((!e->text || !e->text[0]) && e->n_content)
-		e->text = as_text(m, &e->content[0]);
-	body = e->n_content ? &e->content[0] : e->summary.value ? &e->summary : NULL;
+	if ((!e->text || !e->text[0]) && body && body != &e->summary)
+		e->text = as_text(m, body);
 	e->html = body ? as_html(m, body) : NULL;
 }
 

@@ -9,6 +9,7 @@
 #include "feeds/entities.h"
 #include "feeds/feed.h"
 #include "feeds/html.h"
+#include "feeds/normalized.h"
 #include "feeds/strtab.h"
 #include "feeds/uri.h"
 
@@ -787,6 +788,8 @@ static void e_guid(struct fp *p)
 	fv_set(c, "guidislink", fv_new(FV_BOOL));
 	if (fv_get(c, "guidislink"))
 		fv_get(c, "guidislink")->i = p->guidislink && !fv_get(c, "link");
+	if (p->guidislink && *v)
+		fv_set_str(c, FEED_ID_PERMALINK, v);
 	if (p->guidislink)
 		fp_save(p, "link", fv_str(v), 0);
 	free(v);
@@ -812,6 +815,80 @@ static void e_title(struct fp *p)
 static void s_content(struct fp *p, struct attrs *a);
 static void e_content(struct fp *p);
 
+/* The summary a media:description or an itunes:summary gave the entry
+ * (below), kept aside while the entry's own description, summary or
+ * content may still take its place: an empty one does not (an
+ * itunes:summary, then an empty <description/>, left the episode
+ * without any text).  Keys of tidings' own (normalized.h). */
+#define MEDIA_SUMMARY ".media_summary"
+#define MEDIA_SUMMARY_DETAIL ".media_summary_detail"
+#define MEDIA_SUMMARY_KIND ".media_summary_kind"   /* p->media_summary's value */
+
+static int blank_str(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* 1 when the entry has a summary or a content with text in it */
+static int entry_has_text(struct fp *p)
+{
+	struct fv *c = fp_context(p);
+	const struct fv *l = fv_get(c, "content");
+
+	if (!blank_str(fv_get_str(c, "summary")))
+		return 1;
+	for (size_t i = 0; l && l->type == FV_LIST && i < l->n; i++)
+		if (!blank_str(fv_get_str(l->items[i].val, "value")))
+			return 1;
+	return 0;
+}
+
+static void media_summary_keep(struct fp *p)
+{
+	struct fv *c = fp_context(p);
+	const struct fv *s = fv_get(c, "summary"), *d = fv_get(c, "summary_detail");
+
+	if (s)
+		fv_set(c, MEDIA_SUMMARY, fv_copy(s));
+	if (d)
+		fv_set(c, MEDIA_SUMMARY_DETAIL, fv_copy(d));
+	fv_set(c, MEDIA_SUMMARY_KIND, fv_int(p->media_summary));
+}
+
+static void media_summary_drop(struct fp *p)
+{
+	struct fv *c = fp_context(p);
+
+	fv_del(c, MEDIA_SUMMARY);
+	fv_del(c, MEDIA_SUMMARY_DETAIL);
+	fv_del(c, MEDIA_SUMMARY_KIND);
+}
+
+/* After a description or summary that took a media summary's place: an
+ * empty one gives it back. */
+static void media_summary_settle(struct fp *p)
+{
+	struct fv *c = fp_context(p);
+	const struct fv *s = fv_get(c, MEDIA_SUMMARY), *d = fv_get(c, MEDIA_SUMMARY_DETAIL);
+	const struct fv *k = fv_get(c, MEDIA_SUMMARY_KIND);
+
+	if (!s)
+		return;
+	if (!blank_str(fv_get_str(c, "summary"))) {
+		media_summary_drop(p);
+		return;
+	}
+	fv_set(c, "summary", fv_copy(s));
+	if (d)
+		fv_set(c, "summary_detail", fv_copy(d));
+	else
+		fv_del(c, "summary_detail");
+	p->media_summary = k && k->type == FV_INT ? (int)k->i : 1;
+}
+
 static void s_description(struct fp *p, struct attrs *a)
 {
 	struct fv *c = fp_context(p);
@@ -834,10 +911,12 @@ static void s_abstract(struct fp *p, struct attrs *a)
 
 static void e_description(struct fp *p)
 {
-	if (fp_str_eq(p->summary_key, "content"))
+	if (fp_str_eq(p->summary_key, "content")) {
 		e_content(p);
-	else
+	} else {
 		free(fp_pop_content(p, "description"));
+		media_summary_settle(p);
+	}
 	p->summary_key = NULL;
 }
 
@@ -852,9 +931,15 @@ static void e_description(struct fp *p)
  * description, summary or content that follows takes its place. */
 static void s_media_description(struct fp *p, struct attrs *a)
 {
-	if (p->inentry && !p->insource && (fv_get(fp_context(p), "summary") || p->has_content)) {
-		fp_push(p, "media_description", 0);
-		return;
+	if (p->inentry && !p->insource) {
+		if (entry_has_text(p)) {
+			fp_push(p, "media_description", 0);
+			return;
+		}
+		/* an empty description before it is no text of the entry's */
+		fv_del(fp_context(p), "summary");
+		fv_del(fp_context(p), "summary_detail");
+		fp_pd_forget(p, "summary");
 	}
 	s_description(p, a);
 	p->media_summary = p->inentry && !p->insource;
@@ -864,10 +949,13 @@ static void e_media_description(struct fp *p)
 {
 	char *v = fp_pop(p, "media_description", 1);   /* NULL: not set aside */
 
-	if (v)
+	if (v) {
 		free(v);
-	else if (!p->oom)
+	} else if (!p->oom) {
 		e_description(p);
+		if (p->media_summary)
+			media_summary_keep(p);
+	}
 }
 
 static void s_info(struct fp *p, struct attrs *a) { fp_push_content(p, "info", a, "text/plain", 1); }
@@ -950,11 +1038,57 @@ static void s_summary(struct fp *p, struct attrs *a)
 
 static void e_summary(struct fp *p)
 {
-	if (fp_str_eq(p->summary_key, "content"))
+	if (fp_str_eq(p->summary_key, "content")) {
 		e_content(p);
-	else
+	} else {
 		free(fp_pop_content(p, p->summary_key ? p->summary_key : "summary"));
+		media_summary_settle(p);
+	}
 	p->summary_key = NULL;
+}
+
+/* An item's iTunes <itunes:summary> is its show notes again, for Apple's
+ * directory.  feedparser reads it as one more <summary>: after the item's
+ * description it became the first content, which the daemon stores as
+ * the story's body (an episode of description, itunes:summary and
+ * content:encoded, Megaphone's order, lost the show notes and links of
+ * its content:encoded to a few plain lines), and after a description and
+ * content it replaced the description as the summary.  It is the entry's
+ * summary only while the entry has no description or summary with text
+ * in it (an empty one, or the copy of the content feedparser makes, is
+ * none), it takes the place of a picture's caption, and a description or
+ * summary that follows takes its place; it never becomes the content. */
+static void s_itunes_summary(struct fp *p, struct attrs *a)
+{
+	if (p->inentry && !p->insource) {
+		struct fv *c = fp_context(p);
+
+		if (p->media_summary != 1) {
+			if (fv_get(c, "summary_detail") && !blank_str(fv_get_str(c, "summary"))) {
+				fp_push(p, "itunes_summary", 0);
+				return;
+			}
+			fv_del(c, "summary");
+			fv_del(c, "summary_detail");
+			fp_pd_forget(p, "summary");
+		}
+	}
+	s_summary(p, a);
+	if (p->inentry && !p->insource)
+		p->media_summary = 2;
+}
+
+static void e_itunes_summary(struct fp *p)
+{
+	char *v = fp_pop(p, "itunes_summary", 1);   /* NULL: not set aside */
+
+	if (v) {
+		free(v);
+	} else if (!p->oom) {
+		e_summary(p);
+		if (p->media_summary)
+			media_summary_keep(p);
+	}
 }
 
 static void s_enclosure(struct fp *p, struct attrs *a)
@@ -1024,10 +1158,12 @@ static void e_content(struct fp *p)
 	char *v;
 
 	v = fp_pop_content(p, "content");
-	/* a media:description's summary gives way to the entry's content */
-	if (v && copy && p->media_summary) {
+	/* a media:description's summary gives way to the entry's content,
+	 * unless that is empty */
+	if (v && copy && p->media_summary == 1 && !blank_str(v)) {
 		fv_del(fp_context(p), "summary");
 		fv_del(fp_context(p), "summary_detail");
+		media_summary_drop(p);
 		p->media_summary = 0;
 	}
 	/* (the summary is only added when there is none yet: no copy else) */
@@ -1559,7 +1695,7 @@ static const struct handler handlers[] = {
 	{ "itunes_name", s_name, e_name },
 	{ "itunes_owner", s_itunes_owner, e_itunes_owner },
 	{ "itunes_subtitle", s_subtitle, e_subtitle },
-	{ "itunes_summary", s_summary, e_summary },
+	{ "itunes_summary", s_itunes_summary, e_itunes_summary },
 	{ "keywords", s_category, e_category },
 	{ "language", s_language, e_language },
 	{ "lastbuilddate", s_updated, e_updated },

@@ -20,6 +20,11 @@
  * the HTTP Content-Language's, not an xml:lang of the document (which
  * feedparser puts in scope the same way) */
 #define FEED_LANG_HTTP ".lang_http"
+/* FEED_ID_PERMALINK: an RSS item's guid that is a permalink (no
+ * isPermaLink="false"), resolved: its link when the item's own <link> is
+ * empty, which feedparser's link then is (an empty <link></link> from a
+ * template whose link field was not filled, before or after the guid) */
+#define FEED_ID_PERMALINK ".id_permalink"
 
 /* Parses len bytes with their HTTP context into *out (owned by the
  * caller, fv_free()).  Never fails on bad input (that is bozo); returns

@@ -20,6 +20,7 @@
 #include "feeds/uri.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -705,6 +706,16 @@ static void pd_set(struct fp *p, const char *key, int depth)
 	d->h = h;
 	d->depth = depth;
 	p->npd++;
+}
+
+/* Forgets the depth `key` was stored at: the next value, however deeply
+ * nested, is stored (an empty summary taken away by a handler). */
+void fp_pd_forget(struct fp *p, const char *key)
+{
+	struct pdepth *d = pd_find(p, key, pd_hash(key));
+
+	if (d)
+		d->depth = INT_MAX;
 }
 
 void fp_pd_clear(struct fp *p)

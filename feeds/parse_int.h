@@ -105,7 +105,8 @@ struct fp {
 	char version[16];
 	int infeed, inentry, insource, inimage, intextinput, inauthor;
 	int incontributor, inpublisher, incontent, has_content, guidislink;
-	int media_summary;      /* the entry's summary is a media:description's */
+	int media_summary;      /* the entry's summary is a media:description's (1)
+	                           or an itunes:summary's (2) */
 	int svg_ok, psc_chapters;
 	int ingeometry;         /* GML: 1 point, 2 line string, 3 ring */
 	int depth, title_depth;
@@ -212,6 +213,7 @@ char *fp_map_content_type(struct fp *p, const char *t);
 int fp_maps_to_html(const char *t);
 int fp_maps_to_plain(const char *t);
 void fp_pd_clear(struct fp *p);
+void fp_pd_forget(struct fp *p, const char *key);
 char *fp_pop(struct fp *p, const char *element, int strip);
 char *fp_pop_content(struct fp *p, const char *tag);
 void fp_pop_free(struct fp *p, const char *element);

@@ -94,4 +94,32 @@ t.eq((found.returncode, found.stdout), (0, ""), "a photo's caption is not the st
 
 srv.stop()
 w.cleanup()
+
+# An empty description or content is no text of the item's own: the
+# caption stays its summary (it was left with none).
+srv = Server()
+EMPTY = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Harbour Photos</title><link>https://photos.harbour.example/</link>
+<item><title>Tall ships at dawn</title><link>https://photos.harbour.example/ships</link>
+<media:content url="https://photos.harbour.example/ships.jpg" medium="image">
+<media:description>Twelve tall ships moored at the quay.</media:description></media:content>
+<description></description><content:encoded><![CDATA[]]></content:encoded>
+<pubDate>Tue, 10 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Fog over the harbour</title><link>https://photos.harbour.example/fog</link>
+<description/>
+<media:content url="https://photos.harbour.example/fog.jpg" medium="image">
+<media:description>The pier in the morning fog.</media:description></media:content>
+<pubDate>Tue, 10 Nov 2026 07:00:00 GMT</pubDate></item>
+</channel></rss>
+"""
+w = stored(t, srv, {"/photos.xml": (EMPTY, "application/rss+xml")})
+t.eq(dict(w.sql("SELECT link, summary FROM stories")),
+     {"https://photos.harbour.example/ships": "Twelve tall ships moored at the quay.",
+      "https://photos.harbour.example/fog": "The pier in the morning fog."},
+     "an empty description or content before or after the caption: the caption is the summary")
+
+srv.stop()
+w.cleanup()
 t.done()

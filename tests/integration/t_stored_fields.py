@@ -64,4 +64,58 @@ t.ok("Ferry fares rise" in found.stdout, "tidings search finds the story by its 
 
 srv.stop()
 w.cleanup()
+
+# An empty content is no body: the summary's HTML is the story's content
+# (docs/schema.md: "sanitised HTML of the content (or summary)").  An
+# Atom entry whose content is out of line (<content src>, RFC 4287
+# 4.1.3.2) must carry a summary; generators also write an empty
+# <content:encoded/> or <content/> beside the description.  Such a story
+# was stored with no content at all.
+srv = Server()
+EMPTY_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Harbour News</title><link>https://harbour.example/</link>
+<item><title>Harbour bridge reopens after repairs</title>
+<link>https://harbour.example/bridge</link>
+<pubDate>Tue, 10 Nov 2026 08:00:00 GMT</pubDate>
+<description><![CDATA[<p>The <a href="https://harbour.example/bridge/map">bridge</a> reopened on Monday.</p>]]></description>
+<content:encoded><![CDATA[]]></content:encoded>
+</item>
+<item><title>Ferry fares rise for the island routes</title>
+<link>https://harbour.example/ferry</link>
+<pubDate>Tue, 10 Nov 2026 07:00:00 GMT</pubDate>
+<content:encoded>
+</content:encoded>
+<description>Fares go up by four percent from January.</description>
+</item>
+</channel></rss>
+"""
+EMPTY_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title>Harbour Radio</title><id>urn:harbour:radio</id><updated>2026-11-10T08:00:00Z</updated>
+<link href="https://radio.harbour.example/"/>
+<entry><id>urn:harbour:radio:12</id><title>The harbour hour, episode 12</title>
+<link href="https://radio.harbour.example/12"/><updated>2026-11-10T08:00:00Z</updated>
+<summary type="html">&lt;p&gt;The engineers of the &lt;b&gt;bridge&lt;/b&gt;.&lt;/p&gt;</summary>
+<content type="audio/mpeg" src="https://radio.harbour.example/12.mp3"/>
+</entry>
+</feed>
+"""
+w = stored(t, srv, {"/empty.xml": (EMPTY_RSS, "application/rss+xml"),
+                    "/radio.xml": (EMPTY_ATOM, "application/atom+xml")})
+rows = {link: (summary, content) for link, summary, content in
+        w.sql("SELECT link, summary, content FROM stories")}
+t.eq(rows.get("https://harbour.example/bridge"),
+     ("The bridge reopened on Monday.",
+      '<p>The <a href="https://harbour.example/bridge/map">bridge</a> reopened on Monday.</p>'),
+     "an empty content:encoded beside the description: the content is the description's HTML")
+t.eq(rows.get("https://harbour.example/ferry"),
+     ("Fares go up by four percent from January.", "Fares go up by four percent from January."),
+     "a blank content:encoded before the description: the content is the description")
+t.eq(rows.get("https://radio.harbour.example/12"),
+     ("The engineers of the bridge.", "<p>The engineers of the <b>bridge</b>.</p>"),
+     "an Atom content out of line (src): the content is the summary's HTML")
+
+srv.stop()
+w.cleanup()
 t.done()
