@@ -1,6 +1,7 @@
 /* config/feedlist.c — the feed list: OPML 1.0/2.0 (libxml2, no network, no
  * entity substitution) or plain text with one URL a line, chosen by
  * content; URL checks and duplicate removal. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -62,9 +63,63 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
+/* Whether the n bytes at s, between an IPv6 literal's '[' and ']', are
+ * an IPv6 address (into addr), with or without a zone id after a '%'
+ * ("fe80::1%25eth0", RFC 6874; libcurl also takes "%eth0"), which must
+ * not be empty.  *zone: the zone id's '%', or s + n. */
+static int ipv6_literal(const char *s, size_t n, unsigned char addr[16], const char **zone)
+{
+	const char *pct = memchr(s, '%', n);
+	size_t an = pct ? (size_t)(pct - s) : n;
+	char buf[INET6_ADDRSTRLEN + 1];
+
+	*zone = pct ? pct : s + n;
+	if (an >= sizeof buf || (pct && pct + 1 == s + n))
+		return 0;
+	memcpy(buf, s, an);
+	buf[an] = '\0';
+	return inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+/* url (malloc'd, freed here) with an IPv6 literal host in the one text
+ * inet_ntop() gives every spelling of its address (RFC 5952: lower case,
+ * no leading zeros, the longest run of zeros as "::"): "[0:0::1]",
+ * "[::0001]" and "[::1]" are one host.  Anything else is returned as it
+ * is. */
+static char *ipv6_normalised(char *url)
+{
+	char *p = strstr(url, "://"), *end, *open, *close, *out;
+	const char *zone;
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+	size_t n;
+
+	if (!p)
+		return url;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	open = p;
+	/* the last '@' of the authority ends the user's part */
+	for (; p < end; p++)
+		if (*p == '@')
+			open = p + 1;
+	if (open >= end || *open != '[' || !(close = memchr(open, ']', (size_t)(end - open))) ||
+	    !ipv6_literal(open + 1, (size_t)(close - open - 1), a, &zone) ||
+	    !inet_ntop(AF_INET6, a, text, sizeof text))
+		return url;
+	n = strlen(url) + sizeof text;
+	if (!(out = malloc(n)))
+		abort();
+	snprintf(out, n, "%.*s[%s%.*s%s", (int)(open - url), url, text, (int)(close - zone), zone,
+	         close);
+	free(url);
+	return out;
+}
+
 /* The identity of a URL for duplicate detection: scheme and host are
  * case-insensitive, the rest is not (a user name and password in front
- * of the host are the rest: they are sent as written), a #fragment,
+ * of the host are the rest: they are sent as written), an IPv6 address
+ * is one however written (ipv6_normalised()), a #fragment,
  * which is never sent to the server, is no part of it, and neither is
  * the scheme's own port or an empty one (":80" for http, ":443" for
  * https), nor the difference between an empty path and "/": the same
@@ -72,12 +127,13 @@ static char *xstrdup(const char *s)
  * feed by it too (store_sync_feeds). */
 char *feedlist_url_key(const char *url)
 {
-	char *k = xstrdup(url), *out;
-	char *p = strstr(k, "://"), *frag = strchr(k, '#'), *end, *at, *host, *colon = NULL;
+	char *k = xstrdup(url), *out, *p, *frag = strchr(k, '#'), *end, *at, *host, *colon = NULL;
 	int https;
 
 	if (frag)
 		*frag = '\0';
+	k = ipv6_normalised(k);
+	p = strstr(k, "://");
 
 	if (!p)
 		return k;
@@ -170,11 +226,13 @@ static void builder_free(struct builder *b)
 /* 0 when the authority that starts `a` (up to '/', '?', '#' or the end)
  * names a host, -1 when it is empty once "user:password@" and ":port" are
  * taken off, -2 when the port is no number from 1 to 65535 (curl would
- * refuse it at every poll).  An empty port is the scheme's (RFC 3986). */
+ * refuse it at every poll), -3 when a host in brackets is no IPv6
+ * address (likewise).  An empty port is the scheme's (RFC 3986). */
 static int check_authority(const char *a)
 {
 	size_t len = strcspn(a, "/?#");
-	const char *host = a, *end = a + len, *colon = NULL, *p;
+	const char *host = a, *end = a + len, *colon = NULL, *p, *zone;
+	unsigned char addr[16];
 	long port = 0;
 
 	for (p = a; p < end; p++)
@@ -187,6 +245,10 @@ static int check_authority(const char *a)
 			return -1;
 		if (close + 1 < end && close[1] != ':')
 			return -1;
+		/* libcurl refuses any other text in brackets ("[127.0.0.1]",
+		 * "[fe80:1]", "[v1.x]") at every poll, as a bad port. */
+		if (!ipv6_literal(host + 1, (size_t)(close - host - 1), addr, &zone))
+			return -3;
 		colon = close + 1 < end ? close + 1 : NULL;
 	} else {
 		colon = memchr(host, ':', (size_t)(end - host));
@@ -330,6 +392,9 @@ static int check_url(struct builder *b, long line, const char *url)
 			     show);
 		else
 			fail(b, line, "bad URL '%s' (port is not a number from 1 to 65535)", show);
+		return -1;
+	case -3:
+		fail(b, line, "bad URL '%s' (no IPv6 address between '[' and ']')", show);
 		return -1;
 	}
 	for (const char *p = url; *p; p++) {

@@ -4,6 +4,7 @@
  * visible here. */
 #include "daemon/canon.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <idn2.h>
 #include <stdio.h>
@@ -235,9 +236,27 @@ static char *idn_host(const char *host)
 	return r;
 }
 
+char *canon_ipv6_host(const char *host)
+{
+	size_t n = strlen(host);
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN], in[INET6_ADDRSTRLEN], *r;
+
+	if (n < 3 || host[0] != '[' || host[n - 1] != ']' || n - 2 >= sizeof in)
+		return strdup(host);
+	memcpy(in, host + 1, n - 2);
+	in[n - 2] = '\0';
+	if (inet_pton(AF_INET6, in, a) != 1 || !inet_ntop(AF_INET6, a, text, sizeof text))
+		return strdup(host);
+	if ((r = malloc(strlen(text) + 3)))
+		sprintf(r, "[%s]", text);
+	return r;
+}
+
 /* The host lower-cased (an IDN host in its Unicode form, idn_host) without
  * trailing root dots (all of them: one at a time, canon_url's output
- * would not be a fixed point); a malloc'd copy the caller frees.  *dots
+ * would not be a fixed point), an IPv6 literal as canon_ipv6_host() writes
+ * it; a malloc'd copy the caller frees.  *dots
  * is set when some were dropped: libcurl did not see the host it now is
  * ("7.." is a name, "7" the address 0.0.0.7). */
 static char *get_host(CURLU *h, int *dots)
@@ -267,7 +286,7 @@ static char *get_host(CURLU *h, int *dots)
 			r[--n] = '\0';
 			*dots = 1;
 		}
-	} else if (!(r = strdup(host)))
+	} else if (!(r = host[0] == '[' ? canon_ipv6_host(host) : strdup(host)))
 		goto done;
 	/* A host that was decoded ("%34") or lost its dots may be a number
 	 * that libcurl reads as an IPv4 address ("0.0.0.4") only next time. */

@@ -11,7 +11,8 @@
  *   - scheme and host lower-cased, a trailing dot on the host dropped,
  *     an internationalised host in the Unicode form IDNA maps it to
  *     ("xn--bcher-kva.example" and "B\xc3\x9cCHER.example" are
- *     "b\xc3\xbccher.example"),
+ *     "b\xc3\xbccher.example"), an IPv6 literal as canon_ipv6_host()
+ *     writes it,
  *     the default port (80/443) dropped, an empty path made "/",
  *     "." and ".." path segments resolved;
  *   - the fragment dropped, except a "#!" hash-bang route, which some
@@ -37,6 +38,15 @@ int canon_host(const char *url, char **out);
 /* Both of the above from one parse of `url` (the parse is most of their
  * cost): 0 with both malloc'd, or -1 with both NULL. */
 int canon_url_host(const char *url, char **canon, char **host);
+
+/* `host` (as libcurl's URL API gives it, brackets included) when it is
+ * an IPv6 literal: in the one text inet_ntop() gives its address (RFC
+ * 5952: lower case, no leading zeros, the longest run of zeros "::").
+ * libcurl rewrites a literal only when that text is shorter, so
+ * "[::ffff:7f00:1]" and "[::ffff:127.0.0.1]", or "[2001:db8::1:1:1:1:1]"
+ * and "[2001:db8:0:1:1:1:1:1]", stayed two hosts.  Any other host is
+ * copied as it is.  Malloc'd (NULL when out of memory). */
+char *canon_ipv6_host(const char *host);
 
 /* Nonzero when hosts a and b (as canon_host gives them) are one site: the
  * same, or one a subdomain of the other ("feeds.example.com" and

@@ -23,6 +23,7 @@
 #include <curl/curl.h>
 #include <ev.h>
 
+#include "daemon/canon.h"
 #include "daemon/decode.h"
 #include "daemon/log.h"
 #include "feeds/sbuf.h"
@@ -127,7 +128,10 @@ static unsigned hash_str(const char *s)
 	return h;
 }
 
-/* The host part of a URL, lower-cased; "" when it has none.  Caller frees. */
+/* The host part of a URL, lower-cased, an IPv6 literal in one spelling
+ * (canon_ipv6_host(): the per-host limit and a Retry-After hold the one
+ * server however its feeds write its address); "" when it has none.
+ * Caller frees. */
 static char *url_host(const char *url)
 {
 	CURLU *u = curl_url();
@@ -136,7 +140,7 @@ static char *url_host(const char *url)
 	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK)
 		curl_url_get(u, CURLUPART_HOST, &h, 0);
 	curl_url_cleanup(u);
-	r = strdup(h ? h : "");
+	r = canon_ipv6_host(h ? h : "");
 	curl_free(h);
 	for (char *p = r; p && *p; p++)
 		*p = (char)tolower((unsigned char)*p);
@@ -515,6 +519,25 @@ static const char *failed_host(struct transfer *t, const char *eff, long redirec
 	return *prefix ? buf : t->host->name;
 }
 
+/* Whether the n bytes at name are an IPv6 address that the literal
+ * `host` ("[...]") writes another way: curl's message names the address
+ * as the URL wrote it, url_host() in canon_ipv6_host()'s spelling. */
+static int same_ipv6(const char *name, size_t n, const char *host)
+{
+	char lit[INET6_ADDRSTRLEN + 2], *a, *b;
+	int same;
+
+	if (n + 2 >= sizeof lit || host[0] != '[')
+		return 0;
+	snprintf(lit, sizeof lit, "[%.*s]", (int)n, name);
+	a = canon_ipv6_host(lit);
+	b = canon_ipv6_host(host);
+	same = a && b && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
 /* A failure a person can act on, from curl's code and its message. */
 static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
                            const char *eff, long redirects, char *buf, size_t n)
@@ -599,7 +622,8 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 				h++;
 				hl -= 2;
 			}
-			if (end && nl < sizeof proxy && (nl != hl || strncasecmp(name, h, nl) != 0))
+			if (end && nl < sizeof proxy && (nl != hl || strncasecmp(name, h, nl) != 0) &&
+			    !same_ipv6(name, nl, host))
 				snprintf(proxy, sizeof proxy, "%.*s", (int)nl, name);
 		}
 		/* Bounded so that the three fit the caller's 512 bytes. */

@@ -140,6 +140,13 @@ static void hosts(void)
 	host("http://www./a", "www");
 	host("https://alice.substack.com/p/x", "alice.substack.com");
 	host("http://[2001:DB8::1]/x", "[2001:db8::1]");
+	/* An IPv6 address in any spelling is one host: libcurl rewrites a
+	 * literal only into a shorter text, so these stayed as written. */
+	host("http://[2001:db8::1:1:1:1:1]/x", "[2001:db8:0:1:1:1:1:1]");
+	host("http://[2001:db8:0:0:1::1]/x", "[2001:db8::1:0:0:1]");
+	host("http://[::ffff:7f00:1]:8080/x", "[::ffff:127.0.0.1]");
+	ok(same("http://[2001:db8:0:0:1::1]/a", "http://[2001:DB8::1:0:0:1]:80/a"),
+	   "an IPv6 address written two ways of one length: one canonical URL");
 	host("https://WWW.B\xc3\x9c" "CHER.example/x", "b\xc3\xbc" "cher.example");
 	host("https://xn--bcher-kva.example/x", "b\xc3\xbc" "cher.example");
 	/* a percent-encoded host whose bytes are not UTF-8: libcurl decodes

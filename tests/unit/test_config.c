@@ -392,6 +392,31 @@ static void test_good_lists(void)
 	}
 	feedlist_free(&fl);
 
+	/* An IPv6 address written otherwise (zeros, case, leading zeros) is
+	 * the same host: "[2001:db8::7]" and "[2001:db8:0:0:0:0:0:7]" were
+	 * two feeds polling one URL, and a respelled list entry a new row. */
+	is_int(feedlist_load(L "ipv6.txt", &fl, err, sizeof err), 0, "ipv6.txt loads");
+	is_int(fl.n, 5, "ipv6: each address one feed however written, each zone id its own");
+	if (fl.n == 5) {
+		is_str(fl.items[0].url, "http://[2001:db8::7]/feed.xml", "ipv6: the first kept");
+		is_str(fl.items[1].url, "http://[::ffff:192.0.2.7]/feed.xml",
+		       "ipv6: an IPv4-mapped address, as written");
+		is_str(fl.items[2].url, "http://[fe80::1%25eth0]:8080/feed.xml", "ipv6: a zone id");
+		is_str(fl.items[3].url, "http://[fe80::1%25eth1]:8080/feed.xml",
+		       "ipv6: another zone id is another host");
+		is_str(fl.items[4].url, "http://user:pw@[0::7]/feed.xml",
+		       "ipv6: after a user and password too");
+	}
+	feedlist_free(&fl);
+	{
+		char *a = feedlist_url_key("HTTP://[2001:0DB8:0:0::7]:80#x"),
+		     *b = feedlist_url_key("http://[2001:db8::7]/");
+
+		is_str(a, b, "ipv6: the key of an address in another spelling");
+		free(a);
+		free(b);
+	}
+
 	/* Ports: after an IPv6 literal, empty (the scheme's), with a password. */
 	is_int(feedlist_load(L "ports.txt", &fl, err, sizeof err), 0, "ports.txt loads");
 	is_int(fl.n, 4, "ports: all four listed");
@@ -471,6 +496,12 @@ static void test_bad_lists(void)
 	         "(port is not a number from 1 to 65535)");
 	list_bad(L "bad_port_range.txt", L "bad_port_range.txt:1: bad URL "
 	         "'http://news.example:65536/rss' (port is not a number from 1 to 65535)");
+	/* Brackets holding no IPv6 address: accepted, the feed failed at
+	 * every poll with libcurl's "URL using bad/illegal format". */
+	list_bad(L "bad_ipv6.txt", L "bad_ipv6.txt:4: bad URL 'http://[192.0.2.7]:8080/feed.xml'"
+	         " (no IPv6 address between '[' and ']')");
+	list_bad(L "bad_ipv6_typo.opml", L "bad_ipv6_typo.opml:4: bad URL "
+	         "'http://[2001:db8:::7]/feed.xml' (no IPv6 address between '[' and ']')");
 	list_bad(L "malformed.opml", L "malformed.opml:6: malformed OPML: "
 	         "Opening and ending tag mismatch: outline line 5 and body");
 	/* Errors of the declared encoding: libxml2 raises them without the
