@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "daemon/brand.h"
 #include "daemon/canon.h"
@@ -1266,9 +1267,61 @@ static int site_text(struct ingest *in, const struct nd_match *m, const struct s
 	return rc;
 }
 
+/* The next name of a byline from *p on (*name, *len bytes), or 0 at its
+ * end: names are cut at ',', ';', '&', '/', '|', parentheses and the word
+ * "and", a leading "By " and blanks left out.  A site's feeds write one
+ * article's byline several ways: "Jane Doe" (the first of its
+ * dc:creator elements), "By Jane Doe and John Roe", "JANE DOE",
+ * "Jane Doe, Associated Press". */
+static int byline_name(const char **p, const char **name, size_t *len)
+{
+	static const char seps[] = ",;&/|()";
+	const char *s = *p, *e;
+	size_t n;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || (*s && strchr(seps, *s)))
+			s++;
+		if (!strncasecmp(s, "and", 3) && (s[3] == ' ' || s[3] == '\t'))
+			s += 3;
+		else if (!strncasecmp(s, "by", 2) && (s[2] == ' ' || s[2] == '\t'))
+			s += 2;
+		else
+			break;
+	}
+	if (!*s) {
+		*p = s;
+		return 0;
+	}
+	for (e = s; *e && !strchr(seps, *e); e++)
+		if ((*e == ' ' || *e == '\t') && !strncasecmp(e + 1, "and", 3) &&
+		    (e[4] == ' ' || e[4] == '\t'))
+			break;
+	for (n = (size_t)(e - s); n && (s[n - 1] == ' ' || s[n - 1] == '\t'); n--)
+		;
+	*name = s;
+	*len = n;
+	*p = e;
+	return 1;
+}
+
+/* Whether bylines a and b name an author in common (ASCII case aside). */
+static int byline_shared(const char *a, const char *b)
+{
+	const char *n, *m;
+	size_t nl, ml;
+
+	for (const char *p = a; byline_name(&p, &n, &nl);)
+		for (const char *q = b; byline_name(&q, &m, &ml);)
+			if (nl == ml && !strncasecmp(n, m, nl))
+				return 1;
+	return 0;
+}
+
 /* 1 when story `same`, which has s's publisher (host) and headline, is
  * another article by its byline: neither came through an aggregator and
- * the two name different authors.  One article has one author; a host
+ * the two name no author in common (byline_name: one article's byline
+ * written two ways, in two of its site's feeds, was taken for two).  One article has one author; a host
  * can publish many (every YouTube channel's videos are youtube.com's:
  * two channels' live streams of one press briefing, under one headline
  * and with only each channel's footer for a text, were one story, and
@@ -1285,7 +1338,7 @@ static int other_byline(struct ingest *in, int64_t same, const struct store_stor
 		return 0;
 	if (store_story_byline(in->st, same, &author, &link) < 0)
 		return -1;
-	if (author && *author && strcasecmp(author, s->author) != 0 &&
+	if (author && *author && !byline_shared(author, s->author) &&
 	    !headix_via_aggregator(link, s->host))
 		rc = 1;
 	free(author);
