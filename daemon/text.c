@@ -551,6 +551,21 @@ static int digit_value(utf8proc_int32_t c)
 	return d % 10;
 }
 
+/* Bytes of the decimal digit of any script at s[i..len) (digit_value),
+ * or 0 when none starts there. */
+static size_t digit_len(const char *s, size_t i, size_t len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k;
+
+	if (i >= len)
+		return 0;
+	if ((unsigned char)s[i] < 0x80)
+		return isdigit((unsigned char)s[i]) ? 1 : 0;
+	k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+	return k > 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_ND ? (size_t)k : 0;
+}
+
 /* A combining mark: it belongs to the letter before it. */
 static inline int is_mark(utf8proc_int32_t c)
 {
@@ -968,9 +983,11 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 					upper_letters++;
 					letters++;
 				} else if (!ascii_digit(b)) {
-					/* 13.8 and 14,000 stay one number. */
-					if (w->number && (b == '.' || b == ',') && i + 1 < len &&
-					    isdigit((unsigned char)s[i + 1])) {
+					/* 13.8 and 14,000 stay one number, and so do
+					 * ३.५ and १४,००० (Hindi sites write the comma
+					 * and point between Devanagari digits). */
+					if (w->number && (b == '.' || b == ',') &&
+					    digit_len(s, i + 1, len)) {
 						i++;
 						continue;
 					}
@@ -991,6 +1008,12 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 				break;
 			if (w->number && (c == 0xa0 || c == 0x202f || c == 0x2009) &&
 			    groups_digits(s, w->off, i, (size_t)k, len)) {
+				i += (size_t)k;
+				continue;
+			}
+			/* Arabic's decimal point and thousands separator,
+			 * ٣٫٥ and ١٤٬٠٠٠ (pass 4 reads them as . and ,). */
+			if (w->number && (c == 0x66b || c == 0x66c) && digit_len(s, i + (size_t)k, len)) {
 				i += (size_t)k;
 				continue;
 			}
@@ -1175,12 +1198,29 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 					p += g - 1;
 					continue;
 				}
+				/* ٬ is Arabic's thousands separator, ٫ its
+				 * decimal point (pass 1 kept them between
+				 * digits only). */
+				int arabic = c == '\xd9' && p + 1 < w->len &&
+				             (ws[p + 1] == '\xab' || ws[p + 1] == '\xac');
+				if (arabic && ws[p + 1] == '\xac') {
+					p++;
+					continue;
+				}
+				if (arabic)
+					p++;
 				if (c == ',') {
-					size_t q = p + 1;
-					while (q < w->len && isdigit((unsigned char)ws[q]))
-						q++;
-					if (q - p - 1 == 3 && !(nn == 1 && num[0] == '0'))
+					/* The digits after it, of any script: १४,०००
+					 * is 14000 as 14,000 is. */
+					size_t q = p + 1, nd = 0, dl;
+					while ((dl = digit_len(ws, q, w->len)) != 0) {
+						q += dl;
+						nd++;
+					}
+					if (nd == 3 && !(nn == 1 && num[0] == '0'))
 						continue;
+					c = '.';
+				} else if (arabic) {
 					c = '.';
 				}
 				if (isdigit((unsigned char)c)) {

@@ -185,6 +185,16 @@ int main(void)
 	is_str(terms("زلزله ۷ ریشتری در ۱۴۰۳، ۳۵۰۰ کشته؛ भूकंप २०२६", NULL),
 	       "زلزله ریشتری در 1403 3500 کشته भूकंप 2026", "... so are Persian and Devanagari ones");
 	is_str(terms("๒๕๖๘", "th"), "2568", "... and Thai ones (a Buddhist-era year)");
+	/* ... and their numbers keep their separators as ASCII ones do:
+	 * Hindi sites write १४,००० and ३.५, Arabic and Persian ones their own
+	 * ٬ and ٫ (or , and .).  Cut at the separator, ३.५ was no term at all
+	 * and १४,००० the terms "14" and "000", which 14,000 did not share. */
+	is_str(terms("भूकंप में १४,००० लोग, ३.५ प्रतिशत; 14,000 लोग, 3.5 प्रतिशत", "hi"),
+	       "भूकंप 14000 लोग 3.5 प्रतिशत 14000 लोग 3.5 प्रतिशत",
+	       "Devanagari digits with ',' and '.': the numbers of ASCII ones");
+	is_str(terms("مقتل ١٤٬٠٠٠ أو ١٤,٠٠٠ ونمو ٣٫٥ أو ٣,٥ أو ٠,١٢٥", NULL),
+	       "مقتل 14000 أو 14000 ونمو 3.5 أو 3.5 أو 0.125", "... Arabic-Indic with ٬ and ٫");
+	is_str(terms("کشته ۱۴٬۰۰۰ رشد ۳٫۵", NULL), "کشته 14000 رشد 3.5", "... and Persian ones");
 	/* A decimal comma is a decimal point, not a thousands separator. */
 	is_str(terms("Inflation bei 3,5 Prozent, 35 Tote, 0,25 Punkte, 0,125 Punkte, 14,000 Euro", "de"),
 	       "inflation 3.5 prozent 35 tot 0.25 punkt 0.125 punkt 14000 euro", "3,5 is 3.5, not 35");

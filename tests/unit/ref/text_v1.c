@@ -486,6 +486,20 @@ static int ref_digit_value(utf8proc_int32_t c)
 	return d % 10;
 }
 
+/* Bytes of a decimal digit of any script at s[i..len), 0 when none. */
+static size_t ref_digit_len(const char *s, size_t i, size_t len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k;
+
+	if (i >= len)
+		return 0;
+	if ((unsigned char)s[i] < 0x80)
+		return isdigit((unsigned char)s[i]) ? 1 : 0;
+	k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+	return k > 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_ND ? (size_t)k : 0;
+}
+
 static inline utf8proc_category_t ref_category(utf8proc_int32_t c)
 {
 	return c == 0x2bc ? UTF8PROC_CATEGORY_PO : utf8proc_category(c);
@@ -790,8 +804,8 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 					letters++;
 				} else if (!ref_ascii_digit(b)) {
 					/* 13.8 and 14,000 stay one number. */
-					if (w->number && (b == '.' || b == ',') && i + 1 < len &&
-					    isdigit((unsigned char)s[i + 1])) {
+					if (w->number && (b == '.' || b == ',') &&
+					    ref_digit_len(s, i + 1, len)) {
 						i++;
 						continue;
 					}
@@ -812,6 +826,12 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 				break;
 			if (w->number && (c == 0xa0 || c == 0x202f || c == 0x2009) &&
 			    ref_groups_digits(s, w->off, i, (size_t)k, len)) {
+				i += (size_t)k;
+				continue;
+			}
+			/* Arabic's decimal point and thousands separator */
+			if (w->number && (c == 0x66b || c == 0x66c) &&
+			    ref_digit_len(s, i + (size_t)k, len)) {
 				i += (size_t)k;
 				continue;
 			}
@@ -980,12 +1000,24 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 					p += g - 1;
 					continue;
 				}
+				int arabic = c == '\xd9' && p + 1 < w->len &&
+				             (ws[p + 1] == '\xab' || ws[p + 1] == '\xac');
+				if (arabic && ws[p + 1] == '\xac') {
+					p++;
+					continue;
+				}
+				if (arabic)
+					p++;
 				if (c == ',') {
-					size_t q = p + 1;
-					while (q < w->len && isdigit((unsigned char)ws[q]))
-						q++;
-					if (q - p - 1 == 3 && !(nn == 1 && num[0] == '0'))
+					size_t q = p + 1, nd = 0, dl;
+					while ((dl = ref_digit_len(ws, q, w->len)) != 0) {
+						q += dl;
+						nd++;
+					}
+					if (nd == 3 && !(nn == 1 && num[0] == '0'))
 						continue;
+					c = '.';
+				} else if (arabic) {
 					c = '.';
 				}
 				if (isdigit((unsigned char)c)) {
