@@ -27,6 +27,8 @@ static void usage(FILE *out)
  * write error until here, and the exit status must not say it was shown
  * (a packaging script's `tidingsd --version > VERSION` was left empty
  * and went on).  As `tidings` does after its listings. */
+static int stdout_closed;  /* open_std_fds() made it /dev/null */
+
 static int printed(void)
 {
 	int failed, e;
@@ -34,6 +36,12 @@ static int printed(void)
 	errno = 0;
 	failed = fflush(stdout) != 0;
 	e = errno;
+	/* Closed (`tidingsd --version >&-`), it is /dev/null by now: the
+	 * write went nowhere, as `tidings --version >&-` says it did. */
+	if (!failed && stdout_closed) {
+		failed = 1;
+		e = EBADF;
+	}
 	if (failed || ferror(stdout)) {
 		fprintf(stderr, "tidingsd: error writing standard output%s%s\n",
 		        failed && e ? ": " : "", failed && e ? strerror(e) : "");
@@ -56,6 +64,7 @@ static int open_std_fds(void)
 
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
+		stdout_closed |= fd == 1;
 		/* The lowest free number: this one, the ones below are open. */
 		n = open("/dev/null", O_RDWR);
 		if (n < 0)

@@ -66,6 +66,18 @@ if os.path.exists("/dev/full"):
                  "%s %s > /dev/full: exit 1 and says so" % (name, arg),
                  "status %d, stderr %r" % (r.returncode, r.stderr))
 
+# ... and into a closed standard output (`--version >&-`): tidingsd makes a
+# closed one /dev/null before it reads its arguments (so that no file takes
+# descriptor 1), and the version went there with exit 0.
+for prog in (TIDINGS, TIDINGSD):
+    for arg in ("--help", "--version"):
+        r = subprocess.run([prog, arg], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True, timeout=60, preexec_fn=lambda: os.close(1))
+        name = os.path.basename(prog)
+        t.ok(r.returncode == 1 and "error writing standard output" in r.stderr,
+             "%s %s >&-: exit 1 and says so" % (name, arg),
+             "status %d, stderr %r" % (r.returncode, r.stderr))
+
 # ---- an option given without its value says so --------------------------
 # `tidings -d` or `tidings stories --limit` at the end of the line used to
 # be "unknown option '-d'" / "unknown argument '--limit'": wrong, since
