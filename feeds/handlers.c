@@ -751,6 +751,8 @@ static void s_link(struct fp *p, struct attrs *a)
 		if (r) {
 			fp_attr_set(p, a, "href", r);
 			free(r);
+		} else {
+			p->oom = 1;   /* not the link as written: fail the parse */
 		}
 	}
 	fv_list(c, "links");
@@ -973,6 +975,8 @@ static void s_generator(struct fp *p, struct attrs *a)
 			if (r) {
 				fp_attr_set(p, a, "href", r);
 				free(r);
+			} else {
+				p->oom = 1;
 			}
 		}
 	}

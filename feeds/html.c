@@ -1303,6 +1303,7 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			free(sorted);
 		if (at != at_stack)
 			free(at);
+		s->out.oom = 1;   /* the text fails, not the tag left out */
 		return;
 	}
 	for (size_t i = 0; i < ns; i++) {
@@ -1324,8 +1325,10 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 
 		if (!strcmp(at[i].name, "rel") || !strcmp(at[i].name, "type")) {
 			val = strdup(v);
-			if (!val)
+			if (!val) {
+				s->out.oom = 1;
 				continue;
+			}
 			for (char *p = val; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
 			v = val;
@@ -1346,8 +1349,12 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 			free(trim);
 			free(val);
 			val = tmp;
-			if (!val)
+			/* (uri_safe_join fails only out of memory: the text
+			 * fails with it, rather than lose the link) */
+			if (!val) {
+				s->out.oom = 1;
 				continue;
+			}
 			v = val;
 		}
 		const char *aname = at[i].name;

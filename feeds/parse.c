@@ -420,7 +420,13 @@ static char *frame_take(struct frame *f)
 {
 	char *out;
 
-	if (f->text.oom || !f->text.s) {
+	/* Text cut short by a failed allocation is NULL (fp_pop fails the
+	 * parse), not "": a description stored as nothing, for good. */
+	if (f->text.oom) {
+		sbuf_free(&f->text);
+		return NULL;
+	}
+	if (!f->text.s) {
 		sbuf_free(&f->text);
 		return strdup("");
 	}
@@ -938,6 +944,14 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 	    (strcmp(element, "id") != 0 || p->guidislink)) {
 		char *r = uri_join(BASE(p) ? BASE(p) : "", out);
 
+		/* Out of memory (uri_join's only failure): the parse fails, as
+		 * for any other allocation, rather than keep the value as
+		 * written, a relative link the story then lost. */
+		if (!r) {
+			free(out);
+			p->oom = 1;
+			return NULL;
+		}
 		/* A relative guid ("1002", "/news/1002", "//host/1002") is kept
 		 * as written too: resolved, it changes with the URL the
 		 * document is read from (a feed moved to https or to another
@@ -947,13 +961,12 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 		 * it resolves to, as it tells the items apart; as written, two
 		 * blogs' "2024/06/hello" were one item and one of the two was
 		 * never stored. */
-		if (r && !strcmp(element, "id") && !has_scheme(out) && strcmp(r, out) != 0 &&
+		if (!strcmp(element, "id") && !has_scheme(out) && strcmp(r, out) != 0 &&
 		    fp_str_eq(BASE(p), rs_str(p->entry_base)))
 			written = out;
-		else if (r)
+		else
 			free(out);
-		if (r)
-			out = r;
+		out = r;
 	}
 	/* (feedparser's loose parser re-decodes entities here; its strict
 	 * parser, which this one mirrors, does not) */
@@ -969,10 +982,17 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 			char *s = html_sanitize(out, strlen(out), BASE(p),
 			                        fp_str_eq(fp_cp_type(p, ""), "application/xhtml+xml"));
 
-			if (s) {
+			/* Out of memory (its only failure): the parse fails.
+			 * Kept as written, the markup went unsanitised, its
+			 * <script> and all, into stories.content. */
+			if (!s) {
 				free(out);
-				out = s;
+				free(written);
+				p->oom = 1;
+				return NULL;
 			}
+			free(out);
+			out = s;
 		}
 	}
 
@@ -1688,6 +1708,10 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 			if (nb)
 				rs_set(&p->base, rs_new(p, nb));
 		}
+		/* Both fail only out of memory: the links below would resolve
+		 * against the base outside. */
+		if (!nb)
+			p->oom = 1;
 		free(nb);
 	}
 	xl = fp_attr_get(&a, "xml:lang");
@@ -1729,7 +1753,11 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 			sbuf_addc(&m, '"');
 		}
 		sbuf_addc(&m, '>');
-		handle_data(p, sbuf_str(&m), m.len, 0);
+		/* (cut short, sbuf_str(&m) is "", not m.len bytes) */
+		if (m.oom)
+			p->oom = 1;
+		else
+			handle_data(p, sbuf_str(&m), m.len, 0);
 		sbuf_free(&m);
 		goto out;
 	}
@@ -1805,7 +1833,10 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
 
 		sbuf_init(&m);
 		sbuf_printf(&m, "</%s>", t);
-		handle_data(p, sbuf_str(&m), m.len, 0);
+		if (m.oom)
+			p->oom = 1;
+		else
+			handle_data(p, sbuf_str(&m), m.len, 0);
 		sbuf_free(&m);
 	}
 levels:

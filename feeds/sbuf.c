@@ -245,7 +245,10 @@ char *sbuf_take(struct sbuf *b)
 	return s;
 }
 
+/* The contents, cut short when an allocation failed (b->len bytes either
+ * way): callers read sbuf_str(b) with b->len, and a "" for a failed buffer
+ * of some length had them read past the literal's end. */
 const char *sbuf_str(const struct sbuf *b)
 {
-	return b->s && !b->oom ? b->s : "";
+	return b->s ? b->s : "";
 }

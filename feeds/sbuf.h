@@ -40,7 +40,7 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 void sbuf_add_escaped(struct sbuf *b, const char *s, size_t n, int attr);
 int sbuf_reserve(struct sbuf *b, size_t extra); /* room for extra more; 0 / -1 */
 char *sbuf_take(struct sbuf *b);          /* owned string ("" if empty) */
-const char *sbuf_str(const struct sbuf *b); /* "" if empty */
+const char *sbuf_str(const struct sbuf *b); /* "" if empty; len bytes */
 
 /* The common case (room left) inline; growth out of line. */
 static inline void sbuf_add(struct sbuf *b, const char *s, size_t n)

@@ -100,7 +100,13 @@ static void remove_dots(struct sbuf *out, const char *in, size_t n)
 		sbuf_add(&b, s, k);
 		i += k;
 	}
-	sbuf_add(out, sbuf_str(&b), b.len);
+	/* A path cut short by a failed allocation fails the whole URI: its
+	 * sbuf_str() is "", not b.len bytes, and a shorter path is another
+	 * address ("http://host/a/b" stored as "http://host"). */
+	if (b.oom)
+		out->oom = 1;
+	else
+		sbuf_add(out, sbuf_str(&b), b.len);
 	sbuf_free(&b);
 }
 
@@ -149,8 +155,13 @@ char *uri_join(const char *base, const char *ref)
 		sbuf_add(&tmp, ref, r.scheme_n);
 		sbuf_adds(&tmp, "://");
 		sbuf_adds(&tmp, fixed);
-		char *fx = sbuf_take(&tmp), *res;
+		char *fx, *res;
 
+		if (tmp.oom) {
+			sbuf_free(&tmp);
+			return NULL;
+		}
+		fx = sbuf_take(&tmp);
 		res = uri_join(base, fx);
 		free(fx);
 		return res;
@@ -207,7 +218,10 @@ char *uri_join(const char *base, const char *ref)
 					sbuf_add(&merged, b.path, keep);
 				}
 				sbuf_add(&merged, r.path, r.path_n);
-				remove_dots(&out, sbuf_str(&merged), merged.len);
+				if (merged.oom)
+					out.oom = 1;
+				else
+					remove_dots(&out, sbuf_str(&merged), merged.len);
 				sbuf_free(&merged);
 			}
 			if (r.has_query) {
