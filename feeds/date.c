@@ -858,23 +858,42 @@ static int64_t date_hungarian(const char *s)
 	return feed_date_w3dtf(buf);
 }
 
-/* "2004년 05월 28일  01:31:15" (OnBlog, KST) */
+/* "2004년 05월 28일  01:31:15" (OnBlog, KST); also without the seconds,
+ * and with 오전 or 오후 (AM, PM) before the time, as Korean sites write
+ * it: "2025년 12월 3일 오후 3:00".  Either was left to the ISO 8601
+ * reader, which took the "2025" for a year and gave the current month's
+ * first day. */
 static int64_t date_onblog(const char *s)
 {
-	int y, mo, d, h, mi, sec;
+	int y, mo, d, h, mi, sec = 0, n = 0, pm = -1;
 	char buf[64];
+	const char *p;
 
-	if (sscanf(s, "%4d\xeb\x85\x84 %2d\xec\x9b\x94 %2d\xec\x9d\xbc %2d:%2d:%2d",
-	           &y, &mo, &d, &h, &mi, &sec) != 6)
+	if (sscanf(s, "%4d\xeb\x85\x84 %2d\xec\x9b\x94 %2d\xec\x9d\xbc %n", &y, &mo, &d, &n) != 3 ||
+	    !n)
 		return FEED_NO_TIME;
+	p = s + n;
+	if (strncmp(p, "\xec\x98\xa4\xec\xa0\x84", 6) == 0)
+		pm = 0;
+	else if (strncmp(p, "\xec\x98\xa4\xed\x9b\x84", 6) == 0)
+		pm = 1;
+	if (sscanf(pm < 0 ? p : p + 6, " %2d:%2d:%2d", &h, &mi, &sec) < 2)
+		return FEED_NO_TIME;
+	if (pm >= 0) {
+		if (h < 0 || h > 12)
+			return FEED_NO_TIME;
+		h = h % 12 + 12 * pm;  /* a 12-hour clock, as in date_nate() */
+	}
 	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+09:00", y, mo, d, h, mi, sec);
 	return feed_date_w3dtf(buf);
 }
 
-/* "2004-05-25 오후 11:23:17" (Nate, KST; 오후 = PM) */
+/* "2004-05-25 오후 11:23:17" (Nate, KST; 오후 = PM, 오전 = AM); also
+ * without the seconds, as Korean sites write the time ("오후 3:00", which
+ * the ISO 8601 reader, stopping at the blank, read as midnight UTC). */
 static int64_t date_nate(const char *s)
 {
-	int y, mo, d, h, mi, sec, n = 0;
+	int y, mo, d, h, mi, sec = 0, n = 0, got;
 	char buf[64];
 	const char *p;
 
@@ -887,50 +906,123 @@ static int64_t date_nate(const char *s)
 		n = -1;
 	else
 		return FEED_NO_TIME;
-	if (sscanf(p + 6, " %2d:%2d:%2d", &h, &mi, &sec) != 3)
+	got = sscanf(p + 6, " %2d:%2d:%2d", &h, &mi, &sec);
+	if (got < 2 || h < 0 || h > 12)
 		return FEED_NO_TIME;
-	if (n == -1)
-		h += 12;
+	/* a 12-hour clock: 오후 12:30 is half past noon (feedparser's 24:30,
+	 * refused), 오전 12:30 half past midnight (its half past noon) */
+	h = h % 12 + (n == -1 ? 12 : 0);
 	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+09:00", y, mo, d, h, mi, sec);
 	return feed_date_w3dtf(buf);
 }
 
-/* "2025/12/03 10:00:00" and "2025年12月3日 10:00" (Chinese and Japanese
- * sites; the CJK form also with 년 월 일 spaced as OnBlog does not):
- * read as the same date with dashes, "2025-12-03 10:00:00", whatever
- * follows the day (a time, a zone) read as it is after one.  The ISO 8601
- * reader, last of the handlers, took the "2025" alone as a year, and
- * like feedparser's gave such a date the current month and its first
- * day: "2025/06/20" read in December was 2025-12-01. */
-static int64_t date_ymd(const char *s)
+/* Year, month and day with slashes or dots, and in Chinese and Japanese
+ * (年 月 日) or Korean (년 월 일): "2025/12/03 10:00:00", "2025.12.03
+ * 10:00" (Korea, China), "2025. 12. 3. 오후 3:00" (Korean, as a browser's
+ * toLocaleString writes it), "2025年12月3日 10:00" (and the Japanese
+ * era's year, "令和7年12月3日"), "2025년 12월 3일"; and the day first
+ * with dots, "03.12.2025 10:00" (Germany, Russia, Poland...).  Read as the same date with dashes, "2025-12-03 10:00",
+ * whatever follows the day (a time, 오전 or 오후 and a time, a zone) read
+ * as it is after one.  The ISO 8601 reader, last of the handlers, took
+ * the "2025" alone as a year, and like feedparser's gave such a date the
+ * current month and its first day: "2025/06/20" or "2025.06.20" read in
+ * December was 2025-12-01.  *shaped: the string starts as such a date
+ * does (four digits and a slash, a dot, 年 or 년; or the day first), so
+ * that what this refuses is no date at all rather than that made-up
+ * one: a month or day out of range, and a year before 1900, which is
+ * one of the Iranian (Solar Hijri: 1404/09/12) or the Islamic calendar
+ * (1447/06/12) that Persian and Arabic sites write so, and was read as
+ * the Gregorian year 1404. */
+static int64_t date_ymd(const char *s, int *shaped)
 {
-	static const char *const cjk[3] = {
-		"\xe5\xb9\xb4", "\xe6\x9c\x88", "\xe6\x97\xa5",  /* 年 月 日 */
+	static const char *const cjk[2][3] = {
+		{ "\xe5\xb9\xb4", "\xe6\x9c\x88", "\xe6\x97\xa5" },  /* 年 月 日 */
+		{ "\xeb\x85\x84", "\xec\x9b\x94", "\xec\x9d\xbc" },  /* 년 월 일 */
 	};
 	char buf[256];
 	const char *p = s;
-	int v[3], form = 0;  /* 1: slashes, 2: 年 月 日 */
+	int v[3], form = 0;  /* 1: slashes, 2: 年 月 日, 3: 년 월 일, 4: dots, 5: D.M.Y */
 
-	for (int f = 0; f < 3; f++) {
+	*shaped = 0;
+	/* the day first: 1 or 2 digits, a dot, 1 or 2, a dot, 4 */
+	{
+		int d = 0, m = 0, y = 0;
+		while (d < 3 && isdigit((unsigned char)p[d]))
+			d++;
+		while (d >= 1 && d <= 2 && p[d] == '.' && m < 3 && isdigit((unsigned char)p[d + 1 + m]))
+			m++;
+		while (m >= 1 && m <= 2 && p[d + 1 + m] == '.' && y < 5 &&
+		       isdigit((unsigned char)p[d + 2 + m + y]))
+			y++;
+		if (y == 4) {
+			form = 5;
+			v[2] = atoi(p);
+			v[1] = atoi(p + d + 1);
+			v[0] = atoi(p + d + m + 2);
+			p += d + m + 2 + y;
+			*shaped = 1;
+		}
+	}
+	/* Japanese era years: 令和7年 is 2025, 平成31年 2019 (元年: the first) */
+	static const struct { const char *name; int base; } eras[] = {
+		{ "\xe4\xbb\xa4\xe5\x92\x8c", 2018 },  /* 令和 */
+		{ "\xe5\xb9\xb3\xe6\x88\x90", 1988 },  /* 平成 */
+		{ "\xe6\x98\xad\xe5\x92\x8c", 1925 },  /* 昭和 */
+	};
+	for (size_t e = 0; e < sizeof eras / sizeof eras[0] && form != 5; e++) {
 		int n = 0;
 
+		if (strncmp(p, eras[e].name, 6) != 0)
+			continue;
+		p += 6;
+		*shaped = 1;
+		if (!strncmp(p, "\xe5\x85\x83", 3)) {  /* 元 */
+			v[0] = 1;
+			n = 3;
+		} else {
+			while (n < 2 && isdigit((unsigned char)p[n]))
+				n++;
+			if (!n)
+				return FEED_NO_TIME;
+			v[0] = atoi(p);
+		}
+		if (v[0] < 1 || strncmp(p + n, cjk[0][0], 3) != 0)
+			return FEED_NO_TIME;
+		v[0] += eras[e].base;
+		p += n + 3;
+		form = 2;
+	}
+	for (int f = form == 2 ? 1 : 0; f < 3 && form != 5; f++) {
+		int n = 0;
+
+		/* Korean writes a blank after each dot or unit: "2025. 12. 3." */
+		if (f && (form == 3 || form == 4))
+			while (*p == ' ')
+				p++;
 		while (n < (f ? 2 : 4) && isdigit((unsigned char)p[n]))
 			n++;
 		if (f ? n < 1 : n != 4)
 			return FEED_NO_TIME;
 		v[f] = atoi(p);
 		p += n;
-		if (f == 0)
-			form = *p == '/' ? 1 : !strncmp(p, cjk[0], 3) ? 2 : 0;
-		if (form == 1 && f < 2 && *p == '/')
+		if (f == 0) {
+			form = *p == '/' ? 1 : *p == '.' ? 4 : !strncmp(p, cjk[0][0], 3) ? 2 :
+			       !strncmp(p, cjk[1][0], 3) ? 3 : 0;
+			*shaped = form != 0;
+		}
+		if ((form == 1 && f < 2 && *p == '/') || (form == 4 && f < 2 && *p == '.'))
 			p++;
-		else if (form == 2 && !strncmp(p, cjk[f], 3))
+		else if ((form == 2 || form == 3) && !strncmp(p, cjk[form - 2][f], 3))
 			p += 3;
 		else if (!form || f < 2)
 			return FEED_NO_TIME;
 	}
+	/* the day's own dot: "2025. 12. 3." */
+	if (form == 4 && *p == '.')
+		p++;
 	/* "2025/12/034" is no date; "3日10:00" is one */
-	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || (form == 1 && isdigit((unsigned char)*p)))
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[0] < 1900 ||
+	    ((form == 1 || form >= 4) && isdigit((unsigned char)*p)))
 		return FEED_NO_TIME;
 	while (*p == ' ')
 		p++;
@@ -1023,16 +1115,22 @@ int64_t feed_date_parse_general(const char *s)
 		 * takes any string starting with four digits as a year) goes
 		 * last, after the forms that are more specific */
 		feed_date_w3dtf, feed_date_rfc822, date_asctime, date_perforce,
-		date_hungarian, date_greek, date_nate, date_onblog, date_ymd, feed_date_iso8601,
+		date_hungarian, date_greek, date_nate, date_onblog,
 	};
+	int shaped;
+	int64_t t;
 
 	if (!s || !*s)
 		return FEED_NO_TIME;
 	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
-		int64_t t = handlers[i](s);
-
+		t = handlers[i](s);
 		if (t != FEED_NO_TIME)
 			return t;
 	}
-	return FEED_NO_TIME;
+	/* a year, month and day date_ymd() refuses is none (not the ISO
+	 * 8601 reader's year alone) */
+	t = date_ymd(s, &shaped);
+	if (t != FEED_NO_TIME || shaped)
+		return t;
+	return feed_date_iso8601(s);
 }
