@@ -1,5 +1,6 @@
 /* daemon/headix.c — recent stories by (publisher, headline); see headix.h. */
 #include "daemon/headix.h"
+#include "daemon/rtl_fold.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,23 @@ void headix_headline(struct headix_headline *h, const char *title)
 			if (k <= 0)
 				k = 1;  /* a byte that is not UTF-8 counts as a letter */
 		}
+		/* Arabic and Hebrew marks and the tatweel are no part of the
+		 * headline, and a letter's forms are one (rtl_fold(), as in
+		 * the clusterer's terms): "الرئيـــس" and "الرئيس", "رسمياً"
+		 * and "رسميا" are one headline's words. */
+		utf8proc_uint8_t rb[4];
+		const unsigned char *bytes = p;
+		if (cp >= 0x591 && cp <= 0x6ed) {
+			utf8proc_int32_t r = rtl_fold(cp);
+			if (r < 0) {
+				p += k;
+				continue;
+			}
+			if (r != cp) {
+				utf8proc_encode_char(r, rb);
+				bytes = rb;  /* 2 bytes, as cp's */
+			}
+		}
 		if (c < 0x80 ? !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		                 (c >= '0' && c <= '9'))
 		             : cp && !word_cp(cp)) {
@@ -257,7 +275,7 @@ void headix_headline(struct headix_headline *h, const char *title)
 		sep = 0;
 		any = 1;
 		for (utf8proc_ssize_t j = 0; j < k; j++, p++)
-			x = fnv_byte(x, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+			x = fnv_byte(x, bytes[j] >= 'A' && bytes[j] <= 'Z' ? bytes[j] + 32 : bytes[j]);
 	}
 	free(norm);
 	if (any)

@@ -524,7 +524,12 @@ static int is_word_cat(int32_t cp)
 static int cp_ops(int32_t cp, uint8_t *op)
 {
 	int k = 0;
-	if (cp == 0x2019 || cp == 0x02BC)  /* typographic apostrophes */
+	/* Typographic apostrophes; and the Arabic tatweel, which stretches
+	 * a word for emphasis or justification and is no letter: one
+	 * outlet's "الرئيـــس" is another's "الرئيس" (as its vowel marks,
+	 * which STRIPMARK leaves out), and one wire headline so printed was
+	 * no copy of itself. */
+	if (cp == 0x2019 || cp == 0x02BC || cp == 0x0640)
 		return 0;
 	utf8proc_int32_t d[16];
 	int bound = 0;

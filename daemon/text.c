@@ -2,6 +2,7 @@
  * categories, NFKC case folding, stop words, Snowball stems, casing cues.
  * Owns the per-language stemmer/stop-word cache (struct text). */
 #include "daemon/text.h"
+#include "daemon/rtl_fold.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -638,11 +639,44 @@ static utf8proc_int32_t turkic_map(utf8proc_int32_t c, void *data)
 	return c == 'I' ? 0x131 : c == 0x130 ? 'i' : c;
 }
 
-/* Folds s[0..n) (NFKC + case fold, Turkic when turkic) into dst (cap
+/* fold()'s modes: Turkic case pairs; Snowball's Arabic stemmer follows,
+ * which reads the hamza forms, teh marbuta and alef maksura itself, by
+ * their place in the word (a suffix ة, a final ى that keeps its word's
+ * ending on, a final أ or ؤ that is a hamza): made the bare letters
+ * first, its stems changed (الحكومة "حكومه", not "حكوم" as الحكومات; نبأ
+ * "نبا"), so they stay as they are for it. */
+#define FOLD_TURKIC 1
+#define FOLD_ARABIC 2
+
+/* rtl_fold(c) in fold()'s mode. */
+static inline utf8proc_int32_t rtl_fold_mode(utf8proc_int32_t c, int mode)
+{
+	if ((mode & FOLD_ARABIC) && ((c >= 0x622 && c <= 0x626) || c == 0x629 || c == 0x649 ||
+	                             (c >= 0x653 && c <= 0x655)))
+		return c;
+	return rtl_fold(c);
+}
+
+/* Before decomposition (data: the mode): the letters rtl_fold() makes
+ * another that decomposition would take apart (ۀ is ە and a hamza, where
+ * the hamza would go and leave ە rather than ه); Turkic's I and İ.  What
+ * rtl_fold() leaves out goes after decomposition, in fold(). */
+static utf8proc_int32_t fold_map(utf8proc_int32_t c, void *data)
+{
+	int mode = *(const int *)data;
+	if (c >= 0x591 && c <= 0x6ed) {
+		utf8proc_int32_t r = rtl_fold_mode(c, mode);
+		return r < 0 ? c : r;
+	}
+	return mode & FOLD_TURKIC ? turkic_map(c, NULL) : c;
+}
+
+/* Folds s[0..n) (NFKC + case fold, rtl_fold(), mode FOLD_*) into dst (cap
  * bytes); returns its length, or -1 when it does not fit (the word is then
  * dropped). */
-static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap, int turkic)
+static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap, int mode)
 {
+	int turkic = mode & FOLD_TURKIC;
 	size_t i;
 	for (i = 0; i < n && (unsigned char)s[i] < 0x80 && !(turkic && s[i] == 'I'); i++)
 		;
@@ -675,23 +709,38 @@ static long fold(struct text *t, const char *s, size_t n, char *dst, size_t cap,
 	}
 	utf8proc_ssize_t k = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
 						       (utf8proc_ssize_t)n, t->u32,
-						       (utf8proc_ssize_t)u32cap, o,
-						       turkic ? turkic_map : NULL, NULL);
+						       (utf8proc_ssize_t)u32cap, o, fold_map,
+						       &mode);
 	if (k < 0 || (size_t)k > u32cap)
 		return -1;
-	if (!turkic) {
-		/* Outside Turkic, İ is I with a dot that says nothing (English
-		 * sites in Turkey write İstanbul, İzmir; Reuters writes
-		 * Istanbul), and case folding makes it i and a combining dot
-		 * above, as it does I and that dot (İ in NFD): the dot left, one
-		 * city was two terms, and a thread showed both ("Istanbul,
-		 * İstanbul").  That dot after i goes. */
-		utf8proc_ssize_t m = 0;
-		for (utf8proc_ssize_t j = 0; j < k; j++)
-			if (!(t->u32[j] == 0x307 && m > 0 && t->u32[m - 1] == 'i'))
-				t->u32[m++] = t->u32[j];
-		k = m;
+	/* Outside Turkic, İ is I with a dot that says nothing (English sites
+	 * in Turkey write İstanbul, İzmir; Reuters writes Istanbul), and case
+	 * folding makes it i and a combining dot above, as it does I and that
+	 * dot (İ in NFD): the dot left, one city was two terms, and a thread
+	 * showed both ("Istanbul, İstanbul").  That dot after i goes.  So do
+	 * the Arabic and Hebrew marks and the tatweel, and the letter forms
+	 * rtl_fold() makes one are one, whatever the language tag: without
+	 * one (as many Arabic feeds are) or in Persian, Urdu or Hebrew, which
+	 * have no stemmer, الرئيـــس and الرئيس, رسمياً and رسميا, ایران and
+	 * ايران were two terms each, and two reports of one event that met
+	 * on those names missed their thread.  (ە and a hamza is ۀ in NFD.) */
+	utf8proc_ssize_t m = 0;
+	for (utf8proc_ssize_t j = 0; j < k; j++) {
+		utf8proc_int32_t c = t->u32[j];
+		if (c == 0x307 && !turkic && m > 0 && t->u32[m - 1] == 'i')
+			continue;
+		if (c >= 0x591 && c <= 0x6ed) {
+			if (c == 0x654 && m > 0 && t->u32[m - 1] == 0x6d5) {
+				t->u32[m - 1] = 0x647;
+				continue;
+			}
+			c = rtl_fold_mode(c, mode);
+			if (c < 0)
+				continue;
+		}
+		t->u32[m++] = c;
 	}
+	k = m;
 	k = utf8proc_reencode(t->u32, k, o);
 	if (k < 0 || (size_t)k >= cap)
 		return -1;
@@ -816,6 +865,23 @@ static int has_turkic_i(const char *s, size_t n)
 	return 0;
 }
 
+/* Whether s[0..n) may hold, folded, a letter fold() keeps for Snowball's
+ * Arabic stemmer (FOLD_ARABIC): آ أ ؤ إ ئ (U+0622-U+0626), ة, ى, a madda
+ * or hamza mark (U+0653-U+0655), a letter with a hamza above that
+ * decomposes to one (ۂ, ۓ), or a presentation form (U+FB50-U+FEFF, bytes
+ * EF AD-BB) that is one of them. */
+static int has_arabic_tail(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((u[i] == 0xd8 && ((u[i + 1] >= 0xa2 && u[i + 1] <= 0xa6) || u[i + 1] == 0xa9)) ||
+		    (u[i] == 0xd9 && (u[i + 1] == 0x89 || (u[i + 1] >= 0x93 && u[i + 1] <= 0x95))) ||
+		    (u[i] == 0xdb && (u[i + 1] == 0x82 || u[i + 1] == 0x93)) ||
+		    (u[i] == 0xef && u[i + 1] >= 0xad && u[i + 1] <= 0xbb))
+			return 1;
+	return 0;
+}
+
 /* Whether s[0..n) holds an ASCII digit. */
 static int memchr_digit(const char *s, size_t n)
 {
@@ -852,6 +918,8 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	struct sb_stemmer *stem = ls ? ls->stem : NULL;
 	const struct strset *stop = ls ? ls->stop : &t->stops[0];
 	int turkic = ls && ls->turkic;
+	int arabic = stem && !strcmp(ls->code, "ar");
+	int fold_mode = (turkic ? FOLD_TURKIC : 0) | (arabic ? FOLD_ARABIC : 0);
 	struct raw stackraw[256], *raw = stackraw;
 	size_t nraw = 0, capraw = 256;
 	int rc = -1, any_lower = 0;
@@ -1025,7 +1093,9 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 				upper_letters++;
 				letters++;
 			} else if (cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LO ||
-				   cat == UTF8PROC_CATEGORY_LM) {
+				   (cat == UTF8PROC_CATEGORY_LM && c != 0x640)) {
+				/* (the tatweel ـ stretches a letter; fold()
+				 * leaves it out) */
 				if (cat == UTF8PROC_CATEGORY_LL)
 					all_upper = 0;
 				letters++;
@@ -1059,9 +1129,10 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 			goto fail;
 		char *f = t->fb + fb_len;
 		long fl;
-		if (turkic && has_turkic_i(s + w->off, w->len)) {
+		if ((turkic && has_turkic_i(s + w->off, w->len)) ||
+		    (arabic && has_arabic_tail(s + w->off, w->len))) {
 			/* Not through the memo, which keys on the word alone. */
-			fl = fold(t, s + w->off, w->len, f, FOLD_CAP, 1);
+			fl = fold(t, s + w->off, w->len, f, FOLD_CAP, fold_mode);
 			if (fl >= 0)
 				w->hash = hash_bytes(f, (size_t)fl);
 		} else if (w->ascii) {
@@ -1201,13 +1272,13 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 				/* ٬ is Arabic's thousands separator, ٫ its
 				 * decimal point (pass 1 kept them between
 				 * digits only). */
-				int arabic = c == '\xd9' && p + 1 < w->len &&
+				int asep = c == '\xd9' && p + 1 < w->len &&
 				             (ws[p + 1] == '\xab' || ws[p + 1] == '\xac');
-				if (arabic && ws[p + 1] == '\xac') {
+				if (asep && ws[p + 1] == '\xac') {
 					p++;
 					continue;
 				}
-				if (arabic)
+				if (asep)
 					p++;
 				if (c == ',') {
 					/* The digits after it, of any script: १४,०००
@@ -1220,7 +1291,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 					if (nd == 3 && !(nn == 1 && num[0] == '0'))
 						continue;
 					c = '.';
-				} else if (arabic) {
+				} else if (asep) {
 					c = '.';
 				}
 				if (isdigit((unsigned char)c)) {
@@ -1250,7 +1321,7 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 				continue;
 			if (w->letters == 0)
 				flags |= TEXT_NUMBER;
-			long fl = fold(t, num, nn, folded, sizeof folded, turkic);
+			long fl = fold(t, num, nn, folded, sizeof folded, fold_mode);
 			if (fl > 0 && emit(out, folded, (size_t)fl, hash_bytes(folded, (size_t)fl),
 					   flags, w) < 0)
 				goto fail;

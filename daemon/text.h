@@ -48,7 +48,9 @@ void text_tokens_reset(struct text_tokens *out);
 void text_tokens_free(struct text_tokens *out);
 
 
-/* Appends the terms of s[0..len) to out: case-folded, stop words dropped,
+/* Appends the terms of s[0..len) to out: case-folded (and the Arabic and
+ * Hebrew marks and the tatweel left out, a letter's Arabic-script forms
+ * made one: daemon/rtl_fold.h), stop words dropped,
  * stemmed when lang (BCP 47, e.g. "en-GB"; also an ISO 639-2 code, "deu",
  * or English name, "German"; NULL = unknown) names a language Snowball
  * has.  Unknown languages keep English stop words and no stemming.

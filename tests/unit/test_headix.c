@@ -64,6 +64,21 @@ static void test_item(void)
 	ok(key(HOST, "\xc2\xab Municipales \xc2\xbb : la gauche l'emporte \xc3\xa0 Mar\xe2\x80\x8bseille") == m,
 	   "nor guillemets or a zero-width space");
 	ok(key(HOST, "Municipales : la gauche l'emporte a Marseille") != m, "an accent is a letter");
+	/* Arabic and Hebrew: the tatweel and the vowel marks are no letters,
+	 * and a letter's forms are one (daemon/rtl_fold.h), as in the
+	 * clusterer's terms; an Arabic letter is still a letter. */
+	uint64_t ar = key(HOST, "الرئيس المصري يصل إلى موسكو لبحث صفقة القمح");
+	ok(ar && key(HOST, "الرئيـــس المصـري يصل إلى موسكـو لبحث صفقة القمـح") == ar,
+	   "nor a tatweel");
+	ok(key(HOST, "الرَّئِيسُ المِصْرِيُّ يَصِلُ إِلَى مُوسْكُو لِبَحْثِ صَفْقَةِ القَمْحِ") == ar,
+	   "nor the Arabic vowel marks");
+	ok(key(HOST, "الرئيس المصري يصل الى موسكو لبحث صفقه القمح") == ar,
+	   "nor the hamza on an alef, nor teh marbuta for heh");
+	ok(key(HOST, "الرئيس المصري يصل إلى موسكو لبحث صفقة الأرز") != ar, "another Arabic word is not");
+	ok(key(HOST, "مذاکرات ایران و آمریکا در مسقط") == key(HOST, "مذاكرات ايران و امريكا در مسقط"),
+	   "Persian yeh and kaf are the Arabic ones");
+	ok(key(HOST, "שָׁלוֹם עַכְשָׁיו מפגינים בירושלים") == key(HOST, "שלום עכשיו מפגינים בירושלים"),
+	   "nor Hebrew points");
 	ok(key("courier.example", FERRY) != k, "another publisher is another key");
 	ok(key(HOST, "Harbour council rejects new ferry terminal for Port Ellen") != k,
 	   "another word is another headline");

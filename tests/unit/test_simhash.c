@@ -85,6 +85,10 @@ static void normalisation(void)
 	        "ß folds to ss, ü to u");
 	same_fp("\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3 reports record profit this quarter",
 	        "abc reports record profit this quarter", "full-width letters are compatibility-folded");
+	same_fp("الرَّئِيسُ المِصْرِيُّ يَصِلُ إِلَى مُوسْكُو لِبَحْثِ صَفْقَةِ القَمْحِ",
+	        "الرئيس المصري يصل إلى موسكو لبحث صفقة القمح", "Arabic vowel marks are stripped");
+	same_fp("الرئيـــس المصـري يصل إلى موسكـو لبحث صفقة القمـح",
+	        "الرئيس المصري يصل إلى موسكو لبحث صفقة القمح", "... and so is the tatweel");
 
 	struct simhash_fp a = fp_of("police shot man near the central station on friday");
 	struct simhash_fp b = fp_of("man shot police near the central station on friday");

@@ -398,7 +398,7 @@ static void ref_feed_cp(struct ref_scan *s, int32_t cp)
 			ref_end_word(s);
 		return;
 	}
-	if (cp == 0x2019 || cp == 0x02BC)  /* typographic apostrophes */
+	if (cp == 0x2019 || cp == 0x02BC || cp == 0x0640)  /* apostrophes, tatweel */
 		return;
 	utf8proc_int32_t d[16];
 	int bound = 0;

@@ -551,12 +551,55 @@ static utf8proc_int32_t ref_turkic_map(utf8proc_int32_t c, void *data)
 	return c == 'I' ? 0x131 : c == 0x130 ? 'i' : c;
 }
 
+/* Arabic-script and Hebrew forms of one word (daemon/rtl_fold.h):
+ * ref_rtl_drop() says which code points are left out, ref_rtl_letter()
+ * what a letter becomes.  arabic: Snowball's Arabic stemmer follows, and
+ * the hamza forms, ة, ى and the madda and hamza marks stay. */
+static int ref_rtl_drop(utf8proc_int32_t c, int arabic)
+{
+	static const utf8proc_int32_t ranges[][2] = {
+		{ 0x591, 0x5bd }, { 0x5bf, 0x5bf }, { 0x5c1, 0x5c2 }, { 0x5c4, 0x5c5 },
+		{ 0x5c7, 0x5c7 }, { 0x610, 0x61a }, { 0x640, 0x640 }, { 0x64b, 0x65f },
+		{ 0x670, 0x670 }, { 0x6d6, 0x6dc }, { 0x6df, 0x6e4 }, { 0x6e7, 0x6e8 },
+		{ 0x6ea, 0x6ed },
+	};
+	if (arabic && c >= 0x653 && c <= 0x655)
+		return 0;
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+		if (c >= ranges[i][0] && c <= ranges[i][1])
+			return 1;
+	return 0;
+}
+
+static utf8proc_int32_t ref_rtl_letter(utf8proc_int32_t c, int arabic)
+{
+	static const utf8proc_int32_t map[][3] = {  /* from, to, kept for arabic */
+		{ 0x622, 0x627, 1 }, { 0x623, 0x627, 1 }, { 0x625, 0x627, 1 },
+		{ 0x671, 0x627, 0 }, { 0x624, 0x648, 1 }, { 0x626, 0x64a, 1 },
+		{ 0x649, 0x64a, 1 }, { 0x6cc, 0x64a, 0 }, { 0x6a9, 0x643, 0 },
+		{ 0x629, 0x647, 1 }, { 0x6c0, 0x647, 0 },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (c == map[i][0])
+			return arabic && map[i][2] ? c : map[i][1];
+	return c;
+}
+
+/* data: the mode, bit 0 Turkic, bit 1 Arabic */
+static utf8proc_int32_t ref_fold_map(utf8proc_int32_t c, void *data)
+{
+	int mode = *(const int *)data;
+	c = ref_rtl_letter(c, mode & 2);
+	return mode & 1 ? ref_turkic_map(c, NULL) : c;
+}
+
 /* Folds s[0..n) (NFKC + case ref_fold, Turkic when turkic) into dst (cap
  * bytes); returns its length, or -1 when it does not fit (the word is then
  * dropped). */
 static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, size_t cap,
-		     int turkic)
+		     int mode)
 {
+	int turkic = mode & 1;
 	size_t i;
 	for (i = 0; i < n && (unsigned char)s[i] < 0x80 && !(turkic && s[i] == 'I'); i++)
 		;
@@ -588,7 +631,7 @@ static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, siz
 	utf8proc_ssize_t k = utf8proc_decompose_custom((const utf8proc_uint8_t *)s,
 						       (utf8proc_ssize_t)n, t->u32,
 						       (utf8proc_ssize_t)u32cap, o,
-						       turkic ? ref_turkic_map : NULL, NULL);
+						       ref_fold_map, &mode);
 	if (k < 0 || (size_t)k > u32cap)
 		return -1;
 	if (!turkic) {
@@ -599,6 +642,18 @@ static long ref_fold(struct ref_text *t, const char *s, size_t n, char *dst, siz
 				t->u32[m++] = t->u32[j];
 		k = m;
 	}
+	/* Arabic and Hebrew marks and the tatweel go, letter forms are one;
+	 * ە and a hamza mark is ۀ (NFD), heh */
+	utf8proc_ssize_t m = 0;
+	for (utf8proc_ssize_t j = 0; j < k; j++) {
+		if (t->u32[j] == 0x654 && m > 0 && t->u32[m - 1] == 0x6d5) {
+			t->u32[m - 1] = 0x647;
+			continue;
+		}
+		if (!ref_rtl_drop(t->u32[j], mode & 2))
+			t->u32[m++] = ref_rtl_letter(t->u32[j], mode & 2);
+	}
+	k = m;
 	k = utf8proc_reencode(t->u32, k, o);
 	if (k < 0 || (size_t)k >= cap)
 		return -1;
@@ -707,6 +762,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 	struct sb_stemmer *stem = ls ? ls->stem : NULL;
 	const struct ref_strset *stop = ls ? ls->stop : &t->stops[0];
 	int turkic = ls && ls->turkic;
+	int mode = turkic | (ls && ls->stem && !strcmp(ls->code, "ar") ? 2 : 0);
 	struct ref_raw stackraw[256], *ref_raw = stackraw;
 	size_t nraw = 0, capraw = 256;
 	int rc = -1, any_lower = 0;
@@ -843,7 +899,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 				upper_letters++;
 				letters++;
 			} else if (cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LO ||
-				   cat == UTF8PROC_CATEGORY_LM) {
+				   (cat == UTF8PROC_CATEGORY_LM && c != 0x640)) {
 				if (cat == UTF8PROC_CATEGORY_LL)
 					all_upper = 0;
 				letters++;
@@ -880,7 +936,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 		if (w->ascii && !(turkic && memchr(s + w->off, 'I', w->len))) {
 			fl = ref_fold_ascii(s + w->off, w->len, f, 256, &w->hash);
 		} else {
-			fl = ref_fold(t, s + w->off, w->len, f, 256, turkic);
+			fl = ref_fold(t, s + w->off, w->len, f, 256, mode);
 			if (fl >= 0)
 				w->hash = ref_hash_bytes(f, (size_t)fl);
 		}
@@ -1039,7 +1095,7 @@ static int ref_text_tokenize(struct ref_text *t, const char *s, size_t len, cons
 				continue;
 			if (w->letters == 0)
 				flags |= TEXT_NUMBER;
-			long fl = ref_fold(t, num, nn, folded, sizeof folded, turkic);
+			long fl = ref_fold(t, num, nn, folded, sizeof folded, mode);
 			if (fl > 0 && ref_emit(out, folded, (size_t)fl, ref_hash_bytes(folded, (size_t)fl),
 					   flags, w) < 0)
 				goto fail;
