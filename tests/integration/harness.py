@@ -325,6 +325,56 @@ def stored(t, srv, docs):
     return w
 
 
+def outlets(t, srv, feeds, lang=None, extra=()):
+    """One RSS feed an outlet, served at /NAME.xml and stored by a real
+    `tidingsd --once` (checked as a test of t's), with the URLs in extra
+    listed too: feeds maps an outlet's name to its headline-led items,
+    (title, slug) or (title, slug, text), linked at
+    https://NAME.example/SLUG and dated a minute apart from 09:10 on 30
+    November 2026.  The Workdir, and {link: thread_id} of its stories."""
+    urls = []
+    for name, items in feeds.items():
+        srv.put("/%s.xml" % name, rss_doc(name, "https://%s.example/" % name, [
+            {"title": it[0], "text": it[2] if len(it) > 2 else "",
+             "date": "Mon, 30 Nov 2026 09:%02d:00 GMT" % (10 + i),
+             "link": "https://%s.example/%s" % (name, it[1])} for i, it in enumerate(items)],
+            lang=lang))
+        urls.append(srv.url("/%s.xml" % name))
+    w = Workdir()
+    w.write_config(urls + list(extra))
+    r = w.run_once()
+    t.eq(r.returncode, 0, "tidingsd --once exits 0")
+    if r.returncode:
+        print("# " + r.stderr.replace("\n", "\n# "))
+    return w, dict(w.sql("SELECT link, thread_id FROM stories"))
+
+
+def youtube_channel(cid, name, footer, videos):
+    """A YouTube channel's Atom feed as YouTube writes it: videos are
+    (video id, title, published), each with the channel's footer as its
+    media:description."""
+    entries = "".join("""
+<entry><id>yt:video:%s</id><yt:videoId>%s</yt:videoId><yt:channelId>%s</yt:channelId>
+<title>%s</title><link rel="alternate" href="https://www.youtube.com/watch?v=%s"/>
+<author><name>%s</name><uri>https://www.youtube.com/channel/%s</uri></author>
+<published>%s</published><updated>2026-11-10T20:00:00+00:00</updated>
+<media:group><media:title>%s</media:title>
+<media:thumbnail url="https://i1.ytimg.com/vi/%s/hqdefault.jpg" width="480" height="360"/>
+<media:description>%s</media:description>
+<media:community><media:statistics views="4567"/></media:community>
+</media:group></entry>""" % (vid, vid, cid, title, vid, name, cid, pub, title, vid, footer)
+        for vid, title, pub in videos)
+    return """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015"
+ xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+<id>yt:channel:%s</id><title>%s</title>
+<link rel="alternate" href="https://www.youtube.com/channel/%s"/>
+<author><name>%s</name><uri>https://www.youtube.com/channel/%s</uri></author>
+<published>2010-01-01T00:00:00+00:00</published>%s
+</feed>
+""" % (cid, name, cid, name, cid, entries)
+
+
 def parse_json(doc, base):
     """What `tidings parse --json` reads in the document (a string), with
     `base` as its URI."""

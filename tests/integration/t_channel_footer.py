@@ -9,34 +9,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, need_programs, TIDINGSD  # noqa: E402
+from harness import Tap, Server, Workdir, need_programs, youtube_channel, TIDINGSD  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD)
 srv = Server()
-
-
-def channel(cid, name, footer, videos):
-    entries = "".join("""
-<entry><id>yt:video:%s</id><yt:videoId>%s</yt:videoId><yt:channelId>%s</yt:channelId>
-<title>%s</title><link rel="alternate" href="https://www.youtube.com/watch?v=%s"/>
-<author><name>%s</name><uri>https://www.youtube.com/channel/%s</uri></author>
-<published>%s</published><updated>2026-11-10T20:00:00+00:00</updated>
-<media:group><media:title>%s</media:title>
-<media:thumbnail url="https://i1.ytimg.com/vi/%s/hqdefault.jpg" width="480" height="360"/>
-<media:description>%s</media:description>
-<media:community><media:statistics views="4567"/></media:community>
-</media:group></entry>""" % (vid, vid, cid, title, vid, name, cid, pub, title, vid, footer)
-        for vid, title, pub in videos)
-    return """<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015"
- xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
-<id>yt:channel:%s</id><title>%s</title>
-<link rel="alternate" href="https://www.youtube.com/channel/%s"/>
-<author><name>%s</name><uri>https://www.youtube.com/channel/%s</uri></author>
-<published>2010-01-01T00:00:00+00:00</published>%s
-</feed>
-""" % (cid, name, cid, name, cid, entries)
 
 
 # One channel, unrelated videos, one footer: a thread each.
@@ -52,7 +29,7 @@ FOOTER = ("Subscribe to Harbour Daily on YouTube for breaking news, live coverag
 
 
 def uploads(n):
-    return channel("UChd", "Harbour Daily", FOOTER,
+    return youtube_channel("UChd", "Harbour Daily", FOOTER,
                    [("hd%02d" % i, TOPICS[i], "2026-11-10T%02d:00:00+00:00" % (8 + i))
                     for i in range(n)])
 
@@ -79,7 +56,7 @@ srv.put("/hd.xml", uploads(2), "application/atom+xml")
 w = Workdir()
 w.write_config([srv.url("/hd.xml")])
 t.eq(w.run_once().returncode, 0, "tidingsd --once exits 0")
-srv.put("/hd.xml", channel("UChd", "Harbour Daily", FOOTER,
+srv.put("/hd.xml", youtube_channel("UChd", "Harbour Daily", FOOTER,
                            [FOLLOW] + [("hd%02d" % i, TOPICS[i],
                                         "2026-11-10T%02d:00:00+00:00" % (8 + i))
                                        for i in range(2)]),

@@ -12,44 +12,21 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, need_programs, stored, TIDINGSD  # noqa: E402
+from harness import Tap, Server, need_programs, stored, youtube_channel, TIDINGSD  # noqa: E402
 
 t = Tap()
 need_programs(t, TIDINGSD)
 srv = Server()
 
 
-def channel(cid, name, footer, videos):
-    entries = "".join("""
-<entry><id>yt:video:%s</id><yt:videoId>%s</yt:videoId><yt:channelId>%s</yt:channelId>
-<title>%s</title><link rel="alternate" href="https://www.youtube.com/watch?v=%s"/>
-<author><name>%s</name><uri>https://www.youtube.com/channel/%s</uri></author>
-<published>%s</published><updated>2026-11-10T20:00:00+00:00</updated>
-<media:group><media:title>%s</media:title>
-<media:thumbnail url="https://i1.ytimg.com/vi/%s/hqdefault.jpg" width="480" height="360"/>
-<media:description>%s</media:description>
-<media:community><media:statistics views="4567"/></media:community>
-</media:group></entry>""" % (vid, vid, cid, title, vid, name, cid, pub, title, vid, footer)
-        for vid, title, pub in videos)
-    return """<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015"
- xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
-<id>yt:channel:%s</id><title>%s</title>
-<link rel="alternate" href="https://www.youtube.com/channel/%s"/>
-<author><name>%s</name><uri>https://www.youtube.com/channel/%s</uri></author>
-<published>2010-01-01T00:00:00+00:00</published>%s
-</feed>
-""" % (cid, name, cid, name, cid, entries)
-
-
 BRIEFING = "LIVE: White House press briefing with Karine Jean-Pierre"
-NBC = channel("UCnbc", "NBC News",
+NBC = youtube_channel("UCnbc", "NBC News",
               "Subscribe to NBC News: http://nbcnews.to/SubscribeToNBC Watch more NBC video: "
               "http://bit.ly/MoreNBCNews NBC News Digital is a collection of innovative news brands.",
               [("nbcbriefing", BRIEFING, "2026-11-10T17:00:00+00:00"),
                ("nbcmilton01", "Hurricane Milton makes landfall near Siesta Key",
                 "2026-11-10T12:00:00+00:00")])
-CBS = channel("UCcbs", "CBS News",
+CBS = youtube_channel("UCcbs", "CBS News",
               "Subscribe to the CBS News channel: https://youtube.com/cbsnews Watch CBS News "
               "live: https://cbsn.ws/1PlLpZ7c Download the free CBS News app for phones.",
               [("cbsbriefing", BRIEFING, "2026-11-10T17:02:00+00:00"),

@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+from harness import Tap, Server, outlets, rss_doc  # noqa: E402
 
 AGG = "https://news.agg.example"
 # The wire headline shares no word with the others: a copy of another
@@ -46,13 +46,6 @@ FEEDS = {
 
 t = Tap()
 srv = Server()
-urls = []
-for name, items in FEEDS.items():
-    srv.put("/%s.xml" % name, rss_doc(name, "https://%s.example/" % name, [
-        {"title": it[0], "text": it[2] if len(it) > 2 else "",
-         "date": "Mon, 30 Nov 2026 09:%02d:00 GMT" % (10 + i),
-         "link": "https://%s.example/%s" % (name, it[1])} for i, it in enumerate(items)]))
-    urls.append(srv.url("/%s.xml" % name))
 # One publisher's article through an aggregator (its headline without
 # the tatweels) and in its own feed (with them).
 srv.put("/agg.xml", rss_doc("Agg", AGG + "/", [
@@ -61,26 +54,19 @@ srv.put("/agg.xml", rss_doc("Agg", AGG + "/", [
 srv.put("/petra.xml", rss_doc("Petra", "https://petra.example/", [
     {"title": PETRA_T, "text": "", "link": "https://petra.example/news/1",
      "date": "Mon, 30 Nov 2026 08:50:00 GMT"}]))
-urls += [srv.url("/agg.xml"), srv.url("/petra.xml")]
-w = Workdir()
-w.write_config(urls)
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once exits 0")
-if r.returncode:
-    print("# " + r.stderr.replace("\n", "\n# "))
-rows = {link: (tid, dup) for link, tid, dup in w.sql("SELECT link, thread_id, duplicate_of FROM stories")}
+w, threads = outlets(t, srv, FEEDS, extra=[srv.url("/agg.xml"), srv.url("/petra.xml")])
 
 
 def thread(name, slug):
-    return rows.get("https://%s.example/%s" % (name, slug), (None, None))[0]
+    return threads.get("https://%s.example/%s" % (name, slug))
 
 
 t.ok(thread("one", "sisi") is not None and thread("one", "sisi") == thread("two", "sisi"),
-     "'السيسـي يصل موسكـو' and 'السيسي في موسكو': one thread", rows)
+     "'السيسـي يصل موسكـو' and 'السيسي في موسكو': one thread", threads)
 t.ok(thread("three", "talks") is not None and thread("three", "talks") == thread("four", "talks"),
-     "Persian with Arabic and with Persian yeh and kaf: one thread", rows)
+     "Persian with Arabic and with Persian yeh and kaf: one thread", threads)
 t.ok(thread("one", "minister") is not None and thread("one", "minister") == thread("two", "minister"),
-     "a vowelled headline and a plain one: one thread", rows)
+     "a vowelled headline and a plain one: one thread", threads)
 kw = w.sql("SELECT keywords FROM thread_overview WHERE id = ?", (thread("one", "minister"),))
 words = (kw[0][0] or "").split(", ") if kw else []
 bare = ["".join(c for c in k if not ("\u064b" <= c <= "\u0652")) for k in words]
@@ -97,7 +83,8 @@ petra = w.sql("SELECT s.id, COUNT(*) FROM stories s JOIN story_feeds f ON f.stor
 t.ok(len(petra) == 1 and petra[0][1] == 2,
      "a publisher's headline with tatweels is the article the aggregator lists without: one story, "
      "two feeds", petra)
-t.eq(len(set(v[0] for v in rows.values())), 9, "the other stories have threads of their own (and the wire copy its original's)")
+t.eq(len(set(threads.values())), 9,
+     "the other stories have threads of their own (and the wire copy its original's)")
 srv.stop()
 w.cleanup()
 t.done()

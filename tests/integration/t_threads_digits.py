@@ -9,32 +9,19 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+from harness import Tap, Server, outlets  # noqa: E402
 
 FEEDS = {
-    "one": [("الانتخابات الرئاسية ٢٠٢٦: النتائج الأولية", "أعلنت اللجنة النتائج الأولية للانتخابات.",
-             "vote"),
-            ("ارتفاع أسعار الذهب في الأسواق", "ارتفعت أسعار الذهب اليوم.", "gold")],
-    "two": [("نتائج انتخابات 2026 الرئاسية", "النتائج الأولية تظهر تقدم المرشح.", "vote"),
-            ("هطول أمطار غزيرة في القاهرة", "شهدت القاهرة أمطارا غزيرة.", "rain")],
+    "one": [("الانتخابات الرئاسية ٢٠٢٦: النتائج الأولية", "vote",
+             "أعلنت اللجنة النتائج الأولية للانتخابات."),
+            ("ارتفاع أسعار الذهب في الأسواق", "gold", "ارتفعت أسعار الذهب اليوم.")],
+    "two": [("نتائج انتخابات 2026 الرئاسية", "vote", "النتائج الأولية تظهر تقدم المرشح."),
+            ("هطول أمطار غزيرة في القاهرة", "rain", "شهدت القاهرة أمطارا غزيرة.")],
 }
 
 t = Tap()
 srv = Server()
-urls = []
-for name, items in FEEDS.items():
-    srv.put("/%s.xml" % name, rss_doc(name, "https://%s.example/" % name, [
-        {"title": title, "text": text, "date": "Mon, 30 Nov 2026 09:%02d:00 GMT" % (10 + i),
-         "link": "https://%s.example/%s" % (name, slug)} for i, (title, text, slug) in enumerate(items)],
-        lang="ar"))
-    urls.append(srv.url("/%s.xml" % name))
-w = Workdir()
-w.write_config(urls)
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once exits 0")
-if r.returncode:
-    print("# " + r.stderr.replace("\n", "\n# "))
-rows = dict(w.sql("SELECT link, thread_id FROM stories"))
+w, rows = outlets(t, srv, FEEDS, lang="ar")
 t.eq(len(rows), 4, "every story stored")
 t.ok(rows.get("https://one.example/vote") is not None and
      rows.get("https://one.example/vote") == rows.get("https://two.example/vote"),

@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc  # noqa: E402
+from harness import Tap, Server, outlets  # noqa: E402
 
 FEEDS = {
     "one": [("แผ่นดินไหวรุนแรงถล่มเชียงใหม่ อาคารพังหลายหลัง", "quake"),
@@ -21,20 +21,7 @@ FEEDS = {
 
 t = Tap()
 srv = Server()
-urls = []
-for name, items in FEEDS.items():
-    srv.put("/%s.xml" % name, rss_doc(name, "https://%s.example/" % name, [
-        {"title": title, "text": "", "date": "Mon, 30 Nov 2026 09:%02d:00 GMT" % (10 + i),
-         "link": "https://%s.example/%s" % (name, slug)} for i, (title, slug) in enumerate(items)],
-        lang="th"))
-    urls.append(srv.url("/%s.xml" % name))
-w = Workdir()
-w.write_config(urls)
-r = w.run_once()
-t.eq(r.returncode, 0, "tidingsd --once exits 0")
-if r.returncode:
-    print("# " + r.stderr.replace("\n", "\n# "))
-rows = dict(w.sql("SELECT link, thread_id FROM stories"))
+w, rows = outlets(t, srv, FEEDS, lang="th")
 t.eq(len(rows), 4, "every story stored")
 t.ok(rows.get("https://one.example/quake") is not None and
      rows.get("https://one.example/quake") == rows.get("https://two.example/quake"),
