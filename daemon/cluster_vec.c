@@ -243,6 +243,8 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 			text_tokens_reset(&c->toks[field]);
 			if (text_tokenize(c->text, s, strlen(s), doc->lang, &c->toks[field]) < 0)
 				return -1;
+			if (field == 1)
+				text_drop_cut(s, strlen(s), &c->toks[field]);
 			tt = &c->toks[field];
 		}
 		tts[field] = tt;

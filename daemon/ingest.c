@@ -172,7 +172,7 @@ static int replay_row_set(struct replay_batch *b, const struct store_window_row 
 
 /* One field's tokens into the batch's buffers; -1 when out of memory. */
 static int tokenize_field(struct replay *rp, struct replay_batch *b, const char *s,
-                          const char *lang, struct replay_toks *out)
+                          const char *lang, int lead, struct replay_toks *out)
 {
 	struct text_tokens *sc = &rp->scratch;
 	int64_t v_off, buf_off;
@@ -181,8 +181,11 @@ static int tokenize_field(struct replay *rp, struct replay_batch *b, const char 
 	if (!s)
 		return 0;
 	text_tokens_reset(sc);
-	if (text_tokenize(rp->tok, s, strlen(s), lang, sc) < 0 ||
-	    (v_off = put(&b->tv, sc->v, sc->n * sizeof *sc->v)) < 0 ||
+	if (text_tokenize(rp->tok, s, strlen(s), lang, sc) < 0)
+		return -1;
+	if (lead)
+		text_drop_cut(s, strlen(s), sc);
+	if ((v_off = put(&b->tv, sc->v, sc->n * sizeof *sc->v)) < 0 ||
 	    (buf_off = put(&b->tb, sc->buf, sc->buf_len)) < 0)
 		return -1;
 	*out = (struct replay_toks){ .v_off = (uint32_t)v_off, .n = (uint32_t)sc->n,
@@ -218,8 +221,8 @@ static void *replay_tokenize(void *p)
 		                (r->simhash[0] == 0 || r->simhash[0] == hl.fp.bag) &&
 		                simhash_story(NULL, sum, &tfp) == 1 && tfp.bag != r->simhash[0];
 		if (rp->tok && r->thread_id && rp->in->cl)
-			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, &r->tok[0]) == 0 &&
-			                tokenize_field(rp, b, r->text_feeds ? NULL : sum, lang,
+			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, 0, &r->tok[0]) == 0 &&
+			                tokenize_field(rp, b, r->text_feeds ? NULL : sum, lang, 1,
 			                               &r->tok[1]) == 0;
 	}
 	return NULL;
@@ -1652,6 +1655,8 @@ static int tokenize_entry(struct text *t, const struct feed *f, const struct fee
 	const char *text = entry_text(e, pe);
 	if (text && text_tokenize_kept(t, text, strlen(text), lang, &pe->text_tokens) < 0)
 		return -1;
+	if (text)
+		text_drop_cut(text, strlen(text), &pe->text_tokens);
 	pe->has_tokens = 1;
 	return 0;
 }

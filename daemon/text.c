@@ -1392,3 +1392,30 @@ int text_tokenize_kept(struct text *t, const char *s, size_t len, const char *la
 	out->n = out->cap = sc->n;
 	return 0;
 }
+
+/* Whether s[i..len) is an ellipsis ("…", "...") that ends its line:
+ * spaces or tabs after it, then a line break or the end of the text. */
+static int ellipsis_ends_line(const char *s, size_t len, size_t i)
+{
+	if (i + 3 <= len && (!memcmp(s + i, "\xe2\x80\xa6", 3) || !memcmp(s + i, "...", 3)))
+		i += 3;
+	else
+		return 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i == len || s[i] == '\n' || s[i] == '\r';
+}
+
+void text_drop_cut(const char *s, size_t len, struct text_tokens *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < out->n; i++) {
+		const struct text_token *tk = &out->v[i];
+		size_t end = (size_t)tk->src_off + tk->src_len;
+		if (end > 0 && end < len && ellipsis_ends_line(s, len, end))
+			continue;
+		out->v[k++] = *tk;
+	}
+	out->n = k;
+}

@@ -67,6 +67,16 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 int text_tokenize_kept(struct text *t, const char *s, size_t len, const char *lang,
 		       struct text_tokens *out);
 
+/* Drops from out (the tokens of s[0..len)) each word that its feed cut
+ * short: one written right before an ellipsis ("…", "...") that ends
+ * its line or the text, as a summary cut at so many characters ends
+ * ("... rescued by helicopte…", then perhaps a footer on a line of its
+ * own).  What is left of the word is no term of the story's: a thread
+ * showed "Hoffm" of "Sheriff Kurt Hoffm…" among its keywords.  For lead
+ * text: headlines that feeds cut short are cut between words (Google
+ * News's "..."). */
+void text_drop_cut(const char *s, size_t len, struct text_tokens *out);
+
 /* Whether lang has a stemmer (for tests and diagnostics). */
 int text_has_stemmer(struct text *t, const char *lang);
 

@@ -424,6 +424,40 @@ int main(void)
 		   "kept: no terms, nothing held");
 		text_tokens_free(&a);
 	}
+
+	/* A summary cut at so many characters: the word an ellipsis cuts
+	 * at the end of a line or of the text is no term; an ellipsis
+	 * inside a line, or after a space, leaves the word before it. */
+	{
+		static const struct {
+			const char *s, *want;
+		} cut[] = {
+			{ "said Sheriff Kurt Hoffm\xe2\x80\xa6", "sheriff kurt" },
+			{ "rescued by helicopte...", "rescu" },
+			{ "by helicopte\xe2\x80\xa6 \nThe post Milton appeared first", "post milton appear first" },
+			{ "by helicopte...\r\nRead more", "read" },
+			{ "Wait... the helicopter landed", "wait helicopt land" },
+			{ "the helicopter landed \xe2\x80\xa6", "helicopt land" },
+			{ "the helicopter landed [\xe2\x80\xa6]", "helicopt land" },
+			{ "the helicopter landed.", "helicopt land" },
+			{ "\xe2\x80\xa6", "" },
+		};
+		for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
+			char got[256] = "";
+			size_t n = 0;
+			text_tokens_reset(&toks);
+			ok(text_tokenize(T, cut[i].s, strlen(cut[i].s), "en", &toks) == 0, "cut: tokenized");
+			text_drop_cut(cut[i].s, strlen(cut[i].s), &toks);
+			for (size_t k = 0; k < toks.n && n + toks.v[k].len + 2 < sizeof got; k++) {
+				if (k)
+					got[n++] = ' ';
+				memcpy(got + n, toks.buf + toks.v[k].off, toks.v[k].len);
+				n += toks.v[k].len;
+				got[n] = '\0';
+			}
+			is_str(got, cut[i].want, "cut: the terms left");
+		}
+	}
 	text_tokens_free(&toks);
 	text_free(T);
 	return done_testing();
