@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "feeds/feed.h"
 
 static const char *const seps[] = {
@@ -139,4 +141,172 @@ long brand_feed_tail(const struct feed *f, const char **tail)
 	}
 	free(v);
 	return n;
+}
+
+/* A text's last line less the item's title, and where it starts. */
+struct line {
+	struct brand_text *t;
+	size_t keep;     /* the text's length without the line */
+	char *form;      /* the line less the item's title, malloc'd */
+};
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* By form, then by site: a line is the trailer of one site's texts. */
+static int cmp_line(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+	int c = strcmp(x->form, y->form);
+	if (!c)
+		c = cmp_str(x->t->site, y->t->site);
+	if (!c)
+		c = cmp_str(x->t->source, y->t->source);
+	return c;
+}
+
+/* Whether s[0..n) has a letter or a digit: words, not only the marks
+ * around a title ("\"Title\"", "Title.", a no-break space). */
+static int has_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                      (utf8proc_ssize_t)(n - i), &c);
+		if (k <= 0)
+			return 1; /* not UTF-8: bytes of some word */
+		utf8proc_category_t cat = utf8proc_category(c);
+		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+		    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO))
+			return 1;
+		i += (size_t)k;
+	}
+	return 0;
+}
+
+/* text's last line (from after its last line break, or its start, to
+ * its end, white space at either end left out; inline_: from after its
+ * last ellipsis, the ellipsis kept in the text) less the first occurrence
+ * of title in it, malloc'd in *out, the title's place marked; *keep the
+ * length of text before the line.  *out NULL when the line is nothing
+ * but the title (and marks around it: a text that is its headline), or
+ * when it is the whole text and holds no title (a text
+ * several items share word for word is ingest's mark_shared_texts()'s to
+ * judge: a wire story in a planet's items is no trailer).  -1 out of
+ * memory. */
+static int last_line(const char *text, const char *title, int inline_, char **out, size_t *keep)
+{
+	size_t n = strlen(text), s, e = n, k;
+	*out = NULL;
+	while (e && space(text[e - 1]))
+		e--;
+	s = e;
+	while (s && text[s - 1] != '\n')
+		s--;
+	k = s;
+	while (k && space(text[k - 1]))
+		k--;
+	if (inline_) {
+		/* The line's end from after its last ellipsis on, the
+		 * ellipsis kept: "... the helicopte… Continue reading →". */
+		size_t after = 0;
+		for (size_t i = s; i + 3 <= e; i++)
+			if (!memcmp(text + i, "\xe2\x80\xa6", 3) || !memcmp(text + i, "...", 3))
+				after = i + 3;
+		if (!after)
+			return 0;
+		while (after < e && text[after] == '.')
+			after++;
+		if (after < e && (text[after] == ']' || text[after] == ')'))
+			after++;
+		k = s = after;
+	}
+	while (s < e && space(text[s]))
+		s++;
+	if (s == e)
+		return 0;
+	size_t tn = title ? strlen(title) : 0, a = 0;
+	int at = 0;
+	for (; tn && a + tn <= e - s; a++)
+		if (!memcmp(text + s + a, title, tn)) {
+			at = 1;
+			break;
+		}
+	size_t ln = e - s - (at ? tn : 0);
+	if (!ln || (!k && !at) ||
+	    !(has_word(text + s, at ? a : ln) || (at && has_word(text + s + a + tn, e - s - a - tn))))
+		return 0;
+	char *f = malloc(ln + 2);
+	if (!f)
+		return -1;
+	if (at) {
+		/* The title's place kept (\1): "The post X appeared first"
+		 * and "The post appeared first X" are two lines. */
+		memcpy(f, text + s, a);
+		f[a] = '\1';
+		memcpy(f + a + 1, text + s + a + tn, e - s - a - tn);
+		f[ln + 1] = '\0';
+	} else {
+		memcpy(f, text + s, ln);
+		f[ln] = '\0';
+	}
+	*out = f;
+	*keep = k;
+	return 0;
+}
+
+/* brand_text_trailer() for last lines (inline_ 0) or for the ends of
+ * last lines after an ellipsis (1). */
+static long trailer(struct brand_text *v, size_t n, int inline_)
+{
+	size_t with_text = 0, nl = 0;
+	long found = 0;
+	struct line *l = n ? malloc(n * sizeof *l) : NULL;
+	if (n && !l)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		v[i].keep = (size_t)-1;
+		if (!v[i].text || !*v[i].text)
+			continue;
+		with_text++;
+		char *f;
+		size_t k;
+		if (last_line(v[i].text, v[i].title, inline_, &f, &k) < 0) {
+			found = -1;
+			goto out;
+		}
+		if (f)
+			l[nl++] = (struct line){ &v[i], k, f };
+	}
+	qsort(l, nl, sizeof *l, cmp_line);
+	/* The longest run of one line on one site. */
+	size_t best = 0, bestn = 0;
+	for (size_t i = 0; i < nl;) {
+		size_t j = i + 1;
+		while (j < nl && !cmp_line(&l[j], &l[i]))
+			j++;
+		if (j - i > bestn) {
+			bestn = j - i;
+			best = i;
+		}
+		i = j;
+	}
+	if (bestn >= 3 && 2 * bestn >= with_text) {
+		for (size_t i = best; i < best + bestn; i++)
+			l[i].t->keep = l[i].keep;
+		found = (long)bestn;
+	}
+out:
+	for (size_t i = 0; i < nl; i++)
+		free(l[i].form);
+	free(l);
+	return found;
+}
+
+long brand_text_trailer(struct brand_text *v, size_t n)
+{
+	long found = trailer(v, n, 0);
+	return found ? found : trailer(v, n, 1);
 }

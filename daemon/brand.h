@@ -35,4 +35,27 @@ long brand_feed_tail(const struct feed *f, const char **tail);
  * end so, nothing would be left, or out of memory. */
 char *brand_cut_tail(const char *title, const char *tail, size_t n);
 
+/* An item's text as brand_text_trailer() reads it. */
+struct brand_text {
+	const char *title;        /* its headline as the feed wrote it, or NULL */
+	const char *text;         /* its plain text (lines: '\n'), or NULL */
+	const char *site, *source; /* its link's host and its <source>'s, or NULL */
+	size_t keep;              /* out: see below */
+};
+
+/* The trailer of a feed's texts: a last line (after a text's last line
+ * break) that at least 3 of the n texts of one site (site and source)
+ * and at least half of all those that are not empty end with, the same
+ * to the byte once the item's own title is taken out of it: WordPress's
+ * "The post <title> appeared first on <site>.", "Continue reading
+ * <title>", "Read more »", "Sign up for our newsletter"; else, so
+ * shared, the end of a last line after its last ellipsis ("... cut
+ * short… Continue reading →", the ellipsis kept).  It is the feed's,
+ * not the item's.  A text that is such a line alone counts when
+ * the line holds the item's title; a line that is only the title is
+ * none.  v[i].keep gets the length of v[i].text before that line (0: the
+ * text is nothing else), or (size_t)-1 when it does not end so.  Returns
+ * how many texts end so (0: none), -1 out of memory. */
+long brand_text_trailer(struct brand_text *v, size_t n);
+
 #endif

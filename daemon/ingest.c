@@ -1793,6 +1793,65 @@ static int mark_shared_texts(struct ingest_prep *p, const struct feed *f)
 	return 0;
 }
 
+/* The trailer lines a feed ends its items' texts with (brand.h: "The
+ * post <title> appeared first on <site>.", "Read more »"), up to 3 of
+ * them, one under the other, are cut from the texts the entries are
+ * stored, fingerprinted and threaded by: two sites' copies of one article
+ * differed by their footers and were not found copies, and a site's
+ * articles shared the footer's words.  An entry whose text is nothing
+ * but such lines keeps it stored, and is compared and threaded by its
+ * headline, as one whose text other entries have word for word
+ * (mark_shared_texts).  -1 when out of memory. */
+static int cut_trailers(struct ingest_prep *p, const struct feed *f)
+{
+	struct brand_text *v = calloc(p->n, sizeof *v);
+	char **cut = calloc(p->n, sizeof *cut); /* the text cut so far, or NULL */
+	int rc = -1;
+
+	if (!v || !cut)
+		goto out;
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < p->n; i++) {
+			const struct feed_entry *e = &f->entries[i];
+			struct ingest_entry_prep *pe = &p->e[i];
+			v[i] = (struct brand_text){
+				.title = e->title_text, .site = pe->host, .source = pe->source_host,
+				.text = pe->text_trailer ? NULL : cut[i] ? cut[i] : entry_text(e, pe),
+			};
+		}
+		long found = brand_text_trailer(v, p->n);
+		if (found < 0)
+			goto out;
+		if (!found)
+			break;
+		for (size_t i = 0; i < p->n; i++) {
+			if (v[i].keep == (size_t)-1)
+				continue;
+			char *c = NULL;
+			if (v[i].keep == 0)
+				p->e[i].text_trailer = 1;
+			else if (!(c = strndup(v[i].text, v[i].keep)))
+				goto out;
+			free(cut[i]);
+			cut[i] = c;
+		}
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (!cut[i])
+			continue;
+		free(p->e[i].text);
+		p->e[i].text = cut[i];
+		cut[i] = NULL;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; cut && i < p->n; i++)
+		free(cut[i]);
+	free(cut);
+	free(v);
+	return rc;
+}
+
 int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out)
 {
 	const char *tail;
@@ -1818,12 +1877,29 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 		if (e->source_link && canon_host(e->source_link, &pe->source_host) < 0)
 			pe->source_host = NULL;
 		strip_brand(e, pe, tail, (size_t)ntail);
+	}
+	if (cut_trailers(out, f) < 0) {
+		ingest_prep_free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < f->n_entries; i++) {
+		const struct feed_entry *e = &f->entries[i];
+		struct ingest_entry_prep *pe = &out->e[i];
+
 		pe->content_hash = entry_hash(e);
 		/* The story's fingerprint is its text's, else its headline's
 		 * (simhash_story()'s rule), the headline's from the pass the
 		 * headline index makes anyway. */
 		headix_headline(&pe->headline, entry_title(e, pe));
 		pe->has_fp = pe->fp_text = simhash_story(NULL, entry_text(e, pe), &pe->fp) == 1;
+		/* A text that is its feed's trailer alone: as mark_shared_texts
+		 * treats one the feed gives other items word for word (and a
+		 * restart's replay tells it so too: a distinctive text whose
+		 * fingerprint is not the story's). */
+		if (pe->fp_text && pe->text_trailer) {
+			pe->has_fp = pe->fp_text = 0;
+			pe->text_feeds = 1;
+		}
 		if (!pe->has_fp && !pe->headline.plain) {
 			pe->fp = pe->headline.fp;
 			pe->has_fp = 1;

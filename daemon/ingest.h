@@ -56,7 +56,8 @@ struct ingest_entry_prep {
 	char *title;              /* the title without its publisher's name
 	                             (daemon/brand.h), or NULL: title_text */
 	char *text;               /* the text without the name an aggregator's
-	                             ends with, or NULL: text as it is */
+	                             ends with or its feed's trailer (daemon/
+	                             brand.h), or NULL: text as it is */
 	uint64_t content_hash;    /* changes when anything stored changes */
 	char *tags;               /* its categories as a JSON array, or NULL */
 	struct simhash_fp fp;
@@ -67,6 +68,8 @@ struct ingest_entry_prep {
 	int text_feeds;           /* its text is the feed's (other entries of the
 	                             document on the same site have it word for
 	                             word): not the item's to be threaded by */
+	int text_trailer;         /* its text is nothing but its feed's trailer
+	                             (brand_text_trailer): the feed's too */
 	int link_shared;          /* another entry of the same document has
 	                             the same canonical URL */
 	struct headix_headline headline; /* the title's, for level 2 by headline */

@@ -93,5 +93,91 @@ int main(void)
 	   "the tail from the last separator: sections before it differ");
 	const char *shortf[] = { "Storm | Planet", "Budget | Planet" };
 	ok(tail_of(shortf, 2, t, sizeof t) == 0, "a feed of 2 titles says nothing");
+
+	/* Trailers: the last line of a feed's texts, less each item's title. */
+	{
+		struct brand_text wp[] = {
+			{ "Storm closes harbour", "Ferries stopped at noon as gusts\xe2\x80\xa6\n"
+			  "The post Storm closes harbour appeared first on Daily Planet.", "planet.example", NULL, 0 },
+			{ "Council votes on budget", "The council approved the budget [\xe2\x80\xa6]\n"
+			  "The post Council votes on budget appeared first on Daily Planet.", "planet.example", NULL, 0 },
+			{ "Museum opens", "The post Museum opens appeared first on Daily Planet.", "planet.example", NULL, 0 },
+			{ "Letters", "Readers write about the ferry.", "planet.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(wp, 4) == 3, "WordPress's footer, each with its own title: 3 of 4");
+		ok(wp[0].keep == strlen("Ferries stopped at noon as gusts\xe2\x80\xa6"), "cut before its line");
+		ok(wp[1].keep == strlen("The council approved the budget [\xe2\x80\xa6]"), "and the next");
+		ok(wp[2].keep == 0, "a text that is the footer alone: nothing left");
+		ok(wp[3].keep == (size_t)-1, "a text without it: as it is");
+
+		struct brand_text more[] = {
+			{ "A", "First lede.\n  Read more \xc2\xbb  \n", "x.example", NULL, 0 },
+			{ "B", "Second lede.\r\nRead more \xc2\xbb", "x.example", NULL, 0 },
+			{ "C", "Third lede.\nRead more \xc2\xbb", "x.example", NULL, 0 },
+			{ "D", NULL, "x.example", NULL, 0 }, { "E", "", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(more, 5) == 3 && more[0].keep == strlen("First lede.") &&
+		   more[1].keep == strlen("Second lede.") && more[2].keep == strlen("Third lede."),
+		   "a line without the title, white space around it aside; empty texts do not count");
+
+		struct brand_text sites[] = {
+			{ "A", "Lede a.\nRead more", "one.example", NULL, 0 }, { "B", "Lede b.\nRead more", "two.example", NULL, 0 },
+			{ "C", "Lede c.\nRead more", "three.example", NULL, 0 }, { "D", "Lede d.\nRead more", "one.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(sites, 4) == 0, "a planet's items of three sites: no site's trailer");
+
+		struct brand_text wire[] = {
+			{ "Storm", "Thousands lost power in the storm on Monday.", "x.example", NULL, 0 },
+			{ "Power cut", "Thousands lost power in the storm on Monday.", "x.example", NULL, 0 },
+			{ "Outage", "Thousands lost power in the storm on Monday.", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(wire, 3) == 0,
+		   "one text word for word, without the title: mark_shared_texts' to judge");
+
+		struct brand_text title[] = {
+			{ "Storm", "Lede.\nStorm", "x.example", NULL, 0 }, { "Budget", "Lede.\nBudget", "x.example", NULL, 0 },
+			{ "Museum", "Lede.\nMuseum", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(title, 3) == 0, "a line that is only the title is none");
+		struct brand_text quoted[] = {
+			{ "Storm", "\xe2\x80\x9cStorm\xe2\x80\x9d.", "x.example", NULL, 0 },
+			{ "Budget", "\xe2\x80\x9c" "Budget\xe2\x80\x9d.", "x.example", NULL, 0 },
+			{ "Museum", "\xe2\x80\x9cMuseum\xe2\x80\x9d.", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(quoted, 3) == 0, "nor one that is the title in quotes");
+		struct brand_text cont[] = {
+			{ "Storm", "Lede.\nContinue reading \xe2\x80\x9cStorm\xe2\x80\x9d", "x.example", NULL, 0 },
+			{ "Budget", "Lede.\nContinue reading \xe2\x80\x9c" "Budget\xe2\x80\x9d", "x.example", NULL, 0 },
+			{ "Museum", "Lede.\nContinue reading \xe2\x80\x9cMuseum\xe2\x80\x9d", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(cont, 3) == 3 && cont[1].keep == 5, "\"Continue reading <title>\"");
+
+		struct brand_text inl[] = {
+			{ "Storm cuts power", "The storm cut power to the helicopte\xe2\x80\xa6 Continue reading \xe2\x86\x92",
+			  "x.example", NULL, 0 },
+			{ "Council meets", "Councillors met on Monday [\xe2\x80\xa6] Continue reading \xe2\x86\x92", "x.example",
+			  NULL, 0 },
+			{ "Museum opens wing", "First.\nThe museum opens its wing... Continue reading \xe2\x86\x92", "x.example", NULL,
+			  0 },
+			{ "Ferry returns", "Wait... the ferry runs again.", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(inl, 4) == 3 &&
+		   inl[0].keep == strlen("The storm cut power to the helicopte\xe2\x80\xa6") &&
+		   inl[1].keep == strlen("Councillors met on Monday [\xe2\x80\xa6]") &&
+		   inl[2].keep == strlen("First.\nThe museum opens its wing...") && inl[3].keep == (size_t)-1,
+		   "inline after an ellipsis: cut after it, the ellipsis kept");
+
+		struct brand_text pair[] = {
+			{ "A", "Lede a.\nRead more", "x.example", NULL, 0 }, { "B", "Lede b.\nRead more", "x.example", NULL, 0 },
+			{ "C", "Lede c.", "x.example", NULL, 0 }, { "D", "Lede d.", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(pair, 4) == 0, "2 texts: not the feed's");
+		struct brand_text under[] = {
+			{ "A", "a.\nRead more", "x.example", NULL, 0 }, { "B", "b.\nRead more", "x.example", NULL, 0 },
+			{ "C", "c.\nRead more", "x.example", NULL, 0 }, { "D", "d.", "x.example", NULL, 0 },
+			{ "E", "e.", "x.example", NULL, 0 }, { "F", "f.", "x.example", NULL, 0 }, { "G", "g.", "x.example", NULL, 0 },
+		};
+		ok(brand_text_trailer(under, 7) == 0, "3 of 7 texts, under half: not the feed's");
+	}
 	return done_testing();
 }
