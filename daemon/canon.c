@@ -142,13 +142,26 @@ static void lower_ascii(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
+/* Whether libcurl gave a URL part; a part it could not give for want of
+ * memory sets *oom (it is there: taken as absent, a path or a query lost
+ * made another article's canonical URL). */
+static int got(CURLUcode rc, int *oom)
+{
+	if (rc == CURLUE_OUT_OF_MEMORY)
+		*oom = 1;
+	return rc == CURLUE_OK;
+}
+
 /* Parses `url` with libcurl and checks it is absolute http(s).  On success
- * *hp owns the handle and *scheme is "http" or "https" (static). */
-static int parse(const char *url, CURLU **hp, const char **scheme)
+ * *hp owns the handle and *scheme is "http" or "https" (static); a failure
+ * for want of memory sets *oom. */
+static int parse(const char *url, CURLU **hp, const char **scheme, int *oom)
 {
 	CURLU *h = curl_url();
 	char *sch = NULL, *trimmed = NULL;
 	*hp = NULL;
+	if (!h)
+		*oom = 1;
 	if (!h || !url)
 		goto fail;
 	/* Feed links often come with white space around them. */
@@ -157,14 +170,16 @@ static int parse(const char *url, CURLU **hp, const char **scheme)
 	size_t n = strlen(url);
 	while (n > 0 && (unsigned char)url[n - 1] <= ' ')
 		n--;
-	if (!(trimmed = strndup(url, n)))
+	if (!(trimmed = strndup(url, n))) {
+		*oom = 1;
 		goto fail;
+	}
 	/* Spaces inside are common too; they are encoded below. */
-	if (curl_url_set(h, CURLUPART_URL, trimmed, CURLU_ALLOW_SPACE) != CURLUE_OK)
+	if (!got(curl_url_set(h, CURLUPART_URL, trimmed, CURLU_ALLOW_SPACE), oom))
 		goto fail;
 	free(trimmed);
 	trimmed = NULL;
-	if (curl_url_get(h, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK)
+	if (!got(curl_url_get(h, CURLUPART_SCHEME, &sch, 0), oom))
 		goto fail;
 	lower_ascii(sch);
 	if (strcmp(sch, "http") == 0)
@@ -212,7 +227,7 @@ static int bad_host(const char *host)
  * most feeds write, so canonical URLs stored before stay what they were.
  * NULL (the host keeps its bytes) for a plain ASCII name, a name IDNA
  * refuses, or one it maps to a character no host may hold. */
-static char *idn_host(const char *host)
+static char *idn_host(const char *host, int *oom)
 {
 	int idn = !strncmp(host, "xn--", 4) || strstr(host, ".xn--");
 	uint8_t *ace = NULL;
@@ -224,14 +239,20 @@ static char *idn_host(const char *host)
 		return NULL;
 	/* Non-transitional first (IDNA 2008: "stra\xc3\x9f" stays itself),
 	 * transitional for what only that accepts, as libcurl resolves. */
-	if (idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK &&
-	    idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK)
+	int rc = idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+
+	if (rc != IDN2_OK && rc != IDN2_MALLOC)
+		rc = idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+	if (rc != IDN2_OK)
 		ace = NULL;
-	if (ace && idn2_to_unicode_8z8z((const char *)ace, &u, 0) != IDN2_OK)
+	if (ace && (rc = idn2_to_unicode_8z8z((const char *)ace, &u, 0)) != IDN2_OK)
 		u = NULL;
+	/* (The host as written is another spelling of it: not the same.) */
+	if (rc == IDN2_MALLOC)
+		*oom = 1;
 	idn2_free(ace);
-	if (u && *u && !bad_host(u))
-		r = strdup(u);
+	if (u && *u && !bad_host(u) && !(r = strdup(u)))
+		*oom = 1;
 	idn2_free(u);
 	return r;
 }
@@ -259,10 +280,10 @@ char *canon_ipv6_host(const char *host)
  * it; a malloc'd copy the caller frees.  *dots
  * is set when some were dropped: libcurl did not see the host it now is
  * ("7.." is a name, "7" the address 0.0.0.7). */
-static char *get_host(CURLU *h, int *dots)
+static char *get_host(CURLU *h, int *dots, int *oom)
 {
 	char *host = NULL, *r = NULL;
-	if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host)
+	if (!got(curl_url_get(h, CURLUPART_HOST, &host, 0), oom) || !*host)
 		goto done;
 	/* libcurl decodes a percent-encoded host: a '%' left (it would decode
 	 * one level more at every parse, so no canonical form would be a
@@ -278,7 +299,7 @@ static char *get_host(CURLU *h, int *dots)
 	}
 	/* A name whose Unicode form is ASCII (full-width "\xef\xbc\x91.2.3.4")
 	 * may be one libcurl reads otherwise: the check below sees it. */
-	if (host[0] != '[' && (r = idn_host(host))) {
+	if (host[0] != '[' && (r = idn_host(host, oom))) {
 		/* IDNA maps other full stops ("\xe3\x80\x82", U+3002) to '.':
 		 * one may end the name now. */
 		n = strlen(r);
@@ -286,8 +307,10 @@ static char *get_host(CURLU *h, int *dots)
 			r[--n] = '\0';
 			*dots = 1;
 		}
-	} else if (!(r = host[0] == '[' ? canon_ipv6_host(host) : strdup(host)))
+	} else if (*oom || !(r = host[0] == '[' ? canon_ipv6_host(host) : strdup(host))) {
+		*oom = 1;
 		goto done;
+	}
 	/* A host that was decoded ("%34") or lost its dots may be a number
 	 * that libcurl reads as an IPv4 address ("0.0.0.4") only next time. */
 	if (strspn(r, "0123456789abcdefx.") == n)
@@ -299,7 +322,7 @@ done:
 
 /* One parse; *hostp, when not NULL, receives the host as get_host() gives
  * it (the caller owns it); *again is set when the result needs another
- * pass (see second_pass). */
+ * pass (see second_pass).  0, -1 for a URL refused, -2 out of memory. */
 static int canon_once(const char *url, char **out, char **hostp, int *again)
 {
 	CURLU *h = NULL;
@@ -307,26 +330,27 @@ static int canon_once(const char *url, char **out, char **hostp, int *again)
 	char *host = NULL, *port = NULL, *user = NULL, *pass = NULL;
 	char *path = NULL, *query = NULL, *frag = NULL;
 	struct sbuf b = { 0 };
+	int oom = 0;
 
 	*out = NULL;
-	if (parse(url, &h, &scheme) < 0)
+	if (parse(url, &h, &scheme, &oom) < 0)
 		goto fail;
-	if (!(host = get_host(h, again)))
+	if (!(host = get_host(h, again, &oom)))
 		goto fail;
 
 	sbuf_adds(&b, scheme);
 	sbuf_adds(&b, "://");
 	/* Credentials are kept: they can select what the server returns. */
-	if (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK) {
+	if (got(curl_url_get(h, CURLUPART_USER, &user, 0), &oom)) {
 		sbuf_adds(&b, user);
-		if (curl_url_get(h, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
+		if (got(curl_url_get(h, CURLUPART_PASSWORD, &pass, 0), &oom)) {
 			sbuf_addc(&b, ':');
 			sbuf_adds(&b, pass);
 		}
 		sbuf_addc(&b, '@');
 	}
 	sbuf_adds(&b, host);
-	if (curl_url_get(h, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
+	if (got(curl_url_get(h, CURLUPART_PORT, &port, 0), &oom)) {
 		long pn = strtol(port, NULL, 10);
 		int dflt = (pn == 80 && scheme[4] == '\0') || (pn == 443 && scheme[4] == 's');
 		if (!dflt) {
@@ -336,7 +360,7 @@ static int canon_once(const char *url, char **out, char **hostp, int *again)
 		}
 	}
 
-	if (curl_url_get(h, CURLUPART_PATH, &path, 0) != CURLUE_OK || !*path)
+	if (!got(curl_url_get(h, CURLUPART_PATH, &path, 0), &oom) || !*path)
 		sbuf_addc(&b, '/');
 	else {
 		if (path[0] != '/')
@@ -344,16 +368,20 @@ static int canon_once(const char *url, char **out, char **hostp, int *again)
 		put_normalised(&b, path, strlen(path));
 	}
 
-	if (curl_url_get(h, CURLUPART_QUERY, &query, 0) == CURLUE_OK)
+	if (got(curl_url_get(h, CURLUPART_QUERY, &query, 0), &oom))
 		put_query(&b, query);
 
 	/* "#!/story/123" is how some single-page sites name an article. */
-	if (curl_url_get(h, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK && frag[0] == '!') {
+	if (got(curl_url_get(h, CURLUPART_FRAGMENT, &frag, 0), &oom) && frag[0] == '!') {
 		sbuf_addc(&b, '#');
 		put_normalised(&b, frag, strlen(frag));
 	}
 
-	if (b.oom || !b.s)
+	if (b.oom || oom) {
+		oom = 1;
+		goto fail;
+	}
+	if (!b.s)
 		goto fail;
 	*out = b.s;
 	b.s = NULL;
@@ -371,7 +399,7 @@ fail:
 	curl_free(query);
 	curl_free(frag);
 	curl_url_cleanup(h);
-	return *out ? 0 : -1;
+	return *out ? 0 : oom ? -2 : -1;
 }
 
 /* An encoded dot ("%2E%2E") is decoded after libcurl resolved the dot
@@ -382,10 +410,16 @@ static int second_pass(char **out, int again_host)
 {
 	if (again_host || strstr(*out, "/.")) {
 		char *again = NULL;
-		int more = 0;
-		if (canon_once(*out, &again, NULL, &more) == 0) {
+		int more = 0, rc = canon_once(*out, &again, NULL, &more);
+
+		if (rc == 0) {
 			free(*out);
 			*out = again;
+		} else if (rc == -2) {
+			/* the first pass's form is not the canonical one */
+			free(*out);
+			*out = NULL;
+			return -2;
 		}
 	}
 	return 0;
@@ -393,10 +427,10 @@ static int second_pass(char **out, int again_host)
 
 int canon_url(const char *url, char **out)
 {
-	int again = 0;
+	int again = 0, rc;
 
-	if (canon_once(url, out, NULL, &again) < 0)
-		return -1;
+	if ((rc = canon_once(url, out, NULL, &again)) < 0)
+		return rc;
 	return second_pass(out, again);
 }
 
@@ -429,12 +463,12 @@ int canon_host(const char *url, char **out)
 	CURLU *h = NULL;
 	const char *scheme;
 	char *host = NULL;
-	int dots = 0;
+	int dots = 0, oom = 0;
 
 	*out = NULL;
-	if (parse(url, &h, &scheme) < 0)
+	if (parse(url, &h, &scheme, &oom) < 0)
 		goto fail;
-	if (!(host = get_host(h, &dots)))
+	if (!(host = get_host(h, &dots, &oom)))
 		goto fail;
 	strip_www(host);
 	*out = host;
@@ -442,17 +476,21 @@ int canon_host(const char *url, char **out)
 fail:
 	free(host);
 	curl_url_cleanup(h);
-	return *out ? 0 : -1;
+	return *out ? 0 : oom ? -2 : -1;
 }
 
 int canon_url_host(const char *url, char **canon, char **host)
 {
-	int again = 0;
+	int again = 0, rc;
 
 	*host = NULL;
-	if (canon_once(url, canon, host, &again) < 0)
-		return -1;
+	if ((rc = canon_once(url, canon, host, &again)) < 0)
+		return rc;
 	strip_www(*host);
-	return second_pass(canon, again);
+	if ((rc = second_pass(canon, again)) < 0) {
+		free(*host);
+		*host = NULL;
+	}
+	return rc;
 }
 

@@ -25,18 +25,21 @@
  *     non-ASCII bytes and characters a URL cannot hold encoded.  Reserved
  *     characters are never decoded (%2F stays %2F).
  * Returns 0 and a malloc'd string in *out (the caller frees it), or -1
- * with *out = NULL for a URL that is not a valid absolute http(s) URL. */
+ * with *out = NULL for a URL that is not a valid absolute http(s) URL,
+ * -2 (*out = NULL) when memory ran out: the URL may have one, and a
+ * caller that took it for none stored the link as written, or none. */
 int canon_url(const char *url, char **out);
 
 /* The publisher of a URL: its host lower-cased (an IDN in its Unicode
  * form, as canon_url gives it), without a trailing dot,
  * without a leading "www.", without port.  "https://WWW.Example.com:8080/x"
  * -> "example.com".  Returns 0 and a malloc'd string in *out, or -1 for
- * anything canon_url() refuses. */
+ * anything canon_url() refuses, -2 out of memory. */
 int canon_host(const char *url, char **out);
 
 /* Both of the above from one parse of `url` (the parse is most of their
- * cost): 0 with both malloc'd, or -1 with both NULL. */
+ * cost): 0 with both malloc'd, or -1 (refused) or -2 (out of memory) with
+ * both NULL. */
 int canon_url_host(const char *url, char **canon, char **host);
 
 /* `host` (as libcurl's URL API gives it, brackets included) when it is

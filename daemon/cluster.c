@@ -755,8 +755,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		slot = win;
 		out->is_new = 0;
 	}
-	thread_fill(c, slot, out);
-	return 0;
+	return thread_fill(c, slot, out);
 }
 
 int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
@@ -867,16 +866,19 @@ int64_t cluster_thread_title(struct clusterer *c, int64_t thread_id)
 	return thread_title(c, slot);
 }
 
-const char *cluster_thread_keywords(struct clusterer *c, int64_t thread_id)
+int cluster_thread_keywords(struct clusterer *c, int64_t thread_id, const char **kw)
 {
 	uint32_t slot = slot_of(c, thread_id);
 	struct thread *t;
 
+	*kw = NULL;
 	if (slot == UINT32_MAX || !c->th[slot].nmem)
-		return NULL;
+		return 0;
 	t = &c->th[slot];
-	kw_refresh(c, t);
-	return t->kw && t->kw->text[0] ? t->kw->text : NULL;
+	if (kw_refresh(c, t) < 0)
+		return -1;
+	*kw = t->kw && t->kw->text[0] ? t->kw->text : NULL;
+	return 0;
 }
 
 /* The saved frequencies count the restored stories already, except for

@@ -203,9 +203,10 @@ int cluster_has_story(const struct clusterer *c, int64_t story_id);
 int64_t cluster_thread_title(struct clusterer *c, int64_t thread_id);
 
 /* A thread's keywords counted again from the members in memory (after one
- * left it), ", "-separated as in cluster_result.keywords; NULL when the
- * thread is not in memory, holds none there, or has no keywords. */
-const char *cluster_thread_keywords(struct clusterer *c, int64_t thread_id);
+ * left it), ", "-separated as in cluster_result.keywords, in *kw; NULL
+ * when the thread is not in memory, holds none there, or has no keywords.
+ * 0, or -1 out of memory. */
+int cluster_thread_keywords(struct clusterer *c, int64_t thread_id, const char **kw);
 
 /* Sets a thread's counts to the stored ones: story_count, first_seen and
  * its sources (publisher hosts, n of them) replace what the clusterer

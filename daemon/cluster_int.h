@@ -387,7 +387,7 @@ int kw_merge(struct thread *t, const struct thread *f);
 void kw_forget_dead(struct clusterer *c);
 /* t's keywords, counted again when due, else re-spelt when a count
  * changed which spelling leads. */
-void kw_refresh(struct clusterer *c, struct thread *t);
+int kw_refresh(struct clusterer *c, struct thread *t);
 /* Takes story s out of its thread (centroid and members). */
 void story_detach(struct clusterer *c, struct story *s);
 /* Moves everything of slot `from` into slot `to`, frees `from`: 0 or -1. */
@@ -400,7 +400,7 @@ int thread_add_source(struct thread *t, uint32_t h);
 /* The story that titles thread slot now (0: it holds no member). */
 int64_t thread_title(struct clusterer *c, uint32_t slot);
 /* The display fields of thread slot into out. */
-void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out);
+int thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out);
 /* Moves the clock to a story's time; expires and prunes when due. */
 void window_advance(struct clusterer *c, int64_t time);
 

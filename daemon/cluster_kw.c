@@ -404,8 +404,9 @@ static int kw_text(const struct clusterer *c, struct thread *t, const uint32_t *
 }
 
 /* Top terms of the thread's recent coverage: the sum of its last stories'
- * vectors (cheap, in cache) rather than a pass over the whole centroid. */
-static void keywords(struct clusterer *c, struct thread *t)
+ * vectors (cheap, in cache) rather than a pass over the whole centroid.
+ * 0, or -1 out of memory (t's keywords unchanged). */
+static int keywords(struct clusterer *c, struct thread *t)
 {
 	/* A bitmap of the used slots stands for zeroing the whole table and
 	 * scanning it: the scan visits the used slots in slot order, which
@@ -457,8 +458,10 @@ static void keywords(struct clusterer *c, struct thread *t)
 	uint32_t terms[KW_TRACK];
 	for (int i = 0; i < nb; i++)
 		terms[i] = best[i].term;
-	if (kw_text(c, t, terms, (uint32_t)nb) == 0)
-		t->kw_stale = 0; /* else the old keywords stay, and stay stale */
+	if (kw_text(c, t, terms, (uint32_t)nb) < 0)
+		return -1;
+	t->kw_stale = 0;
+	return 0;
 }
 
 int kw_merge(struct thread *t, const struct thread *f)
@@ -472,13 +475,16 @@ int kw_merge(struct thread *t, const struct thread *f)
 	return 0;
 }
 
-void kw_refresh(struct clusterer *c, struct thread *t)
+int kw_refresh(struct clusterer *c, struct thread *t)
 {
 	/* Keywords settle quickly and cost a pass over the centroid: counted
-	 * again while tiny, at powers of two, then every 64 stories. */
+	 * again while tiny, at powers of two, then every 64 stories.  Out of
+	 * memory, the old ones stayed and were stored as the thread's: a new
+	 * thread's none, for good when no story joined it again. */
 	int64_t n = t->story_count;
 	if (t->kw_stale || n <= 4 || (n & (n - 1)) == 0 || (n & 63) == 0)
-		keywords(c, t);
-	else if (t->kw && t->kw->respell) /* the same words, maybe spelt otherwise now */
-		kw_text(c, t, t->kw->kw, t->kw->nkw);
+		return keywords(c, t);
+	if (t->kw && t->kw->respell) /* the same words, maybe spelt otherwise now */
+		return kw_text(c, t, t->kw->kw, t->kw->nkw);
+	return 0;
 }

@@ -664,12 +664,13 @@ int64_t thread_title(struct clusterer *c, uint32_t slot)
 	return t->title_story;
 }
 
-void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
+int thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 {
 	struct thread *t = &c->th[slot];
 	if (t->title_stale)
 		title_scan(c, t);
-	kw_refresh(c, t);
+	if (kw_refresh(c, t) < 0)
+		return -1;
 	out->thread_id = t->id;
 	out->story_count = t->story_count;
 	out->source_count = t->nsrc;
@@ -678,6 +679,7 @@ void thread_fill(struct clusterer *c, uint32_t slot, struct cluster_result *out)
 	out->last_updated = t->last_updated;
 	if (t->kw)
 		memcpy(out->keywords, t->kw->text, strlen(t->kw->text) + 1);
+	return 0;
 }
 
 /* cent_add() over a story's terms is two cache misses per term, one after

@@ -61,6 +61,7 @@ struct transfer {              /* owned by curl's multi handle while it runs */
 	size_t len, cap;
 	int too_big;
 	int too_slow;
+	int hdr_oom;               /* a header's copy failed (header_cb) */
 	/* Left this machine: a connection to an address that is not
 	 * loopback nor link-local (or the URL came from such a host). */
 	int remote;
@@ -250,10 +251,12 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *p)
 	return n;
 }
 
-static void set_hdr(char **slot, const char *v, size_t n)
+/* 0, or -1 out of memory. */
+static int set_hdr(char **slot, const char *v, size_t n)
 {
 	free(*slot);
 	*slot = strndup(v, n);
+	return *slot ? 0 : -1;
 }
 
 /* set_hdr() for a field whose value becomes text in the database: ETag
@@ -264,38 +267,36 @@ static void set_hdr(char **slot, const char *v, size_t n)
  * decoding the column failed (Python's sqlite3 raises).  Such a value is
  * dropped, as if the field had not been sent: the feed is then polled
  * without that validator, read without that language or base. */
-static void set_text_hdr(char **slot, const char *v, size_t n)
+static int set_text_hdr(char **slot, const char *v, size_t n)
 {
-	if (utf8_valid(v, n)) {
-		set_hdr(slot, v, n);
-	} else {
-		free(*slot);
-		*slot = NULL;
-	}
+	if (utf8_valid(v, n))
+		return set_hdr(slot, v, n);
+	free(*slot);
+	*slot = NULL;
+	return 0;
 }
 
 /* A list-valued field sent on several lines is one list, joined with
  * commas (RFC 9110 5.3): "Content-Encoding: deflate" then
  * "Content-Encoding: gzip" is "deflate, gzip".  Keeping the last line
  * only undid one coding of two and handed the parser compressed bytes. */
-static void add_hdr(char **slot, const char *v, size_t n)
+static int add_hdr(char **slot, const char *v, size_t n)
 {
 	size_t had;
 	char *s;
 
-	if (!*slot || !**slot) {
-		set_hdr(slot, v, n);
-		return;
-	}
+	if (!*slot || !**slot)
+		return set_hdr(slot, v, n);
 	if (!n)
-		return;
+		return 0;
 	had = strlen(*slot);
 	if (!(s = realloc(*slot, had + 2 + n + 1)))
-		return;
+		return -1;
 	memcpy(s + had, ", ", 2);
 	memcpy(s + had + 2, v, n);
 	s[had + 2 + n] = '\0';
 	*slot = s;
+	return 0;
 }
 
 static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
@@ -303,7 +304,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 	struct transfer *t = p;
 	size_t n = size * nmemb, klen;
 	const char *colon, *v, *end = data + n;
-	int code;
+	int code, rc = 0;
 
 	/* A status line starts each response of a redirect chain: forget the
 	 * previous response's headers and remember its status. */
@@ -344,13 +345,13 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 		end--;
 #define HDR(name, slot) \
 	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
-		set_hdr(&t->slot, v, (size_t)(end - v))
+		rc = set_hdr(&t->slot, v, (size_t)(end - v))
 #define TEXT(name, slot) \
 	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
-		set_text_hdr(&t->slot, v, (size_t)(end - v))
+		rc = set_text_hdr(&t->slot, v, (size_t)(end - v))
 #define LIST(name, slot) \
 	if (klen == sizeof(name) - 1 && strncasecmp(data, name, klen) == 0) \
-		add_hdr(&t->slot, v, (size_t)(end - v))
+		rc = add_hdr(&t->slot, v, (size_t)(end - v))
 	TEXT("ETag", etag);
 	else TEXT("Last-Modified", last_modified);
 	else HDR("Content-Type", content_type);
@@ -366,6 +367,14 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *p)
 #undef HDR
 #undef TEXT
 #undef LIST
+	/* A field lost for want of memory fails the transfer: read without
+	 * it, the body was parsed without its base (Content-Location) or
+	 * its language, and stored for good under the ETag that came with
+	 * it; without its ETag, the feed looked healthy. */
+	if (rc < 0) {
+		t->hdr_oom = 1;
+		return 0;
+	}
 	return n;
 }
 
@@ -561,6 +570,10 @@ static void describe_error(struct transfer *t, CURLcode rc, double elapsed,
 		break;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
+		if (t->hdr_oom) {
+			snprintf(buf, n, "out of memory reading the response's header fields");
+			return;
+		}
 		if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 			fetch_format_size(size, sizeof size, f->opt.max_size);
 			snprintf(buf, n, "body over %s", size);

@@ -96,7 +96,9 @@ static int key(const struct ident_entry *e, int use_link, int have_canon,
 		*out = prefixed("g:", guid, ng);
 	} else if (nl > 0) {
 		char *own = NULL;
-		if (!have_canon && canon_url(link, &own) == 0)
+		if (!have_canon && canon_url(link, &own) == -2)
+			return -2;   /* the link as written is not its key */
+		if (own)
 			canon = own;
 		*out = canon ? prefixed("l:", canon, strlen(canon))
 		             : prefixed("l:", link, nl);

@@ -865,8 +865,10 @@ static int left_thread(struct ingest *in, int64_t from, int64_t into)
 		/* Its keywords are its remaining stories' words: left as they
 		 * were, they kept the leaving story's ("crews, hold" from a
 		 * live blog no longer in it) until a story joined. */
-		const char *kw = cluster_thread_keywords(in->cl, from);
+		const char *kw;
 
+		if (cluster_thread_keywords(in->cl, from, &kw) < 0)
+			return -1;
 		if (title && store_title_thread(in->st, from, title) < 0)
 			return -1;
 		if (kw && store_thread_keywords(in->st, from, kw) < 0)
@@ -1871,11 +1873,15 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 		const char *link = e->origlink ? e->origlink : e->link;
 
 		/* A link curl cannot parse has no canonical form: the item is
-		 * then known in its own feed only. */
-		if (link && canon_url_host(link, &pe->canon, &pe->host) < 0)
-			pe->canon = pe->host = NULL;
-		if (e->source_link && canon_host(e->source_link, &pe->source_host) < 0)
-			pe->source_host = NULL;
+		 * then known in its own feed only.  Not so one that memory ran
+		 * out for (-2): taken for such a link, the story was stored
+		 * with no canonical URL and its copies in other feeds never
+		 * found it, for good (the next poll's 304). */
+		if ((link && canon_url_host(link, &pe->canon, &pe->host) == -2) ||
+		    (e->source_link && canon_host(e->source_link, &pe->source_host) == -2)) {
+			ingest_prep_free(out);
+			return -1;
+		}
 		strip_brand(e, pe, tail, (size_t)ntail);
 	}
 	if (cut_trailers(out, f) < 0) {
@@ -2060,8 +2066,8 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		if (added && added < now - in->retention)
 			x.old_before = now - in->retention;
 	}
-	if (canon_host(f->link ? f->link : feed_url, &feed_host) < 0)
-		feed_host = NULL;
+	if (canon_host(f->link ? f->link : feed_url, &feed_host) == -2)
+		goto out;    /* (-1: no host, feed_host NULL) */
 	x.feed_host = feed_host;
 	/* Oldest first: the clusterer sees time move forward. */
 	if (!(order = malloc(f->n_entries * sizeof *order)) ||

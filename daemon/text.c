@@ -5,6 +5,7 @@
 #include "daemon/rtl_fold.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,8 +273,9 @@ static const char *const lang_alias[][2] = {
 };
 
 /* The slot for lang's primary subtag; NULL lang or a malformed one gives
- * NULL (English stop words, no stemming). */
-static const struct lang_slot *lang_get(struct text *t, const char *lang)
+ * NULL (English stop words, no stemming), and so does a failure for want
+ * of memory, which sets *oom. */
+static const struct lang_slot *lang_get(struct text *t, const char *lang, int *oom)
 {
 	char code[16];
 	size_t n = 0;
@@ -329,7 +331,18 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang)
 	 * language seen first got no stemmer, in one parse worker and not
 	 * in another. */
 	int turkic = !strcmp(code, "tr") || !strcmp(code, "az");
+	errno = 0;
 	struct sb_stemmer *stem = sb_stemmer_new(code, "UTF_8");
+	/* libstemmer gives NULL for a language it has no stemmer for and for
+	 * want of memory alike; only the second sets errno (its calloc).
+	 * Remembered as a language without a stemmer, the language went
+	 * unstemmed in this tokenizer (a parse worker's, for the daemon's
+	 * life): its stories' terms, and so their threads and keywords, were
+	 * others than a restart gave them, with nothing said. */
+	if (!stem && errno == ENOMEM) {
+		*oom = 1;
+		return NULL;
+	}
 	if ((!stem && !turkic && t->nlangs >= MAX_LANGS - LANG_ROOM) || t->nlangs == MAX_LANGS) {
 		if (stem)
 			sb_stemmer_delete(stem);
@@ -424,7 +437,8 @@ static void stem_memo_put(struct text *t, uint8_t lang, uint32_t h, const char *
 
 /* Stem of w[0..n) (hash_bytes() wh) in language slot ls, through the
  * memo; *len gets its length, *sh its hash_bytes().  The result is valid
- * until the next call.  Returns NULL when Snowball fails. */
+ * until the next call.  Returns NULL when Snowball fails (out of memory:
+ * its only failure). */
 static const char *stem_word(struct text *t, const struct lang_slot *ls, const char *w,
 			     size_t n, uint32_t wh, size_t *len, uint32_t *sh)
 {
@@ -452,7 +466,8 @@ static const char *stem_word(struct text *t, const struct lang_slot *ls, const c
 
 int text_has_stemmer(struct text *t, const char *lang)
 {
-	const struct lang_slot *s = lang_get(t, lang);
+	int oom = 0;
+	const struct lang_slot *s = lang_get(t, lang, &oom);
 	return s && s->stem;
 }
 
@@ -910,7 +925,8 @@ static int fb_reserve(struct text *t, size_t used)
 int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		  struct text_tokens *out)
 {
-	const struct lang_slot *ls = lang_get(t, lang);
+	int oom = 0;
+	const struct lang_slot *ls = lang_get(t, lang, &oom);
 	/* A plain space groups a number's thousands ("2 000") in languages
 	 * that write them so, named by the feed; not in English, nor in text
 	 * of no known language: "May 5 100 protesters" is two numbers. */
@@ -926,6 +942,9 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 	uint16_t seg = 0;
 	int sent_start = 1;
 	utf8proc_int32_t prev = 0;
+
+	if (oom)
+		return -1;
 
 	/* Pass 1: word spans and their original casing.  ASCII bytes are
 	 * classified inline: they are most of the text, and utf8proc's
@@ -1345,12 +1364,12 @@ int text_tokenize(struct text *t, const char *s, size_t len, const char *lang,
 		if (stem) {
 			size_t sl;
 			const char *st = stem_word(t, ls, term, tl, w->hash, &sl, &th);
-			if (st) {
-				term = st;
-				tl = sl;
-			} else {
-				th = w->hash;
-			}
+			/* (Kept unstemmed, the word was another term than the
+			 * same word in every other story.) */
+			if (!st)
+				goto fail;
+			term = st;
+			tl = sl;
 		}
 		if (tl == 0)
 			continue;

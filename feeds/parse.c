@@ -1899,6 +1899,14 @@ static void on_error(void *ud, xmlErrorPtr e)
 
 	if (!e || e->level == XML_ERR_WARNING)
 		goto keep_going;
+	/* libxml2 ran out of memory: it stops there (XML_PARSER_EOF), and
+	 * what it read so far is no recovered document but a cut one.
+	 * Taken for a malformed feed, the items after the cut were gone
+	 * with "0 errors", and the ETag kept them gone. */
+	if (e->code == XML_ERR_NO_MEMORY) {
+		p->oom = 1;
+		return;
+	}
 	/* an external parameter entity we deliberately do not read */
 	if ((e->code == XML_ERR_UNDECLARED_ENTITY || e->code == XML_WAR_UNDECLARED_ENTITY) &&
 	    e->message && strstr(e->message, "PEReference"))
@@ -2124,6 +2132,10 @@ int parse_feed_xml(const char *buf, size_t len, const struct parse_opts *o, stru
 			xmlParseChunk(p.ctxt, buf + off, (int)n, off + n == len);
 			off += n;
 		} while (off < len && !p.oom);
+		/* (Some of its allocations, its input buffer's, say so only
+		 * here, not to on_error.) */
+		if (p.ctxt->errNo == XML_ERR_NO_MEMORY)
+			p.oom = 1;
 		if (p.ctxt->myDoc)
 			xmlFreeDoc(p.ctxt->myDoc);
 		xmlFreeParserCtxt(p.ctxt);

@@ -15,7 +15,11 @@ next poll's 304 kept it):
   stored without its summary;
 - xhtml: an XHTML start tag cut short while written out again for the
   sanitizer was passed on as its full length read from "" (past its
-  end), and the content stored without the tag.
+  end), and the content stored without the tag;
+- xmlattr: libxml2 itself ran out of memory (growing its copy of an
+  attribute's value) and stopped reading there: what it had read was
+  taken for a malformed document recovered ("(malformed, recovered)",
+  0 errors), and the item stored with its title alone, for good.
 
 realloc() is replaced (LD_PRELOAD) by one that fails for a block whose
 text starts with a marker (at its first or second byte), so that only
@@ -59,6 +63,14 @@ RSS = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
        '<pubDate>Tue, 10 Nov 2026 08:15:00 +0000</pubDate>'
        '<description>%s</description></item></channel></rss>\n')
 
+# (An element of another namespace, which the parser skips, holds the
+# marked attribute: libxml2 alone copies it.)
+RSS_ATTR = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:x="urn:x"><channel>'
+            '<title>%s</title><link>http://alloc.example/</link><description>d</description>'
+            '<item><title>%s item</title><x:note v="OOMMARK %s"/><link>%s</link><guid>%s</guid>'
+            '<pubDate>Tue, 10 Nov 2026 08:15:00 +0000</pubDate>'
+            '<description>%s</description></item></channel></rss>\n')
+
 ATOM = ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
         '<title>%s</title><id>urn:alloc:%s</id><updated>2026-11-10T08:15:00Z</updated>'
         '<entry><title>%s item</title><id>urn:alloc:%s:1</id><link href="%s"/>'
@@ -87,6 +99,10 @@ CASES = {
     "xhtml": ("http://alloc.example/4",
               '<p>Before.</p><oommark class="%s">Bold</oommark><p>After.</p>' % ("a" * 100),
               ("content", lambda v, base: v == "<p>Before.</p>Bold<p>After.</p>")),
+    # (RSS_ATTR) An attribute's value with a reference in it, longer than
+    # the 100 bytes libxml2 first makes room for.
+    "xmlattr": ("http://alloc.example/5", "Plain text.",
+                ("summary", lambda v, base: v == "Plain text.")),
 }
 
 t = Tap()
@@ -99,6 +115,9 @@ try:
         if name == "xhtml":
             srv.put("/%s.xml" % name, ATOM % (name, name, name, name, link, desc),
                     "application/atom+xml")
+        elif name == "xmlattr":
+            srv.put("/%s.xml" % name, RSS_ATTR % (name, name, "a &amp; b " * 40, link, name,
+                                                  desc), "application/rss+xml")
         else:
             srv.put("/%s.xml" % name, RSS % (name, name, link, name, desc), "application/rss+xml")
         urls[name] = srv.url("/%s.xml" % name)
