@@ -142,6 +142,9 @@ static void sync_author_detail(struct fp *p, const char *key)
 				name = fp_replace_all(name, "()", "");
 				name = fp_replace_all(name, "<>", "");
 				name = fp_replace_all(name, "&lt;&gt;", "");
+				/* (out of memory: not an author without a name) */
+				if (!name)
+					p->oom = 1;
 				t = fp_strip_dup(name ? name : "");
 				free(name);
 				name = t;

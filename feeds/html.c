@@ -834,7 +834,8 @@ static int css_value_ok(const char *w)
 
 static int is_word(int c) { return isalnum(c) || c == '_' || c >= 0x80; }
 
-/* feedparser's sanitize_style: returns a new string, "" when refused. */
+/* feedparser's sanitize_style: returns a new string, "" when refused,
+ * NULL out of memory. */
 static char *sanitize_style(const char *style)
 {
 	struct sbuf s, out;
@@ -868,6 +869,11 @@ static char *sanitize_style(const char *style)
 		}
 		sbuf_addc(&s, *p++);
 	}
+	/* Cut short, the declarations would be judged and kept cut
+	 * ("font-size: 12px" as "font-size: 1", the rest gone): the text
+	 * fails instead, as for any other allocation. */
+	if (s.oom)
+		goto oom;
 	/* the gauntlet: only harmless characters and constructs */
 	for (p = sbuf_str(&s); *p;) {
 		unsigned char c = (unsigned char)*p;
@@ -972,12 +978,18 @@ static char *sanitize_style(const char *style)
 			sbuf_addc(&out, ';');
 		}
 	}
+	if (out.oom)
+		goto oom;
 	sbuf_free(&s);
 	return sbuf_take(&out);
 refuse:
 	sbuf_free(&s);
 	sbuf_free(&out);
 	return strdup("");
+oom:
+	sbuf_free(&s);
+	sbuf_free(&out);
+	return NULL;
 }
 
 struct san {
@@ -1370,6 +1382,8 @@ static void san_start(void *ud, const char *tag, struct hattr *a, size_t n, int 
 				tmp = sanitize_style(v);
 				free(val);
 				val = tmp;
+				if (!val)
+					s->out.oom = 1;  /* the text fails, not the style left out */
 				if (!val || !*val) {
 					free(val);
 					continue;

@@ -201,7 +201,8 @@ static char *lower_dup(struct fp *p, const char *s)
 	return d;
 }
 
-/* replaces every occurrence of `from` in s (owned) with `to` */
+/* replaces every occurrence of `from` in s (owned) with `to`; NULL (s
+ * freed) out of memory */
 char *fp_replace_all(char *s, const char *from, const char *to)
 {
 	struct sbuf b;
@@ -218,6 +219,11 @@ char *fp_replace_all(char *s, const char *from, const char *to)
 	}
 	sbuf_adds(&b, p);
 	free(s);
+	/* (cut short, it was taken as "": an author stored without a name) */
+	if (b.oom) {
+		sbuf_free(&b);
+		return NULL;
+	}
 	return sbuf_take(&b);
 }
 
@@ -612,8 +618,9 @@ static int b64val(int c)
 	return -1;
 }
 
-/* base64 text to bytes; NULL when it is not base64 */
-static char *b64decode(const char *s)
+/* base64 text to bytes; NULL when it is not base64, or (*oom set) out of
+ * memory */
+static char *b64decode(const char *s, int *oom)
 {
 	struct sbuf b;
 	unsigned acc = 0;
@@ -640,6 +647,12 @@ static char *b64decode(const char *s)
 			bits -= 8;
 			sbuf_addc(&b, (char)(acc >> bits & 0xff));
 		}
+	}
+	/* (cut short, the bytes were taken as "": a content stored empty) */
+	if (b.oom) {
+		sbuf_free(&b);
+		*oom = 1;
+		return NULL;
 	}
 	return sbuf_take(&b);
 }
@@ -929,8 +942,14 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 		return out;
 
 	if (p->cp.active && p->cp.base64) {
-		char *d = b64decode(out);
+		int oom = 0;
+		char *d = b64decode(out, &oom);
 
+		if (oom) {
+			free(out);
+			p->oom = 1;
+			return NULL;
+		}
 		if (d && !utf8_ok(d)) {
 			free(d);
 			d = NULL;
@@ -1022,8 +1041,10 @@ char *fp_pop(struct fp *p, const char *element, int strip)
 				char *v = fp_replace_all(fp_xstrdup(p, out), "&amp;", "&");
 				struct fv *links, *last;
 
-				if (!v)
+				if (!v) {
+					p->oom = 1;
 					return out;
+				}
 				v = unref_query(v);
 				if (!v)
 					return out;
@@ -1468,6 +1489,14 @@ static xmlEntityPtr on_get_entity(void *ud, const xmlChar *name)
 
 			sbuf_init(&b);
 			expand(p, d->content, &b, 1);
+			/* Cut short, the expansion was taken as "" (sbuf_take)
+			 * and each reference went into the text as nothing:
+			 * the parse fails instead. */
+			if (b.oom) {
+				sbuf_free(&b);
+				p->oom = 1;
+				return NULL;
+			}
 			if (p->entity_exhausted)
 				b.len = 0;
 			p->entity_budget -= b.len < p->entity_budget ? b.len : p->entity_budget;
@@ -1511,6 +1540,12 @@ static xmlEntityPtr on_get_entity(void *ud, const xmlChar *name)
 			if (in_attr)
 				return NULL;
 			sbuf_printf(&p->tmp_text, "&%s;", (const char *)name);
+		}
+		/* Cut short (an allocation failed), the reference would go
+		 * into the text as "" or in part: the parse fails instead. */
+		if (p->tmp_text.oom) {
+			p->oom = 1;
+			return NULL;
 		}
 		content = sbuf_str(&p->tmp_text);
 		e = &p->tmp_ent;
@@ -1670,8 +1705,10 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
 		/* feedparser: rel and type values are case-folded, "&amp;"
 		 * left over after XML decoding becomes "&" */
 		v = fp_replace_all(v, "&amp;", "&");
-		if (!v)
+		if (!v) {
+			p->oom = 1;   /* not the attribute left out */
 			continue;
+		}
 		if (((al[0] | 0x20) == 'r' && !strcasecmp((const char *)al, "rel")) ||
 		    ((al[0] | 0x20) == 't' && !strcasecmp((const char *)al, "type")))
 			for (char *c = v; *c; c++)

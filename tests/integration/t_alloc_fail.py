@@ -13,6 +13,21 @@ next poll's 304 kept it):
   sanitised;
 - text: an element's text cut short was taken as "": the story was
   stored without its summary;
+- style: a style attribute whose copy (feeds/html.c's sanitize_style)
+  ran out of memory was judged cut short, and stored so: "font-size:
+  12px; width: 1000px" as "font-size: 1;";
+- entity: a reference to an entity XML does not know ("&name;", kept
+  as text) whose copy ran out of memory was taken as "": the text was
+  stored without it;
+- declared: the expansion of an entity the document declares, made by
+  the parser (feeds/parse.c's expand), was taken as "" when it ran out
+  of memory: the text was stored without it;
+- base64: a base64 content (mode="base64", or of a type not text)
+  whose decoded bytes ran out of memory was taken as "": the story was
+  stored with no text at all;
+- author: an author's name whose copy without its e-mail address
+  ("Name (jo@x.example)") ran out of memory was taken as "": the
+  story was stored with no author;
 - xhtml: an XHTML start tag cut short while written out again for the
   sanitizer was passed on as its full length read from "" (past its
   end), and the content stored without the tag;
@@ -25,6 +40,7 @@ realloc() is replaced (LD_PRELOAD) by one that fails for a block whose
 text starts with a marker (at its first or second byte), so that only
 the buffers holding these documents' marked text fail, however the rest
 of the daemon allocates."""
+import base64
 import os
 import shutil
 import sys
@@ -57,7 +73,7 @@ void *realloc(void *p, size_t n)
 }
 """
 
-RSS = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+RSS = ('<?xml version="1.0" encoding="UTF-8"?>\n%s<rss version="2.0"><channel>'
        '<title>%s</title><link>http://alloc.example/</link><description>d</description>'
        '<item><title>%s item</title><link>%s</link><guid>%s</guid>'
        '<pubDate>Tue, 10 Nov 2026 08:15:00 +0000</pubDate>'
@@ -78,6 +94,14 @@ ATOM = ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/
         '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">%s</div></content>'
         '</entry></feed>\n')
 
+# (RSS) an item's author, beside a description of its own.
+RSS_AUTHOR = RSS.replace('<description>%s</description></item>',
+                         '<author>%s</author><description>Hello</description></item>')
+
+# (Atom) a content in base64.
+ATOM64 = ATOM.replace('<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">%s</div>',
+                      '<content type="text/plain" mode="base64">%s')
+
 PATH = "/OOMMARK/" + "a" * 200
 # name: (link, description, what the next run stores: a column and a test of it)
 CASES = {
@@ -94,6 +118,31 @@ CASES = {
     # The text in pieces (the comment splits it) outgrows its first buffer.
     "text": ("http://alloc.example/3", "OOMMARK <!-- c -->" + " word" * 100,
              ("summary", lambda v, base: v == "OOMMARK" + " word" * 100)),
+    # A style attribute's copy starts with the marker (a declaration the
+    # sanitizer drops) and outgrows its first 64 bytes in font-size's value.
+    "style": ("http://alloc.example/5",
+              '&lt;p style="OOMMARK:10000000000; color: red; text-align: left; font-size: 12px; '
+              'width: 1000px"&gt;Hello&lt;/p&gt;',
+              ("content", lambda v, base: v == '<p style="color: red; text-align: left; '
+               'font-size: 12px; width: 1000px;">Hello</p>')),
+    # A declared entity's expansion starts with the marker and outgrows
+    # its first buffer (the declarations, short, are libxml2's to read).
+    "declared": ("http://alloc.example/7", "Start &big; end",
+                 ("summary", lambda v, base: v == "Start OOMMARK " + "word word word word word" * 6
+                  + " end")),
+    # The decoded bytes start with the marker and outgrow their first
+    # buffer.
+    "base64": ("http://alloc.example/8", base64.b64encode(b"OOMMARK" + b" word" * 40).decode(),
+               ("summary", lambda v, base: v == "OOMMARK" + " word" * 40)),
+    # (<author>) The name without its address ("OOMMARK a... (") is 127
+    # bytes, its buffer's 128 in one piece; the ")" after it grows it.
+    "author": ("http://alloc.example/9", "OOMMARK " + "a" * 117 + " (jo@x.example)",
+               ("author", lambda v, base: v == "OOMMARK " + "a" * 117)),
+    # An unknown entity's reference, written into the parser's buffer
+    # for them where a shorter one with the marker was, outgrows it.
+    "entity": ("http://alloc.example/6", "Start &OOMMARKa; mid &OOMMARK" + "a" * 100 + "; end",
+               ("summary", lambda v, base: v == "Start &OOMMARKa mid &OOMMARK" + "a" * 100
+                + " end")),
     # (Atom) XHTML content's start tag, written out again for the
     # sanitizer, outgrows its first buffer.
     "xhtml": ("http://alloc.example/4",
@@ -101,7 +150,7 @@ CASES = {
               ("content", lambda v, base: v == "<p>Before.</p>Bold<p>After.</p>")),
     # (RSS_ATTR) An attribute's value with a reference in it, longer than
     # the 100 bytes libxml2 first makes room for.
-    "xmlattr": ("http://alloc.example/5", "Plain text.",
+    "xmlattr": ("http://alloc.example/10", "Plain text.",
                 ("summary", lambda v, base: v == "Plain text.")),
 }
 
@@ -112,14 +161,17 @@ w = Workdir()
 try:
     urls = {}
     for name, (link, desc, _) in sorted(CASES.items()):
-        if name == "xhtml":
-            srv.put("/%s.xml" % name, ATOM % (name, name, name, name, link, desc),
-                    "application/atom+xml")
+        if name in ("xhtml", "base64"):
+            srv.put("/%s.xml" % name, (ATOM if name == "xhtml" else ATOM64) %
+                    (name, name, name, name, link, desc), "application/atom+xml")
         elif name == "xmlattr":
             srv.put("/%s.xml" % name, RSS_ATTR % (name, name, "a &amp; b " * 40, link, name,
                                                   desc), "application/rss+xml")
         else:
-            srv.put("/%s.xml" % name, RSS % (name, name, link, name, desc), "application/rss+xml")
+            dtd = ('<!DOCTYPE rss [<!ENTITY w "word word word word word">'
+                   '<!ENTITY big "OOMMARK &w;&w;&w;&w;&w;&w;">]>\n' if name == "declared" else "")
+            srv.put("/%s.xml" % name, (RSS_AUTHOR if name == "author" else RSS) %
+                    (dtd, name, name, link, name, desc), "application/rss+xml")
         urls[name] = srv.url("/%s.xml" % name)
     w.write_config(sorted(urls.values()))
 
