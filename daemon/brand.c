@@ -202,9 +202,8 @@ static int last_line(const char *text, const char *title, int inline_, char **ou
 	*out = NULL;
 	while (e && space(text[e - 1]))
 		e--;
-	s = e;
-	while (s && text[s - 1] != '\n')
-		s--;
+	const char *nl = e ? memrchr(text, '\n', e) : NULL;
+	s = nl ? (size_t)(nl - text) + 1 : 0;
 	k = s;
 	while (k && space(text[k - 1]))
 		k--;
@@ -212,9 +211,16 @@ static int last_line(const char *text, const char *title, int inline_, char **ou
 		/* The line's end from after its last ellipsis on, the
 		 * ellipsis kept: "... the helicopte… Continue reading →". */
 		size_t after = 0;
-		for (size_t i = s; i + 3 <= e; i++)
-			if (!memcmp(text + i, "\xe2\x80\xa6", 3) || !memcmp(text + i, "...", 3))
-				after = i + 3;
+		/* (From the end back: every document's every text comes
+		 * here, and its last ellipsis is the one wanted.) */
+		for (size_t i = e; i >= s + 3; i--) {
+			const unsigned char *p = (const unsigned char *)text + i - 3;
+			if ((p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0xa6) ||
+			    (p[0] == '.' && p[1] == '.' && p[2] == '.')) {
+				after = i;
+				break;
+			}
+		}
 		if (!after)
 			return 0;
 		while (after < e && text[after] == '.')
@@ -228,12 +234,10 @@ static int last_line(const char *text, const char *title, int inline_, char **ou
 	if (s == e)
 		return 0;
 	size_t tn = title ? strlen(title) : 0, a = 0;
-	int at = 0;
-	for (; tn && a + tn <= e - s; a++)
-		if (!memcmp(text + s + a, title, tn)) {
-			at = 1;
-			break;
-		}
+	const char *found = tn ? memmem(text + s, e - s, title, tn) : NULL;
+	int at = found != NULL;
+	if (at)
+		a = (size_t)(found - (text + s));
 	size_t ln = e - s - (at ? tn : 0);
 	if (!ln || (!k && !at) ||
 	    !(has_word(text + s, at ? a : ln) || (at && has_word(text + s + a + tn, e - s - a - tn))))
