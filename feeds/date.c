@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define MAXTOK 16
@@ -194,10 +195,18 @@ static const struct { const char *name; int minutes, rfc822; } zones[] = {
 /* The offset of a zone name in minutes, 0 (UTC) for a name not known. */
 static int zone_minutes(const char *name, int rfc822)
 {
+	/* and in parentheses, as the comment after an offset is written:
+	 * "2025-12-03 22:00 (JST)" was 22:00 UTC, nine hours off */
+	size_t n = strlen(name), skip = 0;
+
+	if (n > 2 && name[0] == '(' && name[n - 1] == ')') {
+		skip = 1;
+		n -= 2;
+	}
 	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
 		if (zones[i].rfc822 && !rfc822)
 			continue;
-		if (strcmp(zones[i].name, name) == 0)
+		if (strlen(zones[i].name) == n && strncmp(zones[i].name, name + skip, n) == 0)
 			return zones[i].minutes;
 	}
 	return 0;
@@ -247,6 +256,19 @@ static int is_dayname(const char *s)
 	return 0;
 }
 
+/* is_dayname() in any case */
+static int is_dayname_ci(const char *s)
+{
+	char l[3];
+
+	for (int i = 0; i < 3; i++) {
+		if (!s[i])
+			return 0;
+		l[i] = (char)tolower((unsigned char)s[i]);
+	}
+	return is_dayname(l);
+}
+
 /* Whether tok[0] is a day's name before "DD Month": an English one, or
  * any word followed by a day and a month's name ("Mi, 03 Dez", "mar.,
  * 02 dic": Spanish Tuesday, "mar", is also March). */
@@ -271,6 +293,17 @@ int64_t feed_date_rfc822(const char *s)
 		return FEED_NO_TIME;
 	if (leads_with_day(tok, nt))
 		first = 1;
+	/* a word between the year and the time: WordPress's "December 3,
+	 * 2025 at 10:00 pm" ("F j, Y \a\t g:i a"), Drupal's "Wednesday,
+	 * December 3, 2025 - 22:00" ("l, F j, Y - H:i"), German "um";
+	 * feedparser, and we, found no time there and no date at all */
+	if (nt - first >= 5 && isdigit((unsigned char)tok[first + 4][0]) &&
+	    strchr(tok[first + 4], ':') &&
+	    (!strcmp(tok[first + 3], "at") || !strcmp(tok[first + 3], "-") ||
+	     !strcmp(tok[first + 3], "um"))) {
+		memmove(tok + first + 3, tok + first + 4, (size_t)(nt - first - 4) * sizeof *tok);
+		nt--;
+	}
 	/* What is missing after the day, month and year: the time (then
 	 * midnight) or the zone (then UTC), or both.  feedparser pads the
 	 * parts before it drops the day name, and always with a time: so
@@ -916,6 +949,102 @@ static int64_t date_nate(const char *s)
 	return feed_date_w3dtf(buf);
 }
 
+/* What sites write between a date and its time, skipped: a comma
+ * ("20.06.2025, 10:00", PHP's "d.m.Y, H:i") and the day of the week,
+ * in parentheses or not: Japanese "(水)", "（水）", "水曜日", Korean
+ * "(수)", "수요일", Chinese "(周三)", "星期三", English "(Wed)".  After
+ * any of them the readers (the ISO 8601 one, last) found no time and
+ * kept the day: midnight, hours off.  p after those, at what follows
+ * (the time, or the end). */
+static const char *after_day(const char *p)
+{
+	/* one of the day's names (UTF-8): 月火水木金土日, 일월화수목금토 and
+	 * 一二三四五六日天 after 周, 週 or 星期 */
+	static const char ja[] = "\xe6\x9c\x88\xe7\x81\xab\xe6\xb0\xb4\xe6\x9c\xa8"
+	                         "\xe9\x87\x91\xe5\x9c\x9f\xe6\x97\xa5";
+	static const char ko[] = "\xec\x9d\xbc\xec\x9b\x94\xed\x99\x94\xec\x88\x98"
+	                         "\xeb\xaa\xa9\xea\xb8\x88\xed\x86\xa0";
+	static const char zh[] = "\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89\xe5\x9b\x9b"
+	                         "\xe4\xba\x94\xe5\x85\xad\xe6\x97\xa5\xe5\xa4\xa9";
+	const char *q;
+	int paren = 0;
+
+	while (*p == ' ')
+		p++;
+	if (*p == ',')
+		for (p++; *p == ' '; p++)
+			;
+	q = p;
+	if (*q == '(') {
+		paren = 1;
+		q++;
+	} else if (!strncmp(q, "\xef\xbc\x88", 3)) {  /* （ */
+		paren = 2;
+		q += 3;
+	}
+	{
+		const char *w = q;
+		int found = 0;
+
+		/* one character in parentheses, else with 曜日 or 요일 after it
+		 * (月 alone is no day's name) */
+		for (size_t k = 0; k < 7 * 3 && !found; k += 3) {
+			if (!strncmp(w, ja + k, 3) &&
+			    !strncmp(w + 3, "\xe6\x9b\x9c\xe6\x97\xa5", 6)) {  /* 曜日 */
+				w += 9;
+				found = 1;
+			} else if (!strncmp(w, ko + k, 3) &&
+			           !strncmp(w + 3, "\xec\x9a\x94\xec\x9d\xbc", 6)) {  /* 요일 */
+				w += 9;
+				found = 1;
+			} else if (paren && (!strncmp(w, ja + k, 3) || !strncmp(w, ko + k, 3))) {
+				w += 3;
+				found = 1;
+			}
+		}
+		if (!found && (!strncmp(w, "\xe5\x91\xa8", 3) || !strncmp(w, "\xe9\x80\xb1", 3) ||
+		               !strncmp(w, "\xe6\x98\x9f\xe6\x9c\x9f", 6))) {  /* 周 週 星期 */
+			const char *d = w + (w[0] == '\xe6' ? 6 : 3);
+
+			for (size_t k = 0; k < 8 * 3; k += 3)
+				if (!strncmp(d, zh + k, 3)) {
+					w = d + 3;
+					found = 1;
+					break;
+				}
+		}
+		if (!found && paren && isalpha((unsigned char)w[0]) && is_dayname_ci(w)) {
+			w += 3;
+			while (isalpha((unsigned char)*w) || *w == '.')
+				w++;
+			found = 1;
+		}
+		if (found && paren == 1)
+			found = *w == ')';
+		else if (found && paren == 2)
+			found = !strncmp(w, "\xef\xbc\x89", 3);  /* ） */
+		if (found) {
+			p = w + (paren == 1 ? 1 : paren == 2 ? 3 : 0);
+			while (*p == ' ')
+				p++;
+			if (*p == ',')
+				for (p++; *p == ' '; p++)
+					;
+		}
+	}
+	/* and a word before the time: German "03.12.2025 um 22:00", Russian
+	 * "в", English "at", Drupal's " - " */
+	static const char *const words[] = { "um ", "at ", "- ", "\xd0\xb2 " };
+
+	for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+		size_t n = strlen(words[k]);
+
+		if (!strncmp(p, words[k], n) && isdigit((unsigned char)p[n]))
+			return p + n;
+	}
+	return p;
+}
+
 /* Year, month and day with slashes or dots, and in Chinese and Japanese
  * (年 月 日) or Korean (년 월 일): "2025/12/03 10:00:00", "2025.12.03
  * 10:00" (Korea, China), "2025. 12. 3. 오후 3:00" (Korean, as a browser's
@@ -1007,10 +1136,11 @@ static int64_t date_ymd(const char *s, int *shaped)
 		p += n;
 		if (f == 0) {
 			form = *p == '/' ? 1 : *p == '.' ? 4 : !strncmp(p, cjk[0][0], 3) ? 2 :
-			       !strncmp(p, cjk[1][0], 3) ? 3 : 0;
-			*shaped = form != 0;
+			       !strncmp(p, cjk[1][0], 3) ? 3 : *p == '-' ? 6 : 0;
+			*shaped = form != 0 && form != 6;
 		}
-		if ((form == 1 && f < 2 && *p == '/') || (form == 4 && f < 2 && *p == '.'))
+		if ((form == 1 && f < 2 && *p == '/') || (form == 4 && f < 2 && *p == '.') ||
+		    (form == 6 && f < 2 && *p == '-'))
 			p++;
 		else if ((form == 2 || form == 3) && !strncmp(p, cjk[form - 2][f], 3))
 			p += 3;
@@ -1024,8 +1154,51 @@ static int64_t date_ymd(const char *s, int *shaped)
 	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[0] < 1900 ||
 	    ((form == 1 || form >= 4) && isdigit((unsigned char)*p)))
 		return FEED_NO_TIME;
-	while (*p == ' ')
-		p++;
+	/* ISO 8601's dashes come here only when the readers before refused
+	 * the string: read only with a day's name or a word that
+	 * after_day() skips ("2025-12-03(수) 22:00", "2025-12-03, 22:00"),
+	 * else left to the ISO 8601 reader as they were */
+	if (form == 6) {
+		const char *q = after_day(p);
+
+		while (*p == ' ')
+			p++;
+		if (q == p || !*q)
+			return FEED_NO_TIME;
+	}
+	p = after_day(p);
+	/* Korean with the day's name ("2025년 12월 3일 (수) 22:00"): in
+	 * Korean time, as date_onblog() reads it without */
+	if (form == 3 && *p) {
+		int64_t t;
+
+		if (snprintf(buf, sizeof buf, "%04d\xeb\x85\x84 %d\xec\x9b\x94 %d\xec\x9d\xbc %s",
+		             v[0], v[1], v[2], p) >= (int)sizeof buf)
+			return FEED_NO_TIME;
+		t = date_onblog(buf);
+		if (t != FEED_NO_TIME)
+			return t;
+	}
+	{
+		/* Japanese hours and minutes: "22時00分", "22時" */
+		int h = 0, mi = 0, n = 0, k;
+
+		while (n < 2 && isdigit((unsigned char)p[n]))
+			h = h * 10 + (p[n++] - '0');
+		if (n && !strncmp(p + n, "\xe6\x99\x82", 3)) {  /* 時 */
+			p += n + 3;
+			for (k = 0; k < 2 && isdigit((unsigned char)p[k]); k++)
+				mi = mi * 10 + (p[k] - '0');
+			if (k && !strncmp(p + k, "\xe5\x88\x86", 3))  /* 分 */
+				p += k + 3;
+			else
+				mi = 0;
+			if (snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d%s", v[0], v[1], v[2],
+			             h, mi, p) >= (int)sizeof buf)
+				return FEED_NO_TIME;
+			return feed_date_parse_general(buf);
+		}
+	}
 	if (snprintf(buf, sizeof buf, "%04d-%02d-%02d%s%s", v[0], v[1], v[2], *p ? " " : "", p) >=
 	    (int)sizeof buf)
 		return FEED_NO_TIME;
@@ -1108,6 +1281,98 @@ int64_t feed_date_parse(const char *s)
 	return t != FEED_NO_TIME ? t : feed_date_parse_general(s);
 }
 
+/* A time on a 12-hour clock, as people and their programs write it: "Dec
+ * 3, 2025 10:00 PM EST" (PHP's "g:i A", Java's "h:mm a", JavaScript's
+ * toLocaleString), "2025-12-03 10:00pm", "10:00 p.m.", SQL Server's "Dec
+ * 3 2025 10:00PM", Japanese "午後10:00" and Chinese "下午10:00" (PM
+ * before the time, 午前 and 上午 AM).  Every reader after this took "PM"
+ * for an unknown zone (UTC: 12 hours off, and the zone after it lost) or
+ * stopped before it (the time of "10:00PM" or "午後10:00" dropped:
+ * midnight).  Writes s with that time on the 24-hour clock into buf
+ * ("Dec 3, 2025 22:00 EST") and returns 1; 0 when s has no such time;
+ * -1 when its hour is none of a 12-hour clock ("13:00 PM": no date
+ * rather than a guess).  Korean 오전 and 오후 are left to
+ * date_nate() and date_onblog(), which read them in Korean time. */
+static int date_12hour(const char *s, char *buf, size_t cap)
+{
+	static const struct { const char *word; int pm; } before[] = {
+		{ "\xe5\x8d\x88\xe5\x89\x8d", 0 },  /* 午前 */
+		{ "\xe5\x8d\x88\xe5\xbe\x8c", 1 },  /* 午後 */
+		{ "\xe4\xb8\x8a\xe5\x8d\x88", 0 },  /* 上午 */
+		{ "\xe4\xb8\x8b\xe5\x8d\x88", 1 },  /* 下午 */
+	};
+	static const struct { const char *word; size_t len; int pm; } after[] = {
+		{ "am", 2, 0 }, { "pm", 2, 1 }, { "a.m.", 4, 0 }, { "p.m.", 4, 1 },
+	};
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t he = i, te, cut0, cut1;
+		int hour = 0, pm = -1;
+
+		/* h:mm or hh:mm, not the end of a longer number */
+		if (!isdigit((unsigned char)s[i]) || (i && isdigit((unsigned char)s[i - 1])))
+			continue;
+		while (he < n && he - i < 3 && isdigit((unsigned char)s[he]))
+			hour = hour * 10 + (s[he++] - '0');
+		/* or Japanese hours, "午後10時30分" (date_ymd() reads 時 and 分) */
+		int kanji = he - i <= 2 && !strncmp(s + he, "\xe6\x99\x82", 3);
+
+		if (!kanji && (he - i > 2 || s[he] != ':' || !isdigit((unsigned char)s[he + 1]) ||
+		               !isdigit((unsigned char)s[he + 2]) || isdigit((unsigned char)s[he + 3])))
+			continue;
+		te = he + 3;
+		if (!kanji && s[te] == ':' && isdigit((unsigned char)s[te + 1]) &&
+		    isdigit((unsigned char)s[te + 2]))
+			te += 3;
+		while (!kanji && s[te] == '.' && isdigit((unsigned char)s[te + 1]))
+			for (te++; isdigit((unsigned char)s[te]); te++)
+				;
+		/* the word after the time, then before it (a blank between
+		 * them or none) */
+		cut0 = te;
+		cut1 = te;
+		while (s[cut1] == ' ')
+			cut1++;
+		for (size_t k = 0; k < sizeof after / sizeof after[0] && !kanji; k++)
+			if (strncasecmp(s + cut1, after[k].word, after[k].len) == 0 &&
+			    !isalnum((unsigned char)s[cut1 + after[k].len])) {
+				pm = after[k].pm;
+				cut1 += after[k].len;
+				break;
+			}
+		if (pm < 0) {
+			size_t b = i;
+
+			if (b && s[b - 1] == ' ')
+				b--;
+			for (size_t k = 0; k < sizeof before / sizeof before[0]; k++)
+				if (b >= 6 && memcmp(s + b - 6, before[k].word, 6) == 0) {
+					pm = before[k].pm;
+					cut0 = b - 6;
+					cut1 = i;
+					break;
+				}
+			if (pm < 0) {
+				i = te - 1;
+				continue;
+			}
+		}
+		if (hour < 1 || hour > 12)
+			return -1;
+		hour = hour % 12 + 12 * pm;
+		if (cut0 == te) {  /* "10:00 PM EST": the time, then the rest */
+			if (snprintf(buf, cap, "%.*s%02d%.*s%s", (int)i, s, hour, (int)(te - he),
+			             s + he, s + cut1) >= (int)cap)
+				return -1;
+		} else if (snprintf(buf, cap, "%.*s%02d%s", (int)cut0, s, hour, s + he) >= (int)cap) {
+			return -1;  /* "午後10:00": the words before the time, then it */
+		}
+		return 1;
+	}
+	return 0;
+}
+
 int64_t feed_date_parse_general(const char *s)
 {
 	int64_t (*const handlers[])(const char *) = {
@@ -1117,11 +1382,19 @@ int64_t feed_date_parse_general(const char *s)
 		feed_date_w3dtf, feed_date_rfc822, date_asctime, date_perforce,
 		date_hungarian, date_greek, date_nate, date_onblog,
 	};
+	char clock24[256];
 	int shaped;
 	int64_t t;
 
 	if (!s || !*s)
 		return FEED_NO_TIME;
+	switch (date_12hour(s, clock24, sizeof clock24)) {
+	case -1:
+		return FEED_NO_TIME;
+	case 1:
+		s = clock24;
+		break;
+	}
 	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
 		t = handlers[i](s);
 		if (t != FEED_NO_TIME)
