@@ -3,6 +3,7 @@
  * Owns the per-language stemmer/stop-word cache (struct text). */
 #include "daemon/text.h"
 #include "daemon/rtl_fold.h"
+#include "daemon/stop_words.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -91,7 +92,9 @@ struct lang_slot {
 
 /* Language slots; the last LANG_ROOM are only for languages that change
  * something (see lang_get): the 29 libstemmer knows, each under its
- * two-letter code (deu, ger, German are de: lang_alias), and az. */
+ * two-letter code (deu, ger, German are de: lang_alias), az, and the 11
+ * others with stop words (daemon/stop_words.h: uk bg pl cs sk hr bs fa ur
+ * he ms). */
 #define MAX_LANGS 128
 #define LANG_ROOM 66
 #define STEM_MAX (1u << 18)        /* distinct words memoised; then it starts over */
@@ -131,7 +134,7 @@ struct stem_slot {
 };
 
 struct text {
-	struct strset stops[9];   /* en fr de es it pt nl sv da/no */
+	struct strset stops[9 + STOP_MORE_N]; /* en fr de es it pt nl sv da/no, stop_more */
 	struct lang_slot langs[MAX_LANGS];
 	int nlangs;
 	utf8proc_int32_t u32[512];
@@ -208,6 +211,9 @@ struct text *text_new(void)
 	for (int i = 0; i < 9; i++)
 		if (strset_init(&t->stops[i], lists[i]) < 0)
 			goto fail;
+	for (size_t i = 0; i < STOP_MORE_N; i++)
+		if (strset_init(&t->stops[9 + i], stop_more[i].words) < 0)
+			goto fail;
 	t->sm_mask = 4095;
 	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
 	t->sm_cap = 65536;
@@ -226,7 +232,7 @@ void text_free(struct text *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < 9; i++)
+	for (size_t i = 0; i < sizeof t->stops / sizeof t->stops[0]; i++)
 		strset_free(&t->stops[i]);
 	for (int i = 0; i < t->nlangs; i++)
 		if (t->langs[i].stem)
@@ -243,7 +249,7 @@ void text_free(struct text *t)
  * Azerbaijani, folded as Turkish): their ISO 639-2 codes, bibliographic
  * and terminological, and English names, as libstemmer knows them ("esl"
  * is its own), and Bokmål's and Nynorsk's codes (nb and nn) and the
- * withdrawn two-letter ones (in, ji, mo: below).  A feed saying
+ * withdrawn two-letter ones (in, iw, ji, mo: below).  A feed saying
  * <language>deu</language> or "German" is German: the same
  * stems, stop words and folding as "de".  libstemmer stemmed "deu" but
  * English stop words stayed ("die", "und" kept as terms), "tur" lacked
@@ -270,7 +276,32 @@ static const char *const lang_alias[][2] = {
 	{ "serbian", "sr" }, { "swe", "sv" }, { "swedish", "sv" }, { "tam", "ta" },
 	{ "tamil", "ta" }, { "tur", "tr" }, { "turkish", "tr" }, { "yid", "yi" },
 	{ "yiddish", "yi" },
+	/* and those of the languages with stop words but no stemmer */
+	{ "bos", "bs" }, { "bosnian", "bs" }, { "bul", "bg" }, { "bulgarian", "bg" },
+	{ "ces", "cs" }, { "cze", "cs" }, { "czech", "cs" }, { "hrv", "hr" },
+	{ "croatian", "hr" }, { "fas", "fa" }, { "per", "fa" }, { "persian", "fa" },
+	{ "farsi", "fa" }, { "heb", "he" }, { "hebrew", "he" }, { "msa", "ms" },
+	{ "may", "ms" }, { "malay", "ms" }, { "pol", "pl" }, { "polish", "pl" },
+	{ "slk", "sk" }, { "slo", "sk" }, { "slovak", "sk" }, { "ukr", "uk" },
+	{ "ukrainian", "uk" }, { "urd", "ur" }, { "urdu", "ur" },
 };
+
+/* The index in struct text's stops of the stop words of the language
+ * whose (two-letter) code is code: 0, English's, for one without its own. */
+static int stop_index(const char *code)
+{
+	static const char *const codes[9] = { "en", "fr", "de", "es", "it", "pt",
+		"nl", "sv", "da" };
+	for (int i = 0; i < 9; i++)
+		if (!strcmp(code, codes[i]))
+			return i;
+	if (!strcmp(code, "no"))
+		return 8;
+	for (size_t i = 0; i < STOP_MORE_N; i++)
+		if (stop_words_for(&stop_more[i], code))
+			return 9 + (int)i;
+	return 0;
+}
 
 /* The slot for lang's primary subtag; NULL lang or a malformed one gives
  * NULL (English stop words, no stemming), and so does a failure for want
@@ -294,14 +325,16 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang, int *o
 	code[n] = '\0';
 	if (n < 2)
 		return NULL;
-	/* Bokmål and Nynorsk are Norwegian to Snowball; "in", "ji" and "mo"
-	 * are the codes ISO 639-1 had for Indonesian, Yiddish and Romanian
-	 * (as Moldavian), which Java wrote until version 17 (its Locale gave
-	 * "in_ID" for "id-ID"): an Indonesian feed so tagged was not stemmed,
-	 * and missed the threads of one tagged "id".  "in" only with the
-	 * region ID: alone it may be a feed's word for India. */
+	/* Bokmål and Nynorsk are Norwegian to Snowball; "in", "iw", "ji" and
+	 * "mo" are the codes ISO 639-1 had for Indonesian, Hebrew, Yiddish
+	 * and Romanian (as Moldavian), which Java wrote until version 17 (its
+	 * Locale gave "in_ID" for "id-ID", "iw_IL" for "he-IL"): an
+	 * Indonesian feed so tagged was not stemmed, and missed the threads
+	 * of one tagged "id".  "in" only with the region ID: alone it may be
+	 * a feed's word for India. */
 	static const char *const two[][2] = {
-		{ "nb", "no" }, { "nn", "no" }, { "in", "id" }, { "ji", "yi" }, { "mo", "ro" },
+		{ "nb", "no" }, { "nn", "no" }, { "in", "id" }, { "iw", "he" }, { "ji", "yi" },
+		{ "mo", "ro" },
 	};
 	for (size_t i = 0; n == 2 && i < sizeof two / sizeof two[0]; i++)
 		if (!strcmp(code, two[i][0])) {
@@ -324,13 +357,14 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang, int *o
 	for (int i = 0; i < t->nlangs; i++)
 		if (!strcmp(t->langs[i].code, code))
 			return &t->langs[i];
-	/* A language with neither a stemmer nor Turkic folding is as none:
-	 * it is remembered (libstemmer takes 0.2 us to say no) only while
-	 * that leaves LANG_ROOM slots.  Slots taken by every code seen (ja,
-	 * zh, ko, a feed's made-up one...) filled the table, after which a
-	 * language seen first got no stemmer, in one parse worker and not
-	 * in another. */
+	/* A language with neither a stemmer, Turkic folding nor stop words
+	 * of its own is as none: it is remembered (libstemmer takes 0.2 us to
+	 * say no) only while that leaves LANG_ROOM slots.  Slots taken by
+	 * every code seen (ja, zh, ko, a feed's made-up one...) filled the
+	 * table, after which a language seen first got no stemmer, in one
+	 * parse worker and not in another. */
 	int turkic = !strcmp(code, "tr") || !strcmp(code, "az");
+	int stop = stop_index(code);
 	errno = 0;
 	struct sb_stemmer *stem = sb_stemmer_new(code, "UTF_8");
 	/* libstemmer gives NULL for a language it has no stemmer for and for
@@ -343,7 +377,8 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang, int *o
 		*oom = 1;
 		return NULL;
 	}
-	if ((!stem && !turkic && t->nlangs >= MAX_LANGS - LANG_ROOM) || t->nlangs == MAX_LANGS) {
+	if ((!stem && !turkic && !stop && t->nlangs >= MAX_LANGS - LANG_ROOM) ||
+	    t->nlangs == MAX_LANGS) {
 		if (stem)
 			sb_stemmer_delete(stem);
 		return NULL;
@@ -351,14 +386,7 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang, int *o
 	struct lang_slot *s = &t->langs[t->nlangs++];
 	memcpy(s->code, code, n + 1);
 	s->stem = stem;
-	static const char *const codes[9] = { "en", "fr", "de", "es", "it", "pt",
-		"nl", "sv", "da" };
-	s->stop = &t->stops[0];
-	for (int i = 0; i < 9; i++)
-		if (!strcmp(code, codes[i]))
-			s->stop = &t->stops[i];
-	if (!strcmp(code, "no"))
-		s->stop = &t->stops[8];
+	s->stop = &t->stops[stop];
 	s->turkic = turkic;
 	return s;
 }

@@ -73,6 +73,10 @@ static const char ref_STOP_DA_NO[] =
 	"jeg kan med men mod og om på seg sig som til ud var vi være er ble blir "
 	"av ei etter fra hva ikkje ingen og til var ved";
 
+/* The other languages' lists: daemon/text.c's own data (stop words are no
+ * part of the scanning this file is the reference for). */
+#include "daemon/stop_words.h"
+
 /* A set of folded words: open addressing over pointers into words (owned). */
 struct ref_strset {
 	char *words;      /* owns the copied list, NUL-separated */
@@ -109,7 +113,7 @@ struct ref_stem_slot {
 };
 
 struct ref_text {
-	struct ref_strset stops[9];   /* en fr de es it pt nl sv da/no */
+	struct ref_strset stops[9 + STOP_MORE_N]; /* en fr de es it pt nl sv da/no, stop_more */
 	struct ref_lang_slot langs[MAX_LANGS];
 	int nlangs;
 	utf8proc_int32_t u32[512];
@@ -182,6 +186,9 @@ static struct ref_text *ref_text_new(void)
 	for (int i = 0; i < 9; i++)
 		if (ref_strset_init(&t->stops[i], lists[i]) < 0)
 			goto fail;
+	for (size_t i = 0; i < STOP_MORE_N; i++)
+		if (ref_strset_init(&t->stops[9 + i], stop_more[i].words) < 0)
+			goto fail;
 	t->sm_mask = 4095;
 	t->sm = calloc(t->sm_mask + 1, sizeof *t->sm);
 	t->sm_cap = 65536;
@@ -199,7 +206,7 @@ static void ref_text_free(struct ref_text *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < 9; i++)
+	for (size_t i = 0; i < sizeof t->stops / sizeof t->stops[0]; i++)
 		ref_strset_free(&t->stops[i]);
 	for (int i = 0; i < t->nlangs; i++)
 		if (t->langs[i].stem)
@@ -232,6 +239,13 @@ static const char *const ref_lang_alias[][2] = {
 	{ "serbian", "sr" }, { "swe", "sv" }, { "swedish", "sv" }, { "tam", "ta" },
 	{ "tamil", "ta" }, { "tur", "tr" }, { "turkish", "tr" }, { "yid", "yi" },
 	{ "yiddish", "yi" },
+	{ "bos", "bs" }, { "bosnian", "bs" }, { "bul", "bg" }, { "bulgarian", "bg" },
+	{ "ces", "cs" }, { "cze", "cs" }, { "czech", "cs" }, { "hrv", "hr" },
+	{ "croatian", "hr" }, { "fas", "fa" }, { "per", "fa" }, { "persian", "fa" },
+	{ "farsi", "fa" }, { "heb", "he" }, { "hebrew", "he" }, { "msa", "ms" },
+	{ "may", "ms" }, { "malay", "ms" }, { "pol", "pl" }, { "polish", "pl" },
+	{ "slk", "sk" }, { "slo", "sk" }, { "slovak", "sk" }, { "ukr", "uk" },
+	{ "ukrainian", "uk" }, { "urd", "ur" }, { "urdu", "ur" },
 };
 
 /* The slot for lang's primary subtag; NULL lang or a malformed one gives
@@ -255,14 +269,15 @@ static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *
 	code[n] = '\0';
 	if (n < 2)
 		return NULL;
-	/* Bokmål and Nynorsk are Norwegian to Snowball; "in", "ji" and "mo"
-	 * are the codes ISO 639-1 had for Indonesian, Yiddish and Romanian
-	 * (as Moldavian), which Java wrote until version 17 (its Locale gave
-	 * "in_ID" for "id-ID"): an Indonesian feed so tagged was not stemmed,
+	/* Bokmål and Nynorsk are Norwegian to Snowball; "in", "iw", "ji" and
+	 * "mo" are the codes ISO 639-1 had for Indonesian, Hebrew, Yiddish
+	 * and Romanian (as Moldavian), which Java wrote until version 17 (its
+	 * Locale gave "in_ID" for "id-ID"): an Indonesian feed so tagged was not stemmed,
 	 * and missed the threads of one tagged "id".  "in" only with the
 	 * region ID: alone it may be a feed's word for India. */
 	static const char *const two[][2] = {
-		{ "nb", "no" }, { "nn", "no" }, { "in", "id" }, { "ji", "yi" }, { "mo", "ro" },
+		{ "nb", "no" }, { "nn", "no" }, { "in", "id" }, { "iw", "he" }, { "ji", "yi" },
+		{ "mo", "ro" },
 	};
 	for (size_t i = 0; n == 2 && i < sizeof two / sizeof two[0]; i++)
 		if (!strcmp(code, two[i][0])) {
@@ -286,8 +301,13 @@ static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *
 		if (!strcmp(t->langs[i].code, code))
 			return &t->langs[i];
 	int turkic = !strcmp(code, "tr") || !strcmp(code, "az");
+	int more = -1;
+	for (size_t i = 0; i < STOP_MORE_N; i++)
+		if (stop_words_for(&stop_more[i], code))
+			more = (int)i;
 	struct sb_stemmer *stem = sb_stemmer_new(code, "UTF_8");
-	if ((!stem && !turkic && t->nlangs >= MAX_LANGS - LANG_ROOM) || t->nlangs == MAX_LANGS) {
+	if ((!stem && !turkic && more < 0 && t->nlangs >= MAX_LANGS - LANG_ROOM) ||
+	    t->nlangs == MAX_LANGS) {
 		if (stem)
 			sb_stemmer_delete(stem);
 		return NULL;
@@ -303,6 +323,8 @@ static const struct ref_lang_slot *ref_lang_get(struct ref_text *t, const char *
 			s->stop = &t->stops[i];
 	if (!strcmp(code, "no"))
 		s->stop = &t->stops[8];
+	if (more >= 0)
+		s->stop = &t->stops[9 + more];
 	s->turkic = turkic;
 	return s;
 }
