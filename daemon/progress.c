@@ -3,6 +3,7 @@
 #include "daemon/progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -68,7 +69,10 @@ static void draw(void)
 
 void progress_start(size_t total)
 {
-	if (!isatty(2) || total == 0)
+	/* A terminal that says it knows no escapes (TERM=dumb: Emacs's shell,
+	 * some CI runners) showed each redraw's ESC [ K as text. */
+	const char *term = getenv("TERM");
+	if (!isatty(2) || total == 0 || (term && !strcmp(term, "dumb")))
 		return;
 	memset(&P, 0, sizeof P);
 	P.on = 1;

@@ -101,6 +101,13 @@ t.ok(screen and re.match(r"^notice: cycle: 3 feeds polled", screen[-1]),
 t.ok(not re.search(r"errors?(error|warning|notice|info|debug): ", tty),
      "each log line first erases the progress line", repr(tty))
 
+# A terminal that knows no escapes (TERM=dumb): no progress line either.
+rc, tty = run_on_pty([TIDINGSD, "-c", w.conf, "--once"] + ROOT_OVERRIDE,
+                     clean_env(TERM="dumb"), stream="stderr")
+t.eq(rc, 0, "TERM=dumb pty run exits 0")
+t.ok("\x1b" not in tty and "] feeds," not in tty and "cycle: 3 feeds polled" in tty,
+     "TERM=dumb: no progress line, no escapes, the summary", repr(tty[-300:]))
+
 # 6. Not a terminal: no progress at all.
 rc, out = run_to_file(clean_env(TERM="xterm"))
 t.ok("\r" not in out and "\x1b" not in out and "] feeds," not in out,
