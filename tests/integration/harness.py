@@ -32,6 +32,17 @@ DATA = os.path.join(ROOT, "tests", "data")
 ROOT_OVERRIDE = ["--allow-root"] if os.geteuid() == 0 else []
 
 
+def sanitized(prog):
+    """Whether prog runs under AddressSanitizer or ThreadSanitizer, whose
+    allocator and interceptors a shim of malloc(), realloc() or strndup()
+    cannot replace (the sanitizer builds of `make integration-san`)."""
+    try:
+        out = subprocess.run(["ldd", prog], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "libasan" in out or "libtsan" in out
+
+
 def preload_shim(t, source, what):
     """Compiles the C `source` into a library for LD_PRELOAD (a function of
     libc's replaced for the daemon: getaddrinfo(), clock_gettime()) in a
