@@ -219,6 +219,21 @@ static int bad_host(const char *host)
 	return 0;
 }
 
+/* The ASCII ("xn--") form IDNA gives host: non-transitional first (IDNA
+ * 2008: "stra\xc3\x9f" stays itself), transitional for what only that
+ * accepts, as libcurl resolves.  An idn2 return code; *ace NULL unless
+ * IDN2_OK. */
+static int ace_of(const char *host, uint8_t **ace)
+{
+	int rc = idn2_lookup_u8((const uint8_t *)host, ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+
+	if (rc != IDN2_OK && rc != IDN2_MALLOC)
+		rc = idn2_lookup_u8((const uint8_t *)host, ace, IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
+	if (rc != IDN2_OK)
+		*ace = NULL;
+	return rc;
+}
+
 /* An internationalised host name has spellings that name one host: its
  * Unicode form in any case or normalisation, and its ASCII ("xn--") form.
  * They all become the Unicode form IDNA (UTS #46, as browsers apply it)
@@ -226,31 +241,33 @@ static int bad_host(const char *host)
  * "b\xc3\xbccher.example".  The Unicode form, not the ASCII one: the one
  * most feeds write, so canonical URLs stored before stay what they were.
  * NULL (the host keeps its bytes) for a plain ASCII name, a name IDNA
- * refuses, or one it maps to a character no host may hold. */
+ * refuses, one it maps to a character no host may hold, or an "xn--"
+ * label whose Unicode form IDNA would map to another name
+ * ("xn--tthpc" is "\xe2\x92\xb4\xe2\x92\xb3\xe2\x92\xab", which
+ * UTS #46 reads as "(y)(x)(p)"): the canonical form must be a fixed
+ * point, and that one was not (the fuzzer's find). */
 static char *idn_host(const char *host, int *oom)
 {
 	int idn = !strncmp(host, "xn--", 4) || strstr(host, ".xn--");
-	uint8_t *ace = NULL;
+	uint8_t *ace = NULL, *again = NULL;
 	char *u = NULL, *r = NULL;
 
 	for (const char *p = host; *p && !idn; p++)
 		idn = (unsigned char)*p >= 0x80;
 	if (!idn)
 		return NULL;
-	/* Non-transitional first (IDNA 2008: "stra\xc3\x9f" stays itself),
-	 * transitional for what only that accepts, as libcurl resolves. */
-	int rc = idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
-
-	if (rc != IDN2_OK && rc != IDN2_MALLOC)
-		rc = idn2_lookup_u8((const uint8_t *)host, &ace, IDN2_NFC_INPUT | IDN2_TRANSITIONAL);
-	if (rc != IDN2_OK)
-		ace = NULL;
+	int rc = ace_of(host, &ace);
 	if (ace && (rc = idn2_to_unicode_8z8z((const char *)ace, &u, 0)) != IDN2_OK)
 		u = NULL;
+	if (u && *u && (rc = ace_of(u, &again)) == IDN2_OK && strcmp((char *)again, (char *)ace) != 0) {
+		idn2_free(u);
+		u = NULL;
+	}
 	/* (The host as written is another spelling of it: not the same.) */
 	if (rc == IDN2_MALLOC)
 		*oom = 1;
 	idn2_free(ace);
+	idn2_free(again);
 	if (u && *u && !bad_host(u) && !(r = strdup(u)))
 		*oom = 1;
 	idn2_free(u);

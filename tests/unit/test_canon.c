@@ -104,6 +104,18 @@ static void pairs(void)
 	   "an internationalised host in upper case and in its ASCII form meet");
 	ok(!same("https://stra\xc3\x9f" "e.de/a", "https://strasse.de/a"),
 	   "but two hosts IDNA 2008 tells apart stay apart");
+	/* "xn--tthpc" decodes to three parenthesised letters, which IDNA
+	 * maps to "(y)(x)(p)": in that Unicode form the canonical URL was no
+	 * fixed point (fuzz_text's find). */
+	{
+		char *c = NULL, *c2 = NULL;
+		ok(canon_url("https://xn--tthpc/x", &c) == 0 && c &&
+		   canon_url(c, &c2) == 0 && c2 && !strcmp(c, c2) &&
+		   !strcmp(c, "https://xn--tthpc/x"),
+		   "an ASCII label whose Unicode form IDNA maps otherwise stays ASCII, a fixed point");
+		free(c);
+		free(c2);
+	}
 }
 
 static void tracking(void)
