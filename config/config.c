@@ -197,17 +197,14 @@ const char *config_log_level_name(int level)
 	return level_names[level];
 }
 
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		abort();   /* configuration is loaded at start-up: no way on */
-	return p;
-}
+/* Every allocation of a load may fail, and the load then fails as "out
+ * of memory": the same code runs on SIGHUP, where it aborted a daemon
+ * that was running fine (the reload is refused instead, the running
+ * configuration kept). */
 
 /* $STATE_DIRECTORY may list several directories separated by ':' when a
- * unit has several StateDirectory= entries; ours is the first. */
+ * unit has several StateDirectory= entries; ours is the first.  NULL when
+ * out of memory. */
 static char *default_database(void)
 {
 	const char *sd = getenv("STATE_DIRECTORY");
@@ -215,23 +212,23 @@ static char *default_database(void)
 	char *p;
 
 	if (!sd || !*sd)
-		return xstrdup("./tidings.db");
+		return strdup("./tidings.db");
 	len = strcspn(sd, ":");
 	if (len == 0)
-		return xstrdup("./tidings.db");
+		return strdup("./tidings.db");
 	p = malloc(len + sizeof "/tidings.db");
 	if (!p)
-		abort();
+		return NULL;
 	memcpy(p, sd, len);
 	strcpy(p + len, "/tidings.db");
 	return p;
 }
 
-void config_defaults(struct config *c)
+int config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->database = default_database();
-	c->feeds = xstrdup(TIDINGS_SYSCONFDIR "/tidings/feeds.opml");
+	c->feeds = strdup(TIDINGS_SYSCONFDIR "/tidings/feeds.opml");
 	c->interval = 15 * MIN_;
 	c->min_interval = 5 * MIN_;
 	c->max_interval = 24 * HOUR_;
@@ -242,11 +239,16 @@ void config_defaults(struct config *c)
 	c->connect_timeout = 10;
 	c->max_size = 8 * MIB_;
 	c->max_items = 10000;
-	c->user_agent = xstrdup(USER_AGENT);
+	c->user_agent = strdup(USER_AGENT);
 	c->log_level = LOG_LVL_INFO;
 	c->retention = 90 * DAY_;
 
 	config_threads_defaults(&c->threads);
+	if (!c->database || !c->feeds || !c->user_agent) {
+		config_free(c);
+		return -1;
+	}
+	return 0;
 }
 
 void config_threads_defaults(struct cluster_params *p)
@@ -616,21 +618,23 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
-/* "dir/" + value unless value is absolute or the file has no directory. */
+/* "dir/" + value unless value is absolute or the file has no directory.
+ * NULL when out of memory. */
 static char *resolve_path(const struct loader *L, const char *value)
 {
 	char *p;
 
 	if (value[0] == '/' || !L->dir)
-		return xstrdup(value);
+		return strdup(value);
 	if (asprintf(&p, "%s/%s", L->dir, value) < 0)
-		abort();
+		return NULL;
 	return p;
 }
 
 /* user_agent with each "VERSION" replaced by the version: the shipped
  * tidings.conf shows the default as "tidings/VERSION (...)", and a user
- * who uncommented that line sent the word VERSION to every server. */
+ * who uncommented that line sent the word VERSION to every server.  NULL
+ * when out of memory. */
 static char *with_version(const char *v)
 {
 	static const char word[] = "VERSION";
@@ -642,7 +646,7 @@ static char *with_version(const char *v)
 		n++;
 	out = o = malloc(strlen(v) + n * (vl > wl ? vl - wl : 0) + 1);
 	if (!out)
-		abort();   /* as xstrdup */
+		return NULL;
 	for (const char *p; (p = strstr(v, word)); v = p + wl) {
 		memcpy(o, v, (size_t)(p - v));
 		o += p - v;
@@ -685,7 +689,11 @@ static int set_value(struct loader *L, const struct config_key *k, const char *v
 		else if (k->offset == OFF(user_agent))
 			*(char **)base = with_version(v);
 		else
-			*(char **)base = xstrdup(v);
+			*(char **)base = strdup(v);
+		if (!*(char **)base) {
+			fail(L, "%s: out of memory", k->name);
+			return -1;
+		}
 		return 0;
 	case CONF_LOGLEVEL:
 		n = parse_level(v);
@@ -961,7 +969,10 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 	size_t len = 0;
 	int r;
 
-	config_defaults(c);
+	if (config_defaults(c) < 0) {
+		snprintf(err, errlen, "%s:0: out of memory", path);
+		return -1;
+	}
 	text = slurp(path, CONFIG_MAX_BYTES, &len, why, sizeof why);
 	if (!text) {
 		snprintf(err, errlen, "%s:0: %s", path, why);
@@ -969,9 +980,11 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 	}
 	slash = strrchr(path, '/');
 	if (slash) {
-		dir = slash == path ? xstrdup("/") : strndup(path, (size_t)(slash - path));
-		if (!dir)
-			abort();
+		dir = slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+		if (!dir) {
+			snprintf(err, errlen, "%s:0: out of memory", path);
+			goto fail;
+		}
 		/* "/x.conf" gives "/", and "/" + "/" + value reads oddly */
 		if (strcmp(dir, "/") == 0)
 			dir[0] = '\0';
@@ -996,7 +1009,10 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 	 * the binary was built with. */
 	if (!L.err_line && !L.set_line[key_index("feeds")]) {
 		free(c->feeds);
-		c->feeds = resolve_path(&L, "feeds.opml");
+		if (!(c->feeds = resolve_path(&L, "feeds.opml"))) {
+			snprintf(err, errlen, "%s:0: out of memory", path);
+			goto fail;
+		}
 	}
 	if (!L.err_line) {
 		check_order(&L, "min_interval", "interval");
@@ -1009,7 +1025,10 @@ int config_load(const char *path, struct config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s:%d: %s", path, L.err_line, L.err);
 		goto fail;
 	}
-	c->path = xstrdup(path);
+	if (!(c->path = strdup(path))) {
+		snprintf(err, errlen, "%s:0: out of memory", path);
+		goto fail;
+	}
 	free(text);
 	free(dir);
 	return 0;
@@ -1017,6 +1036,7 @@ fail:
 	free(text);
 	free(dir);
 	config_free(c);
-	config_defaults(c);
+	/* the defaults, or nothing when memory is short (as the header says) */
+	(void)config_defaults(c);
 	return -1;
 }

@@ -91,15 +91,19 @@ struct config {
 
 /* Built-in defaults: a database in $STATE_DIRECTORY or the current
  * directory, the feed list beside the default configuration.  *c is
- * overwritten, not freed. */
-void config_defaults(struct config *c);
+ * overwritten, not freed.  Returns 0, or -1 when out of memory: then *c
+ * holds nothing (config_free() on it is harmless). */
+int config_defaults(struct config *c);
 
 /* Loads `path` over the defaults (it calls config_defaults() itself, so
  * pass a struct that holds nothing to free).  Relative `database` and
  * `feeds` paths are taken relative to the directory of `path`; when the
  * file sets no `feeds`, it is feeds.opml in that directory.  Returns 0,
  * or -1 with "FILE:LINE: msg" in err; on error *c is left holding defaults
- * only (still free it). */
+ * only, or nothing when out of memory (still free it).  An allocation
+ * that fails is such an error ("FILE:LINE: KEY: out of memory", LINE 0
+ * when no line is to blame), never the end of the process: a reload
+ * (SIGHUP) runs this in a daemon that must go on. */
 int config_load(const char *path, struct config *c, char *err, size_t errlen);
 
 void config_free(struct config *c);
@@ -190,9 +194,10 @@ int feedlist_load(const char *path, struct feedlist *fl, char *err,
 
 void feedlist_free(struct feedlist *fl);
 
-/* The identity of a feed URL (malloc'd): two URLs with the same key are
- * one feed.  Scheme and host in lower case, without a #fragment, the
- * scheme's default port or an empty one; an empty path is "/". */
+/* The identity of a feed URL (malloc'd; NULL when out of memory): two
+ * URLs with the same key are one feed.  Scheme and host in lower case,
+ * without a #fragment, the scheme's default port or an empty one; an
+ * empty path is "/". */
 char *feedlist_url_key(const char *url);
 
 #endif

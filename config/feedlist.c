@@ -54,13 +54,12 @@ static void fail(struct builder *b, long line, const char *fmt, ...)
 	b->failed = 1;
 }
 
-static char *xstrdup(const char *s)
+/* An allocation that fails fails the load as "out of memory" (at the
+ * line being read): a reload (SIGHUP) loads the list in a daemon that
+ * must go on, and an abort() here ended it. */
+static void out_of_memory(struct builder *b, long line)
 {
-	char *p = s ? strdup(s) : NULL;
-
-	if (s && !p)
-		abort();
-	return p;
+	fail(b, line, "out of memory");
 }
 
 /* Whether the n bytes at s, between an IPv6 literal's '[' and ']', are
@@ -85,7 +84,7 @@ static int ipv6_literal(const char *s, size_t n, unsigned char addr[16], const c
  * inet_ntop() gives every spelling of its address (RFC 5952: lower case,
  * no leading zeros, the longest run of zeros as "::"): "[0:0::1]",
  * "[::0001]" and "[::1]" are one host.  Anything else is returned as it
- * is. */
+ * is.  NULL (url freed) when out of memory. */
 static char *ipv6_normalised(char *url)
 {
 	char *p = strstr(url, "://"), *end, *open, *close, *out;
@@ -108,8 +107,10 @@ static char *ipv6_normalised(char *url)
 	    !inet_ntop(AF_INET6, a, text, sizeof text))
 		return url;
 	n = strlen(url) + sizeof text;
-	if (!(out = malloc(n)))
-		abort();
+	if (!(out = malloc(n))) {
+		free(url);
+		return NULL;
+	}
 	snprintf(out, n, "%.*s[%s%.*s%s", (int)(open - url), url, text, (int)(close - zone), zone,
 	         close);
 	free(url);
@@ -127,12 +128,15 @@ static char *ipv6_normalised(char *url)
  * feed by it too (store_sync_feeds). */
 char *feedlist_url_key(const char *url)
 {
-	char *k = xstrdup(url), *out, *p, *frag = strchr(k, '#'), *end, *at, *host, *colon = NULL;
+	char *k = strdup(url), *out, *p, *frag, *end, *at, *host, *colon = NULL;
 	int https;
 
-	if (frag)
+	if (!k)
+		return NULL;
+	if ((frag = strchr(k, '#')))
 		*frag = '\0';
-	k = ipv6_normalised(k);
+	if (!(k = ipv6_normalised(k)))
+		return NULL;
 	p = strstr(k, "://");
 
 	if (!p)
@@ -167,8 +171,10 @@ char *feedlist_url_key(const char *url)
 	if (*end == '/')
 		return k;
 	/* "http://host" and "http://host?q": the path is "/" */
-	if (!(out = malloc(strlen(k) + 2)))
-		abort();
+	if (!(out = malloc(strlen(k) + 2))) {
+		free(k);
+		return NULL;
+	}
 	memcpy(out, k, (size_t)(end - k));
 	out[end - k] = '/';
 	strcpy(out + (end - k) + 1, end);
@@ -185,7 +191,8 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-/* Adds key to the set unless present; returns 1 if it was new. */
+/* Adds key to the set unless present; returns 1 if it was new (the set
+ * owns it then), -1 when out of memory. */
 static int seen_add(struct builder *b, char *key)
 {
 	size_t i;
@@ -195,7 +202,7 @@ static int seen_add(struct builder *b, char *key)
 		char **n = calloc(ncap, sizeof *n);
 
 		if (!n)
-			abort();
+			return -1;
 		for (size_t j = 0; j < b->seencap; j++) {
 			if (!b->seen[j])
 				continue;
@@ -448,30 +455,39 @@ static int add_item(struct builder *b, long line, const char *url, char *title,
 {
 	struct feedlist *fl = b->fl;
 	struct feedlist_item *it;
-	char *key;
+	char *key, *copy;
 
 	if (check_url(b, line, url) < 0)
 		goto drop;
-	key = feedlist_url_key(url);
-	if (!seen_add(b, key)) {
+	if (!(key = feedlist_url_key(url)))
+		goto oom;
+	switch (seen_add(b, key)) {
+	case 0:
 		free(key);
 		goto drop;
+	case -1:
+		free(key);
+		goto oom;
 	}
 	if (fl->n == b->cap) {
 		size_t ncap = b->cap ? b->cap * 2 : 32;
 		struct feedlist_item *n = realloc(fl->items, ncap * sizeof *n);
 
 		if (!n)
-			abort();
+			goto oom;
 		fl->items = n;
 		b->cap = ncap;
 	}
+	if (!(copy = strdup(url)))
+		goto oom;
 	it = &fl->items[fl->n++];
-	it->url = xstrdup(url);
+	it->url = copy;
 	it->title = title;
 	it->category = category;
 	it->interval = interval;
 	return 0;
+oom:
+	out_of_memory(b, line);
 drop:
 	free(title);
 	free(category);
@@ -518,22 +534,32 @@ static int load_text(struct builder *b, char *text)
 
 /* ---- OPML ---------------------------------------------------------------- */
 
-/* An attribute as a malloc'd string with blanks trimmed, NULL when absent
- * or empty. */
-static char *attr(xmlNode *n, const char *name)
+/* An attribute into *out as a malloc'd string with blanks trimmed, NULL
+ * when absent or empty.  Returns 0, or -1 when out of memory (the error
+ * set).  libxml2 returns NULL for an attribute it could not copy as for
+ * one absent: the attribute node, which costs no allocation, tells them
+ * apart (a feed's outline was otherwise taken for a folder). */
+static int attr(struct builder *b, long line, xmlNode *n, const char *name, char **out)
 {
 	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
-	char *s, *e, *r;
+	char *s, *e;
 
-	if (!v)
-		return NULL;
+	*out = NULL;
+	if (!v) {
+		if (!xmlHasNsProp(n, (const xmlChar *)name, NULL))
+			return 0;
+		out_of_memory(b, line);
+		return -1;
+	}
 	s = skip_blanks((char *)v);
 	e = trim_blanks(s, s + strlen(s));
-	r = e > s ? strndup(s, (size_t)(e - s)) : NULL;
-	if (e > s && !r)
-		abort();
+	*out = e > s ? strndup(s, (size_t)(e - s)) : NULL;
 	xmlFree(v);
-	return r;
+	if (e > s && !*out) {
+		out_of_memory(b, line);
+		return -1;
+	}
+	return 0;
 }
 
 static int is_elem(xmlNode *n, const char *name)
@@ -541,14 +567,15 @@ static int is_elem(xmlNode *n, const char *name)
 	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
+/* NULL when out of memory. */
 static char *join_path(const char *folder, const char *name)
 {
 	char *p;
 
 	if (!folder)
-		return xstrdup(name);
+		return strdup(name);
 	if (asprintf(&p, "%s/%s", folder, name) < 0)
-		abort();
+		return NULL;
 	return p;
 }
 
@@ -594,28 +621,27 @@ static int walk(struct builder *b, xmlNode *parent, const char *folder)
 {
 	for (xmlNode *n = parent->children; n; n = n->next) {
 		long line;
-		char *url, *title, *cat, *iv;
+		char *url = NULL, *title = NULL, *cat = NULL, *iv = NULL;
 		int64_t interval = 0;
 		int r;
 
 		if (!is_elem(n, "outline"))
 			continue;
 		line = elem_line(n);
-		url = attr(n, "xmlUrl");
-		title = attr(n, "text");
-		if (!title)
-			title = attr(n, "title");
+		if (attr(b, line, n, "xmlUrl", &url) < 0 || attr(b, line, n, "text", &title) < 0 ||
+		    (!title && attr(b, line, n, "title", &title) < 0))
+			goto fail;
 		if (!url) {
-			xmlChar *raw = xmlGetNoNsProp(n, (const xmlChar *)"xmlUrl");
-
-			if (raw) {
-				xmlFree(raw);
-				free(title);
+			if (xmlHasNsProp(n, (const xmlChar *)"xmlUrl", NULL)) {
 				fail(b, line, "outline with an empty xmlUrl");
-				return -1;
+				goto fail;
 			}
 			/* a folder: its children are filed under its name */
-			cat = title ? join_path(folder, title) : xstrdup(folder);
+			cat = title ? join_path(folder, title) : folder ? strdup(folder) : NULL;
+			if (!cat && (title || folder)) {
+				out_of_memory(b, line);
+				goto fail;
+			}
 			free(title);
 			r = walk(b, n, cat);
 			free(cat);
@@ -623,7 +649,8 @@ static int walk(struct builder *b, xmlNode *parent, const char *folder)
 				return -1;
 			continue;
 		}
-		iv = attr(n, "interval");
+		if (attr(b, line, n, "interval", &iv) < 0)
+			goto fail;
 		if (iv) {
 			char lo[16], hi[16];
 
@@ -635,16 +662,17 @@ static int walk(struct builder *b, xmlNode *parent, const char *folder)
 				config_format_duration(ITEM_MAX_INTERVAL, hi, sizeof hi);
 				fail(b, line, "interval: %s is out of range (%s to %s)", iv, lo, hi);
 			}
+			if (b->failed)
+				goto fail;
 			free(iv);
-			if (b->failed) {
-				free(url);
-				free(title);
-				return -1;
-			}
+			iv = NULL;
 		}
-		cat = attr(n, "category");
-		if (!cat)
-			cat = xstrdup(folder);
+		if (attr(b, line, n, "category", &cat) < 0)
+			goto fail;
+		if (!cat && folder && !(cat = strdup(folder))) {
+			out_of_memory(b, line);
+			goto fail;
+		}
 		r = add_item(b, line, url, title, cat, interval);
 		free(url);
 		if (r < 0)
@@ -652,6 +680,13 @@ static int walk(struct builder *b, xmlNode *parent, const char *folder)
 		/* outlines nested in a feed's outline are still feeds */
 		if (n->children && walk(b, n, folder) < 0)
 			return -1;
+		continue;
+fail:
+		free(url);
+		free(title);
+		free(cat);
+		free(iv);
+		return -1;
 	}
 	return 0;
 }
@@ -734,8 +769,10 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 		return -1;
 	}
 	ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		abort();
+	if (!ctxt) {
+		out_of_memory(b, 0);
+		return -1;
+	}
 	ctxt->sax->serror = first_error;
 	ctxt->sax->entityDecl = entity_decl;
 	op.start = ctxt->sax->startElementNs;
@@ -754,6 +791,15 @@ static int load_opml(struct builder *b, const char *text, size_t len)
 	xmlSetStructuredErrorFunc(old_data, old_handler);
 	if (op.entity_line) {
 		fail(b, op.entity_line, "entity declarations are not accepted");
+		goto out;
+	}
+	/* libxml2 stops where an allocation failed: the file is not to
+	 * blame ("malformed OPML: Memory allocation failed" sent the user
+	 * looking for a mistake in it), and what was read of it is no list
+	 * to go by. */
+	if ((op.first.message && op.first.code == XML_ERR_NO_MEMORY) ||
+	    ctxt->errNo == XML_ERR_NO_MEMORY || ctxt->lastError.code == XML_ERR_NO_MEMORY) {
+		out_of_memory(b, op.first.message ? op.first.line : ctxt->lastError.line);
 		goto out;
 	}
 	if (!doc || !ctxt->wellFormed) {

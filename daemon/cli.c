@@ -38,7 +38,10 @@ int cli_open_db(struct cli *cli, struct store **out)
 		 * and is readable; otherwise the built-in default applies.
 		 * (config_load() starts from the defaults itself.) */
 		if (!installed) {
-			config_defaults(&c);
+			if (config_defaults(&c) < 0) {
+				fprintf(stderr, "%s: out of memory\n", cli->prog);
+				return -1;
+			}
 		} else if (config_load(config_default_path(), &c, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: %s (use -d DB or TIDINGS_DB)\n", cli->prog, err);
 			config_free(&c);

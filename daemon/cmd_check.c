@@ -48,7 +48,10 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	/* Without -c and no installed file, the daemon runs on the built-in
 	 * defaults (their feed list beside the default path): check those. */
 	if (!(path = config_resolve_path(path))) {
-		config_defaults(&c);
+		if (config_defaults(&c) < 0) {
+			fprintf(stderr, "built-in defaults: out of memory\n");
+			goto out;
+		}
 	} else if (config_load(path, &c, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		goto out;

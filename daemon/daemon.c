@@ -1876,7 +1876,10 @@ static int load_config(const char *path, struct config *c)
 	/* Without -c: the installed configuration when there is one, else
 	 * the built-in defaults.  config_load() starts from the defaults. */
 	if (!(path = config_resolve_path(path))) {
-		config_defaults(c);
+		if (config_defaults(c) < 0) {
+			log_err("built-in defaults: out of memory");
+			return -1;
+		}
 		return 0;
 	}
 	if (config_load(path, c, err, sizeof err) < 0) {

@@ -1061,10 +1061,16 @@ static void cannot_write(struct store *st, const char *path, char *err, size_t e
 static void url_key_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
 	const unsigned char *url = sqlite3_value_text(argv[0]);
+	char *key;
 
 	(void)argc;
-	if (url)
-		sqlite3_result_text(cx, feedlist_url_key((const char *)url), -1, free);
+	if (!url)
+		return;
+	/* out of memory: an error, not a NULL key (a feed matching none) */
+	if (!(key = feedlist_url_key((const char *)url)))
+		sqlite3_result_error_nomem(cx);
+	else
+		sqlite3_result_text(cx, key, -1, free);
 }
 
 int store_open(const char *path, enum store_mode mode, struct store **out,
