@@ -44,7 +44,7 @@ __attribute__((noinline)) static size_t prep_pass(struct text *tx, const struct 
 	double t0 = now();
 	for (size_t i = 0; i < n; i++) {
 		struct simhash_fp fp;
-		sink += (size_t)simhash_story(it[i].title, it[i].text, &fp) + (size_t)(fp.bag & 1);
+		sink += (size_t)simhash_story(it[i].title, it[i].text, NULL, &fp) + (size_t)(fp.bag & 1);
 	}
 	double t1 = now();
 	for (size_t i = 0; i < n; i++) {

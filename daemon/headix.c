@@ -210,7 +210,7 @@ static uint64_t headline_shape(const char *title)
 	return any ? (x ? x : 1) : 0;
 }
 
-void headix_headline(struct headix_headline *h, const char *title)
+void headix_headline(struct headix_headline *h, const char *title, const char *lang)
 {
 	struct simhash_info si;
 	memset(h, 0, sizeof *h);
@@ -281,7 +281,7 @@ void headix_headline(struct headix_headline *h, const char *title)
 	if (any)
 		h->series = x ? x : 1;
 	h->shape = headline_shape(title);
-	if (simhash_text(title, strlen(title), &si) < 0)
+	if (simhash_text_lang(title, strlen(title), lang, &si) < 0)
 		return;
 	h->fp = si.fp;
 	h->plain = !si.distinctive;

@@ -58,7 +58,8 @@ int headix_via_aggregator(const char *link, const char *host);
  * Raises Rates by a Quarter-Point" meet; 0 for a headline of fewer than 3 words ("Business
  * Highlights") or none.  plain: fewer than SIMHASH_MIN_CONTENT_WORDS
  * content words ("10 Things You Need To Know This Morning", "Today in
- * History: Nov. 28").  fp: its SimHash fingerprints (simhash_text), which
+ * History: Nov. 28"; counted by the stop words of the story's language
+ * lang too, simhash_text_lang).  fp: its SimHash fingerprints (simhash_text), which
  * are also the story's when its text is not distinctive (simhash_story()'s
  * rule): the caller need not pass over the headline again. */
 struct headix_headline {
@@ -71,7 +72,7 @@ struct headix_headline {
 	struct simhash_fp fp;
 	uint8_t plain;
 };
-void headix_headline(struct headix_headline *h, const char *title);
+void headix_headline(struct headix_headline *h, const char *title, const char *lang);
 
 /* The item of a story: its publisher (host, as ingest.c's publisher()
  * gives it), its headline's pass, whether it came through an aggregator

@@ -207,7 +207,7 @@ static void *replay_tokenize(void *p)
 
 		/* A pass over each headline, off the replaying thread too. */
 		struct headix_headline hl;
-		headix_headline(&hl, row_str(b, r, 0));
+		headix_headline(&hl, row_str(b, r, 0), lang);
 		headix_item(&r->hi, row_str(b, r, 3), &hl, r->via_aggregator, r->simhash[0]);
 		r->series = headix_series(row_str(b, r, 3), &hl);
 		/* A summary that was its feed's, as the story was stored: a
@@ -219,7 +219,7 @@ static void *replay_tokenize(void *p)
 		const char *sum = row_str(b, r, 1);
 		r->text_feeds = r->thread_id && rp->in->cl && sum && *sum &&
 		                (r->simhash[0] == 0 || r->simhash[0] == hl.fp.bag) &&
-		                simhash_story(NULL, sum, &tfp) == 1 && tfp.bag != r->simhash[0];
+		                simhash_story(NULL, sum, lang, &tfp) == 1 && tfp.bag != r->simhash[0];
 		if (rp->tok && r->thread_id && rp->in->cl)
 			r->has_tokens = tokenize_field(rp, b, row_str(b, r, 0), lang, 0, &r->tok[0]) == 0 &&
 			                tokenize_field(rp, b, r->text_feeds ? NULL : sum, lang, 1,
@@ -1101,10 +1101,10 @@ done:
 		struct headix_headline oh, nh;
 		struct headix_item ohi, nhi;
 
-		headix_headline(&oh, old_title);
+		headix_headline(&oh, old_title, s->lang);
 		headix_item(&ohi, old_host, &oh, 0, 0);
 		headix_forget(in->hx, &ohi, id);
-		headix_headline(&nh, s->title);
+		headix_headline(&nh, s->title, s->lang);
 		headix_item(&nhi, old_host, &nh,
 		            headix_via_aggregator(s->canonical_url ? s->canonical_url : s->link,
 		                                  old_host), fp ? fp->bag : 0);
@@ -1263,7 +1263,7 @@ static int site_text(struct ingest *in, const struct nd_match *m, const struct s
 		return -1;
 	if (host && strcmp(host, s->host) == 0) {
 		struct headix_headline oh;
-		headix_headline(&oh, title);
+		headix_headline(&oh, title, s->lang);
 		rc = oh.hash || hl->hash ? oh.hash != hl->hash
 		                         : strcmp(title ? title : "", s->title ? s->title : "") != 0;
 	}
@@ -1896,8 +1896,9 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 		/* The story's fingerprint is its text's, else its headline's
 		 * (simhash_story()'s rule), the headline's from the pass the
 		 * headline index makes anyway. */
-		headix_headline(&pe->headline, entry_title(e, pe));
-		pe->has_fp = pe->fp_text = simhash_story(NULL, entry_text(e, pe), &pe->fp) == 1;
+		const char *lang = e->language ? e->language : f->language;
+		headix_headline(&pe->headline, entry_title(e, pe), lang);
+		pe->has_fp = pe->fp_text = simhash_story(NULL, entry_text(e, pe), lang, &pe->fp) == 1;
 		/* A text that is its feed's trailer alone: as mark_shared_texts
 		 * treats one the feed gives other items word for word (and a
 		 * restart's replay tells it so too: a distinctive text whose

@@ -4,6 +4,9 @@
  * are read and only a short prefix of each is kept. */
 #include "daemon/simhash.h"
 
+#include "daemon/stop_words.h"
+#include "daemon/text.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
@@ -116,6 +119,33 @@ static const char *const stop_words[] = {
 	/* nl */ "een", "het", "van", "zijn",
 };
 
+/* The stop words of the languages the list above lacks (daemon/
+ * stop_words.h: ru uk bg pl cs sk sr hr bs tr az el fi hu ro ca ar fa ur
+ * he id ms; not hi, lang_stop_init says why), for a text tagged with one
+ * of them, and for its count of content words only.  The list above alone counted "и", "в", "что",
+ * "در", "از", "için", "ما" as content, so two different headlines that
+ * shared little else ("Что известно о том, что произошло с пожаром" and
+ * "... с Сирией"; "از کرونا چه می‌دانیم و چه باید کرد" and "از دلار ...")
+ * were distinctive, one was marked a copy of the other and put in its
+ * thread.  They do not vote: the fingerprints stay the function of the
+ * text alone that the stored ones are (a story's are not computed again,
+ * docs/dedup.md), whatever its language tag.  Each word is kept as the
+ * scanner reads it (folded, marks stripped: lang_stop_init), in every
+ * spelling of its Arabic-script letters that the scanner keeps apart but
+ * the lists write as one (their rtl_fold.h forms): a Persian keyboard's
+ * "این" and "که" are the list's "اين" and "كه", Arabic's "على" its "علي".
+ * A slot holds a word's hash and the lists that have it (bit i: stop_more
+ * [i]); 0 marks an empty slot. */
+#define LANG_STOP_SLOTS 4096
+_Static_assert(STOP_MORE_N <= 32, "a list's bit must fit lang_stop.lists");
+static struct lang_stop {
+	uint64_t h;
+	uint32_t lists;
+} lang_stop[LANG_STOP_SLOTS];
+static size_t lang_stop_n;
+
+static void lang_stop_init(void);
+
 /* The stop words as a set of their word hashes (open addressing; a
  * 64-bit hash collision with a real word is not a practical concern;
  * 0 marks an empty slot, and no word hashes to 0 in practice). */
@@ -155,6 +185,7 @@ static void tables_init(void)
 			j = (j + 1) & (STOP_SLOTS - 1);
 		stop_set[j] = h;
 	}
+	lang_stop_init();
 }
 
 /* `h` is the word's hash as word_hash() computes it. */
@@ -165,6 +196,18 @@ static int is_stop_hash(uint64_t h)
 		if (stop_set[j] == h)
 			return 1;
 		j = (j + 1) & (STOP_SLOTS - 1);
+	}
+	return 0;
+}
+
+/* Whether the word whose hash is h is a stop word of a list in `lists`. */
+static int is_lang_stop(uint64_t h, uint32_t lists)
+{
+	uint32_t j = (uint32_t)h & (LANG_STOP_SLOTS - 1);
+	while (lang_stop[j].h) {
+		if (lang_stop[j].h == h)
+			return (lang_stop[j].lists & lists) != 0;
+		j = (j + 1) & (LANG_STOP_SLOTS - 1);
 	}
 	return 0;
 }
@@ -379,6 +422,7 @@ struct scan {
 	size_t pos, wstart;  /* byte offsets: the input, the word's start */
 	size_t mid;          /* the tail starts at an anchor word from here */
 	int in_tail;
+	uint32_t lang;       /* lang_stop lists the content count leaves out too */
 };
 
 #ifdef TIDINGS_SSE2
@@ -417,7 +461,8 @@ static inline __attribute__((always_inline)) void end_word_with(struct scan *s, 
 	if (!s->in_tail && s->wstart >= s->mid && (h >> 61) == 0)
 		s->in_tail = 1;
 	if (!is_stop_hash(h)) {
-		s->content++;
+		/* counted by the language's stop words too; votes as before */
+		s->content += !s->lang || !is_lang_stop(h, s->lang);
 #ifdef TIDINGS_SSE2
 		if (avx2)
 			vote_avx2(&s->part[s->in_tail], h);
@@ -682,7 +727,141 @@ static inline const unsigned char *scan_run(struct scan *s, const unsigned char 
 	return p;
 }
 
-int simhash_text(const char *text, size_t len, struct simhash_info *out)
+/* The hash the scanner gives w[0..n) when it reads it as one word: 1 with
+ * *h set, 0 when it reads none or several.  The loop of simhash_text,
+ * byte by byte. */
+static int scan_word_hash(const char *w, size_t n, uint64_t *h)
+{
+	struct wordhash wh;
+	uint8_t op[CP_OPS_MAX];
+	int words = 0;
+
+	wh_reset(&wh);
+	for (size_t i = 0; i <= n;) {
+		unsigned char c = i < n ? (unsigned char)w[i] : ' ';
+		int k = 0;
+		if (c < 0x80 || i == n) {
+			i++;
+			if (ascii_class[c] == AS_ALNUM)
+				op[k++] = (uint8_t)(c | 0x20);
+			else if (ascii_class[c] != AS_APOS)
+				op[k++] = OP_END;
+		} else {
+			int32_t cp;
+			utf8proc_ssize_t m = utf8proc_iterate((const uint8_t *)w + i,
+			                                      (utf8proc_ssize_t)(n - i), &cp);
+			if (m <= 0) {
+				op[k++] = OP_END;
+				i++;
+			} else {
+				k = cp_ops(cp, op);
+				i += (size_t)m;
+			}
+		}
+		for (int j = 0; j < k; j++) {
+			if (op[j] != OP_END) {
+				wh_byte(&wh, op[j]);
+			} else if (wh.len) {
+				words++;
+				*h = wh_final(&wh);
+				wh_reset(&wh);
+			}
+		}
+	}
+	return words == 1;
+}
+
+static void lang_stop_put(const char *w, size_t n, int list)
+{
+	uint64_t h;
+	/* never fuller than half: the lists hold about 1,400 spellings */
+	if (!scan_word_hash(w, n, &h) || lang_stop_n >= LANG_STOP_SLOTS / 2)
+		return;
+	uint32_t j = (uint32_t)h & (LANG_STOP_SLOTS - 1);
+	while (lang_stop[j].h && lang_stop[j].h != h)
+		j = (j + 1) & (LANG_STOP_SLOTS - 1);
+	lang_stop_n += !lang_stop[j].h;
+	lang_stop[j].h = h;
+	lang_stop[j].lists |= 1u << list;
+}
+
+/* The letters the lists write in their rtl_fold() form, and the others
+ * the scanner keeps apart from it (ئ and ؤ it reads as ي and و). */
+static const int32_t rtl_spellings[][4] = {
+	{ 0x64a, 0x6cc, 0x649, 0 },   /* ي ی ى */
+	{ 0x643, 0x6a9, 0 },          /* ك ک */
+	{ 0x647, 0x629, 0 },          /* ه ة */
+};
+
+/* List `list`'s word w[0..n), in each spelling of its Arabic-script
+ * letters (at most 81; a word with more is kept as written). */
+static void lang_stop_word(const char *w, size_t n, int list)
+{
+	int32_t cp[32];
+	int alt[32], nalt[32];
+	size_t ncp = 0, variants = 1;
+
+	for (size_t i = 0; i < n;) {
+		utf8proc_ssize_t m = utf8proc_iterate((const uint8_t *)w + i,
+		                                      (utf8proc_ssize_t)(n - i), &cp[ncp]);
+		if (m <= 0 || ncp == 31) {
+			lang_stop_put(w, n, list);
+			return;
+		}
+		i += (size_t)m;
+		alt[ncp] = -1;
+		nalt[ncp] = 1;
+		for (int r = 0; r < 3; r++)
+			if (cp[ncp] == rtl_spellings[r][0]) {
+				alt[ncp] = r;
+				for (nalt[ncp] = 0; rtl_spellings[r][nalt[ncp]]; nalt[ncp]++)
+					;
+				variants *= (size_t)nalt[ncp];
+			}
+		ncp++;
+	}
+	if (variants > 81) {
+		lang_stop_put(w, n, list);
+		return;
+	}
+	for (size_t v = 0; v < variants; v++) {
+		uint8_t buf[32 * 4];
+		size_t len = 0, x = v;
+		for (size_t i = 0; i < ncp; i++) {
+			int32_t c = cp[i];
+			if (alt[i] >= 0) {
+				c = rtl_spellings[alt[i]][x % (size_t)nalt[i]];
+				x /= (size_t)nalt[i];
+			}
+			len += (size_t)utf8proc_encode_char(c, buf + len);
+		}
+		lang_stop_put((const char *)buf, len, list);
+	}
+}
+
+static void lang_stop_init(void)
+{
+	for (size_t i = 0; i < STOP_MORE_N; i++) {
+		const char *p = stop_more[i].words;
+		/* Not Hindi's: the scanner strips Devanagari's vowel signs (as
+		 * marks), so its stop words read as the consonants that content
+		 * words read as too ("पूरा" as "पर", "बंद" as "बाद", "सभा" as
+		 * "सभी"), and a distinctive headline such as "शेयर बाजार पूरा
+		 * दिन बंद रहेगा" counted 4. */
+		if (stop_words_for(&stop_more[i], "hi"))
+			continue;
+		while (*p) {
+			size_t k = strcspn(p, " ");
+			if (k)
+				lang_stop_word(p, k, (int)i);
+			p += k;
+			p += *p == ' ';
+		}
+	}
+}
+
+/* The words of a text, with the content count of lang_stop `lists` too. */
+static int scan_text(const char *text, size_t len, uint32_t lists, struct simhash_info *out)
 {
 	struct scan s;
 
@@ -690,6 +869,7 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 		return -1;
 	call_once(&tables_once, tables_init);
 	memset(&s, 0, sizeof s);
+	s.lang = lists;
 	wh_reset(&s.w);
 	size_t i = simhash_skip_preamble(text, len);
 	const unsigned char *base = (const unsigned char *)text + i, *p = base, *end = base + (len - i);
@@ -743,6 +923,23 @@ int simhash_text(const char *text, size_t len, struct simhash_info *out)
 	return 0;
 }
 
+int simhash_text(const char *text, size_t len, struct simhash_info *out)
+{
+	return scan_text(text, len, 0, out);
+}
+
+/* The lang_stop lists of a language tag: its stop_more list's bit, or 0. */
+static uint32_t lang_lists(const char *lang)
+{
+	int i = lang ? text_stop_more(lang) : -1;
+	return i < 0 ? 0 : 1u << i;
+}
+
+int simhash_text_lang(const char *text, size_t len, const char *lang, struct simhash_info *out)
+{
+	return scan_text(text, len, lang_lists(lang), out);
+}
+
 int simhash_set_avx2(int on)
 {
 	call_once(&tables_once, tables_init);
@@ -755,16 +952,17 @@ int simhash_distinctive(const char *text)
 	return text && simhash_text(text, strlen(text), &si) == 0 && si.distinctive;
 }
 
-int simhash_story(const char *title, const char *text, struct simhash_fp *fp)
+int simhash_story(const char *title, const char *text, const char *lang, struct simhash_fp *fp)
 {
 	struct simhash_info si;
 	if (!fp)
 		return -1;
-	if (text && simhash_text(text, strlen(text), &si) == 0 && si.distinctive) {
+	uint32_t lists = lang_lists(lang);
+	if (text && scan_text(text, strlen(text), lists, &si) == 0 && si.distinctive) {
 		*fp = si.fp;
 		return 1;
 	}
-	if (title && simhash_text(title, strlen(title), &si) == 0 && si.distinctive) {
+	if (title && scan_text(title, strlen(title), lists, &si) == 0 && si.distinctive) {
 		*fp = si.fp;
 		return 1;
 	}

@@ -35,7 +35,8 @@ struct simhash_fp {
 /* Words per shingle for the seq fingerprint. */
 #define SIMHASH_SHINGLE 3
 /* A text is distinctive with at least this many content words (words not
- * in the stop list in simhash.c).  Five keeps "Business Highlights",
+ * in the stop list in simhash.c, nor, for a text tagged with one of the
+ * languages of daemon/stop_words.h, in that language's).  Five keeps "Business Highlights",
  * "Today in History" and "What you need to know" out and a real headline
  * like "Fed raises rates by a quarter point" in. */
 #define SIMHASH_MIN_CONTENT_WORDS 5
@@ -64,6 +65,12 @@ struct simhash_info {
  * Invalid UTF-8 bytes separate words.  Returns 0, or -1 for NULL text. */
 int simhash_text(const char *text, size_t len, struct simhash_info *out);
 
+/* simhash_text for a text in language lang (a tag as text_tokenize takes
+ * it; NULL: unknown): the same fingerprints, but content_words and
+ * distinctive leave out lang's stop words too when daemon/stop_words.h
+ * has them ("и", "что", "در", "için", "في"). */
+int simhash_text_lang(const char *text, size_t len, const char *lang, struct simhash_info *out);
+
 /* Whether simhash_text casts its votes with AVX2 (1) or with SSE2 or
  * portable code (0).  By default AVX2 where the CPU has it; asking for it
  * elsewhere changes nothing.  The output is the same either way: this is
@@ -81,10 +88,11 @@ size_t simhash_skip_preamble(const char *text, size_t len);
 int simhash_distinctive(const char *text);
 
 /* The fingerprints a story is compared by: its text's when the text is
- * distinctive, else its title's when that is.  Returns 1 with *fp set,
- * 0 when neither is distinctive (the story is never a copy), -1 on bad
- * arguments.  title and text may be NULL. */
-int simhash_story(const char *title, const char *text, struct simhash_fp *fp);
+ * distinctive, else its title's when that is (distinctive as
+ * simhash_text_lang counts for the story's language lang).  Returns 1
+ * with *fp set, 0 when neither is distinctive (the story is never a
+ * copy), -1 on bad arguments.  title, text and lang may be NULL. */
+int simhash_story(const char *title, const char *text, const char *lang, struct simhash_fp *fp);
 
 /* Number of differing bits. */
 int simhash_distance(uint64_t a, uint64_t b);

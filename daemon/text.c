@@ -303,28 +303,27 @@ static int stop_index(const char *code)
 	return 0;
 }
 
-/* The slot for lang's primary subtag; NULL lang or a malformed one gives
- * NULL (English stop words, no stemming), and so does a failure for want
- * of memory, which sets *oom. */
-static const struct lang_slot *lang_get(struct text *t, const char *lang, int *oom)
+/* lang's primary subtag as a two-letter code where it has one (deu, ger,
+ * German: de), lower case, in code (16 bytes); returns its length (2 or
+ * 3), or 0 for NULL lang or one that is no language tag. */
+static size_t lang_code(const char *lang, char *code)
 {
-	char code[16];
 	size_t n = 0;
 	if (!lang)
-		return NULL;
+		return 0;
 	/* Blanks around the tag are no part of it: xml:lang=" de " keeps
 	 * them (as feedparser does), an HTTP header may too. */
 	while (isspace((unsigned char)*lang))
 		lang++;
 	while (lang[n] && lang[n] != '-' && lang[n] != '_' && !isspace((unsigned char)lang[n])) {
-		if (!isalpha((unsigned char)lang[n]) || n == sizeof code - 1)
-			return NULL;
+		if (!isalpha((unsigned char)lang[n]) || n == 15)
+			return 0;
 		code[n] = (char)tolower((unsigned char)lang[n]);
 		n++;
 	}
 	code[n] = '\0';
 	if (n < 2)
-		return NULL;
+		return 0;
 	/* Bokmål and Nynorsk are Norwegian to Snowball; "in", "iw", "ji" and
 	 * "mo" are the codes ISO 639-1 had for Indonesian, Hebrew, Yiddish
 	 * and Romanian (as Moldavian), which Java wrote until version 17 (its
@@ -352,7 +351,28 @@ static const struct lang_slot *lang_get(struct text *t, const char *lang, int *o
 			break;
 		}
 	/* a name that is none of those is no language tag */
-	if (n > 3)
+	return n > 3 ? 0 : n;
+}
+
+int text_stop_more(const char *lang)
+{
+	char code[16];
+	if (!lang_code(lang, code))
+		return -1;
+	for (size_t i = 0; i < STOP_MORE_N; i++)
+		if (stop_words_for(&stop_more[i], code))
+			return (int)i;
+	return -1;
+}
+
+/* The slot for lang's primary subtag; NULL lang or a malformed one gives
+ * NULL (English stop words, no stemming), and so does a failure for want
+ * of memory, which sets *oom. */
+static const struct lang_slot *lang_get(struct text *t, const char *lang, int *oom)
+{
+	char code[16];
+	size_t n = lang_code(lang, code);
+	if (!n)
 		return NULL;
 	for (int i = 0; i < t->nlangs; i++)
 		if (!strcmp(t->langs[i].code, code))

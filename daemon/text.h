@@ -80,4 +80,10 @@ void text_drop_cut(const char *s, size_t len, struct text_tokens *out);
 /* Whether lang has a stemmer (for tests and diagnostics). */
 int text_has_stemmer(struct text *t, const char *lang);
 
+/* The index in daemon/stop_words.h's stop_more of the stop words of lang
+ * (a tag as text_tokenize takes it: "fa-IR", "per", "Persian"), or -1 for
+ * a language without a list there, NULL, or no language tag.  Pure: for
+ * the dedup's count of content words (daemon/simhash.c). */
+int text_stop_more(const char *lang);
+
 #endif

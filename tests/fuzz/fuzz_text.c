@@ -160,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(text, s + hlen, len - hlen);
 		text[len - hlen] = '\0';
-		if (simhash_story(head, hlen < len ? text + 1 : NULL, &fp) < 0)
+		if (simhash_story(head, hlen < len ? text + 1 : NULL, lang, &fp) < 0)
 			fail("simhash_story refused a story", head, NULL);
 		free(text);
 	}

@@ -19,7 +19,7 @@ static struct headix_item item(const char *host, const char *title, const char *
 {
 	struct headix_item it;
 	struct headix_headline h;
-	headix_headline(&h, title);
+	headix_headline(&h, title, NULL);
 	headix_item(&it, host, &h, headix_via_aggregator(link, host), bag);
 	return it;
 }
@@ -91,10 +91,21 @@ static void test_item(void)
 	ok(p.key && p.plain, "a recurring headline has a key and is plain");
 	ok(!item(HOST, FERRY, OWN, 0).plain, "a distinctive one is not");
 	struct headix_headline h;
-	headix_headline(&h, FERRY);
+	headix_headline(&h, FERRY, NULL);
 	ok(h.hash && h.fp.bag == bag_of(FERRY) && !h.plain, "the headline's pass: its words' hash and its bag");
-	headix_headline(&h, NULL);
+	headix_headline(&h, NULL, NULL);
 	ok(!h.hash && h.plain, "no headline: no hash");
+	/* Plain by the stop words of the story's language too (simhash_text_lang);
+	 * the hash and fingerprints are the headline's alone. */
+	struct headix_headline hr;
+	const char *ru = "Что известно о том, что произошло с пожаром";
+	headix_headline(&h, ru, NULL);
+	headix_headline(&hr, ru, "ru-RU");
+	ok(!h.plain && hr.plain, "a Russian headline of function words: plain when tagged ru");
+	ok(h.hash == hr.hash && h.series == hr.series && !memcmp(&h.fp, &hr.fp, sizeof h.fp),
+	   "... with the same hash and fingerprints");
+	headix_headline(&hr, FERRY, "ru");
+	ok(!hr.plain, "an English headline in a feed tagged ru stays distinctive");
 
 	uint64_t lead = bag_of("Argyll and Bute council approved plans for a new ferry terminal at Port "
 	                       "Ellen on Tuesday, ending a five-year wait for islanders.");
@@ -346,8 +357,8 @@ static void test_series_shape(void)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct headix_headline ha, hb;
-		headix_headline(&ha, cases[i].a);
-		headix_headline(&hb, cases[i].b);
+		headix_headline(&ha, cases[i].a, NULL);
+		headix_headline(&hb, cases[i].b, NULL);
 		is_int(headix_series(HOST, &ha) == headix_series(HOST, &hb), cases[i].same, cases[i].a);
 	}
 }

@@ -128,13 +128,120 @@ static void distinctive(void)
 
 	struct simhash_fp fp, t;
 	const char *title = "Regional water authority approves first rationing in two decades";
-	is_int(simhash_story(title, "Read more.", &fp), 1, "a story with a short text falls back to its title");
+	is_int(simhash_story(title, "Read more.", NULL, &fp), 1, "a story with a short text falls back to its title");
 	t = fp_of(title);
 	ok(fp.bag == t.bag && fp.seq == t.seq, "... and takes the title's fingerprints");
-	is_int(simhash_story("Business Highlights", "Read more at example.com", &fp), 0,
+	is_int(simhash_story("Business Highlights", "Read more at example.com", NULL, &fp), 0,
 	       "a generic headline with no text is never a copy");
-	is_int(simhash_story(NULL, NULL, &fp), 0, "no title, no text: not distinctive");
-	is_int(simhash_story("x", "y", NULL), -1, "NULL out-parameter is refused");
+	is_int(simhash_story(NULL, NULL, NULL, &fp), 0, "no title, no text: not distinctive");
+	is_int(simhash_story("x", "y", NULL, NULL), -1, "NULL out-parameter is refused");
+}
+
+/* The count of content words by the stop words of a text's language
+ * (daemon/stop_words.h), which the fingerprints never depend on. */
+static void distinctive_lang(void)
+{
+	static const struct {
+		const char *lang, *text;
+		size_t content;     /* with lang */
+	} cases[] = {
+		/* two different stories each, mostly function words: with no
+		 * language all 7 or 8 words counted, and each pair's fingerprints
+		 * are within the copy bounds */
+		{ "ru", "Что известно о том, что произошло с пожаром", 3 },
+		{ "ru", "Что известно о том, что произошло с Сирией", 3 },
+		{ "fa", "از کرونا چه می\u200cدانیم و چه باید کرد", 3 },
+		{ "fa", "از دلار چه می\u200cدانیم و چه باید کرد", 3 },
+		{ "ar", "ما نعرفه وما لا نعرفه عن الزلزال", 4 },
+		{ "ar", "ما نعرفه وما لا نعرفه عن الانتخابات", 4 },
+		/* a distinctive headline stays so: Persian's "من" ("I") is
+		 * Arabic's "from", and only the tag's list applies */
+		{ "fa", "رئیس\u200cجمهور ایران در سفر به چین با شی جین\u200cپینگ دیدار کرد", 8 },
+		{ "fa", "من و تو در جنگ سرد شرق و غرب", 6 },
+		{ "ar", "زلزال بقوة سبع درجات يضرب جنوب تركيا", 7 },
+		{ "tr", "İstanbul'da deprem sonrası okullar bir hafta kapalı kalacak", 7 },
+		/* each spelling of an Arabic-script letter: a Persian and an
+		 * Arabic keyboard's yeh and kaf, Arabic's alef maksura, hamza
+		 * and vowel marks */
+		{ "fa", "این که در آن است", 0 },
+		{ "fa", "اين كه در ان است", 0 },
+		{ "ar", "على إلى حتى لدى التي", 0 },
+		{ "ar", "عَلَى الَّذِي فِي", 0 },
+		/* folded and marks stripped as the scanner reads them */
+		{ "ru", "ЕЁ ВСЁ ЕЩЁ НЕТ", 0 },
+		{ "tr", "İÇİN ÇOK ŞU DEĞİL", 0 },
+		{ "el", "Τι είναι αυτό που ΔΕΝ έχει", 0 },
+		{ "ur", "یہ وہ ہے جو کہا", 0 },
+		{ "he", "מה שלא אמר על זה", 0 },
+		{ "sr", "Šta je poznato o tome što se dogodilo", 3 },
+		{ "sr", "Шта је познато о томе што се догодило", 3 },
+		{ "id", "Apa yang perlu Anda ketahui tentang ini", 3 },
+		/* the tag as feeds write it */
+		{ "fa-IR", "این که در آن است", 0 },
+		{ "per", "این که در آن است", 0 },
+		{ "Persian", "این که در آن است", 0 },
+		{ " FA ", "این که در آن است", 0 },
+		{ "rus", "Что известно о том, что произошло с пожаром", 3 },
+		/* Hindi keeps the count of the list above (simhash.c says why):
+		 * "पूरा" and "बंद" are no "पर" and "बाद" */
+		{ "hi", "शेयर बाजार पूरा दिन बंद रहेगा", 6 },
+		/* no list, an unknown tag, none: as without a language */
+		{ "ja", "Что известно о том, что произошло с пожаром", 8 },
+		{ "x-klingon", "Что известно о том, что произошло с пожаром", 8 },
+		{ NULL, "Что известно о том, что произошло с пожаром", 8 },
+		/* English's count is the list's, whatever the tag */
+		{ "en", "What you need to know today about the storm", 1 },
+		{ "ru", "What you need to know today about the storm", 1 },
+		{ "fa", "Fed raises interest rates by a quarter point", 6 },
+	};
+	char name[512];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct simhash_info a, b;
+		const char *s = cases[i].text;
+		simhash_text_lang(s, strlen(s), cases[i].lang, &a);
+		simhash_text(s, strlen(s), &b);
+		snprintf(name, sizeof name, "%s \"%s\": %zu content words", cases[i].lang ? cases[i].lang : "NULL",
+		         s, cases[i].content);
+		is_int((long long)a.content_words, (long long)cases[i].content, name);
+		ok(a.distinctive == (cases[i].content >= SIMHASH_MIN_CONTENT_WORDS), "... distinctive so");
+		ok(!memcmp(&a.fp, &b.fp, sizeof a.fp) && a.words == b.words,
+		   "... and the fingerprints are the text's alone");
+	}
+	/* Each pair above, told with no language, is a copy of the other:
+	 * a story of one, with its language, is never one. */
+	for (size_t i = 0; i < 6; i += 2) {
+		struct simhash_fp x, y;
+		snprintf(name, sizeof name, "untagged, \"%s\" and \"%s\" are copies", cases[i].text,
+		         cases[i + 1].text);
+		ok(simhash_story(cases[i].text, NULL, NULL, &x) == 1 &&
+		   simhash_story(cases[i + 1].text, NULL, NULL, &y) == 1 &&
+		   simhash_is_copy(&x, &y, SIMHASH_DEFAULT_K), name);
+		snprintf(name, sizeof name, "tagged %s, neither is distinctive", cases[i].lang);
+		ok(simhash_story(cases[i].text, NULL, cases[i].lang, &x) == 0 &&
+		   simhash_story(cases[i + 1].text, NULL, cases[i].lang, &y) == 0, name);
+	}
+	/* A story's text counts by its language as its headline does. */
+	struct simhash_fp fp;
+	is_int(simhash_story("Путин встретился с Си Цзиньпином в Пекине", "Что известно о том, что произошло с пожаром",
+	                     "ru", &fp), 1, "a Russian text of function words gives way to its headline");
+	struct simhash_fp t = fp_of("Путин встретился с Си Цзиньпином в Пекине");
+	ok(fp.bag == t.bag && fp.seq == t.seq, "... whose fingerprints it takes");
+	/* The English fixture: the same with English's tag. */
+	FILE *f = fopen(DATA "headlines.tsv", "r");
+	char line[1024];
+	int same = 1;
+	while (f && fgets(line, sizeof line, f)) {
+		struct simhash_info a, b;
+		line[strcspn(line, "\n")] = '\0';
+		simhash_text_lang(line, strlen(line), "en-US", &a);
+		simhash_text(line, strlen(line), &b);
+		same &= !memcmp(&a.fp, &b.fp, sizeof a.fp) && a.words == b.words &&
+		        a.content_words == b.content_words && a.distinctive == b.distinctive;
+	}
+	if (f)
+		fclose(f);
+	ok(f && same, "headlines.tsv: tagged en-US, each count and fingerprint as untagged");
 }
 
 static void preamble(const char *text, const char *rest, const char *name)
@@ -592,6 +699,7 @@ int main(void)
 	fixtures();
 	normalisation();
 	distinctive();
+	distinctive_lang();
 	preambles();
 	arbitrary_bytes();
 	index_basics();

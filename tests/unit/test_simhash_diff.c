@@ -64,7 +64,7 @@ int main(void)
 			 * body, the previous one as the title. */
 			const char *title = i ? in.v[i - 1].s : NULL;
 			struct simhash_fp fa = { 1, 2, 3, 4 }, fb = { 1, 2, 3, 4 };
-			if ((simhash_story(title, t->s, &fa) != ref_simhash_story(title, t->s, &fb) ||
+			if ((simhash_story(title, t->s, NULL, &fa) != ref_simhash_story(title, t->s, &fb) ||
 			     memcmp(&fa, &fb, sizeof fa) != 0) && !bad_story++)
 				show(t);
 		}
