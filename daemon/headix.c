@@ -83,6 +83,212 @@ static int date_name(const char *w, size_t n)
 	return 0;
 }
 
+/* Whether w[0..n) is, in any case (lower case beyond ASCII: the
+ * headline is case folded), a month's or a weekday's name in one of the
+ * languages feeds/date.c reads dates in (German, French, Spanish,
+ * Italian, Portuguese, Dutch, Greek, Hungarian) or Russian, Turkish or
+ * Arabic: 1; 5 for
+ * the first half of a Portuguese weekday ("quarta" of "quarta-feira"),
+ * 6 for its "feira", 7 for a month that is a word of English too; else
+ * 0.  Many are words too ("Domingo", "sabato", "pazar"):
+ * headline_shape() asks only of a day's or a year's neighbours. */
+static int local_date_name(const unsigned char *w, size_t n)
+{
+#define N(x) { x, sizeof x - 1, 1 }
+#define K(x, kind) { x, sizeof x - 1, kind }
+	/* German, French, Spanish, Italian, Portuguese, Dutch, Greek,
+	 * Hungarian, Russian, Turkish, Arabic; K(, 7): words of English too ("Mars 2020",
+	 * "Mayo 2025"), a month only after a day ("3 mars", "3. Mai");
+	 * K(, 5) and K(, 6): "quarta-feira".  Sorted by length, then bytes
+	 * (bisected). */
+	static const struct { char s[24]; unsigned char n, kind; } names[] = {
+		K("mai", 7), K("mei", 7), N("cuma"), K("ekim", 7), N("juin"), N("juli"), N("juni"),
+		N("maio"), K("mars", 7), K("mart", 7), K("mayo", 7), K("ocak", 7), N("abril"),
+		N("ao\xc3\xbbt"), N("avril"), N("enero"), K("feira", 6), N("jeudi"), N("julho"),
+		N("julio"), N("junho"), N("junio"), N("lundi"), N("lunes"), N("maart"), N("mardi"),
+		N("marzo"), N("m\xc3\xa4rz"), K("nisan", 7), N("pazar"), N("sal\xc4\xb1"),
+		K("sexta", 5), N("agosto"), N("aprile"), N("eyl\xc3\xbcl"), N("giugno"),
+		N("januar"), N("jueves"), N("kas\xc4\xb1m"), N("luglio"), N("maggio"), N("martes"),
+		N("mar\xc3\xa7o"), N("may\xc4\xb1s"), N("montag"), N("m\xc3\xa1jus"),
+		K("quarta", 5), K("quinta", 5), N("sabato"), N("samedi"), N("temmuz"),
+		K("ter\xc3\xa7" "a", 5), N("zondag"), N("\xc5\x9fubat"),
+		N("\xd0\xbc\xd0\xb0\xd0\xb9"), N("\xd0\xbc\xd0\xb0\xd1\x8f"), N("aral\xc4\xb1k"),
+		N("dinsdag"), N("domingo"), N("febrero"), N("februar"), N("freitag"), N("gennaio"),
+		N("haziran"), N("janeiro"), N("januari"), N("janu\xc3\xa1r"), N("janvier"),
+		N("juillet"), N("j\xc3\xa4nner"), N("j\xc3\xbalius"), N("j\xc3\xbanius"),
+		N("luned\xc3\xac"), N("maandag"), N("octobre"), N("octubre"), N("oktober"),
+		N("ottobre"), N("outubro"), N("samstag"), K("segunda", 5), N("sonntag"),
+		N("s\xc3\xa1" "bado"), N("viernes"), N("vrijdag"), N("augustus"),
+		N("a\xc4\x9fustos"), N("dezember"), N("dezembro"), N("dicembre"), N("dienstag"),
+		N("dimanche"), N("domenica"), N("febbraio"), N("februari"), N("febru\xc3\xa1r"),
+		N("f\xc3\xa9vrier"), N("gioved\xc3\xac"), N("marted\xc3\xac"), N("mercredi"),
+		N("mittwoch"), N("m\xc3\xa1rcius"), N("novembre"), N("okt\xc3\xb3" "ber"),
+		N("setembro"), N("vendredi"), N("venerd\xc3\xac"), N("woensdag"), N("zaterdag"),
+		N("\xc3\xa1prilis"), N("\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8c"),
+		N("\xd0\xb8\xd1\x8e\xd0\xbb\xd1\x8f"), N("\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8c"),
+		N("\xd0\xb8\xd1\x8e\xd0\xbd\xd1\x8f"), N("\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82"),
+		N("\xd9\x85\xd8\xa7\xd8\xb1\xd8\xb3"), N("\xd9\x85\xd8\xa7\xd9\x8a\xd9\x88"),
+		N("augusztus"), N("cumartesi"), N("diciembre"), N("donderdag"),
+		N("d\xc3\xa9" "cembre"), N("fevereiro"), N("noviembre"), N("pazartesi"),
+		N("per\xc5\x9f" "embe"), N("septembre"), N("setiembre"), N("settembre"),
+		N("sonnabend"), N("donnerstag"), N("mercoled\xc3\xac"), N("mi\xc3\xa9rcoles"),
+		N("septiembre"), N("szeptember"), N("\xc3\xa7" "ar\xc5\x9f" "amba"),
+		N("\xce\xbc\xce\xb1\xce\x90\xce\xbf\xcf\x85"),
+		N("\xd0\xbc\xd0\xb0\xd1\x80\xd1\x82\xd0\xb0"),
+		N("\xd8\xa3\xd8\xa8\xd8\xb1\xd9\x8a\xd9\x84"),
+		N("\xd8\xa3\xd8\xba\xd8\xb3\xd8\xb7\xd8\xb3"),
+		N("\xd8\xa7\xd8\xa8\xd8\xb1\xd9\x8a\xd9\x84"),
+		N("\xd8\xa7\xd8\xba\xd8\xb3\xd8\xb7\xd8\xb3"),
+		N("\xd9\x8a\xd9\x86\xd8\xa7\xd9\x8a\xd8\xb1"),
+		N("\xd9\x8a\xd9\x88\xd9\x84\xd9\x8a\xd9\x88"),
+		N("\xd9\x8a\xd9\x88\xd9\x86\xd9\x8a\xd9\x88"),
+		N("\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82"),
+		N("\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8c"),
+		N("\xd0\xb0\xd0\xbf\xd1\x80\xd0\xb5\xd0\xbb\xd1\x8f"),
+		N("\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c"),
+		N("\xd0\xbd\xd0\xbe\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f"),
+		N("\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8c"),
+		N("\xd1\x8f\xd0\xbd\xd0\xb2\xd0\xb0\xd1\x80\xd1\x8f"),
+		N("\xd8\xa3\xd9\x83\xd8\xaa\xd9\x88\xd8\xa8\xd8\xb1"),
+		N("\xd8\xa7\xd9\x83\xd8\xaa\xd9\x88\xd8\xa8\xd8\xb1"),
+		N("\xd8\xaf\xd9\x8a\xd8\xb3\xd9\x85\xd8\xa8\xd8\xb1"),
+		N("\xd8\xb3\xd8\xa8\xd8\xaa\xd9\x85\xd8\xa8\xd8\xb1"),
+		N("\xd9\x81\xd8\xa8\xd8\xb1\xd8\xa7\xd9\x8a\xd8\xb1"),
+		N("\xd9\x86\xd9\x88\xd9\x81\xd9\x85\xd8\xa8\xd8\xb1"),
+		N("\xce\xb9\xce\xbf\xcf\x85\xce\xbb\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xce\xb9\xce\xbf\xcf\x85\xce\xbd\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xce\xbc\xce\xb1\xcf\x81\xcf\x84\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83\xd1\x81\xd1\x82\xd0\xb0"),
+		N("\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8c"),
+		N("\xd0\xb4\xd0\xb5\xd0\xba\xd0\xb0\xd0\xb1\xd1\x80\xd1\x8f"),
+		N("\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c"),
+		N("\xd0\xbe\xd0\xba\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f"),
+		N("\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8c"),
+		N("\xd1\x84\xd0\xb5\xd0\xb2\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8f"),
+		N("\xce\xb1\xcf\x80\xcf\x81\xce\xb9\xce\xbb\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8c"),
+		N("\xd1\x81\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8f\xd0\xb1\xd1\x80\xd1\x8f"),
+		N("\xce\xb1\xcf\x85\xce\xb3\xce\xbf\xcf\x8d\xcf\x83\xcf\x84\xce\xbf\xcf\x85"),
+		N("\xce\xbd\xce\xbf\xce\xb5\xce\xbc\xce\xb2\xcf\x81\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xce\xbf\xce\xba\xcf\x84\xcf\x89\xce\xb2\xcf\x81\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xce\xb4\xce\xb5\xce\xba\xce\xb5\xce\xbc\xce\xb2\xcf\x81\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xce\xb9\xce\xb1\xce\xbd\xce\xbf\xcf\x85\xce\xb1\xcf\x81\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xcf\x83\xce\xb5\xcf\x80\xcf\x84\xce\xb5\xce\xbc\xce\xb2\xcf\x81\xce\xaf\xce\xbf\xcf\x85"),
+		N("\xcf\x86\xce\xb5\xce\xb2\xcf\x81\xce\xbf\xcf\x85\xce\xb1\xcf\x81\xce\xaf\xce\xbf\xcf\x85"),
+	};
+
+	if (n < 3 || n > 24)
+		return 0;
+	char lw[24];
+	for (size_t i = 0; i < n; i++)
+		lw[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+	size_t lo = 0, hi = sizeof names / sizeof *names;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = names[mid].n != n ? (names[mid].n < n ? -1 : 1) : memcmp(names[mid].s, lw, n);
+		if (!c)
+			return names[mid].kind;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+#undef N
+#undef K
+}
+
+/* Whether w[0..n) is the "de" of "3 de diciembre" ("di", "do", "da",
+ * "del"). */
+static int date_of(const unsigned char *w, size_t n)
+{
+	return (n == 2 && (w[0] | 0x20) == 'd' && memchr("eioa", w[1] | 0x20, 4)) ||
+	       (n == 3 && !strncasecmp((const char *)w, "del", 3));
+}
+
+/* Whether s starts with the three bytes m. */
+static int at3(const unsigned char *s, const char *m)
+{
+	return s[0] == (unsigned char)m[0] && s[1] == (unsigned char)m[1] && s[2] == (unsigned char)m[2];
+}
+
+/* Bytes of a Chinese weekday at s, "星期三" (or "周三" when short_ok);
+ * else 0. */
+static size_t cjk_weekday(const unsigned char *s, int short_ok)
+{
+	static const char days[][4] = { "\xe4\xb8\x80", "\xe4\xba\x8c", "\xe4\xb8\x89", "\xe5\x9b\x9b",
+	                                "\xe4\xba\x94", "\xe5\x85\xad", "\xe6\x97\xa5", "\xe5\xa4\xa9" };
+	size_t n = at3(s, "\xe6\x98\x9f") && at3(s + 3, "\xe6\x9c\x9f") ? 6 :
+	           short_ok && at3(s, "\xe5\x91\xa8") ? 3 : 0;
+	if (n)
+		for (size_t j = 0; j < 8; j++)
+			if (at3(s + n, days[j]))
+				return n + 3;
+	return 0;
+}
+
+/* Bytes of a year, month or day written the Chinese, Japanese or Korean
+ * way at s ("2025年", "12月", "3日", "3号", "12월", "3일"), a weekday
+ * after the day ("3日(水)", "3日星期三", "3日周三") with it; else 0. */
+static size_t cjk_date(const unsigned char *s)
+{
+	static const char marks[][4] = { "\xe5\xb9\xb4", "\xe6\x9c\x88", "\xe6\x97\xa5", "\xe5\x8f\xb7",
+	                                 "\xeb\x85\x84", "\xec\x9b\x94", "\xec\x9d\xbc" };
+	static const char days[][4] = { "\xe6\x9c\x88", "\xe7\x81\xab", "\xe6\xb0\xb4", "\xe6\x9c\xa8",
+	                                "\xe9\x87\x91", "\xe5\x9c\x9f", "\xe6\x97\xa5" };
+	size_t d = 0;
+	while (d < 4 && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (!d || s[d] < 0x80)
+		return 0;
+	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+		if (at3(s + d, marks[i])) {
+			size_t n = d + 3;
+			if (i == 2 && s[n] == '(')
+				for (size_t j = 0; j < 7; j++)
+					if (at3(s + n + 1, days[j]) && s[n + 4] == ')')
+						return n + 5;
+			return n + (i == 2 || i == 3 ? cjk_weekday(s + n, 1) : 0);
+		}
+	return 0;
+}
+
+/* Bytes of a date in numbers at s: "03.12.2025", "3/12/25",
+ * "2025-12-03", and of two numbers of 2 digits, "12/03" and "03.12.";
+ * else 0.  (Not "1.2.3", "6.12.25", "24/7", "9/11", "3-1" nor "10.25".) */
+static size_t numeric_date(const unsigned char *s)
+{
+	unsigned v[3], len[3];
+	size_t n = 0, k = 0;
+	unsigned char sep = 0;
+	for (;;) {
+		unsigned d = 0, x = 0;
+		while (d < 5 && s[n] >= '0' && s[n] <= '9')
+			x = x * 10 + (unsigned)(s[n++] - '0'), d++;
+		if (!d || d == 3 || d > 4)
+			return 0;
+		v[k] = x;
+		len[k++] = d;
+		if (k == 3 || !(s[n] == '.' || s[n] == '/' || s[n] == '-') || (sep && s[n] != sep) ||
+		    !(s[n + 1] >= '0' && s[n + 1] <= '9'))
+			break;
+		sep = s[n++];
+	}
+	if ((s[n] >= '0' && s[n] <= '9') || ((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z') ||
+	    ((s[n] == '.' || s[n] == '/' || s[n] == '-') && s[n + 1] >= '0' && s[n + 1] <= '9'))
+		return 0;
+	if (k == 3 && len[0] == 4)
+		return len[1] <= 2 && len[2] <= 2 && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 && v[2] <= 31 ? n : 0;
+	/* (A year of 2 digits after "3/10" or "03.12" only: "1.12.25" is
+	 * a version's number as often.) */
+	if (k == 3 && len[0] <= 2 && len[1] <= 2 &&
+	    (len[2] == 4 || (len[2] == 2 && (sep == '/' || len[0] + len[1] == 4))))
+		return v[0] >= 1 && v[0] <= 31 && v[1] >= 1 && v[1] <= 31 && (v[0] <= 12 || v[1] <= 12) ? n : 0;
+	if (k == 2 && len[0] == 2 && len[1] == 2 && (sep == '/' || (sep == '.' && s[n] == '.')))
+		return v[0] >= 1 && v[0] <= 31 && v[1] >= 1 && v[1] <= 31 && (v[0] <= 12 || v[1] <= 12) ? n : 0;
+	return 0;
+}
+
 /* Whether w[0..n) is a number, or a day of the month ("11th", "1st"). */
 static int date_number(const char *w, size_t n)
 {
@@ -115,7 +321,12 @@ static int month_before(const unsigned char *w, size_t n)
  * "March 2024", "5th May") or after "in", "since" and their like: the
  * verbs of "Dow may rise 200 points" and "Thousands march in 12 cities"
  * date nothing, and their numbers were left out, so that the next day's
- * "Dow may rise 150 points" was the same headline, a recurring one. */
+ * "Dow may rise 150 points" was the same headline, a recurring one.
+ * Other languages' dates are left out too: "Nachrichten vom 3. Dezember
+ * 2025", "Las noticias del 3 de diciembre", "Новости 3 декабря",
+ * "12月3日新闻联播" and "Tagesschau 2025-12-03" named no English month nor
+ * weekday, so that each day's was a headline of its own and a daily
+ * feature joined the day before's thread, day after day. */
 static uint64_t headline_shape(const char *title)
 {
 	/* kind: 0 a word, 1 a number (a date's part is left out, below), 2
@@ -134,8 +345,20 @@ static uint64_t headline_shape(const char *title)
 		}
 		w[nw].s = p;
 		w[nw].kind = w[nw].month = 0;
+		/* A date in numbers ("03.12.2025", "2025-12-03") or the Chinese
+		 * and Japanese way ("12月3日", "星期三"), a word of its own: left
+		 * out. */
+		size_t dl = c >= '0' && c <= '9' ? numeric_date(p) : c == 0xe6 ? cjk_weekday(p, 0) : 0;
+		if (dl || (c >= '0' && c <= '9' && (dl = cjk_date(p)))) {
+			p += dl;
+			w[nw].n = dl;
+			w[nw++].kind = 2;
+			dated = 1;
+			continue;
+		}
 		while (*p && !utf8_punct(p) && (*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
-		                                (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+		                                (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) &&
+		       !(p > w[nw].s && p[-1] >= 0x80 && *p >= '0' && *p <= '9' && cjk_date(p)))
 			p++;
 		w[nw].n = (size_t)(p - w[nw].s);
 		char lw[10];
@@ -151,6 +374,33 @@ static uint64_t headline_shape(const char *title)
 		}
 		dated |= w[nw].kind == 2;
 		nw++;
+	}
+	/* A month's or weekday's name of another language (local_date_name())
+	 * is one beside a day or a year only ("3. Dezember 2025", "mercoledì
+	 * 3 dicembre", "3 de diciembre", "quarta-feira, 3", "3 декабря",
+	 * "3 Aralık 2025"): many are words too ("Mars", "Domingo"). */
+	for (size_t i = 0; i < nw; i++) {
+		if (w[i].kind != 1 || (w[i].n > 2 && w[i].n != 4))
+			continue;
+		size_t at[3] = { i - 1, i + 1, i + 2 };
+		for (int j = 0; j < 3; j++) {
+			size_t a = at[j];
+			if ((j == 0 && i == 0) || a >= nw || w[a].kind ||
+			    (j == 2 && !date_of(w[i + 1].s, w[i + 1].n)))
+				continue;
+			int ln = local_date_name(w[a].s, w[a].n);
+			if (ln == 7)
+				ln = j ? 1 : 0;
+			if (ln == 6 && j == 0 && a > 0 && local_date_name(w[a - 1].s, w[a - 1].n) == 5) {
+				w[a - 1].kind = 2;
+				ln = 1;
+			}
+			if (ln == 1) {
+				w[a].kind = 2;
+				w[a].month = 1;
+				dated = 1;
+			}
+		}
 	}
 	/* "may", "march": a month beside a day (1 or 2 digits, or "5th") or
 	 * a year (4 digits) or after "in" and its like; "5 May" only as "5th
@@ -190,6 +440,11 @@ static uint64_t headline_shape(const char *title)
 		if (w[i].s[n - 1] > '9' && i + 2 < nw && w[i + 2].month && w[i + 1].n == 2 &&
 		    !strncasecmp((const char *)w[i + 1].s, "of", 2))
 			near = 1;
+		/* So is any day across "de": "3 de diciembre de 2025". */
+		if (i + 2 < nw && w[i + 2].month && date_of(w[i + 1].s, w[i + 1].n))
+			near = 1;
+		if (n == 4 && i > 1 && w[i - 2].month && date_of(w[i - 1].s, w[i - 1].n))
+			continue;
 		if ((day && near) || (w[i].s > (const unsigned char *)title && w[i].s[-1] == '#'))
 			continue;
 		if (n == 4 && i > 0 && (w[i - 1].month || (w[i - 1].kind == 1 && i > 1 && w[i - 2].month)))
@@ -277,10 +532,11 @@ void headix_headline(struct headix_headline *h, const char *title, const char *l
 		for (utf8proc_ssize_t j = 0; j < k; j++, p++)
 			x = fnv_byte(x, bytes[j] >= 'A' && bytes[j] <= 'Z' ? bytes[j] + 32 : bytes[j]);
 	}
-	free(norm);
 	if (any)
 		h->series = x ? x : 1;
-	h->shape = headline_shape(title);
+	/* Its shape of the case folded form too: "3 Декабря" as "3 декабря". */
+	h->shape = headline_shape(norm ? (const char *)norm : title);
+	free(norm);
 	if (simhash_text_lang(title, strlen(title), lang, &si) < 0)
 		return;
 	h->fp = si.fp;

@@ -68,7 +68,9 @@ struct headix_headline {
 	                      headlines" too); 0 for a headline without one */
 	uint64_t shape;    /* of its words less its date, when it names a
 	                      month or a weekday ("Morning Briefing: Sunday,
-	                      October 11": "morning briefing"), else 0 */
+	                      October 11": "morning briefing"; "3 de
+	                      diciembre", "12月3日", "03.12.2025" too),
+	                      else 0 */
 	struct simhash_fp fp;
 	uint8_t plain;
 };
