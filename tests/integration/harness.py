@@ -43,12 +43,16 @@ def sanitized(prog):
     return "libasan" in out or "libtsan" in out
 
 
-def preload_shim(t, source, what):
+def preload_shim(t, source, what, allocator=False):
     """Compiles the C `source` into a library for LD_PRELOAD (a function of
     libc's replaced for the daemon: getaddrinfo(), clock_gettime()) in a
     directory of its own; returns (library, directory), the caller removes
     the directory.  Without a C compiler the test is skipped, saying `what`
-    the shim was for."""
+    the shim was for; so it is under a sanitizer daemon when the shim
+    replaces the allocator (allocator: malloc(), realloc(), strdup()...),
+    which a sanitizer's own cannot give way to."""
+    if allocator and sanitized(TIDINGSD):
+        t.skip_all("a sanitizer's allocator cannot be replaced by the %s" % what)
     cc = shutil.which("cc") or shutil.which("gcc")
     build = tempfile.mkdtemp(prefix="tidings-shim-")
     lib = os.path.join(build, "shim.so")
