@@ -252,11 +252,17 @@ int kw_vote(struct clusterer *c, struct thread *t, const struct story *s,
                    const struct cluster_doc *doc)
 {
 	/* The heaviest only until the thread has keywords (its first story;
-	 * later the candidates come with them). */
+	 * later the candidates come with them).  Of the terms that may be
+	 * keywords, as keywords() takes them: a weekday, a month, a clock
+	 * time or a small number among the five heaviest ("... on Monday",
+	 * "3 dead") took a vote the fifth keyword then lacked, and it showed
+	 * another story's spelling again ("accounts"). */
 	float topw[KW_VOTES], bar = INFINITY;
 	uint32_t nt = 0;
 	for (uint32_t i = 0; !(t->kw && t->kw->nkw) && i < s->n; i++) {
 		float w = s->v[i].w;
+		if (s->v[i].hide)
+			continue;
 		if (nt == KW_VOTES && w <= topw[nt - 1])
 			continue;
 		uint32_t j = nt < KW_VOTES ? nt++ : KW_VOTES - 1;

@@ -1163,7 +1163,12 @@ static int64_t date_ymd(const char *s, int *shaped)
 
 		while (*p == ' ')
 			p++;
-		if (q == p || !*q)
+		/* or Japanese hours, read below: "2025-12-03 22時30分" and
+		 * date_12hour()'s "2025-12-03 午後10時30分" were midnight */
+		int jh = isdigit((unsigned char)p[0]) &&
+		         (!strncmp(p + 1, "\xe6\x99\x82", 3) ||
+		          (isdigit((unsigned char)p[1]) && !strncmp(p + 2, "\xe6\x99\x82", 3)));
+		if ((q == p && !jh) || !*q)
 			return FEED_NO_TIME;
 	}
 	p = after_day(p);

@@ -54,6 +54,14 @@ for side, hour in (("one", 8), ("two", 9)):
     site = "wire-%s" % side
     srv.put("/%s.xml" % site, rss_doc(site, "https://%s.example/" % site,
                                       [item(site, 1, WIRE_FA, hour)], lang="fa-IR"))
+# And one on two Czech sites, of five content words, one of them "byt" (a
+# flat), which the stop word "být" reads as with its mark stripped: it was
+# left out of the count, the headline not distinctive, and its copy none.
+WIRE_CS = "Nový byt v Praze za rekordní cenu"
+for side, hour in (("one", 8), ("two", 9)):
+    site = "wirecs-%s" % side
+    srv.put("/%s.xml" % site, rss_doc(site, "https://%s.example/" % site,
+                                      [item(site, 1, WIRE_CS, hour)], lang="cs"))
 # The untagged pairs in a database of their own: the tagged items have
 # the same headlines, and so the same fingerprints.
 wu = Workdir()
@@ -63,7 +71,8 @@ t.eq(r.returncode, 0, "the run of the untagged feeds exits 0")
 w = Workdir()
 # The wire's first site now, its second after a restart: the copy is
 # found by the fingerprint stored with the first.
-w.write_config(urls["tagged"] + [srv.url("/wire-one.xml")])
+w.write_config(urls["tagged"] + [srv.url("/wire-one.xml"), srv.url("/wirecs-one.xml"),
+                                 srv.url("/wirecs-two.xml")])
 r = w.run_once()
 t.eq(r.returncode, 0, "the run exits 0")
 if r.returncode:
@@ -91,11 +100,16 @@ for lang in PAIRS:
     t.ok(one and two and (two[1] == one[0] or one[1] == two[0]) and two[2] == one[2],
          "%s: untagged, the same two headlines count as before (a copy)" % lang, (one, two))
 
+one, two = story("wirecs-one"), story("wirecs-two")
+t.ok(one and two and (two[1] == one[0] or one[1] == two[0]) and two[2] == one[2],
+     "cs: a wire headline with \"byt\" (a flat, not the stop word \"být\") on two sites "
+     "is a copy, in one thread", (one, two))
 wire1 = story("wire-one")
 t.ok(wire1 and wire1[3] is not None, "a distinctive Persian headline, tagged fa-IR, has a fingerprint",
      wire1)
 # a restart (--once again), then the second site's copy
-w.write_config(urls["tagged"] + [srv.url("/wire-one.xml"), srv.url("/wire-two.xml")])
+w.write_config(urls["tagged"] + [srv.url("/wire-one.xml"), srv.url("/wire-two.xml"),
+                                 srv.url("/wirecs-one.xml"), srv.url("/wirecs-two.xml")])
 r = w.run_once()
 t.eq(r.returncode, 0, "the run after a restart exits 0")
 wire2 = story("wire-two")

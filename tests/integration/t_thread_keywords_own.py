@@ -70,7 +70,24 @@ two.write_config([srv.url("/first.xml"), srv.url("/later.xml")], extra="concurre
 r = two.run_once()
 t.eq(r.returncode, 0, "a run after a restart with the other feed exits 0")
 t.eq(later_keywords(two), kw, "the same keywords after a restart")
+
+# A weekday, a month, a clock time or a small number is no keyword, but one
+# among the story's five heaviest words took a spelling's vote from them:
+# the fifth keyword showed the vocabulary's "accounts" again.
+HIDDEN = "Quellor wool exporter opens an account on Monday"
+srv.put("/hidden.xml", rss([HIDDEN], "c.example"), "application/rss+xml")
+three = Workdir()
+three.write_config([srv.url("/first.xml"), srv.url("/hidden.xml")], extra="concurrency = 1\nretention = 0")
+r = three.run_once()
+t.eq(r.returncode, 0, "a run with a story that names a weekday exits 0")
+kw = three.sql("SELECT keywords FROM threads WHERE title = ?", (HIDDEN,))
+words = set(re.findall(r"\w+", HIDDEN.lower()))
+shown = (kw[0][0] or "").split(", ") if kw else []
+t.eq(len(shown), 5, "five keywords, the weekday not one of them")
+t.eq([k for k in shown if k.lower() not in words], [],
+     "each spelt as its only story writes it, the weekday among its heaviest words")
 one.cleanup()
 two.cleanup()
+three.cleanup()
 srv.stop()
 t.done()

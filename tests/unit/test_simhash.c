@@ -176,6 +176,18 @@ static void distinctive_lang(void)
 		{ "sr", "Šta je poznato o tome što se dogodilo", 3 },
 		{ "sr", "Шта је познато о томе што се догодило", 3 },
 		{ "id", "Apa yang perlu Anda ketahui tentang ini", 3 },
+		/* but not as a content word of the language reads so: Czech
+		 * "byt" (a flat, not "být"), Polish "wiec" (a rally, not
+		 * "więc") and "maja" (of May, not "mają"), Catalan "mes" (a
+		 * month, not "més"), Hungarian "ok" (a reason, not "ők"),
+		 * Finnish "Mika" (not "mikä"): each headline 5, a wire copy */
+		{ "cs", "Nový byt v Praze za rekordní cenu", 5 },
+		{ "sk", "Nový byt v Bratislave za rekordnú cenu", 5 },
+		{ "pl", "Wielki wiec wyborczy Trzaskowskiego w Krakowie", 5 },
+		{ "pl", "Marsz 3 Maja przeszedł przez Warszawę", 5 },
+		{ "ca", "Barcelona tanca el mes amb rècord turístic", 5 },
+		{ "hu", "Ismeretlen ok miatt leállt a Mátrai Erőmű", 5 },
+		{ "fi", "Mika Lintilä jättää hallituksen", 4 },
 		/* the tag as feeds write it */
 		{ "fa-IR", "این که در آن است", 0 },
 		{ "per", "این که در آن است", 0 },
