@@ -1295,8 +1295,8 @@ int64_t feed_date_parse(const char *s)
  * stopped before it (the time of "10:00PM" or "午後10:00" dropped:
  * midnight).  Writes s with that time on the 24-hour clock into buf
  * ("Dec 3, 2025 22:00 EST") and returns 1; 0 when s has no such time;
- * -1 when its hour is none of a 12-hour clock ("13:00 PM": no date
- * rather than a guess).  Korean 오전 and 오후 are left to
+ * -1 when its hour is none of a 12-hour clock and contradicts its
+ * AM or PM ("13:00 AM": no date rather than a guess).  Korean 오전 and 오후 are left to
  * date_nate() and date_onblog(), which read them in Korean time. */
 static int date_12hour(const char *s, char *buf, size_t cap)
 {
@@ -1363,9 +1363,15 @@ static int date_12hour(const char *s, char *buf, size_t cap)
 				continue;
 			}
 		}
-		if (hour < 1 || hour > 12)
+		/* A 24-hour time with its AM or PM anyway ("22:00:00 PM", PHP's
+		 * "H:i:s A", a common template slip; "00:30 AM") means what it
+		 * says; other hours are none of a 12-hour clock ("13:00 AM"). */
+		if ((pm && hour >= 13 && hour <= 23) || (!pm && hour == 0))
+			;
+		else if (hour < 1 || hour > 12)
 			return -1;
-		hour = hour % 12 + 12 * pm;
+		else
+			hour = hour % 12 + 12 * pm;
 		if (cut0 == te) {  /* "10:00 PM EST": the time, then the rest */
 			if (snprintf(buf, cap, "%.*s%02d%.*s%s", (int)i, s, hour, (int)(te - he),
 			             s + he, s + cut1) >= (int)cap)
