@@ -41,7 +41,16 @@ static char *cut_name(const char *s, const char *name, const char *const *sv, si
 
 char *brand_cut_title(const char *title, const char *name)
 {
-	return cut_name(title, name, seps, TITLE_SEPS);
+	/* The name as often as it ends the title: Google News appends it to
+	 * a publisher's headline that carries it already ("X | Paper Times -
+	 * Paper Times"), and the publisher's feed's "X | Paper Times" is
+	 * cut to "X" when its titles share that tail (ingest.c). */
+	char *t = cut_name(title, name, seps, TITLE_SEPS), *u;
+	while (t && (u = cut_name(t, name, seps, TITLE_SEPS))) {
+		free(t);
+		t = u;
+	}
+	return t;
 }
 
 char *brand_cut_text(const char *text, const char *name)

@@ -13,7 +13,8 @@
 
 struct feed;
 
-/* title without a trailing " - name" (or " | ", " – ", " — "), malloc'd;
+/* title without a trailing " - name" (or " | ", " – ", " — "; as many
+ * times as it ends so: "X | name - name" is "X"), malloc'd;
  * name is compared exactly, white space around it aside.  NULL when
  * title does not end so, when nothing would be left, when title or name
  * is NULL, or out of memory (then the title as it is). */

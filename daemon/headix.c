@@ -12,8 +12,9 @@ struct hentry {
 	uint64_t key;        /* 0: free */
 	uint64_t text;
 	int64_t time;
-	int64_t id : 62;     /* SQLite's rowids stay far below 2^61 */
-	uint64_t plain : 1, via_aggregator : 1;
+	int64_t id : 61;     /* SQLite's rowids stay far below 2^60 */
+	uint64_t plain : 1, via_aggregator : 1,
+	         stem : 1;   /* a publisher's item under its stem_key */
 };
 _Static_assert(sizeof(struct hentry) == 32, "struct hentry: 32 bytes");
 
@@ -465,33 +466,13 @@ static uint64_t headline_shape(const char *title)
 	return any ? (x ? x : 1) : 0;
 }
 
-void headix_headline(struct headix_headline *h, const char *title, const char *lang)
+/* The hash of the words of p[0..end) (NFKC, case folded: see
+ * headix_headline()), 0 when it has none; *words: how many. */
+static uint64_t words_hash(const unsigned char *p, const unsigned char *end, size_t *words)
 {
-	struct simhash_info si;
-	memset(h, 0, sizeof *h);
-	h->plain = 1;
-	if (!title)
-		return;
-	/* A headline with letters beyond ASCII is compared as NFKC with case
-	 * folded (and invisible format characters left out): one publisher's
-	 * headline comes through an aggregator in another Unicode form than
-	 * its own feed's, NFC against NFD ("e" and U+0301: a feed written on
-	 * a Mac), a no-break space before a French colon against a space,
-	 * full-width letters, "Über" and "über".  Compared byte by byte, each
-	 * pair was two stories. */
-	const unsigned char *p = (const unsigned char *)title;
-	utf8proc_uint8_t *norm = NULL;
-	for (const unsigned char *q = p; *q; q++)
-		if (*q >= 0x80) {
-			if (utf8proc_map(p, 0, &norm, UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-			                 UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-			                 UTF8PROC_IGNORE) >= 0)
-				p = norm;  /* else (not UTF-8, no memory) the bytes as they are */
-			break;
-		}
-	const unsigned char *end = p + strlen((const char *)p);
 	uint64_t x = 0xcbf29ce484222325ull;
 	int sep = 0, any = 0;
+	*words = 0;
 	while (p < end) {
 		unsigned char c = *p;
 		utf8proc_int32_t cp = 0;
@@ -527,13 +508,56 @@ void headix_headline(struct headix_headline *h, const char *title, const char *l
 		}
 		if (sep)
 			x = fnv_byte(x, ' ');
+		*words += sep || !any;
 		sep = 0;
 		any = 1;
 		for (utf8proc_ssize_t j = 0; j < k; j++, p++)
 			x = fnv_byte(x, bytes[j] >= 'A' && bytes[j] <= 'Z' ? bytes[j] + 32 : bytes[j]);
 	}
-	if (any)
-		h->series = x ? x : 1;
+	return any ? (x ? x : 1) : 0;
+}
+
+void headix_headline(struct headix_headline *h, const char *title, const char *lang)
+{
+	struct simhash_info si;
+	memset(h, 0, sizeof *h);
+	h->plain = 1;
+	if (!title)
+		return;
+	/* A headline with letters beyond ASCII is compared as NFKC with case
+	 * folded (and invisible format characters left out): one publisher's
+	 * headline comes through an aggregator in another Unicode form than
+	 * its own feed's, NFC against NFD ("e" and U+0301: a feed written on
+	 * a Mac), a no-break space before a French colon against a space,
+	 * full-width letters, "Über" and "über".  Compared byte by byte, each
+	 * pair was two stories. */
+	const unsigned char *p = (const unsigned char *)title;
+	utf8proc_uint8_t *norm = NULL;
+	for (const unsigned char *q = p; *q; q++)
+		if (*q >= 0x80) {
+			if (utf8proc_map(p, 0, &norm, UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+			                 UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+			                 UTF8PROC_IGNORE) >= 0)
+				p = norm;  /* else (not UTF-8, no memory) the bytes as they are */
+			break;
+		}
+	const unsigned char *end = p + strlen((const char *)p);
+	size_t words;
+	h->series = words_hash(p, end, &words);
+	/* Its stem: the words before its last separator when a name's length
+	 * follows it (the separators and the length of brand.c's
+	 * title_tail()). */
+	const unsigned char *last = NULL;
+	static const char *const seps[] = { " - ", " | ", " \xe2\x80\x93 ", " \xe2\x80\x94 " };
+	for (size_t i = 0; i < sizeof seps / sizeof *seps; i++) {
+		size_t k = strlen(seps[i]);
+		for (const unsigned char *q = p; (q = (const unsigned char *)strstr((const char *)q, seps[i]));
+		     q++)
+			if (q > p && (size_t)(end - q) > k && (!last || q > last))
+				last = q;
+	}
+	if (last && end - last <= 80 && (h->stem = words_hash(p, last, &words)) && words < 3)
+		h->stem = 0;
 	/* Its shape of the case folded form too: "3 Декабря" as "3 декабря". */
 	h->shape = headline_shape(norm ? (const char *)norm : title);
 	free(norm);
@@ -609,6 +633,15 @@ void headix_item(struct headix_item *it, const char *host, const struct headix_h
 	it->plain = h->plain;
 	it->via_aggregator = (uint8_t)!!via_aggregator;
 	it->text = it->key && story_bag != h->fp.bag && !it->via_aggregator ? story_bag : 0;
+	/* A publisher's own item by its headline's stem too, for an
+	 * aggregator's item of it: Google News cuts the " - Paper Times" it
+	 * appends (ingest.c, brand_cut_title()), and the publisher's feed
+	 * writes "X | Paper Times" on its titles, which ingest cuts only
+	 * when 3 or more of them share it.  (Not an aggregator's item: its
+	 * headline is cut already, and one aggregator's items are not matched
+	 * by a stem with each other.) */
+	it->stem_key = !it->via_aggregator && it->key && h->stem && h->stem != h->series ?
+	               site_key(host, h->stem) : 0;
 }
 
 struct headix *headix_new(int64_t window)
@@ -679,20 +712,22 @@ static int rehash(struct headix *ix)
 	return 0;
 }
 
-static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key, int64_t story_id,
-                   int64_t time);
+static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key, int stem,
+                   int64_t story_id, int64_t time);
 
 int headix_put(struct headix *ix, const struct headix_item *it, int64_t story_id, int64_t time)
 {
 	/* A dated headline is remembered by its shape too (headix_recurs()),
 	 * as an entry no other lookup's key meets. */
-	if (it->key && it->dated && put_key(ix, it, it->dated_key, story_id, time) < 0)
+	if (it->key && it->dated && put_key(ix, it, it->dated_key, 0, story_id, time) < 0)
 		return -1;
-	return put_key(ix, it, it->key, story_id, time);
+	if (it->stem_key && put_key(ix, it, it->stem_key, 1, story_id, time) < 0)
+		return -1;
+	return put_key(ix, it, it->key, 0, story_id, time);
 }
 
-static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key, int64_t story_id,
-                   int64_t time)
+static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key, int stem,
+                   int64_t story_id, int64_t time)
 {
 	if (!key)
 		return 0;
@@ -729,7 +764,8 @@ static int put_key(struct headix *ix, const struct headix_item *it, uint64_t key
 		ix->n++;
 	}
 	*slot = (struct hentry){ .key = key, .text = it->text, .time = time, .id = story_id,
-	                         .plain = it->plain, .via_aggregator = it->via_aggregator };
+	                         .plain = it->plain, .via_aggregator = it->via_aggregator,
+	                         .stem = (uint64_t)!!stem };
 	return 0;
 }
 
@@ -750,19 +786,23 @@ void headix_forget(struct headix *ix, const struct headix_item *it, int64_t stor
 		return;
 	if (it->dated)
 		forget_key(ix, it->dated_key, story_id);
+	forget_key(ix, it->stem_key, story_id);
 	forget_key(ix, it->key, story_id);
 }
 
-int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_t time)
+/* headix_get() by one key: by its headline (stem 0), where a
+ * publisher's item under its stem answers an aggregator's only, or by
+ * its stem (1), where an aggregator's item answers, not another's stem. */
+static int64_t get_key(const struct headix *ix, const struct headix_item *it, uint64_t key,
+                       int stem, int64_t time)
 {
 	int64_t best = 0, best_d = HEADIX_SPAN + 1;
-	uint64_t key = it->key;
-	if (!key || it->short_headline)
-		return 0;
 	for (size_t i = home(key, ix->mask); ix->t[i].key; i = (i + 1) & ix->mask) {
 		const struct hentry *e = &ix->t[i];
 		int64_t d = e->time > time ? e->time - time : time - e->time;
 		if (e->key != key || !e->id)
+			continue;
+		if (stem ? !e->via_aggregator || e->stem : e->stem && !it->via_aggregator)
 			continue;
 		if (it->text && e->text && simhash_distance(it->text, e->text) > SIMHASH_DEFAULT_K)
 			continue; /* two leads of their own, not copies */
@@ -774,6 +814,14 @@ int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_
 		}
 	}
 	return best;
+}
+
+int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_t time)
+{
+	if (!it->key || it->short_headline)
+		return 0;
+	int64_t best = get_key(ix, it, it->key, 0, time);
+	return best || !it->stem_key ? best : get_key(ix, it, it->stem_key, 1, time);
 }
 
 int headix_recurs(const struct headix *ix, const struct headix_item *it, int64_t time, int64_t gap,
@@ -789,7 +837,7 @@ int headix_recurs(const struct headix *ix, const struct headix_item *it, int64_t
 		for (size_t i = home(key, ix->mask); key && ix->t[i].key; i = (i + 1) & ix->mask) {
 			const struct hentry *e = &ix->t[i];
 			int64_t d = e->time > time ? e->time - time : time - e->time;
-			if (e->key == key && e->id && d >= gap && d <= ix->window) {
+			if (e->key == key && e->id && !e->stem && d >= gap && d <= ix->window) {
 				if (n < max)
 					ids[n] = e->id;
 				n++;

@@ -37,6 +37,11 @@ struct headix_item {
 	                            headline's words less its date ... */
 	uint64_t dated_key;      /* ... and the key dated headlines of that
 	                            shape are remembered by too */
+	uint64_t stem_key;       /* a publisher's own item: publisher and its
+	                            headline's stem (headix_headline.stem),
+	                            which an aggregator's item of it finds
+	                            and it finds an aggregator's item by
+	                            (headix_get()); 0: none */
 };
 
 /* Whether a story came through an aggregator: its publisher (host, from
@@ -71,6 +76,11 @@ struct headix_headline {
 	                      October 11": "morning briefing"; "3 de
 	                      diciembre", "12月3日", "03.12.2025" too),
 	                      else 0 */
+	uint64_t stem;     /* the hash (as series) of its words before its last
+	                      " - ", " | ", " – " or " — " when 3 or more and no
+	                      more than 80 bytes follow it, else 0: "X" of "X |
+	                      Paper Times", the publisher's name an aggregator
+	                      cuts (headix_item()) */
 	struct simhash_fp fp;
 	uint8_t plain;
 };
@@ -130,6 +140,11 @@ void headix_forget(struct headix *ix, const struct headix_item *it, int64_t stor
  *   - when either headline is plain, exactly one of the two came through
  *     an aggregator: the aggregator vouches that the publisher's item
  *     under that headline, that day, is the article it lists.
+ * A publisher's own item is also found by an aggregator's item whose
+ * headline is its stem ("X | Paper Times", the aggregator's "X - Paper
+ * Times" cut of its <source>'s name), and finds such an item by its
+ * stem_key, whatever its feed's branding (brand_feed_tail() finds none
+ * in a feed of 1 or 2 items); two items through no aggregator never so.
  * 0 when none is.  (A story deleted since, by retention, may still be
  * remembered: the caller checks that it exists.) */
 int64_t headix_get(const struct headix *ix, const struct headix_item *it, int64_t time);

@@ -49,6 +49,10 @@ int main(void)
 	    "an en dash");
 	cut(brand_cut_title, "Reuters - Reuters", "Reuters", "Reuters", "the headline may be the name");
 	cut(brand_cut_title, " - Reuters", "Reuters", NULL, "nothing but the name: left as it is");
+	cut(brand_cut_title, "Xi and Trump discuss Taiwan | Reuters - Reuters", "Reuters",
+	    "Xi and Trump discuss Taiwan", "the name twice (Google News after a site's own): both cut");
+	cut(brand_cut_title, "Reuters | Reuters - Reuters", "Reuters", "Reuters",
+	    "cut twice down to the name: the name is left");
 	cut(brand_cut_title, "Xi and Trump discuss Taiwan - Reuters UK", "Reuters", NULL,
 	    "another name at the end: left as it is");
 	cut(brand_cut_title, "Xi and Trump discuss Taiwan-Reuters", "Reuters", NULL, "no separator: left");

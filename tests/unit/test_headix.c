@@ -448,6 +448,45 @@ static void test_local_names(void)
 	is_int(missed, 0, "other languages' months and weekdays beside a day are a date");
 }
 
+/* A publisher whose own feed writes its name after its headlines ("X |
+ * Islay Times") and an aggregator's item of the article, its " - Islay
+ * Times" cut: found by the headline's stem, in either order; never two
+ * items through no aggregator, nor two through one. */
+static void test_stem(void)
+{
+	struct headix *ix = headix_new(86400);
+	struct headix_item own = item(HOST, FERRY " | Islay Times", OWN, bag_of(FERRY " today"));
+	struct headix_item agg = item(HOST, FERRY, AGG, 0);
+	struct headix_item bare = item(HOST, FERRY, OWN "-2", bag_of(FERRY " today"));
+	struct headix_headline h;
+
+	ok(own.stem_key && own.stem_key == agg.key, "the stem's key is the aggregator's item's key");
+	is_int(agg.stem_key, 0, "an aggregator's item has no stem key");
+	headix_headline(&h, "Ferry vote | Islay Times", NULL);
+	is_int(h.stem, 0, "a stem of fewer than 3 words is none");
+	headix_headline(&h, FERRY " - a very long second part of the headline that says much more than "
+	                "any site's name would ever say", NULL);
+	is_int(h.stem, 0, "more than 80 bytes after the separator: a second headline, no name");
+	headix_put(ix, &own, 1, T0);
+	is_int(headix_get(ix, &agg, T0 + 60), 1, "the aggregator's item finds the publisher's");
+	is_int(headix_get(ix, &bare, T0 + 60), 0, "an item through no aggregator does not");
+	is_int(headix_recurs(ix, &agg, T0 + 7200, 3600, NULL, 0), 0,
+	       "the stem is no recurring headline");
+	headix_forget(ix, &own, 1);
+	is_int(headix_get(ix, &agg, T0 + 60), 0, "forgotten under its stem too");
+	headix_free(ix);
+
+	ix = headix_new(86400);
+	headix_put(ix, &agg, 2, T0);
+	is_int(headix_get(ix, &own, T0 + 60), 2, "the publisher's item finds the aggregator's");
+	headix_free(ix);
+
+	ix = headix_new(86400);
+	headix_put(ix, &bare, 3, T0);
+	is_int(headix_get(ix, &own, T0 + 60), 0, "not another item through no aggregator");
+	headix_free(ix);
+}
+
 int main(void)
 {
 	test_recurs();
@@ -460,5 +499,6 @@ int main(void)
 	test_growth();
 	test_reused_headline();
 	test_forget();
+	test_stem();
 	return done_testing();
 }
