@@ -1462,12 +1462,18 @@ store:
 		f->page = NULL;
 		d->c_new += stats.new_stories;
 		d->c_threads += stats.new_threads;
+		/* Its own stories found again by their link are not "seen in
+		 * other feeds"; said apart, when there are any. */
+		char own_by_link[64] = "";
+		if (stats.own_by_link)
+			snprintf(own_by_link, sizeof own_by_link, ", %d of its own found by link",
+			         stats.own_by_link);
 		if (parsed)
-			log_info("%s: %d entries, %d new (%d copies), %d updated, %d seen in other feeds%s%s",
+			log_info("%s: %d entries, %d new (%d copies), %d updated, %d seen in other feeds%s%s%s",
 			         f->url, stats.entries, stats.new_stories, stats.duplicates,
 			         stats.updated, stats.cross_feed,
 			         stats.same_headline ? " (some by publisher and headline)" : "",
-			         parsed->bozo ? " (malformed, recovered)" : "");
+			         own_by_link, parsed->bozo ? " (malformed, recovered)" : "");
 		else
 			log_debug("%s: not modified", f->url);
 		if (stats.too_old)

@@ -1552,9 +1552,19 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		goto out;
 	}
 	if (canon_id) {                      /* level 2: the same article */
+		/* Counted apart when the story is this feed's own (a CMS that
+		 * moved to another guid scheme, a feed known by link since
+		 * its guids rotate): "seen in other feeds" said so of a feed
+		 * alone. */
+		int state = 0;
+		if (store_story_in_feed(in->st, canon_id, x->feed_id, &state) < 0)
+			goto out;
 		rc = store_add_story_feed(in->st, canon_id, x->feed_id, ident, x->now,
 		                          s.content_hash);
-		x->stats->cross_feed++;
+		if (state == 2)
+			x->stats->own_by_link++;
+		else
+			x->stats->cross_feed++;
 		goto out;
 	}
 	if (too_old) {                       /* (above) */

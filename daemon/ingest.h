@@ -22,6 +22,8 @@ struct ingest_stats {
 	int new_stories;
 	int updated;       /* changed items rewritten */
 	int cross_feed;    /* already stored from another feed */
+	int own_by_link;   /* stories of this feed's own found by canonical
+	                      URL under a new key (its guids changed) */
 	int same_headline; /* of those, known by publisher and headline */
 	int duplicates;    /* near-duplicate copies (duplicate_of set) */
 	int new_threads;
