@@ -1546,6 +1546,30 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		if (id)
 			canon_id = 0;
 	}
+	/* The same for an item under a link the feed gives several items,
+	 * told from them by its content: a feed whose guids rotate, at the
+	 * poll that finds it out (a podcast's episodes under its home page,
+	 * a feed's two items under one address), made a new story, a copy,
+	 * of each such item.  Its story is the one the feed carries under
+	 * that link with that very content, under a key this document does
+	 * not have (a link several stories have names none of them to
+	 * store_find_canonical); when more than one is, a new story, as
+	 * before. */
+	if (!id && !canon_id && canon && pe->link_shared && !x->use_link) {
+		char *old = NULL;
+		int64_t was = 0;
+
+		if (store_feed_item_shared(in->st, x->feed_id, canon, s.content_hash,
+		                           x->now - RECUR_GAP, doc_has_key, x, &was, &old) < 0)
+			goto out;
+		if (old && (store_rekey_item(in->st, x->feed_id, old, ident) < 0 ||
+		            store_find_item(in->st, x->feed_id, ident, &id, &old_hash,
+		                            &owner) < 0)) {
+			free(old);
+			goto out;
+		}
+		free(old);
+	}
 	if (id) {                            /* level 1: the same item */
 		rc = old_hash == s.content_hash ? 0
 		     : update_item(x, id, owner, &s, &doc, fp);
@@ -2010,8 +2034,7 @@ static int known_anew(struct entry_ctx *x, const struct feed *f, const struct or
 		struct ident_entry ie = entry_ident(&f->entries[k]);
 
 		nk[i].pos = i;
-		if (ident_at[i] &&
-		    ident_key_canon(&ie, use_link, prep->e[k].canon, &nk[i].ident) == -2)
+		if (ident_key_canon(&ie, use_link, prep->e[k].canon, &nk[i].ident) == -2)
 			goto out;
 	}
 	qsort(nk, f->n_entries, sizeof *nk, cmp_keyed);
@@ -2022,10 +2045,12 @@ static int known_anew(struct entry_ctx *x, const struct feed *f, const struct or
 		int owner;
 
 		/* Two entries under one new key (items that share a link, a
-		 * guid given to several) are one item to the next poll, and
-		 * which of their stories that is, no row here can tell. */
-		if (!key || strcmp(key, was) == 0 ||
-		    (i > 0 && nk[i - 1].ident && strcmp(nk[i - 1].ident, key) == 0) ||
+		 * guid given to several) are one item to the next poll: the
+		 * last of them, which ingest_feed stores (ident_at: sorted as
+		 * these are).  The key is that one's, when it was stored in
+		 * this poll; given to none, the next poll made that entry a
+		 * new story, a copy of its own. */
+		if (!key || !was || strcmp(key, was) == 0 ||
 		    (i + 1 < f->n_entries && nk[i + 1].ident && strcmp(nk[i + 1].ident, key) == 0))
 			continue;
 		if (store_find_item(x->in->st, x->feed_id, was, &id, &hash, &owner) < 0 ||

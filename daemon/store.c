@@ -214,7 +214,7 @@ enum stmt_id {
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_STORY_BYLINE, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET,
 	S_GUIDS_ROTATE_SET,
-	S_FEED_ADDED, S_FEED_AT, S_FIND_REDATED, S_FEED_ITEM_OF, S_REKEY_ITEM, S_REKEY_STORY,
+	S_FEED_ADDED, S_FEED_AT, S_FIND_REDATED, S_FEED_ITEM_OF, S_FEED_ITEM_SHARED, S_REKEY_ITEM, S_REKEY_STORY,
 	S_THREAD_KEYWORDS,
 	S_NEXT_STORY_ID,
 	N_STMT
@@ -552,6 +552,10 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_ITEM_OF] =
 		"SELECT ident FROM story_feeds WHERE story_id = ?1 AND feed_id = ?2"
 		" AND first_seen >= ?3 ORDER BY first_seen DESC, ident",
+	[S_FEED_ITEM_SHARED] =
+		"SELECT sf.story_id, sf.ident FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
+		" WHERE s.canonical_url = ?2 AND sf.feed_id = ?1 AND sf.content_hash = ?3"
+		" AND sf.first_seen >= ?4",
 	[S_REKEY_ITEM] =
 		"UPDATE story_feeds SET ident = ?3 WHERE feed_id = ?1 AND ident = ?2",
 	[S_REKEY_STORY] =
@@ -2043,6 +2047,51 @@ int store_feed_item_of(struct store *st, int64_t feed_id, int64_t story_id, int6
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+}
+
+int store_feed_item_shared(struct store *st, int64_t feed_id, const char *canonical_url,
+                           uint64_t hash, int64_t since,
+                           int (*listed)(const char *ident, void *ctx), void *ctx,
+                           int64_t *story_id, char **old_ident)
+{
+	sqlite3_stmt *s = stmt_rebind(st, S_FEED_ITEM_SHARED);
+	int rc, n = 0;
+
+	*story_id = 0;
+	*old_ident = NULL;
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, feed_id);
+	sqlite3_bind_text(s, 2, canonical_url, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (int64_t)hash);
+	sqlite3_bind_int64(s, 4, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 1);
+
+		if (!k || listed(k, ctx))
+			continue;
+		if (++n > 1)
+			break;
+		*story_id = sqlite3_column_int64(s, 0);
+		if (!(*old_ident = strdup(k))) {
+			sqlite3_reset(s);
+			*story_id = 0;
+			return -1;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(*old_ident);
+		*old_ident = NULL;
+		*story_id = 0;
+		return fail_rc(st, rc);
+	}
+	if (n > 1) {                 /* which of them, nobody can tell */
+		free(*old_ident);
+		*old_ident = NULL;
+		*story_id = 0;
+	}
+	return 0;
 }
 
 int store_rekey_item(struct store *st, int64_t feed_id, const char *old_ident,

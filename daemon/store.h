@@ -196,6 +196,17 @@ int store_find_redated(struct store *st, int64_t feed_id, const char *ident,
 int store_feed_item_of(struct store *st, int64_t feed_id, int64_t story_id, int64_t since,
                        int (*listed)(const char *ident, void *ctx), void *ctx,
                        char **old_ident);
+/* An item of a link the feed gives several of its items (a podcast's
+ * episodes under its home page) under a key the document being stored
+ * does not have (`listed`, as above): the one key under which the feed
+ * carries a story with that canonical URL and content hash `hash`, first
+ * seen there at `since` or later.  When exactly one is such, *story_id
+ * is its story and *old_ident its key (malloc'd); else 0 and NULL.
+ * Returns 0, or -1 on an error or out of memory. */
+int store_feed_item_shared(struct store *st, int64_t feed_id, const char *canonical_url,
+                           uint64_t hash, int64_t since,
+                           int (*listed)(const char *ident, void *ctx), void *ctx,
+                           int64_t *story_id, char **old_ident);
 /* The feed's item `old_ident` is known as `ident` from now on (its
  * story_feeds row, and its story's ident with a new seq when the story is
  * the feed's own). */
