@@ -550,7 +550,7 @@ static const char *const SQL[N_STMT] = {
 		"      (abs(s.published - ?4) <= 93600 AND (s.published - ?4) % 900 = 0))",
 	/* The feed's keys for a story it carries since ?3, its latest first. */
 	[S_FEED_ITEM_OF] =
-		"SELECT ident FROM story_feeds WHERE story_id = ?1 AND feed_id = ?2"
+		"SELECT story_id, ident FROM story_feeds WHERE story_id = ?1 AND feed_id = ?2"
 		" AND first_seen >= ?3 ORDER BY first_seen DESC, ident",
 	[S_FEED_ITEM_SHARED] =
 		"SELECT sf.story_id, sf.ident FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
@@ -1976,13 +1976,51 @@ int store_set_item_hash(struct store *st, int64_t feed_id, const char *ident,
 	return step_done(st, s);
 }
 
+/* Runs s, whose rows are (story id, key), for the first row whose key
+ * `listed` says the document being stored does not have: its story in
+ * *story_id and its key, malloc'd, in *old_ident.  unique: only when no
+ * other row's key is unlisted too (which of them, nobody can tell); else
+ * none.  0 (nothing found: *story_id 0, *old_ident NULL), or -1 on an
+ * error or out of memory. */
+static int unlisted_key(struct store *st, sqlite3_stmt *s, int unique,
+                        int (*listed)(const char *ident, void *ctx), void *ctx,
+                        int64_t *story_id, char **old_ident)
+{
+	int rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 1);
+
+		if (!k || listed(k, ctx))
+			continue;
+		if (++n > 1)
+			break;
+		*story_id = sqlite3_column_int64(s, 0);
+		if (!(*old_ident = strdup(k))) {
+			sqlite3_reset(s);
+			*story_id = 0;
+			return -1;
+		}
+		if (!unique)
+			break;
+	}
+	sqlite3_reset(s);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || n > 1) {
+		free(*old_ident);
+		*old_ident = NULL;
+		*story_id = 0;
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return fail_rc(st, rc);
+	}
+	return 0;
+}
+
 int store_find_redated(struct store *st, int64_t feed_id, const char *ident,
                        uint64_t hash, int64_t published,
                        int (*listed)(const char *ident, void *ctx), void *ctx,
                        int64_t *story_id, char **old_ident)
 {
 	sqlite3_stmt *s = stmt_rebind(st, S_FIND_REDATED);
-	int rc, n = 0;
 
 	*story_id = 0;
 	*old_ident = NULL;
@@ -1992,33 +2030,7 @@ int store_find_redated(struct store *st, int64_t feed_id, const char *ident,
 	sqlite3_bind_text(s, 2, ident, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (int64_t)hash);
 	sqlite3_bind_int64(s, 4, published);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(s, 1);
-
-		if (!k || listed(k, ctx))
-			continue;
-		if (++n > 1)
-			break;
-		*story_id = sqlite3_column_int64(s, 0);
-		if (!(*old_ident = strdup(k))) {
-			sqlite3_reset(s);
-			*story_id = 0;
-			return -1;
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		free(*old_ident);
-		*old_ident = NULL;
-		*story_id = 0;
-		return fail_rc(st, rc);
-	}
-	if (n > 1) {                 /* which of them, nobody can tell */
-		free(*old_ident);
-		*old_ident = NULL;
-		*story_id = 0;
-	}
-	return 0;
+	return unlisted_key(st, s, 1, listed, ctx, story_id, old_ident);
 }
 
 int store_feed_item_of(struct store *st, int64_t feed_id, int64_t story_id, int64_t since,
@@ -2026,7 +2038,7 @@ int store_feed_item_of(struct store *st, int64_t feed_id, int64_t story_id, int6
                        char **old_ident)
 {
 	sqlite3_stmt *s = stmt(st, S_FEED_ITEM_OF);
-	int rc;
+	int64_t id = 0;
 
 	*old_ident = NULL;
 	if (!s)
@@ -2034,19 +2046,7 @@ int store_feed_item_of(struct store *st, int64_t feed_id, int64_t story_id, int6
 	sqlite3_bind_int64(s, 1, story_id);
 	sqlite3_bind_int64(s, 2, feed_id);
 	sqlite3_bind_int64(s, 3, since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(s, 0);
-
-		if (!k || listed(k, ctx))
-			continue;
-		if (!(*old_ident = strdup(k))) {
-			sqlite3_reset(s);
-			return -1;
-		}
-		break;
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
+	return unlisted_key(st, s, 0, listed, ctx, &id, old_ident);
 }
 
 int store_feed_item_shared(struct store *st, int64_t feed_id, const char *canonical_url,
@@ -2055,7 +2055,6 @@ int store_feed_item_shared(struct store *st, int64_t feed_id, const char *canoni
                            int64_t *story_id, char **old_ident)
 {
 	sqlite3_stmt *s = stmt_rebind(st, S_FEED_ITEM_SHARED);
-	int rc, n = 0;
 
 	*story_id = 0;
 	*old_ident = NULL;
@@ -2065,33 +2064,7 @@ int store_feed_item_shared(struct store *st, int64_t feed_id, const char *canoni
 	sqlite3_bind_text(s, 2, canonical_url, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (int64_t)hash);
 	sqlite3_bind_int64(s, 4, since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(s, 1);
-
-		if (!k || listed(k, ctx))
-			continue;
-		if (++n > 1)
-			break;
-		*story_id = sqlite3_column_int64(s, 0);
-		if (!(*old_ident = strdup(k))) {
-			sqlite3_reset(s);
-			*story_id = 0;
-			return -1;
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		free(*old_ident);
-		*old_ident = NULL;
-		*story_id = 0;
-		return fail_rc(st, rc);
-	}
-	if (n > 1) {                 /* which of them, nobody can tell */
-		free(*old_ident);
-		*old_ident = NULL;
-		*story_id = 0;
-	}
-	return 0;
+	return unlisted_key(st, s, 1, listed, ctx, story_id, old_ident);
 }
 
 int store_rekey_item(struct store *st, int64_t feed_id, const char *old_ident,
