@@ -43,6 +43,19 @@ static void run(const char *sql)
 	run_rc(sql);
 }
 
+static int listed_none(const char *ident, void *ctx)
+{
+	(void)ident;
+	(void)ctx;
+	return 0;
+}
+
+static int listed_ep2(const char *ident, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(ident, "g:ep2");
+}
+
 int main(void)
 {
 	struct store *st;
@@ -161,6 +174,35 @@ int main(void)
 		ok(store_begin(st) == 0 && store_update_story(st, id, &s) == 0 && store_commit(st) == 0,
 		   "update committed");
 		is_int(scalar("SELECT seq FROM stories"), 2, "seq continues after a rollback without a gap");
+	}
+	{
+		/* A feed's key for a story, under a key the document being
+		 * stored no longer lists (unlisted_key()): one such story is
+		 * found, two are none (which of them, nobody can tell). */
+		struct store_story s = {
+			.feed_id = 1, .ident = "g:ep1", .link = "http://a.example/show",
+			.canonical_url = "http://a.example/show", .title = "Episode 1",
+			.first_seen = 1000, .content_hash = 99,
+		};
+		int64_t a = 0, b = 0, got = -1;
+		char *old = NULL;
+
+		ok(store_begin(st) == 0 && store_insert_story(st, &s, &a) == 0, "an episode");
+		s.ident = "g:ep2";
+		s.title = "Episode 2";
+		ok(store_insert_story(st, &s, &b) == 0 && store_commit(st) == 0,
+		   "another under the same link, the same content hash");
+		ok(store_feed_item_shared(st, 1, "http://a.example/show", 99, 0, listed_ep2, NULL,
+		                          &got, &old) == 0 && got == a && old && !strcmp(old, "g:ep1"),
+		   "the one story under the link whose key is no longer listed");
+		free(old);
+		old = NULL;
+		ok(store_feed_item_shared(st, 1, "http://a.example/show", 99, 0, listed_none, NULL,
+		                          &got, &old) == 0 && got == 0 && !old,
+		   "two whose keys are no longer listed: none of them");
+		ok(store_feed_item_of(st, 1, b, 0, listed_none, NULL, &old) == 0 && old &&
+		   !strcmp(old, "g:ep2"), "a story's own unlisted key");
+		free(old);
 	}
 	{
 		/* The search index follows in batches: store_fts_flush, or a
