@@ -1351,6 +1351,21 @@ static int other_byline(struct ingest *in, int64_t same, const struct store_stor
 	return rc;
 }
 
+/* The feed's item under key `old` (malloc'd, freed here; NULL: none) is
+ * known as `ident` from now on: its story in *id, with its hash and
+ * owner as store_find_item gives them.  -1 on a database error. */
+static int take_key(struct entry_ctx *x, char *old, const char *ident, int64_t *id,
+                    uint64_t *hash, int *owner)
+{
+	int rc = 0;
+
+	if (old && (store_rekey_item(x->in->st, x->feed_id, old, ident) < 0 ||
+	            store_find_item(x->in->st, x->feed_id, ident, id, hash, owner) < 0))
+		rc = -1;
+	free(old);
+	return rc;
+}
+
 /* Stores one entry under its identity key `ident` (ingest_feed's). */
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
                         const struct ingest_entry_prep *pe, const char *ident)
@@ -1536,13 +1551,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		    (state == 2 && store_feed_item_of(in->st, x->feed_id, canon_id, x->now - RECUR_GAP,
 		                                      doc_has_key, x, &old) < 0))
 			goto out;
-		if (old && (store_rekey_item(in->st, x->feed_id, old, ident) < 0 ||
-		            store_find_item(in->st, x->feed_id, ident, &id, &old_hash,
-		                            &owner) < 0)) {
-			free(old);
+		if (take_key(x, old, ident, &id, &old_hash, &owner) < 0)
 			goto out;
-		}
-		free(old);
 		if (id)
 			canon_id = 0;
 	}
@@ -1562,13 +1572,8 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		if (store_feed_item_shared(in->st, x->feed_id, canon, s.content_hash,
 		                           x->now - RECUR_GAP, doc_has_key, x, &was, &old) < 0)
 			goto out;
-		if (old && (store_rekey_item(in->st, x->feed_id, old, ident) < 0 ||
-		            store_find_item(in->st, x->feed_id, ident, &id, &old_hash,
-		                            &owner) < 0)) {
-			free(old);
+		if (take_key(x, old, ident, &id, &old_hash, &owner) < 0)
 			goto out;
-		}
-		free(old);
 	}
 	if (id) {                            /* level 1: the same item */
 		rc = old_hash == s.content_hash ? 0
