@@ -337,6 +337,16 @@ done:
 	return r;
 }
 
+/* Whether fragment f names one comment of a page: "comment-" and a
+ * number, as WordPress and Drupal link each comment of a comment feed
+ * ("#comments", the list of them, is the page's). */
+static int is_comment_fragment(const char *f)
+{
+	if (strncmp(f, "comment-", 8) || !f[8])
+		return 0;
+	return f[8 + strspn(f + 8, "0123456789")] == '\0';
+}
+
 /* One parse; *hostp, when not NULL, receives the host as get_host() gives
  * it (the caller owns it); *again is set when the result needs another
  * pass (see second_pass).  0, -1 for a URL refused, -2 out of memory. */
@@ -388,8 +398,13 @@ static int canon_once(const char *url, char **out, char **hostp, int *again)
 	if (got(curl_url_get(h, CURLUPART_QUERY, &query, 0), &oom))
 		put_query(&b, query);
 
-	/* "#!/story/123" is how some single-page sites name an article. */
-	if (got(curl_url_get(h, CURLUPART_FRAGMENT, &frag, 0), &oom) && frag[0] == '!') {
+	/* "#!/story/123" is how some single-page sites name an article, and
+	 * "#comment-42" is how WordPress and Drupal name one comment of it:
+	 * a comment feed's items link there, and without the fragment each
+	 * would be the article itself (the post, in the blog's own feed,
+	 * found as the comment stored before it, or the reverse). */
+	if (got(curl_url_get(h, CURLUPART_FRAGMENT, &frag, 0), &oom) &&
+	    (frag[0] == '!' || is_comment_fragment(frag))) {
 		sbuf_addc(&b, '#');
 		put_normalised(&b, frag, strlen(frag));
 	}

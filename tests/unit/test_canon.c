@@ -92,6 +92,14 @@ static void pairs(void)
 	   "path case is kept");
 	ok(!same("http://example.com/#!/story/1", "http://example.com/#!/story/2"),
 	   "hash-bang routes stay distinct");
+	ok(!same("https://blog.example/post/#comment-42", "https://blog.example/post/"),
+	   "a comment's link (a WordPress comment feed's item) is not its post's");
+	ok(!same("https://blog.example/post/#comment-42", "https://blog.example/post/#comment-43"),
+	   "two comments of one post stay distinct");
+	ok(same("https://blog.example/post/#comment-", "https://blog.example/post/") &&
+	   same("https://blog.example/post/#comments", "https://blog.example/post/") &&
+	   same("https://blog.example/post/#comment-42x", "https://blog.example/post/"),
+	   "a fragment that names no one comment is still dropped");
 	ok(same("http://example.com/%7Euser", "http://example.com/~user"),
 	   "encoded and plain unreserved characters meet");
 	ok(same("https://example.com/a?utm_source=feedburner&utm_medium=feed&fbclid=1",
