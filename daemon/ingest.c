@@ -1323,31 +1323,52 @@ static int byline_shared(const char *a, const char *b)
 	return 0;
 }
 
+/* Whether guid g is an id in a scheme of its own, not a web address:
+ * "tag:github.com,2008:Grit::Commit/...", "yt:video:...", "at://...",
+ * "urn:uuid:...".  A site gives one item one such id, in all its feeds. */
+static int guid_opaque(const char *g)
+{
+	size_t n;
+
+	if (!g || !((*g | 0x20) >= 'a' && (*g | 0x20) <= 'z'))
+		return 0;
+	n = strspn(g, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	return g[n] == ':' && !uri_is_web(g);
+}
+
 /* 1 when story `same`, which has s's publisher (host) and headline, is
- * another article by its byline: neither came through an aggregator and
- * the two name no author in common (byline_name: one article's byline
- * written two ways, in two of its site's feeds, was taken for two).  One article has one author; a host
- * can publish many (every YouTube channel's videos are youtube.com's:
- * two channels' live streams of one press briefing, under one headline
- * and with only each channel's footer for a text, were one story, and
- * the second channel's video was stored nowhere).  An aggregator's item
- * names the aggregator or no one, and says nothing so.  0 when not, -1
- * on a database error or out of memory. */
+ * another article by its byline or its guid: neither came through an
+ * aggregator and the two name no author in common (byline_name: one
+ * article's byline written two ways, in two of its site's feeds, was
+ * taken for two), or both have ids of the site's own scheme
+ * (guid_opaque) and not the same one.  One article has one author and
+ * one id; a host can publish many (every YouTube channel's videos are
+ * youtube.com's: two channels' live streams of one press briefing,
+ * under one headline and with only each channel's footer for a text,
+ * were one story, and the second channel's video was stored nowhere;
+ * every repository's commits are github.com's, and a bot's commit of
+ * one headline to two repositories, "chore(deps): update dependency
+ * eslint to v9.16.0" by one author, was the first repository's commit
+ * in the second's feed).  An aggregator's item names the aggregator or
+ * no one, and says nothing so.  0 when not, -1 on a database error or
+ * out of memory. */
 static int other_byline(struct ingest *in, int64_t same, const struct store_story *s,
                         const struct headix_item *hi)
 {
-	char *author = NULL, *link = NULL;
+	char *author = NULL, *link = NULL, *guid = NULL;
 	int rc = 0;
 
-	if (hi->via_aggregator || !s->author || !*s->author)
+	if (hi->via_aggregator)
 		return 0;
-	if (store_story_byline(in->st, same, &author, &link) < 0)
+	if (store_story_byline(in->st, same, &author, &link, &guid) < 0)
 		return -1;
-	if (author && *author && !byline_shared(author, s->author) &&
-	    !headix_via_aggregator(link, s->host))
+	if (!headix_via_aggregator(link, s->host) &&
+	    ((s->author && *s->author && author && *author && !byline_shared(author, s->author)) ||
+	     (guid_opaque(s->guid) && guid_opaque(guid) && strcmp(s->guid, guid) != 0)))
 		rc = 1;
 	free(author);
 	free(link);
+	free(guid);
 	return rc;
 }
 

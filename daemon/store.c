@@ -390,7 +390,7 @@ static const char *const SQL[N_STMT] = {
 	[S_STORY_IN_FEED] =
 		"SELECT EXISTS (SELECT 1 FROM story_feeds WHERE story_id = ?1 AND feed_id = ?2)"
 		" FROM stories WHERE id = ?1",
-	[S_STORY_BYLINE] = "SELECT author, COALESCE(canonical_url, link) FROM stories WHERE id = ?1",
+	[S_STORY_BYLINE] = "SELECT author, COALESCE(canonical_url, link), guid FROM stories WHERE id = ?1",
 	[S_MAX_EVENT_TIME] = "SELECT max(event_time) FROM stories",
 	/* Oldest first, a bounded batch per transaction: readers and the
 	 * poller wait for no long delete.  story_feeds rows cascade, the
@@ -2506,20 +2506,23 @@ int store_story_in_feed(struct store *st, int64_t story_id, int64_t feed_id, int
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }
 
-int store_story_byline(struct store *st, int64_t story_id, char **author, char **link)
+int store_story_byline(struct store *st, int64_t story_id, char **author, char **link,
+                       char **guid)
 {
 	sqlite3_stmt *s = stmt(st, S_STORY_BYLINE);
 	int rc;
 
-	*author = *link = NULL;
+	*author = *link = *guid = NULL;
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, story_id);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && (col_dup(s, 0, author) < 0 || col_dup(s, 1, link) < 0)) {
+	if (rc == SQLITE_ROW && (col_dup(s, 0, author) < 0 || col_dup(s, 1, link) < 0 ||
+	                         col_dup(s, 2, guid) < 0)) {
 		sqlite3_reset(s);
 		free(*author);
-		*author = NULL;
+		free(*link);
+		*author = *link = NULL;
 		return -1;    /* out of memory */
 	}
 	sqlite3_reset(s);

@@ -239,9 +239,10 @@ int store_feed_has_canonical(struct store *st, int64_t feed_id,
  * story (retention deleted it), 1 stored and not carried by the feed, 2
  * carried by it. */
 int store_story_in_feed(struct store *st, int64_t story_id, int64_t feed_id, int *state);
-/* A story's author and its canonical URL, else its link (malloc'd, the
- * caller frees them; NULL when none, or no such story). */
-int store_story_byline(struct store *st, int64_t story_id, char **author, char **link);
+/* A story's author, its canonical URL, else its link, and its guid
+ * (malloc'd, the caller frees them; NULL when none, or no such story). */
+int store_story_byline(struct store *st, int64_t story_id, char **author, char **link,
+                       char **guid);
 /* Whether the feed's items are known by link because its guids rotate. */
 int store_feed_guids_rotate(struct store *st, int64_t feed_id, int *rotate);
 int store_set_feed_guids_rotate(struct store *st, int64_t feed_id, int rotate);
