@@ -297,13 +297,43 @@ static void set(char *dst, size_t cap, const char *src)
 
 #define UTF8_DECL "<?xml version='1.0' encoding='utf-8'?>"
 
+/* Whether a document that says it is UTF-8 (its declaration or its BOM)
+ * and is, every byte of it, with a character past ASCII, came with an
+ * HTTP charset (`http`) that is only the server's default: read as
+ * windows-1251, KOI8-R, GBK, ISO-8859-15, windows-1252 because the HTTP
+ * charset outranks the declaration (RFC 3023), a UTF-8 feed was stored as
+ * mojibake ("\u0420\u045c\u0420\u0455..." for "\u041d\u043e..."),
+ * every item, and came back right only on a poll whose text held a byte
+ * that charset cannot read (0x9d, "\u201d"'s last, in windows-1252), an
+ * edit of every item each time it flipped.  A text in a single- or
+ * double-byte encoding is all UTF-8 by chance only when it is a few
+ * letters long.  ISO-8859-1 keeps its own repair, text by text (feeds/
+ * parse.c, fix_c1()), which reports the HTTP charset. */
+static int served_utf8(const char *http, const char *xml, const char *bom, const char *data,
+                       size_t dlen)
+{
+	char nb[64], xb[64];
+	const char *name = iconv_name(http, nb, sizeof nb), *decl;
+	size_t i;
+
+	if (!name || !strcasecmp(name, "UTF-8") || !strcasecmp(name, "ISO-8859-1") ||
+	    !strcasecmp(name, "ISO8859-1"))
+		return 0;
+	decl = xml[0] ? iconv_name(xml, xb, sizeof xb) : NULL;
+	if (strcmp(bom, "utf-8") != 0 && !(decl && !strcasecmp(decl, "UTF-8")))
+		return 0;
+	for (i = 0; i < dlen && (unsigned char)data[i] < 0x80; i++)
+		;
+	return i < dlen && utf8_valid(data, dlen);
+}
+
 int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct enc_result *r)
 {
 	const unsigned char *u = (const unsigned char *)buf;
 	char bom[16] = "", xml[48] = "", http[48] = "", rfc[48] = "", mime[128] = "";
 	const char *data = buf, *err = NULL;
 	size_t dlen = len;
-	int acceptable = 0, ok = 0;
+	int acceptable = 0, ok = 0, served_as;
 	char errbuf[256];
 	struct sbuf out;
 
@@ -409,6 +439,7 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 	} else {
 		set(rfc, sizeof rfc, xml[0] ? xml : "utf-8");
 	}
+	served_as = http[0] && !strcmp(rfc, http) ? served_utf8(http, xml, bom, data, dlen) : 0;
 	if (!strcasecmp(rfc, "gb2312"))
 		set(rfc, sizeof rfc, "gb18030");
 	if (!strcasecmp(xml, "gb2312"))
@@ -421,7 +452,8 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 
 	/* try the candidates in turn */
 	{
-		const char *cand[] = { rfc, xml, bom, "utf-8", "windows-1252", "iso-8859-2" };
+		const char *cand[] = { served_as ? "utf-8" : "", rfc, xml, bom, "utf-8", "windows-1252",
+		                       "iso-8859-2" };
 		const char *used = NULL;
 		long stray = 0;
 
