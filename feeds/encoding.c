@@ -259,12 +259,28 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-/* encoding="..." in an XML declaration at the very start of s (one line) */
+static int xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* encoding="..." in an XML declaration at the start of s.  XML allows
+ * white space around the '=' and line breaks inside the declaration
+ * (encoding = "Shift_JIS", or the pseudo-attributes one a line), and a
+ * PHP script that prints a blank line first sends white space before it
+ * (not XML, which libxml2 reads on from): such a declaration was not
+ * seen, and a Shift_JIS or windows-1251 feed was read by the fallback
+ * chain, every character mojibake ("\u201c\u00fa\u2013{..." for
+ * "\u65e5\u672c..."). */
 static void xml_decl_encoding(const char *s, size_t n, char *out, size_t cap)
 {
 	const char *end, *e;
 
 	out[0] = '\0';
+	while (n && xml_space(*s)) {
+		s++;
+		n--;
+	}
 	if (n < 2 || s[0] != '<' || s[1] != '?')
 		return;
 	end = memchr(s, '\n', n);
@@ -273,20 +289,34 @@ static void xml_decl_encoding(const char *s, size_t n, char *out, size_t cap)
 	/* the declaration ends at the last "?>" on the line */
 	for (e = end - 1; e > s + 1 && !(e[-1] == '?' && e[0] == '>'); e--)
 		;
-	if (e <= s + 1)
-		return;
-	for (const char *p = s + 2; p + 9 < e; p++) {
-		if (!strncmp(p, "encoding=", 9) && (p[9] == '"' || p[9] == '\'')) {
-			const char *v = p + 10, *q = v;
+	if (e <= s + 1) {
+		/* or, over several lines, at its first "?>" (in the head) */
+		const char *c = memmem(s + 2, (n < 1024 ? n : 1024) - 2, "?>", 2);
 
-			while (q < e && *q != '"' && *q != '\'')
-				q++;
-			if (q >= e)
-				return;
-			snprintf(out, cap, "%.*s", (int)(q - v), v);
-			lower(out);
+		if (!c)
 			return;
-		}
+		e = c + 1;
+	}
+	for (const char *p = s + 2; p + 8 < e; p++) {
+		const char *v = p + 8, *q;
+
+		if (strncmp(p, "encoding", 8) != 0)
+			continue;
+		while (v < e && xml_space(*v))
+			v++;
+		if (v >= e || *v != '=')
+			continue;
+		for (v++; v < e && xml_space(*v); v++)
+			;
+		if (v >= e || (*v != '"' && *v != '\''))
+			continue;
+		for (q = ++v; q < e && *q != '"' && *q != '\''; q++)
+			;
+		if (q >= e)
+			return;
+		snprintf(out, cap, "%.*s", (int)(q - v), v);
+		lower(out);
+		return;
 	}
 }
 
