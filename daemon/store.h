@@ -417,6 +417,8 @@ int store_list_threads(struct store *st, int64_t since, int min_sources,
                        int64_t limit, store_thread_cb *cb, void *ctx);
 /* One thread (following merged_into to the survivor); 0 rows if none. */
 int store_get_thread(struct store *st, int64_t id, store_thread_cb *cb, void *ctx);
+/* Its statement (?1 the id), for the tests of its query plan. */
+extern const char STORE_GET_THREAD_SQL[];
 /* Its stories, oldest first. */
 int store_thread_stories(struct store *st, int64_t thread_id,
                          store_story_cb *cb, void *ctx);
