@@ -188,6 +188,19 @@ static const char *const MIGRATIONS[] = {
 	 * times (S_PRUNE_*): 0.4 s on the event loop at 300,000 stories,
 	 * 1.0-1.2 s at 1M, more when the file is not in the page cache. */
 	"CREATE INDEX stories_first_seen ON stories(first_seen);\n",
+	/* 7 -> 8: a thread's stories by thread, then host and event time.
+	 * With thread_id alone, everything that asks a thread's publishers
+	 * (the sources of thread_overview and `tidings threads`, the
+	 * source_count of a recount) or its latest story (latest_story_id)
+	 * read each of its stories' rows, host and event_time lying past
+	 * their content: the documented "threads of the last 24 hours"
+	 * query took 190 ms and `tidings threads` 120 ms at 350,000 stories
+	 * in threads of up to 26,000 stories, where these columns in the
+	 * index answer them from it (30 ms and 10 ms).  It replaces the
+	 * index of thread_id alone, which its first column serves as well,
+	 * so that a story costs no more index to store or move. */
+	"DROP INDEX stories_thread;\n"
+	"CREATE INDEX stories_thread ON stories(thread_id, host, event_time);\n",
 };
 
 #define N_MIGRATIONS (sizeof MIGRATIONS / sizeof MIGRATIONS[0])

@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 
-#define STORE_SCHEMA_VERSION 7   /* MIGRATIONS[] in store.c: one each */
+#define STORE_SCHEMA_VERSION 8   /* MIGRATIONS[] in store.c: one each */
 
 struct store;   /* opaque; owns the sqlite3 handle and prepared statements */
 

@@ -84,6 +84,9 @@ for path in olds:
     t.eq(w.sql("SELECT sql FROM sqlite_master WHERE name = 'stories_first_seen'"),
          [("CREATE INDEX stories_first_seen ON stories(first_seen)",)],
          name + ": the index of version 7 retention finds its batches by")
+    t.eq(w.sql("SELECT sql FROM sqlite_master WHERE name = 'stories_thread'"),
+         [("CREATE INDEX stories_thread ON stories(thread_id, host, event_time)",)],
+         name + ": the index of version 8 a thread's publishers and times are read from")
     t.eq(w.sql("SELECT name FROM pragma_table_info('thread_stories') ORDER BY cid")[-2:],
          [("image",), ("tags",)], name + ": thread_stories gives them last")
     t.eq(w.sql("SELECT count(*) FROM thread_stories"),

@@ -12,7 +12,8 @@ made with the tidings of commit 0df15a3 (schema version 1), v2.db with that
 of commit fca3d69 (schema version 2), v3.db with that of commit cc11374
 (schema version 3), v4.db with that of commit b9f08fc (schema version 4),
 v5.db with that of commit e2fc0ce (schema version 5), v6.db with that of
-commit 83524e3 (schema version 6)."""
+commit 83524e3 (schema version 6), v7.db with that of commit ed4116b
+(schema version 7)."""
 import os
 import shutil
 import sqlite3
