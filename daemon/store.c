@@ -2673,6 +2673,23 @@ void store_read_end(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* The hits are ranked in the index alone, and only those kept read their
+ * stories: joined to stories before the LIMIT, every match read its row
+ * (summary and content included) and counted its feeds and split its tags
+ * before the sort, so that a word most stories have took 2.0 s at a
+ * million stories where ranking them takes 0.9 s.  rowid DESC is s.id
+ * DESC, the order among equal scores. */
+const char *store_search_sql(const struct store *st, char *buf, size_t n)
+{
+	return story_sql(st, buf, n,
+		"FROM (SELECT rowid AS id, bm25(stories_fts, 3.0, 1.0) AS score"
+		"      FROM stories_fts WHERE stories_fts MATCH ?2"
+		"      ORDER BY score, rowid DESC LIMIT ?1) AS hit"
+		" JOIN stories s ON s.id = hit.id"
+		" JOIN feeds f ON f.id = s.feed_id"
+		" ORDER BY hit.score, s.id DESC");
+}
+
 int store_search(struct store *st, const char *q, int64_t limit,
                  store_story_cb *cb, void *ctx)
 {
@@ -2680,12 +2697,7 @@ int store_search(struct store *st, const char *q, int64_t limit,
 	int64_t args[1] = { limit > 0 ? limit : -1 };
 	char sql[1024];
 
-	return query_n(st, story_sql(st, sql, sizeof sql,
-		"FROM stories_fts"
-		" JOIN stories s ON s.id = stories_fts.rowid"
-		" JOIN feeds f ON f.id = s.feed_id"
-		" WHERE stories_fts MATCH ?2 ORDER BY bm25(stories_fts, 3.0, 1.0), s.id DESC"
-		" LIMIT ?1"), args, 1, q, story_row, &c);
+	return query_n(st, store_search_sql(st, sql, sizeof sql), args, 1, q, story_row, &c);
 }
 
 /* ---- status ---------------------------------------------------------- */

@@ -430,6 +430,9 @@ void store_read_end(struct store *st);
 /* Full-text search (FTS5 query syntax), best match first. */
 int store_search(struct store *st, const char *q, int64_t limit,
                  store_story_cb *cb, void *ctx);
+/* Its statement in buf (?1 the limit, ?2 the query), for the tests of its
+ * query plan; returns buf. */
+const char *store_search_sql(const struct store *st, char *buf, size_t n);
 
 /* The daemon's one-line status (sd_notify STATUS=): a handful of counts,
  * each answered from an index or a small table, cheap enough to run after

@@ -86,6 +86,64 @@ static int threads_by_id(const char *p)
 	return 1;
 }
 
+/* Does the plan of sql (?1 bound to 20, ?2 to 'strike') rank the matches
+ * of stories_fts in a subquery of its own (MATERIALIZE or CO-ROUTINE) that
+ * reads nothing else, so that the stories and their feeds are read for
+ * the hits it keeps only? */
+static int ranks_alone(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	int id[64], parent[64], n = 0, fts = -1, sub = -1, alone = 1;
+	char detail[64][128];
+
+	sqlite3_open(path, &db);
+	if (q && sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, 20);
+		sqlite3_bind_text(s, 2, "strike", -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW && n < 64) {
+			id[n] = sqlite3_column_int(s, 0);
+			parent[n] = sqlite3_column_int(s, 1);
+			snprintf(detail[n], sizeof detail[n], "%s", (const char *)sqlite3_column_text(s, 3));
+			if (strstr(detail[n], "stories_fts VIRTUAL TABLE"))
+				fts = n;
+			n++;
+		}
+		sqlite3_finalize(s);
+	}
+	sqlite3_free(q);
+	sqlite3_close(db);
+	/* The subquery the scan of the index is in. */
+	for (int i = fts; i >= 0 && sub < 0; ) {
+		int up = -1;
+		for (int j = 0; j < n; j++)
+			if (id[j] == parent[i])
+				up = j;
+		if (up >= 0 && (!strncmp(detail[up], "MATERIALIZE", 11) ||
+		                !strncmp(detail[up], "CO-ROUTINE", 10)))
+			sub = up;
+		i = up;
+	}
+	if (sub < 0)
+		return 0;
+	/* Nothing under it but the index and its sort. */
+	for (int i = 0; i < n; i++)
+		for (int a = i; a >= 0; ) {
+			int up = -1;
+			if (id[a] == id[sub]) {
+				if (i != sub && i != fts && !strstr(detail[i], "TEMP B-TREE"))
+					alone = 0;
+				break;
+			}
+			for (int j = 0; j < n; j++)
+				if (id[j] == parent[a])
+					up = j;
+			a = up;
+		}
+	return alone;
+}
+
 static int thread_found(const struct store_thread_row *r, void *ctx)
 {
 	*(int64_t *)ctx = r->id;
@@ -418,6 +476,16 @@ int main(void)
 		   "an unknown id to nothing");
 		plan_of(STORE_GET_THREAD_SQL, p, sizeof p);
 		ok(threads_by_id(p), "the chain looks up its threads by id, it reads no more of them");
+		/* `tidings search` ranks the matches in the index alone: joined
+		 * to stories first, a word most stories have read every row and
+		 * counted every story's feeds before the LIMIT. */
+		ok(ranks_alone(store_search_sql(st, p, sizeof p)),
+		   "search reads the stories of the hits it keeps only");
+		if (!ranks_alone(p)) {
+			char why[2048];
+			plan_of(p, why, sizeof why);
+			printf("# plan: %s\n", why);
+		}
 		if (!threads_by_id(p))
 			printf("# plan: %s\n", p);
 	}
