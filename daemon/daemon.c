@@ -1808,7 +1808,7 @@ static void report_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static int prune_some(struct daemon *d)
 {
 	int64_t cut = now_s() - d->cfg.retention, newest = INT64_MIN, n;
-	int deleted = 0, total = 0;
+	int deleted = 0, total = 0, failed = 0, tidy = 0;
 	ev_tstamp start = ev_time();
 
 	if (d->cfg.retention <= 0)
@@ -1817,6 +1817,7 @@ static int prune_some(struct daemon *d)
 		if (store_prune(d->st, cut, PRUNE_BATCH, &deleted, &n) < 0) {
 			log_err("retention: %s%s", store_errmsg(d->st),
 			        store_last_was_full(d->st) ? " (disk full)" : "");
+			failed = 1;
 			break;  /* the batches before it are committed: memory
 			         * must still forget them (below) */
 		}
@@ -1824,6 +1825,18 @@ static int prune_some(struct daemon *d)
 		if (n > newest)
 			newest = n;
 		if (deleted < PRUNE_BATCH)
+			break;
+	}
+	/* The pass done, the search index lets go of what it deleted (in
+	 * steps, in the same turns; one at least, however long the pass
+	 * took, or a pass that fills its turn would never get to it). */
+	while (!failed && deleted < PRUNE_BATCH) {
+		if (store_fts_tidy(d->st, &tidy) < 0) {
+			log_err("retention: merging the search index: %s%s", store_errmsg(d->st),
+			        store_last_was_full(d->st) ? " (disk full)" : "");
+			break;
+		}
+		if (!tidy || ev_time() - start >= PRUNE_TICK_SECONDS)
 			break;
 	}
 	if (total) {
@@ -1845,7 +1858,7 @@ static int prune_some(struct daemon *d)
 	if (total && d->in && ingest_pruned(d->in, newest) < 0)
 		log_err("retention: bringing the clustering state in line: %s",
 		        store_errmsg(d->st));
-	return deleted == PRUNE_BATCH;
+	return deleted == PRUNE_BATCH || tidy;
 }
 
 static void prune_cb(struct ev_loop *loop, ev_timer *w, int revents)

@@ -225,6 +225,8 @@ enum stmt_id {
 	S_RETITLE_TO,
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
+	S_FTS_DEAD_LOAD, S_FTS_DEAD_ADD, S_FTS_DEAD_CLEAR, S_FTS_MERGE, S_FTS_PAGES,
+	S_STORY_SPAN,
 	S_FEED_HAS_CANON, S_STORY_IN_FEED, S_STORY_BYLINE, S_MAX_EVENT_TIME, S_GUIDS_ROTATE_GET,
 	S_GUIDS_ROTATE_SET,
 	S_FEED_ADDED, S_FEED_AT, S_FIND_REDATED, S_FEED_ITEM_OF, S_FEED_ITEM_SHARED, S_REKEY_ITEM, S_REKEY_STORY,
@@ -453,6 +455,23 @@ static const char *const SQL[N_STMT] = {
 	[S_OLDEST_FIRST_SEEN] = "SELECT min(first_seen) FROM stories",
 	[S_FTS_UPTO_SAVE] = "UPDATE meta SET value = ?1 WHERE key = 'fts_upto'",
 	[S_MAX_STORY_ID] = "SELECT coalesce(max(id), 0) FROM stories",
+	/* Stories that left the search index (retention) or were written
+	 * into it again (edits) since it was last merged whole: FTS5 keeps
+	 * their old entries, with a delete marker, until then (store_fts_tidy). */
+	[S_FTS_DEAD_LOAD] = "SELECT value FROM meta WHERE key = 'fts_dead'",
+	[S_FTS_DEAD_ADD] =
+		"INSERT INTO meta (key, value) VALUES ('fts_dead', ?1)"
+		" ON CONFLICT (key) DO UPDATE SET value = value + ?1",
+	[S_FTS_DEAD_CLEAR] = "DELETE FROM meta WHERE key = 'fts_dead'",
+	/* Negative: every segment is eligible, as in 'optimize', but the
+	 * work stops after about that many pages and the next call goes on. */
+	[S_FTS_MERGE] = "INSERT INTO stories_fts(stories_fts, rank) VALUES ('merge', ?1)",
+	[S_FTS_PAGES] = "SELECT count(*) FROM stories_fts_data",
+	/* About how many stories the index holds, read from the two ends of
+	 * the primary key (count(*) reads a whole index, hourly): ids only
+	 * grow and retention deletes the oldest. */
+	[S_STORY_SPAN] =
+		"SELECT coalesce((SELECT max(id) FROM stories) - (SELECT min(id) FROM stories) + 1, 0)",
 	[S_FTS_DELETE] =
 		"INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
 		" SELECT 'delete', id, title, summary FROM stories WHERE id = ?1",
@@ -651,6 +670,8 @@ struct store {
 	int fts_damaged;
 	int last_fts;       /* the last failure was the search index's */
 	int prune_threads;  /* stories were pruned since the threads were */
+	int64_t tidy_left;  /* pages a whole merge of the index may still
+	                       write (store_fts_tidy); 0: none under way */
 	int64_t next_story_id; /* id the next inserted story gets; 0: not
 	                          asked for in this transaction */
 	int seq_dirty;
@@ -1421,6 +1442,84 @@ static int fts_catch_up(struct store *st)
 
 static int one_int(struct store *st, enum stmt_id id, int64_t arg, int64_t *out);
 
+static int commit_tx(struct store *st);
+
+static int fts_dead_add(struct store *st, int64_t n)
+{
+	sqlite3_stmt *s = stmt(st, S_FTS_DEAD_ADD);
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, n);
+	return step_done(st, s);
+}
+
+/* Pages one step of a whole merge writes: about 2 MB, a few tens of ms. */
+#define FTS_TIDY_PAGES 256
+
+int store_fts_tidy(struct store *st, int *more)
+{
+	int64_t dead = 0, n = 0, before;
+	sqlite3_stmt *s;
+
+	*more = 0;
+	if (st->fts_damaged)
+		return 0;
+	if (store_begin(st) < 0)
+		return -1;
+	if (!st->tidy_left) {
+		/* FTS5 leaves a deleted or rewritten story's entries in the
+		 * index beside a delete marker, and drops both only when a
+		 * merge reaches the oldest segment; 16 segments a level
+		 * (automerge), that merge came ever more rarely, and under
+		 * retention the index grew with the whole history (16 times
+		 * what it held after 120 days of a steady state).  Once as
+		 * many stories have left it as it holds, it is merged whole:
+		 * at most about twice its size, and each story rewritten
+		 * about once more for each one deleted. */
+		if (one_int(st, S_FTS_DEAD_LOAD, 0, &dead) < 0 ||
+		    (dead > 0 && one_int(st, S_STORY_SPAN, 0, &n) < 0))
+			goto fail;
+		if (dead <= 0 || dead < n)
+			return commit_tx(st) < 0 ? (store_rollback(st), -1) : 0;
+		/* The work is bounded, at twice the index's pages: new
+		 * segments keep coming while it goes (a flush a second), each
+		 * drawn into the merge. */
+		if (one_int(st, S_FTS_PAGES, 0, &n) < 0)
+			goto fail;
+		st->tidy_left = 2 * n + FTS_TIDY_PAGES;
+	}
+	if (!(s = stmt(st, S_FTS_MERGE)))
+		goto fail_rc;
+	sqlite3_bind_int(s, 1, -FTS_TIDY_PAGES);
+	before = sqlite3_total_changes64(st->db);
+	if (step_done(st, s) < 0)
+		goto fail;
+	st->tidy_left -= FTS_TIDY_PAGES;
+	/* The command counts as one change; a merge that wrote nothing
+	 * (one segment left) counts no more. */
+	if (sqlite3_total_changes64(st->db) - before <= 1 || st->tidy_left <= 0) {
+		if (simple(st, S_FTS_DEAD_CLEAR) < 0)
+			goto fail;
+		st->tidy_left = 0;
+	} else {
+		*more = 1;
+	}
+	if (commit_tx(st) < 0)
+		goto fail;
+	return 0;
+fail_rc:
+	fail_rc(st, sqlite3_errcode(st->db));
+fail:
+	if (st->last_rc == SQLITE_CORRUPT)
+		st->fts_damaged = 1;
+	st->last_fts = 1;
+	store_rollback(st);
+	st->tidy_left = 0;
+	*more = 0;
+	return -1;
+}
+
 /* The watermarks as committed (after a rollback, or at open). */
 static int load_fts(struct store *st)
 {
@@ -1432,8 +1531,6 @@ int store_fts_pending(const struct store *st)
 {
 	return st->max_id > st->fts_upto;
 }
-
-static int commit_tx(struct store *st);
 
 int store_fts_flush(struct store *st)
 {
@@ -1958,6 +2055,9 @@ int store_update_story(struct store *st, int64_t id,
 		st->last_fts = 1;
 		return -1;
 	}
+	/* Its old words stay in the index, marked deleted, until a merge. */
+	if (indexed && fts_dead_add(st, 1) < 0)
+		return -1;
 	return 0;
 }
 
@@ -2915,6 +3015,8 @@ int store_prune(struct store *st, int64_t cut, int batch, int *deleted, int64_t 
 			goto fail;
 		*deleted = sqlite3_changes(st->db);
 		st->prune_threads |= *deleted > 0;
+		if (*deleted > 0 && fts_dead_add(st, *deleted) < 0)
+			goto fail;
 		/* A thread that keeps some of its stories counts what is left
 		 * (one emptied goes below, once older than the cut). */
 		for (size_t i = 0; i < nthreads; i++)

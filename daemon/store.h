@@ -272,6 +272,13 @@ int store_add_story_feed(struct store *st, int64_t story_id, int64_t feed_id,
  * *newest INT64_MIN. */
 int store_prune(struct store *st, int64_t cut, int batch, int *deleted, int64_t *newest);
 
+/* After retention: once as many stories have left the search index (or
+ * been rewritten in it) as it holds, merges it whole, a step of a few
+ * hundred pages per call (its own transaction), so that deleted stories'
+ * entries leave it.  *more is 1 while steps remain.  0 when there was
+ * nothing to do or the step was done; -1 on failure (nothing changed). */
+int store_fts_tidy(struct store *st, int *more);
+
 /* ---- threads -------------------------------------------------------- */
 
 struct store_thread {

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""The search index over years of retention (docs/schema.md, "stories_fts"
+and "Retention").  FTS5 does not take a deleted story's words out of the
+index: it writes a delete marker beside them, and both stay until a merge
+brings them together in the oldest segment.  Merges go 16 segments at a
+time (automerge), so that merge came ever more rarely, and under a steady
+state (as many stories pruned as arrive) the index grew with the whole
+history rather than with the stories kept: 16 times the live index after
+120 simulated days, the file four times its size.
+
+A cron `tidingsd --once` a day on a clock moved forward by libfaketime,
+a feed of new articles every day, retention 36 hours: the index must stay
+within a few times what its live stories need (the size of a copy merged
+whole), the search must find the stories kept and none deleted, and no
+side table keeps rows of the stories and threads that went."""
+import email.utils
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, FAKETIME_LIB  # noqa: E402
+
+DAY = 86400
+DAYS = 14
+PER_DAY = 120
+BASE = int(time.time())
+
+t = Tap()
+if not FAKETIME_LIB:
+    t.skip_all("no libfaketime (apt-get install faketime)")
+
+rnd = random.Random(3)
+CONS, VOWELS = "bcdfghjklmnprstvz", "aeiou"
+WORDS = sorted({"".join(rnd.choice(CONS) + rnd.choice(VOWELS) for _ in range(rnd.randrange(2, 5)))
+                for _ in range(20000)})
+
+
+def day_feed(day):
+    """The day's articles, each once, dated that day: no item comes back."""
+    now = BASE + day * DAY
+    out = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+           "<title>Daily</title><link>http://daily.example/</link>"]
+    for i in range(PER_DAY):
+        text = " ".join(rnd.sample(WORDS, 50))
+        out.append("<item><title>Day%d item %d %s</title><link>http://daily.example/%d/%d</link>"
+                   "<guid>d%d-%d</guid><pubDate>%s</pubDate><description>%s.</description></item>"
+                   % (day, i, text[:30], day, i, day, i,
+                      email.utils.formatdate(now - 600, usegmt=True), text))
+    out.append("</channel></rss>")
+    return "".join(out).encode()
+
+
+srv = Server()
+w = Workdir()
+clock = os.path.join(w.dir, "clock")
+env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE=clock,
+           FAKETIME_NO_CACHE="1", DONT_FAKE_MONOTONIC="1",
+           ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+w.write_config([srv.url("/daily.xml")], extra="retention = 36h")
+
+
+def fts_bytes(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT sum(length(block)) FROM stories_fts_data").fetchone()[0]
+    finally:
+        con.close()
+
+
+ok = True
+for day in range(DAYS):
+    srv.put("/daily.xml", day_feed(day))
+    with open(clock, "w") as f:
+        f.write("+%ds\n" % (day * DAY))
+    r = w.run_once(env=env)
+    ok = ok and r.returncode == 0
+    if r.returncode:
+        t.diag("day %d: %s" % (day, r.stderr[-800:]))
+t.ok(ok, "%d daily --once runs exit 0" % DAYS)
+# Retention (36 hours) at the end of each run keeps the stories of that
+# day and the day before.
+t.eq(w.sql("SELECT count(*) FROM stories"), [(2 * PER_DAY,)], "two days of stories are kept")
+t.eq(w.sql("SELECT min(id) FROM stories"), [((DAYS - 2) * PER_DAY + 1,)], "the older ones went")
+
+# The index against what the same stories need: a copy merged whole.
+now_bytes = fts_bytes(w.db)
+copy = os.path.join(w.dir, "copy.db")
+shutil.copy(w.db, copy)
+con = sqlite3.connect(copy)
+con.execute("INSERT INTO stories_fts(stories_fts) VALUES ('optimize')")
+con.commit()
+con.close()
+least = fts_bytes(copy)
+t.ok(now_bytes <= 3 * least,
+     "the search index stays within 3 times what its stories need, after %d days"
+     % DAYS, "index %d bytes, merged whole %d (%.1fx)" % (now_bytes, least, now_bytes / least))
+t.eq(w.fts_ok(), True, "the index passes FTS5's integrity-check")
+t.eq(w.sql("SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'Day%d'" % (DAYS - 1)),
+     [(PER_DAY,)], "a search finds the last day's stories")
+t.eq(w.sql("SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'Day%d'" % (DAYS - 3)),
+     [(0,)], "and none of a day retention deleted")
+t.eq(w.sql("SELECT count(*) FROM story_feeds WHERE story_id NOT IN (SELECT id FROM stories)"),
+     [(0,)], "no story_feeds row outlives its story")
+t.eq(w.sql("SELECT count(*) FROM threads t WHERE NOT EXISTS"
+           " (SELECT 1 FROM stories s WHERE s.thread_id = t.id) AND t.merged_into IS NULL"),
+     [(0,)], "no live thread without stories")
+t.eq(w.sql("PRAGMA integrity_check"), [("ok",)], "integrity_check is clean")
+t.eq(w.sql("PRAGMA foreign_key_check"), [], "foreign_key_check is clean")
+w.cleanup()
+srv.stop()
+t.done()
