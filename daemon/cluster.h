@@ -85,6 +85,11 @@ struct cluster_doc {
 	                            story a day or so away ("Today's headlines"
 	                            every day): a lesser headline to title a
 	                            thread with, as a desk's label's is */
+	size_t title_label;      /* bytes heading the title that are its feed's
+	                            label ("Ask HN: ", "Episode 12: ", which
+	                            other items of the feed are headed by): a
+	                            lesser headline, and no words of the
+	                            story's; 0: none */
 	/* Optional: title and text already through text_tokenize() with this
 	 * lang (a parse worker does it beside the parse); NULL: done here. */
 	const struct text_tokens *title_tokens, *text_tokens;

@@ -223,7 +223,12 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 	memset(&c->qwhen, 0, sizeof c->qwhen);
 	c->qheadline = 0;
 	c->nqlab = 0;
-	const size_t lab_end = doc->title ? label_end(doc->title) : 0;
+	/* The feed's label heading the title is a desk's label too, and
+	 * no words of the story's (below): those past the desk's labels,
+	 * which stay in the vector (docs/threads.md, session 21). */
+	const size_t desk_end = doc->title ? label_end(doc->title) : 0;
+	const size_t feed_lab = doc->title ? doc->title_label : 0;
+	const size_t lab_end = feed_lab > desk_end ? feed_lab : desk_end;
 	/* The story's own year (its time, never the clock: replays cluster
 	 * as live), to a day or so at New Year: the years its text names are
 	 * kept from 56 before it to 7 after, 64 years that map to 64 bits
@@ -291,6 +296,11 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 		float fw = field == 0 ? (float)c->p.title_weight : 1.0f;
 		for (size_t i = 0; i < nt; i++, k++) {
 			const struct text_token *tk = &tv[i];
+			/* The feed's label ("Ask HN: ") says what kind of item
+			 * this is, as every other it heads: its words, shared
+			 * by them all, would thread them together. */
+			if (field == 0 && tk->src_off < feed_lab && tk->src_off >= desk_end)
+				continue;
 			uint32_t t = tk_id[k];
 			struct vterm *v = &terms[t];
 			/* Mid-sentence in sentence-cased text: written as it is

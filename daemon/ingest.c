@@ -1446,6 +1446,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	doc.lang = s.lang;
 	doc.source = s.host;
 	doc.series = headix_series(s.host, &pe->headline);
+	doc.title_label = pe->title_label;
 	if (pe->has_tokens) {
 		doc.title_tokens = &pe->title_tokens;
 		doc.text_tokens = &pe->text_tokens;
@@ -1914,6 +1915,164 @@ out:
 	return rc;
 }
 
+/* Where a title's lead-in ends: one to three words and a colon heading
+ * it ("Ask HN: ", "Podcast: ", "Episode 12: "), the offset past the
+ * colon and the spaces after it; 0 when it has none, or nothing after
+ * it.  *key_len: the lead-in's length without the colon. */
+static size_t title_lead_in(const char *s, size_t *key_len)
+{
+	size_t i = 0, words = 1;
+
+	if (!s)
+		return 0;
+	for (; s[i] && s[i] != ':' && i < 40; i++) {
+		if (s[i] == ' ' && (i == 0 || s[i - 1] == ' ' || ++words > 3))
+			return 0;
+		if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+			return 0;
+	}
+	if (s[i] != ':' || i == 0 || s[i - 1] == ' ' || s[i + 1] != ' ')
+		return 0;
+	*key_len = i;
+	for (i++; s[i] == ' '; i++)
+		;
+	for (size_t j = i; s[j]; j++)
+		if ((unsigned char)s[j] >= 0x80 || ((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z') ||
+		    (s[j] >= '0' && s[j] <= '9'))
+			return i;
+	return 0;
+}
+
+/* Compares two lead-ins as one feed's label: without regard to case, and
+ * a run of digits as any other ("Episode 12", "Episode 13"). */
+static int lead_in_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		int da = a[i] >= '0' && a[i] <= '9', db = b[j] >= '0' && b[j] <= '9';
+		if (da && db) {
+			while (i < na && a[i] >= '0' && a[i] <= '9')
+				i++;
+			while (j < nb && b[j] >= '0' && b[j] <= '9')
+				j++;
+			continue;
+		}
+		int x = (unsigned char)a[i], y = (unsigned char)b[j];
+		if (x >= 'A' && x <= 'Z')
+			x |= 0x20;
+		if (y >= 'A' && y <= 'Z')
+			y |= 0x20;
+		if (x != y || da || db)
+			return da ? -1 : db ? 1 : x - y;
+		i++;
+		j++;
+	}
+	return (i < na) - (j < nb);
+}
+
+/* A word of a title's lead-in. */
+struct lead_in {
+	const char *title;
+	size_t word, len, end;
+	struct ingest_entry_prep *pe;
+};
+
+static int cmp_lead_in(const void *a, const void *b)
+{
+	const struct lead_in *x = a, *y = b;
+	int c = lead_in_cmp(x->title + x->word, x->len, y->title + y->word, y->len);
+	return c ? c : strcmp(x->title, y->title);
+}
+
+/* Whether ch is a byte of a word: an ASCII letter or digit, or a byte
+ * of another script. */
+static int word_byte(char ch)
+{
+	return (unsigned char)ch >= 0x80 || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') ||
+	       (ch >= '0' && ch <= '9');
+}
+
+/* Whether two strings share a word of 5 bytes or more (ASCII letters
+ * without regard to case): one of 4 or fewer is as often a function
+ * word ("what", "your", "with"). */
+static int share_word(const char *a, const char *b)
+{
+	for (size_t i = 0; a[i]; ) {
+		size_t la = 0;
+		while (a[i + la] && word_byte(a[i + la]))
+			la++;
+		for (size_t j = 0; la >= 5 && b[j]; ) {
+			size_t lb = 0;
+			while (b[j + lb] && word_byte(b[j + lb]))
+				lb++;
+			if (lb == la && !strncasecmp(a + i, b + j, la))
+				return 1;
+			j += lb ? lb : 1;
+		}
+		i += la ? la : 1;
+	}
+	return 0;
+}
+
+/* A word that heads the titles of one document's entries, in a lead-in,
+ * over three or more titles whose rests share no word with the others'
+ * ("Ask HN: What are you working on?", "Ask HN: Who is hiring?", "Show
+ * HN: A tiny feed reader"; "Episode 12: ...", "Episode 13: ..."), says
+ * what kind of item the feed's entry is, not what happened, as a desk's
+ * label does: the lead-ins it is in are the feed's, and those items are
+ * threaded by the rest of their titles.  (Threaded by it, a feed's "Ask
+ * HN" questions shared a thread by the one word "HN".)  A lead-in over
+ * titles of one subject ("MARKET SNAPSHOT: US Stocks Edge Up ...",
+ * "MARKET SNAPSHOT: US Stocks Wobble ...") or over fewer of the feed's
+ * titles ("Ukraine crisis: ...") names what they tell and stays the
+ * items'.  -1 when out of memory. */
+static int mark_title_labels(struct ingest_prep *p, const struct feed *f)
+{
+	struct lead_in *v;
+	size_t n = 0;
+
+	if (p->n < 3)
+		return 0;
+	if (!(v = malloc(p->n * 3 * sizeof *v)))
+		return -1;
+	for (size_t i = 0; i < p->n; i++) {
+		const char *t = entry_title(&f->entries[i], &p->e[i]);
+		size_t key = 0, end = title_lead_in(t, &key);
+		for (size_t w = 0; end && w < key; ) {
+			size_t l = 0, letters = 0;
+			for (; w + l < key && t[w + l] != ' '; l++)
+				letters += word_byte(t[w + l]) && !(t[w + l] >= '0' && t[w + l] <= '9');
+			/* A number is no kind of item ("Top 10: ", "2026: "). */
+			if (letters)
+				v[n++] = (struct lead_in){ t, w, l, end, &p->e[i] };
+			w += l + 1;
+		}
+	}
+	qsort(v, n, sizeof *v, cmp_lead_in);
+	for (size_t i = 0; i < n; ) {
+		size_t j = i + 1, apart = 0;
+		while (j < n && !lead_in_cmp(v[i].title + v[i].word, v[i].len,
+		                             v[j].title + v[j].word, v[j].len))
+			j++;
+		/* Titles of the group whose rests share no word with another's
+		 * (the first 64 looked at). */
+		for (size_t a = i; a < j && a < i + 64 && apart < 3; a++) {
+			int alone = !(a > i && !strcmp(v[a - 1].title, v[a].title));
+			for (size_t b = i; alone && b < j && b < i + 64; b++)
+				if (strcmp(v[a].title, v[b].title) &&
+				    share_word(v[a].title + v[a].end, v[b].title + v[b].end))
+					alone = 0;
+			apart += alone;
+		}
+		for (size_t k = i; apart >= 3 && k < j; k++)
+			v[k].pe->title_label = v[k].end;
+		i = j;
+	}
+	free(v);
+	return 0;
+}
+
 int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out)
 {
 	const char *tail;
@@ -1976,7 +2135,8 @@ int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out
 			return -1;
 		}
 	}
-	if (mark_shared_links(out) < 0 || mark_shared_texts(out, f) < 0) {
+	if (mark_shared_links(out) < 0 || mark_shared_texts(out, f) < 0 ||
+	    mark_title_labels(out, f) < 0) {
 		ingest_prep_free(out);
 		return -1;
 	}

@@ -74,6 +74,10 @@ struct ingest_entry_prep {
 	                             (brand_text_trailer): the feed's too */
 	int link_shared;          /* another entry of the same document has
 	                             the same canonical URL */
+	size_t title_label;       /* bytes heading its title that are the
+	                             feed's label ("Ask HN: ", "Episode 12: "),
+	                             which other entries of the document are
+	                             headed by too; 0: none (mark_title_labels) */
 	struct headix_headline headline; /* the title's, for level 2 by headline */
 	int has_tokens;           /* the two below were filled */
 	struct text_tokens title_tokens, text_tokens; /* for the clusterer */
