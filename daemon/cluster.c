@@ -623,17 +623,20 @@ void cluster_free(struct clusterer *c)
 	free(c);
 }
 
-/* Whether thread t holds another episode of series `series` than one at
- * `time` (CLUSTER_SERIES_GAP or more away).  Its members are read only
- * when the thread's bits say one may be of the series. */
+/* Whether thread t holds another episode of series `series` (series_key())
+ * than one at `time`: CLUSTER_SERIES_GAP or more away, or at any distance
+ * when two of the publisher's own feeds brought them.  Its members are
+ * read only when the thread's bits say one may be of the series. */
 static int series_member(const struct thread *t, uint64_t series, int64_t time)
 {
 	if (!(t->series_bits & series_bit(series)))
 		return 0;
 	for (uint32_t i = 0; i < t->nmem; i++) {
 		const struct story *m = t->mem[i];
-		if (m->series == series &&
-		    (m->time > time ? m->time - time : time - m->time) >= CLUSTER_SERIES_GAP)
+		uint64_t mf = m->series & SERIES_FEED_BITS, f = series & SERIES_FEED_BITS;
+		if ((m->series ^ series) <= SERIES_FEED_BITS &&
+		    ((mf && f && mf != f) ||
+		     (m->time > time ? m->time - time : time - m->time) >= CLUSTER_SERIES_GAP))
 			return 1;
 	}
 	return 0;
@@ -689,7 +692,7 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 		 * episode of the story's series. */
 		double jb = bar(c, c->p.join_threshold, c->nq);
 		for (int i = 0; i < nc && cands[i].score >= jb; i++)
-			if (!doc->series || !series_member(&c->th[cands[i].slot], doc->series, doc->time)) {
+			if (!doc->series || !series_member(&c->th[cands[i].slot], series_key(doc), doc->time)) {
 				slot = cands[i].slot;
 				break;
 			}

@@ -81,6 +81,13 @@ struct cluster_doc {
 	int64_t copy_of_thread;  /* thread of the story this near-duplicates, or 0 */
 	uint64_t series;         /* its publisher and headline (headix_series()),
 	                            0: none; see CLUSTER_SERIES_GAP */
+	int64_t series_feed;     /* the feed of the publisher's that brought
+	                            it, 0 for an aggregator's listing of it
+	                            (or none known): two of a series that
+	                            two of the publisher's own feeds brought,
+	                            no copies of each other, are two items
+	                            however close (a code host's "v1.0.0" of
+	                            two repositories); see CLUSTER_SERIES_GAP */
 	int recurring;           /* its publisher gave its headline to another
 	                            story a day or so away ("Today's headlines"
 	                            every day): a lesser headline to title a
@@ -107,7 +114,11 @@ struct cluster_doc {
  * thread that holds another episode of its series, and two threads that
  * hold one each are not merged.  Closer than that they may be one
  * article (an aggregator lists it within hours, docs/dedup.md's 12 hours)
- * or its update, and are placed by their words.  18 hours is above those
+ * or its update, and are placed by their words; unless two of the
+ * publisher's own feeds brought them (doc.series_feed): one article in
+ * two of a site's feeds is one story or a copy (docs/dedup.md), so two
+ * that are neither are two items the site headed alike ("v1.0.0" of two
+ * repositories, "Update README.md" of two), episodes at any distance.  18 hours is above those
  * 12 and below a day less the drift of a daily item's hour (a morning
  * newsletter at 05:00, then at 09:00: 28 hours; at 09:00, then 05:00: 20). */
 #define CLUSTER_SERIES_GAP (18 * 3600)

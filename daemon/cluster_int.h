@@ -87,10 +87,24 @@ struct story {
 	                     is not cut short nor headed by a desk's label nor
 	                     recurring (cluster_doc.recurring), 1 when it is,
 	                     0 without one */
-	uint64_t series; /* cluster_doc.series: publisher and headline, 0 none */
+	uint64_t series; /* series_key(): publisher and headline, 0 none */
 	struct tw v[];   /* sorted by term, L2-normalised */
 };
 _Static_assert(sizeof(struct story) == 48, "struct story: 48 bytes before its terms");
+
+/* A story's series key: cluster_doc.series, its low 16 bits the feed
+ * that brought it (cluster_doc.series_feed; 0: an aggregator's or none
+ * known).  Two keys are one series when they differ in those bits at
+ * most (SERIES_FEED_BITS), and two feeds' when both have them, unalike. */
+#define SERIES_FEED_BITS 0xffffull
+static inline uint64_t series_key(const struct cluster_doc *doc)
+{
+	if (!doc->series || !(doc->series & ~SERIES_FEED_BITS))
+		return 0;
+	uint64_t feed = doc->series_feed > 0 ?
+	                (uint64_t)doc->series_feed % SERIES_FEED_BITS + 1 : 0;
+	return (doc->series & ~SERIES_FEED_BITS) | feed;
+}
 
 /* A series key's bit in struct thread.series_bits. */
 static inline uint64_t series_bit(uint64_t series)

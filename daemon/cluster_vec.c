@@ -603,7 +603,7 @@ struct story *vec_story_make(struct clusterer *c, const struct cluster_doc *doc)
 	s->w_months = c->qwhen.months;
 	s->w_days = c->qwhen.days;
 	s->headline = c->qheadline;
-	s->series = doc->series;
+	s->series = series_key(doc);
 	s->slot = UINT32_MAX;
 	s->src = doc->source && *doc->source ? fnv(doc->source, strlen(doc->source)) | 1u : 0;
 	s->n = n;

@@ -97,6 +97,7 @@ struct replay_row {
 	struct headix_item hi;      /* for the headline index, made by replay_tokenize */
 	uint64_t series;            /* cluster_doc.series, made there too */
 	int via_aggregator;         /* headix_via_aggregator() of its canonical URL */
+	int64_t feed_id;            /* the feed that brought it first */
 	struct replay_toks tok[2];  /* title, summary */
 	int has_tokens;
 	int text_feeds;             /* its summary was its feed's (ingest_entry_prep's) */
@@ -162,6 +163,7 @@ static int replay_row_set(struct replay_batch *b, const struct store_window_row 
 	}
 	dst->has_tokens = 0;
 	dst->via_aggregator = headix_via_aggregator(r->link, r->host);
+	dst->feed_id = r->feed_id;
 	dst->id = r->id;
 	dst->event_time = r->event_time;
 	dst->thread_id = r->thread_id;
@@ -259,6 +261,7 @@ static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since
 			.title_tokens = r->has_tokens ? &tt : NULL,
 			.text_tokens = r->has_tokens ? &xt : NULL,
 			.df_unsaved = r->id > df_upto, .series = r->series,
+			.series_feed = r->via_aggregator ? 0 : r->feed_id,
 		};
 		/* As it came (ingest_entry): its headline recurs by the
 		 * stories replayed before it, and theirs by it.  (The index
@@ -1446,6 +1449,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	doc.lang = s.lang;
 	doc.source = s.host;
 	doc.series = headix_series(s.host, &pe->headline);
+	doc.series_feed = headix_via_aggregator(canon ? canon : s.link, s.host) ? 0 : x->feed_id;
 	doc.title_label = pe->title_label;
 	if (pe->has_tokens) {
 		doc.title_tokens = &pe->title_tokens;

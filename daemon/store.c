@@ -2444,7 +2444,7 @@ static int window_row(sqlite3_stmt *s, void *p)
 		.lang = col_text(s, 6), .host = col_text(s, 7),
 		.simhash = { (uint64_t)col_i64(s, 8), (uint64_t)col_i64(s, 9),
 		             (uint64_t)col_i64(s, 10), (uint64_t)col_i64(s, 11) },
-		.link = col_text(s, 12),
+		.link = col_text(s, 12), .feed_id = col_i64(s, 13),
 	};
 	return c->cb(&r, c->ctx);
 }
@@ -2456,7 +2456,7 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 	return query(st,
 		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
 		" host, simhash, simhash_seq, simhash_head, simhash_tail,"
-		" coalesce(canonical_url, link)"
+		" coalesce(canonical_url, link), feed_id"
 		" FROM stories WHERE event_time >= ?1"
 		" ORDER BY event_time, id", since, window_row, &c);
 }

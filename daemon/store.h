@@ -343,6 +343,7 @@ int store_story_fingerprint(struct store *st, int64_t id, uint64_t fp[4],
  * in-memory indexes at start-up. */
 struct store_window_row {   /* valid during the callback only */
 	int64_t id, event_time, thread_id, duplicate_of;
+	int64_t feed_id;           /* the feed that brought it first */
 	const char *title, *summary, *lang, *host;
 	const char *link;          /* its canonical URL, else its link */
 	uint64_t simhash[4];       /* bag, seq, head, tail; all 0: none */
