@@ -660,6 +660,24 @@ static int series_apart(const struct thread *a, const struct thread *b)
 	return 0;
 }
 
+/* Whether the story in c->q, a text without a title, shares fewer than
+ * two of its words with thread t.  A social post's text is a few words,
+ * and one of them in common ("@bob thanks!", "@carol thanks!"; "gm",
+ * "gm") scored as a headline's whole does: two such posts of one account
+ * made a thread.  A headline is the story's summary of what happened,
+ * and one name it shares with a thread may be the event ("Ebola"); a
+ * post's one word is not. */
+static int untitled_apart(const struct clusterer *c, const struct thread *t)
+{
+	int shared = 0;
+
+	if (!c->quntitled)
+		return 0;
+	for (uint32_t j = 0; j < c->nq && shared < 2; j++)
+		shared += cent_w(c, t, c->q[j].term) > 0;
+	return shared < 2;
+}
+
 /* Places the story in c->q (already weighed): in the thread of the story
  * it copies, else in the best thread reaching the bar (not `skip`), else
  * in `stay` (UINT32_MAX: a new thread). */
@@ -689,10 +707,12 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 	} else {
 		nc = score(c, doc->time, skip, cands);
 		/* The best thread reaching the bar that holds no other
-		 * episode of the story's series. */
+		 * episode of the story's series (and, for a post without a
+		 * title, shares two of its words: untitled_apart()). */
 		double jb = bar(c, c->p.join_threshold, c->nq);
 		for (int i = 0; i < nc && cands[i].score >= jb; i++)
-			if (!doc->series || !series_member(&c->th[cands[i].slot], series_key(doc), doc->time)) {
+			if ((!doc->series || !series_member(&c->th[cands[i].slot], series_key(doc), doc->time)) &&
+			    !untitled_apart(c, &c->th[cands[i].slot])) {
 				slot = cands[i].slot;
 				break;
 			}
@@ -729,8 +749,10 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 			sim = (1 - c->p.entity_share) * sim + c->p.entity_share * e;
 		if (sim * damp(c, y, doc->time) < bar(c, c->p.merge_threshold, len))
 			continue;
-		/* Two episodes of a series (above) in two threads stay two. */
-		if (series_apart(x, y))
+		/* Two episodes of a series (above) in two threads stay two;
+		 * and a post that could not join y by the one word it shares
+		 * with it does not bring its thread into y either. */
+		if (series_apart(x, y) || untitled_apart(c, y))
 			continue;
 		/* Two threads of one kind of event converge in their words as
 		 * they grow (the two patches, the two arrests); a merge would

@@ -276,6 +276,8 @@ struct clusterer {
 	double qnorm;
 	struct when qwhen;             /* vec_collect(): the story's time expressions */
 	uint8_t qheadline;             /* vec_collect(): struct story.headline */
+	uint8_t quntitled;             /* vec_collect(): the story has no title's
+	                                  words, only a text (a social post) */
 	/* vec_collect(): the terms of the desk's labels heading the title
 	 * ("UPDATE 2-", "REFILE-"), with the weight their label occurrences
 	 * gave them; those written nowhere else in the story are hidden

@@ -255,6 +255,7 @@ int vec_collect(struct clusterer *c, const struct cluster_doc *doc, int count_df
 		tts[field] = tt;
 		ntok += tt->n;
 	}
+	c->quntitled = !tts[0] || tts[0]->n == 0;
 	if (ntok > UINT32_MAX / 2)
 		return -1;
 	if (grow((void **)&c->tk_id, &c->cap_tk_id, sizeof *c->tk_id, (uint32_t)ntok) < 0)
