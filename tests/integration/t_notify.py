@@ -21,7 +21,8 @@ need_programs(t, TIDINGSD)
 
 srv = spine_server("/rss20.xml", "/atom.xml")
 w = Workdir()
-w.write_config([srv.url("/rss20.xml"), srv.url("/missing.xml")])
+# (log_level = debug: the daemon logs the keep-alive period it set.)
+w.write_config([srv.url("/rss20.xml"), srv.url("/missing.xml")], extra="log_level = debug")
 
 sock_path = os.path.join(w.dir, "notify.sock")
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -56,8 +57,11 @@ def parse(data):
     return kv
 
 
-def wait_for(pred, timeout=10.0):
-    """Reads datagrams until one satisfies pred; returns it or None."""
+def wait_for(pred, timeout=60.0):
+    """Reads datagrams until one satisfies pred; returns it or None.  The
+    timeout is a deadline only against a hang (a loaded machine takes
+    seconds to start the daemon or to answer a signal), or the window a
+    test watches for what must not come."""
     end = time.monotonic() + timeout
     while True:
         left = end - time.monotonic()
@@ -72,6 +76,20 @@ def wait_for(pred, timeout=10.0):
         msgs.append((sent_at(anc), m))
         if pred(m):
             return m
+
+
+def drain():
+    """Throws away what an earlier daemon, gone now, left queued on the
+    socket (keep-alives it sent while stopping): read by the next test,
+    they were taken for that daemon's."""
+    sock.setblocking(False)
+    try:
+        while True:
+            sock.recv(4096)
+    except BlockingIOError:
+        pass
+    finally:
+        sock.setblocking(True)
 
 
 STATUS_RE = re.compile(r"^([\d,]+) feeds?, ([\d,]+) failing, ([\d,]+) stor(?:y|ies), "
@@ -99,7 +117,7 @@ try:
     def settled(m):
         c = counts(m)
         return c is not None and c[1] == 1
-    m = wait_for(settled, 15)
+    m = wait_for(settled)
     t.ok(m is not None, "STATUS= is updated after the poll cycle (1 failing)",
          [x for _, x in msgs if "STATUS" in x])
     if m:
@@ -107,28 +125,35 @@ try:
         t.eq(counts(m)[2], n_stories, "STATUS= story count equals the stories table")
         t.ok(re.match(r"^\d[\d,]* feeds, 1 failing, ", m["STATUS"]), "STATUS= wording: " + m["STATUS"])
 
-    # Keep-alives at half the interval: about 0.2 s apart.  Those sent in
-    # the 1.3 s from now, by their time stamps (some sent before now may
-    # still be queued, unread).
-    start, since = len(msgs), time.time()
-    # Until one stamped after the 1.3 s: then every datagram sent within
-    # them has been read, however late this process got round to it.
-    wait_for(lambda m: msgs[-1][0] >= since + 1.3, 10)
-    dogs = [ts for ts, x in msgs[start:] if x.get("WATCHDOG") == "1" and since <= ts < since + 1.3]
-    t.ok(4 <= len(dogs) <= 9, "WATCHDOG=1 about every %.1f s (%d in 1.3 s)"
-         % (WATCHDOG_USEC / 2e6, len(dogs)))
-    gaps = [b - a for a, b in zip(dogs, dogs[1:])]
-    t.ok(gaps and all(0.1 < g < 0.35 for g in gaps), "keep-alive gaps near 0.2 s", gaps)
+    # Keep-alives at half the interval, 0.2 s: the period the daemon set is
+    # in its log.  On the socket, where a loaded machine may not run the
+    # daemon for a while, they keep coming and never come faster: libev's
+    # repeating timer, late, fires once more at once and every 0.2 s from
+    # then, so two keep-alives can be sent back to back but any keep-alive
+    # is more than 0.2 s after the one three before it (by the kernel's
+    # time stamps).  The gaps themselves ("between 0.1 and 0.35 s", "4 to
+    # 9 in 1.3 s") are what an idle machine shows, not what the daemon can
+    # promise: under load one gap was 0.73 s and the next 12 us.
+    with open(w.dir + "/stderr") as f:
+        t.ok("watchdog: keep-alive every 0.200 s" in f.read(),
+             "WATCHDOG_USEC=%d: a keep-alive every %.1f s" % (WATCHDOG_USEC, WATCHDOG_USEC / 2e6))
+    start = len(msgs)
+    wait_for(lambda m: sum(x.get("WATCHDOG") == "1" for _, x in msgs[start:]) >= 8)
+    dogs = [ts for ts, x in msgs[start:] if x.get("WATCHDOG") == "1"]
+    t.ok(len(dogs) >= 8, "WATCHDOG=1 sent again and again (%d)" % len(dogs))
+    t.ok(all(b - a > WATCHDOG_USEC / 2e6 for a, b in zip(dogs, dogs[3:])),
+         "never more often than every %.1f s" % (WATCHDOG_USEC / 2e6),
+         [b - a for a, b in zip(dogs, dogs[1:])])
 
     # SIGHUP with one more feed: RELOADING=1, then READY=1 with 3 feeds.
     w.write_config([srv.url("/rss20.xml"), srv.url("/missing.xml"), srv.url("/atom.xml")])
     start = len(msgs)
     p.send_signal(signal.SIGHUP)
-    rl = wait_for(lambda m: m.get("RELOADING") == "1", 5)
+    rl = wait_for(lambda m: m.get("RELOADING") == "1")
     t.ok(rl is not None, "SIGHUP: RELOADING=1 sent")
     t.ok(rl is not None and re.match(r"^\d+$", rl.get("MONOTONIC_USEC", "")),
          "RELOADING=1 carries MONOTONIC_USEC")
-    rd = wait_for(lambda m: m.get("READY") == "1", 5)
+    rd = wait_for(lambda m: m.get("READY") == "1")
     t.ok(rd is not None, "READY=1 after the reload")
     t.ok(rd is not None and counts(rd) and counts(rd)[0] == 3,
          "READY=1 after the reload reports the new feed count: %r" % (rd or {}).get("STATUS"))
@@ -142,14 +167,14 @@ try:
         f.write("no_such_key = 1\n")
     start = len(msgs)
     p.send_signal(signal.SIGHUP)
-    rl = wait_for(lambda m: m.get("RELOADING") == "1", 5)
-    rd = wait_for(lambda m: m.get("READY") == "1", 5)
+    rl = wait_for(lambda m: m.get("RELOADING") == "1")
+    rd = wait_for(lambda m: m.get("READY") == "1")
     t.ok(rl is not None and rd is not None, "refused reload: RELOADING=1 then READY=1")
     t.ok(p.poll() is None, "the daemon runs on after a refused reload")
 
     # SIGTERM: STOPPING=1, exit 0.
     p.send_signal(signal.SIGTERM)
-    st = wait_for(lambda m: m.get("STOPPING") == "1", 10)
+    st = wait_for(lambda m: m.get("STOPPING") == "1")
     t.ok(st is not None, "SIGTERM: STOPPING=1 sent")
     try:
         rc = p.wait(15)
@@ -172,13 +197,14 @@ w.write_config([srv.url("/rss20.xml"), srv.url("/missing.xml"), srv.url("/atom.x
 for name, extra in (("no WATCHDOG_USEC", {}),
                     ("WATCHDOG_PID of another process", {"WATCHDOG_USEC": "200000",
                                                          "WATCHDOG_PID": "1"})):
+    drain()
     msgs.clear()
     env = dict(os.environ, NOTIFY_SOCKET=sock_path, **extra)
     if not extra:
         env.pop("WATCHDOG_USEC", None)
     p = w.start(env=env, stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
     try:
-        ready = wait_for(lambda m: m.get("READY") == "1", 60)
+        ready = wait_for(lambda m: m.get("READY") == "1")
         # Five keep-alive intervals of 0.1 s, had the daemon started any.
         wait_for(lambda m: False, 0.5)
         running = p.poll() is None
