@@ -14,11 +14,19 @@ check() { # name, then a shell condition
 	if eval "$*"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fail=1; fi
 }
 files() { (cd "$D" && find . \( -type f -o -type l \) | sort); }
-# Under the usual umask: `make install PREFIX=/usr` relinks build/tidings and
-# build/tidingsd (the paths compiled in change), the programs every later
-# test runs; under a umask of 077 they came out 0700, and the tests that run
-# them as an unprivileged user (t_usage.py) failed.
-mk() { (umask 022 && make -C "$top" --no-print-directory "$@") >>"$tmp/make.log" 2>&1; }
+# `make install PREFIX=/usr` relinks the programs (the paths compiled in
+# change).  In the tree's build/ those are the programs every other test
+# runs: under `prove -j` the tests beside this one failed to run them while
+# they were rewritten ("Permission denied: build/tidingsd"), and those that
+# ran in between ran ones compiled for /etc.  So the installs here build in
+# a copy of build/'s objects (only the two that hold the paths are compiled
+# again), and build/ is left as it was.  Under the usual umask too: under
+# 077 the programs came out 0700.
+mkdir -p "$tmp/build"
+for f in obj libtidings.a paths.stamp tidings tidingsd; do
+	[ -e "$top/build/$f" ] && cp -a "$top/build/$f" "$tmp/build/"
+done
+mk() { (umask 022 && make -C "$top" --no-print-directory B="$tmp/build" "$@") >>"$tmp/make.log" 2>&1; }
 
 cat >"$tmp/want" <<'LIST'
 ./etc/tidings/feeds.opml
