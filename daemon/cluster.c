@@ -783,7 +783,10 @@ static int assign(struct clusterer *c, const struct cluster_doc *doc, uint32_t s
 	return thread_fill(c, slot, out);
 }
 
-int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
+/* cluster_add(), counting the story in the document frequencies when
+ * count_df. */
+static int add(struct clusterer *c, const struct cluster_doc *doc, int count_df,
+	       struct cluster_result *out)
 {
 	memset(out, 0, sizeof *out);
 	if (doc->story_id <= 0)
@@ -791,10 +794,15 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct clust
 	if (imap_get(&c->stories, doc->story_id))
 		return -2;
 	window_advance(c, doc->time);
-	if (vec_collect(c, doc, 1) < 0)
+	if (vec_collect(c, doc, count_df) < 0)
 		return -1;
 	vec_weigh(c);
 	return assign(c, doc, UINT32_MAX, UINT32_MAX, out);
+}
+
+int cluster_add(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
+{
+	return add(c, doc, 1, out);
 }
 
 int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cluster_result *out)
@@ -804,7 +812,14 @@ int cluster_update(struct clusterer *c, const struct cluster_doc *doc, struct cl
 	window_advance(c, doc->time);
 	struct story *s = imap_get(&c->stories, doc->story_id);
 	if (!s) {
-		int rc = cluster_add(c, doc, out);
+		/* The frequencies counted the story when it came, as they
+		 * count a story in memory once whatever its edits: counted
+		 * again here, each edit of a story older than the window (a
+		 * live blog retitled at every poll for days) added one more
+		 * story to the total and to each of its words, and the saved
+		 * table kept them.  Only a story they never counted
+		 * (df_unsaved: stored while threads were off) is counted. */
+		int rc = add(c, doc, doc->df_unsaved, out);
 		out->placed_anew = rc == 0;
 		return rc;
 	}

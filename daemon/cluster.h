@@ -101,7 +101,10 @@ struct cluster_doc {
 	 * lang (a parse worker does it beside the parse); NULL: done here. */
 	const struct text_tokens *title_tokens, *text_tokens;
 	/* cluster_restore: the frequencies set (cluster_df_set) do not count
-	 * this story yet: it is counted as cluster_add counts one. */
+	 * this story yet: it is counted as cluster_add counts one.
+	 * cluster_update of a story not in memory: the frequencies never
+	 * counted it (stored while threads were off), so it is counted;
+	 * else it is not counted again. */
 	int df_unsaved;
 };
 
@@ -174,8 +177,9 @@ int cluster_add(struct clusterer *c, const struct cluster_doc *doc,
  * from the old one, out->left_thread names it).  A thread's only story is
  * placed again among the other threads and stays when none reaches the
  * bar; the thread it leaves then holds 0 stories (see cluster_fold).  An
- * unknown story (outside the window) is added.  Same returns as
- * cluster_add. */
+ * unknown story (outside the window) is added, but counted in the
+ * document frequencies only when doc->df_unsaved: an edit never counts a
+ * story again, in memory or not.  Same returns as cluster_add. */
 int cluster_update(struct clusterer *c, const struct cluster_doc *doc,
 		   struct cluster_result *out);
 

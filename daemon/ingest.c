@@ -1063,6 +1063,9 @@ static int update_item(struct entry_ctx *x, int64_t id, int owner,
 	if (time)
 		doc->time = time;
 	doc->source = old_host;
+	/* A story with a thread was counted in the frequencies when it
+	 * came; one stored while threads were off never was. */
+	doc->df_unsaved = !old_thread;
 	if (cluster_update(in->cl, doc, &cr) < 0)
 		goto out;
 	in->dirty = 1;

@@ -13,7 +13,9 @@
  * before each round; the frequencies it saves must be those of one
  * clusterer that saw every round.  The table leaves out the words of one
  * story only, so a word in one story of each of three runs was never
- * saved, its IDF that of a new word at every run. */
+ * saved, its IDF that of a new word at every run.
+ *
+ * And edits (edits()): an edited story counts once, in the window or not. */
 #include "daemon/cluster.h"
 #include "tests/unit/tap.h"
 
@@ -191,6 +193,85 @@ static void restarts(void)
 	cluster_free(one);
 }
 
+struct df_of {
+	const char *term;
+	int64_t df;
+};
+
+static int df_cb(void *arg, const char *term, int64_t df)
+{
+	struct df_of *f = arg;
+	if (strcmp(term, f->term))
+		return 0;
+	f->df = df;
+	return 1;
+}
+
+static int64_t df_of(const struct clusterer *c, const char *term)
+{
+	struct df_of f = { term, 0 };
+	cluster_df_foreach(c, 1, df_cb, &f);
+	return f.df;
+}
+
+/* An edited story is counted once, as it first came: in memory
+ * (cluster_update of a story in the window) and out of it (a story older
+ * than the window, placed again).  Out of it, each edit counted the story
+ * again: a live blog retitled at every poll for days after it left the
+ * window added a story to the total and to each of its words every time,
+ * and the daemon saved them. */
+static void edits(void)
+{
+	struct cluster_params p;
+	struct cluster_result r;
+	struct clusterer *c;
+	const int64_t t0 = 1700000000;
+
+	cluster_params_default(&p);
+	c = cluster_new(&p, 1);
+	struct cluster_doc d = { .story_id = 1, .time = t0, .lang = "en", .source = "a.example",
+		.title = "Live: zqvexbrook dam breach, the latest",
+		.text = "Engineers at the zqvexbrook dam reported cracks in the spillway." };
+	ok(c && cluster_add(c, &d, &r) == 0 && cluster_df_total(c) == 1 &&
+	   df_of(c, "zqvexbrook") == 1, "a story is counted once");
+	d.title = "Live: zqvexbrook dam breach, evacuation ordered";
+	d.text = "Residents below the zqvexbrook dam were told to leave as rain fell.";
+	ok(cluster_update(c, &d, &r) == 0 && cluster_df_total(c) == 1 &&
+	   df_of(c, "zqvexbrook") == 1, "its edit in the window does not count it again");
+	/* Time moves on past the window: the story leaves memory. */
+	struct cluster_doc o = { .story_id = 2, .time = t0 + p.window + 7200, .lang = "en",
+		.source = "b.example", .title = "Harbour ferry timetable changes",
+		.text = "The ferry company published its winter timetable." };
+	ok(cluster_add(c, &o, &r) == 0 && !cluster_has_story(c, 1) && cluster_df_total(c) == 2,
+	   "a later story moves the window past the first");
+	int fine = 1;
+	char title[96];
+	for (int k = 0; k < 5; k++) {
+		snprintf(title, sizeof title, "Live: zqvexbrook dam breach, day %d of repairs", k + 2);
+		d.title = title;
+		d.text = k % 2 ? "Repairs to the zqvexbrook spillway will take weeks, officials said."
+		               : "The zqvexbrook water board met to discuss the repairs.";
+		if (cluster_update(c, &d, &r) < 0 || !r.placed_anew)
+			fine = 0;
+		/* Placed, it leaves memory again with the next story's time. */
+		o.story_id = 3 + k;
+		o.time += p.window / 4;  /* past the next expiry pass */
+		if (cluster_add(c, &o, &r) < 0)
+			fine = 0;
+	}
+	ok(fine, "five edits of the story out of the window, each placed anew");
+	ok(cluster_df_total(c) == 7 && df_of(c, "zqvexbrook") == 1,
+	   "they do not count it again (7 stories, its word in 1)");
+	/* A story the frequencies never counted (stored while threads were
+	 * off) is counted when its edit places it. */
+	struct cluster_doc n = d;
+	n.story_id = 100;
+	n.df_unsaved = 1;
+	ok(cluster_update(c, &n, &r) == 0 && r.placed_anew && cluster_df_total(c) == 8 &&
+	   df_of(c, "zqvexbrook") == 2, "a story never counted is counted by its edit");
+	cluster_free(c);
+}
+
 int main(void)
 {
 	struct cluster_params p;
@@ -287,6 +368,7 @@ int main(void)
 	   "saved rare words were pruned: a patch alone would have kept them");
 	cluster_free(c);
 	restarts();
+	edits();
 	sqlite3_close(db);
 	return done_testing();
 }
