@@ -971,6 +971,14 @@ int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t 
 	return thread_enter(c, slot, doc, 1);
 }
 
+int cluster_count(struct clusterer *c, const struct cluster_doc *doc)
+{
+	if (vec_collect(c, doc, 0) < 0)
+		return -1;
+	restore_df(c, 1);
+	return 0;
+}
+
 int64_t cluster_thread_stories(const struct clusterer *c, int64_t thread_id,
                                int64_t *first_seen, int64_t *sources)
 {

@@ -48,7 +48,8 @@
  * the display fields of cluster_result, and the document-frequency table
  * (cluster_df_foreach / cluster_df_total) at shutdown or now and then.  At
  * start-up: cluster_new(params, max(threads.id) + 1), cluster_df_set for each
- * stored term and cluster_df_set_total, then cluster_restore for every story
+ * stored term and cluster_df_set_total, cluster_count for the stories older
+ * than the window that they do not count, then cluster_restore for every story
  * of the window, oldest first, with its stored thread_id, then
  * cluster_set_counts for the threads whose rows count more (stories older
  * than the window).  A result with `revived` set gets its thread's stored
@@ -197,6 +198,12 @@ int cluster_fold(struct clusterer *c, int64_t from, int64_t into);
  * story's.  Also raises the next thread id above thread_id.  Returns 0 or
  * -1. */
 int cluster_restore(struct clusterer *c, const struct cluster_doc *doc, int64_t thread_id);
+
+/* Start-up, before the window's stories: a story the reloaded frequencies
+ * do not count (stored after the last save) that is older than the
+ * window, so not restored, is counted in them as cluster_add counted it
+ * (its words' casing too), without being placed.  0 or -1. */
+int cluster_count(struct clusterer *c, const struct cluster_doc *doc);
 
 /* A thread's stories (and first time and sources, when asked) as the
  * clusterer counts them, or -1 when the thread is not in memory (closed,

@@ -123,6 +123,8 @@ struct replay {
 	struct replay_batch *job;   /* set before the thread starts */
 	int64_t since;              /* older rows: the headline index's only */
 	int64_t df_upto;            /* later stories: not in the saved frequencies */
+	int count_only;             /* rows older than the window, to count in
+	                               the frequencies only (cluster_count) */
 };
 
 static const char *row_str(const struct replay_batch *b, const struct replay_row *r, int i)
@@ -243,16 +245,11 @@ static struct text_tokens toks_view(const struct replay_batch *b, const struct r
 }
 
 /* Replays one batch into the clusterer and the indexes, oldest first. */
-static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since, int64_t df_upto)
+static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since, int64_t df_upto,
+                        int count_only)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct replay_row *r = &b->r[i];
-		if (r->event_time < since) {
-			/* Before the window, within HEADIX_SPAN of its end. */
-			if (headix_put(in->hx, &r->hi, r->id, r->event_time) < 0)
-				return -1;
-			continue;
-		}
 		struct text_tokens tt = toks_view(b, &r->tok[0]), xt = toks_view(b, &r->tok[1]);
 		struct cluster_doc d = {
 			.story_id = r->id, .time = r->event_time, .title = row_str(b, r, 0),
@@ -263,6 +260,18 @@ static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since
 			.df_unsaved = r->id > df_upto, .series = r->series,
 			.series_feed = r->via_aggregator ? 0 : r->feed_id,
 		};
+		if (count_only) {
+			if (r->thread_id && in->cl && cluster_count(in->cl, &d) < 0)
+				return -1;
+			in->dirty = 1;     /* counted now: the next sync saves it */
+			continue;
+		}
+		if (r->event_time < since) {
+			/* Before the window, within HEADIX_SPAN of its end. */
+			if (headix_put(in->hx, &r->hi, r->id, r->event_time) < 0)
+				return -1;
+			continue;
+		}
 		/* As it came (ingest_entry): its headline recurs by the
 		 * stories replayed before it, and theirs by it.  (The index
 		 * starts at the window: a story only older ones gave its
@@ -313,7 +322,7 @@ static int replay_turn(struct replay *rp)
 			replay_tokenize(rp);
 	}
 	/* b[cur] is the batch tokenized before: replay it, empty it. */
-	if (replay_apply(rp->in, &rp->b[rp->cur], rp->since, rp->df_upto) < 0)
+	if (replay_apply(rp->in, &rp->b[rp->cur], rp->since, rp->df_upto, rp->count_only) < 0)
 		rc = -1;
 	replay_reset(&rp->b[rp->cur]);
 	return rc;
@@ -347,7 +356,19 @@ static int replay_window(struct ingest *in, int64_t since, int64_t df_upto)
 	rp->since = since;
 	rp->df_upto = df_upto;
 	rp->tok = text_new();    /* NULL: cluster_restore tokenizes */
-	rc = store_window(in->st, from, window_cb, rp);
+	/* First the stories the saved frequencies do not count and the
+	 * window leaves out (older than it), counted as when they came: a
+	 * daemon killed in its first poll, which brought weeks of back
+	 * items, restarted with those never counted, for good.  Then the
+	 * window.  (After the two turns that end a pass no row is left.) */
+	rp->count_only = in->cl && df_upto < INT64_MAX;
+	rc = rp->count_only ? store_unsaved_before(in->st, df_upto, since, window_cb, rp) : 0;
+	for (int i = 0; i < 2 && rc == 0 && rp->count_only; i++)
+		if (replay_turn(rp) < 0)
+			rc = -1;
+	rp->count_only = 0;
+	if (rc == 0)
+		rc = store_window(in->st, from, window_cb, rp);
 	/* The last rows: two more turns replay the partial batch too. */
 	for (int i = 0; i < 2 && rc == 0; i++)
 		if (replay_turn(rp) < 0)

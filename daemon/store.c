@@ -2461,6 +2461,22 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 		" ORDER BY event_time, id", since, window_row, &c);
 }
 
+int store_unsaved_before(struct store *st, int64_t after, int64_t before,
+                         store_window_cb *cb, void *ctx)
+{
+	struct window_ctx c = { cb, ctx };
+	const int64_t args[2] = { after, before };
+
+	/* A range of the rowid: the stories since the last save, few but
+	 * after a daemon killed in its first poll of many feeds. */
+	return query_n(st,
+		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
+		" host, simhash, simhash_seq, simhash_head, simhash_tail,"
+		" coalesce(canonical_url, link)"
+		" FROM stories WHERE id > ?1 AND event_time < ?2 AND thread_id IS NOT NULL"
+		" ORDER BY id", args, 2, NULL, window_row, &c);
+}
+
 static int thread_count_row(sqlite3_stmt *s, void *p)
 {
 	struct cb_ctx *c = p;

@@ -350,6 +350,11 @@ struct store_window_row {   /* valid during the callback only */
 };
 typedef int store_window_cb(const struct store_window_row *r, void *ctx);
 int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx);
+/* The stories with a thread stored after story `after` and older than
+ * `before` (event_time), by id: those a restore of the window leaves out
+ * that the saved document frequencies do not count. */
+int store_unsaved_before(struct store *st, int64_t after, int64_t before,
+                         store_window_cb *cb, void *ctx);
 
 /* The live threads with a story since `since`, with their stored
  * story_count and first_seen (for the clusterer's counts, which a

@@ -13,7 +13,8 @@ The frequencies are saved when the daemon falls idle; a daemon killed
 before that (kill -9, the OOM killer, a power cut) while one feed's
 stories were stored and another's response was still awaited restarted
 without those stories in its frequencies, and never counted them.  The
-restart now counts the window's stories stored after the last save."""
+restart now counts the window's stories stored after the last save, and
+those older than the window (a first poll's back items) too."""
 import email.utils
 import os
 import signal
@@ -126,6 +127,62 @@ t.eq(killed.sql("SELECT value FROM meta WHERE key = 'df_total'"),
      clean.sql("SELECT value FROM meta WHERE key = 'df_total'"),
      "its frequencies count all six stories")
 t.eq(df(killed), df(clean), "the same frequencies as the run never killed")
+clean.cleanup()
+killed.cleanup()
+
+
+# The same on a first poll that brings back items older than the window
+# (a blog's last ten posts, a day apart): the restart replays the window
+# alone, and counted only the window's stories stored after the last
+# save; the older ones were never counted (7 of 13 stories).
+def blog(host, n):
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>%s</title><link>http://%s/</link>%s</channel></rss>"
+            % (host, host, "".join(
+                "<item><title>Qorvane harbour works, part %d</title><link>http://%s/p%d</link>"
+                "<guid>%s-%d</guid><pubDate>%s</pubDate><description>Notes on the Qorvane "
+                "harbour works, week %d.</description></item>"
+                % (i, host, i, host, i, email.utils.formatdate(NOW - 3600 - i * 86400, usegmt=True),
+                   i) for i in range(n)))).encode()
+
+
+gate2 = threading.Event()
+
+
+def held2(h):
+    gate2.wait(60)
+    h.reply(200, blog("d.example", 3), "application/rss+xml")
+
+
+srv.put("/c.xml", blog("c.example", 10), "application/rss+xml")
+srv.put("/d.xml", blog("d.example", 3), "application/rss+xml")
+srv.routes["/d-held.xml"] = held2
+clean, killed = Workdir(), Workdir()
+clean.write_config([srv.url("/c.xml"), srv.url("/d.xml")], extra="retention = 0")
+r = clean.run_once()
+t.eq(r.returncode, 0, "a clean first poll of a blog and feed D exits 0")
+killed.write_config([srv.url("/c.xml"), srv.url("/d-held.xml")], extra="retention = 0")
+p = killed.start(stderr=subprocess.DEVNULL)
+deadline = time.monotonic() + 60
+stored = 0
+while stored < 10 and time.monotonic() < deadline and p.poll() is None:
+    time.sleep(0.1)
+    try:
+        stored = killed.sql("SELECT count(*) FROM stories")[0][0]
+    except Exception:  # noqa: BLE001 (not created yet)
+        pass
+t.eq(stored, 10, "the blog's ten posts are stored while feed D's response is awaited")
+p.send_signal(signal.SIGKILL)
+p.wait()
+gate2.set()
+r = killed.run_once()
+t.eq(r.returncode, 0, "the run after kill -9 exits 0")
+t.eq(killed.sql("SELECT count(*) FROM stories WHERE event_time < ?", (NOW - 4 * 86400,))[0][0], 6,
+     "six of the posts are older than the window")
+t.eq(killed.sql("SELECT value FROM meta WHERE key = 'df_total'"),
+     clean.sql("SELECT value FROM meta WHERE key = 'df_total'"),
+     "its frequencies count all thirteen stories, the posts older than the window too")
+t.eq(df(killed), df(clean), "the same frequencies as the first poll never killed")
 clean.cleanup()
 killed.cleanup()
 srv.stop()
