@@ -253,6 +253,36 @@ static long decode(const char *enc, const char *s, size_t n, struct sbuf *out)
 	return rc;
 }
 
+/* Whether `enc` reads the byte 0x3c as '<', as every encoding a document
+ * that starts so can be in does.  A document whose first bytes are ASCII
+ * "<?xml" or "<rss" is in no 16- or 32-bit encoding, whatever it says: a
+ * UTF-8 feed declared encoding="utf-16" (what .NET's XmlWriter over a
+ * StringWriter writes, served as UTF-8) was read as UTF-16 when its length
+ * was even (garbage: "not a feed: not XML", every item lost) and as UTF-8
+ * when it was odd (iconv stops at the half unit left over), so the feed
+ * came and went with its length.  libxml2 reads such a document as UTF-8
+ * too ("Document labelled UTF-16 but has UTF-8 content").  Reading, not
+ * writing: UTF-7 reads a '<' as written but writes it "+ADw-". */
+static int reads_ascii_lt(const char *enc)
+{
+	char nb[64], out[16], *in = "<", *o = out;
+	const char *name = iconv_name(enc, nb, sizeof nb);
+	size_t inleft = 1, oleft = sizeof out;
+	iconv_t cd;
+	int yes;
+
+	if (!name)
+		return 1;   /* no such encoding: decode() says so */
+	if (!strcasecmp(name, "UTF-8") || !strcasecmp(name, "ASCII"))
+		return 1;
+	cd = iconv_open("UTF-8", name);
+	if (cd == (iconv_t)-1)
+		return 1;
+	yes = iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1 && o - out == 1 && out[0] == '<';
+	iconv_close(cd);
+	return yes;
+}
+
 static void lower(char *s)
 {
 	for (; *s; s++)
@@ -410,6 +440,15 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 		xml_decl_encoding(data, dlen, xml, sizeof xml);
 	}
 
+	/* the first bytes, after white space, are an ASCII '<' then a byte
+	 * that is not 0: not UTF-16 or UTF-32 (reads_ascii_lt()) */
+	size_t lt = 0;
+
+	while (lt < dlen && (data[lt] == ' ' || data[lt] == '\t' || data[lt] == '\r' ||
+	                     data[lt] == '\n'))
+		lt++;
+	lt = lt + 1 < dlen && data[lt] == '<' && data[lt + 1] != '\0';
+
 	/* the HTTP media type and charset */
 	if (content_type) {
 		const char *semi = strchr(content_type, ';'), *p;
@@ -496,6 +535,8 @@ int enc_to_utf8(const char *buf, size_t len, const char *content_type, struct en
 				if (!strcmp(cand[k], cand[i]))
 					break;
 			if (k < i)
+				continue;
+			if (lt && !reads_ascii_lt(cand[i]))
 				continue;
 			sbuf_reset(&out);
 			out.oom = 0;

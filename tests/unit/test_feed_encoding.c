@@ -295,5 +295,36 @@ int main(void)
 		       "control characters: the first one named, with its line");
 		feed_free(f);
 	}
+
+	/* A UTF-8 feed declared encoding="utf-16" (.NET's XmlWriter over a
+	 * StringWriter): its first bytes, an ASCII '<', are in no 16- or
+	 * 32-bit encoding.  Read as UTF-16 when its length was even, it was
+	 * "not XML" and lost every item.  An encoding that reads the byte
+	 * '<' as '<' is still read as declared: UTF-7, which writes '<' as
+	 * "+ADw-" but reads it as written. */
+	{
+		static const char even[] =
+			"<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<rss version=\"2.0\"><channel>"
+			"<title>" TITLE "</title><item><title>One</title>"
+			"<link>http://u.example/1</link></item></channel></rss>";
+		static const char utf7[] =
+			"<?xml version=\"1.0\" encoding=\"utf-7\"?>\n<rss version=\"2.0\"><channel>"
+			"<title>Caf+AOk-</title></channel></rss>";
+		struct feed *f = NULL;
+		char err[64];
+
+		ok((sizeof even - 1) % 2 == 0, "declared utf-16: the document's length is even");
+		feed_parse(even, sizeof even - 1, NULL, &f, err, sizeof err);
+		is_str(f ? f->encoding : NULL, "utf-8", "declared utf-16, written in UTF-8: UTF-8");
+		is_str(f ? f->title.value : NULL, TITLE, "declared utf-16: the title as written");
+		is_int(f ? (long long)f->n_entries : -1, 1, "declared utf-16: its item");
+		is_int(f ? f->bozo : -1, 1, "declared utf-16: bozo");
+		feed_free(f);
+		f = NULL;
+		feed_parse(utf7, sizeof utf7 - 1, NULL, &f, err, sizeof err);
+		is_str(f ? f->encoding : NULL, "utf-7", "declared utf-7: read as declared");
+		is_str(f ? f->title.value : NULL, "Caf\xc3\xa9", "declared utf-7: decoded");
+		feed_free(f);
+	}
 	return done_testing();
 }
