@@ -467,11 +467,19 @@ static const char *const SQL[N_STMT] = {
 	 * work stops after about that many pages and the next call goes on. */
 	[S_FTS_MERGE] = "INSERT INTO stories_fts(stories_fts, rank) VALUES ('merge', ?1)",
 	[S_FTS_PAGES] = "SELECT count(*) FROM stories_fts_data",
-	/* About how many stories the index holds, read from the two ends of
-	 * the primary key (count(*) reads a whole index, hourly): ids only
-	 * grow and retention deletes the oldest. */
+	/* About how many stories the index holds, from the newest id back to
+	 * that of the story retention deletes next, the first in
+	 * stories_first_seen (count(*) reads a whole index, hourly): ids
+	 * grow with first_seen and retention deletes the oldest.  Not back
+	 * to min(id): stories stored while the clock ran ahead are kept
+	 * until that time and the retention after it, and with min(id)
+	 * theirs the span grew by a story for each one deleted, so that the
+	 * whole merge never came (the index grew with the whole history, as
+	 * before it) for as long as they stayed, years for a clock a few
+	 * years ahead. */
 	[S_STORY_SPAN] =
-		"SELECT coalesce((SELECT max(id) FROM stories) - (SELECT min(id) FROM stories) + 1, 0)",
+		"SELECT coalesce((SELECT max(id) FROM stories) -"
+		" (SELECT id FROM stories ORDER BY first_seen, id LIMIT 1) + 1, 0)",
 	[S_FTS_DELETE] =
 		"INSERT INTO stories_fts(stories_fts, rowid, title, summary)"
 		" SELECT 'delete', id, title, summary FROM stories WHERE id = ?1",
