@@ -1363,6 +1363,30 @@ static int guid_opaque(const char *g)
 	return g[n] == ':' && !uri_is_web(g);
 }
 
+/* Whether link is a site's redirector to another address, which its
+ * query carries whole, as written or percent-encoded (Google Alerts'
+ * "https://www.google.com/url?rct=j&sa=t&url=https://news.example/a
+ * &ct=ga&cd=..."): its item is another publisher's article, through an
+ * aggregator whose links are its own, and that aggregator's ids are its
+ * own too, one each alert (Google Alerts' "tag:google.com,2013:
+ * googlealerts/feed:..."). */
+static int link_redirects(const char *link)
+{
+	const char *q = link ? strchr(link, '?') : NULL;
+
+	for (; q; q = strpbrk(q + 1, "&;")) {
+		const char *v = q + 1 + strcspn(q + 1, "=&;#");
+
+		if (*v != '=')
+			continue;
+		v++;
+		if (!strncasecmp(v, "http://", 7) || !strncasecmp(v, "https://", 8) ||
+		    !strncasecmp(v, "http%3a%2f%2f", 13) || !strncasecmp(v, "https%3a%2f%2f", 14))
+			return 1;
+	}
+	return 0;
+}
+
 /* 1 when story `same`, which has s's publisher (host) and headline, is
  * another article by its byline or its guid: neither came through an
  * aggregator and the two name no author in common (byline_name: one
@@ -1389,9 +1413,15 @@ static int other_byline(struct ingest *in, int64_t same, const struct store_stor
 		return 0;
 	if (store_story_byline(in->st, same, &author, &link, &guid) < 0)
 		return -1;
+	/* The guids only of items not through a redirector (link_redirects):
+	 * one article in two Google Alerts, under two ids of Google's, was
+	 * two stories, the later marked a copy, where it had been one story
+	 * of the two feeds. */
 	if (!headix_via_aggregator(link, s->host) &&
 	    ((s->author && *s->author && author && *author && !byline_shared(author, s->author)) ||
-	     (guid_opaque(s->guid) && guid_opaque(guid) && strcmp(s->guid, guid) != 0)))
+	     (guid_opaque(s->guid) && guid_opaque(guid) && strcmp(s->guid, guid) != 0 &&
+	      !link_redirects(link) &&
+	      !link_redirects(s->canonical_url ? s->canonical_url : s->link))))
 		rc = 1;
 	free(author);
 	free(link);

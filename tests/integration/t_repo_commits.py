@@ -10,7 +10,10 @@ at the first repository's commit.  One article has one id: two items whose
 guids are both ids of the site's own scheme (`tag:github.com,2008:...`)
 and differ are two stories (a copy, level 3, at most).  One article in a
 site's two feeds under two links and one web guid (Medium's author and
-publication feeds, `?source=` apart) is still one story."""
+publication feeds, `?source=` apart) is still one story, and so is one
+article in two Google Alerts: their items are an aggregator's, each alert
+with ids of its own and a link through Google's redirector (it was two
+stories, the later marked a copy)."""
 import os
 import sys
 
@@ -66,7 +69,38 @@ def medium(title, source):
 <description>%s</description></item></channel></rss>""" % (title, source, ARTICLE, source, TEXT)
 
 
-w = stored(t, srv, {"/acme-api.atom": (ACME, "application/atom+xml"),
+def alert(n, query, title, entry, cd, text):
+    """A Google Alert: Google's ids, one each alert, and its redirector's
+    links to the article, apart by their cd and usg."""
+    return """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing">
+<id>tag:google.com,2005:reader/user/06807031914929345698/state/com.google/alert/%d</id>
+<title>Google Alert - %s</title>
+<link href="https://www.google.com/alerts/feeds/06807031914929345698/%d" rel="self"></link>
+<updated>2026-11-10T10:00:00Z</updated>
+<entry><id>tag:google.com,2013:googlealerts/feed:%d</id>
+<title type="html">%s</title>
+<link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://news.example/2026/11/10/harbour-plan&amp;ct=ga&amp;cd=%s&amp;usg=AOvVaw%s"></link>
+<published>2026-11-10T09:00:00Z</published><updated>2026-11-10T09:00:00Z</updated>
+<content type="html">%s</content><author><name></name></author></entry>
+</feed>""" % (n, query, n, entry, title, cd, cd, text)
+
+
+HARBOUR = ("The regional council approved the new harbour expansion plan on Monday after a "
+           "long debate about costs and the environmental impact on the bay.")
+ALERTS = {"/alert-harbour.atom": (alert(10427263953423871285, "harbour",
+                                        "Council approves new &lt;b&gt;harbour&lt;/b&gt; expansion plan",
+                                        1234567890123456789, "CAIyGmE0",
+                                        HARBOUR.replace("harbour", "&lt;b&gt;harbour&lt;/b&gt;")),
+                                  "application/atom+xml"),
+          "/alert-council.atom": (alert(10427263953423871999, "council",
+                                        "&lt;b&gt;Council&lt;/b&gt; approves new harbour expansion plan",
+                                        9876543210987654321, "CAIyGmX9",
+                                        HARBOUR.replace("council", "&lt;b&gt;council&lt;/b&gt;")),
+                                  "application/atom+xml")}
+
+w = stored(t, srv, {**ALERTS,
+                    "/acme-api.atom": (ACME, "application/atom+xml"),
                     "/widgets-web.atom": (WIDGETS, "application/atom+xml"),
                     "/acme-tools.atom": (TOOLS, "application/atom+xml"),
                     "/alice.xml": (medium("Stories by Alice on Medium", "rss-abc123------2"),
@@ -90,7 +124,14 @@ t.eq(w.sql("SELECT count(*) FROM stories WHERE link LIKE 'https://medium.com/%'"
      "one Medium article in its author's and its publication's feeds: one story")
 t.eq(w.sql("SELECT count(*) FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
            " WHERE s.link LIKE 'https://medium.com/%'")[0][0], 2, "carried by both feeds")
-t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 5, "four commits and an article, five stories")
+t.eq(w.sql("SELECT count(*), count(duplicate_of) FROM stories WHERE link LIKE"
+           " 'https://www.google.com/url?%'"), [(1, 0)],
+     "one article in two Google Alerts, under two ids of Google's: one story")
+t.eq(w.sql("SELECT count(*) FROM story_feeds sf JOIN stories s ON s.id = sf.story_id"
+           " WHERE s.link LIKE 'https://www.google.com/url?%'")[0][0], 2,
+     "carried by both alerts")
+t.eq(w.sql("SELECT count(*) FROM stories")[0][0], 6,
+     "four commits, an article and an alert's, six stories")
 
 srv.stop()
 w.cleanup()
