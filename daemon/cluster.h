@@ -83,10 +83,12 @@ struct cluster_doc {
 	uint64_t series;         /* its publisher and headline (headix_series()),
 	                            0: none; see CLUSTER_SERIES_GAP */
 	int64_t series_feed;     /* the feed of the publisher's that brought
-	                            it, 0 for an aggregator's listing of it
-	                            (or none known): two of a series that
-	                            two of the publisher's own feeds brought,
-	                            no copies of each other, are two items
+	                            it, 0 for an aggregator's listing of it,
+	                            for a headline that is not plain (docs/
+	                            dedup.md: 5 content words or more) or
+	                            none known: two of a series that two of
+	                            the publisher's own feeds brought, no
+	                            copies of each other, are two items
 	                            however close (a code host's "v1.0.0" of
 	                            two repositories); see CLUSTER_SERIES_GAP */
 	int recurring;           /* its publisher gave its headline to another
@@ -122,7 +124,11 @@ struct cluster_doc {
  * publisher's own feeds brought them (doc.series_feed): one article in
  * two of a site's feeds is one story or a copy (docs/dedup.md), so two
  * that are neither are two items the site headed alike ("v1.0.0" of two
- * repositories, "Update README.md" of two), episodes at any distance.  18 hours is above those
+ * repositories, "Update README.md" of two), episodes at any distance.
+ * Under a plain headline only: under a distinctive one, two such items
+ * can be two posts of one article on a host many publish on (reddit.com:
+ * two Redditors' posts of one report in two subreddits, each stored, by
+ * its guid), which are one event.  18 hours is above those
  * 12 and below a day less the drift of a daily item's hour (a morning
  * newsletter at 05:00, then at 09:00: 28 hours; at 09:00, then 05:00: 20). */
 #define CLUSTER_SERIES_GAP (18 * 3600)

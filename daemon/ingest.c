@@ -112,6 +112,8 @@ struct replay_batch {
 	struct sbuf strs, tv, tb;   /* strings; tokens; their terms */
 };
 
+struct window_title;
+
 struct replay {
 	struct ingest *in;
 	struct text *tok;           /* used by one thread at a time */
@@ -125,7 +127,13 @@ struct replay {
 	int64_t df_upto;            /* later stories: not in the saved frequencies */
 	int count_only;             /* rows older than the window, to count in
 	                               the frequencies only (cluster_count) */
+	struct window_title *labels; /* window_labels(): the feeds' labels, by id */
+	size_t nlabels;
 };
+
+static int window_labels(struct ingest *in, int64_t since, struct window_title **out,
+                         size_t *nout);
+static size_t window_label(const struct window_title *v, size_t n, int64_t id);
 
 static const char *row_str(const struct replay_batch *b, const struct replay_row *r, int i)
 {
@@ -246,7 +254,8 @@ static struct text_tokens toks_view(const struct replay_batch *b, const struct r
 
 /* Replays one batch into the clusterer and the indexes, oldest first. */
 static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since, int64_t df_upto,
-                        int count_only)
+                        int count_only, const struct window_title *labels,
+                        size_t nlabels)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct replay_row *r = &b->r[i];
@@ -258,7 +267,8 @@ static int replay_apply(struct ingest *in, struct replay_batch *b, int64_t since
 			.title_tokens = r->has_tokens ? &tt : NULL,
 			.text_tokens = r->has_tokens ? &xt : NULL,
 			.df_unsaved = r->id > df_upto, .series = r->series,
-			.series_feed = r->via_aggregator ? 0 : r->feed_id,
+			.series_feed = r->via_aggregator || !r->hi.plain ? 0 : r->feed_id,
+			.title_label = window_label(labels, nlabels, r->id),
 		};
 		if (count_only) {
 			if (r->thread_id && in->cl && cluster_count(in->cl, &d) < 0)
@@ -322,7 +332,8 @@ static int replay_turn(struct replay *rp)
 			replay_tokenize(rp);
 	}
 	/* b[cur] is the batch tokenized before: replay it, empty it. */
-	if (replay_apply(rp->in, &rp->b[rp->cur], rp->since, rp->df_upto, rp->count_only) < 0)
+	if (replay_apply(rp->in, &rp->b[rp->cur], rp->since, rp->df_upto, rp->count_only,
+	                 rp->labels, rp->nlabels) < 0)
 		rc = -1;
 	replay_reset(&rp->b[rp->cur]);
 	return rc;
@@ -356,13 +367,15 @@ static int replay_window(struct ingest *in, int64_t since, int64_t df_upto)
 	rp->since = since;
 	rp->df_upto = df_upto;
 	rp->tok = text_new();    /* NULL: cluster_restore tokenizes */
+	rc = in->cl ? window_labels(in, since, &rp->labels, &rp->nlabels) : 0;
 	/* First the stories the saved frequencies do not count and the
 	 * window leaves out (older than it), counted as when they came: a
 	 * daemon killed in its first poll, which brought weeks of back
 	 * items, restarted with those never counted, for good.  Then the
 	 * window.  (After the two turns that end a pass no row is left.) */
-	rp->count_only = in->cl && df_upto < INT64_MAX;
-	rc = rp->count_only ? store_unsaved_before(in->st, df_upto, since, window_cb, rp) : 0;
+	rp->count_only = rc == 0 && in->cl && df_upto < INT64_MAX;
+	if (rp->count_only)
+		rc = store_unsaved_before(in->st, df_upto, since, window_cb, rp);
 	for (int i = 0; i < 2 && rc == 0 && rp->count_only; i++)
 		if (replay_turn(rp) < 0)
 			rc = -1;
@@ -379,6 +392,7 @@ static int replay_window(struct ingest *in, int64_t since, int64_t df_upto)
 	replay_free(&rp->b[1]);
 	text_tokens_free(&rp->scratch);
 	text_free(rp->tok);
+	free(rp->labels);
 	free(rp);
 	return rc;
 }
@@ -1503,7 +1517,13 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	doc.lang = s.lang;
 	doc.source = s.host;
 	doc.series = headix_series(s.host, &pe->headline);
-	doc.series_feed = headix_via_aggregator(canon ? canon : s.link, s.host) ? 0 : x->feed_id;
+	/* Two of the publisher's feeds' items under a plain headline are two
+	 * items when they are no one story (docs/threads.md, "A series is
+	 * not one event"); under a distinctive one they may be two posts of
+	 * one article on a host many publish on (two subreddits' posts of
+	 * one report), which dedup keeps apart: placed by their words. */
+	doc.series_feed = !pe->headline.plain ||
+	                  headix_via_aggregator(canon ? canon : s.link, s.host) ? 0 : x->feed_id;
 	doc.title_label = pe->title_label;
 	if (pe->has_tokens) {
 		doc.title_tokens = &pe->title_tokens;
@@ -2033,7 +2053,7 @@ static int lead_in_cmp(const char *a, size_t na, const char *b, size_t nb)
 struct lead_in {
 	const char *title;
 	size_t word, len, end;
-	struct ingest_entry_prep *pe;
+	size_t *label;            /* where the title's label goes */
 };
 
 static int cmp_lead_in(const void *a, const void *b)
@@ -2073,6 +2093,26 @@ static int share_word(const char *a, const char *b)
 	return 0;
 }
 
+/* Appends the words of title t's lead-in (3 at most) to v, which holds
+ * n; the new n.  label: where the title's label goes (lead_in_labels). */
+static size_t lead_in_words(struct lead_in *v, size_t n, const char *t, size_t *label)
+{
+	size_t key = 0, end = title_lead_in(t, &key);
+
+	for (size_t w = 0; end && w < key; ) {
+		size_t l = 0, letters = 0;
+		for (; w + l < key && t[w + l] != ' '; l++)
+			letters += word_byte(t[w + l]) && !(t[w + l] >= '0' && t[w + l] <= '9');
+		/* A number is no kind of item ("Top 10: ", "2026: "). */
+		if (letters)
+			v[n++] = (struct lead_in){ t, w, l, end, label };
+		w += l + 1;
+	}
+	return n;
+}
+
+static void lead_in_labels(struct lead_in *v, size_t n);
+
 /* A word that heads the titles of one document's entries, in a lead-in,
  * over three or more titles whose rests share no word with the others'
  * ("Ask HN: What are you working on?", "Ask HN: Who is hiring?", "Show
@@ -2094,19 +2134,18 @@ static int mark_title_labels(struct ingest_prep *p, const struct feed *f)
 		return 0;
 	if (!(v = malloc(p->n * 3 * sizeof *v)))
 		return -1;
-	for (size_t i = 0; i < p->n; i++) {
-		const char *t = entry_title(&f->entries[i], &p->e[i]);
-		size_t key = 0, end = title_lead_in(t, &key);
-		for (size_t w = 0; end && w < key; ) {
-			size_t l = 0, letters = 0;
-			for (; w + l < key && t[w + l] != ' '; l++)
-				letters += word_byte(t[w + l]) && !(t[w + l] >= '0' && t[w + l] <= '9');
-			/* A number is no kind of item ("Top 10: ", "2026: "). */
-			if (letters)
-				v[n++] = (struct lead_in){ t, w, l, end, &p->e[i] };
-			w += l + 1;
-		}
-	}
+	for (size_t i = 0; i < p->n; i++)
+		n = lead_in_words(v, n, entry_title(&f->entries[i], &p->e[i]), &p->e[i].title_label);
+	lead_in_labels(v, n);
+	free(v);
+	return 0;
+}
+
+/* Sets the label of each title of v[0..n) (one document's, or one
+ * feed's in the window) whose lead-in has a word that is the feed's
+ * (mark_title_labels() says which). */
+static void lead_in_labels(struct lead_in *v, size_t n)
+{
 	qsort(v, n, sizeof *v, cmp_lead_in);
 	for (size_t i = 0; i < n; ) {
 		size_t j = i + 1, apart = 0;
@@ -2124,11 +2163,115 @@ static int mark_title_labels(struct ingest_prep *p, const struct feed *f)
 			apart += alone;
 		}
 		for (size_t k = i; apart >= 3 && k < j; k++)
-			v[k].pe->title_label = v[k].end;
+			*v[k].label = v[k].end;
 		i = j;
 	}
-	free(v);
+}
+
+/* A title of the window with a lead-in, for window_labels(). */
+struct window_title {
+	int64_t id, feed_id;
+	char *title;
+	size_t label;
+};
+
+struct window_titles {
+	struct window_title *v;
+	size_t n, cap;
+	int oom;                  /* a row could not be kept (a stopped query is no error) */
+};
+
+static int window_title_row(int64_t id, int64_t feed_id, const char *title, void *p)
+{
+	struct window_titles *w = p;
+	size_t key;
+
+	if (!title || !title_lead_in(title, &key))
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 256;
+		struct window_title *v = realloc(w->v, cap * sizeof *v);
+		if (!v)
+			return w->oom = 1;
+		w->v = v;
+		w->cap = cap;
+	}
+	char *t = strdup(title);
+	if (!t)
+		return w->oom = 1;
+	w->v[w->n++] = (struct window_title){ id, feed_id, t, 0 };
 	return 0;
+}
+
+static int cmp_window_feed(const void *a, const void *b)
+{
+	const struct window_title *x = a, *y = b;
+	return x->feed_id != y->feed_id ? (x->feed_id > y->feed_id ? 1 : -1)
+	                                : (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_window_id(const void *a, const void *b)
+{
+	const struct window_title *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The feeds' labels of the window's stories since `since`, for the
+ * replay: it does not see the feeds' documents, so each feed's stories
+ * in the window stand for its document (mark_title_labels()).  Without
+ * them a restart put "Show HN: " back among a story's words: its thread
+ * was titled by it and took "Show" as a keyword (docs/threads.md).
+ * *out: the labelled ones (label > 0), by id; -1 on a database error or
+ * out of memory. */
+static int window_labels(struct ingest *in, int64_t since, struct window_title **out,
+                         size_t *nout)
+{
+	struct window_titles w = { 0 };
+	struct lead_in *v = NULL;
+	size_t nl = 0;
+	int rc = -1;
+
+	*out = NULL;
+	*nout = 0;
+	if (store_window_titles(in->st, since, window_title_row, &w) != 0 || w.oom)
+		goto fail;
+	if (w.n && !(v = malloc(w.n * 3 * sizeof *v)))
+		goto fail;
+	qsort(w.v, w.n, sizeof *w.v, cmp_window_feed);
+	for (size_t i = 0; i < w.n; ) {
+		size_t j = i, n = 0;
+		for (; j < w.n && w.v[j].feed_id == w.v[i].feed_id; j++)
+			n = lead_in_words(v, n, w.v[j].title, &w.v[j].label);
+		lead_in_labels(v, n);
+		i = j;
+	}
+	for (size_t i = 0; i < w.n; i++) {
+		free(w.v[i].title);
+		w.v[i].title = NULL;
+		if (w.v[i].label)
+			w.v[nl++] = w.v[i];
+	}
+	qsort(w.v, nl, sizeof *w.v, cmp_window_id);
+	*out = w.v;
+	*nout = nl;
+	w.v = NULL;
+	w.n = 0;
+	rc = 0;
+fail:
+	for (size_t i = 0; i < w.n; i++)
+		free(w.v[i].title);
+	free(w.v);
+	free(v);
+	return rc;
+}
+
+/* The label window_labels() found for story id, 0 none. */
+static size_t window_label(const struct window_title *v, size_t n, int64_t id)
+{
+	const struct window_title key = { .id = id };
+	const struct window_title *x = n ? bsearch(&key, v, n, sizeof *v, cmp_window_id) : NULL;
+
+	return x ? x->label : 0;
 }
 
 int ingest_prepare(const struct feed *f, struct text *t, struct ingest_prep *out)

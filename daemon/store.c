@@ -2442,6 +2442,12 @@ struct window_ctx {
 	void *ctx;
 };
 
+/* The columns window_row reads. */
+#define WINDOW_COLS \
+	"id, event_time, thread_id, duplicate_of, title, summary, lang," \
+	" host, simhash, simhash_seq, simhash_head, simhash_tail," \
+	" coalesce(canonical_url, link), feed_id"
+
 static int window_row(sqlite3_stmt *s, void *p)
 {
 	struct window_ctx *c = p;
@@ -2462,10 +2468,7 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
 	struct window_ctx c = { cb, ctx };
 
 	return query(st,
-		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
-		" host, simhash, simhash_seq, simhash_head, simhash_tail,"
-		" coalesce(canonical_url, link), feed_id"
-		" FROM stories WHERE event_time >= ?1"
+		"SELECT " WINDOW_COLS " FROM stories WHERE event_time >= ?1"
 		" ORDER BY event_time, id", since, window_row, &c);
 }
 
@@ -2478,11 +2481,26 @@ int store_unsaved_before(struct store *st, int64_t after, int64_t before,
 	/* A range of the rowid: the stories since the last save, few but
 	 * after a daemon killed in its first poll of many feeds. */
 	return query_n(st,
-		"SELECT id, event_time, thread_id, duplicate_of, title, summary, lang,"
-		" host, simhash, simhash_seq, simhash_head, simhash_tail,"
-		" coalesce(canonical_url, link)"
-		" FROM stories WHERE id > ?1 AND event_time < ?2 AND thread_id IS NOT NULL"
+		"SELECT " WINDOW_COLS " FROM stories WHERE id > ?1 AND event_time < ?2 AND thread_id IS NOT NULL"
 		" ORDER BY id", args, 2, NULL, window_row, &c);
+}
+
+static int window_title_row(sqlite3_stmt *s, void *p)
+{
+	struct cb_ctx *c = p;
+	store_window_title_cb *cb = (store_window_title_cb *)c->cb;
+
+	return cb(col_i64(s, 0), col_i64(s, 1), col_text(s, 2), c->ctx);
+}
+
+int store_window_titles(struct store *st, int64_t since, store_window_title_cb *cb, void *ctx)
+{
+	struct cb_ctx c = { (void *)cb, ctx };
+
+	/* Only titles that may have a lead-in ("Ask HN: ..."). */
+	return query(st,
+		"SELECT id, feed_id, title FROM stories"
+		" WHERE event_time >= ?1 AND instr(title, ': ') > 0", since, window_title_row, &c);
 }
 
 static int thread_count_row(sqlite3_stmt *s, void *p)

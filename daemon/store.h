@@ -355,6 +355,10 @@ int store_window(struct store *st, int64_t since, store_window_cb *cb, void *ctx
  * that the saved document frequencies do not count. */
 int store_unsaved_before(struct store *st, int64_t after, int64_t before,
                          store_window_cb *cb, void *ctx);
+/* The id, first feed and title of the stories with event_time >= since
+ * whose titles hold ": " (a lead-in's colon), in no order. */
+typedef int store_window_title_cb(int64_t id, int64_t feed_id, const char *title, void *ctx);
+int store_window_titles(struct store *st, int64_t since, store_window_title_cb *cb, void *ctx);
 
 /* The live threads with a story since `since`, with their stored
  * story_count and first_seen (for the clusterer's counts, which a
