@@ -464,7 +464,8 @@ static const char *const SQL[N_STMT] = {
 		" ON CONFLICT (key) DO UPDATE SET value = value + ?1",
 	[S_FTS_DEAD_CLEAR] = "DELETE FROM meta WHERE key = 'fts_dead'",
 	/* Negative: every segment is eligible, as in 'optimize', but the
-	 * work stops after about that many pages and the next call goes on. */
+	 * work stops after about that many pages.  Positive: the merge under
+	 * way goes on (store_fts_tidy says why not a negative one again). */
 	[S_FTS_MERGE] = "INSERT INTO stories_fts(stories_fts, rank) VALUES ('merge', ?1)",
 	[S_FTS_PAGES] = "SELECT count(*) FROM stories_fts_data",
 	/* About how many stories the index holds, from the newest id back to
@@ -1468,6 +1469,7 @@ static int fts_dead_add(struct store *st, int64_t n)
 int store_fts_tidy(struct store *st, int *more)
 {
 	int64_t dead = 0, n = 0, before;
+	int whole = 0;
 	sqlite3_stmt *s;
 
 	*more = 0;
@@ -1491,21 +1493,29 @@ int store_fts_tidy(struct store *st, int *more)
 		if (dead <= 0 || dead < n)
 			return commit_tx(st) < 0 ? (store_rollback(st), -1) : 0;
 		/* The work is bounded, at twice the index's pages: new
-		 * segments keep coming while it goes (a flush a second), each
-		 * drawn into the merge. */
+		 * segments keep coming while it goes (a flush a second). */
 		if (one_int(st, S_FTS_PAGES, 0, &n) < 0)
 			goto fail;
 		st->tidy_left = 2 * n + FTS_TIDY_PAGES;
+		whole = 1;
 	}
 	if (!(s = stmt(st, S_FTS_MERGE)))
 		goto fail_rc;
-	sqlite3_bind_int(s, 1, -FTS_TIDY_PAGES);
+	/* Only the first step asks for every segment: a negative 'merge'
+	 * finding a segment that is not in the merge under way (each flush
+	 * of new stories writes one) starts the whole merge over, from the
+	 * first term, and with a flush a second a large index (a few
+	 * hundred steps) was never merged, its budget spent rewriting the
+	 * same first pages.  A positive one goes on with the merge under
+	 * way, the new segments left to automerge. */
+	sqlite3_bind_int(s, 1, whole ? -FTS_TIDY_PAGES : FTS_TIDY_PAGES);
 	before = sqlite3_total_changes64(st->db);
 	if (step_done(st, s) < 0)
 		goto fail;
 	st->tidy_left -= FTS_TIDY_PAGES;
 	/* The command counts as one change; a merge that wrote nothing
-	 * (one segment left) counts no more. */
+	 * (one segment left, or the merge under way finished) counts no
+	 * more. */
 	if (sqlite3_total_changes64(st->db) - before <= 1 || st->tidy_left <= 0) {
 		if (simple(st, S_FTS_DEAD_CLEAR) < 0)
 			goto fail;
