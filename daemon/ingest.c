@@ -960,6 +960,9 @@ struct entry_ctx {
 	                              stored (ingest_feed), 0: all are */
 	const struct keyed *keys;  /* the document's keys, sorted (cmp_keyed) */
 	size_t n_keys;
+	int decided;               /* the poll's kind of key is settled
+	                              (known_anew): an entry stored again
+	                              is not counted again */
 };
 
 /* Whether the document being stored has an entry under key `ident`
@@ -1604,7 +1607,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * deleted outnumbered the ones still stored, and a feed whose guids
 	 * began to rotate was never switched to link identity: one
 	 * story_feeds row more for each of its recent items at every poll. */
-	if (e->id && canon && !too_old) {
+	if (e->id && canon && !too_old && !x->decided) {
 		int had_guid = id != 0;
 		x->link_hash[x->poll.items] = fnv1a(0xcbf29ce484222325ull, canon);
 		x->poll.items++;
@@ -2405,7 +2408,14 @@ void ingest_prep_free(struct ingest_prep *p)
  * was stored under its link key, and so met the next poll: its first
  * corrected headline was lost for good.  A key of the same kind (no
  * guid: the link in both; neither: title and date) is the row itself,
- * and INSERT OR IGNORE leaves a row already there as it is.  -1 on a
+ * and INSERT OR IGNORE leaves a row already there as it is.  The
+ * feed's own story found only through its canonical URL (first carried
+ * RECUR_GAP or more ago: a CMS that moved to another guid scheme) was
+ * taken for the same article again, its edit of this poll not stored:
+ * under the new key the row has the story's hash, and the entry is
+ * stored again under it, as an edit of the item seen before.  With the
+ * row's hash, the next poll found nothing changed, and a headline
+ * corrected in the poll of the new guids was lost for good.  -1 on a
  * database error or out of memory. */
 static int known_anew(struct entry_ctx *x, const struct feed *f, const struct order *order,
                       const char *const *ident_at, const struct ingest_prep *prep,
@@ -2427,8 +2437,9 @@ static int known_anew(struct entry_ctx *x, const struct feed *f, const struct or
 	qsort(nk, f->n_entries, sizeof *nk, cmp_keyed);
 	for (size_t i = 0; i < f->n_entries; i++) {
 		const char *key = nk[i].ident, *was = ident_at[nk[i].pos];
+		size_t k = order[nk[i].pos].idx;
 		int64_t id;
-		uint64_t hash;
+		uint64_t hash, stored;
 		int owner;
 
 		/* Two entries under one new key (items that share a link, a
@@ -2440,8 +2451,20 @@ static int known_anew(struct entry_ctx *x, const struct feed *f, const struct or
 		if (!key || !was || strcmp(key, was) == 0 ||
 		    (i + 1 < f->n_entries && nk[i + 1].ident && strcmp(nk[i + 1].ident, key) == 0))
 			continue;
-		if (store_find_item(x->in->st, x->feed_id, was, &id, &hash, &owner) < 0 ||
-		    (id && store_add_story_feed(x->in->st, id, x->feed_id, key, x->now, hash) < 0))
+		if (store_find_item(x->in->st, x->feed_id, was, &id, &hash, &owner) < 0)
+			goto out;
+		if (!id)
+			continue;
+		stored = hash;
+		if (owner && store_story_hash(x->in->st, id, &stored) < 0)
+			goto out;
+		if (stored == prep->e[k].content_hash)
+			stored = hash;    /* the story holds the item as it is */
+		if (store_add_story_feed(x->in->st, id, x->feed_id, key, x->now, stored) < 0)
+			goto out;
+		if (stored != hash &&
+		    (store_set_item_hash(x->in->st, x->feed_id, key, stored) < 0 ||
+		     ingest_entry(x, &f->entries[k], &prep->e[k], key) < 0))
 			goto out;
 	}
 	rc = 0;
@@ -2537,6 +2560,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		log_notice("%s: %s", feed_url, rotate
 		           ? "guids change on every fetch; items are now known by link"
 		           : "guids are stable again; items are known by guid");
+		x.decided = 1;
 		if (store_set_feed_guids_rotate(in->st, feed_id, rotate) < 0 ||
 		    known_anew(&x, f, order, ident_at, prep, rotate) < 0)
 			goto out;

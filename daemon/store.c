@@ -221,7 +221,7 @@ enum stmt_id {
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL, S_DF_UPTO,
 	S_PRUNE_STORIES, S_PRUNE_THREADS, S_PRUNE_COPIES, S_PRUNE_THREAD_IDS, S_PRUNE_NEWEST,
-	S_STORY_FP, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RETITLE_BY,
+	S_STORY_FP, S_STORY_HASH, S_RECOUNT_THREAD, S_SETTLE_THREAD, S_SETTLE_TITLE, S_RETITLE, S_RETITLE_BY,
 	S_RETITLE_TO,
 	S_RECOPY, S_UNCOPY, S_COPY_OF, S_FTS_BATCH, S_FTS_DELETE, S_FTS_INSERT,
 	S_FTS_UPTO_LOAD, S_FTS_UPTO_SAVE, S_MAX_STORY_ID, S_OLDEST_FIRST_SEEN,
@@ -490,6 +490,8 @@ static const char *const SQL[N_STMT] = {
 	[S_STORY_FP] =
 		"SELECT simhash, simhash_seq, simhash_head, simhash_tail, title, event_time, host"
 		" FROM stories WHERE id = ?1",
+	[S_STORY_HASH] =
+		"SELECT content_hash FROM stories WHERE id = ?1",
 	[S_RECOUNT_THREAD] =
 		"UPDATE threads SET"
 		" story_count = (SELECT count(*) FROM stories WHERE thread_id = ?1),"
@@ -2971,6 +2973,22 @@ int store_recopy(struct store *st, int64_t story_id)
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, story_id);
 	return step_done(st, s);
+}
+
+int store_story_hash(struct store *st, int64_t story_id, uint64_t *hash)
+{
+	sqlite3_stmt *s = stmt(st, S_STORY_HASH);
+	int64_t v = 0;
+	int rc;
+
+	if (s) {
+		sqlite3_bind_int64(s, 1, story_id);
+		rc = row_ints(st, s, &v, 1);
+	} else {
+		rc = fail_rc(st, sqlite3_errcode(st->db));
+	}
+	*hash = (uint64_t)v;
+	return rc;
 }
 
 int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original,

@@ -329,6 +329,9 @@ int store_retitle_thread(struct store *st, int64_t thread_id, int64_t story_id);
  * keep their thread.  The story itself, if it was a copy, is one no more
  * (duplicate_of NULL). */
 int store_recopy(struct store *st, int64_t story_id);
+/* The content hash of story `story_id` as stored (its own feed's item
+ * as last stored there), 0 when the story is absent. */
+int store_story_hash(struct store *st, int64_t story_id, uint64_t *hash);
 /* The story that story `story_id` copies (duplicate_of) and that story's
  * event_time, both 0 when none. */
 int store_story_copy_of(struct store *st, int64_t story_id, int64_t *original,
