@@ -1239,32 +1239,50 @@ static int legacy_guid(struct entry_ctx *x, const struct feed_entry *e, const ch
 	return 0;
 }
 
-/* 1 when the feed has an item under this entry's guid key ("g:", from a
- * poll that knew its items by guid), 0 when not or when the guid is
- * blank (the entry is known by its link either way), -1 on error. */
-static int guid_known(struct entry_ctx *x, const struct feed_entry *e,
-                      const struct ident_entry *ie)
+/* The feed's item under this entry's guid key ("g:", from a poll that
+ * knew its items by guid): its story in *id (0 when none, or when the
+ * guid is blank: the entry is known by its link either way), with its
+ * hash and owner as store_find_item gives them.  -1 on error. */
+static int guid_item(struct entry_ctx *x, const struct feed_entry *e,
+                     const struct ident_entry *ie, int64_t *id, uint64_t *hash, int *owner)
 {
 	char *gk = NULL, *legacy = NULL;
 	const char *k;
-	int64_t id = 0;
-	uint64_t hash;
-	int owner, rc = ident_key(ie, 0, &gk);
+	int rc = ident_key(ie, 0, &gk);
 
+	*id = 0;
 	if (rc == -2)
 		return -1;
 	rc = 0;
 	if (gk && strncmp(gk, "g:", 2) == 0) {
 		k = gk;
-		if (store_find_item(x->in->st, x->feed_id, gk, &id, &hash, &owner) < 0 ||
-		    (!id && legacy_guid(x, e, &k, &legacy, &id, &hash, &owner) < 0))
+		if (store_find_item(x->in->st, x->feed_id, gk, id, hash, owner) < 0 ||
+		    (!*id && legacy_guid(x, e, &k, &legacy, id, hash, owner) < 0))
 			rc = -1;
-		else
-			rc = id != 0;
 	}
 	free(gk);
 	free(legacy);
 	return rc;
+}
+
+/* 1 when the feed has an item under this entry's guid key (guid_item),
+ * 0 when not, -1 on error. */
+static int guid_known(struct entry_ctx *x, const struct feed_entry *e,
+                      const struct ident_entry *ie)
+{
+	int64_t id;
+	uint64_t hash;
+	int owner;
+
+	if (guid_item(x, e, ie, &id, &hash, &owner) < 0)
+		return -1;
+	return id != 0;
+}
+
+/* Whether the document being stored has no entry under key `ident`. */
+static int doc_lacks_key(const char *ident, void *ctx)
+{
+	return !doc_has_key(ident, ctx);
 }
 
 /* What an entry is known by in its feed (docs/dedup.md, level 1): the
@@ -1541,6 +1559,33 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	s.ident = ident;
 	if (!id && strncmp(ident, "h:", 2) == 0 && find_redated(x, &s, &id, &old_hash, &owner) < 0)
 		goto out;
+	/* Known by link, an item under a new link and a guid the feed had
+	 * while it was known by guid: its story, which the document lists
+	 * under no other key (a draft's address replaced by the final one in
+	 * the poll that shows a CMS's new guids repeating, which turns the
+	 * feed back to them).  Its row under the new link key has the
+	 * story's hash, and the edit is stored as any item's.  Taken for a
+	 * new item, it was a second story of the feed's one article, a copy
+	 * of the first that kept its first headline for good. */
+	if (!id && x->use_link && strncmp(ident, "l:", 2) == 0 && e->id) {
+		int64_t gid;
+		uint64_t ghash;
+		int gowner;
+		char *listed = NULL;
+
+		if (guid_item(x, e, &ie, &gid, &ghash, &gowner) < 0 ||
+		    (gid && store_feed_item_of(in->st, x->feed_id, gid, 0, doc_lacks_key, x,
+		                               &listed) < 0))
+			goto out;
+		if (gid && !listed) {
+			if (store_add_story_feed(in->st, gid, x->feed_id, ident, x->now, ghash) < 0)
+				goto out;
+			id = gid;
+			old_hash = ghash;
+			owner = gowner;
+		}
+		free(listed);
+	}
 	/* A new item's canonical URL: the story that has it already (level
 	 * 2), if any; only then can this feed have carried it before. */
 	if (!id && canon && store_find_canonical(in->st, canon, &canon_id) < 0)

@@ -10,7 +10,11 @@ final one made the article a second story.  Now each item of that
 document is known by its guid from then on too.  Likewise the other way:
 a feed whose guids rotate, once known by link, found its items of the
 poll that showed it only through their canonical URLs at the next, and
-a headline corrected then was lost."""
+a headline corrected then was lost.  And an item whose link was replaced
+in the poll that turns the feed back to its guids (the new guids of the
+poll before repeating) was known by its new link, a new item: a second
+story of the feed's one article, a copy of the first that kept its
+first headline for good.  Now it is the story its guid has."""
 import os
 import sys
 
@@ -90,7 +94,36 @@ t.eq(w2.sql("SELECT title FROM stories WHERE link = 'https://rot.example/0'"),
      "rotating guids: the corrected headline is stored")
 t.eq(w2.sql("SELECT count(*) FROM stories")[0][0], 5, "rotating guids: five stories")
 
+# The CMS moves to new guids (known by link for a poll), and in the next
+# document, whose guids repeat, the last item has its final address.
+w3 = Workdir()
+w3.write_config([srv.url("/cms.xml")])
+cms = [{"guid": "old-%d" % i, "title": h, "link": "https://cms.example/news/%d" % i,
+        "text": "Cms %d." % i, "date": "Tue, 10 Nov 2026 0%d:00:00 GMT" % i}
+       for i, h in enumerate(HEADS)]
+modes = []
+for n in range(4):
+    if n == 1:
+        for i, it in enumerate(cms):
+            it["guid"] = "https://cms.example/?p=%d" % (100 + i)
+    if n == 2:
+        cms[4]["link"] = "https://cms.example/news/painting-theft-arrest"
+    if n == 3:
+        cms[4]["title"] = "Police charge suspect in museum painting theft case"
+    srv.put("/cms.xml", rss_doc("Cms", "https://cms.example/", cms))
+    w3.run_once()
+    modes.append(w3.sql("SELECT guids_rotate FROM feeds")[0][0])
+t.eq(modes, [0, 1, 0, 0], "new guids: known by link for a poll, by guid once they repeat")
+t.eq(w3.sql("SELECT count(*) FROM stories")[0][0], 5,
+     "the final address in the poll that turns it back is no new story")
+t.eq(w3.sql("SELECT link, title FROM stories WHERE guid = 'https://cms.example/?p=104'"),
+     [("https://cms.example/news/painting-theft-arrest",
+       "Police charge suspect in museum painting theft case")],
+     "the story moved to the final address and takes the corrected headline")
+t.eq(invariants.check(w3.db), [], "the threads and stories keep the documented invariants")
+
 srv.stop()
+w3.cleanup()
 w2.cleanup()
 w.cleanup()
 t.done()
