@@ -801,6 +801,21 @@ static void orphan_answered(struct daemon *d, int64_t id)
 		}
 }
 
+/* store_feed_holds's: a Retry-After that a feed no longer polled (removed
+ * from the list, or gone) was told holds its host too.  -1 out of memory. */
+static int hold_unpolled(const char *url, int64_t until, void *ctx)
+{
+	struct daemon *d = ctx;
+	int64_t now = now_s();
+	char *host = fetch_url_host(url);
+
+	if (!host)
+		return -1;
+	hold_host(d, host, hold_limit(d, until, now), now);
+	free(host);
+	return 0;
+}
+
 /* Loads the feeds from the database into the schedule, keeping the state
  * of feeds already known (in flight, validators).  `was`: on a reload,
  * the policy before it (NULL at start-up). */
@@ -869,6 +884,12 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 			overdue++;
 	}
 	store_feeds_free(sf, n);
+	/* Nor does the host's wait end when the feed told it is taken off
+	 * the list: the server asked for no request from us, and the next
+	 * --once asked its other feeds at once. */
+	if (store_feed_holds(d->st, now, hold_unpolled, d) < 0)
+		log_warning("%s: loading the hosts' Retry-After: %s", d->cfg.database,
+		            store_errmsg(d->st));
 	track_orphans(d, nf, n);
 	unfollow(d, d->feeds, d->n_feeds);
 	free_feeds(d->feeds, d->n_feeds);

@@ -211,7 +211,7 @@ enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
 	S_FEED_LIST_UPDATE, S_FEED_URL_UPDATE, S_FEED_KEY_UPDATE, S_FEED_INSERT,
 	S_FEED_DEACTIVATE_ALL, S_FEED_DROP_UNLISTED,
-	S_FEED_LOAD,
+	S_FEED_LOAD, S_FEED_HOLDS,
 	S_POLL, S_FREE_URL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
 	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED, S_ITEM_HASH,
@@ -298,6 +298,9 @@ static const char *const SQL[N_STMT] = {
 		" last_success, failing_since, consecutive_errors, gone,"
 		" adapt_shift, new_streak, retry_after, hint_interval"
 		" FROM feeds WHERE active AND NOT gone ORDER BY id",
+	[S_FEED_HOLDS] =
+		"SELECT url, retry_after FROM feeds"
+		" WHERE retry_after > ?1 AND NOT (active AND NOT gone) ORDER BY id",
 	[S_POLL] =
 		"UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4,"
 		" etag = CASE WHEN ?15 THEN ?5 ELSE coalesce(?5, etag) END,"
@@ -1776,6 +1779,27 @@ fail:
 fail_noreset:
 	store_feeds_free(v, len);
 	return -1;
+}
+
+int store_feed_holds(struct store *st, int64_t now,
+                     int (*each)(const char *url, int64_t until, void *ctx), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, S_FEED_HOLDS);
+	int rc;
+
+	if (!s)
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *url = (const char *)sqlite3_column_text(s, 0);
+
+		if (url && each(url, sqlite3_column_int64(s, 1), ctx) < 0) {
+			sqlite3_reset(s);
+			return -1;
+		}
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail_rc(st, rc);
 }
 
 void store_feeds_free(struct store_feed *f, size_t n)

@@ -105,6 +105,12 @@ int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now);
 /* Active, not-gone feeds. */
 int store_load_feeds(struct store *st, struct store_feed **out, size_t *n);
 void store_feeds_free(struct store_feed *f, size_t n);
+/* Calls each() with the URL and retry_after of every feed store_load_feeds
+ * leaves out (removed from the list, or gone) whose server's Retry-After
+ * runs past `now`; stops at the first -1 it returns.  -1 on a database
+ * error or when each() failed. */
+int store_feed_holds(struct store *st, int64_t now,
+                     int (*each)(const char *url, int64_t until, void *ctx), void *ctx);
 
 /* The outcome of one poll, written into the feed's row. */
 struct store_poll {

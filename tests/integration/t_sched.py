@@ -226,6 +226,16 @@ t.eq(srv.hits.get("/f/c.xml", 0) - before_c, 0, "the new feed of the held host w
 nc = sql1(w7, "SELECT next_poll FROM feeds WHERE url = ?", (L("/f/c.xml"),))
 t.ok(nc is not None and nc[0] is not None and ra[0] <= nc[0] <= ra[0] + 30,
      "the waiting feed's next_poll is the end of the host's Retry-After", (nc, ra))
+# The feed that was told to wait taken off the list: the server's answer
+# still holds its host.  The next --once asked the host's other feeds.
+w7.write_config([L("/f/d.xml"), U("/f/e.xml"), L("/f/c.xml")], "per_host = 16\n")
+before = {p: srv.hits.get(p, 0) for p in ("/f/d.xml", "/f/c.xml")}
+r = once(w7)
+t.eq(r.returncode, 0, "the 429 feed removed from the list: --once exits 0")
+t.eq([srv.hits.get(p, 0) - n for p, n in sorted(before.items())], [0, 0],
+     "the 429 feed removed from the list: its host's other feeds still wait")
+t.ok("2 feeds not polled: their host asked to wait (Retry-After)" in r.stderr, "and the log says so",
+     r.stderr[-1500:])
 w7.cleanup()
 
 # ---- Restart resumes the schedule; new feeds polled soon. --------------
