@@ -2285,7 +2285,8 @@ static int window_labels(struct ingest *in, int64_t since, struct window_title *
 		goto fail;
 	if (w.n && !(v = malloc(w.n * 3 * sizeof *v)))
 		goto fail;
-	qsort(w.v, w.n, sizeof *w.v, cmp_window_feed);
+	if (w.n)    /* (qsort's array may not be NULL, even empty) */
+		qsort(w.v, w.n, sizeof *w.v, cmp_window_feed);
 	for (size_t i = 0; i < w.n; ) {
 		size_t j = i, n = 0;
 		for (; j < w.n && w.v[j].feed_id == w.v[i].feed_id; j++)
@@ -2299,7 +2300,8 @@ static int window_labels(struct ingest *in, int64_t since, struct window_title *
 		if (w.v[i].label)
 			w.v[nl++] = w.v[i];
 	}
-	qsort(w.v, nl, sizeof *w.v, cmp_window_id);
+	if (nl)
+		qsort(w.v, nl, sizeof *w.v, cmp_window_id);
 	*out = w.v;
 	*nout = nl;
 	w.v = NULL;
