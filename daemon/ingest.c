@@ -129,6 +129,7 @@ struct replay {
 	                               the frequencies only (cluster_count) */
 	struct window_title *labels; /* window_labels(): the feeds' labels, by id */
 	size_t nlabels;
+	int failed;                 /* window_cb stopped the query on an error */
 };
 
 static int window_labels(struct ingest *in, int64_t since, struct window_title **out,
@@ -344,9 +345,17 @@ static int window_cb(const struct store_window_row *r, void *p)
 	struct replay *rp = p;
 	struct replay_batch *b = &rp->b[rp->cur];
 
-	if (replay_row_set(b, r) < 0)
+	/* A stopped query is no error to store_window (it returns 0): the
+	 * failure is kept here for replay_window, or a row that could not be
+	 * kept (out of memory) ended the replay there and the daemon went on
+	 * as if the window were whole: the stories after it in no thread's
+	 * memory (new ones about them made threads of their own), and those
+	 * the frequencies did not count never counted, once saved. */
+	if (replay_row_set(b, r) < 0 || (b->n == REPLAY_BATCH && replay_turn(rp) < 0)) {
+		rp->failed = 1;
 		return 1;
-	return b->n == REPLAY_BATCH && replay_turn(rp) < 0;
+	}
+	return 0;
 }
 
 /* Every story of the window since `since`, oldest first; the headline
@@ -374,14 +383,15 @@ static int replay_window(struct ingest *in, int64_t since, int64_t df_upto)
 	 * items, restarted with those never counted, for good.  Then the
 	 * window.  (After the two turns that end a pass no row is left.) */
 	rp->count_only = rc == 0 && in->cl && df_upto < INT64_MAX;
-	if (rp->count_only)
-		rc = store_unsaved_before(in->st, df_upto, since, window_cb, rp);
+	if (rp->count_only && (rc = store_unsaved_before(in->st, df_upto, since, window_cb, rp)) == 0 &&
+	    rp->failed)
+		rc = -1;
 	for (int i = 0; i < 2 && rc == 0 && rp->count_only; i++)
 		if (replay_turn(rp) < 0)
 			rc = -1;
 	rp->count_only = 0;
-	if (rc == 0)
-		rc = store_window(in->st, from, window_cb, rp);
+	if (rc == 0 && (rc = store_window(in->st, from, window_cb, rp)) == 0 && rp->failed)
+		rc = -1;
 	/* The last rows: two more turns replay the partial batch too. */
 	for (int i = 0; i < 2 && rc == 0; i++)
 		if (replay_turn(rp) < 0)
