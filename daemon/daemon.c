@@ -1832,9 +1832,9 @@ static int prune_some(struct daemon *d)
 	int deleted = 0, total = 0, failed = 0, tidy = 0;
 	ev_tstamp start = ev_time();
 
-	if (d->cfg.retention <= 0)
-		return 0;
-	while (ev_time() - start < PRUNE_TICK_SECONDS) {
+	/* retention = 0 deletes nothing, but edits still leave old entries
+	 * in the search index, which its whole merge (below) lets go of. */
+	while (d->cfg.retention > 0 && ev_time() - start < PRUNE_TICK_SECONDS) {
 		if (store_prune(d->st, cut, PRUNE_BATCH, &deleted, &n) < 0) {
 			log_err("retention: %s%s", store_errmsg(d->st),
 			        store_last_was_full(d->st) ? " (disk full)" : "");
