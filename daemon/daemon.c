@@ -107,6 +107,10 @@ struct dfeed {               /* owns its strings */
 	/* next_poll is the one an earlier run stored, set against that
 	 * run's clock, not yet replaced by this run (clock_check()). */
 	int stored_before;
+	/* Its last answer was a 429 or 503 whose Retry-After holds (or
+	 * held) its host: that time (feeds.retry_after), else 0.  It asks
+	 * after the host's other feeds (start_once(), on_response()). */
+	int64_t held_host;
 };
 
 /* A host that answered 429/503 with Retry-After: none of its feeds is
@@ -355,6 +359,16 @@ static int usable_concurrency(int want)
 
 /* ---- per-host holds (Retry-After) ------------------------------------ */
 
+/* The feeds of a host that asked for patience are polled again over this
+ * many seconds after the wait, so that the host gets no burst when it
+ * ends; the feed whose answer set the wait asks last, after the spread.
+ * Asking first, it was the only feed of its host ever asked when its own
+ * URL keeps answering 503 with a Retry-After (one broken feed of 200 on a
+ * host): each answer held the host again, and the others, pushed behind
+ * every new wait, were polled only when their place in the spread fell on
+ * the second the wait ended (one in 30). */
+#define HOLD_SPREAD 30
+
 static int64_t hold_until(struct daemon *d, const char *host, int64_t now)
 {
 	for (size_t i = 0; i < d->n_holds; i++)
@@ -565,27 +579,68 @@ static void start_poll(struct daemon *d, struct dfeed *f)
 	}
 }
 
+static void start_once_feed(struct daemon *d, struct dfeed *f, int64_t now)
+{
+	int64_t held = hold_until(d, f->host, now);
+
+	if (held)
+		log_info("%s: not polled: %s asked for no request for %lld s more (Retry-After)",
+		         f->url, f->host, (long long)(held - now));
+	else
+		start_poll(d, f);
+}
+
+/* The feeds whose last answer held their host: the one told longest ago
+ * first, then list order. */
+static int by_held_host(const void *a, const void *b)
+{
+	const struct dfeed *f = *(struct dfeed *const *)a, *g = *(struct dfeed *const *)b;
+
+	if (f->held_host != g->held_host)
+		return f->held_host < g->held_host ? -1 : 1;
+	return f < g ? -1 : f > g;
+}
+
 /* --once: every active feed, except those whose host asked for no request
  * yet (a 429 or 503 Retry-After, from this run's load or an earlier one):
  * a run from cron every few minutes must not ask a host that said "in an
- * hour".  Returns the number of polls started. */
+ * hour".  The feeds whose last answer set such a wait start after all the
+ * others, so in their host's queue after its other feeds (HOLD_SPREAD):
+ * started in list order, one feed that keeps answering 503 with a
+ * Retry-After held its host again at every run, and the feeds listed after
+ * it on that host, taken back from the queue each time, were never polled.
+ * Among those feeds the one told longest ago goes first: with two of them
+ * on a host (and per_host = 1) the second, taken back behind the first at
+ * every run, was never asked again either.  Returns the number of polls
+ * started. */
 static size_t start_once(struct daemon *d)
 {
 	int64_t now = now_s();
-	size_t n = 0;
+	size_t n = 0, k = 0;
+	struct dfeed **last;
 
-	for (size_t i = 0; i < d->n_feeds; i++)
-		n += hold_until(d, d->feeds[i].host, now) == 0;
-	progress_start(n);
 	for (size_t i = 0; i < d->n_feeds; i++) {
-		struct dfeed *f = &d->feeds[i];
-		int64_t held = hold_until(d, f->host, now);
-
-		if (held)
-			log_info("%s: not polled: %s asked for no request for %lld s more (Retry-After)",
-			         f->url, f->host, (long long)(held - now));
-		else
-			start_poll(d, f);
+		n += hold_until(d, d->feeds[i].host, now) == 0;
+		k += d->feeds[i].held_host != 0;
+	}
+	progress_start(n);
+	for (size_t i = 0; i < d->n_feeds; i++)
+		if (!d->feeds[i].held_host)
+			start_once_feed(d, &d->feeds[i], now);
+	/* Out of memory: in list order, after the others still. */
+	if (k && (last = malloc(k * sizeof *last))) {
+		k = 0;
+		for (size_t i = 0; i < d->n_feeds; i++)
+			if (d->feeds[i].held_host)
+				last[k++] = &d->feeds[i];
+		qsort(last, k, sizeof *last, by_held_host);
+		for (size_t i = 0; i < k; i++)
+			start_once_feed(d, last[i], now);
+		free(last);
+	} else {
+		for (size_t i = 0; i < d->n_feeds; i++)
+			if (d->feeds[i].held_host)
+				start_once_feed(d, &d->feeds[i], now);
 	}
 	if (n < d->n_feeds)
 		log_notice("%zu feeds not polled: their host asked to wait (Retry-After)",
@@ -676,7 +731,7 @@ static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 			if (held) {
 				log_info("%s: waits %lld s for %s's Retry-After", f->url,
 				         (long long)(held - now), f->host);
-				next = held + (int64_t)(rnd32(d) % 30);
+				next = held + (int64_t)(rnd32(d) % HOLD_SPREAD);
 				/* The row says so too: a reader saw a next poll
 				 * long past (or none, for a new feed) while the
 				 * daemon waited an hour. */
@@ -851,6 +906,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		nf[i].streak = sf[i].new_streak;
 		nf[i].hint = sf[i].hint;
 		nf[i].stored_before = 1;
+		nf[i].held_host = sf[i].retry_after;
 		if (!(nf[i].host = fetch_url_host(nf[i].url))) {
 			store_feeds_free(sf, n);
 			free_feeds(nf, i + 1);
@@ -960,7 +1016,7 @@ static void defer_host(struct daemon *d, struct dfeed *f, int64_t until)
 			continue;
 		/* Spread over half a minute: the host gets no burst when the
 		 * wait ends. */
-		next = until + (int64_t)(rnd32(d) % 30);
+		next = until + (int64_t)(rnd32(d) % HOLD_SPREAD);
 		if (store_defer_poll(d->st, g->id, next) < 0) {
 			store_rollback(d->st);
 			return;
@@ -1411,10 +1467,14 @@ store:
 	so.adapt_shift = shift;
 	if (!poll.gone) {
 		poll.next_poll = sched_next_poll(&pol, &so, rnd32(d));
-		/* Another feed on this host may have been told to wait. */
+		/* Another feed on this host may have been told to wait.  This
+		 * one's own answer setting the wait: after the others (see
+		 * HOLD_SPREAD), else among them. */
 		held = hold_until(d, f->host, now);
-		if (held > poll.next_poll)
-			poll.next_poll = held + (int64_t)(rnd32(d) % 30);
+		if (hold_to > now && hold_to == held)
+			poll.next_poll = held + HOLD_SPREAD;
+		else if (held > poll.next_poll)
+			poll.next_poll = held + (int64_t)(rnd32(d) % HOLD_SPREAD);
 	}
 	if (rc == 0)
 		rc = store_record_poll(d->st, &poll);
@@ -1462,6 +1522,7 @@ store:
 
 	fts_soon(d);
 	f->followed = 0;                     /* (stored: its guard is done) */
+	f->held_host = poll.retry_after;
 	if (poll.ok) {
 		f->errors = 0;
 		f->failing_since = 0;
@@ -1549,7 +1610,7 @@ store:
 		int64_t wait = hold_until(d, f->host, now);
 
 		f->hops++;
-		set_next(d, f, wait ? wait + (int64_t)(rnd32(d) % 30) : now);
+		set_next(d, f, wait ? wait + (int64_t)(rnd32(d) % HOLD_SPREAD) : now);
 		if (d->args.once && !wait)
 			start_poll(d, f);
 	} else {

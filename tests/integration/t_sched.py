@@ -131,12 +131,16 @@ t.eq(r.returncode, 0, "--once exits 0")
 if r.returncode:
     print("# " + r.stderr[-2000:].replace("\n", "\n# "))
 n429 = next_in(w, L("/hold/429.xml"))
-t.ok(n429 is not None and 3598 <= n429 <= 3601, "429 feed: next poll after its Retry-After (3600 s)", n429)
+t.ok(n429 is not None and 3598 + 30 <= n429 <= 3601 + 30,
+     "429 feed: next poll after its Retry-After (3600 s) and the 30 s its host's other feeds"
+     " are spread over", n429)
 t.eq(sql1(w, "SELECT last_error FROM feeds WHERE url = ?", (L("/hold/429.xml"),)),
      ("HTTP 429, retry after 3600 s",), "429 feed: error text")
 na = next_in(w, L("/f/a.xml"))
 t.ok(na is not None and 3598 <= na <= 3632,
      "another feed on the same host waits for the Retry-After too (not 900 s)", na)
+t.ok(na is not None and n429 is not None and na < n429,
+     "and asks before the feed that was told to wait", (na, n429))
 nb = next_in(w, U("/f/b.xml"))
 t.ok(nb is not None and 810 <= nb <= 990, "a feed on another host keeps its interval", nb)
 nc = next_in(w, U("/f/c.xml"))
