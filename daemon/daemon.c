@@ -316,14 +316,16 @@ static struct fetch_options fetch_opts(const struct config *c)
 
 /* Open files.  A transfer holds up to FDS_PER_TRANSFER descriptors at
  * once (its socket, a second one while IPv6 and IPv4 race, the pair of
- * sockets of a name being looked up); the rest of the daemon up to
+ * sockets of a name being looked up, and the connection it leaves open,
+ * idle, for the next request to its host: fetch.c keeps as many of those
+ * as transfers run at once); the rest of the daemon up to
  * FDS_RESERVE (the database's files for two connections, the event loop,
  * the parse threads, files read on a reload).  Past the limit (ulimit -n;
  * systemd's default soft limit is 1024) every transfer started failed at
  * once with "Couldn't connect to server", charged to its feed as an error
  * of the server: a `concurrency = 1024` under that default failed 9 of
  * 10 feeds of a cycle. */
-#define FDS_PER_TRANSFER 3
+#define FDS_PER_TRANSFER 4
 #define FDS_RESERVE 32
 
 /* The transfers that may run at once for `want`: the soft limit on open

@@ -1473,7 +1473,19 @@ static void apply_options(struct fetcher *f, const struct fetch_options *o)
 	free(f->ca_file);
 	f->ca_file = xstrdup(o->ca_file);
 	f->opt.ca_file = f->ca_file;
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opt.concurrency);
+	/* Connections open at once, idle ones included: those of the
+	 * transfers in flight, and as many again kept for the next request
+	 * to their host.  At `concurrency`, a connection left idle was the
+	 * first closed for another host's transfer: with more hosts at work
+	 * than concurrency / per_host (20 hosts of 10 feeds each, per_host
+	 * 2, concurrency 32), the round robin of the hosts (start_transfers)
+	 * found none left, and 200 requests opened 190 connections, a TCP
+	 * and TLS handshake each, where 40 served them all.  The cache
+	 * (MAXCONNECTS, by default four per transfer) is held to the same,
+	 * so that the open files stay what the daemon budgets for
+	 * (FDS_PER_TRANSFER). */
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 2L * f->opt.concurrency);
+	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, 2L * f->opt.concurrency);
 	/* per_host is the host queues' (start_transfers), never libcurl's
 	 * CURLMOPT_MAX_HOST_CONNECTIONS: that one also caps the host a
 	 * redirect leads to, queueing the transfer inside libcurl with its
