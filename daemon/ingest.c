@@ -1289,6 +1289,29 @@ static int guid_known(struct entry_ctx *x, const struct feed_entry *e,
 	return id != 0;
 }
 
+/* 1 when story `id` holds `guid` as its guid (stories.guid: its own
+ * feed's item as last stored), 0 when not, -1 on error. */
+static int story_guid_is(struct entry_ctx *x, int64_t id, const char *guid)
+{
+	char *author, *link, *had;
+	int rc;
+
+	if (store_story_byline(x->in->st, id, &author, &link, &had) < 0)
+		return -1;
+	rc = had && guid && strcmp(had, guid) == 0;
+	free(author);
+	free(link);
+	free(had);
+	return rc;
+}
+
+/* Whether key `ident` is another than the key `ctx` (store_feed_item_of's
+ * `listed`, to ask for that one key only). */
+static int other_key(const char *ident, void *ctx)
+{
+	return strcmp(ident, ctx) != 0;
+}
+
 /* Whether the document being stored has no entry under key `ident`. */
 static int doc_lacks_key(const char *ident, void *ctx)
 {
@@ -1576,17 +1599,35 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * feed back to them).  Its row under the new link key has the
 	 * story's hash, and the edit is stored as any item's.  Taken for a
 	 * new item, it was a second story of the feed's one article, a copy
-	 * of the first that kept its first headline for good. */
+	 * of the first that kept its first headline for good.  Only a guid
+	 * the feed first had less than RECUR_GAP ago (the new guids of the
+	 * poll before, or of the last few): a small site whose database was
+	 * reset numbers its new articles from "1" again, and the new article
+	 * under the guid of an old one that the document no longer lists
+	 * (its guid kept for it since its CMS's switch, 18 hours or more
+	 * after its first poll) overwrote that story, never a story of its
+	 * own: the old article's headline, link and text were gone. */
 	if (!id && x->use_link && strncmp(ident, "l:", 2) == 0 && e->id) {
 		int64_t gid;
 		uint64_t ghash;
 		int gowner;
-		char *listed = NULL;
+		char *listed = NULL, *gk = NULL, *recent = NULL;
 
 		if (guid_item(x, e, &ie, &gid, &ghash, &gowner) < 0 ||
-		    (gid && store_feed_item_of(in->st, x->feed_id, gid, 0, doc_lacks_key, x,
-		                               &listed) < 0))
+		    (gid && (ident_key(&ie, 0, &gk) == -2 ||
+		             (gk && store_feed_item_of(in->st, x->feed_id, gid, x->now - RECUR_GAP,
+		                                       other_key, gk, &recent) < 0) ||
+		             store_feed_item_of(in->st, x->feed_id, gid, 0, doc_lacks_key, x,
+		                                &listed) < 0))) {
+			free(gk);
+			free(recent);
+			free(listed);
 			goto out;
+		}
+		free(gk);
+		if (!recent)
+			gid = 0;
+		free(recent);
 		if (gid && !listed) {
 			if (store_add_story_feed(in->st, gid, x->feed_id, ident, x->now, ghash) < 0)
 				goto out;
@@ -1674,6 +1715,18 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		 * every item every other poll.) */
 		if (x->use_link && strncmp(ident, "l:", 2) == 0 &&
 		    (had_guid = guid_known(x, e, &ie)) < 0)
+			goto out;
+		/* Nor is a guid first seen while the feed was known by link
+		 * new when its story, found by its link, holds it (the feed's
+		 * own item as stored, stories.guid): a rotated one never is.
+		 * Counted as new, the items a CMS's new guid scheme published
+		 * in the poll after the switch, more of them than the items it
+		 * still listed from before, were "new guids on known links" at
+		 * every poll from then on, and the feed, whose guids no longer
+		 * changed, stayed known by link for good (a link corrected
+		 * then was a second story). */
+		if (!had_guid && x->use_link && id && owner && strncmp(ident, "l:", 2) == 0 &&
+		    (had_guid = story_guid_is(x, id, e->id)) < 0)
 			goto out;
 		if (!had_guid) {
 			x->poll.new_guids++;
