@@ -73,6 +73,20 @@ def _libfaketime():
 
 # libfaketime (package faketime, which `make deps` installs), or None.
 FAKETIME_LIB = _libfaketime()
+
+
+def faked_clock(w):
+    """A clock file in Workdir w's directory, at +0 (write "+3600s", "-1d",
+    "+0" into it to move the clock), and the environment that runs a
+    program on it under libfaketime."""
+    clock = os.path.join(w.dir, "clock")
+    with open(clock, "w") as f:
+        f.write("+0\n")
+    # (ASan wants its runtime first; libfaketime is preloaded before it.)
+    return clock, dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE=clock,
+                       FAKETIME_NO_CACHE="1", DONT_FAKE_MONOTONIC="1",
+                       ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
+                       ":verify_asan_link_order=0")
 # The usual umask, whatever the caller's: tests hand their config files to
 # an unprivileged user (t_dbfile.py, t_usage.py) and expect a new database
 # to be group-readable (0640); under a umask of 077 neither holds.

@@ -22,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, FAKETIME_LIB  # noqa: E402
+from harness import Tap, Server, Workdir, FAKETIME_LIB, faked_clock  # noqa: E402
 
 DAY = 86400
 DAYS = 14
@@ -56,10 +56,7 @@ def day_feed(day):
 
 srv = Server()
 w = Workdir()
-clock = os.path.join(w.dir, "clock")
-env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE=clock,
-           FAKETIME_NO_CACHE="1", DONT_FAKE_MONOTONIC="1",
-           ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+clock, env = faked_clock(w)
 w.write_config([srv.url("/daily.xml")], extra="retention = 36h")
 
 

@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc, FAKETIME_LIB  # noqa: E402
+from harness import Tap, Server, Workdir, rss_doc, FAKETIME_LIB, faked_clock  # noqa: E402
 import invariants  # noqa: E402
 
 HOUR = 3600
@@ -26,10 +26,7 @@ if not FAKETIME_LIB:
     t.skip_all("no libfaketime (apt-get install faketime)")
 srv = Server()
 w = Workdir()
-clock = os.path.join(w.dir, "clock")
-env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE=clock,
-           FAKETIME_NO_CACHE="1", DONT_FAKE_MONOTONIC="1",
-           ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+clock, env = faked_clock(w)
 BASE = int(time.time())
 HEADS = ["Council approves new budget for the harbour tunnel project",
          "Storm floods coastal villages after record rainfall overnight",

@@ -10,17 +10,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc, FAKETIME_LIB  # noqa: E402
+from harness import Tap, Server, Workdir, rss_doc, FAKETIME_LIB, faked_clock  # noqa: E402
 
 t = Tap()
 if not FAKETIME_LIB:
     t.skip_all("no libfaketime (apt-get install faketime)")
 srv = Server()
 w = Workdir()
-clock = os.path.join(w.dir, "clock")
-env = dict(os.environ, LD_PRELOAD=FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE=clock,
-           FAKETIME_NO_CACHE="1", DONT_FAKE_MONOTONIC="1",
-           ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+clock, env = faked_clock(w)
 items = [{"title": "Post %d on the harbour tunnel and the budget of %d" % (i, 2020 + i),
           "link": "https://blog.example/post/%d" % i,
           "text": "Post %d says something of its own, number %d." % (i, i)} for i in range(5)]

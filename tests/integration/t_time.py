@@ -34,7 +34,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, StderrLog, TIDINGS, serve_generated, \
-    FAKETIME_LIB  # noqa: E402
+    FAKETIME_LIB, faked_clock  # noqa: E402
 import faults  # noqa: E402
 
 t = Tap()
@@ -133,28 +133,13 @@ t.eq(sorted(e for (e,) in w.sql("SELECT DISTINCT event_time FROM stories")), [WA
 w.cleanup()
 
 # ---- the system clock jumps under the running daemon ---------------------
-LIB = FAKETIME_LIB
-if not LIB:
+if not FAKETIME_LIB:
     t.ok(True, "# SKIP no libfaketime (apt-get install faketime)")
     srv.stop()
     t.done()
 
-
-
-def faked(w):
-    """A clock file in w's directory, at +0, and the environment that runs
-    a program on it."""
-    clock = os.path.join(w.dir, "clock")
-    with open(clock, "w") as f:
-        f.write("+0\n")
-    # (ASan wants its runtime first; libfaketime is preloaded before it.)
-    return clock, dict(os.environ, LD_PRELOAD=LIB, FAKETIME_TIMESTAMP_FILE=clock,
-                       FAKETIME_NO_CACHE="1", DONT_FAKE_MONOTONIC="1",
-                       ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
-
-
 w = Workdir()
-clock, env = faked(w)
+clock, env = faked_clock(w)
 urls = serve_generated(srv, 3, 4)
 srv.routes["/ra/hold.xml"] = faults.status(429, {"Retry-After": "600"})
 HOLD = srv.url("/ra/hold.xml")
@@ -222,7 +207,7 @@ def held(h):
 
 srv.routes["/held/0.xml"] = held
 w = Workdir()
-clock, env = faked(w)
+clock, env = faked_clock(w)
 w.write_config(urls, extra="interval = 1h\n")
 p = w.start(env=env, stderr=subprocess.PIPE)
 log = StderrLog(p)
@@ -269,7 +254,7 @@ w.cleanup()
 # in the evening.
 urls = serve_generated(srv, 3, 4, prefix="/boot")
 w = Workdir()
-clock, env = faked(w)
+clock, env = faked_clock(w)
 with open(clock, "w") as f:
     f.write("-8h\n")
 w.write_config(urls, extra="interval = 1h\n")
@@ -309,7 +294,7 @@ w.cleanup()
 out.clear()
 gate.clear()
 w = Workdir()
-clock, env = faked(w)
+clock, env = faked_clock(w)
 w.write_config([HELD], extra="interval = 1h\n")
 p = w.start(env=env, stderr=subprocess.PIPE)
 log = StderrLog(p)
