@@ -1312,6 +1312,14 @@ static int other_key(const char *ident, void *ctx)
 	return strcmp(ident, ctx) != 0;
 }
 
+/* Any key (store_feed_item_of's `listed`, to ask for its newest row). */
+static int no_key(const char *ident, void *ctx)
+{
+	(void)ident;
+	(void)ctx;
+	return 0;
+}
+
 /* Whether the document being stored has no entry under key `ident`. */
 static int doc_lacks_key(const char *ident, void *ctx)
 {
@@ -1613,10 +1621,17 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		int gowner;
 		char *listed = NULL, *gk = NULL, *recent = NULL;
 
+		/* Or the newest key the feed has for that story, however old
+		 * (the guid came with the poll before, a day ago for a feed
+		 * that cron polls once a day): the reinstalled blog's old post
+		 * was found by its link after the guid it had. */
 		if (guid_item(x, e, &ie, &gid, &ghash, &gowner) < 0 ||
 		    (gid && (ident_key(&ie, 0, &gk) == -2 ||
 		             (gk && store_feed_item_of(in->st, x->feed_id, gid, x->now - RECUR_GAP,
 		                                       other_key, gk, &recent) < 0) ||
+		             (gk && !recent &&
+		              store_feed_item_of(in->st, x->feed_id, gid, 0, no_key, NULL,
+		                                 &recent) < 0) ||
 		             store_feed_item_of(in->st, x->feed_id, gid, 0, doc_lacks_key, x,
 		                                &listed) < 0))) {
 			free(gk);
@@ -1624,9 +1639,9 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 			free(listed);
 			goto out;
 		}
-		free(gk);
-		if (!recent)
+		if (!recent || strcmp(recent, gk) != 0)
 			gid = 0;
+		free(gk);
 		free(recent);
 		if (gid && !listed) {
 			if (store_add_story_feed(in->st, gid, x->feed_id, ident, x->now, ghash) < 0)
