@@ -118,6 +118,10 @@ struct dfeed {               /* owns its strings */
 struct hold {                /* owns host */
 	char *host;
 	int64_t until;
+	/* Known only from a row an earlier run stored (load_schedule at
+	 * the start): set against that run's clock, which a jump of this
+	 * one says nothing of (clock_check). */
+	int stored_before;
 };
 
 struct daemon {
@@ -141,6 +145,10 @@ struct daemon {
 	int fts_damaged;         /* the search index was found damaged */
 	int64_t db_failing_since; /* first of the storing failures in a row, 0 */
 	int64_t clock_offset;    /* wall clock minus time since boot, at the last look */
+	/* The start, moved back with the clock: the rows whose last poll is
+	 * not later were stored by an earlier run (clock_check; one of this
+	 * run's first second then waits less, never longer). */
+	int64_t run_start;
 	struct { dev_t dev; ino_t ino; int known; } db_files[3]; /* db_moved() */
 	int db_gone;             /* they were removed or replaced: stopping */
 	struct dfeed *feeds;     /* sorted by id */
@@ -409,6 +417,7 @@ static int hold_host(struct daemon *d, const char *host, int64_t until, int64_t 
 			if (d->holds[i].until >= until)
 				return 0;
 			d->holds[i].until = until;
+			d->holds[i].stored_before = 0;
 			return 1;
 		}
 	if (!(nh = realloc(d->holds, (d->n_holds + 1) * sizeof *nh)))
@@ -416,6 +425,7 @@ static int hold_host(struct daemon *d, const char *host, int64_t until, int64_t 
 	d->holds = nh;
 	if (!(nh[d->n_holds].host = strdup(host)))
 		return 0;
+	nh[d->n_holds].stored_before = 0;
 	nh[d->n_holds++].until = until;
 	return 1;
 }
@@ -670,9 +680,17 @@ static void clock_check(struct daemon *d)
 		return;
 	log_notice("the system clock jumped %+lld s; the feeds' next polls move with it",
 	           (long long)jump);
+	/* Like a next poll, a Retry-After an earlier run stored only moves
+	 * back: the machine that starts on the clock it had when shut down
+	 * and is put right a moment later waited, for a host told "in an
+	 * hour" before the night it was off, another hour after it. */
 	for (size_t i = 0; i < d->n_holds; i++)
-		d->holds[i].until += jump;
-	saved = store_begin(d->st) == 0 && store_shift_holds(d->st, jump) == 0;
+		if (!d->holds[i].stored_before || jump < 0)
+			d->holds[i].until += jump;
+	if (jump < 0)
+		d->run_start += jump;
+	saved = store_begin(d->st) == 0 &&
+	        store_shift_holds(d->st, jump, jump > 0 ? d->run_start : INT64_MIN) == 0;
 	sched_heap_free(&d->due);
 	for (size_t i = 0; i < d->n_feeds; i++) {
 		struct dfeed *f = &d->feeds[i];
@@ -948,6 +966,9 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 	if (store_feed_holds(d->st, now, hold_unpolled, d) < 0)
 		log_warning("%s: loading the hosts' Retry-After: %s", d->cfg.database,
 		            store_errmsg(d->st));
+	if (!was)
+		for (size_t i = 0; i < d->n_holds; i++)
+			d->holds[i].stored_before = 1;
 	track_orphans(d, nf, n);
 	unfollow(d, d->feeds, d->n_feeds);
 	free_feeds(d->feeds, d->n_feeds);
@@ -2276,6 +2297,7 @@ int daemon_run(const struct daemon_args *a)
 	}
 	workq_set_ahead(d.wq, (size_t)workq_default_threads() + PARSE_AHEAD);
 	d.clock_offset = clock_offset();
+	d.run_start = now_s();
 	if (load_schedule(&d, NULL) < 0)
 		goto out;
 

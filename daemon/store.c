@@ -365,7 +365,8 @@ static const char *const SQL[N_STMT] = {
 		"UPDATE feeds SET next_poll = ?2 WHERE id = ?1"
 		" AND (next_poll IS NULL OR next_poll < ?2)",
 	[S_SET_NEXT] = "UPDATE feeds SET next_poll = ?2 WHERE id = ?1",
-	[S_SHIFT_HOLDS] = "UPDATE feeds SET retry_after = retry_after + ?1 WHERE retry_after > 0",
+	[S_SHIFT_HOLDS] = "UPDATE feeds SET retry_after = retry_after + ?1 WHERE retry_after > 0"
+		" AND last_fetch > ?2",
 	[S_PUT_THREAD] =
 		"INSERT INTO threads (id, title, title_story_id, keywords, first_seen,"
 		" last_updated, story_count, source_count, seq)"
@@ -1916,13 +1917,14 @@ int store_set_next_poll(struct store *st, int64_t feed_id, int64_t next_poll)
 	return exec_ids(st, S_SET_NEXT, feed_id, next_poll);
 }
 
-int store_shift_holds(struct store *st, int64_t by)
+int store_shift_holds(struct store *st, int64_t by, int64_t since)
 {
 	sqlite3_stmt *s = stmt(st, S_SHIFT_HOLDS);
 
 	if (!s)
 		return fail_rc(st, sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, by);
+	sqlite3_bind_int64(s, 2, since);
 	return step_done(st, s);
 }
 

@@ -152,8 +152,9 @@ int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before);
 /* Sets a feed's next poll (a reload that shortened its interval). */
 int store_set_next_poll(struct store *st, int64_t feed_id, int64_t next_poll);
 /* Moves every stored Retry-After (feeds.retry_after) by `by` seconds: the
- * system clock jumped, and each wait keeps the real time it had left. */
-int store_shift_holds(struct store *st, int64_t by);
+ * system clock jumped, and each wait keeps the real time it had left.
+ * Only those of feeds last polled after `since` (INT64_MIN: all). */
+int store_shift_holds(struct store *st, int64_t by, int64_t since);
 
 /* ---- stories -------------------------------------------------------- */
 
