@@ -476,6 +476,41 @@ def rss_doc(title, link, items, lang=None):
     return "".join(out)
 
 
+# Headlines of a small site's front page, for the tests of its feed's
+# identity (guid schemes, CMS moves): distinct words, no two one event.
+SITE_HEADLINES = ["Council approves new budget for the harbour tunnel project",
+                  "Storm floods coastal villages after record rainfall overnight",
+                  "Tram drivers announce strike over pay and working hours",
+                  "University opens research centre for quantum computing",
+                  "Police arrest suspect in museum painting theft case",
+                  "Airport expansion plan faces fresh legal challenge",
+                  "Farmers warn of poor harvest as drought continues",
+                  "City orchestra names young conductor as new director",
+                  "Hospital waiting lists fall for the first time in years",
+                  "Railway bridge reopens after two years of repairs",
+                  "Glacier retreat speeds up, survey of the Alps finds",
+                  "Fishermen protest new quotas outside the ministry"]
+
+
+def polls_at(t, srv, w, path, title, site):
+    """poll(hours, items): serve items as the RSS document at `path` of srv
+    (rss_doc(title, site, items)), set the clock to +hours (libfaketime)
+    and run `tidingsd --once` on w, checking that it exits 0; returns its
+    result.  Skips the whole test without libfaketime."""
+    if not FAKETIME_LIB:
+        t.skip_all("no libfaketime (apt-get install faketime)")
+    clock, env = faked_clock(w)
+
+    def poll(hours, items):
+        srv.put(path, rss_doc(title, site, items))
+        with open(clock, "w") as f:
+            f.write("+%ds\n" % (hours * 3600))
+        r = w.run_once(env=env)
+        t.eq(r.returncode, 0, "tidingsd --once at +%d h exits 0" % hours)
+        return r
+    return poll
+
+
 def generated_rss(feed_no, n_items, words=60, day=1794000000):
     """A deterministic RSS 2.0 feed of n_items distinct articles: each with
     a guid, a link on the feed's own host, a date and a text unlike any

@@ -18,16 +18,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc, FAKETIME_LIB, faked_clock  # noqa: E402
+from harness import Tap, Server, Workdir, polls_at  # noqa: E402
 import invariants  # noqa: E402
 
 HOUR = 3600
 t = Tap()
-if not FAKETIME_LIB:
-    t.skip_all("no libfaketime (apt-get install faketime)")
 srv = Server()
 w = Workdir()
-clock, env = faked_clock(w)
+poll = polls_at(t, srv, w, "/feed.xml", "Small", "https://small.example/")
 BASE = int(time.time())
 POSTS = [("alpha", "Harbour tunnel opens to traffic after six years"),
          ("bravo", "Council votes to keep the public library open"),
@@ -42,14 +40,6 @@ def post(i, pid):
             "link": "https://small.example/%s/" % slug, "text": "All about %s." % slug,
             "date": email.utils.formatdate(BASE - (10 - i) * HOUR, usegmt=True)}
 
-
-def poll(hours, items):
-    srv.put("/feed.xml", rss_doc("Small", "https://small.example/", items))
-    with open(clock, "w") as f:
-        f.write("+%ds\n" % (hours * HOUR))
-    r = w.run_once(env=env)
-    t.eq(r.returncode, 0, "tidingsd --once at +%d h exits 0" % hours)
-    return r
 
 
 def story(i):

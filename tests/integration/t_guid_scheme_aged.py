@@ -16,22 +16,16 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc, FAKETIME_LIB, faked_clock  # noqa: E402
+from harness import Tap, Server, Workdir, SITE_HEADLINES, polls_at  # noqa: E402
 import invariants  # noqa: E402
 
 HOUR = 3600
 t = Tap()
-if not FAKETIME_LIB:
-    t.skip_all("no libfaketime (apt-get install faketime)")
 srv = Server()
 w = Workdir()
-clock, env = faked_clock(w)
+poll_at = polls_at(t, srv, w, "/site.xml", "Site", "https://site.example/")
 BASE = int(time.time())
-HEADS = ["Council approves new budget for the harbour tunnel project",
-         "Storm floods coastal villages after record rainfall overnight",
-         "Tram drivers announce strike over pay and working hours",
-         "University opens research centre for quantum computing",
-         "Police arrest suspect in museum painting theft case"]
+HEADS = SITE_HEADLINES[:5]
 items = [{"guid": "old-%d" % i, "title": h, "link": "https://site.example/news/%d" % i,
           "text": "Text of story %d." % i,
           "date": email.utils.formatdate(BASE - (i + 1) * HOUR, usegmt=True)}
@@ -40,12 +34,7 @@ CORRECTED = "Tram drivers call off strike after late pay offer"
 
 
 def poll(hours):
-    srv.put("/site.xml", rss_doc("Site", "https://site.example/", items))
-    with open(clock, "w") as f:
-        f.write("+%ds\n" % (hours * HOUR))
-    r = w.run_once(env=env)
-    t.eq(r.returncode, 0, "tidingsd --once at +%d h exits 0" % hours)
-    return r
+    return poll_at(hours, items)
 
 
 def title(i):

@@ -17,29 +17,16 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Tap, Server, Workdir, rss_doc, FAKETIME_LIB, faked_clock  # noqa: E402
+from harness import Tap, Server, Workdir, SITE_HEADLINES, polls_at  # noqa: E402
 import invariants  # noqa: E402
 
 HOUR = 3600
 t = Tap()
-if not FAKETIME_LIB:
-    t.skip_all("no libfaketime (apt-get install faketime)")
 srv = Server()
 w = Workdir()
-clock, env = faked_clock(w)
+poll = polls_at(t, srv, w, "/site.xml", "Site", "https://site.example/")
 BASE = int(time.time())
-HEADS = ["Council approves new budget for the harbour tunnel project",
-         "Storm floods coastal villages after record rainfall overnight",
-         "Tram drivers announce strike over pay and working hours",
-         "University opens research centre for quantum computing",
-         "Police arrest suspect in museum painting theft case",
-         "Airport expansion plan faces fresh legal challenge",
-         "Farmers warn of poor harvest as drought continues",
-         "City orchestra names young conductor as new director",
-         "Hospital waiting lists fall for the first time in years",
-         "Railway bridge reopens after two years of repairs",
-         "Glacier retreat speeds up, survey of the Alps finds",
-         "Fishermen protest new quotas outside the ministry"]
+HEADS = SITE_HEADLINES
 
 
 def item(i, guid):
@@ -47,14 +34,6 @@ def item(i, guid):
             "text": "Text of story %d." % i,
             "date": email.utils.formatdate(BASE - (20 - i) * 600, usegmt=True)}
 
-
-def poll(hours, items):
-    srv.put("/site.xml", rss_doc("Site", "https://site.example/", items))
-    with open(clock, "w") as f:
-        f.write("+%ds\n" % (hours * HOUR))
-    r = w.run_once(env=env)
-    t.eq(r.returncode, 0, "tidingsd --once at +%d h exits 0" % hours)
-    return r
 
 
 def rotate():
