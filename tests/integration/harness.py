@@ -237,6 +237,24 @@ class Workdir:
         return subprocess.Popen([TIDINGSD, "-c", self.conf] + ROOT_OVERRIDE + list(args),
                                 env=env, **kw)
 
+    def start_killed_at(self, n):
+        """The long-running daemon, killed (SIGKILL) once n stories are
+        stored, or after 60 s, or when it exits first; returns how many it
+        had stored."""
+        p = self.start(stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        stored = 0
+        while stored < n and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.05)
+            try:
+                stored = self.sql("SELECT count(*) FROM stories")[0][0]
+            except Exception:  # noqa: BLE001 (not created yet)
+                pass
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+        p.wait()
+        return stored
+
     def sql(self, query, params=()):
         con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True)
         try:

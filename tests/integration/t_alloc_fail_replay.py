@@ -24,8 +24,6 @@ grow."""
 import email.utils
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -131,18 +129,8 @@ try:
     r = clean.run_once()
     t.eq(r.returncode, 0, "counted: a clean first poll exits 0")
     killed.write_config([srv.url("/d.xml"), srv.url("/e-held.xml")], extra="retention = 0")
-    p = killed.start(stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    stored = 0
-    while stored < 3 and time.monotonic() < deadline and p.poll() is None:
-        time.sleep(0.05)
-        try:
-            stored = killed.sql("SELECT count(*) FROM stories")[0][0]
-        except Exception:  # noqa: BLE001 (not created yet)
-            pass
+    stored = killed.start_killed_at(3)
     t.eq(stored, 3, "counted: feed D's three stories are stored while feed E's response is awaited")
-    p.send_signal(signal.SIGKILL)
-    p.wait()
     gate.set()
     r = killed.run_once(env=shim)
     t.ok("loading the clustering state" in r.stderr,

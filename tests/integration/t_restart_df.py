@@ -17,8 +17,6 @@ restart now counts the window's stories stored after the last save, and
 those older than the window (a first poll's back items) too."""
 import email.utils
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -107,18 +105,8 @@ r = clean.run_once()
 t.eq(r.returncode, 0, "a clean run of feeds A and B exits 0")
 srv.routes["/b-held.xml"] = held
 killed.write_config([srv.url("/a.xml"), srv.url("/b-held.xml")], extra="retention = 0")
-p = killed.start(stderr=subprocess.DEVNULL)
-deadline = time.monotonic() + 60
-stored = 0
-while stored < 3 and time.monotonic() < deadline and p.poll() is None:
-    time.sleep(0.1)
-    try:
-        stored = killed.sql("SELECT count(*) FROM stories")[0][0]
-    except Exception:  # noqa: BLE001 (not created yet)
-        pass
+stored = killed.start_killed_at(3)
 t.eq(stored, 3, "feed A's three stories are stored while feed B's response is awaited")
-p.send_signal(signal.SIGKILL)
-p.wait()
 gate.set()
 r = killed.run_once()
 t.eq(r.returncode, 0, "the run after kill -9 exits 0")
@@ -162,18 +150,8 @@ clean.write_config([srv.url("/c.xml"), srv.url("/d.xml")], extra="retention = 0"
 r = clean.run_once()
 t.eq(r.returncode, 0, "a clean first poll of a blog and feed D exits 0")
 killed.write_config([srv.url("/c.xml"), srv.url("/d-held.xml")], extra="retention = 0")
-p = killed.start(stderr=subprocess.DEVNULL)
-deadline = time.monotonic() + 60
-stored = 0
-while stored < 10 and time.monotonic() < deadline and p.poll() is None:
-    time.sleep(0.1)
-    try:
-        stored = killed.sql("SELECT count(*) FROM stories")[0][0]
-    except Exception:  # noqa: BLE001 (not created yet)
-        pass
+stored = killed.start_killed_at(10)
 t.eq(stored, 10, "the blog's ten posts are stored while feed D's response is awaited")
-p.send_signal(signal.SIGKILL)
-p.wait()
 gate2.set()
 r = killed.run_once()
 t.eq(r.returncode, 0, "the run after kill -9 exits 0")
