@@ -725,6 +725,18 @@ static void clock_check(struct daemon *d)
 	}
 }
 
+/* Whether a feed of f's host other than f is due at `now`. */
+static int other_due(const struct daemon *d, const struct dfeed *f, int64_t now)
+{
+	for (size_t i = 0; i < d->n_feeds; i++) {
+		const struct dfeed *g = &d->feeds[i];
+
+		if (g != f && g->next_poll <= now && g->host && f->host && !strcmp(g->host, f->host))
+			return 1;
+	}
+	return 0;
+}
+
 static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
@@ -761,6 +773,15 @@ static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 				set_next(d, f, next);
 				continue;
 			}
+		}
+		/* The feed whose answer set its host's last wait asks after
+		 * the host's other feeds due with it (HOLD_SPREAD): all
+		 * overdue at once (a clock set forward, a start after a
+		 * night), its earlier next poll put it first, its 503 held
+		 * the host again and took the others back from the queue. */
+		if (f->held_host && other_due(d, f, now)) {
+			set_next(d, f, now + 1);
+			continue;
 		}
 		start_poll(d, f);
 	}
