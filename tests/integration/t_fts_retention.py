@@ -68,6 +68,18 @@ def fts_bytes(db):
         con.close()
 
 
+def index_sizes(w):
+    """The search index's size, and that of a copy of it merged whole
+    (what the same stories need)."""
+    copy = os.path.join(w.dir, "copy.db")
+    shutil.copy(w.db, copy)
+    con = sqlite3.connect(copy)
+    con.execute("INSERT INTO stories_fts(stories_fts) VALUES ('optimize')")
+    con.commit()
+    con.close()
+    return fts_bytes(w.db), fts_bytes(copy)
+
+
 ok = True
 for day in range(DAYS):
     srv.put("/daily.xml", day_feed(day))
@@ -84,14 +96,7 @@ t.eq(w.sql("SELECT count(*) FROM stories"), [(2 * PER_DAY,)], "two days of stori
 t.eq(w.sql("SELECT min(id) FROM stories"), [((DAYS - 2) * PER_DAY + 1,)], "the older ones went")
 
 # The index against what the same stories need: a copy merged whole.
-now_bytes = fts_bytes(w.db)
-copy = os.path.join(w.dir, "copy.db")
-shutil.copy(w.db, copy)
-con = sqlite3.connect(copy)
-con.execute("INSERT INTO stories_fts(stories_fts) VALUES ('optimize')")
-con.commit()
-con.close()
-least = fts_bytes(copy)
+now_bytes, least = index_sizes(w)
 t.ok(now_bytes <= 3 * least,
      "the search index stays within 3 times what its stories need, after %d days"
      % DAYS, "index %d bytes, merged whole %d (%.1fx)" % (now_bytes, least, now_bytes / least))
@@ -134,14 +139,7 @@ for day in range(DAYS):
 t.ok(ok, "a run a year ahead, then %d daily --once runs: exit 0" % DAYS)
 t.eq(w.sql("SELECT count(*) FROM stories"), [(3 * PER_DAY,)],
      "the stories of the run ahead are kept, and two days of the others")
-now_bytes = fts_bytes(w.db)
-copy = os.path.join(w.dir, "copy.db")
-shutil.copy(w.db, copy)
-con = sqlite3.connect(copy)
-con.execute("INSERT INTO stories_fts(stories_fts) VALUES ('optimize')")
-con.commit()
-con.close()
-least = fts_bytes(copy)
+now_bytes, least = index_sizes(w)
 t.ok(now_bytes <= 3 * least,
      "with them, the search index still stays within 3 times what its stories need",
      "index %d bytes, merged whole %d (%.1fx)" % (now_bytes, least, now_bytes / least))
