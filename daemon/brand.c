@@ -44,7 +44,7 @@ char *brand_cut_title(const char *title, const char *name)
 	/* The name as often as it ends the title: Google News appends it to
 	 * a publisher's headline that carries it already ("X | Paper Times -
 	 * Paper Times"), and the publisher's feed's "X | Paper Times" is
-	 * cut to "X" when its titles share that tail (ingest.c). */
+	 * cut to "X" when its titles share that tail (ingest_prep.c). */
 	char *t = cut_name(title, name, seps, TITLE_SEPS), *u;
 	while (t && (u = cut_name(t, name, seps, TITLE_SEPS))) {
 		free(t);

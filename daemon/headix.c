@@ -635,7 +635,7 @@ void headix_item(struct headix_item *it, const char *host, const struct headix_h
 	it->text = it->key && story_bag != h->fp.bag && !it->via_aggregator ? story_bag : 0;
 	/* A publisher's own item by its headline's stem too, for an
 	 * aggregator's item of it: Google News cuts the " - Paper Times" it
-	 * appends (ingest.c, brand_cut_title()), and the publisher's feed
+	 * appends (ingest_prep.c, brand_cut_title()), and the publisher's feed
 	 * writes "X | Paper Times" on its titles, which ingest cuts only
 	 * when 3 or more of them share it.  (Not an aggregator's item: its
 	 * headline is cut already, and one aggregator's items are not matched
@@ -657,7 +657,7 @@ struct headix *headix_new(int64_t window)
 	ix->mask = 1023;
 	/* A lookup reaches HEADIX_SPAN back whatever the window: an entry
 	 * younger than that must outlive a rehash (and a restart, which
-	 * replays as much, ingest.c), or whether an aggregator's item finds
+	 * replays as much, ingest_replay.c), or whether an aggregator's item finds
 	 * its publisher's would depend on when the table grew. */
 	ix->window = window > HEADIX_SPAN ? window : HEADIX_SPAN;
 	return ix;

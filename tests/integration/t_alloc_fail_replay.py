@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An allocation that fails while the daemon reads its clustering state
-back from the database (the start-up replay, daemon/ingest.c's
-replay_window: a daemon near its memory limit, ulimit -v, LimitAS=, at
+back from the database (the start-up replay, daemon/ingest_replay.c's
+ingest_replay_window: a daemon near its memory limit, ulimit -v, LimitAS=, at
 its peak of memory) fails the loading: the response waits, and the next
 poll loads the state again ("loading the clustering state, will retry").
 
