@@ -373,11 +373,6 @@ static int cmp_order(const void *a, const void *b)
 }
 
 /* An entry's identity key and its place in the order entries are stored. */
-struct keyed {
-	char *ident;       /* NULL: nothing to know it by */
-	size_t pos;
-};
-
 static int cmp_keyed(const void *a, const void *b)
 {
 	const struct keyed *x = a, *y = b;
@@ -509,91 +504,6 @@ static int persist_thread(struct ingest *in, struct cluster_result *r,
 	for (int i = 0; i < r->nmerged; i++)
 		if (store_merge_thread(in->st, r->merged[i], r->thread_id) < 0)
 			return -1;
-	return 0;
-}
-
-struct entry_ctx {
-	struct ingest *in;
-	int64_t feed_id;
-	const struct feed *f;
-	const char *feed_host;
-	int64_t now;
-	int use_link;
-	struct ident_poll poll;
-	uint64_t *link_hash;       /* canonical links of guid items, counted */
-	struct ingest_stats *stats;
-	int64_t old_before;        /* new items dated before this are not
-	                              stored (ingest_feed), 0: all are */
-	const struct keyed *keys;  /* the document's keys, sorted (cmp_keyed) */
-	size_t n_keys;
-	int decided;               /* the poll's kind of key is settled
-	                              (known_anew): an entry stored again
-	                              is not counted again */
-};
-
-/* Whether the document being stored has an entry under key `ident`
- * (store_find_redated's `listed`). */
-static int doc_has_key(const char *ident, void *ctx)
-{
-	const struct entry_ctx *x = ctx;
-	size_t lo = 0, hi = x->n_keys;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = x->keys[mid].ident ? strcmp(x->keys[mid].ident, ident) : -1;
-
-		if (!c)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-/* An item with neither guid nor link is known by its title and date
- * ("h:"), and a date read otherwise than when it was stored makes
- * another key: an upgrade that reads a zone name (CEST, JST), a zone
- * word after the time or a day name without a zone as the instant it
- * names gave every such item still listed a second story, text for
- * text the first.  Not found under its key, the item is the feed's own
- * story with the same content, dated within a day of it by whole
- * quarter hours (a zone's difference) or undated, whose key no entry of
- * this document has, and that the feed carried already at the item's
- * date (a re-dated item was there before its new date; the same words
- * posted again the next day, a daily "Backup completed" from a feed
- * that lists its newest item alone, are dated after the feed was last
- * read, and each such day was taken for yesterday's item re-dated: no
- * new story, the day lost).  "Carried": first seen at that date or
- * later, or the feed read at or after it, the story still stored: a
- * new reading can be later than the story was first seen (a server
- * whose zone went from +02:00 to UTC, local times without a zone read
- * as UTC east of it), and a feed polled within the hour of its posts
- * stored all of them twice.  That story is re-keyed and is the item
- * from now on
- * (it keeps the date it has, as an item known by guid keeps its date
- * when only its date changes; entry_hash has none).  *id stays 0 when
- * there is no such story, or more than one.  -1 on a database error. */
-static int find_redated(struct entry_ctx *x, const struct store_story *s, int64_t *id,
-                        uint64_t *hash, int *owner)
-{
-	char *old_ident = NULL;
-	int64_t found;
-
-	if (store_find_redated(x->in->st, x->feed_id, s->ident, s->content_hash, s->published,
-	                       doc_has_key, x, &found, &old_ident) < 0)
-		return -1;
-	if (found && store_rekey_item(x->in->st, x->feed_id, old_ident, s->ident) < 0) {
-		free(old_ident);
-		return -1;
-	}
-	free(old_ident);
-	if (found) {
-		*id = found;
-		*hash = s->content_hash;
-		*owner = 1;
-	}
 	return 0;
 }
 
@@ -744,134 +654,6 @@ static const char *publisher(const char *link_host, const char *source_host,
 	if (source_host && feed_host && canon_same_site(h, feed_host) && !canon_same_site(source_host, h))
 		return source_host;
 	return h;
-}
-
-/* An item known by a relative guid was stored under that guid resolved
- * against the feed's URL before it was known by the guid as written
- * (entry_ident): not found under its key, it is the row under the key it
- * had then, and keeps that key (re-keyed, every such story would change
- * once after the upgrade, a new seq for nothing).  When found, *ident
- * becomes that key (in *legacy, which the caller frees).  -1 on a
- * database error or out of memory. */
-static int legacy_guid(struct entry_ctx *x, const struct feed_entry *e, const char **ident,
-                       char **legacy, int64_t *id, uint64_t *hash, int *owner)
-{
-	struct ident_entry ie = { .guid = e->id, .published = IDENT_NO_TIME };
-	char *k = NULL;
-	int rc;
-
-	if (!e->id_written)
-		return 0;
-	rc = ident_key(&ie, 0, &k);
-	if (rc == -2)
-		return -1;
-	if (rc < 0 || strncmp(k, "g:", 2) != 0 || strcmp(k, *ident) == 0) {
-		free(k);
-		return 0;
-	}
-	if (store_find_item(x->in->st, x->feed_id, k, id, hash, owner) < 0) {
-		free(k);
-		return -1;
-	}
-	if (!*id) {
-		free(k);
-		return 0;
-	}
-	*ident = *legacy = k;
-	return 0;
-}
-
-/* The feed's item under this entry's guid key ("g:", from a poll that
- * knew its items by guid): its story in *id (0 when none, or when the
- * guid is blank: the entry is known by its link either way), with its
- * hash and owner as store_find_item gives them.  -1 on error. */
-static int guid_item(struct entry_ctx *x, const struct feed_entry *e,
-                     const struct ident_entry *ie, int64_t *id, uint64_t *hash, int *owner)
-{
-	char *gk = NULL, *legacy = NULL;
-	const char *k;
-	int rc = ident_key(ie, 0, &gk);
-
-	*id = 0;
-	if (rc == -2)
-		return -1;
-	rc = 0;
-	if (gk && strncmp(gk, "g:", 2) == 0) {
-		k = gk;
-		if (store_find_item(x->in->st, x->feed_id, gk, id, hash, owner) < 0 ||
-		    (!*id && legacy_guid(x, e, &k, &legacy, id, hash, owner) < 0))
-			rc = -1;
-	}
-	free(gk);
-	free(legacy);
-	return rc;
-}
-
-/* 1 when the feed has an item under this entry's guid key (guid_item),
- * 0 when not, -1 on error. */
-static int guid_known(struct entry_ctx *x, const struct feed_entry *e,
-                      const struct ident_entry *ie)
-{
-	int64_t id;
-	uint64_t hash;
-	int owner;
-
-	if (guid_item(x, e, ie, &id, &hash, &owner) < 0)
-		return -1;
-	return id != 0;
-}
-
-/* 1 when story `id` holds `guid` as its guid (stories.guid: its own
- * feed's item as last stored), 0 when not, -1 on error. */
-static int story_guid_is(struct entry_ctx *x, int64_t id, const char *guid)
-{
-	char *author, *link, *had;
-	int rc;
-
-	if (store_story_byline(x->in->st, id, &author, &link, &had) < 0)
-		return -1;
-	rc = had && guid && strcmp(had, guid) == 0;
-	free(author);
-	free(link);
-	free(had);
-	return rc;
-}
-
-/* Whether key `ident` is another than the key `ctx` (store_feed_item_of's
- * `listed`, to ask for that one key only). */
-static int other_key(const char *ident, void *ctx)
-{
-	return strcmp(ident, ctx) != 0;
-}
-
-/* Any key (store_feed_item_of's `listed`, to ask for its newest row). */
-static int no_key(const char *ident, void *ctx)
-{
-	(void)ident;
-	(void)ctx;
-	return 0;
-}
-
-/* Whether the document being stored has no entry under key `ident`. */
-static int doc_lacks_key(const char *ident, void *ctx)
-{
-	return !doc_has_key(ident, ctx);
-}
-
-/* What an entry is known by in its feed (docs/dedup.md, level 1): the
- * guid, link, or title and text as the feed gives them (whether its
- * branding is seen can change from one response to the next).  A
- * relative guid as it is written: resolved, it was another key once the
- * feed moved (a permanent redirect to https or another path), and every
- * item of the feed a new one to it, as if its guids rotated. */
-static struct ident_entry entry_ident(const struct feed_entry *e)
-{
-	struct ident_entry ie = {
-		.guid = e->id_written ? e->id_written : e->id,
-		.link = e->origlink ? e->origlink : e->link,
-		.title = e->title_text, .text = e->text, .published = e->published,
-	};
-	return ie;
 }
 
 /* 1 when the text that made story m a match for s is its site's and
@@ -1037,21 +819,6 @@ static int other_byline(struct ingest *in, int64_t same, const struct store_stor
 	return rc;
 }
 
-/* The feed's item under key `old` (malloc'd, freed here; NULL: none) is
- * known as `ident` from now on: its story in *id, with its hash and
- * owner as store_find_item gives them.  -1 on a database error. */
-static int take_key(struct entry_ctx *x, char *old, const char *ident, int64_t *id,
-                    uint64_t *hash, int *owner)
-{
-	int rc = 0;
-
-	if (old && (store_rekey_item(x->in->st, x->feed_id, old, ident) < 0 ||
-	            store_find_item(x->in->st, x->feed_id, ident, id, hash, owner) < 0))
-		rc = -1;
-	free(old);
-	return rc;
-}
-
 /* Stores one entry under its identity key `ident` (ingest_feed's). */
 static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
                         const struct ingest_entry_prep *pe, const char *ident)
@@ -1063,10 +830,9 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	struct cluster_result cr;
 	struct nd_match m;
 	const char *canon = pe->canon;
-	struct ident_entry ie = entry_ident(e);
+	struct item it;
 	int64_t id = 0, canon_id = 0;
-	uint64_t old_hash = 0;
-	int rc = -1, has = 0, owner, too_old = 0;
+	int rc = -1, too_old = 0;
 	char *legacy = NULL;
 
 	memset(&s, 0, sizeof s);
@@ -1124,69 +890,13 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 		doc.text_tokens = &pe->text_tokens;
 	}
 
-	if (store_find_item(in->st, x->feed_id, ident, &id, &old_hash, &owner) < 0)
+	/* Level 1 by its key (daemon/ingest_item.c says in what order). */
+	if (item_by_key(x, e, &s, &legacy, &it) < 0)
 		goto out;
-	if (!id && strncmp(ident, "g:", 2) == 0 && legacy_guid(x, e, &ident, &legacy, &id,
-	                                                       &old_hash, &owner) < 0)
-		goto out;
-	s.ident = ident;
-	if (!id && strncmp(ident, "h:", 2) == 0 && find_redated(x, &s, &id, &old_hash, &owner) < 0)
-		goto out;
-	/* Known by link, an item under a new link and a guid the feed had
-	 * while it was known by guid: its story, which the document lists
-	 * under no other key (a draft's address replaced by the final one in
-	 * the poll that shows a CMS's new guids repeating, which turns the
-	 * feed back to them).  Its row under the new link key has the
-	 * story's hash, and the edit is stored as any item's.  Taken for a
-	 * new item, it was a second story of the feed's one article, a copy
-	 * of the first that kept its first headline for good.  Only a guid
-	 * the feed first had less than RECUR_GAP ago (the new guids of the
-	 * poll before, or of the last few): a small site whose database was
-	 * reset numbers its new articles from "1" again, and the new article
-	 * under the guid of an old one that the document no longer lists
-	 * (its guid kept for it since its CMS's switch, 18 hours or more
-	 * after its first poll) overwrote that story, never a story of its
-	 * own: the old article's headline, link and text were gone. */
-	if (!id && x->use_link && strncmp(ident, "l:", 2) == 0 && e->id) {
-		int64_t gid;
-		uint64_t ghash;
-		int gowner;
-		char *listed = NULL, *gk = NULL, *recent = NULL;
-
-		/* Or the newest key the feed has for that story, however old
-		 * (the guid came with the poll before, a day ago for a feed
-		 * that cron polls once a day): the reinstalled blog's old post
-		 * was found by its link after the guid it had. */
-		if (guid_item(x, e, &ie, &gid, &ghash, &gowner) < 0 ||
-		    (gid && (ident_key(&ie, 0, &gk) == -2 ||
-		             (gk && store_feed_item_of(in->st, x->feed_id, gid, x->now - RECUR_GAP,
-		                                       other_key, gk, &recent) < 0) ||
-		             (gk && !recent &&
-		              store_feed_item_of(in->st, x->feed_id, gid, 0, no_key, NULL,
-		                                 &recent) < 0) ||
-		             store_feed_item_of(in->st, x->feed_id, gid, 0, doc_lacks_key, x,
-		                                &listed) < 0))) {
-			free(gk);
-			free(recent);
-			free(listed);
-			goto out;
-		}
-		if (!recent || strcmp(recent, gk) != 0)
-			gid = 0;
-		free(gk);
-		free(recent);
-		if (gid && !listed) {
-			if (store_add_story_feed(in->st, gid, x->feed_id, ident, x->now, ghash) < 0)
-				goto out;
-			id = gid;
-			old_hash = ghash;
-			owner = gowner;
-		}
-		free(listed);
-	}
+	ident = s.ident;
 	/* A new item's canonical URL: the story that has it already (level
 	 * 2), if any; only then can this feed have carried it before. */
-	if (!id && canon && store_find_canonical(in->st, canon, &canon_id) < 0)
+	if (!it.id && canon && store_find_canonical(in->st, canon, &canon_id) < 0)
 		goto out;
 	/* Two items of one document under one link (a live blog's posts, a
 	 * podcast's episodes that all link to its home page) are two items,
@@ -1213,7 +923,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * feed, or its links written in punycode, counted as an aggregator:
 	 * its own lead was ignored (another article under its headline
 	 * merged into it) and it could not vouch for a plain headline. */
-	if (!id && !canon_id)
+	if (!it.id && !canon_id)
 		headix_item(&hi, s.host, &pe->headline,
 		            headix_via_aggregator(canon ? canon : s.link, s.host), fp ? fp->bag : 0);
 	if (hi.key) {
@@ -1239,103 +949,21 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * `retention` is such an item, and is left out.  Dated by the later
 	 * of its dates (an old post updated since is news again); undated
 	 * or dated at the epoch (a feed's broken clock), it is stored. */
-	if (!id && !canon_id && x->old_before) {
+	if (!it.id && !canon_id && x->old_before) {
 		int64_t dated = s.updated > s.published ? s.updated : s.published;
 
 		too_old = dated > 0 && dated < x->old_before;
 	}
-	/* Nor does such an item count for or against rotating guids: its
-	 * guid is new to the feed and its link unknown whether the feed's
-	 * guids rotate or not (it has no row).  Counted, the items retention
-	 * deleted outnumbered the ones still stored, and a feed whose guids
-	 * began to rotate was never switched to link identity: one
-	 * story_feeds row more for each of its recent items at every poll. */
-	if (e->id && canon && !too_old && !x->decided) {
-		int had_guid = id != 0;
-		x->link_hash[x->poll.items] = ingest_fnv1a(0xcbf29ce484222325ull, canon);
-		x->poll.items++;
-		/* Known by link, the item was looked up by its link: finding it
-		 * says nothing of its guid, which is one the feed had only when
-		 * a row holds it under its own key.  (Counted as a repeat, every
-		 * rotated guid turned the feed back to guid identity, and the
-		 * next poll to link identity again, one story_feeds row more for
-		 * every item every other poll.) */
-		if (x->use_link && strncmp(ident, "l:", 2) == 0 &&
-		    (had_guid = guid_known(x, e, &ie)) < 0)
-			goto out;
-		/* Nor is a guid first seen while the feed was known by link
-		 * new when its story, found by its link, holds it (the feed's
-		 * own item as stored, stories.guid): a rotated one never is.
-		 * Counted as new, the items a CMS's new guid scheme published
-		 * in the poll after the switch, more of them than the items it
-		 * still listed from before, were "new guids on known links" at
-		 * every poll from then on, and the feed, whose guids no longer
-		 * changed, stayed known by link for good (a link corrected
-		 * then was a second story). */
-		if (!had_guid && x->use_link && id && owner && strncmp(ident, "l:", 2) == 0 &&
-		    (had_guid = story_guid_is(x, id, e->id)) < 0)
-			goto out;
-		if (!had_guid) {
-			x->poll.new_guids++;
-			if (id)
-				has = 1;     /* found by its link: a link the feed had */
-			else if (canon_id &&
-			         store_feed_has_canonical(in->st, x->feed_id, canon, &has) < 0)
-				goto out;
-			x->poll.new_known_link += has;
-		}
-	}
-	/* This feed's own item under a new key: a CMS that gives an item a
-	 * new guid at every edit and keeps its link (a live blog), a feed
-	 * that adds guids to items it listed without.  The story is the one
-	 * the feed carries under that link, under a key this document does
-	 * not have (two items under one link were told apart above): it
-	 * takes the new key, and its edit is stored as any item's.  Taken
-	 * for the same article again, it kept its first text for good (the
-	 * headline "LIVE: ..." after the feed said "As it happened: ...",
-	 * the search index the first version's words) and gained one
-	 * story_feeds row at every edit.  Not while the feed is known by
-	 * link: the rows it had under its guids are how it is found to
-	 * have gone back to them (guid_known).  Nor when the feed first
-	 * carried the story RECUR_GAP or more ago: a site that points one
-	 * address ("/live") at each day's new live blog, under a new guid,
-	 * would have had yesterday's story overwritten by today's (that
-	 * one is still taken for the same article again, as before). */
-	if (!id && canon_id && !x->use_link) {
-		int state = 0;
-		char *old = NULL;
-
-		if (store_story_in_feed(in->st, canon_id, x->feed_id, &state) < 0 ||
-		    (state == 2 && store_feed_item_of(in->st, x->feed_id, canon_id, x->now - RECUR_GAP,
-		                                      doc_has_key, x, &old) < 0))
-			goto out;
-		if (take_key(x, old, ident, &id, &old_hash, &owner) < 0)
-			goto out;
-		if (id)
-			canon_id = 0;
-	}
-	/* The same for an item under a link the feed gives several items,
-	 * told from them by its content: a feed whose guids rotate, at the
-	 * poll that finds it out (a podcast's episodes under its home page,
-	 * a feed's two items under one address), made a new story, a copy,
-	 * of each such item.  Its story is the one the feed carries under
-	 * that link with that very content, under a key this document does
-	 * not have (a link several stories have names none of them to
-	 * store_find_canonical); when more than one is, a new story, as
-	 * before. */
-	if (!id && !canon_id && canon && pe->link_shared && !x->use_link) {
-		char *old = NULL;
-		int64_t was = 0;
-
-		if (store_feed_item_shared(in->st, x->feed_id, canon, s.content_hash,
-		                           x->now - RECUR_GAP, doc_has_key, x, &was, &old) < 0)
-			goto out;
-		if (take_key(x, old, ident, &id, &old_hash, &owner) < 0)
-			goto out;
-	}
-	if (id) {                            /* level 1: the same item */
-		rc = old_hash == s.content_hash ? 0
-		     : update_item(x, id, owner, &s, &doc, fp);
+	/* What the item says of the feed's guids (an item left out for its
+	 * age says nothing: item_count_guid); then, not found by its key,
+	 * whether it is the feed's own story under its link, re-keyed. */
+	if (!too_old && item_count_guid(x, e, ident, canon, &it, canon_id) < 0)
+		goto out;
+	if (!it.id && item_rekeyed(x, &s, canon, pe->link_shared, &canon_id, &it) < 0)
+		goto out;
+	if (it.id) {                         /* level 1: the same item */
+		rc = it.hash == s.content_hash ? 0
+		     : update_item(x, it.id, it.owner, &s, &doc, fp);
 		goto out;
 	}
 	if (canon_id) {                      /* level 2: the same article */
@@ -1473,7 +1101,7 @@ static int known_anew(struct entry_ctx *x, const struct feed *f, const struct or
 		return -1;
 	for (size_t i = 0; i < f->n_entries; i++) {
 		size_t k = order[i].idx;
-		struct ident_entry ie = entry_ident(&f->entries[k]);
+		struct ident_entry ie = ingest_entry_ident(&f->entries[k]);
 
 		nk[i].pos = i;
 		if (ident_key_canon(&ie, use_link, prep->e[k].canon, &nk[i].ident) == -2)
@@ -1581,7 +1209,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		goto out;
 	for (size_t i = 0; i < f->n_entries; i++) {
 		size_t k = order[i].idx;
-		struct ident_entry ie = entry_ident(&f->entries[k]);
+		struct ident_entry ie = ingest_entry_ident(&f->entries[k]);
 
 		keys[i].pos = i;
 		if (ident_key_canon(&ie, x.use_link, prep->e[k].canon, &keys[i].ident) == -2)

@@ -5,6 +5,7 @@
  * then the clusterer); ingest_prep.c is the parse worker's half, the
  * per-document work that needs no database (canonical links, branding,
  * hashes, fingerprints, tokens, a feed's shared texts and title labels);
+ * ingest_item.c tells which of its feed's items an entry is (level 1);
  * ingest_replay.c rebuilds the in-memory indexes from the database's
  * window at start-up and after a rollback. */
 #ifndef TIDINGS_INGEST_INT_H
@@ -14,6 +15,7 @@
 #include <stdint.h>
 
 #include "daemon/cluster.h"
+#include "daemon/ident.h"
 #include "daemon/ingest.h"
 #include "daemon/simhash.h"
 #include "daemon/store.h"
@@ -71,6 +73,61 @@ int ingest_window_labels(struct store *st, int64_t since, struct window_title **
                          size_t *nout);
 /* The label ingest_window_labels() found for story id, 0 none. */
 size_t ingest_window_label(const struct window_title *v, size_t n, int64_t id);
+
+/* ---- ingest.c and ingest_item.c: one document being stored ------- */
+
+/* An entry's identity key, and its place in the document's order. */
+struct keyed {
+	char *ident;       /* NULL: nothing to know it by */
+	size_t pos;
+};
+
+/* The document being stored, and what its poll counts. */
+struct entry_ctx {
+	struct ingest *in;
+	int64_t feed_id;
+	const struct feed *f;
+	const char *feed_host;
+	int64_t now;
+	int use_link;
+	struct ident_poll poll;
+	uint64_t *link_hash;       /* canonical links of guid items, counted */
+	struct ingest_stats *stats;
+	int64_t old_before;        /* new items dated before this are not
+	                              stored (ingest_feed), 0: all are */
+	const struct keyed *keys;  /* the document's keys, sorted (cmp_keyed) */
+	size_t n_keys;
+	int decided;               /* the poll's kind of key is settled
+	                              (known_anew): an entry stored again
+	                              is not counted again */
+};
+
+/* What an entry is known by in its feed (docs/dedup.md, level 1). */
+struct ident_entry ingest_entry_ident(const struct feed_entry *e);
+
+/* ---- ingest_item.c: which of the feed's items an entry is ---------- */
+
+/* The feed's item an entry was found to be: its story (0: none), the
+ * content hash of the feed's row for it, whether the story is the feed's
+ * own (its text is this feed's to change). */
+struct item {
+	int64_t id;
+	uint64_t hash;
+	int owner;
+};
+
+/* The item under the entry's key s->ident, or a key it had before (the
+ * top of ingest_item.c, 1).  s->ident may become that older key, held in
+ * *legacy (the caller frees it).  -1 on a database error or out of
+ * memory. */
+int item_by_key(struct entry_ctx *x, const struct feed_entry *e, struct store_story *s,
+                char **legacy, struct item *it);
+/* Counts the entry for the poll's verdict on the feed's guids (3). */
+int item_count_guid(struct entry_ctx *x, const struct feed_entry *e, const char *ident,
+                    const char *canon, const struct item *it, int64_t canon_id);
+/* The feed's own story under the entry's link that takes its key (4). */
+int item_rekeyed(struct entry_ctx *x, const struct store_story *s, const char *canon,
+                 int link_shared, int64_t *canon_id, struct item *it);
 
 /* ---- ingest_replay.c ----------------------------------------------- */
 
