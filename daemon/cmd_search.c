@@ -98,6 +98,47 @@ static size_t terms(const char *p, const char *e)
 	return n;
 }
 
+/* The query with each blank FTS5's syntax does not know as one written
+ * as a space: a no-break space, the ideographic space (U+3000, what a
+ * Chinese or Japanese input method types between words), the other
+ * Unicode spaces (Zs), the line and paragraph separators and '\r', '\f',
+ * '\v'.  FTS5 splits a query only at ' ', '\t', '\n' and '\r', and took
+ * "大阪　万博" (U+3000) for one word, searched as the phrase of its two:
+ * "万博　大阪" found no story holding both, "mars　OR　venus" was the
+ * phrase "mars or venus", and a query of U+3000 alone no blank one.  The
+ * tokenizer splits at them all, so inside a phrase this changes nothing.
+ * Returns a malloc'd string (never longer), or NULL. */
+static char *spaced(const char *in)
+{
+	size_t n = strlen(in);
+	char *out = malloc(n + 1), *o = out;
+	const char *p = in, *e = in + n;
+
+	if (!out)
+		return NULL;
+	while (p < e) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = 1;
+
+		if ((unsigned char)*p >= 0x80)
+			k = utf8proc_iterate((const utf8proc_uint8_t *)p, e - p, &c);
+		if (*p == '\r' || *p == '\f' || *p == '\v' ||
+		    (k > 1 && (utf8proc_category(c) == UTF8PROC_CATEGORY_ZS ||
+		               utf8proc_category(c) == UTF8PROC_CATEGORY_ZL ||
+		               utf8proc_category(c) == UTF8PROC_CATEGORY_ZP))) {
+			*o++ = ' ';
+		} else {
+			if (k < 1)         /* no UTF-8: the byte as it is */
+				k = 1;
+			memcpy(o, p, (size_t)k);
+			o += k;
+		}
+		p += k;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* An operator word outside a phrase: no term of its own. */
 static int operator(const char *w, const char *e)
 {
@@ -279,6 +320,7 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
 	struct query q = { .limit = 20 };
+	char *sp = NULL;       /* the query, its blanks spaces (spaced) */
 	int opts = 1;          /* options still read: no "--" yet */
 
 	cli_out_init(&q.o);
@@ -323,19 +365,25 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			return 1;
 		}
 	}
+	if (q.text && !(sp = spaced(q.text))) {
+		fprintf(stderr, "%s: search: out of memory\n", cli->prog);
+		return 1;
+	}
 	/* Blank (a stray space, "$q" of an empty line) is no query either:
 	 * FTS5 said "syntax error near """. */
-	if (!q.text || !q.text[strspn(q.text, " \t\n")]) {
+	if (!q.text || !sp[strspn(sp, " \t\n")]) {
 		fprintf(stderr, "%s: search: what to search for? usage: %s search QUERY\n",
 		        cli->prog, cli->prog);
+		free(sp);
 		return 1;
 	}
 	{
 		const char *why;
 		size_t n;
-		char *text = fts_query(q.text, &n, &why);
+		char *text = fts_query(sp, &n, &why);
 		int rc;
 
+		free(sp);
 		if (!text) {
 			fprintf(stderr, "%s: search: %s\n", cli->prog, why);
 			return 1;

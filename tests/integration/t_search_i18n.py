@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""tidings search as readers in many languages type it: the blanks of
+other scripts and input methods (U+3000, a no-break space) separate
+words as a space does."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Tap, Server, Workdir, rss_doc, need_programs, TIDINGS, TIDINGSD  # noqa: E402
+
+t = Tap()
+need_programs(t, TIDINGS, TIDINGSD)
+srv = Server()
+srv.put("/a.xml", rss_doc("A", "https://a.example/", [
+    {"guid": "expo", "title": "大阪　万博　開幕", "link": "https://a.example/1",
+     "text": "来場者　多数"},
+    {"guid": "hanoi", "title": "Hà Nội mưa lớn", "link": "https://a.example/2",
+     "text": "Thành phố Hồ Chí Minh"},
+    {"guid": "elysee", "title": "Macron reçu à l'Élysée", "link": "https://a.example/3",
+     "text": "Le président a déclaré qu'il était très heureux."}]))
+w = Workdir()
+w.write_config([srv.url("/a.xml")])
+t.eq(w.run_once().returncode, 0, "the feed is stored")
+ids = {g: str(i) for g, i in w.sql("SELECT guid, id FROM stories")}
+
+
+def search(q):
+    r = subprocess.run([TIDINGS, "-d", w.db, "search", "--", q], capture_output=True, text=True)
+    return r.returncode, sorted(line.split(None, 1)[0] for line in r.stdout.splitlines()), r.stderr
+
+
+# ---- blanks other than ' ', '\t', '\n' ------------------------------------
+# FTS5 splits a query only at ASCII blanks: "開幕　大阪" (the ideographic
+# space U+3000 a Japanese or Chinese input method types) was one word, the
+# phrase of its two, which no story holds in that order; an operator
+# between such blanks was a word of the phrase too.
+for q, want in (("開幕\u3000大阪", ["expo"]), ("開幕 大阪", ["expo"]),
+                ("多数\u3000万博", ["expo"]), ("noi\u00a0ha", ["hanoi"]),
+                ("minh\u2003hà", ["hanoi"]), ("minh\rha", ["hanoi"]),
+                ("minh\u3000OR\u3000xyzzy", ["hanoi"]),
+                ("xyzzy\u00a0OR\u00a0開幕", ["expo"]),
+                ("title:ha\u3000minh", ["hanoi"]), ("万博\u3000NOT\u3000来場者", [])):
+    rc, got, err = search(q)
+    t.eq((rc, got, err), (0, sorted(ids[g] for g in want), ""),
+         "%r: its words apart, as with spaces" % q)
+# After such a blank, '-word' is refused as after a space (it was a
+# phrase of the two words, the one to leave out searched for).
+rc, got, err = search("minh\u3000-hà")
+t.ok(rc == 1 and "use NOT" in err, "'-word' after U+3000 is refused with a hint to NOT",
+     "status %d, stdout %r, stderr %r" % (rc, got, err))
+# Inside a phrase a blank is a blank, as before.
+t.eq(search('"ha\u3000noi"')[:2], (0, [ids["hanoi"]]), "a phrase with U+3000 in it")
+t.eq(search('"noi\u3000ha"')[:2], (0, []), "its words still in order")
+# A query of such blanks alone is blank, as one of spaces is.
+for q in ("\u3000", "\u00a0\r\u3000"):
+    rc, got, err = search(q)
+    t.ok(rc == 1 and "what to search for?" in err, "%r asks what to search for" % q,
+         "status %d, stderr %r" % (rc, err))
+
+srv.stop()
+w.cleanup()
+t.done()
