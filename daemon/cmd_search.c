@@ -173,7 +173,8 @@ static char *and(char *o)
  * passes too: NEAR(mars rover, 3) became NEAR(mars "rover," 3), which
  * searched for a "3" near the two within the default 10 tokens.
  * *n_terms counts the terms searched for (see MAX_TERMS): the words of
- * phrases too, not the operators or column names.  Returns a malloc'd
+ * phrases too, not the operators or column names; *ops whether there
+ * is an operator or a '(' or ')' outside the phrases.  Returns a malloc'd
  * string, or NULL with *why set.
  *
  * FTS5 takes two operands side by side as AND only when both are
@@ -181,7 +182,7 @@ static char *and(char *o)
  * "port title:(strike OR walkout)" were syntax errors.  An AND is
  * written between a group and the operand beside it, which is what the
  * same words without the parentheses mean. */
-static char *fts_query(const char *in, size_t *n_terms, const char **why)
+static char *fts_query(const char *in, size_t *n_terms, int *ops, const char **why)
 {
 	size_t n = strlen(in);
 	/* Each byte quoted and doubled, or a '(' after " AND ": a generous
@@ -197,6 +198,7 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 
 	*why = "out of memory";
 	*n_terms = 0;
+	*ops = 0;
 	if (!out)
 		return NULL;
 	while (*p) {
@@ -205,6 +207,7 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '(' || *p == ')' ||
 		    (*p == ',' && near == 2)) {
+			*ops |= *p == '(' || *p == ')';
 			if (*p == '(') {
 				if (near != 1 && last)
 					o = and(o);
@@ -284,6 +287,7 @@ static char *fts_query(const char *in, size_t *n_terms, const char **why)
 			/* NEAR(a b) is an operand beside a group as a word is:
 			 * "(strike OR walkout) NEAR(port union)" was a syntax
 			 * error (and so is a bare NEAR, a word to FTS5) */
+			*ops = 1;
 			if (e - w == 4 && !memcmp(w, "NEAR", 4)) {
 				near = 1;
 				if (last == 2)
@@ -380,12 +384,23 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	{
 		const char *why;
 		size_t n;
-		char *text = fts_query(sp, &n, &why);
+		int ops;
+		char *text = fts_query(sp, &n, &ops, &why);
 		int rc;
 
 		free(sp);
 		if (!text) {
 			fprintf(stderr, "%s: search: %s\n", cli->prog, why);
+			return 1;
+		}
+		/* No word at all ("🎉", "*", "€", '""'): the index keeps words of
+		 * letters and digits only, and FTS5 found nothing, which said
+		 * that no story has the emoji or the symbol.  With an operator
+		 * or a group, FTS5 says what is wrong with it ("OR", "()"). */
+		if (n == 0 && !ops) {
+			fprintf(stderr, "%s: search: nothing to search for: the index holds words"
+			        " (letters, digits), not punctuation, symbols or emoji\n", cli->prog);
+			free(text);
 			return 1;
 		}
 		if (n > MAX_TERMS) {

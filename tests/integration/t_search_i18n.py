@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """tidings search as readers in many languages type it: the blanks of
 other scripts and input methods (U+3000, a no-break space) separate
-words as a space does."""
+words as a space does; a query of no word (an emoji, a symbol) is
+refused with the reason rather than finding nothing."""
 import os
 import subprocess
 import sys
@@ -18,7 +19,9 @@ srv.put("/a.xml", rss_doc("A", "https://a.example/", [
     {"guid": "hanoi", "title": "Hà Nội mưa lớn", "link": "https://a.example/2",
      "text": "Thành phố Hồ Chí Minh"},
     {"guid": "elysee", "title": "Macron reçu à l'Élysée", "link": "https://a.example/3",
-     "text": "Le président a déclaré qu'il était très heureux."}]))
+     "text": "Le président a déclaré qu'il était très heureux."},
+    {"guid": "cup", "title": "Fans 🎉 celebrate the cup 🏆", "link": "https://a.example/4",
+     "text": "Prices up 3.5% to €1,000 (*)"}]))
 w = Workdir()
 w.write_config([srv.url("/a.xml")])
 t.eq(w.run_once().returncode, 0, "the feed is stored")
@@ -57,6 +60,17 @@ for q in ("\u3000", "\u00a0\r\u3000"):
     rc, got, err = search(q)
     t.ok(rc == 1 and "what to search for?" in err, "%r asks what to search for" % q,
          "status %d, stderr %r" % (rc, err))
+
+# ---- a query with no word -------------------------------------------------
+# The index holds words of letters and digits: "🎉" or "*" found nothing,
+# exit 0, as if no story had them (this one has both).  It is refused and
+# says why; a word beside them is searched for as before.
+for q in ("🎉", "🏆", "*", "€", '""', "-", "title:🏆", '"🎉" "🏆"'):
+    rc, got, err = search(q)
+    t.ok(rc == 1 and got == [] and "nothing to search for" in err and "emoji" in err,
+         "%r: nothing to search for, said so" % q, "status %d, stdout %r, stderr %r" % (rc, got, err))
+for q in ("🎉 celebrate", "celebrate 🏆", "3.5%", "€1,000", "cup*"):
+    t.eq(search(q), (0, [ids["cup"]], ""), "%r: its words searched for" % q)
 
 srv.stop()
 w.cleanup()
