@@ -16,6 +16,7 @@ struct query {
 	struct cli_out o;
 	const char *text;
 	int64_t limit;
+	int syntax;          /* FTS5 could not read it */
 };
 
 /* The most terms a query may have.  FTS5's cost grows with about the
@@ -31,7 +32,11 @@ struct query {
 static int list(struct store *st, void *p)
 {
 	struct query *q = p;
-	return store_search(st, q->text, q->limit, cli_story_row, &q->o);
+	int rc = store_search(st, q->text, q->limit, cli_story_row, &q->o);
+
+	if (rc < 0 && !strncmp(store_errmsg(st), "fts5: syntax error", 18))
+		q->syntax = 1;
+	return rc;
 }
 
 /* A byte FTS5 takes in a bare word: ASCII letters and digits, '_', and
@@ -411,6 +416,13 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		}
 		q.text = text;
 		rc = cli_list(cli, "search", &q.o, list, &q);
+		/* FTS5 names only where it stopped: 'syntax error near ""' for
+		 * "strike OR" or "(strike", near "OR" for a search for the
+		 * word OR (Oregon), with no word of how to write it. */
+		if (q.syntax)
+			fprintf(stderr, "%s: search: AND, OR and NOT go between two words or"
+			        " groups (strike NOT port), and each '(' needs its ')'; in lower"
+			        " case (or) they are words\n", cli->prog);
 		free(text);
 		return rc;
 	}

@@ -2,7 +2,8 @@
 """tidings search as readers in many languages type it: the blanks of
 other scripts and input methods (U+3000, a no-break space) separate
 words as a space does; a query of no word (an emoji, a symbol) is
-refused with the reason rather than finding nothing."""
+refused with the reason rather than finding nothing; a query FTS5
+cannot read comes with how to write it."""
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ srv.put("/a.xml", rss_doc("A", "https://a.example/", [
     {"guid": "elysee", "title": "Macron reçu à l'Élysée", "link": "https://a.example/3",
      "text": "Le président a déclaré qu'il était très heureux."},
     {"guid": "cup", "title": "Fans 🎉 celebrate the cup 🏆", "link": "https://a.example/4",
-     "text": "Prices up 3.5% to €1,000 (*)"}]))
+     "text": "Prices up 3.5% to €1,000 or more (*)"}]))
 w = Workdir()
 w.write_config([srv.url("/a.xml")])
 t.eq(w.run_once().returncode, 0, "the feed is stored")
@@ -71,6 +72,21 @@ for q in ("🎉", "🏆", "*", "€", '""', "-", "title:🏆", '"🎉" "🏆"'):
          "%r: nothing to search for, said so" % q, "status %d, stdout %r, stderr %r" % (rc, got, err))
 for q in ("🎉 celebrate", "celebrate 🏆", "3.5%", "€1,000", "cup*"):
     t.eq(search(q), (0, [ids["cup"]], ""), "%r: its words searched for" % q)
+
+# ---- a query FTS5 cannot read ---------------------------------------------
+# It said only where it stopped ('syntax error near ""' for "cup OR" or
+# "(cup"), and near "OR" for a search for the word OR: now how to write it
+# too, and the word in lower case is a word.
+for q in ("OR", "AND", "NOT cup", "cup OR", "(cup", "()", "NEAR(cup"):
+    rc, got, err = search(q)
+    t.ok(rc == 1 and got == [] and "syntax error" in err and
+         "AND, OR and NOT go between two words" in err and "each '(' needs its ')'" in err,
+         "%r: the error, and how to write the query" % q,
+         "status %d, stdout %r, stderr %r" % (rc, got, err))
+t.eq(search("CUP or")[:2], (0, [ids["cup"]]), "'or' is a word (and found)")
+t.eq(search("cup or xyzzy")[:2], (0, []), "all of them must match")
+rc, got, err = search("cup OR xyzzy")
+t.eq((rc, got, err), (0, [ids["cup"]], ""), "OR between two words: no hint")
 
 srv.stop()
 w.cleanup()
