@@ -15,6 +15,7 @@
 struct query {
 	struct cli_out o;
 	const char *text;
+	const char *plain;   /* text without its other form (other_form), or NULL */
 	int64_t limit;
 	int syntax;          /* FTS5 could not read it */
 };
@@ -34,8 +35,12 @@ static int list(struct store *st, void *p)
 	struct query *q = p;
 	int rc = store_search(st, q->text, q->limit, cli_story_row, &q->o);
 
-	if (rc < 0 && !strncmp(store_errmsg(st), "fts5: syntax error", 18))
-		q->syntax = 1;
+	/* Where FTS5 stopped in the query as written, not in the
+	 * "(...) OR (...)" of its two forms ("élysée OR" stopped near the
+	 * ')' of that).  No row was given before the error. */
+	if (rc < 0 && q->plain && !strncmp(store_errmsg(st), "fts5: syntax error", 18))
+		rc = store_search(st, q->plain, q->limit, cli_story_row, &q->o);
+	q->syntax = rc < 0 && !strncmp(store_errmsg(st), "fts5: syntax error", 18);
 	return rc;
 }
 
@@ -326,6 +331,49 @@ static char *fts_query(const char *in, size_t *n_terms, int *ops, const char **w
 	return out;
 }
 
+/* The query (q, as fts_query made it of s) as it is or in the other
+ * Unicode form: a story's text is kept as its feed wrote it, most in
+ * composed form (NFC), some decomposed (NFD: a feed written on a Mac, a
+ * file name pasted), and the index's tokenizer takes a letter and its
+ * mark apart for some scripts: "서울" typed found no "서울" written as
+ * its Hangul letters, "ガス" no "カ" and U+3099, "новый" no "и" and
+ * U+0306, and the decomposed query none of the composed stories.  When
+ * s has another form (NFC, else NFD), the query is "(q) OR (q')", q'
+ * made of it likewise; a Latin accent folds away in either form, and
+ * then both find the same.  Returns q, or a new string and q in *plain,
+ * or NULL out of memory (q freed). */
+static char *other_form(const char *s, char *q, char **plain)
+{
+	char *f = (char *)utf8proc_NFC((const utf8proc_uint8_t *)s), *alt = NULL, *both = NULL;
+	const char *why;
+	size_t n;
+	int ops;
+
+	if (f && !strcmp(f, s)) {
+		free(f);
+		f = (char *)utf8proc_NFD((const utf8proc_uint8_t *)s);
+		if (f && !strcmp(f, s)) {
+			free(f);
+			return q;       /* one form only (ASCII, most text) */
+		}
+	}
+	/* NULL: no UTF-8 (no other form) or no memory; an error of the
+	 * other form's query (why) is the same as of the query's. */
+	if (!f || !(alt = fts_query(f, &n, &ops, &why))) {
+		free(f);
+		return q;
+	}
+	if ((both = malloc(strlen(q) + strlen(alt) + 11))) {
+		sprintf(both, "(%s) OR (%s)", q, alt);
+		*plain = q;
+	} else {
+		free(q);
+	}
+	free(f);
+	free(alt);
+	return both;
+}
+
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
 	struct query q = { .limit = 20 };
@@ -390,12 +438,12 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		const char *why;
 		size_t n;
 		int ops;
-		char *text = fts_query(sp, &n, &ops, &why);
+		char *text = fts_query(sp, &n, &ops, &why), *plain = NULL;
 		int rc;
 
-		free(sp);
 		if (!text) {
 			fprintf(stderr, "%s: search: %s\n", cli->prog, why);
+			free(sp);
 			return 1;
 		}
 		/* No word at all ("🎉", "*", "€", '""'): the index keeps words of
@@ -406,15 +454,24 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "%s: search: nothing to search for: the index holds words"
 			        " (letters, digits), not punctuation, symbols or emoji\n", cli->prog);
 			free(text);
+			free(sp);
 			return 1;
 		}
 		if (n > MAX_TERMS) {
 			fprintf(stderr, "%s: search: query too long (%zu terms, at most %d):"
 			        " search for its most distinctive words\n", cli->prog, n, MAX_TERMS);
 			free(text);
+			free(sp);
+			return 1;
+		}
+		text = other_form(sp, text, &plain);
+		free(sp);
+		if (!text) {
+			fprintf(stderr, "%s: search: out of memory\n", cli->prog);
 			return 1;
 		}
 		q.text = text;
+		q.plain = plain;
 		rc = cli_list(cli, "search", &q.o, list, &q);
 		/* FTS5 names only where it stopped: 'syntax error near ""' for
 		 * "strike OR" or "(strike", near "OR" for a search for the
@@ -424,6 +481,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			        " groups (strike NOT port), and each '(' needs its ')'; in lower"
 			        " case (or) they are words\n", cli->prog);
 		free(text);
+		free(plain);
 		return rc;
 	}
 }

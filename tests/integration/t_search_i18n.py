@@ -3,13 +3,24 @@
 other scripts and input methods (U+3000, a no-break space) separate
 words as a space does; a query of no word (an emoji, a symbol) is
 refused with the reason rather than finding nothing; a query FTS5
-cannot read comes with how to write it."""
+cannot read comes with how to write it; a query finds a story whether
+either is written composed (NFC) or decomposed (NFD)."""
 import os
 import subprocess
 import sys
+import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, Server, Workdir, rss_doc, need_programs, TIDINGS, TIDINGSD  # noqa: E402
+
+
+def nfd(s):
+    return unicodedata.normalize("NFD", s)
+
+
+def nfc(s):
+    return unicodedata.normalize("NFC", s)
+
 
 t = Tap()
 need_programs(t, TIDINGS, TIDINGSD)
@@ -22,7 +33,13 @@ srv.put("/a.xml", rss_doc("A", "https://a.example/", [
     {"guid": "elysee", "title": "Macron reçu à l'Élysée", "link": "https://a.example/3",
      "text": "Le président a déclaré qu'il était très heureux."},
     {"guid": "cup", "title": "Fans 🎉 celebrate the cup 🏆", "link": "https://a.example/4",
-     "text": "Prices up 3.5% to €1,000 or more (*)"}]))
+     "text": "Prices up 3.5% to €1,000 or more (*)"},
+    # The same words composed (NFC, as most feeds write) and decomposed
+    # (NFD: a feed written on a Mac), in Korean, Japanese, Russian, Greek.
+    {"guid": "nfc", "title": nfc("서울 시위 ガス料金 новый закон Αθήνα"),
+     "link": "https://a.example/5", "text": "composed"},
+    {"guid": "nfd", "title": nfd("서울 시위 ガス料金 новый закон Αθήνα"),
+     "link": "https://a.example/6", "text": "decomposed"}]))
 w = Workdir()
 w.write_config([srv.url("/a.xml")])
 t.eq(w.run_once().returncode, 0, "the feed is stored")
@@ -87,6 +104,26 @@ t.eq(search("CUP or")[:2], (0, [ids["cup"]]), "'or' is a word (and found)")
 t.eq(search("cup or xyzzy")[:2], (0, []), "all of them must match")
 rc, got, err = search("cup OR xyzzy")
 t.eq((rc, got, err), (0, [ids["cup"]], ""), "OR between two words: no hint")
+
+# ---- composed and decomposed text -------------------------------------------
+# The index keeps each story's text as its feed wrote it, and its tokenizer
+# takes a Hangul syllable's letters, a kana and its voicing mark, Cyrillic
+# "и" and its breve, Greek "η" and its accent apart: "서울" typed (NFC)
+# found no story written decomposed, and a decomposed query (pasted from
+# a Mac's file name) none written composed.  Either form finds both.
+both = sorted([ids["nfc"], ids["nfd"]])
+for word in ("서울", "서울*", "ガス料金", "ガス*", "новый", "Αθήνα", "title:시위",
+             '"новый закон"', "NEAR(서울 закон, 5)", "서울 NOT xyzzy", "(서울 OR xyzzy) закон"):
+    for form, f in (("composed", nfc), ("decomposed", nfd)):
+        t.eq(search(f(word)), (0, both, ""), "%r %s finds both forms" % (word, form))
+t.eq(search(nfd("서울 NOT decomposed")), (0, [ids["nfc"]], ""), "NOT applies to both forms")
+# A query FTS5 cannot read is reported where it stopped in the query as
+# written, not in the two forms joined with OR ('near ")"').
+rc, got, err = search(nfd("서울 OR"))
+t.ok(rc == 1 and got == [] and 'syntax error near ""' in err, "the error of the query as written",
+     "status %d, stdout %r, stderr %r" % (rc, got, err))
+# Latin accents fold away in either form, as before.
+t.eq(search(nfd("élysée")), (0, [ids["elysee"]], ""), "a decomposed élysée finds Élysée")
 
 srv.stop()
 w.cleanup()
