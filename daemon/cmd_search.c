@@ -331,47 +331,152 @@ static char *fts_query(const char *in, size_t *n_terms, int *ops, const char **w
 	return out;
 }
 
-/* The query (q, as fts_query made it of s) as it is or in the other
- * Unicode form: a story's text is kept as its feed wrote it, most in
- * composed form (NFC), some decomposed (NFD: a feed written on a Mac, a
- * file name pasted), and the index's tokenizer takes a letter and its
- * mark apart for some scripts: "서울" typed found no "서울" written as
- * its Hangul letters, "ガス" no "カ" and U+3099, "новый" no "и" and
- * U+0306, and the decomposed query none of the composed stories.  When
- * s has another form (NFC, else NFD), the query is "(q) OR (q')", q'
- * made of it likewise; a Latin accent folds away in either form, and
- * then both find the same.  Returns q, or a new string and q in *plain,
- * or NULL out of memory (q freed). */
-static char *other_form(const char *s, char *q, char **plain)
+/* An operand of a query as fts_query writes it, from p: a phrase
+ * ("..." with "" inside, and its '*'), a word (and its '*'), or a
+ * NEAR(...) group; its end. */
+static const char *operand_end(const char *p)
 {
-	char *f = (char *)utf8proc_NFC((const utf8proc_uint8_t *)s), *alt = NULL, *both = NULL;
-	const char *why;
-	size_t n;
-	int ops;
-
-	if (f && !strcmp(f, s)) {
-		free(f);
-		f = (char *)utf8proc_NFD((const utf8proc_uint8_t *)s);
-		if (f && !strcmp(f, s)) {
-			free(f);
-			return q;       /* one form only (ASCII, most text) */
-		}
+	if (*p == '"') {
+		for (p++; *p && (*p != '"' || p[1] == '"'); p += *p == '"' ? 2 : 1)
+			;
+		p += *p == '"';
+		return p + (*p == '*');
 	}
-	/* NULL: no UTF-8 (no other form) or no memory; an error of the
-	 * other form's query (why) is the same as of the query's. */
-	if (!f || !(alt = fts_query(f, &n, &ops, &why))) {
+	const char *e = p;
+	while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '(' && *e != ')' &&
+	       *e != '"')
+		e++;
+	if (e - p == 4 && !memcmp(p, "NEAR", 4) && e[strspn(e, " \t\n")] == '(') {
+		int quoted = 0;
+		for (e += strspn(e, " \t\n") + 1; *e && (quoted || *e != ')'); e++)
+			if (*e == '"')
+				quoted = !quoted;    /* "" inside: out and in again */
+		return e + (*e == ')');
+	}
+	return e;
+}
+
+/* The other Unicode form of [p, e) (NFC, else NFD), NULL when it has
+ * none (ASCII, most text) or no memory (*oom). */
+static char *other_form_of(const char *p, const char *e, int *oom)
+{
+	char *s = strndup(p, (size_t)(e - p)), *f = NULL;
+
+	if (!s)
+		return *oom = 1, NULL;
+	for (int nfd = 0; nfd < 2; nfd++) {
+		f = (char *)(nfd ? utf8proc_NFD : utf8proc_NFC)((const utf8proc_uint8_t *)s);
+		if (!f || strcmp(f, s))
+			break;
 		free(f);
+		f = NULL;
+	}
+	free(s);
+	return f;
+}
+
+/* The query (q, as fts_query made it of s) with each operand that has
+ * another Unicode form searched in both: a story's text is kept as its
+ * feed wrote it, most in composed form (NFC), some decomposed (NFD: a
+ * feed written on a Mac, a file name pasted), and the index's tokenizer
+ * takes a letter and its mark apart for some scripts: "서울" typed found
+ * no "서울" written as its Hangul letters, "ガス" no "カ" and U+3099,
+ * "новый" no "и" and U+0306, and the decomposed query none of the
+ * composed stories.  Each such word, phrase or NEAR group x becomes
+ * "(x OR x')", and the operands side by side are joined by an explicit
+ * AND (FTS5 reads two operands apart by a blank as AND only when neither
+ * is a group).  Not the query as a whole, "(q) OR (q')": "composed NOT
+ * 서울" then found a story with both words by its second half, whose 서울
+ * that story has not.  A Latin accent folds away in either form.
+ * Returns q, or a new string and q in *plain, or NULL out of memory (q
+ * freed). */
+static char *other_form(char *q, char **plain)
+{
+	/* Each operand at most twice, with "() OR " and " AND " around it. */
+	size_t cap = 4 * strlen(q) + 16, len = 0;
+	char *out = malloc(cap);
+	const char *p = q;
+	int oom = 0, changed = 0, operand = 0, column = 0;
+
+	if (!out)
+		goto fail;
+	while (*p) {
+		const char *e;
+		char *alt;
+
+		if (*p == ' ' || *p == '\t' || *p == '\n') {
+			out[len++] = *p++;
+			continue;
+		}
+		if (*p == ')') {
+			out[len++] = *p++;
+			operand = 1;
+			continue;
+		}
+		e = *p == '(' ? p + 1 : operand_end(p);
+		if ((e - p == 3 && (!memcmp(p, "AND", 3) || !memcmp(p, "NOT", 3))) ||
+		    (e - p == 2 && !memcmp(p, "OR", 2))) {
+			memcpy(out + len, p, (size_t)(e - p));
+			len += (size_t)(e - p);
+			p = e;
+			operand = 0;
+			continue;
+		}
+		/* An operand, a group or a column filter after an operand: the
+		 * AND FTS5 would have read between them, written out. */
+		if (operand && !column) {
+			memcpy(out + len, "AND ", 4);
+			len += 4;
+		}
+		operand = column = 0;
+		if (*p == '(') {
+			out[len++] = *p++;
+			continue;
+		}
+		const char *colon = memchr(p, ':', (size_t)(e - p));
+		if (*p != '"' && colon && (colon - p == 5 || colon - p == 7) &&
+		    (!strncasecmp(p, "title:", 6) || !strncasecmp(p, "summary:", 8))) {
+			memcpy(out + len, p, (size_t)(colon + 1 - p));
+			len += (size_t)(colon + 1 - p);
+			p = colon + 1;
+			column = 1;
+			operand = 1;
+			continue;
+		}
+		operand = 1;
+		if (!(alt = other_form_of(p, e, &oom))) {
+			if (oom)
+				goto fail;
+			memcpy(out + len, p, (size_t)(e - p));
+			len += (size_t)(e - p);
+			p = e;
+			continue;
+		}
+		size_t na = strlen(alt);
+		if (len + (size_t)(e - p) + na + 8 + strlen(e) * 4 + 16 > cap) {
+			char *t = realloc(out, cap = len + (size_t)(e - p) + na + 8 + 4 * strlen(e) + 16);
+			if (!t) {
+				free(alt);
+				goto fail;
+			}
+			out = t;
+		}
+		len += (size_t)sprintf(out + len, "(%.*s OR %s)", (int)(e - p), p, alt);
+		free(alt);
+		changed = 1;
+		p = e;
+	}
+	out[len] = '\0';
+	if (!changed) {
+		free(out);
 		return q;
 	}
-	if ((both = malloc(strlen(q) + strlen(alt) + 11))) {
-		sprintf(both, "(%s) OR (%s)", q, alt);
-		*plain = q;
-	} else {
-		free(q);
-	}
-	free(f);
-	free(alt);
-	return both;
+	*plain = q;
+	return out;
+fail:
+	free(out);
+	free(q);
+	return NULL;
 }
 
 int cmd_search(struct cli *cli, int argc, char **argv)
@@ -464,7 +569,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			free(sp);
 			return 1;
 		}
-		text = other_form(sp, text, &plain);
+		text = other_form(text, &plain);
 		free(sp);
 		if (!text) {
 			fprintf(stderr, "%s: search: out of memory\n", cli->prog);

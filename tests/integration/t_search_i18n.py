@@ -117,6 +117,12 @@ for word in ("서울", "서울*", "ガス料金", "ガス*", "новый", "Αθ
     for form, f in (("composed", nfc), ("decomposed", nfd)):
         t.eq(search(f(word)), (0, both, ""), "%r %s finds both forms" % (word, form))
 t.eq(search(nfd("서울 NOT decomposed")), (0, [ids["nfc"]], ""), "NOT applies to both forms")
+# A word left out is left out in either form: searched as "(q) OR (q')",
+# "composed NOT 서울" found the composed story, which has 서울, by its
+# other half ("composed NOT" the decomposed 서울, which it has not).
+for q in ("composed NOT 서울", "(composed NOT новый) OR xyzzy", "decomposed NOT title:Αθήνα"):
+    for form, f in (("composed", nfc), ("decomposed", nfd)):
+        t.eq(search(f(q)), (0, [], ""), "%r %s: the word left out in either form" % (q, form))
 # A query FTS5 cannot read is reported where it stopped in the query as
 # written, not in the two forms joined with OR ('near ")"').
 rc, got, err = search(nfd("서울 OR"))
