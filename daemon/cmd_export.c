@@ -328,7 +328,9 @@ int cmd_export_opml(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_open_db(cli, &st) < 0)
 		return 1;
-	if (store_list_feeds(st, collect, &l) < 0 && !l.oom) {
+	/* Without the feeds' story counts, which the list does not hold:
+	 * counting them read every story_feeds row, 0.2 s at a million. */
+	if (store_list_feeds(st, 0, collect, &l) < 0 && !l.oom) {
 		fprintf(stderr, "%s: export-opml: %s\n", cli->prog, store_errmsg(st));
 		goto fail;
 	}

@@ -109,7 +109,7 @@ static int list(struct store *st, void *p)
 		printf(" %-8s %7s %-12s %s%s\n", "STATUS", "STORIES", "FETCHED", "ERROR / URL",
 		       cli_sgr(o->color, CLI_RESET));
 	}
-	return store_list_feeds(st, print_feed, o);
+	return store_list_feeds(st, 1, print_feed, o);
 }
 
 int cmd_feeds(struct cli *cli, int argc, char **argv)

@@ -426,7 +426,12 @@ struct store_story_row {       /* valid during the callback only */
 typedef int store_feed_cb(const struct store_feed_row *r, void *ctx);
 typedef int store_story_cb(const struct store_story_row *r, void *ctx);
 
-int store_list_feeds(struct store *st, store_feed_cb *cb, void *ctx);
+/* Every feed, listed ones first.  With `stories` 0 the rows' stories
+ * are 0, not counted: counting reads every story_feeds row. */
+int store_list_feeds(struct store *st, int stories, store_feed_cb *cb, void *ctx);
+/* Their statements, with and without the counts, for the tests of their
+ * query plans. */
+extern const char STORE_FEEDS_SQL[], STORE_FEED_LIST_SQL[];
 /* Newest first (by event_time); limit <= 0: all. */
 int store_list_stories(struct store *st, int64_t limit, store_story_cb *cb,
                        void *ctx);
