@@ -373,6 +373,11 @@ int cli_story_json(struct json *j, const struct store_story_row *r)
 	json_arr_end(j);
 	json_kv_opt(j, "published", r->published);
 	json_kv_int(j, "first_seen", r->first_seen);
+	/* The time the lines show and the lists go by (cli_story_line):
+	 * without it a program had the list in an order none of the times
+	 * it was given explains (a live blog redated a minute ago, listed
+	 * where it was first stored hours ago). */
+	json_kv_int(j, "event_time", r->event_time);
 	json_kv_opt(j, "thread_id", r->thread_id);
 	json_kv_opt(j, "duplicate_of", r->duplicate_of);
 	json_kv_int(j, "feeds", r->feeds);

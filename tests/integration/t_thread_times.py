@@ -6,8 +6,11 @@ story dated three days ahead (a feed's wrong clock), which tidings places
 where it first saw it, showed "in 3 d" at the end of a thread "oldest
 first" last updated "0 s ago"; a live blog its feed redated at an update
 showed "1 min ago" at the head of the same list, and the times of both
-lists came out of order."""
+lists came out of order.  With --json each story has that time as
+"event_time": it had only "published" and "first_seen", and the lists came
+in an order none of them explained."""
 import email.utils
+import json
 import os
 import re
 import subprocess
@@ -89,6 +92,25 @@ rows = shown(r.stdout)
 t.eq([i for i, _ in rows], [ids["early"], ids["r1"], ids["live"]], "stories: newest first")
 t.ok(all(a <= b for (_, a), (_, b) in zip(rows, rows[1:])),
      "stories: the times shown go from newest to oldest", r.stdout)
+
+# --json gives that time too: the live blog's "published" is its new date,
+# a minute ago, its "first_seen" the first run's, and the lists' order
+# was explained by no key they had.
+stored = dict(w.sql("SELECT id, event_time FROM stories"))
+for args, order in ((["stories", "--json"], -1),
+                    (["thread", str(threads[0][0]), "--json"], 1),
+                    (["search", "--json", "Ciaran"], 0)):
+    r = cli(w, *args)
+    v = json.loads(r.stdout) if r.returncode == 0 else None
+    got = (v or {}).get("stories") if isinstance(v, dict) else v
+    got = got or []
+    times = [x.get("event_time") for x in got]
+    t.ok(len(got) == 3 and times == [stored[x["id"]] for x in got],
+         "%s: each story's event_time, the time the line shows" % " ".join(args),
+         "%s\n%s" % (r.stderr, [(x["id"], x.get("event_time")) for x in got]))
+    if order:
+        t.ok(None not in times and times == sorted(times, reverse=order < 0),
+             "%s: the stories in the order of their event_time" % " ".join(args), times)
 t.eq(invariants.check(w.db), [], "the threads and stories keep the documented invariants")
 w.cleanup()
 t.done()
