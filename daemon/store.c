@@ -1133,7 +1133,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	int flags = mode == STORE_WRITE
 	            ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 	            : SQLITE_OPEN_READONLY;
-	int v;
+	int v, known;
 
 	*out = NULL;
 	st = calloc(1, sizeof *st);
@@ -1183,7 +1183,17 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 	sqlite3_extended_result_codes(st->db, 0);
 	/* A database from a newer tidings is refused before anything, even
 	 * the journal mode, is written to it. */
-	if (user_version(st, &v) == 0 && v > (int)N_MIGRATIONS) {
+	known = user_version(st, &v) == 0;
+	if (!known && mode == STORE_READ && sqlite3_errcode(st->db) == SQLITE_BUSY) {
+		/* Another program locks readers out (in exclusive locking mode,
+		 * or writing a file not in WAL mode, as a restored copy is until
+		 * tidingsd starts): `tidings` waited out the busy timeout two
+		 * more times and then called it "not a tidings database". */
+		snprintf(err, errlen, "%s: the database is locked by another program"
+		         " (waited %d s); try again when it is done", path, BUSY_MS / 1000);
+		goto fail;
+	}
+	if (known && v > (int)N_MIGRATIONS) {
 		snprintf(err, errlen, "%s: database schema version %d is newer than"
 		         " this tidings understands (%d); refusing to touch it",
 		         path, v, (int)N_MIGRATIONS);
