@@ -968,6 +968,29 @@ static int no_wal_files(const char *path, const char *what, char *err, size_t er
 	return 1;
 }
 
+/* The -wal or -shm beside a database this user may read, that it may not
+ * read: the database's mode or group was changed without them (`chmod 640
+ * tidings.db` of one made 0600; `chgrp`), and they keep theirs, as the
+ * daemon keeps the files (store_open).  SQLite says "unable to open
+ * database file", and `tidings` called it "not a tidings database".
+ * Returns 1 with err set then, else 0 with err untouched. */
+static int wal_unreadable(const char *path, char *err, size_t errlen)
+{
+	static const char *const ext[] = { "-wal", "-shm" };
+	char f[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		snprintf(f, sizeof f, "%s%s", path, ext[i]);
+		if (access(f, R_OK) == 0 || errno != EACCES)
+			continue;
+		snprintf(err, errlen, "%s: cannot read the database: %s: %s (readers need"
+		         " its -wal and -shm as they need the database: give them its mode"
+		         " and group)", path, f, strerror(EACCES));
+		return 1;
+	}
+	return 0;
+}
+
 /* A tidings database cut short or overwritten in part is not someone
  * else's file: when SQLite's last error says so, err says what helps.
  * Returns 1 then, else 0 with err untouched. */
@@ -1237,6 +1260,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out,
 		if (user_version(st, &v) < 0) {
 			if (!(sqlite3_errcode(st->db) == SQLITE_READONLY &&
 			      no_wal_files(path, "read", err, errlen)) &&
+			    !(sqlite3_errcode(st->db) == SQLITE_CANTOPEN &&
+			      wal_unreadable(path, err, errlen)) &&
 			    !damaged(st, path, sqlite3_errmsg(st->db), err, errlen))
 				snprintf(err, errlen, "%s: not a tidings database: %s", path,
 				         sqlite3_errmsg(st->db));
