@@ -1446,6 +1446,10 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			         why ? why : "");
 		if (r->status == 429 || r->status == 503) {
 			so.retry_after = ra;
+			/* Without a Retry-After (or one past), the backoff
+			 * starts from what the feed asked for when healthy. */
+			so.slow_down = 1;
+			so.update_period = f->hint;
 			/* The whole host asked for patience, not just this feed
 			 * (within hold_limit); the row keeps it for the next start
 			 * (load_schedule). */

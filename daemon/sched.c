@@ -77,12 +77,24 @@ int64_t sched_next_poll(const struct sched_policy *p,
 			back = p->max_interval;
 		} else {
 			/* First error: retry after a fraction of the interval,
-			 * then double up to max_interval. */
+			 * then double up to max_interval.  A server that said
+			 * "too many requests" or "unavailable" (429, 503) with no
+			 * Retry-After is asked no sooner than when it answered,
+			 * and the jitter only lengthens that: from min_interval,
+			 * a feed polled hourly asked it again after 5, 10 and 20
+			 * minutes, four requests in the hour it asked for fewer. */
+			int64_t jit = (int64_t)(rnd % 501) - 250;
+
 			back = p->min_interval;
+			if (o->slow_down) {
+				back = sched_hinted(p, o->feed_interval, o->adapt_shift,
+				                    o->update_period);
+				jit = (jit + 250) / 2;
+			}
 			while (n-- > 0 && back < p->max_interval)
 				back *= 2;
 			back = clamp(back, p->min_interval, p->max_interval);
-			back += (int64_t)(back * ((int64_t)(rnd % 501) - 250) / 1000);
+			back += (int64_t)(back * jit / 1000);
 			/* max_interval is the cap, jitter included: at the
 			 * cap a failing feed waited up to 30 h of a 24 h
 			 * max_interval, longer than once it gave up. */

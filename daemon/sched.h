@@ -23,6 +23,10 @@ struct sched_outcome {
 	int ttl_minutes;         /* <ttl>, 0 */
 	int64_t update_period;   /* sy:updatePeriod/Frequency seconds, 0 */
 	int adapt_shift;         /* learnt: interval x 2^shift (sched_adapt) */
+	/* The server asked for fewer requests (429 Too Many Requests, 503
+	 * Service Unavailable) without saying when to come back: the backoff
+	 * starts from the feed's healthy interval, not min_interval. */
+	int slow_down;
 };
 
 /* The absolute time of the next poll.  `rnd` is a random 32-bit value

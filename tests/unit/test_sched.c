@@ -123,6 +123,25 @@ int main(void)
 		o = (struct sched_outcome){ .now = now, .consecutive_errors = 1, .failing_since = now,
 		                            .max_age = -1, .adapt_shift = 3 };
 		is_int(sched_next_poll(&P, &o, 250), now + 300, "errors back off from min_interval, whatever was learnt");
+		/* 429/503 without a Retry-After: never sooner than the feed
+		 * was asked when healthy, then doubled; the jitter only adds. */
+		o = (struct sched_outcome){ .now = now, .consecutive_errors = 1, .failing_since = now,
+		                            .max_age = -1, .slow_down = 1 };
+		is_int(sched_next_poll(&P, &o, 0), now + 900, "429 without Retry-After: the interval, not min_interval");
+		is_int(sched_next_poll(&P, &o, 500), now + 1125, "and its jitter only lengthens it (+25%)");
+		o.feed_interval = 3600;
+		is_int(sched_next_poll(&P, &o, 0), now + 3600, "429 of a feed polled hourly: an hour");
+		o.consecutive_errors = 3;
+		is_int(sched_next_poll(&P, &o, 0), now + 14400, "third 429: doubled twice");
+		o.feed_interval = 0;
+		o.consecutive_errors = 1;
+		o.adapt_shift = 2;
+		is_int(sched_next_poll(&P, &o, 0), now + 3600, "429: from the learnt interval");
+		o.adapt_shift = 0;
+		o.update_period = 7200;
+		is_int(sched_next_poll(&P, &o, 0), now + 7200, "429: from the interval the document asks for");
+		o.retry_after = now + 120;
+		is_int(sched_next_poll(&P, &o, 250), now + 120, "a Retry-After is taken at its word");
 		o = ok_at(now);
 		o.retry_after = now + 5000;
 		is_int(sched_next_poll(&P, &o, 100), now + 5000, "a success with a later Retry-After waits for it");
