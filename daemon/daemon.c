@@ -111,6 +111,10 @@ struct dfeed {               /* owns its strings */
 	 * held) its host: that time (feeds.retry_after), else 0.  It asks
 	 * after the host's other feeds (start_once(), on_response()). */
 	int64_t held_host;
+	/* That answer came through a redirect to another host: the host
+	 * that asked (a feed service the site sends its feed to), whose
+	 * wait it is, else NULL: its own (held_by()). */
+	char *retry_host;
 };
 
 /* A host that answered 429/503 with Retry-After: none of its feeds is
@@ -279,6 +283,7 @@ static void free_feeds(struct dfeed *f, size_t n)
 		free(f[i].etag);
 		free(f[i].last_modified);
 		free(f[i].page);
+		free(f[i].retry_host);
 	}
 	free(f);
 }
@@ -385,6 +390,29 @@ static int64_t hold_until(struct daemon *d, const char *host, int64_t now)
 		if (d->holds[i].until > now && strcmp(d->holds[i].host, host) == 0)
 			return d->holds[i].until;
 	return 0;
+}
+
+/* The host whose wait a feed's last Retry-After was: the one that
+ * answered, which a redirect may have taken to another host. */
+static const char *held_by(const struct dfeed *f)
+{
+	return f->retry_host ? f->retry_host : f->host;
+}
+
+/* Until when f may not be asked: its host asked for patience, or the
+ * other host its last answer came from (a redirect's) still does; 0 when
+ * neither.  *who: which. */
+static int64_t feed_held(struct daemon *d, const struct dfeed *f, int64_t now,
+                         const char **who)
+{
+	int64_t held = hold_until(d, f->host, now), there;
+
+	*who = f->host;
+	if (f->retry_host && (there = hold_until(d, f->retry_host, now)) > held) {
+		held = there;
+		*who = f->retry_host;
+	}
+	return held;
 }
 
 /* A host's Retry-After as held: never past max_interval, as the feed's
@@ -593,11 +621,12 @@ static void start_poll(struct daemon *d, struct dfeed *f)
 
 static void start_once_feed(struct daemon *d, struct dfeed *f, int64_t now)
 {
-	int64_t held = hold_until(d, f->host, now);
+	const char *who;
+	int64_t held = feed_held(d, f, now, &who);
 
 	if (held)
 		log_info("%s: not polled: %s asked for no request for %lld s more (Retry-After)",
-		         f->url, f->host, (long long)(held - now));
+		         f->url, who, (long long)(held - now));
 	else
 		start_poll(d, f);
 }
@@ -632,7 +661,9 @@ static size_t start_once(struct daemon *d)
 	struct dfeed **last;
 
 	for (size_t i = 0; i < d->n_feeds; i++) {
-		n += hold_until(d, d->feeds[i].host, now) == 0;
+		const char *who;
+
+		n += feed_held(d, &d->feeds[i], now, &who) == 0;
 		k += d->feeds[i].held_host != 0;
 	}
 	progress_start(n);
@@ -725,13 +756,15 @@ static void clock_check(struct daemon *d)
 	}
 }
 
-/* Whether a feed of f's host other than f is due at `now`. */
+/* Whether a feed of the host f's last wait was of (held_by()), other
+ * than f, is due at `now`. */
 static int other_due(const struct daemon *d, const struct dfeed *f, int64_t now)
 {
 	for (size_t i = 0; i < d->n_feeds; i++) {
 		const struct dfeed *g = &d->feeds[i];
 
-		if (g != f && g->next_poll <= now && g->host && f->host && !strcmp(g->host, f->host))
+		if (g != f && g->next_poll <= now && g->host && f->host &&
+		    !strcmp(g->host, held_by(f)))
 			return 1;
 	}
 	return 0;
@@ -759,10 +792,11 @@ static void wake_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		/* A feed that became due while its host asked for patience
 		 * (one added by SIGHUP, say) waits with the others. */
 		{
-			int64_t held = hold_until(d, f->host, now), next;
+			const char *who;
+			int64_t held = feed_held(d, f, now, &who), next;
 			if (held) {
 				log_info("%s: waits %lld s for %s's Retry-After", f->url,
-				         (long long)(held - now), f->host);
+				         (long long)(held - now), who);
 				next = held + (int64_t)(rnd32(d) % HOLD_SPREAD);
 				/* The row says so too: a reader saw a next poll
 				 * long past (or none, for a new feed) while the
@@ -899,11 +933,11 @@ static void orphan_answered(struct daemon *d, int64_t id)
 
 /* store_feed_holds's: a Retry-After that a feed no longer polled (removed
  * from the list, or gone) was told holds its host too.  -1 out of memory. */
-static int hold_unpolled(const char *url, int64_t until, void *ctx)
+static int hold_unpolled(const char *url, const char *asker, int64_t until, void *ctx)
 {
 	struct daemon *d = ctx;
 	int64_t now = now_s();
-	char *host = fetch_url_host(url);
+	char *host = asker ? strdup(asker) : fetch_url_host(url);
 
 	if (!host)
 		return -1;
@@ -948,6 +982,8 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		nf[i].hint = sf[i].hint;
 		nf[i].stored_before = 1;
 		nf[i].held_host = sf[i].retry_after;
+		nf[i].retry_host = sf[i].retry_host;
+		sf[i].retry_host = NULL;
 		if (!(nf[i].host = fetch_url_host(nf[i].url))) {
 			store_feeds_free(sf, n);
 			free_feeds(nf, i + 1);
@@ -956,7 +992,7 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		/* A Retry-After told to an earlier run still holds the host:
 		 * its other feeds, and a --once from cron, wait for it too. */
 		if (sf[i].retry_after > now)
-			hold_host(d, nf[i].host, hold_limit(d, sf[i].retry_after, now), now);
+			hold_host(d, held_by(&nf[i]), hold_limit(d, sf[i].retry_after, now), now);
 		if (old) {
 			nf[i].in_flight = old->in_flight;
 			nf[i].hops = old->hops;
@@ -1042,10 +1078,10 @@ static const char *reason(int status)
 
 static void maybe_finish(struct daemon *d);
 
-/* Moves every other feed of `f`'s host to `until` or later, in memory and
+/* Moves every feed of `host` but f (the one told) to `until` or later, in memory and
  * in the database (so a restart keeps waiting too).  Feeds in flight get
  * the same treatment when their answer arrives. */
-static void defer_host(struct daemon *d, struct dfeed *f, int64_t until)
+static void defer_host(struct daemon *d, struct dfeed *f, const char *host, int64_t until)
 {
 	size_t moved = 0;
 
@@ -1056,7 +1092,7 @@ static void defer_host(struct daemon *d, struct dfeed *f, int64_t until)
 		int64_t next;
 
 		if (g == f || g->in_flight || g->retired || g->next_poll >= until ||
-		    strcmp(g->host, f->host) != 0)
+		    strcmp(g->host, host) != 0)
 			continue;
 		/* Spread over half a minute: the host gets no burst when the
 		 * wait ends. */
@@ -1074,7 +1110,7 @@ static void defer_host(struct daemon *d, struct dfeed *f, int64_t until)
 	}
 	if (moved)
 		log_info("%s: %zu more feeds on %s wait until the server's Retry-After",
-		         f->url, moved, f->host);
+		         f->url, moved, host);
 }
 
 /* Takes the media type out of a Content-Type ("text/html; charset=x"). */
@@ -1341,6 +1377,8 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 	int64_t now = now_s(), held = 0, hold_to = 0;
 	int rc, shift, streak, new_hold = 0, ingested = 0, follow = 0, fts_was_damaged;
 	char *cred = NULL;          /* the followed feed's URL with userinfo */
+	char *there = NULL;         /* the redirect's host that answered, if another */
+	const char *asker;          /* the host that answered: f's or `there` */
 
 	if (!f) {
 		feed_free(parsed);
@@ -1452,11 +1490,20 @@ static void on_response(struct daemon *d, const struct fetch_result *r,
 			so.update_period = f->hint;
 			/* The whole host asked for patience, not just this feed
 			 * (within hold_limit); the row keeps it for the next start
-			 * (load_schedule). */
+			 * (load_schedule).  The host that answered: a redirect
+			 * to another (a feed service the site sends its feed to)
+			 * answered for itself, not for the site, whose other
+			 * feeds were held, while the service's own were asked. */
+			if (r->redirects > 0 && r->effective_url &&
+			    (there = fetch_url_host(r->effective_url)) && !strcmp(there, f->host)) {
+				free(there);
+				there = NULL;
+			}
 			hold_to = hold_limit(d, ra, now);
 			if (hold_to > now) {
-				new_hold = hold_host(d, f->host, hold_to, now);
+				new_hold = hold_host(d, there ? there : f->host, hold_to, now);
 				poll.retry_after = hold_to;
+				poll.retry_host = there;
 			}
 		}
 		if (r->status == 410)
@@ -1519,6 +1566,10 @@ store:
 		 * one's own answer setting the wait: after the others (see
 		 * HOLD_SPREAD), else among them. */
 		held = hold_until(d, f->host, now);
+		/* (Its answer from a redirect's host: that host's wait, or
+		 * its own host's when that is longer.) */
+		if (poll.retry_after && there && hold_until(d, there, now) >= held)
+			held = hold_until(d, there, now);
 		if (hold_to > now && hold_to == held)
 			poll.next_poll = held + HOLD_SPREAD;
 		else if (held > poll.next_poll)
@@ -1571,6 +1622,11 @@ store:
 	fts_soon(d);
 	f->followed = 0;                     /* (stored: its guard is done) */
 	f->held_host = poll.retry_after;
+	free(f->retry_host);
+	f->retry_host = poll.retry_after ? there : NULL;
+	if (f->retry_host)
+		there = NULL;
+	asker = held_by(f);
 	if (poll.ok) {
 		f->errors = 0;
 		f->failing_since = 0;
@@ -1670,7 +1726,7 @@ store:
 		int64_t *ids = NULL;
 		size_t n_ids = 0;
 
-		if (fetcher_unqueue_host(d->fx, f->host, &ids, &n_ids) == 0) {
+		if (fetcher_unqueue_host(d->fx, asker, &ids, &n_ids) == 0) {
 			for (size_t i = 0; i < n_ids; i++) {
 				struct dfeed *g = feed_by_id(d, ids[i]);
 				if (g)
@@ -1678,12 +1734,14 @@ store:
 			}
 			if (n_ids)
 				log_info("%s: %zu queued requests to %s taken back", f->url,
-				         n_ids, f->host);
+				         n_ids, asker);
 		}
 		free(ids);
-		defer_host(d, f, held ? held : hold_to);
+		held = hold_until(d, asker, now);
+		defer_host(d, f, asker, held ? held : hold_to);
 	}
 out:
+	free(there);
 	free(cred);
 	feed_free(parsed);
 	progress_update(d->c_polled, d->c_new, d->c_errors);

@@ -207,12 +207,18 @@ static const char *const MIGRATIONS[] = {
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION,
                "store.h's STORE_SCHEMA_VERSION is the number of migrations");
 
+/* The host whose Retry-After feeds.retry_after is when a redirect took
+ * the feed to another host (store_poll's retry_host), else NULL.  In meta,
+ * which needs no new schema version, under "retry_host <feed id>". */
+#define RETRY_HOST \
+	" (SELECT value FROM meta WHERE key = 'retry_host ' || feeds.id AND feeds.retry_after)"
+
 enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
 	S_FEED_LIST_UPDATE, S_FEED_URL_UPDATE, S_FEED_KEY_UPDATE, S_FEED_INSERT,
 	S_FEED_DEACTIVATE_ALL, S_FEED_DROP_UNLISTED,
 	S_FEED_LOAD, S_FEED_HOLDS,
-	S_POLL, S_FREE_URL, S_POLL_URL,
+	S_POLL, S_RETRY_HOST_SET, S_RETRY_HOST_CLEAR, S_FREE_URL, S_POLL_URL,
 	S_FIND_ITEM, S_FIND_CANON,
 	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED, S_ITEM_HASH,
 	S_SEQ_LOAD, S_SEQ_SAVE,
@@ -296,10 +302,10 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_LOAD] =
 		"SELECT id, url, etag, last_modified, next_poll, interval,"
 		" last_success, failing_since, consecutive_errors, gone,"
-		" adapt_shift, new_streak, retry_after, hint_interval"
+		" adapt_shift, new_streak, retry_after, hint_interval," RETRY_HOST
 		" FROM feeds WHERE active AND NOT gone ORDER BY id",
 	[S_FEED_HOLDS] =
-		"SELECT url, retry_after FROM feeds"
+		"SELECT url, retry_after," RETRY_HOST " FROM feeds"
 		" WHERE retry_after > ?1 AND NOT (active AND NOT gone) ORDER BY id",
 	[S_POLL] =
 		"UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4,"
@@ -313,6 +319,9 @@ static const char *const SQL[N_STMT] = {
 		" retry_after = ?14,"
 		" hint_interval = CASE WHEN ?15 THEN ?16 ELSE hint_interval END"
 		" WHERE id = ?1",
+	[S_RETRY_HOST_SET] =
+		"INSERT OR REPLACE INTO meta (key, value) VALUES ('retry_host ' || ?1, ?2)",
+	[S_RETRY_HOST_CLEAR] = "DELETE FROM meta WHERE key = 'retry_host ' || ?1",
 	/* A feed dropped from the list keeps the URL it had moved to (a
 	 * 301, or the feed its page named), and url is unique: the entry the
 	 * operator put in its place (the site's address edited, http to
@@ -1799,6 +1808,8 @@ int store_load_feeds(struct store *st, struct store_feed **out, size_t *n)
 		f->new_streak = sqlite3_column_int(s, 11);
 		f->retry_after = sqlite3_column_int64(s, 12);
 		f->hint = sqlite3_column_int64(s, 13);
+		if (col_dup(s, 14, &f->retry_host) < 0)
+			goto fail;
 		if (!f->url)
 			goto fail;
 	}
@@ -1818,7 +1829,8 @@ fail_noreset:
 }
 
 int store_feed_holds(struct store *st, int64_t now,
-                     int (*each)(const char *url, int64_t until, void *ctx), void *ctx)
+                     int (*each)(const char *url, const char *host, int64_t until,
+                                 void *ctx), void *ctx)
 {
 	sqlite3_stmt *s = stmt(st, S_FEED_HOLDS);
 	int rc;
@@ -1829,7 +1841,8 @@ int store_feed_holds(struct store *st, int64_t now,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *url = (const char *)sqlite3_column_text(s, 0);
 
-		if (url && each(url, sqlite3_column_int64(s, 1), ctx) < 0) {
+		if (url && each(url, (const char *)sqlite3_column_text(s, 2),
+		                sqlite3_column_int64(s, 1), ctx) < 0) {
 			sqlite3_reset(s);
 			return -1;
 		}
@@ -1844,6 +1857,7 @@ void store_feeds_free(struct store_feed *f, size_t n)
 		free(f[i].url);
 		free(f[i].etag);
 		free(f[i].last_modified);
+		free(f[i].retry_host);
 	}
 	free(f);
 }
@@ -1894,6 +1908,16 @@ int store_record_poll(struct store *st, struct store_poll *p)
 	bind_time(s, 14, p->retry_after);
 	sqlite3_bind_int(s, 15, p->fresh);
 	bind_time(s, 16, p->hint);
+	if (step_done(st, s) < 0)
+		return -1;
+	/* Whose wait retry_after is: another host's, or (none kept) the
+	 * feed's own. */
+	if (!(s = stmt(st, p->retry_after && p->retry_host ? S_RETRY_HOST_SET
+	                                                    : S_RETRY_HOST_CLEAR)))
+		return fail_rc(st, sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, p->feed_id);
+	if (p->retry_after && p->retry_host)
+		bind_text(s, 2, p->retry_host);
 	if (step_done(st, s) < 0)
 		return -1;
 	if (p->new_url && move_url(st, p->feed_id, p->new_url, &p->moved) < 0)

@@ -96,6 +96,9 @@ struct store_feed {
 	                               this (429/503 Retry-After), 0: none */
 	int64_t hint;               /* the interval its last body asked for
 	                               (<ttl>, sy:updatePeriod), 0: none */
+	char *retry_host;           /* the host that set retry_after when a
+	                               redirect took the feed to another host,
+	                               NULL: its own */
 };
 
 /* Makes the feeds table follow the list: adds new URLs, reactivates listed
@@ -105,12 +108,13 @@ int store_sync_feeds(struct store *st, const struct feedlist *fl, int64_t now);
 /* Active, not-gone feeds. */
 int store_load_feeds(struct store *st, struct store_feed **out, size_t *n);
 void store_feeds_free(struct store_feed *f, size_t n);
-/* Calls each() with the URL and retry_after of every feed store_load_feeds
+/* Calls each() with the URL, retry_host and retry_after of every feed store_load_feeds
  * leaves out (removed from the list, or gone) whose server's Retry-After
  * runs past `now`; stops at the first -1 it returns.  -1 on a database
  * error or when each() failed. */
 int store_feed_holds(struct store *st, int64_t now,
-                     int (*each)(const char *url, int64_t until, void *ctx), void *ctx);
+                     int (*each)(const char *url, const char *host, int64_t until,
+                                 void *ctx), void *ctx);
 
 /* The outcome of one poll, written into the feed's row. */
 struct store_poll {
@@ -132,6 +136,9 @@ struct store_poll {
 	int ok;                     /* 1: counts as success (200, 304) */
 	int64_t retry_after;        /* 429/503 Retry-After still ahead, 0:
 	                               none (stored NULL, clearing the last) */
+	const char *retry_host;     /* with retry_after: the host that said it
+	                               when a redirect took the feed to another
+	                               host, NULL: the feed's own */
 	int moved;                  /* out: the row's url is new_url now (no
 	                               other feed had that URL, or a feed
 	                               dropped from the list gave it up) */
