@@ -1564,13 +1564,13 @@ store:
 		poll.next_poll = sched_next_poll(&pol, &so, rnd32(d));
 		/* Another feed on this host may have been told to wait.  This
 		 * one's own answer setting the wait: after the others (see
-		 * HOLD_SPREAD), else among them. */
+		 * HOLD_SPREAD), or later on its own backoff, else among them. */
 		held = hold_until(d, f->host, now);
 		/* (Its answer from a redirect's host: that host's wait, or
 		 * its own host's when that is longer.) */
 		if (poll.retry_after && there && hold_until(d, there, now) >= held)
 			held = hold_until(d, there, now);
-		if (hold_to > now && hold_to == held)
+		if (hold_to > now && hold_to == held && poll.next_poll < held + HOLD_SPREAD)
 			poll.next_poll = held + HOLD_SPREAD;
 		else if (held > poll.next_poll)
 			poll.next_poll = held + (int64_t)(rnd32(d) % HOLD_SPREAD);

@@ -56,8 +56,22 @@ int main(void)
 	o.consecutive_errors = 3;
 	n = sched_next_poll(&P, &o, 0);
 	ok(n >= now + 900 && n <= now + 1500, "backoff jitter within 25%");
+	o.consecutive_errors = 1;
 	o.retry_after = now + 120;
 	is_int(sched_next_poll(&P, &o, 250), now + 120, "Retry-After is obeyed");
+	/* Answered so again and again: the backoff goes on, never sooner
+	 * than the server says. */
+	o.consecutive_errors = 3;
+	is_int(sched_next_poll(&P, &o, 250), now + 1200,
+	       "third error in a row with a Retry-After of 2 minutes: the backoff (20 minutes)");
+	o.retry_after = now + 3600;
+	is_int(sched_next_poll(&P, &o, 250), now + 3600, "a longer Retry-After than the backoff wins");
+	o.retry_after = now + 120;
+	o.failing_since = now - 8 * 86400;
+	is_int(sched_next_poll(&P, &o, 250), now + 86400,
+	       "a Retry-After of 2 minutes past give_up_after: max_interval");
+	o.failing_since = now;
+	o.consecutive_errors = 3;
 	o.retry_after = 0;
 	o.failing_since = now - 8 * 86400;
 	o.consecutive_errors = 2;
