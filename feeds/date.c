@@ -1045,6 +1045,41 @@ static const char *after_day(const char *p)
 	return p;
 }
 
+/* A Unix time written as text: ten digits of seconds ("1733263200", a
+ * script's time(); a fraction after them, Python's time.time()) or
+ * thirteen of milliseconds (JavaScript's Date.now()), blanks around
+ * them.  No date is written so (ten digits are no form of ISO 8601),
+ * and the ISO 8601 reader took the first four for a year and the next
+ * for its month or day of the year: 1733-09-20, a date before 1970, so
+ * that the story showed that year as its published date and took the
+ * time it was first seen (an old item as news).  Ten digits are
+ * 2001-09-09 to 2286-11-20. */
+static int64_t date_epoch(const char *s)
+{
+	int64_t v = 0;
+	size_t n = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '0')
+		return FEED_NO_TIME;
+	while (isdigit((unsigned char)s[n]))
+		n++;
+	if (n != 10 && n != 13)
+		return FEED_NO_TIME;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	s += n;
+	if (n == 10 && *s == '.' && isdigit((unsigned char)s[1]))
+		for (s++; isdigit((unsigned char)*s); s++)
+			;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s)
+		return FEED_NO_TIME;
+	return n == 13 ? v / 1000 : v;
+}
+
 /* Year, month and day with slashes or dots, and in Chinese and Japanese
  * (年 月 日) or Korean (년 월 일): "2025/12/03 10:00:00", "2025.12.03
  * 10:00" (Korea, China), "2025. 12. 3. 오후 3:00" (Korean, as a browser's
@@ -1411,6 +1446,9 @@ int64_t feed_date_parse_general(const char *s)
 		if (t != FEED_NO_TIME)
 			return t;
 	}
+	t = date_epoch(s);
+	if (t != FEED_NO_TIME)
+		return t;
 	/* a year, month and day date_ymd() refuses is none (not the ISO
 	 * 8601 reader's year alone) */
 	t = date_ymd(s, &shaped);

@@ -112,6 +112,12 @@ static const struct dcase cases[] = {
 	{ "031231", 1072828800, "ISO 8601 YYMMDD" },
 	{ "03335", 1070236800, "ISO 8601 ordinal" },
 	{ "Fri, 2006/09/15 08:19:53 EDT", 1158322793, "Perforce" },
+	/* a Unix time as text: the instant, not the year 1733 */
+	{ "1733263200", 1733263200, "Unix seconds" },
+	{ "1733263200123", 1733263200, "Unix milliseconds" },
+	{ "1733263200.75", 1733263200, "Unix seconds with a fraction" },
+	{ " 1733263200\n", 1733263200, "Unix seconds between blanks" },
+	{ "20031231", 1072828800, "ISO 8601 YYYYMMDD (eight digits: a date still)" },
 	{ "2004-j\xc3\xba" "lius-13T9:15-05:00", 1089728100, "Hungarian" },
 	{ "\xce\x9a\xcf\x85\xcf\x81, 11 \xce\x99\xce\xbf\xcf\x8d\xce\xbb 2004 12:00:00 EST", 1089565200, "Greek" },
 	{ "2004\xeb\x85\x84 05\xec\x9b\x94 28\xec\x9d\xbc  01:31:15", 1085675475, "Korean OnBlog" },
