@@ -714,12 +714,22 @@ int64_t feed_date_iso8601(const char *s)
 	/* the templates are case-sensitive: T and Z upper case only */
 	for (size_t i = 0; i <= n; i++)
 		copy[i] = s[i] == 'T' ? 't' : s[i] == 'Z' ? 'z' : s[i] == 't' || s[i] == 'z' ? '\x01' : s[i];
-	for (int k = 0; k <= 14; k++) {
+	int k;
+
+	for (k = 0; k <= 14; k++) {
 		end = iso_template(k, copy, &r);
 		if (end)
 			break;
 	}
 	if (!end || end == copy)
+		return FEED_NO_TIME;
+	/* A year alone with more after it that is no time ("2025-W10-8",
+	 * "2025 December 3", "2025-Dec-03") is no date: feedparser's
+	 * reader, and this one, gave it the first day of the month the
+	 * clock was in, a date the string does not name (an item written
+	 * on the 28th was threaded and shown 27 days back).  The year
+	 * alone, nothing after it, is its January 1st, as before. */
+	if (k == 6 && !r.have_time && *end)
 		return FEED_NO_TIME;
 	gmtime_r(&now, &gm);
 	if (r.year_len == 0)
@@ -1078,6 +1088,51 @@ static int64_t date_epoch(const char *s)
 	if (*s)
 		return FEED_NO_TIME;
 	return n == 13 ? v / 1000 : v;
+}
+
+/* The Monday of ISO week 1 of year y (the week with January 4th), in
+ * days since 1970-01-01. */
+static int64_t isoweek_one(int64_t y)
+{
+	int64_t jan4 = days_from_civil(y, 1, 4);
+
+	return jan4 - ((jan4 % 7) + 7 + 3) % 7;
+}
+
+/* An ISO 8601 week date: "2025-W10-3" (the Wednesday of week 10,
+ * 2025-03-05), "2025W103", "2025-W10" and "2025W10" (its Monday), with
+ * a time and zone after it read as after "2025-03-05"
+ * ("2025-W10-3T09:30:00Z").  The ISO 8601 reader took the year alone,
+ * and gave it the first day of the month the clock was in and no time
+ * of day: in December, 2025-12-01 00:00. */
+static int64_t date_isoweek(const char *s)
+{
+	const char *p = s;
+	int y, w, d = 1, ext;
+	int64_t days;
+	int civ[8];
+	char buf[256];
+
+	if (!digits(&p, 4, &y))
+		return FEED_NO_TIME;
+	ext = opt(&p, '-');
+	if ((*p != 'W' && *p != 'w') || !(p++, digits(&p, 2, &w)))
+		return FEED_NO_TIME;
+	if (ext ? p[0] == '-' && isdigit((unsigned char)p[1]) && !isdigit((unsigned char)p[2])
+	        : isdigit((unsigned char)p[0]) && !isdigit((unsigned char)p[1])) {
+		d = p[ext] - '0';
+		p += ext + 1;
+	}
+	/* the weeks of year y run to the Monday of year y + 1's week 1 */
+	if (y < 1 || y > 9998 || w < 1 || (isoweek_one(y + 1) - isoweek_one(y)) / 7 < w ||
+	    d < 1 || d > 7 || (*p && *p != 'T' && *p != 't' && *p != ' '))
+		return FEED_NO_TIME;
+	days = isoweek_one(y) + (int64_t)(w - 1) * 7 + (d - 1);
+	feed_date_civil(days * 86400, civ);
+	if (snprintf(buf, sizeof buf, "%04d-%02d-%02d%s", civ[0], civ[1], civ[2], p) >=
+	    (int)sizeof buf)
+		return FEED_NO_TIME;
+	return feed_date_parse_general(buf);
 }
 
 /* Year, month and day with slashes or dots, and in Chinese and Japanese
@@ -1447,6 +1502,8 @@ int64_t feed_date_parse_general(const char *s)
 			return t;
 	}
 	t = date_epoch(s);
+	if (t == FEED_NO_TIME)
+		t = date_isoweek(s);
 	if (t != FEED_NO_TIME)
 		return t;
 	/* a year, month and day date_ymd() refuses is none (not the ISO

@@ -7,7 +7,15 @@ JavaScript's Date.now() in milliseconds, Python's time.time() with its
 fraction) was read by the ISO 8601 reader as a year (1733) and a day of
 it: the story's published date was in the 18th century, and, that being
 before 1970, the story took the time it was first seen (an item three
-hours old shown and threaded as "0 s ago")."""
+hours old shown and threaded as "0 s ago").
+
+An ISO 8601 week date ("2025-W10-3", with a time "2025-W10-3T09:30:00Z")
+was the first day of the month the clock was in, at midnight: the same
+reader took the year alone and made up the rest, as it did for any year
+followed by what it could not read ("2025 December 3").  Such an item is
+dated as the string says, or, unreadable, takes the time it was first
+seen (published NULL), not a day it never named."""
+import datetime
 import json
 import os
 import re
@@ -74,6 +82,49 @@ for k in UNIX:
     # Shown in whole hours, and the run took some seconds.
     t.ok(ago is not None and 3 * 3600 <= ago < 4 * 3600,
          "tidings stories: %s shows 3 h ago" % k, "%r s ago" % ago)
+w.cleanup()
+
+# ---- ISO 8601 week dates, and a year with words after it ------------------
+NOW = int(time.time())
+WHEN = NOW - 3 * 3600
+iso = datetime.datetime.fromtimestamp(WHEN, datetime.timezone.utc)
+y, wk, wd = iso.isocalendar()
+WEEK = {"wtime": ("2025-W10-3T09:30:00Z", 1741167000),
+        "wbasic": ("2025W103", 1741132800),
+        "wmonday": ("2025-W10", 1740960000),
+        "wnow": ("%04d-W%02d-%dT%s" % (y, wk, wd, iso.strftime("%H:%M:%SZ")), WHEN),
+        "wbad": ("2025-W10-8", None),
+        "words": ("2021 December 3", None)}
+HEADS = {"wtime": "Airport expansion plan faces fresh legal challenge",
+         "wbasic": "Farmers warn of poor harvest as drought continues",
+         "wmonday": "City orchestra names young conductor as new director",
+         "wnow": "Hospital waiting lists fall for the first time in years",
+         "wbad": "Railway bridge reopens after two years of repairs",
+         "words": "Glacier retreat speeds up, survey of the Alps finds"}
+srv.put("/week.xml", rss_doc("Week", "http://week.example/", [
+    dict(title=HEADS[k], link="http://week.example/%s" % k, guid=k, date=d,
+         text="%s, said the report." % HEADS[k]) for k, (d, _) in WEEK.items()]),
+    "application/rss+xml")
+w = Workdir()
+w.write_config([srv.url("/week.xml")], extra="retention = 0")
+before = int(time.time())
+r = w.run_once()
+t.eq(r.returncode, 0, "week dates: the run exits 0")
+got = {g: (p, e, f) for g, p, e, f in
+       w.sql("SELECT guid, published, event_time, first_seen FROM stories")}
+t.eq(sorted(got), sorted(WEEK), "every item stored")
+for k, (d, want) in WEEK.items():
+    p, e, f = got.get(k, (0, 0, 0))
+    if want is None:
+        t.ok(p is None and e == f and e >= before,
+             "%r: no date (published NULL), the time it was first seen" % d,
+             "published %r, event_time %r, first_seen %r" % (p, e, f))
+    else:
+        t.eq((p, e), (want, want), "%r: published and event_time the day and time it names" % d)
+ids = dict(w.sql("SELECT guid, id FROM stories"))
+ago = shown(cli(w, "stories", "--limit", "0").stdout).get(ids.get("wnow"))
+t.ok(ago is not None and 3 * 3600 <= ago < 4 * 3600,
+     "tidings stories: this week's date 3 hours ago shows 3 h ago", "%r s ago" % ago)
 w.cleanup()
 
 srv.stop()

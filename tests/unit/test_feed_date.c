@@ -118,6 +118,22 @@ static const struct dcase cases[] = {
 	{ "1733263200.75", 1733263200, "Unix seconds with a fraction" },
 	{ " 1733263200\n", 1733263200, "Unix seconds between blanks" },
 	{ "20031231", 1072828800, "ISO 8601 YYYYMMDD (eight digits: a date still)" },
+	/* ISO 8601 week dates: the day they name, not the first of the
+	 * month the clock is in */
+	{ "2025-W10-3", 1741132800, "week date" },
+	{ "2025W103", 1741132800, "week date, basic" },
+	{ "2025-W10", 1740960000, "week, its Monday" },
+	{ "2025-W10-3T09:30:00Z", 1741167000, "week date and time" },
+	{ "2025-W10-3 10:30 +0100", 1741167000, "week date, time and offset" },
+	{ "2026-W01-1", 1766966400, "week 1 starting in December" },
+	{ "2020-W53-7", 1609632000, "week 53 of a year that has one" },
+	{ "2025-W53-1", FEED_NO_TIME, "week 53 of a year that has none" },
+	{ "2025-W10-8", FEED_NO_TIME, "day 8 of a week: none" },
+	{ "2025W1033", FEED_NO_TIME, "a week date and a digit more: none" },
+	/* a year alone with words after it: none, not a made-up month */
+	{ "2025 December 3", FEED_NO_TIME, "a year and words: none" },
+	{ "2025-Dec-03", FEED_NO_TIME, "a year and a month's name: none" },
+	{ "2025", 1735689600, "a year alone: its January 1st" },
 	{ "2004-j\xc3\xba" "lius-13T9:15-05:00", 1089728100, "Hungarian" },
 	{ "\xce\x9a\xcf\x85\xcf\x81, 11 \xce\x99\xce\xbf\xcf\x8d\xce\xbb 2004 12:00:00 EST", 1089565200, "Greek" },
 	{ "2004\xeb\x85\x84 05\xec\x9b\x94 28\xec\x9d\xbc  01:31:15", 1085675475, "Korean OnBlog" },
