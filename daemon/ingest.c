@@ -328,13 +328,24 @@ static int64_t t_or_0(int64_t t)
 	return t == FEED_NO_TIME ? 0 : t;
 }
 
+/* The first day of 1970, which no item is from: the epoch, a feed's
+ * missing date (a timestamp of 0), as it is written in a zone's local
+ * time without its offset ("1970-01-01T01:00:00" in Berlin, "Thu, 01 Jan
+ * 1970 05:30:00" in India: 3600 and 19800 read as UTC).  Believed, such
+ * an item was placed in 1970 ("20788 d ago" in tidings stories, a thread
+ * last updated then), and in a feed listed for longer than `retention`
+ * taken for one retention deleted and not stored at all, where the same
+ * date written in UTC (0) is no date. */
+#define EPOCH_DAY 86400
+
 /* The time clustering uses: published, else first seen; a date in the
- * future (a feed's clock or time zone wrong) is not believed. */
+ * future (a feed's clock or time zone wrong) is not believed, nor one
+ * before EPOCH_DAY. */
 static int64_t event_time(const struct feed_entry *e, int64_t now)
 {
 	int64_t t = e->published != FEED_NO_TIME ? e->published : e->updated;
 
-	if (t == FEED_NO_TIME || t > now + 600 || t <= 0)
+	if (t == FEED_NO_TIME || t > now + 600 || t < EPOCH_DAY)
 		return now;
 	return t;
 }
@@ -948,11 +959,12 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	 * before the cut that is new to a feed listed for longer than
 	 * `retention` is such an item, and is left out.  Dated by the later
 	 * of its dates (an old post updated since is news again); undated
-	 * or dated at the epoch (a feed's broken clock), it is stored. */
+	 * or dated at the epoch (a feed's broken clock, EPOCH_DAY), it is
+	 * stored. */
 	if (!it.id && !canon_id && x->old_before) {
 		int64_t dated = s.updated > s.published ? s.updated : s.published;
 
-		too_old = dated > 0 && dated < x->old_before;
+		too_old = dated >= EPOCH_DAY && dated < x->old_before;
 	}
 	/* What the item says of the feed's guids (an item left out for its
 	 * age says nothing: item_count_guid); then, not found by its key,

@@ -14,11 +14,20 @@ was the first day of the month the clock was in, at midnight: the same
 reader took the year alone and made up the rest, as it did for any year
 followed by what it could not read ("2025 December 3").  Such an item is
 dated as the string says, or, unreadable, takes the time it was first
-seen (published NULL), not a day it never named."""
+seen (published NULL), not a day it never named.
+
+The epoch, a feed's missing date (a timestamp of 0), written in a zone's
+local time without its offset ("1970-01-01T01:00:00" in Berlin, "Thu, 01
+Jan 1970 05:30:00" in India) was believed where the same date in UTC is
+no date: the story was placed in 1970 ("20788 d ago" in `tidings
+stories`, its thread last updated then), and a new item of a feed listed
+for longer than `retention` was taken for one retention had deleted and
+not stored at all."""
 import datetime
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -125,6 +134,46 @@ ids = dict(w.sql("SELECT guid, id FROM stories"))
 ago = shown(cli(w, "stories", "--limit", "0").stdout).get(ids.get("wnow"))
 t.ok(ago is not None and 3 * 3600 <= ago < 4 * 3600,
      "tidings stories: this week's date 3 hours ago shows 3 h ago", "%r s ago" % ago)
+w.cleanup()
+
+# ---- the epoch in local time ----------------------------------------------
+EPOCH = {"utc": "Thu, 01 Jan 1970 00:00:00 GMT", "berlin": "1970-01-01T01:00:00",
+         "india": "Thu, 01 Jan 1970 05:30:00", "tokyo": "1970-01-01 09:00:00"}
+HEADS = {"utc": "Police arrest suspect in museum painting theft case",
+         "berlin": "Fishermen protest new quotas outside the ministry",
+         "india": "Glacier retreat speeds up, survey of the Alps finds",
+         "tokyo": "Airport expansion plan faces fresh legal challenge"}
+
+
+def epoch_doc(n):
+    return rss_doc("Epoch", "http://epoch.example/", [
+        dict(title="%s, part %d" % (HEADS[k], n), link="http://epoch.example/%d/%s" % (n, k),
+             guid="%s-%d" % (k, n), date=d, text="%s, said the report %d." % (HEADS[k], n))
+        for k, d in EPOCH.items()])
+
+
+srv.put("/epoch.xml", epoch_doc(1), "application/rss+xml")
+w = Workdir()
+w.write_config([srv.url("/epoch.xml")], extra="retention = 10d")
+t.eq(w.run_once().returncode, 0, "the epoch: the run exits 0")
+got = dict(w.sql("SELECT guid, event_time - first_seen FROM stories"))
+t.eq(got, {"%s-1" % k: 0 for k in EPOCH},
+     "each item placed at the time it was first seen, as the epoch in UTC is")
+rows = shown(cli(w, "stories", "--limit", "0").stdout)
+t.ok(len(rows) == len(EPOCH) and all(0 <= a < 3600 for a in rows.values()),
+     "tidings stories shows them as just seen, not in 1970", rows)
+t.eq(w.sql("SELECT count(*) FROM threads WHERE last_updated < 86400")[0][0], 0,
+     "no thread last updated in 1970")
+# Listed for longer than retention, the feed's new items are still news.
+con = sqlite3.connect(w.db)
+con.execute("UPDATE feeds SET added = added - 11 * 86400")
+con.commit()
+con.close()
+srv.put("/epoch.xml", epoch_doc(2), "application/rss+xml")
+t.eq(w.run_once().returncode, 0, "the next run exits 0")
+t.eq(sorted(g for (g,) in w.sql("SELECT guid FROM stories WHERE guid LIKE '%-2'")),
+     sorted("%s-2" % k for k in EPOCH),
+     "a feed listed longer than retention: its new items so dated are stored")
 w.cleanup()
 
 srv.stop()
