@@ -716,8 +716,19 @@ int64_t feed_date_iso8601(const char *s)
 		copy[i] = s[i] == 'T' ? 't' : s[i] == 'Z' ? 'z' : s[i] == 't' || s[i] == 'z' ? '\x01' : s[i];
 	int k;
 
+	/* A template that ends inside a number took part of it for its last
+	 * field and is no match: "01-12-2026 10:00", the day first with
+	 * dashes (India, the Netherlands), was YY-MM-DD 2001-12-20 ("20" of
+	 * "2026" its day), "31-12-2025" 2031-12-20, "12-01-2026" (the month
+	 * first) 2012-01-20: a story from decades back, and in a feed listed
+	 * for longer than `retention` one taken for deleted and not stored.
+	 * With the day or the month first and dashes, as with slashes, the
+	 * string is none. */
 	for (k = 0; k <= 14; k++) {
 		end = iso_template(k, copy, &r);
+		if (end && end > copy && isdigit((unsigned char)end[-1]) &&
+		    isdigit((unsigned char)end[0]))
+			end = NULL;
 		if (end)
 			break;
 	}

@@ -22,7 +22,14 @@ Jan 1970 05:30:00" in India) was believed where the same date in UTC is
 no date: the story was placed in 1970 ("20788 d ago" in `tidings
 stories`, its thread last updated then), and a new item of a feed listed
 for longer than `retention` was taken for one retention had deleted and
-not stored at all."""
+not stored at all.
+
+The day (or the month) first with dashes ("01-12-2026 10:00", as sites
+in India and the Netherlands write it) was read by the ISO 8601 reader
+as a two-digit year, a month and a day taken from the four-digit year:
+2001-12-20, a story from decades back ("9000 d ago"), and in a feed
+listed for longer than `retention` one not stored at all.  It is no date
+now, as with slashes (3 December or 12 March?)."""
 import datetime
 import json
 import os
@@ -173,6 +180,43 @@ srv.put("/epoch.xml", epoch_doc(2), "application/rss+xml")
 t.eq(w.run_once().returncode, 0, "the next run exits 0")
 t.eq(sorted(g for (g,) in w.sql("SELECT guid FROM stories WHERE guid LIKE '%-2'")),
      sorted("%s-2" % k for k in EPOCH),
+     "a feed listed longer than retention: its new items so dated are stored")
+w.cleanup()
+
+# ---- the day first, with dashes --------------------------------------------
+DASH = {"dmy": "01-12-2026 10:00", "dmys": "15-06-2025 10:00:00", "mdy": "12-01-2026 10:00 AM",
+        "dmyz": "03-11-2025 10:00:00 +0530"}
+HEADS = {"dmy": "Council approves new budget for the harbour tunnel project",
+         "dmys": "Storm floods coastal villages after record rainfall overnight",
+         "mdy": "Tram drivers announce strike over pay and working hours",
+         "dmyz": "University opens research centre for quantum computing"}
+
+
+def dash_doc(n):
+    return rss_doc("Dash", "http://dash.example/", [
+        dict(title="%s, part %d" % (HEADS[k], n), link="http://dash.example/%d/%s" % (n, k),
+             guid="%s-%d" % (k, n), date=d, text="%s, said the report %d." % (HEADS[k], n))
+        for k, d in DASH.items()])
+
+
+srv.put("/dash.xml", dash_doc(1), "application/rss+xml")
+w = Workdir()
+w.write_config([srv.url("/dash.xml")], extra="retention = 10d")
+t.eq(w.run_once().returncode, 0, "dashes: the run exits 0")
+got = {g: (p, e) for g, p, e in w.sql("SELECT guid, published, event_time - first_seen FROM stories")}
+t.eq(got, {"%s-1" % k: (None, 0) for k in DASH},
+     "no date (published NULL), each placed at the time it was first seen")
+rows = shown(cli(w, "stories", "--limit", "0").stdout)
+t.ok(len(rows) == len(DASH) and all(0 <= a < 3600 for a in rows.values()),
+     "tidings stories shows them as just seen, not years back", rows)
+con = sqlite3.connect(w.db)
+con.execute("UPDATE feeds SET added = added - 11 * 86400")
+con.commit()
+con.close()
+srv.put("/dash.xml", dash_doc(2), "application/rss+xml")
+t.eq(w.run_once().returncode, 0, "the next run exits 0")
+t.eq(sorted(g for (g,) in w.sql("SELECT guid FROM stories WHERE guid LIKE '%-2'")),
+     sorted("%s-2" % k for k in DASH),
      "a feed listed longer than retention: its new items so dated are stored")
 w.cleanup()
 

@@ -134,6 +134,13 @@ static const struct dcase cases[] = {
 	{ "2025 December 3", FEED_NO_TIME, "a year and words: none" },
 	{ "2025-Dec-03", FEED_NO_TIME, "a year and a month's name: none" },
 	{ "2025", 1735689600, "a year alone: its January 1st" },
+	/* the day or the month first with dashes: none, as with slashes,
+	 * not a two-digit year and a day cut from the year */
+	{ "01-12-2026 10:00", FEED_NO_TIME, "DD-MM-YYYY: none, not 2001-12-20" },
+	{ "31-12-2025 23:59:59", FEED_NO_TIME, "DD-MM-YYYY: none, not 2031-12-20" },
+	{ "12-01-2026", FEED_NO_TIME, "MM-DD-YYYY: none, not 2012-01-20" },
+	{ "173326320", FEED_NO_TIME, "nine digits: none, not the 263rd day of 1733" },
+	{ "03-12-25", 1072310400, "YY-MM-DD (ISO 8601's two-digit year) still" },
 	{ "2004-j\xc3\xba" "lius-13T9:15-05:00", 1089728100, "Hungarian" },
 	{ "\xce\x9a\xcf\x85\xcf\x81, 11 \xce\x99\xce\xbf\xcf\x8d\xce\xbb 2004 12:00:00 EST", 1089565200, "Greek" },
 	{ "2004\xeb\x85\x84 05\xec\x9b\x94 28\xec\x9d\xbc  01:31:15", 1085675475, "Korean OnBlog" },
