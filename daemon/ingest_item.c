@@ -59,7 +59,9 @@ static int doc_has_key(const char *ident, void *ctx)
  * names gave every such item still listed a second story, text for
  * text the first.  Not found under its key, the item is the feed's own
  * story with the same content, dated within a day of it by whole
- * quarter hours (a zone's difference) or undated, whose key no entry of
+ * quarter hours (a zone's difference) or undated (or misread: a date
+ * before the end of 1970's first day; or any date when the item has none
+ * now, "01-12-2026" an older version read as 2001), whose key no entry of
  * this document has, and that the feed carried already at the item's
  * date (a re-dated item was there before its new date; the same words
  * posted again the next day, a daily "Backup completed" from a feed

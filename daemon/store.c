@@ -591,10 +591,12 @@ static const char *const SQL[N_STMT] = {
 	              " FROM feeds WHERE url = ?1",
 	/* This feed's own "h:" items with the same content (title, text,
 	 * author: the content hash has no date) under another key, dated
-	 * within a day of ?4 by a whole number of quarter hours, or undated,
-	 * first carried or the feed read since at ?4 or later: see
-	 * store_find_redated.  (A range, not LIKE, so the primary key bounds
-	 * the scan; feeds.last_success is still the poll before this one.) */
+	 * within a day of ?4 by a whole number of quarter hours, or undated
+	 * (or before the end of 1970's first day: a misreading), or any date
+	 * when ?4 is none, first carried or the feed read since at ?4 or
+	 * later: see store_find_redated.  (A range, not LIKE, so the primary
+	 * key bounds the scan; feeds.last_success is still the poll before
+	 * this one.) */
 	[S_FIND_REDATED] =
 		"SELECT sf.story_id, sf.ident FROM story_feeds sf"
 		" JOIN stories s ON s.id = sf.story_id AND s.feed_id = sf.feed_id AND s.ident = sf.ident"
@@ -602,7 +604,7 @@ static const char *const SQL[N_STMT] = {
 		" WHERE sf.feed_id = ?1 AND sf.ident >= 'h:' AND sf.ident < 'h;'"
 		" AND sf.ident <> ?2 AND sf.content_hash = ?3"
 		" AND (sf.first_seen >= ?4 OR f.last_success >= ?4)"
-		" AND (coalesce(s.published, 0) = 0 OR"
+		" AND (coalesce(s.published, 0) < 86400 OR ?4 < 86400 OR"
 		"      (abs(s.published - ?4) <= 93600 AND (s.published - ?4) % 900 = 0))",
 	/* The feed's keys for a story it carries since ?3, its latest first. */
 	[S_FEED_ITEM_OF] =

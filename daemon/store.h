@@ -192,7 +192,9 @@ int store_find_item(struct store *st, int64_t feed_id, const char *ident,
  * alone reads otherwise now: the same content hash, an "h:" key that
  * `listed` (called with each candidate's key) says the document being
  * stored does not have, a published date within a day of `published`
- * by whole quarter hours (a zone read differently) or none, and carried
+ * by whole quarter hours (a zone read differently) or none (or one
+ * before the end of 1970's first day), or any when `published` is none
+ * (a date an older version misread: "01-12-2026" was 2001), and carried
  * by this feed at or after `published`: first seen then, or the feed read
  * since (the last poll before this one; an item published after it is
  * another, however alike: a daily "Backup completed").  When exactly

@@ -29,7 +29,13 @@ in India and the Netherlands write it) was read by the ISO 8601 reader
 as a two-digit year, a month and a day taken from the four-digit year:
 2001-12-20, a story from decades back ("9000 d ago"), and in a feed
 listed for longer than `retention` one not stored at all.  It is no date
-now, as with slashes (3 December or 12 March?)."""
+now, as with slashes (3 December or 12 March?).
+
+An item with neither guid nor link is known by its title and date
+(docs/dedup.md, "h:"): one an older version stored under such a
+misreading ("01-12-2026 10:00" as 2001-12-20, "1733263200" as 1733-09-20)
+is found again under its new reading (none, or the instant), not stored
+a second time."""
 import datetime
 import json
 import os
@@ -218,6 +224,36 @@ t.eq(w.run_once().returncode, 0, "the next run exits 0")
 t.eq(sorted(g for (g,) in w.sql("SELECT guid FROM stories WHERE guid LIKE '%-2'")),
      sorted("%s-2" % k for k in DASH),
      "a feed listed longer than retention: its new items so dated are stored")
+w.cleanup()
+
+# ---- an older version's misreadings, read anew --------------------------
+TEXT = "The harbour board approved the ferry timetable after a debate on fares, item %s."
+
+
+def h_doc(items):
+    """RSS whose items have a title, a text and a date; no guid, no link."""
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>H</title><link>http://h.example/</link>%s</channel></rss>" % "".join(
+                "<item><title>%s</title><description>%s</description><pubDate>%s</pubDate>"
+                "</item>" % (title, TEXT % title, date) for title, date in items))
+
+
+# As the version before stored them: the dates as it read them.
+OLD = [("Ferry timetable approved", "2001-12-20"),       # "01-12-2026 10:00"
+       ("Tram strike called off", "1733-09-20")]         # "1733263200"
+NEW = [("Ferry timetable approved", "01-12-2026 10:00"),
+       ("Tram strike called off", "1733263200")]
+w = Workdir()
+w.write_config([srv.url("/h.xml")], extra="retention = 0")
+srv.put("/h.xml", h_doc(OLD), "application/rss+xml")
+t.eq(w.run_once().returncode, 0, "the older version's readings stored")
+first = dict(w.sql("SELECT title, id FROM stories"))
+srv.put("/h.xml", h_doc(NEW), "application/rss+xml")
+t.eq(w.run_once().returncode, 0, "the same items read anew")
+now = w.sql("SELECT title, id FROM stories ORDER BY id")
+for title in ("Ferry timetable approved", "Tram strike called off"):
+    t.eq([i for tt, i in now if tt == title], [first[title]],
+         "%s: found under its new reading, not a second story" % title)
 w.cleanup()
 
 srv.stop()
