@@ -91,7 +91,17 @@ static int key(const struct ident_entry *e, int use_link, int have_canon,
 		return -1;
 	ng = ident_trimmed(e->guid, &guid);
 	nl = ident_trimmed(e->link, &link);
+	nt = ident_trimmed(e->title, &title);
+	if (nt == 0)
+		nt = ident_trimmed(e->text, &title);
 
+	/* Items without guids under one link (a podcast's episodes that all
+	 * link to the show's page, a ministry's releases to its press page)
+	 * are told apart by their titles and dates: by the link, all the
+	 * episodes of a document were one item, and each new one overwrote
+	 * the last one's story. */
+	if (ng == 0 && e->link_shared && (nt > 0 || e->published != IDENT_NO_TIME))
+		nl = 0;
 	if (ng > 0 && !(use_link && nl > 0)) {
 		*out = prefixed("g:", guid, ng);
 	} else if (nl > 0) {
@@ -104,9 +114,6 @@ static int key(const struct ident_entry *e, int use_link, int have_canon,
 		             : prefixed("l:", link, nl);
 		free(own);
 	} else {
-		nt = ident_trimmed(e->title, &title);
-		if (nt == 0)
-			nt = ident_trimmed(e->text, &title);
 		if (nt == 0 && e->published == IDENT_NO_TIME)
 			return -1;
 		struct h64 h = { 0x84222325cbf29ce4ull };

@@ -17,6 +17,9 @@ struct ident_entry {
 	const char *title;      /* plain text */
 	const char *text;       /* plain text, used only when there is no title */
 	int64_t published;      /* Unix seconds UTC or IDENT_NO_TIME */
+	int link_shared;        /* another entry of the same document has the
+	                           same link: without a guid, the link does
+	                           not tell this one from it */
 };
 
 /* The key, a NUL-terminated string whose first two bytes say its kind:
@@ -27,7 +30,8 @@ struct ident_entry {
  *         `use_link` says the feed's guids cannot be trusted;
  *   "h:" + 16 hex digits of a 64-bit hash of the title (white space
  *         folded) or else the text, and the published date, when there is
- *         neither guid nor link.
+ *         neither guid nor link, or no guid and a link that is
+ *         `link_shared` (and a title, text or date to hash).
  * Returns 0 and a malloc'd key in *out (the caller frees it), -1 with
  * *out = NULL when the entry has nothing to be known by (no guid, link,
  * title, text or date), or -2 with *out = NULL when memory ran out. */

@@ -902,7 +902,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	}
 
 	/* Level 1 by its key (daemon/ingest_item.c says in what order). */
-	if (item_by_key(x, e, &s, &legacy, &it) < 0)
+	if (item_by_key(x, e, pe, &s, &legacy, &it) < 0)
 		goto out;
 	ident = s.ident;
 	/* A new item's canonical URL: the story that has it already (level
@@ -969,7 +969,7 @@ static int ingest_entry(struct entry_ctx *x, const struct feed_entry *e,
 	/* What the item says of the feed's guids (an item left out for its
 	 * age says nothing: item_count_guid); then, not found by its key,
 	 * whether it is the feed's own story under its link, re-keyed. */
-	if (!too_old && item_count_guid(x, e, ident, canon, &it, canon_id) < 0)
+	if (!too_old && item_count_guid(x, e, pe, ident, &it, canon_id) < 0)
 		goto out;
 	if (!it.id && item_rekeyed(x, &s, canon, pe->link_shared, &canon_id, &it) < 0)
 		goto out;
@@ -1113,7 +1113,7 @@ static int known_anew(struct entry_ctx *x, const struct feed *f, const struct or
 		return -1;
 	for (size_t i = 0; i < f->n_entries; i++) {
 		size_t k = order[i].idx;
-		struct ident_entry ie = ingest_entry_ident(&f->entries[k]);
+		struct ident_entry ie = ingest_entry_ident(&f->entries[k], &prep->e[k]);
 
 		nk[i].pos = i;
 		if (ident_key_canon(&ie, use_link, prep->e[k].canon, &nk[i].ident) == -2)
@@ -1221,7 +1221,7 @@ int ingest_feed(struct ingest *in, int64_t feed_id, const char *feed_url,
 		goto out;
 	for (size_t i = 0; i < f->n_entries; i++) {
 		size_t k = order[i].idx;
-		struct ident_entry ie = ingest_entry_ident(&f->entries[k]);
+		struct ident_entry ie = ingest_entry_ident(&f->entries[k], &prep->e[k]);
 
 		keys[i].pos = i;
 		if (ident_key_canon(&ie, x.use_link, prep->e[k].canon, &keys[i].ident) == -2)

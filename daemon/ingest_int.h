@@ -103,7 +103,8 @@ struct entry_ctx {
 };
 
 /* What an entry is known by in its feed (docs/dedup.md, level 1). */
-struct ident_entry ingest_entry_ident(const struct feed_entry *e);
+struct ident_entry ingest_entry_ident(const struct feed_entry *e,
+                                      const struct ingest_entry_prep *pe);
 
 /* ---- ingest_item.c: which of the feed's items an entry is ---------- */
 
@@ -120,11 +121,13 @@ struct item {
  * top of ingest_item.c, 1).  s->ident may become that older key, held in
  * *legacy (the caller frees it).  -1 on a database error or out of
  * memory. */
-int item_by_key(struct entry_ctx *x, const struct feed_entry *e, struct store_story *s,
-                char **legacy, struct item *it);
+int item_by_key(struct entry_ctx *x, const struct feed_entry *e,
+                const struct ingest_entry_prep *pe, struct store_story *s, char **legacy,
+                struct item *it);
 /* Counts the entry for the poll's verdict on the feed's guids (3). */
-int item_count_guid(struct entry_ctx *x, const struct feed_entry *e, const char *ident,
-                    const char *canon, const struct item *it, int64_t canon_id);
+int item_count_guid(struct entry_ctx *x, const struct feed_entry *e,
+                    const struct ingest_entry_prep *pe, const char *ident,
+                    const struct item *it, int64_t canon_id);
 /* The feed's own story under the entry's link that takes its key (4). */
 int item_rekeyed(struct entry_ctx *x, const struct store_story *s, const char *canon,
                  int link_shared, int64_t *canon_id, struct item *it);

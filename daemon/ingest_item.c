@@ -10,7 +10,9 @@
  *  1. item_by_key: the feed's row under that key; else, for a guid, the
  *     row under the key an older version gave a relative guid
  *     (legacy_guid); for "h:", the feed's own story re-dated by a zone
- *     read otherwise (find_redated); known by link, the story of the
+ *     read otherwise (find_redated); for an item without a guid, its row
+ *     under its other key of "l:" and "h:" when the document began or
+ *     ceased to share its link (shared_link_key); known by link, the story of the
  *     entry's guid under a new link, while that guid is recent or still
  *     the story's newest key in the feed.
  *  2. (ingest.c: the same article by canonical URL or headline, level 2.)
@@ -217,12 +219,14 @@ static int doc_lacks_key(const char *ident, void *ctx)
  * relative guid as it is written: resolved, it was another key once the
  * feed moved (a permanent redirect to https or another path), and every
  * item of the feed a new one to it, as if its guids rotated. */
-struct ident_entry ingest_entry_ident(const struct feed_entry *e)
+struct ident_entry ingest_entry_ident(const struct feed_entry *e,
+                                      const struct ingest_entry_prep *pe)
 {
 	struct ident_entry ie = {
 		.guid = e->id_written ? e->id_written : e->id,
 		.link = e->origlink ? e->origlink : e->link,
 		.title = e->title_text, .text = e->text, .published = e->published,
+		.link_shared = pe->link_shared,
 	};
 	return ie;
 }
@@ -243,12 +247,58 @@ static int take_key(struct entry_ctx *x, char *old, const char *ident, int64_t *
 }
 
 
+/* An item without a guid under a link another entry of the document
+ * has too is known by its title and date (ident.h), where an older
+ * version knew it by that link: the row under the link key holds the
+ * one item of them it stored last (a podcast's newest episode of the
+ * time).  The entry with that very content is that row's item, and
+ * takes it under its new key (else the first poll after the upgrade
+ * stored that episode a second time); the others are new to the feed.
+ * So is the item of a feed that listed it alone before (one episode,
+ * then two), and the other way round: listed alone again (a feed cut
+ * to its newest item), the item is its row under its title and date.
+ * -1 on a database error or out of memory. */
+static int shared_link_key(struct entry_ctx *x, const struct ident_entry *ie, const char *canon,
+                           const char *ident, uint64_t content_hash, int64_t *id,
+                           uint64_t *hash, int *owner)
+{
+	struct ident_entry other = *ie;
+	const char *guid;
+	char *k = NULL;
+	int64_t was;
+	uint64_t had;
+	int was_owner, rc;
+
+	if (ident_trimmed(ie->guid, &guid) > 0)
+		return 0;
+	other.link_shared = !ie->link_shared;
+	rc = ident_key_canon(&other, 0, canon, &k);
+	if (rc == -2)
+		return -1;
+	if (rc < 0 || strncmp(k, ie->link_shared ? "l:" : "h:", 2) != 0 || doc_has_key(k, x)) {
+		free(k);
+		return 0;
+	}
+	if (store_find_item(x->in->st, x->feed_id, k, &was, &had, &was_owner) < 0) {
+		free(k);
+		return -1;
+	}
+	/* (Under the link, any of the items; under its title and date, the
+	 * item.) */
+	if (!was || (ie->link_shared && had != content_hash)) {
+		free(k);
+		return 0;
+	}
+	return take_key(x, k, ident, id, hash, owner);
+}
+
 /* See the top: 1. */
-int item_by_key(struct entry_ctx *x, const struct feed_entry *e, struct store_story *s,
-                char **legacy, struct item *it)
+int item_by_key(struct entry_ctx *x, const struct feed_entry *e,
+                const struct ingest_entry_prep *pe, struct store_story *s, char **legacy,
+                struct item *it)
 {
 	struct ingest *in = x->in;
-	struct ident_entry ie = ingest_entry_ident(e);
+	struct ident_entry ie = ingest_entry_ident(e, pe);
 	const char *ident = s->ident;
 	int rc = -1;
 
@@ -263,6 +313,10 @@ int item_by_key(struct entry_ctx *x, const struct feed_entry *e, struct store_st
 	s->ident = ident;
 	if (!it->id && strncmp(ident, "h:", 2) == 0 &&
 	    find_redated(x, s, &it->id, &it->hash, &it->owner) < 0)
+		return -1;
+	if (!it->id && strncmp(ident, ie.link_shared ? "h:" : "l:", 2) == 0 &&
+	    shared_link_key(x, &ie, pe->canon, ident, s->content_hash, &it->id, &it->hash,
+	                    &it->owner) < 0)
 		return -1;
 	/* Known by link, an item under a new link and a guid the feed had
 	 * while it was known by guid: its story, which the document lists
@@ -324,10 +378,12 @@ out:
  * stored, and a feed whose guids began to rotate was never switched to
  * link identity: one story_feeds row more for each of its recent items
  * at every poll. */
-int item_count_guid(struct entry_ctx *x, const struct feed_entry *e, const char *ident,
-                    const char *canon, const struct item *it, int64_t canon_id)
+int item_count_guid(struct entry_ctx *x, const struct feed_entry *e,
+                    const struct ingest_entry_prep *pe, const char *ident,
+                    const struct item *it, int64_t canon_id)
 {
-	struct ident_entry ie = ingest_entry_ident(e);
+	struct ident_entry ie = ingest_entry_ident(e, pe);
+	const char *canon = pe->canon;
 	int had_guid = it->id != 0, has = 0;
 
 	if (!e->id || !canon || x->decided)

@@ -97,6 +97,25 @@ static void keys(void)
 	ok(k3 && k4 && strcmp(k3, k4) != 0, "title and date do not run together");
 	free(k1); free(k2); free(k3); free(k4);
 
+	/* No guid, and a link other entries of the document have too (a
+	 * podcast's episodes under the show's page): title and date. */
+	struct ident_entry ep = { .link = "https://radio.example/show", .title = "Episode 4",
+	                          .published = 1700000000, .link_shared = 1 };
+	struct ident_entry ep_h = ep;
+	ep_h.link = NULL;
+	char *kep = key_of(&ep), *keph = key_of(&ep_h);
+	ok(kep && keph && strcmp(kep, keph) == 0, "no guid, a shared link: title and date");
+	free(kep); free(keph);
+	ep.guid = "ep4";
+	key(&ep, 0, "g:ep4", "a shared link does not change a guid's key");
+	key(&ep, 1, "l:https://radio.example/show",
+	    "nor the link key of a feed known by link (its guids rotate)");
+	ep.guid = NULL;
+	ep.title = NULL;
+	ep.published = IDENT_NO_TIME;
+	key(&ep, 0, "l:https://radio.example/show",
+	    "a shared link with no title, text or date to tell it by is still the key");
+
 	struct ident_entry none = { .published = IDENT_NO_TIME };
 	key(&none, 0, NULL, "an entry with nothing to be known by has no key");
 	key(NULL, 0, NULL, "NULL entry");
