@@ -12,9 +12,9 @@
  *     (legacy_guid); for "h:", the feed's own story re-dated by a zone
  *     read otherwise (find_redated); for an item without a guid, its row
  *     under its other key of "l:" and "h:" when the document began or
- *     ceased to share its link (shared_link_key); known by link, the story of the
- *     entry's guid under a new link, while that guid is recent or still
- *     the story's newest key in the feed.
+ *     ceased to share its link (shared_link_key); known by link, the
+ *     story of the entry's guid under a new link, while that guid is
+ *     recent or still the story's newest key in the feed.
  *  2. (ingest.c: the same article by canonical URL or headline, level 2.)
  *  3. item_count_guid: the entry counts for the poll's verdict on the
  *     feed's guids (ident_guids_rotate): a guid the feed had, or a new
