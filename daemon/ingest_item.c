@@ -22,7 +22,9 @@
  *  4. item_rekeyed: not found yet, and known by guid: the feed's own story
  *     under the entry's link, or under a link it gives several items with
  *     this very content, under a key the document no longer has and
- *     first carried less than RECUR_GAP ago, takes the entry's key.
+ *     first carried less than RECUR_GAP ago (or, at any age, under the
+ *     entry's guid with another number after its '#'), takes the
+ *     entry's key.
  *
  * After the poll, ingest_feed asks ident_guids_rotate whether the feed
  * changes state, and known_anew gives each entry a row under its key of
@@ -211,6 +213,37 @@ static int no_key(const char *ident, void *ctx)
 static int doc_lacks_key(const char *ident, void *ctx)
 {
 	return !doc_has_key(ident, ctx);
+}
+
+/* 1 when keys a and b are one guid but for a fragment of digits, other
+ * in each: "g:https://www.bbc.com/news/articles/c9dj3k2l1p0o#0" and
+ * "...#3", the BBC's guid of one article at its first and fourth
+ * version. */
+static int guid_revision(const char *a, const char *b)
+{
+	const char *ha = strrchr(a, '#'), *hb = strrchr(b, '#');
+	size_t n;
+
+	if (strncmp(a, "g:", 2) != 0 || strncmp(b, "g:", 2) != 0 || !ha || !hb ||
+	    (n = (size_t)(ha - a)) != (size_t)(hb - b) || memcmp(a, b, n) != 0 ||
+	    !memchr(a, '/', n) || !ha[1] || !hb[1] || strcmp(ha, hb) == 0)
+		return 0;
+	return strspn(ha + 1, "0123456789") == strlen(ha + 1) &&
+	       strspn(hb + 1, "0123456789") == strlen(hb + 1);
+}
+
+struct revision_ctx {
+	struct entry_ctx *x;
+	const char *ident;       /* the entry's key */
+};
+
+/* Whether key `ident` is not an earlier version of the entry's own guid
+ * that the document no longer lists (store_feed_item_of's `listed`). */
+static int no_revision(const char *ident, void *ctx)
+{
+	const struct revision_ctx *r = ctx;
+
+	return !guid_revision(ident, r->ident) || doc_has_key(ident, r->x);
 }
 
 /* What an entry is known by in its feed (docs/dedup.md, level 1): the
@@ -446,13 +479,21 @@ int item_rekeyed(struct entry_ctx *x, const struct store_story *s, const char *c
 	 * the story RECUR_GAP or more ago: a site that points one address
 	 * ("/live") at each day's new live blog, under a new guid, would
 	 * have had yesterday's story overwritten by today's (that one is
-	 * still taken for the same article again, as before). */
+	 * still taken for the same article again, as before).  But a guid
+	 * that is the old one with another number after its "#" is a new
+	 * version of that very item, however old (the BBC's "#0", "#1"...
+	 * at each republication of an article): a developing story revised
+	 * a day after it was first listed kept its first day's headline for
+	 * good. */
 	if (*canon_id) {
 		int state = 0;
+		struct revision_ctx rev = { x, s->ident };
 
 		if (store_story_in_feed(in->st, *canon_id, x->feed_id, &state) < 0 ||
 		    (state == 2 && store_feed_item_of(in->st, x->feed_id, *canon_id, x->now - RECUR_GAP,
 		                                      doc_has_key, x, &old) < 0) ||
+		    (state == 2 && !old &&
+		     store_feed_item_of(in->st, x->feed_id, *canon_id, 0, no_revision, &rev, &old) < 0) ||
 		    take_key(x, old, s->ident, &it->id, &it->hash, &it->owner) < 0)
 			return -1;
 		if (it->id)
