@@ -568,7 +568,8 @@ static char *web_url(struct build *m, const char *u, const char *base)
 
 /* The entry's picture as its feed names one, in the order news feeds give
  * them: a Media RSS thumbnail (the BBC's), an image in media:content (the
- * Guardian's, the New York Times'), an image enclosure (RSS 2.0's own).
+ * Guardian's, the New York Times'), an image enclosure (RSS 2.0's own),
+ * a podcast episode's itunes:image.
  * Web addresses only: what a reader puts in <img src>.  A relative one is
  * resolved against the xml:base in scope of the entry's text (its title's,
  * summary's or content's), else against the document's URL. */
@@ -605,6 +606,13 @@ static char *image_of(struct build *m, const struct fv *d, const struct feed_ent
 		    ((u = web_url(m, k->href, base)) || m->oom))
 			return u;
 	}
+	/* A podcast episode's own artwork, <itunes:image href> in the item
+	 * (feedparser's entry `image`): its enclosure is the audio, and
+	 * without this the episode had no picture at all.  (The channel's
+	 * itunes:image is the show's, not the episode's.) */
+	l = fv_get(d, "image");
+	if (l && l->type == FV_DICT)
+		return web_url(m, gs(l, "href"), base);
 	return NULL;
 }
 
