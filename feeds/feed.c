@@ -300,6 +300,8 @@ static void free_links(struct feed_link *l, size_t n)
 	free(l);
 }
 
+static char *title_text(struct build *m, const struct feed_text *t);
+
 static void fill_person(struct build *m, struct feed_person *p, const struct fv *d, const char *key)
 {
 	char dkey[64];
@@ -328,6 +330,16 @@ static void fill_person(struct build *m, struct feed_person *p, const struct fv 
 	}
 	if (!p->name && !p->email && gs(d, key) && *gs(d, key))
 		p->name = mdup(m, gs(d, key));
+	/* A byline written as HTML (arXiv's RSS 1.0 dc:creator: each author
+	 * a link, "<a href=...>Jane Doe</a>, <a href=...>John Roe</a>") is
+	 * the text of its markup: an author is plain text (docs/schema.md),
+	 * and it was stored tags and all. */
+	if (p->name && strchr(p->name, '<')) {
+		struct feed_text t = { .value = p->name, .type = "text/html" };
+		char *r = title_text(m, &t);    /* (in the arena, as the name) */
+
+		p->name = r && *r ? r : NULL;
+	}
 }
 
 static void free_person(struct feed_person *p)
