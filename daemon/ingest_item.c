@@ -12,7 +12,9 @@
  *     (legacy_guid); for "h:", the feed's own story re-dated by a zone
  *     read otherwise (find_redated); for an item without a guid, its row
  *     under its other key of "l:" and "h:" when the document began or
- *     ceased to share its link (shared_link_key); known by link, the
+ *     ceased to share its link (shared_link_key); its row under its web
+ *     address before the site moved to https or to or from "www."
+ *     (moved_site); known by link, the
  *     story of the entry's guid under a new link, while that guid is
  *     recent or still the story's newest key in the feed.
  *  2. (ingest.c: the same article by canonical URL or headline, level 2.)
@@ -29,6 +31,7 @@
  * After the poll, ingest_feed asks ident_guids_rotate whether the feed
  * changes state, and known_anew gives each entry a row under its key of
  * the new kind, so that the next poll finds every item by it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,6 +328,65 @@ static int shared_link_key(struct entry_ctx *x, const struct ident_entry *ie, co
 	return take_key(x, k, ident, id, hash, owner);
 }
 
+/* The feed's item under key `ident` as the site wrote it before it moved
+ * to https, or from example.org to www.example.org (or back): "g:" or
+ * "l:" and a web address, with the other scheme, the other host, or
+ * both.  A static site (Hugo, Jekyll) whose guids are its pages'
+ * addresses regenerates its feed with every guid and link on the new
+ * scheme: each item was new to the feed (new guids on new links are
+ * fresh news to the rotating-guid detector), and every post it listed
+ * was stored a second time.  Within one feed the two addresses are one
+ * page (across feeds they may not be: docs/dedup.md, level 2).  Only a
+ * key the document does not list itself.  The row found is known as
+ * `ident` from now on (take_key); *id stays 0 when there is none.  -1
+ * on a database error or out of memory. */
+static int moved_site(struct entry_ctx *x, const char *ident, int64_t *id, uint64_t *hash,
+                      int *owner)
+{
+	const char *rest, *host;
+	size_t n = strlen(ident);
+	int https;
+
+	if (strncmp(ident, "g:", 2) != 0 && strncmp(ident, "l:", 2) != 0)
+		return 0;
+	if (strncmp(ident + 2, "http://", 7) == 0)
+		https = 0;
+	else if (strncmp(ident + 2, "https://", 8) == 0)
+		https = 1;
+	else
+		return 0;
+	host = ident + 2 + (https ? 8 : 7);
+	rest = host + (strncmp(host, "www.", 4) == 0 ? 4 : 0);
+	if (!*rest || *rest == '/')
+		return 0;
+	for (int v = 1; v < 4 && !*id; v++) {
+		/* v: 1 the other scheme, 2 the other host, 3 both */
+		int sch = v & 1 ? !https : https, www = v & 2 ? rest == host : rest != host;
+		char *k = malloc(n + 8);
+
+		if (!k)
+			return -1;
+		snprintf(k, n + 8, "%.2s%s%s%s", ident, sch ? "https://" : "http://",
+		         www ? "www." : "", rest);
+		if (doc_has_key(k, x)) {
+			free(k);
+			continue;
+		}
+		if (store_find_item(x->in->st, x->feed_id, k, id, hash, owner) < 0) {
+			free(k);
+			return -1;
+		}
+		if (!*id) {
+			free(k);
+			continue;
+		}
+		*id = 0;
+		if (take_key(x, k, ident, id, hash, owner) < 0)    /* (frees k) */
+			return -1;
+	}
+	return 0;
+}
+
 /* See the top: 1. */
 int item_by_key(struct entry_ctx *x, const struct feed_entry *e,
                 const struct ingest_entry_prep *pe, struct store_story *s, char **legacy,
@@ -350,6 +412,8 @@ int item_by_key(struct entry_ctx *x, const struct feed_entry *e,
 	if (!it->id && strncmp(ident, ie.link_shared ? "h:" : "l:", 2) == 0 &&
 	    shared_link_key(x, &ie, pe->canon, ident, s->content_hash, &it->id, &it->hash,
 	                    &it->owner) < 0)
+		return -1;
+	if (!it->id && moved_site(x, ident, &it->id, &it->hash, &it->owner) < 0)
 		return -1;
 	/* Known by link, an item under a new link and a guid the feed had
 	 * while it was known by guid: its story, which the document lists
