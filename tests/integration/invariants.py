@@ -14,8 +14,9 @@ older than `cut`.  `threads`: False when stories may have been stored with
 `[threads] enabled = no` (their thread_id is NULL).
 
 Snapshot(db) and Snapshot.since(older) check what only two looks at one
-database over time can: `seq` and ids only grow, and every row that changed
-took a new seq."""
+database over time can: `seq` and ids only grow, every row that changed
+took a new seq, and a story keeps its first feed, first_seen and
+event_time."""
 import re
 import sqlite3
 
@@ -142,6 +143,8 @@ def check(db, threads=True, pruned=False, cut=None, limit=3, dup_times=False):
                        " AND NOT EXISTS (SELECT 1 FROM stories o WHERE o.id = s.duplicate_of)"))
         bad("duplicate_of names the story itself",
             _rows(con, "SELECT id FROM stories WHERE duplicate_of = id"))
+        bad("duplicate_of names a story stored after it",
+            _rows(con, "SELECT id, duplicate_of FROM stories WHERE duplicate_of > id"))
         bad("duplicate_of names a copy (a chain), not the earliest",
             _rows(con, "SELECT s.id, s.duplicate_of, o.duplicate_of FROM stories s"
                        " JOIN stories o ON o.id = s.duplicate_of WHERE o.duplicate_of IS NOT NULL"))
@@ -171,6 +174,30 @@ def check(db, threads=True, pruned=False, cut=None, limit=3, dup_times=False):
         bad("story_feeds row of a missing story",
             _rows(con, "SELECT f.story_id FROM story_feeds f WHERE NOT EXISTS"
                        " (SELECT 1 FROM stories s WHERE s.id = f.story_id)"))
+
+        # --- "An unknown value is NULL, never an empty string, never 0
+        # for a time" (schema.md, "Basics")
+        blank = []
+        for tab, texts, times in (
+                ("stories", ("guid", "link", "canonical_url", "title", "author", "summary",
+                             "content", "image", "tags", "lang", "host"),
+                 ("published", "updated", "first_seen", "event_time")),
+                ("feeds", ("title", "site_url", "category", "list_title", "etag",
+                           "last_modified", "last_error", "previous_url"),
+                 ("added", "last_fetch", "last_success", "failing_since", "next_poll",
+                  "retry_after")),
+                ("threads", ("title", "keywords"), ("first_seen", "last_updated"))):
+            for col in texts:
+                blank += [(tab, col, r[0]) for r in _rows(
+                    con, "SELECT id FROM %s WHERE %s = ''" % (tab, col))]
+            for col in times:
+                blank += [(tab, col, r[0]) for r in _rows(
+                    con, "SELECT id FROM %s WHERE %s = 0" % (tab, col))]
+        bad("empty string or time 0 for an unknown value", blank)
+
+        # --- feeds (schema.md "feeds": next_poll is NULL once it is gone)
+        bad("gone feed with a next poll",
+            _rows(con, "SELECT id, next_poll FROM feeds WHERE gone = 1 AND next_poll IS NOT NULL"))
 
         # --- seq (schema.md "Following what is new")
         mseq = _rows(con, "SELECT value FROM meta WHERE key = 'seq'")
@@ -206,6 +233,10 @@ class Snapshot:
                      " last_updated, story_count, source_count, merged_into FROM threads")}
             m = _rows(con, "SELECT value FROM meta WHERE key = 'seq'")
             self.seq = int(m[0][0]) if m else 0
+            # what a story keeps for good: its first feed, first_seen and
+            # event_time (schema.md, "stories")
+            self.kept = {r[0]: r[1:] for r in _rows(
+                con, "SELECT id, feed_id, first_seen, event_time FROM stories")}
             self.max_story = max(self.stories, default=0)
             self.max_thread = max(self.threads, default=0)
         finally:
@@ -239,6 +270,9 @@ class Snapshot:
             bad("%s seq went back" % kind, back)
             bad("%s changed without a new seq" % kind, unmarked)
             bad("%s id reused" % kind, reused)
+        bad("story's feed_id, first_seen or event_time changed",
+            [(i, old.kept[i], row) for i, row in self.kept.items()
+             if i in old.kept and old.kept[i] != row])
         # a merged thread stays merged (its id leads to a survivor for good)
         revived = [i for i, row in self.threads.items()
                    if i in old.threads and old.threads[i][-1] is not None and row[-1] is None]
