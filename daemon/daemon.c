@@ -981,6 +981,28 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		nf[i].streak = sf[i].new_streak;
 		nf[i].hint = sf[i].hint;
 		nf[i].stored_before = 1;
+		/* Stored on a clock since set back: the clock was ahead while
+		 * an earlier run polled, and was put right while the daemon was
+		 * stopped (a wrong clock fixed at boot, a virtual machine
+		 * restored on an earlier time), so the feed was last fetched
+		 * after now.  It waits, from now, what it had left after that
+		 * fetch, as clock_check() moves it in a running daemon; taken
+		 * as stored, nothing was polled for as long as the clock had
+		 * been ahead, days past max_interval.  And no stored next poll
+		 * is further away than max_interval (the longest a feed waits,
+		 * as a Retry-After is held: hold_limit).  Both only move it
+		 * back.  (A feed this run schedules already moved with the
+		 * clock: clock_check.) */
+		if (!old && sf[i].last_fetch > now + CLOCK_JUMP && nf[i].next_poll > now) {
+			int64_t left = nf[i].next_poll - sf[i].last_fetch;
+
+			nf[i].next_poll = now + (left > 0 ? left : 0);
+		}
+		if (!old && nf[i].next_poll > now + d->cfg.max_interval)
+			nf[i].next_poll = now + d->cfg.max_interval;
+		if (nf[i].next_poll != sf[i].next_poll &&
+		    store_set_next_poll(d->st, nf[i].id, nf[i].next_poll) < 0)
+			log_warning("%s: saving its next poll: %s", nf[i].url, store_errmsg(d->st));
 		nf[i].held_host = sf[i].retry_after;
 		nf[i].retry_host = sf[i].retry_host;
 		sf[i].retry_host = NULL;

@@ -302,8 +302,8 @@ static const char *const SQL[N_STMT] = {
 	[S_FEED_LOAD] =
 		"SELECT id, url, etag, last_modified, next_poll, interval,"
 		" last_success, failing_since, consecutive_errors, gone,"
-		" adapt_shift, new_streak, retry_after, hint_interval," RETRY_HOST
-		" FROM feeds WHERE active AND NOT gone ORDER BY id",
+		" adapt_shift, new_streak, retry_after, hint_interval," RETRY_HOST ","
+		" last_fetch FROM feeds WHERE active AND NOT gone ORDER BY id",
 	[S_FEED_HOLDS] =
 		"SELECT url, retry_after," RETRY_HOST " FROM feeds"
 		" WHERE retry_after > ?1 AND NOT (active AND NOT gone) ORDER BY id",
@@ -1812,6 +1812,7 @@ int store_load_feeds(struct store *st, struct store_feed **out, size_t *n)
 		f->hint = sqlite3_column_int64(s, 13);
 		if (col_dup(s, 14, &f->retry_host) < 0)
 			goto fail;
+		f->last_fetch = sqlite3_column_int64(s, 15);
 		if (!f->url)
 			goto fail;
 	}

@@ -88,6 +88,7 @@ struct store_feed {
 	int64_t next_poll;          /* 0: never polled */
 	int64_t interval;           /* per-feed interval from the list, 0 */
 	int64_t last_success;
+	int64_t last_fetch;         /* 0: never */
 	int64_t failing_since;      /* 0 when healthy */
 	int consecutive_errors;
 	int gone;
