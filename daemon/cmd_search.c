@@ -1,5 +1,6 @@
 /* daemon/cmd_search.c — `tidings search QUERY`: full-text search over
  * stories' titles and summaries (SQLite FTS5). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,32 @@ static char *other_form_of(const char *p, const char *e, int *oom)
 	return f;
 }
 
+/* Room in *out (*cap bytes) for `need` bytes in all: 0, or -1 out of
+ * memory. */
+static int room(char **out, size_t *cap, size_t need)
+{
+	size_t c = *cap * 2 > need ? *cap * 2 : need;
+	char *t;
+
+	if (need <= *cap)
+		return 0;
+	if (!(t = realloc(*out, c)))
+		return -1;
+	*out = t;
+	*cap = c;
+	return 0;
+}
+
+/* other_form's ')' after operands side by side it grouped, the last of
+ * them ending at `end` in out (before the blanks after it); the new
+ * length. */
+static size_t close_run(char *out, size_t len, size_t end)
+{
+	memmove(out + end + 1, out + end, len - end);
+	out[end] = ')';
+	return len + 1;
+}
+
 /* The query (q, as fts_query made it of s) with each operand that has
  * another Unicode form searched in both: a story's text is kept as its
  * feed wrote it, most in composed form (NFC), some decomposed (NFD: a
@@ -388,15 +415,32 @@ static char *other_form_of(const char *p, const char *e, int *oom)
  * is a group).  Not the query as a whole, "(q) OR (q')": "composed NOT
  * 서울" then found a story with both words by its second half, whose 서울
  * that story has not.  A Latin accent folds away in either form.
+ *
+ * Operands side by side that are given an AND are grouped too, "(a AND
+ * b)": FTS5 binds them tighter than any operator, and an AND less than
+ * NOT.  "grève NOT port métro" is grève NOT (port métro) to FTS5, as
+ * written or in ASCII; with the AND alone it was "(grève NOT port) AND
+ * métro", and found only the strikes on the metro, none of those
+ * without it, wherever an accent or a Hangul, kana, Cyrillic or Greek
+ * word gave the query another form.
+ *
  * Returns q, or a new string and q in *plain, or NULL out of memory (q
  * freed). */
 static char *other_form(char *q, char **plain)
 {
-	/* Each operand at most twice, with "() OR " and " AND " around it. */
-	size_t cap = 4 * strlen(q) + 16, len = 0;
+	/* Grown as it is written: 16 bytes to spare at each step, for the
+	 * ')' that closes operands side by side, the '(' that opens them,
+	 * "AND ", a blank or a group's '(' or ')'; then room for what an
+	 * operand or an operator adds. */
+	size_t cap = 2 * strlen(q) + 16, len = 0;
 	char *out = malloc(cap);
 	const char *p = q;
 	int oom = 0, changed = 0, operand = 0, column = 0;
+	/* Operands side by side: where the first of them began in out
+	 * (SIZE_MAX: after a group's ')', which is given an AND and no '('),
+	 * where the last ended, and whether their '(' is written. */
+	size_t run = SIZE_MAX, run_end = 0;
+	int grouped = 0;
 
 	if (!out)
 		goto fail;
@@ -404,9 +448,17 @@ static char *other_form(char *q, char **plain)
 		const char *e;
 		char *alt;
 
+		if (room(&out, &cap, len + 16) < 0)
+			goto fail;
 		if (*p == ' ' || *p == '\t' || *p == '\n') {
 			out[len++] = *p++;
 			continue;
+		}
+		if (*p == ')' || *p == '(') {
+			if (grouped)
+				len = close_run(out, len, run_end);
+			grouped = 0;
+			run = SIZE_MAX;
 		}
 		if (*p == ')') {
 			out[len++] = *p++;
@@ -414,8 +466,13 @@ static char *other_form(char *q, char **plain)
 			continue;
 		}
 		e = *p == '(' ? p + 1 : operand_end(p);
+		if (room(&out, &cap, len + (size_t)(e - p) + 16) < 0)
+			goto fail;
 		if ((e - p == 3 && (!memcmp(p, "AND", 3) || !memcmp(p, "NOT", 3))) ||
 		    (e - p == 2 && !memcmp(p, "OR", 2))) {
+			if (grouped)
+				len = close_run(out, len, run_end);
+			grouped = 0;
 			memcpy(out + len, p, (size_t)(e - p));
 			len += (size_t)(e - p);
 			p = e;
@@ -423,10 +480,19 @@ static char *other_form(char *q, char **plain)
 			continue;
 		}
 		/* An operand, a group or a column filter after an operand: the
-		 * AND FTS5 would have read between them, written out. */
+		 * AND FTS5 would have read between them, written out, the
+		 * operands side by side in a group of their own. */
 		if (operand && !column) {
+			if (run != SIZE_MAX && !grouped) {
+				memmove(out + run + 1, out + run, len - run);
+				out[run] = '(';
+				len++;
+				grouped = 1;
+			}
 			memcpy(out + len, "AND ", 4);
 			len += 4;
+		} else if (!operand) {
+			run = len;
 		}
 		operand = column = 0;
 		if (*p == '(') {
@@ -449,23 +515,22 @@ static char *other_form(char *q, char **plain)
 				goto fail;
 			memcpy(out + len, p, (size_t)(e - p));
 			len += (size_t)(e - p);
+			run_end = len;
 			p = e;
 			continue;
 		}
-		size_t na = strlen(alt);
-		if (len + (size_t)(e - p) + na + 8 + strlen(e) * 4 + 16 > cap) {
-			char *t = realloc(out, cap = len + (size_t)(e - p) + na + 8 + 4 * strlen(e) + 16);
-			if (!t) {
-				free(alt);
-				goto fail;
-			}
-			out = t;
+		if (room(&out, &cap, len + (size_t)(e - p) + strlen(alt) + 16) < 0) {
+			free(alt);
+			goto fail;
 		}
 		len += (size_t)sprintf(out + len, "(%.*s OR %s)", (int)(e - p), p, alt);
+		run_end = len;
 		free(alt);
 		changed = 1;
 		p = e;
 	}
+	if (grouped)
+		len = close_run(out, len, run_end);
 	out[len] = '\0';
 	if (!changed) {
 		free(out);
