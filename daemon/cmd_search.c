@@ -489,6 +489,11 @@ static char *other_form(char *q, char **plain)
 				len++;
 				grouped = 1;
 			}
+			/* Apart from a word written against the phrase after it
+			 * (fts_query passes port"x" as it is): "portAND" was a
+			 * word of its own, found nowhere. */
+			if (out[len - 1] != ' ' && out[len - 1] != '\t' && out[len - 1] != '\n')
+				out[len++] = ' ';
 			memcpy(out + len, "AND ", 4);
 			len += 4;
 		} else if (!operand) {

@@ -66,6 +66,18 @@ for lang, q, want in (
     for form, f in (("composed", str), ("decomposed", nfd)):
         t.eq(search(f(q)), (0, want, ""), "%r %s: as FTS5 reads it" % (q, form))
 
+# ---- a word written against a phrase ----------------------------------------
+# FTS5 reads port"news" as port "news".  Given its AND, the word was
+# "portAND": nothing found, or, when that made the query one FTS5 cannot
+# read, the query as written alone, without the other form.
+for lang, q, want in (("fr", 'grève port"news"', ["ap", "apm"]),
+                      ("fr", 'grève port"news fr"*', ["ap", "apm"]),
+                      ("ko", 'news"파업"', ["a", "am", "ap", "apm"]),
+                      ("ko", '항구"news" 파업', ["ap", "apm"])):
+    want = [lang + "-" + g for g in want]
+    for form, f in (("composed", str), ("decomposed", nfd)):
+        t.eq(search(f(q)), (0, want, ""), "%r %s: the word and the phrase" % (q, form))
+
 srv.stop()
 w.cleanup()
 t.done()
