@@ -383,7 +383,8 @@ static int cmp_order(const void *a, const void *b)
 	return x->idx > y->idx ? -1 : 1;
 }
 
-/* An entry's identity key and its place in the order entries are stored. */
+/* Entries by identity key (struct keyed, ingest_int.h), then by their
+ * place in the order entries are stored. */
 static int cmp_keyed(const void *a, const void *b)
 {
 	const struct keyed *x = a, *y = b;

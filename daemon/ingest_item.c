@@ -14,12 +14,14 @@
  *     under its other key of "l:" and "h:" when the document began or
  *     ceased to share its link (shared_link_key); its row under its web
  *     address before the site moved to https or to or from "www."
- *     (moved_site); known by link, the
- *     story of the entry's guid under a new link, while that guid is
- *     recent or still the story's newest key in the feed.
+ *     (moved_site); known by link, the story of the entry's guid under
+ *     a new link, when the document lists that story under no other key
+ *     and the guid is recent or still the story's newest key in the
+ *     feed.
  *  2. (ingest.c: the same article by canonical URL or headline, level 2.)
- *  3. item_count_guid: the entry counts for the poll's verdict on the
- *     feed's guids (ident_guids_rotate): a guid the feed had, or a new
+ *  3. item_count_guid: the entry, when it has a guid and a canonical link
+ *     and is not left out for its age, counts for the poll's verdict on
+ *     the feed's guids (ident_guids_rotate): a guid the feed had, or a new
  *     one, on a link it had or not.
  *  4. item_rekeyed: not found yet, and known by guid: the feed's own story
  *     under the entry's link, or under a link it gives several items with
