@@ -305,12 +305,87 @@ static size_t skip_byline(const char *t, size_t len, size_t i)
 	return i;
 }
 
+/* Whether the n bytes at w are a word a time stamp line is made of: a
+ * month's or a weekday's name or its abbreviation, a.m. or p.m. (read as
+ * "a", "m", "p"), a zone in capitals (EST, GMT, CEST), a few linking
+ * words ("at", "on", "ago") and a stamp's own words. */
+static int stamp_word(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may",
+		"jun", "june", "jul", "july", "aug", "august", "sep", "sept", "september",
+		"oct", "october", "nov", "november", "dec", "december",
+		"mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur",
+		"thurs", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday",
+		"a", "p", "m", "am", "pm", "at", "on", "ago", "min", "mins", "minute", "minutes",
+		"hr", "hrs", "hour", "hours", "day", "days", "updated", "posted", "published",
+		"modified", "last", "first", "and", "today", "yesterday",
+	};
+	int caps = 1;
+	for (size_t i = 0; i < n; i++)
+		caps &= w[i] >= 'A' && w[i] <= 'Z';
+	if (caps && n >= 2 && n <= 5)
+		return 1;
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (strlen(words[k]) == n && ascii_ncaseeq(w, words[k], n))
+			return 1;
+	return 0;
+}
+
+/* "Updated at 3:47 p.m. EST on Dec. 1, 2026", "Posted: Dec 1, 2026 /
+ * 09:12 AM EST Updated: ...", "Last updated 2 hours ago": a line of its
+ * own (under 160 bytes) that a CMS puts above the story it prints and
+ * the agency's copy lacks.  It starts with "Updated", "Posted",
+ * "Published" or "Last updated", holds a number, and its other words are
+ * all stamp_word()s, so that a sentence that only starts so ("Updated
+ * census figures show ...") is text.  Returns the offset after the
+ * line, or `i`. */
+static size_t skip_stamp(const char *t, size_t len, size_t i)
+{
+	static const char *const starts[] = { "updated", "posted", "published", "last updated" };
+	size_t k, j, end;
+	int digit = 0;
+
+	for (k = 0; k < sizeof starts / sizeof *starts; k++) {
+		size_t n = strlen(starts[k]);
+		if (len - i > n && ascii_ncaseeq(t + i, starts[k], n) &&
+		    !((t[i + n] | 0x20) >= 'a' && (t[i + n] | 0x20) <= 'z'))
+			break;
+	}
+	if (k == sizeof starts / sizeof *starts)
+		return i;
+	for (end = i; end < len && t[end] != '\n'; end++)
+		if (end - i >= 160)
+			return i;
+	for (j = i; j < end;) {
+		unsigned char c = (unsigned char)t[j];
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+			size_t w = j;
+			while (j < end && ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'z'))
+				j++;
+			if (!stamp_word(t + w, j - w))
+				return i;
+		} else if (c >= '0' && c <= '9') {
+			digit = 1;
+			j++;
+		} else if (c < 0x80 || c == 0xE2) {
+			/* punctuation (: / , . | - ( )), white space, and the
+			 * dashes and bullets of U+2000..U+2FFF ("•", "—") */
+			j += c == 0xE2 ? 3 : 1;
+		} else {
+			return i;   /* a letter of another script: text */
+		}
+	}
+	return digit ? skip_space(t, len, end) : i;
+}
+
 size_t simhash_skip_preamble(const char *text, size_t len)
 {
 	size_t i = skip_space(text, len, 0);
-	/* Either order: "By X\nCITY (AP) — ..." and "CITY (AP) — By X\n...". */
+	/* Either order: "By X\nCITY (AP) — ..." and "CITY (AP) — By X\n...",
+	 * each under a time stamp line or above one. */
 	for (int round = 0; round < 2; round++) {
-		size_t j = skip_dateline(text, len, i);
+		size_t j = skip_dateline(text, len, skip_stamp(text, len, i));
 		j = skip_byline(text, len, skip_space(text, len, j));
 		j = skip_space(text, len, j);
 		if (j == i)

@@ -294,6 +294,25 @@ static void preambles(void)
 	preamble("NASA launched a rocket to the Moon. It was - late",
 	         "NASA launched a rocket to the Moon. It was - late",
 	         "a sentence end after a longer word before the dash: no dateline");
+	/* A CMS's time stamp line above the copy, alone or with the rest. */
+	preamble("Updated at 3:47 p.m. EST on Dec. 1, 2026\nThe bridge", "The bridge",
+	         "an 'Updated at' line");
+	preamble("Posted: Dec 1, 2026 / 09:12 AM EST Updated: Dec 1, 2026 / 03:47 PM EST\n\nThe board",
+	         "The board", "a 'Posted: ... Updated: ...' line");
+	preamble("Last updated 2 hours ago\nBy Jane Doe\nBERLIN (dpa) -- Die Regierung", "Die Regierung",
+	         "a stamp, a byline and a dateline");
+	preamble("SPRINGFIELD (AP) \xe2\x80\x94 Published Tuesday, December 1, 2026 \xe2\x80\xa2 10:05 a.m.\nThe plant",
+	         "The plant", "a dateline above a stamp with a bullet");
+	preamble("Updated census figures show the county grew by 4,000\nThe estimates",
+	         "Updated census figures show the county grew by 4,000\nThe estimates",
+	         "a sentence that starts with 'Updated' is text");
+	preamble("Posted 3 photos from the 2026 parade\nThe city", "Posted 3 photos from the 2026 parade\nThe city",
+	         "'Posted' and words no stamp has: text");
+	preamble("Updated Dec. 1\xd0\xb9 2026\nText", "Updated Dec. 1\xd0\xb9 2026\nText",
+	         "a letter of another script in the line: text");
+	preamble("Updates on the storm\nText", "Updates on the storm\nText",
+	         "'Updates' is not 'Updated'");
+	preamble("Updated at 3:47 p.m. EST\xe2\x80", "", "a stamp cut in a dash: no overread");
 	preamble("", "", "empty text");
 }
 
