@@ -992,11 +992,22 @@ static int load_schedule(struct daemon *d, const struct sched_policy *was)
 		 * is further away than max_interval (the longest a feed waits,
 		 * as a Retry-After is held: hold_limit).  Both only move it
 		 * back.  (A feed this run schedules already moved with the
-		 * clock: clock_check.) */
-		if (!old && sf[i].last_fetch > now + CLOCK_JUMP && nf[i].next_poll > now) {
+		 * clock: clock_check.)  So does the Retry-After that fetch was
+		 * told, which holds the host: kept as stored, a server that
+		 * asked for an hour was left alone for max_interval (hold_limit),
+		 * and each --once from cron said so. */
+		if (!old && sf[i].last_fetch > now + CLOCK_JUMP) {
 			int64_t left = nf[i].next_poll - sf[i].last_fetch;
 
-			nf[i].next_poll = now + (left > 0 ? left : 0);
+			if (nf[i].next_poll > now)
+				nf[i].next_poll = now + (left > 0 ? left : 0);
+			left = sf[i].retry_after - sf[i].last_fetch;
+			if (sf[i].retry_after > now) {
+				sf[i].retry_after = now + (left > 0 ? left : 0);
+				if (store_set_retry_after(d->st, nf[i].id, sf[i].retry_after) < 0)
+					log_warning("%s: saving its host's Retry-After: %s", nf[i].url,
+					            store_errmsg(d->st));
+			}
 		}
 		if (!old && nf[i].next_poll > now + d->cfg.max_interval)
 			nf[i].next_poll = now + d->cfg.max_interval;

@@ -222,7 +222,7 @@ enum stmt_id {
 	S_FIND_ITEM, S_FIND_CANON,
 	S_INSERT_STORY, S_UPDATE_STORY, S_INSERT_STORY_FEED, S_ITEM_HASH,
 	S_SEQ_LOAD, S_SEQ_SAVE,
-	S_ADAPT, S_DEFER, S_SET_NEXT, S_SHIFT_HOLDS,
+	S_ADAPT, S_DEFER, S_SET_NEXT, S_SET_HOLD, S_SHIFT_HOLDS,
 	S_PUT_THREAD, S_NEW_THREAD, S_UPDATE_THREAD, S_MERGE_STORIES, S_MERGE_THREAD, S_MERGE_CHAIN,
 	S_SET_STORY_THREAD, S_STORY_THREAD, S_MAX_THREAD,
 	S_DF_CLEAR, S_DF_PUT, S_DF_TOTAL, S_DF_UPTO,
@@ -374,6 +374,7 @@ static const char *const SQL[N_STMT] = {
 		"UPDATE feeds SET next_poll = ?2 WHERE id = ?1"
 		" AND (next_poll IS NULL OR next_poll < ?2)",
 	[S_SET_NEXT] = "UPDATE feeds SET next_poll = ?2 WHERE id = ?1",
+	[S_SET_HOLD] = "UPDATE feeds SET retry_after = ?2 WHERE id = ?1",
 	[S_SHIFT_HOLDS] = "UPDATE feeds SET retry_after = retry_after + ?1 WHERE retry_after > 0"
 		" AND last_fetch > ?2",
 	[S_PUT_THREAD] =
@@ -1977,6 +1978,11 @@ int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before)
 int store_set_next_poll(struct store *st, int64_t feed_id, int64_t next_poll)
 {
 	return exec_ids(st, S_SET_NEXT, feed_id, next_poll);
+}
+
+int store_set_retry_after(struct store *st, int64_t feed_id, int64_t until)
+{
+	return exec_ids(st, S_SET_HOLD, feed_id, until);
 }
 
 int store_shift_holds(struct store *st, int64_t by, int64_t since)

@@ -159,6 +159,10 @@ int store_move_feed(struct store *st, int64_t feed_id, const char *url);
 int store_defer_poll(struct store *st, int64_t feed_id, int64_t not_before);
 /* Sets a feed's next poll (a reload that shortened its interval). */
 int store_set_next_poll(struct store *st, int64_t feed_id, int64_t next_poll);
+/* Sets a feed's stored Retry-After (feeds.retry_after): the one an
+ * earlier run stored on a clock since set back, as much from now as it
+ * was from that fetch. */
+int store_set_retry_after(struct store *st, int64_t feed_id, int64_t until);
 /* Moves every stored Retry-After (feeds.retry_after) by `by` seconds: the
  * system clock jumped, and each wait keeps the real time it had left.
  * Only those of feeds last polled after `since` (INT64_MIN: all). */
