@@ -660,19 +660,32 @@ static const char *iso_template(int k, const char *s, struct iso *r)
 	default: /* the empty template */
 		break;
 	}
-	/* (T?hh:mm(:ss)?(.frac)?(tz)?)? */
+	/* (T?hh:mm(:ss)?(.frac)?(tz)?)?, and after a date in the basic
+	 * form (no '-'), the time in it too: Thhmm(ss)? ("20251203T101500Z",
+	 * iCalendar's, which event feeds copy), or hhmm(ss)? right after
+	 * the eight digits of YYYYMMDD ("20251203101500", a database's or
+	 * PHP's date('YmdHis')).  Read as hh:mm, the first was midnight, and
+	 * the second, a template then ending inside a number, no date. */
 	{
 		const char *q = p;
-		int h, mi, sec = 0;
+		int h, mi, sec = 0, colon;
+		int basic = p - s >= 5 && !memchr(s, '-', (size_t)(p - s));
 
-		opt(&q, 't');
-		if (!digits(&q, 2, &h) || !opt(&q, ':') || !digits(&q, 2, &mi))
+		if (opt(&q, 't'))
+			basic = basic && isdigit((unsigned char)q[2]);
+		else
+			basic = basic && k == 0 && p - s == 8;
+		if (!digits(&q, 2, &h))
+			return p;
+		colon = opt(&q, ':');
+		if ((!colon && !basic) || !digits(&q, 2, &mi))
 			return p;
 		r->hour = h;
 		r->minute = mi;
 		r->have_time = 1;
-		if (q[0] == ':' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2])) {
-			q++;
+		if (colon ? q[0] == ':' && isdigit((unsigned char)q[1]) && isdigit((unsigned char)q[2])
+		          : isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1])) {
+			q += colon;
 			digits(&q, 2, &sec);
 			r->second = sec;
 		}

@@ -118,6 +118,15 @@ static const struct dcase cases[] = {
 	{ "1733263200.75", 1733263200, "Unix seconds with a fraction" },
 	{ " 1733263200\n", 1733263200, "Unix seconds between blanks" },
 	{ "20031231", 1072828800, "ISO 8601 YYYYMMDD (eight digits: a date still)" },
+	/* the basic form's time too: midnight before, and without the T
+	 * no date (a template ending inside a number) */
+	{ "20031231T101455Z", 1072865695, "ISO 8601 basic date and time (iCalendar)" },
+	{ "20031231T1014Z", 1072865640, "ISO 8601 basic, no seconds" },
+	{ "20031231T111455+0100", 1072865695, "ISO 8601 basic, offset" },
+	{ "20031231101455", 1072865695, "YYYYMMDDhhmmss (date('YmdHis'))" },
+	{ "200312311014", 1072865640, "YYYYMMDDhhmm" },
+	{ "2003-12-31T1014", 1072828800, "extended date, basic time: the date alone, as before" },
+	{ "200312311014550", FEED_NO_TIME, "fifteen digits: none" },
 	/* ISO 8601 week dates: the day they name, not the first of the
 	 * month the clock is in */
 	{ "2025-W10-3", 1741132800, "week date" },
