@@ -657,6 +657,36 @@ static char *with_version(const char *v)
 	return out;
 }
 
+/* A path whose last element is empty, "." or "..": it can only name a
+ * directory, never the file a path key wants. */
+static int names_directory(const char *v)
+{
+	const char *last = strrchr(v, '/');
+
+	last = last ? last + 1 : v;
+	return !*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0;
+}
+
+/* `database` naming a directory.  SQLite drops a trailing "/" and "."
+ * elements: "/var/lib/tidings/", not there yet, became a database file
+ * of that name, while the daemon's one-daemon-per-database lock
+ * (lock_database(), daemon.c), taken on the path as written, could not
+ * open it, and a second daemon ran on the same file.  An existing
+ * directory was refused only by store_open(), with no line of the file.
+ * Both on the key's line, before anything is made.  -1 when refused. */
+static int check_database_path(struct loader *L, const struct config_key *k,
+                               const char *v, const char *resolved)
+{
+	struct stat st;
+
+	if (names_directory(v) || (stat(resolved, &st) == 0 && S_ISDIR(st.st_mode))) {
+		fail(L, "%s: '%s' names a directory; give the database file's name "
+		     "(tidings.db in it, say)", k->name, v);
+		return -1;
+	}
+	return 0;
+}
+
 static int set_value(struct loader *L, const struct config_key *k, const char *v)
 {
 	char *base = (char *)L->c + k->offset;
@@ -694,6 +724,8 @@ static int set_value(struct loader *L, const struct config_key *k, const char *v
 			fail(L, "%s: out of memory", k->name);
 			return -1;
 		}
+		if (k->offset == OFF(database))
+			return check_database_path(L, k, v, *(char **)base);
 		return 0;
 	case CONF_LOGLEVEL:
 		n = parse_level(v);

@@ -308,6 +308,12 @@ static void test_bad_configs(void)
 	conf_bad(D "order_timeout.conf",
 	         D "order_timeout.conf:3: connect_timeout (1m) is greater than timeout (30s)");
 	conf_bad(D "empty_path.conf", D "empty_path.conf:2: database: empty value");
+	/* SQLite made "/var/lib/tidings/" a file of that name, unlocked */
+	conf_bad(D "database_slash.conf", D "database_slash.conf:2: database: "
+	         "'/var/lib/tidings/' names a directory; give the database file's name "
+	         "(tidings.db in it, say)");
+	conf_bad(D "database_dir.conf", D "database_dir.conf:3: database: 'lists' names a "
+	         "directory; give the database file's name (tidings.db in it, say)");
 	conf_bad(D "bad_ca_missing.conf", D "bad_ca_missing.conf:3: ca_file: " D "ca/missing.pem: "
 	         "cannot open: No such file or directory");
 	conf_bad(D "bad_ca_not_pem.conf", D "bad_ca_not_pem.conf:2: ca_file: " D "lists/plain.txt: "
