@@ -762,6 +762,18 @@ static int set_value(struct loader *L, const struct config_key *k, const char *v
 			     k->name, v);
 			return -1;
 		}
+		/* A bare number is seconds.  For the two keys whose range starts
+		 * at 0 (off) and that count in days, a few seconds is a unit left
+		 * out: `retention = 30` deleted every story older than 30 s at
+		 * the next pass, `give_up_after = 14` retired a feed 14 s into
+		 * its first outage.  The other durations refuse so short a value
+		 * by their range. */
+		if ((k->offset == OFF(retention) || k->offset == OFF(give_up_after)) &&
+		    n > 0 && n < HOUR_ && v[strspn(v, "0123456789")] == '\0') {
+			fail(L, "%s: a bare %s is %s seconds; write the unit meant: "
+			     "%sd, %sh or %sm (or %ss if seconds)", k->name, v, v, v, v, v, v);
+			return -1;
+		}
 		break;
 	case CONF_SIZE:
 		n = config_parse_size(v);

@@ -256,6 +256,13 @@ static void test_good_configs(void)
 	is_str(c.database, D "state/t.db", "relative database beside the file");
 	config_free(&c);
 
+	/* a bare number of an hour or more is someone counting in seconds */
+	is_int(config_load(D "bare_retention_long.conf", &c, err, sizeof err), 0,
+	       "bare_retention_long.conf loads");
+	is_int(c.retention, 90 * 86400, "a bare retention of 90 days' seconds");
+	is_int(c.give_up_after, 0, "a bare give_up_after 0 is off");
+	config_free(&c);
+
 	is_int(config_load(D "ca_file.conf", &c, err, sizeof err), 0, "ca_file.conf loads");
 	is_str(c.ca_file, D "ca/test-ca.pem", "relative ca_file beside the file");
 	config_free(&c);
@@ -312,6 +319,12 @@ static void test_bad_configs(void)
 	conf_bad(D "database_slash.conf", D "database_slash.conf:2: database: "
 	         "'/var/lib/tidings/' names a directory; give the database file's name "
 	         "(tidings.db in it, say)");
+	/* a bare number is seconds: `retention = 30` deleted every story
+	 * older than 30 s */
+	conf_bad(D "bare_retention.conf", D "bare_retention.conf:3: retention: a bare 30 is "
+	         "30 seconds; write the unit meant: 30d, 30h or 30m (or 30s if seconds)");
+	conf_bad(D "bare_give_up.conf", D "bare_give_up.conf:2: give_up_after: a bare 14 is "
+	         "14 seconds; write the unit meant: 14d, 14h or 14m (or 14s if seconds)");
 	conf_bad(D "database_dir.conf", D "database_dir.conf:3: database: 'lists' names a "
 	         "directory; give the database file's name (tidings.db in it, say)");
 	conf_bad(D "bad_ca_missing.conf", D "bad_ca_missing.conf:3: ca_file: " D "ca/missing.pem: "
