@@ -402,6 +402,28 @@ static size_t close_run(char *out, size_t len, size_t end)
 	return len + 1;
 }
 
+/* Whether [p, e), an operand as fts_query writes it, holds no word:
+ * punctuation standing alone, which the tokenizer makes nothing of.
+ * fts_query quotes ASCII punctuation ("-", "&", "+") and leaves
+ * non-ASCII bytes bare, as FTS5's syntax allows (an en dash). */
+static int no_word(const char *p, const char *e)
+{
+	if (e - p >= 2 && *p == '"' && e[-1] == '"')
+		return terms(p + 1, e - 1) == 0;
+	return e > p && terms(p, e) == 0;
+}
+
+/* Whether the operand after p (past blanks) is AND, OR or NOT. */
+static int operator_next(const char *p)
+{
+	const char *e;
+
+	p += strspn(p, " \t\n");
+	e = operand_end(p);
+	return (e - p == 3 && (!memcmp(p, "AND", 3) || !memcmp(p, "NOT", 3))) ||
+	       (e - p == 2 && !memcmp(p, "OR", 2));
+}
+
 /* The query (q, as fts_query made it of s) with each operand that has
  * another Unicode form searched in both: a story's text is kept as its
  * feed wrote it, most in composed form (NFC), some decomposed (NFD: a
@@ -436,6 +458,7 @@ static char *other_form(char *q, char **plain)
 	char *out = malloc(cap);
 	const char *p = q;
 	int oom = 0, changed = 0, operand = 0, column = 0;
+	int after_op = 0;    /* AND, OR or NOT written last */
 	/* Operands side by side: where the first of them began in out
 	 * (SIZE_MAX: after a group's ')', which is given an AND and no '('),
 	 * where the last ended, and whether their '(' is written. */
@@ -477,8 +500,20 @@ static char *other_form(char *q, char **plain)
 			len += (size_t)(e - p);
 			p = e;
 			operand = 0;
+			after_op = 1;
 			continue;
 		}
+		/* Punctuation standing alone beside other operands ("grève - port",
+		 * a headline's dash) is left out: FTS5 drops such an empty
+		 * phrase between operands side by side, as the tokenizer drops
+		 * the dash in a story, but given the AND below it matched no
+		 * story, and the query found nothing.  (An operand of AND, OR,
+		 * NOT or a column filter stays as written.) */
+		if (*p != '(' && !column && !after_op && no_word(p, e) && !operator_next(e)) {
+			p = e;
+			continue;
+		}
+		after_op = 0;
 		/* An operand, a group or a column filter after an operand: the
 		 * AND FTS5 would have read between them, written out, the
 		 * operands side by side in a group of their own. */
