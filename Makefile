@@ -172,12 +172,18 @@ run: deps all
 # holding CI; the slowest takes under 10 s under ASan.
 UNIT_TIMEOUT ?= 300
 UNIT_EXEC := --exec 'timeout $(UNIT_TIMEOUT)'
+# Tests two at a time (unit, unit-san, integration-san, integration):
+# most of an integration test is waiting on a daemon's poll or a server's
+# delay (its CPU is half its wall time), and the 161 integration files one
+# at a time took 386 s of make test's ten minutes on CI's two cores.
+# Each test has its own temporary directory, ports and daemon.
+TEST_JOBS ?= 2
 unit: $(UNIT_BIN)
-	prove -f $(UNIT_EXEC) $(UNIT_BIN)
+	prove -j$(TEST_JOBS) -f $(UNIT_EXEC) $(UNIT_BIN)
 
 unit-san: $(UNIT_BIN_SAN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	  prove -f $(UNIT_EXEC) $(UNIT_BIN_SAN)
+	  prove -j$(TEST_JOBS) -f $(UNIT_EXEC) $(UNIT_BIN_SAN)
 
 # The end-to-end tests that drive the whole pipeline (fetch, parse, dedup,
 # threads, store, retention, faults) again with sanitized binaries: any
@@ -186,7 +192,7 @@ SAN_INTEGRATION := t_spine t_dedup t_threads t_threads_off t_thread_update t_ret
                    t_usage t_time t_discover t_images
 integration-san: $(B)/sanbin/tidingsd $(B)/sanbin/tidings
 	ASAN_OPTIONS=detect_leaks=1 TIDINGS_BUILD=$(CURDIR)/$(B)/sanbin \
-	  prove -f --exec '' $(SAN_INTEGRATION:%=tests/integration/%.py)
+	  prove -j$(TEST_JOBS) -f --exec '' $(SAN_INTEGRATION:%=tests/integration/%.py)
 
 # The same pipeline under ThreadSanitizer: feeds are parsed on worker
 # threads while the loop stores (a data race fails the test: TSan exits 66).
@@ -197,13 +203,8 @@ integration-tsan: $(B)/tsanbin/tidingsd $(B)/tsanbin/tidings $(TSAN_UNIT:%=$(B)/
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 TIDINGS_BUILD=$(CURDIR)/$(B)/tsanbin \
 	  prove -f --exec '' $(TSAN_INTEGRATION:%=tests/integration/%.py)
 
-# Two at a time: most of an integration test is waiting on a daemon's
-# poll or a server's delay (its CPU is half its wall time), and the 161
-# files one at a time took 386 s of make test's ten minutes.  Each test
-# has its own directory, ports and daemon.
-INTEGRATION_JOBS ?= 2
 integration: all
-	TIDINGS_BUILD=$(CURDIR)/$(B) prove -j$(INTEGRATION_JOBS) -f --exec '' $(sort $(wildcard tests/integration/t_*))
+	TIDINGS_BUILD=$(CURDIR)/$(B) prove -j$(TEST_JOBS) -f --exec '' $(sort $(wildcard tests/integration/t_*))
 
 # Everything make test runs, built first in one make with a job per core:
 # the steps below then run the tests only (CI has two cores, and make
