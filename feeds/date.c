@@ -672,7 +672,8 @@ static const char *iso_template(int k, const char *s, struct iso *r)
 		int basic = p - s >= 5 && !memchr(s, '-', (size_t)(p - s));
 
 		if (opt(&q, 't'))
-			basic = basic && isdigit((unsigned char)q[2]);
+			basic = basic && isdigit((unsigned char)q[0]) && isdigit((unsigned char)q[1]) &&
+			        isdigit((unsigned char)q[2]);
 		else
 			basic = basic && k == 0 && p - s == 8;
 		if (!digits(&q, 2, &h))
